@@ -1,0 +1,117 @@
+// The native ABI shared by the generator, the component format, the loader,
+// the runtimes and the kernel. docs/compiler-abi.md explains each field; this
+// file is the only place the numbers are written.
+
+import { Module } from "./module";
+
+// Thread block, addressed through the fs segment.
+export const THREAD_STACK_LIMIT: i32 = 0;
+export const THREAD_TRAP_RSP: i32 = 8;
+export const THREAD_TRAP_KIND: i32 = 16;
+export const THREAD_TRAP_PC: i32 = 24;
+export const THREAD_SELF: i32 = 32;
+export const THREAD_BLOCK_SIZE: i32 = 64;
+
+// vmctx header.
+export const VMCTX_MEMORY_BASE: i32 = 0;
+export const VMCTX_MEMORY: i32 = 8;
+export const VMCTX_TABLE: i32 = 16;
+export const VMCTX_RUNTIME: i32 = 24;
+export const VMCTX_INSTANCE: i32 = 32;
+export const VMCTX_HEADER_SIZE: i32 = 40;
+
+// Memory object.
+export const MEMORY_BASE: i32 = 0;
+export const MEMORY_LENGTH: i32 = 8;
+export const MEMORY_MAX_PAGES: i32 = 16;
+export const MEMORY_RESERVED: i32 = 24;
+export const MEMORY_OBJECT_SIZE: i32 = 32;
+
+/** Guard-region reservation: 8 GiB covers any 32-bit index plus 32-bit offset. */
+export const GUARD_RESERVATION: u64 = (8 << 30) + 65536;
+export const PAGE_SIZE: u32 = 65536;
+
+// Table object and its elements.
+export const TABLE_ELEMENTS: i32 = 0;
+export const TABLE_LENGTH: i32 = 8;
+export const TABLE_MAX: i32 = 16;
+export const TABLE_OBJECT_SIZE: i32 = 24;
+export const ELEMENT_TYPE_ID: i32 = 0;
+export const ELEMENT_CODE: i32 = 8;
+export const ELEMENT_VMCTX: i32 = 16;
+export const ELEMENT_SIZE: i32 = 24;
+
+// Runtime services (System V calling convention).
+export const RT_MEMORY_GROW: i32 = 0;
+export const RT_TRAP: i32 = 8;
+export const RT_INVOKE: i32 = 16;
+export const RT_SERVICES_SIZE: i32 = 24;
+
+// Trap kinds.
+export const enum TrapKind {
+  None = 0,
+  Unreachable = 1,
+  DivideByZero = 2,
+  IntegerOverflow = 3,
+  InvalidConversion = 4,
+  MemoryOutOfBounds = 5,
+  UndefinedElement = 6,
+  UninitializedElement = 7,
+  SignatureMismatch = 8,
+  StackExhausted = 9,
+  TableOutOfBounds = 10,
+  Count = 11,
+}
+
+export function trapMessage(kind: i32): string {
+  switch (kind) {
+    case TrapKind.Unreachable: return "unreachable";
+    case TrapKind.DivideByZero: return "integer divide by zero";
+    case TrapKind.IntegerOverflow: return "integer overflow";
+    case TrapKind.InvalidConversion: return "invalid conversion to integer";
+    case TrapKind.MemoryOutOfBounds: return "out of bounds memory access";
+    case TrapKind.UndefinedElement: return "undefined element";
+    case TrapKind.UninitializedElement: return "uninitialized element";
+    case TrapKind.SignatureMismatch: return "indirect call type mismatch";
+    case TrapKind.StackExhausted: return "call stack exhausted";
+    case TrapKind.TableOutOfBounds: return "out of bounds table access";
+  }
+  return "unknown trap " + kind.toString();
+}
+
+/** The module that privileged components import intrinsics from. */
+export const INTRINSICS_MODULE = "delos:native";
+
+/** Where each per-module part of a vmctx starts; see docs/compiler-abi.md. */
+export class VmctxLayout {
+  typeIds: i32 = 0;
+  importedFuncs: i32 = 0;
+  globals: i32 = 0;
+  dataDropped: i32 = 0;
+  elemDropped: i32 = 0;
+  size: i32 = 0;
+
+  typeId(typeIndex: u32): i32 { return this.typeIds + 8 * <i32>typeIndex; }
+  importCode(funcIndex: u32): i32 { return this.importedFuncs + 16 * <i32>funcIndex; }
+  importVmctx(funcIndex: u32): i32 { return this.importedFuncs + 16 * <i32>funcIndex + 8; }
+  global(globalIndex: u32): i32 { return this.globals + 8 * <i32>globalIndex; }
+  dataSegment(index: u32): i32 { return this.dataDropped + 8 * <i32>index; }
+  elemSegment(index: u32): i32 { return this.elemDropped + 8 * <i32>index; }
+}
+
+export function vmctxLayout(module: Module): VmctxLayout {
+  const layout = new VmctxLayout();
+  let at = VMCTX_HEADER_SIZE;
+  layout.typeIds = at;
+  at += 8 * module.types.length;
+  layout.importedFuncs = at;
+  at += 16 * <i32>module.numImportedFuncs;
+  layout.globals = at;
+  at += 8 * module.globals.length;
+  layout.dataDropped = at;
+  at += 8 * module.datas.length;
+  layout.elemDropped = at;
+  at += 8 * module.elems.length;
+  layout.size = at;
+  return layout;
+}

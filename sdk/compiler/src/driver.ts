@@ -1,0 +1,32 @@
+// Commands of the compiler, shared by the library entry (index.ts) and the
+// command-line entry (main.ts). Each command reads the inputs in io.ts and
+// sets the output or the message; it returns 0 on success.
+
+import { inputs, setMessage, setOutput } from "./io";
+import { decodeModule } from "./decode";
+import { validateModule } from "./validate";
+
+export const enum Command {
+  /** Decode and validate inputs[0]; output is empty. */
+  Validate = 1,
+}
+
+export const enum Status {
+  Ok = 0,
+  Invalid = 1,
+  Unsupported = 2,
+}
+
+export function runCommand(command: i32, flags: i32): i32 {
+  if (command == Command.Validate) return validate();
+  setMessage("unknown compiler command " + command.toString());
+  return Status.Unsupported;
+}
+
+function validate(): i32 {
+  const module = decodeModule(inputs[0]);
+  if (module == null) return Status.Invalid;
+  if (!validateModule(module!)) return Status.Invalid;
+  setOutput(new Uint8Array(0));
+  return Status.Ok;
+}

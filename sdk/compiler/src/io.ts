@@ -1,0 +1,26 @@
+// Buffers exchanged with whoever drives the compiler: the Node host (through
+// the exports in index.ts) or the WASI command-line driver (main.ts).
+// One compilation per instance: the compiler uses AssemblyScript's stub
+// runtime (a bump allocator), so a host starts a fresh instance per job.
+
+/** Inputs, in the order they were added. */
+export const inputs: Uint8Array[] = [];
+let output: Uint8Array = new Uint8Array(0);
+let message: string = "";
+let messageBytes: ArrayBuffer = new ArrayBuffer(0);
+
+export function addInput(length: i32): Uint8Array {
+  const buffer = new Uint8Array(length);
+  inputs.push(buffer);
+  return buffer;
+}
+
+export function setOutput(bytes: Uint8Array): void { output = bytes; }
+export function getOutput(): Uint8Array { return output; }
+
+export function setMessage(text: string): void {
+  message = text;
+  messageBytes = String.UTF8.encode(text);
+}
+export function getMessage(): string { return message; }
+export function getMessageBytes(): ArrayBuffer { return messageBytes; }

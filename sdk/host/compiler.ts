@@ -1,0 +1,76 @@
+// Runs the Delos compiler (AssemblyScript, built to build/compiler.wasm) inside
+// Node. Every job gets a fresh instance: the compiler's allocator never frees,
+// and a fresh instance also means one job can never disturb the next.
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildDir } from "./paths";
+
+export const enum Command {
+  Validate = 1,
+  Compile = 2,
+  LinkLinux = 3,
+}
+
+export class CompileError extends Error {}
+
+let compiled: WebAssembly.Module | null = null;
+
+function compilerModule(): WebAssembly.Module {
+  if (!compiled) compiled = new WebAssembly.Module(readFileSync(join(buildDir, "compiler.wasm")));
+  return compiled;
+}
+
+interface CompilerExports {
+  memory: WebAssembly.Memory;
+  _initialize?: () => void;
+  inputAlloc(length: number): number;
+  run(command: number, flags: number): number;
+  outputPtr(): number;
+  outputLength(): number;
+  messagePtr(): number;
+  messageLength(): number;
+}
+
+/** Runs one compiler command over the given inputs; throws CompileError with the compiler's message on failure. */
+export function runCompiler(command: Command, inputs: Uint8Array[], flags = 0): Uint8Array {
+  const instance = new WebAssembly.Instance(compilerModule(), {
+    env: {
+      abort(messagePtr: number, filePtr: number, line: number, column: number) {
+        const exports = instance.exports as unknown as CompilerExports;
+        const text = (ptr: number) => {
+          if (!ptr) return "";
+          const view = new Uint32Array(exports.memory.buffer);
+          const length = view[(ptr - 4) >>> 2] >>> 1;
+          return String.fromCharCode(...new Uint16Array(exports.memory.buffer, ptr, length));
+        };
+        throw new CompileError(`compiler aborted: ${text(messagePtr)} at ${text(filePtr)}:${line}:${column}`);
+      },
+      trace() {},
+      seed() { return 0; },
+    },
+  });
+  const exports = instance.exports as unknown as CompilerExports;
+  exports._initialize?.();
+  for (const input of inputs) {
+    const ptr = exports.inputAlloc(input.length);
+    new Uint8Array(exports.memory.buffer, ptr, input.length).set(input);
+  }
+  const status = exports.run(command, flags);
+  if (status !== 0) {
+    const bytes = new Uint8Array(exports.memory.buffer, exports.messagePtr(), exports.messageLength());
+    throw new CompileError(new TextDecoder().decode(bytes));
+  }
+  return new Uint8Array(exports.memory.buffer, exports.outputPtr(), exports.outputLength()).slice();
+}
+
+/** Decodes and validates a module: null when valid, else the error message. */
+export function validateWasm(bytes: Uint8Array): string | null {
+  try {
+    runCompiler(Command.Validate, [bytes]);
+    return null;
+  } catch (error) {
+    if (error instanceof CompileError) return error.message;
+    throw error;
+  }
+}

@@ -1,0 +1,11 @@
+// Every test of `npm test`, in the order they run. `npm test -- NAME` runs
+// only the files whose name contains NAME.
+import { runTests } from "./harness";
+import * as validator from "./compiler/validator.test";
+
+const files = [
+  { name: "validator", register: validator.register },
+];
+
+const tally = await runTests(files, process.argv[2]);
+process.exitCode = tally.failed === 0 && tally.passed > 0 ? 0 : 1;
