@@ -1,9 +1,11 @@
 // Every test of `npm test`, in the order they run. `npm test -- NAME` runs
 // only the files whose name contains NAME.
 import { runTests } from "./harness";
+import * as boundaries from "./repo/boundaries.test";
 import * as validator from "./compiler/validator.test";
 
 const files = [
+  { name: "boundaries", register: boundaries.register },
   { name: "validator", register: validator.register },
 ];
 
