@@ -1,0 +1,78 @@
+// Builds everything the host needs, skipping what is up to date:
+//  - AssemblyScript programs (the compiler, the linux-x64 runtime) to wasm;
+//  - TypeScript host tools and test entry points bundled with esbuild.
+// Usage: node sdk/build/build.mjs [--force] [--quiet]
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const force = process.argv.includes("--force");
+const quiet = process.argv.includes("--quiet");
+const out = join(root, "build");
+mkdirSync(join(out, "host"), { recursive: true });
+
+function log(text) { if (!quiet) console.log(`build: ${text}`); }
+
+function newestMtime(paths) {
+  let newest = 0;
+  const visit = (p) => {
+    if (!existsSync(p)) return;
+    const s = statSync(p);
+    if (s.isDirectory()) { for (const e of readdirSync(p)) visit(join(p, e)); }
+    else newest = Math.max(newest, s.mtimeMs);
+  };
+  for (const p of paths) visit(join(root, p));
+  return newest;
+}
+
+function stale(output, sources) {
+  if (force || !existsSync(output)) return true;
+  return newestMtime(sources) > statSync(output).mtimeMs;
+}
+
+// AssemblyScript programs: [entry, output, source folders, extra asc flags]
+const ascPrograms = [
+  ["sdk/compiler/src/index.ts", "build/compiler.wasm", ["sdk/compiler/src"], ["--exportStart", "_initialize"]],
+];
+if (existsSync(join(root, "sdk/compiler/src/main.ts")))
+  ascPrograms.push(["sdk/compiler/src/main.ts", "build/compiler-cli.wasm", ["sdk/compiler/src"], ["--exportStart", "_start"]]);
+if (existsSync(join(root, "sdk/runtime/linux/index.ts")))
+  ascPrograms.push(["sdk/runtime/linux/index.ts", "build/runtime-linux.wasm", ["sdk/runtime", "sdk/loader", "sdk/compiler/src/abi.ts"], []]);
+
+const asc = join(root, "node_modules", ".bin", "asc");
+for (const [entry, output, sources, flags] of ascPrograms) {
+  const target = join(root, output);
+  if (!stale(target, [entry, ...sources, "sdk/build/build.mjs"])) continue;
+  log(`asc ${entry} -> ${output}`);
+  const started = Date.now();
+  execFileSync(asc, [entry, "-o", output, "-O3", "--runtime", "stub", ...flags], { cwd: root, stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit" });
+  log(`  ${relative(root, target)} ${statSync(target).size} bytes in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+// Host tools and test entry points, bundled for Node.
+const hostEntries = {
+  delos: "sdk/cli/delos.ts",
+  test: "tests/index.ts",
+  bench: "tests/bench/index.ts",
+};
+for (const [name, entry] of Object.entries(hostEntries)) {
+  if (!existsSync(join(root, entry))) continue;
+  const target = join(out, "host", `${name}.js`);
+  if (!stale(target, ["sdk", "tests", "ipc", "kernel", "images"].filter((d) => d !== "build"))) continue;
+  log(`esbuild ${entry} -> ${relative(root, target)}`);
+  await esbuild.build({
+    entryPoints: [join(root, entry)],
+    outfile: target,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    sourcemap: "linked",
+    external: ["binaryen", "@napi-rs/canvas", "esbuild"],
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    logLevel: "error",
+  });
+}
