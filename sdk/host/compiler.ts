@@ -10,6 +10,8 @@ export const enum Command {
   Validate = 1,
   Compile = 2,
   LinkLinux = 3,
+  /** Export signatures of a valid module (sdk/compiler/src/describe.ts). */
+  Describe = 4,
 }
 
 export class CompileError extends Error {}
