@@ -3,10 +3,12 @@
 import { runTests } from "./harness";
 import * as boundaries from "./repo/boundaries.test";
 import * as validator from "./compiler/validator.test";
+import * as assembler from "./compiler/assembler.test";
 
 const files = [
   { name: "boundaries", register: boundaries.register },
   { name: "validator", register: validator.register },
+  { name: "assembler", register: assembler.register },
 ];
 
 const tally = await runTests(files, process.argv[2]);

@@ -42,6 +42,10 @@ if (existsSync(join(root, "sdk/compiler/src/main.ts")))
 if (existsSync(join(root, "sdk/runtime/linux/index.ts")))
   ascPrograms.push(["sdk/runtime/linux/index.ts", "build/runtime-linux.wasm", ["sdk/runtime", "sdk/loader", "sdk/compiler/src/abi.ts"], []]);
 
+// AssemblyScript test programs (tests/**/assembly), run by the host tests.
+ascPrograms.push(["tests/compiler/assembly/assembler-cases.ts", "build/tests/assembler-cases.wasm",
+  ["tests/compiler/assembly/assembler-cases.ts", "sdk/compiler/src/x64"], ["--exportStart", "_initialize"]]);
+
 const asc = join(root, "node_modules", ".bin", "asc");
 for (const [entry, output, sources, flags] of ascPrograms) {
   const target = join(root, output);

@@ -1,0 +1,77 @@
+// A growable byte buffer for machine code and its constant pool. Writes go
+// straight to memory with store<T>; the buffer doubles when full, so emitting
+// n bytes costs O(n) overall.
+
+export class CodeBuffer {
+  private data: Uint8Array;
+  length: i32 = 0;
+
+  constructor(capacity: i32 = 4096) {
+    this.data = new Uint8Array(max(capacity, 16));
+  }
+
+  /** Makes room for `count` more bytes. */
+  // @ts-ignore: decorator
+  @inline reserve(count: i32): void {
+    if (this.length + count > this.data.length) this.grow(count);
+  }
+
+  private grow(count: i32): void {
+    let capacity = this.data.length << 1;
+    while (capacity < this.length + count) capacity <<= 1;
+    const bigger = new Uint8Array(capacity);
+    memory.copy(bigger.dataStart, this.data.dataStart, <usize>this.length);
+    this.data = bigger;
+  }
+
+  byte(value: i32): void {
+    this.reserve(1);
+    store<u8>(this.data.dataStart + <usize>this.length, <u8>value);
+    this.length += 1;
+  }
+
+  u16(value: i32): void {
+    this.reserve(2);
+    store<u16>(this.data.dataStart + <usize>this.length, <u16>value);
+    this.length += 2;
+  }
+
+  u32(value: i32): void {
+    this.reserve(4);
+    store<u32>(this.data.dataStart + <usize>this.length, <u32>value);
+    this.length += 4;
+  }
+
+  u64(value: i64): void {
+    this.reserve(8);
+    store<u64>(this.data.dataStart + <usize>this.length, <u64>value);
+    this.length += 8;
+  }
+
+  /** Appends `count` copies of `value`. */
+  fill(value: i32, count: i32): void {
+    this.reserve(count);
+    memory.fill(this.data.dataStart + <usize>this.length, <u8>value, <usize>count);
+    this.length += count;
+  }
+
+  /** Appends raw bytes from linear memory. */
+  copyFrom(source: usize, count: i32): void {
+    this.reserve(count);
+    memory.copy(this.data.dataStart + <usize>this.length, source, <usize>count);
+    this.length += count;
+  }
+
+  read8(at: i32): i32 { return <i32>load<u8>(this.data.dataStart + <usize>at); }
+  read32(at: i32): i32 { return load<i32>(this.data.dataStart + <usize>at); }
+  patch8(at: i32, value: i32): void { store<u8>(this.data.dataStart + <usize>at, <u8>value); }
+  patch32(at: i32, value: i32): void { store<i32>(this.data.dataStart + <usize>at, value); }
+
+  /** Drops everything after `length` (used to retract a tentatively emitted sequence). */
+  truncate(length: i32): void { this.length = length; }
+
+  /** A copy of the bytes written so far. */
+  toBytes(): Uint8Array {
+    return this.data.slice(0, this.length);
+  }
+}

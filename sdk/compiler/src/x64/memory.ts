@@ -1,0 +1,84 @@
+// Memory operands, packed into one i64 so that building one allocates
+// nothing: the generator forms an operand for nearly every instruction it
+// emits, and the compiler's allocator never frees.
+//
+// Layout: bits 0-31 displacement (or label id when rip-relative), 32-36 base,
+// 40-44 index (Reg.NONE when absent), 48-49 log2 of the scale, bit 52
+// rip-relative, bit 53 fs segment override.
+
+import { Reg } from "./registers";
+
+export type Mem = i64;
+
+const BASE_SHIFT: i64 = 32;
+const INDEX_SHIFT: i64 = 40;
+const SCALE_SHIFT: i64 = 48;
+const RIP_FLAG: i64 = <i64>1 << 52;
+const FS_FLAG: i64 = <i64>1 << 53;
+
+function pack(base: Reg, index: Reg, scaleLog2: i32, disp: i32): Mem {
+  return (<i64><u32>disp)
+    | (<i64>base << BASE_SHIFT)
+    | (<i64>index << INDEX_SHIFT)
+    | (<i64>scaleLog2 << SCALE_SHIFT);
+}
+
+function scaleLog2(scale: i32): i32 {
+  if (scale == 8) return 3;
+  if (scale == 4) return 2;
+  if (scale == 2) return 1;
+  return 0;
+}
+
+/** `[base + disp]`. */
+export function mem(base: Reg, disp: i32 = 0): Mem {
+  return pack(base, Reg.NONE, 0, disp);
+}
+
+/** `[base + index*scale + disp]`, scale 1, 2, 4 or 8; index may not be rsp. */
+export function memIndex(base: Reg, index: Reg, scale: i32, disp: i32 = 0): Mem {
+  return pack(base, index, scaleLog2(scale), disp);
+}
+
+/** `[index*scale + disp]` without a base. */
+export function memScaled(index: Reg, scale: i32, disp: i32 = 0): Mem {
+  return pack(Reg.NONE, index, scaleLog2(scale), disp);
+}
+
+/** `[disp32]`, an absolute address (a SIB byte with neither base nor index). */
+export function memAbsolute(disp: i32): Mem {
+  return pack(Reg.NONE, Reg.NONE, 0, disp);
+}
+
+/** `[rip + label]`: the displacement is resolved when the label is bound. */
+export function memLabel(label: i32): Mem {
+  return pack(Reg.NONE, Reg.NONE, 0, label) | RIP_FLAG;
+}
+
+/** The same operand addressed through the fs segment (the thread block). */
+export function withFs(operand: Mem): Mem {
+  return operand | FS_FLAG;
+}
+
+/** `fs:[disp]`. */
+export function fsAbsolute(disp: i32): Mem {
+  return withFs(memAbsolute(disp));
+}
+
+// @ts-ignore: decorator
+@inline export function memDisp(operand: Mem): i32 { return <i32>operand; }
+// @ts-ignore: decorator
+@inline export function memBase(operand: Mem): Reg { return <Reg>(<i32>(operand >> BASE_SHIFT) & 31); }
+// @ts-ignore: decorator
+@inline export function memIndexReg(operand: Mem): Reg { return <Reg>(<i32>(operand >> INDEX_SHIFT) & 31); }
+// @ts-ignore: decorator
+@inline export function memScaleLog2(operand: Mem): i32 { return <i32>(operand >> SCALE_SHIFT) & 3; }
+// @ts-ignore: decorator
+@inline export function memIsRip(operand: Mem): bool { return (operand & RIP_FLAG) != 0; }
+// @ts-ignore: decorator
+@inline export function memIsFs(operand: Mem): bool { return (operand & FS_FLAG) != 0; }
+
+/** The same operand moved by `delta` bytes. */
+export function memOffset(operand: Mem, delta: i32): Mem {
+  return (operand & ~(<i64>0xffffffff)) | <i64><u32>(memDisp(operand) + delta);
+}
