@@ -4,6 +4,15 @@
 
 import { createHarness } from "zora";
 
+// zora 6 calls Promise.withResolvers, which Node 20 does not have yet.
+const promiseStatics = Promise as unknown as { withResolvers?: () => unknown };
+promiseStatics.withResolvers ??= () => {
+  let resolve!: (value: unknown) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise((yes, no) => { resolve = yes; reject = no; });
+  return { promise, resolve, reject };
+};
+
 type Harness = ReturnType<typeof createHarness>;
 export type TestFunction = Harness["test"];
 

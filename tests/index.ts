@@ -4,11 +4,13 @@ import { runTests } from "./harness";
 import * as boundaries from "./repo/boundaries.test";
 import * as validator from "./compiler/validator.test";
 import * as assembler from "./compiler/assembler.test";
+import * as spec from "./spec/spec.test";
 
 const files = [
   { name: "boundaries", register: boundaries.register },
   { name: "validator", register: validator.register },
   { name: "assembler", register: assembler.register },
+  { name: "spec", register: spec.register },
 ];
 
 const tally = await runTests(files, process.argv[2]);
