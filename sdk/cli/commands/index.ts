@@ -1,0 +1,15 @@
+// The table of `delos` commands, in the order `delos help` lists them. A new
+// command is a file in this folder and one line here.
+
+import type { CliCommand } from "../command";
+import { compile } from "./compile";
+import { help } from "./help";
+import { run } from "./run";
+import { spec } from "./spec";
+
+export const commands: CliCommand[] = [
+  compile,
+  run,
+  spec,
+  help,
+];
