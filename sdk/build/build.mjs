@@ -42,6 +42,13 @@ if (existsSync(join(root, "sdk/compiler/src/main.ts")))
 if (existsSync(join(root, "sdk/runtime/linux/index.ts")))
   ascPrograms.push(["sdk/runtime/linux/index.ts", "build/runtime-linux.wasm", ["sdk/runtime", "sdk/loader", "sdk/compiler/src/abi.ts"], []]);
 
+// The image writer and the UEFI boot stub's generator (docs/boot.md).
+if (existsSync(join(root, "sdk/image/index.ts")))
+  ascPrograms.push(["sdk/image/index.ts", "build/image.wasm", ["sdk/image"], ["--exportStart", "_initialize"]]);
+if (existsSync(join(root, "kernel/arch/x86_64/boot/index.ts")))
+  ascPrograms.push(["kernel/arch/x86_64/boot/index.ts", "build/boot.wasm",
+    ["kernel/arch/x86_64/boot", "sdk/compiler/src/x64", "sdk/image"], ["--exportStart", "_initialize"]]);
+
 // AssemblyScript test programs (tests/**/assembly), run by the host tests.
 ascPrograms.push(["tests/compiler/assembly/assembler-cases.ts", "build/tests/assembler-cases.wasm",
   ["tests/compiler/assembly/assembler-cases.ts", "sdk/compiler/src/x64"], ["--exportStart", "_initialize"]]);

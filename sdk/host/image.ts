@@ -1,0 +1,129 @@
+// Runs the image writer (AssemblyScript, sdk/image, built to build/image.wasm)
+// inside Node: disk images, payload archives and PE32+ EFI applications.
+// Each job gets a fresh instance (the writer's allocator never frees).
+// The description formats are documented in sdk/image/commands.ts.
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildDir } from "./paths";
+
+export class ImageError extends Error {}
+
+export interface ImageFile {
+  /** "esp": a file of the EFI System Partition; "payload": a file of the system payload archive. */
+  area: "esp" | "payload";
+  /** "EFI/BOOT/BOOTX64.EFI" on the ESP; a name such as "servers/init.wasm" in the payload. */
+  path: string;
+  data: Uint8Array;
+}
+
+export interface DiskOptions {
+  files: ImageFile[];
+  espMinMiB?: number;
+  systemMinMiB?: number;
+  volumeLabel?: string;
+}
+
+export interface PeSectionSpec {
+  name: string;
+  data: Uint8Array;
+  /** Size in memory (zero-filled past data); defaults to data.length. */
+  virtualSize?: number;
+  characteristics: number;
+}
+
+/** Section flags, as sdk/image/pe.ts defines them. */
+export const SECTION_CODE = 0x60000020;
+export const SECTION_DATA = 0xc0000040;
+export const SECTION_READONLY = 0x40000040;
+
+const enum Command { Disk = 1, Payload = 2, Pe = 3 }
+
+interface WriterExports {
+  memory: WebAssembly.Memory;
+  _initialize?: () => void;
+  inputAlloc(length: number): number;
+  run(command: number): number;
+  outputPtr(): number;
+  outputLength(): number;
+  messagePtr(): number;
+  messageLength(): number;
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+function writerModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(readFileSync(join(buildDir, "image.wasm")));
+  return compiled;
+}
+
+function runWriter(command: Command, inputs: Uint8Array[]): Uint8Array {
+  const instance = new WebAssembly.Instance(writerModule(), {
+    env: {
+      abort(_message: number, _file: number, line: number, column: number) {
+        throw new ImageError(`image writer aborted at line ${line}:${column}`);
+      },
+      trace() {},
+      seed() { return 0; },
+    },
+  });
+  const exports = instance.exports as unknown as WriterExports;
+  exports._initialize?.();
+  for (const input of inputs) {
+    const ptr = exports.inputAlloc(input.length);
+    new Uint8Array(exports.memory.buffer, ptr, input.length).set(input);
+  }
+  const status = exports.run(command);
+  if (status !== 0) {
+    const bytes = new Uint8Array(exports.memory.buffer, exports.messagePtr(), exports.messageLength());
+    throw new ImageError(new TextDecoder().decode(bytes));
+  }
+  return new Uint8Array(exports.memory.buffer, exports.outputPtr(), exports.outputLength()).slice();
+}
+
+class Description {
+  private readonly parts: number[] = [];
+  u32(value: number): this {
+    this.parts.push(value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, (value >>> 24) & 0xff);
+    return this;
+  }
+  ascii(text: string): this {
+    for (const character of text) this.parts.push(character.charCodeAt(0));
+    return this;
+  }
+  string(text: string): this {
+    const bytes = new TextEncoder().encode(text);
+    this.u32(bytes.length);
+    this.parts.push(...bytes);
+    return this;
+  }
+  bytes(): Uint8Array { return Uint8Array.from(this.parts); }
+}
+
+function diskDescription(options: DiskOptions): Uint8Array[] {
+  const description = new Description().ascii("DIMG").u32(1)
+    .u32(options.espMinMiB ?? 40).u32(options.systemMinMiB ?? 1).string(options.volumeLabel ?? "DELOS")
+    .u32(options.files.length);
+  options.files.forEach((file, index) => description.u32(file.area === "esp" ? 1 : 2).string(file.path).u32(index + 1));
+  return [description.bytes(), ...options.files.map((file) => file.data)];
+}
+
+/** Builds a GPT disk image with the ESP files and the payload archive. */
+export function buildDiskImage(options: DiskOptions): Uint8Array {
+  return runWriter(Command.Disk, diskDescription(options));
+}
+
+/** Builds only the payload archive of the "payload" files. */
+export function buildPayloadArchive(files: ImageFile[]): Uint8Array {
+  return runWriter(Command.Payload, diskDescription({ files }));
+}
+
+/** Writes a PE32+ EFI application; sections are placed from RVA 0x1000 in order. */
+export function buildPe(sections: PeSectionSpec[], entryRva: number, relocationSites: number[] = []): Uint8Array {
+  const description = new Description().ascii("DPE_").u32(1).u32(entryRva).u32(sections.length);
+  sections.forEach((section, index) => description.string(section.name)
+    .u32(section.virtualSize ?? section.data.length).u32(section.characteristics).u32(index + 1));
+  description.u32(relocationSites.length);
+  for (const site of relocationSites) description.u32(site);
+  return runWriter(Command.Pe, [description.bytes(), ...sections.map((section) => section.data)]);
+}

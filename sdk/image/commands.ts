@@ -1,0 +1,119 @@
+// The image writer's jobs, as the host (or the installer) asks for them.
+// inputs[0] is a description; the other inputs are file contents it refers to.
+//
+//   disk / payload description:
+//     "DIMG" version:u32(=1) espMinMiB:u32 systemMinMiB:u32 volumeLabel:string
+//     count:u32 { area:u32 (1 ESP, 2 payload) path:string input:u32 }*
+//   PE description:
+//     "DPE_" version:u32(=1) entryRva:u32 count:u32
+//     { name:string virtualSize:u32 characteristics:u32 input:u32 }*
+//     relocationCount:u32 { rva:u32 }*
+//   string := length:u32 UTF-8 bytes
+//
+// Each job sets the output or the message and returns a status (0 = done).
+
+import { Reader } from "./bytes";
+import { buildDisk, DiskPlan } from "./disk";
+import { FatFile } from "./fat32";
+import { inputs, setMessage, setOutput } from "./io";
+import { buildPayload, PayloadFile } from "./payload";
+import { PeSection, writePe } from "./pe";
+
+export const enum Command {
+  /** Build a whole GPT disk image. */
+  Disk = 1,
+  /** Build only the payload archive. */
+  Payload = 2,
+  /** Build a PE32+ EFI application from sections. */
+  Pe = 3,
+}
+
+export const enum Status { Ok = 0, Invalid = 1, Unsupported = 2 }
+
+const DISK_MAGIC: u32 = 0x474d4944;  // "DIMG"
+const PE_MAGIC: u32 = 0x5f455044;    // "DPE_"
+const AREA_ESP: u32 = 1;
+const AREA_PAYLOAD: u32 = 2;
+
+function input(index: u32): Uint8Array | null {
+  if (index == 0 || index >= <u32>inputs.length) {
+    setMessage("description refers to input " + index.toString() + ", which was not given");
+    return null;
+  }
+  return inputs[index];
+}
+
+function readPlan(): DiskPlan | null {
+  if (inputs.length == 0) { setMessage("no description given"); return null; }
+  const reader = new Reader(inputs[0]);
+  if (reader.u32() != DISK_MAGIC || reader.u32() != 1) { setMessage("not a version 1 disk description"); return null; }
+  const plan = new DiskPlan();
+  plan.espMinMiB = <i32>reader.u32();
+  plan.systemMinMiB = <i32>reader.u32();
+  plan.volumeLabel = reader.string();
+  const count = reader.u32();
+  const payloadFiles = new Array<PayloadFile>();
+  for (let i: u32 = 0; i < count && !reader.failed; i++) {
+    const area = reader.u32();
+    const path = reader.string();
+    const data = input(reader.u32());
+    if (data == null) return null;
+    if (area == AREA_ESP) plan.espFiles.push(new FatFile(path, data));
+    else if (area == AREA_PAYLOAD) payloadFiles.push(new PayloadFile(path, data));
+    else { setMessage("unknown area " + area.toString() + " for " + path); return null; }
+  }
+  if (reader.failed) { setMessage("the disk description is truncated"); return null; }
+  const payload = buildPayload(payloadFiles);
+  if (payload == null) return null;
+  plan.payload = payload;
+  return plan;
+}
+
+function disk(): i32 {
+  const plan = readPlan();
+  if (plan == null) return Status.Invalid;
+  const image = buildDisk(plan);
+  if (image == null) return Status.Invalid;
+  setOutput(image);
+  return Status.Ok;
+}
+
+function payload(): i32 {
+  const plan = readPlan();
+  if (plan == null) return Status.Invalid;
+  setOutput(plan.payload);
+  return Status.Ok;
+}
+
+function pe(): i32 {
+  if (inputs.length == 0) { setMessage("no description given"); return Status.Invalid; }
+  const reader = new Reader(inputs[0]);
+  if (reader.u32() != PE_MAGIC || reader.u32() != 1) { setMessage("not a version 1 PE description"); return Status.Invalid; }
+  const entryRva = <i32>reader.u32();
+  const count = reader.u32();
+  const sections = new Array<PeSection>();
+  for (let i: u32 = 0; i < count && !reader.failed; i++) {
+    const name = reader.string();
+    const virtualSize = <i32>reader.u32();
+    const characteristics = reader.u32();
+    const data = input(reader.u32());
+    if (data == null) return Status.Invalid;
+    sections.push(new PeSection(name, data, max(virtualSize, data.length), characteristics));
+  }
+  const relocationCount = reader.u32();
+  const sites = new Array<i32>();
+  for (let i: u32 = 0; i < relocationCount && !reader.failed; i++) sites.push(<i32>reader.u32());
+  if (reader.failed) { setMessage("the PE description is truncated"); return Status.Invalid; }
+  const image = writePe(sections, entryRva, sites);
+  if (image == null) return Status.Invalid;
+  setOutput(image);
+  return Status.Ok;
+}
+
+export function runCommand(command: i32): i32 {
+  if (command == Command.Disk) return disk();
+  if (command == Command.Payload) return payload();
+  if (command == Command.Pe) return pe();
+  setMessage("unknown image writer command " + command.toString());
+  return Status.Unsupported;
+}
