@@ -1,0 +1,102 @@
+// The driver commands that produce code: Compile (one module to the `delos`
+// component format), LinkLinux (a linux-x64 executable) and Describe (what a
+// module exports). driver.ts dispatches to them.
+//
+// Inputs of LinkLinux: [runtime.wasm, script, module0.wasm, module1.wasm, ...];
+// flags bit 0 selects explicit bounds checks for the modules (the runtime
+// always uses guard regions). Messages name the module that failed.
+
+import { INTRINSICS_MODULE } from "../abi";
+import { BoundsMode, CompiledCode, CompileOptions } from "../compiled";
+import { decodeModule } from "../decode";
+import { describeModule } from "../describe";
+import { compileCode } from "../generate/index";
+import { getMessage, inputs, setMessage, setOutput } from "../io";
+import { Module } from "../module";
+import { validateModule } from "../validate";
+import { writeComponent } from "./component";
+import { linkExecutable } from "./linux";
+import { writePayload } from "./linux/payload";
+
+/** Flag bit of Compile and LinkLinux: explicit bounds checks instead of guard regions. */
+export const FLAG_EXPLICIT_BOUNDS: i32 = 1;
+
+const STATUS_OK: i32 = 0;
+const STATUS_INVALID: i32 = 1;
+
+function fail(name: string): i32 {
+  setMessage(name + ": " + getMessage());
+  return STATUS_INVALID;
+}
+
+/** Decodes and validates, or null with the message set (unprefixed). */
+function checkedModule(bytes: Uint8Array): Module | null {
+  const module = decodeModule(bytes);
+  if (module == null) return null;
+  if (!validateModule(module!)) return null;
+  return module;
+}
+
+/** Decodes, validates and compiles one module; null with the message set (unprefixed). */
+export function compileModule(bytes: Uint8Array, options: CompileOptions): CompiledCode | null {
+  const module = checkedModule(bytes);
+  if (module == null) return null;
+  if (!options.privileged) {
+    for (let i = 0; i < module!.imports.length; i++) {
+      if (module!.imports[i].module != INTRINSICS_MODULE) continue;
+      setMessage("imports " + INTRINSICS_MODULE + "." + module!.imports[i].name + ", which only privileged components may");
+      return null;
+    }
+  }
+  return compileCode(module!, options);
+}
+
+function moduleOptions(flags: i32): CompileOptions {
+  const options = new CompileOptions();
+  options.bounds = (flags & FLAG_EXPLICIT_BOUNDS) != 0 ? BoundsMode.Explicit : BoundsMode.Guard;
+  return options;
+}
+
+export function compileCommand(flags: i32): i32 {
+  if (inputs.length != 1) {
+    setMessage("Compile takes one module");
+    return STATUS_INVALID;
+  }
+  const code = compileModule(inputs[0], moduleOptions(flags));
+  if (code == null) return STATUS_INVALID;
+  setOutput(writeComponent(code!));
+  return STATUS_OK;
+}
+
+export function linkLinuxCommand(flags: i32): i32 {
+  if (inputs.length < 2) {
+    setMessage("LinkLinux takes the runtime, a script and the modules");
+    return STATUS_INVALID;
+  }
+  const components = new Array<Uint8Array>();
+  const options = moduleOptions(flags);
+  for (let i = 2; i < inputs.length; i++) {
+    const code = compileModule(inputs[i], options);
+    if (code == null) return fail("module " + (i - 2).toString());
+    components.push(writeComponent(code!));
+  }
+  const runtimeOptions = new CompileOptions();
+  runtimeOptions.privileged = true;
+  const runtime = compileModule(inputs[0], runtimeOptions);
+  if (runtime == null) return fail("runtime");
+  const executable = linkExecutable(runtime!, writePayload(components, inputs[1]));
+  if (executable == null) return STATUS_INVALID;
+  setOutput(executable!);
+  return STATUS_OK;
+}
+
+export function describeCommand(): i32 {
+  if (inputs.length != 1) {
+    setMessage("Describe takes one module");
+    return STATUS_INVALID;
+  }
+  const module = checkedModule(inputs[0]);
+  if (module == null) return STATUS_INVALID;
+  setOutput(describeModule(module!));
+  return STATUS_OK;
+}
