@@ -4,12 +4,14 @@ import { runTests } from "./harness";
 import * as boundaries from "./repo/boundaries.test";
 import * as validator from "./compiler/validator.test";
 import * as assembler from "./compiler/assembler.test";
+import * as component from "./compiler/component.test";
 import * as spec from "./spec/spec.test";
 
 const files = [
   { name: "boundaries", register: boundaries.register },
   { name: "validator", register: validator.register },
   { name: "assembler", register: assembler.register },
+  { name: "component", register: component.register },
   { name: "spec", register: spec.register },
 ];
 

@@ -40,7 +40,14 @@ const ascPrograms = [
 if (existsSync(join(root, "sdk/compiler/src/main.ts")))
   ascPrograms.push(["sdk/compiler/src/main.ts", "build/compiler-cli.wasm", ["sdk/compiler/src"], ["--exportStart", "_start"]]);
 if (existsSync(join(root, "sdk/runtime/linux/index.ts")))
-  ascPrograms.push(["sdk/runtime/linux/index.ts", "build/runtime-linux.wasm", ["sdk/runtime", "sdk/loader", "sdk/compiler/src/abi.ts"], []]);
+  ascPrograms.push(["sdk/runtime/linux/index.ts", "build/runtime-linux.wasm",
+    ["sdk/runtime", "sdk/loader", "sdk/compiler/src/abi.ts", "sdk/compiler/src/module.ts", "sdk/compiler/src/link/format.ts"],
+    // Nothing but delos:native imports: aborts go to the runtime's own handler, and
+    // the exported table lets the runtime find its host functions' native code.
+    ["--use", "abort=sdk/runtime/linux/abort/runtimeAbort", "--exportTable"]]);
+// The component format and loader tests run this in V8 (tests/compiler/component.test.ts).
+ascPrograms.push(["tests/compiler/assembly/component.ts", "build/tests/component.wasm",
+  ["tests/compiler/assembly/component.ts", "sdk/loader", "sdk/compiler/src"], ["--exportStart", "_initialize"]]);
 
 // The image writer and the UEFI boot stub's generator (docs/boot.md).
 if (existsSync(join(root, "sdk/image/index.ts")))
@@ -52,6 +59,8 @@ if (existsSync(join(root, "kernel/arch/x86_64/boot/index.ts")))
 // AssemblyScript test programs (tests/**/assembly), run by the host tests.
 ascPrograms.push(["tests/compiler/assembly/assembler-cases.ts", "build/tests/assembler-cases.wasm",
   ["tests/compiler/assembly/assembler-cases.ts", "sdk/compiler/src/x64"], ["--exportStart", "_initialize"]]);
+ascPrograms.push(["tests/compiler/assembly/linux-stubs.ts", "build/tests/linux-stubs.wasm",
+  ["tests/compiler/assembly/linux-stubs.ts", "sdk/compiler/src"], ["--exportStart", "_initialize"]]);
 
 const asc = join(root, "node_modules", ".bin", "asc");
 for (const [entry, output, sources, flags] of ascPrograms) {

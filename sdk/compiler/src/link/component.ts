@@ -1,0 +1,265 @@
+// Writes a compiled module as a `delos` component (docs/delos-format.md):
+// what the kernel's loader and the linux runtime instantiate without the
+// compiler. Deterministic: the output depends only on the module and the
+// compiled code, never on addresses, time or iteration order of hashes.
+
+import { CompiledCode, BoundsMode } from "../compiled";
+import {
+  ConstExpr, ConstKind, ExternKind, FuncType, GlobalType, Limits, Module, TableType,
+} from "../module";
+import {
+  COMPONENT_EXPLICIT_BOUNDS, COMPONENT_MAGIC, COMPONENT_NONE, COMPONENT_PRIVILEGED,
+  COMPONENT_VERSION, Section,
+} from "./format";
+
+/** A growable little-endian byte buffer. */
+class ComponentWriter {
+  bytes: Uint8Array = new Uint8Array(4096);
+  length: i32 = 0;
+  private sectionStart: i32 = 0;
+
+  private reserve(count: i32): void {
+    if (this.length + count <= this.bytes.length) return;
+    let capacity = this.bytes.length * 2;
+    while (capacity < this.length + count) capacity *= 2;
+    const grown = new Uint8Array(capacity);
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
+  }
+
+  u8(value: u32): void {
+    this.reserve(1);
+    this.bytes[this.length++] = <u8>value;
+  }
+
+  u32(value: u32): void {
+    this.reserve(4);
+    store<u32>(this.bytes.dataStart + <usize>this.length, value);
+    this.length += 4;
+  }
+
+  u64(value: u64): void {
+    this.reserve(8);
+    store<u64>(this.bytes.dataStart + <usize>this.length, value);
+    this.length += 8;
+  }
+
+  uleb(value: u64): void {
+    do {
+      let byte = <u32>(value & 0x7f);
+      value >>= 7;
+      if (value != 0) byte |= 0x80;
+      this.u8(byte);
+    } while (value != 0);
+  }
+
+  sleb(value: i64): void {
+    while (true) {
+      const byte = <u32>(value & 0x7f);
+      value >>= 7;
+      const done = (value == 0 && (byte & 0x40) == 0) || (value == -1 && (byte & 0x40) != 0);
+      this.u8(done ? byte : byte | 0x80);
+      if (done) return;
+    }
+  }
+
+  raw(source: Uint8Array, start: i32, count: i32): void {
+    this.reserve(count);
+    this.bytes.set(source.subarray(start, start + count), this.length);
+    this.length += count;
+  }
+
+  string(text: string): void {
+    const encoded = Uint8Array.wrap(String.UTF8.encode(text));
+    this.u32(<u32>encoded.length);
+    this.raw(encoded, 0, encoded.length);
+  }
+
+  beginSection(id: Section): void {
+    this.u8(<u32>id);
+    this.u32(0);
+    this.sectionStart = this.length;
+  }
+
+  endSection(): void {
+    store<u32>(this.bytes.dataStart + <usize>(this.sectionStart - 4), <u32>(this.length - this.sectionStart));
+  }
+
+  finish(): Uint8Array {
+    return this.bytes.slice(0, this.length);
+  }
+}
+
+function writeFuncType(out: ComponentWriter, type: FuncType): void {
+  out.u32(<u32>type.params.length);
+  for (let i = 0; i < type.params.length; i++) out.u8(type.params[i]);
+  out.u32(<u32>type.results.length);
+  for (let i = 0; i < type.results.length; i++) out.u8(type.results[i]);
+}
+
+function writeLimits(out: ComponentWriter, limits: Limits): void {
+  out.u8(limits.hasMax ? 1 : 0);
+  out.u32(limits.min);
+  out.u32(limits.hasMax ? limits.max : 0);
+}
+
+function writeTableType(out: ComponentWriter, table: TableType): void {
+  out.u8(table.elemType);
+  writeLimits(out, table.limits);
+}
+
+function writeGlobalType(out: ComponentWriter, global: GlobalType): void {
+  out.u8(global.valType);
+  out.u8(global.mutable ? 1 : 0);
+}
+
+function writeConstExpr(out: ComponentWriter, expr: ConstExpr): void {
+  out.u8(<u32>expr.kind);
+  switch (expr.kind) {
+    case ConstKind.I32:
+    case ConstKind.F32: out.u64(expr.bits & 0xffffffff); break;
+    case ConstKind.I64:
+    case ConstKind.F64: out.u64(expr.bits); break;
+    case ConstKind.GlobalGet:
+    case ConstKind.RefFunc: out.u64(<u64>expr.index); break;
+    default: out.u64(0);
+  }
+}
+
+/** The component bytes of `code` (its module, options, code blob and maps). */
+export function writeComponent(code: CompiledCode): Uint8Array {
+  const module = code.module;
+  const out = new ComponentWriter();
+  out.u32(COMPONENT_MAGIC);
+  out.u32(COMPONENT_VERSION);
+  let flags: u32 = 0;
+  if (code.options.bounds == BoundsMode.Explicit) flags |= COMPONENT_EXPLICIT_BOUNDS;
+  if (code.options.privileged) flags |= COMPONENT_PRIVILEGED;
+  out.u32(flags);
+
+  out.beginSection(Section.Types);
+  out.u32(<u32>module.types.length);
+  for (let i = 0; i < module.types.length; i++) writeFuncType(out, module.types[i]);
+  out.endSection();
+
+  out.beginSection(Section.Imports);
+  out.u32(<u32>module.imports.length);
+  for (let i = 0; i < module.imports.length; i++) {
+    const entry = module.imports[i];
+    out.string(entry.module);
+    out.string(entry.name);
+    out.u8(<u32>entry.kind);
+    switch (entry.kind) {
+      case ExternKind.Func: out.u32(entry.typeIndex); break;
+      case ExternKind.Table: writeTableType(out, entry.table!); break;
+      case ExternKind.Memory: writeLimits(out, entry.memory!.limits); break;
+      case ExternKind.Global: writeGlobalType(out, entry.global!); break;
+    }
+  }
+  out.endSection();
+
+  out.beginSection(Section.Functions);
+  out.u32(<u32>code.functions.length);
+  for (let i = 0; i < code.functions.length; i++) {
+    const compiled = code.functions[i];
+    out.u32(module.funcTypes[compiled.funcIndex]);
+    out.u32(compiled.codeOffset);
+    out.u32(compiled.codeSize);
+  }
+  out.endSection();
+
+  out.beginSection(Section.Tables);
+  out.u32(<u32>module.tables.length - module.numImportedTables);
+  for (let i = <i32>module.numImportedTables; i < module.tables.length; i++) writeTableType(out, module.tables[i]);
+  out.endSection();
+
+  out.beginSection(Section.Memories);
+  out.u32(<u32>module.memories.length - module.numImportedMemories);
+  for (let i = <i32>module.numImportedMemories; i < module.memories.length; i++) writeLimits(out, module.memories[i].limits);
+  out.endSection();
+
+  out.beginSection(Section.Globals);
+  out.u32(<u32>module.globals.length - module.numImportedGlobals);
+  for (let i = <i32>module.numImportedGlobals; i < module.globals.length; i++) {
+    const global = module.globals[i];
+    writeGlobalType(out, global.type);
+    writeConstExpr(out, global.init);
+  }
+  out.endSection();
+
+  out.beginSection(Section.Exports);
+  out.u32(<u32>module.exports.length);
+  for (let i = 0; i < module.exports.length; i++) {
+    const entry = module.exports[i];
+    out.string(entry.name);
+    out.u8(<u32>entry.kind);
+    out.u32(entry.index);
+    let codeOffset = COMPONENT_NONE;
+    if (entry.kind == ExternKind.Func && entry.index >= module.numImportedFuncs) {
+      codeOffset = code.functions[<i32>(entry.index - module.numImportedFuncs)].codeOffset;
+    }
+    out.u32(codeOffset);
+  }
+  out.endSection();
+
+  out.beginSection(Section.Start);
+  out.u32(module.startFunc < 0 ? COMPONENT_NONE : <u32>module.startFunc);
+  out.endSection();
+
+  out.beginSection(Section.Elements);
+  out.u32(<u32>module.elems.length);
+  for (let i = 0; i < module.elems.length; i++) {
+    const segment = module.elems[i];
+    out.u8(<u32>segment.mode);
+    out.u32(segment.tableIndex);
+    writeConstExpr(out, segment.offsetExpr);
+    out.u8(segment.elemType);
+    out.u32(<u32>segment.items.length);
+    for (let j = 0; j < segment.items.length; j++) writeConstExpr(out, segment.items[j]);
+  }
+  out.endSection();
+
+  out.beginSection(Section.Data);
+  out.u32(<u32>module.datas.length);
+  for (let i = 0; i < module.datas.length; i++) {
+    const segment = module.datas[i];
+    out.u8(<u32>segment.mode);
+    out.u32(segment.memoryIndex);
+    writeConstExpr(out, segment.offsetExpr);
+    out.u32(segment.dataLength);
+    out.raw(module.bytes, <i32>segment.dataStart, <i32>segment.dataLength);
+  }
+  out.endSection();
+
+  out.beginSection(Section.Vmctx);
+  const layout = code.layout;
+  out.u32(<u32>layout.typeIds);
+  out.u32(<u32>layout.importedFuncs);
+  out.u32(<u32>layout.globals);
+  out.u32(<u32>layout.dataDropped);
+  out.u32(<u32>layout.elemDropped);
+  out.u32(<u32>layout.size);
+  out.endSection();
+
+  out.beginSection(Section.Code);
+  out.raw(code.code, 0, code.code.length);
+  out.endSection();
+
+  out.beginSection(Section.PcMap);
+  out.u32(<u32>code.pcMap.length);
+  let native: u32 = 0;
+  let func: i64 = 0;
+  let wasm: i64 = 0;
+  for (let i = 0; i < code.pcMap.length; i++) {
+    const entry = code.pcMap[i];
+    out.uleb(<u64>(entry.nativeOffset - native));
+    out.sleb(<i64>entry.funcIndex - func);
+    out.sleb(<i64>entry.wasmOffset - wasm);
+    native = entry.nativeOffset;
+    func = <i64>entry.funcIndex;
+    wasm = <i64>entry.wasmOffset;
+  }
+  out.endSection();
+
+  return out.finish();
+}
