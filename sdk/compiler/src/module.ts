@@ -25,7 +25,7 @@ export const enum ExternKind {
 }
 
 export function valTypeName(t: u8): string {
-  switch (t) {
+  switch (<i32>t) {
     case ValType.I32: return "i32";
     case ValType.I64: return "i64";
     case ValType.F32: return "f32";
@@ -62,10 +62,12 @@ export class Limits {
   min: u32 = 0;
   max: u32 = 0;
   hasMax: bool = false;
+  /** Byte offset of the limits in the module binary. */
+  offset: u32 = 0;
 }
 
 export class TableType {
-  elemType: u8 = ValType.FuncRef;
+  elemType: u8 = <u8>ValType.FuncRef;
   limits: Limits = new Limits();
 }
 
@@ -74,7 +76,7 @@ export class MemoryType {
 }
 
 export class GlobalType {
-  valType: u8 = ValType.I32;
+  valType: u8 = <u8>ValType.I32;
   mutable: bool = false;
 }
 
@@ -135,7 +137,7 @@ export class ElemSegment {
   mode: SegmentMode = SegmentMode.Active;
   tableIndex: u32 = 0;
   offsetExpr: ConstExpr = new ConstExpr();
-  elemType: u8 = ValType.FuncRef;
+  elemType: u8 = <u8>ValType.FuncRef;
   /** One expression per element: RefFunc or RefNull (or GlobalGet). */
   items: ConstExpr[] = [];
   offset: u32 = 0;
@@ -161,6 +163,10 @@ export class FunctionBody {
   codeEnd: u32 = 0;
   /** Byte offset of the whole body entry (its size field) in the binary. */
   offset: u32 = 0;
+  /** Set by the validator: the deepest the operand stack gets (values, all blocks together). */
+  maxStackDepth: u32 = 0;
+  /** Set by the validator: the deepest nesting of control frames, the function's own included. */
+  maxControlDepth: u32 = 0;
 }
 
 export class CustomSection {
@@ -186,6 +192,8 @@ export class Module {
   numImportedGlobals: u32 = 0;
   exports: Export[] = [];
   startFunc: i32 = -1;
+  /** Byte offset of the start section's function index. */
+  startOffset: u32 = 0;
   elems: ElemSegment[] = [];
   /** From the data count section, -1 when absent. */
   dataCount: i32 = -1;

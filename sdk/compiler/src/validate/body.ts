@@ -1,0 +1,592 @@
+// Validation of function bodies: the spec's algorithm (an operand stack of
+// value types and a stack of control frames), run while decoding each
+// instruction, in one pass over the body bytes.
+//
+// The stacks are flat typed arrays reused from body to body, grown by
+// doubling, so the inner loop allocates nothing; only an error builds a
+// string. Type 0 on the operand stack is the spec's "unknown" type: what pops
+// produce below the height of a frame whose code is unreachable.
+// As a by-product each body records the deepest operand and control stacks
+// it reaches, which the generator can use to size its own.
+
+import { Module, FuncType, FunctionBody, ValType, valTypeName } from "../module";
+import { Op, PrefixedOp, PREFIXED, opcodeName } from "../opcodes";
+import { Reader } from "../reader";
+import {
+  NUMERIC_SIGNATURES, SATURATING_SIGNATURES, FIRST_NUMERIC, LAST_NUMERIC, FIRST_MEMORY, LAST_MEMORY,
+  FIRST_STORE, MEMORY_TYPES, MEMORY_NATURAL_ALIGNMENT, signatureArity, signatureFirst, signatureSecond,
+  signatureResult,
+} from "./signatures";
+
+/** Deepest nesting of blocks, loops and ifs accepted in one body. */
+export const MAX_CONTROL_DEPTH: i32 = 100000;
+export const MAX_BR_TABLE_TARGETS: u32 = 65520;
+
+const I32: u8 = <u8>ValType.I32;
+const I64: u8 = <u8>ValType.I64;
+const F32: u8 = <u8>ValType.F32;
+const F64: u8 = <u8>ValType.F64;
+const UNKNOWN: u8 = 0;
+/** Stands for "no value at all" in messages. */
+const NOTHING: u8 = 0xff;
+/** Block types are kept as the s33 of the binary: a type index, or negative for the one-byte forms. */
+const EMPTY_BLOCK: i32 = -64;
+
+// A control frame is FRAME_SIZE consecutive i32 in `frames`.
+const FRAME_KIND = 0;        // Op.Block, Op.Loop, Op.If or Op.Else (the function's own frame is a Block)
+const FRAME_TYPE = 1;        // block type
+const FRAME_HEIGHT = 2;      // operand stack height at entry, parameters excluded
+const FRAME_UNREACHABLE = 3; // 1 once the rest of the frame is unreachable
+const FRAME_SIZE = 4;
+
+export class BodyValidator {
+  module: Module;
+  types: FuncType[];
+  reader: Reader;
+  values: StaticArray<u8> = new StaticArray<u8>(1024);
+  valueCount: i32 = 0;
+  maxValueCount: i32 = 0;
+  frames: StaticArray<i32> = new StaticArray<i32>(64 * FRAME_SIZE);
+  frameCount: i32 = 0;
+  maxFrameCount: i32 = 0;
+  locals: StaticArray<u8> = new StaticArray<u8>(256);
+  localCount: u32 = 0;
+  /** The instruction being validated, for messages (prefixed ones as PREFIXED | sub). */
+  op: u32 = 0;
+  opOffset: u32 = 0;
+  hasMemory: bool;
+  hasTable: bool;
+
+  constructor(module: Module, reader: Reader) {
+    this.module = module;
+    this.types = module.types;
+    this.reader = reader;
+    this.hasMemory = module.memories.length > 0;
+    this.hasTable = module.tables.length > 0;
+  }
+
+  // --- errors ---
+
+  fail(text: string): void { this.reader.failAt(this.opOffset, text); }
+
+  mismatch(expected: u8, actual: u8): void {
+    if (this.reader.failed) return;
+    this.fail("type mismatch: " + opcodeName(this.op) + " expects " + typeName(expected) + ", found " +
+      (actual == NOTHING ? "an empty stack" : typeName(actual)));
+  }
+
+  // --- operand stack ---
+
+  @inline push(type: u8): void {
+    const count = this.valueCount;
+    if (count == this.values.length) this.growValues();
+    unchecked(this.values[count] = type);
+    this.valueCount = count + 1;
+    if (count >= this.maxValueCount) this.maxValueCount = count + 1;
+  }
+
+  growValues(): void {
+    const grown = new StaticArray<u8>(this.values.length * 2);
+    memory.copy(changetype<usize>(grown), changetype<usize>(this.values), this.values.length);
+    this.values = grown;
+  }
+
+  /** Pops a value that must have type `expected`; returns the type found (UNKNOWN below an unreachable frame). */
+  @inline pop(expected: u8): u8 {
+    const count = this.valueCount;
+    const frame = (this.frameCount - 1) * FRAME_SIZE;
+    if (count > unchecked(this.frames[frame + FRAME_HEIGHT])) {
+      const actual = unchecked(this.values[count - 1]);
+      this.valueCount = count - 1;
+      if (actual != expected && actual != UNKNOWN) this.mismatch(expected, actual);
+      return actual;
+    }
+    if (!unchecked(this.frames[frame + FRAME_UNREACHABLE])) this.mismatch(expected, NOTHING);
+    return UNKNOWN;
+  }
+
+  /** Pops a value of any type. */
+  popAny(): u8 {
+    const count = this.valueCount;
+    const frame = (this.frameCount - 1) * FRAME_SIZE;
+    if (count > unchecked(this.frames[frame + FRAME_HEIGHT])) {
+      this.valueCount = count - 1;
+      return unchecked(this.values[count - 1]);
+    }
+    if (!unchecked(this.frames[frame + FRAME_UNREACHABLE]) && !this.reader.failed)
+      this.fail("type mismatch: " + opcodeName(this.op) + " expects a value, found an empty stack");
+    return UNKNOWN;
+  }
+
+  // --- block types ---
+
+  @inline paramCount(blockType: i32): i32 {
+    return blockType >= 0 ? unchecked(this.types[blockType]).params.length : 0;
+  }
+  @inline param(blockType: i32, index: i32): u8 {
+    return unchecked(unchecked(this.types[blockType]).params[index]);
+  }
+  @inline resultCount(blockType: i32): i32 {
+    return blockType >= 0 ? unchecked(this.types[blockType]).results.length : (blockType == EMPTY_BLOCK ? 0 : 1);
+  }
+  @inline result(blockType: i32, index: i32): u8 {
+    return blockType >= 0 ? unchecked(unchecked(this.types[blockType]).results[index]) : <u8>(blockType + 0x80);
+  }
+
+  readBlockType(): i32 {
+    const r = this.reader;
+    const byte = r.peek();
+    if (byte == 0x40) { r.pos++; return EMPTY_BLOCK; }
+    if (byte >= <u32>ValType.F64 && byte <= <u32>ValType.I32) { r.pos++; return <i32>byte - 0x80; }
+    const start = r.pos;
+    const value = r.s33();
+    if (r.failed) return EMPTY_BLOCK;
+    if (value < 0) { r.failAt(start, "malformed block type 0x" + (<u32>value & 0x7f).toString(16)); return EMPTY_BLOCK; }
+    if (value >= <i64>this.types.length) { r.failAt(start, "unknown type " + value.toString() + " (block type)"); return EMPTY_BLOCK; }
+    return <i32>value;
+  }
+
+  // --- control frames ---
+
+  pushFrame(kind: u32, blockType: i32): void {
+    const count = this.frameCount;
+    if (count >= MAX_CONTROL_DEPTH) { this.fail("control nesting too deep (limit " + MAX_CONTROL_DEPTH.toString() + ")"); return; }
+    if ((count + 1) * FRAME_SIZE > this.frames.length) {
+      const grown = new StaticArray<i32>(this.frames.length * 2);
+      memory.copy(changetype<usize>(grown), changetype<usize>(this.frames), this.frames.length << 2);
+      this.frames = grown;
+    }
+    const frame = count * FRAME_SIZE;
+    unchecked(this.frames[frame + FRAME_KIND] = <i32>kind);
+    unchecked(this.frames[frame + FRAME_TYPE] = blockType);
+    unchecked(this.frames[frame + FRAME_HEIGHT] = this.valueCount);
+    unchecked(this.frames[frame + FRAME_UNREACHABLE] = 0);
+    this.frameCount = count + 1;
+    if (count >= this.maxFrameCount) this.maxFrameCount = count + 1;
+  }
+
+  /** The frame `depth` labels out (0 = innermost), as an index into `frames`; -1 if there is none. */
+  labelFrame(depth: u32): i32 {
+    if (depth >= <u32>this.frameCount) { this.fail("unknown label " + depth.toString()); return -1; }
+    return (this.frameCount - 1 - <i32>depth) * FRAME_SIZE;
+  }
+
+  @inline labelCount(frame: i32): i32 {
+    const blockType = unchecked(this.frames[frame + FRAME_TYPE]);
+    return unchecked(this.frames[frame + FRAME_KIND]) == Op.Loop ? this.paramCount(blockType) : this.resultCount(blockType);
+  }
+
+  @inline labelType(frame: i32, index: i32): u8 {
+    const blockType = unchecked(this.frames[frame + FRAME_TYPE]);
+    return unchecked(this.frames[frame + FRAME_KIND]) == Op.Loop ? this.param(blockType, index) : this.result(blockType, index);
+  }
+
+  popLabel(frame: i32): void {
+    for (let i = this.labelCount(frame) - 1; i >= 0; i--) this.pop(this.labelType(frame, i));
+  }
+
+  pushLabel(frame: i32): void {
+    const count = this.labelCount(frame);
+    for (let i = 0; i < count; i++) this.push(this.labelType(frame, i));
+  }
+
+  /** The rest of the innermost frame is unreachable: its stack becomes polymorphic. */
+  setUnreachable(): void {
+    const frame = (this.frameCount - 1) * FRAME_SIZE;
+    this.valueCount = unchecked(this.frames[frame + FRAME_HEIGHT]);
+    unchecked(this.frames[frame + FRAME_UNREACHABLE] = 1);
+  }
+
+  /** At else or end: the frame's results must be exactly what is left on its stack. */
+  popFrameResults(frame: i32): void {
+    const blockType = unchecked(this.frames[frame + FRAME_TYPE]);
+    for (let i = this.resultCount(blockType) - 1; i >= 0; i--) this.pop(this.result(blockType, i));
+    const extra = this.valueCount - unchecked(this.frames[frame + FRAME_HEIGHT]);
+    if (extra > 0 && !this.reader.failed)
+      this.fail("type mismatch: " + extra.toString() + " value" + (extra > 1 ? "s" : "") + " left on the stack at " + opcodeName(this.op));
+  }
+
+  // --- bodies ---
+
+  /** Validates one body; on error the reader holds the message and offset. */
+  validate(body: FunctionBody): bool {
+    const r = this.reader;
+    r.pos = body.codeStart;
+    r.end = body.codeEnd;
+    this.setLocals(body);
+    this.valueCount = 0;
+    this.maxValueCount = 0;
+    this.frameCount = 0;
+    this.maxFrameCount = 0;
+    this.opOffset = r.pos;
+    this.pushFrame(Op.Block, <i32>body.typeIndex);
+    const done = this.run();
+    body.maxStackDepth = <u32>this.maxValueCount;
+    body.maxControlDepth = <u32>this.maxFrameCount;
+    return done && !r.failed;
+  }
+
+  setLocals(body: FunctionBody): void {
+    const params = this.types[body.typeIndex].params;
+    const declared = body.locals;
+    const count = params.length + declared.length;
+    if (count > this.locals.length) this.locals = new StaticArray<u8>(max(count, this.locals.length * 2));
+    for (let i = 0; i < params.length; i++) unchecked(this.locals[i] = unchecked(params[i]));
+    memory.copy(changetype<usize>(this.locals) + params.length, declared.dataStart, declared.length);
+    this.localCount = <u32>count;
+  }
+
+  /** The instruction loop: returns true after the body's final end. */
+  run(): bool {
+    const r = this.reader;
+    const base = r.base;
+    while (!r.failed) {
+      const offset = r.pos;
+      if (offset >= r.end) { r.failAt(offset, "unexpected end of section or function: END opcode expected"); return false; }
+      const op = <u32>load<u8>(base + offset);
+      r.pos = offset + 1;
+      this.opOffset = offset;
+      this.op = op;
+      if (op >= FIRST_NUMERIC && op <= LAST_NUMERIC) {
+        this.numeric(unchecked(NUMERIC_SIGNATURES[op - FIRST_NUMERIC]));
+        continue;
+      }
+      if (op >= FIRST_MEMORY && op <= LAST_MEMORY) {
+        this.memoryAccess(op);
+        continue;
+      }
+      switch (op) {
+        case Op.LocalGet: {
+          const index = r.u32();
+          if (index >= this.localCount) { this.unknownLocal(index); break; }
+          this.push(unchecked(this.locals[index]));
+          break;
+        }
+        case Op.LocalSet: {
+          const index = r.u32();
+          if (index >= this.localCount) { this.unknownLocal(index); break; }
+          this.pop(unchecked(this.locals[index]));
+          break;
+        }
+        case Op.LocalTee: {
+          const index = r.u32();
+          if (index >= this.localCount) { this.unknownLocal(index); break; }
+          const type = unchecked(this.locals[index]);
+          this.pop(type);
+          this.push(type);
+          break;
+        }
+        case Op.I32Const: r.i32(); this.push(I32); break;
+        case Op.I64Const: r.i64(); this.push(I64); break;
+        case Op.F32Const: r.fixed32(); this.push(F32); break;
+        case Op.F64Const: r.fixed64(); this.push(F64); break;
+        case Op.Block:
+        case Op.Loop:
+        case Op.If: this.blockStart(op); break;
+        case Op.Else: this.elseBranch(); break;
+        case Op.End: {
+          this.blockEnd();
+          if (this.frameCount == 0 && !r.failed) {
+            if (r.pos != r.end) { r.failAt(r.pos, "section size mismatch: operators remaining after the end of the function"); return false; }
+            return true;
+          }
+          break;
+        }
+        case Op.Br: {
+          const frame = this.labelFrame(r.u32());
+          if (frame < 0) break;
+          this.popLabel(frame);
+          this.setUnreachable();
+          break;
+        }
+        case Op.BrIf: {
+          const frame = this.labelFrame(r.u32());
+          if (frame < 0) break;
+          this.pop(I32);
+          this.popLabel(frame);
+          this.pushLabel(frame);
+          break;
+        }
+        case Op.BrTable: this.brTable(); break;
+        case Op.Return: this.popLabel(0); this.setUnreachable(); break;
+        case Op.Unreachable: this.setUnreachable(); break;
+        case Op.Nop: break;
+        case Op.Call: {
+          const index = r.u32();
+          if (index >= <u32>this.module.funcTypes.length) { this.fail("unknown function " + index.toString()); break; }
+          this.call(unchecked(this.types[unchecked(this.module.funcTypes[index])]));
+          break;
+        }
+        case Op.CallIndirect: {
+          const typeIndex = r.u32();
+          this.zeroByte();
+          if (!this.hasTable) { this.fail("unknown table 0"); break; }
+          if (typeIndex >= <u32>this.types.length) { this.fail("unknown type " + typeIndex.toString()); break; }
+          this.pop(I32);
+          this.call(unchecked(this.types[typeIndex]));
+          break;
+        }
+        case Op.Drop: this.popAny(); break;
+        case Op.Select: this.select(); break;
+        case Op.GlobalGet: {
+          const index = r.u32();
+          if (index >= <u32>this.module.globals.length) { this.fail("unknown global " + index.toString()); break; }
+          this.push(unchecked(this.module.globals[index]).type.valType);
+          break;
+        }
+        case Op.GlobalSet: {
+          const index = r.u32();
+          if (index >= <u32>this.module.globals.length) { this.fail("unknown global " + index.toString()); break; }
+          const type = unchecked(this.module.globals[index]).type;
+          if (!type.mutable) { this.fail("global is immutable: global.set of global " + index.toString()); break; }
+          this.pop(type.valType);
+          break;
+        }
+        case Op.MemorySize: {
+          this.zeroByte();
+          if (!this.hasMemory) { this.fail("unknown memory 0"); break; }
+          this.push(I32);
+          break;
+        }
+        case Op.MemoryGrow: {
+          this.zeroByte();
+          if (!this.hasMemory) { this.fail("unknown memory 0"); break; }
+          this.pop(I32);
+          this.push(I32);
+          break;
+        }
+        case Op.Prefix: this.prefixed(); break;
+        case Op.SelectTyped:
+        case Op.TableGet:
+        case Op.TableSet:
+        case Op.RefNull:
+        case Op.RefIsNull:
+        case Op.RefFunc:
+          this.fail("illegal opcode 0x" + op.toString(16) + " (" + opcodeName(op) + "): reference types are not enabled");
+          break;
+        default:
+          this.fail("illegal opcode 0x" + op.toString(16));
+      }
+    }
+    return false;
+  }
+
+  unknownLocal(index: u32): void { this.fail("unknown local " + index.toString()); }
+
+  /** The reserved memory or table index byte of MVP and bulk-memory instructions. */
+  zeroByte(): void {
+    const r = this.reader;
+    const offset = r.pos;
+    if (r.u8() != 0 && !r.failed) r.failAt(offset, "zero flag expected");
+  }
+
+  @inline numeric(signature: u32): void {
+    if (signatureArity(signature) == 2) this.pop(signatureSecond(signature));
+    this.pop(signatureFirst(signature));
+    this.push(signatureResult(signature));
+  }
+
+  memoryAccess(op: u32): void {
+    const r = this.reader;
+    const index = op - FIRST_MEMORY;
+    const alignOffset = r.pos;
+    const align = r.u32();
+    r.u32(); // static offset: any u32
+    if (r.failed) return;
+    if (!this.hasMemory) { this.fail("unknown memory 0"); return; }
+    if (align > <u32>unchecked(MEMORY_NATURAL_ALIGNMENT[index])) {
+      r.failAt(alignOffset, "alignment must not be larger than natural: " + opcodeName(op) + " with alignment 2^" + align.toString());
+      return;
+    }
+    const type = unchecked(MEMORY_TYPES[index]);
+    if (op >= FIRST_STORE) {
+      this.pop(type);
+      this.pop(I32);
+    } else {
+      this.pop(I32);
+      this.push(type);
+    }
+  }
+
+  call(type: FuncType): void {
+    const params = type.params;
+    for (let i = params.length - 1; i >= 0; i--) this.pop(unchecked(params[i]));
+    const results = type.results;
+    for (let i = 0; i < results.length; i++) this.push(unchecked(results[i]));
+  }
+
+  select(): void {
+    this.pop(I32);
+    const second = this.popAny();
+    const first = this.popAny();
+    if (first != second && first != UNKNOWN && second != UNKNOWN) {
+      if (!this.reader.failed) this.fail("type mismatch: select operands differ: " + typeName(first) + " and " + typeName(second));
+      return;
+    }
+    this.push(first == UNKNOWN ? second : first);
+  }
+
+  blockStart(op: u32): void {
+    const blockType = this.readBlockType();
+    if (this.reader.failed) return;
+    if (op == Op.If) this.pop(I32);
+    const count = this.paramCount(blockType);
+    for (let i = count - 1; i >= 0; i--) this.pop(this.param(blockType, i));
+    this.pushFrame(op, blockType);
+    for (let i = 0; i < count; i++) this.push(this.param(blockType, i));
+  }
+
+  elseBranch(): void {
+    const frame = (this.frameCount - 1) * FRAME_SIZE;
+    if (unchecked(this.frames[frame + FRAME_KIND]) != Op.If) { this.fail("else without a matching if"); return; }
+    this.popFrameResults(frame);
+    const blockType = unchecked(this.frames[frame + FRAME_TYPE]);
+    unchecked(this.frames[frame + FRAME_KIND] = Op.Else);
+    unchecked(this.frames[frame + FRAME_UNREACHABLE] = 0);
+    this.valueCount = unchecked(this.frames[frame + FRAME_HEIGHT]);
+    const count = this.paramCount(blockType);
+    for (let i = 0; i < count; i++) this.push(this.param(blockType, i));
+  }
+
+  blockEnd(): void {
+    const frame = (this.frameCount - 1) * FRAME_SIZE;
+    this.popFrameResults(frame);
+    const blockType = unchecked(this.frames[frame + FRAME_TYPE]);
+    if (unchecked(this.frames[frame + FRAME_KIND]) == Op.If && !this.sameParamsAndResults(blockType)) {
+      if (!this.reader.failed) this.fail("type mismatch: if without else must produce its parameters as results");
+      return;
+    }
+    this.valueCount = unchecked(this.frames[frame + FRAME_HEIGHT]);
+    this.frameCount--;
+    const count = this.resultCount(blockType);
+    for (let i = 0; i < count; i++) this.push(this.result(blockType, i));
+  }
+
+  sameParamsAndResults(blockType: i32): bool {
+    const count = this.paramCount(blockType);
+    if (count != this.resultCount(blockType)) return false;
+    for (let i = 0; i < count; i++) if (this.param(blockType, i) != this.result(blockType, i)) return false;
+    return true;
+  }
+
+  /**
+   * br_table: every target must have exactly the default target's label
+   * types (the rule of the spec this compiler follows, from before
+   * subtyping relaxed it to "each target accepts the operands").
+   */
+  brTable(): void {
+    const r = this.reader;
+    const countOffset = r.pos;
+    const count = r.count(1);
+    if (r.failed) return;
+    if (count > MAX_BR_TABLE_TARGETS) { r.failAt(countOffset, "br_table has too many targets: " + count.toString() + " (limit " + MAX_BR_TABLE_TARGETS.toString() + ")"); return; }
+    // The default target comes last in the binary: skip to it, then come back.
+    const targets = r.pos;
+    for (let i: u32 = 0; i < count; i++) r.u32();
+    const defaultFrame = this.labelFrame(r.u32());
+    if (defaultFrame < 0 || r.failed) return;
+    const after = r.pos;
+    const arity = this.labelCount(defaultFrame);
+    r.pos = targets;
+    for (let i: u32 = 0; i < count && !r.failed; i++) {
+      const frame = this.labelFrame(r.u32());
+      if (frame < 0) return;
+      if (frame == defaultFrame) continue;
+      let same = this.labelCount(frame) == arity;
+      for (let k = 0; same && k < arity; k++) same = this.labelType(frame, k) == this.labelType(defaultFrame, k);
+      if (!same) { this.fail("type mismatch: br_table targets have different label types"); return; }
+    }
+    if (r.failed) return;
+    r.pos = after;
+    this.pop(I32);
+    this.popLabel(defaultFrame);
+    this.setUnreachable();
+  }
+
+  prefixed(): void {
+    const r = this.reader;
+    const sub = r.u32();
+    if (r.failed) return;
+    this.op = PREFIXED | sub;
+    if (sub <= <u32>PrefixedOp.I64TruncSatF64U) { this.numeric(unchecked(SATURATING_SIGNATURES[sub])); return; }
+    const module = this.module;
+    switch (sub) {
+      case PrefixedOp.MemoryInit: {
+        const segment = r.u32();
+        this.zeroByte();
+        if (r.failed) return;
+        if (!this.hasMemory) { this.fail("unknown memory 0"); return; }
+        if (!this.dataSegment(segment)) return;
+        this.popOperands3();
+        return;
+      }
+      case PrefixedOp.DataDrop: {
+        const segment = r.u32();
+        if (r.failed || !this.dataSegment(segment)) return;
+        return;
+      }
+      case PrefixedOp.MemoryCopy: {
+        this.zeroByte();
+        this.zeroByte();
+        if (r.failed) return;
+        if (!this.hasMemory) { this.fail("unknown memory 0"); return; }
+        this.popOperands3();
+        return;
+      }
+      case PrefixedOp.MemoryFill: {
+        this.zeroByte();
+        if (r.failed) return;
+        if (!this.hasMemory) { this.fail("unknown memory 0"); return; }
+        this.popOperands3();
+        return;
+      }
+      case PrefixedOp.TableInit: {
+        const segment = r.u32();
+        this.zeroByte();
+        if (r.failed) return;
+        if (!this.hasTable) { this.fail("unknown table 0"); return; }
+        if (segment >= <u32>module.elems.length) { this.fail("unknown elem segment " + segment.toString()); return; }
+        this.popOperands3();
+        return;
+      }
+      case PrefixedOp.ElemDrop: {
+        const segment = r.u32();
+        if (r.failed) return;
+        if (segment >= <u32>module.elems.length) { this.fail("unknown elem segment " + segment.toString()); return; }
+        return;
+      }
+      case PrefixedOp.TableCopy: {
+        this.zeroByte();
+        this.zeroByte();
+        if (r.failed) return;
+        if (!this.hasTable) { this.fail("unknown table 0"); return; }
+        this.popOperands3();
+        return;
+      }
+      case PrefixedOp.TableGrow:
+      case PrefixedOp.TableSize:
+      case PrefixedOp.TableFill:
+        this.fail("illegal opcode 0xfc " + sub.toString() + " (" + opcodeName(this.op) + "): reference types are not enabled");
+        return;
+    }
+    this.fail("illegal opcode 0xfc " + sub.toString());
+  }
+
+  /** memory.init and data.drop name a data segment, which needs the data count section. */
+  dataSegment(segment: u32): bool {
+    const dataCount = this.module.dataCount;
+    if (dataCount < 0) { this.fail("data count section required by " + opcodeName(this.op)); return false; }
+    if (segment >= <u32>dataCount) { this.fail("unknown data segment " + segment.toString()); return false; }
+    return true;
+  }
+
+  popOperands3(): void {
+    this.pop(I32);
+    this.pop(I32);
+    this.pop(I32);
+  }
+}
+
+function typeName(type: u8): string {
+  return type == UNKNOWN ? "unknown" : valTypeName(type);
+}
