@@ -5,14 +5,18 @@ import * as boundaries from "./repo/boundaries.test";
 import * as validator from "./compiler/validator.test";
 import * as assembler from "./compiler/assembler.test";
 import * as component from "./compiler/component.test";
+import * as linux from "./compiler/linux.test";
 import * as spec from "./spec/spec.test";
+import * as fuzz from "./fuzz/fuzz.test";
 
 const files = [
   { name: "boundaries", register: boundaries.register },
   { name: "validator", register: validator.register },
   { name: "assembler", register: assembler.register },
   { name: "component", register: component.register },
+  { name: "linux", register: linux.register },
   { name: "spec", register: spec.register },
+  { name: "fuzz", register: fuzz.register },
 ];
 
 const tally = await runTests(files, process.argv[2]);

@@ -5,44 +5,17 @@
 // returns floats as integers (f32 as i32, f64 as i64) and reinterprets them
 // inside wasm, where bits are preserved.
 
+import { funcType, leb, name, section, valueTypeCodes, vector, WASM_HEADER } from "./wasm-encoder";
 import { Signature, ValueType } from "./wasm-reader";
 
-const code: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
+const code = valueTypeCodes;
 const carrier: Record<string, string> = { i32: "i32", i64: "i64", f32: "i32", f64: "i64" };
 const REINTERPRET_TO_FLOAT: Record<string, number> = { f32: 0xbe, f64: 0xbf };
 const REINTERPRET_TO_INT: Record<string, number> = { f32: 0xbc, f64: 0xbd };
 
-function leb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = value & 0x7f;
-    value >>>= 7;
-    if (value) b |= 0x80;
-    out.push(b);
-  } while (value);
-  return out;
-}
-
-function name(text: string): number[] {
-  const bytes = [...new TextEncoder().encode(text)];
-  return [...leb(bytes.length), ...bytes];
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...leb(body.length), ...body];
-}
-
-function vector(items: number[][]): number[] {
-  return [...leb(items.length), ...items.flat()];
-}
-
-function funcType(params: string[], results: string[]): number[] {
-  return [0x60, ...leb(params.length), ...params.map((t) => code[t]), ...leb(results.length), ...results.map((t) => code[t])];
-}
-
 /** One module: the given types, imports and a single function exported as `call`. */
 function assemble(types: number[][], imports: number[][], importedFunctions: number, body: number[]): Uint8Array {
-  const bytes = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  const bytes = [...WASM_HEADER];
   bytes.push(...section(1, vector(types)));
   bytes.push(...section(2, vector(imports)));
   bytes.push(...section(3, vector([leb(types.length - 1)])));

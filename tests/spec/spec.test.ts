@@ -42,11 +42,11 @@ export function register(test: TestFunction) {
     const tally = await runSpec({ backend: "v8", filter: "conversions.wast", log: (line) => lines.push(line) });
     t.ok(tally.passed > 500, `conversions.wast ran ${tally.passed} checks`);
     t.ok(lines.some((line) => /^spec: conversions\.wast v8 (\d+)\/\1$/.test(line)), "every execution check passes in V8");
-  });
+  }, { timeout: 60_000 });
 
   test("the spec tests pass natively in both bounds modes", async (t) => {
     const tally = await runSpec({ quiet: true });
     t.ok(tally.passed > 0, `${tally.passed} checks passed`);
     t.eq(tally.failed, 0, "spec failures (build/spec/failures.txt lists them)");
-  });
+  }, { timeout: 900_000 });
 }

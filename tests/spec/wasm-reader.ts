@@ -14,7 +14,8 @@ export type ExportType =
   | { kind: "memory"; name: string };
 
 export interface ModuleShape {
-  imports: Array<{ module: string; name: string; kind: "func" | "table" | "memory" | "global" }>;
+  /** Imports in order; functions carry their signature. */
+  imports: Array<{ module: string; name: string; kind: "func" | "table" | "memory" | "global"; signature?: Signature }>;
   exports: ExportType[];
 }
 
@@ -101,6 +102,8 @@ export function readModuleShape(bytes: Uint8Array): ModuleShape {
     }
     reader.at = end;
   }
+  let imported = 0;
+  for (const entry of shape.imports) if (entry.kind === "func") entry.signature = types[funcTypes[imported++]];
   for (const { name, kind, index } of exports) {
     if (kind === 0) shape.exports.push({ kind: "func", name, signature: types[funcTypes[index]] });
     else if (kind === 3) shape.exports.push({ kind: "global", name, ...globals[index] });
