@@ -3,6 +3,7 @@
 
 import type { CliCommand } from "../command";
 import { compile } from "./compile";
+import { fuzz } from "./fuzz";
 import { help } from "./help";
 import { run } from "./run";
 import { spec } from "./spec";
@@ -11,5 +12,6 @@ export const commands: CliCommand[] = [
   compile,
   run,
   spec,
+  fuzz,
   help,
 ];
