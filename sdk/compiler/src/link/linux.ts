@@ -38,13 +38,13 @@ export function linkExecutable(runtime: CompiledCode, payload: Uint8Array): Uint
   const info = inspectRuntime(runtime);
   if (info == null) return null;
   const module = runtime.module;
-  const layout = layoutLinux(info!.dataLengths(), <u64>payload.length, <u64>runtime.layout.size, <u64>info!.tableLength);
+  const layout = layoutLinux(info.dataLengths(), <u64>payload.length, <u64>runtime.layout.size, <u64>info.tableLength);
 
   const stubs = new Stubs(layout);
   const a = stubs.a;
   const functionLabels = new Array<Label>(module.funcTypes.length);
   for (let i = 0; i < functionLabels.length; i++) functionLabels[i] = a.newLabel();
-  emitStart(stubs, info!, functionLabels, <u64>payload.length);
+  emitStart(stubs, info, functionLabels, <u64>payload.length);
   emitInvoke(stubs);
   emitTrap(stubs);
   emitMemoryGrow(stubs);
@@ -79,7 +79,7 @@ export function linkExecutable(runtime: CompiledCode, payload: Uint8Array): Uint
   memory.copy(readOnly.dataStart + <usize>(layout.payload - layout.readOnly), payload.dataStart, <usize>payload.length);
 
   const runtimeCode = layout.code + <u64>runtimeOffset;
-  const readWrite = writeReadWrite(info!, layout, runtimeCode, labelAddress(stubs, stubs.runtimeAbort));
+  const readWrite = writeReadWrite(info, layout, runtimeCode, labelAddress(stubs, stubs.runtimeAbort));
 
   const image = new ElfImage();
   image.base = IMAGE_BASE;
