@@ -8,8 +8,23 @@
 //   types    := count:u32 type:u8{count}
 //   string   := length:u32 utf8-bytes
 
+import { decodeModule } from "./decode";
+import { inputs, setMessage, setOutput } from "./io";
 import { ExternKind, Module } from "./module";
+import { validateModule } from "./validate";
 import { CodeBuffer } from "./x64/buffer";
+
+/** The Describe command over inputs[0]: 0, or 1 with the decoder's or validator's message. */
+export function describeCommand(): i32 {
+  if (inputs.length != 1) {
+    setMessage("Describe takes one module");
+    return 1;
+  }
+  const module = decodeModule(inputs[0]);
+  if (module == null || !validateModule(module)) return 1;
+  setOutput(describeModule(module));
+  return 0;
+}
 
 export function describeModule(module: Module): Uint8Array {
   const out = new CodeBuffer(256);

@@ -5,10 +5,17 @@
 import { inputs, setMessage, setOutput } from "./io";
 import { decodeModule } from "./decode";
 import { validateModule } from "./validate";
+import { describeCommand } from "./describe";
 
 export const enum Command {
   /** Decode and validate inputs[0]; output is empty. */
   Validate = 1,
+  /** Compile inputs[0] to the `delos` component format (link/commands.ts); flags bit 0: explicit bounds. */
+  Compile = 2,
+  /** A linux-x64 executable from [runtime, script, modules...] (link/commands.ts); flags bit 0: explicit bounds. */
+  LinkLinux = 3,
+  /** Export signatures of inputs[0] (describe.ts). */
+  Describe = 4,
 }
 
 export const enum Status {
@@ -19,6 +26,7 @@ export const enum Status {
 
 export function runCommand(command: i32, flags: i32): i32 {
   if (command == Command.Validate) return validate();
+  if (command == Command.Describe) return describeCommand();
   setMessage("unknown compiler command " + command.toString());
   return Status.Unsupported;
 }

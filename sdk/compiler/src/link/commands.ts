@@ -1,6 +1,6 @@
 // The driver commands that produce code: Compile (one module to the `delos`
-// component format), LinkLinux (a linux-x64 executable) and Describe (what a
-// module exports). driver.ts dispatches to them.
+// component format) and LinkLinux (a linux-x64 executable). driver.ts
+// dispatches to them.
 //
 // Inputs of LinkLinux: [runtime.wasm, script, module0.wasm, module1.wasm, ...];
 // flags bit 0 selects explicit bounds checks for the modules (the runtime
@@ -9,7 +9,6 @@
 import { INTRINSICS_MODULE } from "../abi";
 import { BoundsMode, CompiledCode, CompileOptions } from "../compiled";
 import { decodeModule } from "../decode";
-import { describeModule } from "../describe";
 import { compileCode } from "../generate/index";
 import { getMessage, inputs, setMessage, setOutput } from "../io";
 import { Module } from "../module";
@@ -87,16 +86,5 @@ export function linkLinuxCommand(flags: i32): i32 {
   const executable = linkExecutable(runtime!, writePayload(components, inputs[1]));
   if (executable == null) return STATUS_INVALID;
   setOutput(executable!);
-  return STATUS_OK;
-}
-
-export function describeCommand(): i32 {
-  if (inputs.length != 1) {
-    setMessage("Describe takes one module");
-    return STATUS_INVALID;
-  }
-  const module = checkedModule(inputs[0]);
-  if (module == null) return STATUS_INVALID;
-  setOutput(describeModule(module!));
   return STATUS_OK;
 }
