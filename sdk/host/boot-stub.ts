@@ -1,0 +1,69 @@
+// Runs the boot stub generator (AssemblyScript, kernel/arch/x86_64/boot,
+// built to build/boot.wasm) inside Node: it assembles BOOTX64.EFI.
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildDir } from "./paths";
+
+export class BootStubError extends Error {}
+
+export interface BootStubOptions {
+  /** The GOP mode the stub switches to when the firmware offers it. */
+  width?: number;
+  height?: number;
+  /** Print every memory map region on COM1 (default true). */
+  listMemoryMap?: boolean;
+}
+
+interface StubExports {
+  memory: WebAssembly.Memory;
+  _initialize?: () => void;
+  inputAlloc(length: number): number;
+  run(command: number): number;
+  outputPtr(): number;
+  outputLength(): number;
+  listingPtr(): number;
+  listingLength(): number;
+  messagePtr(): number;
+  messageLength(): number;
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+function runGenerator(command: number, inputs: Uint8Array[]): { output: Uint8Array; listing: string } {
+  compiled ??= new WebAssembly.Module(readFileSync(join(buildDir, "boot.wasm")));
+  const instance = new WebAssembly.Instance(compiled, {
+    env: {
+      abort(_message: number, _file: number, line: number, column: number) {
+        throw new BootStubError(`boot stub generator aborted at line ${line}:${column}`);
+      },
+      trace() {},
+      seed() { return 0; },
+    },
+  });
+  const exports = instance.exports as unknown as StubExports;
+  exports._initialize?.();
+  for (const input of inputs) {
+    const ptr = exports.inputAlloc(input.length);
+    new Uint8Array(exports.memory.buffer, ptr, input.length).set(input);
+  }
+  const status = exports.run(command);
+  const text = (ptr: number, length: number) => new TextDecoder().decode(new Uint8Array(exports.memory.buffer, ptr, length));
+  if (status !== 0) throw new BootStubError(text(exports.messagePtr(), exports.messageLength()));
+  return {
+    output: new Uint8Array(exports.memory.buffer, exports.outputPtr(), exports.outputLength()).slice(),
+    listing: text(exports.listingPtr(), exports.listingLength()),
+  };
+}
+
+/** Assembles the UEFI boot stub as a PE32+ EFI application (BOOTX64.EFI). */
+export function buildBootStub(options: BootStubOptions = {}): Uint8Array {
+  const config = new Uint32Array([0x544f4244, 1, options.width ?? 1024, options.height ?? 768, options.listMemoryMap === false ? 0 : 1]);
+  return runGenerator(1, [new Uint8Array(config.buffer)]).output;
+}
+
+/** The system-instruction encodings with "offset length text" lines, for the encoding test. */
+export function systemInstructionCases(): { code: Uint8Array; listing: string } {
+  const { output, listing } = runGenerator(2, []);
+  return { code: output, listing };
+}
