@@ -1,0 +1,23 @@
+// The benchmark programs (AssemblyScript, in programs/) and the argument
+// each runs with: sized so that one call takes roughly 50–150 ms in V8.
+// Each exports `run(n)` returning a checksum; native and V8 must agree.
+
+export interface BenchProgram { name: string; kind: string; n: number; }
+
+export const benchPrograms: BenchProgram[] = [
+  { name: "sieve", kind: "integer", n: 10_000_000 },
+  { name: "hashing", kind: "integer", n: 1000 },
+  { name: "nbody", kind: "float", n: 400_000 },
+  { name: "mandelbrot", kind: "float", n: 1200 },
+  { name: "spectral", kind: "float", n: 1000 },
+  { name: "matmul", kind: "memory", n: 320 },
+  { name: "sort", kind: "memory", n: 1_000_000 },
+  { name: "copy", kind: "memory", n: 1000 },
+  { name: "fib", kind: "calls", n: 34 },
+  { name: "ackermann", kind: "calls", n: 400 },
+  { name: "strings", kind: "strings", n: 100_000 },
+  { name: "maps", kind: "maps", n: 1_000_000 },
+];
+
+/** Timed calls per program, after one untimed warm-up call. */
+export const REPEAT = 3;

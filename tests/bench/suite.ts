@@ -1,0 +1,68 @@
+// Runs each benchmark program natively (linux-x64, guard-region mode, timed
+// by the runtime's `time_ns` over `repeat` calls) and in this process's V8
+// (the same script, timed with process.hrtime), after one warm-up call on
+// each side; checks that both return the same checksum.
+
+import { readFileSync } from "node:fs";
+import { formatSpec } from "../../sdk/host/script";
+import { runScriptNatively } from "../spec/native-backend";
+import { describeOutcome, Outcome, Script } from "../spec/script";
+import { runScriptInV8 } from "../spec/v8-backend";
+import { buildProgram } from "./build-programs";
+import { BenchProgram, REPEAT } from "./programs";
+
+export interface BenchResult {
+  program: BenchProgram;
+  /** Milliseconds per call, or why there is no figure. */
+  nativeMs: number | string;
+  v8Ms: number | string;
+  checksum: string;
+  /** Set when both ran and the checksums differ. */
+  mismatch?: string;
+}
+
+/** What AssemblyScript programs import, for the V8 side (the native runtime has its own). */
+const assemblyScriptHost = {
+  env: {
+    abort(_message: number, _file: number, line: number, column: number) { throw new Error(`abort at ${line}:${column}`); },
+    trace() {},
+    seed() { return 0x5eed; },
+  },
+};
+
+function timing(outcome: Outcome): number | string {
+  if (outcome.kind !== "values" && outcome.kind !== "ok") return describeOutcome(outcome);
+  if (outcome.timeNs === undefined) return "no time_ns in the output";
+  return Number(outcome.timeNs) / 1e6 / REPEAT;
+}
+
+function checksumOf(outcome: Outcome): string | null {
+  return outcome.kind === "values" ? outcome.values.map(formatSpec).join(" ") : null;
+}
+
+export async function runBenchmark(program: BenchProgram): Promise<BenchResult> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(buildProgram(program.name)));
+  } catch (error) {
+    const text = `asc failed: ${(error as Error).message.split("\n")[0]}`;
+    return { program, nativeMs: text, v8Ms: text, checksum: "" };
+  }
+  const n = { type: "i32" as const, bits: BigInt(program.n) };
+  const script: Script = {
+    components: [bytes],
+    commands: [
+      { op: "instantiate", component: 0, instance: 0 },
+      { op: "invoke", instance: 0, name: "run", args: [n] },
+      { op: "invoke", instance: 0, name: "run", args: [n], repeat: REPEAT },
+    ],
+  };
+  const v8 = runScriptInV8(script, assemblyScriptHost);
+  const native = await runScriptNatively(script, "guard", { componentNames: [program.name], timeoutMs: 600_000 });
+  const v8Sum = checksumOf(v8[2]), nativeSum = checksumOf(native[2]);
+  const result: BenchResult = { program, nativeMs: timing(native[2]), v8Ms: timing(v8[2]), checksum: v8Sum ?? nativeSum ?? "" };
+  if (v8Sum !== null && nativeSum !== null && v8Sum !== nativeSum) {
+    result.mismatch = `checksums differ: native ${nativeSum}, V8 ${v8Sum}`;
+  }
+  return result;
+}
