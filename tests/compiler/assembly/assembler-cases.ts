@@ -219,6 +219,7 @@ function control(): void {
   begin(); asm.pushImm(5); done("push 0x5");
   begin(); asm.pushImm(0x1000); done("push 0x1000");
   begin(); asm.ret(); done("ret");
+  begin(); asm.leave(); done("leave");
   begin(); asm.syscall(); done("syscall");
   begin(); asm.ud2(); done("ud2");
   begin(); asm.int3(); done("int3");
@@ -228,6 +229,7 @@ function control(): void {
   begin(); asm.std(); done("std");
   begin(); asm.repMovsb(); done("rep movs BYTE PTR es:[rdi],BYTE PTR ds:[rsi]");
   begin(); asm.repStosb(); done("rep stos BYTE PTR es:[rdi],al");
+  begin(); asm.repStosq(); done("rep stos QWORD PTR es:[rdi],rax");
   begin(); asm.rdtsc(); done("rdtsc");
   begin(); asm.cli(); done("cli");
   begin(); asm.sti(); done("sti");

@@ -318,6 +318,8 @@ export class IntegerAssembler extends Encoder {
   callMem(m: Mem): void { this.emitRM(0, Enc.NONE, 0xff, 2, m, 0); }
 
   ret(): void { this.byte(0xc3); }
+  /** `leave`: rsp = rbp, pop rbp. */
+  leave(): void { this.byte(0xc9); }
 
   // ---- stack -----------------------------------------------------------
 
@@ -340,6 +342,8 @@ export class IntegerAssembler extends Encoder {
   repMovsb(): void { this.byte(0xf3); this.byte(0xa4); }
   /** `rep stosb`: stores al to rcx bytes at [rdi]. */
   repStosb(): void { this.byte(0xf3); this.byte(0xaa); }
+  /** `rep stosq`: stores rax to rcx quadwords at [rdi]. */
+  repStosq(): void { this.byte(0xf3); this.byte(0x48); this.byte(0xab); }
   /** `cld`: string instructions go upwards (the state System V requires at calls). */
   cld(): void { this.byte(0xfc); }
   /** `std`: string instructions go downwards. */

@@ -1,0 +1,194 @@
+// Compiles one function body in a single pass: prologue, each instruction in
+// order (dispatched to its family's file), then the out-of-line slow paths
+// and trap stubs. Code after an unconditional branch is dead until the `end`
+// or `else` of the enclosing block: it is skipped, not compiled, keeping
+// track only of nested blocks.
+//
+// Prologue: push rbp; mov rbp, rsp; push r14 (the vmctx, restored from
+// there after calls that switch instances); sub rsp, FRAME; the stack check;
+// zeroing of the declared locals. FRAME is patched at the end, once the
+// deepest value stack and the largest call are known; it keeps rsp 16-byte
+// aligned (rbp is, after the pushes of the return address and rbp).
+
+import { Alu, Reg, mem } from "../x64/assembler";
+import { Op } from "../opcodes";
+import { Generator, ControlKind } from "./generator";
+import { emitBlock, emitBr, emitBrIf, emitBrTable, emitDrop, emitElse, emitEnd, emitIf, emitReturn, emitSelect, emitUnreachable } from "./control";
+import { emitInteger } from "./integer";
+import { emitFloat } from "./float";
+import { emitConversion, emitSaturatingConversion, emitSlowPath } from "./convert";
+import { emitMemory } from "./memory";
+import { emitBulk } from "./bulk";
+import { emitCall, emitCallIndirect } from "./call";
+import { emitGlobalGet, emitGlobalSet, emitLocalGet, emitLocalSet } from "./variables";
+import { ValType } from "../module";
+import { VMCTX } from "./stack";
+
+/** Locals up to this many are zeroed with one store each; more with rep stosq. */
+const INLINE_ZEROING = 8;
+
+function prologue(g: Generator): i32 {
+  const asm = g.asm;
+  asm.push(Reg.RBP);
+  asm.mov(8, Reg.RBP, Reg.RSP);
+  asm.push(VMCTX);
+  // sub rsp, imm32: the immediate is patched once the frame size is known.
+  asm.aluImm(Alu.SUB, 8, Reg.RSP, 0x7fffffff);
+  const framePatch = asm.offset - 4;
+  g.emitStackCheck();
+  const locals = g.declaredLocals;
+  if (locals > 0 && locals <= INLINE_ZEROING) {
+    asm.xor(4, Reg.RAX, Reg.RAX);
+    for (let k = 0; k < locals; k++) asm.store(8, mem(Reg.RBP, -16 - 8 * k), Reg.RAX);
+  } else if (locals > INLINE_ZEROING) {
+    asm.lea(8, Reg.RDI, mem(Reg.RBP, -16 - 8 * (locals - 1)));
+    asm.movImm(4, Reg.RCX, locals);
+    asm.xor(4, Reg.RAX, Reg.RAX);
+    asm.repStosq();
+  }
+  return framePatch;
+}
+
+/** The frame below the saved vmctx: locals, stack slots and the call area, rounded so rsp stays aligned. */
+function frameSize(g: Generator): i32 {
+  const size = 8 * (g.declaredLocals + g.maxDepth + g.callSlots);
+  return (size & 15) == 8 ? size : size + 8;
+}
+
+/** Skips the immediates of `op` in dead code, tracking block nesting. */
+function skipDead(g: Generator, op: u32): void {
+  const reader = g.reader;
+  switch (op) {
+    case Op.Block: case Op.Loop: case Op.If:
+      reader.s33();
+      g.deadDepth++;
+      break;
+    case Op.Br: case Op.BrIf: case Op.Call:
+    case Op.LocalGet: case Op.LocalSet: case Op.LocalTee: case Op.GlobalGet: case Op.GlobalSet:
+      reader.u32();
+      break;
+    case Op.BrTable: {
+      const count = reader.u32();
+      for (let i: u32 = 0; i <= count; i++) reader.u32();
+      break;
+    }
+    case Op.CallIndirect: reader.u32(); reader.u32(); break;
+    case Op.MemorySize: case Op.MemoryGrow: reader.u8(); break;
+    case Op.I32Const: reader.i32(); break;
+    case Op.I64Const: reader.i64(); break;
+    case Op.F32Const: reader.fixed32(); break;
+    case Op.F64Const: reader.fixed64(); break;
+    case Op.Prefix: {
+      const sub = reader.u32();
+      if (sub == 8) { reader.u32(); reader.u8(); }
+      else if (sub == 9 || sub == 13) reader.u32();
+      else if (sub == 10) { reader.u8(); reader.u8(); }
+      else if (sub == 11) reader.u8();
+      else if (sub == 12 || sub == 14) { reader.u32(); reader.u32(); }
+      break;
+    }
+    default:
+      if (op >= <u32>Op.I32Load && op <= <u32>Op.I64Store32) { reader.u32(); reader.u32(); }
+  }
+}
+
+/** Compiles one instruction in reachable code; false when it is not supported. */
+function compileInstruction(g: Generator, op: u32): bool {
+  const reader = g.reader;
+  switch (op) {
+    case Op.Unreachable: emitUnreachable(g); return true;
+    case Op.Nop: return true;
+    case Op.Block: emitBlock(g, ControlKind.BLOCK); return true;
+    case Op.Loop: emitBlock(g, ControlKind.LOOP); return true;
+    case Op.If: emitIf(g); return true;
+    case Op.Else: emitElse(g); return true;
+    case Op.Br: emitBr(g); return true;
+    case Op.BrIf: emitBrIf(g); return true;
+    case Op.BrTable: emitBrTable(g); return true;
+    case Op.Return: emitReturn(g); return true;
+    case Op.Call: emitCall(g, reader.u32()); return true;
+    case Op.CallIndirect: { const type = reader.u32(); reader.u32(); emitCallIndirect(g, type); return true; }
+    case Op.Drop: emitDrop(g); return true;
+    case Op.Select: emitSelect(g); return true;
+    case Op.LocalGet: emitLocalGet(g, <i32>reader.u32()); return true;
+    case Op.LocalSet: emitLocalSet(g, <i32>reader.u32(), false); return true;
+    case Op.LocalTee: emitLocalSet(g, <i32>reader.u32(), true); return true;
+    case Op.GlobalGet: emitGlobalGet(g, reader.u32()); return true;
+    case Op.GlobalSet: emitGlobalSet(g, reader.u32()); return true;
+    case Op.I32Const: g.pushConst(ValType.I32, <i64><u32>reader.i32()); return true;
+    case Op.I64Const: g.pushConst(ValType.I64, reader.i64()); return true;
+    case Op.F32Const: g.pushConst(ValType.F32, <i64>reader.fixed32()); return true;
+    case Op.F64Const: g.pushConst(ValType.F64, <i64>reader.fixed64()); return true;
+    case Op.Prefix: {
+      const sub = reader.u32();
+      return emitSaturatingConversion(g, sub) || emitBulk(g, sub);
+    }
+  }
+  return emitInteger(g, op) || emitFloat(g, op) || emitConversion(g, op) || emitMemory(g, op);
+}
+
+/** Compiles the defined function `bodyIndex`; false (with g.failure set) on an unsupported construct. */
+export function compileFunction(g: Generator, bodyIndex: i32): bool {
+  const module = g.module;
+  const asm = g.asm;
+  const body = module.bodies[bodyIndex];
+  const funcIndex = module.numImportedFuncs + <u32>bodyIndex;
+  const type = module.types[<i32>body.typeIndex];
+  const localTypes = new Array<u8>(type.params.length + body.locals.length);
+  for (let i = 0; i < type.params.length; i++) localTypes[i] = type.params[i];
+  for (let i = 0; i < body.locals.length; i++) localTypes[type.params.length + i] = body.locals[i];
+
+  g.funcIndex = funcIndex;
+  g.funcType = type;
+  g.resetStack(localTypes, type.params.length);
+  g.reader.pos = body.codeStart;
+  g.reader.end = body.codeEnd;
+  g.reachable = true;
+  g.deadDepth = 0;
+  g.controlDepth = 0;
+  g.callSlots = 0;
+  g.pendingCond = -1;
+  g.slowPaths.length = 0;
+  g.wasmOffset = body.offset;
+
+  asm.align(16);
+  asm.bind(g.funcLabels[<i32>funcIndex]);
+  const framePatch = prologue(g);
+  const outer = g.pushControl(ControlKind.FUNCTION, type);
+  outer.base = 0;
+
+  const reader = g.reader;
+  while (g.controlDepth > 0) {
+    if (reader.atEnd()) {
+      g.fail("function " + funcIndex.toString() + ": body ends inside a block");
+      return false;
+    }
+    g.wasmOffset = reader.pos;
+    let op = reader.u8();
+    if (!g.reachable) {
+      if (op == Op.End) {
+        if (g.deadDepth > 0) { g.deadDepth--; continue; }
+        emitEnd(g);
+        continue;
+      }
+      if (op == Op.Else && g.deadDepth == 0) { emitElse(g); continue; }
+      skipDead(g, op);
+      continue;
+    }
+    if (op == Op.End) { emitEnd(g); continue; }
+    if (!compileInstruction(g, op)) {
+      g.fail("function " + funcIndex.toString() + ": unsupported instruction 0x" + op.toString(16) + " at byte " + g.wasmOffset.toString());
+      return false;
+    }
+    if (g.failure.length) return false;
+  }
+
+  for (let i = 0; i < g.slowPaths.length; i++) {
+    const path = g.slowPaths[i];
+    g.wasmOffset = path.wasmOffset;
+    emitSlowPath(g, path);
+  }
+  g.emitTrapStubs();
+  asm.buffer.patch32(framePatch, frameSize(g));
+  return true;
+}

@@ -1,0 +1,248 @@
+// Bulk memory and table operations: memory.copy/fill/init, data.drop,
+// table.init/copy, elem.drop. Each checks all of its bounds before writing
+// anything (so a trapping operation writes nothing), then copies with
+// `rep movsb`/`rep stosb`. Overlapping copies to a higher address run
+// backwards (std ... cld), which gives memmove semantics.
+//
+// The operands go to fixed registers (rdi = destination, rsi = source,
+// rcx = count), so every register entry is spilled first, as for a call.
+// Passive data segments' bytes live in the constant pool; passive element
+// segments are arrays of 16-byte items in the code (see emitElementItems),
+// from which table.init builds the 24-byte table elements.
+
+import { Alu, Cond, Label, Reg, Shift, mem, memIndex, memLabel } from "../x64/assembler";
+import { ConstKind, SegmentMode } from "../module";
+import { PrefixedOp } from "../opcodes";
+import {
+  ELEMENT_CODE, ELEMENT_SIZE, ELEMENT_TYPE_ID, ELEMENT_VMCTX, TABLE_ELEMENTS, TABLE_LENGTH, TrapKind, VMCTX_TABLE,
+} from "../abi";
+import { Generator } from "./generator";
+import { MEMORY_BASE, SCRATCH, VMCTX } from "./stack";
+import { loadMemoryLength } from "./memory";
+
+/** Element item kinds in the item arrays. */
+const enum Item {
+  NULL = 0,
+  DEFINED = 1,
+  IMPORTED = 2,
+}
+const ITEM_SIZE: i32 = 16;
+
+/** Pops the three operands of a bulk operation into rdi, rsi (or rax for fill) and rcx. */
+function operandsToRegisters(g: Generator, second: Reg): void {
+  g.spillRegisters(g.depth);
+  const first = g.depth - 3;
+  g.copyToReg(first, Reg.RDI);
+  g.copyToReg(first + 1, second);
+  g.copyToReg(first + 2, Reg.RCX);
+  g.truncate(first);
+}
+
+/** Traps with `kind` when start + rcx > limit (64-bit, unsigned). */
+function checkRange(g: Generator, start: Reg, limit: Reg, kind: TrapKind): void {
+  g.asm.lea(8, Reg.RDX, memIndex(start, Reg.RCX, 1, 0));
+  g.asm.cmp(8, Reg.RDX, limit);
+  g.trapIf(Cond.A, kind);
+}
+
+/** Copies rcx bytes from [rsi] to [rdi], correctly when the ranges overlap. */
+function memmove(g: Generator): void {
+  const asm = g.asm;
+  const forward = asm.newLabel();
+  const done = asm.newLabel();
+  asm.cmp(8, Reg.RDI, Reg.RSI);
+  asm.jccShort(Cond.BE, forward);
+  asm.lea(8, Reg.RAX, memIndex(Reg.RSI, Reg.RCX, 1, 0));
+  asm.cmp(8, Reg.RDI, Reg.RAX);
+  asm.jccShort(Cond.AE, forward);
+  // The destination starts inside the source: copy from the last byte down.
+  asm.lea(8, Reg.RSI, memIndex(Reg.RSI, Reg.RCX, 1, -1));
+  asm.lea(8, Reg.RDI, memIndex(Reg.RDI, Reg.RCX, 1, -1));
+  asm.std();
+  asm.repMovsb();
+  asm.cld();
+  asm.jmpShort(done);
+  asm.bind(forward);
+  asm.repMovsb();
+  asm.bind(done);
+}
+
+function memoryCopy(g: Generator): void {
+  const asm = g.asm;
+  operandsToRegisters(g, Reg.RSI);
+  loadMemoryLength(g, SCRATCH);
+  checkRange(g, Reg.RSI, SCRATCH, TrapKind.MemoryOutOfBounds);
+  checkRange(g, Reg.RDI, SCRATCH, TrapKind.MemoryOutOfBounds);
+  asm.add(8, Reg.RSI, MEMORY_BASE);
+  asm.add(8, Reg.RDI, MEMORY_BASE);
+  memmove(g);
+}
+
+function memoryFill(g: Generator): void {
+  const asm = g.asm;
+  operandsToRegisters(g, Reg.RAX);
+  loadMemoryLength(g, SCRATCH);
+  checkRange(g, Reg.RDI, SCRATCH, TrapKind.MemoryOutOfBounds);
+  asm.add(8, Reg.RDI, MEMORY_BASE);
+  asm.repStosb();
+}
+
+/** rax = the length of a segment, or 0 once its vmctx flag says it was dropped. */
+function segmentLength(g: Generator, length: u32, droppedSlot: i32): void {
+  const asm = g.asm;
+  asm.movImm(4, Reg.RAX, <i64>length);
+  asm.xor(4, SCRATCH, SCRATCH);
+  asm.cmpMemImm(8, mem(VMCTX, droppedSlot), 0);
+  asm.cmov(Cond.NE, 8, Reg.RAX, SCRATCH);
+}
+
+function memoryInit(g: Generator, segment: u32): void {
+  const asm = g.asm;
+  const data = g.module.datas[<i32>segment];
+  const passive = data.mode == SegmentMode.Passive;
+  operandsToRegisters(g, Reg.RSI);
+  segmentLength(g, passive ? data.dataLength : 0, g.layout.dataSegment(segment));
+  checkRange(g, Reg.RSI, Reg.RAX, TrapKind.MemoryOutOfBounds);
+  loadMemoryLength(g, SCRATCH);
+  checkRange(g, Reg.RDI, SCRATCH, TrapKind.MemoryOutOfBounds);
+  if (passive) {
+    asm.lea(8, Reg.RAX, memLabel(g.dataLabels[<i32>segment]));
+    asm.add(8, Reg.RSI, Reg.RAX);
+  }
+  asm.add(8, Reg.RDI, MEMORY_BASE);
+  asm.repMovsb();
+}
+
+function drop(g: Generator, slot: i32): void {
+  g.asm.storeImm(8, mem(VMCTX, slot), 1);
+}
+
+function tableCopy(g: Generator): void {
+  const asm = g.asm;
+  operandsToRegisters(g, Reg.RSI);
+  asm.load(8, SCRATCH, mem(VMCTX, VMCTX_TABLE));
+  asm.load(8, Reg.RAX, mem(SCRATCH, TABLE_LENGTH));
+  checkRange(g, Reg.RSI, Reg.RAX, TrapKind.TableOutOfBounds);
+  checkRange(g, Reg.RDI, Reg.RAX, TrapKind.TableOutOfBounds);
+  asm.imulImm(8, Reg.RCX, Reg.RCX, ELEMENT_SIZE);
+  asm.imulImm(8, Reg.RSI, Reg.RSI, ELEMENT_SIZE);
+  asm.imulImm(8, Reg.RDI, Reg.RDI, ELEMENT_SIZE);
+  asm.load(8, SCRATCH, mem(SCRATCH, TABLE_ELEMENTS));
+  asm.add(8, Reg.RSI, SCRATCH);
+  asm.add(8, Reg.RDI, SCRATCH);
+  memmove(g);
+}
+
+function tableInit(g: Generator, segment: u32): void {
+  const asm = g.asm;
+  const elem = g.module.elems[<i32>segment];
+  const passive = elem.mode == SegmentMode.Passive;
+  operandsToRegisters(g, Reg.RSI);
+  segmentLength(g, passive ? <u32>elem.items.length : 0, g.layout.elemSegment(segment));
+  checkRange(g, Reg.RSI, Reg.RAX, TrapKind.TableOutOfBounds);
+  asm.load(8, SCRATCH, mem(VMCTX, VMCTX_TABLE));
+  asm.load(8, Reg.RAX, mem(SCRATCH, TABLE_LENGTH));
+  checkRange(g, Reg.RDI, Reg.RAX, TrapKind.TableOutOfBounds);
+  if (!passive) return; // nothing to copy: the count was checked to be 0
+  const items = g.elemLabels[<i32>segment];
+  asm.imulImm(8, Reg.RDI, Reg.RDI, ELEMENT_SIZE);
+  asm.aluLoad(Alu.ADD, 8, Reg.RDI, mem(SCRATCH, TABLE_ELEMENTS));
+  asm.shiftImm(Shift.SHL, 8, Reg.RSI, 4);
+  asm.lea(8, Reg.R8, memLabel(items));
+  asm.add(8, Reg.RSI, Reg.R8);
+
+  const loop = asm.newLabel();
+  const done = asm.newLabel();
+  const nullItem = asm.newLabel();
+  const imported = asm.newLabel();
+  const next = asm.newLabel();
+  asm.bind(loop);
+  asm.test(8, Reg.RCX, Reg.RCX);
+  asm.jcc(Cond.E, done);
+  asm.load(4, Reg.RAX, mem(Reg.RSI, 0));
+  asm.test(4, Reg.RAX, Reg.RAX);
+  asm.jcc(Cond.E, nullItem);
+  asm.load(4, Reg.RDX, mem(Reg.RSI, 8));
+  asm.load(8, Reg.RDX, memIndex(VMCTX, Reg.RDX, 1, 0));
+  asm.store(8, mem(Reg.RDI, ELEMENT_TYPE_ID), Reg.RDX);
+  asm.cmpImm(4, Reg.RAX, Item.DEFINED);
+  asm.jcc(Cond.NE, imported);
+  // A defined function: its code is at items + offset, its instance is this one.
+  asm.loadSignExtend(8, 4, Reg.RDX, mem(Reg.RSI, 4));
+  asm.add(8, Reg.RDX, Reg.R8);
+  asm.store(8, mem(Reg.RDI, ELEMENT_CODE), Reg.RDX);
+  asm.store(8, mem(Reg.RDI, ELEMENT_VMCTX), VMCTX);
+  asm.jmp(next);
+  asm.bind(imported);
+  asm.load(4, Reg.RDX, mem(Reg.RSI, 4));
+  asm.load(8, Reg.RDX, memIndex(VMCTX, Reg.RDX, 1, 0));
+  asm.store(8, mem(Reg.RDI, ELEMENT_CODE), Reg.RDX);
+  asm.load(4, Reg.RDX, mem(Reg.RSI, 12));
+  asm.load(8, Reg.RDX, memIndex(VMCTX, Reg.RDX, 1, 0));
+  asm.store(8, mem(Reg.RDI, ELEMENT_VMCTX), Reg.RDX);
+  asm.jmp(next);
+  asm.bind(nullItem);
+  asm.storeImm(8, mem(Reg.RDI, ELEMENT_TYPE_ID), 0);
+  asm.storeImm(8, mem(Reg.RDI, ELEMENT_CODE), 0);
+  asm.storeImm(8, mem(Reg.RDI, ELEMENT_VMCTX), 0);
+  asm.bind(next);
+  asm.addImm(8, Reg.RDI, ELEMENT_SIZE);
+  asm.addImm(8, Reg.RSI, ITEM_SIZE);
+  asm.subImm(8, Reg.RCX, 1);
+  asm.jmp(loop);
+  asm.bind(done);
+}
+
+/**
+ * The item arrays of the passive element segments, at the end of the code:
+ * per item `kind, code, typeId, vmctx` as u32s. `code` is the function's
+ * offset from the array (defined) or its vmctx import slot (imported);
+ * `typeId` and `vmctx` are vmctx offsets.
+ */
+export function emitElementItems(g: Generator): void {
+  const asm = g.asm;
+  const module = g.module;
+  for (let i = 0; i < module.elems.length; i++) {
+    const elem = module.elems[i];
+    if (elem.mode != SegmentMode.Passive) continue;
+    asm.align(8, 0);
+    const array: Label = g.elemLabels[i];
+    asm.bind(array);
+    for (let k = 0; k < elem.items.length; k++) {
+      const item = elem.items[k];
+      if (item.kind != ConstKind.RefFunc) {
+        asm.u32(Item.NULL); asm.u32(0); asm.u32(0); asm.u32(0);
+        continue;
+      }
+      const func = item.index;
+      const typeId = g.layout.typeId(module.funcTypes[<i32>func]);
+      if (func < module.numImportedFuncs) {
+        asm.u32(Item.IMPORTED);
+        asm.u32(g.layout.importCode(func));
+        asm.u32(typeId);
+        asm.u32(g.layout.importVmctx(func));
+      } else {
+        asm.u32(Item.DEFINED);
+        asm.tableEntry(g.funcLabels[<i32>func], array);
+        asm.u32(typeId);
+        asm.u32(0);
+      }
+    }
+  }
+}
+
+/** Compiles a bulk instruction (0xFC 8-14); false when `sub` is not one. */
+export function emitBulk(g: Generator, sub: u32): bool {
+  const reader = g.reader;
+  switch (sub) {
+    case PrefixedOp.MemoryInit: { const segment = reader.u32(); reader.u8(); memoryInit(g, segment); break; }
+    case PrefixedOp.DataDrop: drop(g, g.layout.dataSegment(reader.u32())); break;
+    case PrefixedOp.MemoryCopy: reader.u8(); reader.u8(); memoryCopy(g); break;
+    case PrefixedOp.MemoryFill: reader.u8(); memoryFill(g); break;
+    case PrefixedOp.TableInit: { const segment = reader.u32(); reader.u32(); tableInit(g, segment); break; }
+    case PrefixedOp.ElemDrop: drop(g, g.layout.elemSegment(reader.u32())); break;
+    case PrefixedOp.TableCopy: reader.u32(); reader.u32(); tableCopy(g); break;
+    default: return false;
+  }
+  return true;
+}

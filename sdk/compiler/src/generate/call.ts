@@ -1,0 +1,182 @@
+// call and call_indirect, and the privileged intrinsics of delos:native,
+// which expand inline instead of calling.
+//
+// A call spills the register entries below its arguments (every register is
+// scratch across calls), writes argument i to [rsp + 8i] and pops the
+// arguments; after it, result j is read from [rsp + 8j]. Locals and latent
+// local references survive: the callee cannot reach this frame. An import
+// or an indirect call switches r14/r15 to the callee's instance and back.
+
+import { Cond, Reg, fsAbsolute, mem } from "../x64/assembler";
+import { FuncType, ValType } from "../module";
+import {
+  ELEMENT_CODE, ELEMENT_SIZE, ELEMENT_TYPE_ID, ELEMENT_VMCTX, RT_INVOKE, TABLE_ELEMENTS, TABLE_LENGTH,
+  THREAD_SELF, TrapKind, VMCTX_MEMORY_BASE, VMCTX_RUNTIME, VMCTX_TABLE,
+} from "../abi";
+import { Generator } from "./generator";
+import { SCRATCH, VMCTX, MEMORY_BASE } from "./stack";
+
+/** The intrinsics of delos:native, numbered from 1 (0: an ordinary import). */
+export const enum Intrinsic {
+  NONE = 0,
+  SYSCALL = 1,
+  LOAD8 = 2,
+  LOAD32 = 3,
+  LOAD64 = 4,
+  STORE8 = 5,
+  STORE32 = 6,
+  STORE64 = 7,
+  MEMORY_BASE = 8,
+  INVOKE = 9,
+  THREAD_BLOCK = 10,
+}
+
+export function intrinsicByName(name: string): Intrinsic {
+  if (name == "syscall") return Intrinsic.SYSCALL;
+  if (name == "load8") return Intrinsic.LOAD8;
+  if (name == "load32") return Intrinsic.LOAD32;
+  if (name == "load64") return Intrinsic.LOAD64;
+  if (name == "store8") return Intrinsic.STORE8;
+  if (name == "store32") return Intrinsic.STORE32;
+  if (name == "store64") return Intrinsic.STORE64;
+  if (name == "memory_base") return Intrinsic.MEMORY_BASE;
+  if (name == "invoke") return Intrinsic.INVOKE;
+  if (name == "thread_block") return Intrinsic.THREAD_BLOCK;
+  return Intrinsic.NONE;
+}
+
+/** Moves the arguments of a call of `type` to the outgoing slots and pops them. */
+function passArguments(g: Generator, type: FuncType): void {
+  const params = type.params.length;
+  const results = type.results.length;
+  g.needCallSlots(params > results ? params : results);
+  const first = g.depth - params;
+  g.spillRegisters(first);
+  for (let i = 0; i < params; i++) g.copyToMem(first + i, mem(Reg.RSP, 8 * i));
+  g.truncate(first);
+}
+
+/** Pushes the results a call left at [rsp + 8j]. */
+function takeResults(g: Generator, type: FuncType): void {
+  const results = type.results;
+  for (let j = 0; j < results.length; j++) {
+    const resultType = <i32>results[j];
+    const reg = g.allocFor(resultType);
+    g.load(resultType, reg, mem(Reg.RSP, 8 * j));
+    g.pushReg(resultType, reg);
+  }
+}
+
+export function emitCall(g: Generator, funcIndex: u32): void {
+  const module = g.module;
+  if (funcIndex < module.numImportedFuncs && g.intrinsics[<i32>funcIndex] != Intrinsic.NONE) {
+    emitIntrinsic(g, g.intrinsics[<i32>funcIndex]);
+    return;
+  }
+  const type = module.funcType(funcIndex);
+  passArguments(g, type);
+  const asm = g.asm;
+  if (funcIndex < module.numImportedFuncs) {
+    asm.load(8, SCRATCH, mem(VMCTX, g.layout.importCode(funcIndex)));
+    asm.load(8, VMCTX, mem(VMCTX, g.layout.importVmctx(funcIndex)));
+    asm.load(8, MEMORY_BASE, mem(VMCTX, VMCTX_MEMORY_BASE));
+    asm.callReg(SCRATCH);
+    g.restoreInstance();
+  } else {
+    asm.call(g.funcLabels[<i32>funcIndex]);
+  }
+  takeResults(g, type);
+}
+
+/** call_indirect through table 0: bounds, null and signature checks in that order. */
+export function emitCallIndirect(g: Generator, typeIndex: u32): void {
+  const asm = g.asm;
+  const type = g.module.types[<i32>typeIndex];
+  const index = g.popToReg();
+  passArguments(g, type);
+  const element = SCRATCH;
+  asm.load(8, element, mem(VMCTX, VMCTX_TABLE));
+  asm.cmpLoad(8, index, mem(element, TABLE_LENGTH));
+  g.trapIf(Cond.AE, TrapKind.UndefinedElement);
+  asm.load(8, element, mem(element, TABLE_ELEMENTS));
+  asm.imulImm(8, index, index, ELEMENT_SIZE);
+  asm.add(8, element, index);
+  asm.cmpMemImm(8, mem(element, ELEMENT_CODE), 0);
+  g.trapIf(Cond.E, TrapKind.UninitializedElement);
+  asm.load(8, index, mem(VMCTX, g.layout.typeId(typeIndex)));
+  asm.cmpLoad(8, index, mem(element, ELEMENT_TYPE_ID));
+  g.trapIf(Cond.NE, TrapKind.SignatureMismatch);
+  asm.load(8, VMCTX, mem(element, ELEMENT_VMCTX));
+  asm.load(8, MEMORY_BASE, mem(VMCTX, VMCTX_MEMORY_BASE));
+  asm.callMem(mem(element, ELEMENT_CODE));
+  g.restoreInstance();
+  g.release(index, false);
+  takeResults(g, type);
+}
+
+/** Argument registers of the Linux syscall instruction: number, then a1..a6. */
+const SYSCALL_REGISTERS: StaticArray<i32> = [Reg.RAX, Reg.RDI, Reg.RSI, Reg.RDX, Reg.R10, Reg.R8, Reg.R9];
+/** System V argument registers. */
+const SYSV_REGISTERS: StaticArray<i32> = [Reg.RDI, Reg.RSI, Reg.RDX, Reg.RCX];
+
+/** Spills everything in registers and loads the top `count` entries into `registers`, popping them. */
+function argumentsToRegisters(g: Generator, registers: StaticArray<i32>, count: i32): void {
+  g.spillRegisters(g.depth);
+  const first = g.depth - count;
+  for (let i = 0; i < count; i++) g.copyToReg(first + i, registers[i]);
+  g.truncate(first);
+}
+
+function emitIntrinsic(g: Generator, intrinsic: i32): void {
+  const asm = g.asm;
+  switch (intrinsic) {
+    case Intrinsic.SYSCALL: {
+      argumentsToRegisters(g, SYSCALL_REGISTERS, 7);
+      asm.syscall();
+      g.takeGpr(Reg.RAX);
+      g.pushReg(ValType.I64, Reg.RAX);
+      break;
+    }
+    case Intrinsic.LOAD8:
+    case Intrinsic.LOAD32:
+    case Intrinsic.LOAD64: {
+      const address = g.popToReg();
+      if (intrinsic == Intrinsic.LOAD8) asm.loadZeroExtend(1, address, mem(address, 0));
+      else asm.load(intrinsic == Intrinsic.LOAD64 ? 8 : 4, address, mem(address, 0));
+      g.pushReg(intrinsic == Intrinsic.LOAD64 ? ValType.I64 : ValType.I32, address);
+      break;
+    }
+    case Intrinsic.STORE8:
+    case Intrinsic.STORE32:
+    case Intrinsic.STORE64: {
+      const value = g.popToReg();
+      const address = g.popToReg();
+      const size = intrinsic == Intrinsic.STORE8 ? 1 : intrinsic == Intrinsic.STORE32 ? 4 : 8;
+      asm.store(size, mem(address, 0), value);
+      g.release(value, false);
+      g.release(address, false);
+      break;
+    }
+    case Intrinsic.MEMORY_BASE: {
+      const reg = g.allocGpr();
+      asm.mov(8, reg, MEMORY_BASE);
+      g.pushReg(ValType.I64, reg);
+      break;
+    }
+    case Intrinsic.INVOKE: {
+      argumentsToRegisters(g, SYSV_REGISTERS, 4);
+      asm.load(8, Reg.RAX, mem(VMCTX, VMCTX_RUNTIME));
+      asm.callMem(mem(Reg.RAX, RT_INVOKE));
+      g.takeGpr(Reg.RAX);
+      asm.mov(4, Reg.RAX, Reg.RAX);
+      g.pushReg(ValType.I32, Reg.RAX);
+      break;
+    }
+    case Intrinsic.THREAD_BLOCK: {
+      const reg = g.allocGpr();
+      asm.load(8, reg, fsAbsolute(THREAD_SELF));
+      g.pushReg(ValType.I64, reg);
+      break;
+    }
+  }
+}

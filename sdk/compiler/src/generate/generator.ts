@@ -1,0 +1,362 @@
+// The state of code generation for one module, and the helpers every
+// instruction family shares: trap sites, the pc map, fused conditions,
+// control frames and the moves that bring the value stack into the state a
+// branch target expects.
+//
+// Control-flow merges use one canonical state. On entry to a block, loop or
+// if, every stack entry is spilled (constants stay latent: they are the same
+// on every path), so the entries below a block's base never change inside it.
+// A branch to a label moves the values the label carries into the canonical
+// slots of the label's positions (base + i); at the label the stack is the
+// entries below the base plus those values in their slots. An `end` that
+// only the fallthrough reaches (a block nobody branches to, any loop's end)
+// keeps the stack as it is, registers included.
+
+import { Assembler, Cond, Label, Reg, invertCond, mem, fsAbsolute } from "../x64/assembler";
+import { Module, FuncType, ValType } from "../module";
+import { CompileOptions, PcMapEntry } from "../compiled";
+import { VmctxLayout, TrapKind, VMCTX_MEMORY_BASE, THREAD_STACK_LIMIT } from "../abi";
+import { Reader } from "../reader";
+import { ConstantPool } from "./constants";
+import { Kind, OperandKind, ValueStack, SCRATCH, isFloat } from "./stack";
+
+export const enum ControlKind {
+  FUNCTION = 0,
+  BLOCK = 1,
+  LOOP = 2,
+  IF = 3,
+}
+
+/** A condition: an x86 condition code, or one of the two float comparisons that need the parity flag too. */
+export const COND_FLOAT_EQ: i32 = 0x10; // ZF = 1 and PF = 0
+export const COND_FLOAT_NE: i32 = 0x20; // ZF = 0 or PF = 1
+
+export function invertCondition(cond: i32): i32 {
+  if (cond == COND_FLOAT_EQ) return COND_FLOAT_NE;
+  if (cond == COND_FLOAT_NE) return COND_FLOAT_EQ;
+  return invertCond(cond);
+}
+
+export class Control {
+  kind: ControlKind = ControlKind.BLOCK;
+  /** Branch target: the loop header, or the end. */
+  label: Label = 0;
+  /** Where an if's false branch starts. */
+  elseLabel: Label = 0;
+  /** Stack depth below the block's parameters. */
+  base: i32 = 0;
+  type: FuncType = new FuncType();
+  /** Some path other than the fallthrough reaches the end label (in the canonical state). */
+  branched: bool = false;
+  hasElse: bool = false;
+
+  /** The types a branch to this frame carries. */
+  branchTypes(): u8[] {
+    return this.kind == ControlKind.LOOP ? this.type.params : this.type.results;
+  }
+}
+
+/** Code placed after a function's body for a rare case of one instruction (conversion.ts). */
+export class SlowPath {
+  kind: i32 = 0;
+  input: i32 = 0;
+  result: i32 = 0;
+  floatSize: i32 = 0;
+  intSize: i32 = 0;
+  label: Label = 0;
+  /** Where the fast path continues. */
+  resume: Label = 0;
+  wasmOffset: u32 = 0;
+}
+
+export class Generator extends ValueStack {
+  module: Module;
+  options: CompileOptions;
+  layout: VmctxLayout;
+  pool: ConstantPool = new ConstantPool();
+  pcMap: PcMapEntry[] = [];
+  /** Entry label of every function in the index space (imports have unbound ones, never used). */
+  funcLabels: Label[] = [];
+  /** The shared `call trapThunk[kind]` targets. */
+  thunkLabels: Label[] = [];
+  /** For each imported function: its privileged intrinsic (0 when it is an ordinary import). */
+  intrinsics: i32[] = [];
+  /** The pool label of each passive data segment's bytes. */
+  dataLabels: Label[] = [];
+  /** The item array of each passive element segment (bulk.ts). */
+  elemLabels: Label[] = [];
+  /** Set when a construct cannot be compiled; the message goes to setMessage. */
+  failure: string = "";
+
+  // The function being compiled.
+  funcIndex: u32 = 0;
+  funcType: FuncType = new FuncType();
+  reader: Reader;
+  /** Byte offset of the instruction being compiled, in the module binary. */
+  wasmOffset: u32 = 0;
+  reachable: bool = true;
+  /** Nesting of blocks inside unreachable code (skipped, not compiled). */
+  deadDepth: i32 = 0;
+  controls: Control[] = [];
+  controlDepth: i32 = 0;
+  /** Largest slot area any call of this function needs at [rsp]. */
+  callSlots: i32 = 0;
+  /** A comparison whose flags are live, for the br_if/if/select that follows it. */
+  pendingCond: i32 = -1;
+
+  /** Out-of-line slow paths of the function, emitted after its body. */
+  slowPaths: SlowPath[] = [];
+
+  // Out-of-line trap stubs of the function: `call thunk[kind]`.
+  private stubLabels: Label[] = [];
+  private stubKinds: i32[] = [];
+  private stubOffsets: u32[] = [];
+
+  constructor(module: Module, options: CompileOptions, layout: VmctxLayout, asm: Assembler) {
+    super(asm);
+    this.module = module;
+    this.options = options;
+    this.layout = layout;
+    this.reader = new Reader(module.bytes, 0, 0);
+  }
+
+  // ---- traps and the pc map ------------------------------------------------
+
+  /** A label that traps with `kind`, reported at the current instruction. */
+  trapLabel(kind: TrapKind): Label {
+    const n = this.stubLabels.length;
+    if (n > 0 && this.stubKinds[n - 1] == kind && this.stubOffsets[n - 1] == this.wasmOffset) return this.stubLabels[n - 1];
+    const label = this.asm.newLabel();
+    this.stubLabels.push(label);
+    this.stubKinds.push(kind);
+    this.stubOffsets.push(this.wasmOffset);
+    return label;
+  }
+
+  /** Records a slow path for the current instruction; the caller binds `resume`. */
+  slowPath(kind: i32, input: i32, result: i32, floatSize: i32, intSize: i32): SlowPath {
+    const path = new SlowPath();
+    path.kind = kind;
+    path.input = input;
+    path.result = result;
+    path.floatSize = floatSize;
+    path.intSize = intSize;
+    path.label = this.asm.newLabel();
+    path.resume = this.asm.newLabel();
+    path.wasmOffset = this.wasmOffset;
+    this.slowPaths.push(path);
+    return path;
+  }
+
+  /** Jumps to a trap of `kind` when `cond` holds. */
+  trapIf(cond: Cond, kind: TrapKind): void {
+    this.asm.jcc(cond, this.trapLabel(kind));
+  }
+
+  /** Records that the next instruction may fault (a memory access in guard mode). */
+  recordFault(): void {
+    this.addPc(this.asm.offset, this.wasmOffset);
+  }
+
+  private addPc(nativeOffset: i32, wasmOffset: u32): void {
+    const entry = new PcMapEntry();
+    entry.nativeOffset = <u32>nativeOffset;
+    entry.funcIndex = this.funcIndex;
+    entry.wasmOffset = wasmOffset;
+    this.pcMap.push(entry);
+  }
+
+  /** Emits the function's trap stubs; the pc map gets each stub's return address, which is the pc the runtime receives. */
+  emitTrapStubs(): void {
+    const asm = this.asm;
+    for (let i = 0; i < this.stubLabels.length; i++) {
+      asm.bind(this.stubLabels[i]);
+      asm.call(this.thunkLabels[this.stubKinds[i]]);
+      this.addPc(asm.offset, this.stubOffsets[i]);
+    }
+    this.stubLabels.length = 0;
+    this.stubKinds.length = 0;
+    this.stubOffsets.length = 0;
+  }
+
+  /** The stack check of every prologue: traps when rsp went below the thread's limit. */
+  emitStackCheck(): void {
+    this.asm.cmpLoad(8, Reg.RSP, fsAbsolute(THREAD_STACK_LIMIT));
+    this.trapIf(Cond.B, TrapKind.StackExhausted);
+  }
+
+  // ---- conditions ------------------------------------------------------------
+
+  /** Jumps to `label` when `cond` holds. */
+  jumpIf(cond: i32, label: Label): void {
+    const asm = this.asm;
+    if (cond == COND_FLOAT_EQ) {
+      const skip = asm.newLabel();
+      asm.jccShort(Cond.P, skip);
+      asm.jcc(Cond.E, label);
+      asm.bind(skip);
+    } else if (cond == COND_FLOAT_NE) {
+      asm.jcc(Cond.P, label);
+      asm.jcc(Cond.NE, label);
+    } else {
+      asm.jcc(<Cond>cond, label);
+    }
+  }
+
+  /** 0 or 1 in the 32-bit register `reg` according to `cond`. */
+  setCondition(cond: i32, reg: Reg): void {
+    const asm = this.asm;
+    if (cond == COND_FLOAT_EQ) {
+      asm.setcc(Cond.E, reg);
+      asm.setcc(Cond.NP, SCRATCH);
+      asm.and(1, reg, SCRATCH);
+    } else if (cond == COND_FLOAT_NE) {
+      asm.setcc(Cond.NE, reg);
+      asm.setcc(Cond.P, SCRATCH);
+      asm.or(1, reg, SCRATCH);
+    } else {
+      asm.setcc(<Cond>cond, reg);
+    }
+    asm.zeroExtend(1, reg, reg);
+  }
+
+  /**
+   * Ends a comparison that left its result in the flags: if the next
+   * instruction consumes it (br_if, if, select), it stays pending there;
+   * otherwise it becomes an i32 0/1 on the stack.
+   */
+  finishCompare(cond: i32): void {
+    const next = this.reader.peek();
+    if (next == 0x0d || next == 0x04 || next == 0x1b) {
+      this.pendingCond = cond;
+      return;
+    }
+    const reg = this.allocGpr();
+    this.setCondition(cond, reg);
+    this.pushReg(ValType.I32, reg);
+  }
+
+  /** The condition a br_if/if/select tests: the pending comparison, or the popped i32 being non-zero. */
+  takeCondition(): i32 {
+    if (this.pendingCond >= 0) {
+      const cond = this.pendingCond;
+      this.pendingCond = -1;
+      return cond;
+    }
+    this.popOperand();
+    if (this.operandKind == OperandKind.REG) {
+      this.asm.test(4, this.operandReg, this.operandReg);
+      this.releaseOperand();
+    } else if (this.operandKind == OperandKind.MEM) {
+      this.asm.cmpMemImm(4, this.operandMem, 0);
+    } else {
+      // A constant condition (rare): let the flags say what it is.
+      this.asm.movImm(4, SCRATCH, <i64><u32>this.operandImm);
+      this.asm.test(4, SCRATCH, SCRATCH);
+    }
+    return Cond.NE;
+  }
+
+  // ---- control frames ----------------------------------------------------------
+
+  pushControl(kind: ControlKind, type: FuncType): Control {
+    if (this.controlDepth == this.controls.length) this.controls.push(new Control());
+    const control = this.controls[this.controlDepth++];
+    control.kind = kind;
+    control.type = type;
+    control.base = this.depth - type.params.length;
+    control.branched = false;
+    control.hasElse = false;
+    control.label = this.asm.newLabel();
+    return control;
+  }
+
+  /** The frame `depth` levels out from the innermost. */
+  controlAt(depth: u32): Control {
+    return this.controls[this.controlDepth - 1 - <i32>depth];
+  }
+
+  /** True when branching to `target` needs no moves: every carried value is in its canonical slot. */
+  branchNeedsNoMoves(target: Control): bool {
+    const count = target.branchTypes().length;
+    const source = this.depth - count;
+    for (let k = 0; k < count; k++) {
+      const position = source + k;
+      if (this.kindAt(position) != Kind.STACK || position != target.base + k) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Moves the values a branch to `target` carries into the canonical slots of
+   * the target's positions. Changes no entry: the code may run on one path only.
+   */
+  moveToLabel(target: Control): void {
+    const count = target.branchTypes().length;
+    const source = this.depth - count;
+    // Sources lie at or above their targets, so ascending order never
+    // overwrites a slot that a later move still reads.
+    for (let k = 0; k < count; k++) {
+      const position = source + k;
+      const slot = target.base + k;
+      if (this.kindAt(position) == Kind.STACK && position == slot) continue;
+      this.copyToMem(position, this.slotMem(slot));
+    }
+  }
+
+  /** Brings the stack into `target`'s canonical state for good (at an else or end reached by fallthrough). */
+  settleAtLabel(target: Control): void {
+    const types = target.branchTypes();
+    this.moveToLabel(target);
+    this.truncate(target.base);
+    for (let k = 0; k < types.length; k++) this.pushStack(types[k]);
+  }
+
+  /** Writes the function's results to the caller's slots and returns. Changes no entry. */
+  emitReturn(): void {
+    const asm = this.asm;
+    const results = this.funcType.results;
+    const count = results.length;
+    const source = this.depth - count;
+    // A result that is a parameter's latent value must be read before the
+    // result slots (which are the parameter slots) are written: copy it to
+    // its own canonical slot first, which nothing else uses while it is latent.
+    let aliased = false;
+    for (let k = 0; k < count; k++) {
+      const position = source + k;
+      if (this.kindAt(position) == Kind.LOCAL && <i32>this.valueAt(position) < this.paramCount && <i32>this.valueAt(position) < count) {
+        this.copyToMem(position, this.slotMem(position));
+        aliased = true;
+      }
+    }
+    for (let k = 0; k < count; k++) {
+      const position = source + k;
+      const target = mem(Reg.RBP, 16 + 8 * k);
+      if (aliased && this.kindAt(position) == Kind.LOCAL && <i32>this.valueAt(position) < this.paramCount && <i32>this.valueAt(position) < count) {
+        asm.load(8, SCRATCH, this.slotMem(position));
+        asm.store(8, target, SCRATCH);
+      } else {
+        this.copyToMem(position, target);
+      }
+    }
+    asm.leave();
+    asm.ret();
+  }
+
+  /** Notes that `slots` 8-byte slots are needed at [rsp] for a call. */
+  needCallSlots(slots: i32): void {
+    if (slots > this.callSlots) this.callSlots = slots;
+  }
+
+  /** Reloads r14 and r15 after a call that switched instances. */
+  restoreInstance(): void {
+    this.asm.load(8, Reg.R14, mem(Reg.RBP, -8));
+    this.asm.load(8, Reg.R15, mem(Reg.R14, VMCTX_MEMORY_BASE));
+  }
+
+  fail(message: string): void {
+    if (this.failure.length == 0) this.failure = message;
+  }
+}
+
+export { isFloat };

@@ -1,0 +1,101 @@
+// The code generator: WebAssembly module -> one position-independent x86-64
+// code blob (docs/compiler-abi.md), with each function's place and the pc
+// map. Layout of the blob: the shared trap thunks, the functions (each
+// followed by its slow paths and trap stubs), the item arrays of passive
+// element segments, and the constant pool (with passive data segments).
+//
+// The files of this folder, by concern: stack.ts (the register-cached value
+// stack), generator.ts (shared state, traps, conditions, merges), body.ts
+// (the per-function pass), control.ts, variables.ts, integer.ts, float.ts,
+// convert.ts, memory.ts, bulk.ts, call.ts (the instruction families).
+
+import { Assembler, Alu, Reg, mem } from "../x64/assembler";
+import { ExternKind, Module, SegmentMode } from "../module";
+import { CompiledCode, CompiledFunction, CompileOptions } from "../compiled";
+import { INTRINSICS_MODULE, RT_TRAP, TrapKind, VMCTX_RUNTIME, vmctxLayout } from "../abi";
+import { setMessage } from "../io";
+import { Generator } from "./generator";
+import { compileFunction } from "./body";
+import { emitElementItems } from "./bulk";
+import { Intrinsic, intrinsicByName } from "./call";
+import { VMCTX } from "./stack";
+
+/**
+ * The shared trap thunks: `call thunk[kind]` at a trap site arrives here with
+ * the site's pc on the stack. Each passes (kind, pc) to the runtime's trap
+ * service, realigning the stack as for a call.
+ */
+function emitTrapThunks(g: Generator): void {
+  const asm = g.asm;
+  g.thunkLabels.push(asm.newLabel()); // kind 0 is "no trap"
+  for (let kind = 1; kind < TrapKind.Count; kind++) {
+    const label = asm.newLabel();
+    g.thunkLabels.push(label);
+    asm.bind(label);
+    asm.movImm(4, Reg.RDI, kind);
+    asm.pop(Reg.RSI);
+    asm.load(8, Reg.RAX, mem(VMCTX, VMCTX_RUNTIME));
+    asm.aluImm(Alu.AND, 8, Reg.RSP, -16);
+    asm.push(Reg.RSI);
+    asm.jmpMem(mem(Reg.RAX, RT_TRAP));
+  }
+}
+
+/** Which imported functions are privileged intrinsics; false (message set) for an unknown one. */
+function findIntrinsics(g: Generator): bool {
+  const module = g.module;
+  for (let i = 0; i < module.imports.length; i++) {
+    const entry = module.imports[i];
+    if (entry.kind != ExternKind.Func) continue;
+    let intrinsic = Intrinsic.NONE;
+    if (g.options.privileged && entry.module == INTRINSICS_MODULE) {
+      intrinsic = intrinsicByName(entry.name);
+      if (intrinsic == Intrinsic.NONE) {
+        setMessage("unknown intrinsic " + INTRINSICS_MODULE + "." + entry.name);
+        return false;
+      }
+    }
+    g.intrinsics.push(intrinsic);
+  }
+  return true;
+}
+
+/** Compiles a decoded, validated module; null (with the message set) when it cannot. */
+export function compileCode(module: Module, options: CompileOptions): CompiledCode | null {
+  const layout = vmctxLayout(module);
+  const asm = new Assembler();
+  const g = new Generator(module, options, layout, asm);
+  if (!findIntrinsics(g)) return null;
+  const functionCount = module.funcTypes.length;
+  for (let i = 0; i < functionCount; i++) g.funcLabels.push(asm.newLabel());
+  for (let i = 0; i < module.datas.length; i++) {
+    const data = module.datas[i];
+    g.dataLabels.push(data.mode == SegmentMode.Passive ? g.pool.blob(asm, data.dataStart, data.dataLength) : -1);
+  }
+  for (let i = 0; i < module.elems.length; i++) {
+    g.elemLabels.push(module.elems[i].mode == SegmentMode.Passive ? asm.newLabel() : -1);
+  }
+
+  emitTrapThunks(g);
+  const result = new CompiledCode(module, options, layout);
+  for (let i = 0; i < module.bodies.length; i++) {
+    if (!compileFunction(g, i)) {
+      setMessage(g.failure);
+      return null;
+    }
+    const compiled = new CompiledFunction();
+    compiled.funcIndex = module.numImportedFuncs + <u32>i;
+    compiled.codeOffset = <u32>asm.labelOffset(g.funcLabels[<i32>compiled.funcIndex]);
+    compiled.codeSize = <u32>asm.offset - compiled.codeOffset;
+    result.functions.push(compiled);
+  }
+  emitElementItems(g);
+  g.pool.emit(asm, module.bytes);
+  if (!asm.finish()) {
+    setMessage(asm.error);
+    return null;
+  }
+  result.code = asm.toBytes();
+  result.pcMap = g.pcMap;
+  return result;
+}

@@ -1,0 +1,503 @@
+// The wasm value stack of the function being compiled, cached in registers
+// in the manner of V8's Liftoff: each entry says where its value is now.
+//
+//  CONST  a constant, not yet in any register (folded into immediates when
+//         the consumer allows);
+//  LOCAL  the current value of a local, not yet loaded: `local.get` only
+//         pushes a reference, and a `local.set`/`local.tee` of that local
+//         first materialises the references it would invalidate;
+//  REG    in a register (a GPR for i32/i64, an XMM register for f32/f64);
+//  STACK  in the entry's canonical frame slot, which is fixed by its position
+//         in the stack: slot p lives at [rbp - 16 - 8*locals - 8*p].
+//
+// A register belongs to at most one entry, or is HELD by the instruction
+// being compiled (popped operands, temporaries), or is FREE. When registers
+// run out, the deepest entry in a register is spilled to its slot.
+//
+// Invariants the rest of the generator relies on:
+//  - an i32 in a GPR has its upper 32 bits zero (every i32 is produced by a
+//    32-bit instruction, a 32-bit load or movzx), so it can index memory as is;
+//  - moves, spills and fills emitted here never change the flags (only mov,
+//    movss/movsd, movd/movq and xorps), so a comparison's flags survive them
+//    until the jcc/cmovcc that consumes them.
+//
+// Frame of a function (rbp-relative):
+//   [rbp + 16 + 8i]  parameter i, and result i on return (the caller's slots)
+//   [rbp + 8]        return address
+//   [rbp]            caller's rbp
+//   [rbp - 8]        vmctx (r14) at entry
+//   [rbp - 16 - 8k]  declared local k
+//   below            canonical slots of the value stack, then the outgoing
+//                    argument area at [rsp + 8i]
+
+import { Assembler, Mem, Packed, Reg, Xmm, mem } from "../x64/assembler";
+import { ValType } from "../module";
+
+export const enum Kind {
+  CONST = 0,
+  LOCAL = 1,
+  REG = 2,
+  STACK = 3,
+}
+
+/** What an operand popped for reading turned out to be. */
+export const enum OperandKind {
+  IMM = 0,
+  REG = 1,
+  MEM = 2,
+}
+
+/** Registers the stack never holds: scratch for single instructions' needs, vmctx, memory base. */
+export const SCRATCH: Reg = Reg.R11;
+export const SCRATCH_XMM: Xmm = Xmm.XMM15;
+export const VMCTX: Reg = Reg.R14;
+export const MEMORY_BASE: Reg = Reg.R15;
+
+const FREE: i32 = -1;
+const HELD: i32 = -2;
+const RESERVED: i32 = -3;
+
+/** GPRs in the order the allocator hands them out: rcx and rdx (shifts, division) last. */
+const GPR_ORDER: StaticArray<i32> = [
+  Reg.RAX, Reg.RBX, Reg.RSI, Reg.RDI, Reg.R8, Reg.R9, Reg.R10, Reg.R12, Reg.R13, Reg.RDX, Reg.RCX,
+];
+
+// @ts-ignore: decorator
+@inline export function isFloat(type: i32): bool { return type == ValType.F32 || type == ValType.F64; }
+// @ts-ignore: decorator
+@inline export function sizeOf(type: i32): i32 { return type == ValType.I64 || type == ValType.F64 ? 8 : 4; }
+
+export class ValueStack {
+  asm: Assembler;
+
+  // The entries, bottom first.
+  kinds: i32[] = [];
+  types: i32[] = [];
+  /** Constant bits (CONST), local index (LOCAL) or register number (REG). */
+  values: i64[] = [];
+  depth: i32 = 0;
+  maxDepth: i32 = 0;
+  /** How many LOCAL entries are on the stack (local.set scans only when some are). */
+  localRefs: i32 = 0;
+
+  /** Owner of each GPR / XMM register: a stack position, FREE, HELD or RESERVED. */
+  gprOwner: StaticArray<i32> = new StaticArray<i32>(16);
+  xmmOwner: StaticArray<i32> = new StaticArray<i32>(16);
+
+  // Locals of the current function.
+  localTypes: u8[] = [];
+  paramCount: i32 = 0;
+  declaredLocals: i32 = 0;
+
+  // The last operand popped with popOperand().
+  operandKind: OperandKind = OperandKind.IMM;
+  operandReg: i32 = 0;
+  operandImm: i64 = 0;
+  operandMem: Mem = 0;
+  operandType: i32 = 0;
+
+  constructor(asm: Assembler) {
+    this.asm = asm;
+  }
+
+  /** Starts a function: no entries, every register free except the reserved ones. */
+  resetStack(localTypes: u8[], paramCount: i32): void {
+    this.localTypes = localTypes;
+    this.paramCount = paramCount;
+    this.declaredLocals = localTypes.length - paramCount;
+    this.depth = 0;
+    this.maxDepth = 0;
+    this.localRefs = 0;
+    for (let r = 0; r < 16; r++) {
+      unchecked(this.gprOwner[r] = FREE);
+      unchecked(this.xmmOwner[r] = FREE);
+    }
+    this.gprOwner[Reg.RSP] = RESERVED;
+    this.gprOwner[Reg.RBP] = RESERVED;
+    this.gprOwner[SCRATCH] = RESERVED;
+    this.gprOwner[VMCTX] = RESERVED;
+    this.gprOwner[MEMORY_BASE] = RESERVED;
+    this.xmmOwner[SCRATCH_XMM] = RESERVED;
+  }
+
+  // ---- where things live ------------------------------------------------
+
+  localMem(index: i32): Mem {
+    if (index < this.paramCount) return mem(Reg.RBP, 16 + 8 * index);
+    return mem(Reg.RBP, -16 - 8 * (index - this.paramCount));
+  }
+
+  slotMem(position: i32): Mem {
+    return mem(Reg.RBP, -16 - 8 * this.declaredLocals - 8 * position);
+  }
+
+  // @ts-ignore: decorator
+  @inline kindAt(position: i32): i32 { return unchecked(this.kinds[position]); }
+  // @ts-ignore: decorator
+  @inline typeAt(position: i32): i32 { return unchecked(this.types[position]); }
+  // @ts-ignore: decorator
+  @inline valueAt(position: i32): i64 { return unchecked(this.values[position]); }
+
+  // ---- pushing ----------------------------------------------------------
+
+  private push(kind: i32, type: i32, value: i64): void {
+    const position = this.depth;
+    if (position == this.kinds.length) {
+      this.kinds.push(kind);
+      this.types.push(type);
+      this.values.push(value);
+    } else {
+      unchecked(this.kinds[position] = kind);
+      unchecked(this.types[position] = type);
+      unchecked(this.values[position] = value);
+    }
+    this.depth = position + 1;
+    if (this.depth > this.maxDepth) this.maxDepth = this.depth;
+  }
+
+  pushConst(type: i32, bits: i64): void { this.push(Kind.CONST, type, bits); }
+
+  pushLocal(index: i32): void {
+    this.push(Kind.LOCAL, this.localTypes[index], index);
+    this.localRefs++;
+  }
+
+  /** Pushes a HELD register as a new entry, which then owns it. */
+  pushReg(type: i32, reg: i32): void {
+    const position = this.depth;
+    this.push(Kind.REG, type, reg);
+    if (isFloat(type)) unchecked(this.xmmOwner[reg] = position);
+    else unchecked(this.gprOwner[reg] = position);
+  }
+
+  /** Pushes an entry whose value the caller already stored in its canonical slot. */
+  pushStack(type: i32): void { this.push(Kind.STACK, type, 0); }
+
+  // ---- registers --------------------------------------------------------
+
+  /** A free GPR, HELD by the caller; spills the deepest register entry when none is free. */
+  allocGpr(): Reg {
+    for (let i = 0; i < GPR_ORDER.length; i++) {
+      const reg = unchecked(GPR_ORDER[i]);
+      if (unchecked(this.gprOwner[reg]) == FREE) {
+        unchecked(this.gprOwner[reg] = HELD);
+        return reg;
+      }
+    }
+    const reg = this.spillDeepest(false);
+    this.gprOwner[reg] = HELD;
+    return reg;
+  }
+
+  /** A free XMM register, HELD by the caller. */
+  allocXmm(): Xmm {
+    for (let reg = 0; reg < 16; reg++) {
+      if (unchecked(this.xmmOwner[reg]) == FREE) {
+        unchecked(this.xmmOwner[reg] = HELD);
+        return reg;
+      }
+    }
+    const reg = this.spillDeepest(true);
+    this.xmmOwner[reg] = HELD;
+    return reg;
+  }
+
+  allocFor(type: i32): i32 {
+    return isFloat(type) ? this.allocXmm() : this.allocGpr();
+  }
+
+  /** True when a register of the class is free without spilling. */
+  hasFreeReg(float: bool): bool {
+    if (float) {
+      for (let reg = 0; reg < 16; reg++) if (unchecked(this.xmmOwner[reg]) == FREE) return true;
+      return false;
+    }
+    for (let i = 0; i < GPR_ORDER.length; i++) if (unchecked(this.gprOwner[unchecked(GPR_ORDER[i])]) == FREE) return true;
+    return false;
+  }
+
+  /** Spills the register entry nearest the bottom of the stack; returns its register, now FREE. */
+  private spillDeepest(float: bool): i32 {
+    for (let position = 0; position < this.depth; position++) {
+      if (this.kindAt(position) == Kind.REG && isFloat(this.typeAt(position)) == float) {
+        const reg = <i32>this.valueAt(position);
+        this.spillEntry(position);
+        return reg;
+      }
+    }
+    // Every register is held by the instruction being compiled: a generator bug.
+    abort("generator: out of registers");
+    return 0;
+  }
+
+  /**
+   * Makes `reg` HELD by the caller. An entry that owns it moves to another
+   * register (or is spilled); the caller must not already hold it.
+   */
+  takeGpr(reg: Reg): void {
+    const owner = this.gprOwner[reg];
+    if (owner == FREE) { this.gprOwner[reg] = HELD; return; }
+    if (owner >= 0) {
+      this.gprOwner[reg] = HELD; // keep the allocator away from it
+      if (this.hasFreeReg(false)) {
+        const other = this.allocGpr();
+        this.asm.mov(8, other, reg);
+        unchecked(this.values[owner] = other);
+        this.gprOwner[other] = owner;
+      } else {
+        this.store(this.slotMem(owner), this.typeAt(owner), reg);
+        unchecked(this.kinds[owner] = Kind.STACK);
+      }
+      return;
+    }
+    abort("generator: register taken twice");
+  }
+
+  /** Gives a HELD register back. */
+  release(reg: i32, float: bool): void {
+    if (float) this.xmmOwner[reg] = FREE;
+    else this.gprOwner[reg] = FREE;
+  }
+
+  releaseFor(type: i32, reg: i32): void { this.release(reg, isFloat(type)); }
+
+  /** Releases the register of the last popped operand, if it was one. */
+  releaseOperand(): void {
+    if (this.operandKind == OperandKind.REG) this.release(this.operandReg, isFloat(this.operandType));
+  }
+
+  isHeld(reg: i32, float: bool): bool {
+    return (float ? this.xmmOwner[reg] : this.gprOwner[reg]) == HELD;
+  }
+
+  // ---- moves (never touch the flags) ------------------------------------
+
+  /** `mov`/`movss`/`movsd` of a value of `type` from memory into a register. */
+  load(type: i32, reg: i32, m: Mem): void {
+    if (isFloat(type)) this.asm.loadFloat(sizeOf(type), reg, m);
+    else this.asm.load(sizeOf(type), reg, m);
+  }
+
+  /** A value of `type` from a register into memory. */
+  store(m: Mem, type: i32, reg: i32): void {
+    if (isFloat(type)) this.asm.storeFloat(sizeOf(type), m, reg);
+    else this.asm.store(sizeOf(type), m, reg);
+  }
+
+  /** A constant into a register. */
+  loadConst(type: i32, reg: i32, bits: i64): void {
+    const asm = this.asm;
+    if (!isFloat(type)) {
+      if (type == ValType.I64) asm.movImm(8, reg, bits);
+      else asm.movImm(4, reg, <i64><u32>bits);
+      return;
+    }
+    if (type == ValType.F32) {
+      if (<u32>bits == 0) { asm.packed(Packed.XOR, 4, reg, reg); return; } // xorps: zero, flags untouched
+      asm.movImm(4, SCRATCH, <i64><u32>bits);
+      asm.movToXmm(4, reg, SCRATCH);
+    } else {
+      if (bits == 0) { asm.packed(Packed.XOR, 4, reg, reg); return; }
+      asm.movImm(8, SCRATCH, bits);
+      asm.movToXmm(8, reg, SCRATCH);
+    }
+  }
+
+  /** A constant into memory (8-byte slots; i32/f32 write their low four bytes). */
+  storeConst(m: Mem, type: i32, bits: i64): void {
+    const asm = this.asm;
+    if (sizeOf(type) == 4) { asm.storeImm(4, m, <i32>bits); return; }
+    if (bits >= -2147483648 && bits <= 2147483647) { asm.storeImm(8, m, <i32>bits); return; }
+    asm.movImm(8, SCRATCH, bits);
+    asm.store(8, m, SCRATCH);
+  }
+
+  /** Copies the value of the entry at `position` into `reg` without changing the entry. */
+  copyToReg(position: i32, reg: i32): void {
+    const type = this.typeAt(position);
+    const kind = this.kindAt(position);
+    if (kind == Kind.CONST) this.loadConst(type, reg, this.valueAt(position));
+    else if (kind == Kind.LOCAL) this.load(type, reg, this.localMem(<i32>this.valueAt(position)));
+    else if (kind == Kind.STACK) this.load(type, reg, this.slotMem(position));
+    else {
+      const from = <i32>this.valueAt(position);
+      if (from != reg) {
+        if (isFloat(type)) this.asm.movaps(reg, from);
+        else this.asm.mov(8, reg, from);
+      }
+    }
+  }
+
+  /** Copies the value of the entry at `position` into memory without changing the entry. */
+  copyToMem(position: i32, m: Mem): void {
+    const type = this.typeAt(position);
+    const kind = this.kindAt(position);
+    if (kind == Kind.CONST) { this.storeConst(m, type, this.valueAt(position)); return; }
+    if (kind == Kind.REG) { this.store(m, type, <i32>this.valueAt(position)); return; }
+    const from = kind == Kind.LOCAL ? this.localMem(<i32>this.valueAt(position)) : this.slotMem(position);
+    if (from == m) return;
+    this.asm.load(8, SCRATCH, from);
+    this.asm.store(8, m, SCRATCH);
+  }
+
+  // ---- spilling -----------------------------------------------------------
+
+  /** Moves the entry at `position` to its canonical slot (constants stay latent). */
+  spillEntry(position: i32): void {
+    const kind = this.kindAt(position);
+    if (kind == Kind.REG) {
+      const reg = <i32>this.valueAt(position);
+      const type = this.typeAt(position);
+      this.store(this.slotMem(position), type, reg);
+      this.release(reg, isFloat(type));
+      unchecked(this.kinds[position] = Kind.STACK);
+    } else if (kind == Kind.LOCAL) {
+      this.copyToMem(position, this.slotMem(position));
+      unchecked(this.kinds[position] = Kind.STACK);
+      this.localRefs--;
+    }
+  }
+
+  /** Spills every entry: the state at block boundaries, the same on every path. */
+  spillAll(): void {
+    for (let position = 0; position < this.depth; position++) this.spillEntry(position);
+  }
+
+  /** Spills the register entries below `limit` (before a call, which clobbers every register). */
+  spillRegisters(limit: i32): void {
+    for (let position = 0; position < limit; position++) {
+      if (this.kindAt(position) == Kind.REG) this.spillEntry(position);
+    }
+  }
+
+  /** Before `local.set index`: the entries that still refer to the local's old value take it with them. */
+  materializeLocal(index: i32): void {
+    if (this.localRefs == 0) return;
+    for (let position = 0; position < this.depth; position++) {
+      if (this.kindAt(position) != Kind.LOCAL || <i32>this.valueAt(position) != index) continue;
+      const type = this.typeAt(position);
+      if (this.hasFreeReg(isFloat(type))) {
+        const reg = this.allocFor(type);
+        this.load(type, reg, this.localMem(index));
+        this.localRefs--;
+        unchecked(this.kinds[position] = Kind.REG);
+        unchecked(this.values[position] = reg);
+        if (isFloat(type)) this.xmmOwner[reg] = position;
+        else this.gprOwner[reg] = position;
+      } else {
+        this.spillEntry(position);
+      }
+    }
+  }
+
+  // ---- popping ------------------------------------------------------------
+
+  /** Removes the top entry, freeing its register. */
+  drop(): void {
+    const position = --this.depth;
+    const kind = this.kindAt(position);
+    if (kind == Kind.REG) this.release(<i32>this.valueAt(position), isFloat(this.typeAt(position)));
+    else if (kind == Kind.LOCAL) this.localRefs--;
+  }
+
+  /** Drops entries until `depth` remain. */
+  truncate(depth: i32): void {
+    while (this.depth > depth) this.drop();
+  }
+
+  /** Pops the top entry into a register the caller HOLDS and may overwrite. */
+  popToReg(): i32 {
+    const position = this.depth - 1;
+    const kind = this.kindAt(position);
+    const type = this.typeAt(position);
+    if (kind == Kind.REG) {
+      const reg = <i32>this.valueAt(position);
+      if (isFloat(type)) this.xmmOwner[reg] = HELD;
+      else this.gprOwner[reg] = HELD;
+      this.depth = position;
+      return reg;
+    }
+    // The entry is not in a register, so the allocation cannot spill it.
+    const reg = this.allocFor(type);
+    this.copyToReg(position, reg);
+    if (kind == Kind.LOCAL) this.localRefs--;
+    this.depth = position;
+    return reg;
+  }
+
+  /** Pops the top entry into a specific GPR, HELD by the caller afterwards. */
+  popToGpr(target: Reg): void {
+    const position = this.depth - 1;
+    if (this.kindAt(position) == Kind.REG && <i32>this.valueAt(position) == target) {
+      this.gprOwner[target] = HELD;
+      this.depth = position;
+      return;
+    }
+    this.takeGpr(target);
+    this.copyToReg(position, target);
+    this.drop();
+  }
+
+  /** Pops the top entry into `target`, which the caller already HOLDS. */
+  popInto(target: i32): void {
+    this.copyToReg(this.depth - 1, target);
+    this.drop();
+  }
+
+  /** Pops the top entry for reading only: an immediate, a register (HELD; release it after) or memory. */
+  popOperand(): void {
+    const position = this.depth - 1;
+    const kind = this.kindAt(position);
+    this.operandType = this.typeAt(position);
+    this.depth = position;
+    if (kind == Kind.CONST) {
+      this.operandKind = OperandKind.IMM;
+      this.operandImm = this.valueAt(position);
+    } else if (kind == Kind.REG) {
+      this.operandKind = OperandKind.REG;
+      this.operandReg = <i32>this.valueAt(position);
+      if (isFloat(this.operandType)) this.xmmOwner[this.operandReg] = HELD;
+      else this.gprOwner[this.operandReg] = HELD;
+    } else if (kind == Kind.LOCAL) {
+      this.operandKind = OperandKind.MEM;
+      this.operandMem = this.localMem(<i32>this.valueAt(position));
+      this.localRefs--;
+    } else {
+      this.operandKind = OperandKind.MEM;
+      this.operandMem = this.slotMem(position);
+    }
+  }
+
+  /** Exchanges the two top entries (for commutative operations that want a constant on top). */
+  swapTop(): void {
+    const upper = this.depth - 1;
+    const lower = upper - 1;
+    const kind = this.kindAt(lower);
+    const type = this.typeAt(lower);
+    const value = this.valueAt(lower);
+    unchecked(this.kinds[lower] = this.kindAt(upper));
+    unchecked(this.types[lower] = this.typeAt(upper));
+    unchecked(this.values[lower] = this.valueAt(upper));
+    unchecked(this.kinds[upper] = kind);
+    unchecked(this.types[upper] = type);
+    unchecked(this.values[upper] = value);
+    this.claimRegister(lower);
+    this.claimRegister(upper);
+  }
+
+  private claimRegister(position: i32): void {
+    if (this.kindAt(position) != Kind.REG) return;
+    const reg = <i32>this.valueAt(position);
+    if (isFloat(this.typeAt(position))) this.xmmOwner[reg] = position;
+    else this.gprOwner[reg] = position;
+  }
+
+  /** True when the entry `fromTop` below the top is a constant. */
+  isConstAt(fromTop: i32): bool {
+    return this.kindAt(this.depth - 1 - fromTop) == Kind.CONST;
+  }
+
+  constAt(fromTop: i32): i64 {
+    return this.valueAt(this.depth - 1 - fromTop);
+  }
+}
