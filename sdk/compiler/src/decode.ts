@@ -489,6 +489,7 @@ class Decoder {
     }
     this.totalLocals += total;
     if (this.totalLocals > MAX_MODULE_LOCALS) return this.failAt(groupsOffset, "too many locals in the module (limit " + MAX_MODULE_LOCALS.toString() + ")");
+    if (total == 0) return true;
     // Second pass, now that the counts are known good: expand.
     const locals = new Array<u8>(<i32>total);
     const end = r.pos;

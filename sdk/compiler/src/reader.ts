@@ -53,8 +53,8 @@ export class Reader {
   }
 
   /** Unsigned LEB128 of at most 32 bits: at most 5 bytes, the unused bits of the 5th zero. */
-  u32(): u32 {
-    let pos = this.pos;
+  @inline u32(): u32 {
+    const pos = this.pos;
     if (pos < this.end) {
       const first = <u32>load<u8>(this.base + pos);
       if (first < 0x80) { this.pos = pos + 1; return first; }

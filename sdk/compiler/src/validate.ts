@@ -20,21 +20,25 @@ export const MAX_MEMORY_PAGES: u32 = 65536;
 export function validateModule(module: Module): bool {
   const validator = new ModuleValidator(module);
   if (validator.validate()) return true;
-  setMessage(formatError(validator.errorOffset, validator.context, validator.errorText));
+  const context = validator.contextIndex >= 0 ? validator.context + " " + validator.contextIndex.toString() : validator.context;
+  setMessage(formatError(validator.errorOffset, context, validator.errorText));
   return false;
 }
 
 class ModuleValidator {
   module: Module;
+  /** Where the error is: a kind of item ("function", "export", ...) and its index, or -1. */
   context: string = "";
+  contextIndex: i64 = -1;
   errorText: string = "";
   errorOffset: u32 = 0;
 
   constructor(module: Module) { this.module = module; }
 
-  fail(offset: u32, context: string, text: string): bool {
+  fail(offset: u32, context: string, index: i64, text: string): bool {
     this.errorOffset = offset;
     this.context = context;
+    this.contextIndex = index;
     this.errorText = text;
     return false;
   }
@@ -49,7 +53,7 @@ class ModuleValidator {
     for (let i = 0; i < module.imports.length; i++) {
       const item = module.imports[i];
       if (item.kind == ExternKind.Func && item.typeIndex >= <u32>module.types.length)
-        return this.fail(item.offset, "import " + i.toString(), "unknown type " + item.typeIndex.toString());
+        return this.fail(item.offset, "import", i, "unknown type " + item.typeIndex.toString());
     }
     return true;
   }
@@ -60,26 +64,27 @@ class ModuleValidator {
       const typeIndex = module.funcTypes[i];
       if (typeIndex >= <u32>module.types.length) {
         const body = module.bodies.length > i - <i32>module.numImportedFuncs ? module.bodies[i - <i32>module.numImportedFuncs].offset : 0;
-        return this.fail(body, "function " + i.toString(), "unknown type " + typeIndex.toString());
+        return this.fail(body, "function", i, "unknown type " + typeIndex.toString());
       }
     }
     return true;
   }
 
   limits(limits: Limits, maximum: u64, what: string, context: string): bool {
+    // The one table or memory: the context names it with its index 0.
     if (<u64>limits.min > maximum || (limits.hasMax && <u64>limits.max > maximum))
-      return this.fail(limits.offset, context, what + " size must be at most " + maximum.toString() + " pages (4GiB)");
+      return this.fail(limits.offset, context, 0, what + " size must be at most " + maximum.toString() + " pages (4GiB)");
     if (limits.hasMax && limits.min > limits.max)
-      return this.fail(limits.offset, context, "size minimum must not be greater than maximum (" + limits.min.toString() + " > " + limits.max.toString() + ")");
+      return this.fail(limits.offset, context, 0, "size minimum must not be greater than maximum (" + limits.min.toString() + " > " + limits.max.toString() + ")");
     return true;
   }
 
   tablesAndMemories(): bool {
     const module = this.module;
-    if (module.tables.length > 1) return this.fail(module.tables[1].limits.offset, "", "multiple tables: " + module.tables.length.toString() + " (reference types are not enabled)");
-    if (module.memories.length > 1) return this.fail(module.memories[1].limits.offset, "", "multiple memories: " + module.memories.length.toString() + " (multi-memory is not enabled)");
-    if (module.tables.length == 1 && !this.limits(module.tables[0].limits, u32.MAX_VALUE, "table", "table 0")) return false;
-    if (module.memories.length == 1 && !this.limits(module.memories[0].limits, MAX_MEMORY_PAGES, "memory", "memory 0")) return false;
+    if (module.tables.length > 1) return this.fail(module.tables[1].limits.offset, "", -1, "multiple tables: " + module.tables.length.toString() + " (reference types are not enabled)");
+    if (module.memories.length > 1) return this.fail(module.memories[1].limits.offset, "", -1, "multiple memories: " + module.memories.length.toString() + " (multi-memory is not enabled)");
+    if (module.tables.length == 1 && !this.limits(module.tables[0].limits, u32.MAX_VALUE, "table", "table")) return false;
+    if (module.memories.length == 1 && !this.limits(module.memories[0].limits, MAX_MEMORY_PAGES, "memory", "memory")) return false;
     return true;
   }
 
@@ -88,7 +93,7 @@ class ModuleValidator {
    * imported, immutable globals may be read, as the spec at this level
    * requires.
    */
-  constType(expr: ConstExpr, context: string): u8 {
+  constType(expr: ConstExpr, context: string, index: i64): u8 {
     const module = this.module;
     switch (expr.kind) {
       case ConstKind.I32: return <u8>ValType.I32;
@@ -97,26 +102,26 @@ class ModuleValidator {
       case ConstKind.F64: return <u8>ValType.F64;
       case ConstKind.RefNull: return <u8>ValType.FuncRef;
       case ConstKind.RefFunc: {
-        if (expr.index >= <u32>module.funcTypes.length) { this.fail(expr.offset, context, "unknown function " + expr.index.toString()); return 0; }
+        if (expr.index >= <u32>module.funcTypes.length) { this.fail(expr.offset, context, index, "unknown function " + expr.index.toString()); return 0; }
         return <u8>ValType.FuncRef;
       }
       case ConstKind.GlobalGet: {
         if (expr.index >= module.numImportedGlobals) {
-          this.fail(expr.offset, context, "unknown global " + expr.index.toString() + " (a constant expression may only read imported globals)");
+          this.fail(expr.offset, context, index, "unknown global " + expr.index.toString() + " (a constant expression may only read imported globals)");
           return 0;
         }
         const type = module.globals[expr.index].type;
-        if (type.mutable) { this.fail(expr.offset, context, "constant expression required: global " + expr.index.toString() + " is mutable"); return 0; }
+        if (type.mutable) { this.fail(expr.offset, context, index, "constant expression required: global " + expr.index.toString() + " is mutable"); return 0; }
         return type.valType;
       }
     }
     return 0;
   }
 
-  constOfType(expr: ConstExpr, expected: u8, context: string): bool {
-    const type = this.constType(expr, context);
+  constOfType(expr: ConstExpr, expected: u8, context: string, index: i64): bool {
+    const type = this.constType(expr, context, index);
     if (type == 0) return false;
-    if (type != expected) return this.fail(expr.offset, context, "type mismatch: constant expression has type " + valTypeName(type) + ", expected " + valTypeName(expected));
+    if (type != expected) return this.fail(expr.offset, context, index, "type mismatch: constant expression has type " + valTypeName(type) + ", expected " + valTypeName(expected));
     return true;
   }
 
@@ -124,7 +129,7 @@ class ModuleValidator {
     const module = this.module;
     for (let i = <i32>module.numImportedGlobals; i < module.globals.length; i++) {
       const global = module.globals[i];
-      if (!this.constOfType(global.init, global.type.valType, "global " + i.toString())) return false;
+      if (!this.constOfType(global.init, global.type.valType, "global", i)) return false;
     }
     return true;
   }
@@ -134,8 +139,7 @@ class ModuleValidator {
     const names = new Set<string>();
     for (let i = 0; i < module.exports.length; i++) {
       const item = module.exports[i];
-      const context = "export " + i.toString();
-      if (names.has(item.name)) return this.fail(item.offset, context, "duplicate export name \"" + item.name + "\"");
+      if (names.has(item.name)) return this.fail(item.offset, "export", i, "duplicate export name \"" + item.name + "\"");
       names.add(item.name);
       let count: u32 = 0;
       let what = "";
@@ -145,7 +149,7 @@ class ModuleValidator {
         case ExternKind.Memory: count = module.memories.length; what = "memory"; break;
         case ExternKind.Global: count = module.globals.length; what = "global"; break;
       }
-      if (item.index >= count) return this.fail(item.offset, context, "unknown " + what + " " + item.index.toString());
+      if (item.index >= count) return this.fail(item.offset, "export", i, "unknown " + what + " " + item.index.toString());
     }
     return true;
   }
@@ -154,9 +158,9 @@ class ModuleValidator {
     const module = this.module;
     if (module.startFunc < 0) return true;
     const index = <u32>module.startFunc;
-    if (index >= <u32>module.funcTypes.length) return this.fail(module.startOffset, "start", "unknown function " + index.toString());
+    if (index >= <u32>module.funcTypes.length) return this.fail(module.startOffset, "start", -1, "unknown function " + index.toString());
     const type = module.funcType(index);
-    if (type.params.length || type.results.length) return this.fail(module.startOffset, "start", "start function must have type [] -> [], not " + type.toString());
+    if (type.params.length || type.results.length) return this.fail(module.startOffset, "start", -1, "start function must have type [] -> [], not " + type.toString());
     return true;
   }
 
@@ -164,14 +168,14 @@ class ModuleValidator {
     const module = this.module;
     for (let i = 0; i < module.elems.length; i++) {
       const segment = module.elems[i];
-      const context = "element segment " + i.toString();
+      const context = "element segment";
       if (segment.mode == SegmentMode.Active) {
-        if (segment.tableIndex >= <u32>module.tables.length) return this.fail(segment.offset, context, "unknown table " + segment.tableIndex.toString());
-        if (module.tables[segment.tableIndex].elemType != segment.elemType) return this.fail(segment.offset, context, "type mismatch: element type differs from the table's");
-        if (!this.constOfType(segment.offsetExpr, <u8>ValType.I32, context)) return false;
+        if (segment.tableIndex >= <u32>module.tables.length) return this.fail(segment.offset, context, i, "unknown table " + segment.tableIndex.toString());
+        if (module.tables[segment.tableIndex].elemType != segment.elemType) return this.fail(segment.offset, context, i, "type mismatch: element type differs from the table's");
+        if (!this.constOfType(segment.offsetExpr, <u8>ValType.I32, context, i)) return false;
       }
       for (let k = 0; k < segment.items.length; k++) {
-        if (!this.constOfType(segment.items[k], segment.elemType, context)) return false;
+        if (!this.constOfType(segment.items[k], segment.elemType, context, i)) return false;
       }
     }
     return true;
@@ -182,9 +186,9 @@ class ModuleValidator {
     for (let i = 0; i < module.datas.length; i++) {
       const segment = module.datas[i];
       if (segment.mode != SegmentMode.Active) continue;
-      const context = "data segment " + i.toString();
-      if (segment.memoryIndex >= <u32>module.memories.length) return this.fail(segment.offset, context, "unknown memory " + segment.memoryIndex.toString());
-      if (!this.constOfType(segment.offsetExpr, <u8>ValType.I32, context)) return false;
+      const context = "data segment";
+      if (segment.memoryIndex >= <u32>module.memories.length) return this.fail(segment.offset, context, i, "unknown memory " + segment.memoryIndex.toString());
+      if (!this.constOfType(segment.offsetExpr, <u8>ValType.I32, context, i)) return false;
     }
     return true;
   }
@@ -195,7 +199,7 @@ class ModuleValidator {
     const validator = new BodyValidator(module, reader);
     for (let i = 0; i < module.bodies.length; i++) {
       if (!validator.validate(module.bodies[i])) {
-        return this.fail(reader.errorOffset, "function " + (<u32>i + module.numImportedFuncs).toString(), reader.errorText);
+        return this.fail(reader.errorOffset, "function", <i64>i + module.numImportedFuncs, reader.errorText);
       }
     }
     return true;

@@ -49,6 +49,9 @@ export class BodyValidator {
   frames: StaticArray<i32> = new StaticArray<i32>(64 * FRAME_SIZE);
   frameCount: i32 = 0;
   maxFrameCount: i32 = 0;
+  /** Copies of the innermost frame's FRAME_HEIGHT and FRAME_UNREACHABLE, which every pop reads. */
+  height: i32 = 0;
+  unreachable: bool = false;
   locals: StaticArray<u8> = new StaticArray<u8>(256);
   localCount: u32 = 0;
   /** The instruction being validated, for messages (prefixed ones as PREFIXED | sub). */
@@ -94,26 +97,24 @@ export class BodyValidator {
   /** Pops a value that must have type `expected`; returns the type found (UNKNOWN below an unreachable frame). */
   @inline pop(expected: u8): u8 {
     const count = this.valueCount;
-    const frame = (this.frameCount - 1) * FRAME_SIZE;
-    if (count > unchecked(this.frames[frame + FRAME_HEIGHT])) {
+    if (count > this.height) {
       const actual = unchecked(this.values[count - 1]);
       this.valueCount = count - 1;
       if (actual != expected && actual != UNKNOWN) this.mismatch(expected, actual);
       return actual;
     }
-    if (!unchecked(this.frames[frame + FRAME_UNREACHABLE])) this.mismatch(expected, NOTHING);
+    if (!this.unreachable) this.mismatch(expected, NOTHING);
     return UNKNOWN;
   }
 
   /** Pops a value of any type. */
   popAny(): u8 {
     const count = this.valueCount;
-    const frame = (this.frameCount - 1) * FRAME_SIZE;
-    if (count > unchecked(this.frames[frame + FRAME_HEIGHT])) {
+    if (count > this.height) {
       this.valueCount = count - 1;
       return unchecked(this.values[count - 1]);
     }
-    if (!unchecked(this.frames[frame + FRAME_UNREACHABLE]) && !this.reader.failed)
+    if (!this.unreachable && !this.reader.failed)
       this.fail("type mismatch: " + opcodeName(this.op) + " expects a value, found an empty stack");
     return UNKNOWN;
   }
@@ -161,6 +162,8 @@ export class BodyValidator {
     unchecked(this.frames[frame + FRAME_TYPE] = blockType);
     unchecked(this.frames[frame + FRAME_HEIGHT] = this.valueCount);
     unchecked(this.frames[frame + FRAME_UNREACHABLE] = 0);
+    this.height = this.valueCount;
+    this.unreachable = false;
     this.frameCount = count + 1;
     if (count >= this.maxFrameCount) this.maxFrameCount = count + 1;
   }
@@ -193,8 +196,9 @@ export class BodyValidator {
   /** The rest of the innermost frame is unreachable: its stack becomes polymorphic. */
   setUnreachable(): void {
     const frame = (this.frameCount - 1) * FRAME_SIZE;
-    this.valueCount = unchecked(this.frames[frame + FRAME_HEIGHT]);
+    this.valueCount = this.height;
     unchecked(this.frames[frame + FRAME_UNREACHABLE] = 1);
+    this.unreachable = true;
   }
 
   /** At else or end: the frame's results must be exactly what is left on its stack. */
@@ -443,7 +447,8 @@ export class BodyValidator {
     const blockType = unchecked(this.frames[frame + FRAME_TYPE]);
     unchecked(this.frames[frame + FRAME_KIND] = Op.Else);
     unchecked(this.frames[frame + FRAME_UNREACHABLE] = 0);
-    this.valueCount = unchecked(this.frames[frame + FRAME_HEIGHT]);
+    this.unreachable = false;
+    this.valueCount = this.height;
     const count = this.paramCount(blockType);
     for (let i = 0; i < count; i++) this.push(this.param(blockType, i));
   }
@@ -456,10 +461,15 @@ export class BodyValidator {
       if (!this.reader.failed) this.fail("type mismatch: if without else must produce its parameters as results");
       return;
     }
-    this.valueCount = unchecked(this.frames[frame + FRAME_HEIGHT]);
-    this.frameCount--;
-    const count = this.resultCount(blockType);
-    for (let i = 0; i < count; i++) this.push(this.result(blockType, i));
+    this.valueCount = this.height;
+    const count = --this.frameCount;
+    if (count > 0) {
+      const outer = frame - FRAME_SIZE;
+      this.height = unchecked(this.frames[outer + FRAME_HEIGHT]);
+      this.unreachable = unchecked(this.frames[outer + FRAME_UNREACHABLE]) != 0;
+    }
+    const results = this.resultCount(blockType);
+    for (let i = 0; i < results; i++) this.push(this.result(blockType, i));
   }
 
   sameParamsAndResults(blockType: i32): bool {
