@@ -1,0 +1,69 @@
+// The loader's Platform on Linux: address space from mmap/mprotect, raw
+// memory access through the delos:native intrinsics, code ranges written
+// into the table the fault handler reads (docs/linux-runtime.md, "The
+// code-range table and faults"), and wasm entered through RT_INVOKE.
+
+import { THREAD_TRAP_PC } from "../../compiler/src/abi";
+import { Access, Platform } from "../../loader/platform";
+import { invoke as rawInvoke, load64 as rawLoad64, memory_base, store64 as rawStore64, store8 as rawStore8 } from "./native";
+import {
+  MAP_ANONYMOUS, MAP_NORESERVE, MAP_PRIVATE, PROT_EXEC, PROT_NONE, PROT_READ, PROT_WRITE, Sys, mmap, sys3,
+} from "./syscalls";
+
+export class LinuxPlatform extends Platform {
+  servicesTable: i64;
+  codeRanges: i64;
+  codeRangeCapacity: i64;
+  threadBlock: i64;
+
+  constructor(services: i64, codeRanges: i64, codeRangeCapacity: i64, threadBlock: i64) {
+    super();
+    this.servicesTable = services;
+    this.codeRanges = codeRanges;
+    this.codeRangeCapacity = codeRangeCapacity;
+    this.threadBlock = threadBlock;
+  }
+
+  address(local: usize): u64 {
+    return <u64>memory_base() + <u64>local;
+  }
+
+  reserve(bytes: u64): u64 {
+    const address = mmap(<i64>bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE);
+    return address < 0 ? 0 : <u64>address;
+  }
+
+  protect(address: u64, bytes: u64, access: Access): bool {
+    let protection = PROT_NONE;
+    if (access == Access.ReadWrite) protection = PROT_READ | PROT_WRITE;
+    else if (access == Access.ReadExecute) protection = PROT_READ | PROT_EXEC;
+    return sys3(Sys.Mprotect, <i64>address, <i64>bytes, protection) == 0;
+  }
+
+  copyIn(destination: u64, source: usize, length: usize): void {
+    let at: usize = 0;
+    for (; at + 8 <= length; at += 8) rawStore64(<i64>(destination + <u64>at), load<i64>(source + at));
+    for (; at < length; at++) rawStore8(<i64>(destination + <u64>at), <i32>load<u8>(source + at));
+  }
+
+  load64(address: u64): u64 { return <u64>rawLoad64(<i64>address); }
+  store64(address: u64, value: u64): void { rawStore64(<i64>address, <i64>value); }
+
+  registerCode(start: u64, end: u64): bool {
+    const count = rawLoad64(this.codeRanges);
+    if (count >= this.codeRangeCapacity) return false;
+    const entry = this.codeRanges + 8 + count * 16;
+    rawStore64(entry, <i64>start);
+    rawStore64(entry + 8, <i64>end);
+    rawStore64(this.codeRanges, count + 1);
+    return true;
+  }
+
+  services(): u64 { return <u64>this.servicesTable; }
+
+  invoke(code: u64, vmctx: u64, slots: u64, count: i32): i32 {
+    return rawInvoke(<i64>code, <i64>vmctx, <i64>slots, count);
+  }
+
+  trapPc(): u64 { return <u64>rawLoad64(this.threadBlock + THREAD_TRAP_PC); }
+}
