@@ -6,6 +6,7 @@ import { inputs, setMessage, setOutput } from "./io";
 import { decodeModule } from "./decode";
 import { validateModule } from "./validate";
 import { describeCommand } from "./describe";
+import { compileCommand, linkLinuxCommand } from "./link/commands";
 
 export const enum Command {
   /** Decode and validate inputs[0]; output is empty. */
@@ -27,6 +28,8 @@ export const enum Status {
 export function runCommand(command: i32, flags: i32): i32 {
   if (command == Command.Validate) return validate();
   if (command == Command.Describe) return describeCommand();
+  if (command == Command.Compile) return compileCommand(flags);
+  if (command == Command.LinkLinux) return linkLinuxCommand(flags);
   setMessage("unknown compiler command " + command.toString());
   return Status.Unsupported;
 }
