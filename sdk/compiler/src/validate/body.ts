@@ -54,8 +54,7 @@ export class BodyValidator {
   unreachable: bool = false;
   locals: StaticArray<u8> = new StaticArray<u8>(256);
   localCount: u32 = 0;
-  /** The instruction being validated, for messages (prefixed ones as PREFIXED | sub). */
-  op: u32 = 0;
+  /** Where the instruction being validated starts. */
   opOffset: u32 = 0;
   hasMemory: bool;
   hasTable: bool;
@@ -72,9 +71,18 @@ export class BodyValidator {
 
   fail(text: string): void { this.reader.failAt(this.opOffset, text); }
 
+  /** The name of the instruction at opOffset, read again from the bytes: only errors need it. */
+  opName(): string {
+    const module = this.module;
+    const op = <u32>module.bytes[this.opOffset];
+    if (op != <u32>Op.Prefix) return opcodeName(op);
+    const reader = new Reader(module.bytes, this.opOffset + 1, <u32>module.bytes.length);
+    return opcodeName(PREFIXED | reader.u32());
+  }
+
   mismatch(expected: u8, actual: u8): void {
     if (this.reader.failed) return;
-    this.fail("type mismatch: " + opcodeName(this.op) + " expects " + typeName(expected) + ", found " +
+    this.fail("type mismatch: " + this.opName() + " expects " + typeName(expected) + ", found " +
       (actual == NOTHING ? "an empty stack" : typeName(actual)));
   }
 
@@ -115,7 +123,7 @@ export class BodyValidator {
       return unchecked(this.values[count - 1]);
     }
     if (!this.unreachable && !this.reader.failed)
-      this.fail("type mismatch: " + opcodeName(this.op) + " expects a value, found an empty stack");
+      this.fail("type mismatch: " + this.opName() + " expects a value, found an empty stack");
     return UNKNOWN;
   }
 
@@ -207,7 +215,7 @@ export class BodyValidator {
     for (let i = this.resultCount(blockType) - 1; i >= 0; i--) this.pop(this.result(blockType, i));
     const extra = this.valueCount - unchecked(this.frames[frame + FRAME_HEIGHT]);
     if (extra > 0 && !this.reader.failed)
-      this.fail("type mismatch: " + extra.toString() + " value" + (extra > 1 ? "s" : "") + " left on the stack at " + opcodeName(this.op));
+      this.fail("type mismatch: " + extra.toString() + " value" + (extra > 1 ? "s" : "") + " left on the stack at " + this.opName());
   }
 
   // --- bodies ---
@@ -244,13 +252,17 @@ export class BodyValidator {
   run(): bool {
     const r = this.reader;
     const base = r.base;
-    while (!r.failed) {
+    // An error moves the reader to the end, so one test ends the loop both
+    // at the end of the body and after an error.
+    while (true) {
       const offset = r.pos;
-      if (offset >= r.end) { r.failAt(offset, "unexpected end of section or function: END opcode expected"); return false; }
+      if (offset >= r.end) {
+        if (!r.failed) r.failAt(offset, "unexpected end of section or function: END opcode expected");
+        return false;
+      }
       const op = <u32>load<u8>(base + offset);
       r.pos = offset + 1;
       this.opOffset = offset;
-      this.op = op;
       if (op >= FIRST_NUMERIC && op <= LAST_NUMERIC) {
         this.numeric(unchecked(NUMERIC_SIGNATURES[op - FIRST_NUMERIC]));
         continue;
@@ -517,7 +529,6 @@ export class BodyValidator {
     const r = this.reader;
     const sub = r.u32();
     if (r.failed) return;
-    this.op = PREFIXED | sub;
     if (sub <= <u32>PrefixedOp.I64TruncSatF64U) { this.numeric(unchecked(SATURATING_SIGNATURES[sub])); return; }
     const module = this.module;
     switch (sub) {
@@ -576,7 +587,7 @@ export class BodyValidator {
       case PrefixedOp.TableGrow:
       case PrefixedOp.TableSize:
       case PrefixedOp.TableFill:
-        this.fail("illegal opcode 0xfc " + sub.toString() + " (" + opcodeName(this.op) + "): reference types are not enabled");
+        this.fail("illegal opcode 0xfc " + sub.toString() + " (" + opcodeName(PREFIXED | sub) + "): reference types are not enabled");
         return;
     }
     this.fail("illegal opcode 0xfc " + sub.toString());
@@ -585,7 +596,7 @@ export class BodyValidator {
   /** memory.init and data.drop name a data segment, which needs the data count section. */
   dataSegment(segment: u32): bool {
     const dataCount = this.module.dataCount;
-    if (dataCount < 0) { this.fail("data count section required by " + opcodeName(this.op)); return false; }
+    if (dataCount < 0) { this.fail("data count section required by " + this.opName()); return false; }
     if (segment >= <u32>dataCount) { this.fail("unknown data segment " + segment.toString()); return false; }
     return true;
   }
