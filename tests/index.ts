@@ -5,6 +5,9 @@ import * as boundaries from "./repo/boundaries.test";
 import * as validator from "./compiler/validator.test";
 import * as assembler from "./compiler/assembler.test";
 import * as component from "./compiler/component.test";
+import * as runtimeFloat from "./runtime/float.test";
+import * as runtimeOutput from "./runtime/output.test";
+import * as runtimeWasi from "./runtime/wasi.test";
 import * as linux from "./compiler/linux.test";
 import * as spec from "./spec/spec.test";
 import * as fuzz from "./fuzz/fuzz.test";
@@ -14,6 +17,9 @@ const files = [
   { name: "validator", register: validator.register },
   { name: "assembler", register: assembler.register },
   { name: "component", register: component.register },
+  { name: "runtime float", register: runtimeFloat.register },
+  { name: "runtime output", register: runtimeOutput.register },
+  { name: "runtime wasi", register: runtimeWasi.register },
   { name: "linux", register: linux.register },
   { name: "spec", register: spec.register },
   { name: "fuzz", register: fuzz.register },

@@ -48,6 +48,11 @@ if (existsSync(join(root, "sdk/runtime/linux/index.ts")))
 // The component format and loader tests run this in V8 (tests/compiler/component.test.ts).
 ascPrograms.push(["tests/compiler/assembly/component.ts", "build/tests/component.wasm",
   ["tests/compiler/assembly/component.ts", "sdk/loader", "sdk/compiler/src"], ["--exportStart", "_initialize"]]);
+// The runtime tests: float printing in V8, and a WASI command run natively (tests/runtime/).
+ascPrograms.push(["tests/runtime/assembly/float.ts", "build/tests/runtime-float.wasm",
+  ["tests/runtime/assembly/float.ts", "sdk/runtime/linux/float.ts"], ["--exportStart", "_initialize"]]);
+ascPrograms.push(["tests/runtime/assembly/wasi.ts", "build/tests/runtime-wasi.wasm",
+  ["tests/runtime/assembly/wasi.ts"], ["--exportStart", "_start"]]);
 
 // The image writer and the UEFI boot stub's generator (docs/boot.md).
 if (existsSync(join(root, "sdk/image/index.ts")))

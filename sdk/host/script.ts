@@ -58,30 +58,77 @@ export function fromBits(type: ValueType, bits: bigint | string | number): Value
   return { type, bits: BigInt.asUintN(width, BigInt(bits)) };
 }
 
-/** How the value prints in plain output (integers signed, floats shortest decimal). */
+/** How the value prints in plain output (integers signed, floats shortest decimal), as the runtime prints it. */
 export function formatPlain(value: Value): string {
   switch (value.type) {
     case "i32": return `i32:${BigInt.asIntN(32, value.bits)}`;
     case "i64": return `i64:${BigInt.asIntN(64, value.bits)}`;
-    case "f32": {
-      const view = new DataView(new ArrayBuffer(4));
-      view.setUint32(0, Number(value.bits), true);
-      return `f32:${formatFloat(view.getFloat32(0, true))}`;
-    }
-    case "f64": {
-      const view = new DataView(new ArrayBuffer(8));
-      view.setBigUint64(0, value.bits, true);
-      return `f64:${formatFloat(view.getFloat64(0, true))}`;
-    }
+    case "f32": return `f32:${formatFloatBits(value.bits, 24, 8)}`;
+    case "f64": return `f64:${formatFloatBits(value.bits, 53, 11)}`;
   }
 }
 
-function formatFloat(value: number): string {
-  if (Number.isNaN(value)) return "nan";
-  if (value === Infinity) return "inf";
-  if (value === -Infinity) return "-inf";
-  if (value === 0 && 1 / value < 0) return "-0";
-  return String(value);
+/**
+ * The shortest decimal that reads back as the float with these bits (ties
+ * to the even digit), laid out as Number#toString lays out its digits, with
+ * `nan`, `inf`, `-inf` and `-0`: the runtime's float printing
+ * (sdk/runtime/linux/float.ts), here with BigInt.
+ */
+export function formatFloatBits(bits: bigint, precision: number, exponentBits: number): string {
+  const fractionBits = BigInt(precision - 1);
+  const width = BigInt(precision + exponentBits);
+  const negative = (bits >> (width - 1n)) & 1n ? "-" : "";
+  const biasedMax = (1n << BigInt(exponentBits)) - 1n;
+  const biased = (bits >> fractionBits) & biasedMax;
+  const fraction = bits & ((1n << fractionBits) - 1n);
+  if (biased === biasedMax) return fraction ? "nan" : `${negative}inf`;
+  if (biased === 0n && fraction === 0n) return `${negative}0`;
+  const bias = (1 << (exponentBits - 1)) - 1;
+  const minExponent = 1 - bias - (precision - 1);
+  const mantissa = biased === 0n ? fraction : fraction | (1n << fractionBits);
+  const exponent = (biased === 0n ? 1 : Number(biased)) - bias - (precision - 1);
+  const { digits, point } = shortestDigits(mantissa, exponent, precision, minExponent);
+  const n = point;
+  const k = digits.length;
+  let text: string;
+  if (k <= n && n <= 21) text = digits + "0".repeat(n - k);
+  else if (0 < n && n <= 21) text = `${digits.slice(0, n)}.${digits.slice(n)}`;
+  else if (-6 < n && n <= 0) text = `0.${"0".repeat(-n)}${digits}`;
+  else text = `${digits[0]}${k > 1 ? "." + digits.slice(1) : ""}e${n - 1 < 0 ? "-" : "+"}${Math.abs(n - 1)}`;
+  return negative + text;
+}
+
+/** Burger and Dybvig's free-format digits: value = 0.DIGITS x 10^point. */
+function shortestDigits(mantissa: bigint, exponent: number, precision: number, minExponent: number): { digits: string; point: number } {
+  const even = (mantissa & 1n) === 0n;
+  const hidden = 1n << BigInt(precision - 1);
+  let r: bigint, s: bigint, plus: bigint, minus: bigint;
+  if (exponent >= 0) {
+    const unit = 1n << BigInt(exponent);
+    if (mantissa !== hidden) { r = mantissa * unit * 2n; s = 2n; plus = unit; minus = unit; }
+    else { r = mantissa * unit * 4n; s = 4n; plus = unit * 2n; minus = unit; }
+  } else if (exponent === minExponent || mantissa !== hidden) {
+    r = mantissa * 2n; s = 1n << BigInt(1 - exponent); plus = 1n; minus = 1n;
+  } else {
+    r = mantissa * 4n; s = 1n << BigInt(2 - exponent); plus = 2n; minus = 1n;
+  }
+  const bitLength = mantissa.toString(2).length;
+  let k = Math.ceil((exponent + bitLength - 1) * Math.log10(2) - 1e-10);
+  if (k >= 0) s *= 10n ** BigInt(k);
+  else { const scale = 10n ** BigInt(-k); r *= scale; plus *= scale; minus *= scale; }
+  if (even ? r + plus >= s : r + plus > s) { s *= 10n; k++; }
+  let digits = "";
+  for (;;) {
+    r *= 10n; plus *= 10n; minus *= 10n;
+    let digit = r / s;
+    r %= s;
+    const low = even ? r <= minus : r < minus;
+    const high = even ? r + plus >= s : r + plus > s;
+    if (!low && !high) { digits += digit; continue; }
+    if (low && high) { if (2n * r > s || (2n * r === s && (digit & 1n) === 1n)) digit++; }
+    else if (high) digit++;
+    return { digits: digits + digit, point: k };
+  }
 }
 
 /** How the value prints in spec output: integers as unsigned decimal bits, floats as 0x-hex bits. */
