@@ -192,6 +192,43 @@ export function register(test: TestFunction): void {
     t.eq(validateWasm(deep), null, "50,000 nested blocks accepted");
   });
 
+  test("mutated spec modules never crash the validator, and V8 accepts what it accepts", (t) => {
+    const modules: Uint8Array[] = [];
+    for (const file of convertSpec()) {
+      const { commands } = JSON.parse(readFileSync(file.json, "utf8")) as { commands: SpecCommand[] };
+      for (const command of commands) if (command.type === "module" && command.filename) modules.push(readFileSync(join(file.dir, command.filename)));
+    }
+    let seed = 12345;
+    const random = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+    const crashes: string[] = [];
+    const disagreements: string[] = [];
+    let accepted = 0;
+    const mutants = 3000;
+    for (let i = 0; i < mutants; i++) {
+      const bytes = Array.from(modules[random(modules.length)]);
+      for (let edits = 1 + random(3); edits > 0; edits--) {
+        const at = 8 + random(Math.max(1, bytes.length - 8));
+        switch (random(5)) {
+          case 0: case 1: bytes[at] = random(256); break;
+          case 2: bytes[at] ^= 1 << random(8); break;
+          case 3: bytes.splice(at, 1); break;
+          case 4: bytes.splice(at, 0, random(256)); break;
+        }
+      }
+      const input = new Uint8Array(bytes);
+      let message: string | null;
+      try { message = validateWasm(input); } catch (error) { crashes.push(`${error}`); continue; }
+      if (message?.startsWith("compiler aborted")) { crashes.push(message); continue; }
+      if (message === null) {
+        accepted++;
+        if (!WebAssembly.validate(input)) disagreements.push(Buffer.from(input).toString("hex"));
+      }
+    }
+    console.log(`validator: ${mutants} mutants, ${accepted} accepted`);
+    t.eq(crashes.slice(0, 5), [], "no crash or abort");
+    t.eq(disagreements.slice(0, 5), [], "every accepted mutant is valid for V8 too");
+  });
+
   test("the compiler's own wasm validates", (t) => {
     const path = join(buildDir, "compiler.wasm");
     t.ok(existsSync(path), "build/compiler.wasm exists");
