@@ -40,7 +40,7 @@ interface StubsProgram {
 
 const enum Scenario {
   Hello = 0, RuntimeTrap = 1, UnregisteredFault = 2, RegisteredFault = 3, MemoryGrow = 4, NestedInvoke = 5,
-  RegisteredStackOverflow = 6, UnregisteredStackOverflow = 7, ArgumentCount = 8, ThreadBlock = 9,
+  RegisteredStackOverflow = 6, UnregisteredStackOverflow = 7, ArgumentCount = 8, ThreadBlock = 9, RuntimeAbort = 10,
 }
 
 let stubsModule: WebAssembly.Module | null = null;
@@ -206,6 +206,8 @@ export function register(test: TestFunction) {
     const overflow = runStandIn(Scenario.RegisteredStackOverflow);
     t.ok(/^fatal: runtime trap: call stack exhausted at pc 0x[0-9a-f]+\n$/.test(overflow.stderr),
       `the stack guard page in wasm code is stack exhaustion: ${overflow.stderr.trim()}`);
+    const abort = runStandIn(Scenario.RuntimeAbort);
+    t.eq([abort.status, abort.stderr], [70, "fatal: runtime abort: boom at x.ts:12:34\n"], "the runtime's env.abort");
     const runaway = runStandIn(Scenario.UnregisteredStackOverflow);
     t.eq(runaway.timedOut, false, "a stack overflow outside wasm code does not hang");
     t.ok(/^fatal: SIGSEGV at pc 0x[0-9a-f]+\n$/.test(runaway.stderr), `reported: ${runaway.stderr.trim()}`);

@@ -7,7 +7,7 @@
 // build(scenario) returns the executable's length (its bytes at
 // outputPtr()), or -1 with the linker's message at messagePtr().
 
-import { Module, FuncType, Export, ExternKind, MemoryType, DataSegment, SegmentMode, ValType, ConstKind } from "../../../sdk/compiler/src/module";
+import { Module, FuncType, Export, ExternKind, Import, MemoryType, DataSegment, SegmentMode, ValType, ConstKind } from "../../../sdk/compiler/src/module";
 import { CompiledCode, CompileOptions, CompiledFunction } from "../../../sdk/compiler/src/compiled";
 import {
   MEMORY_LENGTH, RT_INVOKE, RT_MEMORY_GROW, RT_TRAP, THREAD_SELF, THREAD_STACK_LIMIT, TrapKind, VMCTX_MEMORY,
@@ -38,6 +38,8 @@ export const enum Scenario {
   ArgumentCount = 8,
   /** Exits 1 when the thread block and stack limit look as documented. */
   ThreadBlock = 9,
+  /** Calls the imported env.abort("boom", "x.ts", 12, 34): the linker's native abort. */
+  RuntimeAbort = 10,
 }
 
 /** Parameter slot `index` of main as seen from its frame (after push rbp; mov rbp, rsp). */
@@ -135,6 +137,14 @@ function emitMain(a: Assembler, scenario: i32): void {
   } else if (scenario == Scenario.ArgumentCount) {
     a.load(8, Reg.RAX, mem(Reg.RBP, parameter(INITIAL_STACK_PARAMETER)));
     a.load(8, Reg.RAX, mem(Reg.RAX));
+  } else if (scenario == Scenario.RuntimeAbort) {
+    // The import's slots: message, file, line, column (AssemblyScript strings at 64 and 76).
+    a.subImm(8, Reg.RSP, 32);
+    a.storeImm(8, mem(Reg.RSP), 64);
+    a.storeImm(8, mem(Reg.RSP, 8), 76);
+    a.storeImm(8, mem(Reg.RSP, 16), 12);
+    a.storeImm(8, mem(Reg.RSP, 24), 34);
+    a.callMem(mem(Reg.R14, vmctxLayout(abortModule()).importCode(0)));
   } else if (scenario == Scenario.ThreadBlock) {
     // fs:[THREAD_SELF] == the threadBlock parameter, and the stack limit
     // lies below rsp by more than the headroom and less than the stack.
@@ -163,32 +173,69 @@ function emitMain(a: Assembler, scenario: i32): void {
   a.ret();
 }
 
-/** A module shaped like the runtime: one page of memory, "hello\n" at 16, main. */
-function standIn(scenario: i32): CompiledCode {
+function activeData(module: Module, memoryOffset: u32, start: u32, length: u32): void {
+  const data = new DataSegment();
+  data.mode = SegmentMode.Active;
+  data.offsetExpr.kind = ConstKind.I32;
+  data.offsetExpr.bits = memoryOffset;
+  data.dataStart = start;
+  data.dataLength = length;
+  module.datas.push(data);
+}
+
+/** An AssemblyScript string as it lies in memory: byte length, then UTF-16. */
+function putString(bytes: Uint8Array, at: i32, text: string): void {
+  store<u32>(bytes.dataStart + <usize>at, text.length * 2);
+  for (let i = 0; i < text.length; i++) store<u16>(bytes.dataStart + <usize>(at + 4 + 2 * i), <u16>text.charCodeAt(i));
+}
+
+/**
+ * A module shaped like the runtime: one page of memory with "hello\n" at 16
+ * and two AssemblyScript strings at 60 and 72, and main; with env.abort
+ * imported as function 0 for the abort scenario.
+ */
+function standInModule(withAbort: bool): Module {
   const hello = "hello\n";
-  const bytes = new Uint8Array(16);
+  const bytes = new Uint8Array(40);
   for (let i = 0; i < hello.length; i++) bytes[8 + i] = <u8>hello.charCodeAt(i);
+  putString(bytes, 16, "boom");
+  putString(bytes, 28, "x.ts");
   const module = new Module(bytes);
   const type = new FuncType();
   for (let i = 0; i < 8; i++) type.params.push(<u8>ValType.I64);
   type.results.push(<u8>ValType.I32);
   module.types.push(type);
+  if (withAbort) {
+    const abortType = new FuncType();
+    for (let i = 0; i < 4; i++) abortType.params.push(<u8>ValType.I32);
+    module.types.push(abortType);
+    const abort = new Import();
+    abort.module = "env";
+    abort.name = "abort";
+    abort.kind = ExternKind.Func;
+    abort.typeIndex = 1;
+    module.imports.push(abort);
+    module.funcTypes.push(1);
+    module.numImportedFuncs = 1;
+  }
   module.funcTypes.push(0);
   const main = new Export();
   main.name = "main";
   main.kind = ExternKind.Func;
-  main.index = 0;
+  main.index = module.numImportedFuncs;
   module.exports.push(main);
   const memory = new MemoryType();
   memory.limits.min = 1;
   module.memories.push(memory);
-  const data = new DataSegment();
-  data.mode = SegmentMode.Active;
-  data.offsetExpr.kind = ConstKind.I32;
-  data.offsetExpr.bits = 16;
-  data.dataStart = 8;
-  data.dataLength = hello.length;
-  module.datas.push(data);
+  activeData(module, 16, 8, hello.length);
+  activeData(module, 60, 16, 24);
+  return module;
+}
+
+function abortModule(): Module { return standInModule(true); }
+
+function standIn(scenario: i32): CompiledCode {
+  const module = standInModule(scenario == Scenario.RuntimeAbort);
 
   const a = new Assembler();
   emitMain(a, scenario);
@@ -196,7 +243,7 @@ function standIn(scenario: i32): CompiledCode {
   const code = new CompiledCode(module, new CompileOptions(), vmctxLayout(module));
   code.code = a.toBytes();
   const compiled = new CompiledFunction();
-  compiled.funcIndex = 0;
+  compiled.funcIndex = module.numImportedFuncs;
   compiled.codeSize = code.code.length;
   code.functions.push(compiled);
   return code;
