@@ -301,11 +301,15 @@ export function register(test: TestFunction) {
       const echoPath = file("echo.wasm", echo);
       const trapPath = file("trap.wasm", wat(trapPrograms[0].text));
       const invalidPath = file("invalid.wasm", invalid);
+      const nativePath = file("native.wasm", wat(`(module (import "delos:native" "syscall"
+        (func (param i64 i64 i64 i64 i64 i64 i64) (result i64))) (func (export "f")))`));
+      const unlinkablePath = file("unlinkable.wasm", wat(`(module (import "env" "nothing" (func)) (func (export "f")))`));
 
       t.eq(delos(["run", resultsPath, "--invoke", "add", "2", "0x28"]), { status: 0, stdout: "i32:42\n", stderr: "" }, "--invoke with arguments");
       t.eq(delos(["run", resultsPath, "--bounds", "explicit", "--invoke", "mix", "-1", "2.5", "inf"]).stdout, "f64:inf\n", "i64, f32 and f64 arguments");
       t.eq(delos(["run", helloPath]).stdout, "hello, world\n", "_start of a WASI command");
       t.eq(delos(["run", echoPath, "--", "x", "--y"]), { status: 7, stdout: "x\n--y\n", stderr: "" }, "program arguments after --");
+      t.eq(delos(["run", unlinkablePath]), { status: 4, stdout: "", stderr: "link error: unknown import env.nothing\n" }, "a link error");
       const trapped = delos(["run", trapPath, "--invoke", "f"]);
       t.eq(trapped.status, 3, "a trap exits 3");
       t.ok(isTrapReport(trapped.stderr, "unreachable"), `and reports: ${JSON.stringify(trapped.stderr)}`);
@@ -318,6 +322,7 @@ export function register(test: TestFunction) {
         [["run", resultsPath, "--invoke", "add", "1", "x"], /^delos: argument 2 of add\(i32, i32\) must be a 32-bit integer, not "x"\n$/],
         [["run", resultsPath, "--invoke", "add", "1", "5000000000"], /^delos: argument 2 of add\(i32, i32\) is out of range for i32: 5000000000\n$/],
         [["run", resultsPath, "--bounds", "maybe"], /^delos: --bounds must be guard or explicit/],
+        [["run", nativePath], /^delos: .*native\.wasm: imports delos:native\.syscall, which only privileged components may\n$/],
         [["compile", resultsPath], /^delos: no output given/],
         [["frobnicate"], /^delos: unknown command "frobnicate"/],
       ];

@@ -34,7 +34,7 @@ export const compile: CliCommand = {
       if (target === "delos") writeFileSync(output, compileComponent(module.bytes, { bounds }));
       else writeExecutable(output, linkLinux([module.bytes], programScript(module, null), { bounds }));
     } catch (error) {
-      if (error instanceof CompileError) throw new UsageError(`${input}: ${error.message}`);
+      if (error instanceof CompileError) throw new UsageError(`${input}: ${error.message.replace(/^module 0: /, "")}`);
       throw error;
     }
     return 0;

@@ -35,7 +35,7 @@ export const run: CliCommand = {
     try {
       executable = linkLinux([module.bytes], script, { bounds });
     } catch (error) {
-      if (error instanceof CompileError) throw new UsageError(`${input}: ${error.message}`);
+      if (error instanceof CompileError) throw new UsageError(`${input}: ${error.message.replace(/^module 0: /, "")}`);
       throw error;
     }
     const directory = temporaryDirectory();
