@@ -11,6 +11,10 @@ import * as runtimeWasi from "./runtime/wasi.test";
 import * as linux from "./compiler/linux.test";
 import * as spec from "./spec/spec.test";
 import * as fuzz from "./fuzz/fuzz.test";
+import * as bootImage from "./boot/image.test";
+import * as bootPe from "./boot/pe.test";
+import * as bootHarness from "./boot/harness.test";
+import * as boot from "./boot/boot.test";
 
 const files = [
   { name: "boundaries", register: boundaries.register },
@@ -23,6 +27,10 @@ const files = [
   { name: "linux", register: linux.register },
   { name: "spec", register: spec.register },
   { name: "fuzz", register: fuzz.register },
+  { name: "boot-image", register: bootImage.register },
+  { name: "boot-pe", register: bootPe.register },
+  { name: "boot-harness", register: bootHarness.register },
+  { name: "boot-qemu", register: boot.register },
 ];
 
 const tally = await runTests(files, process.argv[2]);

@@ -21,9 +21,8 @@ const SPLIT_BUILDS = [
 ];
 const COMBINED_BUILDS = ["/usr/share/ovmf/OVMF.fd", "/usr/share/qemu/OVMF.fd"];
 
-/** The absolute path of qemu-system-x86_64, or a SetupError naming the install command. */
-export function findQemu(): string {
-  const override = process.env.DELOS_QEMU;
+/** The path of qemu-system-x86_64 (`override`, $DELOS_QEMU, or from PATH), or a SetupError naming the install command. */
+export function findQemu(override = process.env.DELOS_QEMU): string {
   if (override) {
     if (!existsSync(override)) throw missingQemu();
     return override;

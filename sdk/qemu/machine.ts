@@ -44,6 +44,8 @@ export interface MachineOptions {
   onSerial?: (text: string) => void;
   /** Let the guest write to the image (default: writes go to a temporary overlay). */
   writable?: boolean;
+  /** The QEMU binary (default: $DELOS_QEMU, else qemu-system-x86_64 from PATH). */
+  qemu?: string;
   /** More QEMU arguments, appended last. */
   extraArgs?: string[];
 }
@@ -130,7 +132,7 @@ export class Machine {
   static async start(options: MachineOptions): Promise<Machine> {
     const image = resolve(options.image);
     checkImage(image);
-    const qemu = findQemu();
+    const qemu = findQemu(options.qemu);
     const workDirectory = mkdtempSync(join(tmpdir(), "delos-qemu-"));
     let child: ChildProcess | null = null;
     try {

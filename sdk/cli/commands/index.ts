@@ -2,6 +2,8 @@
 // command is a file in this folder and one line here.
 
 import type { CliCommand } from "../command";
+import { boot, start } from "./boot";
+import { build } from "./build";
 import { compile } from "./compile";
 import { fuzz } from "./fuzz";
 import { help } from "./help";
@@ -12,6 +14,9 @@ export const commands: CliCommand[] = [
   compile,
   run,
   spec,
+  build,
+  boot,
+  start,
   fuzz,
   help,
 ];

@@ -31,7 +31,7 @@ export function systemCases(): Cases {
   k.begin(); a.lgdt(mem(Reg.RAX)); k.end("lgdt [rax]");
   k.begin(); a.lidt(mem(Reg.R12, 8)); k.end("lidt [r12+0x8]");
   k.begin(); a.ltr(Reg.RAX); k.end("ltr ax");
-  k.begin(); a.invlpg(memIndex(Reg.RDI, Reg.R9, 8, 16)); k.end("invlpg [rdi+r9*8+0x10]");
+  k.begin(); a.invlpg(memIndex(Reg.RDI, Reg.R9, 8, 16)); k.end("invlpg BYTE PTR [rdi+r9*8+0x10]");
   k.begin(); a.movToCr(3, Reg.RAX); k.end("mov cr3,rax");
   k.begin(); a.movToCr(0, Reg.R11); k.end("mov cr0,r11");
   k.begin(); a.movToCr(8, Reg.RCX); k.end("mov cr8,rcx");

@@ -1,0 +1,149 @@
+// Image recipes (images/*.json): what goes into which Delos disk image, and
+// the build that turns a recipe into a disk image with the boot stub and the
+// image writer. A recipe is data:
+//
+//   {
+//     "description": "...",
+//     "output": "build/delos.img",
+//     "boot": { "width": 1024, "height": 768, "listMemoryMap": false },
+//     "esp": { "minMiB": 40, "label": "DELOS", "files": [ENTRY...] },
+//     "system": { "minMiB": 8 },
+//     "payload": [ENTRY...]
+//   }
+//
+// An ENTRY names a file of the image and where its bytes come from:
+// { "name": "fonts/DejaVuSans.ttf", "source": "/usr/share/fonts/..." } (a file,
+// or a directory whose files are added under "name/"), or { "name": ..., "text": "..." }.
+// "optional": true skips a missing source instead of failing. Relative
+// sources are relative to the repository root. The ESP always gets
+// EFI/BOOT/BOOTX64.EFI from the boot stub.
+
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, isAbsolute, join, relative } from "node:path";
+import { buildBootStub } from "./boot-stub";
+import { buildDiskImage, type ImageFile } from "./image";
+import { repoRoot } from "./paths";
+
+export class RecipeError extends Error {}
+
+export interface RecipeEntry {
+  name: string;
+  source?: string;
+  text?: string;
+  optional?: boolean;
+}
+
+export interface Recipe {
+  /** The recipe's name: its file name without .json. */
+  name: string;
+  path: string;
+  description: string;
+  output: string;
+  boot: { width?: number; height?: number; listMemoryMap?: boolean };
+  esp: { minMiB?: number; label?: string; files?: RecipeEntry[] };
+  system: { minMiB?: number };
+  payload: RecipeEntry[];
+}
+
+export const imagesDir = join(repoRoot, "images");
+
+/** Finds a recipe by name ("desktop", "test") or path and reads it. */
+export function readRecipe(nameOrPath: string): Recipe {
+  const path = nameOrPath.endsWith(".json") || nameOrPath.includes("/") ? nameOrPath : join(imagesDir, `${nameOrPath}.json`);
+  if (!existsSync(path)) {
+    const known = existsSync(imagesDir) ? readdirSync(imagesDir).filter((f) => f.endsWith(".json")).map((f) => f.replace(/\.json$/, "")) : [];
+    throw new RecipeError(`no image recipe ${JSON.stringify(nameOrPath)} (recipes: ${known.join(", ") || "none"})`);
+  }
+  let data: any;
+  try {
+    data = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new RecipeError(`${path}: not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof data !== "object" || data === null) throw new RecipeError(`${path}: a recipe is a JSON object`);
+  const name = basename(path).replace(/\.json$/, "");
+  return {
+    name,
+    path,
+    description: String(data.description ?? ""),
+    output: String(data.output ?? `build/${name}.img`),
+    boot: data.boot ?? {},
+    esp: data.esp ?? {},
+    system: data.system ?? {},
+    payload: Array.isArray(data.payload) ? data.payload : [],
+  };
+}
+
+function resolveSource(source: string): string {
+  return isAbsolute(source) ? source : join(repoRoot, source);
+}
+
+function filesUnder(directory: string): string[] {
+  const found: string[] = [];
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(dir).sort()) {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) visit(path);
+      else found.push(path);
+    }
+  };
+  visit(directory);
+  return found;
+}
+
+/** The files an entry list stands for, in a stable order. */
+export function expandEntries(recipe: Recipe, entries: RecipeEntry[], area: "esp" | "payload", note: (text: string) => void): ImageFile[] {
+  const files: ImageFile[] = [];
+  for (const entry of entries) {
+    if (typeof entry?.name !== "string" || !entry.name) throw new RecipeError(`${recipe.path}: every entry needs a "name"`);
+    if (typeof entry.text === "string") {
+      files.push({ area, path: entry.name, data: new TextEncoder().encode(entry.text) });
+      continue;
+    }
+    if (typeof entry.source !== "string") throw new RecipeError(`${recipe.path}: entry ${entry.name} needs "source" or "text"`);
+    const source = resolveSource(entry.source);
+    if (!existsSync(source)) {
+      if (entry.optional) { note(`skipping ${entry.name}: ${entry.source} is not there (optional)`); continue; }
+      throw new RecipeError(`${recipe.path}: ${entry.name}: ${entry.source} does not exist`);
+    }
+    if (statSync(source).isDirectory()) {
+      for (const file of filesUnder(source)) {
+        files.push({ area, path: `${entry.name.replace(/\/$/, "")}/${relative(source, file)}`, data: readFileSync(file) });
+      }
+    } else {
+      files.push({ area, path: entry.name, data: readFileSync(source) });
+    }
+  }
+  return files;
+}
+
+export interface BuiltImage {
+  image: Uint8Array;
+  bootStub: Uint8Array;
+  payloadFiles: number;
+  payloadBytes: number;
+}
+
+/** Builds the disk image a recipe describes; `progress` receives one line per step. */
+export function buildRecipe(recipe: Recipe, progress: (line: string) => void = () => {}): BuiltImage {
+  let started = performance.now();
+  const step = (text: string) => {
+    const now = performance.now();
+    progress(`${text} (${((now - started) / 1000).toFixed(2)} s)`);
+    started = now;
+  };
+  const bootStub = buildBootStub({ width: recipe.boot.width, height: recipe.boot.height, listMemoryMap: recipe.boot.listMemoryMap });
+  step(`boot stub: BOOTX64.EFI ${bootStub.length} bytes`);
+  const payload = expandEntries(recipe, recipe.payload, "payload", progress);
+  const payloadBytes = payload.reduce((sum, file) => sum + file.data.length, 0);
+  const espExtra = expandEntries(recipe, recipe.esp.files ?? [], "esp", progress);
+  step(`payload: ${payload.length} files, ${payloadBytes} bytes`);
+  const image = buildDiskImage({
+    files: [{ area: "esp", path: "EFI/BOOT/BOOTX64.EFI", data: bootStub }, ...espExtra, ...payload],
+    espMinMiB: recipe.esp.minMiB,
+    systemMinMiB: recipe.system.minMiB,
+    volumeLabel: recipe.esp.label,
+  });
+  step(`disk: GPT with ESP (FAT32) and system partition, ${(image.length / (1 << 20)).toFixed(1)} MiB`);
+  return { image, bootStub, payloadFiles: payload.length, payloadBytes };
+}

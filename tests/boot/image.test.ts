@@ -1,0 +1,116 @@
+// The disk image: reproducible builds, a GPT + FAT32 + payload layout that
+// our own reader (written from the specifications) and, where installed,
+// Debian's tools accept, and clear refusals of what the writer cannot hold.
+
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestFunction } from "../harness";
+import { buildDiskImage, buildPayloadArchive, ImageError } from "../../sdk/host/image";
+import { buildRecipe, readRecipe } from "../../sdk/host/recipe";
+import { partitionBytes, readFat32, readGpt, readPayload } from "./disk-reader";
+import { hasTool, runTool } from "./tools";
+
+const ESP_TYPE = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B";
+const SYSTEM_TYPE = "937165B5-D015-4DFA-B154-EF5400B03114";
+
+function sha256(bytes: Uint8Array): string { return createHash("sha256").update(bytes).digest("hex"); }
+
+function throwsImageError(run: () => unknown): string {
+  try { run(); } catch (error) { if (error instanceof ImageError) return error.message; throw error; }
+  return "";
+}
+
+export function register(test: TestFunction): void {
+  test("two builds of a recipe are byte-identical", (t) => {
+    const recipe = readRecipe("test");
+    const first = buildRecipe(recipe).image;
+    const second = buildRecipe(recipe).image;
+    t.eq(first.length, second.length, "same size");
+    t.ok(Buffer.from(first).equals(Buffer.from(second)), "same bytes");
+    console.log(`image: test image ${(first.length / (1 << 20)).toFixed(1)} MiB, sha256 ${sha256(first).slice(0, 16)}`);
+    const changed = { ...recipe, payload: [...recipe.payload, { name: "extra.txt", text: "x" }] };
+    t.notEq(readGpt(buildRecipe(changed).image).diskGuid, readGpt(first).diskGuid, "different contents, different disk GUID");
+  });
+
+  test("GPT, FAT32 and payload read back with our own reader", (t) => {
+    const built = buildRecipe(readRecipe("test"));
+    const gpt = readGpt(built.image);
+    t.eq(gpt.partitions.length, 2, "two partitions");
+    const [esp, system] = gpt.partitions;
+    t.eq(esp!.typeGuid, ESP_TYPE, "first is the EFI System Partition");
+    t.eq(system!.typeGuid, SYSTEM_TYPE, "second is the Delos system partition");
+    t.eq(esp!.firstLba % 2048, 0, "ESP starts on a 1 MiB boundary");
+    t.eq(system!.firstLba % 2048, 0, "system partition starts on a 1 MiB boundary");
+    t.eq(esp!.name, "EFI system partition", "ESP name");
+    const volume = readFat32(partitionBytes(built.image, esp!));
+    t.eq(volume.label, "DELOSTEST", "volume label from the recipe");
+    t.eq([...volume.files.keys()], ["EFI/BOOT/BOOTX64.EFI"], "the ESP holds the boot stub");
+    t.ok(Buffer.from(volume.files.get("EFI/BOOT/BOOTX64.EFI")!).equals(Buffer.from(built.bootStub)), "BOOTX64.EFI has the stub's bytes");
+    t.eq(volume.directories, ["EFI", "EFI/BOOT"], "directories");
+    const payload = readPayload(partitionBytes(built.image, system!));
+    t.eq(payload.map((entry) => entry.name), ["etc/release", "test/hello.txt"], "payload files, sorted");
+    t.eq(new TextDecoder().decode(payload[1]!.data), "hello from the Delos payload\n", "payload contents");
+  });
+
+  test("a payload archive keeps names, contents, alignment and empty files", (t) => {
+    const files = [
+      { name: "b/second.wasm", data: new Uint8Array(5000).map((_, i) => i & 0xff) },
+      { name: "a.txt", data: new TextEncoder().encode("first") },
+      { name: "empty", data: new Uint8Array(0) },
+      { name: "fonts/ünïcode.ttf", data: Uint8Array.of(1, 2, 3) },
+    ];
+    const archive = buildPayloadArchive(files.map((file) => ({ area: "payload" as const, path: file.name, data: file.data })));
+    const entries = readPayload(archive);
+    t.eq(entries.map((entry) => entry.name), ["a.txt", "b/second.wasm", "empty", "fonts/ünïcode.ttf"], "sorted by bytes");
+    for (const file of files) {
+      const entry = entries.find((candidate) => candidate.name === file.name)!;
+      t.ok(Buffer.from(entry.data).equals(Buffer.from(file.data)), `${file.name} round-trips`);
+      t.eq(entry.offset % 4096, 0, `${file.name} starts on a page`);
+    }
+  });
+
+  test("the writer refuses what it cannot hold, with a reason", (t) => {
+    const efi = new Uint8Array(512);
+    t.ok(throwsImageError(() => buildDiskImage({ files: [{ area: "esp", path: "EFI/BOOT/LongFileName.efi", data: efi }] })).includes("8.3"), "long ESP names");
+    t.ok(throwsImageError(() => buildDiskImage({ files: [{ area: "esp", path: "A.TXT", data: efi }, { area: "esp", path: "a.txt", data: efi }] })).includes("collides"), "names equal but for case");
+    t.ok(throwsImageError(() => buildPayloadArchive([{ area: "payload", path: "x", data: efi }, { area: "payload", path: "x", data: efi }])).includes("listed twice"), "repeated payload names");
+    t.ok(throwsImageError(() => buildPayloadArchive([{ area: "payload", path: "a/../b", data: efi }])).includes("'..'"), "'..' in a payload name");
+    t.ok(throwsImageError(() => buildPayloadArchive([{ area: "payload", path: "/abs", data: efi }])).includes("'/'"), "absolute payload names");
+  });
+
+  test("Debian's tools accept the image (sgdisk, fsck.fat, mtools) where installed", (t) => {
+    const built = buildRecipe(readRecipe("test"));
+    const directory = mkdtempSync(join(tmpdir(), "delos-image-"));
+    try {
+      const disk = join(directory, "disk.img");
+      writeFileSync(disk, built.image);
+      const esp = join(directory, "esp.img");
+      writeFileSync(esp, partitionBytes(built.image, readGpt(built.image).partitions[0]!));
+      let checked = 0;
+      if (hasTool("sgdisk")) {
+        const result = runTool("sgdisk", ["-v", disk]);
+        t.ok(result.status === 0 && result.output.includes("No problems found"), `sgdisk -v: ${result.output.trim().split("\n")[0]}`);
+        checked++;
+      }
+      if (hasTool("fsck.fat")) {
+        const result = runTool("fsck.fat", ["-n", esp]);
+        t.eq(result.status, 0, `fsck.fat -n: ${result.output.trim().split("\n").pop()}`);
+        checked++;
+      }
+      if (hasTool("mtype")) {
+        const listing = runTool("mdir", ["-i", esp, "-/", "::"]);
+        t.ok(listing.status === 0 && listing.output.includes("BOOTX64  EFI"), "mdir lists EFI/BOOT/BOOTX64.EFI");
+        const copy = join(directory, "BOOTX64.EFI");
+        const copied = runTool("mcopy", ["-i", esp, "::/EFI/BOOT/BOOTX64.EFI", copy]);
+        t.eq(copied.status, 0, "mcopy reads BOOTX64.EFI back");
+        checked++;
+      }
+      console.log(`image: ${checked} of 3 Debian checks ran${checked < 3 ? " (install gdisk, dosfstools and mtools for all)" : ""}`);
+      t.ok(true, "checked with the tools that are installed");
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+}
