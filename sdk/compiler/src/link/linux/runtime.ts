@@ -73,7 +73,6 @@ export function inspectRuntime(code: CompiledCode): RuntimeInfo | null {
     return null;
   }
   for (let f: u32 = 0; f < module.numImportedFuncs; f++) {
-    // Function imports come first in the import list's function order.
     if (importOfFunction(module, f) == "env.abort") info.abortImport = <i32>f;
   }
 
