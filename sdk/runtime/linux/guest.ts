@@ -7,7 +7,7 @@
 
 import { MemoryInstance } from "../../loader/extern";
 import { Instance } from "../../loader/instance";
-import { load32, load64, load8, store32, store64, store8 } from "./native";
+import { copyOut, load32, load64, load8, store32, store64, store8 } from "./native";
 
 let memory: MemoryInstance | null = null;
 
@@ -47,12 +47,7 @@ export function guestString(pointer: u32, fallback: string): string {
   let bytes = guestLoad32(pointer - 4);
   if (bytes > 65536) bytes = 65536;
   if (!inGuest(pointer, <u64>bytes)) return fallback;
-  const units = new Array<u16>();
-  const base = guestAddress(pointer);
-  for (let i: u32 = 0; i + 1 < bytes; i += 2) {
-    units.push(<u16>((load8(base + <i64>i) & 0xff) | ((load8(base + <i64>i + 1) & 0xff) << 8)));
-  }
-  let text = "";
-  for (let i = 0; i < units.length; i++) text += String.fromCharCode(units[i]);
-  return text;
+  const local = new ArrayBuffer(<i32>(bytes & ~1));
+  copyOut(changetype<usize>(local), guestAddress(pointer), <usize>local.byteLength);
+  return String.UTF16.decodeUnsafe(changetype<usize>(local), <usize>local.byteLength);
 }

@@ -7,6 +7,9 @@
 import { absolute } from "./native";
 import { EINTR, Sys, sys3 } from "./syscalls";
 
+/** Digits of a number, least significant first (the allocator never frees, so one buffer serves all). */
+const digits = new StaticArray<u8>(20);
+
 export class Output {
   fd: i32;
   buffer: Uint8Array;
@@ -48,7 +51,6 @@ export class Output {
   }
 
   unsigned(value: u64): Output {
-    const digits = new StaticArray<u8>(20);
     let count = 0;
     do {
       digits[count++] = <u8>(48 + value % 10);
