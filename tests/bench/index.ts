@@ -8,6 +8,7 @@ import { buildProgram } from "./build-programs";
 import { benchPrograms, REPEAT } from "./programs";
 import { runBenchmark } from "./suite";
 import { corpus, measureThroughput } from "./throughput";
+import { benchBoot } from "../boot/bench";
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const figure = (value: number | string) => typeof value === "number" ? value.toFixed(1).padStart(9) : "        —";
@@ -47,3 +48,5 @@ if (!filter) {
   log(`bench:   compiler in V8      ${rate(throughput.v8)}`);
   log(`bench:   compiler native     ${rate(throughput.native)} (goal ≥ 30 MB/s)${throughput.identical ? `; outputs identical to V8's: ${throughput.identical}` : ""}`);
 }
+
+if (!filter || filter === "boot") await benchBoot(log);

@@ -18,7 +18,7 @@ import { emitGraphics } from "./graphics";
 import { emitMemory } from "./memory";
 import {
   BOOT_INFO_MAGIC, BOOT_INFO_VERSION, INFO_IMAGE_BASE, INFO_IMAGE_SIZE, INFO_MAGIC, INFO_SYSTEM_TABLE, INFO_TSC_ENTRY,
-  INFO_VERSION,
+  INFO_TSC_EXIT, INFO_VERSION,
 } from "./boot-info";
 import { BOOT_SET_WATCHDOG_TIMER, SYSTEM_BOOT_SERVICES, SYSTEM_CON_OUT } from "./efi";
 
@@ -93,7 +93,13 @@ export function buildStub(options: StubOptions): StubResult {
   asm.call(c.loadPayload);
   asm.call(c.exitBootServices);
   asm.call(c.reportMemoryMap);
-  c.log("boot: boot info at ");
+  c.log("boot: tsc at entry ");
+  asm.load(8, Reg.RAX, mem(BOOT_INFO, INFO_TSC_ENTRY));
+  c.logValue(Reg.RAX, false);
+  c.log(", at exit from boot services ");
+  asm.load(8, Reg.RAX, mem(BOOT_INFO, INFO_TSC_EXIT));
+  c.logValue(Reg.RAX, false);
+  c.log("\nboot: boot info at ");
   asm.mov(8, Reg.RAX, BOOT_INFO);
   c.logValue(Reg.RAX, true);
   c.log("\nboot: no kernel in this image yet\nboot: halted\n");
