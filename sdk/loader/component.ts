@@ -242,6 +242,10 @@ function openSection(reader: ByteReader, id: Section): ByteReader {
     reader.fail("expected the " + sectionName(id) + " section, found id " + actual.toString());
     return reader;
   }
+  if (size > <u32>reader.remaining) {
+    reader.fail(sectionName(id) + " section size " + size.toString() + " exceeds the component");
+    return reader;
+  }
   const start = reader.skip(size);
   return new ByteReader(reader.bytes, start, start + <i32>size);
 }
