@@ -17,6 +17,8 @@ export type BoundsMode = "guard" | "explicit";
 
 /** Flag bits of the LinkLinux and Compile commands. */
 export const LINK_EXPLICIT_BOUNDS = 1;
+/** Compile only: a privileged component, which may import delos:native (the kernel, the linux runtime). */
+export const COMPILE_PRIVILEGED = 2;
 
 export interface LinkOptions {
   /** How generated code checks memory accesses (default: guard regions). */
@@ -48,9 +50,14 @@ export function linkLinux(modules: Uint8Array[], script: Uint8Array, options: Li
   return runCompiler(Command.LinkLinux, [runtimeWasm(), script, ...modules], boundsFlags(options));
 }
 
+export interface ComponentOptions extends LinkOptions {
+  /** Allow delos:native imports (only for the kernel and the linux runtime). */
+  privileged?: boolean;
+}
+
 /** One module compiled to the `delos` component format (docs/delos-format.md). */
-export function compileComponent(module: Uint8Array, options: LinkOptions = {}): Uint8Array {
-  return runCompiler(Command.Compile, [module], boundsFlags(options));
+export function compileComponent(module: Uint8Array, options: ComponentOptions = {}): Uint8Array {
+  return runCompiler(Command.Compile, [module], boundsFlags(options) | (options.privileged ? COMPILE_PRIVILEGED : 0));
 }
 
 /** Writes an executable file (mode 0755). */

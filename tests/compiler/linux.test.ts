@@ -341,6 +341,8 @@ export function register(test: TestFunction) {
       const component = join(directory.path, "hello.delos");
       t.eq(delos(["compile", helloPath, "-o", component, "--target", "delos"]).status, 0, "compile for delos");
       t.eq(readFileSync(component).subarray(0, 4).toString("latin1"), "DLOS", "a delos component");
+      t.eq(delos(["compile", nativePath, "-o", component, "--target", "delos"]).status, 2, "delos:native needs --privileged");
+      t.eq(delos(["compile", nativePath, "-o", component, "--target", "delos", "--privileged"]).status, 0, "a privileged component");
 
       const help = delos(["help"]);
       t.eq(help.status, 0, "help succeeds");

@@ -4,7 +4,9 @@
 //
 // Inputs of LinkLinux: [runtime.wasm, script, module0.wasm, module1.wasm, ...];
 // flags bit 0 selects explicit bounds checks for the modules (the runtime
-// always uses guard regions). Messages name the module that failed.
+// always uses guard regions; the modules are never privileged). Compile
+// takes one module; flags bit 0 as for LinkLinux, bit 1 privileged. Messages
+// name the module that failed.
 
 import { INTRINSICS_MODULE } from "../abi";
 import { BoundsMode, CompiledCode, CompileOptions } from "../compiled";
@@ -19,6 +21,8 @@ import { writePayload } from "./linux/payload";
 
 /** Flag bit of Compile and LinkLinux: explicit bounds checks instead of guard regions. */
 export const FLAG_EXPLICIT_BOUNDS: i32 = 1;
+/** Flag bit of Compile: a privileged component (may import delos:native), such as the kernel. */
+export const FLAG_PRIVILEGED: i32 = 2;
 
 const STATUS_OK: i32 = 0;
 const STATUS_INVALID: i32 = 1;
@@ -61,7 +65,9 @@ export function compileCommand(flags: i32): i32 {
     setMessage("Compile takes one module");
     return STATUS_INVALID;
   }
-  const code = compileModule(inputs[0], moduleOptions(flags));
+  const options = moduleOptions(flags);
+  options.privileged = (flags & FLAG_PRIVILEGED) != 0;
+  const code = compileModule(inputs[0], options);
   if (code == null) return STATUS_INVALID;
   setOutput(writeComponent(code!));
   return STATUS_OK;
