@@ -129,6 +129,16 @@ export function register(test: TestFunction): void {
         t.eq(hex(pixelAt(picture, probe.x, probe.y)), hex(probe.colour), `${probe.what} (${probe.x}, ${probe.y})`);
       }
       if (process.env.DELOS_KEEP_SCREENSHOT) writeFileSync(process.env.DELOS_KEEP_SCREENSHOT, readFileSync(join(directory, "boot.png")));
+
+      // Input reaches QEMU (nothing in the halted guest reads it yet), and a guest that
+      // ignores the power button is quit after the grace period.
+      await machine.sendKeys("a{enter}", 10);
+      await machine.pointer(10, 10, { left: true });
+      await machine.pointer(10, 10, { left: false });
+      t.ok(true, "keys and absolute pointer events accepted");
+      const started = performance.now();
+      await machine.powerdown(500);
+      t.ok(!machine.isRunning && performance.now() - started < 5000, "powerdown falls back to quit");
     } finally {
       await machine.quit();
       rmSync(directory, { recursive: true, force: true });
