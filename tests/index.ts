@@ -4,6 +4,7 @@ import { runTests } from "./harness";
 import * as boundaries from "./repo/boundaries.test";
 import * as validator from "./compiler/validator.test";
 import * as assembler from "./compiler/assembler.test";
+import * as codegenInteger from "./compiler/codegen-integer.test";
 import * as component from "./compiler/component.test";
 import * as runtimeFloat from "./runtime/float.test";
 import * as runtimeOutput from "./runtime/output.test";
@@ -15,11 +16,13 @@ import * as bootImage from "./boot/image.test";
 import * as bootPe from "./boot/pe.test";
 import * as bootHarness from "./boot/harness.test";
 import * as boot from "./boot/boot.test";
+import * as bootstrap from "./compiler/bootstrap.test";
 
 const files = [
   { name: "boundaries", register: boundaries.register },
   { name: "validator", register: validator.register },
   { name: "assembler", register: assembler.register },
+  { name: "codegen-integer", register: codegenInteger.register },
   { name: "component", register: component.register },
   { name: "runtime float", register: runtimeFloat.register },
   { name: "runtime output", register: runtimeOutput.register },
@@ -31,6 +34,7 @@ const files = [
   { name: "boot-pe", register: bootPe.register },
   { name: "boot-harness", register: bootHarness.register },
   { name: "boot-qemu", register: boot.register },
+  { name: "bootstrap", register: bootstrap.register },
 ];
 
 const tally = await runTests(files, process.argv[2]);
