@@ -13,6 +13,10 @@ export interface BootStubOptions {
   height?: number;
   /** Print every memory map region on COM1 (default true). */
   listMemoryMap?: boolean;
+  /** The kernel's position-independent machine code, called with the boot info in rdi. */
+  kernel?: Uint8Array;
+  /** Offset of the kernel's entry point in `kernel` (default 0). */
+  kernelEntry?: number;
 }
 
 interface StubExports {
@@ -58,12 +62,19 @@ function runGenerator(command: number, inputs: Uint8Array[]): { output: Uint8Arr
 
 /** Assembles the UEFI boot stub as a PE32+ EFI application (BOOTX64.EFI). */
 export function buildBootStub(options: BootStubOptions = {}): Uint8Array {
-  const config = new Uint32Array([0x544f4244, 1, options.width ?? 1024, options.height ?? 768, options.listMemoryMap === false ? 0 : 1]);
-  return runGenerator(1, [new Uint8Array(config.buffer)]).output;
+  const config = new Uint32Array([0x544f4244, 1, options.width ?? 1024, options.height ?? 768, options.listMemoryMap === false ? 0 : 1, options.kernelEntry ?? 0]);
+  const inputs = [new Uint8Array(config.buffer)];
+  if (options.kernel) inputs.push(options.kernel);
+  return runGenerator(1, inputs).output;
 }
 
 /** The system-instruction encodings with "offset length text" lines, for the encoding test. */
 export function systemInstructionCases(): { code: Uint8Array; listing: string } {
   const { output, listing } = runGenerator(2, []);
   return { code: output, listing };
+}
+
+/** The stand-in kernel of the hand-off test: checks the boot info, prints "kernel: boot info ok", exits QEMU with status 33. */
+export function testKernel(): Uint8Array {
+  return runGenerator(3, []).output;
 }

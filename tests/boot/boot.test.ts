@@ -10,6 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestFunction } from "../harness";
 import { buildDir } from "../../sdk/host/paths";
+import { buildBootStub, testKernel } from "../../sdk/host/boot-stub";
+import { buildDiskImage } from "../../sdk/host/image";
 import { buildRecipe, readRecipe } from "../../sdk/host/recipe";
 import { readGpt } from "./disk-reader";
 import { liveMachines, Machine, pixelAt, type Picture } from "../../sdk/qemu/index";
@@ -144,6 +146,24 @@ export function register(test: TestFunction): void {
       rmSync(directory, { recursive: true, force: true });
     }
     t.eq(liveMachines(), 0, "no machine left running");
+  }), TEST_OPTIONS);
+
+  test("the stub hands the boot info to a kernel in rdi", (t) => exclusive(async () => {
+    const directory = mkdtempSync(join(tmpdir(), "delos-handoff-"));
+    const image = join(directory, "kernel.img");
+    const stub = buildBootStub({ kernel: testKernel() });
+    writeFileSync(image, buildDiskImage({ files: [{ area: "esp", path: "EFI/BOOT/BOOTX64.EFI", data: stub }] }));
+    const machine = await Machine.start({ image, timeoutSeconds: BOOT_SECONDS + 30 });
+    try {
+      await machine.waitFor("kernel: boot info ok", BOOT_SECONDS * 1000);
+      t.ok(machine.serial.includes("boot: entering the kernel"), "the stub entered the kernel");
+      t.ok(/boot: payload 4096 bytes, 0 files/.test(machine.serial), "an empty payload archive loads all the same");
+      const status = await Promise.race([machine.exited, new Promise<string>((done) => setTimeout(() => done("running"), 10_000))]);
+      t.eq(status, 2 * 0x10 + 1, "the kernel ended QEMU through isa-debug-exit");
+    } finally {
+      await machine.quit();
+      rmSync(directory, { recursive: true, force: true });
+    }
   }), TEST_OPTIONS);
 
   for (const signal of ["SIGTERM", "SIGINT"] as const) {

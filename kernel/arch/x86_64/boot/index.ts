@@ -2,10 +2,13 @@
 // (the same protocol as the compiler and the image writer). Commands:
 //   1 stub:  inputs[0] (optional) "DBOT" version:u32(=1) width:u32 height:u32
 //            flags:u32 (bit 0: list every memory map region) -> BOOTX64.EFI
+//            inputs[1] (optional): the kernel's machine code; config u32 at 20: its entry offset
 //   2 cases: the system-instruction encodings and their listing, for tests.
+//   3 test kernel: the stand-in kernel of the hand-off test (test-kernel.ts).
 
 import { buildStub, StubOptions } from "./stub";
 import { systemCases } from "./cases";
+import { testKernel } from "./test-kernel";
 
 const inputs: Uint8Array[] = [];
 let output: Uint8Array = new Uint8Array(0);
@@ -31,6 +34,10 @@ function readOptions(): StubOptions | null {
   options.preferredWidth = load<i32>(config.dataStart + 8);
   options.preferredHeight = load<i32>(config.dataStart + 12);
   options.listMemoryMap = (load<u32>(config.dataStart + 16) & 1) != 0;
+  if (inputs.length > 1) {
+    options.kernel = inputs[1];
+    options.kernelEntry = config.length >= 24 ? load<i32>(config.dataStart + 20) : 0;
+  }
   return options;
 }
 
@@ -52,6 +59,12 @@ export function run(command: i32): i32 {
     if (!cases.asm.finish()) { message = String.UTF8.encode(cases.asm.error); return 1; }
     output = cases.asm.buffer.toBytes();
     listing = String.UTF8.encode(cases.listing);
+    return 0;
+  }
+  if (command == 3) {
+    const kernel = testKernel();
+    if (kernel == null) { message = String.UTF8.encode("test kernel: assembly failed"); return 1; }
+    output = kernel;
     return 0;
   }
   message = String.UTF8.encode("boot stub: unknown command " + command.toString());

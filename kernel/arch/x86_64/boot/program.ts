@@ -14,6 +14,10 @@ class Constant {
   constructor(readonly label: Label, readonly bytes: Uint8Array, readonly alignment: i32) {}
 }
 
+class Blob {
+  constructor(readonly label: Label, readonly entry: Label, readonly entryOffset: i32, readonly bytes: Uint8Array) {}
+}
+
 class Variable {
   offset: i32 = 0;
   constructor(readonly label: Label, readonly size: i32, readonly alignment: i32) {}
@@ -24,6 +28,7 @@ export class StubProgram {
   private readonly constants: Constant[] = [];
   private readonly variables: Variable[] = [];
   private readonly stringLabels: Map<string, Label> = new Map();
+  private readonly blobs: Blob[] = [];
   /** Bound at the end of the image (after the last variable): its size. */
   readonly imageEnd: Label;
   error: string = "";
@@ -54,6 +59,16 @@ export class StubProgram {
     return label;
   }
 
+  /**
+   * Machine code assembled elsewhere (position-independent), placed page-aligned
+   * in .text after the constants; returns the label of `bytes[entryOffset]`.
+   */
+  code(bytes: Uint8Array, entryOffset: i32): Label {
+    const blob = new Blob(this.asm.newLabel(), this.asm.newLabel(), entryOffset, bytes);
+    this.blobs.push(blob);
+    return blob.entry;
+  }
+
   /** A zero-initialised variable of `size` bytes in .data. */
   variable(size: i32, alignment: i32 = 8): Label {
     const label = this.asm.newLabel();
@@ -75,6 +90,13 @@ export class StubProgram {
       asm.align(constant.alignment, 0);
       asm.bind(constant.label);
       for (let b = 0; b < constant.bytes.length; b++) asm.byte(constant.bytes[b]);
+    }
+    for (let i = 0; i < this.blobs.length; i++) {
+      const blob = this.blobs[i];
+      asm.align(4096, 0xcc);
+      asm.bind(blob.label);
+      asm.bindAt(blob.entry, asm.offset + blob.entryOffset);
+      asm.buffer.copyFrom(blob.bytes.dataStart, blob.bytes.length);
     }
     const textSize = asm.offset;
     const dataStart = (textSize + 0xfff) & ~0xfff;

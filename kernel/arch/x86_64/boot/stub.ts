@@ -6,8 +6,9 @@
 //   3. finds the ACPI RSDP and loads the payload from the Delos system partition;
 //   4. takes the final memory map and calls ExitBootServices;
 //   5. reports the memory map on COM1 and hands the boot info to the kernel.
-// Until the kernel exists (it needs the compiler), step 5 ends in a halt
-// after printing "boot: halted".
+// Until the kernel exists (it needs the compiler), an image without one ends
+// step 5 in a halt after printing "boot: halted"; with one, the stub calls
+// the kernel's entry with the boot info's address in rdi.
 
 import { Reg, Shift, mem, memLabel } from "../../../../sdk/compiler/src/x64/assembler";
 import { FIRST_SECTION_RVA } from "../../../../sdk/image/pe";
@@ -29,6 +30,9 @@ export class StubOptions {
   preferredHeight: i32 = 768;
   /** Print every memory map region on COM1 (tests add them up). */
   listMemoryMap: bool = true;
+  /** The kernel's machine code (position-independent), entered at `kernelEntry` with the boot info in rdi. */
+  kernel: Uint8Array | null = null;
+  kernelEntry: i32 = 0;
 }
 
 /** Assembles the stub and writes it as a PE32+ EFI application; null with `error` set on failure. */
@@ -102,8 +106,19 @@ export function buildStub(options: StubOptions): StubResult {
   c.log("\nboot: boot info at ");
   asm.mov(8, Reg.RAX, BOOT_INFO);
   c.logValue(Reg.RAX, true);
-  c.log("\nboot: no kernel in this image yet\nboot: halted\n");
-  // FIXME(issue 3): jump to the kernel's entry with the boot info in rdi instead of halting.
+  c.log("\n");
+  const kernel = options.kernel;
+  if (kernel != null) {
+    // The kernel's entry: System V style, boot info in rdi, rsp 16-byte aligned before the call.
+    const entry = c.p.code(kernel, options.kernelEntry);
+    c.log("boot: entering the kernel\n");
+    asm.mov(8, Reg.RDI, BOOT_INFO);
+    asm.andImm(8, Reg.RSP, -16);
+    asm.call(entry);
+    c.log("boot: the kernel returned\nboot: halted\n");
+  } else {
+    c.log("boot: no kernel in this image yet\nboot: halted\n");
+  }
   asm.jmp(c.halt);
 
   asm.bind(c.halt);
