@@ -55,11 +55,6 @@ export function reap(pid: number): void {
   if (groups.size === 0) uninstall();
 }
 
-/** Forgets a group whose leader has exited by itself; its stragglers are killed too. */
-export function release(pid: number): void {
-  reap(pid);
-}
-
 /** How many QEMU process groups this process still owns (tests check it is 0). */
 export function liveMachines(): number {
   return groups.size;
