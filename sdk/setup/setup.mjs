@@ -17,6 +17,9 @@ export const debianPackages = [
   { name: "qemu-utils", provides: "qemu-img", why: "inspects and converts disk images" },
   { name: "ovmf", file: "/usr/share/ovmf/OVMF.fd", why: "UEFI firmware for QEMU" },
   { name: "fonts-dejavu-core", file: "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", why: "the desktop's font" },
+  { name: "mtools", provides: "mdir", why: "checks the image's FAT32 file system in tests" },
+  { name: "dosfstools", provides: "fsck.fat", why: "checks the image's FAT32 file system in tests" },
+  { name: "gdisk", provides: "sgdisk", why: "checks the image's GPT in tests" },
 ];
 
 function log(text) { console.log(`setup: ${text}`); }
