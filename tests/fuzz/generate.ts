@@ -29,8 +29,13 @@ const wasmOpt = join(repoRoot, "node_modules", "binaryen", "bin", "wasm-opt");
 
 export interface FuzzModule { seed: number; index: number; bytes: Uint8Array; }
 
-export function moduleName(seed: number, index: number): string {
-  return `seed-${seed}-${index}`;
+export interface GenerateOptions {
+  /** Keep NaNs (no --denan): payload differences then count as disagreements wherever they lead. */
+  nans?: boolean;
+}
+
+export function moduleName(seed: number, index: number, options: GenerateOptions = {}): string {
+  return `seed-${seed}-${index}${options.nans ? "-nans" : ""}`;
 }
 
 function run(args: string[]): Promise<void> {
@@ -46,18 +51,18 @@ function run(args: string[]): Promise<void> {
 const pending = new Map<string, Promise<void>>();
 
 /** Writes the module's file unless it is there; the file appears whole (renamed into place). */
-async function ensureModule(seed: number, index: number, output: string): Promise<void> {
+async function ensureModule(seed: number, index: number, output: string, options: GenerateOptions): Promise<void> {
   if (existsSync(output)) return;
   const directory = join(buildDir, "fuzz", "modules");
   mkdirSync(directory, { recursive: true });
   const random = new Random((Math.imul(seed, 0x9e3779b1) + Math.imul(index, 0x85ebca6b)) >>> 0);
   // Input size drives module size: from a few functions to a few dozen.
-  const unique = `${moduleName(seed, index)}.${process.pid}`;
+  const unique = `${moduleName(seed, index, options)}.${process.pid}`;
   const input = join(directory, `${unique}.input`);
   const partial = join(directory, `${unique}.partial`);
   writeFileSync(input, random.bytes(1024 + random.below(12 * 1024)));
   try {
-    await run([input, "-ttf", "--denan", ...FUZZ_FEATURES, "-o", partial]);
+    await run([input, "-ttf", ...(options.nans ? [] : ["--denan"]), ...FUZZ_FEATURES, "-o", partial]);
     renameSync(partial, output);
   } finally {
     rmSync(input, { force: true });
@@ -66,11 +71,11 @@ async function ensureModule(seed: number, index: number, output: string): Promis
 }
 
 /** Module number `index` of the batch seeded with `seed`: the same bytes every time. */
-export async function generateModule(seed: number, index: number): Promise<FuzzModule> {
-  const output = join(buildDir, "fuzz", "modules", `${moduleName(seed, index)}.wasm`);
+export async function generateModule(seed: number, index: number, options: GenerateOptions = {}): Promise<FuzzModule> {
+  const output = join(buildDir, "fuzz", "modules", `${moduleName(seed, index, options)}.wasm`);
   let job = pending.get(output);
   if (!job) {
-    job = ensureModule(seed, index, output);
+    job = ensureModule(seed, index, output, options);
     pending.set(output, job);
   }
   try {

@@ -33,6 +33,8 @@ export interface FuzzOptions {
    * proves the fuzzer's own plumbing without the native path.
    */
   backend?: "native" | "v8";
+  /** Keep NaNs in the modules (generate.ts); by default they are de-NaN-ed. */
+  nans?: boolean;
   /** Modules in flight at once (default 2). */
   jobs?: number;
   log?: (line: string) => void;
@@ -91,12 +93,13 @@ interface ModuleResult {
   lines: string[];
 }
 
-async function fuzzOne(seed: number, index: number, bounds: "guard" | "explicit", backend: "native" | "v8"): Promise<ModuleResult> {
-  const name = moduleName(seed, index);
-  const generated = await generateModule(seed, index);
+async function fuzzOne(seed: number, index: number, bounds: "guard" | "explicit", options: FuzzOptions): Promise<ModuleResult> {
+  const backend = options.backend ?? "native";
+  const name = moduleName(seed, index, options);
+  const generated = await generateModule(seed, index, options);
   const instrumented = addStateHash(generated.bytes);
   try {
-    new WebAssembly.Module(instrumented);
+    new WebAssembly.Module(instrumented as Uint8Array<ArrayBuffer>);
   } catch (error) {
     return { compared: 0, disagreement: null, skipped: `${name}: V8 rejects it: ${(error as Error).message}`, lines: [] };
   }
@@ -145,9 +148,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzTally> {
     const bounds = choice === "alternate" ? (index % 2 === 0 ? "guard" : "explicit") : choice;
     let result: ModuleResult;
     try {
-      result = await fuzzOne(options.seed, index, bounds, options.backend ?? "native");
+      result = await fuzzOne(options.seed, index, bounds, options);
     } catch (error) {
-      result = { compared: 0, disagreement: `${moduleName(options.seed, index)}: the fuzzer failed: ${(error as Error).message}`, skipped: null, lines: [] };
+      result = { compared: 0, disagreement: `${moduleName(options.seed, index, options)}: the fuzzer failed: ${(error as Error).message}`, skipped: null, lines: [] };
       result.lines.push(`  ✗ ${result.disagreement}`);
     }
     if (result.skipped) tally.skipped.push(result.skipped);

@@ -78,7 +78,7 @@ export class V8Runner {
     const bytes = this.script.components[component];
     let module = this.compiled.get(component);
     if (!module) {
-      module = new WebAssembly.Module(bytes);
+      module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
       this.compiled.set(component, module);
     }
     const imports: Record<string, Record<string, unknown>> = {};
@@ -97,7 +97,7 @@ export class V8Runner {
     if (!module) {
       const bytes = build();
       if (!bytes) return null;
-      module = new WebAssembly.Module(bytes);
+      module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
       this.wrappers.set(key, module);
     }
     return module;
