@@ -1,12 +1,13 @@
 // Compile throughput, in MB of wasm per second: the compiler running in V8
 // (runCompiler, a fresh instance per module as every host use does) and the
 // compiler compiled to linux-x64 (build/compiler-cli.wasm, the WASI command,
-// one process per module, so process start-up is included). The corpus is
-// the compiler's own wasm (library and command forms), the linux runtime
-// and the benchmark programs.
+// one process per module: figures with and without the process start-up,
+// which is timed on an empty module). The corpus is
+// the compiler's own wasm (library and command forms) and the benchmark
+// programs.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { Command, runCompiler } from "../../sdk/host/compiler";
 import { linkLinux, temporaryDirectory, writeExecutable } from "../../sdk/host/linux";
@@ -18,6 +19,10 @@ export interface Throughput {
   /** MB/s, or why there is no figure. */
   v8: number | string;
   native: number | string;
+  /** Native, with each process's start-up (timed on an empty module) taken out. */
+  nativeCompileOnly?: number;
+  /** Milliseconds to start the native compiler and compile an empty module. */
+  startupMs?: number;
   /** How many native outputs are byte-identical to the V8-hosted compiler's. */
   identical?: string;
 }
@@ -25,7 +30,7 @@ export interface Throughput {
 const MB = 1024 * 1024;
 
 export function corpus(programs: string[]): string[] {
-  const own = ["compiler.wasm", "compiler-cli.wasm", "runtime-linux.wasm"].map((name) => join(buildDir, name));
+  const own = ["compiler.wasm", "compiler-cli.wasm"].map((name) => join(buildDir, name));
   return [...own, ...programs].filter((path) => existsSync(path));
 }
 
@@ -63,6 +68,16 @@ export function measureThroughput(paths: string[]): Throughput {
   try {
     const executable = join(directory.path, "compiler");
     writeExecutable(executable, linkLinux([new Uint8Array(readFileSync(cli))], new ScriptBuilder().instantiate(0, 0).start(0).bytes()));
+    // Start-up: the best of five runs on the smallest module there is.
+    const empty = join(directory.path, "empty.wasm");
+    writeFileSync(empty, new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
+    let startup = Infinity;
+    for (let run = 0; run < 5; run++) {
+      const started = process.hrtime.bigint();
+      const result = spawnSync(executable, [String(Command.Compile), empty, "-o", `${empty}.out`], { encoding: "utf8", timeout: 60_000 });
+      if (result.status !== 0) throw new Error(`empty module: status ${result.status ?? result.signal}: ${(result.stderr || result.stdout).trim()}`);
+      startup = Math.min(startup, Number(process.hrtime.bigint() - started) / 1e9);
+    }
     let seconds = 0;
     let identical = 0;
     for (const [index, path] of paths.entries()) {
@@ -74,6 +89,9 @@ export function measureThroughput(paths: string[]): Throughput {
       if (outputs[index] && Buffer.compare(readFileSync(output), outputs[index]) === 0) identical++;
     }
     result.native = bytes / MB / seconds;
+    result.startupMs = startup * 1000;
+    const compiling = seconds - startup * paths.length;
+    if (compiling > 0) result.nativeCompileOnly = bytes / MB / compiling;
     if (outputs.length) result.identical = `${identical}/${paths.length}`;
   } catch (error) {
     result.native = `the native compiler failed: ${message(error)}`;
