@@ -6,7 +6,9 @@
 import type { TestFunction } from "../harness";
 import { judge } from "./check";
 import { ExecutionCheck } from "./plan";
+import { runScriptNatively } from "./native-backend";
 import { runSpec } from "./run";
+import { functionBody, funcType, name, section, vector, WASM_HEADER } from "./wasm-encoder";
 import { trapMatches } from "./traps";
 import { fromJson } from "./values";
 
@@ -42,6 +44,38 @@ export function register(test: TestFunction) {
     const tally = await runSpec({ backend: "v8", filter: "conversions.wast", log: (line) => lines.push(line) });
     t.ok(tally.passed > 500, `conversions.wast ran ${tally.passed} checks`);
     t.ok(lines.some((line) => /^spec: conversions\.wast v8 (\d+)\/\1$/.test(line)), "every execution check passes in V8");
+  }, { timeout: 60_000 });
+
+  test("a module that does not compile fails only the commands that need it, with the compiler's message", async (t) => {
+    // (module (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))
+    const add = new Uint8Array([
+      ...WASM_HEADER,
+      ...section(1, vector([funcType(["i32", "i32"], ["i32"])])),
+      ...section(3, vector([[0]])),
+      ...section(7, vector([[...name("add"), 0x00, 0]])),
+      ...section(10, vector([functionBody([], [0x20, 0, 0x20, 1, 0x6a, 0x0b])])),
+    ]);
+    // A function whose type index does not exist: rejected by the validator.
+    const broken = new Uint8Array([...WASM_HEADER, ...section(3, vector([[0]]))]);
+    const i32 = (value: number) => ({ type: "i32" as const, bits: BigInt(value) });
+    const outcomes = await runScriptNatively({
+      components: [add, broken],
+      commands: [
+        { op: "instantiate", component: 0, instance: 0 },
+        { op: "invoke", instance: 0, name: "add", args: [i32(1), i32(2)] },
+        { op: "instantiate", component: 1, instance: 1 },
+        { op: "invoke", instance: 1, name: "f", args: [] },
+        { op: "invoke", instance: 0, name: "add", args: [i32(3), i32(4)] },
+      ],
+    }, "guard", { componentNames: ["add.wasm", "broken.wasm"] });
+    const describe = (i: number) => JSON.stringify(outcomes[i], (_k, v) => typeof v === "bigint" ? Number(v) : v);
+    t.eq(describe(1), JSON.stringify({ kind: "values", values: [{ type: "i32", bits: 3 }] }), "the good module runs before");
+    t.eq(describe(4), JSON.stringify({ kind: "values", values: [{ type: "i32", bits: 7 }] }), "and after");
+    for (const i of [2, 3]) {
+      const outcome = outcomes[i];
+      t.ok(outcome.kind === "not-run" && outcome.message.startsWith("broken.wasm did not compile: ") && outcome.message.length > 30,
+        `command ${i} is not run, with the compiler's message: ${describe(i)}`);
+    }
   }, { timeout: 60_000 });
 
   test("the spec tests pass natively in both bounds modes", async (t) => {
