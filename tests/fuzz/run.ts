@@ -33,6 +33,8 @@ export interface FuzzOptions {
    * proves the fuzzer's own plumbing without the native path.
    */
   backend?: "native" | "v8";
+  /** Run only module number `only` of the seed's batch (to reproduce one failure). */
+  only?: number;
   /** Keep NaNs in the modules (generate.ts); by default they are de-NaN-ed. */
   nans?: boolean;
   /** Modules in flight at once (default 2). */
@@ -143,7 +145,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzTally> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const started = Date.now();
   const tally: FuzzTally = { modules: 0, exportsCompared: 0, disagreements: 0, endings: new Map(), skipped: [] };
-  await pool(options.count, options.jobs ?? 2, async (index) => {
+  const indices = options.only !== undefined ? [options.only] : Array.from({ length: options.count }, (_, i) => i);
+  await pool(indices.length, options.jobs ?? 2, async (position) => {
+    const index = indices[position];
     const choice = options.bounds ?? "alternate";
     const bounds = choice === "alternate" ? (index % 2 === 0 ? "guard" : "explicit") : choice;
     let result: ModuleResult;

@@ -1,4 +1,4 @@
-// `delos fuzz [N] [--seed S] [--bounds guard|explicit|alternate] [--backend native|v8] [--nans] [--jobs N]`:
+// `delos fuzz [N] [--seed S] [--bounds guard|explicit|alternate] [--backend native|v8] [--nans] [--only I] [--jobs N]`:
 // differential fuzzing of the compiler against V8 (tests/fuzz/run.ts); ends
 // with `fuzz: N modules, K exports compared, D disagreements`; exit status 1
 // when anything disagreed.
@@ -15,7 +15,7 @@ function integer(text: string, what: string): number {
 export const fuzz: CliCommand = {
   name: "fuzz",
   summary: "run N random modules (Binaryen -ttf) in V8 and natively and compare every export's results",
-  usage: "delos fuzz [N] [--seed S] [--bounds guard|explicit|alternate] [--backend native|v8] [--nans] [--jobs N]",
+  usage: "delos fuzz [N] [--seed S] [--bounds guard|explicit|alternate] [--backend native|v8] [--nans] [--only I] [--jobs N]",
   async run(args) {
     let count = 100;
     let seed = Math.floor(Math.random() * 0x7fffffff);
@@ -24,9 +24,11 @@ export const fuzz: CliCommand = {
     let jobs = 2;
     let countGiven = false;
     let nans = false;
+    let only: number | undefined;
     for (let i = 0; i < args.length; i++) {
       const arg = args[i];
       if (arg === "--nans") nans = true;
+      else if (arg === "--only") only = integer(optionValue(args, i++, arg), "--only");
       else if (arg === "--seed") seed = integer(optionValue(args, i++, arg), "--seed");
       else if (arg === "--jobs") jobs = Math.max(1, integer(optionValue(args, i++, arg), "--jobs"));
       else if (arg === "--bounds") {
@@ -41,7 +43,7 @@ export const fuzz: CliCommand = {
       else if (!countGiven) { count = integer(arg, "N"); countGiven = true; }
       else throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
     }
-    const tally = await runFuzz({ count, seed, bounds, backend, jobs, nans });
+    const tally = await runFuzz({ count, seed, bounds, backend, jobs, nans, only });
     return tally.disagreements === 0 && tally.modules > 0 ? 0 : 1;
   },
 };
