@@ -4,7 +4,9 @@
 
 import type { TestFunction } from "../harness";
 import { runScriptInV8 } from "../spec/v8-backend";
+import type { Script } from "../spec/script";
 import { agree } from "./compare";
+import { diagnoseState } from "./diagnose";
 import { addStateHash, STATE_HASH_EXPORT } from "./instrument";
 import { runFuzz } from "./run";
 
@@ -36,6 +38,28 @@ export function register(test: TestFunction) {
     const first = hashAfter(0), last = hashAfter(65535), middle = hashAfter(40000);
     t.ok(first !== -1n && last !== -1n && middle !== -1n, "the instrumented module runs");
     t.ok(first !== last && last !== middle && first !== middle, "different bytes, different hashes");
+  });
+
+  test("a differing state is traced to its memory words", async (t) => {
+    const module = addStateHash(poke);
+    const script = {
+      components: [module],
+      commands: [
+        { op: "instantiate" as const, component: 0, instance: 1 },
+        { op: "invoke" as const, instance: 1, name: "poke", args: [{ type: "i32" as const, bits: 100n }] },
+      ],
+    };
+    // The "native" side pokes another address: as if a store had been miscompiled.
+    const skewed = async (replay: Script) => runScriptInV8({
+      ...replay,
+      commands: replay.commands.map((command, i) => i === 1 && command.op === "invoke" ? { ...command, args: [{ type: "i32", bits: 200n }] } : command),
+    });
+    const lines = await diagnoseState(script, script.commands, { reference: [], native: [] }, async (replay) => runScriptInV8(replay), skewed);
+    t.eq(lines, [
+      "memory differs in page 0 of 1",
+      "  word at 0x60: V8 0x0000000100000000, native 0x0000000000000000",
+      "  word at 0xc8: V8 0x0000000000000000, native 0x0000000000000001",
+    ], "the page and both words");
   });
 
   test("outcomes agree only when bits and trap kinds do", (t) => {

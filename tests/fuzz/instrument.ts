@@ -1,12 +1,18 @@
-// Adds one export to a fuzz module, `delos:state-hash`: a 64-bit FNV-style
-// hash of every global and of the whole of memory 0. Calling it after the
-// other exports compares the state the module was left in, not only what its
-// functions returned. The function is appended (a new type, function, export
-// and body); nothing else in the module moves.
+// Adds exports to a fuzz module. `delos:state-hash` is a 64-bit FNV-style
+// hash of every global and of the whole of memory 0: calling it after the
+// other exports compares the state the module was left in, not only what
+// its functions returned. The others (page hashes, single words, every
+// global) let diagnose.ts say where two states differ. Functions are
+// appended (new types, functions, exports and bodies); nothing in the
+// module moves.
 
 import { functionBody, funcType, leb, name, sleb } from "../spec/wasm-encoder";
 
 export const STATE_HASH_EXPORT = "delos:state-hash";
+export const PAGES_EXPORT = "delos:pages";
+export const PAGE_HASH_EXPORT = "delos:page-hash";
+export const WORD_EXPORT = "delos:word";
+export const GLOBAL_EXPORT_PREFIX = "delos:global-";
 
 const FNV_OFFSET = BigInt.asIntN(64, 0xcbf29ce484222325n);
 const FNV_PRIME = 0x100000001b3n;
@@ -110,43 +116,87 @@ function importCounts(sections: Section[]): { functions: number; memories: numbe
   return counts;
 }
 
-/** The body of the hash function: locals 0 (address), 1 (end), 2 (hash). */
-function hashBody(globals: number[], hasMemory: boolean): number[] {
-  const mix = (load: number[]) => [0x20, 2, ...load, 0x85, 0x42, ...sleb(FNV_PRIME), 0x7e, 0x21, 2];
+/** Instructions folding the i64 on top of the stack into the hash in local `hash`. */
+function mixInto(hash: number, value: number[]): number[] {
+  return [0x20, hash, ...value, 0x85, 0x42, ...sleb(FNV_PRIME), 0x7e, 0x21, hash];
+}
+
+/** Instructions hashing memory words from local `address` up to local `end` into local `hash`. */
+function hashMemory(address: number, end: number, hash: number): number[] {
+  return [
+    0x02, 0x40, 0x03, 0x40,
+    0x20, address, 0x20, end, 0x4f, 0x0d, 1, // br_if out when address >= end
+    ...mixInto(hash, [0x20, address, 0x29, 3, 0]), // i64.load align=8
+    0x20, address, 0x41, 8, 0x6a, 0x21, address, // address += 8
+    0x0c, 0, 0x0b, 0x0b,
+  ];
+}
+
+/** State hash: locals 0 (address), 1 (end), 2 (hash). */
+function stateHashBody(globals: number[], hasMemory: boolean): number[] {
   const code: number[] = [0x42, ...sleb(FNV_OFFSET), 0x21, 2];
   globals.forEach((type, index) => {
     const get = [0x23, ...leb(index)];
-    if (type === 0x7f) code.push(...mix([...get, 0xad])); // i64.extend_i32_u
-    else if (type === 0x7e) code.push(...mix(get));
-    else if (type === 0x7d) code.push(...mix([...get, 0xbc, 0xad])); // i32.reinterpret_f32
-    else if (type === 0x7c) code.push(...mix([...get, 0xbd])); // i64.reinterpret_f64
+    if (type === 0x7f) code.push(...mixInto(2, [...get, 0xad])); // i64.extend_i32_u
+    else if (type === 0x7e) code.push(...mixInto(2, get));
+    // Floats as bits, except that every NaN counts as one value: the spec lets
+    // engines choose payloads (an f64.min of a NaN, say), and the fuzzer only
+    // asks that both sides have a NaN. Memory words are compared exactly.
+    else if (type === 0x7d) code.push(...mixInto(2, [0x42, ...sleb(0x7fc00000n), ...get, 0xbc, 0xad, ...get, ...get, 0x5c, 0x1b]));
+    else if (type === 0x7c) code.push(...mixInto(2, [0x42, ...sleb(0x7ff8000000000000n), ...get, 0xbd, ...get, ...get, 0x62, 0x1b]));
   });
   if (hasMemory) {
     code.push(0x3f, 0x00, 0x41, 16, 0x74, 0x21, 1); // end = memory.size << 16
-    code.push(0x02, 0x40, 0x03, 0x40);
-    code.push(0x20, 0, 0x20, 1, 0x4f, 0x0d, 1); // br_if out when address >= end
-    code.push(...mix([0x20, 0, 0x29, 3, 0])); // i64.load align=8
-    code.push(0x20, 0, 0x41, 8, 0x6a, 0x21, 0); // address += 8
-    code.push(0x0c, 0, 0x0b, 0x0b);
+    code.push(...hashMemory(0, 1, 2));
   }
   code.push(0x20, 2, 0x0b);
   return code;
 }
 
-/** The module with `delos:state-hash` added. */
+/** Page hash: parameter 0 (page), locals 1 (address), 2 (end), 3 (hash). */
+function pageHashBody(): number[] {
+  return [
+    0x42, ...sleb(FNV_OFFSET), 0x21, 3,
+    0x20, 0, 0x41, 16, 0x74, 0x21, 1, // address = page << 16
+    0x20, 1, 0x41, ...sleb(65536n), 0x6a, 0x21, 2, // end = address + 65536
+    ...hashMemory(1, 2, 3),
+    0x20, 3, 0x0b,
+  ];
+}
+
+interface Addition { name: string; params: string[]; result: string; locals: string[]; body: number[]; }
+
+/**
+ * The module with the fuzzer's exports added: `delos:state-hash` always;
+ * with a memory also `delos:pages`, `delos:page-hash` and `delos:word`
+ * (diagnose.ts uses them to find where states differ); and every global
+ * exported as `delos:global-N`.
+ */
 export function addStateHash(bytes: Uint8Array): Uint8Array {
   const sections = splitSections(bytes);
   const find = (id: number) => sections.find((s) => s.id === id);
   const imported = importCounts(sections);
   const hasMemory = imported.memories + count(find(5)) > 0;
-  const typeIndex = count(find(1));
-  const funcIndex = imported.functions + count(find(3));
-  const replacements = new Map<number, Section>([
-    [1, appendEntry(find(1), 1, funcType([], ["i64"]))],
-    [3, appendEntry(find(3), 3, leb(typeIndex))],
-    [7, appendEntry(find(7), 7, [...name(STATE_HASH_EXPORT), 0x00, ...leb(funcIndex)])],
-    [10, appendEntry(find(10), 10, functionBody(["i32", "i32", "i64"], hashBody(globalTypes(sections), hasMemory)))],
-  ]);
+  const globals = globalTypes(sections);
+  const additions: Addition[] = [{ name: STATE_HASH_EXPORT, params: [], result: "i64", locals: ["i32", "i32", "i64"], body: stateHashBody(globals, hasMemory) }];
+  if (hasMemory) {
+    additions.push({ name: PAGES_EXPORT, params: [], result: "i32", locals: [], body: [0x3f, 0x00, 0x0b] });
+    additions.push({ name: PAGE_HASH_EXPORT, params: ["i32"], result: "i64", locals: ["i32", "i32", "i64"], body: pageHashBody() });
+    additions.push({ name: WORD_EXPORT, params: ["i32"], result: "i64", locals: [], body: [0x20, 0, 0x29, 3, 0, 0x0b] });
+  }
+  let types = find(1), functions = find(3), exports = find(7), code = find(10);
+  const typeBase = count(types);
+  const funcBase = imported.functions + count(functions);
+  additions.forEach((addition, i) => {
+    types = appendEntry(types, 1, funcType(addition.params, [addition.result]));
+    functions = appendEntry(functions, 3, leb(typeBase + i));
+    exports = appendEntry(exports, 7, [...name(addition.name), 0x00, ...leb(funcBase + i)]);
+    code = appendEntry(code, 10, functionBody(addition.locals, addition.body));
+  });
+  globals.forEach((type, index) => {
+    if (type >= 0x7c && type <= 0x7f) exports = appendEntry(exports, 7, [...name(`${GLOBAL_EXPORT_PREFIX}${index}`), 0x03, ...leb(index)]);
+  });
+  const replacements = new Map<number, Section>([[1, types!], [3, functions!], [7, exports!], [10, code!]]);
   // Known sections in order with the replacements (or new ones) in their place; custom sections at the end.
   const known = sections.filter((s) => s.id !== 0 && !replacements.has(s.id));
   const ordered = [...known, ...replacements.values()].sort((a, b) => ORDER[a.id] - ORDER[b.id]);

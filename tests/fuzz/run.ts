@@ -16,6 +16,7 @@ import { runScriptInV8 } from "../spec/v8-backend";
 import { readModuleShape } from "../spec/wasm-reader";
 import { fuzzArguments } from "./arguments";
 import { agree } from "./compare";
+import { diagnoseState } from "./diagnose";
 import { generateModule, moduleName } from "./generate";
 import { addStateHash, STATE_HASH_EXPORT } from "./instrument";
 import { Random } from "./random";
@@ -52,7 +53,7 @@ export interface FuzzTally {
   skipped: string[];
 }
 
-interface Plan { script: Script; exportCommands: Set<number>; }
+interface Plan { script: Script; exportCommands: Set<number>; stateHashCommand: number; }
 
 /** The script for one fuzz module: support module, the module, every export called, state read back. */
 function planModule(instrumented: Uint8Array, seed: number, index: number): Plan | string {
@@ -69,15 +70,15 @@ function planModule(instrumented: Uint8Array, seed: number, index: number): Plan
   ];
   const exportCommands = new Set<number>();
   for (const entry of shape.exports) {
-    if (entry.kind !== "func" || entry.name === STATE_HASH_EXPORT) continue;
+    if (entry.kind !== "func" || entry.name.startsWith("delos:")) continue;
     const { params, results } = entry.signature;
     if (![...params, ...results].every((t) => t === "i32" || t === "i64" || t === "f32" || t === "f64")) continue;
     exportCommands.add(commands.push({ op: "invoke", instance: 1, name: entry.name, args: fuzzArguments(random, params as Array<"i32">) }) - 1);
     commands.push({ op: "get", instance: 0, name: LOG_HASH_EXPORT });
   }
-  commands.push({ op: "invoke", instance: 1, name: STATE_HASH_EXPORT, args: [] });
+  const stateHashCommand = commands.push({ op: "invoke", instance: 1, name: STATE_HASH_EXPORT, args: [] }) - 1;
   for (const entry of shape.exports) if (entry.kind === "global") commands.push({ op: "get", instance: 1, name: entry.name });
-  return { script: { components: [support, instrumented], commands }, exportCommands };
+  return { script: { components: [support, instrumented], commands }, exportCommands, stateHashCommand };
 }
 
 function describe(command: ScriptCommand): string {
@@ -108,9 +109,10 @@ async function fuzzOne(seed: number, index: number, bounds: "guard" | "explicit"
   const plan = planModule(instrumented, seed, index);
   if (typeof plan === "string") return { compared: 0, disagreement: null, skipped: `${name}: ${plan}`, lines: [] };
 
+  const runNative = async (script: Script) => backend === "v8" ? runScriptInV8(script)
+    : await runScriptNatively(script, bounds, { componentNames: [SUPPORT_MODULE, name], timeoutMs: 60_000 });
   const reference = runScriptInV8(plan.script);
-  const native = backend === "v8" ? runScriptInV8(plan.script)
-    : await runScriptNatively(plan.script, bounds, { componentNames: [SUPPORT_MODULE, name], timeoutMs: 60_000 });
+  const native = await runNative(plan.script);
   const differences: string[] = [];
   let compared = 0;
   // When the module's instantiation fails (its start function traps), the rest cannot run on either side.
@@ -125,11 +127,21 @@ async function fuzzOne(seed: number, index: number, bounds: "guard" | "explicit"
   if (differences.length === 0) return { compared, endings, disagreement: null, skipped: null, lines: [] };
 
   const summary = `${name} (${bounds}): ${differences[0]}${differences.length > 1 ? ` (and ${differences.length - 1} more)` : ""}`;
+  let diagnosis: string[] = [];
+  if (!agree(reference[plan.stateHashCommand], native[plan.stateHashCommand])) {
+    try {
+      diagnosis = await diagnoseState(plan.script, plan.script.commands.slice(0, plan.stateHashCommand),
+        { reference, native }, async (script) => runScriptInV8(script), runNative);
+    } catch (error) {
+      diagnosis = [`diagnosis failed: ${(error as Error).message}`];
+    }
+  }
   const directory = join(buildDir, "fuzz", "failures");
   mkdirSync(directory, { recursive: true });
   writeFileSync(join(directory, `${name}.wasm`), generated.bytes);
-  writeFileSync(join(directory, `${name}.txt`), `${summary}\n\n${differences.join("\n")}\n`);
-  return { compared, endings, disagreement: summary, skipped: null, lines: [`  ✗ ${summary}`] };
+  const where = diagnosis.length ? `\nwhere the final states differ:\n${diagnosis.join("\n")}\n` : "";
+  writeFileSync(join(directory, `${name}.txt`), `${summary}\n\n${differences.join("\n")}\n${where}`);
+  return { compared, endings, disagreement: summary, skipped: null, lines: [`  ✗ ${summary}`, ...diagnosis.map((line) => `      ${line}`)] };
 }
 
 /** Runs `tasks` with at most `limit` in flight; results in task order. */
