@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { formatSpec } from "../../sdk/host/script";
 import { buildDir } from "../../sdk/host/paths";
 import { runScriptNatively } from "../spec/native-backend";
+import { pool } from "../spec/pool";
 import { describeOutcome, Outcome, Script, ScriptCommand } from "../spec/script";
 import { runScriptInV8 } from "../spec/v8-backend";
 import { readModuleShape } from "../spec/wasm-reader";
@@ -142,15 +143,6 @@ async function fuzzOne(seed: number, index: number, bounds: "guard" | "explicit"
   const where = diagnosis.length ? `\nwhere the final states differ:\n${diagnosis.join("\n")}\n` : "";
   writeFileSync(join(directory, `${name}.txt`), `${summary}\n\n${differences.join("\n")}\n${where}`);
   return { compared, endings, disagreement: summary, skipped: null, lines: [`  ✗ ${summary}`, ...diagnosis.map((line) => `      ${line}`)] };
-}
-
-/** Runs `tasks` with at most `limit` in flight; results in task order. */
-async function pool<T>(count: number, limit: number, task: (index: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array(count);
-  let next = 0;
-  const worker = async () => { while (next < count) { const index = next++; results[index] = await task(index); } };
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
-  return results;
 }
 
 export async function runFuzz(options: FuzzOptions): Promise<FuzzTally> {

@@ -19,6 +19,7 @@ import { convertSpec, SpecFile } from "./convert";
 import { excludedFiles, excludedKinds } from "./exclusions";
 import { runScriptNatively } from "./native-backend";
 import { planSpecFile, SpecPlan } from "./plan";
+import { pool } from "./pool";
 import { Outcome, Script, ScriptCommand } from "./script";
 import { explainV8Difference, v8Differences } from "./v8-differences";
 import { runScriptInV8 } from "./v8-backend";
@@ -133,20 +134,6 @@ function validateAll(plan: SpecPlan, shown: number): JobResult {
   return result;
 }
 
-/** Runs `tasks` with at most `limit` in flight; results in task order. */
-async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const index = next++;
-      results[index] = await tasks[index]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  return results;
-}
-
 export async function runSpec(options: SpecOptions = {}): Promise<SpecTally> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const backend = options.backend ?? "native";
@@ -185,11 +172,11 @@ export async function runSpec(options: SpecOptions = {}): Promise<SpecTally> {
       printedUpTo++;
     }
   };
-  await pool(tasks.map((task, index) => async () => {
-    results[index] = await task();
+  await pool(tasks.length, backend === "v8" ? 1 : options.jobs ?? 2, async (index) => {
+    results[index] = await tasks[index]();
     flush();
     return results[index]!;
-  }), backend === "v8" ? 1 : options.jobs ?? 2);
+  });
 
   const tally: SpecTally = { passed: 0, failed: 0, explained: 0, excluded: 0 };
   const failures: string[] = [];
