@@ -8,7 +8,7 @@
 //
 // Execution checks count once per mode; validation checks (assert_invalid,
 // binary assert_malformed, run against our validator) count once. The full
-// list of failures goes to build/spec/failures.txt.
+// list of failures goes to build/spec/failures.txt (failures-v8.txt for V8).
 
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -82,7 +82,13 @@ interface JobResult { lines: string[]; failures: string[]; passed: number; faile
 
 const compilerWasm = join(buildDir, "compiler.wasm");
 
+/** Where every failure of a run is listed (one file per backend: both may run at once). */
+function failuresFile(backend: Backend): string {
+  return backend === "v8" ? "failures-v8.txt" : "failures.txt";
+}
+
 function judgeRun(plan: SpecPlan, mode: string, outcomes: Outcome[], backend: Backend, shown: number): JobResult {
+  const more = `build/spec/${failuresFile(backend)}`;
   const result: JobResult = { lines: [], failures: [], passed: 0, failed: 0, explained: 0 };
   const file = displayName(plan.name);
   const printed: string[] = [];
@@ -106,11 +112,12 @@ function judgeRun(plan: SpecPlan, mode: string, outcomes: Outcome[], backend: Ba
     return result;
   }
   result.lines.push(`spec: ${file} ${mode} ${result.passed}/${total}${explained}`, ...printed);
-  if (result.failed > printed.length) result.lines.push(`  ... ${result.failed - printed.length} more in build/spec/failures.txt`);
+  if (result.failed > printed.length) result.lines.push(`  ... ${result.failed - printed.length} more in ${more}`);
   return result;
 }
 
-function validateAll(plan: SpecPlan, shown: number): JobResult {
+function validateAll(plan: SpecPlan, shown: number, backend: Backend): JobResult {
+  const more = `build/spec/${failuresFile(backend)}`;
   const result: JobResult = { lines: [], failures: [], passed: 0, failed: 0, explained: 0 };
   if (plan.validations.length === 0) return result;
   const file = displayName(plan.name);
@@ -130,7 +137,7 @@ function validateAll(plan: SpecPlan, shown: number): JobResult {
     if (printed.length < shown) printed.push(`  ✗ ${line}`);
   }
   result.lines.push(`spec: ${file} validation ${result.passed}/${plan.validations.length}`, ...printed);
-  if (result.failed > printed.length) result.lines.push(`  ... ${result.failed - printed.length} more in build/spec/failures.txt`);
+  if (result.failed > printed.length) result.lines.push(`  ... ${result.failed - printed.length} more in ${more}`);
   return result;
 }
 
@@ -159,7 +166,7 @@ export async function runSpec(options: SpecOptions = {}): Promise<SpecTally> {
         return judgeRun(plan, mode, outcomes, backend, shown);
       });
     }
-    tasks.push(async () => validateAll(plan, shown));
+    tasks.push(async () => validateAll(plan, shown, backend));
   }
 
   // Results print in file order as soon as everything before them is done.
@@ -187,7 +194,7 @@ export async function runSpec(options: SpecOptions = {}): Promise<SpecTally> {
     failures.push(...result.failures);
   }
   mkdirSync(join(buildDir, "spec"), { recursive: true });
-  writeFileSync(join(buildDir, "spec", "failures.txt"), failures.join("\n") + (failures.length ? "\n" : ""));
+  writeFileSync(join(buildDir, "spec", failuresFile(backend)), failures.join("\n") + (failures.length ? "\n" : ""));
 
   for (const [file, reason] of Object.entries(excludedFiles)) log(`spec: excluded file ${file}: ${reason}`);
   const excludedCounts = new Map<string, number>();

@@ -1,7 +1,7 @@
 // The WebAssembly spec tests, run natively in both bounds modes: every
 // assertion must pass (tests/spec/run.ts; exclusions in exclusions.ts).
 // Also checks the harness itself: its judgement of values, NaNs and trap
-// texts, and a whole spec file through the V8 backend.
+// texts, and the whole suite through the V8 backend.
 
 import type { TestFunction } from "../harness";
 import { judge } from "./check";
@@ -39,12 +39,12 @@ export function register(test: TestFunction) {
     t.notOk(judge(check("assert_unlinkable"), { kind: "trap", message: "out of bounds memory access" }).pass, "a trap is not a link error");
   });
 
-  test("the harness passes a spec file in V8", async (t) => {
-    const lines: string[] = [];
-    const tally = await runSpec({ backend: "v8", filter: "conversions.wast", log: (line) => lines.push(line) });
-    t.ok(tally.passed > 500, `conversions.wast ran ${tally.passed} checks`);
-    t.ok(lines.some((line) => /^spec: conversions\.wast v8 (\d+)\/\1$/.test(line)), "every execution check passes in V8");
-  }, { timeout: 60_000 });
+  test("the harness passes the whole suite in V8, but for the explained differences", async (t) => {
+    const tally = await runSpec({ backend: "v8", quiet: true, log: () => {} });
+    t.ok(tally.passed > 24000, `${tally.passed} checks passed in V8`);
+    t.eq(tally.failed, 0, "unexplained failures in V8");
+    t.eq(tally.explained, 24, "differences explained in tests/spec/v8-differences.ts");
+  }, { timeout: 120_000 });
 
   test("a module that does not compile fails only the commands that need it, with the compiler's message", async (t) => {
     // (module (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))
