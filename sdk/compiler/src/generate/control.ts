@@ -38,7 +38,21 @@ export function emitBlock(g: Generator, kind: ControlKind): void {
   const type = blockType(g);
   g.spillAll();
   const control = g.pushControl(kind, type);
-  if (kind == ControlKind.LOOP) g.asm.bind(control.label);
+  if (kind == ControlKind.LOOP) {
+    // Branches back to the header bring the parameters in their slots: so must the entry.
+    storeParams(g, control);
+    g.asm.bind(control.label);
+  }
+}
+
+/** Stores a block's constant parameters in their slots, so that every entry has them there. */
+function storeParams(g: Generator, control: Control): void {
+  for (let position = control.base; position < g.depth; position++) {
+    if (g.kindAt(position) == Kind.CONST) {
+      g.storeConst(g.slotMem(position), g.typeAt(position), g.valueAt(position));
+      g.kinds[position] = Kind.STACK;
+    }
+  }
 }
 
 export function emitIf(g: Generator): void {
@@ -48,12 +62,7 @@ export function emitIf(g: Generator): void {
   // the false branch, explicit or not, then starts from the same state.
   g.spillAll();
   const control = g.pushControl(ControlKind.IF, type);
-  for (let position = control.base; position < g.depth; position++) {
-    if (g.kindAt(position) == Kind.CONST) {
-      g.storeConst(g.slotMem(position), g.typeAt(position), g.valueAt(position));
-      g.kinds[position] = Kind.STACK;
-    }
-  }
+  storeParams(g, control);
   control.elseLabel = g.asm.newLabel();
   g.jumpIf(invertCondition(cond), control.elseLabel);
 }

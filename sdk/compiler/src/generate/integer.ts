@@ -82,10 +82,7 @@ function shift(g: Generator, op: Shift, type: i32): void {
 function compare(g: Generator, type: i32, cond: Cond): void {
   const size = type == ValType.I64 ? 8 : 4;
   const asm = g.asm;
-  if (g.isConstAt(1) && !g.isConstAt(0)) {
-    g.swapTop();
-    cond = swapCond(cond);
-  }
+  if (g.isConstAt(1) && !g.isConstAt(0) && g.swapTop()) cond = swapCond(cond);
   popRight(g, size);
   const rightKind = g.operandKind;
   const rightReg = g.operandReg;

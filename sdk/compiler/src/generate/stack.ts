@@ -468,10 +468,15 @@ export class ValueStack {
     }
   }
 
-  /** Exchanges the two top entries (for commutative operations that want a constant on top). */
-  swapTop(): void {
+  /**
+   * Exchanges the two top entries (for commutative operations that want a
+   * constant on top). Not possible, and false, when one is in its slot: a
+   * slot belongs to a position, not to a value.
+   */
+  swapTop(): bool {
     const upper = this.depth - 1;
     const lower = upper - 1;
+    if (this.kindAt(upper) == Kind.STACK || this.kindAt(lower) == Kind.STACK) return false;
     const kind = this.kindAt(lower);
     const type = this.typeAt(lower);
     const value = this.valueAt(lower);
@@ -483,6 +488,7 @@ export class ValueStack {
     unchecked(this.values[upper] = value);
     this.claimRegister(lower);
     this.claimRegister(upper);
+    return true;
   }
 
   private claimRegister(position: i32): void {

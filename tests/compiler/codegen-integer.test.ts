@@ -1,0 +1,155 @@
+// The generator's integer instructions, run natively and compared with V8
+// over a grid of edge values. Each operation is compiled with its operands
+// in every place the value stack can hold them — latent locals, registers,
+// canonical slots (after a block), constants on either side (immediates) —
+// and as a comparison fused into br_if, if and select.
+
+import type { TestFunction } from "../harness";
+import { Call, Value, differential, i32, i64, wat } from "./codegen";
+
+const TIMEOUT = 300_000;
+
+const I32_VALUES = [0, 1, -1, 2, 7, 31, 32, 33, 0x7fffffff, -0x80000000, 0x12345678, -5, 0x80, 0xffff];
+const I64_VALUES: bigint[] = [0n, 1n, -1n, 2n, 63n, 64n, 65n, 0x7fffffffffffffffn, -0x8000000000000000n,
+  0x123456789abcdef0n, -5n, 0xffffffffn, 0x100000000n, 0x80000000n];
+
+const BINARY = ["add", "sub", "mul", "div_s", "div_u", "rem_s", "rem_u", "and", "or", "xor", "shl", "shr_s", "shr_u", "rotl", "rotr"];
+const COMPARE = ["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"];
+const UNARY_32 = ["clz", "ctz", "popcnt", "eqz", "extend8_s", "extend16_s"];
+const UNARY_64 = ["clz", "ctz", "popcnt", "eqz", "extend8_s", "extend16_s", "extend32_s"];
+
+/** Constants folded as immediates: small, imm32 edge, and (i64) ones that do not fit an imm32. */
+const CONSTANTS_32 = ["0", "1", "-1", "7", "0x7fffffff", "-0x80000000", "33"];
+const CONSTANTS_64 = ["0", "1", "-1", "63", "0x7fffffff", "-0x80000000", "0x80000000", "0x123456789", "-0x8000000000000000"];
+
+function binaryFunctions(type: "i32" | "i64", op: string, constants: string[]): string {
+  const t = type;
+  const name = `${t}.${op}`;
+  const result = COMPARE.includes(op) ? "i32" : t;
+  let text = "";
+  // Latent locals on both sides.
+  text += `(func (export "${name}") (param ${t} ${t}) (result ${result}) (${name} (local.get 0) (local.get 1)))\n`;
+  // Both in registers.
+  text += `(func (export "${name}/reg") (param ${t} ${t}) (result ${result})
+    (${name} (${t}.xor (local.get 0) (${t}.const 0)) (${t}.xor (local.get 1) (${t}.const 0))))\n`;
+  // Both in canonical slots (a block's result is spilled at its end when branched to).
+  text += `(func (export "${name}/slot") (param ${t} ${t}) (result ${result})
+    (${name} (block (result ${t}) (br 0 (local.get 0))) (block (result ${t}) (br 0 (local.get 1)))))\n`;
+  // Fused into br_if / if / select when a comparison.
+  if (COMPARE.includes(op)) {
+    text += `(func (export "${name}/br_if") (param ${t} ${t}) (result i32)
+      (block (result i32) (br_if 0 (i32.const 11) (${name} (local.get 0) (local.get 1))) (drop) (i32.const 22)))\n`;
+    text += `(func (export "${name}/if") (param ${t} ${t}) (result i32)
+      (if (result i32) (${name} (local.get 0) (local.get 1)) (then (i32.const 11)) (else (i32.const 22))))\n`;
+    text += `(func (export "${name}/select") (param ${t} ${t}) (result i64)
+      (select (i64.const 11) (i64.const 22) (${name} (local.get 0) (local.get 1))))\n`;
+  }
+  constants.forEach((c, k) => {
+    text += `(func (export "${name}/right${k}") (param ${t}) (result ${result}) (${name} (local.get 0) (${t}.const ${c})))\n`;
+    text += `(func (export "${name}/left${k}") (param ${t}) (result ${result}) (${name} (${t}.const ${c}) (local.get 0)))\n`;
+    text += `(func (export "${name}/reg-right${k}") (param ${t}) (result ${result}) (${name} (${t}.xor (local.get 0) (${t}.const 0)) (${t}.const ${c})))\n`;
+  });
+  return text;
+}
+
+function unaryFunctions(type: "i32" | "i64", op: string): string {
+  const name = `${type}.${op}`;
+  const result = op === "eqz" ? "i32" : type;
+  return `(func (export "${name}") (param ${type}) (result ${result}) (${name} (local.get 0)))
+    (func (export "${name}/reg") (param ${type}) (result ${result}) (${name} (${type}.add (local.get 0) (${type}.const 0))))\n`;
+}
+
+function callsFor(type: "i32" | "i64", op: string, constants: string[]): Call[] {
+  const values: Value[] = type === "i32" ? I32_VALUES.map((v) => i32(v)) : I64_VALUES.map((v) => i64(v));
+  const calls: Call[] = [];
+  const name = `${type}.${op}`;
+  const variants = ["", "/reg", "/slot", ...(COMPARE.includes(op) ? ["/br_if", "/if", "/select"] : [])];
+  for (const variant of variants) {
+    for (const a of values) for (const b of values) calls.push({ name: name + variant, args: [a, b] });
+  }
+  constants.forEach((_c, k) => {
+    for (const a of values) {
+      calls.push({ name: `${name}/right${k}`, args: [a] });
+      calls.push({ name: `${name}/left${k}`, args: [a] });
+      calls.push({ name: `${name}/reg-right${k}`, args: [a] });
+    }
+  });
+  return calls;
+}
+
+function moduleFor(type: "i32" | "i64", ops: string[], constants: string[]): string {
+  return `(module\n${ops.map((op) => binaryFunctions(type, op, constants)).join("")})`;
+}
+
+/** A deep expression: more live values than registers, so the allocator spills and reloads. */
+const PRESSURE = `(module
+  (func (export "pressure") (param i64 i32) (result i64)
+    ${Array.from({ length: 24 }, (_, k) => `(i64.add (i64.mul (local.get 0) (i64.const ${k + 3}))`).join(" ")}
+    (i64.extend_i32_u (local.get 1))
+    ${")".repeat(24)})
+  (func (export "pressure32") (param i32 i32) (result i32)
+    ${Array.from({ length: 20 }, (_, k) => `(i32.sub (i32.rotl (local.get ${k % 2}) (i32.const ${k}))`).join(" ")}
+    (i32.div_u (local.get 0) (i32.or (local.get 1) (i32.const 1)))
+    ${")".repeat(20)})
+  (func (export "shifts") (param i32 i64) (result i64)
+    ;; variable counts in rcx while other values occupy registers
+    (i64.add (i64.shl (local.get 1) (i64.extend_i32_u (local.get 0)))
+      (i64.add (i64.rotr (local.get 1) (i64.extend_i32_s (i32.add (local.get 0) (i32.const 3))))
+        (i64.extend_i32_u (i32.shr_s (i32.wrap_i64 (local.get 1)) (local.get 0))))))
+  (func (export "divisions") (param i32 i32) (result i32)
+    ;; dividend and divisor in rax/rdx before the division
+    (i32.add (i32.rem_u (local.get 0) (i32.or (local.get 1) (i32.const 1)))
+      (i32.div_s (i32.div_u (local.get 0) (i32.const 3)) (i32.or (local.get 1) (i32.const 5)))))
+  (func (export "tee") (param i32) (result i32) (local i32)
+    ;; local.set of a local that still has latent references on the stack
+    (i32.add (i32.add (local.get 1) (local.tee 1 (i32.add (local.get 0) (i32.const 10)))) (local.get 1)))
+  (func (export "swap") (param i32 i32) (result i32)
+    (local.get 0) (local.get 1) (local.set 0) (local.set 1) (i32.sub (local.get 0) (local.get 1)))
+)`;
+
+export function register(test: TestFunction): void {
+  for (const type of ["i32", "i64"] as const) {
+    const constants = type === "i32" ? CONSTANTS_32 : CONSTANTS_64;
+    test(`${type} binary operations agree with V8`, (t) => {
+      const ops = BINARY.filter((op) => !op.includes("div") && !op.includes("rem"));
+      const wasm = wat(moduleFor(type, ops, constants));
+      const calls = ops.flatMap((op) => callsFor(type, op, constants));
+      t.eq(differential(wasm, calls).slice(0, 20), [], `${calls.length} calls`);
+    }, { timeout: TIMEOUT });
+    test(`${type} division and remainder agree with V8, traps included`, (t) => {
+      const ops = BINARY.filter((op) => op.includes("div") || op.includes("rem"));
+      const wasm = wat(moduleFor(type, ops, constants));
+      const calls = ops.flatMap((op) => callsFor(type, op, constants));
+      t.eq(differential(wasm, calls).slice(0, 20), [], `${calls.length} calls`);
+    }, { timeout: TIMEOUT });
+    test(`${type} comparisons, alone and fused into br_if/if/select, agree with V8`, (t) => {
+      const wasm = wat(moduleFor(type, COMPARE, constants));
+      const calls = COMPARE.flatMap((op) => callsFor(type, op, constants));
+      t.eq(differential(wasm, calls).slice(0, 20), [], `${calls.length} calls`);
+    }, { timeout: TIMEOUT });
+    test(`${type} unary operations agree with V8`, (t) => {
+      const ops = type === "i32" ? UNARY_32 : UNARY_64;
+      const wasm = wat(`(module ${ops.map((op) => unaryFunctions(type, op)).join("")})`);
+      const values: Value[] = type === "i32" ? I32_VALUES.map((v) => i32(v)) : I64_VALUES.map((v) => i64(v));
+      const calls = ops.flatMap((op) => ["", "/reg"].flatMap((variant) => values.map((v) => ({ name: `${type}.${op}${variant}`, args: [v] }))));
+      t.eq(differential(wasm, calls).slice(0, 20), [], `${calls.length} calls`);
+    }, { timeout: TIMEOUT });
+  }
+  test("register pressure, fixed registers and latent locals agree with V8", (t) => {
+    const wasm = wat(PRESSURE);
+    const calls: Call[] = [];
+    for (const a of I32_VALUES) {
+      for (const b of I64_VALUES.slice(0, 8)) {
+        calls.push({ name: "pressure", args: [i64(b), i32(a)] });
+        calls.push({ name: "shifts", args: [i32(a), i64(b)] });
+      }
+      for (const b of I32_VALUES) {
+        calls.push({ name: "pressure32", args: [i32(a), i32(b)] });
+        calls.push({ name: "divisions", args: [i32(a), i32(b)] });
+        calls.push({ name: "swap", args: [i32(a), i32(b)] });
+      }
+      calls.push({ name: "tee", args: [i32(a)] });
+    }
+    t.eq(differential(wasm, calls).slice(0, 20), [], `${calls.length} calls`);
+  }, { timeout: TIMEOUT });
+}
