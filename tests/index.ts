@@ -5,6 +5,7 @@ import * as boundaries from "./repo/boundaries.test";
 import * as validator from "./compiler/validator.test";
 import * as assembler from "./compiler/assembler.test";
 import * as codegenInteger from "./compiler/codegen-integer.test";
+import * as codegenFloat from "./compiler/codegen-float.test";
 import * as component from "./compiler/component.test";
 import * as runtimeFloat from "./runtime/float.test";
 import * as runtimeOutput from "./runtime/output.test";
@@ -23,6 +24,7 @@ const files = [
   { name: "validator", register: validator.register },
   { name: "assembler", register: assembler.register },
   { name: "codegen-integer", register: codegenInteger.register },
+  { name: "codegen-float", register: codegenFloat.register },
   { name: "component", register: component.register },
   { name: "runtime float", register: runtimeFloat.register },
   { name: "runtime output", register: runtimeOutput.register },
