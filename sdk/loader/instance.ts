@@ -10,7 +10,7 @@ import {
   ConstExpr, ConstKind, ExternKind, GlobalType, Limits, SegmentMode, TableType,
 } from "../compiler/src/module";
 import {
-  ELEMENT_CODE, ELEMENT_SIZE, ELEMENT_TYPE_ID, ELEMENT_VMCTX, GUARD_RESERVATION, INTRINSICS_MODULE,
+  ELEMENT_CODE, ELEMENT_SIZE, ELEMENT_TYPE_ID, ELEMENT_VMCTX, GUARD_RESERVATION, INTRINSICS_MODULE, X86_MODULE,
   MEMORY_BASE, MEMORY_LENGTH, MEMORY_MAX_PAGES, MEMORY_OBJECT_SIZE, MEMORY_RESERVED, PAGE_SIZE,
   TABLE_ELEMENTS, TABLE_LENGTH, TABLE_MAX, TABLE_OBJECT_SIZE, VMCTX_INSTANCE, VMCTX_MEMORY,
   VMCTX_MEMORY_BASE, VMCTX_RUNTIME, VMCTX_TABLE,
@@ -96,7 +96,7 @@ function resolveImports(instance: Instance): bool {
   let funcIndex: u32 = 0;
   for (let i = 0; i < component.imports.length; i++) {
     const entry = component.imports[i];
-    if (entry.module == INTRINSICS_MODULE) {
+    if (entry.module == INTRINSICS_MODULE || entry.module == X86_MODULE) {
       if (!component.privileged) {
         setLoaderError("incompatible import type for " + entry.module + "." + entry.name + " (intrinsics are for privileged components)");
         return false;

@@ -81,6 +81,8 @@ export function trapMessage(kind: i32): string {
 
 /** The module that privileged components import intrinsics from. */
 export const INTRINSICS_MODULE = "delos:native";
+/** The module the kernel imports its machine intrinsics from (generate/x86.ts). */
+export const X86_MODULE = "x86";
 
 /** Where each per-module part of a vmctx starts; see docs/compiler-abi.md. */
 export class VmctxLayout {

@@ -42,6 +42,12 @@ export function systemCases(): Cases {
   k.begin(); a.cpuid(); k.end("cpuid");
   k.begin(); a.iretq(); k.end("iretq");
   k.begin(); a.swapgs(); k.end("swapgs");
+  k.begin(); a.movToSegment(3, Reg.RAX); k.end("mov ds,eax");
+  k.begin(); a.movToSegment(2, Reg.R9); k.end("mov ss,r9d");
+  k.begin(); a.farReturn(); k.end("rex.W retf");
+  k.begin(); a.fxsave(mem(Reg.RSP)); k.end("fxsave64 [rsp]");
+  k.begin(); a.fxrstor(mem(Reg.R12, 16)); k.end("fxrstor64 [r12+0x10]");
+  k.begin(); a.int3(); k.end("int3");
   k.begin(); a.repStos(1); k.end("rep stos BYTE PTR es:[rdi],al");
   k.begin(); a.repStos(4); k.end("rep stos DWORD PTR es:[rdi],eax");
   k.begin(); a.repStos(8); k.end("rep stos QWORD PTR es:[rdi],rax");

@@ -15,6 +15,7 @@ import {
 } from "../abi";
 import { Generator } from "./generator";
 import { SCRATCH, VMCTX, MEMORY_BASE } from "./stack";
+import { emitX86Intrinsic } from "./x86";
 
 /** The intrinsics of delos:native, numbered from 1 (0: an ordinary import). */
 export const enum Intrinsic {
@@ -178,5 +179,6 @@ function emitIntrinsic(g: Generator, intrinsic: i32): void {
       g.pushReg(ValType.I64, reg);
       break;
     }
+    default: emitX86Intrinsic(g, intrinsic);
   }
 }

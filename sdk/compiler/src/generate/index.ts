@@ -12,13 +12,14 @@
 import { Assembler, Alu, Reg, mem } from "../x64/assembler";
 import { ExternKind, Module, SegmentMode } from "../module";
 import { CompiledCode, CompiledFunction, CompileOptions } from "../compiled";
-import { INTRINSICS_MODULE, RT_TRAP, TrapKind, VMCTX_RUNTIME, vmctxLayout } from "../abi";
+import { INTRINSICS_MODULE, RT_TRAP, TrapKind, VMCTX_RUNTIME, X86_MODULE, vmctxLayout } from "../abi";
 import { setMessage } from "../io";
 import { Generator } from "./generator";
 import { compileFunction } from "./body";
 import { emitElementItems } from "./bulk";
 import { Intrinsic, intrinsicByName } from "./call";
 import { VMCTX } from "./stack";
+import { x86Intrinsic } from "./x86";
 
 /**
  * The shared trap thunks: `call thunk[kind]` at a trap site arrives here with
@@ -54,6 +55,9 @@ function findIntrinsics(g: Generator): bool {
         setMessage("unknown intrinsic " + INTRINSICS_MODULE + "." + entry.name);
         return false;
       }
+    } else if (g.options.privileged && entry.module == X86_MODULE) {
+      intrinsic = x86Intrinsic(entry.name, module.types[<i32>entry.typeIndex]);
+      if (intrinsic == Intrinsic.NONE) return false;
     }
     g.intrinsics.push(intrinsic);
   }

@@ -8,7 +8,7 @@
 // takes one module; flags bit 0 as for LinkLinux, bit 1 privileged. Messages
 // name the module that failed.
 
-import { INTRINSICS_MODULE } from "../abi";
+import { INTRINSICS_MODULE, X86_MODULE } from "../abi";
 import { BoundsMode, CompiledCode, CompileOptions } from "../compiled";
 import { decodeModule } from "../decode";
 import { compileCode } from "../generate/index";
@@ -46,8 +46,9 @@ export function compileModule(bytes: Uint8Array, options: CompileOptions): Compi
   if (module == null) return null;
   if (!options.privileged) {
     for (let i = 0; i < module!.imports.length; i++) {
-      if (module!.imports[i].module != INTRINSICS_MODULE) continue;
-      setMessage("imports " + INTRINSICS_MODULE + "." + module!.imports[i].name + ", which only privileged components may");
+      const from = module!.imports[i].module;
+      if (from != INTRINSICS_MODULE && from != X86_MODULE) continue;
+      setMessage("imports " + from + "." + module!.imports[i].name + ", which only privileged components may");
       return null;
     }
   }

@@ -62,6 +62,14 @@ export class SystemAssembler extends Assembler {
   iretq(): void { this.byte(0x48); this.byte(0xcf); }
   /** `swapgs`. */
   swapgs(): void { this.byte(0x0f); this.byte(0x01); this.byte(0xf8); }
+  /** `mov sreg, reg16` (es 0, cs 1, ss 2, ds 3, fs 4, gs 5); loading cs this way is not allowed. */
+  movToSegment(segment: i32, src: Reg): void { this.emitRR(0, Enc.NONE, 0x8e, segment, src); }
+  /** `retfq`: pops rip, then cs (reloads the code segment after lgdt). */
+  farReturn(): void { this.byte(0x48); this.byte(0xcb); }
+  /** `fxsave64 [m]`: x87/SSE state to a 512-byte, 16-byte aligned area. */
+  fxsave(m: Mem): void { this.emitRM(0, Enc.W, 0x0fae, 0, m, 0); }
+  /** `fxrstor64 [m]`. */
+  fxrstor(m: Mem): void { this.emitRM(0, Enc.W, 0x0fae, 1, m, 0); }
 
   // ---- string stores -----------------------------------------------------
 
