@@ -44,7 +44,7 @@ export function systemCases(): Cases {
   k.begin(); a.swapgs(); k.end("swapgs");
   k.begin(); a.movToSegment(3, Reg.RAX); k.end("mov ds,eax");
   k.begin(); a.movToSegment(2, Reg.R9); k.end("mov ss,r9d");
-  k.begin(); a.farReturn(); k.end("rex.W retf");
+  k.begin(); a.farReturn(); k.end("retfq");
   k.begin(); a.fxsave(mem(Reg.RSP)); k.end("fxsave64 [rsp]");
   k.begin(); a.fxrstor(mem(Reg.R12, 16)); k.end("fxrstor64 [r12+0x10]");
   k.begin(); a.int3(); k.end("int3");
