@@ -6,6 +6,8 @@ import * as validator from "./compiler/validator.test";
 import * as assembler from "./compiler/assembler.test";
 import * as codegenInteger from "./compiler/codegen-integer.test";
 import * as codegenFloat from "./compiler/codegen-float.test";
+import * as codegenMemory from "./compiler/codegen-memory.test";
+import * as codegenControl from "./compiler/codegen-control.test";
 import * as component from "./compiler/component.test";
 import * as runtimeFloat from "./runtime/float.test";
 import * as runtimeOutput from "./runtime/output.test";
@@ -25,6 +27,8 @@ const files = [
   { name: "assembler", register: assembler.register },
   { name: "codegen-integer", register: codegenInteger.register },
   { name: "codegen-float", register: codegenFloat.register },
+  { name: "codegen-memory", register: codegenMemory.register },
+  { name: "codegen-control", register: codegenControl.register },
   { name: "component", register: component.register },
   { name: "runtime float", register: runtimeFloat.register },
   { name: "runtime output", register: runtimeOutput.register },
