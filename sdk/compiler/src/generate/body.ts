@@ -10,7 +10,7 @@
 // deepest value stack and the largest call are known; it keeps rsp 16-byte
 // aligned (rbp is, after the pushes of the return address and rbp).
 
-import { Alu, Reg, mem } from "../x64/assembler";
+import { Alu, Packed, Reg, mem } from "../x64/assembler";
 import { Op } from "../opcodes";
 import { Generator, ControlKind } from "./generator";
 import { emitBlock, emitBr, emitBrIf, emitBrTable, emitDrop, emitElse, emitEnd, emitIf, emitReturn, emitSelect, emitUnreachable } from "./control";
@@ -22,7 +22,9 @@ import { emitBulk } from "./bulk";
 import { emitCall, emitCallIndirect } from "./call";
 import { emitGlobalGet, emitGlobalSet, emitLocalGet, emitLocalSet } from "./variables";
 import { ValType } from "../module";
-import { VMCTX } from "./stack";
+import { VMCTX, isFloat } from "./stack";
+import { skipImmediates } from "./immediates";
+import { chooseRegisterLocals } from "./locals";
 
 /** Locals up to this many are zeroed with one store each; more with rep stosq. */
 const INLINE_ZEROING = 8;
@@ -46,6 +48,15 @@ function prologue(g: Generator): i32 {
     asm.xor(4, Reg.RAX, Reg.RAX);
     asm.repStosq();
   }
+  // Locals kept in registers: parameters come from their slots, the others start at zero.
+  for (let k = 0; k < g.registerLocals.length; k++) {
+    const index = g.registerLocals[k];
+    const type = <i32>g.localTypes[index];
+    const reg = g.localReg(index);
+    if (index < g.paramCount) g.load(type, reg, g.localMem(index));
+    else if (isFloat(type)) asm.packed(Packed.XOR, 4, reg, reg);
+    else asm.xor(4, reg, reg);
+  }
   return framePatch;
 }
 
@@ -57,39 +68,8 @@ function frameSize(g: Generator): i32 {
 
 /** Skips the immediates of `op` in dead code, tracking block nesting. */
 function skipDead(g: Generator, op: u32): void {
-  const reader = g.reader;
-  switch (op) {
-    case Op.Block: case Op.Loop: case Op.If:
-      reader.s33();
-      g.deadDepth++;
-      break;
-    case Op.Br: case Op.BrIf: case Op.Call:
-    case Op.LocalGet: case Op.LocalSet: case Op.LocalTee: case Op.GlobalGet: case Op.GlobalSet:
-      reader.u32();
-      break;
-    case Op.BrTable: {
-      const count = reader.u32();
-      for (let i: u32 = 0; i <= count; i++) reader.u32();
-      break;
-    }
-    case Op.CallIndirect: reader.u32(); reader.u32(); break;
-    case Op.MemorySize: case Op.MemoryGrow: reader.u8(); break;
-    case Op.I32Const: reader.i32(); break;
-    case Op.I64Const: reader.i64(); break;
-    case Op.F32Const: reader.fixed32(); break;
-    case Op.F64Const: reader.fixed64(); break;
-    case Op.Prefix: {
-      const sub = reader.u32();
-      if (sub == 8) { reader.u32(); reader.u8(); }
-      else if (sub == 9 || sub == 13) reader.u32();
-      else if (sub == 10) { reader.u8(); reader.u8(); }
-      else if (sub == 11) reader.u8();
-      else if (sub == 12 || sub == 14) { reader.u32(); reader.u32(); }
-      break;
-    }
-    default:
-      if (op >= <u32>Op.I32Load && op <= <u32>Op.I64Store32) { reader.u32(); reader.u32(); }
-  }
+  if (op == Op.Block || op == Op.Loop || op == Op.If) g.deadDepth++;
+  skipImmediates(g.reader, op);
 }
 
 /** Compiles one instruction in reachable code; false when it is not supported. */
@@ -143,6 +123,7 @@ export function compileFunction(g: Generator, bodyIndex: i32): bool {
   g.resetStack(localTypes, type.params.length);
   g.reader.pos = body.codeStart;
   g.reader.end = body.codeEnd;
+  chooseRegisterLocals(g, body);
   g.reachable = true;
   g.deadDepth = 0;
   g.controlDepth = 0;

@@ -28,9 +28,15 @@ const enum Item {
 }
 const ITEM_SIZE: i32 = 16;
 
-/** Pops the three operands of a bulk operation into rdi, rsi (or rax for fill) and rcx. */
+/**
+ * Pops the three operands of a bulk operation into rdi, rsi (or rax for
+ * fill) and rcx, after storing the register locals (the operation clobbers
+ * registers; emitBulk reloads them). The operands go to memory first, so
+ * that filling one register cannot overwrite a local another one reads.
+ */
 function operandsToRegisters(g: Generator, second: Reg): void {
-  g.spillRegisters(g.depth);
+  g.spillAll();
+  g.saveRegisterLocals();
   const first = g.depth - 3;
   g.copyToReg(first, Reg.RDI);
   g.copyToReg(first + 1, second);
@@ -236,13 +242,14 @@ export function emitBulk(g: Generator, sub: u32): bool {
   const reader = g.reader;
   switch (sub) {
     case PrefixedOp.MemoryInit: { const segment = reader.u32(); reader.u8(); memoryInit(g, segment); break; }
-    case PrefixedOp.DataDrop: drop(g, g.layout.dataSegment(reader.u32())); break;
+    case PrefixedOp.DataDrop: drop(g, g.layout.dataSegment(reader.u32())); return true;
     case PrefixedOp.MemoryCopy: reader.u8(); reader.u8(); memoryCopy(g); break;
     case PrefixedOp.MemoryFill: reader.u8(); memoryFill(g); break;
     case PrefixedOp.TableInit: { const segment = reader.u32(); reader.u32(); tableInit(g, segment); break; }
-    case PrefixedOp.ElemDrop: drop(g, g.layout.elemSegment(reader.u32())); break;
+    case PrefixedOp.ElemDrop: drop(g, g.layout.elemSegment(reader.u32())); return true;
     case PrefixedOp.TableCopy: reader.u32(); reader.u32(); tableCopy(g); break;
     default: return false;
   }
+  g.restoreRegisterLocals();
   return true;
 }

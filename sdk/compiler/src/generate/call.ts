@@ -55,10 +55,12 @@ function passArguments(g: Generator, type: FuncType): void {
   g.spillRegisters(first);
   for (let i = 0; i < params; i++) g.copyToMem(first + i, mem(Reg.RSP, 8 * i));
   g.truncate(first);
+  g.saveRegisterLocals();
 }
 
-/** Pushes the results a call left at [rsp + 8j]. */
+/** Reloads the register locals and pushes the results a call left at [rsp + 8j]. */
 function takeResults(g: Generator, type: FuncType): void {
+  g.restoreRegisterLocals();
   const results = type.results;
   for (let j = 0; j < results.length; j++) {
     const resultType = <i32>results[j];
@@ -120,9 +122,15 @@ const SYSCALL_REGISTERS: StaticArray<i32> = [Reg.RAX, Reg.RDI, Reg.RSI, Reg.RDX,
 /** System V argument registers. */
 const SYSV_REGISTERS: StaticArray<i32> = [Reg.RDI, Reg.RSI, Reg.RDX, Reg.RCX];
 
-/** Spills everything in registers and loads the top `count` entries into `registers`, popping them. */
+/**
+ * Spills everything in registers, stores the register locals, and loads the
+ * top `count` entries into `registers`, popping them. The entries go to
+ * memory first, so that filling one register cannot overwrite a local
+ * another entry still reads. The caller restores the register locals after.
+ */
 function argumentsToRegisters(g: Generator, registers: StaticArray<i32>, count: i32): void {
-  g.spillRegisters(g.depth);
+  g.spillAll();
+  g.saveRegisterLocals();
   const first = g.depth - count;
   for (let i = 0; i < count; i++) g.copyToReg(first + i, registers[i]);
   g.truncate(first);
@@ -134,6 +142,7 @@ function emitIntrinsic(g: Generator, intrinsic: i32): void {
     case Intrinsic.SYSCALL: {
       argumentsToRegisters(g, SYSCALL_REGISTERS, 7);
       asm.syscall();
+      g.restoreRegisterLocals();
       g.takeGpr(Reg.RAX);
       g.pushReg(ValType.I64, Reg.RAX);
       break;
@@ -168,6 +177,7 @@ function emitIntrinsic(g: Generator, intrinsic: i32): void {
       argumentsToRegisters(g, SYSV_REGISTERS, 4);
       asm.load(8, Reg.RAX, mem(VMCTX, VMCTX_RUNTIME));
       asm.callMem(mem(Reg.RAX, RT_INVOKE));
+      g.restoreRegisterLocals();
       g.takeGpr(Reg.RAX);
       asm.mov(4, Reg.RAX, Reg.RAX);
       g.pushReg(ValType.I32, Reg.RAX);

@@ -230,11 +230,13 @@ export function emitSelect(g: Generator): void {
   g.popOperand();
   let kind = g.operandKind;
   let other = g.operandReg;
+  let owned = g.operandOwned;
   const otherMem = g.operandMem;
   if (kind == OperandKind.IMM) {
     other = g.allocGpr();
     g.loadConst(type, other, g.operandImm);
     kind = OperandKind.REG;
+    owned = true;
   }
   const result = g.popToReg();
   // Take the second operand when the condition fails.
@@ -252,7 +254,7 @@ export function emitSelect(g: Generator): void {
     if (kind == OperandKind.REG) asm.cmov(<Cond>fail, size, result, other);
     else asm.cmovLoad(<Cond>fail, size, result, otherMem);
   }
-  if (kind == OperandKind.REG) g.release(other, false);
+  if (kind == OperandKind.REG && owned) g.release(other, false);
   g.pushReg(type, result);
 }
 

@@ -17,7 +17,7 @@ import { ValType } from "../module";
 import { Op, PrefixedOp } from "../opcodes";
 import { TrapKind } from "../abi";
 import { Generator, SlowPath } from "./generator";
-import { Kind, SCRATCH, SCRATCH_XMM } from "./stack";
+import { Kind, OperandKind, SCRATCH, SCRATCH_XMM } from "./stack";
 
 // Float bit patterns of the bounds used below.
 const F32_TWO_63: u64 = 0x5f000000;
@@ -230,18 +230,16 @@ function reinterpret(g: Generator, toType: i32): void {
     return;
   }
   const size = toType == ValType.I64 || toType == ValType.F64 ? 8 : 4;
-  if (kind == Kind.REG) {
-    const from = g.popToReg();
-    const to = g.allocFor(toType);
-    if (toType == ValType.I32 || toType == ValType.I64) g.asm.movFromXmm(size, to, from);
-    else g.asm.movToXmm(size, to, from);
-    g.release(from, toType == ValType.I32 || toType == ValType.I64);
-    g.pushReg(toType, to);
-    return;
-  }
+  const toInt = toType == ValType.I32 || toType == ValType.I64;
   g.popOperand();
   const to = g.allocFor(toType);
-  g.load(toType, to, g.operandMem);
+  if (g.operandKind == OperandKind.MEM) {
+    g.load(toType, to, g.operandMem);
+  } else {
+    if (toInt) g.asm.movFromXmm(size, to, g.operandReg);
+    else g.asm.movToXmm(size, to, g.operandReg);
+    g.releaseOperand();
+  }
   g.pushReg(toType, to);
 }
 
@@ -259,7 +257,8 @@ function wrap(g: Generator): void {
   } else {
     g.popOperand();
     const value = g.allocGpr();
-    g.asm.load(4, value, g.operandMem);
+    if (g.operandKind == OperandKind.MEM) g.asm.load(4, value, g.operandMem);
+    else g.asm.mov(4, value, g.operandReg);
     g.pushReg(ValType.I32, value);
   }
 }

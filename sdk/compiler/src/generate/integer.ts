@@ -86,6 +86,7 @@ function compare(g: Generator, type: i32, cond: Cond): void {
   popRight(g, size);
   const rightKind = g.operandKind;
   const rightReg = g.operandReg;
+  const rightOwned = g.operandOwned;
   const rightImm = g.operandImm;
   const rightMem = g.operandMem;
   if (rightKind != OperandKind.MEM) {
@@ -94,28 +95,34 @@ function compare(g: Generator, type: i32, cond: Cond): void {
     if (g.operandKind == OperandKind.MEM) {
       if (rightKind == OperandKind.IMM) asm.cmpMemImm(size, g.operandMem, <i32>rightImm);
       else asm.cmpStore(size, g.operandMem, rightReg);
-      if (rightKind == OperandKind.REG) g.release(rightReg, false);
-      g.finishCompare(cond);
-      return;
+    } else {
+      if (g.operandKind == OperandKind.IMM) {
+        // Both constant (a constant left that could not be swapped): load it.
+        const reg = g.allocGpr();
+        g.loadConst(type, reg, g.operandImm);
+        g.operandKind = OperandKind.REG;
+        g.operandReg = reg;
+        g.operandOwned = true;
+      }
+      if (rightKind == OperandKind.IMM) asm.cmpImm(size, g.operandReg, <i32>rightImm);
+      else asm.cmp(size, g.operandReg, rightReg);
+      g.releaseOperand();
     }
-    if (g.operandKind == OperandKind.IMM) {
-      // Both constant (a constant left that could not be swapped): load it.
-      const reg = g.allocGpr();
-      g.loadConst(type, reg, g.operandImm);
-      g.operandKind = OperandKind.REG;
-      g.operandReg = reg;
-    }
-    const left = g.operandReg;
-    if (rightKind == OperandKind.IMM) asm.cmpImm(size, left, <i32>rightImm);
-    else asm.cmp(size, left, rightReg);
-    g.release(left, false);
-    if (rightKind == OperandKind.REG) g.release(rightReg, false);
+    if (rightKind == OperandKind.REG && rightOwned) g.release(rightReg, false);
     g.finishCompare(cond);
     return;
   }
-  const left = g.popToReg();
-  asm.cmpLoad(size, left, rightMem);
-  g.release(left, false);
+  g.popOperand();
+  if (g.operandKind == OperandKind.REG) {
+    asm.cmpLoad(size, g.operandReg, rightMem);
+    g.releaseOperand();
+  } else {
+    const left = g.allocGpr();
+    if (g.operandKind == OperandKind.IMM) g.loadConst(type, left, g.operandImm);
+    else g.asm.load(size, left, g.operandMem);
+    asm.cmpLoad(size, left, rightMem);
+    g.release(left, false);
+  }
   g.finishCompare(cond);
 }
 
@@ -130,9 +137,10 @@ function equalsZero(g: Generator, type: i32): void {
       g.loadConst(type, reg, g.operandImm);
       g.operandKind = OperandKind.REG;
       g.operandReg = reg;
+      g.operandOwned = true;
     }
     g.asm.test(size, g.operandReg, g.operandReg);
-    g.release(g.operandReg, false);
+    g.releaseOperand();
   }
   g.finishCompare(Cond.E);
 }

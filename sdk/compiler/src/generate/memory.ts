@@ -194,9 +194,11 @@ function emitMemoryGrow(g: Generator): void {
   const asm = g.asm;
   g.spillRegisters(g.depth - 1);
   g.popToGpr(Reg.RSI);
+  g.saveRegisterLocals();
   asm.load(8, Reg.RDI, mem(VMCTX, VMCTX_MEMORY));
   asm.load(8, Reg.RAX, mem(VMCTX, VMCTX_RUNTIME));
   asm.callMem(mem(Reg.RAX, RT_MEMORY_GROW));
+  g.restoreRegisterLocals();
   g.release(Reg.RSI, false);
   g.takeGpr(Reg.RAX);
   asm.mov(4, Reg.RAX, Reg.RAX);

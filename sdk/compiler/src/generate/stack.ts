@@ -14,6 +14,12 @@
 // being compiled (popped operands, temporaries), or is FREE. When registers
 // run out, the deepest entry in a register is spilled to its slot.
 //
+// The most used locals of a function live in registers for its whole body
+// (locals.ts chooses them; those registers are RESERVED): a LOCAL entry of
+// such a local reads the register, a `local.set` writes it. Every register
+// is scratch across calls, so those locals are stored to their frame slots
+// before anything that clobbers registers and reloaded after it.
+//
 // Invariants the rest of the generator relies on:
 //  - an i32 in a GPR has its upper 32 bits zero (every i32 is produced by a
 //    32-bit instruction, a 32-bit load or movzx), so it can index memory as is;
@@ -88,6 +94,12 @@ export class ValueStack {
   localTypes: u8[] = [];
   paramCount: i32 = 0;
   declaredLocals: i32 = 0;
+  /** The register each local lives in for the whole function, or -1 (its frame slot). */
+  localRegs: i32[] = [];
+  /** The locals that live in registers. */
+  registerLocals: i32[] = [];
+  /** Whether the function ever assigns each local (unassigned ones never need storing back). */
+  assignedLocals: bool[] = [];
 
   // The last operand popped with popOperand().
   operandKind: OperandKind = OperandKind.IMM;
@@ -95,6 +107,8 @@ export class ValueStack {
   operandImm: i64 = 0;
   operandMem: Mem = 0;
   operandType: i32 = 0;
+  /** False when operandReg is a local's register, which the reader must not change or release. */
+  operandOwned: bool = true;
 
   constructor(asm: Assembler) {
     this.asm = asm;
@@ -118,6 +132,41 @@ export class ValueStack {
     this.gprOwner[VMCTX] = RESERVED;
     this.gprOwner[MEMORY_BASE] = RESERVED;
     this.xmmOwner[SCRATCH_XMM] = RESERVED;
+    this.registerLocals.length = 0;
+    this.localRegs.length = localTypes.length;
+    this.assignedLocals.length = localTypes.length;
+    for (let i = 0; i < localTypes.length; i++) {
+      unchecked(this.localRegs[i] = -1);
+      unchecked(this.assignedLocals[i] = false);
+    }
+  }
+
+  /** Keeps local `index` in `reg` for the whole function. */
+  pinLocal(index: i32, reg: i32, assigned: bool): void {
+    this.localRegs[index] = reg;
+    this.assignedLocals[index] = assigned;
+    this.registerLocals.push(index);
+    if (isFloat(this.localTypes[index])) this.xmmOwner[reg] = RESERVED;
+    else this.gprOwner[reg] = RESERVED;
+  }
+
+  // @ts-ignore: decorator
+  @inline localReg(index: i32): i32 { return unchecked(this.localRegs[index]); }
+
+  /** Stores the register locals the function assigns to their slots (before registers are clobbered). */
+  saveRegisterLocals(): void {
+    for (let k = 0; k < this.registerLocals.length; k++) {
+      const index = unchecked(this.registerLocals[k]);
+      if (this.assignedLocals[index]) this.store(this.localMem(index), this.localTypes[index], this.localReg(index));
+    }
+  }
+
+  /** Reloads every register local from its slot (after registers were clobbered). */
+  restoreRegisterLocals(): void {
+    for (let k = 0; k < this.registerLocals.length; k++) {
+      const index = unchecked(this.registerLocals[k]);
+      this.load(this.localTypes[index], this.localReg(index), this.localMem(index));
+    }
   }
 
   // ---- where things live ------------------------------------------------
@@ -263,7 +312,7 @@ export class ValueStack {
 
   /** Releases the register of the last popped operand, if it was one. */
   releaseOperand(): void {
-    if (this.operandKind == OperandKind.REG) this.release(this.operandReg, isFloat(this.operandType));
+    if (this.operandKind == OperandKind.REG && this.operandOwned) this.release(this.operandReg, isFloat(this.operandType));
   }
 
   isHeld(reg: i32, float: bool): bool {
@@ -316,15 +365,21 @@ export class ValueStack {
   copyToReg(position: i32, reg: i32): void {
     const type = this.typeAt(position);
     const kind = this.kindAt(position);
-    if (kind == Kind.CONST) this.loadConst(type, reg, this.valueAt(position));
-    else if (kind == Kind.LOCAL) this.load(type, reg, this.localMem(<i32>this.valueAt(position)));
-    else if (kind == Kind.STACK) this.load(type, reg, this.slotMem(position));
-    else {
-      const from = <i32>this.valueAt(position);
-      if (from != reg) {
-        if (isFloat(type)) this.asm.movaps(reg, from);
-        else this.asm.mov(8, reg, from);
-      }
+    if (kind == Kind.CONST) { this.loadConst(type, reg, this.valueAt(position)); return; }
+    let from = -1;
+    if (kind == Kind.LOCAL) {
+      const index = <i32>this.valueAt(position);
+      from = this.localReg(index);
+      if (from < 0) { this.load(type, reg, this.localMem(index)); return; }
+    } else if (kind == Kind.STACK) {
+      this.load(type, reg, this.slotMem(position));
+      return;
+    } else {
+      from = <i32>this.valueAt(position);
+    }
+    if (from != reg) {
+      if (isFloat(type)) this.asm.movaps(reg, from);
+      else this.asm.mov(8, reg, from);
     }
   }
 
@@ -334,6 +389,10 @@ export class ValueStack {
     const kind = this.kindAt(position);
     if (kind == Kind.CONST) { this.storeConst(m, type, this.valueAt(position)); return; }
     if (kind == Kind.REG) { this.store(m, type, <i32>this.valueAt(position)); return; }
+    if (kind == Kind.LOCAL && this.localReg(<i32>this.valueAt(position)) >= 0) {
+      this.store(m, type, this.localReg(<i32>this.valueAt(position)));
+      return;
+    }
     const from = kind == Kind.LOCAL ? this.localMem(<i32>this.valueAt(position)) : this.slotMem(position);
     if (from == m) return;
     this.asm.load(8, SCRATCH, from);
@@ -378,7 +437,7 @@ export class ValueStack {
       const type = this.typeAt(position);
       if (this.hasFreeReg(isFloat(type))) {
         const reg = this.allocFor(type);
-        this.load(type, reg, this.localMem(index));
+        this.copyToReg(position, reg);
         this.localRefs--;
         unchecked(this.kinds[position] = Kind.REG);
         unchecked(this.values[position] = reg);
@@ -449,6 +508,7 @@ export class ValueStack {
     const position = this.depth - 1;
     const kind = this.kindAt(position);
     this.operandType = this.typeAt(position);
+    this.operandOwned = true;
     this.depth = position;
     if (kind == Kind.CONST) {
       this.operandKind = OperandKind.IMM;
@@ -459,8 +519,16 @@ export class ValueStack {
       if (isFloat(this.operandType)) this.xmmOwner[this.operandReg] = HELD;
       else this.gprOwner[this.operandReg] = HELD;
     } else if (kind == Kind.LOCAL) {
-      this.operandKind = OperandKind.MEM;
-      this.operandMem = this.localMem(<i32>this.valueAt(position));
+      const index = <i32>this.valueAt(position);
+      const reg = this.localReg(index);
+      if (reg >= 0) {
+        this.operandKind = OperandKind.REG;
+        this.operandReg = reg;
+        this.operandOwned = false;
+      } else {
+        this.operandKind = OperandKind.MEM;
+        this.operandMem = this.localMem(index);
+      }
       this.localRefs--;
     } else {
       this.operandKind = OperandKind.MEM;

@@ -22,6 +22,13 @@ export function emitLocalSet(g: Generator, index: i32, tee: bool): void {
   }
   g.materializeLocal(index);
   const type = g.typeAt(position);
+  const home = g.localReg(index);
+  if (home >= 0) {
+    g.copyToReg(position, home);
+    g.drop();
+    if (tee) g.pushLocal(index);
+    return;
+  }
   const target = g.localMem(index);
   if (kind == Kind.CONST) {
     g.storeConst(target, type, g.valueAt(position));
