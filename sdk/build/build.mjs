@@ -59,7 +59,15 @@ if (existsSync(join(root, "sdk/image/index.ts")))
   ascPrograms.push(["sdk/image/index.ts", "build/image.wasm", ["sdk/image"], ["--exportStart", "_initialize"]]);
 if (existsSync(join(root, "kernel/arch/x86_64/boot/index.ts")))
   ascPrograms.push(["kernel/arch/x86_64/boot/index.ts", "build/boot.wasm",
-    ["kernel/arch/x86_64/boot", "sdk/compiler/src/x64", "sdk/image"], ["--exportStart", "_initialize"]]);
+    ["kernel/arch/x86_64/boot", "kernel/arch/x86_64/link", "kernel/arch/x86_64/link-info.ts", "sdk/compiler/src",
+      "sdk/loader", "sdk/image"], ["--exportStart", "_initialize"]]);
+// The kernel (docs/kernel.md): AssemblyScript's own allocator and collector as its heap, its own
+// abort, names kept for fault reports, initial memory enough for the boot before paging, and the
+// table exported so that every function the kernel refers to by reference keeps its entry.
+if (existsSync(join(root, "kernel/main.ts")))
+  ascPrograms.push(["kernel/main.ts", "build/kernel.wasm", ["kernel", "sdk/compiler/src/abi.ts"],
+    ["--runtime", "incremental", "--use", "abort=kernel/abort/kernelAbort", "--exportStart", "_initialize",
+      "--initialMemory", "16", "--exportTable", "--debug"]]);
 
 // AssemblyScript test programs (tests/**/assembly), run by the host tests.
 ascPrograms.push(["tests/compiler/assembly/assembler-cases.ts", "build/tests/assembler-cases.wasm",

@@ -17,7 +17,18 @@ export interface BootStubOptions {
   kernel?: Uint8Array;
   /** Offset of the kernel's entry point in `kernel` (default 0). */
   kernelEntry?: number;
+  /** Or the kernel as a privileged component, linked statically after the stub (docs/kernel.md). */
+  kernelComponent?: Uint8Array;
+  /** The kernel's wasm, for function names in its fault reports. */
+  kernelWasm?: Uint8Array;
+  /** The kernel takes serial keys that trigger deliberate faults (test images). */
+  testFaults?: boolean;
 }
+
+/** Flag bits of the stub generator's configuration (kernel/arch/x86_64/boot/index.ts). */
+const FLAG_LIST_MEMORY_MAP = 1;
+const FLAG_KERNEL_COMPONENT = 2;
+const FLAG_TEST_FAULTS = 4;
 
 interface StubExports {
   memory: WebAssembly.Memory;
@@ -62,9 +73,13 @@ function runGenerator(command: number, inputs: Uint8Array[]): { output: Uint8Arr
 
 /** Assembles the UEFI boot stub as a PE32+ EFI application (BOOTX64.EFI). */
 export function buildBootStub(options: BootStubOptions = {}): Uint8Array {
-  const config = new Uint32Array([0x544f4244, 1, options.width ?? 1024, options.height ?? 768, options.listMemoryMap === false ? 0 : 1, options.kernelEntry ?? 0]);
-  const inputs = [new Uint8Array(config.buffer)];
+  if (options.kernel && options.kernelComponent) throw new BootStubError("give the kernel as machine code or as a component, not both");
+  const flags = (options.listMemoryMap === false ? 0 : FLAG_LIST_MEMORY_MAP)
+    | (options.kernelComponent ? FLAG_KERNEL_COMPONENT : 0) | (options.testFaults ? FLAG_TEST_FAULTS : 0);
+  const config = new Uint32Array([0x544f4244, 1, options.width ?? 1024, options.height ?? 768, flags, options.kernelEntry ?? 0]);
+  const inputs: Uint8Array[] = [new Uint8Array(config.buffer)];
   if (options.kernel) inputs.push(options.kernel);
+  if (options.kernelComponent) inputs.push(options.kernelComponent, ...(options.kernelWasm ? [options.kernelWasm] : []));
   return runGenerator(1, inputs).output;
 }
 

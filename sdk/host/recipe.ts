@@ -6,6 +6,7 @@
 //     "description": "...",
 //     "output": "build/delos.img",
 //     "boot": { "width": 1024, "height": 768, "listMemoryMap": false },
+//     "kernel": { "wasm": "build/kernel.wasm", "testFaults": false },
 //     "esp": { "minMiB": 40, "label": "DELOS", "files": [ENTRY...] },
 //     "system": { "minMiB": 8 },
 //     "payload": [ENTRY...]
@@ -16,11 +17,14 @@
 // or a directory whose files are added under "name/"), or { "name": ..., "text": "..." }.
 // "optional": true skips a missing source instead of failing. Relative
 // sources are relative to the repository root. The ESP always gets
-// EFI/BOOT/BOOTX64.EFI from the boot stub.
+// EFI/BOOT/BOOTX64.EFI from the boot stub, with the kernel linked in when
+// the recipe names one ("testFaults": the kernel takes serial keys that
+// trigger deliberate faults, for the boot tests).
 
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, relative } from "node:path";
 import { buildBootStub } from "./boot-stub";
+import { buildKernel } from "./kernel";
 import { buildDiskImage, type ImageFile } from "./image";
 import { repoRoot } from "./paths";
 
@@ -40,6 +44,7 @@ export interface Recipe {
   description: string;
   output: string;
   boot: { width?: number; height?: number; listMemoryMap?: boolean };
+  kernel: { wasm?: string; testFaults?: boolean } | null;
   esp: { minMiB?: number; label?: string; files?: RecipeEntry[] };
   system: { minMiB?: number };
   payload: RecipeEntry[];
@@ -68,6 +73,7 @@ export function readRecipe(nameOrPath: string): Recipe {
     description: String(data.description ?? ""),
     output: String(data.output ?? `build/${name}.img`),
     boot: data.boot ?? {},
+    kernel: typeof data.kernel === "object" && data.kernel !== null ? data.kernel : null,
     esp: data.esp ?? {},
     system: data.system ?? {},
     payload: Array.isArray(data.payload) ? data.payload : [],
@@ -132,8 +138,13 @@ export function buildRecipe(recipe: Recipe, progress: (line: string) => void = (
     progress(`${text} (${((now - started) / 1000).toFixed(2)} s)`);
     started = now;
   };
-  const bootStub = buildBootStub({ width: recipe.boot.width, height: recipe.boot.height, listMemoryMap: recipe.boot.listMemoryMap });
-  step(`boot stub: BOOTX64.EFI ${bootStub.length} bytes`);
+  const kernel = recipe.kernel ? buildKernel(recipe.kernel.wasm) : null;
+  if (kernel) step(`kernel: ${recipe.kernel!.wasm ?? "build/kernel.wasm"} ${kernel.wasm.length} bytes, compiled ${kernel.component.length} bytes`);
+  const bootStub = buildBootStub({
+    width: recipe.boot.width, height: recipe.boot.height, listMemoryMap: recipe.boot.listMemoryMap,
+    kernelComponent: kernel?.component, kernelWasm: kernel?.wasm, testFaults: recipe.kernel?.testFaults === true,
+  });
+  step(`boot stub${kernel ? " and kernel" : ""}: BOOTX64.EFI ${bootStub.length} bytes`);
   const payload = expandEntries(recipe, recipe.payload, "payload", progress);
   const payloadBytes = payload.reduce((sum, file) => sum + file.data.length, 0);
   const espExtra = expandEntries(recipe, recipe.esp.files ?? [], "esp", progress);

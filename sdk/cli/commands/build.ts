@@ -4,7 +4,9 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { BootStubError } from "../../host/boot-stub";
+import { CompileError } from "../../host/compiler";
 import { ImageError } from "../../host/image";
+import { KernelError } from "../../host/kernel";
 import { repoRoot } from "../../host/paths";
 import { buildRecipe, readRecipe, RecipeError } from "../../host/recipe";
 import { CliCommand, optionValue, UsageError } from "../command";
@@ -27,7 +29,8 @@ export function buildImageFile(recipeName: string, output: string | null, print:
     print(`build: wrote ${relative(process.cwd(), target) || target} (${(built.image.length / (1 << 20)).toFixed(1)} MiB) in ${seconds} s`);
     return { path: target, bytes: built.image.length };
   } catch (error) {
-    if (error instanceof RecipeError || error instanceof ImageError || error instanceof BootStubError) throw new UsageError(error.message);
+    if (error instanceof RecipeError || error instanceof ImageError || error instanceof BootStubError
+      || error instanceof KernelError || error instanceof CompileError) throw new UsageError(error.message);
     throw error;
   }
 }

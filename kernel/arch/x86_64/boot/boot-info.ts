@@ -27,4 +27,9 @@ export const INFO_IMAGE_SIZE: i32 = 136;
 export const INFO_SYSTEM_TABLE: i32 = 144;
 export const INFO_TSC_ENTRY: i32 = 152;
 export const INFO_TSC_EXIT: i32 = 160;
+/** Boot options from the image recipe (BOOT_OPTION_*). */
+export const INFO_OPTIONS: i32 = 168;
 export const BOOT_INFO_SIZE: i32 = 256;
+
+/** The kernel takes serial keys that trigger deliberate faults (test images only). */
+export const BOOT_OPTION_TEST_FAULTS: u64 = 1;

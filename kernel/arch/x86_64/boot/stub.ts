@@ -19,8 +19,9 @@ import { emitGraphics } from "./graphics";
 import { emitMemory } from "./memory";
 import {
   BOOT_INFO_MAGIC, BOOT_INFO_VERSION, INFO_IMAGE_BASE, INFO_IMAGE_SIZE, INFO_MAGIC, INFO_SYSTEM_TABLE, INFO_TSC_ENTRY,
-  INFO_TSC_EXIT, INFO_VERSION,
+  INFO_OPTIONS, INFO_TSC_EXIT, INFO_VERSION,
 } from "./boot-info";
+import { linkError, linkKernel } from "../link/kernel";
 import { BOOT_SET_WATCHDOG_TIMER, SYSTEM_BOOT_SERVICES, SYSTEM_CON_OUT } from "./efi";
 
 export const BANNER = "Delos 0.1 boot stub (UEFI x86-64)";
@@ -33,6 +34,12 @@ export class StubOptions {
   /** The kernel's machine code (position-independent), entered at `kernelEntry` with the boot info in rdi. */
   kernel: Uint8Array | null = null;
   kernelEntry: i32 = 0;
+  /** Or the kernel as a privileged `delos` component, linked statically (kernel/arch/x86_64/link). */
+  kernelComponent: Uint8Array | null = null;
+  /** The kernel's wasm, for function names in fault reports (optional). */
+  kernelWasm: Uint8Array | null = null;
+  /** BOOT_OPTION_* bits the stub hands to the kernel in the boot info. */
+  bootOptions: u64 = 0;
 }
 
 /** Assembles the stub and writes it as a PE32+ EFI application; null with `error` set on failure. */
@@ -40,6 +47,7 @@ export function buildStub(options: StubOptions): StubResult {
   const c = new StubContext(options.preferredWidth, options.preferredHeight, options.listMemoryMap);
   const asm = c.p.asm;
   const entry = c.p.label();
+  const kernelEntry = c.p.label();
 
   asm.bind(entry);
   asm.push(Reg.RBP);
@@ -63,6 +71,7 @@ export function buildStub(options: StubOptions): StubResult {
   asm.store(8, mem(BOOT_INFO, INFO_MAGIC), Reg.RAX);
   asm.storeImm(8, mem(BOOT_INFO, INFO_VERSION), <i32>BOOT_INFO_VERSION);
   asm.store(8, mem(BOOT_INFO, INFO_SYSTEM_TABLE), SYSTEM_TABLE);
+  asm.storeImm(8, mem(BOOT_INFO, INFO_OPTIONS), <i32>options.bootOptions);
   asm.load(8, BOOT_SERVICES, mem(SYSTEM_TABLE, SYSTEM_BOOT_SERVICES));
   asm.load(8, Reg.RAX, mem(SYSTEM_TABLE, SYSTEM_CON_OUT));
   asm.store(8, memLabel(c.conOut), Reg.RAX);
@@ -108,9 +117,10 @@ export function buildStub(options: StubOptions): StubResult {
   c.logValue(Reg.RAX, true);
   c.log("\n");
   const kernel = options.kernel;
-  if (kernel != null) {
+  const component = options.kernelComponent;
+  if (kernel != null || component != null) {
     // The kernel's entry: System V style, boot info in rdi, rsp 16-byte aligned before the call.
-    const entry = c.p.code(kernel, options.kernelEntry);
+    const entry = kernel != null ? c.p.code(kernel, options.kernelEntry) : kernelEntry;
     c.log("boot: entering the kernel\n");
     asm.mov(8, Reg.RDI, BOOT_INFO);
     asm.andImm(8, Reg.RSP, -16);
@@ -134,6 +144,7 @@ export function buildStub(options: StubOptions): StubResult {
   emitGraphics(c);
   emitFirmware(c);
   emitMemory(c);
+  if (component != null && !linkKernel(c, component, options.kernelWasm, kernelEntry)) return new StubResult(null, linkError);
 
   const image = c.p.link(entry);
   return new StubResult(image, c.p.error);

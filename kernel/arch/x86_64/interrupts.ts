@@ -1,0 +1,30 @@
+// Every interrupt and exception arrives here, from the link's vector stubs
+// (link/vectors.ts) with the saved frame: exceptions go to exceptions.ts,
+// the local APIC timer to the clock tick, spurious interrupts nowhere.
+// Returns the stubs' action: 0 to resume, a trap kind to unwind.
+
+import { tick } from "../../timer";
+import { endOfInterrupt, SPURIOUS_VECTOR, TIMER_VECTOR } from "./apic";
+import { handleException } from "./exceptions";
+import { FRAME_VECTOR } from "./link-info";
+import { load64 } from "./native";
+import { PIC_VECTOR_BASE } from "./pic";
+
+let unexpected: u64 = 0;
+
+export function unexpectedInterrupts(): u64 { return unexpected; }
+
+export function handleInterrupt(frame: i64): i32 {
+  const vector = <i32>load64(frame + FRAME_VECTOR);
+  if (vector == TIMER_VECTOR) {
+    tick();
+    endOfInterrupt();
+    return 0;
+  }
+  if (vector < 32) return handleException(frame, vector);
+  if (vector == SPURIOUS_VECTOR) return 0;
+  unexpected++;
+  // The masked legacy PICs can still raise their spurious vectors; they take no EOI.
+  if (vector >= PIC_VECTOR_BASE + 16) endOfInterrupt();
+  return 0;
+}

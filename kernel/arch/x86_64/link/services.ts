@@ -1,0 +1,174 @@
+// The kernel's runtime services (docs/compiler-abi.md, "Runtime services"),
+// native code following System V: the entry trampoline (RT_INVOKE), the trap
+// path (RT_TRAP) and memory.grow (RT_MEMORY_GROW), plus the start of a new
+// context. They play the part the linux runtime's stubs play on Linux; what
+// differs is that memory.grow is the kernel's own wasm code (growMemory),
+// entered through invoke, and that a trap with no protected call to return
+// to cannot end a process: it is reported on COM1 and the machine halts.
+//
+// invoke's frame, which the trap path unwinds to:
+//
+//   rbp + 8     return address
+//   rbp         saved rbp
+//   rbp - 8..40 saved rbx, r12, r13, r14, r15
+//   rbp - 48    the previous THREAD_TRAP_RSP (so invokes nest)
+//   rbp - 56    slots
+//   rbp - 64    count            <- THREAD_TRAP_RSP points here
+//   below       the callee's argument/result slots
+
+import {
+  THREAD_TRAP_KIND, THREAD_TRAP_PC, THREAD_TRAP_RSP, VMCTX_MEMORY_BASE,
+} from "../../../../sdk/compiler/src/abi";
+import { Cond, Reg, fsAbsolute, mem, memIndex, memLabel, memScaled } from "../../../../sdk/compiler/src/x64/assembler";
+import { KernelLink } from "./context";
+
+const FRAME_COUNT: i32 = -64;
+const FRAME_SLOTS: i32 = -56;
+
+/** invoke(code, vmctx, slots, count) -> trap kind (0 when the call returned). */
+export function emitInvoke(k: KernelLink): void {
+  const a = k.c.p.asm;
+  a.align(16);
+  a.bind(k.invoke);
+  a.push(Reg.RBP);
+  a.mov(8, Reg.RBP, Reg.RSP);
+  a.push(Reg.RBX);
+  a.push(Reg.R12);
+  a.push(Reg.R13);
+  a.push(Reg.R14);
+  a.push(Reg.R15);
+  a.pushMem(fsAbsolute(THREAD_TRAP_RSP));
+  a.push(Reg.RDX);
+  a.mov(4, Reg.RCX, Reg.RCX);
+  a.push(Reg.RCX);
+  a.store(8, fsAbsolute(THREAD_TRAP_RSP), Reg.RSP);
+
+  // Reserve the slots, keeping rsp 16-byte aligned, and copy them in.
+  a.lea(8, Reg.RAX, memScaled(Reg.RCX, 8, 15));
+  a.andImm(8, Reg.RAX, -16);
+  a.sub(8, Reg.RSP, Reg.RAX);
+  const copyIn = a.newLabel(), copiedIn = a.newLabel();
+  a.xor(4, Reg.RAX, Reg.RAX);
+  a.bind(copyIn);
+  a.cmp(8, Reg.RAX, Reg.RCX);
+  a.jcc(Cond.AE, copiedIn);
+  a.load(8, Reg.R8, memIndex(Reg.RDX, Reg.RAX, 8));
+  a.store(8, memIndex(Reg.RSP, Reg.RAX, 8), Reg.R8);
+  a.addImm(8, Reg.RAX, 1);
+  a.jmp(copyIn);
+  a.bind(copiedIn);
+
+  a.mov(8, Reg.R14, Reg.RSI);
+  a.load(8, Reg.R15, mem(Reg.R14, VMCTX_MEMORY_BASE));
+  a.callReg(Reg.RDI);
+
+  // Copy the results back.
+  a.load(8, Reg.RCX, mem(Reg.RBP, FRAME_COUNT));
+  a.load(8, Reg.RDX, mem(Reg.RBP, FRAME_SLOTS));
+  const copyOut = a.newLabel(), copiedOut = a.newLabel();
+  a.xor(4, Reg.RAX, Reg.RAX);
+  a.bind(copyOut);
+  a.cmp(8, Reg.RAX, Reg.RCX);
+  a.jcc(Cond.AE, copiedOut);
+  a.load(8, Reg.R8, memIndex(Reg.RSP, Reg.RAX, 8));
+  a.store(8, memIndex(Reg.RDX, Reg.RAX, 8), Reg.R8);
+  a.addImm(8, Reg.RAX, 1);
+  a.jmp(copyOut);
+  a.bind(copiedOut);
+  a.xor(4, Reg.RAX, Reg.RAX);
+  a.lea(8, Reg.RSP, mem(Reg.RBP, FRAME_COUNT));
+
+  // Shared with the trap path: rsp at the count slot, eax the result.
+  a.bind(k.invokeReturn);
+  a.addImm(8, Reg.RSP, 16);
+  a.pop(Reg.R8);
+  a.store(8, fsAbsolute(THREAD_TRAP_RSP), Reg.R8);
+  a.pop(Reg.R15);
+  a.pop(Reg.R14);
+  a.pop(Reg.R13);
+  a.pop(Reg.R12);
+  a.pop(Reg.RBX);
+  a.pop(Reg.RBP);
+  a.ret();
+}
+
+/**
+ * trap(kind, pc): records both in the thread block and returns `kind` from
+ * the innermost invoke. With none to return to, reports on COM1 and halts.
+ */
+export function emitTrap(k: KernelLink): void {
+  const c = k.c;
+  const a = c.p.asm;
+  const outside = a.newLabel();
+  a.align(16);
+  a.bind(k.trap);
+  a.store(8, fsAbsolute(THREAD_TRAP_KIND), Reg.RDI);
+  a.store(8, fsAbsolute(THREAD_TRAP_PC), Reg.RSI);
+  a.load(8, Reg.RAX, fsAbsolute(THREAD_TRAP_RSP));
+  a.test(8, Reg.RAX, Reg.RAX);
+  a.jcc(Cond.E, outside);
+  a.mov(8, Reg.RSP, Reg.RAX);
+  a.mov(4, Reg.RAX, Reg.RDI);
+  a.jmp(k.invokeReturn);
+  a.bind(outside);
+  a.lea(8, Reg.RSP, memLabel(k.fatalStackTop));
+  a.mov(8, Reg.RBX, Reg.RDI);
+  a.mov(8, Reg.R12, Reg.RSI);
+  c.log("\nkernel: trap outside any protected call: kind ");
+  c.logValue(Reg.RBX, false);
+  c.log(" at pc ");
+  c.logValue(Reg.R12, true);
+  c.log("\nkernel: halted\n");
+  a.jmp(c.halt);
+}
+
+/**
+ * memoryGrow(memoryObject, deltaPages) -> old pages or -1: the kernel's
+ * growMemory(deltaPages) maps the pages (kernel/memory/heap.ts); a trap in
+ * it counts as a failure.
+ */
+export function emitMemoryGrow(k: KernelLink): void {
+  const a = k.c.p.asm;
+  const failed = a.newLabel();
+  a.align(16);
+  a.bind(k.memoryGrow);
+  a.subImm(8, Reg.RSP, 24);
+  a.store(8, mem(Reg.RSP), Reg.RSI);
+  a.lea(8, Reg.RDI, memLabel(k.functionLabel(<u32>k.growMemory)));
+  a.lea(8, Reg.RSI, memLabel(k.vmctx));
+  a.mov(8, Reg.RDX, Reg.RSP);
+  a.movImm(4, Reg.RCX, 1);
+  a.call(k.invoke);
+  a.test(4, Reg.RAX, Reg.RAX);
+  a.jcc(Cond.NE, failed);
+  a.loadSignExtend(8, 4, Reg.RAX, mem(Reg.RSP));
+  a.addImm(8, Reg.RSP, 24);
+  a.ret();
+  a.bind(failed);
+  a.movImm(8, Reg.RAX, -1);
+  a.addImm(8, Reg.RSP, 24);
+  a.ret();
+}
+
+/**
+ * Where a new context starts (switch_context jumps here): rsp 16-byte
+ * aligned, pointing at the code of a wasm function `(i64) -> ()` and its
+ * argument. The function runs through invoke; it must never return (a
+ * thread ends by switching away for good), so a return is reported.
+ */
+export function emitThreadStart(k: KernelLink): void {
+  const c = k.c;
+  const a = c.p.asm;
+  a.align(16);
+  a.bind(k.threadStart);
+  a.load(8, Reg.RDI, mem(Reg.RSP));
+  a.lea(8, Reg.RDX, mem(Reg.RSP, 8));
+  a.lea(8, Reg.RSI, memLabel(k.vmctx));
+  a.movImm(4, Reg.RCX, 1);
+  a.call(k.invoke);
+  a.mov(8, Reg.RBX, Reg.RAX);
+  c.log("\nkernel: a context's function returned (trap kind ");
+  c.logValue(Reg.RBX, false);
+  c.log(")\nkernel: halted\n");
+  a.jmp(c.halt);
+}

@@ -1,0 +1,45 @@
+// Protected calls and trap reports. A protected call enters a kernel
+// function through the link's invoke, so that a trap in it — a wasm trap,
+// or a fault the exception handler turns into one — unwinds back to the
+// call instead of ending the kernel. It is what a component call will be;
+// for now the deliberate test faults use it.
+
+import { ELEMENT_CODE, ELEMENT_SIZE, TABLE_ELEMENTS, THREAD_TRAP_PC, VMCTX_TABLE, trapMessage } from "../../sdk/compiler/src/abi";
+import * as console from "../console";
+import { link } from "../arch/x86_64/handoff";
+import { LINK_VMCTX } from "../arch/x86_64/link-info";
+import { absolute, invoke, load64, threadBlock } from "../arch/x86_64/native";
+import { printLocation } from "./locations";
+
+const noSlots = memory.data(16, 16);
+
+/** The native code of the kernel function at table index `index` (an AssemblyScript function reference). */
+export function codeOf(index: u32): i64 {
+  const table = load64(link(LINK_VMCTX) + VMCTX_TABLE);
+  return load64(load64(table + TABLE_ELEMENTS) + <i64>index * ELEMENT_SIZE + ELEMENT_CODE);
+}
+
+/** Calls `f` so that a trap in it comes back here: the trap kind, 0 when it returned. */
+export function protectedCall(f: () => void): i32 {
+  const shadowStack = __stack_pointer;
+  const kind = invoke(codeOf(f.index), link(LINK_VMCTX), absolute(noSlots), 0);
+  // A trap skipped the epilogues that give back AssemblyScript's shadow stack.
+  if (kind != 0) __stack_pointer = shadowStack;
+  return kind;
+}
+
+/** The pc of the last trap of this thread (the trap path records it in the thread block). */
+export function lastTrapPc(): u64 {
+  return <u64>load64(threadBlock() + THREAD_TRAP_PC);
+}
+
+/** `trap: MESSAGE at pc 0x... in wasm function F (NAME) at wasm offset 0xW`. */
+export function reportTrap(kind: i32, pc: u64): void {
+  console.begin();
+  console.text("trap: ");
+  console.text(trapMessage(kind));
+  console.text(" at pc ");
+  console.hex(pc);
+  printLocation(pc);
+  console.end();
+}

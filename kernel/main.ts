@@ -1,0 +1,293 @@
+// The Delos kernel's first life: what runs after the boot stub hands over.
+// The exports are what the kernel link (arch/x86_64/link) calls:
+//
+//   main(bootInfo, linkInfo)  once, on the main stack: the boot sequence,
+//                             then the idle loop; never returns
+//   interrupt(frame)          every interrupt and exception
+//   growMemory(pages)         memory.grow of the kernel's own memory
+//   fatalTrap(kind, pc)       main trapped: report and halt
+//
+// The boot sequence, each step reported on COM1 with a timestamp: measure
+// the TSC; load the GDT (with a TSS and IST stacks) and the IDT; account
+// for the memory map and start the frame allocator; build the kernel's page
+// tables and switch to them; grow the heap; draw the boot screen; mask the
+// legacy PICs and start the local APIC timer; check a context switch; then
+// `ready`. docs/kernel.md has the details.
+
+import "./abort";
+import * as console from "./console";
+import { cli, haltForever, readRsp, waitForInterrupt } from "./arch/x86_64/cpu";
+import { reportCpu } from "./arch/x86_64/cpu-info";
+import { activate, createRoot, hasNoExecute, tableFrameCount } from "./arch/x86_64/paging";
+import { DIRECT_MAP_BASE, directMapSize, mapDirectMap, mapImage } from "./arch/x86_64/address-space";
+import { addBootServicesMemory, addConventionalMemory, reportFrames, reportMemoryMap } from "./arch/x86_64/memory";
+import { apicBase, apicIsX2, enableApic, startTimer, TIMER_VECTOR } from "./arch/x86_64/apic";
+import { disableLegacyPic } from "./arch/x86_64/pic";
+import { loadGdt } from "./arch/x86_64/gdt";
+import { loadIdt } from "./arch/x86_64/idt";
+import { handleInterrupt } from "./arch/x86_64/interrupts";
+import { boot, link, takeHandoff } from "./arch/x86_64/handoff";
+import { measureTscHz } from "./arch/x86_64/pit";
+import { serialInit, serialRead, serialWrite } from "./arch/x86_64/serial";
+import { Context, prepareContext, switchTo } from "./arch/x86_64/contexts";
+import { INFO_IMAGE_BASE, INFO_IMAGE_SIZE, INFO_PAYLOAD_BASE, INFO_PAYLOAD_SIZE, INFO_TSC_ENTRY } from "./arch/x86_64/boot/boot-info";
+import { LINK_ENTRY_TSC } from "./arch/x86_64/link-info";
+import { absolute, load32 } from "./arch/x86_64/native";
+import { useDirectMap, phys } from "./memory/physical";
+import { enableHeapGrowth, growHeap, heapBase, heapGrownPages, heapLength } from "./memory/heap";
+import { allocatedFrameCount } from "./memory/frames";
+import { cyclesToMicros, now, setEntryTsc, setTscHz, tscAtEntry, tscFrequency } from "./time";
+import { TICK_HZ, tickCount } from "./timer";
+import { drawBootScreen, showStage, STAGE_DESCRIPTOR_TABLES, STAGE_MEMORY, STAGE_READY, STAGE_TIMER } from "./screen";
+import { printLocation } from "./debug/locations";
+import { trapMessage } from "../sdk/compiler/src/abi";
+import { announceTestFaults, runTestFault, testFaultsEnabled } from "./test/faults";
+
+export const BANNER = "Delos 0.1 kernel (x86-64; AssemblyScript compiled by the Delos compiler)";
+/** A timer line every this many ticks. */
+const TICK_REPORT: u64 = 50;
+const HEAP_TEST_BLOCKS: i32 = 8;
+const HEAP_TEST_BLOCK_SIZE: i32 = 512 << 10;
+
+function fail(what: string): void {
+  console.begin();
+  console.text(what);
+  console.text("; halted");
+  console.end();
+  haltForever();
+}
+
+function printBadHandoff(): void {
+  const text = "\r\nkernel: the boot info or the link info is not what this kernel expects; halted\r\n";
+  for (let i = 0; i < text.length; i++) serialWrite(text.charCodeAt(i));
+}
+
+function reportTsc(): void {
+  console.begin();
+  console.text("tsc: ");
+  const hz = tscFrequency();
+  console.decimal(hz / 1000000);
+  console.text(".");
+  console.decimal(hz / 1000 % 1000, 3, 0x30);
+  console.text(" MHz (measured against the PIT); the boot stub started ");
+  console.seconds(cyclesToMicros(tscAtEntry() - <u64>boot(INFO_TSC_ENTRY)));
+  console.text(" s before the kernel");
+  console.end();
+}
+
+function setUpDescriptorTables(): void {
+  loadGdt();
+  loadIdt();
+  console.line("descriptor tables: GDT with code, data and TSS; IDT with 256 vectors; IST stacks for double fault, NMI, machine check, page fault");
+}
+
+function setUpMemory(): void {
+  reportMemoryMap();
+  addConventionalMemory();
+  reportFrames("before paging (conventional memory above 1 MiB)");
+  if (!createRoot() || !mapDirectMap() || !mapImage()) fail("paging: out of frames for the page tables");
+  activate();
+  useDirectMap(DIRECT_MAP_BASE);
+  // The firmware's page tables and the stub's stack are no longer in use.
+  addBootServicesMemory();
+  enableHeapGrowth();
+  console.begin();
+  console.text("paging: kernel page tables active (");
+  console.decimal(tableFrameCount());
+  console.text(" table frames); image ");
+  console.hex(<u64>boot(INFO_IMAGE_BASE));
+  console.text("+");
+  console.decimal(<u64>boot(INFO_IMAGE_SIZE));
+  console.text(" identity-mapped by section; direct map of ");
+  console.decimal(directMapSize() >> 30);
+  console.text(" GiB at ");
+  console.hex(DIRECT_MAP_BASE);
+  console.text(hasNoExecute() ? "; no-execute on" : "; no-execute unavailable");
+  console.end();
+  reportFrames("after paging (boot-services memory added)");
+}
+
+/** Allocates more than the initial memory holds, so that memory.grow maps frames. */
+function testHeap(): void {
+  const before = heapLength();
+  const blocks = new Array<Uint8Array>();
+  for (let i = 0; i < HEAP_TEST_BLOCKS; i++) {
+    const block = new Uint8Array(HEAP_TEST_BLOCK_SIZE);
+    block[0] = <u8>i;
+    block[HEAP_TEST_BLOCK_SIZE - 1] = <u8>(i + 1);
+    blocks.push(block);
+  }
+  let intact = true;
+  for (let i = 0; i < HEAP_TEST_BLOCKS; i++) {
+    intact = intact && blocks[i][0] == <u8>i && blocks[i][HEAP_TEST_BLOCK_SIZE - 1] == <u8>(i + 1);
+  }
+  if (!intact) fail("heap: a test block lost its contents");
+  console.begin();
+  console.text("heap: ");
+  console.decimal(<u64>(HEAP_TEST_BLOCKS * HEAP_TEST_BLOCK_SIZE) >> 10);
+  console.text(" KiB allocated in ");
+  console.decimal(<u64>HEAP_TEST_BLOCKS);
+  console.text(" blocks; memory at ");
+  console.hex(heapBase());
+  console.text(" grew from ");
+  console.decimal(before >> 10);
+  console.text(" to ");
+  console.decimal(heapLength() >> 10);
+  console.text(" KiB (");
+  console.decimal(heapGrownPages());
+  console.text(" wasm pages mapped on demand)");
+  console.end();
+}
+
+function setUpTimer(): void {
+  disableLegacyPic();
+  enableApic();
+  const counts = startTimer(tscFrequency() / <u64>TICK_HZ);
+  if (counts == 0) fail("timer: the local APIC timer does not count");
+  console.begin();
+  console.text("timer: local APIC (");
+  console.text(apicIsX2() ? "x2APIC" : "xAPIC at ");
+  if (!apicIsX2()) console.hex(apicBase());
+  console.text("), ");
+  console.decimal(<u64>TICK_HZ);
+  console.text(" Hz on vector ");
+  console.hex(<u64>TIMER_VECTOR);
+  console.text(", ");
+  console.decimal(<u64>counts);
+  console.text(" counts per tick; legacy PICs masked");
+  console.end();
+}
+
+function reportPayload(): void {
+  const base = <u64>boot(INFO_PAYLOAD_BASE);
+  if (base == 0) { console.line("payload: none"); return; }
+  // "DELOSPAK", file count at 16 (docs/boot.md).
+  const magic = load32(phys(base)) == 0x4f4c4544 && load32(phys(base) + 4) == 0x4b415053;
+  console.begin();
+  console.text("payload: ");
+  if (magic) {
+    console.decimal(<u64><u32>load32(phys(base) + 16));
+    console.text(" files, ");
+  } else {
+    console.text("not an archive, ");
+  }
+  console.decimal(<u64>boot(INFO_PAYLOAD_SIZE));
+  console.text(" bytes at ");
+  console.hex(base);
+  console.end();
+}
+
+// A second context for the boot-time check of switch_context.
+let bootContext: Context | null = null;
+let otherContext: Context | null = null;
+let otherStack: StaticArray<u8> | null = null;
+let otherRsp: i64 = 0;
+
+function otherContextEntry(argument: i64): void {
+  otherRsp = readRsp() + argument;
+  switchTo(otherContext!, bootContext!);
+}
+
+function checkContextSwitch(): void {
+  bootContext = new Context();
+  otherContext = new Context();
+  otherStack = new StaticArray<u8>(16 << 10);
+  const bottom = absolute(changetype<usize>(otherStack));
+  prepareContext(otherContext!, bottom, bottom + (16 << 10), otherContextEntry, 0);
+  switchTo(bootContext!, otherContext!);
+  const inside = otherRsp >= bottom && otherRsp < bottom + (16 << 10);
+  console.begin();
+  console.text("contexts: switched to a second context (rsp ");
+  console.hex(<u64>otherRsp);
+  console.text(inside ? ", on its own stack" : ", NOT on its own stack");
+  console.text(") and back");
+  console.end();
+  if (!inside) fail("contexts: switch_context did not move to the new stack");
+}
+
+function reportReady(): void {
+  const cycles = now() - tscAtEntry();
+  console.begin();
+  console.text("ready: ");
+  console.seconds(cyclesToMicros(cycles));
+  console.text(" s after kernel entry (");
+  console.decimal(cycles);
+  console.text(" TSC cycles), ");
+  console.seconds(cyclesToMicros(now() - <u64>boot(INFO_TSC_ENTRY)));
+  console.text(" s after the boot stub's entry; ");
+  console.decimal(allocatedFrameCount());
+  console.text(" frames in use");
+  console.end();
+}
+
+function idle(): void {
+  let nextReport = TICK_REPORT;
+  const faults = testFaultsEnabled();
+  const timerStart = now();
+  while (true) {
+    waitForInterrupt();
+    cli();
+    const ticks = tickCount();
+    if (ticks >= nextReport) {
+      nextReport = ticks - ticks % TICK_REPORT + TICK_REPORT;
+      console.begin();
+      console.text("timer: ");
+      console.decimal(ticks);
+      console.text(" ticks, ");
+      console.seconds(cyclesToMicros(now() - timerStart));
+      console.text(" s by the TSC");
+      console.end();
+    }
+    if (faults) {
+      const key = serialRead();
+      if (key >= 0) runTestFault(key);
+    }
+  }
+}
+
+export function main(bootInfo: i64, linkInfo: i64): void {
+  serialInit();
+  if (!takeHandoff(bootInfo, linkInfo)) {
+    printBadHandoff();
+    haltForever();
+  }
+  setEntryTsc(<u64>link(LINK_ENTRY_TSC));
+  setTscHz(measureTscHz());
+  console.line(BANNER);
+  reportTsc();
+  reportCpu();
+  setUpDescriptorTables();
+  setUpMemory();
+  testHeap();
+  drawBootScreen();
+  showStage(STAGE_DESCRIPTOR_TABLES);
+  showStage(STAGE_MEMORY);
+  setUpTimer();
+  showStage(STAGE_TIMER);
+  reportPayload();
+  checkContextSwitch();
+  showStage(STAGE_READY);
+  reportReady();
+  if (testFaultsEnabled()) announceTestFaults();
+  idle();
+}
+
+export function interrupt(frame: i64): i32 {
+  return handleInterrupt(frame);
+}
+
+export function growMemory(pages: i32): i32 {
+  return growHeap(pages);
+}
+
+export function fatalTrap(kind: i32, pc: i64): void {
+  console.begin();
+  console.text("main trapped: ");
+  console.text(trapMessage(kind));
+  console.text(" at pc ");
+  console.hex(<u64>pc);
+  printLocation(<u64>pc);
+  console.end();
+  console.line("halted");
+  haltForever();
+}
