@@ -169,7 +169,57 @@ function findBytes(haystack: Uint8Array, needle: number[]): number {
   throw new Error("bytes not found");
 }
 
+/**
+ * Loops that keep many locals of every type in registers, with calls, memory.grow
+ * and bulk operations (which clobber registers) inside, and locals as their operands.
+ */
+const REGISTER_LOCALS = `(module
+  (memory 1 4)
+  (func $mix (param i64 f64) (result i64) (i64.add (local.get 0) (i64.trunc_sat_f64_s (local.get 1))))
+  (func (export "loop") (param $n i32) (result i64)
+    (local $i i32) (local $a i64) (local $b i64) (local $c i32) (local $d i32) (local $e i64) (local $f i32) (local $g i32)
+    (local $x f64) (local $y f64) (local $z f32) (local $w f64) (local $v f32) (local $u f64) (local $t f64) (local $s f32) (local $r f64)
+    (local.set $x (f64.const 1.5))
+    (local.set $z (f32.const -2))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $a (i64.add (local.get $a) (i64.extend_i32_u (local.get $i))))
+      (local.set $b (i64.xor (local.get $b) (i64.shl (local.get $a) (i64.const 3))))
+      (local.set $c (i32.add (local.tee $d (i32.mul (local.get $i) (i32.const 7))) (local.get $c)))
+      (local.set $e (call $mix (local.get $a) (local.get $x)))
+      (local.set $f (i32.rem_u (local.get $c) (i32.add (local.get $i) (i32.const 1))))
+      (local.set $g (i32.shl (local.get $g) (local.get $i)))
+      (local.set $x (f64.add (local.get $x) (f64.mul (local.get $y) (f64.const 0.5))))
+      (local.set $y (f64.sub (local.get $x) (f64.convert_i32_u (local.get $d))))
+      (local.set $z (f32.mul (local.get $z) (f32.const -1.0009765625)))
+      (local.set $w (f64.max (local.get $w) (local.get $y)))
+      (local.set $v (f32.add (local.get $v) (local.get $z)))
+      (local.set $u (f64.min (local.get $u) (local.get $x)))
+      (local.set $t (f64.add (local.get $t) (f64.promote_f32 (local.get $v))))
+      (local.set $s (f32.demote_f64 (local.get $t)))
+      (local.set $r (f64.add (local.get $r) (local.get $w)))
+      (i32.store (i32.and (local.get $d) (i32.const 0xfff0)) (local.get $c))
+      (memory.copy (i32.and (local.get $c) (i32.const 0x7ff)) (local.get $f) (i32.and (local.get $i) (i32.const 63)))
+      (memory.fill (i32.and (local.get $d) (i32.const 0x3ff)) (local.get $i) (local.get $f))
+      (if (i32.eq (local.get $i) (i32.const 5)) (then (drop (memory.grow (i32.const 1)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $next)))
+    (i64.add
+      (i64.add (i64.add (local.get $a) (local.get $b)) (i64.add (local.get $e) (i64.extend_i32_u (local.get $f))))
+      (i64.add
+        (i64.add (i64.extend_i32_u (local.get $g)) (i64.load (i32.const 64)))
+        (i64.add
+          (i64.trunc_sat_f64_s (f64.add (f64.add (local.get $x) (local.get $y)) (f64.add (local.get $w) (local.get $u))))
+          (i64.add (i64.reinterpret_f64 (local.get $r))
+            (i64.extend_i32_u (i32.add (i32.reinterpret_f32 (local.get $s)) (i32.reinterpret_f32 (local.get $z)))))))))
+)`;
+
 export function register(test: TestFunction): void {
+  test("locals kept in registers survive calls, memory.grow and bulk operations", (t) => {
+    const wasm = wat(REGISTER_LOCALS);
+    const calls = [0, 1, 5, 6, 40, 200].map((n) => ({ name: "loop", args: [i32(n)] }));
+    t.eq(differential(wasm, calls), []);
+  }, { timeout: TIMEOUT });
   test("blocks, branches carrying values, dead code, select, globals and calls agree with V8", (t) => {
     const wasm = wat(CONTROL);
     const calls = controlCalls();

@@ -271,6 +271,8 @@ function sse(): void {
   for (let d = 0; d < 16; d++) {
     const r = (d * 5 + 3) & 15;
     begin(); asm.movaps(d, r); done("movaps " + xmm(d) + "," + xmm(r));
+    begin(); asm.loadUnaligned(d, mem(r, -16)); done("movups " + xmm(d) + "," + memText(16, r, -1, 1, -16));
+    begin(); asm.storeUnaligned(memIndex(r, d == 4 ? 1 : d, 1, 0), d); done("movups " + memText(16, r, d == 4 ? 1 : d, 1, 0) + "," + xmm(d));
     for (let s = 4; s <= 8; s += 4) {
       const suffix = s == 8 ? "sd" : "ss";
       begin(); asm.loadFloat(s, d, mem(r, 8)); done("mov" + suffix + " " + xmm(d) + "," + memText(s, r, -1, 1, 8));

@@ -89,6 +89,11 @@ function restoreParams(g: Generator, control: Control): void {
 
 /** The stack after a block whose end is reached in the canonical state. */
 function canonicalResults(g: Generator, control: Control): void {
+  if (control.kind != ControlKind.LOOP) {
+    g.labelState(control);
+    return;
+  }
+  // Only dead code reaches a loop's end this way: any consistent stack does.
   g.truncate(control.base);
   const results = control.type.results;
   for (let k = 0; k < results.length; k++) g.pushStack(results[k]);

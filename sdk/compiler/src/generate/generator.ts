@@ -8,9 +8,12 @@
 // on every path), so the entries below a block's base never change inside it.
 // A branch to a label moves the values the label carries into the canonical
 // slots of the label's positions (base + i); at the label the stack is the
-// entries below the base plus those values in their slots. An `end` that
-// only the fallthrough reaches (a block nobody branches to, any loop's end)
-// keeps the stack as it is, registers included.
+// entries below the base plus those values in their slots. The common case
+// of a block or if without parameters and with one result is cheaper: that
+// value arrives in rax (integers) or xmm0 (floats), which no entry can hold
+// at the label (nothing below a block's base is in a register). An `end`
+// that only the fallthrough reaches (a block nobody branches to, any loop's
+// end) keeps the stack as it is, registers included.
 
 import { Assembler, Cond, Label, Reg, invertCond, mem, fsAbsolute } from "../x64/assembler";
 import { Module, FuncType, ValType } from "../module";
@@ -36,6 +39,10 @@ export function invertCondition(cond: i32): i32 {
   if (cond == COND_FLOAT_NE) return COND_FLOAT_EQ;
   return invertCond(cond);
 }
+
+/** Where a block's single result arrives (see resultRegister). */
+const RESULT_GPR: i32 = Reg.RAX;
+const RESULT_XMM: i32 = 0;
 
 export class Control {
   kind: ControlKind = ControlKind.BLOCK;
@@ -276,8 +283,21 @@ export class Generator extends ValueStack {
     return this.controls[this.controlDepth - 1 - <i32>depth];
   }
 
-  /** True when branching to `target` needs no moves: every carried value is in its canonical slot. */
+  /** The register a block's single result arrives in, or -1 when the label's values go to slots. */
+  resultRegister(target: Control): i32 {
+    if (target.kind == ControlKind.LOOP || target.kind == ControlKind.FUNCTION) return -1;
+    const type = target.type;
+    if (type.params.length != 0 || type.results.length != 1) return -1;
+    return isFloat(type.results[0]) ? RESULT_XMM : RESULT_GPR;
+  }
+
+  /** True when branching to `target` needs no moves: every carried value is where the label wants it. */
   branchNeedsNoMoves(target: Control): bool {
+    const register = this.resultRegister(target);
+    if (register >= 0) {
+      const position = this.depth - 1;
+      return this.kindAt(position) == Kind.REG && <i32>this.valueAt(position) == register;
+    }
     const count = target.branchTypes().length;
     const source = this.depth - count;
     for (let k = 0; k < count; k++) {
@@ -292,6 +312,11 @@ export class Generator extends ValueStack {
    * the target's positions. Changes no entry: the code may run on one path only.
    */
   moveToLabel(target: Control): void {
+    const register = this.resultRegister(target);
+    if (register >= 0) {
+      this.copyToReg(this.depth - 1, register);
+      return;
+    }
     const count = target.branchTypes().length;
     const source = this.depth - count;
     // Sources lie at or above their targets, so ascending order never
@@ -306,9 +331,19 @@ export class Generator extends ValueStack {
 
   /** Brings the stack into `target`'s canonical state for good (at an else or end reached by fallthrough). */
   settleAtLabel(target: Control): void {
-    const types = target.branchTypes();
     this.moveToLabel(target);
+    this.labelState(target);
+  }
+
+  /** The stack at a label reached in the canonical state: the entries below its base and the values it carries. */
+  labelState(target: Control): void {
+    const types = target.branchTypes();
     this.truncate(target.base);
+    const register = this.resultRegister(target);
+    if (register >= 0) {
+      this.pushReg(types[0], register);
+      return;
+    }
     for (let k = 0; k < types.length; k++) this.pushStack(types[k]);
   }
 

@@ -40,6 +40,11 @@ export class FloatAssembler extends IntegerAssembler {
   /** `movaps dst, src`: copies the whole register (no merge dependency). */
   movaps(dst: Xmm, src: Xmm): void { this.emitRR(0, Enc.NONE, 0x0f28, dst, src); }
 
+  /** `movups xmm, [m]`: 16 bytes, any alignment. */
+  loadUnaligned(dst: Xmm, m: Mem): void { this.emitRM(0, Enc.NONE, 0x0f10, dst, m, 0); }
+  /** `movups [m], xmm`. */
+  storeUnaligned(m: Mem, src: Xmm): void { this.emitRM(0, Enc.NONE, 0x0f11, src, m, 0); }
+
   /** `movss`/`movsd xmm, [m]`: loads and zeroes the rest of the register. */
   loadFloat(size: i32, dst: Xmm, m: Mem): void {
     this.emitRM(scalarPrefix(size), Enc.NONE, 0x0f10, dst, m, 0);
