@@ -18,6 +18,7 @@ import * as fuzz from "./fuzz/fuzz.test";
 import * as bootImage from "./boot/image.test";
 import * as bootPe from "./boot/pe.test";
 import * as bootHarness from "./boot/harness.test";
+import * as bootKernelLink from "./boot/kernel-link.test";
 import * as boot from "./boot/boot.test";
 import * as bootstrap from "./compiler/bootstrap.test";
 
@@ -39,6 +40,7 @@ const files = [
   { name: "boot-image", register: bootImage.register },
   { name: "boot-pe", register: bootPe.register },
   { name: "boot-harness", register: bootHarness.register },
+  { name: "boot-kernel-link", register: bootKernelLink.register },
   { name: "boot-qemu", register: boot.register },
   { name: "bootstrap", register: bootstrap.register },
 ];

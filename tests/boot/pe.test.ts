@@ -17,7 +17,7 @@ interface PeHeaders {
   relocationDirectory: { rva: number; size: number }; sections: PeSection[];
 }
 
-function readPe(image: Uint8Array): PeHeaders {
+export function readPe(image: Uint8Array): PeHeaders {
   const v = new DataView(image.buffer, image.byteOffset, image.byteLength);
   if (v.getUint16(0, true) !== 0x5a4d) throw new Error("no MZ");
   const pe = v.getUint32(0x3c, true);
@@ -47,7 +47,7 @@ function readPe(image: Uint8Array): PeHeaders {
 }
 
 /** The PE/COFF checksum (sum of 16-bit words with end-around carry, checksum field skipped, plus the length). */
-function peChecksum(image: Uint8Array, checksumAt: number): number {
+export function peChecksum(image: Uint8Array, checksumAt: number): number {
   let sum = 0;
   for (let at = 0; at < image.length; at += 2) {
     if (at === checksumAt || at === checksumAt + 2) continue;

@@ -50,15 +50,24 @@ let problem: string = "";
 function exportedFunction(component: Component, name: string, params: string, results: string, required: bool): i32 {
   const entry = component.findExport(name);
   if (entry == null || entry.kind != ExternKind.Func) {
-    if (required) problem = "the kernel exports no function " + name;
+    if (required && problem.length == 0) problem = "the kernel exports no function " + name;
     return -1;
   }
   const type = component.funcType(entry.index);
   if (letters(type.params) != params || letters(type.results) != results) {
-    problem = "the kernel's " + name + " has type " + type.toString() + ", not (" + params + ") -> (" + results + ") in i32/I64 letters";
+    if (problem.length == 0) problem = "the kernel's " + name + " has type " + type.toString() + ", not " + signature(params, results);
     return -1;
   }
   return <i32>entry.index;
+}
+
+/** "[i64 i64] -> []" for the letters "II" and "". */
+function signature(params: string, results: string): string {
+  let text = "[";
+  for (let i = 0; i < params.length; i++) text += (i > 0 ? " " : "") + (params.charAt(i) == "I" ? "i64" : "i32");
+  text += "] -> [";
+  for (let i = 0; i < results.length; i++) text += (i > 0 ? " " : "") + (results.charAt(i) == "I" ? "i64" : "i32");
+  return text + "]";
 }
 
 function letters(types: u8[]): string {
