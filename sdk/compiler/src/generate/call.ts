@@ -151,6 +151,7 @@ function emitIntrinsic(g: Generator, intrinsic: i32): void {
     case Intrinsic.LOAD32:
     case Intrinsic.LOAD64: {
       const address = g.popToReg();
+      g.recordFault(); // a raw access may fault: the kernel's fault report names this instruction
       if (intrinsic == Intrinsic.LOAD8) asm.loadZeroExtend(1, address, mem(address, 0));
       else asm.load(intrinsic == Intrinsic.LOAD64 ? 8 : 4, address, mem(address, 0));
       g.pushReg(intrinsic == Intrinsic.LOAD64 ? ValType.I64 : ValType.I32, address);
@@ -162,6 +163,7 @@ function emitIntrinsic(g: Generator, intrinsic: i32): void {
       const value = g.popToReg();
       const address = g.popToReg();
       const size = intrinsic == Intrinsic.STORE8 ? 1 : intrinsic == Intrinsic.STORE32 ? 4 : 8;
+      g.recordFault();
       asm.store(size, mem(address, 0), value);
       g.release(value, false);
       g.release(address, false);

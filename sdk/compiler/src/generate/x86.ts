@@ -7,7 +7,10 @@
 //
 // Each intrinsic has one exact wasm type, checked when the module's imports
 // are read: an expansion pops exactly what the type says, so a wrong type
-// would leave the value stack inconsistent.
+// would leave the value stack inconsistent. Instructions that can fault
+// (#GP from a bad MSR, selector or control register value, #PF from a
+// descriptor table address) get a pc map entry, so a fault report names the
+// wasm instruction.
 
 import { Cond, Reg, Shift, mem, memLabel } from "../x64/assembler";
 import { SystemAssembler } from "../x64/system";
@@ -135,6 +138,7 @@ function emitReadCr(g: Generator, cr: i32): void {
 
 function emitWriteCr(g: Generator, cr: i32): void {
   const reg = g.popToReg();
+  g.recordFault();
   system(g).movToCr(cr, reg);
   g.release(reg, false);
 }
@@ -156,6 +160,7 @@ function emitLoadSegments(g: Generator): void {
   const asm = system(g);
   const data = g.popToReg();
   const code = g.popToReg();
+  g.recordFault();
   asm.movToSegment(2, data);
   asm.movToSegment(3, data);
   asm.movToSegment(0, data);
@@ -257,6 +262,7 @@ export function emitX86Intrinsic(g: Generator, intrinsic: i32): void {
     case X86.LIDT:
     case X86.INVLPG: {
       const address = g.popToReg();
+      g.recordFault();
       if (intrinsic == X86.LGDT) asm.lgdt(mem(address));
       else if (intrinsic == X86.LIDT) asm.lidt(mem(address));
       else asm.invlpg(mem(address));
@@ -265,6 +271,7 @@ export function emitX86Intrinsic(g: Generator, intrinsic: i32): void {
     }
     case X86.LTR: {
       const selector = g.popToReg();
+      g.recordFault();
       asm.ltr(selector);
       g.release(selector, false);
       break;
@@ -289,6 +296,7 @@ export function emitX86Intrinsic(g: Generator, intrinsic: i32): void {
       g.popToGpr(Reg.RCX);
       g.takeGpr(Reg.RAX);
       g.takeGpr(Reg.RDX);
+      g.recordFault();
       asm.rdmsr();
       combineEdxEax(g);
       g.release(Reg.RCX, false);
@@ -301,6 +309,7 @@ export function emitX86Intrinsic(g: Generator, intrinsic: i32): void {
       g.takeGpr(Reg.RDX);
       asm.mov(8, Reg.RDX, Reg.RAX);
       asm.shiftImm(Shift.SHR, 8, Reg.RDX, 32);
+      g.recordFault();
       asm.wrmsr();
       g.release(Reg.RAX, false);
       g.release(Reg.RCX, false);
