@@ -274,7 +274,8 @@ export function register(test: TestFunction): void {
       const ticks = [...machine.serial.matchAll(/kernel: timer: (\d+) ticks, (\d+\.\d+) s by the TSC/g)].map((m) => [Number(m[1]), Number(m[2])]);
       t.ok(ticks.length >= 2 && ticks[1]![0]! > ticks[0]![0]! && ticks[1]![1]! > ticks[0]![1]!, `timer ticks advance: ${JSON.stringify(ticks.slice(0, 3))}`);
       const [count, seconds] = ticks[ticks.length - 1]!;
-      t.ok(Math.abs(count! / 100 - seconds!) < 0.25 * seconds!, `100 Hz ticks agree with the TSC (${count} ticks in ${seconds} s)`);
+      // A starved vCPU can miss ticks (QEMU does not deliver late ones twice), never gain them.
+      t.ok(count! <= 110 * seconds! + 5 && count! >= 50 * seconds!, `100 Hz ticks agree with the TSC (${count} ticks in ${seconds} s)`);
 
       const picture: Picture = await machine.screenshot(join(directory, "boot.png"));
       t.eq([picture.width, picture.height], [1024, 768], "the stub chose the 1024x768 mode");
