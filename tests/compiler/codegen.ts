@@ -110,7 +110,7 @@ function exportResultTypes(wasm: Uint8Array): Map<string, ValueType[]> {
     } else if (id === 2) {
       const count = leb();
       for (let i = 0; i < count; i++) {
-        at += leb(); at += leb();
+        { const module = leb(); at += module; } { const name = leb(); at += name; }
         const kind = wasm[at++];
         if (kind === 0) { funcTypes.push(leb()); importedFuncs++; }
         else if (kind === 1) { at++; const flags = wasm[at++]; leb(); if (flags & 1) leb(); }

@@ -104,7 +104,12 @@ function compileInstruction(g: Generator, op: u32): bool {
       return emitSaturatingConversion(g, sub) || emitBulk(g, sub);
     }
   }
-  return emitInteger(g, op) || emitFloat(g, op) || emitConversion(g, op) || emitMemory(g, op);
+  // The numeric and memory opcodes come in ranges: one test picks the family.
+  if (op >= <u32>Op.I32Load && op <= <u32>Op.MemoryGrow) return emitMemory(g, op);
+  if (op <= <u32>Op.I64GeU || (op >= <u32>Op.I32Clz && op <= <u32>Op.I64Rotr)) return emitInteger(g, op);
+  if (op <= <u32>Op.F64Copysign) return emitFloat(g, op);
+  if (op <= <u32>Op.F64ReinterpretI64) return emitConversion(g, op);
+  return emitInteger(g, op);
 }
 
 /** Compiles the defined function `bodyIndex`; false (with g.failure set) on an unsupported construct. */
@@ -114,9 +119,10 @@ export function compileFunction(g: Generator, bodyIndex: i32): bool {
   const body = module.bodies[bodyIndex];
   const funcIndex = module.numImportedFuncs + <u32>bodyIndex;
   const type = module.types[<i32>body.typeIndex];
-  const localTypes = new Array<u8>(type.params.length + body.locals.length);
-  for (let i = 0; i < type.params.length; i++) localTypes[i] = type.params[i];
-  for (let i = 0; i < body.locals.length; i++) localTypes[type.params.length + i] = body.locals[i];
+  const localTypes = g.localTypesBuffer;
+  localTypes.length = type.params.length + body.locals.length;
+  for (let i = 0; i < type.params.length; i++) unchecked(localTypes[i] = type.params[i]);
+  for (let i = 0; i < body.locals.length; i++) unchecked(localTypes[type.params.length + i] = body.locals[i]);
 
   g.funcIndex = funcIndex;
   g.funcType = type;

@@ -50,7 +50,7 @@ function storeParams(g: Generator, control: Control): void {
   for (let position = control.base; position < g.depth; position++) {
     if (g.kindAt(position) == Kind.CONST) {
       g.storeConst(g.slotMem(position), g.typeAt(position), g.valueAt(position));
-      g.kinds[position] = Kind.STACK;
+      g.setKind(position, Kind.STACK);
     }
   }
 }

@@ -36,12 +36,15 @@ function popFloatOperand(g: Generator): void {
 
 function binary(g: Generator, op: Scalar, type: i32): void {
   const size = type == ValType.F64 ? 8 : 4;
+  const target = g.resultLocal(true);
+  const direct = target >= 0 && !g.isLocalAt(0, target);
   popFloatOperand(g);
-  const left = g.popToReg();
+  const left = direct ? g.popIntoLocal(target) : g.popToReg();
   if (g.operandKind == OperandKind.REG) g.asm.scalar(op, size, left, g.operandReg);
   else g.asm.scalarLoad(op, size, left, g.operandMem);
   g.releaseOperand();
-  g.pushReg(type, left);
+  if (direct) g.takeResultLocal(target);
+  else g.pushReg(type, left);
 }
 
 function minMax(g: Generator, type: i32, isMin: bool): void {

@@ -111,6 +111,13 @@ export class Generator extends ValueStack {
   /** A comparison whose flags are live, for the br_if/if/select that follows it. */
   pendingCond: i32 = -1;
 
+  /** The types of the current function's locals (parameters first), reused by every function. */
+  localTypesBuffer: u8[] = [];
+  // Scratch space of the register-locals scan (locals.ts), reused by every function.
+  localWeights: u32[] = [];
+  localAssigned: bool[] = [];
+  scanBlocks: i32[] = [];
+
   /** Out-of-line slow paths of the function, emitted after its body. */
   slowPaths: SlowPath[] = [];
 
@@ -376,6 +383,62 @@ export class Generator extends ValueStack {
     }
     asm.leave();
     asm.ret();
+  }
+
+  /**
+   * When the next instruction is a local.set/local.tee of a local kept in a
+   * register of this class, that local (the instruction being compiled can
+   * write its result there directly); otherwise -1.
+   */
+  resultLocal(float: bool): i32 {
+    if (this.registerLocals.length == 0) return -1;
+    let p = this.module.bytes.dataStart + <usize>this.reader.pos;
+    const op = load<u8>(p);
+    if (op != 0x21 && op != 0x22) return -1;
+    p++;
+    let index: u32 = 0;
+    let shift: u32 = 0;
+    let byte: u32;
+    do {
+      byte = <u32>load<u8>(p++);
+      index |= (byte & 0x7f) << shift;
+      shift += 7;
+    } while (byte & 0x80);
+    const local = <i32>index;
+    if (this.localReg(local) < 0 || isFloat(unchecked(this.localTypes[local])) != float) return -1;
+    return local;
+  }
+
+  /** Consumes the local.set/tee that resultLocal() found: the value is in the local's register already. */
+  takeResultLocal(local: i32): void {
+    const op = this.reader.u8();
+    this.reader.u32();
+    if (op == 0x22) this.pushLocal(local);
+  }
+
+  /** True when the entry `fromTop` below the top is a latent reference to `local`. */
+  isLocalAt(fromTop: i32, local: i32): bool {
+    const position = this.depth - 1 - fromTop;
+    return this.kindAt(position) == Kind.LOCAL && <i32>this.valueAt(position) == local;
+  }
+
+  /**
+   * Pops the top entry into the register of `local`, which is about to be
+   * assigned: in place when the entry is that local; other references to
+   * its old value get copies first.
+   */
+  popIntoLocal(local: i32): i32 {
+    const reg = this.localReg(local);
+    const position = this.depth - 1;
+    if (this.kindAt(position) == Kind.LOCAL && <i32>this.valueAt(position) == local) {
+      this.drop();
+      this.materializeLocal(local);
+      return reg;
+    }
+    this.materializeLocal(local);
+    this.copyToReg(this.depth - 1, reg);
+    this.drop();
+    return reg;
   }
 
   /** Notes that `slots` 8-byte slots are needed at [rsp] for a call. */

@@ -68,7 +68,14 @@ function findIntrinsics(g: Generator): bool {
 export function compileCode(module: Module, options: CompileOptions): CompiledCode | null {
   const layout = vmctxLayout(module);
   const asm = new Assembler();
+  // Code is about three to four times the size of the wasm bodies: reserve once.
+  let bodyBytes = 0;
+  for (let i = 0; i < module.bodies.length; i++) bodyBytes += <i32>(module.bodies[i].codeEnd - module.bodies[i].codeStart);
+  asm.buffer.reserve(4 * bodyBytes + 4096);
   const g = new Generator(module, options, layout, asm);
+  // Reserve the pc map too (one entry per memory access and trap site): growing it copies.
+  g.pcMap.length = bodyBytes >> 3;
+  g.pcMap.length = 0;
   if (!findIntrinsics(g)) return null;
   const functionCount = module.funcTypes.length;
   for (let i = 0; i < functionCount; i++) g.funcLabels.push(asm.newLabel());

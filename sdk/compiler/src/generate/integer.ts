@@ -42,6 +42,14 @@ function applyAlu(g: Generator, op: Alu, size: i32, dst: Reg): void {
 function binaryAlu(g: Generator, op: Alu, type: i32, commutative: bool): void {
   const size = type == ValType.I64 ? 8 : 4;
   if (commutative && g.isConstAt(1) && !g.isConstAt(0)) g.swapTop();
+  // local.set y (op x z) with y in a register: compute in y's register.
+  const target = g.resultLocal(false);
+  if (target >= 0 && !g.isLocalAt(0, target)) {
+    popRight(g, size);
+    applyAlu(g, op, size, g.popIntoLocal(target));
+    g.takeResultLocal(target);
+    return;
+  }
   popRight(g, size);
   const left = g.popToReg();
   applyAlu(g, op, size, left);
@@ -52,13 +60,16 @@ function multiply(g: Generator, type: i32): void {
   const size = type == ValType.I64 ? 8 : 4;
   const asm = g.asm;
   if (g.isConstAt(1) && !g.isConstAt(0)) g.swapTop();
+  const target = g.resultLocal(false);
+  const direct = target >= 0 && !g.isLocalAt(0, target);
   popRight(g, size);
-  const left = g.popToReg();
+  const left = direct ? g.popIntoLocal(target) : g.popToReg();
   if (g.operandKind == OperandKind.IMM) asm.imulImm(size, left, left, <i32>g.operandImm);
   else if (g.operandKind == OperandKind.REG) asm.imul(size, left, g.operandReg);
   else asm.imulLoad(size, left, g.operandMem);
   g.releaseOperand();
-  g.pushReg(type, left);
+  if (direct) g.takeResultLocal(target);
+  else g.pushReg(type, left);
 }
 
 function shift(g: Generator, op: Shift, type: i32): void {
@@ -66,6 +77,12 @@ function shift(g: Generator, op: Shift, type: i32): void {
   if (g.isConstAt(0)) {
     const count = <i32>g.constAt(0);
     g.drop();
+    const target = g.resultLocal(false);
+    if (target >= 0) {
+      g.asm.shiftImm(op, size, g.popIntoLocal(target), count);
+      g.takeResultLocal(target);
+      return;
+    }
     const value = g.popToReg();
     g.asm.shiftImm(op, size, value, count);
     g.pushReg(type, value);

@@ -14,7 +14,6 @@ import { Reg, Xmm } from "../x64/assembler";
 import { Op } from "../opcodes";
 import { FunctionBody } from "../module";
 import { Generator } from "./generator";
-import { skipImmediates } from "./immediates";
 import { isFloat } from "./stack";
 
 const GPR_HOMES: StaticArray<i32> = [Reg.RBX, Reg.R12, Reg.R13, Reg.R8, Reg.R9, Reg.R10];
@@ -24,56 +23,129 @@ const MINIMUM_WEIGHT: u32 = 3;
 /** The first intrinsic number of module x86 (x86.ts), whose expansions use fixed registers. */
 const FIRST_X86_INTRINSIC: i32 = 32;
 
+/** The address after the LEB128 number at `p`. */
+// @ts-ignore: decorator
+@inline function skipLeb(p: usize): usize {
+  while (load<u8>(p++) & 0x80) {}
+  return p;
+}
+
 export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
   const localCount = g.localTypes.length;
   if (localCount == 0) return;
-  const weights = new StaticArray<u32>(localCount);
-  const assigned = new StaticArray<bool>(localCount);
-  const reader = g.reader;
-  const start = reader.pos;
-  // Kinds of the open blocks, to know the loop depth at each end.
-  const loops: i32[] = [];
-  let loopDepth = 0;
-  while (reader.pos < body.codeEnd) {
-    const op = reader.u8();
-    if (op == Op.LocalGet || op == Op.LocalSet || op == Op.LocalTee) {
-      const index = <i32>reader.u32();
-      const weight: u32 = 1 << (3 * <u32>min(loopDepth, 3));
-      unchecked(weights[index] += weight);
-      if (op != Op.LocalGet) unchecked(assigned[index] = true);
-      continue;
-    }
-    if (op == Op.Block || op == Op.If || op == Op.Loop) {
-      const isLoop = op == Op.Loop;
-      loops.push(isLoop ? 1 : 0);
-      if (isLoop) loopDepth++;
-    } else if (op == Op.End) {
-      if (loops.length > 0 && loops.pop() == 1) loopDepth--;
-    } else if (op == Op.Call) {
-      const callee = reader.u32();
-      const imported = g.module.numImportedFuncs;
-      if (callee < imported && g.intrinsics[<i32>callee] >= FIRST_X86_INTRINSIC) {
-        reader.pos = start;
-        return;
-      }
-      continue;
-    }
-    skipImmediates(reader, op);
+  const weights = g.localWeights;
+  const assigned = g.localAssigned;
+  if (weights.length < localCount) {
+    weights.length = localCount;
+    assigned.length = localCount;
   }
-  reader.pos = start;
+  for (let i = 0; i < localCount; i++) {
+    unchecked(weights[i] = 0);
+    unchecked(assigned[i] = false);
+  }
+  // A raw walk over the validated bytes: only local indices and block
+  // structure matter, everything else is skipped as fast as possible.
+  const base = g.module.bytes.dataStart;
+  let p = base + <usize>body.codeStart;
+  const end = base + <usize>body.codeEnd;
+  // Kinds of the open blocks, to know the loop depth at each end.
+  const loops = g.scanBlocks;
+  loops.length = 0;
+  let loopDepth = 0;
+  const imported = g.module.numImportedFuncs;
+  while (p < end) {
+    const op = <u32>load<u8>(p++);
+    // Numeric instructions have no immediates: the bulk of a body.
+    if (op >= <u32>Op.I32Eqz && op <= <u32>Op.I64Extend32S) continue;
+    if (op >= <u32>Op.LocalGet && op <= <u32>Op.LocalTee) {
+      let index: u32 = 0;
+      let shift: u32 = 0;
+      let byte: u32;
+      do {
+        byte = <u32>load<u8>(p++);
+        index |= (byte & 0x7f) << shift;
+        shift += 7;
+      } while (byte & 0x80);
+      const weight: u32 = 1 << (3 * <u32>min(loopDepth, 3));
+      unchecked(weights[<i32>index] += weight);
+      if (op != Op.LocalGet) unchecked(assigned[<i32>index] = true);
+      continue;
+    }
+    switch (op) {
+      case Op.Block: case Op.If: case Op.Loop: {
+        loops.push(op == Op.Loop ? 1 : 0);
+        if (op == Op.Loop) loopDepth++;
+        p = skipLeb(p);
+        break;
+      }
+      case Op.End: {
+        if (loops.length > 0 && loops.pop() == 1) loopDepth--;
+        break;
+      }
+      case Op.Call: {
+        let callee: u32 = 0;
+        let shift: u32 = 0;
+        let byte: u32;
+        do {
+          byte = <u32>load<u8>(p++);
+          callee |= (byte & 0x7f) << shift;
+          shift += 7;
+        } while (byte & 0x80);
+        if (callee < imported && g.intrinsics[<i32>callee] >= FIRST_X86_INTRINSIC) return;
+        break;
+      }
+      case Op.Br: case Op.BrIf: case Op.GlobalGet: case Op.GlobalSet: case Op.I32Const: case Op.I64Const:
+        p = skipLeb(p);
+        break;
+      case Op.BrTable: {
+        let count: u32 = 0;
+        let shift: u32 = 0;
+        let byte: u32;
+        do {
+          byte = <u32>load<u8>(p++);
+          count |= (byte & 0x7f) << shift;
+          shift += 7;
+        } while (byte & 0x80);
+        for (let i: u32 = 0; i <= count; i++) p = skipLeb(p);
+        break;
+      }
+      case Op.CallIndirect: p = skipLeb(skipLeb(p)); break;
+      case Op.MemorySize: case Op.MemoryGrow: p++; break;
+      case Op.F32Const: p += 4; break;
+      case Op.F64Const: p += 8; break;
+      case Op.Prefix: {
+        let sub: u32 = 0;
+        let shift: u32 = 0;
+        let byte: u32;
+        do {
+          byte = <u32>load<u8>(p++);
+          sub |= (byte & 0x7f) << shift;
+          shift += 7;
+        } while (byte & 0x80);
+        if (sub == 8) p = skipLeb(p) + 1;
+        else if (sub == 9 || sub == 13) p = skipLeb(p);
+        else if (sub == 10) p += 2;
+        else if (sub == 11) p++;
+        else if (sub == 12 || sub == 14) p = skipLeb(skipLeb(p));
+        break;
+      }
+      default:
+        if (op >= <u32>Op.I32Load && op <= <u32>Op.I64Store32) p = skipLeb(skipLeb(p));
+    }
+  }
 
-  pick(g, weights, assigned, false);
-  pick(g, weights, assigned, true);
+  pick(g, weights, assigned, localCount, false);
+  pick(g, weights, assigned, localCount, true);
 }
 
 /** Gives the registers of one class to the heaviest locals of that class, heaviest first. */
-function pick(g: Generator, weights: StaticArray<u32>, assigned: StaticArray<bool>, float: bool): void {
+function pick(g: Generator, weights: u32[], assigned: bool[], localCount: i32, float: bool): void {
   const homes = float ? XMM_HOMES : GPR_HOMES;
   for (let slot = 0; slot < homes.length; slot++) {
     let best = -1;
     let bestWeight: u32 = MINIMUM_WEIGHT - 1;
-    for (let index = 0; index < weights.length; index++) {
-      if (isFloat(g.localTypes[index]) != float || g.localReg(index) >= 0) continue;
+    for (let index = 0; index < localCount; index++) {
+      if (isFloat(unchecked(g.localTypes[index])) != float || g.localReg(index) >= 0) continue;
       const weight = unchecked(weights[index]);
       if (weight > bestWeight) { best = index; bestWeight = weight; }
     }

@@ -15,7 +15,7 @@ import { Op } from "../opcodes";
 import { BoundsMode } from "../compiled";
 import { MEMORY_LENGTH, RT_MEMORY_GROW, TrapKind, VMCTX_MEMORY, VMCTX_RUNTIME } from "../abi";
 import { Generator } from "./generator";
-import { Kind, MEMORY_BASE, SCRATCH, VMCTX, isFloat } from "./stack";
+import { Kind, MEMORY_BASE, OperandKind, SCRATCH, VMCTX, isFloat } from "./stack";
 
 const INT32_MAX: u64 = 0x7fffffff;
 
@@ -70,15 +70,22 @@ function popAddress(g: Generator, offset: u32, size: i32): Address {
     if (effective <= INT32_MAX) {
       address.operand = mem(MEMORY_BASE, <i32>effective);
     } else {
-      const reg = g.allocGpr();
-      asm.movImm(8, reg, <i64>effective);
-      address.operand = memIndex(MEMORY_BASE, reg, 1, 0);
-      address.reg = reg;
+      asm.movImm(8, SCRATCH, <i64>effective);
+      address.operand = memIndex(MEMORY_BASE, SCRATCH, 1, 0);
     }
     return address;
   }
-  const index = g.popToReg();
-  address.reg = index;
+  // The index is only read: a local's register serves as it is.
+  g.popOperand();
+  let index: i32;
+  if (g.operandKind == OperandKind.REG) {
+    index = g.operandReg;
+    if (g.operandOwned) address.reg = index;
+  } else {
+    index = g.allocGpr();
+    asm.load(4, index, g.operandMem);
+    address.reg = index;
+  }
   if (explicit) {
     // index <= length - (offset + size), compared signed in 64 bits.
     loadMemoryLength(g, SCRATCH);
@@ -90,8 +97,8 @@ function popAddress(g: Generator, offset: u32, size: i32): Address {
     address.operand = memIndex(MEMORY_BASE, index, 1, <i32>offset);
   } else {
     asm.movImm(8, SCRATCH, <i64><u64>offset);
-    asm.add(8, index, SCRATCH);
-    address.operand = memIndex(MEMORY_BASE, index, 1, 0);
+    asm.add(8, SCRATCH, index);
+    address.operand = memIndex(MEMORY_BASE, SCRATCH, 1, 0);
   }
   return address;
 }
@@ -117,15 +124,19 @@ function emitLoad(g: Generator, op: u32, offset: u32): void {
   }
   const where = popAddress(g, offset, size);
   const operand = where.operand;
+  // Straight into a register local when a local.set of one follows.
+  const target = g.resultLocal(isFloat(type));
+  if (target >= 0) g.materializeLocal(target);
   if (isFloat(type)) {
-    const result = g.allocXmm();
+    const result = target >= 0 ? g.localReg(target) : g.allocXmm();
     beforeAccess(g);
     asm.loadFloat(size, result, operand);
     if (where.reg >= 0) g.release(where.reg, false);
-    g.pushReg(type, result);
+    if (target >= 0) g.takeResultLocal(target);
+    else g.pushReg(type, result);
     return;
   }
-  const result = where.reg >= 0 ? where.reg : g.allocGpr();
+  const result = target >= 0 ? g.localReg(target) : where.reg >= 0 ? where.reg : g.allocGpr();
   beforeAccess(g);
   switch (op) {
     case Op.I32Load: case Op.I64Load32U: asm.load(4, result, operand); break;
@@ -137,6 +148,11 @@ function emitLoad(g: Generator, op: u32, offset: u32): void {
     case Op.I64Load8S: asm.loadSignExtend(8, 1, result, operand); break;
     case Op.I64Load16S: asm.loadSignExtend(8, 2, result, operand); break;
     case Op.I64Load32S: asm.loadSignExtend(8, 4, result, operand); break;
+  }
+  if (target >= 0) {
+    if (where.reg >= 0) g.release(where.reg, false);
+    g.takeResultLocal(target);
+    return;
   }
   g.pushReg(type, result);
 }

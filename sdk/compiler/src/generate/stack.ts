@@ -59,6 +59,7 @@ export const SCRATCH_XMM: Xmm = Xmm.XMM15;
 export const VMCTX: Reg = Reg.R14;
 export const MEMORY_BASE: Reg = Reg.R15;
 
+const ENTRY_SIZE: i32 = 16;
 const FREE: i32 = -1;
 const HELD: i32 = -2;
 const RESERVED: i32 = -3;
@@ -76,11 +77,11 @@ const GPR_ORDER: StaticArray<i32> = [
 export class ValueStack {
   asm: Assembler;
 
-  // The entries, bottom first.
-  kinds: i32[] = [];
-  types: i32[] = [];
-  /** Constant bits (CONST), local index (LOCAL) or register number (REG). */
-  values: i64[] = [];
+  // The entries, bottom first, 16 bytes each in one buffer: kind (i32),
+  // type (i32), then constant bits (CONST), local index (LOCAL) or register
+  // number (REG) as an i64.
+  private entries: usize = changetype<usize>(new ArrayBuffer(ENTRY_SIZE * 64));
+  private capacity: i32 = 64;
   depth: i32 = 0;
   maxDepth: i32 = 0;
   /** How many LOCAL entries are on the stack (local.set scans only when some are). */
@@ -157,7 +158,7 @@ export class ValueStack {
   saveRegisterLocals(): void {
     for (let k = 0; k < this.registerLocals.length; k++) {
       const index = unchecked(this.registerLocals[k]);
-      if (this.assignedLocals[index]) this.store(this.localMem(index), this.localTypes[index], this.localReg(index));
+      if (unchecked(this.assignedLocals[index])) this.store(this.localMem(index), unchecked(this.localTypes[index]), this.localReg(index));
     }
   }
 
@@ -165,7 +166,7 @@ export class ValueStack {
   restoreRegisterLocals(): void {
     for (let k = 0; k < this.registerLocals.length; k++) {
       const index = unchecked(this.registerLocals[k]);
-      this.load(this.localTypes[index], this.localReg(index), this.localMem(index));
+      this.load(unchecked(this.localTypes[index]), this.localReg(index), this.localMem(index));
     }
   }
 
@@ -181,33 +182,43 @@ export class ValueStack {
   }
 
   // @ts-ignore: decorator
-  @inline kindAt(position: i32): i32 { return unchecked(this.kinds[position]); }
+  @inline kindAt(position: i32): i32 { return load<i32>(this.entries + (<usize>position << 4)); }
   // @ts-ignore: decorator
-  @inline typeAt(position: i32): i32 { return unchecked(this.types[position]); }
+  @inline typeAt(position: i32): i32 { return load<i32>(this.entries + (<usize>position << 4), 4); }
   // @ts-ignore: decorator
-  @inline valueAt(position: i32): i64 { return unchecked(this.values[position]); }
+  @inline valueAt(position: i32): i64 { return load<i64>(this.entries + (<usize>position << 4), 8); }
+  // @ts-ignore: decorator
+  @inline setKind(position: i32, kind: i32): void { store<i32>(this.entries + (<usize>position << 4), kind); }
+  // @ts-ignore: decorator
+  @inline setType(position: i32, type: i32): void { store<i32>(this.entries + (<usize>position << 4), type, 4); }
+  // @ts-ignore: decorator
+  @inline setValue(position: i32, value: i64): void { store<i64>(this.entries + (<usize>position << 4), value, 8); }
 
   // ---- pushing ----------------------------------------------------------
 
   private push(kind: i32, type: i32, value: i64): void {
     const position = this.depth;
-    if (position == this.kinds.length) {
-      this.kinds.push(kind);
-      this.types.push(type);
-      this.values.push(value);
-    } else {
-      unchecked(this.kinds[position] = kind);
-      unchecked(this.types[position] = type);
-      unchecked(this.values[position] = value);
-    }
+    if (position == this.capacity) this.growEntries();
+    const at = this.entries + (<usize>position << 4);
+    store<i32>(at, kind);
+    store<i32>(at, type, 4);
+    store<i64>(at, value, 8);
     this.depth = position + 1;
-    if (this.depth > this.maxDepth) this.maxDepth = this.depth;
+    if (position >= this.maxDepth) this.maxDepth = position + 1;
+  }
+
+  private growEntries(): void {
+    const capacity = this.capacity << 1;
+    const bigger = changetype<usize>(new ArrayBuffer(ENTRY_SIZE * capacity));
+    memory.copy(bigger, this.entries, <usize>(ENTRY_SIZE * this.capacity));
+    this.entries = bigger;
+    this.capacity = capacity;
   }
 
   pushConst(type: i32, bits: i64): void { this.push(Kind.CONST, type, bits); }
 
   pushLocal(index: i32): void {
-    this.push(Kind.LOCAL, this.localTypes[index], index);
+    this.push(Kind.LOCAL, unchecked(this.localTypes[index]), index);
     this.localRefs++;
   }
 
@@ -291,11 +302,11 @@ export class ValueStack {
       if (this.hasFreeReg(false)) {
         const other = this.allocGpr();
         this.asm.mov(8, other, reg);
-        unchecked(this.values[owner] = other);
+        this.setValue(owner, other);
         this.gprOwner[other] = owner;
       } else {
         this.store(this.slotMem(owner), this.typeAt(owner), reg);
-        unchecked(this.kinds[owner] = Kind.STACK);
+        this.setKind(owner, Kind.STACK);
       }
       return;
     }
@@ -409,10 +420,10 @@ export class ValueStack {
       const type = this.typeAt(position);
       this.store(this.slotMem(position), type, reg);
       this.release(reg, isFloat(type));
-      unchecked(this.kinds[position] = Kind.STACK);
+      this.setKind(position, Kind.STACK);
     } else if (kind == Kind.LOCAL) {
       this.copyToMem(position, this.slotMem(position));
-      unchecked(this.kinds[position] = Kind.STACK);
+      this.setKind(position, Kind.STACK);
       this.localRefs--;
     }
   }
@@ -439,8 +450,8 @@ export class ValueStack {
         const reg = this.allocFor(type);
         this.copyToReg(position, reg);
         this.localRefs--;
-        unchecked(this.kinds[position] = Kind.REG);
-        unchecked(this.values[position] = reg);
+        this.setKind(position, Kind.REG);
+        this.setValue(position, reg);
         if (isFloat(type)) this.xmmOwner[reg] = position;
         else this.gprOwner[reg] = position;
       } else {
@@ -548,12 +559,12 @@ export class ValueStack {
     const kind = this.kindAt(lower);
     const type = this.typeAt(lower);
     const value = this.valueAt(lower);
-    unchecked(this.kinds[lower] = this.kindAt(upper));
-    unchecked(this.types[lower] = this.typeAt(upper));
-    unchecked(this.values[lower] = this.valueAt(upper));
-    unchecked(this.kinds[upper] = kind);
-    unchecked(this.types[upper] = type);
-    unchecked(this.values[upper] = value);
+    this.setKind(lower, this.kindAt(upper));
+    this.setType(lower, this.typeAt(upper));
+    this.setValue(lower, this.valueAt(upper));
+    this.setKind(upper, kind);
+    this.setType(upper, type);
+    this.setValue(upper, value);
     this.claimRegister(lower);
     this.claimRegister(upper);
     return true;

@@ -10,6 +10,14 @@ export class CodeBuffer {
     this.data = new Uint8Array(max(capacity, 16));
   }
 
+  /** Address of the next byte; write through it after reserve(), then commit(). */
+  // @ts-ignore: decorator
+  @inline cursor(): usize { return this.data.dataStart + <usize>this.length; }
+
+  /** Takes the bytes written up to `cursor` (from cursor()). */
+  // @ts-ignore: decorator
+  @inline commit(cursor: usize): void { this.length = <i32>(cursor - this.data.dataStart); }
+
   /** Makes room for `count` more bytes. */
   // @ts-ignore: decorator
   @inline reserve(count: i32): void {
@@ -24,25 +32,29 @@ export class CodeBuffer {
     this.data = bigger;
   }
 
-  byte(value: i32): void {
+  // @ts-ignore: decorator
+  @inline byte(value: i32): void {
     this.reserve(1);
     store<u8>(this.data.dataStart + <usize>this.length, <u8>value);
     this.length += 1;
   }
 
-  u16(value: i32): void {
+  // @ts-ignore: decorator
+  @inline u16(value: i32): void {
     this.reserve(2);
     store<u16>(this.data.dataStart + <usize>this.length, <u16>value);
     this.length += 2;
   }
 
-  u32(value: i32): void {
+  // @ts-ignore: decorator
+  @inline u32(value: i32): void {
     this.reserve(4);
     store<u32>(this.data.dataStart + <usize>this.length, <u32>value);
     this.length += 4;
   }
 
-  u64(value: i64): void {
+  // @ts-ignore: decorator
+  @inline u64(value: i64): void {
     this.reserve(8);
     store<u64>(this.data.dataStart + <usize>this.length, <u64>value);
     this.length += 8;
@@ -70,8 +82,8 @@ export class CodeBuffer {
   /** Drops everything after `length` (used to retract a tentatively emitted sequence). */
   truncate(length: i32): void { this.length = length; }
 
-  /** A copy of the bytes written so far. */
+  /** The bytes written so far (a view of the buffer: emit nothing more after taking it). */
   toBytes(): Uint8Array {
-    return this.data.slice(0, this.length);
+    return this.data.subarray(0, this.length);
   }
 }

@@ -10,9 +10,13 @@
 //  - rip-relative displacements count from the end of the instruction, so a
 //    trailing immediate's size must be known when the operand is written.
 //
-// Labels are small integers. A reference to a label that is not bound yet
-// records a fixup; all fixups are patched by finish(), which fails (rather
-// than aborting) when a label was never bound or a short jump does not reach.
+// Labels are small integers. A rel32 reference to a bound label is written
+// at once; one to an unbound label joins the label's chain, threaded through
+// the 4-byte fields themselves (each holds the previous site and the size of
+// the immediate after it), and bind() patches the chain. The rarer rel8 and
+// jump-table references are recorded and patched by finish(), which fails
+// (rather than aborting) when a label was never bound or a short jump does
+// not reach.
 
 import { CodeBuffer } from "./buffer";
 import { Reg } from "./registers";
@@ -34,8 +38,6 @@ export const enum Enc {
 }
 
 const enum Fixup {
-  /** 32-bit displacement counted from `from`. */
-  REL32 = 0,
   /** 8-bit displacement counted from `from`. */
   REL8 = 1,
   /** 32-bit label offset minus the offset of the label in `from` (jump tables). */
@@ -50,9 +52,21 @@ export function sizeFlags(size: i32): i32 {
   return Enc.NONE;
 }
 
+/** Writes an opcode of one to three bytes (0F and 0F 38/3A escapes included) at `p`; returns the address after it. */
+// @ts-ignore: decorator
+@inline function writeOpcode(p: usize, opcode: i32): usize {
+  if (opcode > 0xffff) { store<u8>(p, <u8>(opcode >> 16)); p++; }
+  if (opcode > 0xff) { store<u8>(p, <u8>(opcode >> 8)); p++; }
+  store<u8>(p, <u8>opcode);
+  return p + 1;
+}
+
 export class Encoder {
-  buffer: CodeBuffer = new CodeBuffer();
-  /** Offset of each label, -1 while unbound. */
+  buffer: CodeBuffer;
+  /**
+   * Offset of each label once bound; while unbound, -1 without references,
+   * or -(site + 2) for the last rel32 site of its chain.
+   */
   private labels: i32[] = [];
   private fixupAt: i32[] = [];
   private fixupLabel: i32[] = [];
@@ -60,6 +74,10 @@ export class Encoder {
   private fixupFrom: i32[] = [];
   /** Why finish() failed, when it did. */
   error: string = "";
+
+  constructor() {
+    this.buffer = new CodeBuffer();
+  }
 
   /** Where the next byte goes. */
   // @ts-ignore: decorator
@@ -72,15 +90,40 @@ export class Encoder {
   }
 
   bind(label: Label): void {
-    this.labels[label] = this.buffer.length;
+    this.bindAt(label, this.buffer.length);
   }
 
   /** Binds `label` to an arbitrary offset already emitted (e.g. a function start). */
   bindAt(label: Label, offset: i32): void {
-    this.labels[label] = offset;
+    const state = unchecked(this.labels[label]);
+    unchecked(this.labels[label] = offset);
+    if (state >= -1) return;
+    // Patch the chain of rel32 sites waiting for this label.
+    const buffer = this.buffer;
+    let at = -state - 2;
+    while (at >= 0) {
+      const link = buffer.read32(at);
+      buffer.patch32(at, offset - (at + 4 + (link & 7)));
+      at = (link >>> 3) - 1;
+    }
   }
 
   isBound(label: Label): bool { return this.labels[label] >= 0; }
+
+  /** A rel32 field here for `label`, counted from `trailing` bytes after its end. */
+  private relative32(label: Label, trailing: i32): void {
+    const buffer = this.buffer;
+    const at = buffer.length;
+    const state = unchecked(this.labels[label]);
+    if (state >= 0) {
+      buffer.u32(state - (at + 4 + trailing));
+      return;
+    }
+    // Join the chain: the field holds the previous site (+1, 0 ending the chain) and `trailing`.
+    const previous = state == -1 ? 0 : -state - 1;
+    buffer.u32((previous << 3) | trailing);
+    unchecked(this.labels[label] = -(at + 2));
+  }
   labelOffset(label: Label): i32 { return this.labels[label]; }
 
   // ---- raw bytes -------------------------------------------------------
@@ -103,87 +146,89 @@ export class Encoder {
   }
 
   // ---- encoding helpers ------------------------------------------------
-
-  /** Legacy prefixes, then REX when needed. `reg`, `index`, `base` are full register numbers (or < 8 when absent). */
-  protected prefixes(mandatory: i32, flags: i32, reg: i32, index: i32, base: i32, forceRex: bool): void {
-    if (flags & Enc.OPSIZE) this.buffer.byte(0x66);
-    if (mandatory) this.buffer.byte(mandatory);
-    let rex = 0x40;
-    if (flags & Enc.W) rex |= 8;
-    if (reg & 8) rex |= 4;
-    if (index & 8) rex |= 2;
-    if (base & 8) rex |= 1;
-    if (rex != 0x40 || forceRex) this.buffer.byte(rex);
-  }
-
-  protected opcode(opcode: i32): void {
-    if (opcode > 0xffff) this.buffer.byte(opcode >> 16);
-    if (opcode > 0xff) this.buffer.byte((opcode >> 8) & 0xff);
-    this.buffer.byte(opcode & 0xff);
-  }
+  // Each instruction is written through a cursor into reserved space: one
+  // bounds check per instruction rather than per byte.
 
   /** An instruction whose ModRM names two registers (mod 11). */
   protected emitRR(mandatory: i32, flags: i32, opcode: i32, reg: i32, rm: i32): void {
+    const buffer = this.buffer;
+    buffer.reserve(16);
+    let p = buffer.cursor();
+    if (flags & Enc.OPSIZE) { store<u8>(p, 0x66); p++; }
+    if (mandatory) { store<u8>(p, <u8>mandatory); p++; }
+    const rex = 0x40 | ((flags & Enc.W) << 3) | ((reg & 8) >> 1) | ((rm & 8) >> 3);
     const forceRex = ((flags & Enc.BYTE_REG) != 0 && reg >= 4 && reg < 8)
       || ((flags & Enc.BYTE_RM) != 0 && rm >= 4 && rm < 8);
-    this.prefixes(mandatory, flags, reg, 0, rm, forceRex);
-    this.opcode(opcode);
-    this.buffer.byte(0xc0 | ((reg & 7) << 3) | (rm & 7));
+    if (rex != 0x40 || forceRex) { store<u8>(p, <u8>rex); p++; }
+    p = writeOpcode(p, opcode);
+    store<u8>(p, <u8>(0xc0 | ((reg & 7) << 3) | (rm & 7)));
+    buffer.commit(p + 1);
   }
 
   /**
    * An instruction with a memory operand. `trailing` is the number of
    * immediate bytes the caller writes after it (for rip-relative operands).
+   * ModRM, SIB and displacement follow the rules in the header comment.
    */
   protected emitRM(mandatory: i32, flags: i32, opcode: i32, reg: i32, operand: Mem, trailing: i32): void {
-    if (memIsFs(operand)) this.buffer.byte(0x64);
+    const buffer = this.buffer;
+    buffer.reserve(16);
+    let p = buffer.cursor();
+    if (memIsFs(operand)) { store<u8>(p, 0x64); p++; }
+    if (flags & Enc.OPSIZE) { store<u8>(p, 0x66); p++; }
+    if (mandatory) { store<u8>(p, <u8>mandatory); p++; }
     const base = memBase(operand);
     const index = memIndexReg(operand);
+    const baseBits = base == Reg.NONE ? 0 : base;
+    const indexBits = index == Reg.NONE ? 0 : index;
+    const rex = 0x40 | ((flags & Enc.W) << 3) | ((reg & 8) >> 1) | ((indexBits & 8) >> 2) | ((baseBits & 8) >> 3);
     const forceRex = (flags & Enc.BYTE_REG) != 0 && reg >= 4 && reg < 8;
-    this.prefixes(mandatory, flags, reg, index == Reg.NONE ? 0 : index, base == Reg.NONE ? 0 : base, forceRex);
-    this.opcode(opcode);
-    this.modrmMemory(reg & 7, operand, trailing);
-  }
-
-  /** ModRM, SIB and displacement for a memory operand. */
-  protected modrmMemory(regField: i32, operand: Mem, trailing: i32): void {
-    const buffer = this.buffer;
+    if (rex != 0x40 || forceRex) { store<u8>(p, <u8>rex); p++; }
+    p = writeOpcode(p, opcode);
+    const regField = (reg & 7) << 3;
     const disp = memDisp(operand);
     if (memIsRip(operand)) {
-      buffer.byte((regField << 3) | 5);
-      const at = buffer.length;
-      buffer.u32(0);
-      this.addFixup(at, disp, Fixup.REL32, at + 4 + trailing);
+      store<u8>(p, <u8>(regField | 5));
+      buffer.commit(p + 1);
+      this.relative32(disp, trailing);
       return;
     }
-    const base = memBase(operand);
-    const index = memIndexReg(operand);
     const scale = memScaleLog2(operand);
     if (base == Reg.NONE) {
       // mod 00, rm 100, SIB base 101: [index*scale + disp32] or [disp32].
-      buffer.byte((regField << 3) | 4);
-      buffer.byte((scale << 6) | ((index == Reg.NONE ? 4 : index & 7) << 3) | 5);
-      buffer.u32(disp);
+      store<u8>(p, <u8>(regField | 4));
+      store<u8>(p + 1, <u8>((scale << 6) | ((index == Reg.NONE ? 4 : index & 7) << 3) | 5));
+      store<i32>(p + 2, disp);
+      buffer.commit(p + 6);
       return;
     }
     let mod = 2;
     if (disp == 0 && (base & 7) != 5) mod = 0;
     else if (disp >= -128 && disp <= 127) mod = 1;
     if (index == Reg.NONE && (base & 7) != 4) {
-      buffer.byte((mod << 6) | (regField << 3) | (base & 7));
+      store<u8>(p, <u8>((mod << 6) | regField | (base & 7)));
+      p++;
     } else {
-      buffer.byte((mod << 6) | (regField << 3) | 4);
-      buffer.byte((scale << 6) | ((index == Reg.NONE ? 4 : index & 7) << 3) | (base & 7));
+      store<u8>(p, <u8>((mod << 6) | regField | 4));
+      store<u8>(p + 1, <u8>((scale << 6) | ((index == Reg.NONE ? 4 : index & 7) << 3) | (base & 7)));
+      p += 2;
     }
-    if (mod == 1) buffer.byte(disp);
-    else if (mod == 2) buffer.u32(disp);
+    if (mod == 1) { store<u8>(p, <u8>disp); p++; }
+    else if (mod == 2) { store<i32>(p, disp); p += 4; }
+    buffer.commit(p);
   }
 
   /** An opcode with the register in its low three bits (push, pop, mov r, imm, bswap). */
   protected emitPlusReg(flags: i32, opcode: i32, reg: i32): void {
+    const buffer = this.buffer;
+    buffer.reserve(8);
+    let p = buffer.cursor();
+    if (flags & Enc.OPSIZE) { store<u8>(p, 0x66); p++; }
+    const rex = 0x40 | ((flags & Enc.W) << 3) | ((reg & 8) >> 3);
     const forceRex = (flags & Enc.BYTE_RM) != 0 && reg >= 4 && reg < 8;
-    this.prefixes(0, flags, 0, 0, reg, forceRex);
-    this.opcode(opcode + (reg & 7));
+    if (rex != 0x40 || forceRex) { store<u8>(p, <u8>rex); p++; }
+    p = writeOpcode(p, opcode + (reg & 7));
+    buffer.commit(p);
   }
 
   /** An immediate of 1, 2 or 4 bytes. */
@@ -197,9 +242,7 @@ export class Encoder {
 
   /** A rel32 field at the current position, counted from its own end. */
   protected rel32(label: Label): void {
-    const at = this.buffer.length;
-    this.buffer.u32(0);
-    this.addFixup(at, label, Fixup.REL32, at + 4);
+    this.relative32(label, 0);
   }
 
   protected rel8(label: Label): void {
@@ -226,6 +269,12 @@ export class Encoder {
   /** Patches every label reference; false (with `error` set) when one cannot be resolved. */
   finish(): bool {
     const buffer = this.buffer;
+    for (let label = 0, n = this.labels.length; label < n; label++) {
+      if (unchecked(this.labels[label]) < -1) {
+        this.error = "assembler: label " + label.toString() + " used but never bound";
+        return false;
+      }
+    }
     for (let i = 0, n = this.fixupAt.length; i < n; i++) {
       const target = this.labels[this.fixupLabel[i]];
       if (target < 0) {
@@ -234,9 +283,7 @@ export class Encoder {
       }
       const at = this.fixupAt[i];
       const kind = this.fixupKind[i];
-      if (kind == Fixup.REL32) {
-        buffer.patch32(at, target - this.fixupFrom[i]);
-      } else if (kind == Fixup.REL8) {
+      if (kind == Fixup.REL8) {
         const distance = target - this.fixupFrom[i];
         if (distance < -128 || distance > 127) {
           this.error = "assembler: short jump at " + at.toString() + " does not reach its label";
