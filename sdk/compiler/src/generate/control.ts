@@ -39,9 +39,11 @@ export function emitBlock(g: Generator, kind: ControlKind): void {
   g.spillAll();
   const control = g.pushControl(kind, type);
   if (kind == ControlKind.LOOP) {
+    g.syncRegisterLocals();
     // Branches back to the header bring the parameters in their slots: so must the entry.
     storeParams(g, control);
     g.asm.bind(control.label);
+    g.joinRegisterLocals();
   }
 }
 
@@ -61,6 +63,7 @@ export function emitIf(g: Generator): void {
   // Everything below goes to its slot, parameters included (constants too):
   // the false branch, explicit or not, then starts from the same state.
   g.spillAll();
+  g.syncRegisterLocals();
   const control = g.pushControl(ControlKind.IF, type);
   storeParams(g, control);
   control.elseLabel = g.asm.newLabel();
@@ -71,10 +74,12 @@ export function emitElse(g: Generator): void {
   const control = g.controlAt(0);
   if (g.reachable) {
     g.settleAtLabel(control);
+    g.syncRegisterLocals();
     g.asm.jmp(control.label);
     control.branched = true;
   }
   g.asm.bind(control.elseLabel);
+  g.joinRegisterLocals();
   control.hasElse = true;
   restoreParams(g, control);
   g.reachable = true;
@@ -110,14 +115,22 @@ export function emitEnd(g: Generator): bool {
   }
   if (control.kind == ControlKind.IF && !control.hasElse) {
     // The missing else passes the parameters through as results: they are in their slots already.
-    if (g.reachable) g.settleAtLabel(control);
+    if (g.reachable) {
+      g.settleAtLabel(control);
+      g.syncRegisterLocals();
+    }
     asm.bind(control.elseLabel);
     asm.bind(control.label);
+    g.joinRegisterLocals();
     canonicalResults(g, control);
     g.reachable = true;
   } else if (control.kind != ControlKind.LOOP && control.branched) {
-    if (g.reachable) g.settleAtLabel(control);
+    if (g.reachable) {
+      g.settleAtLabel(control);
+      g.syncRegisterLocals();
+    }
     asm.bind(control.label);
+    g.joinRegisterLocals();
     canonicalResults(g, control);
     g.reachable = true;
   } else if (!g.reachable) {
@@ -132,6 +145,7 @@ export function emitEnd(g: Generator): bool {
 function branchTo(g: Generator, target: Control): void {
   if (target.kind == ControlKind.FUNCTION) { g.emitReturn(); return; }
   g.moveToLabel(target);
+  g.syncRegisterLocals();
   g.asm.jmp(target.label);
   if (target.kind != ControlKind.LOOP) target.branched = true;
 }
@@ -144,6 +158,8 @@ export function emitBr(g: Generator): void {
 export function emitBrIf(g: Generator): void {
   const target = g.controlAt(g.reader.u32());
   const cond = g.takeCondition();
+  // Both paths continue with the register locals in their registers (moves keep the flags).
+  g.syncRegisterLocals();
   if (target.kind != ControlKind.FUNCTION && g.branchNeedsNoMoves(target)) {
     g.jumpIf(cond, target.label);
     if (target.kind != ControlKind.LOOP) target.branched = true;
@@ -162,6 +178,7 @@ export function emitBrTable(g: Generator): void {
   const depths = new Array<u32>(<i32>count + 1);
   for (let i: u32 = 0; i <= count; i++) unchecked(depths[i] = reader.u32());
   const index = g.popToReg();
+  g.syncRegisterLocals();
 
   // One label per distinct target: the target itself when no moves are
   // needed, else a trampoline that makes them.

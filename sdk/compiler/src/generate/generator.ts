@@ -411,6 +411,7 @@ export class Generator extends ValueStack {
 
   /** Consumes the local.set/tee that resultLocal() found: the value is in the local's register already. */
   takeResultLocal(local: i32): void {
+    this.writeLocal(local);
     const op = this.reader.u8();
     this.reader.u32();
     if (op == 0x22) this.pushLocal(local);
@@ -431,6 +432,7 @@ export class Generator extends ValueStack {
     const reg = this.localReg(local);
     const position = this.depth - 1;
     if (this.kindAt(position) == Kind.LOCAL && <i32>this.valueAt(position) == local) {
+      this.freshLocal(local);
       this.drop();
       this.materializeLocal(local);
       return reg;

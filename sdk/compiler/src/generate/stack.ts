@@ -17,8 +17,11 @@
 // The most used locals of a function live in registers for its whole body
 // (locals.ts chooses them; those registers are RESERVED): a LOCAL entry of
 // such a local reads the register, a `local.set` writes it. Every register
-// is scratch across calls, so those locals are stored to their frame slots
-// before anything that clobbers registers and reloaded after it.
+// is scratch across calls, so around anything that clobbers registers those
+// locals go through their frame slots, lazily: before, only the ones
+// assigned since their slot was last written ("dirty") are stored; after,
+// each is reloaded when first read ("stale"), or at the next control-flow
+// boundary, where every path must have them in their registers.
 //
 // Invariants the rest of the generator relies on:
 //  - an i32 in a GPR has its upper 32 bits zero (every i32 is produced by a
@@ -101,6 +104,14 @@ export class ValueStack {
   registerLocals: i32[] = [];
   /** Whether the function ever assigns each local (unassigned ones never need storing back). */
   assignedLocals: bool[] = [];
+  /** Each local's bit in the masks below (its position in registerLocals), or -1. */
+  localBits: i32[] = [];
+  /** Register locals whose register holds a newer value than their slot. */
+  dirtyLocals: i32 = 0;
+  /** Register locals whose register was clobbered: the value is in the slot only. */
+  staleLocals: i32 = 0;
+  /** Register locals the function ever assigns. */
+  assignedMask: i32 = 0;
 
   // The last operand popped with popOperand().
   operandKind: OperandKind = OperandKind.IMM;
@@ -136,16 +147,23 @@ export class ValueStack {
     this.registerLocals.length = 0;
     this.localRegs.length = localTypes.length;
     this.assignedLocals.length = localTypes.length;
+    this.localBits.length = localTypes.length;
     for (let i = 0; i < localTypes.length; i++) {
       unchecked(this.localRegs[i] = -1);
       unchecked(this.assignedLocals[i] = false);
+      unchecked(this.localBits[i] = -1);
     }
+    this.dirtyLocals = 0;
+    this.staleLocals = 0;
+    this.assignedMask = 0;
   }
 
   /** Keeps local `index` in `reg` for the whole function. */
   pinLocal(index: i32, reg: i32, assigned: bool): void {
     this.localRegs[index] = reg;
     this.assignedLocals[index] = assigned;
+    this.localBits[index] = this.registerLocals.length;
+    if (assigned) this.assignedMask |= 1 << this.registerLocals.length;
     this.registerLocals.push(index);
     if (isFloat(this.localTypes[index])) this.xmmOwner[reg] = RESERVED;
     else this.gprOwner[reg] = RESERVED;
@@ -154,20 +172,61 @@ export class ValueStack {
   // @ts-ignore: decorator
   @inline localReg(index: i32): i32 { return unchecked(this.localRegs[index]); }
 
-  /** Stores the register locals the function assigns to their slots (before registers are clobbered). */
+  /** Stores the dirty register locals to their slots (before registers are clobbered). */
   saveRegisterLocals(): void {
-    for (let k = 0; k < this.registerLocals.length; k++) {
+    let dirty = this.dirtyLocals;
+    while (dirty) {
+      const k = ctz(dirty);
+      dirty &= dirty - 1;
       const index = unchecked(this.registerLocals[k]);
-      if (unchecked(this.assignedLocals[index])) this.store(this.localMem(index), unchecked(this.localTypes[index]), this.localReg(index));
+      this.store(this.localMem(index), unchecked(this.localTypes[index]), this.localReg(index));
     }
+    this.dirtyLocals = 0;
   }
 
-  /** Reloads every register local from its slot (after registers were clobbered). */
+  /** After registers were clobbered: every register local is in its slot only, until read. */
   restoreRegisterLocals(): void {
-    for (let k = 0; k < this.registerLocals.length; k++) {
+    this.staleLocals = (1 << this.registerLocals.length) - 1;
+  }
+
+  /** Before reading register local `index`: reloads it if a clobber left it stale. */
+  // @ts-ignore: decorator
+  @inline freshLocal(index: i32): i32 {
+    const reg = this.localReg(index);
+    if (this.staleLocals != 0) this.reloadLocal(index);
+    return reg;
+  }
+
+  private reloadLocal(index: i32): void {
+    const bit = 1 << unchecked(this.localBits[index]);
+    if ((this.staleLocals & bit) == 0) return;
+    this.staleLocals &= ~bit;
+    this.load(unchecked(this.localTypes[index]), this.localReg(index), this.localMem(index));
+  }
+
+  /** Register local `index` is being assigned: its register is current, its slot is not. */
+  writeLocal(index: i32): void {
+    const bit = 1 << unchecked(this.localBits[index]);
+    this.staleLocals &= ~bit;
+    this.dirtyLocals |= bit & this.assignedMask;
+  }
+
+  /** At a control-flow boundary: every register local back in its register. */
+  syncRegisterLocals(): void {
+    let stale = this.staleLocals;
+    while (stale) {
+      const k = ctz(stale);
+      stale &= stale - 1;
       const index = unchecked(this.registerLocals[k]);
       this.load(unchecked(this.localTypes[index]), this.localReg(index), this.localMem(index));
     }
+    this.staleLocals = 0;
+  }
+
+  /** At a label: every path arrives with the locals in their registers, any assigned one maybe dirty. */
+  joinRegisterLocals(): void {
+    this.staleLocals = 0;
+    this.dirtyLocals = this.assignedMask;
   }
 
   // ---- where things live ------------------------------------------------
@@ -380,8 +439,8 @@ export class ValueStack {
     let from = -1;
     if (kind == Kind.LOCAL) {
       const index = <i32>this.valueAt(position);
-      from = this.localReg(index);
-      if (from < 0) { this.load(type, reg, this.localMem(index)); return; }
+      if (this.localReg(index) < 0) { this.load(type, reg, this.localMem(index)); return; }
+      from = this.freshLocal(index);
     } else if (kind == Kind.STACK) {
       this.load(type, reg, this.slotMem(position));
       return;
@@ -401,7 +460,7 @@ export class ValueStack {
     if (kind == Kind.CONST) { this.storeConst(m, type, this.valueAt(position)); return; }
     if (kind == Kind.REG) { this.store(m, type, <i32>this.valueAt(position)); return; }
     if (kind == Kind.LOCAL && this.localReg(<i32>this.valueAt(position)) >= 0) {
-      this.store(m, type, this.localReg(<i32>this.valueAt(position)));
+      this.store(m, type, this.freshLocal(<i32>this.valueAt(position)));
       return;
     }
     const from = kind == Kind.LOCAL ? this.localMem(<i32>this.valueAt(position)) : this.slotMem(position);
@@ -531,10 +590,9 @@ export class ValueStack {
       else this.gprOwner[this.operandReg] = HELD;
     } else if (kind == Kind.LOCAL) {
       const index = <i32>this.valueAt(position);
-      const reg = this.localReg(index);
-      if (reg >= 0) {
+      if (this.localReg(index) >= 0) {
         this.operandKind = OperandKind.REG;
-        this.operandReg = reg;
+        this.operandReg = this.freshLocal(index);
         this.operandOwned = false;
       } else {
         this.operandKind = OperandKind.MEM;

@@ -25,6 +25,7 @@ export function emitLocalSet(g: Generator, index: i32, tee: bool): void {
   const home = g.localReg(index);
   if (home >= 0) {
     g.copyToReg(position, home);
+    g.writeLocal(index);
     g.drop();
     if (tee) g.pushLocal(index);
     return;
