@@ -1,9 +1,9 @@
 // Builds everything the host needs, skipping what is up to date:
 //  - AssemblyScript programs (the compiler, the linux-x64 runtime) to wasm;
 //  - TypeScript host tools and test entry points bundled with esbuild.
-// Usage: node sdk/build/build.mjs [--force] [--quiet]
+// Usage: node sdk/build/build.mjs [--force] [--quiet] [--ipc]
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
@@ -31,6 +31,20 @@ function newestMtime(paths) {
 function stale(output, sources) {
   if (force || !existsSync(output)) return true;
   return newestMtime(sources) > statSync(output).mtimeMs;
+}
+
+// The ipc/ table's generated files (kernel dispatch, client bindings, docs: docs/ipc.md), before
+// anything compiles them: regenerated when the table or the generator changed, or with --ipc
+// (`npm run ipc`). The generator writes only files whose contents differ.
+const ipcStamp = join(out, "ipc.stamp");
+if (existsSync(join(root, "ipc/generate.ts")) &&
+    (process.argv.includes("--ipc") || stale(ipcStamp, ["ipc/table", "ipc/generator", "ipc/generate.ts"]))) {
+  const generator = join(out, "host", "ipc.js");
+  await esbuild.build({ entryPoints: [join(root, "ipc/generate.ts")], outfile: generator, bundle: true, platform: "node",
+    format: "esm", target: "node20", logLevel: "error" });
+  log("ipc: generating from the table");
+  execFileSync(process.execPath, [generator, ...(quiet ? ["--quiet"] : [])], { cwd: root, stdio: "inherit" });
+  writeFileSync(ipcStamp, "");
 }
 
 // AssemblyScript programs: [entry, output, source folders, extra asc flags]

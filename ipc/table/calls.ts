@@ -1,0 +1,375 @@
+// The system calls: every service the kernel offers a component, as data.
+// A component imports `delos.family_verb`; the kernel's loader resolves it
+// to the generated dispatch function (kernel/generated/dispatch.ts), which
+// checks every argument against the caller — handles in its handle table
+// with the rights listed, pointers and lengths against its linear memory —
+// before the kernel function named in `kernel` runs. A call without
+// `kernel` is declared but not implemented yet: its dispatch returns
+// NOT_SUPPORTED. docs/generated/system-calls.md is generated from this.
+
+import type { Argument, SystemCall } from "./schema";
+
+const timeout: Argument = { name: "timeout", kind: "value", type: "i64", doc: "Nanoseconds to wait at most: TIMEOUT_NONE does not wait, TIMEOUT_FOREVER waits for ever." };
+const receiveId: Argument = { name: "receiveId", kind: "value", type: "u32", doc: "What msg.receive returned for the message." };
+const path: Argument = { name: "path", kind: "string", maximum: 255, doc: "An absolute path: `/` followed by non-empty segments (`/test/echo`)." };
+const IOVEC_MAXIMUM = 16;
+
+export const calls: SystemCall[] = [
+  // Handles.
+  {
+    name: "handle.close", doc: "Closes a handle. Closing the last handle of a channel makes pending and future sends to it fail with DEAD_SERVER; of a memory object, frees it once no mapping and no state name holds it.",
+    arguments: [{ name: "handle", kind: "handle", object: "any", rights: [], doc: "The handle to close." }],
+    result: { type: "i32", doc: "0." }, errors: [],
+    kernel: { module: "object/handle", function: "handleClose" },
+  },
+  {
+    name: "handle.duplicate", doc: "Makes a second handle to the same object with the same or fewer rights.",
+    arguments: [
+      { name: "handle", kind: "handle", object: "any", rights: ["DUPLICATE"], doc: "The handle to copy." },
+      { name: "rights", kind: "value", type: "u32", doc: "Rights of the new handle (RIGHT_* bits); must be a subset of the handle's." },
+    ],
+    result: { type: "i32", doc: "The new handle." }, errors: ["ACCESS_DENIED", "NO_MEMORY"],
+    kernel: { module: "object/handle", function: "handleDuplicate" },
+  },
+  {
+    name: "handle.info", doc: "Tells the type and rights of a handle's object.",
+    arguments: [
+      { name: "handle", kind: "handle", object: "any", rights: [], doc: "The handle." },
+      { name: "info", kind: "record", record: "handleInfo", access: "write", doc: "Where to write the handleInfo." },
+    ],
+    result: { type: "i32", doc: "The object type (OBJECT_TYPE_*)." }, errors: [],
+    kernel: { module: "object/handle", function: "handleInfo" },
+  },
+
+  // Channels and connections.
+  {
+    name: "channel.create", doc: "Creates a channel: the server side of message passing. Threads of the caller receive on it; connections send to it.",
+    arguments: [{ name: "flags", kind: "value", type: "u32", doc: "0 (no flags are defined yet)." }],
+    result: { type: "i32", doc: "The channel's handle, with RECEIVE, CONNECT, DUPLICATE and TRANSFER." }, errors: ["INVALID_ARGUMENT", "NO_MEMORY"],
+    kernel: { module: "object/channel", function: "channelCreate" },
+  },
+  {
+    name: "connection.create", doc: "Creates a connection to a channel the caller holds: to send itself pulses (timers, interrupts) or to hand to another component.",
+    arguments: [{ name: "channel", kind: "handle", object: "channel", rights: ["CONNECT"], doc: "The channel." }],
+    result: { type: "i32", doc: "The connection's handle, with SEND, DUPLICATE and TRANSFER." }, errors: ["NO_MEMORY"],
+    kernel: { module: "object/connection", function: "connectionCreate" },
+  },
+
+  // The pathname space.
+  {
+    name: "name.register", doc: "Registers a channel under a path, so that name.open of the path connects to it. The name stays until name.unregister, the closing of the channel's last handle, or the caller's end; a client waiting in name.open for it is connected at once.",
+    arguments: [
+      path,
+      { name: "channel", kind: "handle", object: "channel", rights: ["RECEIVE"], doc: "The channel to register." },
+    ],
+    result: { type: "i32", doc: "0." }, errors: ["ALREADY_EXISTS", "INVALID_ARGUMENT", "NO_MEMORY"],
+    capability: { kind: "serve", argument: "path", doc: "The manifest's `serve` list names the path." },
+    kernel: { module: "object/pathname", function: "nameRegister" },
+  },
+  {
+    name: "name.unregister", doc: "Removes a name the caller registered. Connections made through it stay connected to the channel.",
+    arguments: [path],
+    result: { type: "i32", doc: "0." }, errors: ["NOT_FOUND", "ACCESS_DENIED"],
+    kernel: { module: "object/pathname", function: "nameUnregister" },
+  },
+  {
+    name: "name.open", doc: "Resolves a path to a new connection to the channel registered under it, waiting up to `timeout` for it to be registered (a restarting server registers again).",
+    arguments: [path, timeout],
+    result: { type: "i32", doc: "The connection's handle, with SEND, DUPLICATE and TRANSFER." }, errors: ["NOT_FOUND", "TIMED_OUT", "INVALID_ARGUMENT", "NO_MEMORY"],
+    capability: { kind: "open", argument: "path", doc: "The manifest's `open` list names the path." },
+    blocks: true,
+    kernel: { module: "object/pathname", function: "nameOpen" },
+  },
+
+  // Messages.
+  {
+    name: "msg.send", doc: "Sends a message and waits for the reply (QNX MsgSend): the message is copied from `send` straight into the receiving server's buffer, the reply straight into `reply`. The server runs at the caller's priority until it replies.",
+    arguments: [
+      { name: "connection", kind: "handle", object: "connection", rights: ["SEND"], doc: "The connection." },
+      { name: "send", kind: "buffer", access: "read", doc: "The message." },
+      { name: "reply", kind: "buffer", access: "write", doc: "Room for the reply; a longer reply is cut to it." },
+    ],
+    result: { type: "i32", doc: "The server's reply status: ≥ 0 on success, a negative error code of the server or of the kernel." },
+    errors: ["DEAD_SERVER"], blocks: true,
+    kernel: { module: "object/channel", function: "msgSend" },
+  },
+  {
+    name: "msg.sendv", doc: "msg.send with several send and reply buffers, and optionally a handle transferred to the receiver (it appears in its receiveInfo.handle).",
+    arguments: [
+      { name: "connection", kind: "handle", object: "connection", rights: ["SEND"], doc: "The connection." },
+      { name: "send", kind: "iovec", access: "read", maximum: IOVEC_MAXIMUM, doc: "The message's buffers, sent one after another." },
+      { name: "reply", kind: "iovec", access: "write", maximum: IOVEC_MAXIMUM, doc: "The reply's buffers, filled one after another." },
+      { name: "handle", kind: "handle", object: "any", rights: ["TRANSFER"], optional: true, doc: "A handle to give the receiver a copy of (0: none); it keeps its rights." },
+    ],
+    result: { type: "i32", doc: "The server's reply status." },
+    errors: ["DEAD_SERVER", "NO_MEMORY"], blocks: true,
+    kernel: { module: "object/channel", function: "msgSendv" },
+  },
+  {
+    name: "msg.receive", doc: "Waits for a message or a pulse on a channel (QNX MsgReceive). A message is copied into `buffer` (cut to its length; msg.read reads the rest) and its sender waits for msg.reply; a pulse is written into `buffer` as a `pulse` record. Pulses are delivered before messages; messages in priority order, first come first served within a priority.",
+    arguments: [
+      { name: "channel", kind: "handle", object: "channel", rights: ["RECEIVE"], doc: "The channel." },
+      { name: "buffer", kind: "buffer", access: "write", doc: "Room for the message (at least 16 bytes to take a pulse)." },
+      { name: "info", kind: "record", record: "receiveInfo", access: "write", optional: true, doc: "Where to write the receiveInfo (0: not wanted)." },
+    ],
+    result: { type: "i32", doc: "The receive id of the message (> 0), or RECEIVE_ID_PULSE for a pulse." },
+    errors: ["INVALID_ARGUMENT"], blocks: true,
+    kernel: { module: "object/channel", function: "msgReceive" },
+  },
+  {
+    name: "msg.receivev", doc: "msg.receive into several buffers.",
+    arguments: [
+      { name: "channel", kind: "handle", object: "channel", rights: ["RECEIVE"], doc: "The channel." },
+      { name: "buffers", kind: "iovec", access: "write", maximum: IOVEC_MAXIMUM, doc: "Room for the message, filled one after another." },
+      { name: "info", kind: "record", record: "receiveInfo", access: "write", optional: true, doc: "Where to write the receiveInfo (0: not wanted)." },
+    ],
+    result: { type: "i32", doc: "The receive id, or RECEIVE_ID_PULSE." },
+    errors: ["INVALID_ARGUMENT"], blocks: true,
+    kernel: { module: "object/channel", function: "msgReceivev" },
+  },
+  {
+    name: "msg.reply", doc: "Replies to a received message: copies `buffer` into the sender's reply buffer (cut to its room), makes its msg.send return `status`, and ends the priority the sender lent.",
+    arguments: [
+      receiveId,
+      { name: "status", kind: "value", type: "i32", doc: "What the sender's msg.send returns: ≥ 0 for success, a negative error code otherwise (not ERROR_DEAD_SERVER)." },
+      { name: "buffer", kind: "buffer", access: "read", doc: "The reply." },
+    ],
+    result: { type: "i32", doc: "0." }, errors: ["NO_SENDER", "INVALID_ARGUMENT"],
+    kernel: { module: "object/channel", function: "msgReply" },
+  },
+  {
+    name: "msg.replyv", doc: "msg.reply from several buffers.",
+    arguments: [
+      receiveId,
+      { name: "status", kind: "value", type: "i32", doc: "What the sender's msg.send returns." },
+      { name: "buffers", kind: "iovec", access: "read", maximum: IOVEC_MAXIMUM, doc: "The reply's buffers, sent one after another." },
+    ],
+    result: { type: "i32", doc: "0." }, errors: ["NO_SENDER", "INVALID_ARGUMENT"],
+    kernel: { module: "object/channel", function: "msgReplyv" },
+  },
+  {
+    name: "msg.read", doc: "Reads more of a received message, from `offset` on (QNX MsgRead): for messages longer than the receive buffer.",
+    arguments: [
+      receiveId,
+      { name: "offset", kind: "value", type: "u32", doc: "Where in the message to start." },
+      { name: "buffer", kind: "buffer", access: "write", doc: "Where to copy to." },
+    ],
+    result: { type: "i32", doc: "Bytes copied (0 at or past the message's end)." }, errors: ["NO_SENDER"],
+    kernel: { module: "object/channel", function: "msgRead" },
+  },
+  {
+    name: "msg.grant", doc: "Gives the sender of a received message a copy of a handle, with the same or fewer rights, before replying (a server sharing a memory object with its client). The reply tells the client the number.",
+    arguments: [
+      receiveId,
+      { name: "handle", kind: "handle", object: "any", rights: ["TRANSFER"], doc: "The handle to give." },
+      { name: "rights", kind: "value", type: "u32", doc: "Rights of the sender's handle: a subset of the handle's." },
+    ],
+    result: { type: "i32", doc: "The handle's number in the sender's handle table." }, errors: ["NO_SENDER", "ACCESS_DENIED", "NO_MEMORY"],
+    kernel: { module: "object/channel", function: "msgGrant" },
+  },
+
+  // Pulses.
+  {
+    name: "pulse.send", doc: "Queues a pulse — a code and a value — on the connection's channel without waiting. A receiver gets it before any message.",
+    arguments: [
+      { name: "connection", kind: "handle", object: "connection", rights: ["SEND"], doc: "The connection." },
+      { name: "code", kind: "value", type: "i32", doc: "0..PULSE_CODE_MAXIMUM." },
+      { name: "value", kind: "value", type: "i64", doc: "Anything." },
+    ],
+    result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT", "QUEUE_FULL", "DEAD_SERVER"],
+    kernel: { module: "object/pulse", function: "pulseSend" },
+  },
+
+  // Memory objects and state objects.
+  {
+    name: "memory.create", doc: "Creates a memory object of zeroed pages.",
+    arguments: [{ name: "size", kind: "value", type: "u32", doc: "Bytes, rounded up to whole pages; at most 1 GiB." }],
+    result: { type: "i32", doc: "Its handle, with MAP, WRITE, DUPLICATE and TRANSFER." }, errors: ["INVALID_ARGUMENT", "TOO_LARGE", "NO_MEMORY"],
+    kernel: { module: "object/memory-object", function: "memoryCreate" },
+  },
+  {
+    name: "memory.map", doc: "Maps a memory object, from its start, over a page-aligned range of the caller's linear memory (which must lie inside its current length). The pages there are set aside and come back at memory.unmap or when the caller ends.",
+    arguments: [
+      { name: "memory", kind: "handle", object: "memory", rights: ["MAP"], doc: "The memory object." },
+      { name: "address", kind: "value", type: "u32", doc: "Where in the caller's memory: a multiple of PAGE_SIZE." },
+      { name: "length", kind: "value", type: "u32", doc: "Bytes: a multiple of PAGE_SIZE, at most the object's size." },
+      { name: "flags", kind: "value", type: "u32", doc: "MAP_WRITABLE to map it writable (needs WRITE)." },
+    ],
+    result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT", "BAD_ADDRESS", "ACCESS_DENIED", "TOO_LARGE", "NOT_MAPPED", "NO_MEMORY"],
+    kernel: { module: "object/memory-object", function: "memoryMap" },
+  },
+  {
+    name: "memory.unmap", doc: "Undoes a memory.map: the range must be exactly one mapping. The caller's own pages come back.",
+    arguments: [
+      { name: "address", kind: "value", type: "u32", doc: "The mapping's start." },
+      { name: "length", kind: "value", type: "u32", doc: "The mapping's length." },
+    ],
+    result: { type: "i32", doc: "0." }, errors: ["NOT_MAPPED"],
+    kernel: { module: "object/memory-object", function: "memoryUnmap" },
+  },
+  {
+    name: "state.open", doc: "Opens the caller's state object of this name, creating it zeroed when it does not exist. State objects belong to the component's manifest name, not to the instance: the next instance of a restarted server opens the same pages.",
+    arguments: [
+      { name: "name", kind: "string", maximum: 63, doc: "The state object's name (the manifest's `state` list names it)." },
+      { name: "size", kind: "value", type: "u32", doc: "Bytes when it is created (rounded up to pages); ignored when it exists." },
+    ],
+    result: { type: "i32", doc: "A memory object handle, with MAP, WRITE, DUPLICATE and TRANSFER." }, errors: ["INVALID_ARGUMENT", "TOO_LARGE", "NO_MEMORY"],
+    capability: { kind: "state", argument: "name", doc: "The manifest's `state` list names it." },
+    kernel: { module: "object/state-object", function: "stateOpen" },
+  },
+  {
+    name: "state.delete", doc: "Drops the caller's state object of this name; its pages are freed once no handle and no mapping holds them.",
+    arguments: [{ name: "name", kind: "string", maximum: 63, doc: "The state object's name." }],
+    result: { type: "i32", doc: "0." }, errors: ["NOT_FOUND"],
+    capability: { kind: "state", argument: "name", doc: "The manifest's `state` list names it." },
+    kernel: { module: "object/state-object", function: "stateDelete" },
+  },
+
+  // Timers and interrupts: pulses from the kernel.
+  {
+    name: "timer.create", doc: "Creates a timer that sends a pulse through a connection when it expires.",
+    arguments: [
+      { name: "connection", kind: "handle", object: "connection", rights: ["SEND"], doc: "Where the pulse goes." },
+      { name: "code", kind: "value", type: "i32", doc: "The pulse's code (0..PULSE_CODE_MAXIMUM)." },
+      { name: "value", kind: "value", type: "i64", doc: "The pulse's value." },
+    ],
+    result: { type: "i32", doc: "The timer's handle, with CONTROL and DUPLICATE." }, errors: ["INVALID_ARGUMENT", "NO_MEMORY"],
+  },
+  {
+    name: "timer.set", doc: "Arms a timer: first pulse after `delay`, then every `interval` (0: once). A delay of 0 disarms it.",
+    arguments: [
+      { name: "timer", kind: "handle", object: "timer", rights: ["CONTROL"], doc: "The timer." },
+      { name: "delay", kind: "value", type: "i64", doc: "Nanoseconds to the first pulse." },
+      { name: "interval", kind: "value", type: "i64", doc: "Nanoseconds between later pulses; 0 for one pulse." },
+    ],
+    result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT"],
+  },
+  {
+    name: "interrupt.attach", doc: "Delivers a device interrupt line as pulses through a connection. The line is masked after each delivery until interrupt.unmask.",
+    arguments: [
+      { name: "line", kind: "value", type: "u32", doc: "The interrupt line (IRQ)." },
+      { name: "connection", kind: "handle", object: "connection", rights: ["SEND"], doc: "Where the pulses go." },
+      { name: "code", kind: "value", type: "i32", doc: "The pulse's code." },
+    ],
+    result: { type: "i32", doc: "The interrupt's handle, with CONTROL." }, errors: ["INVALID_ARGUMENT", "ALREADY_EXISTS"],
+    capability: { kind: "irq", argument: "line", doc: "The manifest's `irq` list names the line." },
+  },
+  {
+    name: "interrupt.unmask", doc: "Unmasks an attached interrupt line after its pulse was handled.",
+    arguments: [{ name: "interrupt", kind: "handle", object: "interrupt", rights: ["CONTROL"], doc: "The interrupt." }],
+    result: { type: "i32", doc: "0." }, errors: [],
+  },
+  {
+    name: "port.read", doc: "Reads an I/O port.",
+    arguments: [
+      { name: "port", kind: "value", type: "u32", doc: "The port." },
+      { name: "width", kind: "value", type: "u32", doc: "1, 2 or 4 bytes." },
+    ],
+    result: { type: "i64", doc: "The value read, zero-extended." }, errors: ["INVALID_ARGUMENT"],
+    capability: { kind: "port", argument: "port", doc: "The manifest's `port` ranges hold the port." },
+  },
+  {
+    name: "port.write", doc: "Writes an I/O port.",
+    arguments: [
+      { name: "port", kind: "value", type: "u32", doc: "The port." },
+      { name: "width", kind: "value", type: "u32", doc: "1, 2 or 4 bytes." },
+      { name: "value", kind: "value", type: "u32", doc: "The value; only the low `width` bytes are written." },
+    ],
+    result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT"],
+    capability: { kind: "port", argument: "port", doc: "The manifest's `port` ranges hold the port." },
+  },
+
+  // Threads.
+  {
+    name: "thread.create", doc: "Starts a thread of the caller's component running `entry(argument)`. It holds the component lock while it runs wasm code, like every thread of the component (docs/kernel.md).",
+    arguments: [
+      { name: "entry", kind: "value", type: "u32", doc: "Index in the caller's table of a function `(i32) -> ()` (an AssemblyScript function reference's `.index`)." },
+      { name: "argument", kind: "value", type: "u32", doc: "Its argument." },
+      { name: "priority", kind: "value", type: "i32", doc: "PRIORITY_LOWEST..PRIORITY_HIGHEST." },
+    ],
+    result: { type: "i32", doc: "The thread's id." }, errors: ["INVALID_ARGUMENT", "NO_MEMORY"],
+  },
+  {
+    name: "thread.exit", doc: "Ends the calling thread. The component ends with its last thread.",
+    arguments: [],
+    result: { type: "none", doc: "Never returns.", noReturn: true }, errors: [],
+  },
+  {
+    name: "thread.sleep", doc: "Waits at least `duration`.",
+    arguments: [{ name: "duration", kind: "value", type: "i64", doc: "Nanoseconds." }],
+    result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT"], blocks: true,
+  },
+  {
+    name: "thread.yield", doc: "Lets other ready threads of the same priority run.",
+    arguments: [],
+    result: { type: "i32", doc: "0." }, errors: [],
+  },
+  {
+    name: "thread.self", doc: "The calling thread's id.",
+    arguments: [],
+    result: { type: "i32", doc: "The id." }, errors: [],
+  },
+  {
+    name: "thread.priority", doc: "The priority the calling thread runs at now: its own, or the higher one lent by the client whose message it is serving.",
+    arguments: [],
+    result: { type: "i32", doc: "The priority." }, errors: [],
+  },
+  {
+    name: "thread.set_priority", doc: "Sets the calling thread's own priority.",
+    arguments: [{ name: "priority", kind: "value", type: "i32", doc: "PRIORITY_LOWEST..PRIORITY_HIGHEST." }],
+    result: { type: "i32", doc: "The previous own priority." }, errors: ["INVALID_ARGUMENT"],
+  },
+
+  // Time.
+  {
+    name: "clock.now", doc: "Nanoseconds since the kernel started.",
+    arguments: [],
+    result: { type: "i64", doc: "Nanoseconds." }, errors: [],
+  },
+  {
+    name: "clock.cycles", doc: "The processor's time-stamp counter (benchmarks).",
+    arguments: [],
+    result: { type: "i64", doc: "TSC cycles." }, errors: [],
+  },
+
+  // Components.
+  {
+    name: "component.spawn", doc: "Loads and starts a component from a wasm file of the boot payload; the caller becomes its supervisor and is told of its end by a PULSE_CODE_COMPONENT_ENDED pulse through `supervisor`.",
+    arguments: [
+      { name: "path", kind: "string", maximum: 255, doc: "The wasm file's path in the payload (`test/echo.wasm`)." },
+      { name: "supervisor", kind: "handle", object: "connection", rights: ["SEND"], optional: true, doc: "Where the end pulse goes (0: nowhere)." },
+    ],
+    result: { type: "i32", doc: "The new component's id." }, errors: ["NOT_FOUND", "INVALID_ARGUMENT", "ACCESS_DENIED", "NO_MEMORY"],
+    capability: { kind: "spawn", argument: "path", doc: "The manifest's `spawn` list names the file." },
+  },
+  {
+    name: "component.kill", doc: "Ends a component the caller supervises, as if it had faulted: its threads, handles and memory are reclaimed, its clients' sends fail with DEAD_SERVER.",
+    arguments: [{ name: "component", kind: "value", type: "u32", doc: "Its id." }],
+    result: { type: "i32", doc: "0." }, errors: ["NOT_FOUND", "ACCESS_DENIED"],
+  },
+  {
+    name: "component.status", doc: "Tells a supervisor how a component it started is, or how it ended.",
+    arguments: [
+      { name: "component", kind: "value", type: "u32", doc: "Its id." },
+      { name: "status", kind: "record", record: "componentStatus", access: "write", doc: "Where to write the componentStatus." },
+    ],
+    result: { type: "i32", doc: "Its state (COMPONENT_STATE_*)." }, errors: ["NOT_FOUND", "ACCESS_DENIED"],
+  },
+  {
+    name: "component.self", doc: "The calling component's id.",
+    arguments: [],
+    result: { type: "i32", doc: "The id." }, errors: [],
+  },
+  {
+    name: "component.exit", doc: "Ends the calling component with all its threads; its supervisor sees COMPONENT_STATE_EXITED.",
+    arguments: [{ name: "status", kind: "value", type: "i32", doc: "An exit status for the supervisor." }],
+    result: { type: "none", doc: "Never returns.", noReturn: true }, errors: [],
+  },
+
+  // The console.
+  {
+    name: "log.write", doc: "Writes a line to the kernel console (COM1), prefixed with the component's name.",
+    arguments: [{ name: "text", kind: "buffer", access: "read", maximum: 4096, doc: "UTF-8 text." }],
+    result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT"],
+  },
+];

@@ -1,0 +1,26 @@
+// The whole ipc/ table: system calls, errors, rights and object types,
+// records and constants, and protocols. The generator reads it from here.
+
+import { calls } from "./calls";
+import { errors, PROTOCOL_ERROR_BASE } from "./errors";
+import { constants, records } from "./records";
+import { objectTypes, rights } from "./rights";
+import { testProtocols } from "./protocols/test";
+import type { ErrorCode, Constant, ObjectType, Protocol, Record, Right, SystemCall } from "./schema";
+
+export interface Table {
+  calls: SystemCall[];
+  errors: ErrorCode[];
+  rights: Right[];
+  objectTypes: ObjectType[];
+  records: Record[];
+  constants: Constant[];
+  protocols: Protocol[];
+  protocolErrorBase: number;
+}
+
+export const table: Table = {
+  calls, errors, rights, objectTypes, records, constants,
+  protocols: [...testProtocols],
+  protocolErrorBase: PROTOCOL_ERROR_BASE,
+};

@@ -1,0 +1,72 @@
+// Fixed-layout records that system calls read or write in the caller's
+// memory, and the named constants of the system-call ABI. Fields are
+// little-endian at naturally aligned offsets in the order given; the
+// generator computes offsets and sizes (docs/generated/system-calls.md).
+
+import type { Constant, Record } from "./schema";
+
+export const records: Record[] = [
+  {
+    name: "iovec", doc: "One buffer of a vectored message: msg.sendv, msg.receivev, msg.replyv.",
+    fields: [
+      { name: "address", type: "u32", doc: "Pointer into the caller's memory." },
+      { name: "length", type: "u32", doc: "Bytes." },
+    ],
+  },
+  {
+    name: "receiveInfo", doc: "What msg.receive tells the server about a message (for a pulse, only `component` is set).",
+    fields: [
+      { name: "component", type: "u32", doc: "Id of the sender's component." },
+      { name: "thread", type: "u32", doc: "Id of the sending thread (0 for a pulse)." },
+      { name: "priority", type: "u32", doc: "The sender's priority, which the receiving thread now runs at." },
+      { name: "sendLength", type: "u32", doc: "Bytes the sender sent (may exceed what was copied: msg.read reads the rest)." },
+      { name: "replyLength", type: "u32", doc: "Bytes the sender's reply buffers hold." },
+      { name: "handle", type: "u32", doc: "A handle the sender transferred with msg.sendv, now the receiver's (0: none)." },
+    ],
+  },
+  {
+    name: "pulse", doc: "A pulse as msg.receive writes it into the receive buffer (it returns 0 for a pulse).",
+    fields: [
+      { name: "code", type: "i32", doc: "What happened: the sender's code (0..127), or a kernel code (PULSE_CODE_*, negative)." },
+      { name: "component", type: "u32", doc: "Id of the component that sent it (0: the kernel)." },
+      { name: "value", type: "i64", doc: "The sender's value; for PULSE_CODE_COMPONENT_ENDED, the component's id." },
+    ],
+  },
+  {
+    name: "handleInfo", doc: "What handle.info tells about a handle.",
+    fields: [
+      { name: "objectType", type: "u32", doc: "The object type (OBJECT_TYPE_*)." },
+      { name: "rights", type: "u32", doc: "The handle's rights (RIGHT_*)." },
+      { name: "bytes", type: "u64", doc: "A memory object's size in bytes; 0 for other objects." },
+    ],
+  },
+  {
+    name: "componentStatus", doc: "What component.status tells a supervisor about a component it started.",
+    fields: [
+      { name: "state", type: "u32", doc: "COMPONENT_STATE_*." },
+      { name: "trap", type: "u32", doc: "The trap kind that ended it (docs/compiler-abi.md, Traps), 0 when it did not trap." },
+      { name: "functionIndex", type: "u32", doc: "The wasm function index of the trap site." },
+      { name: "wasmOffset", type: "u32", doc: "The wasm byte offset of the trap site in the module." },
+      { name: "threads", type: "u32", doc: "Threads still alive." },
+      { name: "pages", type: "u32", doc: "Pages of linear memory." },
+    ],
+  },
+];
+
+export const constants: Constant[] = [
+  { name: "TIMEOUT_NONE", value: 0, type: "i64", doc: "A timeout that does not wait: fail with TIMED_OUT at once when the call would block." },
+  { name: "TIMEOUT_FOREVER", value: -1, type: "i64", doc: "A timeout that never expires." },
+  { name: "PRIORITY_LOWEST", value: 0, doc: "The lowest thread priority (the idle thread's)." },
+  { name: "PRIORITY_DEFAULT", value: 10, doc: "The priority of a component's first thread." },
+  { name: "PRIORITY_HIGHEST", value: 31, doc: "The highest thread priority." },
+  { name: "PULSE_CODE_MAXIMUM", value: 127, doc: "The largest code a component may send in a pulse (codes 0..127 are the components')." },
+  { name: "PULSE_CODE_COMPONENT_ENDED", value: -1, doc: "Kernel pulse to a supervisor: a component it started ended; the value is its id, component.status says how." },
+  { name: "RECEIVE_ID_PULSE", value: 0, doc: "What msg.receive returns for a pulse." },
+  { name: "MAP_WRITABLE", value: 1, type: "u32", doc: "memory.map flag: map writable (needs the WRITE right)." },
+  { name: "COMPONENT_STATE_RUNNING", value: 1, doc: "The component is running." },
+  { name: "COMPONENT_STATE_EXITED", value: 2, doc: "Its last thread exited." },
+  { name: "COMPONENT_STATE_FAULTED", value: 3, doc: "It trapped or faulted; componentStatus says where." },
+  { name: "COMPONENT_STATE_KILLED", value: 4, doc: "component.kill ended it." },
+  { name: "PAGE_SIZE", value: 4096, type: "u32", doc: "The granularity of memory.map." },
+  { name: "NAME_MAXIMUM", value: 255, doc: "The longest path in the pathname space, in bytes." },
+];

@@ -1,0 +1,164 @@
+// A component: one instance of a compiled wasm module, with its own linear
+// memory in its own reserved region, its own table, its threads, its
+// manifest and the capabilities it was granted.
+//
+// Invariants:
+//  - pointers a component passes to the kernel are offsets in its linear
+//    memory; the kernel uses one only after `inMemory` said the whole range
+//    lies below the memory's current length (memory.grow only raises it);
+//  - a component's threads run its wasm code one at a time: the one holding
+//    `lockOwner` (sched/lock.ts); the others wait in `lockWaiters` or in the
+//    kernel;
+//  - once it ends (`state` past Running) none of its threads runs again,
+//    the end hooks have run once (the message-passing objects close its
+//    handles and fail its clients' sends), its memory, table, stacks and
+//    page-table pages are given back, and only this record stays, for
+//    component.status; its supervisor learns of the end by a pulse.
+
+import { Instance } from "../../sdk/loader/instance";
+import { Component as CompiledComponent } from "../../sdk/loader/component";
+import { MEMORY_BASE, MEMORY_LENGTH } from "../../sdk/compiler/src/abi";
+import { Thread } from "../object/thread";
+import { WaitQueue } from "../sched/wait-queue";
+import { currentThread } from "../sched/scheduler";
+import { load64 } from "../arch/x86_64/native";
+import { Manifest } from "./manifest";
+
+/** A component's kind, from its manifest. */
+export const enum ComponentKind {
+  Driver = 1,
+  Server = 2,
+  App = 3,
+  Test = 4,
+}
+
+/** The values of ipc/'s COMPONENT_STATE_*. */
+export const enum ComponentState {
+  Loading = 0,
+  Running = 1,
+  Exited = 2,
+  Faulted = 3,
+  Killed = 4,
+}
+
+/** Where and how a component faulted. */
+export class ComponentFault {
+  /** The trap kind (docs/compiler-abi.md, Traps). */
+  trapKind: i32 = 0;
+  /** The native pc of the trap site. */
+  pc: u64 = 0;
+  /** The wasm function index and byte offset in the module, -1 when unknown. */
+  functionIndex: i32 = -1;
+  wasmOffset: i64 = -1;
+  /** The CPU exception that became the trap, -1 for a trap of the code itself. */
+  vector: i32 = -1;
+  /** The faulting address of a page fault. */
+  address: u64 = 0;
+  /** The thread it happened on. */
+  threadId: u32 = 0;
+}
+
+let nextComponentId: u32 = 1;
+
+export class Component {
+  readonly id: u32;
+  readonly manifest: Manifest;
+  state: ComponentState = ComponentState.Loading;
+  /** component.exit's status. */
+  exitStatus: i32 = 0;
+  fault: ComponentFault | null = null;
+  /** The component that started it (null: the kernel started it). */
+  supervisor: Component | null;
+
+  /** The compiled code (shared by every instance of the same wasm) and this instance. */
+  compiled: CompiledComponent | null = null;
+  instance: Instance | null = null;
+  /** Absolute address of its memory object (0: it has no memory). */
+  memoryObject: u64 = 0;
+
+  threads: Thread[] = [];
+  lockOwner: Thread | null = null;
+  readonly lockWaiters: WaitQueue = new WaitQueue();
+
+  /**
+   * For the message-passing objects: the component's handle table and
+   * whatever else they keep per component, and what to tell at its end
+   * (the connection component.spawn was given). Never read here.
+   */
+  ipc: Object | null = null;
+  endNotice: Object | null = null;
+
+  constructor(manifest: Manifest, supervisor: Component | null) {
+    this.id = nextComponentId++;
+    this.manifest = manifest;
+    this.supervisor = supervisor;
+  }
+
+  get name(): string { return this.manifest.name; }
+  get kind(): ComponentKind { return this.manifest.kind; }
+  get isRunning(): bool { return this.state == ComponentState.Running; }
+
+  /** Absolute address of byte 0 of its linear memory (0: none). */
+  get memoryBase(): u64 {
+    return this.memoryObject == 0 ? 0 : rawLoad(this.memoryObject + <u64>MEMORY_BASE);
+  }
+
+  /** Current length of its linear memory in bytes. */
+  get memoryLength(): u64 {
+    return this.memoryObject == 0 ? 0 : rawLoad(this.memoryObject + <u64>MEMORY_LENGTH);
+  }
+
+  /** True when [pointer, pointer + length) lies in its memory (u32 operands: the sum cannot overflow 64 bits). */
+  inMemory(pointer: u32, length: u32): bool {
+    return <u64>pointer + <u64>length <= this.memoryLength;
+  }
+
+  /** The absolute address of offset `pointer` of its memory (check with inMemory first). */
+  address(pointer: u32): u64 {
+    return this.memoryBase + <u64>pointer;
+  }
+
+  /** Threads not yet dead. */
+  get liveThreads(): i32 {
+    let count = 0;
+    for (let i = 0; i < this.threads.length; i++) if (this.threads[i].isAlive) count++;
+    return count;
+  }
+}
+
+// @ts-ignore: decorator
+@inline function rawLoad(address: u64): u64 { return <u64>load64(<i64>address); }
+
+const components = new Array<Component>();
+
+/** Every component ever started, ended ones included (component.status reads them). */
+export function allComponents(): Component[] { return components; }
+
+export function registerComponent(component: Component): void { components.push(component); }
+
+export function componentById(id: u32): Component | null {
+  for (let i = 0; i < components.length; i++) if (components[i].id == id) return components[i];
+  return null;
+}
+
+/** The component of the running thread; null for kernel threads. */
+export function currentComponent(): Component | null {
+  return currentThread().component;
+}
+
+// End hooks: what other kernel objects do when a component ends, before
+// its memory goes (the message-passing objects close its handles, fail the
+// sends pending on its channels, drop its names, send the end pulse).
+const endHooks = new Array<(component: Component) => void>();
+
+/** Registers `hook`, called once for every component that ends, in registration order. */
+export function onComponentEnd(hook: (component: Component) => void): void {
+  endHooks.push(hook);
+}
+
+export function runEndHooks(component: Component): void {
+  for (let i = 0; i < endHooks.length; i++) {
+    const hook = endHooks[i];
+    hook(component);
+  }
+}

@@ -1,0 +1,153 @@
+// A thread: a kernel stack (its own virtual region above a guard page), a
+// context block and a thread block (arch/x86_64/contexts.ts), a priority,
+// and the state the scheduler (sched/) keeps it in.
+//
+// Invariants:
+//  - a thread is in at most one list at a time, through `next`/`previous`:
+//    a ready queue when Ready, a wait queue (or none) when Blocked, none
+//    when Running or Dead;
+//  - `priority` (what the scheduler uses) is `ownPriority`, or the priority
+//    a client lent while its message is served (`lent`), raised further by a
+//    waiter of the component lock the thread holds (`lockBoost`);
+//  - a thread of a component runs wasm code only while it holds its
+//    component's lock (sched/lock.ts); it lets go when it blocks in the
+//    kernel and takes it again before it returns to wasm;
+//  - a Dead thread never runs again; its stack and shadow-stack slot are
+//    given back by the next thread to run (a thread cannot free the stack
+//    it stands on).
+//
+// Kernel threads (the idle thread, the loader) have no component.
+
+import { Component } from "../component/component";
+import { Context } from "../arch/x86_64/contexts";
+import { WaitQueue } from "../sched/wait-queue";
+import { Timeout } from "../sched/timeouts";
+
+export const PRIORITY_COUNT: i32 = 32;
+export const PRIORITY_LOWEST: i32 = 0;
+export const PRIORITY_DEFAULT: i32 = 10;
+export const PRIORITY_HIGHEST: i32 = 31;
+/** No priority lent (`Thread.lent`, `Thread.lockBoost`). */
+export const NO_PRIORITY: i32 = -1;
+
+export const enum ThreadState {
+  /** Made, not yet made ready. */
+  Created = 0,
+  Ready = 1,
+  Running = 2,
+  Blocked = 3,
+  Dead = 4,
+}
+
+/** Why a thread is blocked (for reports and for the code that wakes it). */
+export const enum BlockReason {
+  None = 0,
+  Sleep = 1,
+  /** Waiting for its component's lock. */
+  Lock = 2,
+  /** A client waiting for a server to receive its message (K2's channels). */
+  Send = 3,
+  /** A client waiting for the reply. */
+  Reply = 4,
+  /** A server waiting for a message or a pulse. */
+  Receive = 5,
+  /** Waiting for a name to be registered. */
+  Name = 6,
+  /** Waiting for the loader to finish a job. */
+  Load = 7,
+  Other = 8,
+}
+
+/** What ended a block: `block` returns it. */
+export const enum WakeReason {
+  None = 0,
+  /** Something woke it on purpose (wake(thread, WakeReason.Woken)). */
+  Woken = 1,
+  /** The timeout passed. */
+  TimedOut = 2,
+  /** The object it waited on went away (a channel closed, a server died). */
+  Cancelled = 3,
+}
+
+let nextThreadId: u32 = 1;
+
+export class Thread {
+  readonly id: u32;
+  /** Null for kernel threads. */
+  component: Component | null;
+  readonly context: Context = new Context();
+  state: ThreadState = ThreadState.Created;
+  ownPriority: i32;
+  priority: i32;
+  lent: i32 = NO_PRIORITY;
+  lockBoost: i32 = NO_PRIORITY;
+
+  /** Links of the one list the thread is in (a ready queue or a wait queue). */
+  next: Thread | null = null;
+  previous: Thread | null = null;
+  /** The wait queue it is blocked in, if any: a timeout or a kill takes it out. */
+  waitQueue: WaitQueue | null = null;
+  blockReason: BlockReason = BlockReason.None;
+  wakeReason: WakeReason = WakeReason.None;
+  /** TSC deadline of the block, 0 for none. */
+  deadline: u64 = 0;
+  /** Its timeout while blocked with one (sched/scheduler.ts). */
+  timeout: Timeout | null = null;
+  /** Ticks left of its time slice. */
+  sliceLeft: i32 = 0;
+
+  /** The stack: the guard page's address, the usable bytes above it (0: the boot stack). */
+  stackRegion: u64 = 0;
+  stackSize: u64 = 0;
+  /** The slot its kernel shadow-stack frames are kept in while it does not run (sched/shadow-stack.ts). */
+  shadowSlot: i32 = -1;
+  shadowSlotCount: i32 = 0;
+  shadowBytes: usize = 0;
+
+  /** Kernel threads: the function the thread runs. */
+  kernelEntry: (argument: i64) => void = noEntry;
+  kernelArgument: i64 = 0;
+  /** Component threads: the wasm function to call (native code, vmctx) and its i32 argument; code 0: the component's start sequence. */
+  wasmCode: u64 = 0;
+  wasmVmctx: u64 = 0;
+  wasmArgument: i32 = 0;
+
+  /**
+   * For the message-passing objects (kernel/object/channel.ts ...): what a
+   * blocked thread waits with — the message's buffers, the object — and the
+   * result its waker leaves for it. The scheduler never reads them.
+   */
+  ipcObject: Object | null = null;
+  ipcValues: StaticArray<i64> = new StaticArray<i64>(8);
+  ipcResult: i64 = 0;
+
+  constructor(component: Component | null, priority: i32) {
+    this.id = nextThreadId++;
+    this.component = component;
+    this.ownPriority = priority;
+    this.priority = priority;
+  }
+
+  get isAlive(): bool { return this.state != ThreadState.Dead; }
+
+  /** The priority from own, lent and lock boost; requeues nothing (sched/scheduler.ts does). */
+  computePriority(): i32 {
+    let priority = this.lent != NO_PRIORITY ? this.lent : this.ownPriority;
+    if (this.lockBoost > priority) priority = this.lockBoost;
+    return priority;
+  }
+}
+
+function noEntry(argument: i64): void {}
+
+/** True for a valid priority. */
+export function isPriority(priority: i32): bool {
+  return priority >= PRIORITY_LOWEST && priority <= PRIORITY_HIGHEST;
+}
+
+// The API other kernel code uses, implemented by the scheduler.
+export {
+  currentThread, block, wake, makeReady, yieldCurrent, exitCurrent, sleepCurrent,
+  setOwnPriority, lendPriority, returnPriority, threadById,
+} from "../sched/scheduler";
+export { createKernelThread, createComponentThread } from "../sched/threads";

@@ -1,0 +1,50 @@
+// The component lock. AssemblyScript is single-threaded: a component's
+// heap, globals and shadow stack are not made for two threads at once. So
+// the threads of one component run its wasm code one at a time: a thread
+// holds its component's lock whenever it is in wasm code (preemption
+// inside wasm keeps it: the component's other threads wait, other
+// components' threads run), lets go when it blocks in the kernel, and takes
+// it back before it returns to wasm. The lock is handed over directly to
+// the highest-priority waiter, and a waiter of higher priority than the
+// holder lends it its priority until the lock changes hands (no
+// priority inversion through the lock).
+
+import { BlockReason, NO_PRIORITY, Thread, WakeReason } from "../object/thread";
+import { applyPriority, blockRaw, wake } from "./scheduler";
+
+/** Takes `thread`'s component lock, waiting while another thread of the component holds it. */
+export function acquireComponentLock(thread: Thread): void {
+  const component = thread.component;
+  if (component == null) return;
+  while (true) {
+    const owner = component.lockOwner;
+    if (owner == null) { component.lockOwner = thread; return; }
+    if (owner === thread) return;
+    if (thread.priority > owner.priority) {
+      owner.lockBoost = thread.priority;
+      applyPriority(owner);
+    }
+    blockRaw(BlockReason.Lock, -1, component.lockWaiters);
+    // releaseComponentLock handed the lock over; loop to check (a kill may also have moved things).
+  }
+}
+
+/** Lets go of `thread`'s component lock if it holds it, handing it to the first waiter. */
+export function releaseComponentLock(thread: Thread): void {
+  const component = thread.component;
+  if (component == null || component.lockOwner !== thread) return;
+  if (thread.lockBoost != NO_PRIORITY) {
+    thread.lockBoost = NO_PRIORITY;
+    applyPriority(thread);
+  }
+  const next = component.lockWaiters.takeFirst();
+  component.lockOwner = next;
+  if (next == null) return;
+  // The next holder inherits the boost of those still waiting behind it.
+  const behind = component.lockWaiters.first;
+  if (behind != null && behind.priority > next.priority) {
+    next.lockBoost = behind.priority;
+    applyPriority(next);
+  }
+  wake(next, WakeReason.Woken);
+}

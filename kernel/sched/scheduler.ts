@@ -1,0 +1,318 @@
+// The scheduler: preemptive, by priority (PRIORITY_COUNT levels, higher
+// runs first), round robin with a time slice within a priority.
+//
+// - One ready queue per priority and a bitmap of the non-empty ones; the
+//   running thread is in none. The idle thread (the boot thread, priority
+//   0) is never queued: it runs when nothing else is ready.
+// - Every switch happens in kernel code with interrupts off: when the
+//   running thread blocks, yields or ends, in a system call that readied a
+//   thread of higher priority (at the call's exit), and at the end of a
+//   timer interrupt when a higher priority became ready or the slice ran
+//   out. A thread preempted by a higher priority goes back to the front of
+//   its queue, one whose slice ran out to the back.
+// - Blocking takes an optional wait queue and timeout; waking takes the
+//   thread out of both, so wake, timeouts and kills never race.
+// - A thread of a component lets go of the component lock while blocked
+//   (block) and takes it back before it returns (sched/lock.ts).
+//
+// Kernel frames on the shadow stack move with their thread
+// (shadow-stack.ts); a dead thread's stack is freed by the next thread to
+// run, once nothing stands on it.
+
+import { switchContext } from "../arch/x86_64/cpu";
+import { BlockReason, NO_PRIORITY, PRIORITY_COUNT, PRIORITY_LOWEST, Thread, ThreadState, WakeReason } from "../object/thread";
+import { ThreadList } from "./thread-list";
+import { WaitQueue } from "./wait-queue";
+import { Timeout, arm, disarm, fireExpired, nanosToCycles } from "./timeouts";
+import { freeShadowSlots, restoreShadowFrames, saveShadowFrames, slotAddress, slotCapacity } from "./shadow-stack";
+import { acquireComponentLock, releaseComponentLock } from "./lock";
+import { now } from "../time";
+
+/** Ticks of a time slice (20 ms at 100 Hz). */
+export const SLICE_TICKS: i32 = 2;
+
+let current: Thread | null = null;
+let idleThread: Thread | null = null;
+const readyQueues = new StaticArray<ThreadList>(PRIORITY_COUNT);
+let readyMask: u32 = 0;
+let rescheduleWanted: bool = false;
+/** A dead thread whose stack the next thread frees. */
+let deadPending: Thread | null = null;
+/** Every thread not yet freed, for lookups by id (and to keep them alive). */
+const threads = new Array<Thread>();
+/** Called to give back a dead thread's stack (sched/threads.ts sets it). */
+let freeStack: (thread: Thread) => void = ignoreThread;
+let switchCount: u64 = 0;
+
+function ignoreThread(thread: Thread): void {}
+
+class ThreadTimeout extends Timeout {
+  thread: Thread;
+  constructor(thread: Thread) { super(); this.thread = thread; }
+  fire(): void { wake(this.thread, WakeReason.TimedOut); }
+}
+
+/** Makes the running boot context the idle thread; from now on the scheduler runs. */
+export function startScheduler(idle: Thread, stackFreer: (thread: Thread) => void): void {
+  for (let i = 0; i < PRIORITY_COUNT; i++) readyQueues[i] = new ThreadList();
+  idle.state = ThreadState.Running;
+  idle.ownPriority = PRIORITY_LOWEST;
+  idle.priority = PRIORITY_LOWEST;
+  idleThread = idle;
+  current = idle;
+  threads.push(idle);
+  freeStack = stackFreer;
+}
+
+export function currentThread(): Thread { return current!; }
+export function isIdle(thread: Thread): bool { return thread === idleThread; }
+export function switches(): u64 { return switchCount; }
+export function allThreads(): Thread[] { return threads; }
+
+export function addThread(thread: Thread): void { threads.push(thread); }
+
+export function threadById(id: u32): Thread | null {
+  for (let i = 0; i < threads.length; i++) if (threads[i].id == id && threads[i].isAlive) return threads[i];
+  return null;
+}
+
+function enqueue(thread: Thread, front: bool): void {
+  const queue = readyQueues[thread.priority];
+  if (front) queue.pushFront(thread); else queue.pushBack(thread);
+  readyMask |= <u32>1 << <u32>thread.priority;
+}
+
+function dequeue(thread: Thread): void {
+  const queue = readyQueues[thread.priority];
+  queue.remove(thread);
+  if (queue.isEmpty) readyMask &= ~(<u32>1 << <u32>thread.priority);
+}
+
+/** The highest priority with a ready thread, -1 when none. */
+function highestReady(): i32 {
+  return readyMask == 0 ? -1 : 31 - <i32>clz(readyMask);
+}
+
+/** Makes a created or blocked thread ready (wake is the way to end a block). */
+export function makeReady(thread: Thread): void {
+  if (thread === idleThread || thread.state == ThreadState.Dead) return;
+  thread.state = ThreadState.Ready;
+  enqueue(thread, false);
+  if (thread.priority > current!.priority) rescheduleWanted = true;
+}
+
+/** Runs `next` in place of the running thread, which has been put where it belongs. */
+function runThread(next: Thread): void {
+  const previous = current!;
+  next.state = ThreadState.Running;
+  next.sliceLeft = SLICE_TICKS;
+  if (next === previous) return;
+  const from = previous.context.blockAddress();
+  const to = next.context.blockAddress();
+  const nextSlot = slotAddress(next.shadowSlot);
+  const nextBytes = next.shadowBytes;
+  current = next;
+  rescheduleWanted = false;
+  switchCount++;
+  if (previous.state == ThreadState.Dead) deadPending = previous;
+  else previous.shadowBytes = saveShadowFrames(slotAddress(previous.shadowSlot), slotCapacity(previous.shadowSlotCount), previous.id);
+  next.shadowBytes = 0;
+  // From here until the switch the shadow stack holds `next`'s frames: no managed local may change.
+  restoreShadowFrames(nextSlot, nextBytes);
+  switchContext(from, to);
+  afterSwitch();
+}
+
+/** What the thread that just started or resumed does first: free the thread that ended before it. */
+export function afterSwitch(): void {
+  const dead = deadPending;
+  if (dead == null) return;
+  deadPending = null;
+  releaseThread(dead);
+}
+
+/** Gives back a dead thread's stack and shadow slots and forgets it. */
+function releaseThread(thread: Thread): void {
+  freeShadowSlots(thread);
+  freeStack(thread);
+  for (let i = 0; i < threads.length; i++) {
+    if (threads[i] !== thread) continue;
+    threads.splice(i, 1);
+    break;
+  }
+}
+
+/** Switches to the best ready thread (or idle); the running one is already queued, blocked or dead. */
+function switchAway(): void {
+  const best = highestReady();
+  let next: Thread;
+  if (best >= 0) {
+    next = readyQueues[best].first!;
+    dequeue(next);
+  } else {
+    next = idleThread!;
+  }
+  runThread(next);
+}
+
+/** Called at the end of an interrupt and at a system call's exit: switch when something better is ready. */
+export function preemptIfWanted(): void {
+  if (!rescheduleWanted) return;
+  rescheduleWanted = false;
+  const thread = current!;
+  const best = highestReady();
+  if (best < 0) return;
+  if (thread === idleThread) {
+    thread.state = ThreadState.Ready;
+    switchAway();
+    return;
+  }
+  if (best > thread.priority) {
+    thread.state = ThreadState.Ready;
+    enqueue(thread, true);
+    switchAway();
+  } else if (best == thread.priority && thread.sliceLeft <= 0) {
+    thread.state = ThreadState.Ready;
+    enqueue(thread, false);
+    switchAway();
+  }
+}
+
+/** The clock tick (interrupts off): fire expired timeouts, count down the slice. */
+export function schedulerTick(): void {
+  if (current == null) return;
+  fireExpired(now());
+  const thread = current!;
+  if (thread !== idleThread && --thread.sliceLeft <= 0 && highestReady() >= thread.priority) rescheduleWanted = true;
+}
+
+/** Lets the other ready threads of the running thread's priority (or higher) run first. */
+export function yieldCurrent(): void {
+  const thread = current!;
+  if (thread === idleThread) {
+    if (highestReady() < 0) return;
+    thread.state = ThreadState.Ready;
+    switchAway();
+    return;
+  }
+  if (highestReady() < thread.priority) return;
+  thread.state = ThreadState.Ready;
+  enqueue(thread, false);
+  switchAway();
+}
+
+/**
+ * Blocks the running thread without touching its component lock: in
+ * `queue` if given, until wake or, when `timeout` > 0, that many
+ * nanoseconds. `timeout` 0 does not block (TimedOut at once); < 0 waits
+ * for ever. Returns why it woke.
+ */
+export function blockRaw(reason: BlockReason, timeout: i64, queue: WaitQueue | null): WakeReason {
+  const thread = current!;
+  if (timeout == 0 || thread === idleThread) return WakeReason.TimedOut;
+  thread.state = ThreadState.Blocked;
+  thread.blockReason = reason;
+  thread.wakeReason = WakeReason.None;
+  if (queue != null) queue.add(thread);
+  if (timeout > 0) {
+    let timer = thread.timeout;
+    if (timer == null) { timer = new ThreadTimeout(thread); thread.timeout = timer; }
+    arm(timer, now() + nanosToCycles(<u64>timeout));
+  }
+  switchAway();
+  return thread.wakeReason;
+}
+
+/**
+ * Blocks the running thread (see blockRaw), letting go of its component's
+ * lock meanwhile, so that the component's other threads may run its wasm
+ * code; takes the lock back before it returns.
+ */
+export function block(reason: BlockReason, timeout: i64, queue: WaitQueue | null): WakeReason {
+  const thread = current!;
+  if (timeout == 0) return WakeReason.TimedOut;
+  releaseComponentLock(thread);
+  const why = blockRaw(reason, timeout, queue);
+  acquireComponentLock(thread);
+  return why;
+}
+
+/** Sleeps the running thread for `nanoseconds` (with its component lock let go). */
+export function sleepCurrent(nanoseconds: i64): void {
+  if (nanoseconds <= 0) { yieldCurrent(); return; }
+  block(BlockReason.Sleep, nanoseconds, null);
+}
+
+/** Ends a blocked thread's block with `reason`; false when it was not blocked. */
+export function wake(thread: Thread, reason: WakeReason): bool {
+  if (thread.state != ThreadState.Blocked) return false;
+  const queue = thread.waitQueue;
+  if (queue != null) queue.remove(thread);
+  const timer = thread.timeout;
+  if (timer != null) disarm(timer);
+  thread.wakeReason = reason;
+  thread.blockReason = BlockReason.None;
+  makeReady(thread);
+  return true;
+}
+
+/** Takes a thread that is not running out of every queue and marks it dead; its stack is freed now. */
+export function killThread(thread: Thread): void {
+  if (thread.state == ThreadState.Dead) return;
+  if (thread === current) { exitCurrent(); return; }
+  if (thread.state == ThreadState.Ready) dequeue(thread);
+  const queue = thread.waitQueue;
+  if (queue != null) queue.remove(thread);
+  const timer = thread.timeout;
+  if (timer != null) disarm(timer);
+  thread.state = ThreadState.Dead;
+  releaseThread(thread);
+}
+
+/** Ends the running thread: never returns. Its stack is freed by the next thread to run. */
+export function exitCurrent(): void {
+  const thread = current!;
+  releaseComponentLock(thread);
+  const timer = thread.timeout;
+  if (timer != null) disarm(timer);
+  thread.state = ThreadState.Dead;
+  switchAway();
+}
+
+/** Applies a change of own, lent or boost priority: requeues a ready or waiting thread, preempts a running one that fell behind. */
+export function applyPriority(thread: Thread): void {
+  const priority = thread.computePriority();
+  if (priority == thread.priority) return;
+  if (thread.state == ThreadState.Ready) {
+    dequeue(thread);
+    thread.priority = priority;
+    enqueue(thread, false);
+    if (priority > current!.priority) rescheduleWanted = true;
+    return;
+  }
+  thread.priority = priority;
+  const queue = thread.waitQueue;
+  if (queue != null) queue.reposition(thread);
+  if (thread === current && highestReady() > priority) rescheduleWanted = true;
+}
+
+/** Sets a thread's own priority; returns the previous one. */
+export function setOwnPriority(thread: Thread, priority: i32): i32 {
+  const previous = thread.ownPriority;
+  thread.ownPriority = priority;
+  applyPriority(thread);
+  return previous;
+}
+
+/** Makes `thread` run at `priority` (a client's, while its message is served) until returnPriority. */
+export function lendPriority(thread: Thread, priority: i32): void {
+  thread.lent = priority;
+  applyPriority(thread);
+}
+
+/** Ends a lent priority: the thread runs at its own again. */
+export function returnPriority(thread: Thread): void {
+  if (thread.lent == NO_PRIORITY) return;
+  thread.lent = NO_PRIORITY;
+  applyPriority(thread);
+}

@@ -1,0 +1,126 @@
+// AssemblyScript's shadow stack under many kernel stacks.
+//
+// The kernel's code keeps its managed locals in a shadow stack in linear
+// memory (`__stack_pointer`, growing down towards `__data_end`) so that the
+// collector finds them: it scans [__stack_pointer, __heap_base) when it
+// finishes marking. There is one such area, but every thread has kernel
+// frames of its own (a blocked thread is inside a system call). So the
+// area is split:
+//
+//   __data_end            runTop                                __heap_base
+//   | running area (grows down) | slot 0 | slot 1 | ... | slot N-1 |
+//
+// The running thread's frames sit right below runTop; every thread that
+// does not run keeps a copy of its frames in a slot of its own. A switch
+// copies the outgoing thread's frames [__stack_pointer, runTop) into its
+// slot and the incoming thread's slot down to below runTop. Every thread
+// thus runs with the same frame addresses it had (runTop is the base of
+// all of them, so absolute shadow-stack pointers saved across a call stay
+// right), and the collector, scanning up to __heap_base, sees the frames of
+// every thread. Frames hold only managed pointers or zeros; bytes of a slot
+// beyond what it holds are kept zero, since the collector reads them too.
+// A switch copies a few dozen words.
+
+import * as console from "../console";
+import { haltForever } from "../arch/x86_64/cpu";
+import { Thread } from "../object/thread";
+
+/** Bytes of one slot; a thread may take several. */
+export const SLOT_SIZE: usize = 2048;
+/** The running area: the deepest kernel frames a thread may have. */
+const RUNNING_AREA: usize = 32 << 10;
+const MAX_SLOTS: i32 = 512;
+
+let runTop: usize = 0;
+let slotCount: i32 = 0;
+const slotUsed = memory.data(MAX_SLOTS);
+
+/**
+ * Moves the boot thread's frames from the top of the area to below runTop
+ * and clears the slots. Called once by main, before any other thread exists.
+ */
+export function initShadowStacks(): bool {
+  const top = __heap_base;
+  runTop = __data_end + RUNNING_AREA;
+  if (runTop > top) return false;
+  slotCount = <i32>((top - runTop) / SLOT_SIZE);
+  if (slotCount > MAX_SLOTS) slotCount = MAX_SLOTS;
+  const used = top - __stack_pointer;
+  if (used > RUNNING_AREA) return false;
+  memory.copy(runTop - used, __stack_pointer, used);
+  __stack_pointer = runTop - used;
+  memory.fill(runTop, 0, top - runTop);
+  return true;
+}
+
+export function shadowSlotCount(): i32 { return slotCount; }
+
+/** Gives `thread` `count` consecutive slots; false when none are free. */
+export function allocateShadowSlots(thread: Thread, count: i32): bool {
+  let run = 0;
+  for (let i = 0; i < slotCount; i++) {
+    if (load<u8>(slotUsed + <usize>i) != 0) { run = 0; continue; }
+    if (++run < count) continue;
+    const first = i - count + 1;
+    for (let k = first; k <= i; k++) store<u8>(slotUsed + <usize>k, 1);
+    thread.shadowSlot = first;
+    thread.shadowSlotCount = count;
+    thread.shadowBytes = 0;
+    return true;
+  }
+  return false;
+}
+
+/** Frees a dead thread's slots (and clears what they held). */
+export function freeShadowSlots(thread: Thread): void {
+  if (thread.shadowSlot < 0) return;
+  if (thread.shadowBytes > 0) memory.fill(slotAddress(thread.shadowSlot), 0, thread.shadowBytes);
+  for (let k = 0; k < thread.shadowSlotCount; k++) store<u8>(slotUsed + <usize>(thread.shadowSlot + k), 0);
+  thread.shadowSlot = -1;
+  thread.shadowSlotCount = 0;
+  thread.shadowBytes = 0;
+}
+
+/** Where slot `slot` starts. */
+export function slotAddress(slot: i32): usize {
+  return runTop + <usize>slot * SLOT_SIZE;
+}
+
+/** The bytes a thread's slots hold. */
+export function slotCapacity(count: i32): usize { return <usize>count * SLOT_SIZE; }
+
+function overflow(threadId: u32, used: usize): void {
+  console.begin();
+  console.text("shadow stack: thread ");
+  console.decimal(<u64>threadId);
+  console.text(" has ");
+  console.decimal(<u64>used);
+  console.text(" bytes of kernel frames, more than its slots hold; halted");
+  console.end();
+  haltForever();
+}
+
+// The two halves of a switch are inlined into the switching function and
+// take only numbers: a function of their own with managed locals would have
+// a frame of its own on the shadow stack, and the frames saved or restored
+// would be off by it.
+
+/** Copies the running thread's frames into its slot (at `slot`, `capacity` bytes); returns their size. */
+// @ts-ignore: decorator
+@inline export function saveShadowFrames(slot: usize, capacity: usize, threadId: u32): usize {
+  const used = runTop - __stack_pointer;
+  if (used > capacity) overflow(threadId, used);
+  memory.copy(slot, __stack_pointer, used);
+  return used;
+}
+
+/** Makes the `used` bytes of frames at `slot` the running ones: copies them below runTop and clears the slot. */
+// @ts-ignore: decorator
+@inline export function restoreShadowFrames(slot: usize, used: usize): void {
+  memory.copy(runTop - used, slot, used);
+  __stack_pointer = runTop - used;
+  memory.fill(slot, 0, used);
+}
+
+/** Bytes of frames the running thread has now. */
+export function shadowDepth(): usize { return runTop - __stack_pointer; }

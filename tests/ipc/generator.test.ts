@@ -1,0 +1,132 @@
+// The ipc/ generator: the golden check (the checked-in generated files are
+// exactly what the table produces now), the table's consistency, and unit
+// tests of names, wire parameters, layouts and what the generated dispatch
+// and bindings contain.
+
+import type { TestFunction } from "../harness";
+import { table } from "../../ipc/table/index";
+import { generateAll } from "../../ipc/generator/index";
+import { compareWithTree } from "../../ipc/compare";
+import { camel, checkTable, layout, pascal, requestLayout, screaming, wireName, wireParameters } from "../../ipc/generator/model";
+import { impliedErrors } from "../../ipc/generator/docs";
+import type { SystemCall } from "../../ipc/table/schema";
+
+function call(name: string): SystemCall {
+  const found = table.calls.find((c) => c.name === name);
+  if (!found) throw new Error(`no call ${name}`);
+  return found;
+}
+
+export function register(test: TestFunction): void {
+  test("the checked-in generated files are what the table produces (run `npm run ipc` after changing ipc/table)", (t) => {
+    const problems = compareWithTree(process.cwd(), generateAll(table));
+    t.eq(problems, [], "no generated file differs, is missing or is stale");
+  });
+
+  test("the generator is deterministic", (t) => {
+    const first = generateAll(table);
+    const second = generateAll(table);
+    t.eq([...first.keys()], [...second.keys()]);
+    t.ok([...first].every(([path, text]) => second.get(path) === text), "same contents twice");
+  });
+
+  test("names: wire, binding, view and constant spellings", (t) => {
+    t.eq(wireName(call("msg.send")), "msg_send");
+    t.eq(wireName(call("thread.set_priority")), "thread_set_priority");
+    t.eq(camel("msg.send"), "msgSend");
+    t.eq(camel("thread.set_priority"), "threadSetPriority");
+    t.eq(pascal("receiveInfo"), "ReceiveInfo");
+    t.eq(pascal("test.echo.echo"), "TestEchoEcho");
+    t.eq(screaming("receiveInfo"), "RECEIVE_INFO");
+    t.eq(screaming("test.echo"), "TEST_ECHO");
+  });
+
+  test("wire parameters: one value per handle or number, pointer and length per buffer, string and iovec", (t) => {
+    t.eq(wireParameters(call("msg.send")).map((p) => `${p.name}:${p.type}`),
+      ["connection:i32", "send:u32", "sendLength:u32", "reply:u32", "replyLength:u32"]);
+    t.eq(wireParameters(call("msg.sendv")).map((p) => p.name), ["connection", "send", "sendCount", "reply", "replyCount", "handle"]);
+    t.eq(wireParameters(call("name.open")).map((p) => `${p.name}:${p.type}`), ["path:u32", "pathLength:u32", "timeout:i64"]);
+    t.eq(wireParameters(call("msg.receive")).map((p) => p.name), ["channel", "buffer", "bufferLength", "info"]);
+  });
+
+  test("layouts: natural alignment, records rounded to their largest field, tails 8-aligned", (t) => {
+    const pulse = table.records.find((r) => r.name === "pulse")!;
+    const shape = layout(pulse.fields);
+    t.eq(shape.fields.map((f) => [f.field.name, f.offset]), [["code", 0], ["component", 4], ["value", 8]]);
+    t.eq(shape.size, 16);
+    const mixed = layout([{ name: "a", type: "u32", doc: "" }, { name: "b", type: "u64", doc: "" }, { name: "c", type: "u32", doc: "" }]);
+    t.eq(mixed.fields.map((f) => f.offset), [0, 8, 16]);
+    t.eq(mixed.size, 24);
+    const echo = table.protocols.find((p) => p.name === "test.echo")!.messages[0];
+    const request = requestLayout(echo);
+    t.eq(request.fields.map((f) => [f.field.name, f.offset]), [["operation", 0], ["sequence", 4]]);
+    t.eq(request.tail?.name, "data");
+    t.eq(request.size, 8);
+    const store = table.protocols.find((p) => p.name === "test.store")!.messages[0];
+    t.eq(requestLayout(store).fields.map((f) => f.offset), [0, 4, 8], "put: operation, slot, value at 8");
+  });
+
+  test("the table checks itself: duplicates, unknown rights, errors and records, misplaced tails, reserved names", (t) => {
+    let clean = "";
+    try { checkTable(table); } catch (error) { clean = String(error); }
+    t.eq(clean, "", "the table itself is consistent");
+    const broken = structuredClone(table);
+    broken.calls.push({ ...structuredClone(call("msg.send")) });
+    broken.calls.push({
+      name: "bad.call", doc: "", result: { type: "i32", doc: "" }, errors: ["NO_SUCH_ERROR"],
+      arguments: [
+        { name: "h", kind: "handle", object: "channel", rights: ["FLY"], doc: "" },
+        { name: "r", kind: "record", record: "nothing", access: "write", doc: "" },
+      ],
+    });
+    broken.protocols[0].messages[0].request = [{ name: "tail", type: "bytes", doc: "" }, { name: "after", type: "u32", doc: "" }];
+    broken.records[0].fields.push({ name: "function", type: "u32", doc: "" });
+    let message = "";
+    try { checkTable(broken); } catch (error) { message = String(error); }
+    for (const expected of ["msg.send: declared twice", "unknown right FLY", "unknown record nothing", "unknown error NO_SUCH_ERROR",
+      "a variable bytes field comes last", "field function: a reserved word"]) {
+      t.ok(message.includes(expected), `reports: ${expected}`);
+    }
+  });
+
+  test("every argument check implies its errors", (t) => {
+    t.eq(impliedErrors(call("msg.send")), ["BAD_HANDLE", "WRONG_TYPE", "ACCESS_DENIED", "BAD_ADDRESS", "DEAD_SERVER"]);
+    t.ok(impliedErrors(call("name.register")).includes("INVALID_ARGUMENT"), "strings have a length range");
+    t.ok(impliedErrors(call("timer.set")).includes("NOT_SUPPORTED"), "calls without a kernel function say so");
+  });
+
+  test("the dispatch checks before it calls: handles with rights, 64-bit bounds, iovecs, strings, capabilities", (t) => {
+    const dispatch = generateAll(table).get("kernel/generated/dispatch.ts")!;
+    const body = (name: string) => {
+      const start = dispatch.indexOf(`function check_${name}(`);
+      return dispatch.slice(start, dispatch.indexOf("\n}\n", start));
+    };
+    const send = body("msg_send");
+    t.ok(send.includes("handles.lookup(connection, OBJECT_TYPE_CONNECTION, RIGHT_SEND)"), "the connection needs SEND");
+    t.ok(send.includes("if (<u64>send + <u64>sendLength > length) return ERROR_BAD_ADDRESS;"), "bounds in 64 bits");
+    t.ok(send.indexOf("BAD_ADDRESS") < send.indexOf("msgSend(caller"), "checks come first");
+    const sendv = body("msg_sendv");
+    t.ok(sendv.includes("if (sendCount > 16) return ERROR_INVALID_ARGUMENT;"), "iovec count bounded");
+    t.ok(sendv.includes("iovecsInside(base + <u64>send, sendCount, length)"), "every iovec buffer checked");
+    t.ok(sendv.includes("if (handle != 0) {"), "the transferred handle is optional");
+    const register = body("name_register");
+    t.ok(register.includes("permitsName(caller, CAPABILITY_SERVE, pathText!)"), "the manifest must allow serving the name");
+    t.ok(body("timer_set").includes("return ERROR_NOT_SUPPORTED;"), "unimplemented calls refuse");
+    t.ok(body("port_read").includes("return <i64>ERROR_NOT_SUPPORTED;"), "i64 results carry errors as i64");
+    t.ok(dispatch.includes("export function delos_msg_send(connection: i32, send: u32, sendLength: u32, reply: u32, replyLength: u32): i32 {"),
+      "the export has the import's wasm signature");
+    t.ok(dispatch.includes(`case ${table.calls.indexOf(call("name.open"))}: return "iiI";`), "the loader gets the wasm types");
+  });
+
+  test("the bindings: raw imports of module delos, wrappers named after the entries, string arguments encoded", (t) => {
+    const files = generateAll(table);
+    const imports = files.get("ipc/generated/imports.ts")!;
+    t.ok(imports.includes(`@external("delos", "msg_send") export declare function delos_msg_send(connection: i32, send: u32, sendLength: u32, reply: u32, replyLength: u32): i32;`));
+    const system = files.get("ipc/generated/system.ts")!;
+    for (const c of table.calls) t.ok(system.includes(`export function ${camel(c.name)}(`), `binding ${camel(c.name)}`);
+    t.ok(system.includes("const pathBytes = String.UTF8.encode(path);"), "strings are encoded as UTF-8");
+    const abi = files.get("ipc/generated/abi.ts")!;
+    t.ok(abi.includes("export const ERROR_DEAD_SERVER: i32 = -10;"), "errors are negative");
+    t.ok(abi.includes("@unmanaged export class ReceiveInfo {"), "records are views");
+  });
+}
