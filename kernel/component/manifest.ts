@@ -20,7 +20,7 @@
 // names the line; the component does not load.
 
 import { ComponentKind } from "./component";
-import { PRIORITY_DEFAULT, isPriority } from "../object/thread";
+import { PRIORITY_DEFAULT, isPriority } from "../sched/priority";
 
 export const MANIFEST_SECTION = "delos.manifest";
 const NAME_MAXIMUM: i32 = 63;

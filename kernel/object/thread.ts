@@ -22,13 +22,9 @@ import { Component } from "../component/component";
 import { Context } from "../arch/x86_64/contexts";
 import { WaitQueue } from "../sched/wait-queue";
 import { Timeout } from "../sched/timeouts";
+import { NO_PRIORITY } from "../sched/priority";
 
-export const PRIORITY_COUNT: i32 = 32;
-export const PRIORITY_LOWEST: i32 = 0;
-export const PRIORITY_DEFAULT: i32 = 10;
-export const PRIORITY_HIGHEST: i32 = 31;
-/** No priority lent (`Thread.lent`, `Thread.lockBoost`). */
-export const NO_PRIORITY: i32 = -1;
+export { PRIORITY_COUNT, PRIORITY_LOWEST, PRIORITY_DEFAULT, PRIORITY_HIGHEST, NO_PRIORITY, isPriority } from "../sched/priority";
 
 export const enum ThreadState {
   /** Made, not yet made ready. */
@@ -139,11 +135,6 @@ export class Thread {
 }
 
 function noEntry(argument: i64): void {}
-
-/** True for a valid priority. */
-export function isPriority(priority: i32): bool {
-  return priority >= PRIORITY_LOWEST && priority <= PRIORITY_HIGHEST;
-}
 
 // The API other kernel code uses, implemented by the scheduler.
 export {

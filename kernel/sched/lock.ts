@@ -9,7 +9,8 @@
 // holder lends it its priority until the lock changes hands (no
 // priority inversion through the lock).
 
-import { BlockReason, NO_PRIORITY, Thread, WakeReason } from "../object/thread";
+import { BlockReason, Thread, WakeReason } from "../object/thread";
+import { NO_PRIORITY } from "./priority";
 import { applyPriority, blockRaw, wake } from "./scheduler";
 
 /** Takes `thread`'s component lock, waiting while another thread of the component holds it. */

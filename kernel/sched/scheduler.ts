@@ -20,7 +20,8 @@
 // run, once nothing stands on it.
 
 import { switchContext } from "../arch/x86_64/cpu";
-import { BlockReason, NO_PRIORITY, PRIORITY_COUNT, PRIORITY_LOWEST, Thread, ThreadState, WakeReason } from "../object/thread";
+import { BlockReason, Thread, ThreadState, WakeReason } from "../object/thread";
+import { NO_PRIORITY, PRIORITY_COUNT, PRIORITY_LOWEST } from "./priority";
 import { ThreadList } from "./thread-list";
 import { WaitQueue } from "./wait-queue";
 import { Timeout, arm, disarm, fireExpired, nanosToCycles } from "./timeouts";

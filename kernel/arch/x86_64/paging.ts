@@ -3,7 +3,7 @@
 // intermediate tables are created writable and executable, so a leaf's
 // flags alone decide what its memory allows.
 
-import { allocateZeroedFrame } from "../../memory/frames";
+import { allocateZeroedFrame, freeFrame } from "../../memory/frames";
 import { phys } from "../../memory/physical";
 import { load64, store64 } from "./native";
 import { cpuid, invlpg, rdmsr, readCr0, writeCr0, writeCr3, wrmsr, MSR_EFER } from "./cpu";
@@ -109,3 +109,75 @@ export function activate(): void {
 }
 
 export function hasNoExecute(): bool { return noExecute; }
+
+/** Rewrites the flags of the 4 KiB page mapping `virtual` (keeping its frame); false when it is not mapped so. */
+export function setPageFlags(virtual: u64, flags: u64): bool {
+  let table = root;
+  for (let level = 3; level > 0; level--) {
+    const entry = <u64>load64(phys(table) + index(virtual, level));
+    if ((entry & PRESENT) == 0 || (entry & HUGE) != 0) return false;
+    table = entry & ADDRESS_MASK;
+  }
+  const at = phys(table) + index(virtual, 0);
+  const entry = <u64>load64(at);
+  if ((entry & PRESENT) == 0) return false;
+  store64(at, <i64>((entry & ADDRESS_MASK) | effective(flags) | PRESENT));
+  invlpg(<i64>virtual);
+  return true;
+}
+
+let unmappedCount: u64 = 0;
+
+function tableIsEmpty(table: u64): bool {
+  const base = phys(table);
+  for (let at: i64 = 0; at < 4096; at += 8) if (load64(base + at) != 0) return false;
+  return true;
+}
+
+/**
+ * Unmaps the 4 KiB pages of [start, end) in `table` (a table of `level`
+ * whose first entry maps `base`), skipping what is not mapped; gives back
+ * each frame when `freeFrames`, and every table below that ends up empty.
+ * True when `table` itself is empty afterwards.
+ */
+function unmapLevel(table: u64, level: i32, base: u64, start: u64, end: u64, freeFrames: bool): bool {
+  const span = <u64>1 << <u64>(12 + 9 * level);
+  const first = <i32>((start - base) / span);
+  const last = <i32>((end - 1 - base) / span);
+  const address = phys(table);
+  for (let i = first; i <= last; i++) {
+    const at = address + <i64>i * 8;
+    const entry = <u64>load64(at);
+    if ((entry & PRESENT) == 0) continue;
+    const entryBase = base + <u64>i * span;
+    if (level == 0) {
+      if (freeFrames) freeFrame(entry & ADDRESS_MASK);
+      unmappedCount++;
+      store64(at, 0);
+      invlpg(<i64>entryBase);
+      continue;
+    }
+    if ((entry & HUGE) != 0) continue;
+    const from = start > entryBase ? start : entryBase;
+    const to = end < entryBase + span ? end : entryBase + span;
+    if (unmapLevel(entry & ADDRESS_MASK, level - 1, entryBase, from, to, freeFrames)) {
+      freeFrame(entry & ADDRESS_MASK);
+      tableFrames--;
+      store64(at, 0);
+    }
+  }
+  return tableIsEmpty(table);
+}
+
+/**
+ * Unmaps [start, end) (4 KiB aligned, in the lower half, no large pages):
+ * the frames mapped there go back to the allocator when `freeFrames`, and
+ * so does every page-table page that no longer maps anything. Returns how
+ * many pages were mapped there.
+ */
+export function unmapRange(start: u64, end: u64, freeFrames: bool): u64 {
+  if (end <= start) return 0;
+  unmappedCount = 0;
+  unmapLevel(root, 3, 0, start, end, freeFrames);
+  return unmappedCount;
+}
