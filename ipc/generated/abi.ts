@@ -196,13 +196,14 @@ export const HANDLE_INFO_BYTES: u32 = 8;
   set bytes(value: u64) { store<u64>(changetype<usize>(this), value, 8); }
 }
 
-export const COMPONENT_STATUS_SIZE: u32 = 24;
+export const COMPONENT_STATUS_SIZE: u32 = 28;
 export const COMPONENT_STATUS_STATE: u32 = 0;
 export const COMPONENT_STATUS_TRAP: u32 = 4;
 export const COMPONENT_STATUS_FUNCTION_INDEX: u32 = 8;
 export const COMPONENT_STATUS_WASM_OFFSET: u32 = 12;
 export const COMPONENT_STATUS_THREADS: u32 = 16;
 export const COMPONENT_STATUS_PAGES: u32 = 20;
+export const COMPONENT_STATUS_EXIT_STATUS: u32 = 24;
 /** What component.status tells a supervisor about a component it started. A view: `changetype<ComponentStatus>(pointer)`. */
 // @ts-ignore: decorator
 @unmanaged export class ComponentStatus {
@@ -224,4 +225,7 @@ export const COMPONENT_STATUS_PAGES: u32 = 20;
   /** Pages of linear memory. */
   get pages(): u32 { return load<u32>(changetype<usize>(this), 20); }
   set pages(value: u32) { store<u32>(changetype<usize>(this), value, 20); }
+  /** component.exit's status when it exited (COMPONENT_STATE_EXITED), else 0. */
+  get exitStatus(): i32 { return load<i32>(changetype<usize>(this), 24); }
+  set exitStatus(value: i32) { store<i32>(changetype<usize>(this), value, 24); }
 }

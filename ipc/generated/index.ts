@@ -4,7 +4,9 @@
 
 export * from "./abi";
 export * from "./system";
+export * from "./protocols/init";
 export * from "./protocols/test-echo";
 export * from "./protocols/test-store";
 export * from "./protocols/test-shared";
+export * from "./protocols/test-trap";
 export * from "./protocols/test-priority";

@@ -6,6 +6,7 @@ import { errors, PROTOCOL_ERROR_BASE } from "./errors";
 import { constants, records } from "./records";
 import { objectTypes, rights } from "./rights";
 import { testProtocols } from "./protocols/test";
+import { initProtocols } from "./protocols/init";
 import type { ErrorCode, Constant, ObjectType, Protocol, Record, Right, SystemCall } from "./schema";
 
 export interface Table {
@@ -21,6 +22,6 @@ export interface Table {
 
 export const table: Table = {
   calls, errors, rights, objectTypes, records, constants,
-  protocols: [...testProtocols],
+  protocols: [...initProtocols, ...testProtocols],
   protocolErrorBase: PROTOCOL_ERROR_BASE,
 };

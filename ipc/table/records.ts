@@ -49,6 +49,7 @@ export const records: Record[] = [
       { name: "wasmOffset", type: "u32", doc: "The wasm byte offset of the trap site in the module." },
       { name: "threads", type: "u32", doc: "Threads still alive." },
       { name: "pages", type: "u32", doc: "Pages of linear memory." },
+      { name: "exitStatus", type: "i32", doc: "component.exit's status when it exited (COMPONENT_STATE_EXITED), else 0." },
     ],
   },
 ];

@@ -112,10 +112,11 @@ export const HANDLE_INFO_OBJECT_TYPE: i64 = 0;
 export const HANDLE_INFO_RIGHTS: i64 = 4;
 export const HANDLE_INFO_BYTES: i64 = 8;
 // componentStatus: What component.status tells a supervisor about a component it started.
-export const COMPONENT_STATUS_SIZE: u64 = 24;
+export const COMPONENT_STATUS_SIZE: u64 = 28;
 export const COMPONENT_STATUS_STATE: i64 = 0;
 export const COMPONENT_STATUS_TRAP: i64 = 4;
 export const COMPONENT_STATUS_FUNCTION_INDEX: i64 = 8;
 export const COMPONENT_STATUS_WASM_OFFSET: i64 = 12;
 export const COMPONENT_STATUS_THREADS: i64 = 16;
 export const COMPONENT_STATUS_PAGES: i64 = 20;
+export const COMPONENT_STATUS_EXIT_STATUS: i64 = 24;

@@ -81,6 +81,21 @@ export const testProtocols: Protocol[] = [
     ],
   },
   {
+    name: "test.trap", path: "/test/trap",
+    doc: "A server that traps on request, for the trap test: the request never gets a reply, and the client's send fails with DEAD_SERVER.",
+    messages: [
+      {
+        name: "trap", operation: 1, idempotent: true,
+        doc: "Traps with the given kind (docs/compiler-abi.md, Traps) while serving the request.",
+        request: [
+          { name: "kind", type: "u32", doc: "The trap kind, 1..10." },
+          { name: "operand", type: "u32", doc: "0: the zero divisor, NaN source and index base the server cannot know in advance." },
+        ],
+        reply: [],
+      },
+    ],
+  },
+  {
     name: "test.priority", path: "/test/priority",
     doc: "Makes priority inheritance observable: the server's thread reports the priority it runs at while serving.",
     messages: [
