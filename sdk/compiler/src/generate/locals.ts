@@ -52,6 +52,8 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
   const loops = g.scanBlocks;
   loops.length = 0;
   let loopDepth = 0;
+  // Calls (and other clobbers) make register locals cost a store and a reload each.
+  let callWeight: u32 = 0;
   const imported = g.module.numImportedFuncs;
   while (p < end) {
     const op = <u32>load<u8>(p++);
@@ -92,6 +94,7 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
           shift += 7;
         } while (byte & 0x80);
         if (callee < imported && g.intrinsics[<i32>callee] >= FIRST_X86_INTRINSIC) return;
+        callWeight += 1 << (3 * <u32>min(loopDepth, 3));
         break;
       }
       case Op.Br: case Op.BrIf: case Op.GlobalGet: case Op.GlobalSet: case Op.I32Const: case Op.I64Const:
@@ -109,7 +112,10 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
         for (let i: u32 = 0; i <= count; i++) p = skipLeb(p);
         break;
       }
-      case Op.CallIndirect: p = skipLeb(skipLeb(p)); break;
+      case Op.CallIndirect:
+        p = skipLeb(skipLeb(p));
+        callWeight += 1 << (3 * <u32>min(loopDepth, 3));
+        break;
       case Op.MemorySize: case Op.MemoryGrow: p++; break;
       case Op.F32Const: p += 4; break;
       case Op.F64Const: p += 8; break;
@@ -134,20 +140,22 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
     }
   }
 
-  pick(g, weights, assigned, localCount, false);
-  pick(g, weights, assigned, localCount, true);
+  pick(g, weights, assigned, localCount, callWeight, false);
+  pick(g, weights, assigned, localCount, callWeight, true);
 }
 
 /** Gives the registers of one class to the heaviest locals of that class, heaviest first. */
-function pick(g: Generator, weights: u32[], assigned: bool[], localCount: i32, float: bool): void {
+function pick(g: Generator, weights: u32[], assigned: bool[], localCount: i32, callWeight: u32, float: bool): void {
   const homes = float ? XMM_HOMES : GPR_HOMES;
   for (let slot = 0; slot < homes.length; slot++) {
     let best = -1;
-    let bestWeight: u32 = MINIMUM_WEIGHT - 1;
+    let bestWeight: u32 = 0;
     for (let index = 0; index < localCount; index++) {
       if (isFloat(unchecked(g.localTypes[index])) != float || g.localReg(index) >= 0) continue;
       const weight = unchecked(weights[index]);
-      if (weight > bestWeight) { best = index; bestWeight = weight; }
+      // Worth a register when used more than its stores and reloads around calls cost.
+      const cost = max(MINIMUM_WEIGHT - 1, unchecked(assigned[index]) ? 2 * callWeight : callWeight);
+      if (weight > cost && weight > bestWeight) { best = index; bestWeight = weight; }
     }
     if (best < 0) return;
     g.pinLocal(best, unchecked(homes[slot]), unchecked(assigned[best]));
