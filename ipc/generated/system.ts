@@ -223,7 +223,7 @@ export function nameOpen(path: string, timeout: i64): i32 {
 
 /**
  * Maps a memory object, from its start, over a page-aligned range of the caller's linear memory (which must lie inside its current length). The pages there are set aside and come back at memory.unmap or when the caller ends.
- * @param memory The memory object. Needs MAP.
+ * @param memory The memory object (WRITE too for MAP_WRITABLE). Needs MAP.
  * @param address Where in the caller's memory: a multiple of PAGE_SIZE.
  * @param length Bytes: a multiple of PAGE_SIZE, at most the object's size.
  * @param flags MAP_WRITABLE to map it writable (needs WRITE).

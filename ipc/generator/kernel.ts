@@ -22,11 +22,28 @@ export const OBJECT_CLASSES: { [kind: string]: { name: string; module: string } 
   interrupt: { name: "Interrupt", module: "object/interrupt" },
 };
 
-/** The support the dispatch uses, all in kernel/object/system-call.ts and kernel/object/handle.ts. */
-const SUPPORT = ["enterKernel", "leaveKernel", "callerThread", "callerHandles", "callerMemoryBase", "callerMemoryLength", "iovecsInside", "readString", "permitsName", "permitsNumber", "Caller"];
+/**
+ * What the dispatch uses besides the objects and the kernel functions:
+ * entering and leaving the kernel and the caller (syscall/entry.ts), the
+ * caller's handle table (object/handle.ts), iovec and string checks
+ * (object/message.ts), the manifest checks (component/policy.ts) and the
+ * registration of the calls (syscall/table.ts).
+ */
+const SUPPORT: Array<[string, string[]]> = [
+  ["syscall/entry", ["enterKernel", "leaveKernel"]],
+  ["syscall/table", ["defineSystemCall"]],
+  ["object/thread", ["Thread"]],
+  ["object/handle", ["HandleEntry", "handlesOf"]],
+  ["object/message", ["iovecsInside", "readString"]],
+  ["component/policy", ["allows", "allowsNumber"]],
+];
 
 function capabilityConstant(kind: string): string {
   return `CAPABILITY_${screaming(kind)}`;
+}
+
+function capabilityOf(call: SystemCall): string {
+  return call.capability ? call.capability.kind : "";
 }
 
 function errorValue(result: SystemCall["result"], name: string): string {
@@ -59,43 +76,43 @@ function checkArgument(call: SystemCall, argument: Argument): Checked {
         lines.push(`const ${entry} = handles.lookup(${n}, ${type}, ${rightsMask(argument.rights)});`);
         lines.push(`if (${entry} == null) return ${wasmType(call.result.type) === "i64" ? "<i64>" : ""}handles.error;`);
       }
-      if (argument.object === "any") return { lines, value: [argument.optional ? entry : `${entry}!`] };
+      if (argument.object === "any" || argument.passEntry) return { lines, value: [entry] };
       const cls = OBJECT_CLASSES[argument.object].name;
-      const value = argument.optional ? `${entry} == null ? null : changetype<${cls}>(${entry}!.object)` : `changetype<${cls}>(${entry}!.object)`;
+      const value = argument.optional ? `${entry} == null ? null : changetype<${cls}>(${entry}!.object)` : `changetype<${cls}>(${entry}.object)`;
       return { lines, value: [value] };
     }
     case "buffer": {
       const lines: string[] = [];
       if (argument.maximum !== undefined) lines.push(`if (${n}Length > ${argument.maximum}) ${fail("INVALID_ARGUMENT")}`);
-      lines.push(`if (<u64>${n} + <u64>${n}Length > length) ${fail("BAD_ADDRESS")}`);
-      return { lines, value: [`base + <u64>${n}`, `${n}Length`] };
+      lines.push(`if (<u64>${n} + <u64>${n}Length > callerLength) ${fail("BAD_ADDRESS")}`);
+      return { lines, value: [`callerBase + <u64>${n}`, `${n}Length`] };
     }
     case "string": {
       const lines = [
         `if (${n}Length == 0 || ${n}Length > ${argument.maximum}) ${fail("INVALID_ARGUMENT")}`,
-        `if (<u64>${n} + <u64>${n}Length > length) ${fail("BAD_ADDRESS")}`,
-        `const ${n}Text = readString(base + <u64>${n}, ${n}Length);`,
+        `if (<u64>${n} + <u64>${n}Length > callerLength) ${fail("BAD_ADDRESS")}`,
+        `const ${n}Text = readString(callerBase + <u64>${n}, ${n}Length);`,
         `if (${n}Text == null) ${fail("INVALID_ARGUMENT")}`,
       ];
-      return { lines, value: [`${n}Text!`] };
+      return { lines, value: [`${n}Text`] };
     }
     case "iovec": {
       const lines = [
         `if (${n}Count > ${argument.maximum}) ${fail("INVALID_ARGUMENT")}`,
-        `if (<u64>${n} + (<u64>${n}Count << 3) > length) ${fail("BAD_ADDRESS")}`,
-        `if (!iovecsInside(base + <u64>${n}, ${n}Count, length)) ${fail("BAD_ADDRESS")}`,
+        `if (<u64>${n} + (<u64>${n}Count << 3) > callerLength) ${fail("BAD_ADDRESS")}`,
+        `if (!iovecsInside(callerBase + <u64>${n}, ${n}Count, callerLength)) ${fail("BAD_ADDRESS")}`,
       ];
-      return { lines, value: [`base + <u64>${n}`, `${n}Count`] };
+      return { lines, value: [`callerBase + <u64>${n}`, `${n}Count`] };
     }
     case "record": {
       const size = `${screaming(argument.record)}_SIZE`;
       if (argument.optional) {
         return {
-          lines: [`if (${n} != 0 && <u64>${n} + ${size} > length) ${fail("BAD_ADDRESS")}`],
-          value: [`${n} == 0 ? 0 : base + <u64>${n}`],
+          lines: [`if (${n} != 0 && <u64>${n} + ${size} > callerLength) ${fail("BAD_ADDRESS")}`],
+          value: [`${n} == 0 ? 0 : callerBase + <u64>${n}`],
         };
       }
-      return { lines: [`if (<u64>${n} + ${size} > length) ${fail("BAD_ADDRESS")}`], value: [`base + <u64>${n}`] };
+      return { lines: [`if (<u64>${n} + ${size} > callerLength) ${fail("BAD_ADDRESS")}`], value: [`callerBase + <u64>${n}`] };
     }
   }
 }
@@ -123,15 +140,15 @@ function needsHandles(call: SystemCall): boolean {
 /** The checking function: arguments checked in the table's order, then the kernel function. */
 function checker(call: SystemCall): string {
   const name = wireName(call);
-  const lines = [`function check_${name}(${params(call)}): ${resultType(call)} {`];
+  const lines = [`function check_${name}(${["caller: Thread", params(call)].filter((p) => p.length > 0).join(", ")}): ${resultType(call)} {`];
   const body: string[] = [];
   if (!call.kernel) {
     if (call.result.type === "none") body.push("// Not implemented yet: nothing to do.");
     else body.push(`return ${errorValue(call.result, "NOT_SUPPORTED")};`);
   } else {
-    body.push("const caller = callerThread();");
-    if (needsHandles(call)) body.push("const handles = callerHandles(caller);");
-    if (needsMemory(call)) body.push("const base = callerMemoryBase(caller);", "const length = callerMemoryLength(caller);");
+    body.push("const callerComponent = caller.component!;");
+    if (needsHandles(call)) body.push("const handles = handlesOf(callerComponent);");
+    if (needsMemory(call)) body.push("const callerBase = callerComponent.memoryBase;", "const callerLength = callerComponent.memoryLength;");
     const values: string[] = ["caller"];
     for (const argument of call.arguments) {
       const checked = checkArgument(call, argument);
@@ -141,8 +158,8 @@ function checker(call: SystemCall): string {
     if (call.capability) {
       const argument = call.arguments.find((a) => a.name === call.capability!.argument);
       const constant = capabilityConstant(call.capability.kind);
-      const test = argument?.kind === "string" ? `permitsName(caller, ${constant}, ${argument.name}Text!)`
-        : argument ? `permitsNumber(caller, ${constant}, <u64>${argument.name})` : `permitsName(caller, ${constant}, "")`;
+      const test = argument?.kind === "string" ? `allows(callerComponent, ${constant}, ${argument.name}Text)`
+        : argument ? `allowsNumber(callerComponent, ${constant}, <u64>${argument.name})` : `allows(callerComponent, ${constant}, "")`;
       body.push(`if (!${test}) return ${errorValue(call.result, "ACCESS_DENIED")};`);
     }
     const invocation = `${call.kernel.function}(${values.join(", ")})`;
@@ -155,10 +172,11 @@ function checker(call: SystemCall): string {
 function entry(call: SystemCall): string {
   const name = wireName(call);
   const doc = `/** ${call.name}: ${oneLine(call.doc)} */`;
+  const inner = `check_${name}(${["caller", args(call)].filter((a) => a.length > 0).join(", ")})`;
   if (call.result.type === "none") {
-    return `${doc}\nexport function delos_${name}(${params(call)}): void {\n  enterKernel();\n  check_${name}(${args(call)});\n  leaveKernel();\n}`;
+    return `${doc}\nexport function delos_${name}(${params(call)}): void {\n  const caller = enterKernel();\n  ${inner};\n  leaveKernel();\n}`;
   }
-  return `${doc}\nexport function delos_${name}(${params(call)}): ${resultType(call)} {\n  enterKernel();\n  const result = check_${name}(${args(call)});\n  leaveKernel();\n  return result;\n}`;
+  return `${doc}\nexport function delos_${name}(${params(call)}): ${resultType(call)} {\n  const caller = enterKernel();\n  const result = ${inner};\n  leaveKernel();\n  return result;\n}`;
 }
 
 function typeLetters(call: SystemCall): { parameters: string; results: string } {
@@ -176,12 +194,11 @@ function dispatch(table: Table): string {
   const used = new Set<string>();
   for (const call of table.calls) {
     if (!call.kernel) continue;
-    for (const argument of call.arguments) if (argument.kind === "handle" && argument.object !== "any") used.add(argument.object);
+    for (const argument of call.arguments) if (argument.kind === "handle" && argument.object !== "any" && !argument.passEntry) used.add(argument.object);
   }
-  lines.push(`import { ${SUPPORT.join(", ")} } from "../object/system-call";`);
-  lines.push(`import { HandleEntry } from "../object/handle";`);
   const modules = new Map<string, Set<string>>();
   const want = (module: string, name: string) => { if (!modules.has(module)) modules.set(module, new Set()); modules.get(module)!.add(name); };
+  for (const [module, names] of SUPPORT) for (const name of names) want(module, name);
   for (const kind of used) want(OBJECT_CLASSES[kind].module, OBJECT_CLASSES[kind].name);
   for (const call of table.calls) if (call.kernel) want(call.kernel.module, call.kernel.function);
   for (const [module, names] of [...modules].sort((a, b) => a[0].localeCompare(b[0]))) {
@@ -194,22 +211,17 @@ function dispatch(table: Table): string {
     for (const match of text.matchAll(/\b(ERROR_[A-Z_]+|RIGHT_[A-Z_]+|OBJECT_TYPE_[A-Z_]+|CAPABILITY_[A-Z_]+|[A-Z_]+_SIZE)\b/g)) numbers.add(match[1]);
   }
   for (const number of [...numbers].sort()) lines.push(`const ${number} = abi.${number};`);
-  lines.push("", "// Caller is the calling thread; keep the import used even when no call needs its type by name.", "export type SystemCallCaller = Caller;", "");
+  lines.push("");
   for (const call of table.calls) lines.push(entry(call), "", checker(call), "");
-  // The list the loader registers.
+  // The list the loader offers components (syscall/table.ts).
   lines.push(`/** How many system calls there are. */\nexport const SYSTEM_CALL_COUNT: i32 = ${table.calls.length};`, "");
-  lines.push("/** The import name (in module `delos`) of system call `index`. */", "export function systemCallName(index: i32): string {", "  switch (index) {");
-  table.calls.forEach((call, i) => lines.push(`    case ${i}: return "${wireName(call)}";`));
-  lines.push(`    default: return "";`, "  }", "}", "");
-  lines.push("/** The wasm parameter types of system call `index`: one letter each, `i` for i32, `I` for i64. */", "export function systemCallParameters(index: i32): string {", "  switch (index) {");
-  table.calls.forEach((call, i) => lines.push(`    case ${i}: return "${typeLetters(call).parameters}";`));
-  lines.push(`    default: return "";`, "  }", "}", "");
-  lines.push("/** The wasm result types of system call `index`, as letters. */", "export function systemCallResults(index: i32): string {", "  switch (index) {");
-  table.calls.forEach((call, i) => lines.push(`    case ${i}: return "${typeLetters(call).results}";`));
-  lines.push(`    default: return "";`, "  }", "}", "");
-  lines.push("/** The kernel's table index of the dispatch function of system call `index` (its native code is `codeOf` it). */", "export function systemCallFunction(index: i32): u32 {", "  switch (index) {");
-  table.calls.forEach((call, i) => lines.push(`    case ${i}: return delos_${wireName(call)}.index;`));
-  lines.push(`    default: return 0;`, "  }", "}");
+  lines.push("/** Defines every system call for the loader: import name, wasm types (`i` i32, `I` i64), dispatch function, capability kind. */");
+  lines.push("export function defineSystemCalls(): void {");
+  for (const call of table.calls) {
+    const letters = typeLetters(call);
+    lines.push(`  defineSystemCall("${wireName(call)}", "${letters.parameters}", "${letters.results}", delos_${wireName(call)}.index, "${capabilityOf(call)}");`);
+  }
+  lines.push("}");
   return lines.join("\n") + "\n";
 }
 
@@ -225,7 +237,7 @@ function kernelAbi(table: Table): string {
   }
   lines.push("");
   const kinds = [...new Set(table.calls.filter((c) => c.capability).map((c) => c.capability!.kind))];
-  kinds.forEach((kind, i) => lines.push(`/** Manifest capability \`${kind}\`. */\nexport const ${capabilityConstant(kind)}: i32 = ${i + 1};`));
+  for (const kind of kinds) lines.push(`/** Manifest capability \`${kind}\` (component/policy.ts). */\nexport const ${capabilityConstant(kind)} = "${kind}";`);
   lines.push("");
   for (const constant of table.constants) {
     const type = constant.type ?? "i32";

@@ -116,6 +116,9 @@ export function replyLayout(message: Message): Layout {
 /** Words a field (an accessor in the bindings) may not be called: AssemblyScript keywords, and `size`, whose constant would clash with the layout's `_SIZE`. */
 const RESERVED = new Set(["size", "function", "class", "default", "delete", "new", "return", "switch", "case", "this", "type", "var", "let", "const", "enum", "export", "import", "in", "instanceof", "typeof", "void", "with", "yield", "null", "true", "false", "if", "else", "for", "while", "do", "break", "continue", "throw", "try", "catch", "finally", "super", "extends", "interface", "package", "private", "protected", "public", "static", "declare", "namespace", "module"]);
 
+/** Names the generated dispatch uses for itself. */
+const DISPATCH_LOCALS = new Set(["caller", "callerComponent", "handles", "callerBase", "callerLength", "result", "abi"]);
+
 /** Checks the table: unique names, known rights, records and errors, one tail per message, at its end. Throws with every problem found. */
 export function checkTable(table: Table): void {
   const problems: string[] = [];
@@ -130,6 +133,7 @@ export function checkTable(table: Table): void {
     const argumentNames = new Set<string>();
     for (const argument of call.arguments) {
       if (argumentNames.has(argument.name)) problems.push(`${call.name}: argument ${argument.name} twice`);
+      if (DISPATCH_LOCALS.has(argument.name)) problems.push(`${call.name}: argument ${argument.name} would clash with the dispatch's own names`);
       argumentNames.add(argument.name);
       if (argument.kind === "handle") {
         for (const right of argument.rights) if (!rightNames.has(right)) problems.push(`${call.name}: unknown right ${right}`);

@@ -190,7 +190,7 @@ export const calls: SystemCall[] = [
   {
     name: "memory.map", doc: "Maps a memory object, from its start, over a page-aligned range of the caller's linear memory (which must lie inside its current length). The pages there are set aside and come back at memory.unmap or when the caller ends.",
     arguments: [
-      { name: "memory", kind: "handle", object: "memory", rights: ["MAP"], doc: "The memory object." },
+      { name: "memory", kind: "handle", object: "memory", rights: ["MAP"], passEntry: true, doc: "The memory object (WRITE too for MAP_WRITABLE)." },
       { name: "address", kind: "value", type: "u32", doc: "Where in the caller's memory: a multiple of PAGE_SIZE." },
       { name: "length", kind: "value", type: "u32", doc: "Bytes: a multiple of PAGE_SIZE, at most the object's size." },
       { name: "flags", kind: "value", type: "u32", doc: "MAP_WRITABLE to map it writable (needs WRITE)." },

@@ -38,6 +38,8 @@ export interface HandleArgument extends ArgumentBase {
   rights: string[];
   /** 0 is accepted and means "none". */
   optional?: boolean;
+  /** The kernel function receives the handle's entry (object and rights: it checks more rights itself) instead of the object. */
+  passEntry?: boolean;
 }
 
 /** Bytes in the caller's memory: pointer and length, checked to lie inside it. */

@@ -60,18 +60,18 @@ export const OBJECT_TYPE_INTERRUPT: u32 = 5;
 /** The rights of a new interrupt handle. */
 export const INTERRUPT_RIGHTS: u32 = 128;
 
-/** Manifest capability `serve`. */
-export const CAPABILITY_SERVE: i32 = 1;
-/** Manifest capability `open`. */
-export const CAPABILITY_OPEN: i32 = 2;
-/** Manifest capability `state`. */
-export const CAPABILITY_STATE: i32 = 3;
-/** Manifest capability `irq`. */
-export const CAPABILITY_IRQ: i32 = 4;
-/** Manifest capability `port`. */
-export const CAPABILITY_PORT: i32 = 5;
-/** Manifest capability `spawn`. */
-export const CAPABILITY_SPAWN: i32 = 6;
+/** Manifest capability `serve` (component/policy.ts). */
+export const CAPABILITY_SERVE = "serve";
+/** Manifest capability `open` (component/policy.ts). */
+export const CAPABILITY_OPEN = "open";
+/** Manifest capability `state` (component/policy.ts). */
+export const CAPABILITY_STATE = "state";
+/** Manifest capability `irq` (component/policy.ts). */
+export const CAPABILITY_IRQ = "irq";
+/** Manifest capability `port` (component/policy.ts). */
+export const CAPABILITY_PORT = "port";
+/** Manifest capability `spawn` (component/policy.ts). */
+export const CAPABILITY_SPAWN = "spawn";
 
 export const TIMEOUT_NONE: i64 = <i64>0;
 export const TIMEOUT_FOREVER: i64 = <i64>-1;

@@ -3,15 +3,18 @@
 
 
 import * as abi from "./abi";
-import { enterKernel, leaveKernel, callerThread, callerHandles, callerMemoryBase, callerMemoryLength, iovecsInside, readString, permitsName, permitsNumber, Caller } from "../object/system-call";
-import { HandleEntry } from "../object/handle";
+import { allows, allowsNumber } from "../component/policy";
 import { Channel, channelCreate, msgGrant, msgRead, msgReceive, msgReceivev, msgReply, msgReplyv, msgSend, msgSendv } from "../object/channel";
 import { Connection, connectionCreate } from "../object/connection";
-import { handleClose, handleDuplicate, handleInfo } from "../object/handle";
-import { MemoryObject, memoryCreate, memoryMap, memoryUnmap } from "../object/memory-object";
+import { HandleEntry, handleClose, handleDuplicate, handleInfo, handlesOf } from "../object/handle";
+import { memoryCreate, memoryMap, memoryUnmap } from "../object/memory-object";
+import { iovecsInside, readString } from "../object/message";
 import { nameOpen, nameRegister, nameUnregister } from "../object/pathname";
 import { pulseSend } from "../object/pulse";
 import { stateDelete, stateOpen } from "../object/state-object";
+import { Thread } from "../object/thread";
+import { enterKernel, leaveKernel } from "../syscall/entry";
+import { defineSystemCall } from "../syscall/table";
 
 // The numbers the checks use, by their names in the table.
 const CAPABILITY_OPEN = abi.CAPABILITY_OPEN;
@@ -33,855 +36,699 @@ const RIGHT_RECEIVE = abi.RIGHT_RECEIVE;
 const RIGHT_SEND = abi.RIGHT_SEND;
 const RIGHT_TRANSFER = abi.RIGHT_TRANSFER;
 
-// Caller is the calling thread; keep the import used even when no call needs its type by name.
-export type SystemCallCaller = Caller;
-
 /** handle.close: Closes a handle. Closing the last handle of a channel makes pending and future sends to it fail with DEAD_SERVER; of a memory object, frees it once no mapping and no state name holds it. */
 export function delos_handle_close(handle: i32): i32 {
-  enterKernel();
-  const result = check_handle_close(handle);
+  const caller = enterKernel();
+  const result = check_handle_close(caller, handle);
   leaveKernel();
   return result;
 }
 
-function check_handle_close(handle: i32): i32 {
-  const caller = callerThread();
-  const handles = callerHandles(caller);
+function check_handle_close(caller: Thread, handle: i32): i32 {
+  const callerComponent = caller.component!;
+  const handles = handlesOf(callerComponent);
   const handleEntry = handles.lookup(handle, 0, 0);
   if (handleEntry == null) return handles.error;
-  return handleClose(caller, handleEntry!);
+  return handleClose(caller, handleEntry);
 }
 
 /** handle.duplicate: Makes a second handle to the same object with the same or fewer rights. */
 export function delos_handle_duplicate(handle: i32, rights: u32): i32 {
-  enterKernel();
-  const result = check_handle_duplicate(handle, rights);
+  const caller = enterKernel();
+  const result = check_handle_duplicate(caller, handle, rights);
   leaveKernel();
   return result;
 }
 
-function check_handle_duplicate(handle: i32, rights: u32): i32 {
-  const caller = callerThread();
-  const handles = callerHandles(caller);
+function check_handle_duplicate(caller: Thread, handle: i32, rights: u32): i32 {
+  const callerComponent = caller.component!;
+  const handles = handlesOf(callerComponent);
   const handleEntry = handles.lookup(handle, 0, RIGHT_DUPLICATE);
   if (handleEntry == null) return handles.error;
-  return handleDuplicate(caller, handleEntry!, rights);
+  return handleDuplicate(caller, handleEntry, rights);
 }
 
 /** handle.info: Tells the type and rights of a handle's object. */
 export function delos_handle_info(handle: i32, info: u32): i32 {
-  enterKernel();
-  const result = check_handle_info(handle, info);
+  const caller = enterKernel();
+  const result = check_handle_info(caller, handle, info);
   leaveKernel();
   return result;
 }
 
-function check_handle_info(handle: i32, info: u32): i32 {
-  const caller = callerThread();
-  const handles = callerHandles(caller);
-  const base = callerMemoryBase(caller);
-  const length = callerMemoryLength(caller);
+function check_handle_info(caller: Thread, handle: i32, info: u32): i32 {
+  const callerComponent = caller.component!;
+  const handles = handlesOf(callerComponent);
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
   const handleEntry = handles.lookup(handle, 0, 0);
   if (handleEntry == null) return handles.error;
-  if (<u64>info + HANDLE_INFO_SIZE > length) return ERROR_BAD_ADDRESS;
-  return handleInfo(caller, handleEntry!, base + <u64>info);
+  if (<u64>info + HANDLE_INFO_SIZE > callerLength) return ERROR_BAD_ADDRESS;
+  return handleInfo(caller, handleEntry, callerBase + <u64>info);
 }
 
 /** channel.create: Creates a channel: the server side of message passing. Threads of the caller receive on it; connections send to it. */
 export function delos_channel_create(flags: u32): i32 {
-  enterKernel();
-  const result = check_channel_create(flags);
+  const caller = enterKernel();
+  const result = check_channel_create(caller, flags);
   leaveKernel();
   return result;
 }
 
-function check_channel_create(flags: u32): i32 {
-  const caller = callerThread();
+function check_channel_create(caller: Thread, flags: u32): i32 {
+  const callerComponent = caller.component!;
   return channelCreate(caller, flags);
 }
 
 /** connection.create: Creates a connection to a channel the caller holds: to send itself pulses (timers, interrupts) or to hand to another component. */
 export function delos_connection_create(channel: i32): i32 {
-  enterKernel();
-  const result = check_connection_create(channel);
+  const caller = enterKernel();
+  const result = check_connection_create(caller, channel);
   leaveKernel();
   return result;
 }
 
-function check_connection_create(channel: i32): i32 {
-  const caller = callerThread();
-  const handles = callerHandles(caller);
+function check_connection_create(caller: Thread, channel: i32): i32 {
+  const callerComponent = caller.component!;
+  const handles = handlesOf(callerComponent);
   const channelEntry = handles.lookup(channel, OBJECT_TYPE_CHANNEL, RIGHT_CONNECT);
   if (channelEntry == null) return handles.error;
-  return connectionCreate(caller, changetype<Channel>(channelEntry!.object));
+  return connectionCreate(caller, changetype<Channel>(channelEntry.object));
 }
 
 /** name.register: Registers a channel under a path, so that name.open of the path connects to it. The name stays until name.unregister, the closing of the channel's last handle, or the caller's end; a client waiting in name.open for it is connected at once. */
 export function delos_name_register(path: u32, pathLength: u32, channel: i32): i32 {
-  enterKernel();
-  const result = check_name_register(path, pathLength, channel);
+  const caller = enterKernel();
+  const result = check_name_register(caller, path, pathLength, channel);
   leaveKernel();
   return result;
 }
 
-function check_name_register(path: u32, pathLength: u32, channel: i32): i32 {
-  const caller = callerThread();
-  const handles = callerHandles(caller);
-  const base = callerMemoryBase(caller);
-  const length = callerMemoryLength(caller);
+function check_name_register(caller: Thread, path: u32, pathLength: u32, channel: i32): i32 {
+  const callerComponent = caller.component!;
+  const handles = handlesOf(callerComponent);
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
   if (pathLength == 0 || pathLength > 255) return ERROR_INVALID_ARGUMENT;
-  if (<u64>path + <u64>pathLength > length) return ERROR_BAD_ADDRESS;
-  const pathText = readString(base + <u64>path, pathLength);
+  if (<u64>path + <u64>pathLength > callerLength) return ERROR_BAD_ADDRESS;
+  const pathText = readString(callerBase + <u64>path, pathLength);
   if (pathText == null) return ERROR_INVALID_ARGUMENT;
   const channelEntry = handles.lookup(channel, OBJECT_TYPE_CHANNEL, RIGHT_RECEIVE);
   if (channelEntry == null) return handles.error;
-  if (!permitsName(caller, CAPABILITY_SERVE, pathText!)) return ERROR_ACCESS_DENIED;
-  return nameRegister(caller, pathText!, changetype<Channel>(channelEntry!.object));
+  if (!allows(callerComponent, CAPABILITY_SERVE, pathText)) return ERROR_ACCESS_DENIED;
+  return nameRegister(caller, pathText, changetype<Channel>(channelEntry.object));
 }
 
 /** name.unregister: Removes a name the caller registered. Connections made through it stay connected to the channel. */
 export function delos_name_unregister(path: u32, pathLength: u32): i32 {
-  enterKernel();
-  const result = check_name_unregister(path, pathLength);
+  const caller = enterKernel();
+  const result = check_name_unregister(caller, path, pathLength);
   leaveKernel();
   return result;
 }
 
-function check_name_unregister(path: u32, pathLength: u32): i32 {
-  const caller = callerThread();
-  const base = callerMemoryBase(caller);
-  const length = callerMemoryLength(caller);
+function check_name_unregister(caller: Thread, path: u32, pathLength: u32): i32 {
+  const callerComponent = caller.component!;
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
   if (pathLength == 0 || pathLength > 255) return ERROR_INVALID_ARGUMENT;
-  if (<u64>path + <u64>pathLength > length) return ERROR_BAD_ADDRESS;
-  const pathText = readString(base + <u64>path, pathLength);
+  if (<u64>path + <u64>pathLength > callerLength) return ERROR_BAD_ADDRESS;
+  const pathText = readString(callerBase + <u64>path, pathLength);
   if (pathText == null) return ERROR_INVALID_ARGUMENT;
-  return nameUnregister(caller, pathText!);
+  return nameUnregister(caller, pathText);
 }
 
 /** name.open: Resolves a path to a new connection to the channel registered under it, waiting up to `timeout` for it to be registered (a restarting server registers again). */
 export function delos_name_open(path: u32, pathLength: u32, timeout: i64): i32 {
-  enterKernel();
-  const result = check_name_open(path, pathLength, timeout);
+  const caller = enterKernel();
+  const result = check_name_open(caller, path, pathLength, timeout);
   leaveKernel();
   return result;
 }
 
-function check_name_open(path: u32, pathLength: u32, timeout: i64): i32 {
-  const caller = callerThread();
-  const base = callerMemoryBase(caller);
-  const length = callerMemoryLength(caller);
+function check_name_open(caller: Thread, path: u32, pathLength: u32, timeout: i64): i32 {
+  const callerComponent = caller.component!;
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
   if (pathLength == 0 || pathLength > 255) return ERROR_INVALID_ARGUMENT;
-  if (<u64>path + <u64>pathLength > length) return ERROR_BAD_ADDRESS;
-  const pathText = readString(base + <u64>path, pathLength);
+  if (<u64>path + <u64>pathLength > callerLength) return ERROR_BAD_ADDRESS;
+  const pathText = readString(callerBase + <u64>path, pathLength);
   if (pathText == null) return ERROR_INVALID_ARGUMENT;
-  if (!permitsName(caller, CAPABILITY_OPEN, pathText!)) return ERROR_ACCESS_DENIED;
-  return nameOpen(caller, pathText!, timeout);
+  if (!allows(callerComponent, CAPABILITY_OPEN, pathText)) return ERROR_ACCESS_DENIED;
+  return nameOpen(caller, pathText, timeout);
 }
 
 /** msg.send: Sends a message and waits for the reply (QNX MsgSend): the message is copied from `send` straight into the receiving server's buffer, the reply straight into `reply`. The server runs at the caller's priority until it replies. */
 export function delos_msg_send(connection: i32, send: u32, sendLength: u32, reply: u32, replyLength: u32): i32 {
-  enterKernel();
-  const result = check_msg_send(connection, send, sendLength, reply, replyLength);
+  const caller = enterKernel();
+  const result = check_msg_send(caller, connection, send, sendLength, reply, replyLength);
   leaveKernel();
   return result;
 }
 
-function check_msg_send(connection: i32, send: u32, sendLength: u32, reply: u32, replyLength: u32): i32 {
-  const caller = callerThread();
-  const handles = callerHandles(caller);
-  const base = callerMemoryBase(caller);
-  const length = callerMemoryLength(caller);
+function check_msg_send(caller: Thread, connection: i32, send: u32, sendLength: u32, reply: u32, replyLength: u32): i32 {
+  const callerComponent = caller.component!;
+  const handles = handlesOf(callerComponent);
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
   const connectionEntry = handles.lookup(connection, OBJECT_TYPE_CONNECTION, RIGHT_SEND);
   if (connectionEntry == null) return handles.error;
-  if (<u64>send + <u64>sendLength > length) return ERROR_BAD_ADDRESS;
-  if (<u64>reply + <u64>replyLength > length) return ERROR_BAD_ADDRESS;
-  return msgSend(caller, changetype<Connection>(connectionEntry!.object), base + <u64>send, sendLength, base + <u64>reply, replyLength);
+  if (<u64>send + <u64>sendLength > callerLength) return ERROR_BAD_ADDRESS;
+  if (<u64>reply + <u64>replyLength > callerLength) return ERROR_BAD_ADDRESS;
+  return msgSend(caller, changetype<Connection>(connectionEntry.object), callerBase + <u64>send, sendLength, callerBase + <u64>reply, replyLength);
 }
 
 /** msg.sendv: msg.send with several send and reply buffers, and optionally a handle transferred to the receiver (it appears in its receiveInfo.handle). */
 export function delos_msg_sendv(connection: i32, send: u32, sendCount: u32, reply: u32, replyCount: u32, handle: i32): i32 {
-  enterKernel();
-  const result = check_msg_sendv(connection, send, sendCount, reply, replyCount, handle);
+  const caller = enterKernel();
+  const result = check_msg_sendv(caller, connection, send, sendCount, reply, replyCount, handle);
   leaveKernel();
   return result;
 }
 
-function check_msg_sendv(connection: i32, send: u32, sendCount: u32, reply: u32, replyCount: u32, handle: i32): i32 {
-  const caller = callerThread();
-  const handles = callerHandles(caller);
-  const base = callerMemoryBase(caller);
-  const length = callerMemoryLength(caller);
+function check_msg_sendv(caller: Thread, connection: i32, send: u32, sendCount: u32, reply: u32, replyCount: u32, handle: i32): i32 {
+  const callerComponent = caller.component!;
+  const handles = handlesOf(callerComponent);
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
   const connectionEntry = handles.lookup(connection, OBJECT_TYPE_CONNECTION, RIGHT_SEND);
   if (connectionEntry == null) return handles.error;
   if (sendCount > 16) return ERROR_INVALID_ARGUMENT;
-  if (<u64>send + (<u64>sendCount << 3) > length) return ERROR_BAD_ADDRESS;
-  if (!iovecsInside(base + <u64>send, sendCount, length)) return ERROR_BAD_ADDRESS;
+  if (<u64>send + (<u64>sendCount << 3) > callerLength) return ERROR_BAD_ADDRESS;
+  if (!iovecsInside(callerBase + <u64>send, sendCount, callerLength)) return ERROR_BAD_ADDRESS;
   if (replyCount > 16) return ERROR_INVALID_ARGUMENT;
-  if (<u64>reply + (<u64>replyCount << 3) > length) return ERROR_BAD_ADDRESS;
-  if (!iovecsInside(base + <u64>reply, replyCount, length)) return ERROR_BAD_ADDRESS;
+  if (<u64>reply + (<u64>replyCount << 3) > callerLength) return ERROR_BAD_ADDRESS;
+  if (!iovecsInside(callerBase + <u64>reply, replyCount, callerLength)) return ERROR_BAD_ADDRESS;
   let handleEntry: HandleEntry | null = null;
   if (handle != 0) {
     handleEntry = handles.lookup(handle, 0, RIGHT_TRANSFER);
     if (handleEntry == null) return handles.error;
   }
-  return msgSendv(caller, changetype<Connection>(connectionEntry!.object), base + <u64>send, sendCount, base + <u64>reply, replyCount, handleEntry);
+  return msgSendv(caller, changetype<Connection>(connectionEntry.object), callerBase + <u64>send, sendCount, callerBase + <u64>reply, replyCount, handleEntry);
 }
 
 /** msg.receive: Waits for a message or a pulse on a channel (QNX MsgReceive). A message is copied into `buffer` (cut to its length; msg.read reads the rest) and its sender waits for msg.reply; a pulse is written into `buffer` as a `pulse` record. Pulses are delivered before messages; messages in priority order, first come first served within a priority. */
 export function delos_msg_receive(channel: i32, buffer: u32, bufferLength: u32, info: u32): i32 {
-  enterKernel();
-  const result = check_msg_receive(channel, buffer, bufferLength, info);
+  const caller = enterKernel();
+  const result = check_msg_receive(caller, channel, buffer, bufferLength, info);
   leaveKernel();
   return result;
 }
 
-function check_msg_receive(channel: i32, buffer: u32, bufferLength: u32, info: u32): i32 {
-  const caller = callerThread();
-  const handles = callerHandles(caller);
-  const base = callerMemoryBase(caller);
-  const length = callerMemoryLength(caller);
+function check_msg_receive(caller: Thread, channel: i32, buffer: u32, bufferLength: u32, info: u32): i32 {
+  const callerComponent = caller.component!;
+  const handles = handlesOf(callerComponent);
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
   const channelEntry = handles.lookup(channel, OBJECT_TYPE_CHANNEL, RIGHT_RECEIVE);
   if (channelEntry == null) return handles.error;
-  if (<u64>buffer + <u64>bufferLength > length) return ERROR_BAD_ADDRESS;
-  if (info != 0 && <u64>info + RECEIVE_INFO_SIZE > length) return ERROR_BAD_ADDRESS;
-  return msgReceive(caller, changetype<Channel>(channelEntry!.object), base + <u64>buffer, bufferLength, info == 0 ? 0 : base + <u64>info);
+  if (<u64>buffer + <u64>bufferLength > callerLength) return ERROR_BAD_ADDRESS;
+  if (info != 0 && <u64>info + RECEIVE_INFO_SIZE > callerLength) return ERROR_BAD_ADDRESS;
+  return msgReceive(caller, changetype<Channel>(channelEntry.object), callerBase + <u64>buffer, bufferLength, info == 0 ? 0 : callerBase + <u64>info);
 }
 
 /** msg.receivev: msg.receive into several buffers. */
 export function delos_msg_receivev(channel: i32, buffers: u32, buffersCount: u32, info: u32): i32 {
-  enterKernel();
-  const result = check_msg_receivev(channel, buffers, buffersCount, info);
+  const caller = enterKernel();
+  const result = check_msg_receivev(caller, channel, buffers, buffersCount, info);
   leaveKernel();
   return result;
 }
 
-function check_msg_receivev(channel: i32, buffers: u32, buffersCount: u32, info: u32): i32 {
-  const caller = callerThread();
-  const handles = callerHandles(caller);
-  const base = callerMemoryBase(caller);
-  const length = callerMemoryLength(caller);
+function check_msg_receivev(caller: Thread, channel: i32, buffers: u32, buffersCount: u32, info: u32): i32 {
+  const callerComponent = caller.component!;
+  const handles = handlesOf(callerComponent);
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
   const channelEntry = handles.lookup(channel, OBJECT_TYPE_CHANNEL, RIGHT_RECEIVE);
   if (channelEntry == null) return handles.error;
   if (buffersCount > 16) return ERROR_INVALID_ARGUMENT;
-  if (<u64>buffers + (<u64>buffersCount << 3) > length) return ERROR_BAD_ADDRESS;
-  if (!iovecsInside(base + <u64>buffers, buffersCount, length)) return ERROR_BAD_ADDRESS;
-  if (info != 0 && <u64>info + RECEIVE_INFO_SIZE > length) return ERROR_BAD_ADDRESS;
-  return msgReceivev(caller, changetype<Channel>(channelEntry!.object), base + <u64>buffers, buffersCount, info == 0 ? 0 : base + <u64>info);
+  if (<u64>buffers + (<u64>buffersCount << 3) > callerLength) return ERROR_BAD_ADDRESS;
+  if (!iovecsInside(callerBase + <u64>buffers, buffersCount, callerLength)) return ERROR_BAD_ADDRESS;
+  if (info != 0 && <u64>info + RECEIVE_INFO_SIZE > callerLength) return ERROR_BAD_ADDRESS;
+  return msgReceivev(caller, changetype<Channel>(channelEntry.object), callerBase + <u64>buffers, buffersCount, info == 0 ? 0 : callerBase + <u64>info);
 }
 
 /** msg.reply: Replies to a received message: copies `buffer` into the sender's reply buffer (cut to its room), makes its msg.send return `status`, and ends the priority the sender lent. */
 export function delos_msg_reply(receiveId: u32, status: i32, buffer: u32, bufferLength: u32): i32 {
-  enterKernel();
-  const result = check_msg_reply(receiveId, status, buffer, bufferLength);
+  const caller = enterKernel();
+  const result = check_msg_reply(caller, receiveId, status, buffer, bufferLength);
   leaveKernel();
   return result;
 }
 
-function check_msg_reply(receiveId: u32, status: i32, buffer: u32, bufferLength: u32): i32 {
-  const caller = callerThread();
-  const base = callerMemoryBase(caller);
-  const length = callerMemoryLength(caller);
-  if (<u64>buffer + <u64>bufferLength > length) return ERROR_BAD_ADDRESS;
-  return msgReply(caller, receiveId, status, base + <u64>buffer, bufferLength);
+function check_msg_reply(caller: Thread, receiveId: u32, status: i32, buffer: u32, bufferLength: u32): i32 {
+  const callerComponent = caller.component!;
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
+  if (<u64>buffer + <u64>bufferLength > callerLength) return ERROR_BAD_ADDRESS;
+  return msgReply(caller, receiveId, status, callerBase + <u64>buffer, bufferLength);
 }
 
 /** msg.replyv: msg.reply from several buffers. */
 export function delos_msg_replyv(receiveId: u32, status: i32, buffers: u32, buffersCount: u32): i32 {
-  enterKernel();
-  const result = check_msg_replyv(receiveId, status, buffers, buffersCount);
+  const caller = enterKernel();
+  const result = check_msg_replyv(caller, receiveId, status, buffers, buffersCount);
   leaveKernel();
   return result;
 }
 
-function check_msg_replyv(receiveId: u32, status: i32, buffers: u32, buffersCount: u32): i32 {
-  const caller = callerThread();
-  const base = callerMemoryBase(caller);
-  const length = callerMemoryLength(caller);
+function check_msg_replyv(caller: Thread, receiveId: u32, status: i32, buffers: u32, buffersCount: u32): i32 {
+  const callerComponent = caller.component!;
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
   if (buffersCount > 16) return ERROR_INVALID_ARGUMENT;
-  if (<u64>buffers + (<u64>buffersCount << 3) > length) return ERROR_BAD_ADDRESS;
-  if (!iovecsInside(base + <u64>buffers, buffersCount, length)) return ERROR_BAD_ADDRESS;
-  return msgReplyv(caller, receiveId, status, base + <u64>buffers, buffersCount);
+  if (<u64>buffers + (<u64>buffersCount << 3) > callerLength) return ERROR_BAD_ADDRESS;
+  if (!iovecsInside(callerBase + <u64>buffers, buffersCount, callerLength)) return ERROR_BAD_ADDRESS;
+  return msgReplyv(caller, receiveId, status, callerBase + <u64>buffers, buffersCount);
 }
 
 /** msg.read: Reads more of a received message, from `offset` on (QNX MsgRead): for messages longer than the receive buffer. */
 export function delos_msg_read(receiveId: u32, offset: u32, buffer: u32, bufferLength: u32): i32 {
-  enterKernel();
-  const result = check_msg_read(receiveId, offset, buffer, bufferLength);
+  const caller = enterKernel();
+  const result = check_msg_read(caller, receiveId, offset, buffer, bufferLength);
   leaveKernel();
   return result;
 }
 
-function check_msg_read(receiveId: u32, offset: u32, buffer: u32, bufferLength: u32): i32 {
-  const caller = callerThread();
-  const base = callerMemoryBase(caller);
-  const length = callerMemoryLength(caller);
-  if (<u64>buffer + <u64>bufferLength > length) return ERROR_BAD_ADDRESS;
-  return msgRead(caller, receiveId, offset, base + <u64>buffer, bufferLength);
+function check_msg_read(caller: Thread, receiveId: u32, offset: u32, buffer: u32, bufferLength: u32): i32 {
+  const callerComponent = caller.component!;
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
+  if (<u64>buffer + <u64>bufferLength > callerLength) return ERROR_BAD_ADDRESS;
+  return msgRead(caller, receiveId, offset, callerBase + <u64>buffer, bufferLength);
 }
 
 /** msg.grant: Gives the sender of a received message a copy of a handle, with the same or fewer rights, before replying (a server sharing a memory object with its client). The reply tells the client the number. */
 export function delos_msg_grant(receiveId: u32, handle: i32, rights: u32): i32 {
-  enterKernel();
-  const result = check_msg_grant(receiveId, handle, rights);
+  const caller = enterKernel();
+  const result = check_msg_grant(caller, receiveId, handle, rights);
   leaveKernel();
   return result;
 }
 
-function check_msg_grant(receiveId: u32, handle: i32, rights: u32): i32 {
-  const caller = callerThread();
-  const handles = callerHandles(caller);
+function check_msg_grant(caller: Thread, receiveId: u32, handle: i32, rights: u32): i32 {
+  const callerComponent = caller.component!;
+  const handles = handlesOf(callerComponent);
   const handleEntry = handles.lookup(handle, 0, RIGHT_TRANSFER);
   if (handleEntry == null) return handles.error;
-  return msgGrant(caller, receiveId, handleEntry!, rights);
+  return msgGrant(caller, receiveId, handleEntry, rights);
 }
 
 /** pulse.send: Queues a pulse — a code and a value — on the connection's channel without waiting. A receiver gets it before any message. */
 export function delos_pulse_send(connection: i32, code: i32, value: i64): i32 {
-  enterKernel();
-  const result = check_pulse_send(connection, code, value);
+  const caller = enterKernel();
+  const result = check_pulse_send(caller, connection, code, value);
   leaveKernel();
   return result;
 }
 
-function check_pulse_send(connection: i32, code: i32, value: i64): i32 {
-  const caller = callerThread();
-  const handles = callerHandles(caller);
+function check_pulse_send(caller: Thread, connection: i32, code: i32, value: i64): i32 {
+  const callerComponent = caller.component!;
+  const handles = handlesOf(callerComponent);
   const connectionEntry = handles.lookup(connection, OBJECT_TYPE_CONNECTION, RIGHT_SEND);
   if (connectionEntry == null) return handles.error;
-  return pulseSend(caller, changetype<Connection>(connectionEntry!.object), code, value);
+  return pulseSend(caller, changetype<Connection>(connectionEntry.object), code, value);
 }
 
 /** memory.create: Creates a memory object of zeroed pages. */
 export function delos_memory_create(size: u32): i32 {
-  enterKernel();
-  const result = check_memory_create(size);
+  const caller = enterKernel();
+  const result = check_memory_create(caller, size);
   leaveKernel();
   return result;
 }
 
-function check_memory_create(size: u32): i32 {
-  const caller = callerThread();
+function check_memory_create(caller: Thread, size: u32): i32 {
+  const callerComponent = caller.component!;
   return memoryCreate(caller, size);
 }
 
 /** memory.map: Maps a memory object, from its start, over a page-aligned range of the caller's linear memory (which must lie inside its current length). The pages there are set aside and come back at memory.unmap or when the caller ends. */
 export function delos_memory_map(memory: i32, address: u32, length: u32, flags: u32): i32 {
-  enterKernel();
-  const result = check_memory_map(memory, address, length, flags);
+  const caller = enterKernel();
+  const result = check_memory_map(caller, memory, address, length, flags);
   leaveKernel();
   return result;
 }
 
-function check_memory_map(memory: i32, address: u32, length: u32, flags: u32): i32 {
-  const caller = callerThread();
-  const handles = callerHandles(caller);
+function check_memory_map(caller: Thread, memory: i32, address: u32, length: u32, flags: u32): i32 {
+  const callerComponent = caller.component!;
+  const handles = handlesOf(callerComponent);
   const memoryEntry = handles.lookup(memory, OBJECT_TYPE_MEMORY, RIGHT_MAP);
   if (memoryEntry == null) return handles.error;
-  return memoryMap(caller, changetype<MemoryObject>(memoryEntry!.object), address, length, flags);
+  return memoryMap(caller, memoryEntry, address, length, flags);
 }
 
 /** memory.unmap: Undoes a memory.map: the range must be exactly one mapping. The caller's own pages come back. */
 export function delos_memory_unmap(address: u32, length: u32): i32 {
-  enterKernel();
-  const result = check_memory_unmap(address, length);
+  const caller = enterKernel();
+  const result = check_memory_unmap(caller, address, length);
   leaveKernel();
   return result;
 }
 
-function check_memory_unmap(address: u32, length: u32): i32 {
-  const caller = callerThread();
+function check_memory_unmap(caller: Thread, address: u32, length: u32): i32 {
+  const callerComponent = caller.component!;
   return memoryUnmap(caller, address, length);
 }
 
 /** state.open: Opens the caller's state object of this name, creating it zeroed when it does not exist. State objects belong to the component's manifest name, not to the instance: the next instance of a restarted server opens the same pages. */
 export function delos_state_open(name: u32, nameLength: u32, size: u32): i32 {
-  enterKernel();
-  const result = check_state_open(name, nameLength, size);
+  const caller = enterKernel();
+  const result = check_state_open(caller, name, nameLength, size);
   leaveKernel();
   return result;
 }
 
-function check_state_open(name: u32, nameLength: u32, size: u32): i32 {
-  const caller = callerThread();
-  const base = callerMemoryBase(caller);
-  const length = callerMemoryLength(caller);
+function check_state_open(caller: Thread, name: u32, nameLength: u32, size: u32): i32 {
+  const callerComponent = caller.component!;
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
   if (nameLength == 0 || nameLength > 63) return ERROR_INVALID_ARGUMENT;
-  if (<u64>name + <u64>nameLength > length) return ERROR_BAD_ADDRESS;
-  const nameText = readString(base + <u64>name, nameLength);
+  if (<u64>name + <u64>nameLength > callerLength) return ERROR_BAD_ADDRESS;
+  const nameText = readString(callerBase + <u64>name, nameLength);
   if (nameText == null) return ERROR_INVALID_ARGUMENT;
-  if (!permitsName(caller, CAPABILITY_STATE, nameText!)) return ERROR_ACCESS_DENIED;
-  return stateOpen(caller, nameText!, size);
+  if (!allows(callerComponent, CAPABILITY_STATE, nameText)) return ERROR_ACCESS_DENIED;
+  return stateOpen(caller, nameText, size);
 }
 
 /** state.delete: Drops the caller's state object of this name; its pages are freed once no handle and no mapping holds them. */
 export function delos_state_delete(name: u32, nameLength: u32): i32 {
-  enterKernel();
-  const result = check_state_delete(name, nameLength);
+  const caller = enterKernel();
+  const result = check_state_delete(caller, name, nameLength);
   leaveKernel();
   return result;
 }
 
-function check_state_delete(name: u32, nameLength: u32): i32 {
-  const caller = callerThread();
-  const base = callerMemoryBase(caller);
-  const length = callerMemoryLength(caller);
+function check_state_delete(caller: Thread, name: u32, nameLength: u32): i32 {
+  const callerComponent = caller.component!;
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
   if (nameLength == 0 || nameLength > 63) return ERROR_INVALID_ARGUMENT;
-  if (<u64>name + <u64>nameLength > length) return ERROR_BAD_ADDRESS;
-  const nameText = readString(base + <u64>name, nameLength);
+  if (<u64>name + <u64>nameLength > callerLength) return ERROR_BAD_ADDRESS;
+  const nameText = readString(callerBase + <u64>name, nameLength);
   if (nameText == null) return ERROR_INVALID_ARGUMENT;
-  if (!permitsName(caller, CAPABILITY_STATE, nameText!)) return ERROR_ACCESS_DENIED;
-  return stateDelete(caller, nameText!);
+  if (!allows(callerComponent, CAPABILITY_STATE, nameText)) return ERROR_ACCESS_DENIED;
+  return stateDelete(caller, nameText);
 }
 
 /** timer.create: Creates a timer that sends a pulse through a connection when it expires. */
 export function delos_timer_create(connection: i32, code: i32, value: i64): i32 {
-  enterKernel();
-  const result = check_timer_create(connection, code, value);
+  const caller = enterKernel();
+  const result = check_timer_create(caller, connection, code, value);
   leaveKernel();
   return result;
 }
 
-function check_timer_create(connection: i32, code: i32, value: i64): i32 {
+function check_timer_create(caller: Thread, connection: i32, code: i32, value: i64): i32 {
   return ERROR_NOT_SUPPORTED;
 }
 
 /** timer.set: Arms a timer: first pulse after `delay`, then every `interval` (0: once). A delay of 0 disarms it. */
 export function delos_timer_set(timer: i32, delay: i64, interval: i64): i32 {
-  enterKernel();
-  const result = check_timer_set(timer, delay, interval);
+  const caller = enterKernel();
+  const result = check_timer_set(caller, timer, delay, interval);
   leaveKernel();
   return result;
 }
 
-function check_timer_set(timer: i32, delay: i64, interval: i64): i32 {
+function check_timer_set(caller: Thread, timer: i32, delay: i64, interval: i64): i32 {
   return ERROR_NOT_SUPPORTED;
 }
 
 /** interrupt.attach: Delivers a device interrupt line as pulses through a connection. The line is masked after each delivery until interrupt.unmask. */
 export function delos_interrupt_attach(line: u32, connection: i32, code: i32): i32 {
-  enterKernel();
-  const result = check_interrupt_attach(line, connection, code);
+  const caller = enterKernel();
+  const result = check_interrupt_attach(caller, line, connection, code);
   leaveKernel();
   return result;
 }
 
-function check_interrupt_attach(line: u32, connection: i32, code: i32): i32 {
+function check_interrupt_attach(caller: Thread, line: u32, connection: i32, code: i32): i32 {
   return ERROR_NOT_SUPPORTED;
 }
 
 /** interrupt.unmask: Unmasks an attached interrupt line after its pulse was handled. */
 export function delos_interrupt_unmask(interrupt: i32): i32 {
-  enterKernel();
-  const result = check_interrupt_unmask(interrupt);
+  const caller = enterKernel();
+  const result = check_interrupt_unmask(caller, interrupt);
   leaveKernel();
   return result;
 }
 
-function check_interrupt_unmask(interrupt: i32): i32 {
+function check_interrupt_unmask(caller: Thread, interrupt: i32): i32 {
   return ERROR_NOT_SUPPORTED;
 }
 
 /** port.read: Reads an I/O port. */
 export function delos_port_read(port: u32, width: u32): i64 {
-  enterKernel();
-  const result = check_port_read(port, width);
+  const caller = enterKernel();
+  const result = check_port_read(caller, port, width);
   leaveKernel();
   return result;
 }
 
-function check_port_read(port: u32, width: u32): i64 {
+function check_port_read(caller: Thread, port: u32, width: u32): i64 {
   return <i64>ERROR_NOT_SUPPORTED;
 }
 
 /** port.write: Writes an I/O port. */
 export function delos_port_write(port: u32, width: u32, value: u32): i32 {
-  enterKernel();
-  const result = check_port_write(port, width, value);
+  const caller = enterKernel();
+  const result = check_port_write(caller, port, width, value);
   leaveKernel();
   return result;
 }
 
-function check_port_write(port: u32, width: u32, value: u32): i32 {
+function check_port_write(caller: Thread, port: u32, width: u32, value: u32): i32 {
   return ERROR_NOT_SUPPORTED;
 }
 
 /** thread.create: Starts a thread of the caller's component running `entry(argument)`. It holds the component lock while it runs wasm code, like every thread of the component (docs/kernel.md). */
 export function delos_thread_create(entry: u32, argument: u32, priority: i32): i32 {
-  enterKernel();
-  const result = check_thread_create(entry, argument, priority);
+  const caller = enterKernel();
+  const result = check_thread_create(caller, entry, argument, priority);
   leaveKernel();
   return result;
 }
 
-function check_thread_create(entry: u32, argument: u32, priority: i32): i32 {
+function check_thread_create(caller: Thread, entry: u32, argument: u32, priority: i32): i32 {
   return ERROR_NOT_SUPPORTED;
 }
 
 /** thread.exit: Ends the calling thread. The component ends with its last thread. */
 export function delos_thread_exit(): void {
-  enterKernel();
-  check_thread_exit();
+  const caller = enterKernel();
+  check_thread_exit(caller);
   leaveKernel();
 }
 
-function check_thread_exit(): void {
+function check_thread_exit(caller: Thread): void {
   // Not implemented yet: nothing to do.
 }
 
 /** thread.sleep: Waits at least `duration`. */
 export function delos_thread_sleep(duration: i64): i32 {
-  enterKernel();
-  const result = check_thread_sleep(duration);
+  const caller = enterKernel();
+  const result = check_thread_sleep(caller, duration);
   leaveKernel();
   return result;
 }
 
-function check_thread_sleep(duration: i64): i32 {
+function check_thread_sleep(caller: Thread, duration: i64): i32 {
   return ERROR_NOT_SUPPORTED;
 }
 
 /** thread.yield: Lets other ready threads of the same priority run. */
 export function delos_thread_yield(): i32 {
-  enterKernel();
-  const result = check_thread_yield();
+  const caller = enterKernel();
+  const result = check_thread_yield(caller);
   leaveKernel();
   return result;
 }
 
-function check_thread_yield(): i32 {
+function check_thread_yield(caller: Thread): i32 {
   return ERROR_NOT_SUPPORTED;
 }
 
 /** thread.self: The calling thread's id. */
 export function delos_thread_self(): i32 {
-  enterKernel();
-  const result = check_thread_self();
+  const caller = enterKernel();
+  const result = check_thread_self(caller);
   leaveKernel();
   return result;
 }
 
-function check_thread_self(): i32 {
+function check_thread_self(caller: Thread): i32 {
   return ERROR_NOT_SUPPORTED;
 }
 
 /** thread.priority: The priority the calling thread runs at now: its own, or the higher one lent by the client whose message it is serving. */
 export function delos_thread_priority(): i32 {
-  enterKernel();
-  const result = check_thread_priority();
+  const caller = enterKernel();
+  const result = check_thread_priority(caller);
   leaveKernel();
   return result;
 }
 
-function check_thread_priority(): i32 {
+function check_thread_priority(caller: Thread): i32 {
   return ERROR_NOT_SUPPORTED;
 }
 
 /** thread.set_priority: Sets the calling thread's own priority. */
 export function delos_thread_set_priority(priority: i32): i32 {
-  enterKernel();
-  const result = check_thread_set_priority(priority);
+  const caller = enterKernel();
+  const result = check_thread_set_priority(caller, priority);
   leaveKernel();
   return result;
 }
 
-function check_thread_set_priority(priority: i32): i32 {
+function check_thread_set_priority(caller: Thread, priority: i32): i32 {
   return ERROR_NOT_SUPPORTED;
 }
 
 /** clock.now: Nanoseconds since the kernel started. */
 export function delos_clock_now(): i64 {
-  enterKernel();
-  const result = check_clock_now();
+  const caller = enterKernel();
+  const result = check_clock_now(caller);
   leaveKernel();
   return result;
 }
 
-function check_clock_now(): i64 {
+function check_clock_now(caller: Thread): i64 {
   return <i64>ERROR_NOT_SUPPORTED;
 }
 
 /** clock.cycles: The processor's time-stamp counter (benchmarks). */
 export function delos_clock_cycles(): i64 {
-  enterKernel();
-  const result = check_clock_cycles();
+  const caller = enterKernel();
+  const result = check_clock_cycles(caller);
   leaveKernel();
   return result;
 }
 
-function check_clock_cycles(): i64 {
+function check_clock_cycles(caller: Thread): i64 {
   return <i64>ERROR_NOT_SUPPORTED;
 }
 
 /** component.spawn: Loads and starts a component from a wasm file of the boot payload; the caller becomes its supervisor and is told of its end by a PULSE_CODE_COMPONENT_ENDED pulse through `supervisor`. */
 export function delos_component_spawn(path: u32, pathLength: u32, supervisor: i32): i32 {
-  enterKernel();
-  const result = check_component_spawn(path, pathLength, supervisor);
+  const caller = enterKernel();
+  const result = check_component_spawn(caller, path, pathLength, supervisor);
   leaveKernel();
   return result;
 }
 
-function check_component_spawn(path: u32, pathLength: u32, supervisor: i32): i32 {
+function check_component_spawn(caller: Thread, path: u32, pathLength: u32, supervisor: i32): i32 {
   return ERROR_NOT_SUPPORTED;
 }
 
 /** component.kill: Ends a component the caller supervises, as if it had faulted: its threads, handles and memory are reclaimed, its clients' sends fail with DEAD_SERVER. */
 export function delos_component_kill(component: u32): i32 {
-  enterKernel();
-  const result = check_component_kill(component);
+  const caller = enterKernel();
+  const result = check_component_kill(caller, component);
   leaveKernel();
   return result;
 }
 
-function check_component_kill(component: u32): i32 {
+function check_component_kill(caller: Thread, component: u32): i32 {
   return ERROR_NOT_SUPPORTED;
 }
 
 /** component.status: Tells a supervisor how a component it started is, or how it ended. */
 export function delos_component_status(component: u32, status: u32): i32 {
-  enterKernel();
-  const result = check_component_status(component, status);
+  const caller = enterKernel();
+  const result = check_component_status(caller, component, status);
   leaveKernel();
   return result;
 }
 
-function check_component_status(component: u32, status: u32): i32 {
+function check_component_status(caller: Thread, component: u32, status: u32): i32 {
   return ERROR_NOT_SUPPORTED;
 }
 
 /** component.self: The calling component's id. */
 export function delos_component_self(): i32 {
-  enterKernel();
-  const result = check_component_self();
+  const caller = enterKernel();
+  const result = check_component_self(caller);
   leaveKernel();
   return result;
 }
 
-function check_component_self(): i32 {
+function check_component_self(caller: Thread): i32 {
   return ERROR_NOT_SUPPORTED;
 }
 
 /** component.exit: Ends the calling component with all its threads; its supervisor sees COMPONENT_STATE_EXITED. */
 export function delos_component_exit(status: i32): void {
-  enterKernel();
-  check_component_exit(status);
+  const caller = enterKernel();
+  check_component_exit(caller, status);
   leaveKernel();
 }
 
-function check_component_exit(status: i32): void {
+function check_component_exit(caller: Thread, status: i32): void {
   // Not implemented yet: nothing to do.
 }
 
 /** log.write: Writes a line to the kernel console (COM1), prefixed with the component's name. */
 export function delos_log_write(text: u32, textLength: u32): i32 {
-  enterKernel();
-  const result = check_log_write(text, textLength);
+  const caller = enterKernel();
+  const result = check_log_write(caller, text, textLength);
   leaveKernel();
   return result;
 }
 
-function check_log_write(text: u32, textLength: u32): i32 {
+function check_log_write(caller: Thread, text: u32, textLength: u32): i32 {
   return ERROR_NOT_SUPPORTED;
 }
 
 /** How many system calls there are. */
 export const SYSTEM_CALL_COUNT: i32 = 43;
 
-/** The import name (in module `delos`) of system call `index`. */
-export function systemCallName(index: i32): string {
-  switch (index) {
-    case 0: return "handle_close";
-    case 1: return "handle_duplicate";
-    case 2: return "handle_info";
-    case 3: return "channel_create";
-    case 4: return "connection_create";
-    case 5: return "name_register";
-    case 6: return "name_unregister";
-    case 7: return "name_open";
-    case 8: return "msg_send";
-    case 9: return "msg_sendv";
-    case 10: return "msg_receive";
-    case 11: return "msg_receivev";
-    case 12: return "msg_reply";
-    case 13: return "msg_replyv";
-    case 14: return "msg_read";
-    case 15: return "msg_grant";
-    case 16: return "pulse_send";
-    case 17: return "memory_create";
-    case 18: return "memory_map";
-    case 19: return "memory_unmap";
-    case 20: return "state_open";
-    case 21: return "state_delete";
-    case 22: return "timer_create";
-    case 23: return "timer_set";
-    case 24: return "interrupt_attach";
-    case 25: return "interrupt_unmask";
-    case 26: return "port_read";
-    case 27: return "port_write";
-    case 28: return "thread_create";
-    case 29: return "thread_exit";
-    case 30: return "thread_sleep";
-    case 31: return "thread_yield";
-    case 32: return "thread_self";
-    case 33: return "thread_priority";
-    case 34: return "thread_set_priority";
-    case 35: return "clock_now";
-    case 36: return "clock_cycles";
-    case 37: return "component_spawn";
-    case 38: return "component_kill";
-    case 39: return "component_status";
-    case 40: return "component_self";
-    case 41: return "component_exit";
-    case 42: return "log_write";
-    default: return "";
-  }
-}
-
-/** The wasm parameter types of system call `index`: one letter each, `i` for i32, `I` for i64. */
-export function systemCallParameters(index: i32): string {
-  switch (index) {
-    case 0: return "i";
-    case 1: return "ii";
-    case 2: return "ii";
-    case 3: return "i";
-    case 4: return "i";
-    case 5: return "iii";
-    case 6: return "ii";
-    case 7: return "iiI";
-    case 8: return "iiiii";
-    case 9: return "iiiiii";
-    case 10: return "iiii";
-    case 11: return "iiii";
-    case 12: return "iiii";
-    case 13: return "iiii";
-    case 14: return "iiii";
-    case 15: return "iii";
-    case 16: return "iiI";
-    case 17: return "i";
-    case 18: return "iiii";
-    case 19: return "ii";
-    case 20: return "iii";
-    case 21: return "ii";
-    case 22: return "iiI";
-    case 23: return "iII";
-    case 24: return "iii";
-    case 25: return "i";
-    case 26: return "ii";
-    case 27: return "iii";
-    case 28: return "iii";
-    case 29: return "";
-    case 30: return "I";
-    case 31: return "";
-    case 32: return "";
-    case 33: return "";
-    case 34: return "i";
-    case 35: return "";
-    case 36: return "";
-    case 37: return "iii";
-    case 38: return "i";
-    case 39: return "ii";
-    case 40: return "";
-    case 41: return "i";
-    case 42: return "ii";
-    default: return "";
-  }
-}
-
-/** The wasm result types of system call `index`, as letters. */
-export function systemCallResults(index: i32): string {
-  switch (index) {
-    case 0: return "i";
-    case 1: return "i";
-    case 2: return "i";
-    case 3: return "i";
-    case 4: return "i";
-    case 5: return "i";
-    case 6: return "i";
-    case 7: return "i";
-    case 8: return "i";
-    case 9: return "i";
-    case 10: return "i";
-    case 11: return "i";
-    case 12: return "i";
-    case 13: return "i";
-    case 14: return "i";
-    case 15: return "i";
-    case 16: return "i";
-    case 17: return "i";
-    case 18: return "i";
-    case 19: return "i";
-    case 20: return "i";
-    case 21: return "i";
-    case 22: return "i";
-    case 23: return "i";
-    case 24: return "i";
-    case 25: return "i";
-    case 26: return "I";
-    case 27: return "i";
-    case 28: return "i";
-    case 29: return "";
-    case 30: return "i";
-    case 31: return "i";
-    case 32: return "i";
-    case 33: return "i";
-    case 34: return "i";
-    case 35: return "I";
-    case 36: return "I";
-    case 37: return "i";
-    case 38: return "i";
-    case 39: return "i";
-    case 40: return "i";
-    case 41: return "";
-    case 42: return "i";
-    default: return "";
-  }
-}
-
-/** The kernel's table index of the dispatch function of system call `index` (its native code is `codeOf` it). */
-export function systemCallFunction(index: i32): u32 {
-  switch (index) {
-    case 0: return delos_handle_close.index;
-    case 1: return delos_handle_duplicate.index;
-    case 2: return delos_handle_info.index;
-    case 3: return delos_channel_create.index;
-    case 4: return delos_connection_create.index;
-    case 5: return delos_name_register.index;
-    case 6: return delos_name_unregister.index;
-    case 7: return delos_name_open.index;
-    case 8: return delos_msg_send.index;
-    case 9: return delos_msg_sendv.index;
-    case 10: return delos_msg_receive.index;
-    case 11: return delos_msg_receivev.index;
-    case 12: return delos_msg_reply.index;
-    case 13: return delos_msg_replyv.index;
-    case 14: return delos_msg_read.index;
-    case 15: return delos_msg_grant.index;
-    case 16: return delos_pulse_send.index;
-    case 17: return delos_memory_create.index;
-    case 18: return delos_memory_map.index;
-    case 19: return delos_memory_unmap.index;
-    case 20: return delos_state_open.index;
-    case 21: return delos_state_delete.index;
-    case 22: return delos_timer_create.index;
-    case 23: return delos_timer_set.index;
-    case 24: return delos_interrupt_attach.index;
-    case 25: return delos_interrupt_unmask.index;
-    case 26: return delos_port_read.index;
-    case 27: return delos_port_write.index;
-    case 28: return delos_thread_create.index;
-    case 29: return delos_thread_exit.index;
-    case 30: return delos_thread_sleep.index;
-    case 31: return delos_thread_yield.index;
-    case 32: return delos_thread_self.index;
-    case 33: return delos_thread_priority.index;
-    case 34: return delos_thread_set_priority.index;
-    case 35: return delos_clock_now.index;
-    case 36: return delos_clock_cycles.index;
-    case 37: return delos_component_spawn.index;
-    case 38: return delos_component_kill.index;
-    case 39: return delos_component_status.index;
-    case 40: return delos_component_self.index;
-    case 41: return delos_component_exit.index;
-    case 42: return delos_log_write.index;
-    default: return 0;
-  }
+/** Defines every system call for the loader: import name, wasm types (`i` i32, `I` i64), dispatch function, capability kind. */
+export function defineSystemCalls(): void {
+  defineSystemCall("handle_close", "i", "i", delos_handle_close.index, "");
+  defineSystemCall("handle_duplicate", "ii", "i", delos_handle_duplicate.index, "");
+  defineSystemCall("handle_info", "ii", "i", delos_handle_info.index, "");
+  defineSystemCall("channel_create", "i", "i", delos_channel_create.index, "");
+  defineSystemCall("connection_create", "i", "i", delos_connection_create.index, "");
+  defineSystemCall("name_register", "iii", "i", delos_name_register.index, "serve");
+  defineSystemCall("name_unregister", "ii", "i", delos_name_unregister.index, "");
+  defineSystemCall("name_open", "iiI", "i", delos_name_open.index, "open");
+  defineSystemCall("msg_send", "iiiii", "i", delos_msg_send.index, "");
+  defineSystemCall("msg_sendv", "iiiiii", "i", delos_msg_sendv.index, "");
+  defineSystemCall("msg_receive", "iiii", "i", delos_msg_receive.index, "");
+  defineSystemCall("msg_receivev", "iiii", "i", delos_msg_receivev.index, "");
+  defineSystemCall("msg_reply", "iiii", "i", delos_msg_reply.index, "");
+  defineSystemCall("msg_replyv", "iiii", "i", delos_msg_replyv.index, "");
+  defineSystemCall("msg_read", "iiii", "i", delos_msg_read.index, "");
+  defineSystemCall("msg_grant", "iii", "i", delos_msg_grant.index, "");
+  defineSystemCall("pulse_send", "iiI", "i", delos_pulse_send.index, "");
+  defineSystemCall("memory_create", "i", "i", delos_memory_create.index, "");
+  defineSystemCall("memory_map", "iiii", "i", delos_memory_map.index, "");
+  defineSystemCall("memory_unmap", "ii", "i", delos_memory_unmap.index, "");
+  defineSystemCall("state_open", "iii", "i", delos_state_open.index, "state");
+  defineSystemCall("state_delete", "ii", "i", delos_state_delete.index, "state");
+  defineSystemCall("timer_create", "iiI", "i", delos_timer_create.index, "");
+  defineSystemCall("timer_set", "iII", "i", delos_timer_set.index, "");
+  defineSystemCall("interrupt_attach", "iii", "i", delos_interrupt_attach.index, "irq");
+  defineSystemCall("interrupt_unmask", "i", "i", delos_interrupt_unmask.index, "");
+  defineSystemCall("port_read", "ii", "I", delos_port_read.index, "port");
+  defineSystemCall("port_write", "iii", "i", delos_port_write.index, "port");
+  defineSystemCall("thread_create", "iii", "i", delos_thread_create.index, "");
+  defineSystemCall("thread_exit", "", "", delos_thread_exit.index, "");
+  defineSystemCall("thread_sleep", "I", "i", delos_thread_sleep.index, "");
+  defineSystemCall("thread_yield", "", "i", delos_thread_yield.index, "");
+  defineSystemCall("thread_self", "", "i", delos_thread_self.index, "");
+  defineSystemCall("thread_priority", "", "i", delos_thread_priority.index, "");
+  defineSystemCall("thread_set_priority", "i", "i", delos_thread_set_priority.index, "");
+  defineSystemCall("clock_now", "", "I", delos_clock_now.index, "");
+  defineSystemCall("clock_cycles", "", "I", delos_clock_cycles.index, "");
+  defineSystemCall("component_spawn", "iii", "i", delos_component_spawn.index, "spawn");
+  defineSystemCall("component_kill", "i", "i", delos_component_kill.index, "");
+  defineSystemCall("component_status", "ii", "i", delos_component_status.index, "");
+  defineSystemCall("component_self", "", "i", delos_component_self.index, "");
+  defineSystemCall("component_exit", "i", "", delos_component_exit.index, "");
+  defineSystemCall("log_write", "ii", "i", delos_log_write.index, "");
 }

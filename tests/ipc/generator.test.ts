@@ -103,19 +103,20 @@ export function register(test: TestFunction): void {
     };
     const send = body("msg_send");
     t.ok(send.includes("handles.lookup(connection, OBJECT_TYPE_CONNECTION, RIGHT_SEND)"), "the connection needs SEND");
-    t.ok(send.includes("if (<u64>send + <u64>sendLength > length) return ERROR_BAD_ADDRESS;"), "bounds in 64 bits");
+    t.ok(send.includes("if (<u64>send + <u64>sendLength > callerLength) return ERROR_BAD_ADDRESS;"), "bounds in 64 bits");
     t.ok(send.indexOf("BAD_ADDRESS") < send.indexOf("msgSend(caller"), "checks come first");
     const sendv = body("msg_sendv");
     t.ok(sendv.includes("if (sendCount > 16) return ERROR_INVALID_ARGUMENT;"), "iovec count bounded");
-    t.ok(sendv.includes("iovecsInside(base + <u64>send, sendCount, length)"), "every iovec buffer checked");
+    t.ok(sendv.includes("iovecsInside(callerBase + <u64>send, sendCount, callerLength)"), "every iovec buffer checked");
     t.ok(sendv.includes("if (handle != 0) {"), "the transferred handle is optional");
     const register = body("name_register");
-    t.ok(register.includes("permitsName(caller, CAPABILITY_SERVE, pathText!)"), "the manifest must allow serving the name");
+    t.ok(register.includes("allows(callerComponent, CAPABILITY_SERVE, pathText)"), "the manifest must allow serving the name");
     t.ok(body("timer_set").includes("return ERROR_NOT_SUPPORTED;"), "unimplemented calls refuse");
     t.ok(body("port_read").includes("return <i64>ERROR_NOT_SUPPORTED;"), "i64 results carry errors as i64");
     t.ok(dispatch.includes("export function delos_msg_send(connection: i32, send: u32, sendLength: u32, reply: u32, replyLength: u32): i32 {"),
       "the export has the import's wasm signature");
-    t.ok(dispatch.includes(`case ${table.calls.indexOf(call("name.open"))}: return "iiI";`), "the loader gets the wasm types");
+    t.ok(dispatch.includes(`defineSystemCall("name_open", "iiI", "i", delos_name_open.index, "open");`), "the loader gets the wasm types and the capability");
+    t.ok(body("memory_map").includes("memoryMap(caller, memoryEntry, address, length, flags)"), "memory.map checks WRITE itself: it gets the entry");
   });
 
   test("the bindings: raw imports of module delos, wrappers named after the entries, string arguments encoded", (t) => {

@@ -1,0 +1,173 @@
+// Memory objects: zeroed pages that can be mapped into a page-aligned range
+// of a component's linear memory and shared with other components through
+// handles (framebuffers, window surfaces, disk buffers). State objects
+// (state-object.ts) are named memory objects the kernel keeps.
+//
+// Invariants:
+//  - an object owns its frames until its last reference goes: references
+//    are its handles, its mappings and its state name (`references`
+//    counts mappings and state names; handleCount the handles); then the
+//    frames go back to the allocator, once;
+//  - a mapping covers whole pages inside the component's memory as it was
+//    when mapped (memory only grows); the component's own frames there are
+//    set aside, unmapped, and put back by memory.unmap or at the
+//    component's end, before its memory region is released — so a region
+//    release never frees an object's frames, and no frame is lost;
+//  - mappings of one component never overlap; a read-only mapping faults
+//    on a write like any access outside the memory (the component traps).
+
+import { Component } from "../component/component";
+import { NO_EXECUTE, WRITABLE, mapPage, translate } from "../arch/x86_64/paging";
+import { allocateZeroedFrame, freeFrame } from "../memory/frames";
+import { Thread } from "./thread";
+import { HandleEntry, KernelObject, beforeHandlesClose, handlesOf } from "./handle";
+import * as abi from "../generated/abi";
+
+const PAGE: u64 = 4096;
+/** The largest memory object: 1 GiB. */
+export const MEMORY_OBJECT_LIMIT: u64 = <u64>1 << 30;
+
+export class MemoryObject extends KernelObject {
+  /** Mappings and state names holding it (handles are counted in handleCount). */
+  references: i32 = 0;
+  private released: bool = false;
+
+  constructor(readonly frames: StaticArray<u64>) {
+    super(abi.OBJECT_TYPE_MEMORY);
+  }
+
+  get pages(): i32 { return this.frames.length; }
+  get bytes(): u64 { return <u64>this.frames.length * PAGE; }
+
+  lastHandleClosed(): void { this.releaseIfUnused(); }
+
+  /** Drops a mapping's or a state name's reference. */
+  unreference(): void {
+    this.references--;
+    this.releaseIfUnused();
+  }
+
+  private releaseIfUnused(): void {
+    if (this.released || this.references > 0 || this.handleCount > 0) return;
+    this.released = true;
+    for (let i = 0; i < this.frames.length; i++) freeFrame(unchecked(this.frames[i]));
+  }
+}
+
+/** A new memory object of `bytes` (rounded up to pages), zeroed; null when out of frames. */
+export function createMemoryObject(bytes: u64): MemoryObject | null {
+  const pages = <i32>((bytes + PAGE - 1) / PAGE);
+  const frames = new StaticArray<u64>(pages);
+  for (let i = 0; i < pages; i++) {
+    const frame = allocateZeroedFrame();
+    if (frame == 0) {
+      for (let k = 0; k < i; k++) freeFrame(frames[k]);
+      return null;
+    }
+    unchecked(frames[i] = frame);
+  }
+  return new MemoryObject(frames);
+}
+
+/** Why `bytes` cannot be a memory object's size, or 0. */
+export function sizeProblem(bytes: u64): i32 {
+  if (bytes == 0) return abi.ERROR_INVALID_ARGUMENT;
+  if (bytes > MEMORY_OBJECT_LIMIT) return abi.ERROR_TOO_LARGE;
+  return 0;
+}
+
+class Mapping {
+  constructor(
+    readonly component: Component,
+    readonly object: MemoryObject,
+    /** Offset in the component's memory, and bytes. */
+    readonly offset: u64,
+    readonly length: u64,
+    /** The component's own frames that were there, and their page flags. */
+    readonly saved: StaticArray<u64>,
+  ) {}
+}
+
+const mappings = new Array<Mapping>();
+
+/** memory.create */
+export function memoryCreate(caller: Thread, size: u32): i32 {
+  const problem = sizeProblem(<u64>size);
+  if (problem != 0) return problem;
+  const object = createMemoryObject(<u64>size);
+  if (object == null) return abi.ERROR_NO_MEMORY;
+  return handlesOf(caller.component!).add(object, abi.MEMORY_RIGHTS);
+}
+
+/** memory.map */
+export function memoryMap(caller: Thread, handle: HandleEntry, address: u32, length: u32, flags: u32): i32 {
+  const object = changetype<MemoryObject>(handle.object);
+  const component = caller.component!;
+  if ((flags & ~abi.MAP_WRITABLE) != 0) return abi.ERROR_INVALID_ARGUMENT;
+  const writable = (flags & abi.MAP_WRITABLE) != 0;
+  if (writable && (handle.rights & abi.RIGHT_WRITE) == 0) return abi.ERROR_ACCESS_DENIED;
+  const offset = <u64>address;
+  const bytes = <u64>length;
+  if (bytes == 0 || (offset & (PAGE - 1)) != 0 || (bytes & (PAGE - 1)) != 0) return abi.ERROR_INVALID_ARGUMENT;
+  if (bytes > object.bytes) return abi.ERROR_TOO_LARGE;
+  if (offset + bytes > component.memoryLength) return abi.ERROR_BAD_ADDRESS;
+  for (let i = 0; i < mappings.length; i++) {
+    const other = mappings[i];
+    if (other.component === component && offset < other.offset + other.length && other.offset < offset + bytes) return abi.ERROR_NOT_MAPPED;
+  }
+  const pages = <i32>(bytes / PAGE);
+  const base = component.memoryBase + offset;
+  const saved = new StaticArray<u64>(pages);
+  for (let i = 0; i < pages; i++) {
+    const frame = translate(base + <u64>i * PAGE);
+    if (frame < 0) return abi.ERROR_BAD_ADDRESS;
+    unchecked(saved[i] = <u64>frame);
+  }
+  const pageFlags = writable ? WRITABLE | NO_EXECUTE : NO_EXECUTE;
+  for (let i = 0; i < pages; i++) {
+    // The tables for these pages exist (the pages are mapped), so mapPage needs no frame and cannot fail.
+    mapPage(base + <u64>i * PAGE, unchecked(object.frames[i]), pageFlags);
+  }
+  object.references++;
+  mappings.push(new Mapping(component, object, offset, bytes, saved));
+  return 0;
+}
+
+/** Puts a mapping's saved frames back. */
+function undo(mapping: Mapping): void {
+  const base = mapping.component.memoryBase + mapping.offset;
+  const saved = mapping.saved;
+  for (let i = 0; i < saved.length; i++) mapPage(base + <u64>i * PAGE, unchecked(saved[i]), WRITABLE | NO_EXECUTE);
+  mapping.object.unreference();
+}
+
+/** memory.unmap */
+export function memoryUnmap(caller: Thread, address: u32, length: u32): i32 {
+  const component = caller.component!;
+  for (let i = 0; i < mappings.length; i++) {
+    const mapping = mappings[i];
+    if (mapping.component !== component || mapping.offset != <u64>address || mapping.length != <u64>length) continue;
+    mappings.splice(i, 1);
+    undo(mapping);
+    return 0;
+  }
+  return abi.ERROR_NOT_MAPPED;
+}
+
+/** Mappings of `component` now (tests and reports). */
+export function mappingCount(component: Component): i32 {
+  let count = 0;
+  for (let i = 0; i < mappings.length; i++) if (mappings[i].component === component) count++;
+  return count;
+}
+
+function unmapAll(component: Component): void {
+  for (let i = mappings.length - 1; i >= 0; i--) {
+    const mapping = mappings[i];
+    if (mapping.component !== component) continue;
+    mappings.splice(i, 1);
+    undo(mapping);
+  }
+}
+
+beforeHandlesClose(unmapAll);

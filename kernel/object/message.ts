@@ -1,0 +1,173 @@
+// Copying messages between linear memories. All components live in one
+// address space, so a message goes from the sender's memory straight into
+// the receiver's — one copy per contiguous piece, no buffer in between —
+// by whichever thread finds the other side waiting.
+//
+// A side of a transfer is one buffer (an absolute address and a length,
+// checked by the dispatch) or an iovec array (an absolute address and a
+// count). An iovec array lies in its component's memory, where another
+// thread of that component may rewrite it while its owner is blocked: so
+// each entry is checked against the memory's current length again when it
+// is used, and one that reaches outside counts as empty. The memory's
+// length only grows while the component lives, and a side is only used
+// while its thread waits in the kernel, so a checked range stays valid.
+
+import { Component } from "../component/component";
+import { copyAbsolute } from "../component/copy";
+import { load32, load8 } from "../arch/x86_64/native";
+import { IOVEC_ADDRESS, IOVEC_LENGTH, IOVEC_SIZE } from "../generated/abi";
+
+/** Walks the pieces of one side of a transfer. */
+export class Cursor {
+  private base: u64 = 0;
+  private limit: u64 = 0;
+  private address: u64 = 0;
+  private size: u64 = 0;
+  private vector: bool = false;
+  private index: u64 = 0;
+  /** The current piece: where the next byte is, and bytes left in it. */
+  at: u64 = 0;
+  left: u64 = 0;
+
+  /** Starts at the first piece of `size` bytes at `address` (vector: `size` iovec entries there) in `component`'s memory. */
+  start(component: Component, address: u64, size: u64, vector: bool): Cursor {
+    this.base = component.memoryBase;
+    this.limit = component.memoryLength;
+    this.address = address;
+    this.size = size;
+    this.vector = vector;
+    this.index = 0;
+    this.left = 0;
+    this.advance();
+    return this;
+  }
+
+  /** Moves to the next non-empty piece; false when there is none. */
+  advance(): bool {
+    if (!this.vector) {
+      if (this.index > 0) { this.left = 0; return false; }
+      this.index = 1;
+      this.at = this.address;
+      this.left = this.size;
+      return this.left > 0;
+    }
+    while (this.index < this.size) {
+      const entry = <i64>(this.address + this.index * <u64>IOVEC_SIZE);
+      this.index++;
+      const offset = <u64><u32>load32(entry + IOVEC_ADDRESS);
+      const length = <u64><u32>load32(entry + IOVEC_LENGTH);
+      if (length == 0 || offset + length > this.limit) continue;
+      this.at = this.base + offset;
+      this.left = length;
+      return true;
+    }
+    this.left = 0;
+    return false;
+  }
+
+  /** Takes `bytes` (at most `left`) off the current piece, moving to the next when it is used up. */
+  consume(bytes: u64): void {
+    this.at += bytes;
+    this.left -= bytes;
+    if (this.left == 0) this.advance();
+  }
+
+  /** Skips `bytes`; false when the side is shorter. */
+  skip(bytes: u64): bool {
+    while (bytes > 0) {
+      if (this.left == 0) return false;
+      const step = bytes < this.left ? bytes : this.left;
+      this.consume(step);
+      bytes -= step;
+    }
+    return true;
+  }
+
+  /** Bytes from here to the end. */
+  remaining(): u64 {
+    let total: u64 = 0;
+    while (this.left > 0) {
+      total += this.left;
+      this.consume(this.left);
+    }
+    return total;
+  }
+}
+
+// Scratch cursors: kernel code runs with interrupts off on one processor, so one pair serves every transfer.
+const source = new Cursor();
+const destination = new Cursor();
+
+/**
+ * Copies from one side (skipping `skip` bytes) into the other, as much as
+ * fits: the bytes copied. `from` and `to` are (component, address, size,
+ * vector) as Cursor.start takes them.
+ */
+export function transfer(
+  fromComponent: Component, fromAddress: u64, fromSize: u64, fromVector: bool,
+  toComponent: Component, toAddress: u64, toSize: u64, toVector: bool, skip: u64,
+): u64 {
+  // The common case, one buffer each: one copy.
+  if (!fromVector && !toVector) {
+    if (skip >= fromSize) return 0;
+    const available = fromSize - skip;
+    const length = available < toSize ? available : toSize;
+    copyAbsolute(toAddress, fromAddress + skip, length);
+    return length;
+  }
+  const from = source.start(fromComponent, fromAddress, fromSize, fromVector);
+  const to = destination.start(toComponent, toAddress, toSize, toVector);
+  if (!from.skip(skip)) return 0;
+  let copied: u64 = 0;
+  while (from.left > 0 && to.left > 0) {
+    const length = from.left < to.left ? from.left : to.left;
+    copyAbsolute(to.at, from.at, length);
+    from.consume(length);
+    to.consume(length);
+    copied += length;
+  }
+  return copied;
+}
+
+/** Bytes a side holds (the sum of its pieces). */
+export function sideLength(component: Component, address: u64, size: u64, vector: bool): u64 {
+  if (!vector) return size;
+  return source.start(component, address, size, vector).remaining();
+}
+
+/** Copies `length` bytes from the kernel's memory at `local` into a side (a pulse into a receive buffer): bytes copied. */
+export function copyToSide(component: Component, address: u64, size: u64, vector: bool, local: u64, length: u64): u64 {
+  const to = destination.start(component, address, size, vector);
+  let copied: u64 = 0;
+  while (copied < length && to.left > 0) {
+    const step = length - copied < to.left ? length - copied : to.left;
+    copyAbsolute(to.at, local + copied, step);
+    to.consume(step);
+    copied += step;
+  }
+  return copied;
+}
+
+// Checks the generated dispatch makes (kernel/generated/dispatch.ts).
+
+/** Every entry of the iovec array at absolute `address` (count entries, inside the memory) names a range inside `length`. */
+export function iovecsInside(address: u64, count: u32, length: u64): bool {
+  for (let i: u32 = 0; i < count; i++) {
+    const entry = <i64>(address + <u64>i * <u64>IOVEC_SIZE);
+    const offset = <u64><u32>load32(entry + IOVEC_ADDRESS);
+    const size = <u64><u32>load32(entry + IOVEC_LENGTH);
+    if (offset + size > length) return false;
+  }
+  return true;
+}
+
+/** The string of `length` bytes at absolute `address`, copied into the kernel; null when it holds a control character. */
+export function readString(address: u64, length: u32): string | null {
+  const bytes = new Uint8Array(length);
+  for (let i: u32 = 0; i < length; i++) {
+    const byte = load8(<i64>(address + <u64>i));
+    if (byte < 0x20 || byte == 0x7f) return null;
+    unchecked(bytes[i] = <u8>byte);
+  }
+  return String.UTF8.decodeUnsafe(bytes.dataStart, length);
+}
