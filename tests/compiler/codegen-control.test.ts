@@ -214,7 +214,31 @@ const REGISTER_LOCALS = `(module
             (i64.extend_i32_u (i32.add (i32.reinterpret_f32 (local.get $s)) (i32.reinterpret_f32 (local.get $z)))))))))
 )`;
 
+/** Declared locals must read as zero until set, whichever path sets them. */
+const ZEROED_LOCALS = `(module
+  (func $clobber (result i32) (i32.const 7))
+  (func (export "zero") (param $skip i32) (result i64)
+    (local $top i32) (local $maybe i32) (local $maybe64 i64) (local $sum i64) (local $n i32) (local $never f64) (local $neverf f32)
+    ;; set first at the top: never read before
+    (local.set $top (i32.const 5))
+    ;; set first inside a block that may be skipped
+    (block (br_if 0 (local.get $skip)) (local.set $maybe (i32.const 9)) (local.set $maybe64 (i64.const 11)))
+    (drop (call $clobber))
+    (loop $l
+      (local.set $sum (i64.add (local.get $sum) (i64.extend_i32_u (local.get $maybe))))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (drop (call $clobber))
+      (br_if $l (i32.lt_u (local.get $n) (i32.const 3))))
+    (i64.add (i64.add (local.get $maybe64) (local.get $sum))
+      (i64.add (i64.extend_i32_u (local.get $top))
+        (i64.add (i64.reinterpret_f64 (local.get $never)) (i64.extend_i32_u (i32.reinterpret_f32 (local.get $neverf)))))))
+)`;
+
 export function register(test: TestFunction): void {
+  test("declared locals read as zero until set", (t) => {
+    const wasm = wat(ZEROED_LOCALS);
+    t.eq(differential(wasm, [0, 1, 2].map((n) => ({ name: "zero", args: [i32(n)] }))), []);
+  }, { timeout: TIMEOUT });
   test("locals kept in registers survive calls, memory.grow and bulk operations", (t) => {
     const wasm = wat(REGISTER_LOCALS);
     const calls = [0, 1, 5, 6, 40, 200].map((n) => ({ name: "loop", args: [i32(n)] }));

@@ -27,7 +27,7 @@ import { skipImmediates } from "./immediates";
 import { chooseRegisterLocals } from "./locals";
 
 /** Locals up to this many are zeroed with one store each; more with rep stosq. */
-const INLINE_ZEROING = 8;
+const INLINE_ZEROING = 16;
 
 function prologue(g: Generator): i32 {
   const asm = g.asm;
@@ -38,15 +38,29 @@ function prologue(g: Generator): i32 {
   asm.aluImm(Alu.SUB, 8, Reg.RSP, 0x7fffffff);
   const framePatch = asm.offset - 4;
   g.emitStackCheck();
+  // Declared locals start at zero: those that may be read before being set.
+  // A register local's slot is zeroed only when it is never assigned (its
+  // reload after a call then reads the slot); an assigned one starts dirty,
+  // so that its first store writes the zero.
   const locals = g.declaredLocals;
-  if (locals > 0 && locals <= INLINE_ZEROING) {
-    asm.xor(4, Reg.RAX, Reg.RAX);
-    for (let k = 0; k < locals; k++) asm.store(8, mem(Reg.RBP, -16 - 8 * k), Reg.RAX);
-  } else if (locals > INLINE_ZEROING) {
+  let count = 0;
+  for (let k = 0; k < locals; k++) {
+    const index = g.paramCount + k;
+    if (unchecked(g.zeroLocals[index]) && (g.localReg(index) < 0 || !unchecked(g.assignedLocals[index]))) count++;
+  }
+  if (count > INLINE_ZEROING) {
     asm.lea(8, Reg.RDI, mem(Reg.RBP, -16 - 8 * (locals - 1)));
     asm.movImm(4, Reg.RCX, locals);
     asm.xor(4, Reg.RAX, Reg.RAX);
     asm.repStosq();
+  } else if (count > 0) {
+    asm.xor(4, Reg.RAX, Reg.RAX);
+    for (let k = 0; k < locals; k++) {
+      const index = g.paramCount + k;
+      if (unchecked(g.zeroLocals[index]) && (g.localReg(index) < 0 || !unchecked(g.assignedLocals[index]))) {
+        asm.store(8, mem(Reg.RBP, -16 - 8 * k), Reg.RAX);
+      }
+    }
   }
   // Locals kept in registers: parameters come from their slots, the others start at zero.
   for (let k = 0; k < g.registerLocals.length; k++) {
@@ -54,8 +68,12 @@ function prologue(g: Generator): i32 {
     const type = <i32>g.localTypes[index];
     const reg = g.localReg(index);
     if (index < g.paramCount) g.load(type, reg, g.localMem(index));
-    else if (isFloat(type)) asm.packed(Packed.XOR, 4, reg, reg);
-    else asm.xor(4, reg, reg);
+    else if (!unchecked(g.zeroLocals[index])) continue;
+    else {
+      if (isFloat(type)) asm.packed(Packed.XOR, 4, reg, reg);
+      else asm.xor(4, reg, reg);
+      g.writeLocal(index);
+    }
   }
   return framePatch;
 }
@@ -151,7 +169,8 @@ export function compileFunction(g: Generator, bodyIndex: i32): bool {
       return false;
     }
     g.wasmOffset = reader.pos;
-    let op = reader.u8();
+    const op = <u32>load<u8>(g.module.bytes.dataStart + <usize>reader.pos);
+    reader.pos++;
     if (!g.reachable) {
       if (op == Op.End) {
         if (g.deadDepth > 0) { g.deadDepth--; continue; }
@@ -167,7 +186,7 @@ export function compileFunction(g: Generator, bodyIndex: i32): bool {
       g.fail("function " + funcIndex.toString() + ": unsupported instruction 0x" + op.toString(16) + " at byte " + g.wasmOffset.toString());
       return false;
     }
-    if (g.failure.length) return false;
+    if (g.failed) return false;
   }
 
   for (let i = 0; i < g.slowPaths.length; i++) {

@@ -117,6 +117,9 @@ export class Generator extends ValueStack {
   localWeights: u32[] = [];
   localAssigned: bool[] = [];
   scanBlocks: i32[] = [];
+  firstAccess: u8[] = [];
+  /** Which locals the prologue must zero (declared ones that may be read before being set). */
+  zeroLocals: bool[] = [];
 
   /** Out-of-line slow paths of the function, emitted after its body. */
   slowPaths: SlowPath[] = [];
@@ -287,7 +290,7 @@ export class Generator extends ValueStack {
 
   /** The frame `depth` levels out from the innermost. */
   controlAt(depth: u32): Control {
-    return this.controls[this.controlDepth - 1 - <i32>depth];
+    return unchecked(this.controls[this.controlDepth - 1 - <i32>depth]);
   }
 
   /** The register a block's single result arrives in, or -1 when the label's values go to slots. */
@@ -455,8 +458,12 @@ export class Generator extends ValueStack {
   }
 
   fail(message: string): void {
-    if (this.failure.length == 0) this.failure = message;
+    if (!this.failed) this.failure = message;
+    this.failed = true;
   }
+
+  /** Set with the failure message. */
+  failed: bool = false;
 }
 
 export { isFloat };

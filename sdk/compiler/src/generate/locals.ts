@@ -1,4 +1,5 @@
-// Chooses the locals that live in registers for a whole function.
+// Chooses the locals that live in registers for a whole function, and the
+// declared locals the prologue must zero.
 //
 // Before compiling a body, one quick scan counts the uses of every local,
 // each weighted by the loops around it (x8 per loop, up to three), and notes
@@ -9,6 +10,11 @@
 // (division, shifts, memory.grow, system calls) working. A function that
 // expands `x86` intrinsics keeps all its locals in memory: those take fixed
 // registers of their own.
+//
+// The same scan finds declared locals whose first access is a `local.set`
+// or `local.tee` outside any block: straight-line code at the top of the
+// body runs before anything could read them, so their zero is never seen
+// and the prologue skips it (locals never accessed at all are skipped too).
 
 import { Reg, Xmm } from "../x64/assembler";
 import { Op } from "../opcodes";
@@ -30,9 +36,18 @@ const FIRST_X86_INTRINSIC: i32 = 32;
   return p;
 }
 
+const UNSEEN: u8 = 0;
+const SET_FIRST: u8 = 1;
+const READ_FIRST: u8 = 2;
+
 export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
   const localCount = g.localTypes.length;
+  const zero = g.zeroLocals;
+  zero.length = localCount;
   if (localCount == 0) return;
+  const first = g.firstAccess;
+  if (first.length < localCount) first.length = localCount;
+  for (let i = 0; i < localCount; i++) unchecked(first[i] = UNSEEN);
   const weights = g.localWeights;
   const assigned = g.localAssigned;
   if (weights.length < localCount) {
@@ -71,6 +86,9 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
       const weight: u32 = 1 << (3 * <u32>min(loopDepth, 3));
       unchecked(weights[<i32>index] += weight);
       if (op != Op.LocalGet) unchecked(assigned[<i32>index] = true);
+      if (unchecked(first[<i32>index]) == UNSEEN) {
+        unchecked(first[<i32>index] = op != Op.LocalGet && loops.length == 0 ? SET_FIRST : READ_FIRST);
+      }
       continue;
     }
     switch (op) {
@@ -93,7 +111,10 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
           callee |= (byte & 0x7f) << shift;
           shift += 7;
         } while (byte & 0x80);
-        if (callee < imported && g.intrinsics[<i32>callee] >= FIRST_X86_INTRINSIC) return;
+        if (callee < imported && g.intrinsics[<i32>callee] >= FIRST_X86_INTRINSIC) {
+          for (let i = 0; i < localCount; i++) unchecked(zero[i] = i >= g.paramCount);
+          return;
+        }
         callWeight += 1 << (3 * <u32>min(loopDepth, 3));
         break;
       }
@@ -140,6 +161,7 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
     }
   }
 
+  for (let i = 0; i < localCount; i++) unchecked(zero[i] = i >= g.paramCount && unchecked(first[i]) == READ_FIRST);
   pick(g, weights, assigned, localCount, callWeight, false);
   pick(g, weights, assigned, localCount, callWeight, true);
 }
