@@ -4,14 +4,17 @@
 //   main(bootInfo, linkInfo)  once, on the main stack: the boot sequence,
 //                             then the idle loop; never returns
 //   interrupt(frame)          every interrupt and exception
-//   growMemory(pages)         memory.grow of the kernel's own memory
+//   growMemory(memory, pages) memory.grow of the kernel's own memory and of
+//                             every component's
 //   fatalTrap(kind, pc)       main trapped: report and halt
 //
 // The boot sequence, each step reported on COM1 with a timestamp: measure
 // the TSC; load the GDT (with a TSS and IST stacks) and the IDT; account
 // for the memory map and start the frame allocator; build the kernel's page
 // tables and switch to them; grow the heap; draw the boot screen; mask the
-// legacy PICs and start the local APIC timer; check a context switch; then
+// legacy PICs and start the local APIC timer; check a context switch;
+// start the scheduler (this boot thread becomes the idle thread), the
+// loader thread and, from the payload, the first component (init); then
 // `ready`. docs/kernel.md has the details.
 
 import "./abort";
@@ -31,7 +34,7 @@ import { measureTscHz } from "./arch/x86_64/pit";
 import { serialInit, serialRead, serialWrite } from "./arch/x86_64/serial";
 import { Context, prepareContext, switchTo } from "./arch/x86_64/contexts";
 import { INFO_IMAGE_BASE, INFO_IMAGE_SIZE, INFO_PAYLOAD_BASE, INFO_PAYLOAD_SIZE, INFO_TSC_ENTRY } from "./arch/x86_64/boot/boot-info";
-import { LINK_ENTRY_TSC } from "./arch/x86_64/link-info";
+import { LINK_ENTRY_TSC, LINK_MEMORY_OBJECT } from "./arch/x86_64/link-info";
 import { absolute, load32 } from "./arch/x86_64/native";
 import { useDirectMap, phys } from "./memory/physical";
 import { enableHeapGrowth, growHeap, heapBase, heapGrownPages, heapLength } from "./memory/heap";
@@ -42,6 +45,15 @@ import { drawBootScreen, showStage, STAGE_DESCRIPTOR_TABLES, STAGE_MEMORY, STAGE
 import { printLocation } from "./debug/locations";
 import { trapMessage } from "../sdk/compiler/src/abi";
 import { announceTestFaults, runTestFault, testFaultsEnabled } from "./test/faults";
+import { growComponentMemory } from "./component/memory";
+import { hasPayloadFile } from "./component/payload";
+import { requestLoad, startLoader } from "./component/loader";
+import { Thread } from "./object/thread";
+import { PRIORITY_COUNT, PRIORITY_LOWEST } from "./sched/priority";
+import { SLICE_TICKS, startScheduler, yieldCurrent } from "./sched/scheduler";
+import { allocateShadowSlots, initShadowStacks, shadowSlotCount } from "./sched/shadow-stack";
+import { freeThreadStack } from "./sched/threads";
+import { systemCalls } from "./syscall/table";
 
 export const BANNER = "Delos 0.1 kernel (x86-64; AssemblyScript compiled by the Delos compiler)";
 /** A timer line every this many ticks. */
@@ -205,6 +217,32 @@ function checkContextSwitch(): void {
   if (!inside) fail("contexts: switch_context did not move to the new stack");
 }
 
+/** The payload file of the first component, which supervises all others. */
+export const INIT_PATH = "system/init.wasm";
+const IDLE_SHADOW_SLOTS: i32 = 4;
+
+/** This boot thread becomes the idle thread; the loader thread starts, and loads init if the payload has it. */
+function startThreads(): void {
+  const idle = new Thread(null, PRIORITY_LOWEST);
+  if (!allocateShadowSlots(idle, IDLE_SHADOW_SLOTS)) fail("threads: no shadow-stack slots");
+  startScheduler(idle, freeThreadStack);
+  if (!startLoader()) fail("threads: cannot start the loader thread");
+  const init = hasPayloadFile(INIT_PATH);
+  if (init) requestLoad(INIT_PATH, null, null);
+  console.begin();
+  console.text("threads: scheduler with ");
+  console.decimal(<u64>PRIORITY_COUNT);
+  console.text(" priorities, ");
+  console.decimal(<u64>SLICE_TICKS * 1000 / <u64>TICK_HZ);
+  console.text(" ms slices, ");
+  console.decimal(<u64>shadowSlotCount());
+  console.text(" shadow-stack slots; ");
+  console.decimal(<u64>systemCalls().length);
+  console.text(" system calls; loader thread started; ");
+  console.text(init ? "init (" + INIT_PATH + ") queued" : "no init in the payload");
+  console.end();
+}
+
 function reportReady(): void {
   const cycles = now() - tscAtEntry();
   console.begin();
@@ -225,6 +263,8 @@ function idle(): void {
   const faults = testFaultsEnabled();
   const timerStart = now();
   while (true) {
+    // Anything made ready outside an interrupt (at boot, by a fault key) runs first.
+    yieldCurrent();
     waitForInterrupt();
     cli();
     const ticks = tickCount();
@@ -251,6 +291,10 @@ export function main(bootInfo: i64, linkInfo: i64): void {
     printBadHandoff();
     haltForever();
   }
+  if (!initShadowStacks()) {
+    printBadHandoff();
+    haltForever();
+  }
   setEntryTsc(<u64>link(LINK_ENTRY_TSC));
   setTscHz(measureTscHz());
   console.line(BANNER);
@@ -266,6 +310,7 @@ export function main(bootInfo: i64, linkInfo: i64): void {
   showStage(STAGE_TIMER);
   reportPayload();
   checkContextSwitch();
+  startThreads();
   showStage(STAGE_READY);
   reportReady();
   if (testFaultsEnabled()) announceTestFaults();
@@ -276,8 +321,9 @@ export function interrupt(frame: i64): i32 {
   return handleInterrupt(frame);
 }
 
-export function growMemory(pages: i32): i32 {
-  return growHeap(pages);
+export function growMemory(memoryObject: i64, pages: i32): i32 {
+  if (memoryObject == link(LINK_MEMORY_OBJECT)) return growHeap(pages);
+  return growComponentMemory(memoryObject, pages);
 }
 
 export function fatalTrap(kind: i32, pc: i64): void {

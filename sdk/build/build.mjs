@@ -79,11 +79,14 @@ if (existsSync(join(root, "kernel/arch/x86_64/boot/index.ts")))
 // abort, names kept for fault reports, initial memory enough for the boot before paging, and the
 // table exported so that every function the kernel refers to by reference keeps its entry.
 if (existsSync(join(root, "kernel/main.ts")))
-  ascPrograms.push(["kernel/main.ts", "build/kernel.wasm", ["kernel", "sdk/compiler/src/abi.ts"],
+  ascPrograms.push(["kernel/main.ts", "build/kernel.wasm", ["kernel", "sdk/compiler/src/abi.ts", "sdk/compiler/src/module.ts", "sdk/loader"],
+    // --stackSize: the shadow stack holds a running area and a slot per thread (kernel/sched/shadow-stack.ts).
     ["--runtime", "incremental", "--use", "abort=kernel/abort/kernelAbort", "--exportStart", "_initialize",
-      "--initialMemory", "16", "--exportTable", "--debug"]]);
+      "--initialMemory", "16", "--exportTable", "--debug", "--stackSize", "294912"]]);
 
 // AssemblyScript test programs (tests/**/assembly), run by the host tests.
+ascPrograms.push(["tests/ipc/assembly/client.ts", "build/tests/ipc-client.wasm",
+  ["tests/ipc/assembly/client.ts", "ipc/client", "ipc/generated"], ["--exportStart", "_initialize"]]);
 ascPrograms.push(["tests/compiler/assembly/assembler-cases.ts", "build/tests/assembler-cases.wasm",
   ["tests/compiler/assembly/assembler-cases.ts", "sdk/compiler/src/x64"], ["--exportStart", "_initialize"]]);
 ascPrograms.push(["tests/compiler/assembly/linux-stubs.ts", "build/tests/linux-stubs.wasm",

@@ -14,7 +14,12 @@
 //
 // An ENTRY names a file of the image and where its bytes come from:
 // { "name": "fonts/DejaVuSans.ttf", "source": "/usr/share/fonts/..." } (a file,
-// or a directory whose files are added under "name/"), or { "name": ..., "text": "..." }.
+// or a directory whose files are added under "name/"), or { "name": ..., "text": "..." },
+// or a component: { "name": "system/compiler.delos", "component": "build/compiler.wasm" }
+// compiled now, or { "name": "system/init.wasm", "wasm": "build/os/init.wasm",
+// "manifest": "servers/init/init.manifest", "precompile": true }, the wasm with
+// its manifest embedded (sdk/host/manifest.ts) and, with "precompile", its native
+// code in the payload's code cache (docs/kernel.md, "Loading components").
 // "optional": true skips a missing source instead of failing. Relative
 // sources are relative to the repository root. The ESP always gets
 // EFI/BOOT/BOOTX64.EFI from the boot stub, with the kernel linked in when
@@ -25,6 +30,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, relative } from "node:path";
 import { buildBootStub } from "./boot-stub";
 import { buildKernel } from "./kernel";
+import { compileComponent } from "./linux";
+import { prebuiltPath, withManifest } from "./manifest";
 import { buildDiskImage, type ImageFile } from "./image";
 import { repoRoot } from "./paths";
 
@@ -35,6 +42,13 @@ export interface RecipeEntry {
   source?: string;
   text?: string;
   optional?: boolean;
+  /** A wasm module compiled at image build time into a component (the compiler: system/compiler.delos). */
+  component?: string;
+  /** A component's wasm, with `manifest` (a .manifest file) embedded as its delos.manifest section. */
+  wasm?: string;
+  manifest?: string;
+  /** Also put native code compiled now into the payload's code cache (cache/HASH.delos). */
+  precompile?: boolean;
 }
 
 export interface Recipe {
@@ -106,6 +120,10 @@ export function expandEntries(recipe: Recipe, entries: RecipeEntry[], area: "esp
       files.push({ area, path: entry.name, data: new TextEncoder().encode(entry.text) });
       continue;
     }
+    if (typeof entry.component === "string" || typeof entry.wasm === "string") {
+      files.push(...componentFiles(recipe, entry, area, note));
+      continue;
+    }
     if (typeof entry.source !== "string") throw new RecipeError(`${recipe.path}: entry ${entry.name} needs "source" or "text"`);
     const source = resolveSource(entry.source);
     if (!existsSync(source)) {
@@ -120,6 +138,26 @@ export function expandEntries(recipe: Recipe, entries: RecipeEntry[], area: "esp
       files.push({ area, path: entry.name, data: readFileSync(source) });
     }
   }
+  return files;
+}
+
+/** A component entry's files: the compiled compiler, or a wasm with its manifest (and its precompiled code). */
+function componentFiles(recipe: Recipe, entry: RecipeEntry, area: "esp" | "payload", note: (text: string) => void): ImageFile[] {
+  const source = resolveSource((entry.component ?? entry.wasm)!);
+  if (!existsSync(source)) {
+    if (entry.optional) { note(`skipping ${entry.name}: ${entry.component ?? entry.wasm} is not there (optional)`); return []; }
+    throw new RecipeError(`${recipe.path}: ${entry.name}: ${entry.component ?? entry.wasm} does not exist (run node sdk/build/build.mjs)`);
+  }
+  const wasm = new Uint8Array(readFileSync(source));
+  if (typeof entry.component === "string") return [{ area, path: entry.name, data: compileComponent(wasm) }];
+  let module = wasm;
+  if (typeof entry.manifest === "string") {
+    const manifest = resolveSource(entry.manifest);
+    if (!existsSync(manifest)) throw new RecipeError(`${recipe.path}: ${entry.name}: manifest ${entry.manifest} does not exist`);
+    module = withManifest(wasm, readFileSync(manifest, "utf8"));
+  }
+  const files: ImageFile[] = [{ area, path: entry.name, data: module }];
+  if (entry.precompile) files.push({ area, path: prebuiltPath(module), data: compileComponent(module) });
   return files;
 }
 

@@ -107,7 +107,7 @@ export function register(test: TestFunction): void {
 
   test("the kernel link refuses what it cannot link", (t) => {
     const link = (module: string, privileged = true) => compileError(() => buildBootStub({ kernelComponent: compileComponent(wat(module), { privileged }) }));
-    const exports = `(memory 1) (func $m (param i64 i64)) (func $i (param i64) (result i32) (i32.const 0)) (func $g (param i32) (result i32) (i32.const -1)) (func $f (param i32 i64))
+    const exports = `(memory 1) (func $m (param i64 i64)) (func $i (param i64) (result i32) (i32.const 0)) (func $g (param i64 i32) (result i32) (i32.const -1)) (func $f (param i32 i64))
       (export "main" (func $m)) (export "interrupt" (func $i)) (export "growMemory" (func $g)) (export "fatalTrap" (func $f))`;
     t.eq(link(`(module ${exports})`), "", "a minimal kernel links");
     t.ok(link(`(module ${exports})`, false).includes("kernel link: the kernel must be compiled as a privileged component"), "unprivileged component refused");

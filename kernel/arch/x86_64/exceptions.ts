@@ -7,6 +7,9 @@
 //    page fault in a stack's guard page is a stack overflow ("call stack
 //    exhausted"): both unwind the interrupted thread to its innermost
 //    protected call (the stubs rewrite the frame to enter the trap path);
+//  - an exception in a component's code, or a kernel stack overflow on a
+//    component's thread, is a trap of that component (kernel/fault.ts):
+//    it unwinds to the kernel's call into the component, which ends it;
 //  - a breakpoint and an NMI are reported and execution continues;
 //  - anything else (a double fault included) is a kernel bug: reported,
 //    then the machine halts.
@@ -23,6 +26,7 @@ import {
   vectorHasErrorCode,
 } from "./link-info";
 import { load64 } from "./native";
+import { classifyComponentException } from "../../fault";
 
 export const BREAKPOINT: i32 = 3;
 export const NMI: i32 = 2;
@@ -149,6 +153,7 @@ export function handleException(frame: i64, vector: i32): i32 {
       action = TrapKind.StackExhausted;
     }
   }
+  if (action < 0 && depth == 1) action = classifyComponentException(vector, rip, vector == PAGE_FAULT ? <u64>readCr2() : 0);
   depth--;
   if (action < 0) {
     console.line("halted");

@@ -1,9 +1,11 @@
 // Every interrupt and exception arrives here, from the link's vector stubs
 // (link/vectors.ts) with the saved frame: exceptions go to exceptions.ts,
-// the local APIC timer to the clock tick, spurious interrupts nowhere.
-// Returns the stubs' action: 0 to resume, a trap kind to unwind.
+// the local APIC timer to the clock tick and the scheduler (which may
+// switch threads before the interrupted one resumes), spurious interrupts
+// nowhere. Returns the stubs' action: 0 to resume, a trap kind to unwind.
 
 import { tick } from "../../timer";
+import { preemptIfWanted, schedulerTick } from "../../sched/scheduler";
 import { endOfInterrupt, SPURIOUS_VECTOR, TIMER_VECTOR } from "./apic";
 import { handleException } from "./exceptions";
 import { FRAME_VECTOR } from "./link-info";
@@ -19,6 +21,8 @@ export function handleInterrupt(frame: i64): i32 {
   if (vector == TIMER_VECTOR) {
     tick();
     endOfInterrupt();
+    schedulerTick();
+    preemptIfWanted();
     return 0;
   }
   if (vector < 32) return handleException(frame, vector);

@@ -147,7 +147,7 @@ export function linkKernel(c: StubContext, componentBytes: Uint8Array, wasm: Uin
   problem = "";
   k.main = exportedFunction(component!, "main", "II", "", true);
   k.interrupt = exportedFunction(component!, "interrupt", "I", "i", true);
-  k.growMemory = exportedFunction(component!, "growMemory", "i", "i", true);
+  k.growMemory = exportedFunction(component!, "growMemory", "Ii", "i", true);
   k.fatalTrap = exportedFunction(component!, "fatalTrap", "iI", "", true);
   k.initialize = exportedFunction(component!, "_initialize", "", "", false);
   if (problem.length > 0) return failure(problem);

@@ -1,8 +1,9 @@
 // The kernel's runtime services (docs/compiler-abi.md, "Runtime services"),
 // native code following System V: the entry trampoline (RT_INVOKE), the trap
 // path (RT_TRAP) and memory.grow (RT_MEMORY_GROW), plus the start of a new
-// context. They play the part the linux runtime's stubs play on Linux; what
-// differs is that memory.grow is the kernel's own wasm code (growMemory),
+// context. Components the kernel loads share them (their vmctx points to
+// the same table). They play the part the linux runtime's stubs play on
+// Linux; what differs is that memory.grow is the kernel's own wasm code (growMemory),
 // entered through invoke, and that a trap with no protected call to return
 // to cannot end a process: it is reported on COM1 and the machine halts.
 //
@@ -124,8 +125,9 @@ export function emitTrap(k: KernelLink): void {
 
 /**
  * memoryGrow(memoryObject, deltaPages) -> old pages or -1: the kernel's
- * growMemory(deltaPages) maps the pages (kernel/memory/heap.ts); a trap in
- * it counts as a failure.
+ * growMemory(memoryObject, deltaPages) maps the pages (kernel/memory/heap.ts
+ * for the kernel's own memory, kernel/component/memory.ts for a
+ * component's); a trap in it counts as a failure.
  */
 export function emitMemoryGrow(k: KernelLink): void {
   const a = k.c.p.asm;
@@ -133,11 +135,12 @@ export function emitMemoryGrow(k: KernelLink): void {
   a.align(16);
   a.bind(k.memoryGrow);
   a.subImm(8, Reg.RSP, 24);
-  a.store(8, mem(Reg.RSP), Reg.RSI);
+  a.store(8, mem(Reg.RSP), Reg.RDI);
+  a.store(8, mem(Reg.RSP, 8), Reg.RSI);
   a.lea(8, Reg.RDI, memLabel(k.functionLabel(<u32>k.growMemory)));
   a.lea(8, Reg.RSI, memLabel(k.vmctx));
   a.mov(8, Reg.RDX, Reg.RSP);
-  a.movImm(4, Reg.RCX, 1);
+  a.movImm(4, Reg.RCX, 2);
   a.call(k.invoke);
   a.test(4, Reg.RAX, Reg.RAX);
   a.jcc(Cond.NE, failed);

@@ -1,0 +1,69 @@
+// The loader's Platform in the kernel (sdk/loader/platform.ts): address
+// space from the component regions (region.ts), raw memory access through
+// the delos:native intrinsics, code ranges recorded for the fault handler,
+// the link's runtime services for every component's vmctx, and wasm entered
+// through RT_INVOKE with interrupts on (component code is preemptible; the
+// kernel's own code is not).
+
+import { THREAD_TRAP_PC, VMCTX_RUNTIME } from "../../sdk/compiler/src/abi";
+import { Access, Platform } from "../../sdk/loader/platform";
+import { cli, sti } from "../arch/x86_64/cpu";
+import { link } from "../arch/x86_64/handoff";
+import { LINK_VMCTX } from "../arch/x86_64/link-info";
+import { absolute, invoke, load64, store64, threadBlock } from "../arch/x86_64/native";
+import { copyOut } from "./copy";
+import { PageAccess, mapRegionPages, reserveRegion, unmapRegionPages } from "./region";
+
+// Native code of every mapped component, for the exception handler: is a pc component code?
+const codeStarts = new Array<u64>();
+const codeEnds = new Array<u64>();
+
+/** True when `pc` is in the code of some component. */
+export function isComponentCode(pc: u64): bool {
+  for (let i = 0; i < codeStarts.length; i++) if (pc >= codeStarts[i] && pc < codeEnds[i]) return true;
+  return false;
+}
+
+/**
+ * Calls wasm code with interrupts on; a trap comes back as its kind (0:
+ * returned). The kernel's shadow stack pointer is put back after a trap,
+ * which skipped the epilogues that would have.
+ */
+export function callWasm(code: u64, vmctx: u64, slots: usize, count: i32): i32 {
+  const shadow = __stack_pointer;
+  sti();
+  const kind = invoke(<i64>code, <i64>vmctx, absolute(slots), count);
+  cli();
+  if (kind != 0) __stack_pointer = shadow;
+  return kind;
+}
+
+export class KernelPlatform extends Platform {
+  address(local: usize): u64 { return <u64>absolute(local); }
+
+  reserve(bytes: u64): u64 { return reserveRegion(bytes); }
+
+  protect(address: u64, bytes: u64, access: Access): bool {
+    if (access == Access.None) { unmapRegionPages(address, bytes); return true; }
+    return mapRegionPages(address, bytes, access == Access.ReadWrite ? PageAccess.ReadWrite : PageAccess.ReadExecute);
+  }
+
+  copyIn(destination: u64, source: usize, length: usize): void { copyOut(destination, source, <u64>length); }
+
+  load64(address: u64): u64 { return <u64>load64(<i64>address); }
+  store64(address: u64, value: u64): void { store64(<i64>address, <i64>value); }
+
+  registerCode(start: u64, end: u64): bool {
+    codeStarts.push(start);
+    codeEnds.push(end);
+    return true;
+  }
+
+  services(): u64 { return <u64>load64(link(LINK_VMCTX) + VMCTX_RUNTIME); }
+
+  invoke(code: u64, vmctx: u64, slots: u64, count: i32): i32 {
+    return callWasm(code, vmctx, <usize>(slots - <u64>absolute(0)), count);
+  }
+
+  trapPc(): u64 { return <u64>load64(threadBlock() + THREAD_TRAP_PC); }
+}

@@ -1,0 +1,131 @@
+// Running a component's wasm code on its threads.
+//
+// A component's first thread runs its start sequence: the wasm start
+// function (if any), `_initialize` (if exported: AssemblyScript's top-level
+// code under --exportStart), then `_start` (if exported). Other threads
+// (thread.create) run a function `(i32) -> ()` of the component's table.
+// Each takes the component lock first and calls the wasm with interrupts
+// on; when the call returns, the thread ends, and the component ends with
+// its last thread (state Exited). When it traps, the component faulted:
+// fault.ts ends it.
+
+import { ELEMENT_CODE, ELEMENT_SIZE, ELEMENT_TYPE_ID, ELEMENT_VMCTX, THREAD_TRAP_PC } from "../../sdk/compiler/src/abi";
+import { FuncType, ValType } from "../../sdk/compiler/src/module";
+import { Component as CompiledComponent } from "../../sdk/loader/component";
+import { instantiate } from "../../sdk/loader/instance";
+import { Linker } from "../../sdk/loader/linker";
+import { load64, threadBlock } from "../arch/x86_64/native";
+import { Thread } from "../object/thread";
+import { acquireComponentLock } from "../sched/lock";
+import { currentThread, makeReady } from "../sched/scheduler";
+import { createComponentThread } from "../sched/threads";
+import { Component, ComponentState, registerComponent } from "./component";
+import { componentTrapped, threadEnded } from "../fault";
+import { Manifest } from "./manifest";
+import { callWasm } from "./platform";
+import { releaseRegion } from "./region";
+
+/** Calls wasm function (code, vmctx) with up to one i32 argument; the trap kind, 0 when it returned. */
+function call(code: u64, vmctx: u64, argument: i32, count: i32): i32 {
+  const slots = new StaticArray<u64>(1);
+  slots[0] = <u64><u32>argument;
+  return callWasm(code, vmctx, changetype<usize>(slots), count);
+}
+
+/** Calls the component's export `name` `() -> ()` if it has one. */
+function callExport(component: Component, name: string): i32 {
+  const instance = component.instance!;
+  const value = instance.findExport(name);
+  if (value == null || value.func == null) return 0;
+  const func = value.func!;
+  if (func.type.params.length != 0 || func.type.results.length != 0) return 0;
+  return call(func.code, func.vmctx, 0, 0);
+}
+
+function runStartSequence(component: Component): i32 {
+  const instance = component.instance!;
+  const start = instance.component.start;
+  if (start >= 0) {
+    const func = instance.function(<u32>start);
+    const kind = call(func.code, func.vmctx, 0, 0);
+    if (kind != 0) return kind;
+  }
+  const kind = callExport(component, "_initialize");
+  if (kind != 0) return kind;
+  return callExport(component, "_start");
+}
+
+/** The kernel entry of every component thread. */
+function runComponentThread(argument: i64): void {
+  const thread = currentThread();
+  const component = thread.component!;
+  acquireComponentLock(thread);
+  if (!component.isRunning) return;
+  const kind = thread.wasmCode == 0 ? runStartSequence(component) : call(thread.wasmCode, thread.wasmVmctx, thread.wasmArgument, 1);
+  if (kind != 0) componentTrapped(thread, kind, <u64>load64(threadBlock() + THREAD_TRAP_PC));
+  threadEnded(thread);
+}
+
+/**
+ * Instantiates `compiled` as a new component and makes its first thread
+ * ready; null (loaderError says why) when it cannot be instantiated.
+ */
+export function startComponent(linker: Linker, compiled: CompiledComponent, manifest: Manifest, supervisor: Component | null,
+  endNotice: Object | null): Component | null {
+  const instance = instantiate(compiled, linker);
+  if (instance == null) return null;
+  const component = new Component(manifest, supervisor);
+  component.compiled = compiled;
+  component.instance = instance;
+  component.endNotice = endNotice;
+  const memory = instance!.memory;
+  if (memory != null) component.memoryObject = memory.address;
+  const thread = createComponentThread(component, manifest.priority, runComponentThread);
+  if (thread == null) {
+    if (memory != null) releaseRegion(memory.base);
+    return null;
+  }
+  component.state = ComponentState.Running;
+  registerComponent(component);
+  makeReady(thread!);
+  return component;
+}
+
+let threadEntryType: FuncType | null = null;
+
+/** The type `(i32) -> ()` of thread entry functions. */
+function entryType(): FuncType {
+  if (threadEntryType == null) {
+    const type = new FuncType();
+    type.params = [<u8>ValType.I32];
+    threadEntryType = type;
+  }
+  return threadEntryType!;
+}
+
+/** Errors of createThreadOf (negative results, ipc/table/errors.ts). */
+export const THREAD_INVALID_ARGUMENT: i32 = -5;
+export const THREAD_NO_MEMORY: i32 = -6;
+
+/**
+ * thread.create: a thread of `component` running table element `entry`
+ * (a function `(i32) -> ()`) with `argument` at `priority`. Its id, or a
+ * negative error when the element is out of the table, null or of another
+ * type.
+ */
+export function createThreadOf(component: Component, entry: u32, argument: i32, priority: i32): i32 {
+  const instance = component.instance;
+  if (instance == null || instance.table == null) return THREAD_INVALID_ARGUMENT;
+  const table = instance.table!;
+  if (entry >= table.length) return THREAD_INVALID_ARGUMENT;
+  const element = table.elements + <usize>entry * <usize>ELEMENT_SIZE;
+  const code = load<u64>(element + ELEMENT_CODE);
+  if (code == 0 || load<u64>(element + ELEMENT_TYPE_ID) != instance.linker.signatures.id(entryType())) return THREAD_INVALID_ARGUMENT;
+  const thread = createComponentThread(component, priority, runComponentThread);
+  if (thread == null) return THREAD_NO_MEMORY;
+  thread.wasmCode = code;
+  thread.wasmVmctx = load<u64>(element + ELEMENT_VMCTX);
+  thread.wasmArgument = argument;
+  makeReady(thread!);
+  return <i32>thread!.id;
+}

@@ -1,0 +1,188 @@
+// Fault containment: how a component ends.
+//
+// A trap of any kind in a component's code — a wasm trap, an access past
+// its memory (a page fault in its guard region), a stack overflow (its
+// thread's stack check, or a page fault in the stack's guard page), any
+// other CPU exception in its code — unwinds the thread to the kernel's
+// call into the component (component/run.ts), which lands here. So does a
+// trap of kernel code run on behalf of the component (a system call that
+// ran out of the thread's stack). The component alone ends:
+//
+//   1. the fault is recorded: trap kind, pc, wasm function and offset
+//      (the pc map), the CPU exception and address when one caused it;
+//   2. its other threads are taken out of every queue and freed;
+//   3. the end hooks run: the message-passing objects close its handles,
+//      fail the sends pending on its channels with DEAD_SERVER, drop its
+//      names and tell its supervisor by a PULSE_CODE_COMPONENT_ENDED pulse
+//      (component.status then says how it ended);
+//   4. its linear memory is unmapped: every frame and page-table page goes
+//      back; its table and vmctx are garbage for the kernel's collector;
+//   5. the faulting thread ends too.
+//
+// The same path, without a fault, ends a component whose last thread
+// returned (Exited), that called component.exit (Exited with a status) or
+// that its supervisor killed (Killed).
+
+import { TrapKind, trapMessage } from "../sdk/compiler/src/abi";
+import * as console from "./console";
+import { Component, ComponentFault, ComponentState, runEndHooks } from "./component/component";
+import { kernelLinker } from "./component/loader";
+import { isComponentCode } from "./component/platform";
+import { releaseRegion } from "./component/region";
+import { Thread, ThreadState } from "./object/thread";
+import { currentThread, exitCurrent, killThread } from "./sched/scheduler";
+import { inStackGuard } from "./sched/threads";
+
+// What the exception handler saw, for the trap it turned the exception into.
+let exceptionVector: i32 = -1;
+let exceptionAddress: u64 = 0;
+let exceptionPc: u64 = 0;
+
+/** The exception handler tells which exception in component code it made a trap (at `pc`). */
+export function noteComponentException(vector: i32, address: u64, pc: u64): void {
+  exceptionVector = vector;
+  exceptionAddress = address;
+  exceptionPc = pc;
+}
+
+function describe(component: Component, what: string): void {
+  console.begin();
+  console.text("component ");
+  console.decimal(<u64>component.id);
+  console.text(" (");
+  console.text(component.name);
+  console.text(") ");
+  console.text(what);
+}
+
+/**
+ * Ends `component` in `state`: its threads but the running one are freed,
+ * the end hooks run, its memory goes back. The running thread, if it is
+ * the component's, must end next (exitCurrent).
+ */
+export function endComponent(component: Component, state: ComponentState): void {
+  if (component.state != ComponentState.Running && component.state != ComponentState.Loading) return;
+  component.state = state;
+  const running = currentThread();
+  for (let i = 0; i < component.threads.length; i++) {
+    const thread = component.threads[i];
+    if (thread !== running && thread.state != ThreadState.Dead) killThread(thread);
+  }
+  component.lockOwner = null;
+  runEndHooks(component);
+  const memory = component.memoryObject != 0 ? component.memoryBase : 0;
+  if (memory != 0) releaseRegion(memory);
+  component.memoryObject = 0;
+  component.instance = null;
+  component.threads.length = 0;
+}
+
+/** A thread of a component trapped with `kind` at native `pc`: the component faulted. Never returns. */
+export function componentTrapped(thread: Thread, kind: i32, pc: u64): void {
+  const component = thread.component!;
+  const fault = new ComponentFault();
+  fault.trapKind = kind;
+  fault.pc = pc;
+  fault.threadId = thread.id;
+  if (exceptionVector >= 0 && exceptionPc == pc) {
+    fault.vector = exceptionVector;
+    fault.address = exceptionAddress;
+  }
+  exceptionVector = -1;
+  const location = kernelLinker().locate(pc);
+  if (location != null && location.component === component.compiled) {
+    fault.functionIndex = location.funcIndex;
+    fault.wasmOffset = location.wasmOffset;
+  }
+  component.fault = fault;
+  describe(component, "faulted: ");
+  console.text(trapMessage(kind));
+  if (fault.functionIndex >= 0) {
+    console.text(" in wasm function ");
+    console.decimal(<u64>fault.functionIndex);
+    if (fault.wasmOffset >= 0) {
+      console.text(" at wasm offset ");
+      console.hex(<u64>fault.wasmOffset);
+    }
+  } else {
+    console.text(" in kernel code on its behalf");
+  }
+  console.text(" (thread ");
+  console.decimal(<u64>thread.id);
+  console.text(")");
+  console.end();
+  endComponent(component, ComponentState.Faulted);
+  reportReclaimed(component);
+  exitCurrent();
+}
+
+function reportReclaimed(component: Component): void {
+  describe(component, "ended: threads, handles and memory reclaimed");
+  console.end();
+}
+
+/** A component thread's wasm returned: the thread ends, and the component with its last thread. */
+export function threadEnded(thread: Thread): void {
+  const component = thread.component;
+  if (component == null || !component.isRunning) return;
+  let others = 0;
+  for (let i = 0; i < component.threads.length; i++) {
+    const other = component.threads[i];
+    if (other !== thread && other.state != ThreadState.Dead) others++;
+  }
+  if (others > 0) return;
+  endComponent(component, ComponentState.Exited);
+  describe(component, "exited");
+  console.end();
+}
+
+/** component.exit: the calling component ends with `status`. Never returns. */
+export function exitComponent(thread: Thread, status: i32): void {
+  const component = thread.component!;
+  component.exitStatus = status;
+  endComponent(component, ComponentState.Exited);
+  describe(component, "exited with status ");
+  console.signed(<i64>status);
+  console.end();
+  exitCurrent();
+}
+
+/** component.kill: ends `component` as if it had faulted (state Killed). */
+export function killComponent(component: Component): void {
+  const running = currentThread();
+  endComponent(component, ComponentState.Killed);
+  describe(component, "killed");
+  console.end();
+  if (running.component === component) exitCurrent();
+}
+
+/**
+ * What the exception handler does with exception `vector` at `rip` that is
+ * not the kernel's own business: a trap kind for the running component
+ * thread to unwind with, or -1 (a kernel bug: halt). A page fault in
+ * component code is an access past its memory, or, in its thread's stack
+ * guard page, a stack overflow; a stack overflow of kernel code running on
+ * a component's thread ends that component too; any other exception in
+ * component code is reported and ends the component as `unreachable`.
+ */
+export function classifyComponentException(vector: i32, rip: u64, address: u64): i32 {
+  const thread = currentThread();
+  const component = thread.component;
+  if (component == null) return -1;
+  const inGuard = vector == 14 && inStackGuard(thread, address);
+  let kind: i32 = -1;
+  if (isComponentCode(rip)) {
+    if (inGuard) kind = TrapKind.StackExhausted;
+    else if (vector == 14) kind = TrapKind.MemoryOutOfBounds;
+    else kind = TrapKind.Unreachable;
+  } else if (inGuard) {
+    kind = TrapKind.StackExhausted;
+  }
+  if (kind < 0) return -1;
+  noteComponentException(vector, address, rip);
+  describe(component, "caused it: trap ");
+  console.text(trapMessage(kind));
+  console.text(", unwinding to the kernel's call into the component");
+  console.end();
+  return kind;
+}

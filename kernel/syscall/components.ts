@@ -1,0 +1,71 @@
+// The kernel side of the component and console system calls (ipc/table
+// calls.ts: component.*, log.write): spawning through the loader thread,
+// ending, status for supervisors, and a line on the console.
+
+import * as abi from "../generated/abi";
+import * as console from "../console";
+import { store32 } from "../arch/x86_64/native";
+import { Component, ComponentState, componentById } from "../component/component";
+import { spawnComponent } from "../component/loader";
+import { PAGE_SIZE } from "../../sdk/compiler/src/abi";
+import { Thread } from "../object/thread";
+import { exitComponent, killComponent } from "../fault";
+import { load8 } from "../arch/x86_64/native";
+
+/** component.spawn: loads and starts payload file `path`; the caller supervises it (`notice`: where its end pulse goes). */
+export function componentSpawn(caller: Thread, path: string, notice: Object | null): i32 {
+  return spawnComponent(path, notice, caller);
+}
+
+/** The component `id` if the caller supervises it. */
+function supervised(caller: Thread, id: u32): Component | null {
+  const component = componentById(id);
+  if (component == null || component.supervisor !== caller.component) return null;
+  return component;
+}
+
+export function componentKill(caller: Thread, id: u32): i32 {
+  const component = componentById(id);
+  if (component == null) return abi.ERROR_NOT_FOUND;
+  if (component.supervisor !== caller.component) return abi.ERROR_ACCESS_DENIED;
+  if (component.isRunning) killComponent(component!);
+  return 0;
+}
+
+/** component.status: writes the componentStatus record at absolute `status`; the state. */
+export function componentStatus(caller: Thread, id: u32, status: u64): i32 {
+  const component = componentById(id);
+  if (component == null) return abi.ERROR_NOT_FOUND;
+  if (component.supervisor !== caller.component && component !== caller.component) return abi.ERROR_ACCESS_DENIED;
+  const fault = component.fault;
+  const at = <i64>status;
+  store32(at + abi.COMPONENT_STATUS_STATE, <i32>component.state);
+  store32(at + abi.COMPONENT_STATUS_TRAP, fault != null ? fault.trapKind : 0);
+  store32(at + abi.COMPONENT_STATUS_FUNCTION_INDEX, fault != null ? fault.functionIndex : -1);
+  store32(at + abi.COMPONENT_STATUS_WASM_OFFSET, fault != null ? <i32>fault.wasmOffset : -1);
+  store32(at + abi.COMPONENT_STATUS_THREADS, component.liveThreads);
+  store32(at + abi.COMPONENT_STATUS_PAGES, <i32>(component.memoryLength / <u64>PAGE_SIZE));
+  store32(at + abi.COMPONENT_STATUS_EXIT_STATUS, component.exitStatus);
+  return <i32>component.state;
+}
+
+export function componentSelf(caller: Thread): i32 { return <i32>caller.component!.id; }
+
+export function componentExit(caller: Thread, status: i32): void {
+  exitComponent(caller, status);
+}
+
+/** log.write: one console line `NAME: TEXT` from the bytes at absolute `text`. */
+export function logWrite(caller: Thread, text: u64, length: u32): i32 {
+  const component = caller.component!;
+  console.begin();
+  console.text(component.name);
+  console.text(": ");
+  for (let i: u32 = 0; i < length; i++) {
+    const character = load8(<i64>(text + <u64>i)) & 0xff;
+    if (character == 10 || character == 13) continue;
+    console.character(character >= 0x20 && character < 0x7f ? character : 0x3f);
+  }
+  console.end();
+  return 0;
+}
