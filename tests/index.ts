@@ -3,6 +3,7 @@
 import { runTests } from "./harness";
 import * as boundaries from "./repo/boundaries.test";
 import * as ipcGenerator from "./ipc/generator.test";
+import * as ipcClient from "./ipc/client.test";
 import * as validator from "./compiler/validator.test";
 import * as assembler from "./compiler/assembler.test";
 import * as codegenInteger from "./compiler/codegen-integer.test";
@@ -26,6 +27,7 @@ import * as bootstrap from "./compiler/bootstrap.test";
 const files = [
   { name: "boundaries", register: boundaries.register },
   { name: "ipc-generator", register: ipcGenerator.register },
+  { name: "ipc-client", register: ipcClient.register },
   { name: "validator", register: validator.register },
   { name: "assembler", register: assembler.register },
   { name: "codegen-integer", register: codegenInteger.register },

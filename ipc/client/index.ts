@@ -1,0 +1,7 @@
+// The client library: the generated bindings, plus connections by name
+// that re-resolve and re-send when a server restarts, and the server side
+// of a name.
+
+export * from "../generated/index";
+export { NamedConnection, RESOLVE_TIMEOUT, RESEND_LIMIT } from "./named-connection";
+export { Server } from "./server";
