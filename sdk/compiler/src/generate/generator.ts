@@ -113,11 +113,8 @@ export class Generator extends ValueStack {
 
   /** The types of the current function's locals (parameters first), reused by every function. */
   localTypesBuffer: u8[] = [];
-  // Scratch space of the register-locals scan (locals.ts), reused by every function.
-  localWeights: u32[] = [];
-  localAssigned: bool[] = [];
-  scanBlocks: i32[] = [];
-  firstAccess: u8[] = [];
+  private scratchBuffer: usize = 0;
+  private scratchSize: i32 = 0;
   /** Which locals the prologue must zero (declared ones that may be read before being set). */
   zeroLocals: bool[] = [];
 
@@ -455,6 +452,15 @@ export class Generator extends ValueStack {
   restoreInstance(): void {
     this.asm.load(8, Reg.R14, mem(Reg.RBP, -8));
     this.asm.load(8, Reg.R15, mem(Reg.R14, VMCTX_MEMORY_BASE));
+  }
+
+  /** A scratch area of at least `size` bytes, reused (its contents do not survive the next call). */
+  scratch(size: i32): usize {
+    if (size > this.scratchSize) {
+      this.scratchSize = max(size, this.scratchSize << 1);
+      this.scratchBuffer = changetype<usize>(new ArrayBuffer(this.scratchSize));
+    }
+    return this.scratchBuffer;
   }
 
   fail(message: string): void {

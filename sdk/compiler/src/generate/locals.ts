@@ -40,41 +40,40 @@ const UNSEEN: u8 = 0;
 const SET_FIRST: u8 = 1;
 const READ_FIRST: u8 = 2;
 
+/** Per local in the scan buffer: weight (u32), assigned (u8), first access (u8). */
+const LOCAL_RECORD: i32 = 8;
+
+// @ts-ignore: decorator
+@inline function loopWeight(loopDepth: i32): u32 {
+  return 1 << (3 * <u32>min(loopDepth, 3));
+}
+
 export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
   const localCount = g.localTypes.length;
   const zero = g.zeroLocals;
   zero.length = localCount;
   if (localCount == 0) return;
-  const first = g.firstAccess;
-  if (first.length < localCount) first.length = localCount;
-  for (let i = 0; i < localCount; i++) unchecked(first[i] = UNSEEN);
-  const weights = g.localWeights;
-  const assigned = g.localAssigned;
-  if (weights.length < localCount) {
-    weights.length = localCount;
-    assigned.length = localCount;
-  }
-  for (let i = 0; i < localCount; i++) {
-    unchecked(weights[i] = 0);
-    unchecked(assigned[i] = false);
-  }
+  // One scratch buffer: a record per local, then one byte per open block
+  // (1 for a loop), so that the walk below calls nothing.
+  const records = g.scratch(LOCAL_RECORD * localCount + <i32>(body.codeEnd - body.codeStart) + 1);
+  memory.fill(records, 0, <usize>(LOCAL_RECORD * localCount));
+  const blocks = records + <usize>(LOCAL_RECORD * localCount);
+  let openBlocks = 0;
   // A raw walk over the validated bytes: only local indices and block
   // structure matter, everything else is skipped as fast as possible.
   const base = g.module.bytes.dataStart;
   let p = base + <usize>body.codeStart;
   const end = base + <usize>body.codeEnd;
-  // Kinds of the open blocks, to know the loop depth at each end.
-  const loops = g.scanBlocks;
-  loops.length = 0;
   let loopDepth = 0;
+  let weight: u32 = 1;
   // Calls (and other clobbers) make register locals cost a store and a reload each.
   let callWeight: u32 = 0;
   const imported = g.module.numImportedFuncs;
   while (p < end) {
     const op = <u32>load<u8>(p++);
     // Numeric instructions have no immediates: the bulk of a body.
-    if (op >= <u32>Op.I32Eqz && op <= <u32>Op.I64Extend32S) continue;
-    if (op >= <u32>Op.LocalGet && op <= <u32>Op.LocalTee) {
+    if (op - <u32>Op.I32Eqz <= <u32>(Op.I64Extend32S - Op.I32Eqz)) continue;
+    if (op - <u32>Op.LocalGet <= <u32>(Op.LocalTee - Op.LocalGet)) {
       let index: u32 = 0;
       let shift: u32 = 0;
       let byte: u32;
@@ -83,23 +82,28 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
         index |= (byte & 0x7f) << shift;
         shift += 7;
       } while (byte & 0x80);
-      const weight: u32 = 1 << (3 * <u32>min(loopDepth, 3));
-      unchecked(weights[<i32>index] += weight);
-      if (op != Op.LocalGet) unchecked(assigned[<i32>index] = true);
-      if (unchecked(first[<i32>index]) == UNSEEN) {
-        unchecked(first[<i32>index] = op != Op.LocalGet && loops.length == 0 ? SET_FIRST : READ_FIRST);
+      const record = records + (<usize>index << 3);
+      store<u32>(record, load<u32>(record) + weight);
+      if (op != Op.LocalGet) store<u8>(record, 1, 4);
+      if (load<u8>(record, 5) == UNSEEN) {
+        store<u8>(record, op != Op.LocalGet && openBlocks == 0 ? SET_FIRST : READ_FIRST, 5);
       }
       continue;
     }
     switch (op) {
       case Op.Block: case Op.If: case Op.Loop: {
-        loops.push(op == Op.Loop ? 1 : 0);
-        if (op == Op.Loop) loopDepth++;
+        const isLoop = op == Op.Loop;
+        store<u8>(blocks + <usize>openBlocks, <u8>isLoop);
+        openBlocks++;
+        if (isLoop) weight = loopWeight(++loopDepth);
         p = skipLeb(p);
         break;
       }
       case Op.End: {
-        if (loops.length > 0 && loops.pop() == 1) loopDepth--;
+        if (openBlocks > 0) {
+          openBlocks--;
+          if (load<u8>(blocks + <usize>openBlocks)) weight = loopWeight(--loopDepth);
+        }
         break;
       }
       case Op.Call: {
@@ -111,11 +115,11 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
           callee |= (byte & 0x7f) << shift;
           shift += 7;
         } while (byte & 0x80);
-        if (callee < imported && g.intrinsics[<i32>callee] >= FIRST_X86_INTRINSIC) {
+        if (callee < imported && unchecked(g.intrinsics[<i32>callee]) >= FIRST_X86_INTRINSIC) {
           for (let i = 0; i < localCount; i++) unchecked(zero[i] = i >= g.paramCount);
           return;
         }
-        callWeight += 1 << (3 * <u32>min(loopDepth, 3));
+        callWeight += weight;
         break;
       }
       case Op.Br: case Op.BrIf: case Op.GlobalGet: case Op.GlobalSet: case Op.I32Const: case Op.I64Const:
@@ -135,7 +139,7 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
       }
       case Op.CallIndirect:
         p = skipLeb(skipLeb(p));
-        callWeight += 1 << (3 * <u32>min(loopDepth, 3));
+        callWeight += weight;
         break;
       case Op.MemorySize: case Op.MemoryGrow: p++; break;
       case Op.F32Const: p += 4; break;
@@ -157,29 +161,33 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
         break;
       }
       default:
-        if (op >= <u32>Op.I32Load && op <= <u32>Op.I64Store32) p = skipLeb(skipLeb(p));
+        if (op - <u32>Op.I32Load <= <u32>(Op.I64Store32 - Op.I32Load)) p = skipLeb(skipLeb(p));
     }
   }
 
-  for (let i = 0; i < localCount; i++) unchecked(zero[i] = i >= g.paramCount && unchecked(first[i]) == READ_FIRST);
-  pick(g, weights, assigned, localCount, callWeight, false);
-  pick(g, weights, assigned, localCount, callWeight, true);
+  for (let i = 0; i < localCount; i++) {
+    unchecked(zero[i] = i >= g.paramCount && load<u8>(records + (<usize>i << 3), 5) == READ_FIRST);
+  }
+  pick(g, records, localCount, callWeight, false);
+  pick(g, records, localCount, callWeight, true);
 }
 
 /** Gives the registers of one class to the heaviest locals of that class, heaviest first. */
-function pick(g: Generator, weights: u32[], assigned: bool[], localCount: i32, callWeight: u32, float: bool): void {
+function pick(g: Generator, records: usize, localCount: i32, callWeight: u32, float: bool): void {
   const homes = float ? XMM_HOMES : GPR_HOMES;
   for (let slot = 0; slot < homes.length; slot++) {
     let best = -1;
     let bestWeight: u32 = 0;
     for (let index = 0; index < localCount; index++) {
       if (isFloat(unchecked(g.localTypes[index])) != float || g.localReg(index) >= 0) continue;
-      const weight = unchecked(weights[index]);
+      const record = records + (<usize>index << 3);
+      const weight = load<u32>(record);
+      const isAssigned = load<u8>(record, 4) != 0;
       // Worth a register when used more than its stores and reloads around calls cost.
-      const cost = max(MINIMUM_WEIGHT - 1, unchecked(assigned[index]) ? 2 * callWeight : callWeight);
+      const cost = max(MINIMUM_WEIGHT - 1, isAssigned ? 2 * callWeight : callWeight);
       if (weight > cost && weight > bestWeight) { best = index; bestWeight = weight; }
     }
     if (best < 0) return;
-    g.pinLocal(best, unchecked(homes[slot]), unchecked(assigned[best]));
+    g.pinLocal(best, unchecked(homes[slot]), load<u8>(records + (<usize>best << 3), 4) != 0);
   }
 }
