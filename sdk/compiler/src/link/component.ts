@@ -11,68 +11,69 @@ import {
   COMPONENT_EXPLICIT_BOUNDS, COMPONENT_MAGIC, COMPONENT_NONE, COMPONENT_PRIVILEGED,
   COMPONENT_VERSION, Section,
 } from "./format";
+import { uninitializedBytes } from "../io";
 
-/** A growable little-endian byte buffer. */
+/**
+ * A growable little-endian byte buffer. writeComponent sizes it up front
+ * from the code, data and pc map, so that it rarely grows; its bytes are
+ * never zeroed, since every byte up to `length` is written.
+ */
 class ComponentWriter {
-  bytes: Uint8Array = new Uint8Array(4096);
+  bytes: Uint8Array;
   length: i32 = 0;
   private sectionStart: i32 = 0;
 
-  private reserve(count: i32): void {
-    if (this.length + count <= this.bytes.length) return;
+  constructor(capacity: i32) {
+    this.bytes = uninitializedBytes(max(capacity, 64));
+  }
+
+  /** Makes room for `count` more bytes. */
+  @inline reserve(count: i32): void {
+    if (this.length + count > this.bytes.length) this.grow(count);
+  }
+
+  private grow(count: i32): void {
     let capacity = this.bytes.length * 2;
     while (capacity < this.length + count) capacity *= 2;
-    const grown = new Uint8Array(capacity);
-    grown.set(this.bytes.subarray(0, this.length));
+    const grown = uninitializedBytes(capacity);
+    memory.copy(grown.dataStart, this.bytes.dataStart, <usize>this.length);
     this.bytes = grown;
   }
 
+  /** Address of the next byte, for writes after reserve(); commit() takes them. */
+  @inline cursor(): usize { return this.bytes.dataStart + <usize>this.length; }
+  @inline commit(cursor: usize): void { this.length = <i32>(cursor - this.bytes.dataStart); }
+
   u8(value: u32): void {
     this.reserve(1);
-    this.bytes[this.length++] = <u8>value;
+    store<u8>(this.cursor(), <u8>value);
+    this.length += 1;
   }
 
   u32(value: u32): void {
     this.reserve(4);
-    store<u32>(this.bytes.dataStart + <usize>this.length, value);
+    store<u32>(this.cursor(), value);
     this.length += 4;
   }
 
   u64(value: u64): void {
     this.reserve(8);
-    store<u64>(this.bytes.dataStart + <usize>this.length, value);
+    store<u64>(this.cursor(), value);
     this.length += 8;
-  }
-
-  uleb(value: u64): void {
-    do {
-      let byte = <u32>(value & 0x7f);
-      value >>= 7;
-      if (value != 0) byte |= 0x80;
-      this.u8(byte);
-    } while (value != 0);
-  }
-
-  sleb(value: i64): void {
-    while (true) {
-      const byte = <u32>(value & 0x7f);
-      value >>= 7;
-      const done = (value == 0 && (byte & 0x40) == 0) || (value == -1 && (byte & 0x40) != 0);
-      this.u8(done ? byte : byte | 0x80);
-      if (done) return;
-    }
   }
 
   raw(source: Uint8Array, start: i32, count: i32): void {
     this.reserve(count);
-    this.bytes.set(source.subarray(start, start + count), this.length);
+    memory.copy(this.cursor(), source.dataStart + <usize>start, <usize>count);
     this.length += count;
   }
 
   string(text: string): void {
-    const encoded = Uint8Array.wrap(String.UTF8.encode(text));
-    this.u32(<u32>encoded.length);
-    this.raw(encoded, 0, encoded.length);
+    const length = String.UTF8.byteLength(text);
+    this.reserve(4 + length);
+    store<u32>(this.cursor(), <u32>length);
+    String.UTF8.encodeUnsafe(changetype<usize>(text), text.length, this.cursor() + 4);
+    this.length += 4 + length;
   }
 
   beginSection(id: Section): void {
@@ -85,9 +86,46 @@ class ComponentWriter {
     store<u32>(this.bytes.dataStart + <usize>(this.sectionStart - 4), <u32>(this.length - this.sectionStart));
   }
 
+  /** The bytes written: a view of the buffer, so write nothing after taking it. */
   finish(): Uint8Array {
-    return this.bytes.slice(0, this.length);
+    return this.bytes.subarray(0, this.length);
   }
+}
+
+/** Most bytes one pc map entry takes: a uleb of 32 bits and two slebs of 33. */
+const PC_MAP_ENTRY_MAX: i32 = 5 + 5 + 5;
+
+// @ts-ignore: decorator
+@inline function writeUleb(at: usize, value: u32): usize {
+  while (value >= 0x80) {
+    store<u8>(at, <u8>(value | 0x80));
+    value >>= 7;
+    at++;
+  }
+  store<u8>(at, <u8>value);
+  return at + 1;
+}
+
+// @ts-ignore: decorator
+@inline function writeSleb(at: usize, value: i64): usize {
+  while (value < -64 || value > 63) {
+    store<u8>(at, <u8>(value | 0x80));
+    value >>= 7;
+    at++;
+  }
+  store<u8>(at, <u8>(value & 0x7f));
+  return at + 1;
+}
+
+/** A generous estimate of the component's size, so that the writer seldom grows. */
+function estimatedSize(code: CompiledCode): i32 {
+  const module = code.module;
+  let size = 1024 + code.code.length + code.pcMap.length * PC_MAP_ENTRY_MAX;
+  size += (module.types.length + module.imports.length + module.exports.length) * 32;
+  size += code.functions.length * 12 + (module.globals.length + module.datas.length + module.elems.length) * 32;
+  for (let i = 0; i < module.elems.length; i++) size += module.elems[i].items.length * 9;
+  for (let i = 0; i < module.datas.length; i++) size += <i32>module.datas[i].dataLength;
+  return size;
 }
 
 function writeFuncType(out: ComponentWriter, type: FuncType): void {
@@ -129,7 +167,7 @@ function writeConstExpr(out: ComponentWriter, expr: ConstExpr): void {
 /** The component bytes of `code` (its module, options, code blob and maps). */
 export function writeComponent(code: CompiledCode): Uint8Array {
   const module = code.module;
-  const out = new ComponentWriter();
+  const out = new ComponentWriter(estimatedSize(code));
   out.u32(COMPONENT_MAGIC);
   out.u32(COMPONENT_VERSION);
   let flags: u32 = 0;
@@ -246,19 +284,24 @@ export function writeComponent(code: CompiledCode): Uint8Array {
   out.endSection();
 
   out.beginSection(Section.PcMap);
-  out.u32(<u32>code.pcMap.length);
+  const pcMap = code.pcMap;
+  const count = pcMap.length;
+  out.u32(<u32>count);
+  out.reserve(count * PC_MAP_ENTRY_MAX);
+  let at = out.cursor();
   let native: u32 = 0;
-  let func: i64 = 0;
-  let wasm: i64 = 0;
-  for (let i = 0; i < code.pcMap.length; i++) {
-    const entry = code.pcMap[i];
-    out.uleb(<u64>(entry.nativeOffset - native));
-    out.sleb(<i64>entry.funcIndex - func);
-    out.sleb(<i64>entry.wasmOffset - wasm);
+  let func: u32 = 0;
+  let wasm: u32 = 0;
+  for (let i = 0; i < count; i++) {
+    const entry = unchecked(pcMap[i]);
+    at = writeUleb(at, entry.nativeOffset - native);
+    at = writeSleb(at, <i64>entry.funcIndex - <i64>func);
+    at = writeSleb(at, <i64>entry.wasmOffset - <i64>wasm);
     native = entry.nativeOffset;
-    func = <i64>entry.funcIndex;
-    wasm = <i64>entry.wasmOffset;
+    func = entry.funcIndex;
+    wasm = entry.wasmOffset;
   }
+  out.commit(at);
   out.endSection();
 
   return out.finish();
