@@ -311,12 +311,12 @@ class Decoder {
   }
 
   /**
-   * A constant expression: exactly one constant instruction and `end`. Its
-   * type and the indices it names are checked by the validator.
+   * A constant expression: exactly one constant instruction and `end`, read
+   * into `expr` (the one its owner already holds, rather than a new one).
+   * Its type and the indices it names are checked by the validator.
    */
-  constExpr(): ConstExpr {
+  constExpr(expr: ConstExpr): void {
     const r = this.reader;
-    const expr = new ConstExpr();
     expr.offset = r.pos;
     const op = r.u8();
     switch (op) {
@@ -333,12 +333,11 @@ class Decoder {
         if (type != ValType.FuncRef && !r.failed) r.failAt(typeOffset, "malformed reference type 0x" + type.toString(16));
         break;
       }
-      case Op.End: if (!r.failed) r.failAt(expr.offset, "type mismatch: constant expression is empty"); return expr;
-      default: if (!r.failed) r.failAt(expr.offset, "constant expression required: opcode 0x" + op.toString(16) + " is not constant"); return expr;
+      case Op.End: if (!r.failed) r.failAt(expr.offset, "type mismatch: constant expression is empty"); return;
+      default: if (!r.failed) r.failAt(expr.offset, "constant expression required: opcode 0x" + op.toString(16) + " is not constant"); return;
     }
     const endOffset = r.pos;
     if (r.u8() != Op.End && !r.failed) r.failAt(endOffset, "constant expression required: one instruction and end expected");
-    return expr;
   }
 
   globalSection(): bool {
@@ -349,7 +348,7 @@ class Decoder {
     for (let i: u32 = 0; i < n && !r.failed; i++) {
       const global = new Global();
       global.type = this.globalType();
-      global.init = this.constExpr();
+      this.constExpr(global.init);
       if (global.init.kind == ConstKind.RefFunc) module.declaredFuncRefs.add(global.init.index);
       module.globals.push(global);
     }
@@ -399,7 +398,7 @@ class Decoder {
       if ((flags & 1) == 0) {
         segment.mode = SegmentMode.Active;
         if (flags & 2) segment.tableIndex = r.u32();
-        segment.offsetExpr = this.constExpr();
+        this.constExpr(segment.offsetExpr);
       } else {
         segment.mode = flags & 2 ? SegmentMode.Declarative : SegmentMode.Passive;
       }
@@ -417,10 +416,9 @@ class Decoder {
       this.totalElementItems += count;
       if (this.totalElementItems > MAX_ELEMENT_ITEMS) return this.failAt(itemsOffset, "too many element segment items in the module (limit " + MAX_ELEMENT_ITEMS.toString() + ")");
       for (let k: u32 = 0; k < count && !r.failed; k++) {
-        let item: ConstExpr;
-        if (expressions) item = this.constExpr();
+        const item = new ConstExpr();
+        if (expressions) this.constExpr(item);
         else {
-          item = new ConstExpr();
           item.offset = r.pos;
           item.kind = ConstKind.RefFunc;
           item.index = r.u32();
@@ -550,13 +548,13 @@ class Decoder {
         // In the MVP this field was a memory index; see passiveDataSegment.
         segment.mode = SegmentMode.Active;
         segment.memoryIndex = flags;
-        segment.offsetExpr = this.constExpr();
+        this.constExpr(segment.offsetExpr);
       } else if (flags == 1) {
         segment.mode = SegmentMode.Passive;
       } else {
         segment.mode = SegmentMode.Active;
         if (flags == 2) segment.memoryIndex = r.u32();
-        segment.offsetExpr = this.constExpr();
+        this.constExpr(segment.offsetExpr);
       }
       const length = r.u32();
       segment.dataStart = r.pos;
