@@ -267,6 +267,7 @@ export const calls: SystemCall[] = [
     ],
     result: { type: "i64", doc: "The value read, zero-extended." }, errors: ["INVALID_ARGUMENT"],
     capability: { kind: "port", argument: "port", doc: "The manifest's `port` ranges hold the port." },
+    kernel: { module: "syscall/ports", function: "portRead" },
   },
   {
     name: "port.write", doc: "Writes an I/O port.",
@@ -277,6 +278,7 @@ export const calls: SystemCall[] = [
     ],
     result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT"],
     capability: { kind: "port", argument: "port", doc: "The manifest's `port` ranges hold the port." },
+    kernel: { module: "syscall/ports", function: "portWrite" },
   },
 
   // Threads.
@@ -288,36 +290,43 @@ export const calls: SystemCall[] = [
       { name: "priority", kind: "value", type: "i32", doc: "PRIORITY_LOWEST..PRIORITY_HIGHEST." },
     ],
     result: { type: "i32", doc: "The thread's id." }, errors: ["INVALID_ARGUMENT", "NO_MEMORY"],
+    kernel: { module: "syscall/threads", function: "threadCreate" },
   },
   {
     name: "thread.exit", doc: "Ends the calling thread. The component ends with its last thread.",
     arguments: [],
     result: { type: "none", doc: "Never returns.", noReturn: true }, errors: [],
+    kernel: { module: "syscall/threads", function: "threadExit" },
   },
   {
     name: "thread.sleep", doc: "Waits at least `duration`.",
     arguments: [{ name: "duration", kind: "value", type: "i64", doc: "Nanoseconds." }],
     result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT"], blocks: true,
+    kernel: { module: "syscall/threads", function: "threadSleep" },
   },
   {
     name: "thread.yield", doc: "Lets other ready threads of the same priority run.",
     arguments: [],
     result: { type: "i32", doc: "0." }, errors: [],
+    kernel: { module: "syscall/threads", function: "threadYield" },
   },
   {
     name: "thread.self", doc: "The calling thread's id.",
     arguments: [],
     result: { type: "i32", doc: "The id." }, errors: [],
+    kernel: { module: "syscall/threads", function: "threadSelf" },
   },
   {
     name: "thread.priority", doc: "The priority the calling thread runs at now: its own, or the higher one lent by the client whose message it is serving.",
     arguments: [],
     result: { type: "i32", doc: "The priority." }, errors: [],
+    kernel: { module: "syscall/threads", function: "threadPriority" },
   },
   {
     name: "thread.set_priority", doc: "Sets the calling thread's own priority.",
     arguments: [{ name: "priority", kind: "value", type: "i32", doc: "PRIORITY_LOWEST..PRIORITY_HIGHEST." }],
     result: { type: "i32", doc: "The previous own priority." }, errors: ["INVALID_ARGUMENT"],
+    kernel: { module: "syscall/threads", function: "threadSetPriority" },
   },
 
   // Time.
@@ -325,11 +334,13 @@ export const calls: SystemCall[] = [
     name: "clock.now", doc: "Nanoseconds since the kernel started.",
     arguments: [],
     result: { type: "i64", doc: "Nanoseconds." }, errors: [],
+    kernel: { module: "syscall/threads", function: "clockNow" },
   },
   {
     name: "clock.cycles", doc: "The processor's time-stamp counter (benchmarks).",
     arguments: [],
     result: { type: "i64", doc: "TSC cycles." }, errors: [],
+    kernel: { module: "syscall/threads", function: "clockCycles" },
   },
 
   // Components.
@@ -341,11 +352,13 @@ export const calls: SystemCall[] = [
     ],
     result: { type: "i32", doc: "The new component's id." }, errors: ["NOT_FOUND", "INVALID_ARGUMENT", "ACCESS_DENIED", "NO_MEMORY"],
     capability: { kind: "spawn", argument: "path", doc: "The manifest's `spawn` list names the file." },
+    kernel: { module: "syscall/components", function: "componentSpawn" },
   },
   {
     name: "component.kill", doc: "Ends a component the caller supervises, as if it had faulted: its threads, handles and memory are reclaimed, its clients' sends fail with DEAD_SERVER.",
     arguments: [{ name: "component", kind: "value", type: "u32", doc: "Its id." }],
     result: { type: "i32", doc: "0." }, errors: ["NOT_FOUND", "ACCESS_DENIED"],
+    kernel: { module: "syscall/components", function: "componentKill" },
   },
   {
     name: "component.status", doc: "Tells a supervisor how a component it started is, or how it ended.",
@@ -354,16 +367,19 @@ export const calls: SystemCall[] = [
       { name: "status", kind: "record", record: "componentStatus", access: "write", doc: "Where to write the componentStatus." },
     ],
     result: { type: "i32", doc: "Its state (COMPONENT_STATE_*)." }, errors: ["NOT_FOUND", "ACCESS_DENIED"],
+    kernel: { module: "syscall/components", function: "componentStatus" },
   },
   {
     name: "component.self", doc: "The calling component's id.",
     arguments: [],
     result: { type: "i32", doc: "The id." }, errors: [],
+    kernel: { module: "syscall/components", function: "componentSelf" },
   },
   {
     name: "component.exit", doc: "Ends the calling component with all its threads; its supervisor sees COMPONENT_STATE_EXITED.",
     arguments: [{ name: "status", kind: "value", type: "i32", doc: "An exit status for the supervisor." }],
     result: { type: "none", doc: "Never returns.", noReturn: true }, errors: [],
+    kernel: { module: "syscall/components", function: "componentExit" },
   },
 
   // The console.
@@ -371,5 +387,6 @@ export const calls: SystemCall[] = [
     name: "log.write", doc: "Writes a line to the kernel console (COM1), prefixed with the component's name.",
     arguments: [{ name: "text", kind: "buffer", access: "read", maximum: 4096, doc: "UTF-8 text." }],
     result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT"],
+    kernel: { module: "syscall/components", function: "logWrite" },
   },
 ];

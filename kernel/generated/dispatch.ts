@@ -13,13 +13,19 @@ import { nameOpen, nameRegister, nameUnregister } from "../object/pathname";
 import { pulseSend } from "../object/pulse";
 import { stateDelete, stateOpen } from "../object/state-object";
 import { Thread } from "../object/thread";
+import { componentExit, componentKill, componentSelf, componentSpawn, componentStatus, logWrite } from "../syscall/components";
 import { enterKernel, leaveKernel } from "../syscall/entry";
+import { portRead, portWrite } from "../syscall/ports";
 import { defineSystemCall } from "../syscall/table";
+import { clockCycles, clockNow, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadYield } from "../syscall/threads";
 
 // The numbers the checks use, by their names in the table.
 const CAPABILITY_OPEN = abi.CAPABILITY_OPEN;
+const CAPABILITY_PORT = abi.CAPABILITY_PORT;
 const CAPABILITY_SERVE = abi.CAPABILITY_SERVE;
+const CAPABILITY_SPAWN = abi.CAPABILITY_SPAWN;
 const CAPABILITY_STATE = abi.CAPABILITY_STATE;
+const COMPONENT_STATUS_SIZE = abi.COMPONENT_STATUS_SIZE;
 const ERROR_ACCESS_DENIED = abi.ERROR_ACCESS_DENIED;
 const ERROR_BAD_ADDRESS = abi.ERROR_BAD_ADDRESS;
 const ERROR_INVALID_ARGUMENT = abi.ERROR_INVALID_ARGUMENT;
@@ -490,7 +496,9 @@ export function delos_port_read(port: u32, width: u32): i64 {
 }
 
 function check_port_read(caller: Thread, port: u32, width: u32): i64 {
-  return <i64>ERROR_NOT_SUPPORTED;
+  const callerComponent = caller.component!;
+  if (!allowsNumber(callerComponent, CAPABILITY_PORT, <u64>port)) return <i64>ERROR_ACCESS_DENIED;
+  return portRead(caller, port, width);
 }
 
 /** port.write: Writes an I/O port. */
@@ -502,7 +510,9 @@ export function delos_port_write(port: u32, width: u32, value: u32): i32 {
 }
 
 function check_port_write(caller: Thread, port: u32, width: u32, value: u32): i32 {
-  return ERROR_NOT_SUPPORTED;
+  const callerComponent = caller.component!;
+  if (!allowsNumber(callerComponent, CAPABILITY_PORT, <u64>port)) return ERROR_ACCESS_DENIED;
+  return portWrite(caller, port, width, value);
 }
 
 /** thread.create: Starts a thread of the caller's component running `entry(argument)`. It holds the component lock while it runs wasm code, like every thread of the component (docs/kernel.md). */
@@ -514,7 +524,8 @@ export function delos_thread_create(entry: u32, argument: u32, priority: i32): i
 }
 
 function check_thread_create(caller: Thread, entry: u32, argument: u32, priority: i32): i32 {
-  return ERROR_NOT_SUPPORTED;
+  const callerComponent = caller.component!;
+  return threadCreate(caller, entry, argument, priority);
 }
 
 /** thread.exit: Ends the calling thread. The component ends with its last thread. */
@@ -525,7 +536,8 @@ export function delos_thread_exit(): void {
 }
 
 function check_thread_exit(caller: Thread): void {
-  // Not implemented yet: nothing to do.
+  const callerComponent = caller.component!;
+  threadExit(caller);
 }
 
 /** thread.sleep: Waits at least `duration`. */
@@ -537,7 +549,8 @@ export function delos_thread_sleep(duration: i64): i32 {
 }
 
 function check_thread_sleep(caller: Thread, duration: i64): i32 {
-  return ERROR_NOT_SUPPORTED;
+  const callerComponent = caller.component!;
+  return threadSleep(caller, duration);
 }
 
 /** thread.yield: Lets other ready threads of the same priority run. */
@@ -549,7 +562,8 @@ export function delos_thread_yield(): i32 {
 }
 
 function check_thread_yield(caller: Thread): i32 {
-  return ERROR_NOT_SUPPORTED;
+  const callerComponent = caller.component!;
+  return threadYield(caller);
 }
 
 /** thread.self: The calling thread's id. */
@@ -561,7 +575,8 @@ export function delos_thread_self(): i32 {
 }
 
 function check_thread_self(caller: Thread): i32 {
-  return ERROR_NOT_SUPPORTED;
+  const callerComponent = caller.component!;
+  return threadSelf(caller);
 }
 
 /** thread.priority: The priority the calling thread runs at now: its own, or the higher one lent by the client whose message it is serving. */
@@ -573,7 +588,8 @@ export function delos_thread_priority(): i32 {
 }
 
 function check_thread_priority(caller: Thread): i32 {
-  return ERROR_NOT_SUPPORTED;
+  const callerComponent = caller.component!;
+  return threadPriority(caller);
 }
 
 /** thread.set_priority: Sets the calling thread's own priority. */
@@ -585,7 +601,8 @@ export function delos_thread_set_priority(priority: i32): i32 {
 }
 
 function check_thread_set_priority(caller: Thread, priority: i32): i32 {
-  return ERROR_NOT_SUPPORTED;
+  const callerComponent = caller.component!;
+  return threadSetPriority(caller, priority);
 }
 
 /** clock.now: Nanoseconds since the kernel started. */
@@ -597,7 +614,8 @@ export function delos_clock_now(): i64 {
 }
 
 function check_clock_now(caller: Thread): i64 {
-  return <i64>ERROR_NOT_SUPPORTED;
+  const callerComponent = caller.component!;
+  return clockNow(caller);
 }
 
 /** clock.cycles: The processor's time-stamp counter (benchmarks). */
@@ -609,7 +627,8 @@ export function delos_clock_cycles(): i64 {
 }
 
 function check_clock_cycles(caller: Thread): i64 {
-  return <i64>ERROR_NOT_SUPPORTED;
+  const callerComponent = caller.component!;
+  return clockCycles(caller);
 }
 
 /** component.spawn: Loads and starts a component from a wasm file of the boot payload; the caller becomes its supervisor and is told of its end by a PULSE_CODE_COMPONENT_ENDED pulse through `supervisor`. */
@@ -621,7 +640,21 @@ export function delos_component_spawn(path: u32, pathLength: u32, supervisor: i3
 }
 
 function check_component_spawn(caller: Thread, path: u32, pathLength: u32, supervisor: i32): i32 {
-  return ERROR_NOT_SUPPORTED;
+  const callerComponent = caller.component!;
+  const handles = handlesOf(callerComponent);
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
+  if (pathLength == 0 || pathLength > 255) return ERROR_INVALID_ARGUMENT;
+  if (<u64>path + <u64>pathLength > callerLength) return ERROR_BAD_ADDRESS;
+  const pathText = readString(callerBase + <u64>path, pathLength);
+  if (pathText == null) return ERROR_INVALID_ARGUMENT;
+  let supervisorEntry: HandleEntry | null = null;
+  if (supervisor != 0) {
+    supervisorEntry = handles.lookup(supervisor, OBJECT_TYPE_CONNECTION, RIGHT_SEND);
+    if (supervisorEntry == null) return handles.error;
+  }
+  if (!allows(callerComponent, CAPABILITY_SPAWN, pathText)) return ERROR_ACCESS_DENIED;
+  return componentSpawn(caller, pathText, supervisorEntry == null ? null : changetype<Connection>(supervisorEntry!.object));
 }
 
 /** component.kill: Ends a component the caller supervises, as if it had faulted: its threads, handles and memory are reclaimed, its clients' sends fail with DEAD_SERVER. */
@@ -633,7 +666,8 @@ export function delos_component_kill(component: u32): i32 {
 }
 
 function check_component_kill(caller: Thread, component: u32): i32 {
-  return ERROR_NOT_SUPPORTED;
+  const callerComponent = caller.component!;
+  return componentKill(caller, component);
 }
 
 /** component.status: Tells a supervisor how a component it started is, or how it ended. */
@@ -645,7 +679,11 @@ export function delos_component_status(component: u32, status: u32): i32 {
 }
 
 function check_component_status(caller: Thread, component: u32, status: u32): i32 {
-  return ERROR_NOT_SUPPORTED;
+  const callerComponent = caller.component!;
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
+  if (<u64>status + COMPONENT_STATUS_SIZE > callerLength) return ERROR_BAD_ADDRESS;
+  return componentStatus(caller, component, callerBase + <u64>status);
 }
 
 /** component.self: The calling component's id. */
@@ -657,7 +695,8 @@ export function delos_component_self(): i32 {
 }
 
 function check_component_self(caller: Thread): i32 {
-  return ERROR_NOT_SUPPORTED;
+  const callerComponent = caller.component!;
+  return componentSelf(caller);
 }
 
 /** component.exit: Ends the calling component with all its threads; its supervisor sees COMPONENT_STATE_EXITED. */
@@ -668,7 +707,8 @@ export function delos_component_exit(status: i32): void {
 }
 
 function check_component_exit(caller: Thread, status: i32): void {
-  // Not implemented yet: nothing to do.
+  const callerComponent = caller.component!;
+  componentExit(caller, status);
 }
 
 /** log.write: Writes a line to the kernel console (COM1), prefixed with the component's name. */
@@ -680,7 +720,12 @@ export function delos_log_write(text: u32, textLength: u32): i32 {
 }
 
 function check_log_write(caller: Thread, text: u32, textLength: u32): i32 {
-  return ERROR_NOT_SUPPORTED;
+  const callerComponent = caller.component!;
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
+  if (textLength > 4096) return ERROR_INVALID_ARGUMENT;
+  if (<u64>text + <u64>textLength > callerLength) return ERROR_BAD_ADDRESS;
+  return logWrite(caller, callerBase + <u64>text, textLength);
 }
 
 /** How many system calls there are. */

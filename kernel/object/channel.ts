@@ -35,26 +35,11 @@ import { HandleEntry, KernelObject, beforeHandlesClose, handlesOf, objectsOf, wr
 import { Connection } from "./connection";
 import { PulseQueue } from "./pulse";
 import { dropNames } from "./pathname";
-import { sideLength, transfer } from "./message";
+import {
+  FLAG_REPLY_VECTOR, FLAG_SEND_VECTOR, FLAG_TRANSFER, VALUE_FLAGS, VALUE_INFO, VALUE_REPLY_ADDRESS, VALUE_REPLY_SIZE,
+  VALUE_SEND_ADDRESS, VALUE_SEND_SIZE, sideLength, transfer,
+} from "./message";
 import * as abi from "../generated/abi";
-
-// What a waiting thread keeps in Thread.ipcValues.
-/** Sender: the message's buffers; receiver: where to receive. */
-export const VALUE_SEND_ADDRESS: i32 = 0;
-export const VALUE_SEND_SIZE: i32 = 1;
-/** Sender: where the reply goes. */
-const VALUE_REPLY_ADDRESS: i32 = 2;
-const VALUE_REPLY_SIZE: i32 = 3;
-/** FLAG_* below. */
-export const VALUE_FLAGS: i32 = 4;
-/** Receiver: where its receiveInfo goes (absolute; 0: not wanted). */
-export const VALUE_INFO: i32 = 5;
-
-/** The send (or receive) side is an iovec array. */
-export const FLAG_SEND_VECTOR: i64 = 1;
-const FLAG_REPLY_VECTOR: i64 = 2;
-/** The sender transfers a handle (channel.transfers holds it). */
-const FLAG_TRANSFER: i64 = 4;
 
 /** A handle on its way to the receiver of a msg.sendv. */
 class Transfer {

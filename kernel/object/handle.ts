@@ -181,21 +181,32 @@ export function handleInfo(caller: Thread, entry: HandleEntry, info: u64): i32 {
 
 // The end hook: a component's handles close when it ends (channels fail
 // their senders, memory objects lose a reference); the clients waiting for
-// its replies fail with DEAD_SERVER. Registered at the kernel's start.
+// its replies fail with DEAD_SERVER; then its supervisor is told.
 const endActions = new Array<(component: Component) => void>();
+const finalActions = new Array<(component: Component) => void>();
 
 /** Lets another object file act at a component's end, before its handles close (mappings, names, replies). */
 export function beforeHandlesClose(action: (component: Component) => void): void {
   endActions.push(action);
 }
 
+/** Lets another object file act at a component's end, once its handles are closed (the end pulse). */
+export function afterHandlesClose(action: (component: Component) => void): void {
+  finalActions.push(action);
+}
+
 export function releaseComponentObjects(component: Component): void {
-  if (component.ipc == null) return;
-  for (let i = 0; i < endActions.length; i++) {
-    const action = endActions[i];
+  if (component.ipc != null) {
+    for (let i = 0; i < endActions.length; i++) {
+      const action = endActions[i];
+      action(component);
+    }
+    handlesOf(component).closeAll();
+  }
+  for (let i = 0; i < finalActions.length; i++) {
+    const action = finalActions[i];
     action(component);
   }
-  handlesOf(component).closeAll();
 }
 
 onComponentEnd(releaseComponentObjects);

@@ -17,6 +17,24 @@ import { copyAbsolute } from "../component/copy";
 import { load32, load8 } from "../arch/x86_64/native";
 import { IOVEC_ADDRESS, IOVEC_LENGTH, IOVEC_SIZE } from "../generated/abi";
 
+// What a thread waiting in message passing keeps in Thread.ipcValues.
+/** Sender: the message's buffers; receiver: where to receive (address, and length or iovec count). */
+export const VALUE_SEND_ADDRESS: i32 = 0;
+export const VALUE_SEND_SIZE: i32 = 1;
+/** Sender: where the reply goes. */
+export const VALUE_REPLY_ADDRESS: i32 = 2;
+export const VALUE_REPLY_SIZE: i32 = 3;
+/** FLAG_* below. */
+export const VALUE_FLAGS: i32 = 4;
+/** Receiver: where its receiveInfo goes (absolute; 0: not wanted). */
+export const VALUE_INFO: i32 = 5;
+
+/** The send (or receive) side is an iovec array. */
+export const FLAG_SEND_VECTOR: i64 = 1;
+export const FLAG_REPLY_VECTOR: i64 = 2;
+/** The sender transfers a handle (its channel's transfers hold it). */
+export const FLAG_TRANSFER: i64 = 4;
+
 /** Walks the pieces of one side of a transfer. */
 export class Cursor {
   private base: u64 = 0;

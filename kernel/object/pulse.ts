@@ -13,13 +13,17 @@
 //    RECEIVE_ID_PULSE; components send codes 0..PULSE_CODE_MAXIMUM, the
 //    kernel negative ones (PULSE_CODE_*), from component 0;
 //  - pulses wait only while no thread is receiving; a closed channel
-//    takes none (DEAD_SERVER).
+//    takes none (DEAD_SERVER);
+//  - a component's end is told to its supervisor by a
+//    PULSE_CODE_COMPONENT_ENDED pulse (value: its id) after its names and
+//    handles are gone.
 
 import { Thread, WakeReason, wake } from "./thread";
-import { Channel, FLAG_SEND_VECTOR, VALUE_FLAGS, VALUE_INFO, VALUE_SEND_ADDRESS, VALUE_SEND_SIZE } from "./channel";
+import { Channel } from "./channel";
 import { Connection } from "./connection";
-import { writeU32 } from "./handle";
-import { copyToSide } from "./message";
+import { afterHandlesClose, writeU32 } from "./handle";
+import { Component } from "../component/component";
+import { FLAG_SEND_VECTOR, VALUE_FLAGS, VALUE_INFO, VALUE_SEND_ADDRESS, VALUE_SEND_SIZE, copyToSide } from "./message";
 import { absolute } from "../arch/x86_64/native";
 import * as abi from "../generated/abi";
 
@@ -105,3 +109,14 @@ export function pulseSend(caller: Thread, connection: Connection, code: i32, val
   if (code < 0 || code > abi.PULSE_CODE_MAXIMUM) return abi.ERROR_INVALID_ARGUMENT;
   return deliverPulse(connection.channel, code, caller.component!.id, value);
 }
+
+// A component's end, once its names and handles are gone (so that a
+// supervisor restarting it finds its name free): the pulse to its
+// supervisor through the connection component.spawn was given.
+function tellSupervisor(component: Component): void {
+  const notice = component.endNotice;
+  if (notice == null || !(notice instanceof Connection)) return;
+  sendKernelPulse(changetype<Connection>(notice), abi.PULSE_CODE_COMPONENT_ENDED, <i64>component.id);
+}
+
+afterHandlesClose(tellSupervisor);

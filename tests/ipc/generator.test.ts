@@ -112,7 +112,7 @@ export function register(test: TestFunction): void {
     const register = body("name_register");
     t.ok(register.includes("allows(callerComponent, CAPABILITY_SERVE, pathText)"), "the manifest must allow serving the name");
     t.ok(body("timer_set").includes("return ERROR_NOT_SUPPORTED;"), "unimplemented calls refuse");
-    t.ok(body("port_read").includes("return <i64>ERROR_NOT_SUPPORTED;"), "i64 results carry errors as i64");
+    t.ok(body("port_read").includes("return <i64>ERROR_ACCESS_DENIED;"), "i64 results carry errors as i64");
     t.ok(dispatch.includes("export function delos_msg_send(connection: i32, send: u32, sendLength: u32, reply: u32, replyLength: u32): i32 {"),
       "the export has the import's wasm signature");
     t.ok(dispatch.includes(`defineSystemCall("name_open", "iiI", "i", delos_name_open.index, "open");`), "the loader gets the wasm types and the capability");
