@@ -32,6 +32,7 @@ import { releaseRegion } from "./component/region";
 import { Thread, ThreadState } from "./object/thread";
 import { currentThread, exitCurrent, killThread } from "./sched/scheduler";
 import { inStackGuard } from "./sched/threads";
+import { allocatedFrameCount } from "./memory/frames";
 
 // What the exception handler saw, for the trap it turned the exception into.
 let exceptionVector: i32 = -1;
@@ -117,7 +118,9 @@ export function componentTrapped(thread: Thread, kind: i32, pc: u64): void {
 }
 
 function reportReclaimed(component: Component): void {
-  describe(component, "ended: threads, handles and memory reclaimed");
+  describe(component, "ended: threads, handles and memory reclaimed; ");
+  console.decimal(allocatedFrameCount());
+  console.text(" frames in use");
   console.end();
 }
 
@@ -132,7 +135,9 @@ export function threadEnded(thread: Thread): void {
   }
   if (others > 0) return;
   endComponent(component, ComponentState.Exited);
-  describe(component, "exited");
+  describe(component, "exited; ");
+  console.decimal(allocatedFrameCount());
+  console.text(" frames in use");
   console.end();
 }
 

@@ -44,6 +44,9 @@ let compilations: u32 = 0;
 
 export function compilationCount(): u32 { return compilations; }
 
+/** The compiler's compiled component, once read (null before). */
+export function compilerCode(): CompiledComponent | null { return compiler; }
+
 /** The compiler component, read from the payload once; null with compileError set. */
 function compilerComponent(): CompiledComponent | null {
   if (compiler != null) return compiler;

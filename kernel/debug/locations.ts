@@ -13,6 +13,7 @@ import {
   LINK_PC_MAP, LINK_PC_MAP_COUNT,
 } from "../arch/x86_64/link-info";
 import { load32, load8 } from "../arch/x86_64/native";
+import { printComponentLocation } from "../component/locate";
 
 export function isKernelCode(pc: u64): bool {
   const code = <u64>link(LINK_CODE);
@@ -72,11 +73,12 @@ export function printFunctionName(funcIndex: i32): bool {
 /**
  * Prints ` in wasm function F (NAME) at offset 0xW` for a pc in the kernel's
  * compiled code (`, no pc map entry` when the offset is unknown), or
+ * for component code where in which component (component/locate.ts), or
  * ` outside the kernel's compiled code`.
  */
 export function printLocation(pc: u64): void {
   if (!isKernelCode(pc)) {
-    console.text(" outside the kernel's compiled code");
+    if (!printComponentLocation(pc)) console.text(" outside the kernel's compiled code");
     return;
   }
   const offset = <u32>(pc - <u64>link(LINK_CODE));
