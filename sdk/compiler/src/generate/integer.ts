@@ -8,12 +8,12 @@
 // 0 without dividing. Shift and rotate counts are masked by the hardware
 // exactly as wasm masks them (5 bits for 32-bit, 6 for 64-bit).
 
-import { Alu, Cond, Reg, Shift, swapCond } from "../x64/assembler";
+import { Alu, Cond, Reg, Shift, mem, memIndex, swapCond } from "../x64/assembler";
 import { ValType } from "../module";
 import { Op } from "../opcodes";
 import { TrapKind } from "../abi";
 import { Generator } from "./generator";
-import { OperandKind } from "./stack";
+import { Kind, OperandKind } from "./stack";
 
 function fitsImm32(bits: i64, size: i32): bool {
   return size == 4 || (bits >= -2147483648 && bits <= 2147483647);
@@ -41,16 +41,51 @@ function applyAlu(g: Generator, op: Alu, size: i32, dst: Reg): void {
 
 function binaryAlu(g: Generator, op: Alu, type: i32, commutative: bool): void {
   const size = type == ValType.I64 ? 8 : 4;
+  const asm = g.asm;
   if (commutative && g.isConstAt(1) && !g.isConstAt(0)) g.swapTop();
   // local.set y (op x z) with y in a register: compute in y's register.
-  const target = g.resultLocal(false);
-  if (target >= 0 && !g.isLocalAt(0, target)) {
-    popRight(g, size);
+  let target = g.resultLocal(false);
+  if (target >= 0 && g.isLocalAt(0, target)) target = -1;
+  popRight(g, size);
+  const rightKind = g.operandKind;
+  const rightReg = g.operandReg;
+  const rightImm = g.operandImm;
+  const rightOwned = g.operandOwned;
+  // An addition whose left value sits in a register it must not change
+  // (a register local, or any register when the result goes to a local):
+  // lea computes it into another register in one instruction.
+  const leaFits = (op == Alu.ADD && rightKind != OperandKind.MEM)
+    || (op == Alu.SUB && rightKind == OperandKind.IMM && <i32>rightImm != -2147483648);
+  if (leaFits) {
+    const position = g.depth - 1;
+    const leftKind = g.kindAt(position);
+    const leftLocal = leftKind == Kind.LOCAL ? <i32>g.valueAt(position) : -1;
+    const otherRegisterLocal = leftLocal >= 0 && leftLocal != target && g.localReg(leftLocal) >= 0;
+    if (otherRegisterLocal || (target >= 0 && leftKind == Kind.REG)) {
+      g.popOperand();
+      const left = g.operandReg;
+      const leftOwned = g.operandOwned;
+      let result: i32;
+      if (target >= 0) {
+        g.materializeLocal(target);
+        result = g.localReg(target);
+      } else {
+        result = g.allocGpr();
+      }
+      if (rightKind == OperandKind.IMM) asm.lea(size, result, mem(left, op == Alu.SUB ? -<i32>rightImm : <i32>rightImm));
+      else asm.lea(size, result, memIndex(left, rightReg, 1, 0));
+      if (leftOwned) g.release(left, false);
+      if (rightKind == OperandKind.REG && rightOwned) g.release(rightReg, false);
+      if (target >= 0) g.takeResultLocal(target);
+      else g.pushReg(type, result);
+      return;
+    }
+  }
+  if (target >= 0) {
     applyAlu(g, op, size, g.popIntoLocal(target));
     g.takeResultLocal(target);
     return;
   }
-  popRight(g, size);
   const left = g.popToReg();
   applyAlu(g, op, size, left);
   g.pushReg(type, left);
