@@ -10,6 +10,7 @@ import * as codegenInteger from "./compiler/codegen-integer.test";
 import * as codegenFloat from "./compiler/codegen-float.test";
 import * as codegenMemory from "./compiler/codegen-memory.test";
 import * as codegenControl from "./compiler/codegen-control.test";
+import * as codegenLimits from "./compiler/codegen-limits.test";
 import * as component from "./compiler/component.test";
 import * as runtimeFloat from "./runtime/float.test";
 import * as runtimeOutput from "./runtime/output.test";
@@ -34,6 +35,7 @@ const files = [
   { name: "codegen-float", register: codegenFloat.register },
   { name: "codegen-memory", register: codegenMemory.register },
   { name: "codegen-control", register: codegenControl.register },
+  { name: "codegen-limits", register: codegenLimits.register },
   { name: "component", register: component.register },
   { name: "runtime float", register: runtimeFloat.register },
   { name: "runtime output", register: runtimeOutput.register },
