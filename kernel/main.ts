@@ -54,6 +54,7 @@ import { SLICE_TICKS, startScheduler, yieldCurrent } from "./sched/scheduler";
 import { allocateShadowSlots, initShadowStacks, shadowSlotCount } from "./sched/shadow-stack";
 import { freeThreadStack } from "./sched/threads";
 import { systemCalls } from "./syscall/table";
+import { defineSystemCalls } from "./generated/dispatch";
 
 export const BANNER = "Delos 0.1 kernel (x86-64; AssemblyScript compiled by the Delos compiler)";
 /** A timer line every this many ticks. */
@@ -226,6 +227,7 @@ function startThreads(): void {
   const idle = new Thread(null, PRIORITY_LOWEST);
   if (!allocateShadowSlots(idle, IDLE_SHADOW_SLOTS)) fail("threads: no shadow-stack slots");
   startScheduler(idle, freeThreadStack);
+  defineSystemCalls();
   if (!startLoader()) fail("threads: cannot start the loader thread");
   const init = hasPayloadFile(INIT_PATH);
   if (init) requestLoad(INIT_PATH, null, null);
