@@ -81,7 +81,16 @@ export class Reader {
   }
 
   /** Signed LEB128 of at most 32 bits: the unused bits of the 5th byte must extend the sign. */
-  i32(): i32 {
+  @inline i32(): i32 {
+    const pos = this.pos;
+    if (pos < this.end) {
+      const first = <i32>load<u8>(this.base + pos);
+      if (first < 0x80) { this.pos = pos + 1; return (first << 25) >> 25; }
+    }
+    return this.i32Slow();
+  }
+
+  private i32Slow(): i32 {
     const start = this.pos;
     let result: u32 = 0;
     for (let shift: u32 = 0; ; shift += 7) {
@@ -104,7 +113,16 @@ export class Reader {
   }
 
   /** Signed LEB128 of at most 64 bits: at most 10 bytes, the 10th being 0x00 or 0x7F. */
-  i64(): i64 {
+  @inline i64(): i64 {
+    const pos = this.pos;
+    if (pos < this.end) {
+      const first = <i64>load<u8>(this.base + pos);
+      if (first < 0x80) { this.pos = pos + 1; return (first << 57) >> 57; }
+    }
+    return this.i64Slow();
+  }
+
+  private i64Slow(): i64 {
     const start = this.pos;
     let result: u64 = 0;
     for (let shift: u64 = 0; ; shift += 7) {
@@ -127,9 +145,18 @@ export class Reader {
 
   /**
    * Signed LEB128 of at most 33 bits (block types): at most 5 bytes, the
-   * unused bits of the 5th extending bit 32.
+   * unused bits of the 5th extending bit 32. Nearly all are one byte.
    */
-  s33(): i64 {
+  @inline s33(): i64 {
+    const pos = this.pos;
+    if (pos < this.end) {
+      const first = <i64>load<u8>(this.base + pos);
+      if (first < 0x80) { this.pos = pos + 1; return (first << 57) >> 57; }
+    }
+    return this.s33Slow();
+  }
+
+  private s33Slow(): i64 {
     const start = this.pos;
     let result: u64 = 0;
     for (let shift: u64 = 0; ; shift += 7) {

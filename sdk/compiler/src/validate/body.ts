@@ -13,9 +13,9 @@ import { Module, FuncType, FunctionBody, ValType, valTypeName } from "../module"
 import { Op, PrefixedOp, PREFIXED, opcodeName } from "../opcodes";
 import { Reader } from "../reader";
 import {
-  NUMERIC_SIGNATURES, SATURATING_SIGNATURES, FIRST_NUMERIC, LAST_NUMERIC, FIRST_MEMORY, LAST_MEMORY,
-  FIRST_STORE, MEMORY_TYPES, MEMORY_NATURAL_ALIGNMENT, signatureArity, signatureFirst, signatureSecond,
-  signatureResult,
+  NUMERIC_SIGNATURES, SATURATING_SIGNATURES, FIRST_NUMERIC, FIRST_MEMORY,
+  FIRST_STORE, MEMORY_TYPES, MEMORY_NATURAL_ALIGNMENT, OPCODE_CLASSES, OpClass, signatureArity, signatureFirst,
+  signatureSecond, signatureResult,
 } from "./signatures";
 
 /** Deepest nesting of blocks, loops and ifs accepted in one body. */
@@ -263,28 +263,22 @@ export class BodyValidator {
       const op = <u32>load<u8>(base + offset);
       r.pos = offset + 1;
       this.opOffset = offset;
-      if (op >= FIRST_NUMERIC && op <= LAST_NUMERIC) {
-        this.numeric(unchecked(NUMERIC_SIGNATURES[op - FIRST_NUMERIC]));
-        continue;
-      }
-      if (op >= FIRST_MEMORY && op <= LAST_MEMORY) {
-        this.memoryAccess(op);
-        continue;
-      }
-      switch (op) {
-        case Op.LocalGet: {
+      switch (<i32>unchecked(OPCODE_CLASSES[op])) {
+        case OpClass.LOCAL_GET: {
           const index = r.u32();
           if (index >= this.localCount) { this.unknownLocal(index); break; }
           this.push(unchecked(this.locals[index]));
           break;
         }
-        case Op.LocalSet: {
+        case OpClass.NUMERIC: this.numeric(unchecked(NUMERIC_SIGNATURES[op - FIRST_NUMERIC])); break;
+        case OpClass.MEMORY: this.memoryAccess(op); break;
+        case OpClass.LOCAL_SET: {
           const index = r.u32();
           if (index >= this.localCount) { this.unknownLocal(index); break; }
           this.pop(unchecked(this.locals[index]));
           break;
         }
-        case Op.LocalTee: {
+        case OpClass.LOCAL_TEE: {
           const index = r.u32();
           if (index >= this.localCount) { this.unknownLocal(index); break; }
           const type = unchecked(this.locals[index]);
@@ -292,15 +286,13 @@ export class BodyValidator {
           this.push(type);
           break;
         }
-        case Op.I32Const: r.i32(); this.push(I32); break;
-        case Op.I64Const: r.i64(); this.push(I64); break;
-        case Op.F32Const: r.fixed32(); this.push(F32); break;
-        case Op.F64Const: r.fixed64(); this.push(F64); break;
-        case Op.Block:
-        case Op.Loop:
-        case Op.If: this.blockStart(op); break;
-        case Op.Else: this.elseBranch(); break;
-        case Op.End: {
+        case OpClass.I32_CONST: r.i32(); this.push(I32); break;
+        case OpClass.I64_CONST: r.i64(); this.push(I64); break;
+        case OpClass.F32_CONST: r.fixed32(); this.push(F32); break;
+        case OpClass.F64_CONST: r.fixed64(); this.push(F64); break;
+        case OpClass.BLOCK: this.blockStart(op); break;
+        case OpClass.ELSE: this.elseBranch(); break;
+        case OpClass.END: {
           this.blockEnd();
           if (this.frameCount == 0 && !r.failed) {
             if (r.pos != r.end) { r.failAt(r.pos, "section size mismatch: operators remaining after the end of the function"); return false; }
@@ -308,14 +300,14 @@ export class BodyValidator {
           }
           break;
         }
-        case Op.Br: {
+        case OpClass.BR: {
           const frame = this.labelFrame(r.u32());
           if (frame < 0) break;
           this.popLabel(frame);
           this.setUnreachable();
           break;
         }
-        case Op.BrIf: {
+        case OpClass.BR_IF: {
           const frame = this.labelFrame(r.u32());
           if (frame < 0) break;
           this.pop(I32);
@@ -323,17 +315,17 @@ export class BodyValidator {
           this.pushLabel(frame);
           break;
         }
-        case Op.BrTable: this.brTable(); break;
-        case Op.Return: this.popLabel(0); this.setUnreachable(); break;
-        case Op.Unreachable: this.setUnreachable(); break;
-        case Op.Nop: break;
-        case Op.Call: {
+        case OpClass.BR_TABLE: this.brTable(); break;
+        case OpClass.RETURN: this.popLabel(0); this.setUnreachable(); break;
+        case OpClass.UNREACHABLE: this.setUnreachable(); break;
+        case OpClass.NOP: break;
+        case OpClass.CALL: {
           const index = r.u32();
           if (index >= <u32>this.module.funcTypes.length) { this.fail("unknown function " + index.toString()); break; }
           this.call(unchecked(this.types[unchecked(this.module.funcTypes[index])]));
           break;
         }
-        case Op.CallIndirect: {
+        case OpClass.CALL_INDIRECT: {
           const typeIndex = r.u32();
           this.zeroByte();
           if (!this.hasTable) { this.fail("unknown table 0"); break; }
@@ -342,15 +334,15 @@ export class BodyValidator {
           this.call(unchecked(this.types[typeIndex]));
           break;
         }
-        case Op.Drop: this.popAny(); break;
-        case Op.Select: this.select(); break;
-        case Op.GlobalGet: {
+        case OpClass.DROP: this.popAny(); break;
+        case OpClass.SELECT: this.select(); break;
+        case OpClass.GLOBAL_GET: {
           const index = r.u32();
           if (index >= <u32>this.module.globals.length) { this.fail("unknown global " + index.toString()); break; }
           this.push(unchecked(this.module.globals[index]).type.valType);
           break;
         }
-        case Op.GlobalSet: {
+        case OpClass.GLOBAL_SET: {
           const index = r.u32();
           if (index >= <u32>this.module.globals.length) { this.fail("unknown global " + index.toString()); break; }
           const type = unchecked(this.module.globals[index]).type;
@@ -358,26 +350,21 @@ export class BodyValidator {
           this.pop(type.valType);
           break;
         }
-        case Op.MemorySize: {
+        case OpClass.MEMORY_SIZE: {
           this.zeroByte();
           if (!this.hasMemory) { this.fail("unknown memory 0"); break; }
           this.push(I32);
           break;
         }
-        case Op.MemoryGrow: {
+        case OpClass.MEMORY_GROW: {
           this.zeroByte();
           if (!this.hasMemory) { this.fail("unknown memory 0"); break; }
           this.pop(I32);
           this.push(I32);
           break;
         }
-        case Op.Prefix: this.prefixed(); break;
-        case Op.SelectTyped:
-        case Op.TableGet:
-        case Op.TableSet:
-        case Op.RefNull:
-        case Op.RefIsNull:
-        case Op.RefFunc:
+        case OpClass.PREFIX: this.prefixed(); break;
+        case OpClass.REFERENCE:
           this.fail("illegal opcode 0x" + op.toString(16) + " (" + opcodeName(op) + "): reference types are not enabled");
           break;
         default:

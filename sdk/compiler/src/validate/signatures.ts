@@ -1,7 +1,9 @@
 // Operand and result types of the instructions whose typing is fixed: the
 // numeric instructions (0x45-0xC4 and the 0xFC saturating truncations) and
 // the loads and stores. Tables rather than a switch keep the validator's
-// inner loop short; the generator can use them too.
+// inner loop short; the generator can use them too. Also the class of every
+// opcode byte, which the validator dispatches on: a dense switch becomes one
+// jump table, where a switch over the sparse opcodes is a chain of compares.
 //
 // A numeric signature packs into one u32: operand count in bits 0-7, first
 // operand type in bits 8-15, second operand type in 16-23, result type in
@@ -98,3 +100,88 @@ export const MEMORY_NATURAL_ALIGNMENT: StaticArray<u8> = [
   2, 3, 2, 3,
   0, 1, 0, 1, 2,
 ];
+
+/** What the validator does for an opcode byte (OPCODE_CLASSES). */
+export const enum OpClass {
+  ILLEGAL = 0,
+  NUMERIC = 1,
+  MEMORY = 2,
+  LOCAL_GET = 3,
+  LOCAL_SET = 4,
+  LOCAL_TEE = 5,
+  I32_CONST = 6,
+  I64_CONST = 7,
+  F32_CONST = 8,
+  F64_CONST = 9,
+  BLOCK = 10,
+  ELSE = 11,
+  END = 12,
+  BR = 13,
+  BR_IF = 14,
+  BR_TABLE = 15,
+  RETURN = 16,
+  UNREACHABLE = 17,
+  NOP = 18,
+  CALL = 19,
+  CALL_INDIRECT = 20,
+  DROP = 21,
+  SELECT = 22,
+  GLOBAL_GET = 23,
+  GLOBAL_SET = 24,
+  MEMORY_SIZE = 25,
+  MEMORY_GROW = 26,
+  PREFIX = 27,
+  /** Reference-types instructions, refused with their name. */
+  REFERENCE = 28,
+}
+
+function classifyRange(table: StaticArray<u8>, first: u32, last: u32, opClass: OpClass): void {
+  for (let op = first; op <= last; op++) table[op] = <u8>opClass;
+}
+
+function classify(table: StaticArray<u8>, op: u32, opClass: OpClass): void {
+  table[op] = <u8>opClass;
+}
+
+function buildClasses(): StaticArray<u8> {
+  const t = new StaticArray<u8>(256);
+  classifyRange(t, FIRST_NUMERIC, LAST_NUMERIC, OpClass.NUMERIC);
+  classifyRange(t, FIRST_MEMORY, LAST_MEMORY, OpClass.MEMORY);
+  classify(t, Op.LocalGet, OpClass.LOCAL_GET);
+  classify(t, Op.LocalSet, OpClass.LOCAL_SET);
+  classify(t, Op.LocalTee, OpClass.LOCAL_TEE);
+  classify(t, Op.I32Const, OpClass.I32_CONST);
+  classify(t, Op.I64Const, OpClass.I64_CONST);
+  classify(t, Op.F32Const, OpClass.F32_CONST);
+  classify(t, Op.F64Const, OpClass.F64_CONST);
+  classify(t, Op.Block, OpClass.BLOCK);
+  classify(t, Op.Loop, OpClass.BLOCK);
+  classify(t, Op.If, OpClass.BLOCK);
+  classify(t, Op.Else, OpClass.ELSE);
+  classify(t, Op.End, OpClass.END);
+  classify(t, Op.Br, OpClass.BR);
+  classify(t, Op.BrIf, OpClass.BR_IF);
+  classify(t, Op.BrTable, OpClass.BR_TABLE);
+  classify(t, Op.Return, OpClass.RETURN);
+  classify(t, Op.Unreachable, OpClass.UNREACHABLE);
+  classify(t, Op.Nop, OpClass.NOP);
+  classify(t, Op.Call, OpClass.CALL);
+  classify(t, Op.CallIndirect, OpClass.CALL_INDIRECT);
+  classify(t, Op.Drop, OpClass.DROP);
+  classify(t, Op.Select, OpClass.SELECT);
+  classify(t, Op.GlobalGet, OpClass.GLOBAL_GET);
+  classify(t, Op.GlobalSet, OpClass.GLOBAL_SET);
+  classify(t, Op.MemorySize, OpClass.MEMORY_SIZE);
+  classify(t, Op.MemoryGrow, OpClass.MEMORY_GROW);
+  classify(t, Op.Prefix, OpClass.PREFIX);
+  classify(t, Op.SelectTyped, OpClass.REFERENCE);
+  classify(t, Op.TableGet, OpClass.REFERENCE);
+  classify(t, Op.TableSet, OpClass.REFERENCE);
+  classify(t, Op.RefNull, OpClass.REFERENCE);
+  classify(t, Op.RefIsNull, OpClass.REFERENCE);
+  classify(t, Op.RefFunc, OpClass.REFERENCE);
+  return t;
+}
+
+/** The OpClass of each opcode byte. */
+export const OPCODE_CLASSES: StaticArray<u8> = buildClasses();
