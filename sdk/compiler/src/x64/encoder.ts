@@ -61,6 +61,19 @@ export function sizeFlags(size: i32): i32 {
   return p + 1;
 }
 
+/** Whether a byte-register operand (spl, bpl, sil, dil: numbers 4-7) needs a REX prefix to be one. */
+// @ts-ignore: decorator
+@inline function needsRexForByte(flags: i32, reg: i32, rm: i32): bool {
+  if ((flags & Enc.BYTE_REG) != 0 && <u32>(reg - 4) < 4) return true;
+  return (flags & Enc.BYTE_RM) != 0 && <u32>(rm - 4) < 4;
+}
+
+/** The SIB index field: the register's low bits, or 100 (no index) for Reg.NONE. */
+// @ts-ignore: decorator
+@inline function sibIndex(index: i32): i32 {
+  return ((index & 7) | ((index >> 2) & 4)) << 3;
+}
+
 export class Encoder {
   buffer: CodeBuffer;
   /**
@@ -154,12 +167,16 @@ export class Encoder {
     const buffer = this.buffer;
     buffer.reserve(16);
     let p = buffer.cursor();
-    if (flags & Enc.OPSIZE) { store<u8>(p, 0x66); p++; }
-    if (mandatory) { store<u8>(p, <u8>mandatory); p++; }
-    const rex = 0x40 | ((flags & Enc.W) << 3) | ((reg & 8) >> 1) | ((rm & 8) >> 3);
-    const forceRex = ((flags & Enc.BYTE_REG) != 0 && reg >= 4 && reg < 8)
-      || ((flags & Enc.BYTE_RM) != 0 && rm >= 4 && rm < 8);
-    if (rex != 0x40 || forceRex) { store<u8>(p, <u8>rex); p++; }
+    if (flags & (Enc.OPSIZE | Enc.BYTE_REG | Enc.BYTE_RM)) {
+      if (flags & Enc.OPSIZE) { store<u8>(p, 0x66); p++; }
+      if (mandatory) { store<u8>(p, <u8>mandatory); p++; }
+      const rex = 0x40 | ((flags & Enc.W) << 3) | ((reg & 8) >> 1) | ((rm & 8) >> 3);
+      if (rex != 0x40 || needsRexForByte(flags, reg, rm)) { store<u8>(p, <u8>rex); p++; }
+    } else {
+      if (mandatory) { store<u8>(p, <u8>mandatory); p++; }
+      const rex = ((flags & Enc.W) << 3) | ((reg & 8) >> 1) | ((rm & 8) >> 3);
+      if (rex) { store<u8>(p, <u8>(0x40 | rex)); p++; }
+    }
     p = writeOpcode(p, opcode);
     store<u8>(p, <u8>(0xc0 | ((reg & 7) << 3) | (rm & 7)));
     buffer.commit(p + 1);
@@ -169,6 +186,8 @@ export class Encoder {
    * An instruction with a memory operand. `trailing` is the number of
    * immediate bytes the caller writes after it (for rip-relative operands).
    * ModRM, SIB and displacement follow the rules in the header comment.
+   * Reg.NONE (16) has bit 3 clear, so an absent base or index adds nothing
+   * to REX, and bit 4 of the index stands for "no index" (100) in the SIB.
    */
   protected emitRM(mandatory: i32, flags: i32, opcode: i32, reg: i32, operand: Mem, trailing: i32): void {
     const buffer = this.buffer;
@@ -177,44 +196,45 @@ export class Encoder {
     if (memIsFs(operand)) { store<u8>(p, 0x64); p++; }
     if (flags & Enc.OPSIZE) { store<u8>(p, 0x66); p++; }
     if (mandatory) { store<u8>(p, <u8>mandatory); p++; }
-    const base = memBase(operand);
-    const index = memIndexReg(operand);
-    const baseBits = base == Reg.NONE ? 0 : base;
-    const indexBits = index == Reg.NONE ? 0 : index;
-    const rex = 0x40 | ((flags & Enc.W) << 3) | ((reg & 8) >> 1) | ((indexBits & 8) >> 2) | ((baseBits & 8) >> 3);
-    const forceRex = (flags & Enc.BYTE_REG) != 0 && reg >= 4 && reg < 8;
-    if (rex != 0x40 || forceRex) { store<u8>(p, <u8>rex); p++; }
+    const base = <i32>memBase(operand);
+    const index = <i32>memIndexReg(operand);
+    const rex = ((flags & Enc.W) << 3) | ((reg & 8) >> 1) | ((index & 8) >> 2) | ((base & 8) >> 3);
+    if (rex) { store<u8>(p, <u8>(0x40 | rex)); p++; }
+    else if (flags & Enc.BYTE_REG) {
+      if (<u32>(reg - 4) < 4) { store<u8>(p, 0x40); p++; }
+    }
     p = writeOpcode(p, opcode);
     const regField = (reg & 7) << 3;
     const disp = memDisp(operand);
-    if (memIsRip(operand)) {
-      store<u8>(p, <u8>(regField | 5));
-      buffer.commit(p + 1);
-      this.relative32(disp, trailing);
-      return;
-    }
-    const scale = memScaleLog2(operand);
     if (base == Reg.NONE) {
+      if (memIsRip(operand)) {
+        store<u8>(p, <u8>(regField | 5));
+        buffer.commit(p + 1);
+        this.relative32(disp, trailing);
+        return;
+      }
       // mod 00, rm 100, SIB base 101: [index*scale + disp32] or [disp32].
       store<u8>(p, <u8>(regField | 4));
-      store<u8>(p + 1, <u8>((scale << 6) | ((index == Reg.NONE ? 4 : index & 7) << 3) | 5));
+      store<u8>(p + 1, <u8>((memScaleLog2(operand) << 6) | sibIndex(index) | 5));
       store<i32>(p + 2, disp);
       buffer.commit(p + 6);
       return;
     }
-    let mod = 2;
-    if (disp == 0 && (base & 7) != 5) mod = 0;
-    else if (disp >= -128 && disp <= 127) mod = 1;
-    if (index == Reg.NONE && (base & 7) != 4) {
-      store<u8>(p, <u8>((mod << 6) | regField | (base & 7)));
+    const low = base & 7;
+    // mod 00 (no displacement) unless the base is rbp/r13, mod 01 for disp8, else mod 10.
+    let mod = 0x80;
+    if (disp == 0) { if (low != 5) mod = 0; else mod = 0x40; }
+    else if (<u32>(disp + 128) < 256) mod = 0x40;
+    if (index == Reg.NONE && low != 4) {
+      store<u8>(p, <u8>(mod | regField | low));
       p++;
     } else {
-      store<u8>(p, <u8>((mod << 6) | regField | 4));
-      store<u8>(p + 1, <u8>((scale << 6) | ((index == Reg.NONE ? 4 : index & 7) << 3) | (base & 7)));
+      // rm 100: a SIB byte follows (always for an rsp or r12 base).
+      store<u16>(p, <u16>((mod | regField | 4) | (((memScaleLog2(operand) << 6) | sibIndex(index) | low) << 8)));
       p += 2;
     }
-    if (mod == 1) { store<u8>(p, <u8>disp); p++; }
-    else if (mod == 2) { store<i32>(p, disp); p += 4; }
+    if (mod == 0x40) { store<u8>(p, <u8>disp); p++; }
+    else if (mod == 0x80) { store<i32>(p, disp); p += 4; }
     buffer.commit(p);
   }
 
