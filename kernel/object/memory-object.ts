@@ -109,8 +109,8 @@ export function memoryMap(caller: Thread, handle: HandleEntry, address: u32, len
   const offset = <u64>address;
   const bytes = <u64>length;
   if (bytes == 0 || (offset & (PAGE - 1)) != 0 || (bytes & (PAGE - 1)) != 0) return abi.ERROR_INVALID_ARGUMENT;
-  if (bytes > object.bytes) return abi.ERROR_TOO_LARGE;
   if (offset + bytes > component.memoryLength) return abi.ERROR_BAD_ADDRESS;
+  if (bytes > object.bytes) return abi.ERROR_TOO_LARGE;
   for (let i = 0; i < mappings.length; i++) {
     const other = mappings[i];
     if (other.component === component && offset < other.offset + other.length && other.offset < offset + bytes) return abi.ERROR_NOT_MAPPED;
