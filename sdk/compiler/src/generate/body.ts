@@ -25,6 +25,7 @@ import { ValType } from "../module";
 import { VMCTX, isFloat } from "./stack";
 import { skipImmediates } from "./immediates";
 import { chooseRegisterLocals } from "./locals";
+import { OPCODE_CLASSES, OpClass } from "../validate/signatures";
 
 /** Locals up to this many are zeroed with one store each; more with rep stosq. */
 const INLINE_ZEROING = 16;
@@ -90,44 +91,53 @@ function skipDead(g: Generator, op: u32): void {
   skipImmediates(g.reader, op);
 }
 
-/** Compiles one instruction in reachable code; false when it is not supported. */
+/**
+ * Compiles one instruction in reachable code; false when it is not supported.
+ * Dispatched on the validator's opcode classes: a dense switch is one jump
+ * table, where one over the sparse opcodes is a chain of compares.
+ */
 function compileInstruction(g: Generator, op: u32): bool {
   const reader = g.reader;
-  switch (op) {
-    case Op.Unreachable: emitUnreachable(g); return true;
-    case Op.Nop: return true;
-    case Op.Block: emitBlock(g, ControlKind.BLOCK); return true;
-    case Op.Loop: emitBlock(g, ControlKind.LOOP); return true;
-    case Op.If: emitIf(g); return true;
-    case Op.Else: emitElse(g); return true;
-    case Op.Br: emitBr(g); return true;
-    case Op.BrIf: emitBrIf(g); return true;
-    case Op.BrTable: emitBrTable(g); return true;
-    case Op.Return: emitReturn(g); return true;
-    case Op.Call: emitCall(g, reader.u32()); return true;
-    case Op.CallIndirect: { const type = reader.u32(); reader.u32(); emitCallIndirect(g, type); return true; }
-    case Op.Drop: emitDrop(g); return true;
-    case Op.Select: emitSelect(g); return true;
-    case Op.LocalGet: emitLocalGet(g, <i32>reader.u32()); return true;
-    case Op.LocalSet: emitLocalSet(g, <i32>reader.u32(), false); return true;
-    case Op.LocalTee: emitLocalSet(g, <i32>reader.u32(), true); return true;
-    case Op.GlobalGet: emitGlobalGet(g, reader.u32()); return true;
-    case Op.GlobalSet: emitGlobalSet(g, reader.u32()); return true;
-    case Op.I32Const: g.pushConst(ValType.I32, <i64><u32>reader.i32()); return true;
-    case Op.I64Const: g.pushConst(ValType.I64, reader.i64()); return true;
-    case Op.F32Const: g.pushConst(ValType.F32, <i64>reader.fixed32()); return true;
-    case Op.F64Const: g.pushConst(ValType.F64, <i64>reader.fixed64()); return true;
-    case Op.Prefix: {
+  switch (<i32>unchecked(OPCODE_CLASSES[op])) {
+    case OpClass.LOCAL_GET: emitLocalGet(g, <i32>reader.u32()); return true;
+    case OpClass.I32_CONST: g.pushConst(ValType.I32, <i64><u32>reader.i32()); return true;
+    case OpClass.MEMORY: case OpClass.MEMORY_SIZE: case OpClass.MEMORY_GROW: return emitMemory(g, op);
+    case OpClass.NUMERIC: {
+      // The numeric opcodes come in ranges: one or two tests pick the family.
+      if (op <= <u32>Op.I64GeU || (op >= <u32>Op.I32Clz && op <= <u32>Op.I64Rotr)) return emitInteger(g, op);
+      if (op <= <u32>Op.F64Copysign) return emitFloat(g, op);
+      if (op <= <u32>Op.F64ReinterpretI64) return emitConversion(g, op);
+      return emitInteger(g, op);
+    }
+    case OpClass.CALL: emitCall(g, reader.u32()); return true;
+    case OpClass.LOCAL_SET: emitLocalSet(g, <i32>reader.u32(), false); return true;
+    case OpClass.LOCAL_TEE: emitLocalSet(g, <i32>reader.u32(), true); return true;
+    case OpClass.BLOCK: {
+      if (op == Op.If) emitIf(g);
+      else emitBlock(g, op == Op.Loop ? ControlKind.LOOP : ControlKind.BLOCK);
+      return true;
+    }
+    case OpClass.ELSE: emitElse(g); return true;
+    case OpClass.BR: emitBr(g); return true;
+    case OpClass.BR_IF: emitBrIf(g); return true;
+    case OpClass.BR_TABLE: emitBrTable(g); return true;
+    case OpClass.RETURN: emitReturn(g); return true;
+    case OpClass.UNREACHABLE: emitUnreachable(g); return true;
+    case OpClass.NOP: return true;
+    case OpClass.CALL_INDIRECT: { const type = reader.u32(); reader.u32(); emitCallIndirect(g, type); return true; }
+    case OpClass.DROP: emitDrop(g); return true;
+    case OpClass.SELECT: emitSelect(g); return true;
+    case OpClass.GLOBAL_GET: emitGlobalGet(g, reader.u32()); return true;
+    case OpClass.GLOBAL_SET: emitGlobalSet(g, reader.u32()); return true;
+    case OpClass.I64_CONST: g.pushConst(ValType.I64, reader.i64()); return true;
+    case OpClass.F32_CONST: g.pushConst(ValType.F32, <i64>reader.fixed32()); return true;
+    case OpClass.F64_CONST: g.pushConst(ValType.F64, <i64>reader.fixed64()); return true;
+    case OpClass.PREFIX: {
       const sub = reader.u32();
       return emitSaturatingConversion(g, sub) || emitBulk(g, sub);
     }
   }
-  // The numeric and memory opcodes come in ranges: one test picks the family.
-  if (op >= <u32>Op.I32Load && op <= <u32>Op.MemoryGrow) return emitMemory(g, op);
-  if (op <= <u32>Op.I64GeU || (op >= <u32>Op.I32Clz && op <= <u32>Op.I64Rotr)) return emitInteger(g, op);
-  if (op <= <u32>Op.F64Copysign) return emitFloat(g, op);
-  if (op <= <u32>Op.F64ReinterpretI64) return emitConversion(g, op);
-  return emitInteger(g, op);
+  return false;
 }
 
 /** Compiles the defined function `bodyIndex`; false (with g.failure set) on an unsupported construct. */
