@@ -19,7 +19,9 @@
 //    its buffers in ipcValues; `senders` and `receivers` are never both
 //    non-empty, and pulses wait only while `receivers` is empty;
 //  - the receiving thread runs at the client's priority from the receive
-//    to its reply (or its next receive);
+//    to its reply (or its next receive); a sender that finds no thread
+//    receiving lends its priority to the channel's last receiver while
+//    that one is ready or running, until it receives again;
 //  - once closed (its last handle gone) a channel never opens again: its
 //    waiting senders, and from then on every send and pulse, fail with
 //    DEAD_SERVER; its names are gone; a component's end fails every client
@@ -53,6 +55,8 @@ export class Channel extends KernelObject {
   readonly receivers: WaitQueue = new WaitQueue();
   readonly pulses: PulseQueue = new PulseQueue();
   readonly transfers: Transfer[] = [];
+  /** The thread that received on it last: the one a waiting sender lends its priority to. */
+  lastReceiver: Thread | null = null;
   isOpen: bool = true;
 
   constructor(readonly creator: Component) {
@@ -165,6 +169,20 @@ function deliver(client: Thread, server: Thread, channel: Channel): void {
   server.ipcResult = client.id;
 }
 
+/**
+ * No thread waits to receive: the server is busy, or has not come back to
+ * msg.receive since its last reply. Its last receiving thread, if it is
+ * ready or running, runs at the sender's priority until it receives again,
+ * so that a thread of middle priority cannot keep it from the message
+ * (it may be preempted right after a reply, still below its next receive).
+ */
+function lendToBusyServer(channel: Channel, priority: i32): void {
+  const server = channel.lastReceiver;
+  if (server == null || server.priority >= priority) return;
+  if (server.state != ThreadState.Ready && server.state != ThreadState.Running) return;
+  lendPriority(server, priority);
+}
+
 /** Sends the caller's message on `channel` and waits for the reply: the reply status or an error. */
 function send(caller: Thread, channel: Channel, sendAddress: u64, sendSize: u64, replyAddress: u64, replySize: u64,
   flags: i64, handle: HandleEntry | null): i32 {
@@ -189,6 +207,7 @@ function send(caller: Thread, channel: Channel, sendAddress: u64, sendSize: u64,
     wake(receiver, WakeReason.Woken);
     block(BlockReason.Reply, abi.TIMEOUT_FOREVER, null);
   } else {
+    lendToBusyServer(channel, caller.priority);
     block(BlockReason.Send, abi.TIMEOUT_FOREVER, channel.senders);
   }
   caller.ipcObject = null;
@@ -211,6 +230,7 @@ function receive(caller: Thread, channel: Channel, address: u64, size: u64, vect
   if (!channel.isOpen) return abi.ERROR_BAD_HANDLE;
   // A thread that receives again has finished serving whoever lent it a priority.
   returnPriority(caller);
+  channel.lastReceiver = caller;
   const values = caller.ipcValues;
   unchecked(values[VALUE_SEND_ADDRESS] = <i64>address);
   unchecked(values[VALUE_SEND_SIZE] = <i64>size);
