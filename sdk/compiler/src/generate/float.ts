@@ -38,6 +38,8 @@ function binary(g: Generator, op: Scalar, type: i32): void {
   const size = type == ValType.F64 ? 8 : 4;
   const target = g.resultLocal(true);
   const direct = target >= 0 && !g.isLocalAt(0, target);
+  // add and mul commute (when both operands are NaN, either payload is allowed).
+  if (!direct && (op == Scalar.ADD || op == Scalar.MUL)) g.preferOwnedLeft();
   popFloatOperand(g);
   const left = direct ? g.popIntoLocal(target) : g.popToReg();
   if (g.operandKind == OperandKind.REG) g.asm.scalar(op, size, left, g.operandReg);

@@ -86,6 +86,15 @@ function binaryAlu(g: Generator, op: Alu, type: i32, commutative: bool): void {
     g.takeResultLocal(target);
     return;
   }
+  const leftKind = g.kindAt(g.depth - 1);
+  if (commutative && leftKind != Kind.REG && leftKind != Kind.CONST && g.operandKind == OperandKind.REG && g.operandOwned) {
+    // The right operand's register can take the result: no copy of the left.
+    const result = g.operandReg;
+    g.popOperand();
+    applyAlu(g, op, size, result);
+    g.pushReg(type, result);
+    return;
+  }
   const left = g.popToReg();
   applyAlu(g, op, size, left);
   g.pushReg(type, left);

@@ -179,14 +179,23 @@ function emitStore(g: Generator, op: u32, offset: u32): void {
     }
   }
   let floatValue = false;
+  let owned = true;
   if (!immediate) {
     if (g.kindAt(position) == Kind.CONST) {
       value = g.allocGpr();
       asm.movImm(8, value, bits);
       g.drop();
     } else {
-      value = g.popToReg();
+      // The value is only read: a register local's register serves as it is.
+      g.popOperand();
       floatValue = isFloat(type);
+      if (g.operandKind == OperandKind.REG) {
+        value = g.operandReg;
+        owned = g.operandOwned;
+      } else {
+        value = g.allocFor(type);
+        g.load(type, value, g.operandMem);
+      }
     }
   }
   const where = popAddress(g, offset, size);
@@ -195,7 +204,7 @@ function emitStore(g: Generator, op: u32, offset: u32): void {
   else if (floatValue) asm.storeFloat(size, where.operand, value);
   else asm.store(size, where.operand, value);
   if (where.reg >= 0) g.release(where.reg, false);
-  if (value >= 0) g.release(value, floatValue);
+  if (value >= 0 && owned) g.release(value, floatValue);
 }
 
 function emitMemorySize(g: Generator): void {

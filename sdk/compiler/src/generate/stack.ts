@@ -635,6 +635,18 @@ export class ValueStack {
     else this.gprOwner[reg] = position;
   }
 
+  /**
+   * For a commutative operation about to pop its right operand into
+   * operand position and its left into a register it may overwrite: when
+   * only the right one already is such a register (the left being a local,
+   * a constant or in memory), exchange them, so that the right's register
+   * takes the result and the left needs no copy.
+   */
+  preferOwnedLeft(): void {
+    const upper = this.depth - 1;
+    if (this.kindAt(upper) == Kind.REG && this.kindAt(upper - 1) != Kind.REG) this.swapTop();
+  }
+
   /** True when the entry `fromTop` below the top is a constant. */
   isConstAt(fromTop: i32): bool {
     return this.kindAt(this.depth - 1 - fromTop) == Kind.CONST;
