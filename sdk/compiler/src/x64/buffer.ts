@@ -1,13 +1,16 @@
 // A growable byte buffer for machine code and its constant pool. Writes go
 // straight to memory with store<T>; the buffer doubles when full, so emitting
-// n bytes costs O(n) overall.
+// n bytes costs O(n) overall. Its memory is never zeroed: nothing past
+// `length` is ever read, and the code buffer is reserved generously up front.
+
+import { uninitializedBytes } from "../io";
 
 export class CodeBuffer {
   private data: Uint8Array;
   length: i32 = 0;
 
   constructor(capacity: i32 = 4096) {
-    this.data = new Uint8Array(max(capacity, 16));
+    this.data = uninitializedBytes(max(capacity, 16));
   }
 
   /** Address of the next byte; write through it after reserve(), then commit(). */
@@ -27,7 +30,7 @@ export class CodeBuffer {
   private grow(count: i32): void {
     let capacity = this.data.length << 1;
     while (capacity < this.length + count) capacity <<= 1;
-    const bigger = new Uint8Array(capacity);
+    const bigger = uninitializedBytes(capacity);
     memory.copy(bigger.dataStart, this.data.dataStart, <usize>this.length);
     this.data = bigger;
   }
