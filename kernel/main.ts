@@ -40,7 +40,7 @@ import { useDirectMap, phys } from "./memory/physical";
 import { enableHeapGrowth, growHeap, heapBase, heapGrownPages, heapLength } from "./memory/heap";
 import { allocatedFrameCount } from "./memory/frames";
 import { cyclesToMicros, now, setEntryTsc, setTscHz, tscAtEntry, tscFrequency } from "./time";
-import { TICK_HZ, tickCount } from "./timer";
+import { TICK_HZ, startTickReports } from "./timer";
 import { drawBootScreen, showStage, STAGE_DESCRIPTOR_TABLES, STAGE_MEMORY, STAGE_READY, STAGE_TIMER } from "./screen";
 import { printLocation } from "./debug/locations";
 import { trapMessage } from "../sdk/compiler/src/abi";
@@ -57,8 +57,6 @@ import { systemCalls } from "./syscall/table";
 import { defineSystemCalls } from "./generated/dispatch";
 
 export const BANNER = "Delos 0.1 kernel (x86-64; AssemblyScript compiled by the Delos compiler)";
-/** A timer line every this many ticks. */
-const TICK_REPORT: u64 = 50;
 const HEAP_TEST_BLOCKS: i32 = 8;
 const HEAP_TEST_BLOCK_SIZE: i32 = 512 << 10;
 
@@ -261,25 +259,13 @@ function reportReady(): void {
 }
 
 function idle(): void {
-  let nextReport = TICK_REPORT;
   const faults = testFaultsEnabled();
-  const timerStart = now();
+  startTickReports();
   while (true) {
     // Anything made ready outside an interrupt (at boot, by a fault key) runs first.
     yieldCurrent();
     waitForInterrupt();
     cli();
-    const ticks = tickCount();
-    if (ticks >= nextReport) {
-      nextReport = ticks - ticks % TICK_REPORT + TICK_REPORT;
-      console.begin();
-      console.text("timer: ");
-      console.decimal(ticks);
-      console.text(" ticks, ");
-      console.seconds(cyclesToMicros(now() - timerStart));
-      console.text(" s by the TSC");
-      console.end();
-    }
     if (faults) {
       const key = serialRead();
       if (key >= 0) runTestFault(key);

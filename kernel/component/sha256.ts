@@ -13,59 +13,65 @@ const K: StaticArray<u32> = [
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ];
 
-const state = new StaticArray<u32>(8);
-const schedule = new StaticArray<u32>(64);
-const block = new StaticArray<u8>(64);
+// Working memory, raw: this runs over every wasm the kernel loads, so no bounds checks in the rounds.
+const state = memory.data(32, 16);
+const schedule = memory.data(256, 16);
+const block = memory.data(64, 16);
 
-function compress(): void {
-  for (let i = 0; i < 16; i++) {
-    schedule[i] = (<u32>block[4 * i] << 24) | (<u32>block[4 * i + 1] << 16) | (<u32>block[4 * i + 2] << 8) | <u32>block[4 * i + 3];
-  }
+// @ts-ignore: decorator
+@inline function word(area: usize, index: i32): u32 { return load<u32>(area + (<usize>index << 2)); }
+// @ts-ignore: decorator
+@inline function setWord(area: usize, index: i32, value: u32): void { store<u32>(area + (<usize>index << 2), value); }
+
+/** One 64-byte block at `data` (kernel memory) into the state. */
+function compress(data: usize): void {
+  for (let i = 0; i < 16; i++) setWord(schedule, i, bswap<u32>(load<u32>(data + (<usize>i << 2))));
   for (let i = 16; i < 64; i++) {
-    const a = schedule[i - 15], b = schedule[i - 2];
+    const a = word(schedule, i - 15), b = word(schedule, i - 2);
     const s0 = rotr(a, 7) ^ rotr(a, 18) ^ (a >>> 3);
     const s1 = rotr(b, 17) ^ rotr(b, 19) ^ (b >>> 10);
-    schedule[i] = schedule[i - 16] + s0 + schedule[i - 7] + s1;
+    setWord(schedule, i, word(schedule, i - 16) + s0 + word(schedule, i - 7) + s1);
   }
-  let a = state[0], b = state[1], c = state[2], d = state[3];
-  let e = state[4], f = state[5], g = state[6], h = state[7];
+  let a = word(state, 0), b = word(state, 1), c = word(state, 2), d = word(state, 3);
+  let e = word(state, 4), f = word(state, 5), g = word(state, 6), h = word(state, 7);
+  const k = changetype<usize>(K);
   for (let i = 0; i < 64; i++) {
-    const t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + schedule[i];
+    const t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + word(k, i) + word(schedule, i);
     const t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
     h = g; g = f; f = e; e = d + t1;
     d = c; c = b; b = a; a = t1 + t2;
   }
-  state[0] += a; state[1] += b; state[2] += c; state[3] += d;
-  state[4] += e; state[5] += f; state[6] += g; state[7] += h;
+  setWord(state, 0, word(state, 0) + a); setWord(state, 1, word(state, 1) + b);
+  setWord(state, 2, word(state, 2) + c); setWord(state, 3, word(state, 3) + d);
+  setWord(state, 4, word(state, 4) + e); setWord(state, 5, word(state, 5) + f);
+  setWord(state, 6, word(state, 6) + g); setWord(state, 7, word(state, 7) + h);
 }
+
+const INITIAL: StaticArray<u32> = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
 
 /** The SHA-256 of `data` as 64 lower-case hexadecimal digits. */
 export function sha256Hex(data: Uint8Array): string {
-  state[0] = 0x6a09e667; state[1] = 0xbb67ae85; state[2] = 0x3c6ef372; state[3] = 0xa54ff53a;
-  state[4] = 0x510e527f; state[5] = 0x9b05688c; state[6] = 0x1f83d9ab; state[7] = 0x5be0cd19;
-  const length = data.length;
-  let at = 0;
-  for (; at + 64 <= length; at += 64) {
-    for (let i = 0; i < 64; i++) block[i] = data[at + i];
-    compress();
-  }
+  memory.copy(state, changetype<usize>(INITIAL), 32);
+  const length = <usize>data.length;
+  const start = data.dataStart;
+  let at: usize = 0;
+  for (; at + 64 <= length; at += 64) compress(start + at);
   // The tail, 0x80, zeros, and the length in bits (big-endian) ending a block.
   let used = length - at;
-  for (let i = 0; i < used; i++) block[i] = data[at + i];
-  block[used++] = 0x80;
+  memory.copy(block, start + at, used);
+  store<u8>(block + used++, 0x80);
   if (used > 56) {
-    for (let i = used; i < 64; i++) block[i] = 0;
-    compress();
+    memory.fill(block + used, 0, 64 - used);
+    compress(block);
     used = 0;
   }
-  for (let i = used; i < 56; i++) block[i] = 0;
-  const bits = <u64>length * 8;
-  for (let i = 0; i < 8; i++) block[56 + i] = <u8>(bits >> <u64>(56 - 8 * i));
-  compress();
+  memory.fill(block + used, 0, 56 - used);
+  store<u64>(block + 56, bswap<u64>(<u64>length * 8));
+  compress(block);
   let text = "";
   for (let i = 0; i < 8; i++) {
-    const word = state[i];
-    for (let k = 28; k >= 0; k -= 4) text += String.fromCharCode(HEX.charCodeAt(<i32>((word >>> <u32>k) & 15)));
+    const value = word(state, i);
+    for (let shift = 28; shift >= 0; shift -= 4) text += String.fromCharCode(HEX.charCodeAt(<i32>((value >>> <u32>shift) & 15)));
   }
   return text;
 }
