@@ -17,7 +17,7 @@
 
 import { Assembler, Cond, Label, Reg, invertCond, mem, fsAbsolute } from "../x64/assembler";
 import { Module, FuncType, ValType } from "../module";
-import { CompileOptions, PcMapEntry } from "../compiled";
+import { CompileOptions, PcMap } from "../compiled";
 import { VmctxLayout, TrapKind, VMCTX_MEMORY_BASE, THREAD_STACK_LIMIT } from "../abi";
 import { Reader } from "../reader";
 import { ConstantPool } from "./constants";
@@ -81,7 +81,7 @@ export class Generator extends ValueStack {
   options: CompileOptions;
   layout: VmctxLayout;
   pool: ConstantPool = new ConstantPool();
-  pcMap: PcMapEntry[] = [];
+  pcMap: PcMap = new PcMap();
   /** Entry label of every function in the index space (imports have unbound ones, never used). */
   funcLabels: Label[] = [];
   /** The shared `call trapThunk[kind]` targets. */
@@ -173,11 +173,7 @@ export class Generator extends ValueStack {
   }
 
   private addPc(nativeOffset: i32, wasmOffset: u32): void {
-    const entry = new PcMapEntry();
-    entry.nativeOffset = <u32>nativeOffset;
-    entry.funcIndex = this.funcIndex;
-    entry.wasmOffset = wasmOffset;
-    this.pcMap.push(entry);
+    this.pcMap.add(<u32>nativeOffset, this.funcIndex, wasmOffset);
   }
 
   /** Emits the function's trap stubs; the pc map gets each stub's return address, which is the pc the runtime receives. */
@@ -240,14 +236,27 @@ export class Generator extends ValueStack {
    * otherwise it becomes an i32 0/1 on the stack.
    */
   finishCompare(cond: i32): void {
-    const next = this.reader.peek();
-    if (next == 0x0d || next == 0x04 || next == 0x1b) {
+    if (this.conditionFollows()) {
+      // An i32.eqz between the comparison and its consumer inverts the condition.
+      if (this.reader.peek() == 0x45) {
+        this.reader.pos++;
+        cond = invertCondition(cond);
+      }
       this.pendingCond = cond;
       return;
     }
     const reg = this.allocGpr();
     this.setCondition(cond, reg);
     this.pushReg(ValType.I32, reg);
+  }
+
+  /** True when the next instruction (after an optional i32.eqz) takes an i32 as a condition: br_if, if or select. */
+  conditionFollows(): bool {
+    const at = this.module.bytes.dataStart + <usize>this.reader.pos;
+    if (this.reader.pos >= this.reader.end) return false;
+    let next = load<u8>(at);
+    if (next == 0x45 && this.reader.pos + 1 < this.reader.end) next = load<u8>(at, 1);
+    return next == 0x0d || next == 0x04 || next == 0x1b;
   }
 
   /** The condition a br_if/if/select tests: the pending comparison, or the popped i32 being non-zero. */

@@ -74,8 +74,7 @@ export function compileCode(module: Module, options: CompileOptions): CompiledCo
   asm.buffer.reserve(4 * bodyBytes + 4096);
   const g = new Generator(module, options, layout, asm);
   // Reserve the pc map too (one entry per memory access and trap site): growing it copies.
-  g.pcMap.length = bodyBytes >> 3;
-  g.pcMap.length = 0;
+  g.pcMap.reserve(bodyBytes >> 3);
   if (!findIntrinsics(g)) return null;
   const functionCount = module.funcTypes.length;
   for (let i = 0; i < functionCount; i++) g.funcLabels.push(asm.newLabel());

@@ -293,13 +293,15 @@ export function writeComponent(code: CompiledCode): Uint8Array {
   let func: u32 = 0;
   let wasm: u32 = 0;
   for (let i = 0; i < count; i++) {
-    const entry = unchecked(pcMap[i]);
-    at = writeUleb(at, entry.nativeOffset - native);
-    at = writeSleb(at, <i64>entry.funcIndex - <i64>func);
-    at = writeSleb(at, <i64>entry.wasmOffset - <i64>wasm);
-    native = entry.nativeOffset;
-    func = entry.funcIndex;
-    wasm = entry.wasmOffset;
+    const nativeOffset = pcMap.nativeOffset(i);
+    const funcIndex = pcMap.funcIndex(i);
+    const wasmOffset = pcMap.wasmOffset(i);
+    at = writeUleb(at, nativeOffset - native);
+    at = writeSleb(at, <i64>funcIndex - <i64>func);
+    at = writeSleb(at, <i64>wasmOffset - <i64>wasm);
+    native = nativeOffset;
+    func = funcIndex;
+    wasm = wasmOffset;
   }
   out.commit(at);
   out.endSection();
