@@ -107,7 +107,35 @@ const PRESSURE = `(module
     (local.get 0) (local.get 1) (local.set 0) (local.set 1) (i32.sub (local.get 0) (local.get 1)))
 )`;
 
+/** Conditions fused into br_if/if/select: i32.and as `test`, and an i32.eqz in between inverting them. */
+const FUSED = `(module
+  (func (export "and-br_if") (param i32 i32) (result i32)
+    (block (result i32) (br_if 0 (i32.const 1) (i32.and (local.get 0) (local.get 1))) (drop) (i32.const 2)))
+  (func (export "and-imm-if") (param i32 i32) (result i32)
+    (if (result i32) (i32.and (local.get 0) (i32.const 0x80000001)) (then (i32.const 1)) (else (i32.const 2))))
+  (func (export "and-eqz-if") (param i32 i32) (result i32)
+    (if (result i32) (i32.eqz (i32.and (local.get 0) (local.get 1))) (then (i32.const 1)) (else (i32.const 2))))
+  (func (export "and-slot-select") (param i32 i32) (result i32)
+    (select (i32.const 1) (i32.const 2)
+      (i32.and (block (result i32) (br 0 (local.get 0))) (block (result i32) (br 0 (local.get 1))))))
+  (func (export "and-const-left") (param i32 i32) (result i32)
+    (if (result i32) (i32.and (i32.const 6) (local.get 1)) (then (i32.const 1)) (else (i32.const 2))))
+  (func (export "eqz-lt_s-br_if") (param i32 i32) (result i32)
+    (block (result i32) (br_if 0 (i32.const 1) (i32.eqz (i32.lt_s (local.get 0) (local.get 1)))) (drop) (i32.const 2)))
+  (func (export "eqz-ge_u-select") (param i32 i32) (result i32)
+    (select (i32.const 1) (i32.const 2) (i32.eqz (i32.ge_u (local.get 0) (local.get 1)))))
+  (func (export "eqz-eqz-if") (param i32 i32) (result i32)
+    (if (result i32) (i32.eqz (i32.eqz (local.get 0))) (then (i32.const 1)) (else (i32.const 2))))
+)`;
+
 export function register(test: TestFunction): void {
+  test("i32.and and i32.eqz fused into the condition of br_if/if/select agree with V8", (t) => {
+    const wasm = wat(FUSED);
+    const names = ["and-br_if", "and-imm-if", "and-eqz-if", "and-slot-select", "and-const-left", "eqz-lt_s-br_if", "eqz-ge_u-select", "eqz-eqz-if"];
+    const calls: Call[] = [];
+    for (const name of names) for (const a of I32_VALUES) for (const b of I32_VALUES) calls.push({ name, args: [i32(a), i32(b)] });
+    t.eq(differential(wasm, calls).slice(0, 20), [], `${calls.length} calls`);
+  }, { timeout: TIMEOUT });
   for (const type of ["i32", "i64"] as const) {
     const constants = type === "i32" ? CONSTANTS_32 : CONSTANTS_64;
     test(`${type} binary operations agree with V8`, (t) => {

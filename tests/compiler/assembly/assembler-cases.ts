@@ -165,6 +165,7 @@ function arithmetic(): void {
       const value = immValues[d % immValues.length];
       begin(); asm.testImm(size, d, value); done("test " + reg(size, d) + "," + imm(size, value));
       begin(); asm.testMemImm(size, mem(d, 4), value); done("test " + memText(size, d, -1, 1, 4) + "," + imm(size, value));
+      begin(); asm.testMem(size, mem(r, -4), d); done("test " + memText(size, r, -1, 1, -4) + "," + reg(size, d));
       begin(); asm.neg(size, d); done("neg " + reg(size, d));
       begin(); asm.not(size, d); done("not " + reg(size, d));
       begin(); asm.mul(size, d); done("mul " + reg(size, d));

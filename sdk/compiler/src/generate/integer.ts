@@ -13,7 +13,7 @@ import { ValType } from "../module";
 import { Op } from "../opcodes";
 import { TrapKind } from "../abi";
 import { Generator } from "./generator";
-import { Kind, OperandKind } from "./stack";
+import { Kind, OperandKind, SCRATCH } from "./stack";
 
 function fitsImm32(bits: i64, size: i32): bool {
   return size == 4 || (bits >= -2147483648 && bits <= 2147483647);
@@ -39,10 +39,48 @@ function applyAlu(g: Generator, op: Alu, size: i32, dst: Reg): void {
   g.releaseOperand();
 }
 
+/** i32.and whose result only decides a br_if/if/select: `test`, leaving the flags for it. */
+function andAsCondition(g: Generator): void {
+  const asm = g.asm;
+  popRight(g, 4);
+  const rightKind = g.operandKind;
+  const rightReg = g.operandReg;
+  const rightOwned = g.operandOwned;
+  const rightImm = g.operandImm;
+  const rightMem = g.operandMem;
+  g.popOperand();
+  if (g.operandKind == OperandKind.IMM) {
+    const reg = g.allocGpr();
+    asm.movImm(4, reg, <i64><u32>g.operandImm);
+    g.operandKind = OperandKind.REG;
+    g.operandReg = reg;
+    g.operandOwned = true;
+  }
+  if (rightKind == OperandKind.IMM) {
+    if (g.operandKind == OperandKind.REG) asm.testImm(4, g.operandReg, <i32>rightImm);
+    else asm.testMemImm(4, g.operandMem, <i32>rightImm);
+  } else if (rightKind == OperandKind.REG) {
+    if (g.operandKind == OperandKind.REG) asm.test(4, g.operandReg, rightReg);
+    else asm.testMem(4, g.operandMem, rightReg);
+  } else if (g.operandKind == OperandKind.REG) {
+    asm.testMem(4, rightMem, g.operandReg);
+  } else {
+    asm.load(4, SCRATCH, g.operandMem);
+    asm.testMem(4, rightMem, SCRATCH);
+  }
+  g.releaseOperand();
+  if (rightKind == OperandKind.REG && rightOwned) g.release(rightReg, false);
+  g.finishCompare(Cond.NE);
+}
+
 function binaryAlu(g: Generator, op: Alu, type: i32, commutative: bool): void {
   const size = type == ValType.I64 ? 8 : 4;
   const asm = g.asm;
   if (commutative && g.isConstAt(1) && !g.isConstAt(0)) g.swapTop();
+  if (op == Alu.AND && size == 4 && g.conditionFollows()) {
+    andAsCondition(g);
+    return;
+  }
   // local.set y (op x z) with y in a register: compute in y's register.
   let target = g.resultLocal(false);
   if (target >= 0 && g.isLocalAt(0, target)) target = -1;

@@ -173,6 +173,11 @@ export class IntegerAssembler extends Encoder {
     this.emitRR(0, sizeFlags(size), size == 1 ? 0x84 : 0x85, b, a);
   }
 
+  /** `test [m], a`. */
+  testMem(size: i32, m: Mem, a: Reg): void {
+    this.emitRM(0, sizeFlags(size), size == 1 ? 0x84 : 0x85, a, m, 0);
+  }
+
   /** `test a, imm`. */
   testImm(size: i32, a: Reg, value: i32): void {
     const immSize = size == 8 ? 4 : size;
