@@ -279,7 +279,7 @@ export function stateDelete(name: string): i32 {
 }
 
 /**
- * Arms a timer: first pulse after `delay`, then every `interval` (0: once). A delay of 0 disarms it.
+ * Arms a timer: first pulse after `delay`, then every `interval` (0: once). A delay of 0 disarms it; an interval under 1 ms (the tick delivers them at most every 10 ms) is INVALID_ARGUMENT.
  * @param timer The timer. Needs CONTROL.
  * @param delay Nanoseconds to the first pulse.
  * @param interval Nanoseconds between later pulses; 0 for one pulse.

@@ -234,15 +234,17 @@ export const calls: SystemCall[] = [
       { name: "value", kind: "value", type: "i64", doc: "The pulse's value." },
     ],
     result: { type: "i32", doc: "The timer's handle, with CONTROL and DUPLICATE." }, errors: ["INVALID_ARGUMENT", "NO_MEMORY"],
+    kernel: { module: "object/timer", function: "timerCreate" },
   },
   {
-    name: "timer.set", doc: "Arms a timer: first pulse after `delay`, then every `interval` (0: once). A delay of 0 disarms it.",
+    name: "timer.set", doc: "Arms a timer: first pulse after `delay`, then every `interval` (0: once). A delay of 0 disarms it; an interval under 1 ms (the tick delivers them at most every 10 ms) is INVALID_ARGUMENT.",
     arguments: [
       { name: "timer", kind: "handle", object: "timer", rights: ["CONTROL"], doc: "The timer." },
       { name: "delay", kind: "value", type: "i64", doc: "Nanoseconds to the first pulse." },
       { name: "interval", kind: "value", type: "i64", doc: "Nanoseconds between later pulses; 0 for one pulse." },
     ],
     result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT"],
+    kernel: { module: "object/timer", function: "timerSet" },
   },
   {
     name: "interrupt.attach", doc: "Delivers a device interrupt line as pulses through a connection. The line is masked after each delivery until interrupt.unmask.",

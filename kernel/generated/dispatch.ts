@@ -13,6 +13,7 @@ import { nameOpen, nameRegister, nameUnregister } from "../object/pathname";
 import { pulseSend } from "../object/pulse";
 import { stateDelete, stateOpen } from "../object/state-object";
 import { Thread } from "../object/thread";
+import { Timer, timerCreate, timerSet } from "../object/timer";
 import { componentExit, componentKill, componentSelf, componentSpawn, componentStatus, logWrite } from "../syscall/components";
 import { enterKernel, leaveKernel } from "../syscall/entry";
 import { portRead, portWrite } from "../syscall/ports";
@@ -34,8 +35,10 @@ const HANDLE_INFO_SIZE = abi.HANDLE_INFO_SIZE;
 const OBJECT_TYPE_CHANNEL = abi.OBJECT_TYPE_CHANNEL;
 const OBJECT_TYPE_CONNECTION = abi.OBJECT_TYPE_CONNECTION;
 const OBJECT_TYPE_MEMORY = abi.OBJECT_TYPE_MEMORY;
+const OBJECT_TYPE_TIMER = abi.OBJECT_TYPE_TIMER;
 const RECEIVE_INFO_SIZE = abi.RECEIVE_INFO_SIZE;
 const RIGHT_CONNECT = abi.RIGHT_CONNECT;
+const RIGHT_CONTROL = abi.RIGHT_CONTROL;
 const RIGHT_DUPLICATE = abi.RIGHT_DUPLICATE;
 const RIGHT_MAP = abi.RIGHT_MAP;
 const RIGHT_RECEIVE = abi.RIGHT_RECEIVE;
@@ -448,10 +451,14 @@ export function delos_timer_create(connection: i32, code: i32, value: i64): i32 
 }
 
 function check_timer_create(caller: Thread, connection: i32, code: i32, value: i64): i32 {
-  return ERROR_NOT_SUPPORTED;
+  const callerComponent = caller.component!;
+  const handles = handlesOf(callerComponent);
+  const connectionEntry = handles.lookup(connection, OBJECT_TYPE_CONNECTION, RIGHT_SEND);
+  if (connectionEntry == null) return handles.error;
+  return timerCreate(caller, changetype<Connection>(connectionEntry.object), code, value);
 }
 
-/** timer.set: Arms a timer: first pulse after `delay`, then every `interval` (0: once). A delay of 0 disarms it. */
+/** timer.set: Arms a timer: first pulse after `delay`, then every `interval` (0: once). A delay of 0 disarms it; an interval under 1 ms (the tick delivers them at most every 10 ms) is INVALID_ARGUMENT. */
 export function delos_timer_set(timer: i32, delay: i64, interval: i64): i32 {
   const caller = enterKernel();
   const result = check_timer_set(caller, timer, delay, interval);
@@ -460,7 +467,11 @@ export function delos_timer_set(timer: i32, delay: i64, interval: i64): i32 {
 }
 
 function check_timer_set(caller: Thread, timer: i32, delay: i64, interval: i64): i32 {
-  return ERROR_NOT_SUPPORTED;
+  const callerComponent = caller.component!;
+  const handles = handlesOf(callerComponent);
+  const timerEntry = handles.lookup(timer, OBJECT_TYPE_TIMER, RIGHT_CONTROL);
+  if (timerEntry == null) return handles.error;
+  return timerSet(caller, changetype<Timer>(timerEntry.object), delay, interval);
 }
 
 /** interrupt.attach: Delivers a device interrupt line as pulses through a connection. The line is masked after each delivery until interrupt.unmask. */

@@ -50,7 +50,7 @@ function ignoreThread(thread: Thread): void {}
 class ThreadTimeout extends Timeout {
   thread: Thread;
   constructor(thread: Thread) { super(); this.thread = thread; }
-  fire(): void { wake(this.thread, WakeReason.TimedOut); }
+  fire(deadline: u64): void { wake(this.thread, WakeReason.TimedOut); }
 }
 
 /** Makes the running boot context the idle thread; from now on the scheduler runs. */

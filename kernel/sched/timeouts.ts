@@ -8,7 +8,8 @@ import { tscFrequency } from "../time";
 export abstract class Timeout {
   /** TSC value at which it fires; 0 while not armed. */
   deadline: u64 = 0;
-  abstract fire(): void;
+  /** Its deadline passed (it is disarmed already: firing may arm it again). */
+  abstract fire(deadline: u64): void;
   get isArmed(): bool { return this.deadline != 0; }
 }
 
@@ -55,8 +56,9 @@ export function disarm(timeout: Timeout): void {
 export function fireExpired(now: u64): void {
   while (armed.length > 0 && armed[0].deadline <= now) {
     const timeout = armed[0];
+    const deadline = timeout.deadline;
     disarm(timeout);
-    timeout.fire();
+    timeout.fire(deadline);
   }
 }
 
