@@ -6,7 +6,8 @@
 //
 // Prologue: push rbp; mov rbp, rsp; push r14 (the vmctx, restored from
 // there after calls that switch instances); sub rsp, FRAME; the stack check;
-// zeroing of the declared locals. FRAME is patched at the end, once the
+// zeroing of the declared locals that may be read before being set; loading
+// of the parameters kept in registers. FRAME is patched at the end, once the
 // deepest value stack and the largest call are known; it keeps rsp 16-byte
 // aligned (rbp is, after the pushes of the return address and rbp).
 

@@ -5,9 +5,13 @@
 // element segments, and the constant pool (with passive data segments).
 //
 // The files of this folder, by concern: stack.ts (the register-cached value
-// stack), generator.ts (shared state, traps, conditions, merges), body.ts
-// (the per-function pass), control.ts, variables.ts, integer.ts, float.ts,
-// convert.ts, memory.ts, bulk.ts, call.ts (the instruction families).
+// stack), generator.ts (shared state, traps, conditions, merges), locals.ts
+// (which locals live in registers, which need zeroing), body.ts (the
+// per-function pass), immediates.ts (skipping instructions), constants.ts
+// (the constant pool), and the instruction families: control.ts,
+// variables.ts, integer.ts, float.ts, convert.ts, memory.ts, bulk.ts,
+// call.ts (with delos:native intrinsics) and x86.ts (the kernel's x86
+// intrinsics).
 
 import { Assembler, Alu, Reg, mem } from "../x64/assembler";
 import { ExternKind, Module, SegmentMode } from "../module";
