@@ -64,6 +64,13 @@ export class Reader {
 
   private u32Slow(): u32 {
     const start = this.pos;
+    if (this.end - start >= 2) {
+      const value = <u32>load<u16>(this.base + start);
+      if ((value & 0x8080) == 0x80) {
+        this.pos = start + 2;
+        return (value & 0x7f) | ((value >> 1) & 0x3f80);
+      }
+    }
     let result: u32 = 0;
     for (let shift: u32 = 0; ; shift += 7) {
       if (this.pos >= this.end) { this.failAt(this.pos, "unexpected end"); return 0; }
@@ -92,6 +99,14 @@ export class Reader {
 
   private i32Slow(): i32 {
     const start = this.pos;
+    // Two bytes (up to 14 bits) are most of the rest.
+    if (this.end - start >= 2) {
+      const value = <i32>load<u16>(this.base + start);
+      if ((value & 0x8080) == 0x80) {
+        this.pos = start + 2;
+        return (((value & 0x7f) | ((value >> 1) & 0x3f80)) << 18) >> 18;
+      }
+    }
     let result: u32 = 0;
     for (let shift: u32 = 0; ; shift += 7) {
       if (this.pos >= this.end) { this.failAt(this.pos, "unexpected end"); return 0; }

@@ -9,7 +9,6 @@
 // is reported through setMessage (io.ts) with its byte offset.
 
 import { Module, ConstExpr, ConstKind, ValType, Limits, SegmentMode, ExternKind, valTypeName } from "./module";
-import { Reader } from "./reader";
 import { setMessage } from "./io";
 import { BodyValidator } from "./validate/body";
 import { formatError } from "./validate/errors";
@@ -195,11 +194,10 @@ class ModuleValidator {
 
   bodies(): bool {
     const module = this.module;
-    const reader = new Reader(module.bytes, 0, 0);
-    const validator = new BodyValidator(module, reader);
+    const validator = new BodyValidator(module);
     for (let i = 0; i < module.bodies.length; i++) {
       if (!validator.validate(module.bodies[i])) {
-        return this.fail(reader.errorOffset, "function", <i64>i + module.numImportedFuncs, reader.errorText);
+        return this.fail(validator.errorOffset, "function", <i64>i + module.numImportedFuncs, validator.errorText);
       }
     }
     return true;

@@ -7,7 +7,9 @@
 // string. Type 0 on the operand stack is the spec's "unknown" type: what pops
 // produce below the height of a frame whose code is unreachable.
 // As a by-product each body records the deepest operand and control stacks
-// it reaches, which the generator can use to size its own.
+// it reaches, which the generator can use to size its own. The validator is
+// itself the cursor over the body (it extends Reader), so the hot loop reads
+// the position and the bytes through one object.
 
 import { Module, FuncType, FunctionBody, ValType, valTypeName } from "../module";
 import { Op, PrefixedOp, PREFIXED, opcodeName } from "../opcodes";
@@ -39,10 +41,9 @@ const FRAME_HEIGHT = 2;      // operand stack height at entry, parameters exclud
 const FRAME_UNREACHABLE = 3; // 1 once the rest of the frame is unreachable
 const FRAME_SIZE = 4;
 
-export class BodyValidator {
+export class BodyValidator extends Reader {
   module: Module;
   types: FuncType[];
-  reader: Reader;
   values: StaticArray<u8> = new StaticArray<u8>(1024);
   valueCount: i32 = 0;
   maxValueCount: i32 = 0;
@@ -59,17 +60,18 @@ export class BodyValidator {
   hasMemory: bool;
   hasTable: bool;
 
-  constructor(module: Module, reader: Reader) {
+  constructor(module: Module) {
+    super(module.bytes, 0, 0);
     this.module = module;
     this.types = module.types;
-    this.reader = reader;
     this.hasMemory = module.memories.length > 0;
     this.hasTable = module.tables.length > 0;
   }
 
   // --- errors ---
 
-  fail(text: string): void { this.reader.failAt(this.opOffset, text); }
+  /** Records an error at the instruction being validated. */
+  reject(text: string): void { this.failAt(this.opOffset, text); }
 
   /** The name of the instruction at opOffset, read again from the bytes: only errors need it. */
   opName(): string {
@@ -81,8 +83,8 @@ export class BodyValidator {
   }
 
   mismatch(expected: u8, actual: u8): void {
-    if (this.reader.failed) return;
-    this.fail("type mismatch: " + this.opName() + " expects " + typeName(expected) + ", found " +
+    if (this.failed) return;
+    this.reject("type mismatch: " + this.opName() + " expects " + typeName(expected) + ", found " +
       (actual == NOTHING ? "an empty stack" : typeName(actual)));
   }
 
@@ -122,8 +124,8 @@ export class BodyValidator {
       this.valueCount = count - 1;
       return unchecked(this.values[count - 1]);
     }
-    if (!this.unreachable && !this.reader.failed)
-      this.fail("type mismatch: " + this.opName() + " expects a value, found an empty stack");
+    if (!this.unreachable && !this.failed)
+      this.reject("type mismatch: " + this.opName() + " expects a value, found an empty stack");
     return UNKNOWN;
   }
 
@@ -143,15 +145,14 @@ export class BodyValidator {
   }
 
   readBlockType(): i32 {
-    const r = this.reader;
-    const byte = r.peek();
-    if (byte == 0x40) { r.pos++; return EMPTY_BLOCK; }
-    if (byte >= <u32>ValType.F64 && byte <= <u32>ValType.I32) { r.pos++; return <i32>byte - 0x80; }
-    const start = r.pos;
-    const value = r.s33();
-    if (r.failed) return EMPTY_BLOCK;
-    if (value < 0) { r.failAt(start, "malformed block type 0x" + (<u32>value & 0x7f).toString(16)); return EMPTY_BLOCK; }
-    if (value >= <i64>this.types.length) { r.failAt(start, "unknown type " + value.toString() + " (block type)"); return EMPTY_BLOCK; }
+    const byte = this.peek();
+    if (byte == 0x40) { this.pos++; return EMPTY_BLOCK; }
+    if (byte >= <u32>ValType.F64 && byte <= <u32>ValType.I32) { this.pos++; return <i32>byte - 0x80; }
+    const start = this.pos;
+    const value = this.s33();
+    if (this.failed) return EMPTY_BLOCK;
+    if (value < 0) { this.failAt(start, "malformed block type 0x" + (<u32>value & 0x7f).toString(16)); return EMPTY_BLOCK; }
+    if (value >= <i64>this.types.length) { this.failAt(start, "unknown type " + value.toString() + " (block type)"); return EMPTY_BLOCK; }
     return <i32>value;
   }
 
@@ -159,7 +160,7 @@ export class BodyValidator {
 
   pushFrame(kind: u32, blockType: i32): void {
     const count = this.frameCount;
-    if (count >= MAX_CONTROL_DEPTH) { this.fail("control nesting too deep (limit " + MAX_CONTROL_DEPTH.toString() + ")"); return; }
+    if (count >= MAX_CONTROL_DEPTH) { this.reject("control nesting too deep (limit " + MAX_CONTROL_DEPTH.toString() + ")"); return; }
     if ((count + 1) * FRAME_SIZE > this.frames.length) {
       const grown = new StaticArray<i32>(this.frames.length * 2);
       memory.copy(changetype<usize>(grown), changetype<usize>(this.frames), this.frames.length << 2);
@@ -178,7 +179,7 @@ export class BodyValidator {
 
   /** The frame `depth` labels out (0 = innermost), as an index into `frames`; -1 if there is none. */
   labelFrame(depth: u32): i32 {
-    if (depth >= <u32>this.frameCount) { this.fail("unknown label " + depth.toString()); return -1; }
+    if (depth >= <u32>this.frameCount) { this.reject("unknown label " + depth.toString()); return -1; }
     return (this.frameCount - 1 - <i32>depth) * FRAME_SIZE;
   }
 
@@ -214,28 +215,27 @@ export class BodyValidator {
     const blockType = unchecked(this.frames[frame + FRAME_TYPE]);
     for (let i = this.resultCount(blockType) - 1; i >= 0; i--) this.pop(this.result(blockType, i));
     const extra = this.valueCount - unchecked(this.frames[frame + FRAME_HEIGHT]);
-    if (extra > 0 && !this.reader.failed)
-      this.fail("type mismatch: " + extra.toString() + " value" + (extra > 1 ? "s" : "") + " left on the stack at " + this.opName());
+    if (extra > 0 && !this.failed)
+      this.reject("type mismatch: " + extra.toString() + " value" + (extra > 1 ? "s" : "") + " left on the stack at " + this.opName());
   }
 
   // --- bodies ---
 
-  /** Validates one body; on error the reader holds the message and offset. */
+  /** Validates one body; on error errorText and errorOffset (of the Reader) say what and where. */
   validate(body: FunctionBody): bool {
-    const r = this.reader;
-    r.pos = body.codeStart;
-    r.end = body.codeEnd;
+    this.pos = body.codeStart;
+    this.end = body.codeEnd;
     this.setLocals(body);
     this.valueCount = 0;
     this.maxValueCount = 0;
     this.frameCount = 0;
     this.maxFrameCount = 0;
-    this.opOffset = r.pos;
+    this.opOffset = this.pos;
     this.pushFrame(Op.Block, <i32>body.typeIndex);
     const done = this.run();
     body.maxStackDepth = <u32>this.maxValueCount;
     body.maxControlDepth = <u32>this.maxFrameCount;
-    return done && !r.failed;
+    return done && !this.failed;
   }
 
   setLocals(body: FunctionBody): void {
@@ -250,22 +250,21 @@ export class BodyValidator {
 
   /** The instruction loop: returns true after the body's final end. */
   run(): bool {
-    const r = this.reader;
-    const base = r.base;
-    // An error moves the reader to the end, so one test ends the loop both
+    const base = this.base;
+    // An error moves the cursor to the end, so one test ends the loop both
     // at the end of the body and after an error.
     while (true) {
-      const offset = r.pos;
-      if (offset >= r.end) {
-        if (!r.failed) r.failAt(offset, "unexpected end of section or function: END opcode expected");
+      const offset = this.pos;
+      if (offset >= this.end) {
+        if (!this.failed) this.failAt(offset, "unexpected end of section or function: END opcode expected");
         return false;
       }
       const op = <u32>load<u8>(base + offset);
-      r.pos = offset + 1;
+      this.pos = offset + 1;
       this.opOffset = offset;
       switch (<i32>unchecked(OPCODE_CLASSES[op])) {
         case OpClass.LOCAL_GET: {
-          const index = r.u32();
+          const index = this.u32();
           if (index >= this.localCount) { this.unknownLocal(index); break; }
           this.push(unchecked(this.locals[index]));
           break;
@@ -273,42 +272,42 @@ export class BodyValidator {
         case OpClass.NUMERIC: this.numeric(unchecked(NUMERIC_SIGNATURES[op - FIRST_NUMERIC])); break;
         case OpClass.MEMORY: this.memoryAccess(op); break;
         case OpClass.LOCAL_SET: {
-          const index = r.u32();
+          const index = this.u32();
           if (index >= this.localCount) { this.unknownLocal(index); break; }
           this.pop(unchecked(this.locals[index]));
           break;
         }
         case OpClass.LOCAL_TEE: {
-          const index = r.u32();
+          const index = this.u32();
           if (index >= this.localCount) { this.unknownLocal(index); break; }
           const type = unchecked(this.locals[index]);
           this.pop(type);
           this.push(type);
           break;
         }
-        case OpClass.I32_CONST: r.i32(); this.push(I32); break;
-        case OpClass.I64_CONST: r.i64(); this.push(I64); break;
-        case OpClass.F32_CONST: r.fixed32(); this.push(F32); break;
-        case OpClass.F64_CONST: r.fixed64(); this.push(F64); break;
+        case OpClass.I32_CONST: this.i32(); this.push(I32); break;
+        case OpClass.I64_CONST: this.i64(); this.push(I64); break;
+        case OpClass.F32_CONST: this.fixed32(); this.push(F32); break;
+        case OpClass.F64_CONST: this.fixed64(); this.push(F64); break;
         case OpClass.BLOCK: this.blockStart(op); break;
         case OpClass.ELSE: this.elseBranch(); break;
         case OpClass.END: {
           this.blockEnd();
-          if (this.frameCount == 0 && !r.failed) {
-            if (r.pos != r.end) { r.failAt(r.pos, "section size mismatch: operators remaining after the end of the function"); return false; }
+          if (this.frameCount == 0 && !this.failed) {
+            if (this.pos != this.end) { this.failAt(this.pos, "section size mismatch: operators remaining after the end of the function"); return false; }
             return true;
           }
           break;
         }
         case OpClass.BR: {
-          const frame = this.labelFrame(r.u32());
+          const frame = this.labelFrame(this.u32());
           if (frame < 0) break;
           this.popLabel(frame);
           this.setUnreachable();
           break;
         }
         case OpClass.BR_IF: {
-          const frame = this.labelFrame(r.u32());
+          const frame = this.labelFrame(this.u32());
           if (frame < 0) break;
           this.pop(I32);
           this.popLabel(frame);
@@ -320,16 +319,16 @@ export class BodyValidator {
         case OpClass.UNREACHABLE: this.setUnreachable(); break;
         case OpClass.NOP: break;
         case OpClass.CALL: {
-          const index = r.u32();
-          if (index >= <u32>this.module.funcTypes.length) { this.fail("unknown function " + index.toString()); break; }
+          const index = this.u32();
+          if (index >= <u32>this.module.funcTypes.length) { this.reject("unknown function " + index.toString()); break; }
           this.call(unchecked(this.types[unchecked(this.module.funcTypes[index])]));
           break;
         }
         case OpClass.CALL_INDIRECT: {
-          const typeIndex = r.u32();
+          const typeIndex = this.u32();
           this.zeroByte();
-          if (!this.hasTable) { this.fail("unknown table 0"); break; }
-          if (typeIndex >= <u32>this.types.length) { this.fail("unknown type " + typeIndex.toString()); break; }
+          if (!this.hasTable) { this.reject("unknown table 0"); break; }
+          if (typeIndex >= <u32>this.types.length) { this.reject("unknown type " + typeIndex.toString()); break; }
           this.pop(I32);
           this.call(unchecked(this.types[typeIndex]));
           break;
@@ -337,50 +336,49 @@ export class BodyValidator {
         case OpClass.DROP: this.popAny(); break;
         case OpClass.SELECT: this.select(); break;
         case OpClass.GLOBAL_GET: {
-          const index = r.u32();
-          if (index >= <u32>this.module.globals.length) { this.fail("unknown global " + index.toString()); break; }
+          const index = this.u32();
+          if (index >= <u32>this.module.globals.length) { this.reject("unknown global " + index.toString()); break; }
           this.push(unchecked(this.module.globals[index]).type.valType);
           break;
         }
         case OpClass.GLOBAL_SET: {
-          const index = r.u32();
-          if (index >= <u32>this.module.globals.length) { this.fail("unknown global " + index.toString()); break; }
+          const index = this.u32();
+          if (index >= <u32>this.module.globals.length) { this.reject("unknown global " + index.toString()); break; }
           const type = unchecked(this.module.globals[index]).type;
-          if (!type.mutable) { this.fail("global is immutable: global.set of global " + index.toString()); break; }
+          if (!type.mutable) { this.reject("global is immutable: global.set of global " + index.toString()); break; }
           this.pop(type.valType);
           break;
         }
         case OpClass.MEMORY_SIZE: {
           this.zeroByte();
-          if (!this.hasMemory) { this.fail("unknown memory 0"); break; }
+          if (!this.hasMemory) { this.reject("unknown memory 0"); break; }
           this.push(I32);
           break;
         }
         case OpClass.MEMORY_GROW: {
           this.zeroByte();
-          if (!this.hasMemory) { this.fail("unknown memory 0"); break; }
+          if (!this.hasMemory) { this.reject("unknown memory 0"); break; }
           this.pop(I32);
           this.push(I32);
           break;
         }
         case OpClass.PREFIX: this.prefixed(); break;
         case OpClass.REFERENCE:
-          this.fail("illegal opcode 0x" + op.toString(16) + " (" + opcodeName(op) + "): reference types are not enabled");
+          this.reject("illegal opcode 0x" + op.toString(16) + " (" + opcodeName(op) + "): reference types are not enabled");
           break;
         default:
-          this.fail("illegal opcode 0x" + op.toString(16));
+          this.reject("illegal opcode 0x" + op.toString(16));
       }
     }
     return false;
   }
 
-  unknownLocal(index: u32): void { this.fail("unknown local " + index.toString()); }
+  unknownLocal(index: u32): void { this.reject("unknown local " + index.toString()); }
 
   /** The reserved memory or table index byte of MVP and bulk-memory instructions. */
   zeroByte(): void {
-    const r = this.reader;
-    const offset = r.pos;
-    if (r.u8() != 0 && !r.failed) r.failAt(offset, "zero flag expected");
+    const offset = this.pos;
+    if (this.u8() != 0 && !this.failed) this.failAt(offset, "zero flag expected");
   }
 
   @inline numeric(signature: u32): void {
@@ -389,16 +387,15 @@ export class BodyValidator {
     this.push(signatureResult(signature));
   }
 
-  memoryAccess(op: u32): void {
-    const r = this.reader;
+  @inline memoryAccess(op: u32): void {
     const index = op - FIRST_MEMORY;
-    const alignOffset = r.pos;
-    const align = r.u32();
-    r.u32(); // static offset: any u32
-    if (r.failed) return;
-    if (!this.hasMemory) { this.fail("unknown memory 0"); return; }
+    const alignOffset = this.pos;
+    const align = this.u32();
+    this.u32(); // static offset: any u32
+    if (this.failed) return;
+    if (!this.hasMemory) { this.reject("unknown memory 0"); return; }
     if (align > <u32>unchecked(MEMORY_NATURAL_ALIGNMENT[index])) {
-      r.failAt(alignOffset, "alignment must not be larger than natural: " + opcodeName(op) + " with alignment 2^" + align.toString());
+      this.failAt(alignOffset, "alignment must not be larger than natural: " + opcodeName(op) + " with alignment 2^" + align.toString());
       return;
     }
     const type = unchecked(MEMORY_TYPES[index]);
@@ -411,7 +408,7 @@ export class BodyValidator {
     }
   }
 
-  call(type: FuncType): void {
+  @inline call(type: FuncType): void {
     const params = type.params;
     for (let i = params.length - 1; i >= 0; i--) this.pop(unchecked(params[i]));
     const results = type.results;
@@ -423,7 +420,7 @@ export class BodyValidator {
     const second = this.popAny();
     const first = this.popAny();
     if (first != second && first != UNKNOWN && second != UNKNOWN) {
-      if (!this.reader.failed) this.fail("type mismatch: select operands differ: " + typeName(first) + " and " + typeName(second));
+      if (!this.failed) this.reject("type mismatch: select operands differ: " + typeName(first) + " and " + typeName(second));
       return;
     }
     this.push(first == UNKNOWN ? second : first);
@@ -431,7 +428,7 @@ export class BodyValidator {
 
   blockStart(op: u32): void {
     const blockType = this.readBlockType();
-    if (this.reader.failed) return;
+    if (this.failed) return;
     if (op == Op.If) this.pop(I32);
     const count = this.paramCount(blockType);
     for (let i = count - 1; i >= 0; i--) this.pop(this.param(blockType, i));
@@ -441,7 +438,7 @@ export class BodyValidator {
 
   elseBranch(): void {
     const frame = (this.frameCount - 1) * FRAME_SIZE;
-    if (unchecked(this.frames[frame + FRAME_KIND]) != Op.If) { this.fail("else without a matching if"); return; }
+    if (unchecked(this.frames[frame + FRAME_KIND]) != Op.If) { this.reject("else without a matching if"); return; }
     this.popFrameResults(frame);
     const blockType = unchecked(this.frames[frame + FRAME_TYPE]);
     unchecked(this.frames[frame + FRAME_KIND] = Op.Else);
@@ -457,7 +454,7 @@ export class BodyValidator {
     this.popFrameResults(frame);
     const blockType = unchecked(this.frames[frame + FRAME_TYPE]);
     if (unchecked(this.frames[frame + FRAME_KIND]) == Op.If && !this.sameParamsAndResults(blockType)) {
-      if (!this.reader.failed) this.fail("type mismatch: if without else must produce its parameters as results");
+      if (!this.failed) this.reject("type mismatch: if without else must produce its parameters as results");
       return;
     }
     this.valueCount = this.height;
@@ -484,107 +481,105 @@ export class BodyValidator {
    * subtyping relaxed it to "each target accepts the operands").
    */
   brTable(): void {
-    const r = this.reader;
-    const countOffset = r.pos;
-    const count = r.count(1);
-    if (r.failed) return;
-    if (count > MAX_BR_TABLE_TARGETS) { r.failAt(countOffset, "br_table has too many targets: " + count.toString() + " (limit " + MAX_BR_TABLE_TARGETS.toString() + ")"); return; }
+    const countOffset = this.pos;
+    const count = this.count(1);
+    if (this.failed) return;
+    if (count > MAX_BR_TABLE_TARGETS) { this.failAt(countOffset, "br_table has too many targets: " + count.toString() + " (limit " + MAX_BR_TABLE_TARGETS.toString() + ")"); return; }
     // The default target comes last in the binary: skip to it, then come back.
-    const targets = r.pos;
-    for (let i: u32 = 0; i < count; i++) r.u32();
-    const defaultFrame = this.labelFrame(r.u32());
-    if (defaultFrame < 0 || r.failed) return;
-    const after = r.pos;
+    const targets = this.pos;
+    for (let i: u32 = 0; i < count; i++) this.u32();
+    const defaultFrame = this.labelFrame(this.u32());
+    if (defaultFrame < 0 || this.failed) return;
+    const after = this.pos;
     const arity = this.labelCount(defaultFrame);
-    r.pos = targets;
-    for (let i: u32 = 0; i < count && !r.failed; i++) {
-      const frame = this.labelFrame(r.u32());
+    this.pos = targets;
+    for (let i: u32 = 0; i < count && !this.failed; i++) {
+      const frame = this.labelFrame(this.u32());
       if (frame < 0) return;
       if (frame == defaultFrame) continue;
       let same = this.labelCount(frame) == arity;
       for (let k = 0; same && k < arity; k++) same = this.labelType(frame, k) == this.labelType(defaultFrame, k);
-      if (!same) { this.fail("type mismatch: br_table targets have different label types"); return; }
+      if (!same) { this.reject("type mismatch: br_table targets have different label types"); return; }
     }
-    if (r.failed) return;
-    r.pos = after;
+    if (this.failed) return;
+    this.pos = after;
     this.pop(I32);
     this.popLabel(defaultFrame);
     this.setUnreachable();
   }
 
   prefixed(): void {
-    const r = this.reader;
-    const sub = r.u32();
-    if (r.failed) return;
+    const sub = this.u32();
+    if (this.failed) return;
     if (sub <= <u32>PrefixedOp.I64TruncSatF64U) { this.numeric(unchecked(SATURATING_SIGNATURES[sub])); return; }
     const module = this.module;
     switch (sub) {
       case PrefixedOp.MemoryInit: {
-        const segment = r.u32();
+        const segment = this.u32();
         this.zeroByte();
-        if (r.failed) return;
-        if (!this.hasMemory) { this.fail("unknown memory 0"); return; }
+        if (this.failed) return;
+        if (!this.hasMemory) { this.reject("unknown memory 0"); return; }
         if (!this.dataSegment(segment)) return;
         this.popOperands3();
         return;
       }
       case PrefixedOp.DataDrop: {
-        const segment = r.u32();
-        if (r.failed || !this.dataSegment(segment)) return;
+        const segment = this.u32();
+        if (this.failed || !this.dataSegment(segment)) return;
         return;
       }
       case PrefixedOp.MemoryCopy: {
         this.zeroByte();
         this.zeroByte();
-        if (r.failed) return;
-        if (!this.hasMemory) { this.fail("unknown memory 0"); return; }
+        if (this.failed) return;
+        if (!this.hasMemory) { this.reject("unknown memory 0"); return; }
         this.popOperands3();
         return;
       }
       case PrefixedOp.MemoryFill: {
         this.zeroByte();
-        if (r.failed) return;
-        if (!this.hasMemory) { this.fail("unknown memory 0"); return; }
+        if (this.failed) return;
+        if (!this.hasMemory) { this.reject("unknown memory 0"); return; }
         this.popOperands3();
         return;
       }
       case PrefixedOp.TableInit: {
-        const segment = r.u32();
+        const segment = this.u32();
         this.zeroByte();
-        if (r.failed) return;
-        if (!this.hasTable) { this.fail("unknown table 0"); return; }
-        if (segment >= <u32>module.elems.length) { this.fail("unknown elem segment " + segment.toString()); return; }
+        if (this.failed) return;
+        if (!this.hasTable) { this.reject("unknown table 0"); return; }
+        if (segment >= <u32>module.elems.length) { this.reject("unknown elem segment " + segment.toString()); return; }
         this.popOperands3();
         return;
       }
       case PrefixedOp.ElemDrop: {
-        const segment = r.u32();
-        if (r.failed) return;
-        if (segment >= <u32>module.elems.length) { this.fail("unknown elem segment " + segment.toString()); return; }
+        const segment = this.u32();
+        if (this.failed) return;
+        if (segment >= <u32>module.elems.length) { this.reject("unknown elem segment " + segment.toString()); return; }
         return;
       }
       case PrefixedOp.TableCopy: {
         this.zeroByte();
         this.zeroByte();
-        if (r.failed) return;
-        if (!this.hasTable) { this.fail("unknown table 0"); return; }
+        if (this.failed) return;
+        if (!this.hasTable) { this.reject("unknown table 0"); return; }
         this.popOperands3();
         return;
       }
       case PrefixedOp.TableGrow:
       case PrefixedOp.TableSize:
       case PrefixedOp.TableFill:
-        this.fail("illegal opcode 0xfc " + sub.toString() + " (" + opcodeName(PREFIXED | sub) + "): reference types are not enabled");
+        this.reject("illegal opcode 0xfc " + sub.toString() + " (" + opcodeName(PREFIXED | sub) + "): reference types are not enabled");
         return;
     }
-    this.fail("illegal opcode 0xfc " + sub.toString());
+    this.reject("illegal opcode 0xfc " + sub.toString());
   }
 
   /** memory.init and data.drop name a data segment, which needs the data count section. */
   dataSegment(segment: u32): bool {
     const dataCount = this.module.dataCount;
-    if (dataCount < 0) { this.fail("data count section required by " + this.opName()); return false; }
-    if (segment >= <u32>dataCount) { this.fail("unknown data segment " + segment.toString()); return false; }
+    if (dataCount < 0) { this.reject("data count section required by " + this.opName()); return false; }
+    if (segment >= <u32>dataCount) { this.reject("unknown data segment " + segment.toString()); return false; }
     return true;
   }
 
