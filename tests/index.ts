@@ -23,6 +23,7 @@ import * as bootPe from "./boot/pe.test";
 import * as bootHarness from "./boot/harness.test";
 import * as bootKernelLink from "./boot/kernel-link.test";
 import * as boot from "./boot/boot.test";
+import * as kernelOs from "./kernel/os.test";
 import * as bootstrap from "./compiler/bootstrap.test";
 
 const files = [
@@ -48,6 +49,7 @@ const files = [
   { name: "boot-harness", register: bootHarness.register },
   { name: "boot-kernel-link", register: bootKernelLink.register },
   { name: "boot-qemu", register: boot.register },
+  { name: "kernel-os", register: kernelOs.register },
   { name: "bootstrap", register: bootstrap.register },
 ];
 

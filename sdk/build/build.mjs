@@ -84,6 +84,22 @@ if (existsSync(join(root, "kernel/main.ts")))
     ["--runtime", "incremental", "--use", "abort=kernel/abort/kernelAbort", "--exportStart", "_initialize",
       "--initialMemory", "16", "--exportTable", "--debug", "--stackSize", "294912"]]);
 
+// Components that run on Delos: init (servers/init) and the in-OS test programs (tests/os/README.md),
+// each built to build/os/ with AssemblyScript's start code in _initialize (the kernel runs it, then
+// _start), names for fault reports and an abort that ends the component; images embed their manifests.
+const componentFlags = (abort) => ["--exportStart", "_initialize", "--debug", "--use", `abort=${abort}`];
+if (existsSync(join(root, "servers/init/init.ts")))
+  ascPrograms.push(["servers/init/init.ts", "build/os/init.wasm", ["servers/init", "ipc/generated", "ipc/client"],
+    componentFlags("servers/init/abort/abort")]);
+for (const [program, extra, after] of [["runner/runner"], ["echo/echo"], ["echo/echo-v2"], ["store/store"], ["shared/shared"],
+  ["priority/priority"], ["spinner/spinner"], ["client/client"], ["hello/hello"], ["yielder/yielder"],
+  // Trapping float-to-int conversions: the trap test needs `invalid conversion to integer`.
+  ["trapper/trapper", ["--disable", "nontrapping-f2i"], "tests/os/trapper/table-trap.mjs"]]) {
+  if (!existsSync(join(root, `tests/os/${program}.ts`))) continue;
+  ascPrograms.push([`tests/os/${program}.ts`, `build/os/test/${program.split("/")[1]}.wasm`, ["tests/os", "ipc/generated", "ipc/client"],
+    [...componentFlags("tests/os/lib/abort/abort"), ...(extra ?? [])], after]);
+}
+
 // AssemblyScript test programs (tests/**/assembly), run by the host tests.
 ascPrograms.push(["tests/ipc/assembly/client.ts", "build/tests/ipc-client.wasm",
   ["tests/ipc/assembly/client.ts", "ipc/client", "ipc/generated"], ["--exportStart", "_initialize"]]);
@@ -93,12 +109,14 @@ ascPrograms.push(["tests/compiler/assembly/linux-stubs.ts", "build/tests/linux-s
   ["tests/compiler/assembly/linux-stubs.ts", "sdk/compiler/src"], ["--exportStart", "_initialize"]]);
 
 const asc = join(root, "node_modules", ".bin", "asc");
-for (const [entry, output, sources, flags] of ascPrograms) {
+// An entry's optional fifth element: a module whose first export rewrites the output after asc.
+for (const [entry, output, sources, flags, after] of ascPrograms) {
   const target = join(root, output);
-  if (!stale(target, [entry, ...sources, "sdk/build/build.mjs"])) continue;
+  if (!stale(target, [entry, ...sources, "sdk/build/build.mjs", ...(after ? [after] : [])])) continue;
   log(`asc ${entry} -> ${output}`);
   const started = Date.now();
   execFileSync(asc, [entry, "-o", output, "-O3", "--runtime", "stub", ...flags], { cwd: root, stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit" });
+  if (after) Object.values(await import(join(root, after)))[0](target);
   log(`  ${relative(root, target)} ${statSync(target).size} bytes in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -9,6 +9,7 @@ import { benchPrograms, REPEAT } from "./programs";
 import { runBenchmark } from "./suite";
 import { corpus, measureThroughput } from "./throughput";
 import { benchBoot } from "../boot/bench";
+import { benchKernel } from "./kernel";
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const figure = (value: number | string) => typeof value === "number" ? value.toFixed(1).padStart(9) : "        —";
@@ -53,3 +54,4 @@ if (!filter) {
 }
 
 if (!filter || filter === "boot") await benchBoot(log);
+if (!filter || filter === "kernel") await benchKernel(log);

@@ -81,14 +81,15 @@ function exclusive<T>(run: () => Promise<T>): Promise<T> {
   return result;
 }
 
-/** Writes the test image into `directory`; returns its path and the payload archive's size. */
-function testImage(directory: string): { path: string; payloadBytes: number } {
+/** Writes the test image into `directory`; returns its path, the payload archive's size and its file count. */
+function testImage(directory: string): { path: string; payloadBytes: number; payloadFiles: number } {
   const path = join(directory, "test.img");
-  const image = buildRecipe(readRecipe("test")).image;
+  const built = buildRecipe(readRecipe("test"));
+  const image = built.image;
   writeFileSync(path, image);
   const system = readGpt(image).partitions[1]!;
   const payloadBytes = Number(new DataView(image.buffer, image.byteOffset + system.firstLba * 512).getBigUint64(40, true));
-  return { path, payloadBytes };
+  return { path, payloadBytes, payloadFiles: built.payloadFiles };
 }
 
 /** Process ids of running QEMUs whose command line mentions `marker`. */
@@ -109,10 +110,10 @@ function qemuProcessesWith(marker: string): number[] {
 type Assert = Parameters<Parameters<TestFunction>[1]>[0];
 
 /** What the boot stub printed: banner, ACPI, payload, ExitBootServices, and a memory map that adds up. */
-function checkStub(t: Assert, serial: string, payloadBytes: number): void {
+function checkStub(t: Assert, serial: string, payloadBytes: number, payloadFiles: number): void {
   t.ok(serial.includes(BANNER), "banner on the serial console");
   t.ok(/boot: acpi rsdp 0x[0-9a-f]+ revision 2/.test(serial), "ACPI 2.0 RSDP found");
-  t.ok(new RegExp(`boot: payload ${payloadBytes} bytes, 2 files at 0x[0-9a-f]+`).test(serial), "payload loaded from the system partition");
+  t.ok(new RegExp(`boot: payload ${payloadBytes} bytes, ${payloadFiles} files at 0x[0-9a-f]+`).test(serial), "payload loaded from the system partition");
   t.ok(/boot: exited boot services after \d attempt/.test(serial), "ExitBootServices succeeded");
   t.ok(serial.includes("boot: entering the kernel"), "the stub entered the kernel");
 
@@ -150,7 +151,7 @@ function expectedAccount(regions: MemoryRegion[]): Record<string, bigint> {
 }
 
 /** What the kernel printed on its way to `ready`. */
-function checkKernel(t: Assert, serial: string): void {
+function checkKernel(t: Assert, serial: string, payloadFiles: number): void {
   t.ok(serial.includes(KERNEL_BANNER), "kernel banner");
   t.ok(/kernel: tsc: \d+\.\d{3} MHz \(measured against the PIT\)/.test(serial), "TSC measured against the PIT");
   t.ok(serial.includes("kernel: descriptor tables: GDT with code, data and TSS; IDT with 256 vectors"), "GDT, TSS and IDT loaded");
@@ -174,7 +175,7 @@ function checkKernel(t: Assert, serial: string): void {
   const heap = /kernel: heap: 4096 KiB allocated in 8 blocks; memory at 0x[0-9a-f]+ grew from (\d+) to (\d+) KiB \((\d+) wasm pages mapped on demand\)/.exec(serial);
   t.ok(heap !== null && Number(heap[3]) > 0 && Number(heap[2]) > Number(heap[1]), `the heap grew on mapped frames (${heap?.[0]})`);
   t.ok(/kernel: timer: local APIC \(x?APIC[^)]*\), 100 Hz on vector 0x40, \d+ counts per tick; legacy PICs masked/.test(serial), "local APIC timer calibrated");
-  t.ok(/kernel: payload: 2 files, \d+ bytes at 0x[0-9a-f]+/.test(serial), "the kernel sees the payload through the direct map");
+  t.ok(new RegExp(`kernel: payload: ${payloadFiles} files, \\d+ bytes at 0x[0-9a-f]+`).test(serial), "the kernel sees the payload through the direct map");
   t.ok(/kernel: contexts: switched to a second context \(rsp 0x[0-9a-f]+, on its own stack\) and back/.test(serial), "switch_context round trip");
   const ready = /\[ *(\d+\.\d{6})\] kernel: ready: (\d+\.\d{6}) s after kernel entry \((\d+) TSC cycles\), (\d+\.\d{6}) s after the boot stub's entry/.exec(serial);
   t.ok(ready !== null, "ready line with TSC timestamps");
@@ -259,15 +260,15 @@ async function checkFaults(t: Assert, machine: Machine, functions: KernelFunctio
 export function register(test: TestFunction): void {
   test("the test image boots: stub, kernel, memory, timer, ready, boot screen, deliberate faults", (t) => exclusive(async () => {
     const directory = mkdtempSync(join(tmpdir(), "delos-boot-"));
-    const { path, payloadBytes } = testImage(directory);
+    const { path, payloadBytes, payloadFiles } = testImage(directory);
     const functions = kernelFunctions(readFileSync(join(buildDir, "kernel.wasm")));
     const machine = await Machine.start({ image: path, timeoutSeconds: BOOT_SECONDS + 60 });
     try {
       const bannerAt = await machine.waitFor(BANNER, BOOT_SECONDS * 1000);
       const readyAt = await machine.waitFor(READY, BOOT_SECONDS * 1000);
       console.log(`boot: banner after ${(bannerAt / 1000).toFixed(2)} s, kernel ready after ${(readyAt / 1000).toFixed(2)} s (${machine.accel})`);
-      checkStub(t, machine.serial, payloadBytes);
-      checkKernel(t, machine.serial);
+      checkStub(t, machine.serial, payloadBytes, payloadFiles);
+      checkKernel(t, machine.serial, payloadFiles);
 
       // Ticks advance: two reports, later ones with more ticks and more TSC time.
       await machine.waitFor("kernel: timer: 100 ticks", 20_000);

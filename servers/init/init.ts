@@ -1,0 +1,47 @@
+// init, the supervisor: the first component the kernel starts. It starts
+// the components of its list (list.ts) that start at boot, serves the init
+// protocol on `/init` (requests.ts), and restarts a component at once when
+// the kernel's pulse says it ended (supervisor.ts). Single-threaded: pulses
+// and requests arrive on one channel and are handled one at a time; the
+// kernel delivers pulses first, so an end is handled before the next
+// request sees the entry.
+
+import "./abort";
+import {
+  channelCreate, connectionCreate, msgReceive, msgReply, nameRegister, errorName, Pulse, ReceiveInfo,
+  RECEIVE_INFO_SIZE, RECEIVE_ID_PULSE, PULSE_CODE_COMPONENT_ENDED, INIT_PATH,
+} from "../../ipc/generated/index";
+import { list, StartAt } from "./list";
+import { componentEnded, setEndNotices, startEntry } from "./supervisor";
+import { handle, replyLength } from "./requests";
+import { log } from "./log";
+
+const BUFFER_SIZE: u32 = 512;
+
+export function _start(): void {
+  const channel = channelCreate(0);
+  if (channel < 0) { log("channel.create failed: " + errorName(channel)); return; }
+  const notices = connectionCreate(channel);
+  if (notices < 0) { log("connection.create failed: " + errorName(notices)); return; }
+  setEndNotices(notices);
+  const registered = nameRegister(INIT_PATH, channel);
+  if (registered < 0) log("could not register " + INIT_PATH + ": " + errorName(registered));
+  log("supervising " + list.length.toString() + " components; serving " + INIT_PATH);
+  for (let i = 0; i < list.length; i++) {
+    if (list[i].startAt == StartAt.Boot) startEntry(list[i]);
+  }
+  const buffer = heap.alloc(BUFFER_SIZE);
+  const info = heap.alloc(RECEIVE_INFO_SIZE);
+  while (true) {
+    const receiveId = msgReceive(channel, buffer, BUFFER_SIZE, info);
+    if (receiveId == RECEIVE_ID_PULSE) {
+      const pulse = changetype<Pulse>(buffer);
+      if (pulse.code == PULSE_CODE_COMPONENT_ENDED) componentEnded(<u32>pulse.value);
+      continue;
+    }
+    if (receiveId < 0) continue;
+    const length = min(changetype<ReceiveInfo>(info).sendLength, BUFFER_SIZE);
+    const status = handle(buffer, length);
+    msgReply(receiveId, status, buffer, status < 0 ? 0 : replyLength);
+  }
+}

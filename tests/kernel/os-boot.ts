@@ -1,0 +1,72 @@
+// One boot of the test image for the in-OS tests: built from images/test.json,
+// run until the in-OS test runner prints its `end` line (or the kernel
+// halts, or the time runs out), and kept as the serial log that every
+// check in tests/kernel reads. The boot happens once per process, however
+// many tests ask for it; QEMU boots of other test files may run beside it.
+
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildRecipe, readRecipe } from "../../sdk/host/recipe";
+import { Machine, type MachineOptions } from "../../sdk/qemu/index";
+
+/** The runner's last line (tests/os/README.md). */
+export const END = /ostest: end \d+ passed, \d+ failed/;
+const HALTED = /kernel: .*halted/;
+/** Lines after which the runner's end line cannot come: init or the runner did not load, or the runner ended. */
+const HOPELESS: Array<[RegExp, string]> = [
+  [/load: system\/init\.wasm: (?!component)(.*)/, "init did not load"],
+  [/init: runner: could not start(.*)/, "init could not start the runner"],
+  [/init: runner: component \d+ ((?:faulted|exited|was killed|ended).*)/, "the runner ended before its end line"],
+];
+
+export interface OsBoot {
+  serial: string;
+  accel: string;
+  /** Why the boot ended before the runner's end line, or null. */
+  problem: string | null;
+  /** Milliseconds from QEMU's start to the end line (or to the end of the boot). */
+  elapsedMs: number;
+}
+
+/** Boots a fresh build of the test image until the runner ends; `extraArgs` go to QEMU (e.g. -icount). */
+export async function bootTestImage(options: { timeoutSeconds?: number; accel?: MachineOptions["accel"]; extraArgs?: string[] } = {}): Promise<OsBoot> {
+  const limit = options.timeoutSeconds ?? 240;
+  const directory = mkdtempSync(join(tmpdir(), "delos-os-"));
+  try {
+    const image = join(directory, "test.img");
+    writeFileSync(image, buildRecipe(readRecipe("test")).image);
+    const machine = await Machine.start({ image, timeoutSeconds: limit + 30, accel: options.accel, extraArgs: options.extraArgs });
+    let problem: string | null = null;
+    try {
+      const deadline = performance.now() + limit * 1000;
+      for (;;) {
+        const serial = machine.serial;
+        if (END.test(serial)) break;
+        if (HALTED.test(serial)) { await sleep(200); problem = "the kernel halted"; break; }
+        const hopeless = HOPELESS.map(([pattern, what]) => { const match = pattern.exec(serial); return match ? `${what}: ${match[1]!.trim()}` : null; }).find((text) => text !== null);
+        if (hopeless) { await sleep(200); problem = hopeless; break; }
+        if (!machine.isRunning) { problem = `QEMU exited before the end line${machine.qemuErrors ? `: ${machine.qemuErrors.trim()}` : ""}`; break; }
+        if (performance.now() > deadline) { problem = `no \`ostest: end\` line within ${limit} s (${machine.accel})`; break; }
+        await sleep(100);
+      }
+      return { serial: machine.serial, accel: machine.accel, problem, elapsedMs: performance.now() - machine.startedAt };
+    } finally {
+      await machine.quit();
+    }
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}
+
+let shared: Promise<OsBoot> | null = null;
+
+/** The one boot the host tests share. */
+export function sharedBoot(): Promise<OsBoot> {
+  shared ??= bootTestImage();
+  return shared;
+}

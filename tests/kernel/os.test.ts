@@ -1,0 +1,91 @@
+// The in-OS tests (tests/os), run in QEMU: one boot of the test image, in
+// which init starts the test runner and the runner runs every test program
+// and prints a verdict per test on COM1 (tests/os/README.md). Each in-OS
+// test is one test here, so a failure names its claim; the host also checks
+// what it can see better than the guest: that the runner ran every test
+// once, that the kernel never halted, and that the traps the trap test
+// provoked were reported at the right functions of the trapping program.
+
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { TestFunction } from "../harness";
+import { buildDir } from "../../sdk/host/paths";
+import { kernelFunctions } from "../boot/kernel-wasm";
+import { sharedBoot } from "./os-boot";
+import { kernelFailures, parseReport, type OsReport } from "./report";
+
+/** Every in-OS test, in the runner's order, with the claim it checks. */
+export const OS_TESTS: Array<{ name: string; claim: string }> = [
+  { name: "malformed-calls", claim: "malformed system-call arguments (bad handles, pointers outside the caller's memory, lengths that overflow) are rejected with an error" },
+  { name: "ping-pong", claim: "ping-pong between two components: every reply carries its request's sequence and data" },
+  { name: "many-clients", claim: "many client components on one server, each answered correctly" },
+  { name: "priority-inheritance", claim: "a low-priority server serving a high-priority client runs at the client's priority, ahead of a busy medium-priority component" },
+  { name: "shared-memory", claim: "a memory object shared by handle is seen by both sides" },
+  { name: "state-object", claim: "a state object survives its server's death and is re-attached by the next instance" },
+  { name: "traps", claim: "every trap kind kills only the trapping component, reported to its supervisor with its location, while others keep running" },
+  { name: "restart-stream", claim: "a server killed in the middle of a stream of requests is restarted, and the client sees every request answered once, in order" },
+  { name: "replace", claim: "init replaces a running server by a new version: start the new one, move the name, retire the old one; no request is lost" },
+];
+
+/** The trap kinds the trap test provokes, with the function of tests/os/trapper.ts that traps. */
+export const TRAPS: Array<{ kind: number; message: string; function: string }> = [
+  { kind: 1, message: "unreachable", function: "unreachableTrap" },
+  { kind: 2, message: "integer divide by zero", function: "divideByZero" },
+  { kind: 3, message: "integer overflow", function: "divideOverflow" },
+  { kind: 4, message: "invalid conversion to integer", function: "invalidConversion" },
+  { kind: 5, message: "out of bounds memory access", function: "outOfBoundsLoad" },
+  { kind: 6, message: "undefined element", function: "undefinedElement" },
+  { kind: 7, message: "uninitialized element", function: "uninitializedElement" },
+  { kind: 8, message: "indirect call type mismatch", function: "typeMismatch" },
+  { kind: 9, message: "call stack exhausted", function: "recurse" },
+  { kind: 10, message: "out of bounds table access", function: "tableOutOfBounds" },
+];
+
+const TEST_OPTIONS = { timeout: 420_000 };
+
+type Assert = Parameters<Parameters<TestFunction>[1]>[0];
+
+/** The trap test's notes (`trap KIND function F offset 0xW`) against the trapper's wasm. */
+function checkTrapLocations(t: Assert, report: OsReport): void {
+  const path = join(buildDir, "os", "test", "trapper.wasm");
+  if (!existsSync(path)) { t.fail(`${path} is missing`); return; }
+  const functions = kernelFunctions(readFileSync(path));
+  const notes = report.results.get("traps")?.notes ?? [];
+  for (const trap of TRAPS) {
+    const note = notes.map((text) => new RegExp(`^trap ${trap.kind} \\(([^)]*)\\) function (\\d+) offset 0x([0-9a-f]+)`).exec(text)).find((match) => match !== null);
+    t.ok(note !== undefined, `trap ${trap.kind} (${trap.message}) reported with a location`);
+    if (!note) continue;
+    const index = Number(note[2]), offset = parseInt(note[3]!, 16);
+    const f = functions[index];
+    t.eq(note[1], trap.message, `trap ${trap.kind}: the supervisor was told the right kind`);
+    t.ok(f !== undefined && f.name.endsWith(`/${trap.function}`), `trap ${trap.kind}: function ${index} is ${trap.function} (${f?.name ?? "none"})`);
+    t.ok(f !== undefined && offset >= f.bodyStart && offset < f.bodyEnd, `trap ${trap.kind}: offset 0x${offset.toString(16)} lies in its body`);
+  }
+}
+
+export function register(test: TestFunction): void {
+  test("the test image runs the in-OS test runner to its end; the kernel never halts", async (t) => {
+    const boot = await sharedBoot();
+    t.eq(boot.problem, null, "the runner printed its end line");
+    t.eq(kernelFailures(boot.serial), [], "no kernel halt or kernel trap");
+    const report = parseReport(boot.serial);
+    t.eq(report.announced, OS_TESTS.length, "the runner announced every test");
+    t.eq([...report.results.keys()], OS_TESTS.map((entry) => entry.name), "each test reported once, in order");
+    t.eq(report.unfinished, [], "no test started without a verdict");
+    t.eq(report.repeated, [], "no test reported twice");
+    const failed = [...report.results.values()].filter((result) => !result.passed).length;
+    t.eq(report.end, { passed: report.results.size - failed, failed }, "the end line adds up");
+    console.log(`os: runner ended after ${(boot.elapsedMs / 1000).toFixed(1)} s (${boot.accel}): ${report.end?.passed ?? 0} passed, ${report.end?.failed ?? 0} failed`);
+  }, TEST_OPTIONS);
+
+  for (const entry of OS_TESTS) {
+    test(`${entry.name}: ${entry.claim}`, async (t) => {
+      const boot = await sharedBoot();
+      const result = parseReport(boot.serial).results.get(entry.name);
+      t.ok(result !== undefined, `${entry.name} reported a verdict${boot.problem ? ` (${boot.problem})` : ""}`);
+      if (!result) return;
+      t.ok(result.passed, `${entry.name}: ${result.text}`);
+      if (entry.name === "traps") checkTrapLocations(t, parseReport(boot.serial));
+    }, TEST_OPTIONS);
+  }
+}

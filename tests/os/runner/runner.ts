@@ -1,0 +1,66 @@
+// The in-OS test runner: init starts it at boot in the test image. It runs
+// every test program of tests/os in turn and prints, on the kernel
+// console, the lines tests/os/README.md describes — `ostest: run NAME`,
+// notes, one verdict per test, `ostest: end P passed, F failed` — and the
+// benchmark figures (`osbench:`) before the end line. A test that hangs
+// leaves its `run` line without a verdict; the host test names it.
+
+import "../lib/abort";
+import { componentExit } from "../../../ipc/generated/index";
+import { line } from "../lib/log";
+import { Check } from "./check";
+import { connectInit } from "./init-client";
+import { startSupervision } from "./supervision";
+import { malformedCalls } from "./malformed";
+import { pingPong } from "./ping-pong";
+import { manyClients } from "./many-clients";
+import { priorityInheritance } from "./priority";
+import { sharedMemory } from "./shared-memory";
+import { stateObject } from "./state-object";
+import { traps } from "./traps";
+import { restartStream } from "./restart-stream";
+import { replace } from "./replace";
+import { runBenchmarks } from "./bench";
+
+class Test {
+  constructor(readonly name: string, readonly run: (check: Check) => void) {}
+}
+
+/** In this order; tests/kernel/os.test.ts lists the same names. */
+const TESTS: Test[] = [
+  new Test("malformed-calls", malformedCalls),
+  new Test("ping-pong", pingPong),
+  new Test("many-clients", manyClients),
+  new Test("priority-inheritance", priorityInheritance),
+  new Test("shared-memory", sharedMemory),
+  new Test("state-object", stateObject),
+  new Test("traps", traps),
+  new Test("restart-stream", restartStream),
+  new Test("replace", replace),
+];
+
+export function _start(): void {
+  line("ostest: begin " + TESTS.length.toString());
+  if (!startSupervision() || connectInit() < 0) {
+    line("ostest: the runner cannot set up: no /test/runner channel or no connection to /init");
+    line("ostest: end 0 passed, " + TESTS.length.toString() + " failed");
+    componentExit(1);
+  }
+  let passed = 0, failed = 0;
+  for (let i = 0; i < TESTS.length; i++) {
+    const test = TESTS[i];
+    line("ostest: run " + test.name);
+    const check = new Check(test.name);
+    test.run(check);
+    if (check.failed) {
+      failed++;
+      line("ostest: FAIL " + test.name + ": " + check.failure);
+    } else {
+      passed++;
+      line("ostest: ok " + test.name + ": " + (check.summary.length > 0 ? check.summary : "passed"));
+    }
+  }
+  runBenchmarks();
+  line("ostest: end " + passed.toString() + " passed, " + failed.toString() + " failed");
+  componentExit(failed == 0 ? 0 : 1);
+}

@@ -1,0 +1,100 @@
+// The runner as a supervisor and pulse receiver. It registers a channel as
+// /test/runner: the programs it starts send it pulses there (lib/runner-
+// path.ts), and the kernel sends the end pulse of every component the
+// runner spawned through a connection to the same channel.
+//
+// Waiting never hangs the runner: an end is awaited by polling
+// component.status with a deadline, and to see whether a pulse arrived the
+// runner sends itself a marker pulse and receives until the marker (pulses
+// queue in order). Pulses received on the way are remembered.
+
+import {
+  clockNow, componentSpawn, componentStatus, connectionCreate, msgReceive, pulseSend, threadSleep,
+  ComponentStatus, COMPONENT_STATUS_SIZE, COMPONENT_STATE_RUNNING, PULSE_CODE_COMPONENT_ENDED, PULSE_SIZE, Pulse,
+  RECEIVE_ID_PULSE, ERROR_TIMED_OUT,
+} from "../../../ipc/generated/index";
+import { Server } from "../../../ipc/client/index";
+import { RUNNER_PATH, PULSE_MARKER } from "../lib/runner-path";
+
+let channel: i32 = 0;
+let self: i32 = 0;
+const buffer = heap.alloc(64);
+export const status = changetype<ComponentStatus>(heap.alloc(COMPONENT_STATUS_SIZE));
+
+/** Pulses received and not yet taken: code and value, in arrival order. */
+const pulseCodes = new Array<i32>();
+const pulseValues = new Array<i64>();
+
+/** Sets up /test/runner; false when the kernel refused. */
+export function startSupervision(): bool {
+  const server = new Server(RUNNER_PATH);
+  if (!server.isServing) return false;
+  channel = server.channel;
+  self = connectionCreate(channel);
+  return self >= 0;
+}
+
+/** Starts a program of the payload with the runner as its supervisor: its id, or an error. */
+export function spawn(path: string): i32 {
+  return componentSpawn(path, self);
+}
+
+/** Receives one pulse (blocking) and remembers it; its code. */
+function receivePulse(): i32 {
+  while (true) {
+    const id = msgReceive(channel, buffer, 64, 0);
+    if (id != RECEIVE_ID_PULSE) continue;
+    const pulse = changetype<Pulse>(buffer);
+    pulseCodes.push(pulse.code);
+    pulseValues.push(pulse.value);
+    return pulse.code;
+  }
+}
+
+/** Receives every pulse queued now (up to a marker of our own). */
+export function drainPulses(): void {
+  pulseSend(self, PULSE_MARKER, 0);
+  while (receivePulse() != PULSE_MARKER) {}
+  pulseCodes.pop();
+  pulseValues.pop();
+}
+
+/** Takes a remembered pulse of `code` (and `value`, unless any value will do): its value, or -1. */
+export function takePulse(code: i32, value: i64, anyValue: bool): i64 {
+  for (let i = 0; i < pulseCodes.length; i++) {
+    if (pulseCodes[i] == code && (anyValue || pulseValues[i] == value)) {
+      const found = pulseValues[i];
+      pulseCodes.splice(i, 1);
+      pulseValues.splice(i, 1);
+      return found;
+    }
+  }
+  return -1;
+}
+
+/** Blocks until a pulse of `code` arrives (or one is remembered); its value. An end pulse of `watch` ends the wait: -1. */
+export function awaitPulse(code: i32, watch: u32): i64 {
+  while (true) {
+    const found = takePulse(code, 0, true);
+    if (found >= 0) return found;
+    if (watch != 0 && takePulse(PULSE_CODE_COMPONENT_ENDED, <i64>watch, false) >= 0) return -1;
+    receivePulse();
+  }
+}
+
+/** Did the end pulse of `component` arrive? Takes it. */
+export function takeEndPulse(component: u32): bool {
+  drainPulses();
+  return takePulse(PULSE_CODE_COMPONENT_ENDED, <i64>component, false) >= 0;
+}
+
+/** Waits up to `timeout` ns for `component` to end: its state (COMPONENT_STATE_*), status filled; or an error. */
+export function awaitEnd(component: u32, timeout: i64): i32 {
+  const deadline = clockNow() + timeout;
+  while (true) {
+    const state = componentStatus(component, changetype<usize>(status));
+    if (state != COMPONENT_STATE_RUNNING) return state;
+    if (clockNow() > deadline) return ERROR_TIMED_OUT;
+    threadSleep(1_000_000);
+  }
+}
