@@ -105,7 +105,6 @@ export function closeChannel(channel: Channel): void {
 /** Ends a blocked thread's wait with `result`. */
 function finish(thread: Thread, result: i32, reason: WakeReason): void {
   thread.ipcResult = result;
-  thread.ipcObject = null;
   wake(thread, reason);
 }
 
@@ -199,7 +198,6 @@ function send(caller: Thread, channel: Channel, sendAddress: u64, sendSize: u64,
     flags |= FLAG_TRANSFER;
   }
   unchecked(values[VALUE_FLAGS] = flags);
-  caller.ipcObject = channel;
   caller.ipcResult = abi.ERROR_DEAD_SERVER;
   const receiver = channel.receivers.takeFirst();
   if (receiver != null) {
@@ -210,7 +208,6 @@ function send(caller: Thread, channel: Channel, sendAddress: u64, sendSize: u64,
     lendToBusyServer(channel, caller.priority);
     block(BlockReason.Send, abi.TIMEOUT_FOREVER, channel.senders);
   }
-  caller.ipcObject = null;
   return <i32>caller.ipcResult;
 }
 
@@ -245,10 +242,8 @@ function receive(caller: Thread, channel: Channel, address: u64, size: u64, vect
     deliver(client, caller, channel);
     return <i32>caller.ipcResult;
   }
-  caller.ipcObject = channel;
   caller.ipcResult = abi.ERROR_BAD_HANDLE;
   block(BlockReason.Receive, abi.TIMEOUT_FOREVER, channel.receivers);
-  caller.ipcObject = null;
   return <i32>caller.ipcResult;
 }
 

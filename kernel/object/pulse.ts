@@ -92,7 +92,6 @@ export function deliverPulse(channel: Channel, code: i32, sender: u32, value: i6
   if (receiver != null) {
     writePulse(receiver, code, sender, value);
     receiver.ipcResult = abi.RECEIVE_ID_PULSE;
-    receiver.ipcObject = null;
     wake(receiver, WakeReason.Woken);
     return 0;
   }
