@@ -1,7 +1,7 @@
-// init's abort (asc --use abort=servers/init/abort/abort): a
-// failed assertion or bounds check of AssemblyScript's library is reported
-// on the console and ends the component by a trap, so its supervisor sees
-// a fault like any other.
+// init's abort (asc --use abort=servers/init/abort/abort): a failed
+// assertion or bounds check of AssemblyScript's library is reported on the
+// console and ends init by a trap, which the kernel reports like any
+// component's fault.
 
 import { logWrite } from "../../ipc/generated/index";
 
