@@ -18,6 +18,9 @@ export type TestFunction = Harness["test"];
 
 interface Tally { passed: number; failed: number; }
 
+/** A test's time limit unless it asks for another (`{ timeout }` in ms), counted from its turn. */
+const DEFAULT_TEST_TIMEOUT_MS = 5 * 60 * 1000;
+
 function describe(value: unknown): string {
   const text = typeof value === "string" ? JSON.stringify(value) : (() => {
     try { return JSON.stringify(value, (_k, v) => typeof v === "bigint" ? `${v}n` : v); } catch { return String(value); }
@@ -27,10 +30,36 @@ function describe(value: unknown): string {
 
 export async function runTests(files: Array<{ name: string; register: (test: TestFunction) => void }>, filter?: string): Promise<Tally> {
   const harness = createHarness({});
+  // Tests run one at a time, in the order they were registered: several run
+  // QEMU or time native code, and on a 2-core machine running them side by
+  // side starves guests and skews every timing they check. zora starts all
+  // tests at once, so each waits for its turn; its own time limit starts then.
+  let previous: Promise<void> = Promise.resolve();
   for (const file of files) {
     if (filter && !file.name.includes(filter)) continue;
-    file.register((description: string, spec: any, opts?: any) =>
-      harness.test(`${file.name}: ${description}`, spec, opts)) as unknown as TestFunction;
+    file.register(((description: string, spec: any, opts?: any) => {
+      const name = `${file.name}: ${description}`;
+      const limit: number = opts?.timeout ?? DEFAULT_TEST_TIMEOUT_MS;
+      const turn = previous;
+      let finished!: () => void;
+      previous = new Promise<void>((resolve) => { finished = resolve; });
+      return harness.test(name, async (t: any) => {
+        await turn;
+        process.stdout.write(`test: ${name} ...\n`);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        try {
+          return await Promise.race([
+            Promise.resolve().then(() => spec(t)),
+            new Promise((_, reject) => {
+              timer = setTimeout(() => reject(new Error(`the test took longer than ${limit / 1000} s`)), limit);
+            }),
+          ]);
+        } finally {
+          clearTimeout(timer);
+          finished();
+        }
+      }, { ...opts, timeout: 24 * 3600 * 1000 });
+    }) as unknown as TestFunction);
   }
   const tally: Tally = { passed: 0, failed: 0 };
   const started = Date.now();
@@ -41,7 +70,6 @@ export async function runTests(files: Array<{ name: string; register: (test: Tes
       for await (const message of stream) {
         if (message.type === "TEST_START") {
           stack.push(message.data.description);
-          if (stack.length === 1) process.stdout.write(`test: ${message.data.description} ...\n`);
         } else if (message.type === "ASSERTION") {
           const data = message.data as any;
           if ("pass" in data && !data.pass) {
