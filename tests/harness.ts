@@ -35,6 +35,7 @@ export async function runTests(files: Array<{ name: string; register: (test: Tes
   // side starves guests and skews every timing they check. zora starts all
   // tests at once, so each waits for its turn; its own time limit starts then.
   let previous: Promise<void> = Promise.resolve();
+  const seconds = new Map<string, number>();
   for (const file of files) {
     if (filter && !file.name.includes(filter)) continue;
     file.register(((description: string, spec: any, opts?: any) => {
@@ -46,6 +47,7 @@ export async function runTests(files: Array<{ name: string; register: (test: Tes
       return harness.test(name, async (t: any) => {
         await turn;
         process.stdout.write(`test: ${name} ...\n`);
+        const began = Date.now();
         let timer: ReturnType<typeof setTimeout> | undefined;
         try {
           return await Promise.race([
@@ -56,6 +58,7 @@ export async function runTests(files: Array<{ name: string; register: (test: Tes
           ]);
         } finally {
           clearTimeout(timer);
+          seconds.set(name, (Date.now() - began) / 1000);
           finished();
         }
       }, { ...opts, timeout: 24 * 3600 * 1000 });
@@ -87,14 +90,14 @@ export async function runTests(files: Array<{ name: string; register: (test: Tes
         } else if (message.type === "TEST_END") {
           const description = stack.pop()!;
           if (stack.length === 0) {
-            const seconds = (message.data.executionTime / 1000).toFixed(1);
+            const took = (seconds.get(description) ?? message.data.executionTime / 1000).toFixed(1);
             const problems = failures.get(description);
             if (problems) {
               tally.failed++;
-              process.stdout.write(`FAIL ${description} (${seconds} s)\n${problems.join("\n")}\n`);
+              process.stdout.write(`FAIL ${description} (${took} s)\n${problems.join("\n")}\n`);
             } else {
               tally.passed++;
-              process.stdout.write(`ok   ${description} (${seconds} s)\n`);
+              process.stdout.write(`ok   ${description} (${took} s)\n`);
             }
           }
         }
