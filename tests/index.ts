@@ -2,6 +2,7 @@
 // only the files whose name contains NAME.
 import { runTests } from "./harness";
 import * as boundaries from "./repo/boundaries.test";
+import * as typecheck from "./repo/typecheck.test";
 import * as ipcGenerator from "./ipc/generator.test";
 import * as ipcClient from "./ipc/client.test";
 import * as validator from "./compiler/validator.test";
@@ -28,6 +29,7 @@ import * as bootstrap from "./compiler/bootstrap.test";
 
 const files = [
   { name: "boundaries", register: boundaries.register },
+  { name: "typecheck", register: typecheck.register },
   { name: "ipc-generator", register: ipcGenerator.register },
   { name: "ipc-client", register: ipcClient.register },
   { name: "validator", register: validator.register },

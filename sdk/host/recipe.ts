@@ -150,7 +150,7 @@ function componentFiles(recipe: Recipe, entry: RecipeEntry, area: "esp" | "paylo
   }
   const wasm = new Uint8Array(readFileSync(source));
   if (typeof entry.component === "string") return [{ area, path: entry.name, data: compileComponent(wasm) }];
-  let module = wasm;
+  let module: Uint8Array = wasm;
   if (typeof entry.manifest === "string") {
     const manifest = resolveSource(entry.manifest);
     if (!existsSync(manifest)) throw new RecipeError(`${recipe.path}: ${entry.name}: manifest ${entry.manifest} does not exist`);

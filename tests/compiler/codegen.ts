@@ -139,7 +139,7 @@ function exportResultTypes(wasm: Uint8Array): Map<string, ValueType[]> {
 
 /** Runs the calls in V8 (Node's WebAssembly), in order, on one instance. */
 export function runV8(wasm: Uint8Array, calls: Call[]): Outcome[] {
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm), {});
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>), {});
   const resultTypes = exportResultTypes(wasm);
   return calls.map((call) => {
     const fn = instance.exports[call.name] as (...args: Array<number | bigint>) => unknown;
