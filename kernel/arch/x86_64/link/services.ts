@@ -7,90 +7,19 @@
 // entered through invoke, and that a trap with no protected call to return
 // to cannot end a process: it is reported on COM1 and the machine halts.
 //
-// invoke's frame, which the trap path unwinds to:
-//
-//   rbp + 8     return address
-//   rbp         saved rbp
-//   rbp - 8..40 saved rbx, r12, r13, r14, r15
-//   rbp - 48    the previous THREAD_TRAP_RSP (so invokes nest)
-//   rbp - 56    slots
-//   rbp - 64    count            <- THREAD_TRAP_RSP points here
-//   below       the callee's argument/result slots
+// The entry trampoline itself, and its frame that the trap path unwinds
+// to, are in sdk/compiler/src/link/invoke.ts, shared with the other host.
 
 import {
-  THREAD_TRAP_KIND, THREAD_TRAP_PC, THREAD_TRAP_RSP, VMCTX_MEMORY_BASE,
+  THREAD_TRAP_KIND, THREAD_TRAP_PC, THREAD_TRAP_RSP,
 } from "../../../../sdk/compiler/src/abi";
-import { Cond, Reg, fsAbsolute, mem, memIndex, memLabel, memScaled } from "../../../../sdk/compiler/src/x64/assembler";
+import { Cond, Reg, fsAbsolute, mem, memLabel } from "../../../../sdk/compiler/src/x64/assembler";
 import { KernelLink } from "./context";
-
-const FRAME_COUNT: i32 = -64;
-const FRAME_SLOTS: i32 = -56;
+import { emitInvokeTrampoline } from "../../../../sdk/compiler/src/link/invoke";
 
 /** invoke(code, vmctx, slots, count) -> trap kind (0 when the call returned). */
 export function emitInvoke(k: KernelLink): void {
-  const a = k.c.p.asm;
-  a.align(16);
-  a.bind(k.invoke);
-  a.push(Reg.RBP);
-  a.mov(8, Reg.RBP, Reg.RSP);
-  a.push(Reg.RBX);
-  a.push(Reg.R12);
-  a.push(Reg.R13);
-  a.push(Reg.R14);
-  a.push(Reg.R15);
-  a.pushMem(fsAbsolute(THREAD_TRAP_RSP));
-  a.push(Reg.RDX);
-  a.mov(4, Reg.RCX, Reg.RCX);
-  a.push(Reg.RCX);
-  a.store(8, fsAbsolute(THREAD_TRAP_RSP), Reg.RSP);
-
-  // Reserve the slots, keeping rsp 16-byte aligned, and copy them in.
-  a.lea(8, Reg.RAX, memScaled(Reg.RCX, 8, 15));
-  a.andImm(8, Reg.RAX, -16);
-  a.sub(8, Reg.RSP, Reg.RAX);
-  const copyIn = a.newLabel(), copiedIn = a.newLabel();
-  a.xor(4, Reg.RAX, Reg.RAX);
-  a.bind(copyIn);
-  a.cmp(8, Reg.RAX, Reg.RCX);
-  a.jcc(Cond.AE, copiedIn);
-  a.load(8, Reg.R8, memIndex(Reg.RDX, Reg.RAX, 8));
-  a.store(8, memIndex(Reg.RSP, Reg.RAX, 8), Reg.R8);
-  a.addImm(8, Reg.RAX, 1);
-  a.jmp(copyIn);
-  a.bind(copiedIn);
-
-  a.mov(8, Reg.R14, Reg.RSI);
-  a.load(8, Reg.R15, mem(Reg.R14, VMCTX_MEMORY_BASE));
-  a.callReg(Reg.RDI);
-
-  // Copy the results back.
-  a.load(8, Reg.RCX, mem(Reg.RBP, FRAME_COUNT));
-  a.load(8, Reg.RDX, mem(Reg.RBP, FRAME_SLOTS));
-  const copyOut = a.newLabel(), copiedOut = a.newLabel();
-  a.xor(4, Reg.RAX, Reg.RAX);
-  a.bind(copyOut);
-  a.cmp(8, Reg.RAX, Reg.RCX);
-  a.jcc(Cond.AE, copiedOut);
-  a.load(8, Reg.R8, memIndex(Reg.RSP, Reg.RAX, 8));
-  a.store(8, memIndex(Reg.RDX, Reg.RAX, 8), Reg.R8);
-  a.addImm(8, Reg.RAX, 1);
-  a.jmp(copyOut);
-  a.bind(copiedOut);
-  a.xor(4, Reg.RAX, Reg.RAX);
-  a.lea(8, Reg.RSP, mem(Reg.RBP, FRAME_COUNT));
-
-  // Shared with the trap path: rsp at the count slot, eax the result.
-  a.bind(k.invokeReturn);
-  a.addImm(8, Reg.RSP, 16);
-  a.pop(Reg.R8);
-  a.store(8, fsAbsolute(THREAD_TRAP_RSP), Reg.R8);
-  a.pop(Reg.R15);
-  a.pop(Reg.R14);
-  a.pop(Reg.R13);
-  a.pop(Reg.R12);
-  a.pop(Reg.RBX);
-  a.pop(Reg.RBP);
-  a.ret();
+  emitInvokeTrampoline(k.c.p.asm, k.invoke, k.invokeReturn);
 }
 
 /**

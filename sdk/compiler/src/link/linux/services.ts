@@ -2,95 +2,21 @@
 // trampoline (RT_INVOKE), the trap path (RT_TRAP) and memory.grow
 // (RT_MEMORY_GROW). All three follow the System V convention.
 //
-// invoke's frame, which the trap path unwinds to:
-//
-//   rbp + 8     return address
-//   rbp         saved rbp
-//   rbp - 8..40 saved rbx, r12, r13, r14, r15
-//   rbp - 48    the previous THREAD_TRAP_RSP (so invokes nest)
-//   rbp - 56    slots
-//   rbp - 64    count            <- THREAD_TRAP_RSP points here
-//   below       the callee's argument/result slots
+// The entry trampoline itself, and its frame that the trap path unwinds
+// to, are in sdk/compiler/src/link/invoke.ts, shared with the other host.
 
 import {
   MEMORY_BASE, MEMORY_LENGTH, MEMORY_MAX_PAGES, MEMORY_RESERVED, THREAD_TRAP_KIND, THREAD_TRAP_PC,
-  THREAD_TRAP_RSP, VMCTX_MEMORY_BASE,
+  THREAD_TRAP_RSP,
 } from "../../abi";
-import { Alu, Cond, fsAbsolute, mem, memIndex, memScaled, Reg, Shift } from "../../x64/assembler";
+import { Alu, Cond, fsAbsolute, mem, memIndex, Reg, Shift } from "../../x64/assembler";
 import { Stubs } from "./stubs";
+import { emitInvokeTrampoline } from "../invoke";
 import { PROT_READ_WRITE, SYS_MPROTECT } from "./system";
-
-const FRAME_COUNT: i32 = -64;
-const FRAME_SLOTS: i32 = -56;
 
 /** invoke(code, vmctx, slots, count) -> trap kind (0 when the call returned). */
 export function emitInvoke(stubs: Stubs): void {
-  const a = stubs.a;
-  a.align(16);
-  a.bind(stubs.invoke);
-  a.push(Reg.RBP);
-  a.mov(8, Reg.RBP, Reg.RSP);
-  a.push(Reg.RBX);
-  a.push(Reg.R12);
-  a.push(Reg.R13);
-  a.push(Reg.R14);
-  a.push(Reg.R15);
-  a.pushMem(fsAbsolute(THREAD_TRAP_RSP));
-  a.push(Reg.RDX);
-  a.mov(4, Reg.RCX, Reg.RCX); // count is an i32: clear the upper half
-  a.push(Reg.RCX);
-  a.store(8, fsAbsolute(THREAD_TRAP_RSP), Reg.RSP);
-
-  // Reserve the slots, keeping rsp 16-byte aligned, and copy them in.
-  a.lea(8, Reg.RAX, memScaled(Reg.RCX, 8, 15));
-  a.andImm(8, Reg.RAX, -16);
-  a.sub(8, Reg.RSP, Reg.RAX);
-  const copyIn = a.newLabel();
-  const copiedIn = a.newLabel();
-  a.xor(4, Reg.RAX, Reg.RAX);
-  a.bind(copyIn);
-  a.cmp(8, Reg.RAX, Reg.RCX);
-  a.jcc(Cond.AE, copiedIn);
-  a.load(8, Reg.R8, memIndex(Reg.RDX, Reg.RAX, 8));
-  a.store(8, memIndex(Reg.RSP, Reg.RAX, 8), Reg.R8);
-  a.addImm(8, Reg.RAX, 1);
-  a.jmp(copyIn);
-  a.bind(copiedIn);
-
-  a.mov(8, Reg.R14, Reg.RSI);
-  a.load(8, Reg.R15, mem(Reg.R14, VMCTX_MEMORY_BASE));
-  a.callReg(Reg.RDI);
-
-  // Copy the results back.
-  a.load(8, Reg.RCX, mem(Reg.RBP, FRAME_COUNT));
-  a.load(8, Reg.RDX, mem(Reg.RBP, FRAME_SLOTS));
-  const copyOut = a.newLabel();
-  const copiedOut = a.newLabel();
-  a.xor(4, Reg.RAX, Reg.RAX);
-  a.bind(copyOut);
-  a.cmp(8, Reg.RAX, Reg.RCX);
-  a.jcc(Cond.AE, copiedOut);
-  a.load(8, Reg.R8, memIndex(Reg.RSP, Reg.RAX, 8));
-  a.store(8, memIndex(Reg.RDX, Reg.RAX, 8), Reg.R8);
-  a.addImm(8, Reg.RAX, 1);
-  a.jmp(copyOut);
-  a.bind(copiedOut);
-  a.xor(4, Reg.RAX, Reg.RAX);
-  a.lea(8, Reg.RSP, mem(Reg.RBP, FRAME_COUNT));
-
-  // Shared with the trap path: rsp at the count slot, eax the result.
-  // rbp is not trusted here (a trap may come from anywhere in wasm).
-  a.bind(stubs.invokeReturn);
-  a.addImm(8, Reg.RSP, 16);
-  a.pop(Reg.R8);
-  a.store(8, fsAbsolute(THREAD_TRAP_RSP), Reg.R8);
-  a.pop(Reg.R15);
-  a.pop(Reg.R14);
-  a.pop(Reg.R13);
-  a.pop(Reg.R12);
-  a.pop(Reg.RBX);
-  a.pop(Reg.RBP);
-  a.ret();
+  emitInvokeTrampoline(stubs.a, stubs.invoke, stubs.invokeReturn);
 }
 
 /** trap(kind, pc): records both in the thread block and returns `kind` from the innermost invoke. */
