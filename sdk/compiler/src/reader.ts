@@ -107,24 +107,7 @@ export class Reader {
         return (((value & 0x7f) | ((value >> 1) & 0x3f80)) << 18) >> 18;
       }
     }
-    let result: u32 = 0;
-    for (let shift: u32 = 0; ; shift += 7) {
-      if (this.pos >= this.end) { this.failAt(this.pos, "unexpected end"); return 0; }
-      const byte = <u32>load<u8>(this.base + this.pos);
-      this.pos++;
-      if (shift == 28) {
-        if (byte & 0x80) { this.failAt(start, "integer representation too long"); return 0; }
-        const high = byte & 0x78;
-        if (high != 0 && high != 0x78) { this.failAt(start, "integer too large"); return 0; }
-        return <i32>(result | (byte << 28));
-      }
-      result |= (byte & 0x7f) << shift;
-      if (!(byte & 0x80)) {
-        if (shift < 25 && (byte & 0x40)) result |= 0xffffffff << (shift + 7);
-        return <i32>result;
-      }
-    }
-    return 0;
+    return <i32>this.signedSlow(28, 0x78);
   }
 
   /** Signed LEB128 of at most 64 bits: at most 10 bytes, the 10th being 0x00 or 0x7F. */
@@ -134,28 +117,7 @@ export class Reader {
       const first = <i64>load<u8>(this.base + pos);
       if (first < 0x80) { this.pos = pos + 1; return (first << 57) >> 57; }
     }
-    return this.i64Slow();
-  }
-
-  private i64Slow(): i64 {
-    const start = this.pos;
-    let result: u64 = 0;
-    for (let shift: u64 = 0; ; shift += 7) {
-      if (this.pos >= this.end) { this.failAt(this.pos, "unexpected end"); return 0; }
-      const byte = <u64>load<u8>(this.base + this.pos);
-      this.pos++;
-      if (shift == 63) {
-        if (byte & 0x80) { this.failAt(start, "integer representation too long"); return 0; }
-        if (byte != 0 && byte != 0x7f) { this.failAt(start, "integer too large"); return 0; }
-        return <i64>(result | (byte << 63));
-      }
-      result |= (byte & 0x7f) << shift;
-      if (!(byte & 0x80)) {
-        if (shift < 57 && (byte & 0x40)) result |= <u64>0xffffffffffffffff << (shift + 7);
-        return <i64>result;
-      }
-    }
-    return 0;
+    return this.signedSlow(63, 0x7f);
   }
 
   /**
@@ -168,22 +130,28 @@ export class Reader {
       const first = <i64>load<u8>(this.base + pos);
       if (first < 0x80) { this.pos = pos + 1; return (first << 57) >> 57; }
     }
-    return this.s33Slow();
+    return this.signedSlow(28, 0x70);
   }
 
-  private s33Slow(): i64 {
+  /**
+   * Signed LEB128 whose last possible byte holds bit `lastShift` upwards:
+   * that byte may not continue, and its bits under `highMask` (the bits past
+   * the width) must all repeat the sign. Returns the value sign-extended to
+   * 64 bits; narrower callers truncate.
+   */
+  private signedSlow(lastShift: u64, highMask: u64): i64 {
     const start = this.pos;
     let result: u64 = 0;
     for (let shift: u64 = 0; ; shift += 7) {
       if (this.pos >= this.end) { this.failAt(this.pos, "unexpected end"); return 0; }
       const byte = <u64>load<u8>(this.base + this.pos);
       this.pos++;
-      if (shift == 28) {
+      if (shift == lastShift) {
         if (byte & 0x80) { this.failAt(start, "integer representation too long"); return 0; }
-        const high = byte & 0x70;
-        if (high != 0 && high != 0x70) { this.failAt(start, "integer too large"); return 0; }
-        result |= byte << 28;
-        if (byte & 0x40) result |= <u64>0xffffffffffffffff << 35;
+        const high = byte & highMask;
+        if (high != 0 && high != highMask) { this.failAt(start, "integer too large"); return 0; }
+        result |= byte << shift;
+        if (shift + 7 < 64 && (byte & 0x40)) result |= <u64>0xffffffffffffffff << (shift + 7);
         return <i64>result;
       }
       result |= (byte & 0x7f) << shift;
