@@ -34,7 +34,7 @@ import { measureTscHz } from "./arch/x86_64/pit";
 import { serialInit, serialRead, serialWrite } from "./arch/x86_64/serial";
 import { Context, prepareContext, switchTo } from "./arch/x86_64/contexts";
 import { INFO_IMAGE_BASE, INFO_IMAGE_SIZE, INFO_PAYLOAD_BASE, INFO_PAYLOAD_SIZE, INFO_TSC_ENTRY } from "./arch/x86_64/boot/boot-info";
-import { LINK_ENTRY_TSC, LINK_MEMORY_OBJECT } from "./arch/x86_64/link-info";
+import { LINK_CODE, LINK_ENTRY_TSC, LINK_MEMORY_OBJECT } from "./arch/x86_64/link-info";
 import { absolute, load32 } from "./arch/x86_64/native";
 import { useDirectMap, phys } from "./memory/physical";
 import { enableHeapGrowth, growHeap, heapBase, heapGrownPages, heapLength } from "./memory/heap";
@@ -114,6 +114,8 @@ function setUpMemory(): void {
   console.text(" GiB at ");
   console.hex(DIRECT_MAP_BASE);
   console.text(hasNoExecute() ? "; no-execute on" : "; no-execute unavailable");
+  console.text("; kernel code at ");
+  console.hex(<u64>link(LINK_CODE));
   console.end();
   reportFrames("after paging (boot-services memory added)");
 }

@@ -185,7 +185,8 @@ function reportLoad(job: LoadJob): void {
     console.text(job.compiled ? "compiled" : "cached code");
     console.text(" in ");
     console.decimal(cyclesToNanos(job.cycles) / 1000);
-    console.text(" us");
+    console.text(" us, code at ");
+    console.hex(component.compiled!.mappedCode);
   } else {
     console.text(": ");
     console.text(job.error);

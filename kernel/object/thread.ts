@@ -78,9 +78,9 @@ export class Thread {
   lent: i32 = NO_PRIORITY;
   lockBoost: i32 = NO_PRIORITY;
 
-  /** Links of the one list the thread is in (a ready queue or a wait queue). */
-  next: Thread | null = null;
-  previous: Thread | null = null;
+  /** Links of the one list the thread is in (a ready queue or a wait queue): addresses, not references (sched/thread-list.ts). */
+  nextLink: usize = 0;
+  previousLink: usize = 0;
   /** The wait queue it is blocked in, if any: a timeout or a kill takes it out. */
   waitQueue: WaitQueue | null = null;
   blockReason: BlockReason = BlockReason.None;
@@ -125,6 +125,9 @@ export class Thread {
   }
 
   get isAlive(): bool { return this.state != ThreadState.Dead; }
+
+  /** The thread after this one in its list. */
+  get next(): Thread | null { return changetype<Thread | null>(this.nextLink); }
 
   /** The priority from own, lent and lock boost; requeues nothing (sched/scheduler.ts does). */
   computePriority(): i32 {

@@ -65,7 +65,8 @@ export function startScheduler(idle: Thread, stackFreer: (thread: Thread) => voi
   freeStack = stackFreer;
 }
 
-export function currentThread(): Thread { return current!; }
+// @ts-ignore: decorator
+@inline export function currentThread(): Thread { return changetype<Thread>(current); }
 export function isIdle(thread: Thread): bool { return thread === idleThread; }
 export function switches(): u64 { return switchCount; }
 export function allThreads(): Thread[] { return threads; }
@@ -77,20 +78,23 @@ export function threadById(id: u32): Thread | null {
   return null;
 }
 
-function enqueue(thread: Thread, front: bool): void {
-  const queue = readyQueues[thread.priority];
+// @ts-ignore: decorator
+@inline function enqueue(thread: Thread, front: bool): void {
+  const queue = unchecked(readyQueues[thread.priority]);
   if (front) queue.pushFront(thread); else queue.pushBack(thread);
   readyMask |= <u32>1 << <u32>thread.priority;
 }
 
-function dequeue(thread: Thread): void {
-  const queue = readyQueues[thread.priority];
+// @ts-ignore: decorator
+@inline function dequeue(thread: Thread): void {
+  const queue = unchecked(readyQueues[thread.priority]);
   queue.remove(thread);
   if (queue.isEmpty) readyMask &= ~(<u32>1 << <u32>thread.priority);
 }
 
 /** The highest priority with a ready thread, -1 when none. */
-function highestReady(): i32 {
+// @ts-ignore: decorator
+@inline function highestReady(): i32 {
   return readyMask == 0 ? -1 : 31 - <i32>clz(readyMask);
 }
 
@@ -99,12 +103,12 @@ export function makeReady(thread: Thread): void {
   if (thread === idleThread || thread.state == ThreadState.Dead) return;
   thread.state = ThreadState.Ready;
   enqueue(thread, false);
-  if (thread.priority > current!.priority) rescheduleWanted = true;
+  if (thread.priority > changetype<Thread>(current).priority) rescheduleWanted = true;
 }
 
 /** Runs `next` in place of the running thread, which has been put where it belongs. */
 function runThread(next: Thread): void {
-  const previous = current!;
+  const previous = changetype<Thread>(current);
   next.state = ThreadState.Running;
   next.sliceLeft = SLICE_TICKS;
   if (next === previous) return;
@@ -148,7 +152,7 @@ function switchAway(): void {
   const best = highestReady();
   let next: Thread;
   if (best >= 0) {
-    next = readyQueues[best].first!;
+    next = changetype<Thread>(unchecked(readyQueues[best]).first);
     dequeue(next);
   } else {
     next = idleThread!;
@@ -160,7 +164,7 @@ function switchAway(): void {
 export function preemptIfWanted(): void {
   if (!rescheduleWanted) return;
   rescheduleWanted = false;
-  const thread = current!;
+  const thread = changetype<Thread>(current);
   const best = highestReady();
   if (best < 0) return;
   if (thread === idleThread) {
@@ -183,13 +187,13 @@ export function preemptIfWanted(): void {
 export function schedulerTick(): void {
   if (current == null) return;
   fireExpired(now());
-  const thread = current!;
+  const thread = changetype<Thread>(current);
   if (thread !== idleThread && --thread.sliceLeft <= 0 && highestReady() >= thread.priority) rescheduleWanted = true;
 }
 
 /** Lets the other ready threads of the running thread's priority (or higher) run first. */
 export function yieldCurrent(): void {
-  const thread = current!;
+  const thread = changetype<Thread>(current);
   if (thread === idleThread) {
     if (highestReady() < 0) return;
     thread.state = ThreadState.Ready;
@@ -209,7 +213,7 @@ export function yieldCurrent(): void {
  * for ever. Returns why it woke.
  */
 export function blockRaw(reason: BlockReason, timeout: i64, queue: WaitQueue | null): WakeReason {
-  const thread = current!;
+  const thread = changetype<Thread>(current);
   if (timeout == 0 || thread === idleThread) return WakeReason.TimedOut;
   thread.state = ThreadState.Blocked;
   thread.blockReason = reason;
@@ -230,7 +234,7 @@ export function blockRaw(reason: BlockReason, timeout: i64, queue: WaitQueue | n
  * code; takes the lock back before it returns.
  */
 export function block(reason: BlockReason, timeout: i64, queue: WaitQueue | null): WakeReason {
-  const thread = current!;
+  const thread = changetype<Thread>(current);
   if (timeout == 0) return WakeReason.TimedOut;
   releaseComponentLock(thread);
   const why = blockRaw(reason, timeout, queue);
@@ -250,7 +254,7 @@ export function wake(thread: Thread, reason: WakeReason): bool {
   const queue = thread.waitQueue;
   if (queue != null) queue.remove(thread);
   const timer = thread.timeout;
-  if (timer != null) disarm(timer);
+  if (timer != null && timer.isArmed) disarm(timer);
   thread.wakeReason = reason;
   thread.blockReason = BlockReason.None;
   makeReady(thread);
@@ -272,7 +276,7 @@ export function killThread(thread: Thread): void {
 
 /** Ends the running thread: never returns. Its stack is freed by the next thread to run. */
 export function exitCurrent(): void {
-  const thread = current!;
+  const thread = changetype<Thread>(current);
   releaseComponentLock(thread);
   const timer = thread.timeout;
   if (timer != null) disarm(timer);
@@ -288,7 +292,7 @@ export function applyPriority(thread: Thread): void {
     dequeue(thread);
     thread.priority = priority;
     enqueue(thread, false);
-    if (priority > current!.priority) rescheduleWanted = true;
+    if (priority > changetype<Thread>(current).priority) rescheduleWanted = true;
     return;
   }
   thread.priority = priority;

@@ -1,60 +1,83 @@
-// An intrusive doubly linked list of threads through Thread.next/previous:
-// the ready queues and the wait queues are made of it. A thread is in at
-// most one list (object/thread.ts), so one pair of links serves all.
+// An intrusive doubly linked list of threads through Thread.nextLink and
+// previousLink: the ready queues and the wait queues are made of it. A
+// thread is in at most one list (object/thread.ts), so one pair of links
+// serves all.
+//
+// The links are plain addresses, not managed references: a store of a
+// managed reference costs a call of the collector's write barrier, and the
+// ready and wait queues change several times in every message round trip.
+// The collector need not follow them: every thread that is not freed is
+// held by the scheduler's list of all threads (scheduler.ts), and a thread
+// is taken out of every list before it is freed.
 
 import { Thread } from "../object/thread";
 
+// @ts-ignore: decorator
+@inline function threadAt(link: usize): Thread | null { return changetype<Thread | null>(link); }
+// @ts-ignore: decorator
+@inline function linkOf(thread: Thread | null): usize { return changetype<usize>(thread); }
+
 export class ThreadList {
-  first: Thread | null = null;
-  last: Thread | null = null;
+  private head: usize = 0;
+  private tail: usize = 0;
   count: i32 = 0;
 
-  get isEmpty(): bool { return this.first == null; }
+  get first(): Thread | null { return threadAt(this.head); }
+  get last(): Thread | null { return threadAt(this.tail); }
+  get isEmpty(): bool { return this.head == 0; }
 
-  pushBack(thread: Thread): void {
-    thread.next = null;
-    thread.previous = this.last;
-    if (this.last != null) this.last!.next = thread;
-    else this.first = thread;
-    this.last = thread;
+  // @ts-ignore: decorator
+  @inline pushBack(thread: Thread): void {
+    const link = linkOf(thread);
+    const tail = this.tail;
+    thread.nextLink = 0;
+    thread.previousLink = tail;
+    if (tail != 0) changetype<Thread>(tail).nextLink = link;
+    else this.head = link;
+    this.tail = link;
     this.count++;
   }
 
   pushFront(thread: Thread): void {
-    thread.previous = null;
-    thread.next = this.first;
-    if (this.first != null) this.first!.previous = thread;
-    else this.last = thread;
-    this.first = thread;
+    const link = linkOf(thread);
+    const head = this.head;
+    thread.previousLink = 0;
+    thread.nextLink = head;
+    if (head != 0) changetype<Thread>(head).previousLink = link;
+    else this.tail = link;
+    this.head = link;
     this.count++;
   }
 
   /** Inserts `thread` before `before` (which is in this list). */
   insertBefore(thread: Thread, before: Thread): void {
-    const previous = before.previous;
-    thread.next = before;
-    thread.previous = previous;
-    before.previous = thread;
-    if (previous != null) previous.next = thread;
-    else this.first = thread;
+    const link = linkOf(thread);
+    const previous = before.previousLink;
+    thread.nextLink = linkOf(before);
+    thread.previousLink = previous;
+    before.previousLink = link;
+    if (previous != 0) changetype<Thread>(previous).nextLink = link;
+    else this.head = link;
     this.count++;
   }
 
   /** Takes `thread` (which is in this list) out. */
-  remove(thread: Thread): void {
-    const next = thread.next, previous = thread.previous;
-    if (previous != null) previous.next = next;
-    else this.first = next;
-    if (next != null) next.previous = previous;
-    else this.last = previous;
-    thread.next = null;
-    thread.previous = null;
+  // @ts-ignore: decorator
+  @inline remove(thread: Thread): void {
+    const next = thread.nextLink, previous = thread.previousLink;
+    if (previous != 0) changetype<Thread>(previous).nextLink = next;
+    else this.head = next;
+    if (next != 0) changetype<Thread>(next).previousLink = previous;
+    else this.tail = previous;
+    thread.nextLink = 0;
+    thread.previousLink = 0;
     this.count--;
   }
 
-  popFront(): Thread | null {
-    const thread = this.first;
-    if (thread != null) this.remove(thread);
-    return thread;
+  // @ts-ignore: decorator
+  @inline popFront(): Thread | null {
+    const head = this.head;
+    if (head != 0) this.remove(changetype<Thread>(head));
+    return threadAt(head);
   }
 }

@@ -24,7 +24,8 @@ export class WaitQueue {
     thread.waitQueue = this;
   }
 
-  remove(thread: Thread): void {
+  // @ts-ignore: decorator
+  @inline remove(thread: Thread): void {
     this.threads.remove(thread);
     thread.waitQueue = null;
   }
@@ -36,7 +37,8 @@ export class WaitQueue {
   }
 
   /** Calls nothing: the caller wakes what it takes (sched/scheduler.ts wake). */
-  takeFirst(): Thread | null {
+  // @ts-ignore: decorator
+  @inline takeFirst(): Thread | null {
     const thread = this.threads.popFront();
     if (thread != null) thread.waitQueue = null;
     return thread;

@@ -233,6 +233,11 @@ export class Machine {
     return this.qmp;
   }
 
+  /** Runs a human monitor command (e.g. `log exec`); returns what the monitor printed. */
+  async monitor(commandLine: string): Promise<string> {
+    return String(await this.requireQmp().execute("human-monitor-command", { "command-line": commandLine }));
+  }
+
   /** The current screen contents. */
   async screendump(): Promise<Picture> {
     const path = join(this.workDirectory, `screen-${Date.now()}.ppm`);

@@ -24,7 +24,8 @@ export class Context {
   /** The context block, then the thread block, in the kernel's memory. */
   readonly block: StaticArray<u64> = new StaticArray<u64>((CONTEXT_SIZE + THREAD_BLOCK_SIZE) / 8);
 
-  blockAddress(): i64 { return absolute(changetype<usize>(this.block)); }
+  // @ts-ignore: decorator
+  @inline blockAddress(): i64 { return absolute(changetype<usize>(this.block)); }
   threadBlockAddress(): i64 { return this.blockAddress() + CONTEXT_SIZE; }
 }
 

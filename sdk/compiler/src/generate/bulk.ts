@@ -1,8 +1,9 @@
 // Bulk memory and table operations: memory.copy/fill/init, data.drop,
 // table.init/copy, elem.drop. Each checks all of its bounds before writing
 // anything (so a trapping operation writes nothing), then copies with
-// `rep movsb`/`rep stosb`. Overlapping copies to a higher address run
-// backwards (std ... cld), which gives memmove semantics.
+// `rep movsq`/`rep stosq` and the last 0-7 bytes with `rep movsb`/`rep
+// stosb`. A copy to a higher address that overlaps its source runs
+// backwards, which gives memmove semantics.
 //
 // The operands go to fixed registers (rdi = destination, rsi = source,
 // rcx = count), so every register entry is spilled first, as for a call.
@@ -53,8 +54,10 @@ function checkRange(g: Generator, start: Reg, limit: Reg, kind: TrapKind): void 
 
 /**
  * Copies rcx bytes from [rsi] to [rdi], correctly when the ranges overlap.
- * Forward copies use `rep movsb` (fast on CPUs with ERMSB); a destination
- * that starts inside the source is copied from the end down, 16 bytes at a
+ * Forward copies move quadwords, then the last 0-7 bytes (a forward copy
+ * is right for any overlap with the destination below the source: every
+ * quadword is read before the write that reaches it). A destination that
+ * starts inside the source is copied from the end down, 16 bytes at a
  * time (each block is read before the write that overlaps it), then bytes.
  */
 function memmove(g: Generator): void {
@@ -93,6 +96,11 @@ function memmove(g: Generator): void {
   asm.jccShort(Cond.NE, byteLoop);
   asm.jmpShort(done);
   asm.bind(forward);
+  asm.mov(8, Reg.RDX, Reg.RCX);
+  asm.shiftImm(Shift.SHR, 8, Reg.RCX, 3);
+  asm.repMovsq();
+  asm.mov(4, Reg.RCX, Reg.RDX);
+  asm.andImm(4, Reg.RCX, 7);
   asm.repMovsb();
   asm.bind(done);
 }
@@ -114,6 +122,15 @@ function memoryFill(g: Generator): void {
   loadMemoryLength(g, SCRATCH);
   checkRange(g, Reg.RDI, SCRATCH, TrapKind.MemoryOutOfBounds);
   asm.add(8, Reg.RDI, MEMORY_BASE);
+  // The byte in every byte of rax: quadwords, then the last 0-7 bytes.
+  asm.zeroExtend(1, Reg.RAX, Reg.RAX);
+  asm.movImm(8, SCRATCH, 0x0101010101010101);
+  asm.imul(8, Reg.RAX, SCRATCH);
+  asm.mov(8, Reg.RDX, Reg.RCX);
+  asm.shiftImm(Shift.SHR, 8, Reg.RCX, 3);
+  asm.repStosq();
+  asm.mov(4, Reg.RCX, Reg.RDX);
+  asm.andImm(4, Reg.RCX, 7);
   asm.repStosb();
 }
 

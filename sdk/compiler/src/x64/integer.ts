@@ -345,6 +345,8 @@ export class IntegerAssembler extends Encoder {
 
   /** `rep movsb`: copies rcx bytes from [rsi] to [rdi], in the direction of DF. */
   repMovsb(): void { this.byte(0xf3); this.byte(0xa4); }
+  /** `rep movsq`: copies rcx quadwords from [rsi] to [rdi], in the direction of DF. */
+  repMovsq(): void { this.byte(0xf3); this.byte(0x48); this.byte(0xa5); }
   /** `rep stosb`: stores al to rcx bytes at [rdi]. */
   repStosb(): void { this.byte(0xf3); this.byte(0xaa); }
   /** `rep stosq`: stores rax to rcx quadwords at [rdi]. */

@@ -1,0 +1,204 @@
+// Where the instructions of a message round trip go: `npm run trace`.
+//
+// Boots the test image under TCG with -icount shift=0 and one instruction
+// per translation block, turns QEMU's execution log on (`log exec,nochain`
+// through QMP) once the in-OS benchmarks reach the 16-byte round trips and
+// off a moment later, then maps every logged pc to the wasm function it
+// belongs to: the kernel's code (its address from the boot's `kernel code
+// at` line), or a component's (the `code at` of its load line), with the
+// function tables of the same wasm compiled here (the compiler is
+// deterministic, so the offsets are the ones the image carries) and names
+// from each wasm's name section. It prints the instructions of one round
+// trip (the log's length over the number of round trips it holds, counted
+// by the echo server's entry into msg.reply) by function, most first.
+//
+// A tool for reading, not a test: it asserts nothing.
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, createReadStream, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { buildRecipe, readRecipe } from "../../sdk/host/recipe";
+import { buildKernel } from "../../sdk/host/kernel";
+import { compileComponent } from "../../sdk/host/linux";
+import { buildDir } from "../../sdk/host/paths";
+import { Machine } from "../../sdk/qemu/index";
+
+interface CodeRange { start: bigint; end: bigint; owner: string; functions: Array<{ offset: number; size: number; name: string }>; }
+
+/** The defined functions of a compiled component (docs/delos-format.md): code offset, size, wasm index. */
+function functionTable(component: Uint8Array): Array<{ offset: number; size: number; index: number }> {
+  const view = new DataView(component.buffer, component.byteOffset, component.byteLength);
+  let at = 12;
+  let importedFunctions = 0;
+  const table: Array<{ offset: number; size: number; index: number }> = [];
+  while (at < component.length) {
+    const id = component[at]!;
+    const size = view.getUint32(at + 1, true);
+    const body = at + 5;
+    if (id === 2) {
+      let p = body;
+      const count = view.getUint32(p, true); p += 4;
+      for (let i = 0; i < count; i++) {
+        for (let s = 0; s < 2; s++) p += 4 + view.getUint32(p, true);
+        const kind = component[p++]!;
+        if (kind === 0) { importedFunctions++; p += 4; }
+        else if (kind === 1) p += 1 + 9;
+        else if (kind === 2) p += 9;
+        else p += 2;
+      }
+    } else if (id === 3) {
+      const count = view.getUint32(body, true);
+      for (let i = 0; i < count; i++) {
+        const entry = body + 4 + i * 12;
+        table.push({ index: importedFunctions + i, offset: view.getUint32(entry + 4, true), size: view.getUint32(entry + 8, true) });
+      }
+      return table;
+    }
+    at = body + size;
+  }
+  return table;
+}
+
+function leb(bytes: Uint8Array, at: { p: number }): number {
+  let result = 0, shift = 0;
+  for (;;) {
+    const byte = bytes[at.p++]!;
+    result += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+    if ((byte & 0x80) === 0) return result;
+  }
+}
+
+/** Function names from a wasm's `name` section (subsection 1), by function index. */
+function functionNames(wasm: Uint8Array): Map<number, string> {
+  const names = new Map<number, string>();
+  const at = { p: 8 };
+  while (at.p < wasm.length) {
+    const id = wasm[at.p++]!;
+    const size = leb(wasm, at);
+    const end = at.p + size;
+    if (id === 0) {
+      const nameLength = leb(wasm, at);
+      const sectionName = new TextDecoder().decode(wasm.subarray(at.p, at.p + nameLength));
+      at.p += nameLength;
+      if (sectionName === "name") {
+        while (at.p < end) {
+          const sub = wasm[at.p++]!;
+          const subSize = leb(wasm, at);
+          const subEnd = at.p + subSize;
+          if (sub === 1) {
+            const count = leb(wasm, at);
+            for (let i = 0; i < count; i++) {
+              const index = leb(wasm, at);
+              const length = leb(wasm, at);
+              names.set(index, new TextDecoder().decode(wasm.subarray(at.p, at.p + length)));
+              at.p += length;
+            }
+          }
+          at.p = subEnd;
+        }
+      }
+    }
+    at.p = end;
+  }
+  return names;
+}
+
+function range(owner: string, start: bigint, wasm: Uint8Array, component: Uint8Array): CodeRange {
+  const names = functionNames(wasm);
+  const functions = functionTable(component).map((f) => ({ offset: f.offset, size: f.size, name: names.get(f.index) ?? `function ${f.index}` }));
+  functions.sort((a, b) => a.offset - b.offset);
+  const last = functions[functions.length - 1];
+  return { start, end: start + BigInt(last ? last.offset + last.size : 0), owner, functions };
+}
+
+/** The absolute address where the named function of `owner` starts. */
+function entryOf(ranges: CodeRange[], owner: string, name: string): bigint | null {
+  const r = ranges.find((candidate) => candidate.owner === owner);
+  const f = r?.functions.find((candidate) => candidate.name.endsWith(name));
+  return r && f ? r.start + BigInt(f.offset) : null;
+}
+
+function locate(ranges: CodeRange[], pc: bigint): string {
+  for (const r of ranges) {
+    if (pc < r.start || pc >= r.end) continue;
+    const offset = Number(pc - r.start);
+    let low = 0, high = r.functions.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (r.functions[middle]!.offset <= offset) low = middle; else high = middle - 1;
+    }
+    return `${r.owner}: ${r.functions[low]!.name}`;
+  }
+  return pc >= 0x10000000000n ? "component stubs or other code" : "kernel native stubs (image)";
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+async function main(): Promise<void> {
+  const reuse = process.env.TRACE_FROM;
+  const directory = reuse ?? mkdtempSync(join(tmpdir(), "delos-trace-"));
+  const log = join(directory, "exec.log");
+  let serial = "";
+  if (reuse) {
+    serial = readFileSync(join(directory, "serial.txt"), "utf8");
+  } else {
+    const image = join(directory, "test.img");
+    writeFileSync(image, buildRecipe(readRecipe("test")).image);
+    const traceMs = Number(process.env.TRACE_MS ?? 400);
+    console.log(`trace: booting the test image under TCG, one instruction per block, execution log in ${log}`);
+    const machine = await Machine.start({ image, accel: "tcg", timeoutSeconds: 1800, extraArgs: ["-icount", "shift=0", "-singlestep", "-D", log] });
+    try {
+      await machine.waitFor("osbench: clock-overhead", 1_500_000);
+      await sleep(200);
+      await machine.monitor("log exec,nochain");
+      await sleep(traceMs);
+      await machine.monitor("log none");
+      serial = machine.serial;
+    } finally {
+      await machine.quit();
+    }
+    writeFileSync(join(directory, "serial.txt"), serial);
+    rmSync(image);
+  }
+  const kernelAt = /kernel code at (0x[0-9a-f]+)/.exec(serial);
+  if (!kernelAt) throw new Error("trace: no `kernel code at` line on COM1");
+  const kernel = buildKernel();
+  const ranges: CodeRange[] = [range("kernel", BigInt(kernelAt[1]!), kernel.wasm, kernel.component)];
+  for (const match of serial.matchAll(/load: test\/([a-z0-9-]+)\.wasm: component \d+ \([^)]*\) running, .* code at (0x[0-9a-f]+)/g)) {
+    const wasm = new Uint8Array(readFileSync(join(buildDir, "os", "test", `${match[1]}.wasm`)));
+    if (ranges.some((r) => r.owner === match[1])) continue;
+    ranges.push(range(match[1]!, BigInt(match[2]!), wasm, compileComponent(wasm)));
+  }
+  const initAt = /load: system\/init\.wasm: .* code at (0x[0-9a-f]+)/.exec(serial);
+  if (initAt) { const wasm = new Uint8Array(readFileSync(join(buildDir, "os", "init.wasm"))); ranges.push(range("init", BigInt(initAt[1]!), wasm, compileComponent(wasm))); }
+  console.log(`trace: ${statSync(log).size} bytes of log; code ranges: ${ranges.map((r) => `${r.owner} 0x${r.start.toString(16)}`).join(", ")}`);
+
+  const counts = new Map<string, number>();
+  const cache = new Map<bigint, string>();
+  let total = 0;
+  // A round trip is counted at each entry into the kernel's msg.send.
+  const sendEntry = entryOf(ranges, "kernel", "delos_msg_send");
+  let trips = 0;
+  const lines = createInterface({ input: createReadStream(log) });
+  for await (const line of lines) {
+    const match = /^Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+\/([0-9a-f]+)\//.exec(line);
+    if (!match) continue;
+    const pc = BigInt("0x" + match[1]);
+    let where = cache.get(pc);
+    if (where === undefined) { where = locate(ranges, pc); cache.set(pc, where); }
+    counts.set(where, (counts.get(where) ?? 0) + 1);
+    total++;
+    if (pc === sendEntry) trips++;
+  }
+  if (trips === 0) throw new Error("trace: no msg.send in the log: the window missed the round trips");
+  console.log(`trace: ${total} instructions logged, ${trips} round trips (entries into msg.send): ${Math.round(total / trips)} per round trip`);
+  const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  for (const [where, count] of sorted.slice(0, Number(process.env.TRACE_TOP ?? 60))) {
+    console.log(`${(count / trips).toFixed(1).padStart(9)}  ${where}`);
+  }
+  if (!process.env.TRACE_KEEP && !reuse) rmSync(directory, { recursive: true, force: true });
+}
+
+main().catch((error) => { console.error(error); process.exit(1); });
