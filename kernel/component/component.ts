@@ -77,7 +77,14 @@ export class Component {
   memoryObject: u64 = 0;
 
   threads: Thread[] = [];
-  lockOwner: Thread | null = null;
+  /**
+   * The thread holding the component lock (sched/lock.ts), by address: it
+   * changes hands at every blocking call, and a plain store spares the
+   * collector's write barrier. The collector need not follow it: the owner
+   * is one of the component's threads, held by the scheduler's list of all
+   * threads, and the component's end clears it (fault.ts).
+   */
+  private lockOwnerLink: usize = 0;
   readonly lockWaiters: WaitQueue = new WaitQueue();
 
   /**
@@ -94,17 +101,24 @@ export class Component {
     this.supervisor = supervisor;
   }
 
+  // @ts-ignore: decorator
+  @inline get lockOwner(): Thread | null { return changetype<Thread | null>(this.lockOwnerLink); }
+  // @ts-ignore: decorator
+  @inline set lockOwner(thread: Thread | null) { this.lockOwnerLink = changetype<usize>(thread); }
+
   get name(): string { return this.manifest.name; }
   get kind(): ComponentKind { return this.manifest.kind; }
   get isRunning(): bool { return this.state == ComponentState.Running; }
 
   /** Absolute address of byte 0 of its linear memory (0: none). */
-  get memoryBase(): u64 {
+  // @ts-ignore: decorator
+  @inline get memoryBase(): u64 {
     return this.memoryObject == 0 ? 0 : rawLoad(this.memoryObject + <u64>MEMORY_BASE);
   }
 
   /** Current length of its linear memory in bytes. */
-  get memoryLength(): u64 {
+  // @ts-ignore: decorator
+  @inline get memoryLength(): u64 {
     return this.memoryObject == 0 ? 0 : rawLoad(this.memoryObject + <u64>MEMORY_LENGTH);
   }
 

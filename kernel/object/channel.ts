@@ -227,7 +227,7 @@ function receive(caller: Thread, channel: Channel, address: u64, size: u64, vect
   if (!channel.isOpen) return abi.ERROR_BAD_HANDLE;
   // A thread that receives again has finished serving whoever lent it a priority.
   returnPriority(caller);
-  channel.lastReceiver = caller;
+  if (channel.lastReceiver !== caller) channel.lastReceiver = caller;
   const values = caller.ipcValues;
   unchecked(values[VALUE_SEND_ADDRESS] = <i64>address);
   unchecked(values[VALUE_SEND_SIZE] = <i64>size);

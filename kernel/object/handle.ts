@@ -140,16 +140,20 @@ export class ComponentObjects {
 }
 
 /** The message-passing state of `component`, made on first use. */
-export function objectsOf(component: Component): ComponentObjects {
-  let objects = component.ipc;
-  if (objects == null) {
-    objects = new ComponentObjects();
-    component.ipc = objects;
-  }
-  return changetype<ComponentObjects>(objects);
+// @ts-ignore: decorator
+@inline export function objectsOf(component: Component): ComponentObjects {
+  const objects = component.ipc;
+  return objects != null ? changetype<ComponentObjects>(objects) : createObjects(component);
 }
 
-export function handlesOf(component: Component): HandleTable {
+function createObjects(component: Component): ComponentObjects {
+  const objects = new ComponentObjects();
+  component.ipc = objects;
+  return objects;
+}
+
+// @ts-ignore: decorator
+@inline export function handlesOf(component: Component): HandleTable {
   return objectsOf(component).handles;
 }
 

@@ -130,7 +130,8 @@ export class Thread {
   get next(): Thread | null { return changetype<Thread | null>(this.nextLink); }
 
   /** The priority from own, lent and lock boost; requeues nothing (sched/scheduler.ts does). */
-  computePriority(): i32 {
+  // @ts-ignore: decorator
+  @inline computePriority(): i32 {
     let priority = this.lent != NO_PRIORITY ? this.lent : this.ownPriority;
     if (this.lockBoost > priority) priority = this.lockBoost;
     return priority;

@@ -10,13 +10,21 @@
 // priority inversion through the lock).
 
 import { BlockReason, Thread, WakeReason } from "../object/thread";
+import { Component } from "../component/component";
 import { NO_PRIORITY } from "./priority";
 import { applyPriority, blockRaw, wake } from "./scheduler";
 
 /** Takes `thread`'s component lock, waiting while another thread of the component holds it. */
-export function acquireComponentLock(thread: Thread): void {
+// @ts-ignore: decorator
+@inline export function acquireComponentLock(thread: Thread): void {
   const component = thread.component;
-  if (component == null) return;
+  if (component != null && component.lockOwner !== thread) {
+    if (component.lockOwner == null) component.lockOwner = thread;
+    else waitForComponentLock(thread, component);
+  }
+}
+
+function waitForComponentLock(thread: Thread, component: Component): void {
   while (true) {
     const owner = component.lockOwner;
     if (owner == null) { component.lockOwner = thread; return; }
@@ -31,9 +39,15 @@ export function acquireComponentLock(thread: Thread): void {
 }
 
 /** Lets go of `thread`'s component lock if it holds it, handing it to the first waiter. */
-export function releaseComponentLock(thread: Thread): void {
+// @ts-ignore: decorator
+@inline export function releaseComponentLock(thread: Thread): void {
   const component = thread.component;
   if (component == null || component.lockOwner !== thread) return;
+  if (thread.lockBoost == NO_PRIORITY && component.lockWaiters.isEmpty) component.lockOwner = null;
+  else handOverComponentLock(thread, component);
+}
+
+function handOverComponentLock(thread: Thread, component: Component): void {
   if (thread.lockBoost != NO_PRIORITY) {
     thread.lockBoost = NO_PRIORITY;
     applyPriority(thread);

@@ -69,6 +69,9 @@ export function startScheduler(idle: Thread, stackFreer: (thread: Thread) => voi
 @inline export function currentThread(): Thread { return changetype<Thread>(current); }
 export function isIdle(thread: Thread): bool { return thread === idleThread; }
 export function switches(): u64 { return switchCount; }
+/** Whether preemptIfWanted has anything to do (a check cheap enough for every system call's exit). */
+// @ts-ignore: decorator
+@inline export function rescheduleIsWanted(): bool { return rescheduleWanted; }
 export function allThreads(): Thread[] { return threads; }
 
 export function addThread(thread: Thread): void { threads.push(thread); }
@@ -285,9 +288,13 @@ export function exitCurrent(): void {
 }
 
 /** Applies a change of own, lent or boost priority: requeues a ready or waiting thread, preempts a running one that fell behind. */
-export function applyPriority(thread: Thread): void {
+// @ts-ignore: decorator
+@inline export function applyPriority(thread: Thread): void {
+  if (thread.computePriority() != thread.priority) changePriority(thread);
+}
+
+function changePriority(thread: Thread): void {
   const priority = thread.computePriority();
-  if (priority == thread.priority) return;
   if (thread.state == ThreadState.Ready) {
     dequeue(thread);
     thread.priority = priority;
@@ -311,6 +318,7 @@ export function setOwnPriority(thread: Thread, priority: i32): i32 {
 
 /** Makes `thread` run at `priority` (a client's, while its message is served) until returnPriority. */
 export function lendPriority(thread: Thread, priority: i32): void {
+  if (thread.lent == priority) return;
   thread.lent = priority;
   applyPriority(thread);
 }

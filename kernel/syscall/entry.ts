@@ -17,7 +17,7 @@
 
 import { cli, sti } from "../arch/x86_64/cpu";
 import { Thread } from "../object/thread";
-import { currentThread, preemptIfWanted } from "../sched/scheduler";
+import { currentThread, preemptIfWanted, rescheduleIsWanted } from "../sched/scheduler";
 
 // @ts-ignore: decorator
 @inline export function enterKernel(): Thread {
@@ -27,6 +27,6 @@ import { currentThread, preemptIfWanted } from "../sched/scheduler";
 
 // @ts-ignore: decorator
 @inline export function leaveKernel(): void {
-  preemptIfWanted();
+  if (rescheduleIsWanted()) preemptIfWanted();
   sti();
 }

@@ -125,6 +125,7 @@ const hostEntries = {
   delos: "sdk/cli/delos.ts",
   test: "tests/index.ts",
   bench: "tests/bench/index.ts",
+  trace: "tests/bench/trace.ts",
 };
 for (const [name, entry] of Object.entries(hostEntries)) {
   if (!existsSync(join(root, entry))) continue;

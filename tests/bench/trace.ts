@@ -18,13 +18,26 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, createReadStream, sta
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { spawnSync } from "node:child_process";
 import { buildRecipe, readRecipe } from "../../sdk/host/recipe";
 import { buildKernel } from "../../sdk/host/kernel";
 import { compileComponent } from "../../sdk/host/linux";
 import { buildDir } from "../../sdk/host/paths";
 import { Machine } from "../../sdk/qemu/index";
 
-interface CodeRange { start: bigint; end: bigint; owner: string; functions: Array<{ offset: number; size: number; name: string }>; }
+interface CodeRange { start: bigint; end: bigint; owner: string; code: Uint8Array; functions: Array<{ offset: number; size: number; name: string }>; }
+
+/** The code blob of a compiled component (section 12). */
+function codeBlob(component: Uint8Array): Uint8Array {
+  const view = new DataView(component.buffer, component.byteOffset, component.byteLength);
+  let at = 12;
+  while (at < component.length) {
+    const size = view.getUint32(at + 1, true);
+    if (component[at] === 12) return component.subarray(at + 5, at + 5 + size);
+    at += 5 + size;
+  }
+  return new Uint8Array(0);
+}
 
 /** The defined functions of a compiled component (docs/delos-format.md): code offset, size, wasm index. */
 function functionTable(component: Uint8Array): Array<{ offset: number; size: number; index: number }> {
@@ -110,7 +123,7 @@ function range(owner: string, start: bigint, wasm: Uint8Array, component: Uint8A
   const functions = functionTable(component).map((f) => ({ offset: f.offset, size: f.size, name: names.get(f.index) ?? `function ${f.index}` }));
   functions.sort((a, b) => a.offset - b.offset);
   const last = functions[functions.length - 1];
-  return { start, end: start + BigInt(last ? last.offset + last.size : 0), owner, functions };
+  return { start, end: start + BigInt(last ? last.offset + last.size : 0), owner, code: codeBlob(component), functions };
 }
 
 /** The absolute address where the named function of `owner` starts. */
@@ -176,11 +189,14 @@ async function main(): Promise<void> {
   console.log(`trace: ${statSync(log).size} bytes of log; code ranges: ${ranges.map((r) => `${r.owner} 0x${r.start.toString(16)}`).join(", ")}`);
 
   const counts = new Map<string, number>();
+  const pcCounts = new Map<bigint, number>();
   const cache = new Map<bigint, string>();
   let total = 0;
   // A round trip is counted at each entry into the kernel's msg.send.
   const sendEntry = entryOf(ranges, "kernel", "delos_msg_send");
   let trips = 0;
+  // TRACE_SEQUENCE: the functions of the second round trip in the order they ran.
+  const sequence: Array<{ where: string; count: number }> = [];
   const lines = createInterface({ input: createReadStream(log) });
   for await (const line of lines) {
     const match = /^Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+\/([0-9a-f]+)\//.exec(line);
@@ -189,14 +205,37 @@ async function main(): Promise<void> {
     let where = cache.get(pc);
     if (where === undefined) { where = locate(ranges, pc); cache.set(pc, where); }
     counts.set(where, (counts.get(where) ?? 0) + 1);
+    pcCounts.set(pc, (pcCounts.get(pc) ?? 0) + 1);
     total++;
     if (pc === sendEntry) trips++;
+    if (process.env.TRACE_SEQUENCE && trips === 2) {
+      const lastRun = sequence[sequence.length - 1];
+      if (lastRun && lastRun.where === where) lastRun.count++; else sequence.push({ where, count: 1 });
+    }
   }
   if (trips === 0) throw new Error("trace: no msg.send in the log: the window missed the round trips");
   console.log(`trace: ${total} instructions logged, ${trips} round trips (entries into msg.send): ${Math.round(total / trips)} per round trip`);
   const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1]);
   for (const [where, count] of sorted.slice(0, Number(process.env.TRACE_TOP ?? 60))) {
     console.log(`${(count / trips).toFixed(1).padStart(9)}  ${where}`);
+  }
+  if (sequence.length > 0) console.log(sequence.map((run) => `${run.where.replace(/^kernel: |kernel\/|~lib\//g, "")} ${run.count}`).join("\n"));
+  // TRACE_DUMP=NAME: the function's instructions with how often each ran per round trip (objdump).
+  const dump = process.env.TRACE_DUMP;
+  for (const r of dump ? ranges : []) {
+    for (const f of r.functions.filter((candidate) => candidate.name.endsWith(dump!))) {
+      const file = join(directory, "function.bin");
+      writeFileSync(file, r.code.subarray(f.offset, f.offset + f.size));
+      const start = r.start + BigInt(f.offset);
+      const listing = spawnSync("objdump", ["-D", "-b", "binary", "-mi386:x86-64", "--adjust-vma=0x" + start.toString(16), file], { encoding: "utf8" }).stdout;
+      console.log(`\n${r.owner}: ${f.name} at 0x${start.toString(16)}, ${f.size} bytes`);
+      for (const line of listing.split("\n")) {
+        const match = /^\s*([0-9a-f]+):/.exec(line);
+        if (!match) continue;
+        const count = pcCounts.get(BigInt("0x" + match[1])) ?? 0;
+        console.log(`${(count / trips).toFixed(1).padStart(7)} ${line}`);
+      }
+    }
   }
   if (!process.env.TRACE_KEEP && !reuse) rmSync(directory, { recursive: true, force: true });
 }
