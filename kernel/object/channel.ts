@@ -32,7 +32,7 @@
 
 import { Component } from "../component/component";
 import { WaitQueue } from "../sched/wait-queue";
-import { BlockReason, Thread, ThreadState, WakeReason, block, lendPriority, returnPriority, wake } from "./thread";
+import { BlockReason, Thread, ThreadState, WakeReason, block, blockAndSwitchTo, lendPriority, returnPriority, wake } from "./thread";
 import { HandleEntry, KernelObject, beforeHandlesClose, handlesOf, objectsOf, writeU32 } from "./handle";
 import { Connection } from "./connection";
 import { PulseQueue } from "./pulse";
@@ -202,8 +202,7 @@ function send(caller: Thread, channel: Channel, sendAddress: u64, sendSize: u64,
   const receiver = channel.receivers.takeFirst();
   if (receiver != null) {
     deliver(caller, receiver, channel);
-    wake(receiver, WakeReason.Woken);
-    block(BlockReason.Reply, abi.TIMEOUT_FOREVER, null);
+    blockAndSwitchTo(BlockReason.Reply, receiver);
   } else {
     lendToBusyServer(channel, caller.priority);
     block(BlockReason.Send, abi.TIMEOUT_FOREVER, channel.senders);

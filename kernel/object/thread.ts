@@ -127,7 +127,8 @@ export class Thread {
   get isAlive(): bool { return this.state != ThreadState.Dead; }
 
   /** The thread after this one in its list. */
-  get next(): Thread | null { return changetype<Thread | null>(this.nextLink); }
+// @ts-ignore: decorator
+  @inline get next(): Thread | null { return changetype<Thread | null>(this.nextLink); }
 
   /** The priority from own, lent and lock boost; requeues nothing (sched/scheduler.ts does). */
   // @ts-ignore: decorator
@@ -142,7 +143,7 @@ function noEntry(argument: i64): void {}
 
 // The API other kernel code uses, implemented by the scheduler.
 export {
-  currentThread, block, wake, makeReady, yieldCurrent, exitCurrent, sleepCurrent,
+  currentThread, block, blockAndSwitchTo, wake, makeReady, yieldCurrent, exitCurrent, sleepCurrent,
   setOwnPriority, lendPriority, returnPriority, threadById,
 } from "../sched/scheduler";
 export { createKernelThread, createComponentThread } from "../sched/threads";

@@ -245,6 +245,36 @@ export function block(reason: BlockReason, timeout: i64, queue: WaitQueue | null
   return why;
 }
 
+/**
+ * Blocks the running thread (no queue, no timeout, its component lock let
+ * go meanwhile) and runs `next` in its place: the direct switch of a
+ * message send to the receiver that waited for it. `next` must be blocked
+ * and out of its wait queue (the caller took it out and handed it the
+ * message); its block ends as wake would end it, but it skips the ready
+ * queue unless a thread of higher priority is ready. Returns why the
+ * running thread woke.
+ */
+export function blockAndSwitchTo(reason: BlockReason, next: Thread): WakeReason {
+  const thread = changetype<Thread>(current);
+  releaseComponentLock(thread);
+  thread.state = ThreadState.Blocked;
+  thread.blockReason = reason;
+  thread.wakeReason = WakeReason.None;
+  const timer = next.timeout;
+  if (timer != null && timer.isArmed) disarm(timer);
+  next.wakeReason = WakeReason.Woken;
+  next.blockReason = BlockReason.None;
+  if (highestReady() > next.priority) {
+    next.state = ThreadState.Ready;
+    enqueue(next, false);
+    switchAway();
+  } else {
+    runThread(next);
+  }
+  acquireComponentLock(thread);
+  return thread.wakeReason;
+}
+
 /** Sleeps the running thread for `nanoseconds` (with its component lock let go). */
 export function sleepCurrent(nanoseconds: i64): void {
   if (nanoseconds <= 0) { yieldCurrent(); return; }

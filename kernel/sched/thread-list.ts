@@ -22,9 +22,12 @@ export class ThreadList {
   private tail: usize = 0;
   count: i32 = 0;
 
-  get first(): Thread | null { return threadAt(this.head); }
-  get last(): Thread | null { return threadAt(this.tail); }
-  get isEmpty(): bool { return this.head == 0; }
+// @ts-ignore: decorator
+  @inline get first(): Thread | null { return threadAt(this.head); }
+// @ts-ignore: decorator
+  @inline get last(): Thread | null { return threadAt(this.tail); }
+// @ts-ignore: decorator
+  @inline get isEmpty(): bool { return this.head == 0; }
 
   // @ts-ignore: decorator
   @inline pushBack(thread: Thread): void {

@@ -10,7 +10,8 @@ export abstract class Timeout {
   deadline: u64 = 0;
   /** Its deadline passed (it is disarmed already: firing may arm it again). */
   abstract fire(deadline: u64): void;
-  get isArmed(): bool { return this.deadline != 0; }
+// @ts-ignore: decorator
+  @inline get isArmed(): bool { return this.deadline != 0; }
 }
 
 const armed = new Array<Timeout>();

@@ -10,10 +10,13 @@ import { ThreadList } from "./thread-list";
 export class WaitQueue {
   private threads: ThreadList = new ThreadList();
 
-  get isEmpty(): bool { return this.threads.isEmpty; }
-  get count(): i32 { return this.threads.count; }
+// @ts-ignore: decorator
+  @inline get isEmpty(): bool { return this.threads.isEmpty; }
+// @ts-ignore: decorator
+  @inline get count(): i32 { return this.threads.count; }
   /** The thread that would be woken first. */
-  get first(): Thread | null { return this.threads.first; }
+// @ts-ignore: decorator
+  @inline get first(): Thread | null { return this.threads.first; }
 
   /** Adds `thread` behind every thread of its priority or higher. */
   add(thread: Thread): void {
