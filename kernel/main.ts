@@ -12,7 +12,8 @@
 // the TSC; load the GDT (with a TSS and IST stacks) and the IDT; account
 // for the memory map and start the frame allocator; build the kernel's page
 // tables and switch to them; grow the heap; draw the boot screen; mask the
-// legacy PICs and start the local APIC timer; check a context switch;
+// legacy PICs and start the local APIC timer; find the I/O APICs in the
+// ACPI tables (device interrupt lines, all masked); check a context switch;
 // start the scheduler (this boot thread becomes the idle thread), the
 // loader thread and, from the payload, the first component (init); then
 // `ready`. docs/kernel.md has the details.
@@ -26,6 +27,7 @@ import { DIRECT_MAP_BASE, directMapSize, mapDirectMap, mapImage } from "./arch/x
 import { addBootServicesMemory, addConventionalMemory, reportFrames, reportMemoryMap } from "./arch/x86_64/memory";
 import { apicBase, apicIsX2, enableApic, startTimer, TIMER_VECTOR } from "./arch/x86_64/apic";
 import { disableLegacyPic } from "./arch/x86_64/pic";
+import { setUpInterruptLines } from "./arch/x86_64/interrupt-lines";
 import { loadGdt } from "./arch/x86_64/gdt";
 import { loadIdt } from "./arch/x86_64/idt";
 import { handleInterrupt } from "./arch/x86_64/interrupts";
@@ -297,6 +299,7 @@ export function main(bootInfo: i64, linkInfo: i64): void {
   showStage(STAGE_DESCRIPTOR_TABLES);
   showStage(STAGE_MEMORY);
   setUpTimer();
+  setUpInterruptLines();
   showStage(STAGE_TIMER);
   reportPayload();
   checkContextSwitch();

@@ -10,3 +10,4 @@ export * from "./protocols/test-store";
 export * from "./protocols/test-shared";
 export * from "./protocols/test-trap";
 export * from "./protocols/test-priority";
+export * from "./protocols/test-rtc";

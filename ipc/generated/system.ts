@@ -291,10 +291,10 @@ export function stateDelete(name: string): i32 {
 }
 
 /**
- * Delivers a device interrupt line as pulses through a connection. The line is masked after each delivery until interrupt.unmask.
- * @param line The interrupt line (IRQ).
+ * Delivers a device interrupt line as pulses through a connection, from component 0; the pulse's value is the number of interrupts it tells of (1, more when some could not be told at once). After each pulse no other comes until interrupt.unmask. Closing the handle (or the caller's end) masks the line and frees it for the next attach.
+ * @param line The interrupt line: an ISA IRQ 0..15 (through the MADT's overrides), or a GSI from 16 (level-triggered, active low).
  * @param connection Where the pulses go. Needs SEND.
- * @param code The pulse's code.
+ * @param code The pulse's code (0..PULSE_CODE_MAXIMUM).
  * @returns The interrupt's handle, with CONTROL.
  */
 // @ts-ignore: decorator
@@ -303,7 +303,7 @@ export function stateDelete(name: string): i32 {
 }
 
 /**
- * Unmasks an attached interrupt line after its pulse was handled.
+ * Opens an attached line again once the driver has serviced its device after a pulse; interrupts that came meanwhile are told at once by the next pulse. Unmasking an open line does nothing.
  * @param interrupt The interrupt. Needs CONTROL.
  * @returns 0.
  */

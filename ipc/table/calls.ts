@@ -247,19 +247,21 @@ export const calls: SystemCall[] = [
     kernel: { module: "object/timer", function: "timerSet" },
   },
   {
-    name: "interrupt.attach", doc: "Delivers a device interrupt line as pulses through a connection. The line is masked after each delivery until interrupt.unmask.",
+    name: "interrupt.attach", doc: "Delivers a device interrupt line as pulses through a connection, from component 0; the pulse's value is the number of interrupts it tells of (1, more when some could not be told at once). After each pulse no other comes until interrupt.unmask. Closing the handle (or the caller's end) masks the line and frees it for the next attach.",
     arguments: [
-      { name: "line", kind: "value", type: "u32", doc: "The interrupt line (IRQ)." },
+      { name: "line", kind: "value", type: "u32", doc: "The interrupt line: an ISA IRQ 0..15 (through the MADT's overrides), or a GSI from 16 (level-triggered, active low)." },
       { name: "connection", kind: "handle", object: "connection", rights: ["SEND"], doc: "Where the pulses go." },
-      { name: "code", kind: "value", type: "i32", doc: "The pulse's code." },
+      { name: "code", kind: "value", type: "i32", doc: "The pulse's code (0..PULSE_CODE_MAXIMUM)." },
     ],
-    result: { type: "i32", doc: "The interrupt's handle, with CONTROL." }, errors: ["INVALID_ARGUMENT", "ALREADY_EXISTS"],
+    result: { type: "i32", doc: "The interrupt's handle, with CONTROL." }, errors: ["INVALID_ARGUMENT", "ALREADY_EXISTS", "NO_MEMORY"],
     capability: { kind: "irq", argument: "line", doc: "The manifest's `irq` list names the line." },
+    kernel: { module: "object/interrupt", function: "interruptAttach" },
   },
   {
-    name: "interrupt.unmask", doc: "Unmasks an attached interrupt line after its pulse was handled.",
+    name: "interrupt.unmask", doc: "Opens an attached line again once the driver has serviced its device after a pulse; interrupts that came meanwhile are told at once by the next pulse. Unmasking an open line does nothing.",
     arguments: [{ name: "interrupt", kind: "handle", object: "interrupt", rights: ["CONTROL"], doc: "The interrupt." }],
     result: { type: "i32", doc: "0." }, errors: [],
+    kernel: { module: "object/interrupt", function: "interruptUnmask" },
   },
   {
     name: "port.read", doc: "Reads an I/O port.",

@@ -7,6 +7,7 @@ import { allows, allowsNumber } from "../component/policy";
 import { Channel, channelCreate, msgGrant, msgRead, msgReceive, msgReceivev, msgReply, msgReplyv, msgSend, msgSendv } from "../object/channel";
 import { Connection, connectionCreate } from "../object/connection";
 import { HandleEntry, handleClose, handleDuplicate, handleInfo, handlesOf } from "../object/handle";
+import { Interrupt, interruptAttach, interruptUnmask } from "../object/interrupt";
 import { memoryCreate, memoryMap, memoryUnmap } from "../object/memory-object";
 import { iovecsInside, readString } from "../object/message";
 import { nameOpen, nameRegister, nameUnregister } from "../object/pathname";
@@ -21,6 +22,7 @@ import { defineSystemCall } from "../syscall/table";
 import { clockCycles, clockNow, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadYield } from "../syscall/threads";
 
 // The numbers the checks use, by their names in the table.
+const CAPABILITY_IRQ = abi.CAPABILITY_IRQ;
 const CAPABILITY_OPEN = abi.CAPABILITY_OPEN;
 const CAPABILITY_PORT = abi.CAPABILITY_PORT;
 const CAPABILITY_SERVE = abi.CAPABILITY_SERVE;
@@ -30,10 +32,10 @@ const COMPONENT_STATUS_SIZE = abi.COMPONENT_STATUS_SIZE;
 const ERROR_ACCESS_DENIED = abi.ERROR_ACCESS_DENIED;
 const ERROR_BAD_ADDRESS = abi.ERROR_BAD_ADDRESS;
 const ERROR_INVALID_ARGUMENT = abi.ERROR_INVALID_ARGUMENT;
-const ERROR_NOT_SUPPORTED = abi.ERROR_NOT_SUPPORTED;
 const HANDLE_INFO_SIZE = abi.HANDLE_INFO_SIZE;
 const OBJECT_TYPE_CHANNEL = abi.OBJECT_TYPE_CHANNEL;
 const OBJECT_TYPE_CONNECTION = abi.OBJECT_TYPE_CONNECTION;
+const OBJECT_TYPE_INTERRUPT = abi.OBJECT_TYPE_INTERRUPT;
 const OBJECT_TYPE_MEMORY = abi.OBJECT_TYPE_MEMORY;
 const OBJECT_TYPE_TIMER = abi.OBJECT_TYPE_TIMER;
 const RECEIVE_INFO_SIZE = abi.RECEIVE_INFO_SIZE;
@@ -474,7 +476,7 @@ function check_timer_set(caller: Thread, timer: i32, delay: i64, interval: i64):
   return timerSet(caller, changetype<Timer>(timerEntry.object), delay, interval);
 }
 
-/** interrupt.attach: Delivers a device interrupt line as pulses through a connection. The line is masked after each delivery until interrupt.unmask. */
+/** interrupt.attach: Delivers a device interrupt line as pulses through a connection, from component 0; the pulse's value is the number of interrupts it tells of (1, more when some could not be told at once). After each pulse no other comes until interrupt.unmask. Closing the handle (or the caller's end) masks the line and frees it for the next attach. */
 export function delos_interrupt_attach(line: u32, connection: i32, code: i32): i32 {
   const caller = enterKernel();
   const result = check_interrupt_attach(caller, line, connection, code);
@@ -483,10 +485,15 @@ export function delos_interrupt_attach(line: u32, connection: i32, code: i32): i
 }
 
 function check_interrupt_attach(caller: Thread, line: u32, connection: i32, code: i32): i32 {
-  return ERROR_NOT_SUPPORTED;
+  const callerComponent = caller.component!;
+  const handles = handlesOf(callerComponent);
+  const connectionEntry = handles.lookup(connection, OBJECT_TYPE_CONNECTION, RIGHT_SEND);
+  if (connectionEntry == null) return handles.error;
+  if (!allowsNumber(callerComponent, CAPABILITY_IRQ, <u64>line)) return ERROR_ACCESS_DENIED;
+  return interruptAttach(caller, line, changetype<Connection>(connectionEntry.object), code);
 }
 
-/** interrupt.unmask: Unmasks an attached interrupt line after its pulse was handled. */
+/** interrupt.unmask: Opens an attached line again once the driver has serviced its device after a pulse; interrupts that came meanwhile are told at once by the next pulse. Unmasking an open line does nothing. */
 export function delos_interrupt_unmask(interrupt: i32): i32 {
   const caller = enterKernel();
   const result = check_interrupt_unmask(caller, interrupt);
@@ -495,7 +502,11 @@ export function delos_interrupt_unmask(interrupt: i32): i32 {
 }
 
 function check_interrupt_unmask(caller: Thread, interrupt: i32): i32 {
-  return ERROR_NOT_SUPPORTED;
+  const callerComponent = caller.component!;
+  const handles = handlesOf(callerComponent);
+  const interruptEntry = handles.lookup(interrupt, OBJECT_TYPE_INTERRUPT, RIGHT_CONTROL);
+  if (interruptEntry == null) return handles.error;
+  return interruptUnmask(caller, changetype<Interrupt>(interruptEntry.object));
 }
 
 /** port.read: Reads an I/O port. */

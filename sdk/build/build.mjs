@@ -93,6 +93,7 @@ if (existsSync(join(root, "servers/init/init.ts")))
     componentFlags("servers/init/abort/abort")]);
 for (const [program, extra, after] of [["runner/runner"], ["echo/echo"], ["echo/echo-v2"], ["store/store"], ["shared/shared"],
   ["priority/priority"], ["spinner/spinner"], ["client/client"], ["hello/hello"], ["yielder/yielder"],
+  ["rtc/rtc"],
   // Trapping float-to-int conversions: the trap test needs `invalid conversion to integer`.
   ["trapper/trapper", ["--disable", "nontrapping-f2i"], "tests/os/trapper/table-trap.mjs"]]) {
   if (!existsSync(join(root, `tests/os/${program}.ts`))) continue;

@@ -175,6 +175,7 @@ function checkKernel(t: Assert, serial: string, payloadFiles: number): void {
   const heap = /kernel: heap: 4096 KiB allocated in 8 blocks; memory at 0x[0-9a-f]+ grew from (\d+) to (\d+) KiB \((\d+) wasm pages mapped on demand\)/.exec(serial);
   t.ok(heap !== null && Number(heap[3]) > 0 && Number(heap[2]) > Number(heap[1]), `the heap grew on mapped frames (${heap?.[0]})`);
   t.ok(/kernel: timer: local APIC \(x?APIC[^)]*\), 100 Hz on vector 0x40, \d+ counts per tick; legacy PICs masked/.test(serial), "local APIC timer calibrated");
+  t.ok(/kernel: irq: MADT via the XSDT: I\/O APIC \d+ at 0xfec00000, GSIs 0-23; \d+ overrides \(ISA 0 -> GSI 2[,)].*; GSI g on vector 0x50\+g, all masked/.test(serial), "the I/O APIC and q35's ISA overrides read from the ACPI MADT");
   t.ok(new RegExp(`kernel: payload: ${payloadFiles} files, \\d+ bytes at 0x[0-9a-f]+`).test(serial), "the kernel sees the payload through the direct map");
   t.ok(/kernel: contexts: switched to a second context \(rsp 0x[0-9a-f]+, on its own stack\) and back/.test(serial), "switch_context round trip");
   const ready = /\[ *(\d+\.\d{6})\] kernel: ready: (\d+\.\d{6}) s after kernel entry \((\d+) TSC cycles\), (\d+\.\d{6}) s after the boot stub's entry/.exec(serial);

@@ -17,6 +17,13 @@ function call(name: string): SystemCall {
   return found;
 }
 
+/** A call declared without a kernel function: the dispatch refuses it with NOT_SUPPORTED. */
+function unimplemented(): SystemCall {
+  const declared: SystemCall = { ...structuredClone(call("interrupt.unmask")), name: "interrupt.declared" };
+  delete declared.kernel;
+  return declared;
+}
+
 export function register(test: TestFunction): void {
   test("the checked-in generated files are what the table produces (run `npm run ipc` after changing ipc/table)", (t) => {
     const problems = compareWithTree(process.cwd(), generateAll(table));
@@ -92,7 +99,8 @@ export function register(test: TestFunction): void {
   test("every argument check implies its errors", (t) => {
     t.eq(impliedErrors(call("msg.send")), ["BAD_HANDLE", "WRONG_TYPE", "ACCESS_DENIED", "BAD_ADDRESS", "DEAD_SERVER"]);
     t.ok(impliedErrors(call("name.register")).includes("INVALID_ARGUMENT"), "strings have a length range");
-    t.ok(impliedErrors(call("interrupt.unmask")).includes("NOT_SUPPORTED"), "calls without a kernel function say so");
+    t.ok(impliedErrors(unimplemented()).includes("NOT_SUPPORTED"), "calls without a kernel function say so");
+    t.ok(!impliedErrors(call("interrupt.unmask")).includes("NOT_SUPPORTED"), "implemented calls do not");
   });
 
   test("the dispatch checks before it calls: handles with rights, 64-bit bounds, iovecs, strings, capabilities", (t) => {
@@ -111,7 +119,11 @@ export function register(test: TestFunction): void {
     t.ok(sendv.includes("if (handle != 0) {"), "the transferred handle is optional");
     const register = body("name_register");
     t.ok(register.includes("allows(callerComponent, CAPABILITY_SERVE, pathText)"), "the manifest must allow serving the name");
-    t.ok(body("interrupt_unmask").includes("return ERROR_NOT_SUPPORTED;"), "unimplemented calls refuse");
+    const declared = structuredClone(table);
+    declared.calls.push(unimplemented());
+    const declaredDispatch = generateAll(declared).get("kernel/generated/dispatch.ts")!;
+    const start = declaredDispatch.indexOf("function check_interrupt_declared(");
+    t.ok(declaredDispatch.slice(start, declaredDispatch.indexOf("\n}\n", start)).includes("return ERROR_NOT_SUPPORTED;"), "unimplemented calls refuse");
     t.ok(body("port_read").includes("return <i64>ERROR_ACCESS_DENIED;"), "i64 results carry errors as i64");
     t.ok(dispatch.includes("export function delos_msg_send(connection: i32, send: u32, sendLength: u32, reply: u32, replyLength: u32): i32 {"),
       "the export has the import's wasm signature");

@@ -107,4 +107,54 @@ export const testProtocols: Protocol[] = [
       },
     ],
   },
+  {
+    name: "test.rtc", path: "/test/rtc",
+    doc: "A driver of the CMOS clock's periodic interrupt (ISA line 8, ports 0x70-0x71), for the interrupt test: the line arrives as pulses, the driver acknowledges the clock (register C) and unmasks.",
+    messages: [
+      {
+        name: "attach", operation: 1, idempotent: true,
+        doc: "Attaches line 8 (once; later requests answer with the same handle) with the clock's interrupt off. The reply status is interrupt.attach's error when it failed.",
+        request: [],
+        reply: [{ name: "handle", type: "u32", doc: "The driver's interrupt handle." }],
+      },
+      {
+        name: "count", operation: 2, idempotent: true,
+        doc: "Runs the periodic interrupt at a rate and services `pulses` pulses (register C read, then interrupt.unmask), timed from the first to the last; the interrupt is off again afterwards.",
+        request: [
+          { name: "rate", type: "u32", doc: "Register A's rate select, 3..15: 32768 >> (rate - 1) Hz." },
+          { name: "pulses", type: "u32", doc: "How many pulses to service." },
+        ],
+        reply: [
+          { name: "pulses", type: "u32", doc: "Pulses serviced (fewer when they took more than 10 s)." },
+          { name: "told", type: "u32", doc: "The sum of their values: interrupts the kernel took." },
+          { name: "flagged", type: "u32", doc: "Pulses after which register C had the periodic flag set." },
+          { name: "nanoseconds", type: "u64", doc: "clock.now from the first pulse to the last." },
+          { name: "cycles", type: "u64", doc: "clock.cycles over the same pulses." },
+        ],
+      },
+      {
+        name: "hold", operation: 3, idempotent: true,
+        doc: "Runs the periodic interrupt at a rate; after the first pulse, acknowledges the clock but does not unmask for `milliseconds`; then unmasks and waits for the next pulse.",
+        request: [
+          { name: "rate", type: "u32", doc: "Register A's rate select, 3..15." },
+          { name: "milliseconds", type: "u32", doc: "How long to hold the line masked." },
+        ],
+        reply: [
+          { name: "during", type: "u32", doc: "Pulses that arrived while the line was held (none should)." },
+          { name: "told", type: "u32", doc: "The value of the pulse after the unmask: interrupts taken while held." },
+          { name: "nanoseconds", type: "u64", doc: "clock.now from the unmask to that pulse." },
+        ],
+      },
+      {
+        name: "start", operation: 4, idempotent: true,
+        doc: "Starts the periodic interrupt and leaves it running without servicing it (the line stays held after its first pulse): the state a driver may die in.",
+        request: [{ name: "rate", type: "u32", doc: "Register A's rate select, 3..15." }],
+        reply: [],
+      },
+    ],
+    errors: [
+      { name: "NOT_ATTACHED", code: 256, doc: "The driver has not attached its line." },
+      { name: "NO_PULSE", code: 257, doc: "No interrupt pulse came within the time allowed." },
+    ],
+  },
 ];

@@ -1,13 +1,18 @@
 // Every interrupt and exception arrives here, from the link's vector stubs
 // (link/vectors.ts) with the saved frame: exceptions go to exceptions.ts,
-// the local APIC timer to the clock tick and the scheduler (which may
-// switch threads before the interrupted one resumes), spurious interrupts
-// nowhere. Returns the stubs' action: 0 to resume, a trap kind to unwind.
+// the local APIC timer to the clock tick and the scheduler, device lines
+// (I/O APIC, vectors LINE_VECTOR_BASE..) to the driver that attached them
+// (object/interrupt.ts: a pulse), spurious interrupts nowhere. After a
+// tick or a line, the scheduler may switch threads before the interrupted
+// one resumes: a pulse that readied a driver of higher priority runs it
+// now. Returns the stubs' action: 0 to resume, a trap kind to unwind.
 
 import { tick } from "../../timer";
+import { lineInterrupt } from "../../object/interrupt";
 import { preemptIfWanted, schedulerTick } from "../../sched/scheduler";
 import { endOfInterrupt, SPURIOUS_VECTOR, TIMER_VECTOR } from "./apic";
 import { handleException } from "./exceptions";
+import { LINE_VECTOR_BASE, LINE_VECTOR_LIMIT } from "./interrupt-lines";
 import { FRAME_VECTOR } from "./link-info";
 import { load64 } from "./native";
 import { PIC_VECTOR_BASE } from "./pic";
@@ -26,6 +31,13 @@ export function handleInterrupt(frame: i64): i32 {
     return 0;
   }
   if (vector < 32) return handleException(frame, vector);
+  if (vector >= LINE_VECTOR_BASE && vector < LINE_VECTOR_LIMIT) {
+    // A level-triggered line is masked before the EOI, or it would fire again at once.
+    lineInterrupt(vector - LINE_VECTOR_BASE);
+    endOfInterrupt();
+    preemptIfWanted();
+    return 0;
+  }
   if (vector == SPURIOUS_VECTOR) return 0;
   unexpected++;
   // The masked legacy PICs can still raise their spurious vectors; they take no EOI.

@@ -20,6 +20,7 @@ import { stateObject } from "./state-object";
 import { traps } from "./traps";
 import { restartStream } from "./restart-stream";
 import { replace } from "./replace";
+import { interrupts } from "./interrupts";
 import { runBenchmarks } from "./bench";
 
 class Test {
@@ -37,6 +38,7 @@ const TESTS: Test[] = [
   new Test("traps", traps),
   new Test("restart-stream", restartStream),
   new Test("replace", replace),
+  new Test("interrupts", interrupts),
 ];
 
 export function _start(): void {
