@@ -32,7 +32,8 @@
 //    stays masked until an unmask tells again, or the handle closes).
 
 import * as abi from "../generated/abi";
-import { LINE_VECTOR_BASE, LINE_VECTOR_LIMIT, lineGsi, lineIsLevel, maskLine, routeLine, unmaskLine } from "../arch/x86_64/interrupt-lines";
+import { LINE_VECTOR_BASE, LINE_VECTOR_LIMIT, lineGsi, lineIsLevel, routeLine } from "../arch/x86_64/interrupt-lines";
+import { setGsiMasked } from "../arch/x86_64/ioapic";
 import { Timeout, arm, disarm, nanosToCycles } from "../sched/timeouts";
 import { now } from "../time";
 import { Connection } from "./connection";
@@ -45,7 +46,6 @@ const RETRY_NANOSECONDS: u64 = 10_000_000;
 
 /** The Interrupt attached to each GSI that has a vector. */
 const attached = new StaticArray<Interrupt | null>(LINE_VECTOR_LIMIT - LINE_VECTOR_BASE);
-let strays: u64 = 0;
 
 class RetryTimeout extends Timeout {
   interrupt: Interrupt | null = null;
@@ -111,8 +111,7 @@ export class Interrupt extends KernelObject {
   setMasked(masked: bool): void {
     if (this.masked == masked) return;
     this.masked = masked;
-    if (masked) maskLine(this.line);
-    else unmaskLine(this.line);
+    setGsiMasked(<u32>this.gsi, masked);
   }
 
   lastHandleClosed(): void {
@@ -126,17 +125,13 @@ export class Interrupt extends KernelObject {
 /**
  * The interrupt handler's part (vector LINE_VECTOR_BASE + gsi, interrupts
  * off, before the EOI): the attached Interrupt takes it. A vector of a line
- * nobody holds any more (it was pending when the line was masked) is
- * counted and dropped.
+ * nobody holds any more (it was on its way when the line was masked) is
+ * dropped.
  */
 export function lineInterrupt(gsi: i32): void {
   const interrupt = gsi >= 0 && gsi < attached.length ? unchecked(attached[gsi]) : null;
-  if (interrupt == null) { strays++; return; }
-  interrupt.fired();
+  if (interrupt != null) interrupt.fired();
 }
-
-/** Interrupts that arrived on a line nobody held. */
-export function strayLineInterrupts(): u64 { return strays; }
 
 /** interrupt.attach: the caller's pulses for `line` (its manifest names it: the dispatch checked). */
 export function interruptAttach(caller: Thread, line: u32, connection: Connection, code: i32): i32 {

@@ -137,3 +137,37 @@ export const TEST_RTC_START_REPLY_SIZE: u32 = 0;
 // @ts-ignore: decorator
 @unmanaged export class TestRtcStartReply {
 }
+
+/** Operation flood: Fills the driver's events queue with pulses of its own until it is full, runs the periodic interrupt for 50 ms (its pulse finds the queue full), then takes every pulse and waits for the interrupt's. */
+export const TEST_RTC_FLOOD: u32 = 5;
+export const TEST_RTC_FLOOD_REQUEST_SIZE: u32 = 8;
+export const TEST_RTC_FLOOD_REQUEST_OPERATION: u32 = 0;
+export const TEST_RTC_FLOOD_REQUEST_RATE: u32 = 4;
+/** The request of test.rtc flood. A view: `changetype<TestRtcFloodRequest>(pointer)`. */
+// @ts-ignore: decorator
+@unmanaged export class TestRtcFloodRequest {
+  /** The message's operation number. */
+  get operation(): u32 { return load<u32>(changetype<usize>(this), 0); }
+  set operation(value: u32) { store<u32>(changetype<usize>(this), value, 0); }
+  /** Register A's rate select, 3..15. */
+  get rate(): u32 { return load<u32>(changetype<usize>(this), 4); }
+  set rate(value: u32) { store<u32>(changetype<usize>(this), value, 4); }
+}
+
+export const TEST_RTC_FLOOD_REPLY_SIZE: u32 = 12;
+export const TEST_RTC_FLOOD_REPLY_FILLERS: u32 = 0;
+export const TEST_RTC_FLOOD_REPLY_TOLD: u32 = 4;
+export const TEST_RTC_FLOOD_REPLY_AFTER: u32 = 8;
+/** The reply of test.rtc flood. A view: `changetype<TestRtcFloodReply>(pointer)`. */
+// @ts-ignore: decorator
+@unmanaged export class TestRtcFloodReply {
+  /** Pulses the queue took before QUEUE_FULL. */
+  get fillers(): u32 { return load<u32>(changetype<usize>(this), 0); }
+  set fillers(value: u32) { store<u32>(changetype<usize>(this), value, 0); }
+  /** The value of the interrupt's pulse when it came. */
+  get told(): u32 { return load<u32>(changetype<usize>(this), 4); }
+  set told(value: u32) { store<u32>(changetype<usize>(this), value, 4); }
+  /** How many of the driver's own pulses it received before the interrupt's. */
+  get after(): u32 { return load<u32>(changetype<usize>(this), 8); }
+  set after(value: u32) { store<u32>(changetype<usize>(this), value, 8); }
+}

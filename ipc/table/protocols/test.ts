@@ -151,6 +151,16 @@ export const testProtocols: Protocol[] = [
         request: [{ name: "rate", type: "u32", doc: "Register A's rate select, 3..15." }],
         reply: [],
       },
+      {
+        name: "flood", operation: 5, idempotent: true,
+        doc: "Fills the driver's events queue with pulses of its own until it is full, runs the periodic interrupt for 50 ms (its pulse finds the queue full), then takes every pulse and waits for the interrupt's.",
+        request: [{ name: "rate", type: "u32", doc: "Register A's rate select, 3..15." }],
+        reply: [
+          { name: "fillers", type: "u32", doc: "Pulses the queue took before QUEUE_FULL." },
+          { name: "told", type: "u32", doc: "The value of the interrupt's pulse when it came." },
+          { name: "after", type: "u32", doc: "How many of the driver's own pulses it received before the interrupt's." },
+        ],
+      },
     ],
     errors: [
       { name: "NOT_ATTACHED", code: 256, doc: "The driver has not attached its line." },

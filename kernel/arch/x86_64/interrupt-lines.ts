@@ -19,7 +19,7 @@
 import * as console from "../../console";
 import { acpiProblem, acpiRootName, readAcpiRoot } from "./acpi";
 import { apicId } from "./apic";
-import { addIoApic, hasGsi, routeGsi, setGsiMasked } from "./ioapic";
+import { addIoApic, hasGsi, routeGsi } from "./ioapic";
 import { Madt, SourceOverride, readMadt } from "./madt";
 
 export const LINE_VECTOR_BASE: i32 = 0x50;
@@ -78,9 +78,6 @@ export function routeLine(line: u32): void {
   const gsi = <u32>lineGsi(line);
   routeGsi(gsi, <u32>LINE_VECTOR_BASE + gsi, lineIsLevel(line), lineIsActiveLow(line), apicId());
 }
-
-export function maskLine(line: u32): void { setGsiMasked(<u32>lineGsi(line), true); }
-export function unmaskLine(line: u32): void { setGsiMasked(<u32>lineGsi(line), false); }
 
 /**
  * At boot, after the local APIC: finds the I/O APICs and the overrides in

@@ -5,8 +5,8 @@
 // acknowledges the device (reading register C lowers the clock's
 // interrupt) and calls interrupt.unmask. The interrupt test
 // (tests/os/runner/interrupts.ts) asks it to count pulses at a rate, to hold
-// the line masked for a while, and to leave the clock interrupting when it
-// is killed.
+// the line masked for a while, to let its pulse find a full queue, and to
+// leave the clock interrupting when it is killed.
 //
 // One thread: requests come on /test/rtc; while serving one, the driver
 // receives on its events channel, where the interrupt's pulses and its own
@@ -15,10 +15,11 @@
 import "../lib/abort";
 import {
   channelCreate, clockCycles, clockNow, connectionCreate, handleClose, interruptAttach, interruptUnmask, msgReceive,
-  msgReply, portRead, portWrite, pulseSend, timerCreate, timerSet, Pulse, ReceiveInfo, RECEIVE_ID_PULSE, RECEIVE_INFO_SIZE,
+  msgReply, portRead, portWrite, pulseSend, threadSleep, timerCreate, timerSet, Pulse, ReceiveInfo, RECEIVE_ID_PULSE, RECEIVE_INFO_SIZE,
   ERROR_INVALID_ARGUMENT, PULSE_SIZE, TEST_RTC_PATH, TEST_RTC_ATTACH, TEST_RTC_COUNT, TEST_RTC_HOLD, TEST_RTC_START,
   TEST_RTC_ATTACH_REPLY_SIZE, TEST_RTC_COUNT_REQUEST_SIZE, TEST_RTC_COUNT_REPLY_SIZE, TEST_RTC_HOLD_REQUEST_SIZE,
-  TEST_RTC_HOLD_REPLY_SIZE, TEST_RTC_START_REQUEST_SIZE, TEST_RTC_ERROR_NOT_ATTACHED, TEST_RTC_ERROR_NO_PULSE,
+  TEST_RTC_HOLD_REPLY_SIZE, TEST_RTC_START_REQUEST_SIZE, TEST_RTC_FLOOD, TEST_RTC_FLOOD_REQUEST_SIZE, TEST_RTC_FLOOD_REPLY_SIZE,
+  TestRtcFloodReply, TestRtcFloodRequest, TEST_RTC_ERROR_NOT_ATTACHED, TEST_RTC_ERROR_NO_PULSE,
   TestRtcAttachReply, TestRtcCountReply, TestRtcCountRequest, TestRtcHoldReply, TestRtcHoldRequest, TestRtcStartRequest,
 } from "../../../ipc/generated/index";
 import { Server } from "../../../ipc/client/index";
@@ -38,6 +39,7 @@ const PERIODIC_FLAG: u32 = 0x40;
 const PULSE_INTERRUPT: i32 = 1;
 const PULSE_DEADLINE: i32 = 2;
 const PULSE_MARKER: i32 = 3;
+const PULSE_FILLER: i32 = 4;
 
 /** Register A's rate selects that make a periodic interrupt: 8192 Hz down to 2 Hz. */
 const RATE_FASTEST: u32 = 3;
@@ -202,6 +204,41 @@ function hold(buffer: usize): i32 {
   return result;
 }
 
+function flood(buffer: usize): i32 {
+  const rate = changetype<TestRtcFloodRequest>(buffer).rate;
+  drain();
+  let fillers: u32 = 0;
+  while (pulseSend(eventsConnection, PULSE_FILLER, 0) == 0) fillers++;
+  startClock(rate);
+  threadSleep(50_000_000);
+  // The queue is full until the first pulse is taken; the deadline's own pulse needs room.
+  let taken: u32 = 0, told: u32 = 0, after: u32 = 0;
+  if (nextEvent() == PULSE_FILLER) taken++;
+  setDeadline(PULSE_WAIT);
+  while (told == 0 || taken < fillers) {
+    const code = nextEvent();
+    if (code == PULSE_FILLER) {
+      taken++;
+    } else if (code == PULSE_INTERRUPT && told == 0) {
+      told = <u32>pulseValue;
+      after = taken;
+      acknowledge();
+      interruptUnmask(interrupt);
+    } else if (code == PULSE_DEADLINE) {
+      break;
+    }
+  }
+  clearDeadline();
+  stopClock();
+  drain();
+  if (told == 0) return TEST_RTC_ERROR_NO_PULSE;
+  const reply = changetype<TestRtcFloodReply>(buffer);
+  reply.fillers = fillers;
+  reply.told = told;
+  reply.after = after;
+  return 0;
+}
+
 function start(buffer: usize): void {
   drain();
   startClock(changetype<TestRtcStartRequest>(buffer).rate);
@@ -222,7 +259,7 @@ export function _start(): void {
     if (operation == TEST_RTC_ATTACH) {
       const status = attach(buffer);
       msgReply(receiveId, status, buffer, status == 0 ? TEST_RTC_ATTACH_REPLY_SIZE : 0);
-    } else if (operation != TEST_RTC_COUNT && operation != TEST_RTC_HOLD && operation != TEST_RTC_START) {
+    } else if (operation != TEST_RTC_COUNT && operation != TEST_RTC_HOLD && operation != TEST_RTC_START && operation != TEST_RTC_FLOOD) {
       msgReply(receiveId, ERROR_INVALID_ARGUMENT, 0, 0);
     } else if (interrupt <= 0) {
       msgReply(receiveId, TEST_RTC_ERROR_NOT_ATTACHED, 0, 0);
@@ -234,6 +271,9 @@ export function _start(): void {
     } else if (operation == TEST_RTC_HOLD && length >= TEST_RTC_HOLD_REQUEST_SIZE) {
       const status = hold(buffer);
       msgReply(receiveId, status, buffer, status == 0 ? TEST_RTC_HOLD_REPLY_SIZE : 0);
+    } else if (operation == TEST_RTC_FLOOD && length >= TEST_RTC_FLOOD_REQUEST_SIZE) {
+      const status = flood(buffer);
+      msgReply(receiveId, status, buffer, status == 0 ? TEST_RTC_FLOOD_REPLY_SIZE : 0);
     } else if (operation == TEST_RTC_START && length >= TEST_RTC_START_REQUEST_SIZE) {
       start(buffer);
       msgReply(receiveId, 0, 0, 0);
