@@ -12,10 +12,11 @@
 // The pulse's value is the number of interrupts it tells of: 1, or more
 // when some could not be told at once (below). A level-triggered line is
 // masked at the I/O APIC as soon as it fires, since it stays asserted until
-// the device is serviced. An edge-triggered line is masked only when it
-// fires again before the unmask — an I/O APIC drops edges on a masked
-// input, so masking it at once would lose an interrupt that came while the
-// driver worked — and that interrupt is counted and told at the unmask.
+// the device is serviced. An edge-triggered line is masked only when a
+// second interrupt comes before the first is told and unmasked — an I/O
+// APIC drops edges on a masked input, so masking it at once would lose an
+// interrupt that came while the driver worked — and that interrupt is
+// counted and told at the unmask.
 //
 // Invariants:
 //  - at most one Interrupt per line (per GSI), in `attached`, from attach
@@ -25,11 +26,13 @@
 //  - its handle has CONTROL only: one handle, never duplicated or moved;
 //  - `held`: a pulse went out and the driver has not unmasked since, so no
 //    other pulse goes out; `untold` counts the interrupts taken and not yet
-//    told, and is 0 whenever the line is open and not held;
-//  - a pulse that finds the channel's queue full is not lost: the line
-//    stays masked, the interrupts stay counted and a kernel timeout tries
-//    again every tick; a pulse to a closed channel is not retried (the line
-//    stays masked until an unmask tells again, or the handle closes).
+//    told; the line is open only while nothing is held and at most one
+//    interrupt of an edge-triggered line waits to be told;
+//  - a pulse that finds the channel's queue full is not lost: the
+//    interrupts stay counted and a kernel timeout tries again every tick, so
+//    the pulse that finally goes out tells of them all; a pulse to a closed
+//    channel is not retried (the line stays masked once the next interrupt
+//    comes, until an unmask tells again or the handle closes).
 
 import * as abi from "../generated/abi";
 import { LINE_VECTOR_BASE, LINE_VECTOR_LIMIT, lineGsi, lineIsLevel, routeLine } from "../arch/x86_64/interrupt-lines";
@@ -83,11 +86,11 @@ export class Interrupt extends KernelObject {
   /** The line fired (the interrupt handler, before its EOI). */
   fired(): void {
     this.untold++;
-    if (this.level || this.held) this.setMasked(true);
+    if (this.level || this.held || this.untold > 1) this.setMasked(true);
     if (!this.held) this.tell();
   }
 
-  /** Pulses the untold interrupts; when the pulse cannot go, keeps the line masked (and, for a full queue, tries again in a tick). */
+  /** Pulses the untold interrupts; when the pulse finds the queue full, tries again in a tick. */
   tell(): void {
     if (this.closed || this.untold == 0) return;
     const result = sendKernelPulse(this.connection, this.code, <i64>this.untold);
@@ -97,7 +100,6 @@ export class Interrupt extends KernelObject {
       disarm(this.retry);
       return;
     }
-    this.setMasked(true);
     if (result == abi.ERROR_QUEUE_FULL) arm(this.retry, now() + nanosToCycles(RETRY_NANOSECONDS));
   }
 
