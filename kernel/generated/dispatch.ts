@@ -55,7 +55,8 @@ export function delos_handle_close(handle: i32): i32 {
   return result;
 }
 
-function check_handle_close(caller: Thread, handle: i32): i32 {
+// @ts-ignore: decorator
+@inline function check_handle_close(caller: Thread, handle: i32): i32 {
   const callerComponent = caller.component!;
   const handles = handlesOf(callerComponent);
   const handleEntry = handles.lookup(handle, 0, 0);
@@ -71,7 +72,8 @@ export function delos_handle_duplicate(handle: i32, rights: u32): i32 {
   return result;
 }
 
-function check_handle_duplicate(caller: Thread, handle: i32, rights: u32): i32 {
+// @ts-ignore: decorator
+@inline function check_handle_duplicate(caller: Thread, handle: i32, rights: u32): i32 {
   const callerComponent = caller.component!;
   const handles = handlesOf(callerComponent);
   const handleEntry = handles.lookup(handle, 0, RIGHT_DUPLICATE);
@@ -87,7 +89,8 @@ export function delos_handle_info(handle: i32, info: u32): i32 {
   return result;
 }
 
-function check_handle_info(caller: Thread, handle: i32, info: u32): i32 {
+// @ts-ignore: decorator
+@inline function check_handle_info(caller: Thread, handle: i32, info: u32): i32 {
   const callerComponent = caller.component!;
   const handles = handlesOf(callerComponent);
   const callerBase = callerComponent.memoryBase;
@@ -106,7 +109,8 @@ export function delos_channel_create(flags: u32): i32 {
   return result;
 }
 
-function check_channel_create(caller: Thread, flags: u32): i32 {
+// @ts-ignore: decorator
+@inline function check_channel_create(caller: Thread, flags: u32): i32 {
   const callerComponent = caller.component!;
   return channelCreate(caller, flags);
 }
@@ -119,7 +123,8 @@ export function delos_connection_create(channel: i32): i32 {
   return result;
 }
 
-function check_connection_create(caller: Thread, channel: i32): i32 {
+// @ts-ignore: decorator
+@inline function check_connection_create(caller: Thread, channel: i32): i32 {
   const callerComponent = caller.component!;
   const handles = handlesOf(callerComponent);
   const channelEntry = handles.lookup(channel, OBJECT_TYPE_CHANNEL, RIGHT_CONNECT);
@@ -135,7 +140,8 @@ export function delos_name_register(path: u32, pathLength: u32, channel: i32): i
   return result;
 }
 
-function check_name_register(caller: Thread, path: u32, pathLength: u32, channel: i32): i32 {
+// @ts-ignore: decorator
+@inline function check_name_register(caller: Thread, path: u32, pathLength: u32, channel: i32): i32 {
   const callerComponent = caller.component!;
   const handles = handlesOf(callerComponent);
   const callerBase = callerComponent.memoryBase;
@@ -158,7 +164,8 @@ export function delos_name_unregister(path: u32, pathLength: u32): i32 {
   return result;
 }
 
-function check_name_unregister(caller: Thread, path: u32, pathLength: u32): i32 {
+// @ts-ignore: decorator
+@inline function check_name_unregister(caller: Thread, path: u32, pathLength: u32): i32 {
   const callerComponent = caller.component!;
   const callerBase = callerComponent.memoryBase;
   const callerLength = callerComponent.memoryLength;
@@ -177,7 +184,8 @@ export function delos_name_open(path: u32, pathLength: u32, timeout: i64): i32 {
   return result;
 }
 
-function check_name_open(caller: Thread, path: u32, pathLength: u32, timeout: i64): i32 {
+// @ts-ignore: decorator
+@inline function check_name_open(caller: Thread, path: u32, pathLength: u32, timeout: i64): i32 {
   const callerComponent = caller.component!;
   const callerBase = callerComponent.memoryBase;
   const callerLength = callerComponent.memoryLength;
@@ -197,7 +205,8 @@ export function delos_msg_send(connection: i32, send: u32, sendLength: u32, repl
   return result;
 }
 
-function check_msg_send(caller: Thread, connection: i32, send: u32, sendLength: u32, reply: u32, replyLength: u32): i32 {
+// @ts-ignore: decorator
+@inline function check_msg_send(caller: Thread, connection: i32, send: u32, sendLength: u32, reply: u32, replyLength: u32): i32 {
   const callerComponent = caller.component!;
   const handles = handlesOf(callerComponent);
   const callerBase = callerComponent.memoryBase;
@@ -217,7 +226,8 @@ export function delos_msg_sendv(connection: i32, send: u32, sendCount: u32, repl
   return result;
 }
 
-function check_msg_sendv(caller: Thread, connection: i32, send: u32, sendCount: u32, reply: u32, replyCount: u32, handle: i32): i32 {
+// @ts-ignore: decorator
+@inline function check_msg_sendv(caller: Thread, connection: i32, send: u32, sendCount: u32, reply: u32, replyCount: u32, handle: i32): i32 {
   const callerComponent = caller.component!;
   const handles = handlesOf(callerComponent);
   const callerBase = callerComponent.memoryBase;
@@ -246,7 +256,8 @@ export function delos_msg_receive(channel: i32, buffer: u32, bufferLength: u32, 
   return result;
 }
 
-function check_msg_receive(caller: Thread, channel: i32, buffer: u32, bufferLength: u32, info: u32): i32 {
+// @ts-ignore: decorator
+@inline function check_msg_receive(caller: Thread, channel: i32, buffer: u32, bufferLength: u32, info: u32): i32 {
   const callerComponent = caller.component!;
   const handles = handlesOf(callerComponent);
   const callerBase = callerComponent.memoryBase;
@@ -266,7 +277,8 @@ export function delos_msg_receivev(channel: i32, buffers: u32, buffersCount: u32
   return result;
 }
 
-function check_msg_receivev(caller: Thread, channel: i32, buffers: u32, buffersCount: u32, info: u32): i32 {
+// @ts-ignore: decorator
+@inline function check_msg_receivev(caller: Thread, channel: i32, buffers: u32, buffersCount: u32, info: u32): i32 {
   const callerComponent = caller.component!;
   const handles = handlesOf(callerComponent);
   const callerBase = callerComponent.memoryBase;
@@ -288,7 +300,8 @@ export function delos_msg_reply(receiveId: u32, status: i32, buffer: u32, buffer
   return result;
 }
 
-function check_msg_reply(caller: Thread, receiveId: u32, status: i32, buffer: u32, bufferLength: u32): i32 {
+// @ts-ignore: decorator
+@inline function check_msg_reply(caller: Thread, receiveId: u32, status: i32, buffer: u32, bufferLength: u32): i32 {
   const callerComponent = caller.component!;
   const callerBase = callerComponent.memoryBase;
   const callerLength = callerComponent.memoryLength;
@@ -304,7 +317,8 @@ export function delos_msg_replyv(receiveId: u32, status: i32, buffers: u32, buff
   return result;
 }
 
-function check_msg_replyv(caller: Thread, receiveId: u32, status: i32, buffers: u32, buffersCount: u32): i32 {
+// @ts-ignore: decorator
+@inline function check_msg_replyv(caller: Thread, receiveId: u32, status: i32, buffers: u32, buffersCount: u32): i32 {
   const callerComponent = caller.component!;
   const callerBase = callerComponent.memoryBase;
   const callerLength = callerComponent.memoryLength;
@@ -322,7 +336,8 @@ export function delos_msg_read(receiveId: u32, offset: u32, buffer: u32, bufferL
   return result;
 }
 
-function check_msg_read(caller: Thread, receiveId: u32, offset: u32, buffer: u32, bufferLength: u32): i32 {
+// @ts-ignore: decorator
+@inline function check_msg_read(caller: Thread, receiveId: u32, offset: u32, buffer: u32, bufferLength: u32): i32 {
   const callerComponent = caller.component!;
   const callerBase = callerComponent.memoryBase;
   const callerLength = callerComponent.memoryLength;
@@ -338,7 +353,8 @@ export function delos_msg_grant(receiveId: u32, handle: i32, rights: u32): i32 {
   return result;
 }
 
-function check_msg_grant(caller: Thread, receiveId: u32, handle: i32, rights: u32): i32 {
+// @ts-ignore: decorator
+@inline function check_msg_grant(caller: Thread, receiveId: u32, handle: i32, rights: u32): i32 {
   const callerComponent = caller.component!;
   const handles = handlesOf(callerComponent);
   const handleEntry = handles.lookup(handle, 0, RIGHT_TRANSFER);
@@ -354,7 +370,8 @@ export function delos_pulse_send(connection: i32, code: i32, value: i64): i32 {
   return result;
 }
 
-function check_pulse_send(caller: Thread, connection: i32, code: i32, value: i64): i32 {
+// @ts-ignore: decorator
+@inline function check_pulse_send(caller: Thread, connection: i32, code: i32, value: i64): i32 {
   const callerComponent = caller.component!;
   const handles = handlesOf(callerComponent);
   const connectionEntry = handles.lookup(connection, OBJECT_TYPE_CONNECTION, RIGHT_SEND);
@@ -370,7 +387,8 @@ export function delos_memory_create(size: u32): i32 {
   return result;
 }
 
-function check_memory_create(caller: Thread, size: u32): i32 {
+// @ts-ignore: decorator
+@inline function check_memory_create(caller: Thread, size: u32): i32 {
   const callerComponent = caller.component!;
   return memoryCreate(caller, size);
 }
@@ -383,7 +401,8 @@ export function delos_memory_map(memory: i32, address: u32, length: u32, flags: 
   return result;
 }
 
-function check_memory_map(caller: Thread, memory: i32, address: u32, length: u32, flags: u32): i32 {
+// @ts-ignore: decorator
+@inline function check_memory_map(caller: Thread, memory: i32, address: u32, length: u32, flags: u32): i32 {
   const callerComponent = caller.component!;
   const handles = handlesOf(callerComponent);
   const memoryEntry = handles.lookup(memory, OBJECT_TYPE_MEMORY, RIGHT_MAP);
@@ -399,7 +418,8 @@ export function delos_memory_unmap(address: u32, length: u32): i32 {
   return result;
 }
 
-function check_memory_unmap(caller: Thread, address: u32, length: u32): i32 {
+// @ts-ignore: decorator
+@inline function check_memory_unmap(caller: Thread, address: u32, length: u32): i32 {
   const callerComponent = caller.component!;
   return memoryUnmap(caller, address, length);
 }
@@ -412,7 +432,8 @@ export function delos_state_open(name: u32, nameLength: u32, size: u32): i32 {
   return result;
 }
 
-function check_state_open(caller: Thread, name: u32, nameLength: u32, size: u32): i32 {
+// @ts-ignore: decorator
+@inline function check_state_open(caller: Thread, name: u32, nameLength: u32, size: u32): i32 {
   const callerComponent = caller.component!;
   const callerBase = callerComponent.memoryBase;
   const callerLength = callerComponent.memoryLength;
@@ -432,7 +453,8 @@ export function delos_state_delete(name: u32, nameLength: u32): i32 {
   return result;
 }
 
-function check_state_delete(caller: Thread, name: u32, nameLength: u32): i32 {
+// @ts-ignore: decorator
+@inline function check_state_delete(caller: Thread, name: u32, nameLength: u32): i32 {
   const callerComponent = caller.component!;
   const callerBase = callerComponent.memoryBase;
   const callerLength = callerComponent.memoryLength;
@@ -452,7 +474,8 @@ export function delos_timer_create(connection: i32, code: i32, value: i64): i32 
   return result;
 }
 
-function check_timer_create(caller: Thread, connection: i32, code: i32, value: i64): i32 {
+// @ts-ignore: decorator
+@inline function check_timer_create(caller: Thread, connection: i32, code: i32, value: i64): i32 {
   const callerComponent = caller.component!;
   const handles = handlesOf(callerComponent);
   const connectionEntry = handles.lookup(connection, OBJECT_TYPE_CONNECTION, RIGHT_SEND);
@@ -468,7 +491,8 @@ export function delos_timer_set(timer: i32, delay: i64, interval: i64): i32 {
   return result;
 }
 
-function check_timer_set(caller: Thread, timer: i32, delay: i64, interval: i64): i32 {
+// @ts-ignore: decorator
+@inline function check_timer_set(caller: Thread, timer: i32, delay: i64, interval: i64): i32 {
   const callerComponent = caller.component!;
   const handles = handlesOf(callerComponent);
   const timerEntry = handles.lookup(timer, OBJECT_TYPE_TIMER, RIGHT_CONTROL);
@@ -484,7 +508,8 @@ export function delos_interrupt_attach(line: u32, connection: i32, code: i32): i
   return result;
 }
 
-function check_interrupt_attach(caller: Thread, line: u32, connection: i32, code: i32): i32 {
+// @ts-ignore: decorator
+@inline function check_interrupt_attach(caller: Thread, line: u32, connection: i32, code: i32): i32 {
   const callerComponent = caller.component!;
   const handles = handlesOf(callerComponent);
   const connectionEntry = handles.lookup(connection, OBJECT_TYPE_CONNECTION, RIGHT_SEND);
@@ -501,7 +526,8 @@ export function delos_interrupt_unmask(interrupt: i32): i32 {
   return result;
 }
 
-function check_interrupt_unmask(caller: Thread, interrupt: i32): i32 {
+// @ts-ignore: decorator
+@inline function check_interrupt_unmask(caller: Thread, interrupt: i32): i32 {
   const callerComponent = caller.component!;
   const handles = handlesOf(callerComponent);
   const interruptEntry = handles.lookup(interrupt, OBJECT_TYPE_INTERRUPT, RIGHT_CONTROL);
@@ -517,7 +543,8 @@ export function delos_port_read(port: u32, width: u32): i64 {
   return result;
 }
 
-function check_port_read(caller: Thread, port: u32, width: u32): i64 {
+// @ts-ignore: decorator
+@inline function check_port_read(caller: Thread, port: u32, width: u32): i64 {
   const callerComponent = caller.component!;
   if (!allowsNumber(callerComponent, CAPABILITY_PORT, <u64>port)) return <i64>ERROR_ACCESS_DENIED;
   return portRead(caller, port, width);
@@ -531,7 +558,8 @@ export function delos_port_write(port: u32, width: u32, value: u32): i32 {
   return result;
 }
 
-function check_port_write(caller: Thread, port: u32, width: u32, value: u32): i32 {
+// @ts-ignore: decorator
+@inline function check_port_write(caller: Thread, port: u32, width: u32, value: u32): i32 {
   const callerComponent = caller.component!;
   if (!allowsNumber(callerComponent, CAPABILITY_PORT, <u64>port)) return ERROR_ACCESS_DENIED;
   return portWrite(caller, port, width, value);
@@ -545,7 +573,8 @@ export function delos_thread_create(entry: u32, argument: u32, priority: i32): i
   return result;
 }
 
-function check_thread_create(caller: Thread, entry: u32, argument: u32, priority: i32): i32 {
+// @ts-ignore: decorator
+@inline function check_thread_create(caller: Thread, entry: u32, argument: u32, priority: i32): i32 {
   const callerComponent = caller.component!;
   return threadCreate(caller, entry, argument, priority);
 }
@@ -557,7 +586,8 @@ export function delos_thread_exit(): void {
   leaveKernel();
 }
 
-function check_thread_exit(caller: Thread): void {
+// @ts-ignore: decorator
+@inline function check_thread_exit(caller: Thread): void {
   const callerComponent = caller.component!;
   threadExit(caller);
 }
@@ -570,7 +600,8 @@ export function delos_thread_sleep(duration: i64): i32 {
   return result;
 }
 
-function check_thread_sleep(caller: Thread, duration: i64): i32 {
+// @ts-ignore: decorator
+@inline function check_thread_sleep(caller: Thread, duration: i64): i32 {
   const callerComponent = caller.component!;
   return threadSleep(caller, duration);
 }
@@ -583,7 +614,8 @@ export function delos_thread_yield(): i32 {
   return result;
 }
 
-function check_thread_yield(caller: Thread): i32 {
+// @ts-ignore: decorator
+@inline function check_thread_yield(caller: Thread): i32 {
   const callerComponent = caller.component!;
   return threadYield(caller);
 }
@@ -596,7 +628,8 @@ export function delos_thread_self(): i32 {
   return result;
 }
 
-function check_thread_self(caller: Thread): i32 {
+// @ts-ignore: decorator
+@inline function check_thread_self(caller: Thread): i32 {
   const callerComponent = caller.component!;
   return threadSelf(caller);
 }
@@ -609,7 +642,8 @@ export function delos_thread_priority(): i32 {
   return result;
 }
 
-function check_thread_priority(caller: Thread): i32 {
+// @ts-ignore: decorator
+@inline function check_thread_priority(caller: Thread): i32 {
   const callerComponent = caller.component!;
   return threadPriority(caller);
 }
@@ -622,7 +656,8 @@ export function delos_thread_set_priority(priority: i32): i32 {
   return result;
 }
 
-function check_thread_set_priority(caller: Thread, priority: i32): i32 {
+// @ts-ignore: decorator
+@inline function check_thread_set_priority(caller: Thread, priority: i32): i32 {
   const callerComponent = caller.component!;
   return threadSetPriority(caller, priority);
 }
@@ -635,7 +670,8 @@ export function delos_clock_now(): i64 {
   return result;
 }
 
-function check_clock_now(caller: Thread): i64 {
+// @ts-ignore: decorator
+@inline function check_clock_now(caller: Thread): i64 {
   const callerComponent = caller.component!;
   return clockNow(caller);
 }
@@ -648,7 +684,8 @@ export function delos_clock_cycles(): i64 {
   return result;
 }
 
-function check_clock_cycles(caller: Thread): i64 {
+// @ts-ignore: decorator
+@inline function check_clock_cycles(caller: Thread): i64 {
   const callerComponent = caller.component!;
   return clockCycles(caller);
 }
@@ -661,7 +698,8 @@ export function delos_component_spawn(path: u32, pathLength: u32, supervisor: i3
   return result;
 }
 
-function check_component_spawn(caller: Thread, path: u32, pathLength: u32, supervisor: i32): i32 {
+// @ts-ignore: decorator
+@inline function check_component_spawn(caller: Thread, path: u32, pathLength: u32, supervisor: i32): i32 {
   const callerComponent = caller.component!;
   const handles = handlesOf(callerComponent);
   const callerBase = callerComponent.memoryBase;
@@ -687,7 +725,8 @@ export function delos_component_kill(component: u32): i32 {
   return result;
 }
 
-function check_component_kill(caller: Thread, component: u32): i32 {
+// @ts-ignore: decorator
+@inline function check_component_kill(caller: Thread, component: u32): i32 {
   const callerComponent = caller.component!;
   return componentKill(caller, component);
 }
@@ -700,7 +739,8 @@ export function delos_component_status(component: u32, status: u32): i32 {
   return result;
 }
 
-function check_component_status(caller: Thread, component: u32, status: u32): i32 {
+// @ts-ignore: decorator
+@inline function check_component_status(caller: Thread, component: u32, status: u32): i32 {
   const callerComponent = caller.component!;
   const callerBase = callerComponent.memoryBase;
   const callerLength = callerComponent.memoryLength;
@@ -716,7 +756,8 @@ export function delos_component_self(): i32 {
   return result;
 }
 
-function check_component_self(caller: Thread): i32 {
+// @ts-ignore: decorator
+@inline function check_component_self(caller: Thread): i32 {
   const callerComponent = caller.component!;
   return componentSelf(caller);
 }
@@ -728,7 +769,8 @@ export function delos_component_exit(status: i32): void {
   leaveKernel();
 }
 
-function check_component_exit(caller: Thread, status: i32): void {
+// @ts-ignore: decorator
+@inline function check_component_exit(caller: Thread, status: i32): void {
   const callerComponent = caller.component!;
   componentExit(caller, status);
 }
@@ -741,7 +783,8 @@ export function delos_log_write(text: u32, textLength: u32): i32 {
   return result;
 }
 
-function check_log_write(caller: Thread, text: u32, textLength: u32): i32 {
+// @ts-ignore: decorator
+@inline function check_log_write(caller: Thread, text: u32, textLength: u32): i32 {
   const callerComponent = caller.component!;
   const callerBase = callerComponent.memoryBase;
   const callerLength = callerComponent.memoryLength;
