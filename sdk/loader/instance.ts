@@ -38,6 +38,13 @@ export class Instance {
   importedFuncs: FunctionInstance[] = [];
   importedGlobals: GlobalInstance[] = [];
   exports: Namespace = new Namespace();
+  /**
+   * The loader's blocks that native code reaches only by address: the
+   * vmctx, the memory and table objects, the table's elements. Nothing
+   * else refers to them, so under a collecting runtime (the kernel's) they
+   * stay alive through this list for as long as the instance does.
+   */
+  readonly blocks: ArrayBuffer[] = [];
 
   constructor(component: Component, linker: Linker) {
     this.component = component;
@@ -173,7 +180,9 @@ function createMemory(instance: Instance): bool {
     setLoaderError("cannot commit " + limits.min.toString() + " pages of memory");
     return false;
   }
-  const object = changetype<usize>(new ArrayBuffer(MEMORY_OBJECT_SIZE));
+  const block = new ArrayBuffer(MEMORY_OBJECT_SIZE);
+  instance.blocks.push(block);
+  const object = changetype<usize>(block);
   store<u64>(object + MEMORY_BASE, base);
   store<u64>(object + MEMORY_LENGTH, length);
   store<u64>(object + MEMORY_MAX_PAGES, limits.hasMax ? <u64>limits.max : 65536);
@@ -188,8 +197,12 @@ function createTable(instance: Instance): bool {
   const type = component.tables[0];
   if (type.limits.min > MAX_TABLE_ELEMENTS) { setLoaderError("table of " + type.limits.min.toString() + " elements is too large"); return false; }
   const platform = instance.linker.platform;
-  const elements = changetype<usize>(new ArrayBuffer(<i32>(type.limits.min * <u32>ELEMENT_SIZE)));
-  const object = changetype<usize>(new ArrayBuffer(TABLE_OBJECT_SIZE));
+  const elementsBlock = new ArrayBuffer(<i32>(type.limits.min * <u32>ELEMENT_SIZE));
+  const objectBlock = new ArrayBuffer(TABLE_OBJECT_SIZE);
+  instance.blocks.push(elementsBlock);
+  instance.blocks.push(objectBlock);
+  const elements = changetype<usize>(elementsBlock);
+  const object = changetype<usize>(objectBlock);
   store<u64>(object + TABLE_ELEMENTS, platform.address(elements));
   store<u64>(object + TABLE_LENGTH, <u64>type.limits.min);
   store<u64>(object + TABLE_MAX, type.limits.hasMax ? <u64>type.limits.max : 0xffffffff);
@@ -311,7 +324,9 @@ export function instantiate(component: Component, linker: Linker): Instance | nu
   const instance = new Instance(component, linker);
   const platform = linker.platform;
   const layout = component.layout;
-  const vmctx = changetype<usize>(new ArrayBuffer(layout.size));
+  const vmctxBlock = new ArrayBuffer(layout.size);
+  instance.blocks.push(vmctxBlock);
+  const vmctx = changetype<usize>(vmctxBlock);
   instance.vmctx = vmctx;
   instance.vmctxAddress = platform.address(vmctx);
 
