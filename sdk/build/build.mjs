@@ -87,17 +87,28 @@ if (existsSync(join(root, "kernel/main.ts")))
 // Components that run on Delos: init (servers/init) and the in-OS test programs (tests/os/README.md),
 // each built to build/os/ with AssemblyScript's start code in _initialize (the kernel runs it, then
 // _start), names for fault reports and an abort that ends the component; images embed their manifests.
-const componentFlags = (abort) => ["--exportStart", "_initialize", "--debug", "--use", `abort=${abort}`];
+// The table is exported: thread.create calls its elements from outside the module, and binaryen, seeing
+// no call_indirect of a thread entry's type inside, would otherwise replace those functions by
+// `unreachable`. A component with a shadow stack exports where it is (the transform), so that the
+// kernel can give each of its threads frames of their own (docs/kernel.md, "Threads of one component").
+const shadowStackExports = "sdk/build/shadow-stack-exports.mjs";
+const componentFlags = (abort) => ["--exportStart", "_initialize", "--debug", "--use", `abort=${abort}`, "--exportTable",
+  "--transform", `./${shadowStackExports}`];
+// AssemblyScript's full runtime (allocator and collector): a shadow stack of a 32 KiB running area and
+// 16 slots of 2 KiB, one per thread (kernel/component/shadow-stack.ts).
+const fullRuntime = ["--runtime", "incremental", "--stackSize", "65536"];
 if (existsSync(join(root, "servers/init/init.ts")))
-  ascPrograms.push(["servers/init/init.ts", "build/os/init.wasm", ["servers/init", "ipc/generated", "ipc/client"],
+  ascPrograms.push(["servers/init/init.ts", "build/os/init.wasm", ["servers/init", "ipc/generated", "ipc/client", shadowStackExports],
     componentFlags("servers/init/abort/abort")]);
 for (const [program, extra, after] of [["runner/runner"], ["echo/echo"], ["echo/echo-v2"], ["store/store"], ["shared/shared"],
   ["priority/priority"], ["spinner/spinner"], ["client/client"], ["hello/hello"], ["yielder/yielder"],
   ["rtc/rtc"],
   // Trapping float-to-int conversions: the trap test needs `invalid conversion to integer`.
-  ["trapper/trapper", ["--disable", "nontrapping-f2i"], "tests/os/trapper/table-trap.mjs"]]) {
+  ["trapper/trapper", ["--disable", "nontrapping-f2i"], "tests/os/trapper/table-trap.mjs"],
+  ["threads/threads", fullRuntime], ["threads/threads-deep", fullRuntime],
+  ["threads/threads-malformed", fullRuntime, "tests/os/threads/malformed-exports.mjs"]]) {
   if (!existsSync(join(root, `tests/os/${program}.ts`))) continue;
-  ascPrograms.push([`tests/os/${program}.ts`, `build/os/test/${program.split("/")[1]}.wasm`, ["tests/os", "ipc/generated", "ipc/client"],
+  ascPrograms.push([`tests/os/${program}.ts`, `build/os/test/${program.split("/")[1]}.wasm`, ["tests/os", "ipc/generated", "ipc/client", shadowStackExports],
     [...componentFlags("tests/os/lib/abort/abort"), ...(extra ?? [])], after]);
 }
 
