@@ -33,6 +33,7 @@ import { Thread, ThreadState } from "./object/thread";
 import { currentThread, exitCurrent, killThread } from "./sched/scheduler";
 import { inStackGuard } from "./sched/threads";
 import { allocatedFrameCount } from "./memory/frames";
+import { dropShadowSlot } from "./component/shadow-stack";
 
 // What the exception handler saw, for the trap it turned the exception into.
 let exceptionVector: i32 = -1;
@@ -70,6 +71,7 @@ export function endComponent(component: Component, state: ComponentState): void 
     if (thread !== running && thread.state != ThreadState.Dead) killThread(thread);
   }
   component.lockOwner = null;
+  component.shadowStack = null;
   runEndHooks(component);
   const memory = component.memoryObject != 0 ? component.memoryBase : 0;
   if (memory != 0) releaseRegion(memory);
@@ -124,10 +126,15 @@ function reportReclaimed(component: Component): void {
   console.end();
 }
 
-/** A component thread's wasm returned: the thread ends, and the component with its last thread. */
+/**
+ * A component thread's wasm returned (or it called thread.exit): the
+ * thread ends, giving back its shadow-stack slot, and the component ends
+ * with its last thread.
+ */
 export function threadEnded(thread: Thread): void {
   const component = thread.component;
   if (component == null || !component.isRunning) return;
+  dropShadowSlot(component, thread);
   let others = 0;
   for (let i = 0; i < component.threads.length; i++) {
     const other = component.threads[i];

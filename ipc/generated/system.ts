@@ -336,7 +336,7 @@ export function stateDelete(name: string): i32 {
 }
 
 /**
- * Starts a thread of the caller's component running `entry(argument)`. It holds the component lock while it runs wasm code, like every thread of the component (docs/kernel.md).
+ * Starts a thread of the caller's component running `entry(argument)`. It holds the component lock while it runs wasm code, like every thread of the component, and has a slot of the component's shadow stack, if it has one: NO_MEMORY when none is free (docs/kernel.md).
  * @param entry Index in the caller's table of a function `(i32) -> ()` (an AssemblyScript function reference's `.index`).
  * @param argument Its argument.
  * @param priority PRIORITY_LOWEST..PRIORITY_HIGHEST.

@@ -287,7 +287,7 @@ export const calls: SystemCall[] = [
 
   // Threads.
   {
-    name: "thread.create", doc: "Starts a thread of the caller's component running `entry(argument)`. It holds the component lock while it runs wasm code, like every thread of the component (docs/kernel.md).",
+    name: "thread.create", doc: "Starts a thread of the caller's component running `entry(argument)`. It holds the component lock while it runs wasm code, like every thread of the component, and has a slot of the component's shadow stack, if it has one: NO_MEMORY when none is free (docs/kernel.md).",
     arguments: [
       { name: "entry", kind: "value", type: "u32", doc: "Index in the caller's table of a function `(i32) -> ()` (an AssemblyScript function reference's `.index`)." },
       { name: "argument", kind: "value", type: "u32", doc: "Its argument." },

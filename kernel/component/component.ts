@@ -8,7 +8,7 @@
 //    lies below the memory's current length (memory.grow only raises it);
 //  - a component's threads run its wasm code one at a time: the one holding
 //    `lockOwner` (sched/lock.ts); the others wait in `lockWaiters` or in the
-//    kernel;
+//    kernel; each has shadow-stack frames of its own (shadow-stack.ts);
 //  - once it ends (`state` past Running) none of its threads runs again,
 //    the end hooks have run once (the message-passing objects close its
 //    handles and fail its clients' sends), its memory, table, stacks and
@@ -23,6 +23,7 @@ import { WaitQueue } from "../sched/wait-queue";
 import { currentThread } from "../sched/scheduler";
 import { load64 } from "../arch/x86_64/native";
 import { Manifest } from "./manifest";
+import { ShadowStack } from "./shadow-stack";
 
 /** A component's kind, from its manifest. */
 export const enum ComponentKind {
@@ -86,6 +87,16 @@ export class Component {
    */
   private lockOwnerLink: usize = 0;
   readonly lockWaiters: WaitQueue = new WaitQueue();
+  /** Its threads' AssemblyScript shadow-stack frames (null: it has no shadow stack; shadow-stack.ts). */
+  shadowStack: ShadowStack | null = null;
+  /**
+   * The thread whose shadow-stack frames lie in the running area, by
+   * address as lockOwner, so that the lock's fast path compares it without
+   * a managed local; cleared when that thread ends (threadEnded). Without
+   * a shadow stack, the thread that last took the lock: the fast path is
+   * one comparison either way.
+   */
+  shadowRunnerLink: usize = 0;
 
   /**
    * For the message-passing objects: the component's handle table and
@@ -105,6 +116,10 @@ export class Component {
   @inline get lockOwner(): Thread | null { return changetype<Thread | null>(this.lockOwnerLink); }
   // @ts-ignore: decorator
   @inline set lockOwner(thread: Thread | null) { this.lockOwnerLink = changetype<usize>(thread); }
+  // @ts-ignore: decorator
+  @inline get shadowRunner(): Thread | null { return changetype<Thread | null>(this.shadowRunnerLink); }
+  // @ts-ignore: decorator
+  @inline set shadowRunner(thread: Thread | null) { this.shadowRunnerLink = changetype<usize>(thread); }
 
   get name(): string { return this.manifest.name; }
   get kind(): ComponentKind { return this.manifest.kind; }

@@ -6,7 +6,8 @@
 //   3. native code: from the cache by the wasm's SHA-256, else compiled
 //      ahead of time (cache/HEX.delos in the payload), else compiled now by
 //      the compiler component (compiler.ts), then cached;
-//   4. its imports: only system calls (`delos.*`) its manifest grants;
+//   4. its imports: only system calls (`delos.*`) its manifest grants; its
+//      AssemblyScript shadow stack, if it exports one (shadow-stack.ts);
 //   5. instantiated through sdk/loader with the kernel's Platform
 //      (platform.ts): its own memory reservation, table and vmctx;
 //   6. its first thread, at the manifest's priority, runs the start
@@ -38,6 +39,7 @@ import { KernelPlatform } from "./platform";
 import { readPayloadFile } from "./payload";
 import { manifestProblem } from "./policy";
 import { startComponent } from "./run";
+import { readShadowStackLayout, shadowStackError } from "./shadow-stack";
 import { sha256Hex } from "./sha256";
 import { cyclesToNanos } from "../sched/timeouts";
 
@@ -166,7 +168,9 @@ function runJob(job: LoadJob): void {
   if (compiled == null) return;
   const denied = checkImports(compiled!, manifest!);
   if (denied.length > 0) { fail(job, LOAD_DENIED, denied); return; }
-  const component = startComponent(kernelLinker(), compiled!, manifest!, job.supervisor, job.endNotice);
+  const shadowStack = readShadowStackLayout(compiled!);
+  if (shadowStackError.length > 0) { fail(job, LOAD_INVALID, shadowStackError); return; }
+  const component = startComponent(kernelLinker(), compiled!, manifest!, job.supervisor, job.endNotice, shadowStack);
   if (component == null) return fail(job, LOAD_NO_MEMORY, "cannot instantiate: " + loaderError());
   job.component = component;
 }

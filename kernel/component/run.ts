@@ -7,7 +7,9 @@
 // Each takes the component lock first and calls the wasm with interrupts
 // on; when the call returns, the thread ends, and the component ends with
 // its last thread (state Exited). When it traps, the component faulted:
-// fault.ts ends it.
+// fault.ts ends it. A component with an AssemblyScript shadow stack gives
+// each thread a slot of it (shadow-stack.ts); with none free, thread.create
+// fails with NO_MEMORY.
 
 import { ELEMENT_CODE, ELEMENT_SIZE, ELEMENT_TYPE_ID, ELEMENT_VMCTX, THREAD_TRAP_PC } from "../../sdk/compiler/src/abi";
 import { FuncType, ValType } from "../../sdk/compiler/src/module";
@@ -24,6 +26,7 @@ import { componentTrapped, threadEnded } from "../fault";
 import { Manifest } from "./manifest";
 import { callWasm } from "./platform";
 import { releaseRegion } from "./region";
+import { ShadowStackLayout, canTakeShadowSlot, startShadowStack, takeShadowSlot } from "./shadow-stack";
 
 /** Calls wasm function (code, vmctx) with up to one i32 argument; the trap kind, 0 when it returned. */
 function call(code: u64, vmctx: u64, argument: i32, count: i32): i32 {
@@ -69,9 +72,10 @@ function runComponentThread(argument: i64): void {
 /**
  * Instantiates `compiled` as a new component and makes its first thread
  * ready; null (loaderError says why) when it cannot be instantiated.
+ * `shadowStack`: where its AssemblyScript shadow stack lies, if it has one.
  */
 export function startComponent(linker: Linker, compiled: CompiledComponent, manifest: Manifest, supervisor: Component | null,
-  endNotice: Object | null): Component | null {
+  endNotice: Object | null, shadowStack: ShadowStackLayout | null): Component | null {
   const instance = instantiate(compiled, linker);
   if (instance == null) return null;
   const component = new Component(manifest, supervisor);
@@ -80,11 +84,13 @@ export function startComponent(linker: Linker, compiled: CompiledComponent, mani
   component.endNotice = endNotice;
   const memory = instance!.memory;
   if (memory != null) component.memoryObject = memory.address;
+  if (shadowStack != null) startShadowStack(component, shadowStack, instance!);
   const thread = createComponentThread(component, manifest.priority, runComponentThread);
   if (thread == null) {
     if (memory != null) releaseRegion(memory.base);
     return null;
   }
+  takeShadowSlot(component, thread!);
   component.state = ComponentState.Running;
   registerComponent(component);
   makeReady(thread!);
@@ -110,8 +116,9 @@ export const THREAD_NO_MEMORY: i32 = -6;
 /**
  * thread.create: a thread of `component` running table element `entry`
  * (a function `(i32) -> ()`) with `argument` at `priority`. Its id, or a
- * negative error when the element is out of the table, null or of another
- * type.
+ * negative error: INVALID_ARGUMENT when the element is out of the table,
+ * null or of another type; NO_MEMORY when there is no stack for it, or no
+ * slot of the component's shadow stack.
  */
 export function createThreadOf(component: Component, entry: u32, argument: i32, priority: i32): i32 {
   const instance = component.instance;
@@ -121,8 +128,10 @@ export function createThreadOf(component: Component, entry: u32, argument: i32, 
   const element = table.elements + <usize>entry * <usize>ELEMENT_SIZE;
   const code = load<u64>(element + ELEMENT_CODE);
   if (code == 0 || load<u64>(element + ELEMENT_TYPE_ID) != instance.linker.signatures.id(entryType())) return THREAD_INVALID_ARGUMENT;
+  if (!canTakeShadowSlot(component)) return THREAD_NO_MEMORY;
   const thread = createComponentThread(component, priority, runComponentThread);
   if (thread == null) return THREAD_NO_MEMORY;
+  takeShadowSlot(component, thread!);
   thread.wasmCode = code;
   thread.wasmVmctx = load<u64>(element + ELEMENT_VMCTX);
   thread.wasmArgument = argument;

@@ -565,7 +565,7 @@ export function delos_port_write(port: u32, width: u32, value: u32): i32 {
   return portWrite(caller, port, width, value);
 }
 
-/** thread.create: Starts a thread of the caller's component running `entry(argument)`. It holds the component lock while it runs wasm code, like every thread of the component (docs/kernel.md). */
+/** thread.create: Starts a thread of the caller's component running `entry(argument)`. It holds the component lock while it runs wasm code, like every thread of the component, and has a slot of the component's shadow stack, if it has one: NO_MEMORY when none is free (docs/kernel.md). */
 export function delos_thread_create(entry: u32, argument: u32, priority: i32): i32 {
   const caller = enterKernel();
   const result = check_thread_create(caller, entry, argument, priority);

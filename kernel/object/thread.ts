@@ -99,6 +99,9 @@ export class Thread {
   shadowSlot: i32 = -1;
   shadowSlotCount: i32 = 0;
   shadowBytes: usize = 0;
+  /** Component threads: the slot of its component's shadow stack its wasm frames are kept in while another thread runs (component/shadow-stack.ts). */
+  wasmShadowSlot: i32 = -1;
+  wasmShadowBytes: u32 = 0;
 
   /** Kernel threads: the function the thread runs. */
   kernelEntry: (argument: i64) => void = noEntry;

@@ -8,27 +8,40 @@
 // the highest-priority waiter, and a waiter of higher priority than the
 // holder lends it its priority until the lock changes hands (no
 // priority inversion through the lock).
+//
+// The lock is also where a component's threads trade places on its
+// AssemblyScript shadow stack: a thread that takes it gets its own frames
+// back below the running area's top (component/shadow-stack.ts).
 
 import { BlockReason, Thread, WakeReason } from "../object/thread";
 import { Component } from "../component/component";
 import { NO_PRIORITY } from "./priority";
 import { applyPriority, blockRaw, wake } from "./scheduler";
+import { switchShadowFrames } from "../component/shadow-stack";
 
-/** Takes `thread`'s component lock, waiting while another thread of the component holds it. */
+/**
+ * Takes `thread`'s component lock, waiting while another thread of the
+ * component holds it. The fast path: the lock is free and `thread` was
+ * the last to hold it (its frames are where it left them).
+ */
 // @ts-ignore: decorator
 @inline export function acquireComponentLock(thread: Thread): void {
   const component = thread.component;
   if (component != null && component.lockOwner !== thread) {
-    if (component.lockOwner == null) component.lockOwner = thread;
+    if (component.lockOwner == null && component.shadowRunnerLink == changetype<usize>(thread)) component.lockOwner = thread;
     else waitForComponentLock(thread, component);
   }
 }
 
+/** The lock's slow path: another thread holds it, or held it last and its shadow-stack frames must move. */
 function waitForComponentLock(thread: Thread, component: Component): void {
   while (true) {
     const owner = component.lockOwner;
-    if (owner == null) { component.lockOwner = thread; return; }
-    if (owner === thread) return;
+    if (owner == null) component.lockOwner = thread;
+    if (owner == null || owner === thread) {
+      switchShadowFrames(component, thread);
+      return;
+    }
     if (thread.priority > owner.priority) {
       owner.lockBoost = thread.priority;
       applyPriority(owner);

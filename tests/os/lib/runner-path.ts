@@ -8,3 +8,5 @@ export const PULSE_SPINNING: i32 = 1;
 export const PULSE_HELLO: i32 = 2;
 /** The runner's own marker, to see which pulses came before it. */
 export const PULSE_MARKER: i32 = 3;
+/** The most threads tests/os/threads had alive at once: the pulse's value. */
+export const PULSE_THREADS: i32 = 4;

@@ -21,6 +21,7 @@ import { traps } from "./traps";
 import { restartStream } from "./restart-stream";
 import { replace } from "./replace";
 import { interrupts } from "./interrupts";
+import { componentThreads } from "./threads";
 import { runBenchmarks } from "./bench";
 
 class Test {
@@ -39,6 +40,7 @@ const TESTS: Test[] = [
   new Test("restart-stream", restartStream),
   new Test("replace", replace),
   new Test("interrupts", interrupts),
+  new Test("component-threads", componentThreads),
 ];
 
 export function _start(): void {
