@@ -9,6 +9,8 @@
 @external("delos:native", "store8") export declare function store8(address: i64, value: i32): void;
 @external("delos:native", "store32") export declare function store32(address: i64, value: i32): void;
 @external("delos:native", "store64") export declare function store64(address: i64, value: i64): void;
+/** Copies `length` bytes from absolute `source` to absolute `destination` (`rep movsq`, then `rep movsb`); the ranges must not overlap. */
+@external("delos:native", "copy") export declare function copy(destination: i64, source: i64, length: i64): void;
 /** The absolute address of the kernel's linear memory. */
 @external("delos:native", "memory_base") export declare function memoryBase(): i64;
 /** Calls wasm code through the entry trampoline: the trap kind, 0 when it returned. */

@@ -7,7 +7,7 @@
 // local references survive: the callee cannot reach this frame. An import
 // or an indirect call switches r14/r15 to the callee's instance and back.
 
-import { Cond, Reg, fsAbsolute, mem } from "../x64/assembler";
+import { Cond, Reg, Shift, fsAbsolute, mem } from "../x64/assembler";
 import { FuncType, ValType } from "../module";
 import {
   ELEMENT_CODE, ELEMENT_SIZE, ELEMENT_TYPE_ID, ELEMENT_VMCTX, RT_INVOKE, TABLE_ELEMENTS, TABLE_LENGTH,
@@ -30,6 +30,7 @@ export const enum Intrinsic {
   MEMORY_BASE = 8,
   INVOKE = 9,
   THREAD_BLOCK = 10,
+  COPY = 11,
 }
 
 export function intrinsicByName(name: string): Intrinsic {
@@ -43,6 +44,7 @@ export function intrinsicByName(name: string): Intrinsic {
   if (name == "memory_base") return Intrinsic.MEMORY_BASE;
   if (name == "invoke") return Intrinsic.INVOKE;
   if (name == "thread_block") return Intrinsic.THREAD_BLOCK;
+  if (name == "copy") return Intrinsic.COPY;
   return Intrinsic.NONE;
 }
 
@@ -119,6 +121,8 @@ export function emitCallIndirect(g: Generator, typeIndex: u32): void {
 
 /** Argument registers of the Linux syscall instruction: number, then a1..a6. */
 const SYSCALL_REGISTERS: StaticArray<i32> = [Reg.RAX, Reg.RDI, Reg.RSI, Reg.RDX, Reg.R10, Reg.R8, Reg.R9];
+/** copy's operands: destination, source, length. */
+const COPY_REGISTERS: StaticArray<i32> = [Reg.RDI, Reg.RSI, Reg.RCX];
 /** System V argument registers. */
 const SYSV_REGISTERS: StaticArray<i32> = [Reg.RDI, Reg.RSI, Reg.RDX, Reg.RCX];
 
@@ -189,6 +193,20 @@ function emitIntrinsic(g: Generator, intrinsic: i32): void {
       const reg = g.allocGpr();
       asm.load(8, reg, fsAbsolute(THREAD_SELF));
       g.pushReg(ValType.I64, reg);
+      break;
+    }
+    case Intrinsic.COPY: {
+      // Quadwords, then the last 0-7 bytes, upwards: the ranges must not overlap.
+      argumentsToRegisters(g, COPY_REGISTERS, 3);
+      asm.mov(8, Reg.RDX, Reg.RCX);
+      asm.shiftImm(Shift.SHR, 8, Reg.RCX, 3);
+      g.recordFault();
+      asm.repMovsq();
+      asm.mov(4, Reg.RCX, Reg.RDX);
+      asm.andImm(4, Reg.RCX, 7);
+      g.recordFault();
+      asm.repMovsb();
+      g.restoreRegisterLocals();
       break;
     }
     default: emitX86Intrinsic(g, intrinsic);
