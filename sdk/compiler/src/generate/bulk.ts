@@ -18,7 +18,7 @@ import {
   ELEMENT_CODE, ELEMENT_SIZE, ELEMENT_TYPE_ID, ELEMENT_VMCTX, TABLE_ELEMENTS, TABLE_LENGTH, TrapKind, VMCTX_TABLE,
 } from "../abi";
 import { Generator } from "./generator";
-import { MEMORY_BASE, SCRATCH, SCRATCH_XMM, VMCTX } from "./stack";
+import { Kind, MEMORY_BASE, SCRATCH, SCRATCH_XMM, VMCTX } from "./stack";
 import { loadMemoryLength } from "./memory";
 
 /** Element item kinds in the item arrays. */
@@ -114,6 +114,41 @@ function memoryCopy(g: Generator): void {
   asm.add(8, Reg.RSI, MEMORY_BASE);
   asm.add(8, Reg.RDI, MEMORY_BASE);
   memmove(g);
+}
+
+/** Longest memory.fill of constant value and length written as plain stores. */
+const SMALL_FILL: u32 = 64;
+
+/**
+ * memory.fill with a constant value and a constant length of at most
+ * SMALL_FILL bytes (AssemblyScript clears every shadow-stack frame so):
+ * the bounds check, then eight-byte stores and a 4/2/1-byte tail, no
+ * `rep` and no spills. False, with nothing emitted, for any other fill.
+ */
+function smallFill(g: Generator): bool {
+  const top = g.depth - 1;
+  if (g.kindAt(top) != Kind.CONST || g.kindAt(top - 1) != Kind.CONST) return false;
+  const length = <u32>g.valueAt(top);
+  if (length > SMALL_FILL) return false;
+  const pattern = <i64>(<u64>(<u8>g.valueAt(top - 1)) * 0x0101010101010101);
+  g.drop();
+  g.drop();
+  const asm = g.asm;
+  const destination = <Reg>g.popToReg();
+  const scratch = <Reg>g.allocGpr();
+  loadMemoryLength(g, SCRATCH);
+  asm.lea(8, scratch, mem(destination, <i32>length));
+  asm.cmp(8, scratch, SCRATCH);
+  g.trapIf(Cond.A, TrapKind.MemoryOutOfBounds);
+  asm.movImm(8, scratch, pattern);
+  let at: u32 = 0;
+  for (; at + 8 <= length; at += 8) asm.store(8, memIndex(MEMORY_BASE, destination, 1, <i32>at), scratch);
+  for (let size: u32 = 4; size >= 1; size >>= 1) {
+    if (at + size <= length) { asm.store(<i32>size, memIndex(MEMORY_BASE, destination, 1, <i32>at), scratch); at += size; }
+  }
+  g.release(scratch, false);
+  g.release(destination, false);
+  return true;
 }
 
 function memoryFill(g: Generator): void {
@@ -285,7 +320,7 @@ export function emitBulk(g: Generator, sub: u32): bool {
     case PrefixedOp.MemoryInit: { const segment = reader.u32(); reader.u8(); memoryInit(g, segment); break; }
     case PrefixedOp.DataDrop: drop(g, g.layout.dataSegment(reader.u32())); return true;
     case PrefixedOp.MemoryCopy: reader.u8(); reader.u8(); memoryCopy(g); break;
-    case PrefixedOp.MemoryFill: reader.u8(); memoryFill(g); break;
+    case PrefixedOp.MemoryFill: reader.u8(); if (smallFill(g)) return true; memoryFill(g); break;
     case PrefixedOp.TableInit: { const segment = reader.u32(); reader.u32(); tableInit(g, segment); break; }
     case PrefixedOp.ElemDrop: drop(g, g.layout.elemSegment(reader.u32())); return true;
     case PrefixedOp.TableCopy: reader.u32(); reader.u32(); tableCopy(g); break;
