@@ -1,12 +1,15 @@
 // The server side, for servers written against ipc/: a channel registered
 // under a path, and receive and reply on it. A restarted server registers
-// the same path again; while the instance it replaces still holds the name
-// (a version being replaced), registration is retried for a while.
+// the same path again. A new instance takes the name over at once from a
+// running instance of the same component (NAME_TAKE_OVER: a new version
+// replacing the old one, name.open never finding the path missing); while
+// a component it may not take it from holds the name, registration is
+// retried for a while.
 
 import {
   Handle, channelCreate, handleClose, msgReceive, msgReply, nameRegister, threadSleep,
 } from "../generated/system";
-import { ERROR_ALREADY_EXISTS } from "../generated/abi";
+import { ERROR_ALREADY_EXISTS, NAME_TAKE_OVER } from "../generated/abi";
 
 /** How often, and how many times, registration is tried while the name is still taken. */
 const REGISTER_RETRY: i64 = 1_000_000;
@@ -23,10 +26,10 @@ export class Server {
     if (channel < 0) {
       this.error = channel;
     } else {
-      let result = nameRegister(path, channel);
+      let result = nameRegister(path, channel, NAME_TAKE_OVER);
       for (let tries = 1; result == ERROR_ALREADY_EXISTS && tries < REGISTER_TRIES; tries++) {
         threadSleep(REGISTER_RETRY);
-        result = nameRegister(path, channel);
+        result = nameRegister(path, channel, NAME_TAKE_OVER);
       }
       if (result < 0) {
         handleClose(channel);

@@ -89,6 +89,12 @@ export const OBJECT_TYPE_INTERRUPT: u32 = 5;
 export const TIMEOUT_NONE: i64 = <i64>0;
 /** A timeout that never expires. */
 export const TIMEOUT_FOREVER: i64 = <i64>-1;
+/** thread.timeout state: a send whose message no server has received yet (send-blocked). */
+export const TIMEOUT_SEND: u32 = 1;
+/** thread.timeout state: a send whose message was received and is not replied to yet (reply-blocked). */
+export const TIMEOUT_REPLY: u32 = 2;
+/** thread.timeout state: a msg.receive waiting for a message or a pulse (receive-blocked). */
+export const TIMEOUT_RECEIVE: u32 = 4;
 /** The lowest thread priority (the idle thread's). */
 export const PRIORITY_LOWEST: i32 = 0;
 /** The priority of a component's first thread. */
@@ -115,6 +121,8 @@ export const COMPONENT_STATE_KILLED: i32 = 4;
 export const PAGE_SIZE: u32 = 4096;
 /** The longest path in the pathname space, in bytes. */
 export const NAME_MAXIMUM: i32 = 255;
+/** name.register flag: take the path over from the instance that holds it (of the caller's manifest name, or supervised by the caller). */
+export const NAME_TAKE_OVER: u32 = 1;
 
 export const IOVEC_SIZE: u32 = 8;
 export const IOVEC_ADDRESS: u32 = 0;
@@ -196,7 +204,7 @@ export const HANDLE_INFO_BYTES: u32 = 8;
   set bytes(value: u64) { store<u64>(changetype<usize>(this), value, 8); }
 }
 
-export const COMPONENT_STATUS_SIZE: u32 = 28;
+export const COMPONENT_STATUS_SIZE: u32 = 32;
 export const COMPONENT_STATUS_STATE: u32 = 0;
 export const COMPONENT_STATUS_TRAP: u32 = 4;
 export const COMPONENT_STATUS_FUNCTION_INDEX: u32 = 8;
@@ -204,6 +212,7 @@ export const COMPONENT_STATUS_WASM_OFFSET: u32 = 12;
 export const COMPONENT_STATUS_THREADS: u32 = 16;
 export const COMPONENT_STATUS_PAGES: u32 = 20;
 export const COMPONENT_STATUS_EXIT_STATUS: u32 = 24;
+export const COMPONENT_STATUS_NAMES: u32 = 28;
 /** What component.status tells a supervisor about a component it started. A view: `changetype<ComponentStatus>(pointer)`. */
 // @ts-ignore: decorator
 @unmanaged export class ComponentStatus {
@@ -228,4 +237,7 @@ export const COMPONENT_STATUS_EXIT_STATUS: u32 = 24;
   /** component.exit's status when it exited (COMPONENT_STATE_EXITED), else 0. */
   get exitStatus(): i32 { return load<i32>(changetype<usize>(this), 24); }
   set exitStatus(value: i32) { store<i32>(changetype<usize>(this), value, 24); }
+  /** Paths of the pathname space it holds now (a supervisor replacing it waits for the new instance to take them over). */
+  get names(): u32 { return load<u32>(changetype<usize>(this), 28); }
+  set names(value: u32) { store<u32>(changetype<usize>(this), value, 28); }
 }

@@ -13,7 +13,7 @@
 // @ts-ignore: decorator
 @external("delos", "connection_create") export declare function delos_connection_create(channel: i32): i32;
 // @ts-ignore: decorator
-@external("delos", "name_register") export declare function delos_name_register(path: u32, pathLength: u32, channel: i32): i32;
+@external("delos", "name_register") export declare function delos_name_register(path: u32, pathLength: u32, channel: i32, flags: u32): i32;
 // @ts-ignore: decorator
 @external("delos", "name_unregister") export declare function delos_name_unregister(path: u32, pathLength: u32): i32;
 // @ts-ignore: decorator
@@ -68,6 +68,8 @@
 @external("delos", "thread_yield") export declare function delos_thread_yield(): i32;
 // @ts-ignore: decorator
 @external("delos", "thread_self") export declare function delos_thread_self(): i32;
+// @ts-ignore: decorator
+@external("delos", "thread_timeout") export declare function delos_thread_timeout(states: u32, timeout: i64): i32;
 // @ts-ignore: decorator
 @external("delos", "thread_priority") export declare function delos_thread_priority(): i32;
 // @ts-ignore: decorator

@@ -10,9 +10,9 @@ import {
   delos_state_open, delos_state_delete, delos_timer_create, delos_timer_set,
   delos_interrupt_attach, delos_interrupt_unmask, delos_port_read, delos_port_write,
   delos_thread_create, delos_thread_exit, delos_thread_sleep, delos_thread_yield,
-  delos_thread_self, delos_thread_priority, delos_thread_set_priority, delos_clock_now,
-  delos_clock_cycles, delos_component_spawn, delos_component_kill, delos_component_status,
-  delos_component_self, delos_component_exit, delos_log_write,
+  delos_thread_self, delos_thread_timeout, delos_thread_priority, delos_thread_set_priority,
+  delos_clock_now, delos_clock_cycles, delos_component_spawn, delos_component_kill,
+  delos_component_status, delos_component_self, delos_component_exit, delos_log_write,
 } from "./imports";
 
 /** A handle: a number in the component's handle table (0 is never one). */
@@ -71,14 +71,15 @@ export type Handle = i32;
 }
 
 /**
- * Registers a channel under a path, so that name.open of the path connects to it. The name stays until name.unregister, the closing of the channel's last handle, or the caller's end; a client waiting in name.open for it is connected at once.
+ * Registers a channel under a path, so that name.open of the path connects to it. The name stays until name.unregister, the closing of the channel's last handle, or the caller's end; a client waiting in name.open for it is connected at once. With NAME_TAKE_OVER a new instance of a server takes the path over from the running one in one step, so that name.open never finds it missing during a replacement.
  * @param path An absolute path: `/` followed by non-empty segments (`/test/echo`).
  * @param channel The channel to register. Needs RECEIVE.
+ * @param flags 0, or NAME_TAKE_OVER: when the path is registered already, by an instance of a component of the caller's manifest name or by a component the caller supervises, the name moves to this channel at once (the old channel keeps its connections and its waiting senders).
  * @returns 0.
  */
-export function nameRegister(path: string, channel: Handle): i32 {
+export function nameRegister(path: string, channel: Handle, flags: u32): i32 {
   const pathBytes = String.UTF8.encode(path);
-  return delos_name_register(<u32>changetype<usize>(pathBytes), <u32>pathBytes.byteLength, channel);
+  return delos_name_register(<u32>changetype<usize>(pathBytes), <u32>pathBytes.byteLength, channel, flags);
 }
 
 /**
@@ -383,6 +384,17 @@ export function stateDelete(name: string): i32 {
 // @ts-ignore: decorator
 @inline export function threadSelf(): i32 {
   return delos_thread_self();
+}
+
+/**
+ * Arms a timeout for the calling thread's next message call — msg.send, msg.sendv, msg.receive or msg.receivev — as QNX's TimerTimeout: that call fails with TIMED_OUT when it is still blocked in one of `states` once `timeout` has passed since it began. The next message call takes the timeout whether it blocks or not. A send that times out before it was received leaves the channel's senders and its transferred handle is dropped; one that times out while waiting for the reply leaves the server, whose msg.reply, msg.read and msg.grant for it then get NO_SENDER. The priority it lent is returned at once.
+ * @param states TIMEOUT_SEND, TIMEOUT_REPLY, TIMEOUT_RECEIVE: the blocked states the timeout covers; 0 disarms a timeout not yet taken.
+ * @param timeout Nanoseconds from the start of the call, ≥ 0; TIMEOUT_NONE fails at once where the call would block in those states.
+ * @returns 0.
+ */
+// @ts-ignore: decorator
+@inline export function threadTimeout(states: u32, timeout: i64): i32 {
+  return delos_thread_timeout(states, timeout);
 }
 
 /**

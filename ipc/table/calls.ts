@@ -57,10 +57,11 @@ export const calls: SystemCall[] = [
 
   // The pathname space.
   {
-    name: "name.register", doc: "Registers a channel under a path, so that name.open of the path connects to it. The name stays until name.unregister, the closing of the channel's last handle, or the caller's end; a client waiting in name.open for it is connected at once.",
+    name: "name.register", doc: "Registers a channel under a path, so that name.open of the path connects to it. The name stays until name.unregister, the closing of the channel's last handle, or the caller's end; a client waiting in name.open for it is connected at once. With NAME_TAKE_OVER a new instance of a server takes the path over from the running one in one step, so that name.open never finds it missing during a replacement.",
     arguments: [
       path,
       { name: "channel", kind: "handle", object: "channel", rights: ["RECEIVE"], doc: "The channel to register." },
+      { name: "flags", kind: "value", type: "u32", doc: "0, or NAME_TAKE_OVER: when the path is registered already, by an instance of a component of the caller's manifest name or by a component the caller supervises, the name moves to this channel at once (the old channel keeps its connections and its waiting senders)." },
     ],
     result: { type: "i32", doc: "0." }, errors: ["ALREADY_EXISTS", "INVALID_ARGUMENT", "NO_MEMORY"],
     capability: { kind: "serve", argument: "path", doc: "The manifest's `serve` list names the path." },
@@ -90,7 +91,7 @@ export const calls: SystemCall[] = [
       { name: "reply", kind: "buffer", access: "write", doc: "Room for the reply; a longer reply is cut to it." },
     ],
     result: { type: "i32", doc: "The server's reply status: ≥ 0 on success, a negative error code of the server or of the kernel." },
-    errors: ["DEAD_SERVER"], blocks: true,
+    errors: ["DEAD_SERVER", "TIMED_OUT"], blocks: true,
     kernel: { module: "object/channel", function: "msgSend" },
   },
   {
@@ -102,7 +103,7 @@ export const calls: SystemCall[] = [
       { name: "handle", kind: "handle", object: "any", rights: ["TRANSFER"], optional: true, doc: "A handle to give the receiver a copy of (0: none); it keeps its rights." },
     ],
     result: { type: "i32", doc: "The server's reply status." },
-    errors: ["DEAD_SERVER", "NO_MEMORY"], blocks: true,
+    errors: ["DEAD_SERVER", "TIMED_OUT", "NO_MEMORY"], blocks: true,
     kernel: { module: "object/channel", function: "msgSendv" },
   },
   {
@@ -113,7 +114,7 @@ export const calls: SystemCall[] = [
       { name: "info", kind: "record", record: "receiveInfo", access: "write", optional: true, doc: "Where to write the receiveInfo (0: not wanted)." },
     ],
     result: { type: "i32", doc: "The receive id of the message (> 0), or RECEIVE_ID_PULSE for a pulse." },
-    errors: ["INVALID_ARGUMENT"], blocks: true,
+    errors: ["INVALID_ARGUMENT", "TIMED_OUT"], blocks: true,
     kernel: { module: "object/channel", function: "msgReceive" },
   },
   {
@@ -124,7 +125,7 @@ export const calls: SystemCall[] = [
       { name: "info", kind: "record", record: "receiveInfo", access: "write", optional: true, doc: "Where to write the receiveInfo (0: not wanted)." },
     ],
     result: { type: "i32", doc: "The receive id, or RECEIVE_ID_PULSE." },
-    errors: ["INVALID_ARGUMENT"], blocks: true,
+    errors: ["INVALID_ARGUMENT", "TIMED_OUT"], blocks: true,
     kernel: { module: "object/channel", function: "msgReceivev" },
   },
   {
@@ -319,6 +320,15 @@ export const calls: SystemCall[] = [
     arguments: [],
     result: { type: "i32", doc: "The id." }, errors: [],
     kernel: { module: "syscall/threads", function: "threadSelf" },
+  },
+  {
+    name: "thread.timeout", doc: "Arms a timeout for the calling thread's next message call — msg.send, msg.sendv, msg.receive or msg.receivev — as QNX's TimerTimeout: that call fails with TIMED_OUT when it is still blocked in one of `states` once `timeout` has passed since it began. The next message call takes the timeout whether it blocks or not. A send that times out before it was received leaves the channel's senders and its transferred handle is dropped; one that times out while waiting for the reply leaves the server, whose msg.reply, msg.read and msg.grant for it then get NO_SENDER. The priority it lent is returned at once.",
+    arguments: [
+      { name: "states", kind: "value", type: "u32", doc: "TIMEOUT_SEND, TIMEOUT_REPLY, TIMEOUT_RECEIVE: the blocked states the timeout covers; 0 disarms a timeout not yet taken." },
+      { name: "timeout", kind: "value", type: "i64", doc: "Nanoseconds from the start of the call, ≥ 0; TIMEOUT_NONE fails at once where the call would block in those states." },
+    ],
+    result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT"],
+    kernel: { module: "object/message-timeout", function: "threadTimeout" },
   },
   {
     name: "thread.priority", doc: "The priority the calling thread runs at now: its own, or the higher one lent by the client whose message it is serving.",

@@ -50,6 +50,7 @@ export const records: Record[] = [
       { name: "threads", type: "u32", doc: "Threads still alive." },
       { name: "pages", type: "u32", doc: "Pages of linear memory." },
       { name: "exitStatus", type: "i32", doc: "component.exit's status when it exited (COMPONENT_STATE_EXITED), else 0." },
+      { name: "names", type: "u32", doc: "Paths of the pathname space it holds now (a supervisor replacing it waits for the new instance to take them over)." },
     ],
   },
 ];
@@ -57,6 +58,9 @@ export const records: Record[] = [
 export const constants: Constant[] = [
   { name: "TIMEOUT_NONE", value: 0, type: "i64", doc: "A timeout that does not wait: fail with TIMED_OUT at once when the call would block." },
   { name: "TIMEOUT_FOREVER", value: -1, type: "i64", doc: "A timeout that never expires." },
+  { name: "TIMEOUT_SEND", value: 1, type: "u32", doc: "thread.timeout state: a send whose message no server has received yet (send-blocked)." },
+  { name: "TIMEOUT_REPLY", value: 2, type: "u32", doc: "thread.timeout state: a send whose message was received and is not replied to yet (reply-blocked)." },
+  { name: "TIMEOUT_RECEIVE", value: 4, type: "u32", doc: "thread.timeout state: a msg.receive waiting for a message or a pulse (receive-blocked)." },
   { name: "PRIORITY_LOWEST", value: 0, doc: "The lowest thread priority (the idle thread's)." },
   { name: "PRIORITY_DEFAULT", value: 10, doc: "The priority of a component's first thread." },
   { name: "PRIORITY_HIGHEST", value: 31, doc: "The highest thread priority." },
@@ -70,4 +74,5 @@ export const constants: Constant[] = [
   { name: "COMPONENT_STATE_KILLED", value: 4, doc: "component.kill ended it." },
   { name: "PAGE_SIZE", value: 4096, type: "u32", doc: "The granularity of memory.map." },
   { name: "NAME_MAXIMUM", value: 255, doc: "The longest path in the pathname space, in bytes." },
+  { name: "NAME_TAKE_OVER", value: 1, type: "u32", doc: "name.register flag: take the path over from the instance that holds it (of the caller's manifest name, or supervised by the caller)." },
 ];

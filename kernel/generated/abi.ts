@@ -75,6 +75,9 @@ export const CAPABILITY_SPAWN = "spawn";
 
 export const TIMEOUT_NONE: i64 = <i64>0;
 export const TIMEOUT_FOREVER: i64 = <i64>-1;
+export const TIMEOUT_SEND: u32 = 1;
+export const TIMEOUT_REPLY: u32 = 2;
+export const TIMEOUT_RECEIVE: u32 = 4;
 export const PRIORITY_LOWEST: i32 = 0;
 export const PRIORITY_DEFAULT: i32 = 10;
 export const PRIORITY_HIGHEST: i32 = 31;
@@ -88,6 +91,7 @@ export const COMPONENT_STATE_FAULTED: i32 = 3;
 export const COMPONENT_STATE_KILLED: i32 = 4;
 export const PAGE_SIZE: u32 = 4096;
 export const NAME_MAXIMUM: i32 = 255;
+export const NAME_TAKE_OVER: u32 = 1;
 
 // iovec: One buffer of a vectored message: msg.sendv, msg.receivev, msg.replyv.
 export const IOVEC_SIZE: u64 = 8;
@@ -112,7 +116,7 @@ export const HANDLE_INFO_OBJECT_TYPE: i64 = 0;
 export const HANDLE_INFO_RIGHTS: i64 = 4;
 export const HANDLE_INFO_BYTES: i64 = 8;
 // componentStatus: What component.status tells a supervisor about a component it started.
-export const COMPONENT_STATUS_SIZE: u64 = 28;
+export const COMPONENT_STATUS_SIZE: u64 = 32;
 export const COMPONENT_STATUS_STATE: i64 = 0;
 export const COMPONENT_STATUS_TRAP: i64 = 4;
 export const COMPONENT_STATUS_FUNCTION_INDEX: i64 = 8;
@@ -120,3 +124,4 @@ export const COMPONENT_STATUS_WASM_OFFSET: i64 = 12;
 export const COMPONENT_STATUS_THREADS: i64 = 16;
 export const COMPONENT_STATUS_PAGES: i64 = 20;
 export const COMPONENT_STATUS_EXIT_STATUS: i64 = 24;
+export const COMPONENT_STATUS_NAMES: i64 = 28;

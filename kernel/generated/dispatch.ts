@@ -10,6 +10,7 @@ import { HandleEntry, handleClose, handleDuplicate, handleInfo, handlesOf } from
 import { Interrupt, interruptAttach, interruptUnmask } from "../object/interrupt";
 import { memoryCreate, memoryMap, memoryUnmap } from "../object/memory-object";
 import { iovecsInside, readString } from "../object/message";
+import { threadTimeout } from "../object/message-timeout";
 import { nameOpen, nameRegister, nameUnregister } from "../object/pathname";
 import { pulseSend } from "../object/pulse";
 import { stateDelete, stateOpen } from "../object/state-object";
@@ -132,16 +133,16 @@ export function delos_connection_create(channel: i32): i32 {
   return connectionCreate(caller, changetype<Channel>(channelEntry.object));
 }
 
-/** name.register: Registers a channel under a path, so that name.open of the path connects to it. The name stays until name.unregister, the closing of the channel's last handle, or the caller's end; a client waiting in name.open for it is connected at once. */
-export function delos_name_register(path: u32, pathLength: u32, channel: i32): i32 {
+/** name.register: Registers a channel under a path, so that name.open of the path connects to it. The name stays until name.unregister, the closing of the channel's last handle, or the caller's end; a client waiting in name.open for it is connected at once. With NAME_TAKE_OVER a new instance of a server takes the path over from the running one in one step, so that name.open never finds it missing during a replacement. */
+export function delos_name_register(path: u32, pathLength: u32, channel: i32, flags: u32): i32 {
   const caller = enterKernel();
-  const result = check_name_register(caller, path, pathLength, channel);
+  const result = check_name_register(caller, path, pathLength, channel, flags);
   leaveKernel();
   return result;
 }
 
 // @ts-ignore: decorator
-@inline function check_name_register(caller: Thread, path: u32, pathLength: u32, channel: i32): i32 {
+@inline function check_name_register(caller: Thread, path: u32, pathLength: u32, channel: i32, flags: u32): i32 {
   const callerComponent = caller.component!;
   const handles = handlesOf(callerComponent);
   const callerBase = callerComponent.memoryBase;
@@ -153,7 +154,7 @@ export function delos_name_register(path: u32, pathLength: u32, channel: i32): i
   const channelEntry = handles.lookup(channel, OBJECT_TYPE_CHANNEL, RIGHT_RECEIVE);
   if (channelEntry == null) return handles.error;
   if (!allows(callerComponent, CAPABILITY_SERVE, pathText)) return ERROR_ACCESS_DENIED;
-  return nameRegister(caller, pathText, changetype<Channel>(channelEntry.object));
+  return nameRegister(caller, pathText, changetype<Channel>(channelEntry.object), flags);
 }
 
 /** name.unregister: Removes a name the caller registered. Connections made through it stay connected to the channel. */
@@ -634,6 +635,20 @@ export function delos_thread_self(): i32 {
   return threadSelf(caller);
 }
 
+/** thread.timeout: Arms a timeout for the calling thread's next message call — msg.send, msg.sendv, msg.receive or msg.receivev — as QNX's TimerTimeout: that call fails with TIMED_OUT when it is still blocked in one of `states` once `timeout` has passed since it began. The next message call takes the timeout whether it blocks or not. A send that times out before it was received leaves the channel's senders and its transferred handle is dropped; one that times out while waiting for the reply leaves the server, whose msg.reply, msg.read and msg.grant for it then get NO_SENDER. The priority it lent is returned at once. */
+export function delos_thread_timeout(states: u32, timeout: i64): i32 {
+  const caller = enterKernel();
+  const result = check_thread_timeout(caller, states, timeout);
+  leaveKernel();
+  return result;
+}
+
+// @ts-ignore: decorator
+@inline function check_thread_timeout(caller: Thread, states: u32, timeout: i64): i32 {
+  const callerComponent = caller.component!;
+  return threadTimeout(caller, states, timeout);
+}
+
 /** thread.priority: The priority the calling thread runs at now: its own, or the higher one lent by the client whose message it is serving. */
 export function delos_thread_priority(): i32 {
   const caller = enterKernel();
@@ -794,7 +809,7 @@ export function delos_log_write(text: u32, textLength: u32): i32 {
 }
 
 /** How many system calls there are. */
-export const SYSTEM_CALL_COUNT: i32 = 43;
+export const SYSTEM_CALL_COUNT: i32 = 44;
 
 /** Defines every system call for the loader: import name, wasm types (`i` i32, `I` i64), dispatch function, capability kind. */
 export function defineSystemCalls(): void {
@@ -803,7 +818,7 @@ export function defineSystemCalls(): void {
   defineSystemCall("handle_info", "ii", "i", delos_handle_info.index, "");
   defineSystemCall("channel_create", "i", "i", delos_channel_create.index, "");
   defineSystemCall("connection_create", "i", "i", delos_connection_create.index, "");
-  defineSystemCall("name_register", "iii", "i", delos_name_register.index, "serve");
+  defineSystemCall("name_register", "iiii", "i", delos_name_register.index, "serve");
   defineSystemCall("name_unregister", "ii", "i", delos_name_unregister.index, "");
   defineSystemCall("name_open", "iiI", "i", delos_name_open.index, "open");
   defineSystemCall("msg_send", "iiiii", "i", delos_msg_send.index, "");
@@ -831,6 +846,7 @@ export function defineSystemCalls(): void {
   defineSystemCall("thread_sleep", "I", "i", delos_thread_sleep.index, "");
   defineSystemCall("thread_yield", "", "i", delos_thread_yield.index, "");
   defineSystemCall("thread_self", "", "i", delos_thread_self.index, "");
+  defineSystemCall("thread_timeout", "iI", "i", delos_thread_timeout.index, "");
   defineSystemCall("thread_priority", "", "i", delos_thread_priority.index, "");
   defineSystemCall("thread_set_priority", "i", "i", delos_thread_set_priority.index, "");
   defineSystemCall("clock_now", "", "I", delos_clock_now.index, "");

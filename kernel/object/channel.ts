@@ -14,29 +14,41 @@
 //  - a thread waiting in `senders` is blocked with BlockReason.Send and
 //    its buffers in ipcValues; one that was received is blocked with
 //    BlockReason.Reply and listed in the receiving component's
-//    replyPending (handle.ts); its receive id is its thread id;
+//    replyPending (handle.ts), under a receive id unique to the message (a
+//    client that timed out and sent again is a new message: a late reply
+//    to the old one finds NO_SENDER), with the thread that received it
+//    (`servedBy`, whose `serving` counts it); it leaves the list at its
+//    reply, its timeout or its end; any thread of the receiving component
+//    may reply;
 //  - a thread waiting in `receivers` is blocked with BlockReason.Receive,
 //    its buffers in ipcValues; `senders` and `receivers` are never both
 //    non-empty, and pulses wait only while `receivers` is empty;
-//  - the receiving thread runs at the client's priority from the receive
-//    to its reply (or its next receive); a sender that finds no thread
-//    receiving lends its priority to the channel's last receiver while
-//    that one is ready or running, until it receives again;
+//  - the receiving thread runs at the highest priority of the clients it
+//    serves, and no lower than the first sender waiting on the
+//    channel it last received on; when it is blocked itself, in a send or
+//    waiting for a reply, the change goes on to the thread it waits for
+//    (inheritance.ts);
 //  - once closed (its last handle gone) a channel never opens again: its
 //    waiting senders, and from then on every send and pulse, fail with
 //    DEAD_SERVER; its names are gone; a component's end fails every client
 //    waiting for its replies with DEAD_SERVER, so no send waits for ever
 //    on a dead server;
 //  - a handle sent with msg.sendv counts as a handle of its object until
-//    the message is received (then the receiver holds it) or fails.
+//    the message is received (then the receiver holds it) or fails (the
+//    channel closed, the sender's timeout passed or it ended);
+//  - thread.timeout's states and deadline apply to the next send or
+//    receive only (message-timeout.ts); without one the calls below never
+//    read more than `timeoutStates`.
 
-import { Component } from "../component/component";
+import { Component, allComponents } from "../component/component";
 import { WaitQueue } from "../sched/wait-queue";
-import { BlockReason, Thread, ThreadState, WakeReason, block, blockAndSwitchTo, lendPriority, returnPriority, wake } from "./thread";
+import { BlockReason, NO_PRIORITY, Thread, ThreadState, WakeReason, block, blockAndSwitchTo, lendPriority, returnPriority, wake } from "./thread";
 import { HandleEntry, KernelObject, beforeHandlesClose, handlesOf, objectsOf, writeU32 } from "./handle";
 import { Connection } from "./connection";
 import { PulseQueue } from "./pulse";
 import { dropNames } from "./pathname";
+import { becomeLastReceiver, boostLastReceiver, passOn, recountClients, releaseClient, serverOf, settleSenders } from "./inheritance";
+import { awaitReceiverTimed, awaitReplyTimed, awaitSenderTimed, startTimeout } from "./message-timeout";
 import {
   FLAG_REPLY_VECTOR, FLAG_SEND_VECTOR, FLAG_TRANSFER, VALUE_FLAGS, VALUE_INFO, VALUE_REPLY_ADDRESS, VALUE_REPLY_SIZE,
   VALUE_SEND_ADDRESS, VALUE_SEND_SIZE, sideLength, transfer,
@@ -48,19 +60,25 @@ class Transfer {
   constructor(readonly client: Thread, readonly object: KernelObject, readonly rights: u32) {}
 }
 
+/** The senders of a channel: a wait queue that knows its channel, so that a sender's priority follows it there. */
+export class SenderQueue extends WaitQueue {
+  channel: Channel | null = null;
+}
+
 export class Channel extends KernelObject {
   /** Clients whose message no thread has received yet, highest priority first. */
-  readonly senders: WaitQueue = new WaitQueue();
+  readonly senders: SenderQueue = new SenderQueue();
   /** Threads waiting in msg.receive. */
   readonly receivers: WaitQueue = new WaitQueue();
   readonly pulses: PulseQueue = new PulseQueue();
   readonly transfers: Transfer[] = [];
-  /** The thread that received on it last: the one a waiting sender lends its priority to. */
+  /** The thread that received on it last (its `lastChannel` is this one): the one a waiting sender lends its priority to. */
   lastReceiver: Thread | null = null;
   isOpen: bool = true;
 
   constructor(readonly creator: Component) {
     super(abi.OBJECT_TYPE_CHANNEL);
+    this.senders.channel = this;
   }
 
   lastHandleClosed(): void {
@@ -93,6 +111,7 @@ export function closeChannel(channel: Channel): void {
     if (sender == null) break;
     finish(sender, abi.ERROR_DEAD_SERVER, WakeReason.Cancelled);
   }
+  passOn(settleSenders(channel));
   while (true) {
     const receiver = channel.receivers.takeFirst();
     if (receiver == null) break;
@@ -114,6 +133,12 @@ function dropTransfer(pending: Transfer): void {
   if (object.handleCount == 0) object.lastHandleClosed();
 }
 
+/** Drops the handle `client` is sending on `channel`, if any (its send failed). */
+export function dropTransferOf(channel: Channel, client: Thread): void {
+  const pending = takeTransfer(channel, client);
+  if (pending != null) dropTransfer(pending);
+}
+
 function takeTransfer(channel: Channel, client: Thread): Transfer | null {
   const transfers = channel.transfers;
   for (let i = 0; i < transfers.length; i++) {
@@ -125,11 +150,14 @@ function takeTransfer(channel: Channel, client: Thread): Transfer | null {
   return null;
 }
 
+/** The receive id of the next message received: positive, and not met again for 2^31 messages. */
+let nextReceiveId: u32 = 1;
+
 /**
  * Hands `client`'s message to `server` (which is receiving, its buffers in
- * its ipcValues): copies it, writes the receiveInfo, moves the client to
- * the reply wait and lends the server the client's priority. The server's
- * result is the receive id.
+ * its ipcValues): copies it, writes the receiveInfo, gives the message its
+ * receive id, moves the client to the reply wait and lends the server the
+ * client's priority. The server's result is the receive id.
  */
 function deliver(client: Thread, server: Thread, channel: Channel): void {
   const clientComponent = client.component!;
@@ -162,29 +190,22 @@ function deliver(client: Thread, server: Thread, channel: Channel): void {
       <u64>unchecked(sent[VALUE_REPLY_SIZE]), (clientFlags & FLAG_REPLY_VECTOR) != 0));
     writeU32(info + <u64>abi.RECEIVE_INFO_HANDLE, <u32>handle);
   }
+  const receiveId = nextReceiveId;
+  nextReceiveId = receiveId < 0x7fffffff ? receiveId + 1 : 1;
+  client.receiveId = receiveId;
+  client.servedBy = server.id;
   client.blockReason = BlockReason.Reply;
   objectsOf(serverComponent).replyPending.push(client);
-  lendPriority(server, client.priority);
-  server.ipcResult = client.id;
-}
-
-/**
- * No thread waits to receive: the server is busy, or has not come back to
- * msg.receive since its last reply. Its last receiving thread, if it is
- * ready or running, runs at the sender's priority until it receives again,
- * so that a thread of middle priority cannot keep it from the message
- * (it may be preempted right after a reply, still below its next receive).
- */
-function lendToBusyServer(channel: Channel, priority: i32): void {
-  const server = channel.lastReceiver;
-  if (server == null || server.priority >= priority) return;
-  if (server.state != ThreadState.Ready && server.state != ThreadState.Running) return;
-  lendPriority(server, priority);
+  server.serving++;
+  if (client.priority > server.lent) lendPriority(server, client.priority);
+  server.ipcResult = receiveId;
 }
 
 /** Sends the caller's message on `channel` and waits for the reply: the reply status or an error. */
 function send(caller: Thread, channel: Channel, sendAddress: u64, sendSize: u64, replyAddress: u64, replySize: u64,
   flags: i64, handle: HandleEntry | null): i32 {
+  const states = caller.timeoutStates;
+  if (states != 0) startTimeout(caller);
   if (!channel.isOpen) return abi.ERROR_DEAD_SERVER;
   const values = caller.ipcValues;
   unchecked(values[VALUE_SEND_ADDRESS] = <i64>sendAddress);
@@ -202,10 +223,14 @@ function send(caller: Thread, channel: Channel, sendAddress: u64, sendSize: u64,
   const receiver = channel.receivers.takeFirst();
   if (receiver != null) {
     deliver(caller, receiver, channel);
-    blockAndSwitchTo(BlockReason.Reply, receiver);
-  } else {
-    lendToBusyServer(channel, caller.priority);
+    if ((states & abi.TIMEOUT_REPLY) == 0) blockAndSwitchTo(BlockReason.Reply, receiver);
+    else awaitReplyTimed(caller, receiver);
+  } else if (states == 0) {
+    // No thread waits to receive: the server is busy, or has not come back to msg.receive yet.
+    passOn(boostLastReceiver(channel, caller));
     block(BlockReason.Send, abi.TIMEOUT_FOREVER, channel.senders);
+  } else {
+    awaitReceiverTimed(caller, channel, states);
   }
   return <i32>caller.ipcResult;
 }
@@ -223,10 +248,10 @@ export function msgSendv(caller: Thread, connection: Connection, send_: u64, sen
 
 /** Receives on `channel` into the caller's buffers: a receive id, 0 for a pulse, or an error. */
 function receive(caller: Thread, channel: Channel, address: u64, size: u64, vector: bool, info: u64): i32 {
+  const states = caller.timeoutStates;
+  if (states != 0) startTimeout(caller);
   if (!channel.isOpen) return abi.ERROR_BAD_HANDLE;
-  // A thread that receives again has finished serving whoever lent it a priority.
-  returnPriority(caller);
-  if (channel.lastReceiver !== caller) channel.lastReceiver = caller;
+  if (channel.lastReceiver !== caller) becomeLastReceiver(caller, channel);
   const values = caller.ipcValues;
   unchecked(values[VALUE_SEND_ADDRESS] = <i64>address);
   unchecked(values[VALUE_SEND_SIZE] = <i64>size);
@@ -239,10 +264,12 @@ function receive(caller: Thread, channel: Channel, address: u64, size: u64, vect
   const client = channel.senders.takeFirst();
   if (client != null) {
     deliver(client, caller, channel);
+    if (caller.sendersBoost != NO_PRIORITY) passOn(settleSenders(channel));
     return <i32>caller.ipcResult;
   }
   caller.ipcResult = abi.ERROR_BAD_HANDLE;
-  block(BlockReason.Receive, abi.TIMEOUT_FOREVER, channel.receivers);
+  if ((states & abi.TIMEOUT_RECEIVE) == 0) block(BlockReason.Receive, abi.TIMEOUT_FOREVER, channel.receivers);
+  else awaitSenderTimed(caller, channel);
   return <i32>caller.ipcResult;
 }
 
@@ -256,12 +283,12 @@ export function msgReceivev(caller: Thread, channel: Channel, buffers: u64, buff
   return receive(caller, channel, buffers, <u64>buffersCount, true, info);
 }
 
-/** The client waiting for the caller's reply under `receiveId`, or null; dead clients found on the way are dropped. */
+/** The client waiting for the caller's component's reply under `receiveId`, or null; dead clients found on the way are dropped. */
 function pendingClient(caller: Thread, receiveId: u32, remove: bool): Thread | null {
   const pending = objectsOf(caller.component!).replyPending;
   for (let i = 0; i < pending.length; i++) {
     const client = unchecked(pending[i]);
-    if (client.id != receiveId) continue;
+    if (client.receiveId != receiveId) continue;
     const waiting = client.state == ThreadState.Blocked && client.blockReason == BlockReason.Reply;
     if (remove || !waiting) {
       pending[i] = pending[pending.length - 1];
@@ -272,15 +299,50 @@ function pendingClient(caller: Thread, receiveId: u32, remove: bool): Thread | n
   return null;
 }
 
+/**
+ * Takes a Reply-blocked client that leaves without a reply (its timeout
+ * passed) out of its server's component's replyPending: the server thread
+ * when its priority changed, else null.
+ */
+export function withdrawClient(client: Thread): Thread | null {
+  const server = serverOf(client);
+  if (server != null) {
+    dropPending(server.component!, client);
+    return releaseClient(server);
+  }
+  // The thread that received it is gone; its component may still answer.
+  const components = allComponents();
+  for (let i = 0; i < components.length; i++) if (components[i].isRunning) dropPending(components[i], client);
+  return null;
+}
+
+function dropPending(component: Component, client: Thread): void {
+  if (component.ipc == null) return;
+  const pending = objectsOf(component).replyPending;
+  const at = pending.indexOf(client);
+  if (at < 0) return;
+  pending[at] = pending[pending.length - 1];
+  pending.pop();
+}
+
 function reply(caller: Thread, receiveId: u32, status: i32, address: u64, size: u64, vector: bool): i32 {
   if (status == abi.ERROR_DEAD_SERVER) return abi.ERROR_INVALID_ARGUMENT;
   const client = pendingClient(caller, receiveId, true);
-  returnPriority(caller);
   if (client == null) return abi.ERROR_NO_SENDER;
   const values = client.ipcValues;
   transfer(caller.component!, address, size, vector, client.component!, <u64>unchecked(values[VALUE_REPLY_ADDRESS]),
     <u64>unchecked(values[VALUE_REPLY_SIZE]), (unchecked(values[VALUE_FLAGS]) & FLAG_REPLY_VECTOR) != 0, 0);
   finish(client, status, WakeReason.Woken);
+  // The common case without a scan or a chain: the caller received it and served no one else.
+  if (client.servedBy != caller.id) {
+    const server = serverOf(client);
+    if (server != null) passOn(releaseClient(server));
+  } else if (--caller.serving <= 0) {
+    caller.serving = 0;
+    returnPriority(caller);
+  } else {
+    recountClients(caller);
+  }
   return 0;
 }
 

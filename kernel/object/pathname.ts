@@ -12,7 +12,16 @@
 //    runs: closing the channel (its last handle) or the component's end
 //    drops it, so name.open never connects to a dead channel;
 //  - threads waiting in name.open wait in one queue and are all woken by
-//    every registration; each checks its own path again.
+//    every registration; each checks its own path again;
+//  - a name moves from one channel to another only by a take-over
+//    (NAME_TAKE_OVER), in one step: name.open finds the old channel or the
+//    new one, never nothing. The holder must be an instance of a component
+//    of the caller's manifest name (a restarted or new version of the same
+//    server) or a component the caller supervises; the caller's manifest
+//    must grant the path like any registration. The old channel keeps its
+//    connections and its waiting senders: the old instance may still serve
+//    them, and they fail with DEAD_SERVER when it is retired (its clients
+//    then re-resolve the name and find the new instance).
 
 import { Component } from "../component/component";
 import { WaitQueue } from "../sched/wait-queue";
@@ -25,7 +34,7 @@ import { beforeHandlesClose, handlesOf } from "./handle";
 import * as abi from "../generated/abi";
 
 class Name {
-  constructor(readonly path: string, readonly channel: Channel, readonly owner: Component) {}
+  constructor(readonly path: string, public channel: Channel, public owner: Component) {}
 }
 
 const names = new Array<Name>();
@@ -59,12 +68,24 @@ function find(path: string): Name | null {
   return null;
 }
 
+/** Whether `caller` may take a name over from `holder`: another instance of the same component, or one it supervises. */
+function mayTakeOver(caller: Component, holder: Component): bool {
+  return holder === caller || holder.name == caller.name || holder.supervisor === caller;
+}
+
 /** name.register */
-export function nameRegister(caller: Thread, path: string, channel: Channel): i32 {
-  if (!isValidPath(path)) return abi.ERROR_INVALID_ARGUMENT;
+export function nameRegister(caller: Thread, path: string, channel: Channel, flags: u32): i32 {
+  if ((flags & ~abi.NAME_TAKE_OVER) != 0 || !isValidPath(path)) return abi.ERROR_INVALID_ARGUMENT;
   if (!channel.isOpen) return abi.ERROR_BAD_HANDLE;
-  if (find(path) != null) return abi.ERROR_ALREADY_EXISTS;
-  names.push(new Name(path, channel, caller.component!));
+  const component = caller.component!;
+  const existing = find(path);
+  if (existing == null) {
+    names.push(new Name(path, channel, component));
+  } else {
+    if ((flags & abi.NAME_TAKE_OVER) == 0 || !mayTakeOver(component, existing.owner)) return abi.ERROR_ALREADY_EXISTS;
+    existing.channel = channel;
+    existing.owner = component;
+  }
   // Everyone waiting for a name looks again.
   while (true) {
     const waiter = waiters.takeFirst();
@@ -104,6 +125,13 @@ export function nameOpen(caller: Thread, path: string, timeout: i64): i32 {
     }
   }
   return abi.ERROR_NOT_FOUND;
+}
+
+/** How many names `component` holds (component.status). */
+export function namesHeldBy(component: Component): i32 {
+  let count = 0;
+  for (let i = 0; i < names.length; i++) if (names[i].owner === component) count++;
+  return count;
 }
 
 /** Drops every name of `channel` (it closed). */

@@ -6,9 +6,12 @@
 //  - a thread is in at most one list at a time, through `next`/`previous`:
 //    a ready queue when Ready, a wait queue (or none) when Blocked, none
 //    when Running or Dead;
-//  - `priority` (what the scheduler uses) is `ownPriority`, or the priority
-//    a client lent while its message is served (`lent`), raised further by a
-//    waiter of the component lock the thread holds (`lockBoost`);
+//  - `priority` (what the scheduler uses) is `ownPriority`, or the highest
+//    priority of the clients whose messages it serves (`lent`), raised
+//    further by the first sender waiting on the channel it last received on
+//    (`sendersBoost`) and by a waiter of the component lock the thread holds
+//    (`lockBoost`); object/inheritance.ts passes changes on along chains of
+//    servers;
 //  - a thread of a component runs wasm code only while it holds its
 //    component's lock (sched/lock.ts); it lets go when it blocks in the
 //    kernel and takes it again before it returns to wasm;
@@ -119,6 +122,22 @@ export class Thread {
   ipcObject: Object | null = null;
   ipcValues: StaticArray<i64> = new StaticArray<i64>(8);
   ipcResult: i64 = 0;
+  /** Clients it received and has not answered (Reply-blocked, in its component's replyPending with `servedBy` = its id). */
+  serving: i32 = 0;
+  /** The priority of the first sender waiting on `lastChannel`, NO_PRIORITY when none (object/inheritance.ts). */
+  sendersBoost: i32 = NO_PRIORITY;
+  /** The channel it last received on, whose `lastReceiver` it is (a Channel; null: none). */
+  lastChannel: Object | null = null;
+  /** While Reply-blocked: the receive id its message was given (unique per message, not per thread) and the thread that received it. */
+  receiveId: u32 = 0;
+  servedBy: u32 = 0;
+  /** thread.timeout: the states (TIMEOUT_*) and nanoseconds its next message call takes; 0 states: none armed. */
+  timeoutStates: u32 = 0;
+  timeoutNanos: i64 = 0;
+  /** The running message call's timeout (object/message-timeout.ts): its states while blocked, its TSC deadline, its timer. */
+  callStates: u32 = 0;
+  callDeadline: u64 = 0;
+  messageTimeout: Timeout | null = null;
 
   constructor(component: Component | null, priority: i32) {
     this.id = nextThreadId++;
@@ -133,10 +152,11 @@ export class Thread {
 // @ts-ignore: decorator
   @inline get next(): Thread | null { return changetype<Thread | null>(this.nextLink); }
 
-  /** The priority from own, lent and lock boost; requeues nothing (sched/scheduler.ts does). */
+  /** The priority from own, lent, senders' and lock boost; requeues nothing (sched/scheduler.ts does). */
   // @ts-ignore: decorator
   @inline computePriority(): i32 {
     let priority = this.lent != NO_PRIORITY ? this.lent : this.ownPriority;
+    if (this.sendersBoost > priority) priority = this.sendersBoost;
     if (this.lockBoost > priority) priority = this.lockBoost;
     return priority;
   }
@@ -147,6 +167,6 @@ function noEntry(argument: i64): void {}
 // The API other kernel code uses, implemented by the scheduler.
 export {
   currentThread, block, blockAndSwitchTo, wake, makeReady, yieldCurrent, exitCurrent, sleepCurrent,
-  setOwnPriority, lendPriority, returnPriority, threadById,
+  setOwnPriority, lendPriority, returnPriority, applyPriority, threadById,
 } from "../sched/scheduler";
 export { createKernelThread, createComponentThread } from "../sched/threads";

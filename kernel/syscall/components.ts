@@ -9,6 +9,7 @@ import { Component, ComponentState, componentById } from "../component/component
 import { spawnComponent } from "../component/loader";
 import { PAGE_SIZE } from "../../sdk/compiler/src/abi";
 import { Thread } from "../object/thread";
+import { namesHeldBy } from "../object/pathname";
 import { exitComponent, killComponent } from "../fault";
 import { load8 } from "../arch/x86_64/native";
 
@@ -46,6 +47,7 @@ export function componentStatus(caller: Thread, id: u32, status: u64): i32 {
   store32(at + abi.COMPONENT_STATUS_THREADS, component.liveThreads);
   store32(at + abi.COMPONENT_STATUS_PAGES, <i32>(component.memoryLength / <u64>PAGE_SIZE));
   store32(at + abi.COMPONENT_STATUS_EXIT_STATUS, component.exitStatus);
+  store32(at + abi.COMPONENT_STATUS_NAMES, namesHeldBy(component));
   return <i32>component.state;
 }
 

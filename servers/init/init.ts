@@ -24,7 +24,7 @@ export function _start(): void {
   const notices = connectionCreate(channel);
   if (notices < 0) { log("connection.create failed: " + errorName(notices)); return; }
   setEndNotices(notices);
-  const registered = nameRegister(INIT_PATH, channel);
+  const registered = nameRegister(INIT_PATH, channel, 0);
   if (registered < 0) log("could not register " + INIT_PATH + ": " + errorName(registered));
   log("supervising " + list.length.toString() + " components; serving " + INIT_PATH);
   for (let i = 0; i < list.length; i++) {

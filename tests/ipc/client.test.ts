@@ -2,8 +2,8 @@
 // the kernel: sends that fail with DEAD_SERVER are re-sent, byte for byte,
 // on a fresh resolution of the same path; the dead connection is closed;
 // a server that does not come back, or dies every time, is reported; a
-// transferred handle goes with every attempt; a server's registration is
-// retried while the name is taken.
+// transferred handle goes with every attempt; a server's registration
+// takes the name over (NAME_TAKE_OVER) and is retried while it is taken.
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,6 +13,7 @@ const ERROR_NOT_FOUND = -7;
 const ERROR_ALREADY_EXISTS = -8;
 const ERROR_TIMED_OUT = -9;
 const ERROR_DEAD_SERVER = -10;
+const NAME_TAKE_OVER = 1;
 
 interface Send { handle: number; request: number[]; transferred?: number }
 
@@ -28,6 +29,7 @@ class FakeKernel {
   sendOutcomes: number[] = [];
   openOutcomes: number[] = [];
   registerOutcomes: number[] = [];
+  registerFlags: number[] = [];
 
   private bytes(pointer: number, length: number): Uint8Array { return new Uint8Array(this.memory.buffer, pointer, length); }
   private text(pointer: number, length: number): string { return new TextDecoder().decode(this.bytes(pointer, length)); }
@@ -63,7 +65,10 @@ class FakeKernel {
         return outcome(this.sendOutcomes, 0);
       },
       channel_create: () => 7,
-      name_register: () => outcome(this.registerOutcomes, 0),
+      name_register: (_path: number, _length: number, _channel: number, flags: number) => {
+        this.registerFlags.push(flags);
+        return outcome(this.registerOutcomes, 0);
+      },
       thread_sleep: () => { this.sleeps++; return 0; },
     };
     return { delos, env: { abort: () => { throw new Error("abort"); } } };
@@ -173,11 +178,12 @@ export function register(test: TestFunction): void {
     t.eq(kernel.closed.at(-1), 102, "close closes the connection");
   });
 
-  test("a server registers its channel, retrying while the old instance holds the name", async (t) => {
+  test("a server registers its channel taking the name over, retrying while a component it may not take it from holds it", async (t) => {
     const { kernel, client } = await load();
     kernel.registerOutcomes = [ERROR_ALREADY_EXISTS, ERROR_ALREADY_EXISTS, 0];
     t.eq(client.serve(), 7, "the channel");
     t.eq(kernel.sleeps, 2, "waited twice");
+    t.eq(kernel.registerFlags, [NAME_TAKE_OVER, NAME_TAKE_OVER, NAME_TAKE_OVER], "each time with NAME_TAKE_OVER");
     kernel.registerOutcomes = [-5];
     t.eq(client.serve(), -5, "another error is returned at once");
     t.eq(kernel.closed, [7], "and the channel closed");

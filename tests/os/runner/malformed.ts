@@ -11,13 +11,15 @@ import {
   delos_handle_close, delos_handle_duplicate, delos_handle_info, delos_msg_send, delos_msg_sendv, delos_msg_receive,
   delos_msg_reply, delos_msg_read, delos_name_open, delos_name_register, delos_memory_create, delos_memory_map,
   delos_pulse_send, delos_log_write, delos_thread_set_priority, delos_state_open, delos_component_kill,
-  delos_component_status, delos_channel_create, delos_connection_create,
+  delos_component_status, delos_channel_create, delos_connection_create, delos_thread_timeout,
 } from "../../../ipc/generated/imports";
 import {
   handleClose, msgSend, nameOpen, ERROR_ACCESS_DENIED, ERROR_BAD_ADDRESS, ERROR_BAD_HANDLE, ERROR_INVALID_ARGUMENT,
   ERROR_NO_SENDER, ERROR_NOT_FOUND, ERROR_TOO_LARGE, ERROR_WRONG_TYPE, IOVEC_SIZE, PAGE_SIZE, RIGHT_SEND,
   RIGHT_TRANSFER, TEST_ECHO_PATH, TEST_ECHO_SQUARE, TEST_ECHO_SQUARE_REQUEST_SIZE, TEST_ECHO_SQUARE_REPLY_SIZE,
+  NAME_TAKE_OVER, TIMEOUT_SEND,
 } from "../../../ipc/generated/index";
+import { RUNNER_PATH } from "../lib/runner-path";
 import { Check } from "./check";
 import { initStart } from "./init-client";
 
@@ -103,7 +105,10 @@ export function malformedCalls(check: Check): void {
   expect(check, delos_name_open(0xfffffffe, 8, 0), ERROR_BAD_ADDRESS, "name.open of a path wrapping around");
   expect(check, delos_name_open(<u32>forbidden, 15, 0), ERROR_ACCESS_DENIED, "name.open of a path the manifest does not grant");
   const echoPath = bytesOf(TEST_ECHO_PATH);
-  expect(check, delos_name_register(<u32>echoPath, TEST_ECHO_PATH.length, channel), ERROR_ACCESS_DENIED, "name.register of a path the manifest does not grant");
+  expect(check, delos_name_register(<u32>echoPath, TEST_ECHO_PATH.length, channel, 0), ERROR_ACCESS_DENIED, "name.register of a path the manifest does not grant");
+  expect(check, delos_name_register(<u32>echoPath, TEST_ECHO_PATH.length, channel, NAME_TAKE_OVER), ERROR_ACCESS_DENIED, "name.register taking over a path the manifest does not grant");
+  const runnerPath = bytesOf(RUNNER_PATH);
+  expect(check, delos_name_register(<u32>runnerPath, RUNNER_PATH.length, channel, 2), ERROR_INVALID_ARGUMENT, "name.register with an unknown flag");
   const otherState = bytesOf("not-mine");
   expect(check, delos_state_open(<u32>otherState, 8, PAGE_SIZE), ERROR_ACCESS_DENIED, "state.open of a state the manifest does not grant");
 
@@ -119,6 +124,8 @@ export function malformedCalls(check: Check): void {
   }
   expect(check, delos_thread_set_priority(32), ERROR_INVALID_ARGUMENT, "thread.set_priority(32)");
   expect(check, delos_thread_set_priority(-1), ERROR_INVALID_ARGUMENT, "thread.set_priority(-1)");
+  expect(check, delos_thread_timeout(8, 1000), ERROR_INVALID_ARGUMENT, "thread.timeout of an unknown state");
+  expect(check, delos_thread_timeout(TIMEOUT_SEND, -1), ERROR_INVALID_ARGUMENT, "thread.timeout of a negative time");
   const self = delos_connection_create(channel);
   if (check.succeeded(self, "connection.create")) {
     expect(check, delos_pulse_send(self, 128, 0), ERROR_INVALID_ARGUMENT, "pulse.send with code 128 (maximum 127)");
