@@ -10,4 +10,5 @@ export * from "./protocols/test-store";
 export * from "./protocols/test-shared";
 export * from "./protocols/test-trap";
 export * from "./protocols/test-priority";
+export * from "./protocols/test-relay";
 export * from "./protocols/test-rtc";

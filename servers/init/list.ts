@@ -55,6 +55,7 @@ export const list: Entry[] = [
   entry("store", "test/store.wasm", StartAt.Request, Policy.Restart),
   entry("shared", "test/shared.wasm", StartAt.Request, Policy.Restart),
   entry("priority", "test/priority.wasm", StartAt.Request, Policy.Restart),
+  entry("relay", "test/relay.wasm", StartAt.Request, Policy.Restart),
 ];
 
 export function findByName(name: string): Entry | null {

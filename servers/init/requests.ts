@@ -12,7 +12,7 @@ import {
   InitRestartReply, InitReplaceRequest, InitReplaceReply, InitStatusReply,
 } from "../../ipc/generated/index";
 import { Entry, findByComponent, findByName } from "./list";
-import { endInstance, startEntry } from "./supervisor";
+import { awaitHandOver, endInstance, startEntry } from "./supervisor";
 import { log } from "./log";
 
 /** The size of the reply `handle` wrote (valid when it returned ≥ 0). */
@@ -62,10 +62,11 @@ function restart(buffer: usize): i32 {
 
 /**
  * Start the new version, then retire the old one: the new instance loads
- * and initialises while the old one still serves, and takes over its names
- * as soon as the old one's end drops them (tests/os/lib/serve.ts waits for
- * that). Clients whose sends were pending at the old one get DEAD_SERVER
- * and re-send to the new one.
+ * and initialises while the old one still serves, takes its names over
+ * (NAME_TAKE_OVER, in ipc/client's Server), and only then is the old one
+ * retired, so that name.open never finds a name missing. Clients whose
+ * sends were pending at the old one get DEAD_SERVER and re-send to the new
+ * one.
  */
 function replace(buffer: usize, length: u32): i32 {
   const request = changetype<InitReplaceRequest>(buffer);
@@ -86,7 +87,9 @@ function replace(buffer: usize, length: u32): i32 {
     entry.running = component;
     return INIT_ERROR_START_FAILED;
   }
-  endInstance(entry, component, "retired: replaced by component " + started.toString() + " from " + path);
+  const handedOver = awaitHandOver(component, <u32>started);
+  endInstance(entry, component, "retired: replaced by component " + started.toString() + " from " + path
+    + (handedOver ? "" : ", which did not take its names over"));
   changetype<InitReplaceReply>(buffer).component = <u32>started;
   replyLength = INIT_REPLACE_REPLY_SIZE;
   return 0;

@@ -11,10 +11,16 @@
 //
 // A component that keeps dying — more than RESTART_LIMIT ends within
 // RESTART_WINDOW — is given up rather than restarted in a tight loop.
+//
+// A replacement hands the names over before the old instance goes: the new
+// instance takes them over (name.register with NAME_TAKE_OVER, which the
+// client library's Server does), and init retires the old one only once
+// component.status says it holds no names — so name.open always finds
+// one of the two instances.
 
 import {
-  clockNow, componentKill, componentSpawn, componentStatus, ComponentStatus, COMPONENT_STATUS_SIZE,
-  COMPONENT_STATE_EXITED, COMPONENT_STATE_FAULTED, COMPONENT_STATE_KILLED, errorName,
+  clockNow, componentKill, componentSpawn, componentStatus, threadSleep, ComponentStatus, COMPONENT_STATUS_SIZE,
+  COMPONENT_STATE_EXITED, COMPONENT_STATE_FAULTED, COMPONENT_STATE_KILLED, COMPONENT_STATE_RUNNING, errorName,
 } from "../../ipc/generated/index";
 import { Entry, Policy, findByComponent } from "./list";
 import { trapMessage } from "./traps";
@@ -22,6 +28,9 @@ import { log } from "./log";
 
 const RESTART_LIMIT: i32 = 20;
 const RESTART_WINDOW: i64 = 1_000_000_000;
+/** How long a replacement waits for the new instance to take the names over, and how often it looks. */
+const HAND_OVER_LIMIT: i64 = 5_000_000_000;
+const HAND_OVER_POLL: i64 = 1_000_000;
 
 /** The connection the kernel sends end pulses through (init's own channel). */
 let endNotices: i32 = 0;
@@ -53,6 +62,21 @@ export function endInstance(entry: Entry, component: u32, why: string): void {
   entry.lastFunction = 0;
   entry.lastOffset = 0;
   log(entry.name + ": component " + component.toString() + " ended (" + why + ")" + (result < 0 ? ": " + errorName(result) : ""));
+}
+
+/**
+ * Waits until instance `old` holds no names — `successor` took them over —
+ * or `successor` is no longer running, or HAND_OVER_LIMIT passed: whether
+ * the names moved (or there were none).
+ */
+export function awaitHandOver(old: u32, successor: u32): bool {
+  const view = changetype<ComponentStatus>(status);
+  const deadline = clockNow() + HAND_OVER_LIMIT;
+  while (true) {
+    if (componentStatus(old, status) != COMPONENT_STATE_RUNNING || view.names == 0) return true;
+    if (componentStatus(successor, status) != COMPONENT_STATE_RUNNING || clockNow() > deadline) return false;
+    threadSleep(HAND_OVER_POLL);
+  }
 }
 
 /** How component `id` ended, as a phrase for the log; records a fault in `entry`. */

@@ -84,7 +84,7 @@ export const INIT_RESTART_REPLY_COMPONENT: u32 = 0;
   set component(value: u32) { store<u32>(changetype<usize>(this), value, 0); }
 }
 
-/** Operation replace: Replaces instance `component` by a new version loaded from `path`: starts the new one, retires the old one, and the new one takes over the names the old one served (it registers them as soon as they are free). Later restarts load the new version. Nothing happens when `component` is not the running instance of a component of the list. */
+/** Operation replace: Replaces instance `component` by a new version loaded from `path`: starts the new one, waits until it has taken over the names the old one served (name.register with NAME_TAKE_OVER; up to 5 s), then retires the old one, so that name.open finds one instance or the other throughout. Later restarts load the new version. Nothing happens when `component` is not the running instance of a component of the list. */
 export const INIT_REPLACE: u32 = 4;
 export const INIT_REPLACE_REQUEST_SIZE: u32 = 8;
 export const INIT_REPLACE_REQUEST_OPERATION: u32 = 0;

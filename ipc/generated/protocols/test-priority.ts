@@ -26,3 +26,25 @@ export const TEST_PRIORITY_PROBE_REPLY_PRIORITY: u32 = 0;
   get priority(): u32 { return load<u32>(changetype<usize>(this), 0); }
   set priority(value: u32) { store<u32>(changetype<usize>(this), value, 0); }
 }
+
+/** Operation hold: Holds the request — tells the runner by a pulse, then goes on receiving — until a release pulse arrives on the server's channel; then replies with thread.priority() as seen at that moment (tests/os/lib/runner-path.ts has the pulse codes). */
+export const TEST_PRIORITY_HOLD: u32 = 2;
+export const TEST_PRIORITY_HOLD_REQUEST_SIZE: u32 = 4;
+export const TEST_PRIORITY_HOLD_REQUEST_OPERATION: u32 = 0;
+/** The request of test.priority hold. A view: `changetype<TestPriorityHoldRequest>(pointer)`. */
+// @ts-ignore: decorator
+@unmanaged export class TestPriorityHoldRequest {
+  /** The message's operation number. */
+  get operation(): u32 { return load<u32>(changetype<usize>(this), 0); }
+  set operation(value: u32) { store<u32>(changetype<usize>(this), value, 0); }
+}
+
+export const TEST_PRIORITY_HOLD_REPLY_SIZE: u32 = 4;
+export const TEST_PRIORITY_HOLD_REPLY_PRIORITY: u32 = 0;
+/** The reply of test.priority hold. A view: `changetype<TestPriorityHoldReply>(pointer)`. */
+// @ts-ignore: decorator
+@unmanaged export class TestPriorityHoldReply {
+  /** The serving thread's priority when it let the request go. */
+  get priority(): u32 { return load<u32>(changetype<usize>(this), 0); }
+  set priority(value: u32) { store<u32>(changetype<usize>(this), value, 0); }
+}

@@ -32,7 +32,7 @@ export const initProtocols: Protocol[] = [
       },
       {
         name: "replace", operation: 4, idempotent: true,
-        doc: "Replaces instance `component` by a new version loaded from `path`: starts the new one, retires the old one, and the new one takes over the names the old one served (it registers them as soon as they are free). Later restarts load the new version. Nothing happens when `component` is not the running instance of a component of the list.",
+        doc: "Replaces instance `component` by a new version loaded from `path`: starts the new one, waits until it has taken over the names the old one served (name.register with NAME_TAKE_OVER; up to 5 s), then retires the old one, so that name.open finds one instance or the other throughout. Later restarts load the new version. Nothing happens when `component` is not the running instance of a component of the list.",
         request: [
           { name: "component", type: "u32", doc: "The instance to replace." },
           { name: "path", type: "bytes", doc: "The new version's wasm file in the boot payload." },

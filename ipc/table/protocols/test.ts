@@ -105,6 +105,27 @@ export const testProtocols: Protocol[] = [
         request: [],
         reply: [{ name: "priority", type: "u32", doc: "The serving thread's priority while it served the request." }],
       },
+      {
+        name: "hold", operation: 2, idempotent: true,
+        doc: "Holds the request — tells the runner by a pulse, then goes on receiving — until a release pulse arrives on the server's channel; then replies with thread.priority() as seen at that moment (tests/os/lib/runner-path.ts has the pulse codes).",
+        request: [],
+        reply: [{ name: "priority", type: "u32", doc: "The serving thread's priority when it let the request go." }],
+      },
+    ],
+  },
+  {
+    name: "test.relay", path: "/test/relay",
+    doc: "A second low-priority server in front of test.priority, for priority along chains of servers: it serves each request by a request of its own to test.priority.",
+    messages: [
+      {
+        name: "forward", operation: 1, idempotent: true,
+        doc: "Sends test.priority the operation given and replies with what it answered and the relay's own priority once it had the answer.",
+        request: [{ name: "forwarded", type: "u32", doc: "The test.priority operation to send: probe or hold." }],
+        reply: [
+          { name: "relayPriority", type: "u32", doc: "The relay's thread priority after test.priority answered (while it still served the request)." },
+          { name: "serverPriority", type: "u32", doc: "The priority test.priority reported." },
+        ],
+      },
     ],
   },
   {

@@ -10,3 +10,15 @@ export const PULSE_HELLO: i32 = 2;
 export const PULSE_MARKER: i32 = 3;
 /** The most threads tests/os/threads had alive at once: the pulse's value. */
 export const PULSE_THREADS: i32 = 4;
+/** The priority server holds a `hold` request (tests/os/priority); the value is its receive id. */
+export const PULSE_HOLDING: i32 = 5;
+/** The taker's name.register results (tests/os/taker), as the value (the result as a u32). */
+export const PULSE_TAKER_TOOK: i32 = 6;
+export const PULSE_TAKER_REGISTERED: i32 = 7;
+
+/** The name-take-over test's paths: one the runner holds, one the taker registers. */
+export const TAKE_OVER_PATH = "/test/takeover";
+export const TAKER_PATH = "/test/taker";
+
+/** Sent to the priority server's channel: let the held request go. */
+export const PULSE_RELEASE: i32 = 1;

@@ -15,6 +15,11 @@ import { malformedCalls } from "./malformed";
 import { pingPong } from "./ping-pong";
 import { manyClients } from "./many-clients";
 import { priorityInheritance } from "./priority";
+import { priorityClients } from "./priority-clients";
+import { priorityChain } from "./priority-chain";
+import { priorityCycle } from "./priority-cycle";
+import { messageTimeouts } from "./timeouts";
+import { nameTakeOver } from "./name-take-over";
 import { sharedMemory } from "./shared-memory";
 import { stateObject } from "./state-object";
 import { traps } from "./traps";
@@ -32,12 +37,17 @@ class Test {
 const TESTS: Test[] = [
   new Test("malformed-calls", malformedCalls),
   new Test("ping-pong", pingPong),
+  new Test("message-timeouts", messageTimeouts),
   new Test("many-clients", manyClients),
   new Test("priority-inheritance", priorityInheritance),
+  new Test("priority-clients", priorityClients),
+  new Test("priority-chain", priorityChain),
+  new Test("priority-cycle", priorityCycle),
   new Test("shared-memory", sharedMemory),
   new Test("state-object", stateObject),
   new Test("traps", traps),
   new Test("restart-stream", restartStream),
+  new Test("name-take-over", nameTakeOver),
   new Test("replace", replace),
   new Test("interrupts", interrupts),
   new Test("component-threads", componentThreads),

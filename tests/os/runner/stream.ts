@@ -10,7 +10,7 @@ import {
   threadCreate, TEST_ECHO_PATH, TEST_ECHO_ECHO, TEST_ECHO_ECHO_REQUEST_SIZE, TestEchoEchoReply, TestEchoEchoRequest,
 } from "../../../ipc/generated/index";
 import { Check } from "./check";
-import { NamedConnection } from "../../../ipc/client/index";
+import { NamedConnection, RESOLVE_TIMEOUT } from "../../../ipc/client/index";
 
 const DATA: u32 = 24;
 const TAIL: u32 = 200;
@@ -31,11 +31,17 @@ export function markDisturbanceDone(): void { disturbanceDone = true; }
 
 function byteOf(sequence: u32, index: u32): u8 { return <u8>(sequence * 13 + index * 5 + 7); }
 
-/** Starts `disturber` (an `(i32) -> ()` function's table index) on its own thread and streams until it is done. */
-export function streamWhile(check: Check, disturber: u32, argument: u32): StreamResult {
+/**
+ * Starts `disturber` (an `(i32) -> ()` function's table index) on its own
+ * thread and streams until it is done; re-resolutions of the name wait up
+ * to `resolveTimeout` for it (TIMEOUT_NONE: a missing name fails the
+ * request with NOT_FOUND).
+ */
+export function streamWhile(check: Check, disturber: u32, argument: u32, resolveTimeout: i64 = RESOLVE_TIMEOUT): StreamResult {
   const result = new StreamResult();
   disturbanceDone = false;
   const service = new NamedConnection(TEST_ECHO_PATH);
+  service.resolveTimeout = resolveTimeout;
   if (!check.succeeded(service.open(), "name.open " + TEST_ECHO_PATH)) return result;
   if (!check.succeeded(threadCreate(disturber, argument, DISTURBER_PRIORITY), "thread.create")) return result;
   const request = heap.alloc(TEST_ECHO_ECHO_REQUEST_SIZE + DATA);
