@@ -204,35 +204,61 @@ function deliver(client: Thread, server: Thread, channel: Channel): void {
 /** Sends the caller's message on `channel` and waits for the reply: the reply status or an error. */
 function send(caller: Thread, channel: Channel, sendAddress: u64, sendSize: u64, replyAddress: u64, replySize: u64,
   flags: i64, handle: HandleEntry | null): i32 {
-  const states = caller.timeoutStates;
-  if (states != 0) startTimeout(caller);
+  if (caller.timeoutStates != 0) return sendTimed(caller, channel, sendAddress, sendSize, replyAddress, replySize, flags, handle);
   if (!channel.isOpen) return abi.ERROR_DEAD_SERVER;
+  prepareSend(caller, channel, sendAddress, sendSize, replyAddress, replySize, flags, handle);
+  const receiver = channel.receivers.takeFirst();
+  if (receiver != null) {
+    deliver(caller, receiver, channel);
+    blockAndSwitchTo(BlockReason.Reply, receiver);
+  } else {
+    // No thread waits to receive: the server is busy, or has not come back to msg.receive yet.
+    passOn(boostLastReceiver(channel, caller));
+    block(BlockReason.Send, abi.TIMEOUT_FOREVER, channel.senders);
+  }
+  return <i32>caller.ipcResult;
+}
+
+/** send under the timeout thread.timeout armed (message-timeout.ts), which this call takes. */
+function sendTimed(caller: Thread, channel: Channel, sendAddress: u64, sendSize: u64, replyAddress: u64, replySize: u64,
+  flags: i64, handle: HandleEntry | null): i32 {
+  const states = caller.timeoutStates;
+  startTimeout(caller);
+  if (!channel.isOpen) return abi.ERROR_DEAD_SERVER;
+  prepareSend(caller, channel, sendAddress, sendSize, replyAddress, replySize, flags, handle);
+  const receiver = channel.receivers.takeFirst();
+  if (receiver != null) {
+    deliver(caller, receiver, channel);
+    if ((states & abi.TIMEOUT_REPLY) == 0) blockAndSwitchTo(BlockReason.Reply, receiver);
+    else awaitReplyTimed(caller, receiver);
+  } else {
+    awaitReceiverTimed(caller, channel, states);
+  }
+  return <i32>caller.ipcResult;
+}
+
+/** Keeps the message's buffers in the caller's ipcValues and its handle, if any, in the channel's transfers. */
+// @ts-ignore: decorator
+@inline function prepareSend(caller: Thread, channel: Channel, sendAddress: u64, sendSize: u64, replyAddress: u64, replySize: u64,
+  flags: i64, handle: HandleEntry | null): void {
   const values = caller.ipcValues;
   unchecked(values[VALUE_SEND_ADDRESS] = <i64>sendAddress);
   unchecked(values[VALUE_SEND_SIZE] = <i64>sendSize);
   unchecked(values[VALUE_REPLY_ADDRESS] = <i64>replyAddress);
   unchecked(values[VALUE_REPLY_SIZE] = <i64>replySize);
   if (handle != null) {
-    const object = handle.object!;
-    object.handleCount++;
-    channel.transfers.push(new Transfer(caller, object, handle.rights));
+    holdTransfer(caller, channel, handle);
     flags |= FLAG_TRANSFER;
   }
   unchecked(values[VALUE_FLAGS] = flags);
   caller.ipcResult = abi.ERROR_DEAD_SERVER;
-  const receiver = channel.receivers.takeFirst();
-  if (receiver != null) {
-    deliver(caller, receiver, channel);
-    if ((states & abi.TIMEOUT_REPLY) == 0) blockAndSwitchTo(BlockReason.Reply, receiver);
-    else awaitReplyTimed(caller, receiver);
-  } else if (states == 0) {
-    // No thread waits to receive: the server is busy, or has not come back to msg.receive yet.
-    passOn(boostLastReceiver(channel, caller));
-    block(BlockReason.Send, abi.TIMEOUT_FOREVER, channel.senders);
-  } else {
-    awaitReceiverTimed(caller, channel, states);
-  }
-  return <i32>caller.ipcResult;
+}
+
+/** The channel's transfers hold `handle`'s object for the caller's message (a function of its own: send's frame stays small). */
+function holdTransfer(caller: Thread, channel: Channel, handle: HandleEntry): void {
+  const object = handle.object!;
+  object.handleCount++;
+  channel.transfers.push(new Transfer(caller, object, handle.rights));
 }
 
 /** msg.send */
@@ -248,29 +274,52 @@ export function msgSendv(caller: Thread, connection: Connection, send_: u64, sen
 
 /** Receives on `channel` into the caller's buffers: a receive id, 0 for a pulse, or an error. */
 function receive(caller: Thread, channel: Channel, address: u64, size: u64, vector: bool, info: u64): i32 {
-  const states = caller.timeoutStates;
-  if (states != 0) startTimeout(caller);
+  if (caller.timeoutStates != 0) return receiveTimed(caller, channel, address, size, vector, info);
   if (!channel.isOpen) return abi.ERROR_BAD_HANDLE;
+  if (receiveAtOnce(caller, channel, address, size, vector, info)) return <i32>caller.ipcResult;
+  block(BlockReason.Receive, abi.TIMEOUT_FOREVER, channel.receivers);
+  return <i32>caller.ipcResult;
+}
+
+/** receive under the timeout thread.timeout armed (message-timeout.ts), which this call takes. */
+function receiveTimed(caller: Thread, channel: Channel, address: u64, size: u64, vector: bool, info: u64): i32 {
+  const states = caller.timeoutStates;
+  startTimeout(caller);
+  if (!channel.isOpen) return abi.ERROR_BAD_HANDLE;
+  if (receiveAtOnce(caller, channel, address, size, vector, info)) return <i32>caller.ipcResult;
+  if ((states & abi.TIMEOUT_RECEIVE) == 0) block(BlockReason.Receive, abi.TIMEOUT_FOREVER, channel.receivers);
+  else awaitSenderTimed(caller, channel);
+  return <i32>caller.ipcResult;
+}
+
+/**
+ * The receive up to its wait: keeps the caller's buffers, then takes a
+ * waiting pulse or message (true, the caller's result set: receive id, or
+ * RECEIVE_ID_PULSE); false when there is none and the caller must wait.
+ */
+// @ts-ignore: decorator
+@inline function receiveAtOnce(caller: Thread, channel: Channel, address: u64, size: u64, vector: bool, info: u64): bool {
   if (channel.lastReceiver !== caller) becomeLastReceiver(caller, channel);
   const values = caller.ipcValues;
   unchecked(values[VALUE_SEND_ADDRESS] = <i64>address);
   unchecked(values[VALUE_SEND_SIZE] = <i64>size);
   unchecked(values[VALUE_FLAGS] = vector ? FLAG_SEND_VECTOR : 0);
   unchecked(values[VALUE_INFO] = <i64>info);
-  if (!channel.pulses.isEmpty) {
+  let done = true;
+  if (channel.pulses.count != 0) {
     channel.pulses.deliverFirst(caller);
-    return abi.RECEIVE_ID_PULSE;
+    caller.ipcResult = abi.RECEIVE_ID_PULSE;
+  } else {
+    const client = channel.senders.takeFirst();
+    if (client != null) {
+      deliver(client, caller, channel);
+      if (caller.sendersBoost != NO_PRIORITY) passOn(settleSenders(channel));
+    } else {
+      caller.ipcResult = abi.ERROR_BAD_HANDLE;
+      done = false;
+    }
   }
-  const client = channel.senders.takeFirst();
-  if (client != null) {
-    deliver(client, caller, channel);
-    if (caller.sendersBoost != NO_PRIORITY) passOn(settleSenders(channel));
-    return <i32>caller.ipcResult;
-  }
-  caller.ipcResult = abi.ERROR_BAD_HANDLE;
-  if ((states & abi.TIMEOUT_RECEIVE) == 0) block(BlockReason.Receive, abi.TIMEOUT_FOREVER, channel.receivers);
-  else awaitSenderTimed(caller, channel);
-  return <i32>caller.ipcResult;
+  return done;
 }
 
 /** msg.receive */
