@@ -47,7 +47,8 @@ export function noteComponentException(vector: i32, address: u64, pc: u64): void
   exceptionPc = pc;
 }
 
-function describe(component: Component, what: string): void {
+/** Begins a console line about `component`: `component N (NAME) WHAT`; the caller ends it. */
+export function describe(component: Component, what: string): void {
   console.begin();
   console.text("component ");
   console.decimal(<u64>component.id);

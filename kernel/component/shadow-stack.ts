@@ -45,7 +45,7 @@ import { ConstKind, ExternKind, ValType } from "../../sdk/compiler/src/module";
 import { Component as CompiledComponent } from "../../sdk/loader/component";
 import { Instance } from "../../sdk/loader/instance";
 import * as console from "../console";
-import { componentTrapped } from "../fault";
+import { componentTrapped, describe } from "../fault";
 import { Thread } from "../object/thread";
 import { Component } from "./component";
 import { copyAbsolute, zeroAbsolute } from "./copy";
@@ -210,12 +210,7 @@ export function dropShadowSlot(component: Component, thread: Thread): void {
 
 /** The runner's frames do not fit its slot: its component faults. Never returns. */
 function framesTooDeep(component: Component, runner: Thread, thread: Thread, used: i64): void {
-  console.begin();
-  console.text("component ");
-  console.decimal(<u64>component.id);
-  console.text(" (");
-  console.text(component.name);
-  console.text("): thread ");
+  describe(component, "thread ");
   console.decimal(<u64>runner.id);
   console.text(" blocked with ");
   console.signed(used);
