@@ -121,18 +121,25 @@ const destination = new Cursor();
  * fits: the bytes copied. `from` and `to` are (component, address, size,
  * vector) as Cursor.start takes them.
  */
-export function transfer(
+// @ts-ignore: decorator
+@inline export function transfer(
   fromComponent: Component, fromAddress: u64, fromSize: u64, fromVector: bool,
   toComponent: Component, toAddress: u64, toSize: u64, toVector: bool, skip: u64,
 ): u64 {
-  // The common case, one buffer each: one copy.
-  if (!fromVector && !toVector) {
-    if (skip >= fromSize) return 0;
-    const available = fromSize - skip;
-    const length = available < toSize ? available : toSize;
-    copyAbsolute(toAddress, fromAddress + skip, length);
-    return length;
-  }
+  // The common case, one buffer each: one copy, inlined into every message call.
+  if (fromVector || toVector) return transferPieces(fromComponent, fromAddress, fromSize, fromVector, toComponent, toAddress, toSize, toVector, skip);
+  if (skip >= fromSize) return 0;
+  const available = fromSize - skip;
+  const length = available < toSize ? available : toSize;
+  copyAbsolute(toAddress, fromAddress + skip, length);
+  return length;
+}
+
+/** transfer where either side is an iovec array. */
+function transferPieces(
+  fromComponent: Component, fromAddress: u64, fromSize: u64, fromVector: bool,
+  toComponent: Component, toAddress: u64, toSize: u64, toVector: bool, skip: u64,
+): u64 {
   const from = source.start(fromComponent, fromAddress, fromSize, fromVector);
   const to = destination.start(toComponent, toAddress, toSize, toVector);
   if (!from.skip(skip)) return 0;
@@ -148,9 +155,13 @@ export function transfer(
 }
 
 /** Bytes a side holds (the sum of its pieces). */
-export function sideLength(component: Component, address: u64, size: u64, vector: bool): u64 {
-  if (!vector) return size;
-  return source.start(component, address, size, vector).remaining();
+// @ts-ignore: decorator
+@inline export function sideLength(component: Component, address: u64, size: u64, vector: bool): u64 {
+  return vector ? vectorLength(component, address, size) : size;
+}
+
+function vectorLength(component: Component, address: u64, count: u64): u64 {
+  return source.start(component, address, count, true).remaining();
 }
 
 /** Copies `length` bytes from the kernel's memory at `local` into a side (a pulse into a receive buffer): bytes copied. */
