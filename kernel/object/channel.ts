@@ -335,12 +335,15 @@ export function msgReceivev(caller: Thread, channel: Channel, buffers: u64, buff
 /** The client waiting for the caller's component's reply under `receiveId`, or null; dead clients found on the way are dropped. */
 function pendingClient(caller: Thread, receiveId: u32, remove: bool): Thread | null {
   const pending = objectsOf(caller.component!).replyPending;
-  for (let i = 0; i < pending.length; i++) {
-    const client = unchecked(pending[i]);
+  // Read from the array's storage: every reply searches it, and Array's accessors are calls.
+  const count = pending.length;
+  const slots = pending.dataStart;
+  for (let i = 0; i < count; i++) {
+    const client = changetype<Thread>(load<usize>(slots + (<usize>i << alignof<usize>())));
     if (client.receiveId != receiveId) continue;
     const waiting = client.state == ThreadState.Blocked && client.blockReason == BlockReason.Reply;
     if (remove || !waiting) {
-      pending[i] = pending[pending.length - 1];
+      if (i != count - 1) pending[i] = unchecked(pending[count - 1]);
       pending.pop();
     }
     return waiting ? client : null;
