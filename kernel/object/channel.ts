@@ -45,6 +45,7 @@ import { WaitQueue } from "../sched/wait-queue";
 import { BlockReason, NO_PRIORITY, Thread, ThreadState, WakeReason, block, blockAndSwitchTo, lendPriority, returnPriority, wake } from "./thread";
 import { HandleEntry, KernelObject, beforeHandlesClose, handlesOf, objectsOf, writeU32 } from "./handle";
 import { Connection } from "./connection";
+import { removeUnordered, storedAt } from "./array";
 import { PulseQueue } from "./pulse";
 import { dropNames } from "./pathname";
 import { becomeLastReceiver, boostLastReceiver, passOn, recountClients, releaseClient, serverOf, settleSenders } from "./inheritance";
@@ -335,17 +336,12 @@ export function msgReceivev(caller: Thread, channel: Channel, buffers: u64, buff
 /** The client waiting for the caller's component's reply under `receiveId`, or null; dead clients found on the way are dropped. */
 function pendingClient(caller: Thread, receiveId: u32, remove: bool): Thread | null {
   const pending = objectsOf(caller.component!).replyPending;
-  // Read from the array's storage: every reply searches it, and Array's accessors are calls.
   const count = pending.length;
-  const slots = pending.dataStart;
   for (let i = 0; i < count; i++) {
-    const client = changetype<Thread>(load<usize>(slots + (<usize>i << alignof<usize>())));
+    const client = storedAt(pending, i);
     if (client.receiveId != receiveId) continue;
     const waiting = client.state == ThreadState.Blocked && client.blockReason == BlockReason.Reply;
-    if (remove || !waiting) {
-      if (i != count - 1) pending[i] = unchecked(pending[count - 1]);
-      pending.pop();
-    }
+    if (remove || !waiting) removeUnordered(pending, i);
     return waiting ? client : null;
   }
   return null;
@@ -372,9 +368,7 @@ function dropPending(component: Component, client: Thread): void {
   if (component.ipc == null) return;
   const pending = objectsOf(component).replyPending;
   const at = pending.indexOf(client);
-  if (at < 0) return;
-  pending[at] = pending[pending.length - 1];
-  pending.pop();
+  if (at >= 0) removeUnordered(pending, at);
 }
 
 function reply(caller: Thread, receiveId: u32, status: i32, address: u64, size: u64, vector: bool): i32 {

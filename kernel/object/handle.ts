@@ -20,6 +20,7 @@
 
 import { Component, onComponentEnd } from "../component/component";
 import { Thread } from "./thread";
+import { storedAt } from "./array";
 import { store32, store64 } from "../arch/x86_64/native";
 import * as abi from "../generated/abi";
 
@@ -69,9 +70,7 @@ export class HandleTable {
       this.error = abi.ERROR_BAD_HANDLE;
       return null;
     }
-    // Straight from the array's storage: every system call with a handle looks
-    // one up, and Array#__uget is a call with a shadow-stack frame of its own.
-    const entry = changetype<HandleEntry>(load<usize>(this.entries.dataStart + (<usize>index << alignof<usize>())));
+    const entry = storedAt(this.entries, index);
     const object = entry.object;
     if (object == null || entry.number != handle) {
       this.error = abi.ERROR_BAD_HANDLE;

@@ -45,6 +45,7 @@ import { allThreads } from "../sched/scheduler";
 import { BlockReason, NO_PRIORITY, Thread, ThreadState, applyPriority, threadById } from "./thread";
 import { Channel, SenderQueue } from "./channel";
 import { afterHandlesClose, objectsOf } from "./handle";
+import { removeUnordered } from "./array";
 
 /** Hops a priority change travels at most. */
 export const CHAIN_LIMIT: i32 = 16;
@@ -71,8 +72,7 @@ export function recountClients(server: Thread): Thread | null {
     for (let i = pending.length - 1; i >= 0; i--) {
       const client = pending[i];
       if (!client.isAlive) {
-        pending[i] = pending[pending.length - 1];
-        pending.pop();
+        removeUnordered(pending, i);
         continue;
       }
       if (client.servedBy != server.id || client.state != ThreadState.Blocked || client.blockReason != BlockReason.Reply) continue;
@@ -193,9 +193,7 @@ function settleAfterEnd(component: Component): void {
     if (!other.isRunning || other.ipc == null) continue;
     const pending = objectsOf(other).replyPending;
     for (let k = pending.length - 1; k >= 0; k--) {
-      if (pending[k].isAlive) continue;
-      pending[k] = pending[pending.length - 1];
-      pending.pop();
+      if (!pending[k].isAlive) removeUnordered(pending, k);
     }
   }
 }

@@ -218,9 +218,7 @@ export function yieldCurrent(): void {
 export function blockRaw(reason: BlockReason, timeout: i64, queue: WaitQueue | null): WakeReason {
   const thread = changetype<Thread>(current);
   if (timeout == 0 || thread === idleThread) return WakeReason.TimedOut;
-  thread.state = ThreadState.Blocked;
-  thread.blockReason = reason;
-  thread.wakeReason = WakeReason.None;
+  beginBlock(thread, reason);
   if (queue != null) queue.add(thread);
   if (timeout > 0) {
     let timer = thread.timeout;
@@ -257,16 +255,10 @@ export function block(reason: BlockReason, timeout: i64, queue: WaitQueue | null
 export function blockAndSwitchTo(reason: BlockReason, next: Thread): WakeReason {
   const thread = changetype<Thread>(current);
   releaseComponentLock(thread);
-  thread.state = ThreadState.Blocked;
-  thread.blockReason = reason;
-  thread.wakeReason = WakeReason.None;
-  const timer = next.timeout;
-  if (timer != null && timer.isArmed) disarm(timer);
-  next.wakeReason = WakeReason.Woken;
-  next.blockReason = BlockReason.None;
+  beginBlock(thread, reason);
+  endBlock(next, WakeReason.Woken);
   if (highestReady() > next.priority) {
-    next.state = ThreadState.Ready;
-    enqueue(next, false);
+    makeReady(next);
     switchAway();
   } else {
     runThread(next);
@@ -286,12 +278,26 @@ export function wake(thread: Thread, reason: WakeReason): bool {
   if (thread.state != ThreadState.Blocked) return false;
   const queue = thread.waitQueue;
   if (queue != null) queue.remove(thread);
+  endBlock(thread, reason);
+  makeReady(thread);
+  return true;
+}
+
+/** The running thread's state as it blocks (the caller then queues it and switches away). */
+// @ts-ignore: decorator
+@inline function beginBlock(thread: Thread, reason: BlockReason): void {
+  thread.state = ThreadState.Blocked;
+  thread.blockReason = reason;
+  thread.wakeReason = WakeReason.None;
+}
+
+/** Ends a block, once the thread is out of its wait queue: its timeout disarmed, why it woke noted; the caller makes it run. */
+// @ts-ignore: decorator
+@inline function endBlock(thread: Thread, reason: WakeReason): void {
   const timer = thread.timeout;
   if (timer != null && timer.isArmed) disarm(timer);
   thread.wakeReason = reason;
   thread.blockReason = BlockReason.None;
-  makeReady(thread);
-  return true;
 }
 
 /** Takes a thread that is not running out of every queue and marks it dead; its stack is freed now. */

@@ -24,6 +24,7 @@ import { buildKernel } from "../../sdk/host/kernel";
 import { compileComponent } from "../../sdk/host/linux";
 import { buildDir } from "../../sdk/host/paths";
 import { Machine } from "../../sdk/qemu/index";
+import { kernelFunctions } from "../boot/kernel-wasm";
 
 interface CodeRange { start: bigint; end: bigint; owner: string; code: Uint8Array; functions: Array<{ offset: number; size: number; name: string }>; }
 
@@ -73,53 +74,8 @@ function functionTable(component: Uint8Array): Array<{ offset: number; size: num
   return table;
 }
 
-function leb(bytes: Uint8Array, at: { p: number }): number {
-  let result = 0, shift = 0;
-  for (;;) {
-    const byte = bytes[at.p++]!;
-    result += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if ((byte & 0x80) === 0) return result;
-  }
-}
-
-/** Function names from a wasm's `name` section (subsection 1), by function index. */
-function functionNames(wasm: Uint8Array): Map<number, string> {
-  const names = new Map<number, string>();
-  const at = { p: 8 };
-  while (at.p < wasm.length) {
-    const id = wasm[at.p++]!;
-    const size = leb(wasm, at);
-    const end = at.p + size;
-    if (id === 0) {
-      const nameLength = leb(wasm, at);
-      const sectionName = new TextDecoder().decode(wasm.subarray(at.p, at.p + nameLength));
-      at.p += nameLength;
-      if (sectionName === "name") {
-        while (at.p < end) {
-          const sub = wasm[at.p++]!;
-          const subSize = leb(wasm, at);
-          const subEnd = at.p + subSize;
-          if (sub === 1) {
-            const count = leb(wasm, at);
-            for (let i = 0; i < count; i++) {
-              const index = leb(wasm, at);
-              const length = leb(wasm, at);
-              names.set(index, new TextDecoder().decode(wasm.subarray(at.p, at.p + length)));
-              at.p += length;
-            }
-          }
-          at.p = subEnd;
-        }
-      }
-    }
-    at.p = end;
-  }
-  return names;
-}
-
 function range(owner: string, start: bigint, wasm: Uint8Array, component: Uint8Array): CodeRange {
-  const names = functionNames(wasm);
+  const names = new Map(kernelFunctions(wasm).filter((f) => f.name !== "").map((f) => [f.index, f.name]));
   const functions = functionTable(component).map((f) => ({ offset: f.offset, size: f.size, name: names.get(f.index) ?? `function ${f.index}` }));
   functions.sort((a, b) => a.offset - b.offset);
   const last = functions[functions.length - 1];
