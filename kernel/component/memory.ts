@@ -6,19 +6,22 @@
 // with interrupts on, so this runs with them off until it returns.
 //
 // A component's memory object is loader bookkeeping in the kernel's own
-// memory, which no component can write: the pointer is trusted.
+// memory, which no component can write: the pointer is trusted. The stub
+// saves the interrupt flag and restores it on every way out (a trap
+// included); a grow asked for with less than the system calls' stack
+// reserve left fails (-1) before it changes anything.
 
 import { MEMORY_BASE, MEMORY_LENGTH, MEMORY_MAX_PAGES, MEMORY_RESERVED, PAGE_SIZE } from "../../sdk/compiler/src/abi";
-import { cli, sti } from "../arch/x86_64/cpu";
+import { cli } from "../arch/x86_64/cpu";
+import { hasReserve } from "../syscall/entry";
 import { load64, store64 } from "../arch/x86_64/native";
 import { PageAccess, mapRegionPages } from "./region";
 
 /** Grows the memory whose object is at absolute `object` by `deltaPages`: the old size in wasm pages, or -1. */
 export function growComponentMemory(object: i64, deltaPages: i32): i32 {
   cli();
-  const result = grow(object, deltaPages);
-  sti();
-  return result;
+  if (!hasReserve()) return -1;
+  return grow(object, deltaPages);
 }
 
 function grow(object: i64, deltaPages: i32): i32 {

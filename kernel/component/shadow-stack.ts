@@ -48,7 +48,7 @@ import * as console from "../console";
 import { componentTrapped, describe } from "../fault";
 import { Thread } from "../object/thread";
 import { Component } from "./component";
-import { copyAbsolute, zeroAbsolute } from "./copy";
+import { copyUser, lastFault, zeroUser } from "./copy";
 
 /** The running area: the deepest frames a thread may have while it runs. */
 export const RUNNING_AREA: u32 = 32 << 10;
@@ -200,7 +200,8 @@ export function dropShadowSlot(component: Component, thread: Thread): void {
   if (component.shadowRunner === thread) component.shadowRunner = null;
   const slot = thread.wasmShadowSlot;
   if (slot >= 0) {
-    if (thread.wasmShadowBytes > 0) zeroAbsolute(stack.slotAddress(slot), <u64>thread.wasmShadowBytes);
+    // A slot that cannot be cleared (the component made it read-only) fails the next thread that moves frames there.
+    if (thread.wasmShadowBytes > 0) zeroUser(stack.slotAddress(slot), <u64>thread.wasmShadowBytes);
     unchecked(stack.slotUsed[slot] = 0);
   }
   thread.wasmShadowSlot = -1;
@@ -223,6 +224,17 @@ function framesTooDeep(component: Component, runner: Thread, thread: Thread, use
   componentTrapped(runner, TrapKind.StackExhausted, 0);
 }
 
+/** Moving frames faulted: the component's memory there is not its own to write (it mapped it read-only). Never returns. */
+function framesUnreachable(component: Component, thread: Thread): void {
+  describe(component, "shadow stack at ");
+  console.hex(lastFault());
+  console.text(" cannot be written when thread ");
+  console.decimal(<u64>thread.id);
+  console.text(" took the lock");
+  console.end();
+  componentTrapped(thread, TrapKind.MemoryOutOfBounds, 0);
+}
+
 /**
  * `thread` has just taken its component's lock: when another thread's
  * frames lie below runTop, they go into that thread's slot and `thread`'s
@@ -243,14 +255,19 @@ export function switchShadowFrames(component: Component, thread: Thread): void {
   if (runner != null && runner.isAlive && runner.wasmShadowSlot >= 0) {
     const used = <i64>runTop - <i64>stack.pointer;
     if (used < 0 || used > <i64>SLOT_SIZE) { framesTooDeep(component, runner, thread, used); return; }
-    copyAbsolute(stack.slotAddress(runner.wasmShadowSlot), stack.memoryBase + runTop - <u64>used, <u64>used);
+    if (!copyUser(stack.slotAddress(runner.wasmShadowSlot), stack.memoryBase + runTop - <u64>used, <u64>used)) {
+      framesUnreachable(component, thread);
+      return;
+    }
     runner.wasmShadowBytes = <u32>used;
   }
   const bytes = <u64>thread.wasmShadowBytes;
   if (bytes > 0) {
     const slot = stack.slotAddress(thread.wasmShadowSlot);
-    copyAbsolute(stack.memoryBase + runTop - bytes, slot, bytes);
-    zeroAbsolute(slot, bytes);
+    if (!copyUser(stack.memoryBase + runTop - bytes, slot, bytes) || !zeroUser(slot, bytes)) {
+      framesUnreachable(component, thread);
+      return;
+    }
   }
   stack.pointer = <u32>(runTop - bytes);
   thread.wasmShadowBytes = 0;

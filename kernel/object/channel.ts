@@ -43,7 +43,8 @@
 import { Component, allComponents } from "../component/component";
 import { WaitQueue } from "../sched/wait-queue";
 import { BlockReason, NO_PRIORITY, Thread, ThreadState, WakeReason, block, blockAndSwitchTo, lendPriority, returnPriority, wake } from "./thread";
-import { HandleEntry, KernelObject, beforeHandlesClose, handlesOf, objectsOf, writeU32 } from "./handle";
+import { HandleEntry, KernelObject, beforeHandlesClose, handlesOf, objectsOf } from "./handle";
+import { lastFault } from "../component/copy";
 import { Connection } from "./connection";
 import { removeUnordered, storedAt } from "./array";
 import { PulseQueue } from "./pulse";
@@ -52,7 +53,7 @@ import { becomeLastReceiver, boostLastReceiver, passOn, recountClients, releaseC
 import { awaitReceiverTimed, awaitReplyTimed, awaitSenderTimed, startTimeout } from "./message-timeout";
 import {
   FLAG_REPLY_VECTOR, FLAG_SEND_VECTOR, FLAG_TRANSFER, VALUE_FLAGS, VALUE_INFO, VALUE_REPLY_ADDRESS, VALUE_REPLY_SIZE,
-  VALUE_SEND_ADDRESS, VALUE_SEND_SIZE, sideLength, transfer,
+  VALUE_SEND_ADDRESS, VALUE_SEND_SIZE, sideLength, transfer, writeReceiveHandle, writeReceiveInfo,
 } from "./message";
 import * as abi from "../generated/abi";
 
@@ -151,16 +152,51 @@ function takeTransfer(channel: Channel, client: Thread): Transfer | null {
   return null;
 }
 
-/** The receive id of the next message received: positive, and not met again for 2^31 messages. */
+/** The receive id of the next message received: positive, and not met again for 2^31 - 1 messages. */
 let nextReceiveId: u32 = 1;
+/** Set once the ids came round: from then on a new id is checked against the ones still pending. */
+let receiveIdsWrapped = false;
+
+/**
+ * A receive id for a message `server` receives: unique among the messages
+ * its component holds (the only place a reply looks it up), also after the
+ * 31-bit count came round.
+ */
+// @ts-ignore: decorator
+@inline function takeReceiveId(server: Component): u32 {
+  let id = nextReceiveId;
+  if (receiveIdsWrapped) id = freeReceiveId(server, id);
+  nextReceiveId = id < 0x7fffffff ? id + 1 : 1;
+  if (id == 0x7fffffff) receiveIdsWrapped = true;
+  return id;
+}
+
+function freeReceiveId(server: Component, id: u32): u32 {
+  const pending = objectsOf(server).replyPending;
+  for (let i = 0; i < pending.length; i++) {
+    if (storedAt(pending, i).receiveId != id) continue;
+    id = id < 0x7fffffff ? id + 1 : 1;
+    i = -1;
+  }
+  return id;
+}
+
+// What deliver found. A page fault in a side's memory (component/copy.ts)
+// is the fault of the component that owns it: that side's call fails with
+// BAD_ADDRESS and the other side waits on as if nothing had happened.
+const DELIVERED: i32 = 0;
+const CLIENT_FAULT: i32 = 1;
+const SERVER_FAULT: i32 = 2;
 
 /**
  * Hands `client`'s message to `server` (which is receiving, its buffers in
  * its ipcValues): copies it, writes the receiveInfo, gives the message its
  * receive id, moves the client to the reply wait and lends the server the
- * client's priority. The server's result is the receive id.
+ * client's priority. The server's result is the receive id. The copies
+ * come first: when one faults nothing has changed (CLIENT_FAULT,
+ * SERVER_FAULT: whose memory it was).
  */
-function deliver(client: Thread, server: Thread, channel: Channel): void {
+function deliver(client: Thread, server: Thread, channel: Channel): i32 {
   const clientComponent = client.component!;
   const serverComponent = server.component!;
   const sent = client.ipcValues;
@@ -169,30 +205,25 @@ function deliver(client: Thread, server: Thread, channel: Channel): void {
   const sendVector = (clientFlags & FLAG_SEND_VECTOR) != 0;
   const sendAddress = <u64>unchecked(sent[VALUE_SEND_ADDRESS]);
   const sendSize = <u64>unchecked(sent[VALUE_SEND_SIZE]);
-  transfer(clientComponent, sendAddress, sendSize, sendVector,
+  const copied = transfer(clientComponent, sendAddress, sendSize, sendVector,
     serverComponent, <u64>unchecked(receiving[VALUE_SEND_ADDRESS]), <u64>unchecked(receiving[VALUE_SEND_SIZE]),
     (unchecked(receiving[VALUE_FLAGS]) & FLAG_SEND_VECTOR) != 0, 0);
-  let handle: i32 = 0;
+  if (copied < 0) return clientComponent.holds(lastFault()) ? CLIENT_FAULT : SERVER_FAULT;
+  const info = <u64>unchecked(receiving[VALUE_INFO]);
+  if (info != 0 && !writeMessageInfo(info, client, clientComponent, sendAddress, sendSize, sendVector)) return SERVER_FAULT;
+  // POINT OF NO RETURN: the receiveInfo's bytes were all written, so the handle's field can be.
   if ((clientFlags & FLAG_TRANSFER) != 0) {
     const pending = takeTransfer(channel, client);
     if (pending != null) {
-      handle = handlesOf(serverComponent).add(pending.object, pending.rights);
+      let handle = handlesOf(serverComponent).add(pending.object, pending.rights);
       if (handle < 0) handle = 0;
       dropTransfer(pending);
+      if (info != 0) {
+        writeReceiveHandle(info, <u32>handle);
+      }
     }
   }
-  const info = <u64>unchecked(receiving[VALUE_INFO]);
-  if (info != 0) {
-    writeU32(info + <u64>abi.RECEIVE_INFO_COMPONENT, clientComponent.id);
-    writeU32(info + <u64>abi.RECEIVE_INFO_THREAD, client.id);
-    writeU32(info + <u64>abi.RECEIVE_INFO_PRIORITY, <u32>client.priority);
-    writeU32(info + <u64>abi.RECEIVE_INFO_SEND_LENGTH, <u32>sideLength(clientComponent, sendAddress, sendSize, sendVector));
-    writeU32(info + <u64>abi.RECEIVE_INFO_REPLY_LENGTH, <u32>sideLength(clientComponent, <u64>unchecked(sent[VALUE_REPLY_ADDRESS]),
-      <u64>unchecked(sent[VALUE_REPLY_SIZE]), (clientFlags & FLAG_REPLY_VECTOR) != 0));
-    writeU32(info + <u64>abi.RECEIVE_INFO_HANDLE, <u32>handle);
-  }
-  const receiveId = nextReceiveId;
-  nextReceiveId = receiveId < 0x7fffffff ? receiveId + 1 : 1;
+  const receiveId = takeReceiveId(serverComponent);
   client.receiveId = receiveId;
   client.servedBy = server.id;
   client.blockReason = BlockReason.Reply;
@@ -200,6 +231,39 @@ function deliver(client: Thread, server: Thread, channel: Channel): void {
   server.serving++;
   if (client.priority > server.lent) lendPriority(server, client.priority);
   server.ipcResult = receiveId;
+  return DELIVERED;
+}
+
+/** The receiveInfo of a message (a function of its own: deliver's frame stays small). */
+function writeMessageInfo(info: u64, client: Thread, clientComponent: Component, sendAddress: u64, sendSize: u64, sendVector: bool): bool {
+  const sent = client.ipcValues;
+  return writeReceiveInfo(info, clientComponent.id, client.id, <u32>client.priority,
+    <u32>sideLength(clientComponent, sendAddress, sendSize, sendVector),
+    <u32>sideLength(clientComponent, <u64>unchecked(sent[VALUE_REPLY_ADDRESS]), <u64>unchecked(sent[VALUE_REPLY_SIZE]),
+      (unchecked(sent[VALUE_FLAGS]) & FLAG_REPLY_VECTOR) != 0));
+}
+
+/**
+ * Hands the caller's message to the first receiver whose buffers take it:
+ * that receiver, or null when none waits or the caller's own buffers
+ * faulted (then caller.ipcResult is BAD_ADDRESS and nothing changed). A
+ * receiver whose buffers faulted gets BAD_ADDRESS from its msg.receive.
+ */
+function deliverToReceiver(caller: Thread, channel: Channel): Thread | null {
+  while (true) {
+    const receiver = channel.receivers.takeFirst();
+    if (receiver == null) return null;
+    const outcome = deliver(caller, receiver, channel);
+    if (outcome == DELIVERED) return receiver;
+    if (outcome == SERVER_FAULT) {
+      finish(receiver, abi.ERROR_BAD_ADDRESS, WakeReason.Woken);
+      continue;
+    }
+    channel.receivers.add(receiver);
+    dropTransferOf(channel, caller);
+    caller.ipcResult = abi.ERROR_BAD_ADDRESS;
+    return null;
+  }
 }
 
 /** Sends the caller's message on `channel` and waits for the reply: the reply status or an error. */
@@ -208,11 +272,10 @@ function send(caller: Thread, channel: Channel, sendAddress: u64, sendSize: u64,
   if (caller.timeoutStates != 0) return sendTimed(caller, channel, sendAddress, sendSize, replyAddress, replySize, flags, handle);
   if (!channel.isOpen) return abi.ERROR_DEAD_SERVER;
   prepareSend(caller, channel, sendAddress, sendSize, replyAddress, replySize, flags, handle);
-  const receiver = channel.receivers.takeFirst();
+  const receiver = deliverToReceiver(caller, channel);
   if (receiver != null) {
-    deliver(caller, receiver, channel);
     blockAndSwitchTo(BlockReason.Reply, receiver);
-  } else {
+  } else if (caller.ipcResult != abi.ERROR_BAD_ADDRESS) {
     // No thread waits to receive: the server is busy, or has not come back to msg.receive yet.
     passOn(boostLastReceiver(channel, caller));
     block(BlockReason.Send, abi.TIMEOUT_FOREVER, channel.senders);
@@ -227,12 +290,11 @@ function sendTimed(caller: Thread, channel: Channel, sendAddress: u64, sendSize:
   startTimeout(caller);
   if (!channel.isOpen) return abi.ERROR_DEAD_SERVER;
   prepareSend(caller, channel, sendAddress, sendSize, replyAddress, replySize, flags, handle);
-  const receiver = channel.receivers.takeFirst();
+  const receiver = deliverToReceiver(caller, channel);
   if (receiver != null) {
-    deliver(caller, receiver, channel);
     if ((states & abi.TIMEOUT_REPLY) == 0) blockAndSwitchTo(BlockReason.Reply, receiver);
     else awaitReplyTimed(caller, receiver);
-  } else {
+  } else if (caller.ipcResult != abi.ERROR_BAD_ADDRESS) {
     awaitReceiverTimed(caller, channel, states);
   }
   return <i32>caller.ipcResult;
@@ -306,20 +368,46 @@ function receiveTimed(caller: Thread, channel: Channel, address: u64, size: u64,
   unchecked(values[VALUE_SEND_SIZE] = <i64>size);
   unchecked(values[VALUE_FLAGS] = vector ? FLAG_SEND_VECTOR : 0);
   unchecked(values[VALUE_INFO] = <i64>info);
-  let done = true;
   if (channel.pulses.count != 0) {
-    channel.pulses.deliverFirst(caller);
-    caller.ipcResult = abi.RECEIVE_ID_PULSE;
-  } else {
-    const client = channel.senders.takeFirst();
-    if (client != null) {
-      deliver(client, caller, channel);
-      if (caller.sendersBoost != NO_PRIORITY) passOn(settleSenders(channel));
-    } else {
+    caller.ipcResult = channel.pulses.deliverFirst(caller) ? abi.RECEIVE_ID_PULSE : abi.ERROR_BAD_ADDRESS;
+    return true;
+  }
+  const client = channel.senders.takeFirst();
+  if (client == null) {
+    caller.ipcResult = abi.ERROR_BAD_HANDLE;
+    return false;
+  }
+  if (deliver(client, caller, channel) != DELIVERED) return receiveAfterFault(caller, channel, client);
+  if (caller.sendersBoost != NO_PRIORITY) passOn(settleSenders(channel));
+  return true;
+}
+
+/**
+ * receiveAtOnce after `client`'s message could not be delivered to the
+ * caller: a client whose buffers faulted fails with BAD_ADDRESS and the
+ * next sender is tried; when the caller's own buffers faulted, it gets
+ * BAD_ADDRESS and the client waits on, first again.
+ */
+function receiveAfterFault(caller: Thread, channel: Channel, client: Thread): bool {
+  let done = true;
+  let next: Thread | null = client;
+  while (next != null) {
+    const outcome = next === client ? (client.component!.holds(lastFault()) ? CLIENT_FAULT : SERVER_FAULT) : deliver(next, caller, channel);
+    if (outcome == DELIVERED) break;
+    if (outcome == SERVER_FAULT) {
+      channel.senders.add(next);
+      caller.ipcResult = abi.ERROR_BAD_ADDRESS;
+      break;
+    }
+    dropTransferOf(channel, next);
+    finish(next, abi.ERROR_BAD_ADDRESS, WakeReason.Woken);
+    next = channel.senders.takeFirst();
+    if (next == null) {
       caller.ipcResult = abi.ERROR_BAD_HANDLE;
       done = false;
     }
   }
+  passOn(settleSenders(channel));
   return done;
 }
 
@@ -333,18 +421,27 @@ export function msgReceivev(caller: Thread, channel: Channel, buffers: u64, buff
   return receive(caller, channel, buffers, <u64>buffersCount, true, info);
 }
 
-/** The client waiting for the caller's component's reply under `receiveId`, or null; dead clients found on the way are dropped. */
-function pendingClient(caller: Thread, receiveId: u32, remove: bool): Thread | null {
-  const pending = objectsOf(caller.component!).replyPending;
+/**
+ * Where in `pending` the client waiting for the reply under `receiveId` is,
+ * or -1; a client found there that stopped waiting is dropped.
+ */
+function pendingIndex(pending: Thread[], receiveId: u32): i32 {
   const count = pending.length;
   for (let i = 0; i < count; i++) {
     const client = storedAt(pending, i);
     if (client.receiveId != receiveId) continue;
-    const waiting = client.state == ThreadState.Blocked && client.blockReason == BlockReason.Reply;
-    if (remove || !waiting) removeUnordered(pending, i);
-    return waiting ? client : null;
+    if (client.state == ThreadState.Blocked && client.blockReason == BlockReason.Reply) return i;
+    removeUnordered(pending, i);
+    return -1;
   }
-  return null;
+  return -1;
+}
+
+/** The client waiting for the caller's component's reply under `receiveId`, or null. */
+function pendingClient(caller: Thread, receiveId: u32): Thread | null {
+  const pending = objectsOf(caller.component!).replyPending;
+  const at = pendingIndex(pending, receiveId);
+  return at < 0 ? null : storedAt(pending, at);
 }
 
 /**
@@ -373,12 +470,18 @@ function dropPending(component: Component, client: Thread): void {
 
 function reply(caller: Thread, receiveId: u32, status: i32, address: u64, size: u64, vector: bool): i32 {
   if (status == abi.ERROR_DEAD_SERVER) return abi.ERROR_INVALID_ARGUMENT;
-  const client = pendingClient(caller, receiveId, true);
-  if (client == null) return abi.ERROR_NO_SENDER;
+  const pending = objectsOf(caller.component!).replyPending;
+  const at = pendingIndex(pending, receiveId);
+  if (at < 0) return abi.ERROR_NO_SENDER;
+  const client = storedAt(pending, at);
   const values = client.ipcValues;
-  transfer(caller.component!, address, size, vector, client.component!, <u64>unchecked(values[VALUE_REPLY_ADDRESS]),
+  const copied = transfer(caller.component!, address, size, vector, client.component!, <u64>unchecked(values[VALUE_REPLY_ADDRESS]),
     <u64>unchecked(values[VALUE_REPLY_SIZE]), (unchecked(values[VALUE_FLAGS]) & FLAG_REPLY_VECTOR) != 0, 0);
-  finish(client, status, WakeReason.Woken);
+  // The server's own buffers faulted: refused, the client still waits. The client's: its send fails.
+  if (copied < 0 && !client.component!.holds(lastFault())) return abi.ERROR_BAD_ADDRESS;
+  // POINT OF NO RETURN
+  removeUnordered(pending, at);
+  finish(client, copied < 0 ? abi.ERROR_BAD_ADDRESS : status, WakeReason.Woken);
   // The common case without a scan or a chain: the caller received it and served no one else.
   if (client.servedBy != caller.id) {
     const server = serverOf(client);
@@ -404,17 +507,18 @@ export function msgReplyv(caller: Thread, receiveId: u32, status: i32, buffers: 
 
 /** msg.read */
 export function msgRead(caller: Thread, receiveId: u32, offset: u32, buffer: u64, bufferLength: u32): i32 {
-  const client = pendingClient(caller, receiveId, false);
+  const client = pendingClient(caller, receiveId);
   if (client == null) return abi.ERROR_NO_SENDER;
   const values = client.ipcValues;
-  return <i32>transfer(client.component!, <u64>unchecked(values[VALUE_SEND_ADDRESS]), <u64>unchecked(values[VALUE_SEND_SIZE]),
+  const copied = transfer(client.component!, <u64>unchecked(values[VALUE_SEND_ADDRESS]), <u64>unchecked(values[VALUE_SEND_SIZE]),
     (unchecked(values[VALUE_FLAGS]) & FLAG_SEND_VECTOR) != 0, caller.component!, buffer, <u64>bufferLength, false, <u64>offset);
+  return copied < 0 ? abi.ERROR_BAD_ADDRESS : <i32>copied;
 }
 
 /** msg.grant */
 export function msgGrant(caller: Thread, receiveId: u32, handle: HandleEntry, rights: u32): i32 {
   if ((rights & ~handle.rights) != 0) return abi.ERROR_ACCESS_DENIED;
-  const client = pendingClient(caller, receiveId, false);
+  const client = pendingClient(caller, receiveId);
   if (client == null) return abi.ERROR_NO_SENDER;
   return handlesOf(client.component!).add(handle.object!, rights);
 }

@@ -21,7 +21,7 @@
 import { Component, onComponentEnd } from "../component/component";
 import { Thread } from "./thread";
 import { storedAt } from "./array";
-import { store32, store64 } from "../arch/x86_64/native";
+import { writeUser } from "../component/copy";
 import * as abi from "../generated/abi";
 
 /** Handles one component may hold at once. */
@@ -173,19 +173,17 @@ export function handleDuplicate(caller: Thread, entry: HandleEntry, rights: u32)
   return handlesOf(caller.component!).add(entry.object!, rights);
 }
 
+// The handleInfo record is assembled here, then copied into the caller's memory.
+const infoRecord = memory.data(<i32>abi.HANDLE_INFO_SIZE, 8);
+
 export function handleInfo(caller: Thread, entry: HandleEntry, info: u64): i32 {
   const object = entry.object!;
-  writeU32(info + <u64>abi.HANDLE_INFO_OBJECT_TYPE, object.type);
-  writeU32(info + <u64>abi.HANDLE_INFO_RIGHTS, entry.rights);
-  writeU64(info + <u64>abi.HANDLE_INFO_BYTES, object.bytes);
+  store<u32>(infoRecord + <usize>abi.HANDLE_INFO_OBJECT_TYPE, object.type);
+  store<u32>(infoRecord + <usize>abi.HANDLE_INFO_RIGHTS, entry.rights);
+  store<u64>(infoRecord + <usize>abi.HANDLE_INFO_BYTES, object.bytes);
+  if (!writeUser(info, infoRecord, abi.HANDLE_INFO_SIZE)) return abi.ERROR_BAD_ADDRESS;
   return <i32>object.type;
 }
-
-// Records in a component's memory, at checked absolute addresses.
-// @ts-ignore: decorator
-@inline export function writeU32(address: u64, value: u32): void { store32(<i64>address, <i32>value); }
-// @ts-ignore: decorator
-@inline export function writeU64(address: u64, value: u64): void { store64(<i64>address, <i64>value); }
 
 // The end hook: a component's handles close when it ends (channels fail
 // their senders, memory objects lose a reference); the clients waiting for

@@ -11,10 +11,14 @@
 // is used, and one that reaches outside counts as empty. The memory's
 // length only grows while the component lives, and a side is only used
 // while its thread waits in the kernel, so a checked range stays valid.
+// Every access to those memories goes through the checked copies of
+// component/copy.ts: a piece whose pages fault (a read-only mapping, a
+// hole left by an unmapped object) stops the transfer with -1, and
+// lastFault() says whose memory it was.
 
 import { Component } from "../component/component";
-import { copyAbsolute } from "../component/copy";
-import { load32, load8 } from "../arch/x86_64/native";
+import { copyUser, readUser, readUserU32, writeUser } from "../component/copy";
+import * as abi from "../generated/abi";
 import { IOVEC_ADDRESS, IOVEC_LENGTH, IOVEC_SIZE } from "../generated/abi";
 
 // What a thread waiting in message passing keeps in Thread.ipcValues.
@@ -72,11 +76,12 @@ export class Cursor {
     while (this.index < this.size) {
       const entry = <i64>(this.address + this.index * <u64>IOVEC_SIZE);
       this.index++;
-      const offset = <u64><u32>load32(entry + IOVEC_ADDRESS);
-      const length = <u64><u32>load32(entry + IOVEC_LENGTH);
-      if (length == 0 || offset + length > this.limit) continue;
-      this.at = this.base + offset;
-      this.left = length;
+      // An entry that cannot be read counts as empty, like one reaching outside.
+      const offset = readUserU32(<u64>entry + <u64>IOVEC_ADDRESS);
+      const length = readUserU32(<u64>entry + <u64>IOVEC_LENGTH);
+      if (offset < 0 || length <= 0 || <u64>offset + <u64>length > this.limit) continue;
+      this.at = this.base + <u64>offset;
+      this.left = <u64>length;
       return true;
     }
     this.left = 0;
@@ -116,42 +121,45 @@ export class Cursor {
 const source = new Cursor();
 const destination = new Cursor();
 
+/** What transfer returns when a page fault stopped it (lastFault() tells where). */
+export const TRANSFER_FAULT: i64 = -1;
+
 /**
  * Copies from one side (skipping `skip` bytes) into the other, as much as
- * fits: the bytes copied. `from` and `to` are (component, address, size,
- * vector) as Cursor.start takes them.
+ * fits: the bytes copied, or TRANSFER_FAULT. `from` and `to` are
+ * (component, address, size, vector) as Cursor.start takes them.
  */
 // @ts-ignore: decorator
 @inline export function transfer(
   fromComponent: Component, fromAddress: u64, fromSize: u64, fromVector: bool,
   toComponent: Component, toAddress: u64, toSize: u64, toVector: bool, skip: u64,
-): u64 {
+): i64 {
   // The common case, one buffer each: one copy, inlined into every message call.
   if (fromVector || toVector) return transferPieces(fromComponent, fromAddress, fromSize, fromVector, toComponent, toAddress, toSize, toVector, skip);
   if (skip >= fromSize) return 0;
   const available = fromSize - skip;
   const length = available < toSize ? available : toSize;
-  copyAbsolute(toAddress, fromAddress + skip, length);
-  return length;
+  if (!copyUser(toAddress, fromAddress + skip, length)) return TRANSFER_FAULT;
+  return <i64>length;
 }
 
 /** transfer where either side is an iovec array. */
 function transferPieces(
   fromComponent: Component, fromAddress: u64, fromSize: u64, fromVector: bool,
   toComponent: Component, toAddress: u64, toSize: u64, toVector: bool, skip: u64,
-): u64 {
+): i64 {
   const from = source.start(fromComponent, fromAddress, fromSize, fromVector);
   const to = destination.start(toComponent, toAddress, toSize, toVector);
   if (!from.skip(skip)) return 0;
   let copied: u64 = 0;
   while (from.left > 0 && to.left > 0) {
     const length = from.left < to.left ? from.left : to.left;
-    copyAbsolute(to.at, from.at, length);
+    if (!copyUser(to.at, from.at, length)) return TRANSFER_FAULT;
     from.consume(length);
     to.consume(length);
     copied += length;
   }
-  return copied;
+  return <i64>copied;
 }
 
 /** Bytes a side holds (the sum of its pieces). */
@@ -164,39 +172,63 @@ function vectorLength(component: Component, address: u64, count: u64): u64 {
   return source.start(component, address, count, true).remaining();
 }
 
-/** Copies `length` bytes from the kernel's memory at `local` into a side (a pulse into a receive buffer): bytes copied. */
-export function copyToSide(component: Component, address: u64, size: u64, vector: bool, local: u64, length: u64): u64 {
+/** Copies `length` bytes from absolute `local` (the kernel's memory) into a side (a pulse into a receive buffer): bytes copied, or TRANSFER_FAULT. */
+export function copyToSide(component: Component, address: u64, size: u64, vector: bool, local: u64, length: u64): i64 {
   const to = destination.start(component, address, size, vector);
   let copied: u64 = 0;
   while (copied < length && to.left > 0) {
     const step = length - copied < to.left ? length - copied : to.left;
-    copyAbsolute(to.at, local + copied, step);
+    if (!copyUser(to.at, local + copied, step)) return TRANSFER_FAULT;
     to.consume(step);
     copied += step;
   }
-  return copied;
+  return <i64>copied;
+}
+
+// The receiveInfo is assembled here, then copied into the receiver's memory in one checked copy.
+const infoRecord = memory.data(<i32>abi.RECEIVE_INFO_SIZE, 8);
+
+/** Writes a receiveInfo to a receiver's absolute `info` (0: not wanted): false when its memory faulted. */
+export function writeReceiveInfo(info: u64, component: u32, thread: u32, priority: u32, sendLength: u32, replyLength: u32): bool {
+  if (info == 0) return true;
+  store<u32>(infoRecord + <usize>abi.RECEIVE_INFO_COMPONENT, component);
+  store<u32>(infoRecord + <usize>abi.RECEIVE_INFO_THREAD, thread);
+  store<u32>(infoRecord + <usize>abi.RECEIVE_INFO_PRIORITY, priority);
+  store<u32>(infoRecord + <usize>abi.RECEIVE_INFO_SEND_LENGTH, sendLength);
+  store<u32>(infoRecord + <usize>abi.RECEIVE_INFO_REPLY_LENGTH, replyLength);
+  store<u32>(infoRecord + <usize>abi.RECEIVE_INFO_HANDLE, 0);
+  return writeUser(info, infoRecord, abi.RECEIVE_INFO_SIZE);
+}
+
+/** Writes the handle field of a receiveInfo whose other bytes writeReceiveInfo has written (so this cannot fault). */
+export function writeReceiveHandle(info: u64, handle: u32): void {
+  store<u32>(infoRecord, handle);
+  writeUser(info + <u64>abi.RECEIVE_INFO_HANDLE, infoRecord, 4);
 }
 
 // Checks the generated dispatch makes (kernel/generated/dispatch.ts).
 
-/** Every entry of the iovec array at absolute `address` (count entries, inside the memory) names a range inside `length`. */
+/** Every entry of the iovec array at absolute `address` (count entries, inside the memory) can be read and names a range inside `length`. */
 export function iovecsInside(address: u64, count: u32, length: u64): bool {
   for (let i: u32 = 0; i < count; i++) {
-    const entry = <i64>(address + <u64>i * <u64>IOVEC_SIZE);
-    const offset = <u64><u32>load32(entry + IOVEC_ADDRESS);
-    const size = <u64><u32>load32(entry + IOVEC_LENGTH);
-    if (offset + size > length) return false;
+    const entry = address + <u64>i * <u64>IOVEC_SIZE;
+    const offset = readUserU32(entry + <u64>IOVEC_ADDRESS);
+    const size = readUserU32(entry + <u64>IOVEC_LENGTH);
+    if (offset < 0 || size < 0 || <u64>offset + <u64>size > length) return false;
   }
   return true;
 }
 
-/** The string of `length` bytes at absolute `address`, copied into the kernel; null when it holds a control character. */
+/**
+ * The string of `length` bytes at absolute `address`, copied into the
+ * kernel; null when it cannot be read or holds a control character.
+ */
 export function readString(address: u64, length: u32): string | null {
   const bytes = new Uint8Array(length);
+  if (length > 0 && !readUser(bytes.dataStart, address, <u64>length)) return null;
   for (let i: u32 = 0; i < length; i++) {
-    const byte = load8(<i64>(address + <u64>i));
+    const byte = unchecked(bytes[i]);
     if (byte < 0x20 || byte == 0x7f) return null;
-    unchecked(bytes[i] = <u8>byte);
   }
   return String.UTF8.decodeUnsafe(bytes.dataStart, length);
 }

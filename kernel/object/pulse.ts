@@ -21,9 +21,9 @@
 import { Thread, WakeReason, wake } from "./thread";
 import { Channel } from "./channel";
 import { Connection } from "./connection";
-import { afterHandlesClose, writeU32 } from "./handle";
+import { afterHandlesClose } from "./handle";
 import { Component } from "../component/component";
-import { FLAG_SEND_VECTOR, VALUE_FLAGS, VALUE_INFO, VALUE_SEND_ADDRESS, VALUE_SEND_SIZE, copyToSide } from "./message";
+import { FLAG_SEND_VECTOR, VALUE_FLAGS, VALUE_INFO, VALUE_SEND_ADDRESS, VALUE_SEND_SIZE, copyToSide, writeReceiveInfo } from "./message";
 import { absolute } from "../arch/x86_64/native";
 import * as abi from "../generated/abi";
 
@@ -49,12 +49,17 @@ export class PulseQueue {
     return true;
   }
 
-  /** Hands the oldest pulse to `receiver` (its buffers in ipcValues) and drops it from the queue. */
-  deliverFirst(receiver: Thread): void {
+  /**
+   * Hands the oldest pulse to `receiver` (its buffers in ipcValues) and
+   * drops it from the queue; false, keeping it, when the receiver's
+   * buffers faulted.
+   */
+  deliverFirst(receiver: Thread): bool {
     const at = this.head;
-    writePulse(receiver, unchecked(this.codes[at]), unchecked(this.senders[at]), unchecked(this.values[at]));
+    if (!writePulse(receiver, unchecked(this.codes[at]), unchecked(this.senders[at]), unchecked(this.values[at]))) return false;
     this.head = (this.head + 1) % PULSE_QUEUE_LENGTH;
     this.count--;
+    return true;
   }
 
   clear(): void {
@@ -66,34 +71,35 @@ export class PulseQueue {
 // The pulse record is assembled here, then copied into the receiver's buffers.
 const record = memory.data(16, 8);
 
-/** Writes a pulse into a receiving thread's buffer and receiveInfo (only `component` is set). */
-function writePulse(receiver: Thread, code: i32, sender: u32, value: i64): void {
+/**
+ * Writes a pulse into a receiving thread's buffer and receiveInfo (only
+ * `component` is set): false when the receiver's memory faulted.
+ */
+function writePulse(receiver: Thread, code: i32, sender: u32, value: i64): bool {
   store<i32>(record + <usize>abi.PULSE_CODE, code);
   store<u32>(record + <usize>abi.PULSE_COMPONENT, sender);
   store<i64>(record + <usize>abi.PULSE_VALUE, value);
   const values = receiver.ipcValues;
-  copyToSide(receiver.component!, <u64>unchecked(values[VALUE_SEND_ADDRESS]), <u64>unchecked(values[VALUE_SEND_SIZE]),
+  const copied = copyToSide(receiver.component!, <u64>unchecked(values[VALUE_SEND_ADDRESS]), <u64>unchecked(values[VALUE_SEND_SIZE]),
     (unchecked(values[VALUE_FLAGS]) & FLAG_SEND_VECTOR) != 0, <u64>absolute(record), <u64>abi.PULSE_SIZE);
-  const info = <u64>unchecked(values[VALUE_INFO]);
-  if (info != 0) {
-    writeU32(info + <u64>abi.RECEIVE_INFO_COMPONENT, sender);
-    writeU32(info + <u64>abi.RECEIVE_INFO_THREAD, 0);
-    writeU32(info + <u64>abi.RECEIVE_INFO_PRIORITY, 0);
-    writeU32(info + <u64>abi.RECEIVE_INFO_SEND_LENGTH, <u32>abi.PULSE_SIZE);
-    writeU32(info + <u64>abi.RECEIVE_INFO_REPLY_LENGTH, 0);
-    writeU32(info + <u64>abi.RECEIVE_INFO_HANDLE, 0);
-  }
+  if (copied < 0) return false;
+  return writeReceiveInfo(<u64>unchecked(values[VALUE_INFO]), sender, 0, 0, <u32>abi.PULSE_SIZE, 0);
 }
 
-/** Sends a pulse on `channel` from component `sender` (0: the kernel): 0, QUEUE_FULL or DEAD_SERVER. */
+/**
+ * Sends a pulse on `channel` from component `sender` (0: the kernel): 0,
+ * QUEUE_FULL or DEAD_SERVER. A waiting receiver whose buffers fault gets
+ * BAD_ADDRESS from its msg.receive, and the pulse goes to the next.
+ */
 export function deliverPulse(channel: Channel, code: i32, sender: u32, value: i64): i32 {
   if (!channel.isOpen) return abi.ERROR_DEAD_SERVER;
-  const receiver = channel.receivers.takeFirst();
-  if (receiver != null) {
-    writePulse(receiver, code, sender, value);
-    receiver.ipcResult = abi.RECEIVE_ID_PULSE;
+  while (true) {
+    const receiver = channel.receivers.takeFirst();
+    if (receiver == null) break;
+    const written = writePulse(receiver, code, sender, value);
+    receiver.ipcResult = written ? abi.RECEIVE_ID_PULSE : abi.ERROR_BAD_ADDRESS;
     wake(receiver, WakeReason.Woken);
-    return 0;
+    if (written) return 0;
   }
   return channel.pulses.push(code, sender, value) ? 0 : abi.ERROR_QUEUE_FULL;
 }

@@ -119,11 +119,12 @@ function runThread(next: Thread): void {
   const to = next.context.blockAddress();
   const nextSlot = slotAddress(next.shadowSlot);
   const nextBytes = next.shadowBytes;
+  if (previous.state == ThreadState.Dead) deadPending = previous;
+  else previous.shadowBytes = saveShadowFrames(slotAddress(previous.shadowSlot), slotCapacity(previous.shadowSlotCount), previous.id);
+  // Nothing below can fail: `current` changes only now.
   current = next;
   rescheduleWanted = false;
   switchCount++;
-  if (previous.state == ThreadState.Dead) deadPending = previous;
-  else previous.shadowBytes = saveShadowFrames(slotAddress(previous.shadowSlot), slotCapacity(previous.shadowSlotCount), previous.id);
   next.shadowBytes = 0;
   // From here until the switch the shadow stack holds `next`'s frames: no managed local may change.
   restoreShadowFrames(nextSlot, nextBytes);
@@ -313,10 +314,18 @@ export function killThread(thread: Thread): void {
   releaseThread(thread);
 }
 
-/** Ends the running thread: never returns. Its stack is freed by the next thread to run. */
+/**
+ * Ends the running thread: never returns. Its stack is freed by the next
+ * thread to run. A trap may end it between being queued and switching
+ * away (blocking, or preempted at a system call's exit): it leaves those
+ * queues first, so that no queue ever links a dead thread.
+ */
 export function exitCurrent(): void {
   const thread = changetype<Thread>(current);
   releaseComponentLock(thread);
+  const queue = thread.waitQueue;
+  if (queue != null) queue.remove(thread);
+  if (thread.state == ThreadState.Ready) dequeue(thread);
   const timer = thread.timeout;
   if (timer != null) disarm(timer);
   thread.state = ThreadState.Dead;

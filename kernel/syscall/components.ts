@@ -4,14 +4,13 @@
 
 import * as abi from "../generated/abi";
 import * as console from "../console";
-import { store32 } from "../arch/x86_64/native";
 import { Component, ComponentState, componentById } from "../component/component";
 import { spawnComponent } from "../component/loader";
 import { PAGE_SIZE } from "../../sdk/compiler/src/abi";
 import { Thread } from "../object/thread";
 import { namesHeldBy } from "../object/pathname";
 import { exitComponent, killComponent } from "../fault";
-import { load8 } from "../arch/x86_64/native";
+import { readUser, writeUser } from "../component/copy";
 
 /** component.spawn: loads and starts payload file `path`; the caller supervises it (`notice`: where its end pulse goes). */
 export function componentSpawn(caller: Thread, path: string, notice: Object | null): i32 {
@@ -39,17 +38,25 @@ export function componentStatus(caller: Thread, id: u32, status: u64): i32 {
   if (component == null) return abi.ERROR_NOT_FOUND;
   if (component.supervisor !== caller.component && component !== caller.component) return abi.ERROR_ACCESS_DENIED;
   const fault = component.fault;
-  const at = <i64>status;
-  store32(at + abi.COMPONENT_STATUS_STATE, <i32>component.state);
-  store32(at + abi.COMPONENT_STATUS_TRAP, fault != null ? fault.trapKind : 0);
-  store32(at + abi.COMPONENT_STATUS_FUNCTION_INDEX, fault != null ? fault.functionIndex : -1);
-  store32(at + abi.COMPONENT_STATUS_WASM_OFFSET, fault != null ? <i32>fault.wasmOffset : -1);
-  store32(at + abi.COMPONENT_STATUS_THREADS, component.liveThreads);
-  store32(at + abi.COMPONENT_STATUS_PAGES, <i32>(component.memoryLength / <u64>PAGE_SIZE));
-  store32(at + abi.COMPONENT_STATUS_EXIT_STATUS, component.exitStatus);
-  store32(at + abi.COMPONENT_STATUS_NAMES, namesHeldBy(component));
+  const at = statusRecord;
+  store<i32>(at + <usize>abi.COMPONENT_STATUS_STATE, <i32>component.state);
+  store<i32>(at + <usize>abi.COMPONENT_STATUS_TRAP, fault != null ? fault.trapKind : 0);
+  store<i32>(at + <usize>abi.COMPONENT_STATUS_FUNCTION_INDEX, fault != null ? fault.functionIndex : -1);
+  store<i32>(at + <usize>abi.COMPONENT_STATUS_WASM_OFFSET, fault != null ? <i32>fault.wasmOffset : -1);
+  store<i32>(at + <usize>abi.COMPONENT_STATUS_THREADS, component.liveThreads);
+  store<i32>(at + <usize>abi.COMPONENT_STATUS_PAGES, <i32>(component.memoryLength / <u64>PAGE_SIZE));
+  store<i32>(at + <usize>abi.COMPONENT_STATUS_EXIT_STATUS, component.exitStatus);
+  store<i32>(at + <usize>abi.COMPONENT_STATUS_NAMES, namesHeldBy(component));
+  if (!writeUser(status, statusRecord, abi.COMPONENT_STATUS_SIZE)) return abi.ERROR_BAD_ADDRESS;
   return <i32>component.state;
 }
+
+// The componentStatus record is assembled here, then copied into the caller's memory.
+const statusRecord = memory.data(<i32>abi.COMPONENT_STATUS_SIZE, 8);
+
+// log.write's text is copied in here first (the table bounds its length).
+const LOG_BUFFER_SIZE: i32 = 4096;
+const logBuffer = memory.data(LOG_BUFFER_SIZE);
 
 export function componentSelf(caller: Thread): i32 { return <i32>caller.component!.id; }
 
@@ -60,11 +67,13 @@ export function componentExit(caller: Thread, status: i32): void {
 /** log.write: one console line `NAME: TEXT` from the bytes at absolute `text`. */
 export function logWrite(caller: Thread, text: u64, length: u32): i32 {
   const component = caller.component!;
+  if (length > <u32>LOG_BUFFER_SIZE) length = <u32>LOG_BUFFER_SIZE;
+  if (!readUser(logBuffer, text, <u64>length)) return abi.ERROR_BAD_ADDRESS;
   console.begin();
   console.text(component.name);
   console.text(": ");
   for (let i: u32 = 0; i < length; i++) {
-    const character = load8(<i64>(text + <u64>i)) & 0xff;
+    const character = <i32>load<u8>(logBuffer + <usize>i);
     if (character == 10 || character == 13) continue;
     console.character(character >= 0x20 && character < 0x7f ? character : 0x3f);
   }

@@ -6,7 +6,12 @@
 //
 // - enterKernel: `cli`, and the calling thread (its component is the
 //   caller; pointers it passes are checked against that component's
-//   memory).
+//   memory). Kernel code runs on the caller's stack, under the stack limit
+//   of the caller's thread block: so a call made with less than
+//   SYSTEM_CALL_RESERVE bytes left above the limit is refused before it
+//   changes anything, by a `call stack exhausted` trap of the caller. A
+//   component cannot choose where kernel code stops: whatever depth it
+//   calls from, the kernel has its reserve.
 // - leaveKernel: when the call made a thread of higher priority ready (a
 //   reply to a client, a pulse to a server), switch to it now: the caller
 //   waits in the ready queue holding its component lock, as if preempted
@@ -15,14 +20,31 @@
 // A call that blocks lets go of the component lock while it waits and
 // takes it back before it returns (sched/scheduler.ts block).
 
-import { cli, sti } from "../arch/x86_64/cpu";
+import { TrapKind, THREAD_STACK_LIMIT } from "../../sdk/compiler/src/abi";
+import { cli, readRsp, sti } from "../arch/x86_64/cpu";
+import { load64, threadBlock, trap } from "../arch/x86_64/native";
 import { Thread } from "../object/thread";
 import { currentThread, preemptIfWanted, rescheduleIsWanted } from "../sched/scheduler";
+
+/**
+ * The stack every system call may use below its dispatch function's frame:
+ * far more than the deepest kernel path (a send that wakes, lends priority
+ * along a chain of 16 servers and switches, with an allocation that grows
+ * the heap), far less than a component thread's 216 KiB above its limit.
+ */
+export const SYSTEM_CALL_RESERVE: u64 = 48 << 10;
 
 // @ts-ignore: decorator
 @inline export function enterKernel(): Thread {
   cli();
+  if (!hasReserve()) trap(TrapKind.StackExhausted);
   return currentThread();
+}
+
+/** True when the running thread has SYSTEM_CALL_RESERVE bytes of stack above its limit. */
+// @ts-ignore: decorator
+@inline export function hasReserve(): bool {
+  return <u64>readRsp() >= <u64>load64(threadBlock() + THREAD_STACK_LIMIT) + SYSTEM_CALL_RESERVE;
 }
 
 // @ts-ignore: decorator

@@ -10,7 +10,9 @@
 //  - an exception in a component's code, or a kernel stack overflow on a
 //    component's thread, is a trap of that component (kernel/fault.ts):
 //    it unwinds to the kernel's call into the component, which ends it;
-//  - a breakpoint and an NMI are reported and execution continues;
+//  - an NMI, and a breakpoint in the kernel's code, are reported and
+//    execution continues; a breakpoint in component code (the int3
+//    padding between its functions included) is a trap of that component;
 //  - anything else (a double fault included) is a kernel bug: reported,
 //    then the machine halts.
 
@@ -22,11 +24,13 @@ import { link } from "./handoff";
 import {
   FRAME_CS, FRAME_ERROR_CODE, FRAME_R10, FRAME_R11, FRAME_R12, FRAME_R13, FRAME_R14, FRAME_R15, FRAME_R8, FRAME_R9,
   FRAME_RAX, FRAME_RBP, FRAME_RBX, FRAME_RCX, FRAME_RDI, FRAME_RDX, FRAME_RFLAGS, FRAME_RIP, FRAME_RSI, FRAME_RSP,
-  FRAME_SS, IST_COUNT, IST_STACK_SIZE, LINK_IST_STACKS, LINK_MAIN_STACK, LINK_MEMORY_OBJECT, STACK_GUARD_SIZE,
+  FRAME_SS, IST_COUNT, IST_STACK_SIZE, LINK_COPY_CHECKED_END, LINK_COPY_CHECKED_FIXUP, LINK_COPY_CHECKED_START, LINK_IST_STACKS, LINK_MAIN_STACK,
+  LINK_MEMORY_OBJECT, STACK_GUARD_SIZE,
   vectorHasErrorCode,
 } from "./link-info";
-import { load64 } from "./native";
+import { load64, store64 } from "./native";
 import { classifyComponentException } from "../../fault";
+import { isComponentCode } from "../../component/platform";
 
 export const BREAKPOINT: i32 = 3;
 export const NMI: i32 = 2;
@@ -120,8 +124,25 @@ function report(frame: i64, vector: i32): void {
   console.end();
 }
 
+/**
+ * A page fault inside RT_COPY_CHECKED (the kernel copying to or from memory
+ * a component controls) is no exception to report: the copy returns the
+ * faulting address to its caller, which refuses the call or blames the
+ * component (kernel/component/copy.ts). True when `frame` was redirected.
+ */
+function fixUpCheckedCopy(frame: i64, vector: i32): bool {
+  if (vector != PAGE_FAULT) return false;
+  const rip = <u64>load64(frame + FRAME_RIP);
+  if (rip < <u64>link(LINK_COPY_CHECKED_START) || rip >= <u64>link(LINK_COPY_CHECKED_END)) return false;
+  const address = readCr2();
+  store64(frame + FRAME_RIP, link(LINK_COPY_CHECKED_FIXUP));
+  store64(frame + FRAME_RAX, address != 0 ? address : 1);
+  return true;
+}
+
 /** Handles exception `vector`: the trap kind to unwind with, or 0 to continue. Halts on what cannot go on. */
 export function handleException(frame: i64, vector: i32): i32 {
+  if (fixUpCheckedCopy(frame, vector)) return 0;
   if (++depth > 2) {
     console.line("exception while reporting an exception; halted");
     haltForever();
@@ -129,7 +150,8 @@ export function handleException(frame: i64, vector: i32): i32 {
   report(frame, vector);
   let action: i32 = -1;
   const rip = <u64>load64(frame + FRAME_RIP);
-  if (vector == BREAKPOINT || vector == NMI) {
+  if (vector == NMI || (vector == BREAKPOINT && !isComponentCode(rip))) {
+    // The kernel's own breakpoints (x86.breakpoint) are reported and go on; one in component code is a trap below.
     console.line("  continuing");
     action = 0;
   } else if (vector == PAGE_FAULT && depth == 1) {

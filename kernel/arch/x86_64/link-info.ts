@@ -46,6 +46,14 @@ export const LINK_VMCTX: i32 = 176;
 export const LINK_MEMORY_OBJECT: i32 = 184;
 /** Native code a new context starts at: [rsp] = code of a wasm function (i64) -> (), [rsp + 8] = its argument. */
 export const LINK_THREAD_START: i32 = 192;
+/**
+ * RT_COPY_CHECKED's exception table entry: a page fault at a pc in
+ * [LINK_COPY_CHECKED_START, LINK_COPY_CHECKED_END) resumes at
+ * LINK_COPY_CHECKED_FIXUP with rax the faulting address.
+ */
+export const LINK_COPY_CHECKED_START: i32 = 200;
+export const LINK_COPY_CHECKED_END: i32 = 208;
+export const LINK_COPY_CHECKED_FIXUP: i32 = 216;
 export const LINK_INFO_SIZE: i32 = 256;
 
 export const STACK_GUARD_SIZE: i32 = 4096;

@@ -11,6 +11,14 @@
 @external("delos:native", "store64") export declare function store64(address: i64, value: i64): void;
 /** Copies `length` bytes from absolute `source` to absolute `destination` (`rep movsq`, then `rep movsb`); the ranges must not overlap. */
 @external("delos:native", "copy") export declare function copy(destination: i64, source: i64, length: i64): void;
+/**
+ * The same copy through the link's RT_COPY_CHECKED: 0 when done, or the
+ * address whose page fault stopped it. Only kernel/component/copy.ts calls
+ * it: the one path to memory a component controls.
+ */
+@external("delos:native", "copy_checked") export declare function copyChecked(destination: i64, source: i64, length: i64): i64;
+/** Traps with `kind` here (RT_TRAP), unwinding to the innermost protected call: never returns. */
+@external("delos:native", "trap") export declare function trap(kind: i32): void;
 /** The absolute address of the kernel's linear memory. */
 @external("delos:native", "memory_base") export declare function memoryBase(): i64;
 /** Calls wasm code through the entry trampoline: the trap kind, 0 when it returned. */

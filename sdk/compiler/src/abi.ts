@@ -45,7 +45,9 @@ export const ELEMENT_SIZE: i32 = 24;
 export const RT_MEMORY_GROW: i32 = 0;
 export const RT_TRAP: i32 = 8;
 export const RT_INVOKE: i32 = 16;
-export const RT_SERVICES_SIZE: i32 = 24;
+/** The kernel's fault-tolerant copy (delos:native copy_checked); 0 in hosts that have none. */
+export const RT_COPY_CHECKED: i32 = 24;
+export const RT_SERVICES_SIZE: i32 = 32;
 
 // Trap kinds.
 export const enum TrapKind {

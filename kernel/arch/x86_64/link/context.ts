@@ -41,6 +41,9 @@ export class KernelLink {
   readonly trap: Label;
   readonly memoryGrow: Label;
   readonly threadStart: Label;
+  readonly copyChecked: Label;
+  readonly copyCheckedEnd: Label;
+  readonly copyCheckedFixup: Label;
   readonly vectors: Label;
   readonly common: Label;
 
@@ -61,6 +64,9 @@ export class KernelLink {
     this.trap = p.label();
     this.memoryGrow = p.label();
     this.threadStart = p.label();
+    this.copyChecked = p.label();
+    this.copyCheckedEnd = p.label();
+    this.copyCheckedFixup = p.label();
     this.vectors = p.label();
     this.common = p.label();
   }

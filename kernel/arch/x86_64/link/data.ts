@@ -7,7 +7,7 @@
 
 import {
   ELEMENT_CODE, ELEMENT_SIZE, ELEMENT_TYPE_ID, ELEMENT_VMCTX, GUARD_RESERVATION, MEMORY_BASE, MEMORY_LENGTH,
-  MEMORY_MAX_PAGES, MEMORY_OBJECT_SIZE, MEMORY_RESERVED, PAGE_SIZE, RT_INVOKE, RT_MEMORY_GROW, RT_SERVICES_SIZE,
+  MEMORY_MAX_PAGES, MEMORY_OBJECT_SIZE, MEMORY_RESERVED, PAGE_SIZE, RT_COPY_CHECKED, RT_INVOKE, RT_MEMORY_GROW, RT_SERVICES_SIZE,
   RT_TRAP, TABLE_ELEMENTS, TABLE_LENGTH, TABLE_MAX, TABLE_OBJECT_SIZE, THREAD_BLOCK_SIZE, THREAD_SELF,
   THREAD_STACK_LIMIT, VMCTX_MEMORY, VMCTX_MEMORY_BASE, VMCTX_RUNTIME, VMCTX_TABLE,
 } from "../../../../sdk/compiler/src/abi";
@@ -18,7 +18,7 @@ import {
   LINK_FUNCTION_COUNT, LINK_INFO_MAGIC, LINK_INFO_SIZE, LINK_INFO_VERSION, LINK_IST_COUNT, LINK_IST_STACKS,
   LINK_IST_STACK_SIZE, LINK_IST_THREAD_BLOCKS, LINK_MAGIC, LINK_MAIN_STACK, LINK_MAIN_STACK_SIZE,
   LINK_MAIN_THREAD_BLOCK, LINK_MEMORY_OBJECT, LINK_NAMES, LINK_NAME_BYTES, LINK_PC_MAP, LINK_PC_MAP_COUNT,
-  LINK_THREAD_START, LINK_VECTORS, LINK_VECTOR_STRIDE, LINK_VECTOR_THREAD_BLOCKS, LINK_VERSION, LINK_VMCTX,
+  LINK_THREAD_START, LINK_COPY_CHECKED_START, LINK_COPY_CHECKED_END, LINK_COPY_CHECKED_FIXUP, LINK_VECTORS, LINK_VECTOR_STRIDE, LINK_VECTOR_THREAD_BLOCKS, LINK_VERSION, LINK_VMCTX,
   MAIN_STACK_HEADROOM, MAIN_STACK_SIZE, STACK_GUARD_SIZE, VECTOR_COUNT, VECTOR_STUB_SIZE,
 } from "../link-info";
 import { KernelLink } from "./context";
@@ -94,11 +94,15 @@ export function layoutData(k: KernelLink, wasm: Uint8Array | null): void {
   block.address(linkInfo + LINK_VMCTX, blockLabel, vmctx);
   block.address(linkInfo + LINK_MEMORY_OBJECT, blockLabel, memoryObject);
   block.address(linkInfo + LINK_THREAD_START, k.threadStart);
+  block.address(linkInfo + LINK_COPY_CHECKED_START, k.copyChecked);
+  block.address(linkInfo + LINK_COPY_CHECKED_END, k.copyCheckedEnd);
+  block.address(linkInfo + LINK_COPY_CHECKED_FIXUP, k.copyCheckedFixup);
 
   // Runtime services.
   block.address(services + RT_MEMORY_GROW, k.memoryGrow);
   block.address(services + RT_TRAP, k.trap);
   block.address(services + RT_INVOKE, k.invoke);
+  block.address(services + RT_COPY_CHECKED, k.copyChecked);
 
   // Memory object: reserved like any component's memory; its base never moves.
   const limits = component.memories[0];

@@ -32,7 +32,7 @@ import { IST_COUNT, IST_STACK_SIZE, MAIN_STACK_SIZE, STACK_GUARD_SIZE } from "..
 import { KernelLink } from "./context";
 import { layoutData } from "./data";
 import { emitEntry } from "./entry";
-import { emitInvoke, emitMemoryGrow, emitThreadStart, emitTrap } from "./services";
+import { emitCopyChecked, emitInvoke, emitMemoryGrow, emitThreadStart, emitTrap } from "./services";
 import { emitVectors } from "./vectors";
 
 /** Why the link failed, or "". */
@@ -167,6 +167,7 @@ export function linkKernel(c: StubContext, componentBytes: Uint8Array, wasm: Uin
   emitTrap(k);
   emitMemoryGrow(k);
   emitThreadStart(k);
+  emitCopyChecked(k);
   emitVectors(k);
   return true;
 }

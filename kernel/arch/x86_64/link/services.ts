@@ -1,7 +1,7 @@
 // The kernel's runtime services (docs/compiler-abi.md, "Runtime services"),
 // native code following System V: the entry trampoline (RT_INVOKE), the trap
-// path (RT_TRAP) and memory.grow (RT_MEMORY_GROW), plus the start of a new
-// context. Components the kernel loads share them (their vmctx points to
+// path (RT_TRAP), memory.grow (RT_MEMORY_GROW) and the fault-tolerant copy
+// (RT_COPY_CHECKED), plus the start of a new context. Components the kernel loads share them (their vmctx points to
 // the same table). They play the part the linux runtime's stubs play on
 // Linux; what differs is that memory.grow is the kernel's own wasm code (growMemory),
 // entered through invoke, and that a trap with no protected call to return
@@ -13,7 +13,7 @@
 import {
   THREAD_TRAP_KIND, THREAD_TRAP_PC, THREAD_TRAP_RSP,
 } from "../../../../sdk/compiler/src/abi";
-import { Cond, Reg, fsAbsolute, mem, memLabel } from "../../../../sdk/compiler/src/x64/assembler";
+import { Cond, Reg, Shift, fsAbsolute, mem, memLabel } from "../../../../sdk/compiler/src/x64/assembler";
 import { KernelLink } from "./context";
 import { emitInvokeTrampoline } from "../../../../sdk/compiler/src/link/invoke";
 
@@ -56,14 +56,17 @@ export function emitTrap(k: KernelLink): void {
  * memoryGrow(memoryObject, deltaPages) -> old pages or -1: the kernel's
  * growMemory(memoryObject, deltaPages) maps the pages (kernel/memory/heap.ts
  * for the kernel's own memory, kernel/component/memory.ts for a
- * component's); a trap in it counts as a failure.
+ * component's); a trap in it counts as a failure. The interrupt flag is
+ * the caller's again on both ways out (growMemory turns interrupts off
+ * for a component's memory; a trap leaves them so).
  */
 export function emitMemoryGrow(k: KernelLink): void {
   const a = k.c.p.asm;
   const failed = a.newLabel();
   a.align(16);
   a.bind(k.memoryGrow);
-  a.subImm(8, Reg.RSP, 24);
+  a.pushf();
+  a.subImm(8, Reg.RSP, 16);
   a.store(8, mem(Reg.RSP), Reg.RDI);
   a.store(8, mem(Reg.RSP, 8), Reg.RSI);
   a.lea(8, Reg.RDI, memLabel(k.functionLabel(<u32>k.growMemory)));
@@ -74,11 +77,13 @@ export function emitMemoryGrow(k: KernelLink): void {
   a.test(4, Reg.RAX, Reg.RAX);
   a.jcc(Cond.NE, failed);
   a.loadSignExtend(8, 4, Reg.RAX, mem(Reg.RSP));
-  a.addImm(8, Reg.RSP, 24);
+  a.addImm(8, Reg.RSP, 16);
+  a.popf();
   a.ret();
   a.bind(failed);
   a.movImm(8, Reg.RAX, -1);
-  a.addImm(8, Reg.RSP, 24);
+  a.addImm(8, Reg.RSP, 16);
+  a.popf();
   a.ret();
 }
 
@@ -103,4 +108,29 @@ export function emitThreadStart(k: KernelLink): void {
   c.logValue(Reg.RBX, false);
   c.log(")\nkernel: halted\n");
   a.jmp(c.halt);
+}
+
+/**
+ * copyChecked(destination, source, length) -> 0, or the address whose page
+ * fault stopped the copy: quadwords, then the last 0-7 bytes, upwards. The
+ * one way the kernel touches memory a component controls (docs/kernel.md,
+ * "Component memory"): its two string instructions are the whole of the
+ * kernel's exception table. A page fault at either resumes at the fixup
+ * with rax the faulting address (never 0: nothing is mapped there), set by
+ * the exception handler; part of the bytes may have been copied.
+ */
+export function emitCopyChecked(k: KernelLink): void {
+  const a = k.c.p.asm;
+  a.align(16);
+  a.bind(k.copyChecked);
+  a.mov(8, Reg.RCX, Reg.RDX);
+  a.shiftImm(Shift.SHR, 8, Reg.RCX, 3);
+  a.repMovsq();
+  a.mov(4, Reg.RCX, Reg.RDX);
+  a.andImm(4, Reg.RCX, 7);
+  a.repMovsb();
+  a.bind(k.copyCheckedEnd);
+  a.xor(4, Reg.RAX, Reg.RAX);
+  a.bind(k.copyCheckedFixup);
+  a.ret();
 }

@@ -7,10 +7,10 @@
 // local references survive: the callee cannot reach this frame. An import
 // or an indirect call switches r14/r15 to the callee's instance and back.
 
-import { Cond, Reg, Shift, fsAbsolute, mem } from "../x64/assembler";
+import { Alu, Cond, Reg, Shift, fsAbsolute, mem, memLabel } from "../x64/assembler";
 import { FuncType, ValType } from "../module";
 import {
-  ELEMENT_CODE, ELEMENT_SIZE, ELEMENT_TYPE_ID, ELEMENT_VMCTX, RT_INVOKE, TABLE_ELEMENTS, TABLE_LENGTH,
+  ELEMENT_CODE, ELEMENT_SIZE, ELEMENT_TYPE_ID, ELEMENT_VMCTX, RT_COPY_CHECKED, RT_INVOKE, RT_TRAP, TABLE_ELEMENTS, TABLE_LENGTH,
   THREAD_SELF, TrapKind, VMCTX_MEMORY_BASE, VMCTX_RUNTIME, VMCTX_TABLE,
 } from "../abi";
 import { Generator } from "./generator";
@@ -31,6 +31,8 @@ export const enum Intrinsic {
   INVOKE = 9,
   THREAD_BLOCK = 10,
   COPY = 11,
+  COPY_CHECKED = 12,
+  TRAP = 13,
 }
 
 export function intrinsicByName(name: string): Intrinsic {
@@ -45,6 +47,8 @@ export function intrinsicByName(name: string): Intrinsic {
   if (name == "invoke") return Intrinsic.INVOKE;
   if (name == "thread_block") return Intrinsic.THREAD_BLOCK;
   if (name == "copy") return Intrinsic.COPY;
+  if (name == "copy_checked") return Intrinsic.COPY_CHECKED;
+  if (name == "trap") return Intrinsic.TRAP;
   return Intrinsic.NONE;
 }
 
@@ -207,6 +211,31 @@ function emitIntrinsic(g: Generator, intrinsic: i32): void {
       g.recordFault();
       asm.repMovsb();
       g.restoreRegisterLocals();
+      break;
+    }
+    case Intrinsic.COPY_CHECKED: {
+      // The runtime's copy whose page faults come back as a result (the
+      // faulting address) instead of an exception: System V, like invoke.
+      argumentsToRegisters(g, SYSV_REGISTERS, 3);
+      asm.load(8, Reg.RAX, mem(VMCTX, VMCTX_RUNTIME));
+      asm.callMem(mem(Reg.RAX, RT_COPY_CHECKED));
+      g.restoreRegisterLocals();
+      g.takeGpr(Reg.RAX);
+      g.pushReg(ValType.I64, Reg.RAX);
+      break;
+    }
+    case Intrinsic.TRAP: {
+      // trap(kind): RT_TRAP with that kind at this pc, as a trap site's thunk passes it.
+      g.popToGpr(Reg.RDI);
+      const site = asm.newLabel();
+      asm.lea(8, Reg.RSI, memLabel(site));
+      asm.load(8, Reg.RAX, mem(VMCTX, VMCTX_RUNTIME));
+      asm.aluImm(Alu.AND, 8, Reg.RSP, -16);
+      asm.push(Reg.RSI);
+      asm.jmpMem(mem(Reg.RAX, RT_TRAP));
+      asm.bind(site);
+      g.recordFault();
+      g.release(Reg.RDI, false);
       break;
     }
     default: emitX86Intrinsic(g, intrinsic);

@@ -58,6 +58,11 @@ export class SystemAssembler extends Assembler {
   wrmsr(): void { this.byte(0x0f); this.byte(0x30); }
   /** `cpuid`: eax, ebx, ecx, edx = leaf eax, subleaf ecx. */
   cpuid(): void { this.byte(0x0f); this.byte(0xa2); }
+  /** `pushfq`: rflags onto the stack. */
+  pushf(): void { this.byte(0x9c); }
+  /** `popfq`: rflags from the stack (the interrupt flag included, at ring 0). */
+  popf(): void { this.byte(0x9d); }
+
   /** `iretq`: return from an interrupt to 64-bit code. */
   iretq(): void { this.byte(0x48); this.byte(0xcf); }
   /** `swapgs`. */
