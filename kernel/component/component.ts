@@ -17,7 +17,7 @@
 
 import { Instance } from "../../sdk/loader/instance";
 import { Component as CompiledComponent } from "../../sdk/loader/component";
-import { GUARD_RESERVATION, MEMORY_BASE, MEMORY_LENGTH } from "../../sdk/compiler/src/abi";
+import { MEMORY_BASE, MEMORY_LENGTH } from "../../sdk/compiler/src/abi";
 import { Thread } from "../object/thread";
 import { WaitQueue } from "../sched/wait-queue";
 import { currentThread } from "../sched/scheduler";
@@ -140,12 +140,6 @@ export class Component {
   /** True when [pointer, pointer + length) lies in its memory (u32 operands: the sum cannot overflow 64 bits). */
   inMemory(pointer: u32, length: u32): bool {
     return <u64>pointer + <u64>length <= this.memoryLength;
-  }
-
-  /** True when absolute `address` lies in its memory's reservation: a fault there is its own (component/copy.ts). */
-  holds(address: u64): bool {
-    const base = this.memoryBase;
-    return base != 0 && address >= base && address - base < GUARD_RESERVATION;
   }
 
   /** The absolute address of offset `pointer` of its memory (check with inMemory first). */

@@ -14,9 +14,9 @@
 //    fault. The link's RT_COPY_CHECKED stub is the kernel's exception table
 //    in the manner of Linux's copy_to_user: a page fault inside it returns
 //    the faulting address instead of reaching the exception handler's
-//    report (kernel/arch/x86_64/exceptions.ts). The caller then refuses the
-//    call (BAD_ADDRESS) or, when the fault lies in another component's
-//    memory, fails that component's side of the operation.
+//    report (kernel/arch/x86_64/exceptions.ts), with whether it was a
+//    write. The caller then refuses the call (BAD_ADDRESS) or, when the
+//    fault lies on the other side of a message, fails that side's call.
 //
 // Kernel code never dereferences a component's address with load*/store*.
 
@@ -40,11 +40,19 @@ export function copyIn(local: usize, source: u64, length: u64): void {
 
 // ---- memory a component controls ---------------------------------------------
 
-/** The address whose page fault stopped the last checked copy that failed. */
+/** The address whose page fault stopped the last checked copy that failed, and whether it was a write. */
 let faultAddress: u64 = 0;
+let faultWrite: bool = false;
 
-/** Where the last failed checked copy faulted (the owner of that address is at fault). */
+/** Where the last failed checked copy faulted. */
 export function lastFault(): u64 { return faultAddress; }
+
+/**
+ * Whether the last failed checked copy faulted writing (its destination's
+ * memory is to blame) rather than reading (its source's). Components may
+ * message themselves, so the side, not the component, says whose fault it is.
+ */
+export function lastFaultWasWrite(): bool { return faultWrite; }
 
 /**
  * Copies `length` bytes between absolute addresses where either side may be
@@ -55,7 +63,8 @@ export function lastFault(): u64 { return faultAddress; }
 @inline export function copyUser(destination: u64, source: u64, length: u64): bool {
   const fault = <u64>copyChecked(<i64>destination, <i64>source, <i64>length);
   if (fault == 0) return true;
-  faultAddress = fault;
+  faultAddress = fault & ~(<u64>1 << 63);
+  faultWrite = (fault >> 63) != 0;
   return false;
 }
 

@@ -44,7 +44,7 @@ import { Component, allComponents } from "../component/component";
 import { WaitQueue } from "../sched/wait-queue";
 import { BlockReason, NO_PRIORITY, Thread, ThreadState, WakeReason, block, blockAndSwitchTo, lendPriority, returnPriority, wake } from "./thread";
 import { HandleEntry, KernelObject, beforeHandlesClose, handlesOf, objectsOf } from "./handle";
-import { lastFault } from "../component/copy";
+import { lastFaultWasWrite } from "../component/copy";
 import { Connection } from "./connection";
 import { removeUnordered, storedAt } from "./array";
 import { PulseQueue } from "./pulse";
@@ -208,7 +208,7 @@ function deliver(client: Thread, server: Thread, channel: Channel): i32 {
   const copied = transfer(clientComponent, sendAddress, sendSize, sendVector,
     serverComponent, <u64>unchecked(receiving[VALUE_SEND_ADDRESS]), <u64>unchecked(receiving[VALUE_SEND_SIZE]),
     (unchecked(receiving[VALUE_FLAGS]) & FLAG_SEND_VECTOR) != 0, 0);
-  if (copied < 0) return clientComponent.holds(lastFault()) ? CLIENT_FAULT : SERVER_FAULT;
+  if (copied < 0) return lastFaultWasWrite() ? SERVER_FAULT : CLIENT_FAULT;
   const info = <u64>unchecked(receiving[VALUE_INFO]);
   if (info != 0 && !writeMessageInfo(info, client, clientComponent, sendAddress, sendSize, sendVector)) return SERVER_FAULT;
   // POINT OF NO RETURN: the receiveInfo's bytes were all written, so the handle's field can be.
@@ -377,7 +377,8 @@ function receiveTimed(caller: Thread, channel: Channel, address: u64, size: u64,
     caller.ipcResult = abi.ERROR_BAD_HANDLE;
     return false;
   }
-  if (deliver(client, caller, channel) != DELIVERED) return receiveAfterFault(caller, channel, client);
+  const outcome = deliver(client, caller, channel);
+  if (outcome != DELIVERED) return receiveAfterFault(caller, channel, client, outcome);
   if (caller.sendersBoost != NO_PRIORITY) passOn(settleSenders(channel));
   return true;
 }
@@ -388,11 +389,11 @@ function receiveTimed(caller: Thread, channel: Channel, address: u64, size: u64,
  * next sender is tried; when the caller's own buffers faulted, it gets
  * BAD_ADDRESS and the client waits on, first again.
  */
-function receiveAfterFault(caller: Thread, channel: Channel, client: Thread): bool {
+function receiveAfterFault(caller: Thread, channel: Channel, client: Thread, firstOutcome: i32): bool {
   let done = true;
   let next: Thread | null = client;
   while (next != null) {
-    const outcome = next === client ? (client.component!.holds(lastFault()) ? CLIENT_FAULT : SERVER_FAULT) : deliver(next, caller, channel);
+    const outcome = next === client ? firstOutcome : deliver(next, caller, channel);
     if (outcome == DELIVERED) break;
     if (outcome == SERVER_FAULT) {
       channel.senders.add(next);
@@ -477,8 +478,8 @@ function reply(caller: Thread, receiveId: u32, status: i32, address: u64, size: 
   const values = client.ipcValues;
   const copied = transfer(caller.component!, address, size, vector, client.component!, <u64>unchecked(values[VALUE_REPLY_ADDRESS]),
     <u64>unchecked(values[VALUE_REPLY_SIZE]), (unchecked(values[VALUE_FLAGS]) & FLAG_REPLY_VECTOR) != 0, 0);
-  // The server's own buffers faulted: refused, the client still waits. The client's: its send fails.
-  if (copied < 0 && !client.component!.holds(lastFault())) return abi.ERROR_BAD_ADDRESS;
+  // Reading the server's own buffers faulted: refused, the client still waits. Writing the client's: its send fails.
+  if (copied < 0 && !lastFaultWasWrite()) return abi.ERROR_BAD_ADDRESS;
   // POINT OF NO RETURN
   removeUnordered(pending, at);
   finish(client, copied < 0 ? abi.ERROR_BAD_ADDRESS : status, WakeReason.Woken);

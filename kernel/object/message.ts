@@ -14,7 +14,8 @@
 // Every access to those memories goes through the checked copies of
 // component/copy.ts: a piece whose pages fault (a read-only mapping, a
 // hole left by an unmapped object) stops the transfer with -1, and
-// lastFault() says whose memory it was.
+// lastFaultWasWrite() says which side is to blame: a write faults on the
+// destination, a read on the source.
 
 import { Component } from "../component/component";
 import { copyUser, readUser, readUserU32, writeUser } from "../component/copy";
@@ -121,7 +122,7 @@ export class Cursor {
 const source = new Cursor();
 const destination = new Cursor();
 
-/** What transfer returns when a page fault stopped it (lastFault() tells where). */
+/** What transfer returns when a page fault stopped it (lastFaultWasWrite() tells which side). */
 export const TRANSFER_FAULT: i64 = -1;
 
 /**

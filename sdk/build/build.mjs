@@ -104,6 +104,7 @@ for (const [program, extra, after] of [["runner/runner"], ["echo/echo"], ["echo/
   ["priority/priority"], ["spinner/spinner"], ["client/client"], ["hello/hello"], ["yielder/yielder"],
   ["rtc/rtc"],
   ["relay/relay"], ["taker/taker"],
+  ["hostile/hostile-memory"], ["hostile/hostile-grow"], ["hostile/hostile-syscall"],
   // Trapping float-to-int conversions: the trap test needs `invalid conversion to integer`.
   ["trapper/trapper", ["--disable", "nontrapping-f2i"], "tests/os/trapper/table-trap.mjs"],
   ["threads/threads", fullRuntime], ["threads/threads-deep", fullRuntime],

@@ -32,6 +32,8 @@ export const OS_TESTS: Array<{ name: string; claim: string }> = [
   { name: "replace", claim: "init replaces a running server by a new version: start the new one, move the name, retire the old one; no request is lost and name.open never finds the name missing" },
   { name: "interrupts", claim: "a device interrupt line (the CMOS clock's) arrives as pulses at its rate, is masked until unmasked, wakes its driver ahead of a busy component, and is freed by its driver's end for the next instance" },
   { name: "component-threads", claim: "threads of one component under AssemblyScript's full runtime keep their managed data across blocking calls and collections (each has shadow-stack frames of its own); one thread too many is refused with NO_MEMORY, and one blocking with more frames than its slot holds faults its component" },
+  { name: "hostile-memory", claim: "an app handing the kernel read-only pages to write into (records, receive buffers and receiveInfo, reply buffers) gets BAD_ADDRESS from each such call alone; nothing is lost, the echo server answers on, the timer ticks" },
+  { name: "hostile-stack", claim: "memory.grow and system calls made with the caller's stack nearly used up are refused before they change anything (grow: -1 with interrupts on; a send: a stack trap of the caller in kernel code); the echo server answers on, the timer ticks" },
 ];
 
 /** The trap kinds the trap test provokes, with the function of tests/os/trapper.ts that traps. */

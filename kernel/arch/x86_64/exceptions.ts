@@ -135,10 +135,14 @@ function fixUpCheckedCopy(frame: i64, vector: i32): bool {
   const rip = <u64>load64(frame + FRAME_RIP);
   if (rip < <u64>link(LINK_COPY_CHECKED_START) || rip >= <u64>link(LINK_COPY_CHECKED_END)) return false;
   const address = readCr2();
+  const write = (load64(frame + FRAME_ERROR_CODE) & 2) != 0;
   store64(frame + FRAME_RIP, link(LINK_COPY_CHECKED_FIXUP));
-  store64(frame + FRAME_RAX, address != 0 ? address : 1);
+  store64(frame + FRAME_RAX, (address != 0 ? address : 1) | (write ? COPY_FAULT_WRITE : 0));
   return true;
 }
+
+/** Set in what RT_COPY_CHECKED returns when the faulting access was a write (addresses are below 2^47). */
+export const COPY_FAULT_WRITE: i64 = <i64>1 << 63;
 
 /** Handles exception `vector`: the trap kind to unwind with, or 0 to continue. Halts on what cannot go on. */
 export function handleException(frame: i64, vector: i32): i32 {

@@ -27,6 +27,7 @@ import { restartStream } from "./restart-stream";
 import { replace } from "./replace";
 import { interrupts } from "./interrupts";
 import { componentThreads } from "./threads";
+import { hostileMemory, hostileStack } from "./hostile";
 import { runBenchmarks } from "./bench";
 
 class Test {
@@ -51,6 +52,8 @@ const TESTS: Test[] = [
   new Test("replace", replace),
   new Test("interrupts", interrupts),
   new Test("component-threads", componentThreads),
+  new Test("hostile-memory", hostileMemory),
+  new Test("hostile-stack", hostileStack),
 ];
 
 export function _start(): void {

@@ -1,0 +1,84 @@
+// Hostile apps against the system-call boundary (tests/os/hostile): each
+// tries what once took the whole machine down, from the least-trusted
+// kind of component. The runner supervises them and checks that the
+// attack failed, that only the attacker was affected, and that the
+// machine goes on: the timer still ticks (the runner's sleeps end and
+// clock.now advances) and the echo server, the bystander, answers.
+//
+//  - hostile-memory: read-only pages handed to the kernel to write into
+//    (records, receive buffers, receiveInfo, reply buffers); every such
+//    call fails alone with BAD_ADDRESS and loses nothing (its own verdict,
+//    the exit status, is 0).
+//  - hostile-stack: system calls and memory.grow with the caller's stack
+//    nearly used up. A grow is refused (-1) with interrupts left on: the
+//    app spins without system calls and the runner still wakes to find it
+//    running; a send is refused by a trap of the app in kernel code on its
+//    behalf, and the echo server it was sending to answers on.
+
+import {
+  clockNow, componentKill, componentStatus, msgSend, nameOpen, handleClose, threadSleep, COMPONENT_STATE_EXITED, COMPONENT_STATE_FAULTED,
+  COMPONENT_STATE_RUNNING, TEST_ECHO_PATH, TEST_ECHO_SQUARE, TEST_ECHO_SQUARE_REQUEST_SIZE, TEST_ECHO_SQUARE_REPLY_SIZE,
+} from "../../../ipc/generated/index";
+import { Check, describeStatus } from "./check";
+import { initStart } from "./init-client";
+import { awaitEnd, spawn, status, takeEndPulse } from "./supervision";
+
+const STACK_EXHAUSTED: u32 = 9;
+const buffer = heap.alloc(64);
+
+/** The echo server answers square(value) right. */
+function echoAnswers(check: Check, value: u32, what: string): bool {
+  const echo = nameOpen(TEST_ECHO_PATH, 5_000_000_000);
+  if (!check.succeeded(echo, "name.open " + TEST_ECHO_PATH + " " + what)) return false;
+  store<u32>(buffer, TEST_ECHO_SQUARE);
+  store<u32>(buffer, value, 4);
+  const sent = msgSend(echo, buffer, TEST_ECHO_SQUARE_REQUEST_SIZE, buffer + 16, TEST_ECHO_SQUARE_REPLY_SIZE);
+  handleClose(echo);
+  if (!check.succeeded(sent, "the echo server " + what)) return false;
+  return check.ok(load<u64>(buffer + 16) == <u64>value * <u64>value, "the echo server's answer " + what);
+}
+
+/** The timer still ticks: a 20 ms sleep ends, and clock.now moved by at least that much. */
+function timerTicks(check: Check, what: string): bool {
+  const before = clockNow();
+  threadSleep(20_000_000);
+  return check.ok(clockNow() - before >= 20_000_000, "the clock " + what);
+}
+
+export function hostileMemory(check: Check): void {
+  if (!check.succeeded(initStart("echo"), "init.start echo")) return;
+  const attacker = spawn("test/hostile-memory.wasm");
+  if (!check.succeeded(attacker, "component.spawn test/hostile-memory.wasm")) return;
+  const state = awaitEnd(<u32>attacker, 10_000_000_000);
+  if (!check.equal(state, COMPONENT_STATE_EXITED, "hostile-memory's end state")) return;
+  check.ok(status.exitStatus == 0, "hostile-memory: step " + status.exitStatus.toString() + " did not hold (" + describeStatus(status.exitStatus) + ")");
+  takeEndPulse(<u32>attacker);
+  timerTicks(check, "after hostile-memory");
+  echoAnswers(check, 12, "after hostile-memory");
+  check.summary = "read-only pages given to handle.info, component.status, msg.receive (buffer and receiveInfo, for a queued pulse and for a message sent to a waiting receiver), msg.send's reply: each call failed alone with BAD_ADDRESS, the pulse and the message were received next, the echo server answered on, the timer ticks";
+}
+
+export function hostileStack(check: Check): void {
+  if (!check.succeeded(initStart("echo"), "init.start echo")) return;
+  // memory.grow near the stack limit: refused, and interrupts stay on.
+  const grower = spawn("test/hostile-grow.wasm");
+  if (!check.succeeded(grower, "component.spawn test/hostile-grow.wasm")) return;
+  threadSleep(100_000_000);
+  if (!timerTicks(check, "while hostile-grow spins")) return;
+  const running = componentStatus(<u32>grower, changetype<usize>(status));
+  if (!check.equal(running, COMPONENT_STATE_RUNNING, "hostile-grow's state after its refused grow (a trap ended it otherwise)")) return;
+  check.succeeded(componentKill(<u32>grower), "component.kill hostile-grow");
+  takeEndPulse(<u32>grower);
+
+  // msg.send near the stack limit: a trap in kernel code before anything changed.
+  const sender = spawn("test/hostile-syscall.wasm");
+  if (!check.succeeded(sender, "component.spawn test/hostile-syscall.wasm")) return;
+  const state = awaitEnd(<u32>sender, 20_000_000_000);
+  if (!check.equal(state, COMPONENT_STATE_FAULTED, "hostile-syscall's end state")) return;
+  check.equal(status.trap, STACK_EXHAUSTED, "hostile-syscall's trap kind");
+  check.equal(<i32>status.functionIndex, -1, "hostile-syscall's trap location (kernel code on its behalf, not its own code)");
+  takeEndPulse(<u32>sender);
+  timerTicks(check, "after hostile-syscall");
+  echoAnswers(check, 13, "after hostile-syscall");
+  check.summary = "memory.grow near the stack limit refused with interrupts on (the app spun, the runner woke); msg.send near the limit refused by a stack trap in kernel code; the echo server answered on, the timer ticks";
+}
