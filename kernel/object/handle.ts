@@ -1,12 +1,19 @@
 // Handles: what a component holds instead of pointers to kernel objects.
-// A handle is a positive 32-bit number, an index into its component's
-// handle table and a generation; its entry holds the object and the rights
-// this handle grants.
+// A handle is a positive 31-bit number; its entry holds the object and the
+// rights this handle grants.
+//
+// Numbers come from a count per table, so a closed handle's number is not
+// handed out again before 2^31 - 1 later creations in that table (a
+// handle kept past its close cannot reach the object put there next, in
+// any realistic run). The table is a power-of-two array of slots: number
+// n lives in slot n & mask, so a lookup is one load and one compare. A
+// new handle takes the next number whose slot is free (numbers whose slot
+// is taken are skipped, never issued); the array doubles when half full,
+// and since live numbers differ in their low bits they differ in more of
+// them too, so growing never makes two share a slot.
 //
 // Invariants:
-//  - a handle number is never 0 or negative (negative numbers are errors),
-//    and a closed handle's number does not name the next object put in its
-//    slot (the generation changes on every close);
+//  - a handle number is never 0 or negative (negative numbers are errors);
 //  - `object.handleCount` is the number of open entries naming the object,
 //    in all tables; when it drops to 0 the object's `lastHandleClosed`
 //    runs, once per time it drops (an object can be re-reached only through
@@ -26,8 +33,10 @@ import * as abi from "../generated/abi";
 
 /** Handles one component may hold at once. */
 export const HANDLE_LIMIT: i32 = 4096;
-const INDEX_MASK: i32 = 0xffff;
-const GENERATION_MASK: u32 = 0x7fff;
+/** Slots of a new table; it doubles when half of them hold handles. */
+const FIRST_SLOTS: i32 = 16;
+/** The largest handle number; the count comes round to 1 after it. */
+const LAST_NUMBER: u32 = 0x7fffffff;
 
 /** Anything a handle can name: channels, connections, memory objects. */
 export abstract class KernelObject {
@@ -44,20 +53,20 @@ export abstract class KernelObject {
 }
 
 export class HandleEntry {
-  object: KernelObject | null = null;
-  rights: u32 = 0;
-  /** The handle's number while open; 0 when the slot is free. */
-  number: i32 = 0;
-  generation: u32 = 1;
-
-  constructor(readonly index: i32) {}
+  constructor(
+    readonly object: KernelObject,
+    readonly rights: u32,
+    /** The handle's number. */
+    readonly number: i32,
+  ) {}
 }
 
 export class HandleTable {
-  private entries: HandleEntry[] = [];
-  /** entries.length, read by every lookup without a call. */
-  private size: i32 = 0;
-  private free: i32[] = [];
+  private slots: Array<HandleEntry | null> = new Array<HandleEntry | null>(FIRST_SLOTS);
+  /** slots.length - 1, read by every lookup without a call. */
+  private mask: i32 = FIRST_SLOTS - 1;
+  /** The number the next handle gets if its slot is free. */
+  private next: u32 = 1;
   /** The error of the last lookup that failed (negative). */
   error: i32 = 0;
   /** Open handles. */
@@ -65,18 +74,12 @@ export class HandleTable {
 
   /** The entry `handle` names, if it is open, names an object of `type` (0: any) and has every right in `rights`; else null and `error`. */
   lookup(handle: i32, type: u32, rights: u32): HandleEntry | null {
-    const index = (handle & INDEX_MASK) - 1;
-    if (handle <= 0 || index < 0 || index >= this.size) {
+    const entry = storedAt(this.slots, handle & this.mask);
+    if (entry == null || entry.number != handle || handle <= 0) {
       this.error = abi.ERROR_BAD_HANDLE;
       return null;
     }
-    const entry = storedAt(this.entries, index);
-    const object = entry.object;
-    if (object == null || entry.number != handle) {
-      this.error = abi.ERROR_BAD_HANDLE;
-      return null;
-    }
-    if (type != 0 && object.type != type) {
+    if (type != 0 && entry.object.type != type) {
       this.error = abi.ERROR_WRONG_TYPE;
       return null;
     }
@@ -89,48 +92,56 @@ export class HandleTable {
 
   /** Opens a handle to `object` with `rights`: its number, or ERROR_NO_MEMORY when the table is full. */
   add(object: KernelObject, rights: u32): i32 {
-    let entry: HandleEntry;
-    if (this.free.length > 0) {
-      entry = this.entries[this.free.pop()];
-    } else {
-      if (this.entries.length >= HANDLE_LIMIT) return abi.ERROR_NO_MEMORY;
-      entry = new HandleEntry(this.entries.length);
-      this.entries.push(entry);
-      this.size = this.entries.length;
-    }
-    entry.object = object;
-    entry.rights = rights;
-    entry.number = <i32>((entry.generation & GENERATION_MASK) << 16) | (entry.index + 1);
+    if (this.count >= HANDLE_LIMIT) return abi.ERROR_NO_MEMORY;
+    if (2 * (this.count + 1) > this.slots.length) this.grow();
+    let number = this.next;
+    while (storedAt(this.slots, <i32>number & this.mask) != null) number = number < LAST_NUMBER ? number + 1 : 1;
+    this.next = number < LAST_NUMBER ? number + 1 : 1;
+    const entry = new HandleEntry(object, rights, <i32>number);
+    this.slots[<i32>number & this.mask] = entry;
     object.handleCount++;
     this.count++;
-    return entry.number;
+    return <i32>number;
+  }
+
+  /** Doubles the slots, each open entry moving to the slot its number names. */
+  private grow(): void {
+    const old = this.slots;
+    const slots = new Array<HandleEntry | null>(old.length * 2);
+    const mask = slots.length - 1;
+    for (let i = 0; i < old.length; i++) {
+      const entry = storedAt(old, i);
+      if (entry != null) slots[entry.number & mask] = entry;
+    }
+    this.slots = slots;
+    this.mask = mask;
   }
 
   /** Closes an open entry of this table. */
   close(entry: HandleEntry): void {
-    const object = entry.object;
-    if (object == null) return;
-    entry.object = null;
-    entry.number = 0;
-    entry.generation = (entry.generation + 1) & GENERATION_MASK;
-    if (entry.generation == 0) entry.generation = 1;
-    this.free.push(entry.index);
+    const at = entry.number & this.mask;
+    if (storedAt(this.slots, at) !== entry) return;
+    this.slots[at] = null;
     this.count--;
+    const object = entry.object;
     object.handleCount--;
     if (object.handleCount == 0) object.lastHandleClosed();
   }
 
   /** Closes every handle (the component ended). */
   closeAll(): void {
-    for (let i = 0; i < this.entries.length; i++) this.close(this.entries[i]);
+    for (let i = 0; i < this.slots.length; i++) {
+      const entry = storedAt(this.slots, i);
+      if (entry != null) this.close(entry);
+    }
   }
 
   /** The open entries' objects, for the end hook (a copy: closing changes the table). */
   openObjects(): KernelObject[] {
     const out = new Array<KernelObject>();
-    for (let i = 0; i < this.entries.length; i++) {
-      const object = this.entries[i].object;
-      if (object != null) out.push(object);
+    for (let i = 0; i < this.slots.length; i++) {
+      const entry = storedAt(this.slots, i);
+      if (entry != null) out.push(entry.object);
     }
     return out;
   }

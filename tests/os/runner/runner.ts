@@ -28,6 +28,7 @@ import { replace } from "./replace";
 import { interrupts } from "./interrupts";
 import { componentThreads } from "./threads";
 import { hostileMemory, hostileStack } from "./hostile";
+import { handleNumbers } from "./counters";
 import { runBenchmarks } from "./bench";
 
 class Test {
@@ -54,6 +55,7 @@ const TESTS: Test[] = [
   new Test("component-threads", componentThreads),
   new Test("hostile-memory", hostileMemory),
   new Test("hostile-stack", hostileStack),
+  new Test("handle-numbers", handleNumbers),
 ];
 
 export function _start(): void {
