@@ -6,6 +6,7 @@
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { buildDir } from "../../sdk/host/paths";
 import { join } from "node:path";
 import { buildRecipe, readRecipe } from "../../sdk/host/recipe";
 import { Machine, type MachineOptions } from "../../sdk/qemu/index";
@@ -50,6 +51,8 @@ export async function bootTestImage(options: { timeoutSeconds?: number; accel?: 
         if (performance.now() > deadline) { problem = `no \`ostest: end\` line within ${limit} s (${machine.accel})`; break; }
         await sleep(100);
       }
+      // Kept for whoever reads a failure: the whole console of the last boot.
+      writeFileSync(join(buildDir, "os-test.serial"), machine.serial);
       return { serial: machine.serial, accel: machine.accel, problem, elapsedMs: performance.now() - machine.startedAt };
     } finally {
       await machine.quit();
