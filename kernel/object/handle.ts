@@ -19,12 +19,13 @@
 // waiting for its replies) hangs off `Component.ipc` as ComponentObjects.
 
 import { Component, onComponentEnd } from "../component/component";
+import { LIMIT_HANDLES } from "../component/manifest";
 import { Thread } from "./thread";
 import { storedAt } from "./array";
 import { store32, store64 } from "../arch/x86_64/native";
 import * as abi from "../generated/abi";
 
-/** Handles one component may hold at once. */
+/** Handles one component may hold at once, whatever its `handles` limit. */
 export const HANDLE_LIMIT: i32 = 4096;
 const INDEX_MASK: i32 = 0xffff;
 const GENERATION_MASK: u32 = 0x7fff;
@@ -62,6 +63,8 @@ export class HandleTable {
   error: i32 = 0;
   /** Open handles. */
   count: i32 = 0;
+  /** Open handles allowed: the component's `handles` limit. */
+  limit: i32 = HANDLE_LIMIT;
 
   /** The entry `handle` names, if it is open, names an object of `type` (0: any) and has every right in `rights`; else null and `error`. */
   lookup(handle: i32, type: u32, rights: u32): HandleEntry | null {
@@ -87,8 +90,9 @@ export class HandleTable {
     return entry;
   }
 
-  /** Opens a handle to `object` with `rights`: its number, or ERROR_NO_MEMORY when the table is full. */
+  /** Opens a handle to `object` with `rights`: its number, or ERROR_QUOTA_EXCEEDED when the table holds its limit. */
   add(object: KernelObject, rights: u32): i32 {
+    if (this.count >= this.limit) return abi.ERROR_QUOTA_EXCEEDED;
     let entry: HandleEntry;
     if (this.free.length > 0) {
       entry = this.entries[this.free.pop()];
@@ -152,6 +156,7 @@ export class ComponentObjects {
 
 function createObjects(component: Component): ComponentObjects {
   const objects = new ComponentObjects();
+  objects.handles.limit = <i32>min<i64>(component.limit(LIMIT_HANDLES), HANDLE_LIMIT);
   component.ipc = objects;
   return objects;
 }

@@ -32,6 +32,7 @@ export const OS_TESTS: Array<{ name: string; claim: string }> = [
   { name: "replace", claim: "init replaces a running server by a new version: start the new one, move the name, retire the old one; no request is lost and name.open never finds the name missing" },
   { name: "interrupts", claim: "a device interrupt line (the CMOS clock's) arrives as pulses at its rate, is masked until unmasked, wakes its driver ahead of a busy component, and is freed by its driver's end for the next instance" },
   { name: "component-threads", claim: "threads of one component under AssemblyScript's full runtime keep their managed data across blocking calls and collections (each has shadow-stack frames of its own); one thread too many is refused with NO_MEMORY, and one blocking with more frames than its slot holds faults its component" },
+  { name: "authority", claim: "a component's name, rights and limits come from its parent: a hostile component cannot serve, take over or reach another server's name or state, grant a child more than it holds, pass its priority ceiling or its quotas, nor crowd its end notice out of its supervisor's queue" },
 ];
 
 /** The trap kinds the trap test provokes, with the function of tests/os/trapper.ts that traps. */

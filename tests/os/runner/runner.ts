@@ -27,6 +27,7 @@ import { restartStream } from "./restart-stream";
 import { replace } from "./replace";
 import { interrupts } from "./interrupts";
 import { componentThreads } from "./threads";
+import { hostileComponent } from "./hostile";
 import { runBenchmarks } from "./bench";
 
 class Test {
@@ -51,6 +52,7 @@ const TESTS: Test[] = [
   new Test("replace", replace),
   new Test("interrupts", interrupts),
   new Test("component-threads", componentThreads),
+  new Test("authority", hostileComponent),
 ];
 
 export function _start(): void {
