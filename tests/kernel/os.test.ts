@@ -28,7 +28,7 @@ export const OS_TESTS: Array<{ name: string; claim: string }> = [
   { name: "state-object", claim: "a state object survives its server's death and is re-attached by the next instance" },
   { name: "traps", claim: "every trap kind kills only the trapping component, reported to its supervisor with its location, while others keep running" },
   { name: "restart-stream", claim: "a server killed in the middle of a stream of requests is restarted, and the client sees every request answered once, in order" },
-  { name: "name-take-over", claim: "name.register with NAME_TAKE_OVER moves a name in one step, only from an instance of the same component or one the caller supervises" },
+  { name: "name-take-over", claim: "name.register with NAME_TAKE_OVER moves a name in one step, only from an instance of the same identity or one the caller supervises" },
   { name: "replace", claim: "init replaces a running server by a new version: start the new one, move the name, retire the old one; no request is lost and name.open never finds the name missing" },
   { name: "interrupts", claim: "a device interrupt line (the CMOS clock's) arrives as pulses at its rate, is masked until unmasked, wakes its driver ahead of a busy component, and is freed by its driver's end for the next instance" },
   { name: "component-threads", claim: "threads of one component under AssemblyScript's full runtime keep their managed data across blocking calls and collections (each has shadow-stack frames of its own); one thread too many is refused with NO_MEMORY, and one blocking with more frames than its slot holds faults its component" },

@@ -1,14 +1,14 @@
 // name.register with NAME_TAKE_OVER: a name moves to another channel in
-// one step, and only where the rule allows it (the manifest grants the
-// path, and the holder is of the caller's manifest name or supervised by
+// one step, and only where the rule allows it (the caller's rights cover
+// the path, and the holder is of the caller's identity or supervised by
 // the caller).
 //
 //   1. The runner holds /test/takeover on channel P; a plain register on Q
 //      is ALREADY_EXISTS; with NAME_TAKE_OVER the name moves to Q. A
 //      connection opened before still reaches P, and P keeps the pulse
 //      that waited on it; name.open now connects to Q.
-//   2. The taker (tests/os/taker: another manifest name, its manifest
-//      grants both paths, supervised by the runner) may not take
+//   2. The taker (tests/os/taker: another identity, its rights cover
+//      both paths, supervised by the runner) may not take
 //      /test/takeover from the runner: ALREADY_EXISTS.
 //   3. The runner, the taker's supervisor, takes /test/taker over from it;
 //      component.status counts the names each holds, and the name stays
