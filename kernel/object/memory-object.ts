@@ -96,7 +96,10 @@ export function memoryCreate(caller: Thread, size: u32): i32 {
   if (problem != 0) return problem;
   const object = createMemoryObject(<u64>size);
   if (object == null) return abi.ERROR_NO_MEMORY;
-  return handlesOf(caller.component!).add(object, abi.MEMORY_RIGHTS);
+  const handle = handlesOf(caller.component!).add(object, abi.MEMORY_RIGHTS);
+  // Refused (the caller's handles are at their limit): nothing holds it, its frames go back.
+  if (handle < 0) object.lastHandleClosed();
+  return handle;
 }
 
 /** memory.map */
