@@ -9,7 +9,9 @@
 // its last thread (state Exited). When it traps, the component faulted:
 // fault.ts ends it. A component with an AssemblyScript shadow stack gives
 // each thread a slot of it (shadow-stack.ts); with none free, thread.create
-// fails with NO_MEMORY.
+// fails with NO_MEMORY. The limits its parent set hold here too: no thread
+// above its ceiling, no more alive than its `threads`, no memory.grow past
+// its `pages` (the memory object's maximum is lowered to it).
 
 import { ELEMENT_CODE, ELEMENT_SIZE, ELEMENT_TYPE_ID, ELEMENT_VMCTX, MEMORY_MAX_PAGES, THREAD_TRAP_PC } from "../../sdk/compiler/src/abi";
 import { FuncType, ValType } from "../../sdk/compiler/src/module";
