@@ -4,9 +4,11 @@
 // with a narrow grant (HOSTILE_GRANT), and a flooder that fills the
 // runner's pulse queue before it ends.
 //
-//   1. Grants beyond the runner's own rights (a higher ceiling, a path it
-//      does not hold) are refused: ACCESS_DENIED; a grant whose memory or
-//      table quota is below the module's initial size is a refused load:
+//   1. Grants beyond the runner's own rights (a higher ceiling, a path or
+//      a port it does not hold), a grant its kind may not have (state for
+//      an app) and a manifest asking for a priority above the ceiling it
+//      was given are refused: ACCESS_DENIED; a grant whose memory or table
+//      quota is below the module's initial size is a refused load:
 //      QUOTA_EXCEEDED.
 //   2. The hostile component: serving a path its manifest asks for and its
 //      grant does not give is ACCESS_DENIED; registering or taking over
@@ -56,6 +58,8 @@ function grants(check: Check): void {
   check.refused(spawn("test/hostile.wasm", HOSTILE_GRANT + "\nceiling 31"), ERROR_ACCESS_DENIED, "a grant of ceiling 31, above the runner's 25");
   check.refused(spawn("test/hostile.wasm", HOSTILE_GRANT + "\nserve /test/echo"), ERROR_ACCESS_DENIED, "a grant of a path the runner does not hold");
   check.refused(spawn("test/hostile.wasm", "kind driver\nport 0x60 1"), ERROR_ACCESS_DENIED, "a grant of a port the runner does not hold");
+  check.refused(spawn("test/client.wasm", "kind app\nstate table"), ERROR_ACCESS_DENIED, "a grant of a state object to an app");
+  check.refused(spawn("test/yielder.wasm", ""), ERROR_ACCESS_DENIED, "a manifest asking for priority 25 above the default ceiling");
   check.refused(spawn("test/hostile.wasm", HOSTILE_GRANT + "\npages 0"), ERROR_QUOTA_EXCEEDED, "a load whose initial memory is above its pages limit");
   check.refused(spawn("test/hostile.wasm", HOSTILE_GRANT + "\ntable 0"), ERROR_QUOTA_EXCEEDED, "a load whose table is above its table limit");
 }
