@@ -213,7 +213,7 @@ export function nameOpen(path: string, timeout: i64): i32 {
 }
 
 /**
- * Creates a memory object of zeroed pages.
+ * Creates a memory object of zeroed pages. Its pages count against the caller's `objects` limit until they are freed (QUOTA_EXCEEDED past it).
  * @param size Bytes, rounded up to whole pages; at most 1 GiB.
  * @returns Its handle, with MAP, WRITE, DUPLICATE and TRANSFER.
  */
@@ -247,7 +247,7 @@ export function nameOpen(path: string, timeout: i64): i32 {
 }
 
 /**
- * Opens the caller's state object of this name, creating it zeroed when it does not exist. State objects belong to the component's identity (the name its supervisor gave it, under the supervisor's own identity), not to the instance: the next instance of a restarted server opens the same pages, and no component of another identity can.
+ * Opens the caller's state object of this name, creating it zeroed when it does not exist. State objects belong to the component's identity (the name its supervisor gave it, under the supervisor's own identity), not to the instance: the next instance of a restarted server opens the same pages, and no component of another identity can. A new object's pages count against the caller's `objects` limit.
  * @param name The state object's name (the caller's rights name it in their `state` list).
  * @param size Bytes when it is created (rounded up to pages); ignored when it exists.
  * @returns A memory object handle, with MAP, WRITE, DUPLICATE and TRANSFER.
@@ -438,7 +438,7 @@ export function stateDelete(name: string): i32 {
  * Loads and starts a component from a wasm file of the boot payload with the authority the caller grants it: its name, kind, capabilities and limits come from `grant`, within the caller's own rights, and its own manifest can only ask for less (docs/kernel.md, "Manifests and capabilities"). The caller becomes its supervisor and is told of its end by a PULSE_CODE_COMPONENT_ENDED pulse through `supervisor`.
  * @param path The wasm file's path in the payload (`test/echo.wasm`).
  * @param supervisor Where the end pulse goes (0: nowhere). Needs SEND.
- * @param grant Manifest text (UTF-8, one entry a line): `name`, `kind`, `priority`, the capabilities (`serve`, `open`, `state`, `spawn`, `port`, `irq`, `mmio`) and the limits (`ceiling`, `threads`, `pages`, `table`, `handles`, `pulses`) the component gets; each within the caller's own (ACCESS_DENIED otherwise). Empty: no capabilities, the default limits (no higher than the caller's), the manifest's name and kind.
+ * @param grant Manifest text (UTF-8, one entry a line): `name`, `kind`, `priority`, the capabilities (`serve`, `open`, `state`, `spawn`, `port`, `irq`, `mmio`) and the limits (`ceiling`, `threads`, `pages`, `table`, `handles`, `pulses`, `objects`) the component gets; each within the caller's own (ACCESS_DENIED otherwise). Empty: no capabilities, the default limits (no higher than the caller's), the manifest's name and kind.
  * @returns The new component's id.
  */
 export function componentSpawn(path: string, supervisor: Handle, grant: usize, grantLength: u32): i32 {

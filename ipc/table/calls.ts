@@ -183,7 +183,7 @@ export const calls: SystemCall[] = [
 
   // Memory objects and state objects.
   {
-    name: "memory.create", doc: "Creates a memory object of zeroed pages.",
+    name: "memory.create", doc: "Creates a memory object of zeroed pages. Its pages count against the caller's `objects` limit until they are freed (QUOTA_EXCEEDED past it).",
     arguments: [{ name: "size", kind: "value", type: "u32", doc: "Bytes, rounded up to whole pages; at most 1 GiB." }],
     result: { type: "i32", doc: "Its handle, with MAP, WRITE, DUPLICATE and TRANSFER." }, errors: ["INVALID_ARGUMENT", "TOO_LARGE", "NO_MEMORY", "QUOTA_EXCEEDED"],
     kernel: { module: "object/memory-object", function: "memoryCreate" },
@@ -209,7 +209,7 @@ export const calls: SystemCall[] = [
     kernel: { module: "object/memory-object", function: "memoryUnmap" },
   },
   {
-    name: "state.open", doc: "Opens the caller's state object of this name, creating it zeroed when it does not exist. State objects belong to the component's identity (the name its supervisor gave it, under the supervisor's own identity), not to the instance: the next instance of a restarted server opens the same pages, and no component of another identity can.",
+    name: "state.open", doc: "Opens the caller's state object of this name, creating it zeroed when it does not exist. State objects belong to the component's identity (the name its supervisor gave it, under the supervisor's own identity), not to the instance: the next instance of a restarted server opens the same pages, and no component of another identity can. A new object's pages count against the caller's `objects` limit.",
     arguments: [
       { name: "name", kind: "string", maximum: 63, doc: "The state object's name (the caller's rights name it in their `state` list)." },
       { name: "size", kind: "value", type: "u32", doc: "Bytes when it is created (rounded up to pages); ignored when it exists." },
@@ -363,7 +363,7 @@ export const calls: SystemCall[] = [
     arguments: [
       { name: "path", kind: "string", maximum: 255, doc: "The wasm file's path in the payload (`test/echo.wasm`)." },
       { name: "supervisor", kind: "handle", object: "connection", rights: ["SEND"], optional: true, doc: "Where the end pulse goes (0: nowhere)." },
-      { name: "grant", kind: "buffer", access: "read", maximum: 4096, doc: "Manifest text (UTF-8, one entry a line): `name`, `kind`, `priority`, the capabilities (`serve`, `open`, `state`, `spawn`, `port`, `irq`, `mmio`) and the limits (`ceiling`, `threads`, `pages`, `table`, `handles`, `pulses`) the component gets; each within the caller's own (ACCESS_DENIED otherwise). Empty: no capabilities, the default limits (no higher than the caller's), the manifest's name and kind." },
+      { name: "grant", kind: "buffer", access: "read", maximum: 4096, doc: "Manifest text (UTF-8, one entry a line): `name`, `kind`, `priority`, the capabilities (`serve`, `open`, `state`, `spawn`, `port`, `irq`, `mmio`) and the limits (`ceiling`, `threads`, `pages`, `table`, `handles`, `pulses`, `objects`) the component gets; each within the caller's own (ACCESS_DENIED otherwise). Empty: no capabilities, the default limits (no higher than the caller's), the manifest's name and kind." },
     ],
     result: { type: "i32", doc: "The new component's id." }, errors: ["NOT_FOUND", "INVALID_ARGUMENT", "ACCESS_DENIED", "QUOTA_EXCEEDED", "NO_MEMORY"],
     capability: { kind: "spawn", argument: "path", doc: "The caller's rights name the file in their `spawn` list." },

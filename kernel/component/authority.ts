@@ -30,9 +30,9 @@ import { ALL_CAPABILITIES, covers, kindProblem } from "./policy";
 import { PRIORITY_DEFAULT } from "../sched/priority";
 
 /** What the kernel grants the component it starts itself, by LIMIT_*: its maxima. */
-const ROOT_LIMITS: StaticArray<i64> = [31, 1024, 65536, 1 << 20, 4096, 4096];
+const ROOT_LIMITS: StaticArray<i64> = [31, 1024, 65536, 1 << 20, 4096, 4096, 1 << 20];
 /** A limit a grant leaves unset, by LIMIT_*: enough for today's components, never above the parent's. */
-const DEFAULT_LIMITS: StaticArray<i64> = [15, 32, 1024, 4096, 1024, 32];
+const DEFAULT_LIMITS: StaticArray<i64> = [15, 32, 1024, 4096, 1024, 32, 16384];
 
 /** The highest physical address mmio may name (page-aligned). */
 const MMIO_END: u64 = 0x7ffffffffffff000;

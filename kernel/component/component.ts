@@ -72,6 +72,8 @@ export class Component {
   readonly identity: string;
   /** Its pulses waiting in channels' queues (pulse.ts), against its `pulses` limit. */
   queuedPulses: i32 = 0;
+  /** 4 KiB pages of the memory objects it made that still hold their frames (memory-object.ts), against its `objects` limit. */
+  objectPages: i64 = 0;
   state: ComponentState = ComponentState.Loading;
   /** component.exit's status. */
   exitStatus: i32 = 0;

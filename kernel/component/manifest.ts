@@ -23,6 +23,7 @@
 //   table 4096                 table entries
 //   handles 1024               handles held at once
 //   pulses 32                  its pulses queued on channels, not yet received
+//   objects 16384              4 KiB pages of the memory and state objects it made that still exist
 //
 // Numbers are decimal or 0x hexadecimal. Anything else is an error that
 // names the line; the component does not load.
@@ -40,8 +41,9 @@ export const LIMIT_PAGES: i32 = 2;
 export const LIMIT_TABLE: i32 = 3;
 export const LIMIT_HANDLES: i32 = 4;
 export const LIMIT_PULSES: i32 = 5;
-export const LIMIT_COUNT: i32 = 6;
-export const LIMIT_NAMES: StaticArray<string> = ["ceiling", "threads", "pages", "table", "handles", "pulses"];
+export const LIMIT_OBJECTS: i32 = 6;
+export const LIMIT_COUNT: i32 = 7;
+export const LIMIT_NAMES: StaticArray<string> = ["ceiling", "threads", "pages", "table", "handles", "pulses", "objects"];
 /** A limit the text does not set. */
 export const UNSET: i64 = -1;
 

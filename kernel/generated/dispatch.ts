@@ -380,7 +380,7 @@ export function delos_pulse_send(connection: i32, code: i32, value: i64): i32 {
   return pulseSend(caller, changetype<Connection>(connectionEntry.object), code, value);
 }
 
-/** memory.create: Creates a memory object of zeroed pages. */
+/** memory.create: Creates a memory object of zeroed pages. Its pages count against the caller's `objects` limit until they are freed (QUOTA_EXCEEDED past it). */
 export function delos_memory_create(size: u32): i32 {
   const caller = enterKernel();
   const result = check_memory_create(caller, size);
@@ -425,7 +425,7 @@ export function delos_memory_unmap(address: u32, length: u32): i32 {
   return memoryUnmap(caller, address, length);
 }
 
-/** state.open: Opens the caller's state object of this name, creating it zeroed when it does not exist. State objects belong to the component's identity (the name its supervisor gave it, under the supervisor's own identity), not to the instance: the next instance of a restarted server opens the same pages, and no component of another identity can. */
+/** state.open: Opens the caller's state object of this name, creating it zeroed when it does not exist. State objects belong to the component's identity (the name its supervisor gave it, under the supervisor's own identity), not to the instance: the next instance of a restarted server opens the same pages, and no component of another identity can. A new object's pages count against the caller's `objects` limit. */
 export function delos_state_open(name: u32, nameLength: u32, size: u32): i32 {
   const caller = enterKernel();
   const result = check_state_open(caller, name, nameLength, size);

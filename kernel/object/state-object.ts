@@ -44,9 +44,9 @@ export function stateOpen(caller: Thread, name: string, size: u32): i32 {
   if (at >= 0) {
     object = states[at].object;
   } else {
-    const problem = sizeProblem(<u64>size);
+    const problem = sizeProblem(<u64>size, component);
     if (problem != 0) return problem;
-    const created = createMemoryObject(<u64>size);
+    const created = createMemoryObject(<u64>size, component);
     if (created == null) return abi.ERROR_NO_MEMORY;
     object = created;
     object.references++;

@@ -6,20 +6,21 @@
 
 import "../lib/abort";
 import {
-  channelCreate, componentExit, memoryMap, nameOpen, nameRegister, pulseSend, stateOpen, threadCreate,
+  channelCreate, componentExit, memoryCreate, memoryMap, nameOpen, nameRegister, pulseSend, stateOpen, threadCreate,
   threadSetPriority, threadSleep, NAME_TAKE_OVER, ERROR_QUOTA_EXCEEDED, MAP_WRITABLE, TEST_ECHO_PATH, TEST_STORE_PATH,
 } from "../../../ipc/generated/index";
 import { spawnGranted } from "../../../ipc/client/spawn";
 import { RUNNER_PATH, PULSE_HOSTILE } from "../lib/runner-path";
 import {
-  HOSTILE_HANDLES, HOSTILE_HANDLES_REFUSED, HOSTILE_PAGES, HOSTILE_PRIORITY_ABOVE, HOSTILE_PRIORITY_AT, HOSTILE_REGISTER_HELD,
+  HOSTILE_HANDLES, HOSTILE_HANDLES_REFUSED, HOSTILE_OBJECT_FITS, HOSTILE_OBJECT_PAST, HOSTILE_PAGES, HOSTILE_PRIORITY_ABOVE, HOSTILE_PRIORITY_AT, HOSTILE_REGISTER_HELD,
   HOSTILE_SERVE_OTHER, HOSTILE_SPAWN_HIGHER, HOSTILE_SPAWN_WIDER, HOSTILE_STATE_OPEN, HOSTILE_STATE_OTHER, HOSTILE_STATE_VALUE,
   HOSTILE_TAKE_OVER, HOSTILE_THREAD_ABOVE, HOSTILE_THREADS, HOSTILE_THREADS_REFUSED, STORE_SLOT,
 } from "../lib/hostile-steps";
 import { pageAligned } from "../lib/pages";
 
-/** Its ceiling in the runner's grant. */
+/** Its ceiling and its `objects` limit in the runner's grant. */
 const CEILING: i32 = 8;
+const OBJECT_PAGES: u32 = 4;
 const STATE_BYTES: u32 = 8192;
 
 let runner: i32 = 0;
@@ -55,6 +56,10 @@ export function _start(): void {
     }
   }
   report(HOSTILE_STATE_VALUE, found);
+  // The state object took 2 of its 4 object pages.
+  report(HOSTILE_OBJECT_PAST, memoryCreate((OBJECT_PAGES - 1) * 4096));
+  const object = memoryCreate((OBJECT_PAGES - 2) * 4096);
+  report(HOSTILE_OBJECT_FITS, object);
   report(HOSTILE_SPAWN_WIDER, spawnGranted("test/hello.wasm", 0, "open /test/echo"));
   report(HOSTILE_SPAWN_HIGHER, spawnGranted("test/hello.wasm", 0, "open /test/runner\nceiling " + (CEILING + 1).toString()));
 
@@ -66,7 +71,7 @@ export function _start(): void {
   report(HOSTILE_THREADS, threads);
   report(HOSTILE_THREADS_REFUSED, created);
 
-  let handles = state >= 0 ? 3 : 2;
+  let handles = 2 + (state >= 0 ? 1 : 0) + (object >= 0 ? 1 : 0);
   let opened = 0;
   while ((opened = channelCreate(0)) >= 0) handles++;
   report(HOSTILE_HANDLES, handles);

@@ -32,7 +32,10 @@ export const HOSTILE_HANDLES: u32 = 13;
 export const HOSTILE_HANDLES_REFUSED: u32 = 14;
 /** Pages of linear memory once memory.grow failed. */
 export const HOSTILE_PAGES: u32 = 15;
-export const HOSTILE_STEPS: u32 = 16;
+/** memory.create past its `objects` limit (its state object counts), then one that fits. */
+export const HOSTILE_OBJECT_PAST: u32 = 16;
+export const HOSTILE_OBJECT_FITS: u32 = 17;
+export const HOSTILE_STEPS: u32 = 18;
 
 /** The store slot the runner fills before the attack (as test.store's slots: 8 bytes each). */
 export const STORE_SLOT: u32 = 5;

@@ -19,7 +19,8 @@
 //      it holds is ACCESS_DENIED; a priority above its ceiling, by
 //      thread.set_priority or thread.create, is ACCESS_DENIED; threads
 //      and handles stop at their limits (QUOTA_EXCEEDED), memory.grow at
-//      its pages. The store server still answers, with what the runner
+//      its pages, memory.create at its object pages (its state object
+//      counts). The store server still answers, with what the runner
 //      stored, and still holds its name; the runner gets the end pulse.
 //   3. A flooder with `pulses 8` queues 8 and is refused (QUOTA_EXCEEDED);
 //      one with a limit above the queue's fills the runner's queue
@@ -36,14 +37,14 @@ import { awaitEnd, awaitPulse, dropPulses, receiveQueued, spawn, status, takeEnd
 import { PULSE_CODE_COMPONENT_ENDED } from "../../../ipc/generated/index";
 import { PULSE_FLOOD, PULSE_HOSTILE } from "../lib/runner-path";
 import {
-  HOSTILE_HANDLES, HOSTILE_HANDLES_REFUSED, HOSTILE_PAGES, HOSTILE_PRIORITY_ABOVE, HOSTILE_PRIORITY_AT, HOSTILE_REGISTER_HELD,
+  HOSTILE_HANDLES, HOSTILE_HANDLES_REFUSED, HOSTILE_OBJECT_FITS, HOSTILE_OBJECT_PAST, HOSTILE_PAGES, HOSTILE_PRIORITY_ABOVE, HOSTILE_PRIORITY_AT, HOSTILE_REGISTER_HELD,
   HOSTILE_SERVE_OTHER, HOSTILE_SPAWN_HIGHER, HOSTILE_SPAWN_WIDER, HOSTILE_STATE_OPEN, HOSTILE_STATE_OTHER, HOSTILE_STATE_VALUE,
   HOSTILE_STEPS, HOSTILE_TAKE_OVER, HOSTILE_THREAD_ABOVE, HOSTILE_THREADS, HOSTILE_THREADS_REFUSED, STORE_SLOT, floodStatus,
 } from "../lib/hostile-steps";
 
 /** The hostile component's grant: its limits are the ones its attacks run into. */
 const HOSTILE_GRANT = "serve /test/hostile\nserve /test/store\nopen /test/runner\nstate table\nspawn test/hello.wasm\n"
-  + "ceiling 8\nthreads 4\npages 8\nhandles 16\npulses 8";
+  + "ceiling 8\nthreads 4\npages 8\nhandles 16\npulses 8\nobjects 4";
 const HOSTILE_THREADS_LIMIT = 4;
 const HOSTILE_HANDLES_LIMIT = 16;
 const HOSTILE_PAGES_LIMIT = 8;
@@ -103,6 +104,8 @@ function hostile(check: Check): void {
   check.equal(results[HOSTILE_HANDLES], HOSTILE_HANDLES_LIMIT, "handles held when channel.create was refused");
   check.refused(results[HOSTILE_HANDLES_REFUSED], ERROR_QUOTA_EXCEEDED, "channel.create past the handles limit");
   check.equal(results[HOSTILE_PAGES], HOSTILE_PAGES_LIMIT, "pages of memory once memory.grow failed");
+  check.refused(results[HOSTILE_OBJECT_PAST], ERROR_QUOTA_EXCEEDED, "memory.create past the objects limit");
+  check.succeeded(results[HOSTILE_OBJECT_FITS], "memory.create within the objects limit");
   check.equal(awaitEnd(<u32>id, ENDS_WITHIN), COMPONENT_STATE_EXITED, "the hostile component's end");
   check.ok(takeEndPulse(<u32>id), "the hostile component's end pulse");
 
