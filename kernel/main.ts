@@ -232,7 +232,7 @@ function startThreads(): void {
   defineSystemCalls();
   if (!startLoader()) fail("threads: cannot start the loader thread");
   const init = hasPayloadFile(INIT_PATH);
-  if (init) requestLoad(INIT_PATH, null, null);
+  if (init) requestLoad(INIT_PATH, "", null, null);
   console.begin();
   console.text("threads: scheduler with ");
   console.decimal(<u64>PRIORITY_COUNT);

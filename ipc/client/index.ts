@@ -1,7 +1,8 @@
 // The client library: the generated bindings, plus connections by name
-// that re-resolve and re-send when a server restarts, and the server side
-// of a name.
+// that re-resolve and re-send when a server restarts, the server side of
+// a name, and spawning with a grant written as text.
 
 export * from "../generated/index";
 export { NamedConnection, RESOLVE_TIMEOUT, RESEND_LIMIT } from "./named-connection";
 export { Server } from "./server";
+export { spawnGranted } from "./spawn";

@@ -1,8 +1,9 @@
 // The server side, for servers written against ipc/: a channel registered
 // under a path, and receive and reply on it. A restarted server registers
 // the same path again. A new instance takes the name over at once from a
-// running instance of the same component (NAME_TAKE_OVER: a new version
-// replacing the old one, name.open never finding the path missing); while
+// running instance of the same identity, which its supervisor started
+// (NAME_TAKE_OVER: a new version replacing the old one, name.open never
+// finding the path missing); while
 // a component it may not take it from holds the name, registration is
 // retried for a while.
 

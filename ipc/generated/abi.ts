@@ -32,6 +32,8 @@ export const ERROR_NOT_MAPPED: i32 = -13;
 export const ERROR_NOT_SUPPORTED: i32 = -14;
 /** A size is above what the object allows. */
 export const ERROR_TOO_LARGE: i32 = -15;
+/** The caller holds as much of the resource as its limits allow (threads, handles, queued pulses, memory-object pages; a spawned component's initial memory or table), limits its parent set at spawn. */
+export const ERROR_QUOTA_EXCEEDED: i32 = -16;
 /** Protocols number their errors from here down (a reply status of -256 or less). */
 export const PROTOCOL_ERROR_BASE: i32 = 256;
 
@@ -53,6 +55,7 @@ export function errorName(status: i32): string {
     case ERROR_NOT_MAPPED: return "NOT_MAPPED";
     case ERROR_NOT_SUPPORTED: return "NOT_SUPPORTED";
     case ERROR_TOO_LARGE: return "TOO_LARGE";
+    case ERROR_QUOTA_EXCEEDED: return "QUOTA_EXCEEDED";
     default: return status < 0 ? "ERROR" : "OK";
   }
 }
@@ -121,7 +124,7 @@ export const COMPONENT_STATE_KILLED: i32 = 4;
 export const PAGE_SIZE: u32 = 4096;
 /** The longest path in the pathname space, in bytes. */
 export const NAME_MAXIMUM: i32 = 255;
-/** name.register flag: take the path over from the instance that holds it (of the caller's manifest name, or supervised by the caller). */
+/** name.register flag: take the path over from the component that holds it (supervised by the caller, or of the caller's identity: another instance its supervisor started under the same name). */
 export const NAME_TAKE_OVER: u32 = 1;
 
 export const IOVEC_SIZE: u32 = 8;

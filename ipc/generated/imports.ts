@@ -79,7 +79,7 @@
 // @ts-ignore: decorator
 @external("delos", "clock_cycles") export declare function delos_clock_cycles(): i64;
 // @ts-ignore: decorator
-@external("delos", "component_spawn") export declare function delos_component_spawn(path: u32, pathLength: u32, supervisor: i32): i32;
+@external("delos", "component_spawn") export declare function delos_component_spawn(path: u32, pathLength: u32, supervisor: i32, grant: u32, grantLength: u32): i32;
 // @ts-ignore: decorator
 @external("delos", "component_kill") export declare function delos_component_kill(component: u32): i32;
 // @ts-ignore: decorator

@@ -74,7 +74,7 @@ export type Handle = i32;
  * Registers a channel under a path, so that name.open of the path connects to it. The name stays until name.unregister, the closing of the channel's last handle, or the caller's end; a client waiting in name.open for it is connected at once. With NAME_TAKE_OVER a new instance of a server takes the path over from the running one in one step, so that name.open never finds it missing during a replacement.
  * @param path An absolute path: `/` followed by non-empty segments (`/test/echo`).
  * @param channel The channel to register. Needs RECEIVE.
- * @param flags 0, or NAME_TAKE_OVER: when the path is registered already, by an instance of a component of the caller's manifest name or by a component the caller supervises, the name moves to this channel at once (the old channel keeps its connections and its waiting senders).
+ * @param flags 0, or NAME_TAKE_OVER: when the path is registered already, by a component the caller supervises or by one of the caller's identity (another instance its supervisor started under the same name), the name moves to this channel at once (the old channel keeps its connections and its waiting senders).
  * @returns 0.
  */
 export function nameRegister(path: string, channel: Handle, flags: u32): i32 {
@@ -201,7 +201,7 @@ export function nameOpen(path: string, timeout: i64): i32 {
 }
 
 /**
- * Queues a pulse — a code and a value — on the connection's channel without waiting. A receiver gets it before any message.
+ * Queues a pulse — a code and a value — on the connection's channel without waiting. A receiver gets it before any message. A component may have at most its `pulses` limit of pulses queued and not yet received (QUOTA_EXCEEDED).
  * @param connection The connection. Needs SEND.
  * @param code 0..PULSE_CODE_MAXIMUM.
  * @param value Anything.
@@ -213,7 +213,7 @@ export function nameOpen(path: string, timeout: i64): i32 {
 }
 
 /**
- * Creates a memory object of zeroed pages.
+ * Creates a memory object of zeroed pages. Its pages count against the caller's `objects` limit until they are freed (QUOTA_EXCEEDED past it).
  * @param size Bytes, rounded up to whole pages; at most 1 GiB.
  * @returns Its handle, with MAP, WRITE, DUPLICATE and TRANSFER.
  */
@@ -247,8 +247,8 @@ export function nameOpen(path: string, timeout: i64): i32 {
 }
 
 /**
- * Opens the caller's state object of this name, creating it zeroed when it does not exist. State objects belong to the component's manifest name, not to the instance: the next instance of a restarted server opens the same pages.
- * @param name The state object's name (the manifest's `state` list names it).
+ * Opens the caller's state object of this name, creating it zeroed when it does not exist. State objects belong to the component's identity (the name its supervisor gave it, under the supervisor's own identity), not to the instance: the next instance of a restarted server opens the same pages, and no component of another identity can. A new object's pages count against the caller's `objects` limit.
+ * @param name The state object's name (the caller's rights name it in their `state` list).
  * @param size Bytes when it is created (rounded up to pages); ignored when it exists.
  * @returns A memory object handle, with MAP, WRITE, DUPLICATE and TRANSFER.
  */
@@ -337,7 +337,7 @@ export function stateDelete(name: string): i32 {
 }
 
 /**
- * Starts a thread of the caller's component running `entry(argument)`. It holds the component lock while it runs wasm code, like every thread of the component, and has a slot of the component's shadow stack, if it has one: NO_MEMORY when none is free (docs/kernel.md).
+ * Starts a thread of the caller's component running `entry(argument)`. It holds the component lock while it runs wasm code, like every thread of the component, and has a slot of the component's shadow stack, if it has one: NO_MEMORY when none is free (docs/kernel.md). A priority above the component's ceiling is ACCESS_DENIED; more threads alive than its `threads` limit, QUOTA_EXCEEDED.
  * @param entry Index in the caller's table of a function `(i32) -> ()` (an AssemblyScript function reference's `.index`).
  * @param argument Its argument.
  * @param priority PRIORITY_LOWEST..PRIORITY_HIGHEST.
@@ -407,7 +407,7 @@ export function stateDelete(name: string): i32 {
 }
 
 /**
- * Sets the calling thread's own priority.
+ * Sets the calling thread's own priority, up to its component's ceiling (set by its parent at spawn).
  * @param priority PRIORITY_LOWEST..PRIORITY_HIGHEST.
  * @returns The previous own priority.
  */
@@ -435,14 +435,15 @@ export function stateDelete(name: string): i32 {
 }
 
 /**
- * Loads and starts a component from a wasm file of the boot payload; the caller becomes its supervisor and is told of its end by a PULSE_CODE_COMPONENT_ENDED pulse through `supervisor`.
+ * Loads and starts a component from a wasm file of the boot payload with the authority the caller grants it: its name, kind, capabilities and limits come from `grant`, within the caller's own rights, and its own manifest can only ask for less (docs/kernel.md, "Manifests and capabilities"). The caller becomes its supervisor and is told of its end by a PULSE_CODE_COMPONENT_ENDED pulse through `supervisor`.
  * @param path The wasm file's path in the payload (`test/echo.wasm`).
  * @param supervisor Where the end pulse goes (0: nowhere). Needs SEND.
+ * @param grant Manifest text (UTF-8, one entry a line): `name`, `kind`, `priority`, the capabilities (`serve`, `open`, `state`, `spawn`, `port`, `irq`, `mmio`) and the limits (`ceiling`, `threads`, `pages`, `table`, `handles`, `pulses`, `objects`) the component gets; each within the caller's own (ACCESS_DENIED otherwise). Empty: no capabilities, the default limits (no higher than the caller's), the manifest's name and kind.
  * @returns The new component's id.
  */
-export function componentSpawn(path: string, supervisor: Handle): i32 {
+export function componentSpawn(path: string, supervisor: Handle, grant: usize, grantLength: u32): i32 {
   const pathBytes = String.UTF8.encode(path);
-  return delos_component_spawn(<u32>changetype<usize>(pathBytes), <u32>pathBytes.byteLength, supervisor);
+  return delos_component_spawn(<u32>changetype<usize>(pathBytes), <u32>pathBytes.byteLength, supervisor, <u32>grant, grantLength);
 }
 
 /**

@@ -28,7 +28,7 @@ export const calls: SystemCall[] = [
       { name: "handle", kind: "handle", object: "any", rights: ["DUPLICATE"], doc: "The handle to copy." },
       { name: "rights", kind: "value", type: "u32", doc: "Rights of the new handle (RIGHT_* bits); must be a subset of the handle's." },
     ],
-    result: { type: "i32", doc: "The new handle." }, errors: ["ACCESS_DENIED", "NO_MEMORY"],
+    result: { type: "i32", doc: "The new handle." }, errors: ["ACCESS_DENIED", "NO_MEMORY", "QUOTA_EXCEEDED"],
     kernel: { module: "object/handle", function: "handleDuplicate" },
   },
   {
@@ -45,13 +45,13 @@ export const calls: SystemCall[] = [
   {
     name: "channel.create", doc: "Creates a channel: the server side of message passing. Threads of the caller receive on it; connections send to it.",
     arguments: [{ name: "flags", kind: "value", type: "u32", doc: "0 (no flags are defined yet)." }],
-    result: { type: "i32", doc: "The channel's handle, with RECEIVE, CONNECT, DUPLICATE and TRANSFER." }, errors: ["INVALID_ARGUMENT", "NO_MEMORY"],
+    result: { type: "i32", doc: "The channel's handle, with RECEIVE, CONNECT, DUPLICATE and TRANSFER." }, errors: ["INVALID_ARGUMENT", "NO_MEMORY", "QUOTA_EXCEEDED"],
     kernel: { module: "object/channel", function: "channelCreate" },
   },
   {
     name: "connection.create", doc: "Creates a connection to a channel the caller holds: to send itself pulses (timers, interrupts) or to hand to another component.",
     arguments: [{ name: "channel", kind: "handle", object: "channel", rights: ["CONNECT"], doc: "The channel." }],
-    result: { type: "i32", doc: "The connection's handle, with SEND, DUPLICATE and TRANSFER." }, errors: ["NO_MEMORY"],
+    result: { type: "i32", doc: "The connection's handle, with SEND, DUPLICATE and TRANSFER." }, errors: ["NO_MEMORY", "QUOTA_EXCEEDED"],
     kernel: { module: "object/connection", function: "connectionCreate" },
   },
 
@@ -61,10 +61,10 @@ export const calls: SystemCall[] = [
     arguments: [
       path,
       { name: "channel", kind: "handle", object: "channel", rights: ["RECEIVE"], doc: "The channel to register." },
-      { name: "flags", kind: "value", type: "u32", doc: "0, or NAME_TAKE_OVER: when the path is registered already, by an instance of a component of the caller's manifest name or by a component the caller supervises, the name moves to this channel at once (the old channel keeps its connections and its waiting senders)." },
+      { name: "flags", kind: "value", type: "u32", doc: "0, or NAME_TAKE_OVER: when the path is registered already, by a component the caller supervises or by one of the caller's identity (another instance its supervisor started under the same name), the name moves to this channel at once (the old channel keeps its connections and its waiting senders)." },
     ],
     result: { type: "i32", doc: "0." }, errors: ["ALREADY_EXISTS", "INVALID_ARGUMENT", "NO_MEMORY"],
-    capability: { kind: "serve", argument: "path", doc: "The manifest's `serve` list names the path." },
+    capability: { kind: "serve", argument: "path", doc: "The caller's rights (its grant as far as its manifest asks) cover the path in their `serve` list." },
     kernel: { module: "object/pathname", function: "nameRegister" },
   },
   {
@@ -76,8 +76,8 @@ export const calls: SystemCall[] = [
   {
     name: "name.open", doc: "Resolves a path to a new connection to the channel registered under it, waiting up to `timeout` for it to be registered (a restarting server registers again).",
     arguments: [path, timeout],
-    result: { type: "i32", doc: "The connection's handle, with SEND, DUPLICATE and TRANSFER." }, errors: ["NOT_FOUND", "TIMED_OUT", "INVALID_ARGUMENT", "NO_MEMORY"],
-    capability: { kind: "open", argument: "path", doc: "The manifest's `open` list names the path." },
+    result: { type: "i32", doc: "The connection's handle, with SEND, DUPLICATE and TRANSFER." }, errors: ["NOT_FOUND", "TIMED_OUT", "INVALID_ARGUMENT", "NO_MEMORY", "QUOTA_EXCEEDED"],
+    capability: { kind: "open", argument: "path", doc: "The caller's rights cover the path in their `open` list." },
     blocks: true,
     kernel: { module: "object/pathname", function: "nameOpen" },
   },
@@ -103,7 +103,7 @@ export const calls: SystemCall[] = [
       { name: "handle", kind: "handle", object: "any", rights: ["TRANSFER"], optional: true, doc: "A handle to give the receiver a copy of (0: none); it keeps its rights." },
     ],
     result: { type: "i32", doc: "The server's reply status." },
-    errors: ["DEAD_SERVER", "TIMED_OUT", "NO_MEMORY"], blocks: true,
+    errors: ["DEAD_SERVER", "TIMED_OUT", "NO_MEMORY", "QUOTA_EXCEEDED"], blocks: true,
     kernel: { module: "object/channel", function: "msgSendv" },
   },
   {
@@ -165,27 +165,27 @@ export const calls: SystemCall[] = [
       { name: "handle", kind: "handle", object: "any", rights: ["TRANSFER"], doc: "The handle to give." },
       { name: "rights", kind: "value", type: "u32", doc: "Rights of the sender's handle: a subset of the handle's." },
     ],
-    result: { type: "i32", doc: "The handle's number in the sender's handle table." }, errors: ["NO_SENDER", "ACCESS_DENIED", "NO_MEMORY"],
+    result: { type: "i32", doc: "The handle's number in the sender's handle table." }, errors: ["NO_SENDER", "ACCESS_DENIED", "NO_MEMORY", "QUOTA_EXCEEDED"],
     kernel: { module: "object/channel", function: "msgGrant" },
   },
 
   // Pulses.
   {
-    name: "pulse.send", doc: "Queues a pulse — a code and a value — on the connection's channel without waiting. A receiver gets it before any message.",
+    name: "pulse.send", doc: "Queues a pulse — a code and a value — on the connection's channel without waiting. A receiver gets it before any message. A component may have at most its `pulses` limit of pulses queued and not yet received (QUOTA_EXCEEDED).",
     arguments: [
       { name: "connection", kind: "handle", object: "connection", rights: ["SEND"], doc: "The connection." },
       { name: "code", kind: "value", type: "i32", doc: "0..PULSE_CODE_MAXIMUM." },
       { name: "value", kind: "value", type: "i64", doc: "Anything." },
     ],
-    result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT", "QUEUE_FULL", "DEAD_SERVER"],
+    result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT", "QUEUE_FULL", "DEAD_SERVER", "QUOTA_EXCEEDED"],
     kernel: { module: "object/pulse", function: "pulseSend" },
   },
 
   // Memory objects and state objects.
   {
-    name: "memory.create", doc: "Creates a memory object of zeroed pages.",
+    name: "memory.create", doc: "Creates a memory object of zeroed pages. Its pages count against the caller's `objects` limit until they are freed (QUOTA_EXCEEDED past it).",
     arguments: [{ name: "size", kind: "value", type: "u32", doc: "Bytes, rounded up to whole pages; at most 1 GiB." }],
-    result: { type: "i32", doc: "Its handle, with MAP, WRITE, DUPLICATE and TRANSFER." }, errors: ["INVALID_ARGUMENT", "TOO_LARGE", "NO_MEMORY"],
+    result: { type: "i32", doc: "Its handle, with MAP, WRITE, DUPLICATE and TRANSFER." }, errors: ["INVALID_ARGUMENT", "TOO_LARGE", "NO_MEMORY", "QUOTA_EXCEEDED"],
     kernel: { module: "object/memory-object", function: "memoryCreate" },
   },
   {
@@ -209,20 +209,20 @@ export const calls: SystemCall[] = [
     kernel: { module: "object/memory-object", function: "memoryUnmap" },
   },
   {
-    name: "state.open", doc: "Opens the caller's state object of this name, creating it zeroed when it does not exist. State objects belong to the component's manifest name, not to the instance: the next instance of a restarted server opens the same pages.",
+    name: "state.open", doc: "Opens the caller's state object of this name, creating it zeroed when it does not exist. State objects belong to the component's identity (the name its supervisor gave it, under the supervisor's own identity), not to the instance: the next instance of a restarted server opens the same pages, and no component of another identity can. A new object's pages count against the caller's `objects` limit.",
     arguments: [
-      { name: "name", kind: "string", maximum: 63, doc: "The state object's name (the manifest's `state` list names it)." },
+      { name: "name", kind: "string", maximum: 63, doc: "The state object's name (the caller's rights name it in their `state` list)." },
       { name: "size", kind: "value", type: "u32", doc: "Bytes when it is created (rounded up to pages); ignored when it exists." },
     ],
-    result: { type: "i32", doc: "A memory object handle, with MAP, WRITE, DUPLICATE and TRANSFER." }, errors: ["INVALID_ARGUMENT", "TOO_LARGE", "NO_MEMORY"],
-    capability: { kind: "state", argument: "name", doc: "The manifest's `state` list names it." },
+    result: { type: "i32", doc: "A memory object handle, with MAP, WRITE, DUPLICATE and TRANSFER." }, errors: ["INVALID_ARGUMENT", "TOO_LARGE", "NO_MEMORY", "QUOTA_EXCEEDED"],
+    capability: { kind: "state", argument: "name", doc: "The caller's rights name it in their `state` list." },
     kernel: { module: "object/state-object", function: "stateOpen" },
   },
   {
     name: "state.delete", doc: "Drops the caller's state object of this name; its pages are freed once no handle and no mapping holds them.",
     arguments: [{ name: "name", kind: "string", maximum: 63, doc: "The state object's name." }],
     result: { type: "i32", doc: "0." }, errors: ["NOT_FOUND"],
-    capability: { kind: "state", argument: "name", doc: "The manifest's `state` list names it." },
+    capability: { kind: "state", argument: "name", doc: "The caller's rights name it in their `state` list." },
     kernel: { module: "object/state-object", function: "stateDelete" },
   },
 
@@ -234,7 +234,7 @@ export const calls: SystemCall[] = [
       { name: "code", kind: "value", type: "i32", doc: "The pulse's code (0..PULSE_CODE_MAXIMUM)." },
       { name: "value", kind: "value", type: "i64", doc: "The pulse's value." },
     ],
-    result: { type: "i32", doc: "The timer's handle, with CONTROL and DUPLICATE." }, errors: ["INVALID_ARGUMENT", "NO_MEMORY"],
+    result: { type: "i32", doc: "The timer's handle, with CONTROL and DUPLICATE." }, errors: ["INVALID_ARGUMENT", "NO_MEMORY", "QUOTA_EXCEEDED"],
     kernel: { module: "object/timer", function: "timerCreate" },
   },
   {
@@ -254,8 +254,8 @@ export const calls: SystemCall[] = [
       { name: "connection", kind: "handle", object: "connection", rights: ["SEND"], doc: "Where the pulses go." },
       { name: "code", kind: "value", type: "i32", doc: "The pulse's code (0..PULSE_CODE_MAXIMUM)." },
     ],
-    result: { type: "i32", doc: "The interrupt's handle, with CONTROL." }, errors: ["INVALID_ARGUMENT", "ALREADY_EXISTS", "NO_MEMORY"],
-    capability: { kind: "irq", argument: "line", doc: "The manifest's `irq` list names the line." },
+    result: { type: "i32", doc: "The interrupt's handle, with CONTROL." }, errors: ["INVALID_ARGUMENT", "ALREADY_EXISTS", "NO_MEMORY", "QUOTA_EXCEEDED"],
+    capability: { kind: "irq", argument: "line", doc: "The caller's rights hold the line in their `irq` list." },
     kernel: { module: "object/interrupt", function: "interruptAttach" },
   },
   {
@@ -271,7 +271,7 @@ export const calls: SystemCall[] = [
       { name: "width", kind: "value", type: "u32", doc: "1, 2 or 4 bytes." },
     ],
     result: { type: "i64", doc: "The value read, zero-extended." }, errors: ["INVALID_ARGUMENT"],
-    capability: { kind: "port", argument: "port", doc: "The manifest's `port` ranges hold the port." },
+    capability: { kind: "port", argument: "port", doc: "The caller's rights hold the port in their `port` ranges." },
     kernel: { module: "syscall/ports", function: "portRead" },
   },
   {
@@ -282,19 +282,19 @@ export const calls: SystemCall[] = [
       { name: "value", kind: "value", type: "u32", doc: "The value; only the low `width` bytes are written." },
     ],
     result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT"],
-    capability: { kind: "port", argument: "port", doc: "The manifest's `port` ranges hold the port." },
+    capability: { kind: "port", argument: "port", doc: "The caller's rights hold the port in their `port` ranges." },
     kernel: { module: "syscall/ports", function: "portWrite" },
   },
 
   // Threads.
   {
-    name: "thread.create", doc: "Starts a thread of the caller's component running `entry(argument)`. It holds the component lock while it runs wasm code, like every thread of the component, and has a slot of the component's shadow stack, if it has one: NO_MEMORY when none is free (docs/kernel.md).",
+    name: "thread.create", doc: "Starts a thread of the caller's component running `entry(argument)`. It holds the component lock while it runs wasm code, like every thread of the component, and has a slot of the component's shadow stack, if it has one: NO_MEMORY when none is free (docs/kernel.md). A priority above the component's ceiling is ACCESS_DENIED; more threads alive than its `threads` limit, QUOTA_EXCEEDED.",
     arguments: [
       { name: "entry", kind: "value", type: "u32", doc: "Index in the caller's table of a function `(i32) -> ()` (an AssemblyScript function reference's `.index`)." },
       { name: "argument", kind: "value", type: "u32", doc: "Its argument." },
       { name: "priority", kind: "value", type: "i32", doc: "PRIORITY_LOWEST..PRIORITY_HIGHEST." },
     ],
-    result: { type: "i32", doc: "The thread's id." }, errors: ["INVALID_ARGUMENT", "NO_MEMORY"],
+    result: { type: "i32", doc: "The thread's id." }, errors: ["INVALID_ARGUMENT", "ACCESS_DENIED", "QUOTA_EXCEEDED", "NO_MEMORY"],
     kernel: { module: "syscall/threads", function: "threadCreate" },
   },
   {
@@ -337,9 +337,9 @@ export const calls: SystemCall[] = [
     kernel: { module: "syscall/threads", function: "threadPriority" },
   },
   {
-    name: "thread.set_priority", doc: "Sets the calling thread's own priority.",
+    name: "thread.set_priority", doc: "Sets the calling thread's own priority, up to its component's ceiling (set by its parent at spawn).",
     arguments: [{ name: "priority", kind: "value", type: "i32", doc: "PRIORITY_LOWEST..PRIORITY_HIGHEST." }],
-    result: { type: "i32", doc: "The previous own priority." }, errors: ["INVALID_ARGUMENT"],
+    result: { type: "i32", doc: "The previous own priority." }, errors: ["INVALID_ARGUMENT", "ACCESS_DENIED"],
     kernel: { module: "syscall/threads", function: "threadSetPriority" },
   },
 
@@ -359,13 +359,14 @@ export const calls: SystemCall[] = [
 
   // Components.
   {
-    name: "component.spawn", doc: "Loads and starts a component from a wasm file of the boot payload; the caller becomes its supervisor and is told of its end by a PULSE_CODE_COMPONENT_ENDED pulse through `supervisor`.",
+    name: "component.spawn", doc: "Loads and starts a component from a wasm file of the boot payload with the authority the caller grants it: its name, kind, capabilities and limits come from `grant`, within the caller's own rights, and its own manifest can only ask for less (docs/kernel.md, \"Manifests and capabilities\"). The caller becomes its supervisor and is told of its end by a PULSE_CODE_COMPONENT_ENDED pulse through `supervisor`.",
     arguments: [
       { name: "path", kind: "string", maximum: 255, doc: "The wasm file's path in the payload (`test/echo.wasm`)." },
       { name: "supervisor", kind: "handle", object: "connection", rights: ["SEND"], optional: true, doc: "Where the end pulse goes (0: nowhere)." },
+      { name: "grant", kind: "buffer", access: "read", maximum: 4096, doc: "Manifest text (UTF-8, one entry a line): `name`, `kind`, `priority`, the capabilities (`serve`, `open`, `state`, `spawn`, `port`, `irq`, `mmio`) and the limits (`ceiling`, `threads`, `pages`, `table`, `handles`, `pulses`, `objects`) the component gets; each within the caller's own (ACCESS_DENIED otherwise). Empty: no capabilities, the default limits (no higher than the caller's), the manifest's name and kind." },
     ],
-    result: { type: "i32", doc: "The new component's id." }, errors: ["NOT_FOUND", "INVALID_ARGUMENT", "ACCESS_DENIED", "NO_MEMORY"],
-    capability: { kind: "spawn", argument: "path", doc: "The manifest's `spawn` list names the file." },
+    result: { type: "i32", doc: "The new component's id." }, errors: ["NOT_FOUND", "INVALID_ARGUMENT", "ACCESS_DENIED", "QUOTA_EXCEEDED", "NO_MEMORY"],
+    capability: { kind: "spawn", argument: "path", doc: "The caller's rights name the file in their `spawn` list." },
     kernel: { module: "syscall/components", function: "componentSpawn" },
   },
   {

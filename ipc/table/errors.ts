@@ -25,4 +25,5 @@ export const errors: ErrorCode[] = [
   { name: "NOT_MAPPED", code: 13, doc: "The range is not (wholly) a mapping of a memory object, or is one already." },
   { name: "NOT_SUPPORTED", code: 14, doc: "The call or this use of it is not implemented by this kernel." },
   { name: "TOO_LARGE", code: 15, doc: "A size is above what the object allows." },
+  { name: "QUOTA_EXCEEDED", code: 16, doc: "The caller holds as much of the resource as its limits allow (threads, handles, queued pulses, memory-object pages; a spawned component's initial memory or table), limits its parent set at spawn." },
 ];

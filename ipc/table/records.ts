@@ -74,5 +74,5 @@ export const constants: Constant[] = [
   { name: "COMPONENT_STATE_KILLED", value: 4, doc: "component.kill ended it." },
   { name: "PAGE_SIZE", value: 4096, type: "u32", doc: "The granularity of memory.map." },
   { name: "NAME_MAXIMUM", value: 255, doc: "The longest path in the pathname space, in bytes." },
-  { name: "NAME_TAKE_OVER", value: 1, type: "u32", doc: "name.register flag: take the path over from the instance that holds it (of the caller's manifest name, or supervised by the caller)." },
+  { name: "NAME_TAKE_OVER", value: 1, type: "u32", doc: "name.register flag: take the path over from the component that holds it (supervised by the caller, or of the caller's identity: another instance its supervisor started under the same name)." },
 ];

@@ -1,6 +1,7 @@
 // A component: one instance of a compiled wasm module, with its own linear
-// memory in its own reserved region, its own table, its threads, its
-// manifest and the capabilities it was granted.
+// memory in its own reserved region, its own table, its threads, and its
+// rights: the capabilities and limits its parent granted, as far as its
+// manifest asked for them (authority.ts).
 //
 // Invariants:
 //  - pointers a component passes to the kernel are offsets in its linear
@@ -25,12 +26,14 @@ import { load64 } from "../arch/x86_64/native";
 import { Manifest } from "./manifest";
 import { ShadowStack } from "./shadow-stack";
 
-/** A component's kind, from its manifest. */
+/** A component's kind, from its grant or its manifest. */
 export const enum ComponentKind {
   Driver = 1,
   Server = 2,
   App = 3,
   Test = 4,
+  /** A supervisor may hold every capability, to grant its children what they need. */
+  Supervisor = 5,
 }
 
 /** The values of ipc/'s COMPONENT_STATE_*. */
@@ -63,7 +66,14 @@ let nextComponentId: u32 = 1;
 
 export class Component {
   readonly id: u32;
-  readonly manifest: Manifest;
+  /** What it may do: its name, kind, capabilities and limits (authority.ts). */
+  readonly rights: Manifest;
+  /** Its name under its parent's identity (`init/echo`): what its state objects and names belong to. */
+  readonly identity: string;
+  /** Its pulses waiting in channels' queues (pulse.ts), against its `pulses` limit. */
+  queuedPulses: i32 = 0;
+  /** 4 KiB pages of the memory objects it made that still hold their frames (memory-object.ts), against its `objects` limit. */
+  objectPages: i64 = 0;
   state: ComponentState = ComponentState.Loading;
   /** component.exit's status. */
   exitStatus: i32 = 0;
@@ -106,9 +116,10 @@ export class Component {
   ipc: Object | null = null;
   endNotice: Object | null = null;
 
-  constructor(manifest: Manifest, supervisor: Component | null) {
+  constructor(rights: Manifest, identity: string, supervisor: Component | null) {
     this.id = nextComponentId++;
-    this.manifest = manifest;
+    this.rights = rights;
+    this.identity = identity;
     this.supervisor = supervisor;
   }
 
@@ -121,8 +132,10 @@ export class Component {
   // @ts-ignore: decorator
   @inline set shadowRunner(thread: Thread | null) { this.shadowRunnerLink = changetype<usize>(thread); }
 
-  get name(): string { return this.manifest.name; }
-  get kind(): ComponentKind { return this.manifest.kind; }
+  get name(): string { return this.rights.name; }
+  get kind(): ComponentKind { return this.rights.componentKind; }
+  /** Its limit LIMIT_* (manifest.ts). */
+  limit(index: i32): i64 { return this.rights.limit(index); }
   get isRunning(): bool { return this.state == ComponentState.Running; }
 
   /** Absolute address of byte 0 of its linear memory (0: none). */

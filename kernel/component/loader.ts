@@ -1,16 +1,20 @@
 // Loading a component at run time: wasm in, a running component out.
 //
 //   1. the wasm file from the payload;
-//   2. its manifest, the custom section `delos.manifest`, checked against
-//      the policy for its kind (policy.ts);
+//   2. its manifest, the custom section `delos.manifest`, and the grant
+//      its parent gave component.spawn (the root grant for init): its
+//      rights are the grant's as far as the manifest asks for them, and
+//      the grant must lie within the parent's own (authority.ts), both
+//      within the policy for its kind (policy.ts);
 //   3. native code: from the cache by the wasm's SHA-256, else compiled
 //      ahead of time (cache/HEX.delos in the payload), else compiled now by
 //      the compiler component (compiler.ts), then cached;
-//   4. its imports: only system calls (`delos.*`) its manifest grants; its
-//      AssemblyScript shadow stack, if it exports one (shadow-stack.ts);
+//   4. its imports: only system calls (`delos.*`) its rights cover; its
+//      initial memory and table within its quotas; its AssemblyScript
+//      shadow stack, if it exports one (shadow-stack.ts);
 //   5. instantiated through sdk/loader with the kernel's Platform
 //      (platform.ts): its own memory reservation, table and vmctx;
-//   6. its first thread, at the manifest's priority, runs the start
+//   6. its first thread, at the priority its rights give, runs the start
 //      sequence (run.ts).
 //
 // Loads run on the loader thread, one at a time: compiling takes long and
@@ -37,7 +41,7 @@ import { compileError, compileWasm } from "./compiler";
 import { MANIFEST_SECTION, Manifest, manifestError, parseManifest } from "./manifest";
 import { KernelPlatform } from "./platform";
 import { readPayloadFile } from "./payload";
-import { manifestProblem } from "./policy";
+import { authorityError, identityOf, quotaProblem, resolveRights, rootGrant } from "./authority";
 import { startComponent } from "./run";
 import { readShadowStackLayout, shadowStackError } from "./shadow-stack";
 import { sha256Hex } from "./sha256";
@@ -48,6 +52,7 @@ export const LOAD_NOT_FOUND: i32 = 7;
 export const LOAD_INVALID: i32 = 5;
 export const LOAD_DENIED: i32 = 3;
 export const LOAD_NO_MEMORY: i32 = 6;
+export const LOAD_QUOTA_EXCEEDED: i32 = 16;
 
 let linker: Linker | null = null;
 
@@ -64,6 +69,8 @@ export function kernelLinker(): Linker {
 /** A request to the loader thread. */
 export class LoadJob {
   path: string;
+  /** The parent's grant, manifest text ("": nothing beyond the defaults); ignored for a component the kernel starts. */
+  grant: string;
   supervisor: Component | null;
   endNotice: Object | null;
   /** Filled in by the loader. */
@@ -77,8 +84,9 @@ export class LoadJob {
   /** Threads waiting for it. */
   readonly waiters: WaitQueue = new WaitQueue();
 
-  constructor(path: string, supervisor: Component | null, endNotice: Object | null) {
+  constructor(path: string, grant: string, supervisor: Component | null, endNotice: Object | null) {
     this.path = path;
+    this.grant = grant;
     this.supervisor = supervisor;
     this.endNotice = endNotice;
   }
@@ -162,15 +170,26 @@ function runJob(job: LoadJob): void {
   if (section == null) { fail(job, LOAD_INVALID, "no " + MANIFEST_SECTION + " section"); return; }
   const manifest = parseManifest(String.UTF8.decodeUnsafe(section.dataStart, <usize>section.length));
   if (manifest == null) { fail(job, LOAD_INVALID, manifestError); return; }
-  const problem = manifestProblem(manifest!);
-  if (problem.length > 0) { fail(job, LOAD_DENIED, problem); return; }
+  const supervisor = job.supervisor;
+  let grant = rootGrant();
+  if (supervisor != null) {
+    const parsed = parseManifest(job.grant, true);
+    if (parsed == null) { fail(job, LOAD_INVALID, "grant: " + manifestError); return; }
+    grant = parsed;
+  }
+  const rights = resolveRights(supervisor != null ? supervisor.rights : rootGrant(), grant, manifest!);
+  if (rights == null) { fail(job, LOAD_DENIED, authorityError); return; }
   const compiled = codeFor(job, wasm!);
   if (compiled == null) return;
-  const denied = checkImports(compiled!, manifest!);
+  const denied = checkImports(compiled!, rights!);
   if (denied.length > 0) { fail(job, LOAD_DENIED, denied); return; }
+  const quota = quotaProblem(rights!, compiled!.memories.length > 0 ? <u64>compiled!.memories[0].min : 0,
+    compiled!.tables.length > 0 ? <u64>compiled!.tables[0].limits.min : 0);
+  if (quota.length > 0) { fail(job, LOAD_QUOTA_EXCEEDED, quota); return; }
   const shadowStack = readShadowStackLayout(compiled!);
   if (shadowStackError.length > 0) { fail(job, LOAD_INVALID, shadowStackError); return; }
-  const component = startComponent(kernelLinker(), compiled!, manifest!, job.supervisor, job.endNotice, shadowStack);
+  const identity = identityOf(supervisor != null ? supervisor.identity : "", rights!.name);
+  const component = startComponent(kernelLinker(), compiled!, rights!, identity, supervisor, job.endNotice, shadowStack);
   if (component == null) return fail(job, LOAD_NO_MEMORY, "cannot instantiate: " + loaderError());
   job.component = component;
 }
@@ -184,7 +203,7 @@ function reportLoad(job: LoadJob): void {
     console.text(": component ");
     console.decimal(<u64>component.id);
     console.text(" (");
-    console.text(component.name);
+    console.text(component.identity);
     console.text(") running, ");
     console.text(job.compiled ? "compiled" : "cached code");
     console.text(" in ");
@@ -221,9 +240,9 @@ export function startLoader(): bool {
   return loaderThread != null;
 }
 
-/** Queues a load of `path`; the loader thread does it. */
-export function requestLoad(path: string, supervisor: Component | null, endNotice: Object | null): LoadJob {
-  const job = new LoadJob(path, supervisor, endNotice);
+/** Queues a load of `path` with `grant`; the loader thread does it. */
+export function requestLoad(path: string, grant: string, supervisor: Component | null, endNotice: Object | null): LoadJob {
+  const job = new LoadJob(path, grant, supervisor, endNotice);
   jobs.push(job);
   const loader = loaderThread;
   if (loader != null) wake(loader, WakeReason.Woken);
@@ -232,10 +251,11 @@ export function requestLoad(path: string, supervisor: Component | null, endNotic
 
 /**
  * component.spawn: loads `path` for the calling component (its supervisor)
- * and waits until it runs. The new component's id, or a negative error.
+ * with `grant` and waits until it runs. The new component's id, or a
+ * negative error.
  */
-export function spawnComponent(path: string, endNotice: Object | null, caller: Thread): i32 {
-  const job = requestLoad(path, caller.component, endNotice);
+export function spawnComponent(path: string, grant: string, endNotice: Object | null, caller: Thread): i32 {
+  const job = requestLoad(path, grant, caller.component, endNotice);
   while (!job.done) block(BlockReason.Load, -1, job.waiters);
   if (job.component == null) return -job.errorCode;
   return <i32>job.component!.id;

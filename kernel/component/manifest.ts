@@ -1,51 +1,81 @@
-// A component's manifest: its name, its kind and the capabilities it asks
-// for. It travels inside the wasm as the custom section `delos.manifest`
-// (sdk/host/manifest.ts embeds a `.manifest` file at build time), so a
-// module and what it may do cannot be separated. The text, UTF-8, one
-// entry per line, `#` to the end of a line a comment (docs/kernel.md,
-// "Manifests"):
+// Manifests and grants: the one text form of what a component is and may
+// do. A component's own manifest travels inside its wasm as the custom
+// section `delos.manifest` (sdk/host/manifest.ts embeds a `.manifest` file
+// at build time) and says what the component asks for; the grant is the
+// same text given by its parent to component.spawn and says what it is
+// given (authority.ts intersects the two). UTF-8, one entry per line, `#`
+// to the end of a line a comment (docs/kernel.md, "Manifests and
+// capabilities"):
 //
-//   name echo                  required: letters, digits, `-`, `_`, `.`
-//   kind server                required: driver, server, app or test
+//   name echo                  the manifest's is required; the grant's names the component
+//   kind server                driver, server, app, test or supervisor
 //   priority 12                its first thread's priority (default 10)
 //   serve /test/echo           a path it may register (`/test/*`: any below)
 //   open /test/echo            a path it may open
 //   state counter              a state object it may open
 //   spawn test/echo.wasm       a payload file it may start (`*`: any)
 //   port 0x3f8 8               I/O ports: first, count
-//   irq 4                      an interrupt line
+//   irq 4                      an interrupt line (`irq 0 16`: first, count)
 //   mmio 0xfebc0000 0x1000     physical memory: base, length
+//   ceiling 15                 the highest priority its threads may take
+//   threads 32                 threads alive at once
+//   pages 1024                 wasm pages of linear memory, initial and grown
+//   table 4096                 table entries
+//   handles 1024               handles held at once
+//   pulses 32                  its pulses queued on channels, not yet received
+//   objects 16384              4 KiB pages of the memory and state objects it made that still exist
 //
 // Numbers are decimal or 0x hexadecimal. Anything else is an error that
 // names the line; the component does not load.
 
 import { ComponentKind } from "./component";
-import { PRIORITY_DEFAULT, isPriority } from "../sched/priority";
+import { isPriority } from "../sched/priority";
 
 export const MANIFEST_SECTION = "delos.manifest";
 const NAME_MAXIMUM: i32 = 63;
 
+/** The limits, by index into Manifest.limits; LIMIT_NAMES[i] is the entry's word. */
+export const LIMIT_CEILING: i32 = 0;
+export const LIMIT_THREADS: i32 = 1;
+export const LIMIT_PAGES: i32 = 2;
+export const LIMIT_TABLE: i32 = 3;
+export const LIMIT_HANDLES: i32 = 4;
+export const LIMIT_PULSES: i32 = 5;
+export const LIMIT_OBJECTS: i32 = 6;
+export const LIMIT_COUNT: i32 = 7;
+export const LIMIT_NAMES: StaticArray<string> = ["ceiling", "threads", "pages", "table", "handles", "pulses", "objects"];
+/** A limit the text does not set. */
+export const UNSET: i64 = -1;
+
 export class Manifest {
   name: string = "";
-  kind: ComponentKind = ComponentKind.App;
-  priority: i32 = PRIORITY_DEFAULT;
+  /** -1 when the text gives none (a grant may leave it to the manifest). */
+  kind: i32 = -1;
+  /** The first thread's priority, -1 when the text gives none. */
+  priority: i32 = -1;
   serve: string[] = [];
   open: string[] = [];
   state: string[] = [];
   spawn: string[] = [];
   /** Pairs: first port, count. */
   ports: u32[] = [];
+  /** Pairs: first line, count. */
   irqs: u32[] = [];
   /** Pairs: base, length. */
   mmio: u64[] = [];
+  /** By LIMIT_*: UNSET, or the limit. */
+  limits: StaticArray<i64> = unsetLimits();
 
-  /** A manifest for a component the kernel itself runs (the compiler). */
-  static kernelOwned(name: string): Manifest {
-    const manifest = new Manifest();
-    manifest.name = name;
-    manifest.kind = ComponentKind.Server;
-    return manifest;
-  }
+  limit(index: i32): i64 { return unchecked(this.limits[index]); }
+
+  /** The component's kind (an effective record always has one). */
+  get componentKind(): ComponentKind { return <ComponentKind>this.kind; }
+}
+
+function unsetLimits(): StaticArray<i64> {
+  const limits = new StaticArray<i64>(LIMIT_COUNT);
+  for (let i = 0; i < LIMIT_COUNT; i++) limits[i] = UNSET;
+  return limits;
 }
 
 /** Why the last parseManifest failed. */
@@ -56,11 +86,12 @@ function fail(line: i32, why: string): Manifest | null {
   return null;
 }
 
-export function kindName(kind: ComponentKind): string {
+export function kindName(kind: i32): string {
   switch (kind) {
     case ComponentKind.Driver: return "driver";
     case ComponentKind.Server: return "server";
     case ComponentKind.Test: return "test";
+    case ComponentKind.Supervisor: return "supervisor";
   }
   return "app";
 }
@@ -70,6 +101,7 @@ function parseKind(word: string): i32 {
   if (word == "server") return ComponentKind.Server;
   if (word == "app") return ComponentKind.App;
   if (word == "test") return ComponentKind.Test;
+  if (word == "supervisor") return ComponentKind.Supervisor;
   return -1;
 }
 
@@ -95,7 +127,9 @@ function isNameCharacter(c: i32): bool {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c == 0x2d || c == 0x5f || c == 0x2e;
 }
 
+/** An absolute path, `/prefix/*`, or `*`. */
 function isPath(word: string): bool {
+  if (word == "*") return true;
   if (word.length < 2 || word.charCodeAt(0) != 0x2f) return false;
   return word.indexOf("//") < 0 && word.charCodeAt(word.length - 1) != 0x2f;
 }
@@ -115,11 +149,18 @@ function words(line: string): string[] {
   return result;
 }
 
-/** Reads a manifest; null with manifestError set when it is malformed. */
-export function parseManifest(text: string): Manifest | null {
+function limitIndex(word: string): i32 {
+  for (let i = 0; i < LIMIT_COUNT; i++) if (LIMIT_NAMES[i] == word) return i;
+  return -1;
+}
+
+/**
+ * Reads a manifest (`isGrant` false: it must give a name and a kind) or a
+ * grant (both optional); null with manifestError set when it is malformed.
+ */
+export function parseManifest(text: string, isGrant: bool = false): Manifest | null {
   const manifest = new Manifest();
   const lines = text.split("\n");
-  let haveKind = false;
   for (let i = 0; i < lines.length; i++) {
     const line = i + 1;
     const parts = words(lines[i]);
@@ -133,15 +174,14 @@ export function parseManifest(text: string): Manifest | null {
       manifest.name = first;
     } else if (key == "kind") {
       const kind = argumentCount == 1 ? parseKind(first) : -1;
-      if (kind < 0) return fail(line, "kind is driver, server, app or test");
-      manifest.kind = <ComponentKind>kind;
-      haveKind = true;
+      if (kind < 0) return fail(line, "kind is driver, server, app, test or supervisor");
+      manifest.kind = kind;
     } else if (key == "priority") {
       const value = argumentCount == 1 ? parseNumber(first) : -1;
       if (value < 0 || !isPriority(<i32>value) || value > 31) return fail(line, "priority is 0 to 31");
       manifest.priority = <i32>value;
     } else if (key == "serve" || key == "open") {
-      if (argumentCount != 1 || !isPath(first)) return fail(line, key + " takes one absolute path");
+      if (argumentCount != 1 || !isPath(first)) return fail(line, key + " takes one absolute path, /prefix/* or *");
       if (key == "serve") manifest.serve.push(first); else manifest.open.push(first);
     } else if (key == "state") {
       if (argumentCount != 1 || first.length > NAME_MAXIMUM) return fail(line, "state takes one name of at most 63 bytes");
@@ -156,20 +196,28 @@ export function parseManifest(text: string): Manifest | null {
       manifest.ports.push(<u32>base);
       manifest.ports.push(<u32>count);
     } else if (key == "irq") {
-      const value = argumentCount == 1 ? parseNumber(first) : -1;
-      if (value < 0 || value > 255) return fail(line, "irq takes a line number 0..255");
+      const value = argumentCount == 1 || argumentCount == 2 ? parseNumber(first) : -1;
+      const count = argumentCount == 2 ? parseNumber(parts[2]) : 1;
+      if (value < 0 || count <= 0 || value + count > 256) return fail(line, "irq takes a line number 0..255 and, optionally, a count");
       manifest.irqs.push(<u32>value);
+      manifest.irqs.push(<u32>count);
     } else if (key == "mmio") {
       const base = argumentCount == 2 ? parseNumber(first) : -1;
       const length = argumentCount == 2 ? parseNumber(parts[2]) : -1;
       if (base < 0 || length <= 0 || (base & 0xfff) != 0 || (length & 0xfff) != 0) return fail(line, "mmio takes a page-aligned base and length");
       manifest.mmio.push(<u64>base);
       manifest.mmio.push(<u64>length);
+    } else if (limitIndex(key) >= 0) {
+      const value = argumentCount == 1 ? parseNumber(first) : -1;
+      if (value < 0 || value > 0x7fffffff) return fail(line, key + " takes one number 0..2^31-1");
+      if (key == "ceiling" && !isPriority(<i32>value)) return fail(line, "ceiling is a priority 0 to 31");
+      manifest.limits[limitIndex(key)] = value;
     } else {
       return fail(line, "unknown entry \"" + key + "\"");
     }
   }
+  if (isGrant) return manifest;
   if (manifest.name.length == 0) return fail(lines.length, "the manifest names no component (name ...)");
-  if (!haveKind) return fail(lines.length, "the manifest gives no kind (kind driver|server|app|test)");
+  if (manifest.kind < 0) return fail(lines.length, "the manifest gives no kind (kind driver|server|app|test|supervisor)");
   return manifest;
 }

@@ -1,22 +1,23 @@
-// What a component may do: the capabilities its manifest asks for, as far
-// as the policy for its kind allows them (docs/kernel.md, "Manifests and
+// What a component may do: its rights (authority.ts: what its parent
+// granted, intersected with what its manifest asks for), as far as the
+// policy for its kind allows them (docs/kernel.md, "Manifests and
 // capabilities").
 //
 // Two checks use it. At load time every `delos.*` import whose system call
 // needs a capability (the `capability` of the call in ipc/table) must be
-// covered by at least one manifest entry of that kind, and every entry the
-// manifest asks for must be one its kind may have; otherwise the load fails
-// and says which. At call time the generated dispatch asks `allows` /
-// `allowsNumber` whether the argument (a path, a state name, a port, a line)
-// is one the manifest names.
+// covered by at least one entry of that kind in the component's rights,
+// and every entry its manifest or its grant holds must be one its kind may
+// have; otherwise the load fails and says which. At call time the
+// generated dispatch asks `allows` / `allowsNumber` whether the argument
+// (a path, a state name, a port, a line) is one its rights name.
 //
 // The policy, by kind:
 //
-//   capability         driver  server  app  test
-//   serve, open        yes     yes     yes  yes
-//   state              yes     yes     no   yes
-//   spawn              no      yes     no   yes
-//   port, irq, mmio    yes     no      no   yes
+//   capability         driver  server  app  test  supervisor
+//   serve, open        yes     yes     yes  yes   yes
+//   state              yes     yes     no   yes   yes
+//   spawn              no      yes     no   yes   yes
+//   port, irq, mmio    yes     no      no   yes   yes
 
 import { Component, ComponentKind } from "./component";
 import { Manifest, kindName } from "./manifest";
@@ -31,8 +32,8 @@ export const CAPABILITY_IRQ = "irq";
 export const CAPABILITY_MMIO = "mmio";
 
 /** May a component of `kind` have capabilities of `capability` at all? */
-export function kindMay(kind: ComponentKind, capability: string): bool {
-  if (capability == CAPABILITY_SERVE || capability == CAPABILITY_OPEN) return true;
+export function kindMay(kind: i32, capability: string): bool {
+  if (capability == CAPABILITY_SERVE || capability == CAPABILITY_OPEN || kind == ComponentKind.Supervisor) return true;
   if (capability == CAPABILITY_STATE) return kind != ComponentKind.App;
   if (capability == CAPABILITY_SPAWN) return kind == ComponentKind.Server || kind == ComponentKind.Test;
   if (capability == CAPABILITY_PORT || capability == CAPABILITY_IRQ || capability == CAPABILITY_MMIO) {
@@ -48,41 +49,45 @@ export function entryCount(manifest: Manifest, capability: string): i32 {
   if (capability == CAPABILITY_STATE) return manifest.state.length;
   if (capability == CAPABILITY_SPAWN) return manifest.spawn.length;
   if (capability == CAPABILITY_PORT) return manifest.ports.length / 2;
-  if (capability == CAPABILITY_IRQ) return manifest.irqs.length;
+  if (capability == CAPABILITY_IRQ) return manifest.irqs.length / 2;
   if (capability == CAPABILITY_MMIO) return manifest.mmio.length / 2;
   return 0;
 }
 
-const ALL_CAPABILITIES: StaticArray<string> = [
+export const ALL_CAPABILITIES: StaticArray<string> = [
   CAPABILITY_SERVE, CAPABILITY_OPEN, CAPABILITY_STATE, CAPABILITY_SPAWN, CAPABILITY_PORT, CAPABILITY_IRQ, CAPABILITY_MMIO,
 ];
 
-/** Why the manifest asks for more than its kind may have, or "". */
-export function manifestProblem(manifest: Manifest): string {
+/** Why `entries` (`what`: "the manifest of echo asks for", "the grant gives echo") hold more than `kind` may have, or "". */
+export function kindProblem(entries: Manifest, kind: i32, what: string): string {
   for (let i = 0; i < ALL_CAPABILITIES.length; i++) {
     const capability = ALL_CAPABILITIES[i];
-    if (entryCount(manifest, capability) > 0 && !kindMay(manifest.kind, capability)) {
-      return "the manifest of " + manifest.name + " asks for " + capability + " capabilities, which a component of kind "
-        + kindName(manifest.kind) + " may not have";
+    if (entryCount(entries, capability) > 0 && !kindMay(kind, capability)) {
+      return what + " " + capability + " capabilities, which a component of kind " + kindName(kind) + " may not have";
     }
   }
   return "";
 }
 
-/** Why an import of a system call needing `capability` is not granted, or "". */
-export function importProblem(manifest: Manifest, importName: string, capability: string): string {
+/** Why an import of a system call needing `capability` is not granted to a component with `rights`, or "". */
+export function importProblem(rights: Manifest, importName: string, capability: string): string {
   if (capability.length == 0) return "";
-  if (!kindMay(manifest.kind, capability)) {
-    return "import delos." + importName + " is not granted: a component of kind " + kindName(manifest.kind) + " may not have " + capability + " capabilities";
+  if (!kindMay(rights.kind, capability)) {
+    return "import delos." + importName + " is not granted: a component of kind " + kindName(rights.kind) + " may not have " + capability + " capabilities";
   }
-  if (entryCount(manifest, capability) == 0) {
-    return "import delos." + importName + " is not granted: the manifest of " + manifest.name + " asks for no " + capability + " capability";
+  if (entryCount(rights, capability) == 0) {
+    return "import delos." + importName + " is not granted: " + rights.name + " holds no " + capability
+      + " capability (its parent's grant and its manifest have none in common)";
   }
   return "";
 }
 
-/** `pattern` covers `path`: equal, `*`, or `prefix/*` with `path` below the prefix. */
-function covers(pattern: string, path: string): bool {
+/**
+ * `pattern` covers `path`: equal, `*`, or `prefix/*` with `path` below the
+ * prefix. A pattern as `path` is covered when every path it covers is
+ * (`/test/*` covers `/test/a/*`; only `*` covers `*`).
+ */
+export function covers(pattern: string, path: string): bool {
   if (pattern == path || pattern == "*") return true;
   if (pattern.endsWith("/*")) {
     const prefix = pattern.substring(0, pattern.length - 1);
@@ -98,7 +103,7 @@ function listCovers(list: string[], value: string): bool {
 
 /** Call-time check of a named capability: may `component` serve/open/state/spawn `value`? */
 export function allows(component: Component, capability: string, value: string): bool {
-  const manifest = component.manifest;
+  const manifest = component.rights;
   if (!kindMay(manifest.kind, capability)) return false;
   if (capability == CAPABILITY_SERVE) return listCovers(manifest.serve, value);
   if (capability == CAPABILITY_OPEN) return listCovers(manifest.open, value);
@@ -109,7 +114,7 @@ export function allows(component: Component, capability: string, value: string):
 
 /** Call-time check of a numbered capability: may `component` use port / irq line / mmio address `value`? */
 export function allowsNumber(component: Component, capability: string, value: u64): bool {
-  const manifest = component.manifest;
+  const manifest = component.rights;
   if (!kindMay(manifest.kind, capability)) return false;
   if (capability == CAPABILITY_PORT) {
     for (let i = 0; i + 1 < manifest.ports.length; i += 2) {
@@ -118,7 +123,9 @@ export function allowsNumber(component: Component, capability: string, value: u6
     return false;
   }
   if (capability == CAPABILITY_IRQ) {
-    for (let i = 0; i < manifest.irqs.length; i++) if (<u64>manifest.irqs[i] == value) return true;
+    for (let i = 0; i + 1 < manifest.irqs.length; i += 2) {
+      if (value >= <u64>manifest.irqs[i] && value - <u64>manifest.irqs[i] < <u64>manifest.irqs[i + 1]) return true;
+    }
     return false;
   }
   if (capability == CAPABILITY_MMIO) {

@@ -9,21 +9,23 @@
 // its last thread (state Exited). When it traps, the component faulted:
 // fault.ts ends it. A component with an AssemblyScript shadow stack gives
 // each thread a slot of it (shadow-stack.ts); with none free, thread.create
-// fails with NO_MEMORY.
+// fails with NO_MEMORY. The limits its parent set hold here too: no thread
+// above its ceiling, no more alive than its `threads`, no memory.grow past
+// its `pages` (the memory object's maximum is lowered to it).
 
-import { ELEMENT_CODE, ELEMENT_SIZE, ELEMENT_TYPE_ID, ELEMENT_VMCTX, THREAD_TRAP_PC } from "../../sdk/compiler/src/abi";
+import { ELEMENT_CODE, ELEMENT_SIZE, ELEMENT_TYPE_ID, ELEMENT_VMCTX, MEMORY_MAX_PAGES, THREAD_TRAP_PC } from "../../sdk/compiler/src/abi";
 import { FuncType, ValType } from "../../sdk/compiler/src/module";
 import { Component as CompiledComponent } from "../../sdk/loader/component";
 import { instantiate } from "../../sdk/loader/instance";
 import { Linker } from "../../sdk/loader/linker";
-import { load64, threadBlock } from "../arch/x86_64/native";
+import { load64, store64, threadBlock } from "../arch/x86_64/native";
 import { Thread } from "../object/thread";
 import { acquireComponentLock } from "../sched/lock";
 import { currentThread, makeReady } from "../sched/scheduler";
 import { createComponentThread } from "../sched/threads";
 import { Component, ComponentState, registerComponent } from "./component";
 import { componentTrapped, threadEnded } from "../fault";
-import { Manifest } from "./manifest";
+import { LIMIT_CEILING, LIMIT_PAGES, LIMIT_THREADS, Manifest } from "./manifest";
 import { callWasm } from "./platform";
 import { releaseRegion } from "./region";
 import { ShadowStackLayout, canTakeShadowSlot, startShadowStack, takeShadowSlot } from "./shadow-stack";
@@ -74,18 +76,23 @@ function runComponentThread(argument: i64): void {
  * ready; null (loaderError says why) when it cannot be instantiated.
  * `shadowStack`: where its AssemblyScript shadow stack lies, if it has one.
  */
-export function startComponent(linker: Linker, compiled: CompiledComponent, manifest: Manifest, supervisor: Component | null,
-  endNotice: Object | null, shadowStack: ShadowStackLayout | null): Component | null {
+export function startComponent(linker: Linker, compiled: CompiledComponent, rights: Manifest, identity: string,
+  supervisor: Component | null, endNotice: Object | null, shadowStack: ShadowStackLayout | null): Component | null {
   const instance = instantiate(compiled, linker);
   if (instance == null) return null;
-  const component = new Component(manifest, supervisor);
+  const component = new Component(rights, identity, supervisor);
   component.compiled = compiled;
   component.instance = instance;
   component.endNotice = endNotice;
   const memory = instance!.memory;
-  if (memory != null) component.memoryObject = memory.address;
+  if (memory != null) {
+    component.memoryObject = memory.address;
+    // memory.grow stops at the smaller of the module's maximum and the quota.
+    const quota = <u64>rights.limit(LIMIT_PAGES);
+    if (<u64>load64(<i64>memory.address + MEMORY_MAX_PAGES) > quota) store64(<i64>memory.address + MEMORY_MAX_PAGES, <i64>quota);
+  }
   if (shadowStack != null) startShadowStack(component, shadowStack, instance!);
-  const thread = createComponentThread(component, manifest.priority, runComponentThread);
+  const thread = createComponentThread(component, rights.priority, runComponentThread);
   if (thread == null) {
     if (memory != null) releaseRegion(memory.base);
     return null;
@@ -110,17 +117,23 @@ function entryType(): FuncType {
 }
 
 /** Errors of createThreadOf (negative results, ipc/table/errors.ts). */
+export const THREAD_ACCESS_DENIED: i32 = -3;
 export const THREAD_INVALID_ARGUMENT: i32 = -5;
 export const THREAD_NO_MEMORY: i32 = -6;
+export const THREAD_QUOTA_EXCEEDED: i32 = -16;
 
 /**
  * thread.create: a thread of `component` running table element `entry`
  * (a function `(i32) -> ()`) with `argument` at `priority`. Its id, or a
- * negative error: INVALID_ARGUMENT when the element is out of the table,
+ * negative error: ACCESS_DENIED for a priority above the component's
+ * ceiling; QUOTA_EXCEEDED when it has as many threads alive as its
+ * `threads` limit; INVALID_ARGUMENT when the element is out of the table,
  * null or of another type; NO_MEMORY when there is no stack for it, or no
  * slot of the component's shadow stack.
  */
 export function createThreadOf(component: Component, entry: u32, argument: i32, priority: i32): i32 {
+  if (<i64>priority > component.limit(LIMIT_CEILING)) return THREAD_ACCESS_DENIED;
+  if (<i64>component.liveThreads >= component.limit(LIMIT_THREADS)) return THREAD_QUOTA_EXCEEDED;
   const instance = component.instance;
   if (instance == null || instance.table == null) return THREAD_INVALID_ARGUMENT;
   const table = instance.table!;

@@ -32,6 +32,8 @@ export const ERROR_NOT_MAPPED: i32 = -13;
 export const ERROR_NOT_SUPPORTED: i32 = -14;
 /** A size is above what the object allows. */
 export const ERROR_TOO_LARGE: i32 = -15;
+/** The caller holds as much of the resource as its limits allow (threads, handles, queued pulses, memory-object pages; a spawned component's initial memory or table), limits its parent set at spawn. */
+export const ERROR_QUOTA_EXCEEDED: i32 = -16;
 export const PROTOCOL_ERROR_BASE: i32 = 256;
 
 export const RIGHT_DUPLICATE: u32 = 1;

@@ -363,7 +363,7 @@ export function delos_msg_grant(receiveId: u32, handle: i32, rights: u32): i32 {
   return msgGrant(caller, receiveId, handleEntry, rights);
 }
 
-/** pulse.send: Queues a pulse — a code and a value — on the connection's channel without waiting. A receiver gets it before any message. */
+/** pulse.send: Queues a pulse — a code and a value — on the connection's channel without waiting. A receiver gets it before any message. A component may have at most its `pulses` limit of pulses queued and not yet received (QUOTA_EXCEEDED). */
 export function delos_pulse_send(connection: i32, code: i32, value: i64): i32 {
   const caller = enterKernel();
   const result = check_pulse_send(caller, connection, code, value);
@@ -380,7 +380,7 @@ export function delos_pulse_send(connection: i32, code: i32, value: i64): i32 {
   return pulseSend(caller, changetype<Connection>(connectionEntry.object), code, value);
 }
 
-/** memory.create: Creates a memory object of zeroed pages. */
+/** memory.create: Creates a memory object of zeroed pages. Its pages count against the caller's `objects` limit until they are freed (QUOTA_EXCEEDED past it). */
 export function delos_memory_create(size: u32): i32 {
   const caller = enterKernel();
   const result = check_memory_create(caller, size);
@@ -425,7 +425,7 @@ export function delos_memory_unmap(address: u32, length: u32): i32 {
   return memoryUnmap(caller, address, length);
 }
 
-/** state.open: Opens the caller's state object of this name, creating it zeroed when it does not exist. State objects belong to the component's manifest name, not to the instance: the next instance of a restarted server opens the same pages. */
+/** state.open: Opens the caller's state object of this name, creating it zeroed when it does not exist. State objects belong to the component's identity (the name its supervisor gave it, under the supervisor's own identity), not to the instance: the next instance of a restarted server opens the same pages, and no component of another identity can. A new object's pages count against the caller's `objects` limit. */
 export function delos_state_open(name: u32, nameLength: u32, size: u32): i32 {
   const caller = enterKernel();
   const result = check_state_open(caller, name, nameLength, size);
@@ -566,7 +566,7 @@ export function delos_port_write(port: u32, width: u32, value: u32): i32 {
   return portWrite(caller, port, width, value);
 }
 
-/** thread.create: Starts a thread of the caller's component running `entry(argument)`. It holds the component lock while it runs wasm code, like every thread of the component, and has a slot of the component's shadow stack, if it has one: NO_MEMORY when none is free (docs/kernel.md). */
+/** thread.create: Starts a thread of the caller's component running `entry(argument)`. It holds the component lock while it runs wasm code, like every thread of the component, and has a slot of the component's shadow stack, if it has one: NO_MEMORY when none is free (docs/kernel.md). A priority above the component's ceiling is ACCESS_DENIED; more threads alive than its `threads` limit, QUOTA_EXCEEDED. */
 export function delos_thread_create(entry: u32, argument: u32, priority: i32): i32 {
   const caller = enterKernel();
   const result = check_thread_create(caller, entry, argument, priority);
@@ -663,7 +663,7 @@ export function delos_thread_priority(): i32 {
   return threadPriority(caller);
 }
 
-/** thread.set_priority: Sets the calling thread's own priority. */
+/** thread.set_priority: Sets the calling thread's own priority, up to its component's ceiling (set by its parent at spawn). */
 export function delos_thread_set_priority(priority: i32): i32 {
   const caller = enterKernel();
   const result = check_thread_set_priority(caller, priority);
@@ -705,16 +705,16 @@ export function delos_clock_cycles(): i64 {
   return clockCycles(caller);
 }
 
-/** component.spawn: Loads and starts a component from a wasm file of the boot payload; the caller becomes its supervisor and is told of its end by a PULSE_CODE_COMPONENT_ENDED pulse through `supervisor`. */
-export function delos_component_spawn(path: u32, pathLength: u32, supervisor: i32): i32 {
+/** component.spawn: Loads and starts a component from a wasm file of the boot payload with the authority the caller grants it: its name, kind, capabilities and limits come from `grant`, within the caller's own rights, and its own manifest can only ask for less (docs/kernel.md, "Manifests and capabilities"). The caller becomes its supervisor and is told of its end by a PULSE_CODE_COMPONENT_ENDED pulse through `supervisor`. */
+export function delos_component_spawn(path: u32, pathLength: u32, supervisor: i32, grant: u32, grantLength: u32): i32 {
   const caller = enterKernel();
-  const result = check_component_spawn(caller, path, pathLength, supervisor);
+  const result = check_component_spawn(caller, path, pathLength, supervisor, grant, grantLength);
   leaveKernel();
   return result;
 }
 
 // @ts-ignore: decorator
-@inline function check_component_spawn(caller: Thread, path: u32, pathLength: u32, supervisor: i32): i32 {
+@inline function check_component_spawn(caller: Thread, path: u32, pathLength: u32, supervisor: i32, grant: u32, grantLength: u32): i32 {
   const callerComponent = caller.component!;
   const handles = handlesOf(callerComponent);
   const callerBase = callerComponent.memoryBase;
@@ -728,8 +728,10 @@ export function delos_component_spawn(path: u32, pathLength: u32, supervisor: i3
     supervisorEntry = handles.lookup(supervisor, OBJECT_TYPE_CONNECTION, RIGHT_SEND);
     if (supervisorEntry == null) return handles.error;
   }
+  if (grantLength > 4096) return ERROR_INVALID_ARGUMENT;
+  if (<u64>grant + <u64>grantLength > callerLength) return ERROR_BAD_ADDRESS;
   if (!allows(callerComponent, CAPABILITY_SPAWN, pathText)) return ERROR_ACCESS_DENIED;
-  return componentSpawn(caller, pathText, supervisorEntry == null ? null : changetype<Connection>(supervisorEntry!.object));
+  return componentSpawn(caller, pathText, supervisorEntry == null ? null : changetype<Connection>(supervisorEntry!.object), callerBase + <u64>grant, grantLength);
 }
 
 /** component.kill: Ends a component the caller supervises, as if it had faulted: its threads, handles and memory are reclaimed, its clients' sends fail with DEAD_SERVER. */
@@ -851,7 +853,7 @@ export function defineSystemCalls(): void {
   defineSystemCall("thread_set_priority", "i", "i", delos_thread_set_priority.index, "");
   defineSystemCall("clock_now", "", "I", delos_clock_now.index, "");
   defineSystemCall("clock_cycles", "", "I", delos_clock_cycles.index, "");
-  defineSystemCall("component_spawn", "iii", "i", delos_component_spawn.index, "spawn");
+  defineSystemCall("component_spawn", "iiiii", "i", delos_component_spawn.index, "spawn");
   defineSystemCall("component_kill", "i", "i", delos_component_kill.index, "");
   defineSystemCall("component_status", "ii", "i", delos_component_status.index, "");
   defineSystemCall("component_self", "", "i", delos_component_self.index, "");

@@ -26,12 +26,13 @@
 // waiting for its replies) hangs off `Component.ipc` as ComponentObjects.
 
 import { Component, onComponentEnd } from "../component/component";
+import { LIMIT_HANDLES } from "../component/manifest";
 import { Thread } from "./thread";
 import { storedAt } from "./array";
 import { writeUser } from "../component/copy";
 import * as abi from "../generated/abi";
 
-/** Handles one component may hold at once. */
+/** Handles one component may hold at once, whatever its `handles` limit. */
 export const HANDLE_LIMIT: i32 = 4096;
 /** Slots of a new table; it doubles when half of them hold handles. */
 const FIRST_SLOTS: i32 = 16;
@@ -71,6 +72,8 @@ export class HandleTable {
   error: i32 = 0;
   /** Open handles. */
   count: i32 = 0;
+  /** Open handles allowed: the component's `handles` limit. */
+  limit: i32 = HANDLE_LIMIT;
 
   /** The entry `handle` names, if it is open, names an object of `type` (0: any) and has every right in `rights`; else null and `error`. */
   lookup(handle: i32, type: u32, rights: u32): HandleEntry | null {
@@ -90,9 +93,9 @@ export class HandleTable {
     return entry;
   }
 
-  /** Opens a handle to `object` with `rights`: its number, or ERROR_NO_MEMORY when the table is full. */
+  /** Opens a handle to `object` with `rights`: its number, or ERROR_QUOTA_EXCEEDED when the table holds its limit. */
   add(object: KernelObject, rights: u32): i32 {
-    if (this.count >= HANDLE_LIMIT) return abi.ERROR_NO_MEMORY;
+    if (this.count >= this.limit) return abi.ERROR_QUOTA_EXCEEDED;
     if (2 * (this.count + 1) > this.slots.length) this.grow();
     let number = this.next;
     while (storedAt(this.slots, <i32>number & this.mask) != null) number = number < LAST_NUMBER ? number + 1 : 1;
@@ -163,6 +166,7 @@ export class ComponentObjects {
 
 function createObjects(component: Component): ComponentObjects {
   const objects = new ComponentObjects();
+  objects.handles.limit = <i32>min<i64>(component.limit(LIMIT_HANDLES), HANDLE_LIMIT);
   component.ipc = objects;
   return objects;
 }

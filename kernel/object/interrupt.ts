@@ -135,7 +135,7 @@ export function lineInterrupt(gsi: i32): void {
   if (interrupt != null) interrupt.fired();
 }
 
-/** interrupt.attach: the caller's pulses for `line` (its manifest names it: the dispatch checked). */
+/** interrupt.attach: the caller's pulses for `line` (its rights hold it: the dispatch checked). */
 export function interruptAttach(caller: Thread, line: u32, connection: Connection, code: i32): i32 {
   if (code < 0 || code > abi.PULSE_CODE_MAXIMUM) return abi.ERROR_INVALID_ARGUMENT;
   const gsi = lineGsi(line);

@@ -14,9 +14,14 @@
 //    component's end, before its memory region is released — so a region
 //    release never frees an object's frames, and no frame is lost;
 //  - mappings of one component never overlap; a read-only mapping faults
-//    on a write like any access outside the memory (the component traps).
+//    on a write like any access outside the memory (the component traps);
+//  - an object's pages count against the `objects` limit of the component
+//    that made it (`Component.objectPages`) from its creation until its
+//    frames go back, also after that component ended (a state object
+//    outlives it).
 
 import { Component } from "../component/component";
+import { LIMIT_OBJECTS } from "../component/manifest";
 import { NO_EXECUTE, WRITABLE, mapPage, translate } from "../arch/x86_64/paging";
 import { allocateZeroedFrame, freeFrame } from "../memory/frames";
 import { Thread } from "./thread";
@@ -32,8 +37,16 @@ export class MemoryObject extends KernelObject {
   references: i32 = 0;
   private released: bool = false;
 
-  constructor(readonly frames: StaticArray<u64>) {
+  /**
+   * The component charged with its pages, by address: components are never
+   * freed (the registry keeps every one for component.status).
+   */
+  private ownerLink: usize = 0;
+
+  constructor(readonly frames: StaticArray<u64>, owner: Component) {
     super(abi.OBJECT_TYPE_MEMORY);
+    this.ownerLink = changetype<usize>(owner);
+    owner.objectPages += <i64>frames.length;
   }
 
   get pages(): i32 { return this.frames.length; }
@@ -51,11 +64,12 @@ export class MemoryObject extends KernelObject {
     if (this.released || this.references > 0 || this.handleCount > 0) return;
     this.released = true;
     for (let i = 0; i < this.frames.length; i++) freeFrame(unchecked(this.frames[i]));
+    changetype<Component>(this.ownerLink).objectPages -= <i64>this.frames.length;
   }
 }
 
-/** A new memory object of `bytes` (rounded up to pages), zeroed; null when out of frames. */
-export function createMemoryObject(bytes: u64): MemoryObject | null {
+/** A new memory object of `bytes` (rounded up to pages), zeroed, charged to `owner`; null when out of frames. */
+export function createMemoryObject(bytes: u64, owner: Component): MemoryObject | null {
   const pages = <i32>((bytes + PAGE - 1) / PAGE);
   const frames = new StaticArray<u64>(pages);
   for (let i = 0; i < pages; i++) {
@@ -66,13 +80,14 @@ export function createMemoryObject(bytes: u64): MemoryObject | null {
     }
     unchecked(frames[i] = frame);
   }
-  return new MemoryObject(frames);
+  return new MemoryObject(frames, owner);
 }
 
-/** Why `bytes` cannot be a memory object's size, or 0. */
-export function sizeProblem(bytes: u64): i32 {
+/** Why `owner` cannot make a memory object of `bytes`, or 0: a size out of range, or past its `objects` limit. */
+export function sizeProblem(bytes: u64, owner: Component): i32 {
   if (bytes == 0) return abi.ERROR_INVALID_ARGUMENT;
   if (bytes > MEMORY_OBJECT_LIMIT) return abi.ERROR_TOO_LARGE;
+  if (owner.objectPages + <i64>((bytes + PAGE - 1) / PAGE) > owner.limit(LIMIT_OBJECTS)) return abi.ERROR_QUOTA_EXCEEDED;
   return 0;
 }
 
@@ -92,11 +107,14 @@ const mappings = new Array<Mapping>();
 
 /** memory.create */
 export function memoryCreate(caller: Thread, size: u32): i32 {
-  const problem = sizeProblem(<u64>size);
+  const problem = sizeProblem(<u64>size, caller.component!);
   if (problem != 0) return problem;
-  const object = createMemoryObject(<u64>size);
+  const object = createMemoryObject(<u64>size, caller.component!);
   if (object == null) return abi.ERROR_NO_MEMORY;
-  return handlesOf(caller.component!).add(object, abi.MEMORY_RIGHTS);
+  const handle = handlesOf(caller.component!).add(object, abi.MEMORY_RIGHTS);
+  // Refused (the caller's handles are at their limit): nothing holds it, its frames go back.
+  if (handle < 0) object.lastHandleClosed();
+  return handle;
 }
 
 /** memory.map */

@@ -15,13 +15,16 @@
 //    every registration; each checks its own path again;
 //  - a name moves from one channel to another only by a take-over
 //    (NAME_TAKE_OVER), in one step: name.open finds the old channel or the
-//    new one, never nothing. The holder must be an instance of a component
-//    of the caller's manifest name (a restarted or new version of the same
-//    server) or a component the caller supervises; the caller's manifest
-//    must grant the path like any registration. The old channel keeps its
-//    connections and its waiting senders: the old instance may still serve
-//    them, and they fail with DEAD_SERVER when it is retired (its clients
-//    then re-resolve the name and find the new instance).
+//    new one, never nothing. The holder must be the caller itself, a
+//    component the caller supervises, or a component of the caller's
+//    identity — which only a supervisor of the same identity can have
+//    given both (component/authority.ts): a new version or a restarted
+//    instance it started. Nothing a component writes in its own manifest
+//    counts. The caller's rights must cover the path like any
+//    registration. The old channel keeps its connections and its waiting
+//    senders: the old instance may still serve them, and they fail with
+//    DEAD_SERVER when it is retired (its clients then re-resolve the name
+//    and find the new instance).
 
 import { Component } from "../component/component";
 import { WaitQueue } from "../sched/wait-queue";
@@ -68,9 +71,9 @@ function find(path: string): Name | null {
   return null;
 }
 
-/** Whether `caller` may take a name over from `holder`: another instance of the same component, or one it supervises. */
+/** Whether `caller` may take a name over from `holder`: itself, a component it supervises, or another instance its supervisor gave its identity. */
 function mayTakeOver(caller: Component, holder: Component): bool {
-  return holder === caller || holder.name == caller.name || holder.supervisor === caller;
+  return holder === caller || holder.supervisor === caller || holder.identity == caller.identity;
 }
 
 /** name.register */

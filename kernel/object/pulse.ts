@@ -8,6 +8,16 @@
 //  - a channel's queue holds at most PULSE_QUEUE_LENGTH pulses, in the
 //    order they were sent; a pulse to a full queue fails with QUEUE_FULL
 //    (the sender learns it, nothing is lost silently);
+//  - a component has at most its `pulses` limit of pulses waiting in
+//    queues (`Component.queuedPulses`, counted up when one is queued and
+//    down when it is received or its channel closes); beyond it pulse.send
+//    fails with QUOTA_EXCEEDED, so no one component fills a queue for
+//    others. Kernel pulses are not counted;
+//  - end notices (PULSE_CODE_COMPONENT_ENDED) wait outside the counted
+//    queue, in a list of their own that nothing else fills, and are
+//    received first: a flood of other pulses cannot crowd out a
+//    supervisor's news of a child's end (each child ends once, so the list
+//    holds at most one notice per child);
 //  - a pulse reaches a receiver as a `pulse` record (16 bytes: code,
 //    component, value) in its receive buffer, msg.receive returning
 //    RECEIVE_ID_PULSE; components send codes 0..PULSE_CODE_MAXIMUM, the
@@ -23,6 +33,7 @@ import { Channel } from "./channel";
 import { Connection } from "./connection";
 import { afterHandlesClose } from "./handle";
 import { Component } from "../component/component";
+import { LIMIT_PULSES } from "../component/manifest";
 import { FLAG_SEND_VECTOR, VALUE_FLAGS, VALUE_INFO, VALUE_SEND_ADDRESS, VALUE_SEND_SIZE, copyToSide, writeReceiveInfo } from "./message";
 import { absolute } from "../arch/x86_64/native";
 import * as abi from "../generated/abi";
@@ -33,37 +44,74 @@ export class PulseQueue {
   private codes: StaticArray<i32> = new StaticArray<i32>(PULSE_QUEUE_LENGTH);
   private senders: StaticArray<u32> = new StaticArray<u32>(PULSE_QUEUE_LENGTH);
   private values: StaticArray<i64> = new StaticArray<i64>(PULSE_QUEUE_LENGTH);
+  /**
+   * The sending component of each pulse by address (0: the kernel), whose
+   * queuedPulses it counts in. Components are never freed (the registry
+   * keeps every one for component.status), so the address stays valid.
+   */
+  private owners: StaticArray<usize> = new StaticArray<usize>(PULSE_QUEUE_LENGTH);
   private head: i32 = 0;
+  /** Pulses in the ring. */
+  private queued: i32 = 0;
+  /** Ids of components whose end notice waits, oldest first. */
+  private endNotices: u32[] = [];
+  /** Everything waiting: the ring's pulses and the end notices (channel.ts reads it in place). */
   count: i32 = 0;
 
   get isEmpty(): bool { return this.count == 0; }
 
-  /** Queues a pulse; false when the queue is full. */
-  push(code: i32, sender: u32, value: i64): bool {
-    if (this.count == PULSE_QUEUE_LENGTH) return false;
-    const at = (this.head + this.count) % PULSE_QUEUE_LENGTH;
+  /** Queues a pulse from `owner` (null: the kernel); false when the queue is full. */
+  push(code: i32, sender: u32, value: i64, owner: Component | null): bool {
+    if (this.queued == PULSE_QUEUE_LENGTH) return false;
+    const at = (this.head + this.queued) % PULSE_QUEUE_LENGTH;
     unchecked(this.codes[at] = code);
     unchecked(this.senders[at] = sender);
     unchecked(this.values[at] = value);
+    unchecked(this.owners[at] = changetype<usize>(owner));
+    if (owner != null) owner.queuedPulses++;
+    this.queued++;
     this.count++;
     return true;
   }
 
+  /** Queues the end notice of component `id`, outside the ring. */
+  pushEndNotice(id: u32): void {
+    this.endNotices.push(id);
+    this.count++;
+  }
+
   /**
-   * Hands the oldest pulse to `receiver` (its buffers in ipcValues) and
-   * drops it from the queue; false, keeping it, when the receiver's
-   * buffers faulted.
+   * Hands the first end notice, else the oldest pulse, to `receiver` (its
+   * buffers in ipcValues) and drops it from the queue; false, keeping it,
+   * when the receiver's buffers faulted.
    */
   deliverFirst(receiver: Thread): bool {
+    if (this.endNotices.length > 0) {
+      if (!writePulse(receiver, abi.PULSE_CODE_COMPONENT_ENDED, 0, <i64>this.endNotices[0])) return false;
+      this.endNotices.shift();
+      this.count--;
+      return true;
+    }
     const at = this.head;
     if (!writePulse(receiver, unchecked(this.codes[at]), unchecked(this.senders[at]), unchecked(this.values[at]))) return false;
+    this.release(at);
     this.head = (this.head + 1) % PULSE_QUEUE_LENGTH;
+    this.queued--;
     this.count--;
     return true;
   }
 
+  /** The pulse at `at` leaves the queue: its sender has one fewer queued. */
+  private release(at: i32): void {
+    const owner = unchecked(this.owners[at]);
+    if (owner != 0) changetype<Component>(owner).queuedPulses--;
+  }
+
   clear(): void {
+    for (let i = 0; i < this.queued; i++) this.release((this.head + i) % PULSE_QUEUE_LENGTH);
     this.head = 0;
+    this.queued = 0;
+    this.endNotices.length = 0;
     this.count = 0;
   }
 }
@@ -87,41 +135,55 @@ function writePulse(receiver: Thread, code: i32, sender: u32, value: i64): bool 
 }
 
 /**
- * Sends a pulse on `channel` from component `sender` (0: the kernel): 0,
- * QUEUE_FULL or DEAD_SERVER. A waiting receiver whose buffers fault gets
- * BAD_ADDRESS from its msg.receive, and the pulse goes to the next.
+ * Hands a pulse to a thread waiting to receive on `channel`; false when
+ * none waits. A waiting receiver whose buffers fault gets BAD_ADDRESS from
+ * its msg.receive, and the pulse goes to the next.
  */
-export function deliverPulse(channel: Channel, code: i32, sender: u32, value: i64): i32 {
-  if (!channel.isOpen) return abi.ERROR_DEAD_SERVER;
+function handToReceiver(channel: Channel, code: i32, sender: u32, value: i64): bool {
   while (true) {
     const receiver = channel.receivers.takeFirst();
-    if (receiver == null) break;
+    if (receiver == null) return false;
     const written = writePulse(receiver, code, sender, value);
     receiver.ipcResult = written ? abi.RECEIVE_ID_PULSE : abi.ERROR_BAD_ADDRESS;
     wake(receiver, WakeReason.Woken);
-    if (written) return 0;
+    if (written) return true;
   }
-  return channel.pulses.push(code, sender, value) ? 0 : abi.ERROR_QUEUE_FULL;
 }
 
-/** A pulse from the kernel through a connection (a component's end to its supervisor, timers, interrupts). */
+/**
+ * Sends a pulse on `channel` from component `owner` (null: the kernel):
+ * 0, QUEUE_FULL, QUOTA_EXCEEDED (it would queue one more than its `pulses`
+ * limit) or DEAD_SERVER.
+ */
+export function deliverPulse(channel: Channel, code: i32, owner: Component | null, value: i64): i32 {
+  if (!channel.isOpen) return abi.ERROR_DEAD_SERVER;
+  const sender = owner != null ? owner.id : 0;
+  if (handToReceiver(channel, code, sender, value)) return 0;
+  if (owner != null && <i64>owner.queuedPulses >= owner.limit(LIMIT_PULSES)) return abi.ERROR_QUOTA_EXCEEDED;
+  return channel.pulses.push(code, sender, value, owner) ? 0 : abi.ERROR_QUEUE_FULL;
+}
+
+/** A pulse from the kernel through a connection (timers, interrupts). */
 export function sendKernelPulse(connection: Connection, code: i32, value: i64): i32 {
-  return deliverPulse(connection.channel, code, 0, value);
+  return deliverPulse(connection.channel, code, null, value);
 }
 
 /** pulse.send */
 export function pulseSend(caller: Thread, connection: Connection, code: i32, value: i64): i32 {
   if (code < 0 || code > abi.PULSE_CODE_MAXIMUM) return abi.ERROR_INVALID_ARGUMENT;
-  return deliverPulse(connection.channel, code, caller.component!.id, value);
+  return deliverPulse(connection.channel, code, caller.component, value);
 }
 
 // A component's end, once its names and handles are gone (so that a
 // supervisor restarting it finds its name free): the pulse to its
-// supervisor through the connection component.spawn was given.
+// supervisor through the connection component.spawn was given, queued
+// outside the counted queue when nobody is receiving.
 function tellSupervisor(component: Component): void {
   const notice = component.endNotice;
   if (notice == null || !(notice instanceof Connection)) return;
-  sendKernelPulse(changetype<Connection>(notice), abi.PULSE_CODE_COMPONENT_ENDED, <i64>component.id);
+  const channel = changetype<Connection>(notice).channel;
+  if (!channel.isOpen || handToReceiver(channel, abi.PULSE_CODE_COMPONENT_ENDED, 0, <i64>component.id)) return;
+  channel.pulses.pushEndNotice(component.id);
 }
 
 afterHandlesClose(tellSupervisor);

@@ -6,15 +6,22 @@ import * as abi from "../generated/abi";
 import * as console from "../console";
 import { Component, ComponentState, componentById } from "../component/component";
 import { spawnComponent } from "../component/loader";
+import { copyIn } from "../component/copy";
 import { PAGE_SIZE } from "../../sdk/compiler/src/abi";
 import { Thread } from "../object/thread";
 import { namesHeldBy } from "../object/pathname";
 import { exitComponent, killComponent } from "../fault";
 import { readUser, writeUser } from "../component/copy";
 
-/** component.spawn: loads and starts payload file `path`; the caller supervises it (`notice`: where its end pulse goes). */
-export function componentSpawn(caller: Thread, path: string, notice: Object | null): i32 {
-  return spawnComponent(path, notice, caller);
+/**
+ * component.spawn: loads and starts payload file `path` with the grant at
+ * absolute `grant` (`grantLength` bytes of manifest text); the caller
+ * supervises it (`notice`: where its end pulse goes).
+ */
+export function componentSpawn(caller: Thread, path: string, notice: Object | null, grant: u64, grantLength: u32): i32 {
+  const bytes = new Uint8Array(grantLength);
+  if (grantLength > 0) copyIn(bytes.dataStart, grant, <u64>grantLength);
+  return spawnComponent(path, String.UTF8.decodeUnsafe(bytes.dataStart, grantLength), notice, caller);
 }
 
 /** The component `id` if the caller supervises it. */

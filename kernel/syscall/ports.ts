@@ -1,5 +1,5 @@
 // The kernel side of port.read and port.write: I/O port access for drivers
-// whose manifest names the port (the dispatch checked the capability for
+// whose rights hold the port (the dispatch checked the capability for
 // the first port; the whole width must be covered too).
 
 import * as abi from "../generated/abi";

@@ -8,7 +8,7 @@
 // vmctx, so a system call is an ordinary cross-instance call
 // (docs/compiler-abi.md: r14/r15 switch to the kernel's). Before a
 // component is instantiated, checkImports refuses an import of a call the
-// component's manifest does not grant (component/policy.ts).
+// component's rights do not cover (component/policy.ts).
 
 import { ExternKind, FuncType, ValType } from "../../sdk/compiler/src/module";
 import { ELEMENT_CODE, ELEMENT_SIZE, TABLE_ELEMENTS, TABLE_LENGTH, VMCTX_TABLE } from "../../sdk/compiler/src/abi";
@@ -85,11 +85,11 @@ export function bindSystemCalls(linker: Linker): void {
 }
 
 /**
- * Why `compiled` may not be instantiated for a component with `manifest`,
+ * Why `compiled` may not be instantiated for a component with `rights`,
  * or "": it imports from a module other than `delos`, a call that does not
- * exist, or a call its manifest does not grant.
+ * exist, or a call its rights do not cover.
  */
-export function checkImports(compiled: CompiledComponent, manifest: Manifest): string {
+export function checkImports(compiled: CompiledComponent, rights: Manifest): string {
   for (let i = 0; i < compiled.imports.length; i++) {
     const entry = compiled.imports[i];
     if (entry.module != SYSTEM_MODULE) {
@@ -98,7 +98,7 @@ export function checkImports(compiled: CompiledComponent, manifest: Manifest): s
     if (entry.kind != ExternKind.Func) return "import " + entry.module + "." + entry.name + " is not a function";
     const call = findSystemCall(entry.name);
     if (call == null) return "unknown import " + entry.module + "." + entry.name + ": no such system call";
-    const problem = importProblem(manifest, entry.name, call.capability);
+    const problem = importProblem(rights, entry.name, call.capability);
     if (problem.length > 0) return problem;
   }
   return "";

@@ -1,12 +1,14 @@
 // The kernel side of the thread and clock system calls (ipc/table
 // calls.ts: thread.*, clock.*). The generated dispatch has checked the
-// arguments' ranges it knows; these check the rest (priorities, entries).
+// arguments' ranges it knows; these check the rest (priorities and the
+// component's ceiling, entries).
 
 import * as abi from "../generated/abi";
 import { Thread, isPriority } from "../object/thread";
 import { exitCurrent, setOwnPriority, sleepCurrent, yieldCurrent } from "../sched/scheduler";
 import { cyclesToNanos } from "../sched/timeouts";
 import { createThreadOf } from "../component/run";
+import { LIMIT_CEILING } from "../component/manifest";
 import { threadEnded } from "../fault";
 import { now, tscAtEntry } from "../time";
 
@@ -39,8 +41,10 @@ export function threadSelf(caller: Thread): i32 { return <i32>caller.id; }
 /** thread.priority: the priority it runs at now (lent by a client while serving it). */
 export function threadPriority(caller: Thread): i32 { return caller.priority; }
 
+/** thread.set_priority: the caller's own priority, up to its component's ceiling (its parent's grant). */
 export function threadSetPriority(caller: Thread, priority: i32): i32 {
   if (!isPriority(priority)) return abi.ERROR_INVALID_ARGUMENT;
+  if (<i64>priority > caller.component!.limit(LIMIT_CEILING)) return abi.ERROR_ACCESS_DENIED;
   return setOwnPriority(caller, priority);
 }
 

@@ -103,7 +103,7 @@ if (existsSync(join(root, "servers/init/init.ts")))
 for (const [program, extra, after] of [["runner/runner"], ["echo/echo"], ["echo/echo-v2"], ["store/store"], ["shared/shared"],
   ["priority/priority"], ["spinner/spinner"], ["client/client"], ["hello/hello"], ["yielder/yielder"],
   ["rtc/rtc"],
-  ["relay/relay"], ["taker/taker"],
+  ["relay/relay"], ["taker/taker"], ["hostile/hostile"], ["flooder/flooder"],
   ["hostile/hostile-memory"], ["hostile/hostile-grow"], ["hostile/hostile-syscall"],
   // Trapping float-to-int conversions: the trap test needs `invalid conversion to integer`.
   ["trapper/trapper", ["--disable", "nontrapping-f2i"], "tests/os/trapper/table-trap.mjs"],

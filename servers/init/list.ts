@@ -1,9 +1,13 @@
-// The components init knows: its list. Each entry names a component (its
-// manifest's name), the payload file it loads from, whether init starts it
-// at boot or when asked (`init.start`), and whether init restarts it when
-// it ends. One list serves every image: an entry whose file an image does
-// not carry is skipped at boot and refused when asked for (the desktop
-// image has no test programs, the test image no desktop).
+// The components init knows: its list. Each entry names a component — the
+// name init gives it, under which its state objects and names are its own
+// (docs/kernel.md, "Manifests and capabilities") — the payload file it
+// loads from, what init grants it (manifest text: its kind, the paths it
+// may serve and open, its state objects, its priority ceiling and limits;
+// the component's own manifest can only ask for less), whether init starts
+// it at boot or when asked (`init.start`), and whether init restarts it
+// when it ends. One list serves every image: an entry whose file an image
+// does not carry is skipped at boot and refused when asked for (the
+// desktop image has no test programs, the test image no desktop).
 //
 // FIXME(issue 4): the list is data compiled into init; it moves to a file
 // of the payload once components can read files.
@@ -39,23 +43,48 @@ export class Entry {
   recentRestarts: i32 = 0;
   windowStart: i64 = 0;
 
-  constructor(readonly name: string, path: string, readonly startAt: StartAt, readonly policy: Policy) {
+  constructor(readonly name: string, path: string, readonly grant: string, readonly startAt: StartAt, readonly policy: Policy) {
     this.path = path;
   }
+
+  /** What component.spawn gets: the entry's name and its grant. */
+  get grantText(): string { return "name " + this.name + "\n" + this.grant; }
 }
 
-function entry(name: string, path: string, startAt: StartAt, policy: Policy): Entry {
-  return new Entry(name, path, startAt, policy);
+function entry(name: string, path: string, grant: string, startAt: StartAt, policy: Policy): Entry {
+  return new Entry(name, path, grant, startAt, policy);
 }
 
 export const list: Entry[] = [
   // The in-OS tests (tests/os): the runner, and the servers it asks for.
-  entry("runner", "test/runner.wasm", StartAt.Boot, Policy.Once),
-  entry("echo", "test/echo.wasm", StartAt.Request, Policy.Restart),
-  entry("store", "test/store.wasm", StartAt.Request, Policy.Restart),
-  entry("shared", "test/shared.wasm", StartAt.Request, Policy.Restart),
-  entry("priority", "test/priority.wasm", StartAt.Request, Policy.Restart),
-  entry("relay", "test/relay.wasm", StartAt.Request, Policy.Restart),
+  // The runner spawns the test programs itself and grants each its part
+  // of this: among them the rtc driver (the CMOS clock's ports and line),
+  // the yielder at priority 25, and the hostile program the paths and the
+  // state name of other servers, which it must not be able to use.
+  entry("runner", "test/runner.wasm", `kind test
+serve /test/runner
+serve /test/takeover
+serve /test/taker
+serve /test/rtc
+serve /test/trap
+serve /test/store
+serve /test/hostile
+open /init
+open /test/*
+state scratch
+state table
+spawn test/*
+port 0x70 2
+irq 0 256
+ceiling 25
+threads 64
+handles 4096
+pulses 256`, StartAt.Boot, Policy.Once),
+  entry("echo", "test/echo.wasm", "kind server\nserve /test/echo", StartAt.Request, Policy.Restart),
+  entry("store", "test/store.wasm", "kind server\nserve /test/store\nstate table", StartAt.Request, Policy.Restart),
+  entry("shared", "test/shared.wasm", "kind server\nserve /test/shared", StartAt.Request, Policy.Restart),
+  entry("priority", "test/priority.wasm", "kind server\nserve /test/priority\nopen /test/runner", StartAt.Request, Policy.Restart),
+  entry("relay", "test/relay.wasm", "kind server\nserve /test/relay\nopen /test/priority", StartAt.Request, Policy.Restart),
 ];
 
 export function findByName(name: string): Entry | null {

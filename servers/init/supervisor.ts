@@ -1,4 +1,7 @@
-// Starting, ending and restarting the components of init's list. init is
+// Starting, ending and restarting the components of init's list, each
+// with the grant the list gives it (so every instance of an entry has the
+// same identity, `init/NAME`: a restarted or new version gets the entry's
+// state objects and may take its names over). init is
 // the supervisor of every component it starts: the kernel tells it of each
 // end by a PULSE_CODE_COMPONENT_ENDED pulse on its channel, and
 // component.status says how the component ended (exit, fault with the wasm
@@ -18,8 +21,9 @@
 // component.status says it holds no names — so name.open always finds
 // one of the two instances.
 
+import { spawnGranted } from "../../ipc/client/spawn";
 import {
-  clockNow, componentKill, componentSpawn, componentStatus, threadSleep, ComponentStatus, COMPONENT_STATUS_SIZE,
+  clockNow, componentKill, componentStatus, threadSleep, ComponentStatus, COMPONENT_STATUS_SIZE,
   COMPONENT_STATE_EXITED, COMPONENT_STATE_FAULTED, COMPONENT_STATE_KILLED, COMPONENT_STATE_RUNNING, errorName,
 } from "../../ipc/generated/index";
 import { Entry, Policy, findByComponent } from "./list";
@@ -40,9 +44,9 @@ export function setEndNotices(connection: i32): void {
   endNotices = connection;
 }
 
-/** Loads and starts `entry` from its path: its new component id, or an error (negative). */
+/** Loads and starts `entry` from its path with its grant: its new component id, or an error (negative). */
 export function startEntry(entry: Entry): i32 {
-  const id = componentSpawn(entry.path, endNotices);
+  const id = spawnGranted(entry.path, endNotices, entry.grantText);
   if (id < 0) {
     log(entry.name + ": could not start " + entry.path + ": " + errorName(id));
     return id;

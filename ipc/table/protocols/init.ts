@@ -10,7 +10,7 @@ import type { Protocol } from "../schema";
 export const initProtocols: Protocol[] = [
   {
     name: "init", path: "/init",
-    doc: "Start, stop, restart or replace a component of init's list, and ask how it is doing. Components are named by their name in the list (their manifest's name).",
+    doc: "Start, stop, restart or replace a component of init's list, and ask how it is doing. Components are named by their name in the list, which init grants them (their identity is init/NAME).",
     messages: [
       {
         name: "start", operation: 1, idempotent: true,

@@ -22,3 +22,8 @@ export const TAKER_PATH = "/test/taker";
 
 /** Sent to the priority server's channel: let the held request go. */
 export const PULSE_RELEASE: i32 = 1;
+
+/** One of the hostile program's results (tests/os/hostile): the value is the step (HOSTILE_*) times 2^32 plus the result as a u32. */
+export const PULSE_HOSTILE: i32 = 8;
+/** The flooder's pulses (tests/os/flooder): a code the runner waits for in no test. */
+export const PULSE_FLOOD: i32 = 9;

@@ -21,6 +21,7 @@ import {
 } from "../../../ipc/generated/index";
 import { Check, describeStatus } from "./check";
 import { initStart } from "./init-client";
+import { HOSTILE_APP_GRANT } from "./grants";
 import { awaitEnd, spawn, status, takeEndPulse } from "./supervision";
 
 const STACK_EXHAUSTED: u32 = 9;
@@ -47,7 +48,7 @@ function timerTicks(check: Check, what: string): bool {
 
 export function hostileMemory(check: Check): void {
   if (!check.succeeded(initStart("echo"), "init.start echo")) return;
-  const attacker = spawn("test/hostile-memory.wasm");
+  const attacker = spawn("test/hostile-memory.wasm", HOSTILE_APP_GRANT);
   if (!check.succeeded(attacker, "component.spawn test/hostile-memory.wasm")) return;
   const state = awaitEnd(<u32>attacker, 10_000_000_000);
   if (!check.equal(state, COMPONENT_STATE_EXITED, "hostile-memory's end state")) return;
@@ -61,7 +62,7 @@ export function hostileMemory(check: Check): void {
 export function hostileStack(check: Check): void {
   if (!check.succeeded(initStart("echo"), "init.start echo")) return;
   // memory.grow near the stack limit: refused, and interrupts stay on.
-  const grower = spawn("test/hostile-grow.wasm");
+  const grower = spawn("test/hostile-grow.wasm", "");
   if (!check.succeeded(grower, "component.spawn test/hostile-grow.wasm")) return;
   threadSleep(100_000_000);
   if (!timerTicks(check, "while hostile-grow spins")) return;
@@ -71,7 +72,7 @@ export function hostileStack(check: Check): void {
   takeEndPulse(<u32>grower);
 
   // msg.send near the stack limit: a trap in kernel code before anything changed.
-  const sender = spawn("test/hostile-syscall.wasm");
+  const sender = spawn("test/hostile-syscall.wasm", HOSTILE_APP_GRANT);
   if (!check.succeeded(sender, "component.spawn test/hostile-syscall.wasm")) return;
   const state = awaitEnd(<u32>sender, 20_000_000_000);
   if (!check.equal(state, COMPONENT_STATE_FAULTED, "hostile-syscall's end state")) return;

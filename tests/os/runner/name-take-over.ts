@@ -1,14 +1,14 @@
 // name.register with NAME_TAKE_OVER: a name moves to another channel in
-// one step, and only where the rule allows it (the manifest grants the
-// path, and the holder is of the caller's manifest name or supervised by
+// one step, and only where the rule allows it (the caller's rights cover
+// the path, and the holder is of the caller's identity or supervised by
 // the caller).
 //
 //   1. The runner holds /test/takeover on channel P; a plain register on Q
 //      is ALREADY_EXISTS; with NAME_TAKE_OVER the name moves to Q. A
 //      connection opened before still reaches P, and P keeps the pulse
 //      that waited on it; name.open now connects to Q.
-//   2. The taker (tests/os/taker: another manifest name, its manifest
-//      grants both paths, supervised by the runner) may not take
+//   2. The taker (tests/os/taker: another identity, its rights cover
+//      both paths, supervised by the runner) may not take
 //      /test/takeover from the runner: ALREADY_EXISTS.
 //   3. The runner, the taker's supervisor, takes /test/taker over from it;
 //      component.status counts the names each holds, and the name stays
@@ -21,6 +21,7 @@ import {
 } from "../../../ipc/generated/index";
 import { Check } from "./check";
 import { awaitEnd, awaitPulse, spawn, status, takeEndPulse } from "./supervision";
+import { TAKER_GRANT } from "./grants";
 import { PULSE_TAKER_REGISTERED, PULSE_TAKER_TOOK, TAKE_OVER_PATH, TAKER_PATH } from "../lib/runner-path";
 
 const buffer = heap.alloc(64);
@@ -70,7 +71,7 @@ function taker(check: Check): void {
   const holder = channelCreate(0), mine = channelCreate(0);
   if (!check.succeeded(holder, "channel.create") || !check.succeeded(mine, "channel.create")) return;
   if (!check.succeeded(nameRegister(TAKE_OVER_PATH, holder, 0), "name.register " + TAKE_OVER_PATH)) return;
-  const id = spawn("test/taker.wasm");
+  const id = spawn("test/taker.wasm", TAKER_GRANT);
   if (!check.succeeded(id, "component.spawn test/taker.wasm")) return;
   const took = awaitPulse(PULSE_TAKER_TOOK, <u32>id);
   const registered = awaitPulse(PULSE_TAKER_REGISTERED, <u32>id);

@@ -27,6 +27,7 @@ import { restartStream } from "./restart-stream";
 import { replace } from "./replace";
 import { interrupts } from "./interrupts";
 import { componentThreads } from "./threads";
+import { hostileComponent } from "./authority";
 import { hostileMemory, hostileStack } from "./hostile";
 import { handleNumbers } from "./counters";
 import { runBenchmarks } from "./bench";
@@ -53,6 +54,7 @@ const TESTS: Test[] = [
   new Test("replace", replace),
   new Test("interrupts", interrupts),
   new Test("component-threads", componentThreads),
+  new Test("authority", hostileComponent),
   new Test("hostile-memory", hostileMemory),
   new Test("hostile-stack", hostileStack),
   new Test("handle-numbers", handleNumbers),

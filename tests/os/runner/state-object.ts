@@ -16,10 +16,13 @@ import { initRestart, initStart, initStatus, initStatusReply } from "./init-clie
 const SLOTS: u32 = 300;
 const request = heap.alloc(32);
 const reply = heap.alloc(32);
+/** The last get's reply. */
+export const storeReply = changetype<TestStoreGetReply>(reply);
 
 function valueOf(slot: u32): u64 { return <u64>slot * 0x9e3779b97f4a7c15 + 12345; }
 
-function put(connection: i32, slot: u32, value: u64): i32 {
+/** Stores `value` in `slot` of the store server: the send's status. */
+export function put(connection: i32, slot: u32, value: u64): i32 {
   const message = changetype<TestStorePutRequest>(request);
   message.operation = TEST_STORE_PUT;
   message.slot = slot;
@@ -27,8 +30,8 @@ function put(connection: i32, slot: u32, value: u64): i32 {
   return msgSend(connection, request, TEST_STORE_PUT_REQUEST_SIZE, reply, 0);
 }
 
-/** Reads a slot into `reply` (TestStoreGetReply): the send's status. */
-function get(connection: i32, slot: u32): i32 {
+/** Reads a slot into `reply` (TestStoreGetReply, also `storeReply`): the send's status. */
+export function get(connection: i32, slot: u32): i32 {
   const message = changetype<TestStoreGetRequest>(request);
   message.operation = TEST_STORE_GET;
   message.slot = slot;

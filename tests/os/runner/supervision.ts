@@ -9,11 +9,11 @@
 // queue in order). Pulses received on the way are remembered.
 
 import {
-  clockNow, componentSpawn, componentStatus, connectionCreate, msgReceive, pulseSend, threadSleep,
+  clockNow, componentStatus, connectionCreate, msgReceive, pulseSend, threadSleep,
   ComponentStatus, COMPONENT_STATUS_SIZE, COMPONENT_STATE_RUNNING, PULSE_CODE_COMPONENT_ENDED, PULSE_SIZE, Pulse,
-  RECEIVE_ID_PULSE, ERROR_TIMED_OUT,
+  RECEIVE_ID_PULSE, ERROR_TIMED_OUT, TIMEOUT_NONE, TIMEOUT_RECEIVE, threadTimeout,
 } from "../../../ipc/generated/index";
-import { Server } from "../../../ipc/client/index";
+import { Server, spawnGranted } from "../../../ipc/client/index";
 import { RUNNER_PATH, PULSE_MARKER } from "../lib/runner-path";
 
 let channel: i32 = 0;
@@ -34,9 +34,9 @@ export function startSupervision(): bool {
   return self >= 0;
 }
 
-/** Starts a program of the payload with the runner as its supervisor: its id, or an error. */
-export function spawn(path: string): i32 {
-  return componentSpawn(path, self);
+/** Starts a program of the payload with the runner as its supervisor and `grant` (grants.ts): its id, or an error. */
+export function spawn(path: string, grant: string): i32 {
+  return spawnGranted(path, self, grant);
 }
 
 /** Receives one pulse (blocking) and remembers it; its code. */
@@ -57,6 +57,32 @@ export function drainPulses(): void {
   while (receivePulse() != PULSE_MARKER) {}
   pulseCodes.pop();
   pulseValues.pop();
+}
+
+/**
+ * Receives every pulse queued now without waiting and remembers it: how
+ * many. Unlike drainPulses it needs no room in the queue for a marker (a
+ * flood may have filled it).
+ */
+export function receiveQueued(): i32 {
+  let count = 0;
+  while (true) {
+    threadTimeout(TIMEOUT_RECEIVE, TIMEOUT_NONE);
+    const id = msgReceive(channel, buffer, 64, 0);
+    if (id < 0) return count;
+    if (id != RECEIVE_ID_PULSE) continue;
+    const pulse = changetype<Pulse>(buffer);
+    pulseCodes.push(pulse.code);
+    pulseValues.push(pulse.value);
+    count++;
+  }
+}
+
+/** Forgets every remembered pulse of `code`: how many there were. */
+export function dropPulses(code: i32): i32 {
+  let dropped = 0;
+  while (takePulse(code, 0, true) >= 0) dropped++;
+  return dropped;
 }
 
 /** Takes a remembered pulse of `code` (and `value`, unless any value will do): its value, or -1. */

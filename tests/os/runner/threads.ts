@@ -14,6 +14,7 @@ import { COMPONENT_STATE_EXITED, COMPONENT_STATE_FAULTED, ERROR_INVALID_ARGUMENT
 import { Check, describeStatus } from "./check";
 import { initStart } from "./init-client";
 import { awaitEnd, awaitPulse, spawn, status, takeEndPulse } from "./supervision";
+import { THREADS_GRANT } from "./grants";
 import { PULSE_THREADS } from "../lib/runner-path";
 
 /** tests/os/threads/threads.ts WORKERS and ROUNDS. */
@@ -35,7 +36,7 @@ function describeExit(exit: i32): string {
 
 export function componentThreads(check: Check): void {
   if (!check.succeeded(initStart("echo"), "init.start echo")) return;
-  const id = spawn("test/threads.wasm");
+  const id = spawn("test/threads.wasm", THREADS_GRANT);
   if (!check.succeeded(id, "component.spawn test/threads.wasm")) return;
   const limit = awaitPulse(PULSE_THREADS, <u32>id);
   const state = awaitEnd(<u32>id, 120_000_000_000);
@@ -45,7 +46,7 @@ export function componentThreads(check: Check): void {
   if (!check.equal(limit, SLOTS, "threads alive at once when thread.create said NO_MEMORY")) return;
   if (!check.ok(takeEndPulse(<u32>id), "no end pulse for threads")) return;
 
-  const deep = spawn("test/threads-deep.wasm");
+  const deep = spawn("test/threads-deep.wasm", "");
   if (!check.succeeded(deep, "component.spawn test/threads-deep.wasm")) return;
   const deepState = awaitEnd(<u32>deep, 30_000_000_000);
   if (!check.equal(deepState, COMPONENT_STATE_FAULTED, "threads-deep's end state (exit status " + status.exitStatus.toString() + ")")) return;
@@ -53,7 +54,7 @@ export function componentThreads(check: Check): void {
   if (!check.equal(status.functionIndex, NO_FUNCTION, "threads-deep's trap function (none: the kernel's check)")) return;
   if (!check.ok(takeEndPulse(<u32>deep), "no end pulse for threads-deep")) return;
 
-  if (!check.refused(spawn("test/threads-malformed.wasm"), ERROR_INVALID_ARGUMENT, "component.spawn test/threads-malformed.wasm")) return;
+  if (!check.refused(spawn("test/threads-malformed.wasm", ""), ERROR_INVALID_ARGUMENT, "component.spawn test/threads-malformed.wasm")) return;
   check.summary = WORKERS.toString() + " threads of one component, " + ROUNDS.toString()
     + " rounds each of managed data held across blocking calls and full collections, all intact; "
     + limit.toString() + " threads at once, then NO_MEMORY, and a slot given back; a thread blocking with more frames than its slot faulted its component; malformed shadow-stack exports refused";

@@ -1,6 +1,6 @@
 // The test.store server: 1024 numbers kept in a state object, so that they
 // outlive this instance. A restarted instance opens the same state object
-// (state.open finds it by the manifest's name and the object's name) and
+// (state.open finds it by the identity init gave it, init/store, and the object's name) and
 // maps it where the old one had it; the state-object test reads back what
 // it stored before the kill (tests/os/runner/state-object.ts).
 

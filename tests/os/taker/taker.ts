@@ -1,8 +1,9 @@
-// A component of another name than the runner's, which the runner
-// supervises (tests/os/runner/name-take-over.ts). Its manifest grants it
-// the paths of the test, so only the take-over rule decides:
+// A component of another identity than the runner's, which the runner
+// supervises (tests/os/runner/name-take-over.ts). Its rights (its
+// manifest, and the runner's grant) cover the paths of the test, so only
+// the take-over rule decides:
 //   1. it tries to take over /test/takeover, which the runner holds (the
-//      runner neither has its name nor is supervised by it: refused);
+//      runner neither has its identity nor is supervised by it: refused);
 //   2. it registers /test/taker (which its supervisor then takes over);
 // and tells the runner each result by a pulse (the value: the result as a
 // u32), then waits, serving nothing, until the runner kills it.
