@@ -27,3 +27,5 @@ export const PULSE_RELEASE: i32 = 1;
 export const PULSE_HOSTILE: i32 = 8;
 /** The flooder's pulses (tests/os/flooder): a code the runner waits for in no test. */
 export const PULSE_FLOOD: i32 = 9;
+/** The victim of hostile-overflow: its deep thread is at the bottom of its recursion. */
+export const PULSE_VICTIM_READY: i32 = 10;

@@ -16,3 +16,5 @@ export const THREADS_GRANT = "open /test/echo\nopen /test/runner";
 export const TRAPPER_GRANT = "serve /test/trap";
 /** The hostile apps of hostile-memory and hostile-stack: the echo server to send to, nothing more. */
 export const HOSTILE_APP_GRANT = "open /test/echo";
+/** The victim of hostile-overflow: its filler threads and the deep one, and the runner's channel for its pulse. */
+export const VICTIM_GRANT = "open /test/runner\nthreads 32";

@@ -9,6 +9,10 @@
 //    (records, receive buffers, receiveInfo, reply buffers); every such
 //    call fails alone with BAD_ADDRESS and loses nothing (its own verdict,
 //    the exit status, is 0).
+//  - hostile-overflow: a thread calls a function whose frame is larger
+//    than its whole stack, while a victim sleeps deep in recursion with
+//    data on its own stack; the attacker alone ends, with `call stack
+//    exhausted`, and the victim finds every value where it left it.
 //  - hostile-stack: system calls and memory.grow with the caller's stack
 //    nearly used up. A grow is refused (-1) with interrupts left on: the
 //    app spins without system calls and the runner still wakes to find it
@@ -21,10 +25,13 @@ import {
 } from "../../../ipc/generated/index";
 import { Check, describeStatus } from "./check";
 import { initStart } from "./init-client";
-import { HOSTILE_APP_GRANT } from "./grants";
-import { awaitEnd, spawn, status, takeEndPulse } from "./supervision";
+import { HOSTILE_APP_GRANT, VICTIM_GRANT } from "./grants";
+import { awaitEnd, awaitPulse, spawn, status, takeEndPulse } from "./supervision";
+import { PULSE_VICTIM_READY } from "../lib/runner-path";
 
 const STACK_EXHAUSTED: u32 = 9;
+/** tests/os/hostile/huge-frame.mjs's VARIANTS. */
+const OVERFLOW_VARIANTS: i32 = 8;
 const buffer = heap.alloc(64);
 
 /** The echo server answers square(value) right. */
@@ -82,4 +89,30 @@ export function hostileStack(check: Check): void {
   timerTicks(check, "after hostile-syscall");
   echoAnswers(check, 13, "after hostile-syscall");
   check.summary = "memory.grow near the stack limit refused with interrupts on (the app spun, the runner woke); msg.send near the limit refused by a stack trap in kernel code; the echo server answered on, the timer ticks";
+}
+
+export function hostileOverflow(check: Check): void {
+  if (!check.succeeded(initStart("echo"), "init.start echo")) return;
+  const victim = spawn("test/victim.wasm", VICTIM_GRANT);
+  if (!check.succeeded(victim, "component.spawn test/victim.wasm")) return;
+  // The victim is deep in its recursion, asleep, before the attack.
+  if (!check.ok(awaitPulse(PULSE_VICTIM_READY, <u32>victim) >= 0, "the victim ended before it was ready")) return;
+  // Eight attackers, one after another, each with another frame size (its priority picks it): their stacks
+  // take the same place, right above the victim's deep thread's, and the frames cover 128 bytes there.
+  for (let variant = 0; variant < OVERFLOW_VARIANTS; variant++) {
+    const attacker = spawn("test/hostile-overflow.wasm", "priority " + (2 + variant).toString());
+    if (!check.succeeded(attacker, "component.spawn test/hostile-overflow.wasm (variant " + variant.toString() + ")")) return;
+    const state = awaitEnd(<u32>attacker, 10_000_000_000);
+    if (!check.equal(state, COMPONENT_STATE_FAULTED, "hostile-overflow's end state (variant " + variant.toString() + ")")) return;
+    check.equal(status.trap, STACK_EXHAUSTED, "hostile-overflow's trap kind (its own stack check, not a fault below its stack; variant " + variant.toString() + ")");
+    takeEndPulse(<u32>attacker);
+  }
+  const victimState = awaitEnd(<u32>victim, 10_000_000_000);
+  if (check.equal(victimState, COMPONENT_STATE_EXITED, "the victim's end state")) {
+    check.equal(status.exitStatus, 0, "the victim's verdict on its own stack (1: a value changed)");
+  }
+  takeEndPulse(<u32>victim);
+  timerTicks(check, "after hostile-overflow");
+  echoAnswers(check, 14, "after hostile-overflow");
+  check.summary = "eight attackers calling functions with frames of about 288 KB, 16 bytes apart (a stack: 256 KiB), each ended alone with call stack exhausted; a victim asleep 100 KB deep on the stack made just before the attacker's found it intact; the echo server answered on, the timer ticks";
 }

@@ -28,7 +28,7 @@ import { replace } from "./replace";
 import { interrupts } from "./interrupts";
 import { componentThreads } from "./threads";
 import { hostileComponent } from "./authority";
-import { hostileMemory, hostileStack } from "./hostile";
+import { hostileMemory, hostileOverflow, hostileStack } from "./hostile";
 import { handleNumbers } from "./counters";
 import { runBenchmarks } from "./bench";
 
@@ -55,6 +55,7 @@ const TESTS: Test[] = [
   new Test("interrupts", interrupts),
   new Test("component-threads", componentThreads),
   new Test("authority", hostileComponent),
+  new Test("hostile-overflow", hostileOverflow),
   new Test("hostile-memory", hostileMemory),
   new Test("hostile-stack", hostileStack),
   new Test("handle-numbers", handleNumbers),
