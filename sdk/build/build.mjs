@@ -104,6 +104,8 @@ for (const [program, extra, after] of [["runner/runner"], ["echo/echo"], ["echo/
   ["priority/priority"], ["spinner/spinner"], ["client/client"], ["hello/hello"], ["yielder/yielder"],
   ["rtc/rtc"],
   ["relay/relay"], ["taker/taker"],
+  // The system-call fuzzer (tests/os/fuzz): its supervisor, workers, victim and heartbeat.
+  ["fuzz/fuzz"], ["fuzz/fuzz-worker"], ["fuzz/fuzz-victim"], ["fuzz/fuzz-heartbeat"],
   // Trapping float-to-int conversions: the trap test needs `invalid conversion to integer`.
   ["trapper/trapper", ["--disable", "nontrapping-f2i"], "tests/os/trapper/table-trap.mjs"],
   ["threads/threads", fullRuntime], ["threads/threads-deep", fullRuntime],
@@ -139,6 +141,7 @@ const hostEntries = {
   test: "tests/index.ts",
   bench: "tests/bench/index.ts",
   trace: "tests/bench/trace.ts",
+  "fuzz-kernel": "tests/kernel/fuzz-kernel.ts",
 };
 for (const [name, entry] of Object.entries(hostEntries)) {
   if (!existsSync(join(root, entry))) continue;

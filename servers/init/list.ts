@@ -56,6 +56,8 @@ export const list: Entry[] = [
   entry("shared", "test/shared.wasm", StartAt.Request, Policy.Restart),
   entry("priority", "test/priority.wasm", StartAt.Request, Policy.Restart),
   entry("relay", "test/relay.wasm", StartAt.Request, Policy.Restart),
+  // The system-call fuzzer's supervisor (tests/os/fuzz), in the fuzz image only.
+  entry("fuzz", "test/fuzz.wasm", StartAt.Boot, Policy.Once),
 ];
 
 export function findByName(name: string): Entry | null {
