@@ -35,9 +35,10 @@ export function parseAttacks(text: string): Attack[] {
 
 function parseArguments(argv: string[]) {
   let log = "", total = NaN, seed = Date.now() % 1_000_000_000, workers = 4, batch = 250_000, attacks: Attack[] = [...ATTACKS], keepGoing = false;
-  for (let i = 0; i < argv.length; i++) {
-    const word = argv[i]!;
-    const value = () => { const next = argv[++i]; if (next === undefined) usage(`${word} needs a value`); return next; };
+  const words = argv.flatMap((word) => /^--\w+=/.test(word) ? [word.slice(0, word.indexOf("=")), word.slice(word.indexOf("=") + 1)] : [word]);
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    const value = () => { const next = words[++i]; if (next === undefined) usage(`${word} needs a value`); return next; };
     if (word === "--seed") seed = Number(value());
     else if (word === "--workers") workers = Number(value());
     else if (word === "--batch") batch = Number(value());

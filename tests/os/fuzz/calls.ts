@@ -37,6 +37,8 @@ export const CALL_THREAD_YIELD = 31;
 export const CALL_COMPONENT_EXIT = 42;
 export const CALL_LOG_WRITE = 43;
 export const CALL_MEMORY_GROW = 44;
+/** What a failed memory.grow counts as: no error code of the kernel's, so the OTHER slot. */
+export const GROW_FAILED: i64 = -1000;
 
 /** How often each call is chosen, by its index in protocol.ts's CALL_NAMES (thread.exit and component.exit: see step). */
 const WEIGHTS: u8[] = [
@@ -408,7 +410,10 @@ export class Fuzz {
         else if (kind == 7) address += 1 + random.below(PAGE_SIZE - 1);
         const lengths: u32[] = [PAGE_SIZE, 2 * PAGE_SIZE, 0, 1, 0xfffff000, 0x80000000, 5 * PAGE_SIZE];
         const length = random.oneIn(2) ? PAGE_SIZE * (1 + random.below(4)) : lengths[random.below(<u32>lengths.length)];
-        result = delos_memory_map(this.handle(random), address, length, random.oneIn(8) ? random.u32() : random.below(2));
+        let flags = random.oneIn(8) ? random.u32() : random.below(2);
+        // A mapping without MAP_WRITABLE is a read-only range the kernel may later be asked to write: ATTACK_READONLY.
+        if ((this.attacks & ATTACK_READONLY) == 0) flags |= 1;
+        result = delos_memory_map(this.handle(random), address, length, flags);
         break;
       }
       case 19: {
@@ -482,7 +487,7 @@ export class Fuzz {
         }
         break;
       }
-      case CALL_MEMORY_GROW: result = memory.grow(<i32>random.below(2)) < 0 ? -1 : 0; break;
+      case CALL_MEMORY_GROW: result = memory.grow(<i32>random.below(2)) < 0 ? GROW_FAILED : 0; break;
       default: call = CALL_THREAD_YIELD; result = delos_thread_yield();
     }
     this.record(call, result);

@@ -28,7 +28,7 @@ import {
   OP_COUNTS, OP_HELLO, OUTCOME_SLOTS, VICTIM_PATH,
 } from "./protocol";
 import { mix, Random } from "./random";
-import { Fuzz, CALL_MEMORY_GROW, CALL_HANDLE_INFO, CALL_CHANNEL_CREATE, CALL_THREAD_YIELD, CALL_MSG_SEND } from "./calls";
+import { Fuzz, CALL_MEMORY_GROW, CALL_HANDLE_INFO, CALL_CHANNEL_CREATE, CALL_THREAD_YIELD, CALL_MSG_SEND, GROW_FAILED } from "./calls";
 
 /** Calls between two counts sent to the supervisor. */
 const FLUSH_EVERY: u32 = 512;
@@ -100,7 +100,7 @@ function bottom(operation: u32): i64 {
   const random = fuzz.random;
   if (operation == 0) {
     const result = memory.grow(<i32>random.below(2));
-    fuzz.record(CALL_MEMORY_GROW, result < 0 ? -1 : 0);
+    fuzz.record(CALL_MEMORY_GROW, result < 0 ? GROW_FAILED : 0);
     // Failing to grow by a page or none near the limit: the kernel trapped inside memory.grow. Spin
     // without a system call; a kernel that came back with interrupts off stops the clock and the
     // heartbeat meanwhile, which the host sees.
@@ -182,7 +182,7 @@ function growThread(argument: u32): void {
   const most = memory.size() + 256;
   while (true) {
     const delta = memory.size() < most ? <i32>random.below(3) : 0;
-    fuzz.record(CALL_MEMORY_GROW, memory.grow(delta) < 0 ? -1 : 0);
+    fuzz.record(CALL_MEMORY_GROW, memory.grow(delta) < 0 ? GROW_FAILED : 0);
     delos_thread_sleep(random.oneIn(2) ? 0 : 200_000);
   }
 }
