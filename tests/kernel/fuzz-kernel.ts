@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     for (const [name, count] of run.outcomes) outcomes.set(name, (outcomes.get(name) ?? 0) + count);
     for (const [name, count] of run.perCall) perCall.set(name, (perCall.get(name) ?? 0) + count);
     for (const end of run.workerEnds) {
-      const how = end.replace(/^.*?: /, "").replace(/ function -?\d+ offset 0x[0-9a-f]+$/, "");
+      const how = end.replace(/^.*?: /, "").replace(/ function -?\d+ offset 0x[0-9a-f]+$/, "").replace(/^exited -?\d+$/, "exited (component.exit)");
       ends.set(how, (ends.get(how) ?? 0) + 1);
     }
     for (const line of kernelSideFaults(run).slice(0, 3)) console.log(`  kernel-side fault: ${line}`);
