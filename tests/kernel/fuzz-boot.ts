@@ -19,11 +19,8 @@
 //   fuzz: outcomes NAME=n ...        fuzz: calls NAME=n ...
 //   fuzz: victim intact|CHANGED ...  fuzz: end calls N in T ms verdict ok|FAIL: REASON
 
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { buildRecipe, readRecipe } from "../../sdk/host/recipe";
-import { Machine } from "../../sdk/qemu/index";
+import { bootUntil } from "./os-boot";
 import { kernelFailures } from "./report";
 
 /** The attack classes, in the order of their bits (tests/os/fuzz/protocol.ts). */
@@ -82,40 +79,20 @@ function fuzzImage(): Uint8Array {
 }
 
 export async function runFuzz(settings: FuzzSettings): Promise<FuzzRun> {
-  const limit = settings.timeoutSeconds ?? defaultTimeout(settings.calls);
-  const directory = mkdtempSync(join(tmpdir(), "delos-fuzz-"));
-  try {
-    const path = join(directory, "fuzz.img");
-    writeFileSync(path, fuzzImage());
-    const text = `seed=${settings.seed} calls=${settings.calls} workers=${settings.workers} attacks=${attackBits(settings.attacks)}`;
-    const machine = await Machine.start({ image: path, timeoutSeconds: limit + 30, extraArgs: ["-fw_cfg", `name=opt/delos/fuzz,string=${text}`] });
-    let gaveUp: string | null = null;
-    try {
-      const deadline = performance.now() + limit * 1000;
-      for (;;) {
-        const serial = machine.serial;
-        if (/fuzz: end calls \d+/.test(serial)) { await sleep(300); break; }
-        if (/kernel: .*halted/.test(serial)) { await sleep(300); break; }
-        if (/init: fuzz: (?:could not start|component \d+ (?:faulted|exited|was killed|ended))/.test(serial)) { await sleep(300); break; }
-        if (!machine.isRunning) { gaveUp = `QEMU exited before the end line${machine.qemuErrors ? `: ${machine.qemuErrors.trim()}` : ""}`; break; }
-        if (performance.now() > deadline) { gaveUp = `hang: no \`fuzz: end\` line within ${limit} s (${machine.accel})`; break; }
-        await sleep(200);
-      }
-      const run = readRun(settings, machine.serial);
-      run.accel = machine.accel;
-      run.elapsedMs = performance.now() - machine.startedAt;
-      if (gaveUp) run.problems.unshift(gaveUp);
-      return run;
-    } finally {
-      await machine.quit();
-    }
-  } finally {
-    rmSync(directory, { recursive: true, force: true });
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
+  const text = `seed=${settings.seed} calls=${settings.calls} workers=${settings.workers} attacks=${attackBits(settings.attacks)}`;
+  const boot = await bootUntil(fuzzImage(), { timeoutSeconds: settings.timeoutSeconds ?? defaultTimeout(settings.calls), extraArgs: ["-fw_cfg", `name=opt/delos/fuzz,string=${text}`] },
+    "`fuzz: end`", (serial) => {
+      if (/fuzz: end calls \d+/.test(serial)) return "";
+      if (/kernel: .*halted/.test(serial)) return "";
+      if (/init: fuzz: (?:could not start|component \d+ (?:faulted|exited|was killed|ended))/.test(serial)) return "";
+      return undefined;
+    });
+  const run = readRun(settings, boot.serial);
+  run.accel = boot.accel;
+  run.elapsedMs = boot.elapsedMs;
+  // What ended the boot is read from the log; only a boot that never ended (a hang) or a QEMU exit adds a problem here.
+  if (boot.problem) run.problems.unshift(boot.problem.startsWith("no ") ? `hang: ${boot.problem}` : boot.problem);
+  return run;
 }
 
 const STAMPED = /^\[ *(\d+\.\d+)\] kernel: (.*?)\r?$/gm;
