@@ -476,6 +476,7 @@ export class Fuzz {
       case 39: result = delos_component_kill(this.component(random)); break;
       case 40: this.buffer(random, true, 64); result = delos_component_status(this.component(random), random.oneIn(8) ? 0 : this.address); break;
       case 41: result = delos_component_self(); break;
+      // Never returns and never counted here: the supervisor tells these ends (`exited S`).
       case CALL_COMPONENT_EXIT: delos_component_exit(<i32>random.u32()); break;
       case CALL_LOG_WRITE: {
         // Lines read by the host must stay whole: valid text, or a buffer the kernel must refuse.

@@ -29,7 +29,7 @@ import {
   OP_COUNTS, OP_HELLO, OUTCOME_SLOTS, VICTIM_PATH,
 } from "./protocol";
 import { mix, Random } from "./random";
-import { Fuzz, CALL_MEMORY_GROW, CALL_HANDLE_INFO, CALL_CHANNEL_CREATE, CALL_THREAD_YIELD, CALL_MSG_SEND, GROW_FAILED } from "./calls";
+import { Fuzz, CALL_MEMORY_GROW, CALL_HANDLE_INFO, CALL_CHANNEL_CREATE, CALL_THREAD_YIELD, CALL_MSG_SEND, CALL_THREAD_EXIT, GROW_FAILED } from "./calls";
 
 /** Calls between two counts sent to the supervisor. */
 const FLUSH_EVERY: u32 = 512;
@@ -219,7 +219,11 @@ function fuzzThread(argument: u32): void {
   const calls = random.below(200);
   for (let i: u32 = 0; i < calls; i++) fuzz.stepWith(random);
   fuzz.liveThreads--;
-  if (random.oneIn(2)) delos_thread_exit();
+  if (random.oneIn(2)) {
+    // Counted before: thread.exit does not return.
+    fuzz.record(CALL_THREAD_EXIT, 0);
+    delos_thread_exit();
+  }
 }
 
 function setUp(): void {

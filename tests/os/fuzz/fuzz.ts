@@ -58,6 +58,8 @@ const TRAP_MESSAGES: string[] = [
   "call stack exhausted", "out of bounds table access",
 ];
 const TRAP_STACK_EXHAUSTED: u32 = 9;
+/** component.exit's slot in the counts (protocol.ts's CALL_NAMES). */
+const CALL_COMPONENT_EXIT: i32 = 42;
 
 // The run's settings.
 let seed: u64 = 1;
@@ -210,7 +212,14 @@ function ended(component: u32, more: bool): void {
       + (<i32>status.functionIndex).toString() + " offset 0x" + status.wasmOffset.toString(16);
     const trying = slotTrying[slot];
     if (kind == TRAP_STACK_EXHAUSTED && trying > stackSafe && (stackFail == 0 || trying < stackFail)) stackFail = trying;
-  } else if (state == COMPONENT_STATE_EXITED) { how = "exited " + status.exitStatus.toString(); exited++; }
+  } else if (state == COMPONENT_STATE_EXITED) {
+    how = "exited " + status.exitStatus.toString();
+    exited++;
+    // component.exit never returns to be counted by the worker: it is counted here.
+    calls++;
+    outcomes[0]++;
+    perCall[CALL_COMPONENT_EXIT]++;
+  }
   else if (state == COMPONENT_STATE_KILLED) { how = "killed"; killed++; }
   else how = "ended in state " + state.toString();
   line("fuzz: worker " + slotInstance[slot].toString() + " component " + component.toString() + " ended: " + how);
