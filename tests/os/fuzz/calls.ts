@@ -247,7 +247,8 @@ export class Fuzz {
   }
 
   priority(random: Random): i32 {
-    if ((this.attacks & ATTACK_PRIORITY) == 0) return 1 + <i32>random.below(10);
+    // Within a worker's own range: a main thread far below its siblings' threads starves and stalls.
+    if ((this.attacks & ATTACK_PRIORITY) == 0) return 8 + <i32>random.below(3);
     const kind = random.below(8);
     if (kind < 3) return <i32>random.below(32);
     if (kind == 3) return 31;
@@ -273,8 +274,9 @@ export class Fuzz {
 
   /** Arms a timeout for the next message call, nearly always, so that the call does not wait for ever. */
   guard(random: Random): void {
-    if (random.oneIn(64)) return;
-    const states = random.oneIn(8) ? random.below(8) : 7;
+    // A worker blocked for good is ended as stalled after 3 s: rare, or the run spends its time waiting.
+    if (random.oneIn(1024)) return;
+    const states = random.oneIn(64) ? random.below(8) : 7;
     this.record(33, delos_thread_timeout(states, this.shortTimeout(random)));
   }
 
@@ -335,7 +337,7 @@ export class Fuzz {
       case 7: {
         this.string(random);
         // A negative timeout waits for a name that may never come: rare, and the supervisor ends a stalled worker.
-        const timeout = random.oneIn(200) ? this.timeout(random) : this.shortTimeout(random);
+        const timeout = random.oneIn(2000) ? this.timeout(random) : this.shortTimeout(random);
         result = delos_name_open(this.address, this.length, timeout);
         this.remember(<i32>result);
         break;
