@@ -25,6 +25,7 @@ import * as bootHarness from "./boot/harness.test";
 import * as bootKernelLink from "./boot/kernel-link.test";
 import * as boot from "./boot/boot.test";
 import * as kernelOs from "./kernel/os.test";
+import * as kernelFuzz from "./kernel/fuzz.test";
 import * as bootstrap from "./compiler/bootstrap.test";
 
 const files = [
@@ -52,6 +53,7 @@ const files = [
   { name: "boot-kernel-link", register: bootKernelLink.register },
   { name: "boot-qemu", register: boot.register },
   { name: "kernel-os", register: kernelOs.register },
+  { name: "kernel-fuzz", register: kernelFuzz.register },
   { name: "bootstrap", register: bootstrap.register },
 ];
 

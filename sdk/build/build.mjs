@@ -107,6 +107,8 @@ for (const [program, extra, after] of [["runner/runner"], ["echo/echo"], ["echo/
   ["hostile/hostile-memory"], ["hostile/hostile-grow"], ["hostile/hostile-syscall"], ["hostile/victim"],
   // A function with a frame larger than a thread's stack, which AssemblyScript cannot write.
   ["hostile/hostile-overflow", [], "tests/os/hostile/huge-frame.mjs"],
+  // The system-call fuzzer (tests/os/fuzz): its supervisor, workers, victim and heartbeat.
+  ["fuzz/fuzz"], ["fuzz/fuzz-worker"], ["fuzz/fuzz-victim"], ["fuzz/fuzz-heartbeat"],
   // Trapping float-to-int conversions: the trap test needs `invalid conversion to integer`.
   ["trapper/trapper", ["--disable", "nontrapping-f2i"], "tests/os/trapper/table-trap.mjs"],
   ["threads/threads", fullRuntime], ["threads/threads-deep", fullRuntime],
@@ -142,6 +144,7 @@ const hostEntries = {
   test: "tests/index.ts",
   bench: "tests/bench/index.ts",
   trace: "tests/bench/trace.ts",
+  "fuzz-kernel": "tests/kernel/fuzz-kernel.ts",
 };
 for (const [name, entry] of Object.entries(hostEntries)) {
   if (!existsSync(join(root, entry))) continue;

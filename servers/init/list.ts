@@ -85,6 +85,26 @@ pulses 256`, StartAt.Boot, Policy.Once),
   entry("shared", "test/shared.wasm", "kind server\nserve /test/shared", StartAt.Request, Policy.Restart),
   entry("priority", "test/priority.wasm", "kind server\nserve /test/priority\nopen /test/runner", StartAt.Request, Policy.Restart),
   entry("relay", "test/relay.wasm", "kind server\nserve /test/relay\nopen /test/priority", StartAt.Request, Policy.Restart),
+  // The system-call fuzzer's supervisor (tests/os/fuzz), in the fuzz image only: what it passes on to its
+  // workers, victim and heartbeat, and QEMU's fw_cfg ports for the host's settings.
+  entry("fuzz", "test/fuzz.wasm", `kind test
+priority 25
+ceiling 30
+serve /test/fuzz
+serve /test/fuzz-victim
+serve /test/fuzz-w/*
+open /test/*
+state fuzz-scratch
+spawn test/fuzz-worker.wasm
+spawn test/fuzz-victim.wasm
+spawn test/fuzz-heartbeat.wasm
+spawn test/fuzz-absent.wasm
+port 0x510 2
+port 0x80 1
+irq 8
+threads 64
+handles 4096
+pulses 256`, StartAt.Boot, Policy.Once),
 ];
 
 export function findByName(name: string): Entry | null {

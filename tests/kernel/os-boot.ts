@@ -31,24 +31,37 @@ export interface OsBoot {
 }
 
 /** Boots a fresh build of the test image until the runner ends; `extraArgs` go to QEMU (e.g. -icount). */
-export async function bootTestImage(options: { timeoutSeconds?: number; accel?: MachineOptions["accel"]; extraArgs?: string[] } = {}): Promise<OsBoot> {
-  const limit = options.timeoutSeconds ?? 240;
+export function bootTestImage(options: { timeoutSeconds?: number; accel?: MachineOptions["accel"]; extraArgs?: string[] } = {}): Promise<OsBoot> {
+  return bootUntil(buildRecipe(readRecipe("test")).image, { timeoutSeconds: options.timeoutSeconds ?? 240, ...options }, "`ostest: end`", (serial) => {
+    if (END.test(serial)) return null;
+    if (HALTED.test(serial)) return "the kernel halted";
+    return HOPELESS.map(([pattern, what]) => { const match = pattern.exec(serial); return match ? `${what}: ${match[1]!.trim()}` : null; }).find((text) => text !== null);
+  });
+}
+
+/**
+ * Boots `image` in QEMU until `stop(serial)` says the boot is over — null:
+ * it ended as it should; a string: why it ended early — or QEMU exits or
+ * `timeoutSeconds` pass (a problem that names `awaited`, the line that did
+ * not come). A boot that ended early runs 200 ms more for the lines of a report.
+ */
+export async function bootUntil(image: Uint8Array, options: { timeoutSeconds: number; accel?: MachineOptions["accel"]; extraArgs?: string[] },
+  awaited: string, stop: (serial: string) => string | null | undefined): Promise<OsBoot> {
+  const limit = options.timeoutSeconds;
   const directory = mkdtempSync(join(tmpdir(), "delos-os-"));
   try {
-    const image = join(directory, "test.img");
-    writeFileSync(image, buildRecipe(readRecipe("test")).image);
-    const machine = await Machine.start({ image, timeoutSeconds: limit + 30, accel: options.accel, extraArgs: options.extraArgs });
+    const path = join(directory, "boot.img");
+    writeFileSync(path, image);
+    const machine = await Machine.start({ image: path, timeoutSeconds: limit + 30, accel: options.accel, extraArgs: options.extraArgs });
     let problem: string | null = null;
     try {
       const deadline = performance.now() + limit * 1000;
       for (;;) {
-        const serial = machine.serial;
-        if (END.test(serial)) break;
-        if (HALTED.test(serial)) { await sleep(200); problem = "the kernel halted"; break; }
-        const hopeless = HOPELESS.map(([pattern, what]) => { const match = pattern.exec(serial); return match ? `${what}: ${match[1]!.trim()}` : null; }).find((text) => text !== null);
-        if (hopeless) { await sleep(200); problem = hopeless; break; }
-        if (!machine.isRunning) { problem = `QEMU exited before the end line${machine.qemuErrors ? `: ${machine.qemuErrors.trim()}` : ""}`; break; }
-        if (performance.now() > deadline) { problem = `no \`ostest: end\` line within ${limit} s (${machine.accel})`; break; }
+        const verdict = stop(machine.serial);
+        if (verdict === null) break;
+        if (verdict !== undefined) { await sleep(200); problem = verdict; break; }
+        if (!machine.isRunning) { problem = `QEMU exited before the ${awaited} line${machine.qemuErrors ? `: ${machine.qemuErrors.trim()}` : ""}`; break; }
+        if (performance.now() > deadline) { problem = `no ${awaited} line within ${limit} s (${machine.accel})`; break; }
         await sleep(100);
       }
       // Kept for whoever reads a failure: the whole console of the last boot.
