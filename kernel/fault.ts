@@ -19,15 +19,19 @@
 //      back; its table and vmctx are garbage for the kernel's collector;
 //   5. the faulting thread ends too.
 //
+// Its code stays mapped for the code cache, but no longer executable once no
+// live component runs it (component/platform.ts, sealCode).
+//
 // The same path, without a fault, ends a component whose last thread
 // returned (Exited), that called component.exit (Exited with a status) or
 // that its supervisor killed (Killed).
 
 import { TrapKind, trapMessage } from "../sdk/compiler/src/abi";
 import * as console from "./console";
-import { Component, ComponentFault, ComponentState, runEndHooks } from "./component/component";
+import { Component, ComponentFault, ComponentState, allComponents, runEndHooks } from "./component/component";
 import { kernelLinker } from "./component/loader";
-import { isComponentCode } from "./component/platform";
+import { isComponentCode, sealCode } from "./component/platform";
+import { Component as CompiledComponent } from "../sdk/loader/component";
 import { releaseRegion } from "./component/region";
 import { Thread, ThreadState } from "./object/thread";
 import { currentThread, exitCurrent, killThread } from "./sched/scheduler";
@@ -79,6 +83,18 @@ export function endComponent(component: Component, state: ComponentState): void 
   component.memoryObject = 0;
   component.instance = null;
   component.threads.length = 0;
+  sealIfUnused(component.compiled);
+}
+
+/** No live component runs `compiled` any more: its code stops being executable (component/platform.ts). */
+function sealIfUnused(compiled: CompiledComponent | null): void {
+  if (compiled == null) return;
+  const components = allComponents();
+  for (let i = 0; i < components.length; i++) {
+    const other = components[i];
+    if (other.compiled === compiled && (other.state == ComponentState.Running || other.state == ComponentState.Loading)) return;
+  }
+  sealCode(compiled);
 }
 
 /** A thread of a component trapped with `kind` at native `pc`: the component faulted. Never returns. */

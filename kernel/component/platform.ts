@@ -7,6 +7,7 @@
 
 import { THREAD_TRAP_PC, VMCTX_RUNTIME } from "../../sdk/compiler/src/abi";
 import { Access, Platform } from "../../sdk/loader/platform";
+import { Component as CompiledComponent } from "../../sdk/loader/component";
 import { cli, sti } from "../arch/x86_64/cpu";
 import { link } from "../arch/x86_64/handoff";
 import { LINK_VMCTX } from "../arch/x86_64/link-info";
@@ -36,6 +37,28 @@ export function callWasm(code: u64, vmctx: u64, slots: usize, count: i32): i32 {
   cli();
   if (kind != 0) __stack_pointer = shadow;
   return kind;
+}
+
+/**
+ * Compiled code stays mapped while the code cache holds it, shared by
+ * every instance; while no live component runs it, its pages are not
+ * executable, so that nothing can run a dead component's code (a return
+ * address left behind, a stale pointer): fetching from them faults, which
+ * in component code is a trap of whoever tried. `sealCode` when the last
+ * instance ended, `unsealCode` before the next one starts. (Without the
+ * CPU's no-execute bit the pages stay executable.)
+ */
+export function sealCode(compiled: CompiledComponent): void {
+  setCodeAccess(compiled, PageAccess.ReadOnly);
+}
+
+export function unsealCode(compiled: CompiledComponent): void {
+  setCodeAccess(compiled, PageAccess.ReadExecute);
+}
+
+function setCodeAccess(compiled: CompiledComponent, access: PageAccess): void {
+  if (compiled.mappedCode == 0 || compiled.codeLength == 0) return;
+  mapRegionPages(compiled.mappedCode, <u64>compiled.codeLength, access);
 }
 
 export class KernelPlatform extends Platform {

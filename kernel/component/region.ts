@@ -31,6 +31,8 @@ const GAP: u64 = SMALL_PAGE;
 export const enum PageAccess {
   ReadWrite = 1,
   ReadExecute = 2,
+  /** Readable only: neither written nor run (code no live component uses). */
+  ReadOnly = 3,
 }
 
 // Small regions: free ranges, first fit; memory slots: a free list of slot numbers.
@@ -112,7 +114,8 @@ export function releaseRegion(base: u64): void {
 }
 
 function flagsFor(access: PageAccess): u64 {
-  return access == PageAccess.ReadWrite ? WRITABLE | NO_EXECUTE : 0;
+  if (access == PageAccess.ReadWrite) return WRITABLE | NO_EXECUTE;
+  return access == PageAccess.ReadOnly ? NO_EXECUTE : 0;
 }
 
 /** Maps fresh zeroed frames over [address, address + bytes) where nothing is mapped, and sets the access of what is; false when out of frames. */

@@ -26,7 +26,7 @@ import { createComponentThread } from "../sched/threads";
 import { Component, ComponentState, registerComponent } from "./component";
 import { componentTrapped, threadEnded } from "../fault";
 import { LIMIT_CEILING, LIMIT_PAGES, LIMIT_THREADS, Manifest } from "./manifest";
-import { callWasm } from "./platform";
+import { callWasm, unsealCode } from "./platform";
 import { releaseRegion } from "./region";
 import { ShadowStackLayout, canTakeShadowSlot, startShadowStack, takeShadowSlot } from "./shadow-stack";
 
@@ -80,6 +80,8 @@ export function startComponent(linker: Linker, compiled: CompiledComponent, righ
   supervisor: Component | null, endNotice: Object | null, shadowStack: ShadowStackLayout | null): Component | null {
   const instance = instantiate(compiled, linker);
   if (instance == null) return null;
+  // Cached code that no live component ran was sealed (platform.ts).
+  unsealCode(compiled);
   const component = new Component(rights, identity, supervisor);
   component.compiled = compiled;
   component.instance = instance;
