@@ -30,7 +30,7 @@ export const enum Scenario {
   MemoryGrow = 4,
   /** A nested invoke whose callee traps; main goes on. */
   NestedInvoke = 5,
-  /** Registered code overflowing the wasm stack into its guard page. */
+  /** Registered code writing below the stack limit, into the guard region: a failure, never a trap. */
   RegisteredStackOverflow = 6,
   /** Unregistered code overflowing the wasm stack: reported, not hung. */
   UnregisteredStackOverflow = 7,

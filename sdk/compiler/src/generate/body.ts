@@ -5,13 +5,16 @@
 // track only of nested blocks.
 //
 // Prologue: push rbp; mov rbp, rsp; push r14 (the vmctx, restored from
-// there after calls that switch instances); sub rsp, FRAME; the stack check;
-// zeroing of the declared locals that may be read before being set; loading
-// of the parameters kept in registers. FRAME is patched at the end, once the
-// deepest value stack and the largest call are known; it keeps rsp 16-byte
-// aligned (rbp is, after the pushes of the return address and rbp).
+// there after calls that switch instances); the stack check of the frame's
+// lowest address, before rsp moves (lea r11, [rsp - FRAME]; cmp r11,
+// fs:[limit]; jb trap; mov rsp, r11), so a frame too large for the stack
+// never writes below the limit; zeroing of the declared locals that may be
+// read before being set; loading of the parameters kept in registers. FRAME
+// is patched at the end, once the deepest value stack and the largest call
+// are known; it keeps rsp 16-byte aligned (rbp is, after the pushes of the
+// return address and rbp) and is at most MAX_FRAME_SIZE.
 
-import { Alu, Packed, Reg, mem } from "../x64/assembler";
+import { Packed, Reg, mem } from "../x64/assembler";
 import { Op } from "../opcodes";
 import { Generator, ControlKind } from "./generator";
 import { emitBlock, emitBr, emitBrIf, emitBrTable, emitDrop, emitElse, emitEnd, emitIf, emitReturn, emitSelect, emitUnreachable } from "./control";
@@ -23,7 +26,8 @@ import { emitBulk } from "./bulk";
 import { emitCall, emitCallIndirect } from "./call";
 import { emitGlobalGet, emitGlobalSet, emitLocalGet, emitLocalSet } from "./variables";
 import { ValType } from "../module";
-import { VMCTX, isFloat } from "./stack";
+import { SCRATCH, VMCTX, isFloat } from "./stack";
+import { MAX_FRAME_SIZE } from "../abi";
 import { skipImmediates } from "./immediates";
 import { chooseRegisterLocals } from "./locals";
 import { OPCODE_CLASSES, OpClass } from "../validate/signatures";
@@ -36,10 +40,11 @@ function prologue(g: Generator): i32 {
   asm.push(Reg.RBP);
   asm.mov(8, Reg.RBP, Reg.RSP);
   asm.push(VMCTX);
-  // sub rsp, imm32: the immediate is patched once the frame size is known.
-  asm.aluImm(Alu.SUB, 8, Reg.RSP, 0x7fffffff);
+  // lea r11, [rsp - FRAME]: the displacement is patched once the frame size is known.
+  asm.lea(8, SCRATCH, mem(Reg.RSP, -0x7fffffff));
   const framePatch = asm.offset - 4;
-  g.emitStackCheck();
+  g.emitStackCheck(SCRATCH);
+  asm.mov(8, Reg.RSP, SCRATCH);
   // Declared locals start at zero: those that may be read before being set.
   // A register local's slot is zeroed only when it is never assigned (its
   // reload after a call then reads the slot); an assigned one starts dirty,
@@ -206,6 +211,11 @@ export function compileFunction(g: Generator, bodyIndex: i32): bool {
     emitSlowPath(g, path);
   }
   g.emitTrapStubs();
-  asm.buffer.patch32(framePatch, frameSize(g));
+  const frame = frameSize(g);
+  if (frame > MAX_FRAME_SIZE) {
+    g.fail("function " + funcIndex.toString() + ": a frame of " + frame.toString() + " bytes exceeds the limit of " + MAX_FRAME_SIZE.toString());
+    return false;
+  }
+  asm.buffer.patch32(framePatch, -frame);
   return true;
 }

@@ -189,9 +189,9 @@ export class Generator extends ValueStack {
     this.stubOffsets.length = 0;
   }
 
-  /** The stack check of every prologue: traps when rsp went below the thread's limit. */
-  emitStackCheck(): void {
-    this.asm.cmpLoad(8, Reg.RSP, fsAbsolute(THREAD_STACK_LIMIT));
+  /** The stack check of every prologue: traps when the frame's lowest address, in `bottom`, lies below the thread's limit. */
+  emitStackCheck(bottom: Reg): void {
+    this.asm.cmpLoad(8, bottom, fsAbsolute(THREAD_STACK_LIMIT));
     this.trapIf(Cond.B, TrapKind.StackExhausted);
   }
 
