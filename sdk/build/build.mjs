@@ -139,6 +139,7 @@ const hostEntries = {
   test: "tests/index.ts",
   bench: "tests/bench/index.ts",
   trace: "tests/bench/trace.ts",
+  mutants: "tests/compiler/mutants.ts",
 };
 for (const [name, entry] of Object.entries(hostEntries)) {
   if (!existsSync(join(root, entry))) continue;
