@@ -161,7 +161,9 @@ function runKiller(copy: string, killer: Killer): string | null {
   const result = run(process.execPath, [join(copy, "build", "host", "delos.js"), "spec", killer.spec, "--bounds", killer.bounds], copy);
   const tally = /spec: (\d+) passed, (\d+) failed/.exec(result.output);
   if (result.status === 0 && tally && Number(tally[2]) === 0 && Number(tally[1]) > 0) return null;
-  return tally ? `${tally[2]} failed` : `exit status ${result.status}`;
+  if (tally) return `${tally[2]} of ${Number(tally[1]) + Number(tally[2])} failed`;
+  const lines = result.output.trim().split("\n");
+  return `exit status ${result.status}: ${lines[lines.length - 1].slice(0, 100)}`;
 }
 
 const filter = process.argv[2];
