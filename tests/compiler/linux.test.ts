@@ -41,6 +41,7 @@ interface StubsProgram {
 const enum Scenario {
   Hello = 0, RuntimeTrap = 1, UnregisteredFault = 2, RegisteredFault = 3, MemoryGrow = 4, NestedInvoke = 5,
   RegisteredStackOverflow = 6, UnregisteredStackOverflow = 7, ArgumentCount = 8, ThreadBlock = 9, RuntimeAbort = 10,
+  MemoryGrowPastReservation = 11,
 }
 
 let stubsModule: WebAssembly.Module | null = null;
@@ -124,6 +125,61 @@ const trapPrograms: Array<{ message: string; text: string }> = [
       (func $f (export "f") call $big call $f))` },
   { message: "out of bounds table access", text: `(module (table 1 funcref) (func (export "f") i32.const 0 i32.const 0 i32.const 2 table.copy))` },
 ];
+
+/**
+ * A runtime of its own that measures the stack check exactly: it moves
+ * THREAD_STACK_LIMIT and calls a leaf (frame 8 bytes) through invoke, and
+ * finds by bisection the highest limit at which invoke still enters (its
+ * slots end at the limit) and the highest at which the leaf still runs (its
+ * frame ends at the limit). The difference is what the leaf takes below
+ * invoke's slots: return address, rbp, r14 and the frame, 32 bytes. Exits
+ * with it (255 when not in 1..254).
+ */
+const stackProbe = `(module
+  (import "delos:native" "thread_block" (func $threadBlock (result i64)))
+  (import "delos:native" "load64" (func $load64 (param i64) (result i64)))
+  (import "delos:native" "store64" (func $store64 (param i64 i64)))
+  (import "delos:native" "memory_base" (func $memoryBase (result i64)))
+  (import "delos:native" "invoke" (func $invoke (param i64 i64 i64 i32) (result i32)))
+  (memory 1)
+  (table 1 funcref)
+  (elem (i32.const 0) $leaf)
+  (func $leaf)
+  ;; 1 when the call went as asked: entered (refusal 1) or ran (refusal 0), with the limit at $limit.
+  (func $passes (param $code i64) (param $vmctx i64) (param $limit i64) (param $refusal i32) (result i32)
+    (local $saved i64) (local $kind i32)
+    (local.set $saved (call $load64 (call $threadBlock)))
+    (call $store64 (call $threadBlock) (local.get $limit))
+    (local.set $kind (call $invoke (local.get $code) (local.get $vmctx) (call $memoryBase) (i32.const 2)))
+    (call $store64 (call $threadBlock) (local.get $saved))
+    (if (result i32) (local.get $refusal)
+      ;; invoke refuses with call stack exhausted at pc 0; the leaf's own trap has a pc.
+      (then (i32.eqz (i32.and (i32.eq (local.get $kind) (i32.const 9))
+        (i64.eqz (call $load64 (i64.add (call $threadBlock) (i64.const 24)))))))
+      (else (i32.eqz (local.get $kind)))))
+  ;; The highest limit at which the call passes.
+  (func $highest (param $code i64) (param $vmctx i64) (param $refusal i32) (result i64)
+    (local $low i64) (local $high i64) (local $middle i64)
+    (local.set $low (call $load64 (call $threadBlock)))
+    (local.set $high (i64.add (local.get $low) (i64.const 0x4000000)))
+    (block $done (loop $next
+      (br_if $done (i64.le_u (i64.sub (local.get $high) (local.get $low)) (i64.const 1)))
+      (local.set $middle (i64.add (local.get $low) (i64.shr_u (i64.sub (local.get $high) (local.get $low)) (i64.const 1))))
+      (if (call $passes (local.get $code) (local.get $vmctx) (local.get $middle) (local.get $refusal))
+        (then (local.set $low (local.get $middle)))
+        (else (local.set $high (local.get $middle))))
+      (br $next)))
+    (local.get $low))
+  (func (export "main") (param i64 i64 i64 i64 i64 i64 i64) (param $vmctx i64) (result i32)
+    (local $code i64) (local $difference i64)
+    ;; The leaf's code: element 0 of the table (vmctx + 16 -> table -> elements; code at + 8).
+    (local.set $code (call $load64 (i64.add (call $load64 (call $load64 (i64.add (local.get $vmctx) (i64.const 16)))) (i64.const 8))))
+    (local.set $difference (i64.sub
+      (call $highest (local.get $code) (local.get $vmctx) (i32.const 1))
+      (call $highest (local.get $code) (local.get $vmctx) (i32.const 0))))
+    (if (result i32) (i32.and (i64.gt_s (local.get $difference) (i64.const 0)) (i64.lt_s (local.get $difference) (i64.const 255)))
+      (then (i32.wrap_i64 (local.get $difference)))
+      (else (i32.const 255)))))`;
 
 const growth = wat(`(module (memory 1 3)
   (func (export "grow") (param i32) (result i32) local.get 0 memory.grow)
@@ -211,6 +267,7 @@ export function register(test: TestFunction) {
     t.ok(/^fatal: runtime trap: out of bounds memory access at pc 0x[0-9a-f]+\n$/.test(registered.stderr),
       `a fault in registered code becomes a trap: ${registered.stderr.trim()}`);
     t.eq(runStandIn(Scenario.MemoryGrow).status, 111, "grow(2) returns 1, grow past the maximum -1, the new pages are usable");
+    t.eq(runStandIn(Scenario.MemoryGrowPastReservation).status, 1, "grow within the maximum but past the reservation returns -1");
     t.eq(runStandIn(Scenario.NestedInvoke).status, 103, "a trap returns its kind from the inner invoke only");
     const overflow = runStandIn(Scenario.RegisteredStackOverflow);
     t.ok(/^fatal: stack write below the limit at pc 0x[0-9a-f]+\n$/.test(overflow.stderr),
@@ -255,6 +312,11 @@ export function register(test: TestFunction) {
         t.eq(run.status, 3, `${bounds}: exit status 3`);
       }
     }
+  });
+
+  test("the stack check is exact: a frame ending at the limit runs, one byte lower traps", (t) => {
+    const run = runLinux([], new ScriptBuilder().bytes(), { runtime: wat(stackProbe), timeoutMs: TIMEOUT_MS });
+    t.eq([run.status, run.stderr], [32, ""], "the leaf's 32 bytes below invoke's slots, measured at the limit");
   });
 
   test("a 400 KB frame runs when the stack has room", (t) => {

@@ -6,7 +6,7 @@
 // tests that should notice run in order until one fails; the table says
 // which killed it, or SURVIVED. Exits non-zero when any mutant survives.
 //
-// Usage: npm run mutants [-- NAME]   (only the mutants whose name contains NAME)
+// Usage: npm run mutants [-- NAME...]   (only the mutants whose name contains one of the NAMEs)
 
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -52,6 +52,15 @@ const mutants: Mutant[] = [
   { name: "stack check with jbe (a frame ending at the limit traps)", file: `${GENERATE}/generator.ts`,
     find: "this.trapIf(Cond.B, TrapKind.StackExhausted);", replace: "this.trapIf(Cond.BE, TrapKind.StackExhausted);",
     killers: [{ test: "linux" }] },
+
+  { name: "stack check one byte lax", file: `${GENERATE}/body.ts`,
+    find: "  g.emitStackCheck(SCRATCH);\n",
+    replace: "  asm.lea(8, Reg.RAX, mem(SCRATCH, 1));\n  g.emitStackCheck(Reg.RAX);\n", killers: [{ test: "linux" }] },
+  // invoke's refusal of slots below the limit (link/invoke.ts).
+  { name: "invoke enters with slots below the limit", file: "sdk/compiler/src/link/invoke.ts",
+    find: "  a.jcc(Cond.B, exhausted);\n", replace: "", killers: [{ test: "linux" }] },
+  { name: "invoke slot check one byte strict", file: "sdk/compiler/src/link/invoke.ts",
+    find: "  a.jcc(Cond.B, exhausted);\n", replace: "  a.jcc(Cond.BE, exhausted);\n", killers: [{ test: "linux" }] },
 
   // Explicit bounds checks of loads and stores (generate/memory.ts).
   { name: "explicit check removed (index in a register)", file: `${GENERATE}/memory.ts`,
@@ -166,8 +175,8 @@ function runKiller(copy: string, killer: Killer): string | null {
   return `exit status ${result.status}: ${lines[lines.length - 1].slice(0, 100)}`;
 }
 
-const filter = process.argv[2];
-const selected = mutants.filter((mutant) => !filter || mutant.name.includes(filter));
+const filters = process.argv.slice(2);
+const selected = mutants.filter((mutant) => filters.length === 0 || filters.some((filter) => mutant.name.includes(filter)));
 const copy = makeCopy();
 const log = (line: string) => process.stdout.write(`${line}\n`);
 let survived = 0;
