@@ -148,11 +148,24 @@ function makeCopy(): string {
   return copy;
 }
 
-/** Rebuilds the copy's compiler (what every linked executable is compiled with). */
+/**
+ * The programs that hold the compiler's code and that the killers run: the
+ * compiler itself (every linked executable is compiled and linked by it) and
+ * the linux stubs' stand-in test program, which links with the same code.
+ */
+const PROGRAMS: Array<[string, string]> = [
+  ["sdk/compiler/src/index.ts", "build/compiler.wasm"],
+  ["tests/compiler/assembly/linux-stubs.ts", "build/tests/linux-stubs.wasm"],
+];
+
+/** Rebuilds the copy's programs (as sdk/build/build.mjs does); null, or the first errors. */
 function buildCompiler(copy: string): string | null {
-  const result = run(join(copy, "node_modules", ".bin", "asc"),
-    ["sdk/compiler/src/index.ts", "-o", "build/compiler.wasm", "-O3", "--runtime", "stub", "--exportStart", "_initialize"], copy);
-  return result.status === 0 ? null : result.output.split("\n").filter((line) => /ERROR/.test(line)).slice(0, 3).join(" ");
+  for (const [entry, output] of PROGRAMS) {
+    const result = run(join(copy, "node_modules", ".bin", "asc"),
+      [entry, "-o", output, "-O3", "--runtime", "stub", "--exportStart", "_initialize"], copy);
+    if (result.status !== 0) return result.output.split("\n").filter((line) => /ERROR/.test(line)).slice(0, 3).join(" ");
+  }
+  return null;
 }
 
 function describe(killer: Killer): string {
