@@ -42,20 +42,20 @@ const indirectSpec: Killer[] = [{ spec: "call_indirect", bounds: "guard" }, { te
 const mutants: Mutant[] = [
   // The stack check (generate/body.ts, generate/generator.ts).
   { name: "stack check removed", file: `${GENERATE}/body.ts`,
-    find: "  g.emitStackCheck(SCRATCH);\n", replace: "", killers: [{ test: "linux" }] },
+    find: "  g.emitStackCheck(SCRATCH, stackTrap);\n", replace: "", killers: [{ test: "linux" }] },
   { name: "stack check after rsp moves", file: `${GENERATE}/body.ts`,
-    find: "  g.emitStackCheck(SCRATCH);\n  asm.mov(8, Reg.RSP, SCRATCH);\n",
-    replace: "  asm.mov(8, Reg.RSP, SCRATCH);\n  g.emitStackCheck(Reg.RSP);\n", killers: [{ test: "linux" }] },
+    find: "  g.emitStackCheck(SCRATCH, stackTrap);\n  asm.mov(8, Reg.RSP, SCRATCH);\n",
+    replace: "  asm.mov(8, Reg.RSP, SCRATCH);\n  g.emitStackCheck(Reg.RSP, stackTrap);\n", killers: [{ test: "linux" }] },
   { name: "stack check of the frame minus 256 bytes", file: `${GENERATE}/body.ts`,
-    find: "  g.emitStackCheck(SCRATCH);\n",
-    replace: "  asm.lea(8, Reg.RAX, mem(SCRATCH, 256));\n  g.emitStackCheck(Reg.RAX);\n", killers: [{ test: "linux" }] },
+    find: "  g.emitStackCheck(SCRATCH, stackTrap);\n",
+    replace: "  asm.lea(8, Reg.RAX, mem(SCRATCH, 256));\n  g.emitStackCheck(Reg.RAX, stackTrap);\n", killers: [{ test: "linux" }] },
   { name: "stack check with jbe (a frame ending at the limit traps)", file: `${GENERATE}/generator.ts`,
-    find: "this.trapIf(Cond.B, TrapKind.StackExhausted);", replace: "this.trapIf(Cond.BE, TrapKind.StackExhausted);",
+    find: "this.asm.jccShort(Cond.B, trap);", replace: "this.asm.jccShort(Cond.BE, trap);",
     killers: [{ test: "linux" }] },
 
   { name: "stack check one byte lax", file: `${GENERATE}/body.ts`,
-    find: "  g.emitStackCheck(SCRATCH);\n",
-    replace: "  asm.lea(8, Reg.RAX, mem(SCRATCH, 1));\n  g.emitStackCheck(Reg.RAX);\n", killers: [{ test: "linux" }] },
+    find: "  g.emitStackCheck(SCRATCH, stackTrap);\n",
+    replace: "  asm.lea(8, Reg.RAX, mem(SCRATCH, 1));\n  g.emitStackCheck(Reg.RAX, stackTrap);\n", killers: [{ test: "linux" }] },
   // invoke's refusal of slots below the limit (link/invoke.ts).
   { name: "invoke enters with slots below the limit", file: "sdk/compiler/src/link/invoke.ts",
     find: "  a.jcc(Cond.B, exhausted);\n", replace: "", killers: [{ test: "linux" }] },

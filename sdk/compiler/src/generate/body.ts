@@ -8,13 +8,15 @@
 // there after calls that switch instances); the stack check of the frame's
 // lowest address, before rsp moves (lea r11, [rsp - FRAME]; cmp r11,
 // fs:[limit]; jb trap; mov rsp, r11), so a frame too large for the stack
-// never writes below the limit; zeroing of the declared locals that may be
+// never writes below the limit (the trap stub sits just before the function,
+// in reach of a short jump, which keeps the prologue as long as it was with
+// `sub rsp, FRAME`: the body's code keeps its alignment); zeroing of the declared locals that may be
 // read before being set; loading of the parameters kept in registers. FRAME
 // is patched at the end, once the deepest value stack and the largest call
 // are known; it keeps rsp 16-byte aligned (rbp is, after the pushes of the
 // return address and rbp) and is at most MAX_FRAME_SIZE.
 
-import { Packed, Reg, mem } from "../x64/assembler";
+import { Label, Packed, Reg, mem } from "../x64/assembler";
 import { Op } from "../opcodes";
 import { Generator, ControlKind } from "./generator";
 import { emitBlock, emitBr, emitBrIf, emitBrTable, emitDrop, emitElse, emitEnd, emitIf, emitReturn, emitSelect, emitUnreachable } from "./control";
@@ -35,7 +37,7 @@ import { OPCODE_CLASSES, OpClass } from "../validate/signatures";
 /** Locals up to this many are zeroed with one store each; more with rep stosq. */
 const INLINE_ZEROING = 16;
 
-function prologue(g: Generator): i32 {
+function prologue(g: Generator, stackTrap: Label): i32 {
   const asm = g.asm;
   asm.push(Reg.RBP);
   asm.mov(8, Reg.RBP, Reg.RSP);
@@ -43,7 +45,7 @@ function prologue(g: Generator): i32 {
   // lea r11, [rsp - FRAME]: the displacement is patched once the frame size is known.
   asm.lea(8, SCRATCH, mem(Reg.RSP, -0x7fffffff));
   const framePatch = asm.offset - 4;
-  g.emitStackCheck(SCRATCH);
+  g.emitStackCheck(SCRATCH, stackTrap);
   asm.mov(8, Reg.RSP, SCRATCH);
   // Declared locals start at zero: those that may be read before being set.
   // A register local's slot is zeroed only when it is never assigned (its
@@ -172,9 +174,10 @@ export function compileFunction(g: Generator, bodyIndex: i32): bool {
   g.slowPaths.length = 0;
   g.wasmOffset = body.offset;
 
+  const stackTrap = g.emitStackTrap();
   asm.align(16);
   asm.bind(g.funcLabels[<i32>funcIndex]);
-  const framePatch = prologue(g);
+  const framePatch = prologue(g, stackTrap);
   const outer = g.pushControl(ControlKind.FUNCTION, type);
   outer.base = 0;
 
