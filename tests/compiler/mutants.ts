@@ -9,9 +9,9 @@
 // Usage: npm run mutants [-- NAME...]   (only the mutants whose name contains one of the NAMEs)
 
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { repoRoot } from "../../sdk/host/paths";
 
 /** A fast test: a file filter for `npm test -- NAME`, or the spec tests of one file and one bounds mode. */
@@ -33,10 +33,10 @@ const memorySpec = (bounds: "guard" | "explicit"): Killer[] => [
   { spec: "memory_trap", bounds }, { spec: "address", bounds }, { test: "codegen-memory" }, { test: "linux" },
 ];
 const bulkSpec: Killer[] = [
-  { spec: "bulk-memory.bulk", bounds: "explicit" }, { spec: "memory_copy", bounds: "explicit" },
+  { spec: "bulk-memory/bulk.wast", bounds: "explicit" }, { spec: "memory_copy", bounds: "explicit" },
   { spec: "memory_fill", bounds: "explicit" }, { spec: "memory_init", bounds: "explicit" }, { test: "codegen-memory" },
 ];
-const tableSpec: Killer[] = [{ spec: "bulk-memory.bulk", bounds: "guard" }, { test: "linux" }, { test: "codegen-memory" }];
+const tableSpec: Killer[] = [{ spec: "bulk-memory/bulk.wast", bounds: "guard" }, { test: "linux" }, { test: "codegen-memory" }];
 const indirectSpec: Killer[] = [{ spec: "call_indirect", bounds: "guard" }, { test: "linux" }, { test: "codegen-control" }];
 
 const mutants: Mutant[] = [
@@ -138,14 +138,21 @@ function run(command: string, args: string[], cwd: string): { status: number | n
   return { status: result.status, output: `${result.stdout ?? ""}${result.stderr ?? ""}` };
 }
 
-/** The copy of the repository the mutants are applied to: sources and build outputs, node_modules shared. */
-function makeCopy(): string {
-  const copy = mkdtempSync(join(tmpdir(), "delos-mutants-"));
+/**
+ * The copy of the repository the mutants are applied to: sources and build
+ * outputs, node_modules shared, and beside it `shared`, as the spec tests
+ * are reached (../shared/wasm-spec). Returns [the copy, what to remove].
+ */
+function makeCopy(): [string, string] {
+  const root = mkdtempSync(join(tmpdir(), "delos-mutants-"));
+  const copy = join(root, "repo");
   for (const entry of ["sdk", "tests", "kernel", "ipc", "servers", "drivers", "desktop", "images", "build", "package.json"]) {
     cpSync(join(repoRoot, entry), join(copy, entry), { recursive: true, preserveTimestamps: true, errorOnExist: false, force: true });
   }
   symlinkSync(join(repoRoot, "node_modules"), join(copy, "node_modules"));
-  return copy;
+  const shared = resolve(repoRoot, "..", "shared");
+  if (existsSync(shared)) symlinkSync(shared, join(root, "shared"));
+  return [copy, root];
 }
 
 /**
@@ -190,11 +197,19 @@ function runKiller(copy: string, killer: Killer): string | null {
 
 const filters = process.argv.slice(2);
 const selected = mutants.filter((mutant) => filters.length === 0 || filters.some((filter) => mutant.name.includes(filter)));
-const copy = makeCopy();
+const [copy, copyRoot] = makeCopy();
 const log = (line: string) => process.stdout.write(`${line}\n`);
 let survived = 0;
 try {
   log(`mutants: ${selected.length} mutants, applied one at a time to a copy in ${copy}`);
+  // A killer that fails without any mutant would kill every mutant: each must pass first.
+  const killers = new Map<string, Killer>();
+  for (const mutant of selected) for (const killer of mutant.killers) killers.set(describe(killer), killer);
+  for (const [name, killer] of killers) {
+    const failure = runKiller(copy, killer);
+    if (failure !== null) throw new Error(`${name} fails without any mutant: ${failure}`);
+  }
+  log(`mutants: the ${killers.size} tests pass on the unchanged copy`);
   const rows: string[] = [];
   for (const mutant of selected) {
     const path = join(copy, mutant.file);
@@ -230,6 +245,6 @@ try {
   for (const row of rows) log(row);
   log(`mutants: ${selected.length - survived} killed, ${survived} survived`);
 } finally {
-  rmSync(copy, { recursive: true, force: true });
+  rmSync(copyRoot, { recursive: true, force: true });
 }
 process.exitCode = survived === 0 && selected.length > 0 ? 0 : 1;
