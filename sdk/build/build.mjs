@@ -145,6 +145,7 @@ const hostEntries = {
   bench: "tests/bench/index.ts",
   trace: "tests/bench/trace.ts",
   "fuzz-kernel": "tests/kernel/fuzz-kernel.ts",
+  mutants: "tests/compiler/mutants.ts",
 };
 for (const [name, entry] of Object.entries(hostEntries)) {
   if (!existsSync(join(root, entry))) continue;

@@ -23,6 +23,8 @@ export const COMPILE_PRIVILEGED = 2;
 export interface LinkOptions {
   /** How generated code checks memory accesses (default: guard regions). */
   bounds?: BoundsMode;
+  /** A runtime of the test's own instead of build/runtime-linux.wasm. */
+  runtime?: Uint8Array;
 }
 
 let runtime: Uint8Array | null = null;
@@ -47,7 +49,7 @@ function boundsFlags(options: LinkOptions): number {
  * one does not decode, validate or compile.
  */
 export function linkLinux(modules: Uint8Array[], script: Uint8Array, options: LinkOptions = {}): Uint8Array {
-  return runCompiler(Command.LinkLinux, [runtimeWasm(), script, ...modules], boundsFlags(options));
+  return runCompiler(Command.LinkLinux, [options.runtime ?? runtimeWasm(), script, ...modules], boundsFlags(options));
 }
 
 export interface ComponentOptions extends LinkOptions {

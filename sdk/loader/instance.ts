@@ -168,12 +168,26 @@ function resolveImports(instance: Instance): bool {
   return true;
 }
 
+/**
+ * The address space memory 0 reserves: the guard region in guard-region
+ * mode; in explicit-bounds mode only the largest length the memory may grow
+ * to, so that an access a missing check lets through reaches past the
+ * reservation instead of into a guard region that would pass for a trap.
+ */
+function memoryReservation(component: Component, pageSize: u64): u64 {
+  if (!component.explicitBounds) return GUARD_RESERVATION;
+  const limits = component.memories[0];
+  const bytes = <u64>(limits.hasMax ? limits.max : 65536) * <u64>PAGE_SIZE;
+  return bytes == 0 ? pageSize : (bytes + pageSize - 1) & ~(pageSize - 1);
+}
+
 function createMemory(instance: Instance): bool {
   const component = instance.component;
   if (component.memories.length == 0 || component.numImportedMemories != 0) return true;
   const limits = component.memories[0];
   const platform = instance.linker.platform;
-  const base = platform.reserve(GUARD_RESERVATION);
+  const reserved = memoryReservation(component, platform.pageSize);
+  const base = platform.reserve(reserved);
   if (base == 0) { setLoaderError("cannot reserve memory"); return false; }
   const length = <u64>limits.min * <u64>PAGE_SIZE;
   if (length > 0 && !platform.protect(base, length, Access.ReadWrite)) {
@@ -186,7 +200,7 @@ function createMemory(instance: Instance): bool {
   store<u64>(object + MEMORY_BASE, base);
   store<u64>(object + MEMORY_LENGTH, length);
   store<u64>(object + MEMORY_MAX_PAGES, limits.hasMax ? <u64>limits.max : 65536);
-  store<u64>(object + MEMORY_RESERVED, GUARD_RESERVATION);
+  store<u64>(object + MEMORY_RESERVED, reserved);
   instance.memory = new MemoryInstance(object, platform.address(object), limits.hasMax, limits.max);
   return true;
 }
@@ -221,7 +235,9 @@ function mapCode(instance: Instance): bool {
   if (base == 0 || !platform.protect(base, size, Access.ReadWrite)) { setLoaderError("cannot map code"); return false; }
   platform.copyIn(base, component.bytes.dataStart + <usize>component.codeStart, <usize>component.codeLength);
   if (!platform.protect(base, size, Access.ReadExecute)) { setLoaderError("cannot make code executable"); return false; }
-  if (!platform.registerCode(base, base + <u64>component.codeLength)) { setLoaderError("too many code ranges"); return false; }
+  const end = base + <u64>component.codeLength;
+  const registered = component.explicitBounds ? platform.registerExplicitCode(base, end) : platform.registerCode(base, end);
+  if (!registered) { setLoaderError("too many code ranges"); return false; }
   component.mappedCode = base;
   instance.linker.mapped.push(component);
   return true;

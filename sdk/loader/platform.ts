@@ -34,6 +34,14 @@ export abstract class Platform {
   /** Makes `[start, end)` known as component code to the fault handler, before it runs. */
   abstract registerCode(start: u64, end: u64): bool;
 
+  /**
+   * Makes `[start, end)` known as code compiled with explicit bounds checks.
+   * Such code never faults by design: a memory fault in it is a missing
+   * check, a failure of the compiler, never a wasm trap. By default nothing
+   * is recorded (a fault in unregistered code is a failure anyway).
+   */
+  registerExplicitCode(start: u64, end: u64): bool { return true; }
+
   /** The runtime services table every vmctx points to (VMCTX_RUNTIME). */
   abstract services(): u64;
 

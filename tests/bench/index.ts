@@ -13,7 +13,9 @@ import { benchKernel } from "./kernel";
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const figure = (value: number | string) => typeof value === "number" ? value.toFixed(1).padStart(9) : "        —";
-const filter = process.argv[2];
+// `npm run bench -- compiler`: the programs and compile throughput, no boot.
+const compilerOnly = process.argv[2] === "compiler";
+const filter = compilerOnly ? undefined : process.argv[2];
 
 log(`bench: each program: one warm-up call, then ${REPEAT} timed calls; ms per call; native is linux-x64 in guard-region mode`);
 log(`bench: ${"program".padEnd(11)} ${"kind".padEnd(8)} ${"native ms".padStart(9)} ${"V8 ms".padStart(9)} ${"native/V8".padStart(9)}  checksum`);
@@ -53,5 +55,6 @@ if (!filter) {
   }
 }
 
+if (compilerOnly) process.exit(0);
 if (!filter || filter === "boot") await benchBoot(log);
 if (!filter || filter === "kernel") await benchKernel(log);

@@ -85,6 +85,9 @@ function accessCalls(): Call[] {
   return calls;
 }
 
+/** Lengths of memory.fill with constant value and length, compiled as plain stores (8-byte ones and a 4/2/1-byte tail). */
+const SMALL_FILL_LENGTHS = [1, 3, 8, 15, 64];
+
 const BULK = `(module
   (memory 1 3)
   (data $passive "\\01\\02\\03\\04\\05\\06\\07\\08\\09\\0a\\0b\\0c")
@@ -95,6 +98,8 @@ const BULK = `(module
   (func (export "load") (param i32) (result i32) (i32.load8_u (local.get 0)))
   (func (export "copy") (param i32 i32 i32) (memory.copy (local.get 0) (local.get 1) (local.get 2)))
   (func (export "fill") (param i32 i32 i32) (memory.fill (local.get 0) (local.get 1) (local.get 2)))
+  ${SMALL_FILL_LENGTHS.map((length) =>
+    `(func (export "fill-${length}") (param i32) (memory.fill (local.get 0) (i32.const 0x1a5) (i32.const ${length})))`).join("\n  ")}
   (func (export "init") (param i32 i32 i32) (memory.init $passive (local.get 0) (local.get 1) (local.get 2)))
   (func (export "init-active") (param i32 i32 i32) (memory.init 1 (local.get 0) (local.get 1) (local.get 2)))
   (func (export "drop") (data.drop $passive))
@@ -122,6 +127,11 @@ function bulkCalls(): Call[] {
     // Fill: value truncated to a byte, edges, traps that write nothing.
     c("fill", 3, 0x1ff, 10), c("sum", 0, 20), c("fill", 65530, 7, 6), c("sum", 65520, 16), c("fill", 65530, 9, 7), c("sum", 65520, 16),
     c("fill", 65536, 1, 0), c("fill", 65537, 1, 0),
+    // Constant fills: ending exactly at the end of memory, and one byte further (a trap that writes nothing).
+    ...SMALL_FILL_LENGTHS.flatMap((length) => [
+      c(`fill-${length}`, 65536 - length), c("sum", 65456, 80), c(`fill-${length}`, 65537 - length), c("sum", 65456, 80),
+      c("fill", 65456, 0, 80),
+    ]),
     // Init from the passive segment, bounds on both sides, then after data.drop.
     c("init", 50, 2, 5), c("sum", 45, 15), c("init", 65530, 0, 6), c("init", 65530, 0, 7), c("init", 0, 10, 3), c("init", 0, 12, 0),
     c("init", 0, 13, 0), c("sum", 65520, 16), c("drop"), c("init", 0, 0, 0), c("init", 0, 0, 1), c("drop"),

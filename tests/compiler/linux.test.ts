@@ -41,6 +41,7 @@ interface StubsProgram {
 const enum Scenario {
   Hello = 0, RuntimeTrap = 1, UnregisteredFault = 2, RegisteredFault = 3, MemoryGrow = 4, NestedInvoke = 5,
   RegisteredStackOverflow = 6, UnregisteredStackOverflow = 7, ArgumentCount = 8, ThreadBlock = 9, RuntimeAbort = 10,
+  MemoryGrowPastReservation = 11,
 }
 
 let stubsModule: WebAssembly.Module | null = null;
@@ -100,6 +101,9 @@ const results = wat(`(module
     local.get 0 f64.convert_i64_s local.get 1 f64.promote_f32 f64.add local.get 2 f64.add)
   (func (export "none")))`);
 
+/** The most locals a function may declare (50,000 i64s, a 400 KB frame). */
+const HUGE_LOCALS = `(local ${"i64 ".repeat(50_000)})`;
+
 /** One module per trap kind: export "f" traps with the message. */
 const trapPrograms: Array<{ message: string; text: string }> = [
   { message: "unreachable", text: `(module (func (export "f") unreachable))` },
@@ -113,8 +117,69 @@ const trapPrograms: Array<{ message: string; text: string }> = [
   { message: "indirect call type mismatch", text: `(module (type $v (func)) (table funcref (elem $g))
       (func $g (result i32) i32.const 1) (func (export "f") i32.const 0 call_indirect (type $v)))` },
   { message: "call stack exhausted", text: `(module (func $f (export "f") call $f))` },
+  // Frames of 400 KB: the check must fail before rsp moves, or the trap path
+  // writes far below the limit (the linux runtime's guard region below the
+  // limit turns any such write into a failure, never a trap).
+  { message: "call stack exhausted", text: `(module (func $f (export "f") ${HUGE_LOCALS} call $f))` },
+  { message: "call stack exhausted", text: `(module (func $big ${HUGE_LOCALS} (local.set 49999 (i64.const 1)))
+      (func $f (export "f") call $big call $f))` },
   { message: "out of bounds table access", text: `(module (table 1 funcref) (func (export "f") i32.const 0 i32.const 0 i32.const 2 table.copy))` },
 ];
+
+/**
+ * A runtime of its own that measures the stack check exactly: it moves
+ * THREAD_STACK_LIMIT and calls a leaf (frame 8 bytes) through invoke, and
+ * finds by bisection the highest limit at which invoke still enters (its
+ * slots end at the limit) and the highest at which the leaf still runs (its
+ * frame ends at the limit). The difference is what the leaf takes below
+ * invoke's slots: return address, rbp, r14 and the frame, 32 bytes. Exits
+ * with it (255 when not in 1..254).
+ */
+const stackProbe = `(module
+  (import "delos:native" "thread_block" (func $threadBlock (result i64)))
+  (import "delos:native" "load64" (func $load64 (param i64) (result i64)))
+  (import "delos:native" "store64" (func $store64 (param i64 i64)))
+  (import "delos:native" "memory_base" (func $memoryBase (result i64)))
+  (import "delos:native" "invoke" (func $invoke (param i64 i64 i64 i32) (result i32)))
+  (memory 1)
+  (table 1 funcref)
+  (elem (i32.const 0) $leaf)
+  (func $leaf)
+  ;; 1 when the call went as asked: entered (refusal 1) or ran (refusal 0), with the limit at $limit.
+  (func $passes (param $code i64) (param $vmctx i64) (param $limit i64) (param $refusal i32) (result i32)
+    (local $saved i64) (local $kind i32)
+    (local.set $saved (call $load64 (call $threadBlock)))
+    (call $store64 (call $threadBlock) (local.get $limit))
+    (local.set $kind (call $invoke (local.get $code) (local.get $vmctx) (call $memoryBase) (i32.const 2)))
+    (call $store64 (call $threadBlock) (local.get $saved))
+    (if (result i32) (local.get $refusal)
+      ;; invoke refuses with call stack exhausted at pc 0; the leaf's own trap has a pc.
+      (then (i32.eqz (i32.and (i32.eq (local.get $kind) (i32.const 9))
+        (i64.eqz (call $load64 (i64.add (call $threadBlock) (i64.const 24)))))))
+      (else (i32.eqz (local.get $kind)))))
+  ;; The highest limit at which the call passes.
+  (func $highest (param $code i64) (param $vmctx i64) (param $refusal i32) (result i64)
+    (local $low i64) (local $high i64) (local $middle i64)
+    (local.set $low (call $load64 (call $threadBlock)))
+    (local.set $high (i64.add (local.get $low) (i64.const 0x4000000)))
+    (block $done (loop $next
+      (br_if $done (i64.le_u (i64.sub (local.get $high) (local.get $low)) (i64.const 1)))
+      (local.set $middle (i64.add (local.get $low) (i64.shr_u (i64.sub (local.get $high) (local.get $low)) (i64.const 1))))
+      (if (call $passes (local.get $code) (local.get $vmctx) (local.get $middle) (local.get $refusal))
+        (then (local.set $low (local.get $middle)))
+        (else (local.set $high (local.get $middle))))
+      (br $next)))
+    (local.get $low))
+  (func (export "main") (param i64 i64 i64 i64 i64 i64 i64) (param $vmctx i64) (result i32)
+    (local $code i64) (local $difference i64)
+    ;; The leaf's code: element 0 of the table (vmctx + 16 -> table -> elements; code at + 8).
+    (local.set $code (call $load64 (i64.add (call $load64 (call $load64 (i64.add (local.get $vmctx) (i64.const 16)))) (i64.const 8))))
+    (local.set $difference (i64.sub
+      (call $highest (local.get $code) (local.get $vmctx) (i32.const 1))
+      (call $highest (local.get $code) (local.get $vmctx) (i32.const 0))))
+    (if (result i32) (i32.and (i64.gt_s (local.get $difference) (i64.const 0)) (i64.lt_s (local.get $difference) (i64.const 255)))
+      (then (i32.wrap_i64 (local.get $difference)))
+      (else (i32.const 255)))))`;
 
 const growth = wat(`(module (memory 1 3)
   (func (export "grow") (param i32) (result i32) local.get 0 memory.grow)
@@ -202,15 +267,16 @@ export function register(test: TestFunction) {
     t.ok(/^fatal: runtime trap: out of bounds memory access at pc 0x[0-9a-f]+\n$/.test(registered.stderr),
       `a fault in registered code becomes a trap: ${registered.stderr.trim()}`);
     t.eq(runStandIn(Scenario.MemoryGrow).status, 111, "grow(2) returns 1, grow past the maximum -1, the new pages are usable");
+    t.eq(runStandIn(Scenario.MemoryGrowPastReservation).status, 1, "grow within the maximum but past the reservation returns -1");
     t.eq(runStandIn(Scenario.NestedInvoke).status, 103, "a trap returns its kind from the inner invoke only");
     const overflow = runStandIn(Scenario.RegisteredStackOverflow);
-    t.ok(/^fatal: runtime trap: call stack exhausted at pc 0x[0-9a-f]+\n$/.test(overflow.stderr),
-      `the stack guard page in wasm code is stack exhaustion: ${overflow.stderr.trim()}`);
+    t.ok(/^fatal: stack write below the limit at pc 0x[0-9a-f]+\n$/.test(overflow.stderr),
+      `wasm code writing into the guard region below the stack limit is a failure, not a trap: ${overflow.stderr.trim()}`);
     const abort = runStandIn(Scenario.RuntimeAbort);
     t.eq([abort.status, abort.stderr], [70, "fatal: runtime abort: boom at x.ts:12:34\n"], "the runtime's env.abort");
     const runaway = runStandIn(Scenario.UnregisteredStackOverflow);
     t.eq(runaway.timedOut, false, "a stack overflow outside wasm code does not hang");
-    t.ok(/^fatal: SIGSEGV at pc 0x[0-9a-f]+\n$/.test(runaway.stderr), `reported: ${runaway.stderr.trim()}`);
+    t.ok(/^fatal: stack write below the limit at pc 0x[0-9a-f]+\n$/.test(runaway.stderr), `reported: ${runaway.stderr.trim()}`);
   });
 
   test("native stubs: ELF output is deterministic", (t) => {
@@ -245,6 +311,20 @@ export function register(test: TestFunction) {
         t.ok(isTrapReport(run.stderr, program.message), `${bounds}: ${program.text.slice(0, 60)}…: ${JSON.stringify(run.stderr)}`);
         t.eq(run.status, 3, `${bounds}: exit status 3`);
       }
+    }
+  });
+
+  test("the stack check is exact: a frame ending at the limit runs, one byte lower traps", (t) => {
+    const run = runLinux([], new ScriptBuilder().bytes(), { runtime: wat(stackProbe), timeoutMs: TIMEOUT_MS });
+    t.eq([run.status, run.stderr], [32, ""], "the leaf's 32 bytes below invoke's slots, measured at the limit");
+  });
+
+  test("a 400 KB frame runs when the stack has room", (t) => {
+    const module = wat(`(module (func (export "f") (result i64) ${HUGE_LOCALS}
+      (local.set 49999 (i64.const 5)) (i64.add (local.get 0) (local.get 49999))))`);
+    for (const bounds of BOTH) {
+      const run = invoke(module, "f", [], bounds);
+      t.eq([run.stdout, run.stderr, run.status], ["i64:5\n", "", 0], `${bounds}: zeroed locals, one set`);
     }
   });
 

@@ -12,6 +12,12 @@ export const THREAD_TRAP_PC: i32 = 24;
 export const THREAD_SELF: i32 = 32;
 export const THREAD_BLOCK_SIZE: i32 = 64;
 
+// Stack exhaustion (docs/compiler-abi.md, "Stack exhaustion").
+/** The largest frame a function may have; a larger one is a compile error. Stack limits lie above it, so `rsp - frame` cannot wrap. */
+export const MAX_FRAME_SIZE: i32 = 16 << 20;
+/** Generated code and the runtime services never write more than this many bytes below THREAD_STACK_LIMIT. */
+export const STACK_LIMIT_OVERRUN: i32 = 256;
+
 // vmctx header.
 export const VMCTX_MEMORY_BASE: i32 = 0;
 export const VMCTX_MEMORY: i32 = 8;

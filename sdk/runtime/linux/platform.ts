@@ -50,12 +50,21 @@ export class LinuxPlatform extends Platform {
   store64(address: u64, value: u64): void { rawStore64(<i64>address, <i64>value); }
 
   registerCode(start: u64, end: u64): bool {
-    const count = rawLoad64(this.codeRanges);
+    return this.addRange(this.codeRanges, start, end);
+  }
+
+  /** Explicit-bounds code goes to the second table, which follows the first. */
+  registerExplicitCode(start: u64, end: u64): bool {
+    return this.addRange(this.codeRanges + 8 + this.codeRangeCapacity * 16, start, end);
+  }
+
+  private addRange(table: i64, start: u64, end: u64): bool {
+    const count = rawLoad64(table);
     if (count >= this.codeRangeCapacity) return false;
-    const entry = this.codeRanges + 8 + count * 16;
+    const entry = table + 8 + count * 16;
     rawStore64(entry, <i64>start);
     rawStore64(entry + 8, <i64>end);
-    rawStore64(this.codeRanges, count + 1);
+    rawStore64(table, count + 1);
     return true;
   }
 

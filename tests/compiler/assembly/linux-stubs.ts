@@ -10,7 +10,7 @@
 import { Module, FuncType, Export, ExternKind, Import, MemoryType, DataSegment, SegmentMode, ValType, ConstKind } from "../../../sdk/compiler/src/module";
 import { CompiledCode, CompileOptions, CompiledFunction } from "../../../sdk/compiler/src/compiled";
 import {
-  MEMORY_LENGTH, RT_INVOKE, RT_MEMORY_GROW, RT_TRAP, THREAD_SELF, THREAD_STACK_LIMIT, TrapKind, VMCTX_MEMORY,
+  MEMORY_LENGTH, MEMORY_RESERVED, RT_INVOKE, RT_MEMORY_GROW, RT_TRAP, THREAD_SELF, THREAD_STACK_LIMIT, TrapKind, VMCTX_MEMORY,
   VMCTX_RUNTIME, vmctxLayout,
 } from "../../../sdk/compiler/src/abi";
 import { Alu, Assembler, Cond, fsAbsolute, mem, memLabel, Reg } from "../../../sdk/compiler/src/x64/assembler";
@@ -30,7 +30,7 @@ export const enum Scenario {
   MemoryGrow = 4,
   /** A nested invoke whose callee traps; main goes on. */
   NestedInvoke = 5,
-  /** Registered code overflowing the wasm stack into its guard page. */
+  /** Registered code writing below the stack limit, into the guard region: a failure, never a trap. */
   RegisteredStackOverflow = 6,
   /** Unregistered code overflowing the wasm stack: reported, not hung. */
   UnregisteredStackOverflow = 7,
@@ -40,6 +40,8 @@ export const enum Scenario {
   ThreadBlock = 9,
   /** Calls the imported env.abort("boom", "x.ts", 12, 34): the linker's native abort. */
   RuntimeAbort = 10,
+  /** memory.grow within the maximum but past the reservation (shrunk to two pages): exits 1 when refused. */
+  MemoryGrowPastReservation = 11,
 }
 
 /** Parameter slot `index` of main as seen from its frame (after push rbp; mov rbp, rsp). */
@@ -109,6 +111,20 @@ function emitMain(a: Assembler, scenario: i32): void {
     a.zeroExtend(1, Reg.RAX, Reg.RAX);
     a.imulImm(4, Reg.RAX, Reg.RAX, 100);
     a.add(4, Reg.RAX, Reg.RBX);
+  } else if (scenario == Scenario.MemoryGrowPastReservation) {
+    // Exit status: 1 when grow(2) of the one-page memory returns -1 and the length stays one page.
+    a.load(8, Reg.RDI, mem(Reg.R14, VMCTX_MEMORY));
+    a.storeImm(8, mem(Reg.RDI, MEMORY_RESERVED), 2 * 65536);
+    a.movImm(4, Reg.RSI, 2);
+    callService(a, RT_MEMORY_GROW);
+    a.cmpImm(4, Reg.RAX, -1);
+    a.setcc(Cond.E, Reg.RBX);
+    a.load(8, Reg.RDI, mem(Reg.R14, VMCTX_MEMORY));
+    a.load(8, Reg.RAX, mem(Reg.RDI, MEMORY_LENGTH));
+    a.cmpImm(8, Reg.RAX, 65536);
+    a.setcc(Cond.E, Reg.RAX);
+    a.and(1, Reg.RAX, Reg.RBX);
+    a.zeroExtend(1, Reg.RAX, Reg.RAX);
   } else if (scenario == Scenario.NestedInvoke) {
     // Exit status: 100 + the kind the inner invoke returned.
     const callee = a.newLabel();

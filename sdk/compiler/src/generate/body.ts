@@ -5,13 +5,17 @@
 // track only of nested blocks.
 //
 // Prologue: push rbp; mov rbp, rsp; push r14 (the vmctx, restored from
-// there after calls that switch instances); sub rsp, FRAME; the stack check;
-// zeroing of the declared locals that may be read before being set; loading
-// of the parameters kept in registers. FRAME is patched at the end, once the
-// deepest value stack and the largest call are known; it keeps rsp 16-byte
-// aligned (rbp is, after the pushes of the return address and rbp).
+// there after calls that switch instances); the stack check of the frame's
+// lowest address, before rsp moves (lea r11, [rsp - FRAME]; cmp r11,
+// fs:[limit]; jb trap; sub rsp, FRAME), so a frame too large for the stack
+// never writes below the limit (the trap stub sits just before the function,
+// in reach of a short jump); zeroing of the declared locals that may be
+// read before being set; loading of the parameters kept in registers. FRAME
+// is patched at the end, once the deepest value stack and the largest call
+// are known; it keeps rsp 16-byte aligned (rbp is, after the pushes of the
+// return address and rbp) and is at most MAX_FRAME_SIZE.
 
-import { Alu, Packed, Reg, mem } from "../x64/assembler";
+import { Alu, Label, Packed, Reg, mem } from "../x64/assembler";
 import { Op } from "../opcodes";
 import { Generator, ControlKind } from "./generator";
 import { emitBlock, emitBr, emitBrIf, emitBrTable, emitDrop, emitElse, emitEnd, emitIf, emitReturn, emitSelect, emitUnreachable } from "./control";
@@ -23,7 +27,8 @@ import { emitBulk } from "./bulk";
 import { emitCall, emitCallIndirect } from "./call";
 import { emitGlobalGet, emitGlobalSet, emitLocalGet, emitLocalSet } from "./variables";
 import { ValType } from "../module";
-import { VMCTX, isFloat } from "./stack";
+import { SCRATCH, VMCTX, isFloat } from "./stack";
+import { MAX_FRAME_SIZE } from "../abi";
 import { skipImmediates } from "./immediates";
 import { chooseRegisterLocals } from "./locals";
 import { OPCODE_CLASSES, OpClass } from "../validate/signatures";
@@ -31,15 +36,30 @@ import { OPCODE_CLASSES, OpClass } from "../validate/signatures";
 /** Locals up to this many are zeroed with one store each; more with rep stosq. */
 const INLINE_ZEROING = 16;
 
-function prologue(g: Generator): i32 {
+/** Where the prologue's two FRAME immediates are, patched once the function is compiled. */
+class FramePatch {
+  /** The displacement of lea r11, [rsp - FRAME]. */
+  bottom: i32 = 0;
+  /** The immediate of sub rsp, FRAME. */
+  reserve: i32 = 0;
+}
+
+const framePatch = new FramePatch();
+/** An immediate that takes four bytes, until patched. */
+const FRAME_PLACEHOLDER: i32 = 0x7fffffff;
+
+function prologue(g: Generator, stackTrap: Label): void {
   const asm = g.asm;
   asm.push(Reg.RBP);
   asm.mov(8, Reg.RBP, Reg.RSP);
   asm.push(VMCTX);
-  // sub rsp, imm32: the immediate is patched once the frame size is known.
-  asm.aluImm(Alu.SUB, 8, Reg.RSP, 0x7fffffff);
-  const framePatch = asm.offset - 4;
-  g.emitStackCheck();
+  // lea r11, [rsp - FRAME]; the check; sub rsp, FRAME (not mov rsp, r11,
+  // which costs calls measurably more). FRAME is patched in both once known.
+  asm.lea(8, SCRATCH, mem(Reg.RSP, -FRAME_PLACEHOLDER));
+  framePatch.bottom = asm.offset - 4;
+  g.emitStackCheck(SCRATCH, stackTrap);
+  asm.aluImm(Alu.SUB, 8, Reg.RSP, FRAME_PLACEHOLDER);
+  framePatch.reserve = asm.offset - 4;
   // Declared locals start at zero: those that may be read before being set.
   // A register local's slot is zeroed only when it is never assigned (its
   // reload after a call then reads the slot); an assigned one starts dirty,
@@ -77,7 +97,6 @@ function prologue(g: Generator): i32 {
       g.writeLocal(index);
     }
   }
-  return framePatch;
 }
 
 /** The frame below the saved vmctx: locals, stack slots and the call area, rounded so rsp stays aligned. */
@@ -167,9 +186,10 @@ export function compileFunction(g: Generator, bodyIndex: i32): bool {
   g.slowPaths.length = 0;
   g.wasmOffset = body.offset;
 
+  const stackTrap = g.emitStackTrap();
   asm.align(16);
   asm.bind(g.funcLabels[<i32>funcIndex]);
-  const framePatch = prologue(g);
+  prologue(g, stackTrap);
   const outer = g.pushControl(ControlKind.FUNCTION, type);
   outer.base = 0;
 
@@ -206,6 +226,12 @@ export function compileFunction(g: Generator, bodyIndex: i32): bool {
     emitSlowPath(g, path);
   }
   g.emitTrapStubs();
-  asm.buffer.patch32(framePatch, frameSize(g));
+  const frame = frameSize(g);
+  if (frame > MAX_FRAME_SIZE) {
+    g.fail("function " + funcIndex.toString() + ": a frame of " + frame.toString() + " bytes exceeds the limit of " + MAX_FRAME_SIZE.toString());
+    return false;
+  }
+  asm.buffer.patch32(framePatch.bottom, -frame);
+  asm.buffer.patch32(framePatch.reserve, frame);
   return true;
 }

@@ -189,10 +189,24 @@ export class Generator extends ValueStack {
     this.stubOffsets.length = 0;
   }
 
-  /** The stack check of every prologue: traps when rsp went below the thread's limit. */
-  emitStackCheck(): void {
-    this.asm.cmpLoad(8, Reg.RSP, fsAbsolute(THREAD_STACK_LIMIT));
-    this.trapIf(Cond.B, TrapKind.StackExhausted);
+  /**
+   * The trap stub of a function's stack check, emitted before the function
+   * (so that the prologue reaches it with a short jump and keeps the length
+   * it had with `sub rsp, FRAME`); its pc maps to the function's first byte
+   * of code in the module.
+   */
+  emitStackTrap(): Label {
+    const label = this.asm.newLabel();
+    this.asm.bind(label);
+    this.asm.call(this.thunkLabels[TrapKind.StackExhausted]);
+    this.addPc(this.asm.offset, this.wasmOffset);
+    return label;
+  }
+
+  /** The stack check of every prologue: jumps to `trap` when the frame's lowest address, in `bottom`, lies below the thread's limit. */
+  emitStackCheck(bottom: Reg, trap: Label): void {
+    this.asm.cmpLoad(8, bottom, fsAbsolute(THREAD_STACK_LIMIT));
+    this.asm.jccShort(Cond.B, trap);
   }
 
   // ---- conditions ------------------------------------------------------------

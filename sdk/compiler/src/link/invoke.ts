@@ -4,6 +4,10 @@
 // returned). The trap path of each host unwinds to `invokeReturn` with rsp at
 // the count slot and the trap kind in eax.
 //
+// The callee is entered with rsp at or above THREAD_STACK_LIMIT: when the
+// slots would reach below it, invoke returns `call stack exhausted` (pc 0)
+// without calling, so its own pushes are the most it writes below the limit.
+//
 // invoke's frame, which the trap path unwinds to:
 //
 //   rbp + 8     return address
@@ -14,7 +18,7 @@
 //   rbp - 64    count            <- THREAD_TRAP_RSP points here
 //   below       the callee's argument/result slots
 
-import { THREAD_TRAP_RSP, VMCTX_MEMORY_BASE } from "../abi";
+import { THREAD_STACK_LIMIT, THREAD_TRAP_PC, THREAD_TRAP_RSP, TrapKind, VMCTX_MEMORY_BASE } from "../abi";
 import { Assembler, Cond, fsAbsolute, Label, mem, memIndex, memScaled, Reg } from "../x64/assembler";
 
 const FRAME_COUNT: i32 = -64;
@@ -40,7 +44,12 @@ export function emitInvokeTrampoline(a: Assembler, invoke: Label, invokeReturn: 
   // Reserve the slots, keeping rsp 16-byte aligned, and copy them in.
   a.lea(8, Reg.RAX, memScaled(Reg.RCX, 8, 15));
   a.andImm(8, Reg.RAX, -16);
-  a.sub(8, Reg.RSP, Reg.RAX);
+  const exhausted = a.newLabel();
+  a.mov(8, Reg.R8, Reg.RSP);
+  a.sub(8, Reg.R8, Reg.RAX);
+  a.cmpLoad(8, Reg.R8, fsAbsolute(THREAD_STACK_LIMIT));
+  a.jcc(Cond.B, exhausted);
+  a.mov(8, Reg.RSP, Reg.R8);
   const copyIn = a.newLabel();
   const copiedIn = a.newLabel();
   a.xor(4, Reg.RAX, Reg.RAX);
@@ -87,4 +96,9 @@ export function emitInvokeTrampoline(a: Assembler, invoke: Label, invokeReturn: 
   a.pop(Reg.RBX);
   a.pop(Reg.RBP);
   a.ret();
+
+  a.bind(exhausted);
+  a.storeImm(8, fsAbsolute(THREAD_TRAP_PC), 0);
+  a.movImm(4, Reg.RAX, TrapKind.StackExhausted);
+  a.jmp(invokeReturn);
 }

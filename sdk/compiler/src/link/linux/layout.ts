@@ -8,18 +8,23 @@
 //   read-only     services table, runtime data segments, payload
 //   read-write    thread block, runtime memory object, table object, vmctx,
 //                 table elements | BSS: call slots, stack bottom, line
-//                 buffer, code-range table, signal stack
+//                 buffer, code-range tables, signal stack
 //   code          native stubs, then the runtime's code
 
-import { MEMORY_OBJECT_SIZE, RT_SERVICES_SIZE, TABLE_OBJECT_SIZE, THREAD_BLOCK_SIZE, ELEMENT_SIZE } from "../../abi";
+import { MAX_FRAME_SIZE, MEMORY_OBJECT_SIZE, RT_SERVICES_SIZE, STACK_LIMIT_OVERRUN, TABLE_OBJECT_SIZE, THREAD_BLOCK_SIZE, ELEMENT_SIZE } from "../../abi";
 import { ELF_PAGE } from "../elf";
 
 export const IMAGE_BASE: u64 = 0x400000;
-/** The wasm stack, with an inaccessible guard page below it. */
+/** The wasm stack, with an inaccessible guard region below it. */
 export const WASM_STACK_SIZE: u64 = 16 << 20;
-export const STACK_GUARD_SIZE: u64 = 4096;
-/** Room below THREAD_STACK_LIMIT for the runtime services and the trap path. */
-export const STACK_HEADROOM: u64 = 256 << 10;
+/**
+ * Larger than any frame, so that a stack check that let a frame reach below
+ * the limit faults in the guard region, wherever the frame's writes land.
+ * It also keeps every stack limit above MAX_FRAME_SIZE (docs/compiler-abi.md).
+ */
+export const STACK_GUARD_SIZE: u64 = <u64>MAX_FRAME_SIZE + (64 << 10);
+/** Room below THREAD_STACK_LIMIT: exactly what generated code and the services may write there. */
+export const STACK_HEADROOM: u64 = <u64>STACK_LIMIT_OVERRUN;
 export const SIGNAL_STACK_SIZE: u64 = 64 << 10;
 export const CODE_RANGE_CAPACITY: u64 = 4096;
 export const CODE_RANGE_ENTRY_SIZE: u64 = 16;
@@ -51,7 +56,9 @@ export class LinuxLayout {
   /** Lowest address of the wasm stack mapping (its guard page), stored by _start. */
   stackBottom: u64 = 0;
   lineBuffer: u64 = 0;
+  /** The code-range table of guard-region code; that of explicit-bounds code follows it. */
   codeRanges: u64 = 0;
+  explicitCodeRanges: u64 = 0;
   signalStack: u64 = 0;
   readWriteSize: u64 = 0;
 
@@ -89,7 +96,8 @@ export function layoutLinux(dataLengths: u32[], payloadLength: u64, vmctxSize: u
   layout.stackBottom = layout.callSlots + 8 * CALL_SLOTS;
   layout.lineBuffer = alignUp(layout.stackBottom + 8, 16);
   layout.codeRanges = alignUp(layout.lineBuffer + LINE_BUFFER_SIZE, 16);
-  layout.signalStack = alignUp(layout.codeRanges + 8 + CODE_RANGE_CAPACITY * CODE_RANGE_ENTRY_SIZE, 16);
+  layout.explicitCodeRanges = layout.codeRanges + 8 + CODE_RANGE_CAPACITY * CODE_RANGE_ENTRY_SIZE;
+  layout.signalStack = alignUp(layout.explicitCodeRanges + 8 + CODE_RANGE_CAPACITY * CODE_RANGE_ENTRY_SIZE, 16);
   layout.readWriteSize = layout.signalStack + SIGNAL_STACK_SIZE - layout.readWrite;
 
   layout.code = alignUp(layout.readWrite + layout.readWriteSize, ELF_PAGE);

@@ -1,17 +1,20 @@
-// Faults. A SIGSEGV or SIGBUS whose pc lies in a registered range of wasm
-// code (the code-range table the loader fills, docs/linux-runtime.md) is a
-// wasm trap: an out-of-bounds access in guard-region mode, or, when the
-// faulting address is the wasm stack's guard page, stack exhaustion. The
+// Faults. A SIGSEGV or SIGBUS whose pc lies in a registered range of
+// guard-region code (the code-range table the loader fills,
+// docs/linux-runtime.md) is a wasm trap: an out-of-bounds access. The
 // handler rewrites the signal context so that returning from the signal
 // resumes in the trap path (RT_TRAP) with the kind and the faulting pc, on
 // the stack of the innermost invoke.
 //
-// Anything else is a bug in the runtime or the stubs: the handler reports
-// `fatal: SIGNAL at pc 0x...` and exits. The handler runs on its own signal
-// stack, so a fault on an exhausted stack still reports instead of hanging.
+// Everything else is a failure, reported on stderr with exit status 70: a
+// fault in the region below the wasm stack's limit (a stack check let code
+// write further below the limit than docs/compiler-abi.md allows), a fault
+// in explicit-bounds code (a missing bounds check), and any other signal,
+// a bug in the runtime or the stubs (`fatal: SIGNAL at pc 0x...`). The
+// handler runs on its own signal stack, so it still reports when the wasm
+// stack is unusable.
 
 import { TrapKind, THREAD_TRAP_RSP } from "../../abi";
-import { Alu, Cond, fsAbsolute, mem, memLabel, Reg } from "../../x64/assembler";
+import { Alu, Cond, fsAbsolute, Label, mem, memLabel, Reg } from "../../x64/assembler";
 import { CODE_RANGE_ENTRY_SIZE, SIGNAL_STACK_SIZE, STACK_GUARD_SIZE } from "./layout";
 import { Stubs } from "./stubs";
 import {
@@ -61,15 +64,50 @@ export function emitInstallSignals(stubs: Stubs): void {
   a.addImm(8, Reg.RSP, SIGACTION_SIZE);
 }
 
+/**
+ * Jumps to `found` when the pc in r8 lies in a range of the code-range table
+ * at `table`; falls through otherwise. Clobbers rcx and r9.
+ */
+function emitSearch(stubs: Stubs, table: u64, found: Label): void {
+  const a = stubs.a;
+  const search = a.newLabel();
+  const next = a.newLabel();
+  const done = a.newLabel();
+  a.movImm(8, Reg.R9, <i64>table);
+  a.load(8, Reg.RCX, mem(Reg.R9));
+  a.addImm(8, Reg.R9, 8);
+  a.bind(search);
+  a.test(8, Reg.RCX, Reg.RCX);
+  a.jcc(Cond.E, done);
+  a.cmpLoad(8, Reg.R8, mem(Reg.R9));
+  a.jcc(Cond.B, next);
+  a.cmpLoad(8, Reg.R8, mem(Reg.R9, 8));
+  a.jcc(Cond.B, found);
+  a.bind(next);
+  a.addImm(8, Reg.R9, <i32>CODE_RANGE_ENTRY_SIZE);
+  a.subImm(8, Reg.RCX, 1);
+  a.jmp(search);
+  a.bind(done);
+}
+
+/** Reports `fatal: TEXT at pc 0x...` (pc in r12) and exits. */
+function emitFatalAtPc(stubs: Stubs, label: Label, text: string): void {
+  const a = stubs.a;
+  a.bind(label);
+  stubs.beginLine("fatal: " + text + " at pc 0x");
+  a.mov(8, Reg.RSI, Reg.R12);
+  a.call(stubs.appendHex);
+  a.jmp(stubs.fatalExit);
+}
+
 /** The handler (signal, siginfo, ucontext) and its rt_sigreturn restorer. */
 export function emitSignalHandler(stubs: Stubs): void {
   const a = stubs.a;
   const layout = stubs.layout;
   const candidate = a.newLabel();
-  const search = a.newLabel();
-  const next = a.newLabel();
   const found = a.newLabel();
-  const kindKnown = a.newLabel();
+  const belowLimit = a.newLabel();
+  const explicitFault = a.newLabel();
   const fatal = a.newLabel();
 
   a.align(16);
@@ -80,32 +118,23 @@ export function emitSignalHandler(stubs: Stubs): void {
   a.jcc(Cond.NE, fatal);
   a.bind(candidate);
   a.load(8, Reg.R8, mem(Reg.RDX, UCONTEXT_RIP));
-  a.movImm(8, Reg.RAX, <i64>layout.codeRanges);
-  a.load(8, Reg.RCX, mem(Reg.RAX));
-  a.lea(8, Reg.R9, mem(Reg.RAX, 8));
-  a.bind(search);
-  a.test(8, Reg.RCX, Reg.RCX);
-  a.jcc(Cond.E, fatal);
-  a.cmpLoad(8, Reg.R8, mem(Reg.R9));
-  a.jcc(Cond.B, next);
-  a.cmpLoad(8, Reg.R8, mem(Reg.R9, 8));
-  a.jcc(Cond.B, found);
-  a.bind(next);
-  a.addImm(8, Reg.R9, <i32>CODE_RANGE_ENTRY_SIZE);
-  a.subImm(8, Reg.RCX, 1);
-  a.jmp(search);
-
-  // A fault in wasm code: which kind of trap?
-  a.bind(found);
-  a.movImm(4, Reg.RCX, TrapKind.MemoryOutOfBounds);
+  a.mov(8, Reg.R12, Reg.R8);
+  // Nothing may write more than STACK_LIMIT_OVERRUN bytes below the stack
+  // limit, which is where the guard region ends: a fault there is a broken
+  // stack check, never a trap.
   a.load(8, Reg.RAX, mem(Reg.RSI, SIGINFO_ADDRESS));
   a.movImm(8, Reg.R9, <i64>layout.stackBottom);
   a.aluLoad(Alu.SUB, 8, Reg.RAX, mem(Reg.R9));
   a.cmpImm(8, Reg.RAX, <i32>STACK_GUARD_SIZE);
-  a.jcc(Cond.AE, kindKnown);
-  a.movImm(4, Reg.RCX, TrapKind.StackExhausted);
-  a.bind(kindKnown);
-  // Resume in the trap path: trap(kind, pc) on the innermost invoke's stack.
+  a.jcc(Cond.B, belowLimit);
+  emitSearch(stubs, layout.codeRanges, found);
+  emitSearch(stubs, layout.explicitCodeRanges, explicitFault);
+  a.jmp(fatal);
+
+  // A fault in guard-region code: an out-of-bounds access. Resume in the
+  // trap path: trap(kind, pc) on the innermost invoke's stack.
+  a.bind(found);
+  a.movImm(4, Reg.RCX, TrapKind.MemoryOutOfBounds);
   a.store(8, mem(Reg.RDX, UCONTEXT_RDI), Reg.RCX);
   a.store(8, mem(Reg.RDX, UCONTEXT_RSI), Reg.R8);
   a.load(8, Reg.RAX, fsAbsolute(THREAD_TRAP_RSP));
@@ -113,6 +142,10 @@ export function emitSignalHandler(stubs: Stubs): void {
   a.lea(8, Reg.RAX, memLabel(stubs.trap));
   a.store(8, mem(Reg.RDX, UCONTEXT_RIP), Reg.RAX);
   a.ret();
+
+  emitFatalAtPc(stubs, belowLimit, "stack write below the limit");
+  // Explicit-bounds code checks every access, so it never faults.
+  emitFatalAtPc(stubs, explicitFault, "memory fault in explicit-bounds mode: a bounds check is missing");
 
   // A fault outside wasm code: report and exit.
   a.bind(fatal);

@@ -67,13 +67,13 @@ export function emitStart(stubs: Stubs, info: RuntimeInfo, functionLabels: Label
   a.bind(stubs.start);
   a.mov(8, Reg.R12, Reg.RSP); // the initial process stack: argc, argv, envp, auxv
 
-  // The wasm stack; rbx = its lowest address (the guard page).
+  // The wasm stack; rbx = its lowest address (the guard region).
   emitMapAnonymous(stubs, STACK_GUARD_SIZE + WASM_STACK_SIZE, PROT_READ_WRITE, "the wasm stack");
   a.mov(8, Reg.RBX, Reg.RAX);
   a.movImm(8, Reg.RAX, <i64>layout.stackBottom);
   a.store(8, mem(Reg.RAX), Reg.RBX);
   a.mov(8, Reg.RDI, Reg.RBX);
-  emitProtect(stubs, STACK_GUARD_SIZE, PROT_NONE, "the stack guard page");
+  emitProtect(stubs, STACK_GUARD_SIZE, PROT_NONE, "the stack guard region");
 
   // The thread block.
   a.movImm(4, Reg.RDI, ARCH_SET_FS);
