@@ -93,6 +93,7 @@ export const calls: SystemCall[] = [
     result: { type: "i32", doc: "The server's reply status: ≥ 0 on success, a negative error code of the server or of the kernel." },
     errors: ["DEAD_SERVER", "TIMED_OUT"], blocks: true,
     kernel: { module: "object/channel", function: "msgSend" },
+    fastPath: { module: "object/fast-path", function: "msgSendFast" },
   },
   {
     name: "msg.sendv", doc: "msg.send with several send and reply buffers, and optionally a handle transferred to the receiver (it appears in its receiveInfo.handle).",
@@ -116,6 +117,7 @@ export const calls: SystemCall[] = [
     result: { type: "i32", doc: "The receive id of the message (> 0), or RECEIVE_ID_PULSE for a pulse." },
     errors: ["INVALID_ARGUMENT", "TIMED_OUT"], blocks: true,
     kernel: { module: "object/channel", function: "msgReceive" },
+    fastPath: { module: "object/fast-path", function: "msgReceiveFast" },
   },
   {
     name: "msg.receivev", doc: "msg.receive into several buffers.",
@@ -137,6 +139,7 @@ export const calls: SystemCall[] = [
     ],
     result: { type: "i32", doc: "0." }, errors: ["NO_SENDER", "INVALID_ARGUMENT"],
     kernel: { module: "object/channel", function: "msgReply" },
+    fastPath: { module: "object/fast-path", function: "msgReplyFast" },
   },
   {
     name: "msg.replyv", doc: "msg.reply from several buffers.",
@@ -314,6 +317,7 @@ export const calls: SystemCall[] = [
     arguments: [],
     result: { type: "i32", doc: "0." }, errors: [],
     kernel: { module: "syscall/threads", function: "threadYield" },
+    fastPath: { module: "syscall/threads", function: "threadYieldFast" },
   },
   {
     name: "thread.self", doc: "The calling thread's id.",

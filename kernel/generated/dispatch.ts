@@ -6,6 +6,7 @@ import * as abi from "./abi";
 import { allows, allowsNumber } from "../component/policy";
 import { Channel, channelCreate, msgGrant, msgRead, msgReceive, msgReceivev, msgReply, msgReplyv, msgSend, msgSendv } from "../object/channel";
 import { Connection, connectionCreate } from "../object/connection";
+import { msgReceiveFast, msgReplyFast, msgSendFast } from "../object/fast-path";
 import { HandleEntry, handleClose, handleDuplicate, handleInfo, handlesOf } from "../object/handle";
 import { Interrupt, interruptAttach, interruptUnmask } from "../object/interrupt";
 import { memoryCreate, memoryMap, memoryUnmap } from "../object/memory-object";
@@ -17,10 +18,10 @@ import { stateDelete, stateOpen } from "../object/state-object";
 import { Thread } from "../object/thread";
 import { Timer, timerCreate, timerSet } from "../object/timer";
 import { componentExit, componentKill, componentSelf, componentSpawn, componentStatus, logWrite } from "../syscall/components";
-import { enterKernel, leaveKernel } from "../syscall/entry";
+import { FAST_PATH_DECLINED, enterKernel, leaveKernel } from "../syscall/entry";
 import { portRead, portWrite } from "../syscall/ports";
 import { defineSystemCall } from "../syscall/table";
-import { clockCycles, clockNow, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadYield } from "../syscall/threads";
+import { clockCycles, clockNow, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadYield, threadYieldFast } from "../syscall/threads";
 
 // The numbers the checks use, by their names in the table.
 const CAPABILITY_IRQ = abi.CAPABILITY_IRQ;
@@ -200,6 +201,13 @@ export function delos_name_open(path: u32, pathLength: u32, timeout: i64): i32 {
 
 /** msg.send: Sends a message and waits for the reply (QNX MsgSend): the message is copied from `send` straight into the receiving server's buffer, the reply straight into `reply`. The server runs at the caller's priority until it replies. */
 export function delos_msg_send(connection: i32, send: u32, sendLength: u32, reply: u32, replyLength: u32): i32 {
+  const fast = msgSendFast(connection, send, sendLength, reply, replyLength);
+  if (fast != FAST_PATH_DECLINED) return <i32>fast;
+  return general_msg_send(connection, send, sendLength, reply, replyLength);
+}
+
+/** msg.send past its fast path's preconditions. */
+function general_msg_send(connection: i32, send: u32, sendLength: u32, reply: u32, replyLength: u32): i32 {
   const caller = enterKernel();
   const result = check_msg_send(caller, connection, send, sendLength, reply, replyLength);
   leaveKernel();
@@ -251,6 +259,13 @@ export function delos_msg_sendv(connection: i32, send: u32, sendCount: u32, repl
 
 /** msg.receive: Waits for a message or a pulse on a channel (QNX MsgReceive). A message is copied into `buffer` (cut to its length; msg.read reads the rest) and its sender waits for msg.reply; a pulse is written into `buffer` as a `pulse` record. Pulses are delivered before messages; messages in priority order, first come first served within a priority. */
 export function delos_msg_receive(channel: i32, buffer: u32, bufferLength: u32, info: u32): i32 {
+  const fast = msgReceiveFast(channel, buffer, bufferLength, info);
+  if (fast != FAST_PATH_DECLINED) return <i32>fast;
+  return general_msg_receive(channel, buffer, bufferLength, info);
+}
+
+/** msg.receive past its fast path's preconditions. */
+function general_msg_receive(channel: i32, buffer: u32, bufferLength: u32, info: u32): i32 {
   const caller = enterKernel();
   const result = check_msg_receive(caller, channel, buffer, bufferLength, info);
   leaveKernel();
@@ -295,6 +310,13 @@ export function delos_msg_receivev(channel: i32, buffers: u32, buffersCount: u32
 
 /** msg.reply: Replies to a received message: copies `buffer` into the sender's reply buffer (cut to its room), makes its msg.send return `status`, and ends the priority the sender lent. */
 export function delos_msg_reply(receiveId: u32, status: i32, buffer: u32, bufferLength: u32): i32 {
+  const fast = msgReplyFast(receiveId, status, buffer, bufferLength);
+  if (fast != FAST_PATH_DECLINED) return <i32>fast;
+  return general_msg_reply(receiveId, status, buffer, bufferLength);
+}
+
+/** msg.reply past its fast path's preconditions. */
+function general_msg_reply(receiveId: u32, status: i32, buffer: u32, bufferLength: u32): i32 {
   const caller = enterKernel();
   const result = check_msg_reply(caller, receiveId, status, buffer, bufferLength);
   leaveKernel();
@@ -609,6 +631,13 @@ export function delos_thread_sleep(duration: i64): i32 {
 
 /** thread.yield: Lets other ready threads of the same priority run. */
 export function delos_thread_yield(): i32 {
+  const fast = threadYieldFast();
+  if (fast != FAST_PATH_DECLINED) return <i32>fast;
+  return general_thread_yield();
+}
+
+/** thread.yield past its fast path's preconditions. */
+function general_thread_yield(): i32 {
   const caller = enterKernel();
   const result = check_thread_yield(caller);
   leaveKernel();

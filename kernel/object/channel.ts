@@ -171,6 +171,19 @@ let receiveIdsWrapped = false;
   return id;
 }
 
+/** Whether takeFreshReceiveId may be used: the ids have not come round yet (the fast path's case, object/fast-path.ts). */
+// @ts-ignore: decorator
+@inline export function receiveIdsFresh(): bool { return !receiveIdsWrapped; }
+
+/** takeReceiveId while receiveIdsFresh(): no pending id can be met. */
+// @ts-ignore: decorator
+@inline export function takeFreshReceiveId(): u32 {
+  const id = nextReceiveId;
+  nextReceiveId = id < 0x7fffffff ? id + 1 : 1;
+  if (id == 0x7fffffff) receiveIdsWrapped = true;
+  return id;
+}
+
 function freeReceiveId(server: Component, id: u32): u32 {
   const pending = objectsOf(server).replyPending;
   for (let i = 0; i < pending.length; i++) {

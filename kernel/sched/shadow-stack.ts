@@ -123,4 +123,5 @@ function overflow(threadId: u32, used: usize): void {
 }
 
 /** Bytes of frames the running thread has now. */
-export function shadowDepth(): usize { return runTop - __stack_pointer; }
+// @ts-ignore: decorator
+@inline export function shadowDepth(): usize { return runTop - __stack_pointer; }
