@@ -152,6 +152,21 @@ export const calls: SystemCall[] = [
     kernel: { module: "object/channel", function: "msgReplyv" },
   },
   {
+    name: "msg.reply_receive", doc: "msg.reply, then msg.receive on `channel`, in one call (seL4's ReplyRecv): a server's loop makes one system call per message. A reply that fails returns its error without receiving.",
+    arguments: [
+      receiveId,
+      { name: "status", kind: "value", type: "i32", doc: "What the sender's msg.send returns (not ERROR_DEAD_SERVER)." },
+      { name: "reply", kind: "buffer", access: "read", doc: "The reply." },
+      { name: "channel", kind: "handle", object: "channel", rights: ["RECEIVE"], doc: "The channel to receive on next." },
+      { name: "buffer", kind: "buffer", access: "write", doc: "Room for the next message (it may be the reply's buffer)." },
+      { name: "info", kind: "record", record: "receiveInfo", access: "write", optional: true, doc: "Where to write the next message's receiveInfo (0: not wanted)." },
+    ],
+    result: { type: "i32", doc: "The next message's receive id, RECEIVE_ID_PULSE, or the reply's or the receive's error." },
+    errors: ["NO_SENDER", "INVALID_ARGUMENT", "TIMED_OUT"], blocks: true,
+    kernel: { module: "object/channel", function: "msgReplyReceive" },
+    fastPath: { module: "object/fast-path", function: "msgReplyReceiveFast" },
+  },
+  {
     name: "msg.read", doc: "Reads more of a received message, from `offset` on (QNX MsgRead): for messages longer than the receive buffer.",
     arguments: [
       receiveId,

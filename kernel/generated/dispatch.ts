@@ -4,9 +4,9 @@
 
 import * as abi from "./abi";
 import { allows, allowsNumber } from "../component/policy";
-import { Channel, channelCreate, msgGrant, msgRead, msgReceive, msgReceivev, msgReply, msgReplyv, msgSend, msgSendv } from "../object/channel";
+import { Channel, channelCreate, msgGrant, msgRead, msgReceive, msgReceivev, msgReply, msgReplyReceive, msgReplyv, msgSend, msgSendv } from "../object/channel";
 import { Connection, connectionCreate } from "../object/connection";
-import { msgReceiveFast, msgReplyFast, msgSendFast } from "../object/fast-path";
+import { msgReceiveFast, msgReplyFast, msgReplyReceiveFast, msgSendFast } from "../object/fast-path";
 import { HandleEntry, handleClose, handleDuplicate, handleInfo, handlesOf } from "../object/handle";
 import { Interrupt, interruptAttach, interruptUnmask } from "../object/interrupt";
 import { memoryCreate, memoryMap, memoryUnmap } from "../object/memory-object";
@@ -349,6 +349,35 @@ export function delos_msg_replyv(receiveId: u32, status: i32, buffers: u32, buff
   if (<u64>buffers + (<u64>buffersCount << 3) > callerLength) return ERROR_BAD_ADDRESS;
   if (!iovecsInside(callerBase + <u64>buffers, buffersCount, callerLength)) return ERROR_BAD_ADDRESS;
   return msgReplyv(caller, receiveId, status, callerBase + <u64>buffers, buffersCount);
+}
+
+/** msg.reply_receive: msg.reply, then msg.receive on `channel`, in one call (seL4's ReplyRecv): a server's loop makes one system call per message. A reply that fails returns its error without receiving. */
+export function delos_msg_reply_receive(receiveId: u32, status: i32, reply: u32, replyLength: u32, channel: i32, buffer: u32, bufferLength: u32, info: u32): i32 {
+  const fast = msgReplyReceiveFast(receiveId, status, reply, replyLength, channel, buffer, bufferLength, info);
+  if (fast != FAST_PATH_DECLINED) return <i32>fast;
+  return general_msg_reply_receive(receiveId, status, reply, replyLength, channel, buffer, bufferLength, info);
+}
+
+/** msg.reply_receive past its fast path's preconditions. */
+function general_msg_reply_receive(receiveId: u32, status: i32, reply: u32, replyLength: u32, channel: i32, buffer: u32, bufferLength: u32, info: u32): i32 {
+  const caller = enterKernel();
+  const result = check_msg_reply_receive(caller, receiveId, status, reply, replyLength, channel, buffer, bufferLength, info);
+  leaveKernel();
+  return result;
+}
+
+// @ts-ignore: decorator
+@inline function check_msg_reply_receive(caller: Thread, receiveId: u32, status: i32, reply: u32, replyLength: u32, channel: i32, buffer: u32, bufferLength: u32, info: u32): i32 {
+  const callerComponent = caller.component!;
+  const handles = handlesOf(callerComponent);
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
+  if (<u64>reply + <u64>replyLength > callerLength) return ERROR_BAD_ADDRESS;
+  const channelEntry = handles.lookup(channel, OBJECT_TYPE_CHANNEL, RIGHT_RECEIVE);
+  if (channelEntry == null) return handles.error;
+  if (<u64>buffer + <u64>bufferLength > callerLength) return ERROR_BAD_ADDRESS;
+  if (info != 0 && <u64>info + RECEIVE_INFO_SIZE > callerLength) return ERROR_BAD_ADDRESS;
+  return msgReplyReceive(caller, receiveId, status, callerBase + <u64>reply, replyLength, changetype<Channel>(channelEntry.object), callerBase + <u64>buffer, bufferLength, info == 0 ? 0 : callerBase + <u64>info);
 }
 
 /** msg.read: Reads more of a received message, from `offset` on (QNX MsgRead): for messages longer than the receive buffer. */
@@ -840,7 +869,7 @@ export function delos_log_write(text: u32, textLength: u32): i32 {
 }
 
 /** How many system calls there are. */
-export const SYSTEM_CALL_COUNT: i32 = 44;
+export const SYSTEM_CALL_COUNT: i32 = 45;
 
 /** Defines every system call for the loader: import name, wasm types (`i` i32, `I` i64), dispatch function, capability kind. */
 export function defineSystemCalls(): void {
@@ -858,6 +887,7 @@ export function defineSystemCalls(): void {
   defineSystemCall("msg_receivev", "iiii", "i", delos_msg_receivev.index, "");
   defineSystemCall("msg_reply", "iiii", "i", delos_msg_reply.index, "");
   defineSystemCall("msg_replyv", "iiii", "i", delos_msg_replyv.index, "");
+  defineSystemCall("msg_reply_receive", "iiiiiiii", "i", delos_msg_reply_receive.index, "");
   defineSystemCall("msg_read", "iiii", "i", delos_msg_read.index, "");
   defineSystemCall("msg_grant", "iii", "i", delos_msg_grant.index, "");
   defineSystemCall("pulse_send", "iiI", "i", delos_pulse_send.index, "");

@@ -519,6 +519,14 @@ export function msgReplyv(caller: Thread, receiveId: u32, status: i32, buffers: 
   return reply(caller, receiveId, status, buffers, <u64>buffersCount, true);
 }
 
+/** msg.reply_receive: the reply, then, once it was made, the receive. */
+export function msgReplyReceive(caller: Thread, receiveId: u32, status: i32, reply: u64, replyLength: u32, channel: Channel, buffer: u64,
+  bufferLength: u32, info: u64): i32 {
+  const replied = msgReply(caller, receiveId, status, reply, replyLength);
+  if (replied < 0) return replied;
+  return msgReceive(caller, channel, buffer, bufferLength, info);
+}
+
 /** msg.read */
 export function msgRead(caller: Thread, receiveId: u32, offset: u32, buffer: u64, bufferLength: u32): i32 {
   const client = pendingClient(caller, receiveId);

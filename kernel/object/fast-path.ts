@@ -223,6 +223,41 @@ import * as abi from "../generated/abi";
   return done(<i32>load<i64>(caller + THREAD_IPC_RESULT));
 }
 
+/**
+ * The channel object msg.receive(channel) waits on in its fast case, or 0:
+ * open, received on last by the caller, no pulse, no sender and no other
+ * receiver waiting.
+ */
+// @ts-ignore: decorator
+@inline function receiveChannel(caller: usize, objects: usize, channel: i32): usize {
+  const entry = lookup(objects, channel, abi.OBJECT_TYPE_CHANNEL, abi.RIGHT_RECEIVE);
+  if (entry == 0) return 0;
+  const object = field(entry, ENTRY_OBJECT);
+  if (!load<bool>(object + CHANNEL_IS_OPEN) || field(object, CHANNEL_LAST_RECEIVER) != caller) return 0;
+  if (load<i32>(field(object, CHANNEL_PULSES) + PULSES_COUNT) != 0) return 0;
+  if (field(field(field(object, CHANNEL_SENDERS), WAIT_QUEUE_THREADS), LIST_HEAD) != 0) return 0;
+  if (field(field(field(object, CHANNEL_RECEIVERS), WAIT_QUEUE_THREADS), LIST_HEAD) != 0) return 0;
+  return object;
+}
+
+/** The receive's changes up to the switch: its buffers kept, the caller blocked in the channel's receivers, its lock let go. */
+// @ts-ignore: decorator
+@inline function beginReceive(caller: usize, component: usize, object: usize, base: u64, buffer: u32, bufferLength: u32, info: u32): void {
+  setIpcValue(caller, VALUE_SEND_ADDRESS, <i64>(base + <u64>buffer));
+  setIpcValue(caller, VALUE_SEND_SIZE, <i64>bufferLength);
+  setIpcValue(caller, VALUE_FLAGS, 0);
+  setIpcValue(caller, VALUE_INFO, info == 0 ? 0 : <i64>(base + <u64>info));
+  store<i64>(caller + THREAD_IPC_RESULT, abi.ERROR_BAD_HANDLE);
+  // block(Receive, forever, receivers), its cases checked before.
+  releaseLock(caller, component);
+  store<i32>(caller + THREAD_STATE, ThreadState.Blocked);
+  store<i32>(caller + THREAD_BLOCK_REASON, BlockReason.Receive);
+  store<i32>(caller + THREAD_WAKE_REASON, WakeReason.None);
+  const receivers = field(object, CHANNEL_RECEIVERS);
+  pushBackAddress(field(receivers, WAIT_QUEUE_THREADS), caller);
+  store<usize>(caller + THREAD_WAIT_QUEUE, receivers);
+}
+
 /** msg.receive's fast case (above): the receive id, or FAST_PATH_DECLINED. */
 // @ts-ignore: decorator
 @inline export function msgReceiveFast(channel: i32, buffer: u32, bufferLength: u32, info: u32): i64 {
@@ -234,64 +269,50 @@ import * as abi from "../generated/abi";
   if (component == 0) return FAST_PATH_DECLINED;
   const objects = objectsOf(component);
   if (objects == 0) return FAST_PATH_DECLINED;
-  const entry = lookup(objects, channel, abi.OBJECT_TYPE_CHANNEL, abi.RIGHT_RECEIVE);
-  if (entry == 0) return FAST_PATH_DECLINED;
-  const base = memoryBaseOf(component);
   const length = memoryLengthOf(component);
   if (<u64>buffer + <u64>bufferLength > length || (info != 0 && <u64>info + abi.RECEIVE_INFO_SIZE > length)) return FAST_PATH_DECLINED;
-  const object = field(entry, ENTRY_OBJECT);
-  if (!load<bool>(object + CHANNEL_IS_OPEN) || field(object, CHANNEL_LAST_RECEIVER) != caller) return FAST_PATH_DECLINED;
-  if (load<i32>(field(object, CHANNEL_PULSES) + PULSES_COUNT) != 0) return FAST_PATH_DECLINED;
-  if (field(field(field(object, CHANNEL_SENDERS), WAIT_QUEUE_THREADS), LIST_HEAD) != 0) return FAST_PATH_DECLINED;
-  const receivers = field(object, CHANNEL_RECEIVERS);
-  const list = field(receivers, WAIT_QUEUE_THREADS);
-  if (load<usize>(list + LIST_HEAD) != 0) return FAST_PATH_DECLINED;
-  if (highestReadyPriority() < 0 || !lockLetsGo(caller, component)) return FAST_PATH_DECLINED;
+  const object = receiveChannel(caller, objects, channel);
+  if (object == 0 || highestReadyPriority() < 0 || !lockLetsGo(caller, component)) return FAST_PATH_DECLINED;
   // POINT OF NO RETURN
-  setIpcValue(caller, VALUE_SEND_ADDRESS, <i64>(base + <u64>buffer));
-  setIpcValue(caller, VALUE_SEND_SIZE, <i64>bufferLength);
-  setIpcValue(caller, VALUE_FLAGS, 0);
-  setIpcValue(caller, VALUE_INFO, info == 0 ? 0 : <i64>(base + <u64>info));
-  store<i64>(caller + THREAD_IPC_RESULT, abi.ERROR_BAD_HANDLE);
-  // block(Receive, forever, receivers), its cases checked above.
-  releaseLock(caller, component);
-  store<i32>(caller + THREAD_STATE, ThreadState.Blocked);
-  store<i32>(caller + THREAD_BLOCK_REASON, BlockReason.Receive);
-  store<i32>(caller + THREAD_WAKE_REASON, WakeReason.None);
-  pushBackAddress(list, caller);
-  store<usize>(caller + THREAD_WAIT_QUEUE, receivers);
+  beginReceive(caller, component, object, memoryBaseOf(component), buffer, bufferLength, info);
   switchToAddress(takeBestReadyAddress());
   acquireLock(caller, component);
   return done(<i32>load<i64>(caller + THREAD_IPC_RESULT));
 }
 
-/** msg.reply's fast case (above): 0, or FAST_PATH_DECLINED. */
+/**
+ * Where in `pending` (the caller's component's replyPending) the client of
+ * msg.reply(receiveId) is in the fast case, or -1: still reply-blocked,
+ * received by the caller, which serves no one else; one reply buffer.
+ */
 // @ts-ignore: decorator
-@inline export function msgReplyFast(receiveId: u32, status: i32, buffer: u32, bufferLength: u32): i64 {
-  cli();
-  if (!hasReserve() || status == abi.ERROR_DEAD_SERVER) return FAST_PATH_DECLINED;
-  const caller = currentAddress();
-  const component = field(caller, THREAD_COMPONENT);
-  if (component == 0) return FAST_PATH_DECLINED;
-  const objects = objectsOf(component);
-  if (objects == 0) return FAST_PATH_DECLINED;
-  const base = memoryBaseOf(component);
-  if (<u64>buffer + <u64>bufferLength > memoryLengthOf(component)) return FAST_PATH_DECLINED;
-  const pending = field(objects, OBJECTS_REPLY_PENDING);
+@inline function replyIndex(caller: usize, pending: usize, receiveId: u32): i32 {
   const data = field(pending, ARRAY_DATA);
   const count = load<i32>(pending + ARRAY_LENGTH);
   let at = 0;
   while (at < count && load<u32>(load<usize>(elementAt(data, at)) + THREAD_RECEIVE_ID) != receiveId) at++;
-  if (at == count) return FAST_PATH_DECLINED;
+  if (at == count) return -1;
   const client = load<usize>(elementAt(data, at));
-  if (load<i32>(client + THREAD_STATE) != ThreadState.Blocked || load<i32>(client + THREAD_BLOCK_REASON) != BlockReason.Reply) return FAST_PATH_DECLINED;
-  if (load<u32>(client + THREAD_SERVED_BY) != load<u32>(caller + THREAD_ID) || load<i32>(caller + THREAD_SERVING) != 1) return FAST_PATH_DECLINED;
-  if (field(client, THREAD_WAIT_QUEUE) != 0 || !noTimerArmed(client)) return FAST_PATH_DECLINED;
-  if ((ipcValue(client, VALUE_FLAGS) & FLAG_REPLY_VECTOR) != 0) return FAST_PATH_DECLINED;
+  if (load<i32>(client + THREAD_STATE) != ThreadState.Blocked || load<i32>(client + THREAD_BLOCK_REASON) != BlockReason.Reply) return -1;
+  if (load<u32>(client + THREAD_SERVED_BY) != load<u32>(caller + THREAD_ID) || load<i32>(caller + THREAD_SERVING) != 1) return -1;
+  if (field(client, THREAD_WAIT_QUEUE) != 0 || !noTimerArmed(client)) return -1;
+  if ((ipcValue(client, VALUE_FLAGS) & FLAG_REPLY_VECTOR) != 0) return -1;
+  return at;
+}
+
+/** Copies the reply (`length` bytes at absolute `source`) into the client's reply buffer, cut to it: false when a fault stopped it. */
+// @ts-ignore: decorator
+@inline function copyReply(client: usize, source: u64, length: u32): bool {
   const room = <u64>ipcValue(client, VALUE_REPLY_SIZE);
-  const copied = <u64>bufferLength < room ? <u64>bufferLength : room;
-  if (!copyUser(<u64>ipcValue(client, VALUE_REPLY_ADDRESS), base + <u64>buffer, copied)) return FAST_PATH_DECLINED;
-  // POINT OF NO RETURN
+  return copyUser(<u64>ipcValue(client, VALUE_REPLY_ADDRESS), source, <u64>length < room ? <u64>length : room);
+}
+
+/** The reply's changes: the client out of `pending` and ready with `status`, the caller's lent priority ended. */
+// @ts-ignore: decorator
+@inline function completeReply(caller: usize, pending: usize, at: i32, status: i32): void {
+  const data = field(pending, ARRAY_DATA);
+  const count = load<i32>(pending + ARRAY_LENGTH);
+  const client = load<usize>(elementAt(data, at));
   if (at != count - 1) store<usize>(elementAt(data, at), load<usize>(elementAt(data, count - 1)));
   store<i32>(pending + ARRAY_LENGTH, count - 1);
   store<i64>(client + THREAD_IPC_RESULT, status);
@@ -308,5 +329,59 @@ import * as abi from "../generated/abi";
       if (highestReadyPriority() > priority) setRescheduleWanted();
     }
   }
+}
+
+/** msg.reply's fast case (above): 0, or FAST_PATH_DECLINED. */
+// @ts-ignore: decorator
+@inline export function msgReplyFast(receiveId: u32, status: i32, buffer: u32, bufferLength: u32): i64 {
+  cli();
+  if (!hasReserve() || status == abi.ERROR_DEAD_SERVER) return FAST_PATH_DECLINED;
+  const caller = currentAddress();
+  const component = field(caller, THREAD_COMPONENT);
+  if (component == 0) return FAST_PATH_DECLINED;
+  const objects = objectsOf(component);
+  if (objects == 0) return FAST_PATH_DECLINED;
+  if (<u64>buffer + <u64>bufferLength > memoryLengthOf(component)) return FAST_PATH_DECLINED;
+  const pending = field(objects, OBJECTS_REPLY_PENDING);
+  const at = replyIndex(caller, pending, receiveId);
+  if (at < 0) return FAST_PATH_DECLINED;
+  const client = load<usize>(elementAt(field(pending, ARRAY_DATA), at));
+  if (!copyReply(client, memoryBaseOf(component) + <u64>buffer, bufferLength)) return FAST_PATH_DECLINED;
+  // POINT OF NO RETURN
+  completeReply(caller, pending, at, status);
   return done(0);
+}
+
+/**
+ * msg.reply_receive's fast case: both halves' (above); the receive needs
+ * no other thread ready, since the client it answers will be. The next
+ * message's receive id, or FAST_PATH_DECLINED.
+ */
+// @ts-ignore: decorator
+@inline export function msgReplyReceiveFast(receiveId: u32, status: i32, reply: u32, replyLength: u32, channel: i32, buffer: u32,
+  bufferLength: u32, info: u32): i64 {
+  cli();
+  if (!hasReserve() || status == abi.ERROR_DEAD_SERVER) return FAST_PATH_DECLINED;
+  const caller = currentAddress();
+  if (load<u32>(caller + THREAD_TIMEOUT_STATES) != 0) return FAST_PATH_DECLINED;
+  const component = field(caller, THREAD_COMPONENT);
+  if (component == 0) return FAST_PATH_DECLINED;
+  const objects = objectsOf(component);
+  if (objects == 0) return FAST_PATH_DECLINED;
+  const length = memoryLengthOf(component);
+  if (<u64>reply + <u64>replyLength > length || <u64>buffer + <u64>bufferLength > length
+    || (info != 0 && <u64>info + abi.RECEIVE_INFO_SIZE > length)) return FAST_PATH_DECLINED;
+  const pending = field(objects, OBJECTS_REPLY_PENDING);
+  const at = replyIndex(caller, pending, receiveId);
+  if (at < 0) return FAST_PATH_DECLINED;
+  const object = receiveChannel(caller, objects, channel);
+  if (object == 0 || !lockLetsGo(caller, component)) return FAST_PATH_DECLINED;
+  const base = memoryBaseOf(component);
+  if (!copyReply(load<usize>(elementAt(field(pending, ARRAY_DATA), at)), base + <u64>reply, replyLength)) return FAST_PATH_DECLINED;
+  // POINT OF NO RETURN
+  completeReply(caller, pending, at, status);
+  beginReceive(caller, component, object, base, buffer, bufferLength, info);
+  switchToAddress(takeBestReadyAddress());
+  acquireLock(caller, component);
+  return done(<i32>load<i64>(caller + THREAD_IPC_RESULT));
 }
