@@ -1,5 +1,5 @@
-// The message calls' fast path: msg.send, msg.receive and msg.reply in
-// their common case, tried first by the dispatch (ipc/table: `fastPath`),
+// The message calls' fast path: msg.send, msg.receive, msg.reply and
+// msg.reply_receive in their common case, tried first by the dispatch (ipc/table: `fastPath`),
 // the general code of channel.ts the fallback. After seL4's fastpath: each
 // function checks every precondition of its case and declines (returns
 // FAST_PATH_DECLINED, having changed nothing) when one fails; a
@@ -35,9 +35,13 @@
 //  - msg.reply: the client is found, still Reply-blocked, received by the
 //    caller, which serves no one else; one reply buffer. The reply is
 //    copied, the client made ready, the caller's lent priority ends.
+//  - msg.reply_receive: both of the last two, checked before either
+//    changes anything; the receive needs no other ready thread, since the
+//    client it answers will be.
+// (thread.yield's fast path, in syscall/threads.ts, uses the same steps.)
 //
 // Buffers are always a single range here (msg.send, msg.receive,
-// msg.reply); iovecs, handles in flight, timeouts, pulses, priority
+// msg.reply, msg.reply_receive); iovecs, handles in flight, timeouts, pulses, priority
 // changes along chains and every error take the general path.
 
 import { receiveIdsFresh, takeFreshReceiveId } from "./channel";
