@@ -47,7 +47,7 @@
 import { receiveIdsFresh, takeFreshReceiveId } from "./channel";
 import { BlockReason, NO_PRIORITY, ThreadState, WakeReason } from "./thread";
 import { FLAG_REPLY_VECTOR, FLAG_SEND_VECTOR, VALUE_FLAGS, VALUE_INFO, VALUE_REPLY_ADDRESS, VALUE_REPLY_SIZE, VALUE_SEND_ADDRESS,
-  VALUE_SEND_SIZE, writeReceiveInfo } from "./message";
+  VALUE_SEND_SIZE, storeReceiveInfo } from "./message";
 import {
   ARRAY_BYTES, ARRAY_DATA, ARRAY_LENGTH, CHANNEL_IS_OPEN, CHANNEL_LAST_RECEIVER, CHANNEL_PULSES, CHANNEL_RECEIVERS, CHANNEL_SENDERS,
   COMPONENT_ID, COMPONENT_IPC, COMPONENT_LOCK_OWNER, COMPONENT_LOCK_WAITERS, COMPONENT_MEMORY_OBJECT, COMPONENT_SHADOW_RUNNER,
@@ -194,7 +194,7 @@ import * as abi from "../generated/abi";
   const copied = <u64>sendLength < receiveSize ? <u64>sendLength : receiveSize;
   if (!copyUser(<u64>ipcValue(receiver, VALUE_SEND_ADDRESS), base + <u64>send, copied)) return FAST_PATH_DECLINED;
   const info = <u64>ipcValue(receiver, VALUE_INFO);
-  if (info != 0 && !writeReceiveInfo(info, load<u32>(component + COMPONENT_ID), load<u32>(caller + THREAD_ID), <u32>clientPriority, sendLength, replyLength)) {
+  if (info != 0 && !storeReceiveInfo(info, load<u32>(component + COMPONENT_ID), load<u32>(caller + THREAD_ID), <u32>clientPriority, sendLength, replyLength)) {
     return FAST_PATH_DECLINED;
   }
   // POINT OF NO RETURN

@@ -34,6 +34,7 @@ export const THREAD_SLICE_LEFT = offsetof<Thread>("sliceLeft");
 export const THREAD_SHADOW_SLOT = offsetof<Thread>("shadowSlot");
 export const THREAD_SHADOW_SLOT_COUNT = offsetof<Thread>("shadowSlotCount");
 export const THREAD_SHADOW_BYTES = offsetof<Thread>("shadowBytes");
+export const THREAD_SHADOW_PARKED = offsetof<Thread>("shadowParked");
 export const THREAD_IPC_VALUES = offsetof<Thread>("ipcValues");
 export const THREAD_IPC_RESULT = offsetof<Thread>("ipcResult");
 export const THREAD_SERVING = offsetof<Thread>("serving");

@@ -25,7 +25,7 @@ import { BlockReason, Thread, ThreadState, WakeReason } from "../object/thread";
 import { NO_PRIORITY, PRIORITY_COUNT, PRIORITY_LOWEST } from "./priority";
 import { ThreadList, popFrontAddress, pushBackAddress } from "./thread-list";
 import {
-  CONTEXT_BLOCK, LIST_HEAD, THREAD_CONTEXT, THREAD_ID, THREAD_PRIORITY, THREAD_SHADOW_BYTES, THREAD_SHADOW_SLOT, THREAD_SHADOW_SLOT_COUNT,
+  CONTEXT_BLOCK, LIST_HEAD, THREAD_CONTEXT, THREAD_ID, THREAD_PRIORITY, THREAD_SHADOW_BYTES, THREAD_SHADOW_PARKED, THREAD_SHADOW_SLOT, THREAD_SHADOW_SLOT_COUNT,
   THREAD_SLICE_LEFT, THREAD_STATE,
 } from "./layout";
 import { WaitQueue } from "./wait-queue";
@@ -129,7 +129,7 @@ function runThread(next: Thread): void {
   const nextSlot = slotAddress(next.shadowSlot);
   const nextBytes = next.shadowBytes;
   if (previous.state == ThreadState.Dead) deadPending = previous;
-  else previous.shadowBytes = saveShadowFrames(slotAddress(previous.shadowSlot), slotCapacity(previous.shadowSlotCount), previous.id);
+  else previous.shadowBytes = saveShadowFrames(slotAddress(previous.shadowSlot), slotCapacity(previous.shadowSlotCount) - previous.shadowParked, previous.id);
   // Nothing below can fail: `current` changes only now.
   current = changetype<usize>(next);
   rescheduleWanted = false;
@@ -459,7 +459,7 @@ export function returnPriority(thread: Thread): void {
   const used = shadowDepth();
   if (used != 0) {
     store<usize>(previous + THREAD_SHADOW_BYTES, saveShadowFrames(slotAddress(load<i32>(previous + THREAD_SHADOW_SLOT)),
-      slotCapacity(load<i32>(previous + THREAD_SHADOW_SLOT_COUNT)), load<u32>(previous + THREAD_ID)));
+      slotCapacity(load<i32>(previous + THREAD_SHADOW_SLOT_COUNT)) - load<usize>(previous + THREAD_SHADOW_PARKED), load<u32>(previous + THREAD_ID)));
   }
   current = next;
   rescheduleWanted = false;
