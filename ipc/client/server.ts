@@ -8,7 +8,7 @@
 // retried for a while.
 
 import {
-  Handle, channelCreate, handleClose, msgReceive, msgReply, nameRegister, threadSleep,
+  Handle, channelCreate, handleClose, msgReceive, msgReply, msgReplyReceive, nameRegister, threadSleep,
 } from "../generated/system";
 import { ERROR_ALREADY_EXISTS, NAME_TAKE_OVER } from "../generated/abi";
 
@@ -51,6 +51,15 @@ export class Server {
   /** Replies to a received message. */
   reply(receiveId: i32, status: i32, buffer: usize, length: u32): i32 {
     return msgReply(<u32>receiveId, status, buffer, length);
+  }
+
+  /**
+   * Replies to a received message and waits for the next in one system
+   * call (msg.reply_receive): the next receive id, RECEIVE_ID_PULSE, or an
+   * error — of the reply (nothing was received) or of the receive.
+   */
+  replyReceive(receiveId: i32, status: i32, reply: usize, replyLength: u32, buffer: usize, length: u32, info: usize): i32 {
+    return msgReplyReceive(<u32>receiveId, status, reply, replyLength, this.channel, buffer, length, info);
   }
 
   /** Closes the channel: its name goes, its clients' sends fail with DEAD_SERVER. */

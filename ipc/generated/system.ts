@@ -5,14 +5,15 @@ import {
   delos_handle_close, delos_handle_duplicate, delos_handle_info, delos_channel_create,
   delos_connection_create, delos_name_register, delos_name_unregister, delos_name_open,
   delos_msg_send, delos_msg_sendv, delos_msg_receive, delos_msg_receivev,
-  delos_msg_reply, delos_msg_replyv, delos_msg_read, delos_msg_grant,
-  delos_pulse_send, delos_memory_create, delos_memory_map, delos_memory_unmap,
-  delos_state_open, delos_state_delete, delos_timer_create, delos_timer_set,
-  delos_interrupt_attach, delos_interrupt_unmask, delos_port_read, delos_port_write,
-  delos_thread_create, delos_thread_exit, delos_thread_sleep, delos_thread_yield,
-  delos_thread_self, delos_thread_timeout, delos_thread_priority, delos_thread_set_priority,
-  delos_clock_now, delos_clock_cycles, delos_component_spawn, delos_component_kill,
-  delos_component_status, delos_component_self, delos_component_exit, delos_log_write,
+  delos_msg_reply, delos_msg_replyv, delos_msg_reply_receive, delos_msg_read,
+  delos_msg_grant, delos_pulse_send, delos_memory_create, delos_memory_map,
+  delos_memory_unmap, delos_state_open, delos_state_delete, delos_timer_create,
+  delos_timer_set, delos_interrupt_attach, delos_interrupt_unmask, delos_port_read,
+  delos_port_write, delos_thread_create, delos_thread_exit, delos_thread_sleep,
+  delos_thread_yield, delos_thread_self, delos_thread_timeout, delos_thread_priority,
+  delos_thread_set_priority, delos_clock_now, delos_clock_cycles, delos_component_spawn,
+  delos_component_kill, delos_component_status, delos_component_self, delos_component_exit,
+  delos_log_write,
 } from "./imports";
 
 /** A handle: a number in the component's handle table (0 is never one). */
@@ -174,6 +175,21 @@ export function nameOpen(path: string, timeout: i64): i32 {
 // @ts-ignore: decorator
 @inline export function msgReplyv(receiveId: u32, status: i32, buffers: usize, buffersCount: u32): i32 {
   return delos_msg_replyv(receiveId, status, <u32>buffers, buffersCount);
+}
+
+/**
+ * msg.reply, then msg.receive on `channel`, in one call (seL4's ReplyRecv): a server's loop makes one system call per message. A reply that fails returns its error without receiving.
+ * @param receiveId What msg.receive returned for the message.
+ * @param status What the sender's msg.send returns (not ERROR_DEAD_SERVER).
+ * @param reply The reply.
+ * @param channel The channel to receive on next. Needs RECEIVE.
+ * @param buffer Room for the next message (it may be the reply's buffer).
+ * @param info Where to write the next message's receiveInfo (0: not wanted).
+ * @returns The next message's receive id, RECEIVE_ID_PULSE, or the reply's or the receive's error.
+ */
+// @ts-ignore: decorator
+@inline export function msgReplyReceive(receiveId: u32, status: i32, reply: usize, replyLength: u32, channel: Handle, buffer: usize, bufferLength: u32, info: usize): i32 {
+  return delos_msg_reply_receive(receiveId, status, <u32>reply, replyLength, channel, <u32>buffer, bufferLength, <u32>info);
 }
 
 /**

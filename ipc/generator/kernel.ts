@@ -30,7 +30,7 @@ export const OBJECT_CLASSES: { [kind: string]: { name: string; module: string } 
  * registration of the calls (syscall/table.ts).
  */
 const SUPPORT: Array<[string, string[]]> = [
-  ["syscall/entry", ["enterKernel", "leaveKernel"]],
+  ["syscall/entry", ["FAST_PATH_DECLINED", "enterKernel", "leaveKernel"]],
   ["syscall/table", ["defineSystemCall"]],
   ["object/thread", ["Thread"]],
   ["object/handle", ["HandleEntry", "handlesOf"]],
@@ -174,6 +174,11 @@ function entry(call: SystemCall): string {
   const name = wireName(call);
   const doc = `/** ${call.name}: ${oneLine(call.doc)} */`;
   const inner = `check_${name}(${["caller", args(call)].filter((a) => a.length > 0).join(", ")})`;
+  if (call.fastPath) {
+    // The fast path inlined into the entry; the general path a function of its own, so that its shadow-stack frame is not the entry's.
+    const fast = `${doc}\nexport function delos_${name}(${params(call)}): ${resultType(call)} {\n  const fast = ${call.fastPath.function}(${args(call)});\n  if (fast != FAST_PATH_DECLINED) return <${resultType(call)}>fast;\n  return general_${name}(${args(call)});\n}`;
+    return `${fast}\n\n/** ${call.name} past its fast path's preconditions. */\nfunction general_${name}(${params(call)}): ${resultType(call)} {\n  const caller = enterKernel();\n  const result = ${inner};\n  leaveKernel();\n  return result;\n}`;
+  }
   if (call.result.type === "none") {
     return `${doc}\nexport function delos_${name}(${params(call)}): void {\n  const caller = enterKernel();\n  ${inner};\n  leaveKernel();\n}`;
   }
@@ -202,6 +207,10 @@ function dispatch(table: Table): string {
   for (const [module, names] of SUPPORT) for (const name of names) want(module, name);
   for (const kind of used) want(OBJECT_CLASSES[kind].module, OBJECT_CLASSES[kind].name);
   for (const call of table.calls) if (call.kernel) want(call.kernel.module, call.kernel.function);
+  for (const call of table.calls) {
+    if (!call.fastPath) continue;
+    want(call.fastPath.module, call.fastPath.function);
+  }
   for (const [module, names] of [...modules].sort((a, b) => a[0].localeCompare(b[0]))) {
     lines.push(`import { ${[...names].sort().join(", ")} } from "../${module}";`);
   }

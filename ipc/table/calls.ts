@@ -93,6 +93,7 @@ export const calls: SystemCall[] = [
     result: { type: "i32", doc: "The server's reply status: ≥ 0 on success, a negative error code of the server or of the kernel." },
     errors: ["DEAD_SERVER", "TIMED_OUT"], blocks: true,
     kernel: { module: "object/channel", function: "msgSend" },
+    fastPath: { module: "object/fast-path", function: "msgSendFast" },
   },
   {
     name: "msg.sendv", doc: "msg.send with several send and reply buffers, and optionally a handle transferred to the receiver (it appears in its receiveInfo.handle).",
@@ -116,6 +117,7 @@ export const calls: SystemCall[] = [
     result: { type: "i32", doc: "The receive id of the message (> 0), or RECEIVE_ID_PULSE for a pulse." },
     errors: ["INVALID_ARGUMENT", "TIMED_OUT"], blocks: true,
     kernel: { module: "object/channel", function: "msgReceive" },
+    fastPath: { module: "object/fast-path", function: "msgReceiveFast" },
   },
   {
     name: "msg.receivev", doc: "msg.receive into several buffers.",
@@ -137,6 +139,7 @@ export const calls: SystemCall[] = [
     ],
     result: { type: "i32", doc: "0." }, errors: ["NO_SENDER", "INVALID_ARGUMENT"],
     kernel: { module: "object/channel", function: "msgReply" },
+    fastPath: { module: "object/fast-path", function: "msgReplyFast" },
   },
   {
     name: "msg.replyv", doc: "msg.reply from several buffers.",
@@ -147,6 +150,21 @@ export const calls: SystemCall[] = [
     ],
     result: { type: "i32", doc: "0." }, errors: ["NO_SENDER", "INVALID_ARGUMENT"],
     kernel: { module: "object/channel", function: "msgReplyv" },
+  },
+  {
+    name: "msg.reply_receive", doc: "msg.reply, then msg.receive on `channel`, in one call (seL4's ReplyRecv): a server's loop makes one system call per message. A reply that fails returns its error without receiving.",
+    arguments: [
+      receiveId,
+      { name: "status", kind: "value", type: "i32", doc: "What the sender's msg.send returns (not ERROR_DEAD_SERVER)." },
+      { name: "reply", kind: "buffer", access: "read", doc: "The reply." },
+      { name: "channel", kind: "handle", object: "channel", rights: ["RECEIVE"], doc: "The channel to receive on next." },
+      { name: "buffer", kind: "buffer", access: "write", doc: "Room for the next message (it may be the reply's buffer)." },
+      { name: "info", kind: "record", record: "receiveInfo", access: "write", optional: true, doc: "Where to write the next message's receiveInfo (0: not wanted)." },
+    ],
+    result: { type: "i32", doc: "The next message's receive id, RECEIVE_ID_PULSE, or the reply's or the receive's error." },
+    errors: ["NO_SENDER", "INVALID_ARGUMENT", "TIMED_OUT"], blocks: true,
+    kernel: { module: "object/channel", function: "msgReplyReceive" },
+    fastPath: { module: "object/fast-path", function: "msgReplyReceiveFast" },
   },
   {
     name: "msg.read", doc: "Reads more of a received message, from `offset` on (QNX MsgRead): for messages longer than the receive buffer.",
@@ -314,6 +332,7 @@ export const calls: SystemCall[] = [
     arguments: [],
     result: { type: "i32", doc: "0." }, errors: [],
     kernel: { module: "syscall/threads", function: "threadYield" },
+    fastPath: { module: "syscall/threads", function: "threadYieldFast" },
   },
   {
     name: "thread.self", doc: "The calling thread's id.",

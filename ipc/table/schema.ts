@@ -98,6 +98,13 @@ export interface SystemCall {
   blocks?: boolean;
   /** Where the kernel implements it: a module under kernel/ (no extension) and the function's name; none: not implemented yet (NOT_SUPPORTED). */
   kernel?: { module: string; function: string };
+  /**
+   * A fast path for the call's common case (kernel/object/fast-path.ts):
+   * an inlined function of the raw arguments that the dispatch tries first.
+   * It does the whole call or, when a precondition fails, changes nothing
+   * and returns FAST_PATH_DECLINED; then the checks and `kernel` run.
+   */
+  fastPath?: { module: string; function: string };
 }
 
 export interface ErrorCode {

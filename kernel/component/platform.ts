@@ -13,6 +13,9 @@ import { link } from "../arch/x86_64/handoff";
 import { LINK_VMCTX } from "../arch/x86_64/link-info";
 import { absolute, invoke, load64, store64, threadBlock } from "../arch/x86_64/native";
 import { copyOut } from "./copy";
+import { currentAddress } from "../sched/scheduler";
+import { parkShadowFrames, slotAddress, slotCapacity, unparkShadowFrames } from "../sched/shadow-stack";
+import { THREAD_SHADOW_PARKED, THREAD_SHADOW_SLOT, THREAD_SHADOW_SLOT_COUNT } from "../sched/layout";
 import { PageAccess, mapRegionPages, reserveRegion, unmapRegionPages } from "./region";
 
 // Native code of every mapped component, for the exception handler: is a pc component code?
@@ -32,10 +35,21 @@ export function isComponentCode(pc: u64): bool {
  */
 export function callWasm(code: u64, vmctx: u64, slots: usize, count: i32): i32 {
   const shadow = __stack_pointer;
+  // The kernel frames below the wasm code wait parked in the thread's slots (sched/shadow-stack.ts); not when already parked.
+  const thread = currentAddress();
+  const slot = thread != 0 ? load<i32>(thread + THREAD_SHADOW_SLOT) : -1;
+  const capacity = slot >= 0 ? slotCapacity(load<i32>(thread + THREAD_SHADOW_SLOT_COUNT)) : 0;
+  const parks = slot >= 0 && load<usize>(thread + THREAD_SHADOW_PARKED) == 0;
+  if (parks) store<usize>(thread + THREAD_SHADOW_PARKED, parkShadowFrames(slotAddress(slot), capacity));
   sti();
   const kind = invoke(<i64>code, <i64>vmctx, absolute(slots), count);
   cli();
   if (kind != 0) __stack_pointer = shadow;
+  if (parks) {
+    const parked = load<usize>(thread + THREAD_SHADOW_PARKED);
+    store<usize>(thread + THREAD_SHADOW_PARKED, 0);
+    if (parked != 0) unparkShadowFrames(slotAddress(slot), capacity, parked);
+  }
   return kind;
 }
 

@@ -4,8 +4,9 @@
 
 import * as abi from "./abi";
 import { allows, allowsNumber } from "../component/policy";
-import { Channel, channelCreate, msgGrant, msgRead, msgReceive, msgReceivev, msgReply, msgReplyv, msgSend, msgSendv } from "../object/channel";
+import { Channel, channelCreate, msgGrant, msgRead, msgReceive, msgReceivev, msgReply, msgReplyReceive, msgReplyv, msgSend, msgSendv } from "../object/channel";
 import { Connection, connectionCreate } from "../object/connection";
+import { msgReceiveFast, msgReplyFast, msgReplyReceiveFast, msgSendFast } from "../object/fast-path";
 import { HandleEntry, handleClose, handleDuplicate, handleInfo, handlesOf } from "../object/handle";
 import { Interrupt, interruptAttach, interruptUnmask } from "../object/interrupt";
 import { memoryCreate, memoryMap, memoryUnmap } from "../object/memory-object";
@@ -17,10 +18,10 @@ import { stateDelete, stateOpen } from "../object/state-object";
 import { Thread } from "../object/thread";
 import { Timer, timerCreate, timerSet } from "../object/timer";
 import { componentExit, componentKill, componentSelf, componentSpawn, componentStatus, logWrite } from "../syscall/components";
-import { enterKernel, leaveKernel } from "../syscall/entry";
+import { FAST_PATH_DECLINED, enterKernel, leaveKernel } from "../syscall/entry";
 import { portRead, portWrite } from "../syscall/ports";
 import { defineSystemCall } from "../syscall/table";
-import { clockCycles, clockNow, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadYield } from "../syscall/threads";
+import { clockCycles, clockNow, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadYield, threadYieldFast } from "../syscall/threads";
 
 // The numbers the checks use, by their names in the table.
 const CAPABILITY_IRQ = abi.CAPABILITY_IRQ;
@@ -200,6 +201,13 @@ export function delos_name_open(path: u32, pathLength: u32, timeout: i64): i32 {
 
 /** msg.send: Sends a message and waits for the reply (QNX MsgSend): the message is copied from `send` straight into the receiving server's buffer, the reply straight into `reply`. The server runs at the caller's priority until it replies. */
 export function delos_msg_send(connection: i32, send: u32, sendLength: u32, reply: u32, replyLength: u32): i32 {
+  const fast = msgSendFast(connection, send, sendLength, reply, replyLength);
+  if (fast != FAST_PATH_DECLINED) return <i32>fast;
+  return general_msg_send(connection, send, sendLength, reply, replyLength);
+}
+
+/** msg.send past its fast path's preconditions. */
+function general_msg_send(connection: i32, send: u32, sendLength: u32, reply: u32, replyLength: u32): i32 {
   const caller = enterKernel();
   const result = check_msg_send(caller, connection, send, sendLength, reply, replyLength);
   leaveKernel();
@@ -251,6 +259,13 @@ export function delos_msg_sendv(connection: i32, send: u32, sendCount: u32, repl
 
 /** msg.receive: Waits for a message or a pulse on a channel (QNX MsgReceive). A message is copied into `buffer` (cut to its length; msg.read reads the rest) and its sender waits for msg.reply; a pulse is written into `buffer` as a `pulse` record. Pulses are delivered before messages; messages in priority order, first come first served within a priority. */
 export function delos_msg_receive(channel: i32, buffer: u32, bufferLength: u32, info: u32): i32 {
+  const fast = msgReceiveFast(channel, buffer, bufferLength, info);
+  if (fast != FAST_PATH_DECLINED) return <i32>fast;
+  return general_msg_receive(channel, buffer, bufferLength, info);
+}
+
+/** msg.receive past its fast path's preconditions. */
+function general_msg_receive(channel: i32, buffer: u32, bufferLength: u32, info: u32): i32 {
   const caller = enterKernel();
   const result = check_msg_receive(caller, channel, buffer, bufferLength, info);
   leaveKernel();
@@ -295,6 +310,13 @@ export function delos_msg_receivev(channel: i32, buffers: u32, buffersCount: u32
 
 /** msg.reply: Replies to a received message: copies `buffer` into the sender's reply buffer (cut to its room), makes its msg.send return `status`, and ends the priority the sender lent. */
 export function delos_msg_reply(receiveId: u32, status: i32, buffer: u32, bufferLength: u32): i32 {
+  const fast = msgReplyFast(receiveId, status, buffer, bufferLength);
+  if (fast != FAST_PATH_DECLINED) return <i32>fast;
+  return general_msg_reply(receiveId, status, buffer, bufferLength);
+}
+
+/** msg.reply past its fast path's preconditions. */
+function general_msg_reply(receiveId: u32, status: i32, buffer: u32, bufferLength: u32): i32 {
   const caller = enterKernel();
   const result = check_msg_reply(caller, receiveId, status, buffer, bufferLength);
   leaveKernel();
@@ -327,6 +349,35 @@ export function delos_msg_replyv(receiveId: u32, status: i32, buffers: u32, buff
   if (<u64>buffers + (<u64>buffersCount << 3) > callerLength) return ERROR_BAD_ADDRESS;
   if (!iovecsInside(callerBase + <u64>buffers, buffersCount, callerLength)) return ERROR_BAD_ADDRESS;
   return msgReplyv(caller, receiveId, status, callerBase + <u64>buffers, buffersCount);
+}
+
+/** msg.reply_receive: msg.reply, then msg.receive on `channel`, in one call (seL4's ReplyRecv): a server's loop makes one system call per message. A reply that fails returns its error without receiving. */
+export function delos_msg_reply_receive(receiveId: u32, status: i32, reply: u32, replyLength: u32, channel: i32, buffer: u32, bufferLength: u32, info: u32): i32 {
+  const fast = msgReplyReceiveFast(receiveId, status, reply, replyLength, channel, buffer, bufferLength, info);
+  if (fast != FAST_PATH_DECLINED) return <i32>fast;
+  return general_msg_reply_receive(receiveId, status, reply, replyLength, channel, buffer, bufferLength, info);
+}
+
+/** msg.reply_receive past its fast path's preconditions. */
+function general_msg_reply_receive(receiveId: u32, status: i32, reply: u32, replyLength: u32, channel: i32, buffer: u32, bufferLength: u32, info: u32): i32 {
+  const caller = enterKernel();
+  const result = check_msg_reply_receive(caller, receiveId, status, reply, replyLength, channel, buffer, bufferLength, info);
+  leaveKernel();
+  return result;
+}
+
+// @ts-ignore: decorator
+@inline function check_msg_reply_receive(caller: Thread, receiveId: u32, status: i32, reply: u32, replyLength: u32, channel: i32, buffer: u32, bufferLength: u32, info: u32): i32 {
+  const callerComponent = caller.component!;
+  const handles = handlesOf(callerComponent);
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
+  if (<u64>reply + <u64>replyLength > callerLength) return ERROR_BAD_ADDRESS;
+  const channelEntry = handles.lookup(channel, OBJECT_TYPE_CHANNEL, RIGHT_RECEIVE);
+  if (channelEntry == null) return handles.error;
+  if (<u64>buffer + <u64>bufferLength > callerLength) return ERROR_BAD_ADDRESS;
+  if (info != 0 && <u64>info + RECEIVE_INFO_SIZE > callerLength) return ERROR_BAD_ADDRESS;
+  return msgReplyReceive(caller, receiveId, status, callerBase + <u64>reply, replyLength, changetype<Channel>(channelEntry.object), callerBase + <u64>buffer, bufferLength, info == 0 ? 0 : callerBase + <u64>info);
 }
 
 /** msg.read: Reads more of a received message, from `offset` on (QNX MsgRead): for messages longer than the receive buffer. */
@@ -609,6 +660,13 @@ export function delos_thread_sleep(duration: i64): i32 {
 
 /** thread.yield: Lets other ready threads of the same priority run. */
 export function delos_thread_yield(): i32 {
+  const fast = threadYieldFast();
+  if (fast != FAST_PATH_DECLINED) return <i32>fast;
+  return general_thread_yield();
+}
+
+/** thread.yield past its fast path's preconditions. */
+function general_thread_yield(): i32 {
   const caller = enterKernel();
   const result = check_thread_yield(caller);
   leaveKernel();
@@ -811,7 +869,7 @@ export function delos_log_write(text: u32, textLength: u32): i32 {
 }
 
 /** How many system calls there are. */
-export const SYSTEM_CALL_COUNT: i32 = 44;
+export const SYSTEM_CALL_COUNT: i32 = 45;
 
 /** Defines every system call for the loader: import name, wasm types (`i` i32, `I` i64), dispatch function, capability kind. */
 export function defineSystemCalls(): void {
@@ -829,6 +887,7 @@ export function defineSystemCalls(): void {
   defineSystemCall("msg_receivev", "iiii", "i", delos_msg_receivev.index, "");
   defineSystemCall("msg_reply", "iiii", "i", delos_msg_reply.index, "");
   defineSystemCall("msg_replyv", "iiii", "i", delos_msg_replyv.index, "");
+  defineSystemCall("msg_reply_receive", "iiiiiiii", "i", delos_msg_reply_receive.index, "");
   defineSystemCall("msg_read", "iiii", "i", delos_msg_read.index, "");
   defineSystemCall("msg_grant", "iii", "i", delos_msg_grant.index, "");
   defineSystemCall("pulse_send", "iiI", "i", delos_pulse_send.index, "");

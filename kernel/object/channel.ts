@@ -171,6 +171,19 @@ let receiveIdsWrapped = false;
   return id;
 }
 
+/** Whether takeFreshReceiveId may be used: the ids have not come round yet (the fast path's case, object/fast-path.ts). */
+// @ts-ignore: decorator
+@inline export function receiveIdsFresh(): bool { return !receiveIdsWrapped; }
+
+/** takeReceiveId while receiveIdsFresh(): no pending id can be met. */
+// @ts-ignore: decorator
+@inline export function takeFreshReceiveId(): u32 {
+  const id = nextReceiveId;
+  nextReceiveId = id < 0x7fffffff ? id + 1 : 1;
+  if (id == 0x7fffffff) receiveIdsWrapped = true;
+  return id;
+}
+
 function freeReceiveId(server: Component, id: u32): u32 {
   const pending = objectsOf(server).replyPending;
   for (let i = 0; i < pending.length; i++) {
@@ -504,6 +517,14 @@ export function msgReply(caller: Thread, receiveId: u32, status: i32, buffer: u6
 /** msg.replyv */
 export function msgReplyv(caller: Thread, receiveId: u32, status: i32, buffers: u64, buffersCount: u32): i32 {
   return reply(caller, receiveId, status, buffers, <u64>buffersCount, true);
+}
+
+/** msg.reply_receive: the reply, then, once it was made, the receive. */
+export function msgReplyReceive(caller: Thread, receiveId: u32, status: i32, reply: u64, replyLength: u32, channel: Channel, buffer: u64,
+  bufferLength: u32, info: u64): i32 {
+  const replied = msgReply(caller, receiveId, status, reply, replyLength);
+  if (replied < 0) return replied;
+  return msgReceive(caller, channel, buffer, bufferLength, info);
 }
 
 /** msg.read */

@@ -19,6 +19,7 @@
 
 import { Component } from "../component/component";
 import { copyUser, readUser, readUserU32, writeUser } from "../component/copy";
+import { absolute } from "../arch/x86_64/native";
 import * as abi from "../generated/abi";
 import { IOVEC_ADDRESS, IOVEC_LENGTH, IOVEC_SIZE } from "../generated/abi";
 
@@ -192,13 +193,19 @@ const infoRecord = memory.data(<i32>abi.RECEIVE_INFO_SIZE, 8);
 /** Writes a receiveInfo to a receiver's absolute `info` (0: not wanted): false when its memory faulted. */
 export function writeReceiveInfo(info: u64, component: u32, thread: u32, priority: u32, sendLength: u32, replyLength: u32): bool {
   if (info == 0) return true;
+  return storeReceiveInfo(info, component, thread, priority, sendLength, replyLength);
+}
+
+/** writeReceiveInfo to a non-zero `info`, inlined (the message fast path, fast-path.ts). */
+// @ts-ignore: decorator
+@inline export function storeReceiveInfo(info: u64, component: u32, thread: u32, priority: u32, sendLength: u32, replyLength: u32): bool {
   store<u32>(infoRecord + <usize>abi.RECEIVE_INFO_COMPONENT, component);
   store<u32>(infoRecord + <usize>abi.RECEIVE_INFO_THREAD, thread);
   store<u32>(infoRecord + <usize>abi.RECEIVE_INFO_PRIORITY, priority);
   store<u32>(infoRecord + <usize>abi.RECEIVE_INFO_SEND_LENGTH, sendLength);
   store<u32>(infoRecord + <usize>abi.RECEIVE_INFO_REPLY_LENGTH, replyLength);
   store<u32>(infoRecord + <usize>abi.RECEIVE_INFO_HANDLE, 0);
-  return writeUser(info, infoRecord, abi.RECEIVE_INFO_SIZE);
+  return copyUser(info, <u64>absolute(infoRecord), abi.RECEIVE_INFO_SIZE);
 }
 
 /** Writes the handle field of a receiveInfo whose other bytes writeReceiveInfo has written (so this cannot fault). */

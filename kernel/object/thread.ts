@@ -102,6 +102,8 @@ export class Thread {
   shadowSlot: i32 = -1;
   shadowSlotCount: i32 = 0;
   shadowBytes: usize = 0;
+  /** Frames it keeps at the end of its slots while it runs wasm code (sched/shadow-stack.ts, parkShadowFrames). */
+  shadowParked: usize = 0;
   /** Component threads: the slot of its component's shadow stack its wasm frames are kept in while another thread runs (component/shadow-stack.ts). */
   wasmShadowSlot: i32 = -1;
   wasmShadowBytes: u32 = 0;

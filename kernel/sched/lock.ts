@@ -51,6 +51,12 @@ function waitForComponentLock(thread: Thread, component: Component): void {
   }
 }
 
+/** waitForComponentLock for the message fast path, which holds threads by address (object/fast-path.ts). */
+export function waitForComponentLockAt(thread: usize): void {
+  const owner = changetype<Thread>(thread);
+  waitForComponentLock(owner, owner.component!);
+}
+
 /** Lets go of `thread`'s component lock if it holds it, handing it to the first waiter. */
 // @ts-ignore: decorator
 @inline export function releaseComponentLock(thread: Thread): void {

@@ -20,19 +20,28 @@
 // run, once nothing stands on it.
 
 import { switchContext } from "../arch/x86_64/cpu";
+import { absolute } from "../arch/x86_64/native";
 import { BlockReason, Thread, ThreadState, WakeReason } from "../object/thread";
 import { NO_PRIORITY, PRIORITY_COUNT, PRIORITY_LOWEST } from "./priority";
-import { ThreadList } from "./thread-list";
+import { ThreadList, popFrontAddress, pushBackAddress } from "./thread-list";
+import {
+  CONTEXT_BLOCK, LIST_HEAD, THREAD_CONTEXT, THREAD_ID, THREAD_PRIORITY, THREAD_SHADOW_BYTES, THREAD_SHADOW_PARKED, THREAD_SHADOW_SLOT, THREAD_SHADOW_SLOT_COUNT,
+  THREAD_SLICE_LEFT, THREAD_STATE,
+} from "./layout";
 import { WaitQueue } from "./wait-queue";
 import { Timeout, arm, disarm, fireExpired, nanosToCycles } from "./timeouts";
-import { freeShadowSlots, restoreShadowFrames, saveShadowFrames, slotAddress, slotCapacity } from "./shadow-stack";
+import { freeShadowSlots, restoreShadowFrames, saveShadowFrames, shadowDepth, slotAddress, slotCapacity } from "./shadow-stack";
 import { acquireComponentLock, releaseComponentLock } from "./lock";
 import { now } from "../time";
 
 /** Ticks of a time slice (20 ms at 100 Hz). */
 export const SLICE_TICKS: i32 = 2;
 
-let current: Thread | null = null;
+/**
+ * The running thread, by address: a plain store on every switch (the
+ * collector need not see it: every thread not freed is in `threads`).
+ */
+let current: usize = 0;
 let idleThread: Thread | null = null;
 const readyQueues = new StaticArray<ThreadList>(PRIORITY_COUNT);
 let readyMask: u32 = 0;
@@ -60,7 +69,7 @@ export function startScheduler(idle: Thread, stackFreer: (thread: Thread) => voi
   idle.ownPriority = PRIORITY_LOWEST;
   idle.priority = PRIORITY_LOWEST;
   idleThread = idle;
-  current = idle;
+  current = changetype<usize>(idle);
   threads.push(idle);
   freeStack = stackFreer;
 }
@@ -120,9 +129,9 @@ function runThread(next: Thread): void {
   const nextSlot = slotAddress(next.shadowSlot);
   const nextBytes = next.shadowBytes;
   if (previous.state == ThreadState.Dead) deadPending = previous;
-  else previous.shadowBytes = saveShadowFrames(slotAddress(previous.shadowSlot), slotCapacity(previous.shadowSlotCount), previous.id);
+  else previous.shadowBytes = saveShadowFrames(slotAddress(previous.shadowSlot), slotCapacity(previous.shadowSlotCount) - previous.shadowParked, previous.id);
   // Nothing below can fail: `current` changes only now.
-  current = next;
+  current = changetype<usize>(next);
   rescheduleWanted = false;
   switchCount++;
   next.shadowBytes = 0;
@@ -189,7 +198,7 @@ export function preemptIfWanted(): void {
 
 /** The clock tick (interrupts off): fire expired timeouts, count down the slice. */
 export function schedulerTick(): void {
-  if (current == null) return;
+  if (current == 0) return;
   fireExpired(now());
   const thread = changetype<Thread>(current);
   if (thread !== idleThread && --thread.sliceLeft <= 0 && highestReady() >= thread.priority) rescheduleWanted = true;
@@ -304,7 +313,7 @@ export function wake(thread: Thread, reason: WakeReason): bool {
 /** Takes a thread that is not running out of every queue and marks it dead; its stack is freed now. */
 export function killThread(thread: Thread): void {
   if (thread.state == ThreadState.Dead) return;
-  if (thread === current) { exitCurrent(); return; }
+  if (changetype<usize>(thread) == current) { exitCurrent(); return; }
   if (thread.state == ThreadState.Ready) dequeue(thread);
   const queue = thread.waitQueue;
   if (queue != null) queue.remove(thread);
@@ -350,7 +359,7 @@ function changePriority(thread: Thread): void {
   thread.priority = priority;
   const queue = thread.waitQueue;
   if (queue != null) queue.reposition(thread);
-  if (thread === current && highestReady() > priority) rescheduleWanted = true;
+  if (changetype<usize>(thread) == current && highestReady() > priority) rescheduleWanted = true;
 }
 
 /** Sets a thread's own priority; returns the previous one. */
@@ -373,4 +382,99 @@ export function returnPriority(thread: Thread): void {
   if (thread.lent == NO_PRIORITY) return;
   thread.lent = NO_PRIORITY;
   applyPriority(thread);
+}
+
+// ---- The message fast path's steps (object/fast-path.ts) -------------------
+//
+// The same steps as above on threads given by address. A function whose
+// locals or arguments are managed references keeps a frame on the shadow
+// stack, which a switch must then move (shadow-stack.ts); these are all
+// inlined into the fast path and take and hold numbers only, so that the
+// fast path has no frame and its switches move none.
+
+/** The running thread's address. */
+// @ts-ignore: decorator
+@inline export function currentAddress(): usize { return current; }
+
+/** Asks for a switch at the system call's exit (the running thread's priority fell below a ready one). */
+// @ts-ignore: decorator
+@inline export function setRescheduleWanted(): void { rescheduleWanted = true; }
+
+/** The highest priority with a ready thread, -1 when none. */
+// @ts-ignore: decorator
+@inline export function highestReadyPriority(): i32 { return highestReady(); }
+
+// @ts-ignore: decorator
+@inline function readyQueueAddress(priority: i32): usize {
+  return load<usize>(changetype<usize>(readyQueues) + (<usize>priority << alignof<usize>()));
+}
+
+/** makeReady of a blocked component thread at `thread`, at the back of its queue. */
+// @ts-ignore: decorator
+@inline export function makeReadyAddress(thread: usize): void {
+  const priority = load<i32>(thread + THREAD_PRIORITY);
+  store<i32>(thread + THREAD_STATE, ThreadState.Ready);
+  pushBackAddress(readyQueueAddress(priority), thread);
+  readyMask |= <u32>1 << <u32>priority;
+  if (priority > load<i32>(current + THREAD_PRIORITY)) rescheduleWanted = true;
+}
+
+/**
+ * yieldCurrent for a component thread (`thread`, the running one) when a
+ * thread of its priority or higher is ready: it goes to the back of its
+ * queue, the best ready thread runs. Returns when it runs again.
+ */
+// @ts-ignore: decorator
+@inline export function yieldToReadyAddress(thread: usize): void {
+  const priority = load<i32>(thread + THREAD_PRIORITY);
+  store<i32>(thread + THREAD_STATE, ThreadState.Ready);
+  pushBackAddress(readyQueueAddress(priority), thread);
+  readyMask |= <u32>1 << <u32>priority;
+  switchToAddress(takeBestReadyAddress());
+}
+
+/** The first thread of the highest ready priority, taken out of its queue (one must be ready). */
+// @ts-ignore: decorator
+@inline export function takeBestReadyAddress(): usize {
+  const priority = highestReady();
+  const queue = readyQueueAddress(priority);
+  const thread = popFrontAddress(queue);
+  if (load<usize>(queue + LIST_HEAD) == 0) readyMask &= ~(<u32>1 << <u32>priority);
+  return thread;
+}
+
+/**
+ * runThread for the fast path: the running thread has blocked (it is not
+ * dead) and `next` runs in its place. Each side's kernel frames move as
+ * runThread moves them; the fast path's own callers have none, so then
+ * nothing is copied. Returns when the running thread runs again.
+ */
+// @ts-ignore: decorator
+@inline export function switchToAddress(next: usize): void {
+  const previous = current;
+  store<i32>(next + THREAD_STATE, ThreadState.Running);
+  store<i32>(next + THREAD_SLICE_LEFT, SLICE_TICKS);
+  const from = contextBlockOf(previous);
+  const to = contextBlockOf(next);
+  const used = shadowDepth();
+  if (used != 0) {
+    store<usize>(previous + THREAD_SHADOW_BYTES, saveShadowFrames(slotAddress(load<i32>(previous + THREAD_SHADOW_SLOT)),
+      slotCapacity(load<i32>(previous + THREAD_SHADOW_SLOT_COUNT)) - load<usize>(previous + THREAD_SHADOW_PARKED), load<u32>(previous + THREAD_ID)));
+  }
+  current = next;
+  rescheduleWanted = false;
+  switchCount++;
+  const nextBytes = load<usize>(next + THREAD_SHADOW_BYTES);
+  if (nextBytes != 0) {
+    store<usize>(next + THREAD_SHADOW_BYTES, 0);
+    restoreShadowFrames(slotAddress(load<i32>(next + THREAD_SHADOW_SLOT)), nextBytes);
+  }
+  switchContext(from, to);
+  if (deadPending != null) afterSwitch();
+}
+
+/** The absolute address of a thread's context block. */
+// @ts-ignore: decorator
+@inline function contextBlockOf(thread: usize): i64 {
+  return absolute(load<usize>(load<usize>(thread + THREAD_CONTEXT) + CONTEXT_BLOCK));
 }

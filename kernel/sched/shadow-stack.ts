@@ -75,6 +75,9 @@ export function allocateShadowSlots(thread: Thread, count: i32): bool {
 export function freeShadowSlots(thread: Thread): void {
   if (thread.shadowSlot < 0) return;
   if (thread.shadowBytes > 0) memory.fill(slotAddress(thread.shadowSlot), 0, thread.shadowBytes);
+  const parked = thread.shadowParked;
+  if (parked > 0) memory.fill(slotAddress(thread.shadowSlot) + slotCapacity(thread.shadowSlotCount) - parked, 0, parked);
+  thread.shadowParked = 0;
   for (let k = 0; k < thread.shadowSlotCount; k++) store<u8>(slotUsed + <usize>(thread.shadowSlot + k), 0);
   thread.shadowSlot = -1;
   thread.shadowSlotCount = 0;
@@ -122,5 +125,34 @@ function overflow(threadId: u32, used: usize): void {
   memory.fill(slot, 0, used);
 }
 
+// While a thread runs wasm code, the kernel frames below it (the kernel's
+// call into the component: runComponentThread, the start sequence) do not
+// change; they would be copied at every switch of a thread that makes
+// system calls. So callWasm parks them at the end of the thread's slots
+// and runs the wasm with the running area empty; a system call's frames
+// then start at runTop, and a fast path's switch copies nothing. They come
+// back when the wasm code returns (or traps). Parked frames stay where the
+// collector sees them; a switch saves at most the slots' capacity less
+// what is parked.
+
+/** Parks the running thread's frames (`thread`'s slots at `slot`, `capacity` bytes): how many bytes, 0 when none. */
+// @ts-ignore: decorator
+@inline export function parkShadowFrames(slot: usize, capacity: usize): usize {
+  const used = runTop - __stack_pointer;
+  if (used == 0) return 0;
+  memory.copy(slot + capacity - used, __stack_pointer, used);
+  __stack_pointer = runTop;
+  return used;
+}
+
+/** Brings back `parked` bytes of frames parked at the end of slots at `slot` (`capacity` bytes); the running area is empty. */
+// @ts-ignore: decorator
+@inline export function unparkShadowFrames(slot: usize, capacity: usize, parked: usize): void {
+  __stack_pointer = runTop - parked;
+  memory.copy(__stack_pointer, slot + capacity - parked, parked);
+  memory.fill(slot + capacity - parked, 0, parked);
+}
+
 /** Bytes of frames the running thread has now. */
-export function shadowDepth(): usize { return runTop - __stack_pointer; }
+// @ts-ignore: decorator
+@inline export function shadowDepth(): usize { return runTop - __stack_pointer; }

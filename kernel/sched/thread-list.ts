@@ -11,6 +11,7 @@
 // is taken out of every list before it is freed.
 
 import { Thread } from "../object/thread";
+import { LIST_COUNT, LIST_HEAD, LIST_TAIL, THREAD_NEXT_LINK, THREAD_PREVIOUS_LINK } from "./layout";
 
 // @ts-ignore: decorator
 @inline function threadAt(link: usize): Thread | null { return changetype<Thread | null>(link); }
@@ -83,4 +84,33 @@ export class ThreadList {
     if (head != 0) this.remove(changetype<Thread>(head));
     return threadAt(head);
   }
+}
+
+// The same on addresses, for the message fast path (object/fast-path.ts),
+// which holds no managed reference (sched/scheduler.ts says why).
+
+/** pushBack of the thread at `thread` onto the list at `list`. */
+// @ts-ignore: decorator
+@inline export function pushBackAddress(list: usize, thread: usize): void {
+  const tail = load<usize>(list + LIST_TAIL);
+  store<usize>(thread + THREAD_NEXT_LINK, 0);
+  store<usize>(thread + THREAD_PREVIOUS_LINK, tail);
+  if (tail != 0) store<usize>(tail + THREAD_NEXT_LINK, thread);
+  else store<usize>(list + LIST_HEAD, thread);
+  store<usize>(list + LIST_TAIL, thread);
+  store<i32>(list + LIST_COUNT, load<i32>(list + LIST_COUNT) + 1);
+}
+
+/** popFront of the list at `list`, which is not empty: the thread's address. */
+// @ts-ignore: decorator
+@inline export function popFrontAddress(list: usize): usize {
+  const thread = load<usize>(list + LIST_HEAD);
+  const next = load<usize>(thread + THREAD_NEXT_LINK);
+  store<usize>(list + LIST_HEAD, next);
+  if (next != 0) store<usize>(next + THREAD_PREVIOUS_LINK, 0);
+  else store<usize>(list + LIST_TAIL, 0);
+  store<usize>(thread + THREAD_NEXT_LINK, 0);
+  store<usize>(thread + THREAD_PREVIOUS_LINK, 0);
+  store<i32>(list + LIST_COUNT, load<i32>(list + LIST_COUNT) - 1);
+  return thread;
 }

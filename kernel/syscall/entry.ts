@@ -34,6 +34,13 @@ import { currentThread, preemptIfWanted, rescheduleIsWanted } from "../sched/sch
  */
 export const SYSTEM_CALL_RESERVE: u64 = 48 << 10;
 
+/**
+ * What a fast path (ipc/table `fastPath`, object/fast-path.ts) returns when
+ * it declines: outside every i32 result, so no result of a call it did can
+ * be mistaken for it.
+ */
+export const FAST_PATH_DECLINED: i64 = i64.MIN_VALUE;
+
 // @ts-ignore: decorator
 @inline export function enterKernel(): Thread {
   cli();

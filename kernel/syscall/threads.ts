@@ -5,7 +5,10 @@
 
 import * as abi from "../generated/abi";
 import { Thread, isPriority } from "../object/thread";
-import { exitCurrent, setOwnPriority, sleepCurrent, yieldCurrent } from "../sched/scheduler";
+import { currentAddress, exitCurrent, highestReadyPriority, setOwnPriority, sleepCurrent, yieldCurrent, yieldToReadyAddress } from "../sched/scheduler";
+import { THREAD_COMPONENT, THREAD_PRIORITY } from "../sched/layout";
+import { FAST_PATH_DECLINED, hasReserve, leaveKernel } from "./entry";
+import { cli } from "../arch/x86_64/cpu";
 import { cyclesToNanos } from "../sched/timeouts";
 import { createThreadOf } from "../component/run";
 import { LIMIT_CEILING } from "../component/manifest";
@@ -28,6 +31,23 @@ export function threadExit(caller: Thread): void {
 export function threadSleep(caller: Thread, duration: i64): i32 {
   if (duration < 0) return abi.ERROR_INVALID_ARGUMENT;
   sleepCurrent(duration);
+  return 0;
+}
+
+/**
+ * thread.yield's fast path (object/fast-path.ts says how fast paths work):
+ * a component thread yields with no shadow-stack frame, so the switch moves
+ * none. Kernel threads and the idle thread take the general path.
+ */
+// @ts-ignore: decorator
+@inline export function threadYieldFast(): i64 {
+  cli();
+  if (!hasReserve()) return FAST_PATH_DECLINED;
+  const caller = currentAddress();
+  if (load<usize>(caller + THREAD_COMPONENT) == 0) return FAST_PATH_DECLINED;
+  // POINT OF NO RETURN
+  if (highestReadyPriority() >= load<i32>(caller + THREAD_PRIORITY)) yieldToReadyAddress(caller);
+  leaveKernel();
   return 0;
 }
 

@@ -119,8 +119,8 @@ async function main(): Promise<void> {
     console.log(`trace: booting the test image under TCG, one instruction per block, execution log in ${log}`);
     const machine = await Machine.start({ image, accel: "tcg", timeoutSeconds: 1800, extraArgs: ["-icount", "shift=0", "-singlestep", "-D", log] });
     try {
+      // The round trips start right after this line and take well under a second even single-stepped: log from now.
       await machine.waitFor("osbench: clock-overhead", 1_500_000);
-      await sleep(200);
       await machine.monitor("log exec,nochain");
       await sleep(traceMs);
       await machine.monitor("log none");

@@ -7,14 +7,15 @@
 // An echo reply has the request's size and is built in place: the request
 // is `operation, sequence, data` and the reply `sequence, instance, data`,
 // so the server rewrites two words and replies from the same buffer —
-// one copy in, one copy out, as a round trip should cost.
+// one copy in, one copy out, as a round trip should cost — and waits for
+// the next request in the same system call (msg.reply_receive).
 //
 // Two versions are built from this file (echo.ts and echo-v2.ts): the same
 // behaviour, different wasm, so that init's replace test loads a new
 // version at run time.
 
 import {
-  componentSelf, msgReceive, msgReply, ReceiveInfo, RECEIVE_INFO_SIZE, ERROR_INVALID_ARGUMENT,
+  componentSelf, msgReceive, ReceiveInfo, RECEIVE_INFO_SIZE, ERROR_INVALID_ARGUMENT,
   TEST_ECHO_PATH, TEST_ECHO_ECHO, TEST_ECHO_SQUARE, TEST_ECHO_ECHO_REQUEST_SIZE, TEST_ECHO_SQUARE_REQUEST_SIZE,
   TEST_ECHO_SQUARE_REPLY_SIZE, TestEchoEchoReply, TestEchoEchoRequest, TestEchoSquareReply, TestEchoSquareRequest,
 } from "../../../ipc/generated/index";
@@ -32,23 +33,30 @@ export function serve(version: u32): void {
   line("serving " + TEST_ECHO_PATH + ": version " + version.toString() + ", component " + instance.toString());
   const buffer = heap.alloc(BUFFER_SIZE);
   const info = heap.alloc(RECEIVE_INFO_SIZE);
+  // One system call per message: each reply goes with the wait for the next (msg.reply_receive).
+  let receiveId = msgReceive(channel, buffer, BUFFER_SIZE, info);
   while (true) {
-    const receiveId = msgReceive(channel, buffer, BUFFER_SIZE, info);
-    if (receiveId <= 0) continue;
+    if (receiveId <= 0) {
+      receiveId = msgReceive(channel, buffer, BUFFER_SIZE, info);
+      continue;
+    }
     const length = min(changetype<ReceiveInfo>(info).sendLength, BUFFER_SIZE);
     const operation = length >= 4 ? load<u32>(buffer) : 0;
+    let status = 0;
+    let replyLength: u32 = 0;
     if (operation == TEST_ECHO_ECHO && length >= TEST_ECHO_ECHO_REQUEST_SIZE) {
       const sequence = changetype<TestEchoEchoRequest>(buffer).sequence;
       const reply = changetype<TestEchoEchoReply>(buffer);
       reply.sequence = sequence;
       reply.instance = instance;
-      msgReply(receiveId, 0, buffer, length);
+      replyLength = length;
     } else if (operation == TEST_ECHO_SQUARE && length >= TEST_ECHO_SQUARE_REQUEST_SIZE) {
       const value = <u64>changetype<TestEchoSquareRequest>(buffer).value;
       changetype<TestEchoSquareReply>(buffer).square = value * value;
-      msgReply(receiveId, 0, buffer, TEST_ECHO_SQUARE_REPLY_SIZE);
+      replyLength = TEST_ECHO_SQUARE_REPLY_SIZE;
     } else {
-      msgReply(receiveId, ERROR_INVALID_ARGUMENT, 0, 0);
+      status = ERROR_INVALID_ARGUMENT;
     }
+    receiveId = server.replyReceive(receiveId, status, buffer, replyLength, buffer, BUFFER_SIZE, info);
   }
 }

@@ -1,0 +1,38 @@
+// Where the fields of components, handle tables and channels lie, for the
+// message fast path (fast-path.ts), which reads and writes them by address
+// (sched/layout.ts says why and has the threads' and lists' fields).
+
+import { Component } from "../component/component";
+import { Channel } from "./channel";
+import { Connection } from "./connection";
+import { ComponentObjects, HandleEntry, HandleTable, KernelObject } from "./handle";
+import { PulseQueue } from "./pulse";
+
+export const COMPONENT_ID = offsetof<Component>("id");
+export const COMPONENT_MEMORY_OBJECT = offsetof<Component>("memoryObject");
+export const COMPONENT_LOCK_OWNER = offsetof<Component>("lockOwnerLink");
+export const COMPONENT_LOCK_WAITERS = offsetof<Component>("lockWaiters");
+export const COMPONENT_SHADOW_RUNNER = offsetof<Component>("shadowRunnerLink");
+export const COMPONENT_IPC = offsetof<Component>("ipc");
+
+export const OBJECTS_HANDLES = offsetof<ComponentObjects>("handles");
+export const OBJECTS_REPLY_PENDING = offsetof<ComponentObjects>("replyPending");
+export const TABLE_SLOTS = offsetof<HandleTable>("slots");
+export const TABLE_MASK = offsetof<HandleTable>("mask");
+export const ENTRY_OBJECT = offsetof<HandleEntry>("object");
+export const ENTRY_RIGHTS = offsetof<HandleEntry>("rights");
+export const ENTRY_NUMBER = offsetof<HandleEntry>("number");
+export const OBJECT_TYPE = offsetof<KernelObject>("type");
+
+export const CONNECTION_CHANNEL = offsetof<Connection>("channel");
+export const CHANNEL_SENDERS = offsetof<Channel>("senders");
+export const CHANNEL_RECEIVERS = offsetof<Channel>("receivers");
+export const CHANNEL_PULSES = offsetof<Channel>("pulses");
+export const CHANNEL_LAST_RECEIVER = offsetof<Channel>("lastReceiver");
+export const CHANNEL_IS_OPEN = offsetof<Channel>("isOpen");
+export const PULSES_COUNT = offsetof<PulseQueue>("count");
+
+/** An Array's storage (its elements' address), its bytes and its length. */
+export const ARRAY_DATA = offsetof<Array<usize>>("dataStart");
+export const ARRAY_BYTES = offsetof<Array<usize>>("byteLength");
+export const ARRAY_LENGTH = offsetof<Array<usize>>("length_");

@@ -1,0 +1,50 @@
+// Where the fields of threads and of the scheduler's lists lie, for code
+// that reads and writes them by address: the message fast path
+// (object/fast-path.ts) and the scheduler's and thread lists' steps it
+// inlines. AssemblyScript lays the objects out; offsetof reads its layout,
+// so these follow any change. object/layout.ts has the other objects'.
+//
+// Why by address: reaching a field through a managed reference (even
+// `changetype<Thread>(address).priority`) makes the compiler keep that
+// reference in the function's shadow-stack frame, and a frame is what the
+// fast path must not have (object/fast-path.ts). Loads and stores at these
+// offsets keep every value a number.
+
+import { Thread } from "../object/thread";
+import { Context } from "../arch/x86_64/contexts";
+import { WaitQueue } from "./wait-queue";
+import { ThreadList } from "./thread-list";
+import { Timeout } from "./timeouts";
+
+export const THREAD_ID = offsetof<Thread>("id");
+export const THREAD_COMPONENT = offsetof<Thread>("component");
+export const THREAD_CONTEXT = offsetof<Thread>("context");
+export const THREAD_STATE = offsetof<Thread>("state");
+export const THREAD_OWN_PRIORITY = offsetof<Thread>("ownPriority");
+export const THREAD_PRIORITY = offsetof<Thread>("priority");
+export const THREAD_LENT = offsetof<Thread>("lent");
+export const THREAD_LOCK_BOOST = offsetof<Thread>("lockBoost");
+export const THREAD_NEXT_LINK = offsetof<Thread>("nextLink");
+export const THREAD_PREVIOUS_LINK = offsetof<Thread>("previousLink");
+export const THREAD_WAIT_QUEUE = offsetof<Thread>("waitQueue");
+export const THREAD_BLOCK_REASON = offsetof<Thread>("blockReason");
+export const THREAD_WAKE_REASON = offsetof<Thread>("wakeReason");
+export const THREAD_TIMEOUT = offsetof<Thread>("timeout");
+export const THREAD_SLICE_LEFT = offsetof<Thread>("sliceLeft");
+export const THREAD_SHADOW_SLOT = offsetof<Thread>("shadowSlot");
+export const THREAD_SHADOW_SLOT_COUNT = offsetof<Thread>("shadowSlotCount");
+export const THREAD_SHADOW_BYTES = offsetof<Thread>("shadowBytes");
+export const THREAD_SHADOW_PARKED = offsetof<Thread>("shadowParked");
+export const THREAD_IPC_VALUES = offsetof<Thread>("ipcValues");
+export const THREAD_IPC_RESULT = offsetof<Thread>("ipcResult");
+export const THREAD_SERVING = offsetof<Thread>("serving");
+export const THREAD_SENDERS_BOOST = offsetof<Thread>("sendersBoost");
+export const THREAD_RECEIVE_ID = offsetof<Thread>("receiveId");
+export const THREAD_SERVED_BY = offsetof<Thread>("servedBy");
+export const THREAD_TIMEOUT_STATES = offsetof<Thread>("timeoutStates");
+export const CONTEXT_BLOCK = offsetof<Context>("block");
+export const WAIT_QUEUE_THREADS = offsetof<WaitQueue>("threads");
+export const LIST_HEAD = offsetof<ThreadList>("head");
+export const LIST_TAIL = offsetof<ThreadList>("tail");
+export const LIST_COUNT = offsetof<ThreadList>("count");
+export const TIMEOUT_DEADLINE = offsetof<Timeout>("deadline");
