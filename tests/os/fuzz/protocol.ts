@@ -26,7 +26,7 @@ export const HELLO_REPLY_STACK_FAIL: u32 = 20; // u32: shallowest recursion that
 export const HELLO_REPLY_VICTIM: u32 = 24;     // u32: the victim's component id
 export const HELLO_REPLY_SIZE: u32 = 28;
 
-/** The system calls the worker issues, in the order of ipc/table/calls.ts; the counts carry one slot per call. */
+/** The system calls the worker issues (ipc/table/calls.ts's order, then memory.grow and the calls added since); the counts carry one slot per call. */
 export const CALL_NAMES: string[] = [
   "handle.close", "handle.duplicate", "handle.info", "channel.create", "connection.create", "name.register",
   "name.unregister", "name.open", "msg.send", "msg.sendv", "msg.receive", "msg.receivev", "msg.reply", "msg.replyv",
@@ -34,9 +34,9 @@ export const CALL_NAMES: string[] = [
   "timer.create", "timer.set", "interrupt.attach", "interrupt.unmask", "port.read", "port.write", "thread.create",
   "thread.exit", "thread.sleep", "thread.yield", "thread.self", "thread.timeout", "thread.priority",
   "thread.set_priority", "clock.now", "clock.cycles", "component.spawn", "component.kill", "component.status",
-  "component.self", "component.exit", "log.write", "memory.grow",
+  "component.self", "component.exit", "log.write", "memory.grow", "msg.reply_receive",
 ];
-export const CALL_COUNT: i32 = 45;
+export const CALL_COUNT: i32 = 46;
 
 /** Outcome slots: 0 success, 1..16 the kernel's error codes (ERROR_* negated), 17 any other negative result. */
 export const OUTCOME_SLOTS: i32 = 18;
