@@ -98,12 +98,20 @@ export function takePulse(code: i32, value: i64, anyValue: bool): i64 {
   return -1;
 }
 
-/** Blocks until a pulse of `code` arrives (or one is remembered); its value. An end pulse of `watch` ends the wait: -1. */
+/** Blocks until a pulse of `code` arrives (or one is remembered); its value. The end pulse of `watch` ends the wait: -1 unless the pulse was queued before it (the end pulse stays remembered). */
 export function awaitPulse(code: i32, watch: u32): i64 {
   while (true) {
     const found = takePulse(code, 0, true);
     if (found >= 0) return found;
-    if (watch != 0 && takePulse(PULSE_CODE_COMPONENT_ENDED, <i64>watch, false) >= 0) return -1;
+    if (watch != 0 && takePulse(PULSE_CODE_COMPONENT_ENDED, <i64>watch, false) >= 0) {
+      // End notices overtake queued pulses (docs/ipc.md): the one awaited may still be queued behind.
+      drainPulses();
+      const late = takePulse(code, 0, true);
+      // The end pulse stays for takeEndPulse.
+      pulseCodes.push(PULSE_CODE_COMPONENT_ENDED);
+      pulseValues.push(<i64>watch);
+      return late;
+    }
     receivePulse();
   }
 }
