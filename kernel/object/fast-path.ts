@@ -111,6 +111,23 @@ import * as abi from "../generated/abi";
 // @ts-ignore: decorator
 @inline function objectsOf(component: usize): usize { return field(component, COMPONENT_IPC); }
 
+/**
+ * What every message fast path needs first: interrupts off, the system
+ * calls' stack reserve, and a calling thread of a component that has
+ * message-passing objects and no timeout armed. The caller's address, or 0
+ * to decline (nothing has changed).
+ */
+// @ts-ignore: decorator
+@inline function messageCaller(): usize {
+  cli();
+  if (!hasReserve()) return 0;
+  const caller = currentAddress();
+  if (load<u32>(caller + THREAD_TIMEOUT_STATES) != 0) return 0;
+  const component = field(caller, THREAD_COMPONENT);
+  if (component == 0 || objectsOf(component) == 0) return 0;
+  return caller;
+}
+
 /** releaseComponentLock's fast case is possible: the thread holds no boost and nobody waits (or it does not hold the lock). */
 // @ts-ignore: decorator
 @inline function lockLetsGo(caller: usize, component: usize): bool {
@@ -159,14 +176,10 @@ import * as abi from "../generated/abi";
 /** msg.send's fast case (above): the reply status, or FAST_PATH_DECLINED. */
 // @ts-ignore: decorator
 @inline export function msgSendFast(connection: i32, send: u32, sendLength: u32, reply: u32, replyLength: u32): i64 {
-  cli();
-  if (!hasReserve()) return FAST_PATH_DECLINED;
-  const caller = currentAddress();
-  if (load<u32>(caller + THREAD_TIMEOUT_STATES) != 0) return FAST_PATH_DECLINED;
+  const caller = messageCaller();
+  if (caller == 0) return FAST_PATH_DECLINED;
   const component = field(caller, THREAD_COMPONENT);
-  if (component == 0) return FAST_PATH_DECLINED;
   const objects = objectsOf(component);
-  if (objects == 0) return FAST_PATH_DECLINED;
   const entry = lookup(objects, connection, abi.OBJECT_TYPE_CONNECTION, abi.RIGHT_SEND);
   if (entry == 0) return FAST_PATH_DECLINED;
   const base = memoryBaseOf(component);
@@ -265,14 +278,10 @@ import * as abi from "../generated/abi";
 /** msg.receive's fast case (above): the receive id, or FAST_PATH_DECLINED. */
 // @ts-ignore: decorator
 @inline export function msgReceiveFast(channel: i32, buffer: u32, bufferLength: u32, info: u32): i64 {
-  cli();
-  if (!hasReserve()) return FAST_PATH_DECLINED;
-  const caller = currentAddress();
-  if (load<u32>(caller + THREAD_TIMEOUT_STATES) != 0) return FAST_PATH_DECLINED;
+  const caller = messageCaller();
+  if (caller == 0) return FAST_PATH_DECLINED;
   const component = field(caller, THREAD_COMPONENT);
-  if (component == 0) return FAST_PATH_DECLINED;
   const objects = objectsOf(component);
-  if (objects == 0) return FAST_PATH_DECLINED;
   const length = memoryLengthOf(component);
   if (<u64>buffer + <u64>bufferLength > length || (info != 0 && <u64>info + abi.RECEIVE_INFO_SIZE > length)) return FAST_PATH_DECLINED;
   const object = receiveChannel(caller, objects, channel);
