@@ -1,5 +1,5 @@
 // A connection to a server by its name, which outlives the server's
-// instances: the state spill-free contract's client side (DESIGN.md
+// instances: the state spill-free contract's client side (docs/design.md
 // section 4). It keeps the path it was opened by; when a send fails with
 // DEAD_SERVER — the server died before or while serving it — it closes the
 // dead connection, resolves the path again (name.open waits, up to

@@ -178,7 +178,7 @@ export function checkTable(table: Table): void {
           problems.push(`${protocol.name}.${message.name}: a variable bytes field comes last, once`);
         }
       }
-      if (!message.idempotent) problems.push(`${protocol.name}.${message.name}: Delos requests are idempotent (DESIGN.md section 4)`);
+      if (!message.idempotent) problems.push(`${protocol.name}.${message.name}: Delos requests are idempotent (docs/design.md section 4)`);
     }
     for (const error of protocol.errors ?? []) {
       if (error.code < table.protocolErrorBase) problems.push(`${protocol.name}: error ${error.name} below the protocol range`);

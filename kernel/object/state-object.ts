@@ -1,6 +1,6 @@
 // State objects: named memory objects the kernel holds on behalf of a
 // server, so that multi-client state (a compositor's scene, a disk's
-// queue) outlives any one instance of it (DESIGN.md section 4). The name
+// queue) outlives any one instance of it (docs/design.md section 4). The name
 // belongs to the component's identity, not to the instance: the identity
 // is the one its supervisor gave it under its own (`init/store`,
 // component/authority.ts), so the next instance of a restarted server

@@ -1,6 +1,6 @@
 // The kernel's global descriptor table and task state segment. Everything
 // runs in ring 0 (isolation comes from the compiler and the page tables,
-// DESIGN.md section 2), so the GDT holds only a 64-bit code segment, a
+// docs/design.md section 2), so the GDT holds only a 64-bit code segment, a
 // data segment and the TSS, and the TSS matters only for its interrupt
 // stack table: the stacks the CPU switches to for the exceptions that must
 // still be reported when the current stack is unusable (idt.ts assigns them).
