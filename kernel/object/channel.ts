@@ -402,24 +402,24 @@ function receiveTimed(caller: Thread, channel: Channel, address: u64, size: u64,
  * next sender is tried; when the caller's own buffers faulted, it gets
  * BAD_ADDRESS and the client waits on, first again.
  */
-function receiveAfterFault(caller: Thread, channel: Channel, client: Thread, firstOutcome: i32): bool {
+function receiveAfterFault(caller: Thread, channel: Channel, client: Thread, outcome: i32): bool {
   let done = true;
-  let next: Thread | null = client;
-  while (next != null) {
-    const outcome = next === client ? firstOutcome : deliver(next, caller, channel);
-    if (outcome == DELIVERED) break;
+  while (outcome != DELIVERED) {
     if (outcome == SERVER_FAULT) {
-      channel.senders.add(next);
+      channel.senders.add(client);
       caller.ipcResult = abi.ERROR_BAD_ADDRESS;
       break;
     }
-    dropTransferOf(channel, next);
-    finish(next, abi.ERROR_BAD_ADDRESS, WakeReason.Woken);
-    next = channel.senders.takeFirst();
+    dropTransferOf(channel, client);
+    finish(client, abi.ERROR_BAD_ADDRESS, WakeReason.Woken);
+    const next = channel.senders.takeFirst();
     if (next == null) {
       caller.ipcResult = abi.ERROR_BAD_HANDLE;
       done = false;
+      break;
     }
+    client = next;
+    outcome = deliver(client, caller, channel);
   }
   passOn(settleSenders(channel));
   return done;

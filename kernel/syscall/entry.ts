@@ -27,10 +27,11 @@ import { Thread } from "../object/thread";
 import { currentThread, preemptIfWanted, rescheduleIsWanted } from "../sched/scheduler";
 
 /**
- * The stack every system call may use below its dispatch function's frame:
- * far more than the deepest kernel path (a send that wakes, lends priority
- * along a chain of 16 servers and switches, with an allocation that grows
- * the heap), far less than a component thread's 216 KiB above its limit.
+ * The stack every system call may use below its dispatch function's frame.
+ * Chosen, not measured: kernel paths are iterative (a send that wakes, lends
+ * priority along a chain of at most 16 servers and switches, with an
+ * allocation that grows the heap), and it leaves a component thread 168 of
+ * its 216 KiB above its limit (docs/kernel.md, "The stack reserve").
  */
 export const SYSTEM_CALL_RESERVE: u64 = 48 << 10;
 

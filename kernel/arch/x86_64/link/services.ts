@@ -13,7 +13,7 @@
 import {
   THREAD_TRAP_KIND, THREAD_TRAP_PC, THREAD_TRAP_RSP,
 } from "../../../../sdk/compiler/src/abi";
-import { Cond, Reg, Shift, fsAbsolute, mem, memLabel } from "../../../../sdk/compiler/src/x64/assembler";
+import { Cond, Reg, fsAbsolute, mem, memLabel } from "../../../../sdk/compiler/src/x64/assembler";
 import { KernelLink } from "./context";
 import { emitInvokeTrampoline } from "../../../../sdk/compiler/src/link/invoke";
 
@@ -124,11 +124,7 @@ export function emitCopyChecked(k: KernelLink): void {
   a.align(16);
   a.bind(k.copyChecked);
   a.mov(8, Reg.RCX, Reg.RDX);
-  a.shiftImm(Shift.SHR, 8, Reg.RCX, 3);
-  a.repMovsq();
-  a.mov(4, Reg.RCX, Reg.RDX);
-  a.andImm(4, Reg.RCX, 7);
-  a.repMovsb();
+  a.copyUpward();
   a.bind(k.copyCheckedEnd);
   a.xor(4, Reg.RAX, Reg.RAX);
   a.bind(k.copyCheckedFixup);

@@ -96,12 +96,7 @@ function memmove(g: Generator): void {
   asm.jccShort(Cond.NE, byteLoop);
   asm.jmpShort(done);
   asm.bind(forward);
-  asm.mov(8, Reg.RDX, Reg.RCX);
-  asm.shiftImm(Shift.SHR, 8, Reg.RCX, 3);
-  asm.repMovsq();
-  asm.mov(4, Reg.RCX, Reg.RDX);
-  asm.andImm(4, Reg.RCX, 7);
-  asm.repMovsb();
+  asm.copyUpward();
   asm.bind(done);
 }
 

@@ -144,6 +144,18 @@ function argumentsToRegisters(g: Generator, registers: StaticArray<i32>, count: 
   g.truncate(first);
 }
 
+/**
+ * Calls runtime service `service` (System V) with the top `count` entries
+ * as its arguments; its result is left in rax, which the caller takes.
+ */
+function callRuntimeService(g: Generator, service: i32, count: i32): void {
+  argumentsToRegisters(g, SYSV_REGISTERS, count);
+  g.asm.load(8, Reg.RAX, mem(VMCTX, VMCTX_RUNTIME));
+  g.asm.callMem(mem(Reg.RAX, service));
+  g.restoreRegisterLocals();
+  g.takeGpr(Reg.RAX);
+}
+
 function emitIntrinsic(g: Generator, intrinsic: i32): void {
   const asm = g.asm;
   switch (intrinsic) {
@@ -184,11 +196,7 @@ function emitIntrinsic(g: Generator, intrinsic: i32): void {
       break;
     }
     case Intrinsic.INVOKE: {
-      argumentsToRegisters(g, SYSV_REGISTERS, 4);
-      asm.load(8, Reg.RAX, mem(VMCTX, VMCTX_RUNTIME));
-      asm.callMem(mem(Reg.RAX, RT_INVOKE));
-      g.restoreRegisterLocals();
-      g.takeGpr(Reg.RAX);
+      callRuntimeService(g, RT_INVOKE, 4);
       asm.mov(4, Reg.RAX, Reg.RAX);
       g.pushReg(ValType.I32, Reg.RAX);
       break;
@@ -216,11 +224,7 @@ function emitIntrinsic(g: Generator, intrinsic: i32): void {
     case Intrinsic.COPY_CHECKED: {
       // The runtime's copy whose page faults come back as a result (the
       // faulting address) instead of an exception: System V, like invoke.
-      argumentsToRegisters(g, SYSV_REGISTERS, 3);
-      asm.load(8, Reg.RAX, mem(VMCTX, VMCTX_RUNTIME));
-      asm.callMem(mem(Reg.RAX, RT_COPY_CHECKED));
-      g.restoreRegisterLocals();
-      g.takeGpr(Reg.RAX);
+      callRuntimeService(g, RT_COPY_CHECKED, 3);
       g.pushReg(ValType.I64, Reg.RAX);
       break;
     }

@@ -347,6 +347,19 @@ export class IntegerAssembler extends Encoder {
   repMovsb(): void { this.byte(0xf3); this.byte(0xa4); }
   /** `rep movsq`: copies rcx quadwords from [rsi] to [rdi], in the direction of DF. */
   repMovsq(): void { this.byte(0xf3); this.byte(0x48); this.byte(0xa5); }
+  /**
+   * Copies rcx bytes from [rsi] to [rdi] upwards, quadwords first, then the
+   * last 0-7 bytes (`rep movsq`, `rep movsb`); clobbers rdx. The ranges must
+   * not overlap.
+   */
+  copyUpward(): void {
+    this.mov(8, Reg.RDX, Reg.RCX);
+    this.shiftImm(Shift.SHR, 8, Reg.RCX, 3);
+    this.repMovsq();
+    this.mov(4, Reg.RCX, Reg.RDX);
+    this.andImm(4, Reg.RCX, 7);
+    this.repMovsb();
+  }
   /** `rep stosb`: stores al to rcx bytes at [rdi]. */
   repStosb(): void { this.byte(0xf3); this.byte(0xaa); }
   /** `rep stosq`: stores rax to rcx quadwords at [rdi]. */
