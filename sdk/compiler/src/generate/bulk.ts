@@ -156,12 +156,7 @@ function memoryFill(g: Generator): void {
   asm.zeroExtend(1, Reg.RAX, Reg.RAX);
   asm.movImm(8, SCRATCH, 0x0101010101010101);
   asm.imul(8, Reg.RAX, SCRATCH);
-  asm.mov(8, Reg.RDX, Reg.RCX);
-  asm.shiftImm(Shift.SHR, 8, Reg.RCX, 3);
-  asm.repStosq();
-  asm.mov(4, Reg.RCX, Reg.RDX);
-  asm.andImm(4, Reg.RCX, 7);
-  asm.repStosb();
+  asm.fillUpward();
 }
 
 /** rax = the length of a segment, or 0 once its vmctx flag says it was dropped. */

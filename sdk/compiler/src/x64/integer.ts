@@ -360,6 +360,15 @@ export class IntegerAssembler extends Encoder {
     this.andImm(4, Reg.RCX, 7);
     this.repMovsb();
   }
+  /** Fills rcx bytes at [rdi] upwards with rax's bytes, quadwords first, then the last 0-7 (`rep stosq`, `rep stosb`); clobbers rdx. */
+  fillUpward(): void {
+    this.mov(8, Reg.RDX, Reg.RCX);
+    this.shiftImm(Shift.SHR, 8, Reg.RCX, 3);
+    this.repStosq();
+    this.mov(4, Reg.RCX, Reg.RDX);
+    this.andImm(4, Reg.RCX, 7);
+    this.repStosb();
+  }
   /** `rep stosb`: stores al to rcx bytes at [rdi]. */
   repStosb(): void { this.byte(0xf3); this.byte(0xaa); }
   /** `rep stosq`: stores rax to rcx quadwords at [rdi]. */
