@@ -3,6 +3,7 @@
 // lists the files. The last line is "tests: N passed, M failed".
 
 import { createHarness } from "zora";
+import { MissingInput } from "./missing-input";
 
 // zora 6 calls Promise.withResolvers, which Node 20 does not have yet.
 const promiseStatics = Promise as unknown as { withResolvers?: () => unknown };
@@ -85,7 +86,7 @@ export async function runTests(files: Array<{ name: string; register: (test: Tes
           const top = stack[0] ?? "?";
           const error = (message.data as any).error;
           const list = failures.get(top) ?? [];
-          list.push(`  ✗ threw: ${error?.stack ?? error}`);
+          list.push(error instanceof MissingInput ? `  ✗ ${error.message}` : `  ✗ threw: ${error?.stack ?? error}`);
           failures.set(top, list);
         } else if (message.type === "TEST_END") {
           const description = stack.pop()!;
@@ -107,4 +108,17 @@ export async function runTests(files: Array<{ name: string; register: (test: Tes
   process.stdout.write(`\ntime: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   process.stdout.write(`tests: ${tally.passed} passed, ${tally.failed} failed\n`);
   return tally;
+}
+
+/**
+ * Runs the files' tests and ends the process: status 0 only when some test
+ * ran and none failed. It exits at once rather than when the event loop
+ * drains, because a test that threw or ran out of time can leave timers
+ * behind (zora's own among them) that would keep the run alive after its
+ * summary line. Writes to pipes and files are synchronous on Linux, so the
+ * summary is out before the exit.
+ */
+export async function runTestsAndExit(files: Array<{ name: string; register: (test: TestFunction) => void }>, filter?: string): Promise<never> {
+  const tally = await runTests(files, filter);
+  process.exit(tally.failed === 0 && tally.passed > 0 ? 0 : 1);
 }

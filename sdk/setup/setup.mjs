@@ -6,20 +6,21 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-/** Debian packages and a file or command that proves each is installed. */
+/** Debian packages and a file or command that proves each is installed (`also`: other commands it gives that tests run). */
 export const debianPackages = [
   { name: "wabt", provides: "wast2json", why: "converts the WebAssembly spec tests" },
   { name: "qemu-system-x86", provides: "qemu-system-x86_64", why: "boots Delos images" },
   { name: "qemu-utils", provides: "qemu-img", why: "inspects and converts disk images" },
   { name: "ovmf", file: "/usr/share/ovmf/OVMF.fd", why: "UEFI firmware for QEMU" },
   { name: "fonts-dejavu-core", file: "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", why: "the desktop's font" },
-  { name: "mtools", provides: "mdir", why: "checks the image's FAT32 file system in tests" },
+  { name: "mtools", provides: "mdir", also: ["mcopy"], why: "checks the image's FAT32 file system in tests" },
   { name: "dosfstools", provides: "fsck.fat", why: "checks the image's FAT32 file system in tests" },
   { name: "gdisk", provides: "sgdisk", why: "checks the image's GPT in tests" },
+  { name: "binutils", provides: "objdump", why: "checks the boot stub's and the kernel's instructions in tests" },
 ];
 
 function log(text) { console.log(`setup: ${text}`); }
@@ -61,5 +62,8 @@ function installNpmPackages() {
   execFileSync(npm, ["ci", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
 }
 
-installNpmPackages();
-installDebianPackages();
+// Run as a program (npm start, npm test, .ci/run); imported, it only gives the package list (tests/boot/tools.ts).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  installNpmPackages();
+  installDebianPackages();
+}

@@ -290,12 +290,12 @@ export function register(test: TestFunction): void {
 
       await checkFaults(t, machine, functions);
 
-      // Input reaches QEMU (nothing in the halted guest reads it yet), and a guest that
-      // ignores the power button is quit after the grace period.
+      // Input reaches QEMU (nothing in the halted guest reads it yet): QMP answers an
+      // event it refuses with an error, which throws here and fails the test. A guest
+      // that ignores the power button is quit after the grace period.
       await machine.sendKeys("a{enter}", 10);
       await machine.pointer(10, 10, { left: true });
       await machine.pointer(10, 10, { left: false });
-      t.ok(true, "keys and absolute pointer events accepted");
       const started = performance.now();
       await machine.powerdown(500);
       t.ok(!machine.isRunning && performance.now() - started < 5000, "powerdown falls back to quit");

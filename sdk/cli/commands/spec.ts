@@ -3,6 +3,7 @@
 // `spec: N passed, M failed`; exit status 1 when anything failed.
 
 import { runSpec, type BoundsMode } from "../../../tests/spec/run";
+import { SpecSuiteMissing } from "../../../tests/spec/convert";
 import { CliCommand, optionValue, parseBounds, UsageError } from "../command";
 
 export const spec: CliCommand = {
@@ -30,7 +31,13 @@ export const spec: CliCommand = {
       else if (filter === undefined) filter = arg;
       else throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
     }
-    const tally = await runSpec({ filter, bounds, backend, jobs });
+    let tally;
+    try {
+      tally = await runSpec({ filter, bounds, backend, jobs });
+    } catch (error) {
+      if (error instanceof SpecSuiteMissing) throw new UsageError(error.message);
+      throw error;
+    }
     return tally.failed === 0 && tally.passed > 0 ? 0 : 1;
   },
 };
