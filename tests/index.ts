@@ -28,6 +28,7 @@ import * as boot from "./boot/boot.test";
 import * as kernelOs from "./kernel/os.test";
 import * as kernelFuzz from "./kernel/fuzz.test";
 import * as bootstrap from "./compiler/bootstrap.test";
+import * as glyphAtlas from "./desktop/glyph-atlas.test";
 
 const files = [
   { name: "harness", register: harness.register },
@@ -49,6 +50,7 @@ const files = [
   { name: "linux", register: linux.register },
   { name: "spec", register: spec.register },
   { name: "fuzz", register: fuzz.register },
+  { name: "glyph-atlas", register: glyphAtlas.register },
   { name: "boot-image", register: bootImage.register },
   { name: "boot-pe", register: bootPe.register },
   { name: "boot-harness", register: bootHarness.register },
