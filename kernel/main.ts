@@ -30,7 +30,8 @@ import { disableLegacyPic } from "./arch/x86_64/pic";
 import { setUpInterruptLines } from "./arch/x86_64/interrupt-lines";
 import { loadGdt } from "./arch/x86_64/gdt";
 import { loadIdt } from "./arch/x86_64/idt";
-import { handleInterrupt } from "./arch/x86_64/interrupts";
+import { handleInterrupt, setInterruptHandlers } from "./arch/x86_64/interrupts";
+import { setComponentExceptions } from "./arch/x86_64/exceptions";
 import { boot, link, takeHandoff } from "./arch/x86_64/handoff";
 import { measureTscHz } from "./arch/x86_64/pit";
 import { serialInit, serialRead, serialWrite } from "./arch/x86_64/serial";
@@ -42,20 +43,24 @@ import { useDirectMap, phys } from "./memory/physical";
 import { enableHeapGrowth, growHeap, heapBase, heapGrownPages, heapLength } from "./memory/heap";
 import { allocatedFrameCount } from "./memory/frames";
 import { cyclesToMicros, now, setEntryTsc, setTscHz, tscAtEntry, tscFrequency } from "./time";
-import { TICK_HZ, startTickReports } from "./timer";
+import { TICK_HZ, startTickReports, tick } from "./timer";
 import { drawBootScreen, showStage, STAGE_DESCRIPTOR_TABLES, STAGE_MEMORY, STAGE_READY, STAGE_TIMER } from "./screen";
-import { printLocation } from "./debug/locations";
+import { printLocation, setComponentLocator } from "./debug/locations";
 import { trapMessage } from "../sdk/compiler/src/abi";
 import { announceTestFaults, runTestFault, testFaultsEnabled } from "./test/faults";
 import { growComponentMemory } from "./component/memory";
 import { hasPayloadFile } from "./component/payload";
 import { requestLoad, startLoader } from "./component/loader";
+import { classifyComponentException } from "./component/end";
+import { printComponentLocation } from "./component/locate";
+import { isComponentCode } from "./component/platform";
+import { lineInterrupt } from "./object/interrupt";
 import { Thread } from "./object/thread";
 import { PRIORITY_COUNT, PRIORITY_LOWEST } from "./sched/priority";
-import { SLICE_TICKS, startScheduler, yieldCurrent } from "./sched/scheduler";
+import { SLICE_TICKS, preemptIfWanted, schedulerTick, startScheduler, yieldCurrent } from "./sched/scheduler";
 import { allocateShadowSlots, initShadowStacks, shadowSlotCount } from "./sched/shadow-stack";
 import { freeThreadStack } from "./sched/threads";
-import { systemCalls } from "./syscall/table";
+import { systemCalls } from "./component/system-calls";
 import { defineSystemCalls } from "./generated/dispatch";
 
 export const BANNER = "Delos 0.1 kernel (x86-64; AssemblyScript compiled by the Delos compiler)";
@@ -277,7 +282,27 @@ function idle(): void {
   }
 }
 
+/** The clock tick, after its end of interrupt: the count, the scheduler's timeouts and slice, a switch if one is wanted. */
+function timerInterrupt(): void {
+  tick();
+  schedulerTick();
+  preemptIfWanted();
+}
+
+/**
+ * Connects arch/ and debug/ to the layers above them: interrupts to the
+ * clock, the interrupt objects and the scheduler; exceptions in component
+ * code to the component's end; fault reports to component locations. They
+ * call up only through what is registered here (docs/kernel.md, "Layers").
+ */
+function connectLayers(): void {
+  setInterruptHandlers(timerInterrupt, lineInterrupt, preemptIfWanted);
+  setComponentExceptions(isComponentCode, classifyComponentException);
+  setComponentLocator(printComponentLocation);
+}
+
 export function main(bootInfo: i64, linkInfo: i64): void {
+  connectLayers();
   serialInit();
   if (!takeHandoff(bootInfo, linkInfo)) {
     printBadHandoff();

@@ -33,7 +33,7 @@ import { PRIORITY_DEFAULT } from "../sched/priority";
 import { blockRaw, block, wake } from "../sched/scheduler";
 import { createKernelThread } from "../sched/threads";
 import { WaitQueue } from "../sched/wait-queue";
-import { bindSystemCalls, checkImports } from "../syscall/table";
+import { bindSystemCalls, checkImports } from "./system-calls";
 import { now } from "../time";
 import { cached, prebuiltPath, remember } from "./cache";
 import { Component, ComponentState, registerComponent } from "./component";

@@ -7,7 +7,7 @@
 // Each takes the component lock first and calls the wasm with interrupts
 // on; when the call returns, the thread ends, and the component ends with
 // its last thread (state Exited). When it traps, the component faulted:
-// fault.ts ends it. A component with an AssemblyScript shadow stack gives
+// end.ts ends it. A component with an AssemblyScript shadow stack gives
 // each thread a slot of it (shadow-stack.ts); with none free, thread.create
 // fails with NO_MEMORY. The limits its parent set hold here too: no thread
 // above its ceiling, no more alive than its `threads`, no memory.grow past
@@ -24,7 +24,7 @@ import { acquireComponentLock } from "../sched/lock";
 import { currentThread, makeReady } from "../sched/scheduler";
 import { createComponentThread } from "../sched/threads";
 import { Component, ComponentState, registerComponent } from "./component";
-import { componentTrapped, threadEnded } from "../fault";
+import { componentTrapped, threadEnded } from "./end";
 import { LIMIT_CEILING, LIMIT_PAGES, LIMIT_THREADS, Manifest } from "./manifest";
 import { callWasm, unsealCode } from "./platform";
 import { releaseRegion } from "./region";

@@ -45,7 +45,7 @@ import { ConstKind, ExternKind, ValType } from "../../sdk/compiler/src/module";
 import { Component as CompiledComponent } from "../../sdk/loader/component";
 import { Instance } from "../../sdk/loader/instance";
 import * as console from "../console";
-import { componentTrapped, describe } from "../fault";
+import { componentTrapped, describe } from "./end";
 import { Thread } from "../object/thread";
 import { Component } from "./component";
 import { copyUser, lastFault, zeroUser } from "./copy";
