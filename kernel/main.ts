@@ -46,7 +46,7 @@ import { cyclesToMicros, now, setEntryTsc, setTscHz, tscAtEntry, tscFrequency } 
 import { TICK_HZ, startTickReports, tick } from "./timer";
 import { drawBootScreen, showStage, STAGE_DESCRIPTOR_TABLES, STAGE_MEMORY, STAGE_READY, STAGE_TIMER } from "./screen";
 import { printLocation, setComponentLocator } from "./debug/locations";
-import { trapMessage } from "../sdk/compiler/src/abi";
+import { trapMessage } from "../sdk/compiler/src/traps";
 import { announceTestFaults, runTestFault, testFaultsEnabled } from "./test/faults";
 import { growComponentMemory } from "./component/memory";
 import { hasPayloadFile } from "./component/payload";
@@ -58,7 +58,7 @@ import { lineInterrupt } from "./object/interrupt";
 import { Thread } from "./object/thread";
 import { PRIORITY_COUNT, PRIORITY_LOWEST } from "./sched/priority";
 import { SLICE_TICKS, preemptIfWanted, schedulerTick, startScheduler, yieldCurrent } from "./sched/scheduler";
-import { allocateShadowSlots, initShadowStacks, shadowSlotCount } from "./sched/shadow-stack";
+import { allocateKernelShadowSlots, initKernelShadowStack, kernelShadowSlotCount } from "./sched/kernel-shadow-stack";
 import { freeThreadStack } from "./sched/threads";
 import { systemCalls } from "./component/system-calls";
 import { defineSystemCalls } from "./generated/dispatch";
@@ -232,7 +232,7 @@ const IDLE_SHADOW_SLOTS: i32 = 4;
 /** This boot thread becomes the idle thread; the loader thread starts, and loads init if the payload has it. */
 function startThreads(): void {
   const idle = new Thread(null, PRIORITY_LOWEST);
-  if (!allocateShadowSlots(idle, IDLE_SHADOW_SLOTS)) fail("threads: no shadow-stack slots");
+  if (!allocateKernelShadowSlots(idle, IDLE_SHADOW_SLOTS)) fail("threads: no shadow-stack slots");
   startScheduler(idle, freeThreadStack);
   defineSystemCalls();
   if (!startLoader()) fail("threads: cannot start the loader thread");
@@ -244,7 +244,7 @@ function startThreads(): void {
   console.text(" priorities, ");
   console.decimal(<u64>SLICE_TICKS * 1000 / <u64>TICK_HZ);
   console.text(" ms slices, ");
-  console.decimal(<u64>shadowSlotCount());
+  console.decimal(<u64>kernelShadowSlotCount());
   console.text(" shadow-stack slots; ");
   console.decimal(<u64>systemCalls().length);
   console.text(" system calls; loader thread started; ");
@@ -308,7 +308,7 @@ export function main(bootInfo: i64, linkInfo: i64): void {
     printBadHandoff();
     haltForever();
   }
-  if (!initShadowStacks()) {
+  if (!initKernelShadowStack()) {
     printBadHandoff();
     haltForever();
   }

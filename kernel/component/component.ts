@@ -9,21 +9,21 @@
 //    lies below the memory's current length (memory.grow only raises it);
 //  - a component's threads run its wasm code one at a time: the one holding
 //    `lockOwner` (sched/lock.ts); the others wait in `lockWaiters` or in the
-//    kernel; each has shadow-stack frames of its own (shadow-stack.ts);
+//    kernel; each has shadow-stack frames of its own (component-shadow-stack.ts);
 //  - once it ends (`state` past Running) none of its threads runs again,
 //    its end (end.ts) has run once (its handles closed, its clients' sends
 //    failed), its memory, table, stacks and page-table pages are given back, and only this record stays, for
 //    component.status; its supervisor learns of the end by a pulse.
 
 import { Instance } from "../../sdk/loader/instance";
-import { Component as CompiledComponent } from "../../sdk/loader/component";
+import { CompiledComponent } from "../../sdk/loader/component";
 import { MEMORY_BASE, MEMORY_LENGTH } from "../../sdk/compiler/src/abi";
 import { Thread } from "../object/thread";
 import { WaitQueue } from "../sched/wait-queue";
 import { currentThread } from "../sched/scheduler";
 import { load64 } from "../arch/x86_64/native";
 import { Manifest } from "./manifest";
-import { ShadowStack } from "./shadow-stack";
+import { ComponentShadowStack } from "./component-shadow-stack";
 
 /** A component's kind, from its grant or its manifest. */
 export const enum ComponentKind {
@@ -96,8 +96,8 @@ export class Component {
    */
   private lockOwnerLink: usize = 0;
   readonly lockWaiters: WaitQueue = new WaitQueue();
-  /** Its threads' AssemblyScript shadow-stack frames (null: it has no shadow stack; shadow-stack.ts). */
-  shadowStack: ShadowStack | null = null;
+  /** Its threads' AssemblyScript shadow-stack frames (null: it has no shadow stack; component-shadow-stack.ts). */
+  shadowStack: ComponentShadowStack | null = null;
   /**
    * The thread whose shadow-stack frames lie in the running area, by
    * address as lockOwner, so that the lock's fast path compares it without

@@ -24,12 +24,12 @@
 // returned (Exited), that called component.exit (Exited with a status) or
 // that its supervisor killed (Killed).
 
-import { TrapKind, trapMessage } from "../../sdk/compiler/src/abi";
+import { TrapKind, trapMessage } from "../../sdk/compiler/src/traps";
 import * as console from "../console";
 import { Component, ComponentFault, ComponentState, allComponents } from "./component";
 import { kernelLinker } from "./loader";
 import { isComponentCode, sealCode } from "./platform";
-import { Component as CompiledComponent } from "../../sdk/loader/component";
+import { CompiledComponent } from "../../sdk/loader/component";
 import { releaseRegion } from "./region";
 import { failPendingReplies } from "../object/channel";
 import { handlesOf } from "../object/handle";
@@ -42,7 +42,7 @@ import { Thread, ThreadState } from "../object/thread";
 import { currentThread, exitCurrent, killThread } from "../sched/scheduler";
 import { inStackGuard } from "../sched/threads";
 import { allocatedFrameCount } from "../memory/frames";
-import { dropShadowSlot } from "./shadow-stack";
+import { dropShadowSlot } from "./component-shadow-stack";
 
 // What the exception handler saw, for the trap it turned the exception into.
 let exceptionVector: i32 = -1;

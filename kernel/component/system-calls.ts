@@ -12,7 +12,7 @@
 
 import { ExternKind, FuncType, ValType } from "../../sdk/compiler/src/module";
 import { Linker } from "../../sdk/loader/linker";
-import { Component as CompiledComponent } from "../../sdk/loader/component";
+import { CompiledComponent } from "../../sdk/loader/component";
 import { codeOf, link } from "../arch/x86_64/handoff";
 import { LINK_VMCTX } from "../arch/x86_64/link-info";
 import { Manifest } from "./manifest";

@@ -4,7 +4,8 @@
 // call instead of ending the kernel. It is what a component call will be;
 // for now the deliberate test faults use it.
 
-import { THREAD_TRAP_PC, trapMessage } from "../../sdk/compiler/src/abi";
+import { THREAD_TRAP_PC } from "../../sdk/compiler/src/abi";
+import { trapMessage } from "../../sdk/compiler/src/traps";
 import * as console from "../console";
 import { codeOf, link } from "../arch/x86_64/handoff";
 import { LINK_VMCTX } from "../arch/x86_64/link-info";

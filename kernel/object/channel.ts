@@ -88,7 +88,7 @@ export class Channel extends KernelObject {
   }
 }
 
-/** Open channels, for the end hook (a dying client's pending transfers). */
+/** Open channels, for a component's end (a dying client's pending transfers). */
 const openChannels = new Array<Channel>();
 
 /** channel.create */

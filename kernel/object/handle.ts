@@ -139,7 +139,7 @@ export class HandleTable {
     }
   }
 
-  /** The open entries' objects, for the end hook (a copy: closing changes the table). */
+  /** The open entries' objects, for a component's end (a copy: closing changes the table). */
   openObjects(): KernelObject[] {
     const out = new Array<KernelObject>();
     for (let i = 0; i < this.slots.length; i++) {

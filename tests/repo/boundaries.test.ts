@@ -1,6 +1,9 @@
 // Fails on an import that crosses a folder boundary it must not.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { TestFunction } from "../harness";
 import { repoRoot } from "../../sdk/host/paths";
+import { table } from "../../ipc/table/index";
 import { bottomCycles, checkFile, checkTree, kernelLayerOf } from "./boundaries";
 
 export function register(test: TestFunction) {
@@ -41,5 +44,24 @@ export function register(test: TestFunction) {
     t.eq(bottomCycles(sources), [["kernel/arch/x86_64/handoff.ts", "kernel/component/locate.ts", "kernel/debug/locations.ts"]], "the cycle through debug, not the one among objects");
     sources.set("kernel/arch/x86_64/handoff.ts", ``);
     t.eq(bottomCycles(sources), [], "broken by the registered callback");
+  });
+
+  test("kernel/syscall/table.ts maps every system call of ipc/table, in its order, to the function the table names, and nothing else", (t) => {
+    const text = readFileSync(join(repoRoot, "kernel/syscall/table.ts"), "utf8");
+    const rows: string[] = [];
+    const strays: string[] = [];
+    for (const line of text.split("\n")) {
+      if (line.trim() === "" || line.startsWith("//")) continue;
+      const row = /^\/\* ([a-z_]+\.[a-z_]+(?:, fast path)?) +\*\/ export \{ (\w+) \} +from "\.\.?\/[\w/-]+";$/.exec(line);
+      if (row) rows.push(`${row[1]} -> ${row[2]}`);
+      else strays.push(line);
+    }
+    const expected: string[] = [];
+    for (const call of table.calls) {
+      if (call.fastPath) expected.push(`${call.name}, fast path -> ${call.fastPath}`);
+      if (call.kernel) expected.push(`${call.name} -> ${call.kernel}`);
+    }
+    t.eq(strays, [], "lines that are neither comments nor rows `/* call */ export { function } from \"file\";`");
+    t.eq(rows, expected, "one row per call and fast path, in the table's order");
   });
 }
