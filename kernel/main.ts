@@ -30,7 +30,8 @@ import { disableLegacyPic } from "./arch/x86_64/pic";
 import { setUpInterruptLines } from "./arch/x86_64/interrupt-lines";
 import { loadGdt } from "./arch/x86_64/gdt";
 import { loadIdt } from "./arch/x86_64/idt";
-import { handleInterrupt } from "./arch/x86_64/interrupts";
+import { handleInterrupt, setInterruptHandlers } from "./arch/x86_64/interrupts";
+import { setComponentExceptions } from "./arch/x86_64/exceptions";
 import { boot, link, takeHandoff } from "./arch/x86_64/handoff";
 import { measureTscHz } from "./arch/x86_64/pit";
 import { serialInit, serialRead, serialWrite } from "./arch/x86_64/serial";
@@ -42,20 +43,24 @@ import { useDirectMap, phys } from "./memory/physical";
 import { enableHeapGrowth, growHeap, heapBase, heapGrownPages, heapLength } from "./memory/heap";
 import { allocatedFrameCount } from "./memory/frames";
 import { cyclesToMicros, now, setEntryTsc, setTscHz, tscAtEntry, tscFrequency } from "./time";
-import { TICK_HZ, startTickReports } from "./timer";
+import { TICK_HZ, startTickReports, tick } from "./timer";
 import { drawBootScreen, showStage, STAGE_DESCRIPTOR_TABLES, STAGE_MEMORY, STAGE_READY, STAGE_TIMER } from "./screen";
-import { printLocation } from "./debug/locations";
-import { trapMessage } from "../sdk/compiler/src/abi";
+import { printLocation, setComponentLocator } from "./debug/locations";
+import { trapMessage } from "../sdk/compiler/src/traps";
 import { announceTestFaults, runTestFault, testFaultsEnabled } from "./test/faults";
 import { growComponentMemory } from "./component/memory";
 import { hasPayloadFile } from "./component/payload";
 import { requestLoad, startLoader } from "./component/loader";
+import { classifyComponentException } from "./component/end";
+import { printComponentLocation } from "./component/locate";
+import { isComponentCode } from "./component/platform";
+import { lineInterrupt } from "./object/interrupt";
 import { Thread } from "./object/thread";
 import { PRIORITY_COUNT, PRIORITY_LOWEST } from "./sched/priority";
-import { SLICE_TICKS, startScheduler, yieldCurrent } from "./sched/scheduler";
-import { allocateShadowSlots, initShadowStacks, shadowSlotCount } from "./sched/shadow-stack";
+import { SLICE_TICKS, preemptIfWanted, schedulerTick, startScheduler, yieldCurrent } from "./sched/scheduler";
+import { allocateKernelShadowSlots, initKernelShadowStack, kernelShadowSlotCount } from "./sched/kernel-shadow-stack";
 import { freeThreadStack } from "./sched/threads";
-import { systemCalls } from "./syscall/table";
+import { systemCalls } from "./component/system-calls";
 import { defineSystemCalls } from "./generated/dispatch";
 
 export const BANNER = "Delos 0.1 kernel (x86-64; AssemblyScript compiled by the Delos compiler)";
@@ -227,7 +232,7 @@ const IDLE_SHADOW_SLOTS: i32 = 4;
 /** This boot thread becomes the idle thread; the loader thread starts, and loads init if the payload has it. */
 function startThreads(): void {
   const idle = new Thread(null, PRIORITY_LOWEST);
-  if (!allocateShadowSlots(idle, IDLE_SHADOW_SLOTS)) fail("threads: no shadow-stack slots");
+  if (!allocateKernelShadowSlots(idle, IDLE_SHADOW_SLOTS)) fail("threads: no shadow-stack slots");
   startScheduler(idle, freeThreadStack);
   defineSystemCalls();
   if (!startLoader()) fail("threads: cannot start the loader thread");
@@ -239,7 +244,7 @@ function startThreads(): void {
   console.text(" priorities, ");
   console.decimal(<u64>SLICE_TICKS * 1000 / <u64>TICK_HZ);
   console.text(" ms slices, ");
-  console.decimal(<u64>shadowSlotCount());
+  console.decimal(<u64>kernelShadowSlotCount());
   console.text(" shadow-stack slots; ");
   console.decimal(<u64>systemCalls().length);
   console.text(" system calls; loader thread started; ");
@@ -277,13 +282,33 @@ function idle(): void {
   }
 }
 
+/** The clock tick, after its end of interrupt: the count, the scheduler's timeouts and slice, a switch if one is wanted. */
+function timerInterrupt(): void {
+  tick();
+  schedulerTick();
+  preemptIfWanted();
+}
+
+/**
+ * Connects arch/ and debug/ to the layers above them: interrupts to the
+ * clock, the interrupt objects and the scheduler; exceptions in component
+ * code to the component's end; fault reports to component locations. They
+ * call up only through what is registered here (docs/kernel.md, "Layers").
+ */
+function connectLayers(): void {
+  setInterruptHandlers(timerInterrupt, lineInterrupt, preemptIfWanted);
+  setComponentExceptions(isComponentCode, classifyComponentException);
+  setComponentLocator(printComponentLocation);
+}
+
 export function main(bootInfo: i64, linkInfo: i64): void {
+  connectLayers();
   serialInit();
   if (!takeHandoff(bootInfo, linkInfo)) {
     printBadHandoff();
     haltForever();
   }
-  if (!initShadowStacks()) {
+  if (!initKernelShadowStack()) {
     printBadHandoff();
     haltForever();
   }

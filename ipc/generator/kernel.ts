@@ -8,6 +8,11 @@
 // names, with objects instead of handles and absolute addresses instead of
 // pointers. Also the ABI's numbers for the kernel, and the list of calls
 // with their wasm types that the loader registers.
+//
+// The table names each call's kernel function (and fast path), not where
+// it lives: the dispatch imports them all from the kernel's map of system
+// calls, kernel/syscall/table.ts, whose re-exports say which file
+// implements each.
 
 import type { Table } from "../table/index";
 import type { Argument, SystemCall } from "../table/schema";
@@ -22,16 +27,19 @@ export const OBJECT_CLASSES: { [kind: string]: { name: string; module: string } 
   interrupt: { name: "Interrupt", module: "object/interrupt" },
 };
 
+/** The kernel's map of system calls (under kernel/): it exports every function the table names. */
+export const SYSTEM_CALL_MAP = "syscall/table";
+
 /**
  * What the dispatch uses besides the objects and the kernel functions:
- * entering and leaving the kernel and the caller (syscall/entry.ts), the
+ * entering and leaving the kernel and the caller (sched/entry.ts), the
  * caller's handle table (object/handle.ts), iovec and string checks
  * (object/message.ts), the manifest checks (component/policy.ts) and the
- * registration of the calls (syscall/table.ts).
+ * registration of the calls (component/system-calls.ts).
  */
 const SUPPORT: Array<[string, string[]]> = [
-  ["syscall/entry", ["FAST_PATH_DECLINED", "enterKernel", "leaveKernel"]],
-  ["syscall/table", ["defineSystemCall"]],
+  ["sched/entry", ["FAST_PATH_DECLINED", "enterKernel", "leaveKernel"]],
+  ["component/system-calls", ["defineSystemCall"]],
   ["object/thread", ["Thread"]],
   ["object/handle", ["HandleEntry", "handlesOf"]],
   ["object/message", ["iovecsInside", "readString"]],
@@ -163,7 +171,7 @@ function checker(call: SystemCall): string {
         : argument ? `allowsNumber(callerComponent, ${constant}, <u64>${argument.name})` : `allows(callerComponent, ${constant}, "")`;
       body.push(`if (!${test}) return ${errorValue(call.result, "ACCESS_DENIED")};`);
     }
-    const invocation = `${call.kernel.function}(${values.join(", ")})`;
+    const invocation = `${call.kernel}(${values.join(", ")})`;
     body.push(call.result.type === "none" ? `${invocation};` : `return ${invocation};`);
   }
   lines.push(...body.map((l) => `  ${l}`), "}");
@@ -176,7 +184,7 @@ function entry(call: SystemCall): string {
   const inner = `check_${name}(${["caller", args(call)].filter((a) => a.length > 0).join(", ")})`;
   if (call.fastPath) {
     // The fast path inlined into the entry; the general path a function of its own, so that its shadow-stack frame is not the entry's.
-    const fast = `${doc}\nexport function delos_${name}(${params(call)}): ${resultType(call)} {\n  const fast = ${call.fastPath.function}(${args(call)});\n  if (fast != FAST_PATH_DECLINED) return <${resultType(call)}>fast;\n  return general_${name}(${args(call)});\n}`;
+    const fast = `${doc}\nexport function delos_${name}(${params(call)}): ${resultType(call)} {\n  const fast = ${call.fastPath}(${args(call)});\n  if (fast != FAST_PATH_DECLINED) return <${resultType(call)}>fast;\n  return general_${name}(${args(call)});\n}`;
     return `${fast}\n\n/** ${call.name} past its fast path's preconditions. */\nfunction general_${name}(${params(call)}): ${resultType(call)} {\n  const caller = enterKernel();\n  const result = ${inner};\n  leaveKernel();\n  return result;\n}`;
   }
   if (call.result.type === "none") {
@@ -206,10 +214,9 @@ function dispatch(table: Table): string {
   const want = (module: string, name: string) => { if (!modules.has(module)) modules.set(module, new Set()); modules.get(module)!.add(name); };
   for (const [module, names] of SUPPORT) for (const name of names) want(module, name);
   for (const kind of used) want(OBJECT_CLASSES[kind].module, OBJECT_CLASSES[kind].name);
-  for (const call of table.calls) if (call.kernel) want(call.kernel.module, call.kernel.function);
   for (const call of table.calls) {
-    if (!call.fastPath) continue;
-    want(call.fastPath.module, call.fastPath.function);
+    if (call.kernel) want(SYSTEM_CALL_MAP, call.kernel);
+    if (call.fastPath) want(SYSTEM_CALL_MAP, call.fastPath);
   }
   for (const [module, names] of [...modules].sort((a, b) => a[0].localeCompare(b[0]))) {
     lines.push(`import { ${[...names].sort().join(", ")} } from "../${module}";`);
@@ -223,7 +230,7 @@ function dispatch(table: Table): string {
   for (const number of [...numbers].sort()) lines.push(`const ${number} = abi.${number};`);
   lines.push("");
   for (const call of table.calls) lines.push(entry(call), "", checker(call), "");
-  // The list the loader offers components (syscall/table.ts).
+  // The list the loader offers components (component/system-calls.ts).
   lines.push(`/** How many system calls there are. */\nexport const SYSTEM_CALL_COUNT: i32 = ${table.calls.length};`, "");
   lines.push("/** Defines every system call for the loader: import name, wasm types (`i` i32, `I` i64), dispatch function, capability kind. */");
   lines.push("export function defineSystemCalls(): void {");

@@ -20,7 +20,7 @@ export const calls: SystemCall[] = [
     name: "handle.close", doc: "Closes a handle. Closing the last handle of a channel makes pending and future sends to it fail with DEAD_SERVER; of a memory object, frees it once no mapping and no state name holds it.",
     arguments: [{ name: "handle", kind: "handle", object: "any", rights: [], doc: "The handle to close." }],
     result: { type: "i32", doc: "0." }, errors: [],
-    kernel: { module: "object/handle", function: "handleClose" },
+    kernel: "handleClose",
   },
   {
     name: "handle.duplicate", doc: "Makes a second handle to the same object with the same or fewer rights.",
@@ -29,7 +29,7 @@ export const calls: SystemCall[] = [
       { name: "rights", kind: "value", type: "u32", doc: "Rights of the new handle (RIGHT_* bits); must be a subset of the handle's." },
     ],
     result: { type: "i32", doc: "The new handle." }, errors: ["ACCESS_DENIED", "NO_MEMORY", "QUOTA_EXCEEDED"],
-    kernel: { module: "object/handle", function: "handleDuplicate" },
+    kernel: "handleDuplicate",
   },
   {
     name: "handle.info", doc: "Tells the type and rights of a handle's object.",
@@ -38,7 +38,7 @@ export const calls: SystemCall[] = [
       { name: "info", kind: "record", record: "handleInfo", access: "write", doc: "Where to write the handleInfo." },
     ],
     result: { type: "i32", doc: "The object type (OBJECT_TYPE_*)." }, errors: [],
-    kernel: { module: "object/handle", function: "handleInfo" },
+    kernel: "handleInfo",
   },
 
   // Channels and connections.
@@ -46,13 +46,13 @@ export const calls: SystemCall[] = [
     name: "channel.create", doc: "Creates a channel: the server side of message passing. Threads of the caller receive on it; connections send to it.",
     arguments: [{ name: "flags", kind: "value", type: "u32", doc: "0 (no flags are defined yet)." }],
     result: { type: "i32", doc: "The channel's handle, with RECEIVE, CONNECT, DUPLICATE and TRANSFER." }, errors: ["INVALID_ARGUMENT", "NO_MEMORY", "QUOTA_EXCEEDED"],
-    kernel: { module: "object/channel", function: "channelCreate" },
+    kernel: "channelCreate",
   },
   {
     name: "connection.create", doc: "Creates a connection to a channel the caller holds: to send itself pulses (timers, interrupts) or to hand to another component.",
     arguments: [{ name: "channel", kind: "handle", object: "channel", rights: ["CONNECT"], doc: "The channel." }],
     result: { type: "i32", doc: "The connection's handle, with SEND, DUPLICATE and TRANSFER." }, errors: ["NO_MEMORY", "QUOTA_EXCEEDED"],
-    kernel: { module: "object/connection", function: "connectionCreate" },
+    kernel: "connectionCreate",
   },
 
   // The pathname space.
@@ -65,13 +65,13 @@ export const calls: SystemCall[] = [
     ],
     result: { type: "i32", doc: "0." }, errors: ["ALREADY_EXISTS", "INVALID_ARGUMENT", "NO_MEMORY"],
     capability: { kind: "serve", argument: "path", doc: "The caller's rights (its grant as far as its manifest asks) cover the path in their `serve` list." },
-    kernel: { module: "object/pathname", function: "nameRegister" },
+    kernel: "nameRegister",
   },
   {
     name: "name.unregister", doc: "Removes a name the caller registered. Connections made through it stay connected to the channel.",
     arguments: [path],
     result: { type: "i32", doc: "0." }, errors: ["NOT_FOUND", "ACCESS_DENIED"],
-    kernel: { module: "object/pathname", function: "nameUnregister" },
+    kernel: "nameUnregister",
   },
   {
     name: "name.open", doc: "Resolves a path to a new connection to the channel registered under it, waiting up to `timeout` for it to be registered (a restarting server registers again).",
@@ -79,7 +79,7 @@ export const calls: SystemCall[] = [
     result: { type: "i32", doc: "The connection's handle, with SEND, DUPLICATE and TRANSFER." }, errors: ["NOT_FOUND", "TIMED_OUT", "INVALID_ARGUMENT", "NO_MEMORY", "QUOTA_EXCEEDED"],
     capability: { kind: "open", argument: "path", doc: "The caller's rights cover the path in their `open` list." },
     blocks: true,
-    kernel: { module: "object/pathname", function: "nameOpen" },
+    kernel: "nameOpen",
   },
 
   // Messages.
@@ -92,8 +92,8 @@ export const calls: SystemCall[] = [
     ],
     result: { type: "i32", doc: "The server's reply status: ≥ 0 on success, a negative error code of the server or of the kernel." },
     errors: ["DEAD_SERVER", "TIMED_OUT"], blocks: true,
-    kernel: { module: "object/channel", function: "msgSend" },
-    fastPath: { module: "object/fast-path", function: "msgSendFast" },
+    kernel: "msgSend",
+    fastPath: "msgSendFast",
   },
   {
     name: "msg.sendv", doc: "msg.send with several send and reply buffers, and optionally a handle transferred to the receiver (it appears in its receiveInfo.handle).",
@@ -105,7 +105,7 @@ export const calls: SystemCall[] = [
     ],
     result: { type: "i32", doc: "The server's reply status." },
     errors: ["DEAD_SERVER", "TIMED_OUT", "NO_MEMORY", "QUOTA_EXCEEDED"], blocks: true,
-    kernel: { module: "object/channel", function: "msgSendv" },
+    kernel: "msgSendv",
   },
   {
     name: "msg.receive", doc: "Waits for a message or a pulse on a channel (QNX MsgReceive). A message is copied into `buffer` (cut to its length; msg.read reads the rest) and its sender waits for msg.reply; a pulse is written into `buffer` as a `pulse` record. Pulses are delivered before messages; messages in priority order, first come first served within a priority.",
@@ -116,8 +116,8 @@ export const calls: SystemCall[] = [
     ],
     result: { type: "i32", doc: "The receive id of the message (> 0), or RECEIVE_ID_PULSE for a pulse." },
     errors: ["INVALID_ARGUMENT", "TIMED_OUT"], blocks: true,
-    kernel: { module: "object/channel", function: "msgReceive" },
-    fastPath: { module: "object/fast-path", function: "msgReceiveFast" },
+    kernel: "msgReceive",
+    fastPath: "msgReceiveFast",
   },
   {
     name: "msg.receivev", doc: "msg.receive into several buffers.",
@@ -128,7 +128,7 @@ export const calls: SystemCall[] = [
     ],
     result: { type: "i32", doc: "The receive id, or RECEIVE_ID_PULSE." },
     errors: ["INVALID_ARGUMENT", "TIMED_OUT"], blocks: true,
-    kernel: { module: "object/channel", function: "msgReceivev" },
+    kernel: "msgReceivev",
   },
   {
     name: "msg.reply", doc: "Replies to a received message: copies `buffer` into the sender's reply buffer (cut to its room), makes its msg.send return `status`, and ends the priority the sender lent.",
@@ -138,8 +138,8 @@ export const calls: SystemCall[] = [
       { name: "buffer", kind: "buffer", access: "read", doc: "The reply." },
     ],
     result: { type: "i32", doc: "0." }, errors: ["NO_SENDER", "INVALID_ARGUMENT"],
-    kernel: { module: "object/channel", function: "msgReply" },
-    fastPath: { module: "object/fast-path", function: "msgReplyFast" },
+    kernel: "msgReply",
+    fastPath: "msgReplyFast",
   },
   {
     name: "msg.replyv", doc: "msg.reply from several buffers.",
@@ -149,7 +149,7 @@ export const calls: SystemCall[] = [
       { name: "buffers", kind: "iovec", access: "read", maximum: IOVEC_MAXIMUM, doc: "The reply's buffers, sent one after another." },
     ],
     result: { type: "i32", doc: "0." }, errors: ["NO_SENDER", "INVALID_ARGUMENT"],
-    kernel: { module: "object/channel", function: "msgReplyv" },
+    kernel: "msgReplyv",
   },
   {
     name: "msg.reply_receive", doc: "msg.reply, then msg.receive on `channel`, in one call (seL4's ReplyRecv): a server's loop makes one system call per message. A reply that fails returns its error without receiving.",
@@ -163,8 +163,8 @@ export const calls: SystemCall[] = [
     ],
     result: { type: "i32", doc: "The next message's receive id, RECEIVE_ID_PULSE, or the reply's or the receive's error." },
     errors: ["NO_SENDER", "INVALID_ARGUMENT", "TIMED_OUT"], blocks: true,
-    kernel: { module: "object/channel", function: "msgReplyReceive" },
-    fastPath: { module: "object/fast-path", function: "msgReplyReceiveFast" },
+    kernel: "msgReplyReceive",
+    fastPath: "msgReplyReceiveFast",
   },
   {
     name: "msg.read", doc: "Reads more of a received message, from `offset` on (QNX MsgRead): for messages longer than the receive buffer.",
@@ -174,7 +174,7 @@ export const calls: SystemCall[] = [
       { name: "buffer", kind: "buffer", access: "write", doc: "Where to copy to." },
     ],
     result: { type: "i32", doc: "Bytes copied (0 at or past the message's end)." }, errors: ["NO_SENDER"],
-    kernel: { module: "object/channel", function: "msgRead" },
+    kernel: "msgRead",
   },
   {
     name: "msg.grant", doc: "Gives the sender of a received message a copy of a handle, with the same or fewer rights, before replying (a server sharing a memory object with its client). The reply tells the client the number.",
@@ -184,7 +184,7 @@ export const calls: SystemCall[] = [
       { name: "rights", kind: "value", type: "u32", doc: "Rights of the sender's handle: a subset of the handle's." },
     ],
     result: { type: "i32", doc: "The handle's number in the sender's handle table." }, errors: ["NO_SENDER", "ACCESS_DENIED", "NO_MEMORY", "QUOTA_EXCEEDED"],
-    kernel: { module: "object/channel", function: "msgGrant" },
+    kernel: "msgGrant",
   },
 
   // Pulses.
@@ -196,7 +196,7 @@ export const calls: SystemCall[] = [
       { name: "value", kind: "value", type: "i64", doc: "Anything." },
     ],
     result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT", "QUEUE_FULL", "DEAD_SERVER", "QUOTA_EXCEEDED"],
-    kernel: { module: "object/pulse", function: "pulseSend" },
+    kernel: "pulseSend",
   },
 
   // Memory objects and state objects.
@@ -204,7 +204,7 @@ export const calls: SystemCall[] = [
     name: "memory.create", doc: "Creates a memory object of zeroed pages. Its pages count against the caller's `objects` limit until they are freed (QUOTA_EXCEEDED past it).",
     arguments: [{ name: "size", kind: "value", type: "u32", doc: "Bytes, rounded up to whole pages; at most 1 GiB." }],
     result: { type: "i32", doc: "Its handle, with MAP, WRITE, DUPLICATE and TRANSFER." }, errors: ["INVALID_ARGUMENT", "TOO_LARGE", "NO_MEMORY", "QUOTA_EXCEEDED"],
-    kernel: { module: "object/memory-object", function: "memoryCreate" },
+    kernel: "memoryCreate",
   },
   {
     name: "memory.map", doc: "Maps a memory object, from its start, over a page-aligned range of the caller's linear memory (which must lie inside its current length). The pages there are set aside and come back at memory.unmap or when the caller ends.",
@@ -215,7 +215,7 @@ export const calls: SystemCall[] = [
       { name: "flags", kind: "value", type: "u32", doc: "MAP_WRITABLE to map it writable (needs WRITE)." },
     ],
     result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT", "BAD_ADDRESS", "ACCESS_DENIED", "TOO_LARGE", "NOT_MAPPED", "NO_MEMORY"],
-    kernel: { module: "object/memory-object", function: "memoryMap" },
+    kernel: "memoryMap",
   },
   {
     name: "memory.unmap", doc: "Undoes a memory.map: the range must be exactly one mapping. The caller's own pages come back.",
@@ -224,7 +224,7 @@ export const calls: SystemCall[] = [
       { name: "length", kind: "value", type: "u32", doc: "The mapping's length." },
     ],
     result: { type: "i32", doc: "0." }, errors: ["NOT_MAPPED"],
-    kernel: { module: "object/memory-object", function: "memoryUnmap" },
+    kernel: "memoryUnmap",
   },
   {
     name: "state.open", doc: "Opens the caller's state object of this name, creating it zeroed when it does not exist. State objects belong to the component's identity (the name its supervisor gave it, under the supervisor's own identity), not to the instance: the next instance of a restarted server opens the same pages, and no component of another identity can. A new object's pages count against the caller's `objects` limit.",
@@ -234,14 +234,14 @@ export const calls: SystemCall[] = [
     ],
     result: { type: "i32", doc: "A memory object handle, with MAP, WRITE, DUPLICATE and TRANSFER." }, errors: ["INVALID_ARGUMENT", "TOO_LARGE", "NO_MEMORY", "QUOTA_EXCEEDED"],
     capability: { kind: "state", argument: "name", doc: "The caller's rights name it in their `state` list." },
-    kernel: { module: "object/state-object", function: "stateOpen" },
+    kernel: "stateOpen",
   },
   {
     name: "state.delete", doc: "Drops the caller's state object of this name; its pages are freed once no handle and no mapping holds them.",
     arguments: [{ name: "name", kind: "string", maximum: 63, doc: "The state object's name." }],
     result: { type: "i32", doc: "0." }, errors: ["NOT_FOUND"],
     capability: { kind: "state", argument: "name", doc: "The caller's rights name it in their `state` list." },
-    kernel: { module: "object/state-object", function: "stateDelete" },
+    kernel: "stateDelete",
   },
 
   // Timers and interrupts: pulses from the kernel.
@@ -253,7 +253,7 @@ export const calls: SystemCall[] = [
       { name: "value", kind: "value", type: "i64", doc: "The pulse's value." },
     ],
     result: { type: "i32", doc: "The timer's handle, with CONTROL and DUPLICATE." }, errors: ["INVALID_ARGUMENT", "NO_MEMORY", "QUOTA_EXCEEDED"],
-    kernel: { module: "object/timer", function: "timerCreate" },
+    kernel: "timerCreate",
   },
   {
     name: "timer.set", doc: "Arms a timer: first pulse after `delay`, then every `interval` (0: once). A delay of 0 disarms it; an interval under 1 ms (the tick delivers them at most every 10 ms) is INVALID_ARGUMENT.",
@@ -263,7 +263,7 @@ export const calls: SystemCall[] = [
       { name: "interval", kind: "value", type: "i64", doc: "Nanoseconds between later pulses; 0 for one pulse." },
     ],
     result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT"],
-    kernel: { module: "object/timer", function: "timerSet" },
+    kernel: "timerSet",
   },
   {
     name: "interrupt.attach", doc: "Delivers a device interrupt line as pulses through a connection, from component 0; the pulse's value is the number of interrupts it tells of (1, more when some could not be told at once). After each pulse no other comes until interrupt.unmask. Closing the handle (or the caller's end) masks the line and frees it for the next attach.",
@@ -274,13 +274,13 @@ export const calls: SystemCall[] = [
     ],
     result: { type: "i32", doc: "The interrupt's handle, with CONTROL." }, errors: ["INVALID_ARGUMENT", "ALREADY_EXISTS", "NO_MEMORY", "QUOTA_EXCEEDED"],
     capability: { kind: "irq", argument: "line", doc: "The caller's rights hold the line in their `irq` list." },
-    kernel: { module: "object/interrupt", function: "interruptAttach" },
+    kernel: "interruptAttach",
   },
   {
     name: "interrupt.unmask", doc: "Opens an attached line again once the driver has serviced its device after a pulse; interrupts that came meanwhile are told at once by the next pulse. Unmasking an open line does nothing.",
     arguments: [{ name: "interrupt", kind: "handle", object: "interrupt", rights: ["CONTROL"], doc: "The interrupt." }],
     result: { type: "i32", doc: "0." }, errors: [],
-    kernel: { module: "object/interrupt", function: "interruptUnmask" },
+    kernel: "interruptUnmask",
   },
   {
     name: "port.read", doc: "Reads an I/O port.",
@@ -290,7 +290,7 @@ export const calls: SystemCall[] = [
     ],
     result: { type: "i64", doc: "The value read, zero-extended." }, errors: ["INVALID_ARGUMENT"],
     capability: { kind: "port", argument: "port", doc: "The caller's rights hold the port in their `port` ranges." },
-    kernel: { module: "syscall/ports", function: "portRead" },
+    kernel: "portRead",
   },
   {
     name: "port.write", doc: "Writes an I/O port.",
@@ -301,7 +301,7 @@ export const calls: SystemCall[] = [
     ],
     result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT"],
     capability: { kind: "port", argument: "port", doc: "The caller's rights hold the port in their `port` ranges." },
-    kernel: { module: "syscall/ports", function: "portWrite" },
+    kernel: "portWrite",
   },
 
   // Threads.
@@ -313,32 +313,32 @@ export const calls: SystemCall[] = [
       { name: "priority", kind: "value", type: "i32", doc: "PRIORITY_LOWEST..PRIORITY_HIGHEST." },
     ],
     result: { type: "i32", doc: "The thread's id." }, errors: ["INVALID_ARGUMENT", "ACCESS_DENIED", "QUOTA_EXCEEDED", "NO_MEMORY"],
-    kernel: { module: "syscall/threads", function: "threadCreate" },
+    kernel: "threadCreate",
   },
   {
     name: "thread.exit", doc: "Ends the calling thread. The component ends with its last thread.",
     arguments: [],
     result: { type: "none", doc: "Never returns.", noReturn: true }, errors: [],
-    kernel: { module: "syscall/threads", function: "threadExit" },
+    kernel: "threadExit",
   },
   {
     name: "thread.sleep", doc: "Waits at least `duration`.",
     arguments: [{ name: "duration", kind: "value", type: "i64", doc: "Nanoseconds." }],
     result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT"], blocks: true,
-    kernel: { module: "syscall/threads", function: "threadSleep" },
+    kernel: "threadSleep",
   },
   {
     name: "thread.yield", doc: "Lets other ready threads of the same priority run.",
     arguments: [],
     result: { type: "i32", doc: "0." }, errors: [],
-    kernel: { module: "syscall/threads", function: "threadYield" },
-    fastPath: { module: "syscall/threads", function: "threadYieldFast" },
+    kernel: "threadYield",
+    fastPath: "threadYieldFast",
   },
   {
     name: "thread.self", doc: "The calling thread's id.",
     arguments: [],
     result: { type: "i32", doc: "The id." }, errors: [],
-    kernel: { module: "syscall/threads", function: "threadSelf" },
+    kernel: "threadSelf",
   },
   {
     name: "thread.timeout", doc: "Arms a timeout for the calling thread's next message call — msg.send, msg.sendv, msg.receive or msg.receivev — as QNX's TimerTimeout: that call fails with TIMED_OUT when it is still blocked in one of `states` once `timeout` has passed since it began. The next message call takes the timeout whether it blocks or not. A send that times out before it was received leaves the channel's senders and its transferred handle is dropped; one that times out while waiting for the reply leaves the server, whose msg.reply, msg.read and msg.grant for it then get NO_SENDER. The priority it lent is returned at once.",
@@ -347,19 +347,19 @@ export const calls: SystemCall[] = [
       { name: "timeout", kind: "value", type: "i64", doc: "Nanoseconds from the start of the call, ≥ 0; TIMEOUT_NONE fails at once where the call would block in those states." },
     ],
     result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT"],
-    kernel: { module: "object/message-timeout", function: "threadTimeout" },
+    kernel: "threadTimeout",
   },
   {
     name: "thread.priority", doc: "The priority the calling thread runs at now: its own, or the higher one lent by the client whose message it is serving.",
     arguments: [],
     result: { type: "i32", doc: "The priority." }, errors: [],
-    kernel: { module: "syscall/threads", function: "threadPriority" },
+    kernel: "threadPriority",
   },
   {
     name: "thread.set_priority", doc: "Sets the calling thread's own priority, up to its component's ceiling (set by its parent at spawn).",
     arguments: [{ name: "priority", kind: "value", type: "i32", doc: "PRIORITY_LOWEST..PRIORITY_HIGHEST." }],
     result: { type: "i32", doc: "The previous own priority." }, errors: ["INVALID_ARGUMENT", "ACCESS_DENIED"],
-    kernel: { module: "syscall/threads", function: "threadSetPriority" },
+    kernel: "threadSetPriority",
   },
 
   // Time.
@@ -367,13 +367,13 @@ export const calls: SystemCall[] = [
     name: "clock.now", doc: "Nanoseconds since the kernel started.",
     arguments: [],
     result: { type: "i64", doc: "Nanoseconds." }, errors: [],
-    kernel: { module: "syscall/threads", function: "clockNow" },
+    kernel: "clockNow",
   },
   {
     name: "clock.cycles", doc: "The processor's time-stamp counter (benchmarks).",
     arguments: [],
     result: { type: "i64", doc: "TSC cycles." }, errors: [],
-    kernel: { module: "syscall/threads", function: "clockCycles" },
+    kernel: "clockCycles",
   },
 
   // Components.
@@ -386,13 +386,13 @@ export const calls: SystemCall[] = [
     ],
     result: { type: "i32", doc: "The new component's id." }, errors: ["NOT_FOUND", "INVALID_ARGUMENT", "ACCESS_DENIED", "QUOTA_EXCEEDED", "NO_MEMORY"],
     capability: { kind: "spawn", argument: "path", doc: "The caller's rights name the file in their `spawn` list." },
-    kernel: { module: "syscall/components", function: "componentSpawn" },
+    kernel: "componentSpawn",
   },
   {
     name: "component.kill", doc: "Ends a component the caller supervises, as if it had faulted: its threads, handles and memory are reclaimed, its clients' sends fail with DEAD_SERVER.",
     arguments: [{ name: "component", kind: "value", type: "u32", doc: "Its id." }],
     result: { type: "i32", doc: "0." }, errors: ["NOT_FOUND", "ACCESS_DENIED"],
-    kernel: { module: "syscall/components", function: "componentKill" },
+    kernel: "componentKill",
   },
   {
     name: "component.status", doc: "Tells a supervisor how a component it started is, or how it ended.",
@@ -401,19 +401,19 @@ export const calls: SystemCall[] = [
       { name: "status", kind: "record", record: "componentStatus", access: "write", doc: "Where to write the componentStatus." },
     ],
     result: { type: "i32", doc: "Its state (COMPONENT_STATE_*)." }, errors: ["NOT_FOUND", "ACCESS_DENIED"],
-    kernel: { module: "syscall/components", function: "componentStatus" },
+    kernel: "componentStatus",
   },
   {
     name: "component.self", doc: "The calling component's id.",
     arguments: [],
     result: { type: "i32", doc: "The id." }, errors: [],
-    kernel: { module: "syscall/components", function: "componentSelf" },
+    kernel: "componentSelf",
   },
   {
     name: "component.exit", doc: "Ends the calling component with all its threads; its supervisor sees COMPONENT_STATE_EXITED.",
     arguments: [{ name: "status", kind: "value", type: "i32", doc: "An exit status for the supervisor." }],
     result: { type: "none", doc: "Never returns.", noReturn: true }, errors: [],
-    kernel: { module: "syscall/components", function: "componentExit" },
+    kernel: "componentExit",
   },
 
   // The console.
@@ -421,6 +421,6 @@ export const calls: SystemCall[] = [
     name: "log.write", doc: "Writes a line to the kernel console (COM1), prefixed with the component's name.",
     arguments: [{ name: "text", kind: "buffer", access: "read", maximum: 4096, doc: "UTF-8 text." }],
     result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT"],
-    kernel: { module: "syscall/components", function: "logWrite" },
+    kernel: "logWrite",
   },
 ];

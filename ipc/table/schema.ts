@@ -96,15 +96,21 @@ export interface SystemCall {
   capability?: { kind: string; argument?: string; doc: string };
   /** May block the calling thread. */
   blocks?: boolean;
-  /** Where the kernel implements it: a module under kernel/ (no extension) and the function's name; none: not implemented yet (NOT_SUPPORTED). */
-  kernel?: { module: string; function: string };
   /**
-   * A fast path for the call's common case (kernel/object/fast-path.ts):
-   * an inlined function of the raw arguments that the dispatch tries first.
-   * It does the whole call or, when a precondition fails, changes nothing
-   * and returns FAST_PATH_DECLINED; then the checks and `kernel` run.
+   * The kernel function that implements it (`msgSend`), called with the
+   * checked arguments; none: not implemented yet (NOT_SUPPORTED). Where it
+   * lives is the kernel's business: its map of system calls
+   * (kernel/syscall/table.ts) exports it.
    */
-  fastPath?: { module: string; function: string };
+  kernel?: string;
+  /**
+   * A fast path for the call's common case (`msgSendFast`, exported by the
+   * kernel's map like `kernel`): an inlined function of the raw arguments
+   * that the dispatch tries first. It does the whole call or, when a
+   * precondition fails, changes nothing and returns FAST_PATH_DECLINED;
+   * then the checks and `kernel` run.
+   */
+  fastPath?: string;
 }
 
 export interface ErrorCode {

@@ -4,7 +4,7 @@
 // image build compiled ahead of time sits in the payload as
 // cache/HEX.delos and is taken like a hit. Nothing is evicted yet.
 
-import { Component as CompiledComponent } from "../../sdk/loader/component";
+import { CompiledComponent } from "../../sdk/loader/component";
 
 const hashes = new Array<string>();
 const entries = new Array<CompiledComponent>();

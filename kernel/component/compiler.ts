@@ -14,18 +14,17 @@
 // the compiler: the compilation fails with that message. Components cannot
 // import it (they import only `delos`).
 
-import { Component as CompiledComponent, readComponent } from "../../sdk/loader/component";
+import { CompiledComponent, readComponent } from "../../sdk/loader/component";
 import { loaderError } from "../../sdk/loader/error";
 import { Instance, instantiate } from "../../sdk/loader/instance";
 import { Linker } from "../../sdk/loader/linker";
 import { MemoryInstance } from "../../sdk/loader/extern";
 import { FuncType, ValType } from "../../sdk/compiler/src/module";
 import { cli } from "../arch/x86_64/cpu";
-import { link } from "../arch/x86_64/handoff";
+import { codeOf, link } from "../arch/x86_64/handoff";
 import { LINK_VMCTX } from "../arch/x86_64/link-info";
 import { load32, load8 } from "../arch/x86_64/native";
-import { codeOf } from "../debug/traps";
-import { trapMessage } from "../../sdk/compiler/src/abi";
+import { trapMessage } from "../../sdk/compiler/src/traps";
 import { copyIn, copyOut } from "./copy";
 import { readPayloadFile } from "./payload";
 import { releaseRegion } from "./region";

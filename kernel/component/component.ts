@@ -9,22 +9,21 @@
 //    lies below the memory's current length (memory.grow only raises it);
 //  - a component's threads run its wasm code one at a time: the one holding
 //    `lockOwner` (sched/lock.ts); the others wait in `lockWaiters` or in the
-//    kernel; each has shadow-stack frames of its own (shadow-stack.ts);
+//    kernel; each has shadow-stack frames of its own (component-shadow-stack.ts);
 //  - once it ends (`state` past Running) none of its threads runs again,
-//    the end hooks have run once (the message-passing objects close its
-//    handles and fail its clients' sends), its memory, table, stacks and
-//    page-table pages are given back, and only this record stays, for
+//    its end (end.ts) has run once (its handles closed, its clients' sends
+//    failed), its memory, table, stacks and page-table pages are given back, and only this record stays, for
 //    component.status; its supervisor learns of the end by a pulse.
 
 import { Instance } from "../../sdk/loader/instance";
-import { Component as CompiledComponent } from "../../sdk/loader/component";
+import { CompiledComponent } from "../../sdk/loader/component";
 import { MEMORY_BASE, MEMORY_LENGTH } from "../../sdk/compiler/src/abi";
 import { Thread } from "../object/thread";
 import { WaitQueue } from "../sched/wait-queue";
 import { currentThread } from "../sched/scheduler";
 import { load64 } from "../arch/x86_64/native";
 import { Manifest } from "./manifest";
-import { ShadowStack } from "./shadow-stack";
+import { ComponentShadowStack } from "./component-shadow-stack";
 
 /** A component's kind, from its grant or its manifest. */
 export const enum ComponentKind {
@@ -93,12 +92,12 @@ export class Component {
    * changes hands at every blocking call, and a plain store spares the
    * collector's write barrier. The collector need not follow it: the owner
    * is one of the component's threads, held by the scheduler's list of all
-   * threads, and the component's end clears it (fault.ts).
+   * threads, and the component's end clears it (end.ts).
    */
   private lockOwnerLink: usize = 0;
   readonly lockWaiters: WaitQueue = new WaitQueue();
-  /** Its threads' AssemblyScript shadow-stack frames (null: it has no shadow stack; shadow-stack.ts). */
-  shadowStack: ShadowStack | null = null;
+  /** Its threads' AssemblyScript shadow-stack frames (null: it has no shadow stack; component-shadow-stack.ts). */
+  shadowStack: ComponentShadowStack | null = null;
   /**
    * The thread whose shadow-stack frames lie in the running area, by
    * address as lockOwner, so that the lock's fast path compares it without
@@ -186,21 +185,4 @@ export function componentById(id: u32): Component | null {
 /** The component of the running thread; null for kernel threads. */
 export function currentComponent(): Component | null {
   return currentThread().component;
-}
-
-// End hooks: what other kernel objects do when a component ends, before
-// its memory goes (the message-passing objects close its handles, fail the
-// sends pending on its channels, drop its names, send the end pulse).
-const endHooks = new Array<(component: Component) => void>();
-
-/** Registers `hook`, called once for every component that ends, in registration order. */
-export function onComponentEnd(hook: (component: Component) => void): void {
-  endHooks.push(hook);
-}
-
-export function runEndHooks(component: Component): void {
-  for (let i = 0; i < endHooks.length; i++) {
-    const hook = endHooks[i];
-    hook(component);
-  }
 }

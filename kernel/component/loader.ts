@@ -11,7 +11,7 @@
 //      the compiler component (compiler.ts), then cached;
 //   4. its imports: only system calls (`delos.*`) its rights cover; its
 //      initial memory and table within its quotas; its AssemblyScript
-//      shadow stack, if it exports one (shadow-stack.ts);
+//      shadow stack, if it exports one (component-shadow-stack.ts);
 //   5. instantiated through sdk/loader with the kernel's Platform
 //      (platform.ts): its own memory reservation, table and vmctx;
 //   6. its first thread, at the priority its rights give, runs the start
@@ -23,7 +23,7 @@
 // on the console as `load: PATH: REASON` and given to the requester as an
 // error code.
 
-import { Component as CompiledComponent, readComponent } from "../../sdk/loader/component";
+import { CompiledComponent, readComponent } from "../../sdk/loader/component";
 import { loaderError } from "../../sdk/loader/error";
 import { instantiate } from "../../sdk/loader/instance";
 import { Linker } from "../../sdk/loader/linker";
@@ -33,7 +33,7 @@ import { PRIORITY_DEFAULT } from "../sched/priority";
 import { blockRaw, block, wake } from "../sched/scheduler";
 import { createKernelThread } from "../sched/threads";
 import { WaitQueue } from "../sched/wait-queue";
-import { bindSystemCalls, checkImports } from "../syscall/table";
+import { bindSystemCalls, checkImports } from "./system-calls";
 import { now } from "../time";
 import { cached, prebuiltPath, remember } from "./cache";
 import { Component, ComponentState, registerComponent } from "./component";
@@ -43,7 +43,7 @@ import { KernelPlatform } from "./platform";
 import { readPayloadFile } from "./payload";
 import { authorityError, identityOf, quotaProblem, resolveRights, rootGrant } from "./authority";
 import { startComponent } from "./run";
-import { readShadowStackLayout, shadowStackError } from "./shadow-stack";
+import { readShadowStackLayout, shadowStackError } from "./component-shadow-stack";
 import { sha256Hex } from "./sha256";
 import { cyclesToNanos } from "../sched/timeouts";
 

@@ -13,7 +13,7 @@
 
 import { MEMORY_BASE, MEMORY_LENGTH, MEMORY_MAX_PAGES, MEMORY_RESERVED, PAGE_SIZE } from "../../sdk/compiler/src/abi";
 import { cli } from "../arch/x86_64/cpu";
-import { hasReserve } from "../syscall/entry";
+import { hasReserve } from "../sched/entry";
 import { load64, store64 } from "../arch/x86_64/native";
 import { PageAccess, mapRegionPages } from "./region";
 

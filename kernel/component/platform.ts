@@ -7,14 +7,14 @@
 
 import { THREAD_TRAP_PC, VMCTX_RUNTIME } from "../../sdk/compiler/src/abi";
 import { Access, Platform } from "../../sdk/loader/platform";
-import { Component as CompiledComponent } from "../../sdk/loader/component";
+import { CompiledComponent } from "../../sdk/loader/component";
 import { cli, sti } from "../arch/x86_64/cpu";
 import { link } from "../arch/x86_64/handoff";
 import { LINK_VMCTX } from "../arch/x86_64/link-info";
 import { absolute, invoke, load64, store64, threadBlock } from "../arch/x86_64/native";
 import { copyOut } from "./copy";
 import { currentAddress } from "../sched/scheduler";
-import { parkShadowFrames, slotAddress, slotCapacity, unparkShadowFrames } from "../sched/shadow-stack";
+import { parkShadowFrames, slotAddress, slotCapacity, unparkShadowFrames } from "../sched/kernel-shadow-stack";
 import { THREAD_SHADOW_PARKED, THREAD_SHADOW_SLOT, THREAD_SHADOW_SLOT_COUNT } from "../sched/layout";
 import { PageAccess, mapRegionPages, reserveRegion, unmapRegionPages } from "./region";
 
@@ -35,7 +35,7 @@ export function isComponentCode(pc: u64): bool {
  */
 export function callWasm(code: u64, vmctx: u64, slots: usize, count: i32): i32 {
   const shadow = __stack_pointer;
-  // The kernel frames below the wasm code wait parked in the thread's slots (sched/shadow-stack.ts); not when already parked.
+  // The kernel frames below the wasm code wait parked in the thread's slots (sched/kernel-shadow-stack.ts); not when already parked.
   const thread = currentAddress();
   const slot = thread != 0 ? load<i32>(thread + THREAD_SHADOW_SLOT) : -1;
   const capacity = slot >= 0 ? slotCapacity(load<i32>(thread + THREAD_SHADOW_SLOT_COUNT)) : 0;

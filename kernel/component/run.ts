@@ -7,15 +7,15 @@
 // Each takes the component lock first and calls the wasm with interrupts
 // on; when the call returns, the thread ends, and the component ends with
 // its last thread (state Exited). When it traps, the component faulted:
-// fault.ts ends it. A component with an AssemblyScript shadow stack gives
-// each thread a slot of it (shadow-stack.ts); with none free, thread.create
+// end.ts ends it. A component with an AssemblyScript shadow stack gives
+// each thread a slot of it (component-shadow-stack.ts); with none free, thread.create
 // fails with NO_MEMORY. The limits its parent set hold here too: no thread
 // above its ceiling, no more alive than its `threads`, no memory.grow past
 // its `pages` (the memory object's maximum is lowered to it).
 
 import { ELEMENT_CODE, ELEMENT_SIZE, ELEMENT_TYPE_ID, ELEMENT_VMCTX, MEMORY_MAX_PAGES, THREAD_TRAP_PC } from "../../sdk/compiler/src/abi";
 import { FuncType, ValType } from "../../sdk/compiler/src/module";
-import { Component as CompiledComponent } from "../../sdk/loader/component";
+import { CompiledComponent } from "../../sdk/loader/component";
 import { instantiate } from "../../sdk/loader/instance";
 import { Linker } from "../../sdk/loader/linker";
 import { load64, store64, threadBlock } from "../arch/x86_64/native";
@@ -24,11 +24,11 @@ import { acquireComponentLock } from "../sched/lock";
 import { currentThread, makeReady } from "../sched/scheduler";
 import { createComponentThread } from "../sched/threads";
 import { Component, ComponentState, registerComponent } from "./component";
-import { componentTrapped, threadEnded } from "../fault";
+import { componentTrapped, threadEnded } from "./end";
 import { LIMIT_CEILING, LIMIT_PAGES, LIMIT_THREADS, Manifest } from "./manifest";
 import { callWasm, unsealCode } from "./platform";
 import { releaseRegion } from "./region";
-import { ShadowStackLayout, canTakeShadowSlot, startShadowStack, takeShadowSlot } from "./shadow-stack";
+import { ComponentShadowStackLayout, canTakeShadowSlot, startShadowStack, takeShadowSlot } from "./component-shadow-stack";
 
 /** Calls wasm function (code, vmctx) with up to one i32 argument; the trap kind, 0 when it returned. */
 function call(code: u64, vmctx: u64, argument: i32, count: i32): i32 {
@@ -77,7 +77,7 @@ function runComponentThread(argument: i64): void {
  * `shadowStack`: where its AssemblyScript shadow stack lies, if it has one.
  */
 export function startComponent(linker: Linker, compiled: CompiledComponent, rights: Manifest, identity: string,
-  supervisor: Component | null, endNotice: Object | null, shadowStack: ShadowStackLayout | null): Component | null {
+  supervisor: Component | null, endNotice: Object | null, shadowStack: ComponentShadowStackLayout | null): Component | null {
   const instance = instantiate(compiled, linker);
   if (instance == null) return null;
   // Cached code that no live component ran was sealed (platform.ts).

@@ -4,7 +4,9 @@
 // belongs to the same function; exact for every instruction that can trap
 // or fault), and the function's name (the link's name table, from the
 // kernel wasm's name section). Reads only the link's read-only tables, so
-// it is safe in any fault handler.
+// it is safe in any fault handler. A pc in component code is described by
+// the component layer (component/locate.ts), which main registers at boot
+// (setComponentLocator): debug/ imports nothing above arch/.
 
 import * as console from "../console";
 import { link } from "../arch/x86_64/handoff";
@@ -13,7 +15,15 @@ import {
   LINK_PC_MAP, LINK_PC_MAP_COUNT,
 } from "../arch/x86_64/link-info";
 import { load32, load8 } from "../arch/x86_64/native";
-import { printComponentLocation } from "../component/locate";
+
+function noComponentLocation(pc: u64): bool { return false; }
+
+let printComponentLocation: (pc: u64) => bool = noComponentLocation;
+
+/** Registers `print`: prints where a pc in component code is and returns true, or returns false for any other pc. */
+export function setComponentLocator(print: (pc: u64) => bool): void {
+  printComponentLocation = print;
+}
 
 export function isKernelCode(pc: u64): bool {
   const code = <u64>link(LINK_CODE);
@@ -73,7 +83,7 @@ export function printFunctionName(funcIndex: i32): bool {
 /**
  * Prints ` in wasm function F (NAME) at offset 0xW` for a pc in the kernel's
  * compiled code (`, no pc map entry` when the offset is unknown), or
- * for component code where in which component (component/locate.ts), or
+ * for component code where in which component (the registered locator), or
  * ` outside the kernel's compiled code`.
  */
 export function printLocation(pc: u64): void {

@@ -4,20 +4,15 @@
 // call instead of ending the kernel. It is what a component call will be;
 // for now the deliberate test faults use it.
 
-import { ELEMENT_CODE, ELEMENT_SIZE, TABLE_ELEMENTS, THREAD_TRAP_PC, VMCTX_TABLE, trapMessage } from "../../sdk/compiler/src/abi";
+import { THREAD_TRAP_PC } from "../../sdk/compiler/src/abi";
+import { trapMessage } from "../../sdk/compiler/src/traps";
 import * as console from "../console";
-import { link } from "../arch/x86_64/handoff";
+import { codeOf, link } from "../arch/x86_64/handoff";
 import { LINK_VMCTX } from "../arch/x86_64/link-info";
 import { absolute, invoke, load64, threadBlock } from "../arch/x86_64/native";
 import { printLocation } from "./locations";
 
 const noSlots = memory.data(16, 16);
-
-/** The native code of the kernel function at table index `index` (an AssemblyScript function reference). */
-export function codeOf(index: u32): i64 {
-  const table = load64(link(LINK_VMCTX) + VMCTX_TABLE);
-  return load64(load64(table + TABLE_ELEMENTS) + <i64>index * ELEMENT_SIZE + ELEMENT_CODE);
-}
 
 /** Calls `f` so that a trap in it comes back here: the trap kind, 0 when it returned. */
 export function protectedCall(f: () => void): i32 {

@@ -4,24 +4,16 @@
 
 import * as abi from "./abi";
 import { allows, allowsNumber } from "../component/policy";
-import { Channel, channelCreate, msgGrant, msgRead, msgReceive, msgReceivev, msgReply, msgReplyReceive, msgReplyv, msgSend, msgSendv } from "../object/channel";
-import { Connection, connectionCreate } from "../object/connection";
-import { msgReceiveFast, msgReplyFast, msgReplyReceiveFast, msgSendFast } from "../object/fast-path";
-import { HandleEntry, handleClose, handleDuplicate, handleInfo, handlesOf } from "../object/handle";
-import { Interrupt, interruptAttach, interruptUnmask } from "../object/interrupt";
-import { memoryCreate, memoryMap, memoryUnmap } from "../object/memory-object";
+import { defineSystemCall } from "../component/system-calls";
+import { Channel } from "../object/channel";
+import { Connection } from "../object/connection";
+import { HandleEntry, handlesOf } from "../object/handle";
+import { Interrupt } from "../object/interrupt";
 import { iovecsInside, readString } from "../object/message";
-import { threadTimeout } from "../object/message-timeout";
-import { nameOpen, nameRegister, nameUnregister } from "../object/pathname";
-import { pulseSend } from "../object/pulse";
-import { stateDelete, stateOpen } from "../object/state-object";
 import { Thread } from "../object/thread";
-import { Timer, timerCreate, timerSet } from "../object/timer";
-import { componentExit, componentKill, componentSelf, componentSpawn, componentStatus, logWrite } from "../syscall/components";
-import { FAST_PATH_DECLINED, enterKernel, leaveKernel } from "../syscall/entry";
-import { portRead, portWrite } from "../syscall/ports";
-import { defineSystemCall } from "../syscall/table";
-import { clockCycles, clockNow, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadYield, threadYieldFast } from "../syscall/threads";
+import { Timer } from "../object/timer";
+import { FAST_PATH_DECLINED, enterKernel, leaveKernel } from "../sched/entry";
+import { channelCreate, clockCycles, clockNow, componentExit, componentKill, componentSelf, componentSpawn, componentStatus, connectionCreate, handleClose, handleDuplicate, handleInfo, interruptAttach, interruptUnmask, logWrite, memoryCreate, memoryMap, memoryUnmap, msgGrant, msgRead, msgReceive, msgReceiveFast, msgReceivev, msgReply, msgReplyFast, msgReplyReceive, msgReplyReceiveFast, msgReplyv, msgSend, msgSendFast, msgSendv, nameOpen, nameRegister, nameUnregister, portRead, portWrite, pulseSend, stateDelete, stateOpen, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadTimeout, threadYield, threadYieldFast, timerCreate, timerSet } from "../syscall/table";
 
 // The numbers the checks use, by their names in the table.
 const CAPABILITY_IRQ = abi.CAPABILITY_IRQ;

@@ -43,7 +43,7 @@
 import { Component, allComponents } from "../component/component";
 import { WaitQueue } from "../sched/wait-queue";
 import { BlockReason, NO_PRIORITY, Thread, ThreadState, WakeReason, block, blockAndSwitchTo, lendPriority, returnPriority, wake } from "./thread";
-import { HandleEntry, KernelObject, beforeHandlesClose, handlesOf, objectsOf } from "./handle";
+import { HandleEntry, KernelObject, handlesOf, objectsOf } from "./handle";
 import { lastFaultWasWrite } from "../component/copy";
 import { Connection } from "./connection";
 import { removeUnordered, storedAt } from "./array";
@@ -88,7 +88,7 @@ export class Channel extends KernelObject {
   }
 }
 
-/** Open channels, for the end hook (a dying client's pending transfers). */
+/** Open channels, for a component's end (a dying client's pending transfers). */
 const openChannels = new Array<Channel>();
 
 /** channel.create */
@@ -545,10 +545,12 @@ export function msgGrant(caller: Thread, receiveId: u32, handle: HandleEntry, ri
   return handlesOf(client.component!).add(handle.object!, rights);
 }
 
-// At a component's end, before its handles close: the clients waiting for
-// its replies learn that it is gone, and its own threads' handles in
-// flight are dropped.
-function failPendingReplies(component: Component): void {
+/**
+ * A component is ending, before its handles close (component/end.ts): the
+ * clients waiting for its replies learn that it is gone, and its own
+ * threads' handles in flight are dropped.
+ */
+export function failPendingReplies(component: Component): void {
   const pending = objectsOf(component).replyPending;
   while (pending.length > 0) {
     const client = pending.pop();
@@ -566,5 +568,3 @@ function failPendingReplies(component: Component): void {
     }
   }
 }
-
-beforeHandlesClose(failPendingReplies);

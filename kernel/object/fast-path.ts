@@ -64,7 +64,7 @@ import { copyUser } from "../component/copy";
 import { popFrontAddress, pushBackAddress } from "../sched/thread-list";
 import { currentAddress, highestReadyPriority, makeReadyAddress, setRescheduleWanted, switchToAddress, takeBestReadyAddress } from "../sched/scheduler";
 import { waitForComponentLockAt } from "../sched/lock";
-import { FAST_PATH_DECLINED, hasReserve, leaveKernel } from "../syscall/entry";
+import { FAST_PATH_DECLINED, hasReserve, leaveKernel } from "../sched/entry";
 import { cli } from "../arch/x86_64/cpu";
 import { load64 } from "../arch/x86_64/native";
 import { MEMORY_BASE, MEMORY_LENGTH } from "../../sdk/compiler/src/abi";

@@ -19,13 +19,13 @@
 //    runs, once per time it drops (an object can be re-reached only through
 //    a name or a state object, which keep their own reference);
 //  - rights only shrink: duplicate and transfer copy a subset;
-//  - a component's table is emptied once, by the component end hook
-//    (`releaseComponentObjects`), before its memory goes.
+//  - a component's table is emptied once, by its end (component/end.ts:
+//    `closeAll`), before its memory goes.
 //
 // Each component's message-passing state (this table, and the clients
 // waiting for its replies) hangs off `Component.ipc` as ComponentObjects.
 
-import { Component, onComponentEnd } from "../component/component";
+import { Component } from "../component/component";
 import { LIMIT_HANDLES } from "../component/manifest";
 import { Thread } from "./thread";
 import { storedAt } from "./array";
@@ -139,7 +139,7 @@ export class HandleTable {
     }
   }
 
-  /** The open entries' objects, for the end hook (a copy: closing changes the table). */
+  /** The open entries' objects, for a component's end (a copy: closing changes the table). */
   openObjects(): KernelObject[] {
     const out = new Array<KernelObject>();
     for (let i = 0; i < this.slots.length; i++) {
@@ -199,35 +199,3 @@ export function handleInfo(caller: Thread, entry: HandleEntry, info: u64): i32 {
   if (!writeUser(info, infoRecord, abi.HANDLE_INFO_SIZE)) return abi.ERROR_BAD_ADDRESS;
   return <i32>object.type;
 }
-
-// The end hook: a component's handles close when it ends (channels fail
-// their senders, memory objects lose a reference); the clients waiting for
-// its replies fail with DEAD_SERVER; then its supervisor is told.
-const endActions = new Array<(component: Component) => void>();
-const finalActions = new Array<(component: Component) => void>();
-
-/** Lets another object file act at a component's end, before its handles close (mappings, names, replies). */
-export function beforeHandlesClose(action: (component: Component) => void): void {
-  endActions.push(action);
-}
-
-/** Lets another object file act at a component's end, once its handles are closed (the end pulse). */
-export function afterHandlesClose(action: (component: Component) => void): void {
-  finalActions.push(action);
-}
-
-export function releaseComponentObjects(component: Component): void {
-  if (component.ipc != null) {
-    for (let i = 0; i < endActions.length; i++) {
-      const action = endActions[i];
-      action(component);
-    }
-    handlesOf(component).closeAll();
-  }
-  for (let i = 0; i < finalActions.length; i++) {
-    const action = finalActions[i];
-    action(component);
-  }
-}
-
-onComponentEnd(releaseComponentObjects);

@@ -44,7 +44,7 @@ import { Component, allComponents } from "../component/component";
 import { allThreads } from "../sched/scheduler";
 import { BlockReason, NO_PRIORITY, Thread, ThreadState, applyPriority, threadById } from "./thread";
 import { Channel, SenderQueue } from "./channel";
-import { afterHandlesClose, objectsOf } from "./handle";
+import { objectsOf } from "./handle";
 import { removeUnordered } from "./array";
 
 /** Hops a priority change travels at most. */
@@ -177,7 +177,7 @@ export function passOn(thread: Thread | null): void {
  * survivors inherit is recomputed — their clients recounted (dropping the
  * dead ones), their waiting senders looked at again — and passed on.
  */
-function settleAfterEnd(component: Component): void {
+export function settleAfterEnd(component: Component): void {
   const threads = allThreads();
   for (let i = 0; i < threads.length; i++) {
     const thread = threads[i];
@@ -197,5 +197,3 @@ function settleAfterEnd(component: Component): void {
     }
   }
 }
-
-afterHandlesClose(settleAfterEnd);

@@ -25,7 +25,7 @@ import { LIMIT_OBJECTS } from "../component/manifest";
 import { NO_EXECUTE, WRITABLE, mapPage, translate } from "../arch/x86_64/paging";
 import { allocateZeroedFrame, freeFrame } from "../memory/frames";
 import { Thread } from "./thread";
-import { HandleEntry, KernelObject, beforeHandlesClose, handlesOf } from "./handle";
+import { HandleEntry, KernelObject, handlesOf } from "./handle";
 import * as abi from "../generated/abi";
 
 const PAGE: u64 = 4096;
@@ -179,7 +179,8 @@ export function mappingCount(component: Component): i32 {
   return count;
 }
 
-function unmapAll(component: Component): void {
+/** A component is ending (component/end.ts): every mapping into its memory is undone. */
+export function unmapAll(component: Component): void {
   for (let i = mappings.length - 1; i >= 0; i--) {
     const mapping = mappings[i];
     if (mapping.component !== component) continue;
@@ -187,5 +188,3 @@ function unmapAll(component: Component): void {
     undo(mapping);
   }
 }
-
-beforeHandlesClose(unmapAll);

@@ -39,7 +39,6 @@ import { now } from "../time";
 import { BlockReason, Thread, ThreadState, WakeReason, block, blockAndSwitchTo, wake } from "./thread";
 import { Channel, SenderQueue, dropTransferOf, withdrawClient } from "./channel";
 import { boostLastReceiver, passOn, settleSenders } from "./inheritance";
-import { afterHandlesClose } from "./handle";
 import { Component } from "../component/component";
 import * as abi from "../generated/abi";
 
@@ -154,13 +153,11 @@ function leave(thread: Thread): void {
   wake(thread, WakeReason.TimedOut);
 }
 
-/** A component ended: timers of its threads that were blocked with one go. */
-function disarmEnded(component: Component): void {
+/** A component is ending (component/end.ts): timers of its threads that were blocked with one go. */
+export function disarmEnded(component: Component): void {
   const threads = component.threads;
   for (let i = 0; i < threads.length; i++) {
     const timer = threads[i].messageTimeout;
     if (timer != null) disarm(timer);
   }
 }
-
-afterHandlesClose(disarmEnded);

@@ -33,7 +33,7 @@ import { now } from "../time";
 import { BlockReason, Thread, WakeReason, block, wake } from "./thread";
 import { Channel } from "./channel";
 import { Connection } from "./connection";
-import { beforeHandlesClose, handlesOf } from "./handle";
+import { handlesOf } from "./handle";
 import * as abi from "../generated/abi";
 
 class Name {
@@ -148,8 +148,7 @@ export function lookupName(path: string): Channel | null {
   return name == null ? null : name.channel;
 }
 
-function dropComponentNames(component: Component): void {
+/** A component is ending (component/end.ts): every name it registered goes. */
+export function dropComponentNames(component: Component): void {
   for (let i = names.length - 1; i >= 0; i--) if (names[i].owner === component) names.splice(i, 1);
 }
-
-beforeHandlesClose(dropComponentNames);

@@ -31,7 +31,6 @@
 import { Thread, WakeReason, wake } from "./thread";
 import { Channel } from "./channel";
 import { Connection } from "./connection";
-import { afterHandlesClose } from "./handle";
 import { Component } from "../component/component";
 import { LIMIT_PULSES } from "../component/manifest";
 import { FLAG_SEND_VECTOR, VALUE_FLAGS, VALUE_INFO, VALUE_SEND_ADDRESS, VALUE_SEND_SIZE, copyToSide, writeReceiveInfo } from "./message";
@@ -174,16 +173,16 @@ export function pulseSend(caller: Thread, connection: Connection, code: i32, val
   return deliverPulse(connection.channel, code, caller.component, value);
 }
 
-// A component's end, once its names and handles are gone (so that a
-// supervisor restarting it finds its name free): the pulse to its
-// supervisor through the connection component.spawn was given, queued
-// outside the counted queue when nobody is receiving.
-function tellSupervisor(component: Component): void {
+/**
+ * A component's end, once its names and handles are gone (so that a
+ * supervisor restarting it finds its name free; component/end.ts): the
+ * pulse to its supervisor through the connection component.spawn was
+ * given, queued outside the counted queue when nobody is receiving.
+ */
+export function tellSupervisor(component: Component): void {
   const notice = component.endNotice;
   if (notice == null || !(notice instanceof Connection)) return;
   const channel = changetype<Connection>(notice).channel;
   if (!channel.isOpen || handToReceiver(channel, abi.PULSE_CODE_COMPONENT_ENDED, 0, <i64>component.id)) return;
   channel.pulses.pushEndNotice(component.id);
 }
-
-afterHandlesClose(tellSupervisor);

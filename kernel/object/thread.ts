@@ -98,13 +98,13 @@ export class Thread {
   /** The stack: the guard page's address, the usable bytes above it (0: the boot stack). */
   stackRegion: u64 = 0;
   stackSize: u64 = 0;
-  /** The slot its kernel shadow-stack frames are kept in while it does not run (sched/shadow-stack.ts). */
+  /** The slot its kernel shadow-stack frames are kept in while it does not run (sched/kernel-shadow-stack.ts). */
   shadowSlot: i32 = -1;
-  shadowSlotCount: i32 = 0;
+  kernelShadowSlotCount: i32 = 0;
   shadowBytes: usize = 0;
-  /** Frames it keeps at the end of its slots while it runs wasm code (sched/shadow-stack.ts, parkShadowFrames). */
+  /** Frames it keeps at the end of its slots while it runs wasm code (sched/kernel-shadow-stack.ts, parkShadowFrames). */
   shadowParked: usize = 0;
-  /** Component threads: the slot of its component's shadow stack its wasm frames are kept in while another thread runs (component/shadow-stack.ts). */
+  /** Component threads: the slot of its component's shadow stack its wasm frames are kept in while another thread runs (component/component-shadow-stack.ts). */
   wasmShadowSlot: i32 = -1;
   wasmShadowBytes: u32 = 0;
 

@@ -11,13 +11,13 @@
 //
 // The lock is also where a component's threads trade places on its
 // AssemblyScript shadow stack: a thread that takes it gets its own frames
-// back below the running area's top (component/shadow-stack.ts).
+// back below the running area's top (component/component-shadow-stack.ts).
 
 import { BlockReason, Thread, WakeReason } from "../object/thread";
 import { Component } from "../component/component";
 import { NO_PRIORITY } from "./priority";
 import { applyPriority, blockRaw, wake } from "./scheduler";
-import { switchShadowFrames } from "../component/shadow-stack";
+import { switchShadowFrames } from "../component/component-shadow-stack";
 
 /**
  * Takes `thread`'s component lock, waiting while another thread of the

@@ -16,7 +16,7 @@
 //   (block) and takes it back before it returns (sched/lock.ts).
 //
 // Kernel frames on the shadow stack move with their thread
-// (shadow-stack.ts); a dead thread's stack is freed by the next thread to
+// (kernel-shadow-stack.ts); a dead thread's stack is freed by the next thread to
 // run, once nothing stands on it.
 
 import { switchContext } from "../arch/x86_64/cpu";
@@ -30,7 +30,7 @@ import {
 } from "./layout";
 import { WaitQueue } from "./wait-queue";
 import { Timeout, arm, disarm, fireExpired, nanosToCycles } from "./timeouts";
-import { freeShadowSlots, restoreShadowFrames, saveShadowFrames, shadowDepth, slotAddress, slotCapacity } from "./shadow-stack";
+import { freeKernelShadowSlots, restoreShadowFrames, saveShadowFrames, shadowDepth, slotAddress, slotCapacity } from "./kernel-shadow-stack";
 import { acquireComponentLock, releaseComponentLock } from "./lock";
 import { now } from "../time";
 
@@ -129,7 +129,7 @@ function runThread(next: Thread): void {
   const nextSlot = slotAddress(next.shadowSlot);
   const nextBytes = next.shadowBytes;
   if (previous.state == ThreadState.Dead) deadPending = previous;
-  else previous.shadowBytes = saveShadowFrames(slotAddress(previous.shadowSlot), slotCapacity(previous.shadowSlotCount) - previous.shadowParked, previous.id);
+  else previous.shadowBytes = saveShadowFrames(slotAddress(previous.shadowSlot), slotCapacity(previous.kernelShadowSlotCount) - previous.shadowParked, previous.id);
   // Nothing below can fail: `current` changes only now.
   current = changetype<usize>(next);
   rescheduleWanted = false;
@@ -151,7 +151,7 @@ export function afterSwitch(): void {
 
 /** Gives back a dead thread's stack and shadow slots and forgets it. */
 function releaseThread(thread: Thread): void {
-  freeShadowSlots(thread);
+  freeKernelShadowSlots(thread);
   freeStack(thread);
   for (let i = 0; i < threads.length; i++) {
     if (threads[i] !== thread) continue;
@@ -388,7 +388,7 @@ export function returnPriority(thread: Thread): void {
 //
 // The same steps as above on threads given by address. A function whose
 // locals or arguments are managed references keeps a frame on the shadow
-// stack, which a switch must then move (shadow-stack.ts); these are all
+// stack, which a switch must then move (kernel-shadow-stack.ts); these are all
 // inlined into the fast path and take and hold numbers only, so that the
 // fast path has no frame and its switches move none.
 

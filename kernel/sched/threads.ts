@@ -15,7 +15,7 @@ import { Component } from "../component/component";
 import { PageAccess, mapRegionPages, releaseRegion, reserveRegion } from "../component/region";
 import { Thread } from "../object/thread";
 import { addThread, afterSwitch, currentThread, exitCurrent, makeReady } from "./scheduler";
-import { allocateShadowSlots, freeShadowSlots } from "./shadow-stack";
+import { allocateKernelShadowSlots, freeKernelShadowSlots } from "./kernel-shadow-stack";
 
 /** Usable stack of a kernel thread (the loader runs the compiler on it). */
 export const KERNEL_STACK_SIZE: u64 = 1 << 20;
@@ -45,12 +45,12 @@ export function freeThreadStack(thread: Thread): void {
 function createThread(component: Component | null, priority: i32, stackSize: u64, shadowSlots: i32,
   entry: (argument: i64) => void, argument: i64): Thread | null {
   const thread = new Thread(component, priority);
-  if (!allocateShadowSlots(thread, shadowSlots)) return null;
+  if (!allocateKernelShadowSlots(thread, shadowSlots)) return null;
   const guard = <u64>STACK_GUARD_SIZE;
   const region = reserveRegion(guard + stackSize);
   if (region == 0 || !mapRegionPages(region + guard, stackSize, PageAccess.ReadWrite)) {
     if (region != 0) releaseRegion(region);
-    freeShadowSlots(thread);
+    freeKernelShadowSlots(thread);
     return null;
   }
   thread.stackRegion = region;

@@ -10,7 +10,7 @@ import { copyIn } from "../component/copy";
 import { PAGE_SIZE } from "../../sdk/compiler/src/abi";
 import { Thread } from "../object/thread";
 import { namesHeldBy } from "../object/pathname";
-import { exitComponent, killComponent } from "../fault";
+import { exitComponent, killComponent } from "../component/end";
 import { readUser, writeUser } from "../component/copy";
 
 /**

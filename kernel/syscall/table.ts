@@ -1,105 +1,84 @@
-// How `delos.*` imports become system calls. The generated dispatch
-// (kernel/generated/, from ipc/table) defines each call once at boot with
-// defineSystemCall: its import name, its wasm type, the dispatch function
-// (an AssemblyScript function reference's table index) and the capability
-// kind it needs, if any. The loader offers them all to components as the
-// host module `delos`: an import of `delos.msg_send` is a {code, vmctx}
-// slot holding the dispatch function's native code and the kernel's own
-// vmctx, so a system call is an ordinary cross-instance call
-// (docs/compiler-abi.md: r14/r15 switch to the kernel's). Before a
-// component is instantiated, checkImports refuses an import of a call the
-// component's rights do not cover (component/policy.ts).
+// Every system call and the function that implements it, in the order of
+// ipc/table/calls.ts: read down the left column for a call, across for its
+// function and the file it lives in. The generated dispatch
+// (kernel/generated/dispatch.ts) checks a call's arguments against the
+// caller — handles and their rights, pointers and lengths, strings,
+// capabilities — then calls the function named here with objects and
+// absolute addresses; the table in ipc/ names only the function, and this
+// file says where it is. A call's fast path, where it has one, is tried
+// before the checks: it does the whole call or declines
+// (object/fast-path.ts).
+//
+// The functions take the calling thread first (`caller: Thread`), then the
+// checked arguments in the table's order. To add a call: declare it in
+// ipc/table/calls.ts with `kernel: "functionName"`, write the function in
+// the file of the object it acts on (object/) or, for a call that belongs
+// to no object, here in syscall/, and add its line below.
+//
+// memory.grow is no system call: it is wasm's own instruction, which the
+// link routes to main.ts's growMemory (component/memory.ts).
 
-import { ExternKind, FuncType, ValType } from "../../sdk/compiler/src/module";
-import { ELEMENT_CODE, ELEMENT_SIZE, TABLE_ELEMENTS, TABLE_LENGTH, VMCTX_TABLE } from "../../sdk/compiler/src/abi";
-import { Linker } from "../../sdk/loader/linker";
-import { Component as CompiledComponent } from "../../sdk/loader/component";
-import { link } from "../arch/x86_64/handoff";
-import { LINK_VMCTX } from "../arch/x86_64/link-info";
-import { load64 } from "../arch/x86_64/native";
-import { Manifest } from "../component/manifest";
-import { importProblem } from "../component/policy";
+/* handle.close                 */ export { handleClose }         from "../object/handle";
+/* handle.duplicate             */ export { handleDuplicate }     from "../object/handle";
+/* handle.info                  */ export { handleInfo }          from "../object/handle";
 
-/** The module components import system calls from. */
-export const SYSTEM_MODULE = "delos";
+/* channel.create               */ export { channelCreate }       from "../object/channel";
 
-export class SystemCall {
-  constructor(
-    /** The import name: `msg_send`. */
-    readonly name: string,
-    readonly type: FuncType,
-    /** Native code of the dispatch function. */
-    readonly code: u64,
-    /** The capability kind the call needs (component/policy.ts), "" for none. */
-    readonly capability: string,
-  ) {}
-}
+/* connection.create            */ export { connectionCreate }    from "../object/connection";
 
-const calls = new Array<SystemCall>();
+/* name.register                */ export { nameRegister }        from "../object/pathname";
+/* name.unregister              */ export { nameUnregister }      from "../object/pathname";
+/* name.open                    */ export { nameOpen }            from "../object/pathname";
 
-function valueTypes(letters: string): u8[] {
-  const types = new Array<u8>();
-  for (let i = 0; i < letters.length; i++) types.push(letters.charCodeAt(i) == 0x49 ? <u8>ValType.I64 : <u8>ValType.I32);
-  return types;
-}
+/* msg.send, fast path          */ export { msgSendFast }         from "../object/fast-path";
+/* msg.send                     */ export { msgSend }             from "../object/channel";
+/* msg.sendv                    */ export { msgSendv }            from "../object/channel";
+/* msg.receive, fast path       */ export { msgReceiveFast }      from "../object/fast-path";
+/* msg.receive                  */ export { msgReceive }          from "../object/channel";
+/* msg.receivev                 */ export { msgReceivev }         from "../object/channel";
+/* msg.reply, fast path         */ export { msgReplyFast }        from "../object/fast-path";
+/* msg.reply                    */ export { msgReply }            from "../object/channel";
+/* msg.replyv                   */ export { msgReplyv }           from "../object/channel";
+/* msg.reply_receive, fast path */ export { msgReplyReceiveFast } from "../object/fast-path";
+/* msg.reply_receive            */ export { msgReplyReceive }     from "../object/channel";
+/* msg.read                     */ export { msgRead }             from "../object/channel";
+/* msg.grant                    */ export { msgGrant }            from "../object/channel";
 
-/** The native code of the kernel function at table index `index`, 0 when there is none. */
-function kernelFunctionCode(index: u32): u64 {
-  const table = load64(link(LINK_VMCTX) + VMCTX_TABLE);
-  if (<u64>index >= <u64>load64(table + TABLE_LENGTH)) return 0;
-  return <u64>load64(load64(table + TABLE_ELEMENTS) + <i64>index * ELEMENT_SIZE + ELEMENT_CODE);
-}
+/* pulse.send                   */ export { pulseSend }           from "../object/pulse";
 
-/**
- * Defines system call `name` (the import name, `msg_send`): parameter and
- * result types as letters (`i` i32, `I` i64: "iiii", "i"), the dispatch
- * function as `dispatchFunction.index`, and the capability kind it needs
- * ("" for none). Redefining a name replaces it.
- */
-export function defineSystemCall(name: string, params: string, results: string, functionIndex: u32, capability: string): void {
-  const type = new FuncType();
-  type.params = valueTypes(params);
-  type.results = valueTypes(results);
-  const call = new SystemCall(name, type, kernelFunctionCode(functionIndex), capability);
-  for (let i = 0; i < calls.length; i++) {
-    if (calls[i].name == name) { calls[i] = call; return; }
-  }
-  calls.push(call);
-}
+/* memory.create                */ export { memoryCreate }        from "../object/memory-object";
+/* memory.map                   */ export { memoryMap }           from "../object/memory-object";
+/* memory.unmap                 */ export { memoryUnmap }         from "../object/memory-object";
 
-export function systemCalls(): SystemCall[] { return calls; }
+/* state.open                   */ export { stateOpen }           from "../object/state-object";
+/* state.delete                 */ export { stateDelete }         from "../object/state-object";
 
-export function findSystemCall(name: string): SystemCall | null {
-  for (let i = 0; i < calls.length; i++) if (calls[i].name == name) return calls[i];
-  return null;
-}
+/* timer.create                 */ export { timerCreate }         from "../object/timer";
+/* timer.set                    */ export { timerSet }            from "../object/timer";
 
-/** Offers every defined system call to components through `linker` as module `delos`. */
-export function bindSystemCalls(linker: Linker): void {
-  const vmctx = <u64>link(LINK_VMCTX);
-  for (let i = 0; i < calls.length; i++) {
-    const call = calls[i];
-    if (call.code == 0) continue;
-    linker.defineHost(SYSTEM_MODULE, call.name, call.type, call.code, vmctx);
-  }
-}
+/* interrupt.attach             */ export { interruptAttach }     from "../object/interrupt";
+/* interrupt.unmask             */ export { interruptUnmask }     from "../object/interrupt";
 
-/**
- * Why `compiled` may not be instantiated for a component with `rights`,
- * or "": it imports from a module other than `delos`, a call that does not
- * exist, or a call its rights do not cover.
- */
-export function checkImports(compiled: CompiledComponent, rights: Manifest): string {
-  for (let i = 0; i < compiled.imports.length; i++) {
-    const entry = compiled.imports[i];
-    if (entry.module != SYSTEM_MODULE) {
-      return "import " + entry.module + "." + entry.name + " is not granted: components import only system calls (module " + SYSTEM_MODULE + ")";
-    }
-    if (entry.kind != ExternKind.Func) return "import " + entry.module + "." + entry.name + " is not a function";
-    const call = findSystemCall(entry.name);
-    if (call == null) return "unknown import " + entry.module + "." + entry.name + ": no such system call";
-    const problem = importProblem(rights, entry.name, call.capability);
-    if (problem.length > 0) return problem;
-  }
-  return "";
-}
+/* port.read                    */ export { portRead }            from "./ports";
+/* port.write                   */ export { portWrite }           from "./ports";
+
+/* thread.create                */ export { threadCreate }        from "./threads";
+/* thread.exit                  */ export { threadExit }          from "./threads";
+/* thread.sleep                 */ export { threadSleep }         from "./threads";
+/* thread.yield, fast path      */ export { threadYieldFast }     from "./threads";
+/* thread.yield                 */ export { threadYield }         from "./threads";
+/* thread.self                  */ export { threadSelf }          from "./threads";
+/* thread.timeout               */ export { threadTimeout }       from "../object/message-timeout";
+/* thread.priority              */ export { threadPriority }      from "./threads";
+/* thread.set_priority          */ export { threadSetPriority }   from "./threads";
+
+/* clock.now                    */ export { clockNow }            from "./threads";
+/* clock.cycles                 */ export { clockCycles }         from "./threads";
+
+/* component.spawn              */ export { componentSpawn }      from "./components";
+/* component.kill               */ export { componentKill }       from "./components";
+/* component.status             */ export { componentStatus }     from "./components";
+/* component.self               */ export { componentSelf }       from "./components";
+/* component.exit               */ export { componentExit }       from "./components";
+
+/* log.write                    */ export { logWrite }            from "./components";

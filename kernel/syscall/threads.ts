@@ -7,12 +7,12 @@ import * as abi from "../generated/abi";
 import { Thread, isPriority } from "../object/thread";
 import { currentAddress, exitCurrent, highestReadyPriority, setOwnPriority, sleepCurrent, yieldCurrent, yieldToReadyAddress } from "../sched/scheduler";
 import { THREAD_COMPONENT, THREAD_PRIORITY } from "../sched/layout";
-import { FAST_PATH_DECLINED, hasReserve, leaveKernel } from "./entry";
+import { FAST_PATH_DECLINED, hasReserve, leaveKernel } from "../sched/entry";
 import { cli } from "../arch/x86_64/cpu";
 import { cyclesToNanos } from "../sched/timeouts";
 import { createThreadOf } from "../component/run";
 import { LIMIT_CEILING } from "../component/manifest";
-import { threadEnded } from "../fault";
+import { threadEnded } from "../component/end";
 import { now, tscAtEntry } from "../time";
 
 /** thread.create: a thread of the caller's component running table element `entry` with `argument`. */

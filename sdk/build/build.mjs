@@ -80,7 +80,7 @@ if (existsSync(join(root, "kernel/arch/x86_64/boot/index.ts")))
 // table exported so that every function the kernel refers to by reference keeps its entry.
 if (existsSync(join(root, "kernel/main.ts")))
   ascPrograms.push(["kernel/main.ts", "build/kernel.wasm", ["kernel", "sdk/compiler/src/abi.ts", "sdk/compiler/src/module.ts", "sdk/loader"],
-    // --stackSize: the shadow stack holds a running area and a slot per thread (kernel/sched/shadow-stack.ts).
+    // --stackSize: the shadow stack holds a running area and a slot per thread (kernel/sched/kernel-shadow-stack.ts).
     ["--runtime", "incremental", "--use", "abort=kernel/abort/kernelAbort", "--exportStart", "_initialize",
       "--initialMemory", "16", "--exportTable", "--debug", "--stackSize", "294912"]]);
 
@@ -95,10 +95,10 @@ const shadowStackExports = "sdk/build/shadow-stack-exports.mjs";
 const componentFlags = (abort) => ["--exportStart", "_initialize", "--debug", "--use", `abort=${abort}`, "--exportTable",
   "--transform", `./${shadowStackExports}`];
 // AssemblyScript's full runtime (allocator and collector): a shadow stack of a 32 KiB running area and
-// 16 slots of 2 KiB, one per thread (kernel/component/shadow-stack.ts).
+// 16 slots of 2 KiB, one per thread (kernel/component/component-shadow-stack.ts).
 const fullRuntime = ["--runtime", "incremental", "--stackSize", "65536"];
 if (existsSync(join(root, "servers/init/init.ts")))
-  ascPrograms.push(["servers/init/init.ts", "build/os/init.wasm", ["servers/init", "ipc/generated", "ipc/client", shadowStackExports],
+  ascPrograms.push(["servers/init/init.ts", "build/os/init.wasm", ["servers/init", "ipc/generated", "ipc/client", "sdk/compiler/src/traps.ts", shadowStackExports],
     componentFlags("servers/init/abort/abort")]);
 for (const [program, extra, after] of [["runner/runner"], ["echo/echo"], ["echo/echo-v2"], ["store/store"], ["shared/shared"],
   ["priority/priority"], ["spinner/spinner"], ["client/client"], ["hello/hello"], ["yielder/yielder"],
@@ -114,7 +114,7 @@ for (const [program, extra, after] of [["runner/runner"], ["echo/echo"], ["echo/
   ["threads/threads", fullRuntime], ["threads/threads-deep", fullRuntime],
   ["threads/threads-malformed", fullRuntime, "tests/os/threads/malformed-exports.mjs"]]) {
   if (!existsSync(join(root, `tests/os/${program}.ts`))) continue;
-  ascPrograms.push([`tests/os/${program}.ts`, `build/os/test/${program.split("/")[1]}.wasm`, ["tests/os", "ipc/generated", "ipc/client", shadowStackExports],
+  ascPrograms.push([`tests/os/${program}.ts`, `build/os/test/${program.split("/")[1]}.wasm`, ["tests/os", "ipc/generated", "ipc/client", "sdk/compiler/src/traps.ts", shadowStackExports],
     [...componentFlags("tests/os/lib/abort/abort"), ...(extra ?? [])], after]);
 }
 

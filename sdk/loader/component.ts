@@ -52,12 +52,19 @@ export class DataSegment {
   mode: SegmentMode = SegmentMode.Active;
   memoryIndex: u32 = 0;
   offset: ConstExpr = new ConstExpr();
-  /** Where the bytes lie in Component.bytes. */
+  /** Where the bytes lie in CompiledComponent.bytes. */
   start: i32 = 0;
   length: u32 = 0;
 }
 
-export class Component {
+/**
+ * A compiled component as read from its bytes: code, types, imports,
+ * exports, segments, vmctx layout and pc map, shared by every instance of
+ * it. Not the running component: the kernel's `Component`
+ * (kernel/component/component.ts) is one instance with its memory, threads
+ * and rights, and holds its CompiledComponent in `compiled`.
+ */
+export class CompiledComponent {
   bytes: Uint8Array;
   explicitBounds: bool = false;
   privileged: bool = false;
@@ -207,7 +214,7 @@ function readConstExpr(reader: ByteReader): ConstExpr {
 }
 
 /** The value type a constant expression produces in `component`, or 0 when it is malformed there. */
-function constExprType(component: Component, expr: ConstExpr): u32 {
+function constExprType(component: CompiledComponent, expr: ConstExpr): u32 {
   switch (expr.kind) {
     case ConstKind.I32: return ValType.I32;
     case ConstKind.I64: return ValType.I64;
@@ -223,7 +230,7 @@ function constExprType(component: Component, expr: ConstExpr): u32 {
   return 0;
 }
 
-function checkConstExpr(reader: ByteReader, component: Component, expr: ConstExpr, type: u32, what: string): void {
+function checkConstExpr(reader: ByteReader, component: CompiledComponent, expr: ConstExpr, type: u32, what: string): void {
   if (reader.failed) return;
   const actual = constExprType(component, expr);
   const matches = actual == type || (expr.kind == ConstKind.RefNull && isRefType(type));
@@ -259,7 +266,7 @@ function closeSection(outer: ByteReader, section: ByteReader, id: Section): bool
   return true;
 }
 
-function readTypes(section: ByteReader, component: Component): void {
+function readTypes(section: ByteReader, component: CompiledComponent): void {
   const count = section.count(8);
   for (let i = 0; i < count && !section.failed; i++) {
     const type = new FuncType();
@@ -271,7 +278,7 @@ function readTypes(section: ByteReader, component: Component): void {
   }
 }
 
-function readImports(section: ByteReader, component: Component): void {
+function readImports(section: ByteReader, component: CompiledComponent): void {
   const count = section.count(10);
   for (let i = 0; i < count && !section.failed; i++) {
     const entry = new ComponentImport();
@@ -309,7 +316,7 @@ function readImports(section: ByteReader, component: Component): void {
   }
 }
 
-function readFunctions(section: ByteReader, component: Component): void {
+function readFunctions(section: ByteReader, component: CompiledComponent): void {
   const count = section.count(12);
   for (let i = 0; i < count && !section.failed; i++) {
     const f = new ComponentFunction();
@@ -322,19 +329,19 @@ function readFunctions(section: ByteReader, component: Component): void {
   }
 }
 
-function readTables(section: ByteReader, component: Component): void {
+function readTables(section: ByteReader, component: CompiledComponent): void {
   const count = section.count(10);
   for (let i = 0; i < count && !section.failed; i++) component.tables.push(readTableType(section));
   if (!section.failed && component.tables.length > 1) section.fail("more than one table");
 }
 
-function readMemories(section: ByteReader, component: Component): void {
+function readMemories(section: ByteReader, component: CompiledComponent): void {
   const count = section.count(9);
   for (let i = 0; i < count && !section.failed; i++) component.memories.push(readLimits(section, MAX_PAGES, "memory"));
   if (!section.failed && component.memories.length > 1) section.fail("more than one memory");
 }
 
-function readGlobals(section: ByteReader, component: Component): void {
+function readGlobals(section: ByteReader, component: CompiledComponent): void {
   const count = section.count(11);
   for (let i = 0; i < count && !section.failed; i++) {
     const type = readGlobalType(section);
@@ -345,7 +352,7 @@ function readGlobals(section: ByteReader, component: Component): void {
   }
 }
 
-function readExports(section: ByteReader, component: Component): void {
+function readExports(section: ByteReader, component: CompiledComponent): void {
   const count = section.count(13);
   for (let i = 0; i < count && !section.failed; i++) {
     const entry = new ComponentExport();
@@ -373,7 +380,7 @@ function readExports(section: ByteReader, component: Component): void {
   }
 }
 
-function readStart(section: ByteReader, component: Component): void {
+function readStart(section: ByteReader, component: CompiledComponent): void {
   const start = section.u32();
   if (section.failed || start == COMPONENT_NONE) return;
   if (start >= component.functionCount) { section.fail("unknown start function"); return; }
@@ -388,7 +395,7 @@ function readSegmentMode(section: ByteReader, allowDeclarative: bool): SegmentMo
   return <SegmentMode>mode;
 }
 
-function readElements(section: ByteReader, component: Component): void {
+function readElements(section: ByteReader, component: CompiledComponent): void {
   const count = section.count(19);
   for (let i = 0; i < count && !section.failed; i++) {
     const segment = new ElementSegment();
@@ -413,7 +420,7 @@ function readElements(section: ByteReader, component: Component): void {
   }
 }
 
-function readData(section: ByteReader, component: Component): void {
+function readData(section: ByteReader, component: CompiledComponent): void {
   const count = section.count(18);
   for (let i = 0; i < count && !section.failed; i++) {
     const segment = new DataSegment();
@@ -431,7 +438,7 @@ function readData(section: ByteReader, component: Component): void {
   }
 }
 
-function readVmctx(section: ByteReader, component: Component): void {
+function readVmctx(section: ByteReader, component: CompiledComponent): void {
   const layout = component.layout;
   layout.typeIds = <i32>section.u32();
   layout.importedFuncs = <i32>section.u32();
@@ -459,7 +466,7 @@ function readVmctx(section: ByteReader, component: Component): void {
   }
 }
 
-function readPcMap(section: ByteReader, component: Component): void {
+function readPcMap(section: ByteReader, component: CompiledComponent): void {
   const count = section.count(3);
   if (section.failed) return;
   const natives = new Uint32Array(count);
@@ -486,7 +493,7 @@ function readPcMap(section: ByteReader, component: Component): void {
   component.pcWasm = wasms;
 }
 
-function checkFunctionCode(reader: ByteReader, component: Component): void {
+function checkFunctionCode(reader: ByteReader, component: CompiledComponent): void {
   for (let i = 0; i < component.functions.length; i++) {
     const f = component.functions[i];
     if (<u64>f.codeOffset + <u64>f.codeSize > <u64>component.codeLength) {
@@ -497,8 +504,8 @@ function checkFunctionCode(reader: ByteReader, component: Component): void {
 }
 
 /** Reads and validates a component; null (and loaderError()) when it is corrupt. */
-export function readComponent(bytes: Uint8Array): Component | null {
-  const component = new Component(bytes);
+export function readComponent(bytes: Uint8Array): CompiledComponent | null {
+  const component = new CompiledComponent(bytes);
   const reader = new ByteReader(bytes, 0, bytes.length);
   const magic = reader.u32();
   const version = reader.u32();

@@ -3,7 +3,7 @@
 // the kernel will use it unchanged, each supplying its own Platform.
 
 export { loaderError, setLoaderError } from "./error";
-export { Component, ComponentExport, ComponentFunction, ComponentImport, DataSegment, ElementSegment, readComponent } from "./component";
+export { CompiledComponent, ComponentExport, ComponentFunction, ComponentImport, DataSegment, ElementSegment, readComponent } from "./component";
 export { ExternValue, FunctionInstance, GlobalInstance, MemoryInstance, Namespace, TableInstance } from "./extern";
 export { CodeLocation, Linker } from "./linker";
 export { Instance, instantiate } from "./instance";

@@ -15,7 +15,7 @@ import {
   TABLE_ELEMENTS, TABLE_LENGTH, TABLE_MAX, TABLE_OBJECT_SIZE, VMCTX_INSTANCE, VMCTX_MEMORY,
   VMCTX_MEMORY_BASE, VMCTX_RUNTIME, VMCTX_TABLE,
 } from "../compiler/src/abi";
-import { Component } from "./component";
+import { CompiledComponent } from "./component";
 import { setLoaderError } from "./error";
 import {
   ExternValue, FunctionInstance, GlobalInstance, MemoryInstance, Namespace, TableInstance,
@@ -27,7 +27,7 @@ import { Access } from "./platform";
 const MAX_TABLE_ELEMENTS: u32 = 10_000_000;
 
 export class Instance {
-  component: Component;
+  component: CompiledComponent;
   linker: Linker;
   /** Local pointer to the vmctx, and its absolute address. */
   vmctx: usize = 0;
@@ -46,7 +46,7 @@ export class Instance {
    */
   readonly blocks: ArrayBuffer[] = [];
 
-  constructor(component: Component, linker: Linker) {
+  constructor(component: CompiledComponent, linker: Linker) {
     this.component = component;
     this.linker = linker;
   }
@@ -174,7 +174,7 @@ function resolveImports(instance: Instance): bool {
  * to, so that an access a missing check lets through reaches past the
  * reservation instead of into a guard region that would pass for a trap.
  */
-function memoryReservation(component: Component, pageSize: u64): u64 {
+function memoryReservation(component: CompiledComponent, pageSize: u64): u64 {
   if (!component.explicitBounds) return GUARD_RESERVATION;
   const limits = component.memories[0];
   const bytes = <u64>(limits.hasMax ? limits.max : 65536) * <u64>PAGE_SIZE;
@@ -336,7 +336,7 @@ function buildExports(instance: Instance): void {
  * function (call Instance.runStart next). Null on a link error, with
  * loaderError() saying why.
  */
-export function instantiate(component: Component, linker: Linker): Instance | null {
+export function instantiate(component: CompiledComponent, linker: Linker): Instance | null {
   const instance = new Instance(component, linker);
   const platform = linker.platform;
   const layout = component.layout;

@@ -4,20 +4,20 @@
 // turn a trap's pc back into a component, a wasm function and an offset).
 
 import { FuncType } from "../compiler/src/module";
-import { Component } from "./component";
+import { CompiledComponent } from "./component";
 import { ExternValue, FunctionInstance, Namespace } from "./extern";
 import { Platform } from "./platform";
 import { Signatures } from "./signatures";
 
 /** Where a native pc lies: which component, wasm function and offset. */
 export class CodeLocation {
-  component: Component;
+  component: CompiledComponent;
   /** -1 when the pc is in the component's code but no function's. */
   funcIndex: i32 = -1;
   /** -1 when the pc map has no entry for it. */
   wasmOffset: i64 = -1;
 
-  constructor(component: Component) {
+  constructor(component: CompiledComponent) {
     this.component = component;
   }
 
@@ -35,7 +35,7 @@ export class Linker {
   private moduleNames: string[] = [];
   private namespaces: Namespace[] = [];
   /** Components whose code is mapped, with `mappedCode` set. */
-  mapped: Component[] = [];
+  mapped: CompiledComponent[] = [];
 
   constructor(platform: Platform) {
     this.platform = platform;

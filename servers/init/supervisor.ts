@@ -27,7 +27,7 @@ import {
   COMPONENT_STATE_EXITED, COMPONENT_STATE_FAULTED, COMPONENT_STATE_KILLED, COMPONENT_STATE_RUNNING, errorName,
 } from "../../ipc/generated/index";
 import { Entry, Policy, findByComponent } from "./list";
-import { trapMessage } from "./traps";
+import { trapMessage } from "../../sdk/compiler/src/traps";
 import { log } from "./log";
 
 const RESTART_LIMIT: i32 = 20;

@@ -1,5 +1,5 @@
 // Trap messages: the runtime prints the ABI's messages (docs/compiler-abi.md,
-// trapMessage() in sdk/compiler/src/abi.ts); the spec tests expect texts that
+// trapMessage() in sdk/compiler/src/traps.ts); the spec tests expect texts that
 // are sometimes shorter or worded differently; V8 has its own wording. This
 // file is the one place where those vocabularies meet.
 //

@@ -6,9 +6,8 @@
 // are built on this; at boot the kernel checks it with one round trip.
 
 import { THREAD_BLOCK_SIZE, THREAD_SELF, THREAD_STACK_LIMIT } from "../../../sdk/compiler/src/abi";
-import { codeOf } from "../../debug/traps";
 import { switchContext } from "./cpu";
-import { link } from "./handoff";
+import { codeOf, link } from "./handoff";
 import { LINK_THREAD_START } from "./link-info";
 import { absolute, store64 } from "./native";
 

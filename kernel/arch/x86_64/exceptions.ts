@@ -8,13 +8,18 @@
 //    exhausted"): both unwind the interrupted thread to its innermost
 //    protected call (the stubs rewrite the frame to enter the trap path);
 //  - an exception in a component's code, or a kernel stack overflow on a
-//    component's thread, is a trap of that component (kernel/fault.ts):
+//    component's thread, is a trap of that component (component/end.ts):
 //    it unwinds to the kernel's call into the component, which ends it;
 //  - an NMI, and a breakpoint in the kernel's code, are reported and
 //    execution continues; a breakpoint in component code (the int3
 //    padding between its functions included) is a trap of that component;
 //  - anything else (a double fault included) is a kernel bug: reported,
 //    then the machine halts.
+//
+// Components live in layers above arch/: what this file needs to know of
+// them — whether a pc is component code, what an exception there becomes
+// — main registers at boot (setComponentExceptions). Until then no code is
+// a component's, and every exception is the kernel's.
 
 import { GUARD_RESERVATION, MEMORY_BASE, TrapKind } from "../../../sdk/compiler/src/abi";
 import * as console from "../../console";
@@ -29,8 +34,23 @@ import {
   vectorHasErrorCode,
 } from "./link-info";
 import { load64, store64 } from "./native";
-import { classifyComponentException } from "../../fault";
-import { isComponentCode } from "../../component/platform";
+
+function noComponentCode(pc: u64): bool { return false; }
+function noComponentException(vector: i32, rip: u64, address: u64): i32 { return -1; }
+
+let isComponentCode: (pc: u64) => bool = noComponentCode;
+let classifyComponentException: (vector: i32, rip: u64, address: u64) => i32 = noComponentException;
+
+/**
+ * Registers what components make of exceptions: `isCode`, whether a pc is
+ * in a component's code; `classify`, the trap kind an exception (vector,
+ * pc, faulting address of a page fault) becomes for the running
+ * component's thread, or -1 when it is not the component's (a kernel bug).
+ */
+export function setComponentExceptions(isCode: (pc: u64) => bool, classify: (vector: i32, rip: u64, address: u64) => i32): void {
+  isComponentCode = isCode;
+  classifyComponentException = classify;
+}
 
 export const BREAKPOINT: i32 = 3;
 export const NMI: i32 = 2;

@@ -3,8 +3,9 @@
 // (link-info.ts, docs/kernel.md). Both sit in the image, which the kernel's
 // page tables keep identity-mapped, so their addresses stay valid.
 
+import { ELEMENT_CODE, ELEMENT_SIZE, TABLE_ELEMENTS, TABLE_LENGTH, VMCTX_TABLE } from "../../../sdk/compiler/src/abi";
 import { BOOT_INFO_MAGIC, BOOT_INFO_VERSION, INFO_MAGIC, INFO_VERSION } from "./boot/boot-info";
-import { LINK_INFO_MAGIC, LINK_INFO_VERSION, LINK_MAGIC, LINK_VERSION } from "./link-info";
+import { LINK_INFO_MAGIC, LINK_INFO_VERSION, LINK_MAGIC, LINK_VERSION, LINK_VMCTX } from "./link-info";
 import { load64 } from "./native";
 
 let bootInfo: i64 = 0;
@@ -24,3 +25,14 @@ export function boot(field: i32): i64 { return load64(bootInfo + field); }
 export function link(field: i32): i64 { return load64(linkInfo + field); }
 export function linkInfoAddress(): i64 { return linkInfo; }
 export function bootInfoAddress(): i64 { return bootInfo; }
+
+/**
+ * The native code of the kernel function at table index `index` (an
+ * AssemblyScript function reference's `.index`), 0 when the table has no
+ * such element.
+ */
+export function codeOf(index: u32): i64 {
+  const table = load64(link(LINK_VMCTX) + VMCTX_TABLE);
+  if (<u64>index >= <u64>load64(table + TABLE_LENGTH)) return 0;
+  return load64(load64(table + TABLE_ELEMENTS) + <i64>index * ELEMENT_SIZE + ELEMENT_CODE);
+}

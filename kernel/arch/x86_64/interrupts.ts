@@ -6,10 +6,12 @@
 // tick or a line, the scheduler may switch threads before the interrupted
 // one resumes: a pulse that readied a driver of higher priority runs it
 // now. Returns the stubs' action: 0 to resume, a trap kind to unwind.
+//
+// The tick, the lines and the switch belong to layers above arch/ (the
+// clock, the objects, the scheduler): main registers them at boot
+// (setInterruptHandlers), so that this file calls up through them and
+// imports nothing above it. Until then an interrupt is unexpected.
 
-import { tick } from "../../timer";
-import { lineInterrupt } from "../../object/interrupt";
-import { preemptIfWanted, schedulerTick } from "../../sched/scheduler";
 import { endOfInterrupt, SPURIOUS_VECTOR, TIMER_VECTOR } from "./apic";
 import { handleException } from "./exceptions";
 import { LINE_VECTOR_BASE, LINE_VECTOR_LIMIT } from "./interrupt-lines";
@@ -19,23 +21,41 @@ import { PIC_VECTOR_BASE } from "./pic";
 
 let unexpected: u64 = 0;
 
+function countUnexpected(): void { unexpected++; }
+function countUnexpectedLine(line: i32): void { unexpected++; }
+
+let timerHandler: () => void = countUnexpected;
+let lineHandler: (line: i32) => void = countUnexpectedLine;
+let resumeHandler: () => void = countUnexpected;
+
+/**
+ * What the kernel does at an interrupt: `timer` at each tick, after its
+ * end of interrupt (it may switch threads); `line` with the interrupt line
+ * (GSI) of a device interrupt, before its end of interrupt (a
+ * level-triggered line must be masked first); `resume` after a line's end
+ * of interrupt, before the interrupted thread resumes (it may switch).
+ */
+export function setInterruptHandlers(timer: () => void, line: (line: i32) => void, resume: () => void): void {
+  timerHandler = timer;
+  lineHandler = line;
+  resumeHandler = resume;
+}
+
 export function unexpectedInterrupts(): u64 { return unexpected; }
 
 export function handleInterrupt(frame: i64): i32 {
   const vector = <i32>load64(frame + FRAME_VECTOR);
   if (vector == TIMER_VECTOR) {
-    tick();
     endOfInterrupt();
-    schedulerTick();
-    preemptIfWanted();
+    timerHandler();
     return 0;
   }
   if (vector < 32) return handleException(frame, vector);
   if (vector >= LINE_VECTOR_BASE && vector < LINE_VECTOR_LIMIT) {
     // A level-triggered line is masked before the EOI, or it would fire again at once.
-    lineInterrupt(vector - LINE_VECTOR_BASE);
+    lineHandler(vector - LINE_VECTOR_BASE);
     endOfInterrupt();
-    preemptIfWanted();
+    resumeHandler();
     return 0;
   }
   if (vector == SPURIOUS_VECTOR) return 0;

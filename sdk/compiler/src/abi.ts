@@ -55,37 +55,8 @@ export const RT_INVOKE: i32 = 16;
 export const RT_COPY_CHECKED: i32 = 24;
 export const RT_SERVICES_SIZE: i32 = 32;
 
-// Trap kinds.
-export const enum TrapKind {
-  None = 0,
-  Unreachable = 1,
-  DivideByZero = 2,
-  IntegerOverflow = 3,
-  InvalidConversion = 4,
-  MemoryOutOfBounds = 5,
-  UndefinedElement = 6,
-  UninitializedElement = 7,
-  SignatureMismatch = 8,
-  StackExhausted = 9,
-  TableOutOfBounds = 10,
-  Count = 11,
-}
-
-export function trapMessage(kind: i32): string {
-  switch (kind) {
-    case TrapKind.Unreachable: return "unreachable";
-    case TrapKind.DivideByZero: return "integer divide by zero";
-    case TrapKind.IntegerOverflow: return "integer overflow";
-    case TrapKind.InvalidConversion: return "invalid conversion to integer";
-    case TrapKind.MemoryOutOfBounds: return "out of bounds memory access";
-    case TrapKind.UndefinedElement: return "undefined element";
-    case TrapKind.UninitializedElement: return "uninitialized element";
-    case TrapKind.SignatureMismatch: return "indirect call type mismatch";
-    case TrapKind.StackExhausted: return "call stack exhausted";
-    case TrapKind.TableOutOfBounds: return "out of bounds table access";
-  }
-  return "unknown trap " + kind.toString();
-}
+// Trap kinds: defined once, in traps.ts.
+export { TrapKind, trapMessage } from "./traps";
 
 /** The module that privileged components import intrinsics from. */
 export const INTRINSICS_MODULE = "delos:native";

@@ -3,7 +3,7 @@
 // runtime's memory. Each component is copied into the runtime's memory and
 // read (validated) the first time a script instantiates it.
 
-import { Component, readComponent } from "../../loader/component";
+import { CompiledComponent, readComponent } from "../../loader/component";
 import { loaderError } from "../../loader/error";
 import { copyOut, load32 } from "./native";
 
@@ -16,7 +16,7 @@ export class Payload {
   address: i64;
   length: u64;
   count: u32 = 0;
-  private components: (Component | null)[] = [];
+  private components: (CompiledComponent | null)[] = [];
   /** Why opening the payload or reading a component failed. */
   error: string = "";
 
@@ -57,7 +57,7 @@ export class Payload {
   }
 
   /** Component `index`, read on first use; null (and `error`) when it is missing or corrupt. */
-  component(index: u32): Component | null {
+  component(index: u32): CompiledComponent | null {
     if (index >= this.count) { this.error = "no component " + index.toString() + " in the payload"; return null; }
     const cached = this.components[index];
     if (cached != null) return cached;

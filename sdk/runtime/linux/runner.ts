@@ -8,7 +8,7 @@
 // a command that cannot run (no such instance or export, wrong arguments),
 // 3 a trap, 4 a link error. `start` ends with the program's proc_exit code.
 
-import { trapMessage } from "../../compiler/src/abi";
+import { trapMessage } from "../../compiler/src/traps";
 import { ExternKind, FuncType, ValType } from "../../compiler/src/module";
 import { FunctionInstance } from "../../loader/extern";
 import { Instance, instantiate } from "../../loader/instance";

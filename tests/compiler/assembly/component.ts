@@ -18,7 +18,7 @@ import {
 } from "../../../sdk/compiler/src/abi";
 import { writeComponent } from "../../../sdk/compiler/src/link/component";
 import {
-  Access, Component, Linker, Platform, instantiate, loaderError, readComponent,
+  Access, CompiledComponent, Linker, Platform, instantiate, loaderError, readComponent,
 } from "../../../sdk/loader/index";
 
 // ---------------------------------------------------------------------------
@@ -262,7 +262,7 @@ function sameExpr(a: ConstExpr, b: ConstExpr): bool {
   return true;
 }
 
-function compareComponent(module: Module, code: CompiledCode, component: Component): string | null {
+function compareComponent(module: Module, code: CompiledCode, component: CompiledComponent): string | null {
   if (component.explicitBounds != (code.options.bounds == BoundsMode.Explicit)) return "bounds flag";
   if (component.privileged != code.options.privileged) return "privileged flag";
   if (component.types.length != module.types.length) return "type count";
@@ -430,7 +430,7 @@ function providerModule(): Module {
   return module;
 }
 
-function loadComponent(module: Module): Component {
+function loadComponent(module: Module): CompiledComponent {
   const component = readComponent(writeComponent(compile(module, BoundsMode.Guard, false)));
   if (component == null) unreachable();
   return component!;

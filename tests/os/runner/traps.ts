@@ -14,17 +14,13 @@ import {
   TEST_ECHO_PATH, TEST_ECHO_SQUARE, TEST_ECHO_SQUARE_REQUEST_SIZE, TEST_ECHO_SQUARE_REPLY_SIZE, TEST_TRAP_PATH,
   TEST_TRAP_TRAP, TEST_TRAP_TRAP_REQUEST_SIZE, TestTrapTrapRequest,
 } from "../../../ipc/generated/index";
+import { TrapKind, trapMessage } from "../../../sdk/compiler/src/traps";
 import { Check, describeStatus } from "./check";
 import { initStart, initStatus, initStatusReply } from "./init-client";
 import { awaitEnd, spawn, status, takeEndPulse } from "./supervision";
 import { CLIENT_GRANT, TRAPPER_GRANT } from "./grants";
 
-const TRAP_KINDS: u32 = 10;
-const MESSAGES: StaticArray<string> = [
-  "", "unreachable", "integer divide by zero", "integer overflow", "invalid conversion to integer",
-  "out of bounds memory access", "undefined element", "uninitialized element", "indirect call type mismatch",
-  "call stack exhausted", "out of bounds table access",
-];
+const TRAP_KINDS: u32 = TrapKind.Count - 1;
 
 const buffer = heap.alloc(64);
 
@@ -46,7 +42,7 @@ function trapOnce(check: Check, kind: u32): bool {
   request.operation = TEST_TRAP_TRAP;
   request.kind = kind;
   request.operand = 0;
-  const what = "trap " + kind.toString() + " (" + MESSAGES[kind] + ")";
+  const what = "trap " + kind.toString() + " (" + trapMessage(kind) + ")";
   check.refused(msgSend(connection, buffer, TEST_TRAP_TRAP_REQUEST_SIZE, buffer + 32, 8), ERROR_DEAD_SERVER, what + ": the pending send");
   const state = awaitEnd(<u32>trapper, 10_000_000_000);
   if (!check.equal(state, COMPONENT_STATE_FAULTED, what + ": the trapper's end state")) return false;

@@ -5,12 +5,12 @@
 // block they live in and bound when the program is laid out.
 
 import { Label } from "../../../../sdk/compiler/src/x64/assembler";
-import { Component } from "../../../../sdk/loader/component";
+import { CompiledComponent } from "../../../../sdk/loader/component";
 import { StubContext } from "../boot/context";
 
 export class KernelLink {
   readonly c: StubContext;
-  readonly component: Component;
+  readonly component: CompiledComponent;
 
   /** The kernel's code blob in .text, and each function's entry inside it (created on demand). */
   code: Label = -1;
@@ -54,7 +54,7 @@ export class KernelLink {
   fatalTrap: i32 = -1;
   initialize: i32 = -1;
 
-  constructor(c: StubContext, component: Component, entry: Label) {
+  constructor(c: StubContext, component: CompiledComponent, entry: Label) {
     this.c = c;
     this.component = component;
     const p = c.p;

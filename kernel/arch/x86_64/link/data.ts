@@ -12,7 +12,7 @@ import {
   THREAD_STACK_LIMIT, VMCTX_MEMORY, VMCTX_MEMORY_BASE, VMCTX_RUNTIME, VMCTX_TABLE,
 } from "../../../../sdk/compiler/src/abi";
 import { ConstKind, SegmentMode } from "../../../../sdk/compiler/src/module";
-import { Component } from "../../../../sdk/loader/component";
+import { CompiledComponent } from "../../../../sdk/loader/component";
 import {
   IST_COUNT, IST_STACK_HEADROOM, IST_STACK_SIZE, LINK_CODE, LINK_CODE_SIZE, LINK_FIRST_FUNCTION, LINK_FUNCTIONS,
   LINK_FUNCTION_COUNT, LINK_INFO_MAGIC, LINK_INFO_SIZE, LINK_INFO_VERSION, LINK_IST_COUNT, LINK_IST_STACKS,
@@ -26,7 +26,7 @@ import { DataImage } from "./data-image";
 import { functionTable, nameTables, pcMapTable } from "./tables";
 
 /** The kernel's type ids: 1 + the index of the first structurally equal type (compared only within the kernel). */
-function typeIds(component: Component): u64[] {
+function typeIds(component: CompiledComponent): u64[] {
   const ids = new Array<u64>(component.types.length);
   for (let i = 0; i < component.types.length; i++) {
     let first = i;

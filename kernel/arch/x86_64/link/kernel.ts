@@ -25,7 +25,7 @@
 import { INTRINSICS_MODULE, PAGE_SIZE, X86_MODULE } from "../../../../sdk/compiler/src/abi";
 import { ConstKind, ExternKind, SegmentMode, ValType } from "../../../../sdk/compiler/src/module";
 import { Label } from "../../../../sdk/compiler/src/x64/assembler";
-import { Component, readComponent } from "../../../../sdk/loader/component";
+import { CompiledComponent, readComponent } from "../../../../sdk/loader/component";
 import { loaderError } from "../../../../sdk/loader/error";
 import { StubContext } from "../boot/context";
 import { IST_COUNT, IST_STACK_SIZE, MAIN_STACK_SIZE, STACK_GUARD_SIZE } from "../link-info";
@@ -47,7 +47,7 @@ function failure(text: string): bool {
 let problem: string = "";
 
 /** The function index of an exported function of type `params -> results` (letters i/I), or -1 with `problem` set. */
-function exportedFunction(component: Component, name: string, params: string, results: string, required: bool): i32 {
+function exportedFunction(component: CompiledComponent, name: string, params: string, results: string, required: bool): i32 {
   const entry = component.findExport(name);
   if (entry == null || entry.kind != ExternKind.Func) {
     if (required && problem.length == 0) problem = "the kernel exports no function " + name;
@@ -77,7 +77,7 @@ function letters(types: u8[]): string {
 }
 
 /** Checks what the static link relies on; the reason when something does not hold, else "". */
-function check(component: Component): string {
+function check(component: CompiledComponent): string {
   if (!component.privileged) return "the kernel must be compiled as a privileged component";
   if (component.explicitBounds) return "the kernel must be compiled in guard-region mode";
   for (let i = 0; i < component.imports.length; i++) {
@@ -116,7 +116,7 @@ function check(component: Component): string {
 }
 
 /** The kernel's initial memory image: its active data segments in place, up to the last byte any of them writes. */
-function memoryImage(component: Component): Uint8Array {
+function memoryImage(component: CompiledComponent): Uint8Array {
   let end: i32 = 0;
   for (let i = 0; i < component.datas.length; i++) {
     const segment = component.datas[i];

@@ -4,10 +4,10 @@
 // can search it without a LEB128 reader, and each function's name from the
 // kernel wasm's "name" section when it has one (asc --debug keeps it).
 
-import { Component } from "../../../../sdk/loader/component";
+import { CompiledComponent } from "../../../../sdk/loader/component";
 
 /** Per defined function: codeOffset u32, codeSize u32. */
-export function functionTable(component: Component): Uint8Array {
+export function functionTable(component: CompiledComponent): Uint8Array {
   const table = new Uint8Array(max(8 * component.functions.length, 8));
   for (let i = 0; i < component.functions.length; i++) {
     store<u32>(table.dataStart + <usize>(8 * i), component.functions[i].codeOffset);
@@ -17,7 +17,7 @@ export function functionTable(component: Component): Uint8Array {
 }
 
 /** nativeOffset u32, function u32, wasmOffset u32 per entry. */
-export function pcMapTable(component: Component): Uint8Array {
+export function pcMapTable(component: CompiledComponent): Uint8Array {
   const count = component.pcNative.length;
   const table = new Uint8Array(max(12 * count, 12));
   for (let i = 0; i < count; i++) {

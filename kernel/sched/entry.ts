@@ -24,7 +24,7 @@ import { TrapKind, THREAD_STACK_LIMIT } from "../../sdk/compiler/src/abi";
 import { cli, readRsp, sti } from "../arch/x86_64/cpu";
 import { load64, threadBlock, trap } from "../arch/x86_64/native";
 import { Thread } from "../object/thread";
-import { currentThread, preemptIfWanted, rescheduleIsWanted } from "../sched/scheduler";
+import { currentThread, preemptIfWanted, rescheduleIsWanted } from "./scheduler";
 
 /**
  * The stack every system call may use below its dispatch function's frame.

@@ -7,7 +7,9 @@
 // one such area per component, but each of its threads has wasm frames of
 // its own, and a thread blocked in a system call keeps its frames while
 // another thread of the component runs. So the area is split, as the
-// kernel splits its own (sched/shadow-stack.ts):
+// kernel splits its own (sched/kernel-shadow-stack.ts, a different stack:
+// the kernel's frames in the kernel's memory, moved at every thread
+// switch):
 //
 //   __data_end                  runTop                          __heap_base
 //   | running area (grows down)   | slot 0 | slot 1 | ... | slot N-1 |
@@ -40,12 +42,12 @@
 //  - a single-threaded component copies nothing: its thread stays the
 //    runner, and taking the lock back costs the fast path's one comparison.
 
-import { TrapKind } from "../../sdk/compiler/src/abi";
+import { TrapKind } from "../../sdk/compiler/src/traps";
 import { ConstKind, ExternKind, ValType } from "../../sdk/compiler/src/module";
-import { Component as CompiledComponent } from "../../sdk/loader/component";
+import { CompiledComponent } from "../../sdk/loader/component";
 import { Instance } from "../../sdk/loader/instance";
 import * as console from "../console";
-import { componentTrapped, describe } from "../fault";
+import { componentTrapped, describe } from "./end";
 import { Thread } from "../object/thread";
 import { Component } from "./component";
 import { copyUser, lastFault, zeroUser } from "./copy";
@@ -58,7 +60,7 @@ export const SLOT_SIZE: u32 = 2 << 10;
 const WASM_PAGE: u64 = 65536;
 
 /** Where a module's shadow stack lies, from its exports: the same for every instance of its code. */
-export class ShadowStackLayout {
+export class ComponentShadowStackLayout {
   /** The global index of `__stack_pointer`. */
   pointerGlobal: u32 = 0;
   dataEnd: u32 = 0;
@@ -70,7 +72,7 @@ export class ShadowStackLayout {
 /** Why readShadowStackLayout refused a module. */
 export let shadowStackError: string = "";
 
-function refuse(why: string): ShadowStackLayout | null {
+function refuse(why: string): ComponentShadowStackLayout | null {
   shadowStackError = "shadow stack: " + why;
   return null;
 }
@@ -98,7 +100,7 @@ function constantValue(compiled: CompiledComponent, index: u32): i64 {
  * The shadow stack `compiled` exports; null when it has none, or when what
  * it exports is malformed (then shadowStackError says what is wrong, "" otherwise).
  */
-export function readShadowStackLayout(compiled: CompiledComponent): ShadowStackLayout | null {
+export function readShadowStackLayout(compiled: CompiledComponent): ComponentShadowStackLayout | null {
   shadowStackError = "";
   const pointer = exportedGlobal(compiled, "__stack_pointer");
   const dataEndGlobal = exportedGlobal(compiled, "__data_end");
@@ -117,7 +119,7 @@ export function readShadowStackLayout(compiled: CompiledComponent): ShadowStackL
   if (<u64>heapBase > length) {
     return refuse("__heap_base (" + heapBase.toString() + ") lies past the memory's initial " + length.toString() + " bytes");
   }
-  const layout = new ShadowStackLayout();
+  const layout = new ComponentShadowStackLayout();
   layout.pointerGlobal = <u32>pointer;
   layout.dataEnd = <u32>dataEnd;
   layout.heapBase = <u32>heapBase;
@@ -128,8 +130,8 @@ export function readShadowStackLayout(compiled: CompiledComponent): ShadowStackL
 }
 
 /** A component's shadow stack while it runs. */
-export class ShadowStack {
-  readonly layout: ShadowStackLayout;
+export class ComponentShadowStack {
+  readonly layout: ComponentShadowStackLayout;
   /** The vmctx cell of `__stack_pointer` (a pointer into the kernel's memory: the instance keeps the vmctx). */
   readonly pointerCell: usize;
   /** Absolute address of byte 0 of the component's memory. */
@@ -139,7 +141,7 @@ export class ShadowStack {
   /** The component's live threads. */
   threads: i32 = 0;
 
-  constructor(layout: ShadowStackLayout, pointerCell: usize, memoryBase: u64) {
+  constructor(layout: ComponentShadowStackLayout, pointerCell: usize, memoryBase: u64) {
     this.layout = layout;
     this.pointerCell = pointerCell;
     this.memoryBase = memoryBase;
@@ -159,15 +161,15 @@ export class ShadowStack {
  * Gives a new instance its shadow stack: the stack pointer starts at runTop,
  * below the slots, before any of its wasm runs.
  */
-export function startShadowStack(component: Component, layout: ShadowStackLayout, instance: Instance): void {
+export function startShadowStack(component: Component, layout: ComponentShadowStackLayout, instance: Instance): void {
   const cell = instance.vmctx + <usize>instance.component.layout.global(layout.pointerGlobal);
-  const stack = new ShadowStack(layout, cell, instance.memory!.base);
+  const stack = new ComponentShadowStack(layout, cell, instance.memory!.base);
   stack.pointer = layout.runTop;
   component.shadowStack = stack;
 }
 
 /** The first free slot of `stack`, -1 when none is. */
-function freeSlot(stack: ShadowStack): i32 {
+function freeSlot(stack: ComponentShadowStack): i32 {
   const used = stack.slotUsed;
   for (let i = 0; i < used.length; i++) if (unchecked(used[i]) == 0) return i;
   return -1;

@@ -20,6 +20,16 @@
 // every thread. Frames hold only managed pointers or zeros; bytes of a slot
 // beyond what it holds are kept zero, since the collector reads them too.
 // A switch copies a few dozen words.
+//
+// Not to be confused with a component's shadow stack
+// (component/component-shadow-stack.ts): that one lies in a component's
+// linear memory and holds its wasm frames; it is split the same way, but
+// it moves when the component lock changes hands, not at every switch,
+// through the fault-tolerant copy (a component's memory is not the
+// kernel's to trust), one slot per thread, and a thread with too deep
+// frames faults its component instead of halting the kernel. The two share
+// the idea, not the memory, the moment or the failure, so they are two
+// files.
 
 import * as console from "../console";
 import { haltForever } from "../arch/x86_64/cpu";
@@ -39,7 +49,7 @@ const slotUsed = memory.data(MAX_SLOTS);
  * Moves the boot thread's frames from the top of the area to below runTop
  * and clears the slots. Called once by main, before any other thread exists.
  */
-export function initShadowStacks(): bool {
+export function initKernelShadowStack(): bool {
   const top = __heap_base;
   runTop = __data_end + RUNNING_AREA;
   if (runTop > top) return false;
@@ -53,10 +63,10 @@ export function initShadowStacks(): bool {
   return true;
 }
 
-export function shadowSlotCount(): i32 { return slotCount; }
+export function kernelShadowSlotCount(): i32 { return slotCount; }
 
 /** Gives `thread` `count` consecutive slots; false when none are free. */
-export function allocateShadowSlots(thread: Thread, count: i32): bool {
+export function allocateKernelShadowSlots(thread: Thread, count: i32): bool {
   let run = 0;
   for (let i = 0; i < slotCount; i++) {
     if (load<u8>(slotUsed + <usize>i) != 0) { run = 0; continue; }
@@ -64,7 +74,7 @@ export function allocateShadowSlots(thread: Thread, count: i32): bool {
     const first = i - count + 1;
     for (let k = first; k <= i; k++) store<u8>(slotUsed + <usize>k, 1);
     thread.shadowSlot = first;
-    thread.shadowSlotCount = count;
+    thread.kernelShadowSlotCount = count;
     thread.shadowBytes = 0;
     return true;
   }
@@ -72,15 +82,15 @@ export function allocateShadowSlots(thread: Thread, count: i32): bool {
 }
 
 /** Frees a dead thread's slots (and clears what they held). */
-export function freeShadowSlots(thread: Thread): void {
+export function freeKernelShadowSlots(thread: Thread): void {
   if (thread.shadowSlot < 0) return;
   if (thread.shadowBytes > 0) memory.fill(slotAddress(thread.shadowSlot), 0, thread.shadowBytes);
   const parked = thread.shadowParked;
-  if (parked > 0) memory.fill(slotAddress(thread.shadowSlot) + slotCapacity(thread.shadowSlotCount) - parked, 0, parked);
+  if (parked > 0) memory.fill(slotAddress(thread.shadowSlot) + slotCapacity(thread.kernelShadowSlotCount) - parked, 0, parked);
   thread.shadowParked = 0;
-  for (let k = 0; k < thread.shadowSlotCount; k++) store<u8>(slotUsed + <usize>(thread.shadowSlot + k), 0);
+  for (let k = 0; k < thread.kernelShadowSlotCount; k++) store<u8>(slotUsed + <usize>(thread.shadowSlot + k), 0);
   thread.shadowSlot = -1;
-  thread.shadowSlotCount = 0;
+  thread.kernelShadowSlotCount = 0;
   thread.shadowBytes = 0;
 }
 

@@ -4,40 +4,45 @@
 // its memory (a page fault in its guard region), a stack overflow (its
 // thread's stack check, or a page fault in the stack's guard page), any
 // other CPU exception in its code — unwinds the thread to the kernel's
-// call into the component (component/run.ts), which lands here. So does a
+// call into the component (run.ts), which lands here. So does a
 // trap of kernel code run on behalf of the component (a system call that
 // ran out of the thread's stack). The component alone ends:
 //
 //   1. the fault is recorded: trap kind, pc, wasm function and offset
 //      (the pc map), the CPU exception and address when one caused it;
-//   2. its other threads are taken out of every queue and freed;
-//   3. the end hooks run: the message-passing objects close its handles,
-//      fail the sends pending on its channels with DEAD_SERVER, drop its
-//      names and tell its supervisor by a PULSE_CODE_COMPONENT_ENDED pulse
-//      (component.status then says how it ended);
-//   4. its linear memory is unmapped: every frame and page-table page goes
-//      back; its table and vmctx are garbage for the kernel's collector;
-//   5. the faulting thread ends too.
+//   2. endComponent takes it apart, in the order written there: its other
+//      threads, its objects (mappings, names, replies owed, handles,
+//      message timers, lent priorities, the end pulse to its supervisor),
+//      its memory and code (every frame and page-table page goes back; its
+//      table and vmctx are garbage for the kernel's collector);
+//   3. the faulting thread ends too.
 //
 // Its code stays mapped for the code cache, but no longer executable once no
-// live component runs it (component/platform.ts, sealCode).
+// live component runs it (platform.ts, sealCode).
 //
 // The same path, without a fault, ends a component whose last thread
 // returned (Exited), that called component.exit (Exited with a status) or
 // that its supervisor killed (Killed).
 
-import { TrapKind, trapMessage } from "../sdk/compiler/src/abi";
-import * as console from "./console";
-import { Component, ComponentFault, ComponentState, allComponents, runEndHooks } from "./component/component";
-import { kernelLinker } from "./component/loader";
-import { isComponentCode, sealCode } from "./component/platform";
-import { Component as CompiledComponent } from "../sdk/loader/component";
-import { releaseRegion } from "./component/region";
-import { Thread, ThreadState } from "./object/thread";
-import { currentThread, exitCurrent, killThread } from "./sched/scheduler";
-import { inStackGuard } from "./sched/threads";
-import { allocatedFrameCount } from "./memory/frames";
-import { dropShadowSlot } from "./component/shadow-stack";
+import { TrapKind, trapMessage } from "../../sdk/compiler/src/traps";
+import * as console from "../console";
+import { Component, ComponentFault, ComponentState, allComponents } from "./component";
+import { kernelLinker } from "./loader";
+import { isComponentCode, sealCode } from "./platform";
+import { CompiledComponent } from "../../sdk/loader/component";
+import { releaseRegion } from "./region";
+import { failPendingReplies } from "../object/channel";
+import { handlesOf } from "../object/handle";
+import { settleAfterEnd } from "../object/inheritance";
+import { unmapAll } from "../object/memory-object";
+import { disarmEnded } from "../object/message-timeout";
+import { dropComponentNames } from "../object/pathname";
+import { tellSupervisor } from "../object/pulse";
+import { Thread, ThreadState } from "../object/thread";
+import { currentThread, exitCurrent, killThread } from "../sched/scheduler";
+import { inStackGuard } from "../sched/threads";
+import { allocatedFrameCount } from "../memory/frames";
+import { dropShadowSlot } from "./component-shadow-stack";
 
 // What the exception handler saw, for the trap it turned the exception into.
 let exceptionVector: i32 = -1;
@@ -63,9 +68,30 @@ export function describe(component: Component, what: string): void {
 }
 
 /**
- * Ends `component` in `state`: its threads but the running one are freed,
- * the end hooks run, its memory goes back. The running thread, if it is
- * the component's, must end next (exitCurrent).
+ * Ends `component` in `state`, taking it apart in one fixed order; each
+ * step relies on the ones before it. The running thread, if it is the
+ * component's, must end next (exitCurrent).
+ *
+ *  1. its threads but the running one leave every queue and are freed,
+ *     and nothing of it runs again: the lock and the shadow stack go;
+ *  2. mappings of memory objects into its memory are undone, while the
+ *     memory is still there (memory-object.ts);
+ *  3. its names go, so that a supervisor restarting it finds them free
+ *     (pathname.ts);
+ *  4. clients waiting for its replies fail with DEAD_SERVER, and handles
+ *     its threads had in flight are dropped (channel.ts);
+ *  5. its handles close: channels fail their senders, objects lose a
+ *     reference (handle.ts);
+ *  6. the message timers of its threads are disarmed (message-timeout.ts);
+ *  7. priorities lent through its threads are recomputed for the threads
+ *     that survive (inheritance.ts);
+ *  8. its supervisor is told by the end pulse, once all of the above
+ *     holds (pulse.ts);
+ *  9. its memory region goes back, and its code stops being executable
+ *     once no live component runs it.
+ *
+ * Steps 2 to 5 concern the message-passing state it has only once it made
+ * or was given an object (`Component.ipc`).
  */
 export function endComponent(component: Component, state: ComponentState): void {
   if (component.state != ComponentState.Running && component.state != ComponentState.Loading) return;
@@ -77,7 +103,15 @@ export function endComponent(component: Component, state: ComponentState): void 
   }
   component.lockOwner = null;
   component.shadowStack = null;
-  runEndHooks(component);
+  if (component.ipc != null) {
+    unmapAll(component);
+    dropComponentNames(component);
+    failPendingReplies(component);
+    handlesOf(component).closeAll();
+  }
+  disarmEnded(component);
+  settleAfterEnd(component);
+  tellSupervisor(component);
   const memory = component.memoryObject != 0 ? component.memoryBase : 0;
   if (memory != 0) releaseRegion(memory);
   component.memoryObject = 0;
@@ -86,7 +120,7 @@ export function endComponent(component: Component, state: ComponentState): void 
   sealIfUnused(component.compiled);
 }
 
-/** No live component runs `compiled` any more: its code stops being executable (component/platform.ts). */
+/** No live component runs `compiled` any more: its code stops being executable (platform.ts). */
 function sealIfUnused(compiled: CompiledComponent | null): void {
   if (compiled == null) return;
   const components = allComponents();
