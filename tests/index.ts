@@ -29,6 +29,7 @@ import * as kernelOs from "./kernel/os.test";
 import * as kernelFuzz from "./kernel/fuzz.test";
 import * as bootstrap from "./compiler/bootstrap.test";
 import * as glyphAtlas from "./desktop/glyph-atlas.test";
+import * as desktopGraphics from "./desktop/graphics.test";
 
 const files = [
   { name: "harness", register: harness.register },
@@ -51,6 +52,7 @@ const files = [
   { name: "spec", register: spec.register },
   { name: "fuzz", register: fuzz.register },
   { name: "glyph-atlas", register: glyphAtlas.register },
+  { name: "desktop-graphics", register: desktopGraphics.register },
   { name: "boot-image", register: bootImage.register },
   { name: "boot-pe", register: bootPe.register },
   { name: "boot-harness", register: bootHarness.register },

@@ -65,6 +65,9 @@ ascPrograms.push(["tests/compiler/assembly/component.ts", "build/tests/component
 // The runtime tests: float printing in V8, and a WASI command run natively (tests/runtime/).
 ascPrograms.push(["tests/runtime/assembly/float.ts", "build/tests/runtime-float.wasm",
   ["tests/runtime/assembly/float.ts", "sdk/runtime/linux/float.ts"], ["--exportStart", "_initialize"]]);
+// The desktop's drawing library (desktop/lib), run in V8 by tests/desktop/graphics.test.ts.
+ascPrograms.push(["tests/desktop/assembly/graphics.ts", "build/tests/desktop-graphics.wasm",
+  ["tests/desktop/assembly/graphics.ts", "desktop/lib"], ["--exportStart", "_initialize", "--runtime", "incremental", "--exportRuntime"]]);
 ascPrograms.push(["tests/runtime/assembly/wasi.ts", "build/tests/runtime-wasi.wasm",
   ["tests/runtime/assembly/wasi.ts"], ["--exportStart", "_start"]]);
 

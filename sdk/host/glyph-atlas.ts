@@ -143,8 +143,12 @@ export function rasteriseGlyphAtlas(request: AtlasRequest): GlyphAtlas {
     }
     glyphs.push({ codepoint, bitmap, width: glyphWidth, height: glyphHeight, bearingX: left - pad, bearingY: pad + ascent - top, advance });
   }
+  // The line box holds every glyph's ink (box drawing reaches past the font's own ascent and
+  // descent), so that lines never draw into each other and need no clipping.
+  const lineAscent = Math.max(ascent, ...glyphs.map((g) => g.bearingY));
+  const lineDescent = Math.max(descent, ...glyphs.map((g) => g.height - g.bearingY));
   return {
-    size: request.size, lineHeight: ascent + descent, ascent, descent, monospace: advances.size === 1,
+    size: request.size, lineHeight: lineAscent + lineDescent, ascent: lineAscent, descent: lineDescent, monospace: advances.size === 1,
     glyphs: glyphs.sort((a, b) => a.codepoint - b.codepoint),
   };
 }
@@ -234,15 +238,21 @@ export function findGlyph(atlas: GlyphAtlas, codepoint: number): Glyph {
 export interface DrawnText {
   width: number;
   height: number;
-  /** Coverage, row-major; overlapping glyphs take the larger coverage. */
+  /** The line drawn white on black, one byte per pixel: each channel of the desktop's pixels. */
   coverage: Uint8Array;
 }
 
+/** One channel of `background` under `foreground` at alpha `coverage`, rounded as desktop/lib/surface.ts's blend. */
+export function mixChannel(foreground: number, background: number, coverage: number): number {
+  return Math.floor((foreground * coverage + background * (255 - coverage) + 127) / 255);
+}
+
 /**
- * Lays out one line as the desktop does: the pen starts at 0 on the
- * baseline `ascent` rows down, each glyph's bitmap goes at the pen's whole
- * pixel plus its bearing, and the pen moves by the advance in 1/64 pixel,
- * so that rounding does not accumulate.
+ * Lays out one line as the desktop does (desktop/lib/text.ts): the pen
+ * starts at 0 on the baseline `ascent` rows down, each glyph's bitmap goes
+ * at the pen's whole pixel plus its bearing, glyphs are blended in order,
+ * and the pen moves by the advance in 1/64 pixel, so that rounding does not
+ * accumulate.
  */
 export function drawText(atlas: GlyphAtlas, text: string): DrawnText {
   let pen = 0;
@@ -252,6 +262,7 @@ export function drawText(atlas: GlyphAtlas, text: string): DrawnText {
     placed.push({ glyph, x: (pen >> 6) + glyph.bearingX });
     pen += glyph.advance;
   }
+  // Wide enough for the pen's end and for any ink past it; ink left of 0 is cut, as on a surface.
   const width = Math.max((pen + ADVANCE_ONE - 1) >> 6, ...placed.map((p) => p.x + p.glyph.width));
   const height = atlas.lineHeight;
   const coverage = new Uint8Array(Math.max(0, width) * height);
@@ -263,8 +274,8 @@ export function drawText(atlas: GlyphAtlas, text: string): DrawnText {
       for (let column = 0; column < glyph.width; column++) {
         const at = x + column;
         if (at < 0 || at >= width) continue;
-        const value = glyph.bitmap[row * glyph.width + column]!;
-        if (value > coverage[y * width + at]!) coverage[y * width + at] = value;
+        const alpha = glyph.bitmap[row * glyph.width + column]!;
+        if (alpha !== 0) coverage[y * width + at] = mixChannel(255, coverage[y * width + at]!, alpha);
       }
     }
   }
