@@ -37,17 +37,16 @@ export abstract class Handlers {
 
 /**
  * Serves requests on `channel` until receiving fails: `dispatch` (a
- * protocol's generated dispatch class, holding the server's `handlers`:
- * `serveTestEcho` and the like make it) decodes each request and returns
+ * protocol's generated dispatch: `serveTestEcho` and the like make it)
+ * decodes each request, calls the handler of `handlers` and returns
  * the reply's length (status 0), a negative error status (no reply bytes)
  * or REPLY_LATER. A transferred handle that no handler took is closed, so
  * that a client cannot fill the server's handle table. Returns the error
  * of a failed receive (other than TIMED_OUT); a failed reply, whose client
  * is gone, is not one: the loop receives the next message.
  */
-export function serveRequests<D>(dispatch: D, channel: Handle, capacity: u32, smallest: u32): i32 {
+export function serveRequests<D, H extends Handlers>(dispatch: D, handlers: H, channel: Handle, capacity: u32, smallest: u32): i32 {
   if (capacity < smallest || capacity < PULSE_SIZE) return ERROR_INVALID_ARGUMENT;
-  const handlers = dispatch.handlers;
   const buffer = heap.alloc(capacity);
   const info = changetype<ReceiveInfo>(heap.alloc(RECEIVE_INFO_SIZE));
   handlers.info = info;
@@ -55,7 +54,7 @@ export function serveRequests<D>(dispatch: D, channel: Handle, capacity: u32, sm
   while (true) {
     if (receiveId > 0) {
       handlers.receiveId = receiveId;
-      const result: i32 = dispatch.dispatch(buffer, info.sendLength, capacity);
+      const result: i32 = dispatch.dispatch(handlers, buffer, info.sendLength, capacity);
       const transferred = <i32>info.handle;
       if (transferred != 0) handleClose(transferred);
       // Two calls rather than one with the status and length chosen: fewer instructions on the echo path.

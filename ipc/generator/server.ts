@@ -32,7 +32,8 @@ function smallestBuffer(protocol: Protocol): number {
   return smallest;
 }
 
-function handlerMethod(protocol: Protocol, message: Message): string[] {
+/** A handler's parameters (`name: type`) and their doc lines. */
+function handlerParameters(protocol: Protocol, message: Message): { params: string[]; docs: string[] } {
   const request = requestLayout(message);
   const reply = replyLayout(message);
   const params: string[] = [];
@@ -61,6 +62,17 @@ function handlerMethod(protocol: Protocol, message: Message): string[] {
     params.push(`reply: ${replyView}`);
     docs.push(`@param reply The reply's fields, over the request's buffer.`);
   }
+  return { params, docs };
+}
+
+/** The handler of `message` as a signature: `echo(sequence: u32, ...): i32` (docs.ts shows it too). */
+export function handlerSignature(protocol: Protocol, message: Message): string {
+  return `${message.name}(${handlerParameters(protocol, message).params.join(", ")}): i32`;
+}
+
+function handlerMethod(protocol: Protocol, message: Message): string[] {
+  const reply = replyLayout(message);
+  const { docs } = handlerParameters(protocol, message);
   docs.push(reply.tail
     ? `@returns The length of what it wrote at \`reply.${reply.tail.name}\` (at most the receive buffer's room past ${reply.size} bytes), or a negative error status.`
     : `@returns 0, or a negative error status (the reply then carries no fields).`);
@@ -69,7 +81,7 @@ function handlerMethod(protocol: Protocol, message: Message): string[] {
     `   * ${message.name} (operation ${message.operation}): ${oneLine(message.doc)}`,
     ...docs.map((line) => `   * ${line}`),
     `   */`,
-    `  abstract ${message.name}(${params.join(", ")}): i32;`,
+    `  abstract ${handlerSignature(protocol, message)};`,
   ];
 }
 
@@ -82,8 +94,10 @@ function dispatchCase(protocol: Protocol, message: Message): string[] {
   const replyView = `${pascal(`${protocol.name}.${message.name}`)}Reply`;
   const lines = [`      case ${constant}: {`];
   if (request.tail) {
-    lines.push(`        if (length < ${constant}_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;`);
-    lines.push(`        if (length > capacity) return ERROR_TOO_LARGE;`);
+    // One unsigned comparison for both bounds on the way to the handler; which one failed only after.
+    lines.push(`        if (length - ${constant}_REQUEST_SIZE > capacity - ${constant}_REQUEST_SIZE) {`);
+    lines.push(`          return length < ${constant}_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;`);
+    lines.push(`        }`);
   } else {
     lines.push(`        if (length != ${constant}_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;`);
   }
@@ -96,11 +110,11 @@ function dispatchCase(protocol: Protocol, message: Message): string[] {
   if (request.tail) values.push(`buffer + ${constant}_REQUEST_${screaming(request.tail.name)}`, `length - ${constant}_REQUEST_SIZE`);
   if (message.handle) {
     // The handler owns it now: the loop closes only a handle left in the receive info.
-    lines.push(`        const ${message.handle.name} = <Handle>this.handlers.info.handle;`, `        this.handlers.info.handle = 0;`);
+    lines.push(`        const ${message.handle.name} = <Handle>handlers.info.handle;`, `        handlers.info.handle = 0;`);
     values.push(message.handle.name);
   }
   if (hasReply(reply)) values.push(`changetype<${replyView}>(buffer)`);
-  lines.push(`        const result = this.handlers.${message.name}(${values.join(", ")});`);
+  lines.push(`        const result = handlers.${message.name}(${values.join(", ")});`);
   const replyLength = reply.tail ? `<i32>(${constant}_REPLY_SIZE + <u32>result)` : `<i32>${constant}_REPLY_SIZE`;
   lines.push(`        return result < 0 ? result : ${replyLength};`, `      }`);
   return lines;
@@ -151,9 +165,7 @@ function serverFile(protocol: Protocol): string {
     `/** Decodes a ${protocol.name} request for H's handlers: the reply's length, or the error status of a malformed one. */`,
     `// @ts-ignore: decorator`,
     `@final class ${name}Dispatch<H extends ${handlers}> {`,
-    `  constructor(readonly handlers: H) {}`,
-    "",
-    `  dispatch(buffer: usize, length: u32, capacity: u32): i32 {`,
+    `  dispatch(handlers: H, buffer: usize, length: u32, capacity: u32): i32 {`,
     `    if (length < 4) return ERROR_INVALID_ARGUMENT;`,
     `    switch (load<u32>(buffer)) {`,
   );
@@ -172,7 +184,7 @@ function serverFile(protocol: Protocol): string {
     ` * server goes on. Returns only when receiving fails: the error.`,
     ` */`,
     `export function serve${name}<H extends ${handlers}>(handlers: H, channel: Handle, capacity: u32): i32 {`,
-    `  return serveRequests(new ${name}Dispatch<H>(handlers), channel, capacity, ${prefix}_SERVER_BUFFER_MINIMUM);`,
+    `  return serveRequests(new ${name}Dispatch<H>(), handlers, channel, capacity, ${prefix}_SERVER_BUFFER_MINIMUM);`,
     `}`,
   );
   return lines.join("\n") + "\n";

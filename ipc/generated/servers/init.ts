@@ -75,40 +75,42 @@ export abstract class InitHandlers extends Handlers {
 /** Decodes a init request for H's handlers: the reply's length, or the error status of a malformed one. */
 // @ts-ignore: decorator
 @final class InitDispatch<H extends InitHandlers> {
-  constructor(readonly handlers: H) {}
-
-  dispatch(buffer: usize, length: u32, capacity: u32): i32 {
+  dispatch(handlers: H, buffer: usize, length: u32, capacity: u32): i32 {
     if (length < 4) return ERROR_INVALID_ARGUMENT;
     switch (load<u32>(buffer)) {
       case INIT_START: {
-        if (length < INIT_START_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
-        if (length > capacity) return ERROR_TOO_LARGE;
-        const result = this.handlers.start(buffer + INIT_START_REQUEST_NAME, length - INIT_START_REQUEST_SIZE, changetype<InitStartReply>(buffer));
+        if (length - INIT_START_REQUEST_SIZE > capacity - INIT_START_REQUEST_SIZE) {
+          return length < INIT_START_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
+        }
+        const result = handlers.start(buffer + INIT_START_REQUEST_NAME, length - INIT_START_REQUEST_SIZE, changetype<InitStartReply>(buffer));
         return result < 0 ? result : <i32>INIT_START_REPLY_SIZE;
       }
       case INIT_STOP: {
-        if (length < INIT_STOP_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
-        if (length > capacity) return ERROR_TOO_LARGE;
-        const result = this.handlers.stop(buffer + INIT_STOP_REQUEST_NAME, length - INIT_STOP_REQUEST_SIZE);
+        if (length - INIT_STOP_REQUEST_SIZE > capacity - INIT_STOP_REQUEST_SIZE) {
+          return length < INIT_STOP_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
+        }
+        const result = handlers.stop(buffer + INIT_STOP_REQUEST_NAME, length - INIT_STOP_REQUEST_SIZE);
         return result < 0 ? result : <i32>INIT_STOP_REPLY_SIZE;
       }
       case INIT_RESTART: {
         if (length != INIT_RESTART_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
         const request = changetype<InitRestartRequest>(buffer);
-        const result = this.handlers.restart(request.component, changetype<InitRestartReply>(buffer));
+        const result = handlers.restart(request.component, changetype<InitRestartReply>(buffer));
         return result < 0 ? result : <i32>INIT_RESTART_REPLY_SIZE;
       }
       case INIT_REPLACE: {
-        if (length < INIT_REPLACE_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
-        if (length > capacity) return ERROR_TOO_LARGE;
+        if (length - INIT_REPLACE_REQUEST_SIZE > capacity - INIT_REPLACE_REQUEST_SIZE) {
+          return length < INIT_REPLACE_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
+        }
         const request = changetype<InitReplaceRequest>(buffer);
-        const result = this.handlers.replace(request.component, buffer + INIT_REPLACE_REQUEST_PATH, length - INIT_REPLACE_REQUEST_SIZE, changetype<InitReplaceReply>(buffer));
+        const result = handlers.replace(request.component, buffer + INIT_REPLACE_REQUEST_PATH, length - INIT_REPLACE_REQUEST_SIZE, changetype<InitReplaceReply>(buffer));
         return result < 0 ? result : <i32>INIT_REPLACE_REPLY_SIZE;
       }
       case INIT_STATUS: {
-        if (length < INIT_STATUS_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
-        if (length > capacity) return ERROR_TOO_LARGE;
-        const result = this.handlers.status(buffer + INIT_STATUS_REQUEST_NAME, length - INIT_STATUS_REQUEST_SIZE, changetype<InitStatusReply>(buffer));
+        if (length - INIT_STATUS_REQUEST_SIZE > capacity - INIT_STATUS_REQUEST_SIZE) {
+          return length < INIT_STATUS_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
+        }
+        const result = handlers.status(buffer + INIT_STATUS_REQUEST_NAME, length - INIT_STATUS_REQUEST_SIZE, changetype<InitStatusReply>(buffer));
         return result < 0 ? result : <i32>INIT_STATUS_REPLY_SIZE;
       }
     }
@@ -124,5 +126,5 @@ export abstract class InitHandlers extends Handlers {
  * server goes on. Returns only when receiving fails: the error.
  */
 export function serveInit<H extends InitHandlers>(handlers: H, channel: Handle, capacity: u32): i32 {
-  return serveRequests(new InitDispatch<H>(handlers), channel, capacity, INIT_SERVER_BUFFER_MINIMUM);
+  return serveRequests(new InitDispatch<H>(), handlers, channel, capacity, INIT_SERVER_BUFFER_MINIMUM);
 }

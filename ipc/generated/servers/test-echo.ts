@@ -46,22 +46,21 @@ export abstract class TestEchoHandlers extends Handlers {
 /** Decodes a test.echo request for H's handlers: the reply's length, or the error status of a malformed one. */
 // @ts-ignore: decorator
 @final class TestEchoDispatch<H extends TestEchoHandlers> {
-  constructor(readonly handlers: H) {}
-
-  dispatch(buffer: usize, length: u32, capacity: u32): i32 {
+  dispatch(handlers: H, buffer: usize, length: u32, capacity: u32): i32 {
     if (length < 4) return ERROR_INVALID_ARGUMENT;
     switch (load<u32>(buffer)) {
       case TEST_ECHO_ECHO: {
-        if (length < TEST_ECHO_ECHO_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
-        if (length > capacity) return ERROR_TOO_LARGE;
+        if (length - TEST_ECHO_ECHO_REQUEST_SIZE > capacity - TEST_ECHO_ECHO_REQUEST_SIZE) {
+          return length < TEST_ECHO_ECHO_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
+        }
         const request = changetype<TestEchoEchoRequest>(buffer);
-        const result = this.handlers.echo(request.sequence, buffer + TEST_ECHO_ECHO_REQUEST_DATA, length - TEST_ECHO_ECHO_REQUEST_SIZE, changetype<TestEchoEchoReply>(buffer));
+        const result = handlers.echo(request.sequence, buffer + TEST_ECHO_ECHO_REQUEST_DATA, length - TEST_ECHO_ECHO_REQUEST_SIZE, changetype<TestEchoEchoReply>(buffer));
         return result < 0 ? result : <i32>(TEST_ECHO_ECHO_REPLY_SIZE + <u32>result);
       }
       case TEST_ECHO_SQUARE: {
         if (length != TEST_ECHO_SQUARE_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
         const request = changetype<TestEchoSquareRequest>(buffer);
-        const result = this.handlers.square(request.value, changetype<TestEchoSquareReply>(buffer));
+        const result = handlers.square(request.value, changetype<TestEchoSquareReply>(buffer));
         return result < 0 ? result : <i32>TEST_ECHO_SQUARE_REPLY_SIZE;
       }
     }
@@ -77,5 +76,5 @@ export abstract class TestEchoHandlers extends Handlers {
  * server goes on. Returns only when receiving fails: the error.
  */
 export function serveTestEcho<H extends TestEchoHandlers>(handlers: H, channel: Handle, capacity: u32): i32 {
-  return serveRequests(new TestEchoDispatch<H>(handlers), channel, capacity, TEST_ECHO_SERVER_BUFFER_MINIMUM);
+  return serveRequests(new TestEchoDispatch<H>(), handlers, channel, capacity, TEST_ECHO_SERVER_BUFFER_MINIMUM);
 }

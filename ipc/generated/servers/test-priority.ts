@@ -42,19 +42,17 @@ export abstract class TestPriorityHandlers extends Handlers {
 /** Decodes a test.priority request for H's handlers: the reply's length, or the error status of a malformed one. */
 // @ts-ignore: decorator
 @final class TestPriorityDispatch<H extends TestPriorityHandlers> {
-  constructor(readonly handlers: H) {}
-
-  dispatch(buffer: usize, length: u32, capacity: u32): i32 {
+  dispatch(handlers: H, buffer: usize, length: u32, capacity: u32): i32 {
     if (length < 4) return ERROR_INVALID_ARGUMENT;
     switch (load<u32>(buffer)) {
       case TEST_PRIORITY_PROBE: {
         if (length != TEST_PRIORITY_PROBE_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
-        const result = this.handlers.probe(changetype<TestPriorityProbeReply>(buffer));
+        const result = handlers.probe(changetype<TestPriorityProbeReply>(buffer));
         return result < 0 ? result : <i32>TEST_PRIORITY_PROBE_REPLY_SIZE;
       }
       case TEST_PRIORITY_HOLD: {
         if (length != TEST_PRIORITY_HOLD_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
-        const result = this.handlers.hold(changetype<TestPriorityHoldReply>(buffer));
+        const result = handlers.hold(changetype<TestPriorityHoldReply>(buffer));
         return result < 0 ? result : <i32>TEST_PRIORITY_HOLD_REPLY_SIZE;
       }
     }
@@ -70,5 +68,5 @@ export abstract class TestPriorityHandlers extends Handlers {
  * server goes on. Returns only when receiving fails: the error.
  */
 export function serveTestPriority<H extends TestPriorityHandlers>(handlers: H, channel: Handle, capacity: u32): i32 {
-  return serveRequests(new TestPriorityDispatch<H>(handlers), channel, capacity, TEST_PRIORITY_SERVER_BUFFER_MINIMUM);
+  return serveRequests(new TestPriorityDispatch<H>(), handlers, channel, capacity, TEST_PRIORITY_SERVER_BUFFER_MINIMUM);
 }

@@ -35,15 +35,13 @@ export abstract class TestRelayHandlers extends Handlers {
 /** Decodes a test.relay request for H's handlers: the reply's length, or the error status of a malformed one. */
 // @ts-ignore: decorator
 @final class TestRelayDispatch<H extends TestRelayHandlers> {
-  constructor(readonly handlers: H) {}
-
-  dispatch(buffer: usize, length: u32, capacity: u32): i32 {
+  dispatch(handlers: H, buffer: usize, length: u32, capacity: u32): i32 {
     if (length < 4) return ERROR_INVALID_ARGUMENT;
     switch (load<u32>(buffer)) {
       case TEST_RELAY_FORWARD: {
         if (length != TEST_RELAY_FORWARD_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
         const request = changetype<TestRelayForwardRequest>(buffer);
-        const result = this.handlers.forward(request.forwarded, changetype<TestRelayForwardReply>(buffer));
+        const result = handlers.forward(request.forwarded, changetype<TestRelayForwardReply>(buffer));
         return result < 0 ? result : <i32>TEST_RELAY_FORWARD_REPLY_SIZE;
       }
     }
@@ -59,5 +57,5 @@ export abstract class TestRelayHandlers extends Handlers {
  * server goes on. Returns only when receiving fails: the error.
  */
 export function serveTestRelay<H extends TestRelayHandlers>(handlers: H, channel: Handle, capacity: u32): i32 {
-  return serveRequests(new TestRelayDispatch<H>(handlers), channel, capacity, TEST_RELAY_SERVER_BUFFER_MINIMUM);
+  return serveRequests(new TestRelayDispatch<H>(), handlers, channel, capacity, TEST_RELAY_SERVER_BUFFER_MINIMUM);
 }

@@ -71,38 +71,36 @@ export abstract class TestRtcHandlers extends Handlers {
 /** Decodes a test.rtc request for H's handlers: the reply's length, or the error status of a malformed one. */
 // @ts-ignore: decorator
 @final class TestRtcDispatch<H extends TestRtcHandlers> {
-  constructor(readonly handlers: H) {}
-
-  dispatch(buffer: usize, length: u32, capacity: u32): i32 {
+  dispatch(handlers: H, buffer: usize, length: u32, capacity: u32): i32 {
     if (length < 4) return ERROR_INVALID_ARGUMENT;
     switch (load<u32>(buffer)) {
       case TEST_RTC_ATTACH: {
         if (length != TEST_RTC_ATTACH_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
-        const result = this.handlers.attach(changetype<TestRtcAttachReply>(buffer));
+        const result = handlers.attach(changetype<TestRtcAttachReply>(buffer));
         return result < 0 ? result : <i32>TEST_RTC_ATTACH_REPLY_SIZE;
       }
       case TEST_RTC_COUNT: {
         if (length != TEST_RTC_COUNT_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
         const request = changetype<TestRtcCountRequest>(buffer);
-        const result = this.handlers.count(request.rate, request.pulses, changetype<TestRtcCountReply>(buffer));
+        const result = handlers.count(request.rate, request.pulses, changetype<TestRtcCountReply>(buffer));
         return result < 0 ? result : <i32>TEST_RTC_COUNT_REPLY_SIZE;
       }
       case TEST_RTC_HOLD: {
         if (length != TEST_RTC_HOLD_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
         const request = changetype<TestRtcHoldRequest>(buffer);
-        const result = this.handlers.hold(request.rate, request.milliseconds, changetype<TestRtcHoldReply>(buffer));
+        const result = handlers.hold(request.rate, request.milliseconds, changetype<TestRtcHoldReply>(buffer));
         return result < 0 ? result : <i32>TEST_RTC_HOLD_REPLY_SIZE;
       }
       case TEST_RTC_START: {
         if (length != TEST_RTC_START_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
         const request = changetype<TestRtcStartRequest>(buffer);
-        const result = this.handlers.start(request.rate);
+        const result = handlers.start(request.rate);
         return result < 0 ? result : <i32>TEST_RTC_START_REPLY_SIZE;
       }
       case TEST_RTC_FLOOD: {
         if (length != TEST_RTC_FLOOD_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
         const request = changetype<TestRtcFloodRequest>(buffer);
-        const result = this.handlers.flood(request.rate, changetype<TestRtcFloodReply>(buffer));
+        const result = handlers.flood(request.rate, changetype<TestRtcFloodReply>(buffer));
         return result < 0 ? result : <i32>TEST_RTC_FLOOD_REPLY_SIZE;
       }
     }
@@ -118,5 +116,5 @@ export abstract class TestRtcHandlers extends Handlers {
  * server goes on. Returns only when receiving fails: the error.
  */
 export function serveTestRtc<H extends TestRtcHandlers>(handlers: H, channel: Handle, capacity: u32): i32 {
-  return serveRequests(new TestRtcDispatch<H>(handlers), channel, capacity, TEST_RTC_SERVER_BUFFER_MINIMUM);
+  return serveRequests(new TestRtcDispatch<H>(), handlers, channel, capacity, TEST_RTC_SERVER_BUFFER_MINIMUM);
 }

@@ -47,23 +47,21 @@ export abstract class TestSharedHandlers extends Handlers {
 /** Decodes a test.shared request for H's handlers: the reply's length, or the error status of a malformed one. */
 // @ts-ignore: decorator
 @final class TestSharedDispatch<H extends TestSharedHandlers> {
-  constructor(readonly handlers: H) {}
-
-  dispatch(buffer: usize, length: u32, capacity: u32): i32 {
+  dispatch(handlers: H, buffer: usize, length: u32, capacity: u32): i32 {
     if (length < 4) return ERROR_INVALID_ARGUMENT;
     switch (load<u32>(buffer)) {
       case TEST_SHARED_FILL: {
         if (length != TEST_SHARED_FILL_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
         const request = changetype<TestSharedFillRequest>(buffer);
-        const memory = <Handle>this.handlers.info.handle;
-        this.handlers.info.handle = 0;
-        const result = this.handlers.fill(request.length, request.seed, memory, changetype<TestSharedFillReply>(buffer));
+        const memory = <Handle>handlers.info.handle;
+        handlers.info.handle = 0;
+        const result = handlers.fill(request.length, request.seed, memory, changetype<TestSharedFillReply>(buffer));
         return result < 0 ? result : <i32>TEST_SHARED_FILL_REPLY_SIZE;
       }
       case TEST_SHARED_SHARE: {
         if (length != TEST_SHARED_SHARE_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
         const request = changetype<TestSharedShareRequest>(buffer);
-        const result = this.handlers.share(request.bytes, request.seed, changetype<TestSharedShareReply>(buffer));
+        const result = handlers.share(request.bytes, request.seed, changetype<TestSharedShareReply>(buffer));
         return result < 0 ? result : <i32>TEST_SHARED_SHARE_REPLY_SIZE;
       }
     }
@@ -79,5 +77,5 @@ export abstract class TestSharedHandlers extends Handlers {
  * server goes on. Returns only when receiving fails: the error.
  */
 export function serveTestShared<H extends TestSharedHandlers>(handlers: H, channel: Handle, capacity: u32): i32 {
-  return serveRequests(new TestSharedDispatch<H>(handlers), channel, capacity, TEST_SHARED_SERVER_BUFFER_MINIMUM);
+  return serveRequests(new TestSharedDispatch<H>(), handlers, channel, capacity, TEST_SHARED_SERVER_BUFFER_MINIMUM);
 }

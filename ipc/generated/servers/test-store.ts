@@ -44,21 +44,19 @@ export abstract class TestStoreHandlers extends Handlers {
 /** Decodes a test.store request for H's handlers: the reply's length, or the error status of a malformed one. */
 // @ts-ignore: decorator
 @final class TestStoreDispatch<H extends TestStoreHandlers> {
-  constructor(readonly handlers: H) {}
-
-  dispatch(buffer: usize, length: u32, capacity: u32): i32 {
+  dispatch(handlers: H, buffer: usize, length: u32, capacity: u32): i32 {
     if (length < 4) return ERROR_INVALID_ARGUMENT;
     switch (load<u32>(buffer)) {
       case TEST_STORE_PUT: {
         if (length != TEST_STORE_PUT_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
         const request = changetype<TestStorePutRequest>(buffer);
-        const result = this.handlers.put(request.slot, request.value);
+        const result = handlers.put(request.slot, request.value);
         return result < 0 ? result : <i32>TEST_STORE_PUT_REPLY_SIZE;
       }
       case TEST_STORE_GET: {
         if (length != TEST_STORE_GET_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
         const request = changetype<TestStoreGetRequest>(buffer);
-        const result = this.handlers.get(request.slot, changetype<TestStoreGetReply>(buffer));
+        const result = handlers.get(request.slot, changetype<TestStoreGetReply>(buffer));
         return result < 0 ? result : <i32>TEST_STORE_GET_REPLY_SIZE;
       }
     }
@@ -74,5 +72,5 @@ export abstract class TestStoreHandlers extends Handlers {
  * server goes on. Returns only when receiving fails: the error.
  */
 export function serveTestStore<H extends TestStoreHandlers>(handlers: H, channel: Handle, capacity: u32): i32 {
-  return serveRequests(new TestStoreDispatch<H>(handlers), channel, capacity, TEST_STORE_SERVER_BUFFER_MINIMUM);
+  return serveRequests(new TestStoreDispatch<H>(), handlers, channel, capacity, TEST_STORE_SERVER_BUFFER_MINIMUM);
 }

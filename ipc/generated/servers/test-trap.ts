@@ -34,15 +34,13 @@ export abstract class TestTrapHandlers extends Handlers {
 /** Decodes a test.trap request for H's handlers: the reply's length, or the error status of a malformed one. */
 // @ts-ignore: decorator
 @final class TestTrapDispatch<H extends TestTrapHandlers> {
-  constructor(readonly handlers: H) {}
-
-  dispatch(buffer: usize, length: u32, capacity: u32): i32 {
+  dispatch(handlers: H, buffer: usize, length: u32, capacity: u32): i32 {
     if (length < 4) return ERROR_INVALID_ARGUMENT;
     switch (load<u32>(buffer)) {
       case TEST_TRAP_TRAP: {
         if (length != TEST_TRAP_TRAP_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
         const request = changetype<TestTrapTrapRequest>(buffer);
-        const result = this.handlers.trap(request.kind, request.operand);
+        const result = handlers.trap(request.kind, request.operand);
         return result < 0 ? result : <i32>TEST_TRAP_TRAP_REPLY_SIZE;
       }
     }
@@ -58,5 +56,5 @@ export abstract class TestTrapHandlers extends Handlers {
  * server goes on. Returns only when receiving fails: the error.
  */
 export function serveTestTrap<H extends TestTrapHandlers>(handlers: H, channel: Handle, capacity: u32): i32 {
-  return serveRequests(new TestTrapDispatch<H>(handlers), channel, capacity, TEST_TRAP_SERVER_BUFFER_MINIMUM);
+  return serveRequests(new TestTrapDispatch<H>(), handlers, channel, capacity, TEST_TRAP_SERVER_BUFFER_MINIMUM);
 }
