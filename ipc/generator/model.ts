@@ -113,6 +113,24 @@ export function replyLayout(message: Message): Layout {
   return layout(message.reply);
 }
 
+/** A reply with fields: its handler gets the reply's view. */
+export function hasReply(reply: Layout): boolean {
+  return reply.fields.length > 0 || reply.tail !== null;
+}
+
+/** Members of ipc/client's Handlers and of the generated dispatch: no request's handler may be called so. */
+const HANDLER_MEMBERS = new Set(["receiveId", "info", "pulse", "constructor", "handlers", "dispatch"]);
+
+/** The parameter names of the generated server's handler of `message`, in order (server.ts). */
+export function handlerParameters(message: Message): string[] {
+  const request = requestLayout(message);
+  const names = request.fields.filter(({ field }) => field !== OPERATION_FIELD).map(({ field }) => field.name);
+  if (request.tail) names.push(request.tail.name, `${request.tail.name}Length`);
+  if (message.handle) names.push(message.handle.name);
+  if (hasReply(replyLayout(message))) names.push("reply");
+  return names;
+}
+
 /** Words a field (an accessor in the bindings) may not be called: AssemblyScript keywords, and `size`, whose constant would clash with the layout's `_SIZE`. */
 const RESERVED = new Set(["size", "function", "class", "default", "delete", "new", "return", "switch", "case", "this", "type", "var", "let", "const", "enum", "export", "import", "in", "instanceof", "typeof", "void", "with", "yield", "null", "true", "false", "if", "else", "for", "while", "do", "break", "continue", "throw", "try", "catch", "finally", "super", "extends", "interface", "package", "private", "protected", "public", "static", "declare", "namespace", "module"]);
 
@@ -178,6 +196,12 @@ export function checkTable(table: Table): void {
           problems.push(`${protocol.name}.${message.name}: a variable bytes field comes last, once`);
         }
       }
+      if (HANDLER_MEMBERS.has(message.name)) problems.push(`${protocol.name}.${message.name}: the generated server's handlers have a member of that name`);
+      const parameters = handlerParameters(message);
+      for (const name of new Set(parameters)) {
+        if (parameters.indexOf(name) !== parameters.lastIndexOf(name)) problems.push(`${protocol.name}.${message.name}: its handler would have two parameters ${name}`);
+      }
+      if (message.handle && RESERVED.has(message.handle.name)) problems.push(`${protocol.name}.${message.name}: handle ${message.handle.name} is a reserved word in AssemblyScript`);
       if (!message.idempotent) problems.push(`${protocol.name}.${message.name}: Delos requests are idempotent (docs/design.md section 4)`);
     }
     for (const error of protocol.errors ?? []) {

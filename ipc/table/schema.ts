@@ -167,6 +167,12 @@ export interface Message {
   reply: Field[];
   /** Re-sending it after a server restart is safe (every message of a Delos protocol should be). */
   idempotent: boolean;
+  /**
+   * A handle the client transfers with the request (msg.sendv): the
+   * generated server passes it to the handler, which then owns it. A
+   * handle sent with a request that declares none is closed unused.
+   */
+  handle?: { name: string; doc: string };
 }
 
 export interface Protocol {

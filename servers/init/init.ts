@@ -8,12 +8,12 @@
 
 import "./abort";
 import {
-  channelCreate, connectionCreate, msgReceive, msgReply, nameRegister, errorName, Pulse, ReceiveInfo,
-  RECEIVE_INFO_SIZE, RECEIVE_ID_PULSE, PULSE_CODE_COMPONENT_ENDED, INIT_PATH,
+  channelCreate, connectionCreate, nameRegister, errorName, INIT_PATH,
 } from "../../ipc/generated/index";
+import { serveInit } from "../../ipc/generated/servers/init";
 import { list, StartAt } from "./list";
-import { componentEnded, setEndNotices, startEntry } from "./supervisor";
-import { handle, replyLength } from "./requests";
+import { setEndNotices, startEntry } from "./supervisor";
+import { InitRequests } from "./requests";
 import { log } from "./log";
 
 const BUFFER_SIZE: u32 = 512;
@@ -30,18 +30,6 @@ export function _start(): void {
   for (let i = 0; i < list.length; i++) {
     if (list[i].startAt == StartAt.Boot) startEntry(list[i]);
   }
-  const buffer = heap.alloc(BUFFER_SIZE);
-  const info = heap.alloc(RECEIVE_INFO_SIZE);
-  while (true) {
-    const receiveId = msgReceive(channel, buffer, BUFFER_SIZE, info);
-    if (receiveId == RECEIVE_ID_PULSE) {
-      const pulse = changetype<Pulse>(buffer);
-      if (pulse.code == PULSE_CODE_COMPONENT_ENDED) componentEnded(<u32>pulse.value);
-      continue;
-    }
-    if (receiveId < 0) continue;
-    const length = min(changetype<ReceiveInfo>(info).sendLength, BUFFER_SIZE);
-    const status = handle(buffer, length);
-    msgReply(receiveId, status, buffer, status < 0 ? 0 : replyLength);
-  }
+  const failed = serveInit(new InitRequests(), channel, BUFFER_SIZE);
+  log("receiving on " + INIT_PATH + " failed: " + errorName(failed));
 }

@@ -142,4 +142,28 @@ export function register(test: TestFunction): void {
     t.ok(abi.includes("export const ERROR_DEAD_SERVER: i32 = -10;"), "errors are negative");
     t.ok(abi.includes("@unmanaged export class ReceiveInfo {"), "records are views");
   });
+
+  test("the server side: a handler per request with the fields as arguments, size checks and reply lengths in the dispatch", (t) => {
+    const files = generateAll(table);
+    const echo = files.get("ipc/generated/servers/test-echo.ts")!;
+    t.ok(echo.includes("export abstract class TestEchoHandlers extends Handlers {"), "a handler class per protocol");
+    t.ok(echo.includes("abstract echo(sequence: u32, data: usize, dataLength: u32, reply: TestEchoEchoReply): i32;"), "a tail as address and length, the reply's view last");
+    t.ok(echo.includes("if (length - TEST_ECHO_ECHO_REQUEST_SIZE > capacity - TEST_ECHO_ECHO_REQUEST_SIZE) {"), "a request with a tail: bounded below by its fixed part and above by the buffer");
+    t.ok(echo.includes("if (length != TEST_ECHO_SQUARE_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;"), "a request without a tail: exactly its size");
+    t.ok(echo.includes("return result < 0 ? result : <i32>(TEST_ECHO_ECHO_REPLY_SIZE + <u32>result);"), "the reply's length: the fixed part and the tail the handler wrote");
+    t.ok(echo.includes("export const TEST_ECHO_REQUESTS: StaticArray<u32> = [1, 8, 1, 2, 8, 0];"), "the requests with their sizes, for tests");
+    const shared = files.get("ipc/generated/servers/test-shared.ts")!;
+    t.ok(shared.includes("abstract fill(length: u32, seed: u32, memory: Handle, reply: TestSharedFillReply): i32;"), "a transferred handle as an argument");
+    t.ok(shared.includes("handlers.info.handle = 0;"), "a handle given to its handler is not closed by the loop");
+    const store = files.get("ipc/generated/servers/test-store.ts")!;
+    t.ok(store.includes("abstract put(slot: u32, value: u64): i32;"), "no reply view when the reply has no fields");
+    for (const protocol of table.protocols) t.ok(files.has(`ipc/generated/servers/${protocol.name.replace(/\./g, "-")}.ts`), `a server side for ${protocol.name}`);
+    const broken = structuredClone(table);
+    broken.protocols[0].messages[0].name = "pulse";
+    broken.protocols[1].messages[0].request.push({ name: "dataLength", type: "u32", doc: "" });
+    let message = "";
+    try { checkTable(broken); } catch (error) { message = String(error); }
+    t.ok(message.includes("the generated server's handlers have a member of that name"), "reports a handler named like a member of Handlers");
+    t.ok(message.includes("its handler would have two parameters dataLength"), "reports a field that clashes with a tail's length");
+  });
 }

@@ -37,6 +37,7 @@ export const OS_TESTS: Array<{ name: string; claim: string }> = [
   { name: "hostile-memory", claim: "an app handing the kernel read-only pages to write into (records, receive buffers and receiveInfo, reply buffers) gets BAD_ADDRESS from each such call alone; nothing is lost, the echo server answers on, the timer ticks" },
   { name: "hostile-stack", claim: "memory.grow and system calls made with the caller's stack nearly used up are refused before they change anything (grow: -1 with interrupts on; a send: a stack trap of the caller in kernel code); the echo server answers on, the timer ticks" },
   { name: "handle-numbers", claim: "a closed handle's number is not handed out again by later creations (40,000 of them, past what a 15-bit generation tells apart) and stays BAD_HANDLE" },
+  { name: "malformed-requests", claim: "every generated protocol server answers each request cut short, too long or of an unknown operation with an error reply, and the same instance goes on serving correct requests" },
 ];
 
 /** The trap kinds the trap test provokes, with the function of tests/os/trapper.ts that traps. */

@@ -63,6 +63,7 @@ export const testProtocols: Protocol[] = [
       {
         name: "fill", operation: 1, idempotent: true,
         doc: "The server maps the transferred memory object, sums the bytes [0, length), then writes byte i = (seed + i) & 255 over [length, 2·length).",
+        handle: { name: "memory", doc: "The memory object, with MAP and WRITE rights; at most 64 KiB." },
         request: [
           { name: "length", type: "u32", doc: "Bytes the client wrote; at most half the object." },
           { name: "seed", type: "u32", doc: "The pattern's start." },

@@ -7,34 +7,32 @@
 
 import "../lib/abort";
 import {
-  msgReceive, msgReply, msgSend, nameOpen, threadPriority, ERROR_INVALID_ARGUMENT, TEST_PRIORITY_PATH,
-  TEST_RELAY_PATH, TEST_RELAY_FORWARD, TEST_RELAY_FORWARD_REQUEST_SIZE, TEST_RELAY_FORWARD_REPLY_SIZE,
-  TestRelayForwardRequest, TestRelayForwardReply,
+  msgSend, nameOpen, threadPriority, TEST_PRIORITY_PATH, TEST_RELAY_PATH, TestRelayForwardReply,
 } from "../../../ipc/generated/index";
+import { serveTestRelay, TestRelayHandlers } from "../../../ipc/generated/servers/test-relay";
 import { Server } from "../../../ipc/client/index";
 
 const BUFFER_SIZE: u32 = 64;
 
+class Relay extends TestRelayHandlers {
+  target: i32 = 0;
+  request: usize = heap.alloc(8);
+  answer: usize = heap.alloc(8);
+
+  forward(forwarded: u32, reply: TestRelayForwardReply): i32 {
+    if (this.target <= 0) this.target = nameOpen(TEST_PRIORITY_PATH, 5_000_000_000);
+    if (this.target < 0) return this.target;
+    store<u32>(this.request, forwarded);
+    const status = msgSend(this.target, this.request, 4, this.answer, 4);
+    if (status < 0) return status;
+    reply.relayPriority = <u32>threadPriority();
+    reply.serverPriority = load<u32>(this.answer);
+    return 0;
+  }
+}
+
 export function _start(): void {
   const server = new Server(TEST_RELAY_PATH);
   if (!server.isServing) return;
-  const channel = server.channel;
-  const buffer = heap.alloc(BUFFER_SIZE);
-  const request = heap.alloc(8);
-  const answer = heap.alloc(8);
-  let target: i32 = 0;
-  while (true) {
-    const receiveId = msgReceive(channel, buffer, BUFFER_SIZE, 0);
-    if (receiveId <= 0) continue;
-    if (load<u32>(buffer) != TEST_RELAY_FORWARD) { msgReply(receiveId, ERROR_INVALID_ARGUMENT, 0, 0); continue; }
-    if (target <= 0) target = nameOpen(TEST_PRIORITY_PATH, 5_000_000_000);
-    if (target < 0) { msgReply(receiveId, target, 0, 0); continue; }
-    store<u32>(request, changetype<TestRelayForwardRequest>(buffer).forwarded);
-    const status = msgSend(target, request, 4, answer, 4);
-    if (status < 0) { msgReply(receiveId, status, 0, 0); continue; }
-    const reply = changetype<TestRelayForwardReply>(buffer);
-    reply.relayPriority = <u32>threadPriority();
-    reply.serverPriority = load<u32>(answer);
-    msgReply(receiveId, 0, buffer, TEST_RELAY_FORWARD_REPLY_SIZE);
-  }
+  serveTestRelay(new Relay(), server.channel, BUFFER_SIZE);
 }

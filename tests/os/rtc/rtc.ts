@@ -15,13 +15,11 @@
 import "../lib/abort";
 import {
   channelCreate, clockCycles, clockNow, connectionCreate, handleClose, interruptAttach, interruptUnmask, msgReceive,
-  msgReply, portRead, portWrite, pulseSend, threadSleep, timerCreate, timerSet, Pulse, ReceiveInfo, RECEIVE_ID_PULSE, RECEIVE_INFO_SIZE,
-  ERROR_INVALID_ARGUMENT, PULSE_SIZE, TEST_RTC_PATH, TEST_RTC_ATTACH, TEST_RTC_COUNT, TEST_RTC_HOLD, TEST_RTC_START,
-  TEST_RTC_ATTACH_REPLY_SIZE, TEST_RTC_COUNT_REQUEST_SIZE, TEST_RTC_COUNT_REPLY_SIZE, TEST_RTC_HOLD_REQUEST_SIZE,
-  TEST_RTC_HOLD_REPLY_SIZE, TEST_RTC_START_REQUEST_SIZE, TEST_RTC_FLOOD, TEST_RTC_FLOOD_REQUEST_SIZE, TEST_RTC_FLOOD_REPLY_SIZE,
-  TestRtcFloodReply, TestRtcFloodRequest, TEST_RTC_ERROR_NOT_ATTACHED, TEST_RTC_ERROR_NO_PULSE,
-  TestRtcAttachReply, TestRtcCountReply, TestRtcCountRequest, TestRtcHoldReply, TestRtcHoldRequest, TestRtcStartRequest,
+  portRead, portWrite, pulseSend, threadSleep, timerCreate, timerSet, Pulse, RECEIVE_ID_PULSE, ERROR_INVALID_ARGUMENT,
+  PULSE_SIZE, TEST_RTC_PATH, TEST_RTC_ERROR_NOT_ATTACHED, TEST_RTC_ERROR_NO_PULSE, TestRtcAttachReply,
+  TestRtcCountReply, TestRtcFloodReply, TestRtcHoldReply,
 } from "../../../ipc/generated/index";
+import { serveTestRtc, TestRtcHandlers } from "../../../ipc/generated/servers/test-rtc";
 import { Server } from "../../../ipc/client/index";
 
 const LINE: u32 = 8;
@@ -129,20 +127,18 @@ function awaitInterrupt(): bool {
   }
 }
 
-function attach(buffer: usize): i32 {
+function attach(reply: TestRtcAttachReply): i32 {
   if (interrupt <= 0) {
     const result = interruptAttach(LINE, eventsConnection, PULSE_INTERRUPT);
     if (result < 0) return result;
     interrupt = result;
     stopClock();
   }
-  changetype<TestRtcAttachReply>(buffer).handle = <u32>interrupt;
+  reply.handle = <u32>interrupt;
   return 0;
 }
 
-function count(buffer: usize): i32 {
-  const request = changetype<TestRtcCountRequest>(buffer);
-  const rate = request.rate, wanted = request.pulses;
+function count(rate: u32, wanted: u32, reply: TestRtcCountReply): i32 {
   drain();
   startClock(rate);
   let pulses: u32 = 0, told: u32 = 0, flagged: u32 = 0;
@@ -162,7 +158,6 @@ function count(buffer: usize): i32 {
   stopClock();
   drain();
   if (pulses == 0) return TEST_RTC_ERROR_NO_PULSE;
-  const reply = changetype<TestRtcCountReply>(buffer);
   reply.pulses = pulses;
   reply.told = told;
   reply.flagged = flagged;
@@ -171,9 +166,7 @@ function count(buffer: usize): i32 {
   return 0;
 }
 
-function hold(buffer: usize): i32 {
-  const request = changetype<TestRtcHoldRequest>(buffer);
-  const rate = request.rate, milliseconds = request.milliseconds;
+function hold(rate: u32, milliseconds: u32, reply: TestRtcHoldReply): i32 {
   drain();
   startClock(rate);
   setDeadline(PULSE_WAIT);
@@ -189,7 +182,6 @@ function hold(buffer: usize): i32 {
     const unmasked = clockNow();
     interruptUnmask(interrupt);
     if (awaitInterrupt()) {
-      const reply = changetype<TestRtcHoldReply>(buffer);
       reply.nanoseconds = <u64>(clockNow() - unmasked);
       reply.during = during;
       reply.told = <u32>pulseValue;
@@ -204,8 +196,7 @@ function hold(buffer: usize): i32 {
   return result;
 }
 
-function flood(buffer: usize): i32 {
-  const rate = changetype<TestRtcFloodRequest>(buffer).rate;
+function flood(rate: u32, reply: TestRtcFloodReply): i32 {
   drain();
   let fillers: u32 = 0;
   while (pulseSend(eventsConnection, PULSE_FILLER, 0) == 0) fillers++;
@@ -232,16 +223,48 @@ function flood(buffer: usize): i32 {
   stopClock();
   drain();
   if (told == 0) return TEST_RTC_ERROR_NO_PULSE;
-  const reply = changetype<TestRtcFloodReply>(buffer);
   reply.fillers = fillers;
   reply.told = told;
   reply.after = after;
   return 0;
 }
 
-function start(buffer: usize): void {
+function start(rate: u32): i32 {
   drain();
-  startClock(changetype<TestRtcStartRequest>(buffer).rate);
+  startClock(rate);
+  return 0;
+}
+
+/** Why a request to run the clock at `rate` cannot be served, or 0. */
+function refusal(rate: u32): i32 {
+  if (interrupt <= 0) return TEST_RTC_ERROR_NOT_ATTACHED;
+  if (rate < RATE_FASTEST || rate > RATE_SLOWEST) return ERROR_INVALID_ARGUMENT;
+  return 0;
+}
+
+/** The requests; each that runs the clock is refused before anything when the line is not attached or the rate is not one. */
+class Rtc extends TestRtcHandlers {
+  attach(reply: TestRtcAttachReply): i32 { return attach(reply); }
+
+  count(rate: u32, pulses: u32, reply: TestRtcCountReply): i32 {
+    const refused = refusal(rate);
+    return refused < 0 ? refused : count(rate, pulses, reply);
+  }
+
+  hold(rate: u32, milliseconds: u32, reply: TestRtcHoldReply): i32 {
+    const refused = refusal(rate);
+    return refused < 0 ? refused : hold(rate, milliseconds, reply);
+  }
+
+  start(rate: u32): i32 {
+    const refused = refusal(rate);
+    return refused < 0 ? refused : start(rate);
+  }
+
+  flood(rate: u32, reply: TestRtcFloodReply): i32 {
+    const refused = refusal(rate);
+    return refused < 0 ? refused : flood(rate, reply);
+  }
 }
 
 export function _start(): void {
@@ -249,36 +272,5 @@ export function _start(): void {
   eventsConnection = events > 0 ? connectionCreate(events) : events;
   const server = new Server(TEST_RTC_PATH);
   if (eventsConnection < 0 || !server.isServing) return;
-  const buffer = heap.alloc(64);
-  const info = heap.alloc(RECEIVE_INFO_SIZE);
-  while (true) {
-    const receiveId = server.receive(buffer, 64, info);
-    if (receiveId <= 0) continue;
-    const length = changetype<ReceiveInfo>(info).sendLength;
-    const operation = length >= 4 ? load<u32>(buffer) : 0;
-    if (operation == TEST_RTC_ATTACH) {
-      const status = attach(buffer);
-      msgReply(receiveId, status, buffer, status == 0 ? TEST_RTC_ATTACH_REPLY_SIZE : 0);
-    } else if (operation != TEST_RTC_COUNT && operation != TEST_RTC_HOLD && operation != TEST_RTC_START && operation != TEST_RTC_FLOOD) {
-      msgReply(receiveId, ERROR_INVALID_ARGUMENT, 0, 0);
-    } else if (interrupt <= 0) {
-      msgReply(receiveId, TEST_RTC_ERROR_NOT_ATTACHED, 0, 0);
-    } else if (length < 8 || load<u32>(buffer, 4) < RATE_FASTEST || load<u32>(buffer, 4) > RATE_SLOWEST) {
-      msgReply(receiveId, ERROR_INVALID_ARGUMENT, 0, 0);
-    } else if (operation == TEST_RTC_COUNT && length >= TEST_RTC_COUNT_REQUEST_SIZE) {
-      const status = count(buffer);
-      msgReply(receiveId, status, buffer, status == 0 ? TEST_RTC_COUNT_REPLY_SIZE : 0);
-    } else if (operation == TEST_RTC_HOLD && length >= TEST_RTC_HOLD_REQUEST_SIZE) {
-      const status = hold(buffer);
-      msgReply(receiveId, status, buffer, status == 0 ? TEST_RTC_HOLD_REPLY_SIZE : 0);
-    } else if (operation == TEST_RTC_FLOOD && length >= TEST_RTC_FLOOD_REQUEST_SIZE) {
-      const status = flood(buffer);
-      msgReply(receiveId, status, buffer, status == 0 ? TEST_RTC_FLOOD_REPLY_SIZE : 0);
-    } else if (operation == TEST_RTC_START && length >= TEST_RTC_START_REQUEST_SIZE) {
-      start(buffer);
-      msgReply(receiveId, 0, 0, 0);
-    } else {
-      msgReply(receiveId, ERROR_INVALID_ARGUMENT, 0, 0);
-    }
-  }
+  serveTestRtc(new Rtc(), server.channel, 64);
 }

@@ -30,6 +30,7 @@ import { componentThreads } from "./threads";
 import { hostileComponent } from "./authority";
 import { hostileMemory, hostileOverflow, hostileStack } from "./hostile";
 import { handleNumbers } from "./counters";
+import { malformedRequests } from "./malformed-requests";
 import { runBenchmarks } from "./bench";
 
 class Test {
@@ -59,6 +60,7 @@ const TESTS: Test[] = [
   new Test("hostile-memory", hostileMemory),
   new Test("hostile-stack", hostileStack),
   new Test("handle-numbers", handleNumbers),
+  new Test("malformed-requests", malformedRequests),
 ];
 
 export function _start(): void {

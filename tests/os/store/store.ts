@@ -6,11 +6,10 @@
 
 import "../lib/abort";
 import {
-  componentSelf, memoryMap, msgReceive, msgReply, stateOpen, MAP_WRITABLE, PAGE_SIZE,
-  ReceiveInfo, RECEIVE_INFO_SIZE, ERROR_INVALID_ARGUMENT, TEST_STORE_PATH, TEST_STORE_PUT, TEST_STORE_GET,
-  TEST_STORE_PUT_REQUEST_SIZE, TEST_STORE_GET_REQUEST_SIZE, TEST_STORE_GET_REPLY_SIZE, TEST_STORE_ERROR_BAD_SLOT,
-  TestStorePutRequest, TestStoreGetRequest, TestStoreGetReply,
+  componentSelf, memoryMap, stateOpen, MAP_WRITABLE, PAGE_SIZE, TEST_STORE_PATH, TEST_STORE_ERROR_BAD_SLOT,
+  TestStoreGetReply,
 } from "../../../ipc/generated/index";
+import { serveTestStore, TestStoreHandlers } from "../../../ipc/generated/servers/test-store";
 import { Server } from "../../../ipc/client/index";
 import { line } from "../lib/log";
 import { pageAligned } from "../lib/pages";
@@ -18,6 +17,23 @@ import { pageAligned } from "../lib/pages";
 const SLOTS: u32 = 1024;
 const TABLE_BYTES: u32 = SLOTS * 8;
 const BUFFER_SIZE: u32 = 64;
+
+class Store extends TestStoreHandlers {
+  constructor(readonly table: usize, readonly instance: u32) { super(); }
+
+  put(slot: u32, value: u64): i32 {
+    if (slot >= SLOTS) return TEST_STORE_ERROR_BAD_SLOT;
+    store<u64>(this.table + (<usize>slot << 3), value);
+    return 0;
+  }
+
+  get(slot: u32, reply: TestStoreGetReply): i32 {
+    if (slot >= SLOTS) return TEST_STORE_ERROR_BAD_SLOT;
+    reply.value = load<u64>(this.table + (<usize>slot << 3));
+    reply.instance = this.instance;
+    return 0;
+  }
+}
 
 export function _start(): void {
   const state = stateOpen("table", TABLE_BYTES);
@@ -27,30 +43,7 @@ export function _start(): void {
   if (mapped < 0) { line("memory.map of the state object failed: " + mapped.toString()); return; }
   const server = new Server(TEST_STORE_PATH);
   if (!server.isServing) return;
-  const channel = server.channel;
   const instance = <u32>componentSelf();
   line("serving " + TEST_STORE_PATH + ": component " + instance.toString() + ", table at " + table.toString() + " (" + (TABLE_BYTES / PAGE_SIZE).toString() + " pages of the state object)");
-  const buffer = heap.alloc(BUFFER_SIZE);
-  const info = heap.alloc(RECEIVE_INFO_SIZE);
-  while (true) {
-    const receiveId = msgReceive(channel, buffer, BUFFER_SIZE, info);
-    if (receiveId <= 0) continue;
-    const length = changetype<ReceiveInfo>(info).sendLength;
-    const operation = length >= 4 ? load<u32>(buffer) : 0;
-    if (operation == TEST_STORE_PUT && length >= TEST_STORE_PUT_REQUEST_SIZE) {
-      const request = changetype<TestStorePutRequest>(buffer);
-      if (request.slot >= SLOTS) { msgReply(receiveId, TEST_STORE_ERROR_BAD_SLOT, 0, 0); continue; }
-      store<u64>(table + (<usize>request.slot << 3), request.value);
-      msgReply(receiveId, 0, 0, 0);
-    } else if (operation == TEST_STORE_GET && length >= TEST_STORE_GET_REQUEST_SIZE) {
-      const slot = changetype<TestStoreGetRequest>(buffer).slot;
-      if (slot >= SLOTS) { msgReply(receiveId, TEST_STORE_ERROR_BAD_SLOT, 0, 0); continue; }
-      const reply = changetype<TestStoreGetReply>(buffer);
-      reply.value = load<u64>(table + (<usize>slot << 3));
-      reply.instance = instance;
-      msgReply(receiveId, 0, buffer, TEST_STORE_GET_REPLY_SIZE);
-    } else {
-      msgReply(receiveId, ERROR_INVALID_ARGUMENT, 0, 0);
-    }
-  }
+  serveTestStore(new Store(table, instance), server.channel, BUFFER_SIZE);
 }

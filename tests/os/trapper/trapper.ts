@@ -10,9 +10,8 @@
 // trapping `i32.trunc_f64_s`.
 
 import "../lib/abort";
-import {
-  msgReceive, msgReply, ERROR_INVALID_ARGUMENT, TEST_TRAP_PATH, TEST_TRAP_TRAP, TestTrapTrapRequest,
-} from "../../../ipc/generated/index";
+import { ERROR_INVALID_ARGUMENT, TEST_TRAP_PATH } from "../../../ipc/generated/index";
+import { serveTestTrap, TestTrapHandlers } from "../../../ipc/generated/servers/test-trap";
 import { Server } from "../../../ipc/client/index";
 
 const BUFFER_SIZE: u32 = 64;
@@ -75,23 +74,18 @@ const TRAPS: StaticArray<() => void> = [
   undefinedElement, uninitializedElement, typeMismatch, recurseTrap, tableOutOfBounds,
 ];
 
+class Trapper extends TestTrapHandlers {
+  trap(kind: u32, requestOperand: u32): i32 {
+    if (kind == 0 || kind >= <u32>TRAPS.length) return ERROR_INVALID_ARGUMENT;
+    operand = <i32>requestOperand;
+    TRAPS[kind]();
+    // Only reached when the trap did not happen.
+    return 0;
+  }
+}
+
 export function _start(): void {
   const server = new Server(TEST_TRAP_PATH);
   if (!server.isServing) return;
-  const channel = server.channel;
-  const buffer = heap.alloc(BUFFER_SIZE);
-  while (true) {
-    const receiveId = msgReceive(channel, buffer, BUFFER_SIZE, 0);
-    if (receiveId <= 0) continue;
-    const request = changetype<TestTrapTrapRequest>(buffer);
-    const kind = request.kind;
-    operand = <i32>request.operand;
-    if (request.operation != TEST_TRAP_TRAP || kind == 0 || kind >= <u32>TRAPS.length) {
-      msgReply(receiveId, ERROR_INVALID_ARGUMENT, 0, 0);
-      continue;
-    }
-    TRAPS[kind]();
-    // Only reached when the trap did not happen.
-    msgReply(receiveId, 0, 0, 0);
-  }
+  serveTestTrap(new Trapper(), server.channel, BUFFER_SIZE);
 }

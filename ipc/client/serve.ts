@@ -1,0 +1,76 @@
+// The serve loop of the generated protocol servers (ipc/generated/servers):
+// receive a message, let the protocol's generated dispatch decode it and
+// call the server's handler, reply and wait for the next message in one
+// system call (msg.reply_receive). What a server writes is its handlers;
+// reading the operation, the size checks, the error reply to a malformed
+// request and the reply's length are the dispatch's (docs/ipc.md, "The
+// server side").
+//
+// The loop is generic over the protocol's dispatch and the server's
+// handler class, so that AssemblyScript calls each handler directly: on
+// the echo server's path there is no virtual call and no allocation.
+
+import { Handle, handleClose, msgReceive, msgReplyReceive } from "../generated/system";
+import { ERROR_INVALID_ARGUMENT, ERROR_TIMED_OUT, Pulse, ReceiveInfo, RECEIVE_ID_PULSE, RECEIVE_INFO_SIZE, PULSE_SIZE } from "../generated/abi";
+
+/**
+ * What a handler returns when it keeps the request to answer later by
+ * msg.reply itself (with `receiveId`, saved while it was being served):
+ * the loop then sends no reply and goes on receiving.
+ */
+export const REPLY_LATER: i32 = i32.MIN_VALUE;
+
+/**
+ * The base of every protocol's generated handler class (`TestEchoHandlers`
+ * and the like): what the loop tells the handlers about the request being
+ * served, and the pulse hook.
+ */
+export abstract class Handlers {
+  /** The receive id of the request being served: for msg.grant, msg.read, or a reply held with REPLY_LATER. */
+  receiveId: i32 = 0;
+  /** What the kernel told about the request being served (its sender, priority and lengths); set once serving starts. */
+  info: ReceiveInfo = changetype<ReceiveInfo>(0);
+
+  /** A pulse arrived on the channel (a kernel notice or another component's pulse). Pulses are ignored unless a server overrides this. */
+  pulse(pulse: Pulse): void {}
+}
+
+/**
+ * Serves requests on `channel` until receiving fails: `dispatch` (a
+ * protocol's generated dispatch: `serveTestEcho` and the like make it)
+ * decodes each request, calls the handler of `handlers` and returns
+ * the reply's length (status 0), a negative error status (no reply bytes)
+ * or REPLY_LATER. A transferred handle that no handler took is closed, so
+ * that a client cannot fill the server's handle table. Returns the error
+ * of a failed receive (other than TIMED_OUT); a failed reply, whose client
+ * is gone, is not one: the loop receives the next message.
+ */
+export function serveRequests<D, H extends Handlers>(dispatch: D, handlers: H, channel: Handle, capacity: u32, smallest: u32): i32 {
+  if (capacity < smallest || capacity < PULSE_SIZE) return ERROR_INVALID_ARGUMENT;
+  const buffer = heap.alloc(capacity);
+  const info = changetype<ReceiveInfo>(heap.alloc(RECEIVE_INFO_SIZE));
+  handlers.info = info;
+  let receiveId = msgReceive(channel, buffer, capacity, changetype<usize>(info));
+  while (true) {
+    if (receiveId > 0) {
+      handlers.receiveId = receiveId;
+      const result: i32 = dispatch.dispatch(handlers, buffer, info.sendLength, capacity);
+      const transferred = <i32>info.handle;
+      if (transferred != 0) handleClose(transferred);
+      // Two calls rather than one with the status and length chosen: fewer instructions on the echo path.
+      if (result >= 0) {
+        receiveId = msgReplyReceive(<u32>receiveId, 0, buffer, <u32>result, channel, buffer, capacity, changetype<usize>(info));
+        // A reply that failed (its client is gone) received nothing: receive afresh.
+        if (receiveId >= 0) continue;
+      } else if (result != REPLY_LATER) {
+        receiveId = msgReplyReceive(<u32>receiveId, result, 0, 0, channel, buffer, capacity, changetype<usize>(info));
+        if (receiveId >= 0) continue;
+      }
+    } else if (receiveId == RECEIVE_ID_PULSE) {
+      handlers.pulse(changetype<Pulse>(buffer));
+    } else if (receiveId != ERROR_TIMED_OUT) {
+      return receiveId;
+    }
+    receiveId = msgReceive(channel, buffer, capacity, changetype<usize>(info));
+  }
+}
