@@ -13,7 +13,7 @@ import {
 } from "../../ipc/generated/index";
 import { Entry, findByComponent, findByName } from "./list";
 import { awaitHandOver, endInstance, startEntry } from "./supervisor";
-import { log } from "./log";
+import { log } from "../../sdk/lib/log";
 
 /** The size of the reply `handle` wrote (valid when it returned ≥ 0). */
 export let replyLength: u32 = 0;
