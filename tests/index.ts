@@ -3,6 +3,7 @@
 import { runTests } from "./harness";
 import * as boundaries from "./repo/boundaries.test";
 import * as typecheck from "./repo/typecheck.test";
+import * as components from "./components/components.test";
 import * as ipcGenerator from "./ipc/generator.test";
 import * as ipcClient from "./ipc/client.test";
 import * as validator from "./compiler/validator.test";
@@ -31,6 +32,7 @@ import * as bootstrap from "./compiler/bootstrap.test";
 const files = [
   { name: "boundaries", register: boundaries.register },
   { name: "typecheck", register: typecheck.register },
+  { name: "components", register: components.register },
   { name: "ipc-generator", register: ipcGenerator.register },
   { name: "ipc-client", register: ipcClient.register },
   { name: "validator", register: validator.register },

@@ -85,28 +85,18 @@ if (existsSync(join(root, "kernel/main.ts")))
       "--initialMemory", "16", "--exportTable", "--debug", "--stackSize", "294912"]]);
 
 // Components that run on Delos: every folder with a component.manifest under servers/, drivers/,
-// desktop/ and tests/os/ (sdk/host/components.ts), and each folder's in-OS test (test.ts), each built to
-// build/os/ with AssemblyScript's start code in _initialize (the kernel runs it, then _start), names for
-// fault reports and the components' abort (sdk/lib/abort.ts) that ends the component; images embed their
-// manifests. The table is exported: thread.create calls its elements from outside the module, and
-// binaryen, seeing no call_indirect of a thread entry's type inside, would otherwise replace those
-// functions by `unreachable`. A component with a shadow stack exports where it is (the transform), so
-// that the kernel can give each of its threads frames of their own (docs/kernel.md, "Threads of one
-// component"). A component whose manifest says `@image` (init, the test runner) is built once per image
-// recipe that carries it, from an entry module generated into build/os/images/IMAGE/ that fills the
-// image's component table (sdk/lib/image.ts) from the recipe and the folders' manifests.
-const shadowStackExports = "sdk/build/shadow-stack-exports.mjs";
-const componentFlags = ["--exportStart", "_initialize", "--debug", "--use", "abort=sdk/lib/abort/abort", "--exportTable",
-  "--transform", `./${shadowStackExports}`];
-// AssemblyScript's full runtime (allocator and collector): a shadow stack of a 32 KiB running area and
-// 16 slots of 2 KiB, one per thread (kernel/component/shadow-stack.ts).
-const fullRuntime = ["--runtime", "incremental", "--stackSize", "65536"];
+// desktop/ and tests/os/, and each folder's in-OS test (test.ts), each built to build/os/ with the flags
+// of sdk/host/components.ts (componentAscFlags); images embed their manifests. A component whose
+// manifest says `@image` (init, the test runner) is built once per image recipe that carries it, from an
+// entry module generated into build/os/images/IMAGE/ that fills the image's component table
+// (sdk/lib/image.ts) from the recipe and the folders' manifests.
 const componentsModule = join(out, "host", "components.mjs");
 if (stale(componentsModule, ["sdk/host/components.ts", "sdk/host/paths.ts"])) {
   await esbuild.build({ entryPoints: [join(root, "sdk/host/components.ts")], outfile: componentsModule, bundle: true,
     platform: "node", format: "esm", target: "node20", logLevel: "error" });
 }
-const { ComponentError, discoverComponents, selectComponents, imageOutput, imageTableModule } = await import(componentsModule);
+const { ComponentError, SHADOW_STACK_EXPORTS, componentAscFlags, discoverComponents, selectComponents, imageOutput, imageTableModule }
+  = await import(componentsModule);
 let components;
 try {
   components = discoverComponents(root);
@@ -117,12 +107,11 @@ try {
 }
 /** What a component's build depends on besides its own folder's root: the library, the bindings, the transform. */
 const componentDependencies = (folder) => [folder.split("/")[0] === "tests" ? "tests/os" : folder.split("/")[0], "sdk/lib",
-  "ipc/generated", "ipc/client", shadowStackExports, "sdk/host/components.ts"];
-const flagsOf = (component) => [...componentFlags, ...(component.runtime === "full" ? fullRuntime : []), ...component.ascFlags];
+  "ipc/generated", "ipc/client", SHADOW_STACK_EXPORTS, "sdk/host/components.ts"];
 for (const component of components) {
   const sources = componentDependencies(component.folder);
-  if (!component.perImage) ascPrograms.push([component.entry, component.output, sources, flagsOf(component), component.rewrite]);
-  if (component.test) ascPrograms.push([component.test.entry, component.test.output, sources, componentFlags]);
+  if (!component.perImage) ascPrograms.push([component.entry, component.output, sources, componentAscFlags(component), component.rewrite]);
+  if (component.test) ascPrograms.push([component.test.entry, component.test.output, sources, componentAscFlags(component, true)]);
 }
 for (const file of readdirSync(join(root, "images")).filter((name) => name.endsWith(".json")).sort()) {
   const image = file.replace(/\.json$/, "");
@@ -141,7 +130,7 @@ for (const file of readdirSync(join(root, "images")).filter((name) => name.endsW
     const text = imageTableModule(component, image, selection, "../../../..");
     mkdirSync(join(root, dirname(entry)), { recursive: true });
     if (!existsSync(join(root, entry)) || readFileSync(join(root, entry), "utf8") !== text) writeFileSync(join(root, entry), text);
-    ascPrograms.push([entry, imageOutput(component, image), [...componentDependencies(component.folder), entry], flagsOf(component),
+    ascPrograms.push([entry, imageOutput(component, image), [...componentDependencies(component.folder), entry], componentAscFlags(component),
       component.rewrite]);
   }
 }

@@ -53,7 +53,8 @@ export class ComponentError extends Error {}
 const KERNEL_KEYS = new Set(["name", "kind", "priority", "serve", "open", "state", "spawn", "port", "irq", "mmio",
   "ceiling", "threads", "pages", "table", "handles", "pulses", "objects"]);
 const KINDS = new Set(["driver", "server", "app", "test", "supervisor"]);
-const NAME = /^[a-z][a-z0-9-]{0,55}$/;
+/** A component's name: its folder's (at most 58 characters, so that NAME-test fits the kernel's 63). */
+export const COMPONENT_NAME = /^[a-z][a-z0-9-]{0,57}$/;
 
 export interface ComponentTest {
   /** NAME-test. */
@@ -109,7 +110,7 @@ export function readComponent(folder: string, root: string = repoRoot): Componen
   const path = join(root, folder, COMPONENT_MANIFEST);
   const name = folder.split("/").pop()!;
   const where = (line: number) => `${relative(root, path)}:${line}`;
-  if (!NAME.test(name)) throw new ComponentError(`${relative(root, join(root, folder))}: a component folder's name is lowercase letters, digits and '-', starting with a letter`);
+  if (!COMPONENT_NAME.test(name)) throw new ComponentError(`${relative(root, join(root, folder))}: a component folder's name is lowercase letters, digits and '-', starting with a letter`);
   const text = readFileSync(path, "utf8");
   const kernelLines: string[] = [];
   const testLines: string[] = [];
@@ -288,6 +289,30 @@ export function selectComponents(spec: RecipeComponents, all: Component[], where
 /** Where the build writes a per-image component's wasm for image `image`. */
 export function imageOutput(component: Component, image: string): string {
   return `build/os/images/${image}/${component.name}.wasm`;
+}
+
+/** The asc transform that exports a component's shadow stack (docs/kernel.md, "Threads of one component"). */
+export const SHADOW_STACK_EXPORTS = "sdk/build/shadow-stack-exports.mjs";
+
+/**
+ * asc's flags for a component (after `ENTRY -o OUTPUT -O3 --runtime stub`,
+ * run in the repository root): AssemblyScript's start code in _initialize
+ * (the kernel runs it, then _start), names for fault reports, the
+ * components' abort (sdk/lib/abort.ts), the table exported (thread.create
+ * calls its elements from outside the module, and binaryen, seeing no
+ * call_indirect of a thread entry's type inside, would otherwise replace
+ * those functions by `unreachable`), the shadow stack's exports; with
+ * `@runtime full` AssemblyScript's allocator and collector and a shadow
+ * stack of a 32 KiB running area and 16 slots of 2 KiB, one per thread
+ * (kernel/component/shadow-stack.ts); then the folder's `@asc` flags. A
+ * component's in-OS test gets the same with `test`.
+ */
+export function componentAscFlags(component: Component, test = false): string[] {
+  const flags = ["--exportStart", "_initialize", "--debug", "--use", "abort=sdk/lib/abort/abort", "--exportTable",
+    "--transform", `./${SHADOW_STACK_EXPORTS}`];
+  if (test) return flags;
+  if (component.runtime === "full") flags.push("--runtime", "incremental", "--stackSize", "65536");
+  return [...flags, ...component.ascFlags];
 }
 
 /** An AssemblyScript string literal. */
