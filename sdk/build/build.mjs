@@ -97,14 +97,17 @@ if (stale(componentsModule, ["sdk/host/components.ts", "sdk/host/paths.ts"])) {
 }
 const { ComponentError, SHADOW_STACK_EXPORTS, componentAscFlags, discoverComponents, selectComponents, imageOutput, imageTableModule }
   = await import(componentsModule);
-let components;
-try {
-  components = discoverComponents(root);
-} catch (error) {
-  if (!(error instanceof ComponentError)) throw error;
-  console.error(`build: ${error.message}`);
-  process.exit(1);
+/** `read()`'s result; a ComponentError (a mistake in a component folder or a recipe) ends the build with its message. */
+function orExit(read) {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof ComponentError)) throw error;
+    console.error(`build: ${error.message}`);
+    process.exit(1);
+  }
 }
+const components = orExit(() => discoverComponents(root));
 /** What a component's build depends on besides its own folder's root: the library, the bindings, the transform. */
 const componentDependencies = (folder) => [folder.split("/")[0] === "tests" ? "tests/os" : folder.split("/")[0], "sdk/lib",
   "ipc/generated", "ipc/client", SHADOW_STACK_EXPORTS, "sdk/host/components.ts"];
@@ -117,14 +120,7 @@ for (const file of readdirSync(join(root, "images")).filter((name) => name.endsW
   const image = file.replace(/\.json$/, "");
   const recipe = JSON.parse(readFileSync(join(root, "images", file), "utf8"));
   if (!recipe.components) continue;
-  let selection;
-  try {
-    selection = selectComponents(recipe.components, components, `images/${file}`);
-  } catch (error) {
-    if (!(error instanceof ComponentError)) throw error;
-    console.error(`build: ${error.message}`);
-    process.exit(1);
-  }
+  const selection = orExit(() => selectComponents(recipe.components, components, `images/${file}`));
   for (const component of selection.components.filter((c) => c.perImage)) {
     const entry = `build/os/images/${image}/${component.name}.entry.ts`;
     const text = imageTableModule(component, image, selection, "../../../..");
