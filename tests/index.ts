@@ -4,6 +4,7 @@ import { runTestsAndExit } from "./harness";
 import * as harness from "./repo/harness.test";
 import * as boundaries from "./repo/boundaries.test";
 import * as typecheck from "./repo/typecheck.test";
+import * as components from "./components/components.test";
 import * as ipcGenerator from "./ipc/generator.test";
 import * as ipcClient from "./ipc/client.test";
 import * as validator from "./compiler/validator.test";
@@ -35,6 +36,7 @@ const files = [
   { name: "harness", register: harness.register },
   { name: "boundaries", register: boundaries.register },
   { name: "typecheck", register: typecheck.register },
+  { name: "components", register: components.register },
   { name: "ipc-generator", register: ipcGenerator.register },
   { name: "ipc-client", register: ipcClient.register },
   { name: "validator", register: validator.register },

@@ -25,8 +25,10 @@
 //   pulses 32                  its pulses queued on channels, not yet received
 //   objects 16384              4 KiB pages of the memory and state objects it made that still exist
 //
-// Numbers are decimal or 0x hexadecimal. Anything else is an error that
-// names the line; the component does not load.
+// Numbers are decimal or 0x hexadecimal. A line whose first word begins
+// with `@` is for the build and the supervisor, not the kernel (a component
+// folder's `component.manifest`, sdk/host/components.ts): it is skipped.
+// Anything else is an error that names the line; the component does not load.
 
 import { ComponentKind } from "./component";
 import { isPriority } from "../sched/priority";
@@ -166,6 +168,7 @@ export function parseManifest(text: string, isGrant: bool = false): Manifest | n
     const parts = words(lines[i]);
     if (parts.length == 0) continue;
     const key = parts[0];
+    if (key.charCodeAt(0) == 0x40) continue;
     const argumentCount = parts.length - 1;
     const first = argumentCount > 0 ? parts[1] : "";
     if (key == "name") {

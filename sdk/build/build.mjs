@@ -3,7 +3,7 @@
 //  - TypeScript host tools and test entry points bundled with esbuild.
 // Usage: node sdk/build/build.mjs [--force] [--quiet] [--ipc]
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
@@ -87,38 +87,51 @@ if (existsSync(join(root, "kernel/main.ts")))
     ["--runtime", "incremental", "--use", "abort=kernel/abort/kernelAbort", "--exportStart", "_initialize",
       "--initialMemory", "16", "--exportTable", "--debug", "--stackSize", "294912"]]);
 
-// Components that run on Delos: init (servers/init) and the in-OS test programs (tests/os/README.md),
-// each built to build/os/ with AssemblyScript's start code in _initialize (the kernel runs it, then
-// _start), names for fault reports and an abort that ends the component; images embed their manifests.
-// The table is exported: thread.create calls its elements from outside the module, and binaryen, seeing
-// no call_indirect of a thread entry's type inside, would otherwise replace those functions by
-// `unreachable`. A component with a shadow stack exports where it is (the transform), so that the
-// kernel can give each of its threads frames of their own (docs/kernel.md, "Threads of one component").
-const shadowStackExports = "sdk/build/shadow-stack-exports.mjs";
-const componentFlags = (abort) => ["--exportStart", "_initialize", "--debug", "--use", `abort=${abort}`, "--exportTable",
-  "--transform", `./${shadowStackExports}`];
-// AssemblyScript's full runtime (allocator and collector): a shadow stack of a 32 KiB running area and
-// 16 slots of 2 KiB, one per thread (kernel/component/component-shadow-stack.ts).
-const fullRuntime = ["--runtime", "incremental", "--stackSize", "65536"];
-if (existsSync(join(root, "servers/init/init.ts")))
-  ascPrograms.push(["servers/init/init.ts", "build/os/init.wasm", ["servers/init", "ipc/generated", "ipc/client", "sdk/compiler/src/traps.ts", shadowStackExports],
-    componentFlags("servers/init/abort/abort")]);
-for (const [program, extra, after] of [["runner/runner"], ["echo/echo"], ["echo/echo-v2"], ["store/store"], ["shared/shared"],
-  ["priority/priority"], ["spinner/spinner"], ["client/client"], ["hello/hello"], ["yielder/yielder"],
-  ["rtc/rtc"],
-  ["relay/relay"], ["taker/taker"], ["hostile/hostile"], ["flooder/flooder"],
-  ["hostile/hostile-memory"], ["hostile/hostile-grow"], ["hostile/hostile-syscall"], ["hostile/victim"],
-  // A function with a frame larger than a thread's stack, which AssemblyScript cannot write.
-  ["hostile/hostile-overflow", [], "tests/os/hostile/huge-frame.mjs"],
-  // The system-call fuzzer (tests/os/fuzz): its supervisor, workers, victim and heartbeat.
-  ["fuzz/fuzz"], ["fuzz/fuzz-worker"], ["fuzz/fuzz-victim"], ["fuzz/fuzz-heartbeat"],
-  // Trapping float-to-int conversions: the trap test needs `invalid conversion to integer`.
-  ["trapper/trapper", ["--disable", "nontrapping-f2i"], "tests/os/trapper/table-trap.mjs"],
-  ["threads/threads", fullRuntime], ["threads/threads-deep", fullRuntime],
-  ["threads/threads-malformed", fullRuntime, "tests/os/threads/malformed-exports.mjs"]]) {
-  if (!existsSync(join(root, `tests/os/${program}.ts`))) continue;
-  ascPrograms.push([`tests/os/${program}.ts`, `build/os/test/${program.split("/")[1]}.wasm`, ["tests/os", "ipc/generated", "ipc/client", "sdk/compiler/src/traps.ts", shadowStackExports],
-    [...componentFlags("tests/os/lib/abort/abort"), ...(extra ?? [])], after]);
+// Components that run on Delos: every folder with a component.manifest under servers/, drivers/,
+// desktop/ and tests/os/, and each folder's in-OS test (test.ts), each built to build/os/ with the flags
+// of sdk/host/components.ts (componentAscFlags); images embed their manifests. A component whose
+// manifest says `@image` (init, the test runner) is built once per image recipe that carries it, from an
+// entry module generated into build/os/images/IMAGE/ that fills the image's component table
+// (sdk/lib/image.ts) from the recipe and the folders' manifests.
+const componentsModule = join(out, "host", "components.mjs");
+if (stale(componentsModule, ["sdk/host/components.ts", "sdk/host/paths.ts"])) {
+  await esbuild.build({ entryPoints: [join(root, "sdk/host/components.ts")], outfile: componentsModule, bundle: true,
+    platform: "node", format: "esm", target: "node20", logLevel: "error" });
+}
+const { ComponentError, SHADOW_STACK_EXPORTS, componentAscFlags, discoverComponents, selectComponents, imageOutput, imageTableModule }
+  = await import(componentsModule);
+/** `read()`'s result; a ComponentError (a mistake in a component folder or a recipe) ends the build with its message. */
+function orExit(read) {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof ComponentError)) throw error;
+    console.error(`build: ${error.message}`);
+    process.exit(1);
+  }
+}
+const components = orExit(() => discoverComponents(root));
+/** What a component's build depends on besides its own folder's root: the library, the bindings, the transform. */
+const componentDependencies = (folder) => [folder.split("/")[0] === "tests" ? "tests/os" : folder.split("/")[0], "sdk/lib",
+  "ipc/generated", "ipc/client", "sdk/compiler/src/traps.ts", SHADOW_STACK_EXPORTS, "sdk/host/components.ts"];
+for (const component of components) {
+  const sources = componentDependencies(component.folder);
+  if (!component.perImage) ascPrograms.push([component.entry, component.output, sources, componentAscFlags(component), component.rewrite]);
+  if (component.test) ascPrograms.push([component.test.entry, component.test.output, sources, componentAscFlags(component, true)]);
+}
+for (const file of readdirSync(join(root, "images")).filter((name) => name.endsWith(".json")).sort()) {
+  const image = file.replace(/\.json$/, "");
+  const recipe = JSON.parse(readFileSync(join(root, "images", file), "utf8"));
+  if (!recipe.components) continue;
+  const selection = orExit(() => selectComponents(recipe.components, components, `images/${file}`));
+  for (const component of selection.components.filter((c) => c.perImage)) {
+    const entry = `build/os/images/${image}/${component.name}.entry.ts`;
+    const text = imageTableModule(component, image, selection, "../../../..");
+    mkdirSync(join(root, dirname(entry)), { recursive: true });
+    if (!existsSync(join(root, entry)) || readFileSync(join(root, entry), "utf8") !== text) writeFileSync(join(root, entry), text);
+    ascPrograms.push([entry, imageOutput(component, image), [...componentDependencies(component.folder), entry], componentAscFlags(component),
+      component.rewrite]);
+  }
 }
 
 // AssemblyScript test programs (tests/**/assembly), run by the host tests.

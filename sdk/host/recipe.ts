@@ -9,8 +9,18 @@
 //     "kernel": { "wasm": "build/kernel.wasm", "testFaults": false },
 //     "esp": { "minMiB": 40, "label": "DELOS", "files": [ENTRY...] },
 //     "system": { "minMiB": 8 },
-//     "payload": [ENTRY...]
+//     "payload": [ENTRY...],
+//     "components": { "include": ["init", "tests/os/*"], "exclude": ["fuzz"], "boot": ["runner"] }
 //   }
+//
+// "components" names the component folders the image carries
+// (sdk/host/components.ts): by name, or `FOLDER/*` for every component found
+// under FOLDER, less "exclude"; "boot" says which of them init starts at
+// boot. Each goes into the payload at its place (test/NAME.wasm,
+// system/NAME.wasm, ...) with its folder's manifest embedded and, unless it
+// says `@precompile no`, its native code; so does each one's in-OS test.
+// init's list and the runner's table are generated from the same selection
+// (sdk/build/build.mjs builds them per image).
 //
 // An ENTRY names a file of the image and where its bytes come from:
 // { "name": "fonts/DejaVuSans.ttf", "source": "/usr/share/fonts/..." } (a file,
@@ -32,6 +42,7 @@ import { buildBootStub } from "./boot-stub";
 import { buildKernel } from "./kernel";
 import { compileComponent } from "./linux";
 import { prebuiltPath, withManifest } from "./manifest";
+import { ComponentError, discoverComponents, imageOutput, selectComponents, type ImageComponents, type RecipeComponents } from "./components";
 import { buildDiskImage, type ImageFile } from "./image";
 import { repoRoot } from "./paths";
 
@@ -47,6 +58,8 @@ export interface RecipeEntry {
   /** A component's wasm, with `manifest` (a .manifest file) embedded as its delos.manifest section. */
   wasm?: string;
   manifest?: string;
+  /** Or the manifest's text itself (a component folder's). */
+  manifestText?: string;
   /** Also put native code compiled now into the payload's code cache (cache/HASH.delos). */
   precompile?: boolean;
 }
@@ -62,6 +75,7 @@ export interface Recipe {
   esp: { minMiB?: number; label?: string; files?: RecipeEntry[] };
   system: { minMiB?: number };
   payload: RecipeEntry[];
+  components: RecipeComponents | null;
 }
 
 export const imagesDir = join(repoRoot, "images");
@@ -91,6 +105,7 @@ export function readRecipe(nameOrPath: string): Recipe {
     esp: data.esp ?? {},
     system: data.system ?? {},
     payload: Array.isArray(data.payload) ? data.payload : [],
+    components: typeof data.components === "object" && data.components !== null ? data.components : null,
   };
 }
 
@@ -151,7 +166,8 @@ function componentFiles(recipe: Recipe, entry: RecipeEntry, area: "esp" | "paylo
   const wasm = new Uint8Array(readFileSync(source));
   if (typeof entry.component === "string") return [{ area, path: entry.name, data: compileComponent(wasm) }];
   let module: Uint8Array = wasm;
-  if (typeof entry.manifest === "string") {
+  if (typeof entry.manifestText === "string") module = withManifest(wasm, entry.manifestText);
+  else if (typeof entry.manifest === "string") {
     const manifest = resolveSource(entry.manifest);
     if (!existsSync(manifest)) throw new RecipeError(`${recipe.path}: ${entry.name}: manifest ${entry.manifest} does not exist`);
     module = withManifest(wasm, readFileSync(manifest, "utf8"));
@@ -159,6 +175,29 @@ function componentFiles(recipe: Recipe, entry: RecipeEntry, area: "esp" | "paylo
   const files: ImageFile[] = [{ area, path: entry.name, data: module }];
   if (entry.precompile) files.push({ area, path: prebuiltPath(module), data: compileComponent(module) });
   return files;
+}
+
+/** The components the recipe names (none without "components"), resolved against the component folders. */
+export function recipeComponents(recipe: Recipe): ImageComponents {
+  if (!recipe.components) return { components: [], boot: [] };
+  try {
+    return selectComponents(recipe.components, discoverComponents(), recipe.path);
+  } catch (error) {
+    if (error instanceof ComponentError) throw new RecipeError(error.message);
+    throw error;
+  }
+}
+
+/** The payload files of the recipe's components: each one's wasm with its folder's manifest, and its test's. */
+export function componentEntries(recipe: Recipe): RecipeEntry[] {
+  const entries: RecipeEntry[] = [];
+  for (const component of recipeComponents(recipe).components) {
+    entries.push({ name: component.payload, wasm: component.perImage ? imageOutput(component, recipe.name) : component.output,
+      manifestText: component.manifest, precompile: component.precompile });
+    const test = component.test;
+    if (test) entries.push({ name: test.payload, wasm: test.output, manifestText: test.manifest, precompile: true });
+  }
+  return entries;
 }
 
 export interface BuiltImage {
@@ -183,7 +222,7 @@ export function buildRecipe(recipe: Recipe, progress: (line: string) => void = (
     kernelComponent: kernel?.component, kernelWasm: kernel?.wasm, testFaults: recipe.kernel?.testFaults === true,
   });
   step(`boot stub${kernel ? " and kernel" : ""}: BOOTX64.EFI ${bootStub.length} bytes`);
-  const payload = expandEntries(recipe, recipe.payload, "payload", progress);
+  const payload = expandEntries(recipe, [...recipe.payload, ...componentEntries(recipe)], "payload", progress);
   const payloadBytes = payload.reduce((sum, file) => sum + file.data.length, 0);
   const espExtra = expandEntries(recipe, recipe.esp.files ?? [], "esp", progress);
   step(`payload: ${payload.length} files, ${payloadBytes} bytes`);

@@ -1,24 +1,25 @@
 // init, the supervisor: the first component the kernel starts. It starts
-// the components of its list (list.ts) that start at boot, serves the init
+// the components of its list (list.ts: the image's) that start at boot, serves the init
 // protocol on `/init` (requests.ts), and restarts a component at once when
 // the kernel's pulse says it ended (supervisor.ts). Single-threaded: pulses
 // and requests arrive on one channel and are handled one at a time; the
 // kernel delivers pulses first, so an end is handled before the next
 // request sees the entry.
 
-import "./abort";
+import "../../sdk/lib/abort";
 import {
   channelCreate, connectionCreate, nameRegister, errorName, INIT_PATH,
 } from "../../ipc/generated/index";
 import { serveInit } from "../../ipc/generated/servers/init";
-import { list, StartAt } from "./list";
+import { list, loadList, StartAt } from "./list";
 import { setEndNotices, startEntry } from "./supervisor";
 import { InitRequests } from "./requests";
-import { log } from "./log";
+import { log } from "../../sdk/lib/log";
 
 const BUFFER_SIZE: u32 = 512;
 
 export function _start(): void {
+  loadList();
   const channel = channelCreate(0);
   if (channel < 0) { log("channel.create failed: " + errorName(channel)); return; }
   const notices = connectionCreate(channel);

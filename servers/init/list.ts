@@ -5,12 +5,17 @@
 // may serve and open, its state objects, its priority ceiling and limits;
 // the component's own manifest can only ask for less), whether init starts
 // it at boot or when asked (`init.start`), and whether init restarts it
-// when it ends. One list serves every image: an entry whose file an image
-// does not carry is skipped at boot and refused when asked for (the
-// desktop image has no test programs, the test image no desktop).
+// when it ends.
 //
-// FIXME(issue 4): the list is data compiled into init; it moves to a file
-// of the payload once components can read files.
+// The list is the image's: init is built once per image (its manifest says
+// `@image`), and the entry module the build generates from the image's
+// recipe and the component folders' manifests (sdk/host/components.ts)
+// fills sdk/lib/image.ts's table before `_start`; loadList takes the
+// components whose parent is init from it. A grant is the text of the
+// component folder's manifest, as the recipe that put it in the image
+// approved it — never read from the component's own wasm.
+
+import { findImageComponent as findImage, imageComponents } from "../../sdk/lib/image";
 
 export const enum StartAt {
   /** Started when init starts. */
@@ -51,61 +56,24 @@ export class Entry {
   get grantText(): string { return "name " + this.name + "\n" + this.grant; }
 }
 
-function entry(name: string, path: string, grant: string, startAt: StartAt, policy: Policy): Entry {
-  return new Entry(name, path, grant, startAt, policy);
+/** Init's list, in start order: what loadList took from the image table. */
+export const list: Entry[] = [];
+
+/** Fills the list from the image table: the components started at boot first, in their start order, then the others. */
+export function loadList(): void {
+  for (let i = 0; i < imageComponents.length; i++) {
+    const component = imageComponents[i];
+    if (component.parent != "init") continue;
+    list.push(new Entry(component.name, component.path, component.grant,
+      component.bootOrder >= 0 ? StartAt.Boot : StartAt.Request, component.restart ? Policy.Restart : Policy.Once));
+  }
+  list.sort((a: Entry, b: Entry): i32 => bootRank(a) - bootRank(b));
 }
 
-export const list: Entry[] = [
-  // The in-OS tests (tests/os): the runner, and the servers it asks for.
-  // The runner spawns the test programs itself and grants each its part
-  // of this: among them the rtc driver (the CMOS clock's ports and line),
-  // the yielder at priority 25, and the hostile program the paths and the
-  // state name of other servers, which it must not be able to use.
-  entry("runner", "test/runner.wasm", `kind test
-serve /test/runner
-serve /test/takeover
-serve /test/taker
-serve /test/rtc
-serve /test/trap
-serve /test/store
-serve /test/hostile
-open /init
-open /test/*
-state scratch
-state table
-spawn test/*
-port 0x70 2
-irq 0 256
-ceiling 25
-threads 64
-handles 4096
-pulses 256`, StartAt.Boot, Policy.Once),
-  entry("echo", "test/echo.wasm", "kind server\nserve /test/echo", StartAt.Request, Policy.Restart),
-  entry("store", "test/store.wasm", "kind server\nserve /test/store\nstate table", StartAt.Request, Policy.Restart),
-  entry("shared", "test/shared.wasm", "kind server\nserve /test/shared", StartAt.Request, Policy.Restart),
-  entry("priority", "test/priority.wasm", "kind server\nserve /test/priority\nopen /test/runner", StartAt.Request, Policy.Restart),
-  entry("relay", "test/relay.wasm", "kind server\nserve /test/relay\nopen /test/priority", StartAt.Request, Policy.Restart),
-  // The system-call fuzzer's supervisor (tests/os/fuzz), in the fuzz image only: what it passes on to its
-  // workers, victim and heartbeat, and QEMU's fw_cfg ports for the host's settings.
-  entry("fuzz", "test/fuzz.wasm", `kind test
-priority 25
-ceiling 30
-serve /test/fuzz
-serve /test/fuzz-victim
-serve /test/fuzz-w/*
-open /test/*
-state fuzz-scratch
-spawn test/fuzz-worker.wasm
-spawn test/fuzz-victim.wasm
-spawn test/fuzz-heartbeat.wasm
-spawn test/fuzz-absent.wasm
-port 0x510 2
-port 0x80 1
-irq 8
-threads 64
-handles 4096
-pulses 256`, StartAt.Boot, Policy.Once),
-];
+function bootRank(entry: Entry): i32 {
+  const component = findImage(entry.name);
+  return component != null && component.bootOrder >= 0 ? component.bootOrder : i32.MAX_VALUE;
+}
 
 export function findByName(name: string): Entry | null {
   for (let i = 0; i < list.length; i++) if (list[i].name == name) return list[i];

@@ -28,7 +28,7 @@ import {
 } from "../../ipc/generated/index";
 import { Entry, Policy, findByComponent } from "./list";
 import { trapMessage } from "../../sdk/compiler/src/traps";
-import { log } from "./log";
+import { log } from "../../sdk/lib/log";
 
 const RESTART_LIMIT: i32 = 20;
 const RESTART_WINDOW: i64 = 1_000_000_000;

@@ -19,10 +19,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { spawnSync } from "node:child_process";
-import { buildRecipe, readRecipe } from "../../sdk/host/recipe";
+import { buildRecipe, componentEntries, readRecipe } from "../../sdk/host/recipe";
 import { buildKernel } from "../../sdk/host/kernel";
 import { compileComponent } from "../../sdk/host/linux";
-import { buildDir } from "../../sdk/host/paths";
+import { buildDir, repoRoot } from "../../sdk/host/paths";
 import { Machine } from "../../sdk/qemu/index";
 import { kernelFunctions } from "../boot/kernel-wasm";
 
@@ -135,13 +135,14 @@ async function main(): Promise<void> {
   if (!kernelAt) throw new Error("trace: no `kernel code at` line on COM1");
   const kernel = buildKernel();
   const ranges: CodeRange[] = [range("kernel", BigInt(kernelAt[1]!), kernel.wasm, kernel.component)];
-  for (const match of serial.matchAll(/load: test\/([a-z0-9-]+)\.wasm: component \d+ \([^)]*\) running, .* code at (0x[0-9a-f]+)/g)) {
-    const wasm = new Uint8Array(readFileSync(join(buildDir, "os", "test", `${match[1]}.wasm`)));
-    if (ranges.some((r) => r.owner === match[1])) continue;
-    ranges.push(range(match[1]!, BigInt(match[2]!), wasm, compileComponent(wasm)));
+  // The test image's components by payload file, each with the wasm the build wrote for it.
+  const built = new Map(componentEntries(readRecipe("test")).map((entry) => [entry.name, entry.wasm!]));
+  for (const match of serial.matchAll(/load: ((?:test|system)\/([a-z0-9-]+)\.wasm): component \d+ \([^)]*\) running, .* code at (0x[0-9a-f]+)/g)) {
+    const source = built.get(match[1]!);
+    if (!source || ranges.some((r) => r.owner === match[2])) continue;
+    const wasm = new Uint8Array(readFileSync(join(repoRoot, source)));
+    ranges.push(range(match[2]!, BigInt(match[3]!), wasm, compileComponent(wasm)));
   }
-  const initAt = /load: system\/init\.wasm: .* code at (0x[0-9a-f]+)/.exec(serial);
-  if (initAt) { const wasm = new Uint8Array(readFileSync(join(buildDir, "os", "init.wasm"))); ranges.push(range("init", BigInt(initAt[1]!), wasm, compileComponent(wasm))); }
   console.log(`trace: ${statSync(log).size} bytes of log; code ranges: ${ranges.map((r) => `${r.owner} 0x${r.start.toString(16)}`).join(", ")}`);
 
   const counts = new Map<string, number>();

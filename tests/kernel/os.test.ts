@@ -12,10 +12,11 @@ import type { TestFunction } from "../harness";
 import { buildDir } from "../../sdk/host/paths";
 import { kernelFunctions } from "../boot/kernel-wasm";
 import { sharedBoot } from "./os-boot";
+import { readRecipe, recipeComponents } from "../../sdk/host/recipe";
 import { kernelFailures, parseReport, type OsReport } from "./report";
 
-/** Every in-OS test, in the runner's order, with the claim it checks. */
-export const OS_TESTS: Array<{ name: string; claim: string }> = [
+/** The runner's own tests (tests/os/runner/runner.ts), in its order, with the claim each checks. */
+export const RUNNER_TESTS: Array<{ name: string; claim: string }> = [
   { name: "malformed-calls", claim: "malformed system-call arguments (bad handles, pointers outside the caller's memory, lengths that overflow) are rejected with an error" },
   { name: "ping-pong", claim: "ping-pong between two components: every reply carries its request's sequence and data" },
   { name: "message-timeouts", claim: "thread.timeout makes the next message call fail with TIMED_OUT in the states it names, leaving cleanly: out of the senders with its handle dropped, or out of the server, whose reply then finds no sender" },
@@ -54,6 +55,19 @@ export const TRAPS: Array<{ kind: number; message: string; function: string }> =
   { kind: 10, message: "out of bounds table access", function: "tableOutOfBounds" },
 ];
 
+/**
+ * Every verdict the test image's runner must print, in its order: its own
+ * tests, then the in-OS test of each component of the image that has one
+ * (a component folder's test.ts), found the way the build finds them.
+ */
+export function expectedVerdicts(): Array<{ name: string; claim: string }> {
+  const tested = recipeComponents(readRecipe("test")).components.filter((component) => component.test !== null);
+  return [...RUNNER_TESTS, ...tested.map((component) => ({
+    name: component.test!.name,
+    claim: `the in-OS test of component ${component.name} (${component.folder}/test.ts) ends with exit status 0`,
+  }))];
+}
+
 const TEST_OPTIONS = { timeout: 420_000 };
 
 type Assert = Parameters<Parameters<TestFunction>[1]>[0];
@@ -77,13 +91,14 @@ function checkTrapLocations(t: Assert, report: OsReport): void {
 }
 
 export function register(test: TestFunction): void {
+  const expected = expectedVerdicts();
   test("the test image runs the in-OS test runner to its end; the kernel never halts", async (t) => {
     const boot = await sharedBoot();
     t.eq(boot.problem, null, "the runner printed its end line");
     t.eq(kernelFailures(boot.serial), [], "no kernel halt or kernel trap");
     const report = parseReport(boot.serial);
-    t.eq(report.announced, OS_TESTS.length, "the runner announced every test");
-    t.eq([...report.results.keys()], OS_TESTS.map((entry) => entry.name), "each test reported once, in order");
+    t.eq(report.announced, expected.length, "the runner announced every test");
+    t.eq([...report.results.keys()], expected.map((entry) => entry.name), "each test reported once, in order");
     t.eq(report.unfinished, [], "no test started without a verdict");
     t.eq(report.repeated, [], "no test reported twice");
     const failed = [...report.results.values()].filter((result) => !result.passed).length;
@@ -91,7 +106,7 @@ export function register(test: TestFunction): void {
     console.log(`os: runner ended after ${(boot.elapsedMs / 1000).toFixed(1)} s (${boot.accel}): ${report.end?.passed ?? 0} passed, ${report.end?.failed ?? 0} failed`);
   }, TEST_OPTIONS);
 
-  for (const entry of OS_TESTS) {
+  for (const entry of expected) {
     test(`${entry.name}: ${entry.claim}`, async (t) => {
       const boot = await sharedBoot();
       const result = parseReport(boot.serial).results.get(entry.name);

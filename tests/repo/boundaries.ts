@@ -18,7 +18,7 @@ interface Rule {
 }
 
 /** What runs on Delos as well as on the host must not reach for host-only modules. */
-const portable = ["sdk/compiler/src/", "sdk/loader/", "sdk/runtime/", "sdk/image/", "kernel/", "ipc/client/", "ipc/generated/"];
+const portable = ["sdk/compiler/src/", "sdk/loader/", "sdk/runtime/", "sdk/image/", "sdk/lib/", "kernel/", "ipc/client/", "ipc/generated/"];
 
 export const rules: Rule[] = [
   { from: "kernel/", forbidden: ["servers/", "drivers/", "desktop/", "sdk/host/", "sdk/cli/"], why: "the kernel imports nothing above it" },

@@ -7,6 +7,7 @@ import { build } from "./build";
 import { compile } from "./compile";
 import { fuzz } from "./fuzz";
 import { help } from "./help";
+import { create } from "./new";
 import { run } from "./run";
 import { spec } from "./spec";
 
@@ -18,5 +19,6 @@ export const commands: CliCommand[] = [
   boot,
   start,
   fuzz,
+  create,
   help,
 ];

@@ -1,14 +1,4 @@
-// The test programs' abort (asc --use abort=tests/os/lib/abort/abort): a
-// failed assertion or bounds check of AssemblyScript's library is reported
-// on the console and ends the component by a trap, so its supervisor sees
-// a fault like any other.
+// The test programs' abort is the components' (sdk/lib/abort.ts, asc --use
+// abort=sdk/lib/abort/abort): importing this file brings it in.
 
-import { logWrite } from "../../../ipc/generated/index";
-
-export function abort(message: string | null, file: string | null, line: u32, column: u32): void {
-  const text = "abort: " + (message != null ? message : "(no message)") + " at "
-    + (file != null ? file : "(unknown file)") + ":" + line.toString() + ":" + column.toString();
-  const bytes = String.UTF8.encode(text);
-  logWrite(changetype<usize>(bytes), <u32>bytes.byteLength);
-  unreachable();
-}
+export { abort } from "../../../sdk/lib/abort";

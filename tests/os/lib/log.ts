@@ -4,13 +4,8 @@
 // Numbers are formatted here, without allocating per digit, so that a
 // program may print inside a loop without growing its heap much.
 
-import { logWrite } from "../../../ipc/generated/index";
-
-/** Writes one line. */
-export function line(text: string): void {
-  const bytes = String.UTF8.encode(text);
-  logWrite(changetype<usize>(bytes), <u32>bytes.byteLength);
-}
+/** Writes one line (sdk/lib/log.ts). */
+export { log as line } from "../../../sdk/lib/log";
 
 /** A number in hexadecimal with a 0x prefix. */
 export function hex(value: u64): string {

@@ -1,6 +1,6 @@
 // Rewrites a test program's wasm through binaryen's text form, for the
 // build steps that give a function a body AssemblyScript cannot write
-// (tests/os/trapper/table-trap.mjs, tests/os/hostile/huge-frame.mjs):
+// (tests/os/trapper/table-trap.mjs, tests/os/hostile-overflow/huge-frame.mjs):
 // read, print as text, edit the text, parse it back, validate, write it
 // with its names. Everything the edit leaves alone stays as asc wrote it.
 

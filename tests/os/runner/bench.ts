@@ -21,7 +21,7 @@ import {
 import { line } from "../lib/log";
 import { initStart } from "./init-client";
 import { awaitEnd, awaitPulse, spawn, takeEndPulse } from "./supervision";
-import { HELLO_GRANT, YIELDER_GRANT } from "./grants";
+import { spawnComponent } from "./grants";
 import { PULSE_HELLO } from "../lib/runner-path";
 
 const WARM_UP: i32 = 20;
@@ -79,7 +79,7 @@ function roundTrips(name: string, echo: i32, bytes: u32, count: i32): void {
 function threadSwitches(): void {
   // At the yielder's priority before it starts: it never blocks, so nothing below 25 runs until it is killed.
   threadSetPriority(YIELD_PRIORITY);
-  const yielder = spawn("test/yielder.wasm", YIELDER_GRANT);
+  const yielder = spawnComponent("yielder");
   if (yielder < 0) { threadSetPriority(PRIORITY_DEFAULT); line("osbench: thread-switch failed: component.spawn " + yielder.toString()); return; }
   const samples = new Array<i64>();
   for (let i = 0; i < YIELDS + WARM_UP; i++) {
@@ -99,7 +99,7 @@ function threadSwitches(): void {
 /** component.spawn of hello to its first instruction. */
 function loadOnce(): i64 {
   const start = clockCycles();
-  const hello = spawn("test/hello.wasm", HELLO_GRANT);
+  const hello = spawnComponent("hello");
   if (hello < 0) { line("osbench: load failed: component.spawn " + hello.toString()); return -1; }
   const running = awaitPulse(PULSE_HELLO, <u32>hello);
   awaitEnd(<u32>hello, 5_000_000_000);

@@ -1,20 +1,17 @@
 // What the runner grants each program it spawns (component.spawn's grant,
-// docs/kernel.md "Manifests and capabilities"): the paths, lines and
-// ports each needs and, where a default limit is too low, the limit. The
-// programs' own manifests ask for the same or less; a program is named
-// after its manifest unless the grant names it.
+// docs/kernel.md "Manifests and capabilities"): the grant the program's
+// folder manifest gives (its `component.manifest`, through the image table
+// the runner is built with: sdk/lib/image.ts), within the runner's own.
+// The authority test writes its own grants instead, narrower than the
+// hostile program's manifest asks.
 
-export const CLIENT_GRANT = "open /test/echo";
-export const SPINNER_GRANT = "open /test/runner";
-export const HELLO_GRANT = "open /test/runner";
-/** The yielder runs at 25 (its manifest's priority), above the default ceiling. */
-export const YIELDER_GRANT = "ceiling 25";
-/** The CMOS clock driver: its line and ports, its priority 20, and room to fill its own events queue (64 pulses). */
-export const RTC_GRANT = "serve /test/rtc\nport 0x70 2\nirq 8\nceiling 20\npulses 64";
-export const TAKER_GRANT = "serve /test/takeover\nserve /test/taker\nopen /test/runner";
-export const THREADS_GRANT = "open /test/echo\nopen /test/runner";
-export const TRAPPER_GRANT = "serve /test/trap";
-/** The hostile apps of hostile-memory and hostile-stack: the echo server to send to, nothing more. */
-export const HOSTILE_APP_GRANT = "open /test/echo";
-/** The victim of hostile-overflow: its filler threads and the deep one, and the runner's channel for its pulse. */
-export const VICTIM_GRANT = "open /test/runner\nthreads 32";
+import { ERROR_NOT_FOUND } from "../../../ipc/generated/index";
+import { findImageComponent } from "../../../sdk/lib/image";
+import { spawn } from "./supervision";
+
+/** Starts the image's component `name` with its folder's grant and the runner as its supervisor: its id, or an error (NOT_FOUND: no such component in the image). */
+export function spawnComponent(name: string): i32 {
+  const component = findImageComponent(name);
+  if (component == null) return ERROR_NOT_FOUND;
+  return spawn(component.path, component.grant);
+}

@@ -25,7 +25,7 @@ import {
 } from "../../../ipc/generated/index";
 import { Check, describeStatus } from "./check";
 import { initStart } from "./init-client";
-import { HOSTILE_APP_GRANT, VICTIM_GRANT } from "./grants";
+import { spawnComponent } from "./grants";
 import { awaitEnd, awaitPulse, spawn, status, takeEndPulse } from "./supervision";
 import { PULSE_VICTIM_READY } from "../lib/runner-path";
 
@@ -55,7 +55,7 @@ function timerTicks(check: Check, what: string): bool {
 
 export function hostileMemory(check: Check): void {
   if (!check.succeeded(initStart("echo"), "init.start echo")) return;
-  const attacker = spawn("test/hostile-memory.wasm", HOSTILE_APP_GRANT);
+  const attacker = spawnComponent("hostile-memory");
   if (!check.succeeded(attacker, "component.spawn test/hostile-memory.wasm")) return;
   const state = awaitEnd(<u32>attacker, 10_000_000_000);
   if (!check.equal(state, COMPONENT_STATE_EXITED, "hostile-memory's end state")) return;
@@ -79,7 +79,7 @@ export function hostileStack(check: Check): void {
   takeEndPulse(<u32>grower);
 
   // msg.send near the stack limit: a trap in kernel code before anything changed.
-  const sender = spawn("test/hostile-syscall.wasm", HOSTILE_APP_GRANT);
+  const sender = spawnComponent("hostile-syscall");
   if (!check.succeeded(sender, "component.spawn test/hostile-syscall.wasm")) return;
   const state = awaitEnd(<u32>sender, 20_000_000_000);
   if (!check.equal(state, COMPONENT_STATE_FAULTED, "hostile-syscall's end state")) return;
@@ -93,7 +93,7 @@ export function hostileStack(check: Check): void {
 
 export function hostileOverflow(check: Check): void {
   if (!check.succeeded(initStart("echo"), "init.start echo")) return;
-  const victim = spawn("test/victim.wasm", VICTIM_GRANT);
+  const victim = spawnComponent("victim");
   if (!check.succeeded(victim, "component.spawn test/victim.wasm")) return;
   // The victim is deep in its recursion, asleep, before the attack.
   if (!check.ok(awaitPulse(PULSE_VICTIM_READY, <u32>victim) >= 0, "the victim ended before it was ready")) return;

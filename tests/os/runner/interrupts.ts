@@ -40,7 +40,7 @@ import {
 } from "../../../ipc/generated/index";
 import { Check } from "./check";
 import { awaitEnd, awaitPulse, spawn, status, takeEndPulse } from "./supervision";
-import { RTC_GRANT, SPINNER_GRANT } from "./grants";
+import { spawnComponent } from "./grants";
 import { PULSE_SPINNING } from "../lib/runner-path";
 
 const LINE: u32 = 8;
@@ -203,7 +203,7 @@ function checkFullQueue(check: Check, rtc: i32): bool {
 /** 5: the rate with a spinner of priority 12 ready all along. */
 function checkPreemption(check: Check, rtc: i32): bool {
   threadSetPriority(DRIVER_PRIORITY);
-  const spinner = spawn("test/spinner.wasm", SPINNER_GRANT);
+  const spinner = spawnComponent("spinner");
   if (!check.succeeded(spinner, "component.spawn test/spinner.wasm")) { threadSetPriority(PRIORITY_DEFAULT); return false; }
   if (check.ok(awaitPulse(PULSE_SPINNING, <u32>spinner) >= 0, "the spinner ended before it said it was spinning")) {
     checkRate(check, rtc, RATE_4096_HZ, 4096, LOADED_RATE_LOWEST, 4096 * 1.5, "with a component of priority " + SPINNER_PRIORITY.toString() + " spinning");
@@ -237,7 +237,7 @@ function checkReattach(check: Check, driver: i32, rtc: i32): void {
   handleClose(connection);
   handleClose(channel);
 
-  const next = spawn("test/rtc.wasm", RTC_GRANT);
+  const next = spawnComponent("rtc");
   if (!check.succeeded(next, "component.spawn of a second test/rtc.wasm")) return;
   const again = nameOpen(TEST_RTC_PATH, 5_000_000_000);
   if (check.succeeded(again, "name.open " + TEST_RTC_PATH + " of the second driver")) {
@@ -257,7 +257,7 @@ export function interrupts(check: Check): void {
   cases = 0;
   refusals(check);
   if (check.failed) return;
-  const driver = spawn("test/rtc.wasm", RTC_GRANT);
+  const driver = spawnComponent("rtc");
   if (!check.succeeded(driver, "component.spawn test/rtc.wasm")) return;
   const rtc = nameOpen(TEST_RTC_PATH, 5_000_000_000);
   if (!check.succeeded(rtc, "name.open " + TEST_RTC_PATH)) return;

@@ -7,7 +7,7 @@ import { COMPONENT_STATE_EXITED } from "../../../ipc/generated/index";
 import { Check, describeStatus } from "./check";
 import { initStart } from "./init-client";
 import { awaitEnd, spawn, status, takeEndPulse } from "./supervision";
-import { CLIENT_GRANT } from "./grants";
+import { spawnComponent } from "./grants";
 
 const CLIENTS: i32 = 4;
 /** tests/os/client/client.ts REQUESTS. */
@@ -17,7 +17,7 @@ export function manyClients(check: Check): void {
   if (!check.succeeded(initStart("echo"), "init.start echo")) return;
   const clients = new Array<i32>();
   for (let i = 0; i < CLIENTS; i++) {
-    const id = spawn("test/client.wasm", CLIENT_GRANT);
+    const id = spawnComponent("client");
     if (!check.succeeded(id, "component.spawn test/client.wasm")) return;
     clients.push(id);
   }

@@ -21,7 +21,7 @@ import {
 } from "../../../ipc/generated/index";
 import { Check } from "./check";
 import { awaitEnd, awaitPulse, spawn, status, takeEndPulse } from "./supervision";
-import { TAKER_GRANT } from "./grants";
+import { spawnComponent } from "./grants";
 import { PULSE_TAKER_REGISTERED, PULSE_TAKER_TOOK, TAKE_OVER_PATH, TAKER_PATH } from "../lib/runner-path";
 
 const buffer = heap.alloc(64);
@@ -71,7 +71,7 @@ function taker(check: Check): void {
   const holder = channelCreate(0), mine = channelCreate(0);
   if (!check.succeeded(holder, "channel.create") || !check.succeeded(mine, "channel.create")) return;
   if (!check.succeeded(nameRegister(TAKE_OVER_PATH, holder, 0), "name.register " + TAKE_OVER_PATH)) return;
-  const id = spawn("test/taker.wasm", TAKER_GRANT);
+  const id = spawnComponent("taker");
   if (!check.succeeded(id, "component.spawn test/taker.wasm")) return;
   const took = awaitPulse(PULSE_TAKER_TOOK, <u32>id);
   const registered = awaitPulse(PULSE_TAKER_REGISTERED, <u32>id);

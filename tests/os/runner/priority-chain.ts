@@ -33,7 +33,7 @@ import {
 import { Check } from "./check";
 import { initStart } from "./init-client";
 import { awaitEnd, awaitPulse, spawn, status, takeEndPulse } from "./supervision";
-import { SPINNER_GRANT } from "./grants";
+import { spawnComponent } from "./grants";
 import { PULSE_HOLDING, PULSE_RELEASE, PULSE_SPINNING } from "../lib/runner-path";
 
 const MIDDLE_PRIORITY: i32 = 6;
@@ -86,7 +86,7 @@ function standingChain(check: Check, priorityServer: i32): void {
   // T, the relay and the priority server run while the runner waits; the priority server then holds the message.
   if (!check.ok(awaitPulse(PULSE_HOLDING, 0) > 0, "the priority server's holding pulse")) return;
   threadSetPriority(HEAD_PRIORITY);
-  spinner = spawn("test/spinner.wasm", SPINNER_GRANT);
+  spinner = spawnComponent("spinner");
   if (!check.succeeded(spinner, "component.spawn test/spinner.wasm")) return;
   if (!check.ok(awaitPulse(PULSE_SPINNING, <u32>spinner) >= 0, "the spinner ended before it said it was spinning")) return;
   check.succeeded(pulseSend(priorityServer, PULSE_RELEASE, 0), "the release pulse to the priority server");

@@ -22,7 +22,7 @@ import {
 import { Check } from "./check";
 import { initStart } from "./init-client";
 import { awaitEnd, awaitPulse, spawn, status, takeEndPulse } from "./supervision";
-import { SPINNER_GRANT } from "./grants";
+import { spawnComponent } from "./grants";
 import { PULSE_SPINNING } from "../lib/runner-path";
 
 const SERVER_PRIORITY: i32 = 4;
@@ -55,7 +55,7 @@ export function priorityInheritance(check: Check): void {
   if (check.failed) { threadSetPriority(PRIORITY_DEFAULT); return; }
 
   // The inversion scenario.
-  const spinner = spawn("test/spinner.wasm", SPINNER_GRANT);
+  const spinner = spawnComponent("spinner");
   if (!check.succeeded(spinner, "component.spawn test/spinner.wasm")) { threadSetPriority(PRIORITY_DEFAULT); return; }
   const spinning = awaitPulse(PULSE_SPINNING, <u32>spinner);
   if (check.ok(spinning >= 0, "the spinner ended before it said it was spinning")) {

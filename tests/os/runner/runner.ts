@@ -1,5 +1,6 @@
 // The in-OS test runner: init starts it at boot in the test image. It runs
-// every test program of tests/os in turn and prints, on the kernel
+// its own tests (TESTS) and then the in-OS test of every component of the
+// image that has one (component-tests.ts), in turn, and prints, on the kernel
 // console, the lines tests/os/README.md describes — `ostest: run NAME`,
 // notes, one verdict per test, `ostest: end P passed, F failed` — and the
 // benchmark figures (`osbench:`) before the end line. A test that hangs
@@ -32,12 +33,20 @@ import { hostileMemory, hostileOverflow, hostileStack } from "./hostile";
 import { handleNumbers } from "./counters";
 import { malformedRequests } from "./malformed-requests";
 import { runBenchmarks } from "./bench";
+import { runComponentTest } from "./component-tests";
+import { ImageComponent, imageComponents } from "../../../sdk/lib/image";
+
+/** The component whose test is called `testName`. */
+function findTested(testName: string): ImageComponent {
+  for (let i = 0; i < imageComponents.length; i++) if (imageComponents[i].testName == testName) return imageComponents[i];
+  throw new Error("no component test " + testName);
+}
 
 class Test {
   constructor(readonly name: string, readonly run: (check: Check) => void) {}
 }
 
-/** In this order; tests/kernel/os.test.ts lists the same names. */
+/** The runner's own tests, in this order; tests/kernel/os.test.ts lists the same names. */
 const TESTS: Test[] = [
   new Test("malformed-calls", malformedCalls),
   new Test("ping-pong", pingPong),
@@ -63,7 +72,19 @@ const TESTS: Test[] = [
   new Test("malformed-requests", malformedRequests),
 ];
 
+/** The image's components with an in-OS test, in the image table's order; their verdicts follow the runner's own. */
+function componentsWithTests(): ImageComponent[] {
+  const found = new Array<ImageComponent>();
+  for (let i = 0; i < imageComponents.length; i++) if (imageComponents[i].testName.length > 0) found.push(imageComponents[i]);
+  return found;
+}
+
 export function _start(): void {
+  const tested = componentsWithTests();
+  for (let i = 0; i < tested.length; i++) {
+    const component = tested[i];
+    TESTS.push(new Test(component.testName, (check: Check): void => runComponentTest(check, findTested(check.name))));
+  }
   line("ostest: begin " + TESTS.length.toString());
   if (!startSupervision() || connectInit() < 0) {
     line("ostest: the runner cannot set up: no /test/runner channel or no connection to /init");

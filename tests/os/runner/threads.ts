@@ -14,7 +14,7 @@ import { COMPONENT_STATE_EXITED, COMPONENT_STATE_FAULTED, ERROR_INVALID_ARGUMENT
 import { Check, describeStatus } from "./check";
 import { initStart } from "./init-client";
 import { awaitEnd, awaitPulse, spawn, status, takeEndPulse } from "./supervision";
-import { THREADS_GRANT } from "./grants";
+import { spawnComponent } from "./grants";
 import { PULSE_THREADS } from "../lib/runner-path";
 
 /** tests/os/threads/threads.ts WORKERS and ROUNDS. */
@@ -36,7 +36,7 @@ function describeExit(exit: i32): string {
 
 export function componentThreads(check: Check): void {
   if (!check.succeeded(initStart("echo"), "init.start echo")) return;
-  const id = spawn("test/threads.wasm", THREADS_GRANT);
+  const id = spawnComponent("threads");
   if (!check.succeeded(id, "component.spawn test/threads.wasm")) return;
   const limit = awaitPulse(PULSE_THREADS, <u32>id);
   const state = awaitEnd(<u32>id, 120_000_000_000);

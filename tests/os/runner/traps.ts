@@ -18,7 +18,7 @@ import { TrapKind, trapMessage } from "../../../sdk/compiler/src/traps";
 import { Check, describeStatus } from "./check";
 import { initStart, initStatus, initStatusReply } from "./init-client";
 import { awaitEnd, spawn, status, takeEndPulse } from "./supervision";
-import { CLIENT_GRANT, TRAPPER_GRANT } from "./grants";
+import { spawnComponent } from "./grants";
 
 const TRAP_KINDS: u32 = TrapKind.Count - 1;
 
@@ -34,7 +34,7 @@ function echoAnswers(check: Check, echo: i32, value: u32): bool {
 
 /** Starts a trapper, has it trap with `kind` and checks what followed. */
 function trapOnce(check: Check, kind: u32): bool {
-  const trapper = spawn("test/trapper.wasm", TRAPPER_GRANT);
+  const trapper = spawnComponent("trapper");
   if (!check.succeeded(trapper, "component.spawn test/trapper.wasm")) return false;
   const connection = nameOpen(TEST_TRAP_PATH, 5_000_000_000);
   if (!check.succeeded(connection, "name.open " + TEST_TRAP_PATH)) return false;
@@ -63,7 +63,7 @@ export function traps(check: Check): void {
   const echo = nameOpen(TEST_ECHO_PATH, 5_000_000_000);
   if (!check.succeeded(echo, "name.open " + TEST_ECHO_PATH)) return;
   // A bystander: a client streaming to the echo server all through the traps.
-  const bystander = spawn("test/client.wasm", CLIENT_GRANT);
+  const bystander = spawnComponent("client");
   if (!check.succeeded(bystander, "component.spawn test/client.wasm")) return;
   for (let kind: u32 = 1; kind <= TRAP_KINDS; kind++) {
     if (!trapOnce(check, kind)) break;
