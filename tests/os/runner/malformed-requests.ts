@@ -27,8 +27,8 @@ import { TEST_TRAP_REQUESTS } from "../../../ipc/generated/servers/test-trap";
 import { TEST_RTC_REQUESTS } from "../../../ipc/generated/servers/test-rtc";
 import { Check, describeStatus } from "./check";
 import { initStart, initStatus, initStatusReply } from "./init-client";
-import { awaitEnd, spawn, status, takeEndPulse } from "./supervision";
-import { RTC_GRANT, TRAPPER_GRANT } from "./grants";
+import { awaitEnd, status, takeEndPulse } from "./supervision";
+import { spawnComponent } from "./grants";
 
 /** Beyond a request without a variable-length field: 1..OVERSIZE bytes more, and HUGE. */
 const OVERSIZE: u32 = 16;
@@ -161,14 +161,14 @@ function init(check: Check): void {
 }
 
 /**
- * A server the runner spawns (`program` with `grant`, serving `path`):
+ * A server the runner spawns (the image's component `name`, with its folder's grant, serving `path`):
  * malformed requests, then `correct` — a correct request of `length`
  * bytes, already in `request` — gets `expected` from the same instance,
  * which then ends as `ending`.
  */
-function spawnedServer(check: Check, program: string, grant: string, path: string, requests: StaticArray<u32>, length: u32, expected: i32, ending: i32): void {
-  const component = spawn(program, grant);
-  if (!check.succeeded(component, "component.spawn " + program)) return;
+function spawnedServer(check: Check, name: string, path: string, requests: StaticArray<u32>, length: u32, expected: i32, ending: i32): void {
+  const component = spawnComponent(name);
+  if (!check.succeeded(component, "component.spawn " + name)) return;
   const connection = open(check, path);
   if (connection != 0) {
     // The correct request is written over by the malformed ones: kept aside meanwhile.
@@ -181,7 +181,7 @@ function spawnedServer(check: Check, program: string, grant: string, path: strin
     handleClose(connection);
   }
   if (ending == COMPONENT_STATE_KILLED) componentKill(<u32>component);
-  check.equal(awaitEnd(<u32>component, 10_000_000_000), ending, program + ": its end state");
+  check.equal(awaitEnd(<u32>component, 10_000_000_000), ending, name + ": its end state");
   takeEndPulse(<u32>component);
 }
 
@@ -190,7 +190,7 @@ function rtc(check: Check): void {
   store<u32>(request, TEST_RTC_COUNT);
   store<u32>(request, 6, 4);
   store<u32>(request, 1, 8);
-  spawnedServer(check, "test/rtc.wasm", RTC_GRANT, TEST_RTC_PATH, TEST_RTC_REQUESTS, 12, TEST_RTC_ERROR_NOT_ATTACHED, COMPONENT_STATE_KILLED);
+  spawnedServer(check, "rtc", TEST_RTC_PATH, TEST_RTC_REQUESTS, 12, TEST_RTC_ERROR_NOT_ATTACHED, COMPONENT_STATE_KILLED);
 }
 
 /** The trapper: a trap of kind 1 makes the same instance trap (unreachable). */
@@ -198,7 +198,7 @@ function trapper(check: Check): void {
   store<u32>(request, TEST_TRAP_TRAP);
   store<u32>(request, 1, 4);
   store<u32>(request, 0, 8);
-  spawnedServer(check, "test/trapper.wasm", TRAPPER_GRANT, TEST_TRAP_PATH, TEST_TRAP_REQUESTS, 12, ERROR_DEAD_SERVER, COMPONENT_STATE_FAULTED);
+  spawnedServer(check, "trapper", TEST_TRAP_PATH, TEST_TRAP_REQUESTS, 12, ERROR_DEAD_SERVER, COMPONENT_STATE_FAULTED);
   if (!check.failed) check.equal(status.trap, 1, "the trapper's trap kind (unreachable)");
 }
 
