@@ -126,6 +126,44 @@ export const PAGE_SIZE: u32 = 4096;
 export const NAME_MAXIMUM: i32 = 255;
 /** name.register flag: take the path over from the component that holds it (supervised by the caller, or of the caller's identity: another instance its supervisor started under the same name). */
 export const NAME_TAKE_OVER: u32 = 1;
+/** inputEvent kind: a key was pressed, released or repeated. */
+export const INPUT_KEY: u32 = 1;
+/** inputEvent kind: the pointer is at an absolute position. */
+export const INPUT_POINTER: u32 = 2;
+/** inputEvent kind: a pointer button was pressed or released. */
+export const INPUT_BUTTON: u32 = 3;
+/** inputEvent kind: the wheel turned. */
+export const INPUT_WHEEL: u32 = 4;
+/** inputEvent value: released. */
+export const INPUT_RELEASED: u32 = 0;
+/** inputEvent value: pressed. */
+export const INPUT_PRESSED: u32 = 1;
+/** inputEvent value: a held key repeated (the driver's typematic repeat). */
+export const INPUT_REPEATED: u32 = 2;
+/** inputEvent code of the left button. */
+export const INPUT_BUTTON_LEFT: u32 = 1;
+/** inputEvent code of the right button. */
+export const INPUT_BUTTON_RIGHT: u32 = 2;
+/** inputEvent code of the middle button. */
+export const INPUT_BUTTON_MIDDLE: u32 = 3;
+/** The largest absolute pointer coordinate (the far edge of the screen). */
+export const INPUT_POINTER_MAXIMUM: u32 = 32767;
+/** inputEvent text: the codepoint's bits. */
+export const INPUT_TEXT_MASK: u32 = 2097151;
+/** inputEvent text modifier: a Shift key is held. */
+export const INPUT_SHIFT: u32 = 16777216;
+/** inputEvent text modifier: a Control key is held. */
+export const INPUT_CONTROL: u32 = 33554432;
+/** inputEvent text modifier: an Alt key is held. */
+export const INPUT_ALT: u32 = 67108864;
+/** inputEvent text modifier: a Meta (Windows) key is held. */
+export const INPUT_META: u32 = 134217728;
+/** inputEvent text modifier: Caps Lock is on. */
+export const INPUT_CAPS_LOCK: u32 = 268435456;
+/** inputEvent text modifier: Num Lock is on. */
+export const INPUT_NUM_LOCK: u32 = 536870912;
+/** The most events one input.events request carries. */
+export const INPUT_EVENTS_MAXIMUM: u32 = 64;
 
 export const IOVEC_SIZE: u32 = 8;
 export const IOVEC_ADDRESS: u32 = 0;
@@ -243,4 +281,26 @@ export const COMPONENT_STATUS_NAMES: u32 = 28;
   /** Paths of the pathname space it holds now (a supervisor replacing it waits for the new instance to take them over). */
   get names(): u32 { return load<u32>(changetype<usize>(this), 28); }
   set names(value: u32) { store<u32>(changetype<usize>(this), value, 28); }
+}
+
+export const INPUT_EVENT_SIZE: u32 = 16;
+export const INPUT_EVENT_KIND: u32 = 0;
+export const INPUT_EVENT_CODE: u32 = 4;
+export const INPUT_EVENT_VALUE: u32 = 8;
+export const INPUT_EVENT_TEXT: u32 = 12;
+/** One input event, as drivers send it (input.events) and the compositor delivers it to windows. A view: `changetype<InputEvent>(pointer)`. */
+// @ts-ignore: decorator
+@unmanaged export class InputEvent {
+  /** INPUT_KEY, INPUT_POINTER, INPUT_BUTTON or INPUT_WHEEL. */
+  get kind(): u32 { return load<u32>(changetype<usize>(this), 0); }
+  set kind(value: u32) { store<u32>(changetype<usize>(this), value, 0); }
+  /** INPUT_KEY: the key's code, a USB HID keyboard usage (page 7: 0x04 is A, 0x28 Enter); INPUT_BUTTON: INPUT_BUTTON_LEFT/RIGHT/MIDDLE; INPUT_POINTER: x from 0 to INPUT_POINTER_MAXIMUM across the screen; INPUT_WHEEL: 0 vertical, 1 horizontal. */
+  get code(): u32 { return load<u32>(changetype<usize>(this), 4); }
+  set code(value: u32) { store<u32>(changetype<usize>(this), value, 4); }
+  /** INPUT_KEY and INPUT_BUTTON: INPUT_RELEASED, INPUT_PRESSED or INPUT_REPEATED (keys only); INPUT_POINTER: y from 0 to INPUT_POINTER_MAXIMUM down the screen; INPUT_WHEEL: the steps as an i32 (positive: away from the user, or right). */
+  get value(): u32 { return load<u32>(changetype<usize>(this), 8); }
+  set value(value: u32) { store<u32>(changetype<usize>(this), value, 8); }
+  /** INPUT_KEY: the character the key makes under the driver's layout and the current modifiers (a Unicode codepoint; 0: none), in its low 21 bits, and the modifiers held (INPUT_SHIFT, INPUT_CONTROL, INPUT_ALT, INPUT_META, INPUT_CAPS_LOCK, INPUT_NUM_LOCK) from bit 24; 0 for other kinds. */
+  get text(): u32 { return load<u32>(changetype<usize>(this), 12); }
+  set text(value: u32) { store<u32>(changetype<usize>(this), value, 12); }
 }

@@ -7,6 +7,7 @@ import { constants, records } from "./records";
 import { objectTypes, rights } from "./rights";
 import { testProtocols } from "./protocols/test";
 import { initProtocols } from "./protocols/init";
+import { inputConstants, inputProtocols, inputRecords } from "./protocols/input";
 import type { ErrorCode, Constant, ObjectType, Protocol, Record, Right, SystemCall } from "./schema";
 
 export interface Table {
@@ -21,7 +22,9 @@ export interface Table {
 }
 
 export const table: Table = {
-  calls, errors, rights, objectTypes, records, constants,
-  protocols: [...initProtocols, ...testProtocols],
+  calls, errors, rights, objectTypes,
+  records: [...records, ...inputRecords],
+  constants: [...constants, ...inputConstants],
+  protocols: [...initProtocols, ...inputProtocols, ...testProtocols],
   protocolErrorBase: PROTOCOL_ERROR_BASE,
 };

@@ -94,6 +94,25 @@ export const COMPONENT_STATE_KILLED: i32 = 4;
 export const PAGE_SIZE: u32 = 4096;
 export const NAME_MAXIMUM: i32 = 255;
 export const NAME_TAKE_OVER: u32 = 1;
+export const INPUT_KEY: u32 = 1;
+export const INPUT_POINTER: u32 = 2;
+export const INPUT_BUTTON: u32 = 3;
+export const INPUT_WHEEL: u32 = 4;
+export const INPUT_RELEASED: u32 = 0;
+export const INPUT_PRESSED: u32 = 1;
+export const INPUT_REPEATED: u32 = 2;
+export const INPUT_BUTTON_LEFT: u32 = 1;
+export const INPUT_BUTTON_RIGHT: u32 = 2;
+export const INPUT_BUTTON_MIDDLE: u32 = 3;
+export const INPUT_POINTER_MAXIMUM: u32 = 32767;
+export const INPUT_TEXT_MASK: u32 = 2097151;
+export const INPUT_SHIFT: u32 = 16777216;
+export const INPUT_CONTROL: u32 = 33554432;
+export const INPUT_ALT: u32 = 67108864;
+export const INPUT_META: u32 = 134217728;
+export const INPUT_CAPS_LOCK: u32 = 268435456;
+export const INPUT_NUM_LOCK: u32 = 536870912;
+export const INPUT_EVENTS_MAXIMUM: u32 = 64;
 
 // iovec: One buffer of a vectored message: msg.sendv, msg.receivev, msg.replyv.
 export const IOVEC_SIZE: u64 = 8;
@@ -127,3 +146,9 @@ export const COMPONENT_STATUS_THREADS: i64 = 16;
 export const COMPONENT_STATUS_PAGES: i64 = 20;
 export const COMPONENT_STATUS_EXIT_STATUS: i64 = 24;
 export const COMPONENT_STATUS_NAMES: i64 = 28;
+// inputEvent: One input event, as drivers send it (input.events) and the compositor delivers it to windows.
+export const INPUT_EVENT_SIZE: u64 = 16;
+export const INPUT_EVENT_KIND: i64 = 0;
+export const INPUT_EVENT_CODE: i64 = 4;
+export const INPUT_EVENT_VALUE: i64 = 8;
+export const INPUT_EVENT_TEXT: i64 = 12;
