@@ -15,8 +15,11 @@ import { ELEMENT_CODE, ELEMENT_SIZE, TABLE_ELEMENTS, TABLE_LENGTH, VMCTX_TABLE }
 import { Linker } from "../../sdk/loader/linker";
 import { Component as CompiledComponent } from "../../sdk/loader/component";
 import { link } from "../arch/x86_64/handoff";
-import { LINK_VMCTX } from "../arch/x86_64/link-info";
-import { load64 } from "../arch/x86_64/native";
+import {
+  FAST_PATH_ENTRY, FAST_PATH_FALLBACK, FAST_PATH_NAMES, FAST_PATH_END, FAST_PATH_RECORD_SIZE, LINK_FAST_PATHS, LINK_VMCTX,
+} from "../arch/x86_64/link-info";
+import { load64, store64 } from "../arch/x86_64/native";
+import * as console from "../console";
 import { Manifest } from "../component/manifest";
 import { importProblem } from "../component/policy";
 
@@ -28,7 +31,7 @@ export class SystemCall {
     /** The import name: `msg_send`. */
     readonly name: string,
     readonly type: FuncType,
-    /** Native code of the dispatch function. */
+    /** Native code of the dispatch function, or of the link's native fast path in front of it. */
     readonly code: u64,
     /** The capability kind the call needs (component/policy.ts), "" for none. */
     readonly capability: string,
@@ -51,6 +54,31 @@ function kernelFunctionCode(index: u32): u64 {
 }
 
 /**
+ * The code an import of call `name` is bound to: the link's native fast
+ * path when it has one for the call (arch/x86_64/link/fast-path.ts), which
+ * falls back to `dispatch` (written into its record here), else `dispatch`.
+ */
+function entryCode(name: string, dispatch: u64): u64 {
+  for (let i = 0; i < FAST_PATH_NAMES.length; i++) {
+    if (FAST_PATH_NAMES[i] != name) continue;
+    const record = link(LINK_FAST_PATHS) + <i64>(i * FAST_PATH_RECORD_SIZE);
+    store64(record + FAST_PATH_FALLBACK, <i64>dispatch);
+    const entry = <u64>load64(record + FAST_PATH_ENTRY);
+    // `npm run trace` finds the native code by this line.
+    console.begin();
+    console.text("syscall: " + name + ": native fast path at ");
+    console.hex(entry);
+    console.text(" (");
+    console.decimal(<u64>load64(record + FAST_PATH_END) - entry);
+    console.text(" bytes), falling back to its dispatch at ");
+    console.hex(dispatch);
+    console.end();
+    return entry;
+  }
+  return dispatch;
+}
+
+/**
  * Defines system call `name` (the import name, `msg_send`): parameter and
  * result types as letters (`i` i32, `I` i64: "iiii", "i"), the dispatch
  * function as `dispatchFunction.index`, and the capability kind it needs
@@ -60,7 +88,8 @@ export function defineSystemCall(name: string, params: string, results: string, 
   const type = new FuncType();
   type.params = valueTypes(params);
   type.results = valueTypes(results);
-  const call = new SystemCall(name, type, kernelFunctionCode(functionIndex), capability);
+  const dispatch = kernelFunctionCode(functionIndex);
+  const call = new SystemCall(name, type, dispatch == 0 ? 0 : entryCode(name, dispatch), capability);
   for (let i = 0; i < calls.length; i++) {
     if (calls[i].name == name) { calls[i] = call; return; }
   }
