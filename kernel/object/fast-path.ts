@@ -4,7 +4,10 @@
 // function checks every precondition of its case and declines (returns
 // FAST_PATH_DECLINED, having changed nothing) when one fails; a
 // `POINT OF NO RETURN` comment separates the checks from the changes,
-// which are then exactly the general path's for that case.
+// which are then exactly the general path's for that case. For msg.send,
+// msg.reply_receive and thread.yield the kernel link has the same cases as
+// native code in front of the dispatch (arch/x86_64/link/fast-path.ts);
+// what it declines comes here first.
 //
 // Why it is faster: the kernel is AssemblyScript under the incremental
 // collector, so a function with a managed reference in a local or an

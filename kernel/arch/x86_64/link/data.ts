@@ -103,8 +103,8 @@ export function layoutData(k: KernelLink, wasm: Uint8Array | null): void {
   block.address(linkInfo + LINK_COPY_CHECKED_FIXUP, k.copyCheckedFixup);
   block.address(linkInfo + LINK_FAST_PATHS, blockLabel, fastPaths);
 
-  // The native fast paths' records: entry and end here, the fallback written by the kernel (syscall/table.ts).
-  for (let i = 0; i < FAST_PATH_COUNT; i++) {
+  // The native fast paths' records: entry and end here (0: none), the fallback written by the kernel (syscall/table.ts).
+  for (let i = 0; i < FAST_PATH_COUNT && k.fastPathResume >= 0; i++) {
     block.address(fastPaths + i * FAST_PATH_RECORD_SIZE + FAST_PATH_ENTRY, k.fastPathEntries[i]);
     block.address(fastPaths + i * FAST_PATH_RECORD_SIZE + FAST_PATH_END, k.fastPathEnds[i]);
   }

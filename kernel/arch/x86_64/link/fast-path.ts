@@ -54,7 +54,6 @@ import { SystemAssembler } from "../../../../sdk/compiler/src/x64/system";
 import { FAST_PATH_FALLBACK, FAST_PATH_RECORD_SIZE } from "../link-info";
 import { KernelLink } from "./context";
 
-const MSR_FS_BASE: i32 = 0xc0000100;
 /** The i32 slot of argument `i` at the native code's entry (above the return address). */
 function argument(i: i32): Mem { return mem(Reg.RSP, 8 + 8 * i); }
 /** The result slot: the caller reads its first slot after the call. */
@@ -379,6 +378,20 @@ export class FastPaths {
     this.a.jcc(Cond.NE, declined);
   }
 
+  /**
+   * A buffer kept in the ipcValues at rdx: the absolute address of argument
+   * `address` (in the memory at r9) in slot `addressSlot`, argument
+   * `length` in slot `lengthSlot`. Clobbers rax.
+   */
+  private keepBuffer(addressSlot: i32, address: i32, lengthSlot: i32, length: i32): void {
+    const a = this.a;
+    a.load(4, Reg.RAX, argument(address));
+    a.add(8, Reg.RAX, Reg.R9);
+    a.store(8, field(Reg.RDX, addressSlot * 8), Reg.RAX);
+    a.load(4, Reg.RAX, argument(length));
+    a.store(8, field(Reg.RDX, lengthSlot * 8), Reg.RAX);
+  }
+
   /** Takes the next receive id (takeFreshReceiveId, the ids not come round: checked before) into ecx. Clobbers rax. */
   private takeReceiveId(): void {
     const a = this.a;
@@ -457,10 +470,7 @@ export class FastPaths {
     a.load(4, Reg.RSI, field(Reg.RAX, this.CONTEXT_BLOCK));
     a.add(8, Reg.RSI, Reg.R15);
     a.load(8, Reg.RAX, mem(Reg.RSI, CONTEXT_FS_BASE));
-    a.mov(8, Reg.RDX, Reg.RAX);
-    a.shiftImm(Shift.SHR, 8, Reg.RDX, 32);
-    a.movImm(4, Reg.RCX, MSR_FS_BASE);
-    a.wrmsr();
+    a.writeFsBase();
     a.load(8, Reg.RSP, mem(Reg.RSI, CONTEXT_RSP));
     a.load(8, Reg.RBP, mem(Reg.RSI, CONTEXT_RBP));
     a.jmpMem(mem(Reg.RSI, CONTEXT_RIP));
@@ -509,6 +519,15 @@ export class FastPaths {
     a.jmp(done);
   }
 
+  /** The end of a message path: the switch to `next`, the resume, the decline. */
+  private switchAndFinish(index: i32, declined: Label, next: Reg): void {
+    const resume = this.a.newLabel();
+    this.switchTo(next, resume);
+    this.a.bind(resume);
+    this.finish(true);
+    this.end(index, declined);
+  }
+
   private begin(index: i32): void {
     this.a.align(16);
     this.a.bind(this.k.fastPathEntries[index]);
@@ -533,7 +552,7 @@ export class FastPaths {
    */
   private emitSend(index: i32): void {
     const a = this.a;
-    const declined = a.newLabel(), resume = a.newLabel(), noReady = a.newLabel(), noInfo = a.newLabel();
+    const declined = a.newLabel(), noReady = a.newLabel(), noInfo = a.newLabel();
     this.begin(index);
     // Registers: rbx the caller, r12 its component, r13 its objects, r9/r8 its memory's base and length,
     // r11 the receiver, r13 then the server's replyPending, r10 the lent priority, r8 then the server's priority.
@@ -614,16 +633,8 @@ export class FastPaths {
     a.storeImm(4, field(Reg.R11, this.THREAD_WAIT_QUEUE), 0);
     // The caller's buffers and its result until the reply.
     a.load(4, Reg.RDX, field(Reg.RBX, this.THREAD_IPC_VALUES));
-    a.load(4, Reg.RAX, argument(1));
-    a.add(8, Reg.RAX, Reg.R9);
-    a.store(8, field(Reg.RDX, this.VALUE_SEND_ADDRESS * 8), Reg.RAX);
-    a.load(4, Reg.RAX, argument(2));
-    a.store(8, field(Reg.RDX, this.VALUE_SEND_SIZE * 8), Reg.RAX);
-    a.load(4, Reg.RAX, argument(3));
-    a.add(8, Reg.RAX, Reg.R9);
-    a.store(8, field(Reg.RDX, this.VALUE_REPLY_ADDRESS * 8), Reg.RAX);
-    a.load(4, Reg.RAX, argument(4));
-    a.store(8, field(Reg.RDX, this.VALUE_REPLY_SIZE * 8), Reg.RAX);
+    this.keepBuffer(this.VALUE_SEND_ADDRESS, 1, this.VALUE_SEND_SIZE, 2);
+    this.keepBuffer(this.VALUE_REPLY_ADDRESS, 3, this.VALUE_REPLY_SIZE, 4);
     a.storeImm(8, field(Reg.RDX, this.VALUE_FLAGS * 8), 0);
     a.storeImm(8, field(Reg.RBX, this.THREAD_IPC_RESULT), this.ERROR_DEAD_SERVER);
     // Its receive id, its server, its place in the server's replyPending.
@@ -649,10 +660,7 @@ export class FastPaths {
     this.releaseLock();
     a.storeImm(4, field(Reg.R11, this.THREAD_WAKE_REASON), this.WAKE_WOKEN);
     a.storeImm(4, field(Reg.R11, this.THREAD_BLOCK_REASON), this.BLOCK_NONE);
-    this.switchTo(Reg.R11, resume);
-    a.bind(resume);
-    this.finish(true);
-    this.end(index, declined);
+    this.switchAndFinish(index, declined, Reg.R11);
   }
 
   // ---- msg.reply_receive(receiveId, status, reply, replyLength, channel, buffer, bufferLength, info)
@@ -669,7 +677,7 @@ export class FastPaths {
    */
   private emitReplyReceive(index: i32): void {
     const a = this.a;
-    const declined = a.newLabel(), resume = a.newLabel(), search = a.newLabel(), found = a.newLabel();
+    const declined = a.newLabel(), search = a.newLabel(), found = a.newLabel();
     const noReady = a.newLabel(), noInfo = a.newLabel(), notLast = a.newLabel(), notLent = a.newLabel();
     this.begin(index);
     // Registers: rbx the caller, r12 its component, r13 its objects and then the channel, r9/r8 its memory's
@@ -779,11 +787,7 @@ export class FastPaths {
     a.bind(notLent);
     // beginReceive: the caller's buffers, blocked in the channel's receivers (empty: checked), its lock let go.
     a.load(4, Reg.RDX, field(Reg.RBX, this.THREAD_IPC_VALUES));
-    a.load(4, Reg.RAX, argument(5));
-    a.add(8, Reg.RAX, Reg.R9);
-    a.store(8, field(Reg.RDX, this.VALUE_SEND_ADDRESS * 8), Reg.RAX);
-    a.load(4, Reg.RAX, argument(6));
-    a.store(8, field(Reg.RDX, this.VALUE_SEND_SIZE * 8), Reg.RAX);
+    this.keepBuffer(this.VALUE_SEND_ADDRESS, 5, this.VALUE_SEND_SIZE, 6);
     a.storeImm(8, field(Reg.RDX, this.VALUE_FLAGS * 8), 0);
     const noInfoAddress = a.newLabel();
     a.load(4, Reg.RAX, argument(7));
@@ -801,10 +805,7 @@ export class FastPaths {
     a.load(4, Reg.RDX, field(Reg.RCX, this.WAIT_QUEUE_THREADS));
     this.pushBack(Reg.RDX, Reg.RBX);
     a.store(4, field(Reg.RBX, this.THREAD_WAIT_QUEUE), Reg.RCX);
-    this.switchTo(Reg.R11, resume);
-    a.bind(resume);
-    this.finish(true);
-    this.end(index, declined);
+    this.switchAndFinish(index, declined, Reg.R11);
   }
 
   // ---- thread.yield() ----------------------------------------------------

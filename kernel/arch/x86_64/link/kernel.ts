@@ -152,7 +152,7 @@ export function linkKernel(c: StubContext, componentBytes: Uint8Array, wasm: Uin
   k.growMemory = exportedFunction(component!, "growMemory", "Ii", "i", true);
   k.fatalTrap = exportedFunction(component!, "fatalTrap", "iI", "", true);
   k.initialize = exportedFunction(component!, "_initialize", "", "", false);
-  k.fastPathResume = exportedFunction(component!, "fastPathResume", "", "", true);
+  k.fastPathResume = exportedFunction(component!, "fastPathResume", "", "", false);
   if (problem.length > 0) return failure(problem);
 
   const p = c.p;
@@ -171,8 +171,11 @@ export function linkKernel(c: StubContext, componentBytes: Uint8Array, wasm: Uin
   emitMemoryGrow(k);
   emitThreadStart(k);
   emitCopyChecked(k);
-  const fastPaths = new FastPaths(k);
-  if (!fastPaths.emit()) return failure(fastPaths.error);
+  // The native fast paths, for a kernel that exports what they are built from (fastPathResume and the layout).
+  if (k.fastPathResume >= 0) {
+    const fastPaths = new FastPaths(k);
+    if (!fastPaths.emit()) return failure(fastPaths.error);
+  }
   emitVectors(k);
   return true;
 }
