@@ -63,6 +63,14 @@ import { freeThreadStack } from "./sched/threads";
 import { systemCalls } from "./component/system-calls";
 import { defineSystemCalls } from "./generated/dispatch";
 
+// What the kernel link's native fast path (arch/x86_64/link/fast-path.ts)
+// reads at link time: field offsets, values and the cells of the globals it
+// shares with the scheduler (sched/layout.ts, object/layout.ts), and the
+// function it calls to finish a resume the slow way.
+export * from "./sched/layout";
+export * from "./object/layout";
+export { fastPathResume } from "./sched/entry";
+
 export const BANNER = "Delos 0.1 kernel (x86-64; AssemblyScript compiled by the Delos compiler)";
 const HEAP_TEST_BLOCKS: i32 = 8;
 const HEAP_TEST_BLOCK_SIZE: i32 = 512 << 10;

@@ -14,7 +14,11 @@ import { ExternKind, FuncType, ValType } from "../../sdk/compiler/src/module";
 import { Linker } from "../../sdk/loader/linker";
 import { CompiledComponent } from "../../sdk/loader/component";
 import { codeOf, link } from "../arch/x86_64/handoff";
-import { LINK_VMCTX } from "../arch/x86_64/link-info";
+import {
+  FAST_PATH_ENTRY, FAST_PATH_FALLBACK, FAST_PATH_NAMES, FAST_PATH_END, FAST_PATH_RECORD_SIZE, LINK_FAST_PATHS, LINK_VMCTX,
+} from "../arch/x86_64/link-info";
+import { load64, store64 } from "../arch/x86_64/native";
+import * as console from "../console";
 import { Manifest } from "./manifest";
 import { importProblem } from "./policy";
 
@@ -26,7 +30,7 @@ export class SystemCall {
     /** The import name: `msg_send`. */
     readonly name: string,
     readonly type: FuncType,
-    /** Native code of the dispatch function. */
+    /** Native code of the dispatch function, or of the link's native fast path in front of it. */
     readonly code: u64,
     /** The capability kind the call needs (policy.ts), "" for none. */
     readonly capability: string,
@@ -42,6 +46,34 @@ function valueTypes(letters: string): u8[] {
 }
 
 /**
+ * The code an import of call `name` is bound to: the link's native fast
+ * path when it has one for the call (arch/x86_64/link/fast-path.ts), which
+ * falls back to `dispatch` (written into its record here), else `dispatch`.
+ * (A kernel linked without them, as the link's tests link a minimal one,
+ * finds entries of 0.)
+ */
+function entryCode(name: string, dispatch: u64): u64 {
+  for (let i = 0; i < FAST_PATH_NAMES.length; i++) {
+    if (FAST_PATH_NAMES[i] != name) continue;
+    const record = link(LINK_FAST_PATHS) + <i64>(i * FAST_PATH_RECORD_SIZE);
+    const entry = <u64>load64(record + FAST_PATH_ENTRY);
+    if (entry == 0) break;
+    store64(record + FAST_PATH_FALLBACK, <i64>dispatch);
+    // `npm run trace` finds the native code by this line.
+    console.begin();
+    console.text("syscall: " + name + ": native fast path at ");
+    console.hex(entry);
+    console.text(" (");
+    console.decimal(<u64>load64(record + FAST_PATH_END) - entry);
+    console.text(" bytes), falling back to its dispatch at ");
+    console.hex(dispatch);
+    console.end();
+    return entry;
+  }
+  return dispatch;
+}
+
+/**
  * Defines system call `name` (the import name, `msg_send`): parameter and
  * result types as letters (`i` i32, `I` i64: "iiii", "i"), the dispatch
  * function as `dispatchFunction.index`, and the capability kind it needs
@@ -51,7 +83,8 @@ export function defineSystemCall(name: string, params: string, results: string, 
   const type = new FuncType();
   type.params = valueTypes(params);
   type.results = valueTypes(results);
-  const call = new SystemCall(name, type, <u64>codeOf(functionIndex), capability);
+  const dispatch = <u64>codeOf(functionIndex);
+  const call = new SystemCall(name, type, dispatch == 0 ? 0 : entryCode(name, dispatch), capability);
   for (let i = 0; i < calls.length; i++) {
     if (calls[i].name == name) { calls[i] = call; return; }
   }

@@ -153,9 +153,10 @@ function takeTransfer(channel: Channel, client: Thread): Transfer | null {
 }
 
 /** The receive id of the next message received: positive, and not met again for 2^31 - 1 messages. */
-let nextReceiveId: u32 = 1;
+/** The next receive id (exported, with receiveIdsWrapped, for the link's native fast path: object/layout.ts). */
+export let nextReceiveId: u32 = 1;
 /** Set once the ids came round: from then on a new id is checked against the ones still pending. */
-let receiveIdsWrapped = false;
+export let receiveIdsWrapped = false;
 
 /**
  * A receive id for a message `server` receives: unique among the messages

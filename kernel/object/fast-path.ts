@@ -4,14 +4,17 @@
 // function checks every precondition of its case and declines (returns
 // FAST_PATH_DECLINED, having changed nothing) when one fails; a
 // `POINT OF NO RETURN` comment separates the checks from the changes,
-// which are then exactly the general path's for that case.
+// which are then exactly the general path's for that case. For msg.send,
+// msg.reply_receive and thread.yield the kernel link has the same cases as
+// native code in front of the dispatch (arch/x86_64/link/fast-path.ts);
+// what it declines comes here first.
 //
 // Why it is faster: the kernel is AssemblyScript under the incremental
 // collector, so a function with a managed reference in a local or an
 // argument keeps a frame on the shadow stack (cleared at entry, each
 // reference stored into it), and a thread switch moves the outgoing
 // thread's frames into its slot and the incoming one's back
-// (sched/shadow-stack.ts). Here every object is held by its address (a
+// (sched/kernel-shadow-stack.ts). Here every object is held by its address (a
 // usize) and read through offsetof, every helper is inlined: no frame, so
 // a switch between two threads that blocked here moves nothing. References
 // are stored without the collector's write barrier; that is sound because

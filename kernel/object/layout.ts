@@ -1,6 +1,8 @@
 // Where the fields of components, handle tables and channels lie, for the
 // message fast path (fast-path.ts), which reads and writes them by address
-// (sched/layout.ts says why and has the threads' and lists' fields).
+// (sched/layout.ts says why and has the threads' and lists' fields). The
+// kernel exports these too, with the values and globals below, for the
+// link's native fast path (arch/x86_64/link/fast-path.ts).
 
 import { Component } from "../component/component";
 import { Channel } from "./channel";
@@ -36,3 +38,13 @@ export const PULSES_COUNT = offsetof<PulseQueue>("count");
 export const ARRAY_DATA = offsetof<Array<usize>>("dataStart");
 export const ARRAY_BYTES = offsetof<Array<usize>>("byteLength");
 export const ARRAY_LENGTH = offsetof<Array<usize>>("length_");
+
+// The values the native fast path uses: a thread's ipcValues slots and flags, the ABI's numbers.
+export { FLAG_REPLY_VECTOR, FLAG_SEND_VECTOR, VALUE_FLAGS, VALUE_INFO, VALUE_REPLY_ADDRESS, VALUE_REPLY_SIZE, VALUE_SEND_ADDRESS, VALUE_SEND_SIZE } from "./message";
+export {
+  ERROR_BAD_HANDLE, ERROR_DEAD_SERVER, OBJECT_TYPE_CHANNEL, OBJECT_TYPE_CONNECTION, RECEIVE_INFO_COMPONENT, RECEIVE_INFO_HANDLE,
+  RECEIVE_INFO_PRIORITY, RECEIVE_INFO_REPLY_LENGTH, RECEIVE_INFO_SEND_LENGTH, RECEIVE_INFO_SIZE, RECEIVE_INFO_THREAD, RIGHT_RECEIVE, RIGHT_SEND,
+} from "../generated/abi";
+
+// The receive ids' globals (channel.ts).
+export { nextReceiveId, receiveIdsWrapped } from "./channel";

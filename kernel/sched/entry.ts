@@ -24,7 +24,8 @@ import { TrapKind, THREAD_STACK_LIMIT } from "../../sdk/compiler/src/abi";
 import { cli, readRsp, sti } from "../arch/x86_64/cpu";
 import { load64, threadBlock, trap } from "../arch/x86_64/native";
 import { Thread } from "../object/thread";
-import { currentThread, preemptIfWanted, rescheduleIsWanted } from "./scheduler";
+import { afterSwitch, currentThread, preemptIfWanted, rescheduleIsWanted } from "./scheduler";
+import { acquireComponentLock } from "./lock";
 
 /**
  * The stack every system call may use below its dispatch function's frame.
@@ -59,4 +60,19 @@ export const FAST_PATH_DECLINED: i64 = i64.MIN_VALUE;
 @inline export function leaveKernel(): void {
   if (rescheduleIsWanted()) preemptIfWanted();
   sti();
+}
+
+/**
+ * The end of a call done by one of the link's native fast paths
+ * (arch/x86_64/link/fast-path.ts, exported by main.ts), after its thread
+ * runs again, when the native code's own checks there did not hold: the
+ * thread that ended before it is freed, the component lock taken back
+ * (waiting for it if another thread holds it), and a switch made if one is
+ * wanted, as switchToAddress and leaveKernel do for the fast paths here.
+ * The native code then writes the result and turns interrupts on.
+ */
+export function fastPathResume(): void {
+  afterSwitch();
+  acquireComponentLock(currentThread());
+  if (rescheduleIsWanted()) preemptIfWanted();
 }

@@ -41,7 +41,8 @@ export const SLOT_SIZE: usize = 2048;
 const RUNNING_AREA: usize = 32 << 10;
 const MAX_SLOTS: i32 = 512;
 
-let runTop: usize = 0;
+/** The running area's top (exported for the link's native fast path: a switch there needs the running area empty). */
+export let runTop: usize = 0;
 let slotCount: i32 = 0;
 const slotUsed = memory.data(MAX_SLOTS);
 

@@ -9,8 +9,13 @@
 // reference in the function's shadow-stack frame, and a frame is what the
 // fast path must not have (object/fast-path.ts). Loads and stores at these
 // offsets keep every value a number.
+//
+// The kernel exports all of these (main.ts), with the values and the
+// scheduler's globals below: the link's native fast path
+// (arch/x86_64/link/fast-path.ts) reads them at link time and writes them
+// into its instructions, so that it follows the same layout.
 
-import { Thread } from "../object/thread";
+import { BlockReason, Thread, ThreadState, WakeReason } from "../object/thread";
 import { Context } from "../arch/x86_64/contexts";
 import { WaitQueue } from "./wait-queue";
 import { ThreadList } from "./thread-list";
@@ -48,3 +53,19 @@ export const LIST_HEAD = offsetof<ThreadList>("head");
 export const LIST_TAIL = offsetof<ThreadList>("tail");
 export const LIST_COUNT = offsetof<ThreadList>("count");
 export const TIMEOUT_DEADLINE = offsetof<Timeout>("deadline");
+
+// The values the native fast path stores and compares.
+export const STATE_READY: i32 = ThreadState.Ready;
+export const STATE_RUNNING: i32 = ThreadState.Running;
+export const STATE_BLOCKED: i32 = ThreadState.Blocked;
+export const BLOCK_NONE: i32 = BlockReason.None;
+export const BLOCK_REPLY: i32 = BlockReason.Reply;
+export const BLOCK_RECEIVE: i32 = BlockReason.Receive;
+export const WAKE_NONE: i32 = WakeReason.None;
+export const WAKE_WOKEN: i32 = WakeReason.Woken;
+export { NO_PRIORITY } from "./priority";
+export { SYSTEM_CALL_RESERVE } from "./entry";
+
+// The globals it shares with the scheduler (their cells in the kernel's vmctx).
+export { current, deadPending, readyMask, readyQueues, rescheduleWanted, SLICE_TICKS, switchCount } from "./scheduler";
+export { runTop } from "./kernel-shadow-stack";

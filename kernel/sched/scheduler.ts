@@ -37,22 +37,27 @@ import { now } from "../time";
 /** Ticks of a time slice (20 ms at 100 Hz). */
 export const SLICE_TICKS: i32 = 2;
 
+// `current`, the ready queues and their mask, `rescheduleWanted`,
+// `deadPending` and `switchCount` are exported for the kernel link's native
+// fast path (sched/layout.ts), which reads and writes their cells as the
+// inlined steps at the end of this file do. Nothing else writes them.
+
 /**
  * The running thread, by address: a plain store on every switch (the
  * collector need not see it: every thread not freed is in `threads`).
  */
-let current: usize = 0;
+export let current: usize = 0;
 let idleThread: Thread | null = null;
-const readyQueues = new StaticArray<ThreadList>(PRIORITY_COUNT);
-let readyMask: u32 = 0;
-let rescheduleWanted: bool = false;
+export const readyQueues = new StaticArray<ThreadList>(PRIORITY_COUNT);
+export let readyMask: u32 = 0;
+export let rescheduleWanted: bool = false;
 /** A dead thread whose stack the next thread frees. */
-let deadPending: Thread | null = null;
+export let deadPending: Thread | null = null;
 /** Every thread not yet freed, for lookups by id (and to keep them alive). */
 const threads = new Array<Thread>();
 /** Called to give back a dead thread's stack (sched/threads.ts sets it). */
 let freeStack: (thread: Thread) => void = ignoreThread;
-let switchCount: u64 = 0;
+export let switchCount: u64 = 0;
 
 function ignoreThread(thread: Thread): void {}
 

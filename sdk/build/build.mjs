@@ -80,12 +80,14 @@ if (existsSync(join(root, "kernel/arch/x86_64/boot/index.ts")))
       "sdk/loader", "sdk/image"], ["--exportStart", "_initialize"]]);
 // The kernel (docs/kernel.md): AssemblyScript's own allocator and collector as its heap, its own
 // abort, names kept for fault reports, initial memory enough for the boot before paging, and the
-// table exported so that every function the kernel refers to by reference keeps its entry.
+// table exported so that every function the kernel refers to by reference keeps its entry, and its
+// shadow stack's globals exported (the transform) for the link's native fast path.
 if (existsSync(join(root, "kernel/main.ts")))
-  ascPrograms.push(["kernel/main.ts", "build/kernel.wasm", ["kernel", "sdk/compiler/src/abi.ts", "sdk/compiler/src/module.ts", "sdk/loader"],
+  ascPrograms.push(["kernel/main.ts", "build/kernel.wasm", ["kernel", "sdk/compiler/src/abi.ts", "sdk/compiler/src/module.ts", "sdk/loader",
+    "sdk/build/shadow-stack-exports.mjs"],
     // --stackSize: the shadow stack holds a running area and a slot per thread (kernel/sched/kernel-shadow-stack.ts).
     ["--runtime", "incremental", "--use", "abort=kernel/abort/kernelAbort", "--exportStart", "_initialize",
-      "--initialMemory", "16", "--exportTable", "--debug", "--stackSize", "294912"]]);
+      "--initialMemory", "16", "--exportTable", "--debug", "--stackSize", "294912", "--transform", "./sdk/build/shadow-stack-exports.mjs"]]);
 
 // Components that run on Delos: every folder with a component.manifest under servers/, drivers/,
 // desktop/ and tests/os/, and each folder's in-OS test (test.ts), each built to build/os/ with the flags

@@ -84,9 +84,11 @@ function range(owner: string, start: bigint, wasm: Uint8Array, component: Uint8A
 
 /** The absolute address where the named function of `owner` starts. */
 function entryOf(ranges: CodeRange[], owner: string, name: string): bigint | null {
-  const r = ranges.find((candidate) => candidate.owner === owner);
-  const f = r?.functions.find((candidate) => candidate.name.endsWith(name));
-  return r && f ? r.start + BigInt(f.offset) : null;
+  for (const r of ranges.filter((candidate) => candidate.owner === owner)) {
+    const f = r.functions.find((candidate) => candidate.name.endsWith(name));
+    if (f) return r.start + BigInt(f.offset);
+  }
+  return null;
 }
 
 function locate(ranges: CodeRange[], pc: bigint): string {
@@ -103,6 +105,22 @@ function locate(ranges: CodeRange[], pc: bigint): string {
   return pc >= 0x10000000000n ? "component stubs or other code" : "kernel native stubs (image)";
 }
 
+/** `size` bytes of a PE image at relative virtual address `rva`, from the section that holds them (empty when none does). */
+function peBytes(pe: Uint8Array, rva: number, size: number): Uint8Array {
+  const view = new DataView(pe.buffer, pe.byteOffset, pe.byteLength);
+  const header = view.getUint32(0x3c, true);
+  const sections = view.getUint16(header + 6, true);
+  const table = header + 24 + view.getUint16(header + 20, true);
+  for (let i = 0; i < sections; i++) {
+    const entry = table + 40 * i;
+    const virtualSize = view.getUint32(entry + 8, true), virtualAddress = view.getUint32(entry + 12, true);
+    if (rva < virtualAddress || rva + size > virtualAddress + virtualSize) continue;
+    const raw = view.getUint32(entry + 20, true) + rva - virtualAddress;
+    return pe.subarray(raw, raw + size);
+  }
+  return new Uint8Array(0);
+}
+
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 async function main(): Promise<void> {
@@ -114,7 +132,9 @@ async function main(): Promise<void> {
     serial = readFileSync(join(directory, "serial.txt"), "utf8");
   } else {
     const image = join(directory, "test.img");
-    writeFileSync(image, buildRecipe(readRecipe("test")).image);
+    const built = buildRecipe(readRecipe("test"));
+    writeFileSync(image, built.image);
+    writeFileSync(join(directory, "BOOTX64.EFI"), built.bootStub);
     const traceMs = Number(process.env.TRACE_MS ?? 400);
     console.log(`trace: booting the test image under TCG, one instruction per block, execution log in ${log}`);
     const machine = await Machine.start({ image, accel: "tcg", timeoutSeconds: 1800, extraArgs: ["-icount", "shift=0", "-singlestep", "-D", log] });
@@ -143,14 +163,23 @@ async function main(): Promise<void> {
     const wasm = new Uint8Array(readFileSync(join(repoRoot, source)));
     ranges.push(range(match[2]!, BigInt(match[3]!), wasm, compileComponent(wasm)));
   }
+  // The link's native fast paths (kernel/arch/x86_64/link/fast-path.ts), each one function of its own, their
+  // bytes from BOOTX64.EFI (loaded at the image base the paging line names).
+  const imageAt = /image (0x[0-9a-f]+)\+/.exec(serial);
+  const efi = new Uint8Array(readFileSync(join(directory, "BOOTX64.EFI")));
+  for (const match of serial.matchAll(/syscall: ([a-z_]+): native fast path at (0x[0-9a-f]+) \((\d+) bytes\)/g)) {
+    const start = BigInt(match[2]!), size = Number(match[3]!);
+    const code = imageAt ? peBytes(efi, Number(start - BigInt(imageAt[1]!)), size) : new Uint8Array(0);
+    ranges.unshift({ start, end: start + BigInt(size), owner: "kernel native", code, functions: [{ offset: 0, size, name: `fast path ${match[1]}` }] });
+  }
   console.log(`trace: ${statSync(log).size} bytes of log; code ranges: ${ranges.map((r) => `${r.owner} 0x${r.start.toString(16)}`).join(", ")}`);
 
   const counts = new Map<string, number>();
   const pcCounts = new Map<bigint, number>();
   const cache = new Map<bigint, string>();
   let total = 0;
-  // A round trip is counted at each entry into the kernel's msg.send.
-  const sendEntry = entryOf(ranges, "kernel", "delos_msg_send");
+  // A round trip is counted at each entry into the kernel's msg.send: its native fast path when the link has one.
+  const sendEntry = entryOf(ranges, "kernel native", "fast path msg_send") ?? entryOf(ranges, "kernel", "delos_msg_send");
   let trips = 0;
   // TRACE_SEQUENCE: the functions of the second round trip in the order they ran.
   const sequence: Array<{ where: string; count: number }> = [];

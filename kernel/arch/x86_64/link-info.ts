@@ -54,7 +54,23 @@ export const LINK_THREAD_START: i32 = 192;
 export const LINK_COPY_CHECKED_START: i32 = 200;
 export const LINK_COPY_CHECKED_END: i32 = 208;
 export const LINK_COPY_CHECKED_FIXUP: i32 = 216;
+/** The native fast paths (link/fast-path.ts): FAST_PATH_COUNT records of FAST_PATH_RECORD_SIZE bytes, in FAST_PATH_NAMES' order. */
+export const LINK_FAST_PATHS: i32 = 224;
 export const LINK_INFO_SIZE: i32 = 256;
+
+/**
+ * The system calls the link has a native fast path for. Each one's record
+ * holds its entry (what the call's import slot holds instead of the
+ * dispatch function), the dispatch function's code, which the kernel writes
+ * when it defines the call and the native code jumps to when it declines,
+ * and where the native code ends (for `npm run trace`).
+ */
+export const FAST_PATH_NAMES: string[] = ["msg_send", "msg_reply_receive", "thread_yield"];
+export const FAST_PATH_COUNT: i32 = 3;
+export const FAST_PATH_ENTRY: i32 = 0;
+export const FAST_PATH_FALLBACK: i32 = 8;
+export const FAST_PATH_END: i32 = 16;
+export const FAST_PATH_RECORD_SIZE: i32 = 24;
 
 export const STACK_GUARD_SIZE: i32 = 4096;
 export const MAIN_STACK_SIZE: i32 = 256 << 10;

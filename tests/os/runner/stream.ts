@@ -14,7 +14,8 @@ import { NamedConnection, RESOLVE_TIMEOUT } from "../../../ipc/client/index";
 
 const DATA: u32 = 24;
 const TAIL: u32 = 200;
-const LIMIT: u32 = 100000;
+/** A bound on the stream should the disturbing thread never be done: far more requests than its sleeps and restarts take. */
+const LIMIT: u32 = 2000000;
 /** Above the streaming thread's priority: it preempts the stream when its sleep ends. */
 export const DISTURBER_PRIORITY: i32 = 15;
 

@@ -7,6 +7,7 @@
 import { Label } from "../../../../sdk/compiler/src/x64/assembler";
 import { CompiledComponent } from "../../../../sdk/loader/component";
 import { StubContext } from "../boot/context";
+import { FAST_PATH_COUNT } from "../link-info";
 
 export class KernelLink {
   readonly c: StubContext;
@@ -24,6 +25,8 @@ export class KernelLink {
   vmctx: Label = -1;
   vectorThreadBlocks: Label = -1;
   mainThreadBlock: Label = -1;
+  /** The native fast paths' records (link-info.ts, FAST_PATH_*). */
+  fastPaths: Label = -1;
   /** The kernel's linear memory (.kmem). */
   memory: Label = -1;
 
@@ -46,6 +49,9 @@ export class KernelLink {
   readonly copyCheckedFixup: Label;
   readonly vectors: Label;
   readonly common: Label;
+  /** Each native fast path's entry and end (fast-path.ts), in FAST_PATH_NAMES' order. */
+  readonly fastPathEntries: Label[] = [];
+  readonly fastPathEnds: Label[] = [];
 
   // The exports the stubs call (function indices), -1 when absent.
   main: i32 = -1;
@@ -53,6 +59,8 @@ export class KernelLink {
   growMemory: i32 = -1;
   fatalTrap: i32 = -1;
   initialize: i32 = -1;
+  /** The kernel's end of a native fast path's call the slow way (sched/entry.ts). */
+  fastPathResume: i32 = -1;
 
   constructor(c: StubContext, component: CompiledComponent, entry: Label) {
     this.c = c;
@@ -69,6 +77,10 @@ export class KernelLink {
     this.copyCheckedFixup = p.label();
     this.vectors = p.label();
     this.common = p.label();
+    for (let i = 0; i < FAST_PATH_COUNT; i++) {
+      this.fastPathEntries.push(p.label());
+      this.fastPathEnds.push(p.label());
+    }
   }
 
   /** The entry of a defined function (by function index). */

@@ -1,7 +1,8 @@
 // The kernel's initialised data (.kdata) and read-only tables: one block
 // holding the link info, the runtime services, the memory and table
-// objects, the vmctx, the table elements, the per-vector thread-block table
-// and the thread blocks of the main stack and the IST stacks. Everything is
+// objects, the vmctx, the table elements, the per-vector thread-block table,
+// the thread blocks of the main stack and the IST stacks and the native fast
+// paths' records. Everything is
 // written here as an instance would find it after instantiation; absolute
 // addresses become PE relocations.
 
@@ -14,6 +15,7 @@ import {
 import { ConstKind, SegmentMode } from "../../../../sdk/compiler/src/module";
 import { CompiledComponent } from "../../../../sdk/loader/component";
 import {
+  FAST_PATH_COUNT, FAST_PATH_END, FAST_PATH_ENTRY, FAST_PATH_RECORD_SIZE, LINK_FAST_PATHS,
   IST_COUNT, IST_STACK_HEADROOM, IST_STACK_SIZE, LINK_CODE, LINK_CODE_SIZE, LINK_FIRST_FUNCTION, LINK_FUNCTIONS,
   LINK_FUNCTION_COUNT, LINK_INFO_MAGIC, LINK_INFO_SIZE, LINK_INFO_VERSION, LINK_IST_COUNT, LINK_IST_STACKS,
   LINK_IST_STACK_SIZE, LINK_IST_THREAD_BLOCKS, LINK_MAGIC, LINK_MAIN_STACK, LINK_MAIN_STACK_SIZE,
@@ -60,6 +62,7 @@ export function layoutData(k: KernelLink, wasm: Uint8Array | null): void {
   const vectorThreadBlocks = block.reserve(8 * VECTOR_COUNT, 8);
   const mainThreadBlock = block.reserve(THREAD_BLOCK_SIZE, 64);
   const istThreadBlocks = block.reserve(IST_COUNT * THREAD_BLOCK_SIZE, 64);
+  const fastPaths = block.reserve(FAST_PATH_COUNT * FAST_PATH_RECORD_SIZE, 8);
   const blockLabel = block.label;
   k.linkInfo = p.labelAt(blockLabel, linkInfo);
   k.services = p.labelAt(blockLabel, services);
@@ -68,6 +71,7 @@ export function layoutData(k: KernelLink, wasm: Uint8Array | null): void {
   k.vmctx = p.labelAt(blockLabel, vmctx);
   k.vectorThreadBlocks = p.labelAt(blockLabel, vectorThreadBlocks);
   k.mainThreadBlock = p.labelAt(blockLabel, mainThreadBlock);
+  k.fastPaths = p.labelAt(blockLabel, fastPaths);
 
   // The link info block.
   block.put64(linkInfo + LINK_MAGIC, LINK_INFO_MAGIC);
@@ -97,6 +101,13 @@ export function layoutData(k: KernelLink, wasm: Uint8Array | null): void {
   block.address(linkInfo + LINK_COPY_CHECKED_START, k.copyChecked);
   block.address(linkInfo + LINK_COPY_CHECKED_END, k.copyCheckedEnd);
   block.address(linkInfo + LINK_COPY_CHECKED_FIXUP, k.copyCheckedFixup);
+  block.address(linkInfo + LINK_FAST_PATHS, blockLabel, fastPaths);
+
+  // The native fast paths' records: entry and end here (0: none), the fallback written by the kernel (syscall/table.ts).
+  for (let i = 0; i < FAST_PATH_COUNT && k.fastPathResume >= 0; i++) {
+    block.address(fastPaths + i * FAST_PATH_RECORD_SIZE + FAST_PATH_ENTRY, k.fastPathEntries[i]);
+    block.address(fastPaths + i * FAST_PATH_RECORD_SIZE + FAST_PATH_END, k.fastPathEnds[i]);
+  }
 
   // Runtime services.
   block.address(services + RT_MEMORY_GROW, k.memoryGrow);

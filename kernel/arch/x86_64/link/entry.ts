@@ -11,8 +11,6 @@ import { Cond, Label, Reg, Shift, fsAbsolute, mem, memLabel } from "../../../../
 import { LINK_ENTRY_TSC, MAIN_STACK_SIZE, STACK_GUARD_SIZE } from "../link-info";
 import { KernelLink } from "./context";
 
-const MSR_FS_BASE: i32 = 0xc0000100;
-
 /** invoke(function, vmctx, callSlots, count); jumps to `trapped` with the kind in eax when it traps. */
 function callThroughInvoke(k: KernelLink, funcIndex: i32, count: i32, trapped: Label): void {
   const a = k.c.p.asm;
@@ -41,10 +39,7 @@ export function emitEntry(k: KernelLink): void {
   a.lea(8, Reg.RSP, memLabel(p.labelAt(k.mainStack, STACK_GUARD_SIZE + MAIN_STACK_SIZE)));
   a.xor(4, Reg.RBP, Reg.RBP);
   a.lea(8, Reg.RAX, memLabel(k.mainThreadBlock));
-  a.mov(8, Reg.RDX, Reg.RAX);
-  a.shiftImm(Shift.SHR, 8, Reg.RDX, 32);
-  a.movImm(4, Reg.RCX, MSR_FS_BASE);
-  a.wrmsr();
+  a.writeFsBase();
   a.cld();
 
   const start = k.component.start;

@@ -5,9 +5,10 @@
 // would have is laid out here, fully formed:
 //
 //   .text   the kernel's code blob (page-aligned, never patched), the native
-//           stubs (entry, invoke, trap, memory.grow, thread start, the 256
-//           vector stubs and their common path) and the read-only tables
-//           (functions, pc map, names)
+//           stubs (entry, invoke, trap, memory.grow, thread start, the
+//           message calls' native fast paths, the 256 vector stubs and
+//           their common path) and the read-only tables (functions, pc map,
+//           names)
 //   .data   the main stack and the IST stacks, each above a guard page, and
 //           the entry's call slots
 //   .kdata  the link info block, runtime services, memory and table
@@ -32,6 +33,7 @@ import { IST_COUNT, IST_STACK_SIZE, MAIN_STACK_SIZE, STACK_GUARD_SIZE } from "..
 import { KernelLink } from "./context";
 import { layoutData } from "./data";
 import { emitEntry } from "./entry";
+import { FastPaths } from "./fast-path";
 import { emitCopyChecked, emitInvoke, emitMemoryGrow, emitThreadStart, emitTrap } from "./services";
 import { emitVectors } from "./vectors";
 
@@ -150,6 +152,7 @@ export function linkKernel(c: StubContext, componentBytes: Uint8Array, wasm: Uin
   k.growMemory = exportedFunction(component!, "growMemory", "Ii", "i", true);
   k.fatalTrap = exportedFunction(component!, "fatalTrap", "iI", "", true);
   k.initialize = exportedFunction(component!, "_initialize", "", "", false);
+  k.fastPathResume = exportedFunction(component!, "fastPathResume", "", "", false);
   if (problem.length > 0) return failure(problem);
 
   const p = c.p;
@@ -168,6 +171,11 @@ export function linkKernel(c: StubContext, componentBytes: Uint8Array, wasm: Uin
   emitMemoryGrow(k);
   emitThreadStart(k);
   emitCopyChecked(k);
+  // The native fast paths, for a kernel that exports what they are built from (fastPathResume and the layout).
+  if (k.fastPathResume >= 0) {
+    const fastPaths = new FastPaths(k);
+    if (!fastPaths.emit()) return failure(fastPaths.error);
+  }
   emitVectors(k);
   return true;
 }

@@ -40,15 +40,6 @@ const PUSHED: StaticArray<i32> = [
 /** In the area of pushed registers (r15 lowest) a frame field is 8 bytes lower than in the frame. */
 function area(field: i32): i32 { return field - 8; }
 
-/** fs base = rax (clobbers rcx, rdx). */
-function writeFsBase(k: KernelLink): void {
-  const a = k.c.p.asm;
-  a.mov(8, Reg.RDX, Reg.RAX);
-  a.shiftImm(Shift.SHR, 8, Reg.RDX, 32);
-  a.movImm(4, Reg.RCX, MSR_FS_BASE);
-  a.wrmsr();
-}
-
 export function emitVectors(k: KernelLink): void {
   const c = k.c;
   const a = c.p.asm;
@@ -78,7 +69,7 @@ export function emitVectors(k: KernelLink): void {
   a.or(8, Reg.RAX, Reg.RDX);
   a.mov(8, Reg.R12, Reg.RAX);
   a.mov(8, Reg.RAX, Reg.RBX);
-  writeFsBase(k);
+  a.writeFsBase();
   a.bind(noSwitch);
   a.push(Reg.R12);
   a.mov(8, Reg.R12, Reg.RSP);
@@ -112,7 +103,7 @@ export function emitVectors(k: KernelLink): void {
   a.test(8, Reg.RBX, Reg.RBX);
   a.jcc(Cond.E, noRestore);
   a.load(8, Reg.RAX, mem(Reg.R12));
-  writeFsBase(k);
+  a.writeFsBase();
   a.bind(noRestore);
   a.addImm(8, Reg.RSP, 8);
   a.test(4, Reg.R14, Reg.R14);

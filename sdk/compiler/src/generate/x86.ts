@@ -224,10 +224,7 @@ function emitSwitchContext(g: Generator): void {
   asm.store(8, mem(Reg.RDI, CONTEXT_RSP), Reg.RSP);
   asm.store(8, mem(Reg.RDI, CONTEXT_RBP), Reg.RBP);
   asm.load(8, Reg.RAX, mem(Reg.RSI, CONTEXT_FS_BASE));
-  asm.mov(8, Reg.RDX, Reg.RAX);
-  asm.shiftImm(Shift.SHR, 8, Reg.RDX, 32);
-  asm.movImm(4, Reg.RCX, MSR_FS_BASE);
-  asm.wrmsr();
+  asm.writeFsBase();
   asm.load(8, Reg.RSP, mem(Reg.RSI, CONTEXT_RSP));
   asm.load(8, Reg.RBP, mem(Reg.RSI, CONTEXT_RBP));
   asm.jmpMem(mem(Reg.RSI, CONTEXT_RIP));

@@ -4,7 +4,10 @@
 // specific registers, string stores for fills. Generated wasm code never
 // uses these; they sit on top of the general assembler so it stays as it is.
 
-import { Assembler, Mem, Reg } from "./assembler";
+import { Assembler, Mem, Reg, Shift } from "./assembler";
+
+/** IA32_FS_BASE: the fs segment's base, the thread block of compiled code (docs/compiler-abi.md). */
+const MSR_FS_BASE: i32 = 0xc0000100;
 import { Enc } from "./encoder";
 
 export class SystemAssembler extends Assembler {
@@ -58,6 +61,13 @@ export class SystemAssembler extends Assembler {
   wrmsr(): void { this.byte(0x0f); this.byte(0x30); }
   /** `cpuid`: eax, ebx, ecx, edx = leaf eax, subleaf ecx. */
   cpuid(): void { this.byte(0x0f); this.byte(0xa2); }
+  /** The fs base = rax, by `wrmsr` of IA32_FS_BASE (clobbers rcx and rdx). */
+  writeFsBase(): void {
+    this.mov(8, Reg.RDX, Reg.RAX);
+    this.shiftImm(Shift.SHR, 8, Reg.RDX, 32);
+    this.movImm(4, Reg.RCX, MSR_FS_BASE);
+    this.wrmsr();
+  }
   /** `pushfq`: rflags onto the stack. */
   pushf(): void { this.byte(0x9c); }
   /** `popfq`: rflags from the stack (the interrupt flag included, at ring 0). */

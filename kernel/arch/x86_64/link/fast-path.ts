@@ -1,0 +1,859 @@
+// The message calls' native fast path: msg.send, msg.reply_receive and
+// thread.yield in their common case as hand-written x86-64, in front of the
+// kernel's AssemblyScript (object/fast-path.ts, the generated dispatch).
+// The kernel binds a call's import slot to the native entry instead of its
+// dispatch function (syscall/table.ts), so a component enters it exactly as
+// it would enter the dispatch function: the arguments in the caller's
+// slots at [rsp + 8 + 8*i], r14 and r15 the kernel's vmctx and memory base
+// (docs/compiler-abi.md). The native code checks every precondition of its
+// case; when one fails it jumps to the dispatch function with nothing
+// changed (the record's fallback, written by the kernel), and that runs the
+// AssemblyScript fast path or the general path. Once all checks passed, a
+// POINT OF NO RETURN; after it, exactly the changes the AssemblyScript fast
+// path makes for that case, then the switch.
+//
+// Why native: the same steps compiled from AssemblyScript keep every local
+// in the native frame (zeroed at entry, a load and a store around each
+// use), and the compiled switch reads the FS base with rdmsr; here every
+// value stays in a register. The kernel's objects are read where the
+// kernel's own code reads them: at the offsets the kernel exports
+// (sched/layout.ts, object/layout.ts, which compute them with offsetof),
+// relative to r15, and its globals in their vmctx cells, both resolved
+// here at link time from the kernel component's exports.
+//
+// What every path needs besides its own case:
+//  - `cli` first; the resumed thread turns interrupts on again right before
+//    it returns to its wasm code (`sti; ret`), and a decline leaves that to
+//    the dispatch function.
+//  - SYSTEM_CALL_RESERVE bytes above the stack limit, as enterKernel wants:
+//    a resume may call the kernel's AssemblyScript (fastPathResume).
+//  - The kernel's shadow stack's running area empty (`__stack_pointer` at
+//    `runTop`) and the next thread with no frames kept in its slots, so that
+//    the switch moves none (docs/kernel.md, "The shadow stack under many
+//    threads").
+//  - The switch itself: the running thread's rsp, rbp, resume address and
+//    fs base into its context block, the next one's loaded (its fs base
+//    through wrmsr), as switch_context does. Every switch is made by kernel
+//    code, which runs with the kernel's r14 and r15, so the resume finds
+//    them as they were.
+//  - The resume: the thread that ended before it freed, the component lock
+//    taken back, a wanted switch made — inline when nothing is to do (no
+//    dead thread pending, the lock free and last held by this thread, no
+//    switch wanted), else through the kernel's fastPathResume — then the
+//    result into the caller's slot, `sti`, `ret`.
+//
+// Every access to component memory is a call of the checked copy
+// (RT_COPY_CHECKED, services.ts); a fault there declines, and the general
+// path repeats the copy and fails the side whose memory it was.
+
+import { MEMORY_BASE, MEMORY_LENGTH, THREAD_SELF, THREAD_STACK_LIMIT } from "../../../../sdk/compiler/src/abi";
+import { ExternKind, ConstKind } from "../../../../sdk/compiler/src/module";
+import { CONTEXT_FS_BASE, CONTEXT_RBP, CONTEXT_RIP, CONTEXT_RSP } from "../../../../sdk/compiler/src/generate/x86";
+import { Alu, Cond, Label, Mem, Reg, Shift, fsAbsolute, mem, memIndex, memLabel, memScaled } from "../../../../sdk/compiler/src/x64/assembler";
+import { SystemAssembler } from "../../../../sdk/compiler/src/x64/system";
+import { FAST_PATH_FALLBACK, FAST_PATH_RECORD_SIZE } from "../link-info";
+import { KernelLink } from "./context";
+
+/** The i32 slot of argument `i` at the native code's entry (above the return address). */
+function argument(i: i32): Mem { return mem(Reg.RSP, 8 + 8 * i); }
+/** The result slot: the caller reads its first slot after the call. */
+const RESULT: Mem = mem(Reg.RSP, 8);
+
+/** Field `offset` of the kernel object whose address (in the kernel's memory) is in `base`. */
+function field(base: Reg, offset: i32): Mem { return memIndex(Reg.R15, base, 1, offset); }
+
+/**
+ * The kernel's exports the native code is built from: constants (field
+ * offsets, values) and the vmctx cells of its globals. A missing or
+ * mistyped one makes the link fail with `error`.
+ */
+class KernelSymbols {
+  error: string = "";
+  private readonly cells: Map<string, Label> = new Map();
+  constructor(private readonly k: KernelLink) {}
+
+  private globalIndex(name: string): i32 {
+    const entry = this.k.component.findExport(name);
+    if (entry == null || entry.kind != ExternKind.Global) {
+      if (this.error.length == 0) this.error = "the kernel exports no global " + name + " (native fast path)";
+      return -1;
+    }
+    return <i32>entry.index;
+  }
+
+  /** The value of an exported constant. */
+  constant(name: string): i32 {
+    const index = this.globalIndex(name);
+    if (index < 0) return 0;
+    const component = this.k.component;
+    const init = component.globalInits[index - <i32>component.numImportedGlobals];
+    if (component.globals[index].mutable || (init.kind != ConstKind.I32 && init.kind != ConstKind.I64)) {
+      if (this.error.length == 0) this.error = "the kernel's " + name + " is not an integer constant (native fast path)";
+      return 0;
+    }
+    const value = init.kind == ConstKind.I32 ? <i64><i32><u32>init.bits : <i64>init.bits;
+    if (value != <i64><i32>value && this.error.length == 0) this.error = "the kernel's " + name + " does not fit in 32 bits";
+    return <i32>value;
+  }
+
+  /** `[rip + cell]` of an exported global. */
+  cell(name: string): Mem {
+    if (!this.cells.has(name)) {
+      const index = this.globalIndex(name);
+      const k = this.k;
+      this.cells.set(name, k.c.p.labelAt(k.vmctx, index < 0 ? 0 : k.component.layout.global(<u32>index)));
+    }
+    return memLabel(this.cells.get(name));
+  }
+}
+
+/** Emits the three native fast paths; false with `error` when the kernel does not export what they need. */
+export class FastPaths {
+  error: string = "";
+  private readonly a: SystemAssembler;
+  private readonly s: KernelSymbols;
+  /** The receiveInfo record msg.send builds before it copies it into the receiver's memory (its handle field stays 0). */
+  private readonly info: Label;
+
+  // Offsets and values, read once.
+  private readonly THREAD_ID: i32; private readonly THREAD_COMPONENT: i32; private readonly THREAD_CONTEXT: i32;
+  private readonly THREAD_STATE: i32; private readonly THREAD_OWN_PRIORITY: i32; private readonly THREAD_PRIORITY: i32;
+  private readonly THREAD_LENT: i32; private readonly THREAD_LOCK_BOOST: i32; private readonly THREAD_NEXT_LINK: i32;
+  private readonly THREAD_PREVIOUS_LINK: i32; private readonly THREAD_WAIT_QUEUE: i32; private readonly THREAD_BLOCK_REASON: i32;
+  private readonly THREAD_WAKE_REASON: i32; private readonly THREAD_TIMEOUT: i32; private readonly THREAD_SLICE_LEFT: i32;
+  private readonly THREAD_SHADOW_BYTES: i32; private readonly THREAD_IPC_VALUES: i32; private readonly THREAD_IPC_RESULT: i32;
+  private readonly THREAD_SERVING: i32; private readonly THREAD_SENDERS_BOOST: i32; private readonly THREAD_RECEIVE_ID: i32;
+  private readonly THREAD_SERVED_BY: i32; private readonly THREAD_TIMEOUT_STATES: i32; private readonly CONTEXT_BLOCK: i32;
+  private readonly WAIT_QUEUE_THREADS: i32; private readonly LIST_HEAD: i32; private readonly LIST_TAIL: i32;
+  private readonly LIST_COUNT: i32; private readonly TIMEOUT_DEADLINE: i32;
+  private readonly COMPONENT_ID: i32; private readonly COMPONENT_MEMORY_OBJECT: i32; private readonly COMPONENT_LOCK_OWNER: i32;
+  private readonly COMPONENT_LOCK_WAITERS: i32; private readonly COMPONENT_SHADOW_RUNNER: i32; private readonly COMPONENT_IPC: i32;
+  private readonly OBJECTS_HANDLES: i32; private readonly OBJECTS_REPLY_PENDING: i32; private readonly TABLE_SLOTS: i32;
+  private readonly TABLE_MASK: i32; private readonly ENTRY_OBJECT: i32; private readonly ENTRY_RIGHTS: i32;
+  private readonly ENTRY_NUMBER: i32; private readonly OBJECT_TYPE: i32; private readonly CONNECTION_CHANNEL: i32;
+  private readonly CHANNEL_SENDERS: i32; private readonly CHANNEL_RECEIVERS: i32; private readonly CHANNEL_PULSES: i32;
+  private readonly CHANNEL_LAST_RECEIVER: i32; private readonly CHANNEL_IS_OPEN: i32; private readonly PULSES_COUNT: i32;
+  private readonly ARRAY_DATA: i32; private readonly ARRAY_BYTES: i32; private readonly ARRAY_LENGTH: i32;
+  private readonly STATE_READY: i32; private readonly STATE_RUNNING: i32; private readonly STATE_BLOCKED: i32;
+  private readonly BLOCK_NONE: i32; private readonly BLOCK_REPLY: i32; private readonly BLOCK_RECEIVE: i32;
+  private readonly WAKE_NONE: i32; private readonly WAKE_WOKEN: i32; private readonly NO_PRIORITY: i32;
+  private readonly SLICE_TICKS: i32; private readonly SYSTEM_CALL_RESERVE: i32;
+  private readonly VALUE_SEND_ADDRESS: i32; private readonly VALUE_SEND_SIZE: i32; private readonly VALUE_REPLY_ADDRESS: i32;
+  private readonly VALUE_REPLY_SIZE: i32; private readonly VALUE_FLAGS: i32; private readonly VALUE_INFO: i32;
+  private readonly FLAG_SEND_VECTOR: i32; private readonly FLAG_REPLY_VECTOR: i32;
+  private readonly ERROR_BAD_HANDLE: i32; private readonly ERROR_DEAD_SERVER: i32;
+  private readonly OBJECT_TYPE_CHANNEL: i32; private readonly OBJECT_TYPE_CONNECTION: i32;
+  private readonly RIGHT_SEND: i32; private readonly RIGHT_RECEIVE: i32;
+  private readonly RECEIVE_INFO_COMPONENT: i32; private readonly RECEIVE_INFO_THREAD: i32; private readonly RECEIVE_INFO_PRIORITY: i32;
+  private readonly RECEIVE_INFO_SEND_LENGTH: i32; private readonly RECEIVE_INFO_REPLY_LENGTH: i32; private readonly RECEIVE_INFO_SIZE: i32;
+
+  constructor(private readonly k: KernelLink) {
+    this.a = k.c.p.asm;
+    const s = new KernelSymbols(k);
+    this.s = s;
+    this.info = k.c.p.variable(32, 8);
+    this.THREAD_ID = s.constant("THREAD_ID"); this.THREAD_COMPONENT = s.constant("THREAD_COMPONENT");
+    this.THREAD_CONTEXT = s.constant("THREAD_CONTEXT"); this.THREAD_STATE = s.constant("THREAD_STATE");
+    this.THREAD_OWN_PRIORITY = s.constant("THREAD_OWN_PRIORITY"); this.THREAD_PRIORITY = s.constant("THREAD_PRIORITY");
+    this.THREAD_LENT = s.constant("THREAD_LENT"); this.THREAD_LOCK_BOOST = s.constant("THREAD_LOCK_BOOST");
+    this.THREAD_NEXT_LINK = s.constant("THREAD_NEXT_LINK"); this.THREAD_PREVIOUS_LINK = s.constant("THREAD_PREVIOUS_LINK");
+    this.THREAD_WAIT_QUEUE = s.constant("THREAD_WAIT_QUEUE"); this.THREAD_BLOCK_REASON = s.constant("THREAD_BLOCK_REASON");
+    this.THREAD_WAKE_REASON = s.constant("THREAD_WAKE_REASON"); this.THREAD_TIMEOUT = s.constant("THREAD_TIMEOUT");
+    this.THREAD_SLICE_LEFT = s.constant("THREAD_SLICE_LEFT"); this.THREAD_SHADOW_BYTES = s.constant("THREAD_SHADOW_BYTES");
+    this.THREAD_IPC_VALUES = s.constant("THREAD_IPC_VALUES"); this.THREAD_IPC_RESULT = s.constant("THREAD_IPC_RESULT");
+    this.THREAD_SERVING = s.constant("THREAD_SERVING"); this.THREAD_SENDERS_BOOST = s.constant("THREAD_SENDERS_BOOST");
+    this.THREAD_RECEIVE_ID = s.constant("THREAD_RECEIVE_ID"); this.THREAD_SERVED_BY = s.constant("THREAD_SERVED_BY");
+    this.THREAD_TIMEOUT_STATES = s.constant("THREAD_TIMEOUT_STATES"); this.CONTEXT_BLOCK = s.constant("CONTEXT_BLOCK");
+    this.WAIT_QUEUE_THREADS = s.constant("WAIT_QUEUE_THREADS"); this.LIST_HEAD = s.constant("LIST_HEAD");
+    this.LIST_TAIL = s.constant("LIST_TAIL"); this.LIST_COUNT = s.constant("LIST_COUNT");
+    this.TIMEOUT_DEADLINE = s.constant("TIMEOUT_DEADLINE");
+    this.COMPONENT_ID = s.constant("COMPONENT_ID"); this.COMPONENT_MEMORY_OBJECT = s.constant("COMPONENT_MEMORY_OBJECT");
+    this.COMPONENT_LOCK_OWNER = s.constant("COMPONENT_LOCK_OWNER"); this.COMPONENT_LOCK_WAITERS = s.constant("COMPONENT_LOCK_WAITERS");
+    this.COMPONENT_SHADOW_RUNNER = s.constant("COMPONENT_SHADOW_RUNNER"); this.COMPONENT_IPC = s.constant("COMPONENT_IPC");
+    this.OBJECTS_HANDLES = s.constant("OBJECTS_HANDLES"); this.OBJECTS_REPLY_PENDING = s.constant("OBJECTS_REPLY_PENDING");
+    this.TABLE_SLOTS = s.constant("TABLE_SLOTS"); this.TABLE_MASK = s.constant("TABLE_MASK");
+    this.ENTRY_OBJECT = s.constant("ENTRY_OBJECT"); this.ENTRY_RIGHTS = s.constant("ENTRY_RIGHTS");
+    this.ENTRY_NUMBER = s.constant("ENTRY_NUMBER"); this.OBJECT_TYPE = s.constant("OBJECT_TYPE");
+    this.CONNECTION_CHANNEL = s.constant("CONNECTION_CHANNEL"); this.CHANNEL_SENDERS = s.constant("CHANNEL_SENDERS");
+    this.CHANNEL_RECEIVERS = s.constant("CHANNEL_RECEIVERS"); this.CHANNEL_PULSES = s.constant("CHANNEL_PULSES");
+    this.CHANNEL_LAST_RECEIVER = s.constant("CHANNEL_LAST_RECEIVER"); this.CHANNEL_IS_OPEN = s.constant("CHANNEL_IS_OPEN");
+    this.PULSES_COUNT = s.constant("PULSES_COUNT");
+    this.ARRAY_DATA = s.constant("ARRAY_DATA"); this.ARRAY_BYTES = s.constant("ARRAY_BYTES"); this.ARRAY_LENGTH = s.constant("ARRAY_LENGTH");
+    this.STATE_READY = s.constant("STATE_READY"); this.STATE_RUNNING = s.constant("STATE_RUNNING");
+    this.STATE_BLOCKED = s.constant("STATE_BLOCKED"); this.BLOCK_NONE = s.constant("BLOCK_NONE");
+    this.BLOCK_REPLY = s.constant("BLOCK_REPLY"); this.BLOCK_RECEIVE = s.constant("BLOCK_RECEIVE");
+    this.WAKE_NONE = s.constant("WAKE_NONE"); this.WAKE_WOKEN = s.constant("WAKE_WOKEN");
+    this.NO_PRIORITY = s.constant("NO_PRIORITY"); this.SLICE_TICKS = s.constant("SLICE_TICKS");
+    this.SYSTEM_CALL_RESERVE = s.constant("SYSTEM_CALL_RESERVE");
+    this.VALUE_SEND_ADDRESS = s.constant("VALUE_SEND_ADDRESS"); this.VALUE_SEND_SIZE = s.constant("VALUE_SEND_SIZE");
+    this.VALUE_REPLY_ADDRESS = s.constant("VALUE_REPLY_ADDRESS"); this.VALUE_REPLY_SIZE = s.constant("VALUE_REPLY_SIZE");
+    this.VALUE_FLAGS = s.constant("VALUE_FLAGS"); this.VALUE_INFO = s.constant("VALUE_INFO");
+    this.FLAG_SEND_VECTOR = s.constant("FLAG_SEND_VECTOR"); this.FLAG_REPLY_VECTOR = s.constant("FLAG_REPLY_VECTOR");
+    this.ERROR_BAD_HANDLE = s.constant("ERROR_BAD_HANDLE"); this.ERROR_DEAD_SERVER = s.constant("ERROR_DEAD_SERVER");
+    this.OBJECT_TYPE_CHANNEL = s.constant("OBJECT_TYPE_CHANNEL"); this.OBJECT_TYPE_CONNECTION = s.constant("OBJECT_TYPE_CONNECTION");
+    this.RIGHT_SEND = s.constant("RIGHT_SEND"); this.RIGHT_RECEIVE = s.constant("RIGHT_RECEIVE");
+    this.RECEIVE_INFO_COMPONENT = s.constant("RECEIVE_INFO_COMPONENT"); this.RECEIVE_INFO_THREAD = s.constant("RECEIVE_INFO_THREAD");
+    this.RECEIVE_INFO_PRIORITY = s.constant("RECEIVE_INFO_PRIORITY"); this.RECEIVE_INFO_SEND_LENGTH = s.constant("RECEIVE_INFO_SEND_LENGTH");
+    this.RECEIVE_INFO_REPLY_LENGTH = s.constant("RECEIVE_INFO_REPLY_LENGTH"); this.RECEIVE_INFO_SIZE = s.constant("RECEIVE_INFO_SIZE");
+  }
+
+  /** Emits msg.send, msg.reply_receive and thread.yield (FAST_PATH_NAMES' order); false with `error` set when it cannot. */
+  emit(): bool {
+    if (this.s.error.length > 0) { this.error = this.s.error; return false; }
+    // Each ipcValues slot is an i64 in a StaticArray (its elements at its address); lists link by 32-bit address.
+    this.emitSend(0);
+    this.emitReplyReceive(1);
+    this.emitYield(2);
+    if (this.s.error.length > 0) { this.error = this.s.error; return false; }
+    return true;
+  }
+
+  // ---- pieces shared by the paths ----------------------------------------
+
+  /** Where path `index` goes when it declines: its dispatch function, the record's fallback. */
+  private decline(index: i32): Mem {
+    return memLabel(this.k.c.p.labelAt(this.k.fastPaths, index * FAST_PATH_RECORD_SIZE + FAST_PATH_FALLBACK));
+  }
+
+  /**
+   * The entry every path shares: `cli`, the stack reserve, the running
+   * area empty; rbx the calling thread, and (when `component` is not NONE)
+   * that register its component, which must exist. Jumps to `declined`
+   * otherwise.
+   */
+  private enter(declined: Label, component: Reg): void {
+    const a = this.a;
+    a.cli();
+    a.lea(8, Reg.RAX, mem(Reg.RSP, -this.SYSTEM_CALL_RESERVE));
+    a.cmpLoad(8, Reg.RAX, fsAbsolute(THREAD_STACK_LIMIT));
+    a.jcc(Cond.B, declined);
+    a.load(4, Reg.RAX, this.s.cell("__stack_pointer"));
+    a.cmpLoad(4, Reg.RAX, this.s.cell("runTop"));
+    a.jcc(Cond.NE, declined);
+    a.load(4, Reg.RBX, this.s.cell("current"));
+    a.load(4, component, field(Reg.RBX, this.THREAD_COMPONENT));
+    a.test(4, component, component);
+    a.jcc(Cond.E, declined);
+  }
+
+  /**
+   * The message calls' entry: enter, then no thread.timeout armed and the
+   * component's message-passing objects in `objects`; r9 the base of the
+   * component's memory and r8 its length.
+   */
+  private enterMessage(declined: Label, objects: Reg): void {
+    const a = this.a;
+    this.enter(declined, Reg.R12);
+    a.cmpMemImm(4, field(Reg.RBX, this.THREAD_TIMEOUT_STATES), 0);
+    a.jcc(Cond.NE, declined);
+    a.load(4, objects, field(Reg.R12, this.COMPONENT_IPC));
+    a.test(4, objects, objects);
+    a.jcc(Cond.E, declined);
+    a.load(8, Reg.RSI, field(Reg.R12, this.COMPONENT_MEMORY_OBJECT));
+    a.test(8, Reg.RSI, Reg.RSI);
+    a.jcc(Cond.E, declined);
+    a.load(8, Reg.R9, mem(Reg.RSI, MEMORY_BASE));
+    a.load(8, Reg.R8, mem(Reg.RSI, MEMORY_LENGTH));
+  }
+
+  /** Declines unless the `address` and `length` arguments name a range inside the memory (length in r8). */
+  private checkRange(declined: Label, address: i32, length: i32): void {
+    const a = this.a;
+    a.load(4, Reg.RAX, argument(address));
+    a.load(4, Reg.RCX, argument(length));
+    a.add(8, Reg.RAX, Reg.RCX);
+    a.cmp(8, Reg.RAX, Reg.R8);
+    a.jcc(Cond.A, declined);
+  }
+
+  /**
+   * HandleTable.lookup of the handle in ecx in the table of `objects`: rax
+   * the object of an open entry with that number, `type` and `right`;
+   * declines otherwise. Clobbers rdx.
+   */
+  private lookup(declined: Label, objects: Reg, type: i32, right: i32): void {
+    const a = this.a;
+    a.test(4, Reg.RCX, Reg.RCX);
+    a.jcc(Cond.LE, declined);
+    a.load(4, Reg.RAX, field(objects, this.OBJECTS_HANDLES));
+    a.load(4, Reg.RDX, field(Reg.RAX, this.TABLE_MASK));
+    a.and(4, Reg.RDX, Reg.RCX);
+    a.load(4, Reg.RAX, field(Reg.RAX, this.TABLE_SLOTS));
+    a.load(4, Reg.RAX, field(Reg.RAX, this.ARRAY_DATA));
+    a.add(8, Reg.RAX, Reg.R15);
+    a.load(4, Reg.RAX, memIndex(Reg.RAX, Reg.RDX, 4));
+    a.test(4, Reg.RAX, Reg.RAX);
+    a.jcc(Cond.E, declined);
+    a.cmpLoad(4, Reg.RCX, field(Reg.RAX, this.ENTRY_NUMBER));
+    a.jcc(Cond.NE, declined);
+    if ((right & (right - 1)) == 0) {
+      a.testMemImm(4, field(Reg.RAX, this.ENTRY_RIGHTS), right);
+      a.jcc(Cond.E, declined);
+    } else {
+      a.load(4, Reg.RDX, field(Reg.RAX, this.ENTRY_RIGHTS));
+      a.andImm(4, Reg.RDX, right);
+      a.cmpImm(4, Reg.RDX, right);
+      a.jcc(Cond.NE, declined);
+    }
+    a.load(4, Reg.RAX, field(Reg.RAX, this.ENTRY_OBJECT));
+    a.cmpMemImm(4, field(Reg.RAX, this.OBJECT_TYPE), type);
+    a.jcc(Cond.NE, declined);
+  }
+
+  /** Declines when a timeout of the thread in `thread` is armed (endBlock would have one to disarm). Clobbers rax. */
+  private checkNoTimer(declined: Label, thread: Reg): void {
+    const a = this.a;
+    const none = a.newLabel();
+    a.load(4, Reg.RAX, field(thread, this.THREAD_TIMEOUT));
+    a.test(4, Reg.RAX, Reg.RAX);
+    a.jcc(Cond.E, none);
+    a.cmpMemImm(8, field(Reg.RAX, this.TIMEOUT_DEADLINE), 0);
+    a.jcc(Cond.NE, declined);
+    a.bind(none);
+  }
+
+  /** Declines when the thread in `thread` keeps kernel frames in its slots (the switch to it would have to move them). */
+  private checkNoFrames(declined: Label, thread: Reg): void {
+    this.a.cmpMemImm(4, field(thread, this.THREAD_SHADOW_BYTES), 0);
+    this.a.jcc(Cond.NE, declined);
+  }
+
+  /** Declines unless releaseComponentLock's fast case holds for the caller (rbx) and its component (r12): lockLetsGo. Clobbers rax. */
+  private checkLockLetsGo(declined: Label): void {
+    const a = this.a;
+    const free = a.newLabel();
+    a.cmpLoad(4, Reg.RBX, field(Reg.R12, this.COMPONENT_LOCK_OWNER));
+    a.jcc(Cond.NE, free);
+    a.cmpMemImm(4, field(Reg.RBX, this.THREAD_LOCK_BOOST), this.NO_PRIORITY);
+    a.jcc(Cond.NE, declined);
+    a.load(4, Reg.RAX, field(Reg.R12, this.COMPONENT_LOCK_WAITERS));
+    a.load(4, Reg.RAX, field(Reg.RAX, this.WAIT_QUEUE_THREADS));
+    a.cmpMemImm(4, field(Reg.RAX, this.LIST_HEAD), 0);
+    a.jcc(Cond.NE, declined);
+    a.bind(free);
+  }
+
+  /** releaseComponentLock once checkLockLetsGo held: the caller (rbx) lets go of its component's (r12) lock if it holds it. */
+  private releaseLock(): void {
+    const a = this.a;
+    const done = a.newLabel();
+    a.cmpLoad(4, Reg.RBX, field(Reg.R12, this.COMPONENT_LOCK_OWNER));
+    a.jcc(Cond.NE, done);
+    a.storeImm(4, field(Reg.R12, this.COMPONENT_LOCK_OWNER), 0);
+    a.bind(done);
+  }
+
+  /** `dst` = the priority the thread in `thread` runs at with `lent` lent (Thread.computePriority). */
+  private priorityWith(dst: Reg, thread: Reg, lent: Reg): void {
+    const a = this.a;
+    a.mov(4, dst, lent);
+    a.cmpImm(4, lent, this.NO_PRIORITY);
+    a.cmovLoad(Cond.E, 4, dst, field(thread, this.THREAD_OWN_PRIORITY));
+    a.cmpLoad(4, dst, field(thread, this.THREAD_SENDERS_BOOST));
+    a.cmovLoad(Cond.L, 4, dst, field(thread, this.THREAD_SENDERS_BOOST));
+    a.cmpLoad(4, dst, field(thread, this.THREAD_LOCK_BOOST));
+    a.cmovLoad(Cond.L, 4, dst, field(thread, this.THREAD_LOCK_BOOST));
+  }
+
+  /** `dst` = the highest priority with a ready thread; jumps to `none` when no thread is ready. */
+  private highestReady(dst: Reg, none: Label): void {
+    this.a.load(4, dst, this.s.cell("readyMask"));
+    this.a.bsr(4, dst, dst);
+    this.a.jcc(Cond.E, none);
+  }
+
+  /** The absolute address of slot `index` of the ipcValues of the thread in `thread` (clobbers `scratch`). */
+  private ipcValue(thread: Reg, scratch: Reg, index: i32): Mem {
+    this.a.load(4, scratch, field(thread, this.THREAD_IPC_VALUES));
+    return field(scratch, index * 8);
+  }
+
+  /**
+   * The checked copy of rdx bytes from rsi to rdi (absolute addresses);
+   * declines when a fault stopped it. Clobbers rax, rcx, rdx, rsi, rdi.
+   */
+  private copyChecked(declined: Label): void {
+    this.a.call(this.k.copyChecked);
+    this.a.test(8, Reg.RAX, Reg.RAX);
+    this.a.jcc(Cond.NE, declined);
+  }
+
+  /**
+   * A buffer kept in the ipcValues at rdx: the absolute address of argument
+   * `address` (in the memory at r9) in slot `addressSlot`, argument
+   * `length` in slot `lengthSlot`. Clobbers rax.
+   */
+  private keepBuffer(addressSlot: i32, address: i32, lengthSlot: i32, length: i32): void {
+    const a = this.a;
+    a.load(4, Reg.RAX, argument(address));
+    a.add(8, Reg.RAX, Reg.R9);
+    a.store(8, field(Reg.RDX, addressSlot * 8), Reg.RAX);
+    a.load(4, Reg.RAX, argument(length));
+    a.store(8, field(Reg.RDX, lengthSlot * 8), Reg.RAX);
+  }
+
+  /** Takes the next receive id (takeFreshReceiveId, the ids not come round: checked before) into ecx. Clobbers rax. */
+  private takeReceiveId(): void {
+    const a = this.a;
+    const counted = a.newLabel();
+    a.load(4, Reg.RAX, this.s.cell("nextReceiveId"));
+    a.lea(4, Reg.RCX, mem(Reg.RAX, 1));
+    a.cmpImm(4, Reg.RAX, 0x7fffffff);
+    a.jcc(Cond.NE, counted);
+    a.movImm(4, Reg.RCX, 1);
+    a.storeImm(4, this.s.cell("receiveIdsWrapped"), 1);
+    a.bind(counted);
+    a.store(4, this.s.cell("nextReceiveId"), Reg.RCX);
+    a.mov(4, Reg.RCX, Reg.RAX);
+  }
+
+  /** popFrontAddress of the thread in `thread`, the head of the list in `list`. Clobbers rax. */
+  private popHead(list: Reg, thread: Reg): void {
+    const a = this.a;
+    const last = a.newLabel(), linked = a.newLabel();
+    a.load(4, Reg.RAX, field(thread, this.THREAD_NEXT_LINK));
+    a.store(4, field(list, this.LIST_HEAD), Reg.RAX);
+    a.test(4, Reg.RAX, Reg.RAX);
+    a.jcc(Cond.E, last);
+    a.storeImm(4, field(Reg.RAX, this.THREAD_PREVIOUS_LINK), 0);
+    a.jmp(linked);
+    a.bind(last);
+    a.storeImm(4, field(list, this.LIST_TAIL), 0);
+    a.bind(linked);
+    // The head's previous link is 0 already.
+    a.storeImm(4, field(thread, this.THREAD_NEXT_LINK), 0);
+    a.aluStoreImm(Alu.SUB, 4, field(list, this.LIST_COUNT), 1);
+  }
+
+  /** pushBackAddress of the thread in `thread` onto the list in `list`. Clobbers rax. */
+  private pushBack(list: Reg, thread: Reg): void {
+    const a = this.a;
+    const empty = a.newLabel(), linked = a.newLabel();
+    a.load(4, Reg.RAX, field(list, this.LIST_TAIL));
+    a.storeImm(4, field(thread, this.THREAD_NEXT_LINK), 0);
+    a.store(4, field(thread, this.THREAD_PREVIOUS_LINK), Reg.RAX);
+    a.test(4, Reg.RAX, Reg.RAX);
+    a.jcc(Cond.E, empty);
+    a.store(4, field(Reg.RAX, this.THREAD_NEXT_LINK), thread);
+    a.jmp(linked);
+    a.bind(empty);
+    a.store(4, field(list, this.LIST_HEAD), thread);
+    a.bind(linked);
+    a.store(4, field(list, this.LIST_TAIL), thread);
+    a.aluStoreImm(Alu.ADD, 4, field(list, this.LIST_COUNT), 1);
+  }
+
+  /**
+   * switchToAddress from the caller (rbx, blocked or ready by now) to the
+   * thread in `next`, whose frames were checked: `next` runs, the caller
+   * continues at `resume` when something switches back to it.
+   */
+  private switchTo(next: Reg, resume: Label): void {
+    const a = this.a;
+    a.storeImm(4, field(next, this.THREAD_STATE), this.STATE_RUNNING);
+    a.storeImm(4, field(next, this.THREAD_SLICE_LEFT), this.SLICE_TICKS);
+    a.store(4, this.s.cell("current"), next);
+    a.storeImm(4, this.s.cell("rescheduleWanted"), 0);
+    a.aluStoreImm(Alu.ADD, 8, this.s.cell("switchCount"), 1);
+    // The caller's context block: rsp, the resume address, rbp, the fs base (its own thread block).
+    a.load(4, Reg.RAX, field(Reg.RBX, this.THREAD_CONTEXT));
+    a.load(4, Reg.RAX, field(Reg.RAX, this.CONTEXT_BLOCK));
+    a.add(8, Reg.RAX, Reg.R15);
+    a.store(8, mem(Reg.RAX, CONTEXT_RSP), Reg.RSP);
+    a.lea(8, Reg.RCX, memLabel(resume));
+    a.store(8, mem(Reg.RAX, CONTEXT_RIP), Reg.RCX);
+    a.store(8, mem(Reg.RAX, CONTEXT_RBP), Reg.RBP);
+    a.load(8, Reg.RCX, fsAbsolute(THREAD_SELF));
+    a.store(8, mem(Reg.RAX, CONTEXT_FS_BASE), Reg.RCX);
+    // The next one's.
+    a.load(4, Reg.RAX, field(next, this.THREAD_CONTEXT));
+    a.load(4, Reg.RSI, field(Reg.RAX, this.CONTEXT_BLOCK));
+    a.add(8, Reg.RSI, Reg.R15);
+    a.load(8, Reg.RAX, mem(Reg.RSI, CONTEXT_FS_BASE));
+    a.writeFsBase();
+    a.load(8, Reg.RSP, mem(Reg.RSI, CONTEXT_RSP));
+    a.load(8, Reg.RBP, mem(Reg.RSI, CONTEXT_RBP));
+    a.jmpMem(mem(Reg.RSI, CONTEXT_RIP));
+  }
+
+  /**
+   * Where a message call's thread (`fromIpc`: its result is its ipcResult)
+   * or a yield's (result 0) resumes, and also the end of a call that did
+   * not switch: afterSwitch, the component lock, leaveKernel, inline when
+   * there is nothing to do, else the kernel's fastPathResume; then the
+   * result, `sti`, back to wasm.
+   */
+  private finish(fromIpc: bool): void {
+    const a = this.a;
+    const slow = a.newLabel(), held = a.newLabel(), done = a.newLabel();
+    a.load(4, Reg.RBX, this.s.cell("current"));
+    a.cmpMemImm(4, this.s.cell("deadPending"), 0);
+    a.jcc(Cond.NE, slow);
+    a.load(4, Reg.R12, field(Reg.RBX, this.THREAD_COMPONENT));
+    a.load(4, Reg.RAX, field(Reg.R12, this.COMPONENT_LOCK_OWNER));
+    a.cmp(4, Reg.RAX, Reg.RBX);
+    a.jcc(Cond.E, held);
+    a.test(4, Reg.RAX, Reg.RAX);
+    a.jcc(Cond.NE, slow);
+    a.cmpLoad(4, Reg.RBX, field(Reg.R12, this.COMPONENT_SHADOW_RUNNER));
+    a.jcc(Cond.NE, slow);
+    a.store(4, field(Reg.R12, this.COMPONENT_LOCK_OWNER), Reg.RBX);
+    a.bind(held);
+    a.cmpMemImm(4, this.s.cell("rescheduleWanted"), 0);
+    a.jcc(Cond.NE, slow);
+    a.bind(done);
+    if (fromIpc) {
+      a.load(4, Reg.RAX, field(Reg.RBX, this.THREAD_IPC_RESULT));
+      a.store(4, RESULT, Reg.RAX);
+    } else {
+      a.storeImm(4, RESULT, 0);
+    }
+    a.sti();
+    a.ret();
+    // The kernel's AssemblyScript, entered as a wasm function of no parameters (rsp 16-byte aligned at the call).
+    a.bind(slow);
+    a.subImm(8, Reg.RSP, 8);
+    a.call(this.k.functionLabel(<u32>this.k.fastPathResume));
+    a.addImm(8, Reg.RSP, 8);
+    if (fromIpc) a.load(4, Reg.RBX, this.s.cell("current"));
+    a.jmp(done);
+  }
+
+  /** The end of a message path: the switch to `next`, the resume, the decline. */
+  private switchAndFinish(index: i32, declined: Label, next: Reg): void {
+    const resume = this.a.newLabel();
+    this.switchTo(next, resume);
+    this.a.bind(resume);
+    this.finish(true);
+    this.end(index, declined);
+  }
+
+  private begin(index: i32): void {
+    this.a.align(16);
+    this.a.bind(this.k.fastPathEntries[index]);
+  }
+
+  private end(index: i32, declined: Label): void {
+    this.a.bind(declined);
+    this.a.jmpMem(this.decline(index));
+    this.a.bind(this.k.fastPathEnds[index]);
+  }
+
+  // ---- msg.send(connection, send, sendLength, reply, replyLength) --------
+
+  /**
+   * msgSendFast's case (object/fast-path.ts): a thread waits in msg.receive
+   * on the connection's channel with one buffer and no timer, keeping no
+   * frames; its component can list one more pending client without growing
+   * the list, and the receive ids have not come round; the caller has no
+   * timeout armed and its lock lets go; no thread readier than the receiver
+   * at the priority the caller lends it. The message and the receiveInfo
+   * are copied, the caller blocks for the reply and the receiver runs.
+   */
+  private emitSend(index: i32): void {
+    const a = this.a;
+    const declined = a.newLabel(), noReady = a.newLabel(), noInfo = a.newLabel();
+    this.begin(index);
+    // Registers: rbx the caller, r12 its component, r13 its objects, r9/r8 its memory's base and length,
+    // r11 the receiver, r13 then the server's replyPending, r10 the lent priority, r8 then the server's priority.
+    this.enterMessage(declined, Reg.R13);
+    this.checkRange(declined, 1, 2);
+    this.checkRange(declined, 3, 4);
+    a.load(4, Reg.RCX, argument(0));
+    this.lookup(declined, Reg.R13, this.OBJECT_TYPE_CONNECTION, this.RIGHT_SEND);
+    a.load(4, Reg.RAX, field(Reg.RAX, this.CONNECTION_CHANNEL));
+    a.cmpMemImm(1, field(Reg.RAX, this.CHANNEL_IS_OPEN), 0);
+    a.jcc(Cond.E, declined);
+    a.load(4, Reg.RAX, field(Reg.RAX, this.CHANNEL_RECEIVERS));
+    a.load(4, Reg.RAX, field(Reg.RAX, this.WAIT_QUEUE_THREADS));
+    a.load(4, Reg.R11, field(Reg.RAX, this.LIST_HEAD));
+    a.test(4, Reg.R11, Reg.R11);
+    a.jcc(Cond.E, declined);
+    a.testMemImm(4, this.ipcValue(Reg.R11, Reg.RAX, this.VALUE_FLAGS), this.FLAG_SEND_VECTOR);
+    a.jcc(Cond.NE, declined);
+    this.checkNoTimer(declined, Reg.R11);
+    this.checkNoFrames(declined, Reg.R11);
+    a.load(4, Reg.RAX, field(Reg.R11, this.THREAD_COMPONENT));
+    a.test(4, Reg.RAX, Reg.RAX);
+    a.jcc(Cond.E, declined);
+    a.load(4, Reg.RAX, field(Reg.RAX, this.COMPONENT_IPC));
+    a.test(4, Reg.RAX, Reg.RAX);
+    a.jcc(Cond.E, declined);
+    a.load(4, Reg.R13, field(Reg.RAX, this.OBJECTS_REPLY_PENDING));
+    a.load(4, Reg.RAX, field(Reg.R13, this.ARRAY_LENGTH));
+    a.lea(4, Reg.RAX, memScaled(Reg.RAX, 4, 4));
+    a.cmpLoad(4, Reg.RAX, field(Reg.R13, this.ARRAY_BYTES));
+    a.jcc(Cond.A, declined);
+    a.cmpMemImm(4, this.s.cell("receiveIdsWrapped"), 0);
+    a.jcc(Cond.NE, declined);
+    // The priority lent: the caller's or what the receiver has lent already, the higher; the receiver's with it.
+    a.load(4, Reg.R10, field(Reg.R11, this.THREAD_LENT));
+    a.load(4, Reg.RAX, field(Reg.RBX, this.THREAD_PRIORITY));
+    a.cmp(4, Reg.RAX, Reg.R10);
+    a.cmov(Cond.G, 4, Reg.R10, Reg.RAX);
+    this.priorityWith(Reg.R8, Reg.R11, Reg.R10);
+    this.highestReady(Reg.RAX, noReady);
+    a.cmp(4, Reg.RAX, Reg.R8);
+    a.jcc(Cond.G, declined);
+    a.bind(noReady);
+    this.checkLockLetsGo(declined);
+    // The message, cut to the receive buffer.
+    a.load(4, Reg.RAX, field(Reg.R11, this.THREAD_IPC_VALUES));
+    a.load(8, Reg.RDI, field(Reg.RAX, this.VALUE_SEND_ADDRESS * 8));
+    a.load(8, Reg.RDX, field(Reg.RAX, this.VALUE_SEND_SIZE * 8));
+    a.load(4, Reg.RCX, argument(2));
+    a.cmp(8, Reg.RCX, Reg.RDX);
+    a.cmov(Cond.B, 8, Reg.RDX, Reg.RCX);
+    a.load(4, Reg.RSI, argument(1));
+    a.add(8, Reg.RSI, Reg.R9);
+    this.copyChecked(declined);
+    // The receiveInfo, if the receiver asked for one: built here, copied there.
+    a.load(8, Reg.RDI, this.ipcValue(Reg.R11, Reg.RAX, this.VALUE_INFO));
+    a.test(8, Reg.RDI, Reg.RDI);
+    a.jcc(Cond.E, noInfo);
+    a.lea(8, Reg.RSI, memLabel(this.info));
+    a.load(4, Reg.RAX, field(Reg.R12, this.COMPONENT_ID));
+    a.store(4, mem(Reg.RSI, this.RECEIVE_INFO_COMPONENT), Reg.RAX);
+    a.load(4, Reg.RAX, field(Reg.RBX, this.THREAD_ID));
+    a.store(4, mem(Reg.RSI, this.RECEIVE_INFO_THREAD), Reg.RAX);
+    a.load(4, Reg.RAX, field(Reg.RBX, this.THREAD_PRIORITY));
+    a.store(4, mem(Reg.RSI, this.RECEIVE_INFO_PRIORITY), Reg.RAX);
+    a.load(4, Reg.RAX, argument(2));
+    a.store(4, mem(Reg.RSI, this.RECEIVE_INFO_SEND_LENGTH), Reg.RAX);
+    a.load(4, Reg.RAX, argument(4));
+    a.store(4, mem(Reg.RSI, this.RECEIVE_INFO_REPLY_LENGTH), Reg.RAX);
+    a.movImm(4, Reg.RDX, this.RECEIVE_INFO_SIZE);
+    this.copyChecked(declined);
+    a.bind(noInfo);
+    // POINT OF NO RETURN
+    // The receiver out of the channel's receivers (it is their head).
+    a.load(4, Reg.RDX, field(Reg.R11, this.THREAD_WAIT_QUEUE));
+    a.load(4, Reg.RDX, field(Reg.RDX, this.WAIT_QUEUE_THREADS));
+    this.popHead(Reg.RDX, Reg.R11);
+    a.storeImm(4, field(Reg.R11, this.THREAD_WAIT_QUEUE), 0);
+    // The caller's buffers and its result until the reply.
+    a.load(4, Reg.RDX, field(Reg.RBX, this.THREAD_IPC_VALUES));
+    this.keepBuffer(this.VALUE_SEND_ADDRESS, 1, this.VALUE_SEND_SIZE, 2);
+    this.keepBuffer(this.VALUE_REPLY_ADDRESS, 3, this.VALUE_REPLY_SIZE, 4);
+    a.storeImm(8, field(Reg.RDX, this.VALUE_FLAGS * 8), 0);
+    a.storeImm(8, field(Reg.RBX, this.THREAD_IPC_RESULT), this.ERROR_DEAD_SERVER);
+    // Its receive id, its server, its place in the server's replyPending.
+    this.takeReceiveId();
+    a.store(4, field(Reg.RBX, this.THREAD_RECEIVE_ID), Reg.RCX);
+    a.load(4, Reg.RAX, field(Reg.R11, this.THREAD_ID));
+    a.store(4, field(Reg.RBX, this.THREAD_SERVED_BY), Reg.RAX);
+    a.load(4, Reg.RAX, field(Reg.R13, this.ARRAY_LENGTH));
+    a.load(4, Reg.RDX, field(Reg.R13, this.ARRAY_DATA));
+    a.add(8, Reg.RDX, Reg.R15);
+    a.store(4, memIndex(Reg.RDX, Reg.RAX, 4), Reg.RBX);
+    a.addImm(4, Reg.RAX, 1);
+    a.store(4, field(Reg.R13, this.ARRAY_LENGTH), Reg.RAX);
+    // The receiver serves it at the priority lent, with the receive id as its result.
+    a.aluStoreImm(Alu.ADD, 4, field(Reg.R11, this.THREAD_SERVING), 1);
+    a.store(4, field(Reg.R11, this.THREAD_LENT), Reg.R10);
+    a.store(4, field(Reg.R11, this.THREAD_PRIORITY), Reg.R8);
+    a.store(8, field(Reg.R11, this.THREAD_IPC_RESULT), Reg.RCX);
+    // blockAndSwitchTo(Reply, receiver), its cases checked above.
+    a.storeImm(4, field(Reg.RBX, this.THREAD_STATE), this.STATE_BLOCKED);
+    a.storeImm(4, field(Reg.RBX, this.THREAD_BLOCK_REASON), this.BLOCK_REPLY);
+    a.storeImm(4, field(Reg.RBX, this.THREAD_WAKE_REASON), this.WAKE_NONE);
+    this.releaseLock();
+    a.storeImm(4, field(Reg.R11, this.THREAD_WAKE_REASON), this.WAKE_WOKEN);
+    a.storeImm(4, field(Reg.R11, this.THREAD_BLOCK_REASON), this.BLOCK_NONE);
+    this.switchAndFinish(index, declined, Reg.R11);
+  }
+
+  // ---- msg.reply_receive(receiveId, status, reply, replyLength, channel, buffer, bufferLength, info)
+
+  /**
+   * msgReplyReceiveFast's case: the reply's (the client still
+   * reply-blocked, received by the caller, which serves no one else, one
+   * reply buffer, no timer) and the receive's (the channel open, received
+   * on last by the caller, nothing waiting, nobody else receiving), and the
+   * client runs next: no thread of its priority or higher is ready, and it
+   * keeps no frames. makeReady and takeBestReady would put the client into
+   * its empty ready queue and take it out again at once; here it runs
+   * straight away, which leaves the queues and the mask as they would.
+   */
+  private emitReplyReceive(index: i32): void {
+    const a = this.a;
+    const declined = a.newLabel(), search = a.newLabel(), found = a.newLabel();
+    const noReady = a.newLabel(), noInfo = a.newLabel(), notLast = a.newLabel(), notLent = a.newLabel();
+    this.begin(index);
+    // Registers: rbx the caller, r12 its component, r13 its objects and then the channel, r9/r8 its memory's
+    // base and length, r10 its replyPending, r11 the client, r8 then the client's index in replyPending.
+    a.cmpMemImm(4, argument(1), this.ERROR_DEAD_SERVER);
+    a.jcc(Cond.E, declined);
+    this.enterMessage(declined, Reg.R13);
+    this.checkRange(declined, 2, 3);
+    this.checkRange(declined, 5, 6);
+    a.load(4, Reg.RAX, argument(7));
+    a.test(4, Reg.RAX, Reg.RAX);
+    a.jcc(Cond.E, noInfo);
+    a.addImm(8, Reg.RAX, this.RECEIVE_INFO_SIZE);
+    a.cmp(8, Reg.RAX, Reg.R8);
+    a.jcc(Cond.A, declined);
+    a.bind(noInfo);
+    // replyIndex: the client with this receive id in replyPending.
+    a.load(4, Reg.R10, field(Reg.R13, this.OBJECTS_REPLY_PENDING));
+    a.load(4, Reg.RSI, field(Reg.R10, this.ARRAY_DATA));
+    a.add(8, Reg.RSI, Reg.R15);
+    a.load(4, Reg.RCX, field(Reg.R10, this.ARRAY_LENGTH));
+    a.load(4, Reg.RDX, argument(0));
+    a.xor(4, Reg.R8, Reg.R8);
+    a.bind(search);
+    a.cmp(4, Reg.R8, Reg.RCX);
+    a.jcc(Cond.GE, declined);
+    a.load(4, Reg.R11, memIndex(Reg.RSI, Reg.R8, 4));
+    a.cmpLoad(4, Reg.RDX, field(Reg.R11, this.THREAD_RECEIVE_ID));
+    a.jcc(Cond.E, found);
+    a.addImm(4, Reg.R8, 1);
+    a.jmp(search);
+    a.bind(found);
+    a.cmpMemImm(4, field(Reg.R11, this.THREAD_STATE), this.STATE_BLOCKED);
+    a.jcc(Cond.NE, declined);
+    a.cmpMemImm(4, field(Reg.R11, this.THREAD_BLOCK_REASON), this.BLOCK_REPLY);
+    a.jcc(Cond.NE, declined);
+    a.load(4, Reg.RAX, field(Reg.RBX, this.THREAD_ID));
+    a.cmpLoad(4, Reg.RAX, field(Reg.R11, this.THREAD_SERVED_BY));
+    a.jcc(Cond.NE, declined);
+    a.cmpMemImm(4, field(Reg.RBX, this.THREAD_SERVING), 1);
+    a.jcc(Cond.NE, declined);
+    a.cmpMemImm(4, field(Reg.R11, this.THREAD_WAIT_QUEUE), 0);
+    a.jcc(Cond.NE, declined);
+    this.checkNoTimer(declined, Reg.R11);
+    a.testMemImm(4, this.ipcValue(Reg.R11, Reg.RAX, this.VALUE_FLAGS), this.FLAG_REPLY_VECTOR);
+    a.jcc(Cond.NE, declined);
+    // receiveChannel: the channel open, received on last by the caller, no pulse, no sender, no other receiver.
+    a.load(4, Reg.RCX, argument(4));
+    this.lookup(declined, Reg.R13, this.OBJECT_TYPE_CHANNEL, this.RIGHT_RECEIVE);
+    a.mov(4, Reg.R13, Reg.RAX);
+    a.cmpMemImm(1, field(Reg.R13, this.CHANNEL_IS_OPEN), 0);
+    a.jcc(Cond.E, declined);
+    a.cmpLoad(4, Reg.RBX, field(Reg.R13, this.CHANNEL_LAST_RECEIVER));
+    a.jcc(Cond.NE, declined);
+    a.load(4, Reg.RAX, field(Reg.R13, this.CHANNEL_PULSES));
+    a.cmpMemImm(4, field(Reg.RAX, this.PULSES_COUNT), 0);
+    a.jcc(Cond.NE, declined);
+    a.load(4, Reg.RAX, field(Reg.R13, this.CHANNEL_SENDERS));
+    a.load(4, Reg.RAX, field(Reg.RAX, this.WAIT_QUEUE_THREADS));
+    a.cmpMemImm(4, field(Reg.RAX, this.LIST_HEAD), 0);
+    a.jcc(Cond.NE, declined);
+    a.load(4, Reg.RAX, field(Reg.R13, this.CHANNEL_RECEIVERS));
+    a.load(4, Reg.RAX, field(Reg.RAX, this.WAIT_QUEUE_THREADS));
+    a.cmpMemImm(4, field(Reg.RAX, this.LIST_HEAD), 0);
+    a.jcc(Cond.NE, declined);
+    this.checkLockLetsGo(declined);
+    // The client runs next.
+    this.highestReady(Reg.RAX, noReady);
+    a.cmpLoad(4, Reg.RAX, field(Reg.R11, this.THREAD_PRIORITY));
+    a.jcc(Cond.GE, declined);
+    a.bind(noReady);
+    this.checkNoFrames(declined, Reg.R11);
+    // The reply, cut to the client's reply buffer.
+    a.load(4, Reg.RAX, field(Reg.R11, this.THREAD_IPC_VALUES));
+    a.load(8, Reg.RDI, field(Reg.RAX, this.VALUE_REPLY_ADDRESS * 8));
+    a.load(8, Reg.RDX, field(Reg.RAX, this.VALUE_REPLY_SIZE * 8));
+    a.load(4, Reg.RCX, argument(3));
+    a.cmp(8, Reg.RCX, Reg.RDX);
+    a.cmov(Cond.B, 8, Reg.RDX, Reg.RCX);
+    a.load(4, Reg.RSI, argument(2));
+    a.add(8, Reg.RSI, Reg.R9);
+    this.copyChecked(declined);
+    // POINT OF NO RETURN
+    // completeReply: the client out of replyPending (the last one takes its place), woken with the status.
+    a.load(4, Reg.RAX, field(Reg.R10, this.ARRAY_LENGTH));
+    a.subImm(4, Reg.RAX, 1);
+    a.cmp(4, Reg.R8, Reg.RAX);
+    a.jcc(Cond.E, notLast);
+    a.load(4, Reg.RSI, field(Reg.R10, this.ARRAY_DATA));
+    a.add(8, Reg.RSI, Reg.R15);
+    a.load(4, Reg.RCX, memIndex(Reg.RSI, Reg.RAX, 4));
+    a.store(4, memIndex(Reg.RSI, Reg.R8, 4), Reg.RCX);
+    a.bind(notLast);
+    a.store(4, field(Reg.R10, this.ARRAY_LENGTH), Reg.RAX);
+    a.loadSignExtend(8, 4, Reg.RAX, argument(1));
+    a.store(8, field(Reg.R11, this.THREAD_IPC_RESULT), Reg.RAX);
+    a.storeImm(4, field(Reg.R11, this.THREAD_WAKE_REASON), this.WAKE_WOKEN);
+    a.storeImm(4, field(Reg.R11, this.THREAD_BLOCK_REASON), this.BLOCK_NONE);
+    // returnPriority: it served this client only (a reschedule it would ask for, the switch below clears).
+    a.storeImm(4, field(Reg.RBX, this.THREAD_SERVING), 0);
+    a.cmpMemImm(4, field(Reg.RBX, this.THREAD_LENT), this.NO_PRIORITY);
+    a.jcc(Cond.E, notLent);
+    a.movImm(4, Reg.RCX, this.NO_PRIORITY);
+    a.store(4, field(Reg.RBX, this.THREAD_LENT), Reg.RCX);
+    this.priorityWith(Reg.RAX, Reg.RBX, Reg.RCX);
+    a.store(4, field(Reg.RBX, this.THREAD_PRIORITY), Reg.RAX);
+    a.bind(notLent);
+    // beginReceive: the caller's buffers, blocked in the channel's receivers (empty: checked), its lock let go.
+    a.load(4, Reg.RDX, field(Reg.RBX, this.THREAD_IPC_VALUES));
+    this.keepBuffer(this.VALUE_SEND_ADDRESS, 5, this.VALUE_SEND_SIZE, 6);
+    a.storeImm(8, field(Reg.RDX, this.VALUE_FLAGS * 8), 0);
+    const noInfoAddress = a.newLabel();
+    a.load(4, Reg.RAX, argument(7));
+    a.test(4, Reg.RAX, Reg.RAX);
+    a.jcc(Cond.E, noInfoAddress);
+    a.add(8, Reg.RAX, Reg.R9);
+    a.bind(noInfoAddress);
+    a.store(8, field(Reg.RDX, this.VALUE_INFO * 8), Reg.RAX);
+    a.storeImm(8, field(Reg.RBX, this.THREAD_IPC_RESULT), this.ERROR_BAD_HANDLE);
+    this.releaseLock();
+    a.storeImm(4, field(Reg.RBX, this.THREAD_STATE), this.STATE_BLOCKED);
+    a.storeImm(4, field(Reg.RBX, this.THREAD_BLOCK_REASON), this.BLOCK_RECEIVE);
+    a.storeImm(4, field(Reg.RBX, this.THREAD_WAKE_REASON), this.WAKE_NONE);
+    a.load(4, Reg.RCX, field(Reg.R13, this.CHANNEL_RECEIVERS));
+    a.load(4, Reg.RDX, field(Reg.RCX, this.WAIT_QUEUE_THREADS));
+    this.pushBack(Reg.RDX, Reg.RBX);
+    a.store(4, field(Reg.RBX, this.THREAD_WAIT_QUEUE), Reg.RCX);
+    this.switchAndFinish(index, declined, Reg.R11);
+  }
+
+  // ---- thread.yield() ----------------------------------------------------
+
+  /**
+   * threadYieldFast's case: a component thread. When a thread of its
+   * priority or higher is ready (and keeps no frames), the caller goes to
+   * the back of its queue and the best ready thread runs; otherwise the
+   * call only leaves the kernel.
+   */
+  private emitYield(index: i32): void {
+    const a = this.a;
+    const declined = a.newLabel(), resume = a.newLabel(), stay = a.newLabel(), notEmptied = a.newLabel();
+    this.begin(index);
+    // Registers: rbx the caller, r12 its component, rcx the best ready priority, rdx the caller's,
+    // rsi the ready queues, r10 the best queue, r11 the thread that runs next.
+    this.enter(declined, Reg.R12);
+    this.highestReady(Reg.RCX, stay);
+    a.load(4, Reg.RDX, field(Reg.RBX, this.THREAD_PRIORITY));
+    a.cmp(4, Reg.RCX, Reg.RDX);
+    a.jcc(Cond.L, stay);
+    a.load(4, Reg.RSI, this.s.cell("readyQueues"));
+    a.add(8, Reg.RSI, Reg.R15);
+    a.load(4, Reg.R10, memIndex(Reg.RSI, Reg.RCX, 4));
+    a.load(4, Reg.R11, field(Reg.R10, this.LIST_HEAD));
+    this.checkNoFrames(declined, Reg.R11);
+    // POINT OF NO RETURN
+    // The best ready thread out of its queue (takeBestReadyAddress), the caller to the back of its own: the
+    // same queues and mask as the other order, since the best queue is not empty.
+    this.popHead(Reg.R10, Reg.R11);
+    a.cmpMemImm(4, field(Reg.R10, this.LIST_HEAD), 0);
+    a.jcc(Cond.NE, notEmptied);
+    a.movImm(4, Reg.RAX, 1);
+    a.shift(Shift.SHL, 4, Reg.RAX);
+    a.not(4, Reg.RAX);
+    a.aluStore(Alu.AND, 4, this.s.cell("readyMask"), Reg.RAX);
+    a.bind(notEmptied);
+    a.storeImm(4, field(Reg.RBX, this.THREAD_STATE), this.STATE_READY);
+    a.load(4, Reg.R10, memIndex(Reg.RSI, Reg.RDX, 4));
+    this.pushBack(Reg.R10, Reg.RBX);
+    a.mov(4, Reg.RCX, Reg.RDX);
+    a.movImm(4, Reg.RAX, 1);
+    a.shift(Shift.SHL, 4, Reg.RAX);
+    a.aluStore(Alu.OR, 4, this.s.cell("readyMask"), Reg.RAX);
+    this.switchTo(Reg.R11, resume);
+    a.bind(resume);
+    a.bind(stay);
+    this.finish(false);
+    this.end(index, declined);
+  }
+}
