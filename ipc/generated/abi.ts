@@ -164,6 +164,38 @@ export const INPUT_CAPS_LOCK: u32 = 268435456;
 export const INPUT_NUM_LOCK: u32 = 536870912;
 /** The most events one input.events request carries. */
 export const INPUT_EVENTS_MAXIMUM: u32 = 64;
+/** windowEvent kind: a key, while the window has the focus. */
+export const WINDOW_EVENT_KEY: u32 = 1;
+/** windowEvent kind: the pointer moved over the focused window's content. */
+export const WINDOW_EVENT_POINTER: u32 = 2;
+/** windowEvent kind: a button was pressed or released over the window's content. */
+export const WINDOW_EVENT_BUTTON: u32 = 3;
+/** windowEvent kind: the wheel turned while the window has the focus. */
+export const WINDOW_EVENT_WHEEL: u32 = 4;
+/** windowEvent kind: the window gained (code 1) or lost (code 0) the focus. */
+export const WINDOW_EVENT_FOCUS: u32 = 5;
+/** windowEvent kind: the user asked to close the window (its close button, Alt+F4); the client closes it or not. */
+export const WINDOW_EVENT_CLOSE: u32 = 6;
+/** windowEvent kind: the user asked for another size (code × value); the client declares it or not. */
+export const WINDOW_EVENT_RESIZE: u32 = 7;
+/** The most events one reply carries, and the most the compositor keeps for a window. */
+export const WINDOW_EVENTS_MAXIMUM: u32 = 32;
+/** The longest title in bytes of UTF-8; a longer one is cut. */
+export const WINDOW_TITLE_MAXIMUM: u32 = 128;
+/** The largest width or height of a window's content. */
+export const WINDOW_SIZE_MAXIMUM: u32 = 4096;
+/** window.show's `wait`: answer only when there are events. */
+export const WINDOW_WAIT_FOREVER: u32 = 4294967295;
+/** windowInfo flag: the window has the keyboard focus. */
+export const WINDOW_FOCUSED: u32 = 1;
+/** windowInfo flag: the window is minimized (only its taskbar entry shows). */
+export const WINDOW_MINIMIZED: u32 = 2;
+/** windowInfo flag: the compositor holds the window's declaration (the client waits for events). */
+export const WINDOW_WAITING: u32 = 4;
+/** windowInfo flag: the window's declaration came to this instance, which shows its surface. */
+export const WINDOW_SHOWN: u32 = 8;
+/** The most windows the compositor shows at once. */
+export const WINDOW_LIST_MAXIMUM: u32 = 32;
 
 export const IOVEC_SIZE: u32 = 8;
 export const IOVEC_ADDRESS: u32 = 0;
@@ -303,4 +335,80 @@ export const INPUT_EVENT_TEXT: u32 = 12;
   /** INPUT_KEY: the character the key makes under the driver's layout and the current modifiers (a Unicode codepoint; 0: none), in its low 21 bits, and the modifiers held (INPUT_SHIFT, INPUT_CONTROL, INPUT_ALT, INPUT_META, INPUT_CAPS_LOCK, INPUT_NUM_LOCK) from bit 24; 0 for other kinds. */
   get text(): u32 { return load<u32>(changetype<usize>(this), 12); }
   set text(value: u32) { store<u32>(changetype<usize>(this), value, 12); }
+}
+
+export const WINDOW_EVENT_SIZE: u32 = 24;
+export const WINDOW_EVENT_KIND: u32 = 0;
+export const WINDOW_EVENT_CODE: u32 = 4;
+export const WINDOW_EVENT_VALUE: u32 = 8;
+export const WINDOW_EVENT_TEXT: u32 = 12;
+export const WINDOW_EVENT_X: u32 = 16;
+export const WINDOW_EVENT_Y: u32 = 20;
+/** One event for a window, as the compositor delivers it in window.show's reply. A view: `changetype<WindowEvent>(pointer)`. */
+// @ts-ignore: decorator
+@unmanaged export class WindowEvent {
+  /** WINDOW_EVENT_KEY, _POINTER, _BUTTON, _WHEEL, _FOCUS, _CLOSE or _RESIZE. */
+  get kind(): u32 { return load<u32>(changetype<usize>(this), 0); }
+  set kind(value: u32) { store<u32>(changetype<usize>(this), value, 0); }
+  /** KEY: the USB HID usage; BUTTON: INPUT_BUTTON_*; WHEEL: 0 vertical, 1 horizontal; RESIZE: the width asked for; FOCUS: 1 focused, 0 not. */
+  get code(): u32 { return load<u32>(changetype<usize>(this), 4); }
+  set code(value: u32) { store<u32>(changetype<usize>(this), value, 4); }
+  /** KEY, BUTTON: INPUT_RELEASED, INPUT_PRESSED or INPUT_REPEATED; WHEEL: the steps as an i32; RESIZE: the height asked for. */
+  get value(): u32 { return load<u32>(changetype<usize>(this), 8); }
+  set value(value: u32) { store<u32>(changetype<usize>(this), value, 8); }
+  /** KEY: the character and modifiers, as inputEvent.text. */
+  get text(): u32 { return load<u32>(changetype<usize>(this), 12); }
+  set text(value: u32) { store<u32>(changetype<usize>(this), value, 12); }
+  /** POINTER, BUTTON, WHEEL: the pointer's column in the window's content. */
+  get x(): i32 { return load<i32>(changetype<usize>(this), 16); }
+  set x(value: i32) { store<i32>(changetype<usize>(this), value, 16); }
+  /** POINTER, BUTTON, WHEEL: the pointer's row in the window's content. */
+  get y(): i32 { return load<i32>(changetype<usize>(this), 20); }
+  set y(value: i32) { store<i32>(changetype<usize>(this), value, 20); }
+}
+
+export const WINDOW_INFO_SIZE: u32 = 40;
+export const WINDOW_INFO_CLIENT: u32 = 0;
+export const WINDOW_INFO_WINDOW: u32 = 4;
+export const WINDOW_INFO_X: u32 = 8;
+export const WINDOW_INFO_Y: u32 = 12;
+export const WINDOW_INFO_WIDTH: u32 = 16;
+export const WINDOW_INFO_HEIGHT: u32 = 20;
+export const WINDOW_INFO_SERIAL: u32 = 24;
+export const WINDOW_INFO_FLAGS: u32 = 28;
+export const WINDOW_INFO_LAYER: u32 = 32;
+export const WINDOW_INFO_RESERVED: u32 = 36;
+/** One window as the compositor shows it (window.list's reply). A view: `changetype<WindowInfo>(pointer)`. */
+// @ts-ignore: decorator
+@unmanaged export class WindowInfo {
+  /** The client's component id. */
+  get client(): u32 { return load<u32>(changetype<usize>(this), 0); }
+  set client(value: u32) { store<u32>(changetype<usize>(this), value, 0); }
+  /** The client's window id. */
+  get window(): u32 { return load<u32>(changetype<usize>(this), 4); }
+  set window(value: u32) { store<u32>(changetype<usize>(this), value, 4); }
+  /** The content's left column on the screen. */
+  get x(): i32 { return load<i32>(changetype<usize>(this), 8); }
+  set x(value: i32) { store<i32>(changetype<usize>(this), value, 8); }
+  /** The content's top row on the screen. */
+  get y(): i32 { return load<i32>(changetype<usize>(this), 12); }
+  set y(value: i32) { store<i32>(changetype<usize>(this), value, 12); }
+  /** The content's width. */
+  get width(): u32 { return load<u32>(changetype<usize>(this), 16); }
+  set width(value: u32) { store<u32>(changetype<usize>(this), value, 16); }
+  /** The content's height. */
+  get height(): u32 { return load<u32>(changetype<usize>(this), 20); }
+  set height(value: u32) { store<u32>(changetype<usize>(this), value, 20); }
+  /** The content serial of the declaration shown. */
+  get serial(): u32 { return load<u32>(changetype<usize>(this), 24); }
+  set serial(value: u32) { store<u32>(changetype<usize>(this), value, 24); }
+  /** WINDOW_FOCUSED, WINDOW_MINIMIZED, WINDOW_WAITING (its declaration is held: the client waits for events), WINDOW_SHOWN (its declaration came to this instance). */
+  get flags(): u32 { return load<u32>(changetype<usize>(this), 28); }
+  set flags(value: u32) { store<u32>(changetype<usize>(this), value, 28); }
+  /** Its place in the stack, 0 at the bottom. */
+  get layer(): u32 { return load<u32>(changetype<usize>(this), 32); }
+  set layer(value: u32) { store<u32>(changetype<usize>(this), value, 32); }
+  /** 0. */
+  get reserved(): u32 { return load<u32>(changetype<usize>(this), 36); }
+  set reserved(value: u32) { store<u32>(changetype<usize>(this), value, 36); }
 }

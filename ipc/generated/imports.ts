@@ -91,4 +91,6 @@
 // @ts-ignore: decorator
 @external("delos", "component_exit") export declare function delos_component_exit(status: i32): void;
 // @ts-ignore: decorator
+@external("delos", "payload_read") export declare function delos_payload_read(path: u32, pathLength: u32, offset: u32, buffer: u32, bufferLength: u32): i32;
+// @ts-ignore: decorator
 @external("delos", "log_write") export declare function delos_log_write(text: u32, textLength: u32): i32;

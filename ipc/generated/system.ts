@@ -13,7 +13,7 @@ import {
   delos_thread_yield, delos_thread_self, delos_thread_timeout, delos_thread_priority,
   delos_thread_set_priority, delos_clock_now, delos_clock_cycles, delos_component_spawn,
   delos_component_kill, delos_component_status, delos_component_self, delos_component_exit,
-  delos_log_write,
+  delos_payload_read, delos_log_write,
 } from "./imports";
 
 /** A handle: a number in the component's handle table (0 is never one). */
@@ -501,6 +501,18 @@ export function componentSpawn(path: string, supervisor: Handle, grant: usize, g
 @inline export function componentExit(status: i32): void {
   delos_component_exit(status);
   unreachable();
+}
+
+/**
+ * Copies part of a file of the boot payload into the caller's memory: fonts, icons and other data a component reads without a file system. Returns the file's size, so that a call with an empty buffer asks for it.
+ * @param path The file's path in the payload (`fonts/sans-13.atlas`).
+ * @param offset Where in the file to start; at most its size.
+ * @param buffer Where to copy to: min(its length, size - offset) bytes are copied.
+ * @returns The file's size in bytes.
+ */
+export function payloadRead(path: string, offset: u32, buffer: usize, bufferLength: u32): i32 {
+  const pathBytes = String.UTF8.encode(path);
+  return delos_payload_read(<u32>changetype<usize>(pathBytes), <u32>pathBytes.byteLength, offset, <u32>buffer, bufferLength);
 }
 
 /**

@@ -416,6 +416,19 @@ export const calls: SystemCall[] = [
     kernel: "componentExit",
   },
 
+  // Files of the boot payload.
+  {
+    name: "payload.read", doc: "Copies part of a file of the boot payload into the caller's memory: fonts, icons and other data a component reads without a file system. Returns the file's size, so that a call with an empty buffer asks for it.",
+    arguments: [
+      { name: "path", kind: "string", maximum: 255, doc: "The file's path in the payload (`fonts/sans-13.atlas`)." },
+      { name: "offset", kind: "value", type: "u32", doc: "Where in the file to start; at most its size." },
+      { name: "buffer", kind: "buffer", access: "write", doc: "Where to copy to: min(its length, size - offset) bytes are copied." },
+    ],
+    result: { type: "i32", doc: "The file's size in bytes." }, errors: ["NOT_FOUND", "INVALID_ARGUMENT", "TOO_LARGE"],
+    capability: { kind: "read", argument: "path", doc: "The caller's rights name the file in their `read` list." },
+    kernel: "payloadRead",
+  },
+
   // The console.
   {
     name: "log.write", doc: "Writes a line to the kernel console (COM1), prefixed with the component's name.",

@@ -8,6 +8,7 @@ import { objectTypes, rights } from "./rights";
 import { testProtocols } from "./protocols/test";
 import { initProtocols } from "./protocols/init";
 import { inputConstants, inputProtocols, inputRecords } from "./protocols/input";
+import { windowConstants, windowProtocols, windowRecords } from "./protocols/window";
 import type { ErrorCode, Constant, ObjectType, Protocol, Record, Right, SystemCall } from "./schema";
 
 export interface Table {
@@ -23,8 +24,8 @@ export interface Table {
 
 export const table: Table = {
   calls, errors, rights, objectTypes,
-  records: [...records, ...inputRecords],
-  constants: [...constants, ...inputConstants],
-  protocols: [...initProtocols, ...inputProtocols, ...testProtocols],
+  records: [...records, ...inputRecords, ...windowRecords],
+  constants: [...constants, ...inputConstants, ...windowConstants],
+  protocols: [...initProtocols, ...inputProtocols, ...windowProtocols, ...testProtocols],
   protocolErrorBase: PROTOCOL_ERROR_BASE,
 };

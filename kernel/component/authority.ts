@@ -26,7 +26,7 @@
 // parent's own.
 
 import { LIMIT_CEILING, LIMIT_COUNT, LIMIT_NAMES, LIMIT_PAGES, LIMIT_TABLE, Manifest, UNSET } from "./manifest";
-import { ALL_CAPABILITIES, covers, kindProblem } from "./policy";
+import { ALL_CAPABILITIES, PATTERN_CAPABILITIES, covers, kindProblem } from "./policy";
 import { PRIORITY_DEFAULT } from "../sched/priority";
 
 /** What the kernel grants the component it starts itself, by LIMIT_*: its maxima. */
@@ -47,6 +47,7 @@ export function rootGrant(): Manifest {
   root.open.push("*");
   root.state.push("*");
   root.spawn.push("*");
+  root.read.push("*");
   root.ports.push(0);
   root.ports.push(0x10000);
   root.irqs.push(0);
@@ -61,6 +62,7 @@ function list(manifest: Manifest, capability: string): string[] {
   if (capability == "serve") return manifest.serve;
   if (capability == "open") return manifest.open;
   if (capability == "state") return manifest.state;
+  if (capability == "read") return manifest.read;
   return manifest.spawn;
 }
 
@@ -113,7 +115,7 @@ function rangesBoth<T>(a: T[], b: T[]): T[] {
 
 /** Why `grant` reaches beyond `parent`'s rights, or "". */
 function beyondParent(parent: Manifest, grant: Manifest): string {
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < PATTERN_CAPABILITIES; i++) {
     const capability = ALL_CAPABILITIES[i];
     const outside = patternsWithin(list(grant, capability), list(parent, capability));
     if (outside.length > 0) return capability + " " + outside;
@@ -160,6 +162,7 @@ export function resolveRights(parent: Manifest, grant: Manifest, manifest: Manif
   rights.open = patternsBoth(grant.open, manifest.open);
   rights.state = patternsBoth(grant.state, manifest.state);
   rights.spawn = patternsBoth(grant.spawn, manifest.spawn);
+  rights.read = patternsBoth(grant.read, manifest.read);
   rights.ports = rangesBoth<u32>(grant.ports, manifest.ports);
   rights.irqs = rangesBoth<u32>(grant.irqs, manifest.irqs);
   rights.mmio = rangesBoth<u64>(grant.mmio, manifest.mmio);

@@ -14,6 +14,7 @@
 //   open /test/echo            a path it may open
 //   state counter              a state object it may open
 //   spawn test/echo.wasm       a payload file it may start (`*`: any)
+//   read fonts/*               payload files it may read (payload.read)
 //   port 0x3f8 8               I/O ports: first, count
 //   irq 4                      an interrupt line (`irq 0 16`: first, count)
 //   mmio 0xfebc0000 0x1000     physical memory: base, length
@@ -59,6 +60,7 @@ export class Manifest {
   open: string[] = [];
   state: string[] = [];
   spawn: string[] = [];
+  read: string[] = [];
   /** Pairs: first port, count. */
   ports: u32[] = [];
   /** Pairs: first line, count. */
@@ -192,6 +194,9 @@ export function parseManifest(text: string, isGrant: bool = false): Manifest | n
     } else if (key == "spawn") {
       if (argumentCount != 1) return fail(line, "spawn takes one payload path");
       manifest.spawn.push(first);
+    } else if (key == "read") {
+      if (argumentCount != 1) return fail(line, "read takes one payload path");
+      manifest.read.push(first);
     } else if (key == "port") {
       const base = argumentCount == 2 ? parseNumber(first) : -1;
       const count = argumentCount == 2 ? parseNumber(parts[2]) : -1;

@@ -7,7 +7,7 @@ import { INFO_PAYLOAD_BASE, INFO_PAYLOAD_SIZE } from "../arch/x86_64/boot/boot-i
 import { boot } from "../arch/x86_64/handoff";
 import { load32, load64, load8 } from "../arch/x86_64/native";
 import { phys } from "../memory/physical";
-import { copyIn } from "./copy";
+import { copyIn, copyUser } from "./copy";
 
 const MAGIC_LOW: i32 = 0x4f4c4544; // "DELO"
 const MAGIC_HIGH: i32 = 0x4b415053; // "SPAK"
@@ -70,4 +70,30 @@ export function readPayloadFile(path: string): Uint8Array | null {
 export function hasPayloadFile(path: string): bool {
   const archive = base();
   return archive != 0 && find(archive, path) >= 0;
+}
+
+/** What copyPayloadFile found: the file's size, or a negative PAYLOAD_* when it could not copy. */
+export const PAYLOAD_NOT_FOUND: i64 = -1;
+export const PAYLOAD_BAD_OFFSET: i64 = -2;
+export const PAYLOAD_FAULT: i64 = -3;
+
+/**
+ * Copies bytes [offset, offset + length) of payload file `path`, cut at
+ * its end, to a component's absolute `destination`: the file's size, or
+ * PAYLOAD_NOT_FOUND, PAYLOAD_BAD_OFFSET (past the end) or PAYLOAD_FAULT
+ * (the destination faulted).
+ */
+export function copyPayloadFile(path: string, offset: u64, destination: u64, length: u64): i64 {
+  const archive = base();
+  if (archive == 0) return PAYLOAD_NOT_FOUND;
+  const index = find(archive, path);
+  if (index < 0) return PAYLOAD_NOT_FOUND;
+  const entry = archive + <i64><u32>load32(archive + 24) + <i64>index * ENTRY_SIZE;
+  const start = <u64>load64(entry);
+  const size = <u64>load64(entry + 8);
+  if (start + size > <u64>boot(INFO_PAYLOAD_SIZE)) return PAYLOAD_NOT_FOUND;
+  if (offset > size) return PAYLOAD_BAD_OFFSET;
+  const count = min<u64>(length, size - offset);
+  if (count > 0 && !copyUser(destination, <u64>archive + start + offset, count)) return PAYLOAD_FAULT;
+  return <i64>size;
 }

@@ -14,7 +14,7 @@
 // The policy, by kind:
 //
 //   capability         driver  server  app  test  supervisor
-//   serve, open        yes     yes     yes  yes   yes
+//   serve, open, read  yes     yes     yes  yes   yes
 //   state              yes     yes     no   yes   yes
 //   spawn              no      yes     no   yes   yes
 //   port, irq, mmio    yes     no      no   yes   yes
@@ -27,13 +27,16 @@ export const CAPABILITY_SERVE = "serve";
 export const CAPABILITY_OPEN = "open";
 export const CAPABILITY_STATE = "state";
 export const CAPABILITY_SPAWN = "spawn";
+/** Reading payload files (payload.read): fonts, icons, data any kind of component may need. */
+export const CAPABILITY_READ = "read";
 export const CAPABILITY_PORT = "port";
 export const CAPABILITY_IRQ = "irq";
 export const CAPABILITY_MMIO = "mmio";
 
 /** May a component of `kind` have capabilities of `capability` at all? */
 export function kindMay(kind: i32, capability: string): bool {
-  if (capability == CAPABILITY_SERVE || capability == CAPABILITY_OPEN || kind == ComponentKind.Supervisor) return true;
+  if (capability == CAPABILITY_SERVE || capability == CAPABILITY_OPEN || capability == CAPABILITY_READ
+    || kind == ComponentKind.Supervisor) return true;
   if (capability == CAPABILITY_STATE) return kind != ComponentKind.App;
   if (capability == CAPABILITY_SPAWN) return kind == ComponentKind.Server || kind == ComponentKind.Test;
   if (capability == CAPABILITY_PORT || capability == CAPABILITY_IRQ || capability == CAPABILITY_MMIO) {
@@ -48,15 +51,18 @@ export function entryCount(manifest: Manifest, capability: string): i32 {
   if (capability == CAPABILITY_OPEN) return manifest.open.length;
   if (capability == CAPABILITY_STATE) return manifest.state.length;
   if (capability == CAPABILITY_SPAWN) return manifest.spawn.length;
+  if (capability == CAPABILITY_READ) return manifest.read.length;
   if (capability == CAPABILITY_PORT) return manifest.ports.length / 2;
   if (capability == CAPABILITY_IRQ) return manifest.irqs.length / 2;
   if (capability == CAPABILITY_MMIO) return manifest.mmio.length / 2;
   return 0;
 }
 
+/** Every capability kind: first the PATTERN_CAPABILITIES kinds whose entries are path patterns, then the numbered ones. */
 export const ALL_CAPABILITIES: StaticArray<string> = [
-  CAPABILITY_SERVE, CAPABILITY_OPEN, CAPABILITY_STATE, CAPABILITY_SPAWN, CAPABILITY_PORT, CAPABILITY_IRQ, CAPABILITY_MMIO,
+  CAPABILITY_SERVE, CAPABILITY_OPEN, CAPABILITY_STATE, CAPABILITY_SPAWN, CAPABILITY_READ, CAPABILITY_PORT, CAPABILITY_IRQ, CAPABILITY_MMIO,
 ];
+export const PATTERN_CAPABILITIES: i32 = 5;
 
 /** Why `entries` (`what`: "the manifest of echo asks for", "the grant gives echo") hold more than `kind` may have, or "". */
 export function kindProblem(entries: Manifest, kind: i32, what: string): string {
@@ -101,7 +107,7 @@ function listCovers(list: string[], value: string): bool {
   return false;
 }
 
-/** Call-time check of a named capability: may `component` serve/open/state/spawn `value`? */
+/** Call-time check of a named capability: may `component` serve/open/state/spawn/read `value`? */
 export function allows(component: Component, capability: string, value: string): bool {
   const manifest = component.rights;
   if (!kindMay(manifest.kind, capability)) return false;
@@ -109,6 +115,7 @@ export function allows(component: Component, capability: string, value: string):
   if (capability == CAPABILITY_OPEN) return listCovers(manifest.open, value);
   if (capability == CAPABILITY_STATE) return listCovers(manifest.state, value);
   if (capability == CAPABILITY_SPAWN) return listCovers(manifest.spawn, value);
+  if (capability == CAPABILITY_READ) return listCovers(manifest.read, value);
   return false;
 }
 

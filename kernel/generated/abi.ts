@@ -74,6 +74,8 @@ export const CAPABILITY_IRQ = "irq";
 export const CAPABILITY_PORT = "port";
 /** Manifest capability `spawn` (component/policy.ts). */
 export const CAPABILITY_SPAWN = "spawn";
+/** Manifest capability `read` (component/policy.ts). */
+export const CAPABILITY_READ = "read";
 
 export const TIMEOUT_NONE: i64 = <i64>0;
 export const TIMEOUT_FOREVER: i64 = <i64>-1;
@@ -113,6 +115,22 @@ export const INPUT_META: u32 = 134217728;
 export const INPUT_CAPS_LOCK: u32 = 268435456;
 export const INPUT_NUM_LOCK: u32 = 536870912;
 export const INPUT_EVENTS_MAXIMUM: u32 = 64;
+export const WINDOW_EVENT_KEY: u32 = 1;
+export const WINDOW_EVENT_POINTER: u32 = 2;
+export const WINDOW_EVENT_BUTTON: u32 = 3;
+export const WINDOW_EVENT_WHEEL: u32 = 4;
+export const WINDOW_EVENT_FOCUS: u32 = 5;
+export const WINDOW_EVENT_CLOSE: u32 = 6;
+export const WINDOW_EVENT_RESIZE: u32 = 7;
+export const WINDOW_EVENTS_MAXIMUM: u32 = 32;
+export const WINDOW_TITLE_MAXIMUM: u32 = 128;
+export const WINDOW_SIZE_MAXIMUM: u32 = 4096;
+export const WINDOW_WAIT_FOREVER: u32 = 4294967295;
+export const WINDOW_FOCUSED: u32 = 1;
+export const WINDOW_MINIMIZED: u32 = 2;
+export const WINDOW_WAITING: u32 = 4;
+export const WINDOW_SHOWN: u32 = 8;
+export const WINDOW_LIST_MAXIMUM: u32 = 32;
 
 // iovec: One buffer of a vectored message: msg.sendv, msg.receivev, msg.replyv.
 export const IOVEC_SIZE: u64 = 8;
@@ -152,3 +170,23 @@ export const INPUT_EVENT_KIND: i64 = 0;
 export const INPUT_EVENT_CODE: i64 = 4;
 export const INPUT_EVENT_VALUE: i64 = 8;
 export const INPUT_EVENT_TEXT: i64 = 12;
+// windowEvent: One event for a window, as the compositor delivers it in window.show's reply.
+export const WINDOW_EVENT_SIZE: u64 = 24;
+export const WINDOW_EVENT_KIND: i64 = 0;
+export const WINDOW_EVENT_CODE: i64 = 4;
+export const WINDOW_EVENT_VALUE: i64 = 8;
+export const WINDOW_EVENT_TEXT: i64 = 12;
+export const WINDOW_EVENT_X: i64 = 16;
+export const WINDOW_EVENT_Y: i64 = 20;
+// windowInfo: One window as the compositor shows it (window.list's reply).
+export const WINDOW_INFO_SIZE: u64 = 40;
+export const WINDOW_INFO_CLIENT: i64 = 0;
+export const WINDOW_INFO_WINDOW: i64 = 4;
+export const WINDOW_INFO_X: i64 = 8;
+export const WINDOW_INFO_Y: i64 = 12;
+export const WINDOW_INFO_WIDTH: i64 = 16;
+export const WINDOW_INFO_HEIGHT: i64 = 20;
+export const WINDOW_INFO_SERIAL: i64 = 24;
+export const WINDOW_INFO_FLAGS: i64 = 28;
+export const WINDOW_INFO_LAYER: i64 = 32;
+export const WINDOW_INFO_RESERVED: i64 = 36;

@@ -13,12 +13,13 @@ import { iovecsInside, readString } from "../object/message";
 import { Thread } from "../object/thread";
 import { Timer } from "../object/timer";
 import { FAST_PATH_DECLINED, enterKernel, leaveKernel } from "../sched/entry";
-import { channelCreate, clockCycles, clockNow, componentExit, componentKill, componentSelf, componentSpawn, componentStatus, connectionCreate, handleClose, handleDuplicate, handleInfo, interruptAttach, interruptUnmask, logWrite, memoryCreate, memoryMap, memoryUnmap, msgGrant, msgRead, msgReceive, msgReceiveFast, msgReceivev, msgReply, msgReplyFast, msgReplyReceive, msgReplyReceiveFast, msgReplyv, msgSend, msgSendFast, msgSendv, nameOpen, nameRegister, nameUnregister, portRead, portWrite, pulseSend, stateDelete, stateOpen, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadTimeout, threadYield, threadYieldFast, timerCreate, timerSet } from "../syscall/table";
+import { channelCreate, clockCycles, clockNow, componentExit, componentKill, componentSelf, componentSpawn, componentStatus, connectionCreate, handleClose, handleDuplicate, handleInfo, interruptAttach, interruptUnmask, logWrite, memoryCreate, memoryMap, memoryUnmap, msgGrant, msgRead, msgReceive, msgReceiveFast, msgReceivev, msgReply, msgReplyFast, msgReplyReceive, msgReplyReceiveFast, msgReplyv, msgSend, msgSendFast, msgSendv, nameOpen, nameRegister, nameUnregister, payloadRead, portRead, portWrite, pulseSend, stateDelete, stateOpen, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadTimeout, threadYield, threadYieldFast, timerCreate, timerSet } from "../syscall/table";
 
 // The numbers the checks use, by their names in the table.
 const CAPABILITY_IRQ = abi.CAPABILITY_IRQ;
 const CAPABILITY_OPEN = abi.CAPABILITY_OPEN;
 const CAPABILITY_PORT = abi.CAPABILITY_PORT;
+const CAPABILITY_READ = abi.CAPABILITY_READ;
 const CAPABILITY_SERVE = abi.CAPABILITY_SERVE;
 const CAPABILITY_SPAWN = abi.CAPABILITY_SPAWN;
 const CAPABILITY_STATE = abi.CAPABILITY_STATE;
@@ -842,6 +843,28 @@ export function delos_component_exit(status: i32): void {
   componentExit(caller, status);
 }
 
+/** payload.read: Copies part of a file of the boot payload into the caller's memory: fonts, icons and other data a component reads without a file system. Returns the file's size, so that a call with an empty buffer asks for it. */
+export function delos_payload_read(path: u32, pathLength: u32, offset: u32, buffer: u32, bufferLength: u32): i32 {
+  const caller = enterKernel();
+  const result = check_payload_read(caller, path, pathLength, offset, buffer, bufferLength);
+  leaveKernel();
+  return result;
+}
+
+// @ts-ignore: decorator
+@inline function check_payload_read(caller: Thread, path: u32, pathLength: u32, offset: u32, buffer: u32, bufferLength: u32): i32 {
+  const callerComponent = caller.component!;
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
+  if (pathLength == 0 || pathLength > 255) return ERROR_INVALID_ARGUMENT;
+  if (<u64>path + <u64>pathLength > callerLength) return ERROR_BAD_ADDRESS;
+  const pathText = readString(callerBase + <u64>path, pathLength);
+  if (pathText == null) return ERROR_INVALID_ARGUMENT;
+  if (<u64>buffer + <u64>bufferLength > callerLength) return ERROR_BAD_ADDRESS;
+  if (!allows(callerComponent, CAPABILITY_READ, pathText)) return ERROR_ACCESS_DENIED;
+  return payloadRead(caller, pathText, offset, callerBase + <u64>buffer, bufferLength);
+}
+
 /** log.write: Writes a line to the kernel console (COM1), prefixed with the component's name. */
 export function delos_log_write(text: u32, textLength: u32): i32 {
   const caller = enterKernel();
@@ -861,7 +884,7 @@ export function delos_log_write(text: u32, textLength: u32): i32 {
 }
 
 /** How many system calls there are. */
-export const SYSTEM_CALL_COUNT: i32 = 45;
+export const SYSTEM_CALL_COUNT: i32 = 46;
 
 /** Defines every system call for the loader: import name, wasm types (`i` i32, `I` i64), dispatch function, capability kind. */
 export function defineSystemCalls(): void {
@@ -909,5 +932,6 @@ export function defineSystemCalls(): void {
   defineSystemCall("component_status", "ii", "i", delos_component_status.index, "");
   defineSystemCall("component_self", "", "i", delos_component_self.index, "");
   defineSystemCall("component_exit", "i", "", delos_component_exit.index, "");
+  defineSystemCall("payload_read", "iiiii", "i", delos_payload_read.index, "read");
   defineSystemCall("log_write", "ii", "i", delos_log_write.index, "");
 }

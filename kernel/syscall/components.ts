@@ -1,11 +1,13 @@
-// The kernel side of the component and console system calls (ipc/table
-// calls.ts: component.*, log.write): spawning through the loader thread,
-// ending, status for supervisors, and a line on the console.
+// The kernel side of the component, payload and console system calls
+// (ipc/table calls.ts: component.*, payload.read, log.write): spawning
+// through the loader thread, ending, status for supervisors, reading the
+// payload's files, and a line on the console.
 
 import * as abi from "../generated/abi";
 import * as console from "../console";
 import { Component, ComponentState, componentById } from "../component/component";
 import { spawnComponent } from "../component/loader";
+import { PAYLOAD_BAD_OFFSET, PAYLOAD_NOT_FOUND, copyPayloadFile } from "../component/payload";
 import { copyIn } from "../component/copy";
 import { PAGE_SIZE } from "../../sdk/compiler/src/abi";
 import { Thread } from "../object/thread";
@@ -86,4 +88,17 @@ export function logWrite(caller: Thread, text: u64, length: u32): i32 {
   }
   console.end();
   return 0;
+}
+
+/**
+ * payload.read: copies payload file `path` from `offset` into the caller's
+ * buffer at absolute `buffer` (`length` bytes at most); the file's size.
+ */
+export function payloadRead(caller: Thread, path: string, offset: u32, buffer: u64, length: u32): i32 {
+  const result = copyPayloadFile(path, <u64>offset, buffer, <u64>length);
+  if (result == PAYLOAD_NOT_FOUND) return abi.ERROR_NOT_FOUND;
+  if (result == PAYLOAD_BAD_OFFSET) return abi.ERROR_INVALID_ARGUMENT;
+  if (result < 0) return abi.ERROR_BAD_ADDRESS;
+  if (result > <i64>i32.MAX_VALUE) return abi.ERROR_TOO_LARGE;
+  return <i32>result;
 }

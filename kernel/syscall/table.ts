@@ -81,4 +81,6 @@
 /* component.self               */ export { componentSelf }       from "./components";
 /* component.exit               */ export { componentExit }       from "./components";
 
+/* payload.read                 */ export { payloadRead }         from "./components";
+
 /* log.write                    */ export { logWrite }            from "./components";

@@ -68,6 +68,10 @@ ascPrograms.push(["tests/runtime/assembly/float.ts", "build/tests/runtime-float.
 // The desktop's drawing library (desktop/lib), run in V8 by tests/desktop/graphics.test.ts.
 ascPrograms.push(["tests/desktop/assembly/graphics.ts", "build/tests/desktop-graphics.wasm",
   ["tests/desktop/assembly/graphics.ts", "desktop/lib"], ["--exportStart", "_initialize", "--runtime", "incremental", "--exportRuntime"]]);
+// The compositor's window manager and scene (desktop/compositor), run in V8 by tests/desktop/compositor.test.ts.
+ascPrograms.push(["tests/desktop/assembly/compositor.ts", "build/tests/desktop-compositor.wasm",
+  ["tests/desktop/assembly/compositor.ts", "desktop/lib", "desktop/compositor", "ipc/generated"],
+  ["--exportStart", "_initialize", "--runtime", "incremental", "--exportRuntime"]]);
 ascPrograms.push(["tests/runtime/assembly/wasi.ts", "build/tests/runtime-wasi.wasm",
   ["tests/runtime/assembly/wasi.ts"], ["--exportStart", "_start"]]);
 

@@ -30,6 +30,9 @@
 // "manifest": "servers/init/init.manifest", "precompile": true }, the wasm with
 // its manifest embedded (sdk/host/manifest.ts) and, with "precompile", its native
 // code in the payload's code cache (docs/kernel.md, "Loading components").
+// { "name": "fonts/sans-13.atlas", "atlas": { "font": "/usr/share/fonts/.../DejaVuSans.ttf",
+// "size": 13 } } is a glyph atlas rasterised now from the font (sdk/host/glyph-atlas.ts,
+// docs/glyph-atlas.md), which the desktop reads with payload.read.
 // "optional": true skips a missing source instead of failing. Relative
 // sources are relative to the repository root. The ESP always gets
 // EFI/BOOT/BOOTX64.EFI from the boot stub, with the kernel linked in when
@@ -39,6 +42,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, relative } from "node:path";
 import { buildBootStub } from "./boot-stub";
+import { encodeGlyphAtlas, rasteriseGlyphAtlas } from "./glyph-atlas";
 import { buildKernel } from "./kernel";
 import { compileComponent } from "./linux";
 import { prebuiltPath, withManifest } from "./manifest";
@@ -62,6 +66,8 @@ export interface RecipeEntry {
   manifestText?: string;
   /** Also put native code compiled now into the payload's code cache (cache/HASH.delos). */
   precompile?: boolean;
+  /** A glyph atlas rasterised now from a TrueType font at a size in pixels (docs/glyph-atlas.md). */
+  atlas?: { font: string; size: number };
 }
 
 export interface Recipe {
@@ -139,6 +145,10 @@ export function expandEntries(recipe: Recipe, entries: RecipeEntry[], area: "esp
       files.push(...componentFiles(recipe, entry, area, note));
       continue;
     }
+    if (entry.atlas !== undefined) {
+      files.push(...atlasFiles(recipe, entry, area, note));
+      continue;
+    }
     if (typeof entry.source !== "string") throw new RecipeError(`${recipe.path}: entry ${entry.name} needs "source" or "text"`);
     const source = resolveSource(entry.source);
     if (!existsSync(source)) {
@@ -154,6 +164,20 @@ export function expandEntries(recipe: Recipe, entries: RecipeEntry[], area: "esp
     }
   }
   return files;
+}
+
+/** An atlas entry's file: the font rasterised at its size, or nothing when an optional font is missing. */
+function atlasFiles(recipe: Recipe, entry: RecipeEntry, area: "esp" | "payload", note: (text: string) => void): ImageFile[] {
+  const { font, size } = entry.atlas ?? ({} as { font?: unknown; size?: unknown });
+  if (typeof font !== "string" || typeof size !== "number" || !Number.isInteger(size) || size < 6 || size > 96) {
+    throw new RecipeError(`${recipe.path}: ${entry.name}: "atlas" takes {"font": "FILE.ttf", "size": 6..96}`);
+  }
+  const source = resolveSource(font);
+  if (!existsSync(source)) {
+    if (entry.optional) { note(`skipping ${entry.name}: ${font} is not there (optional)`); return []; }
+    throw new RecipeError(`${recipe.path}: ${entry.name}: font ${font} does not exist (install fonts-dejavu-core)`);
+  }
+  return [{ area, path: entry.name, data: encodeGlyphAtlas(rasteriseGlyphAtlas({ font: source, size })) }];
 }
 
 /** A component entry's files: the compiled compiler, or a wasm with its manifest (and its precompiled code). */

@@ -1,0 +1,332 @@
+// The compositor and window manager: serves the window protocol to
+// applications (/desktop/window) and the input protocol to input drivers
+// (/desktop/input), one thread each, and composes the desktop into its back
+// buffer (screen.ts). The window manager's decisions and the input ledger
+// live in the state object "windows" (state.ts); each window's title and
+// surface come with its client's pending declaration, and the mapping of a
+// surface is kept only while the client's declarations name the same one.
+// So a new instance — after a crash, a kill or a replacement — opens the
+// same state object, and the clients' re-sent declarations put every window
+// back where it was, with its contents.
+//
+// A declaration with nothing to tell its window is held (REPLY_LATER) until
+// the window has events or its wait runs out; a timer pulse every
+// TICK_NANOSECONDS ends waits and moves the taskbar's clock, which shows the
+// time since boot (clock.now): no component reads the CMOS clock for the
+// desktop yet.
+
+import "../../sdk/lib/abort";
+import {
+  Handle, clockNow, componentSelf, componentSpawn, connectionCreate, handleClose, handleInfo, msgGrant, msgReply,
+  payloadRead, stateOpen, threadCreate, threadPriority, timerCreate, timerSet,
+} from "../../ipc/generated/system";
+import {
+  ERROR_INVALID_ARGUMENT, HANDLE_INFO_SIZE, HandleInfo, MAP_WRITABLE, Pulse, RIGHT_MAP,
+  WINDOW_EVENTS_MAXIMUM, WINDOW_EVENT_SIZE, WINDOW_FOCUSED, WINDOW_INFO_SIZE, WINDOW_MINIMIZED, WINDOW_SHOWN,
+  WINDOW_SIZE_MAXIMUM, WINDOW_TITLE_MAXIMUM, WINDOW_WAITING, WINDOW_WAIT_FOREVER, WindowInfo,
+} from "../../ipc/generated/abi";
+import {
+  WINDOW_ERROR_BAD_SURFACE, WINDOW_ERROR_TOO_MANY_WINDOWS, WINDOW_LIST_REPLY_WINDOWS, WINDOW_PATH,
+  WINDOW_SHOW_REPLY_EVENTS, WindowFrameReply, WindowListReply, WindowShowReply,
+} from "../../ipc/generated/protocols/window";
+import { INPUT_PATH, InputEventsReply } from "../../ipc/generated/protocols/input";
+import { WindowHandlers, serveWindow } from "../../ipc/generated/servers/window";
+import { InputHandlers, serveInput } from "../../ipc/generated/servers/input";
+import { Server } from "../../ipc/client/server";
+import { REPLY_LATER } from "../../ipc/client/serve";
+import { spawnGranted } from "../../ipc/client/spawn";
+import { log } from "../../sdk/lib/log";
+import { Rect } from "../lib/surface";
+import { Font } from "../lib/text";
+import { LauncherEntry, WindowManager } from "./manager";
+import { Scene } from "./scene";
+import { Screen, mapObject, unmapObject } from "./screen";
+import { STATE_SIZE, STATE_SLOTS, State } from "./state";
+
+/** The screen's size until the display driver tells its mode: the boot mode of Delos's images. */
+const SCREEN_WIDTH: i32 = 1024;
+const SCREEN_HEIGHT: i32 = 768;
+const FONT_PATH = "fonts/sans-13.atlas";
+const TICK_CODE: i32 = 1;
+const TICK_NANOSECONDS: i64 = 250_000_000;
+/** Enough for a declaration with the longest title, and a list reply of every window. */
+const BUFFER_BYTES: u32 = 2048;
+
+/** What this instance knows of a window beyond the state object: its mapped surface and its held declaration. */
+class Shown {
+  surface: Handle = 0;
+  address: usize = 0;
+  bytes: u32 = 0;
+  surfaceSerial: u32 = 0;
+  /** The held declaration's receive id (0: none), and when its wait runs out (i64.MAX_VALUE: never). */
+  held: u32 = 0;
+  deadline: i64 = i64.MAX_VALUE;
+}
+
+class Compositor {
+  readonly shown: StaticArray<Shown> = new StaticArray<Shown>(STATE_SLOTS);
+  readonly reply: usize = heap.alloc(WINDOW_SHOW_REPLY_EVENTS + WINDOW_EVENTS_MAXIMUM * WINDOW_EVENT_SIZE);
+  readonly info: HandleInfo = changetype<HandleInfo>(heap.alloc(HANDLE_INFO_SIZE));
+  /** Messages until the injected fault (0: none armed). */
+  faultAfter: u32 = 0;
+  ready: bool = false;
+
+  constructor(readonly manager: WindowManager, readonly scene: Scene, readonly screen: Screen) {
+    for (let i = 0; i < STATE_SLOTS; i++) this.shown[i] = new Shown();
+  }
+
+  /** The surface `handle` for a window of width × height, mapped (a known surface keeps its mapping): false if unusable. */
+  mapSurface(slot: i32, handle: Handle, surfaceSerial: u32, width: u32, height: u32): bool {
+    const shown = this.shown[slot];
+    const bytes = width * height * 4;
+    if (shown.address != 0 && shown.surfaceSerial == surfaceSerial && shown.bytes >= bytes) {
+      if (handle != 0) handleClose(handle);
+      return true;
+    }
+    if (handle == 0 || handleInfo(handle, changetype<usize>(this.info)) < 0 || this.info.bytes < <u64>bytes
+      || (this.info.rights & RIGHT_MAP) == 0) {
+      if (handle != 0) handleClose(handle);
+      return false;
+    }
+    const address = mapObject(handle, bytes, 0);
+    if (address == 0) { handleClose(handle); return false; }
+    this.unmap(slot);
+    shown.surface = handle;
+    shown.address = address;
+    shown.bytes = bytes;
+    shown.surfaceSerial = surfaceSerial;
+    return true;
+  }
+
+  unmap(slot: i32): void {
+    const shown = this.shown[slot];
+    if (shown.address == 0) return;
+    unmapObject(shown.address, shown.bytes);
+    handleClose(shown.surface);
+    shown.address = 0;
+    shown.surface = 0;
+  }
+
+  /** Writes the events of `slot` after `acknowledged` into `reply`: the reply's length. */
+  fillEvents(slot: i32, reply: usize): u32 {
+    const s = this.manager.state;
+    const first = s.firstEvent(slot), next = s.nextEvent(slot);
+    const view = changetype<WindowShowReply>(reply);
+    view.first = first;
+    view.count = next - first;
+    for (let sequence = first; sequence < next; sequence++) {
+      memory.copy(reply + WINDOW_SHOW_REPLY_EVENTS + <usize>(sequence - first) * WINDOW_EVENT_SIZE, s.eventAddress(slot, sequence), WINDOW_EVENT_SIZE);
+    }
+    return WINDOW_SHOW_REPLY_EVENTS + (next - first) * WINDOW_EVENT_SIZE;
+  }
+
+  /** Answers a held declaration (events, or none when `empty`). A client gone by now loses nothing: its events stay queued. */
+  answer(slot: i32, empty: bool): void {
+    const shown = this.shown[slot];
+    if (shown.held == 0) return;
+    let length = WINDOW_SHOW_REPLY_EVENTS;
+    if (empty) { store<u32>(this.reply, 0); store<u32>(this.reply, 0, 4); } else length = this.fillEvents(slot, this.reply);
+    msgReply(shown.held, 0, this.reply, length);
+    shown.held = 0;
+  }
+
+  /** After any change: held declarations with events are answered, launches started, damage composed and shown. */
+  settle(): void {
+    const s = this.manager.state;
+    const now = clockNow();
+    for (let slot = 0; slot < STATE_SLOTS; slot++) {
+      const shown = this.shown[slot];
+      if (shown.held == 0) continue;
+      if (!s.isUsed(slot)) this.answer(slot, true);
+      else if (s.nextEvent(slot) != s.firstEvent(slot)) this.answer(slot, false);
+      else if (now >= shown.deadline) this.answer(slot, true);
+    }
+    const launches = this.manager.launches;
+    while (launches.length > 0) {
+      const path = launches.shift();
+      const id = spawnGranted(path, 0, "open " + WINDOW_PATH);
+      if (id < 0) log("cannot start " + path + ": error " + id.toString());
+    }
+    const full = this.manager.damage.area >= <i64>this.manager.width * <i64>this.manager.height;
+    const composed = this.scene.compose();
+    this.screen.present(composed);
+    if (full && !this.ready) {
+      this.ready = true;
+      log("desktop: ready (instance " + componentSelf().toString() + ", frame " + this.scene.frames.toString() + ")");
+    }
+  }
+
+  /** Counts a message handled: the injected fault, when armed, ends the instance after the last one's changes. */
+  handled(): void {
+    this.settle();
+    if (this.faultAfter == 0) return;
+    this.faultAfter--;
+    if (this.faultAfter == 0) {
+      log("injected fault: ending this instance");
+      unreachable();
+    }
+  }
+
+  tick(): void {
+    const seconds = clockNow() / 1_000_000_000;
+    const minutes = seconds / 60;
+    this.manager.setClock("up " + (minutes / 60).toString() + ":" + two(minutes % 60) + ":" + two(seconds % 60));
+    this.settle();
+  }
+}
+
+function two(value: i64): string { return value < 10 ? "0" + value.toString() : value.toString(); }
+
+let compositor: Compositor | null = null;
+
+class WindowServer extends WindowHandlers {
+  show(window: u32, width: u32, height: u32, surfaceSerial: u32, serial: u32, damageX: i32, damageY: i32, damageWidth: i32,
+    damageHeight: i32, acknowledged: u32, wait: u32, title: usize, titleLength: u32, surface: Handle, reply: WindowShowReply): i32 {
+    const c = compositor!;
+    const m = c.manager;
+    const client = this.info.component;
+    if (width == 0 || height == 0 || width > WINDOW_SIZE_MAXIMUM || height > WINDOW_SIZE_MAXIMUM) {
+      if (surface != 0) handleClose(surface);
+      return ERROR_INVALID_ARGUMENT;
+    }
+    const text = String.UTF8.decodeUnsafe(title, min(titleLength, WINDOW_TITLE_MAXIMUM));
+    let slot = m.state.find(client, window);
+    if (slot < 0) slot = m.state.freeSlot();
+    if (slot < 0) { if (surface != 0) handleClose(surface); c.handled(); return WINDOW_ERROR_TOO_MANY_WINDOWS; }
+    if (!c.mapSurface(slot, surface, surfaceSerial, width, height)) { c.handled(); return WINDOW_ERROR_BAD_SURFACE; }
+    const shownSlot = m.declareWindow(client, window, <i32>width, <i32>height, text, c.shown[slot].address, serial,
+      new Rect(damageX, damageY, damageWidth, damageHeight));
+    if (shownSlot != slot) { c.unmap(slot); c.handled(); return WINDOW_ERROR_TOO_MANY_WINDOWS; }
+    m.state.acknowledge(slot, acknowledged);
+    const shown = c.shown[slot];
+    // A declaration still held for this window (its client sent another before the reply) gets an empty answer.
+    c.answer(slot, true);
+    let result: i32;
+    if (m.state.nextEvent(slot) != m.state.firstEvent(slot) || wait == 0) {
+      result = <i32>c.fillEvents(slot, changetype<usize>(reply)) - <i32>WINDOW_SHOW_REPLY_EVENTS;
+    } else {
+      shown.held = <u32>this.receiveId;
+      shown.deadline = wait == WINDOW_WAIT_FOREVER ? i64.MAX_VALUE : clockNow() + <i64>wait * 1_000_000;
+      result = REPLY_LATER;
+    }
+    c.handled();
+    return result;
+  }
+
+  close(window: u32): i32 {
+    const c = compositor!;
+    const slot = c.manager.state.find(this.info.component, window);
+    if (slot >= 0) {
+      c.answer(slot, true);
+      c.unmap(slot);
+      c.manager.close(slot);
+    }
+    c.handled();
+    return 0;
+  }
+
+  list(reply: WindowListReply): i32 {
+    const c = compositor!;
+    const s = c.manager.state;
+    let count: u32 = 0;
+    const records = changetype<usize>(reply) + WINDOW_LIST_REPLY_WINDOWS;
+    for (let slot = 0; slot < STATE_SLOTS; slot++) {
+      if (!s.isUsed(slot)) continue;
+      const info = changetype<WindowInfo>(records + <usize>count * WINDOW_INFO_SIZE);
+      info.client = s.client(slot);
+      info.window = s.window(slot);
+      info.x = s.x(slot);
+      info.y = s.y(slot);
+      info.width = <u32>s.width(slot);
+      info.height = <u32>s.height(slot);
+      info.serial = c.manager.views[slot].serial;
+      info.flags = (s.focus == slot ? WINDOW_FOCUSED : 0) | (s.isMinimized(slot) ? WINDOW_MINIMIZED : 0)
+        | (c.shown[slot].held != 0 ? WINDOW_WAITING : 0) | (c.shown[slot].address != 0 ? WINDOW_SHOWN : 0);
+      let layer: u32 = 0;
+      for (let i = 0; i < s.stackCount; i++) if (s.stackAt(i) == slot) layer = <u32>i;
+      info.layer = layer;
+      info.reserved = 0;
+      count++;
+    }
+    reply.count = count;
+    reply.pointerX = s.pointerX;
+    reply.pointerY = s.pointerY;
+    c.handled();
+    return <i32>(count * WINDOW_INFO_SIZE);
+  }
+
+  frame(reply: WindowFrameReply): i32 {
+    const c = compositor!;
+    const screen = c.screen;
+    if (screen.memory == 0) return WINDOW_ERROR_BAD_SURFACE;
+    const granted = msgGrant(<u32>this.receiveId, screen.memory, RIGHT_MAP);
+    if (granted < 0) return granted;
+    reply.memory = <u32>granted;
+    reply.width = <u32>screen.width;
+    reply.height = <u32>screen.height;
+    reply.stride = <u32>screen.back.stride;
+    reply.frames = c.scene.frames;
+    reply.instance = <u32>componentSelf();
+    c.handled();
+    return 0;
+  }
+
+  injectFault(after: u32): i32 {
+    compositor!.faultAfter = after;
+    return 0;
+  }
+
+  pulse(pulse: Pulse): void {
+    if (pulse.code == TICK_CODE && pulse.component == 0) compositor!.tick();
+  }
+}
+
+class InputServer extends InputHandlers {
+  events(instance: u32, first: u32, events: usize, eventsLength: u32, reply: InputEventsReply): i32 {
+    const c = compositor!;
+    if (eventsLength == 0 || eventsLength % 16 != 0) return ERROR_INVALID_ARGUMENT;
+    const applied = c.manager.inputBatch(instance, first, events, eventsLength / 16);
+    if (applied < 0) { c.handled(); return applied; }
+    reply.applied = <u32>applied;
+    c.handled();
+    return 0;
+  }
+}
+
+/** The input protocol's thread. */
+function serveInputThread(channel: i32): void {
+  serveInput(new InputServer(), channel, BUFFER_BYTES);
+}
+
+/** The atlas the title bars and the taskbar are written with, read from the payload; null (no text) if it is missing. */
+function readFont(): Font | null {
+  const size = payloadRead(FONT_PATH, 0, 0, 0);
+  if (size < 0) { log("cannot read " + FONT_PATH + ": error " + size.toString() + "; drawing no text"); return null; }
+  const data = heap.alloc(<usize>size);
+  payloadRead(FONT_PATH, 0, data, <u32>size);
+  const font = Font.open(data, <u32>size);
+  if (font == null) log(FONT_PATH + ": glyph atlas refused; drawing no text");
+  return font;
+}
+
+export function _start(): void {
+  const stateHandle = stateOpen("windows", STATE_SIZE);
+  if (stateHandle < 0) { log("state.open windows: error " + stateHandle.toString()); return; }
+  const stateAddress = mapObject(stateHandle, STATE_SIZE, MAP_WRITABLE);
+  if (stateAddress == 0) { log("cannot map the state object"); return; }
+  const manager = new WindowManager(new State(stateAddress), SCREEN_WIDTH, SCREEN_HEIGHT);
+  manager.launcher.push(new LauncherEntry("Swatch", "apps/swatch.wasm"));
+  const screen = new Screen(SCREEN_WIDTH, SCREEN_HEIGHT);
+  compositor = new Compositor(manager, new Scene(manager, screen.back, readFont()), screen);
+
+  const windows = new Server(WINDOW_PATH);
+  const input = new Server(INPUT_PATH);
+  if (!windows.isServing || !input.isServing) { log("cannot serve " + WINDOW_PATH + " and " + INPUT_PATH); return; }
+  const ticks = connectionCreate(windows.channel);
+  const timer = ticks > 0 ? timerCreate(ticks, TICK_CODE, 0) : ticks;
+  if (timer > 0) timerSet(timer, TICK_NANOSECONDS, TICK_NANOSECONDS);
+  compositor!.tick();
+  const thread = threadCreate(<u32>serveInputThread.index, <u32>input.channel, threadPriority());
+  if (thread < 0) log("cannot start the input thread: error " + thread.toString());
+  serveWindow(new WindowServer(), windows.channel, BUFFER_BYTES);
+}
