@@ -10,7 +10,12 @@
 // restart of either side nothing is delivered twice or skipped.
 //
 // An event is one `inputEvent` record (16 bytes, below); `events` carries
-// up to INPUT_EVENTS_MAXIMUM of them in its tail.
+// up to INPUT_EVENTS_MAXIMUM of them in its tail. KEY_* name the HID usages
+// the drivers and the compositor use. The driver side is drivers/lib/input,
+// the compositor's ledger ipc/client/input-ledger.ts.
+//
+// The `keyboard` protocol is the PS/2 keyboard driver's own status on
+// /dev/keyboard (drivers/keyboard/README.md).
 
 import type { Constant, Protocol, Record } from "../schema";
 
