@@ -164,6 +164,84 @@ export const INPUT_CAPS_LOCK: u32 = 268435456;
 export const INPUT_NUM_LOCK: u32 = 536870912;
 /** The most events one input.events request carries. */
 export const INPUT_EVENTS_MAXIMUM: u32 = 64;
+/** inputEvent code (a USB HID keyboard usage): a and A; the letters follow in order to KEY_Z. */
+export const KEY_A: u32 = 4;
+/** inputEvent code (a USB HID keyboard usage): z and Z. */
+export const KEY_Z: u32 = 29;
+/** inputEvent code (a USB HID keyboard usage): 1 and !; the digits follow in order, 2 to 9, then KEY_0. */
+export const KEY_1: u32 = 30;
+/** inputEvent code (a USB HID keyboard usage): 0 and ). */
+export const KEY_0: u32 = 39;
+/** inputEvent code (a USB HID keyboard usage): Enter (Return). */
+export const KEY_ENTER: u32 = 40;
+/** inputEvent code (a USB HID keyboard usage): Escape. */
+export const KEY_ESCAPE: u32 = 41;
+/** inputEvent code (a USB HID keyboard usage): Backspace. */
+export const KEY_BACKSPACE: u32 = 42;
+/** inputEvent code (a USB HID keyboard usage): Tab. */
+export const KEY_TAB: u32 = 43;
+/** inputEvent code (a USB HID keyboard usage): the space bar. */
+export const KEY_SPACE: u32 = 44;
+/** inputEvent code (a USB HID keyboard usage): Caps Lock. */
+export const KEY_CAPS_LOCK: u32 = 57;
+/** inputEvent code (a USB HID keyboard usage): F1; F2 to F12 follow in order. */
+export const KEY_F1: u32 = 58;
+/** inputEvent code (a USB HID keyboard usage): F12. */
+export const KEY_F12: u32 = 69;
+/** inputEvent code (a USB HID keyboard usage): Print Screen (SysRq). */
+export const KEY_PRINT_SCREEN: u32 = 70;
+/** inputEvent code (a USB HID keyboard usage): Scroll Lock. */
+export const KEY_SCROLL_LOCK: u32 = 71;
+/** inputEvent code (a USB HID keyboard usage): Pause (Break). */
+export const KEY_PAUSE: u32 = 72;
+/** inputEvent code (a USB HID keyboard usage): Insert. */
+export const KEY_INSERT: u32 = 73;
+/** inputEvent code (a USB HID keyboard usage): Home. */
+export const KEY_HOME: u32 = 74;
+/** inputEvent code (a USB HID keyboard usage): Page Up. */
+export const KEY_PAGE_UP: u32 = 75;
+/** inputEvent code (a USB HID keyboard usage): Delete (forward). */
+export const KEY_DELETE: u32 = 76;
+/** inputEvent code (a USB HID keyboard usage): End. */
+export const KEY_END: u32 = 77;
+/** inputEvent code (a USB HID keyboard usage): Page Down. */
+export const KEY_PAGE_DOWN: u32 = 78;
+/** inputEvent code (a USB HID keyboard usage): the right arrow. */
+export const KEY_RIGHT: u32 = 79;
+/** inputEvent code (a USB HID keyboard usage): the left arrow. */
+export const KEY_LEFT: u32 = 80;
+/** inputEvent code (a USB HID keyboard usage): the down arrow. */
+export const KEY_DOWN: u32 = 81;
+/** inputEvent code (a USB HID keyboard usage): the up arrow. */
+export const KEY_UP: u32 = 82;
+/** inputEvent code (a USB HID keyboard usage): Num Lock. */
+export const KEY_NUM_LOCK: u32 = 83;
+/** inputEvent code (a USB HID keyboard usage): the keypad's Enter. */
+export const KEY_KEYPAD_ENTER: u32 = 88;
+/** inputEvent code (a USB HID keyboard usage): the Menu (Application) key. */
+export const KEY_MENU: u32 = 101;
+/** inputEvent code (a USB HID keyboard usage): the left Control; the other modifiers follow: left Shift, Alt, Meta, then right Control, Shift, Alt, Meta (0xE7). */
+export const KEY_LEFT_CONTROL: u32 = 224;
+/** inputEvent code (a USB HID keyboard usage): the left Shift. */
+export const KEY_LEFT_SHIFT: u32 = 225;
+/** inputEvent code (a USB HID keyboard usage): the left Alt. */
+export const KEY_LEFT_ALT: u32 = 226;
+/** inputEvent code (a USB HID keyboard usage): the left Meta (Windows) key. */
+export const KEY_LEFT_META: u32 = 227;
+/** inputEvent code (a USB HID keyboard usage): the right Control. */
+export const KEY_RIGHT_CONTROL: u32 = 228;
+/** inputEvent code (a USB HID keyboard usage): the right Shift. */
+export const KEY_RIGHT_SHIFT: u32 = 229;
+/** inputEvent code (a USB HID keyboard usage): the right Alt (AltGr). */
+export const KEY_RIGHT_ALT: u32 = 230;
+/** inputEvent code (a USB HID keyboard usage): the right Meta (Windows) key. */
+export const KEY_RIGHT_META: u32 = 231;
+/** keyboard.status leds: the Scroll Lock LED (the PS/2 set-LEDs command's bit 0). */
+export const KEYBOARD_LED_SCROLL_LOCK: u32 = 1;
+/** keyboard.status leds: the Num Lock LED (bit 1). */
+export const KEYBOARD_LED_NUM_LOCK: u32 = 2;
+/** keyboard.status leds: the Caps Lock LED (bit 2). */
+export const KEYBOARD_LED_CAPS_LOCK: u32 = 4;
 /** windowEvent kind: a key, while the window has the focus. */
 export const WINDOW_EVENT_KEY: u32 = 1;
 /** windowEvent kind: the pointer moved over the focused window's content. */
@@ -313,6 +391,20 @@ export const COMPONENT_STATUS_NAMES: u32 = 28;
   /** Paths of the pathname space it holds now (a supervisor replacing it waits for the new instance to take them over). */
   get names(): u32 { return load<u32>(changetype<usize>(this), 28); }
   set names(value: u32) { store<u32>(changetype<usize>(this), value, 28); }
+}
+
+export const PORT_TAKEN_SIZE: u32 = 8;
+export const PORT_TAKEN_VALUE: u32 = 0;
+export const PORT_TAKEN_TAG: u32 = 4;
+/** What port.take writes: the value read and the caller's tag, in one write. A view: `changetype<PortTaken>(pointer)`. */
+// @ts-ignore: decorator
+@unmanaged export class PortTaken {
+  /** The value read, zero-extended. */
+  get value(): u32 { return load<u32>(changetype<usize>(this), 0); }
+  set value(value: u32) { store<u32>(changetype<usize>(this), value, 0); }
+  /** The tag the caller gave port.take. */
+  get tag(): u32 { return load<u32>(changetype<usize>(this), 4); }
+  set tag(value: u32) { store<u32>(changetype<usize>(this), value, 4); }
 }
 
 export const INPUT_EVENT_SIZE: u32 = 16;

@@ -61,6 +61,8 @@
 // @ts-ignore: decorator
 @external("delos", "port_write") export declare function delos_port_write(port: u32, width: u32, value: u32): i32;
 // @ts-ignore: decorator
+@external("delos", "port_take") export declare function delos_port_take(port: u32, width: u32, tag: u32, taken: u32): i32;
+// @ts-ignore: decorator
 @external("delos", "thread_create") export declare function delos_thread_create(entry: u32, argument: u32, priority: i32): i32;
 // @ts-ignore: decorator
 @external("delos", "thread_exit") export declare function delos_thread_exit(): void;

@@ -6,6 +6,7 @@ export * from "./abi";
 export * from "./system";
 export * from "./protocols/init";
 export * from "./protocols/input";
+export * from "./protocols/keyboard";
 export * from "./protocols/window";
 export * from "./protocols/test-echo";
 export * from "./protocols/test-store";

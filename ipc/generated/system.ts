@@ -9,11 +9,11 @@ import {
   delos_msg_grant, delos_pulse_send, delos_memory_create, delos_memory_map,
   delos_memory_unmap, delos_state_open, delos_state_delete, delos_timer_create,
   delos_timer_set, delos_interrupt_attach, delos_interrupt_unmask, delos_port_read,
-  delos_port_write, delos_thread_create, delos_thread_exit, delos_thread_sleep,
-  delos_thread_yield, delos_thread_self, delos_thread_timeout, delos_thread_priority,
-  delos_thread_set_priority, delos_clock_now, delos_clock_cycles, delos_component_spawn,
-  delos_component_kill, delos_component_status, delos_component_self, delos_component_exit,
-  delos_payload_read, delos_log_write,
+  delos_port_write, delos_port_take, delos_thread_create, delos_thread_exit,
+  delos_thread_sleep, delos_thread_yield, delos_thread_self, delos_thread_timeout,
+  delos_thread_priority, delos_thread_set_priority, delos_clock_now, delos_clock_cycles,
+  delos_component_spawn, delos_component_kill, delos_component_status, delos_component_self,
+  delos_component_exit, delos_payload_read, delos_log_write,
 } from "./imports";
 
 /** A handle: a number in the component's handle table (0 is never one). */
@@ -350,6 +350,19 @@ export function stateDelete(name: string): i32 {
 // @ts-ignore: decorator
 @inline export function portWrite(port: u32, width: u32, value: u32): i32 {
   return delos_port_write(port, width, value);
+}
+
+/**
+ * Reads an I/O port and writes the value with the caller's tag into a portTaken record in the caller's memory, in one call: a component ended at any instruction has either left the port unread or has the value and the tag in its memory. A driver whose device forgets a value once it is read (a keyboard controller's data port) keeps it so in a state object; the tag tells the next instance which reads happened (drivers/keyboard/README.md). The record is checked writable before the port is read, so a refused call has read nothing.
+ * @param port The port.
+ * @param width 1, 2 or 4 bytes.
+ * @param tag Written beside the value: what says, to whoever reads the record later, that this read happened.
+ * @param taken Where to write the value and the tag.
+ * @returns 0.
+ */
+// @ts-ignore: decorator
+@inline export function portTake(port: u32, width: u32, tag: u32, taken: usize): i32 {
+  return delos_port_take(port, width, tag, <u32>taken);
 }
 
 /**

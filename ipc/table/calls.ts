@@ -303,6 +303,18 @@ export const calls: SystemCall[] = [
     capability: { kind: "port", argument: "port", doc: "The caller's rights hold the port in their `port` ranges." },
     kernel: "portWrite",
   },
+  {
+    name: "port.take", doc: "Reads an I/O port and writes the value with the caller's tag into a portTaken record in the caller's memory, in one call: a component ended at any instruction has either left the port unread or has the value and the tag in its memory. A driver whose device forgets a value once it is read (a keyboard controller's data port) keeps it so in a state object; the tag tells the next instance which reads happened (drivers/keyboard/README.md). The record is checked writable before the port is read, so a refused call has read nothing.",
+    arguments: [
+      { name: "port", kind: "value", type: "u32", doc: "The port." },
+      { name: "width", kind: "value", type: "u32", doc: "1, 2 or 4 bytes." },
+      { name: "tag", kind: "value", type: "u32", doc: "Written beside the value: what says, to whoever reads the record later, that this read happened." },
+      { name: "taken", kind: "record", record: "portTaken", access: "write", doc: "Where to write the value and the tag." },
+    ],
+    result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT", "BAD_ADDRESS"],
+    capability: { kind: "port", argument: "port", doc: "The caller's rights hold the port in their `port` ranges." },
+    kernel: "portTake",
+  },
 
   // Threads.
   {

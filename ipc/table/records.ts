@@ -53,6 +53,13 @@ export const records: Record[] = [
       { name: "names", type: "u32", doc: "Paths of the pathname space it holds now (a supervisor replacing it waits for the new instance to take them over)." },
     ],
   },
+  {
+    name: "portTaken", doc: "What port.take writes: the value read and the caller's tag, in one write.",
+    fields: [
+      { name: "value", type: "u32", doc: "The value read, zero-extended." },
+      { name: "tag", type: "u32", doc: "The tag the caller gave port.take." },
+    ],
+  },
 ];
 
 export const constants: Constant[] = [

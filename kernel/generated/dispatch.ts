@@ -13,7 +13,7 @@ import { iovecsInside, readString } from "../object/message";
 import { Thread } from "../object/thread";
 import { Timer } from "../object/timer";
 import { FAST_PATH_DECLINED, enterKernel, leaveKernel } from "../sched/entry";
-import { channelCreate, clockCycles, clockNow, componentExit, componentKill, componentSelf, componentSpawn, componentStatus, connectionCreate, handleClose, handleDuplicate, handleInfo, interruptAttach, interruptUnmask, logWrite, memoryCreate, memoryMap, memoryUnmap, msgGrant, msgRead, msgReceive, msgReceiveFast, msgReceivev, msgReply, msgReplyFast, msgReplyReceive, msgReplyReceiveFast, msgReplyv, msgSend, msgSendFast, msgSendv, nameOpen, nameRegister, nameUnregister, payloadRead, portRead, portWrite, pulseSend, stateDelete, stateOpen, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadTimeout, threadYield, threadYieldFast, timerCreate, timerSet } from "../syscall/table";
+import { channelCreate, clockCycles, clockNow, componentExit, componentKill, componentSelf, componentSpawn, componentStatus, connectionCreate, handleClose, handleDuplicate, handleInfo, interruptAttach, interruptUnmask, logWrite, memoryCreate, memoryMap, memoryUnmap, msgGrant, msgRead, msgReceive, msgReceiveFast, msgReceivev, msgReply, msgReplyFast, msgReplyReceive, msgReplyReceiveFast, msgReplyv, msgSend, msgSendFast, msgSendv, nameOpen, nameRegister, nameUnregister, payloadRead, portRead, portTake, portWrite, pulseSend, stateDelete, stateOpen, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadTimeout, threadYield, threadYieldFast, timerCreate, timerSet } from "../syscall/table";
 
 // The numbers the checks use, by their names in the table.
 const CAPABILITY_IRQ = abi.CAPABILITY_IRQ;
@@ -33,6 +33,7 @@ const OBJECT_TYPE_CONNECTION = abi.OBJECT_TYPE_CONNECTION;
 const OBJECT_TYPE_INTERRUPT = abi.OBJECT_TYPE_INTERRUPT;
 const OBJECT_TYPE_MEMORY = abi.OBJECT_TYPE_MEMORY;
 const OBJECT_TYPE_TIMER = abi.OBJECT_TYPE_TIMER;
+const PORT_TAKEN_SIZE = abi.PORT_TAKEN_SIZE;
 const RECEIVE_INFO_SIZE = abi.RECEIVE_INFO_SIZE;
 const RIGHT_CONNECT = abi.RIGHT_CONNECT;
 const RIGHT_CONTROL = abi.RIGHT_CONTROL;
@@ -610,6 +611,24 @@ export function delos_port_write(port: u32, width: u32, value: u32): i32 {
   return portWrite(caller, port, width, value);
 }
 
+/** port.take: Reads an I/O port and writes the value with the caller's tag into a portTaken record in the caller's memory, in one call: a component ended at any instruction has either left the port unread or has the value and the tag in its memory. A driver whose device forgets a value once it is read (a keyboard controller's data port) keeps it so in a state object; the tag tells the next instance which reads happened (drivers/keyboard/README.md). The record is checked writable before the port is read, so a refused call has read nothing. */
+export function delos_port_take(port: u32, width: u32, tag: u32, taken: u32): i32 {
+  const caller = enterKernel();
+  const result = check_port_take(caller, port, width, tag, taken);
+  leaveKernel();
+  return result;
+}
+
+// @ts-ignore: decorator
+@inline function check_port_take(caller: Thread, port: u32, width: u32, tag: u32, taken: u32): i32 {
+  const callerComponent = caller.component!;
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
+  if (<u64>taken + PORT_TAKEN_SIZE > callerLength) return ERROR_BAD_ADDRESS;
+  if (!allowsNumber(callerComponent, CAPABILITY_PORT, <u64>port)) return ERROR_ACCESS_DENIED;
+  return portTake(caller, port, width, tag, callerBase + <u64>taken);
+}
+
 /** thread.create: Starts a thread of the caller's component running `entry(argument)`. It holds the component lock while it runs wasm code, like every thread of the component, and has a slot of the component's shadow stack, if it has one: NO_MEMORY when none is free (docs/kernel.md). A priority above the component's ceiling is ACCESS_DENIED; more threads alive than its `threads` limit, QUOTA_EXCEEDED. */
 export function delos_thread_create(entry: u32, argument: u32, priority: i32): i32 {
   const caller = enterKernel();
@@ -884,7 +903,7 @@ export function delos_log_write(text: u32, textLength: u32): i32 {
 }
 
 /** How many system calls there are. */
-export const SYSTEM_CALL_COUNT: i32 = 46;
+export const SYSTEM_CALL_COUNT: i32 = 47;
 
 /** Defines every system call for the loader: import name, wasm types (`i` i32, `I` i64), dispatch function, capability kind. */
 export function defineSystemCalls(): void {
@@ -917,6 +936,7 @@ export function defineSystemCalls(): void {
   defineSystemCall("interrupt_unmask", "i", "i", delos_interrupt_unmask.index, "");
   defineSystemCall("port_read", "ii", "I", delos_port_read.index, "port");
   defineSystemCall("port_write", "iii", "i", delos_port_write.index, "port");
+  defineSystemCall("port_take", "iiii", "i", delos_port_take.index, "port");
   defineSystemCall("thread_create", "iii", "i", delos_thread_create.index, "");
   defineSystemCall("thread_exit", "", "", delos_thread_exit.index, "");
   defineSystemCall("thread_sleep", "I", "i", delos_thread_sleep.index, "");

@@ -61,6 +61,7 @@
 
 /* port.read                    */ export { portRead }            from "./ports";
 /* port.write                   */ export { portWrite }           from "./ports";
+/* port.take                    */ export { portTake }            from "./ports";
 
 /* thread.create                */ export { threadCreate }        from "./threads";
 /* thread.exit                  */ export { threadExit }          from "./threads";

@@ -10,7 +10,12 @@
 // restart of either side nothing is delivered twice or skipped.
 //
 // An event is one `inputEvent` record (16 bytes, below); `events` carries
-// up to INPUT_EVENTS_MAXIMUM of them in its tail.
+// up to INPUT_EVENTS_MAXIMUM of them in its tail. KEY_* name the HID usages
+// the drivers and the compositor use. The driver side is drivers/lib/input,
+// the compositor's ledger ipc/client/input-ledger.ts.
+//
+// The `keyboard` protocol is the PS/2 keyboard driver's own status on
+// /dev/keyboard (drivers/keyboard/README.md).
 
 import type { Constant, Protocol, Record } from "../schema";
 
@@ -46,6 +51,45 @@ export const inputConstants: Constant[] = [
   { name: "INPUT_CAPS_LOCK", value: 1 << 28, type: "u32", doc: "inputEvent text modifier: Caps Lock is on." },
   { name: "INPUT_NUM_LOCK", value: 1 << 29, type: "u32", doc: "inputEvent text modifier: Num Lock is on." },
   { name: "INPUT_EVENTS_MAXIMUM", value: 64, type: "u32", doc: "The most events one input.events request carries." },
+  { name: "KEY_A", value: 0x04, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): a and A; the letters follow in order to KEY_Z." },
+  { name: "KEY_Z", value: 0x1d, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): z and Z." },
+  { name: "KEY_1", value: 0x1e, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): 1 and !; the digits follow in order, 2 to 9, then KEY_0." },
+  { name: "KEY_0", value: 0x27, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): 0 and )." },
+  { name: "KEY_ENTER", value: 0x28, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): Enter (Return)." },
+  { name: "KEY_ESCAPE", value: 0x29, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): Escape." },
+  { name: "KEY_BACKSPACE", value: 0x2a, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): Backspace." },
+  { name: "KEY_TAB", value: 0x2b, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): Tab." },
+  { name: "KEY_SPACE", value: 0x2c, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): the space bar." },
+  { name: "KEY_CAPS_LOCK", value: 0x39, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): Caps Lock." },
+  { name: "KEY_F1", value: 0x3a, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): F1; F2 to F12 follow in order." },
+  { name: "KEY_F12", value: 0x45, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): F12." },
+  { name: "KEY_PRINT_SCREEN", value: 0x46, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): Print Screen (SysRq)." },
+  { name: "KEY_SCROLL_LOCK", value: 0x47, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): Scroll Lock." },
+  { name: "KEY_PAUSE", value: 0x48, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): Pause (Break)." },
+  { name: "KEY_INSERT", value: 0x49, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): Insert." },
+  { name: "KEY_HOME", value: 0x4a, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): Home." },
+  { name: "KEY_PAGE_UP", value: 0x4b, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): Page Up." },
+  { name: "KEY_DELETE", value: 0x4c, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): Delete (forward)." },
+  { name: "KEY_END", value: 0x4d, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): End." },
+  { name: "KEY_PAGE_DOWN", value: 0x4e, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): Page Down." },
+  { name: "KEY_RIGHT", value: 0x4f, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): the right arrow." },
+  { name: "KEY_LEFT", value: 0x50, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): the left arrow." },
+  { name: "KEY_DOWN", value: 0x51, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): the down arrow." },
+  { name: "KEY_UP", value: 0x52, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): the up arrow." },
+  { name: "KEY_NUM_LOCK", value: 0x53, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): Num Lock." },
+  { name: "KEY_KEYPAD_ENTER", value: 0x58, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): the keypad's Enter." },
+  { name: "KEY_MENU", value: 0x65, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): the Menu (Application) key." },
+  { name: "KEY_LEFT_CONTROL", value: 0xe0, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): the left Control; the other modifiers follow: left Shift, Alt, Meta, then right Control, Shift, Alt, Meta (0xE7)." },
+  { name: "KEY_LEFT_SHIFT", value: 0xe1, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): the left Shift." },
+  { name: "KEY_LEFT_ALT", value: 0xe2, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): the left Alt." },
+  { name: "KEY_LEFT_META", value: 0xe3, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): the left Meta (Windows) key." },
+  { name: "KEY_RIGHT_CONTROL", value: 0xe4, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): the right Control." },
+  { name: "KEY_RIGHT_SHIFT", value: 0xe5, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): the right Shift." },
+  { name: "KEY_RIGHT_ALT", value: 0xe6, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): the right Alt (AltGr)." },
+  { name: "KEY_RIGHT_META", value: 0xe7, type: "u32", doc: "inputEvent code (a USB HID keyboard usage): the right Meta (Windows) key." },
+  { name: "KEYBOARD_LED_SCROLL_LOCK", value: 1, type: "u32", doc: "keyboard.status leds: the Scroll Lock LED (the PS/2 set-LEDs command's bit 0)." },
+  { name: "KEYBOARD_LED_NUM_LOCK", value: 2, type: "u32", doc: "keyboard.status leds: the Num Lock LED (bit 1)." },
+  { name: "KEYBOARD_LED_CAPS_LOCK", value: 4, type: "u32", doc: "keyboard.status leds: the Caps Lock LED (bit 2)." },
 ];
 
 export const inputProtocols: Protocol[] = [
@@ -69,5 +113,29 @@ export const inputProtocols: Protocol[] = [
     errors: [
       { name: "SEQUENCE_GAP", code: 256, doc: "`first` is more than one above the last applied sequence number of this instance: events would be skipped. The reply's status only; the driver re-sends from the last applied + 1." },
     ],
+  },
+  {
+    name: "keyboard", path: "/dev/keyboard",
+    doc: "The PS/2 keyboard driver's own state, for whoever watches it (its tests, a system monitor): what it took from the controller and what it handed on, across all its instances, and the LEDs the keyboard acknowledged (drivers/keyboard/README.md).",
+    messages: [
+      {
+        name: "status", operation: 1, idempotent: true,
+        doc: "The driver's counts and lock state, from its state object.",
+        request: [],
+        reply: [
+          { name: "instance", type: "u32", doc: "This instance's component id." },
+          { name: "starts", type: "u32", doc: "Instances of the driver that have started on this state object, this one included." },
+          { name: "taken", type: "u32", doc: "Bytes taken from the controller's data port (port.take), by every instance." },
+          { name: "decoded", type: "u32", doc: "Of those, the bytes decoded into events and state." },
+          { name: "numbered", type: "u32", doc: "Events numbered and queued for the compositor, by every instance." },
+          { name: "applied", type: "u32", doc: "Of those, the events the compositor said it applied." },
+          { name: "repeats", type: "u32", doc: "INPUT_REPEATED events the driver's typematic repeat made." },
+          { name: "locks", type: "u32", doc: "The locks on: KEYBOARD_LED_* bits (Caps, Num, Scroll Lock)." },
+          { name: "leds", type: "u32", doc: "The LEDs the keyboard acknowledged last (KEYBOARD_LED_* bits): the byte of the last set-LEDs command after the keyboard's ACK of it." },
+          { name: "ledCommands", type: "u32", doc: "Set-LEDs commands the keyboard acknowledged, by every instance." },
+        ],
+      },
+    ],
+    errors: [],
   },
 ];

@@ -19,7 +19,7 @@ import {
   delos_handle_duplicate, delos_handle_info, delos_interrupt_attach, delos_interrupt_unmask, delos_log_write,
   delos_memory_create, delos_memory_map, delos_memory_unmap, delos_msg_grant, delos_msg_read, delos_msg_receive,
   delos_msg_receivev, delos_msg_reply, delos_msg_reply_receive, delos_msg_replyv, delos_msg_send, delos_msg_sendv, delos_name_open,
-  delos_name_register, delos_name_unregister, delos_port_read, delos_port_write, delos_pulse_send, delos_state_delete,
+  delos_name_register, delos_name_unregister, delos_port_read, delos_port_take, delos_port_write, delos_pulse_send, delos_state_delete,
   delos_state_open, delos_thread_create, delos_thread_priority, delos_thread_self,
   delos_thread_set_priority, delos_thread_sleep, delos_thread_timeout, delos_thread_yield, delos_timer_create,
   delos_timer_set,
@@ -38,13 +38,14 @@ export const CALL_COMPONENT_EXIT = 42;
 export const CALL_LOG_WRITE = 43;
 export const CALL_MEMORY_GROW = 44;
 export const CALL_MSG_REPLY_RECEIVE = 45;
+export const CALL_PORT_TAKE = 46;
 /** What a failed memory.grow counts as: no error code of the kernel's, so the OTHER slot. */
 export const GROW_FAILED: i64 = -1000;
 
 /** How often each call is chosen, by its index in protocol.ts's CALL_NAMES (thread.exit and component.exit: see step). */
 const WEIGHTS: u8[] = [
   6, 4, 6, 4, 4, 3, 2, 3, 8, 6, 5, 4, 5, 4, 4, 4, 6, 4, 5, 4, 2, 1, 3, 3, 2, 2, 2, 2, 1,
-  0, 2, 2, 1, 3, 1, 2, 1, 1, 1, 2, 3, 1, 0, 0, 1, 4,
+  0, 2, 2, 1, 3, 1, 2, 1, 1, 1, 2, 3, 1, 0, 0, 1, 4, 2,
 ];
 
 const ARENA_BYTES: u32 = 16 * PAGE_SIZE;
@@ -509,6 +510,13 @@ export class Fuzz {
         result = delos_msg_reply_receive(this.receiveId(random), <i32>random.below(3) - 1, reply, replyLength,
           random.oneIn(2) ? this.ownChannel : this.handle(random), buffer, length, random.oneIn(4) ? 0 : this.address);
         if (result > 0) this.replyTo(<u32>result, random);
+        break;
+      }
+      case CALL_PORT_TAKE: {
+        // Port 0x80 only is granted; the record anywhere, read-only pages included (it must be refused unread).
+        const ports: u32[] = [0x80, 0x80, 0x7f, 0x81, 0x60, 0x510, 0xffff, 0x10000];
+        this.buffer(random, true, 8);
+        result = delos_port_take(ports[random.below(<u32>ports.length)], random.below(6), random.u32(), this.address);
         break;
       }
       default: call = CALL_THREAD_YIELD; result = delos_thread_yield();
