@@ -289,11 +289,7 @@ export interface FolderProtocols {
 export function checkFolders(table: Table, folders: FolderProtocols[]): void {
   const problems: string[] = [];
   const declared = table.protocols.map((protocol) => ({ protocol, place: TABLE_PLACE }));
-  const folderNames = new Map<string, string>();
-  for (const { folder, file, protocols } of folders) {
-    const earlier = folderNames.get(folder);
-    if (earlier !== undefined) problems.push(`${folder}: its protocols declared twice, in ${earlier} and in ${file}`);
-    folderNames.set(folder, file);
+  for (const { file, protocols } of folders) {
     for (const protocol of protocols) {
       for (const problem of checkProtocol(protocol, table)) problems.push(`${file}: ${problem}`);
       declared.push({ protocol, place: file });
