@@ -19,15 +19,15 @@ export function listFiles(root: string, folder: string): string[] {
   return out;
 }
 
-/** Differences between the generated files and those in `root`: paths that differ, are missing or are stale. */
-export function compareWithTree(root: string, files: Map<string, string>): string[] {
+/** Differences between the generated files and those in `root`: paths that differ, are missing or are stale (a file in one of `folders` that the generator does not produce). */
+export function compareWithTree(root: string, files: Map<string, string>, folders: string[] = GENERATED_FOLDERS): string[] {
   const problems: string[] = [];
   for (const [path, text] of files) {
     const full = join(root, path);
     if (!existsSync(full)) problems.push(`${path}: missing`);
     else if (readFileSync(full, "utf8") !== text) problems.push(`${path}: differs from what the generator produces`);
   }
-  for (const folder of GENERATED_FOLDERS) {
+  for (const folder of folders) {
     for (const path of listFiles(root, folder)) if (!files.has(path)) problems.push(`${path}: not produced by the generator`);
   }
   return problems;

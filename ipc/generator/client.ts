@@ -152,9 +152,10 @@ function abi(table: Table): string {
   return lines.join("\n");
 }
 
-function protocolBindings(protocol: Protocol): string {
+/** A protocol's client bindings: its path, errors, operations and the views of its requests and replies; `source`: what declares it. */
+export function protocolBindings(protocol: Protocol, source?: string): string {
   const prefix = screaming(protocol.name);
-  const lines = [banner(`Protocol ${protocol.name}: ${oneLine(protocol.doc)}`), ""];
+  const lines = [banner(`Protocol ${protocol.name}: ${oneLine(protocol.doc)}`, source), ""];
   lines.push(`/** Where a server of ${protocol.name} registers by default. */\nexport const ${prefix}_PATH = "${protocol.path}";`, "");
   for (const error of protocol.errors ?? []) lines.push(`/** ${oneLine(error.doc)} */\nexport const ${prefix}_ERROR_${error.name}: i32 = -${error.code};`);
   if ((protocol.errors ?? []).length > 0) lines.push("");

@@ -122,16 +122,23 @@ function protocolSection(protocol: Protocol): string {
   return lines.join("\n");
 }
 
+/** A page of protocols: the header, the introduction's lines, then each protocol's section. */
+export function protocolsPage(header: string, intro: string[], list: Protocol[]): string {
+  const lines = [header, ...intro, ""];
+  for (const protocol of list) lines.push(protocolSection(protocol));
+  return lines.join("\n");
+}
+
 function protocols(table: Table): string {
-  const lines = [HEADER, "# Protocols", "",
+  return protocolsPage(HEADER, ["# Protocols", "",
     "Server protocols, generated from `ipc/table/protocols`. A request starts with its operation (u32);",
     "fields follow naturally aligned; a variable-length tail starts 8-aligned after the fixed part. A reply",
     "holds only its fields; its status (msg.reply) says whether it succeeded. Every request is idempotent:",
     "the client library re-sends it when the server restarts. A server extends the protocol's generated",
     "handler class (`ipc/generated/servers`), whose dispatch decodes each request and refuses a malformed",
-    "one with INVALID_ARGUMENT (TOO_LARGE past the server's buffer): docs/ipc.md, \"The server side\".", ""];
-  for (const protocol of table.protocols) lines.push(protocolSection(protocol));
-  return lines.join("\n");
+    "one with INVALID_ARGUMENT (TOO_LARGE past the server's buffer): docs/ipc.md, \"The server side\".",
+    "A component folder's own protocols (its manifest's `@protocol`) are described in the folder's",
+    "`generated/protocols.md`."], table.protocols);
 }
 
 export function generateDocs(table: Table): Map<string, string> {

@@ -120,7 +120,18 @@ function dispatchCase(protocol: Protocol, message: Message): string[] {
   return lines;
 }
 
-function serverFile(protocol: Protocol): string {
+/** Where a server side's imports lead: ipc/client and ipc/generated as seen from its folder, and what declares the protocol. */
+export interface ServerImports {
+  client: string;
+  generated: string;
+  source?: string;
+}
+
+/** The table's server sides, in ipc/generated/servers. */
+const TABLE_IMPORTS: ServerImports = { client: "../../client", generated: ".." };
+
+/** A protocol's server side: the handler class, the dispatch and `serveX`, importing the client bindings from `../protocols/`. */
+export function serverFile(protocol: Protocol, imports: ServerImports = TABLE_IMPORTS): string {
   const prefix = prefixOf(protocol);
   const name = pascal(protocol.name);
   const handlers = handlersClass(protocol);
@@ -136,10 +147,10 @@ function serverFile(protocol: Protocol): string {
   }
   const anyTail = protocol.messages.some((m) => requestLayout(m).tail !== null);
   const lines = [
-    banner(`Protocol ${protocol.name}, the server side: the handlers a server writes and the dispatch that decodes requests for them (docs/ipc.md, "The server side").`),
-    `import { Handlers, serveRequests } from "../../client/serve";`,
-    `import { Handle } from "../system";`,
-    `import { ERROR_INVALID_ARGUMENT${anyTail ? ", ERROR_TOO_LARGE" : ""} } from "../abi";`,
+    banner(`Protocol ${protocol.name}, the server side: the handlers a server writes and the dispatch that decodes requests for them (docs/ipc.md, "The server side").`, imports.source),
+    `import { Handlers, serveRequests } from "${imports.client}/serve";`,
+    `import { Handle } from "${imports.generated}/system";`,
+    `import { ERROR_INVALID_ARGUMENT${anyTail ? ", ERROR_TOO_LARGE" : ""} } from "${imports.generated}/abi";`,
     `import {\n${wrap([...fromProtocol])}\n} from "../protocols/${protocolFile(protocol)}";`,
     "",
     `/** The smallest receive buffer of a server of ${protocol.name}: the fixed part of every request and reply, and a pulse. */`,

@@ -33,17 +33,46 @@ function stale(output, sources) {
   return newestMtime(sources) > statSync(output).mtimeMs;
 }
 
-// The ipc/ table's generated files (kernel dispatch, client bindings, docs: docs/ipc.md), before
-// anything compiles them: regenerated when the table or the generator changed, or with --ipc
-// (`npm run ipc`). The generator writes only files whose contents differ.
+// The component folders (sdk/host/components.ts), found first: the ipc step below generates the
+// protocols they declare, and the components are built further down.
+const componentsModule = join(out, "host", "components.mjs");
+if (stale(componentsModule, ["sdk/host/components.ts", "sdk/host/paths.ts"])) {
+  await esbuild.build({ entryPoints: [join(root, "sdk/host/components.ts")], outfile: componentsModule, bundle: true,
+    platform: "node", format: "esm", target: "node20", logLevel: "error" });
+}
+const { ComponentError, SHADOW_STACK_EXPORTS, componentAscFlags, discoverComponents, selectComponents, imageOutput, imageTableModule }
+  = await import(componentsModule);
+/** `read()`'s result; a ComponentError (a mistake in a component folder or a recipe) ends the build with its message. */
+function orExit(read) {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof ComponentError)) throw error;
+    console.error(`build: ${error.message}`);
+    process.exit(1);
+  }
+}
+const components = orExit(() => discoverComponents(root));
+
+// The ipc/ table's generated files (kernel dispatch, client bindings, docs: docs/ipc.md) and those of the
+// protocols component folders declare (`@protocol`, into each folder's generated/), before anything
+// compiles them: regenerated when the table, the generator, a component's manifest or its declaration
+// changed, or with --ipc (`npm run ipc`). The generator writes only files whose contents differ.
 const ipcStamp = join(out, "ipc.stamp");
-if (existsSync(join(root, "ipc/generate.ts")) &&
-    (process.argv.includes("--ipc") || stale(ipcStamp, ["ipc/table", "ipc/generator", "ipc/generate.ts"]))) {
+const ipcSources = ["ipc/table", "ipc/generator", "ipc/generate.ts", "ipc/components.ts", "sdk/host/components.ts",
+  ...components.flatMap((c) => [`${c.folder}/component.manifest`, ...(c.protocol ? [c.protocol] : [])])];
+if (existsSync(join(root, "ipc/generate.ts")) && (process.argv.includes("--ipc") || stale(ipcStamp, ipcSources))) {
   const generator = join(out, "host", "ipc.js");
   await esbuild.build({ entryPoints: [join(root, "ipc/generate.ts")], outfile: generator, bundle: true, platform: "node",
-    format: "esm", target: "node20", logLevel: "error" });
-  log("ipc: generating from the table");
-  execFileSync(process.execPath, [generator, ...(quiet ? ["--quiet"] : [])], { cwd: root, stdio: "inherit" });
+    format: "esm", target: "node20", external: ["esbuild"], logLevel: "error" });
+  log("ipc: generating from the table and the component folders' protocols");
+  try {
+    execFileSync(process.execPath, [generator, ...(quiet ? ["--quiet"] : [])], { cwd: root, stdio: "inherit" });
+  } catch {
+    // The generator said what is wrong (a mistake in the table, a declaration or a manifest).
+    console.error("build: the ipc generator failed");
+    process.exit(1);
+  }
   writeFileSync(ipcStamp, "");
 }
 
@@ -99,27 +128,11 @@ if (existsSync(join(root, "kernel/main.ts")))
 // manifest says `@image` (init, the test runner) is built once per image recipe that carries it, from an
 // entry module generated into build/os/images/IMAGE/ that fills the image's component table
 // (sdk/lib/image.ts) from the recipe and the folders' manifests.
-const componentsModule = join(out, "host", "components.mjs");
-if (stale(componentsModule, ["sdk/host/components.ts", "sdk/host/paths.ts"])) {
-  await esbuild.build({ entryPoints: [join(root, "sdk/host/components.ts")], outfile: componentsModule, bundle: true,
-    platform: "node", format: "esm", target: "node20", logLevel: "error" });
-}
-const { ComponentError, SHADOW_STACK_EXPORTS, componentAscFlags, discoverComponents, selectComponents, imageOutput, imageTableModule }
-  = await import(componentsModule);
-/** `read()`'s result; a ComponentError (a mistake in a component folder or a recipe) ends the build with its message. */
-function orExit(read) {
-  try {
-    return read();
-  } catch (error) {
-    if (!(error instanceof ComponentError)) throw error;
-    console.error(`build: ${error.message}`);
-    process.exit(1);
-  }
-}
-const components = orExit(() => discoverComponents(root));
+/** The generated bindings of the component folders' own protocols, which components in any folder may import. */
+const folderBindings = components.filter((c) => c.protocol).map((c) => `${c.folder}/generated`);
 /** What a component's build depends on besides its own folder's root: the library, the bindings, the transform. */
 const componentDependencies = (folder) => [folder.split("/")[0] === "tests" ? "tests/os" : folder.split("/")[0], "sdk/lib",
-  "ipc/generated", "ipc/client", "sdk/compiler/src/traps.ts", SHADOW_STACK_EXPORTS, "sdk/host/components.ts"];
+  "ipc/generated", "ipc/client", ...folderBindings, "sdk/compiler/src/traps.ts", SHADOW_STACK_EXPORTS, "sdk/host/components.ts"];
 for (const component of components) {
   const sources = componentDependencies(component.folder);
   if (!component.perImage) ascPrograms.push([component.entry, component.output, sources, componentAscFlags(component), component.rewrite]);

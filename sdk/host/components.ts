@@ -29,6 +29,10 @@
 //                           component table (init and the test runner)
 //   @test LINE              a line of the grant its in-OS test gets; the test is the
 //                           folder's `test.ts`, run by the test runner
+//   @protocol FILE.ts       the folder's own protocols, declared in FILE.ts (in the
+//                           folder) as the table's are: `export const protocols:
+//                           Protocol[]`; the ipc generator writes their bindings and
+//                           server side into the folder's generated/ (docs/ipc.md)
 //
 // The component's name, for the build and the recipes, is its folder's;
 // the entry is NAME.ts in the folder. Its grant is the manifest's kernel
@@ -88,6 +92,8 @@ export interface Component {
   ascFlags: string[];
   /** The rewrite module, relative to the repository root, or null. */
   rewrite: string | null;
+  /** The declaration of the folder's own protocols (`@protocol`), relative to the repository root, or null. */
+  protocol: string | null;
   precompile: boolean;
   perImage: boolean;
   /** Where it lies in an image's payload (test/echo.wasm, system/init.wasm). */
@@ -116,7 +122,7 @@ export function readComponent(folder: string, root: string = repoRoot): Componen
   const testLines: string[] = [];
   const component: Component = {
     name, folder, entry: `${folder}/${name}.ts`, identity: "", kind: "", manifest: "", grant: "", parent: "init", order: 100,
-    restart: true, runtime: "stub", ascFlags: [], rewrite: null, precompile: true, perImage: false,
+    restart: true, runtime: "stub", ascFlags: [], rewrite: null, protocol: null, precompile: true, perImage: false,
     payload: `${payloadArea(folder + "/")}/${name}.wasm`, output: "", test: null,
   };
   const seen = new Set<string>();
@@ -171,6 +177,13 @@ export function readComponent(folder: string, root: string = repoRoot): Componen
         const file = `${folder}/${one()}`;
         if (!existsSync(join(root, file))) throw new ComponentError(`${where(line)}: @rewrite: ${file} does not exist`);
         component.rewrite = file;
+        break;
+      }
+      case "@protocol": {
+        const file = `${folder}/${one()}`;
+        if (!file.endsWith(".ts")) throw new ComponentError(`${where(line)}: @protocol names a TypeScript file (protocol.ts)`);
+        if (!existsSync(join(root, file))) throw new ComponentError(`${where(line)}: @protocol: ${file} does not exist`);
+        component.protocol = file;
         break;
       }
       case "@precompile": {

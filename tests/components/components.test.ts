@@ -3,7 +3,9 @@
 // a manifest's mistakes are refused with the file and line, and a folder
 // written by `delos new` for each kind builds — its component and its in-OS
 // test — in a copy of what components build against (the build's own asc
-// flags). `npm test` runs the new folders' in-OS tests only when one is in
+// flags), with a driver's or server's protocol generated into the folder's
+// generated/ and usable by a client in another folder; a folder protocol
+// that clashes with the table's or another folder's is refused. `npm test` runs the new folders' in-OS tests only when one is in
 // the tree; tests/kernel/os.test.ts expects a verdict from each that is.
 
 import { execFile } from "node:child_process";
@@ -17,8 +19,30 @@ import { repoRoot } from "../../sdk/host/paths";
 import { newComponent } from "../../sdk/cli/commands/new";
 import { UsageError } from "../../sdk/cli/command";
 import { readRecipe, recipeComponents } from "../../sdk/host/recipe";
+import { loadDeclaredProtocols } from "../../ipc/components";
+import { compareWithTree } from "../../ipc/compare";
+import { generateAll } from "../../ipc/generator/index";
+import { table } from "../../ipc/table/index";
+import { checkTree } from "../repo/boundaries";
 
 const run = promisify(execFile);
+
+/** A client of new-server in another folder: it imports the server's generated client bindings. */
+const CLIENT = `import "../../../sdk/lib/abort";
+import { componentExit, msgSend, nameOpen } from "../../../ipc/generated/index";
+import { NEW_SERVER_PATH, NEW_SERVER_PING, NEW_SERVER_PING_REPLY_SIZE, NEW_SERVER_PING_REQUEST_SIZE, NewServerPingReply, NewServerPingRequest }
+  from "../../../servers/new-server/generated/protocols/new-server";
+
+export function _start(): void {
+  const connection = nameOpen(NEW_SERVER_PATH, 1_000_000_000);
+  const request = changetype<NewServerPingRequest>(heap.alloc(NEW_SERVER_PING_REQUEST_SIZE));
+  const reply = changetype<NewServerPingReply>(heap.alloc(NEW_SERVER_PING_REPLY_SIZE));
+  request.operation = NEW_SERVER_PING;
+  request.value = 1;
+  const status = msgSend(connection, changetype<usize>(request), NEW_SERVER_PING_REQUEST_SIZE, changetype<usize>(reply), NEW_SERVER_PING_REPLY_SIZE);
+  componentExit(status == 0 && reply.value == 2 ? 0 : 1);
+}
+`;
 
 /** What component folders build against, copied into a fresh root with the repository's node_modules. */
 function scratchRoot(): string {
@@ -98,20 +122,59 @@ export function register(test: TestFunction): void {
     }
   });
 
-  test("delos new writes a driver, a server and an app that build, each with its in-OS test", async (t) => {
+  test("a folder's protocol that clashes with the table's or another folder's, or is not of the table's shape, is refused naming both places", (t) => {
+    const root = scratchRoot();
+    try {
+      const clash = errorOf(() => newComponent("driver", "input", root), UsageError);
+      t.ok(clash.includes("protocol input: declared twice, in the table (ipc/table/protocols) and in drivers/input/protocol.ts"), `delos new driver input: ${clash}`);
+      t.ok(!existsSync(join(root, "drivers/input")), "and writes no folder");
+      newComponent("server", "alpha", root);
+      newComponent("server", "beta", root);
+      const beta = join(root, "servers/beta/protocol.ts");
+      writeFileSync(beta, readFileSync(beta, "utf8").replace(`name: "beta"`, `name: "alpha"`));
+      const twice = errorOf(() => generateAll(table, loadDeclaredProtocols(root).folders), Error);
+      t.ok(twice.includes("protocol alpha: declared twice, in servers/alpha/protocol.ts and in servers/beta/protocol.ts"), `two folders: ${twice}`);
+      writeFileSync(beta, readFileSync(beta, "utf8").replace(`name: "alpha"`, `name: "beta"`).replace(`type: "u32"`, `type: "float"`));
+      const shape = errorOf(() => loadDeclaredProtocols(root), Error);
+      t.ok(shape.includes("servers/beta/protocol.ts: protocol beta messages[0] request[0]: `type` is one of i32, u32, i64, u64, bytes"), `a field of no table type: ${shape}`);
+      writeFileSync(beta, "export const protocol = [];\n");
+      t.ok(errorOf(() => loadDeclaredProtocols(root), Error).includes("servers/beta/protocol.ts: exports no `protocols` array"), "no protocols export");
+      writeFileSync(beta, "export const protocols = [;\n");
+      t.ok(errorOf(() => loadDeclaredProtocols(root), Error).includes("servers/beta/protocol.ts:1: "), "a syntax error, with its line");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test("delos new writes a driver, a server and an app that build, each with its in-OS test; a client in another folder builds against the server's protocol", async (t) => {
     const root = scratchRoot();
     try {
       const asc = join(repoRoot, "node_modules", ".bin", "asc");
-      for (const [kind, folder] of [["driver", "drivers"], ["server", "servers"], ["app", "desktop/apps"]] as const) {
+      for (const [kind, folder] of [["driver", "drivers"], ["server", "servers"], ["app", "desktop/apps"], ["client", "desktop/apps"]] as const) {
         const name = `new-${kind}`;
-        const written = newComponent(kind, name, root);
-        t.ok(written.includes(`${folder}/${name}/${COMPONENT_MANIFEST}`) && written.includes(`${folder}/${name}/test.ts`), `${kind}: ${written.join(", ")}`);
-        if (kind !== "app") t.ok(written.includes(`${folder}/${name}/protocol.ts`), `${kind}: the protocol it serves`);
+        if (kind === "client") {
+          // Not a kind of delos new: an app of another folder that talks to new-server.
+          mkdirSync(join(root, folder, name), { recursive: true });
+          writeFileSync(join(root, folder, name, COMPONENT_MANIFEST), `name ${name}\nkind app\nopen /svc/new-server\n@restart never\n`);
+          writeFileSync(join(root, folder, name, `${name}.ts`), CLIENT);
+        } else {
+          const written = newComponent(kind, name, root);
+          t.ok(written.includes(`${folder}/${name}/${COMPONENT_MANIFEST}`) && written.includes(`${folder}/${name}/test.ts`), `${kind}: ${written.join(", ")}`);
+          if (kind !== "app") {
+            const generated = [`${folder}/${name}/protocol.ts`, `${folder}/${name}/generated/protocols/${name}.ts`, `${folder}/${name}/generated/servers/${name}.ts`,
+              `${folder}/${name}/generated/protocols.md`];
+            t.ok(generated.every((path) => written.includes(path) && existsSync(join(root, path))), `${kind}: its protocol's declaration and generated files, in its folder`);
+            t.ok(readFileSync(join(root, folder, name, `${name}.ts`), "utf8").includes(`extends ${kind === "server" ? "NewServer" : "NewDriver"}Handlers`),
+              `${kind}: its server is the handlers of the generated server side`);
+            t.ok(readFileSync(join(root, folder, name, COMPONENT_MANIFEST), "utf8").includes("@protocol protocol.ts"), `${kind}: its manifest names the declaration`);
+          }
+        }
         const component = discoverComponents(root).find((found) => found.name === name);
-        t.ok(component !== undefined && component.test !== null, `${kind}: found by its manifest, with its test`);
-        if (!component?.test) continue;
-        for (const [entry, output, flags] of [[component.entry, component.output, componentAscFlags(component)],
-          [component.test.entry, component.test.output, componentAscFlags(component, true)]] as const) {
+        t.ok(component !== undefined && (component.test !== null || kind === "client"), `${kind}: found by its manifest, with its test`);
+        if (!component) continue;
+        const builds: Array<readonly [string, string, string[]]> = [[component.entry, component.output, componentAscFlags(component)]];
+        if (component.test) builds.push([component.test.entry, component.test.output, componentAscFlags(component, true)]);
+        for (const [entry, output, flags] of builds) {
           mkdirSync(dirname(join(root, output)), { recursive: true });
           try {
             await run(asc, [entry, "-o", output, "-O3", "--runtime", "stub", ...flags], { cwd: root });
@@ -123,6 +186,11 @@ export function register(test: TestFunction): void {
           t.ok(exports.includes("_start") && exports.includes("_initialize"), `${kind}: ${entry} builds to a component (${exports.join(", ")})`);
         }
       }
+      const { folders, generatedFolders } = loadDeclaredProtocols(root);
+      t.eq(folders.map((f) => f.file), ["drivers/new-driver/protocol.ts", "servers/new-server/protocol.ts"], "the generator finds both declarations");
+      const problems = compareWithTree(root, generateAll(table, folders), generatedFolders).filter((problem) => !/^(ipc|kernel|docs)\//.test(problem));
+      t.eq(problems, [], "the folders' generated files are what the generator makes of them");
+      t.eq(checkTree(root).map((v) => `${v.file}:${v.line} imports ${v.target}: ${v.rule}`), [], "the client's import of the server's bindings crosses no boundary");
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

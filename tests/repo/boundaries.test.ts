@@ -18,6 +18,14 @@ export function register(test: TestFunction) {
     t.eq(checkFile("kernel/main.ts", `import "../desktop/compositor";`).length, 1, "kernel importing the desktop");
     t.eq(checkFile("servers/fs/index.ts", `import { send } from "../../ipc/client";`).length, 0, "server importing ipc/");
     t.eq(checkFile("sdk/host/linux.ts", `import { spawn } from "node:child_process";`).length, 0, "host glue importing node:");
+    t.eq(checkFile("desktop/apps/clock/clock.ts", `import { RTC_PATH } from "../../../drivers/rtc/generated/protocols/rtc";`).length, 0,
+      "an app importing a driver's generated client bindings");
+    t.eq(checkFile("drivers/mouse/mouse.ts", `import { PCI_PATH } from "../../servers/pci/generated/protocols/pci";`).length, 0,
+      "a driver importing a server's generated client bindings");
+    t.eq(checkFile("desktop/apps/clock/clock.ts", `import { RtcHandlers } from "../../../drivers/rtc/generated/servers/rtc";`).length, 1,
+      "an app importing a driver's generated server side");
+    t.eq(checkFile("desktop/apps/clock/clock.ts", `import { tick } from "../../../drivers/rtc/rtc";`).length, 1, "an app importing a driver's code");
+    t.eq(checkFile("kernel/main.ts", `import { RTC_PATH } from "../drivers/rtc/generated/protocols/rtc";`).length, 1, "the kernel importing a driver's bindings");
   });
 
   test("the checker catches each kind of kernel layer violation", (t) => {

@@ -1,13 +1,20 @@
 // `delos new KIND NAME`: writes a new component folder from the templates of
 // sdk/templates — driver: drivers/NAME, server: servers/NAME, app:
 // desktop/apps/NAME — with its manifest, its source, an in-OS test and, for
-// a driver or a server, the protocol it serves (protocol.ts). The build finds
-// the folder by its manifest (sdk/host/components.ts) and the test image
+// a driver or a server, the protocol it serves: its declaration
+// (protocol.ts, named by the manifest's `@protocol`) and what the ipc
+// generator makes of it in the folder's generated/ — the client bindings
+// and the server side its source is written against. The build finds the
+// folder by its manifest (sdk/host/components.ts) and the test image
 // carries it and runs its test; nothing outside the folder changes.
 
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { COMPONENT_MANIFEST, COMPONENT_NAME, ComponentError, discoverComponents } from "../../host/components";
+import { loadDeclaredProtocols } from "../../../ipc/components";
+import { generateAll } from "../../../ipc/generator/index";
+import { pascal, protocolFile, ProtocolTableError, screaming } from "../../../ipc/generator/model";
+import { table } from "../../../ipc/table/index";
 import { repoRoot } from "../../host/paths";
 import { CliCommand, optionValue, UsageError } from "../command";
 
@@ -41,9 +48,14 @@ export function newComponent(kind: string, name: string, root: string = repoRoot
   if (clash) throw new UsageError(`${name}: ${clash.folder} is a component of that name already`);
 
   const path = spec.path(name);
+  // The protocol is named after the component, with `_` for `-` (protocol names are dotted identifiers).
+  const protocol = name.replace(/-/g, "_");
   const values: Record<string, string> = {
     NAME: name,
-    CONST: name.toUpperCase().replace(/-/g, "_"),
+    PROTOCOL: protocol,
+    FILE: protocolFile({ name: protocol }),
+    CONST: screaming(protocol),
+    PASCAL: pascal(protocol),
     PATH: path ?? "",
     ROOT: "../".repeat(folder.split("/").length),
   };
@@ -65,6 +77,31 @@ export function newComponent(kind: string, name: string, root: string = repoRoot
   for (const [file, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     writeFileSync(join(root, folder, file), text);
     written.push(`${folder}/${file}`);
+  }
+  try {
+    written.push(...writeGenerated(root, folder));
+  } catch (error) {
+    // A protocol that clashes with one of the table or of another folder: no folder rather than half of one.
+    rmSync(join(root, folder), { recursive: true, force: true });
+    if (error instanceof ProtocolTableError || error instanceof ComponentError) throw new UsageError(`${folder}: ${error.message}`);
+    throw error;
+  }
+  return written;
+}
+
+/**
+ * Writes what the ipc generator makes of `folder`'s own protocols (checked
+ * against the table's and every other folder's) into its generated/, and
+ * nothing outside it: the files written, relative to `root`.
+ */
+function writeGenerated(root: string, folder: string): string[] {
+  const { folders } = loadDeclaredProtocols(root);
+  const written: string[] = [];
+  for (const [path, text] of generateAll(table, folders)) {
+    if (!path.startsWith(`${folder}/`)) continue;
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+    written.push(path);
   }
   return written;
 }
