@@ -28,6 +28,7 @@ import * as bootKernelLink from "./boot/kernel-link.test";
 import * as boot from "./boot/boot.test";
 import * as kernelOs from "./kernel/os.test";
 import * as kernelFuzz from "./kernel/fuzz.test";
+import * as devices from "./devices/devices.test";
 import * as bootstrap from "./compiler/bootstrap.test";
 import * as glyphAtlas from "./desktop/glyph-atlas.test";
 import * as desktopGraphics from "./desktop/graphics.test";
@@ -62,6 +63,7 @@ const files = [
   { name: "boot-qemu", register: boot.register },
   { name: "kernel-os", register: kernelOs.register },
   { name: "kernel-fuzz", register: kernelFuzz.register },
+  { name: "devices", register: devices.register },
   { name: "bootstrap", register: bootstrap.register },
 ];
 

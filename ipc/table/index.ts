@@ -8,6 +8,7 @@ import { objectTypes, rights } from "./rights";
 import { testProtocols } from "./protocols/test";
 import { initProtocols } from "./protocols/init";
 import { inputConstants, inputProtocols, inputRecords } from "./protocols/input";
+import { deviceConstants, deviceProtocols } from "./protocols/devices";
 import type { ErrorCode, Constant, ObjectType, Protocol, Record, Right, SystemCall } from "./schema";
 
 export interface Table {
@@ -24,7 +25,7 @@ export interface Table {
 export const table: Table = {
   calls, errors, rights, objectTypes,
   records: [...records, ...inputRecords],
-  constants: [...constants, ...inputConstants],
-  protocols: [...initProtocols, ...inputProtocols, ...testProtocols],
+  constants: [...constants, ...inputConstants, ...deviceConstants],
+  protocols: [...initProtocols, ...inputProtocols, ...deviceProtocols, ...testProtocols],
   protocolErrorBase: PROTOCOL_ERROR_BASE,
 };
