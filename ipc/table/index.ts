@@ -26,6 +26,6 @@ export const table: Table = {
   calls, errors, rights, objectTypes,
   records: [...records, ...inputRecords],
   constants: [...constants, ...inputConstants, ...deviceConstants],
-  protocols: [...initProtocols, ...inputProtocols, ...deviceProtocols, ...testProtocols],
+  protocols: [...initProtocols, ...inputProtocols, ...testProtocols, ...deviceProtocols],
   protocolErrorBase: PROTOCOL_ERROR_BASE,
 };

@@ -66,6 +66,7 @@ export function register(test: TestFunction): void {
       await machine.pointer(256, 192, { left: true }, screen);
       await machine.pointer(256, 192, { left: false }, screen);
       await machine.waitFor("device-probe: drew 1280x800", 60_000);
+      await machine.waitFor("device-probe: event 3 1 0", 30_000);
       const buttons = events(machine.serial).filter((e) => e[0] === 3);
       t.eq(buttons.slice(0, 2), [[3, 1, 1], [3, 1, 0]], "the left button's press and release arrive, in order");
       // The mode change, in the screenshot.
@@ -76,8 +77,12 @@ export function register(test: TestFunction): void {
       await machine.pointer(100, 100, { right: true }, { width: 1280, height: 800 });
       await machine.pointer(100, 100, { right: false }, { width: 1280, height: 800 });
       await machine.waitFor("device-probe: display restart", 60_000);
-      const restarted = /device-probe: display restarted (\d+) -> (\d+) mode (\d+)x(\d+)/.exec(machine.serial);
-      t.ok(restarted !== null && restarted[1] !== restarted[2], `init restarted the display driver as a new instance (${restarted?.[0] ?? "no line"})`);
+      // The line may still be arriving: wait for its end.
+      const line = /device-probe: display restarted (\d+) -> (\d+) mode (\d+)x(\d+)\r?\n/;
+      for (let waited = 0; waited < 10_000 && !line.test(machine.serial); waited += 100) await new Promise((done) => setTimeout(done, 100));
+      const restarted = line.exec(machine.serial);
+      t.ok(restarted !== null && restarted[1] !== restarted[2], `init restarted the display driver as a new instance (${restarted?.[0] ?? machine.serial.split("\n").filter((line) => /device-probe|display/.test(line)).slice(-6).join(" | ")})`);
+      t.eq(restarted?.slice(3, 5), ["1280", "800"], "the new instance tells 1280x800");
       t.ok(/display: adopted mode 1280x800/.test(machine.serial), "the new instance adopted 1280x800 instead of setting a mode");
       const after = await machine.screendump();
       t.eq([after.width, after.height], [1280, 800], "the screen is still 1280x800");
