@@ -29,6 +29,7 @@ import * as boot from "./boot/boot.test";
 import * as kernelOs from "./kernel/os.test";
 import * as kernelFuzz from "./kernel/fuzz.test";
 import * as kernelKeyboard from "./kernel/keyboard.test";
+import * as devices from "./devices/devices.test";
 import * as bootstrap from "./compiler/bootstrap.test";
 import * as glyphAtlas from "./desktop/glyph-atlas.test";
 import * as desktopGraphics from "./desktop/graphics.test";
@@ -66,6 +67,7 @@ const files = [
   { name: "kernel-os", register: kernelOs.register },
   { name: "kernel-fuzz", register: kernelFuzz.register },
   { name: "kernel-keyboard", register: kernelKeyboard.register },
+  { name: "devices", register: devices.register },
   { name: "bootstrap", register: bootstrap.register },
 ];
 

@@ -85,7 +85,7 @@ export const OBJECT_TYPE_CONNECTION: u32 = 2;
 export const OBJECT_TYPE_MEMORY: u32 = 3;
 /** Sends a pulse through a connection when it expires, once or periodically. */
 export const OBJECT_TYPE_TIMER: u32 = 4;
-/** A device interrupt line delivered as a pulse; masked until unmasked after each delivery. */
+/** A device interrupt line delivered as a pulse; masked until unmasked after each delivery. TRANSFER lets the bus server that attached it hand it to the driver (msg.grant). */
 export const OBJECT_TYPE_INTERRUPT: u32 = 5;
 
 /** A timeout that does not wait: fail with TIMED_OUT at once when the call would block. */
@@ -122,6 +122,8 @@ export const COMPONENT_STATE_FAULTED: i32 = 3;
 export const COMPONENT_STATE_KILLED: i32 = 4;
 /** The granularity of memory.map. */
 export const PAGE_SIZE: u32 = 4096;
+/** The largest memory.dma object, in bytes (4 MiB): contiguous frames are scarce. */
+export const DMA_MAXIMUM: u32 = 4194304;
 /** The longest path in the pathname space, in bytes. */
 export const NAME_MAXIMUM: i32 = 255;
 /** name.register flag: take the path over from the component that holds it (supervised by the caller, or of the caller's identity: another instance its supervisor started under the same name). */
@@ -274,6 +276,10 @@ export const WINDOW_WAITING: u32 = 4;
 export const WINDOW_SHOWN: u32 = 8;
 /** The most windows the compositor shows at once. */
 export const WINDOW_LIST_MAXIMUM: u32 = 32;
+/** pci.enable flag: let the device master the bus (DMA) as well as answer in its memory BARs. */
+export const PCI_ENABLE_BUS_MASTER: u32 = 1;
+/** Every display mode has 32-bit pixels, 0x00RRGGBB in memory order B, G, R, X. */
+export const DISPLAY_BYTES_PER_PIXEL: u32 = 4;
 
 export const IOVEC_SIZE: u32 = 8;
 export const IOVEC_ADDRESS: u32 = 0;

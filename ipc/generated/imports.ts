@@ -37,6 +37,8 @@
 // @ts-ignore: decorator
 @external("delos", "msg_grant") export declare function delos_msg_grant(receiveId: u32, handle: i32, rights: u32): i32;
 // @ts-ignore: decorator
+@external("delos", "msg_check_device") export declare function delos_msg_check_device(receiveId: u32, device: u32, deviceLength: u32): i32;
+// @ts-ignore: decorator
 @external("delos", "pulse_send") export declare function delos_pulse_send(connection: i32, code: i32, value: i64): i32;
 // @ts-ignore: decorator
 @external("delos", "memory_create") export declare function delos_memory_create(size: u32): i32;
@@ -44,6 +46,12 @@
 @external("delos", "memory_map") export declare function delos_memory_map(memory: i32, address: u32, length: u32, flags: u32): i32;
 // @ts-ignore: decorator
 @external("delos", "memory_unmap") export declare function delos_memory_unmap(address: u32, length: u32): i32;
+// @ts-ignore: decorator
+@external("delos", "memory_device") export declare function delos_memory_device(base: u64, length: u32): i32;
+// @ts-ignore: decorator
+@external("delos", "memory_dma") export declare function delos_memory_dma(size: u32): i32;
+// @ts-ignore: decorator
+@external("delos", "memory_physical") export declare function delos_memory_physical(memory: i32, offset: u32): i64;
 // @ts-ignore: decorator
 @external("delos", "state_open") export declare function delos_state_open(name: u32, nameLength: u32, size: u32): i32;
 // @ts-ignore: decorator
@@ -56,6 +64,8 @@
 @external("delos", "interrupt_attach") export declare function delos_interrupt_attach(line: u32, connection: i32, code: i32): i32;
 // @ts-ignore: decorator
 @external("delos", "interrupt_unmask") export declare function delos_interrupt_unmask(interrupt: i32): i32;
+// @ts-ignore: decorator
+@external("delos", "firmware_table") export declare function delos_firmware_table(signature: u32, signatureLength: u32, buffer: u32, bufferLength: u32): i32;
 // @ts-ignore: decorator
 @external("delos", "port_read") export declare function delos_port_read(port: u32, width: u32): i64;
 // @ts-ignore: decorator

@@ -15,3 +15,5 @@ export * from "./protocols/test-trap";
 export * from "./protocols/test-priority";
 export * from "./protocols/test-relay";
 export * from "./protocols/test-rtc";
+export * from "./protocols/pci";
+export * from "./protocols/display";

@@ -6,14 +6,15 @@ import {
   delos_connection_create, delos_name_register, delos_name_unregister, delos_name_open,
   delos_msg_send, delos_msg_sendv, delos_msg_receive, delos_msg_receivev,
   delos_msg_reply, delos_msg_replyv, delos_msg_reply_receive, delos_msg_read,
-  delos_msg_grant, delos_pulse_send, delos_memory_create, delos_memory_map,
-  delos_memory_unmap, delos_state_open, delos_state_delete, delos_timer_create,
-  delos_timer_set, delos_interrupt_attach, delos_interrupt_unmask, delos_port_read,
-  delos_port_write, delos_port_take, delos_thread_create, delos_thread_exit,
-  delos_thread_sleep, delos_thread_yield, delos_thread_self, delos_thread_timeout,
-  delos_thread_priority, delos_thread_set_priority, delos_clock_now, delos_clock_cycles,
-  delos_component_spawn, delos_component_kill, delos_component_status, delos_component_self,
-  delos_component_exit, delos_payload_read, delos_log_write,
+  delos_msg_grant, delos_msg_check_device, delos_pulse_send, delos_memory_create,
+  delos_memory_map, delos_memory_unmap, delos_memory_device, delos_memory_dma,
+  delos_memory_physical, delos_state_open, delos_state_delete, delos_timer_create,
+  delos_timer_set, delos_interrupt_attach, delos_interrupt_unmask, delos_firmware_table,
+  delos_port_read, delos_port_write, delos_port_take, delos_thread_create,
+  delos_thread_exit, delos_thread_sleep, delos_thread_yield, delos_thread_self,
+  delos_thread_timeout, delos_thread_priority, delos_thread_set_priority, delos_clock_now,
+  delos_clock_cycles, delos_component_spawn, delos_component_kill, delos_component_status,
+  delos_component_self, delos_component_exit, delos_payload_read, delos_log_write,
 } from "./imports";
 
 /** A handle: a number in the component's handle table (0 is never one). */
@@ -217,6 +218,17 @@ export function nameOpen(path: string, timeout: i64): i32 {
 }
 
 /**
+ * Tells whether the sender of a received message holds a device in its rights (a `device` entry its supervisor granted and its manifest asks for): how a bus server decides that a client is entitled to the device it asks for. Authority still comes only from the parent: the bus server hands out what the kernel confirms the client's supervisor granted.
+ * @param receiveId What msg.receive returned for the message.
+ * @param device The device as a manifest names it: the bus and the bus's name of the device (`pci 1234:1111`: vendor and device in hexadecimal).
+ * @returns 0: the sender holds it.
+ */
+export function msgCheckDevice(receiveId: u32, device: string): i32 {
+  const deviceBytes = String.UTF8.encode(device);
+  return delos_msg_check_device(receiveId, <u32>changetype<usize>(deviceBytes), <u32>deviceBytes.byteLength);
+}
+
+/**
  * Queues a pulse — a code and a value — on the connection's channel without waiting. A receiver gets it before any message. A component may have at most its `pulses` limit of pulses queued and not yet received (QUOTA_EXCEEDED).
  * @param connection The connection. Needs SEND.
  * @param code 0..PULSE_CODE_MAXIMUM.
@@ -260,6 +272,38 @@ export function nameOpen(path: string, timeout: i64): i32 {
 // @ts-ignore: decorator
 @inline export function memoryUnmap(address: u32, length: u32): i32 {
   return delos_memory_unmap(address, length);
+}
+
+/**
+ * Makes a memory object over device memory: the physical range [base, base + length) — a PCI BAR's registers or framebuffer, an ECAM page. Nothing is allocated or zeroed; memory.map maps it uncached. The whole range must lie in one of the caller's `mmio` ranges, and no page of it may be RAM of the firmware's memory map (ACCESS_DENIED). Once an object covers the boot framebuffer, the kernel draws there no more (a display driver owns it).
+ * @param base The physical address: a multiple of PAGE_SIZE.
+ * @param length Bytes: a multiple of PAGE_SIZE, at most 1 GiB.
+ * @returns Its handle, with MAP, WRITE, DUPLICATE and TRANSFER.
+ */
+// @ts-ignore: decorator
+@inline export function memoryDevice(base: u64, length: u32): i32 {
+  return delos_memory_device(base, length);
+}
+
+/**
+ * Creates a memory object of zeroed, physically contiguous pages for a device to read and write by DMA; memory.physical tells where it is. Its pages count against the caller's `objects` limit. Without an IOMMU a device writes wherever its driver points it, so the `dma` capability trusts the driver with all memory (docs/kernel.md, "Memory for DMA").
+ * @param size Bytes, rounded up to whole pages; at most DMA_MAXIMUM.
+ * @returns Its handle, with MAP, WRITE, DUPLICATE and TRANSFER.
+ */
+// @ts-ignore: decorator
+@inline export function memoryDma(size: u32): i32 {
+  return delos_memory_dma(size);
+}
+
+/**
+ * The physical address of a byte of a memory object made by memory.dma, for the device's descriptors. Other memory objects are INVALID_ARGUMENT.
+ * @param memory The DMA memory object. Needs MAP.
+ * @param offset A byte offset inside it.
+ * @returns The physical address.
+ */
+// @ts-ignore: decorator
+@inline export function memoryPhysical(memory: Handle, offset: u32): i64 {
+  return delos_memory_physical(memory, offset);
 }
 
 /**
@@ -327,6 +371,17 @@ export function stateDelete(name: string): i32 {
 // @ts-ignore: decorator
 @inline export function interruptUnmask(interrupt: Handle): i32 {
   return delos_interrupt_unmask(interrupt);
+}
+
+/**
+ * Copies an ACPI table of the firmware, header included, into `buffer` (cut to its length): a bus server reads the MCFG for PCI's ECAM this way. Only tables the kernel found sound (signature, length, checksum) through the XSDT or RSDT.
+ * @param signature The table's four-character signature (`MCFG`).
+ * @param buffer Where to copy it.
+ * @returns The table's whole length in bytes (more than the buffer when it was cut).
+ */
+export function firmwareTable(signature: string, buffer: usize, bufferLength: u32): i32 {
+  const signatureBytes = String.UTF8.encode(signature);
+  return delos_firmware_table(<u32>changetype<usize>(signatureBytes), <u32>signatureBytes.byteLength, <u32>buffer, bufferLength);
 }
 
 /**

@@ -189,6 +189,15 @@ export const calls: SystemCall[] = [
 
   // Pulses.
   {
+    name: "msg.check_device", doc: "Tells whether the sender of a received message holds a device in its rights (a `device` entry its supervisor granted and its manifest asks for): how a bus server decides that a client is entitled to the device it asks for. Authority still comes only from the parent: the bus server hands out what the kernel confirms the client's supervisor granted.",
+    arguments: [
+      receiveId,
+      { name: "device", kind: "string", maximum: 63, doc: "The device as a manifest names it: the bus and the bus's name of the device (`pci 1234:1111`: vendor and device in hexadecimal)." },
+    ],
+    result: { type: "i32", doc: "0: the sender holds it." }, errors: ["NO_SENDER", "ACCESS_DENIED"],
+    kernel: "msgCheckDevice",
+  },
+  {
     name: "pulse.send", doc: "Queues a pulse — a code and a value — on the connection's channel without waiting. A receiver gets it before any message. A component may have at most its `pulses` limit of pulses queued and not yet received (QUOTA_EXCEEDED).",
     arguments: [
       { name: "connection", kind: "handle", object: "connection", rights: ["SEND"], doc: "The connection." },
@@ -225,6 +234,33 @@ export const calls: SystemCall[] = [
     ],
     result: { type: "i32", doc: "0." }, errors: ["NOT_MAPPED"],
     kernel: "memoryUnmap",
+  },
+  {
+    name: "memory.device", doc: "Makes a memory object over device memory: the physical range [base, base + length) — a PCI BAR's registers or framebuffer, an ECAM page. Nothing is allocated or zeroed; memory.map maps it uncached. The whole range must lie in one of the caller's `mmio` ranges, and no page of it may be RAM of the firmware's memory map (ACCESS_DENIED). Once an object covers the boot framebuffer, the kernel draws there no more (a display driver owns it).",
+    arguments: [
+      { name: "base", kind: "value", type: "u64", doc: "The physical address: a multiple of PAGE_SIZE." },
+      { name: "length", kind: "value", type: "u32", doc: "Bytes: a multiple of PAGE_SIZE, at most 1 GiB." },
+    ],
+    result: { type: "i32", doc: "Its handle, with MAP, WRITE, DUPLICATE and TRANSFER." }, errors: ["INVALID_ARGUMENT", "ACCESS_DENIED", "TOO_LARGE", "NO_MEMORY", "QUOTA_EXCEEDED"],
+    capability: { kind: "mmio", argument: "base", doc: "The caller's rights hold the whole range in one of their `mmio` ranges (the kernel function checks the end too)." },
+    kernel: "memoryDevice",
+  },
+  {
+    name: "memory.dma", doc: "Creates a memory object of zeroed, physically contiguous pages for a device to read and write by DMA; memory.physical tells where it is. Its pages count against the caller's `objects` limit. Without an IOMMU a device writes wherever its driver points it, so the `dma` capability trusts the driver with all memory (docs/kernel.md, \"Memory for DMA\").",
+    arguments: [{ name: "size", kind: "value", type: "u32", doc: "Bytes, rounded up to whole pages; at most DMA_MAXIMUM." }],
+    result: { type: "i32", doc: "Its handle, with MAP, WRITE, DUPLICATE and TRANSFER." }, errors: ["INVALID_ARGUMENT", "TOO_LARGE", "NO_MEMORY", "QUOTA_EXCEEDED"],
+    capability: { kind: "dma", doc: "The caller's rights hold `dma`." },
+    kernel: "memoryDma",
+  },
+  {
+    name: "memory.physical", doc: "The physical address of a byte of a memory object made by memory.dma, for the device's descriptors. Other memory objects are INVALID_ARGUMENT.",
+    arguments: [
+      { name: "memory", kind: "handle", object: "memory", rights: ["MAP"], doc: "The DMA memory object." },
+      { name: "offset", kind: "value", type: "u32", doc: "A byte offset inside it." },
+    ],
+    result: { type: "i64", doc: "The physical address." }, errors: ["INVALID_ARGUMENT"],
+    capability: { kind: "dma", doc: "The caller's rights hold `dma`." },
+    kernel: "memoryPhysical",
   },
   {
     name: "state.open", doc: "Opens the caller's state object of this name, creating it zeroed when it does not exist. State objects belong to the component's identity (the name its supervisor gave it, under the supervisor's own identity), not to the instance: the next instance of a restarted server opens the same pages, and no component of another identity can. A new object's pages count against the caller's `objects` limit.",
@@ -281,6 +317,16 @@ export const calls: SystemCall[] = [
     arguments: [{ name: "interrupt", kind: "handle", object: "interrupt", rights: ["CONTROL"], doc: "The interrupt." }],
     result: { type: "i32", doc: "0." }, errors: [],
     kernel: "interruptUnmask",
+  },
+  {
+    name: "firmware.table", doc: "Copies an ACPI table of the firmware, header included, into `buffer` (cut to its length): a bus server reads the MCFG for PCI's ECAM this way. Only tables the kernel found sound (signature, length, checksum) through the XSDT or RSDT.",
+    arguments: [
+      { name: "signature", kind: "string", maximum: 4, doc: "The table's four-character signature (`MCFG`)." },
+      { name: "buffer", kind: "buffer", access: "write", doc: "Where to copy it." },
+    ],
+    result: { type: "i32", doc: "The table's whole length in bytes (more than the buffer when it was cut)." }, errors: ["NOT_FOUND", "INVALID_ARGUMENT"],
+    capability: { kind: "firmware", argument: "signature", doc: "The caller's rights name the signature in their `firmware` list." },
+    kernel: "firmwareTable",
   },
   {
     name: "port.read", doc: "Reads an I/O port.",

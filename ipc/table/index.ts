@@ -9,6 +9,7 @@ import { testProtocols } from "./protocols/test";
 import { initProtocols } from "./protocols/init";
 import { inputConstants, inputProtocols, inputRecords } from "./protocols/input";
 import { windowConstants, windowProtocols, windowRecords } from "./protocols/window";
+import { deviceConstants, deviceProtocols } from "./protocols/devices";
 import type { ErrorCode, Constant, ObjectType, Protocol, Record, Right, SystemCall } from "./schema";
 
 export interface Table {
@@ -25,7 +26,7 @@ export interface Table {
 export const table: Table = {
   calls, errors, rights, objectTypes,
   records: [...records, ...inputRecords, ...windowRecords],
-  constants: [...constants, ...inputConstants, ...windowConstants],
-  protocols: [...initProtocols, ...inputProtocols, ...windowProtocols, ...testProtocols],
+  constants: [...constants, ...inputConstants, ...windowConstants, ...deviceConstants],
+  protocols: [...initProtocols, ...inputProtocols, ...windowProtocols, ...testProtocols, ...deviceProtocols],
   protocolErrorBase: PROTOCOL_ERROR_BASE,
 };

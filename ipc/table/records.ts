@@ -80,6 +80,7 @@ export const constants: Constant[] = [
   { name: "COMPONENT_STATE_FAULTED", value: 3, doc: "It trapped or faulted; componentStatus says where." },
   { name: "COMPONENT_STATE_KILLED", value: 4, doc: "component.kill ended it." },
   { name: "PAGE_SIZE", value: 4096, type: "u32", doc: "The granularity of memory.map." },
+  { name: "DMA_MAXIMUM", value: 4 << 20, type: "u32", doc: "The largest memory.dma object, in bytes (4 MiB): contiguous frames are scarce." },
   { name: "NAME_MAXIMUM", value: 255, doc: "The longest path in the pathname space, in bytes." },
   { name: "NAME_TAKE_OVER", value: 1, type: "u32", doc: "name.register flag: take the path over from the component that holds it (supervised by the caller, or of the caller's identity: another instance its supervisor started under the same name)." },
 ];

@@ -21,5 +21,5 @@ export const objectTypes: ObjectType[] = [
   { name: "connection", code: 2, doc: "The client side: sends messages and pulses to one channel.", initialRights: ["DUPLICATE", "TRANSFER", "SEND"] },
   { name: "memory", code: 3, doc: "Zeroed pages that can be mapped into linear memories, shared by handle; state objects are named ones.", initialRights: ["DUPLICATE", "TRANSFER", "MAP", "WRITE"] },
   { name: "timer", code: 4, doc: "Sends a pulse through a connection when it expires, once or periodically.", initialRights: ["DUPLICATE", "CONTROL"] },
-  { name: "interrupt", code: 5, doc: "A device interrupt line delivered as a pulse; masked until unmasked after each delivery.", initialRights: ["CONTROL"] },
+  { name: "interrupt", code: 5, doc: "A device interrupt line delivered as a pulse; masked until unmasked after each delivery. TRANSFER lets the bus server that attached it hand it to the driver (msg.grant).", initialRights: ["TRANSFER", "CONTROL"] },
 ];

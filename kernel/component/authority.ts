@@ -1,7 +1,7 @@
 // Authority flows down the tree of supervisors. What a component is — its
 // name, its kind — and what it may do — the paths it may serve and open,
 // its state objects, what it may spawn, its ports, lines and physical
-// memory, its priority ceiling and its quotas — come from whoever spawns
+// memory, DMA, firmware tables and devices, its priority ceiling and its quotas — come from whoever spawns
 // it: the grant, manifest text given to component.spawn. The kernel gives
 // the component it starts itself (init) the root grant: every capability,
 // the kernel's maxima. A component's own manifest, read from its wasm, can
@@ -54,6 +54,9 @@ export function rootGrant(): Manifest {
   root.irqs.push(256);
   root.mmio.push(0);
   root.mmio.push(MMIO_END);
+  root.dma = true;
+  root.firmware.push("*");
+  root.device.push("*");
   for (let i = 0; i < LIMIT_COUNT; i++) root.limits[i] = ROOT_LIMITS[i];
   return root;
 }
@@ -63,6 +66,8 @@ function list(manifest: Manifest, capability: string): string[] {
   if (capability == "open") return manifest.open;
   if (capability == "state") return manifest.state;
   if (capability == "read") return manifest.read;
+  if (capability == "firmware") return manifest.firmware;
+  if (capability == "device") return manifest.device;
   return manifest.spawn;
 }
 
@@ -126,6 +131,7 @@ function beyondParent(parent: Manifest, grant: Manifest): string {
   if (outside.length > 0) return "irq " + outside;
   outside = rangesWithin<u64>(grant.mmio, parent.mmio);
   if (outside.length > 0) return "mmio " + outside;
+  if (grant.dma && !parent.dma) return "dma";
   for (let i = 0; i < LIMIT_COUNT; i++) {
     const value = grant.limit(i);
     if (value != UNSET && value > parent.limit(i)) {
@@ -163,6 +169,9 @@ export function resolveRights(parent: Manifest, grant: Manifest, manifest: Manif
   rights.state = patternsBoth(grant.state, manifest.state);
   rights.spawn = patternsBoth(grant.spawn, manifest.spawn);
   rights.read = patternsBoth(grant.read, manifest.read);
+  rights.firmware = patternsBoth(grant.firmware, manifest.firmware);
+  rights.device = patternsBoth(grant.device, manifest.device);
+  rights.dma = grant.dma && manifest.dma;
   rights.ports = rangesBoth<u32>(grant.ports, manifest.ports);
   rights.irqs = rangesBoth<u32>(grant.irqs, manifest.irqs);
   rights.mmio = rangesBoth<u64>(grant.mmio, manifest.mmio);

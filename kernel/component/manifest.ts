@@ -18,6 +18,9 @@
 //   port 0x3f8 8               I/O ports: first, count
 //   irq 4                      an interrupt line (`irq 0 16`: first, count)
 //   mmio 0xfebc0000 0x1000     physical memory: base, length
+//   dma                        memory.dma: physically contiguous memory a device may reach
+//   firmware MCFG              an ACPI table it may read (`*`: any)
+//   device pci 1234:1111       a device a bus server may hand it (`*`: any)
 //   ceiling 15                 the highest priority its threads may take
 //   threads 32                 threads alive at once
 //   pages 1024                 wasm pages of linear memory, initial and grown
@@ -67,6 +70,12 @@ export class Manifest {
   irqs: u32[] = [];
   /** Pairs: base, length. */
   mmio: u64[] = [];
+  /** May make memory for DMA (memory.dma, memory.physical). */
+  dma: bool = false;
+  /** ACPI table signatures (firmware.table). */
+  firmware: string[] = [];
+  /** Devices, `BUS NAME` in lower case (`pci 1234:1111`), or `*`. */
+  device: string[] = [];
   /** By LIMIT_*: UNSET, or the limit. */
   limits: StaticArray<i64> = unsetLimits();
 
@@ -215,6 +224,16 @@ export function parseManifest(text: string, isGrant: bool = false): Manifest | n
       if (base < 0 || length <= 0 || (base & 0xfff) != 0 || (length & 0xfff) != 0) return fail(line, "mmio takes a page-aligned base and length");
       manifest.mmio.push(<u64>base);
       manifest.mmio.push(<u64>length);
+    } else if (key == "dma") {
+      if (argumentCount != 0) return fail(line, "dma takes nothing");
+      manifest.dma = true;
+    } else if (key == "firmware") {
+      if (argumentCount != 1 || (first != "*" && first.length != 4)) return fail(line, "firmware takes one four-character table signature or *");
+      manifest.firmware.push(first);
+    } else if (key == "device") {
+      if (argumentCount == 1 && first == "*") manifest.device.push(first);
+      else if (argumentCount == 2 && parts[2] != "*") manifest.device.push(first.toLowerCase() + " " + parts[2].toLowerCase());
+      else return fail(line, "device takes a bus and the bus's name of the device (device pci 1234:1111), or *");
     } else if (limitIndex(key) >= 0) {
       const value = argumentCount == 1 ? parseNumber(first) : -1;
       if (value < 0 || value > 0x7fffffff) return fail(line, key + " takes one number 0..2^31-1");

@@ -18,6 +18,8 @@
 //   state              yes     yes     no   yes   yes
 //   spawn              no      yes     no   yes   yes
 //   port, irq, mmio    yes     no      no   yes   yes
+//   dma, firmware,
+//   device             yes     no      no   yes   yes
 
 import { Component, ComponentKind } from "./component";
 import { Manifest, kindName } from "./manifest";
@@ -32,6 +34,9 @@ export const CAPABILITY_READ = "read";
 export const CAPABILITY_PORT = "port";
 export const CAPABILITY_IRQ = "irq";
 export const CAPABILITY_MMIO = "mmio";
+export const CAPABILITY_DMA = "dma";
+export const CAPABILITY_FIRMWARE = "firmware";
+export const CAPABILITY_DEVICE = "device";
 
 /** May a component of `kind` have capabilities of `capability` at all? */
 export function kindMay(kind: i32, capability: string): bool {
@@ -39,7 +44,8 @@ export function kindMay(kind: i32, capability: string): bool {
     || kind == ComponentKind.Supervisor) return true;
   if (capability == CAPABILITY_STATE) return kind != ComponentKind.App;
   if (capability == CAPABILITY_SPAWN) return kind == ComponentKind.Server || kind == ComponentKind.Test;
-  if (capability == CAPABILITY_PORT || capability == CAPABILITY_IRQ || capability == CAPABILITY_MMIO) {
+  if (capability == CAPABILITY_PORT || capability == CAPABILITY_IRQ || capability == CAPABILITY_MMIO
+    || capability == CAPABILITY_DMA || capability == CAPABILITY_FIRMWARE || capability == CAPABILITY_DEVICE) {
     return kind == ComponentKind.Driver || kind == ComponentKind.Test;
   }
   return false;
@@ -55,14 +61,19 @@ export function entryCount(manifest: Manifest, capability: string): i32 {
   if (capability == CAPABILITY_PORT) return manifest.ports.length / 2;
   if (capability == CAPABILITY_IRQ) return manifest.irqs.length / 2;
   if (capability == CAPABILITY_MMIO) return manifest.mmio.length / 2;
+  if (capability == CAPABILITY_DMA) return manifest.dma ? 1 : 0;
+  if (capability == CAPABILITY_FIRMWARE) return manifest.firmware.length;
+  if (capability == CAPABILITY_DEVICE) return manifest.device.length;
   return 0;
 }
 
 /** Every capability kind: first the PATTERN_CAPABILITIES kinds whose entries are path patterns, then the numbered ones. */
 export const ALL_CAPABILITIES: StaticArray<string> = [
-  CAPABILITY_SERVE, CAPABILITY_OPEN, CAPABILITY_STATE, CAPABILITY_SPAWN, CAPABILITY_READ, CAPABILITY_PORT, CAPABILITY_IRQ, CAPABILITY_MMIO,
+  CAPABILITY_SERVE, CAPABILITY_OPEN, CAPABILITY_STATE, CAPABILITY_SPAWN, CAPABILITY_READ, CAPABILITY_FIRMWARE, CAPABILITY_DEVICE,
+  CAPABILITY_PORT, CAPABILITY_IRQ, CAPABILITY_MMIO, CAPABILITY_DMA,
 ];
-export const PATTERN_CAPABILITIES: i32 = 5;
+/** How many of ALL_CAPABILITIES, from the first, are lists of patterns (the rest: ranges and `dma`). */
+export const PATTERN_CAPABILITIES: i32 = 7;
 
 /** Why `entries` (`what`: "the manifest of echo asks for", "the grant gives echo") hold more than `kind` may have, or "". */
 export function kindProblem(entries: Manifest, kind: i32, what: string): string {
@@ -107,7 +118,7 @@ function listCovers(list: string[], value: string): bool {
   return false;
 }
 
-/** Call-time check of a named capability: may `component` serve/open/state/spawn/read `value`? */
+/** Call-time check of a named capability: may `component` serve/open/state/spawn/read `value`, read the firmware table, hold the device `value`, or (dma) make DMA memory? */
 export function allows(component: Component, capability: string, value: string): bool {
   const manifest = component.rights;
   if (!kindMay(manifest.kind, capability)) return false;
@@ -116,6 +127,19 @@ export function allows(component: Component, capability: string, value: string):
   if (capability == CAPABILITY_STATE) return listCovers(manifest.state, value);
   if (capability == CAPABILITY_SPAWN) return listCovers(manifest.spawn, value);
   if (capability == CAPABILITY_READ) return listCovers(manifest.read, value);
+  if (capability == CAPABILITY_FIRMWARE) return listCovers(manifest.firmware, value);
+  if (capability == CAPABILITY_DEVICE) return listCovers(manifest.device, value);
+  if (capability == CAPABILITY_DMA) return manifest.dma;
+  return false;
+}
+
+/** Does one of `component`'s mmio ranges hold all of [base, base + length)? */
+export function allowsRange(component: Component, base: u64, length: u64): bool {
+  const mmio = component.rights.mmio;
+  if (!kindMay(component.rights.kind, CAPABILITY_MMIO) || length == 0 || base + length < base) return false;
+  for (let i = 0; i + 1 < mmio.length; i += 2) {
+    if (base >= mmio[i] && base - mmio[i] < mmio[i + 1] && length <= mmio[i + 1] - (base - mmio[i])) return true;
+  }
   return false;
 }
 

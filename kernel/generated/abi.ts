@@ -60,16 +60,22 @@ export const OBJECT_TYPE_TIMER: u32 = 4;
 export const TIMER_RIGHTS: u32 = 129;
 export const OBJECT_TYPE_INTERRUPT: u32 = 5;
 /** The rights of a new interrupt handle. */
-export const INTERRUPT_RIGHTS: u32 = 128;
+export const INTERRUPT_RIGHTS: u32 = 130;
 
 /** Manifest capability `serve` (component/policy.ts). */
 export const CAPABILITY_SERVE = "serve";
 /** Manifest capability `open` (component/policy.ts). */
 export const CAPABILITY_OPEN = "open";
+/** Manifest capability `mmio` (component/policy.ts). */
+export const CAPABILITY_MMIO = "mmio";
+/** Manifest capability `dma` (component/policy.ts). */
+export const CAPABILITY_DMA = "dma";
 /** Manifest capability `state` (component/policy.ts). */
 export const CAPABILITY_STATE = "state";
 /** Manifest capability `irq` (component/policy.ts). */
 export const CAPABILITY_IRQ = "irq";
+/** Manifest capability `firmware` (component/policy.ts). */
+export const CAPABILITY_FIRMWARE = "firmware";
 /** Manifest capability `port` (component/policy.ts). */
 export const CAPABILITY_PORT = "port";
 /** Manifest capability `spawn` (component/policy.ts). */
@@ -94,6 +100,7 @@ export const COMPONENT_STATE_EXITED: i32 = 2;
 export const COMPONENT_STATE_FAULTED: i32 = 3;
 export const COMPONENT_STATE_KILLED: i32 = 4;
 export const PAGE_SIZE: u32 = 4096;
+export const DMA_MAXIMUM: u32 = 4194304;
 export const NAME_MAXIMUM: i32 = 255;
 export const NAME_TAKE_OVER: u32 = 1;
 export const INPUT_KEY: u32 = 1;
@@ -170,6 +177,8 @@ export const WINDOW_MINIMIZED: u32 = 2;
 export const WINDOW_WAITING: u32 = 4;
 export const WINDOW_SHOWN: u32 = 8;
 export const WINDOW_LIST_MAXIMUM: u32 = 32;
+export const PCI_ENABLE_BUS_MASTER: u32 = 1;
+export const DISPLAY_BYTES_PER_PIXEL: u32 = 4;
 
 // iovec: One buffer of a vectored message: msg.sendv, msg.receivev, msg.replyv.
 export const IOVEC_SIZE: u64 = 8;

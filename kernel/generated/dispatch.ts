@@ -9,14 +9,18 @@ import { Channel } from "../object/channel";
 import { Connection } from "../object/connection";
 import { HandleEntry, handlesOf } from "../object/handle";
 import { Interrupt } from "../object/interrupt";
+import { MemoryObject } from "../object/memory-object";
 import { iovecsInside, readString } from "../object/message";
 import { Thread } from "../object/thread";
 import { Timer } from "../object/timer";
 import { FAST_PATH_DECLINED, enterKernel, leaveKernel } from "../sched/entry";
-import { channelCreate, clockCycles, clockNow, componentExit, componentKill, componentSelf, componentSpawn, componentStatus, connectionCreate, handleClose, handleDuplicate, handleInfo, interruptAttach, interruptUnmask, logWrite, memoryCreate, memoryMap, memoryUnmap, msgGrant, msgRead, msgReceive, msgReceiveFast, msgReceivev, msgReply, msgReplyFast, msgReplyReceive, msgReplyReceiveFast, msgReplyv, msgSend, msgSendFast, msgSendv, nameOpen, nameRegister, nameUnregister, payloadRead, portRead, portTake, portWrite, pulseSend, stateDelete, stateOpen, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadTimeout, threadYield, threadYieldFast, timerCreate, timerSet } from "../syscall/table";
+import { channelCreate, clockCycles, clockNow, componentExit, componentKill, componentSelf, componentSpawn, componentStatus, connectionCreate, firmwareTable, handleClose, handleDuplicate, handleInfo, interruptAttach, interruptUnmask, logWrite, memoryCreate, memoryDevice, memoryDma, memoryMap, memoryPhysical, memoryUnmap, msgCheckDevice, msgGrant, msgRead, msgReceive, msgReceiveFast, msgReceivev, msgReply, msgReplyFast, msgReplyReceive, msgReplyReceiveFast, msgReplyv, msgSend, msgSendFast, msgSendv, nameOpen, nameRegister, nameUnregister, payloadRead, portRead, portTake, portWrite, pulseSend, stateDelete, stateOpen, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadTimeout, threadYield, threadYieldFast, timerCreate, timerSet } from "../syscall/table";
 
 // The numbers the checks use, by their names in the table.
+const CAPABILITY_DMA = abi.CAPABILITY_DMA;
+const CAPABILITY_FIRMWARE = abi.CAPABILITY_FIRMWARE;
 const CAPABILITY_IRQ = abi.CAPABILITY_IRQ;
+const CAPABILITY_MMIO = abi.CAPABILITY_MMIO;
 const CAPABILITY_OPEN = abi.CAPABILITY_OPEN;
 const CAPABILITY_PORT = abi.CAPABILITY_PORT;
 const CAPABILITY_READ = abi.CAPABILITY_READ;
@@ -408,6 +412,26 @@ export function delos_msg_grant(receiveId: u32, handle: i32, rights: u32): i32 {
   return msgGrant(caller, receiveId, handleEntry, rights);
 }
 
+/** msg.check_device: Tells whether the sender of a received message holds a device in its rights (a `device` entry its supervisor granted and its manifest asks for): how a bus server decides that a client is entitled to the device it asks for. Authority still comes only from the parent: the bus server hands out what the kernel confirms the client's supervisor granted. */
+export function delos_msg_check_device(receiveId: u32, device: u32, deviceLength: u32): i32 {
+  const caller = enterKernel();
+  const result = check_msg_check_device(caller, receiveId, device, deviceLength);
+  leaveKernel();
+  return result;
+}
+
+// @ts-ignore: decorator
+@inline function check_msg_check_device(caller: Thread, receiveId: u32, device: u32, deviceLength: u32): i32 {
+  const callerComponent = caller.component!;
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
+  if (deviceLength == 0 || deviceLength > 63) return ERROR_INVALID_ARGUMENT;
+  if (<u64>device + <u64>deviceLength > callerLength) return ERROR_BAD_ADDRESS;
+  const deviceText = readString(callerBase + <u64>device, deviceLength);
+  if (deviceText == null) return ERROR_INVALID_ARGUMENT;
+  return msgCheckDevice(caller, receiveId, deviceText);
+}
+
 /** pulse.send: Queues a pulse — a code and a value — on the connection's channel without waiting. A receiver gets it before any message. A component may have at most its `pulses` limit of pulses queued and not yet received (QUOTA_EXCEEDED). */
 export function delos_pulse_send(connection: i32, code: i32, value: i64): i32 {
   const caller = enterKernel();
@@ -468,6 +492,54 @@ export function delos_memory_unmap(address: u32, length: u32): i32 {
 @inline function check_memory_unmap(caller: Thread, address: u32, length: u32): i32 {
   const callerComponent = caller.component!;
   return memoryUnmap(caller, address, length);
+}
+
+/** memory.device: Makes a memory object over device memory: the physical range [base, base + length) — a PCI BAR's registers or framebuffer, an ECAM page. Nothing is allocated or zeroed; memory.map maps it uncached. The whole range must lie in one of the caller's `mmio` ranges, and no page of it may be RAM of the firmware's memory map (ACCESS_DENIED). Once an object covers the boot framebuffer, the kernel draws there no more (a display driver owns it). */
+export function delos_memory_device(base: u64, length: u32): i32 {
+  const caller = enterKernel();
+  const result = check_memory_device(caller, base, length);
+  leaveKernel();
+  return result;
+}
+
+// @ts-ignore: decorator
+@inline function check_memory_device(caller: Thread, base: u64, length: u32): i32 {
+  const callerComponent = caller.component!;
+  if (!allowsNumber(callerComponent, CAPABILITY_MMIO, <u64>base)) return ERROR_ACCESS_DENIED;
+  return memoryDevice(caller, base, length);
+}
+
+/** memory.dma: Creates a memory object of zeroed, physically contiguous pages for a device to read and write by DMA; memory.physical tells where it is. Its pages count against the caller's `objects` limit. Without an IOMMU a device writes wherever its driver points it, so the `dma` capability trusts the driver with all memory (docs/kernel.md, "Memory for DMA"). */
+export function delos_memory_dma(size: u32): i32 {
+  const caller = enterKernel();
+  const result = check_memory_dma(caller, size);
+  leaveKernel();
+  return result;
+}
+
+// @ts-ignore: decorator
+@inline function check_memory_dma(caller: Thread, size: u32): i32 {
+  const callerComponent = caller.component!;
+  if (!allows(callerComponent, CAPABILITY_DMA, "")) return ERROR_ACCESS_DENIED;
+  return memoryDma(caller, size);
+}
+
+/** memory.physical: The physical address of a byte of a memory object made by memory.dma, for the device's descriptors. Other memory objects are INVALID_ARGUMENT. */
+export function delos_memory_physical(memory: i32, offset: u32): i64 {
+  const caller = enterKernel();
+  const result = check_memory_physical(caller, memory, offset);
+  leaveKernel();
+  return result;
+}
+
+// @ts-ignore: decorator
+@inline function check_memory_physical(caller: Thread, memory: i32, offset: u32): i64 {
+  const callerComponent = caller.component!;
+  const handles = handlesOf(callerComponent);
+  const memoryEntry = handles.lookup(memory, OBJECT_TYPE_MEMORY, RIGHT_MAP);
+  if (memoryEntry == null) return <i64>handles.error;
+  if (!allows(callerComponent, CAPABILITY_DMA, "")) return <i64>ERROR_ACCESS_DENIED;
+  return memoryPhysical(caller, changetype<MemoryObject>(memoryEntry.object), offset);
 }
 
 /** state.open: Opens the caller's state object of this name, creating it zeroed when it does not exist. State objects belong to the component's identity (the name its supervisor gave it, under the supervisor's own identity), not to the instance: the next instance of a restarted server opens the same pages, and no component of another identity can. A new object's pages count against the caller's `objects` limit. */
@@ -579,6 +651,28 @@ export function delos_interrupt_unmask(interrupt: i32): i32 {
   const interruptEntry = handles.lookup(interrupt, OBJECT_TYPE_INTERRUPT, RIGHT_CONTROL);
   if (interruptEntry == null) return handles.error;
   return interruptUnmask(caller, changetype<Interrupt>(interruptEntry.object));
+}
+
+/** firmware.table: Copies an ACPI table of the firmware, header included, into `buffer` (cut to its length): a bus server reads the MCFG for PCI's ECAM this way. Only tables the kernel found sound (signature, length, checksum) through the XSDT or RSDT. */
+export function delos_firmware_table(signature: u32, signatureLength: u32, buffer: u32, bufferLength: u32): i32 {
+  const caller = enterKernel();
+  const result = check_firmware_table(caller, signature, signatureLength, buffer, bufferLength);
+  leaveKernel();
+  return result;
+}
+
+// @ts-ignore: decorator
+@inline function check_firmware_table(caller: Thread, signature: u32, signatureLength: u32, buffer: u32, bufferLength: u32): i32 {
+  const callerComponent = caller.component!;
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
+  if (signatureLength == 0 || signatureLength > 4) return ERROR_INVALID_ARGUMENT;
+  if (<u64>signature + <u64>signatureLength > callerLength) return ERROR_BAD_ADDRESS;
+  const signatureText = readString(callerBase + <u64>signature, signatureLength);
+  if (signatureText == null) return ERROR_INVALID_ARGUMENT;
+  if (<u64>buffer + <u64>bufferLength > callerLength) return ERROR_BAD_ADDRESS;
+  if (!allows(callerComponent, CAPABILITY_FIRMWARE, signatureText)) return ERROR_ACCESS_DENIED;
+  return firmwareTable(caller, signatureText, callerBase + <u64>buffer, bufferLength);
 }
 
 /** port.read: Reads an I/O port. */
@@ -903,7 +997,7 @@ export function delos_log_write(text: u32, textLength: u32): i32 {
 }
 
 /** How many system calls there are. */
-export const SYSTEM_CALL_COUNT: i32 = 47;
+export const SYSTEM_CALL_COUNT: i32 = 52;
 
 /** Defines every system call for the loader: import name, wasm types (`i` i32, `I` i64), dispatch function, capability kind. */
 export function defineSystemCalls(): void {
@@ -924,16 +1018,21 @@ export function defineSystemCalls(): void {
   defineSystemCall("msg_reply_receive", "iiiiiiii", "i", delos_msg_reply_receive.index, "");
   defineSystemCall("msg_read", "iiii", "i", delos_msg_read.index, "");
   defineSystemCall("msg_grant", "iii", "i", delos_msg_grant.index, "");
+  defineSystemCall("msg_check_device", "iii", "i", delos_msg_check_device.index, "");
   defineSystemCall("pulse_send", "iiI", "i", delos_pulse_send.index, "");
   defineSystemCall("memory_create", "i", "i", delos_memory_create.index, "");
   defineSystemCall("memory_map", "iiii", "i", delos_memory_map.index, "");
   defineSystemCall("memory_unmap", "ii", "i", delos_memory_unmap.index, "");
+  defineSystemCall("memory_device", "Ii", "i", delos_memory_device.index, "mmio");
+  defineSystemCall("memory_dma", "i", "i", delos_memory_dma.index, "dma");
+  defineSystemCall("memory_physical", "ii", "I", delos_memory_physical.index, "dma");
   defineSystemCall("state_open", "iii", "i", delos_state_open.index, "state");
   defineSystemCall("state_delete", "ii", "i", delos_state_delete.index, "state");
   defineSystemCall("timer_create", "iiI", "i", delos_timer_create.index, "");
   defineSystemCall("timer_set", "iII", "i", delos_timer_set.index, "");
   defineSystemCall("interrupt_attach", "iii", "i", delos_interrupt_attach.index, "irq");
   defineSystemCall("interrupt_unmask", "i", "i", delos_interrupt_unmask.index, "");
+  defineSystemCall("firmware_table", "iiii", "i", delos_firmware_table.index, "firmware");
   defineSystemCall("port_read", "ii", "I", delos_port_read.index, "port");
   defineSystemCall("port_write", "iii", "i", delos_port_write.index, "port");
   defineSystemCall("port_take", "iiii", "i", delos_port_take.index, "port");

@@ -6,7 +6,12 @@
 //! back, linked through their first 8 bytes (reached through the direct
 //! map). Nothing here uses the heap: the heap grows on frames from here.
 //!
-//! Missing: contiguous allocations (DMA), NUMA, and reclaiming the image's
+//! Contiguous runs (memory for DMA) come from the start of the first range
+//! long enough; frames given back go to the stack one by one, so a run is
+//! never rebuilt from freed frames: enough for drivers' rings and buffers,
+//! made once per driver instance.
+//!
+//! Missing: NUMA, and reclaiming the image's
 //! loader memory once the payload has been read.
 
 import { phys } from "./physical";
@@ -55,6 +60,20 @@ export function allocateFrame(): u64 {
     if (start < rangeEnd(i)) {
       setRangeStart(i, start + FRAME_SIZE);
       allocatedCount++;
+      return start;
+    }
+  }
+  return 0;
+}
+
+/** The first of `count` free, physically contiguous frames, not zeroed; 0 when no range has that many. */
+export function allocateContiguous(count: u64): u64 {
+  if (count == 0) return 0;
+  for (let i = 0; i < rangeCount; i++) {
+    const start = rangeStart(i);
+    if (rangeEnd(i) - start >= count * FRAME_SIZE) {
+      setRangeStart(i, start + count * FRAME_SIZE);
+      allocatedCount += count;
       return start;
     }
   }

@@ -45,6 +45,7 @@ import { WaitQueue } from "../sched/wait-queue";
 import { BlockReason, NO_PRIORITY, Thread, ThreadState, WakeReason, block, blockAndSwitchTo, lendPriority, returnPriority, wake } from "./thread";
 import { HandleEntry, KernelObject, handlesOf, objectsOf } from "./handle";
 import { lastFaultWasWrite } from "../component/copy";
+import { allows, CAPABILITY_DEVICE } from "../component/policy";
 import { Connection } from "./connection";
 import { removeUnordered, storedAt } from "./array";
 import { PulseQueue } from "./pulse";
@@ -544,6 +545,13 @@ export function msgGrant(caller: Thread, receiveId: u32, handle: HandleEntry, ri
   const client = pendingClient(caller, receiveId);
   if (client == null) return abi.ERROR_NO_SENDER;
   return handlesOf(client.component!).add(handle.object!, rights);
+}
+
+/** msg.check_device: does the sender of the caller's received message `receiveId` hold `device` in its rights? */
+export function msgCheckDevice(caller: Thread, receiveId: u32, device: string): i32 {
+  const client = pendingClient(caller, receiveId);
+  if (client == null) return abi.ERROR_NO_SENDER;
+  return allows(client.component!, CAPABILITY_DEVICE, device.toLowerCase()) ? 0 : abi.ERROR_ACCESS_DENIED;
 }
 
 /**

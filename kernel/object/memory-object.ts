@@ -1,7 +1,12 @@
 // Memory objects: zeroed pages that can be mapped into a page-aligned range
 // of a component's linear memory and shared with other components through
 // handles (framebuffers, window surfaces, disk buffers). State objects
-// (state-object.ts) are named memory objects the kernel keeps.
+// (state-object.ts) are named memory objects the kernel keeps. Two kinds
+// serve drivers: device objects (memory.device) are windows onto device
+// memory — a BAR, an ECAM page — whose pages are the device's, mapped
+// uncached, never allocated, zeroed or freed; DMA objects (memory.dma) are
+// physically contiguous frames whose physical address their holder may ask
+// (memory.physical), so that a device can be pointed at them.
 //
 // Invariants:
 //  - an object owns its frames until its last reference goes: references
@@ -18,12 +23,19 @@
 //  - an object's pages count against the `objects` limit of the component
 //    that made it (`Component.objectPages`) from its creation until its
 //    frames go back, also after that component ended (a state object
-//    outlives it).
+//    outlives it); a device object has no frames of RAM and charges nothing;
+//  - a device object covers only pages its maker's mmio rights hold and
+//    the firmware's memory map does not give to RAM or the firmware.
 
 import { Component } from "../component/component";
 import { LIMIT_OBJECTS } from "../component/manifest";
-import { NO_EXECUTE, WRITABLE, mapPage, translate } from "../arch/x86_64/paging";
-import { allocateZeroedFrame, freeFrame } from "../memory/frames";
+import { CACHE_DISABLE, NO_EXECUTE, WRITABLE, WRITE_THROUGH, mapPage, translate } from "../arch/x86_64/paging";
+import { overlapsMemory } from "../arch/x86_64/memory";
+import { releaseBootFramebuffer } from "../arch/x86_64/framebuffer";
+import { allocateContiguous, allocateZeroedFrame, freeFrame } from "../memory/frames";
+import { phys } from "../memory/physical";
+import { store64 } from "../arch/x86_64/native";
+import { allowsRange } from "../component/policy";
 import { Thread } from "./thread";
 import { HandleEntry, KernelObject, handlesOf } from "./handle";
 import * as abi from "../generated/abi";
@@ -31,6 +43,16 @@ import * as abi from "../generated/abi";
 const PAGE: u64 = 4096;
 /** The largest memory object: 1 GiB. */
 export const MEMORY_OBJECT_LIMIT: u64 = <u64>1 << 30;
+
+/** What a memory object's frames are. */
+export enum MemoryKind {
+  /** Zeroed frames of RAM (memory.create, state.open). */
+  Ordinary = 0,
+  /** Zeroed, physically contiguous frames of RAM (memory.dma). */
+  Dma = 1,
+  /** A device's own pages (memory.device): not RAM, never freed, mapped uncached. */
+  Device = 2,
+}
 
 export class MemoryObject extends KernelObject {
   /** Mappings and state names holding it (handles are counted in handleCount). */
@@ -43,10 +65,10 @@ export class MemoryObject extends KernelObject {
    */
   private ownerLink: usize = 0;
 
-  constructor(readonly frames: StaticArray<u64>, owner: Component) {
+  constructor(readonly frames: StaticArray<u64>, owner: Component, readonly kind: MemoryKind = MemoryKind.Ordinary) {
     super(abi.OBJECT_TYPE_MEMORY);
     this.ownerLink = changetype<usize>(owner);
-    owner.objectPages += <i64>frames.length;
+    if (kind != MemoryKind.Device) owner.objectPages += <i64>frames.length;
   }
 
   get pages(): i32 { return this.frames.length; }
@@ -63,6 +85,7 @@ export class MemoryObject extends KernelObject {
   private releaseIfUnused(): void {
     if (this.released || this.references > 0 || this.handleCount > 0) return;
     this.released = true;
+    if (this.kind == MemoryKind.Device) return;
     for (let i = 0; i < this.frames.length; i++) freeFrame(unchecked(this.frames[i]));
     changetype<Component>(this.ownerLink).objectPages -= <i64>this.frames.length;
   }
@@ -117,6 +140,48 @@ export function memoryCreate(caller: Thread, size: u32): i32 {
   return handle;
 }
 
+/** memory.device */
+export function memoryDevice(caller: Thread, base: u64, length: u32): i32 {
+  const bytes = <u64>length;
+  if (bytes == 0 || (base & (PAGE - 1)) != 0 || (bytes & (PAGE - 1)) != 0) return abi.ERROR_INVALID_ARGUMENT;
+  if (bytes > MEMORY_OBJECT_LIMIT) return abi.ERROR_TOO_LARGE;
+  if (!allowsRange(caller.component!, base, bytes) || overlapsMemory(base, base + bytes)) return abi.ERROR_ACCESS_DENIED;
+  const pages = <i32>(bytes / PAGE);
+  const frames = new StaticArray<u64>(pages);
+  for (let i = 0; i < pages; i++) unchecked(frames[i] = base + <u64>i * PAGE);
+  const handle = handlesOf(caller.component!).add(new MemoryObject(frames, caller.component!, MemoryKind.Device), abi.MEMORY_RIGHTS);
+  // A display driver owns the screen from here on: the kernel's boot screen stops drawing.
+  if (handle >= 0) releaseBootFramebuffer(base, base + bytes);
+  return handle;
+}
+
+/** memory.dma */
+export function memoryDma(caller: Thread, size: u32): i32 {
+  if (size > abi.DMA_MAXIMUM) return abi.ERROR_TOO_LARGE;
+  const problem = sizeProblem(<u64>size, caller.component!);
+  if (problem != 0) return problem;
+  const pages = (<u64>size + PAGE - 1) / PAGE;
+  const first = allocateContiguous(pages);
+  if (first == 0) return abi.ERROR_NO_MEMORY;
+  const frames = new StaticArray<u64>(<i32>pages);
+  for (let i = 0; i < <i32>pages; i++) {
+    const frame = first + <u64>i * PAGE;
+    const address = phys(frame);
+    for (let at: i64 = 0; at < <i64>PAGE; at += 8) store64(address + at, 0);
+    unchecked(frames[i] = frame);
+  }
+  const object = new MemoryObject(frames, caller.component!, MemoryKind.Dma);
+  const handle = handlesOf(caller.component!).add(object, abi.MEMORY_RIGHTS);
+  if (handle < 0) object.lastHandleClosed();
+  return handle;
+}
+
+/** memory.physical */
+export function memoryPhysical(caller: Thread, object: MemoryObject, offset: u32): i64 {
+  if (object.kind != MemoryKind.Dma || <u64>offset >= object.bytes) return <i64>abi.ERROR_INVALID_ARGUMENT;
+  return <i64>(unchecked(object.frames[<i32>(offset / <u32>PAGE)]) + (<u64>offset & (PAGE - 1)));
+}
+
 /** memory.map */
 export function memoryMap(caller: Thread, handle: HandleEntry, address: u32, length: u32, flags: u32): i32 {
   const object = changetype<MemoryObject>(handle.object);
@@ -141,7 +206,9 @@ export function memoryMap(caller: Thread, handle: HandleEntry, address: u32, len
     if (frame < 0) return abi.ERROR_BAD_ADDRESS;
     unchecked(saved[i] = <u64>frame);
   }
-  const pageFlags = writable ? WRITABLE | NO_EXECUTE : NO_EXECUTE;
+  let pageFlags = writable ? WRITABLE | NO_EXECUTE : NO_EXECUTE;
+  // Device registers must see every access, in order: no caching.
+  if (object.kind == MemoryKind.Device) pageFlags |= CACHE_DISABLE | WRITE_THROUGH;
   for (let i = 0; i < pages; i++) {
     // The tables for these pages exist (the pages are mapped), so mapPage needs no frame and cannot fail.
     mapPage(base + <u64>i * PAGE, unchecked(object.frames[i]), pageFlags);

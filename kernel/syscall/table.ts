@@ -43,12 +43,16 @@
 /* msg.reply_receive            */ export { msgReplyReceive }     from "../object/channel";
 /* msg.read                     */ export { msgRead }             from "../object/channel";
 /* msg.grant                    */ export { msgGrant }            from "../object/channel";
+/* msg.check_device             */ export { msgCheckDevice }      from "../object/channel";
 
 /* pulse.send                   */ export { pulseSend }           from "../object/pulse";
 
 /* memory.create                */ export { memoryCreate }        from "../object/memory-object";
 /* memory.map                   */ export { memoryMap }           from "../object/memory-object";
 /* memory.unmap                 */ export { memoryUnmap }         from "../object/memory-object";
+/* memory.device                */ export { memoryDevice }        from "../object/memory-object";
+/* memory.dma                   */ export { memoryDma }           from "../object/memory-object";
+/* memory.physical              */ export { memoryPhysical }      from "../object/memory-object";
 
 /* state.open                   */ export { stateOpen }           from "../object/state-object";
 /* state.delete                 */ export { stateDelete }         from "../object/state-object";
@@ -58,6 +62,8 @@
 
 /* interrupt.attach             */ export { interruptAttach }     from "../object/interrupt";
 /* interrupt.unmask             */ export { interruptUnmask }     from "../object/interrupt";
+
+/* firmware.table               */ export { firmwareTable }       from "./firmware";
 
 /* port.read                    */ export { portRead }            from "./ports";
 /* port.write                   */ export { portWrite }           from "./ports";

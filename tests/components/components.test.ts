@@ -71,7 +71,7 @@ export function register(test: TestFunction): void {
     t.eq(echo.grant, "kind server\nserve /test/echo", "its grant: the manifest's kernel lines without the name");
     t.ok(!echo.manifest.includes("@"), "the embedded manifest carries no @ line");
     const test = recipeComponents(readRecipe("test"));
-    t.eq(test.boot, ["runner"], "the test image starts the runner at boot");
+    t.eq(test.boot, ["runner", "pci"], "the test image starts the runner and, for the drivers' tests, the PCI bus server at boot");
     t.ok(test.components.some((component) => component.name === "init") && !test.components.some((component) => component.name.startsWith("fuzz")),
       "the test image carries init and no fuzzer");
     const fuzz = recipeComponents(readRecipe("fuzz"));

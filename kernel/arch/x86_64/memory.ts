@@ -16,9 +16,13 @@
 import * as console from "../../console";
 import { addFreeRange, droppedFramePages, freeFrameCount } from "../../memory/frames";
 import {
-  BOOT_SERVICES_CODE, BOOT_SERVICES_DATA, CONVENTIONAL, LOADER_CODE, LOADER_DATA, PAGE_SIZE, regionCount,
-  regionPages, regionStart, regionType,
+  BOOT_SERVICES_CODE, BOOT_SERVICES_DATA, CONVENTIONAL, LOADER_CODE, LOADER_DATA, MMIO, MMIO_PORT_SPACE, PAGE_SIZE,
+  regionCount, regionPages, regionStart, regionType,
 } from "./memory-map";
+
+/** Reserved (type 0) and unusable (type 8) regions: not memory anybody was given. */
+const RESERVED: u32 = 0;
+const UNUSABLE: u32 = 8;
 
 const LOW_MEMORY_END: u64 = 1 << 20;
 
@@ -46,6 +50,23 @@ export function addConventionalMemory(): void { addRegionsOfType(CONVENTIONAL, C
 
 /** Boot-services code and data: free once the firmware's page tables and stack are no longer in use. */
 export function addBootServicesMemory(): void { addRegionsOfType(BOOT_SERVICES_CODE, BOOT_SERVICES_DATA); }
+
+/**
+ * Does [start, end) overlap memory of the map — RAM of any use, firmware
+ * runtime, ACPI tables — rather than device space? Device memory objects
+ * (memory.device) may cover only reserved, unusable and MMIO regions and
+ * what the map does not list (PCI apertures, the framebuffer).
+ */
+export function overlapsMemory(start: u64, end: u64): bool {
+  for (let i = 0; i < regionCount(); i++) {
+    const type = regionType(i);
+    if (type == RESERVED || type == UNUSABLE || type == MMIO || type == MMIO_PORT_SPACE) continue;
+    const regionBegin = regionStart(i);
+    const regionEnd = regionBegin + regionPages(i) * PAGE_SIZE;
+    if (start < regionEnd && regionBegin < end) return true;
+  }
+  return false;
+}
 
 /** Prints the account of the memory map. */
 export function reportMemoryMap(): void {

@@ -22,7 +22,7 @@ import {
   delos_name_register, delos_name_unregister, delos_port_read, delos_port_take, delos_port_write, delos_pulse_send, delos_state_delete,
   delos_state_open, delos_thread_create, delos_thread_priority, delos_thread_self,
   delos_thread_set_priority, delos_thread_sleep, delos_thread_timeout, delos_thread_yield, delos_timer_create,
-  delos_timer_set,
+  delos_timer_set, delos_memory_device, delos_memory_dma, delos_memory_physical, delos_firmware_table, delos_msg_check_device,
 } from "../../../ipc/generated/imports";
 import { PAGE_SIZE } from "../../../ipc/generated/index";
 import { pageAligned } from "../lib/pages";
@@ -39,13 +39,18 @@ export const CALL_LOG_WRITE = 43;
 export const CALL_MEMORY_GROW = 44;
 export const CALL_MSG_REPLY_RECEIVE = 45;
 export const CALL_PORT_TAKE = 46;
+export const CALL_MEMORY_DEVICE = 47;
+export const CALL_MEMORY_DMA = 48;
+export const CALL_MEMORY_PHYSICAL = 49;
+export const CALL_FIRMWARE_TABLE = 50;
+export const CALL_MSG_CHECK_DEVICE = 51;
 /** What a failed memory.grow counts as: no error code of the kernel's, so the OTHER slot. */
 export const GROW_FAILED: i64 = -1000;
 
 /** How often each call is chosen, by its index in protocol.ts's CALL_NAMES (thread.exit and component.exit: see step). */
 const WEIGHTS: u8[] = [
   6, 4, 6, 4, 4, 3, 2, 3, 8, 6, 5, 4, 5, 4, 4, 4, 6, 4, 5, 4, 2, 1, 3, 3, 2, 2, 2, 2, 1,
-  0, 2, 2, 1, 3, 1, 2, 1, 1, 1, 2, 3, 1, 0, 0, 1, 4, 2,
+  0, 2, 2, 1, 3, 1, 2, 1, 1, 1, 2, 3, 1, 0, 0, 1, 4, 2, 2, 2, 2, 1, 2,
 ];
 
 const ARENA_BYTES: u32 = 16 * PAGE_SIZE;
@@ -109,6 +114,8 @@ export class Fuzz {
     this.textOffsets[STRINGS.length] = at;
     const line = "fuzz-worker: a line from log.write";
     for (let j = 0; j < line.length; j++) store<u8>(this.text + 768 + j, <u8>line.charCodeAt(j));
+    // firmware.table's signatures: the one the worker is granted, and one it is not.
+    for (let j = 0; j < 8; j++) store<u8>(this.text + 900 + j, <u8>"MCFGAPIC".charCodeAt(j));
   }
 
   // The counts.
@@ -519,6 +526,33 @@ export class Fuzz {
         result = delos_port_take(ports[random.below(<u32>ports.length)], random.below(6), random.u32(), this.address);
         break;
       }
+      case CALL_MEMORY_DEVICE: {
+        // The worker's mmio grant is RAM of the memory map (fuzz-worker's manifest): every device object over it is refused.
+        const bases: u64[] = [0x100000, 0x101000, 0xff000, 0x100800, 0xb0000000, 0xfee00000, 0, 0xfffffffffffff000];
+        const base = random.oneIn(4) ? <u64>random.next() : bases[random.below(<u32>bases.length)];
+        const lengths: u32[] = [PAGE_SIZE, 2 * PAGE_SIZE, 0, 1, 0x40000000, 0xfffff000];
+        result = delos_memory_device(base, random.oneIn(2) ? lengths[random.below(<u32>lengths.length)] : random.u32());
+        this.remember(<i32>result);
+        break;
+      }
+      case CALL_MEMORY_DMA: {
+        const sizes: u32[] = [0, 1, PAGE_SIZE, 3 * PAGE_SIZE, 0x10000, 4 << 20, (4 << 20) + 1, 0xffffffff];
+        let size = random.oneIn(2) ? random.below(0x10000) : sizes[random.below(<u32>sizes.length)];
+        if ((this.attacks & ATTACK_QUOTA) == 0 && size > 0x10000) size = 0x10000 + random.below(2);
+        result = delos_memory_dma(size);
+        this.remember(<i32>result);
+        break;
+      }
+      case CALL_MEMORY_PHYSICAL: result = delos_memory_physical(this.handle(random), random.oneIn(2) ? random.below(4 * PAGE_SIZE) : random.u32()); break;
+      case CALL_FIRMWARE_TABLE: {
+        this.string(random);
+        if (random.oneIn(2)) { this.address = <u32>this.text + 900 + 4 * random.below(2); this.length = 4; }
+        const signature = this.address, signatureLength = this.length;
+        this.buffer(random, true, 8192);
+        result = delos_firmware_table(signature, signatureLength, this.address, this.length);
+        break;
+      }
+      case CALL_MSG_CHECK_DEVICE: this.string(random); result = delos_msg_check_device(this.receiveId(random), this.address, this.length); break;
       default: call = CALL_THREAD_YIELD; result = delos_thread_yield();
     }
     this.record(call, result);

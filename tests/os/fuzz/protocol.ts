@@ -34,9 +34,10 @@ export const CALL_NAMES: string[] = [
   "timer.create", "timer.set", "interrupt.attach", "interrupt.unmask", "port.read", "port.write", "thread.create",
   "thread.exit", "thread.sleep", "thread.yield", "thread.self", "thread.timeout", "thread.priority",
   "thread.set_priority", "clock.now", "clock.cycles", "component.spawn", "component.kill", "component.status",
-  "component.self", "component.exit", "log.write", "memory.grow", "msg.reply_receive", "port.take",
+  "component.self", "component.exit", "log.write", "memory.grow", "msg.reply_receive", "port.take", "memory.device", "memory.dma",
+  "memory.physical", "firmware.table", "msg.check_device",
 ];
-export const CALL_COUNT: i32 = 47;
+export const CALL_COUNT: i32 = 52;
 
 /** Outcome slots: 0 success, 1..16 the kernel's error codes (ERROR_* negated), 17 any other negative result. */
 export const OUTCOME_SLOTS: i32 = 18;

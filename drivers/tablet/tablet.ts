@@ -1,0 +1,148 @@
+// The pointer driver: QEMU's virtio-tablet, a virtio-input device (PCI
+// 1af4:1052; virtio spec 1.2, §5.8). The device writes evdev-style events
+// (type, code, value) into buffers of its event queue; the driver turns
+// them into input protocol events — absolute position scaled to
+// 0..INPUT_POINTER_MAXIMUM, buttons, wheel — and hands them to the
+// compositor (input-client.ts). It gets the device from the PCI bus server
+// and its interrupt as pulses; a new instance resets the device and starts
+// over, numbering its events from 1 under its own instance id.
+
+import "../../sdk/lib/abort";
+import {
+  channelCreate, connectionCreate, interruptUnmask, msgReceive, timerCreate, timerSet, Pulse, PULSE_SIZE,
+  RECEIVE_ID_PULSE, PCI_ENABLE_BUS_MASTER, INPUT_POINTER, INPUT_BUTTON, INPUT_WHEEL, INPUT_PRESSED, INPUT_RELEASED,
+  INPUT_BUTTON_LEFT, INPUT_BUTTON_RIGHT, INPUT_BUTTON_MIDDLE, INPUT_POINTER_MAXIMUM,
+} from "../../ipc/generated/index";
+import { log } from "../../sdk/lib/log";
+import { PciDevice } from "../lib/device/pci";
+import { VirtioDevice } from "../lib/virtio/transport";
+import { Virtqueue } from "../lib/virtio/virtqueue";
+import { InputClient } from "./input-client";
+
+const VENDOR: u32 = 0x1af4;
+const DEVICE: u32 = 0x1052;
+const EVENT_QUEUE: u32 = 0;
+const QUEUE_SIZE: u32 = 64;
+/** virtio_input_event: le16 type, le16 code, le32 value. */
+const EVENT_BYTES: u32 = 8;
+
+const PULSE_INTERRUPT: i32 = 1;
+const PULSE_RETRY: i32 = 2;
+/** How often events that found no compositor are tried again. */
+const RETRY_NANOSECONDS: i64 = 100_000_000;
+
+// evdev types and codes.
+const EV_SYN: u32 = 0;
+const EV_KEY: u32 = 1;
+const EV_REL: u32 = 2;
+const EV_ABS: u32 = 3;
+const ABS_X: u32 = 0;
+const ABS_Y: u32 = 1;
+const REL_HWHEEL: u32 = 6;
+const REL_WHEEL: u32 = 8;
+const BTN_LEFT: u32 = 0x110;
+const BTN_RIGHT: u32 = 0x111;
+const BTN_MIDDLE: u32 = 0x112;
+
+// virtio-input configuration: select, subsel, size, then the union (absinfo: min, max, ...).
+const CONFIG_SELECT: usize = 0;
+const CONFIG_SUBSEL: usize = 1;
+const CONFIG_SIZE: usize = 2;
+const CONFIG_UNION: usize = 8;
+const CFG_ABS_INFO: u8 = 0x12;
+
+const input = new InputClient();
+let x: u32 = 0, y: u32 = 0;
+let moved = false;
+/** The device's largest coordinate on each axis (its absinfo), for scaling. */
+let maximumX: u32 = INPUT_POINTER_MAXIMUM, maximumY: u32 = INPUT_POINTER_MAXIMUM;
+
+function axisMaximum(device: VirtioDevice, axis: u32): u32 {
+  if (device.device == 0) return INPUT_POINTER_MAXIMUM;
+  store<u8>(device.device + CONFIG_SELECT, CFG_ABS_INFO);
+  store<u8>(device.device + CONFIG_SUBSEL, <u8>axis);
+  if (load<u8>(device.device + CONFIG_SIZE) < 8) return INPUT_POINTER_MAXIMUM;
+  const maximum = load<u32>(device.device + CONFIG_UNION + 4);
+  return maximum > 0 ? maximum : INPUT_POINTER_MAXIMUM;
+}
+
+function scale(value: u32, maximum: u32): u32 {
+  return <u32>(<u64>min<u32>(value, maximum) * INPUT_POINTER_MAXIMUM / maximum);
+}
+
+/** The position goes out before anything that happens at it. */
+function flushMotion(): void {
+  if (!moved) return;
+  input.add(INPUT_POINTER, scale(x, maximumX), scale(y, maximumY), 0);
+  moved = false;
+}
+
+function button(code: u32): u32 {
+  if (code == BTN_LEFT) return INPUT_BUTTON_LEFT;
+  if (code == BTN_RIGHT) return INPUT_BUTTON_RIGHT;
+  if (code == BTN_MIDDLE) return INPUT_BUTTON_MIDDLE;
+  return 0;
+}
+
+function translate(type: u32, code: u32, value: u32): void {
+  if (type == EV_ABS && code == ABS_X) { x = value; moved = true; }
+  else if (type == EV_ABS && code == ABS_Y) { y = value; moved = true; }
+  else if (type == EV_SYN) flushMotion();
+  else if (type == EV_KEY && button(code) != 0) {
+    flushMotion();
+    input.add(INPUT_BUTTON, button(code), value != 0 ? INPUT_PRESSED : INPUT_RELEASED, 0);
+  } else if (type == EV_REL && (code == REL_WHEEL || code == REL_HWHEEL)) {
+    flushMotion();
+    input.add(INPUT_WHEEL, code == REL_WHEEL ? 0 : 1, value, 0);
+  }
+}
+
+/** Takes every buffer the device filled, translates it and offers it again. */
+function drain(queue: Virtqueue): void {
+  let offered = false;
+  for (let id = queue.next(); id >= 0; id = queue.next()) {
+    const event = queue.buffer(id);
+    translate(<u32>load<u16>(event), <u32>load<u16>(event + 2), load<u32>(event + 4));
+    queue.offer(id);
+    offered = true;
+  }
+  if (offered) queue.notify();
+}
+
+export function _start(): void {
+  const pci = new PciDevice(VENDOR, DEVICE);
+  const device = new VirtioDevice(pci);
+  if (!device.open()) { log("cannot open the device: " + device.problem); return; }
+  if (device.negotiate(0) == 0) { log("cannot negotiate: " + device.problem); return; }
+  const size = min<u32>(QUEUE_SIZE, device.queueSize(EVENT_QUEUE));
+  const queue = new Virtqueue(EVENT_QUEUE, size, EVENT_BYTES);
+  if (size == 0 || !queue.open(device)) { log("cannot set up the event queue: " + queue.problem); return; }
+  maximumX = axisMaximum(device, ABS_X);
+  maximumY = axisMaximum(device, ABS_Y);
+  const enabled = pci.enable(PCI_ENABLE_BUS_MASTER);
+  if (enabled < 0) { log("pci.enable: error " + enabled.toString()); return; }
+  const channel = channelCreate(0);
+  const connection = channel > 0 ? connectionCreate(channel) : channel;
+  const interrupt = connection > 0 ? pci.interrupt(connection, PULSE_INTERRUPT) : connection;
+  if (interrupt < 0) { log("cannot attach the interrupt: error " + interrupt.toString()); return; }
+  const retry = timerCreate(connection, PULSE_RETRY, 0);
+  device.ready();
+  queue.notify();
+  log("ready: event queue of " + size.toString() + ", line " + pci.interruptLine.toString());
+  const pulse = changetype<Pulse>(heap.alloc(PULSE_SIZE));
+  let retrying = false;
+  while (true) {
+    if (msgReceive(channel, changetype<usize>(pulse), PULSE_SIZE, 0) != RECEIVE_ID_PULSE) continue;
+    if (pulse.code == PULSE_INTERRUPT) {
+      device.takeInterrupt();
+      drain(queue);
+      interruptUnmask(interrupt);
+    } else if (pulse.code == PULSE_RETRY) {
+      retrying = false;
+    }
+    if (!input.flush() && !retrying && retry > 0) {
+      timerSet(retry, RETRY_NANOSECONDS, 0);
+      retrying = true;
+    }
+  }
+}
