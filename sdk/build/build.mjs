@@ -71,6 +71,10 @@ ascPrograms.push(["tests/desktop/assembly/graphics.ts", "build/tests/desktop-gra
 ascPrograms.push(["tests/runtime/assembly/wasi.ts", "build/tests/runtime-wasi.wasm",
   ["tests/runtime/assembly/wasi.ts"], ["--exportStart", "_start"]]);
 
+// The file-system library (sdk/lib/fs) as the host runs it, for `delos fs` and the tests (sdk/host/fs-volume.ts).
+ascPrograms.push(["sdk/lib/fs/host-entry.ts", "build/fs.wasm", ["sdk/lib/fs"],
+  ["--exportStart", "_initialize", "--runtime", "incremental", "--exportRuntime"]]);
+
 // The image writer and the UEFI boot stub's generator (docs/boot.md).
 if (existsSync(join(root, "sdk/image/index.ts")))
   ascPrograms.push(["sdk/image/index.ts", "build/image.wasm", ["sdk/image"], ["--exportStart", "_initialize"]]);
