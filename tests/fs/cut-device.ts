@@ -1,8 +1,10 @@
-// A block device in memory that loses power: after its `cutAt`-th write
-// nothing more reaches it, and what the writes since the last flush left
-// behind depends on the mode, as on real disks with a volatile cache:
+// A block device in memory that loses power at its `cutAt`-th event (a
+// write or a flush, counted together, so that a cut can fall between a
+// write and the flush that would make it durable). Nothing after the cut
+// reaches it, and what the writes since the last flush left behind depends
+// on the mode, as on real disks with a volatile cache:
 //  - "drop": the writes before the cut arrived in order, the cut one did not;
-//  - "tear": as "drop", but the cut write arrived half (its first 2 KiB);
+//  - "tear": as "drop", but a cut write arrived half (its first 2 KiB);
 //  - "reorder": any subset of the writes since the last flush arrived.
 // The workload sees the cut as a thrown PowerCut; `survivor()` is then the
 // disk as it would be found at the next boot.
@@ -35,14 +37,12 @@ export class CutDevice implements FsDevice {
   /** What is durable: the state at the last flush. */
   private durable: Uint8Array;
   private pending: Array<{ block: number; data: Uint8Array }> = [];
-  /** Writes so far, and how many flushes. */
-  writes = 0;
-  flushes = 0;
+  /** Writes and flushes so far. */
+  events = 0;
   private cutImage: Uint8Array | null = null;
   /** Whether the cut write's torn half left the block as the whole write would have (its other half unchanged). */
-  cutWriteLanded = false;
-  /** The block the cut write was for. */
-  cutBlock = -1;
+  /** Whether a superblock (block 0 or 1) written since the last flush reached the disk whole before the cut. */
+  superblockLanded = false;
 
   constructor(image: Uint8Array, readonly blocks: number, private cutAt: number, private mode: CutMode, private random: Random) {
     this.live = image.slice();
@@ -55,35 +55,34 @@ export class CutDevice implements FsDevice {
   }
 
   write(block: number, from: Uint8Array): boolean {
-    this.writes++;
-    if (this.writes === this.cutAt) this.cut(block, from);
+    if (++this.events === this.cutAt) this.cut(block, from);
     this.live.set(from, block * FS_BLOCK_SIZE);
     this.pending.push({ block, data: from.slice() });
     return true;
   }
 
   flush(): boolean {
-    this.flushes++;
+    if (++this.events === this.cutAt) this.cut(-1, null);
     for (const { block, data } of this.pending) this.durable.set(data, block * FS_BLOCK_SIZE);
     this.pending = [];
     return true;
   }
 
-  private cut(block: number, data: Uint8Array): never {
+  /** Cuts the power during a write of `data` to `block`, or during a flush (`data` null). */
+  private cut(block: number, data: Uint8Array | null): never {
     const image = this.durable.slice();
-    this.cutBlock = block;
-    if (this.mode === "reorder") {
-      for (const write of this.pending) if (this.random.below(2) === 1) image.set(write.data, write.block * FS_BLOCK_SIZE);
-    } else {
-      for (const write of this.pending) image.set(write.data, write.block * FS_BLOCK_SIZE);
-      if (this.mode === "tear") {
-        image.set(data.subarray(0, FS_BLOCK_SIZE / 2), block * FS_BLOCK_SIZE);
-        const after = image.subarray(block * FS_BLOCK_SIZE, (block + 1) * FS_BLOCK_SIZE);
-        this.cutWriteLanded = after.every((byte, i) => byte === data[i]);
-      }
+    const land = (at: number, bytes: Uint8Array) => {
+      image.set(bytes, at * FS_BLOCK_SIZE);
+      if (at < 2) this.superblockLanded = true;
+    };
+    for (const write of this.pending) if (this.mode !== "reorder" || this.random.below(2) === 1) land(write.block, write.data);
+    if (data !== null && this.mode === "tear") {
+      image.set(data.subarray(0, FS_BLOCK_SIZE / 2), block * FS_BLOCK_SIZE);
+      // A torn write whose lost half held what it would have written landed whole.
+      if (image.subarray(block * FS_BLOCK_SIZE, (block + 1) * FS_BLOCK_SIZE).every((byte, i) => byte === data[i])) land(block, data);
     }
     this.cutImage = image;
-    throw new PowerCut(`power cut at write ${this.writes}`);
+    throw new PowerCut(`power cut at event ${this.events}`);
   }
 
   /** The disk after the cut (or, when there was none, after a clean shutdown). */
