@@ -3,7 +3,7 @@
 // same code that runs on Delos. `delos fs` and the image builder use it on
 // disk image files; the tests use it on devices in memory that lose power.
 
-import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { buildDir } from "./paths";
 
@@ -15,6 +15,13 @@ export const FsStatus = {
   OK: 0, NOT_FOUND: -1, EXISTS: -2, NOT_DIRECTORY: -3, IS_DIRECTORY: -4, NOT_EMPTY: -5, STALE: -6, CORRUPT: -7,
   NO_SPACE: -8, BAD_NAME: -9, INVALID: -10, IO: -11, OLD_REQUEST: -12, NOT_VOLUME: -13,
 } as const;
+
+/** What each status means, as tools print it. */
+export const STATUS_NAMES: Record<number, string> = {
+  [-1]: "no such file or directory", [-2]: "already exists", [-3]: "not a directory", [-4]: "is a directory", [-5]: "directory not empty",
+  [-6]: "stale file handle", [-7]: "corrupt block", [-8]: "no space left on the volume", [-9]: "bad name", [-10]: "invalid request",
+  [-11]: "I/O error", [-12]: "request older than the last recorded", [-13]: "not a Delos volume",
+};
 
 export const TYPE_FILE = 1;
 export const TYPE_DIRECTORY = 2;
@@ -368,6 +375,17 @@ export function locateVolume(fd: number): VolumeLocation | null {
     if (hasSuperblock(fd, first)) return { offset: first, blocks: Math.floor((last - first) / FS_BLOCK_SIZE) };
   }
   return null;
+}
+
+/** Makes the file `path` (`size` bytes, a multiple of the block size) an empty volume with id `volumeId`. */
+export function makeVolumeFile(path: string, size: number, volumeId: bigint): void {
+  const fd = openSync(path, "w+");
+  try {
+    ftruncateSync(fd, size);
+    new FsVolume(new FileDevice(fd, 0, Math.floor(size / FS_BLOCK_SIZE))).format(volumeId);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Opens the volume in the image file `path` for `body`; the file is closed after. */
