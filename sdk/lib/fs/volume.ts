@@ -234,15 +234,25 @@ export class Volume {
     this.changed = true;
   }
 
-  /** The directory `number`, or null with `message` and the status in `lastStatus`. */
-  private directory(number: u64): Inode | null {
+  /** The status of the last operation that returned null, with `message`. */
+  lastStatus: i32 = 0;
+
+  /** Inode `number` if it is of `type`, or null with `lastStatus` (STALE, CORRUPT, NOT_DIRECTORY or IS_DIRECTORY). */
+  private inodeOfType(number: u64, type: u32): Inode | null {
     const inode = this.inode(number);
     if (this.failed()) { this.lastStatus = status.CORRUPT; return null; }
     if (inode == null) { this.lastStatus = this.fail(status.STALE, "no inode " + number.toString()); return null; }
-    if (inode.type != TYPE_DIRECTORY) { this.lastStatus = this.fail(status.NOT_DIRECTORY, "inode " + number.toString() + " is not a directory"); return null; }
+    if (inode.type != type) {
+      this.lastStatus = type == TYPE_DIRECTORY
+        ? this.fail(status.NOT_DIRECTORY, "inode " + number.toString() + " is not a directory")
+        : this.fail(status.IS_DIRECTORY, "inode " + number.toString() + " is a directory");
+      return null;
+    }
     return inode;
   }
-  lastStatus: i32 = 0;
+
+  private directory(number: u64): Inode | null { return this.inodeOfType(number, TYPE_DIRECTORY); }
+  private file(number: u64): Inode | null { return this.inodeOfType(number, TYPE_FILE); }
 
   private entries(directory: u64, hash: u64): Array<Entry> {
     const bytes = this.tree.find(new Key(directory, KIND_ENTRY, hash));
@@ -428,15 +438,6 @@ export class Volume {
   }
 
   // Files.
-
-  /** The file `number`, or null with `lastStatus`. */
-  private file(number: u64): Inode | null {
-    const inode = this.inode(number);
-    if (this.failed()) { this.lastStatus = status.CORRUPT; return null; }
-    if (inode == null) { this.lastStatus = this.fail(status.STALE, "no inode " + number.toString()); return null; }
-    if (inode.type != TYPE_FILE) { this.lastStatus = this.fail(status.IS_DIRECTORY, "inode " + number.toString() + " is a directory"); return null; }
-    return inode;
-  }
 
   /** Reads file block `index` of `file` into `into` (zeros for a hole): OK, or IO or CORRUPT when it fails its checksum. */
   private readBlock(file: u64, index: u64, into: usize): i32 {
