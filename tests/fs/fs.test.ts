@@ -8,7 +8,11 @@
 // - files past 4 GiB, flipped bits detected and named, stale handles refused,
 //   and non-idempotent requests applied exactly once across crashes.
 
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { TestFunction } from "../harness";
+import { compileComponent } from "../../sdk/host/linux";
+import { buildDir } from "../../sdk/host/paths";
 import { FS_BLOCK_SIZE, FsError, FsStatus, FsVolume, MemoryDevice, TYPE_FILE } from "../../sdk/host/fs-volume";
 import { CutDevice, CutMode, PowerCut, Random } from "./cut-device";
 import { Model, renderVolume, statusOf } from "./model";
@@ -388,6 +392,11 @@ export function register(test: TestFunction): void {
       t.eq(after.fsck().problems, [], "fsck clean");
     }
     t.eq(outcomes.recorded + outcomes.fresh, measure.events, `done afresh ${outcomes.fresh} times, replayed ${outcomes.recorded}`);
+  });
+
+  test("the library compiles with Delos's own compiler, as the file server will", (t) => {
+    const component = compileComponent(readFileSync(join(buildDir, "fs.wasm")), { bounds: "guard", privileged: false });
+    t.ok(component.length > 0, `a component of ${component.length} bytes`);
   });
 
   test("operations refuse bad names and wrong kinds with the right status", (t) => {

@@ -33,8 +33,8 @@ import * as status from "./errors";
 const MAX_COLLISIONS = 3;
 /** The largest file size and offset: 2^63 - 1, so sizes stay positive in a signed 64-bit stat. */
 export const MAX_FILE_SIZE: u64 = 0x7fffffffffffffff;
-/** The smallest volume mkfs makes, in blocks: room for the tree and a few files. */
-export const MIN_BLOCKS: u64 = 16;
+/** The smallest volume mkfs makes, in blocks: room for the tree, the reserve a transaction keeps, and a few files. */
+export const MIN_BLOCKS: u64 = 64;
 
 /** A page of a directory's entries and the cookie that continues it (0 when the listing is complete). */
 export class DirectoryPage {
@@ -482,6 +482,7 @@ export class Volume {
   write(number: u64, offset: u64, from: usize, length: u32): i64 {
     const inode = this.file(number);
     if (inode == null) return this.lastStatus;
+    if (length == 0) return 0;
     const end = offset + <u64>length;
     if (end > MAX_FILE_SIZE || end < offset) return this.fail(status.INVALID, "a write past 2^63 bytes");
     const blocks = (end + <u64>BLOCK_SIZE - 1) / <u64>BLOCK_SIZE - offset / <u64>BLOCK_SIZE;
