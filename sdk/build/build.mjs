@@ -168,6 +168,7 @@ const hostEntries = {
   trace: "tests/bench/trace.ts",
   "fuzz-kernel": "tests/kernel/fuzz-kernel.ts",
   mutants: "tests/compiler/mutants.ts",
+  torture: "tests/fs/torture.ts",
 };
 for (const [name, entry] of Object.entries(hostEntries)) {
   if (!existsSync(join(root, entry))) continue;

@@ -16,21 +16,9 @@ import { buildDir } from "../../sdk/host/paths";
 import { FS_BLOCK_SIZE, FsError, FsStatus, FsVolume, MemoryDevice, TYPE_FILE } from "../../sdk/host/fs-volume";
 import { CutDevice, CutMode, PowerCut, Random } from "./cut-device";
 import { Model, renderVolume, statusOf } from "./model";
+import { Operation, applyToModel, applyToVolume, bytes, checkCut, formatted, randomWorkload, runWorkload } from "./workload";
 
 const BLOCKS = 1024; // a 4 MiB volume
-
-function bytes(length: number, seed: number): Uint8Array {
-  const random = new Random(seed);
-  return Uint8Array.from({ length }, () => random.below(256));
-}
-
-/** A freshly formatted volume's image. */
-function formatted(blocks = BLOCKS): MemoryDevice {
-  const device = new MemoryDevice(blocks);
-  const volume = new FsVolume(device);
-  volume.format(0x5eedn);
-  return device;
-}
 
 function mounted(device: MemoryDevice | CutDevice): FsVolume {
   const volume = new FsVolume(device);
@@ -38,171 +26,66 @@ function mounted(device: MemoryDevice | CutDevice): FsVolume {
   return volume;
 }
 
-/** One step of the crash workload: changes the volume and the model alike, or commits. */
-type Step = ((volume: FsVolume, model: Model) => void) | "commit";
+const write = (path: string, offset: number, data: Uint8Array): Operation => ({ kind: "write", path, offset, data });
+const create = (path: string): Operation => ({ kind: "create", path });
+const mkdir = (path: string): Operation => ({ kind: "mkdir", path });
+const rename = (path: string, to: string): Operation => ({ kind: "rename", path, to });
+const remove = (path: string): Operation => ({ kind: "remove", path });
+const truncate = (path: string, size: number): Operation => ({ kind: "truncate", path, size });
+const commit: Operation = { kind: "commit" };
 
-function write(path: string, offset: number, data: Uint8Array): Step {
-  return (volume, model) => { volume.write(volume.lookup(path), BigInt(offset), data); model.write(path, offset, data); };
-}
-function create(path: string): Step { return (volume, model) => { volume.create(path); model.make(path, false); }; }
-function mkdir(path: string): Step { return (volume, model) => { volume.mkdir(path); model.make(path, true); }; }
-function rename(from: string, to: string): Step { return (volume, model) => { volume.rename(from, to); model.rename(from, to); }; }
-function remove(path: string): Step { return (volume, model) => { volume.remove(path); model.remove(path); }; }
-function truncate(path: string, size: number): Step {
-  return (volume, model) => { volume.truncate(volume.lookup(path), BigInt(size)); model.truncate(path, size); };
-}
-
-const workload: Step[] = [
-  mkdir("/a"), mkdir("/b"), create("/a/one"), write("/a/one", 0, bytes(5000, 1)), "commit",
-  write("/a/one", 3000, bytes(9000, 2)), create("/b/two"), write("/b/two", 0, bytes(100, 3)), "commit",
-  rename("/a/one", "/b/one"), mkdir("/a/sub"), create("/a/sub/three"), write("/a/sub/three", 0, bytes(20000, 4)), "commit",
-  truncate("/b/one", 4500), remove("/b/two"), "commit",
-  rename("/a/sub", "/b/sub"), rename("/b/one", "/b/sub/three"), "commit",
-  mkdir("/many"), ...Array.from({ length: 60 }, (_, i) => create(`/many/file-${i}`)), "commit",
-  write("/many/file-7", 0, bytes(300_000, 5)), "commit",
-  ...Array.from({ length: 30 }, (_, i) => remove(`/many/file-${2 * i}`)), truncate("/many/file-7", 70_000), "commit",
-  write("/many/file-7", 100_000, bytes(5000, 6)), rename("/many/file-7", "/a/seven"), remove("/b/sub/three"), "commit",
+/** Creates, writes, renames across directories (of files and of directories, onto a file), removes, truncates, splits and merges. */
+const workload: Operation[] = [
+  mkdir("/a"), mkdir("/b"), create("/a/one"), write("/a/one", 0, bytes(5000, 1)), commit,
+  write("/a/one", 3000, bytes(9000, 2)), create("/b/two"), write("/b/two", 0, bytes(100, 3)), commit,
+  rename("/a/one", "/b/one"), mkdir("/a/sub"), create("/a/sub/three"), write("/a/sub/three", 0, bytes(20000, 4)), commit,
+  truncate("/b/one", 4500), remove("/b/two"), commit,
+  rename("/a/sub", "/b/sub"), rename("/b/one", "/b/sub/three"), commit,
+  mkdir("/many"), ...Array.from({ length: 60 }, (_, i) => create(`/many/file-${i}`)), commit,
+  write("/many/file-7", 0, bytes(300_000, 5)), commit,
+  ...Array.from({ length: 30 }, (_, i) => remove(`/many/file-${2 * i}`)), truncate("/many/file-7", 70_000), commit,
+  write("/many/file-7", 100_000, bytes(5000, 6)), rename("/many/file-7", "/a/seven"), remove("/b/sub/three"), commit,
 ];
 
-interface WorkloadRun {
-  /** The model of each commit, with the device's event count when that commit returned (-1: cut short). */
-  commits: Array<{ writes: number; model: Model }>;
-  cut: boolean;
-}
-
-/** Runs the workload on `device` until it ends or the power is cut. */
-function runWorkload(device: CutDevice): WorkloadRun {
-  const model = new Model();
-  const run: WorkloadRun = { commits: [{ writes: 0, model: model.clone() }], cut: false };
-  try {
-    const volume = mounted(device);
-    for (const step of workload) {
-      if (step === "commit") {
-        const commit = { writes: -1, model: model.clone() };
-        run.commits.push(commit);
-        volume.commit();
-        commit.writes = device.events;
-      } else {
-        step(volume, model);
-      }
-    }
-  } catch (error) {
-    if (!(error instanceof PowerCut)) throw error;
-    run.cut = true;
-  }
-  return run;
-}
-
 export function register(test: TestFunction): void {
-  test("after a power cut at every write, dropped, torn or reordered, the volume is the last durable commit and fsck is clean", (t) => {
-    const image = formatted().data;
-    const total = runWorkload(new CutDevice(image, BLOCKS, 0, "drop", new Random(1))).commits;
-    const writes = total[total.length - 1]!.writes;
-    t.ok(writes > 100, `the workload makes ${writes} writes and flushes in ${total.length - 1} commits`);
-    let cuts = 0, problems: string[] = [];
+  test("after a power cut at every write and flush, dropped, torn or reordered, the volume is the last durable commit and fsck is clean", (t) => {
+    const image = formatted(BLOCKS).data;
+    const total = runWorkload(new CutDevice(image, BLOCKS, 0, "drop", new Random(1)), workload);
+    t.eq(total.mismatch, null, "every operation's status is the model's");
+    const events = total.commits[total.commits.length - 1]!.events;
+    t.ok(events > 100, `the workload makes ${events} writes and flushes in ${total.commits.length - 1} commits`);
+    const problems: string[] = [];
+    let cuts = 0;
     for (const mode of ["drop", "tear", "reorder"] as CutMode[]) {
-      for (let k = 1; k <= writes; k++) {
-        const device = new CutDevice(image, BLOCKS, k, mode, new Random(k));
-        const run = runWorkload(device);
-        if (!run.cut) { problems.push(`${mode} ${k}: no cut`); continue; }
-        cuts++;
-        const survivor = device.survivor();
-        let volume: FsVolume;
-        try { volume = mounted(survivor); } catch (error) { problems.push(`${mode} ${k}: mount: ${(error as Error).message}`); continue; }
-        // The commit whose superblock write came last before the cut is durable, unless a reordering left that write out;
-        // a torn write whose lost half was unchanged landed whole.
-        const last = run.commits.filter((c) => (c.writes >= 0 && c.writes < k) || (c.writes === -1 && device.superblockLanded)).length - 1;
-        const generation = Number(volume.generation) - 1;
-        if (generation !== last) { problems.push(`${mode} ${k}: mounted commit ${generation}, expected ${last}`); continue; }
-        const expected = run.commits[generation]!.model.render();
-        let found: string[];
-        try { found = renderVolume(volume); } catch (error) { problems.push(`${mode} ${k}: reading the tree: ${(error as Error).message}`); continue; }
-        if (JSON.stringify(found) !== JSON.stringify(expected)) problems.push(`${mode} ${k}: contents differ from commit ${generation}`);
-        const check = volume.fsck();
-        if (check.problems.length > 0) problems.push(`${mode} ${k}: fsck: ${check.problems.slice(0, 3).join("; ")}`);
-        // Life goes on after the cut: a change commits cleanly over what the cut left.
-        volume.writeFile("/after-the-cut", bytes(10_000, k));
-        volume.commit();
-        const again = mounted(survivor).fsck();
-        if (again.problems.length > 0) problems.push(`${mode} ${k}: fsck after a further commit: ${again.problems.slice(0, 3).join("; ")}`);
-        if (problems.length > 10) break;
-      }
+      for (let k = 1; k <= events && problems.length < 10; k++, cuts++) problems.push(...checkCut(image, BLOCKS, workload, k, mode, k).problems);
     }
-    t.eq(problems, [], `${cuts} power cuts, each mounted, compared and checked`);
-    t.eq(cuts, 3 * writes, "a cut at every write and flush in each mode");
+    t.eq(problems, [], `${cuts} power cuts, each mounted, compared with its commit and checked`);
+    t.eq(cuts, 3 * events, "a cut at every write and flush in each mode");
   }, { timeout: 600_000 });
 
   test("random operations agree with a model, commit by commit, and survive remounts", (t) => {
     const problems: string[] = [];
     let operations = 0;
-    for (let seed = 1; seed <= 6; seed++) {
-      const random = new Random(seed * 7919);
+    for (let seed = 1; seed <= 6 && problems.length === 0; seed++) {
       const device = formatted(2048);
       let volume = mounted(device);
       const model = new Model();
-      const name = () => ["a", "b", "c", "d", "e", "long-name-" + "x".repeat(random.below(200)), "ü", "日本"][random.below(8)]!;
-      const pick = (list: string[]) => list[random.below(list.length)]!;
-      const child = (directory: string) => (directory === "/" ? "/" : directory + "/") + name();
-      for (let step = 0; step < 400; step++) {
+      const random = new Random(seed);
+      for (const [index, operation] of randomWorkload(seed * 7919, 400).entries()) {
         operations++;
-        const files = model.paths(false), directories = model.paths(true);
-        const choice = random.below(100);
-        let expected: number, got: number, what: string;
-        if (choice < 15) {
-          const path = child(pick(directories));
-          what = `mkdir ${path}`;
-          got = statusOf(() => volume.mkdir(path));
-          expected = model.make(path, true);
-        } else if (choice < 35) {
-          const path = child(pick(directories));
-          what = `create ${path}`;
-          got = statusOf(() => volume.create(path));
-          expected = model.make(path, false);
-        } else if (choice < 55 && files.length > 0) {
-          const path = pick(files);
-          const size = model.files.get(path)!.data.length;
-          const offset = random.below(size + 6000), data = bytes(random.below(12000), random.next());
-          what = `write ${path} ${offset} ${data.length}`;
-          got = statusOf(() => volume.write(volume.lookup(path), BigInt(offset), data));
-          expected = model.write(path, offset, data);
-        } else if (choice < 63 && files.length > 0) {
-          const path = pick(files), size = random.below(model.files.get(path)!.data.length + 5000);
-          what = `truncate ${path} ${size}`;
-          got = statusOf(() => volume.truncate(volume.lookup(path), BigInt(size)));
-          expected = model.truncate(path, size);
-        } else if (choice < 75) {
-          const path = pick([...files, ...directories].filter((p) => p !== "/").concat(["/missing"]));
-          what = `remove ${path}`;
-          got = statusOf(() => volume.remove(path));
-          expected = model.remove(path);
-        } else if (choice < 90) {
-          const from = pick([...files, ...directories].filter((p) => p !== "/").concat(["/missing"]));
-          const to = random.below(3) === 0 ? pick([...files, ...directories].filter((p) => p !== "/").concat(["/x"])) : child(pick(directories));
-          what = `rename ${from} ${to}`;
-          got = statusOf(() => volume.rename(from, to));
-          expected = model.rename(from, to);
-        } else if (choice < 97) {
-          what = "commit";
-          volume.commit();
-          got = expected = 0;
-        } else {
-          // A clean remount: what was committed is all there is.
-          what = "commit and remount";
-          volume.commit();
-          volume = mounted(device);
-          got = expected = 0;
-        }
-        if (got !== expected) { problems.push(`seed ${seed} step ${step}: ${what}: status ${got}, the model says ${expected}`); break; }
-        if (step % 50 === 49 && JSON.stringify(renderVolume(volume)) !== JSON.stringify(model.render())) {
-          problems.push(`seed ${seed} step ${step}: the tree differs from the model after ${what}`);
+        const expected = applyToModel(operation, model);
+        const got = applyToVolume(operation, volume);
+        if (got !== expected) { problems.push(`seed ${seed} operation ${index}: ${operation.kind}: status ${got}, the model's ${expected}`); break; }
+        // Now and then a clean remount after a commit: what was committed is all there is.
+        if (operation.kind === "commit" && random.below(4) === 0) volume = mounted(device);
+        if (index % 50 === 49 && JSON.stringify(renderVolume(volume)) !== JSON.stringify(model.render())) {
+          problems.push(`seed ${seed} operation ${index}: the tree differs from the model after ${operation.kind}`);
           break;
         }
       }
-      volume.commit();
       if (JSON.stringify(renderVolume(mounted(device))) !== JSON.stringify(model.render())) problems.push(`seed ${seed}: remounted tree differs`);
       const check = volume.fsck();
       if (check.problems.length > 0) problems.push(`seed ${seed}: fsck: ${check.problems.slice(0, 3).join("; ")}`);
-      if (problems.length > 0) break;
     }
     t.eq(problems, [], `${operations} random operations`);
   }, { timeout: 300_000 });
@@ -222,7 +105,7 @@ export function register(test: TestFunction): void {
   });
 
   test("files past 4 GiB: 64-bit sizes and offsets, holes read as zeros, truncate", (t) => {
-    const device = formatted();
+    const device = formatted(BLOCKS);
     const volume = mounted(device);
     const inode = volume.create("/huge");
     const far = 5n << 30n;
@@ -240,7 +123,7 @@ export function register(test: TestFunction): void {
   });
 
   test("stat holds times and sizes; times move with changes", (t) => {
-    const volume = mounted(formatted());
+    const volume = mounted(formatted(BLOCKS));
     volume.setClock(1_000);
     const inode = volume.create("/f");
     volume.setClock(2_000);
@@ -256,7 +139,7 @@ export function register(test: TestFunction): void {
   });
 
   test("a flipped bit is detected and named: in file data, a tree node, a superblock, a bitmap block", (t) => {
-    const device = formatted();
+    const device = formatted(BLOCKS);
     const volume = mounted(device);
     volume.writeFile("/file", bytes(10_000, 3));
     volume.mkdir("/dir");
@@ -321,7 +204,7 @@ export function register(test: TestFunction): void {
   });
 
   test("stale handles are refused, never misdirected", (t) => {
-    const device = formatted();
+    const device = formatted(BLOCKS);
     const volume = mounted(device);
     const root = volume.rootHandle();
     const made = volume.serviceCreate(1n, 1n, root, "file");
@@ -347,7 +230,7 @@ export function register(test: TestFunction): void {
   });
 
   test("create, mkdir, remove and rename are applied exactly once across crashes: a re-sent request finds its recorded reply", (t) => {
-    const device = formatted();
+    const device = formatted(BLOCKS);
     let volume = mounted(device);
     const root = volume.rootHandle();
     const dir = volume.serviceCreate(5n, 1n, root, "dir", true);
@@ -400,7 +283,7 @@ export function register(test: TestFunction): void {
   });
 
   test("operations refuse bad names and wrong kinds with the right status", (t) => {
-    const volume = mounted(formatted());
+    const volume = mounted(formatted(BLOCKS));
     volume.mkdir("/d");
     volume.create("/f");
     t.eq(statusOf(() => volume.create("/" + "n".repeat(256))), FsStatus.BAD_NAME, "a 256-byte name");
