@@ -397,6 +397,12 @@ export function withImageVolume<T>(path: string, writable: boolean, body: (volum
     const volume = new FsVolume(new FileDevice(fd, location.offset, location.blocks));
     volume.mount();
     return body(volume);
+  } catch (error) {
+    // Name the image with the path the volume's message starts with: IMAGE:/PATH: ...
+    if (error instanceof FsError && !error.message.startsWith(path)) {
+      throw new FsError(error.status, `${path}${error.message.startsWith("/") ? ":" : ": "}${error.message}`);
+    }
+    throw error;
   } finally {
     closeSync(fd);
   }
