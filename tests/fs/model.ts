@@ -40,6 +40,7 @@ export class Model {
   write(path: string, offset: number, data: Uint8Array): number {
     const file = this.files.get(path)!;
     if (file.directory) return FsStatus.IS_DIRECTORY;
+    if (data.length === 0) return FsStatus.OK; // an empty write does not extend a file
     const end = Math.max(file.data.length, offset + data.length);
     const grown = new Uint8Array(end);
     grown.set(file.data);
