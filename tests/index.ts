@@ -34,6 +34,8 @@ import * as bootstrap from "./compiler/bootstrap.test";
 import * as glyphAtlas from "./desktop/glyph-atlas.test";
 import * as desktopGraphics from "./desktop/graphics.test";
 import * as desktopCompositor from "./desktop/compositor.test";
+import * as fsLibrary from "./fs/fs.test";
+import * as fsCli from "./fs/cli.test";
 
 const files = [
   { name: "harness", register: harness.register },
@@ -59,6 +61,8 @@ const files = [
   { name: "glyph-atlas", register: glyphAtlas.register },
   { name: "desktop-graphics", register: desktopGraphics.register },
   { name: "desktop-compositor", register: desktopCompositor.register },
+  { name: "fs-library", register: fsLibrary.register },
+  { name: "fs-cli", register: fsCli.register },
   { name: "boot-image", register: bootImage.register },
   { name: "boot-pe", register: bootPe.register },
   { name: "boot-harness", register: bootHarness.register },

@@ -104,6 +104,10 @@ ascPrograms.push(["tests/desktop/assembly/compositor.ts", "build/tests/desktop-c
 ascPrograms.push(["tests/runtime/assembly/wasi.ts", "build/tests/runtime-wasi.wasm",
   ["tests/runtime/assembly/wasi.ts"], ["--exportStart", "_start"]]);
 
+// The file-system library (sdk/lib/fs) as the host runs it, for `delos fs` and the tests (sdk/host/fs-volume.ts).
+ascPrograms.push(["sdk/lib/fs/host-entry.ts", "build/fs.wasm", ["sdk/lib/fs"],
+  ["--exportStart", "_initialize", "--runtime", "incremental", "--exportRuntime"]]);
+
 // The image writer and the UEFI boot stub's generator (docs/boot.md).
 if (existsSync(join(root, "sdk/image/index.ts")))
   ascPrograms.push(["sdk/image/index.ts", "build/image.wasm", ["sdk/image"], ["--exportStart", "_initialize"]]);
@@ -181,6 +185,7 @@ const hostEntries = {
   trace: "tests/bench/trace.ts",
   "fuzz-kernel": "tests/kernel/fuzz-kernel.ts",
   mutants: "tests/compiler/mutants.ts",
+  torture: "tests/fs/torture.ts",
 };
 for (const [name, entry] of Object.entries(hostEntries)) {
   if (!existsSync(join(root, entry))) continue;

@@ -10,6 +10,7 @@ import { runBenchmark } from "./suite";
 import { corpus, measureThroughput } from "./throughput";
 import { benchBoot } from "../boot/bench";
 import { benchKernel } from "./kernel";
+import { benchFs } from "./fs";
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const figure = (value: number | string) => typeof value === "number" ? value.toFixed(1).padStart(9) : "        —";
@@ -58,3 +59,4 @@ if (!filter) {
 if (compilerOnly) process.exit(0);
 if (!filter || filter === "boot") await benchBoot(log);
 if (!filter || filter === "kernel") await benchKernel(log);
+if (!filter || filter === "fs") benchFs(log);

@@ -5,6 +5,7 @@ import type { CliCommand } from "../command";
 import { boot, start } from "./boot";
 import { build } from "./build";
 import { compile } from "./compile";
+import { fs } from "./fs";
 import { fuzz } from "./fuzz";
 import { help } from "./help";
 import { create } from "./new";
@@ -19,6 +20,7 @@ export const commands: CliCommand[] = [
   boot,
   start,
   fuzz,
+  fs,
   create,
   help,
 ];
