@@ -18,7 +18,7 @@
 import "../../sdk/lib/abort";
 import {
   Handle, clockNow, componentSelf, componentSpawn, connectionCreate, handleClose, handleInfo, msgGrant, msgReply,
-  payloadRead, stateOpen, threadCreate, threadPriority, timerCreate, timerSet,
+  msgSend, nameOpen, payloadRead, stateOpen, threadCreate, threadPriority, timerCreate, timerSet,
 } from "../../ipc/generated/system";
 import {
   ERROR_INVALID_ARGUMENT, HANDLE_INFO_SIZE, HandleInfo, MAP_WRITABLE, Pulse, RIGHT_MAP,
@@ -30,6 +30,8 @@ import {
   WINDOW_SHOW_REPLY_EVENTS, WindowFrameReply, WindowListReply, WindowShowReply,
 } from "../../ipc/generated/protocols/window";
 import { INPUT_PATH, InputEventsReply } from "../../ipc/generated/protocols/input";
+import { DISPLAY_MODE, DISPLAY_MODE_REPLY_SIZE, DISPLAY_MODE_REQUEST_SIZE, DISPLAY_PATH, DisplayModeReply } from "../../ipc/generated/protocols/display";
+import { TIMEOUT_FOREVER } from "../../ipc/generated/abi";
 import { WindowHandlers, serveWindow } from "../../ipc/generated/servers/window";
 import { InputHandlers, serveInput } from "../../ipc/generated/servers/input";
 import { Server } from "../../ipc/client/server";
@@ -298,6 +300,33 @@ function serveInputThread(channel: i32): void {
   serveInput(new InputServer(), channel, BUFFER_BYTES);
 }
 
+/**
+ * The display's thread: waits until the display driver serves /dev/display
+ * (it may start after the compositor, or never, as in the test image), asks
+ * for the mode and the framebuffer, and from then on the screen shows each
+ * composed frame there. The driver keeps the framebuffer's memory across
+ * its restarts, so the mapping stays valid; nothing here needs redoing.
+ */
+function attachDisplayThread(_: i32): void {
+  const connection = nameOpen(DISPLAY_PATH, TIMEOUT_FOREVER);
+  if (connection < 0) { log("cannot open " + DISPLAY_PATH + ": error " + connection.toString()); return; }
+  const request = heap.alloc(DISPLAY_MODE_REQUEST_SIZE);
+  store<u32>(request, DISPLAY_MODE);
+  const reply = heap.alloc(DISPLAY_MODE_REPLY_SIZE);
+  const status = msgSend(connection, request, DISPLAY_MODE_REQUEST_SIZE, reply, DISPLAY_MODE_REPLY_SIZE);
+  handleClose(connection);
+  if (status < 0) { log("display.mode: error " + status.toString()); return; }
+  const mode = changetype<DisplayModeReply>(reply);
+  const screen = compositor!.screen;
+  if (!screen.attach(<Handle>mode.handle, <i32>mode.width, <i32>mode.height, <i32>mode.pitch)) {
+    log("the display's mode " + mode.width.toString() + "x" + mode.height.toString() + " is not the screen's "
+      + screen.width.toString() + "x" + screen.height.toString() + "; frames stay in the back buffer");
+    handleClose(<Handle>mode.handle);
+    return;
+  }
+  log("showing frames on the display, " + mode.width.toString() + "x" + mode.height.toString());
+}
+
 /** The atlas the title bars and the taskbar are written with, read from the payload; null (no text) if it is missing. */
 function readFont(): Font | null {
   const size = payloadRead(FONT_PATH, 0, 0, 0);
@@ -328,5 +357,7 @@ export function _start(): void {
   compositor!.tick();
   const thread = threadCreate(<u32>serveInputThread.index, <u32>input.channel, threadPriority());
   if (thread < 0) log("cannot start the input thread: error " + thread.toString());
+  const display = threadCreate(<u32>attachDisplayThread.index, 0, threadPriority());
+  if (display < 0) log("cannot start the display thread: error " + display.toString());
   serveWindow(new WindowServer(), windows.channel, BUFFER_BYTES);
 }
