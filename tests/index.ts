@@ -31,6 +31,7 @@ import * as kernelFuzz from "./kernel/fuzz.test";
 import * as bootstrap from "./compiler/bootstrap.test";
 import * as glyphAtlas from "./desktop/glyph-atlas.test";
 import * as desktopGraphics from "./desktop/graphics.test";
+import * as desktopTerminal from "./desktop/terminal.test";
 
 const files = [
   { name: "harness", register: harness.register },
@@ -55,6 +56,7 @@ const files = [
   { name: "fuzz", register: fuzz.register },
   { name: "glyph-atlas", register: glyphAtlas.register },
   { name: "desktop-graphics", register: desktopGraphics.register },
+  { name: "desktop-terminal", register: desktopTerminal.register },
   { name: "boot-image", register: bootImage.register },
   { name: "boot-pe", register: bootPe.register },
   { name: "boot-harness", register: bootHarness.register },
