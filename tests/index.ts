@@ -32,6 +32,7 @@ import * as bootstrap from "./compiler/bootstrap.test";
 import * as glyphAtlas from "./desktop/glyph-atlas.test";
 import * as desktopGraphics from "./desktop/graphics.test";
 import * as desktopTerminal from "./desktop/terminal.test";
+import * as desktopToolkit from "./desktop/toolkit.test";
 
 const files = [
   { name: "harness", register: harness.register },
@@ -57,6 +58,7 @@ const files = [
   { name: "glyph-atlas", register: glyphAtlas.register },
   { name: "desktop-graphics", register: desktopGraphics.register },
   { name: "desktop-terminal", register: desktopTerminal.register },
+  { name: "desktop-toolkit", register: desktopToolkit.register },
   { name: "boot-image", register: bootImage.register },
   { name: "boot-pe", register: bootPe.register },
   { name: "boot-harness", register: bootHarness.register },

@@ -57,15 +57,16 @@ export class TerminalView {
     }
     const cursorX = this.cursorShown() ? terminal.cursorX : -1;
     const cursorY = this.cursorShown() ? terminal.cursorY : -1;
+    const moved = cursorX != this.drawnCursorX || cursorY != this.drawnCursorY;
     let damage = new Rect();
     for (let row = 0; row < terminal.rows; row++) {
       const line = this.shownLine(row);
-      const all = this.everything || (row == this.drawnCursorY) || (row == cursorY);
-      if (!all && !line.anyDirty) continue;
+      const cursorRow = moved && (row == this.drawnCursorY || row == cursorY);
+      if (!this.everything && !cursorRow && !line.anyDirty) continue;
       for (let column = 0; column < terminal.columns; column++) {
         const cursorHere = column == cursorX && row == cursorY;
         const cursorWas = column == this.drawnCursorX && row == this.drawnCursorY;
-        if (!this.everything && !unchecked(line.dirty[column]) && !cursorHere && !cursorWas) continue;
+        if (!this.everything && !unchecked(line.dirty[column]) && !(moved && (cursorHere || cursorWas))) continue;
         this.drawCell(line, column, row, cursorHere);
         damage = damage.union(this.cellRect(column, row));
       }

@@ -46,7 +46,7 @@ export function newWindow(width: i32, height: i32): usize {
 
 function place<T extends Widget>(parent: i32, widget: T, x: i32, y: i32, width: i32, height: i32): i32 {
   const into: Widget = parent < 0 ? root! : widgets[parent];
-  widget.listener = recorder;
+  if (!(widget instanceof MenuButton)) widget.listener = recorder;
   if (into instanceof ScrollView) changetype<ScrollView>(into).setContent(widget, height);
   else into.add(widget, x, y, width, height);
   widgets.push(widget);
