@@ -8,6 +8,7 @@
 // surrogate pair.
 
 import { Rect } from "../lib/surface";
+import { nextCharacter, previousCharacter } from "./characters";
 import { KEY_BACKSPACE, KEY_DELETE, KEY_END, KEY_ENTER, KEY_HOME, KEY_LEFT, KEY_RIGHT, Key } from "./keys";
 import { Painter } from "./painter";
 import { PointerAction, Widget } from "./widget";
@@ -65,8 +66,8 @@ export class TextField extends Widget {
       if (!key.shift && this.caret != this.anchor && (code == KEY_LEFT || code == KEY_RIGHT)) {
         // Left or Right with a selection: to its edge, as most toolkits do.
         to = code == KEY_LEFT ? this.selectionStart : this.selectionEnd;
-      } else if (code == KEY_LEFT) to = this.stepBack(this.caret);
-      else if (code == KEY_RIGHT) to = this.stepForward(this.caret);
+      } else if (code == KEY_LEFT) to = previousCharacter(this.content, this.caret);
+      else if (code == KEY_RIGHT) to = nextCharacter(this.content, this.caret);
       else to = code == KEY_HOME ? 0 : this.content.length;
       this.caret = to;
       if (!key.shift) this.anchor = to;
@@ -74,7 +75,7 @@ export class TextField extends Widget {
       return true;
     }
     if (code == KEY_BACKSPACE || code == KEY_DELETE) {
-      if (this.caret == this.anchor) this.caret = code == KEY_BACKSPACE ? this.stepBack(this.caret) : this.stepForward(this.caret);
+      if (this.caret == this.anchor) this.caret = code == KEY_BACKSPACE ? previousCharacter(this.content, this.caret) : nextCharacter(this.content, this.caret);
       this.insert("");
       return true;
     }
@@ -129,8 +130,8 @@ export class TextField extends Widget {
   indexAt(x: i32): i32 {
     const target = x - this.inner().x + this.scrollX;
     let previous = 0;
-    for (let i = 0; i < this.content.length; i = this.stepForward(i)) {
-      const next = this.offsetOf(this.stepForward(i));
+    for (let i = 0; i < this.content.length; i = nextCharacter(this.content, i)) {
+      const next = this.offsetOf(nextCharacter(this.content, i));
       if (target < (previous + next) / 2) return i;
       previous = next;
     }
@@ -143,18 +144,6 @@ export class TextField extends Widget {
   }
 
   private clampIndex(index: i32): i32 { return max(0, min(index, this.content.length)); }
-
-  private stepBack(index: i32): i32 {
-    if (index <= 0) return 0;
-    const low = this.content.charCodeAt(index - 1);
-    return index >= 2 && low >= 0xdc00 && low <= 0xdfff ? index - 2 : index - 1;
-  }
-
-  private stepForward(index: i32): i32 {
-    if (index >= this.content.length) return this.content.length;
-    const high = this.content.charCodeAt(index);
-    return high >= 0xd800 && high <= 0xdbff && index + 1 < this.content.length ? index + 2 : index + 1;
-  }
 
   /** Keeps the caret in view, and repaints. */
   private changed(): void {

@@ -6,6 +6,8 @@ export * from "./abi";
 export * from "./system";
 export * from "./protocols/init";
 export * from "./protocols/input";
+export * from "./protocols/shell";
+export * from "./protocols/clipboard";
 export * from "./protocols/test-echo";
 export * from "./protocols/test-store";
 export * from "./protocols/test-shared";

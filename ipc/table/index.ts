@@ -8,6 +8,7 @@ import { objectTypes, rights } from "./rights";
 import { testProtocols } from "./protocols/test";
 import { initProtocols } from "./protocols/init";
 import { inputConstants, inputProtocols, inputRecords } from "./protocols/input";
+import { desktopConstants, desktopProtocols } from "./protocols/desktop";
 import type { ErrorCode, Constant, ObjectType, Protocol, Record, Right, SystemCall } from "./schema";
 
 export interface Table {
@@ -24,7 +25,7 @@ export interface Table {
 export const table: Table = {
   calls, errors, rights, objectTypes,
   records: [...records, ...inputRecords],
-  constants: [...constants, ...inputConstants],
-  protocols: [...initProtocols, ...inputProtocols, ...testProtocols],
+  constants: [...constants, ...inputConstants, ...desktopConstants],
+  protocols: [...initProtocols, ...inputProtocols, ...desktopProtocols, ...testProtocols],
   protocolErrorBase: PROTOCOL_ERROR_BASE,
 };

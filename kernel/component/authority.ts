@@ -53,6 +53,7 @@ export function rootGrant(): Manifest {
   root.irqs.push(256);
   root.mmio.push(0);
   root.mmio.push(MMIO_END);
+  root.system = true;
   for (let i = 0; i < LIMIT_COUNT; i++) root.limits[i] = ROOT_LIMITS[i];
   return root;
 }
@@ -124,6 +125,7 @@ function beyondParent(parent: Manifest, grant: Manifest): string {
   if (outside.length > 0) return "irq " + outside;
   outside = rangesWithin<u64>(grant.mmio, parent.mmio);
   if (outside.length > 0) return "mmio " + outside;
+  if (grant.system && !parent.system) return "system";
   for (let i = 0; i < LIMIT_COUNT; i++) {
     const value = grant.limit(i);
     if (value != UNSET && value > parent.limit(i)) {
@@ -163,6 +165,7 @@ export function resolveRights(parent: Manifest, grant: Manifest, manifest: Manif
   rights.ports = rangesBoth<u32>(grant.ports, manifest.ports);
   rights.irqs = rangesBoth<u32>(grant.irqs, manifest.irqs);
   rights.mmio = rangesBoth<u64>(grant.mmio, manifest.mmio);
+  rights.system = grant.system && manifest.system;
   for (let i = 0; i < LIMIT_COUNT; i++) {
     let value = grant.limit(i);
     if (value == UNSET) value = min<i64>(DEFAULT_LIMITS[i], parent.limit(i));

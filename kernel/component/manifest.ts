@@ -17,6 +17,7 @@
 //   port 0x3f8 8               I/O ports: first, count
 //   irq 4                      an interrupt line (`irq 0 16`: first, count)
 //   mmio 0xfebc0000 0x1000     physical memory: base, length
+//   system                     what the system runs (system.*: components, names, payload files)
 //   ceiling 15                 the highest priority its threads may take
 //   threads 32                 threads alive at once
 //   pages 1024                 wasm pages of linear memory, initial and grown
@@ -65,6 +66,8 @@ export class Manifest {
   irqs: u32[] = [];
   /** Pairs: base, length. */
   mmio: u64[] = [];
+  /** `system`: it may ask what the system runs (the system.* calls). */
+  system: bool = false;
   /** By LIMIT_*: UNSET, or the limit. */
   limits: StaticArray<i64> = unsetLimits();
 
@@ -210,6 +213,9 @@ export function parseManifest(text: string, isGrant: bool = false): Manifest | n
       if (base < 0 || length <= 0 || (base & 0xfff) != 0 || (length & 0xfff) != 0) return fail(line, "mmio takes a page-aligned base and length");
       manifest.mmio.push(<u64>base);
       manifest.mmio.push(<u64>length);
+    } else if (key == "system") {
+      if (argumentCount != 0) return fail(line, "system takes no argument");
+      manifest.system = true;
     } else if (limitIndex(key) >= 0) {
       const value = argumentCount == 1 ? parseNumber(first) : -1;
       if (value < 0 || value > 0x7fffffff) return fail(line, key + " takes one number 0..2^31-1");

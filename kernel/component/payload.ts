@@ -7,7 +7,7 @@ import { INFO_PAYLOAD_BASE, INFO_PAYLOAD_SIZE } from "../arch/x86_64/boot/boot-i
 import { boot } from "../arch/x86_64/handoff";
 import { load32, load64, load8 } from "../arch/x86_64/native";
 import { phys } from "../memory/physical";
-import { copyIn } from "./copy";
+import { copyIn, copyUser } from "./copy";
 
 const MAGIC_LOW: i32 = 0x4f4c4544; // "DELO"
 const MAGIC_HIGH: i32 = 0x4b415053; // "SPAK"
@@ -39,6 +39,23 @@ function compareName(archive: i64, index: i32, name: Uint8Array): i32 {
   return length - name.length;
 }
 
+/** Entry `index`'s name (index below payloadFileCount). */
+export function payloadFileName(index: i32): string {
+  const archive = base();
+  const entry = archive + <i64><u32>load32(archive + 24) + <i64>index * ENTRY_SIZE;
+  const names = archive + <i64><u32>load32(archive + 28);
+  const length = load32(entry + 28);
+  const bytes = new Uint8Array(length);
+  copyIn(bytes.dataStart, <u64>(names + <i64><u32>load32(entry + 24)), <u64>length);
+  return String.UTF8.decode(bytes.buffer);
+}
+
+/** Entry `index`'s size in bytes (index below payloadFileCount). */
+export function payloadFileSize(index: i32): u64 {
+  const archive = base();
+  return <u64>load64(archive + <i64><u32>load32(archive + 24) + <i64>index * ENTRY_SIZE + 8);
+}
+
 /** Index of the file called `path`, or -1. */
 function find(archive: i64, path: string): i32 {
   const name = Uint8Array.wrap(String.UTF8.encode(path));
@@ -65,6 +82,24 @@ export function readPayloadFile(path: string): Uint8Array | null {
   const bytes = new Uint8Array(<i32>size);
   copyIn(bytes.dataStart, <u64>archive + offset, size);
   return bytes;
+}
+
+/**
+ * Copies up to `length` bytes of payload file `path` from `offset` to the
+ * absolute address `to` in a component's memory (a checked copy);
+ * the bytes copied, -1 when there is no such file, -2 when `to` faulted.
+ */
+export function copyPayloadFile(path: string, offset: u64, to: u64, length: u64): i64 {
+  const archive = base();
+  if (archive == 0) return -1;
+  const index = find(archive, path);
+  if (index < 0) return -1;
+  const entry = archive + <i64><u32>load32(archive + 24) + <i64>index * ENTRY_SIZE;
+  const start = <u64>load64(entry);
+  const size = <u64>load64(entry + 8);
+  if (start + size > <u64>boot(INFO_PAYLOAD_SIZE) || offset >= size) return 0;
+  const count = min<u64>(length, size - offset);
+  return copyUser(to, <u64>archive + start + offset, count) ? <i64>count : -2;
 }
 
 export function hasPayloadFile(path: string): bool {

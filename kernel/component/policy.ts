@@ -18,6 +18,7 @@
 //   state              yes     yes     no   yes   yes
 //   spawn              no      yes     no   yes   yes
 //   port, irq, mmio    yes     no      no   yes   yes
+//   system             no      yes     yes  yes   yes
 
 import { Component, ComponentKind } from "./component";
 import { Manifest, kindName } from "./manifest";
@@ -30,6 +31,7 @@ export const CAPABILITY_SPAWN = "spawn";
 export const CAPABILITY_PORT = "port";
 export const CAPABILITY_IRQ = "irq";
 export const CAPABILITY_MMIO = "mmio";
+export const CAPABILITY_SYSTEM = "system";
 
 /** May a component of `kind` have capabilities of `capability` at all? */
 export function kindMay(kind: i32, capability: string): bool {
@@ -39,6 +41,7 @@ export function kindMay(kind: i32, capability: string): bool {
   if (capability == CAPABILITY_PORT || capability == CAPABILITY_IRQ || capability == CAPABILITY_MMIO) {
     return kind == ComponentKind.Driver || kind == ComponentKind.Test;
   }
+  if (capability == CAPABILITY_SYSTEM) return kind != ComponentKind.Driver;
   return false;
 }
 
@@ -51,11 +54,12 @@ export function entryCount(manifest: Manifest, capability: string): i32 {
   if (capability == CAPABILITY_PORT) return manifest.ports.length / 2;
   if (capability == CAPABILITY_IRQ) return manifest.irqs.length / 2;
   if (capability == CAPABILITY_MMIO) return manifest.mmio.length / 2;
+  if (capability == CAPABILITY_SYSTEM) return manifest.system ? 1 : 0;
   return 0;
 }
 
 export const ALL_CAPABILITIES: StaticArray<string> = [
-  CAPABILITY_SERVE, CAPABILITY_OPEN, CAPABILITY_STATE, CAPABILITY_SPAWN, CAPABILITY_PORT, CAPABILITY_IRQ, CAPABILITY_MMIO,
+  CAPABILITY_SERVE, CAPABILITY_OPEN, CAPABILITY_STATE, CAPABILITY_SPAWN, CAPABILITY_PORT, CAPABILITY_IRQ, CAPABILITY_MMIO, CAPABILITY_SYSTEM,
 ];
 
 /** Why `entries` (`what`: "the manifest of echo asks for", "the grant gives echo") hold more than `kind` may have, or "". */
@@ -109,6 +113,7 @@ export function allows(component: Component, capability: string, value: string):
   if (capability == CAPABILITY_OPEN) return listCovers(manifest.open, value);
   if (capability == CAPABILITY_STATE) return listCovers(manifest.state, value);
   if (capability == CAPABILITY_SPAWN) return listCovers(manifest.spawn, value);
+  if (capability == CAPABILITY_SYSTEM) return manifest.system;
   return false;
 }
 

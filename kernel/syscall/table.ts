@@ -82,3 +82,8 @@
 /* component.exit               */ export { componentExit }       from "./components";
 
 /* log.write                    */ export { logWrite }            from "./components";
+
+/* system.info                  */ export { systemInfo }          from "./system";
+/* system.components            */ export { systemComponents }    from "./system";
+/* system.list                  */ export { systemList }          from "./system";
+/* system.read                  */ export { systemRead }          from "./system";

@@ -22,7 +22,7 @@ import {
   delos_name_register, delos_name_unregister, delos_port_read, delos_port_write, delos_pulse_send, delos_state_delete,
   delos_state_open, delos_thread_create, delos_thread_priority, delos_thread_self,
   delos_thread_set_priority, delos_thread_sleep, delos_thread_timeout, delos_thread_yield, delos_timer_create,
-  delos_timer_set,
+  delos_timer_set, delos_system_info, delos_system_components, delos_system_list, delos_system_read,
 } from "../../../ipc/generated/imports";
 import { PAGE_SIZE } from "../../../ipc/generated/index";
 import { pageAligned } from "../lib/pages";
@@ -45,6 +45,7 @@ export const GROW_FAILED: i64 = -1000;
 const WEIGHTS: u8[] = [
   6, 4, 6, 4, 4, 3, 2, 3, 8, 6, 5, 4, 5, 4, 4, 4, 6, 4, 5, 4, 2, 1, 3, 3, 2, 2, 2, 2, 1,
   0, 2, 2, 1, 3, 1, 2, 1, 1, 1, 2, 3, 1, 0, 0, 1, 4,
+  1, 1, 1, 2,
 ];
 
 const ARENA_BYTES: u32 = 16 * PAGE_SIZE;
@@ -509,6 +510,19 @@ export class Fuzz {
         result = delos_msg_reply_receive(this.receiveId(random), <i32>random.below(3) - 1, reply, replyLength,
           random.oneIn(2) ? this.ownChannel : this.handle(random), buffer, length, random.oneIn(4) ? 0 : this.address);
         if (result > 0) this.replyTo(<u32>result, random);
+        break;
+      }
+      // The system.* calls: records and lists into any buffer (read-only, short, past the end), files by any name.
+      case 46: this.buffer(random, true, 64); result = delos_system_info(this.address); break;
+      case 47: this.buffer(random, true, 4096); result = delos_system_components(this.address, this.length); break;
+      case 48: this.buffer(random, true, 8192); result = delos_system_list(random.oneIn(4) ? random.u32() : random.below(4), this.address, this.length); break;
+      case 49: {
+        // Half the time a file the payload has (the worker's own wasm, STRINGS[10]), else any string.
+        if (random.oneIn(2)) { this.address = <u32>this.text + this.textOffsets[10]; this.length = this.textOffsets[11] - this.textOffsets[10]; }
+        else this.string(random);
+        const path = this.address, pathLength = this.length;
+        this.buffer(random, true, 8192);
+        result = delos_system_read(path, pathLength, random.oneIn(4) ? random.u32() : random.below(65536), this.address, this.length);
         break;
       }
       default: call = CALL_THREAD_YIELD; result = delos_thread_yield();

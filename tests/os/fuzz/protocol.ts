@@ -35,8 +35,9 @@ export const CALL_NAMES: string[] = [
   "thread.exit", "thread.sleep", "thread.yield", "thread.self", "thread.timeout", "thread.priority",
   "thread.set_priority", "clock.now", "clock.cycles", "component.spawn", "component.kill", "component.status",
   "component.self", "component.exit", "log.write", "memory.grow", "msg.reply_receive",
+  "system.info", "system.components", "system.list", "system.read",
 ];
-export const CALL_COUNT: i32 = 46;
+export const CALL_COUNT: i32 = 50;
 
 /** Outcome slots: 0 success, 1..16 the kernel's error codes (ERROR_* negated), 17 any other negative result. */
 export const OUTCOME_SLOTS: i32 = 18;
