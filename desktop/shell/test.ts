@@ -9,47 +9,28 @@
 
 import "../../sdk/lib/abort";
 import {
-  componentExit, SHELL_ERROR_BAD_SESSION, SHELL_INPUT, SHELL_INPUT_REQUEST_SESSION, SHELL_INPUT_REQUEST_SIZE, SHELL_INPUT_REPLY_SIZE,
-  SHELL_PATH, SHELL_SESSION_SIZE, ShellInputReply,
+  componentExit, SHELL_ERROR_BAD_SESSION, SHELL_INPUT, SHELL_INPUT_REQUEST_SESSION, SHELL_INPUT_REQUEST_SIZE, SHELL_SESSION_SIZE,
 } from "../../ipc/generated/index";
-import { NamedConnection } from "../../ipc/client/named-connection";
 import { expect } from "../../sdk/lib/test";
 import { log } from "../../sdk/lib/log";
 import { InitClient } from "../system/init-client";
 import { Terminal } from "../terminal/terminal";
+import { SHELL_REPLY_CAPACITY, ShellClient } from "../terminal/shell-client";
 
-const CAPACITY: u32 = 64 << 10;
-const shell = new NamedConnection(SHELL_PATH);
-const request = heap.alloc(CAPACITY);
-const reply = heap.alloc(CAPACITY);
-const session = heap.alloc(SHELL_SESSION_SIZE);
 const terminal = new Terminal(100, 40, 500);
+const shell = new ShellClient(terminal);
 
-/** Sends `input` with the session; the reply's session is kept and its output shown on the terminal. The output. */
+/** Types `input` at the shell, as the terminal window would send it; the output, also shown on the terminal. */
 function type(input: string): string {
-  const bytes = String.UTF8.encode(input);
-  store<u32>(request, SHELL_INPUT);
-  memory.copy(request + SHELL_INPUT_REQUEST_SESSION, session, SHELL_SESSION_SIZE);
-  memory.copy(request + SHELL_INPUT_REQUEST_SIZE, changetype<usize>(bytes), <usize>bytes.byteLength);
-  const result = shell.send(request, SHELL_INPUT_REQUEST_SIZE + <u32>bytes.byteLength, reply, CAPACITY);
-  expect(result == 0, "shell.input of " + JSON(input) + " answered (status " + result.toString() + ")");
-  memory.copy(session, reply, SHELL_SESSION_SIZE);
-  const length = changetype<ShellInputReply>(reply).outputLength;
-  expect(length <= CAPACITY - SHELL_INPUT_REPLY_SIZE, "the output's length lies inside the reply");
-  terminal.write(reply + SHELL_INPUT_REPLY_SIZE, length);
-  return String.UTF8.decodeUnsafe(reply + SHELL_INPUT_REPLY_SIZE, length);
+  const output = shell.send(input);
+  expect(shell.status == 0, "shell.input of " + shown(input) + " answered (status " + shell.status.toString() + ")");
+  return output;
 }
 
-function JSON(text: string): string { return "\"" + text.replaceAll("\x1b", "ESC").replaceAll("\r", "\\r").replaceAll("\t", "\\t") + "\""; }
+function shown(text: string): string { return "\"" + text.replaceAll("\x1b", "ESC").replaceAll("\r", "\\r").replaceAll("\t", "\\t") + "\""; }
 
 /** The screen's row `y` from the cursor's row (0: the cursor's, -1: the one above). */
 function row(fromCursor: i32): string { return terminal.text(terminal.cursorY + fromCursor); }
-
-/** Whether some row of the screen is exactly `text`. */
-function onScreen(text: string): bool {
-  for (let y = 0; y < terminal.rows; y++) if (terminal.text(y) == text) return true;
-  return false;
-}
 
 /** Whether some row of the screen contains every one of `parts`. */
 function rowWith(parts: string[]): bool {
@@ -64,7 +45,6 @@ function rowWith(parts: string[]): bool {
 function clearScreen(): void { terminal.writeString("\x1b[H\x1b[2J"); type("\x0c"); }
 
 export function _start(): void {
-  memory.fill(session, 0, SHELL_SESSION_SIZE);
   type("");
   expect(terminal.text(0) == "Delos shell: `help` lists the commands." && terminal.text(1) == "delos>", "a new session: the banner and the prompt");
 
@@ -147,9 +127,12 @@ export function _start(): void {
   expect(rowWith(["1", "echo hello world"]), "history");
 
   // A session the shell did not make is refused; the shell answers the next request.
+  const request = heap.alloc(SHELL_INPUT_REQUEST_SIZE);
+  const reply = heap.alloc(SHELL_REPLY_CAPACITY);
   store<u32>(request, SHELL_INPUT);
   memory.fill(request + SHELL_INPUT_REQUEST_SESSION, 0xff, SHELL_SESSION_SIZE);
-  expect(shell.send(request, SHELL_INPUT_REQUEST_SIZE, reply, CAPACITY) == SHELL_ERROR_BAD_SESSION, "a malformed session is BAD_SESSION");
+  expect(shell.connection.send(request, SHELL_INPUT_REQUEST_SIZE, reply, SHELL_REPLY_CAPACITY) == SHELL_ERROR_BAD_SESSION,
+    "a malformed session is BAD_SESSION");
 
   // The shell restarted by init in the middle of a line: the line goes on where it was.
   const init = new InitClient();
@@ -168,6 +151,6 @@ export function _start(): void {
   type("echo after\r");
   const last = init.status("shell");
   expect(row(-1) == "after" && last != null && last.component != after!.component, "the next line is served by a new instance");
-  log("shell: " + shell.resends.toString() + " requests sent again after a restart");
+  log("shell: " + shell.connection.resends.toString() + " requests sent again after a restart");
   componentExit(0);
 }

@@ -37,6 +37,7 @@ interface TerminalProgram extends Program {
   damageY(): number;
   damageWidth(): number;
   damageHeight(): number;
+  bytesOfKey(kind: number, code: number, value: number, text: number): number;
 }
 
 class Harness {
@@ -252,5 +253,18 @@ export function register(test: TestFunction): void {
     pixels = readPixels(h.p, at, width, height);
     t.eq(cell(0, 0), expectedCell(atlas, "A", fg, bg, cw, ch), "scrolled back one line, the scrollback's line is on the top row");
     t.eq(cell(0, 1), expectedCell(atlas, "x", bg, fg, cw, ch), "and the screen's lines below it");
+  });
+
+  test("keys become the bytes a VT100 terminal sends", (t) => {
+    const h = new Harness(2, 1);
+    const SHIFT = 1 << 24, CONTROL = 1 << 25, ALT = 1 << 26;
+    const key = (code: number, text = 0, value = 1) => readString(h.p, h.p.bytesOfKey(1, code, value, text));
+    t.eq([key(0x04, 0x61), key(0x04, SHIFT | 0x41), key(0x08, 0xe9)], ["a", "A", "é"], "characters as typed");
+    t.eq([key(0x28), key(0x2a), key(0x2b), key(0x29)], ["\r", "\x7f", "\t", "\x1b"], "Enter, Backspace, Tab, Escape");
+    t.eq([key(0x52), key(0x51), key(0x4f), key(0x50), key(0x4a), key(0x4d), key(0x4c)],
+      ["\x1b[A", "\x1b[B", "\x1b[C", "\x1b[D", "\x1b[H", "\x1b[F", "\x1b[3~"], "cursor and editing keys");
+    t.eq([key(0x04, CONTROL | 0x61), key(0x1a, CONTROL | 0x77), key(0x2f, CONTROL | 0x5b)], ["\x01", "\x17", "\x1b"], "Control with a letter or [");
+    t.eq([key(0x04, ALT | 0x61), key(0x04, 0x61, 0), key(0xe1, SHIFT)], ["\x1ba", "", ""], "Alt prefixes ESC; releases and modifiers alone send nothing");
+    t.eq(readString(h.p, h.p.bytesOfKey(2, 100, 100, 0)), "", "a pointer event sends nothing");
   });
 }

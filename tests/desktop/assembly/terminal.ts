@@ -8,6 +8,8 @@ import { Font } from "../../../desktop/lib/text";
 import { resolveColour } from "../../../desktop/terminal/palette";
 import { Terminal } from "../../../desktop/terminal/terminal";
 import { TerminalView } from "../../../desktop/terminal/view";
+import { keyBytes } from "../../../desktop/terminal/keyboard";
+import { INPUT_EVENT_SIZE, InputEvent } from "../../../ipc/generated/abi";
 
 let font: Font | null = null;
 let terminal = new Terminal(1, 1);
@@ -56,3 +58,13 @@ export function damageX(): i32 { return damage.x; }
 export function damageY(): i32 { return damage.y; }
 export function damageWidth(): i32 { return damage.width; }
 export function damageHeight(): i32 { return damage.height; }
+
+const event = changetype<InputEvent>(heap.alloc(INPUT_EVENT_SIZE));
+/** The bytes the terminal sends for an inputEvent of these fields. */
+export function bytesOfKey(kind: u32, code: u32, value: u32, text: u32): string {
+  event.kind = kind;
+  event.code = code;
+  event.value = value;
+  event.text = text;
+  return keyBytes(event);
+}
