@@ -33,6 +33,7 @@ import * as glyphAtlas from "./desktop/glyph-atlas.test";
 import * as desktopGraphics from "./desktop/graphics.test";
 import * as desktopTerminal from "./desktop/terminal.test";
 import * as desktopToolkit from "./desktop/toolkit.test";
+import * as desktopMonitor from "./desktop/monitor.test";
 
 const files = [
   { name: "harness", register: harness.register },
@@ -59,6 +60,7 @@ const files = [
   { name: "desktop-graphics", register: desktopGraphics.register },
   { name: "desktop-terminal", register: desktopTerminal.register },
   { name: "desktop-toolkit", register: desktopToolkit.register },
+  { name: "desktop-monitor", register: desktopMonitor.register },
   { name: "boot-image", register: bootImage.register },
   { name: "boot-pe", register: bootPe.register },
   { name: "boot-harness", register: bootHarness.register },

@@ -68,10 +68,10 @@ ascPrograms.push(["tests/runtime/assembly/float.ts", "build/tests/runtime-float.
 // The desktop's drawing library (desktop/lib), run in V8 by tests/desktop/graphics.test.ts.
 ascPrograms.push(["tests/desktop/assembly/graphics.ts", "build/tests/desktop-graphics.wasm",
   ["tests/desktop/assembly/graphics.ts", "desktop/lib"], ["--exportStart", "_initialize", "--runtime", "incremental", "--exportRuntime"]]);
-// The terminal core and the toolkit (desktop/terminal, desktop/toolkit), run in V8 by tests/desktop.
-for (const name of ["terminal", "toolkit"])
+// The terminal core, the toolkit and the monitor's view (desktop/terminal, toolkit, monitor), run in V8 by tests/desktop.
+for (const name of ["terminal", "toolkit", "monitor"])
   ascPrograms.push([`tests/desktop/assembly/${name}.ts`, `build/tests/desktop-${name}.wasm`,
-    [`tests/desktop/assembly/${name}.ts`, "desktop/lib", `desktop/${name}`, "ipc/generated"],
+    [`tests/desktop/assembly/${name}.ts`, "desktop", "ipc/generated"],
     ["--exportStart", "_initialize", "--runtime", "incremental", "--exportRuntime"]]);
 ascPrograms.push(["tests/runtime/assembly/wasi.ts", "build/tests/runtime-wasi.wasm",
   ["tests/runtime/assembly/wasi.ts"], ["--exportStart", "_start"]]);
