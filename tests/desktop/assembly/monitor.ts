@@ -4,8 +4,6 @@
 // list, the status line, the actions the buttons asked for, the damage
 // and the pixels.
 
-import { INPUT_BUTTON, INPUT_BUTTON_LEFT, INPUT_EVENT_SIZE, INPUT_KEY, INPUT_POINTER, INPUT_PRESSED, INPUT_RELEASED, InputEvent }
-  from "../../../ipc/generated/abi";
 import { Rect, Surface } from "../../../desktop/lib/surface";
 import { Font } from "../../../desktop/lib/text";
 import { MemoryClipboard } from "../../../desktop/toolkit/clipboard";
@@ -13,6 +11,7 @@ import { Root } from "../../../desktop/toolkit/root";
 import { Theme } from "../../../desktop/toolkit/theme";
 import { MonitorRow } from "../../../desktop/monitor/row";
 import { MonitorActions, MonitorView } from "../../../desktop/monitor/view";
+import { leftButton, pointerTo, pressKey } from "./events";
 
 let font: Font | null = null;
 let root: Root | null = null;
@@ -21,7 +20,6 @@ let sample: MonitorRow[] = [];
 let painted: Rect[] = [];
 /** The actions asked for, one a line: "restart ID", "kill ID", "replace ID PATH". */
 let asked = "";
-const event = changetype<InputEvent>(heap.alloc(INPUT_EVENT_SIZE));
 
 class Recorded extends MonitorActions {
   restart(row: MonitorRow): string { asked += "restart " + row.id.toString() + "\n"; return "restarting " + row.identity; }
@@ -56,18 +54,11 @@ export function addRow(id: u32, identity: string, kind: string, memoryKiB: u32, 
 /** Shows the sample and starts the next one. */
 export function update(): void { view!.update(sample); sample = []; }
 
-function send(kind: u32, code: u32, value: u32, text: u32): void {
-  event.kind = kind;
-  event.code = code;
-  event.value = value;
-  event.text = text;
-  root!.handle(event);
-}
-export function key(code: u32, text: u32): void { send(INPUT_KEY, code, INPUT_PRESSED, text); send(INPUT_KEY, code, INPUT_RELEASED, text); }
+export function key(code: u32, text: u32): void { pressKey(root!, code, text); }
 export function click(x: i32, y: i32): void {
-  send(INPUT_POINTER, <u32>x, <u32>y, 0);
-  send(INPUT_BUTTON, INPUT_BUTTON_LEFT, INPUT_PRESSED, 0);
-  send(INPUT_BUTTON, INPUT_BUTTON_LEFT, INPUT_RELEASED, 0);
+  pointerTo(root!, x, y);
+  leftButton(root!, true);
+  leftButton(root!, false);
 }
 export function paint(): i32 { painted = root!.repaint(); return painted.length; }
 export function paintedRect(index: i32, part: i32): i32 {

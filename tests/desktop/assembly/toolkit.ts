@@ -3,8 +3,7 @@
 // sends it inputEvent records, and reads back the widgets' state, the
 // damage and the pixels.
 
-import { INPUT_BUTTON, INPUT_BUTTON_LEFT, INPUT_EVENT_SIZE, INPUT_KEY, INPUT_POINTER, INPUT_PRESSED, INPUT_RELEASED, INPUT_WHEEL, InputEvent }
-  from "../../../ipc/generated/abi";
+import { INPUT_WHEEL } from "../../../ipc/generated/abi";
 import { Rect, Surface } from "../../../desktop/lib/surface";
 import { Font } from "../../../desktop/lib/text";
 import { Button } from "../../../desktop/toolkit/button";
@@ -17,6 +16,7 @@ import { ScrollView } from "../../../desktop/toolkit/scroll-view";
 import { TextField } from "../../../desktop/toolkit/text-field";
 import { Theme } from "../../../desktop/toolkit/theme";
 import { Listener, Widget } from "../../../desktop/toolkit/widget";
+import { leftButton, pointerTo as movePointer, pressKey, sendEvent } from "./events";
 
 let font: Font | null = null;
 let root: Root | null = null;
@@ -26,7 +26,6 @@ const widgets: Widget[] = [];
 let painted: Rect[] = [];
 /** What listeners were told, as "INDEX:ITEM" lines. */
 let activations = "";
-const event = changetype<InputEvent>(heap.alloc(INPUT_EVENT_SIZE));
 
 class Recorder extends Listener {
   activated(source: Widget, index: i32): void { activations += widgets.indexOf(source).toString() + ":" + index.toString() + "\n"; }
@@ -74,21 +73,11 @@ export function addMenuButton(parent: i32, x: i32, y: i32, width: i32, height: i
   return index;
 }
 
-function send(kind: u32, code: u32, value: u32, text: u32): void {
-  event.kind = kind;
-  event.code = code;
-  event.value = value;
-  event.text = text;
-  root!.handle(event);
-}
 /** A key pressed and released: its HID usage, and its character and modifiers as an inputEvent's text. */
-export function key(code: u32, text: u32): void {
-  send(INPUT_KEY, code, INPUT_PRESSED, text);
-  send(INPUT_KEY, code, INPUT_RELEASED, text);
-}
-export function pointerTo(x: i32, y: i32): void { send(INPUT_POINTER, <u32>x, <u32>y, 0); }
-export function button(pressed: i32): void { send(INPUT_BUTTON, INPUT_BUTTON_LEFT, pressed != 0 ? INPUT_PRESSED : INPUT_RELEASED, 0); }
-export function wheel(steps: i32): void { send(INPUT_WHEEL, 0, <u32>steps, 0); }
+export function key(code: u32, text: u32): void { pressKey(root!, code, text); }
+export function pointerTo(x: i32, y: i32): void { movePointer(root!, x, y); }
+export function button(pressed: i32): void { leftButton(root!, pressed != 0); }
+export function wheel(steps: i32): void { sendEvent(root!, INPUT_WHEEL, 0, <u32>steps, 0); }
 
 /** Paints the damage; how many rectangles it was. */
 export function paint(): i32 { painted = root!.repaint(); return painted.length; }
