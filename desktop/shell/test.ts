@@ -4,7 +4,7 @@
 // terminal core (desktop/terminal) and checks the screen: the banner,
 // echo, line editing with a key sequence cut between two requests,
 // history, completion, ls, cat, ps, mem, uptime, a program run by name,
-// errors, a malformed session, a line that survives the shell's restart
+// start, replace and kill of a server through init, errors, a malformed session, a line that survives the shell's restart
 // mid-typing, and `restart shell` typed at the shell itself.
 
 import "../../sdk/lib/abort";
@@ -121,6 +121,19 @@ export function _start(): void {
   expect(row(-1) == "greeter: exited with status 0", "a program runs by name and its end is told (" + row(-1) + ")");
   type("nosuch\r");
   expect(row(-1) == "nosuch: no such command or program (help lists the commands)", "an unknown command");
+  // start, replace and kill through init, on the clipboard server.
+  type("start clipboard\r");
+  expect(row(-1).startsWith("clipboard runs as component "), "start (" + row(-1) + ")");
+  const started = I32.parseInt(row(-1).substring(28));
+  type("replace clipboard /boot/system/clipboard.wasm\r");
+  expect(row(-1).startsWith("replaced clipboard: component " + started.toString() + " -> ") && row(-1).endsWith(" (system/clipboard.wasm)"),
+    "replace (" + row(-1) + ")");
+  type("kill clipboard\r");
+  expect(row(-1).startsWith("stopped clipboard (component ") && row(-1) != "stopped clipboard (component " + started.toString() + ")",
+    "kill stops the new instance (" + row(-1) + ")");
+  type("kill clipboard\r");
+  expect(row(-1) == "kill: clipboard is not running", "kill of a stopped component");
+  type("start clipboard\r");
   type("kill nosuch\r");
   expect(row(-1) == "kill: nosuch: not one of init's components", "kill of an unknown component");
   type("history\r");
