@@ -245,6 +245,7 @@ export class Commands {
         if (received < 0) break;
         ended = received == RECEIVE_ID_PULSE && pulse.code == PULSE_CODE_COMPONENT_ENDED && pulse.value == <i64>id;
       }
+      heap.free(changetype<usize>(pulse));
       out.line(ended ? name + ": " + endedHow(<u32>id) : name + ": still running as component " + id.toString());
     }
     handleClose(notices);
@@ -255,9 +256,10 @@ export class Commands {
 function endedHow(id: u32): string {
   const status = changetype<ComponentStatus>(heap.alloc(COMPONENT_STATUS_SIZE));
   const state = componentStatus(id, changetype<usize>(status));
-  if (state == COMPONENT_STATE_EXITED) return "exited with status " + status.exitStatus.toString();
+  const exitStatus = status.exitStatus, trap = faultName(status.trap);
+  heap.free(changetype<usize>(status));
+  if (state == COMPONENT_STATE_EXITED) return "exited with status " + exitStatus.toString();
   if (state < 0) return errorName(state);
-  const trap = faultName(status.trap);
   return stateName(<u32>state) + (trap.length > 0 ? " (" + trap + ")" : "");
 }
 

@@ -77,13 +77,35 @@ function readRecord(info: ComponentInfo): ComponentRecord {
   return record;
 }
 
-/** The whole system's figures (systemInfo fields), or null (systemError). */
-export function readSystemInfo(): SystemInfo | null {
-  const info = heap.alloc(SYSTEM_INFO_SIZE);
-  const result = systemInfo(info);
-  if (result < 0) { heap.free(info); systemError = result; return null; }
+/** What system.info tells: the whole system's figures. */
+export class SystemRecord {
+  /** Nanoseconds since the kernel started. */
+  uptime: u64 = 0;
+  ticks: u64 = 0;
+  idleTicks: u64 = 0;
+  framesFree: u64 = 0;
+  framesUsed: u64 = 0;
+  components: u32 = 0;
+  threads: u32 = 0;
+}
+
+/** The whole system's figures, or null (systemError). */
+export function readSystemInfo(): SystemRecord | null {
+  const at = heap.alloc(SYSTEM_INFO_SIZE);
+  const result = systemInfo(at);
+  if (result < 0) { heap.free(at); systemError = result; return null; }
+  const info = changetype<SystemInfo>(at);
+  const record = new SystemRecord();
+  record.uptime = info.uptime;
+  record.ticks = info.ticks;
+  record.idleTicks = info.idleTicks;
+  record.framesFree = info.framesFree;
+  record.framesUsed = info.framesUsed;
+  record.components = info.components;
+  record.threads = info.threads;
+  heap.free(at);
   systemError = 0;
-  return changetype<SystemInfo>(info);
+  return record;
 }
 
 function listLines(what: u32): string[] {
