@@ -36,6 +36,9 @@ import * as desktopGraphics from "./desktop/graphics.test";
 import * as desktopCompositor from "./desktop/compositor.test";
 import * as fsLibrary from "./fs/fs.test";
 import * as fsCli from "./fs/cli.test";
+import * as desktopTerminal from "./desktop/terminal.test";
+import * as desktopToolkit from "./desktop/toolkit.test";
+import * as desktopMonitor from "./desktop/monitor.test";
 
 const files = [
   { name: "harness", register: harness.register },
@@ -63,6 +66,9 @@ const files = [
   { name: "desktop-compositor", register: desktopCompositor.register },
   { name: "fs-library", register: fsLibrary.register },
   { name: "fs-cli", register: fsCli.register },
+  { name: "desktop-terminal", register: desktopTerminal.register },
+  { name: "desktop-toolkit", register: desktopToolkit.register },
+  { name: "desktop-monitor", register: desktopMonitor.register },
   { name: "boot-image", register: bootImage.register },
   { name: "boot-pe", register: bootPe.register },
   { name: "boot-harness", register: bootHarness.register },

@@ -126,6 +126,22 @@ export const PAGE_SIZE: u32 = 4096;
 export const DMA_MAXIMUM: u32 = 4194304;
 /** The longest path in the pathname space, in bytes. */
 export const NAME_MAXIMUM: i32 = 255;
+/** system.list: the pathname space's paths. */
+export const SYSTEM_LIST_NAMES: u32 = 1;
+/** system.list: the boot payload's files and their sizes. */
+export const SYSTEM_LIST_FILES: u32 = 2;
+/** Clock ticks a second (systemInfo.ticks, componentInfo.cpuTicks). */
+export const TICK_HZ: u32 = 100;
+/** componentInfo kind: a driver. */
+export const COMPONENT_KIND_DRIVER: u32 = 1;
+/** componentInfo kind: a server. */
+export const COMPONENT_KIND_SERVER: u32 = 2;
+/** componentInfo kind: an app. */
+export const COMPONENT_KIND_APP: u32 = 3;
+/** componentInfo kind: a test. */
+export const COMPONENT_KIND_TEST: u32 = 4;
+/** componentInfo kind: a supervisor. */
+export const COMPONENT_KIND_SUPERVISOR: u32 = 5;
 /** name.register flag: take the path over from the component that holds it (supervised by the caller, or of the caller's identity: another instance its supervisor started under the same name). */
 export const NAME_TAKE_OVER: u32 = 1;
 /** inputEvent kind: a key was pressed, released or repeated. */
@@ -280,6 +296,10 @@ export const WINDOW_LIST_MAXIMUM: u32 = 32;
 export const PCI_ENABLE_BUS_MASTER: u32 = 1;
 /** Every display mode has 32-bit pixels, 0x00RRGGBB in memory order B, G, R, X. */
 export const DISPLAY_BYTES_PER_PIXEL: u32 = 4;
+/** Bytes of a shell session: what shell.input carries both ways. All zeros is a new session. */
+export const SHELL_SESSION_SIZE: u32 = 4096;
+/** The longest text the clipboard holds, in bytes. */
+export const CLIPBOARD_MAXIMUM: u32 = 60000;
 
 export const IOVEC_SIZE: u32 = 8;
 export const IOVEC_ADDRESS: u32 = 0;
@@ -411,6 +431,97 @@ export const PORT_TAKEN_TAG: u32 = 4;
   /** The tag the caller gave port.take. */
   get tag(): u32 { return load<u32>(changetype<usize>(this), 4); }
   set tag(value: u32) { store<u32>(changetype<usize>(this), value, 4); }
+}
+
+export const SYSTEM_INFO_SIZE: u32 = 48;
+export const SYSTEM_INFO_UPTIME: u32 = 0;
+export const SYSTEM_INFO_TICKS: u32 = 8;
+export const SYSTEM_INFO_IDLE_TICKS: u32 = 16;
+export const SYSTEM_INFO_FRAMES_FREE: u32 = 24;
+export const SYSTEM_INFO_FRAMES_USED: u32 = 32;
+export const SYSTEM_INFO_COMPONENTS: u32 = 40;
+export const SYSTEM_INFO_THREADS: u32 = 44;
+/** What system.info tells about the whole system. A view: `changetype<SystemInfo>(pointer)`. */
+// @ts-ignore: decorator
+@unmanaged export class SystemInfo {
+  /** Nanoseconds since the kernel started. */
+  get uptime(): u64 { return load<u64>(changetype<usize>(this), 0); }
+  set uptime(value: u64) { store<u64>(changetype<usize>(this), value, 0); }
+  /** Clock ticks so far (TICK_HZ a second). */
+  get ticks(): u64 { return load<u64>(changetype<usize>(this), 8); }
+  set ticks(value: u64) { store<u64>(changetype<usize>(this), value, 8); }
+  /** Ticks that found the processor idle: the rest went to components and the kernel's own threads. */
+  get idleTicks(): u64 { return load<u64>(changetype<usize>(this), 16); }
+  set idleTicks(value: u64) { store<u64>(changetype<usize>(this), value, 16); }
+  /** 4 KiB frames of physical memory free. */
+  get framesFree(): u64 { return load<u64>(changetype<usize>(this), 24); }
+  set framesFree(value: u64) { store<u64>(changetype<usize>(this), value, 24); }
+  /** 4 KiB frames in use (kernel heap, component memories and code, stacks, objects, page tables). */
+  get framesUsed(): u64 { return load<u64>(changetype<usize>(this), 32); }
+  set framesUsed(value: u64) { store<u64>(changetype<usize>(this), value, 32); }
+  /** Components running. */
+  get components(): u32 { return load<u32>(changetype<usize>(this), 40); }
+  set components(value: u32) { store<u32>(changetype<usize>(this), value, 40); }
+  /** Threads alive, the kernel's own included. */
+  get threads(): u32 { return load<u32>(changetype<usize>(this), 44); }
+  set threads(value: u32) { store<u32>(changetype<usize>(this), value, 44); }
+}
+
+export const COMPONENT_INFO_SIZE: u32 = 104;
+export const COMPONENT_INFO_ID: u32 = 0;
+export const COMPONENT_INFO_SUPERVISOR: u32 = 4;
+export const COMPONENT_INFO_KIND: u32 = 8;
+export const COMPONENT_INFO_STATE: u32 = 12;
+export const COMPONENT_INFO_THREADS: u32 = 16;
+export const COMPONENT_INFO_PAGES: u32 = 20;
+export const COMPONENT_INFO_OBJECT_PAGES: u32 = 24;
+export const COMPONENT_INFO_RESTARTS: u32 = 28;
+export const COMPONENT_INFO_LAST_TRAP: u32 = 32;
+export const COMPONENT_INFO_PRIORITY: u32 = 36;
+export const COMPONENT_INFO_CPU_TICKS: u32 = 40;
+export const COMPONENT_INFO_MESSAGES: u32 = 48;
+export const COMPONENT_INFO_NAME: u32 = 56;
+/** One running component, as system.components lists it. A view: `changetype<ComponentInfo>(pointer)`. */
+// @ts-ignore: decorator
+@unmanaged export class ComponentInfo {
+  /** Its component id. */
+  get id(): u32 { return load<u32>(changetype<usize>(this), 0); }
+  set id(value: u32) { store<u32>(changetype<usize>(this), value, 0); }
+  /** The id of the component that started it (0: the kernel). */
+  get supervisor(): u32 { return load<u32>(changetype<usize>(this), 4); }
+  set supervisor(value: u32) { store<u32>(changetype<usize>(this), value, 4); }
+  /** COMPONENT_KIND_*. */
+  get kind(): u32 { return load<u32>(changetype<usize>(this), 8); }
+  set kind(value: u32) { store<u32>(changetype<usize>(this), value, 8); }
+  /** COMPONENT_STATE_*. */
+  get state(): u32 { return load<u32>(changetype<usize>(this), 12); }
+  set state(value: u32) { store<u32>(changetype<usize>(this), value, 12); }
+  /** Threads alive. */
+  get threads(): u32 { return load<u32>(changetype<usize>(this), 16); }
+  set threads(value: u32) { store<u32>(changetype<usize>(this), value, 16); }
+  /** Pages (64 KiB) of linear memory. */
+  get pages(): u32 { return load<u32>(changetype<usize>(this), 20); }
+  set pages(value: u32) { store<u32>(changetype<usize>(this), value, 20); }
+  /** 4 KiB pages of the memory and state objects it made that still exist. */
+  get objectPages(): u32 { return load<u32>(changetype<usize>(this), 24); }
+  set objectPages(value: u32) { store<u32>(changetype<usize>(this), value, 24); }
+  /** Instances of its identity that ran before it (a restarted server counts its predecessors). */
+  get restarts(): u32 { return load<u32>(changetype<usize>(this), 28); }
+  set restarts(value: u32) { store<u32>(changetype<usize>(this), value, 28); }
+  /** The trap kind that ended the last instance of its identity that faulted (0: none did). */
+  get lastTrap(): u32 { return load<u32>(changetype<usize>(this), 32); }
+  set lastTrap(value: u32) { store<u32>(changetype<usize>(this), value, 32); }
+  /** Its first thread's priority. */
+  get priority(): u32 { return load<u32>(changetype<usize>(this), 36); }
+  set priority(value: u32) { store<u32>(changetype<usize>(this), value, 36); }
+  /** Clock ticks that found one of its threads running: its CPU time, sampled. */
+  get cpuTicks(): u64 { return load<u64>(changetype<usize>(this), 40); }
+  set cpuTicks(value: u64) { store<u64>(changetype<usize>(this), value, 40); }
+  /** Messages it sent (msg.send, msg.sendv). */
+  get messages(): u64 { return load<u64>(changetype<usize>(this), 48); }
+  set messages(value: u64) { store<u64>(changetype<usize>(this), value, 48); }
+  /** Its identity (`init/echo`), UTF-8, zero-padded (cut at 48 bytes). */
+  get name(): usize { return changetype<usize>(this) + 56; }
 }
 
 export const INPUT_EVENT_SIZE: u32 = 16;

@@ -106,3 +106,9 @@
 @external("delos", "payload_read") export declare function delos_payload_read(path: u32, pathLength: u32, offset: u32, buffer: u32, bufferLength: u32): i32;
 // @ts-ignore: decorator
 @external("delos", "log_write") export declare function delos_log_write(text: u32, textLength: u32): i32;
+// @ts-ignore: decorator
+@external("delos", "system_info") export declare function delos_system_info(info: u32): i32;
+// @ts-ignore: decorator
+@external("delos", "system_components") export declare function delos_system_components(buffer: u32, bufferLength: u32): i32;
+// @ts-ignore: decorator
+@external("delos", "system_list") export declare function delos_system_list(what: u32, buffer: u32, bufferLength: u32): i32;

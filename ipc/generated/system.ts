@@ -15,6 +15,7 @@ import {
   delos_thread_timeout, delos_thread_priority, delos_thread_set_priority, delos_clock_now,
   delos_clock_cycles, delos_component_spawn, delos_component_kill, delos_component_status,
   delos_component_self, delos_component_exit, delos_payload_read, delos_log_write,
+  delos_system_info, delos_system_components, delos_system_list,
 } from "./imports";
 
 /** A handle: a number in the component's handle table (0 is never one). */
@@ -591,4 +592,35 @@ export function payloadRead(path: string, offset: u32, buffer: usize, bufferLeng
 // @ts-ignore: decorator
 @inline export function logWrite(text: usize, textLength: u32): i32 {
   return delos_log_write(<u32>text, textLength);
+}
+
+/**
+ * Tells how the whole system is doing: uptime, clock ticks and those the processor idled, physical memory, running components and threads.
+ * @param info Where to write the systemInfo.
+ * @returns 0.
+ */
+// @ts-ignore: decorator
+@inline export function systemInfo(info: usize): i32 {
+  return delos_system_info(<u32>info);
+}
+
+/**
+ * Lists the running components, in the order they started: one componentInfo record each, as many as `buffer` holds.
+ * @param buffer Room for componentInfo records (COMPONENT_INFO_SIZE bytes each).
+ * @returns How many components run (more than were written when `buffer` is too small).
+ */
+// @ts-ignore: decorator
+@inline export function systemComponents(buffer: usize, bufferLength: u32): i32 {
+  return delos_system_components(<u32>buffer, bufferLength);
+}
+
+/**
+ * Lists names as text, one a line: the paths registered in the pathname space (SYSTEM_LIST_NAMES), or the boot payload's files, each as its path, a space and its size in bytes (SYSTEM_LIST_FILES).
+ * @param what SYSTEM_LIST_NAMES or SYSTEM_LIST_FILES.
+ * @param buffer Room for the text; a longer list is cut at a line's end.
+ * @returns The whole list's length in bytes (more than was written when `buffer` is too small).
+ */
+// @ts-ignore: decorator
+@inline export function systemList(what: u32, buffer: usize, bufferLength: u32): i32 {
+  return delos_system_list(what, <u32>buffer, bufferLength);
 }

@@ -494,4 +494,30 @@ export const calls: SystemCall[] = [
     result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT"],
     kernel: "logWrite",
   },
+
+  // What the system is running: for the shell and the system monitor (the `system` capability).
+  {
+    name: "system.info", doc: "Tells how the whole system is doing: uptime, clock ticks and those the processor idled, physical memory, running components and threads.",
+    arguments: [{ name: "info", kind: "record", record: "systemInfo", access: "write", doc: "Where to write the systemInfo." }],
+    result: { type: "i32", doc: "0." }, errors: [],
+    capability: { kind: "system", doc: "The caller's rights hold `system`." },
+    kernel: "systemInfo",
+  },
+  {
+    name: "system.components", doc: "Lists the running components, in the order they started: one componentInfo record each, as many as `buffer` holds.",
+    arguments: [{ name: "buffer", kind: "buffer", access: "write", doc: "Room for componentInfo records (COMPONENT_INFO_SIZE bytes each)." }],
+    result: { type: "i32", doc: "How many components run (more than were written when `buffer` is too small)." }, errors: [],
+    capability: { kind: "system", doc: "The caller's rights hold `system`." },
+    kernel: "systemComponents",
+  },
+  {
+    name: "system.list", doc: "Lists names as text, one a line: the paths registered in the pathname space (SYSTEM_LIST_NAMES), or the boot payload's files, each as its path, a space and its size in bytes (SYSTEM_LIST_FILES).",
+    arguments: [
+      { name: "what", kind: "value", type: "u32", doc: "SYSTEM_LIST_NAMES or SYSTEM_LIST_FILES." },
+      { name: "buffer", kind: "buffer", access: "write", doc: "Room for the text; a longer list is cut at a line's end." },
+    ],
+    result: { type: "i32", doc: "The whole list's length in bytes (more than was written when `buffer` is too small)." }, errors: ["INVALID_ARGUMENT"],
+    capability: { kind: "system", doc: "The caller's rights hold `system`." },
+    kernel: "systemList",
+  },
 ];

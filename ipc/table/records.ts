@@ -60,6 +60,36 @@ export const records: Record[] = [
       { name: "tag", type: "u32", doc: "The tag the caller gave port.take." },
     ],
   },
+  {
+    name: "systemInfo", doc: "What system.info tells about the whole system.",
+    fields: [
+      { name: "uptime", type: "u64", doc: "Nanoseconds since the kernel started." },
+      { name: "ticks", type: "u64", doc: "Clock ticks so far (TICK_HZ a second)." },
+      { name: "idleTicks", type: "u64", doc: "Ticks that found the processor idle: the rest went to components and the kernel's own threads." },
+      { name: "framesFree", type: "u64", doc: "4 KiB frames of physical memory free." },
+      { name: "framesUsed", type: "u64", doc: "4 KiB frames in use (kernel heap, component memories and code, stacks, objects, page tables)." },
+      { name: "components", type: "u32", doc: "Components running." },
+      { name: "threads", type: "u32", doc: "Threads alive, the kernel's own included." },
+    ],
+  },
+  {
+    name: "componentInfo", doc: "One running component, as system.components lists it.",
+    fields: [
+      { name: "id", type: "u32", doc: "Its component id." },
+      { name: "supervisor", type: "u32", doc: "The id of the component that started it (0: the kernel)." },
+      { name: "kind", type: "u32", doc: "COMPONENT_KIND_*." },
+      { name: "state", type: "u32", doc: "COMPONENT_STATE_*." },
+      { name: "threads", type: "u32", doc: "Threads alive." },
+      { name: "pages", type: "u32", doc: "Pages (64 KiB) of linear memory." },
+      { name: "objectPages", type: "u32", doc: "4 KiB pages of the memory and state objects it made that still exist." },
+      { name: "restarts", type: "u32", doc: "Instances of its identity that ran before it (a restarted server counts its predecessors)." },
+      { name: "lastTrap", type: "u32", doc: "The trap kind that ended the last instance of its identity that faulted (0: none did)." },
+      { name: "priority", type: "u32", doc: "Its first thread's priority." },
+      { name: "cpuTicks", type: "u64", doc: "Clock ticks that found one of its threads running: its CPU time, sampled." },
+      { name: "messages", type: "u64", doc: "Messages it sent (msg.send, msg.sendv)." },
+      { name: "name", type: "bytes", length: 48, doc: "Its identity (`init/echo`), UTF-8, zero-padded (cut at 48 bytes)." },
+    ],
+  },
 ];
 
 export const constants: Constant[] = [
@@ -82,5 +112,13 @@ export const constants: Constant[] = [
   { name: "PAGE_SIZE", value: 4096, type: "u32", doc: "The granularity of memory.map." },
   { name: "DMA_MAXIMUM", value: 4 << 20, type: "u32", doc: "The largest memory.dma object, in bytes (4 MiB): contiguous frames are scarce." },
   { name: "NAME_MAXIMUM", value: 255, doc: "The longest path in the pathname space, in bytes." },
+  { name: "SYSTEM_LIST_NAMES", value: 1, type: "u32", doc: "system.list: the pathname space's paths." },
+  { name: "SYSTEM_LIST_FILES", value: 2, type: "u32", doc: "system.list: the boot payload's files and their sizes." },
+  { name: "TICK_HZ", value: 100, type: "u32", doc: "Clock ticks a second (systemInfo.ticks, componentInfo.cpuTicks)." },
+  { name: "COMPONENT_KIND_DRIVER", value: 1, type: "u32", doc: "componentInfo kind: a driver." },
+  { name: "COMPONENT_KIND_SERVER", value: 2, type: "u32", doc: "componentInfo kind: a server." },
+  { name: "COMPONENT_KIND_APP", value: 3, type: "u32", doc: "componentInfo kind: an app." },
+  { name: "COMPONENT_KIND_TEST", value: 4, type: "u32", doc: "componentInfo kind: a test." },
+  { name: "COMPONENT_KIND_SUPERVISOR", value: 5, type: "u32", doc: "componentInfo kind: a supervisor." },
   { name: "NAME_TAKE_OVER", value: 1, type: "u32", doc: "name.register flag: take the path over from the component that holds it (supervised by the caller, or of the caller's identity: another instance its supervisor started under the same name)." },
 ];

@@ -57,6 +57,7 @@ export function rootGrant(): Manifest {
   root.dma = true;
   root.firmware.push("*");
   root.device.push("*");
+  root.system = true;
   for (let i = 0; i < LIMIT_COUNT; i++) root.limits[i] = ROOT_LIMITS[i];
   return root;
 }
@@ -132,6 +133,7 @@ function beyondParent(parent: Manifest, grant: Manifest): string {
   outside = rangesWithin<u64>(grant.mmio, parent.mmio);
   if (outside.length > 0) return "mmio " + outside;
   if (grant.dma && !parent.dma) return "dma";
+  if (grant.system && !parent.system) return "system";
   for (let i = 0; i < LIMIT_COUNT; i++) {
     const value = grant.limit(i);
     if (value != UNSET && value > parent.limit(i)) {
@@ -175,6 +177,7 @@ export function resolveRights(parent: Manifest, grant: Manifest, manifest: Manif
   rights.ports = rangesBoth<u32>(grant.ports, manifest.ports);
   rights.irqs = rangesBoth<u32>(grant.irqs, manifest.irqs);
   rights.mmio = rangesBoth<u64>(grant.mmio, manifest.mmio);
+  rights.system = grant.system && manifest.system;
   for (let i = 0; i < LIMIT_COUNT; i++) {
     let value = grant.limit(i);
     if (value == UNSET) value = min<i64>(DEFAULT_LIMITS[i], parent.limit(i));

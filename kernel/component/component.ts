@@ -74,6 +74,10 @@ export class Component {
   /** 4 KiB pages of the memory objects it made that still hold their frames (memory-object.ts), against its `objects` limit. */
   objectPages: i64 = 0;
   state: ComponentState = ComponentState.Loading;
+  /** Clock ticks that found one of its threads running (sched/scheduler.ts): its CPU time, sampled. */
+  cpuTicks: u64 = 0;
+  /** Messages it sent (msg.send and msg.sendv, fast path or not). */
+  messages: u64 = 0;
   /** component.exit's status. */
   exitStatus: i32 = 0;
   fault: ComponentFault | null = null;

@@ -21,6 +21,7 @@
 //   dma                        memory.dma: physically contiguous memory a device may reach
 //   firmware MCFG              an ACPI table it may read (`*`: any)
 //   device pci 1234:1111       a device a bus server may hand it (`*`: any)
+//   system                     what the system runs (system.*: components, names, payload files)
 //   ceiling 15                 the highest priority its threads may take
 //   threads 32                 threads alive at once
 //   pages 1024                 wasm pages of linear memory, initial and grown
@@ -76,6 +77,8 @@ export class Manifest {
   firmware: string[] = [];
   /** Devices, `BUS NAME` in lower case (`pci 1234:1111`), or `*`. */
   device: string[] = [];
+  /** `system`: it may ask what the system runs (the system.* calls). */
+  system: bool = false;
   /** By LIMIT_*: UNSET, or the limit. */
   limits: StaticArray<i64> = unsetLimits();
 
@@ -234,6 +237,9 @@ export function parseManifest(text: string, isGrant: bool = false): Manifest | n
       if (argumentCount == 1 && first == "*") manifest.device.push(first);
       else if (argumentCount == 2 && parts[2] != "*") manifest.device.push(first.toLowerCase() + " " + parts[2].toLowerCase());
       else return fail(line, "device takes a bus and the bus's name of the device (device pci 1234:1111), or *");
+    } else if (key == "system") {
+      if (argumentCount != 0) return fail(line, "system takes no argument");
+      manifest.system = true;
     } else if (limitIndex(key) >= 0) {
       const value = argumentCount == 1 ? parseNumber(first) : -1;
       if (value < 0 || value > 0x7fffffff) return fail(line, key + " takes one number 0..2^31-1");

@@ -39,6 +39,23 @@ function compareName(archive: i64, index: i32, name: Uint8Array): i32 {
   return length - name.length;
 }
 
+/** Entry `index`'s name (index below payloadFileCount). */
+export function payloadFileName(index: i32): string {
+  const archive = base();
+  const entry = archive + <i64><u32>load32(archive + 24) + <i64>index * ENTRY_SIZE;
+  const names = archive + <i64><u32>load32(archive + 28);
+  const length = load32(entry + 28);
+  const bytes = new Uint8Array(length);
+  copyIn(bytes.dataStart, <u64>(names + <i64><u32>load32(entry + 24)), <u64>length);
+  return String.UTF8.decode(bytes.buffer);
+}
+
+/** Entry `index`'s size in bytes (index below payloadFileCount). */
+export function payloadFileSize(index: i32): u64 {
+  const archive = base();
+  return <u64>load64(archive + <i64><u32>load32(archive + 24) + <i64>index * ENTRY_SIZE + 8);
+}
+
 /** Index of the file called `path`, or -1. */
 function find(archive: i64, path: string): i32 {
   const name = Uint8Array.wrap(String.UTF8.encode(path));

@@ -20,6 +20,7 @@
 //   port, irq, mmio    yes     no      no   yes   yes
 //   dma, firmware,
 //   device             yes     no      no   yes   yes
+//   system             no      yes     yes  yes   yes
 
 import { Component, ComponentKind } from "./component";
 import { Manifest, kindName } from "./manifest";
@@ -37,6 +38,7 @@ export const CAPABILITY_MMIO = "mmio";
 export const CAPABILITY_DMA = "dma";
 export const CAPABILITY_FIRMWARE = "firmware";
 export const CAPABILITY_DEVICE = "device";
+export const CAPABILITY_SYSTEM = "system";
 
 /** May a component of `kind` have capabilities of `capability` at all? */
 export function kindMay(kind: i32, capability: string): bool {
@@ -48,6 +50,7 @@ export function kindMay(kind: i32, capability: string): bool {
     || capability == CAPABILITY_DMA || capability == CAPABILITY_FIRMWARE || capability == CAPABILITY_DEVICE) {
     return kind == ComponentKind.Driver || kind == ComponentKind.Test;
   }
+  if (capability == CAPABILITY_SYSTEM) return kind != ComponentKind.Driver;
   return false;
 }
 
@@ -64,15 +67,16 @@ export function entryCount(manifest: Manifest, capability: string): i32 {
   if (capability == CAPABILITY_DMA) return manifest.dma ? 1 : 0;
   if (capability == CAPABILITY_FIRMWARE) return manifest.firmware.length;
   if (capability == CAPABILITY_DEVICE) return manifest.device.length;
+  if (capability == CAPABILITY_SYSTEM) return manifest.system ? 1 : 0;
   return 0;
 }
 
 /** Every capability kind: first the PATTERN_CAPABILITIES kinds whose entries are path patterns, then the numbered ones. */
 export const ALL_CAPABILITIES: StaticArray<string> = [
   CAPABILITY_SERVE, CAPABILITY_OPEN, CAPABILITY_STATE, CAPABILITY_SPAWN, CAPABILITY_READ, CAPABILITY_FIRMWARE, CAPABILITY_DEVICE,
-  CAPABILITY_PORT, CAPABILITY_IRQ, CAPABILITY_MMIO, CAPABILITY_DMA,
+  CAPABILITY_PORT, CAPABILITY_IRQ, CAPABILITY_MMIO, CAPABILITY_DMA, CAPABILITY_SYSTEM,
 ];
-/** How many of ALL_CAPABILITIES, from the first, are lists of patterns (the rest: ranges and `dma`). */
+/** How many of ALL_CAPABILITIES, from the first, are lists of patterns (the rest: ranges, `dma` and `system`). */
 export const PATTERN_CAPABILITIES: i32 = 7;
 
 /** Why `entries` (`what`: "the manifest of echo asks for", "the grant gives echo") hold more than `kind` may have, or "". */
@@ -118,7 +122,7 @@ function listCovers(list: string[], value: string): bool {
   return false;
 }
 
-/** Call-time check of a named capability: may `component` serve/open/state/spawn/read `value`, read the firmware table, hold the device `value`, or (dma) make DMA memory? */
+/** Call-time check of a named capability: may `component` serve/open/state/spawn/read `value`, read the firmware table, hold the device `value`, (dma) make DMA memory, or (system) ask what the system runs? */
 export function allows(component: Component, capability: string, value: string): bool {
   const manifest = component.rights;
   if (!kindMay(manifest.kind, capability)) return false;
@@ -130,6 +134,7 @@ export function allows(component: Component, capability: string, value: string):
   if (capability == CAPABILITY_FIRMWARE) return listCovers(manifest.firmware, value);
   if (capability == CAPABILITY_DEVICE) return listCovers(manifest.device, value);
   if (capability == CAPABILITY_DMA) return manifest.dma;
+  if (capability == CAPABILITY_SYSTEM) return manifest.system;
   return false;
 }
 

@@ -82,6 +82,8 @@ export const CAPABILITY_PORT = "port";
 export const CAPABILITY_SPAWN = "spawn";
 /** Manifest capability `read` (component/policy.ts). */
 export const CAPABILITY_READ = "read";
+/** Manifest capability `system` (component/policy.ts). */
+export const CAPABILITY_SYSTEM = "system";
 
 export const TIMEOUT_NONE: i64 = <i64>0;
 export const TIMEOUT_FOREVER: i64 = <i64>-1;
@@ -102,6 +104,14 @@ export const COMPONENT_STATE_KILLED: i32 = 4;
 export const PAGE_SIZE: u32 = 4096;
 export const DMA_MAXIMUM: u32 = 4194304;
 export const NAME_MAXIMUM: i32 = 255;
+export const SYSTEM_LIST_NAMES: u32 = 1;
+export const SYSTEM_LIST_FILES: u32 = 2;
+export const TICK_HZ: u32 = 100;
+export const COMPONENT_KIND_DRIVER: u32 = 1;
+export const COMPONENT_KIND_SERVER: u32 = 2;
+export const COMPONENT_KIND_APP: u32 = 3;
+export const COMPONENT_KIND_TEST: u32 = 4;
+export const COMPONENT_KIND_SUPERVISOR: u32 = 5;
 export const NAME_TAKE_OVER: u32 = 1;
 export const INPUT_KEY: u32 = 1;
 export const INPUT_POINTER: u32 = 2;
@@ -179,6 +189,8 @@ export const WINDOW_SHOWN: u32 = 8;
 export const WINDOW_LIST_MAXIMUM: u32 = 32;
 export const PCI_ENABLE_BUS_MASTER: u32 = 1;
 export const DISPLAY_BYTES_PER_PIXEL: u32 = 4;
+export const SHELL_SESSION_SIZE: u32 = 4096;
+export const CLIPBOARD_MAXIMUM: u32 = 60000;
 
 // iovec: One buffer of a vectored message: msg.sendv, msg.receivev, msg.replyv.
 export const IOVEC_SIZE: u64 = 8;
@@ -216,6 +228,30 @@ export const COMPONENT_STATUS_NAMES: i64 = 28;
 export const PORT_TAKEN_SIZE: u64 = 8;
 export const PORT_TAKEN_VALUE: i64 = 0;
 export const PORT_TAKEN_TAG: i64 = 4;
+// systemInfo: What system.info tells about the whole system.
+export const SYSTEM_INFO_SIZE: u64 = 48;
+export const SYSTEM_INFO_UPTIME: i64 = 0;
+export const SYSTEM_INFO_TICKS: i64 = 8;
+export const SYSTEM_INFO_IDLE_TICKS: i64 = 16;
+export const SYSTEM_INFO_FRAMES_FREE: i64 = 24;
+export const SYSTEM_INFO_FRAMES_USED: i64 = 32;
+export const SYSTEM_INFO_COMPONENTS: i64 = 40;
+export const SYSTEM_INFO_THREADS: i64 = 44;
+// componentInfo: One running component, as system.components lists it.
+export const COMPONENT_INFO_SIZE: u64 = 104;
+export const COMPONENT_INFO_ID: i64 = 0;
+export const COMPONENT_INFO_SUPERVISOR: i64 = 4;
+export const COMPONENT_INFO_KIND: i64 = 8;
+export const COMPONENT_INFO_STATE: i64 = 12;
+export const COMPONENT_INFO_THREADS: i64 = 16;
+export const COMPONENT_INFO_PAGES: i64 = 20;
+export const COMPONENT_INFO_OBJECT_PAGES: i64 = 24;
+export const COMPONENT_INFO_RESTARTS: i64 = 28;
+export const COMPONENT_INFO_LAST_TRAP: i64 = 32;
+export const COMPONENT_INFO_PRIORITY: i64 = 36;
+export const COMPONENT_INFO_CPU_TICKS: i64 = 40;
+export const COMPONENT_INFO_MESSAGES: i64 = 48;
+export const COMPONENT_INFO_NAME: i64 = 56;
 // inputEvent: One input event, as drivers send it (input.events) and the compositor delivers it to windows.
 export const INPUT_EVENT_SIZE: u64 = 16;
 export const INPUT_EVENT_KIND: i64 = 0;

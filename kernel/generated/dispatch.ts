@@ -14,7 +14,7 @@ import { iovecsInside, readString } from "../object/message";
 import { Thread } from "../object/thread";
 import { Timer } from "../object/timer";
 import { FAST_PATH_DECLINED, enterKernel, leaveKernel } from "../sched/entry";
-import { channelCreate, clockCycles, clockNow, componentExit, componentKill, componentSelf, componentSpawn, componentStatus, connectionCreate, firmwareTable, handleClose, handleDuplicate, handleInfo, interruptAttach, interruptUnmask, logWrite, memoryCreate, memoryDevice, memoryDma, memoryMap, memoryPhysical, memoryUnmap, msgCheckDevice, msgGrant, msgRead, msgReceive, msgReceiveFast, msgReceivev, msgReply, msgReplyFast, msgReplyReceive, msgReplyReceiveFast, msgReplyv, msgSend, msgSendFast, msgSendv, nameOpen, nameRegister, nameUnregister, payloadRead, portRead, portTake, portWrite, pulseSend, stateDelete, stateOpen, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadTimeout, threadYield, threadYieldFast, timerCreate, timerSet } from "../syscall/table";
+import { channelCreate, clockCycles, clockNow, componentExit, componentKill, componentSelf, componentSpawn, componentStatus, connectionCreate, firmwareTable, handleClose, handleDuplicate, handleInfo, interruptAttach, interruptUnmask, logWrite, memoryCreate, memoryDevice, memoryDma, memoryMap, memoryPhysical, memoryUnmap, msgCheckDevice, msgGrant, msgRead, msgReceive, msgReceiveFast, msgReceivev, msgReply, msgReplyFast, msgReplyReceive, msgReplyReceiveFast, msgReplyv, msgSend, msgSendFast, msgSendv, nameOpen, nameRegister, nameUnregister, payloadRead, portRead, portTake, portWrite, pulseSend, stateDelete, stateOpen, systemComponents, systemInfo, systemList, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadTimeout, threadYield, threadYieldFast, timerCreate, timerSet } from "../syscall/table";
 
 // The numbers the checks use, by their names in the table.
 const CAPABILITY_DMA = abi.CAPABILITY_DMA;
@@ -27,6 +27,7 @@ const CAPABILITY_READ = abi.CAPABILITY_READ;
 const CAPABILITY_SERVE = abi.CAPABILITY_SERVE;
 const CAPABILITY_SPAWN = abi.CAPABILITY_SPAWN;
 const CAPABILITY_STATE = abi.CAPABILITY_STATE;
+const CAPABILITY_SYSTEM = abi.CAPABILITY_SYSTEM;
 const COMPONENT_STATUS_SIZE = abi.COMPONENT_STATUS_SIZE;
 const ERROR_ACCESS_DENIED = abi.ERROR_ACCESS_DENIED;
 const ERROR_BAD_ADDRESS = abi.ERROR_BAD_ADDRESS;
@@ -46,6 +47,7 @@ const RIGHT_MAP = abi.RIGHT_MAP;
 const RIGHT_RECEIVE = abi.RIGHT_RECEIVE;
 const RIGHT_SEND = abi.RIGHT_SEND;
 const RIGHT_TRANSFER = abi.RIGHT_TRANSFER;
+const SYSTEM_INFO_SIZE = abi.SYSTEM_INFO_SIZE;
 
 /** handle.close: Closes a handle. Closing the last handle of a channel makes pending and future sends to it fail with DEAD_SERVER; of a memory object, frees it once no mapping and no state name holds it. */
 export function delos_handle_close(handle: i32): i32 {
@@ -996,8 +998,62 @@ export function delos_log_write(text: u32, textLength: u32): i32 {
   return logWrite(caller, callerBase + <u64>text, textLength);
 }
 
+/** system.info: Tells how the whole system is doing: uptime, clock ticks and those the processor idled, physical memory, running components and threads. */
+export function delos_system_info(info: u32): i32 {
+  const caller = enterKernel();
+  const result = check_system_info(caller, info);
+  leaveKernel();
+  return result;
+}
+
+// @ts-ignore: decorator
+@inline function check_system_info(caller: Thread, info: u32): i32 {
+  const callerComponent = caller.component!;
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
+  if (<u64>info + SYSTEM_INFO_SIZE > callerLength) return ERROR_BAD_ADDRESS;
+  if (!allows(callerComponent, CAPABILITY_SYSTEM, "")) return ERROR_ACCESS_DENIED;
+  return systemInfo(caller, callerBase + <u64>info);
+}
+
+/** system.components: Lists the running components, in the order they started: one componentInfo record each, as many as `buffer` holds. */
+export function delos_system_components(buffer: u32, bufferLength: u32): i32 {
+  const caller = enterKernel();
+  const result = check_system_components(caller, buffer, bufferLength);
+  leaveKernel();
+  return result;
+}
+
+// @ts-ignore: decorator
+@inline function check_system_components(caller: Thread, buffer: u32, bufferLength: u32): i32 {
+  const callerComponent = caller.component!;
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
+  if (<u64>buffer + <u64>bufferLength > callerLength) return ERROR_BAD_ADDRESS;
+  if (!allows(callerComponent, CAPABILITY_SYSTEM, "")) return ERROR_ACCESS_DENIED;
+  return systemComponents(caller, callerBase + <u64>buffer, bufferLength);
+}
+
+/** system.list: Lists names as text, one a line: the paths registered in the pathname space (SYSTEM_LIST_NAMES), or the boot payload's files, each as its path, a space and its size in bytes (SYSTEM_LIST_FILES). */
+export function delos_system_list(what: u32, buffer: u32, bufferLength: u32): i32 {
+  const caller = enterKernel();
+  const result = check_system_list(caller, what, buffer, bufferLength);
+  leaveKernel();
+  return result;
+}
+
+// @ts-ignore: decorator
+@inline function check_system_list(caller: Thread, what: u32, buffer: u32, bufferLength: u32): i32 {
+  const callerComponent = caller.component!;
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
+  if (<u64>buffer + <u64>bufferLength > callerLength) return ERROR_BAD_ADDRESS;
+  if (!allows(callerComponent, CAPABILITY_SYSTEM, "")) return ERROR_ACCESS_DENIED;
+  return systemList(caller, what, callerBase + <u64>buffer, bufferLength);
+}
+
 /** How many system calls there are. */
-export const SYSTEM_CALL_COUNT: i32 = 52;
+export const SYSTEM_CALL_COUNT: i32 = 55;
 
 /** Defines every system call for the loader: import name, wasm types (`i` i32, `I` i64), dispatch function, capability kind. */
 export function defineSystemCalls(): void {
@@ -1053,4 +1109,7 @@ export function defineSystemCalls(): void {
   defineSystemCall("component_exit", "i", "", delos_component_exit.index, "");
   defineSystemCall("payload_read", "iiiii", "i", delos_payload_read.index, "read");
   defineSystemCall("log_write", "ii", "i", delos_log_write.index, "");
+  defineSystemCall("system_info", "i", "i", delos_system_info.index, "system");
+  defineSystemCall("system_components", "ii", "i", delos_system_components.index, "system");
+  defineSystemCall("system_list", "iii", "i", delos_system_list.index, "system");
 }

@@ -341,12 +341,14 @@ function holdTransfer(caller: Thread, channel: Channel, handle: HandleEntry): vo
 
 /** msg.send */
 export function msgSend(caller: Thread, connection: Connection, send_: u64, sendLength: u32, reply: u64, replyLength: u32): i32 {
+  caller.component!.messages++;
   return send(caller, connection.channel, send_, <u64>sendLength, reply, <u64>replyLength, 0, null);
 }
 
 /** msg.sendv */
 export function msgSendv(caller: Thread, connection: Connection, send_: u64, sendCount: u32, reply: u64, replyCount: u32,
   handle: HandleEntry | null): i32 {
+  caller.component!.messages++;
   return send(caller, connection.channel, send_, <u64>sendCount, reply, <u64>replyCount, FLAG_SEND_VECTOR | FLAG_REPLY_VECTOR, handle);
 }
 

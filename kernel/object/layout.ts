@@ -16,6 +16,7 @@ export const COMPONENT_LOCK_OWNER = offsetof<Component>("lockOwnerLink");
 export const COMPONENT_LOCK_WAITERS = offsetof<Component>("lockWaiters");
 export const COMPONENT_SHADOW_RUNNER = offsetof<Component>("shadowRunnerLink");
 export const COMPONENT_IPC = offsetof<Component>("ipc");
+export const COMPONENT_MESSAGES = offsetof<Component>("messages");
 
 export const OBJECTS_HANDLES = offsetof<ComponentObjects>("handles");
 export const OBJECTS_REPLY_PENDING = offsetof<ComponentObjects>("replyPending");

@@ -137,6 +137,13 @@ export function namesHeldBy(component: Component): i32 {
   return count;
 }
 
+/** Every registered path, in the order of registration (system.list). */
+export function registeredPaths(): string[] {
+  const paths = new Array<string>(names.length);
+  for (let i = 0; i < names.length; i++) paths[i] = names[i].path;
+  return paths;
+}
+
 /** Drops every name of `channel` (it closed). */
 export function dropNames(channel: Channel): void {
   for (let i = names.length - 1; i >= 0; i--) if (names[i].channel === channel) names.splice(i, 1);

@@ -201,11 +201,21 @@ export function preemptIfWanted(): void {
   }
 }
 
-/** The clock tick (interrupts off): fire expired timeouts, count down the slice. */
+/** Ticks that found the idle thread running (system.info). */
+let idleTickCount: u64 = 0;
+export function idleTicks(): u64 { return idleTickCount; }
+
+/**
+ * The clock tick (interrupts off): fire expired timeouts, count down the
+ * slice, and charge the tick to the running thread's component (or to
+ * idle): CPU time by sampling, which costs the switch paths nothing.
+ */
 export function schedulerTick(): void {
   if (current == 0) return;
   fireExpired(now());
   const thread = changetype<Thread>(current);
+  if (thread === idleThread) idleTickCount++;
+  else if (thread.component != null) thread.component!.cpuTicks++;
   if (thread !== idleThread && --thread.sliceLeft <= 0 && highestReady() >= thread.priority) rescheduleWanted = true;
 }
 

@@ -91,3 +91,7 @@
 /* payload.read                 */ export { payloadRead }         from "./components";
 
 /* log.write                    */ export { logWrite }            from "./components";
+
+/* system.info                  */ export { systemInfo }          from "./system";
+/* system.components            */ export { systemComponents }    from "./system";
+/* system.list                  */ export { systemList }          from "./system";

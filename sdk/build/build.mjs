@@ -101,6 +101,11 @@ ascPrograms.push(["tests/desktop/assembly/graphics.ts", "build/tests/desktop-gra
 ascPrograms.push(["tests/desktop/assembly/compositor.ts", "build/tests/desktop-compositor.wasm",
   ["tests/desktop/assembly/compositor.ts", "desktop/lib", "desktop/compositor", "ipc/generated"],
   ["--exportStart", "_initialize", "--runtime", "incremental", "--exportRuntime"]]);
+// The terminal core, the toolkit and the monitor's view (desktop/terminal, toolkit, monitor), run in V8 by tests/desktop.
+for (const name of ["terminal", "toolkit", "monitor"])
+  ascPrograms.push([`tests/desktop/assembly/${name}.ts`, `build/tests/desktop-${name}.wasm`,
+    [`tests/desktop/assembly/${name}.ts`, "desktop", "ipc/generated"],
+    ["--exportStart", "_initialize", "--runtime", "incremental", "--exportRuntime"]]);
 ascPrograms.push(["tests/runtime/assembly/wasi.ts", "build/tests/runtime-wasi.wasm",
   ["tests/runtime/assembly/wasi.ts"], ["--exportStart", "_start"]]);
 

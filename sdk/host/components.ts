@@ -55,7 +55,7 @@ export class ComponentError extends Error {}
 
 /** The kernel's manifest entries (kernel/component/manifest.ts); the host checks the words, the kernel the values. */
 const KERNEL_KEYS = new Set(["name", "kind", "priority", "serve", "open", "state", "spawn", "read", "port", "irq", "mmio",
-  "dma", "firmware", "device", "ceiling", "threads", "pages", "table", "handles", "pulses", "objects"]);
+  "dma", "firmware", "device", "system", "ceiling", "threads", "pages", "table", "handles", "pulses", "objects"]);
 const KINDS = new Set(["driver", "server", "app", "test", "supervisor"]);
 /** A component's name: its folder's (at most 58 characters, so that NAME-test fits the kernel's 63). */
 export const COMPONENT_NAME = /^[a-z][a-z0-9-]{0,57}$/;

@@ -181,7 +181,7 @@ export function register(test: TestFunction): void {
     for (const protocol of table.protocols) t.ok(files.has(`ipc/generated/servers/${protocol.name.replace(/\./g, "-")}.ts`), `a server side for ${protocol.name}`);
     const broken = structuredClone(table);
     broken.protocols[0].messages[0].name = "pulse";
-    broken.protocols.find((p) => p.name === "test.echo")!.messages[0]!.request.push({ name: "dataLength", type: "u32", doc: "" });
+    broken.protocols.find((protocol) => protocol.name === "test.echo")!.messages[0]!.request.push({ name: "dataLength", type: "u32", doc: "" });
     let message = "";
     try { checkTable(broken); } catch (error) { message = String(error); }
     t.ok(message.includes("the generated server's handlers have a member of that name"), "reports a handler named like a member of Handlers");

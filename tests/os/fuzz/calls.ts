@@ -23,6 +23,7 @@ import {
   delos_state_open, delos_thread_create, delos_thread_priority, delos_thread_self,
   delos_thread_set_priority, delos_thread_sleep, delos_thread_timeout, delos_thread_yield, delos_timer_create,
   delos_timer_set, delos_memory_device, delos_memory_dma, delos_memory_physical, delos_firmware_table, delos_msg_check_device,
+  delos_system_info, delos_system_components, delos_system_list,
 } from "../../../ipc/generated/imports";
 import { PAGE_SIZE } from "../../../ipc/generated/index";
 import { pageAligned } from "../lib/pages";
@@ -44,6 +45,9 @@ export const CALL_MEMORY_DMA = 48;
 export const CALL_MEMORY_PHYSICAL = 49;
 export const CALL_FIRMWARE_TABLE = 50;
 export const CALL_MSG_CHECK_DEVICE = 51;
+export const CALL_SYSTEM_INFO = 52;
+export const CALL_SYSTEM_COMPONENTS = 53;
+export const CALL_SYSTEM_LIST = 54;
 /** What a failed memory.grow counts as: no error code of the kernel's, so the OTHER slot. */
 export const GROW_FAILED: i64 = -1000;
 
@@ -51,6 +55,7 @@ export const GROW_FAILED: i64 = -1000;
 const WEIGHTS: u8[] = [
   6, 4, 6, 4, 4, 3, 2, 3, 8, 6, 5, 4, 5, 4, 4, 4, 6, 4, 5, 4, 2, 1, 3, 3, 2, 2, 2, 2, 1,
   0, 2, 2, 1, 3, 1, 2, 1, 1, 1, 2, 3, 1, 0, 0, 1, 4, 2, 2, 2, 2, 1, 2,
+  1, 1, 1,
 ];
 
 const ARENA_BYTES: u32 = 16 * PAGE_SIZE;
@@ -553,6 +558,10 @@ export class Fuzz {
         break;
       }
       case CALL_MSG_CHECK_DEVICE: this.string(random); result = delos_msg_check_device(this.receiveId(random), this.address, this.length); break;
+      // The system.* calls: records and lists into any buffer (read-only, short, past the end).
+      case CALL_SYSTEM_INFO: this.buffer(random, true, 64); result = delos_system_info(this.address); break;
+      case CALL_SYSTEM_COMPONENTS: this.buffer(random, true, 4096); result = delos_system_components(this.address, this.length); break;
+      case CALL_SYSTEM_LIST: this.buffer(random, true, 8192); result = delos_system_list(random.oneIn(4) ? random.u32() : random.below(4), this.address, this.length); break;
       default: call = CALL_THREAD_YIELD; result = delos_thread_yield();
     }
     this.record(call, result);

@@ -135,7 +135,7 @@ function attackList(): string {
  * objects capped at 4 MiB so that zeroing them never holds the clock up
  * for long; the victim its path.
  */
-const WORKER_GRANT = "serve /test/fuzz-w/*\nopen /test/*\nstate fuzz-scratch\nspawn test/fuzz-absent.wasm\nport 0x80 1\nirq 8\nmmio 0x100000 0x1000\ndma\nfirmware MCFG\nobjects 1024";
+const WORKER_GRANT = "serve /test/fuzz-w/*\nopen /test/*\nstate fuzz-scratch\nspawn test/fuzz-absent.wasm\nport 0x80 1\nirq 8\nmmio 0x100000 0x1000\ndma\nfirmware MCFG\nsystem\nobjects 1024";
 const VICTIM_GRANT = "serve /test/fuzz-victim";
 const HEARTBEAT_GRANT = "ceiling 30";
 

@@ -35,9 +35,9 @@ export const CALL_NAMES: string[] = [
   "thread.exit", "thread.sleep", "thread.yield", "thread.self", "thread.timeout", "thread.priority",
   "thread.set_priority", "clock.now", "clock.cycles", "component.spawn", "component.kill", "component.status",
   "component.self", "component.exit", "log.write", "memory.grow", "msg.reply_receive", "port.take", "memory.device", "memory.dma",
-  "memory.physical", "firmware.table", "msg.check_device",
+  "memory.physical", "firmware.table", "msg.check_device", "system.info", "system.components", "system.list",
 ];
-export const CALL_COUNT: i32 = 52;
+export const CALL_COUNT: i32 = 55;
 
 /** Outcome slots: 0 success, 1..16 the kernel's error codes (ERROR_* negated), 17 any other negative result. */
 export const OUTCOME_SLOTS: i32 = 18;

@@ -16,6 +16,8 @@ import {
   TEST_PRIORITY_PROBE, TestPriorityProbeReply, TEST_RELAY_FORWARD, TEST_RELAY_PATH, TestRelayForwardReply,
   TEST_RTC_COUNT, TEST_RTC_ERROR_NOT_ATTACHED, TEST_RTC_PATH, TEST_SHARED_PATH, TEST_SHARED_SHARE, TestSharedShareReply,
   TEST_STORE_GET, TEST_STORE_PATH, TestStoreGetReply, TEST_TRAP_PATH, TEST_TRAP_TRAP, PAGE_SIZE,
+  CLIPBOARD_PATH, CLIPBOARD_READ, CLIPBOARD_READ_REQUEST_SIZE, SHELL_INPUT, SHELL_INPUT_REQUEST_SESSION, SHELL_INPUT_REQUEST_SIZE, SHELL_PATH,
+  SHELL_SESSION_SIZE,
 } from "../../../ipc/generated/index";
 import { INIT_REQUESTS } from "../../../ipc/generated/servers/init";
 import { TEST_ECHO_REQUESTS } from "../../../ipc/generated/servers/test-echo";
@@ -25,6 +27,8 @@ import { TEST_PRIORITY_REQUESTS } from "../../../ipc/generated/servers/test-prio
 import { TEST_RELAY_REQUESTS } from "../../../ipc/generated/servers/test-relay";
 import { TEST_TRAP_REQUESTS } from "../../../ipc/generated/servers/test-trap";
 import { TEST_RTC_REQUESTS } from "../../../ipc/generated/servers/test-rtc";
+import { SHELL_REQUESTS } from "../../../ipc/generated/servers/shell";
+import { CLIPBOARD_REQUESTS } from "../../../ipc/generated/servers/clipboard";
 import { Check, describeStatus } from "./check";
 import { initStart, initStatus, initStatusReply } from "./init-client";
 import { awaitEnd, status, takeEndPulse } from "./supervision";
@@ -144,6 +148,18 @@ function relayAnswers(check: Check, connection: i32, instance: u32): bool {
   return check.ok(changetype<TestRelayForwardReply>(reply).serverPriority > 0, "test.relay forward: test.priority's priority");
 }
 
+function shellAnswers(check: Check, connection: i32, instance: u32): bool {
+  // A new session (all zeros) and no input: the banner and the prompt.
+  store<u32>(request, SHELL_INPUT);
+  memory.fill(request + SHELL_INPUT_REQUEST_SESSION, 0, SHELL_SESSION_SIZE);
+  return check.succeeded(ask(connection, SHELL_INPUT_REQUEST_SIZE), "shell input after the malformed requests");
+}
+
+function clipboardAnswers(check: Check, connection: i32, instance: u32): bool {
+  store<u32>(request, CLIPBOARD_READ);
+  return check.succeeded(ask(connection, CLIPBOARD_READ_REQUEST_SIZE), "clipboard read after the malformed requests");
+}
+
 /** init itself: it is never restarted; after the malformed requests its status request answers about echo. */
 function init(check: Check): void {
   const echo = initStart("echo");
@@ -210,9 +226,11 @@ export function malformedRequests(check: Check): void {
   if (!check.failed) initServer(check, "shared", TEST_SHARED_PATH, TEST_SHARED_REQUESTS, sharedAnswers);
   if (!check.failed) initServer(check, "priority", TEST_PRIORITY_PATH, TEST_PRIORITY_REQUESTS, priorityAnswers);
   if (!check.failed) initServer(check, "relay", TEST_RELAY_PATH, TEST_RELAY_REQUESTS, relayAnswers);
+  if (!check.failed) initServer(check, "shell", SHELL_PATH, SHELL_REQUESTS, shellAnswers);
+  if (!check.failed) initServer(check, "clipboard", CLIPBOARD_PATH, CLIPBOARD_REQUESTS, clipboardAnswers);
   if (!check.failed) trapper(check);
   if (!check.failed) rtc(check);
   if (check.failed) return;
-  check.summary = sent.toString() + " malformed requests to 8 servers (init, echo, store, shared, priority, relay, trapper, rtc)"
+  check.summary = sent.toString() + " malformed requests to 10 servers (init, echo, store, shared, priority, relay, shell, clipboard, trapper, rtc)"
     + " each refused with INVALID_ARGUMENT or TOO_LARGE; each server then answered a correct request, the same instance";
 }

@@ -128,6 +128,7 @@ export class FastPaths {
   private readonly LIST_COUNT: i32; private readonly TIMEOUT_DEADLINE: i32;
   private readonly COMPONENT_ID: i32; private readonly COMPONENT_MEMORY_OBJECT: i32; private readonly COMPONENT_LOCK_OWNER: i32;
   private readonly COMPONENT_LOCK_WAITERS: i32; private readonly COMPONENT_SHADOW_RUNNER: i32; private readonly COMPONENT_IPC: i32;
+  private readonly COMPONENT_MESSAGES: i32;
   private readonly OBJECTS_HANDLES: i32; private readonly OBJECTS_REPLY_PENDING: i32; private readonly TABLE_SLOTS: i32;
   private readonly TABLE_MASK: i32; private readonly ENTRY_OBJECT: i32; private readonly ENTRY_RIGHTS: i32;
   private readonly ENTRY_NUMBER: i32; private readonly OBJECT_TYPE: i32; private readonly CONNECTION_CHANNEL: i32;
@@ -170,6 +171,7 @@ export class FastPaths {
     this.COMPONENT_ID = s.constant("COMPONENT_ID"); this.COMPONENT_MEMORY_OBJECT = s.constant("COMPONENT_MEMORY_OBJECT");
     this.COMPONENT_LOCK_OWNER = s.constant("COMPONENT_LOCK_OWNER"); this.COMPONENT_LOCK_WAITERS = s.constant("COMPONENT_LOCK_WAITERS");
     this.COMPONENT_SHADOW_RUNNER = s.constant("COMPONENT_SHADOW_RUNNER"); this.COMPONENT_IPC = s.constant("COMPONENT_IPC");
+    this.COMPONENT_MESSAGES = s.constant("COMPONENT_MESSAGES");
     this.OBJECTS_HANDLES = s.constant("OBJECTS_HANDLES"); this.OBJECTS_REPLY_PENDING = s.constant("OBJECTS_REPLY_PENDING");
     this.TABLE_SLOTS = s.constant("TABLE_SLOTS"); this.TABLE_MASK = s.constant("TABLE_MASK");
     this.ENTRY_OBJECT = s.constant("ENTRY_OBJECT"); this.ENTRY_RIGHTS = s.constant("ENTRY_RIGHTS");
@@ -626,6 +628,7 @@ export class FastPaths {
     this.copyChecked(declined);
     a.bind(noInfo);
     // POINT OF NO RETURN
+    a.aluStoreImm(Alu.ADD, 8, field(Reg.R12, this.COMPONENT_MESSAGES), 1);
     // The receiver out of the channel's receivers (it is their head).
     a.load(4, Reg.RDX, field(Reg.R11, this.THREAD_WAIT_QUEUE));
     a.load(4, Reg.RDX, field(Reg.RDX, this.WAIT_QUEUE_THREADS));

@@ -1,0 +1,169 @@
+// The in-OS test of the shell (the test runner runs it in the test image,
+// after init started the shell): it is the shell's terminal. It sends the
+// session and keys through the shell protocol, feeds every output to a
+// terminal core (desktop/terminal) and checks the screen: the banner,
+// echo, line editing with a key sequence cut between two requests,
+// history, completion, ls, cat, ps, mem, uptime, a program run by name,
+// start, replace and kill of a server through init, errors, a malformed session, a line that survives the shell's restart
+// mid-typing, and `restart shell` typed at the shell itself.
+
+import "../../sdk/lib/abort";
+import {
+  componentExit, SHELL_ERROR_BAD_SESSION, SHELL_INPUT, SHELL_INPUT_REQUEST_SESSION, SHELL_INPUT_REQUEST_SIZE, SHELL_SESSION_SIZE,
+} from "../../ipc/generated/index";
+import { expect } from "../../sdk/lib/test";
+import { log } from "../../sdk/lib/log";
+import { InitClient } from "../system/init-client";
+import { Terminal } from "../terminal/terminal";
+import { SHELL_REPLY_CAPACITY, ShellClient } from "../terminal/shell-client";
+
+const terminal = new Terminal(100, 40, 500);
+const shell = new ShellClient(terminal);
+
+/** Types `input` at the shell, as the terminal window would send it; the output, also shown on the terminal. */
+function type(input: string): string {
+  const output = shell.send(input);
+  expect(shell.status == 0, "shell.input of " + shown(input) + " answered (status " + shell.status.toString() + ")");
+  return output;
+}
+
+function shown(text: string): string { return "\"" + text.replaceAll("\x1b", "ESC").replaceAll("\r", "\\r").replaceAll("\t", "\\t") + "\""; }
+
+/** The screen's row `y` from the cursor's row (0: the cursor's, -1: the one above). */
+function row(fromCursor: i32): string { return terminal.text(terminal.cursorY + fromCursor); }
+
+/** Whether some row of the screen contains every one of `parts`. */
+function rowWith(parts: string[]): bool {
+  for (let y = 0; y < terminal.rows; y++) {
+    let all = true;
+    for (let i = 0; i < parts.length && all; i++) all = terminal.text(y).includes(parts[i]);
+    if (all) return true;
+  }
+  return false;
+}
+
+function clearScreen(): void { terminal.writeString("\x1b[H\x1b[2J"); type("\x0c"); }
+
+export function _start(): void {
+  type("");
+  expect(terminal.text(0) == "Delos shell: `help` lists the commands." && terminal.text(1) == "delos>", "a new session: the banner and the prompt");
+
+  type("echo hello world\r");
+  expect(terminal.text(1) == "delos> echo hello world" && terminal.text(2) == "hello world" && row(0) == "delos>", "echo");
+
+  // Editing, with an escape sequence cut between two requests: the session keeps its first bytes.
+  type("echo abc");
+  type("\x1b[");
+  type("D\x1b[DX");
+  expect(row(0) == "delos> echo aXbc" && terminal.cursorX == 7 + 7, "Left, Left and X insert before the cursor (" + row(0) + ")");
+  type("\x01\x1b[3~");
+  expect(row(0) == "delos> cho aXbc" && terminal.cursorX == 7, "Control-A, then Delete");
+  type("\x05\x7f");
+  expect(row(0) == "delos> cho aXb", "Control-E, then Backspace");
+  type("\x17");
+  expect(row(0) == "delos> cho", "Control-W cuts the word before the cursor");
+  type("\x15");
+  expect(row(0) == "delos>", "Control-U cuts the line");
+  type("echo edi\x1b[Dx\x0b");
+  expect(row(0) == "delos> echo edx", "Control-K cuts to the line's end");
+  type("\x7fited\r");
+  expect(row(-1) == "edited", "the edited line runs");
+
+  // History: Up, Up, Down, and back to the line being typed.
+  type("\x1b[A\x1b[A");
+  expect(row(0) == "delos> echo hello world", "Up twice: the first line typed");
+  type("\x1b[B");
+  expect(row(0) == "delos> echo edited", "Down: the next one");
+  type("\r");
+  expect(row(-1) == "edited", "a line from the history runs");
+  type("draft\x1b[A\x1b[B");
+  expect(row(0) == "delos> draft", "Down past the newest entry gives back the line being typed");
+  type("\x15");
+
+  // Completion: a command, a path of the payload, a component name.
+  type("ec\t");
+  expect(row(0) == "delos> echo", "Tab completes a command");
+  type("hi\r");
+  expect(row(-1) == "hi", "and the completed line runs");
+  type("cat /boot/etc/rel\t");
+  expect(row(0) == "delos> cat /boot/etc/release", "Tab completes a payload path");
+  type("\r");
+  expect(row(-1) == "Delos 0.1 test image", "cat prints a payload file");
+  type("restart she\t");
+  expect(row(0) == "delos> restart shell", "Tab completes the name of a component of init's list");
+  type("\x15");
+  clearScreen();
+  type("ls /\t\t");
+  expect(rowWith(["boot/", "init"]), "Tab twice lists the root's entries");
+  type("\x15");
+
+  clearScreen();
+  type("ls /\r");
+  expect(rowWith(["boot/"]) && rowWith(["name", "init"]) && rowWith(["desktop/"]), "ls / lists the names and /boot");
+  type("ls /boot/etc\r");
+  expect(rowWith(["21", "release"]), "ls lists payload files with their sizes");
+  type("ls /nowhere\r");
+  expect(row(-1) == "ls: /nowhere: no such name or file", "ls of nothing says so");
+  type("cat /boot/system/shell.wasm /init\r");
+  expect(row(-2) == "cat: /boot/system/shell.wasm: binary, not shown" && row(-1) == "cat: /init: a server's name, not a file", "cat refuses binaries and names");
+
+  clearScreen();
+  type("ps\r");
+  expect(rowWith(["ID", "KIND", "STATE", "MEM KiB", "CPU s", "MSGS", "RST", "NAME"]), "ps prints its header");
+  expect(rowWith(["server", "running", "init/shell"]) && rowWith(["supervisor", "running", " init"]), "ps lists init and the shell");
+  type("mem\r");
+  expect(rowWith(["memory:", "MiB in use", "MiB free"]), "mem");
+  type("uptime\r");
+  expect(row(-1).startsWith("up ") && row(-1).includes("components"), "uptime (" + row(-1) + ")");
+
+  clearScreen();
+  type("greeter\r");
+  expect(row(-1) == "greeter: exited with status 0", "a program runs by name and its end is told (" + row(-1) + ")");
+  type("nosuch\r");
+  expect(row(-1) == "nosuch: no such command or program (help lists the commands)", "an unknown command");
+  // start, replace and kill through init, on the clipboard server.
+  type("start clipboard\r");
+  expect(row(-1).startsWith("clipboard runs as component "), "start (" + row(-1) + ")");
+  const started = I32.parseInt(row(-1).substring(28));
+  type("replace clipboard /boot/system/clipboard.wasm\r");
+  expect(row(-1).startsWith("replaced clipboard: component " + started.toString() + " -> ") && row(-1).endsWith(" (system/clipboard.wasm)"),
+    "replace (" + row(-1) + ")");
+  type("kill clipboard\r");
+  expect(row(-1).startsWith("stopped clipboard (component ") && row(-1) != "stopped clipboard (component " + started.toString() + ")",
+    "kill stops the new instance (" + row(-1) + ")");
+  type("kill clipboard\r");
+  expect(row(-1) == "kill: clipboard is not running", "kill of a stopped component");
+  type("start clipboard\r");
+  type("kill nosuch\r");
+  expect(row(-1) == "kill: nosuch: not one of init's components", "kill of an unknown component");
+  type("history\r");
+  expect(rowWith(["1", "echo hello world"]), "history");
+
+  // A session the shell did not make is refused; the shell answers the next request.
+  const request = heap.alloc(SHELL_INPUT_REQUEST_SIZE);
+  const reply = heap.alloc(SHELL_REPLY_CAPACITY);
+  store<u32>(request, SHELL_INPUT);
+  memory.fill(request + SHELL_INPUT_REQUEST_SESSION, 0xff, SHELL_SESSION_SIZE);
+  expect(shell.connection.send(request, SHELL_INPUT_REQUEST_SIZE, reply, SHELL_REPLY_CAPACITY) == SHELL_ERROR_BAD_SESSION,
+    "a malformed session is BAD_SESSION");
+
+  // The shell restarted by init in the middle of a line: the line goes on where it was.
+  const init = new InitClient();
+  const before = init.status("shell");
+  expect(before != null && before.component != 0, "init runs the shell");
+  type("echo con");
+  expect(init.restart(before!.component) > 0, "init restarts the shell");
+  type("tinued\r");
+  const after = init.status("shell");
+  expect(row(-1) == "continued" && after != null && after.component != before!.component, "the line typed before the restart runs on the new instance");
+
+  // `restart shell` at the shell: the reply comes first, then the restart.
+  clearScreen();
+  type("restart shell\r");
+  expect(row(-1) == "restart shell: component " + after!.component.toString() + " is this shell; it acts once this reply is sent", "restart shell (" + row(-1) + ")");
+  type("echo after\r");
+  const last = init.status("shell");
+  expect(row(-1) == "after" && last != null && last.component != after!.component, "the next line is served by a new instance");
+  log("shell: " + shell.connection.resends.toString() + " requests sent again after a restart");
+  componentExit(0);
+}
