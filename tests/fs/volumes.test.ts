@@ -12,11 +12,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestFunction } from "../harness";
 import {
-  FS_BLOCK_SIZE, FsError, FsStatus, FsVolume, MemoryDevice, VERITY_PAYLOAD_NAME, VERITY_RECORD_SIZE,
+  FS_BLOCK_SIZE, FsError, FsStatus, FsVolume, MemoryDevice, VERITY_PAYLOAD_NAME, VERITY_RECORD_SIZE, payloadFile,
 } from "../../sdk/host/fs-volume";
 import { GptError, PARTITION_TYPES, partitionExtent, readGpt } from "../../sdk/host/gpt";
 import { buildDiskImage } from "../../sdk/host/image";
 import { buildDir } from "../../sdk/host/paths";
+import { buildRecipe, readRecipe } from "../../sdk/host/recipe";
 import { buildHomeVolume, buildSystemVolume, hashTreeBlocks, type VolumeFile } from "../../sdk/host/system-volume";
 
 type Assert = Parameters<Parameters<TestFunction>[1]>[0];
@@ -229,6 +230,32 @@ export function register(test: TestFunction): void {
     t.ok(Buffer.from(device.data).equals(Buffer.from(system.partition)), "the partition is unchanged");
   });
 
+  test("the test image: its system volume holds every payload file, its root is the payload's, its user volume is empty", (t) => {
+    const built = buildRecipe(readRecipe("test"));
+    const image = built.image;
+    const read = (offset: number, length: number) => image.subarray(offset, offset + length);
+    const table = readGpt(read, image.length)!;
+    const part = (role: string) => partitionExtent(table.partitions.find((p) => p.role === role)!);
+    const record = payloadFile(read, part("payload").offset, VERITY_PAYLOAD_NAME);
+    t.ok(record !== null && Buffer.from(record).equals(Buffer.from(built.systemVolume.record)), "the payload carries the record");
+    const system = part("system");
+    const volume = new FsVolume(deviceOf(image.slice(system.offset, system.offset + system.bytes)));
+    volume.mountVerified(record!);
+    t.eq(volume.verify(record!).refused, 0n, "every block matches the tree");
+    let same = 0;
+    for (const entry of readPayloadNames(read, part("payload").offset)) {
+      if (entry === VERITY_PAYLOAD_NAME) continue;
+      const inPayload = payloadFile(read, part("payload").offset, entry)!;
+      if (Buffer.from(volume.readFile(`/${entry}`)).equals(Buffer.from(inPayload))) same++;
+      else t.ok(false, `${entry} differs between the payload and the system volume`);
+    }
+    t.eq(same, built.payloadFiles - 1, `all ${same} payload files are on the system volume, byte for byte`);
+    const home = part("home");
+    const user = new FsVolume(deviceOf(image.slice(home.offset, home.offset + home.bytes)));
+    user.mount();
+    t.eq([user.list("/"), user.fsck().problems], [[], []], "the user volume: empty and clean");
+  });
+
   test("the GPT reader: roles by type GUID, CRCs checked, the backup used when the primary is damaged", (t) => {
     const { image } = smallDisk();
     const read = (bytes: Uint8Array) => readGpt((offset, length) => bytes.subarray(offset, offset + length), bytes.length);
@@ -311,4 +338,14 @@ function crc32c(bytes: Uint8Array): number {
     for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
   }
   return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** The names in the payload archive at `offset` (docs/boot.md, "The payload archive"). */
+function readPayloadNames(read: (offset: number, length: number) => Uint8Array, offset: number): string[] {
+  const header = new DataView(read(offset, 64).slice().buffer);
+  const count = header.getUint32(16, true), tableAt = header.getUint32(24, true), namesAt = header.getUint32(28, true);
+  const names = read(offset + namesAt, header.getUint32(32, true));
+  const table = new DataView(read(offset + tableAt, count * 32).slice().buffer);
+  return Array.from({ length: count }, (_, i) =>
+    new TextDecoder().decode(names.subarray(table.getUint32(i * 32 + 24, true), table.getUint32(i * 32 + 24, true) + table.getUint32(i * 32 + 28, true))));
 }
