@@ -5,6 +5,7 @@
 
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { GptError, type GptPartition, type GptTable, partitionExtent, type ReadAt, readGpt } from "./gpt";
 import { buildDir } from "./paths";
 
 export const FS_BLOCK_SIZE = 4096;
@@ -13,14 +14,14 @@ const STRING_ID = 2; // AssemblyScript's class id of String
 /** Statuses of sdk/lib/fs/errors.ts. */
 export const FsStatus = {
   OK: 0, NOT_FOUND: -1, EXISTS: -2, NOT_DIRECTORY: -3, IS_DIRECTORY: -4, NOT_EMPTY: -5, STALE: -6, CORRUPT: -7,
-  NO_SPACE: -8, BAD_NAME: -9, INVALID: -10, IO: -11, OLD_REQUEST: -12, NOT_VOLUME: -13,
+  NO_SPACE: -8, BAD_NAME: -9, INVALID: -10, IO: -11, OLD_REQUEST: -12, NOT_VOLUME: -13, READ_ONLY: -14,
 } as const;
 
 /** What each status means, as tools print it. */
 export const STATUS_NAMES: Record<number, string> = {
   [-1]: "no such file or directory", [-2]: "already exists", [-3]: "not a directory", [-4]: "is a directory", [-5]: "directory not empty",
   [-6]: "stale file handle", [-7]: "corrupt block", [-8]: "no space left on the volume", [-9]: "bad name", [-10]: "invalid request",
-  [-11]: "I/O error", [-12]: "request older than the last recorded", [-13]: "not a Delos volume",
+  [-11]: "I/O error", [-12]: "request older than the last recorded", [-13]: "not a Delos volume", [-14]: "read-only volume",
 };
 
 export const TYPE_FILE = 1;
@@ -102,6 +103,23 @@ interface Exports {
   serviceRemove(client: bigint, sequence: bigint, volume: bigint, inode: bigint, generation: bigint, name: number): number;
   serviceRename(client: bigint, sequence: bigint, volume: bigint, fromInode: bigint, fromGeneration: bigint, fromName: number,
     toInode: bigint, toGeneration: bigint, toName: number): number;
+  verityRecordAddress(): number;
+  verityBuild(dataBlocks: bigint): number;
+  verityRoot(): number;
+  mountVerified(verifier: bigint): number;
+  verify(limit: number): number;
+  verifyFiguresAddress(): number;
+  digest(data: number, length: number): number;
+}
+
+/** Bytes of a verity record (sdk/lib/fs/verity.ts, docs/disk-layout.md). */
+export const VERITY_RECORD_SIZE = 96;
+
+/** What `FsVolume.verify` found. */
+export interface VerifyResult {
+  /** One line per refused block (at most the limit asked for), naming the block and both hashes. */
+  refusals: string[];
+  blocks: bigint; refused: bigint; levels: bigint; treeBlocks: bigint;
 }
 
 export interface Stat {
@@ -340,41 +358,235 @@ export class FsVolume {
   }
   /** The root directory's handle. */
   rootHandle(): Handle { return { volume: this.volumeId, inode: 1n, generation: 1n }; }
-}
 
-/** Where a volume lies in an image file: a byte offset and a block count. */
-export interface VolumeLocation { offset: number; blocks: number; }
+  // The verified system volume (sdk/lib/fs/verity.ts).
 
-const SUPER_MAGIC = 0x50555344;
-
-function hasSuperblock(fd: number, offset: number): boolean {
-  const probe = new Uint8Array(8);
-  for (const slot of [0, 1]) {
-    if (readSync(fd, probe, 0, 8, offset + slot * FS_BLOCK_SIZE) === 8 && new DataView(probe.buffer).getUint32(4, true) === SUPER_MAGIC) return true;
+  private putRecord(record: Uint8Array): void {
+    if (record.length !== VERITY_RECORD_SIZE) throw new FsError(FsStatus.INVALID, `a verity record is ${VERITY_RECORD_SIZE} bytes, not ${record.length}`);
+    new Uint8Array(this.exports.memory.buffer, this.exports.verityRecordAddress(), VERITY_RECORD_SIZE).set(record);
   }
-  return false;
+
+  /**
+   * Builds the hash tree over the device's first `dataBlocks` blocks (the
+   * volume): its record goes to block `dataBlocks`, the tree after it.
+   * Returns the record, which holds the root hash.
+   */
+  buildHashTree(dataBlocks: number): Uint8Array {
+    this.check(this.exports.verityBuild(BigInt(dataBlocks)), "hash tree");
+    return new Uint8Array(this.exports.memory.buffer, this.exports.verityRecordAddress(), VERITY_RECORD_SIZE).slice();
+  }
+
+  /** The root hash of a verity record, in hexadecimal; an FsError when the record is not sound. */
+  verityRoot(record: Uint8Array): string {
+    this.putRecord(record);
+    const root = this.string(this.exports.verityRoot());
+    if (root === "") throw new FsError(FsStatus.INVALID, `verity record: ${this.message()}`);
+    return root;
+  }
+
+  /** Mounts the volume read-only, every block checked against the hash tree of `record`. */
+  mountVerified(record: Uint8Array, verifier = 1n): void {
+    this.putRecord(record);
+    this.check(this.exports.mountVerified(verifier), "verified mount");
+  }
+
+  /** Reads every block of the volume through the hash tree of `record`; the refusals (at most `limit`) and figures. */
+  verify(record: Uint8Array, limit = 20): VerifyResult {
+    this.putRecord(record);
+    const text = this.string(this.exports.verify(limit));
+    const f = new BigUint64Array(this.exports.memory.buffer, this.exports.verifyFiguresAddress(), 4);
+    if (f[0] === 0n && text.length > 0) throw new FsError(FsStatus.INVALID, `verity record: ${text}`);
+    return { refusals: text.length > 0 ? text.split("\n") : [], blocks: f[0]!, refused: f[1]!, levels: f[2]!, treeBlocks: f[3]! };
+  }
+
+  /** The library's SHA-256 of `data`. */
+  digest(data: Uint8Array): Uint8Array {
+    const at = this.exports.allocate(Math.max(data.length, 1));
+    try {
+      new Uint8Array(this.exports.memory.buffer, at, data.length).set(data);
+      return new Uint8Array(this.exports.memory.buffer, this.exports.digest(at, data.length), 32).slice();
+    } finally { this.exports.release(at); }
+  }
 }
 
 /**
- * Finds the volume in an image file: the whole file when it starts with a
- * Delos superblock, otherwise the first GPT partition that does; null when
- * there is none.
+ * Which volume of a disk image: a partition's role (`system`, `home`), its
+ * number (1-based), or null for the default: the whole file when it is a
+ * volume, else the user volume, else the first partition holding one.
  */
-export function locateVolume(fd: number): VolumeLocation | null {
+export type VolumeChoice = "system" | "home" | number | null;
+
+/** Where a volume lies in an image file: a byte offset and a block count, and the partition holding it. */
+export interface VolumeLocation { offset: number; blocks: number; partition: GptPartition | null; }
+
+const SUPER_MAGIC = 0x50555344;
+
+function reader(fd: number): ReadAt {
+  return (offset, length) => {
+    const bytes = new Uint8Array(length);
+    return bytes.subarray(0, readSync(fd, bytes, 0, length, offset));
+  };
+}
+
+/** The block count a superblock at block 0 or 1 of the volume at `offset` records; 0 when there is none. */
+function superblockBlocks(fd: number, offset: number): number {
+  const probe = new Uint8Array(40);
+  for (const slot of [0, 1]) {
+    if (readSync(fd, probe, 0, 40, offset + slot * FS_BLOCK_SIZE) !== 40) continue;
+    const view = new DataView(probe.buffer);
+    if (view.getUint32(4, true) === SUPER_MAGIC) return Number(view.getBigUint64(32, true));
+  }
+  return 0;
+}
+
+function describeChoice(choice: VolumeChoice): string {
+  return typeof choice === "number" ? `partition ${choice}` : `the ${choice} partition`;
+}
+
+/**
+ * Finds the chosen volume in an image file (see VolumeChoice); throws an
+ * FsError naming the image's partitions when the choice names none, and
+ * returns null when the default finds no volume.
+ */
+export function locateVolume(fd: number, choice: VolumeChoice = null): VolumeLocation | null {
   const size = fstatSync(fd).size;
-  if (hasSuperblock(fd, 0)) return { offset: 0, blocks: Math.floor(size / FS_BLOCK_SIZE) };
-  const header = new Uint8Array(92);
-  if (readSync(fd, header, 0, 92, 512) !== 92 || new TextDecoder().decode(header.subarray(0, 8)) !== "EFI PART") return null;
-  const view = new DataView(header.buffer);
-  const entries = Number(view.getBigUint64(72, true)), count = view.getUint32(80, true), entrySize = view.getUint32(84, true);
-  const entry = new Uint8Array(entrySize);
-  for (let i = 0; i < Math.min(count, 256); i++) {
-    if (readSync(fd, entry, 0, entrySize, entries * 512 + i * entrySize) !== entrySize || entry.subarray(0, 16).every((b) => b === 0)) continue;
-    const e = new DataView(entry.buffer);
-    const first = Number(e.getBigUint64(32, true)) * 512, last = Number(e.getBigUint64(40, true)) * 512 + 512;
-    if (hasSuperblock(fd, first)) return { offset: first, blocks: Math.floor((last - first) / FS_BLOCK_SIZE) };
+  let table: GptTable | null;
+  try { table = readGpt(reader(fd), size); } catch (error) {
+    if (error instanceof GptError) throw new FsError(FsStatus.CORRUPT, error.message);
+    throw error;
+  }
+  if (table === null) {
+    if (choice !== null) throw new FsError(FsStatus.INVALID, `not a GPT disk image, so ${describeChoice(choice)} names nothing`);
+    return superblockBlocks(fd, 0) > 0 ? { offset: 0, blocks: Math.floor(size / FS_BLOCK_SIZE), partition: null } : null;
+  }
+  const where = (partition: GptPartition): VolumeLocation => {
+    const { offset, bytes } = partitionExtent(partition);
+    return { offset, blocks: Math.floor(bytes / FS_BLOCK_SIZE), partition };
+  };
+  if (choice !== null) {
+    const found = table.partitions.find((p) => typeof choice === "number" ? p.number === choice : p.role === choice);
+    if (found === undefined) {
+      const list = table.partitions.map((p) => `${p.number} ${p.role ?? p.typeGuid} "${p.name}"`).join(", ");
+      throw new FsError(FsStatus.NOT_FOUND, `no ${describeChoice(choice)} (partitions: ${list || "none"})`);
+    }
+    return where(found);
+  }
+  const home = table.partitions.find((p) => p.role === "home");
+  if (home !== undefined) return where(home);
+  const any = table.partitions.find((p) => superblockBlocks(fd, partitionExtent(p).offset) > 0);
+  return any === undefined ? null : where(any);
+}
+
+/** Where the trusted copy of a verity record came from (docs/disk-layout.md, "Chain of trust"). */
+export type RecordSource = "payload" | "partition";
+
+/** The payload archive's file `name`, from the archive at byte `offset` of the image; null when it has none. */
+export function payloadFile(read: ReadAt, offset: number, name: string): Uint8Array | null {
+  const header = read(offset, 64);
+  if (header.length < 64 || new TextDecoder().decode(header.subarray(0, 8)) !== "DELOSPAK") return null;
+  const view = new DataView(header.buffer, header.byteOffset, 64);
+  const count = view.getUint32(16, true), entrySize = view.getUint32(20, true), tableAt = view.getUint32(24, true);
+  const namesAt = view.getUint32(28, true), namesSize = view.getUint32(32, true);
+  if (entrySize < 32 || count > 1 << 20) return null;
+  const entries = read(offset + tableAt, count * entrySize), names = read(offset + namesAt, namesSize);
+  for (let i = 0; i < count; i++) {
+    const e = new DataView(entries.buffer, entries.byteOffset + i * entrySize, entrySize);
+    const nameAt = e.getUint32(24, true), nameLength = e.getUint32(28, true);
+    if (new TextDecoder().decode(names.subarray(nameAt, nameAt + nameLength)) !== name) continue;
+    return read(offset + Number(e.getBigUint64(0, true)), Number(e.getBigUint64(8, true)));
   }
   return null;
+}
+
+/** The payload file that holds the system volume's verity record (docs/disk-layout.md). */
+export const VERITY_PAYLOAD_NAME = "system/volume.verity";
+
+/**
+ * The verity record of the volume at `location`: the payload archive's copy
+ * when the image has one (what the boot trusts), else the copy the image
+ * builder left after the volume (which proves the blocks are whole, not that
+ * they are the ones built); null when there is none.
+ */
+export function findVerityRecord(fd: number, location: VolumeLocation): { record: Uint8Array; source: RecordSource } | null {
+  const table = location.partition !== null ? readGpt(reader(fd), fstatSync(fd).size) : null;
+  const payload = table?.partitions.find((p) => p.role === "payload");
+  if (payload !== undefined) {
+    const record = payloadFile(reader(fd), partitionExtent(payload).offset, VERITY_PAYLOAD_NAME);
+    if (record !== null) return { record, source: "payload" };
+  }
+  const blocks = superblockBlocks(fd, location.offset);
+  if (blocks === 0 || blocks >= location.blocks) return null;
+  const record = reader(fd)(location.offset + blocks * FS_BLOCK_SIZE, VERITY_RECORD_SIZE);
+  return new DataView(record.buffer, record.byteOffset).getBigUint64(0, true) === 0x3159544952455644n ? { record, source: "partition" } : null;
+}
+
+/** Opens the image file `path` read-only or read-write, for `body`; the file is closed after, and a volume's error names the image. */
+function withImage<T>(path: string, writable: boolean, body: (fd: number) => T): T {
+  const fd = openSync(path, writable ? "r+" : "r");
+  try {
+    return body(fd);
+  } catch (error) {
+    // Name the image with the path the volume's message starts with: IMAGE:/PATH: ...
+    if (error instanceof FsError && !error.message.startsWith(path)) {
+      throw new FsError(error.status, `${path}${error.message.startsWith("/") ? ":" : ": "}${error.message}`);
+    }
+    throw error;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function locateOrFail(fd: number, choice: VolumeChoice): VolumeLocation {
+  const location = locateVolume(fd, choice);
+  if (location === null) throw new FsError(FsStatus.NOT_VOLUME, "not a Delos volume (no Delos superblock in the file or its GPT partitions)");
+  return location;
+}
+
+/**
+ * Opens the chosen volume of the image file `path` for `body`. The system
+ * partition is mounted read-only through its hash tree (every change is
+ * refused with READ_ONLY, every changed block with CORRUPT or IO naming it).
+ */
+export function withImageVolume<T>(path: string, writable: boolean, body: (volume: FsVolume) => T, choice: VolumeChoice = null): T {
+  return withImage(path, writable, (fd) => {
+    const location = locateOrFail(fd, choice);
+    const volume = new FsVolume(new FileDevice(fd, location.offset, location.blocks));
+    const verity = location.partition?.role === "system" ? findVerityRecord(fd, location) : null;
+    if (verity !== null) volume.mountVerified(verity.record); else volume.mount();
+    return body(volume);
+  });
+}
+
+/** What `verifyImage` found: the refusals and figures, the root hash and where its record came from. */
+export interface ImageVerification extends VerifyResult { root: string; source: RecordSource; check: CheckResult | null; }
+
+/**
+ * Verifies the system volume of an image (or the volume file with a hash
+ * tree after it) block by block against its hash tree, then checks it
+ * (fsck) through the tree. `expectedRoot` (hexadecimal), when given, must
+ * be the record's root.
+ */
+export function verifyImage(path: string, choice: VolumeChoice, expectedRoot: string | null): ImageVerification {
+  return withImage(path, false, (fd) => {
+    const location = locateOrFail(fd, choice ?? (readGpt(reader(fd), fstatSync(fd).size) !== null ? "system" : null));
+    const verity = findVerityRecord(fd, location);
+    if (verity === null) throw new FsError(FsStatus.NOT_FOUND, "no verity record for this volume (neither in the payload nor after the volume)");
+    const volume = new FsVolume(new FileDevice(fd, location.offset, location.blocks));
+    const root = volume.verityRoot(verity.record);
+    if (expectedRoot !== null && expectedRoot.toLowerCase() !== root) {
+      throw new FsError(FsStatus.CORRUPT, `the verity record's root hash is ${root}, not the ${expectedRoot.toLowerCase()} expected`);
+    }
+    const result = volume.verify(verity.record);
+    let check: CheckResult | null = null;
+    try {
+      volume.mountVerified(verity.record);
+      check = volume.fsck();
+    } catch (error) {
+      if (!(error instanceof FsError)) throw error;
+      result.refusals.push(`mount through the hash tree: ${error.message}`);
+    }
+    return { ...result, root, source: verity.source, check };
+  });
 }
 
 /** Makes the file `path` (`size` bytes, a multiple of the block size) an empty volume with id `volumeId`. */
@@ -388,22 +600,4 @@ export function makeVolumeFile(path: string, size: number, volumeId: bigint): vo
   }
 }
 
-/** Opens the volume in the image file `path` for `body`; the file is closed after. */
-export function withImageVolume<T>(path: string, writable: boolean, body: (volume: FsVolume) => T): T {
-  const fd = openSync(path, writable ? "r+" : "r");
-  try {
-    const location = locateVolume(fd);
-    if (location === null) throw new FsError(FsStatus.NOT_VOLUME, `${path}: not a Delos volume (no Delos superblock in the file or its GPT partitions)`);
-    const volume = new FsVolume(new FileDevice(fd, location.offset, location.blocks));
-    volume.mount();
-    return body(volume);
-  } catch (error) {
-    // Name the image with the path the volume's message starts with: IMAGE:/PATH: ...
-    if (error instanceof FsError && !error.message.startsWith(path)) {
-      throw new FsError(error.status, `${path}${error.message.startsWith("/") ? ":" : ": "}${error.message}`);
-    }
-    throw error;
-  } finally {
-    closeSync(fd);
-  }
-}
+

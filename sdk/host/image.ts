@@ -10,9 +10,14 @@ import { buildDir } from "./paths";
 export class ImageError extends Error {}
 
 export interface ImageFile {
-  /** "esp": a file of the EFI System Partition; "payload": a file of the system payload archive. */
-  area: "esp" | "payload";
-  /** "EFI/BOOT/BOOTX64.EFI" on the ESP; a name such as "servers/init.wasm" in the payload. */
+  /**
+   * "esp": a file of the EFI System Partition; "payload": a file of the boot
+   * payload archive; "system-volume", "home-volume": the whole contents of
+   * the system or user volume partition (sdk/host/system-volume.ts), which
+   * is left out when not given.
+   */
+  area: "esp" | "payload" | "system-volume" | "home-volume";
+  /** "EFI/BOOT/BOOTX64.EFI" on the ESP; a name such as "servers/init.wasm" in the payload; ignored for a volume. */
   path: string;
   data: Uint8Array;
 }
@@ -38,6 +43,9 @@ export const SECTION_DATA = 0xc0000040;
 export const SECTION_READONLY = 0x40000040;
 
 const enum Command { Disk = 1, Payload = 2, Pe = 3 }
+
+/** Area numbers of the disk description (sdk/image/commands.ts). */
+const AREAS = { "esp": 1, "payload": 2, "system-volume": 3, "home-volume": 4 } as const;
 
 interface WriterExports {
   memory: WebAssembly.Memory;
@@ -104,11 +112,11 @@ function diskDescription(options: DiskOptions): Uint8Array[] {
   const description = new Description().ascii("DIMG").u32(1)
     .u32(options.espMinMiB ?? 40).u32(options.systemMinMiB ?? 1).string(options.volumeLabel ?? "DELOS")
     .u32(options.files.length);
-  options.files.forEach((file, index) => description.u32(file.area === "esp" ? 1 : 2).string(file.path).u32(index + 1));
+  options.files.forEach((file, index) => description.u32(AREAS[file.area]).string(file.path).u32(index + 1));
   return [description.bytes(), ...options.files.map((file) => file.data)];
 }
 
-/** Builds a GPT disk image with the ESP files and the payload archive. */
+/** Builds a GPT disk image with the ESP files, the payload archive and the volumes given (docs/disk-layout.md). */
 export function buildDiskImage(options: DiskOptions): Uint8Array {
   return runWriter(Command.Disk, diskDescription(options));
 }

@@ -9,6 +9,7 @@
 //     "kernel": { "wasm": "build/kernel.wasm", "testFaults": false },
 //     "esp": { "minMiB": 40, "label": "DELOS", "files": [ENTRY...] },
 //     "system": { "minMiB": 8 },
+//     "home": { "minMiB": 16 },
 //     "payload": [ENTRY...],
 //     "components": { "include": ["init", "tests/os/*"], "exclude": ["fuzz"], "boot": ["runner"] }
 //   }
@@ -38,6 +39,13 @@
 // EFI/BOOT/BOOTX64.EFI from the boot stub, with the kernel linked in when
 // the recipe names one ("testFaults": the kernel takes serial keys that
 // trigger deliberate faults, for the boot tests).
+//
+// The disk (docs/disk-layout.md): the ESP; the boot payload partition
+// ("system.minMiB" at least), whose archive the boot stub loads; the system
+// volume partition, a read-only Delos volume holding the payload's files
+// under the same names, with its hash tree, whose record (root hash inside)
+// the payload carries as system/volume.verity; and the user volume partition
+// ("home.minMiB", default 16), an empty Delos volume for /home.
 
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, relative } from "node:path";
@@ -47,7 +55,9 @@ import { buildKernel } from "./kernel";
 import { compileComponent } from "./linux";
 import { prebuiltPath, withManifest } from "./manifest";
 import { ComponentError, discoverComponents, imageOutput, selectComponents, type ImageComponents, type RecipeComponents } from "./components";
+import { VERITY_PAYLOAD_NAME } from "./fs-volume";
 import { buildDiskImage, type ImageFile } from "./image";
+import { buildHomeVolume, buildSystemVolume, type SystemVolume } from "./system-volume";
 import { repoRoot } from "./paths";
 
 export class RecipeError extends Error {}
@@ -80,6 +90,7 @@ export interface Recipe {
   kernel: { wasm?: string; testFaults?: boolean } | null;
   esp: { minMiB?: number; label?: string; files?: RecipeEntry[] };
   system: { minMiB?: number };
+  home: { minMiB?: number };
   payload: RecipeEntry[];
   components: RecipeComponents | null;
 }
@@ -110,6 +121,7 @@ export function readRecipe(nameOrPath: string): Recipe {
     kernel: typeof data.kernel === "object" && data.kernel !== null ? data.kernel : null,
     esp: data.esp ?? {},
     system: data.system ?? {},
+    home: data.home ?? {},
     payload: Array.isArray(data.payload) ? data.payload : [],
     components: typeof data.components === "object" && data.components !== null ? data.components : null,
   };
@@ -227,9 +239,14 @@ export function componentEntries(recipe: Recipe): RecipeEntry[] {
 export interface BuiltImage {
   image: Uint8Array;
   bootStub: Uint8Array;
+  /** Files in the payload archive and their bytes, the verity record included. */
   payloadFiles: number;
   payloadBytes: number;
+  systemVolume: SystemVolume;
 }
+
+/** The user volume's size when the recipe does not say. */
+const DEFAULT_HOME_MIB = 16;
 
 /** Builds the disk image a recipe describes; `progress` receives one line per step. */
 export function buildRecipe(recipe: Recipe, progress: (line: string) => void = () => {}): BuiltImage {
@@ -246,16 +263,24 @@ export function buildRecipe(recipe: Recipe, progress: (line: string) => void = (
     kernelComponent: kernel?.component, kernelWasm: kernel?.wasm, testFaults: recipe.kernel?.testFaults === true,
   });
   step(`boot stub${kernel ? " and kernel" : ""}: BOOTX64.EFI ${bootStub.length} bytes`);
-  const payload = expandEntries(recipe, [...recipe.payload, ...componentEntries(recipe)], "payload", progress);
-  const payloadBytes = payload.reduce((sum, file) => sum + file.data.length, 0);
+  const files = expandEntries(recipe, [...recipe.payload, ...componentEntries(recipe)], "payload", progress);
   const espExtra = expandEntries(recipe, recipe.esp.files ?? [], "esp", progress);
-  step(`payload: ${payload.length} files, ${payloadBytes} bytes`);
+  const system = buildSystemVolume(files);
+  step(`system volume: ${system.files} files in ${system.directories} directories, ${system.volumeBlocks} blocks, `
+    + `hash tree ${system.treeBlocks} blocks, root ${system.root}`);
+  const homeMiB = recipe.home.minMiB ?? DEFAULT_HOME_MIB;
+  if (!Number.isInteger(homeMiB) || homeMiB < 1) throw new RecipeError(`${recipe.path}: "home": {"minMiB"} must be a whole number of MiB, 1 or more`);
+  const home = buildHomeVolume(homeMiB);
+  const payload: ImageFile[] = [...files, { area: "payload", path: VERITY_PAYLOAD_NAME, data: system.record }];
+  const payloadBytes = payload.reduce((sum, file) => sum + file.data.length, 0);
+  step(`payload: ${payload.length} files, ${payloadBytes} bytes; home volume ${homeMiB} MiB`);
   const image = buildDiskImage({
-    files: [{ area: "esp", path: "EFI/BOOT/BOOTX64.EFI", data: bootStub }, ...espExtra, ...payload],
+    files: [{ area: "esp", path: "EFI/BOOT/BOOTX64.EFI", data: bootStub }, ...espExtra, ...payload,
+      { area: "system-volume", path: "", data: system.partition }, { area: "home-volume", path: "", data: home }],
     espMinMiB: recipe.esp.minMiB,
     systemMinMiB: recipe.system.minMiB,
     volumeLabel: recipe.esp.label,
   });
-  step(`disk: GPT with ESP (FAT32) and system partition, ${(image.length / (1 << 20)).toFixed(1)} MiB`);
-  return { image, bootStub, payloadFiles: payload.length, payloadBytes };
+  step(`disk: GPT with ESP (FAT32), boot payload, system and home partitions, ${(image.length / (1 << 20)).toFixed(1)} MiB`);
+  return { image, bootStub, payloadFiles: payload.length, payloadBytes, systemVolume: system };
 }

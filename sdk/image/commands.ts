@@ -3,7 +3,8 @@
 //
 //   disk / payload description:
 //     "DIMG" version:u32(=1) espMinMiB:u32 systemMinMiB:u32 volumeLabel:string
-//     count:u32 { area:u32 (1 ESP, 2 payload) path:string input:u32 }*
+//     count:u32 { area:u32 (1 ESP, 2 payload, 3 system volume, 4 user volume) path:string input:u32 }*
+//   (a volume's input is its partition's whole contents; its path is ignored)
 //   PE description:
 //     "DPE_" version:u32(=1) entryRva:u32 count:u32
 //     { name:string virtualSize:u32 characteristics:u32 input:u32 }*
@@ -34,6 +35,8 @@ const DISK_MAGIC: u32 = 0x474d4944;  // "DIMG"
 const PE_MAGIC: u32 = 0x5f455044;    // "DPE_"
 const AREA_ESP: u32 = 1;
 const AREA_PAYLOAD: u32 = 2;
+const AREA_SYSTEM_VOLUME: u32 = 3;
+const AREA_HOME_VOLUME: u32 = 4;
 
 function input(index: u32): Uint8Array | null {
   if (index == 0 || index >= <u32>inputs.length) {
@@ -60,6 +63,8 @@ function readPlan(): DiskPlan | null {
     if (data == null) return null;
     if (area == AREA_ESP) plan.espFiles.push(new FatFile(path, data));
     else if (area == AREA_PAYLOAD) payloadFiles.push(new PayloadFile(path, data));
+    else if (area == AREA_SYSTEM_VOLUME) plan.systemVolume = data;
+    else if (area == AREA_HOME_VOLUME) plan.homeVolume = data;
     else { setMessage("unknown area " + area.toString() + " for " + path); return null; }
   }
   if (reader.failed) { setMessage("the disk description is truncated"); return null; }

@@ -7,8 +7,16 @@ import { put8, put16, put32 } from "./bytes";
 
 /** The EFI System Partition type. */
 export const ESP_TYPE = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B";
-/** The Delos system partition type (holds the payload archive). */
+/**
+ * The Delos boot payload partition type: the payload archive at its first
+ * byte, which the boot stub loads (kernel/arch/x86_64/boot/firmware.ts). Its
+ * name is older than the system volume; it holds the payload, not a volume.
+ */
 export const DELOS_SYSTEM_TYPE = "937165B5-D015-4DFA-B154-EF5400B03114";
+/** The Delos system volume partition type: a read-only Delos volume followed by its hash tree (docs/disk-layout.md). */
+export const DELOS_SYSTEM_VOLUME_TYPE = "016ED974-4DC4-41A9-967C-63BBB43E1A50";
+/** The Delos user volume partition type: the writable Delos volume mounted at /home. */
+export const DELOS_HOME_VOLUME_TYPE = "55C0E69B-716F-4302-AE20-C0E91833E187";
 
 function hexValue(code: i32): i32 {
   if (code >= 48 && code <= 57) return code - 48;

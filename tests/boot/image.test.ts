@@ -14,6 +14,8 @@ import { runTool } from "./tools";
 
 const ESP_TYPE = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B";
 const SYSTEM_TYPE = "937165B5-D015-4DFA-B154-EF5400B03114";
+const SYSTEM_VOLUME_TYPE = "016ED974-4DC4-41A9-967C-63BBB43E1A50";
+const HOME_VOLUME_TYPE = "55C0E69B-716F-4302-AE20-C0E91833E187";
 
 function sha256(bytes: Uint8Array): string { return createHash("sha256").update(bytes).digest("hex"); }
 
@@ -37,18 +39,20 @@ export function register(test: TestFunction): void {
   test("GPT, FAT32 and payload read back with our own reader", (t) => {
     const built = buildRecipe(readRecipe("test"));
     const gpt = readGpt(built.image);
-    t.eq(gpt.partitions.length, 2, "two partitions");
-    const [esp, system] = gpt.partitions;
+    t.eq(gpt.partitions.length, 4, "four partitions");
+    const [esp, system, volume, home] = gpt.partitions;
     t.eq(esp!.typeGuid, ESP_TYPE, "first is the EFI System Partition");
-    t.eq(system!.typeGuid, SYSTEM_TYPE, "second is the Delos system partition");
-    t.eq(esp!.firstLba % 2048, 0, "ESP starts on a 1 MiB boundary");
-    t.eq(system!.firstLba % 2048, 0, "system partition starts on a 1 MiB boundary");
+    t.eq(system!.typeGuid, SYSTEM_TYPE, "second is the Delos boot payload partition");
+    t.eq([volume!.typeGuid, volume!.name], [SYSTEM_VOLUME_TYPE, "Delos system"], "third is the Delos system volume");
+    t.eq([home!.typeGuid, home!.name], [HOME_VOLUME_TYPE, "Delos home"], "fourth is the Delos user volume");
+    for (const partition of gpt.partitions) t.eq(partition.firstLba % 2048, 0, `${partition.name} starts on a 1 MiB boundary`);
     t.eq(esp!.name, "EFI system partition", "ESP name");
-    const volume = readFat32(partitionBytes(built.image, esp!));
-    t.eq(volume.label, "DELOSTEST", "volume label from the recipe");
-    t.eq([...volume.files.keys()], ["EFI/BOOT/BOOTX64.EFI"], "the ESP holds the boot stub");
-    t.ok(Buffer.from(volume.files.get("EFI/BOOT/BOOTX64.EFI")!).equals(Buffer.from(built.bootStub)), "BOOTX64.EFI has the stub's bytes");
-    t.eq(volume.directories, ["EFI", "EFI/BOOT"], "directories");
+    t.eq(system!.name, "Delos boot payload", "payload partition name");
+    const fat = readFat32(partitionBytes(built.image, esp!));
+    t.eq(fat.label, "DELOSTEST", "volume label from the recipe");
+    t.eq([...fat.files.keys()], ["EFI/BOOT/BOOTX64.EFI"], "the ESP holds the boot stub");
+    t.ok(Buffer.from(fat.files.get("EFI/BOOT/BOOTX64.EFI")!).equals(Buffer.from(built.bootStub)), "BOOTX64.EFI has the stub's bytes");
+    t.eq(fat.directories, ["EFI", "EFI/BOOT"], "directories");
     const payload = readPayload(partitionBytes(built.image, system!));
     const names = payload.map((entry) => entry.name);
     t.eq(names, [...names].sort(), "payload files, sorted");

@@ -4,11 +4,16 @@
 // sdk/host/fs-volume.ts), as mtools does for FAT. IMAGE is a volume file or
 // a GPT disk image with a Delos volume in a partition; PATH is absolute.
 // Each changing subcommand is one commit.
+//
+// On a disk image, IMAGE@system, IMAGE@home or IMAGE@N (a partition number)
+// chooses the volume; plain IMAGE is the user volume (docs/disk-layout.md).
+// The system volume is read through its hash tree and refuses every change;
+// `delos fs verify` reads each of its blocks against the tree.
 
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import {
-  FS_BLOCK_SIZE, FsError, FsVolume, STATUS_NAMES, TYPE_DIRECTORY, makeVolumeFile, withImageVolume,
+  FS_BLOCK_SIZE, FsError, FsVolume, STATUS_NAMES, TYPE_DIRECTORY, type VolumeChoice, makeVolumeFile, verifyImage, withImageVolume,
 } from "../../host/fs-volume";
 import { CliCommand, UsageError } from "../command";
 
@@ -24,13 +29,28 @@ const USAGE = [
   "delos fs rm IMAGE:PATH               remove a file or an empty directory",
   "delos fs mv IMAGE:PATH PATH          rename, across directories too",
   "delos fs fsck IMAGE                  check every block and structure; exit status 1 when something is wrong",
+  "delos fs verify IMAGE [--root HEX]   read every block of the system volume against its hash tree, then fsck it",
+  "",
+  "IMAGE is a volume file or a GPT disk image; on a disk, IMAGE@system, IMAGE@home or IMAGE@N (partition N)",
+  "chooses the volume, and IMAGE alone is the user volume (home). The system volume is read-only and verified.",
 ].join("\n");
 
-/** Splits IMAGE[:PATH] at the first ":/" (an image name may hold ':' but not before a '/'). */
-export function splitTarget(target: string): { image: string; path: string } {
+/** A command's target: the image file, the volume in it (VolumeChoice), and the path in the volume. */
+export interface Target { image: string; volume: VolumeChoice; path: string; }
+
+/** Splits the image name's @system, @home or @N suffix off. */
+function splitVolume(image: string): { image: string; volume: VolumeChoice } {
+  const match = /^(.*)@(system|home|\d+)$/.exec(image);
+  if (match === null) return { image, volume: null };
+  const choice = match[2]!;
+  return { image: match[1]!, volume: /^\d+$/.test(choice) ? Number(choice) : (choice as "system" | "home") };
+}
+
+/** Splits IMAGE[@VOLUME][:PATH] at the first ":/" (an image name may hold ':' but not before a '/'). */
+export function splitTarget(target: string): Target {
   const at = target.indexOf(":/");
-  if (at < 0) return { image: target.replace(/:$/, ""), path: "/" };
-  return { image: target.slice(0, at), path: target.slice(at + 1) };
+  if (at < 0) return { ...splitVolume(target.replace(/:$/, "")), path: "/" };
+  return { ...splitVolume(target.slice(0, at)), path: target.slice(at + 1) };
 }
 
 /** Parses a size such as 65536, 64K, 16M or 1G into bytes, rounded down to whole blocks. */
@@ -41,7 +61,7 @@ export function parseSize(text: string): number {
   return Math.floor((Number(match[1]) * scale) / FS_BLOCK_SIZE) * FS_BLOCK_SIZE;
 }
 
-function needPath(target: string, what: string): { image: string; path: string } {
+function needPath(target: string, what: string): Target {
   const split = splitTarget(target);
   if (split.path === "/") throw new UsageError(`${what} needs IMAGE:PATH with a path below the root, not ${JSON.stringify(target)}`);
   return split;
@@ -68,7 +88,7 @@ function run(sub: string, args: string[]): number {
       return 0;
     }
     case "ls": {
-      const { image, path } = splitTarget(args[0] ?? "");
+      const { image, volume: choice, path } = splitTarget(args[0] ?? "");
       imageMustExist(image);
       return withImageVolume(image, false, (volume) => {
         const stat = volume.stat(volume.lookup(path));
@@ -78,18 +98,18 @@ function run(sub: string, args: string[]): number {
           process.stdout.write(`${entry.directory ? "d" : "-"} ${String(entry.directory ? s.entries : s.size).padStart(12)} ${time(s.modified)} ${entry.name}${entry.directory ? "/" : ""}\n`);
         }
         return 0;
-      });
+      }, choice);
     }
     case "cat": {
-      const { image, path } = needPath(args[0] ?? "", "cat");
+      const { image, volume: choice, path } = needPath(args[0] ?? "", "cat");
       imageMustExist(image);
       return withImageVolume(image, false, (volume) => {
         process.stdout.write(volume.readFile(path));
         return 0;
-      });
+      }, choice);
     }
     case "put": {
-      const { image, path } = needPath(args[0] ?? "", "put");
+      const { image, volume: choice, path } = needPath(args[0] ?? "", "put");
       imageMustExist(image);
       const source = args[1];
       if (source !== undefined && !existsSync(source)) throw new UsageError(`${source}: no such file`);
@@ -98,20 +118,20 @@ function run(sub: string, args: string[]): number {
         volume.writeFile(path, data);
         volume.commit();
         return 0;
-      });
+      }, choice);
     }
     case "mkdir":
     case "rm": {
-      const { image, path } = needPath(args[0] ?? "", sub);
+      const { image, volume: choice, path } = needPath(args[0] ?? "", sub);
       imageMustExist(image);
       return withImageVolume(image, true, (volume) => {
         if (sub === "mkdir") volume.mkdir(path); else volume.remove(path);
         volume.commit();
         return 0;
-      });
+      }, choice);
     }
     case "mv": {
-      const { image, path } = needPath(args[0] ?? "", "mv");
+      const { image, volume: choice, path } = needPath(args[0] ?? "", "mv");
       const to = args[1];
       if (to === undefined || !to.startsWith("/")) throw new UsageError("mv needs IMAGE:PATH and an absolute PATH to move it to");
       imageMustExist(image);
@@ -119,10 +139,10 @@ function run(sub: string, args: string[]): number {
         volume.rename(path, to);
         volume.commit();
         return 0;
-      });
+      }, choice);
     }
     case "fsck": {
-      const { image } = splitTarget(args[0] ?? "");
+      const { image, volume: choice } = splitTarget(args[0] ?? "");
       imageMustExist(image);
       return withImageVolume(image, false, (volume: FsVolume) => {
         const check = volume.fsck();
@@ -132,7 +152,28 @@ function run(sub: string, args: string[]): number {
           + `${check.nodes} tree nodes, ${check.dataBlocks} data blocks, ${check.usedBlocks} of ${check.blockCount} blocks used: `
           + `${check.problems.length === 0 ? "clean" : `${check.problems.length} problems`}\n`);
         return check.problems.length === 0 ? 0 : EXIT_FAILED;
-      });
+      }, choice);
+    }
+    case "verify": {
+      const { image, volume: choice } = splitTarget(args[0] ?? "");
+      imageMustExist(image);
+      const rootAt = args.indexOf("--root");
+      const root = rootAt >= 0 ? args[rootAt + 1] : null;
+      if (root !== null && (root === undefined || !/^[0-9a-f]{64}$/i.test(root))) throw new UsageError("--root takes the root hash: 64 hexadecimal digits");
+      const result = verifyImage(image, choice, root ?? null);
+      if (result.source === "partition") {
+        process.stdout.write("note: no payload holds this volume's verity record; using the copy beside the tree, which shows the blocks are whole, "
+          + "not that they are the ones built (give --root to check that)\n");
+      }
+      for (const refusal of result.refusals) process.stdout.write(`refused: ${refusal}\n`);
+      if (result.refused > BigInt(result.refusals.length)) process.stdout.write(`refused: ... ${result.refused - BigInt(result.refusals.length)} more\n`);
+      for (const problem of result.check?.problems ?? []) process.stdout.write(`problem: ${problem}\n`);
+      const bad = result.refused > 0n || result.refusals.length > 0 || (result.check?.problems.length ?? 0) > 0;
+      process.stdout.write(`${image}: root ${result.root} (from the ${result.source === "payload" ? "payload" : "partition's own record"}), `
+        + `${result.blocks} blocks, hash tree of ${result.levels} levels in ${result.treeBlocks} blocks: `
+        + `${result.refused} refused, fsck ${result.check === null ? "not run" : result.check.problems.length === 0 ? "clean" : `${result.check.problems.length} problems`}: `
+        + `${bad ? "FAILED" : "verified"}\n`);
+      return bad ? EXIT_FAILED : 0;
     }
     default:
       throw new UsageError(`unknown fs subcommand ${JSON.stringify(sub)}\n${USAGE}`);
@@ -141,7 +182,7 @@ function run(sub: string, args: string[]): number {
 
 export const fs: CliCommand = {
   name: "fs",
-  summary: "read and write Delos volumes in disk image files: ls, cat, put, rm, mkdir, mv, fsck, mkfs",
+  summary: "read and write Delos volumes in disk image files: ls, cat, put, rm, mkdir, mv, fsck, verify, mkfs",
   usage: USAGE,
   run(args) {
     const [sub, ...rest] = args;

@@ -20,4 +20,14 @@ export abstract class BlockDevice {
   abstract write(block: u64, from: usize): bool;
   /** Returns once every write before it is durable; false on an I/O error. */
   abstract flush(): bool;
+  /** What the last failed read or write found, when the device can say more than "I/O error" (a verifying device names the block and both hashes). */
+  why(): string { return ""; }
+  /** True when the device refuses every write (the verified system volume): a volume on it then refuses every change. */
+  readOnly(): bool { return false; }
+}
+
+/** "cannot read block N", with the device's reason when it gives one. */
+export function readFailure(device: BlockDevice, block: u64): string {
+  const why = device.why();
+  return "cannot read block " + block.toString() + (why.length > 0 ? ": " + why : "");
 }

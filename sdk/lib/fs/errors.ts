@@ -20,6 +20,8 @@ export const IO: i32 = -11;
 /** A non-idempotent request older than the last one recorded for its client. */
 export const OLD_REQUEST: i32 = -12;
 export const NOT_VOLUME: i32 = -13;
+/** A change asked of a read-only volume (the verified system volume). */
+export const READ_ONLY: i32 = -14;
 
 /** A short name of a status, for messages and tools. */
 export function statusName(status: i32): string {
@@ -38,6 +40,7 @@ export function statusName(status: i32): string {
     case IO: return "I/O error";
     case OLD_REQUEST: return "request older than the last recorded";
     case NOT_VOLUME: return "not a Delos volume";
+    case READ_ONLY: return "read-only volume";
     default: return status >= 0 ? "ok" : "unknown status " + status.toString();
   }
 }

@@ -6,7 +6,7 @@
 // blocks in use. It reads nothing through the mounted tree's cache and
 // changes nothing.
 
-import { BLOCK_SIZE, BlockDevice } from "./device";
+import { BLOCK_SIZE, BlockDevice, readFailure } from "./device";
 import { crc32c } from "./crc32c";
 import {
   Entry, HEADER_SIZE, Inode, KEY_SIZE, KIND_ENTRY, KIND_EXTENT, KIND_INODE, KIND_REPLY, Key, MAGIC_NODE, REPLY_OBJECT, REPLY_SIZE,
@@ -66,7 +66,7 @@ class Checker {
     if (!this.claim(block, "tree node")) return;
     this.report.nodes++;
     const at = this.buffer;
-    if (!this.device.read(block, at)) { this.problem("cannot read tree node at block " + block.toString()); return; }
+    if (!this.device.read(block, at)) { this.problem("tree node: " + readFailure(this.device, block)); return; }
     const wrong = checkHeader(at, MAGIC_NODE, block);
     if (wrong != null) { this.problem("corrupt block at " + block.toString() + ": " + wrong!); return; }
     if (headerGeneration(at) != generation) {
@@ -202,7 +202,7 @@ class Checker {
     const block = extentBlock(value);
     if (block < firstDataBlock(this.volume.superblock.bitmapBlocks) || !this.claim(block, "data of " + key.toString())) return;
     this.report.dataBlocks++;
-    if (!this.device.read(block, this.buffer)) { this.problem("cannot read data block " + block.toString()); return; }
+    if (!this.device.read(block, this.buffer)) { this.problem("data block: " + readFailure(this.device, block)); return; }
     if (crc32c(this.buffer, BLOCK_SIZE) != extentCrc(value)) {
       this.problem("corrupt block at " + block.toString() + ": checksum mismatch (block " + key.offset.toString() + " of inode " + key.object.toString() + ")");
     }

@@ -9,6 +9,8 @@ import { CheckReport, check } from "./fsck";
 import { Inode, ROOT_INODE, TYPE_DIRECTORY } from "./format";
 import { FileHandle, FileService, Reply } from "./service";
 import { Volume } from "./volume";
+import { DIGEST_SIZE, sha256 } from "./sha256";
+import { HashTree, VERITY_RECORD_SIZE, VerifiedDevice, buildHashTree } from "./verity";
 import * as status from "./errors";
 
 @external("env", "deviceBlocks") declare function deviceBlocks(): u64;
@@ -24,6 +26,8 @@ class ImportedDevice extends BlockDevice {
 }
 
 const device = new ImportedDevice();
+/** The device operations use: the imported one, or a VerifiedDevice over it after `mountVerified`. */
+let active: BlockDevice = device;
 let volume: Volume | null = null;
 let service: FileService | null = null;
 let message = "";
@@ -46,6 +50,7 @@ export function setClock(now: i64): void {
 /** Makes an empty volume on the device. */
 export function format(volumeId: u64): i32 {
   volume = null;
+  active = device;
   const result = Volume.format(device, volumeId, clock);
   message = Volume.error;
   return result;
@@ -53,7 +58,12 @@ export function format(volumeId: u64): i32 {
 
 /** Mounts the volume on the device (dropping any volume mounted before, and its uncommitted changes). */
 export function mount(verifier: u64): i32 {
-  volume = Volume.mount(device);
+  active = device;
+  return mountActive(verifier);
+}
+
+function mountActive(verifier: u64): i32 {
+  volume = Volume.mount(active);
   if (volume == null) {
     service = null;
     message = Volume.error;
@@ -143,7 +153,7 @@ export function lastListStatus(): i32 { return listStatus; }
 const checkFigures = new StaticArray<u64>(7);
 let checkNotes = "";
 export function fsck(): string {
-  const report: CheckReport = check(device);
+  const report: CheckReport = check(active);
   checkNotes = report.notes.join("\n");
   checkFigures[0] = report.generation;
   checkFigures[1] = report.files;
@@ -202,4 +212,70 @@ export function serviceRename(client: u64, sequence: u64, volume: u64, fromInode
   toInode: u64, toGeneration: u64, toName: string): i32 {
   return reply(files().rename(client, sequence, new FileHandle(volume, fromInode, fromGeneration), fromName,
     new FileHandle(volume, toInode, toGeneration), toName));
+}
+
+// The verified system volume (verity.ts): the record goes in and out through `verityRecord`.
+
+const verityRecord = new StaticArray<u8>(VERITY_RECORD_SIZE);
+export function verityRecordAddress(): usize { return changetype<usize>(verityRecord); }
+
+/** The record in `verityRecord`, or null with the message set. */
+function recordTree(): HashTree | null {
+  const tree = HashTree.decode(changetype<usize>(verityRecord), VERITY_RECORD_SIZE);
+  if (tree == null) message = HashTree.error;
+  return tree;
+}
+
+/** Builds the hash tree over the device's first `dataBlocks` blocks; its record into `verityRecord`. */
+export function verityBuild(dataBlocks: u64): i32 {
+  const tree = buildHashTree(device, dataBlocks);
+  if (tree == null) { message = HashTree.error; return status.IO; }
+  tree.encode(changetype<usize>(verityRecord));
+  return status.OK;
+}
+
+/** Checks the record in `verityRecord`; its root hash in hexadecimal, or "" with the message set. */
+export function verityRoot(): string {
+  const tree = recordTree();
+  return tree == null ? "" : tree.rootHex;
+}
+
+/** Mounts the volume read-only through a VerifiedDevice of the record in `verityRecord`. */
+export function mountVerified(verifier: u64): i32 {
+  const tree = recordTree();
+  if (tree == null) { volume = null; service = null; return status.INVALID; }
+  active = new VerifiedDevice(device, tree);
+  return mountActive(verifier);
+}
+
+/** Figures of the last `verify`: blocks checked, blocks refused, tree levels, tree blocks. */
+const verifyFigures = new StaticArray<u64>(4);
+export function verifyFiguresAddress(): usize { return changetype<usize>(verifyFigures); }
+
+/** Reads every block of the volume through a fresh VerifiedDevice: "" when all match, else one refusal a line (at most `limit`). */
+export function verify(limit: i32): string {
+  const tree = recordTree();
+  if (tree == null) {
+    for (let i = 0; i < 4; i++) verifyFigures[i] = 0;
+    return message;
+  }
+  const verified = new VerifiedDevice(device, tree);
+  const block = heap.alloc(BLOCK_SIZE);
+  const lines = new Array<string>();
+  for (let at: u64 = 0; at < tree.dataBlocks; at++) {
+    if (!verified.read(at, block) && lines.length < limit) lines.push(verified.why());
+  }
+  heap.free(block);
+  verifyFigures[0] = tree.dataBlocks;
+  verifyFigures[1] = verified.refused;
+  verifyFigures[2] = <u64>tree.levels;
+  verifyFigures[3] = tree.treeBlocks;
+  return lines.join("\n");
+}
+
+/** The SHA-256 of `length` bytes at `data` (sha256.ts), for the tests that check it against another implementation. */
+const digestOut = new StaticArray<u8>(DIGEST_SIZE);
+export function digest(data: usize, length: usize): usize {
+  sha256(data, length, changetype<usize>(digestOut));
+  return changetype<usize>(digestOut);
 }

@@ -165,10 +165,12 @@ export class FileService {
    * Records `reply` as the answer to (client, sequence) and commits it with
    * the change it answers for. A failure that leaves the transaction
    * unusable (CORRUPT, IO, NO_SPACE) is not recorded: the request did
-   * nothing and may be sent again.
+   * nothing and may be sent again; nor is READ_ONLY, since nothing can be
+   * recorded on a read-only volume.
    */
   private record(client: u64, sequence: u64, reply: Reply): Reply {
-    if (reply.status == status.CORRUPT || reply.status == status.IO || reply.status == status.NO_SPACE) return reply;
+    if (reply.status == status.CORRUPT || reply.status == status.IO || reply.status == status.NO_SPACE
+      || reply.status == status.READ_ONLY) return reply;
     const record = new StaticArray<u8>(REPLY_SIZE);
     const at = changetype<usize>(record);
     store<u64>(at, sequence);

@@ -15,7 +15,7 @@
 // with a neighbour when it falls under a quarter of one, so depth stays
 // logarithmic in the number of items.
 
-import { BLOCK_SIZE, BlockDevice } from "./device";
+import { BLOCK_SIZE, BlockDevice, readFailure } from "./device";
 import { HEADER_SIZE, KEY_SIZE, Key, MAGIC_NODE, checkHeader, headerGeneration, readKey, seal, writeKey } from "./format";
 import { Space } from "./space";
 
@@ -118,7 +118,7 @@ export class Tree {
   /** Reads and checks node `block`, which its parent says generation `generation` wrote at level `level`. */
   load(block: u64, generation: u64, level: i32): Node {
     const at = this.buffer;
-    if (!this.device.read(block, at)) return this.fail(block, "cannot be read");
+    if (!this.device.read(block, at)) return this.fail(block, readFailure(this.device, block));
     const wrong = checkHeader(at, MAGIC_NODE, block);
     if (wrong != null) return this.fail(block, wrong);
     if (headerGeneration(at) != generation) {

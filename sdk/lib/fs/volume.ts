@@ -18,7 +18,7 @@
 // The library makes no system calls: the clock is whatever the caller last
 // put in `now` (nanoseconds since 1970).
 
-import { BLOCK_SIZE, BlockDevice } from "./device";
+import { BLOCK_SIZE, BlockDevice, readFailure } from "./device";
 import { crc32c } from "./crc32c";
 import {
   Entry, Inode, KIND_ENTRY, KIND_EXTENT, KIND_INODE, Key, MAGIC_SUPER, MAX_NAME, ROOT_INODE, SUPERBLOCKS, Superblock,
@@ -118,7 +118,7 @@ export class Volume {
     let why = "";
     Volume.notes = [];
     for (let block: u64 = 0; block < SUPERBLOCKS; block++) {
-      if (!device.read(block, buffer)) { why = "cannot read block " + block.toString(); continue; }
+      if (!device.read(block, buffer)) { why = readFailure(device, block); continue; }
       if (load<u32>(buffer + 4) == MAGIC_SUPER) magic = true;
       let wrong = checkHeader(buffer, MAGIC_SUPER, block);
       if (wrong == null) wrong = Superblock.refuse(buffer, device.blockCount());
@@ -167,6 +167,11 @@ export class Volume {
   private fail(result: i32, message: string): i32 {
     this.message = message;
     return result;
+  }
+
+  /** Refuses a change on a read-only device (the verified system volume) before anything is touched. */
+  private refuseChange(what: string): i32 {
+    return this.fail(status.READ_ONLY, what + " refused: the volume is on a read-only device (the verified system volume)");
   }
 
   /**
@@ -324,6 +329,7 @@ export class Volume {
 
   /** Creates `name` in `directory`, a file or directory of `type`; its inode number, or a negative status. */
   create(directory: u64, name: string, type: u32, mode: u32): i64 {
+    if (this.device.readOnly()) return this.refuseChange("create");
     const wrong = Volume.badName(name);
     if (wrong != null) return this.fail(status.BAD_NAME, wrong + ": \"" + name + "\"");
     if (type != TYPE_FILE && type != TYPE_DIRECTORY) return this.fail(status.INVALID, "no file type " + type.toString());
@@ -355,6 +361,7 @@ export class Volume {
 
   /** Removes `name` from `directory`: a file with its data, or an empty directory. */
   remove(directory: u64, name: string): i32 {
+    if (this.device.readOnly()) return this.refuseChange("remove");
     const entry = this.lookup(directory, name);
     if (entry == null) return this.lastStatus;
     const inode = this.inode(entry.inode);
@@ -389,6 +396,7 @@ export class Volume {
    * an empty directory, in the one transaction.
    */
   rename(from: u64, fromName: string, to: u64, toName: string): i32 {
+    if (this.device.readOnly()) return this.refuseChange("rename");
     const wrong = Volume.badName(toName);
     if (wrong != null) return this.fail(status.BAD_NAME, wrong + ": \"" + toName + "\"");
     const entry = this.lookup(from, fromName);
@@ -444,7 +452,7 @@ export class Volume {
     const extent = this.tree.find(new Key(file, KIND_EXTENT, index));
     if (extent == null) { memory.fill(into, 0, BLOCK_SIZE); return this.failed() ? status.CORRUPT : status.OK; }
     const block = extentBlock(extent!);
-    if (!this.device.read(block, into)) return this.fail(status.IO, "cannot read block " + block.toString());
+    if (!this.device.read(block, into)) return this.fail(status.IO, readFailure(this.device, block));
     if (crc32c(into, BLOCK_SIZE) != extentCrc(extent!)) {
       return this.fail(status.CORRUPT, "corrupt block at " + block.toString() + ": checksum mismatch (block " + index.toString()
         + " of inode " + file.toString() + ")");
@@ -480,6 +488,7 @@ export class Volume {
    * must be mounted again).
    */
   write(number: u64, offset: u64, from: usize, length: u32): i64 {
+    if (this.device.readOnly()) return this.refuseChange("write");
     const inode = this.file(number);
     if (inode == null) return this.lastStatus;
     if (length == 0) return 0;
@@ -535,6 +544,7 @@ export class Volume {
 
   /** Sets the size of file `number`: a longer file reads zeros past its old end, a shorter one frees its blocks. */
   truncate(number: u64, size: u64): i32 {
+    if (this.device.readOnly()) return this.refuseChange("truncate");
     const inode = this.file(number);
     if (inode == null) return this.lastStatus;
     if (size > MAX_FILE_SIZE) return this.fail(status.INVALID, "a size past 2^63 bytes");
