@@ -20,8 +20,7 @@ import { Module, FuncType, ValType } from "../module";
 import { CompileOptions, PcMap } from "../compiled";
 import { VmctxLayout, TrapKind, VMCTX_MEMORY_BASE, THREAD_STACK_LIMIT } from "../abi";
 import { Reader } from "../reader";
-import { ConstantPool } from "./constants";
-import { Kind, OperandKind, ValueStack, SCRATCH, isFloat } from "./stack";
+import { Kind, OperandKind, ValueStack, SCRATCH, isFloat, sizeOf } from "./stack";
 
 export const enum ControlKind {
   FUNCTION = 0,
@@ -80,7 +79,6 @@ export class Generator extends ValueStack {
   module: Module;
   options: CompileOptions;
   layout: VmctxLayout;
-  pool: ConstantPool = new ConstantPool();
   pcMap: PcMap = new PcMap();
   /** Entry label of every function in the index space (imports have unbound ones, never used). */
   funcLabels: Label[] = [];
@@ -398,8 +396,9 @@ export class Generator extends ValueStack {
       const position = source + k;
       const target = mem(Reg.RBP, 16 + 8 * k);
       if (aliased && this.kindAt(position) == Kind.LOCAL && <i32>this.valueAt(position) < this.paramCount && <i32>this.valueAt(position) < count) {
-        asm.load(8, SCRATCH, this.slotMem(position));
-        asm.store(8, target, SCRATCH);
+        const size = sizeOf(this.typeAt(position)); // the value's width: see copyToMem
+        asm.load(size, SCRATCH, this.slotMem(position));
+        asm.store(size, target, SCRATCH);
       } else {
         this.copyToMem(position, target);
       }

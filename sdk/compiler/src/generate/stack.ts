@@ -39,7 +39,8 @@
 //   below            canonical slots of the value stack, then the outgoing
 //                    argument area at [rsp + 8i]
 
-import { Assembler, Mem, Packed, Reg, Xmm, mem } from "../x64/assembler";
+import { Assembler, Mem, Packed, Reg, Xmm, mem, memLabel } from "../x64/assembler";
+import { ConstantPool } from "./constants";
 import { ValType } from "../module";
 
 export const enum Kind {
@@ -79,6 +80,8 @@ const GPR_ORDER: StaticArray<i32> = [
 
 export class ValueStack {
   asm: Assembler;
+  /** The module's constant pool (float constants are loaded from it). */
+  pool: ConstantPool = new ConstantPool();
 
   // The entries, bottom first, 16 bytes each in one buffer: kind (i32),
   // type (i32), then constant bits (CONST), local index (LOCAL) or register
@@ -411,15 +414,12 @@ export class ValueStack {
       else asm.movImm(4, reg, <i64><u32>bits);
       return;
     }
-    if (type == ValType.F32) {
-      if (<u32>bits == 0) { asm.packed(Packed.XOR, 4, reg, reg); return; } // xorps: zero, flags untouched
-      asm.movImm(4, SCRATCH, <i64><u32>bits);
-      asm.movToXmm(4, reg, SCRATCH);
-    } else {
-      if (bits == 0) { asm.packed(Packed.XOR, 4, reg, reg); return; }
-      asm.movImm(8, SCRATCH, bits);
-      asm.movToXmm(8, reg, SCRATCH);
-    }
+    const size = sizeOf(type);
+    if (size == 4) bits = <i64><u32>bits;
+    if (bits == 0) { asm.packed(Packed.XOR, 4, reg, reg); return; } // xorps: zero, flags untouched
+    // One rip-relative load from the constant pool, not movabs + movq:
+    // shorter, no GPR, and no transfer from the integer side in a loop.
+    asm.loadFloat(size, reg, memLabel(this.pool.constant(asm, <u64>bits)));
   }
 
   /** A constant into memory (8-byte slots; i32/f32 write their low four bytes). */
@@ -465,8 +465,12 @@ export class ValueStack {
     }
     const from = kind == Kind.LOCAL ? this.localMem(<i32>this.valueAt(position)) : this.slotMem(position);
     if (from == m) return;
-    this.asm.load(8, SCRATCH, from);
-    this.asm.store(8, m, SCRATCH);
+    // With the value's own width: an i32 or f32 was stored with four bytes,
+    // and an eight-byte load of it would wait for that store to retire (a
+    // store-forwarding stall); the upper half of a 4-byte slot is undefined.
+    const size = sizeOf(type);
+    this.asm.load(size, SCRATCH, from);
+    this.asm.store(size, m, SCRATCH);
   }
 
   // ---- spilling -----------------------------------------------------------
