@@ -57,6 +57,8 @@ function passArguments(g: Generator, type: FuncType): void {
   const params = type.params.length;
   const results = type.results.length;
   g.needCallSlots(params > results ? params : results);
+  // The callee may change a global: latent reads of the cached one take their value now.
+  if (g.globalLocal >= 0) g.materializeLocal(g.globalLocal);
   const first = g.depth - params;
   g.spillRegisters(first);
   for (let i = 0; i < params; i++) g.copyToMem(first + i, mem(Reg.RSP, 8 * i));

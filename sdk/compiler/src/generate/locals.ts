@@ -11,16 +11,20 @@
 // expands `x86` intrinsics keeps all its locals in memory: those take fixed
 // registers of their own.
 //
+// The same scan weighs the uses of each global: the heaviest defined
+// integer global competes for a register too, as a local of its own
+// (ValueStack.cacheGlobal), never assigned since its writes go through.
+//
 // The same scan finds declared locals whose first access is a `local.set`
 // or `local.tee` outside any block: straight-line code at the top of the
 // body runs before anything could read them, so their zero is never seen
 // and the prologue skips it (locals never accessed at all are skipped too).
 
-import { Reg, Xmm } from "../x64/assembler";
+import { Reg, Xmm, mem } from "../x64/assembler";
 import { Op } from "../opcodes";
 import { FunctionBody } from "../module";
 import { Generator } from "./generator";
-import { isFloat } from "./stack";
+import { VMCTX, isFloat } from "./stack";
 
 const GPR_HOMES: StaticArray<i32> = [Reg.RBX, Reg.R12, Reg.R13, Reg.R8, Reg.R9, Reg.R10];
 const XMM_HOMES: StaticArray<i32> = [Xmm.XMM8, Xmm.XMM9, Xmm.XMM10, Xmm.XMM11, Xmm.XMM12, Xmm.XMM13, Xmm.XMM6, Xmm.XMM7];
@@ -52,12 +56,16 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
   const localCount = g.localTypes.length;
   const zero = g.zeroLocals;
   zero.length = localCount;
-  if (localCount == 0) return;
-  // One scratch buffer: a record per local, then one byte per open block
-  // (1 for a loop), so that the walk below calls nothing.
-  const records = g.scratch(LOCAL_RECORD * localCount + <i32>(body.codeEnd - body.codeStart) + 1);
-  memory.fill(records, 0, <usize>(LOCAL_RECORD * localCount));
-  const blocks = records + <usize>(LOCAL_RECORD * localCount);
+  const globalCount = g.module.globals.length;
+  if (localCount == 0 && globalCount == 0) return;
+  // One scratch buffer: a record per local and one for the cached global,
+  // a weight (u32) per global, then one byte per open block (1 for a
+  // loop), so that the walk below calls nothing.
+  const recordBytes = LOCAL_RECORD * (localCount + 1) + 4 * globalCount;
+  const records = g.scratch(recordBytes + <i32>(body.codeEnd - body.codeStart) + 1);
+  memory.fill(records, 0, <usize>recordBytes);
+  const globalWeights = records + <usize>(LOCAL_RECORD * (localCount + 1));
+  const blocks = records + <usize>recordBytes;
   let openBlocks = 0;
   // A raw walk over the validated bytes: only local indices and block
   // structure matter, everything else is skipped as fast as possible.
@@ -122,7 +130,21 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
         callWeight += weight;
         break;
       }
-      case Op.Br: case Op.BrIf: case Op.GlobalGet: case Op.GlobalSet: case Op.I32Const: case Op.I64Const:
+      case Op.GlobalGet: {
+        // Reads only: a write costs the same either way (it goes through to the cell).
+        let index: u32 = 0;
+        let shift: u32 = 0;
+        let byte: u32;
+        do {
+          byte = <u32>load<u8>(p++);
+          index |= (byte & 0x7f) << shift;
+          shift += 7;
+        } while (byte & 0x80);
+        const at = globalWeights + (<usize>index << 2);
+        store<u32>(at, load<u32>(at) + weight);
+        break;
+      }
+      case Op.Br: case Op.BrIf: case Op.GlobalSet: case Op.I32Const: case Op.I64Const:
         p = skipLeb(p);
         break;
       case Op.BrTable: {
@@ -168,8 +190,33 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
   for (let i = 0; i < localCount; i++) {
     unchecked(zero[i] = i >= g.paramCount && load<u8>(records + (<usize>i << 3), 5) == READ_FIRST);
   }
-  pick(g, records, localCount, callWeight, false);
-  pick(g, records, localCount, callWeight, true);
+  let count = localCount;
+  const global = heaviestGlobal(g, globalWeights);
+  if (global >= 0) {
+    // The global competes for a register like a local read that often and
+    // never assigned (its writes go through to its cell; see cacheGlobal).
+    const index = g.cacheGlobal(<u32>global, g.module.globals[global].type.valType, mem(VMCTX, g.layout.global(<u32>global)));
+    store<u32>(records + (<usize>index << 3), load<u32>(globalWeights + (<usize>global << 2)));
+    zero.push(false);
+    count++;
+  }
+  pick(g, records, count, callWeight, false);
+  pick(g, records, count, callWeight, true);
+  // A global that got no register is read from its cell as before.
+  if (g.globalLocal >= 0 && g.localReg(g.globalLocal) < 0) g.globalLocal = -1;
+}
+
+/** The defined integer global used most (weighted) by the function, or -1 when none is used. */
+function heaviestGlobal(g: Generator, weights: usize): i32 {
+  const globals = g.module.globals;
+  let best = -1;
+  let bestWeight: u32 = 0;
+  for (let index = <i32>g.module.numImportedGlobals; index < globals.length; index++) {
+    const weight = load<u32>(weights + (<usize>index << 2));
+    const type = unchecked(globals[index]).type.valType;
+    if (weight > bestWeight && !isFloat(type)) { best = index; bestWeight = weight; }
+  }
+  return best;
 }
 
 /** Gives the registers of one class to the heaviest locals of that class, heaviest first. */

@@ -115,6 +115,14 @@ export class ValueStack {
   staleLocals: i32 = 0;
   /** Register locals the function ever assigns. */
   assignedMask: i32 = 0;
+  /**
+   * The local that stands for a global kept in a register (see
+   * cacheGlobal), or -1; its "slot" is the global's cell in the vmctx.
+   */
+  globalLocal: i32 = -1;
+  /** The global globalLocal stands for. */
+  cachedGlobal: u32 = 0;
+  private globalCell: Mem = 0;
 
   // The last operand popped with popOperand().
   operandKind: OperandKind = OperandKind.IMM;
@@ -159,6 +167,28 @@ export class ValueStack {
     this.dirtyLocals = 0;
     this.staleLocals = 0;
     this.assignedMask = 0;
+    this.globalLocal = -1;
+  }
+
+  /**
+   * Adds a local after the function's own that stands for defined global
+   * `global` (its cell at `cell`), for pinLocal to keep in a register. Reads
+   * of the global become reads of the local, so the value is loaded once
+   * and again only after a call (which may change it: registers are
+   * restored from the "slot", the cell, as for any register local). Writes
+   * go through to the cell at once: the local is never dirty, so a trap or
+   * a callee always sees the global's current value. Returns its index.
+   */
+  cacheGlobal(global: u32, type: i32, cell: Mem): i32 {
+    const index = this.localTypes.length;
+    this.localTypes.push(<u8>type);
+    this.localRegs.push(-1);
+    this.assignedLocals.push(false);
+    this.localBits.push(-1);
+    this.globalLocal = index;
+    this.cachedGlobal = global;
+    this.globalCell = cell;
+    return index;
   }
 
   /** Keeps local `index` in `reg` for the whole function. */
@@ -236,6 +266,7 @@ export class ValueStack {
 
   localMem(index: i32): Mem {
     if (index < this.paramCount) return mem(Reg.RBP, 16 + 8 * index);
+    if (index == this.globalLocal) return this.globalCell;
     return mem(Reg.RBP, -16 - 8 * (index - this.paramCount));
   }
 
