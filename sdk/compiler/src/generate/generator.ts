@@ -20,6 +20,7 @@ import { Module, FuncType, ValType } from "../module";
 import { CompileOptions, PcMap } from "../compiled";
 import { VmctxLayout, TrapKind, VMCTX_MEMORY_BASE, THREAD_STACK_LIMIT } from "../abi";
 import { Reader } from "../reader";
+import { readLeb } from "./immediates";
 import { Kind, OperandKind, ValueStack, SCRATCH, isFloat, sizeOf } from "./stack";
 
 export const enum ControlKind {
@@ -414,19 +415,10 @@ export class Generator extends ValueStack {
    */
   resultLocal(float: bool): i32 {
     if (this.registerLocals.length == 0) return -1;
-    let p = this.module.bytes.dataStart + <usize>this.reader.pos;
+    const p = this.module.bytes.dataStart + <usize>this.reader.pos;
     const op = load<u8>(p);
     if (op != 0x21 && op != 0x22) return -1;
-    p++;
-    let index: u32 = 0;
-    let shift: u32 = 0;
-    let byte: u32;
-    do {
-      byte = <u32>load<u8>(p++);
-      index |= (byte & 0x7f) << shift;
-      shift += 7;
-    } while (byte & 0x80);
-    const local = <i32>index;
+    const local = <i32>readLeb(p + 1);
     if (this.localReg(local) < 0 || isFloat(unchecked(this.localTypes[local])) != float) return -1;
     return local;
   }

@@ -25,6 +25,7 @@ import { Op } from "../opcodes";
 import { FunctionBody } from "../module";
 import { Generator } from "./generator";
 import { VMCTX, isFloat } from "./stack";
+import { lebEnd, readLeb } from "./immediates";
 
 const GPR_HOMES: StaticArray<i32> = [Reg.RBX, Reg.R12, Reg.R13, Reg.R8, Reg.R9, Reg.R10];
 const XMM_HOMES: StaticArray<i32> = [Xmm.XMM8, Xmm.XMM9, Xmm.XMM10, Xmm.XMM11, Xmm.XMM12, Xmm.XMM13, Xmm.XMM6, Xmm.XMM7];
@@ -82,14 +83,8 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
     // Numeric instructions have no immediates: the bulk of a body.
     if (op - <u32>Op.I32Eqz <= <u32>(Op.I64Extend32S - Op.I32Eqz)) continue;
     if (op - <u32>Op.LocalGet <= <u32>(Op.LocalTee - Op.LocalGet)) {
-      let index: u32 = 0;
-      let shift: u32 = 0;
-      let byte: u32;
-      do {
-        byte = <u32>load<u8>(p++);
-        index |= (byte & 0x7f) << shift;
-        shift += 7;
-      } while (byte & 0x80);
+      const index = readLeb(p);
+      p = lebEnd;
       const record = records + (<usize>index << 3);
       store<u32>(record, load<u32>(record) + weight);
       if (op != Op.LocalGet) store<u8>(record, 1, 4);
@@ -115,14 +110,8 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
         break;
       }
       case Op.Call: {
-        let callee: u32 = 0;
-        let shift: u32 = 0;
-        let byte: u32;
-        do {
-          byte = <u32>load<u8>(p++);
-          callee |= (byte & 0x7f) << shift;
-          shift += 7;
-        } while (byte & 0x80);
+        const callee = readLeb(p);
+        p = lebEnd;
         if (callee < imported && unchecked(g.intrinsics[<i32>callee]) >= FIRST_X86_INTRINSIC) {
           for (let i = 0; i < localCount; i++) unchecked(zero[i] = i >= g.paramCount);
           return;
@@ -132,14 +121,8 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
       }
       case Op.GlobalGet: {
         // Reads only: a write costs the same either way (it goes through to the cell).
-        let index: u32 = 0;
-        let shift: u32 = 0;
-        let byte: u32;
-        do {
-          byte = <u32>load<u8>(p++);
-          index |= (byte & 0x7f) << shift;
-          shift += 7;
-        } while (byte & 0x80);
+        const index = readLeb(p);
+        p = lebEnd;
         const at = globalWeights + (<usize>index << 2);
         store<u32>(at, load<u32>(at) + weight);
         break;
@@ -148,14 +131,8 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
         p = skipLeb(p);
         break;
       case Op.BrTable: {
-        let count: u32 = 0;
-        let shift: u32 = 0;
-        let byte: u32;
-        do {
-          byte = <u32>load<u8>(p++);
-          count |= (byte & 0x7f) << shift;
-          shift += 7;
-        } while (byte & 0x80);
+        const count = readLeb(p);
+        p = lebEnd;
         for (let i: u32 = 0; i <= count; i++) p = skipLeb(p);
         break;
       }
@@ -167,14 +144,8 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
       case Op.F32Const: p += 4; break;
       case Op.F64Const: p += 8; break;
       case Op.Prefix: {
-        let sub: u32 = 0;
-        let shift: u32 = 0;
-        let byte: u32;
-        do {
-          byte = <u32>load<u8>(p++);
-          sub |= (byte & 0x7f) << shift;
-          shift += 7;
-        } while (byte & 0x80);
+        const sub = readLeb(p);
+        p = lebEnd;
         if (sub == 8) p = skipLeb(p) + 1;
         else if (sub == 9 || sub == 13) p = skipLeb(p);
         else if (sub == 10) p += 2;
