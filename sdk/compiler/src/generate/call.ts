@@ -127,9 +127,9 @@ export function emitCallIndirect(g: Generator, typeIndex: u32): void {
   const called = asm.newLabel();
   asm.load(8, index, mem(element, ELEMENT_VMCTX));
   asm.cmp(8, index, VMCTX);
-  asm.jcc(Cond.NE, otherInstance);
+  asm.jccShort(Cond.NE, otherInstance);
   asm.callMem(mem(element, ELEMENT_CODE));
-  asm.jmp(called);
+  asm.jmpShort(called);
   asm.bind(otherInstance);
   asm.mov(8, VMCTX, index);
   asm.load(8, MEMORY_BASE, mem(VMCTX, VMCTX_MEMORY_BASE));
