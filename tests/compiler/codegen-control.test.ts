@@ -255,6 +255,11 @@ const CACHED_GLOBALS = `(module
     (global.set $sp (i32.add (global.get $sp) (local.get 0)))
     (drop (i32.add (global.get $sp) (global.get $sp)))
     (i32.div_u (global.get $sp) (i32.sub (global.get $sp) (global.get $sp))))
+  (func (export "load-into") (param i32) (result i32)
+    ;; a load straight into the global's register (and through to its cell), in bounds or trapping
+    (i32.store (i32.const 0) (i32.add (global.get $sp) (i32.const 5)))
+    (global.set $sp (i32.load (local.get 0)))
+    (i32.add (global.get $sp) (i32.add (global.get $sp) (global.get $sp))))
   (func (export "get") (result i32) (global.get $sp))
   (func (export "set") (param i32) (global.set $sp (local.get 0)))
   (memory 1)
@@ -302,6 +307,8 @@ export function register(test: TestFunction): void {
       calls.push({ name: "loop", args: [i32(n)] });
       calls.push({ name: "get", args: [] });
       calls.push({ name: "set-then-trap", args: [i32(n)] });
+      calls.push({ name: "get", args: [] });
+      calls.push({ name: "load-into", args: [i32(n === 100 ? 0x10000 : 0)] });
       calls.push({ name: "get", args: [] });
     }
     t.eq(differential(wasm, calls), []);

@@ -410,25 +410,34 @@ export class Generator extends ValueStack {
 
   /**
    * When the next instruction is a local.set/local.tee of a local kept in a
-   * register of this class, that local (the instruction being compiled can
-   * write its result there directly); otherwise -1.
+   * register of this class, or a global.set of the global kept in one, that
+   * local (the instruction being compiled can write its result there
+   * directly); otherwise -1.
    */
   resultLocal(float: bool): i32 {
     if (this.registerLocals.length == 0) return -1;
     const p = this.module.bytes.dataStart + <usize>this.reader.pos;
     const op = load<u8>(p);
+    if (op == 0x24) {
+      if (this.globalLocal < 0 || float || readLeb(p + 1) != this.cachedGlobal) return -1;
+      return this.globalLocal;
+    }
     if (op != 0x21 && op != 0x22) return -1;
     const local = <i32>readLeb(p + 1);
     if (this.localReg(local) < 0 || isFloat(unchecked(this.localTypes[local])) != float) return -1;
     return local;
   }
 
-  /** Consumes the local.set/tee that resultLocal() found: the value is in the local's register already. */
+  /**
+   * Consumes the local.set/tee or global.set that resultLocal() found: the
+   * value is in the local's register already (a global's goes through to its cell).
+   */
   takeResultLocal(local: i32): void {
     this.writeLocal(local);
     const op = this.reader.u8();
     this.reader.u32();
     if (op == 0x22) this.pushLocal(local);
+    else if (op == 0x24) this.store(this.localMem(local), unchecked(this.localTypes[local]), this.localReg(local));
   }
 
   /** True when the entry `fromTop` below the top is a latent reference to `local`. */
