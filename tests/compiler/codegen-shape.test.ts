@@ -130,9 +130,9 @@ const SHAPES: Shape[] = [
   {
     // A counted loop converting its i32 counter, a register local, to f64.
     //   before: ea: mov rax,rbx; xorps xmm0,xmm0; cvtsi2sd xmm0,eax; addsd xmm8,xmm0; add ebx,0x1; cmp ebx,r12d; jb 0xea
-    //   after:  ea: nop WORD PTR [rax+rax*1+0x0]
-    //           f0: xorps xmm0,xmm0; cvtsi2sd xmm0,ebx; addsd xmm8,xmm0; add ebx,0x1; cmp ebx,r12d; jb 0xf0
-    what: "a loop header on a 16-byte boundary (long NOP padding); int-to-float from the local's own register",
+    //   after:  ea: nop DWORD PTR [rax+rax*1+0x0]; nop DWORD PTR [rax+rax*1+0x0]; nop WORD PTR [rax+rax*1+0x0]
+    //           100: xorps xmm0,xmm0; cvtsi2sd xmm0,ebx; addsd xmm8,xmm0; add ebx,0x1; cmp ebx,r12d; jb 0x100
+    what: "a loop header on a 32-byte boundary (long NOP padding); int-to-float from the local's own register",
     source: `(module
       (func (export "f") (param i32) (result f64) (local i32) (local f64)
         (loop
@@ -140,7 +140,7 @@ const SHAPES: Shape[] = [
           (local.set 1 (i32.add (local.get 1) (i32.const 1)))
           (br_if 0 (i32.lt_u (local.get 1) (local.get 0))))
         (local.get 2)))`,
-    present: [/^cvtsi2sd xmm\d+,ebx$/, /^jb 0x[0-9a-f]*0$/, /^nop /],
+    present: [/^cvtsi2sd xmm\d+,ebx$/, /^jb 0x[0-9a-f]*[02468ace]0$/, /^nop /],
     absent: [/^mov rax,rbx$/],
   },
 ];
