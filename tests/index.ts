@@ -40,6 +40,7 @@ import * as desktopTerminal from "./desktop/terminal.test";
 import * as desktopToolkit from "./desktop/toolkit.test";
 import * as desktopMonitor from "./desktop/monitor.test";
 import * as fsVolumes from "./fs/volumes.test";
+import * as codegenShape from "./compiler/codegen-shape.test";
 
 const files = [
   { name: "harness", register: harness.register },
@@ -81,6 +82,7 @@ const files = [
   { name: "devices", register: devices.register },
   { name: "bootstrap", register: bootstrap.register },
   { name: "fs-volumes", register: fsVolumes.register },
+  { name: "codegen-shape", register: codegenShape.register },
 ];
 
 await runTestsAndExit(files, process.argv[2]);

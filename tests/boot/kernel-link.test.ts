@@ -27,7 +27,7 @@ function wat(text: string): Uint8Array {
 }
 
 /** The code blob of a `delos` component (section 12, docs/delos-format.md). */
-function componentCode(component: Uint8Array): Uint8Array {
+export function componentCode(component: Uint8Array): Uint8Array {
   const view = new DataView(component.buffer, component.byteOffset, component.byteLength);
   let at = 12;
   while (at < component.length) {

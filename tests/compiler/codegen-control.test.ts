@@ -214,6 +214,57 @@ const REGISTER_LOCALS = `(module
             (i64.extend_i32_u (i32.add (i32.reinterpret_f32 (local.get $s)) (i32.reinterpret_f32 (local.get $z)))))))))
 )`;
 
+/**
+ * A function's most read global kept in a register (ValueStack.cacheGlobal):
+ * callees that change it (directly, indirectly through the table, and as
+ * the operand of the call), reads left latent across those calls, writes
+ * seen by a trap that follows them, loops and branches.
+ */
+const CACHED_GLOBALS = `(module
+  (type $t (func (result i32)))
+  (table 2 funcref)
+  (elem (i32.const 0) $bump $reset)
+  (global $sp (mut i32) (i32.const 1000))
+  (global $wide (mut i64) (i64.const 5))
+  (func $bump (result i32) (global.set $sp (i32.add (global.get $sp) (i32.const 7))) (global.get $sp))
+  (func $reset (result i32) (global.set $sp (i32.const 3)) (i32.const 0))
+  (func $take (param i32) (result i32)
+    (global.set $sp (i32.xor (global.get $sp) (local.get 0))) (i32.mul (local.get 0) (i32.const 3)))
+  (func (export "across-call") (param i32) (result i32)
+    (i32.add (i32.add (global.get $sp) (i32.mul (global.get $sp) (i32.const 2)))
+      (i32.add (call $bump) (i32.add (global.get $sp) (global.get $sp)))))
+  (func (export "argument") (param i32) (result i32)
+    (i32.add (i32.add (global.get $sp) (global.get $sp)) (i32.add (call $take (global.get $sp)) (global.get $sp))))
+  (func (export "indirect") (param i32) (result i32)
+    (i32.sub (i32.add (global.get $sp) (global.get $sp))
+      (i32.add (call_indirect (type $t) (local.get 0)) (i32.add (global.get $sp) (global.get $sp)))))
+  (func (export "loop") (param i32) (result i32) (local $i i32) (local $sum i32)
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get 0)))
+      (global.set $sp (i32.sub (global.get $sp) (i32.const 16)))
+      (i32.store (i32.and (global.get $sp) (i32.const 0xfffc)) (local.get $i))
+      (if (i32.eq (i32.and (local.get $i) (i32.const 3)) (i32.const 1)) (then (drop (call $bump))))
+      (local.set $sum (i32.add (local.get $sum) (i32.load (i32.and (global.get $sp) (i32.const 0xfffc)))))
+      (local.set $sum (i32.xor (local.get $sum) (global.get $sp)))
+      (global.set $sp (i32.add (global.get $sp) (i32.const 16)))
+      (global.set $wide (i64.add (global.get $wide) (i64.extend_i32_u (global.get $sp))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $next)))
+    (i32.add (local.get $sum) (i32.wrap_i64 (global.get $wide))))
+  (func (export "set-then-trap") (param i32) (result i32)
+    (global.set $sp (i32.add (global.get $sp) (local.get 0)))
+    (drop (i32.add (global.get $sp) (global.get $sp)))
+    (i32.div_u (global.get $sp) (i32.sub (global.get $sp) (global.get $sp))))
+  (func (export "load-into") (param i32) (result i32)
+    ;; a load straight into the global's register (and through to its cell), in bounds or trapping
+    (i32.store (i32.const 0) (i32.add (global.get $sp) (i32.const 5)))
+    (global.set $sp (i32.load (local.get 0)))
+    (i32.add (global.get $sp) (i32.add (global.get $sp) (global.get $sp))))
+  (func (export "get") (result i32) (global.get $sp))
+  (func (export "set") (param i32) (global.set $sp (local.get 0)))
+  (memory 1)
+)`;
+
 /** Declared locals must read as zero until set, whichever path sets them. */
 const ZEROED_LOCALS = `(module
   (func $clobber (result i32) (i32.const 7))
@@ -242,6 +293,24 @@ export function register(test: TestFunction): void {
   test("locals kept in registers survive calls, memory.grow and bulk operations", (t) => {
     const wasm = wat(REGISTER_LOCALS);
     const calls = [0, 1, 5, 6, 40, 200].map((n) => ({ name: "loop", args: [i32(n)] }));
+    t.eq(differential(wasm, calls), []);
+  }, { timeout: TIMEOUT });
+  test("a global kept in a register: changed by callees, read across calls, written before a trap", (t) => {
+    const wasm = wat(CACHED_GLOBALS);
+    const calls: Call[] = [];
+    for (const n of [0, 1, 2, 5, 9, 100]) {
+      calls.push({ name: "set", args: [i32(n * 37)] });
+      calls.push({ name: "across-call", args: [i32(n)] });
+      calls.push({ name: "argument", args: [i32(n)] });
+      calls.push({ name: "indirect", args: [i32(n & 1)] });
+      calls.push({ name: "indirect", args: [i32(n + 2)] });
+      calls.push({ name: "loop", args: [i32(n)] });
+      calls.push({ name: "get", args: [] });
+      calls.push({ name: "set-then-trap", args: [i32(n)] });
+      calls.push({ name: "get", args: [] });
+      calls.push({ name: "load-into", args: [i32(n === 100 ? 0x10000 : 0)] });
+      calls.push({ name: "get", args: [] });
+    }
     t.eq(differential(wasm, calls), []);
   }, { timeout: TIMEOUT });
   test("blocks, branches carrying values, dead code, select, globals and calls agree with V8", (t) => {

@@ -107,6 +107,44 @@ const PRESSURE = `(module
     (local.get 0) (local.get 1) (local.set 0) (local.set 1) (i32.sub (local.get 0) (local.get 1)))
 )`;
 
+/**
+ * Constant divisors, compiled without a divide (division.ts): powers of two
+ * of both signs, magic multipliers with and without the add step, and
+ * divisors with the top bit set (unsigned quotient 0 or 1).
+ */
+const DIVISORS_32 = ["1", "-1", "2", "-2", "3", "-3", "5", "6", "7", "-7", "10", "13", "14", "25", "60", "100", "641", "1000",
+  "0x40", "-0x40", "0x10000", "0x3fffffff", "0x55555555", "0x7ffffff1", "0x7fffffff", "-0x7fffffff", "-0x80000000",
+  "0x40000000", "0x80000001", "0xfffffff0", "0xfffffffe"];
+const DIVISORS_64 = ["1", "-1", "2", "-2", "3", "-3", "7", "-7", "10", "641", "1000000007", "0x40", "-0x40", "0x80000000",
+  "0x100000000", "0x123456789", "10000000000", "0x4000000000000000", "0x5555555555555555", "0x1000000000000001",
+  "0x7fffffffffffffff", "-0x7fffffffffffffff", "-0x8000000000000000", "0x8000000000000001", "-3"];
+
+/** Dividends: the edge values and a deterministic spread of others. */
+function dividends(type: "i32" | "i64"): Value[] {
+  let seed = 0x2545f491n;
+  const spread: bigint[] = [];
+  for (let k = 0; k < 24; k++) {
+    seed = (seed * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn;
+    spread.push(seed >> BigInt(k % 3 === 0 ? 40 : k % 3 === 1 ? 20 : 0));
+  }
+  const edges = type === "i32" ? I32_VALUES.map((v) => BigInt(v)) : I64_VALUES;
+  return [...edges, ...spread, 3n, 6n, 999n, -1000n, 0x7ffffff0n, 0xfffffff0n].map((v) => type === "i32" ? i32(Number(BigInt.asIntN(32, v))) : i64(BigInt.asIntN(64, v)));
+}
+
+function constantDivisionModule(type: "i32" | "i64", divisors: string[]): string {
+  let text = "";
+  for (const op of ["div_s", "div_u", "rem_s", "rem_u"]) {
+    divisors.forEach((d, k) => {
+      text += `(func (export "${op}/${k}") (param ${type}) (result ${type}) (${type}.${op} (local.get 0) (${type}.const ${d})))\n`;
+      // The dividend in a register, with a value held in rax and rdx across the division.
+      text += `(func (export "${op}/${k}/held") (param ${type}) (result ${type})
+        (${type}.add (${type}.add (${type}.xor (local.get 0) (${type}.const 1)) (${type}.xor (local.get 0) (${type}.const 2)))
+          (${type}.${op} (${type}.xor (local.get 0) (${type}.const 0)) (${type}.const ${d}))))\n`;
+    });
+  }
+  return `(module ${text})`;
+}
+
 /** Conditions fused into br_if/if/select: i32.and as `test`, and an i32.eqz in between inverting them. */
 const FUSED = `(module
   (func (export "and-br_if") (param i32 i32) (result i32)
@@ -160,6 +198,22 @@ export function register(test: TestFunction): void {
       const wasm = wat(`(module ${ops.map((op) => unaryFunctions(type, op)).join("")})`);
       const values: Value[] = type === "i32" ? I32_VALUES.map((v) => i32(v)) : I64_VALUES.map((v) => i64(v));
       const calls = ops.flatMap((op) => ["", "/reg"].flatMap((variant) => values.map((v) => ({ name: `${type}.${op}${variant}`, args: [v] }))));
+      t.eq(differential(wasm, calls).slice(0, 20), [], `${calls.length} calls`);
+    }, { timeout: TIMEOUT });
+  }
+  for (const type of ["i32", "i64"] as const) {
+    test(`${type} division and remainder by constants (shifts, magic multipliers) agree with V8, INT_MIN / -1 trapping`, (t) => {
+      const divisors = type === "i32" ? DIVISORS_32 : DIVISORS_64;
+      const wasm = wat(constantDivisionModule(type, divisors));
+      const calls: Call[] = [];
+      for (const op of ["div_s", "div_u", "rem_s", "rem_u"]) {
+        divisors.forEach((_d, k) => {
+          for (const x of dividends(type)) {
+            calls.push({ name: `${op}/${k}`, args: [x] });
+            calls.push({ name: `${op}/${k}/held`, args: [x] });
+          }
+        });
+      }
       t.eq(differential(wasm, calls).slice(0, 20), [], `${calls.length} calls`);
     }, { timeout: TIMEOUT });
   }

@@ -84,12 +84,13 @@ function prologue(g: Generator, stackTrap: Label): void {
       }
     }
   }
-  // Locals kept in registers: parameters come from their slots, the others start at zero.
+  // Locals kept in registers: parameters come from their slots (a cached
+  // global from its cell), the others start at zero.
   for (let k = 0; k < g.registerLocals.length; k++) {
     const index = g.registerLocals[k];
     const type = <i32>g.localTypes[index];
     const reg = g.localReg(index);
-    if (index < g.paramCount) g.load(type, reg, g.localMem(index));
+    if (index < g.paramCount || index == g.globalLocal) g.load(type, reg, g.localMem(index));
     else if (!unchecked(g.zeroLocals[index])) continue;
     else {
       if (isFloat(type)) asm.packed(Packed.XOR, 4, reg, reg);

@@ -76,6 +76,7 @@ function memmove(g: Generator): void {
   asm.add(8, Reg.RDI, Reg.RCX);
   asm.cmpImm(8, Reg.RCX, 16);
   asm.jccShort(Cond.B, bytes);
+  asm.alignWithNops(32); // the loop's speed must not depend on where the copy lands
   asm.bind(blocks);
   asm.subImm(8, Reg.RSI, 16);
   asm.subImm(8, Reg.RDI, 16);

@@ -7,7 +7,7 @@
 // local references survive: the callee cannot reach this frame. An import
 // or an indirect call switches r14/r15 to the callee's instance and back.
 
-import { Alu, Cond, Reg, Shift, fsAbsolute, mem, memLabel } from "../x64/assembler";
+import { Alu, Cond, Reg, Shift, fsAbsolute, mem, memIndex, memLabel } from "../x64/assembler";
 import { FuncType, ValType } from "../module";
 import {
   ELEMENT_CODE, ELEMENT_SIZE, ELEMENT_TYPE_ID, ELEMENT_VMCTX, RT_COPY_CHECKED, RT_INVOKE, RT_TRAP, TABLE_ELEMENTS, TABLE_LENGTH,
@@ -57,6 +57,8 @@ function passArguments(g: Generator, type: FuncType): void {
   const params = type.params.length;
   const results = type.results.length;
   g.needCallSlots(params > results ? params : results);
+  // The callee may change a global: latent reads of the cached one take their value now.
+  if (g.globalLocal >= 0) g.materializeLocal(g.globalLocal);
   const first = g.depth - params;
   g.spillRegisters(first);
   for (let i = 0; i < params; i++) g.copyToMem(first + i, mem(Reg.RSP, 8 * i));
@@ -97,7 +99,12 @@ export function emitCall(g: Generator, funcIndex: u32): void {
   takeResults(g, type);
 }
 
-/** call_indirect through table 0: bounds, null and signature checks in that order. */
+/**
+ * call_indirect through table 0: bounds, null and signature checks in that
+ * order. A callee of the running instance (the element's vmctx is r14, as
+ * for every function of this module placed in its own table) is called
+ * without switching r14/r15 and restoring them after.
+ */
 export function emitCallIndirect(g: Generator, typeIndex: u32): void {
   const asm = g.asm;
   const type = g.module.types[<i32>typeIndex];
@@ -108,17 +115,27 @@ export function emitCallIndirect(g: Generator, typeIndex: u32): void {
   asm.cmpLoad(8, index, mem(element, TABLE_LENGTH));
   g.trapIf(Cond.AE, TrapKind.UndefinedElement);
   asm.load(8, element, mem(element, TABLE_ELEMENTS));
-  asm.imulImm(8, index, index, ELEMENT_SIZE);
-  asm.add(8, element, index);
+  // element + ELEMENT_SIZE * index (3 * 8) as two address computations, not an imul.
+  asm.lea(8, index, memIndex(index, index, 2, 0));
+  asm.lea(8, element, memIndex(element, index, ELEMENT_SIZE / 3, 0));
   asm.cmpMemImm(8, mem(element, ELEMENT_CODE), 0);
   g.trapIf(Cond.E, TrapKind.UninitializedElement);
   asm.load(8, index, mem(VMCTX, g.layout.typeId(typeIndex)));
   asm.cmpLoad(8, index, mem(element, ELEMENT_TYPE_ID));
   g.trapIf(Cond.NE, TrapKind.SignatureMismatch);
-  asm.load(8, VMCTX, mem(element, ELEMENT_VMCTX));
+  const otherInstance = asm.newLabel();
+  const called = asm.newLabel();
+  asm.load(8, index, mem(element, ELEMENT_VMCTX));
+  asm.cmp(8, index, VMCTX);
+  asm.jccShort(Cond.NE, otherInstance);
+  asm.callMem(mem(element, ELEMENT_CODE));
+  asm.jmpShort(called);
+  asm.bind(otherInstance);
+  asm.mov(8, VMCTX, index);
   asm.load(8, MEMORY_BASE, mem(VMCTX, VMCTX_MEMORY_BASE));
   asm.callMem(mem(element, ELEMENT_CODE));
   g.restoreInstance();
+  asm.bind(called);
   g.release(index, false);
   takeResults(g, type);
 }

@@ -190,31 +190,45 @@ export function emitSlowPath(g: Generator, path: SlowPath): void {
 function convertFromInt(g: Generator, floatType: i32, intType: i32, signed: bool): void {
   const asm = g.asm;
   const floatSize = floatType == ValType.F64 ? 8 : 4;
+  if (intType == ValType.I32 || signed) {
+    // One instruction that only reads the integer: from its register as it
+    // is (a register local's too), else through the scratch register.
+    g.popOperand();
+    let source = g.operandReg;
+    if (g.operandKind == OperandKind.IMM) {
+      source = SCRATCH;
+      g.loadConst(intType, SCRATCH, g.operandImm);
+    } else if (g.operandKind == OperandKind.MEM) {
+      source = SCRATCH;
+      g.load(intType, SCRATCH, g.operandMem);
+    }
+    const converted = g.allocXmm();
+    // Clear the destination: cvtsi2ss merges into it, a false dependency otherwise.
+    asm.packed(Packed.XOR, 4, converted, converted);
+    // An unsigned i32 is zero-extended in its register: convert it as a signed i64.
+    asm.convertFromInt(floatSize, intType == ValType.I32 && signed ? 4 : 8, converted, source);
+    g.releaseOperand();
+    g.pushReg(floatType, converted);
+    return;
+  }
   const value = g.popToReg();
   const result = g.allocXmm();
-  // Clear the destination: cvtsi2ss merges into it, a false dependency otherwise.
   asm.packed(Packed.XOR, 4, result, result);
-  if (intType == ValType.I32) {
-    // An unsigned i32 is already zero-extended in its register: convert it as a signed i64.
-    asm.convertFromInt(floatSize, signed ? 4 : 8, result, value);
-  } else if (signed) {
-    asm.convertFromInt(floatSize, 8, result, value);
-  } else {
-    const big = asm.newLabel();
-    const done = asm.newLabel();
-    asm.test(8, value, value);
-    asm.jccShort(Cond.S, big);
-    asm.convertFromInt(floatSize, 8, result, value);
-    asm.jmpShort(done);
-    asm.bind(big);
-    asm.mov(8, SCRATCH, value);
-    asm.shiftImm(Shift.SHR, 8, SCRATCH, 1);
-    asm.andImm(4, value, 1);
-    asm.or(8, SCRATCH, value);
-    asm.convertFromInt(floatSize, 8, result, SCRATCH);
-    asm.scalar(Scalar.ADD, floatSize, result, result);
-    asm.bind(done);
-  }
+  // An unsigned i64 with its top bit set: halve it (keeping the low bit for the rounding), convert, double.
+  const big = asm.newLabel();
+  const done = asm.newLabel();
+  asm.test(8, value, value);
+  asm.jccShort(Cond.S, big);
+  asm.convertFromInt(floatSize, 8, result, value);
+  asm.jmpShort(done);
+  asm.bind(big);
+  asm.mov(8, SCRATCH, value);
+  asm.shiftImm(Shift.SHR, 8, SCRATCH, 1);
+  asm.andImm(4, value, 1);
+  asm.or(8, SCRATCH, value);
+  asm.convertFromInt(floatSize, 8, result, SCRATCH);
+  asm.scalar(Scalar.ADD, floatSize, result, result);
+  asm.bind(done);
   g.release(value, false);
   g.pushReg(floatType, result);
 }

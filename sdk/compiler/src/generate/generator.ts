@@ -20,8 +20,8 @@ import { Module, FuncType, ValType } from "../module";
 import { CompileOptions, PcMap } from "../compiled";
 import { VmctxLayout, TrapKind, VMCTX_MEMORY_BASE, THREAD_STACK_LIMIT } from "../abi";
 import { Reader } from "../reader";
-import { ConstantPool } from "./constants";
-import { Kind, OperandKind, ValueStack, SCRATCH, isFloat } from "./stack";
+import { readLeb } from "./immediates";
+import { Kind, OperandKind, ValueStack, SCRATCH, isFloat, sizeOf } from "./stack";
 
 export const enum ControlKind {
   FUNCTION = 0,
@@ -80,7 +80,6 @@ export class Generator extends ValueStack {
   module: Module;
   options: CompileOptions;
   layout: VmctxLayout;
-  pool: ConstantPool = new ConstantPool();
   pcMap: PcMap = new PcMap();
   /** Entry label of every function in the index space (imports have unbound ones, never used). */
   funcLabels: Label[] = [];
@@ -398,8 +397,9 @@ export class Generator extends ValueStack {
       const position = source + k;
       const target = mem(Reg.RBP, 16 + 8 * k);
       if (aliased && this.kindAt(position) == Kind.LOCAL && <i32>this.valueAt(position) < this.paramCount && <i32>this.valueAt(position) < count) {
-        asm.load(8, SCRATCH, this.slotMem(position));
-        asm.store(8, target, SCRATCH);
+        const size = sizeOf(this.typeAt(position)); // the value's width: see copyToMem
+        asm.load(size, SCRATCH, this.slotMem(position));
+        asm.store(size, target, SCRATCH);
       } else {
         this.copyToMem(position, target);
       }
@@ -410,34 +410,34 @@ export class Generator extends ValueStack {
 
   /**
    * When the next instruction is a local.set/local.tee of a local kept in a
-   * register of this class, that local (the instruction being compiled can
-   * write its result there directly); otherwise -1.
+   * register of this class, or a global.set of the global kept in one, that
+   * local (the instruction being compiled can write its result there
+   * directly); otherwise -1.
    */
   resultLocal(float: bool): i32 {
     if (this.registerLocals.length == 0) return -1;
-    let p = this.module.bytes.dataStart + <usize>this.reader.pos;
+    const p = this.module.bytes.dataStart + <usize>this.reader.pos;
     const op = load<u8>(p);
+    if (op == 0x24) {
+      if (this.globalLocal < 0 || float || readLeb(p + 1) != this.cachedGlobal) return -1;
+      return this.globalLocal;
+    }
     if (op != 0x21 && op != 0x22) return -1;
-    p++;
-    let index: u32 = 0;
-    let shift: u32 = 0;
-    let byte: u32;
-    do {
-      byte = <u32>load<u8>(p++);
-      index |= (byte & 0x7f) << shift;
-      shift += 7;
-    } while (byte & 0x80);
-    const local = <i32>index;
+    const local = <i32>readLeb(p + 1);
     if (this.localReg(local) < 0 || isFloat(unchecked(this.localTypes[local])) != float) return -1;
     return local;
   }
 
-  /** Consumes the local.set/tee that resultLocal() found: the value is in the local's register already. */
+  /**
+   * Consumes the local.set/tee or global.set that resultLocal() found: the
+   * value is in the local's register already (a global's goes through to its cell).
+   */
   takeResultLocal(local: i32): void {
     this.writeLocal(local);
     const op = this.reader.u8();
     this.reader.u32();
     if (op == 0x22) this.pushLocal(local);
+    else if (op == 0x24) this.store(this.localMem(local), unchecked(this.localTypes[local]), this.localReg(local));
   }
 
   /** True when the entry `fromTop` below the top is a latent reference to `local`. */

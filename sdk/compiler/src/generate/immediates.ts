@@ -5,6 +5,24 @@
 import { Op } from "../opcodes";
 import { Reader } from "../reader";
 
+/** Where the number readLeb last decoded ends. */
+export let lebEnd: usize = 0;
+
+/** The unsigned LEB128 number at address `p` of a validated body; its end goes to lebEnd. */
+// @ts-ignore: decorator
+@inline export function readLeb(p: usize): u32 {
+  let value: u32 = 0;
+  let shift: u32 = 0;
+  let byte: u32;
+  do {
+    byte = <u32>load<u8>(p++);
+    value |= (byte & 0x7f) << shift;
+    shift += 7;
+  } while (byte & 0x80);
+  lebEnd = p;
+  return value;
+}
+
 export function skipImmediates(reader: Reader, op: u32): void {
   switch (op) {
     case Op.Block: case Op.Loop: case Op.If:

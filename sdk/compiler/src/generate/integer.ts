@@ -5,7 +5,8 @@
 //
 // Semantics that x86 does not give for free: division by zero and
 // INT_MIN / -1 trap explicitly (idiv would raise #DE), and INT_MIN rem -1 is
-// 0 without dividing. Shift and rotate counts are masked by the hardware
+// 0 without dividing. A nonzero constant divisor needs no divide at all
+// (division.ts). Shift and rotate counts are masked by the hardware
 // exactly as wasm masks them (5 bits for 32-bit, 6 for 64-bit).
 
 import { Alu, Cond, Reg, Shift, mem, memIndex, swapCond } from "../x64/assembler";
@@ -14,6 +15,7 @@ import { Op } from "../opcodes";
 import { TrapKind } from "../abi";
 import { Generator } from "./generator";
 import { Kind, OperandKind, SCRATCH } from "./stack";
+import { divideByConstant } from "./division";
 
 function fitsImm32(bits: i64, size: i32): bool {
   return size == 4 || (bits >= -2147483648 && bits <= 2147483647);
@@ -255,15 +257,19 @@ function bitCount(g: Generator, type: i32, which: BitCount): void {
   g.pushReg(type, value);
 }
 
-/** div_s, div_u, rem_s, rem_u: dividend in rax, remainder in rdx. */
+/** div_s, div_u, rem_s, rem_u: dividend in rax, remainder in rdx (a nonzero constant divisor: division.ts). */
 function divide(g: Generator, type: i32, signed: bool, remainder: bool): void {
   const size = type == ValType.I64 ? 8 : 4;
   const asm = g.asm;
-  let divisorKnown = false;
-  let divisorValue: i64 = 0;
-  if (g.isConstAt(0)) {
-    divisorKnown = true;
-    divisorValue = size == 4 ? <i64><i32>g.constAt(0) : g.constAt(0);
+  // A constant divisor is nonzero here, or the division traps (a zero one).
+  const divisorKnown = g.isConstAt(0);
+  if (divisorKnown) {
+    const divisorValue = size == 4 ? <i64><i32>g.constAt(0) : g.constAt(0);
+    if (divisorValue != 0) {
+      g.drop();
+      divideByConstant(g, type, signed, remainder, divisorValue);
+      return;
+    }
   }
   // rax and rdx first, so that neither operand ends up in them.
   g.takeGpr(Reg.RDX);
@@ -271,12 +277,10 @@ function divide(g: Generator, type: i32, signed: bool, remainder: bool): void {
   const divisor = g.popToReg();
   g.popInto(Reg.RAX);
 
-  if (!divisorKnown || divisorValue == 0) {
-    asm.test(size, divisor, divisor);
-    g.trapIf(Cond.E, TrapKind.DivideByZero);
-  }
+  asm.test(size, divisor, divisor);
+  g.trapIf(Cond.E, TrapKind.DivideByZero);
   const done = asm.newLabel();
-  if (signed && (!divisorKnown || divisorValue == -1)) {
+  if (signed && !divisorKnown) {
     const normal = asm.newLabel();
     asm.cmpImm(size, divisor, -1);
     asm.jcc(Cond.NE, normal);

@@ -11,16 +11,21 @@
 // expands `x86` intrinsics keeps all its locals in memory: those take fixed
 // registers of their own.
 //
+// The same scan weighs the uses of each global: the heaviest defined
+// integer global competes for a register too, as a local of its own
+// (ValueStack.cacheGlobal), never assigned since its writes go through.
+//
 // The same scan finds declared locals whose first access is a `local.set`
 // or `local.tee` outside any block: straight-line code at the top of the
 // body runs before anything could read them, so their zero is never seen
 // and the prologue skips it (locals never accessed at all are skipped too).
 
-import { Reg, Xmm } from "../x64/assembler";
+import { Reg, Xmm, mem } from "../x64/assembler";
 import { Op } from "../opcodes";
 import { FunctionBody } from "../module";
 import { Generator } from "./generator";
-import { isFloat } from "./stack";
+import { VMCTX, isFloat } from "./stack";
+import { lebEnd, readLeb } from "./immediates";
 
 const GPR_HOMES: StaticArray<i32> = [Reg.RBX, Reg.R12, Reg.R13, Reg.R8, Reg.R9, Reg.R10];
 const XMM_HOMES: StaticArray<i32> = [Xmm.XMM8, Xmm.XMM9, Xmm.XMM10, Xmm.XMM11, Xmm.XMM12, Xmm.XMM13, Xmm.XMM6, Xmm.XMM7];
@@ -52,12 +57,16 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
   const localCount = g.localTypes.length;
   const zero = g.zeroLocals;
   zero.length = localCount;
-  if (localCount == 0) return;
-  // One scratch buffer: a record per local, then one byte per open block
-  // (1 for a loop), so that the walk below calls nothing.
-  const records = g.scratch(LOCAL_RECORD * localCount + <i32>(body.codeEnd - body.codeStart) + 1);
-  memory.fill(records, 0, <usize>(LOCAL_RECORD * localCount));
-  const blocks = records + <usize>(LOCAL_RECORD * localCount);
+  const globalCount = g.module.globals.length;
+  if (localCount == 0 && globalCount == 0) return;
+  // One scratch buffer: a record per local and one for the cached global,
+  // a weight (u32) per global, then one byte per open block (1 for a
+  // loop), so that the walk below calls nothing.
+  const recordBytes = LOCAL_RECORD * (localCount + 1) + 4 * globalCount;
+  const records = g.scratch(recordBytes + <i32>(body.codeEnd - body.codeStart) + 1);
+  memory.fill(records, 0, <usize>recordBytes);
+  const globalWeights = records + <usize>(LOCAL_RECORD * (localCount + 1));
+  const blocks = records + <usize>recordBytes;
   let openBlocks = 0;
   // A raw walk over the validated bytes: only local indices and block
   // structure matter, everything else is skipped as fast as possible.
@@ -74,14 +83,8 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
     // Numeric instructions have no immediates: the bulk of a body.
     if (op - <u32>Op.I32Eqz <= <u32>(Op.I64Extend32S - Op.I32Eqz)) continue;
     if (op - <u32>Op.LocalGet <= <u32>(Op.LocalTee - Op.LocalGet)) {
-      let index: u32 = 0;
-      let shift: u32 = 0;
-      let byte: u32;
-      do {
-        byte = <u32>load<u8>(p++);
-        index |= (byte & 0x7f) << shift;
-        shift += 7;
-      } while (byte & 0x80);
+      const index = readLeb(p);
+      p = lebEnd;
       const record = records + (<usize>index << 3);
       store<u32>(record, load<u32>(record) + weight);
       if (op != Op.LocalGet) store<u8>(record, 1, 4);
@@ -107,14 +110,8 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
         break;
       }
       case Op.Call: {
-        let callee: u32 = 0;
-        let shift: u32 = 0;
-        let byte: u32;
-        do {
-          byte = <u32>load<u8>(p++);
-          callee |= (byte & 0x7f) << shift;
-          shift += 7;
-        } while (byte & 0x80);
+        const callee = readLeb(p);
+        p = lebEnd;
         if (callee < imported && unchecked(g.intrinsics[<i32>callee]) >= FIRST_X86_INTRINSIC) {
           for (let i = 0; i < localCount; i++) unchecked(zero[i] = i >= g.paramCount);
           return;
@@ -122,18 +119,20 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
         callWeight += weight;
         break;
       }
-      case Op.Br: case Op.BrIf: case Op.GlobalGet: case Op.GlobalSet: case Op.I32Const: case Op.I64Const:
+      case Op.GlobalGet: {
+        // Reads only: a write costs the same either way (it goes through to the cell).
+        const index = readLeb(p);
+        p = lebEnd;
+        const at = globalWeights + (<usize>index << 2);
+        store<u32>(at, load<u32>(at) + weight);
+        break;
+      }
+      case Op.Br: case Op.BrIf: case Op.GlobalSet: case Op.I32Const: case Op.I64Const:
         p = skipLeb(p);
         break;
       case Op.BrTable: {
-        let count: u32 = 0;
-        let shift: u32 = 0;
-        let byte: u32;
-        do {
-          byte = <u32>load<u8>(p++);
-          count |= (byte & 0x7f) << shift;
-          shift += 7;
-        } while (byte & 0x80);
+        const count = readLeb(p);
+        p = lebEnd;
         for (let i: u32 = 0; i <= count; i++) p = skipLeb(p);
         break;
       }
@@ -145,14 +144,8 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
       case Op.F32Const: p += 4; break;
       case Op.F64Const: p += 8; break;
       case Op.Prefix: {
-        let sub: u32 = 0;
-        let shift: u32 = 0;
-        let byte: u32;
-        do {
-          byte = <u32>load<u8>(p++);
-          sub |= (byte & 0x7f) << shift;
-          shift += 7;
-        } while (byte & 0x80);
+        const sub = readLeb(p);
+        p = lebEnd;
         if (sub == 8) p = skipLeb(p) + 1;
         else if (sub == 9 || sub == 13) p = skipLeb(p);
         else if (sub == 10) p += 2;
@@ -168,8 +161,33 @@ export function chooseRegisterLocals(g: Generator, body: FunctionBody): void {
   for (let i = 0; i < localCount; i++) {
     unchecked(zero[i] = i >= g.paramCount && load<u8>(records + (<usize>i << 3), 5) == READ_FIRST);
   }
-  pick(g, records, localCount, callWeight, false);
-  pick(g, records, localCount, callWeight, true);
+  let count = localCount;
+  const global = heaviestGlobal(g, globalWeights);
+  if (global >= 0) {
+    // The global competes for a register like a local read that often and
+    // never assigned (its writes go through to its cell; see cacheGlobal).
+    const index = g.cacheGlobal(<u32>global, g.module.globals[global].type.valType, mem(VMCTX, g.layout.global(<u32>global)));
+    store<u32>(records + (<usize>index << 3), load<u32>(globalWeights + (<usize>global << 2)));
+    zero.push(false);
+    count++;
+  }
+  pick(g, records, count, callWeight, false);
+  pick(g, records, count, callWeight, true);
+  // A global that got no register is read from its cell as before.
+  if (g.globalLocal >= 0 && g.localReg(g.globalLocal) < 0) g.globalLocal = -1;
+}
+
+/** The defined integer global used most (weighted) by the function, or -1 when none is used. */
+function heaviestGlobal(g: Generator, weights: usize): i32 {
+  const globals = g.module.globals;
+  let best = -1;
+  let bestWeight: u32 = 0;
+  for (let index = <i32>g.module.numImportedGlobals; index < globals.length; index++) {
+    const weight = load<u32>(weights + (<usize>index << 2));
+    const type = unchecked(globals[index]).type.valType;
+    if (weight > bestWeight && !isFloat(type)) { best = index; bestWeight = weight; }
+  }
+  return best;
 }
 
 /** Gives the registers of one class to the heaviest locals of that class, heaviest first. */

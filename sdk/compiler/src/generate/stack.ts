@@ -39,7 +39,8 @@
 //   below            canonical slots of the value stack, then the outgoing
 //                    argument area at [rsp + 8i]
 
-import { Assembler, Mem, Packed, Reg, Xmm, mem } from "../x64/assembler";
+import { Assembler, Mem, Packed, Reg, Xmm, mem, memLabel } from "../x64/assembler";
+import { ConstantPool } from "./constants";
 import { ValType } from "../module";
 
 export const enum Kind {
@@ -79,6 +80,8 @@ const GPR_ORDER: StaticArray<i32> = [
 
 export class ValueStack {
   asm: Assembler;
+  /** The module's constant pool (float constants are loaded from it). */
+  pool: ConstantPool = new ConstantPool();
 
   // The entries, bottom first, 16 bytes each in one buffer: kind (i32),
   // type (i32), then constant bits (CONST), local index (LOCAL) or register
@@ -112,6 +115,14 @@ export class ValueStack {
   staleLocals: i32 = 0;
   /** Register locals the function ever assigns. */
   assignedMask: i32 = 0;
+  /**
+   * The local that stands for a global kept in a register (see
+   * cacheGlobal), or -1; its "slot" is the global's cell in the vmctx.
+   */
+  globalLocal: i32 = -1;
+  /** The global globalLocal stands for. */
+  cachedGlobal: u32 = 0;
+  private globalCell: Mem = 0;
 
   // The last operand popped with popOperand().
   operandKind: OperandKind = OperandKind.IMM;
@@ -156,6 +167,28 @@ export class ValueStack {
     this.dirtyLocals = 0;
     this.staleLocals = 0;
     this.assignedMask = 0;
+    this.globalLocal = -1;
+  }
+
+  /**
+   * Adds a local after the function's own that stands for defined global
+   * `global` (its cell at `cell`), for pinLocal to keep in a register. Reads
+   * of the global become reads of the local, so the value is loaded once
+   * and again only after a call (which may change it: registers are
+   * restored from the "slot", the cell, as for any register local). Writes
+   * go through to the cell at once: the local is never dirty, so a trap or
+   * a callee always sees the global's current value. Returns its index.
+   */
+  cacheGlobal(global: u32, type: i32, cell: Mem): i32 {
+    const index = this.localTypes.length;
+    this.localTypes.push(<u8>type);
+    this.localRegs.push(-1);
+    this.assignedLocals.push(false);
+    this.localBits.push(-1);
+    this.globalLocal = index;
+    this.cachedGlobal = global;
+    this.globalCell = cell;
+    return index;
   }
 
   /** Keeps local `index` in `reg` for the whole function. */
@@ -233,6 +266,7 @@ export class ValueStack {
 
   localMem(index: i32): Mem {
     if (index < this.paramCount) return mem(Reg.RBP, 16 + 8 * index);
+    if (index == this.globalLocal) return this.globalCell;
     return mem(Reg.RBP, -16 - 8 * (index - this.paramCount));
   }
 
@@ -411,15 +445,12 @@ export class ValueStack {
       else asm.movImm(4, reg, <i64><u32>bits);
       return;
     }
-    if (type == ValType.F32) {
-      if (<u32>bits == 0) { asm.packed(Packed.XOR, 4, reg, reg); return; } // xorps: zero, flags untouched
-      asm.movImm(4, SCRATCH, <i64><u32>bits);
-      asm.movToXmm(4, reg, SCRATCH);
-    } else {
-      if (bits == 0) { asm.packed(Packed.XOR, 4, reg, reg); return; }
-      asm.movImm(8, SCRATCH, bits);
-      asm.movToXmm(8, reg, SCRATCH);
-    }
+    const size = sizeOf(type);
+    if (size == 4) bits = <i64><u32>bits;
+    if (bits == 0) { asm.packed(Packed.XOR, 4, reg, reg); return; } // xorps: zero, flags untouched
+    // One rip-relative load from the constant pool, not movabs + movq:
+    // shorter, no GPR, and no transfer from the integer side in a loop.
+    asm.loadFloat(size, reg, memLabel(this.pool.constant(asm, <u64>bits)));
   }
 
   /** A constant into memory (8-byte slots; i32/f32 write their low four bytes). */
@@ -465,8 +496,12 @@ export class ValueStack {
     }
     const from = kind == Kind.LOCAL ? this.localMem(<i32>this.valueAt(position)) : this.slotMem(position);
     if (from == m) return;
-    this.asm.load(8, SCRATCH, from);
-    this.asm.store(8, m, SCRATCH);
+    // With the value's own width: an i32 or f32 was stored with four bytes,
+    // and an eight-byte load of it would wait for that store to retire (a
+    // store-forwarding stall); the upper half of a 4-byte slot is undefined.
+    const size = sizeOf(type);
+    this.asm.load(size, SCRATCH, from);
+    this.asm.store(size, m, SCRATCH);
   }
 
   // ---- spilling -----------------------------------------------------------

@@ -2,7 +2,9 @@
 // stack.ts); `local.get` pushes a latent reference, and a `local.set` first
 // gives every reference to the local's old value a copy of its own. Defined
 // globals are cells in the vmctx; an imported global's vmctx slot points to
-// the cell of the instance that owns it.
+// the cell of the instance that owns it. The most used defined integer
+// global of a function may be kept in a register as a local of its own
+// (ValueStack.cacheGlobal, chosen in locals.ts).
 
 import { mem } from "../x64/assembler";
 import { Generator } from "./generator";
@@ -63,6 +65,10 @@ function isImportedGlobal(g: Generator, index: u32): bool {
 }
 
 export function emitGlobalGet(g: Generator, index: u32): void {
+  if (g.globalLocal >= 0 && index == g.cachedGlobal) {
+    g.pushLocal(g.globalLocal);
+    return;
+  }
   const type = globalType(g, index);
   const reg = g.allocFor(type);
   const slot = g.layout.global(index);
@@ -96,6 +102,13 @@ export function emitGlobalSet(g: Generator, index: u32): void {
     return;
   }
   const target = mem(VMCTX, slot);
+  if (g.globalLocal >= 0 && index == g.cachedGlobal) {
+    // Into the register, and through to the cell.
+    const local = g.globalLocal;
+    emitLocalSet(g, local, false);
+    g.store(target, type, g.freshLocal(local));
+    return;
+  }
   g.popOperand();
   if (g.operandKind == OperandKind.IMM) g.storeConst(target, type, g.operandImm);
   else if (g.operandKind == OperandKind.REG) g.store(target, type, g.operandReg);

@@ -383,6 +383,33 @@ export class IntegerAssembler extends Encoder {
   int3(): void { this.byte(0xcc); }
   hlt(): void { this.byte(0xf4); }
   nop(): void { this.byte(0x90); }
+
+  /**
+   * Pads to a multiple of `alignment` with the long NOPs the manuals
+   * recommend (`nop` with a memory operand, up to 8 bytes each): a few
+   * instructions to decode where single-byte NOPs would be many.
+   */
+  alignWithNops(alignment: i32): void {
+    let pad = (alignment - (this.offset & (alignment - 1))) & (alignment - 1);
+    while (pad > 0) {
+      const size = min(pad, 8);
+      if (size == 1) this.byte(0x90);
+      else if (size == 2) { this.byte(0x66); this.byte(0x90); }
+      else {
+        // 0f 1f /0 with a ModRM of growing displacement: 3 bytes [rax], 4 [rax+d8], 5 [rax+rax+d8],
+        // 6 the same with a 66 prefix, 7 [rax+d32], 8 [rax+rax+d32].
+        if (size == 6) this.byte(0x66);
+        this.byte(0x0f);
+        this.byte(0x1f);
+        if (size == 3) this.byte(0x00);
+        else if (size == 4) { this.byte(0x40); this.byte(0x00); }
+        else if (size == 5 || size == 6) { this.byte(0x44); this.byte(0x00); this.byte(0x00); }
+        else if (size == 7) { this.byte(0x80); this.u32(0); }
+        else { this.byte(0x84); this.byte(0x00); this.u32(0); }
+      }
+      pad -= size;
+    }
+  }
   cli(): void { this.byte(0xfa); }
   sti(): void { this.byte(0xfb); }
   /** `rdtsc`: edx:eax = time-stamp counter. */

@@ -1,0 +1,160 @@
+// The instructions the baseline generator chooses for small cases, read back
+// with objdump: the targeted fixes of the baseline tier (the codegen-*
+// differential tests check that the results stay right; these check that the
+// cheaper form is what is emitted, and that the costly one is gone). Each
+// case shows the listing before the fix and after it (Intel syntax, the
+// function body after its prologue).
+
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestFunction } from "../harness";
+import { compileComponent } from "../../sdk/host/linux";
+import { componentCode } from "../boot/kernel-link.test";
+import { runTool } from "../boot/tools";
+import { wat } from "./codegen";
+
+/** The instructions of a module's code blob, as objdump prints them (operands with single spaces). */
+function instructions(source: string): string[] {
+  const code = componentCode(compileComponent(wat(source)));
+  const directory = mkdtempSync(join(tmpdir(), "delos-shape-"));
+  try {
+    writeFileSync(join(directory, "code.bin"), code);
+    const listing = runTool("objdump", ["-D", "-b", "binary", "-m", "i386:x86-64", "-M", "intel", join(directory, "code.bin")]).output;
+    return listing.split("\n")
+      .map((line) => /^\s*[0-9a-f]+:\t(?:[0-9a-f]{2} )+\s*\t(.*)$/.exec(line)?.[1]?.replace(/\s+/g, " ").replace(/ +#.*$/, "").trim())
+      .filter((text): text is string => !!text);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+interface Shape {
+  what: string;
+  source: string;
+  /** Each must match some instruction. */
+  present: RegExp[];
+  /** None may match any instruction. */
+  absent: RegExp[];
+  /** Optional: how many instructions match a pattern. */
+  count?: [RegExp, number];
+}
+
+const SHAPES: Shape[] = [
+  {
+    // An i32 argument copied from its frame slot to the outgoing slot.
+    //   before: mov r11,QWORD PTR [rbp+0x10]; mov QWORD PTR [rsp],r11
+    //           (an 8-byte load of a 4-byte store: the store cannot forward, the load waits for it to retire)
+    //   after:  mov r11d,DWORD PTR [rbp+0x10]; mov DWORD PTR [rsp],r11d
+    what: "an i32 copied memory to memory with four bytes",
+    source: `(module
+      (func $g (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+      (func (export "f") (param i32) (result i32) (call $g (local.get 0))))`,
+    present: [/^mov r11d,DWORD PTR \[rbp\+0x10\]$/, /^mov DWORD PTR \[rsp\],r11d$/],
+    absent: [/^mov r11,QWORD PTR \[rbp/, /^mov QWORD PTR \[rsp\],r11$/],
+  },
+  {
+    // i32.div_s by 7.
+    //   before: mov ebx,0x7; mov eax,DWORD PTR [rbp+0x10]; cdq; idiv ebx
+    //   after:  movsxd rbx,eax; imul rbx,rbx,0xffffffff92492493; sar rbx,0x20; add ebx,eax; sar ebx,0x2;
+    //           mov r11d,ebx; shr r11d,0x1f; add ebx,r11d
+    what: "i32.div_s by 7: a magic multiply",
+    source: `(module (func (export "f") (param i32) (result i32) (i32.div_s (local.get 0) (i32.const 7))))`,
+    present: [/^imul r\w+,r\w+,0xffffffff92492493$/, /^sar r\w+,0x20$/],
+    absent: [/^idiv /, /^div /, /^cdq$/],
+  },
+  {
+    // i64.rem_u by 10.
+    //   before: mov ebx,0xa; mov rax,QWORD PTR [rbp+0x10]; xor edx,edx; div rbx
+    //   after:  movabs rax,0xcccccccccccccccd; mul rbx; shr rdx,0x3; imul rdx,rdx,0xa; sub rbx,rdx
+    what: "i64.rem_u by 10: the high half of a multiply, then x - q * 10",
+    source: `(module (func (export "f") (param i64) (result i64) (i64.rem_u (local.get 0) (i64.const 10))))`,
+    present: [/^movabs rax,0xcccccccccccccccd$/, /^mul r\w+$/, /^shr rdx,0x3$/, /^imul rdx,rdx,0xa$/],
+    absent: [/^idiv /, /^div /],
+  },
+  {
+    // Powers of two: shifts (the signed one with its bias for negative dividends), and / -1 with its overflow trap.
+    //   before: idiv / div for each
+    //   after:  i32.div_u 16: shr eax,0x4; i32.div_s 16: mov, sar 0x1f, shr 0x1c, add, sar 0x4;
+    //           i32.div_s -1: neg; jo <integer overflow>
+    what: "division by powers of two and by -1 without a divide",
+    source: `(module
+      (func (export "u") (param i32) (result i32) (i32.div_u (local.get 0) (i32.const 16)))
+      (func (export "s") (param i32) (result i32) (i32.div_s (local.get 0) (i32.const 16)))
+      (func (export "m") (param i32) (result i32) (i32.div_s (local.get 0) (i32.const -1))))`,
+    present: [/^shr e\w+,0x4$/, /^shr e\w+,0x1c$/, /^sar e\w+,0x4$/, /^neg e\w+$/, /^jo /],
+    absent: [/^idiv /, /^div /],
+  },
+  {
+    // A float constant that must be in a register.
+    //   before: movabs r11,0x3ff8000000000000; movq xmm0,r11; subsd xmm0,QWORD PTR [rbp+0x10]
+    //   after:  movsd xmm0,QWORD PTR [rip+0x18]; subsd xmm0,QWORD PTR [rbp+0x10]
+    what: "a float constant loaded rip-relative from the pool",
+    source: `(module (func (export "f") (param f64) (result f64) (f64.sub (f64.const 1.5) (local.get 0))))`,
+    present: [/^movsd xmm\d+,QWORD PTR \[rip\+0x[0-9a-f]+\]$/],
+    absent: [/^movabs /, /^movq xmm/],
+  },
+  {
+    // A global read four times (a shadow-stack pointer's pattern).
+    //   before: mov eax,DWORD PTR [r14+0x30]; mov DWORD PTR [r15+rax*1],ebx; ... four loads of [r14+0x30]
+    //   after:  mov r12d,DWORD PTR [r14+0x30]; mov DWORD PTR [r15+r12*1],ebx; mov DWORD PTR [r15+r12*1+0x4],ebx; ...
+    what: "a global read four times is loaded once",
+    source: `(module
+      (memory 1)
+      (global $sp (mut i32) (i32.const 1024))
+      (func (export "f") (param i32)
+        (i32.store (global.get $sp) (local.get 0))
+        (i32.store offset=4 (global.get $sp) (local.get 0))
+        (i32.store offset=8 (global.get $sp) (local.get 0))
+        (i32.store offset=12 (global.get $sp) (local.get 0))))`,
+    present: [/^mov DWORD PTR \[r15\+r\w+\*1\+0xc\],e\w+$/],
+    absent: [],
+    count: [/DWORD PTR \[r14\+0x30\]/, 1],
+  },
+  {
+    // call_indirect.
+    //   before: mov r11,QWORD PTR [r11]; imul rax,rax,0x18; add r11,rax; ... mov r14,QWORD PTR [r11+0x10];
+    //           mov r15,QWORD PTR [r14]; call QWORD PTR [r11+0x8]; mov r14,QWORD PTR [rbp-0x8]; mov r15,QWORD PTR [r14]
+    //   after:  mov r11,QWORD PTR [r11]; lea rax,[rax+rax*2]; lea r11,[r11+rax*8]; ... mov rax,QWORD PTR [r11+0x10];
+    //           cmp rax,r14; jne <other>; call QWORD PTR [r11+0x8]; jmp <done>;
+    //           <other>: mov r14,rax; mov r15,QWORD PTR [r14]; call QWORD PTR [r11+0x8]; mov r14,QWORD PTR [rbp-0x8]; ...
+    what: "call_indirect: scaled addressing, no instance switch for a callee of the same instance",
+    source: `(module
+      (type $t (func (result i32)))
+      (table 1 funcref)
+      (func (export "f") (param i32) (result i32) (call_indirect (type $t) (local.get 0))))`,
+    present: [/^lea r\w+,\[r\w+\+r\w+\*2\]$/, /^lea r11,\[r11\+r\w+\*8\]$/, /^cmp r\w+,r14$/],
+    absent: [/^imul r\w+,r\w+,0x18$/],
+    count: [/^call QWORD PTR \[r11\+0x8\]$/, 2],
+  },
+  {
+    // A counted loop converting its i32 counter, a register local, to f64.
+    //   before: ea: mov rax,rbx; xorps xmm0,xmm0; cvtsi2sd xmm0,eax; addsd xmm8,xmm0; add ebx,0x1; cmp ebx,r12d; jb 0xea
+    //   after:  ea: nop DWORD PTR [rax+rax*1+0x0]; nop DWORD PTR [rax+rax*1+0x0]; nop WORD PTR [rax+rax*1+0x0]
+    //           100: xorps xmm0,xmm0; cvtsi2sd xmm0,ebx; addsd xmm8,xmm0; add ebx,0x1; cmp ebx,r12d; jb 0x100
+    what: "a loop header on a 32-byte boundary (long NOP padding); int-to-float from the local's own register",
+    source: `(module
+      (func (export "f") (param i32) (result f64) (local i32) (local f64)
+        (loop
+          (local.set 2 (f64.add (local.get 2) (f64.convert_i32_s (local.get 1))))
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (br_if 0 (i32.lt_u (local.get 1) (local.get 0))))
+        (local.get 2)))`,
+    present: [/^cvtsi2sd xmm\d+,ebx$/, /^jb 0x[0-9a-f]*[02468ace]0$/, /^nop /],
+    absent: [/^mov rax,rbx$/],
+  },
+];
+
+export function register(test: TestFunction): void {
+  for (const shape of SHAPES) {
+    test(`generated code: ${shape.what} (objdump)`, (t) => {
+      const listing = instructions(shape.source);
+      for (const pattern of shape.present) t.ok(listing.some((text) => pattern.test(text)), `emits ${pattern}`);
+      for (const pattern of shape.absent) t.eq(listing.filter((text) => pattern.test(text)), [], `no ${pattern}`);
+      if (shape.count) {
+        const [pattern, expected] = shape.count;
+        t.eq(listing.filter((text) => pattern.test(text)).length, expected, `${expected} × ${pattern}`);
+      }
+    });
+  }
+}
