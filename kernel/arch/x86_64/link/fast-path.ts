@@ -267,14 +267,14 @@ export class FastPaths {
   }
 
   /**
-   * HandleTable.lookup of the handle in ecx in the table of `objects`: rax
-   * the object of an open entry with that number, `type` and `right`;
-   * declines otherwise. Clobbers rdx.
+   * HandleTable.lookup of the handle in ecx in the table of `objects`:
+   * `object` the object of an open entry with that number, `type` and
+   * `right`; declines otherwise. Clobbers rax and rdx. No test of ecx > 0
+   * of its own: an entry's number is never 0 or negative (object/handle.ts),
+   * so the comparison with it refuses such a handle.
    */
-  private lookup(declined: Label, objects: Reg, type: i32, right: i32): void {
+  private lookup(declined: Label, objects: Reg, type: i32, right: i32, object: Reg): void {
     const a = this.a;
-    a.test(4, Reg.RCX, Reg.RCX);
-    a.jcc(Cond.LE, declined);
     a.load(4, Reg.RAX, field(objects, this.OBJECTS_HANDLES));
     a.load(4, Reg.RDX, field(Reg.RAX, this.TABLE_MASK));
     a.and(4, Reg.RDX, Reg.RCX);
@@ -295,8 +295,8 @@ export class FastPaths {
       a.cmpImm(4, Reg.RDX, right);
       a.jcc(Cond.NE, declined);
     }
-    a.load(4, Reg.RAX, field(Reg.RAX, this.ENTRY_OBJECT));
-    a.cmpMemImm(4, field(Reg.RAX, this.OBJECT_TYPE), type);
+    a.load(4, object, field(Reg.RAX, this.ENTRY_OBJECT));
+    a.cmpMemImm(4, field(object, this.OBJECT_TYPE), type);
     a.jcc(Cond.NE, declined);
   }
 
@@ -560,7 +560,7 @@ export class FastPaths {
     this.checkRange(declined, 1, 2);
     this.checkRange(declined, 3, 4);
     a.load(4, Reg.RCX, argument(0));
-    this.lookup(declined, Reg.R13, this.OBJECT_TYPE_CONNECTION, this.RIGHT_SEND);
+    this.lookup(declined, Reg.R13, this.OBJECT_TYPE_CONNECTION, this.RIGHT_SEND, Reg.RAX);
     a.load(4, Reg.RAX, field(Reg.RAX, this.CONNECTION_CHANNEL));
     a.cmpMemImm(1, field(Reg.RAX, this.CHANNEL_IS_OPEN), 0);
     a.jcc(Cond.E, declined);
@@ -726,8 +726,7 @@ export class FastPaths {
     a.jcc(Cond.NE, declined);
     // receiveChannel: the channel open, received on last by the caller, no pulse, no sender, no other receiver.
     a.load(4, Reg.RCX, argument(4));
-    this.lookup(declined, Reg.R13, this.OBJECT_TYPE_CHANNEL, this.RIGHT_RECEIVE);
-    a.mov(4, Reg.R13, Reg.RAX);
+    this.lookup(declined, Reg.R13, this.OBJECT_TYPE_CHANNEL, this.RIGHT_RECEIVE, Reg.R13);
     a.cmpMemImm(1, field(Reg.R13, this.CHANNEL_IS_OPEN), 0);
     a.jcc(Cond.E, declined);
     a.cmpLoad(4, Reg.RBX, field(Reg.R13, this.CHANNEL_LAST_RECEIVER));
