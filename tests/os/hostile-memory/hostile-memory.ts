@@ -3,7 +3,8 @@
 // without MAP_WRITABLE makes a page of its own memory read-only; every
 // kernel write there — handle.info's record, component.status's record,
 // a receive buffer and a receiveInfo (a pulse queued, a pulse to a waiting
-// receiver, a message to a waiting receiver), a reply buffer — once
+// receiver, a message to a waiting receiver, its receiveInfo alone too:
+// the native fast path stores that one itself), a reply buffer — once
 // halted the machine. Each must now fail that call alone with BAD_ADDRESS
 // and lose nothing: the pulse and the message wait for the next receive,
 // the server's reply with a good buffer still reaches its client, and the
@@ -39,7 +40,10 @@ function expect(step: i32, ok: bool): void {
  * The second thread, a server on the app's own channel: waits to receive
  * into the read-only page (the main thread's message comes to it there and
  * must fail it), receives again into good memory, replies first from
- * memory outside its own and then properly. serverStep tells how far it got.
+ * memory outside its own and then properly; then waits with a good buffer
+ * and its receiveInfo in the read-only page (the next message must fail
+ * it), receives that message with both good and replies. serverStep tells
+ * how far it got.
  */
 function serve(_argument: i32): void {
   const first = msgReceive(channel, <u32>readOnly, 64, 0);
@@ -51,6 +55,14 @@ function serve(_argument: i32): void {
   store<u64>(good, 0x600df00d);
   msgReply(<u32>id, SERVER_STATUS, <u32>good, 8);
   serverStep = 3;
+  const infoFault = msgReceive(channel, <u32>good, 64, <u32>(readOnly + 8));
+  serverStep = infoFault == ERROR_BAD_ADDRESS ? 4 : -infoFault - 2000;
+  if (serverStep != 4) return;
+  const second = msgReceive(channel, <u32>good, 64, <u32>info);
+  serverStep = second > 0 && load<u64>(good) == 0xbeefcafe ? 5 : -5;
+  if (serverStep != 5) return;
+  msgReply(<u32>second, SERVER_STATUS, <u32>good, 8);
+  serverStep = 6;
 }
 
 export function _start(): void {
@@ -87,6 +99,11 @@ export function _start(): void {
   expect(33, load<u64>(reply) == 0x600df00d);
   threadSleep(10_000_000);
   expect(34, serverStep == 3);
+  // The same server waits with its receiveInfo read-only: this message fails its receive, then reaches it.
+  store<u64>(request, 0xbeefcafe);
+  expect(35, msgSend(self, <u32>request, 8, <u32>reply, 8) == SERVER_STATUS);
+  threadSleep(10_000_000);
+  expect(36, serverStep == 6);
 
   // The echo server replies into a read-only page: this send fails, the server lives on.
   const echo = nameOpen(TEST_ECHO_PATH, 5_000_000_000);

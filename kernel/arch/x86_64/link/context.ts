@@ -44,6 +44,8 @@ export class KernelLink {
   readonly trap: Label;
   readonly memoryGrow: Label;
   readonly threadStart: Label;
+  /** The start of the checked copy's exception range: the fast paths' checked stores (fast-path.ts), then the copy. */
+  readonly checkedStart: Label;
   readonly copyChecked: Label;
   readonly copyCheckedEnd: Label;
   readonly copyCheckedFixup: Label;
@@ -72,6 +74,7 @@ export class KernelLink {
     this.trap = p.label();
     this.memoryGrow = p.label();
     this.threadStart = p.label();
+    this.checkedStart = p.label();
     this.copyChecked = p.label();
     this.copyCheckedEnd = p.label();
     this.copyCheckedFixup = p.label();

@@ -98,7 +98,7 @@ export function layoutData(k: KernelLink, wasm: Uint8Array | null): void {
   block.address(linkInfo + LINK_VMCTX, blockLabel, vmctx);
   block.address(linkInfo + LINK_MEMORY_OBJECT, blockLabel, memoryObject);
   block.address(linkInfo + LINK_THREAD_START, k.threadStart);
-  block.address(linkInfo + LINK_COPY_CHECKED_START, k.copyChecked);
+  block.address(linkInfo + LINK_COPY_CHECKED_START, k.checkedStart);
   block.address(linkInfo + LINK_COPY_CHECKED_END, k.copyCheckedEnd);
   block.address(linkInfo + LINK_COPY_CHECKED_FIXUP, k.copyCheckedFixup);
   block.address(linkInfo + LINK_FAST_PATHS, blockLabel, fastPaths);

@@ -43,7 +43,8 @@
 //    result into the caller's slot, `sti`, `ret`.
 //
 // Every access to component memory is a call of the checked copy
-// (RT_COPY_CHECKED, services.ts); a fault there declines, and the general
+// (RT_COPY_CHECKED, services.ts) or of writeReceiveInfo, whose stores lie
+// in the same exception range; a fault there declines, and the general
 // path repeats the copy and fails the side whose memory it was.
 
 import { MEMORY_BASE, MEMORY_LENGTH, THREAD_SELF, THREAD_STACK_LIMIT } from "../../../../sdk/compiler/src/abi";
@@ -112,8 +113,8 @@ export class FastPaths {
   error: string = "";
   private readonly a: SystemAssembler;
   private readonly s: KernelSymbols;
-  /** The receiveInfo record msg.send builds before it copies it into the receiver's memory (its handle field stays 0). */
-  private readonly info: Label;
+  /** writeReceiveInfo: msg.send's receiveInfo stored straight into the receiver's memory, inside the checked range. */
+  private readonly writeReceiveInfo: Label;
 
   // Offsets and values, read once.
   private readonly THREAD_ID: i32; private readonly THREAD_COMPONENT: i32; private readonly THREAD_CONTEXT: i32;
@@ -147,12 +148,13 @@ export class FastPaths {
   private readonly RIGHT_SEND: i32; private readonly RIGHT_RECEIVE: i32;
   private readonly RECEIVE_INFO_COMPONENT: i32; private readonly RECEIVE_INFO_THREAD: i32; private readonly RECEIVE_INFO_PRIORITY: i32;
   private readonly RECEIVE_INFO_SEND_LENGTH: i32; private readonly RECEIVE_INFO_REPLY_LENGTH: i32; private readonly RECEIVE_INFO_SIZE: i32;
+  private readonly RECEIVE_INFO_HANDLE: i32;
 
   constructor(private readonly k: KernelLink) {
     this.a = k.c.p.asm;
     const s = new KernelSymbols(k);
     this.s = s;
-    this.info = k.c.p.variable(32, 8);
+    this.writeReceiveInfo = k.c.p.label();
     this.THREAD_ID = s.constant("THREAD_ID"); this.THREAD_COMPONENT = s.constant("THREAD_COMPONENT");
     this.THREAD_CONTEXT = s.constant("THREAD_CONTEXT"); this.THREAD_STATE = s.constant("THREAD_STATE");
     this.THREAD_OWN_PRIORITY = s.constant("THREAD_OWN_PRIORITY"); this.THREAD_PRIORITY = s.constant("THREAD_PRIORITY");
@@ -197,6 +199,7 @@ export class FastPaths {
     this.RECEIVE_INFO_COMPONENT = s.constant("RECEIVE_INFO_COMPONENT"); this.RECEIVE_INFO_THREAD = s.constant("RECEIVE_INFO_THREAD");
     this.RECEIVE_INFO_PRIORITY = s.constant("RECEIVE_INFO_PRIORITY"); this.RECEIVE_INFO_SEND_LENGTH = s.constant("RECEIVE_INFO_SEND_LENGTH");
     this.RECEIVE_INFO_REPLY_LENGTH = s.constant("RECEIVE_INFO_REPLY_LENGTH"); this.RECEIVE_INFO_SIZE = s.constant("RECEIVE_INFO_SIZE");
+    this.RECEIVE_INFO_HANDLE = s.constant("RECEIVE_INFO_HANDLE");
   }
 
   /** Emits msg.send, msg.reply_receive and thread.yield (FAST_PATH_NAMES' order); false with `error` set when it cannot. */
@@ -208,6 +211,48 @@ export class FastPaths {
     this.emitYield(2);
     if (this.s.error.length > 0) { this.error = this.s.error; return false; }
     return true;
+  }
+
+  /**
+   * The routines that store into component memory themselves, emitted
+   * between the start of the checked copy's exception range and
+   * RT_COPY_CHECKED (kernel.ts), so that a page fault at one of their
+   * stores resumes at the copy's fixup, which returns with rax the
+   * faulting address, as the copy does; 0 when every store went through.
+   *
+   * writeReceiveInfo: msg.send's receiveInfo for its receiver, each field
+   * stored where it goes instead of built in kernel memory and copied (the
+   * copy's call and set-up cost more than the stores). In: rdi the record's
+   * absolute address, eax the sender's component id, ecx its thread id,
+   * edx its priority; the send's and the reply's lengths from msg.send's
+   * argument slots, above this routine's return address. Its only loads
+   * are those two stack slots, so a fault it turns into an error is always
+   * one of component memory.
+   */
+  emitCheckedStores(): void {
+    const a = this.a;
+    const i = this.RECEIVE_INFO_COMPONENT, t = this.RECEIVE_INFO_THREAD, p = this.RECEIVE_INFO_PRIORITY;
+    const sent = this.RECEIVE_INFO_SEND_LENGTH, reply = this.RECEIVE_INFO_REPLY_LENGTH, h = this.RECEIVE_INFO_HANDLE;
+    // Six 4-byte fields that fill the record: nothing of it is left unwritten.
+    let words = 0;
+    const offsets: i32[] = [i, t, p, sent, reply, h];
+    for (let j = 0; j < offsets.length; j++) if (offsets[j] % 4 == 0 && offsets[j] >= 0 && offsets[j] < 24) words |= 1 << (offsets[j] / 4);
+    if ((this.RECEIVE_INFO_SIZE != 24 || words != 0x3f) && this.s.error.length == 0) {
+      this.s.error = "the receiveInfo record is not the six 4-byte fields writeReceiveInfo writes (native fast path)";
+    }
+    a.align(16);
+    a.bind(this.writeReceiveInfo);
+    a.store(4, mem(Reg.RDI, i), Reg.RAX);
+    a.store(4, mem(Reg.RDI, t), Reg.RCX);
+    a.store(4, mem(Reg.RDI, p), Reg.RDX);
+    // msg.send's argument i, seen from here: one return address further up.
+    a.load(4, Reg.RAX, mem(Reg.RSP, 16 + 8 * 2));
+    a.store(4, mem(Reg.RDI, sent), Reg.RAX);
+    a.load(4, Reg.RAX, mem(Reg.RSP, 16 + 8 * 4));
+    a.store(4, mem(Reg.RDI, reply), Reg.RAX);
+    a.storeImm(4, mem(Reg.RDI, h), 0);
+    a.xor(4, Reg.RAX, Reg.RAX);
+    a.ret();
   }
 
   // ---- pieces shared by the paths ----------------------------------------
@@ -269,14 +314,14 @@ export class FastPaths {
   }
 
   /**
-   * HandleTable.lookup of the handle in ecx in the table of `objects`: rax
-   * the object of an open entry with that number, `type` and `right`;
-   * declines otherwise. Clobbers rdx.
+   * HandleTable.lookup of the handle in ecx in the table of `objects`:
+   * `object` the object of an open entry with that number, `type` and
+   * `right`; declines otherwise. Clobbers rax and rdx. No test of ecx > 0
+   * of its own: an entry's number is never 0 or negative (object/handle.ts),
+   * so the comparison with it refuses such a handle.
    */
-  private lookup(declined: Label, objects: Reg, type: i32, right: i32): void {
+  private lookup(declined: Label, objects: Reg, type: i32, right: i32, object: Reg): void {
     const a = this.a;
-    a.test(4, Reg.RCX, Reg.RCX);
-    a.jcc(Cond.LE, declined);
     a.load(4, Reg.RAX, field(objects, this.OBJECTS_HANDLES));
     a.load(4, Reg.RDX, field(Reg.RAX, this.TABLE_MASK));
     a.and(4, Reg.RDX, Reg.RCX);
@@ -297,8 +342,8 @@ export class FastPaths {
       a.cmpImm(4, Reg.RDX, right);
       a.jcc(Cond.NE, declined);
     }
-    a.load(4, Reg.RAX, field(Reg.RAX, this.ENTRY_OBJECT));
-    a.cmpMemImm(4, field(Reg.RAX, this.OBJECT_TYPE), type);
+    a.load(4, object, field(Reg.RAX, this.ENTRY_OBJECT));
+    a.cmpMemImm(4, field(object, this.OBJECT_TYPE), type);
     a.jcc(Cond.NE, declined);
   }
 
@@ -562,7 +607,7 @@ export class FastPaths {
     this.checkRange(declined, 1, 2);
     this.checkRange(declined, 3, 4);
     a.load(4, Reg.RCX, argument(0));
-    this.lookup(declined, Reg.R13, this.OBJECT_TYPE_CONNECTION, this.RIGHT_SEND);
+    this.lookup(declined, Reg.R13, this.OBJECT_TYPE_CONNECTION, this.RIGHT_SEND, Reg.RAX);
     a.load(4, Reg.RAX, field(Reg.RAX, this.CONNECTION_CHANNEL));
     a.cmpMemImm(1, field(Reg.RAX, this.CHANNEL_IS_OPEN), 0);
     a.jcc(Cond.E, declined);
@@ -609,23 +654,16 @@ export class FastPaths {
     a.load(4, Reg.RSI, argument(1));
     a.add(8, Reg.RSI, Reg.R9);
     this.copyChecked(declined);
-    // The receiveInfo, if the receiver asked for one: built here, copied there.
+    // The receiveInfo, if the receiver asked for one: stored there field by field.
     a.load(8, Reg.RDI, this.ipcValue(Reg.R11, Reg.RAX, this.VALUE_INFO));
     a.test(8, Reg.RDI, Reg.RDI);
     a.jcc(Cond.E, noInfo);
-    a.lea(8, Reg.RSI, memLabel(this.info));
     a.load(4, Reg.RAX, field(Reg.R12, this.COMPONENT_ID));
-    a.store(4, mem(Reg.RSI, this.RECEIVE_INFO_COMPONENT), Reg.RAX);
-    a.load(4, Reg.RAX, field(Reg.RBX, this.THREAD_ID));
-    a.store(4, mem(Reg.RSI, this.RECEIVE_INFO_THREAD), Reg.RAX);
-    a.load(4, Reg.RAX, field(Reg.RBX, this.THREAD_PRIORITY));
-    a.store(4, mem(Reg.RSI, this.RECEIVE_INFO_PRIORITY), Reg.RAX);
-    a.load(4, Reg.RAX, argument(2));
-    a.store(4, mem(Reg.RSI, this.RECEIVE_INFO_SEND_LENGTH), Reg.RAX);
-    a.load(4, Reg.RAX, argument(4));
-    a.store(4, mem(Reg.RSI, this.RECEIVE_INFO_REPLY_LENGTH), Reg.RAX);
-    a.movImm(4, Reg.RDX, this.RECEIVE_INFO_SIZE);
-    this.copyChecked(declined);
+    a.load(4, Reg.RCX, field(Reg.RBX, this.THREAD_ID));
+    a.load(4, Reg.RDX, field(Reg.RBX, this.THREAD_PRIORITY));
+    a.call(this.writeReceiveInfo);
+    a.test(8, Reg.RAX, Reg.RAX);
+    a.jcc(Cond.NE, declined);
     a.bind(noInfo);
     // POINT OF NO RETURN
     a.aluStoreImm(Alu.ADD, 8, field(Reg.R12, this.COMPONENT_MESSAGES), 1);
@@ -729,8 +767,7 @@ export class FastPaths {
     a.jcc(Cond.NE, declined);
     // receiveChannel: the channel open, received on last by the caller, no pulse, no sender, no other receiver.
     a.load(4, Reg.RCX, argument(4));
-    this.lookup(declined, Reg.R13, this.OBJECT_TYPE_CHANNEL, this.RIGHT_RECEIVE);
-    a.mov(4, Reg.R13, Reg.RAX);
+    this.lookup(declined, Reg.R13, this.OBJECT_TYPE_CHANNEL, this.RIGHT_RECEIVE, Reg.R13);
     a.cmpMemImm(1, field(Reg.R13, this.CHANNEL_IS_OPEN), 0);
     a.jcc(Cond.E, declined);
     a.cmpLoad(4, Reg.RBX, field(Reg.R13, this.CHANNEL_LAST_RECEIVER));

@@ -34,7 +34,7 @@ import { KernelLink } from "./context";
 import { layoutData } from "./data";
 import { emitEntry } from "./entry";
 import { FastPaths } from "./fast-path";
-import { emitCopyChecked, emitInvoke, emitMemoryGrow, emitThreadStart, emitTrap } from "./services";
+import { beginCheckedRange, emitCopyChecked, emitInvoke, emitMemoryGrow, emitThreadStart, emitTrap } from "./services";
 import { emitVectors } from "./vectors";
 
 /** Why the link failed, or "". */
@@ -170,12 +170,13 @@ export function linkKernel(c: StubContext, componentBytes: Uint8Array, wasm: Uin
   emitTrap(k);
   emitMemoryGrow(k);
   emitThreadStart(k);
+  // The native fast paths, for a kernel that exports what they are built from (fastPathResume and the layout);
+  // their stores into component memory lie in the checked copy's exception range, before the copy.
+  const fastPaths = k.fastPathResume >= 0 ? new FastPaths(k) : null;
+  beginCheckedRange(k);
+  if (fastPaths != null) fastPaths.emitCheckedStores();
   emitCopyChecked(k);
-  // The native fast paths, for a kernel that exports what they are built from (fastPathResume and the layout).
-  if (k.fastPathResume >= 0) {
-    const fastPaths = new FastPaths(k);
-    if (!fastPaths.emit()) return failure(fastPaths.error);
-  }
+  if (fastPaths != null && !fastPaths.emit()) return failure(fastPaths.error);
   emitVectors(k);
   return true;
 }

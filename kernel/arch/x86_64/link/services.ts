@@ -111,13 +111,27 @@ export function emitThreadStart(k: KernelLink): void {
 }
 
 /**
+ * The start of the range of pcs whose page faults resume at the checked
+ * copy's fixup (LINK_COPY_CHECKED_START): what is emitted between it and
+ * the copy's end must be code whose only accesses that can fault are
+ * stores to or loads from component memory, entered by `call` with nothing
+ * pushed since, so that the fixup's `ret` returns to its caller.
+ */
+export function beginCheckedRange(k: KernelLink): void {
+  k.c.p.asm.align(16);
+  k.c.p.asm.bind(k.checkedStart);
+}
+
+/**
  * copyChecked(destination, source, length) -> 0, or the address whose page
  * fault stopped the copy: quadwords, then the last 0-7 bytes, upwards. The
  * one way the kernel touches memory a component controls (docs/kernel.md,
- * "Component memory"): its two string instructions are the whole of the
- * kernel's exception table. A page fault at either resumes at the fixup
- * with rax the faulting address (never 0: nothing is mapped there), set by
- * the exception handler; part of the bytes may have been copied.
+ * "Component memory"): its two string instructions and, before them in
+ * the same range, the native fast path's stores of a receiveInfo
+ * (link/fast-path.ts, writeReceiveInfo) are the whole of the kernel's
+ * exception table. A page fault at one of them resumes at the fixup with
+ * rax the faulting address (never 0: nothing is mapped there), set by the
+ * exception handler; part of the bytes may have been copied.
  */
 export function emitCopyChecked(k: KernelLink): void {
   const a = k.c.p.asm;
