@@ -154,7 +154,7 @@ export function _start(): void {
   const supervisor = connectionCreate(notices);
   const swatch = spawnGranted("apps/swatch.wasm", supervisor, "open " + WINDOW_PATH);
   const swatchWindow = settledWindow(1, <u32>swatch);
-  const echo = spawnGranted("test/key-echo.wasm", supervisor, "open " + WINDOW_PATH);
+  const echo = spawnGranted("test/key-echo.wasm", supervisor, "open " + WINDOW_PATH + "\nread fonts/*");
   const echoWindow = settledWindow(2, <u32>echo);
   if (swatchWindow == null || echoWindow == null) { line("the windows did not show"); return; }
   threadSleep(1_000_000_000);

@@ -169,7 +169,7 @@ export function _start(): void {
   const supervisor = connectionCreate(notices);
   const swatch = spawnGranted("apps/swatch.wasm", supervisor, "open " + WINDOW_PATH);
   if (swatch <= 0 || !settle(1)) { line("the swatch window did not show: " + swatch.toString()); return; }
-  const echo = spawnGranted("test/key-echo.wasm", supervisor, "open " + WINDOW_PATH + "\nopen " + KILLER_PATH);
+  const echo = spawnGranted("test/key-echo.wasm", supervisor, "open " + WINDOW_PATH + "\nopen " + KILLER_PATH + "\nread fonts/*");
   if (echo <= 0 || !settle(2)) { line("the key-echo window did not show: " + echo.toString()); return; }
   while (!keyboardReady()) awaitLines(10_000_000);
   line("ready: swatch " + swatch.toString() + ", key-echo " + echo.toString() + ", " + layout());
