@@ -19,7 +19,14 @@ const RESTART_GOAL_MS = 1;
 const MEMORY_GOAL = 16 << 20;
 const PAYLOAD_GOAL = 1_440_000;
 
-interface Boot { accel: string; figures: Map<string, Array<{ ns: number; cycles: number }>>; tscPerNs: number | null; problem: string | null }
+interface Boot {
+  accel: string;
+  figures: Map<string, Array<{ ns: number; cycles: number }>>;
+  /** Bytes of memory per component with the desktop idle. */
+  memory: Array<[string, number]>;
+  tscPerNs: number | null;
+  problem: string | null;
+}
 
 async function boot(image: string, options: Partial<MachineOptions>): Promise<Boot> {
   const machine = await Machine.start({ image, timeoutSeconds: 900, ...options });
@@ -37,9 +44,10 @@ async function boot(image: string, options: Partial<MachineOptions>): Promise<Bo
     list.push({ ns: Number(match[2]), cycles: Number(match[3]) });
     figures.set(match[1]!, list);
   }
+  const memory = [...machine.serial.matchAll(/kernel: desktop-bench: memory (\S+) (\d+)/g)].map((match) => [match[1]!, Number(match[2])] as [string, number]);
   const ready = KERNEL_READY.exec(machine.serial);
   const tscPerNs = ready ? Number(ready[2]) / (Number(ready[1]) * 1e9) : null;
-  return { accel: machine.accel, figures, tscPerNs, problem };
+  return { accel: machine.accel, figures, memory, tscPerNs, problem };
 }
 
 function median(values: number[]): number {
@@ -77,6 +85,8 @@ export async function benchDesktop(log: (line: string) => void): Promise<void> {
     log(`bench: desktop:   dragging a window: ${(1000 / drag).toFixed(1)} frames per second (${drag.toFixed(2)} ms, ${instructions("drag-frame").toLocaleString("en")} instructions a frame)`);
     const memory = median((timed.figures.get("idle-memory") ?? []).map((f) => f.ns));
     log(`bench: desktop:   memory in use with the desktop idle: ${(memory / (1 << 20)).toFixed(1)} MiB (goal ≤ 16 MiB: ${memory <= MEMORY_GOAL ? "met" : "not met"})`);
+    const components = timed.memory.reduce((sum, [, bytes]) => sum + bytes, 0);
+    log(`bench: desktop:     of which components' memories and objects ${(components / (1 << 20)).toFixed(1)} MiB: ${timed.memory.map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(0)} KiB`).join(", ")}; the rest is the kernel's (heap, code, stacks, page tables)`);
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
