@@ -196,10 +196,13 @@ class WindowServer extends WindowHandlers {
     if (slot < 0) slot = m.state.freeSlot();
     if (slot < 0) { if (surface != 0) handleClose(surface); c.handled(); return WINDOW_ERROR_TOO_MANY_WINDOWS; }
     if (!c.mapSurface(slot, surface, surfaceSerial, width, height)) { c.handled(); return WINDOW_ERROR_BAD_SURFACE; }
+    // The window's place and the events its client acknowledged change together (state.ts).
+    m.state.begin();
     const shownSlot = m.declareWindow(client, window, <i32>width, <i32>height, text, c.shown[slot].address, serial,
       new Rect(damageX, damageY, damageWidth, damageHeight));
-    if (shownSlot != slot) { c.unmap(slot); c.handled(); return WINDOW_ERROR_TOO_MANY_WINDOWS; }
+    if (shownSlot != slot) { m.state.abandon(); c.unmap(slot); c.handled(); return WINDOW_ERROR_TOO_MANY_WINDOWS; }
     m.state.acknowledge(slot, acknowledged);
+    m.state.commit();
     const shown = c.shown[slot];
     // A declaration still held for this window (its client sent another before the reply) gets an empty answer.
     c.answer(slot, true);
@@ -221,7 +224,9 @@ class WindowServer extends WindowHandlers {
     if (slot >= 0) {
       c.answer(slot, true);
       c.unmap(slot);
+      c.manager.state.begin();
       c.manager.close(slot);
+      c.manager.state.commit();
     }
     c.handled();
     return 0;

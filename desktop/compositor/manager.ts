@@ -70,7 +70,11 @@ export class WindowManager {
   constructor(readonly state: State, width: i32, height: i32) {
     this.damage = new Damage(new Rect(0, 0, width, height));
     for (let slot = 0; slot < STATE_SLOTS; slot++) this.views[slot] = new WindowView();
-    if (!state.isValid || state.screenWidth != width || state.screenHeight != height) state.reset(width, height);
+    if (!state.isValid || state.screenWidth != width || state.screenHeight != height) {
+      state.begin();
+      state.reset(width, height);
+      state.commit();
+    }
     this.damage.addAll();
   }
 
@@ -143,23 +147,25 @@ export class WindowManager {
   /**
    * A batch of `count` inputEvent records at `events` from input driver
    * `instance`, numbered from `first`: applies those above the last one
-   * applied from that instance, each once, recording each in the state
-   * object's ledger as it is applied. The last sequence number applied, or
-   * INPUT_ERROR_SEQUENCE_GAP when `first` would skip events.
+   * applied from that instance, in one change of the state object that
+   * records them in its ledger as it commits (state.ts), so that each is
+   * applied once even when the compositor is killed at any instruction.
+   * The last sequence number applied, or INPUT_ERROR_SEQUENCE_GAP when
+   * `first` would skip events.
    */
   inputBatch(instance: u32, first: u32, events: usize, count: u32): i32 {
     const s = this.state;
-    let applied = s.applied(instance);
-    if (first == 0 || first > applied + 1) return INPUT_ERROR_SEQUENCE_GAP;
-    for (let i: u32 = 0; i < count; i++) {
-      const sequence = first + i;
-      if (sequence <= applied) continue;
+    if (first == 0 || count == 0) return INPUT_ERROR_SEQUENCE_GAP;
+    s.begin();
+    const skip = s.ledger.skip(instance, first, count);
+    if (skip < 0) { s.abandon(); return skip; }
+    for (let i = <u32>skip; i < count; i++) {
       const event = changetype<InputEvent>(events + <usize>i * <usize>INPUT_EVENT_SIZE);
       this.input(event.kind, event.code, event.value, event.text);
-      s.setApplied(instance, sequence);
-      applied = sequence;
     }
-    return <i32>applied;
+    s.ledger.record(instance, first + count - 1);
+    s.commit();
+    return <i32>s.ledger.applied(instance);
   }
 
   /** Applies one input event (an inputEvent's fields). */

@@ -7,7 +7,17 @@
 // the last one left it and puts every window back where it was; nothing in
 // it refers to the instance (no handles, no addresses).
 //
-// Layout, all little-endian u32 or i32 at fixed offsets from the start:
+// The object is an InputLedger (ipc/client/input-ledger.ts) whose extra
+// bytes are the window manager's state: two copies, one committed. A
+// change (`begin` .. `commit`) writes the working copy only, and `commit`
+// makes it the committed one by one store, so an input event's effects
+// (a window moved, a key queued for a client) and the ledger's record that
+// it was applied become visible together or not at all
+// (desktop/compositor/README.md, "Exactly once"). Between changes every
+// read and write goes to the committed copy.
+//
+// Layout of one copy of the window manager's state, all little-endian u32
+// or i32 at fixed offsets from its start:
 //
 //   0    magic "DWM1", version
 //   8    screen width, height
@@ -16,7 +26,6 @@
 //   32   drag: kind, slot, offset x, offset y, width, height (DRAG_*)
 //   56   menu open (0 or 1)
 //   60   stack: count, then STATE_SLOTS slot numbers, bottom first (from 64)
-//   192  input ledger: LEDGER_ENTRIES × (instance, applied), then the next entry to reuse
 //   324  windows placed so far (where the next one goes)
 //   512  STATE_SLOTS window slots of SLOT_SIZE bytes:
 //        used, client, window, x, y (its content's top-left), width, height
@@ -25,11 +34,11 @@
 //        indexed by sequence number)
 
 import { WINDOW_EVENTS_MAXIMUM, WINDOW_EVENT_SIZE, WINDOW_LIST_MAXIMUM } from "../../ipc/generated/abi";
+import { InputLedger } from "../../ipc/client/input-ledger";
 
 export const STATE_MAGIC: u32 = 0x314d5744; // "DWM1"
-export const STATE_VERSION: u32 = 1;
+export const STATE_VERSION: u32 = 2;
 export const STATE_SLOTS: i32 = <i32>WINDOW_LIST_MAXIMUM;
-export const LEDGER_ENTRIES: i32 = 16;
 
 const MAGIC: usize = 0;
 const VERSION: usize = 4;
@@ -48,8 +57,6 @@ const DRAG_HEIGHT: usize = 52;
 const MENU_OPEN: usize = 56;
 const STACK_COUNT: usize = 60;
 const STACK: usize = 64;
-const LEDGER: usize = 192;
-const LEDGER_NEXT: usize = LEDGER + <usize>LEDGER_ENTRIES * 8;
 const PLACED: usize = 324;
 const SLOTS: usize = 512;
 
@@ -66,8 +73,11 @@ const SLOT_FIRST_EVENT: usize = 36;
 const SLOT_EVENTS: usize = 40;
 export const SLOT_SIZE: usize = SLOT_EVENTS + <usize>WINDOW_EVENTS_MAXIMUM * <usize>WINDOW_EVENT_SIZE;
 
-/** The state object's size in bytes. */
-export const STATE_SIZE: u32 = <u32>(SLOTS + <usize>STATE_SLOTS * SLOT_SIZE);
+/** The bytes of one copy of the window manager's state. */
+export const MANAGER_BYTES: u32 = <u32>(SLOTS + <usize>STATE_SLOTS * SLOT_SIZE);
+
+/** The state object's size in bytes: the ledger with both copies. */
+export const STATE_SIZE: u32 = InputLedger.bytes(MANAGER_BYTES);
 
 /** Drag kinds: none; moving a window by its title bar; resizing it by its grip; a button held over its content. */
 export const DRAG_NONE: i32 = 0;
@@ -75,16 +85,45 @@ export const DRAG_MOVE: i32 = 1;
 export const DRAG_RESIZE: i32 = 2;
 export const DRAG_CONTENT: i32 = 3;
 
-/** Typed access to the state object at `base` (mapped writable, STATE_SIZE bytes). */
+/** Typed access to the state object at `object` (mapped writable, STATE_SIZE bytes; zeroed when new). */
 export class State {
-  constructor(readonly base: usize) {}
+  readonly ledger: InputLedger;
+  /** The copy reads and writes go to: the working one during a change, else the committed one. */
+  base: usize;
+  private changing: bool = false;
+
+  constructor(object: usize) {
+    this.ledger = new InputLedger(object, MANAGER_BYTES);
+    this.base = this.ledger.committedExtra;
+  }
+
+  /** Starts a change: from here to `commit`, writes go to a copy of the committed state that no one else sees. */
+  begin(): void {
+    this.ledger.begin();
+    this.base = this.ledger.extra;
+    this.changing = true;
+  }
+
+  /** Makes the change the committed state, with the input it applied (one store). */
+  commit(): void {
+    if (!this.changing) return;
+    this.ledger.commit();
+    this.base = this.ledger.committedExtra;
+    this.changing = false;
+  }
+
+  /** Drops the change: the committed state stays as it was. */
+  abandon(): void {
+    this.base = this.ledger.committedExtra;
+    this.changing = false;
+  }
 
   /** True when the object holds a state of this version (a fresh object is zeroed). */
   get isValid(): bool { return load<u32>(this.base + MAGIC) == STATE_MAGIC && load<u32>(this.base + VERSION) == STATE_VERSION; }
 
   /** Starts afresh: no windows, the pointer in the screen's middle. */
   reset(width: i32, height: i32): void {
-    memory.fill(this.base, 0, <usize>STATE_SIZE);
+    memory.fill(this.base, 0, <usize>MANAGER_BYTES);
     store<u32>(this.base + MAGIC, STATE_MAGIC);
     store<u32>(this.base + VERSION, STATE_VERSION);
     this.setI(SCREEN_WIDTH, width);
@@ -222,31 +261,5 @@ export class State {
     const next = this.nextEvent(slot);
     const first = min(sequence + 1, next);
     if (first > this.firstEvent(slot)) this.setSlotI(slot, SLOT_FIRST_EVENT, <i32>first);
-  }
-
-  // The input ledger.
-  /** The last sequence number applied from input driver `instance` (0: none). */
-  applied(instance: u32): u32 {
-    const entry = this.ledgerEntry(instance);
-    return entry < 0 ? 0 : <u32>this.i(LEDGER + (<usize>entry << 3) + 4);
-  }
-
-  setApplied(instance: u32, sequence: u32): void {
-    let entry = this.ledgerEntry(instance);
-    if (entry < 0) {
-      // A new instance takes the entry used longest ago: a driver's instances come one after another.
-      entry = this.i(LEDGER_NEXT) % LEDGER_ENTRIES;
-      this.setI(LEDGER_NEXT, (entry + 1) % LEDGER_ENTRIES);
-      this.setI(LEDGER + (<usize>entry << 3), <i32>instance);
-    }
-    this.setI(LEDGER + (<usize>entry << 3) + 4, <i32>sequence);
-  }
-
-  private ledgerEntry(instance: u32): i32 {
-    for (let entry = 0; entry < LEDGER_ENTRIES; entry++) {
-      const at = LEDGER + (<usize>entry << 3);
-      if (<u32>this.i(at) == instance && this.i(at + 4) != 0) return entry;
-    }
-    return -1;
   }
 }

@@ -15,7 +15,7 @@ import {
 } from "../../ipc/generated/system";
 import {
   IOVEC_SIZE, Iovec, MAP_WRITABLE, PAGE_SIZE, RIGHT_MAP, RIGHT_TRANSFER, WINDOW_EVENTS_MAXIMUM, WINDOW_EVENT_SIZE,
-  WINDOW_SIZE_MAXIMUM, WINDOW_TITLE_MAXIMUM, WindowEvent, ERROR_INVALID_ARGUMENT,
+  WINDOW_SIZE_MAXIMUM, WINDOW_TITLE_MAXIMUM, WindowEvent, ERROR_INVALID_ARGUMENT, ERROR_DEAD_SERVER,
 } from "../../ipc/generated/abi";
 import {
   WINDOW_CLOSE, WINDOW_CLOSE_REQUEST_SIZE, WINDOW_PATH, WINDOW_SHOW, WINDOW_SHOW_REPLY_EVENTS, WINDOW_SHOW_REPLY_SIZE,
@@ -24,6 +24,8 @@ import {
 import { NamedConnection } from "../../ipc/client/named-connection";
 import { Rect, Surface } from "./surface";
 
+/** Rounds of the connection's re-sends a declaration goes through before show gives DEAD_SERVER up to the app. */
+const RESHOW_LIMIT: i32 = 64;
 const REPLY_BYTES: u32 = WINDOW_SHOW_REPLY_EVENTS + WINDOW_EVENTS_MAXIMUM * WINDOW_EVENT_SIZE;
 
 /** One connection to the compositor for all windows of a component: each window's `show` is a send of its own. */
@@ -129,7 +131,13 @@ export class Window {
     setIovec(this.iovecs, 0, this.request, WINDOW_SHOW_REQUEST_SIZE);
     setIovec(this.iovecs, 1, changetype<usize>(this.titleBytes), titleLength);
     setIovec(this.iovecs, 2, this.reply, REPLY_BYTES);
-    const result = compositorConnection().sendv(this.iovecs, 2, this.iovecs + 2 * IOVEC_SIZE, 1, this.shared);
+    // A held declaration outlives every compositor instance that held it: the connection re-sends it after
+    // each death up to its limit, which counts instances killed while holding it, not killed by it; so it goes
+    // again, up to RESHOW_LIMIT times the connection's limit.
+    let result = ERROR_DEAD_SERVER;
+    for (let round = 0; round < RESHOW_LIMIT && result == ERROR_DEAD_SERVER; round++) {
+      result = compositorConnection().sendv(this.iovecs, 2, this.iovecs + 2 * IOVEC_SIZE, 1, this.shared);
+    }
     this.count = 0;
     if (result < 0) return result;
     // The compositor has the declaration: the damage is shown, a surface replaced by a resize is no longer needed.

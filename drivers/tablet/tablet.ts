@@ -3,13 +3,18 @@
 // (type, code, value) into buffers of its event queue; the driver turns
 // them into input protocol events — absolute position scaled to
 // 0..INPUT_POINTER_MAXIMUM, buttons, wheel — and hands them to the
-// compositor (input-client.ts). It gets the device from the PCI bus server
-// and its interrupt as pulses; a new instance resets the device and starts
-// over, numbering its events from 1 under its own instance id.
+// compositor through the input client library (drivers/lib/input), whose
+// queue lives in the state object "tablet": a new instance resets the
+// device and numbers its own events from 1 under its own instance id, and
+// first re-sends what its predecessor queued and the compositor did not
+// apply (a click made while the driver was killed is not lost). It never
+// waits for the compositor: the device's buffers are drained on every
+// interrupt, and what the compositor could not take yet is tried again
+// every RETRY_NANOSECONDS (lib/input merges motion and drops it first).
 
 import "../../sdk/lib/abort";
 import {
-  channelCreate, connectionCreate, interruptUnmask, msgReceive, timerCreate, timerSet, Pulse, PULSE_SIZE,
+  channelCreate, connectionCreate, interruptUnmask, memoryMap, msgReceive, stateOpen, timerCreate, timerSet, errorName, Pulse, PULSE_SIZE, MAP_WRITABLE,
   RECEIVE_ID_PULSE, PCI_ENABLE_BUS_MASTER, INPUT_POINTER, INPUT_BUTTON, INPUT_WHEEL, INPUT_PRESSED, INPUT_RELEASED,
   INPUT_BUTTON_LEFT, INPUT_BUTTON_RIGHT, INPUT_BUTTON_MIDDLE, INPUT_POINTER_MAXIMUM,
 } from "../../ipc/generated/index";
@@ -17,7 +22,7 @@ import { log } from "../../sdk/lib/log";
 import { PciDevice } from "../lib/device/pci";
 import { VirtioDevice } from "../lib/virtio/transport";
 import { Virtqueue } from "../lib/virtio/virtqueue";
-import { InputClient } from "./input-client";
+import { InputClient } from "../lib/input/index";
 
 const VENDOR: u32 = 0x1af4;
 const DEVICE: u32 = 0x1052;
@@ -25,6 +30,11 @@ const EVENT_QUEUE: u32 = 0;
 const QUEUE_SIZE: u32 = 64;
 /** virtio_input_event: le16 type, le16 code, le32 value. */
 const EVENT_BYTES: u32 = 8;
+
+/** Events queued for the compositor, at most; the queue and its cursor fill STATE_SIZE. */
+const QUEUE_CAPACITY: u32 = 256;
+const STATE_NAME = "tablet";
+const STATE_SIZE: u32 = (InputClient.bytes(QUEUE_CAPACITY) + 4095) & ~4095;
 
 const PULSE_INTERRUPT: i32 = 1;
 const PULSE_RETRY: i32 = 2;
@@ -51,7 +61,7 @@ const CONFIG_SIZE: usize = 2;
 const CONFIG_UNION: usize = 8;
 const CFG_ABS_INFO: u8 = 0x12;
 
-const input = new InputClient();
+let input: InputClient | null = null;
 let x: u32 = 0, y: u32 = 0;
 let moved = false;
 /** The device's largest coordinate on each axis (its absinfo), for scaling. */
@@ -73,7 +83,7 @@ function scale(value: u32, maximum: u32): u32 {
 /** The position goes out before anything that happens at it. */
 function flushMotion(): void {
   if (!moved) return;
-  input.add(INPUT_POINTER, scale(x, maximumX), scale(y, maximumY), 0);
+  input!.push(INPUT_POINTER, scale(x, maximumX), scale(y, maximumY), 0);
   moved = false;
 }
 
@@ -90,10 +100,10 @@ function translate(type: u32, code: u32, value: u32): void {
   else if (type == EV_SYN) flushMotion();
   else if (type == EV_KEY && button(code) != 0) {
     flushMotion();
-    input.add(INPUT_BUTTON, button(code), value != 0 ? INPUT_PRESSED : INPUT_RELEASED, 0);
+    input!.push(INPUT_BUTTON, button(code), value != 0 ? INPUT_PRESSED : INPUT_RELEASED, 0);
   } else if (type == EV_REL && (code == REL_WHEEL || code == REL_HWHEEL)) {
     flushMotion();
-    input.add(INPUT_WHEEL, code == REL_WHEEL ? 0 : 1, value, 0);
+    input!.push(INPUT_WHEEL, code == REL_WHEEL ? 0 : 1, value, 0);
   }
 }
 
@@ -110,6 +120,12 @@ function drain(queue: Virtqueue): void {
 }
 
 export function _start(): void {
+  const object = stateOpen(STATE_NAME, STATE_SIZE);
+  if (object < 0) { log("state.open " + STATE_NAME + ": " + errorName(object)); return; }
+  const base = (heap.alloc(STATE_SIZE + 4096) + 4095) & ~(<usize>4095);
+  const mapped = memoryMap(object, <u32>base, STATE_SIZE, MAP_WRITABLE);
+  if (mapped < 0) { log("memory.map of the state object: " + errorName(mapped)); return; }
+  input = new InputClient(base, QUEUE_CAPACITY);
   const pci = new PciDevice(VENDOR, DEVICE);
   const device = new VirtioDevice(pci);
   if (!device.open()) { log("cannot open the device: " + device.problem); return; }
@@ -140,7 +156,7 @@ export function _start(): void {
     } else if (pulse.code == PULSE_RETRY) {
       retrying = false;
     }
-    if (!input.flush() && !retrying && retry > 0) {
+    if (!input!.trySend() && !retrying && retry > 0) {
       timerSet(retry, RETRY_NANOSECONDS, 0);
       retrying = true;
     }

@@ -11,6 +11,7 @@ import { corpus, measureThroughput } from "./throughput";
 import { benchBoot } from "../boot/bench";
 import { benchKernel } from "./kernel";
 import { benchFs } from "./fs";
+import { benchDesktop } from "./desktop";
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const figure = (value: number | string) => typeof value === "number" ? value.toFixed(1).padStart(9) : "        —";
@@ -60,3 +61,4 @@ if (compilerOnly) process.exit(0);
 if (!filter || filter === "boot") await benchBoot(log);
 if (!filter || filter === "kernel") await benchKernel(log);
 if (!filter || filter === "fs") benchFs(log);
+if (!filter || filter === "desktop") await benchDesktop(log);

@@ -41,6 +41,7 @@ interface Compositor {
   close(slot: number): void;
   input(kind: number, code: number, value: number, text: number): void;
   inputBatch(instance: number, first: number, events: number, count: number): number;
+  inputBatchKilled(instance: number, first: number, events: number, count: number, applied: number): void;
   toPointer(pixel: number, size: number): number;
   toPixel(coordinate: number, size: number): number;
   setClock(text: number): void;
@@ -308,6 +309,24 @@ export function register(test: TestFunction): void {
     const restored = load(a.state());
     t.eq(restored.c.inputBatch(77, 1, events, 3), 3, "a new compositor instance knows what was applied");
     t.eq([restored.c.pointerX(), restored.c.pointerY()], [50, 60], "and applies nothing twice");
+
+    // Killed between applying events and committing them: the next instance sees neither the effects nor the count.
+    const twoMoves = (x: ReturnType<typeof load>) => {
+      const at = x.c.allocate(16 * 2);
+      new Uint32Array(x.c.memory.buffer, at, 8).set([INPUT_POINTER, x.c.toPointer(70, W), x.c.toPointer(80, H), 0, INPUT_POINTER, x.c.toPointer(90, W), x.c.toPointer(100, H), 0]);
+      return at;
+    };
+    const fresh = load();
+    fresh.c.inputBatchKilled(79, 1, twoMoves(fresh), 2, 2);
+    t.eq([fresh.c.pointerX(), fresh.c.pointerY()], [90, 100], "the killed instance had applied both to its working copy");
+    const afterKill = load(fresh.state());
+    t.eq([afterKill.c.pointerX(), afterKill.c.pointerY()], [W / 2, H / 2], "the next instance finds the pointer where it was before the batch");
+    t.eq(afterKill.c.inputBatch(79, 1, twoMoves(afterKill), 2), 2, "the re-sent batch is applied");
+    t.eq([afterKill.c.pointerX(), afterKill.c.pointerY()], [90, 100], "once, to the end");
+    const later = load(afterKill.state());
+    later.move(5, 5);
+    t.eq(later.c.inputBatch(79, 1, twoMoves(later), 2), 2, "a later instance knows it applied");
+    t.eq([later.c.pointerX(), later.c.pointerY()], [5, 5], "and applies it no more");
     let exact = true;
     for (const size of [640, 1024, 1280, 768, 800, 480]) {
       for (let p = 0; p < size; p++) if (a.c.toPixel(a.c.toPointer(p, size), size) !== p) exact = false;

@@ -24,6 +24,8 @@ export const INPUT_ENTRY_SIZE: u32 = 8 + INPUT_EVENT_SIZE;
 const ENTRY_INSTANCE: u32 = 0;
 const ENTRY_SEQUENCE: u32 = 4;
 const ENTRY_EVENT: u32 = 8;
+/** The inputEvent's code, then its value: one 64-bit word at this offset. */
+const EVENT_CODE: usize = 4;
 /** The queue's header: head, then room for the entries 8-aligned. */
 const QUEUE_ENTRIES: u32 = 8;
 
@@ -51,6 +53,11 @@ export class InputQueue {
   instanceAt(position: u32): u32 { return load<u32>(this.entry(position), ENTRY_INSTANCE); }
   sequenceAt(position: u32): u32 { return load<u32>(this.entry(position), ENTRY_SEQUENCE); }
   eventAt(position: u32): InputEvent { return changetype<InputEvent>(this.entry(position) + ENTRY_EVENT); }
+
+  /** Changes the code and value of the event at `position` in one store (a kill leaves the old pair or the new). */
+  rewrite(position: u32, code: u32, value: u32): void {
+    store<u64>(changetype<usize>(this.eventAt(position)) + EVENT_CODE, <u64>code | (<u64>value << 32));
+  }
 
   /** Writes an event at `position` (at or past the committed tail, with room for it), numbered `sequence` by `instance`. */
   write(position: u32, instance: u32, sequence: u32, kind: u32, code: u32, value: u32, text: u32): void {

@@ -8,9 +8,15 @@
 // NamedConnection: when the compositor dies the same request goes to its
 // next instance, which applies only what its ledger has not
 // (ipc/client/input-ledger.ts), so a re-send applies nothing twice.
+//
+// `sendAll` waits out a missing compositor; `sendAvailable` does not: a
+// driver that must keep serving its device (the pointer) sends what it
+// can and tries again later. `sent` tells which events went out in a
+// request at least once, so that a writer changes only those that did not
+// (InputClient's motion merging).
 
 import {
-  errorName, threadSleep, INPUT_EVENT_SIZE, INPUT_EVENTS, INPUT_EVENTS_MAXIMUM, INPUT_EVENTS_REPLY_SIZE,
+  errorName, threadSleep, TIMEOUT_NONE, INPUT_EVENT_SIZE, INPUT_EVENTS, INPUT_EVENTS_MAXIMUM, INPUT_EVENTS_REPLY_SIZE,
   INPUT_EVENTS_REQUEST_SIZE, INPUT_ERROR_SEQUENCE_GAP, INPUT_PATH, InputEventsReply, InputEventsRequest,
 } from "../../../ipc/generated/index";
 import { NamedConnection } from "../../../ipc/client/named-connection";
@@ -26,6 +32,8 @@ export class InputSender {
   requests: u32 = 0;
   /** Events the compositor refused with SEQUENCE_GAP: it had forgotten their instance (never with a ledger of enough instances). */
   lost: u32 = 0;
+  /** The queue position after the last event put in a request: events before it may have been applied. */
+  sent: u32 = 0;
   private readonly request: InputEventsRequest;
   private readonly reply: InputEventsReply;
 
@@ -39,10 +47,10 @@ export class InputSender {
    * Sends one request of the oldest events in `queue` before `tail` (the
    * writer's committed end) and moves the head by its reply: how many
    * events it moved past, or an error when the compositor could not be
-   * reached. A request that moved nothing returns after RETRY_DELAY, so
-   * that a caller's loop does not spin.
+   * reached. A request that moved nothing returns after RETRY_DELAY when
+   * `wait`, so that a caller's loop does not spin.
    */
-  sendOnce(queue: InputQueue, tail: u32): i32 {
+  sendOnce(queue: InputQueue, tail: u32, wait: bool = true): i32 {
     const head = queue.head;
     if (head == tail) return 0;
     const instance = queue.instanceAt(head);
@@ -57,6 +65,7 @@ export class InputSender {
     request.operation = INPUT_EVENTS;
     request.instance = instance;
     request.first = first;
+    if (<i32>(head + count - this.sent) > 0) this.sent = head + count;
     this.requests++;
     const result = this.connection.send(changetype<usize>(request), INPUT_EVENTS_REQUEST_SIZE + count * INPUT_EVENT_SIZE,
       changetype<usize>(this.reply), INPUT_EVENTS_REPLY_SIZE);
@@ -69,13 +78,13 @@ export class InputSender {
       return <i32>count;
     }
     if (result < 0) {
-      threadSleep(RETRY_DELAY);
+      if (wait) threadSleep(RETRY_DELAY);
       return result;
     }
     const applied = this.reply.applied;
     let next = head;
     while (next != tail && queue.instanceAt(next) == instance && queue.sequenceAt(next) <= applied) next++;
-    if (next == head) threadSleep(RETRY_DELAY);
+    if (next == head && wait) threadSleep(RETRY_DELAY);
     queue.head = next;
     return <i32>(next - head);
   }
@@ -87,5 +96,19 @@ export class InputSender {
       const result = this.sendOnce(queue, tail);
       if (result < 0 && failures++ % 50 == 0) log("input: sending to " + this.connection.path + ": " + errorName(result) + "; trying again");
     }
+  }
+
+  /**
+   * Sends while the compositor is there and applies what it gets, without
+   * waiting for one to register: true when every event before `tail` is
+   * applied, false when some are left for a later call.
+   */
+  sendAvailable(queue: InputQueue, tail: u32): bool {
+    const timeout = this.connection.resolveTimeout;
+    this.connection.resolveTimeout = TIMEOUT_NONE;
+    let result: i32 = 1;
+    while (queue.head != tail && result > 0) result = this.sendOnce(queue, tail, false);
+    this.connection.resolveTimeout = timeout;
+    return queue.head == tail;
   }
 }

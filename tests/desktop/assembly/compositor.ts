@@ -5,6 +5,7 @@
 // and reads back pixels, damage, the state object and the events queued for
 // each window.
 
+import { INPUT_EVENT_SIZE, InputEvent } from "../../../ipc/generated/abi";
 import { Rect, Surface } from "../../../desktop/lib/surface";
 import { Font } from "../../../desktop/lib/text";
 import { LauncherEntry, WindowManager, pixelToPointer, pointerToPixel } from "../../../desktop/compositor/manager";
@@ -66,6 +67,18 @@ export function draw(client: u32, window: u32, title: string, x: i32, y: i32, wi
 export function close(slot: i32): void { manager!.close(slot); }
 export function input(kind: u32, code: u32, value: u32, text: u32): void { manager!.input(kind, code, value, text); }
 export function inputBatch(instance: u32, first: u32, events: usize, count: u32): i32 { return manager!.inputBatch(instance, first, events, count); }
+
+/** inputBatch as a compositor killed before its commit runs it: `applied` of the events applied to the working copy, then nothing more. */
+export function inputBatchKilled(instance: u32, first: u32, events: usize, count: u32, applied: u32): void {
+  const s = manager!.state;
+  s.begin();
+  const skip = s.ledger.skip(instance, first, count);
+  for (let i = <u32>max(skip, 0); i < min(count, applied); i++) {
+    const event = changetype<InputEvent>(events + <usize>i * <usize>INPUT_EVENT_SIZE);
+    manager!.input(event.kind, event.code, event.value, event.text);
+  }
+  s.ledger.record(instance, first + applied - 1);
+}
 export function toPointer(pixel: i32, size: i32): u32 { return pixelToPointer(pixel, size); }
 export function toPixel(coordinate: u32, size: i32): i32 { return pointerToPixel(coordinate, size); }
 export function setClock(text: string): void { manager!.setClock(text); }
