@@ -36,6 +36,7 @@ import * as desktopGraphics from "./desktop/graphics.test";
 import * as desktopCompositor from "./desktop/compositor.test";
 import * as fsLibrary from "./fs/fs.test";
 import * as fsCli from "./fs/cli.test";
+import * as storage from "./storage/storage.test";
 
 const files = [
   { name: "harness", register: harness.register },
@@ -73,6 +74,7 @@ const files = [
   { name: "kernel-keyboard", register: kernelKeyboard.register },
   { name: "devices", register: devices.register },
   { name: "bootstrap", register: bootstrap.register },
+  { name: "storage", register: storage.register },
 ];
 
 await runTestsAndExit(files, process.argv[2]);

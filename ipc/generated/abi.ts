@@ -280,6 +280,20 @@ export const WINDOW_LIST_MAXIMUM: u32 = 32;
 export const PCI_ENABLE_BUS_MASTER: u32 = 1;
 /** Every display mode has 32-bit pixels, 0x00RRGGBB in memory order B, G, R, X. */
 export const DISPLAY_BYTES_PER_PIXEL: u32 = 4;
+/** The unit of disk addresses and lengths: disk.read and disk.write move whole sectors of 512 bytes. */
+export const DISK_SECTOR_SIZE: u32 = 512;
+/** The most bytes one disk.read or disk.write moves (128 sectors). */
+export const DISK_TRANSFER_MAXIMUM: u32 = 65536;
+/** The most bytes one files.read or files.write moves. */
+export const FILES_TRANSFER_MAXIMUM: u32 = 32768;
+/** A regular file. */
+export const FILES_TYPE_FILE: u32 = 1;
+/** A directory. */
+export const FILES_TYPE_DIRECTORY: u32 = 2;
+/** files.write: visible at once, durable at the next commit (of any request); lost if the server dies first, which a changed verifier tells. */
+export const FILES_WRITE_UNSTABLE: u32 = 0;
+/** files.write: durable, with every earlier write, when the reply comes. */
+export const FILES_WRITE_STABLE: u32 = 1;
 
 export const IOVEC_SIZE: u32 = 8;
 export const IOVEC_ADDRESS: u32 = 0;

@@ -17,3 +17,5 @@ export * from "./protocols/test-relay";
 export * from "./protocols/test-rtc";
 export * from "./protocols/pci";
 export * from "./protocols/display";
+export * from "./protocols/disk";
+export * from "./protocols/files";

@@ -10,6 +10,7 @@ import { initProtocols } from "./protocols/init";
 import { inputConstants, inputProtocols, inputRecords } from "./protocols/input";
 import { windowConstants, windowProtocols, windowRecords } from "./protocols/window";
 import { deviceConstants, deviceProtocols } from "./protocols/devices";
+import { storageConstants, storageProtocols } from "./protocols/storage";
 import type { ErrorCode, Constant, ObjectType, Protocol, Record, Right, SystemCall } from "./schema";
 
 export interface Table {
@@ -26,7 +27,7 @@ export interface Table {
 export const table: Table = {
   calls, errors, rights, objectTypes,
   records: [...records, ...inputRecords, ...windowRecords],
-  constants: [...constants, ...inputConstants, ...windowConstants, ...deviceConstants],
-  protocols: [...initProtocols, ...inputProtocols, ...windowProtocols, ...testProtocols, ...deviceProtocols],
+  constants: [...constants, ...inputConstants, ...windowConstants, ...deviceConstants, ...storageConstants],
+  protocols: [...initProtocols, ...inputProtocols, ...windowProtocols, ...testProtocols, ...deviceProtocols, ...storageProtocols],
   protocolErrorBase: PROTOCOL_ERROR_BASE,
 };
