@@ -9,7 +9,9 @@
 //    offsets, setSize, mkdir, readdir with its cookie, rename across
 //    directories, remove, statfs, and their errors (EXISTS, NOT_FOUND,
 //    NOT_EMPTY, STALE for a removed file's handle).
-// 3. A mixed workload — creates, unstable and stable writes, syncs,
+// 3. A create and a rename sent again, the same (client, sequence), after
+//    init restarted the server: answered from the record on the volume.
+// 4. A mixed workload — creates, unstable and stable writes, syncs,
 //    renames, removes — while a thread of its own has init kill the file
 //    server (and twice the disk driver) every few tens of milliseconds. A
 //    create that were done twice would answer EXISTS, a rename or remove
@@ -185,6 +187,31 @@ function matches(work: FileRef, model: Map<string, i32>, when: string): void {
   }
 }
 
+/**
+ * A reply lost with the server, deterministically: a create and a rename
+ * are done, init restarts the server, and the very same requests (same
+ * client, same sequence) are sent again, as the client library does when
+ * the server died between its commit and its reply. The new instance
+ * answers them from the record on the volume — the same file, OK — instead
+ * of doing them again (EXISTS, NOT_FOUND).
+ */
+function replayed(root: FileRef): void {
+  const replays = files.replays;
+  const made = must(files.create(root, "once"), "create /once");
+  expect(initStatus("files") >= 0 && initRestart(initStatusReply.component) > 0, "init restarts the file server after the create");
+  files.sequence--;
+  const again = must(files.create(root, "once"), "the create sent again after the restart (without the record: EXISTS)");
+  expect(again.inode == made.inode && again.generation == made.generation, "the create sent again names the same file");
+  expect(files.rename(root, "once", root, "twice") == 0, "rename /once to /twice");
+  expect(initStatus("files") >= 0 && initRestart(initStatusReply.component) > 0, "init restarts the file server after the rename");
+  files.sequence--;
+  expect(files.rename(root, "once", root, "twice") == 0, "the rename sent again after the restart (without the record: NOT_FOUND): " + filesStatusName(files.status));
+  expect(files.replays == replays + 2, "both were answered from the record (" + (files.replays - replays).toString() + ")");
+  const moved = must(files.lookup(root, "twice"), "lookup /twice");
+  expect(moved.inode == made.inode, "/twice is the file made once");
+  expect(files.lookup(root, "once") == null && files.status == FILES_ERROR_NOT_FOUND, "/once is gone");
+}
+
 export function _start(): void {
   expect(connectInit() > 0, "name.open /init");
   expect(initStart("disk") > 0, "init starts the disk driver");
@@ -192,6 +219,7 @@ export function _start(): void {
   const root = must(files.root(), "files.root");
   greeting(root);
   operations(root);
+  replayed(root);
   const model = workload(root);
   // The killer is done, or stops at its next wake-up: one more restart of our own, then the check.
   threadSleep(150_000_000);

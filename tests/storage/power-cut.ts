@@ -11,8 +11,8 @@
 //   or being removed, is there with exactly its contents;
 // - every file said removed is gone;
 // - every other file of the workload (a temporary one whose rename was cut
-//   off) holds a prefix of its contents: empty, or whole, since one write is
-//   applied in one commit.
+//   off) was announced, and is empty or holds all of its one write: a write
+//   is applied in one commit, whole or not at all.
 //
 // The next cut boots the same volume again, so each boot also mounts what
 // the last cut left. Prints the counts; a failure prints what was wrong,
@@ -48,15 +48,18 @@ export function contents(name: string, length: number): Uint8Array {
 
 /** What the consoles of all boots so far promised. */
 interface Promises {
+  /** Temporary files announced, with the length of their one write. */
+  writing: Map<string, number>;
   committed: Map<string, number>;
   removing: Set<string>;
   removed: Set<string>;
 }
 
 function readConsole(serial: string, promises: Promises): void {
-  for (const match of serial.matchAll(/storage-writer: (committed|removing|removed) (\S+)(?: (\d+))?/g)) {
+  for (const match of serial.matchAll(/storage-writer: (writing|committed|removing|removed) (\S+)(?: (\d+))?/g)) {
     const [, what, name, length] = match;
-    if (what === "committed") promises.committed.set(name!, Number(length));
+    if (what === "writing") promises.writing.set(name!, Number(length));
+    else if (what === "committed") promises.committed.set(name!, Number(length));
     else if (what === "removing") promises.removing.add(name!);
     else promises.removed.add(name!);
   }
@@ -91,8 +94,10 @@ function check(volumePath: string, promises: Promises): { problems: string[]; fi
     }
     for (const [name, data] of present) {
       if (promises.committed.has(name)) continue;
-      const base = name.replace(/\.tmp$/, "");
-      if (data.length > 0 && !equal(data, contents(base, data.length))) problems.push(`${name}, never committed, holds ${data.length} bytes that are not its contents`);
+      const length = promises.writing.get(name);
+      if (length === undefined) { problems.push(`${name} is on the volume and was never announced`); continue; }
+      // One write of `length` bytes, in one request: the file is empty or whole, never in part.
+      if (data.length !== 0 && !equal(data, contents(name.replace(/\.tmp$/, ""), length))) problems.push(`${name}, never committed, holds ${data.length} bytes: neither empty nor its ${length} bytes`);
     }
   });
   return { problems, files };
@@ -120,7 +125,7 @@ export async function powerCuts(cuts: number, seed: number, say: (line: string) 
     writeFileSync(image, buildRecipe(readRecipe("storage")).image);
     const volume = join(directory, "volume.img");
     makeVolumeFile(volume, VOLUME_BYTES, BigInt(seed) * 0x9e3779b97f4a7c15n & 0xffffffffffffffffn);
-    const promises: Promises = { committed: new Map(), removing: new Set(), removed: new Set() };
+    const promises: Promises = { writing: new Map(), committed: new Map(), removing: new Set(), removed: new Set() };
     const next = random(seed);
     let failed = 0;
     for (let cut = 1; cut <= cuts; cut++) {

@@ -6,6 +6,7 @@
 // file. A line goes to the console only after the file server answered the
 // step, so every line the host sees is a promise the volume must keep:
 //
+//   storage-writer: writing NAME.tmp LENGTH  about to create NAME.tmp and write LENGTH bytes in one request
 //   storage-writer: committed NAME LENGTH   NAME holds contents(NAME, LENGTH)
 //   storage-writer: removing NAME           a remove was sent (may be done or not)
 //   storage-writer: removed NAME            NAME is gone
@@ -61,6 +62,7 @@ export function _start(): void {
     const name = boot + "-" + round.toString();
     const length = <u32>(1 + random % (24 << 10));
     const temporary = name + ".tmp";
+    log("writing " + temporary + " " + length.toString());
     const file = files.create(cuts, temporary);
     if (file == null) { log("create " + temporary + ": " + filesStatusName(files.status)); return; }
     fillContents(name, length);
