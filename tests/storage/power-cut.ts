@@ -10,9 +10,11 @@
 // - every file the console said was committed, and not said to be removed
 //   or being removed, is there with exactly its contents;
 // - every file said removed is gone;
-// - every other file of the workload (a temporary one whose rename was cut
-//   off) was announced, and is empty or holds all of its one write: a write
-//   is applied in one commit, whole or not at all.
+// - every other file of the workload was announced: a temporary one whose
+//   rename was cut off is empty or holds all of its one write (a write is
+//   applied in one commit, whole or not at all); one renamed before the cut
+//   but whose line did not come out is whole (the rename's commit carried
+//   the write).
 //
 // The next cut boots the same volume again, so each boot also mounts what
 // the last cut left. Prints the counts; a failure prints what was wrong,
@@ -94,10 +96,14 @@ function check(volumePath: string, promises: Promises): { problems: string[]; fi
     }
     for (const [name, data] of present) {
       if (promises.committed.has(name)) continue;
-      const length = promises.writing.get(name);
+      const temporary = name.endsWith(".tmp");
+      const length = promises.writing.get(temporary ? name : `${name}.tmp`);
       if (length === undefined) { problems.push(`${name} is on the volume and was never announced`); continue; }
-      // One write of `length` bytes, in one request: the file is empty or whole, never in part.
-      if (data.length !== 0 && !equal(data, contents(name.replace(/\.tmp$/, ""), length))) problems.push(`${name}, never committed, holds ${data.length} bytes: neither empty nor its ${length} bytes`);
+      const whole = equal(data, contents(name.replace(/\.tmp$/, ""), length));
+      // A temporary file had one write of `length` bytes, in one request: empty or whole, never in part.
+      if (temporary && data.length !== 0 && !whole) problems.push(`${name}, never renamed, holds ${data.length} bytes: neither empty nor its ${length} bytes`);
+      // A rename cut off before its line came out: its commit carried the write before it, so the file is whole.
+      if (!temporary && !whole) problems.push(`${name}, renamed without its line, holds ${data.length} bytes, not its ${length}`);
     }
   });
   return { problems, files };
