@@ -42,6 +42,7 @@ import * as desktopMonitor from "./desktop/monitor.test";
 import * as fsVolumes from "./fs/volumes.test";
 import * as codegenShape from "./compiler/codegen-shape.test";
 import * as desktopRestart from "./desktop/restart.test";
+import * as storage from "./storage/storage.test";
 
 const files = [
   { name: "harness", register: harness.register },
@@ -85,6 +86,7 @@ const files = [
   { name: "fs-volumes", register: fsVolumes.register },
   { name: "codegen-shape", register: codegenShape.register },
   { name: "desktop-restart", register: desktopRestart.register },
+  { name: "storage", register: storage.register },
 ];
 
 await runTestsAndExit(files, process.argv[2]);

@@ -300,6 +300,20 @@ export const DISPLAY_BYTES_PER_PIXEL: u32 = 4;
 export const SHELL_SESSION_SIZE: u32 = 4096;
 /** The longest text the clipboard holds, in bytes. */
 export const CLIPBOARD_MAXIMUM: u32 = 60000;
+/** The unit of disk addresses and lengths: disk.read and disk.write move whole sectors of 512 bytes. */
+export const DISK_SECTOR_SIZE: u32 = 512;
+/** The most bytes one disk.read or disk.write moves (128 sectors). */
+export const DISK_TRANSFER_MAXIMUM: u32 = 65536;
+/** The most bytes one files.read or files.write moves. */
+export const FILES_TRANSFER_MAXIMUM: u32 = 32768;
+/** A regular file. */
+export const FILES_TYPE_FILE: u32 = 1;
+/** A directory. */
+export const FILES_TYPE_DIRECTORY: u32 = 2;
+/** files.write: visible at once, durable at the next commit (of any request); lost if the server dies first, which a changed verifier tells. */
+export const FILES_WRITE_UNSTABLE: u32 = 0;
+/** files.write: durable, with every earlier write, when the reply comes. */
+export const FILES_WRITE_STABLE: u32 = 1;
 
 export const IOVEC_SIZE: u32 = 8;
 export const IOVEC_ADDRESS: u32 = 0;

@@ -19,3 +19,5 @@ export * from "./protocols/pci";
 export * from "./protocols/display";
 export * from "./protocols/shell";
 export * from "./protocols/clipboard";
+export * from "./protocols/disk";
+export * from "./protocols/files";

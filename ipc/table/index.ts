@@ -11,6 +11,7 @@ import { inputConstants, inputProtocols, inputRecords } from "./protocols/input"
 import { windowConstants, windowProtocols, windowRecords } from "./protocols/window";
 import { deviceConstants, deviceProtocols } from "./protocols/devices";
 import { desktopConstants, desktopProtocols } from "./protocols/desktop";
+import { storageConstants, storageProtocols } from "./protocols/storage";
 import type { ErrorCode, Constant, ObjectType, Protocol, Record, Right, SystemCall } from "./schema";
 
 export interface Table {
@@ -27,7 +28,7 @@ export interface Table {
 export const table: Table = {
   calls, errors, rights, objectTypes,
   records: [...records, ...inputRecords, ...windowRecords],
-  constants: [...constants, ...inputConstants, ...windowConstants, ...deviceConstants, ...desktopConstants],
-  protocols: [...initProtocols, ...inputProtocols, ...windowProtocols, ...testProtocols, ...deviceProtocols, ...desktopProtocols],
+  constants: [...constants, ...inputConstants, ...windowConstants, ...deviceConstants, ...desktopConstants, ...storageConstants],
+  protocols: [...initProtocols, ...inputProtocols, ...windowProtocols, ...testProtocols, ...deviceProtocols, ...desktopProtocols, ...storageProtocols],
   protocolErrorBase: PROTOCOL_ERROR_BASE,
 };

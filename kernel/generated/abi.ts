@@ -191,6 +191,13 @@ export const PCI_ENABLE_BUS_MASTER: u32 = 1;
 export const DISPLAY_BYTES_PER_PIXEL: u32 = 4;
 export const SHELL_SESSION_SIZE: u32 = 4096;
 export const CLIPBOARD_MAXIMUM: u32 = 60000;
+export const DISK_SECTOR_SIZE: u32 = 512;
+export const DISK_TRANSFER_MAXIMUM: u32 = 65536;
+export const FILES_TRANSFER_MAXIMUM: u32 = 32768;
+export const FILES_TYPE_FILE: u32 = 1;
+export const FILES_TYPE_DIRECTORY: u32 = 2;
+export const FILES_WRITE_UNSTABLE: u32 = 0;
+export const FILES_WRITE_STABLE: u32 = 1;
 
 // iovec: One buffer of a vectored message: msg.sendv, msg.receivev, msg.replyv.
 export const IOVEC_SIZE: u64 = 8;

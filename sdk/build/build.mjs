@@ -191,6 +191,7 @@ const hostEntries = {
   "fuzz-kernel": "tests/kernel/fuzz-kernel.ts",
   mutants: "tests/compiler/mutants.ts",
   torture: "tests/fs/torture.ts",
+  "power-cut": "tests/storage/power-cut.ts",
 };
 for (const [name, entry] of Object.entries(hostEntries)) {
   if (!existsSync(join(root, entry))) continue;

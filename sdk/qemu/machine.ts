@@ -44,6 +44,12 @@ export interface MachineOptions {
   onSerial?: (text: string) => void;
   /** Let the guest write to the image (default: writes go to a temporary overlay). */
   writable?: boolean;
+  /**
+   * More disks (raw image files), attached in this order after the image as
+   * modern-only virtio-blk devices (PCI 1af4:1042: the block driver's
+   * /dev/disk0, /dev/disk1, ...). The guest writes to them for real.
+   */
+  disks?: string[];
   /** The QEMU binary (default: $DELOS_QEMU, else qemu-system-x86_64 from PATH). */
   qemu?: string;
   /** More QEMU arguments, appended last. */
@@ -154,6 +160,10 @@ export class Machine {
         "-device", "virtio-blk-pci,drive=system,bootindex=0",
         "-vga", "std",
         "-device", "virtio-tablet-pci",
+        ...(options.disks ?? []).flatMap((disk, index) => [
+          "-drive", `if=none,id=disk${index},format=raw,file=${resolve(disk)}`,
+          "-device", `virtio-blk-pci,drive=disk${index},disable-legacy=on`,
+        ]),
         "-device", `isa-debug-exit,iobase=${DEBUG_EXIT_PORT},iosize=1`,
         "-nic", "none",
         "-no-reboot",

@@ -10,6 +10,7 @@ import { buildDir } from "../../sdk/host/paths";
 import { join } from "node:path";
 import { buildRecipe, readRecipe } from "../../sdk/host/recipe";
 import { Machine, type MachineOptions } from "../../sdk/qemu/index";
+import { makeTestDisks } from "../storage/disks";
 
 /** The runner's last line (tests/os/README.md). */
 export const END = /ostest: end \d+ passed, \d+ failed/;
@@ -30,9 +31,14 @@ export interface OsBoot {
   elapsedMs: number;
 }
 
-/** Boots a fresh build of the test image until the runner ends; `extraArgs` go to QEMU (e.g. -icount). */
+/**
+ * Boots a fresh build of the test image until the runner ends, with the
+ * storage tests' disks attached (tests/storage/disks.ts); `extraArgs` go to
+ * QEMU (e.g. -icount).
+ */
 export function bootTestImage(options: { timeoutSeconds?: number; accel?: MachineOptions["accel"]; extraArgs?: string[] } = {}): Promise<OsBoot> {
-  return bootUntil(buildRecipe(readRecipe("test")).image, { timeoutSeconds: options.timeoutSeconds ?? 240, ...options }, "`ostest: end`", (serial) => {
+  const disks = makeTestDisks();
+  return bootUntil(buildRecipe(readRecipe("test")).image, { timeoutSeconds: options.timeoutSeconds ?? 240, disks, ...options }, "`ostest: end`", (serial) => {
     if (END.test(serial)) return null;
     if (HALTED.test(serial)) return "the kernel halted";
     return HOPELESS.map(([pattern, what]) => { const match = pattern.exec(serial); return match ? `${what}: ${match[1]!.trim()}` : null; }).find((text) => text !== null);
@@ -45,14 +51,14 @@ export function bootTestImage(options: { timeoutSeconds?: number; accel?: Machin
  * `timeoutSeconds` pass (a problem that names `awaited`, the line that did
  * not come). A boot that ended early runs 200 ms more for the lines of a report.
  */
-export async function bootUntil(image: Uint8Array, options: { timeoutSeconds: number; accel?: MachineOptions["accel"]; extraArgs?: string[] },
+export async function bootUntil(image: Uint8Array, options: { timeoutSeconds: number; accel?: MachineOptions["accel"]; extraArgs?: string[]; disks?: string[] },
   awaited: string, stop: (serial: string) => string | null | undefined): Promise<OsBoot> {
   const limit = options.timeoutSeconds;
   const directory = mkdtempSync(join(tmpdir(), "delos-os-"));
   try {
     const path = join(directory, "boot.img");
     writeFileSync(path, image);
-    const machine = await Machine.start({ image: path, timeoutSeconds: limit + 30, accel: options.accel, extraArgs: options.extraArgs });
+    const machine = await Machine.start({ image: path, timeoutSeconds: limit + 30, accel: options.accel, extraArgs: options.extraArgs, disks: options.disks });
     let problem: string | null = null;
     try {
       const deadline = performance.now() + limit * 1000;

@@ -28,14 +28,19 @@ interface BootOptions {
   accel: Accel;
   quiet: boolean;
   vnc: boolean;
+  /** Disk image files attached after the boot image (--disk, repeatable). */
+  disks: string[];
+  /** Boot the image without QEMU's snapshot: the guest's writes reach the file. */
+  writable: boolean;
 }
 
-const USAGE = "[--headless] [--until TEXT] [--screenshot FILE] [--serial FILE] [--keys TEXT] [--keys-after TEXT] [--timeout S] [--image FILE] [--accel auto|tcg|kvm] [--vnc] [--quiet]";
+const USAGE = "[--headless] [--until TEXT] [--screenshot FILE] [--serial FILE] [--keys TEXT] [--keys-after TEXT] [--timeout S] [--image FILE] [--accel auto|tcg|kvm] [--vnc] [--quiet] [--disk FILE]... [--writable]";
 
 function parseOptions(args: string[]): BootOptions {
   const options: BootOptions = {
     headless: false, image: join(repoRoot, "build", "delos.img"), until: null, screenshot: null, serial: null,
     keys: null, keysAfter: DEFAULT_KEYS_AFTER, timeoutSeconds: null, accel: "auto", quiet: false, vnc: false,
+    disks: [], writable: false,
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -43,6 +48,13 @@ function parseOptions(args: string[]): BootOptions {
       case "--headless": options.headless = true; break;
       case "--vnc": options.vnc = true; break;
       case "--quiet": options.quiet = true; break;
+      case "--writable": options.writable = true; break;
+      case "--disk": {
+        const disk = optionValue(args, i++, arg);
+        if (!existsSync(disk)) throw new UsageError(`--disk ${disk}: no such file (make one with delos fs mkfs FILE SIZE)`);
+        options.disks.push(disk);
+        break;
+      }
       case "--image": options.image = optionValue(args, i++, arg); break;
       case "--until": options.until = optionValue(args, i++, arg); break;
       case "--screenshot": options.screenshot = optionValue(args, i++, arg); break;
@@ -87,6 +99,8 @@ export async function bootImage(options: BootOptions): Promise<number> {
       timeoutSeconds,
       serialFile: options.serial ?? undefined,
       onSerial: options.quiet ? undefined : (text) => process.stdout.write(text),
+      writable: options.writable,
+      disks: options.disks,
     });
   } catch (error) {
     if (error instanceof SetupError || error instanceof BootError) {

@@ -29,6 +29,10 @@ import { TEST_TRAP_REQUESTS } from "../../../ipc/generated/servers/test-trap";
 import { TEST_RTC_REQUESTS } from "../../../ipc/generated/servers/test-rtc";
 import { SHELL_REQUESTS } from "../../../ipc/generated/servers/shell";
 import { CLIPBOARD_REQUESTS } from "../../../ipc/generated/servers/clipboard";
+import { DISK_REQUESTS } from "../../../ipc/generated/servers/disk";
+import { FILES_REQUESTS } from "../../../ipc/generated/servers/files";
+import { DISK_GEOMETRY, DISK_PATH, DiskGeometryReply } from "../../../ipc/generated/protocols/disk";
+import { FILES_PATH, FILES_STATFS, FilesStatfsReply } from "../../../ipc/generated/protocols/files";
 import { Check, describeStatus } from "./check";
 import { initStart, initStatus, initStatusReply } from "./init-client";
 import { awaitEnd, status, takeEndPulse } from "./supervision";
@@ -218,6 +222,18 @@ function trapper(check: Check): void {
   if (!check.failed) check.equal(status.trap, 1, "the trapper's trap kind (unreachable)");
 }
 
+function diskAnswers(check: Check, connection: i32, instance: u32): bool {
+  store<u32>(request, DISK_GEOMETRY);
+  if (!check.succeeded(ask(connection, 4), "disk geometry after the malformed requests")) return false;
+  return check.ok(changetype<DiskGeometryReply>(reply).sectors > 0, "disk geometry: a disk of some sectors");
+}
+
+function filesAnswers(check: Check, connection: i32, instance: u32): bool {
+  store<u32>(request, FILES_STATFS);
+  if (!check.succeeded(ask(connection, 4), "files statfs after the malformed requests")) return false;
+  return check.ok(changetype<FilesStatfsReply>(reply).blocks > 0, "files statfs: a volume of some blocks");
+}
+
 export function malformedRequests(check: Check): void {
   sent = 0;
   init(check);
@@ -230,7 +246,9 @@ export function malformedRequests(check: Check): void {
   if (!check.failed) initServer(check, "clipboard", CLIPBOARD_PATH, CLIPBOARD_REQUESTS, clipboardAnswers);
   if (!check.failed) trapper(check);
   if (!check.failed) rtc(check);
+  if (!check.failed) initServer(check, "disk", DISK_PATH, DISK_REQUESTS, diskAnswers);
+  if (!check.failed) initServer(check, "files", FILES_PATH, FILES_REQUESTS, filesAnswers);
   if (check.failed) return;
-  check.summary = sent.toString() + " malformed requests to 10 servers (init, echo, store, shared, priority, relay, shell, clipboard, trapper, rtc)"
+  check.summary = sent.toString() + " malformed requests to 12 servers (init, echo, store, shared, priority, relay, shell, clipboard, trapper, rtc, disk, files)"
     + " each refused with INVALID_ARGUMENT or TOO_LARGE; each server then answered a correct request, the same instance";
 }
