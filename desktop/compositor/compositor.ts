@@ -40,7 +40,8 @@ import { spawnGranted } from "../../ipc/client/spawn";
 import { log } from "../../sdk/lib/log";
 import { Rect } from "../lib/surface";
 import { Font } from "../lib/text";
-import { LauncherEntry, WindowManager } from "./manager";
+import { LauncherApp, appOf, payloadApps } from "./launcher";
+import { WindowManager } from "./manager";
 import { Scene } from "./scene";
 import { Screen, mapObject, unmapObject } from "./screen";
 import { STATE_SIZE, STATE_SLOTS, State } from "./state";
@@ -71,6 +72,10 @@ class Compositor {
   readonly info: HandleInfo = changetype<HandleInfo>(heap.alloc(HANDLE_INFO_SIZE));
   /** Messages until the injected fault (0: none armed). */
   faultAfter: u32 = 0;
+  /** The payload's window apps, which the launcher menu lists. */
+  apps: LauncherApp[] = [];
+  /** The whole screen was composed once; the ready moment was told. */
+  composedAll: bool = false;
   ready: bool = false;
 
   constructor(readonly manager: WindowManager, readonly scene: Scene, readonly screen: Screen) {
@@ -146,16 +151,37 @@ class Compositor {
     const launches = this.manager.launches;
     while (launches.length > 0) {
       const path = launches.shift();
-      const id = spawnGranted(path, 0, "open " + WINDOW_PATH);
+      const app = appOf(this.apps, path);
+      const id = spawnGranted(path, 0, app != null ? app.grant : "open " + WINDOW_PATH);
       if (id < 0) log("cannot start " + path + ": error " + id.toString());
     }
-    const full = this.manager.damage.area >= <i64>this.manager.width * <i64>this.manager.height;
+    if (this.manager.damage.area >= <i64>this.manager.width * <i64>this.manager.height) this.composedAll = true;
     const composed = this.scene.compose();
     this.screen.present(composed);
-    if (full && !this.ready) {
+    if (!this.ready && this.isReady()) {
       this.ready = true;
       log("desktop: ready (instance " + componentSelf().toString() + ", frame " + this.scene.frames.toString() + ")");
     }
+  }
+
+  /**
+   * The moment the desktop is ready for the user, which COM1 tells once per
+   * instance: the display shows a frame in which the whole screen was
+   * composed, at least one window is on it, and every window's declaration
+   * is shown and held — its client drew its content before declaring it
+   * (the terminal its prompt) and now waits for events, so a key typed from
+   * here on reaches it.
+   */
+  isReady(): bool {
+    if (!this.composedAll || !this.screen.attached) return false;
+    const s = this.manager.state;
+    let windows = 0;
+    for (let slot = 0; slot < STATE_SLOTS; slot++) {
+      if (!s.isUsed(slot)) continue;
+      if (this.shown[slot].address == 0 || this.shown[slot].held == 0) return false;
+      windows++;
+    }
+    return windows > 0;
   }
 
   /** Counts a message handled: the injected fault, when armed, ends the instance after the last one's changes. */
@@ -344,9 +370,11 @@ export function _start(): void {
   const stateAddress = mapObject(stateHandle, STATE_SIZE, MAP_WRITABLE);
   if (stateAddress == 0) { log("cannot map the state object"); return; }
   const manager = new WindowManager(new State(stateAddress), SCREEN_WIDTH, SCREEN_HEIGHT);
-  manager.launcher.push(new LauncherEntry("Swatch", "apps/swatch.wasm"));
+  const apps = payloadApps();
+  for (let i = 0; i < apps.length; i++) manager.launcher.push(apps[i].entry);
   const screen = new Screen(SCREEN_WIDTH, SCREEN_HEIGHT);
   compositor = new Compositor(manager, new Scene(manager, screen.back, readFont()), screen);
+  compositor!.apps = apps;
 
   const windows = new Server(WINDOW_PATH);
   const input = new Server(INPUT_PATH);
