@@ -39,6 +39,7 @@ import * as fsCli from "./fs/cli.test";
 import * as desktopTerminal from "./desktop/terminal.test";
 import * as desktopToolkit from "./desktop/toolkit.test";
 import * as desktopMonitor from "./desktop/monitor.test";
+import * as desktopBoot from "./desktop/desktop.test";
 
 const files = [
   { name: "harness", register: harness.register },
@@ -79,6 +80,7 @@ const files = [
   { name: "kernel-keyboard", register: kernelKeyboard.register },
   { name: "devices", register: devices.register },
   { name: "bootstrap", register: bootstrap.register },
+  { name: "desktop", register: desktopBoot.register },
 ];
 
 await runTestsAndExit(files, process.argv[2]);

@@ -36,7 +36,7 @@ import { KEY_PAGE_DOWN, KEY_PAGE_UP, Key, letterKey } from "../../toolkit/keys";
 import { WindowInput } from "../../toolkit/window-events";
 
 const FONT_PATH = "fonts/mono-14.atlas";
-const COLUMNS: i32 = 80;
+const COLUMNS: i32 = 100;
 const ROWS: i32 = 24;
 /** Lines the wheel scrolls per step. */
 const WHEEL_LINES: i32 = 3;
