@@ -7,8 +7,9 @@
 // cell is recognised only when every one of its pixels is the character's).
 //
 // The boot: `desktop: ready` on COM1; the taskbar (launcher, the terminal's
-// entry), the terminal window's border, title and buttons, the shell's
-// banner and prompt. Keys typed through QMP run `echo hello` and `ps`, and
+// entry, the clock with the host's UTC time read from the CMOS clock), the
+// terminal window's border, title and buttons, the shell's banner and
+// prompt. Keys typed through QMP run `echo hello` and `ps`, and
 // their answers are read on the screen. The launcher's menu lists the
 // payload's window apps and starts the system monitor. The pointer drags the
 // terminal by its title bar: it moves by exactly the pointer's move, with
@@ -195,6 +196,15 @@ export function register(test: TestFunction): void {
       const entry = { x: 2 + LAUNCHER_WIDTH + ENTRY_GAP * 2, y: barTop + 2, height: TASKBAR_HEIGHT - 4 };
       t.eq(pixelAt(first, entry.x + ENTRY_WIDTH - 1, entry.y), TASKBAR_ENTRY_FOCUSED, "the terminal's entry in the window list, focused");
       t.eq(textMismatches(first, sans, "Terminal", entry.x + 6, textTop(entry), TASKBAR_TEXT, TASKBAR_ENTRY_FOCUSED).slice(0, 3), [], "its title, every pixel");
+
+      // The clock: the time of day from the CMOS clock, which QEMU starts at the host's UTC time, exactly as the atlas draws it.
+      const clock = { right: W - 2, y: barTop + 2, height: TASKBAR_HEIGHT - 4 };
+      const clockText = (seconds: number) => `${new Date(seconds * 1000).toISOString().slice(11, 19)} UTC`;
+      const measure = (text: string) => ([...text].reduce((pen, c) => pen + findGlyph(sans, c.codePointAt(0)!).advance, 0) + 63) >> 6;
+      const now = Math.floor(Date.now() / 1000);
+      const shownTime = [...Array(16).keys()].map((i) => clockText(now + 1 - i)).find((text) =>
+        textMismatches(first, sans, text, clock.right - measure(text) - 6, textTop(clock), TASKBAR_TEXT, TASKBAR).length === 0);
+      t.ok(shownTime !== undefined, `the taskbar's clock shows the host's UTC time of the last 15 s (${clockText(now)} now), every pixel`);
 
       // The terminal window: decorations where the theme puts them, the banner and the prompt with the cursor.
       t.eq(decorationMismatches(first, sans, FIRST_X, FIRST_Y, width, height, "Terminal", true), [], "the terminal's border, title bar, title and buttons");
