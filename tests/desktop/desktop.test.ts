@@ -227,7 +227,7 @@ export function register(test: TestFunction): void {
       await machine.sendKeys("ps\n");
       const listed = await until("the answer to ps", 60, async () => {
         rows = grid.rows(await machine.screendump(), FIRST_X, FIRST_Y);
-        const last = rows.findLastIndex((row) => row !== "");
+        const last = rows.reduce((found, row, index) => (row !== "" ? index : found), -1);
         return last > 5 && rows[last] === `${PROMPT} _` ? rows : null;
       }, shown);
       const psRows = listed.slice(listed.indexOf(`${PROMPT} ps`) + 1, listed.length).filter((row) => row !== "" && row !== `${PROMPT} _`);
