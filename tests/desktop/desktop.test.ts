@@ -10,10 +10,11 @@
 // entry, the clock with the host's UTC time read from the CMOS clock), the
 // terminal window's border, title and buttons, the shell's banner and
 // prompt. Keys typed through QMP run `echo hello` and `ps`, and
-// their answers are read on the screen. The launcher's menu lists the
+// their answers are read on the screen; text selected by the pointer is
+// copied and pasted through the clipboard server. The launcher's menu lists the
 // payload's window apps and starts the system monitor. The pointer drags the
 // terminal by its title bar: it moves by exactly the pointer's move, with
-// its text. The screenshot after `ps` becomes docs/images/desktop.png.
+// its text; then by its grip: the grid takes the whole cells that fit. The screenshot after `ps` becomes docs/images/desktop.png.
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -240,6 +241,29 @@ export function register(test: TestFunction): void {
       mkdirSync(join(repoRoot, "docs/images"), { recursive: true });
       writeFileSync(join(repoRoot, "docs/images/desktop.png"), writePng(shot));
 
+      // Copy and paste: the pointer selects "hello" (the answer to echo), Ctrl+Shift+C copies it to the clipboard
+      // server, Ctrl+Shift+V types it at the prompt.
+      const cellCentre = (column: number, row: number) => ({ x: FIRST_X + column * grid.cellWidth + (grid.cellWidth >> 1), y: FIRST_Y + row * grid.cellHeight + (grid.cellHeight >> 1) });
+      const helloRow = listed.indexOf("hello");
+      const promptRow = listed.lastIndexOf(`${PROMPT} _`);
+      t.ok(helloRow > 0 && promptRow > helloRow, `the answer to echo (row ${helloRow}) and the prompt (row ${promptRow}) are on screen`);
+      await machine.pointer(cellCentre(0, helloRow).x, cellCentre(0, helloRow).y, { left: true });
+      await machine.pointer(cellCentre(2, helloRow).x, cellCentre(2, helloRow).y, {});
+      await machine.pointer(cellCentre(4, helloRow).x, cellCentre(4, helloRow).y, {});
+      await machine.pointer(cellCentre(4, helloRow).x, cellCentre(4, helloRow).y, { left: false });
+      await machine.pointer(aside.x, aside.y, {});
+      await machine.sendKeys("{ctrl-shift-c}{ctrl-shift-v}");
+      const pasted = await until("the pasted text at the prompt", 30, async () => {
+        rows = grid.rows(await machine.screendump(), FIRST_X, FIRST_Y);
+        return rows[promptRow] === `${PROMPT} hello_` ? rows : null;
+      }, shown);
+      t.eq(pasted[helloRow], "hello", "the selection is drawn with its colours swapped, the same text");
+      await machine.sendKeys("{backspace}{backspace}{backspace}{backspace}{backspace}");
+      await until("the prompt emptied again", 30, async () => {
+        rows = grid.rows(await machine.screendump(), FIRST_X, FIRST_Y);
+        return rows[promptRow] === `${PROMPT} _` ? rows : null;
+      }, shown);
+
       // The launcher's menu: the payload's window apps, by their manifests' names; its item starts the monitor.
       await machine.pointer(launcher.x + 20, launcher.y + 10, { left: true });
       await machine.pointer(launcher.x + 20, launcher.y + 10, { left: false });
@@ -283,6 +307,24 @@ export function register(test: TestFunction): void {
       const movedRows = grid.rows(moved, FIRST_X + dx, FIRST_Y + dy);
       t.eq(movedRows.slice(0, 4), listed.slice(0, 4), "its text moved with it");
       t.eq(pixelAt(moved, FIRST_X - BORDER, FIRST_Y + 100), backgroundAt(FIRST_Y + 100), "its old left border is background again");
+
+      // Resize the terminal by its grip: the grid takes the whole cells that fit the size asked for, its text stays.
+      const x = FIRST_X + dx, y = FIRST_Y + dy;
+      const grip = { x: x + width + BORDER - 5, y: y + height + BORDER - 5 };
+      const shrink = { x: grip.x - 90, y: grip.y - 68 };
+      await machine.pointer(grip.x, grip.y, { left: true });
+      await machine.pointer(shrink.x, shrink.y, {});
+      await machine.pointer(shrink.x, shrink.y, { left: false });
+      await machine.pointer(aside.x, aside.y, {});
+      const asked = { width: width + pointerPixel(shrink.x, W) - pointerPixel(grip.x, W), height: height + pointerPixel(shrink.y, H) - pointerPixel(grip.y, H) };
+      const columns = Math.floor(asked.width / grid.cellWidth), rowsLeft = Math.floor(asked.height / grid.cellHeight);
+      const resized = await until("the resized terminal", 60, async () => {
+        const picture = await machine.screendump();
+        return decorationMismatches(picture, sans, x, y, columns * grid.cellWidth, rowsLeft * grid.cellHeight, "Terminal", true).length === 0 ? picture : null;
+      });
+      t.ok(columns < COLUMNS && rowsLeft < ROWS, `asked for ${asked.width} x ${asked.height}: ${columns} columns, ${rowsLeft} rows`);
+      t.eq(pixelAt(resized, x + columns * grid.cellWidth + BORDER + 1, y + 10), backgroundAt(y + 10), "nothing of the window right of its new border");
+      t.eq(grid.rows(resized, x, y).slice(0, 3).map((row) => row.slice(0, columns).replace(/ +$/, "")), listed.slice(0, 3), "its first rows as they were");
       t.ok(!/kernel: .*halted/.test(machine.serial), "the kernel never halted");
     } catch (error) {
       console.log(machine.serial.split("\n").filter((line) => !/timer: \d+ ticks/.test(line)).slice(-40).join("\n"));
