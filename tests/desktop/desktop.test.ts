@@ -12,7 +12,8 @@
 // prompt. Keys typed through QMP run `echo hello` and `ps`, and
 // their answers are read on the screen; text selected by the pointer is
 // copied and pasted through the clipboard server. The launcher's menu lists the
-// payload's window apps and starts the system monitor. The pointer drags the
+// payload's window apps and starts the system monitor, whose list shows the
+// running components. The pointer drags the
 // terminal by its title bar: it moves by exactly the pointer's move, with
 // its text; then by its grip: the grid takes the whole cells that fit. The screenshot after `ps` becomes docs/images/desktop.png.
 
@@ -284,6 +285,22 @@ export function register(test: TestFunction): void {
         const picture = await machine.screendump();
         return decorationMismatches(picture, sans, monitorX, monitorY, 800, 420, "System monitor", true).length === 0 ? picture : null;
       });
+      // Its list (desktop/monitor/view.ts in the toolkit's theme, mono-14): a row `ID  COMPONENT ...` for each running component.
+      const mono = grid.atlas;
+      const padding = Math.max(2, Math.trunc(mono.size / 4)), rowHeight = mono.lineHeight + 4;
+      const listLeft = monitorX + 2 * padding + padding, listTop = monitorY + rowHeight + 2 * padding;
+      const rowOf = (identity: string) => {
+        for (let row = 0; row < 16; row++) {
+          for (let id = 1; id < 32; id++) {
+            const prefix = `${String(id).padStart(4)}  ${identity}`;
+            if (textMismatches(withMonitor, mono, prefix, listLeft, listTop + row * rowHeight + 2, 0x1c2025, 0xffffff).length === 0) return row;
+          }
+        }
+        return -1;
+      };
+      for (const identity of ["init/compositor", "init/shell", "init/terminal", "init/clock", "init/compositor/monitor"]) {
+        t.ok(rowOf(identity) >= 0, `the monitor lists ${identity}, every pixel of its id and name`);
+      }
       t.eq(decorationMismatches(withMonitor, sans, FIRST_X, FIRST_Y, width, height, "Terminal", false).filter((m) => !m.startsWith("bottom")), [],
         "the terminal below it, unfocused, where the monitor does not cover it");
       t.eq(textMismatches(withMonitor, sans, "System monitor", entry.x + (ENTRY_WIDTH + ENTRY_GAP) + 6, textTop(entry), TASKBAR_TEXT, TASKBAR_ENTRY_FOCUSED).slice(0, 3), [], "the monitor's entry in the window list, focused");
