@@ -6,16 +6,17 @@
 // terminal's grid read back cell by cell against the monospace atlas (a
 // cell is recognised only when every one of its pixels is the character's).
 //
-// The boot: `desktop: ready` on COM1; the taskbar (launcher, the terminal's
-// entry, the clock with the host's UTC time read from the CMOS clock), the
-// terminal window's border, title and buttons, the shell's banner and
-// prompt. Keys typed through QMP run `echo hello` and `ps`, and
+// The boot: `desktop: ready` on COM1; the taskbar (launcher, the
+// terminal's entry, the clock with the host's UTC time read from the CMOS
+// clock), the terminal window's border, title and buttons, the shell's
+// banner and prompt. Keys typed through QMP run `echo hello` and `ps`, and
 // their answers are read on the screen; text selected by the pointer is
-// copied and pasted through the clipboard server. The launcher's menu lists the
-// payload's window apps and starts the system monitor, whose list shows the
-// running components. The pointer drags the
-// terminal by its title bar: it moves by exactly the pointer's move, with
-// its text; then by its grip: the grid takes the whole cells that fit. The screenshot after `ps` becomes docs/images/desktop.png.
+// copied and pasted through the clipboard server. The launcher's menu lists
+// the payload's window apps and starts the system monitor, whose list shows
+// the running components. The pointer drags the terminal by its title bar:
+// it moves by exactly the pointer's move, with its text; then by its grip:
+// the grid takes the whole cells that fit. The screenshot after `ps`
+// becomes docs/images/desktop.png.
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
