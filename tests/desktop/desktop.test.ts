@@ -11,12 +11,13 @@
 // clock), the terminal window's border, title and buttons, the shell's
 // banner and prompt. Keys typed through QMP run `echo hello` and `ps`, and
 // their answers are read on the screen; text selected by the pointer is
-// copied and pasted through the clipboard server. The launcher's menu lists
-// the payload's window apps and starts the system monitor, whose list shows
-// the running components. The pointer drags the terminal by its title bar:
-// it moves by exactly the pointer's move, with its text; then by its grip:
-// the grid takes the whole cells that fit. The screenshot after `ps`
-// becomes docs/images/desktop.png.
+// copied and pasted through the clipboard server; Shift+PgUp looks back
+// into the scrollback. The launcher's menu lists the payload's window apps
+// and starts the system monitor, whose list shows the running components.
+// The pointer drags the terminal by its title bar: it moves by exactly the
+// pointer's move, with its text; then by its grip: the grid takes the
+// whole cells that fit. The screenshot after `ps` becomes
+// docs/images/desktop.png.
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -266,6 +267,25 @@ export function register(test: TestFunction): void {
         return rows[promptRow] === `${PROMPT} _` ? rows : null;
       }, shown);
 
+      // The scrollback: `help` twice fills the screen past its top; Shift+PgUp looks back to the banner, Shift+PgDn returns.
+      await machine.sendKeys("help\nhelp\n");
+      const live = await until("the answers to help", 60, async () => {
+        rows = grid.rows(await machine.screendump(), FIRST_X, FIRST_Y);
+        return rows[ROWS - 1] === `${PROMPT} _` && rows[ROWS - 2] !== "" && !rows.includes(BANNER) ? rows : null;
+      }, shown);
+      t.eq(live[ROWS - 1], `${PROMPT} _`, "the screen is full, the prompt on its last row, the banner scrolled off");
+      await machine.sendKeys("{shift-pgup}{shift-pgup}{shift-pgup}{shift-pgup}");
+      const back = await until("the scrollback's top", 30, async () => {
+        rows = grid.rows(await machine.screendump(), FIRST_X, FIRST_Y);
+        return rows[0] === BANNER ? rows : null;
+      }, shown);
+      t.eq(back.slice(0, 3), [BANNER, `${PROMPT} echo hello`, "hello"], "Shift+PgUp shows the first lines again, without the cursor");
+      await machine.sendKeys("{shift-pgdn}{shift-pgdn}{shift-pgdn}{shift-pgdn}");
+      await until("the live screen again", 30, async () => {
+        rows = grid.rows(await machine.screendump(), FIRST_X, FIRST_Y);
+        return rows.join("\n") === live.join("\n") ? rows : null;
+      }, shown);
+
       // The launcher's menu: the payload's window apps, by their manifests' names; its item starts the monitor.
       await machine.pointer(launcher.x + 20, launcher.y + 10, { left: true });
       await machine.pointer(launcher.x + 20, launcher.y + 10, { left: false });
@@ -323,7 +343,7 @@ export function register(test: TestFunction): void {
       });
       t.eq(decorationMismatches(moved, sans, FIRST_X + dx, FIRST_Y + dy, width, height, "Terminal", true), [], "the terminal's decorations at its new place, focused");
       const movedRows = grid.rows(moved, FIRST_X + dx, FIRST_Y + dy);
-      t.eq(movedRows.slice(0, 4), listed.slice(0, 4), "its text moved with it");
+      t.eq(movedRows, live, "its text moved with it");
       t.eq(pixelAt(moved, FIRST_X - BORDER, FIRST_Y + 100), backgroundAt(FIRST_Y + 100), "its old left border is background again");
 
       // Resize the terminal by its grip: the grid takes the whole cells that fit the size asked for, its text stays.
@@ -342,7 +362,10 @@ export function register(test: TestFunction): void {
       });
       t.ok(columns < COLUMNS && rowsLeft < ROWS, `asked for ${asked.width} x ${asked.height}: ${columns} columns, ${rowsLeft} rows`);
       t.eq(pixelAt(resized, x + columns * grid.cellWidth + BORDER + 1, y + 10), backgroundAt(y + 10), "nothing of the window right of its new border");
-      t.eq(grid.rows(resized, x, y).slice(0, 3).map((row) => row.slice(0, columns).replace(/ +$/, "")), listed.slice(0, 3), "its first rows as they were");
+      // The cursor was on the last row: the rows above it that no longer fit went to the scrollback.
+      const up = ROWS - rowsLeft;
+      t.eq(grid.rows(resized, x, y).slice(0, rowsLeft).map((row) => row.slice(0, columns).replace(/ +$/, "")),
+        live.slice(up).map((row) => row.slice(0, columns).replace(/ +$/, "")), `its rows as they were, the top ${up} gone to keep the prompt's on screen`);
       t.ok(!/kernel: .*halted/.test(machine.serial), "the kernel never halted");
     } catch (error) {
       console.log(machine.serial.split("\n").filter((line) => !/timer: \d+ ticks/.test(line)).slice(-40).join("\n"));
