@@ -16,8 +16,8 @@
 // and starts the system monitor, whose list shows the running components.
 // The pointer drags the terminal by its title bar: it moves by exactly the
 // pointer's move, with its text; then by its grip: the grid takes the
-// whole cells that fit. The screenshot after `ps` becomes
-// docs/images/desktop.png.
+// whole cells that fit. The screenshot after `ps` is the README's picture
+// (build/desktop.png; docs/images/desktop.png with DELOS_UPDATE_SCREENSHOT=1).
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,7 +26,7 @@ import type { TestFunction } from "../harness";
 import { buildRecipe, readRecipe } from "../../sdk/host/recipe";
 import { drawText, findGlyph, mixChannel, rasteriseGlyphAtlas, type GlyphAtlas } from "../../sdk/host/glyph-atlas";
 import { Machine, pixelAt, writePng, type Picture } from "../../sdk/qemu/index";
-import { repoRoot } from "../../sdk/host/paths";
+import { buildDir, repoRoot } from "../../sdk/host/paths";
 
 const BOOT_SECONDS = 150;
 const W = 1024, H = 768;
@@ -240,9 +240,14 @@ export function register(test: TestFunction): void {
       for (const name of ["init/compositor", "init/shell", "init/terminal", "init/keyboard", "init/display"]) {
         t.ok(psRows.some((row) => new RegExp(`\\brunning\\b.* ${name}$`).test(row)), `ps shows ${name} running`);
       }
-      const shot = await machine.screendump();
-      mkdirSync(join(repoRoot, "docs/images"), { recursive: true });
-      writeFileSync(join(repoRoot, "docs/images/desktop.png"), writePng(shot));
+      // The README's picture: written to build/ by every run, into docs/images/ when asked (DELOS_UPDATE_SCREENSHOT=1),
+      // so that a test run leaves the repository's files as they were.
+      const shot = writePng(await machine.screendump());
+      writeFileSync(join(buildDir, "desktop.png"), shot);
+      if (process.env.DELOS_UPDATE_SCREENSHOT === "1") {
+        mkdirSync(join(repoRoot, "docs/images"), { recursive: true });
+        writeFileSync(join(repoRoot, "docs/images/desktop.png"), shot);
+      }
 
       // Copy and paste: the pointer selects "hello" (the answer to echo), Ctrl+Shift+C copies it to the clipboard
       // server, Ctrl+Shift+V types it at the prompt.
