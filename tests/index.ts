@@ -43,6 +43,7 @@ import * as fsVolumes from "./fs/volumes.test";
 import * as codegenShape from "./compiler/codegen-shape.test";
 import * as desktopRestart from "./desktop/restart.test";
 import * as storage from "./storage/storage.test";
+import * as desktopBoot from "./desktop/desktop.test";
 
 const files = [
   { name: "harness", register: harness.register },
@@ -87,6 +88,7 @@ const files = [
   { name: "codegen-shape", register: codegenShape.register },
   { name: "desktop-restart", register: desktopRestart.register },
   { name: "storage", register: storage.register },
+  { name: "desktop", register: desktopBoot.register },
 ];
 
 await runTestsAndExit(files, process.argv[2]);

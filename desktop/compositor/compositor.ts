@@ -11,14 +11,15 @@
 //
 // A declaration with nothing to tell its window is held (REPLY_LATER) until
 // the window has events or its wait runs out; a timer pulse every
-// TICK_NANOSECONDS ends waits and moves the taskbar's clock, which shows the
-// time since boot (clock.now): no component reads the CMOS clock for the
-// desktop yet.
+// TICK_NANOSECONDS ends waits and moves the taskbar's clock: the time of
+// day (UTC) counted on from the clock driver's last answer (drivers/clock,
+// the CMOS real-time clock, asked by a thread of its own), or the time
+// since boot until the driver answers.
 
 import "../../sdk/lib/abort";
 import {
   Handle, clockNow, componentSelf, componentSpawn, connectionCreate, handleClose, handleInfo, msgGrant, msgReply,
-  msgSend, nameOpen, payloadRead, stateOpen, threadCreate, threadPriority, timerCreate, timerSet,
+  msgSend, nameOpen, payloadRead, stateOpen, threadCreate, threadPriority, threadSleep, timerCreate, timerSet,
 } from "../../ipc/generated/system";
 import {
   ERROR_INVALID_ARGUMENT, HANDLE_INFO_SIZE, HandleInfo, MAP_WRITABLE, Pulse, RIGHT_MAP,
@@ -32,6 +33,7 @@ import {
 import { INPUT_PATH, InputEventsReply } from "../../ipc/generated/protocols/input";
 import { DISPLAY_MODE, DISPLAY_MODE_REPLY_SIZE, DISPLAY_MODE_REQUEST_SIZE, DISPLAY_PATH, DisplayModeReply } from "../../ipc/generated/protocols/display";
 import { TIMEOUT_FOREVER } from "../../ipc/generated/abi";
+import { CLOCK_PATH, CLOCK_TIME, CLOCK_TIME_REPLY_SIZE, CLOCK_TIME_REQUEST_SIZE, ClockTimeReply } from "../../drivers/clock/generated/protocols/clock";
 import { WindowHandlers, serveWindow } from "../../ipc/generated/servers/window";
 import { InputHandlers, serveInput } from "../../ipc/generated/servers/input";
 import { Server } from "../../ipc/client/server";
@@ -40,7 +42,8 @@ import { spawnGranted } from "../../ipc/client/spawn";
 import { log } from "../../sdk/lib/log";
 import { Rect } from "../lib/surface";
 import { Font } from "../lib/text";
-import { LauncherEntry, WindowManager } from "./manager";
+import { LauncherApp, appOf, payloadApps } from "./launcher";
+import { WindowManager } from "./manager";
 import { Scene } from "./scene";
 import { Screen, mapObject, unmapObject } from "./screen";
 import { STATE_SIZE, STATE_SLOTS, State } from "./state";
@@ -51,6 +54,8 @@ const SCREEN_HEIGHT: i32 = 768;
 const FONT_PATH = "fonts/sans-13.atlas";
 const TICK_CODE: i32 = 1;
 const TICK_NANOSECONDS: i64 = 250_000_000;
+/** How often the wall clock is asked again (the processor's clock and the RTC drift apart slowly). */
+const CLOCK_REFRESH_NANOSECONDS: i64 = 60_000_000_000;
 /** Enough for a declaration with the longest title, and a list reply of every window. */
 const BUFFER_BYTES: u32 = 2048;
 
@@ -71,7 +76,13 @@ class Compositor {
   readonly info: HandleInfo = changetype<HandleInfo>(heap.alloc(HANDLE_INFO_SIZE));
   /** Messages until the injected fault (0: none armed). */
   faultAfter: u32 = 0;
+  /** The payload's window apps, which the launcher menu lists. */
+  apps: LauncherApp[] = [];
+  /** The whole screen was composed once; the ready moment was told. */
+  composedAll: bool = false;
   ready: bool = false;
+  /** The taskbar's clock counts on from it; until the clock driver answers, it shows the time since boot. */
+  readonly wall: WallClock = new WallClock();
 
   constructor(readonly manager: WindowManager, readonly scene: Scene, readonly screen: Screen) {
     for (let i = 0; i < STATE_SLOTS; i++) this.shown[i] = new Shown();
@@ -146,16 +157,37 @@ class Compositor {
     const launches = this.manager.launches;
     while (launches.length > 0) {
       const path = launches.shift();
-      const id = spawnGranted(path, 0, "open " + WINDOW_PATH);
+      const app = appOf(this.apps, path);
+      const id = spawnGranted(path, 0, app != null ? app.grant : "open " + WINDOW_PATH);
       if (id < 0) log("cannot start " + path + ": error " + id.toString());
     }
-    const full = this.manager.damage.area >= <i64>this.manager.width * <i64>this.manager.height;
+    if (this.manager.damage.area >= <i64>this.manager.width * <i64>this.manager.height) this.composedAll = true;
     const composed = this.scene.compose();
     this.screen.present(composed);
-    if (full && !this.ready) {
+    if (!this.ready && this.isReady()) {
       this.ready = true;
       log("desktop: ready (instance " + componentSelf().toString() + ", frame " + this.scene.frames.toString() + ")");
     }
+  }
+
+  /**
+   * The moment the desktop is ready for the user, which COM1 tells once per
+   * instance: the display shows a frame in which the whole screen was
+   * composed, at least one window is on it, and every window's declaration
+   * is shown and held — its client drew its content before declaring it
+   * (the terminal its prompt) and now waits for events, so a key typed from
+   * here on reaches it.
+   */
+  isReady(): bool {
+    if (!this.composedAll || !this.screen.attached) return false;
+    const s = this.manager.state;
+    let windows = 0;
+    for (let slot = 0; slot < STATE_SLOTS; slot++) {
+      if (!s.isUsed(slot)) continue;
+      if (this.shown[slot].address == 0 || this.shown[slot].held == 0) return false;
+      windows++;
+    }
+    return windows > 0;
   }
 
   /** Counts a message handled: the injected fault, when armed, ends the instance after the last one's changes. */
@@ -170,11 +202,24 @@ class Compositor {
   }
 
   tick(): void {
-    const seconds = clockNow() / 1_000_000_000;
-    const minutes = seconds / 60;
-    this.manager.setClock("up " + (minutes / 60).toString() + ":" + two(minutes % 60) + ":" + two(seconds % 60));
+    const now = clockNow();
+    const wall = this.wall;
+    if (wall.seconds >= 0) {
+      const seconds = (wall.seconds + (now - wall.uptime) / 1_000_000_000) % 86400;
+      this.manager.setClock(two(seconds / 3600) + ":" + two(seconds / 60 % 60) + ":" + two(seconds % 60) + " UTC");
+    } else {
+      const seconds = now / 1_000_000_000;
+      const minutes = seconds / 60;
+      this.manager.setClock("up " + (minutes / 60).toString() + ":" + two(minutes % 60) + ":" + two(seconds % 60));
+    }
     this.settle();
   }
+}
+
+/** The wall-clock time as the clock driver last told it: `seconds` since 1970 at clock.now `uptime` (seconds -1: not yet told). */
+class WallClock {
+  seconds: i64 = -1;
+  uptime: i64 = 0;
 }
 
 function two(value: i64): string { return value < 10 ? "0" + value.toString() : value.toString(); }
@@ -332,6 +377,34 @@ function attachDisplayThread(_: i32): void {
   log("showing frames on the display, " + mode.width.toString() + "x" + mode.height.toString());
 }
 
+/**
+ * The wall clock's thread: asks the clock driver (/dev/clock, the CMOS
+ * real-time clock) for the time when it serves, and again every
+ * CLOCK_REFRESH_NANOSECONDS (a restarted driver is found again), so that
+ * the window thread's ticks count on from the last answer without waiting
+ * for a driver.
+ */
+function wallClockThread(_: i32): void {
+  const request = heap.alloc(CLOCK_TIME_REQUEST_SIZE);
+  const reply = changetype<ClockTimeReply>(heap.alloc(CLOCK_TIME_REPLY_SIZE));
+  let connection = 0;
+  while (true) {
+    if (connection <= 0) connection = nameOpen(CLOCK_PATH, TIMEOUT_FOREVER);
+    if (connection < 0) { log("cannot open " + CLOCK_PATH + ": error " + connection.toString() + "; the clock shows the time since boot"); return; }
+    store<u32>(request, CLOCK_TIME);
+    const status = msgSend(connection, request, CLOCK_TIME_REQUEST_SIZE, changetype<usize>(reply), CLOCK_TIME_REPLY_SIZE);
+    if (status >= 0) {
+      const wall = compositor!.wall;
+      wall.uptime = <i64>reply.uptime;
+      wall.seconds = <i64>reply.seconds;
+    } else {
+      handleClose(connection);
+      connection = 0;
+    }
+    threadSleep(status >= 0 ? CLOCK_REFRESH_NANOSECONDS : 1_000_000_000);
+  }
+}
+
 /** The atlas the title bars and the taskbar are written with, read from the payload; null (no text) if it is missing. */
 function readFont(): Font | null {
   const size = payloadRead(FONT_PATH, 0, 0, 0);
@@ -349,9 +422,11 @@ export function _start(): void {
   const stateAddress = mapObject(stateHandle, STATE_SIZE, MAP_WRITABLE);
   if (stateAddress == 0) { log("cannot map the state object"); return; }
   const manager = new WindowManager(new State(stateAddress), SCREEN_WIDTH, SCREEN_HEIGHT);
-  manager.launcher.push(new LauncherEntry("Swatch", "apps/swatch.wasm"));
+  const apps = payloadApps();
+  for (let i = 0; i < apps.length; i++) manager.launcher.push(apps[i].entry);
   const screen = new Screen(SCREEN_WIDTH, SCREEN_HEIGHT);
   compositor = new Compositor(manager, new Scene(manager, screen.back, readFont()), screen);
+  compositor!.apps = apps;
 
   const windows = new Server(WINDOW_PATH);
   const input = new Server(INPUT_PATH);
@@ -364,5 +439,7 @@ export function _start(): void {
   if (thread < 0) log("cannot start the input thread: error " + thread.toString());
   const display = threadCreate(<u32>attachDisplayThread.index, 0, threadPriority());
   if (display < 0) log("cannot start the display thread: error " + display.toString());
+  const wallClock = threadCreate(<u32>wallClockThread.index, 0, threadPriority());
+  if (wallClock < 0) log("cannot start the wall clock's thread: error " + wallClock.toString());
   serveWindow(new WindowServer(), windows.channel, BUFFER_BYTES);
 }

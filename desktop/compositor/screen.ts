@@ -63,6 +63,9 @@ export class Screen {
     return true;
   }
 
+  /** Frames show on the display's framebuffer. */
+  get attached(): bool { return this.framebuffer != null; }
+
   /** Stops showing frames on the framebuffer (the display driver went away). */
   detach(): void {
     const framebuffer = this.framebuffer;

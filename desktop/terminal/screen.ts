@@ -96,7 +96,7 @@ export class Screen {
   /** Lines dropped from the scrollback's front since the start: lets a view that looks into it stay put. */
   dropped: i64 = 0;
 
-  constructor(readonly columns: i32, readonly rows: i32, readonly scrollbackLimit: i32) {
+  constructor(public columns: i32, public rows: i32, readonly scrollbackLimit: i32) {
     assert(columns > 0 && rows > 0, "terminal: a screen needs at least one column and one row");
     for (let y = 0; y < rows; y++) this.lines.push(new Line(columns));
   }
@@ -144,9 +144,52 @@ export class Screen {
     for (let y = 0; y < this.rows; y++) this.lines[y].markDirty();
   }
 
+  /**
+   * Gives the screen `columns` × `rows` cells: each line, the scrollback's
+   * too, is cut or padded with blanks on the right; fewer rows push lines
+   * off the top into the scrollback as far as needed to keep row
+   * `keepRow` (the cursor's) on screen, and then drop the bottom ones; more
+   * rows add blank lines at the bottom. Returns how many lines went up.
+   */
+  resize(columns: i32, rows: i32, keepRow: i32): i32 {
+    assert(columns > 0 && rows > 0, "terminal: a screen needs at least one column and one row");
+    const blank = new Style();
+    for (let y = 0; y < this.lines.length; y++) this.lines[y] = widen(this.lines[y], columns);
+    for (let i = 0; i < this.scrollback.length; i++) this.scrollback[i] = widen(this.scrollback[i], columns);
+    this.columns = columns;
+    const up = max(0, keepRow - rows + 1);
+    for (let i = 0; i < up; i++) {
+      const leaving = this.lines.shift();
+      if (this.scrollbackLimit > 0) {
+        this.scrollback.push(leaving);
+        if (this.scrollback.length > this.scrollbackLimit) { this.scrollback.shift(); this.dropped++; }
+      }
+    }
+    while (this.lines.length > rows) this.lines.pop();
+    while (this.lines.length < rows) {
+      const fresh = new Line(columns);
+      fresh.erase(0, columns, blank);
+      this.lines.push(fresh);
+    }
+    this.rows = rows;
+    this.markAllDirty();
+    return up;
+  }
+
   /** Forgets the scrollback (ED 3). */
   clearScrollback(): void {
     this.dropped += this.scrollback.length;
     this.scrollback.length = 0;
   }
+}
+
+/** `line` with `columns` cells: the same line when it has them, else a copy cut or padded with blanks. */
+function widen(line: Line, columns: i32): Line {
+  if (line.columns == columns) return line;
+  const wider = new Line(columns);
+  const kept = min(columns, line.columns);
+  for (let x = 0; x < kept; x++) {
+    wider.set(x, unchecked(line.characters[x]), unchecked(line.foregrounds[x]), unchecked(line.backgrounds[x]), unchecked(line.flags[x]));
+  }
+  return wider;
 }

@@ -13,7 +13,8 @@
 //
 // What it answers (DSR, DA) waits in `replies` for whoever feeds it to send
 // back to the program. Missing: the alternate screen, character sets other
-// than UTF-8, insert mode, resizing, double-width characters.
+// than UTF-8, insert mode, double-width characters, reflowing lines on a
+// resize (they are cut or padded).
 
 import { COLOUR_DEFAULT, COLOUR_RGB } from "./palette";
 import { FLAG_BOLD, FLAG_INVERSE, FLAG_UNDERLINE, Line, Screen, Style } from "./screen";
@@ -59,7 +60,7 @@ export class Terminal {
   private utf8Value: u32 = 0;
   private utf8Left: i32 = 0;
 
-  constructor(readonly columns: i32, readonly rows: i32, scrollbackLimit: i32 = 1000) {
+  constructor(public columns: i32, public rows: i32, scrollbackLimit: i32 = 1000) {
     this.screen = new Screen(columns, rows, scrollbackLimit);
     this.bottom = rows;
   }
@@ -391,6 +392,25 @@ export class Terminal {
     this.originMode = this.saved.originMode;
     this.style.copyFrom(this.saved.style);
     this.moveTo(this.saved.x, this.saved.y);
+  }
+
+  /**
+   * Gives the terminal `columns` × `rows` cells (a window resized): lines
+   * are cut or padded, the cursor's line stays on screen (lines above it go
+   * to the scrollback when rows are taken away), the scrolling region
+   * becomes the whole screen.
+   */
+  resize(columns: i32, rows: i32): void {
+    if (columns == this.columns && rows == this.rows) return;
+    const up = this.screen.resize(columns, rows, this.cursorY);
+    this.columns = columns;
+    this.rows = rows;
+    this.top = 0;
+    this.bottom = rows;
+    this.pendingWrap = false;
+    this.moveTo(this.cursorX, this.cursorY - up);
+    this.saved.x = min(this.saved.x, columns - 1);
+    this.saved.y = max(0, min(this.saved.y - up, rows - 1));
   }
 
   /** RIS: the state a new terminal has; the scrollback stays. */

@@ -12,7 +12,11 @@ import { Rect, Surface } from "../lib/surface";
 import { Font } from "../lib/text";
 import { resolveColour } from "./palette";
 import { FLAG_BOLD, FLAG_INVERSE, FLAG_UNDERLINE, Line } from "./screen";
+import { Selection, historyRow } from "./selection";
 import { Terminal } from "./terminal";
+
+/** The width of a cell drawn with `font` (monospace: the advance of M, rounded up); its height is the font's line height. */
+export function cellWidth(font: Font): i32 { return (font.advanceOf(0x4d) + 63) >> 6; }
 
 export class TerminalView {
   readonly cellWidth: i32;
@@ -21,6 +25,8 @@ export class TerminalView {
   scrollOffset: i32 = 0;
   /** The cursor is drawn (the window has the keyboard focus). */
   focused: bool = true;
+  /** Text selected with the pointer, drawn with its colours swapped. */
+  readonly selection: Selection = new Selection();
 
   private drawnCursorX: i32 = -1;
   private drawnCursorY: i32 = -1;
@@ -29,7 +35,7 @@ export class TerminalView {
   private everything: bool = true;
 
   constructor(readonly terminal: Terminal, readonly font: Font, readonly surface: Surface, readonly originX: i32 = 0, readonly originY: i32 = 0) {
-    this.cellWidth = (font.advanceOf(0x4d) + 63) >> 6;
+    this.cellWidth = cellWidth(font);
     this.cellHeight = font.lineHeight;
   }
 
@@ -43,6 +49,15 @@ export class TerminalView {
     const offset = max(0, min(this.scrollOffset + lines, this.terminal.screen.scrollback.length));
     if (offset != this.scrollOffset) { this.scrollOffset = offset; this.everything = true; }
   }
+
+  /** The history row (selection.ts) shown on row `row` of the view. */
+  historyRowAt(row: i32): i64 {
+    return historyRow(this.terminal.screen, row) - <i64>this.scrollOffset;
+  }
+
+  /** The cell under pixel (x, y) of the surface, kept inside the grid: its column, and its row in the view. */
+  columnAt(x: i32): i32 { return max(0, min((x - this.originX) / this.cellWidth, this.terminal.columns - 1)); }
+  rowAt(y: i32): i32 { return max(0, min((y - this.originY) / this.cellHeight, this.terminal.rows - 1)); }
 
   /** Everything is drawn at the next render (the surface was drawn over). */
   invalidate(): void { this.everything = true; }
@@ -59,15 +74,17 @@ export class TerminalView {
     const cursorY = this.cursorShown() ? terminal.cursorY : -1;
     const moved = cursorX != this.drawnCursorX || cursorY != this.drawnCursorY;
     let damage = new Rect();
+    const selection = this.selection;
     for (let row = 0; row < terminal.rows; row++) {
       const line = this.shownLine(row);
+      const rowInHistory = this.historyRowAt(row);
       const cursorRow = moved && (row == this.drawnCursorY || row == cursorY);
       if (!this.everything && !cursorRow && !line.anyDirty) continue;
       for (let column = 0; column < terminal.columns; column++) {
         const cursorHere = column == cursorX && row == cursorY;
         const cursorWas = column == this.drawnCursorX && row == this.drawnCursorY;
         if (!this.everything && !unchecked(line.dirty[column]) && !(moved && (cursorHere || cursorWas))) continue;
-        this.drawCell(line, column, row, cursorHere);
+        this.drawCell(line, column, row, cursorHere != selection.contains(rowInHistory, column));
         damage = damage.union(this.cellRect(column, row));
       }
     }
@@ -97,12 +114,13 @@ export class TerminalView {
     return screen.scrollback[screen.scrollback.length + index];
   }
 
-  private drawCell(line: Line, column: i32, row: i32, cursor: bool): void {
+  /** Draws a cell; `swapped`: its colours swapped (the cursor, or selected). */
+  private drawCell(line: Line, column: i32, row: i32, swapped: bool): void {
     const flags = unchecked(line.flags[column]);
     const bold = (flags & FLAG_BOLD) != 0;
     let foreground = resolveColour(unchecked(line.foregrounds[column]), true, bold);
     let background = resolveColour(unchecked(line.backgrounds[column]), false, false);
-    if (((flags & FLAG_INVERSE) != 0) != cursor) {
+    if (((flags & FLAG_INVERSE) != 0) != swapped) {
       const swap = foreground;
       foreground = background;
       background = swap;

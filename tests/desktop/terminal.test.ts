@@ -38,6 +38,9 @@ interface TerminalProgram extends Program {
   damageWidth(): number;
   damageHeight(): number;
   bytesOfKey(kind: number, code: number, value: number, text: number): number;
+  resize(columns: number, rows: number): void;
+  select(anchorColumn: number, anchorRow: number, headColumn: number, headRow: number): number;
+  clearSelection(): void;
 }
 
 class Harness {
@@ -266,5 +269,47 @@ export function register(test: TestFunction): void {
     t.eq([key(0x04, CONTROL | 0x61), key(0x1a, CONTROL | 0x77), key(0x2f, CONTROL | 0x5b)], ["\x01", "\x17", "\x1b"], "Control with a letter or [");
     t.eq([key(0x04, ALT | 0x61), key(0x04, 0x61, 0), key(0xe1, SHIFT)], ["\x1ba", "", ""], "Alt prefixes ESC; releases and modifiers alone send nothing");
     t.eq(readString(h.p, h.p.bytesOfKey(2, 100, 100, 0)), "", "a pointer event sends nothing");
+  });
+
+  test("a resize cuts or pads lines, keeps the cursor's line on screen (lines above it go to the scrollback), and the grid goes on", (t) => {
+    const h = new Harness(10, 4);
+    h.feed("0123456789\r\nb\r\nc\r\nd");
+    t.eq([h.lines(4), h.cursor()], [["0123456789", "b", "c", "d"], [1, 3]], "before");
+    h.p.resize(6, 2);
+    t.eq([h.lines(2), h.scrollback(), h.cursor()], [["c", "d"], ["012345", "b"], [1, 1]], "6 x 2: the two lines above the cursor's went to the scrollback, cut to 6 columns");
+    h.p.resize(8, 4);
+    t.eq([h.lines(4), h.cursor()], [["c", "d", "", ""], [1, 1]], "8 x 4: blank lines added at the bottom, the cursor where it was");
+    h.feed("xyz1234567\r\n\x1b[4;1Hlast");
+    t.eq(h.lines(4), ["c", "dxyz1234", "567", "last"], "text wraps at the new width and the cursor reaches the new last row");
+    h.feed("\r\nmore");
+    t.eq([h.lines(4), h.scrollback().slice(-1)], [["dxyz1234", "567", "last", "more"], ["c"]], "and the whole new screen scrolls");
+  });
+
+  test("a selection: its text in reading order either way across lines, blanks at line ends cut; selected cells drawn swapped", (t) => {
+    const atlas = rasteriseGlyphAtlas({ font: MONO, size: 14 });
+    const h = new Harness(10, 3);
+    const bytes = encodeGlyphAtlas(atlas);
+    t.eq(h.p.openFont(giveBytes(h.p, bytes), bytes.length), 1, "the atlas opens");
+    h.feed("hello\r\nworld\x1b[?25l");
+    const at = h.p.newView(200, 100, 0, 0, 0);
+    const cw = h.p.cellWidth(), ch = h.p.cellHeight();
+    t.eq(readString(h.p, h.p.select(1, 0, 2, 1)), "ello\nwor", "from (1, 0) to (2, 1)");
+    t.eq(readString(h.p, h.p.select(2, 1, 1, 0)), "ello\nwor", "the same, dragged backwards");
+    t.eq(readString(h.p, h.p.select(3, 0, 9, 0)), "lo", "blanks at the line's end are not text");
+    h.p.render();
+    const pixels = readPixels(h.p, at, 200, 100);
+    const cell = (column: number, row: number) => {
+      const got: number[] = [];
+      for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) got.push(pixels[(row * ch + y) * 200 + column * cw + x]!);
+      return got;
+    };
+    const fg = DEFAULT_FOREGROUND, bg = DEFAULT_BACKGROUND;
+    t.eq(cell(3, 0), expectedCell(atlas, "l", bg, fg, cw, ch), "a selected cell: its colours swapped, every pixel");
+    t.eq(cell(9, 0), expectedCell(atlas, " ", bg, fg, cw, ch), "a selected blank too");
+    t.eq(cell(2, 0), expectedCell(atlas, "l", fg, bg, cw, ch), "a cell before the selection as it was");
+    h.p.clearSelection();
+    h.p.render();
+    const cleared = readPixels(h.p, at, 200, 100);
+    t.eq(cleared[0 * 200 + 3 * cw + 0], bg, "cleared, the cell is drawn as before");
   });
 }

@@ -68,3 +68,14 @@ export function bytesOfKey(kind: u32, code: u32, value: u32, text: u32): string 
   event.text = text;
   return keyBytes(event);
 }
+
+export function resize(columns: i32, rows: i32): void { terminal.resize(columns, rows); }
+/** Selects from cell (anchorColumn, anchorRow) to (headColumn, headRow) of the view's rows; the selection's text. */
+export function select(anchorColumn: i32, anchorRow: i32, headColumn: i32, headRow: i32): string {
+  const selection = view!.selection;
+  selection.start(view!.historyRowAt(anchorRow), anchorColumn);
+  selection.extend(view!.historyRowAt(headRow), headColumn);
+  view!.invalidate();
+  return selection.text(terminal.screen);
+}
+export function clearSelection(): void { view!.selection.clear(); view!.invalidate(); }

@@ -6,14 +6,14 @@
 // show it (a new id, one more restart, gone), and refuse a component init
 // does not supervise.
 
-import "../../sdk/lib/abort";
-import { componentExit, componentSelf, threadSleep } from "../../ipc/generated/index";
-import { expect } from "../../sdk/lib/test";
-import { log } from "../../sdk/lib/log";
-import { InitClient } from "../system/init-client";
-import { InitActions } from "./actions";
-import { MonitorRow, rowText } from "./row";
-import { Sampler } from "./sampler";
+import "../../../sdk/lib/abort";
+import { componentExit, componentSelf, threadSleep } from "../../../ipc/generated/index";
+import { expect } from "../../../sdk/lib/test";
+import { log } from "../../../sdk/lib/log";
+import { InitClient } from "../../system/init-client";
+import { InitActions } from "../../monitor/actions";
+import { MonitorRow, rowText } from "../../monitor/row";
+import { Sampler } from "../../monitor/sampler";
 
 function find(rows: MonitorRow[], identity: string): MonitorRow | null {
   for (let i = 0; i < rows.length; i++) if (rows[i].identity == identity) return rows[i];
