@@ -476,11 +476,25 @@ function readPcMap(section: ByteReader, component: CompiledComponent): void {
   let func: i64 = 0;
   let wasm: i64 = 0;
   const functionCount = <i64>component.functionCount;
+  const data = section.bytes.dataStart;
   for (let i = 0; i < count; i++) {
-    native += section.uleb();
-    func += section.sleb();
-    wasm += section.sleb();
-    if (section.failed) return;
+    // Most entries are three one-byte LEBs: decoded here without the reader's
+    // per-byte checks (every process start reads the whole map); any longer
+    // one goes through the reader, which checks it.
+    const at = section.position;
+    const bytes = data + <usize>at;
+    const short = section.end - at >= 3 ? <u32>load<u8>(bytes) | <u32>load<u8>(bytes, 1) << 8 | <u32>load<u8>(bytes, 2) << 16 : 0x80;
+    if ((short & 0x808080) == 0) {
+      native += <u64>(short & 0x7f);
+      func += <i64>((<i32>(short << 17)) >> 25); // bits 8-14, sign-extended from bit 6
+      wasm += <i64>((<i32>(short << 9)) >> 25); // bits 16-22
+      section.position = at + 3;
+    } else {
+      native += section.uleb();
+      func += section.sleb();
+      wasm += section.sleb();
+      if (section.failed) return;
+    }
     if (native > <u64>component.codeLength) { section.fail("pc map entry beyond the code"); return; }
     if (func < 0 || func >= functionCount) { section.fail("pc map entry for an unknown function"); return; }
     if (wasm < 0 || wasm > 0xffffffff) { section.fail("pc map wasm offset out of range"); return; }

@@ -30,6 +30,10 @@ export declare function invoke(code: i64, vmctx: i64, slots: i64, count: i32): i
 @external("delos:native", "thread_block")
 export declare function thread_block(): i64;
 
+/** Copies `length` bytes upwards between absolute addresses (`rep movsq`, then `rep movsb`); the ranges must not overlap. */
+@external("delos:native", "copy")
+export declare function copy(destination: i64, source: i64, length: i64): void;
+
 /** The absolute address of a pointer into the runtime's memory. */
 export function absolute(local: usize): i64 {
   return memory_base() + <i64>local;
@@ -37,16 +41,14 @@ export function absolute(local: usize): i64 {
 
 /** Copies `length` bytes from an absolute address into the runtime's memory. */
 export function copyOut(destination: usize, source: i64, length: usize): void {
-  let at: usize = 0;
-  for (; at + 8 <= length; at += 8) store<i64>(destination + at, load64(source + <i64>at));
-  for (; at < length; at++) store<u8>(destination + at, <u8>load8(source + <i64>at));
+  // One string instruction, not a loop of intrinsic loads and stores: starting
+  // a process copies each component (hundreds of KiB) through here.
+  copy(absolute(destination), source, <i64>length);
 }
 
 /** Copies `length` bytes between absolute addresses (ranges must not overlap). */
 export function copyAbsolute(destination: i64, source: i64, length: i64): void {
-  let at: i64 = 0;
-  for (; at + 8 <= length; at += 8) store64(destination + at, load64(source + at));
-  for (; at < length; at++) store8(destination + at, load8(source + at));
+  if (length > 0) copy(destination, source, length);
 }
 
 /** Length of the NUL-terminated string at an absolute address. */
