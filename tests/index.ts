@@ -41,6 +41,7 @@ import * as desktopToolkit from "./desktop/toolkit.test";
 import * as desktopMonitor from "./desktop/monitor.test";
 import * as fsVolumes from "./fs/volumes.test";
 import * as codegenShape from "./compiler/codegen-shape.test";
+import * as compilerIr from "./compiler/ir.test";
 
 const files = [
   { name: "harness", register: harness.register },
@@ -83,6 +84,7 @@ const files = [
   { name: "bootstrap", register: bootstrap.register },
   { name: "fs-volumes", register: fsVolumes.register },
   { name: "codegen-shape", register: codegenShape.register },
+  { name: "compiler-ir", register: compilerIr.register },
 ];
 
 await runTestsAndExit(files, process.argv[2]);
