@@ -1,11 +1,14 @@
 // The optimizing tier's SSA construction (sdk/compiler/src/opt/): the IR of
 // small functions, read from the printer, shows the phis, blocks and edges
-// the wasm implies; whole programs (the benchmark programs and fuzzer
-// modules) build and pass the verifier in every function.
+// the wasm implies; whole programs (the benchmark programs, fuzzer modules
+// and every valid module of the spec suite) build and pass the verifier in
+// every function.
 
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { TestFunction } from "../harness";
-import { Command, runCompiler } from "../../sdk/host/compiler";
+import { Command, runCompiler, validateWasm } from "../../sdk/host/compiler";
+import { convertSpec } from "../spec/convert";
 import { benchPrograms } from "../bench/programs";
 import { buildProgram } from "../bench/build-programs";
 import { generateModule } from "../fuzz/generate";
@@ -85,5 +88,26 @@ export function register(test: TestFunction): void {
       const summary = ir(module.bytes, true);
       t.eq(lines(summary, /no IR/), [], `fuzz module ${index}: every function has an IR`);
     }
+  });
+
+  test("IR: every function of every valid spec-suite module builds and verifies", (t) => {
+    let modules = 0;
+    let built = 0;
+    const missing: string[] = [];
+    for (const file of convertSpec()) {
+      const commands = (JSON.parse(readFileSync(file.json, "utf8")) as { commands: { type: string; filename?: string; module_type?: string }[] }).commands;
+      for (const command of commands) {
+        if (command.type !== "module" || !command.filename || command.module_type === "text") continue;
+        const bytes = new Uint8Array(readFileSync(join(file.dir, command.filename)));
+        if (validateWasm(bytes) !== null) continue;
+        modules++;
+        const summary = ir(bytes, true);
+        built += lines(summary, /^function \d+: \d+ blocks/).length;
+        for (const line of lines(summary, /no IR/)) missing.push(`${file.name}/${command.filename}: ${line}`);
+      }
+    }
+    t.ok(modules > 500, `${modules} valid modules read`);
+    t.ok(built > 2000, `${built} functions built and verified`);
+    t.eq(missing, [], "every function has an IR");
   });
 }
