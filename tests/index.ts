@@ -44,6 +44,7 @@ import * as codegenShape from "./compiler/codegen-shape.test";
 import * as desktopRestart from "./desktop/restart.test";
 import * as storage from "./storage/storage.test";
 import * as desktopBoot from "./desktop/desktop.test";
+import * as compilerIr from "./compiler/ir.test";
 
 const files = [
   { name: "harness", register: harness.register },
@@ -89,6 +90,7 @@ const files = [
   { name: "desktop-restart", register: desktopRestart.register },
   { name: "storage", register: storage.register },
   { name: "desktop", register: desktopBoot.register },
+  { name: "compiler-ir", register: compilerIr.register },
 ];
 
 await runTestsAndExit(files, process.argv[2]);

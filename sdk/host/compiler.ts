@@ -12,6 +12,8 @@ export const enum Command {
   LinkLinux = 3,
   /** Export signatures of a valid module (sdk/compiler/src/describe.ts). */
   Describe = 4,
+  /** The optimizing tier's verified SSA form, as text (sdk/compiler/src/opt/command.ts). */
+  Ir = 5,
 }
 
 export class CompileError extends Error {}

@@ -7,6 +7,7 @@ import { decodeModule } from "./decode";
 import { validateModule } from "./validate";
 import { describeCommand } from "./describe";
 import { compileCommand, linkLinuxCommand } from "./link/commands";
+import { irCommand } from "./opt/command";
 
 export const enum Command {
   /** Decode and validate inputs[0]; output is empty. */
@@ -17,6 +18,8 @@ export const enum Command {
   LinkLinux = 3,
   /** Export signatures of inputs[0] (describe.ts). */
   Describe = 4,
+  /** The optimizing tier's verified SSA form of inputs[0] as text (opt/command.ts); flags bit 0: summary only. */
+  Ir = 5,
 }
 
 export const enum Status {
@@ -30,6 +33,7 @@ export function runCommand(command: i32, flags: i32): i32 {
   if (command == Command.Describe) return describeCommand();
   if (command == Command.Compile) return compileCommand(flags);
   if (command == Command.LinkLinux) return linkLinuxCommand(flags);
+  if (command == Command.Ir) return irCommand(flags);
   setMessage("unknown compiler command " + command.toString());
   return Status.Unsupported;
 }

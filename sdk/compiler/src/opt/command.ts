@@ -1,0 +1,45 @@
+// The Ir command: the optimizing tier's SSA form of every function of
+// inputs[0], verified, as text (print.ts). Tests use it to check the
+// construction on small modules and to build and verify whole programs.
+// A function the IR cannot express yet is listed as "function N: no IR:
+// reason"; a function whose IR fails verification fails the command, since
+// that is a bug of the tier.
+
+import { decodeModule } from "../decode";
+import { inputs, setMessage, setOutput } from "../io";
+import { validateModule } from "../validate";
+import { buildFailure, buildFunction } from "./build";
+import { printFunction } from "./print";
+import { verifyFunction } from "./verify";
+
+/** Flags of the Ir command: bit 0 prints only a line per function (its size), not the IR. */
+export const IR_SUMMARY: i32 = 1;
+
+export function irCommand(flags: i32): i32 {
+  if (inputs.length != 1) {
+    setMessage("Ir takes one module");
+    return 1;
+  }
+  const module = decodeModule(inputs[0]);
+  if (module == null || !validateModule(module)) return 1;
+  let text = "";
+  for (let i = 0; i < module.bodies.length; i++) {
+    const func = buildFunction(module, i);
+    if (func == null) {
+      text += buildFailure + " (no IR)\n";
+      continue;
+    }
+    const error = verifyFunction(func, module);
+    if (error.length > 0) {
+      setMessage("IR verification failed: " + error);
+      return 1;
+    }
+    if (flags & IR_SUMMARY) {
+      text += "function " + func.funcIndex.toString() + ": " + func.blocks.length.toString() + " blocks, " + func.insts.length.toString() + " values\n";
+    } else {
+      text += printFunction(func);
+    }
+  }
+  setOutput(Uint8Array.wrap(String.UTF8.encode(text)));
+  return 0;
+}
