@@ -242,7 +242,9 @@ function deliver(client: Thread, server: Thread, channel: Channel): i32 {
   client.receiveId = receiveId;
   client.servedBy = server.id;
   client.blockReason = BlockReason.Reply;
-  objectsOf(serverComponent).replyPending.push(client);
+  const pending = objectsOf(serverComponent).replyPending;
+  pending.push(client);
+  server.replyAt = pending.length - 1;
   server.serving++;
   if (client.priority > server.lent) lendPriority(server, client.priority);
   server.ipcResult = receiveId;
@@ -440,25 +442,30 @@ export function msgReceivev(caller: Thread, channel: Channel, buffers: u64, buff
 }
 
 /**
- * Where in `pending` the client waiting for the reply under `receiveId` is,
- * or -1; a client found there that stopped waiting is dropped.
+ * Where in `pending` (the caller's component's replyPending) the client
+ * waiting for the reply under `receiveId` is, or -1; a client found there
+ * that stopped waiting is dropped. The caller's reply capability (its
+ * replyAt) finds the client it received last in O(1); other ids are
+ * searched for.
  */
-function pendingIndex(pending: Thread[], receiveId: u32): i32 {
+function pendingIndex(caller: Thread, pending: Thread[], receiveId: u32): i32 {
   const count = pending.length;
-  for (let i = 0; i < count; i++) {
-    const client = storedAt(pending, i);
-    if (client.receiveId != receiveId) continue;
-    if (client.state == ThreadState.Blocked && client.blockReason == BlockReason.Reply) return i;
-    removeUnordered(pending, i);
-    return -1;
+  let at = caller.replyAt;
+  if (<u32>at >= <u32>count || storedAt(pending, at).receiveId != receiveId) {
+    at = 0;
+    while (at < count && storedAt(pending, at).receiveId != receiveId) at++;
+    if (at == count) return -1;
   }
+  const client = storedAt(pending, at);
+  if (client.state == ThreadState.Blocked && client.blockReason == BlockReason.Reply) return at;
+  removeUnordered(pending, at);
   return -1;
 }
 
 /** The client waiting for the caller's component's reply under `receiveId`, or null. */
 function pendingClient(caller: Thread, receiveId: u32): Thread | null {
   const pending = objectsOf(caller.component!).replyPending;
-  const at = pendingIndex(pending, receiveId);
+  const at = pendingIndex(caller, pending, receiveId);
   return at < 0 ? null : storedAt(pending, at);
 }
 
@@ -489,7 +496,7 @@ function dropPending(component: Component, client: Thread): void {
 function reply(caller: Thread, receiveId: u32, status: i32, address: u64, size: u64, vector: bool): i32 {
   if (status == abi.ERROR_DEAD_SERVER) return abi.ERROR_INVALID_ARGUMENT;
   const pending = objectsOf(caller.component!).replyPending;
-  const at = pendingIndex(pending, receiveId);
+  const at = pendingIndex(caller, pending, receiveId);
   if (at < 0) return abi.ERROR_NO_SENDER;
   const client = storedAt(pending, at);
   const values = client.ipcValues;

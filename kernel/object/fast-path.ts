@@ -59,9 +59,9 @@ import {
 } from "./layout";
 import {
   LIST_HEAD, THREAD_BLOCK_REASON, THREAD_COMPONENT, THREAD_ID, THREAD_IPC_RESULT, THREAD_IPC_VALUES,
-  THREAD_LENT, THREAD_LOCK_BOOST, THREAD_OWN_PRIORITY, THREAD_PRIORITY, THREAD_RECEIVE_ID, THREAD_SENDERS_BOOST, THREAD_SERVED_BY,
-  THREAD_SERVING, THREAD_STATE, THREAD_TIMEOUT, THREAD_TIMEOUT_STATES, THREAD_WAIT_QUEUE, THREAD_WAKE_REASON, TIMEOUT_DEADLINE,
-  WAIT_QUEUE_THREADS,
+  THREAD_LENT, THREAD_LOCK_BOOST, THREAD_OWN_PRIORITY, THREAD_PRIORITY, THREAD_RECEIVE_ID, THREAD_REPLY_AT, THREAD_SENDERS_BOOST,
+  THREAD_SERVED_BY, THREAD_SERVING, THREAD_STATE, THREAD_TIMEOUT, THREAD_TIMEOUT_STATES, THREAD_WAIT_QUEUE, THREAD_WAKE_REASON,
+  TIMEOUT_DEADLINE, WAIT_QUEUE_THREADS,
 } from "../sched/layout";
 import { copyUser } from "../component/copy";
 import { popFrontAddress, pushBackAddress } from "../sched/thread-list";
@@ -228,6 +228,7 @@ import * as abi from "../generated/abi";
   store<u32>(caller + THREAD_SERVED_BY, load<u32>(receiver + THREAD_ID));
   store<usize>(elementAt(field(pending, ARRAY_DATA), pendingCount), caller);
   store<i32>(pending + ARRAY_LENGTH, pendingCount + 1);
+  store<i32>(receiver + THREAD_REPLY_AT, pendingCount);
   store<i32>(receiver + THREAD_SERVING, load<i32>(receiver + THREAD_SERVING) + 1);
   store<i32>(receiver + THREAD_LENT, lent);
   store<i32>(receiver + THREAD_PRIORITY, serverPriority);
@@ -299,17 +300,17 @@ import * as abi from "../generated/abi";
 
 /**
  * Where in `pending` (the caller's component's replyPending) the client of
- * msg.reply(receiveId) is in the fast case, or -1: still reply-blocked,
- * received by the caller, which serves no one else; one reply buffer.
+ * msg.reply(receiveId) is in the fast case, or -1: the entry the caller's
+ * reply capability names holds this id (no search; ids are unique among
+ * the pending), still reply-blocked, received by the caller, which serves no one
+ * else; one reply buffer.
  */
 // @ts-ignore: decorator
 @inline function replyIndex(caller: usize, pending: usize, receiveId: u32): i32 {
-  const data = field(pending, ARRAY_DATA);
-  const count = load<i32>(pending + ARRAY_LENGTH);
-  let at = 0;
-  while (at < count && load<u32>(load<usize>(elementAt(data, at)) + THREAD_RECEIVE_ID) != receiveId) at++;
-  if (at == count) return -1;
-  const client = load<usize>(elementAt(data, at));
+  const at = load<i32>(caller + THREAD_REPLY_AT);
+  if (<u32>at >= <u32>load<i32>(pending + ARRAY_LENGTH)) return -1;
+  const client = load<usize>(elementAt(field(pending, ARRAY_DATA), at));
+  if (load<u32>(client + THREAD_RECEIVE_ID) != receiveId) return -1;
   if (load<i32>(client + THREAD_STATE) != ThreadState.Blocked || load<i32>(client + THREAD_BLOCK_REASON) != BlockReason.Reply) return -1;
   if (load<u32>(client + THREAD_SERVED_BY) != load<u32>(caller + THREAD_ID) || load<i32>(caller + THREAD_SERVING) != 1) return -1;
   if (field(client, THREAD_WAIT_QUEUE) != 0 || !noTimerArmed(client)) return -1;

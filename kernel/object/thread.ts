@@ -133,6 +133,15 @@ export class Thread {
   /** While Reply-blocked: the receive id its message was given (unique per message, not per thread) and the thread that received it. */
   receiveId: u32 = 0;
   servedBy: u32 = 0;
+  /**
+   * A server thread's reply capability: where in its component's
+   * replyPending the client it received last was stored. Receive ids are
+   * unique among a component's pending messages, so while the entry there
+   * still has the id a reply gives, it is that message's client, found in
+   * O(1); anything else (the list reordered since, an older id) falls back
+   * to the search.
+   */
+  replyAt: i32 = -1;
   /** thread.timeout: the states (TIMEOUT_*) and nanoseconds its next message call takes; 0 states: none armed. */
   timeoutStates: u32 = 0;
   timeoutNanos: i64 = 0;

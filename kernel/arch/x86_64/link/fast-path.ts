@@ -124,7 +124,7 @@ export class FastPaths {
   private readonly THREAD_WAKE_REASON: i32; private readonly THREAD_TIMEOUT: i32; private readonly THREAD_SLICE_LEFT: i32;
   private readonly THREAD_SHADOW_BYTES: i32; private readonly THREAD_IPC_VALUES: i32; private readonly THREAD_IPC_RESULT: i32;
   private readonly THREAD_SERVING: i32; private readonly THREAD_SENDERS_BOOST: i32; private readonly THREAD_RECEIVE_ID: i32;
-  private readonly THREAD_SERVED_BY: i32; private readonly THREAD_TIMEOUT_STATES: i32; private readonly CONTEXT_BLOCK: i32;
+  private readonly THREAD_SERVED_BY: i32; private readonly THREAD_REPLY_AT: i32; private readonly THREAD_TIMEOUT_STATES: i32; private readonly CONTEXT_BLOCK: i32;
   private readonly WAIT_QUEUE_THREADS: i32; private readonly LIST_HEAD: i32; private readonly LIST_TAIL: i32;
   private readonly LIST_COUNT: i32; private readonly TIMEOUT_DEADLINE: i32;
   private readonly COMPONENT_ID: i32; private readonly COMPONENT_MEMORY_OBJECT: i32; private readonly COMPONENT_LOCK_OWNER: i32;
@@ -166,6 +166,7 @@ export class FastPaths {
     this.THREAD_IPC_VALUES = s.constant("THREAD_IPC_VALUES"); this.THREAD_IPC_RESULT = s.constant("THREAD_IPC_RESULT");
     this.THREAD_SERVING = s.constant("THREAD_SERVING"); this.THREAD_SENDERS_BOOST = s.constant("THREAD_SENDERS_BOOST");
     this.THREAD_RECEIVE_ID = s.constant("THREAD_RECEIVE_ID"); this.THREAD_SERVED_BY = s.constant("THREAD_SERVED_BY");
+    this.THREAD_REPLY_AT = s.constant("THREAD_REPLY_AT");
     this.THREAD_TIMEOUT_STATES = s.constant("THREAD_TIMEOUT_STATES"); this.CONTEXT_BLOCK = s.constant("CONTEXT_BLOCK");
     this.WAIT_QUEUE_THREADS = s.constant("WAIT_QUEUE_THREADS"); this.LIST_HEAD = s.constant("LIST_HEAD");
     this.LIST_TAIL = s.constant("LIST_TAIL"); this.LIST_COUNT = s.constant("LIST_COUNT");
@@ -687,6 +688,7 @@ export class FastPaths {
     a.load(4, Reg.RDX, field(Reg.R13, this.ARRAY_DATA));
     a.add(8, Reg.RDX, Reg.R15);
     a.store(4, memIndex(Reg.RDX, Reg.RAX, 4), Reg.RBX);
+    a.store(4, field(Reg.R11, this.THREAD_REPLY_AT), Reg.RAX);
     a.addImm(4, Reg.RAX, 1);
     a.store(4, field(Reg.R13, this.ARRAY_LENGTH), Reg.RAX);
     // The receiver serves it at the priority lent, with the receive id as its result.
@@ -707,9 +709,10 @@ export class FastPaths {
   // ---- msg.reply_receive(receiveId, status, reply, replyLength, channel, buffer, bufferLength, info)
 
   /**
-   * msgReplyReceiveFast's case: the reply's (the client still
-   * reply-blocked, received by the caller, which serves no one else, one
-   * reply buffer, no timer) and the receive's (the channel open, received
+   * msgReplyReceiveFast's case: the reply's (the client at the place in
+   * replyPending the caller's reply capability names, under the receive id
+   * given, found without a search; still reply-blocked, received by the
+   * caller, which serves no one else, one reply buffer, no timer) and the receive's (the channel open, received
    * on last by the caller, nothing waiting, nobody else receiving), and the
    * client runs next: no thread of its priority or higher is ready, and it
    * keeps no frames. makeReady and takeBestReady would put the client into
@@ -718,7 +721,7 @@ export class FastPaths {
    */
   private emitReplyReceive(index: i32): void {
     const a = this.a;
-    const declined = a.newLabel(), search = a.newLabel(), found = a.newLabel();
+    const declined = a.newLabel();
     const noReady = a.newLabel(), noInfo = a.newLabel(), notLast = a.newLabel(), notLent = a.newLabel();
     this.begin(index);
     // Registers: rbx the caller, r12 its component, r13 its objects and then the channel, r9/r8 its memory's
@@ -735,22 +738,17 @@ export class FastPaths {
     a.cmp(8, Reg.RAX, Reg.R8);
     a.jcc(Cond.A, declined);
     a.bind(noInfo);
-    // replyIndex: the client with this receive id in replyPending.
+    // replyIndex: the entry of replyPending the caller's reply capability names holds this receive id (ids are unique there).
     a.load(4, Reg.R10, field(Reg.R13, this.OBJECTS_REPLY_PENDING));
+    a.load(4, Reg.R8, field(Reg.RBX, this.THREAD_REPLY_AT));
+    a.cmpLoad(4, Reg.R8, field(Reg.R10, this.ARRAY_LENGTH));
+    a.jcc(Cond.AE, declined);
     a.load(4, Reg.RSI, field(Reg.R10, this.ARRAY_DATA));
     a.add(8, Reg.RSI, Reg.R15);
-    a.load(4, Reg.RCX, field(Reg.R10, this.ARRAY_LENGTH));
-    a.load(4, Reg.RDX, argument(0));
-    a.xor(4, Reg.R8, Reg.R8);
-    a.bind(search);
-    a.cmp(4, Reg.R8, Reg.RCX);
-    a.jcc(Cond.GE, declined);
     a.load(4, Reg.R11, memIndex(Reg.RSI, Reg.R8, 4));
+    a.load(4, Reg.RDX, argument(0));
     a.cmpLoad(4, Reg.RDX, field(Reg.R11, this.THREAD_RECEIVE_ID));
-    a.jcc(Cond.E, found);
-    a.addImm(4, Reg.R8, 1);
-    a.jmp(search);
-    a.bind(found);
+    a.jcc(Cond.NE, declined);
     a.cmpMemImm(4, field(Reg.R11, this.THREAD_STATE), this.STATE_BLOCKED);
     a.jcc(Cond.NE, declined);
     a.cmpMemImm(4, field(Reg.R11, this.THREAD_BLOCK_REASON), this.BLOCK_REPLY);
