@@ -69,8 +69,6 @@ const POLL_NANOSECONDS: i64 = 1_000_000;
 const WAIT_NANOSECONDS: i64 = 100_000_000;
 /** A request the device has not answered in this time fails with IO. */
 const REQUEST_NANOSECONDS: i64 = 30_000_000_000;
-/** The heap's room below the device mappings (see _start). */
-const HEAP_RESERVE: usize = 2 << 20;
 /** Room for a write of DISK_TRANSFER_MAXIMUM bytes behind its fixed part. */
 const BUFFER_SIZE: u32 = DISK_TRANSFER_MAXIMUM + 64;
 
@@ -238,13 +236,6 @@ function serve(index: u32): void {
 function serveThread(index: i32): void { serve(<u32>index); }
 
 export function _start(): void {
-  // The stub runtime's allocator hands out memory from where it stopped up
-  // to the memory's end, mapped pages included: device memory mapped at
-  // fresh pages (mapFresh) lies below later allocations unless the heap has
-  // its room first. Growing it by HEAP_RESERVE before any mapping keeps
-  // every mapping above all the driver allocates (its buffers and a few
-  // lines of text, far less).
-  heap.free(heap.alloc(HEAP_RESERVE));
   for (let index: u32 = 0; index < DISKS_MAXIMUM; index++) {
     const disk = new Disk(index);
     const found = disk.pci.find();

@@ -1,18 +1,18 @@
 // Room for device memory in a driver's own linear memory. memory.map needs
-// a page-aligned range inside the memory's current length; growing the
-// memory gives fresh wasm pages (64 KiB-aligned) that the runtime's
-// allocator never hands out, so a mapping there cannot overlap the heap.
+// a page-aligned range inside the memory's current length. The range is a
+// block the runtime's own allocator handed out and that is never freed, so
+// no later allocation can overlap the mapping. (Growing the memory past the
+// heap is not enough: the stub runtime's bump allocator goes on into memory
+// grown by anyone, mapped pages included.)
 
 import { memoryMap, MAP_WRITABLE, Handle } from "../../../ipc/generated/index";
 
-const WASM_PAGE: u32 = 65536;
+const PAGE_MASK: u32 = 4095;
 
-/** Maps `bytes` of memory object `handle` at fresh memory (writable unless `readOnly`): its address, or 0 when memory.grow or memory.map failed. */
+/** Maps `bytes` of memory object `handle` at memory of its own (writable unless `readOnly`): its address, or 0 when memory.map failed. */
 export function mapFresh(handle: Handle, bytes: u32, readOnly: bool = false): usize {
-  const pages = (bytes + WASM_PAGE - 1) / WASM_PAGE;
-  const previous = memory.grow(<i32>pages);
-  if (previous < 0) return 0;
-  const address = <usize>previous * <usize>WASM_PAGE;
-  const length = (bytes + 4095) & ~<u32>4095;
+  const length = (bytes + PAGE_MASK) & ~PAGE_MASK;
+  const block = heap.alloc(<usize>length + <usize>PAGE_MASK);
+  const address = (block + <usize>PAGE_MASK) & ~<usize>PAGE_MASK;
   return memoryMap(handle, <u32>address, length, readOnly ? 0 : MAP_WRITABLE) < 0 ? 0 : address;
 }
