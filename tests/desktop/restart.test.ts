@@ -24,29 +24,17 @@ import { buildDir } from "../../sdk/host/paths";
 import { buildRecipe, readRecipe } from "../../sdk/host/recipe";
 import { Machine, type Picture } from "../../sdk/qemu/index";
 import { kernelFailures } from "../kernel/report";
-import { LINE_1, LINE_2 } from "../kernel/keyboard.test";
+import { LINE_1, LINE_2, killCounter, linePrinter, typed, waitFor, type Seen } from "../kernel/keyboard.test";
 
 const KEYS_INTERVAL_MS = 60;
 /** The taskbar's clock (desktop/compositor/theme.ts: CLOCK_WIDTH 96 at the right, in the taskbar of 28): left out of comparisons. */
 const CLOCK_LEFT_FROM_RIGHT = 110, TASKBAR_HEIGHT = 28;
 
-interface Seen { at: number; line: string }
-
 const ECHO_LINE = /kernel: key-echo: line (\d+): (.*)$/;
 const KILL = /kernel: desktop-killer: kill (keyboard|compositor|display|tablet): component \d+ -> (\d+)/;
 
-function printed(lines: Seen[], n: number): string[] {
-  return lines.map((seen) => ECHO_LINE.exec(seen.line)).filter((match) => match !== null && Number(match[1]) === n).map((match) => match![2]!);
-}
-
-function kills(lines: Seen[], what: string, from: number, to: number): number {
-  return lines.filter((seen) => seen.at >= from && seen.at <= to && KILL.exec(seen.line)?.[1] === what).length;
-}
-
-/** `text` as Machine.sendKeys types it literally ('{' starts a named key there). */
-function typed(text: string): string {
-  return text.replaceAll("{", "{{");
-}
+const printed = linePrinter(ECHO_LINE);
+const kills = killCounter(KILL);
 
 /** Pixels that differ between two screendumps, the clock left out. */
 function differences(a: Picture, b: Picture): number {
@@ -60,15 +48,6 @@ function differences(a: Picture, b: Picture): number {
     }
   }
   return count;
-}
-
-async function waitFor(lines: Seen[], machine: Machine, found: () => boolean, what: string, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!found()) {
-    if (!machine.isRunning) throw new Error(`QEMU exited while waiting for ${what}`);
-    if (performance.now() > deadline) throw new Error(`no ${what} within ${timeoutMs / 1000} s; last lines:\n${lines.slice(-20).map((seen) => seen.line).join("\n")}`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
 }
 
 export function register(test: TestFunction): void {

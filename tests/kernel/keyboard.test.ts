@@ -38,30 +38,40 @@ const REPEAT_DELAY_MS = 500;
 const REPEAT_INTERVAL_MS = 40;
 const KEYS_INTERVAL_MS = 60;
 
-interface Seen { at: number; line: string }
+/** A line of the guest's serial output and when the host saw it (performance.now()). */
+export interface Seen { at: number; line: string }
 
 const LINE_PREFIX = /kernel: input-receiver: line (\d+): (.*)$/;
 const KILL = /kernel: keyboard-killer: kill (keyboard|input-receiver) \d+: component \d+ -> (\d+)/;
 
-/** The receiver's printings of line `n`: a line printed twice (killed between its commit and its print) must say the same. */
-function printed(lines: Seen[], n: number): string[] {
-  return lines.map((seen) => LINE_PREFIX.exec(seen.line)).filter((match) => match !== null && Number(match[1]) === n).map((match) => match![2]!);
+/**
+ * The printings of line `n` by a receiver whose lines `pattern` matches
+ * (line number, text): a line printed twice (killed between its commit and
+ * its print) must say the same.
+ */
+export function linePrinter(pattern: RegExp): (lines: Seen[], n: number) => string[] {
+  return (lines, n) => lines.map((seen) => pattern.exec(seen.line)).filter((match) => match !== null && Number(match[1]) === n).map((match) => match![2]!);
 }
 
+/** How many kills of `what` a killer whose lines `pattern` matches (what first) told between `from` and `to`. */
+export function killCounter(pattern: RegExp): (lines: Seen[], what: string, from: number, to: number) => number {
+  return (lines, what, from, to) => lines.filter((seen) => seen.at >= from && seen.at <= to && pattern.exec(seen.line)?.[1] === what).length;
+}
+
+const printed = linePrinter(LINE_PREFIX);
+const kills = killCounter(KILL);
+
 /** `text` as Machine.sendKeys types it literally ('{' starts a named key there). */
-function typed(text: string): string {
+export function typed(text: string): string {
   return text.replaceAll("{", "{{");
 }
 
-function kills(lines: Seen[], what: string, from: number, to: number): number {
-  return lines.filter((seen) => seen.at >= from && seen.at <= to && KILL.exec(seen.line)?.[1] === what).length;
-}
-
-async function waitFor(lines: Seen[], machine: Machine, found: () => boolean, what: string, timeoutMs: number): Promise<void> {
+/** Waits until `found()`, failing when QEMU exits or after `timeoutMs` with the last lines seen. */
+export async function waitFor(lines: Seen[], machine: Machine, found: () => boolean, what: string, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!found()) {
     if (!machine.isRunning) throw new Error(`QEMU exited while waiting for ${what}`);
-    if (performance.now() > deadline) throw new Error(`no ${what} within ${timeoutMs / 1000} s; last lines:\n${lines.slice(-15).map((seen) => seen.line).join("\n")}`);
+    if (performance.now() > deadline) throw new Error(`no ${what} within ${timeoutMs / 1000} s; last lines:\n${lines.slice(-20).map((seen) => seen.line).join("\n")}`);
     await new Promise((done) => setTimeout(done, 50));
   }
 }
