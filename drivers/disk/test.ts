@@ -1,5 +1,5 @@
 // The block driver's in-OS test, on the test boot's scratch disk
-// (/dev/disk1, 4 MiB of zeros: tests/storage/disks.ts). Its geometry is
+// (/dev/disk2, 4 MiB of zeros: tests/storage/disks.ts). Its geometry is
 // right; what is written (one sector, a whole 64 KiB transfer, the last
 // sector) reads back, after a flush too; requests past the end, of no
 // sectors, of part of a sector or longer than a transfer are refused with
@@ -21,7 +21,7 @@ import {
   DiskGeometryReply, DiskReadRequest, DiskWriteRequest,
 } from "../../ipc/generated/protocols/disk";
 
-const PATH = "/dev/disk1";
+const PATH = "/dev/disk2";
 /** The scratch disk's size (tests/storage/disks.ts). */
 const SECTORS: u64 = (4 << 20) / 512;
 const RESTARTS: u32 = 3;

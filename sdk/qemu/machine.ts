@@ -29,7 +29,7 @@ export type Display = "none" | "window" | "vnc";
 export type Accel = "auto" | "tcg" | "kvm";
 
 export interface MachineOptions {
-  /** The disk image; attached as a virtio-blk disk, the first boot device. */
+  /** The disk image; attached as a modern-only virtio-blk disk (the block driver's /dev/disk0), the first boot device. */
   image: string;
   /** "none" (default): no display, screendumps still work; "window": a QEMU window; "vnc": a VNC server on 127.0.0.1. */
   display?: Display;
@@ -47,7 +47,8 @@ export interface MachineOptions {
   /**
    * More disks (raw image files), attached in this order after the image as
    * modern-only virtio-blk devices (PCI 1af4:1042: the block driver's
-   * /dev/disk0, /dev/disk1, ...). The guest writes to them for real.
+   * /dev/disk1, /dev/disk2, ...; the image itself, modern-only too, is
+   * /dev/disk0). The guest writes to them for real.
    */
   disks?: string[];
   /** The QEMU binary (default: $DELOS_QEMU, else qemu-system-x86_64 from PATH). */
@@ -157,7 +158,7 @@ export class Machine {
         "-smp", String(options.cpus ?? 1),
         ...firmware.args,
         "-drive", `if=none,id=system,format=raw,file=${image}${options.writable ? "" : ",snapshot=on"}`,
-        "-device", "virtio-blk-pci,drive=system,bootindex=0",
+        "-device", "virtio-blk-pci,drive=system,bootindex=0,disable-legacy=on",
         "-vga", "std",
         "-device", "virtio-tablet-pci",
         ...(options.disks ?? []).flatMap((disk, index) => [

@@ -28,7 +28,7 @@ import { log } from "../../sdk/lib/log";
 import { DiskDevice } from "./disk-device";
 
 /** The volume served: the whole of the first disk. A volume inside a partition is a (disk, first sector, sector count) range of DiskDevice. */
-const DISK_PATH = "/dev/disk0";
+const DISK_PATH = "/dev/disk1";
 const FIRST_SECTOR: u64 = 0;
 const SECTOR_COUNT: u64 = 0;
 /** Room for a write of FILES_TRANSFER_MAXIMUM bytes, or a rename's two names, behind the fixed part. */

@@ -1,4 +1,4 @@
-// The file server's in-OS test, on the test boot's volume (/dev/disk0, made
+// The file server's in-OS test, on the test boot's volume (/dev/disk1, made
 // by the host with `delos fs mkfs` and `put`: tests/storage/disks.ts),
 // through the client library (sdk/lib/files.ts) as apps use it.
 //

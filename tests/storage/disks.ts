@@ -1,12 +1,12 @@
 // The disks of the test image's boot (tests/kernel/os-boot.ts), attached
 // after the image as modern virtio-blk devices, so the block driver serves
-// them as /dev/disk0 and /dev/disk1:
+// them as /dev/disk1 and /dev/disk2 (the boot image itself is /dev/disk0):
 //
-// - disk0, a Delos volume made as `delos fs mkfs` and `delos fs put` make
+// - disk1, a Delos volume made as `delos fs mkfs` and `delos fs put` make
 //   one, holding GREETING_PATH: the file server's volume, which its in-OS
 //   test (servers/files/test.ts) reads and writes, and which the host checks
 //   after the boot (storage.test.ts);
-// - disk1, zeros: the block driver's in-OS test (drivers/disk/test.ts)
+// - disk2, zeros: the block driver's in-OS test (drivers/disk/test.ts)
 //   writes and reads its sectors.
 //
 // Both live in build/, so that what the boot left can be looked at.
@@ -16,8 +16,8 @@ import { join } from "node:path";
 import { buildDir } from "../../sdk/host/paths";
 import { makeVolumeFile, withImageVolume } from "../../sdk/host/fs-volume";
 
-export const VOLUME_DISK = join(buildDir, "os-test-disk0.img");
-export const SCRATCH_DISK = join(buildDir, "os-test-disk1.img");
+export const VOLUME_DISK = join(buildDir, "os-test-disk1.img");
+export const SCRATCH_DISK = join(buildDir, "os-test-disk2.img");
 export const VOLUME_BYTES = 32 << 20;
 export const SCRATCH_BYTES = 4 << 20;
 /** The file the host puts on the volume, and what it holds. */

@@ -1,6 +1,6 @@
 // `npm run power-cut -- N [--seed S]`: N power cuts of a running Delos. The
 // storage image (images/storage.json) boots with one volume attached as
-// /dev/disk0; its workload (tests/os/storage-writer) writes, syncs, renames
+// /dev/disk1; its workload (tests/os/storage-writer) writes, syncs, renames
 // into place and removes files on /files, telling each step on the console
 // once the file server answered it. At a random moment QEMU is killed
 // (SIGKILL: what the guest had not handed to QEMU, and what QEMU had not
