@@ -28,7 +28,6 @@ const BUSES_MAXIMUM: i32 = 8;
 // Configuration space offsets.
 export const COMMAND: u32 = 0x04;
 export const COMMAND_MEMORY: u32 = 1 << 1;
-export const COMMAND_BUS_MASTER: u32 = 1 << 2;
 export const COMMAND_INTERRUPT_DISABLE: u32 = 1 << 10;
 const CLASS: u32 = 0x08;
 const HEADER_TYPE: u32 = 0x0e;

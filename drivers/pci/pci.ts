@@ -16,7 +16,7 @@
 
 import "../../sdk/lib/abort";
 import {
-  Handle, handleClose, interruptAttach, memoryDevice, msgCheckDevice, msgGrant, RIGHT_CONTROL, RIGHT_DUPLICATE,
+  Handle, handleClose, interruptAttach, memoryDevice, msgBusMaster, msgCheckDevice, msgGrant, RIGHT_CONTROL, RIGHT_DUPLICATE,
   RIGHT_MAP, RIGHT_TRANSFER, RIGHT_WRITE, ERROR_INVALID_ARGUMENT, ERROR_NOT_SUPPORTED, PCI_PATH,
   PCI_ENABLE_BUS_MASTER, PCI_ERROR_NO_DEVICE, PCI_ERROR_NOT_ENUMERATED, PciBarReply, PciConfigReply, PciFindReply,
   PciInterruptReply, PULSE_CODE_MAXIMUM,
@@ -24,7 +24,7 @@ import {
 import { PciHandlers, servePci } from "../../ipc/generated/servers/pci";
 import { Server } from "../../ipc/client/index";
 import { log } from "../../sdk/lib/log";
-import { Bus, COMMAND, COMMAND_BUS_MASTER, COMMAND_INTERRUPT_DISABLE, COMMAND_MEMORY, FunctionRecord } from "./enumeration";
+import { Bus, COMMAND, COMMAND_INTERRUPT_DISABLE, COMMAND_MEMORY, FunctionRecord } from "./enumeration";
 
 const BUFFER_SIZE: u32 = 64;
 const PAGE: u32 = 4096;
@@ -143,7 +143,10 @@ class Pci extends PciHandlers {
     const record = this.lookup(vendor, device, index);
     if (record == null) return this.refusal;
     if ((flags & ~PCI_ENABLE_BUS_MASTER) != 0) return ERROR_INVALID_ARGUMENT;
-    return this.command(record, COMMAND_MEMORY | ((flags & PCI_ENABLE_BUS_MASTER) != 0 ? COMMAND_BUS_MASTER : 0));
+    const enabled = this.command(record, COMMAND_MEMORY);
+    if (enabled < 0 || (flags & PCI_ENABLE_BUS_MASTER) == 0) return enabled;
+    // The kernel turns bus mastering on, and off again when the driver ends, before its DMA memory is freed.
+    return msgBusMaster(this.receiveId, bus.configPhysical(record.location));
   }
 
   interrupt(vendor: u32, device: u32, index: u32, code: u32, connection: Handle, reply: PciInterruptReply): i32 {

@@ -3,16 +3,37 @@
 // (the vendor and device read back through it, a writable mapping is
 // refused) and its framebuffer BAR; the virtio tablet, which its rights do
 // not name, is ACCESS_DENIED for every request; a function that does not
-// exist is NO_DEVICE; and the server answers on.
+// exist is NO_DEVICE; bus mastering is refused to a client without `dma`;
+// a driver that had it on (tests/os/bus-master) leaves it off when it
+// ends, turned off by the kernel; and the server answers on.
 
 import "../../sdk/lib/abort";
 import {
-  componentExit, handleClose, memoryMap, MAP_WRITABLE, ERROR_ACCESS_DENIED, PCI_ERROR_NO_DEVICE,
+  componentExit, handleClose, memoryMap, threadSleep, MAP_WRITABLE, ERROR_ACCESS_DENIED, PCI_ENABLE_BUS_MASTER, PCI_ERROR_NO_DEVICE,
 } from "../../ipc/generated/index";
+import { connectInit, initStart, initStatus, initStatusReply } from "../../tests/os/runner/init-client";
 import { expect } from "../../sdk/lib/test";
 import { log } from "../../sdk/lib/log";
 import { PciDevice } from "../lib/device/pci";
 import { mapFresh } from "../lib/device/map";
+
+/** The command register's offset in the configuration page, and its bus master bit. */
+const COMMAND: usize = 4;
+const BUS_MASTER: u16 = 1 << 2;
+
+/** tests/os/bus-master turns bus mastering on for the VGA and ends: afterwards it is off (`page`: the VGA's configuration page, mapped). */
+function busMasterEndsWithItsDriver(page: usize): void {
+  expect(connectInit() > 0, "connects to init");
+  expect(initStart("bus-master") > 0, "init starts the bus-master driver");
+  for (let waited = 0; ; waited++) {
+    expect(initStatus("bus-master") == 0, "init's status of bus-master");
+    if (initStatusReply.component == 0) break;
+    expect(waited < 500, "bus-master ends within 5 s");
+    threadSleep(10_000_000);
+  }
+  expect(initStatusReply.trap == 0, "bus-master saw bus mastering on and exited (trap " + initStatusReply.trap.toString() + ")");
+  expect((load<u16>(page + COMMAND) & BUS_MASTER) == 0, "bus mastering is off once its driver ended");
+}
 
 export function _start(): void {
   const vga = new PciDevice(0x1234, 0x1111);
@@ -26,6 +47,8 @@ export function _start(): void {
   const writable = memory.grow(1);
   expect(memoryMap(config, <u32>(<usize>writable << 16), 4096, MAP_WRITABLE) == ERROR_ACCESS_DENIED, "the configuration page does not map writable");
   handleClose(config);
+  expect(vga.enable(PCI_ENABLE_BUS_MASTER) == ERROR_ACCESS_DENIED, "bus mastering is refused without `dma` in the rights");
+  busMasterEndsWithItsDriver(page);
   const framebuffer = vga.bar(0);
   expect(framebuffer > 0 && vga.barBytes >= (4 << 20), "pci.bar 0 grants the framebuffer (" + vga.barBytes.toString() + " bytes)");
   handleClose(framebuffer);

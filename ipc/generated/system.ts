@@ -15,7 +15,7 @@ import {
   delos_thread_timeout, delos_thread_priority, delos_thread_set_priority, delos_clock_now,
   delos_clock_cycles, delos_component_spawn, delos_component_kill, delos_component_status,
   delos_component_self, delos_component_exit, delos_payload_read, delos_log_write,
-  delos_system_info, delos_system_components, delos_system_list,
+  delos_system_info, delos_system_components, delos_system_list, delos_msg_bus_master,
 } from "./imports";
 
 /** A handle: a number in the component's handle table (0 is never one). */
@@ -623,4 +623,15 @@ export function payloadRead(path: string, offset: u32, buffer: usize, bufferLeng
 // @ts-ignore: decorator
 @inline export function systemList(what: u32, buffer: usize, bufferLength: u32): i32 {
   return delos_system_list(what, <u32>buffer, bufferLength);
+}
+
+/**
+ * Turns bus mastering on for the sender of a received message, on the PCI function whose configuration page (ECAM) is at `config`, and records the sender as its driver: when that component ends, the kernel turns bus mastering off again before any of its memory goes back, unless another running component claimed the same function. How a bus server lets a driver's device do DMA without leaving it writing into freed memory after the driver's end. The sender's rights must hold `dma`.
+ * @param receiveId What msg.receive returned for the message.
+ * @param config The physical address of the function's configuration page: a multiple of PAGE_SIZE.
+ * @returns 0.
+ */
+// @ts-ignore: decorator
+@inline export function msgBusMaster(receiveId: u32, config: u64): i32 {
+  return delos_msg_bus_master(receiveId, config);
 }

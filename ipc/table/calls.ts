@@ -520,4 +520,16 @@ export const calls: SystemCall[] = [
     capability: { kind: "system", doc: "The caller's rights hold `system`." },
     kernel: "systemList",
   },
+
+  // Devices.
+  {
+    name: "msg.bus_master", doc: "Turns bus mastering on for the sender of a received message, on the PCI function whose configuration page (ECAM) is at `config`, and records the sender as its driver: when that component ends, the kernel turns bus mastering off again before any of its memory goes back, unless another running component claimed the same function. How a bus server lets a driver's device do DMA without leaving it writing into freed memory after the driver's end. The sender's rights must hold `dma`.",
+    arguments: [
+      receiveId,
+      { name: "config", kind: "value", type: "u64", doc: "The physical address of the function's configuration page: a multiple of PAGE_SIZE." },
+    ],
+    result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT", "ACCESS_DENIED", "NO_SENDER", "QUOTA_EXCEEDED"],
+    capability: { kind: "mmio", argument: "config", doc: "The caller's rights hold the page in one of their `mmio` ranges." },
+    kernel: "msgBusMaster",
+  },
 ];

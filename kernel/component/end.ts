@@ -35,6 +35,7 @@ import { failPendingReplies } from "../object/channel";
 import { handlesOf } from "../object/handle";
 import { settleAfterEnd } from "../object/inheritance";
 import { unmapAll } from "../object/memory-object";
+import { releaseBusMasters } from "../object/bus-master";
 import { disarmEnded } from "../object/message-timeout";
 import { dropComponentNames } from "../object/pathname";
 import { tellSupervisor } from "../object/pulse";
@@ -104,6 +105,8 @@ export function endComponent(component: Component, state: ComponentState): void 
   component.lockOwner = null;
   component.shadowStack = null;
   if (component.ipc != null) {
+    // Its devices stop writing into memory before any of it goes back.
+    releaseBusMasters(component);
     unmapAll(component);
     dropComponentNames(component);
     failPendingReplies(component);

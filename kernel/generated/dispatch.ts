@@ -14,7 +14,7 @@ import { iovecsInside, readString } from "../object/message";
 import { Thread } from "../object/thread";
 import { Timer } from "../object/timer";
 import { FAST_PATH_DECLINED, enterKernel, leaveKernel } from "../sched/entry";
-import { channelCreate, clockCycles, clockNow, componentExit, componentKill, componentSelf, componentSpawn, componentStatus, connectionCreate, firmwareTable, handleClose, handleDuplicate, handleInfo, interruptAttach, interruptUnmask, logWrite, memoryCreate, memoryDevice, memoryDma, memoryMap, memoryPhysical, memoryUnmap, msgCheckDevice, msgGrant, msgRead, msgReceive, msgReceiveFast, msgReceivev, msgReply, msgReplyFast, msgReplyReceive, msgReplyReceiveFast, msgReplyv, msgSend, msgSendFast, msgSendv, nameOpen, nameRegister, nameUnregister, payloadRead, portRead, portTake, portWrite, pulseSend, stateDelete, stateOpen, systemComponents, systemInfo, systemList, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadTimeout, threadYield, threadYieldFast, timerCreate, timerSet } from "../syscall/table";
+import { channelCreate, clockCycles, clockNow, componentExit, componentKill, componentSelf, componentSpawn, componentStatus, connectionCreate, firmwareTable, handleClose, handleDuplicate, handleInfo, interruptAttach, interruptUnmask, logWrite, memoryCreate, memoryDevice, memoryDma, memoryMap, memoryPhysical, memoryUnmap, msgBusMaster, msgCheckDevice, msgGrant, msgRead, msgReceive, msgReceiveFast, msgReceivev, msgReply, msgReplyFast, msgReplyReceive, msgReplyReceiveFast, msgReplyv, msgSend, msgSendFast, msgSendv, nameOpen, nameRegister, nameUnregister, payloadRead, portRead, portTake, portWrite, pulseSend, stateDelete, stateOpen, systemComponents, systemInfo, systemList, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadTimeout, threadYield, threadYieldFast, timerCreate, timerSet } from "../syscall/table";
 
 // The numbers the checks use, by their names in the table.
 const CAPABILITY_DMA = abi.CAPABILITY_DMA;
@@ -1052,8 +1052,23 @@ export function delos_system_list(what: u32, buffer: u32, bufferLength: u32): i3
   return systemList(caller, what, callerBase + <u64>buffer, bufferLength);
 }
 
+/** msg.bus_master: Turns bus mastering on for the sender of a received message, on the PCI function whose configuration page (ECAM) is at `config`, and records the sender as its driver: when that component ends, the kernel turns bus mastering off again before any of its memory goes back, unless another running component claimed the same function. How a bus server lets a driver's device do DMA without leaving it writing into freed memory after the driver's end. The sender's rights must hold `dma`. */
+export function delos_msg_bus_master(receiveId: u32, config: u64): i32 {
+  const caller = enterKernel();
+  const result = check_msg_bus_master(caller, receiveId, config);
+  leaveKernel();
+  return result;
+}
+
+// @ts-ignore: decorator
+@inline function check_msg_bus_master(caller: Thread, receiveId: u32, config: u64): i32 {
+  const callerComponent = caller.component!;
+  if (!allowsNumber(callerComponent, CAPABILITY_MMIO, <u64>config)) return ERROR_ACCESS_DENIED;
+  return msgBusMaster(caller, receiveId, config);
+}
+
 /** How many system calls there are. */
-export const SYSTEM_CALL_COUNT: i32 = 55;
+export const SYSTEM_CALL_COUNT: i32 = 56;
 
 /** Defines every system call for the loader: import name, wasm types (`i` i32, `I` i64), dispatch function, capability kind. */
 export function defineSystemCalls(): void {
@@ -1112,4 +1127,5 @@ export function defineSystemCalls(): void {
   defineSystemCall("system_info", "i", "i", delos_system_info.index, "system");
   defineSystemCall("system_components", "ii", "i", delos_system_components.index, "system");
   defineSystemCall("system_list", "iii", "i", delos_system_list.index, "system");
+  defineSystemCall("msg_bus_master", "iI", "i", delos_msg_bus_master.index, "mmio");
 }

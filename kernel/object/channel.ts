@@ -45,7 +45,9 @@ import { WaitQueue } from "../sched/wait-queue";
 import { BlockReason, NO_PRIORITY, Thread, ThreadState, WakeReason, block, blockAndSwitchTo, lendPriority, returnPriority, wake } from "./thread";
 import { HandleEntry, KernelObject, handlesOf, objectsOf } from "./handle";
 import { lastFaultWasWrite } from "../component/copy";
-import { allows, CAPABILITY_DEVICE } from "../component/policy";
+import { allows, allowsRange, CAPABILITY_DEVICE, CAPABILITY_DMA } from "../component/policy";
+import { overlapsMemory } from "../arch/x86_64/memory";
+import { claimBusMaster } from "./bus-master";
 import { Connection } from "./connection";
 import { removeUnordered, storedAt } from "./array";
 import { PulseQueue } from "./pulse";
@@ -561,6 +563,17 @@ export function msgCheckDevice(caller: Thread, receiveId: u32, device: string): 
   const client = pendingClient(caller, receiveId);
   if (client == null) return abi.ERROR_NO_SENDER;
   return allows(client.component!, CAPABILITY_DEVICE, device.toLowerCase()) ? 0 : abi.ERROR_ACCESS_DENIED;
+}
+
+/** msg.bus_master: turns bus mastering on, for the sender of `receiveId`, on the PCI function whose configuration page is at physical `config` (bus-master.ts). */
+export function msgBusMaster(caller: Thread, receiveId: u32, config: u64): i32 {
+  if ((config & 4095) != 0) return abi.ERROR_INVALID_ARGUMENT;
+  if (!allowsRange(caller.component!, config, 4096) || overlapsMemory(config, config + 4096)) return abi.ERROR_ACCESS_DENIED;
+  const client = pendingClient(caller, receiveId);
+  if (client == null) return abi.ERROR_NO_SENDER;
+  // Bus mastering is DMA: only for a driver its supervisor trusted with it.
+  if (!allows(client.component!, CAPABILITY_DMA, "")) return abi.ERROR_ACCESS_DENIED;
+  return claimBusMaster(client.component!, config) ? 0 : abi.ERROR_QUOTA_EXCEEDED;
 }
 
 /**

@@ -95,3 +95,5 @@
 /* system.info                  */ export { systemInfo }          from "./system";
 /* system.components            */ export { systemComponents }    from "./system";
 /* system.list                  */ export { systemList }          from "./system";
+
+/* msg.bus_master               */ export { msgBusMaster }        from "../object/channel";

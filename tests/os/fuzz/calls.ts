@@ -23,7 +23,7 @@ import {
   delos_state_open, delos_thread_create, delos_thread_priority, delos_thread_self,
   delos_thread_set_priority, delos_thread_sleep, delos_thread_timeout, delos_thread_yield, delos_timer_create,
   delos_timer_set, delos_memory_device, delos_memory_dma, delos_memory_physical, delos_firmware_table, delos_msg_check_device,
-  delos_system_info, delos_system_components, delos_system_list,
+  delos_system_info, delos_system_components, delos_system_list, delos_msg_bus_master,
 } from "../../../ipc/generated/imports";
 import { PAGE_SIZE } from "../../../ipc/generated/index";
 import { pageAligned } from "../lib/pages";
@@ -48,6 +48,7 @@ export const CALL_MSG_CHECK_DEVICE = 51;
 export const CALL_SYSTEM_INFO = 52;
 export const CALL_SYSTEM_COMPONENTS = 53;
 export const CALL_SYSTEM_LIST = 54;
+export const CALL_MSG_BUS_MASTER = 55;
 /** What a failed memory.grow counts as: no error code of the kernel's, so the OTHER slot. */
 export const GROW_FAILED: i64 = -1000;
 
@@ -56,6 +57,7 @@ const WEIGHTS: u8[] = [
   6, 4, 6, 4, 4, 3, 2, 3, 8, 6, 5, 4, 5, 4, 4, 4, 6, 4, 5, 4, 2, 1, 3, 3, 2, 2, 2, 2, 1,
   0, 2, 2, 1, 3, 1, 2, 1, 1, 1, 2, 3, 1, 0, 0, 1, 4, 2, 2, 2, 2, 1, 2,
   1, 1, 1,
+  1,
 ];
 
 const ARENA_BYTES: u32 = 16 * PAGE_SIZE;
@@ -562,6 +564,12 @@ export class Fuzz {
       case CALL_SYSTEM_INFO: this.buffer(random, true, 64); result = delos_system_info(this.address); break;
       case CALL_SYSTEM_COMPONENTS: this.buffer(random, true, 4096); result = delos_system_components(this.address, this.length); break;
       case CALL_SYSTEM_LIST: this.buffer(random, true, 8192); result = delos_system_list(random.oneIn(4) ? random.u32() : random.below(4), this.address, this.length); break;
+      case CALL_MSG_BUS_MASTER: {
+        // The worker's mmio grant is RAM (every claim refused before any device is touched); the rest are other pages, unaligned or wrapped.
+        const configs: u64[] = [0x100000, 0x100800, 0xb0000000, 0xb0008000, 0xfee00000, 0, 0xfffffffffffff000];
+        result = delos_msg_bus_master(this.receiveId(random), random.oneIn(4) ? <u64>random.next() : configs[random.below(<u32>configs.length)]);
+        break;
+      }
       default: call = CALL_THREAD_YIELD; result = delos_thread_yield();
     }
     this.record(call, result);
