@@ -1,5 +1,6 @@
-// `npm run bench`: the benchmark suite (each program natively and in V8,
-// the native/V8 time ratio, their geometric mean) and compile throughput.
+// `npm run bench`: the benchmark suite (each program natively, in V8 and,
+// when it can be had, under Wasmtime's Cranelift; the time ratios and their
+// geometric means) and compile throughput.
 // Prints figures only; nothing is asserted about them, and a missing native
 // path is reported, not fatal.
 
@@ -12,6 +13,7 @@ import { benchBoot } from "../boot/bench";
 import { benchKernel } from "./kernel";
 import { benchFs } from "./fs";
 import { benchDesktop } from "./desktop";
+import { wasmtimeReady } from "./wasmtime";
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const figure = (value: number | string) => typeof value === "number" ? value.toFixed(1).padStart(9) : "        —";
@@ -20,27 +22,47 @@ const compilerOnly = process.argv[2] === "compiler";
 const filter = compilerOnly ? undefined : process.argv[2];
 
 log(`bench: each program: one warm-up call, then ${REPEAT} timed calls; ms per call; native is linux-x64 in guard-region mode`);
-log(`bench: ${"program".padEnd(11)} ${"kind".padEnd(8)} ${"native ms".padStart(9)} ${"V8 ms".padStart(9)} ${"native/V8".padStart(9)}  checksum`);
+const wasmtime = wasmtimeReady(log);
+const withWasmtime = wasmtime === true;
+log(withWasmtime
+  ? "bench: Cranelift is Wasmtime 49's optimizing compiler (opt level speed), from its Python package in build/bench-venv"
+  : `bench: no Cranelift column: ${wasmtime}`);
+const craneliftHead = withWasmtime ? ` ${"Cranelift ms".padStart(12)} ${"native/Cranelift".padStart(16)}` : "";
+log(`bench: ${"program".padEnd(11)} ${"kind".padEnd(8)} ${"native ms".padStart(9)} ${"V8 ms".padStart(9)} ${"native/V8".padStart(9)}${craneliftHead}  checksum`);
 const ratios: number[] = [];
+const craneliftRatios: number[] = [];
 const problems: string[] = [];
 for (const program of benchPrograms) {
   if (filter && !program.name.includes(filter)) continue;
-  const result = await runBenchmark(program);
+  const result = await runBenchmark(program, withWasmtime);
   let ratio = "        —";
   if (typeof result.nativeMs === "number" && typeof result.v8Ms === "number" && !result.mismatch) {
     ratios.push(result.nativeMs / result.v8Ms);
     ratio = (result.nativeMs / result.v8Ms).toFixed(2).padStart(9);
   }
-  log(`bench: ${program.name.padEnd(11)} ${program.kind.padEnd(8)} ${figure(result.nativeMs)} ${figure(result.v8Ms)} ${ratio}  ${result.checksum}`);
+  let cranelift = "";
+  if (withWasmtime) {
+    let craneliftRatio = "               —";
+    if (typeof result.nativeMs === "number" && typeof result.craneliftMs === "number" && !result.mismatch) {
+      craneliftRatios.push(result.nativeMs / result.craneliftMs);
+      craneliftRatio = (result.nativeMs / result.craneliftMs).toFixed(2).padStart(16);
+    }
+    cranelift = ` ${figure(result.craneliftMs ?? "").padStart(12)} ${craneliftRatio}`;
+  }
+  log(`bench: ${program.name.padEnd(11)} ${program.kind.padEnd(8)} ${figure(result.nativeMs)} ${figure(result.v8Ms)} ${ratio}${cranelift}  ${result.checksum}`);
   if (typeof result.nativeMs === "string") problems.push(`${program.name}: native: ${result.nativeMs}`);
   if (typeof result.v8Ms === "string") problems.push(`${program.name}: V8: ${result.v8Ms}`);
+  if (typeof result.craneliftMs === "string") problems.push(`${program.name}: ${result.craneliftMs}`);
   if (result.mismatch) problems.push(`${program.name}: ${result.mismatch}`);
 }
+const geomean = (values: number[]) => Math.exp(values.reduce((sum, r) => sum + Math.log(r), 0) / values.length);
 if (ratios.length) {
-  const geomean = Math.exp(ratios.reduce((sum, r) => sum + Math.log(r), 0) / ratios.length);
-  log(`bench: geometric mean native/V8 ${geomean.toFixed(2)} over ${ratios.length} programs (goal ≤ 1.3)`);
+  log(`bench: geometric mean native/V8 ${geomean(ratios).toFixed(2)} over ${ratios.length} programs (goal ≤ 1.3)`);
 } else {
   log("bench: geometric mean native/V8 — (no program ran on both sides)");
+}
+if (craneliftRatios.length) {
+  log(`bench: geometric mean native/Cranelift ${geomean(craneliftRatios).toFixed(2)} over ${craneliftRatios.length} programs, highest ${Math.max(...craneliftRatios).toFixed(2)} (goal ≤ 1.0, none above 1.5)`);
 }
 for (const problem of problems) log(`bench: ✗ ${problem}`);
 

@@ -10,12 +10,15 @@ import { describeOutcome, Outcome, Script } from "../spec/script";
 import { runScriptInV8 } from "../spec/v8-backend";
 import { buildProgram } from "./build-programs";
 import { BenchProgram, REPEAT } from "./programs";
+import { runInWasmtime } from "./wasmtime";
 
 export interface BenchResult {
   program: BenchProgram;
   /** Milliseconds per call, or why there is no figure. */
   nativeMs: number | string;
   v8Ms: number | string;
+  /** Under Wasmtime's Cranelift (wasmtime.ts); undefined when the bench has no Wasmtime. */
+  craneliftMs?: number | string;
   checksum: string;
   /** Set when both ran and the checksums differ. */
   mismatch?: string;
@@ -40,10 +43,13 @@ function checksumOf(outcome: Outcome): string | null {
   return outcome.kind === "values" ? outcome.values.map(formatSpec).join(" ") : null;
 }
 
-export async function runBenchmark(program: BenchProgram): Promise<BenchResult> {
+/** Runs `program` natively and in V8, and under Wasmtime when `withWasmtime`. */
+export async function runBenchmark(program: BenchProgram, withWasmtime = false): Promise<BenchResult> {
   let bytes: Uint8Array;
+  let path: string;
   try {
-    bytes = new Uint8Array(readFileSync(buildProgram(program.name)));
+    path = buildProgram(program.name);
+    bytes = new Uint8Array(readFileSync(path));
   } catch (error) {
     const text = `asc failed: ${(error as Error).message.split("\n")[0]}`;
     return { program, nativeMs: text, v8Ms: text, checksum: "" };
@@ -63,6 +69,13 @@ export async function runBenchmark(program: BenchProgram): Promise<BenchResult> 
   const result: BenchResult = { program, nativeMs: timing(native[2]), v8Ms: timing(v8[2]), checksum: v8Sum ?? nativeSum ?? "" };
   if (v8Sum !== null && nativeSum !== null && v8Sum !== nativeSum) {
     result.mismatch = `checksums differ: native ${nativeSum}, V8 ${v8Sum}`;
+  }
+  if (withWasmtime) {
+    const cranelift = runInWasmtime(path, program.n, REPEAT);
+    result.craneliftMs = typeof cranelift === "string" ? cranelift : cranelift.ms;
+    if (typeof cranelift !== "string" && v8Sum !== null && cranelift.checksum !== v8Sum) {
+      result.mismatch = `checksums differ: Wasmtime ${cranelift.checksum}, V8 ${v8Sum}`;
+    }
   }
   return result;
 }
