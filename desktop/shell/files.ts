@@ -118,7 +118,7 @@ export class FileCommands {
       const shown = entry.name + (entry.kind == 2 ? "/" : "");
       if (!long) { out.line(shown); continue; }
       const handle = files.lookup(file, entry.name);
-      const attributes = handle == null ? null : files.getattr(handle);
+      const attributes: Attributes | null = handle == null ? null : files.getattr(handle);
       // An entry removed by another client between the listing and its getattr.
       if (attributes == null) { out.line("ls: " + at.path + "/" + entry.name + ": " + this.reason(files)); continue; }
       out.line(longLine(attributes, shown));
@@ -205,10 +205,10 @@ export class FileCommands {
       if (at.inside == "/") { out.line("rm: " + path + ": a volume's root cannot be removed"); continue; }
       const files = at.files;
       const directory = files.resolve(parentPath(at.inside));
-      const file = directory == null ? null : files.lookup(directory, baseName(at.inside));
+      const file: FileRef | null = directory == null ? null : files.lookup(directory, baseName(at.inside));
       if (directory == null || file == null) { out.line("rm: " + path + ": " + this.reason(files)); continue; }
-      if (file.isDirectory && !recursive) { out.line("rm: " + path + ": is a directory (rm -r removes it and all below)"); continue; }
-      this.remove(files, directory, baseName(at.inside), file, path, out);
+      if (file!.isDirectory && !recursive) { out.line("rm: " + path + ": is a directory (rm -r removes it and all below)"); continue; }
+      this.remove(files, directory!, baseName(at.inside), file!, path, out);
     }
     if (!any) out.line("rm: which file? (rm [-r] PATH...)");
   }
