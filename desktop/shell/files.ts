@@ -205,24 +205,27 @@ export class FileCommands {
       if (at.inside == "/") { out.line("rm: " + path + ": a volume's root cannot be removed"); continue; }
       const files = at.files;
       const directory = files.resolve(parentPath(at.inside));
-      const file: FileRef | null = directory == null ? null : files.lookup(directory, baseName(at.inside));
-      if (directory == null || file == null) { out.line("rm: " + path + ": " + this.reason(files)); continue; }
-      if (file!.isDirectory && !recursive) { out.line("rm: " + path + ": is a directory (rm -r removes it and all below)"); continue; }
-      this.remove(files, directory!, baseName(at.inside), file!, path, out);
+      if (directory == null) { out.line("rm: " + parentPath(path) + ": " + this.reason(files)); continue; }
+      const file = files.lookup(directory!, baseName(at.inside));
+      // A name not found may be one this very line removed before the shell restarted: the remove, sent with its
+      // sequence, tells (answered from the server's record then, NOT_FOUND when it never was).
+      if (file == null && files.status != FILES_ERROR_NOT_FOUND) { out.line("rm: " + path + ": " + this.reason(files)); continue; }
+      if (file != null && file.isDirectory && !recursive) { out.line("rm: " + path + ": is a directory (rm -r removes it and all below)"); continue; }
+      this.remove(files, directory!, baseName(at.inside), file, path, out);
     }
     if (!any) out.line("rm: which file? (rm [-r] PATH...)");
   }
 
-  /** Removes `name` of `directory` (`file`), a directory's entries first: false when something could not be removed. */
-  private remove(files: FilesClient, directory: FileRef, name: string, file: FileRef, path: string, out: Output): bool {
-    if (file.isDirectory) {
+  /** Removes `name` of `directory` (`file`; null: not found), a directory's entries first: false when something could not be removed. */
+  private remove(files: FilesClient, directory: FileRef, name: string, file: FileRef | null, path: string, out: Output): bool {
+    if (file != null && file.isDirectory) {
       const entries = files.list(file);
       if (entries == null) { out.line("rm: " + path + ": " + this.reason(files)); return false; }
       for (let i = 0; i < entries.length; i++) {
         const entryPath = path + "/" + entries[i].name;
-        const entry = files.lookup(file, entries[i].name);
+        const entry = files.lookup(file!, entries[i].name);
         if (entry == null) { if (files.status == FILES_ERROR_NOT_FOUND) continue; out.line("rm: " + entryPath + ": " + this.reason(files)); return false; }
-        if (!this.remove(files, file, entries[i].name, entry, entryPath, out)) return false;
+        if (!this.remove(files, file!, entries[i].name, entry, entryPath, out)) return false;
       }
     }
     this.before(files);

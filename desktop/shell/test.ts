@@ -13,7 +13,8 @@
 
 import "../../sdk/lib/abort";
 import {
-  componentExit, SHELL_ERROR_BAD_SESSION, SHELL_INPUT, SHELL_INPUT_REQUEST_SESSION, SHELL_INPUT_REQUEST_SIZE, SHELL_SESSION_SIZE,
+  componentExit, SHELL_ERROR_BAD_SESSION, SHELL_INPUT, SHELL_INPUT_REPLY_SIZE, SHELL_INPUT_REQUEST_SESSION, SHELL_INPUT_REQUEST_SIZE, SHELL_SESSION_SIZE,
+  ShellInputReply,
 } from "../../ipc/generated/index";
 import { expect } from "../../sdk/lib/test";
 import { log } from "../../sdk/lib/log";
@@ -127,6 +128,54 @@ function files(): void {
   quiet("echo written by the shell > /files/shell-test/kept.txt");
 }
 
+/** Sends `input` with the session at `session` as a terminal would: the output; the new session left in `reply`. */
+function sendWith(session: usize, input: string, reply: usize): string {
+  const bytes = String.UTF8.encode(input);
+  const length = SHELL_INPUT_REQUEST_SIZE + <u32>bytes.byteLength;
+  const request = heap.alloc(length);
+  store<u32>(request, SHELL_INPUT);
+  memory.copy(request + SHELL_INPUT_REQUEST_SESSION, session, SHELL_SESSION_SIZE);
+  memory.copy(request + SHELL_INPUT_REQUEST_SIZE, changetype<usize>(bytes), <usize>bytes.byteLength);
+  const status = shell.connection.send(request, length, reply, SHELL_REPLY_CAPACITY);
+  heap.free(request);
+  expect(status == 0, "shell.input of " + shown(input) + " with a kept session answered (status " + status.toString() + ")");
+  return String.UTF8.decodeUnsafe(reply + SHELL_INPUT_REPLY_SIZE, changetype<ShellInputReply>(reply).outputLength);
+}
+
+/**
+ * A line sent again with the session it was first sent with, as the
+ * terminal does when the shell died before its reply: the changes it made
+ * the first time are not made again (no `already exists`, no `no such
+ * file`), since the session carries the file client id and sequence.
+ */
+function resent(): void {
+  const session = heap.alloc(SHELL_SESSION_SIZE);
+  const reply = heap.alloc(SHELL_REPLY_CAPACITY);
+  memory.fill(session, 0, SHELL_SESSION_SIZE);
+  sendWith(session, "cd /files/shell-test\r", reply);
+  memory.copy(session, reply, SHELL_SESSION_SIZE);
+  for (let i = 0; i < 2; i++) expect(!sendWith(session, "mkdir once\r", reply).includes("mkdir:"), "mkdir sent " + (i == 0 ? "once" : "again") + " with the same session");
+  memory.copy(session, reply, SHELL_SESSION_SIZE);
+  sendWith(session, "echo 1 > a\r", reply);
+  memory.copy(session, reply, SHELL_SESSION_SIZE);
+  sendWith(session, "echo 2 > b\r", reply);
+  memory.copy(session, reply, SHELL_SESSION_SIZE);
+  for (let i = 0; i < 2; i++) {
+    const output = sendWith(session, "mv a once\r", reply);
+    expect(!output.includes("mv:"), "mv sent " + (i == 0 ? "once" : "again") + " with the same session (" + output + ")");
+  }
+  memory.copy(session, reply, SHELL_SESSION_SIZE);
+  for (let i = 0; i < 2; i++) {
+    const output = sendWith(session, "rm once/a b\r", reply);
+    expect(!output.includes("rm:"), "rm of two files sent " + (i == 0 ? "once" : "again") + " with the same session (" + output + ")");
+  }
+  memory.copy(session, reply, SHELL_SESSION_SIZE);
+  expect(sendWith(session, "ls\r", reply).includes("once/") && !sendWith(session, "ls once\r", reply).includes("a"), "once/ is there, empty");
+  sendWith(session, "rm -r once\r", reply);
+  heap.free(session);
+  heap.free(reply);
+}
+
 export function _start(): void {
   type("");
   expect(terminal.text(0) == "Delos shell: `help` lists the commands." && terminal.text(1) == "delos>", "a new session: the banner and the prompt");
@@ -223,6 +272,7 @@ export function _start(): void {
   expect(rowWith(["1", "echo hello world"]), "history");
 
   files();
+  resent();
 
   // A session the shell did not make is refused; the shell answers the next request.
   const request = heap.alloc(SHELL_INPUT_REQUEST_SIZE);

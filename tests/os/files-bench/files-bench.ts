@@ -3,7 +3,8 @@
 // small-file creates under one commit, creates each with its own commit,
 // one synced commit alone), here through the client library, the file
 // server and the block driver on the bench image's volume (/dev/disk1).
-// Each figure is a line `files-bench: NAME UNITS NS CYCLES`: the host boots
+// Each figure is a console line `NAME UNITS NS CYCLES`, which the kernel
+// prefixes with `files-bench: `: the host boots
 // the image once for times and TSC cycles, once with -icount, where a
 // nanosecond is an instruction. Figures only: nothing is checked but that
 // each operation succeeded.
@@ -24,16 +25,16 @@ const files = new FilesClient();
 const buffer = heap.alloc(FILES_TRANSFER_MAXIMUM);
 
 function figure(name: string, units: u64, nanoseconds: i64, cycles: u64): void {
-  log("files-bench: " + name + " " + units.toString() + " " + nanoseconds.toString() + " " + cycles.toString());
+  log(name + " " + units.toString() + " " + nanoseconds.toString() + " " + cycles.toString());
 }
 
 function must<T>(value: T, what: string): T {
-  if (value == null) { log("files-bench: failed: " + what + ": " + filesStatusName(files.status)); componentExit(1); }
+  if (value == null) { log("failed: " + what + ": " + filesStatusName(files.status)); componentExit(1); }
   return value;
 }
 
 function succeeded(status: i64, what: string): void {
-  if (status < 0) { log("files-bench: failed: " + what + ": " + filesStatusName(<i32>status)); componentExit(1); }
+  if (status < 0) { log("failed: " + what + ": " + filesStatusName(<i32>status)); componentExit(1); }
 }
 
 function sequential(root: FileRef): void {
@@ -80,9 +81,9 @@ export function _start(): void {
   let root = files.root();
   for (let tries = 0; root == null && tries < 50; tries++) { threadSleep(100_000_000); root = files.root(); }
   must(root, "files.root");
-  log("files-bench: started");
+  log("started");
   sequential(root!);
   small(root!);
-  log("files-bench: done");
+  log("done");
   componentExit(0);
 }
