@@ -153,8 +153,8 @@ async function benchFsDelos(log: (line: string) => void): Promise<FsFigures | nu
     const instructions = (name: string) => (counted.figures.get(name) ?? []).map((figure) => figure.ns);
     const commitMs = median(commits.map((figure) => figure.ns)) / 1e6;
     log(`bench: fs: Delos, through the client library, the file server and the block driver (virtio-blk, a ${VOLUME_BYTES >> 20} MiB volume file); times and TSC cycles from a ${timed.accel} boot, instructions from a TCG boot with -icount shift=0`);
-    log(`bench: fs:   sequential write     ${(perSecond(write) / 1e6).toFixed(2)} MB/s (${(write.units >> 20)} MiB in 32 KiB requests, with its commit), ${(median(instructions("write")) / (write.units >> 20)).toLocaleString("en")} instructions per MiB`);
-    log(`bench: fs:   sequential read      ${(perSecond(read) / 1e6).toFixed(2)} MB/s, ${(median(instructions("read")) / (read.units >> 20)).toLocaleString("en")} instructions per MiB`);
+    log(`bench: fs:   sequential write     ${(perSecond(write) / 1e6).toFixed(2)} MB/s (${(write.units >> 20)} MiB in 32 KiB requests, with its commit), ${Math.round(median(instructions("write")) / (write.units >> 20)).toLocaleString("en")} instructions per MiB`);
+    log(`bench: fs:   sequential read      ${(perSecond(read) / 1e6).toFixed(2)} MB/s, ${Math.round(median(instructions("read")) / (read.units >> 20)).toLocaleString("en")} instructions per MiB`);
     log(`bench: fs:   small-file creates   ${perSecond(creates).toFixed(0)} per second, 100 bytes each, one commit for all`);
     log(`bench: fs:   synced creates       ${perSecond(synced).toFixed(0)} per second, one commit each`);
     const commitInstructions = median(instructions("commit"));
