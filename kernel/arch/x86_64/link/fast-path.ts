@@ -625,7 +625,9 @@ export class FastPaths {
     a.load(4, Reg.R11, field(Reg.RAX, this.LIST_HEAD));
     a.test(4, Reg.R11, Reg.R11);
     a.jcc(Cond.E, declined);
-    a.testMemImm(4, this.ipcValue(Reg.R11, Reg.RAX, this.VALUE_FLAGS), this.FLAG_SEND_VECTOR);
+    // rdi: the receiver's ipcValues, kept until the copy's set-up (nothing in between uses rdi).
+    a.load(4, Reg.RDI, field(Reg.R11, this.THREAD_IPC_VALUES));
+    a.testMemImm(4, field(Reg.RDI, this.VALUE_FLAGS * 8), this.FLAG_SEND_VECTOR);
     a.jcc(Cond.NE, declined);
     this.checkNoTimer(declined, Reg.R11);
     this.checkNoFrames(declined, Reg.R11);
@@ -654,9 +656,8 @@ export class FastPaths {
     a.bind(noReady);
     this.checkLockLetsGo(declined);
     // The message, cut to the receive buffer.
-    a.load(4, Reg.RAX, field(Reg.R11, this.THREAD_IPC_VALUES));
-    a.load(8, Reg.RDI, field(Reg.RAX, this.VALUE_SEND_ADDRESS * 8));
-    a.load(8, Reg.RDX, field(Reg.RAX, this.VALUE_SEND_SIZE * 8));
+    a.load(8, Reg.RDX, field(Reg.RDI, this.VALUE_SEND_SIZE * 8));
+    a.load(8, Reg.RDI, field(Reg.RDI, this.VALUE_SEND_ADDRESS * 8));
     a.load(4, Reg.RCX, argument(2));
     a.cmp(8, Reg.RCX, Reg.RDX);
     a.cmov(Cond.B, 8, Reg.RDX, Reg.RCX);
@@ -769,7 +770,9 @@ export class FastPaths {
     a.cmpMemImm(4, field(Reg.R11, this.THREAD_WAIT_QUEUE), 0);
     a.jcc(Cond.NE, declined);
     this.checkNoTimer(declined, Reg.R11);
-    a.testMemImm(4, this.ipcValue(Reg.R11, Reg.RAX, this.VALUE_FLAGS), this.FLAG_REPLY_VECTOR);
+    // rdi: the client's ipcValues, kept until the copy's set-up (nothing in between uses rdi).
+    a.load(4, Reg.RDI, field(Reg.R11, this.THREAD_IPC_VALUES));
+    a.testMemImm(4, field(Reg.RDI, this.VALUE_FLAGS * 8), this.FLAG_REPLY_VECTOR);
     a.jcc(Cond.NE, declined);
     // receiveChannel: the channel open, received on last by the caller, no pulse, no sender, no other receiver.
     a.load(4, Reg.RCX, argument(4));
@@ -797,9 +800,8 @@ export class FastPaths {
     a.bind(noReady);
     this.checkNoFrames(declined, Reg.R11);
     // The reply, cut to the client's reply buffer.
-    a.load(4, Reg.RAX, field(Reg.R11, this.THREAD_IPC_VALUES));
-    a.load(8, Reg.RDI, field(Reg.RAX, this.VALUE_REPLY_ADDRESS * 8));
-    a.load(8, Reg.RDX, field(Reg.RAX, this.VALUE_REPLY_SIZE * 8));
+    a.load(8, Reg.RDX, field(Reg.RDI, this.VALUE_REPLY_SIZE * 8));
+    a.load(8, Reg.RDI, field(Reg.RDI, this.VALUE_REPLY_ADDRESS * 8));
     a.load(4, Reg.RCX, argument(3));
     a.cmp(8, Reg.RCX, Reg.RDX);
     a.cmov(Cond.B, 8, Reg.RDX, Reg.RCX);
