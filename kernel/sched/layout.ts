@@ -16,14 +16,13 @@
 // into its instructions, so that it follows the same layout.
 
 import { BlockReason, Thread, ThreadState, WakeReason } from "../object/thread";
-import { Context } from "../arch/x86_64/contexts";
 import { WaitQueue } from "./wait-queue";
 import { ThreadList } from "./thread-list";
 import { Timeout } from "./timeouts";
 
 export const THREAD_ID = offsetof<Thread>("id");
 export const THREAD_COMPONENT = offsetof<Thread>("component");
-export const THREAD_CONTEXT = offsetof<Thread>("context");
+export const THREAD_CONTEXT_BLOCK = offsetof<Thread>("contextBlock");
 export const THREAD_STATE = offsetof<Thread>("state");
 export const THREAD_OWN_PRIORITY = offsetof<Thread>("ownPriority");
 export const THREAD_PRIORITY = offsetof<Thread>("priority");
@@ -48,7 +47,6 @@ export const THREAD_RECEIVE_ID = offsetof<Thread>("receiveId");
 export const THREAD_SERVED_BY = offsetof<Thread>("servedBy");
 export const THREAD_REPLY_AT = offsetof<Thread>("replyAt");
 export const THREAD_TIMEOUT_STATES = offsetof<Thread>("timeoutStates");
-export const CONTEXT_BLOCK = offsetof<Context>("block");
 export const WAIT_QUEUE_THREADS = offsetof<WaitQueue>("threads");
 export const LIST_HEAD = offsetof<ThreadList>("head");
 export const LIST_TAIL = offsetof<ThreadList>("tail");

@@ -20,12 +20,11 @@
 // run, once nothing stands on it.
 
 import { switchContext } from "../arch/x86_64/cpu";
-import { absolute } from "../arch/x86_64/native";
 import { BlockReason, Thread, ThreadState, WakeReason } from "../object/thread";
 import { NO_PRIORITY, PRIORITY_COUNT, PRIORITY_LOWEST } from "./priority";
 import { ThreadList, popFrontAddress, pushBackAddress } from "./thread-list";
 import {
-  CONTEXT_BLOCK, LIST_HEAD, THREAD_CONTEXT, THREAD_ID, THREAD_PRIORITY, THREAD_SHADOW_BYTES, THREAD_SHADOW_PARKED, THREAD_SHADOW_SLOT, THREAD_SHADOW_SLOT_COUNT,
+  LIST_HEAD, THREAD_CONTEXT_BLOCK, THREAD_ID, THREAD_PRIORITY, THREAD_SHADOW_BYTES, THREAD_SHADOW_PARKED, THREAD_SHADOW_SLOT, THREAD_SHADOW_SLOT_COUNT,
   THREAD_SLICE_LEFT, THREAD_STATE,
 } from "./layout";
 import { WaitQueue } from "./wait-queue";
@@ -491,5 +490,5 @@ export function returnPriority(thread: Thread): void {
 /** The absolute address of a thread's context block. */
 // @ts-ignore: decorator
 @inline function contextBlockOf(thread: usize): i64 {
-  return absolute(load<usize>(load<usize>(thread + THREAD_CONTEXT) + CONTEXT_BLOCK));
+  return load<i64>(thread + THREAD_CONTEXT_BLOCK);
 }

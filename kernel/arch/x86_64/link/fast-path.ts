@@ -117,14 +117,14 @@ export class FastPaths {
   private readonly writeReceiveInfo: Label;
 
   // Offsets and values, read once.
-  private readonly THREAD_ID: i32; private readonly THREAD_COMPONENT: i32; private readonly THREAD_CONTEXT: i32;
+  private readonly THREAD_ID: i32; private readonly THREAD_COMPONENT: i32; private readonly THREAD_CONTEXT_BLOCK: i32;
   private readonly THREAD_STATE: i32; private readonly THREAD_OWN_PRIORITY: i32; private readonly THREAD_PRIORITY: i32;
   private readonly THREAD_LENT: i32; private readonly THREAD_LOCK_BOOST: i32; private readonly THREAD_NEXT_LINK: i32;
   private readonly THREAD_PREVIOUS_LINK: i32; private readonly THREAD_WAIT_QUEUE: i32; private readonly THREAD_BLOCK_REASON: i32;
   private readonly THREAD_WAKE_REASON: i32; private readonly THREAD_TIMEOUT: i32; private readonly THREAD_SLICE_LEFT: i32;
   private readonly THREAD_SHADOW_BYTES: i32; private readonly THREAD_IPC_VALUES: i32; private readonly THREAD_IPC_RESULT: i32;
   private readonly THREAD_SERVING: i32; private readonly THREAD_SENDERS_BOOST: i32; private readonly THREAD_RECEIVE_ID: i32;
-  private readonly THREAD_SERVED_BY: i32; private readonly THREAD_REPLY_AT: i32; private readonly THREAD_TIMEOUT_STATES: i32; private readonly CONTEXT_BLOCK: i32;
+  private readonly THREAD_SERVED_BY: i32; private readonly THREAD_REPLY_AT: i32; private readonly THREAD_TIMEOUT_STATES: i32;
   private readonly WAIT_QUEUE_THREADS: i32; private readonly LIST_HEAD: i32; private readonly LIST_TAIL: i32;
   private readonly LIST_COUNT: i32; private readonly TIMEOUT_DEADLINE: i32;
   private readonly COMPONENT_ID: i32; private readonly COMPONENT_MEMORY_OBJECT: i32; private readonly COMPONENT_LOCK_OWNER: i32;
@@ -156,7 +156,7 @@ export class FastPaths {
     this.s = s;
     this.writeReceiveInfo = k.c.p.label();
     this.THREAD_ID = s.constant("THREAD_ID"); this.THREAD_COMPONENT = s.constant("THREAD_COMPONENT");
-    this.THREAD_CONTEXT = s.constant("THREAD_CONTEXT"); this.THREAD_STATE = s.constant("THREAD_STATE");
+    this.THREAD_CONTEXT_BLOCK = s.constant("THREAD_CONTEXT_BLOCK"); this.THREAD_STATE = s.constant("THREAD_STATE");
     this.THREAD_OWN_PRIORITY = s.constant("THREAD_OWN_PRIORITY"); this.THREAD_PRIORITY = s.constant("THREAD_PRIORITY");
     this.THREAD_LENT = s.constant("THREAD_LENT"); this.THREAD_LOCK_BOOST = s.constant("THREAD_LOCK_BOOST");
     this.THREAD_NEXT_LINK = s.constant("THREAD_NEXT_LINK"); this.THREAD_PREVIOUS_LINK = s.constant("THREAD_PREVIOUS_LINK");
@@ -167,7 +167,7 @@ export class FastPaths {
     this.THREAD_SERVING = s.constant("THREAD_SERVING"); this.THREAD_SENDERS_BOOST = s.constant("THREAD_SENDERS_BOOST");
     this.THREAD_RECEIVE_ID = s.constant("THREAD_RECEIVE_ID"); this.THREAD_SERVED_BY = s.constant("THREAD_SERVED_BY");
     this.THREAD_REPLY_AT = s.constant("THREAD_REPLY_AT");
-    this.THREAD_TIMEOUT_STATES = s.constant("THREAD_TIMEOUT_STATES"); this.CONTEXT_BLOCK = s.constant("CONTEXT_BLOCK");
+    this.THREAD_TIMEOUT_STATES = s.constant("THREAD_TIMEOUT_STATES");
     this.WAIT_QUEUE_THREADS = s.constant("WAIT_QUEUE_THREADS"); this.LIST_HEAD = s.constant("LIST_HEAD");
     this.LIST_TAIL = s.constant("LIST_TAIL"); this.LIST_COUNT = s.constant("LIST_COUNT");
     this.TIMEOUT_DEADLINE = s.constant("TIMEOUT_DEADLINE");
@@ -504,9 +504,7 @@ export class FastPaths {
     a.storeImm(4, this.s.cell("rescheduleWanted"), 0);
     a.aluStoreImm(Alu.ADD, 8, this.s.cell("switchCount"), 1);
     // The caller's context block: rsp, the resume address, rbp, the fs base (its own thread block).
-    a.load(4, Reg.RAX, field(Reg.RBX, this.THREAD_CONTEXT));
-    a.load(4, Reg.RAX, field(Reg.RAX, this.CONTEXT_BLOCK));
-    a.add(8, Reg.RAX, Reg.R15);
+    a.load(8, Reg.RAX, field(Reg.RBX, this.THREAD_CONTEXT_BLOCK));
     a.store(8, mem(Reg.RAX, CONTEXT_RSP), Reg.RSP);
     a.lea(8, Reg.RCX, memLabel(resume));
     a.store(8, mem(Reg.RAX, CONTEXT_RIP), Reg.RCX);
@@ -514,9 +512,7 @@ export class FastPaths {
     a.load(8, Reg.RCX, fsAbsolute(THREAD_SELF));
     a.store(8, mem(Reg.RAX, CONTEXT_FS_BASE), Reg.RCX);
     // The next one's.
-    a.load(4, Reg.RAX, field(next, this.THREAD_CONTEXT));
-    a.load(4, Reg.RSI, field(Reg.RAX, this.CONTEXT_BLOCK));
-    a.add(8, Reg.RSI, Reg.R15);
+    a.load(8, Reg.RSI, field(next, this.THREAD_CONTEXT_BLOCK));
     a.load(8, Reg.RAX, mem(Reg.RSI, CONTEXT_FS_BASE));
     a.writeFsBase();
     a.load(8, Reg.RSP, mem(Reg.RSI, CONTEXT_RSP));
@@ -533,16 +529,22 @@ export class FastPaths {
    */
   private finish(fromIpc: bool): void {
     const a = this.a;
-    const slow = a.newLabel(), held = a.newLabel(), done = a.newLabel();
+    const slow = a.newLabel(), owned = a.newLabel(), held = a.newLabel(), done = a.newLabel();
     a.load(4, Reg.RBX, this.s.cell("current"));
     a.cmpMemImm(4, this.s.cell("deadPending"), 0);
     a.jcc(Cond.NE, slow);
     a.load(4, Reg.R12, field(Reg.RBX, this.THREAD_COMPONENT));
+    // The common case first: a message path let go of the lock before it blocked, a yield kept it.
     a.load(4, Reg.RAX, field(Reg.R12, this.COMPONENT_LOCK_OWNER));
-    a.cmp(4, Reg.RAX, Reg.RBX);
-    a.jcc(Cond.E, held);
-    a.test(4, Reg.RAX, Reg.RAX);
-    a.jcc(Cond.NE, slow);
+    if (fromIpc) {
+      a.test(4, Reg.RAX, Reg.RAX);
+      a.jcc(Cond.NE, owned);
+    } else {
+      a.cmp(4, Reg.RAX, Reg.RBX);
+      a.jcc(Cond.E, held);
+      a.test(4, Reg.RAX, Reg.RAX);
+      a.jcc(Cond.NE, slow);
+    }
     a.cmpLoad(4, Reg.RBX, field(Reg.R12, this.COMPONENT_SHADOW_RUNNER));
     a.jcc(Cond.NE, slow);
     a.store(4, field(Reg.R12, this.COMPONENT_LOCK_OWNER), Reg.RBX);
@@ -558,6 +560,12 @@ export class FastPaths {
     }
     a.sti();
     a.ret();
+    // The lock held: by this thread still (nothing to take), else by another (the slow way waits for it).
+    if (fromIpc) {
+      a.bind(owned);
+      a.cmp(4, Reg.RAX, Reg.RBX);
+      a.jcc(Cond.E, held);
+    }
     // The kernel's AssemblyScript, entered as a wasm function of no parameters (rsp 16-byte aligned at the call).
     a.bind(slow);
     a.subImm(8, Reg.RSP, 8);
@@ -617,7 +625,9 @@ export class FastPaths {
     a.load(4, Reg.R11, field(Reg.RAX, this.LIST_HEAD));
     a.test(4, Reg.R11, Reg.R11);
     a.jcc(Cond.E, declined);
-    a.testMemImm(4, this.ipcValue(Reg.R11, Reg.RAX, this.VALUE_FLAGS), this.FLAG_SEND_VECTOR);
+    // rdi: the receiver's ipcValues, kept until the copy's set-up (nothing in between uses rdi).
+    a.load(4, Reg.RDI, field(Reg.R11, this.THREAD_IPC_VALUES));
+    a.testMemImm(4, field(Reg.RDI, this.VALUE_FLAGS * 8), this.FLAG_SEND_VECTOR);
     a.jcc(Cond.NE, declined);
     this.checkNoTimer(declined, Reg.R11);
     this.checkNoFrames(declined, Reg.R11);
@@ -646,9 +656,8 @@ export class FastPaths {
     a.bind(noReady);
     this.checkLockLetsGo(declined);
     // The message, cut to the receive buffer.
-    a.load(4, Reg.RAX, field(Reg.R11, this.THREAD_IPC_VALUES));
-    a.load(8, Reg.RDI, field(Reg.RAX, this.VALUE_SEND_ADDRESS * 8));
-    a.load(8, Reg.RDX, field(Reg.RAX, this.VALUE_SEND_SIZE * 8));
+    a.load(8, Reg.RDX, field(Reg.RDI, this.VALUE_SEND_SIZE * 8));
+    a.load(8, Reg.RDI, field(Reg.RDI, this.VALUE_SEND_ADDRESS * 8));
     a.load(4, Reg.RCX, argument(2));
     a.cmp(8, Reg.RCX, Reg.RDX);
     a.cmov(Cond.B, 8, Reg.RDX, Reg.RCX);
@@ -761,7 +770,9 @@ export class FastPaths {
     a.cmpMemImm(4, field(Reg.R11, this.THREAD_WAIT_QUEUE), 0);
     a.jcc(Cond.NE, declined);
     this.checkNoTimer(declined, Reg.R11);
-    a.testMemImm(4, this.ipcValue(Reg.R11, Reg.RAX, this.VALUE_FLAGS), this.FLAG_REPLY_VECTOR);
+    // rdi: the client's ipcValues, kept until the copy's set-up (nothing in between uses rdi).
+    a.load(4, Reg.RDI, field(Reg.R11, this.THREAD_IPC_VALUES));
+    a.testMemImm(4, field(Reg.RDI, this.VALUE_FLAGS * 8), this.FLAG_REPLY_VECTOR);
     a.jcc(Cond.NE, declined);
     // receiveChannel: the channel open, received on last by the caller, no pulse, no sender, no other receiver.
     a.load(4, Reg.RCX, argument(4));
@@ -789,9 +800,8 @@ export class FastPaths {
     a.bind(noReady);
     this.checkNoFrames(declined, Reg.R11);
     // The reply, cut to the client's reply buffer.
-    a.load(4, Reg.RAX, field(Reg.R11, this.THREAD_IPC_VALUES));
-    a.load(8, Reg.RDI, field(Reg.RAX, this.VALUE_REPLY_ADDRESS * 8));
-    a.load(8, Reg.RDX, field(Reg.RAX, this.VALUE_REPLY_SIZE * 8));
+    a.load(8, Reg.RDX, field(Reg.RDI, this.VALUE_REPLY_SIZE * 8));
+    a.load(8, Reg.RDI, field(Reg.RDI, this.VALUE_REPLY_ADDRESS * 8));
     a.load(4, Reg.RCX, argument(3));
     a.cmp(8, Reg.RCX, Reg.RDX);
     a.cmov(Cond.B, 8, Reg.RDX, Reg.RCX);
