@@ -190,9 +190,14 @@ class Compositor {
     return windows > 0;
   }
 
-  /** Counts a message handled: the injected fault, when armed, ends the instance after the last one's changes. */
+  /** After a message that may have changed something: settles, then counts it (counted). */
   handled(): void {
     this.settle();
+    this.counted();
+  }
+
+  /** Counts a message handled: the injected fault, when armed, ends the instance after the last one's changes. */
+  counted(): void {
     if (this.faultAfter == 0) return;
     this.faultAfter--;
     if (this.faultAfter == 0) {
@@ -303,7 +308,8 @@ class WindowServer extends WindowHandlers {
     reply.count = count;
     reply.pointerX = s.pointerX;
     reply.pointerY = s.pointerY;
-    c.handled();
+    // A list changes nothing, so it composes nothing: a new instance answers it before its first frame is drawn.
+    c.counted();
     return <i32>(count * WINDOW_INFO_SIZE);
   }
 
@@ -311,6 +317,8 @@ class WindowServer extends WindowHandlers {
     const c = compositor!;
     const screen = c.screen;
     if (screen.memory == 0) return WINDOW_ERROR_BAD_SURFACE;
+    // The frame handed out is composed: a new instance's first one included.
+    c.settle();
     const granted = msgGrant(<u32>this.receiveId, screen.memory, RIGHT_MAP);
     if (granted < 0) return granted;
     reply.memory = <u32>granted;
@@ -319,7 +327,7 @@ class WindowServer extends WindowHandlers {
     reply.stride = <u32>screen.back.stride;
     reply.frames = c.scene.frames;
     reply.instance = <u32>componentSelf();
-    c.handled();
+    c.counted();
     return 0;
   }
 
@@ -433,8 +441,10 @@ export function _start(): void {
   if (!windows.isServing || !input.isServing) { log("cannot serve " + WINDOW_PATH + " and " + INPUT_PATH); return; }
   const ticks = connectionCreate(windows.channel);
   const timer = ticks > 0 ? timerCreate(ticks, TICK_CODE, 0) : ticks;
-  if (timer > 0) timerSet(timer, TICK_NANOSECONDS, TICK_NANOSECONDS);
-  compositor!.tick();
+  // The first tick comes at once: it composes the whole screen, after whatever request is already waiting (a new
+  // instance serves before it draws; the clients' re-sent declarations compose the frame as well).
+  if (timer > 0) timerSet(timer, 1, TICK_NANOSECONDS);
+  else compositor!.tick();
   const thread = threadCreate(<u32>serveInputThread.index, <u32>input.channel, threadPriority());
   if (thread < 0) log("cannot start the input thread: error " + thread.toString());
   const display = threadCreate(<u32>attachDisplayThread.index, 0, threadPriority());

@@ -447,7 +447,7 @@ export const PORT_TAKEN_TAG: u32 = 4;
   set tag(value: u32) { store<u32>(changetype<usize>(this), value, 4); }
 }
 
-export const SYSTEM_INFO_SIZE: u32 = 48;
+export const SYSTEM_INFO_SIZE: u32 = 72;
 export const SYSTEM_INFO_UPTIME: u32 = 0;
 export const SYSTEM_INFO_TICKS: u32 = 8;
 export const SYSTEM_INFO_IDLE_TICKS: u32 = 16;
@@ -455,6 +455,9 @@ export const SYSTEM_INFO_FRAMES_FREE: u32 = 24;
 export const SYSTEM_INFO_FRAMES_USED: u32 = 32;
 export const SYSTEM_INFO_COMPONENTS: u32 = 40;
 export const SYSTEM_INFO_THREADS: u32 = 44;
+export const SYSTEM_INFO_HEAP_BYTES: u32 = 48;
+export const SYSTEM_INFO_STACK_BYTES: u32 = 56;
+export const SYSTEM_INFO_CODE_BYTES: u32 = 64;
 /** What system.info tells about the whole system. A view: `changetype<SystemInfo>(pointer)`. */
 // @ts-ignore: decorator
 @unmanaged export class SystemInfo {
@@ -479,6 +482,15 @@ export const SYSTEM_INFO_THREADS: u32 = 44;
   /** Threads alive, the kernel's own included. */
   get threads(): u32 { return load<u32>(changetype<usize>(this), 44); }
   set threads(value: u32) { store<u32>(changetype<usize>(this), value, 44); }
+  /** Bytes of the kernel's heap (its linear memory: the image's initial pages and what grew on frames). */
+  get heapBytes(): u64 { return load<u64>(changetype<usize>(this), 48); }
+  set heapBytes(value: u64) { store<u64>(changetype<usize>(this), value, 48); }
+  /** Bytes of thread stacks mapped (every live thread's, the kernel's own included). */
+  get stackBytes(): u64 { return load<u64>(changetype<usize>(this), 56); }
+  set stackBytes(value: u64) { store<u64>(changetype<usize>(this), value, 56); }
+  /** Bytes of compiled component code mapped (once per compiled component, shared by its instances). */
+  get codeBytes(): u64 { return load<u64>(changetype<usize>(this), 64); }
+  set codeBytes(value: u64) { store<u64>(changetype<usize>(this), value, 64); }
 }
 
 export const COMPONENT_INFO_SIZE: u32 = 104;

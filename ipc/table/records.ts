@@ -70,6 +70,9 @@ export const records: Record[] = [
       { name: "framesUsed", type: "u64", doc: "4 KiB frames in use (kernel heap, component memories and code, stacks, objects, page tables)." },
       { name: "components", type: "u32", doc: "Components running." },
       { name: "threads", type: "u32", doc: "Threads alive, the kernel's own included." },
+      { name: "heapBytes", type: "u64", doc: "Bytes of the kernel's heap (its linear memory: the image's initial pages and what grew on frames)." },
+      { name: "stackBytes", type: "u64", doc: "Bytes of thread stacks mapped (every live thread's, the kernel's own included)." },
+      { name: "codeBytes", type: "u64", doc: "Bytes of compiled component code mapped (once per compiled component, shared by its instances)." },
     ],
   },
   {

@@ -23,3 +23,12 @@ export function cachedCount(): i32 { return hashes.length; }
 
 /** The payload path of code compiled ahead of time for wasm with this hash. */
 export function prebuiltPath(hash: string): string { return "cache/" + hash + ".delos"; }
+
+/** Bytes of compiled code mapped for the cached components, whole pages. */
+export function cachedCodeBytes(): u64 {
+  let bytes: u64 = 0;
+  for (let i = 0; i < entries.length; i++) {
+    if (entries[i].mappedCode != 0) bytes += (<u64>entries[i].codeLength + 4095) & ~<u64>4095;
+  }
+  return bytes;
+}

@@ -162,14 +162,38 @@ function codeFor(job: LoadJob, wasm: Uint8Array): CompiledComponent | null {
   return compiled;
 }
 
+/**
+ * What a load learns from a payload file's bytes alone — its manifest and
+ * its compiled code — kept by path. The payload does not change while the
+ * system runs, so a restart reads, expands, hashes and parses nothing
+ * again: it only resolves the grant and makes the new instance.
+ */
+class LoadedFile {
+  constructor(readonly path: string, readonly manifest: Manifest, readonly compiled: CompiledComponent) {}
+}
+
+const loadedFiles = new Array<LoadedFile>();
+
+function keptFile(path: string): LoadedFile | null {
+  for (let i = 0; i < loadedFiles.length; i++) if (loadedFiles[i].path == path) return loadedFiles[i];
+  return null;
+}
+
 /** Loads and starts the component of job.path; fills in the job. */
 function runJob(job: LoadJob): void {
-  const wasm = readPayloadFile(job.path);
-  if (wasm == null) { fail(job, LOAD_NOT_FOUND, "no such file in the payload"); return; }
-  const section = customSection(wasm!, MANIFEST_SECTION);
-  if (section == null) { fail(job, LOAD_INVALID, "no " + MANIFEST_SECTION + " section"); return; }
-  const manifest = parseManifest(String.UTF8.decodeUnsafe(section.dataStart, <usize>section.length));
-  if (manifest == null) { fail(job, LOAD_INVALID, manifestError); return; }
+  const kept = keptFile(job.path);
+  let wasm: Uint8Array | null = null;
+  let manifest: Manifest | null = null;
+  if (kept != null) {
+    manifest = kept.manifest;
+  } else {
+    wasm = readPayloadFile(job.path);
+    if (wasm == null) { fail(job, LOAD_NOT_FOUND, "no such file in the payload"); return; }
+    const section = customSection(wasm!, MANIFEST_SECTION);
+    if (section == null) { fail(job, LOAD_INVALID, "no " + MANIFEST_SECTION + " section"); return; }
+    manifest = parseManifest(String.UTF8.decodeUnsafe(section.dataStart, <usize>section.length));
+    if (manifest == null) { fail(job, LOAD_INVALID, manifestError); return; }
+  }
   const supervisor = job.supervisor;
   let grant = rootGrant();
   if (supervisor != null) {
@@ -179,8 +203,12 @@ function runJob(job: LoadJob): void {
   }
   const rights = resolveRights(supervisor != null ? supervisor.rights : rootGrant(), grant, manifest!);
   if (rights == null) { fail(job, LOAD_DENIED, authorityError); return; }
-  const compiled = codeFor(job, wasm!);
-  if (compiled == null) return;
+  let compiled: CompiledComponent | null = kept != null ? kept.compiled : null;
+  if (compiled == null) {
+    compiled = codeFor(job, wasm!);
+    if (compiled == null) return;
+    loadedFiles.push(new LoadedFile(job.path, manifest!, compiled!));
+  }
   const denied = checkImports(compiled!, rights!);
   if (denied.length > 0) { fail(job, LOAD_DENIED, denied); return; }
   const quota = quotaProblem(rights!, compiled!.memories.length > 0 ? <u64>compiled!.memories[0].min : 0,

@@ -236,7 +236,7 @@ export const PORT_TAKEN_SIZE: u64 = 8;
 export const PORT_TAKEN_VALUE: i64 = 0;
 export const PORT_TAKEN_TAG: i64 = 4;
 // systemInfo: What system.info tells about the whole system.
-export const SYSTEM_INFO_SIZE: u64 = 48;
+export const SYSTEM_INFO_SIZE: u64 = 72;
 export const SYSTEM_INFO_UPTIME: i64 = 0;
 export const SYSTEM_INFO_TICKS: i64 = 8;
 export const SYSTEM_INFO_IDLE_TICKS: i64 = 16;
@@ -244,6 +244,9 @@ export const SYSTEM_INFO_FRAMES_FREE: i64 = 24;
 export const SYSTEM_INFO_FRAMES_USED: i64 = 32;
 export const SYSTEM_INFO_COMPONENTS: i64 = 40;
 export const SYSTEM_INFO_THREADS: i64 = 44;
+export const SYSTEM_INFO_HEAP_BYTES: i64 = 48;
+export const SYSTEM_INFO_STACK_BYTES: i64 = 56;
+export const SYSTEM_INFO_CODE_BYTES: i64 = 64;
 // componentInfo: One running component, as system.components lists it.
 export const COMPONENT_INFO_SIZE: u64 = 104;
 export const COMPONENT_INFO_ID: i64 = 0;

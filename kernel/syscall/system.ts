@@ -17,6 +17,8 @@ import { allThreads, idleTicks } from "../sched/scheduler";
 import { tickCount } from "../timer";
 import { clockNow } from "./threads";
 import { allocatedFrameCount, freeFrameCount } from "../memory/frames";
+import { heapLength } from "../memory/heap";
+import { cachedCodeBytes } from "../component/cache";
 import { PAGE_SIZE } from "../../sdk/compiler/src/abi";
 
 const info = memory.data(<i32>abi.SYSTEM_INFO_SIZE, 8);
@@ -27,8 +29,12 @@ export function systemInfo(caller: Thread, to: u64): i32 {
   let running: u32 = 0;
   for (let i = 0; i < components.length; i++) if (components[i].isRunning) running++;
   let threads: u32 = 0;
+  let stacks: u64 = 0;
   const all = allThreads();
-  for (let i = 0; i < all.length; i++) if (all[i].isAlive) threads++;
+  for (let i = 0; i < all.length; i++) {
+    if (all[i].isAlive) threads++;
+    if (all[i].stackRegion != 0) stacks += all[i].stackSize;
+  }
   store<i64>(info + <usize>abi.SYSTEM_INFO_UPTIME, clockNow(caller));
   store<u64>(info + <usize>abi.SYSTEM_INFO_TICKS, tickCount());
   store<u64>(info + <usize>abi.SYSTEM_INFO_IDLE_TICKS, idleTicks());
@@ -36,6 +42,9 @@ export function systemInfo(caller: Thread, to: u64): i32 {
   store<u64>(info + <usize>abi.SYSTEM_INFO_FRAMES_USED, allocatedFrameCount());
   store<u32>(info + <usize>abi.SYSTEM_INFO_COMPONENTS, running);
   store<u32>(info + <usize>abi.SYSTEM_INFO_THREADS, threads);
+  store<u64>(info + <usize>abi.SYSTEM_INFO_HEAP_BYTES, heapLength());
+  store<u64>(info + <usize>abi.SYSTEM_INFO_STACK_BYTES, stacks);
+  store<u64>(info + <usize>abi.SYSTEM_INFO_CODE_BYTES, cachedCodeBytes());
   return writeUser(to, info, abi.SYSTEM_INFO_SIZE) ? 0 : abi.ERROR_BAD_ADDRESS;
 }
 

@@ -115,18 +115,18 @@ ascPrograms.push(["sdk/lib/fs/host-entry.ts", "build/fs.wasm", ["sdk/lib/fs"],
 
 // The image writer and the UEFI boot stub's generator (docs/boot.md).
 if (existsSync(join(root, "sdk/image/index.ts")))
-  ascPrograms.push(["sdk/image/index.ts", "build/image.wasm", ["sdk/image"], ["--exportStart", "_initialize"]]);
+  ascPrograms.push(["sdk/image/index.ts", "build/image.wasm", ["sdk/image", "sdk/lib/compress"], ["--exportStart", "_initialize"]]);
 if (existsSync(join(root, "kernel/arch/x86_64/boot/index.ts")))
   ascPrograms.push(["kernel/arch/x86_64/boot/index.ts", "build/boot.wasm",
     ["kernel/arch/x86_64/boot", "kernel/arch/x86_64/link", "kernel/arch/x86_64/link-info.ts", "sdk/compiler/src",
-      "sdk/loader", "sdk/image"], ["--exportStart", "_initialize"]]);
+      "sdk/loader", "sdk/image", "sdk/lib/compress"], ["--exportStart", "_initialize"]]);
 // The kernel (docs/kernel.md): AssemblyScript's own allocator and collector as its heap, its own
 // abort, names kept for fault reports, initial memory enough for the boot before paging, and the
 // table exported so that every function the kernel refers to by reference keeps its entry, and its
 // shadow stack's globals exported (the transform) for the link's native fast path.
 if (existsSync(join(root, "kernel/main.ts")))
   ascPrograms.push(["kernel/main.ts", "build/kernel.wasm", ["kernel", "sdk/compiler/src/abi.ts", "sdk/compiler/src/module.ts", "sdk/loader",
-    "sdk/build/shadow-stack-exports.mjs"],
+    "sdk/lib/compress", "sdk/build/shadow-stack-exports.mjs"],
     // --stackSize: the shadow stack holds a running area and a slot per thread (kernel/sched/kernel-shadow-stack.ts).
     ["--runtime", "incremental", "--use", "abort=kernel/abort/kernelAbort", "--exportStart", "_initialize",
       "--initialMemory", "16", "--exportTable", "--debug", "--stackSize", "294912", "--transform", "./sdk/build/shadow-stack-exports.mjs"]]);

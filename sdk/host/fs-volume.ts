@@ -493,6 +493,8 @@ export function payloadFile(read: ReadAt, offset: number, name: string): Uint8Ar
     const e = new DataView(entries.buffer, entries.byteOffset + i * entrySize, entrySize);
     const nameAt = e.getUint32(24, true), nameLength = e.getUint32(28, true);
     if (new TextDecoder().decode(names.subarray(nameAt, nameAt + nameLength)) !== name) continue;
+    // The image writer compresses only files of 4 KiB and more (sdk/image/payload.ts); a verity record is far smaller.
+    if ((e.getUint32(20, true) & 1) !== 0) throw new FsError(FsStatus.CORRUPT, `payload file ${name} is stored compressed, which only the kernel reads`);
     return read(offset + Number(e.getBigUint64(0, true)), Number(e.getBigUint64(8, true)));
   }
   return null;

@@ -239,9 +239,11 @@ export function componentEntries(recipe: Recipe): RecipeEntry[] {
 export interface BuiltImage {
   image: Uint8Array;
   bootStub: Uint8Array;
-  /** Files in the payload archive and their bytes, the verity record included. */
+  /** Files in the payload archive and their bytes (as the kernel reads them, expanded), the verity record included. */
   payloadFiles: number;
   payloadBytes: number;
+  /** The payload archive's files themselves, for a breakdown (tests/bench/desktop.ts). */
+  payload: ImageFile[];
   systemVolume: SystemVolume;
 }
 
@@ -282,5 +284,5 @@ export function buildRecipe(recipe: Recipe, progress: (line: string) => void = (
     volumeLabel: recipe.esp.label,
   });
   step(`disk: GPT with ESP (FAT32), boot payload, system and home partitions, ${(image.length / (1 << 20)).toFixed(1)} MiB`);
-  return { image, bootStub, payloadFiles: payload.length, payloadBytes, systemVolume: system };
+  return { image, bootStub, payloadFiles: payload.length, payloadBytes, payload, systemVolume: system };
 }

@@ -8,10 +8,17 @@
 // starts on a 4096-byte boundary, so the kernel can map a file's pages into
 // a component without copying. The header, the table with its names, and
 // every file carry a CRC-32.
+//
+// A file that LZ4 shrinks by at least an eighth (and is at least
+// COMPRESS_MINIMUM bytes) is stored compressed: flag PAYLOAD_LZ4 in its
+// entry, its stored bytes the expanded size (u64) then an LZ4 block
+// (sdk/lib/compress/lz4.ts), which the kernel expands as it reads it. Its
+// size and CRC in the entry are the stored bytes'.
 
 import { alignUp, put32, put64, putAscii, putBytes } from "./bytes";
 import { crc32 } from "./crc32";
 import { setMessage } from "./io";
+import { lz4Bound, lz4Compress } from "../lib/compress/lz4";
 
 export const PAYLOAD_MAGIC = "DELOSPAK";
 export const PAYLOAD_VERSION: u32 = 1;
@@ -19,6 +26,25 @@ export const PAYLOAD_HEADER_SIZE: i32 = 64;
 export const PAYLOAD_ENTRY_SIZE: i32 = 32;
 export const PAYLOAD_ALIGNMENT: i32 = 4096;
 const MAX_NAME_BYTES = 255;
+/** Entry flag: the stored bytes are the expanded size (u64) and an LZ4 block. */
+export const PAYLOAD_LZ4: u32 = 1;
+/** Smaller files are stored as they are: what compression saves there is less than its header and the kernel's work. */
+const COMPRESS_MINIMUM: i32 = 4096;
+
+/** The bytes a file is stored as, and its entry flags. */
+class Stored {
+  constructor(readonly data: Uint8Array, readonly flags: u32) {}
+}
+
+/** `data` compressed when that saves at least an eighth of it, else as it is. */
+function stored(data: Uint8Array): Stored {
+  if (data.length < COMPRESS_MINIMUM) return new Stored(data, 0);
+  const block = new Uint8Array(8 + lz4Bound(data.length));
+  const length = lz4Compress(data.dataStart, data.length, block.dataStart + 8);
+  if (8 + length > data.length - data.length / 8) return new Stored(data, 0);
+  put64(block, 0, <u64>data.length);
+  return new Stored(block.slice(0, 8 + length), PAYLOAD_LZ4);
+}
 
 export class PayloadFile {
   nameBytes: Uint8Array;
@@ -69,8 +95,12 @@ export function buildPayload(files: PayloadFile[]): Uint8Array | null {
   const namesOffset = tocOffset + count * PAYLOAD_ENTRY_SIZE;
   const namesPadded = <i32>alignUp(namesSize, 8);
   const dataOffset = <i32>alignUp(namesOffset + namesPadded, PAYLOAD_ALIGNMENT);
+  const contents = new Array<Stored>(count);
   let end: i64 = dataOffset;
-  for (let i = 0; i < count; i++) end = alignUp(end + sorted[i].data.length, PAYLOAD_ALIGNMENT);
+  for (let i = 0; i < count; i++) {
+    contents[i] = stored(sorted[i].data);
+    end = alignUp(end + contents[i].data.length, PAYLOAD_ALIGNMENT);
+  }
   if (end > 0x7fff0000) { setMessage("payload: larger than 2 GiB"); return null; }
   const archive = new Uint8Array(<i32>end);
 
@@ -78,17 +108,18 @@ export function buildPayload(files: PayloadFile[]): Uint8Array | null {
   let nameAt = 0;
   for (let i = 0; i < count; i++) {
     const file = sorted[i];
+    const content = contents[i];
     const entry = tocOffset + i * PAYLOAD_ENTRY_SIZE;
     put64(archive, entry, <u64>at);
-    put64(archive, entry + 8, <u64>file.data.length);
-    put32(archive, entry + 16, crc32(file.data));
-    put32(archive, entry + 20, 0);
+    put64(archive, entry + 8, <u64>content.data.length);
+    put32(archive, entry + 16, crc32(content.data));
+    put32(archive, entry + 20, content.flags);
     put32(archive, entry + 24, <u32>nameAt);
     put32(archive, entry + 28, <u32>file.nameBytes.length);
     putBytes(archive, namesOffset + nameAt, file.nameBytes);
-    putBytes(archive, <i32>at, file.data);
+    putBytes(archive, <i32>at, content.data);
     nameAt += file.nameBytes.length;
-    at = alignUp(at + file.data.length, PAYLOAD_ALIGNMENT);
+    at = alignUp(at + content.data.length, PAYLOAD_ALIGNMENT);
   }
 
   putAscii(archive, 0, PAYLOAD_MAGIC);

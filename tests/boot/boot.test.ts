@@ -172,7 +172,7 @@ function checkKernel(t: Assert, serial: string, payloadFiles: number): void {
     t.ok(afterFrames < free! && afterFrames > free! - 64n, `after paging it has the boot-services memory too, less the page tables (${afterFrames} of ${free})`);
   }
   t.ok(/kernel: paging: kernel page tables active \(\d+ table frames\); image 0x[0-9a-f]+\+\d+ identity-mapped by section; direct map of \d+ GiB at 0xffff800000000000/.test(serial), "the kernel's own page tables");
-  const heap = /kernel: heap: 4096 KiB allocated in 8 blocks; memory at 0x[0-9a-f]+ grew from (\d+) to (\d+) KiB \((\d+) wasm pages mapped on demand\)/.exec(serial);
+  const heap = /kernel: heap: 1280 KiB allocated in 2 blocks; memory at 0x[0-9a-f]+ grew from (\d+) to (\d+) KiB \((\d+) wasm pages mapped on demand\)/.exec(serial);
   t.ok(heap !== null && Number(heap[3]) > 0 && Number(heap[2]) > Number(heap[1]), `the heap grew on mapped frames (${heap?.[0]})`);
   t.ok(/kernel: timer: local APIC \(x?APIC[^)]*\), 100 Hz on vector 0x40, \d+ counts per tick; legacy PICs masked/.test(serial), "local APIC timer calibrated");
   t.ok(/kernel: irq: MADT via the XSDT: I\/O APIC \d+ at 0xfec00000, GSIs 0-23; \d+ overrides \(ISA 0 -> GSI 2[,)].*; GSI g on vector 0x50\+g, all masked/.test(serial), "the I/O APIC and q35's ISA overrides read from the ACPI MADT");

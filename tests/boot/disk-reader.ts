@@ -202,7 +202,47 @@ export function readFat32(volume: Uint8Array): FatVolume {
   return { label, clusterCount, freeClusters: free, files, directories };
 }
 
-export interface PayloadEntry { name: string; offset: number; data: Uint8Array; }
+export interface PayloadEntry { name: string; offset: number; data: Uint8Array; compressed: boolean; stored: number; }
+
+/**
+ * Expands one LZ4 block (lz4's doc/lz4_Block_format.md) to exactly
+ * `expected` bytes, written here from the format, apart from the codec
+ * the image writer and the kernel share (sdk/lib/compress/lz4.ts).
+ */
+export function expandLz4(block: Uint8Array, expected: number): Uint8Array {
+  const out = new Uint8Array(expected);
+  let at = 0, written = 0;
+  const length = (nibble: number) => {
+    let value = nibble;
+    if (nibble === 15) {
+      let byte: number;
+      do {
+        if (at >= block.length) fail("lz4: a length runs past the block");
+        byte = block[at++]!;
+        value += byte;
+      } while (byte === 255);
+    }
+    return value;
+  };
+  while (at < block.length) {
+    const token = block[at++]!;
+    const literals = length(token >> 4);
+    if (at + literals > block.length || written + literals > expected) fail("lz4: literals run past the block or the output");
+    out.set(block.subarray(at, at + literals), written);
+    at += literals;
+    written += literals;
+    if (at === block.length) break;
+    if (at + 2 > block.length) fail("lz4: a match offset runs past the block");
+    const offset = block[at]! | (block[at + 1]! << 8);
+    at += 2;
+    if (offset === 0 || offset > written) fail(`lz4: match offset ${offset} reaches before the output`);
+    const matched = length(token & 15) + 4;
+    if (written + matched > expected) fail("lz4: a match runs past the output");
+    for (let i = 0; i < matched; i++, written++) out[written] = out[written - offset]!;
+  }
+  if (written !== expected) fail(`lz4: expanded to ${written} bytes, not ${expected}`);
+  return out;
+}
 
 /** Reads the payload archive (docs/boot.md): header CRC, table CRC, per-file CRC, order and alignment. */
 export function readPayload(bytes: Uint8Array): PayloadEntry[] {
@@ -227,10 +267,15 @@ export function readPayload(bytes: Uint8Array): PayloadEntry[] {
     const name = new TextDecoder().decode(bytes.subarray(namesOffset + v.getUint32(at + 24, true), namesOffset + v.getUint32(at + 24, true) + v.getUint32(at + 28, true)));
     if (offset % alignment !== 0) fail(`payload: ${name} is not aligned to ${alignment}`);
     if (offset + size > total) fail(`payload: ${name} runs past the end`);
-    const data = bytes.subarray(offset, offset + size);
-    if (crc32(data) !== v.getUint32(at + 16, true)) fail(`payload: ${name}: CRC mismatch`);
+    const stored = bytes.subarray(offset, offset + size);
+    if (crc32(stored) !== v.getUint32(at + 16, true)) fail(`payload: ${name}: CRC mismatch`);
     if (entries.length && Buffer.compare(Buffer.from(entries[entries.length - 1]!.name), Buffer.from(name)) >= 0) fail("payload: names are not sorted");
-    entries.push({ name, offset, data });
+    const flags = v.getUint32(at + 20, true);
+    if ((flags & ~1) !== 0) fail(`payload: ${name}: unknown flags ${flags}`);
+    const compressed = (flags & 1) !== 0;
+    if (compressed && size < 8) fail(`payload: ${name}: compressed but shorter than its header`);
+    const data = compressed ? expandLz4(stored.subarray(8), Number(view(stored).getBigUint64(0, true))) : stored;
+    entries.push({ name, offset, data, compressed, stored: size });
   }
   return entries;
 }

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { TestFunction } from "../harness";
 import { buildDiskImage, buildPayloadArchive, ImageError } from "../../sdk/host/image";
 import { buildRecipe, readRecipe } from "../../sdk/host/recipe";
+import { repoRoot } from "../../sdk/host/paths";
 import { partitionBytes, readFat32, readGpt, readPayload } from "./disk-reader";
 import { runTool } from "./tools";
 
@@ -77,6 +78,29 @@ export function register(test: TestFunction): void {
       t.ok(Buffer.from(entry.data).equals(Buffer.from(file.data)), `${file.name} round-trips`);
       t.eq(entry.offset % 4096, 0, `${file.name} starts on a page`);
     }
+    const repeating = entries.find((entry) => entry.name === "b/second.wasm")!;
+    t.ok(repeating.compressed && repeating.stored < 5000 / 4, `a repeating file of 5000 bytes is stored compressed (${repeating.stored} bytes)`);
+    t.ok(entries.filter((entry) => entry.name !== "b/second.wasm").every((entry) => !entry.compressed), "files under 4 KiB are stored as they are");
+  });
+
+  test("compressed payload files expand exactly, by a reader written apart from the writer", (t) => {
+    let seed = 12345;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24;
+    const compiled = readFileSync(join(repoRoot, "build/compiler.wasm"));
+    const files = [
+      { name: "code.wasm", data: new Uint8Array(compiled) },
+      { name: "noise", data: Uint8Array.from({ length: 20000 }, random) },
+      { name: "runs", data: Uint8Array.from({ length: 70000 }, (_, i) => (i >> 9) % 3 === 0 ? random() & 3 : 0) },
+      { name: "far", data: Uint8Array.from({ length: 150000 }, (_, i) => (i % 70000) < 200 ? i % 200 : random()) },
+    ];
+    const entries = readPayload(buildPayloadArchive(files.map((file) => ({ area: "payload" as const, path: file.name, data: file.data }))));
+    for (const file of files) {
+      const entry = entries.find((candidate) => candidate.name === file.name)!;
+      t.ok(Buffer.from(entry.data).equals(Buffer.from(file.data)), `${file.name} (${file.data.length} bytes, stored ${entry.stored}${entry.compressed ? " compressed" : ""}) round-trips`);
+    }
+    t.ok(!entries.find((entry) => entry.name === "noise")!.compressed, "noise is stored as it is: compression would not save an eighth");
+    const code = entries.find((entry) => entry.name === "code.wasm")!;
+    t.ok(code.compressed && code.stored < compiled.length * 0.7, `wasm shrinks (${compiled.length} to ${code.stored} bytes)`);
   });
 
   test("the writer refuses what it cannot hold, with a reason", (t) => {

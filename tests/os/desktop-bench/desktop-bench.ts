@@ -2,12 +2,16 @@
 // `desktop-bench: NAME NANOSECONDS CYCLES` line each, clock.now and
 // clock.cycles differences; under `-icount shift=0` both count
 // instructions):
-//   first-frame       kernel entry (clock.now's zero) to the first answer
-//                     of the compositor, which composes its first full
-//                     frame before it serves anything;
+//   first-frame       kernel entry (clock.now's zero) to the compositor's
+//                     first answer to window.frame, which it gives only
+//                     with the whole screen composed;
 //   restart-NAME      init told to kill the keyboard driver, the
 //                     compositor or the display driver, to the first
-//                     request a new instance answered (one line per run);
+//                     request a new instance answered (one line per run;
+//                     the compositor answers window.list before it draws);
+//   restart-compositor-frame
+//                     the same kill of the compositor to the new
+//                     instance's first composed frame (window.frame);
 //   key-to-pixel      a key sent as an input driver to the moment the
 //                     composed frame shows it in the key-echo window;
 //   drag-frame        one pointer motion of a window drag, composed and
@@ -15,7 +19,9 @@
 //   idle-memory       bytes of physical memory in use with the desktop
 //                     idle (the value in place of nanoseconds), then a
 //                     `memory NAME BYTES` line for each component (its
-//                     linear memory and the objects it made).
+//                     linear memory and the objects it made) and one
+//                     `memory-kernel heap H stacks S code C` line (the
+//                     kernel's heap, every thread's stack, compiled code).
 // It runs at a priority below every component it measures, so that its
 // polling takes no time from them: what it times is done when it runs.
 // Figures only; nothing is asserted.
@@ -120,15 +126,32 @@ function regionHash(x: i32, y: i32, width: i32, height: i32): u32 {
   return hash;
 }
 
-/** Kills the running instance of `name` through init and times until `answered` gets an answer from a new one. */
-function restart(name: string, answered: () => bool): void {
+/**
+ * Kills the running instance of `name` through init and times until
+ * `answered` gets an answer from a new one; then, when `drawn` is given,
+ * until it answers too (as figure restart-NAME-frame).
+ */
+function restart(name: string, answered: () => bool, drawn: (() => bool) | null = null): void {
   if (initStatus(name) < 0 || initStatusReply.component == 0) { line("restart-" + name + ": not running"); return; }
+  line("restart-" + name + " begins");
   const startNs = clockNow();
   const startCycles = clockCycles();
   const next = initRestart(initStatusReply.component);
   if (next <= 0) { line("restart-" + name + ": init.restart: " + next.toString()); return; }
   while (!answered()) threadSleep(POLL_NANOSECONDS);
-  figure("restart-" + name, clockNow() - startNs, clockCycles() - startCycles);
+  const servedNs = clockNow(), servedCycles = clockCycles();
+  if (drawn != null) while (!drawn()) threadSleep(POLL_NANOSECONDS);
+  const drawnNs = clockNow(), drawnCycles = clockCycles();
+  figure("restart-" + name, servedNs - startNs, servedCycles - startCycles);
+  if (drawn != null) figure("restart-" + name + "-frame", drawnNs - startNs, drawnCycles - startCycles);
+}
+
+/** The compositor answers window.frame, with the whole screen composed (the granted back buffer is not kept). */
+function frameAnswers(): bool {
+  store<u32>(request, WINDOW_FRAME);
+  const result = windows.send(request, 4, reply, WINDOW_FRAME_REPLY_SIZE);
+  if (result >= 0) handleClose(<Handle>changetype<WindowFrameReply>(reply).memory);
+  return result >= 0;
 }
 
 function keyboardAnswers(): bool {
@@ -150,8 +173,8 @@ function displayAnswers(): bool {
 }
 
 export function _start(): void {
-  // The first frame: the compositor answers only once it composed it.
-  while (!compositorAnswers()) threadSleep(POLL_NANOSECONDS);
+  // The first frame: the compositor answers window.frame only with it composed.
+  while (!frameAnswers()) threadSleep(POLL_NANOSECONDS);
   figure("first-frame", clockNow(), 0);
   if (connectInit() < 0) { line("cannot reach init"); return; }
 
@@ -166,6 +189,7 @@ export function _start(): void {
   const info = changetype<SystemInfo>(heap.alloc(SYSTEM_INFO_SIZE));
   systemInfo(changetype<usize>(info));
   figure("idle-memory", <i64>(info.framesUsed * <u64>PAGE_SIZE), 0);
+  line("memory-kernel heap " + info.heapBytes.toString() + " stacks " + info.stackBytes.toString() + " code " + info.codeBytes.toString());
   const components = heap.alloc(64 * COMPONENT_INFO_SIZE);
   const count = min<i32>(systemComponents(components, 64 * COMPONENT_INFO_SIZE), 64);
   for (let i = 0; i < count; i++) {
@@ -179,7 +203,7 @@ export function _start(): void {
 
   for (let run = 0; run < RESTARTS; run++) {
     restart("keyboard", keyboardAnswers);
-    restart("compositor", compositorAnswers);
+    restart("compositor", compositorAnswers, frameAnswers);
     restart("display", displayAnswers);
     threadSleep(200_000_000);
   }
