@@ -45,6 +45,7 @@ import * as desktopRestart from "./desktop/restart.test";
 import * as storage from "./storage/storage.test";
 import * as desktopBoot from "./desktop/desktop.test";
 import * as compilerIr from "./compiler/ir.test";
+import * as desktopPointer from "./desktop/pointer.test";
 
 const files = [
   { name: "harness", register: harness.register },
@@ -91,6 +92,7 @@ const files = [
   { name: "storage", register: storage.register },
   { name: "desktop", register: desktopBoot.register },
   { name: "compiler-ir", register: compilerIr.register },
+  { name: "desktop-pointer", register: desktopPointer.register },
 ];
 
 await runTestsAndExit(files, process.argv[2]);
