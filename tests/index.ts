@@ -45,6 +45,7 @@ import * as desktopRestart from "./desktop/restart.test";
 import * as storage from "./storage/storage.test";
 import * as desktopBoot from "./desktop/desktop.test";
 import * as compilerIr from "./compiler/ir.test";
+import * as desktopApps from "./desktop/apps.test";
 import * as desktopPointer from "./desktop/pointer.test";
 
 const files = [
@@ -92,6 +93,7 @@ const files = [
   { name: "storage", register: storage.register },
   { name: "desktop", register: desktopBoot.register },
   { name: "compiler-ir", register: compilerIr.register },
+  { name: "desktop-apps", register: desktopApps.register },
   { name: "desktop-pointer", register: desktopPointer.register },
 ];
 

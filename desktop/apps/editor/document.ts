@@ -9,21 +9,10 @@
 
 import { FILES_ERROR_NOT_FOUND } from "../../../ipc/generated/protocols/files";
 import { FileRef, FilesClient, filesStatusName } from "../../../sdk/lib/files";
+import { splitPath } from "../../lib/home";
 
-/** Where the file server is, and the folder a new file goes in: the home volume's place once it has one. */
-export const FILES_SERVER = "/files";
-export const HOME_FOLDER = "/";
 /** The largest file the editor opens, in bytes. */
 export const TEXT_MAXIMUM: u64 = 4 << 20;
-
-/** A path split into its folder and its name (`/a/b.txt`: `/a`, `b.txt`). */
-export function splitPath(path: string): string[] {
-  const slash = path.lastIndexOf("/");
-  return [slash <= 0 ? "/" : path.substring(0, slash), path.substring(slash + 1)];
-}
-
-/** `name` in folder `folder`. */
-export function joinPath(folder: string, name: string): string { return folder.endsWith("/") ? folder + name : folder + "/" + name; }
 
 /** A file's text on the file server; `problem` says why not when a call fails. */
 export class TextFiles {

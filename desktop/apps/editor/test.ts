@@ -21,7 +21,8 @@ import { TextBuffer, TextPosition } from "../../toolkit/text-buffer";
 import { Theme } from "../../toolkit/theme";
 import { INPUT_CONTROL, INPUT_SHIFT } from "../../../ipc/generated/abi";
 import { connectInit, initRestart, initStatus, initStatusReply } from "../../../tests/os/runner/init-client";
-import { FILES_SERVER, TextFiles } from "./document";
+import { FILES_SERVER } from "../../lib/home";
+import { TextFiles } from "./document";
 import { EditorView } from "./view";
 
 const PATH = "/editor-test.txt";

@@ -17,7 +17,8 @@ import { Root } from "../../toolkit/root";
 import { TextArea } from "../../toolkit/text-area";
 import { TextField } from "../../toolkit/text-field";
 import { Listener, Widget } from "../../toolkit/widget";
-import { HOME_FOLDER, TextFiles, joinPath, splitPath } from "./document";
+import { HOME_FOLDER, joinPath, splitPath } from "../../lib/home";
+import { TextFiles } from "./document";
 
 const APP_NAME = "Editor";
 

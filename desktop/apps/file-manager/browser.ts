@@ -10,7 +10,7 @@
 
 import { FILES_TYPE_DIRECTORY } from "../../../ipc/generated/index";
 import { FileRef, FilesClient, filesStatusName } from "../../../sdk/lib/files";
-import { HOME_FOLDER, joinPath, splitPath } from "../editor/document";
+import { HOME_FOLDER, joinPath, splitPath } from "../../lib/home";
 
 export class Entry {
   constructor(readonly name: string, readonly kind: u32, readonly size: u64, readonly modified: i64) {}

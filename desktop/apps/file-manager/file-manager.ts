@@ -11,7 +11,7 @@ import { log } from "../../../sdk/lib/log";
 import { FilesClient } from "../../../sdk/lib/files";
 import { AppWindow } from "../../toolkit/app-window";
 import { Key } from "../../toolkit/keys";
-import { FILES_SERVER } from "../editor/document";
+import { FILES_SERVER } from "../../lib/home";
 import { Browser } from "./browser";
 import { EditorOpener } from "./opener";
 import { FileManagerView } from "./view";

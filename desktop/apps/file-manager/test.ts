@@ -18,7 +18,7 @@ import { MemoryClipboard } from "../../toolkit/clipboard";
 import { KEY_ENTER, KEY_ESCAPE, KEY_TAB, Key } from "../../toolkit/keys";
 import { Root } from "../../toolkit/root";
 import { Theme } from "../../toolkit/theme";
-import { FILES_SERVER, TextFiles } from "../editor/document";
+import { FILES_SERVER } from "../../lib/home";
 import { Browser, civilFromDays, formatSize, formatTime } from "./browser";
 import { FileManagerView, FileOpener } from "./view";
 
@@ -73,7 +73,9 @@ export function _start(): void {
   root.giveFocus(view.table);
   root.keyPressed(new Key(KEY_ENTER, 0));
   expect(browser.folder == "/" + FOLDER && browser.entries.length == 0 && view.location.text == "/" + FOLDER, "entered: " + view.status.text);
-  expect(new TextFiles(files).save("/" + FOLDER + "/note.txt", "twelve bytes"), "a file in it");
+  const note = files.create(files.resolve("/" + FOLDER)!, "note.txt");
+  const twelve = String.UTF8.encode("twelve bytes");
+  expect(note != null && files.write(note, 0, changetype<usize>(twelve), 12, true) == 12, "a file in it");
   expect(view.refresh() && names(browser) == "note.txt" && browser.entries[0].size == 12, "Refresh lists it with its size");
   expect(view.table.items[0] == "note.txt\t12 B\t" + formatTime(browser.entries[0].modified) + "\tfile", "its row: " + view.table.items[0]);
   root.keyPressed(new Key(KEY_ENTER, 0));
