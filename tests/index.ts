@@ -46,6 +46,8 @@ import * as storage from "./storage/storage.test";
 import * as desktopBoot from "./desktop/desktop.test";
 import * as compilerIr from "./compiler/ir.test";
 import * as shellFiles from "./desktop/shell-files.test";
+import * as desktopApps from "./desktop/apps.test";
+import * as desktopPointer from "./desktop/pointer.test";
 
 const files = [
   { name: "harness", register: harness.register },
@@ -93,6 +95,8 @@ const files = [
   { name: "desktop", register: desktopBoot.register },
   { name: "compiler-ir", register: compilerIr.register },
   { name: "shell-files", register: shellFiles.register },
+  { name: "desktop-apps", register: desktopApps.register },
+  { name: "desktop-pointer", register: desktopPointer.register },
 ];
 
 await runTestsAndExit(files, process.argv[2]);

@@ -13,7 +13,7 @@ import { Button } from "../toolkit/button";
 import { Label } from "../toolkit/label";
 import { ListView } from "../toolkit/list";
 import { Root } from "../toolkit/root";
-import { ScrollView } from "../toolkit/scroll-view";
+import { SCROLL_BAR_WIDTH, ScrollView } from "../toolkit/scroll-view";
 import { TextField } from "../toolkit/text-field";
 import { Listener, Widget } from "../toolkit/widget";
 import { HEADER, MonitorRow, rowText } from "./row";
@@ -43,27 +43,44 @@ export class MonitorView {
   private rows: MonitorRow[] = [];
 
   constructor(readonly root: Root, readonly actions: MonitorActions) {
-    const theme = root.rootTheme;
-    const width = root.bounds.width, height = root.bounds.height;
-    const line = theme.rowHeight, gap = theme.padding * 2;
-    const buttonHeight = line + 6;
-    const listTop = line + gap;
-    const controlsTop = height - buttonHeight - line - 2 * gap;
-    const buttonWidth = max(theme.font.measure("Replace") + 4 * theme.padding, 80);
-    const pathX = gap * 4 + buttonWidth * 3;
-    const scroll = root.add(new ScrollView(), gap, listTop, width - 2 * gap, controlsTop - listTop - gap);
-    this.header = root.add(new Label(HEADER), gap, gap / 2, width - 2 * gap, line);
+    const scroll = root.add(new ScrollView(), 0, 0, 1, 1);
     this.scroll = scroll;
+    this.header = root.add(new Label(HEADER), 0, 0, 1, 1);
     this.list = scroll.setContent(new ListView(), 0);
-    this.restartButton = root.add(new Button("Restart"), gap, controlsTop, buttonWidth, buttonHeight);
-    this.killButton = root.add(new Button("Kill"), gap * 2 + buttonWidth, controlsTop, buttonWidth, buttonHeight);
-    this.replaceButton = root.add(new Button("Replace"), gap * 3 + buttonWidth * 2, controlsTop, buttonWidth, buttonHeight);
-    this.path = root.add(new TextField(""), pathX, controlsTop, max(0, width - pathX - gap), buttonHeight);
-    this.status = root.add(new Label(""), gap, height - line - gap, width - 2 * gap, line);
+    this.restartButton = root.add(new Button("Restart"), 0, 0, 1, 1);
+    this.killButton = root.add(new Button("Kill"), 0, 0, 1, 1);
+    this.replaceButton = root.add(new Button("Replace"), 0, 0, 1, 1);
+    this.path = root.add(new TextField(""), 0, 0, 1, 1);
+    this.status = root.add(new Label(""), 0, 0, 1, 1);
     const listener = new ButtonListener(this);
     this.restartButton.listener = listener;
     this.killButton.listener = listener;
     this.replaceButton.listener = listener;
+    this.layout(root.bounds.width, root.bounds.height);
+  }
+
+  /**
+   * Places the widgets for a window of width × height (at its making and
+   * after a resize): the list takes the height the header and the controls
+   * leave, the path field the width the buttons leave.
+   */
+  layout(width: i32, height: i32): void {
+    const theme = this.root.rootTheme;
+    const line = theme.rowHeight, gap = theme.padding * 2;
+    const buttonHeight = line + 6;
+    const listTop = line + gap;
+    const controlsTop = max(listTop + gap + 1, height - buttonHeight - line - 2 * gap);
+    const buttonWidth = max(theme.font.measure("Replace") + 4 * theme.padding, 80);
+    const pathX = gap * 4 + buttonWidth * 3;
+    this.scroll.setBounds(gap, listTop, max(1, width - 2 * gap), max(1, controlsTop - listTop - gap));
+    this.list.setBounds(0, 0, max(1, width - 2 * gap - SCROLL_BAR_WIDTH), this.list.contentHeight);
+    this.scroll.scrollTo(this.scroll.scrollY);
+    this.header.setBounds(gap, gap / 2, max(1, width - 2 * gap), line);
+    this.restartButton.setBounds(gap, controlsTop, buttonWidth, buttonHeight);
+    this.killButton.setBounds(gap * 2 + buttonWidth, controlsTop, buttonWidth, buttonHeight);
+    this.replaceButton.setBounds(gap * 3 + buttonWidth * 2, controlsTop, buttonWidth, buttonHeight);
+    this.path.setBounds(pathX, controlsTop, max(1, width - pathX - gap), buttonHeight);
+    this.status.setBounds(gap, height - line - gap, max(1, width - 2 * gap), line);
   }
 
   /** The selected component's row, or null. */

@@ -10,7 +10,7 @@ import { Painter } from "./painter";
 import { PointerAction, Widget } from "./widget";
 
 export class ListView extends Widget {
-  private rows: string[] = [];
+  protected rows: string[] = [];
   /** The selected row, -1 when none. */
   selected: i32 = -1;
 
@@ -77,7 +77,6 @@ export class ListView extends Widget {
 
   paint(painter: Painter): void {
     const theme = this.theme;
-    const font = theme.font;
     painter.fill(this.local, theme.field);
     // Only the rows inside the painter's clip.
     const first = max(0, (painter.clip.y - painter.originY) / this.rowHeight);
@@ -86,8 +85,13 @@ export class ListView extends Widget {
       const row = this.rowRect(i);
       const selected = i == this.selected;
       if (selected) painter.fill(row, this.focused ? theme.accent : theme.selection);
-      const colour = selected && this.focused ? theme.accentText : theme.foreground;
-      painter.text(font, theme.padding, row.y + 2, this.rows[i], colour, row);
+      this.paintRow(painter, i, row, selected && this.focused ? theme.accentText : theme.foreground);
     }
+  }
+
+  /** Draws row `index`'s text in `row` (its background is drawn): a subclass draws it its own way. */
+  protected paintRow(painter: Painter, index: i32, row: Rect, colour: u32): void {
+    const theme = this.theme;
+    painter.text(theme.font, theme.padding, row.y + 2, this.rows[index], colour, row);
   }
 }

@@ -25,6 +25,8 @@ export class Root extends Widget {
   private captured: Widget | null = null;
   /** A popup (an open menu) above everything, in window coordinates; it gets every event while open. */
   popup: Widget | null = null;
+  /** The popup stays open when the pointer is pressed outside it (a dialog), rather than closing (a menu). */
+  popupModal: bool = false;
 
   constructor(public surface: Surface, readonly rootTheme: Theme, readonly clipboard: Clipboard) {
     super();
@@ -69,11 +71,12 @@ export class Root extends Widget {
     this.giveFocus(order[next]);
   }
 
-  /** Opens `popup` (its bounds in window coordinates) above the widgets. */
-  openPopup(popup: Widget): void {
+  /** Opens `popup` (its bounds in window coordinates) above the widgets; `modal`: a press outside does not close it. */
+  openPopup(popup: Widget, modal: bool = false): void {
     this.closePopup();
     popup.parent = this;
     this.popup = popup;
+    this.popupModal = modal;
     popup.invalidate();
   }
 
@@ -116,7 +119,7 @@ export class Root extends Widget {
         if (action == PointerAction.Press) this.captured = popup;
         if (action == PointerAction.Release) this.captured = null;
         popup.pointer(action, x - popup.bounds.x, y - popup.bounds.y);
-      } else if (action == PointerAction.Press) {
+      } else if (action == PointerAction.Press && !this.popupModal) {
         this.closePopup();
       }
       return;

@@ -29,22 +29,22 @@ import { Machine, pixelAt, writePng, type Picture } from "../../sdk/qemu/index";
 import { buildDir, repoRoot } from "../../sdk/host/paths";
 
 const BOOT_SECONDS = 150;
-const W = 1024, H = 768;
+export const W = 1024, H = 768;
 // desktop/compositor/theme.ts
-const TITLE_HEIGHT = 22, BORDER = 4, BUTTON_WIDTH = 18, BUTTON_HEIGHT = 16, BUTTON_GAP = 4, TITLE_MARGIN = 8;
-const TASKBAR_HEIGHT = 28, LAUNCHER_WIDTH = 64, ENTRY_WIDTH = 150, ENTRY_GAP = 4, MENU_WIDTH = 180, MENU_ITEM_HEIGHT = 24;
+export const TITLE_HEIGHT = 22, BORDER = 4, BUTTON_WIDTH = 18, BUTTON_HEIGHT = 16, BUTTON_GAP = 4, TITLE_MARGIN = 8;
+export const TASKBAR_HEIGHT = 28, LAUNCHER_WIDTH = 64, ENTRY_WIDTH = 150, ENTRY_GAP = 4, MENU_WIDTH = 180, MENU_ITEM_HEIGHT = 24;
 const BACKGROUND_TOP = 0x1d4e6b, BACKGROUND_BOTTOM = 0x0a1a2a;
 const FRAME_FOCUSED = 0x2f6fb0, FRAME_UNFOCUSED = 0x5a6470, TITLE_TEXT = 0xffffff, BUTTON_FACE = 0xd8dde3, BUTTON_CLOSE = 0xd0463c;
 const TASKBAR = 0x20262d, TASKBAR_ENTRY = 0x39424c, TASKBAR_ENTRY_FOCUSED = 0x2f6fb0, TASKBAR_TEXT = 0xf0f0f0, MENU = 0xeef1f4, MENU_TEXT = 0x1b1f24;
 /** The first window's content, where the compositor's cascade starts (manager.ts). */
-const FIRST_X = 48, FIRST_Y = 56, CASCADE_STEP = 32;
+export const FIRST_X = 48, FIRST_Y = 56, CASCADE_STEP = 32;
 // desktop/terminal/palette.ts and desktop/apps/terminal
 const FOREGROUND = 0xd0d0d0, BACKGROUND = 0x101418, COLUMNS = 100, ROWS = 24;
 // desktop/shell/editor.ts
 const PROMPT = "delos>";
 const BANNER = "Delos shell: `help` lists the commands.";
 
-function backgroundAt(y: number): number {
+export function backgroundAt(y: number): number {
   let colour = 0;
   for (const shift of [0, 8, 16]) {
     const top = (BACKGROUND_TOP >> shift) & 255, bottom = (BACKGROUND_BOTTOM >> shift) & 255;
@@ -59,14 +59,14 @@ function blend(foreground: number, background: number, coverage: number): number
 }
 
 /** The image's atlas of `name` (fonts/NAME.atlas), rasterised as the build does from the recipe's entry. */
-function recipeAtlas(name: string): GlyphAtlas {
+export function recipeAtlas(name: string): GlyphAtlas {
   const entry = readRecipe("desktop").payload.find((item) => item.name === `fonts/${name}.atlas`) as { atlas?: { font: string; size: number } } | undefined;
   if (!entry?.atlas) throw new Error(`images/desktop.json has no fonts/${name}.atlas`);
   return rasteriseGlyphAtlas({ font: entry.atlas.font, size: entry.atlas.size });
 }
 
 /** Pixels of `text` drawn in `colour` on `background` from (x, top) that differ from the screen, with the first few places. */
-function textMismatches(picture: Picture, atlas: GlyphAtlas, text: string, x: number, top: number, colour: number, background: number, clipRight = W): string[] {
+export function textMismatches(picture: Picture, atlas: GlyphAtlas, text: string, x: number, top: number, colour: number, background: number, clipRight = W): string[] {
   const laid = drawText(atlas, text);
   const wrong: string[] = [];
   for (let row = 0; row < laid.height; row++) {
@@ -127,13 +127,13 @@ export class GridReader {
 }
 
 /** How the compositor turns the harness's pointer into a pixel (Machine.pointer's scaling, then manager.ts's pointerToPixel). */
-function pointerPixel(pixel: number, extent: number): number {
+export function pointerPixel(pixel: number, extent: number): number {
   const coordinate = Math.round(Math.min(Math.max(pixel, 0), extent - 1) * 0x7fff / (extent - 1));
   return Math.floor(coordinate * extent / 32768);
 }
 
 /** The border, title and buttons of a window whose content is `width` × `height` at (x, y): what differs from the theme. */
-function decorationMismatches(picture: Picture, sans: GlyphAtlas, x: number, y: number, width: number, height: number, title: string, focused: boolean): string[] {
+export function decorationMismatches(picture: Picture, sans: GlyphAtlas, x: number, y: number, width: number, height: number, title: string, focused: boolean): string[] {
   const frame = focused ? FRAME_FOCUSED : FRAME_UNFOCUSED;
   const wrong: string[] = [];
   const expect = (px: number, py: number, colour: number, what: string) => {
@@ -298,7 +298,7 @@ export function register(test: TestFunction): void {
       // The launcher's menu: the payload's window apps, by their manifests' names; its item starts the monitor.
       await machine.pointer(launcher.x + 20, launcher.y + 10, { left: true });
       await machine.pointer(launcher.x + 20, launcher.y + 10, { left: false });
-      const apps = ["Monitor", "Swatch", "Terminal"];
+      const apps = ["Editor", "File-manager", "Monitor", "Swatch", "Terminal"];
       const menuHeight = apps.length * MENU_ITEM_HEIGHT + 4, menuTop = barTop - menuHeight;
       const menu = await until("the launcher's menu", 30, async () => {
         const picture = await machine.screendump();
@@ -308,8 +308,9 @@ export function register(test: TestFunction): void {
         const item = { x: 4, y: menuTop + 2 + i * MENU_ITEM_HEIGHT, height: MENU_ITEM_HEIGHT };
         t.eq(textMismatches(menu, sans, label, item.x + 8, textTop(item), MENU_TEXT, MENU).slice(0, 3), [], `the menu's item ${i}: ${label}, every pixel`);
       });
-      await machine.pointer(40, menuTop + 2 + MENU_ITEM_HEIGHT / 2, { left: true });
-      await machine.pointer(40, menuTop + 2 + MENU_ITEM_HEIGHT / 2, { left: false });
+      const monitorItem = menuTop + 2 + apps.indexOf("Monitor") * MENU_ITEM_HEIGHT + MENU_ITEM_HEIGHT / 2;
+      await machine.pointer(40, monitorItem, { left: true });
+      await machine.pointer(40, monitorItem, { left: false });
       const monitorX = FIRST_X + CASCADE_STEP, monitorY = FIRST_Y + CASCADE_STEP;
       const withMonitor = await until("the monitor's window", 90, async () => {
         const picture = await machine.screendump();

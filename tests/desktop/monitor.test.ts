@@ -30,6 +30,8 @@ interface MonitorProgram extends Program {
   rowLeft(index: number): number;
   rowWidth(): number;
   rowHeight(): number;
+  resize(width: number, height: number): number;
+  listSize(): number;
 }
 
 type Row = [number, string, string, number, number, number, number, string];
@@ -83,5 +85,29 @@ export function register(test: TestFunction): void {
     p.click(...at(2));
     t.eq([readString(p, p.takeAsked()), readString(p, p.statusText())], ["replace 5 system/echo-v2.wasm\n", "replacing init/echo"],
       "Replace with the path typed");
+  });
+
+  test("the monitor's view lays itself out again when the window is resized", (t) => {
+    const p = loadProgram<MonitorProgram>("monitor");
+    const bytes = encodeGlyphAtlas(rasteriseGlyphAtlas({ font: MONO, size: 12 }));
+    p.openFont(giveBytes(p, bytes), bytes.length);
+    p.newWindow(800, 420);
+    for (let i = 0; i < 40; i++) p.addRow(i + 1, newString(p, `init/c${i}`), newString(p, "server"), 64, 1, 1, 0, newString(p, ""));
+    p.update();
+    const at = (which: number) => { const v = p.centreOf(which); return [v & 0xffff, v >>> 16] as const; };
+    const size = () => { const v = p.listSize(); return [v & 0xffff, v >>> 16]; };
+    const [listWidth, listHeight] = size();
+    const restartY = at(0)[1];
+    const pathX = at(3)[0];
+    p.resize(1000, 600);
+    t.eq(size(), [listWidth! + 200, listHeight! + 180], "the list takes the added width and height");
+    t.eq([at(0)[1], at(3)[0]], [restartY + 180, pathX + 100], "the buttons move down with the bottom, the path field widens");
+    t.ok(p.rowWidth() >= 1000 - 40, `rows as wide as the list (${p.rowWidth()})`);
+    t.eq([p.paint(), p.paintedRect(0, 2), p.paintedRect(0, 3)], [1, 1000, 600], "the whole new surface is painted");
+    p.resize(400, 200);
+    const [w, h] = size();
+    t.ok(w! < listWidth! && h! > 0 && at(0)[1] < 200, `smaller: the list ${w}×${h}, the buttons inside the window`);
+    p.click(...at(0));
+    t.eq(readString(p, p.statusText()), "Select a component first.", "the moved Restart button takes clicks where it now is");
   });
 }

@@ -3,21 +3,17 @@
 // component each second, and the buttons acting through init
 // (desktop/monitor/actions.ts). The window waits for events until the next
 // sample is due, so a second passes between samples whatever the user does.
-// Its layout is fixed: a resize asked for is not made.
+// A resize is made: the view lays its widgets out again for the new size
+// (the list takes the height, the path field the width).
 
 import "../../../sdk/lib/abort";
 import { clockNow, componentExit, errorName } from "../../../ipc/generated/index";
 import { WINDOW_EVENT_CLOSE } from "../../../ipc/generated/abi";
 import { log } from "../../../sdk/lib/log";
-import { readFontFile } from "../../lib/font-file";
-import { Window } from "../../lib/window";
 import { InitActions } from "../../monitor/actions";
 import { Sampler } from "../../monitor/sampler";
 import { MonitorView } from "../../monitor/view";
-import { ClipboardConnection } from "../../toolkit/clipboard-client";
-import { Root } from "../../toolkit/root";
-import { Theme } from "../../toolkit/theme";
-import { WindowInput } from "../../toolkit/window-events";
+import { AppWindow } from "../../toolkit/app-window";
 
 const FONT_PATH = "fonts/mono-14.atlas";
 const WIDTH: i32 = 800;
@@ -25,14 +21,11 @@ const HEIGHT: i32 = 420;
 const SAMPLE_NANOSECONDS: i64 = 1_000_000_000;
 
 export function _start(): void {
-  const font = readFontFile(FONT_PATH);
-  if (font == null) { componentExit(1); return; }
-  const window = new Window(1, WIDTH, HEIGHT, "System monitor");
-  if (window.error < 0) { log("monitor: cannot make the window's surface: " + errorName(window.error)); componentExit(1); }
-  const root = new Root(window.surface, new Theme(font!), new ClipboardConnection());
+  const app = AppWindow.open("monitor", FONT_PATH, WIDTH, HEIGHT, "System monitor");
+  if (app == null) { componentExit(1); return; }
+  const window = app.window;
   const sampler = new Sampler();
-  const view = new MonitorView(root, new InitActions(sampler));
-  const input = new WindowInput();
+  const view = new MonitorView(app.root, new InitActions(sampler));
   let next = clockNow();
   while (true) {
     const now = clockNow();
@@ -42,15 +35,15 @@ export function _start(): void {
       else view.status.text = "Cannot sample the system: " + errorName(sampler.error);
       next = max(next + SAMPLE_NANOSECONDS, now + 1);
     }
-    const drawn = root.repaint();
-    for (let i = 0; i < drawn.length; i++) window.changed(drawn[i]);
+    app.repaint();
     const wait = <u32>max<i64>(1, (next - clockNow() + 999_999) / 1_000_000);
     const count = window.show(wait);
     if (count < 0) { log("monitor: window.show: " + errorName(count)); componentExit(1); }
     for (let i: u32 = 0; i < <u32>count; i++) {
       const event = window.event(i);
       if (event.kind == WINDOW_EVENT_CLOSE) { window.close(); componentExit(0); }
-      input.deliver(event, root);
+      if (app.resized(event)) { view.layout(window.width, window.height); continue; }
+      app.input.deliver(event, app.root);
     }
   }
 }

@@ -79,3 +79,13 @@ export function rowTop(index: i32): i32 { return view!.rowRect(index).y; }
 export function rowLeft(index: i32): i32 { return view!.rowRect(index).x; }
 export function rowWidth(): i32 { return view!.rowRect(0).width; }
 export function rowHeight(): i32 { return view!.rowRect(0).height; }
+/** The window given another size, as the app does on a resize event: a new surface, the view laid out again; its pixels' address. */
+export function resize(width: i32, height: i32): usize {
+  root!.surface = Surface.allocate(width, height);
+  root!.bounds = root!.surface.bounds;
+  root!.damaged(root!.bounds);
+  view!.layout(width, height);
+  return root!.surface.pixels;
+}
+/** The list's scroll view: its width and height, packed as centreOf packs. */
+export function listSize(): i32 { return view!.scroll.bounds.width | (view!.scroll.bounds.height << 16); }

@@ -14,6 +14,10 @@ import { Menu, MenuButton } from "../../../desktop/toolkit/menu";
 import { Root } from "../../../desktop/toolkit/root";
 import { ScrollView } from "../../../desktop/toolkit/scroll-view";
 import { TextField } from "../../../desktop/toolkit/text-field";
+import { TextArea } from "../../../desktop/toolkit/text-area";
+import { TextPosition } from "../../../desktop/toolkit/text-buffer";
+import { Column, TableHeader, TableView } from "../../../desktop/toolkit/table";
+import { Dialog } from "../../../desktop/toolkit/dialog";
 import { Theme } from "../../../desktop/toolkit/theme";
 import { Listener, Widget } from "../../../desktop/toolkit/widget";
 import { leftButton, pointerTo as movePointer, pressKey, sendEvent } from "./events";
@@ -109,3 +113,58 @@ export function widgetWidth(index: i32): i32 { return widgets[index].bounds.widt
 export function widgetHeight(index: i32): i32 { return widgets[index].bounds.height; }
 export function rowHeight(): i32 { return root!.rootTheme.rowHeight; }
 export function padding(): i32 { return root!.rootTheme.padding; }
+
+/** A text area holding `text`; Tab inserts spaces when `tabs`. */
+export function addArea(parent: i32, x: i32, y: i32, width: i32, height: i32, text: string, tabs: i32): i32 {
+  const area = new TextArea(text);
+  area.insertsTabs = tabs != 0;
+  return place(parent, area, x, y, width, height);
+}
+export function areaText(index: i32): string { return changetype<TextArea>(widgets[index]).text; }
+/** The caret (part 0: line, 1: column) or the anchor (2, 3). */
+export function areaPosition(index: i32, part: i32): i32 {
+  const area = changetype<TextArea>(widgets[index]);
+  return part == 0 ? area.caret.line : part == 1 ? area.caret.column : part == 2 ? area.anchor.line : area.anchor.column;
+}
+export function areaFirstLine(index: i32): i32 { return changetype<TextArea>(widgets[index]).firstLine; }
+export function areaScrollX(index: i32): i32 { return changetype<TextArea>(widgets[index]).scrollX; }
+export function areaVisibleLines(index: i32): i32 { return changetype<TextArea>(widgets[index]).visibleLines; }
+export function areaRevision(index: i32): u32 { return changetype<TextArea>(widgets[index]).buffer.revision; }
+export function areaFind(index: i32, needle: string): i32 { return changetype<TextArea>(widgets[index]).findNext(needle) ? 1 : 0; }
+export function areaColumnX(index: i32, line: i32, column: i32): i32 { return changetype<TextArea>(widgets[index]).columnX(new TextPosition(line, column)); }
+export function lineHeight(): i32 { return root!.rootTheme.font.lineHeight; }
+
+/** A table of columns "TITLE:WIDTH[:right]" (one a line), its rows (cells joined by tabs, one a line), and its header above it. */
+export function addTable(parent: i32, x: i32, y: i32, width: i32, height: i32, columns: string, rows: string): i32 {
+  const specs = columns.split("\n");
+  const list = new Array<Column>();
+  for (let i = 0; i < specs.length; i++) {
+    const parts = specs[i].split(":");
+    list.push(new Column(parts[0], I32.parseInt(parts[1]), parts.length > 2 && parts[2] == "right"));
+  }
+  const table = new TableView(list);
+  const lines = rows.split("\n");
+  const index = place(parent, table, x, y, width, parent >= 0 && widgets[parent] instanceof ScrollView ? lines.length * root!.rootTheme.rowHeight : height);
+  table.setItems(lines);
+  return index;
+}
+export function addTableHeader(table: i32, x: i32, y: i32, width: i32, height: i32): i32 {
+  return place(-1, new TableHeader(changetype<TableView>(widgets[table])), x, y, width, height);
+}
+export function tableColumnX(index: i32, column: i32): i32 { return changetype<TableView>(widgets[index]).columnX(column); }
+export function tableCell(index: i32, row: i32, column: i32): string { return changetype<TableView>(widgets[index]).cell(row, column); }
+export function tableFit(index: i32, width: i32): void { changetype<TableView>(widgets[index]).fitLastColumn(width); }
+export function columnWidth(index: i32, column: i32): i32 { return changetype<TableView>(widgets[index]).columns[column].width; }
+
+/** A dialog of `message` and `buttons` (one a line), opened over the window: its number. */
+export function openDialog(message: string, buttons: string): i32 {
+  const dialog = new Dialog(message, buttons.split("\n"));
+  dialog.listener = recorder;
+  widgets.push(dialog);
+  dialog.open(root!);
+  return widgets.length - 1;
+}
+export function dialogOpen(index: i32): i32 { return changetype<Dialog>(widgets[index]).isOpen ? 1 : 0; }
+export function dialogFocused(index: i32): i32 { return changetype<Dialog>(widgets[index]).focusedButton; }
+export function dialogButtonX(index: i32, button: i32): i32 { return changetype<Dialog>(widgets[index]).buttons[button].windowX; }
+export function dialogButtonY(index: i32, button: i32): i32 { return changetype<Dialog>(widgets[index]).buttons[button].windowY; }
