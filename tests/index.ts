@@ -45,6 +45,7 @@ import * as desktopRestart from "./desktop/restart.test";
 import * as storage from "./storage/storage.test";
 import * as desktopBoot from "./desktop/desktop.test";
 import * as compilerIr from "./compiler/ir.test";
+import * as compilerTier2 from "./compiler/tier2.test";
 
 const files = [
   { name: "harness", register: harness.register },
@@ -91,6 +92,7 @@ const files = [
   { name: "storage", register: storage.register },
   { name: "desktop", register: desktopBoot.register },
   { name: "compiler-ir", register: compilerIr.register },
+  { name: "compiler-tier2", register: compilerTier2.register },
 ];
 
 await runTestsAndExit(files, process.argv[2]);

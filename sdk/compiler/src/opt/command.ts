@@ -11,9 +11,29 @@ import { validateModule } from "../validate";
 import { buildFailure, buildFunction } from "./build";
 import { printFunction } from "./print";
 import { verifyFunction } from "./verify";
+import { CORRUPTIONS, corrupt, corruptionName } from "./corrupt";
+import { Module } from "../module";
+
+/** One line per corruption that applies to defined function `bodyIndex`, each on a fresh build of it. */
+function corruptions(module: Module, bodyIndex: i32): string {
+  let text = "";
+  for (let kind = 0; kind < CORRUPTIONS; kind++) {
+    const func = buildFunction(module, bodyIndex)!;
+    if (!corrupt(func, kind)) continue;
+    const error = verifyFunction(func, module);
+    text += "function " + func.funcIndex.toString() + ", " + corruptionName(kind) + ": " + (error.length > 0 ? "rejected: " + error : "ACCEPTED") + "\n";
+  }
+  return text;
+}
 
 /** Flags of the Ir command: bit 0 prints only a line per function (its size), not the IR. */
 export const IR_SUMMARY: i32 = 1;
+/**
+ * Bit 1: instead, breaks each function in every way corrupt.ts knows and
+ * prints a line per corruption: "rejected: " and the verifier's message,
+ * or "ACCEPTED" when the verifier let it pass.
+ */
+export const IR_CORRUPT: i32 = 2;
 
 export function irCommand(flags: i32): i32 {
   if (inputs.length != 1) {
@@ -27,6 +47,10 @@ export function irCommand(flags: i32): i32 {
     const func = buildFunction(module, i);
     if (func == null) {
       text += buildFailure + " (no IR)\n";
+      continue;
+    }
+    if (flags & IR_CORRUPT) {
+      text += corruptions(module, i);
       continue;
     }
     const error = verifyFunction(func, module);
