@@ -20,8 +20,9 @@ const compilerOnly = process.argv[2] === "compiler";
 const filter = compilerOnly ? undefined : process.argv[2];
 
 log(`bench: each program: one warm-up call, then ${REPEAT} timed calls; ms per call; native is linux-x64 in guard-region mode`);
-log(`bench: ${"program".padEnd(11)} ${"kind".padEnd(8)} ${"native ms".padStart(9)} ${"V8 ms".padStart(9)} ${"native/V8".padStart(9)}  checksum`);
+log(`bench: ${"program".padEnd(11)} ${"kind".padEnd(8)} ${"native ms".padStart(9)} ${"tier2 ms".padStart(9)} ${"V8 ms".padStart(9)} ${"native/V8".padStart(9)} ${"tier2/V8".padStart(9)}  tier-2 functions (fell back)  checksum`);
 const ratios: number[] = [];
+const tier2Ratios: number[] = [];
 const problems: string[] = [];
 for (const program of benchPrograms) {
   if (filter && !program.name.includes(filter)) continue;
@@ -31,7 +32,14 @@ for (const program of benchPrograms) {
     ratios.push(result.nativeMs / result.v8Ms);
     ratio = (result.nativeMs / result.v8Ms).toFixed(2).padStart(9);
   }
-  log(`bench: ${program.name.padEnd(11)} ${program.kind.padEnd(8)} ${figure(result.nativeMs)} ${figure(result.v8Ms)} ${ratio}  ${result.checksum}`);
+  let tier2Ratio = "        —";
+  if (typeof result.tier2Ms === "number" && typeof result.v8Ms === "number" && !result.mismatch) {
+    tier2Ratios.push(result.tier2Ms / result.v8Ms);
+    tier2Ratio = (result.tier2Ms / result.v8Ms).toFixed(2).padStart(9);
+  }
+  const functions = `${result.tier2Functions} (${result.tier2Fallbacks})`.padStart(28);
+  log(`bench: ${program.name.padEnd(11)} ${program.kind.padEnd(8)} ${figure(result.nativeMs)} ${figure(result.tier2Ms)} ${figure(result.v8Ms)} ${ratio} ${tier2Ratio}  ${functions}  ${result.checksum}`);
+  if (typeof result.tier2Ms === "string") problems.push(`${program.name}: tier 2: ${result.tier2Ms}`);
   if (typeof result.nativeMs === "string") problems.push(`${program.name}: native: ${result.nativeMs}`);
   if (typeof result.v8Ms === "string") problems.push(`${program.name}: V8: ${result.v8Ms}`);
   if (result.mismatch) problems.push(`${program.name}: ${result.mismatch}`);
@@ -39,6 +47,10 @@ for (const program of benchPrograms) {
 if (ratios.length) {
   const geomean = Math.exp(ratios.reduce((sum, r) => sum + Math.log(r), 0) / ratios.length);
   log(`bench: geometric mean native/V8 ${geomean.toFixed(2)} over ${ratios.length} programs (goal ≤ 1.3)`);
+  if (tier2Ratios.length) {
+    const tier2Geomean = Math.exp(tier2Ratios.reduce((sum, r) => sum + Math.log(r), 0) / tier2Ratios.length);
+    log(`bench: geometric mean tier2/V8 ${tier2Geomean.toFixed(2)} over ${tier2Ratios.length} programs; tier2/baseline ${(tier2Geomean / geomean).toFixed(2)}`);
+  }
 } else {
   log("bench: geometric mean native/V8 — (no program ran on both sides)");
 }
@@ -51,9 +63,11 @@ if (!filter) {
   const rate = (value: number | string) => typeof value === "number" ? `${value.toFixed(2)} MB/s` : `— (${value})`;
   log(`bench: compile throughput over ${(throughput.bytes / 1024).toFixed(0)} KiB of wasm`);
   log(`bench:   compiler in V8      ${rate(throughput.v8)}`);
+  log(`bench:   compiler in V8      ${rate(throughput.v8Tier2)} with the optimizing tier (functions it cannot lower compiled by the baseline)`);
   log(`bench:   compiler native     ${rate(throughput.native)} wall clock, start-up included, one process per module (best of 3 each)${throughput.identical ? `; outputs identical to V8's: ${throughput.identical}` : ""}`);
   if (throughput.nativeCompileOnly !== undefined && throughput.startupMs !== undefined) {
     log(`bench:   compiler native     ${rate(throughput.nativeCompileOnly)} start-up excluded: an empty module's whole run (${throughput.startupMs.toFixed(1)} ms) subtracted per module (goal ≥ 30 MB/s)`);
+    if (throughput.nativeTier2CompileOnly !== undefined) log(`bench:   compiler native     ${rate(throughput.nativeTier2CompileOnly)} start-up excluded, with the optimizing tier`);
   }
 }
 

@@ -190,6 +190,29 @@ export function register(test: TestFunction): void {
     t.ok(compared >= FUZZ_MODULES / 2, `${compared} modules compared`);
   }, { timeout: 600_000 });
 
+  test("redundancy elimination: a global is read once until a call, pure operations once, and the IR still verifies", (t) => {
+    const text = new TextDecoder().decode(runCompiler(Command.Ir, [wat(`(module
+      (global $sp (mut i32) (i32.const 64))
+      (func $f)
+      (func (param $x i32) (result i32)
+        (i32.add (global.get $sp) (global.get $sp))
+        (i32.mul (local.get $x) (i32.const 3))
+        (i32.mul (local.get $x) (i32.const 3))
+        (i32.add)
+        (i32.add)
+        (global.set $sp (i32.sub (global.get $sp) (i32.const 16)))
+        (i32.add (global.get $sp))
+        (call $f)
+        (i32.add (global.get $sp))))`)], 4));
+    const body = text.slice(text.indexOf("function 1 "));
+    t.eq(body.split("\n").filter((line) => /= global\.get 0$/.test(line)).length, 2, `one read before the call, one after:\n${body}`);
+    t.eq(body.split("\n").filter((line) => /= i32\.mul /.test(line)).length, 1, "the repeated multiplication is computed once");
+    for (const program of benchPrograms) {
+      const summary = new TextDecoder().decode(runCompiler(Command.Ir, [new Uint8Array(readFileSync(buildProgram(program.name)))], 5));
+      t.ok(!/no IR/.test(summary), `${program.name}: every function optimized and verified`);
+    }
+  });
+
   test("the IR verifier rejects every kind of broken IR", (t) => {
     const wasm = wat(kernels);
     const text = new TextDecoder().decode(runCompiler(Command.Ir, [wasm], 2));

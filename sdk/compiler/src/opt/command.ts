@@ -11,6 +11,7 @@ import { validateModule } from "../validate";
 import { buildFailure, buildFunction } from "./build";
 import { printFunction } from "./print";
 import { verifyFunction } from "./verify";
+import { eliminateRedundancy } from "./redundancy";
 import { CORRUPTIONS, corrupt, corruptionName } from "./corrupt";
 import { Module } from "../module";
 
@@ -34,6 +35,8 @@ export const IR_SUMMARY: i32 = 1;
  * or "ACCEPTED" when the verifier let it pass.
  */
 export const IR_CORRUPT: i32 = 2;
+/** Bit 2: runs the tier's passes (redundancy.ts) before verifying and printing. */
+export const IR_OPTIMIZE: i32 = 4;
 
 export function irCommand(flags: i32): i32 {
   if (inputs.length != 1) {
@@ -53,6 +56,7 @@ export function irCommand(flags: i32): i32 {
       text += corruptions(module, i);
       continue;
     }
+    if (flags & IR_OPTIMIZE) eliminateRedundancy(func);
     const error = verifyFunction(func, module);
     if (error.length > 0) {
       setMessage("IR verification failed: " + error);

@@ -27,6 +27,7 @@ import { COND_FLOAT_EQ, COND_FLOAT_NE, Generator, invertCondition } from "../gen
 import { Intrinsic, emitCallInstruction } from "../generate/call";
 import { isLoad, isStore, IrFunction, IrOp, Inst, NO_TYPE } from "./ir";
 import { buildFunction, buildFailure } from "./build";
+import { eliminateRedundancy } from "./redundancy";
 import { Intervals, edgeIndex } from "./intervals";
 import { Allocation, allocateRegisters, isConstant, isFloatType } from "./regalloc";
 import { LocKind, Move, emitMove, emitParallelMoves, storeMove } from "./moves";
@@ -101,6 +102,7 @@ export function lowerFunction(g: Generator, bodyIndex: i32): bool {
     const insts = func.blocks[b].insts;
     for (let k = 0; k < insts.length; k++) if (!lowerable(g, func.insts[insts[k]])) return false;
   }
+  eliminateRedundancy(func);
   const intervals = new Intervals(func);
   const allocation = allocateRegisters(func, intervals);
   const lowering = new Lowering(g, func, intervals, allocation, bodyIndex);
