@@ -609,12 +609,13 @@ class Lowering {
     let other = a;
     let cond = Cond.NE;
     if (alloc.reg[a] == <i32>d) { keep = a; other = b; cond = Cond.E; }
+    // The condition first: d may hold it (its last use is here). The moves
+    // below keep the flags (mov and movImm, never xor).
+    this.testCondition(c);
     let otherReg: i32 = alloc.reg[other];
     if (otherReg == <i32>d) { asm.mov(8, SCRATCH2, d); otherReg = SCRATCH2; }
     else if (otherReg < 0 && isConstant(this.func.insts[other].op)) { asm.movImm(size, SCRATCH2, <i64>this.func.insts[other].imm); otherReg = SCRATCH2; }
     if (alloc.reg[keep] != <i32>d) this.moveTo(keep, LocKind.GPR, d);
-    // The condition last: the moves above may clear a register with a flag-clobbering xor.
-    this.testCondition(c);
     if (otherReg >= 0) asm.cmov(cond, size, d, <Reg>otherReg);
     else asm.cmovLoad(cond, size, d, mem(Reg.RBP, alloc.slot[other]));
     this.define(value, d);

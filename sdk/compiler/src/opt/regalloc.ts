@@ -81,11 +81,16 @@ export function allocateRegisters(func: IrFunction, intervals: Intervals): Alloc
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
     const from = start[value];
-    // Expire the intervals that ended before this one starts.
+    // Expire the intervals that ended before this one starts. One that ends
+    // at the instruction defining this value gives up its register to it
+    // (the instruction reads its operands before it writes its result);
+    // not so for an interval that starts live into a block or at a phi,
+    // whose register holds the value from before that point.
+    const definedHere = intervals.position[value] == from && func.insts[value].op != IrOp.Phi;
     let kept = 0;
     for (let k = 0; k < active.length; k++) {
       const other = active[k];
-      if (end[other] < from) {
+      if (end[other] < from || (definedHere && end[other] == from)) {
         if (isFloatType(func.insts[other].type)) freeXmm.push(result.reg[other]);
         else freeGpr.push(result.reg[other]);
       } else {
