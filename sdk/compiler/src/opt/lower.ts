@@ -18,7 +18,7 @@
 // baseline: `lowerable` checks the whole function before anything is
 // emitted, and `tier2Failure` says why.
 
-import { Alu, Cond, Label, Packed, Reg, Rounding, Scalar, Shift, mem, memIndex, memLabel } from "../x64/assembler";
+import { Alu, Cond, Label, Packed, Reg, Rounding, Scalar, Shift, mem, memIndex, memLabel, memOffset } from "../x64/assembler";
 import { Op } from "../opcodes";
 import { ValType } from "../module";
 import { BoundsMode } from "../compiled";
@@ -59,8 +59,6 @@ function lowerable(g: Generator, inst: Inst): bool {
   if (isLoad(op) || isStore(op)) return true;
   if (op >= <u32>Op.I32Const && op <= <u32>Op.I64Extend32S) {
     switch (op) {
-      case Op.I32DivS: case Op.I32DivU: case Op.I32RemS: case Op.I32RemU:
-      case Op.I64DivS: case Op.I64DivU: case Op.I64RemS: case Op.I64RemU:
       case Op.F32Min: case Op.F32Max: case Op.F32Copysign:
       case Op.F64Min: case Op.F64Max: case Op.F64Copysign:
       case Op.I32TruncF32S: case Op.I32TruncF32U: case Op.I32TruncF64S: case Op.I32TruncF64U:
@@ -122,6 +120,8 @@ class Lowering {
   split: i32[] = [];
   /** Largest argument/result area of a call, in slots. */
   callSlots: i32 = 0;
+  /** The first of the two frame slots that save rax and rdx around a division, 0 until one needs them. */
+  divisionSlot: i32 = 0;
   /** The comparison whose flags the block's branch tests, -1 when none. */
   fused: i32 = -1;
   /** Edges whose copies are made in a stub: the block, the edge's index among its targets, the stub's label. */
@@ -422,6 +422,10 @@ class Lowering {
       case Op.I32ShrU: case Op.I64ShrU: this.emitShift(Shift.SHR, value, inst); return;
       case Op.I32Rotl: case Op.I64Rotl: this.emitShift(Shift.ROL, value, inst); return;
       case Op.I32Rotr: case Op.I64Rotr: this.emitShift(Shift.ROR, value, inst); return;
+      case Op.I32DivS: case Op.I64DivS: case Op.I32RemS: case Op.I64RemS:
+      case Op.I32DivU: case Op.I64DivU: case Op.I32RemU: case Op.I64RemU:
+        this.emitDivision(value, inst);
+        return;
     }
     const a = inst.args[0];
     const type = this.type(a);
@@ -495,6 +499,68 @@ class Lowering {
       if (op < 0) asm.imulLoad(size, d, from);
       else asm.aluLoad(<Alu>op, size, d, from);
     }
+    this.define(value, d);
+  }
+
+  /**
+   * Division and remainder: (i)div takes the dividend in rdx:rax, which may
+   * hold other values, so those two are saved to frame slots around it; the
+   * divisor goes to rcx first. Traps as wasm says: on a zero divisor, and
+   * for div_s on the one quotient that overflows; rem_s by -1 is 0 (idiv
+   * would fault on the most negative dividend).
+   */
+  emitDivision(value: i32, inst: Inst): void {
+    const g = this.g;
+    const asm = g.asm;
+    const op = inst.op;
+    const size = sizeOfType(inst.type);
+    const signed = op == Op.I32DivS || op == Op.I64DivS || op == Op.I32RemS || op == Op.I64RemS;
+    const remainder = op == Op.I32RemS || op == Op.I64RemS || op == Op.I32RemU || op == Op.I64RemU;
+    if (this.divisionSlot == 0) {
+      this.divisionSlot = this.alloc.newSlot();
+      this.alloc.newSlot();
+    }
+    // Built as in moves.ts: mem() of a displacement read from a field came
+    // out of asc -O3 sign-extended over the base.
+    const savedRax = memOffset(mem(Reg.RBP, 0), this.divisionSlot);
+    const savedRdx = memOffset(mem(Reg.RBP, 0), this.divisionSlot - 8);
+    this.moveTo(inst.args[1], LocKind.GPR, SCRATCH2);
+    asm.store(8, savedRax, Reg.RAX);
+    asm.store(8, savedRdx, Reg.RDX);
+    this.moveTo(inst.args[0], LocKind.GPR, Reg.RAX);
+    asm.test(size, SCRATCH2, SCRATCH2);
+    g.trapIf(Cond.E, TrapKind.DivideByZero);
+    const done = asm.newLabel();
+    if (signed) {
+      const divide = asm.newLabel();
+      asm.cmpImm(size, SCRATCH2, -1);
+      asm.jccShort(Cond.NE, divide);
+      if (remainder) {
+        asm.xor(4, Reg.RDX, Reg.RDX);
+        asm.jmpShort(done);
+      } else {
+        // x / -1 overflows only for the most negative x.
+        if (size == 8) {
+          asm.movImm(8, SCRATCH, <i64>0x8000000000000000);
+          asm.cmp(8, Reg.RAX, SCRATCH);
+        } else {
+          asm.cmpImm(4, Reg.RAX, <i32>0x80000000);
+        }
+        g.trapIf(Cond.E, TrapKind.IntegerOverflow);
+      }
+      asm.bind(divide);
+      if (size == 8) asm.cqo(); else asm.cdq();
+      asm.idiv(size, SCRATCH2);
+    } else {
+      asm.xor(4, Reg.RDX, Reg.RDX);
+      asm.div(size, SCRATCH2);
+    }
+    asm.bind(done);
+    asm.mov(8, SCRATCH, remainder ? Reg.RDX : Reg.RAX);
+    asm.load(8, Reg.RAX, savedRax);
+    asm.load(8, Reg.RDX, savedRdx);
+    const d = <Reg>this.target(value);
+    if (d != SCRATCH) asm.mov(8, d, SCRATCH);
     this.define(value, d);
   }
 
