@@ -48,6 +48,7 @@ import * as compilerIr from "./compiler/ir.test";
 import * as shellFiles from "./desktop/shell-files.test";
 import * as desktopApps from "./desktop/apps.test";
 import * as desktopPointer from "./desktop/pointer.test";
+import * as compilerTier2 from "./compiler/tier2.test";
 
 const files = [
   { name: "harness", register: harness.register },
@@ -97,6 +98,7 @@ const files = [
   { name: "shell-files", register: shellFiles.register },
   { name: "desktop-apps", register: desktopApps.register },
   { name: "desktop-pointer", register: desktopPointer.register },
+  { name: "compiler-tier2", register: compilerTier2.register },
 ];
 
 await runTestsAndExit(files, process.argv[2]);

@@ -28,3 +28,9 @@ export function parseBounds(value: string): "guard" | "explicit" {
   if (value !== "guard" && value !== "explicit") throw new UsageError(`--bounds must be guard or explicit, not ${JSON.stringify(value)}`);
   return value;
 }
+
+/** Parses `--tier 1|2` (the baseline or the optimizing compiler tier). */
+export function parseTier(value: string): 1 | 2 {
+  if (value !== "1" && value !== "2") throw new UsageError(`--tier must be 1 or 2, not ${JSON.stringify(value)}`);
+  return value === "1" ? 1 : 2;
+}

@@ -34,7 +34,14 @@ interface CompilerExports {
   outputLength(): number;
   messagePtr(): number;
   messageLength(): number;
+  tier2Compiled(): number;
+  tier2FellBack(): number;
 }
+
+/** What the optimizing tier did in the last compiler command: functions compiled, and functions left to the baseline. */
+export const tier2Stats = { compiled: 0, fellBack: 0 };
+/** The same, summed over every compiler command this process ran. */
+export const tier2Totals = { compiled: 0, fellBack: 0 };
 
 /** Runs one compiler command over the given inputs; throws CompileError with the compiler's message on failure. */
 export function runCompiler(command: Command, inputs: Uint8Array[], flags = 0): Uint8Array {
@@ -61,6 +68,10 @@ export function runCompiler(command: Command, inputs: Uint8Array[], flags = 0): 
     new Uint8Array(exports.memory.buffer, ptr, input.length).set(input);
   }
   const status = exports.run(command, flags);
+  tier2Stats.compiled = exports.tier2Compiled();
+  tier2Stats.fellBack = exports.tier2FellBack();
+  tier2Totals.compiled += tier2Stats.compiled;
+  tier2Totals.fellBack += tier2Stats.fellBack;
   if (status !== 0) {
     const bytes = new Uint8Array(exports.memory.buffer, exports.messagePtr(), exports.messageLength());
     throw new CompileError(new TextDecoder().decode(bytes));

@@ -19,12 +19,27 @@ export type BoundsMode = "guard" | "explicit";
 export const LINK_EXPLICIT_BOUNDS = 1;
 /** Compile only: a privileged component, which may import delos:native (the kernel, the linux runtime). */
 export const COMPILE_PRIVILEGED = 2;
+/** The modules go through the optimizing tier (functions it cannot lower yet through the baseline). */
+export const COMPILE_TIER2 = 4;
+
+/** Which compiler tier: 1 the baseline, 2 the optimizing tier. */
+export type Tier = 1 | 2;
+
+/** The tier when the caller names none: DELOS_TIER=2 in the environment selects the optimizing tier. */
+export function defaultTier(): Tier {
+  const value = process.env.DELOS_TIER;
+  if (value === undefined || value === "" || value === "1") return 1;
+  if (value === "2") return 2;
+  throw new Error(`DELOS_TIER must be 1 or 2, not ${JSON.stringify(value)}`);
+}
 
 export interface LinkOptions {
   /** How generated code checks memory accesses (default: guard regions). */
   bounds?: BoundsMode;
   /** A runtime of the test's own instead of build/runtime-linux.wasm. */
   runtime?: Uint8Array;
+  /** Compiler tier of the modules (default: defaultTier()). */
+  tier?: Tier;
 }
 
 let runtime: Uint8Array | null = null;
@@ -40,7 +55,7 @@ export function runtimeWasm(): Uint8Array {
 }
 
 function boundsFlags(options: LinkOptions): number {
-  return options.bounds === "explicit" ? LINK_EXPLICIT_BOUNDS : 0;
+  return (options.bounds === "explicit" ? LINK_EXPLICIT_BOUNDS : 0) | ((options.tier ?? defaultTier()) === 2 ? COMPILE_TIER2 : 0);
 }
 
 /**

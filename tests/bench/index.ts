@@ -27,29 +27,31 @@ const withWasmtime = wasmtime === true;
 log(withWasmtime
   ? "bench: Cranelift is Wasmtime 49's optimizing compiler (opt level speed), from its Python package in build/bench-venv"
   : `bench: no Cranelift column: ${wasmtime}`);
-const craneliftHead = withWasmtime ? ` ${"Cranelift ms".padStart(12)} ${"native/Cranelift".padStart(16)}` : "";
-log(`bench: ${"program".padEnd(11)} ${"kind".padEnd(8)} ${"native ms".padStart(9)} ${"V8 ms".padStart(9)} ${"native/V8".padStart(9)}${craneliftHead}  checksum`);
+const craneliftHead = withWasmtime ? ` ${"Cranelift ms".padStart(12)} ${"native/Cranelift".padStart(16)} ${"tier2/Cranelift".padStart(15)}` : "";
+log(`bench: ${"program".padEnd(11)} ${"kind".padEnd(8)} ${"native ms".padStart(9)} ${"tier2 ms".padStart(9)} ${"V8 ms".padStart(9)} ${"native/V8".padStart(9)} ${"tier2/V8".padStart(9)}${craneliftHead}  tier-2 functions (fell back)  checksum`);
 const ratios: number[] = [];
+const tier2Ratios: number[] = [];
 const craneliftRatios: number[] = [];
+const tier2CraneliftRatios: number[] = [];
 const problems: string[] = [];
+/** `a / b` right-aligned in `width`, and pushed onto `into`, when both are figures and the checksums agree. */
+const quotient = (a: number | string | undefined, b: number | string | undefined, width: number, into: number[], agree: boolean) => {
+  if (typeof a !== "number" || typeof b !== "number" || !agree) return "—".padStart(width);
+  into.push(a / b);
+  return (a / b).toFixed(2).padStart(width);
+};
 for (const program of benchPrograms) {
   if (filter && !program.name.includes(filter)) continue;
   const result = await runBenchmark(program, withWasmtime);
-  let ratio = "        —";
-  if (typeof result.nativeMs === "number" && typeof result.v8Ms === "number" && !result.mismatch) {
-    ratios.push(result.nativeMs / result.v8Ms);
-    ratio = (result.nativeMs / result.v8Ms).toFixed(2).padStart(9);
-  }
-  let cranelift = "";
-  if (withWasmtime) {
-    let craneliftRatio = "               —";
-    if (typeof result.nativeMs === "number" && typeof result.craneliftMs === "number" && !result.mismatch) {
-      craneliftRatios.push(result.nativeMs / result.craneliftMs);
-      craneliftRatio = (result.nativeMs / result.craneliftMs).toFixed(2).padStart(16);
-    }
-    cranelift = ` ${figure(result.craneliftMs ?? "").padStart(12)} ${craneliftRatio}`;
-  }
-  log(`bench: ${program.name.padEnd(11)} ${program.kind.padEnd(8)} ${figure(result.nativeMs)} ${figure(result.v8Ms)} ${ratio}${cranelift}  ${result.checksum}`);
+  const agree = !result.mismatch;
+  const ratio = quotient(result.nativeMs, result.v8Ms, 9, ratios, agree);
+  const tier2Ratio = quotient(result.tier2Ms, result.v8Ms, 9, tier2Ratios, agree);
+  const cranelift = withWasmtime
+    ? ` ${figure(result.craneliftMs ?? "").padStart(12)} ${quotient(result.nativeMs, result.craneliftMs, 16, craneliftRatios, agree)} ${quotient(result.tier2Ms, result.craneliftMs, 15, tier2CraneliftRatios, agree)}`
+    : "";
+  const functions = `${result.tier2Functions} (${result.tier2Fallbacks})`.padStart(28);
+  log(`bench: ${program.name.padEnd(11)} ${program.kind.padEnd(8)} ${figure(result.nativeMs)} ${figure(result.tier2Ms)} ${figure(result.v8Ms)} ${ratio} ${tier2Ratio}${cranelift}  ${functions}  ${result.checksum}`);
+  if (typeof result.tier2Ms === "string") problems.push(`${program.name}: tier 2: ${result.tier2Ms}`);
   if (typeof result.nativeMs === "string") problems.push(`${program.name}: native: ${result.nativeMs}`);
   if (typeof result.v8Ms === "string") problems.push(`${program.name}: V8: ${result.v8Ms}`);
   if (typeof result.craneliftMs === "string") problems.push(`${program.name}: ${result.craneliftMs}`);
@@ -58,11 +60,17 @@ for (const program of benchPrograms) {
 const geomean = (values: number[]) => Math.exp(values.reduce((sum, r) => sum + Math.log(r), 0) / values.length);
 if (ratios.length) {
   log(`bench: geometric mean native/V8 ${geomean(ratios).toFixed(2)} over ${ratios.length} programs (goal ≤ 1.3)`);
+  if (tier2Ratios.length) {
+    log(`bench: geometric mean tier2/V8 ${geomean(tier2Ratios).toFixed(2)} over ${tier2Ratios.length} programs; tier2/baseline ${(geomean(tier2Ratios) / geomean(ratios)).toFixed(2)}`);
+  }
 } else {
   log("bench: geometric mean native/V8 — (no program ran on both sides)");
 }
 if (craneliftRatios.length) {
   log(`bench: geometric mean native/Cranelift ${geomean(craneliftRatios).toFixed(2)} over ${craneliftRatios.length} programs, highest ${Math.max(...craneliftRatios).toFixed(2)} (goal ≤ 1.0, none above 1.5)`);
+}
+if (tier2CraneliftRatios.length) {
+  log(`bench: geometric mean tier2/Cranelift ${geomean(tier2CraneliftRatios).toFixed(2)} over ${tier2CraneliftRatios.length} programs, highest ${Math.max(...tier2CraneliftRatios).toFixed(2)}`);
 }
 for (const problem of problems) log(`bench: ✗ ${problem}`);
 
@@ -73,9 +81,11 @@ if (!filter) {
   const rate = (value: number | string) => typeof value === "number" ? `${value.toFixed(2)} MB/s` : `— (${value})`;
   log(`bench: compile throughput over ${(throughput.bytes / 1024).toFixed(0)} KiB of wasm`);
   log(`bench:   compiler in V8      ${rate(throughput.v8)}`);
+  log(`bench:   compiler in V8      ${rate(throughput.v8Tier2)} with the optimizing tier (functions it cannot lower compiled by the baseline)`);
   log(`bench:   compiler native     ${rate(throughput.native)} wall clock, start-up included, one process per module (best of 3 each)${throughput.identical ? `; outputs identical to V8's: ${throughput.identical}` : ""}`);
   if (throughput.nativeCompileOnly !== undefined && throughput.startupMs !== undefined) {
     log(`bench:   compiler native     ${rate(throughput.nativeCompileOnly)} start-up excluded: an empty module's whole run (${throughput.startupMs.toFixed(1)} ms) subtracted per module (goal ≥ 30 MB/s)`);
+    if (throughput.nativeTier2CompileOnly !== undefined) log(`bench:   compiler native     ${rate(throughput.nativeTier2CompileOnly)} start-up excluded, with the optimizing tier`);
   }
 }
 

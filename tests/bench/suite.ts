@@ -1,10 +1,12 @@
 // Runs each benchmark program natively (linux-x64, guard-region mode, timed
-// by the runtime's `time_ns` over `repeat` calls) and in this process's V8
+// by the runtime's `time_ns` over `repeat` calls; once compiled by the
+// baseline, once by the optimizing tier) and in this process's V8
 // (the same script, timed with process.hrtime), after one warm-up call on
 // each side; checks that both return the same checksum.
 
 import { readFileSync } from "node:fs";
 import { formatSpec } from "../../sdk/host/script";
+import { tier2Stats } from "../../sdk/host/compiler";
 import { runScriptNatively } from "../spec/native-backend";
 import { describeOutcome, Outcome, Script } from "../spec/script";
 import { runScriptInV8 } from "../spec/v8-backend";
@@ -16,6 +18,11 @@ export interface BenchResult {
   program: BenchProgram;
   /** Milliseconds per call, or why there is no figure. */
   nativeMs: number | string;
+  /** The same native run with the modules compiled by the optimizing tier. */
+  tier2Ms: number | string;
+  /** Functions the optimizing tier compiled, and those it left to the baseline. */
+  tier2Functions: number;
+  tier2Fallbacks: number;
   v8Ms: number | string;
   /** Under Wasmtime's Cranelift (wasmtime.ts); undefined when the bench has no Wasmtime. */
   craneliftMs?: number | string;
@@ -52,7 +59,7 @@ export async function runBenchmark(program: BenchProgram, withWasmtime = false):
     bytes = new Uint8Array(readFileSync(path));
   } catch (error) {
     const text = `asc failed: ${(error as Error).message.split("\n")[0]}`;
-    return { program, nativeMs: text, v8Ms: text, checksum: "" };
+    return { program, nativeMs: text, tier2Ms: text, tier2Functions: 0, tier2Fallbacks: 0, v8Ms: text, checksum: "" };
   }
   const n = { type: "i32" as const, bits: BigInt(program.n) };
   const script: Script = {
@@ -64,11 +71,18 @@ export async function runBenchmark(program: BenchProgram, withWasmtime = false):
     ],
   };
   const v8 = runScriptInV8(script, assemblyScriptHost);
-  const native = await runScriptNatively(script, "guard", { componentNames: [program.name], timeoutMs: 600_000 });
-  const v8Sum = checksumOf(v8[2]), nativeSum = checksumOf(native[2]);
-  const result: BenchResult = { program, nativeMs: timing(native[2]), v8Ms: timing(v8[2]), checksum: v8Sum ?? nativeSum ?? "" };
+  const native = await runScriptNatively(script, "guard", { componentNames: [program.name], timeoutMs: 600_000, tier: 1 });
+  const optimized = await runScriptNatively(script, "guard", { componentNames: [program.name], timeoutMs: 600_000, tier: 2 });
+  const { compiled, fellBack } = tier2Stats;
+  const v8Sum = checksumOf(v8[2]), nativeSum = checksumOf(native[2]), tier2Sum = checksumOf(optimized[2]);
+  const result: BenchResult = {
+    program, nativeMs: timing(native[2]), tier2Ms: timing(optimized[2]), tier2Functions: compiled, tier2Fallbacks: fellBack,
+    v8Ms: timing(v8[2]), checksum: v8Sum ?? nativeSum ?? "",
+  };
   if (v8Sum !== null && nativeSum !== null && v8Sum !== nativeSum) {
     result.mismatch = `checksums differ: native ${nativeSum}, V8 ${v8Sum}`;
+  } else if (v8Sum !== null && tier2Sum !== null && v8Sum !== tier2Sum) {
+    result.mismatch = `checksums differ: tier 2 ${tier2Sum}, V8 ${v8Sum}`;
   }
   if (withWasmtime) {
     const cranelift = runInWasmtime(path, program.n, REPEAT);

@@ -54,10 +54,10 @@ export interface FuzzTally {
   skipped: string[];
 }
 
-interface Plan { script: Script; exportCommands: Set<number>; stateHashCommand: number; }
+export interface Plan { script: Script; exportCommands: Set<number>; stateHashCommand: number; }
 
 /** The script for one fuzz module: support module, the module, every export called, state read back. */
-function planModule(instrumented: Uint8Array, seed: number, index: number): Plan | string {
+export function planModule(instrumented: Uint8Array, seed: number, index: number): Plan | string {
   const shape = readModuleShape(instrumented);
   const foreign = shape.imports.find((entry) => entry.module !== SUPPORT_MODULE || entry.kind !== "func");
   if (foreign) return `imports ${foreign.kind} ${foreign.module}.${foreign.name}`;

@@ -10,7 +10,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { CompileError } from "../../sdk/host/compiler";
-import { compileComponent, linkLinux, temporaryDirectory, writeExecutable, type BoundsMode } from "../../sdk/host/linux";
+import { compileComponent, linkLinux, temporaryDirectory, writeExecutable, type BoundsMode, type Tier } from "../../sdk/host/linux";
 import { ScriptBuilder } from "../../sdk/host/script";
 import { Outcome, outcomesOfSpecOutput, Script } from "./script";
 
@@ -19,6 +19,8 @@ export interface NativeRunOptions {
   timeoutMs?: number;
   /** Extra components' compile messages are prefixed with these names (default "module N"). */
   componentNames?: string[];
+  /** Compiler tier of the modules (default: DELOS_TIER, else the baseline). */
+  tier?: Tier;
 }
 
 export interface ProcessResult { status: number | null; signal: string | null; stdout: string; stderr: string; timedOut: boolean; }
@@ -46,11 +48,11 @@ function message(error: unknown): string {
 }
 
 /** Which components fail to compile on their own, with the compiler's message. */
-function compileFailures(script: Script, bounds: BoundsMode, names: string[]): Map<number, string> {
+function compileFailures(script: Script, bounds: BoundsMode, names: string[], tier?: Tier): Map<number, string> {
   const failures = new Map<number, string>();
   script.components.forEach((bytes, index) => {
     try {
-      compileComponent(bytes, { bounds });
+      compileComponent(bytes, { bounds, tier });
     } catch (error) {
       if (!(error instanceof CompileError)) throw error;
       failures.set(index, `${names[index] ?? `module ${index}`} did not compile: ${error.message}`);
@@ -103,13 +105,13 @@ export async function runScriptNatively(script: Script, bounds: BoundsMode, opti
   let executable: Uint8Array;
   try {
     try {
-      executable = linkLinux(payload.modules, payload.script, { bounds });
+      executable = linkLinux(payload.modules, payload.script, { bounds, tier: options.tier });
     } catch (error) {
       if (!(error instanceof CompileError)) throw error;
-      failures = compileFailures(script, bounds, names);
+      failures = compileFailures(script, bounds, names, options.tier);
       if (failures.size === 0) return everything(`linking failed: ${error.message}`);
       payload = payloadWithout(script, failures, componentOfInstance);
-      executable = linkLinux(payload.modules, payload.script, { bounds });
+      executable = linkLinux(payload.modules, payload.script, { bounds, tier: options.tier });
     }
   } catch (error) {
     return everything(`the native path failed: ${message(error)}`);

@@ -16,6 +16,8 @@ export class CompileOptions {
   bounds: BoundsMode = BoundsMode.Guard;
   /** Privileged modules may import intrinsics from delos:native. */
   privileged: bool = false;
+  /** 1: the single-pass baseline; 2: the optimizing tier (opt/), which leaves to the baseline each function it cannot lower. */
+  tier: i32 = 1;
 }
 
 export class CompiledFunction {
@@ -104,6 +106,9 @@ export class CompiledCode {
   /** Sorted by nativeOffset. */
   pcMap: PcMap = new PcMap();
   layout: VmctxLayout;
+  /** With tier 2: how many functions the optimizing tier compiled, and how many it left to the baseline. */
+  tier2Functions: i32 = 0;
+  tier2Fallbacks: i32 = 0;
 
   constructor(module: Module, options: CompileOptions, layout: VmctxLayout) {
     this.module = module;

@@ -7,6 +7,7 @@
 
 import { addInput, getOutput, getMessageBytes } from "./io";
 import { runCommand } from "./driver";
+import { tier2Fallbacks, tier2Functions } from "./link/commands";
 
 export function inputAlloc(length: i32): usize {
   return addInput(length).dataStart;
@@ -20,3 +21,7 @@ export function outputPtr(): usize { return getOutput().dataStart; }
 export function outputLength(): i32 { return getOutput().length; }
 export function messagePtr(): usize { return changetype<usize>(getMessageBytes()); }
 export function messageLength(): i32 { return getMessageBytes().byteLength; }
+
+/** Functions the optimizing tier compiled in this instance's commands, and those it left to the baseline. */
+export function tier2Compiled(): i32 { return tier2Functions; }
+export function tier2FellBack(): i32 { return tier2Fallbacks; }

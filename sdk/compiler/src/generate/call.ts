@@ -86,8 +86,18 @@ export function emitCall(g: Generator, funcIndex: u32): void {
   }
   const type = module.funcType(funcIndex);
   passArguments(g, type);
+  emitCallInstruction(g, funcIndex);
+  takeResults(g, type);
+}
+
+/**
+ * The call itself, with the arguments in place: `call rel32` within the
+ * instance, or through an import slot with r14/r15 switched to the
+ * callee's instance and restored after.
+ */
+export function emitCallInstruction(g: Generator, funcIndex: u32): void {
   const asm = g.asm;
-  if (funcIndex < module.numImportedFuncs) {
+  if (g.module.numImportedFuncs > funcIndex) {
     asm.load(8, SCRATCH, mem(VMCTX, g.layout.importCode(funcIndex)));
     asm.load(8, VMCTX, mem(VMCTX, g.layout.importVmctx(funcIndex)));
     asm.load(8, MEMORY_BASE, mem(VMCTX, VMCTX_MEMORY_BASE));
@@ -96,7 +106,6 @@ export function emitCall(g: Generator, funcIndex: u32): void {
   } else {
     asm.call(g.funcLabels[<i32>funcIndex]);
   }
-  takeResults(g, type);
 }
 
 /**

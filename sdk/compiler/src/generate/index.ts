@@ -24,6 +24,7 @@ import { emitElementItems } from "./bulk";
 import { Intrinsic, intrinsicByName } from "./call";
 import { VMCTX } from "./stack";
 import { x86Intrinsic } from "./x86";
+import { lowerFunction } from "../opt/lower";
 
 /**
  * The shared trap thunks: `call thunk[kind]` at a trap site arrives here with
@@ -93,9 +94,14 @@ export function compileCode(module: Module, options: CompileOptions): CompiledCo
   emitTrapThunks(g);
   const result = new CompiledCode(module, options, layout);
   for (let i = 0; i < module.bodies.length; i++) {
-    if (!compileFunction(g, i)) {
-      setMessage(g.failure);
-      return null;
+    if (options.tier == 2 && lowerFunction(g, i)) {
+      result.tier2Functions++;
+    } else {
+      if (options.tier == 2) result.tier2Fallbacks++;
+      if (!compileFunction(g, i)) {
+        setMessage(g.failure);
+        return null;
+      }
     }
     const compiled = new CompiledFunction();
     compiled.funcIndex = module.numImportedFuncs + <u32>i;

@@ -5,8 +5,9 @@
 // Inputs of LinkLinux: [runtime.wasm, script, module0.wasm, module1.wasm, ...];
 // flags bit 0 selects explicit bounds checks for the modules (the runtime
 // always uses guard regions; the modules are never privileged). Compile
-// takes one module; flags bit 0 as for LinkLinux, bit 1 privileged. Messages
-// name the module that failed.
+// takes one module; flags bit 0 as for LinkLinux, bit 1 privileged. Bit 2
+// selects the optimizing tier for the modules of either. Messages name the
+// module that failed.
 
 import { INTRINSICS_MODULE, X86_MODULE } from "../abi";
 import { BoundsMode, CompiledCode, CompileOptions } from "../compiled";
@@ -23,6 +24,8 @@ import { writePayload } from "./linux/payload";
 export const FLAG_EXPLICIT_BOUNDS: i32 = 1;
 /** Flag bit of Compile: a privileged component (may import delos:native), such as the kernel. */
 export const FLAG_PRIVILEGED: i32 = 2;
+/** Flag bit of Compile and LinkLinux: compile the modules with the optimizing tier (opt/lower.ts; the linux runtime stays on the baseline). */
+export const FLAG_TIER2: i32 = 4;
 
 const STATUS_OK: i32 = 0;
 const STATUS_INVALID: i32 = 1;
@@ -52,12 +55,22 @@ export function compileModule(bytes: Uint8Array, options: CompileOptions): Compi
       return null;
     }
   }
-  return compileCode(module!, options);
+  const code = compileCode(module!, options);
+  if (code != null) {
+    tier2Functions += code.tier2Functions;
+    tier2Fallbacks += code.tier2Fallbacks;
+  }
+  return code;
 }
+
+/** Over the modules compiled since the compiler started: functions the optimizing tier compiled, and those it left to the baseline. */
+export let tier2Functions: i32 = 0;
+export let tier2Fallbacks: i32 = 0;
 
 function moduleOptions(flags: i32): CompileOptions {
   const options = new CompileOptions();
   options.bounds = (flags & FLAG_EXPLICIT_BOUNDS) != 0 ? BoundsMode.Explicit : BoundsMode.Guard;
+  options.tier = (flags & FLAG_TIER2) != 0 ? 2 : 1;
   return options;
 }
 

@@ -11,9 +11,32 @@ import { validateModule } from "../validate";
 import { buildFailure, buildFunction } from "./build";
 import { printFunction } from "./print";
 import { verifyFunction } from "./verify";
+import { eliminateRedundancy } from "./redundancy";
+import { CORRUPTIONS, corrupt, corruptionName } from "./corrupt";
+import { Module } from "../module";
+
+/** One line per corruption that applies to defined function `bodyIndex`, each on a fresh build of it. */
+function corruptions(module: Module, bodyIndex: i32): string {
+  let text = "";
+  for (let kind = 0; kind < CORRUPTIONS; kind++) {
+    const func = buildFunction(module, bodyIndex)!;
+    if (!corrupt(func, kind)) continue;
+    const error = verifyFunction(func, module);
+    text += "function " + func.funcIndex.toString() + ", " + corruptionName(kind) + ": " + (error.length > 0 ? "rejected: " + error : "ACCEPTED") + "\n";
+  }
+  return text;
+}
 
 /** Flags of the Ir command: bit 0 prints only a line per function (its size), not the IR. */
 export const IR_SUMMARY: i32 = 1;
+/**
+ * Bit 1: instead, breaks each function in every way corrupt.ts knows and
+ * prints a line per corruption: "rejected: " and the verifier's message,
+ * or "ACCEPTED" when the verifier let it pass.
+ */
+export const IR_CORRUPT: i32 = 2;
+/** Bit 2: runs the tier's passes (redundancy.ts) before verifying and printing. */
+export const IR_OPTIMIZE: i32 = 4;
 
 export function irCommand(flags: i32): i32 {
   if (inputs.length != 1) {
@@ -29,6 +52,11 @@ export function irCommand(flags: i32): i32 {
       text += buildFailure + " (no IR)\n";
       continue;
     }
+    if (flags & IR_CORRUPT) {
+      text += corruptions(module, i);
+      continue;
+    }
+    if (flags & IR_OPTIMIZE) eliminateRedundancy(func);
     const error = verifyFunction(func, module);
     if (error.length > 0) {
       setMessage("IR verification failed: " + error);

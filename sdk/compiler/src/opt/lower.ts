@@ -1,0 +1,1026 @@
+// Lowering of one function's SSA form to x86-64: the optimizing tier's code
+// generator. It keeps the baseline's frame, calling convention, prologue
+// with its stack check, trap stubs and pc map (docs/compiler-abi.md), so a
+// module mixes tier-2 and baseline functions freely and each calls the
+// other through the same `call rel32`.
+//
+// Frame: [rbp - 8] the saved vmctx, below it the spill slots of the
+// register allocator (regalloc.ts), then the outgoing argument area at
+// rsp. Values live in the registers the allocator chose; a spilled value
+// is read from its slot into a scratch register (r11 or rcx, xmm14 or
+// xmm15) where it is used, and a result without a register goes through
+// one to its slot. Phis take their values by parallel copies on each edge
+// (moves.ts); an edge that leaves a conditional branch and has copies to
+// make goes through a stub after the block. A comparison used only by the
+// branch right after it sets the flags the branch tests.
+//
+// Functions with an operation this tier does not lower yet are left to the
+// baseline: `lowerable` checks the whole function before anything is
+// emitted, and `tier2Failure` says why.
+
+import { Alu, Cond, Label, Packed, Reg, Rounding, Scalar, Shift, mem, memIndex, memLabel, memOffset } from "../x64/assembler";
+import { Op } from "../opcodes";
+import { ValType } from "../module";
+import { BoundsMode } from "../compiled";
+import { MAX_FRAME_SIZE, MEMORY_LENGTH, RT_MEMORY_GROW, TrapKind, VMCTX_MEMORY, VMCTX_RUNTIME } from "../abi";
+import { COND_FLOAT_EQ, COND_FLOAT_NE, Generator, invertCondition } from "../generate/generator";
+import { Intrinsic, emitCallInstruction } from "../generate/call";
+import { isLoad, isStore, IrFunction, IrOp, Inst, NO_TYPE } from "./ir";
+import { buildFunction, buildFailure } from "./build";
+import { eliminateRedundancy } from "./redundancy";
+import { Intervals, edgeIndex } from "./intervals";
+import { Allocation, allocateRegisters, isConstant, isFloatType } from "./regalloc";
+import { LocKind, Move, emitMove, emitParallelMoves, storeMove } from "./moves";
+
+const SCRATCH: Reg = Reg.R11;
+const SCRATCH2: Reg = Reg.RCX;
+const VMCTX: Reg = Reg.R14;
+const MEMORY_BASE: Reg = Reg.R15;
+const XMM_SCRATCH: i32 = 15;
+const XMM_SCRATCH2: i32 = 14;
+const INT32_MAX: u64 = 0x7fffffff;
+const FRAME_PLACEHOLDER: i32 = 0x7fffffff;
+
+/** Why the last lowerFunction fell back to the baseline. */
+export let tier2Failure: string = "";
+
+function sizeOfType(type: u8): i32 {
+  return type == ValType.I64 || type == ValType.F64 ? 8 : 4;
+}
+
+function fitsI32(value: i64): bool {
+  return value >= -2147483648 && value <= 2147483647;
+}
+
+/** Whether the tier lowers `inst`; sets tier2Failure when not. */
+function lowerable(g: Generator, inst: Inst): bool {
+  const op = inst.op;
+  if (op >= <u32>IrOp.Param && op <= <u32>IrOp.Trap) return true;
+  if (isLoad(op) || isStore(op)) return true;
+  if (op >= <u32>Op.I32Const && op <= <u32>Op.I64Extend32S) {
+    switch (op) {
+      case Op.F32Min: case Op.F32Max: case Op.F32Copysign:
+      case Op.F64Min: case Op.F64Max: case Op.F64Copysign:
+      case Op.I32TruncF32S: case Op.I32TruncF32U: case Op.I32TruncF64S: case Op.I32TruncF64U:
+      case Op.I64TruncF32S: case Op.I64TruncF32U: case Op.I64TruncF64S: case Op.I64TruncF64U:
+      case Op.F32ConvertI64U: case Op.F64ConvertI64U:
+        tier2Failure = "no lowering for " + op.toString(16) + " yet";
+        return false;
+    }
+    return true;
+  }
+  switch (op) {
+    case Op.Select: case Op.GlobalGet: case Op.GlobalSet: case Op.MemorySize: case Op.MemoryGrow:
+      return true;
+    case Op.Call: {
+      const callee = <u32>inst.imm;
+      if (g.module.numImportedFuncs > callee && g.intrinsics[<i32>callee] != Intrinsic.NONE) {
+        tier2Failure = "calls an intrinsic";
+        return false;
+      }
+      return true;
+    }
+  }
+  tier2Failure = "no lowering for operation 0x" + op.toString(16) + " yet";
+  return false;
+}
+
+/**
+ * Compiles defined function `bodyIndex` through the optimizing tier; false
+ * (with nothing emitted and tier2Failure set) when the tier cannot, so the
+ * caller compiles it with the baseline instead.
+ */
+export function lowerFunction(g: Generator, bodyIndex: i32): bool {
+  const func = buildFunction(g.module, bodyIndex);
+  if (func == null) {
+    tier2Failure = buildFailure;
+    return false;
+  }
+  for (let b = 0; b < func.blocks.length; b++) {
+    const insts = func.blocks[b].insts;
+    for (let k = 0; k < insts.length; k++) if (!lowerable(g, func.insts[insts[k]])) return false;
+  }
+  eliminateRedundancy(func);
+  const intervals = new Intervals(func);
+  const allocation = allocateRegisters(func, intervals);
+  const lowering = new Lowering(g, func, intervals, allocation, bodyIndex);
+  return lowering.emit();
+}
+
+class Lowering {
+  g: Generator;
+  func: IrFunction;
+  intervals: Intervals;
+  alloc: Allocation;
+  bodyIndex: i32;
+  blockLabels: Label[] = [];
+  /** Per value: how many instructions use it. */
+  uses: i32[];
+  /** Values that live in a register and have a slot: reloaded after the calls they span. */
+  split: i32[] = [];
+  /** Largest argument/result area of a call, in slots. */
+  callSlots: i32 = 0;
+  /** The first of the two frame slots that save rax and rdx around a division, 0 until one needs them. */
+  divisionSlot: i32 = 0;
+  /** The comparison whose flags the block's branch tests, -1 when none. */
+  fused: i32 = -1;
+  /** Edges whose copies are made in a stub: the block, the edge's index among its targets, the stub's label. */
+  stubBlocks: i32[] = [];
+  stubEdges: i32[] = [];
+  stubLabels: Label[] = [];
+
+  constructor(g: Generator, func: IrFunction, intervals: Intervals, alloc: Allocation, bodyIndex: i32) {
+    this.g = g;
+    this.func = func;
+    this.intervals = intervals;
+    this.alloc = alloc;
+    this.bodyIndex = bodyIndex;
+    this.uses = new Array<i32>(func.insts.length).fill(0);
+    for (let b = 0; b < func.blocks.length; b++) {
+      const insts = func.blocks[b].insts;
+      for (let k = 0; k < insts.length; k++) {
+        const value = insts[k];
+        const args = func.insts[value].args;
+        for (let a = 0; a < args.length; a++) this.uses[args[a]]++;
+        if (alloc.reg[value] >= 0 && alloc.slot[value] != 0) this.split.push(value);
+      }
+    }
+  }
+
+  emit(): bool {
+    const g = this.g;
+    const asm = g.asm;
+    const module = g.module;
+    const body = module.bodies[this.bodyIndex];
+    const funcIndex = module.numImportedFuncs + <u32>this.bodyIndex;
+    g.funcIndex = funcIndex;
+    g.wasmOffset = body.offset;
+    for (let b = 0; b < this.func.blocks.length; b++) this.blockLabels.push(asm.newLabel());
+
+    const stackTrap = g.emitStackTrap();
+    asm.align(16);
+    asm.bind(g.funcLabels[<i32>funcIndex]);
+    asm.push(Reg.RBP);
+    asm.mov(8, Reg.RBP, Reg.RSP);
+    asm.push(VMCTX);
+    asm.lea(8, SCRATCH, mem(Reg.RSP, -FRAME_PLACEHOLDER));
+    const bottomPatch = asm.offset - 4;
+    g.emitStackCheck(SCRATCH, stackTrap);
+    asm.aluImm(Alu.SUB, 8, Reg.RSP, FRAME_PLACEHOLDER);
+    const reservePatch = asm.offset - 4;
+
+    const order = this.intervals.order;
+    for (let i = 0; i < order.length; i++) {
+      const block = order[i];
+      const next = i + 1 < order.length ? order[i + 1] : -1;
+      asm.bind(this.blockLabels[block]);
+      this.emitBlock(block, next);
+    }
+    this.emitStubs();
+    g.emitTrapStubs();
+
+    const size = 8 * (this.alloc.slotCount + this.callSlots);
+    const frame = (size & 15) == 8 ? size : size + 8;
+    if (frame > MAX_FRAME_SIZE) {
+      // The baseline reports it in the same words.
+      tier2Failure = "frame too large";
+      return false;
+    }
+    asm.buffer.patch32(bottomPatch, -frame);
+    asm.buffer.patch32(reservePatch, frame);
+    return true;
+  }
+
+  // ---- locations -------------------------------------------------------------
+
+  type(value: i32): u8 { return this.func.insts[value].type; }
+
+  /** A register holding `value` (an integer): its own, or `scratch` loaded with it. */
+  gpr(value: i32, scratch: Reg): Reg {
+    const reg = this.alloc.reg[value];
+    if (reg >= 0) return <Reg>reg;
+    const inst = this.func.insts[value];
+    const size = sizeOfType(inst.type);
+    if (isConstant(inst.op)) this.g.asm.movImm(size, scratch, <i64>inst.imm);
+    else this.g.asm.load(size, scratch, mem(Reg.RBP, this.alloc.slot[value]));
+    return scratch;
+  }
+
+  /** An SSE register holding `value` (a float): its own, or `scratch` loaded with it. */
+  xmm(value: i32, scratch: i32): i32 {
+    const reg = this.alloc.reg[value];
+    if (reg >= 0) return reg;
+    this.moveTo(value, LocKind.XMM, scratch);
+    return scratch;
+  }
+
+  /** Copies `value` into a register of the given kind. */
+  moveTo(value: i32, kind: LocKind, reg: i32): void {
+    const move = this.source(value);
+    move.dstKind = kind;
+    move.dst = reg;
+    emitMove(this.g.asm, move);
+  }
+
+  /** A move whose source is where `value` lives. */
+  source(value: i32): Move {
+    const move = new Move();
+    const inst = this.func.insts[value];
+    move.size = sizeOfType(inst.type);
+    const reg = this.alloc.reg[value];
+    if (isConstant(inst.op)) {
+      move.srcKind = LocKind.CONST;
+      move.bits = inst.imm;
+    } else if (reg >= 0) {
+      move.srcKind = isFloatType(inst.type) ? LocKind.XMM : LocKind.GPR;
+      move.src = reg;
+    } else {
+      move.srcKind = LocKind.MEM;
+      move.src = this.alloc.slot[value];
+    }
+    return move;
+  }
+
+  /** Where the result of `value` is computed: its register, or a scratch one when it has none. */
+  target(value: i32): i32 {
+    const reg = this.alloc.reg[value];
+    if (reg >= 0) return reg;
+    return isFloatType(this.type(value)) ? XMM_SCRATCH : <i32>SCRATCH;
+  }
+
+  /** After `value` was computed in `reg`: writes it to its slot when it has one (spilled, or split around calls). */
+  define(value: i32, reg: i32): void {
+    const slot = this.alloc.slot[value];
+    if (slot == 0) return;
+    const type = this.type(value);
+    if (isFloatType(type)) this.g.asm.storeFloat(sizeOfType(type), mem(Reg.RBP, slot), reg);
+    else this.g.asm.store(sizeOfType(type), mem(Reg.RBP, slot), <Reg>reg);
+  }
+
+  /** The constant of `value` when it is one that fits an imm32 operand of `size`, else null. */
+  isImmediate(value: i32, size: i32): bool {
+    const inst = this.func.insts[value];
+    if (inst.op == Op.I32Const) return true;
+    return inst.op == Op.I64Const && fitsI32(<i64>inst.imm) && size == 8;
+  }
+
+  // ---- blocks ------------------------------------------------------------------
+
+  emitBlock(block: i32, next: i32): void {
+    const func = this.func;
+    const insts = func.blocks[block].insts;
+    this.fused = -1;
+    const last = insts[insts.length - 1];
+    const terminator = func.insts[last];
+    if (terminator.op == IrOp.Branch && insts.length >= 2) {
+      const condition = terminator.args[0];
+      if (insts[insts.length - 2] == condition && this.uses[condition] == 1 && isComparison(func.insts[condition].op)) this.fused = condition;
+    }
+    for (let k = 0; k < insts.length; k++) {
+      const value = insts[k];
+      const inst = func.insts[value];
+      if (inst.op == IrOp.Phi) {
+        if (this.alloc.reg[value] >= 0) this.define(value, this.alloc.reg[value]);
+        continue;
+      }
+      if (value == this.fused) continue;
+      this.g.wasmOffset = inst.offset;
+      this.emitInst(value, inst, block, next);
+    }
+  }
+
+  /** The copies an edge makes into the phis of its target. */
+  edgeMoves(block: i32, t: i32): Move[] {
+    const func = this.func;
+    const succ = func.insts[func.last(block)].targets[t];
+    const edge = edgeIndex(func, block, t);
+    const moves: Move[] = [];
+    const insts = func.blocks[succ].insts;
+    for (let k = 0; k < insts.length; k++) {
+      const phi = insts[k];
+      if (func.insts[phi].op != IrOp.Phi) break;
+      const move = this.source(func.insts[phi].args[edge]);
+      const reg = this.alloc.reg[phi];
+      if (reg >= 0) {
+        move.dstKind = isFloatType(this.type(phi)) ? LocKind.XMM : LocKind.GPR;
+        move.dst = reg;
+      } else {
+        move.dstKind = LocKind.MEM;
+        move.dst = this.alloc.slot[phi];
+      }
+      moves.push(move);
+    }
+    return moves;
+  }
+
+  hasPhis(block: i32): bool {
+    const insts = this.func.blocks[block].insts;
+    return insts.length > 0 && this.func.insts[insts[0]].op == IrOp.Phi;
+  }
+
+  /** Makes the edge's copies and jumps to its target (unless it is `next`). */
+  takeEdge(block: i32, t: i32, next: i32): void {
+    const succ = this.func.insts[this.func.last(block)].targets[t];
+    if (this.hasPhis(succ)) emitParallelMoves(this.g.asm, this.edgeMoves(block, t));
+    if (succ != next) this.g.asm.jmp(this.blockLabels[succ]);
+  }
+
+  /** The label a jump along edge `t` goes to: the target, or a stub that makes the edge's copies first (emitted after the blocks). */
+  edgeLabel(block: i32, t: i32): Label {
+    const succ = this.func.insts[this.func.last(block)].targets[t];
+    if (!this.hasPhis(succ)) return this.blockLabels[succ];
+    const label = this.g.asm.newLabel();
+    this.stubBlocks.push(block);
+    this.stubEdges.push(t);
+    this.stubLabels.push(label);
+    return label;
+  }
+
+  /** The edge stubs: each makes its edge's copies and jumps to the target. */
+  emitStubs(): void {
+    for (let i = 0; i < this.stubBlocks.length; i++) {
+      this.g.asm.bind(this.stubLabels[i]);
+      this.takeEdge(this.stubBlocks[i], this.stubEdges[i], -1);
+    }
+  }
+
+  // ---- instructions --------------------------------------------------------------
+
+  emitInst(value: i32, inst: Inst, block: i32, next: i32): void {
+    const op = inst.op;
+    const asm = this.g.asm;
+    switch (op) {
+      case IrOp.Param: {
+        // A parameter's slot is its home (the reload after a call reads it there): load it once.
+        const reg = this.alloc.reg[value];
+        if (reg < 0) return;
+        const from = mem(Reg.RBP, this.alloc.slot[value]);
+        if (isFloatType(inst.type)) asm.loadFloat(sizeOfType(inst.type), reg, from);
+        else asm.load(sizeOfType(inst.type), <Reg>reg, from);
+        return;
+      }
+      case IrOp.Result: {
+        const reg = this.target(value);
+        const from = mem(Reg.RSP, 8 * <i32>inst.imm);
+        if (isFloatType(inst.type)) asm.loadFloat(sizeOfType(inst.type), reg, from);
+        else asm.load(sizeOfType(inst.type), <Reg>reg, from);
+        this.define(value, reg);
+        return;
+      }
+      case IrOp.Jump: this.takeEdge(block, 0, next); return;
+      case IrOp.Branch: this.emitBranch(inst, block, next); return;
+      case IrOp.Switch: this.emitSwitch(inst, block); return;
+      case IrOp.Return: this.emitReturn(inst); return;
+      case IrOp.Trap: asm.jmp(this.g.trapLabel(TrapKind.Unreachable)); return;
+      case Op.I32Const: case Op.I64Const: case Op.F32Const: case Op.F64Const: return;
+      case Op.Select: this.emitSelect(value, inst); return;
+      case Op.GlobalGet: this.emitGlobalGet(value, inst); return;
+      case Op.GlobalSet: this.emitGlobalSet(inst); return;
+      case Op.MemorySize: {
+        const reg = <Reg>this.target(value);
+        asm.load(8, reg, mem(VMCTX, VMCTX_MEMORY));
+        asm.load(8, reg, mem(reg, MEMORY_LENGTH));
+        asm.shiftImm(Shift.SHR, 8, reg, 16);
+        this.define(value, reg);
+        return;
+      }
+      case Op.MemoryGrow: this.emitMemoryGrow(value, inst); return;
+      case Op.Call: this.emitCall(value, inst); return;
+    }
+    if (isLoad(op)) { this.emitLoad(value, inst); return; }
+    if (isStore(op)) { this.emitStore(inst); return; }
+    if (isComparison(op)) {
+      const cond = this.emitCompare(inst);
+      const reg = this.alloc.reg[value] >= 0 ? <Reg>this.alloc.reg[value] : SCRATCH2;
+      this.g.setCondition(cond, reg);
+      this.define(value, reg);
+      return;
+    }
+    if (isFloatType(inst.type) && op != Op.F32ReinterpretI32 && op != Op.F64ReinterpretI64 && !isIntToFloat(op)) {
+      this.emitFloat(value, inst);
+      return;
+    }
+    this.emitNumeric(value, inst);
+  }
+
+  // ---- integers ------------------------------------------------------------------
+
+  emitNumeric(value: i32, inst: Inst): void {
+    const asm = this.g.asm;
+    const op = inst.op;
+    const size = sizeOfType(inst.type);
+    const d = <Reg>this.target(value);
+    switch (op) {
+      case Op.I32Add: case Op.I64Add: this.emitAlu(Alu.ADD, true, value, inst); return;
+      case Op.I32Sub: case Op.I64Sub: this.emitAlu(Alu.SUB, false, value, inst); return;
+      case Op.I32And: case Op.I64And: this.emitAlu(Alu.AND, true, value, inst); return;
+      case Op.I32Or: case Op.I64Or: this.emitAlu(Alu.OR, true, value, inst); return;
+      case Op.I32Xor: case Op.I64Xor: this.emitAlu(Alu.XOR, true, value, inst); return;
+      case Op.I32Mul: case Op.I64Mul: this.emitAlu(-1, true, value, inst); return;
+      case Op.I32Shl: case Op.I64Shl: this.emitShift(Shift.SHL, value, inst); return;
+      case Op.I32ShrS: case Op.I64ShrS: this.emitShift(Shift.SAR, value, inst); return;
+      case Op.I32ShrU: case Op.I64ShrU: this.emitShift(Shift.SHR, value, inst); return;
+      case Op.I32Rotl: case Op.I64Rotl: this.emitShift(Shift.ROL, value, inst); return;
+      case Op.I32Rotr: case Op.I64Rotr: this.emitShift(Shift.ROR, value, inst); return;
+      case Op.I32DivS: case Op.I64DivS: case Op.I32RemS: case Op.I64RemS:
+      case Op.I32DivU: case Op.I64DivU: case Op.I32RemU: case Op.I64RemU:
+        this.emitDivision(value, inst);
+        return;
+    }
+    const a = inst.args[0];
+    const type = this.type(a);
+    const src = isFloatType(type) ? -1 : <i32>this.gpr(a, SCRATCH2);
+    switch (op) {
+      case Op.I32Clz: case Op.I64Clz: asm.lzcnt(size, d, <Reg>src); break;
+      case Op.I32Ctz: case Op.I64Ctz: asm.tzcnt(size, d, <Reg>src); break;
+      case Op.I32Popcnt: case Op.I64Popcnt: asm.popcnt(size, d, <Reg>src); break;
+      case Op.I32WrapI64: case Op.I64ExtendI32U: asm.mov(4, d, <Reg>src); break;
+      case Op.I64ExtendI32S: case Op.I64Extend32S: asm.signExtend(8, 4, d, <Reg>src); break;
+      case Op.I32Extend8S: asm.signExtend(4, 1, d, <Reg>src); break;
+      case Op.I32Extend16S: asm.signExtend(4, 2, d, <Reg>src); break;
+      case Op.I64Extend8S: asm.signExtend(8, 1, d, <Reg>src); break;
+      case Op.I64Extend16S: asm.signExtend(8, 2, d, <Reg>src); break;
+      case Op.I32ReinterpretF32: asm.movFromXmm(4, d, this.xmm(a, XMM_SCRATCH)); break;
+      case Op.I64ReinterpretF64: asm.movFromXmm(8, d, this.xmm(a, XMM_SCRATCH)); break;
+      case Op.F32ReinterpretI32: case Op.F64ReinterpretI64: {
+        const x = this.target(value);
+        asm.movToXmm(size, x, <Reg>src);
+        this.define(value, x);
+        return;
+      }
+      default: {
+        // int -> float conversions (isIntToFloat).
+        const x = this.target(value);
+        const floatSize = size;
+        // cvtsi2s* merges into the register: clear it first to break the dependency.
+        asm.packed(Packed.XOR, 4, x, x);
+        // An i32 in a register is zero-extended, so a 64-bit conversion gives its unsigned value.
+        const intSize = op == Op.F32ConvertI32S || op == Op.F64ConvertI32S ? 4 : 8;
+        asm.convertFromInt(floatSize, intSize, x, <Reg>src);
+        this.define(value, x);
+        return;
+      }
+    }
+    this.define(value, d);
+  }
+
+  /** d = a op b for a two-operand ALU operation (`op` -1: imul). */
+  emitAlu(op: i32, commutative: bool, value: i32, inst: Inst): void {
+    const asm = this.g.asm;
+    const size = sizeOfType(inst.type);
+    const d = <Reg>this.target(value);
+    let a = inst.args[0];
+    let b = inst.args[1];
+    const alloc = this.alloc;
+    if (commutative && (alloc.reg[b] == <i32>d || this.isImmediate(a, size)) && alloc.reg[a] != <i32>d) {
+      const t = a; a = b; b = t;
+    }
+    let bReg: i32 = -1;
+    if (alloc.reg[b] == <i32>d && alloc.reg[a] != <i32>d) {
+      asm.mov(8, SCRATCH2, d);
+      bReg = SCRATCH2;
+    } else if (alloc.reg[b] >= 0) {
+      bReg = alloc.reg[b];
+    }
+    if (alloc.reg[a] != <i32>d) this.moveTo(a, LocKind.GPR, d);
+    if (bReg >= 0) {
+      if (op < 0) asm.imul(size, d, <Reg>bReg);
+      else asm.alu(<Alu>op, size, d, <Reg>bReg);
+    } else if (this.isImmediate(b, size)) {
+      const imm = <i32>this.func.insts[b].imm;
+      if (op < 0) asm.imulImm(size, d, d, imm);
+      else asm.aluImm(<Alu>op, size, d, imm);
+    } else if (isConstant(this.func.insts[b].op)) {
+      asm.movImm(8, SCRATCH2, <i64>this.func.insts[b].imm);
+      if (op < 0) asm.imul(size, d, SCRATCH2);
+      else asm.alu(<Alu>op, size, d, SCRATCH2);
+    } else {
+      const from = mem(Reg.RBP, alloc.slot[b]);
+      if (op < 0) asm.imulLoad(size, d, from);
+      else asm.aluLoad(<Alu>op, size, d, from);
+    }
+    this.define(value, d);
+  }
+
+  /**
+   * Division and remainder: (i)div takes the dividend in rdx:rax, which may
+   * hold other values, so those two are saved to frame slots around it; the
+   * divisor goes to rcx first. Traps as wasm says: on a zero divisor, and
+   * for div_s on the one quotient that overflows; rem_s by -1 is 0 (idiv
+   * would fault on the most negative dividend).
+   */
+  emitDivision(value: i32, inst: Inst): void {
+    const g = this.g;
+    const asm = g.asm;
+    const op = inst.op;
+    const size = sizeOfType(inst.type);
+    const signed = op == Op.I32DivS || op == Op.I64DivS || op == Op.I32RemS || op == Op.I64RemS;
+    const remainder = op == Op.I32RemS || op == Op.I64RemS || op == Op.I32RemU || op == Op.I64RemU;
+    if (this.divisionSlot == 0) {
+      this.divisionSlot = this.alloc.newSlot();
+      this.alloc.newSlot();
+    }
+    // Built as in moves.ts: mem() of a displacement read from a field came
+    // out of asc -O3 sign-extended over the base.
+    const savedRax = memOffset(mem(Reg.RBP, 0), this.divisionSlot);
+    const savedRdx = memOffset(mem(Reg.RBP, 0), this.divisionSlot - 8);
+    this.moveTo(inst.args[1], LocKind.GPR, SCRATCH2);
+    asm.store(8, savedRax, Reg.RAX);
+    asm.store(8, savedRdx, Reg.RDX);
+    this.moveTo(inst.args[0], LocKind.GPR, Reg.RAX);
+    asm.test(size, SCRATCH2, SCRATCH2);
+    g.trapIf(Cond.E, TrapKind.DivideByZero);
+    const done = asm.newLabel();
+    if (signed) {
+      const divide = asm.newLabel();
+      asm.cmpImm(size, SCRATCH2, -1);
+      asm.jccShort(Cond.NE, divide);
+      if (remainder) {
+        asm.xor(4, Reg.RDX, Reg.RDX);
+        asm.jmpShort(done);
+      } else {
+        // x / -1 overflows only for the most negative x.
+        if (size == 8) {
+          asm.movImm(8, SCRATCH, <i64>0x8000000000000000);
+          asm.cmp(8, Reg.RAX, SCRATCH);
+        } else {
+          asm.cmpImm(4, Reg.RAX, <i32>0x80000000);
+        }
+        g.trapIf(Cond.E, TrapKind.IntegerOverflow);
+      }
+      asm.bind(divide);
+      if (size == 8) asm.cqo(); else asm.cdq();
+      asm.idiv(size, SCRATCH2);
+    } else {
+      asm.xor(4, Reg.RDX, Reg.RDX);
+      asm.div(size, SCRATCH2);
+    }
+    asm.bind(done);
+    asm.mov(8, SCRATCH, remainder ? Reg.RDX : Reg.RAX);
+    asm.load(8, Reg.RAX, savedRax);
+    asm.load(8, Reg.RDX, savedRdx);
+    const d = <Reg>this.target(value);
+    if (d != SCRATCH) asm.mov(8, d, SCRATCH);
+    this.define(value, d);
+  }
+
+  emitShift(op: Shift, value: i32, inst: Inst): void {
+    const asm = this.g.asm;
+    const size = sizeOfType(inst.type);
+    const d = <Reg>this.target(value);
+    const a = inst.args[0];
+    const b = inst.args[1];
+    const count = this.func.insts[b];
+    if (isConstant(count.op)) {
+      if (this.alloc.reg[a] != <i32>d) this.moveTo(a, LocKind.GPR, d);
+      asm.shiftImm(op, size, d, <i32>count.imm & (8 * size - 1));
+    } else {
+      // The count goes to cl first: it may be in d.
+      this.moveTo(b, LocKind.GPR, SCRATCH2);
+      if (this.alloc.reg[a] != <i32>d) this.moveTo(a, LocKind.GPR, d);
+      asm.shift(op, size, d);
+    }
+    this.define(value, d);
+  }
+
+  /** Sets the flags for a comparison; returns the condition (a Cond or COND_FLOAT_*) that holds when it is true. */
+  emitCompare(inst: Inst): i32 {
+    const asm = this.g.asm;
+    const op = inst.op;
+    const a = inst.args[0];
+    if (op == Op.I32Eqz || op == Op.I64Eqz) {
+      const size = op == Op.I32Eqz ? 4 : 8;
+      const reg = this.alloc.reg[a];
+      if (reg >= 0) asm.test(size, <Reg>reg, <Reg>reg);
+      else if (isConstant(this.func.insts[a].op)) { asm.movImm(size, SCRATCH, <i64>this.func.insts[a].imm); asm.test(size, SCRATCH, SCRATCH); }
+      else asm.cmpMemImm(size, mem(Reg.RBP, this.alloc.slot[a]), 0);
+      return Cond.E;
+    }
+    const b = inst.args[1];
+    if (op >= <u32>Op.F32Eq) {
+      const size = op <= <u32>Op.F32Ge ? 4 : 8;
+      const relation = op <= <u32>Op.F32Ge ? op - <u32>Op.F32Eq : op - <u32>Op.F64Eq;
+      // lt and le compare the swapped operands, so that every ordered test is A or AE (false on NaN).
+      const swapped = relation == 2 || relation == 4;
+      const first = swapped ? b : a;
+      const second = swapped ? a : b;
+      const x = this.xmm(first, XMM_SCRATCH);
+      const y = this.xmm(second, XMM_SCRATCH2);
+      asm.ucomis(size, x, y);
+      switch (relation) {
+        case 0: return COND_FLOAT_EQ;
+        case 1: return COND_FLOAT_NE;
+        case 2: case 3: return Cond.A;
+      }
+      return Cond.AE;
+    }
+    const size = op <= <u32>Op.I32GeU ? 4 : 8;
+    const relation = op <= <u32>Op.I32GeU ? op - <u32>Op.I32Eq : op - <u32>Op.I64Eq;
+    const x = this.gpr(a, SCRATCH);
+    if (this.isImmediate(b, size)) asm.cmpImm(size, x, <i32>this.func.insts[b].imm);
+    else if (this.alloc.reg[b] >= 0) asm.cmp(size, x, <Reg>this.alloc.reg[b]);
+    else if (isConstant(this.func.insts[b].op)) { asm.movImm(8, SCRATCH2, <i64>this.func.insts[b].imm); asm.cmp(size, x, SCRATCH2); }
+    else asm.cmpLoad(size, x, mem(Reg.RBP, this.alloc.slot[b]));
+    switch (relation) {
+      case 0: return Cond.E;
+      case 1: return Cond.NE;
+      case 2: return Cond.L;
+      case 3: return Cond.B;
+      case 4: return Cond.G;
+      case 5: return Cond.A;
+      case 6: return Cond.LE;
+      case 7: return Cond.BE;
+      case 8: return Cond.GE;
+    }
+    return Cond.AE;
+  }
+
+  emitSelect(value: i32, inst: Inst): void {
+    const asm = this.g.asm;
+    const a = inst.args[0];
+    const b = inst.args[1];
+    const c = inst.args[2];
+    const type = inst.type;
+    const size = sizeOfType(type);
+    const alloc = this.alloc;
+    const kind = isFloatType(type) ? LocKind.XMM : LocKind.GPR;
+    if (alloc.reg[c] < 0 && isConstant(this.func.insts[c].op)) {
+      // A constant condition (rare after folding) picks the operand here.
+      const d = this.target(value);
+      const chosen = <u32>this.func.insts[c].imm != 0 ? a : b;
+      if (alloc.reg[chosen] != d) this.moveTo(chosen, kind, d);
+      this.define(value, d);
+      return;
+    }
+    if (isFloatType(type)) {
+      const d = this.target(value);
+      let second = b;
+      if (alloc.reg[b] == d && alloc.reg[a] != d) {
+        asm.movaps(XMM_SCRATCH2, d);
+        second = -1;
+      }
+      if (alloc.reg[a] != d) this.moveTo(a, LocKind.XMM, d);
+      const done = asm.newLabel();
+      this.testCondition(c);
+      asm.jccShort(Cond.NE, done);
+      if (second < 0) asm.movaps(d, XMM_SCRATCH2);
+      else this.moveTo(second, LocKind.XMM, d);
+      asm.bind(done);
+      this.define(value, d);
+      return;
+    }
+    const d = <Reg>this.target(value);
+    // d starts as one operand; a cmov brings the other when the condition says so.
+    let keep = b;
+    let other = a;
+    let cond = Cond.NE;
+    if (alloc.reg[a] == <i32>d) { keep = a; other = b; cond = Cond.E; }
+    // The condition first: d may hold it (its last use is here). The moves
+    // below keep the flags (mov and movImm, never xor).
+    this.testCondition(c);
+    let otherReg: i32 = alloc.reg[other];
+    if (otherReg == <i32>d) { asm.mov(8, SCRATCH2, d); otherReg = SCRATCH2; }
+    else if (otherReg < 0 && isConstant(this.func.insts[other].op)) { asm.movImm(size, SCRATCH2, <i64>this.func.insts[other].imm); otherReg = SCRATCH2; }
+    if (alloc.reg[keep] != <i32>d) this.moveTo(keep, LocKind.GPR, d);
+    if (otherReg >= 0) asm.cmov(cond, size, d, <Reg>otherReg);
+    else asm.cmovLoad(cond, size, d, mem(Reg.RBP, alloc.slot[other]));
+    this.define(value, d);
+  }
+
+  /** Sets ZF from an i32 condition value (clear when it is not zero). */
+  testCondition(c: i32): void {
+    const asm = this.g.asm;
+    const reg = this.alloc.reg[c];
+    if (reg >= 0) asm.test(4, <Reg>reg, <Reg>reg);
+    else if (isConstant(this.func.insts[c].op)) { asm.movImm(4, SCRATCH, <i64>this.func.insts[c].imm); asm.test(4, SCRATCH, SCRATCH); }
+    else asm.cmpMemImm(4, mem(Reg.RBP, this.alloc.slot[c]), 0);
+  }
+
+  // ---- floats ------------------------------------------------------------------
+
+  emitFloat(value: i32, inst: Inst): void {
+    const asm = this.g.asm;
+    const op = inst.op;
+    const size = sizeOfType(inst.type);
+    const d = this.target(value);
+    let scalarOp: i32 = -1;
+    let commutative = false;
+    switch (op) {
+      case Op.F32Add: case Op.F64Add: scalarOp = Scalar.ADD; commutative = true; break;
+      case Op.F32Sub: case Op.F64Sub: scalarOp = Scalar.SUB; break;
+      case Op.F32Mul: case Op.F64Mul: scalarOp = Scalar.MUL; commutative = true; break;
+      case Op.F32Div: case Op.F64Div: scalarOp = Scalar.DIV; break;
+    }
+    if (scalarOp >= 0) {
+      let a = inst.args[0];
+      let b = inst.args[1];
+      const alloc = this.alloc;
+      if (commutative && alloc.reg[b] == d && alloc.reg[a] != d) { const t = a; a = b; b = t; }
+      let y: i32;
+      if (alloc.reg[b] == d && alloc.reg[a] != d) {
+        asm.movaps(XMM_SCRATCH2, d);
+        y = XMM_SCRATCH2;
+      } else {
+        y = this.xmm(b, XMM_SCRATCH2);
+      }
+      if (alloc.reg[a] != d) this.moveTo(a, LocKind.XMM, d);
+      asm.scalar(<Scalar>scalarOp, size, d, y);
+      this.define(value, d);
+      return;
+    }
+    const a = inst.args[0];
+    switch (op) {
+      case Op.F32Sqrt: case Op.F64Sqrt: asm.scalar(Scalar.SQRT, size, d, this.xmm(a, XMM_SCRATCH2)); break;
+      case Op.F32Ceil: case Op.F64Ceil: asm.round(size, d, this.xmm(a, XMM_SCRATCH2), Rounding.CEIL); break;
+      case Op.F32Floor: case Op.F64Floor: asm.round(size, d, this.xmm(a, XMM_SCRATCH2), Rounding.FLOOR); break;
+      case Op.F32Trunc: case Op.F64Trunc: asm.round(size, d, this.xmm(a, XMM_SCRATCH2), Rounding.TRUNC); break;
+      case Op.F32Nearest: case Op.F64Nearest: asm.round(size, d, this.xmm(a, XMM_SCRATCH2), Rounding.NEAREST); break;
+      case Op.F32Neg: case Op.F64Neg: case Op.F32Abs: case Op.F64Abs: {
+        const neg = op == Op.F32Neg || op == Op.F64Neg;
+        const sign: u64 = size == 8 ? 0x8000000000000000 : 0x80000000;
+        if (this.alloc.reg[a] != d) this.moveTo(a, LocKind.XMM, d);
+        asm.movImm(8, SCRATCH, <i64>(neg ? sign : (size == 8 ? ~sign : <u64>0x7fffffff)));
+        asm.movToXmm(8, XMM_SCRATCH2, SCRATCH);
+        asm.packed(neg ? Packed.XOR : Packed.AND, size, d, XMM_SCRATCH2);
+        break;
+      }
+      case Op.F32DemoteF64: asm.convertFloat(8, d, this.xmm(a, XMM_SCRATCH2)); break;
+      case Op.F64PromoteF32: asm.convertFloat(4, d, this.xmm(a, XMM_SCRATCH2)); break;
+    }
+    this.define(value, d);
+  }
+
+  // ---- memory ------------------------------------------------------------------
+
+  /**
+   * The operand of an access of `size` bytes at address value + offset,
+   * after the bounds check of explicit mode. Leaves r11 free for the
+   * access's value; the address may use rcx.
+   */
+  address(address: i32, offset: u32, size: i32): i64 {
+    const g = this.g;
+    const asm = g.asm;
+    const explicit = g.options.bounds == BoundsMode.Explicit;
+    const inst = this.func.insts[address];
+    if (isConstant(inst.op)) {
+      const effective = <u64><u32>inst.imm + <u64>offset;
+      if (explicit) {
+        const end = effective + <u64>size;
+        asm.load(8, SCRATCH, mem(VMCTX, VMCTX_MEMORY));
+        asm.load(8, SCRATCH, mem(SCRATCH, MEMORY_LENGTH));
+        if (end <= INT32_MAX) asm.cmpImm(8, SCRATCH, <i32>end);
+        else { asm.movImm(8, SCRATCH2, <i64>end); asm.cmp(8, SCRATCH, SCRATCH2); }
+        g.trapIf(Cond.B, TrapKind.MemoryOutOfBounds);
+      }
+      if (effective <= INT32_MAX) return mem(MEMORY_BASE, <i32>effective);
+      asm.movImm(8, SCRATCH2, <i64>effective);
+      return memIndex(MEMORY_BASE, SCRATCH2, 1, 0);
+    }
+    const index = this.gpr(address, SCRATCH2);
+    if (explicit) {
+      // index <= length - (offset + size), compared signed in 64 bits.
+      asm.load(8, SCRATCH, mem(VMCTX, VMCTX_MEMORY));
+      asm.load(8, SCRATCH, mem(SCRATCH, MEMORY_LENGTH));
+      let excess = <u64>offset + <u64>size;
+      while (excess > 0) {
+        const chunk = excess > INT32_MAX ? INT32_MAX : excess;
+        asm.subImm(8, SCRATCH, <i32>chunk);
+        excess -= chunk;
+      }
+      asm.cmp(8, index, SCRATCH);
+      g.trapIf(Cond.G, TrapKind.MemoryOutOfBounds);
+    }
+    if (<u64>offset <= INT32_MAX) return memIndex(MEMORY_BASE, index, 1, <i32>offset);
+    if (index != SCRATCH2) asm.mov(8, SCRATCH2, index);
+    asm.movImm(8, SCRATCH, <i64><u64>offset);
+    asm.add(8, SCRATCH2, SCRATCH);
+    return memIndex(MEMORY_BASE, SCRATCH2, 1, 0);
+  }
+
+  beforeAccess(): void {
+    if (this.g.options.bounds == BoundsMode.Guard) this.g.recordFault();
+  }
+
+  emitLoad(value: i32, inst: Inst): void {
+    const asm = this.g.asm;
+    const op = inst.op;
+    let size = 4;
+    switch (op) {
+      case Op.I64Load: case Op.F64Load: size = 8; break;
+      case Op.I32Load8S: case Op.I32Load8U: case Op.I64Load8S: case Op.I64Load8U: size = 1; break;
+      case Op.I32Load16S: case Op.I32Load16U: case Op.I64Load16S: case Op.I64Load16U: size = 2; break;
+    }
+    const operand = this.address(inst.args[0], <u32>inst.imm, size);
+    const d = this.target(value);
+    this.beforeAccess();
+    switch (op) {
+      case Op.F32Load: case Op.F64Load: asm.loadFloat(size, d, operand); break;
+      case Op.I32Load: case Op.I64Load32U: asm.load(4, <Reg>d, operand); break;
+      case Op.I64Load: asm.load(8, <Reg>d, operand); break;
+      case Op.I32Load8S: asm.loadSignExtend(4, 1, <Reg>d, operand); break;
+      case Op.I32Load8U: case Op.I64Load8U: asm.loadZeroExtend(1, <Reg>d, operand); break;
+      case Op.I32Load16S: asm.loadSignExtend(4, 2, <Reg>d, operand); break;
+      case Op.I32Load16U: case Op.I64Load16U: asm.loadZeroExtend(2, <Reg>d, operand); break;
+      case Op.I64Load8S: asm.loadSignExtend(8, 1, <Reg>d, operand); break;
+      case Op.I64Load16S: asm.loadSignExtend(8, 2, <Reg>d, operand); break;
+      case Op.I64Load32S: asm.loadSignExtend(8, 4, <Reg>d, operand); break;
+    }
+    this.define(value, d);
+  }
+
+  emitStore(inst: Inst): void {
+    const asm = this.g.asm;
+    const op = inst.op;
+    let size = 4;
+    switch (op) {
+      case Op.I64Store: case Op.F64Store: size = 8; break;
+      case Op.I32Store8: case Op.I64Store8: size = 1; break;
+      case Op.I32Store16: case Op.I64Store16: size = 2; break;
+    }
+    const operand = this.address(inst.args[0], <u32>inst.imm, size);
+    const stored = inst.args[1];
+    const source = this.func.insts[stored];
+    const reg = this.alloc.reg[stored];
+    if (isConstant(source.op) && (size < 8 || fitsI32(<i64>source.imm))) {
+      this.beforeAccess();
+      asm.storeImm(size, operand, <i32>source.imm);
+    } else if (reg >= 0 && isFloatType(source.type)) {
+      this.beforeAccess();
+      asm.storeFloat(size, operand, reg);
+    } else {
+      // An integer register, or the value's bits through r11.
+      const from = reg >= 0 && !isFloatType(source.type) ? <Reg>reg : SCRATCH;
+      if (from == SCRATCH) {
+        if (isConstant(source.op)) asm.movImm(8, SCRATCH, <i64>source.imm);
+        else asm.load(size == 8 ? 8 : 4, SCRATCH, mem(Reg.RBP, this.alloc.slot[stored]));
+      }
+      this.beforeAccess();
+      asm.store(size, operand, from);
+    }
+  }
+
+  emitMemoryGrow(value: i32, inst: Inst): void {
+    const asm = this.g.asm;
+    this.moveTo(inst.args[0], LocKind.GPR, Reg.RSI);
+    asm.load(8, Reg.RDI, mem(VMCTX, VMCTX_MEMORY));
+    asm.load(8, Reg.RAX, mem(VMCTX, VMCTX_RUNTIME));
+    asm.callMem(mem(Reg.RAX, RT_MEMORY_GROW));
+    if (this.uses[value] > 0) {
+      const d = <Reg>this.target(value);
+      asm.mov(4, d, Reg.RAX);
+      this.define(value, d);
+    }
+    this.reloadAfterCall(value);
+  }
+
+  // ---- variables -----------------------------------------------------------------
+
+  /** The operand of a global's cell: its vmctx slot, or for an imported one the cell the slot points to (through rcx). */
+  globalCell(index: u32): i64 {
+    const g = this.g;
+    const cell = mem(VMCTX, g.layout.global(index));
+    if (g.module.numImportedGlobals <= index) return cell;
+    g.asm.load(8, SCRATCH2, cell);
+    return mem(SCRATCH2, 0);
+  }
+
+  emitGlobalGet(value: i32, inst: Inst): void {
+    const g = this.g;
+    const asm = g.asm;
+    const cell = this.globalCell(<u32>inst.imm);
+    const d = this.target(value);
+    const size = sizeOfType(inst.type);
+    if (isFloatType(inst.type)) asm.loadFloat(size, d, cell);
+    else asm.load(size, <Reg>d, cell);
+    this.define(value, d);
+  }
+
+  emitGlobalSet(inst: Inst): void {
+    const g = this.g;
+    const asm = g.asm;
+    storeMove(asm, this.source(inst.args[0]), this.globalCell(<u32>inst.imm));
+  }
+
+  // ---- calls -------------------------------------------------------------------
+
+  emitCall(value: i32, inst: Inst): void {
+    const g = this.g;
+    const asm = g.asm;
+    const module = g.module;
+    const callee = <u32>inst.imm;
+    const type = module.funcType(callee);
+    const params = type.params.length;
+    const results = type.results.length;
+    const slots = params > results ? params : results;
+    if (slots > this.callSlots) this.callSlots = slots;
+    const moves: Move[] = [];
+    for (let i = 0; i < params; i++) {
+      const move = this.source(inst.args[i]);
+      move.dstKind = LocKind.MEM;
+      move.dstBase = <i32>Reg.RSP;
+      move.dst = 8 * i;
+      moves.push(move);
+    }
+    emitParallelMoves(asm, moves);
+    emitCallInstruction(g, callee);
+    if (results == 1 && this.uses[value] > 0) {
+      const d = this.target(value);
+      const size = sizeOfType(inst.type);
+      if (isFloatType(inst.type)) asm.loadFloat(size, d, mem(Reg.RSP, 0));
+      else asm.load(size, <Reg>d, mem(Reg.RSP, 0));
+      this.define(value, d);
+    }
+    this.reloadAfterCall(value);
+  }
+
+  /** Reloads the values that live across the call `call` into their registers. */
+  reloadAfterCall(call: i32): void {
+    const at = this.intervals.position[call];
+    const start = this.intervals.start;
+    const end = this.intervals.end;
+    for (let i = 0; i < this.split.length; i++) {
+      const value = this.split[i];
+      if (start[value] >= at || end[value] <= at) continue;
+      const type = this.type(value);
+      const from = mem(Reg.RBP, this.alloc.slot[value]);
+      if (isFloatType(type)) this.g.asm.loadFloat(sizeOfType(type), this.alloc.reg[value], from);
+      else this.g.asm.load(sizeOfType(type), <Reg>this.alloc.reg[value], from);
+    }
+  }
+
+  // ---- control -------------------------------------------------------------------
+
+  emitBranch(inst: Inst, block: i32, next: i32): void {
+    const g = this.g;
+    const asm = g.asm;
+    const condition = inst.args[0];
+    let cond: i32;
+    if (this.fused == condition) {
+      cond = this.emitCompare(this.func.insts[condition]);
+    } else if (this.alloc.reg[condition] < 0 && isConstant(this.func.insts[condition].op)) {
+      this.takeEdge(block, <u32>this.func.insts[condition].imm != 0 ? 0 : 1, next);
+      return;
+    } else {
+      this.testCondition(condition);
+      cond = Cond.NE;
+    }
+    // Fall through to the next block when an edge goes there without copies;
+    // an edge with copies makes them inline when the other edge can be the jump.
+    const targets = inst.targets;
+    if (targets[0] == next && !this.hasPhis(targets[0])) {
+      g.jumpIf(invertCondition(cond), this.edgeLabel(block, 1));
+    } else if (!this.hasPhis(targets[1])) {
+      g.jumpIf(invertCondition(cond), this.blockLabels[targets[1]]);
+      this.takeEdge(block, 0, next);
+    } else {
+      g.jumpIf(cond, this.edgeLabel(block, 0));
+      this.takeEdge(block, 1, next);
+    }
+  }
+
+  emitSwitch(inst: Inst, block: i32): void {
+    const asm = this.g.asm;
+    const targets = inst.targets;
+    const count = targets.length - 1;
+    const labels: Label[] = [];
+    for (let t = 0; t < targets.length; t++) labels.push(this.edgeLabel(block, t));
+    if (count == 0) {
+      asm.jmp(labels[0]);
+    } else {
+      this.moveTo(inst.args[0], LocKind.GPR, SCRATCH2);
+      asm.cmpImm(4, SCRATCH2, count);
+      asm.jcc(Cond.AE, labels[count]);
+      const table = asm.newLabel();
+      asm.lea(8, SCRATCH, memLabel(table));
+      asm.loadSignExtend(8, 4, SCRATCH2, memIndex(SCRATCH, SCRATCH2, 4, 0));
+      asm.add(8, SCRATCH2, SCRATCH);
+      asm.jmpReg(SCRATCH2);
+      asm.align(4);
+      asm.bind(table);
+      for (let t = 0; t < count; t++) asm.tableEntry(labels[t], table);
+    }
+  }
+
+  emitReturn(inst: Inst): void {
+    const asm = this.g.asm;
+    const moves: Move[] = [];
+    for (let j = 0; j < inst.args.length; j++) {
+      const move = this.source(inst.args[j]);
+      move.dstKind = LocKind.MEM;
+      move.dstBase = <i32>Reg.RBP;
+      move.dst = 16 + 8 * j;
+      moves.push(move);
+    }
+    emitParallelMoves(asm, moves);
+    asm.leave();
+    asm.ret();
+  }
+}
+
+function isComparison(op: u32): bool {
+  return op >= <u32>Op.I32Eqz && op <= <u32>Op.F64Ge;
+}
+
+function isIntToFloat(op: u32): bool {
+  return op >= <u32>Op.F32ConvertI32S && op <= <u32>Op.F64ConvertI64U && op != <u32>Op.F32DemoteF64;
+}
