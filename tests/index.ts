@@ -43,6 +43,8 @@ import * as fsVolumes from "./fs/volumes.test";
 import * as codegenShape from "./compiler/codegen-shape.test";
 import * as desktopRestart from "./desktop/restart.test";
 import * as storage from "./storage/storage.test";
+import * as storageMount from "./storage/mount.test";
+import * as install from "./install/install.test";
 import * as desktopBoot from "./desktop/desktop.test";
 import * as compilerIr from "./compiler/ir.test";
 
@@ -91,6 +93,8 @@ const files = [
   { name: "storage", register: storage.register },
   { name: "desktop", register: desktopBoot.register },
   { name: "compiler-ir", register: compilerIr.register },
+  { name: "storage-mount", register: storageMount.register },
+  { name: "install", register: install.register },
 ];
 
 await runTestsAndExit(files, process.argv[2]);

@@ -1,6 +1,11 @@
-// The file server: the Delos file system (sdk/lib/fs) over a disk of the
-// block driver, served on /files by the stateless files protocol
-// (ipc/table/protocols/storage.ts; README.md).
+// The file server's body, shared by its instances: the Delos file system
+// (sdk/lib/fs) over a volume of the block driver, served under a path by
+// the stateless files protocol (ipc/table/protocols/storage.ts; README.md).
+// Which volume and where is a Mount: `files` serves the whole of
+// /dev/disk1 on /files, `home` the boot disk's home partition on /home,
+// `system` its system partition on /system, read-only and verified against
+// the hash tree whose root the boot payload carries. One instance per
+// mount, so that each is killed, restarted and replaced on its own.
 //
 // It keeps nothing of its clients. A file is named by a handle (volume,
 // inode, generation) and the client keeps its offsets; create, mkdir,
@@ -14,29 +19,45 @@
 
 import "../../sdk/lib/abort";
 import { Server } from "../../ipc/client/index";
-import { clockCycles, clockNow, componentSelf, errorName, FILES_TRANSFER_MAXIMUM, FILES_WRITE_STABLE } from "../../ipc/generated/index";
+import { clockCycles, clockNow, componentSelf, errorName, FILES_TRANSFER_MAXIMUM, FILES_WRITE_STABLE, handleClose, msgSend, nameOpen } from "../../ipc/generated/index";
 import {
-  FILES_ERROR_INVALID, FILES_ERROR_NO_VOLUME, FILES_PATH, FILES_READDIR_REPLY_ENTRIES, FILES_READ_REPLY_DATA, FilesCommitReply, FilesCreateReply, FilesGetattrReply, FilesLookupReply, FilesMkdirReply, FilesReadReply, FilesReaddirReply, FilesRemoveReply, FilesRenameReply, FilesRootReply, FilesSetSizeReply, FilesStatfsReply, FilesWriteReply,
+  FILES_ERROR_INVALID, FILES_ERROR_NO_VOLUME, FILES_READDIR_REPLY_ENTRIES, FILES_READ_REPLY_DATA, FilesCommitReply, FilesCreateReply, FilesGetattrReply, FilesLookupReply, FilesMkdirReply, FilesReadReply, FilesReaddirReply, FilesRemoveReply, FilesRenameReply, FilesRootReply, FilesSetSizeReply, FilesStatfsReply, FilesWriteReply,
 } from "../../ipc/generated/protocols/files";
 import { FilesHandlers, serveFiles } from "../../ipc/generated/servers/files";
-import { BLOCK_SIZE } from "../../sdk/lib/fs/device";
+import { BLOCK_SIZE, BlockDevice } from "../../sdk/lib/fs/device";
 import { FileHandle, FileService, Reply } from "../../sdk/lib/fs/service";
 import { Volume } from "../../sdk/lib/fs/volume";
 import { TYPE_DIRECTORY } from "../../sdk/lib/fs/format";
 import * as fsStatus from "../../sdk/lib/fs/errors";
 import { log } from "../../sdk/lib/log";
-import { DiskDevice } from "./disk-device";
+import { VerifiedDevice } from "../../sdk/lib/fs/verity";
+import { gptProblem, readGpt, Role } from "../../sdk/image/gpt";
+import { CLOCK_PATH, CLOCK_TIME, CLOCK_TIME_REPLY_SIZE, CLOCK_TIME_REQUEST_SIZE, ClockTimeReply } from "../../drivers/clock/generated/protocols/clock";
+import { DiskDevice, DiskSectors, payloadTree } from "./disk-device";
 
-/** The volume served: the whole of the first disk. A volume inside a partition is a (disk, first sector, sector count) range of DiskDevice. */
-const DISK_PATH = "/dev/disk1";
-const FIRST_SECTOR: u64 = 0;
-const SECTOR_COUNT: u64 = 0;
+/** What an instance serves: a volume of a disk, under a path. */
+export class Mount {
+  constructor(
+    /** The path clients name (FilesClient(path)). */
+    readonly path: string,
+    /** The block driver's disk. */
+    readonly disk: string,
+    /** The partition holding the volume, found by its type in the disk's GPT; Role.Other: the whole disk. */
+    readonly role: Role,
+  ) {}
+}
+
+/** How long a mount waits for the clock driver to be registered. */
+const CLOCK_WAIT: i64 = 2_000_000_000;
+
 /** Room for a write of FILES_TRANSFER_MAXIMUM bytes, or a rename's two names, behind the fixed part. */
 const BUFFER_SIZE: u32 = FILES_TRANSFER_MAXIMUM + 1024;
 /** Entries asked of the volume per readdir page: at most 272 bytes each, so a page fits the reply. */
 const READDIR_ENTRIES: i32 = 64;
 
-const device = new DiskDevice(DISK_PATH, FIRST_SECTOR, SECTOR_COUNT);
+let mount: Mount = new Mount("/files", "/dev/disk1", Role.Other);
+/** The disk range of the mounted volume, once found. */
+let disk: DiskDevice | null = null;
 /** New for every instance: a client that sees it change knows its unstable writes may be gone. */
 const verifier: u64 = (<u64>clockCycles() << 16) ^ <u64>componentSelf() ^ <u64>clockNow();
 let service: FileService | null = null;
@@ -44,19 +65,74 @@ let service: FileService | null = null;
 /** A file-system status as a reply status: 0 and counts as they are, FILES_ERROR_* for the library's statuses. */
 function statusOf(status: i64): i32 {
   if (status >= 0) return <i32>status;
-  return status >= fsStatus.NOT_VOLUME ? <i32>(status - 255) : <i32>status;
+  // A disk that failed or a block that does not check (on /system: does not match the hash tree) is worth the console.
+  if ((status == fsStatus.IO || status == fsStatus.CORRUPT) && service != null) log(mount.path + ": " + service!.message);
+  return status >= fsStatus.READ_ONLY ? <i32>(status - 255) : <i32>status;
+}
+
+/** Nanoseconds since 1970 at clock.now 0, from the clock driver; 0 while it has not answered. */
+let wallOffset: i64 = 0;
+
+/** Asks the clock driver (/dev/clock) for the time once, so that stamps are UTC: false when it does not answer (stamps are then time since boot). */
+function readWallClock(): bool {
+  const connection = nameOpen(CLOCK_PATH, CLOCK_WAIT);
+  if (connection < 0) { log("cannot open " + CLOCK_PATH + ": " + errorName(connection) + "; times are stamped since the boot until it answers"); return false; }
+  const request = heap.alloc(CLOCK_TIME_REQUEST_SIZE);
+  const reply = changetype<ClockTimeReply>(heap.alloc(CLOCK_TIME_REPLY_SIZE));
+  store<u32>(request, CLOCK_TIME);
+  const status = msgSend(connection, request, CLOCK_TIME_REQUEST_SIZE, changetype<usize>(reply), CLOCK_TIME_REPLY_SIZE);
+  handleClose(connection);
+  if (status >= 0) wallOffset = <i64>reply.seconds * 1_000_000_000 - <i64>reply.uptime;
+  heap.free(request);
+  heap.free(changetype<usize>(reply));
+  if (status < 0) log(CLOCK_PATH + ": clock.time: " + errorName(status) + "; times are stamped since the boot until it answers");
+  return status >= 0;
+}
+
+/** The time stamped on changes: UTC nanoseconds since 1970 once the clock driver told it, else since the boot. */
+function now(): i64 { return wallOffset + clockNow(); }
+
+/** The disk range of the mount's volume: the whole disk, or the partition of its role in the disk's GPT; null (logged) when not found. */
+function findVolume(): DiskDevice | null {
+  if (mount.role == Role.Other) {
+    const whole = new DiskDevice(mount.disk);
+    if (!whole.geometry()) { log(whole.problem); return null; }
+    return whole;
+  }
+  const sectors = new DiskSectors(mount.disk);
+  if (!sectors.geometry()) { log(sectors.problem); return null; }
+  const table = readGpt(sectors);
+  if (table == null) { log(mount.disk + ": " + (gptProblem.length > 0 ? gptProblem : "no GPT (no protective MBR)")); return null; }
+  const partition = table.find(mount.role);
+  if (partition == null) { log(mount.disk + ": the GPT has no partition of the type " + mount.path + " mounts"); return null; }
+  if (table.fromBackup) log(mount.disk + ": the primary GPT does not check (" + table.primaryProblem + "); the backup copy was read");
+  const range = new DiskDevice(mount.disk, <u64>partition.firstLba, <u64>partition.sectors);
+  if (!range.geometry()) { log(range.problem); return null; }
+  log(mount.disk + ": partition " + partition.number.toString() + " \"" + partition.name + "\", sectors " + partition.firstLba.toString() + "-"
+    + partition.lastLba.toString() + ", mounted at " + mount.path);
+  return range;
 }
 
 /** The mounted volume's service, mounting it first if needed (the disk driver may have come late): null when it cannot. */
 function mounted(): FileService | null {
   if (service != null) return service;
-  if (!device.geometry()) { log(device.problem); return null; }
+  if (disk == null) disk = findVolume();
+  const range = disk;
+  if (range == null) return null;
+  let device: BlockDevice = range;
+  if (mount.role == Role.System) {
+    const tree = payloadTree();
+    if (tree == null) return null;
+    device = new VerifiedDevice(range, tree);
+  }
+  if (wallOffset == 0) readWallClock();
   const volume = Volume.mount(device);
-  if (volume == null) { log(DISK_PATH + ": cannot mount: " + Volume.error); return null; }
-  volume.now = clockNow();
-  for (let i = 0; i < Volume.notes.length; i++) log(DISK_PATH + ": " + Volume.notes[i]);
-  log(DISK_PATH + ": volume " + volume.superblock.volumeId.toString(16) + " of " + volume.superblock.blockCount.toString()
-    + " blocks mounted at generation " + volume.superblock.generation.toString() + ", " + volume.freeBlocks.toString() + " free");
+  if (volume == null) { log(mount.path + ": cannot mount: " + Volume.error); return null; }
+  volume.now = now();
+  for (let i = 0; i < Volume.notes.length; i++) log(mount.path + ": " + Volume.notes[i]);
+  log(mount.path + ": volume " + volume.superblock.volumeId.toString(16) + " of " + volume.superblock.blockCount.toString()
+    + " blocks mounted" + (device.readOnly() ? " read-only, verified against the hash tree," : "") + " at generation "
+    + volume.superblock.generation.toString() + ", " + volume.freeBlocks.toString() + " free");
   service = new FileService(volume, verifier);
   return service;
 }
@@ -64,7 +140,7 @@ function mounted(): FileService | null {
 /** The service with its clock set, or null (then the request's status is NO_VOLUME). */
 function ready(): FileService | null {
   const files = mounted();
-  if (files != null) files.volume.now = clockNow();
+  if (files != null) files.volume.now = now();
   return files;
 }
 
@@ -241,11 +317,13 @@ class Files extends FilesHandlers {
   }
 }
 
-export function _start(): void {
-  const server = new Server(FILES_PATH);
-  if (!server.isServing) { log("cannot serve " + FILES_PATH + ": " + errorName(server.error)); return; }
+/** Serves `what` until receiving fails: an instance's whole life. */
+export function serveMount(what: Mount): void {
+  mount = what;
+  const server = new Server(mount.path);
+  if (!server.isServing) { log("cannot serve " + mount.path + ": " + errorName(server.error)); return; }
   // Mounted at once when the disk is there, so that a restart shows in the log; otherwise at the first request.
   mounted();
   const failed = serveFiles(new Files(), server.channel, BUFFER_SIZE);
-  log("receiving on " + FILES_PATH + " failed: " + errorName(failed));
+  log("receiving on " + mount.path + " failed: " + errorName(failed));
 }
