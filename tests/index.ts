@@ -47,6 +47,7 @@ import * as storageMount from "./storage/mount.test";
 import * as install from "./install/install.test";
 import * as desktopBoot from "./desktop/desktop.test";
 import * as compilerIr from "./compiler/ir.test";
+import * as shellFiles from "./desktop/shell-files.test";
 
 const files = [
   { name: "harness", register: harness.register },
@@ -93,6 +94,7 @@ const files = [
   { name: "storage", register: storage.register },
   { name: "desktop", register: desktopBoot.register },
   { name: "compiler-ir", register: compilerIr.register },
+  { name: "shell-files", register: shellFiles.register },
   { name: "storage-mount", register: storageMount.register },
   { name: "install", register: install.register },
 ];

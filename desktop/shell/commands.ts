@@ -18,6 +18,7 @@ import {
 import { InitClient } from "../system/init-client";
 import { faultName, fixed, kindName, pad, seconds, stateName } from "../system/names";
 import { ComponentRecord, listComponents, readFile, readSystemInfo, systemError } from "../system/system";
+import { CAT_MAXIMUM, FileCommands } from "./files";
 import { BOOT, Namespace } from "./namespace";
 import { Output } from "./output";
 import { Session } from "./session";
@@ -25,13 +26,14 @@ import { Session } from "./session";
 /** The commands, with their one-line help, in the order `help` lists them. */
 export const COMMANDS: string[] = [
   "help", "echo", "ls", "cat", "ps", "kill", "start", "restart", "replace", "mem", "uptime", "history", "clear",
+  "pwd", "cd", "cp", "mv", "rm", "mkdir", "df", "sync",
   "install",
 ];
 const HELP: string[] = [
   "help                  this list",
   "echo WORDS            print the words",
-  "ls [PATH]             list the pathname space; the boot payload's files are under /boot",
-  "cat FILE...           print payload files (/boot/...)",
+  "ls [-l] [PATH...]     list a directory of a volume, the pathname space, or the boot payload (/boot); -l: mode, size, time",
+  "cat FILE...           print files of the volumes and the payload (/boot/...)",
   "ps                    the running components: state, memory, CPU, messages, restarts, last fault",
   "kill NAME             stop a component of init's list (init does not restart it)",
   "start NAME            start a component of init's list",
@@ -41,13 +43,22 @@ const HELP: string[] = [
   "uptime                time since boot, components, threads, processor idle",
   "history               the lines typed so far",
   "clear                 clear the screen and the scrollback",
+  "pwd                   the current directory, where relative paths start",
+  "cd [DIR]              change the current directory (/ without DIR)",
+  "cp SOURCE TARGET      copy a file (of a volume or /boot) to a file or into a directory of a volume",
+  "mv SOURCE TARGET      rename or move a file or directory, across directories of one volume",
+  "rm [-r] PATH...       remove files; with -r directories and all below them",
+  "mkdir DIR...          make directories",
+  "df                    each mounted volume: size, used, free",
+  "sync                  make every unstable write to the volumes durable",
+  "COMMAND ... > FILE    the command's output to FILE, made or emptied (>> appends); synced when the command ends",
   "NAME [...]            run the program apps/NAME.wasm of the payload and wait for its end",
   "install DISK [force]  install the system on /dev/diskN (force: over a disk with a GPT); progress on COM1",
 ];
 /** How long running a program waits for its end before the shell answers. */
 const PROGRAM_WAIT: i64 = 10_000_000_000;
-/** The largest file `cat` prints. */
-const CAT_MAXIMUM: u32 = 16384;
+/** The most output a redirection writes to its file. */
+const REDIRECT_MAXIMUM: i32 = 256 << 10;
 
 /** A line split into words at spaces; "double quotes" keep spaces in a word. */
 export function words(line: string): string[] {
@@ -119,15 +130,38 @@ export class Commands {
     return true;
   }
 
-  /** Runs `line`, writing what it prints to `out`. */
+  /** Runs `line`, writing what it prints to `out` (or to the file of a `>` or `>>` at its end). */
   run(line: string, out: Output, session: Session): void {
     const argv = words(line);
     if (argv.length == 0) return;
+    const files = new FileCommands(session);
+    const redirection = redirectionOf(argv);
+    if (redirection == null) this.runCommand(argv, out, session, files);
+    else if (redirection.file.length == 0) out.line("shell: " + (redirection.append ? ">>" : ">") + " to which file?");
+    else if (argv.length == 0) out.line("shell: which command's output to " + redirection.file + "?");
+    else {
+      // Plain line feeds in the file; what the command could not do still goes to the terminal.
+      const captured = new Output(REDIRECT_MAXIMUM, "\n");
+      this.runCommand(argv, captured, session, files);
+      files.redirect(redirection.file, captured.toString(), redirection.append, out);
+    }
+    files.done();
+  }
+
+  private runCommand(argv: string[], out: Output, session: Session, files: FileCommands): void {
     const command = argv[0];
     if (command == "help") { for (let i = 0; i < HELP.length; i++) out.line(HELP[i]); }
     else if (command == "echo") out.line(argv.slice(1).join(" "));
-    else if (command == "ls") this.ls(argv.length > 1 ? argv[1] : "/", out);
-    else if (command == "cat") { if (argv.length < 2) out.line("cat: which file?"); for (let i = 1; i < argv.length; i++) this.cat(argv[i], out); }
+    else if (command == "ls") this.ls(argv, out, files);
+    else if (command == "cat") { if (argv.length < 2) out.line("cat: which file?"); for (let i = 1; i < argv.length; i++) this.cat(argv[i], out, files); }
+    else if (command == "pwd") files.pwd(out);
+    else if (command == "cd") files.cd(argv, out);
+    else if (command == "cp") files.cp(argv, out);
+    else if (command == "mv") files.mv(argv, out);
+    else if (command == "rm") files.rm(argv, out);
+    else if (command == "mkdir") files.mkdir(argv, out);
+    else if (command == "df") files.df(out);
+    else if (command == "sync") files.sync(out);
     else if (command == "ps") this.ps(out);
     else if (command == "kill" || command == "start" || command == "restart") this.control(command, argv, out);
     else if (command == "replace") this.replace(argv, out);
@@ -139,9 +173,21 @@ export class Commands {
     else this.program(command, out);
   }
 
-  private ls(path: string, out: Output): void {
+  private ls(argv: string[], out: Output, files: FileCommands): void {
+    let long = false;
+    const paths = new Array<string>();
+    for (let i = 1; i < argv.length; i++) { if (argv[i] == "-l") long = true; else paths.push(argv[i]); }
+    if (paths.length == 0) paths.push(".");
+    for (let i = 0; i < paths.length; i++) {
+      if (paths.length > 1) out.line(files.absolute(paths[i]) + ":");
+      const volume = files.volume(files.absolute(paths[i]));
+      if (volume != null) files.lsVolume(volume, long, out);
+      else this.lsNamespace(paths[i], files.absolute(paths[i]), out);
+    }
+  }
+
+  private lsNamespace(path: string, folder: string, out: Output): void {
     const namespace = new Namespace();
-    const folder = path.length > 1 && path.endsWith("/") ? path.substring(0, path.length - 1) : path;
     const file = namespace.file(folder);
     if (file != null) { out.line(pad(file.size.toString(), 8) + "  " + folder); return; }
     if (namespace.isName(folder)) { out.line(folder + "  (a server's name)"); return; }
@@ -154,14 +200,22 @@ export class Commands {
     }
   }
 
-  private cat(path: string, out: Output): void {
-    const namespace = new Namespace();
-    if (namespace.file(path) == null) {
-      out.line("cat: " + path + (namespace.isName(path) ? ": a server's name, not a file" : ": no such file (payload files are under /boot)"));
-      return;
+  private cat(typed: string, out: Output, files: FileCommands): void {
+    const path = files.absolute(typed);
+    const volume = files.volume(path);
+    let bytes: Uint8Array | null = null;
+    if (volume != null) {
+      bytes = files.catVolume(volume, out);
+      if (bytes == null) return;
+    } else {
+      const namespace = new Namespace();
+      if (namespace.file(path) == null) {
+        out.line("cat: " + path + (namespace.isName(path) ? ": a server's name, not a file" : ": no such file (payload files are under /boot)"));
+        return;
+      }
+      bytes = readFile(payloadPath(path), 0, CAT_MAXIMUM + 1);
+      if (bytes == null) { out.line("cat: " + path + ": " + errorName(systemError)); return; }
     }
-    const bytes = readFile(payloadPath(path), 0, CAT_MAXIMUM + 1);
-    if (bytes == null) { out.line("cat: " + path + ": " + errorName(systemError)); return; }
     for (let i = 0; i < bytes.length; i++) {
       if (bytes[i] == 0) { out.line("cat: " + path + ": binary, not shown"); return; }
     }
@@ -300,6 +354,26 @@ function endedHow(id: u32): string {
   if (state == COMPONENT_STATE_EXITED) return "exited with status " + exitStatus.toString();
   if (state < 0) return errorName(state);
   return stateName(<u32>state) + (trap.length > 0 ? " (" + trap + ")" : "");
+}
+
+/** A `>` or `>>` and its file, taken off the end of a command's words. */
+class Redirection {
+  constructor(readonly file: string, readonly append: bool) {}
+}
+
+/** The redirection at the end of `argv` (`> FILE`, `>FILE`, `>> FILE`, `>>FILE`), removed from it; null when there is none. */
+export function redirectionOf(argv: string[]): Redirection | null {
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i];
+    if (!word.startsWith(">")) continue;
+    const append = word.startsWith(">>");
+    let file = word.substring(append ? 2 : 1);
+    let taken = 1;
+    if (file.length == 0 && i + 1 < argv.length) { file = argv[i + 1]; taken = 2; }
+    argv.splice(i, taken);
+    return new Redirection(file, append);
+  }
+  return null;
 }
 
 function initError(error: i32): string {

@@ -1,13 +1,16 @@
 // Tab completion of the word before the cursor: the first word from the
 // commands and the programs of the payload (apps/NAME.wasm), the name
 // after kill, start, restart and replace from the components of init's
-// list, any other word as a path of the tree `ls` shows. One candidate is
+// list, any other word as a path (absolute, or relative to the current
+// directory) of the tree `ls` shows or of a mounted volume. One candidate is
 // completed (a space after it, unless it is a folder); several are
 // completed as far as they agree, and listed when they agree no further.
 
 import { COMMANDS, initComponentNames } from "./commands";
 import { Editor } from "./editor";
-import { BOOT, Namespace } from "./namespace";
+import { FileCommands } from "./files";
+import { Namespace } from "./namespace";
+import { Session } from "./session";
 
 const NAME_COMMANDS: string[] = ["kill", "start", "restart", "replace"];
 
@@ -20,7 +23,7 @@ export function complete(editor: Editor): void {
   let candidates: string[];
   if (previous.length == 0) candidates = commandCandidates();
   else if (previous.indexOf(" ") < 0 && NAME_COMMANDS.includes(previous)) candidates = initComponentNames();
-  else candidates = pathCandidates(word);
+  else candidates = pathCandidates(word, session);
   const matching = new Array<string>();
   for (let i = 0; i < candidates.length; i++) {
     if (candidates[i].startsWith(word) && !matching.includes(candidates[i])) matching.push(candidates[i]);
@@ -49,15 +52,20 @@ function commandCandidates(): string[] {
 }
 
 /** The entries of the folder `word` is in, as `word` would be completed to each. */
-function pathCandidates(word: string): string[] {
+function pathCandidates(word: string, session: Session): string[] {
   const candidates = new Array<string>();
-  if (!word.startsWith("/")) { candidates.push("/"); candidates.push(BOOT + "/"); return candidates; }
-  const slash = word.lastIndexOf("/");
-  const folder = slash == 0 ? "/" : word.substring(0, slash);
-  const entries = new Namespace().list(folder);
-  if (entries == null) return candidates;
-  const prefix = folder == "/" ? "/" : folder + "/";
-  for (let i = 0; i < entries.length; i++) candidates.push(prefix + entries[i].name + (entries[i].isFolder ? "/" : ""));
+  // What is typed up to the last slash stays as typed; the folder it names is listed.
+  const typed = word.substring(0, word.lastIndexOf("/") + 1);
+  const files = new FileCommands(session);
+  const folder = files.absolute(typed.length == 0 ? "." : typed);
+  if (files.volume(folder) != null) {
+    const names = files.completions(folder);
+    for (let i = 0; i < names.length; i++) candidates.push(typed + names[i]);
+  } else {
+    const entries = new Namespace().list(folder);
+    if (entries != null) for (let i = 0; i < entries.length; i++) candidates.push(typed + entries[i].name + (entries[i].isFolder ? "/" : ""));
+  }
+  files.done();
   return candidates;
 }
 

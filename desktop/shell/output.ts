@@ -7,7 +7,8 @@ export class Output {
   private bytes: i32 = 0;
   private full: bool = false;
 
-  constructor(readonly limit: i32) {}
+  /** `lineEnd`: what a line feed of text() becomes (CR LF for a terminal, a line feed for a file). */
+  constructor(readonly limit: i32, readonly lineEnd: string = "\r\n") {}
 
   /** Text as is (sequences, redraws). */
   raw(text: string): void {
@@ -24,7 +25,7 @@ export class Output {
   }
 
   /** Text whose line feeds become CR LF. */
-  text(text: string): void { this.raw(text.replaceAll("\n", "\r\n")); }
+  text(text: string): void { this.raw(this.lineEnd == "\n" ? text : text.replaceAll("\n", this.lineEnd)); }
 
   /** A line of text and its end. */
   line(text: string): void { this.text(text + "\n"); }

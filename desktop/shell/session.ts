@@ -3,27 +3,37 @@
 // (ipc/table/protocols/desktop.ts). All zeros is a new session. Layout,
 // little-endian:
 //
-//   0     u32  magic "DSH1" (0: new)
+//   0     u32  magic "DSH2" (0: new)
 //   4     u16  line length (bytes)        6   u16  cursor (UTF-16 index in the line)
 //   8     u16  history bytes              10  i16  history entry shown (-1: the line being typed)
 //   12    u8   pending bytes              16  8    pending: a key sequence cut at the end of the last input
-//   24    u16  draft length (bytes)
-//   32    LINE_BYTES       the line, UTF-8
-//   288   LINE_BYTES       the draft: the line typed before browsing the history
-//   544   the rest         the history, oldest first: u16 length, UTF-8 bytes
+//   24    u16  draft length (bytes)       26  u16  current directory length (bytes; 0: the root)
+//   32    u64  the file server client id (0: none yet)
+//   40    u64  the sequence of its last create, mkdir, remove or rename
+//   64    LINE_BYTES       the line, UTF-8
+//   320   LINE_BYTES       the draft: the line typed before browsing the history
+//   576   LINE_BYTES       the current directory, an absolute path, UTF-8
+//   832   the rest         the history, oldest first: u16 length, UTF-8 bytes
+//
+// The file server client id and sequence are the shell's session with the
+// file servers (sdk/lib/files.ts): kept here, a command the terminal sends
+// again to a restarted shell repeats its create or rename with the same
+// (client, sequence), and the file server answers it from its record
+// instead of doing it twice.
 //
 // A session is checked before use: every length must lie inside its area,
 // so a terminal sending garbage gets BAD_SESSION, never a read outside it.
 
 import { SHELL_SESSION_SIZE } from "../../ipc/generated/index";
 
-const MAGIC: u32 = 0x31485344; // "DSH1"
+const MAGIC: u32 = 0x32485344; // "DSH2"
 /** The longest line, in UTF-8 bytes. */
 export const LINE_BYTES: i32 = 256;
 export const PENDING_BYTES: i32 = 8;
-const LINE_AT: usize = 32;
+const LINE_AT: usize = 64;
 const DRAFT_AT: usize = LINE_AT + <usize>LINE_BYTES;
-const HISTORY_AT: usize = DRAFT_AT + <usize>LINE_BYTES;
+const DIRECTORY_AT: usize = DRAFT_AT + <usize>LINE_BYTES;
+const HISTORY_AT: usize = DIRECTORY_AT + <usize>LINE_BYTES;
 const HISTORY_BYTES: i32 = <i32>SHELL_SESSION_SIZE - <i32>HISTORY_AT;
 
 export class Session {
@@ -36,6 +46,11 @@ export class Session {
   browsing: i32 = -1;
   draft: string = "";
   pending: u8[] = [];
+  /** The current directory: where relative paths start. */
+  directory: string = "/";
+  /** The session's client id with the file servers (0: none yet) and the sequence of its last non-idempotent request. */
+  filesClient: u64 = 0;
+  filesSequence: u64 = 0;
 
   /** The session in the `SHELL_SESSION_SIZE` bytes at `at`; null when they are no session the shell made. */
   static read(at: usize): Session | null {
@@ -51,11 +66,18 @@ export class Session {
     const historyBytes = <i32>load<u16>(at, 8);
     const pending = <i32>load<u8>(at, 12);
     const draftLength = <i32>load<u16>(at, 24);
-    if (lineLength > LINE_BYTES || draftLength > LINE_BYTES || historyBytes > HISTORY_BYTES || pending > PENDING_BYTES) return null;
+    const directoryLength = <i32>load<u16>(at, 26);
+    if (lineLength > LINE_BYTES || draftLength > LINE_BYTES || directoryLength > LINE_BYTES || historyBytes > HISTORY_BYTES || pending > PENDING_BYTES) return null;
     session.line = String.UTF8.decodeUnsafe(at + LINE_AT, <usize>lineLength);
     session.cursor = <i32>load<u16>(at, 6);
     if (session.cursor > session.line.length) return null;
     session.draft = String.UTF8.decodeUnsafe(at + DRAFT_AT, <usize>draftLength);
+    if (directoryLength > 0) {
+      session.directory = String.UTF8.decodeUnsafe(at + DIRECTORY_AT, <usize>directoryLength);
+      if (!session.directory.startsWith("/")) return null;
+    }
+    session.filesClient = load<u64>(at, 32);
+    session.filesSequence = load<u64>(at, 40);
     for (let i = 0; i < pending; i++) session.pending.push(load<u8>(at + 16 + <usize>i));
     let offset = 0;
     while (offset < historyBytes) {
@@ -81,6 +103,14 @@ export class Session {
     const draft = cut(this.draft, LINE_BYTES);
     memory.copy(at + DRAFT_AT, changetype<usize>(draft), <usize>draft.byteLength);
     store<u16>(at, <u16>draft.byteLength, 24);
+    const directory = String.UTF8.encode(this.directory);
+    // A directory too long for its area is dropped for the root rather than cut into another path.
+    if (directory.byteLength <= LINE_BYTES && this.directory != "/") {
+      memory.copy(at + DIRECTORY_AT, changetype<usize>(directory), <usize>directory.byteLength);
+      store<u16>(at, <u16>directory.byteLength, 26);
+    }
+    store<u64>(at, this.filesClient, 32);
+    store<u64>(at, this.filesSequence, 40);
     store<u8>(at, <u8>this.pending.length, 12);
     for (let i = 0; i < this.pending.length; i++) store<u8>(at + 16 + <usize>i, this.pending[i]);
     // The newest entries that fit, written oldest first.

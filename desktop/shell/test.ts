@@ -4,12 +4,17 @@
 // terminal core (desktop/terminal) and checks the screen: the banner,
 // echo, line editing with a key sequence cut between two requests,
 // history, completion, ls, cat, ps, mem, uptime, a program run by name,
-// start, replace and kill of a server through init, errors, a malformed session, a line that survives the shell's restart
-// mid-typing, and `restart shell` typed at the shell itself.
+// start, replace and kill of a server through init, errors, the file
+// commands on the test boot's volume (/files: cd, pwd, mkdir, > and >>,
+// cat, ls -l, cp, mv, rm, df, sync, completion of relative paths, and each
+// error naming its path), a malformed session, a line and a current
+// directory that survive the shell's restart mid-typing, and `restart
+// shell` typed at the shell itself.
 
 import "../../sdk/lib/abort";
 import {
-  componentExit, SHELL_ERROR_BAD_SESSION, SHELL_INPUT, SHELL_INPUT_REQUEST_SESSION, SHELL_INPUT_REQUEST_SIZE, SHELL_SESSION_SIZE,
+  componentExit, SHELL_ERROR_BAD_SESSION, SHELL_INPUT, SHELL_INPUT_REPLY_SIZE, SHELL_INPUT_REQUEST_SESSION, SHELL_INPUT_REQUEST_SIZE, SHELL_SESSION_SIZE,
+  ShellInputReply,
 } from "../../ipc/generated/index";
 import { expect } from "../../sdk/lib/test";
 import { log } from "../../sdk/lib/log";
@@ -43,6 +48,133 @@ function rowWith(parts: string[]): bool {
 }
 
 function clearScreen(): void { terminal.writeString("\x1b[H\x1b[2J"); type("\x0c"); }
+
+/** The row just above the prompt: the last line a command printed (or the command itself when it printed nothing). */
+function last(): string { return row(-1); }
+
+/** Types `line` and Enter and expects it to print nothing. */
+function quiet(line: string): void {
+  type(line + "\r");
+  expect(last() == "delos> " + line, line + " prints nothing (" + last() + ")");
+}
+
+/** The file commands, on the file server's volume at /files (the test boot's /dev/disk1). */
+function files(): void {
+  const init = new InitClient();
+  expect(init.start("disk") > 0 && init.start("files") > 0, "init starts the disk driver and the file server");
+  clearScreen();
+  type("ls /\r");
+  expect(rowWith(["files/"]), "ls / shows the mount point /files as a directory");
+  quiet("cd /files");
+  quiet("mkdir shell-test");
+  quiet("cd shell-test");
+  type("pwd\r");
+  expect(last() == "/files/shell-test", "pwd after cd to a relative directory (" + last() + ")");
+  quiet("echo hi there > f");
+  type("cat f\r");
+  expect(last() == "hi there", "echo > f, then cat f (" + last() + ")");
+  quiet("echo more >>f");
+  type("cat /files/shell-test/f\r");
+  expect(row(-2) == "hi there" && last() == "more", ">> appends (" + row(-2) + " | " + last() + ")");
+  quiet("echo again > f");
+  type("cat f\r");
+  expect(last() == "again", "> empties the file first (" + last() + ")");
+  type("ls -l\r");
+  expect(last().startsWith("-rw-r--r--") && last().includes(" 6  ") && last().endsWith("  f"), "ls -l: mode, size, time, name (" + last() + ")");
+  quiet("mkdir sub");
+  quiet("mv f sub");
+  type("ls\r");
+  expect(last() == "sub/", "mv into a directory takes the file out of this one (" + last() + ")");
+  type("ls sub\r");
+  expect(last() == "f", "and puts it there (" + last() + ")");
+  quiet("cp /boot/etc/release copy");
+  quiet("mv copy sub/renamed");
+  type("cat ../shell-test/sub/renamed\r");
+  expect(last() == "Delos 0.1 test image", "cp from the payload, mv to a new name in another directory (" + last() + ")");
+  quiet("cp sub/renamed twin");
+  type("cat twin\r");
+  expect(last() == "Delos 0.1 test image", "cp from the volume (" + last() + ")");
+  type("ls > listing\r");
+  type("cat listing\r");
+  expect(row(-3) == "delos> cat listing" && row(-2) == "sub/" && last() == "twin", "ls > listing: the listing in a file, made once the command ran");
+  type("cat nothing\r");
+  expect(last() == "cat: /files/shell-test/nothing: no such file or directory", "cat of a missing file names it (" + last() + ")");
+  type("cp nothing x\r");
+  expect(last() == "cp: /files/shell-test/nothing: no such file or directory", "cp of a missing file names it (" + last() + ")");
+  type("rm sub\r");
+  expect(last() == "rm: /files/shell-test/sub: is a directory (rm -r removes it and all below)", "rm of a directory without -r (" + last() + ")");
+  type("mkdir sub\r");
+  expect(last() == "mkdir: /files/shell-test/sub: already exists", "mkdir of an existing name (" + last() + ")");
+  type("cd twin\r");
+  expect(last() == "cd: /files/shell-test/twin: not a directory", "cd to a file (" + last() + ")");
+  type("mv twin /boot/x\r");
+  expect(last() == "mv: /boot/x: not on a mounted volume (df lists them)", "mv off the volumes (" + last() + ")");
+  type("echo x > /nowhere/y\r");
+  expect(last() == "shell: /nowhere/y: not on a mounted volume (df lists them)", "a redirection off the volumes (" + last() + ")");
+  type("cat tw\t");
+  expect(row(0) == "delos> cat twin", "Tab completes a relative path on the volume (" + row(0) + ")");
+  type("\x15");
+  type("ls /files/shell-test/s\t");
+  expect(row(0) == "delos> ls /files/shell-test/sub/", "Tab completes a directory of the volume with its slash (" + row(0) + ")");
+  type("\x15");
+  quiet("rm -r sub");
+  quiet("rm twin listing");
+  type("ls\r");
+  expect(last() == "delos> ls", "rm -r and rm of two files leave the directory empty");
+  quiet("sync");
+  type("df\r");
+  expect(rowWith(["VOLUME", "KiB", "USED", "FREE"]) && rowWith(["/files", "32768", "%", "/files"]), "df: the 32 MiB volume");
+  // A file the host reads back after the boot (tests/storage/storage.test.ts).
+  quiet("echo written by the shell > /files/shell-test/kept.txt");
+}
+
+/** Sends `input` with the session at `session` as a terminal would: the output; the new session left in `reply`. */
+function sendWith(session: usize, input: string, reply: usize): string {
+  const bytes = String.UTF8.encode(input);
+  const length = SHELL_INPUT_REQUEST_SIZE + <u32>bytes.byteLength;
+  const request = heap.alloc(length);
+  store<u32>(request, SHELL_INPUT);
+  memory.copy(request + SHELL_INPUT_REQUEST_SESSION, session, SHELL_SESSION_SIZE);
+  memory.copy(request + SHELL_INPUT_REQUEST_SIZE, changetype<usize>(bytes), <usize>bytes.byteLength);
+  const status = shell.connection.send(request, length, reply, SHELL_REPLY_CAPACITY);
+  heap.free(request);
+  expect(status == 0, "shell.input of " + shown(input) + " with a kept session answered (status " + status.toString() + ")");
+  return String.UTF8.decodeUnsafe(reply + SHELL_INPUT_REPLY_SIZE, changetype<ShellInputReply>(reply).outputLength);
+}
+
+/**
+ * A line sent again with the session it was first sent with, as the
+ * terminal does when the shell died before its reply: the changes it made
+ * the first time are not made again (no `already exists`, no `no such
+ * file`), since the session carries the file client id and sequence.
+ */
+function resent(): void {
+  const session = heap.alloc(SHELL_SESSION_SIZE);
+  const reply = heap.alloc(SHELL_REPLY_CAPACITY);
+  memory.fill(session, 0, SHELL_SESSION_SIZE);
+  sendWith(session, "cd /files/shell-test\r", reply);
+  memory.copy(session, reply, SHELL_SESSION_SIZE);
+  for (let i = 0; i < 2; i++) expect(!sendWith(session, "mkdir once\r", reply).includes("mkdir:"), "mkdir sent " + (i == 0 ? "once" : "again") + " with the same session");
+  memory.copy(session, reply, SHELL_SESSION_SIZE);
+  sendWith(session, "echo 1 > a\r", reply);
+  memory.copy(session, reply, SHELL_SESSION_SIZE);
+  sendWith(session, "echo 2 > b\r", reply);
+  memory.copy(session, reply, SHELL_SESSION_SIZE);
+  for (let i = 0; i < 2; i++) {
+    const output = sendWith(session, "mv a once\r", reply);
+    expect(!output.includes("mv:"), "mv sent " + (i == 0 ? "once" : "again") + " with the same session (" + output + ")");
+  }
+  memory.copy(session, reply, SHELL_SESSION_SIZE);
+  for (let i = 0; i < 2; i++) {
+    const output = sendWith(session, "rm once/a b\r", reply);
+    expect(!output.includes("rm:"), "rm of two files sent " + (i == 0 ? "once" : "again") + " with the same session (" + output + ")");
+  }
+  memory.copy(session, reply, SHELL_SESSION_SIZE);
+  expect(sendWith(session, "ls\r", reply).includes("once/") && !sendWith(session, "ls once\r", reply).includes("a"), "once/ is there, empty");
+  sendWith(session, "rm -r once\r", reply);
+  heap.free(session);
+  heap.free(reply);
+}
 
 export function _start(): void {
   type("");
@@ -139,6 +271,9 @@ export function _start(): void {
   type("history\r");
   expect(rowWith(["1", "echo hello world"]), "history");
 
+  files();
+  resent();
+
   // A session the shell did not make is refused; the shell answers the next request.
   const request = heap.alloc(SHELL_INPUT_REQUEST_SIZE);
   const reply = heap.alloc(SHELL_REPLY_CAPACITY);
@@ -156,6 +291,8 @@ export function _start(): void {
   type("tinued\r");
   const after = init.status("shell");
   expect(row(-1) == "continued" && after != null && after.component != before!.component, "the line typed before the restart runs on the new instance");
+  type("pwd\r");
+  expect(row(-1) == "/files/shell-test", "the current directory is the session's: it survives the restart (" + row(-1) + ")");
 
   // `restart shell` at the shell: the reply comes first, then the restart.
   clearScreen();

@@ -21,7 +21,7 @@
 import { NamedConnection } from "../../ipc/client/index";
 import { clockCycles, clockNow, componentSelf, errorName, ERROR_DEAD_SERVER, FILES_TRANSFER_MAXIMUM, FILES_TYPE_DIRECTORY, FILES_WRITE_STABLE, FILES_WRITE_UNSTABLE } from "../../ipc/generated/index";
 import {
-  FILES_COMMIT, FILES_COMMIT_REPLY_SIZE, FILES_COMMIT_REQUEST_SIZE, FILES_CREATE, FILES_CREATE_REPLY_SIZE, FILES_CREATE_REQUEST_SIZE, FILES_GETATTR, FILES_GETATTR_REPLY_SIZE, FILES_GETATTR_REQUEST_SIZE, FILES_LOOKUP, FILES_LOOKUP_REPLY_SIZE, FILES_LOOKUP_REQUEST_SIZE, FILES_MKDIR, FILES_PATH, FILES_READ, FILES_READDIR, FILES_READDIR_REPLY_ENTRIES, FILES_READDIR_REPLY_SIZE, FILES_READDIR_REQUEST_SIZE, FILES_READ_REPLY_DATA, FILES_READ_REQUEST_SIZE, FILES_REMOVE, FILES_REMOVE_REPLY_SIZE, FILES_REMOVE_REQUEST_SIZE, FILES_RENAME, FILES_RENAME_REPLY_SIZE, FILES_RENAME_REQUEST_SIZE, FILES_ROOT, FILES_ROOT_REPLY_SIZE, FILES_ROOT_REQUEST_SIZE, FILES_SET_SIZE, FILES_SET_SIZE_REPLY_SIZE, FILES_SET_SIZE_REQUEST_SIZE, FILES_STATFS, FILES_STATFS_REPLY_SIZE, FILES_STATFS_REQUEST_SIZE, FILES_WRITE, FILES_WRITE_REPLY_SIZE, FILES_WRITE_REQUEST_SIZE, FILES_ERROR_STALE, FilesCommitReply, FilesCreateReply, FilesCreateRequest, FilesGetattrReply, FilesGetattrRequest, FilesLookupReply, FilesLookupRequest, FilesReadReply, FilesReadRequest, FilesReaddirReply, FilesReaddirRequest, FilesRemoveReply, FilesRemoveRequest, FilesRenameReply, FilesRenameRequest, FilesRootReply, FilesSetSizeReply, FilesSetSizeRequest, FilesStatfsReply, FilesWriteReply, FilesWriteRequest,
+  FILES_COMMIT, FILES_COMMIT_REPLY_SIZE, FILES_COMMIT_REQUEST_SIZE, FILES_CREATE, FILES_CREATE_REPLY_SIZE, FILES_CREATE_REQUEST_SIZE, FILES_GETATTR, FILES_GETATTR_REPLY_SIZE, FILES_GETATTR_REQUEST_SIZE, FILES_LOOKUP, FILES_LOOKUP_REPLY_SIZE, FILES_LOOKUP_REQUEST_SIZE, FILES_MKDIR, FILES_PATH, FILES_READ, FILES_READDIR, FILES_READDIR_REPLY_ENTRIES, FILES_READDIR_REPLY_SIZE, FILES_READDIR_REQUEST_SIZE, FILES_READ_REPLY_DATA, FILES_READ_REQUEST_SIZE, FILES_REMOVE, FILES_REMOVE_REPLY_SIZE, FILES_REMOVE_REQUEST_SIZE, FILES_RENAME, FILES_RENAME_REPLY_SIZE, FILES_RENAME_REQUEST_SIZE, FILES_ROOT, FILES_ROOT_REPLY_SIZE, FILES_ROOT_REQUEST_SIZE, FILES_SET_SIZE, FILES_SET_SIZE_REPLY_SIZE, FILES_SET_SIZE_REQUEST_SIZE, FILES_STATFS, FILES_STATFS_REPLY_SIZE, FILES_STATFS_REQUEST_SIZE, FILES_WRITE, FILES_WRITE_REPLY_SIZE, FILES_WRITE_REQUEST_SIZE, FILES_ERROR_STALE, FILES_ERROR_NOT_FOUND, FILES_ERROR_EXISTS, FILES_ERROR_NOT_DIRECTORY, FILES_ERROR_IS_DIRECTORY, FILES_ERROR_NOT_EMPTY, FILES_ERROR_NO_SPACE, FILES_ERROR_BAD_NAME, FILES_ERROR_CORRUPT, FILES_ERROR_IO, FILES_ERROR_NO_VOLUME, FilesCommitReply, FilesCreateReply, FilesCreateRequest, FilesGetattrReply, FilesGetattrRequest, FilesLookupReply, FilesLookupRequest, FilesReadReply, FilesReadRequest, FilesReaddirReply, FilesReaddirRequest, FilesRemoveReply, FilesRemoveRequest, FilesRenameReply, FilesRenameRequest, FilesRootReply, FilesSetSizeReply, FilesSetSizeRequest, FilesStatfsReply, FilesWriteReply, FilesWriteRequest,
 } from "../../ipc/generated/protocols/files";
 
 /** Room for the largest request or reply: a write or read of FILES_TRANSFER_MAXIMUM bytes, a rename's two names. */
@@ -80,10 +80,18 @@ export class FilesClient {
   private kept: Array<KeptWrite> = [];
   private keptBytes: u32 = 0;
 
-  constructor(path: string = FILES_PATH) {
+  /**
+   * A session with the server on `path`. `client`: the id of a session the
+   * caller keeps itself (with `sequence`) across its own restarts; 0 takes
+   * a new random one.
+   */
+  constructor(path: string = FILES_PATH, client: u64 = 0) {
     this.server = new NamedConnection(path);
-    this.client = mix((<u64>clockCycles()) ^ (<u64>componentSelf() << 40) ^ <u64>clockNow());
+    this.client = client != 0 ? client : newClientId();
   }
+
+  /** How long a request waits for the server's name to be registered (ns): at start, and after the server died. */
+  set resolveTimeout(nanoseconds: i64) { this.server.resolveTimeout = nanoseconds; }
 
   /** Re-sends after a server restart so far. */
   get resends(): u32 { return this.server.resends; }
@@ -359,6 +367,88 @@ export function filesStatusName(status: i32): string {
     "BAD_NAME", "INVALID", "IO", "OLD_REQUEST", "NO_VOLUME", "READ_ONLY"];
   const index = -256 - status;
   return index >= 0 && index < names.length ? names[index] : errorName(status);
+}
+
+/** A new random client id: no other client (nor an earlier run of this one) shares it. */
+export function newClientId(): u64 {
+  const id = mix((<u64>clockCycles()) ^ (<u64>componentSelf() << 40) ^ <u64>clockNow());
+  return id != 0 ? id : 1;
+}
+
+/**
+ * A mount point of the pathname space: the paths below `prefix` are those
+ * below `inside` on the file server serving `server`. The table (MOUNTS)
+ * is the one place that says where volumes appear, so tools that take
+ * paths (the shell) work on every mount the table lists.
+ */
+export class Mount {
+  constructor(readonly prefix: string, readonly server: string, readonly inside: string) {}
+
+  /** The path on the server of `path`, which lies at or below the prefix. */
+  serverPath(path: string): string {
+    const rest = path.substring(this.prefix.length);
+    if (this.inside == "/") return rest.length == 0 ? "/" : rest;
+    return this.inside + rest;
+  }
+}
+
+/** The mounted volumes: the file server's volume on its own name. */
+export const MOUNTS: Mount[] = [new Mount(FILES_PATH, FILES_PATH, "/")];
+
+/** The mount `path` (absolute, normal) lies at or below, the longest prefix first; null when none. */
+export function mountOf(path: string): Mount | null {
+  let found: Mount | null = null;
+  for (let i = 0; i < MOUNTS.length; i++) {
+    const mount = MOUNTS[i];
+    const below = path == mount.prefix || path.startsWith(mount.prefix + "/");
+    if (below && (found == null || mount.prefix.length > found.prefix.length)) found = mount;
+  }
+  return found;
+}
+
+/**
+ * `path` made absolute against the directory `current` and normal: no
+ * empty, `.` or `..` parts (`..` of the root is the root), no slash at the
+ * end but for the root.
+ */
+export function absolutePath(current: string, path: string): string {
+  const parts = new Array<string>();
+  const all = (path.startsWith("/") ? path : current + "/" + path).split("/");
+  for (let i = 0; i < all.length; i++) {
+    const part = all[i];
+    if (part.length == 0 || part == ".") continue;
+    if (part == "..") { if (parts.length > 0) parts.pop(); continue; }
+    parts.push(part);
+  }
+  return "/" + parts.join("/");
+}
+
+/** The directory part of an absolute normal path (`/a/b` → `/a`, `/a` → `/`). */
+export function parentPath(path: string): string {
+  const slash = path.lastIndexOf("/");
+  return slash <= 0 ? "/" : path.substring(0, slash);
+}
+
+/** The last part of an absolute normal path (`/a/b` → `b`; the root: ""). */
+export function baseName(path: string): string {
+  return path.substring(path.lastIndexOf("/") + 1);
+}
+
+/** A status as words for people (`no such file or directory`); the status's name for those without. */
+export function filesErrorText(status: i32): string {
+  if (status == FILES_ERROR_NOT_FOUND) return "no such file or directory";
+  if (status == FILES_ERROR_EXISTS) return "already exists";
+  if (status == FILES_ERROR_NOT_DIRECTORY) return "not a directory";
+  if (status == FILES_ERROR_IS_DIRECTORY) return "is a directory";
+  if (status == FILES_ERROR_NOT_EMPTY) return "directory not empty";
+  if (status == FILES_ERROR_STALE) return "removed meanwhile (stale handle)";
+  if (status == FILES_ERROR_NO_SPACE) return "no space left on the volume";
+  if (status == FILES_ERROR_BAD_NAME) return "not a valid name";
+  if (status == FILES_ERROR_CORRUPT) return "the volume is corrupt";
+  if (status == FILES_ERROR_IO) return "input/output error";
+  if (status == FILES_ERROR_NO_VOLUME) return "no volume mounted";
+  if (status == ERROR_DEAD_SERVER) return "the file server keeps dying";
+  return filesStatusName(status);
 }
 
 /** splitmix64's finaliser: spreads the bits of a seed. */

@@ -18,9 +18,15 @@
 //    NOT_FOUND; none may. At the end the directory holds exactly what a
 //    model kept alongside says, every file with its contents, also after
 //    one more restart: nothing synced was lost, nothing done twice.
+// 5. The same with several clients at once: CLIENTS threads, each with a
+//    FilesClient of its own (its own client id and sequence), create,
+//    write, rename (within their directory and across into a shared one)
+//    and remove files while the killer has init kill the server again and
+//    again. Each keeps a model; at the end /multi holds exactly the union
+//    of the models, every file with its contents, after one more restart.
 
 import "../../sdk/lib/abort";
-import { componentExit, clockCycles, errorName, threadCreate, threadSleep, FILES_TYPE_FILE } from "../../ipc/generated/index";
+import { componentExit, clockCycles, errorName, threadCreate, threadSleep, FILES_TYPE_FILE, PRIORITY_DEFAULT } from "../../ipc/generated/index";
 import {
   FILES_ERROR_EXISTS, FILES_ERROR_NOT_EMPTY, FILES_ERROR_NOT_FOUND, FILES_ERROR_STALE,
 } from "../../ipc/generated/protocols/files";
@@ -36,6 +42,10 @@ const COPY_PREFIX = "Delos read: ";
 /** Files the crash workload creates. */
 const WORKLOAD_FILES: i32 = 48;
 const SERVER_KILLS: u32 = 8;
+/** Clients of the concurrent workload, each a thread with its own session, and the files each creates. */
+const CLIENTS: i32 = 3;
+const CLIENT_FILES: i32 = 24;
+const CONCURRENT_KILLS: u32 = 10;
 
 const files = new FilesClient();
 const buffer = heap.alloc(64 << 10);
@@ -65,13 +75,13 @@ function readText(file: FileRef, offset: u64, length: u32): string {
 
 const contentsBuffer = heap.alloc(16 << 10);
 
-/** Puts what file `index` of the workload holds (a few KiB that differ from file to file) in contentsBuffer: its length. */
-function contents(index: i32): u32 {
+/** Puts what file `index` of the workload holds (a few KiB that differ from file to file) in `into` (contentsBuffer): its length. */
+function contents(index: i32, into: usize = contentsBuffer): u32 {
   const length: u32 = 2000 + <u32>(index * 3677) % 9000;
   let state = <u32>(index * 0x9e3779b1) | 1;
   for (let i: u32 = 0; i < length; i++) {
     state ^= state << 13; state ^= state >> 17; state ^= state << 5;
-    store<u8>(contentsBuffer + i, <u8>state);
+    store<u8>(into + i, <u8>state);
   }
   return length;
 }
@@ -125,10 +135,10 @@ let kills: u32 = 0;
 let driverKills: u32 = 0;
 let working = true;
 
-/** A thread: has init kill the file server every 20..120 ms, and the disk driver at the 3rd and 6th time, while the workload runs. */
-function killer(_argument: i32): void {
+/** A thread: has init kill the file server every 20..120 ms, and the disk driver at the 3rd and 6th time, `rounds` times while the workload runs. */
+function killer(rounds: i32): void {
   let random = <u64>clockCycles() | 1;
-  for (let round: u32 = 0; round < SERVER_KILLS && working; round++) {
+  for (let round: u32 = 0; round < <u32>rounds && working; round++) {
     random ^= random << 13; random ^= random >> 7; random ^= random << 17;
     threadSleep(<i64>(20 + random % 100) * 1_000_000);
     const name = round == 2 || round == 5 ? "disk" : "files";
@@ -143,7 +153,7 @@ function killer(_argument: i32): void {
 function workload(root: FileRef): Map<string, i32> {
   const work = must(files.mkdir(root, "work"), "mkdir /work");
   const model = new Map<string, i32>();
-  const thread = threadCreate(killer.index, 0, 12);
+  const thread = threadCreate(killer.index, SERVER_KILLS, 12);
   expect(thread > 0, "thread.create of the killer: " + errorName(thread));
   for (let i = 0; i < WORKLOAD_FILES; i++) {
     const name = "f" + i.toString();
@@ -212,6 +222,119 @@ function replayed(root: FileRef): void {
   expect(files.lookup(root, "once") == null && files.status == FILES_ERROR_NOT_FOUND, "/once is gone");
 }
 
+/** What one client of the concurrent workload did: the paths below /multi it left, each with its file index. */
+const clientModels = new Array<Map<string, i32> | null>(CLIENTS);
+let clientsDone: i32 = 0;
+
+/**
+ * A thread: client `number` of the concurrent workload, with its own
+ * session (client id, sequence, kept writes) and buffer. In /multi/cN it
+ * creates and writes its files, renames every third within the directory
+ * and every fourth across into /multi/shared, removes every fifth's
+ * predecessor, and syncs now and then.
+ */
+function client(number: i32): void {
+  const files = new FilesClient();
+  const buffer = heap.alloc(16 << 10);
+  const model = new Map<string, i32>();
+  const directoryName = "c" + number.toString();
+  const multi = files.resolve("/multi");
+  expect(multi != null, "client " + number.toString() + ": lookup /multi: " + filesStatusName(files.status));
+  const directory = files.mkdir(multi!, directoryName);
+  expect(directory != null, "client " + number.toString() + ": mkdir /multi/" + directoryName + ": " + filesStatusName(files.status));
+  const shared = files.lookup(multi!, "shared");
+  expect(shared != null, "client " + number.toString() + ": lookup /multi/shared: " + filesStatusName(files.status));
+  for (let i = 0; i < CLIENT_FILES; i++) {
+    const index = 1000 * (number + 1) + i;
+    const name = "f" + i.toString();
+    const path = directoryName + "/" + name;
+    const file = files.create(directory!, name);
+    expect(file != null, "client " + number.toString() + ": create /multi/" + path + " (done twice: EXISTS): " + filesStatusName(files.status));
+    const length = contents(index, buffer);
+    expect(files.write(file!, 0, buffer, length, i % 5 == 1) == <i64>length, "client " + number.toString() + ": write /multi/" + path + ": " + filesStatusName(files.status));
+    model.set(path, index);
+    if (i % 4 == 1) {
+      const moved = "c" + number.toString() + "-" + i.toString();
+      expect(files.rename(directory!, name, shared!, moved) == 0,
+        "client " + number.toString() + ": rename /multi/" + path + " to /multi/shared/" + moved + " (done twice: NOT_FOUND): " + filesStatusName(files.status));
+      model.delete(path);
+      model.set("shared/" + moved, index);
+    } else if (i % 3 == 2) {
+      const renamed = "r" + i.toString();
+      expect(files.rename(directory!, name, directory!, renamed) == 0,
+        "client " + number.toString() + ": rename /multi/" + path + " (done twice: NOT_FOUND): " + filesStatusName(files.status));
+      model.delete(path);
+      model.set(directoryName + "/" + renamed, index);
+    }
+    if (i % 5 == 4) {
+      const victim = directoryName + "/f" + (i - 1).toString();
+      if (model.has(victim)) {
+        expect(files.remove(directory!, "f" + (i - 1).toString()) == 0,
+          "client " + number.toString() + ": remove /multi/" + victim + " (done twice: NOT_FOUND): " + filesStatusName(files.status));
+        model.delete(victim);
+      }
+    }
+    if (i % 4 == 3) expect(files.sync() == 0, "client " + number.toString() + ": sync after file " + i.toString() + ": " + filesStatusName(files.status));
+  }
+  expect(files.sync() == 0, "client " + number.toString() + ": the last sync: " + filesStatusName(files.status));
+  clientModels[number] = model;
+  totalResends += files.resends;
+  totalReplays += files.replays;
+  clientsDone++;
+}
+
+let totalResends: u32 = 0;
+let totalReplays: u32 = 0;
+
+/** Runs the concurrent workload under the killer: the union of the clients' models, paths below /multi. */
+function concurrent(root: FileRef): Map<string, i32> {
+  must(files.mkdir(root, "multi"), "mkdir /multi");
+  must(files.mkdir(must(files.resolve("/multi"), "lookup /multi"), "shared"), "mkdir /multi/shared");
+  working = true;
+  const before = kills;
+  const thread = threadCreate(killer.index, CONCURRENT_KILLS, 12);
+  expect(thread > 0, "thread.create of the killer: " + errorName(thread));
+  for (let number = 0; number < CLIENTS; number++) {
+    const made = threadCreate(client.index, number, PRIORITY_DEFAULT);
+    expect(made > 0, "thread.create of client " + number.toString() + ": " + errorName(made));
+  }
+  while (clientsDone < CLIENTS) threadSleep(20_000_000);
+  working = false;
+  const union = new Map<string, i32>();
+  for (let number = 0; number < CLIENTS; number++) {
+    const model = clientModels[number]!;
+    const keys = model.keys();
+    for (let i = 0; i < keys.length; i++) union.set(keys[i], model.get(keys[i]));
+  }
+  log("files-test: " + CLIENTS.toString() + " clients at once, " + (CLIENTS * CLIENT_FILES).toString() + " files created, "
+    + union.size.toString() + " kept; " + (kills - before).toString() + " file server kills; " + totalResends.toString()
+    + " requests re-sent, " + totalReplays.toString() + " answered from the recorded reply");
+  expect(kills - before >= 2, "the file server was killed while the clients worked (" + (kills - before).toString() + " times)");
+  return union;
+}
+
+/** /multi holds exactly the union of the clients' models (paths below /multi), every file with its contents. */
+function matchesUnion(union: Map<string, i32>): void {
+  let found = 0;
+  const directories = ["shared"];
+  for (let number = 0; number < CLIENTS; number++) directories.push("c" + number.toString());
+  for (let d = 0; d < directories.length; d++) {
+    const directory = must(files.resolve("/multi/" + directories[d]), "lookup /multi/" + directories[d]);
+    const listed = files.list(directory);
+    expect(listed != null, "readdir /multi/" + directories[d] + ": " + filesStatusName(files.status));
+    for (let i = 0; i < listed!.length; i++) {
+      const path = directories[d] + "/" + listed![i].name;
+      expect(union.has(path), "/multi/" + path + " is in no client's model");
+      const file = must(files.lookup(directory, listed![i].name), "lookup /multi/" + path);
+      const length = contents(union.get(path));
+      const read = files.read(file, 0, buffer, 16 << 10);
+      expect(read == <i64>length && memory.compare(buffer, contentsBuffer, length) == 0, "/multi/" + path + " holds its contents");
+      found++;
+    }
+  }
+  expect(found == union.size, "/multi holds " + found.toString() + " files, the union of the models " + union.size.toString());
+}
+
 export function _start(): void {
   expect(connectInit() > 0, "name.open /init");
   expect(initStart("disk") > 0, "init starts the disk driver");
@@ -233,5 +356,9 @@ export function _start(): void {
     + " file server kills and " + driverKills.toString() + " disk driver kills during the workload; " + files.resends.toString()
     + " requests re-sent, " + files.replays.toString() + " answered from the recorded reply");
   expect(kills >= 2, "the file server was killed during the workload (" + kills.toString() + " times)");
+  const union = concurrent(root);
+  threadSleep(150_000_000);
+  expect(initStatus("files") >= 0 && initRestart(initStatusReply.component) > 0, "init restarts the file server after the clients' workload");
+  matchesUnion(union);
   componentExit(0);
 }

@@ -60,5 +60,5 @@ if (!filter) {
 if (compilerOnly) process.exit(0);
 if (!filter || filter === "boot") await benchBoot(log);
 if (!filter || filter === "kernel") await benchKernel(log);
-if (!filter || filter === "fs") benchFs(log);
+if (!filter || filter === "fs") await benchFs(log);
 if (!filter || filter === "desktop") await benchDesktop(log);

@@ -80,7 +80,7 @@ function textMismatches(picture: Picture, atlas: GlyphAtlas, text: string, x: nu
 }
 
 /** Reads a terminal's grid off the screen, cell by cell, against the monospace atlas. */
-class GridReader {
+export class GridReader {
   readonly cellWidth: number;
   readonly cellHeight: number;
   private readonly cells = new Map<string, string>();
@@ -158,7 +158,7 @@ function decorationMismatches(picture: Picture, sans: GlyphAtlas, x: number, y: 
 }
 
 /** Probes every half second until `probe` gives a value; `seen` says what the last probe saw, for the error. */
-async function until<T>(what: string, seconds: number, probe: () => Promise<T | null>, seen: () => string = () => ""): Promise<T> {
+export async function until<T>(what: string, seconds: number, probe: () => Promise<T | null>, seen: () => string = () => ""): Promise<T> {
   const end = Date.now() + seconds * 1000;
   while (Date.now() < end) {
     const value = await probe();
