@@ -43,6 +43,8 @@ import * as fsVolumes from "./fs/volumes.test";
 import * as codegenShape from "./compiler/codegen-shape.test";
 import * as desktopRestart from "./desktop/restart.test";
 import * as storage from "./storage/storage.test";
+import * as storageMount from "./storage/mount.test";
+import * as install from "./install/install.test";
 import * as desktopBoot from "./desktop/desktop.test";
 import * as compilerIr from "./compiler/ir.test";
 import * as shellFiles from "./desktop/shell-files.test";
@@ -99,6 +101,8 @@ const files = [
   { name: "desktop-apps", register: desktopApps.register },
   { name: "desktop-pointer", register: desktopPointer.register },
   { name: "compiler-tier2", register: compilerTier2.register },
+  { name: "storage-mount", register: storageMount.register },
+  { name: "install", register: install.register },
 ];
 
 await runTestsAndExit(files, process.argv[2]);

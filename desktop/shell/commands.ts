@@ -10,6 +10,11 @@ import {
   Pulse, RECEIVE_ID_PULSE, TIMEOUT_RECEIVE,
 } from "../../ipc/generated/index";
 import { spawnGranted } from "../../ipc/client/spawn";
+import { NamedConnection } from "../../ipc/client/index";
+import {
+  INSTALL_ERROR_BAD_PATH, INSTALL_ERROR_BOOT_DISK, INSTALL_ERROR_HAS_TABLE, INSTALL_ERROR_NO_DISK, INSTALL_ERROR_NO_SOURCE, INSTALL_ERROR_TOO_SMALL,
+  INSTALL_PATH, INSTALL_START, INSTALL_START_REPLY_SIZE, INSTALL_START_REQUEST_SIZE, InstallStartReply, InstallStartRequest,
+} from "../../servers/install/generated/protocols/install";
 import { InitClient } from "../system/init-client";
 import { faultName, fixed, kindName, pad, seconds, stateName } from "../system/names";
 import { ComponentRecord, listComponents, readFile, readSystemInfo, systemError } from "../system/system";
@@ -22,6 +27,7 @@ import { Session } from "./session";
 export const COMMANDS: string[] = [
   "help", "echo", "ls", "cat", "ps", "kill", "start", "restart", "replace", "mem", "uptime", "history", "clear",
   "pwd", "cd", "cp", "mv", "rm", "mkdir", "df", "sync",
+  "install",
 ];
 const HELP: string[] = [
   "help                  this list",
@@ -47,6 +53,7 @@ const HELP: string[] = [
   "sync                  make every unstable write to the volumes durable",
   "COMMAND ... > FILE    the command's output to FILE, made or emptied (>> appends); synced when the command ends",
   "NAME [...]            run the program apps/NAME.wasm of the payload and wait for its end",
+  "install DISK [force]  install the system on /dev/diskN (force: over a disk with a GPT); progress on COM1",
 ];
 /** How long running a program waits for its end before the shell answers. */
 const PROGRAM_WAIT: i64 = 10_000_000_000;
@@ -162,6 +169,7 @@ export class Commands {
     else if (command == "uptime") this.uptime(out);
     else if (command == "history") { for (let i = 0; i < session.history.length; i++) out.line(pad((i + 1).toString(), 4) + "  " + session.history[i]); }
     else if (command == "clear") out.raw("\x1b[H\x1b[2J\x1b[3J");
+    else if (command == "install") this.install(argv, out);
     else this.program(command, out);
   }
 
@@ -305,6 +313,37 @@ export class Commands {
     handleClose(notices);
     handleClose(channel);
   }
+
+  /** Asks the installer (servers/install) to install the system on a disk; it answers once the disk passed its checks and tells its progress on COM1. */
+  private install(argv: string[], out: Output): void {
+    if (argv.length < 2 || argv.length > 3 || (argv.length == 3 && argv[2] != "force")) { out.line("install: install /dev/diskN [force]"); return; }
+    const disk = argv[1];
+    const bytes = String.UTF8.encode(disk);
+    const request = heap.alloc(INSTALL_START_REQUEST_SIZE + <usize>bytes.byteLength);
+    const reply = heap.alloc(INSTALL_START_REPLY_SIZE);
+    const start = changetype<InstallStartRequest>(request);
+    start.operation = INSTALL_START;
+    start.force = argv.length == 3 ? 1 : 0;
+    memory.copy(request + INSTALL_START_REQUEST_SIZE, changetype<usize>(bytes), <usize>bytes.byteLength);
+    const status = new NamedConnection(INSTALL_PATH).send(request, INSTALL_START_REQUEST_SIZE + <u32>bytes.byteLength, reply, INSTALL_START_REPLY_SIZE);
+    if (status >= 0) {
+      const answer = changetype<InstallStartReply>(reply);
+      out.line("install: installing on " + disk + " (" + (answer.sectors / 2048).toString() + " MiB, home " + (answer.homeSectors / 2048).toString()
+        + " MiB); the console tells its progress and `install: done`");
+    } else out.line("install: " + disk + ": " + installError(status));
+    heap.free(request);
+    heap.free(reply);
+  }
+}
+
+function installError(status: i32): string {
+  if (status == INSTALL_ERROR_BOOT_DISK) return "the boot disk, which the system is copied from";
+  if (status == INSTALL_ERROR_TOO_SMALL) return "too small for the system and a home volume of 4 MiB";
+  if (status == INSTALL_ERROR_HAS_TABLE) return "holds a partition table already (install DISK force writes over it)";
+  if (status == INSTALL_ERROR_NO_DISK) return "no such disk";
+  if (status == INSTALL_ERROR_NO_SOURCE) return "the boot disk holds no system to copy";
+  if (status == INSTALL_ERROR_BAD_PATH) return "not a disk (/dev/diskN)";
+  return errorName(status);
 }
 
 function endedHow(id: u32): string {

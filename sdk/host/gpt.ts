@@ -1,10 +1,13 @@
 // Reads the GUID partition table of a Delos disk image (UEFI specification,
-// chapter 5; docs/disk-layout.md) for the tools that open its volumes:
-// the protective MBR, the primary header and entry array with their CRC-32s,
-// and, when the primary copy is damaged, the backup at the end of the disk.
-// The image writer (sdk/image/gpt.ts) writes the table; this file only reads.
+// chapter 5; docs/disk-layout.md) for the tools that open its volumes. The
+// reading itself is the image writer's (sdk/image/gpt.ts, run from
+// build/image.wasm): the same code the file server and the installer run on
+// Delos, which checks the protective MBR, both headers and entry arrays with
+// their CRC-32s, and falls back to the backup copy when the primary is
+// damaged. This file hands it the sectors and gives its answer TypeScript
+// types.
 
-import { crc32 } from "node:zlib";
+import { GPT_HEAD_SECTORS, GPT_TAIL_SECTORS, ImageError, readGptStretches } from "./image";
 
 export const SECTOR = 512;
 
@@ -48,56 +51,16 @@ export interface GptTable {
 /** Reads `length` bytes at byte `offset` of the image (fewer at its end). */
 export type ReadAt = (offset: number, length: number) => Uint8Array;
 
-/** The text form of the GUID at `at`: the first three fields little-endian. */
-export function guidText(bytes: Uint8Array, at: number): string {
-  const hex = (from: number, to: number, reverse: boolean) => {
-    const part = [...bytes.subarray(at + from, at + to)];
-    return (reverse ? part.reverse() : part).map((b) => b.toString(16).padStart(2, "0")).join("");
-  };
-  return `${hex(0, 4, true)}-${hex(4, 6, true)}-${hex(6, 8, true)}-${hex(8, 10, false)}-${hex(10, 16, false)}`.toUpperCase();
-}
-
 function roleOf(typeGuid: string): PartitionRole | null {
   for (const [role, guid] of Object.entries(PARTITION_TYPES)) if (guid === typeGuid) return role as PartitionRole;
   return null;
 }
 
-/** The header at `lba` and its partitions, or the reason it does not check. */
-function readCopy(read: ReadAt, lba: number, totalSectors: number): { table: Omit<GptTable, "copy" | "primaryProblem"> } | { problem: string } {
-  const header = read(lba * SECTOR, SECTOR);
-  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
-  if (header.length < 92 || new TextDecoder().decode(header.subarray(0, 8)) !== "EFI PART") return { problem: `no "EFI PART" signature at LBA ${lba}` };
-  const size = view.getUint32(12, true);
-  if (size < 92 || size > SECTOR) return { problem: `header at LBA ${lba}: size ${size}` };
-  const copy = header.slice(0, size);
-  new DataView(copy.buffer).setUint32(16, 0, true);
-  if (crc32(copy) !== view.getUint32(16, true)) return { problem: `header at LBA ${lba}: CRC-32 mismatch` };
-  if (Number(view.getBigUint64(24, true)) !== lba) return { problem: `header at LBA ${lba} says it is at LBA ${view.getBigUint64(24, true)}` };
-  const entriesLba = Number(view.getBigUint64(72, true)), count = view.getUint32(80, true), entrySize = view.getUint32(84, true);
-  if (entrySize < 128 || entrySize % 8 !== 0 || count > 1024 || entriesLba >= totalSectors) {
-    return { problem: `header at LBA ${lba}: ${count} entries of ${entrySize} bytes at LBA ${entriesLba}` };
-  }
-  const entries = read(entriesLba * SECTOR, count * entrySize);
-  if (entries.length !== count * entrySize || crc32(entries) !== view.getUint32(88, true)) {
-    return { problem: `entry array at LBA ${entriesLba}: CRC-32 mismatch` };
-  }
-  const partitions: GptPartition[] = [];
-  for (let i = 0; i < count; i++) {
-    const at = i * entrySize;
-    if (entries.subarray(at, at + 16).every((b) => b === 0)) continue;
-    const e = new DataView(entries.buffer, entries.byteOffset + at, entrySize);
-    const typeGuid = guidText(entries, at);
-    const firstLba = Number(e.getBigUint64(32, true)), lastLba = Number(e.getBigUint64(40, true));
-    if (lastLba < firstLba || lastLba >= totalSectors) return { problem: `partition ${i + 1} spans LBAs ${firstLba}-${lastLba} of ${totalSectors}` };
-    const nameUnits = new Uint16Array(36);
-    for (let c = 0; c < 36; c++) nameUnits[c] = e.getUint16(56 + 2 * c, true);
-    const end = nameUnits.indexOf(0);
-    partitions.push({
-      number: i + 1, typeGuid, uniqueGuid: guidText(entries, at + 16), firstLba, lastLba,
-      name: String.fromCharCode(...nameUnits.subarray(0, end < 0 ? 36 : end)), role: roleOf(typeGuid),
-    });
-  }
-  return { table: { diskGuid: guidText(header, 56), partitions } };
+/** `count` sectors from `lba`, zero-filled where the image ends early. */
+function sectors(read: ReadAt, lba: number, count: number): Uint8Array {
+  const bytes = new Uint8Array(count * SECTOR);
+  if (lba >= 0) bytes.set(read(lba * SECTOR, count * SECTOR));
+  return bytes;
 }
 
 /**
@@ -108,13 +71,20 @@ function readCopy(read: ReadAt, lba: number, totalSectors: number): { table: Omi
 export function readGpt(read: ReadAt, size: number): GptTable | null {
   const totalSectors = Math.floor(size / SECTOR);
   if (totalSectors < 3) return null;
-  const mbr = read(0, SECTOR);
-  if (mbr.length < SECTOR || mbr[510] !== 0x55 || mbr[511] !== 0xaa || ![0, 1, 2, 3].some((i) => mbr[446 + 16 * i + 4] === 0xee)) return null;
-  const primary = readCopy(read, 1, totalSectors);
-  if ("table" in primary) return { ...primary.table, copy: "primary", primaryProblem: null };
-  const backup = readCopy(read, totalSectors - 1, totalSectors);
-  if ("table" in backup) return { ...backup.table, copy: "backup", primaryProblem: primary.problem };
-  throw new GptError(`a protective MBR but no sound GPT: ${primary.problem}; backup: ${backup.problem}`);
+  let table;
+  try {
+    table = readGptStretches(totalSectors, sectors(read, 0, GPT_HEAD_SECTORS), sectors(read, totalSectors - GPT_TAIL_SECTORS, GPT_TAIL_SECTORS));
+  } catch (error) {
+    if (error instanceof ImageError) throw new GptError(error.message);
+    throw error;
+  }
+  if (table === null) return null;
+  return {
+    diskGuid: table.diskGuid,
+    partitions: table.partitions.map((p) => ({ ...p, role: roleOf(p.typeGuid) })),
+    copy: table.fromBackup ? "backup" : "primary",
+    primaryProblem: table.fromBackup ? table.primaryProblem : null,
+  };
 }
 
 /** The byte offset and length of a partition. */

@@ -42,7 +42,7 @@ export const SECTION_CODE = 0x60000020;
 export const SECTION_DATA = 0xc0000040;
 export const SECTION_READONLY = 0x40000040;
 
-const enum Command { Disk = 1, Payload = 2, Pe = 3 }
+const enum Command { Disk = 1, Payload = 2, Pe = 3, ReadGpt = 4 }
 
 /** Area numbers of the disk description (sdk/image/commands.ts). */
 const AREAS = { "esp": 1, "payload": 2, "system-volume": 3, "home-volume": 4 } as const;
@@ -95,6 +95,7 @@ class Description {
     this.parts.push(value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, (value >>> 24) & 0xff);
     return this;
   }
+  u64(value: number): this { return this.u32(value % 2 ** 32).u32(Math.floor(value / 2 ** 32)); }
   ascii(text: string): this {
     for (const character of text) this.parts.push(character.charCodeAt(0));
     return this;
@@ -134,4 +135,36 @@ export function buildPe(sections: PeSectionSpec[], entryRva: number, relocationS
   description.u32(relocationSites.length);
   for (const site of relocationSites) description.u32(site);
   return runWriter(Command.Pe, [description.bytes(), ...sections.map((section) => section.data)]);
+}
+
+/** Sectors of the disk's start and end the GPT occupies (sdk/image/gpt.ts: HEAD_SECTORS, TAIL_SECTORS). */
+export const GPT_HEAD_SECTORS = 34;
+export const GPT_TAIL_SECTORS = 33;
+
+/** A partition entry as the image writer's GPT reader gives it. */
+export interface GptEntry { number: number; typeGuid: string; uniqueGuid: string; firstLba: number; lastLba: number; name: string; }
+
+/** What the image writer's GPT reader found: null when the disk has no protective MBR. */
+export interface GptRead { fromBackup: boolean; primaryProblem: string; diskGuid: string; partitions: GptEntry[]; }
+
+/**
+ * Reads the GPT of a disk of `totalSectors` with the image writer's reader
+ * (sdk/image/gpt.ts, the one Delos runs), given the disk's first
+ * GPT_HEAD_SECTORS and last GPT_TAIL_SECTORS sectors. Throws an ImageError
+ * naming what is wrong when neither copy checks.
+ */
+export function readGptStretches(totalSectors: number, head: Uint8Array, tail: Uint8Array): GptRead | null {
+  const out = runWriter(Command.ReadGpt, [new Description().ascii("DGPT").u32(1).u64(totalSectors).bytes(), head, tail]);
+  if (out.length === 0) return null;
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  let at = 0;
+  const u32 = () => { at += 4; return view.getUint32(at - 4, true); };
+  const u64 = () => { at += 8; return Number(view.getBigUint64(at - 8, true)); };
+  const string = () => { const length = u32(); at += length; return new TextDecoder().decode(out.subarray(at - length, at)); };
+  const fromBackup = u32() !== 0, primaryProblem = string(), diskGuid = string(), count = u32();
+  const partitions: GptEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    partitions.push({ number: u32(), typeGuid: string(), uniqueGuid: string(), firstLba: u64(), lastLba: u64(), name: string() });
+  }
+  return { fromBackup, primaryProblem, diskGuid, partitions };
 }

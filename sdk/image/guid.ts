@@ -3,7 +3,7 @@
 // identifiers of a particular disk are derived from its content (FNV-1a), so
 // two builds of the same tree give the same disk, and different trees differ.
 
-import { put8, put16, put32 } from "./bytes";
+import { get8, get16, get32, put8, put16, put32 } from "./bytes";
 
 /** The EFI System Partition type. */
 export const ESP_TYPE = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B";
@@ -39,6 +39,14 @@ export function putGuid(bytes: Uint8Array, at: i32, text: string): void {
   put8(bytes, at + 8, <i32>hexField(text, 19, 2));
   put8(bytes, at + 9, <i32>hexField(text, 21, 2));
   for (let i = 0; i < 6; i++) put8(bytes, at + 10 + i, <i32>hexField(text, 24 + 2 * i, 2));
+}
+
+/** The text form (upper-case) of the GUID stored at `at`: the inverse of putGuid. */
+export function getGuid(bytes: Uint8Array, at: i32): string {
+  let tail = "";
+  for (let i = 0; i < 6; i++) tail += hex(<u64>get8(bytes, at + 10 + i), 2);
+  return hex(<u64>get32(bytes, at), 8) + "-" + hex(<u64>get16(bytes, at + 4), 4) + "-" + hex(<u64>get16(bytes, at + 6), 4)
+    + "-" + hex(<u64>get8(bytes, at + 8), 2) + hex(<u64>get8(bytes, at + 9), 2) + "-" + tail;
 }
 
 /** A 64-bit FNV-1a hash, continued from `hash`. */

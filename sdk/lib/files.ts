@@ -364,7 +364,7 @@ export class OpenFile {
 /** A status as text: the kernel's error name or the file system's. */
 export function filesStatusName(status: i32): string {
   const names: StaticArray<string> = ["NOT_FOUND", "EXISTS", "NOT_DIRECTORY", "IS_DIRECTORY", "NOT_EMPTY", "STALE", "CORRUPT", "NO_SPACE",
-    "BAD_NAME", "INVALID", "IO", "OLD_REQUEST", "NO_VOLUME"];
+    "BAD_NAME", "INVALID", "IO", "OLD_REQUEST", "NO_VOLUME", "READ_ONLY"];
   const index = -256 - status;
   return index >= 0 && index < names.length ? names[index] : errorName(status);
 }

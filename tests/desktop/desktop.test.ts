@@ -283,13 +283,13 @@ export function register(test: TestFunction): void {
         return rows[ROWS - 1] === `${PROMPT} _` && rows[ROWS - 2] !== "" && !rows.includes(BANNER) ? rows : null;
       }, shown);
       t.eq(live[ROWS - 1], `${PROMPT} _`, "the screen is full, the prompt on its last row, the banner scrolled off");
-      await machine.sendKeys("{shift-pgup}{shift-pgup}{shift-pgup}{shift-pgup}");
+      await machine.sendKeys("{shift-pgup}".repeat(8));
       const back = await until("the scrollback's top", 30, async () => {
         rows = grid.rows(await machine.screendump(), FIRST_X, FIRST_Y);
         return rows[0] === BANNER ? rows : null;
       }, shown);
       t.eq(back.slice(0, 3), [BANNER, `${PROMPT} echo hello`, "hello"], "Shift+PgUp shows the first lines again, without the cursor");
-      await machine.sendKeys("{shift-pgdn}{shift-pgdn}{shift-pgdn}{shift-pgdn}");
+      await machine.sendKeys("{shift-pgdn}".repeat(8));
       await until("the live screen again", 30, async () => {
         rows = grid.rows(await machine.screendump(), FIRST_X, FIRST_Y);
         return rows.join("\n") === live.join("\n") ? rows : null;

@@ -31,6 +31,8 @@ export const FILES_ERROR_IO: i32 = -266;
 export const FILES_ERROR_OLD_REQUEST: i32 = -267;
 /** The server has no volume mounted (the disk holds none, or it cannot be read). */
 export const FILES_ERROR_NO_VOLUME: i32 = -268;
+/** The volume is read-only (the verified system volume, /system): every change is refused. */
+export const FILES_ERROR_READ_ONLY: i32 = -269;
 
 /** Operation root: The root directory's handle and the server's verifier. */
 export const FILES_ROOT: u32 = 1;

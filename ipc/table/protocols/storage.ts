@@ -201,6 +201,7 @@ export const storageProtocols: Protocol[] = [
       { name: "IO", code: 266, doc: "The disk failed." },
       { name: "OLD_REQUEST", code: 267, doc: "A create, mkdir, remove or rename whose sequence is older than the last one recorded for its client." },
       { name: "NO_VOLUME", code: 268, doc: "The server has no volume mounted (the disk holds none, or it cannot be read)." },
+      { name: "READ_ONLY", code: 269, doc: "The volume is read-only (the verified system volume, /system): every change is refused." },
     ],
   },
 ];
