@@ -1,11 +1,23 @@
 // Where the user's files are, for the apps that show them (the editor, the
-// file manager): the file server's path and the folder a new file goes in,
-// one constant each, so that moving them (to the home volume's path once
-// the boot disk's home volume is mounted) is a one-line change; and paths
-// split and joined as those apps write them (absolute, `/` between names).
+// file manager): the file server they talk to and the folder a new file
+// goes in; and paths split and joined as those apps write them (absolute,
+// `/` between names).
 
-/** The file server's path in the pathname space. */
-export const FILES_SERVER = "/files";
+import { FILES_PATH } from "../../ipc/generated/protocols/files";
+import { MOUNTS, mounted } from "../../sdk/lib/files";
+
+/**
+ * The file server's path in the pathname space: the home volume's (/home)
+ * where the image runs it, else the first other volume that answers (a
+ * disk attached whole on /files).
+ */
+export function filesServer(): string {
+  for (let i = 0; i < MOUNTS.length; i++) {
+    const mount = MOUNTS[i];
+    if (mount.prefix != "/system" && mounted(mount)) return mount.server;
+  }
+  return FILES_PATH;
+}
 /** The folder the apps start in. */
 export const HOME_FOLDER = "/";
 

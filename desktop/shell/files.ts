@@ -15,7 +15,7 @@
 import { errorName, FILES_TRANSFER_MAXIMUM } from "../../ipc/generated/index";
 import { FILES_ERROR_EXISTS, FILES_ERROR_NOT_FOUND, FILES_ERROR_OLD_REQUEST } from "../../ipc/generated/protocols/files";
 import {
-  Attributes, DirectoryEntry, FileRef, FilesClient, MOUNTS, Mount, absolutePath, baseName, filesErrorText, mountOf, newClientId, parentPath,
+  Attributes, DirectoryEntry, FileRef, FilesClient, MOUNTS, Mount, absolutePath, baseName, filesErrorText, mountOf, mounted, newClientId, parentPath,
 } from "../../sdk/lib/files";
 import { readFile, systemError } from "../system/system";
 import { fixed, pad } from "../system/names";
@@ -257,6 +257,7 @@ export class FileCommands {
     out.line(pad("VOLUME", 12, false) + pad("KiB", 10) + pad("USED", 10) + pad("FREE", 10) + pad("USE", 6) + "  SERVER");
     for (let i = 0; i < MOUNTS.length; i++) {
       const mount = MOUNTS[i];
+      if (!mounted(mount)) continue;
       const files = this.client(mount);
       const space = files.statfs();
       if (space == null) { out.line(pad(mount.prefix, 12, false) + "  " + mount.server + ": " + this.reason(files)); continue; }
@@ -273,7 +274,7 @@ export class FileCommands {
     const done = new Set<string>();
     for (let i = 0; i < MOUNTS.length; i++) {
       const mount = MOUNTS[i];
-      if (done.has(mount.server)) continue;
+      if (done.has(mount.server) || !mounted(mount)) continue;
       done.add(mount.server);
       const files = this.client(mount);
       if (files.sync() < 0) out.line("sync: " + mount.prefix + ": " + this.reason(files));

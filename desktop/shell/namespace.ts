@@ -3,7 +3,7 @@
 // the boot payload's files under `/boot` (`/boot/apps/greeter.wasm`), and
 // the mount points of the volumes (sdk/lib/files.ts: MOUNTS), as folders.
 
-import { MOUNTS } from "../../sdk/lib/files";
+import { MOUNTS, mounted } from "../../sdk/lib/files";
 import { PayloadFile, listFiles, listNames } from "../system/system";
 
 export const BOOT = "/boot";
@@ -37,8 +37,8 @@ export class Namespace {
     const seen = new Map<string, Entry>();
     for (let i = 0; i < this.names.length; i++) addBelow(seen, prefix, this.names[i], -1, false);
     for (let i = 0; i < this.files.length; i++) addBelow(seen, prefix, BOOT + "/" + this.files[i].path, <i64>this.files[i].size, true);
-    // A mount point is a folder, also where a server registered its name.
-    for (let i = 0; i < MOUNTS.length; i++) addBelow(seen, prefix, MOUNTS[i].prefix + "/", -1, false);
+    // A mount point whose server answers is a folder, also where no name of the server's lies below it.
+    for (let i = 0; i < MOUNTS.length; i++) if (mounted(MOUNTS[i])) addBelow(seen, prefix, MOUNTS[i].prefix + "/", -1, false);
     // The root and /boot exist even when empty.
     if (seen.size == 0 && prefix != "/" && prefix != BOOT + "/") return null;
     const entries = seen.values();

@@ -19,7 +19,7 @@
 //   commit, and by a power cut as the volume's format says (docs/storage.md).
 
 import { NamedConnection } from "../../ipc/client/index";
-import { clockCycles, clockNow, componentSelf, errorName, ERROR_DEAD_SERVER, FILES_TRANSFER_MAXIMUM, FILES_TYPE_DIRECTORY, FILES_WRITE_STABLE, FILES_WRITE_UNSTABLE } from "../../ipc/generated/index";
+import { clockCycles, clockNow, componentSelf, errorName, handleClose, nameOpen, TIMEOUT_NONE, ERROR_DEAD_SERVER, FILES_TRANSFER_MAXIMUM, FILES_TYPE_DIRECTORY, FILES_WRITE_STABLE, FILES_WRITE_UNSTABLE } from "../../ipc/generated/index";
 import {
   FILES_COMMIT, FILES_COMMIT_REPLY_SIZE, FILES_COMMIT_REQUEST_SIZE, FILES_CREATE, FILES_CREATE_REPLY_SIZE, FILES_CREATE_REQUEST_SIZE, FILES_GETATTR, FILES_GETATTR_REPLY_SIZE, FILES_GETATTR_REQUEST_SIZE, FILES_LOOKUP, FILES_LOOKUP_REPLY_SIZE, FILES_LOOKUP_REQUEST_SIZE, FILES_MKDIR, FILES_PATH, FILES_READ, FILES_READDIR, FILES_READDIR_REPLY_ENTRIES, FILES_READDIR_REPLY_SIZE, FILES_READDIR_REQUEST_SIZE, FILES_READ_REPLY_DATA, FILES_READ_REQUEST_SIZE, FILES_REMOVE, FILES_REMOVE_REPLY_SIZE, FILES_REMOVE_REQUEST_SIZE, FILES_RENAME, FILES_RENAME_REPLY_SIZE, FILES_RENAME_REQUEST_SIZE, FILES_ROOT, FILES_ROOT_REPLY_SIZE, FILES_ROOT_REQUEST_SIZE, FILES_SET_SIZE, FILES_SET_SIZE_REPLY_SIZE, FILES_SET_SIZE_REQUEST_SIZE, FILES_STATFS, FILES_STATFS_REPLY_SIZE, FILES_STATFS_REQUEST_SIZE, FILES_WRITE, FILES_WRITE_REPLY_SIZE, FILES_WRITE_REQUEST_SIZE, FILES_ERROR_STALE, FILES_ERROR_NOT_FOUND, FILES_ERROR_EXISTS, FILES_ERROR_NOT_DIRECTORY, FILES_ERROR_IS_DIRECTORY, FILES_ERROR_NOT_EMPTY, FILES_ERROR_NO_SPACE, FILES_ERROR_BAD_NAME, FILES_ERROR_CORRUPT, FILES_ERROR_IO, FILES_ERROR_NO_VOLUME, FilesCommitReply, FilesCreateReply, FilesCreateRequest, FilesGetattrReply, FilesGetattrRequest, FilesLookupReply, FilesLookupRequest, FilesReadReply, FilesReadRequest, FilesReaddirReply, FilesReaddirRequest, FilesRemoveReply, FilesRemoveRequest, FilesRenameReply, FilesRenameRequest, FilesRootReply, FilesSetSizeReply, FilesSetSizeRequest, FilesStatfsReply, FilesWriteReply, FilesWriteRequest,
 } from "../../ipc/generated/protocols/files";
@@ -392,8 +392,25 @@ export class Mount {
   }
 }
 
-/** The mounted volumes: the file server's volume on its own name. */
-export const MOUNTS: Mount[] = [new Mount(FILES_PATH, FILES_PATH, "/")];
+/**
+ * The volumes, each on its server's name (servers/README.md): the boot
+ * disk's home volume on /home (writable) and its verified system volume on
+ * /system (read-only), and a whole disk on /files where an image attaches
+ * one. An image runs the servers it needs; `mounted` tells which answer.
+ */
+export const MOUNTS: Mount[] = [
+  new Mount("/home", "/home", "/"),
+  new Mount("/system", "/system", "/"),
+  new Mount(FILES_PATH, FILES_PATH, "/"),
+];
+
+/** Whether `mount`'s server is registered now (and the caller may open it), asked without waiting. */
+export function mounted(mount: Mount): bool {
+  const connection = nameOpen(mount.server, TIMEOUT_NONE);
+  if (connection < 0) return false;
+  handleClose(connection);
+  return true;
+}
 
 /** The mount `path` (absolute, normal) lies at or below, the longest prefix first; null when none. */
 export function mountOf(path: string): Mount | null {

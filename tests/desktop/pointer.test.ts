@@ -22,9 +22,8 @@ import { join } from "node:path";
 import type { TestFunction } from "../harness";
 import { buildDir } from "../../sdk/host/paths";
 import { buildRecipe, readRecipe } from "../../sdk/host/recipe";
-import { Machine } from "../../sdk/qemu/index";
 import { kernelFailures } from "../kernel/report";
-import { waitFor, type Seen } from "../kernel/keyboard.test";
+import { startCollecting, waitFor, type Seen } from "../kernel/keyboard.test";
 import { FIRST_X, FIRST_Y, H, W, pointerPixel } from "./desktop.test";
 
 /** The probe's window (tests/os/pointer-probe). */
@@ -39,18 +38,9 @@ export function register(test: TestFunction): void {
   test("pointer restart: clicks and a drag sent while the pointer driver is killed again and again arrive in order, none doubled, where they were made; the pointer ends where the last move put it", async (t) => {
     const directory = mkdtempSync(join(tmpdir(), "delos-pointer-"));
     const lines: Seen[] = [];
-    let partial = "";
     const image = join(directory, "pointer.img");
     writeFileSync(image, buildRecipe(readRecipe("pointer")).image);
-    const machine = await Machine.start({
-      image, timeoutSeconds: 400,
-      onSerial: (text) => {
-        partial += text;
-        const complete = partial.split(/\r?\n/);
-        partial = complete.pop()!;
-        for (const line of complete) lines.push({ at: performance.now(), line });
-      },
-    });
+    const machine = await startCollecting(image, lines, { timeoutSeconds: 400 });
     const probe = () => lines.map((seen) => PROBE_LINE.exec(seen.line)?.[1]).filter((line): line is string => line !== undefined);
     const has = (pattern: RegExp) => () => probe().some((line) => pattern.test(line));
     const screen = { width: W, height: H };

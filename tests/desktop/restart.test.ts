@@ -22,9 +22,9 @@ import { join } from "node:path";
 import type { TestFunction } from "../harness";
 import { buildDir } from "../../sdk/host/paths";
 import { buildRecipe, readRecipe } from "../../sdk/host/recipe";
-import { Machine, type Picture } from "../../sdk/qemu/index";
+import type { Picture } from "../../sdk/qemu/index";
 import { kernelFailures } from "../kernel/report";
-import { LINE_1, LINE_2, killCounter, linePrinter, typed, waitFor, type Seen } from "../kernel/keyboard.test";
+import { LINE_1, LINE_2, killCounter, linePrinter, typed, startCollecting, waitFor, type Seen } from "../kernel/keyboard.test";
 
 const KEYS_INTERVAL_MS = 60;
 /** The taskbar's clock (desktop/compositor/theme.ts: CLOCK_WIDTH 96 at the right, in the taskbar of 28): left out of comparisons. */
@@ -54,18 +54,9 @@ export function register(test: TestFunction): void {
   test("desktop restart: a line typed through QMP reaches a window exactly while the keyboard driver, then the compositor, are killed again and again; the compositor, display and pointer drivers killed in turn bring back the same windows, frame and screen, no app restarted", async (t) => {
     const directory = mkdtempSync(join(tmpdir(), "delos-restart-"));
     const lines: Seen[] = [];
-    let partial = "";
     const image = join(directory, "restart.img");
     writeFileSync(image, buildRecipe(readRecipe("restart")).image);
-    const machine = await Machine.start({
-      image, timeoutSeconds: 400,
-      onSerial: (text) => {
-        partial += text;
-        const complete = partial.split(/\r?\n/);
-        partial = complete.pop()!;
-        for (const line of complete) lines.push({ at: performance.now(), line });
-      },
-    });
+    const machine = await startCollecting(image, lines, { timeoutSeconds: 400 });
     try {
       const has = (pattern: RegExp) => () => lines.some((seen) => pattern.test(seen.line));
       const find = (pattern: RegExp) => lines.map((seen) => pattern.exec(seen.line)).find((match) => match !== null) ?? null;

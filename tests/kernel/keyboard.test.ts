@@ -19,7 +19,7 @@ import { join } from "node:path";
 import type { TestFunction } from "../harness";
 import { buildDir } from "../../sdk/host/paths";
 import { buildRecipe, readRecipe } from "../../sdk/host/recipe";
-import { Machine } from "../../sdk/qemu/index";
+import { Machine, type MachineOptions } from "../../sdk/qemu/index";
 import { kernelFailures } from "./report";
 
 /** Over 200 characters: both cases, digits and every shifted and unshifted symbol of the US layout. */
@@ -67,6 +67,20 @@ export function typed(text: string): string {
 }
 
 /** Waits until `found()`, failing when QEMU exits or after `timeoutMs` with the last lines seen. */
+/** Starts QEMU on `image`, its console collected into `lines` a whole line at a time, each with when it arrived. */
+export function startCollecting(image: string, lines: Seen[], options: Omit<MachineOptions, "image" | "onSerial">): Promise<Machine> {
+  let partial = "";
+  return Machine.start({
+    image, ...options,
+    onSerial: (text) => {
+      partial += text;
+      const complete = partial.split(/\r?\n/);
+      partial = complete.pop()!;
+      for (const line of complete) lines.push({ at: performance.now(), line });
+    },
+  });
+}
+
 export async function waitFor(lines: Seen[], machine: Machine, found: () => boolean, what: string, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!found()) {
@@ -80,18 +94,9 @@ export function register(test: TestFunction): void {
   test("keys typed through QEMU's keyboard arrive exactly, once each and in order, while the keyboard driver and then the receiver are killed again and again; modifiers, Caps Lock and the LEDs; typematic repeat", async (t) => {
     const directory = mkdtempSync(join(tmpdir(), "delos-keyboard-"));
     const lines: Seen[] = [];
-    let partial = "";
     const image = join(directory, "keyboard.img");
     writeFileSync(image, buildRecipe(readRecipe("keyboard")).image);
-    const machine = await Machine.start({
-      image, timeoutSeconds: 400, extraArgs: ["-trace", "ps2_set_ledstate"],
-      onSerial: (text) => {
-        partial += text;
-        const complete = partial.split(/\r?\n/);
-        partial = complete.pop()!;
-        for (const line of complete) lines.push({ at: performance.now(), line });
-      },
-    });
+    const machine = await startCollecting(image, lines, { timeoutSeconds: 400, extraArgs: ["-trace", "ps2_set_ledstate"] });
     try {
       const has = (pattern: RegExp) => () => lines.some((seen) => pattern.test(seen.line));
       await waitFor(lines, machine, has(/keyboard-killer: ready/), "killer's ready line", 120_000);

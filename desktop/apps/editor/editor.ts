@@ -22,7 +22,7 @@ import { log } from "../../../sdk/lib/log";
 import { FilesClient } from "../../../sdk/lib/files";
 import { AppWindow } from "../../toolkit/app-window";
 import { Key } from "../../toolkit/keys";
-import { FILES_SERVER } from "../../lib/home";
+import { filesServer } from "../../lib/home";
 import { TextFiles } from "./document";
 import { EditorView } from "./view";
 import { EDITOR_ERROR_PATH_TOO_LONG, EDITOR_PATH } from "./generated/protocols/editor";
@@ -69,7 +69,7 @@ export function _start(): void {
   const app = AppWindow.open("editor", FONT_PATH, WIDTH, HEIGHT, "Editor");
   if (app == null) { componentExit(1); return; }
   const window = app.window;
-  const view = new EditorView(app.root, new TextFiles(new FilesClient(FILES_SERVER)));
+  const view = new EditorView(app.root, new TextFiles(new FilesClient(filesServer())));
   const started = clockNow();
   const serving = startOpenServer();
   let title = "";

@@ -21,7 +21,7 @@ import { TextBuffer, TextPosition } from "../../toolkit/text-buffer";
 import { Theme } from "../../toolkit/theme";
 import { INPUT_CONTROL, INPUT_SHIFT } from "../../../ipc/generated/abi";
 import { connectInit, initRestart, initStatus, initStatusReply } from "../../../tests/os/runner/init-client";
-import { FILES_SERVER } from "../../lib/home";
+import { filesServer } from "../../lib/home";
 import { TextFiles } from "./document";
 import { EditorView } from "./view";
 
@@ -54,7 +54,7 @@ export function _start(): void {
   expect(font != null, "the font");
   const theme = new Theme(font!);
   const clipboard = new MemoryClipboard();
-  const files = new TextFiles(new FilesClient(FILES_SERVER));
+  const files = new TextFiles(new FilesClient(filesServer()));
   const root = new Root(Surface.allocate(640, 440), theme, clipboard);
   const view = new EditorView(root, files);
   expect(view.title == "untitled - Editor", "a new editor's title: " + view.title);

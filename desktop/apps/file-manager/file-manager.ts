@@ -11,7 +11,7 @@ import { log } from "../../../sdk/lib/log";
 import { FilesClient } from "../../../sdk/lib/files";
 import { AppWindow } from "../../toolkit/app-window";
 import { Key } from "../../toolkit/keys";
-import { FILES_SERVER } from "../../lib/home";
+import { filesServer } from "../../lib/home";
 import { Browser } from "./browser";
 import { EditorOpener } from "./opener";
 import { FileManagerView } from "./view";
@@ -24,7 +24,7 @@ export function _start(): void {
   const app = AppWindow.open("file-manager", FONT_PATH, WIDTH, HEIGHT, "Files");
   if (app == null) { componentExit(1); return; }
   const window = app.window;
-  const view = new FileManagerView(app.root, new Browser(new FilesClient(FILES_SERVER)), new EditorOpener());
+  const view = new FileManagerView(app.root, new Browser(new FilesClient(filesServer())), new EditorOpener());
   view.refresh();
   while (true) {
     app.repaint();

@@ -13,7 +13,7 @@ import { FileOpener } from "./view";
 
 const EDITOR_FILE = "apps/editor.wasm";
 /** What the editor's manifest asks for: the file manager's grant to it. */
-const EDITOR_GRANT = "kind app\nopen /desktop/window\nopen /desktop/clipboard\nopen /files\nread fonts/*\nserve /desktop/editor/*";
+const EDITOR_GRANT = "kind app\nopen /desktop/window\nopen /desktop/clipboard\nopen /home\nopen /files\nread fonts/*\nserve /desktop/editor/*";
 /** How long a new editor may take to serve its path (loading it may compile it). */
 const START_WAIT_NANOSECONDS: i64 = 20_000_000_000;
 

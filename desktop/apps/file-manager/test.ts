@@ -18,7 +18,7 @@ import { MemoryClipboard } from "../../toolkit/clipboard";
 import { KEY_ENTER, KEY_ESCAPE, KEY_TAB, Key } from "../../toolkit/keys";
 import { Root } from "../../toolkit/root";
 import { Theme } from "../../toolkit/theme";
-import { FILES_SERVER } from "../../lib/home";
+import { filesServer } from "../../lib/home";
 import { Browser, civilFromDays, formatSize, formatTime } from "./browser";
 import { FileManagerView, FileOpener } from "./view";
 
@@ -52,7 +52,7 @@ export function _start(): void {
 
   const font = readFontFile("fonts/mono-14.atlas");
   expect(font != null, "the font");
-  const files = new FilesClient(FILES_SERVER);
+  const files = new FilesClient(filesServer());
   const browser = new Browser(files);
   const opener = new RecordingOpener();
   const root = new Root(Surface.allocate(720, 420), new Theme(font!), new MemoryClipboard());
