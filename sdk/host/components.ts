@@ -261,6 +261,8 @@ export interface RecipeComponents {
   include: string[];
   exclude?: string[];
   boot?: string[];
+  /** Whether each component's in-OS test goes in too (the test image's runner runs them); default false. */
+  tests?: boolean;
 }
 
 /** The components of an image, in discovery order, and the names init starts at boot. */

@@ -19,7 +19,8 @@
 // under FOLDER, less "exclude"; "boot" says which of them init starts at
 // boot. Each goes into the payload at its place (test/NAME.wasm,
 // system/NAME.wasm, ...) with its folder's manifest embedded and, unless it
-// says `@precompile no`, its native code; so does each one's in-OS test.
+// says `@precompile no`, its native code; so does each one's in-OS test
+// when "tests" is true (the test image, whose runner runs them).
 // init's list and the runner's table are generated from the same selection
 // (sdk/build/build.mjs builds them per image).
 //
@@ -231,7 +232,7 @@ export function componentEntries(recipe: Recipe): RecipeEntry[] {
     entries.push({ name: component.payload, wasm: component.perImage ? imageOutput(component, recipe.name) : component.output,
       manifestText: component.manifest, precompile: component.precompile });
     const test = component.test;
-    if (test) entries.push({ name: test.payload, wasm: test.output, manifestText: test.manifest, precompile: true });
+    if (test && recipe.components?.tests) entries.push({ name: test.payload, wasm: test.output, manifestText: test.manifest, precompile: true });
   }
   return entries;
 }

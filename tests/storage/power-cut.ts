@@ -58,7 +58,8 @@ interface Promises {
 }
 
 function readConsole(serial: string, promises: Promises): void {
-  for (const match of serial.matchAll(/storage-writer: (writing|committed|removing|removed) (\S+)(?: (\d+))?/g)) {
+  // Whole lines only: the power may go in the middle of one, and "committed ab" cut from "committed abc-7" promises nothing.
+  for (const match of serial.matchAll(/storage-writer: (writing|committed|removing|removed) (\S+?)(?: (\d+))?\r?\n/g)) {
     const [, what, name, length] = match;
     if (what === "writing") promises.writing.set(name!, Number(length));
     else if (what === "committed") promises.committed.set(name!, Number(length));
