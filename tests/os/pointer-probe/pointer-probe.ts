@@ -16,6 +16,7 @@ import {
 } from "../../../ipc/generated/abi";
 import { Window } from "../../../desktop/lib/window";
 import { line } from "../lib/log";
+import { Random } from "../fuzz/random";
 import { connectInit, initRestart, initStatus, initStatusReply } from "../runner/init-client";
 
 const WIDTH: i32 = 400;
@@ -26,21 +27,14 @@ const KILL_SECONDS: i64 = 20;
 const KILL_MINIMUM: i64 = 100_000_000;
 const KILL_SPREAD: u64 = 300;
 
-let random: u64 = 0;
-
-function nextRandom(): u64 {
-  random ^= random << 13;
-  random ^= random >> 7;
-  random ^= random << 17;
-  return random;
-}
+const random = new Random(0);
 
 function killerThread(argument: u32): void {
   let kills: u32 = 0;
   const end = clockNow() + KILL_SECONDS * 1_000_000_000;
   line("killing the pointer driver");
   while (clockNow() < end) {
-    threadSleep(KILL_MINIMUM + <i64>(nextRandom() % KILL_SPREAD) * 1_000_000);
+    threadSleep(KILL_MINIMUM + <i64>(random.next() % KILL_SPREAD) * 1_000_000);
     if (initStatus("tablet") < 0 || initStatusReply.component == 0) continue;
     if (initRestart(initStatusReply.component) > 0) kills++;
   }
@@ -48,7 +42,7 @@ function killerThread(argument: u32): void {
 }
 
 export function _start(): void {
-  random = <u64>clockCycles() | 1;
+  random.state = <u64>clockCycles();
   if (connectInit() < 0) { line("cannot reach init"); componentExit(1); }
   const window = new Window(1, WIDTH, HEIGHT, "Pointer probe");
   if (window.error < 0) { line("cannot make the window's surface: error " + window.error.toString()); componentExit(1); }
