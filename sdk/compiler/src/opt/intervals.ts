@@ -35,11 +35,14 @@ export class Intervals {
   end: i32[];
   /** Positions of the calls, ascending. */
   calls: i32[] = [];
+  dominators: Dominators;
 
   constructor(func: IrFunction) {
     const blocks = func.blocks;
     const count = func.insts.length;
-    this.order = new Dominators(func).rpo;
+    const dominators = new Dominators(func);
+    this.dominators = dominators;
+    this.order = dominators.rpo;
     this.position = new Array<i32>(count).fill(-1);
     this.blockStart = new Array<i32>(blocks.length).fill(0);
     this.blockEnd = new Array<i32>(blocks.length).fill(0);
