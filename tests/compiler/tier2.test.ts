@@ -15,7 +15,7 @@ import { generateModule } from "../fuzz/generate";
 import { FUZZ_TEST_SEED } from "../fuzz/fuzz.test";
 import { addStateHash } from "../fuzz/instrument";
 import { agree } from "../fuzz/compare";
-import { planModule } from "../fuzz/run";
+import { planModule, runFuzz } from "../fuzz/run";
 import { runScriptNatively } from "../spec/native-backend";
 import { describeOutcome, type Script } from "../spec/script";
 import { COMPILE_TIER2, LINK_EXPLICIT_BOUNDS, linkLinux, temporaryDirectory, writeExecutable } from "../../sdk/host/linux";
@@ -26,6 +26,8 @@ import { differential, i32, i64, f32, f64, wat } from "./codegen";
 
 /** Fuzzer modules compiled by both tiers and compared. */
 const FUZZ_MODULES = 12;
+/** Fuzzer modules compiled by tier 2 and compared with V8 (`delos fuzz N --tier 2` runs a longer batch). */
+const FUZZ_V8_MODULES = 12;
 
 /** Runs `body` with DELOS_TIER=2, the way `--tier 2` selects the optimizing tier; returns what it returned and the tier's counts meanwhile. */
 function underTier2<T>(body: () => T): { value: T; compiled: number; fellBack: number } {
@@ -271,6 +273,13 @@ export function register(test: TestFunction): void {
     }
     t.ok(compared >= FUZZ_MODULES / 2, `${compared} modules compared`);
   }, { timeout: 600_000 });
+
+  test(`tier 2: ${FUZZ_V8_MODULES} fuzz modules agree in V8 and natively by tier 2`, async (t) => {
+    const lines: string[] = [];
+    const tally = await runFuzz({ count: FUZZ_V8_MODULES, seed: FUZZ_TEST_SEED + 2, tier: 2, log: (line) => lines.push(line) });
+    t.ok(tally.exportsCompared > 0, `${tally.exportsCompared} exports compared`);
+    t.eq(tally.disagreements, 0, `disagreements (build/fuzz/failures/ holds each module)\n${lines.join("\n")}`);
+  }, { timeout: 900_000 });
 
   test("redundancy elimination: a global is read once until a call, pure operations once, and the IR still verifies", (t) => {
     const text = new TextDecoder().decode(runCompiler(Command.Ir, [wat(`(module

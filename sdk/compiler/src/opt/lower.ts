@@ -31,7 +31,9 @@ import { isLoad, isStore, IrFunction, IrOp, Inst, NO_TYPE } from "./ir";
 import { buildFunction, buildFailure } from "./build";
 import { eliminateRedundancy } from "./redundancy";
 import { inlineCalls } from "./inline";
-import { Intervals, edgeIndex } from "./intervals";
+import { Intervals, edgeIndex, isSmallFill } from "./intervals";
+import { emitFillStores, emitMemoryCopyFromRegisters, emitMemoryFillFromRegisters } from "../generate/bulk";
+import { loadMemoryLength } from "../generate/memory";
 import { Allocation, allocateRegisters, isConstant, isFloatType } from "./regalloc";
 import { LocKind, Move, emitMove, emitParallelMoves, storeMove } from "./moves";
 
@@ -67,6 +69,7 @@ function lowerable(g: Generator, inst: Inst): bool {
   if (isLoad(op) || isStore(op)) return true;
   if (op >= <u32>Op.I32Const && op <= <u32>Op.I64Extend32S) return true;
   if (op >= (PREFIXED | PrefixedOp.I32TruncSatF32S) && op <= (PREFIXED | PrefixedOp.I64TruncSatF64U)) return true;
+  if (op == (PREFIXED | PrefixedOp.MemoryCopy) || op == (PREFIXED | PrefixedOp.MemoryFill)) return true;
   switch (op) {
     case Op.Select: case Op.GlobalGet: case Op.GlobalSet: case Op.MemorySize: case Op.MemoryGrow:
       return true;
@@ -424,6 +427,12 @@ class Lowering {
       }
       case Op.MemoryGrow: this.emitMemoryGrow(value, inst); return;
       case Op.Call: this.emitCall(value, inst); return;
+      case PREFIXED | PrefixedOp.MemoryCopy: this.emitBulk(value, inst, Reg.RSI); return;
+      case PREFIXED | PrefixedOp.MemoryFill: {
+        if (isSmallFill(this.func, inst)) this.emitSmallFill(inst);
+        else this.emitBulk(value, inst, Reg.RAX);
+        return;
+      }
     }
     if (isLoad(op)) { this.emitLoad(value, inst); return; }
     if (isStore(op)) { this.emitStore(inst); return; }
@@ -970,6 +979,47 @@ class Lowering {
     this.reloadAfterCall(value);
   }
 
+  /**
+   * memory.copy (`second` rsi: the source) and memory.fill (`second` rax:
+   * the byte) through the baseline's code, which takes its operands in
+   * rdi, `second` and rcx and clobbers registers as a call does (the
+   * intervals treat it as one). The operands go through the outgoing
+   * argument area: a parallel copy straight into those registers could
+   * need rcx, one of them, for a cycle.
+   */
+  emitBulk(value: i32, inst: Inst, second: Reg): void {
+    const asm = this.g.asm;
+    if (this.callSlots < 3) this.callSlots = 3;
+    this.storeArguments(inst, 3);
+    // i32 operands: 4-byte loads zero-extend them.
+    asm.load(4, Reg.RDI, mem(Reg.RSP, 0));
+    asm.load(4, second, mem(Reg.RSP, 8));
+    asm.load(4, Reg.RCX, mem(Reg.RSP, 16));
+    if (second == Reg.RSI) emitMemoryCopyFromRegisters(this.g);
+    else emitMemoryFillFromRegisters(this.g);
+    this.reloadAfterCall(value);
+  }
+
+  /**
+   * A memory.fill of constant byte and length (isSmallFill: AssemblyScript
+   * clears each shadow-stack frame so): the bounds check, then eight-byte
+   * stores and a 4/2/1-byte tail, with no register clobbered but r11.
+   */
+  emitSmallFill(inst: Inst): void {
+    const g = this.g;
+    const asm = g.asm;
+    const length = <u32>this.func.insts[inst.args[2]].imm;
+    const pattern = <i64>(<u64>(<u8>this.func.insts[inst.args[1]].imm) * 0x0101010101010101);
+    const destination = this.gpr(inst.args[0], SCRATCH2);
+    // destination <= memory length - length, compared signed in 64 bits.
+    loadMemoryLength(g, SCRATCH);
+    if (length > 0) asm.subImm(8, SCRATCH, <i32>length);
+    asm.cmp(8, destination, SCRATCH);
+    g.trapIf(Cond.G, TrapKind.MemoryOutOfBounds);
+    asm.movImm(8, SCRATCH, pattern);
+    emitFillStores(asm, destination, length, SCRATCH);
+  }
+
   // ---- variables -----------------------------------------------------------------
 
   /** The operand of a global's cell: its vmctx slot, or for an imported one the cell the slot points to (through rcx). */
@@ -1010,15 +1060,7 @@ class Lowering {
     const results = type.results.length;
     const slots = params > results ? params : results;
     if (slots > this.callSlots) this.callSlots = slots;
-    const moves: Move[] = [];
-    for (let i = 0; i < params; i++) {
-      const move = this.source(inst.args[i]);
-      move.dstKind = LocKind.MEM;
-      move.dstBase = <i32>Reg.RSP;
-      move.dst = 8 * i;
-      moves.push(move);
-    }
-    emitParallelMoves(asm, moves);
+    this.storeArguments(inst, params);
     emitCallInstruction(g, callee);
     if (results == 1 && this.uses[value] > 0) {
       const d = this.target(value);
@@ -1028,6 +1070,19 @@ class Lowering {
       this.define(value, d);
     }
     this.reloadAfterCall(value);
+  }
+
+  /** Copies the first `count` operands of `inst` to the outgoing argument slots at rsp, as one parallel copy. */
+  storeArguments(inst: Inst, count: i32): void {
+    const moves: Move[] = [];
+    for (let i = 0; i < count; i++) {
+      const move = this.source(inst.args[i]);
+      move.dstKind = LocKind.MEM;
+      move.dstBase = <i32>Reg.RSP;
+      move.dst = 8 * i;
+      moves.push(move);
+    }
+    emitParallelMoves(this.g.asm, moves);
   }
 
   /** Reloads the values that live across the call `call` into their registers. */
@@ -1121,6 +1176,7 @@ function isComparison(op: u32): bool {
 /** The float-to-integer truncations: the trapping ones and the saturating (0xFC 0-7) ones. */
 function isTruncation(op: u32): bool {
   if (op >= (PREFIXED | PrefixedOp.I32TruncSatF32S) && op <= (PREFIXED | PrefixedOp.I64TruncSatF64U)) return true;
+  if (op == (PREFIXED | PrefixedOp.MemoryCopy) || op == (PREFIXED | PrefixedOp.MemoryFill)) return true;
   switch (op) {
     case Op.I32TruncF32S: case Op.I32TruncF32U: case Op.I32TruncF64S: case Op.I32TruncF64U:
     case Op.I64TruncF32S: case Op.I64TruncF32U: case Op.I64TruncF64S: case Op.I64TruncF64U:
