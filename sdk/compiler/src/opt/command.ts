@@ -13,6 +13,7 @@ import { printFunction } from "./print";
 import { verifyFunction } from "./verify";
 import { eliminateRedundancy } from "./redundancy";
 import { inlineCalls } from "./inline";
+import { hoistInvariants } from "./licm";
 import { CORRUPTIONS, corrupt, corruptionName } from "./corrupt";
 import { Module } from "../module";
 import { IrFunction } from "./ir";
@@ -37,7 +38,7 @@ export const IR_SUMMARY: i32 = 1;
  * or "ACCEPTED" when the verifier let it pass.
  */
 export const IR_CORRUPT: i32 = 2;
-/** Bit 2: runs the tier's passes (redundancy.ts) before verifying and printing. */
+/** Bit 2: runs the tier's passes (licm.ts, redundancy.ts) before verifying and printing. */
 export const IR_OPTIMIZE: i32 = 4;
 /** Bit 3: inlines the small direct callees first (inline.ts), as the lowering does. */
 export const IR_INLINE: i32 = 8;
@@ -65,7 +66,10 @@ export function irCommand(flags: i32): i32 {
       continue;
     }
     if (flags & IR_INLINE) inlineCalls(func, module, acceptEvery);
-    if (flags & IR_OPTIMIZE) eliminateRedundancy(func);
+    if (flags & IR_OPTIMIZE) {
+      hoistInvariants(func);
+      eliminateRedundancy(func);
+    }
     const error = verifyFunction(func, module);
     if (error.length > 0) {
       setMessage("IR verification failed: " + error);

@@ -31,6 +31,7 @@ import { isLoad, isStore, IrFunction, IrOp, Inst, NO_TYPE } from "./ir";
 import { buildFunction, buildFailure } from "./build";
 import { eliminateRedundancy } from "./redundancy";
 import { inlineCalls } from "./inline";
+import { hoistInvariants } from "./licm";
 import { Intervals, edgeIndex, isSmallFill } from "./intervals";
 import { emitFillStores, emitMemoryCopyFromRegisters, emitMemoryFillFromRegisters } from "../generate/bulk";
 import { loadMemoryLength } from "../generate/memory";
@@ -122,6 +123,7 @@ export function lowerFunction(g: Generator, bodyIndex: i32): bool {
   }
   inliningGenerator = g;
   inlineCalls(func, g.module, calleeLowerable);
+  hoistInvariants(func);
   eliminateRedundancy(func);
   const intervals = new Intervals(func);
   const allocation = allocateRegisters(func, intervals);
