@@ -46,6 +46,7 @@ const XMM_SCRATCH: i32 = 15;
 const XMM_SCRATCH2: i32 = 14;
 const INT32_MAX: u64 = 0x7fffffff;
 const FRAME_PLACEHOLDER: i32 = 0x7fffffff;
+const LOOP_ALIGNMENT: i32 = 32;
 /** Masks of the float sign bit and of everything else, by operand size. */
 const F32_SIGN: u64 = 0x80000000;
 const F32_ABS: u64 = 0x7fffffff;
@@ -198,6 +199,10 @@ class Lowering {
     for (let i = 0; i < order.length; i++) {
       const block = order[i];
       const next = i + 1 < order.length ? order[i + 1] : -1;
+      // A loop header on a 32-byte boundary, as the baseline places its loops
+      // (generate/control.ts): a loop's speed must not depend on where
+      // unrelated code put it within the decoder's fetch blocks.
+      if (this.func.blocks[block].loopHeader) asm.alignWithNops(LOOP_ALIGNMENT);
       asm.bind(this.blockLabels[block]);
       this.emitBlock(block, next);
     }
