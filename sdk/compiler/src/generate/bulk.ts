@@ -11,7 +11,7 @@
 // segments are arrays of 16-byte items in the code (see emitElementItems),
 // from which table.init builds the 24-byte table elements.
 
-import { Alu, Cond, Label, Reg, Shift, mem, memIndex, memLabel } from "../x64/assembler";
+import { Alu, Assembler, Cond, Label, Reg, Shift, mem, memIndex, memLabel } from "../x64/assembler";
 import { ConstKind, SegmentMode } from "../module";
 import { PrefixedOp } from "../opcodes";
 import {
@@ -102,8 +102,17 @@ function memmove(g: Generator): void {
 }
 
 function memoryCopy(g: Generator): void {
-  const asm = g.asm;
   operandsToRegisters(g, Reg.RSI);
+  emitMemoryCopyFromRegisters(g);
+}
+
+/**
+ * memory.copy of rcx bytes from rsi to rdi (both offsets in linear memory):
+ * the bounds checks, then the copy. Clobbers rax, rcx, rdx, rsi, rdi, r11
+ * and xmm15; the optimizing tier emits it too.
+ */
+export function emitMemoryCopyFromRegisters(g: Generator): void {
+  const asm = g.asm;
   loadMemoryLength(g, SCRATCH);
   checkRange(g, Reg.RSI, SCRATCH, TrapKind.MemoryOutOfBounds);
   checkRange(g, Reg.RDI, SCRATCH, TrapKind.MemoryOutOfBounds);
@@ -137,19 +146,33 @@ function smallFill(g: Generator): bool {
   asm.cmp(8, scratch, SCRATCH);
   g.trapIf(Cond.A, TrapKind.MemoryOutOfBounds);
   asm.movImm(8, scratch, pattern);
-  let at: u32 = 0;
-  for (; at + 8 <= length; at += 8) asm.store(8, memIndex(MEMORY_BASE, destination, 1, <i32>at), scratch);
-  for (let size: u32 = 4; size >= 1; size >>= 1) {
-    if (at + size <= length) { asm.store(<i32>size, memIndex(MEMORY_BASE, destination, 1, <i32>at), scratch); at += size; }
-  }
+  emitFillStores(asm, destination, length, scratch);
   g.release(scratch, false);
   g.release(destination, false);
   return true;
 }
 
+/** Writes the 8-byte pattern in `pattern` over `length` bytes at `destination` in linear memory: quadwords, then a 4/2/1-byte tail. */
+export function emitFillStores(asm: Assembler, destination: Reg, length: u32, pattern: Reg): void {
+  let at: u32 = 0;
+  for (; at + 8 <= length; at += 8) asm.store(8, memIndex(MEMORY_BASE, destination, 1, <i32>at), pattern);
+  for (let size: u32 = 4; size >= 1; size >>= 1) {
+    if (at + size <= length) { asm.store(<i32>size, memIndex(MEMORY_BASE, destination, 1, <i32>at), pattern); at += size; }
+  }
+}
+
 function memoryFill(g: Generator): void {
-  const asm = g.asm;
   operandsToRegisters(g, Reg.RAX);
+  emitMemoryFillFromRegisters(g);
+}
+
+/**
+ * memory.fill of rcx bytes at rdi (an offset in linear memory) with the
+ * byte in al: the bounds check, then the stores. Clobbers rax, rcx, rdx,
+ * rdi and r11; the optimizing tier emits it too.
+ */
+export function emitMemoryFillFromRegisters(g: Generator): void {
+  const asm = g.asm;
   loadMemoryLength(g, SCRATCH);
   checkRange(g, Reg.RDI, SCRATCH, TrapKind.MemoryOutOfBounds);
   asm.add(8, Reg.RDI, MEMORY_BASE);
