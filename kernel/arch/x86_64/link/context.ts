@@ -62,7 +62,7 @@ export class KernelLink {
   interrupt: i32 = -1;
   growMemory: i32 = -1;
   fatalTrap: i32 = -1;
-  /** The kernel's growStack(limit, bytes) -> new limit or 0 (sched/threads.ts). */
+  /** The kernel's growStack(limit, bytes) -> new limit or 0 (sched/threads.ts), -1 when it has none. */
   growStackFunction: i32 = -1;
   initialize: i32 = -1;
   /** The kernel's end of a native fast path's call the slow way (sched/entry.ts). */

@@ -174,6 +174,12 @@ export function emitGrowStack(k: KernelLink): void {
   const failed = a.newLabel(), done = a.newLabel();
   a.align(16);
   a.bind(k.growStack);
+  if (k.growStackFunction < 0) {
+    // A kernel without growStack: no stack grows, the trap path traps as it did.
+    a.xor(4, Reg.RAX, Reg.RAX);
+    a.ret();
+    return;
+  }
   a.pushf();
   a.cli();
   a.push(Reg.RBX);
