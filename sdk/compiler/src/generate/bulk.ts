@@ -1,9 +1,10 @@
 // Bulk memory and table operations: memory.copy/fill/init, data.drop,
 // table.init/copy, elem.drop. Each checks all of its bounds before writing
-// anything (so a trapping operation writes nothing), then copies with
-// `rep movsq`/`rep stosq` and the last 0-7 bytes with `rep movsb`/`rep
-// stosb`. A copy to a higher address that overlaps its source runs
-// backwards, which gives memmove semantics.
+// anything (so a trapping operation writes nothing), then copies: a short
+// copy in 16-byte blocks and bytes, a long one and a fill with `rep
+// movsq`/`rep stosq` and the last 0-7 bytes with `rep movsb`/`rep stosb`.
+// A copy to a higher address that overlaps its source runs backwards,
+// which gives memmove semantics.
 //
 // The operands go to fixed registers (rdi = destination, rsi = source,
 // rcx = count), so every register entry is spilled first, as for a call.
@@ -52,20 +53,22 @@ function checkRange(g: Generator, start: Reg, limit: Reg, kind: TrapKind): void 
   g.trapIf(Cond.A, kind);
 }
 
+/** Shortest forward copy done with `rep movs`; shorter ones take a 16-byte loop. */
+const REP_COPY_MINIMUM: i32 = 256;
+
 /**
  * Copies rcx bytes from [rsi] to [rdi], correctly when the ranges overlap.
- * Forward copies move quadwords, then the last 0-7 bytes (a forward copy
- * is right for any overlap with the destination below the source: every
- * quadword is read before the write that reaches it). A destination that
+ * Forward copies move 16-byte blocks then bytes, or from REP_COPY_MINIMUM
+ * bytes on quadwords then the last 0-7 bytes with `rep` (a forward copy is
+ * right for any overlap with the destination below the source: every block
+ * is read before the write that reaches it). A destination that
  * starts inside the source is copied from the end down, 16 bytes at a
  * time (each block is read before the write that overlaps it), then bytes.
  */
 function memmove(g: Generator): void {
   const asm = g.asm;
   const forward = asm.newLabel();
-  const blocks = asm.newLabel();
-  const bytes = asm.newLabel();
-  const byteLoop = asm.newLabel();
+  const large = asm.newLabel();
   const done = asm.newLabel();
   asm.cmp(8, Reg.RDI, Reg.RSI);
   asm.jccShort(Cond.BE, forward);
@@ -74,31 +77,61 @@ function memmove(g: Generator): void {
   asm.jccShort(Cond.AE, forward);
   asm.add(8, Reg.RSI, Reg.RCX);
   asm.add(8, Reg.RDI, Reg.RCX);
+  copyLoops(asm, true, done);
+  // Forward: short copies (AssemblyScript's string concatenations, array
+  // growth) in the loops too, since each `rep` costs tens of cycles to
+  // start; long ones with `rep movsq`/`rep movsb`.
+  asm.bind(forward);
+  asm.cmpImm(8, Reg.RCX, REP_COPY_MINIMUM);
+  asm.jcc(Cond.AE, large);
+  copyLoops(asm, false, done);
+  asm.bind(large);
+  asm.copyUpward();
+  asm.bind(done);
+}
+
+/** Moves rsi and rdi by `bytes`, down when `backward`. */
+function advance(asm: Assembler, backward: bool, bytes: i32): void {
+  if (backward) {
+    asm.subImm(8, Reg.RSI, bytes);
+    asm.subImm(8, Reg.RDI, bytes);
+  } else {
+    asm.addImm(8, Reg.RSI, bytes);
+    asm.addImm(8, Reg.RDI, bytes);
+  }
+}
+
+/**
+ * Copies rcx bytes, 16 at a time then one at a time, upwards from [rsi] to
+ * [rdi], or downwards when `backward` (rsi and rdi then point past the
+ * ends); then jumps to `done`. Uses rax and SCRATCH_XMM.
+ */
+function copyLoops(asm: Assembler, backward: bool, done: Label): void {
+  const blocks = asm.newLabel();
+  const bytes = asm.newLabel();
+  const byteLoop = asm.newLabel();
   asm.cmpImm(8, Reg.RCX, 16);
   asm.jccShort(Cond.B, bytes);
   asm.alignWithNops(32); // the loop's speed must not depend on where the copy lands
   asm.bind(blocks);
-  asm.subImm(8, Reg.RSI, 16);
-  asm.subImm(8, Reg.RDI, 16);
+  if (backward) advance(asm, true, 16);
   asm.loadUnaligned(SCRATCH_XMM, mem(Reg.RSI, 0));
   asm.storeUnaligned(mem(Reg.RDI, 0), SCRATCH_XMM);
+  if (!backward) advance(asm, false, 16);
   asm.subImm(8, Reg.RCX, 16);
   asm.cmpImm(8, Reg.RCX, 16);
   asm.jccShort(Cond.AE, blocks);
   asm.bind(bytes);
   asm.test(8, Reg.RCX, Reg.RCX);
-  asm.jccShort(Cond.E, done);
+  asm.jcc(Cond.E, done);
   asm.bind(byteLoop);
-  asm.subImm(8, Reg.RSI, 1);
-  asm.subImm(8, Reg.RDI, 1);
+  if (backward) advance(asm, true, 1);
   asm.loadZeroExtend(1, Reg.RAX, mem(Reg.RSI, 0));
   asm.store(1, mem(Reg.RDI, 0), Reg.RAX);
+  if (!backward) advance(asm, false, 1);
   asm.subImm(8, Reg.RCX, 1);
   asm.jccShort(Cond.NE, byteLoop);
-  asm.jmpShort(done);
-  asm.bind(forward);
-  asm.copyUpward();
-  asm.bind(done);
+  asm.jmp(done);
 }
 
 function memoryCopy(g: Generator): void {
