@@ -9,7 +9,8 @@
 // which now holds a partition table, asks the second, explicit erase
 // question, and Escape keeps the disk. Every text is checked pixel for
 // pixel in the toolkit's theme. After the machine stopped, the disk holds a
-// GPT and `delos fs fsck` finds its home volume clean.
+// GPT and `delos fs fsck` finds its home volume clean, and the disk boots
+// alone to the desktop with its /home mounted.
 
 import { spawnSync } from "node:child_process";
 import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -46,7 +47,7 @@ function delos(args: string[]): { status: number | null; stdout: string; stderr:
 }
 
 export function register(test: TestFunction): void {
-  test("the installer window: the boot disk refused, disk1 installed after a confirmation (install: done, the window says so), a disk with a table asks to erase; the disk holds a GPT and fsck is clean", async (t) => {
+  test("the installer window: the boot disk refused, disk1 installed after a confirmation (install: done, the window says so), a disk with a table asks to erase; the disk holds a GPT, fsck is clean and it boots alone", async (t) => {
     const directory = mkdtempSync(join(tmpdir(), "delos-installer-"));
     try {
       const image = join(directory, "desktop.img"), target = join(directory, "target.img");
@@ -141,6 +142,16 @@ export function register(test: TestFunction): void {
       t.eq(disk.subarray(disk.length - 512, disk.length - 504).toString("latin1"), "EFI PART", "and its backup at the last sector");
       const fsck = delos(["fs", "fsck", target]);
       t.eq(fsck.status, 0, `delos fs fsck: ${fsck.stdout.trim()} ${fsck.stderr.trim()}`);
+
+      // The installed disk boots alone (on a snapshot: the disk stays as installed) to the desktop, its /home mounted.
+      const alone = await Machine.start({ image: target, timeoutSeconds: BOOT_SECONDS + 30 });
+      try {
+        await alone.waitFor("desktop: ready", BOOT_SECONDS * 1000);
+        await until("the installed /home", 60, async () => (/home: .*mounted/.test(alone.serial) ? true : null), () => alone.serial.split("\n").slice(-8).join("\n"));
+        t.ok(true, "the installed disk booted alone to the desktop with its /home");
+      } finally {
+        await alone.quit();
+      }
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
