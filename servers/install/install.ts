@@ -36,7 +36,7 @@ import {
   INSTALL_ERROR_TOO_SMALL, INSTALL_PATH, INSTALL_START_REPLY_SIZE, INSTALL_STATUS_REPLY_SIZE, InstallDiskReply, InstallStartReply, InstallStatusReply,
 } from "./generated/protocols/install";
 import { InstallHandlers, serveInstall } from "./generated/servers/install";
-import { DISK_BOOT, DISK_SMALL, DISK_TABLE, STATE_DONE, STATE_FAILED, STATE_IDLE, STATE_RUNNING } from "./states";
+import { DISK_BOOT, DISK_SMALL, DISK_TABLE, STATE_DONE, STATE_FAILED, STATE_IDLE, STATE_RUNNING } from "../../sdk/lib/install-states";
 
 const BOOT_DISK = "/dev/disk0";
 const MIB_SECTORS: i64 = (1 << 20) / SECTOR;

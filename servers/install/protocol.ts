@@ -28,7 +28,7 @@ export const protocols: Protocol[] = [
         request: [{ name: "index", type: "u32", doc: "N, from 0; the disks are numbered without gaps, so the first NO_DISK ends a listing." }],
         reply: [
           { name: "sectors", type: "u64", doc: "The disk's 512-byte sectors." },
-          { name: "flags", type: "u32", doc: "DISK_BOOT (1): the boot disk, never installed on; DISK_TABLE (2): it holds a GPT (or a damaged one), so installing needs force; DISK_SMALL (4): too small (servers/install/states.ts)." },
+          { name: "flags", type: "u32", doc: "DISK_BOOT (1): the boot disk, never installed on; DISK_TABLE (2): it holds a GPT (or a damaged one), so installing needs force; DISK_SMALL (4): too small (sdk/lib/install-states.ts)." },
         ],
       },
       {
@@ -36,7 +36,7 @@ export const protocols: Protocol[] = [
         doc: "How the installation started last by this instance of the installer goes: answered between its steps, which copy a few hundred KiB each. A restarted installer knows of none (IDLE).",
         request: [],
         reply: [
-          { name: "state", type: "u32", doc: "IDLE (0: none started), RUNNING (1), DONE (2) or FAILED (3) (servers/install/states.ts)." },
+          { name: "state", type: "u32", doc: "IDLE (0: none started), RUNNING (1), DONE (2) or FAILED (3) (sdk/lib/install-states.ts)." },
           { name: "step", type: "u32", doc: "The step under way (or the last one), from 1: the ESP, the boot payload, the system volume, its hash tree, the home volume, the partition table." },
           { name: "steps", type: "u32", doc: "How many steps an installation has." },
           { name: "done", type: "u64", doc: "Bytes written so far." },

@@ -17,7 +17,7 @@ import { MemoryClipboard } from "../../toolkit/clipboard";
 import { KEY_DOWN, KEY_ENTER, KEY_ESCAPE, KEY_TAB, Key } from "../../toolkit/keys";
 import { Root } from "../../toolkit/root";
 import { Theme } from "../../toolkit/theme";
-import { DISK_BOOT, DISK_SMALL, DISK_TABLE, STATE_DONE, STATE_FAILED, STATE_RUNNING } from "../../../servers/install/states";
+import { DISK_BOOT, DISK_SMALL, DISK_TABLE, STATE_DONE, STATE_FAILED, STATE_RUNNING } from "../../../sdk/lib/install-states";
 import { Disk, formatMebibytes, InstallService, InstallerView, Progress } from "./view";
 
 const MIB: u64 = 2048;

@@ -21,7 +21,7 @@ import { ListView } from "../../toolkit/list";
 import { Painter } from "../../toolkit/painter";
 import { Root } from "../../toolkit/root";
 import { Listener, Widget } from "../../toolkit/widget";
-import { DISK_BOOT, DISK_SMALL, DISK_TABLE, STATE_DONE, STATE_FAILED, STATE_IDLE, STATE_RUNNING } from "../../../servers/install/states";
+import { DISK_BOOT, DISK_SMALL, DISK_TABLE, STATE_DONE, STATE_FAILED, STATE_IDLE, STATE_RUNNING } from "../../../sdk/lib/install-states";
 
 const MIB_SECTORS: u64 = 2048;
 

@@ -79,7 +79,7 @@ export const INSTALL_DISK_REPLY_FLAGS: u32 = 8;
   /** The disk's 512-byte sectors. */
   get sectors(): u64 { return load<u64>(changetype<usize>(this), 0); }
   set sectors(value: u64) { store<u64>(changetype<usize>(this), value, 0); }
-  /** DISK_BOOT (1): the boot disk, never installed on; DISK_TABLE (2): it holds a GPT (or a damaged one), so installing needs force; DISK_SMALL (4): too small (servers/install/states.ts). */
+  /** DISK_BOOT (1): the boot disk, never installed on; DISK_TABLE (2): it holds a GPT (or a damaged one), so installing needs force; DISK_SMALL (4): too small (sdk/lib/install-states.ts). */
   get flags(): u32 { return load<u32>(changetype<usize>(this), 8); }
   set flags(value: u32) { store<u32>(changetype<usize>(this), value, 8); }
 }
@@ -108,7 +108,7 @@ export const INSTALL_STATUS_REPLY_MESSAGE: u32 = 40;
 /** The reply of install status. A view: `changetype<InstallStatusReply>(pointer)`. */
 // @ts-ignore: decorator
 @unmanaged export class InstallStatusReply {
-  /** IDLE (0: none started), RUNNING (1), DONE (2) or FAILED (3) (servers/install/states.ts). */
+  /** IDLE (0: none started), RUNNING (1), DONE (2) or FAILED (3) (sdk/lib/install-states.ts). */
   get state(): u32 { return load<u32>(changetype<usize>(this), 0); }
   set state(value: u32) { store<u32>(changetype<usize>(this), value, 0); }
   /** The step under way (or the last one), from 1: the ESP, the boot payload, the system volume, its hash tree, the home volume, the partition table. */

@@ -1,6 +1,8 @@
-// The numbers of the installer's disk and status replies (protocol.ts):
-// the flags of install.disk and the states of install.status, shared by
-// the installer and its clients (the installer window).
+// The numbers of the installer's disk and status replies
+// (servers/install/protocol.ts): the flags of install.disk and the states
+// of install.status, shared by the installer and its clients (the
+// installer window, desktop/apps/installer), which may not import each
+// other's code.
 
 /** install.disk: the boot disk, which the copy reads from. */
 export const DISK_BOOT: u32 = 1;
