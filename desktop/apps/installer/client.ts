@@ -7,12 +7,12 @@
 import { NamedConnection } from "../../../ipc/client/index";
 import { errorName, handleClose, nameOpen } from "../../../ipc/generated/index";
 import {
-  INSTALL_DISK, INSTALL_DISK_REPLY_SIZE, INSTALL_DISK_REQUEST_SIZE, INSTALL_ERROR_BAD_PATH, INSTALL_ERROR_BOOT_DISK, INSTALL_ERROR_BUSY,
-  INSTALL_ERROR_HAS_TABLE, INSTALL_ERROR_NO_DISK, INSTALL_ERROR_NO_SOURCE, INSTALL_ERROR_TOO_SMALL, INSTALL_PATH, INSTALL_START,
+  INSTALL_DISK, INSTALL_DISK_REPLY_SIZE, INSTALL_DISK_REQUEST_SIZE, INSTALL_ERROR_NO_DISK, INSTALL_PATH, INSTALL_START,
   INSTALL_START_REPLY_SIZE, INSTALL_START_REQUEST_SIZE, INSTALL_STATUS, INSTALL_STATUS_REPLY_SIZE, INSTALL_STATUS_REQUEST_SIZE,
   InstallDiskReply, InstallDiskRequest, InstallStartRequest, InstallStatusReply,
 } from "../../../servers/install/generated/protocols/install";
 import { InitClient } from "../../system/init-client";
+import { installError } from "../../lib/install";
 import { Disk, InstallService, Progress } from "./view";
 
 /** The most disks listed. */
@@ -22,17 +22,6 @@ const MESSAGE_ROOM: u32 = 480;
 /** How long the first resolution of /install waits for the installer init starts. */
 const START_WAIT: i64 = 5_000_000_000;
 
-/** What an error of the installer means, for the window's status line. */
-export function installError(status: i32): string {
-  if (status == INSTALL_ERROR_BOOT_DISK) return "it is the boot disk, which the system is copied from";
-  if (status == INSTALL_ERROR_TOO_SMALL) return "it is too small for the system and a home volume of 4 MiB";
-  if (status == INSTALL_ERROR_HAS_TABLE) return "it holds a partition table already";
-  if (status == INSTALL_ERROR_NO_DISK) return "no such disk";
-  if (status == INSTALL_ERROR_NO_SOURCE) return "the boot disk holds no system to copy";
-  if (status == INSTALL_ERROR_BAD_PATH) return "not a disk (/dev/diskN)";
-  if (status == INSTALL_ERROR_BUSY) return "an installation runs already";
-  return errorName(status);
-}
 
 export class InstallerConnection extends InstallService {
   private readonly connection: NamedConnection = new NamedConnection(INSTALL_PATH);
