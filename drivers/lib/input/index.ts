@@ -5,4 +5,4 @@
 export { InputQueue, INPUT_ENTRY_SIZE } from "./queue";
 export { InputSender } from "./sender";
 export { InputClient, CURSOR_BYTES } from "./client";
-export { Checkpoints } from "./checkpoints";
+export { Checkpoints } from "../../../ipc/client/checkpoints";

@@ -18,7 +18,7 @@
 // baseline: `lowerable` checks the whole function before anything is
 // emitted, and `tier2Failure` says why.
 
-import { Alu, Cond, Label, Mem, Packed, Reg, Rounding, Scalar, Shift, mem, memIndex, memLabel, memOffset } from "../x64/assembler";
+import { Alu, Cond, Label, Mem, Packed, Reg, Rounding, Scalar, Shift, mem, memIndex, memLabel } from "../x64/assembler";
 import { Op, PREFIXED, PrefixedOp } from "../opcodes";
 import { ValType } from "../module";
 import { BoundsMode } from "../compiled";
@@ -619,10 +619,8 @@ class Lowering {
       this.divisionSlot = this.alloc.newSlot();
       this.alloc.newSlot();
     }
-    // Built as in moves.ts: mem() of a displacement read from a field came
-    // out of asc -O3 sign-extended over the base.
-    const savedRax = memOffset(mem(Reg.RBP, 0), this.divisionSlot);
-    const savedRdx = memOffset(mem(Reg.RBP, 0), this.divisionSlot - 8);
+    const savedRax = mem(Reg.RBP, this.divisionSlot);
+    const savedRdx = mem(Reg.RBP, this.divisionSlot - 8);
     this.moveTo(inst.args[1], LocKind.GPR, SCRATCH2);
     asm.store(8, savedRax, Reg.RAX);
     asm.store(8, savedRdx, Reg.RDX);

@@ -1,14 +1,15 @@
-// Two copies of a driver's checkpoint, one committed, so that a change
-// spread over many fields becomes visible in one store: `begin` copies the
-// committed copy over the other, the driver changes only that one, and
-// `commit` flips which copy is committed. A driver killed before the flip
-// leaves the committed copy as it was; after it, the whole change holds.
-// The pointer driver keeps its consumption of the device's queue and its
-// input cursor this way (drivers/tablet/state.ts).
+// Two copies of a component's checkpoint, one committed, so that a change
+// spread over many fields becomes visible in one store (shadow paging):
+// `begin` copies the committed copy over the other, the component changes
+// only that one, and `commit` flips which copy is committed. A component
+// killed before the flip leaves the committed copy as it was; after it,
+// the whole change holds. The input ledger (input-ledger.ts), the keyboard
+// driver's decoder (drivers/keyboard/state.ts) and the pointer driver's
+// consumption of its device's queue (drivers/tablet/state.ts) are kept so.
 
 export class Checkpoints {
   /**
-   * Over memory the driver keeps (a state object, zeroed when new): the
+   * Over memory the component keeps (a state object, zeroed when new): the
    * u32 at `selector` says which copy is committed; the copies lie at
    * `copies`, `bytes` each.
    */
