@@ -1,7 +1,7 @@
 // The serve loop of the generated protocol servers (ipc/generated/servers):
 // receive a message, let the protocol's generated dispatch decode it and
 // call the server's handler, reply and wait for the next message in one
-// system call (msg.reply_receive). What a server writes is its handlers;
+// system call (msg.reply_wait). What a server writes is its handlers;
 // reading the operation, the size checks, the error reply to a malformed
 // request and the reply's length are the dispatch's (docs/ipc.md, "The
 // server side").
@@ -9,9 +9,16 @@
 // The loop is generic over the protocol's dispatch and the server's
 // handler class, so that AssemblyScript calls each handler directly: on
 // the echo server's path there is no virtual call and no allocation.
+//
+// msg.reply_wait tells the message's length in its result and writes no
+// receiveInfo: the handlers' `info` asks the kernel for it (msg.info) the
+// first time a handler reads it while serving a request, so the servers
+// that never look at their sender pay nothing for it.
 
-import { Handle, handleClose, msgReceive, msgReplyReceive } from "../generated/system";
-import { ERROR_INVALID_ARGUMENT, ERROR_TIMED_OUT, Pulse, ReceiveInfo, RECEIVE_ID_PULSE, RECEIVE_INFO_SIZE, PULSE_SIZE } from "../generated/abi";
+import { Handle, handleClose, msgInfo, msgReplyWait } from "../generated/system";
+import {
+  ERROR_INVALID_ARGUMENT, ERROR_TIMED_OUT, Pulse, ReceiveInfo, RECEIVE_ID_PULSE, RECEIVE_INFO_SIZE, PULSE_SIZE, REPLY_WAIT_LENGTH_SHIFT,
+} from "../generated/abi";
 
 /**
  * What a handler returns when it keeps the request to answer later by
@@ -28,8 +35,23 @@ export const REPLY_LATER: i32 = i32.MIN_VALUE;
 export abstract class Handlers {
   /** The receive id of the request being served: for msg.grant, msg.read, or a reply held with REPLY_LATER. */
   receiveId: i32 = 0;
-  /** What the kernel told about the request being served (its sender, priority and lengths); set once serving starts. */
-  info: ReceiveInfo = changetype<ReceiveInfo>(0);
+  /** The record `info` fills, and the receive id it describes (0: none yet). */
+  private infoRecord: ReceiveInfo = changetype<ReceiveInfo>(0);
+  private infoOf: i32 = 0;
+
+  /**
+   * What the kernel tells about the request being served (its sender,
+   * priority and lengths, the handle that came with it), asked for with
+   * msg.info the first time it is read while serving it.
+   */
+  get info(): ReceiveInfo {
+    if (changetype<usize>(this.infoRecord) == 0) this.infoRecord = changetype<ReceiveInfo>(heap.alloc(RECEIVE_INFO_SIZE));
+    if (this.infoOf != this.receiveId) {
+      if (msgInfo(<u32>this.receiveId, changetype<usize>(this.infoRecord)) < 0) memory.fill(changetype<usize>(this.infoRecord), 0, RECEIVE_INFO_SIZE);
+      this.infoOf = this.receiveId;
+    }
+    return this.infoRecord;
+  }
 
   /** A pulse arrived on the channel (a kernel notice or another component's pulse). Pulses are ignored unless a server overrides this. */
   pulse(pulse: Pulse): void {}
@@ -48,29 +70,34 @@ export abstract class Handlers {
 export function serveRequests<D, H extends Handlers>(dispatch: D, handlers: H, channel: Handle, capacity: u32, smallest: u32): i32 {
   if (capacity < smallest || capacity < PULSE_SIZE) return ERROR_INVALID_ARGUMENT;
   const buffer = heap.alloc(capacity);
-  const info = changetype<ReceiveInfo>(heap.alloc(RECEIVE_INFO_SIZE));
-  handlers.info = info;
-  let receiveId = msgReceive(channel, buffer, capacity, changetype<usize>(info));
+  let received = msgReplyWait(0, 0, 0, channel, buffer, capacity);
   while (true) {
+    const receiveId = <i32>received;
     if (receiveId > 0) {
       handlers.receiveId = receiveId;
-      const result: i32 = dispatch.dispatch(handlers, buffer, info.sendLength, capacity);
-      const transferred = <i32>info.handle;
-      if (transferred != 0) handleClose(transferred);
+      const result: i32 = dispatch.dispatch(handlers, buffer, <u32>(received >>> REPLY_WAIT_LENGTH_SHIFT) & 0x7fffffff, capacity);
+      // Bit 63: a handle came with the request.
+      if (received < 0) closeUntaken(handlers);
       // Two calls rather than one with the status and length chosen: fewer instructions on the echo path.
       if (result >= 0) {
-        receiveId = msgReplyReceive(<u32>receiveId, 0, buffer, <u32>result, channel, buffer, capacity, changetype<usize>(info));
+        received = msgReplyWait(<u32>receiveId, 0, <u32>result, channel, buffer, capacity);
         // A reply that failed (its client is gone) received nothing: receive afresh.
-        if (receiveId >= 0) continue;
+        if (<i32>received >= 0) continue;
       } else if (result != REPLY_LATER) {
-        receiveId = msgReplyReceive(<u32>receiveId, result, 0, 0, channel, buffer, capacity, changetype<usize>(info));
-        if (receiveId >= 0) continue;
+        received = msgReplyWait(<u32>receiveId, result, 0, channel, buffer, capacity);
+        if (<i32>received >= 0) continue;
       }
     } else if (receiveId == RECEIVE_ID_PULSE) {
       handlers.pulse(changetype<Pulse>(buffer));
     } else if (receiveId != ERROR_TIMED_OUT) {
       return receiveId;
     }
-    receiveId = msgReceive(channel, buffer, capacity, changetype<usize>(info));
+    received = msgReplyWait(0, 0, 0, channel, buffer, capacity);
   }
+}
+
+/** Closes the handle that came with the request being served if no handler took it. */
+function closeUntaken(handlers: Handlers): void {
+  const transferred = <i32>handlers.info.handle;
+  if (transferred != 0) handleClose(transferred);
 }

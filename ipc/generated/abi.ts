@@ -110,6 +110,8 @@ export const PULSE_CODE_MAXIMUM: i32 = 127;
 export const PULSE_CODE_COMPONENT_ENDED: i32 = -1;
 /** What msg.receive returns for a pulse. */
 export const RECEIVE_ID_PULSE: i32 = 0;
+/** msg.reply_wait's result: where a message's length starts (31 bits). */
+export const REPLY_WAIT_LENGTH_SHIFT: u32 = 32;
 /** memory.map flag: map writable (needs the WRITE right). */
 export const MAP_WRITABLE: u32 = 1;
 /** The component is running. */

@@ -33,6 +33,10 @@
 // @ts-ignore: decorator
 @external("delos", "msg_reply_receive") export declare function delos_msg_reply_receive(receiveId: u32, status: i32, reply: u32, replyLength: u32, channel: i32, buffer: u32, bufferLength: u32, info: u32): i32;
 // @ts-ignore: decorator
+@external("delos", "msg_reply_wait") export declare function delos_msg_reply_wait(receiveId: u32, status: i32, replyLength: u32, channel: i32, buffer: u32, bufferLength: u32): i64;
+// @ts-ignore: decorator
+@external("delos", "msg_info") export declare function delos_msg_info(receiveId: u32, info: u32): i32;
+// @ts-ignore: decorator
 @external("delos", "msg_read") export declare function delos_msg_read(receiveId: u32, offset: u32, buffer: u32, bufferLength: u32): i32;
 // @ts-ignore: decorator
 @external("delos", "msg_grant") export declare function delos_msg_grant(receiveId: u32, handle: i32, rights: u32): i32;

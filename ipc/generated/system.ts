@@ -5,18 +5,18 @@ import {
   delos_handle_close, delos_handle_duplicate, delos_handle_info, delos_channel_create,
   delos_connection_create, delos_name_register, delos_name_unregister, delos_name_open,
   delos_msg_send, delos_msg_sendv, delos_msg_receive, delos_msg_receivev,
-  delos_msg_reply, delos_msg_replyv, delos_msg_reply_receive, delos_msg_read,
-  delos_msg_grant, delos_msg_check_device, delos_pulse_send, delos_memory_create,
-  delos_memory_map, delos_memory_unmap, delos_memory_device, delos_memory_dma,
-  delos_memory_physical, delos_state_open, delos_state_delete, delos_timer_create,
-  delos_timer_set, delos_interrupt_attach, delos_interrupt_unmask, delos_firmware_table,
-  delos_port_read, delos_port_write, delos_port_take, delos_thread_create,
-  delos_thread_exit, delos_thread_sleep, delos_thread_yield, delos_thread_self,
-  delos_thread_timeout, delos_thread_priority, delos_thread_set_priority, delos_clock_now,
-  delos_clock_cycles, delos_component_spawn, delos_component_kill, delos_component_status,
-  delos_component_self, delos_component_exit, delos_payload_read, delos_log_write,
-  delos_system_info, delos_system_components, delos_system_list, delos_msg_bus_master,
-  delos_state_dma,
+  delos_msg_reply, delos_msg_replyv, delos_msg_reply_receive, delos_msg_reply_wait,
+  delos_msg_info, delos_msg_read, delos_msg_grant, delos_msg_check_device,
+  delos_pulse_send, delos_memory_create, delos_memory_map, delos_memory_unmap,
+  delos_memory_device, delos_memory_dma, delos_memory_physical, delos_state_open,
+  delos_state_delete, delos_timer_create, delos_timer_set, delos_interrupt_attach,
+  delos_interrupt_unmask, delos_firmware_table, delos_port_read, delos_port_write,
+  delos_port_take, delos_thread_create, delos_thread_exit, delos_thread_sleep,
+  delos_thread_yield, delos_thread_self, delos_thread_timeout, delos_thread_priority,
+  delos_thread_set_priority, delos_clock_now, delos_clock_cycles, delos_component_spawn,
+  delos_component_kill, delos_component_status, delos_component_self, delos_component_exit,
+  delos_payload_read, delos_log_write, delos_system_info, delos_system_components,
+  delos_system_list, delos_msg_bus_master, delos_state_dma,
 } from "./imports";
 
 /** A handle: a number in the component's handle table (0 is never one). */
@@ -193,6 +193,31 @@ export function nameOpen(path: string, timeout: i64): i32 {
 // @ts-ignore: decorator
 @inline export function msgReplyReceive(receiveId: u32, status: i32, reply: usize, replyLength: u32, channel: Handle, buffer: usize, bufferLength: u32, info: usize): i32 {
   return delos_msg_reply_receive(receiveId, status, <u32>reply, replyLength, channel, <u32>buffer, bufferLength, <u32>info);
+}
+
+/**
+ * A server loop's one call per message, its common case made short: replies to `receiveId` (0: to none) with `status` and the first `replyLength` bytes of `buffer`, then waits on `channel` for the next message or pulse, received into the same `buffer`. Its result carries the next message's length, so that no receiveInfo is written; msg.info tells the rest of it when a server wants it. A reply that fails returns its error without receiving.
+ * @param receiveId What msg.receive returned for the message.
+ * @param status What the sender's msg.send returns (not ERROR_DEAD_SERVER); ignored when `receiveId` is 0.
+ * @param replyLength The reply's length: the first bytes of `buffer`, at most `bufferLength`.
+ * @param channel The channel to receive on next. Needs RECEIVE.
+ * @param buffer The reply on the way in, room for the next message on the way out.
+ * @returns Its low 32 bits, read as an i32, what msg.reply_receive returns: the next message's receive id, RECEIVE_ID_PULSE, or the reply's or the receive's error. For a message, the 31 bits from REPLY_WAIT_LENGTH_SHIFT on its length as sent (more than the buffer took when it was cut), and bit 63 set when a handle came with it (msg.info tells its number). For a pulse or an error the high bits carry nothing.
+ */
+// @ts-ignore: decorator
+@inline export function msgReplyWait(receiveId: u32, status: i32, replyLength: u32, channel: Handle, buffer: usize, bufferLength: u32): i64 {
+  return delos_msg_reply_wait(receiveId, status, replyLength, channel, <u32>buffer, bufferLength);
+}
+
+/**
+ * Writes the receiveInfo of a received message that waits for its reply: what msg.receive writes when it is given a record (the sender, its priority now, the lengths, the handle that came with it).
+ * @param receiveId What msg.receive returned for the message.
+ * @param info Where to write it.
+ * @returns 0.
+ */
+// @ts-ignore: decorator
+@inline export function msgInfo(receiveId: u32, info: usize): i32 {
+  return delos_msg_info(receiveId, <u32>info);
 }
 
 /**

@@ -167,6 +167,28 @@ export const calls: SystemCall[] = [
     fastPath: "msgReplyReceiveFast",
   },
   {
+    name: "msg.reply_wait", doc: "A server loop's one call per message, its common case made short: replies to `receiveId` (0: to none) with `status` and the first `replyLength` bytes of `buffer`, then waits on `channel` for the next message or pulse, received into the same `buffer`. Its result carries the next message's length, so that no receiveInfo is written; msg.info tells the rest of it when a server wants it. A reply that fails returns its error without receiving.",
+    arguments: [
+      receiveId,
+      { name: "status", kind: "value", type: "i32", doc: "What the sender's msg.send returns (not ERROR_DEAD_SERVER); ignored when `receiveId` is 0." },
+      { name: "replyLength", kind: "value", type: "u32", doc: "The reply's length: the first bytes of `buffer`, at most `bufferLength`." },
+      { name: "channel", kind: "handle", object: "channel", rights: ["RECEIVE"], doc: "The channel to receive on next." },
+      { name: "buffer", kind: "buffer", access: "write", doc: "The reply on the way in, room for the next message on the way out." },
+    ],
+    result: { type: "i64", doc: "Its low 32 bits, read as an i32, what msg.reply_receive returns: the next message's receive id, RECEIVE_ID_PULSE, or the reply's or the receive's error. For a message, the 31 bits from REPLY_WAIT_LENGTH_SHIFT on its length as sent (more than the buffer took when it was cut), and bit 63 set when a handle came with it (msg.info tells its number). For a pulse or an error the high bits carry nothing." },
+    errors: ["NO_SENDER", "INVALID_ARGUMENT", "TIMED_OUT"], blocks: true,
+    kernel: "msgReplyWait",
+  },
+  {
+    name: "msg.info", doc: "Writes the receiveInfo of a received message that waits for its reply: what msg.receive writes when it is given a record (the sender, its priority now, the lengths, the handle that came with it).",
+    arguments: [
+      receiveId,
+      { name: "info", kind: "record", record: "receiveInfo", access: "write", doc: "Where to write it." },
+    ],
+    result: { type: "i32", doc: "0." }, errors: ["NO_SENDER"],
+    kernel: "msgInfo",
+  },
+  {
     name: "msg.read", doc: "Reads more of a received message, from `offset` on (QNX MsgRead): for messages longer than the receive buffer.",
     arguments: [
       receiveId,

@@ -107,6 +107,7 @@ export const constants: Constant[] = [
   { name: "PULSE_CODE_MAXIMUM", value: 127, doc: "The largest code a component may send in a pulse (codes 0..127 are the components')." },
   { name: "PULSE_CODE_COMPONENT_ENDED", value: -1, doc: "Kernel pulse to a supervisor: a component it started ended; the value is its id, component.status says how." },
   { name: "RECEIVE_ID_PULSE", value: 0, doc: "What msg.receive returns for a pulse." },
+  { name: "REPLY_WAIT_LENGTH_SHIFT", value: 32, type: "u32", doc: "msg.reply_wait's result: where a message's length starts (31 bits)." },
   { name: "MAP_WRITABLE", value: 1, type: "u32", doc: "memory.map flag: map writable (needs the WRITE right)." },
   { name: "COMPONENT_STATE_RUNNING", value: 1, doc: "The component is running." },
   { name: "COMPONENT_STATE_EXITED", value: 2, doc: "Its last thread exited." },

@@ -96,6 +96,7 @@ export const PRIORITY_HIGHEST: i32 = 31;
 export const PULSE_CODE_MAXIMUM: i32 = 127;
 export const PULSE_CODE_COMPONENT_ENDED: i32 = -1;
 export const RECEIVE_ID_PULSE: i32 = 0;
+export const REPLY_WAIT_LENGTH_SHIFT: u32 = 32;
 export const MAP_WRITABLE: u32 = 1;
 export const COMPONENT_STATE_RUNNING: i32 = 1;
 export const COMPONENT_STATE_EXITED: i32 = 2;

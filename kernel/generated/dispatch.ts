@@ -14,7 +14,7 @@ import { iovecsInside, readString } from "../object/message";
 import { Thread } from "../object/thread";
 import { Timer } from "../object/timer";
 import { FAST_PATH_DECLINED, enterKernel, leaveKernel } from "../sched/entry";
-import { channelCreate, clockCycles, clockNow, componentExit, componentKill, componentSelf, componentSpawn, componentStatus, connectionCreate, firmwareTable, handleClose, handleDuplicate, handleInfo, interruptAttach, interruptUnmask, logWrite, memoryCreate, memoryDevice, memoryDma, memoryMap, memoryPhysical, memoryUnmap, msgBusMaster, msgCheckDevice, msgGrant, msgRead, msgReceive, msgReceiveFast, msgReceivev, msgReply, msgReplyFast, msgReplyReceive, msgReplyReceiveFast, msgReplyv, msgSend, msgSendFast, msgSendv, nameOpen, nameRegister, nameUnregister, payloadRead, portRead, portTake, portWrite, pulseSend, stateDelete, stateDma, stateOpen, systemComponents, systemInfo, systemList, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadTimeout, threadYield, threadYieldFast, timerCreate, timerSet } from "../syscall/table";
+import { channelCreate, clockCycles, clockNow, componentExit, componentKill, componentSelf, componentSpawn, componentStatus, connectionCreate, firmwareTable, handleClose, handleDuplicate, handleInfo, interruptAttach, interruptUnmask, logWrite, memoryCreate, memoryDevice, memoryDma, memoryMap, memoryPhysical, memoryUnmap, msgBusMaster, msgCheckDevice, msgGrant, msgInfo, msgRead, msgReceive, msgReceiveFast, msgReceivev, msgReply, msgReplyFast, msgReplyReceive, msgReplyReceiveFast, msgReplyWait, msgReplyv, msgSend, msgSendFast, msgSendv, nameOpen, nameRegister, nameUnregister, payloadRead, portRead, portTake, portWrite, pulseSend, stateDelete, stateDma, stateOpen, systemComponents, systemInfo, systemList, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadTimeout, threadYield, threadYieldFast, timerCreate, timerSet } from "../syscall/table";
 
 // The numbers the checks use, by their names in the table.
 const CAPABILITY_DMA = abi.CAPABILITY_DMA;
@@ -378,6 +378,43 @@ function general_msg_reply_receive(receiveId: u32, status: i32, reply: u32, repl
   if (<u64>buffer + <u64>bufferLength > callerLength) return ERROR_BAD_ADDRESS;
   if (info != 0 && <u64>info + RECEIVE_INFO_SIZE > callerLength) return ERROR_BAD_ADDRESS;
   return msgReplyReceive(caller, receiveId, status, callerBase + <u64>reply, replyLength, changetype<Channel>(channelEntry.object), callerBase + <u64>buffer, bufferLength, info == 0 ? 0 : callerBase + <u64>info);
+}
+
+/** msg.reply_wait: A server loop's one call per message, its common case made short: replies to `receiveId` (0: to none) with `status` and the first `replyLength` bytes of `buffer`, then waits on `channel` for the next message or pulse, received into the same `buffer`. Its result carries the next message's length, so that no receiveInfo is written; msg.info tells the rest of it when a server wants it. A reply that fails returns its error without receiving. */
+export function delos_msg_reply_wait(receiveId: u32, status: i32, replyLength: u32, channel: i32, buffer: u32, bufferLength: u32): i64 {
+  const caller = enterKernel();
+  const result = check_msg_reply_wait(caller, receiveId, status, replyLength, channel, buffer, bufferLength);
+  leaveKernel();
+  return result;
+}
+
+// @ts-ignore: decorator
+@inline function check_msg_reply_wait(caller: Thread, receiveId: u32, status: i32, replyLength: u32, channel: i32, buffer: u32, bufferLength: u32): i64 {
+  const callerComponent = caller.component!;
+  const handles = handlesOf(callerComponent);
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
+  const channelEntry = handles.lookup(channel, OBJECT_TYPE_CHANNEL, RIGHT_RECEIVE);
+  if (channelEntry == null) return <i64>handles.error;
+  if (<u64>buffer + <u64>bufferLength > callerLength) return <i64>ERROR_BAD_ADDRESS;
+  return msgReplyWait(caller, receiveId, status, replyLength, changetype<Channel>(channelEntry.object), callerBase + <u64>buffer, bufferLength);
+}
+
+/** msg.info: Writes the receiveInfo of a received message that waits for its reply: what msg.receive writes when it is given a record (the sender, its priority now, the lengths, the handle that came with it). */
+export function delos_msg_info(receiveId: u32, info: u32): i32 {
+  const caller = enterKernel();
+  const result = check_msg_info(caller, receiveId, info);
+  leaveKernel();
+  return result;
+}
+
+// @ts-ignore: decorator
+@inline function check_msg_info(caller: Thread, receiveId: u32, info: u32): i32 {
+  const callerComponent = caller.component!;
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
+  if (<u64>info + RECEIVE_INFO_SIZE > callerLength) return ERROR_BAD_ADDRESS;
+  return msgInfo(caller, receiveId, callerBase + <u64>info);
 }
 
 /** msg.read: Reads more of a received message, from `offset` on (QNX MsgRead): for messages longer than the receive buffer. */
@@ -1089,7 +1126,7 @@ export function delos_state_dma(name: u32, nameLength: u32, size: u32): i32 {
 }
 
 /** How many system calls there are. */
-export const SYSTEM_CALL_COUNT: i32 = 57;
+export const SYSTEM_CALL_COUNT: i32 = 59;
 
 /** Defines every system call for the loader: import name, wasm types (`i` i32, `I` i64), dispatch function, capability kind. */
 export function defineSystemCalls(): void {
@@ -1108,6 +1145,8 @@ export function defineSystemCalls(): void {
   defineSystemCall("msg_reply", "iiii", "i", delos_msg_reply.index, "");
   defineSystemCall("msg_replyv", "iiii", "i", delos_msg_replyv.index, "");
   defineSystemCall("msg_reply_receive", "iiiiiiii", "i", delos_msg_reply_receive.index, "");
+  defineSystemCall("msg_reply_wait", "iiiiii", "I", delos_msg_reply_wait.index, "");
+  defineSystemCall("msg_info", "ii", "i", delos_msg_info.index, "");
   defineSystemCall("msg_read", "iiii", "i", delos_msg_read.index, "");
   defineSystemCall("msg_grant", "iii", "i", delos_msg_grant.index, "");
   defineSystemCall("msg_check_device", "iii", "i", delos_msg_check_device.index, "");

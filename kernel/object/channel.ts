@@ -229,6 +229,8 @@ function deliver(client: Thread, server: Thread, channel: Channel): i32 {
   const info = <u64>unchecked(receiving[VALUE_INFO]);
   if (info != 0 && !writeMessageInfo(info, client, clientComponent, sendAddress, sendSize, sendVector)) return SERVER_FAULT;
   // POINT OF NO RETURN: the receiveInfo's bytes were all written, so the handle's field can be.
+  let received = <u64>messageLength(clientComponent, sendAddress, sendSize, sendVector) << abi.REPLY_WAIT_LENGTH_SHIFT;
+  client.deliveredHandle = 0;
   if ((clientFlags & FLAG_TRANSFER) != 0) {
     const pending = takeTransfer(channel, client);
     if (pending != null) {
@@ -238,6 +240,8 @@ function deliver(client: Thread, server: Thread, channel: Channel): i32 {
       if (info != 0) {
         writeReceiveHandle(info, <u32>handle);
       }
+      client.deliveredHandle = <u32>handle;
+      if (handle > 0) received |= RECEIVED_HANDLE;
     }
   }
   const receiveId = takeReceiveId(serverComponent);
@@ -249,8 +253,17 @@ function deliver(client: Thread, server: Thread, channel: Channel): i32 {
   server.replyAt = pending.length - 1;
   server.serving++;
   if (client.priority > server.lent) lendPriority(server, client.priority);
-  server.ipcResult = receiveId;
+  server.ipcResult = <i64>(received | receiveId);
   return DELIVERED;
+}
+
+/** msg.reply_wait's result, bit 63: a handle came with the message. */
+const RECEIVED_HANDLE: u64 = 1 << 63;
+
+/** A message's length for msg.reply_wait's result: 31 bits, a longer one read as the most they hold. */
+function messageLength(component: Component, address: u64, size: u64, vector: bool): u64 {
+  const length = sideLength(component, address, size, vector);
+  return length < 0x7fffffff ? length : 0x7fffffff;
 }
 
 /** The receiveInfo of a message (a function of its own: deliver's frame stays small). */
@@ -538,6 +551,35 @@ export function msgReplyReceive(caller: Thread, receiveId: u32, status: i32, rep
   const replied = msgReply(caller, receiveId, status, reply, replyLength);
   if (replied < 0) return replied;
   return msgReceive(caller, channel, buffer, bufferLength, info);
+}
+
+/**
+ * msg.reply_wait: the reply from the start of `buffer` unless `receiveId`
+ * is 0, then the receive into it. The receive's result is the receiver's
+ * ipcResult as deliver left it: the receive id with the message's length
+ * and the handle bit above it.
+ */
+export function msgReplyWait(caller: Thread, receiveId: u32, status: i32, replyLength: u32, channel: Channel, buffer: u64,
+  bufferLength: u32): i64 {
+  if (replyLength > bufferLength) return <i64><u32>abi.ERROR_INVALID_ARGUMENT;
+  if (receiveId != 0) {
+    const replied = msgReply(caller, receiveId, status, buffer, replyLength);
+    if (replied < 0) return <i64><u32>replied;
+  }
+  const received = msgReceive(caller, channel, buffer, bufferLength, 0);
+  return received > 0 ? caller.ipcResult : <i64><u32>received;
+}
+
+/** msg.info: the receiveInfo of the pending message `receiveId`, as msg.receive would have written it. */
+export function msgInfo(caller: Thread, receiveId: u32, info: u64): i32 {
+  const client = pendingClient(caller, receiveId);
+  if (client == null) return abi.ERROR_NO_SENDER;
+  const sent = client.ipcValues;
+  const written = writeMessageInfo(info, client, client.component!, <u64>unchecked(sent[VALUE_SEND_ADDRESS]),
+    <u64>unchecked(sent[VALUE_SEND_SIZE]), (unchecked(sent[VALUE_FLAGS]) & FLAG_SEND_VECTOR) != 0);
+  if (!written) return abi.ERROR_BAD_ADDRESS;
+  writeReceiveHandle(info, client.deliveredHandle);
+  return 0;
 }
 
 /** msg.read */

@@ -60,7 +60,7 @@ import {
 import {
   LIST_HEAD, THREAD_BLOCK_REASON, THREAD_COMPONENT, THREAD_ID, THREAD_IPC_RESULT, THREAD_IPC_VALUES,
   THREAD_LENT, THREAD_LOCK_BOOST, THREAD_OWN_PRIORITY, THREAD_PRIORITY, THREAD_RECEIVE_ID, THREAD_REPLY_AT, THREAD_SENDERS_BOOST,
-  THREAD_SERVED_BY, THREAD_SERVING, THREAD_STATE, THREAD_TIMEOUT, THREAD_TIMEOUT_STATES, THREAD_WAIT_QUEUE, THREAD_WAKE_REASON,
+  THREAD_SERVED_BY, THREAD_SERVING, THREAD_DELIVERED_HANDLE, THREAD_STATE, THREAD_TIMEOUT, THREAD_TIMEOUT_STATES, THREAD_WAIT_QUEUE, THREAD_WAKE_REASON,
   TIMEOUT_DEADLINE, WAIT_QUEUE_THREADS,
 } from "../sched/layout";
 import { copyUser } from "../component/copy";
@@ -188,6 +188,8 @@ import * as abi from "../generated/abi";
   const base = memoryBaseOf(component);
   const length = memoryLengthOf(component);
   if (<u64>send + <u64>sendLength > length || <u64>reply + <u64>replyLength > length) return FAST_PATH_DECLINED;
+  // msg.reply_wait's result holds 31 bits of length: a longer message goes the general way, which says so.
+  if (sendLength > 0x7fffffff) return FAST_PATH_DECLINED;
   const channel = field(field(entry, ENTRY_OBJECT), CONNECTION_CHANNEL);
   if (!load<bool>(channel + CHANNEL_IS_OPEN)) return FAST_PATH_DECLINED;
   const waiting = field(field(channel, CHANNEL_RECEIVERS), WAIT_QUEUE_THREADS);
@@ -226,13 +228,14 @@ import * as abi from "../generated/abi";
   const receiveId = takeFreshReceiveId();
   store<u32>(caller + THREAD_RECEIVE_ID, receiveId);
   store<u32>(caller + THREAD_SERVED_BY, load<u32>(receiver + THREAD_ID));
+  store<u32>(caller + THREAD_DELIVERED_HANDLE, 0);
   store<usize>(elementAt(field(pending, ARRAY_DATA), pendingCount), caller);
   store<i32>(pending + ARRAY_LENGTH, pendingCount + 1);
   store<i32>(receiver + THREAD_REPLY_AT, pendingCount);
   store<i32>(receiver + THREAD_SERVING, load<i32>(receiver + THREAD_SERVING) + 1);
   store<i32>(receiver + THREAD_LENT, lent);
   store<i32>(receiver + THREAD_PRIORITY, serverPriority);
-  store<i64>(receiver + THREAD_IPC_RESULT, receiveId);
+  store<i64>(receiver + THREAD_IPC_RESULT, <i64>(<u64>sendLength << abi.REPLY_WAIT_LENGTH_SHIFT | receiveId));
   // blockAndSwitchTo(Reply, receiver), its cases checked above.
   store<i32>(caller + THREAD_STATE, ThreadState.Blocked);
   store<i32>(caller + THREAD_BLOCK_REASON, BlockReason.Reply);

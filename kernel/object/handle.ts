@@ -74,6 +74,20 @@ export class HandleTable {
   count: i32 = 0;
   /** Open handles allowed: the component's `handles` limit. */
   limit: i32 = HANDLE_LIMIT;
+  /**
+   * The native fast path's lookups, remembered (arch/x86_64/link/fast-path.ts):
+   * the connection msg.send found last (a handle with SEND) and the channel
+   * msg.reply_receive or msg.reply_wait found last (with RECEIVE), each as
+   * its handle's number and the object's address. A handle's number is not
+   * issued again while it is open, and close() forgets a remembered one, so
+   * a remembered number still names that object with those rights. None is
+   * -1, which no handle argument equals: the native code compares the
+   * argument zero-extended to 64 bits.
+   */
+  sendHandle: i64 = -1;
+  sendObject: usize = 0;
+  receiveHandle: i64 = -1;
+  receiveObject: usize = 0;
 
   /** The entry `handle` names, if it is open, names an object of `type` (0: any) and has every right in `rights`; else null and `error`. */
   lookup(handle: i32, type: u32, rights: u32): HandleEntry | null {
@@ -126,6 +140,8 @@ export class HandleTable {
     if (storedAt(this.slots, at) !== entry) return;
     this.slots[at] = null;
     this.count--;
+    if (<i64>entry.number == this.sendHandle) { this.sendHandle = -1; this.sendObject = 0; }
+    if (<i64>entry.number == this.receiveHandle) { this.receiveHandle = -1; this.receiveObject = 0; }
     const object = entry.object;
     object.handleCount--;
     if (object.handleCount == 0) object.lastHandleClosed();

@@ -22,6 +22,10 @@ export const OBJECTS_HANDLES = offsetof<ComponentObjects>("handles");
 export const OBJECTS_REPLY_PENDING = offsetof<ComponentObjects>("replyPending");
 export const TABLE_SLOTS = offsetof<HandleTable>("slots");
 export const TABLE_MASK = offsetof<HandleTable>("mask");
+export const TABLE_SEND_HANDLE = offsetof<HandleTable>("sendHandle");
+export const TABLE_SEND_OBJECT = offsetof<HandleTable>("sendObject");
+export const TABLE_RECEIVE_HANDLE = offsetof<HandleTable>("receiveHandle");
+export const TABLE_RECEIVE_OBJECT = offsetof<HandleTable>("receiveObject");
 export const ENTRY_OBJECT = offsetof<HandleEntry>("object");
 export const ENTRY_RIGHTS = offsetof<HandleEntry>("rights");
 export const ENTRY_NUMBER = offsetof<HandleEntry>("number");
@@ -45,6 +49,7 @@ export { FLAG_REPLY_VECTOR, FLAG_SEND_VECTOR, VALUE_FLAGS, VALUE_INFO, VALUE_REP
 export {
   ERROR_BAD_HANDLE, ERROR_DEAD_SERVER, OBJECT_TYPE_CHANNEL, OBJECT_TYPE_CONNECTION, RECEIVE_INFO_COMPONENT, RECEIVE_INFO_HANDLE,
   RECEIVE_INFO_PRIORITY, RECEIVE_INFO_REPLY_LENGTH, RECEIVE_INFO_SEND_LENGTH, RECEIVE_INFO_SIZE, RECEIVE_INFO_THREAD, RIGHT_RECEIVE, RIGHT_SEND,
+  REPLY_WAIT_LENGTH_SHIFT,
 } from "../generated/abi";
 
 // The receive ids' globals (channel.ts).

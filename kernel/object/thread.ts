@@ -141,6 +141,8 @@ export class Thread {
   /** While Reply-blocked: the receive id its message was given (unique per message, not per thread) and the thread that received it. */
   receiveId: u32 = 0;
   servedBy: u32 = 0;
+  /** While Reply-blocked: the number of the handle its message gave the server (0: none), for msg.info. */
+  deliveredHandle: u32 = 0;
   /**
    * A server thread's reply capability: where in its component's
    * replyPending the client it received last was stored. Receive ids are

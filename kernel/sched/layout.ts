@@ -46,6 +46,7 @@ export const THREAD_SENDERS_BOOST = offsetof<Thread>("sendersBoost");
 export const THREAD_RECEIVE_ID = offsetof<Thread>("receiveId");
 export const THREAD_SERVED_BY = offsetof<Thread>("servedBy");
 export const THREAD_REPLY_AT = offsetof<Thread>("replyAt");
+export const THREAD_DELIVERED_HANDLE = offsetof<Thread>("deliveredHandle");
 export const THREAD_TIMEOUT_STATES = offsetof<Thread>("timeoutStates");
 export const WAIT_QUEUE_THREADS = offsetof<WaitQueue>("threads");
 export const LIST_HEAD = offsetof<ThreadList>("head");

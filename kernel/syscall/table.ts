@@ -41,6 +41,8 @@
 /* msg.replyv                   */ export { msgReplyv }           from "../object/channel";
 /* msg.reply_receive, fast path */ export { msgReplyReceiveFast } from "../object/fast-path";
 /* msg.reply_receive            */ export { msgReplyReceive }     from "../object/channel";
+/* msg.reply_wait               */ export { msgReplyWait }        from "../object/channel";
+/* msg.info                     */ export { msgInfo }             from "../object/channel";
 /* msg.read                     */ export { msgRead }             from "../object/channel";
 /* msg.grant                    */ export { msgGrant }            from "../object/channel";
 /* msg.check_device             */ export { msgCheckDevice }      from "../object/channel";

@@ -65,8 +65,8 @@ export const LINK_INFO_SIZE: i32 = 256;
  * when it defines the call and the native code jumps to when it declines,
  * and where the native code ends (for `npm run trace`).
  */
-export const FAST_PATH_NAMES: string[] = ["msg_send", "msg_reply_receive", "thread_yield"];
-export const FAST_PATH_COUNT: i32 = 3;
+export const FAST_PATH_NAMES: string[] = ["msg_send", "msg_reply_receive", "thread_yield", "msg_reply_wait"];
+export const FAST_PATH_COUNT: i32 = 4;
 export const FAST_PATH_ENTRY: i32 = 0;
 export const FAST_PATH_FALLBACK: i32 = 8;
 export const FAST_PATH_END: i32 = 16;

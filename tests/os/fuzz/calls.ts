@@ -25,6 +25,7 @@ import {
   delos_timer_set, delos_memory_device, delos_memory_dma, delos_memory_physical, delos_firmware_table, delos_msg_check_device,
   delos_system_info, delos_system_components, delos_system_list, delos_msg_bus_master,
   delos_state_dma,
+  delos_msg_reply_wait, delos_msg_info,
 } from "../../../ipc/generated/imports";
 import { PAGE_SIZE } from "../../../ipc/generated/index";
 import { pageAligned } from "../lib/pages";
@@ -51,6 +52,8 @@ export const CALL_SYSTEM_COMPONENTS = 53;
 export const CALL_SYSTEM_LIST = 54;
 export const CALL_MSG_BUS_MASTER = 55;
 export const CALL_STATE_DMA = 56;
+export const CALL_MSG_REPLY_WAIT = 57;
+export const CALL_MSG_INFO = 58;
 /** What a failed memory.grow counts as: no error code of the kernel's, so the OTHER slot. */
 export const GROW_FAILED: i64 = -1000;
 
@@ -61,6 +64,7 @@ const WEIGHTS: u8[] = [
   1, 1, 1,
   1,
   1,
+  4, 2,
 ];
 
 const ARENA_BYTES: u32 = 16 * PAGE_SIZE;
@@ -581,6 +585,22 @@ export class Fuzz {
         if ((this.attacks & ATTACK_QUOTA) == 0 && size > 0x10000) size = PAGE_SIZE;
         result = delos_state_dma(this.address, this.length, size);
         this.remember(<i32>result);
+        break;
+      }
+      case CALL_MSG_REPLY_WAIT: {
+        // A reply from the buffer's start (0: none), then the next message into it; replyLength past the buffer is refused.
+        this.buffer(random, true, 8192);
+        this.guard(random);
+        const replyLength = random.oneIn(4) ? random.u32() : random.below(this.length + 2);
+        const received = delos_msg_reply_wait(random.oneIn(3) ? 0 : this.receiveId(random), <i32>random.below(3) - 1, replyLength,
+          random.oneIn(2) ? this.ownChannel : this.handle(random), this.address, this.length);
+        result = <i64><i32>received;
+        if (result > 0) this.replyTo(<u32>result, random);
+        break;
+      }
+      case CALL_MSG_INFO: {
+        this.buffer(random, true, 24);
+        result = delos_msg_info(this.receiveId(random), this.address);
         break;
       }
       default: call = CALL_THREAD_YIELD; result = delos_thread_yield();

@@ -38,8 +38,9 @@ export const CALL_NAMES: string[] = [
   "memory.physical", "firmware.table", "msg.check_device", "system.info", "system.components", "system.list",
   "msg.bus_master",
   "state.dma",
+  "msg.reply_wait", "msg.info",
 ];
-export const CALL_COUNT: i32 = 57;
+export const CALL_COUNT: i32 = 59;
 
 /** Outcome slots: 0 success, 1..16 the kernel's error codes (ERROR_* negated), 17 any other negative result. */
 export const OUTCOME_SLOTS: i32 = 18;

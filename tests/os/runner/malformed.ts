@@ -11,7 +11,7 @@ import {
   delos_handle_close, delos_handle_duplicate, delos_handle_info, delos_msg_send, delos_msg_sendv, delos_msg_receive,
   delos_msg_reply, delos_msg_read, delos_name_open, delos_name_register, delos_memory_create, delos_memory_map,
   delos_pulse_send, delos_log_write, delos_thread_set_priority, delos_state_open, delos_component_kill,
-  delos_component_status, delos_channel_create, delos_connection_create, delos_thread_timeout,
+  delos_component_status, delos_channel_create, delos_connection_create, delos_thread_timeout, delos_msg_reply_wait, delos_msg_info,
 } from "../../../ipc/generated/imports";
 import {
   handleClose, msgSend, nameOpen, ERROR_ACCESS_DENIED, ERROR_BAD_ADDRESS, ERROR_BAD_HANDLE, ERROR_INVALID_ARGUMENT,
@@ -58,6 +58,20 @@ export function malformedCalls(check: Check): void {
   check.succeeded(delos_handle_close(closed), "handle.close of a connection");
   expect(check, delos_msg_send(closed, buffer, 8, buffer, 8), ERROR_BAD_HANDLE, "msg.send on a closed handle");
   expect(check, delos_handle_close(closed), ERROR_BAD_HANDLE, "handle.close twice");
+  // The native msg.send remembers the connection it sent on last, and msg.reply_wait the channel: a closed one is forgotten.
+  const last = delos_handle_duplicate(echo, RIGHT_SEND);
+  if (check.succeeded(last, "handle.duplicate of a connection")) {
+    store<u32>(buffer, TEST_ECHO_SQUARE);
+    store<u32>(buffer + 4, 9);
+    check.succeeded(delos_msg_send(last, buffer, TEST_ECHO_SQUARE_REQUEST_SIZE, buffer + 128, TEST_ECHO_SQUARE_REPLY_SIZE), "msg.send on the duplicate");
+    check.succeeded(delos_handle_close(last), "handle.close of the connection sent on last");
+    expect(check, delos_msg_send(last, buffer, TEST_ECHO_SQUARE_REQUEST_SIZE, buffer + 128, TEST_ECHO_SQUARE_REPLY_SIZE), ERROR_BAD_HANDLE,
+      "msg.send on the connection sent on last, closed");
+  }
+  expect(check, delos_msg_send(-1, buffer, 8, buffer, 8), ERROR_BAD_HANDLE, "msg.send(-1)");
+  expect(check, <i32>delos_msg_reply_wait(0, 0, 0, -1, buffer, 64), ERROR_BAD_HANDLE, "msg.reply_wait on handle -1");
+  expect(check, <i32>delos_msg_reply_wait(0, 0, 65, channel, buffer, 64), ERROR_INVALID_ARGUMENT, "msg.reply_wait with a reply longer than its buffer");
+  expect(check, delos_msg_info(12345, buffer), ERROR_NO_SENDER, "msg.info of a message never received");
 
   // Handles of the wrong type or without the right.
   expect(check, delos_msg_send(channel, buffer, 8, buffer, 8), ERROR_WRONG_TYPE, "msg.send on a channel");

@@ -108,13 +108,23 @@ class KernelSymbols {
   }
 }
 
-/** Emits the three native fast paths; false with `error` when the kernel does not export what they need. */
+/** A lookupRemembered miss, emitted out of line at the end of its path. */
+class Miss {
+  constructor(
+    readonly label: Label, readonly back: Label, readonly objects: Reg, readonly type: i32, readonly right: i32,
+    readonly object: Reg, readonly handleField: i32, readonly objectField: i32,
+  ) {}
+}
+
+/** Emits the native fast paths; false with `error` when the kernel does not export what they need. */
 export class FastPaths {
   error: string = "";
   private readonly a: SystemAssembler;
   private readonly s: KernelSymbols;
   /** writeReceiveInfo: msg.send's receiveInfo stored straight into the receiver's memory, inside the checked range. */
   private readonly writeReceiveInfo: Label;
+  /** lookupRemembered's misses in the path being emitted. */
+  private readonly misses: Miss[] = [];
 
   // Offsets and values, read once.
   private readonly THREAD_ID: i32; private readonly THREAD_COMPONENT: i32; private readonly THREAD_CONTEXT_BLOCK: i32;
@@ -125,6 +135,9 @@ export class FastPaths {
   private readonly THREAD_SHADOW_BYTES: i32; private readonly THREAD_IPC_VALUES: i32; private readonly THREAD_IPC_RESULT: i32;
   private readonly THREAD_SERVING: i32; private readonly THREAD_SENDERS_BOOST: i32; private readonly THREAD_RECEIVE_ID: i32;
   private readonly THREAD_SERVED_BY: i32; private readonly THREAD_REPLY_AT: i32; private readonly THREAD_TIMEOUT_STATES: i32;
+  private readonly THREAD_DELIVERED_HANDLE: i32; private readonly REPLY_WAIT_LENGTH_SHIFT: i32;
+  private readonly TABLE_SEND_HANDLE: i32; private readonly TABLE_SEND_OBJECT: i32;
+  private readonly TABLE_RECEIVE_HANDLE: i32; private readonly TABLE_RECEIVE_OBJECT: i32;
   private readonly WAIT_QUEUE_THREADS: i32; private readonly LIST_HEAD: i32; private readonly LIST_TAIL: i32;
   private readonly LIST_COUNT: i32; private readonly TIMEOUT_DEADLINE: i32;
   private readonly COMPONENT_ID: i32; private readonly COMPONENT_MEMORY_OBJECT: i32; private readonly COMPONENT_LOCK_OWNER: i32;
@@ -167,6 +180,10 @@ export class FastPaths {
     this.THREAD_SERVING = s.constant("THREAD_SERVING"); this.THREAD_SENDERS_BOOST = s.constant("THREAD_SENDERS_BOOST");
     this.THREAD_RECEIVE_ID = s.constant("THREAD_RECEIVE_ID"); this.THREAD_SERVED_BY = s.constant("THREAD_SERVED_BY");
     this.THREAD_REPLY_AT = s.constant("THREAD_REPLY_AT");
+    this.THREAD_DELIVERED_HANDLE = s.constant("THREAD_DELIVERED_HANDLE");
+    this.REPLY_WAIT_LENGTH_SHIFT = s.constant("REPLY_WAIT_LENGTH_SHIFT");
+    this.TABLE_SEND_HANDLE = s.constant("TABLE_SEND_HANDLE"); this.TABLE_SEND_OBJECT = s.constant("TABLE_SEND_OBJECT");
+    this.TABLE_RECEIVE_HANDLE = s.constant("TABLE_RECEIVE_HANDLE"); this.TABLE_RECEIVE_OBJECT = s.constant("TABLE_RECEIVE_OBJECT");
     this.THREAD_TIMEOUT_STATES = s.constant("THREAD_TIMEOUT_STATES");
     this.WAIT_QUEUE_THREADS = s.constant("WAIT_QUEUE_THREADS"); this.LIST_HEAD = s.constant("LIST_HEAD");
     this.LIST_TAIL = s.constant("LIST_TAIL"); this.LIST_COUNT = s.constant("LIST_COUNT");
@@ -203,13 +220,14 @@ export class FastPaths {
     this.RECEIVE_INFO_HANDLE = s.constant("RECEIVE_INFO_HANDLE");
   }
 
-  /** Emits msg.send, msg.reply_receive and thread.yield (FAST_PATH_NAMES' order); false with `error` set when it cannot. */
+  /** Emits msg.send, msg.reply_receive, thread.yield and msg.reply_wait (FAST_PATH_NAMES' order); false with `error` set when it cannot. */
   emit(): bool {
     if (this.s.error.length > 0) { this.error = this.s.error; return false; }
     // Each ipcValues slot is an i64 in a StaticArray (its elements at its address); lists link by 32-bit address.
     this.emitSend(0);
-    this.emitReplyReceive(1);
+    this.emitReplyReceive(1, false);
     this.emitYield(2);
+    this.emitReplyReceive(3, true);
     if (this.s.error.length > 0) { this.error = this.s.error; return false; }
     return true;
   }
@@ -346,6 +364,41 @@ export class FastPaths {
     a.load(4, object, field(Reg.RAX, this.ENTRY_OBJECT));
     a.cmpMemImm(4, field(object, this.OBJECT_TYPE), type);
     a.jcc(Cond.NE, declined);
+  }
+
+  /**
+   * lookup through the table's remembered lookup (HandleTable.sendHandle or
+   * receiveHandle, `send` says which): when the handle in ecx is the
+   * remembered one, `object` is its object at once; otherwise the lookup
+   * runs out of line (emitted by end()) and remembers what it found.
+   * Clobbers rax, rdx and, on a miss, rsi.
+   */
+  private lookupRemembered(declined: Label, objects: Reg, type: i32, right: i32, object: Reg, send: bool): void {
+    const a = this.a;
+    const miss = a.newLabel(), back = a.newLabel();
+    const handleField = send ? this.TABLE_SEND_HANDLE : this.TABLE_RECEIVE_HANDLE;
+    const objectField = send ? this.TABLE_SEND_OBJECT : this.TABLE_RECEIVE_OBJECT;
+    a.load(4, Reg.RAX, field(objects, this.OBJECTS_HANDLES));
+    a.cmpLoad(8, Reg.RCX, field(Reg.RAX, handleField));
+    a.jcc(Cond.NE, miss);
+    a.load(4, object, field(Reg.RAX, objectField));
+    a.bind(back);
+    this.misses.push(new Miss(miss, back, objects, type, right, object, handleField, objectField));
+  }
+
+  /** The misses of lookupRemembered in the path being emitted, out of line: each jumps back or declines. */
+  private emitMisses(declined: Label): void {
+    const a = this.a;
+    for (let i = 0; i < this.misses.length; i++) {
+      const m = this.misses[i];
+      a.bind(m.label);
+      a.load(4, Reg.RSI, field(m.objects, this.OBJECTS_HANDLES));
+      this.lookup(declined, m.objects, m.type, m.right, m.object);
+      a.store(8, field(Reg.RSI, m.handleField), Reg.RCX);
+      a.store(4, field(Reg.RSI, m.objectField), m.object);
+      a.jmp(m.back);
+    }
+    this.misses.length = 0;
   }
 
   /** Declines when a timeout of the thread in `thread` is armed (endBlock would have one to disarm). Clobbers rax. */
@@ -527,7 +580,7 @@ export class FastPaths {
    * there is nothing to do, else the kernel's fastPathResume; then the
    * result, `sti`, back to wasm.
    */
-  private finish(fromIpc: bool): void {
+  private finish(fromIpc: bool, wide: bool = false): void {
     const a = this.a;
     const slow = a.newLabel(), owned = a.newLabel(), held = a.newLabel(), done = a.newLabel();
     a.load(4, Reg.RBX, this.s.cell("current"));
@@ -553,8 +606,10 @@ export class FastPaths {
     a.jcc(Cond.NE, slow);
     a.bind(done);
     if (fromIpc) {
-      a.load(4, Reg.RAX, field(Reg.RBX, this.THREAD_IPC_RESULT));
-      a.store(4, RESULT, Reg.RAX);
+      // An i64 result (msg.reply_wait's) is the whole ipcResult, an i32 its low half.
+      const size = wide ? 8 : 4;
+      a.load(size, Reg.RAX, field(Reg.RBX, this.THREAD_IPC_RESULT));
+      a.store(size, RESULT, Reg.RAX);
     } else {
       a.storeImm(4, RESULT, 0);
     }
@@ -576,11 +631,11 @@ export class FastPaths {
   }
 
   /** The end of a message path: the switch to `next`, the resume, the decline. */
-  private switchAndFinish(index: i32, declined: Label, next: Reg): void {
+  private switchAndFinish(index: i32, declined: Label, next: Reg, wide: bool = false): void {
     const resume = this.a.newLabel();
     this.switchTo(next, resume);
     this.a.bind(resume);
-    this.finish(true);
+    this.finish(true, wide);
     this.end(index, declined);
   }
 
@@ -590,6 +645,7 @@ export class FastPaths {
   }
 
   private end(index: i32, declined: Label): void {
+    this.emitMisses(declined);
     this.a.bind(declined);
     this.a.jmpMem(this.decline(index));
     this.a.bind(this.k.fastPathEnds[index]);
@@ -614,9 +670,12 @@ export class FastPaths {
     // r11 the receiver, r13 then the server's replyPending, r10 the lent priority, r8 then the server's priority.
     this.enterMessage(declined, Reg.R13);
     this.checkRange(declined, 1, 2);
+    // msg.reply_wait's result holds 31 bits of length (ecx: the send's, from checkRange).
+    a.test(4, Reg.RCX, Reg.RCX);
+    a.jcc(Cond.S, declined);
     this.checkRange(declined, 3, 4);
     a.load(4, Reg.RCX, argument(0));
-    this.lookup(declined, Reg.R13, this.OBJECT_TYPE_CONNECTION, this.RIGHT_SEND, Reg.RAX);
+    this.lookupRemembered(declined, Reg.R13, this.OBJECT_TYPE_CONNECTION, this.RIGHT_SEND, Reg.RAX, true);
     a.load(4, Reg.RAX, field(Reg.RAX, this.CONNECTION_CHANNEL));
     a.cmpMemImm(1, field(Reg.RAX, this.CHANNEL_IS_OPEN), 0);
     a.jcc(Cond.E, declined);
@@ -693,6 +752,7 @@ export class FastPaths {
     a.store(4, field(Reg.RBX, this.THREAD_RECEIVE_ID), Reg.RCX);
     a.load(4, Reg.RAX, field(Reg.R11, this.THREAD_ID));
     a.store(4, field(Reg.RBX, this.THREAD_SERVED_BY), Reg.RAX);
+    a.storeImm(4, field(Reg.RBX, this.THREAD_DELIVERED_HANDLE), 0);
     a.load(4, Reg.RAX, field(Reg.R13, this.ARRAY_LENGTH));
     a.load(4, Reg.RDX, field(Reg.R13, this.ARRAY_DATA));
     a.add(8, Reg.RDX, Reg.R15);
@@ -704,7 +764,11 @@ export class FastPaths {
     a.aluStoreImm(Alu.ADD, 4, field(Reg.R11, this.THREAD_SERVING), 1);
     a.store(4, field(Reg.R11, this.THREAD_LENT), Reg.R10);
     a.store(4, field(Reg.R11, this.THREAD_PRIORITY), Reg.R8);
-    a.store(8, field(Reg.R11, this.THREAD_IPC_RESULT), Reg.RCX);
+    // The receive id, with the message's length above it for msg.reply_wait.
+    a.load(4, Reg.RAX, argument(2));
+    a.shiftImm(Shift.SHL, 8, Reg.RAX, this.REPLY_WAIT_LENGTH_SHIFT);
+    a.or(8, Reg.RAX, Reg.RCX);
+    a.store(8, field(Reg.R11, this.THREAD_IPC_RESULT), Reg.RAX);
     // blockAndSwitchTo(Reply, receiver), its cases checked above.
     a.storeImm(4, field(Reg.RBX, this.THREAD_STATE), this.STATE_BLOCKED);
     a.storeImm(4, field(Reg.RBX, this.THREAD_BLOCK_REASON), this.BLOCK_REPLY);
@@ -728,7 +792,10 @@ export class FastPaths {
    * its empty ready queue and take it out again at once; here it runs
    * straight away, which leaves the queues and the mask as they would.
    */
-  private emitReplyReceive(index: i32): void {
+  private emitReplyReceive(index: i32, wait: bool): void {
+    // msg.reply_receive(receiveId, status, reply, replyLength, channel, buffer, bufferLength, info);
+    // msg.reply_wait(receiveId, status, replyLength, channel, buffer, bufferLength): the reply from the buffer, no info.
+    const REPLY = wait ? 4 : 2, REPLY_LENGTH = wait ? 2 : 3, CHANNEL = wait ? 3 : 4, BUFFER = wait ? 4 : 5, BUFFER_LENGTH = wait ? 5 : 6;
     const a = this.a;
     const declined = a.newLabel();
     const noReady = a.newLabel(), noInfo = a.newLabel(), notLast = a.newLabel(), notLent = a.newLabel();
@@ -738,15 +805,24 @@ export class FastPaths {
     a.cmpMemImm(4, argument(1), this.ERROR_DEAD_SERVER);
     a.jcc(Cond.E, declined);
     this.enterMessage(declined, Reg.R13);
-    this.checkRange(declined, 2, 3);
-    this.checkRange(declined, 5, 6);
-    a.load(4, Reg.RAX, argument(7));
-    a.test(4, Reg.RAX, Reg.RAX);
-    a.jcc(Cond.E, noInfo);
-    a.addImm(8, Reg.RAX, this.RECEIVE_INFO_SIZE);
-    a.cmp(8, Reg.RAX, Reg.R8);
-    a.jcc(Cond.A, declined);
-    a.bind(noInfo);
+    if (wait) {
+      // The reply is the buffer's first replyLength bytes.
+      this.checkRange(declined, BUFFER, BUFFER_LENGTH);
+      a.load(4, Reg.RAX, argument(REPLY_LENGTH));
+      a.cmpLoad(4, Reg.RAX, argument(BUFFER_LENGTH));
+      a.jcc(Cond.A, declined);
+      a.bind(noInfo);
+    } else {
+      this.checkRange(declined, REPLY, REPLY_LENGTH);
+      this.checkRange(declined, BUFFER, BUFFER_LENGTH);
+      a.load(4, Reg.RAX, argument(7));
+      a.test(4, Reg.RAX, Reg.RAX);
+      a.jcc(Cond.E, noInfo);
+      a.addImm(8, Reg.RAX, this.RECEIVE_INFO_SIZE);
+      a.cmp(8, Reg.RAX, Reg.R8);
+      a.jcc(Cond.A, declined);
+      a.bind(noInfo);
+    }
     // replyIndex: the entry of replyPending the caller's reply capability names holds this receive id (ids are unique there).
     a.load(4, Reg.R10, field(Reg.R13, this.OBJECTS_REPLY_PENDING));
     a.load(4, Reg.R8, field(Reg.RBX, this.THREAD_REPLY_AT));
@@ -775,8 +851,8 @@ export class FastPaths {
     a.testMemImm(4, field(Reg.RDI, this.VALUE_FLAGS * 8), this.FLAG_REPLY_VECTOR);
     a.jcc(Cond.NE, declined);
     // receiveChannel: the channel open, received on last by the caller, no pulse, no sender, no other receiver.
-    a.load(4, Reg.RCX, argument(4));
-    this.lookup(declined, Reg.R13, this.OBJECT_TYPE_CHANNEL, this.RIGHT_RECEIVE, Reg.R13);
+    a.load(4, Reg.RCX, argument(CHANNEL));
+    this.lookupRemembered(declined, Reg.R13, this.OBJECT_TYPE_CHANNEL, this.RIGHT_RECEIVE, Reg.R13, false);
     a.cmpMemImm(1, field(Reg.R13, this.CHANNEL_IS_OPEN), 0);
     a.jcc(Cond.E, declined);
     a.cmpLoad(4, Reg.RBX, field(Reg.R13, this.CHANNEL_LAST_RECEIVER));
@@ -802,10 +878,10 @@ export class FastPaths {
     // The reply, cut to the client's reply buffer.
     a.load(8, Reg.RDX, field(Reg.RDI, this.VALUE_REPLY_SIZE * 8));
     a.load(8, Reg.RDI, field(Reg.RDI, this.VALUE_REPLY_ADDRESS * 8));
-    a.load(4, Reg.RCX, argument(3));
+    a.load(4, Reg.RCX, argument(REPLY_LENGTH));
     a.cmp(8, Reg.RCX, Reg.RDX);
     a.cmov(Cond.B, 8, Reg.RDX, Reg.RCX);
-    a.load(4, Reg.RSI, argument(2));
+    a.load(4, Reg.RSI, argument(REPLY));
     a.add(8, Reg.RSI, Reg.R9);
     this.copyChecked(declined);
     // POINT OF NO RETURN
@@ -835,15 +911,19 @@ export class FastPaths {
     a.bind(notLent);
     // beginReceive: the caller's buffers, blocked in the channel's receivers (empty: checked), its lock let go.
     a.load(4, Reg.RDX, field(Reg.RBX, this.THREAD_IPC_VALUES));
-    this.keepBuffer(this.VALUE_SEND_ADDRESS, 5, this.VALUE_SEND_SIZE, 6);
+    this.keepBuffer(this.VALUE_SEND_ADDRESS, BUFFER, this.VALUE_SEND_SIZE, BUFFER_LENGTH);
     a.storeImm(8, field(Reg.RDX, this.VALUE_FLAGS * 8), 0);
-    const noInfoAddress = a.newLabel();
-    a.load(4, Reg.RAX, argument(7));
-    a.test(4, Reg.RAX, Reg.RAX);
-    a.jcc(Cond.E, noInfoAddress);
-    a.add(8, Reg.RAX, Reg.R9);
-    a.bind(noInfoAddress);
-    a.store(8, field(Reg.RDX, this.VALUE_INFO * 8), Reg.RAX);
+    if (wait) {
+      a.storeImm(8, field(Reg.RDX, this.VALUE_INFO * 8), 0);
+    } else {
+      const noInfoAddress = a.newLabel();
+      a.load(4, Reg.RAX, argument(7));
+      a.test(4, Reg.RAX, Reg.RAX);
+      a.jcc(Cond.E, noInfoAddress);
+      a.add(8, Reg.RAX, Reg.R9);
+      a.bind(noInfoAddress);
+      a.store(8, field(Reg.RDX, this.VALUE_INFO * 8), Reg.RAX);
+    }
     a.storeImm(8, field(Reg.RBX, this.THREAD_IPC_RESULT), this.ERROR_BAD_HANDLE);
     this.releaseLock();
     a.storeImm(4, field(Reg.RBX, this.THREAD_STATE), this.STATE_BLOCKED);
@@ -853,7 +933,7 @@ export class FastPaths {
     a.load(4, Reg.RDX, field(Reg.RCX, this.WAIT_QUEUE_THREADS));
     this.pushBack(Reg.RDX, Reg.RBX);
     a.store(4, field(Reg.RBX, this.THREAD_WAIT_QUEUE), Reg.RCX);
-    this.switchAndFinish(index, declined, Reg.R11);
+    this.switchAndFinish(index, declined, Reg.R11, wait);
   }
 
   // ---- thread.yield() ----------------------------------------------------
