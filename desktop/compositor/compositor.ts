@@ -37,6 +37,7 @@ import { CLOCK_PATH, CLOCK_TIME, CLOCK_TIME_REPLY_SIZE, CLOCK_TIME_REQUEST_SIZE,
 import { WindowHandlers, serveWindow } from "../../ipc/generated/servers/window";
 import { InputHandlers, serveInput } from "../../ipc/generated/servers/input";
 import { Server } from "../../ipc/client/server";
+import { awaitTakeOver } from "../../ipc/client/standby";
 import { REPLY_LATER } from "../../ipc/client/serve";
 import { spawnGranted } from "../../ipc/client/spawn";
 import { log } from "../../sdk/lib/log";
@@ -54,6 +55,8 @@ const SCREEN_HEIGHT: i32 = 768;
 const FONT_PATH = "fonts/sans-13.atlas";
 const TICK_CODE: i32 = 1;
 const TICK_NANOSECONDS: i64 = 250_000_000;
+/** When a new instance's first tick composes the whole screen: after the clients that re-send at once were served. */
+const FIRST_TICK_NANOSECONDS: i64 = 1_000_000;
 /** How often the wall clock is asked again (the processor's clock and the RTC drift apart slowly). */
 const CLOCK_REFRESH_NANOSECONDS: i64 = 60_000_000_000;
 /** Enough for a declaration with the longest title, and a list reply of every window. */
@@ -425,15 +428,19 @@ function readFont(): Font | null {
 }
 
 export function _start(): void {
+  // The payload's files are read before standing by; the state and the back buffer (3 MiB, which a spare does
+  // not hold while it waits) are taken once this instance takes over (init's warm spare, servers/init).
+  const apps = payloadApps();
+  const font = readFont();
+  awaitTakeOver();
   const stateHandle = stateOpen("windows", STATE_SIZE);
   if (stateHandle < 0) { log("state.open windows: error " + stateHandle.toString()); return; }
   const stateAddress = mapObject(stateHandle, STATE_SIZE, MAP_WRITABLE);
   if (stateAddress == 0) { log("cannot map the state object"); return; }
   const manager = new WindowManager(new State(stateAddress), SCREEN_WIDTH, SCREEN_HEIGHT);
-  const apps = payloadApps();
   for (let i = 0; i < apps.length; i++) manager.launcher.push(apps[i].entry);
   const screen = new Screen(SCREEN_WIDTH, SCREEN_HEIGHT);
-  compositor = new Compositor(manager, new Scene(manager, screen.back, readFont()), screen);
+  compositor = new Compositor(manager, new Scene(manager, screen.back, font), screen);
   compositor!.apps = apps;
 
   const windows = new Server(WINDOW_PATH);
@@ -441,9 +448,10 @@ export function _start(): void {
   if (!windows.isServing || !input.isServing) { log("cannot serve " + WINDOW_PATH + " and " + INPUT_PATH); return; }
   const ticks = connectionCreate(windows.channel);
   const timer = ticks > 0 ? timerCreate(ticks, TICK_CODE, 0) : ticks;
-  // The first tick comes at once: it composes the whole screen, after whatever request is already waiting (a new
-  // instance serves before it draws; the clients' re-sent declarations compose the frame as well).
-  if (timer > 0) timerSet(timer, 1, TICK_NANOSECONDS);
+  // The first tick comes FIRST_TICK_NANOSECONDS from now: it composes the whole screen, after the requests that
+  // wait by then (a new instance serves before it draws; the clients' re-sent declarations compose the frame as
+  // well). Armed to fire at once, its pulse would come before any request, pulses being delivered first.
+  if (timer > 0) timerSet(timer, FIRST_TICK_NANOSECONDS, TICK_NANOSECONDS);
   else compositor!.tick();
   const thread = threadCreate(<u32>serveInputThread.index, <u32>input.channel, threadPriority());
   if (thread < 0) log("cannot start the input thread: error " + thread.toString());

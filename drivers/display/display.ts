@@ -13,7 +13,7 @@ import {
   DisplayModeReply, DisplayModesReply, DisplaySetModeReply,
 } from "../../ipc/generated/index";
 import { DisplayHandlers, serveDisplay } from "../../ipc/generated/servers/display";
-import { Server } from "../../ipc/client/index";
+import { Server, awaitTakeOver } from "../../ipc/client/index";
 import { log } from "../../sdk/lib/log";
 import { PciDevice } from "../lib/device/pci";
 import { mapFresh } from "../lib/device/map";
@@ -74,6 +74,9 @@ export function _start(): void {
   const framebufferBytes = device.barBytes;
   const mapped = mapFresh(registers, registerBytes);
   if (mapped == 0) { log("cannot map the registers"); return; }
+  // As init's warm spare, this waits here, with the device's memory at hand, until the running instance has
+  // ended: the mode it adopts is the one its predecessor left.
+  awaitTakeOver();
   const dispi = new Dispi(mapped);
   if (!dispi.present) { log("no DISPI interface (id 0x" + dispi.read(0).toString(16) + ")"); return; }
   if (dispi.usable) {

@@ -20,7 +20,7 @@ import {
   KEYBOARD_PATH, KeyboardStatusReply,
 } from "../../ipc/generated/index";
 import { KeyboardHandlers, serveKeyboard } from "../../ipc/generated/servers/keyboard";
-import { Server } from "../../ipc/client/index";
+import { Server, awaitTakeOver } from "../../ipc/client/index";
 import { InputSender } from "../lib/input/index";
 import { log } from "../../sdk/lib/log";
 import { configure, drop, status, take, STATUS_AUXILIARY, STATUS_OUTPUT_FULL } from "./i8042";
@@ -170,6 +170,9 @@ function sendEvents(_argument: i32): void {
 
 export function _start(): void {
   instance = <u32>componentSelf();
+  // As init's warm spare, this waits here until the running instance has ended: nothing of the state or the
+  // controller is touched before.
+  awaitTakeOver();
   const object = stateOpen(STATE_NAME, STATE_SIZE);
   if (object < 0) { log("state.open " + STATE_NAME + ": " + errorName(object)); return; }
   const base = (heap.alloc(STATE_SIZE + 4096) + 4095) & ~(<usize>4095);

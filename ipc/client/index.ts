@@ -10,3 +10,4 @@ export { Server } from "./server";
 export { Handlers, REPLY_LATER } from "./serve";
 export { spawnGranted } from "./spawn";
 export { InputLedger, LEDGER_INSTANCES } from "./input-ledger";
+export { awaitTakeOver } from "./standby";

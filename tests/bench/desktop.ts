@@ -61,9 +61,11 @@ async function boot(image: string, options: Partial<MachineOptions>): Promise<Bo
 /**
  * Where each restart's time goes, from the timestamps of COM1's lines
  * between the bench's `restart-NAME begins` and its figure: init's kill
- * (init logs the end), the load (the kernel's `load:` line, when it is
- * done), init's report of the start, and the new instance's first answer
- * (the figure line). Milliseconds since the line before.
+ * (init logs the end), then either init's report that its warm spare took
+ * over (servers/init/supervisor.ts) or, without a spare ready, the load
+ * (the kernel's `load:` line, when it is done) and init's report of the
+ * start; and the new instance's first answer (the figure line).
+ * Milliseconds since the line before.
  */
 function restartBreakdown(serial: string): Map<string, Array<Map<string, number>>> {
   const result = new Map<string, Array<Map<string, number>>>();
@@ -73,11 +75,18 @@ function restartBreakdown(serial: string): Map<string, Array<Map<string, number>
     const begin = /desktop-bench: restart-(\S+) begins/.exec(lines[i]!);
     if (!begin) continue;
     const name = begin[1]!;
-    const marks: Array<[string, RegExp]> = [
+    const answer = new RegExp(`desktop-bench: restart-${name} \\d`);
+    const answered = lines.findIndex((text, at) => at > i && answer.test(text));
+    const spare = answered > i && lines.slice(i, answered).some((text) => / spare component \d+ took over/.test(text));
+    const marks: Array<[string, RegExp]> = spare ? [
+      ["kill (init's end line)", /ended \(/],
+      ["spare's take-over (init's line)", / spare component \d+ took over/],
+      ["first answer (figure line)", answer],
+    ] : [
       ["kill (init's end line)", /ended \(/],
       ["load (kernel's load line)", /kernel: load: /],
       ["init's start line", /started from /],
-      ["first answer (figure line)", new RegExp(`desktop-bench: restart-${name} \\d`)],
+      ["first answer (figure line)", answer],
     ];
     const steps = new Map<string, number>();
     let last = stamp(lines[i]!);
@@ -176,9 +185,17 @@ export async function benchDesktop(log: (line: string) => void): Promise<void> {
       const rest = memory - heapFrames - kernel.stacks - kernel.code;
       log(`bench: desktop:     the kernel's heap ${(kernel.heap / (1 << 20)).toFixed(1)} MiB (${(heapFrames / (1 << 20)).toFixed(1)} MiB of it on frames; the first 1 MiB is the image's), thread stacks ${(kernel.stacks / (1 << 20)).toFixed(1)} MiB, compiled code ${(kernel.code / (1 << 20)).toFixed(1)} MiB; the rest, ${(rest / (1 << 20)).toFixed(1)} MiB, is components' memories, the objects they made, page tables and thread blocks (the figures per component count a whole linear memory, the ranges where it maps objects included, so they overlap the objects)`);
     }
-    for (const [name, runs] of timed.restarts) {
-      const steps = [...(runs[0]?.keys() ?? [])];
-      log(`bench: desktop:   restart of ${name}, medians of its steps (COM1 timestamps, each line's own output included): ${steps.map((step) => `${step} ${median(runs.map((run) => run.get(step) ?? NaN)).toFixed(2)} ms`).join(", ")}`);
+    for (const [name, allRuns] of timed.restarts) {
+      // Restarts that found a spare ready and those that loaded anew are reported apart.
+      const kinds = new Map<string, Array<Map<string, number>>>();
+      for (const run of allRuns) {
+        const key = [...run.keys()].join("|");
+        kinds.set(key, [...(kinds.get(key) ?? []), run]);
+      }
+      for (const runs of kinds.values()) {
+        const steps = [...(runs[0]?.keys() ?? [])];
+        log(`bench: desktop:   restart of ${name}, medians of its steps over ${runs.length} of ${allRuns.length} runs (COM1 timestamps, each line's own output included): ${steps.map((step) => `${step} ${median(runs.map((run) => run.get(step) ?? NaN)).toFixed(2)} ms`).join(", ")}`);
+      }
     }
   } finally {
     rmSync(directory, { recursive: true, force: true });
