@@ -55,8 +55,6 @@ const SCREEN_HEIGHT: i32 = 768;
 const FONT_PATH = "fonts/sans-13.atlas";
 const TICK_CODE: i32 = 1;
 const TICK_NANOSECONDS: i64 = 250_000_000;
-/** When a new instance's first tick composes the whole screen: after the clients that re-send at once were served. */
-const FIRST_TICK_NANOSECONDS: i64 = 1_000_000;
 /** How often the wall clock is asked again (the processor's clock and the RTC drift apart slowly). */
 const CLOCK_REFRESH_NANOSECONDS: i64 = 60_000_000_000;
 /** Enough for a declaration with the longest title, and a list reply of every window. */
@@ -448,10 +446,9 @@ export function _start(): void {
   if (!windows.isServing || !input.isServing) { log("cannot serve " + WINDOW_PATH + " and " + INPUT_PATH); return; }
   const ticks = connectionCreate(windows.channel);
   const timer = ticks > 0 ? timerCreate(ticks, TICK_CODE, 0) : ticks;
-  // The first tick comes FIRST_TICK_NANOSECONDS from now: it composes the whole screen, after the requests that
-  // wait by then (a new instance serves before it draws; the clients' re-sent declarations compose the frame as
-  // well). Armed to fire at once, its pulse would come before any request, pulses being delivered first.
-  if (timer > 0) timerSet(timer, FIRST_TICK_NANOSECONDS, TICK_NANOSECONDS);
+  // The first tick comes at once: it composes the whole screen, after whatever request is already waiting (a new
+  // instance serves before it draws; the clients' re-sent declarations compose the frame as well).
+  if (timer > 0) timerSet(timer, 1, TICK_NANOSECONDS);
   else compositor!.tick();
   const thread = threadCreate(<u32>serveInputThread.index, <u32>input.channel, threadPriority());
   if (thread < 0) log("cannot start the input thread: error " + thread.toString());
