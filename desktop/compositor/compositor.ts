@@ -37,7 +37,6 @@ import { CLOCK_PATH, CLOCK_TIME, CLOCK_TIME_REPLY_SIZE, CLOCK_TIME_REQUEST_SIZE,
 import { WindowHandlers, serveWindow } from "../../ipc/generated/servers/window";
 import { InputHandlers, serveInput } from "../../ipc/generated/servers/input";
 import { Server } from "../../ipc/client/server";
-import { awaitTakeOver } from "../../ipc/client/standby";
 import { REPLY_LATER } from "../../ipc/client/serve";
 import { spawnGranted } from "../../ipc/client/spawn";
 import { log } from "../../sdk/lib/log";
@@ -426,19 +425,15 @@ function readFont(): Font | null {
 }
 
 export function _start(): void {
-  // The payload's files are read before standing by; the state and the back buffer (3 MiB, which a spare does
-  // not hold while it waits) are taken once this instance takes over (init's warm spare, servers/init).
-  const apps = payloadApps();
-  const font = readFont();
-  awaitTakeOver();
   const stateHandle = stateOpen("windows", STATE_SIZE);
   if (stateHandle < 0) { log("state.open windows: error " + stateHandle.toString()); return; }
   const stateAddress = mapObject(stateHandle, STATE_SIZE, MAP_WRITABLE);
   if (stateAddress == 0) { log("cannot map the state object"); return; }
   const manager = new WindowManager(new State(stateAddress), SCREEN_WIDTH, SCREEN_HEIGHT);
+  const apps = payloadApps();
   for (let i = 0; i < apps.length; i++) manager.launcher.push(apps[i].entry);
   const screen = new Screen(SCREEN_WIDTH, SCREEN_HEIGHT);
-  compositor = new Compositor(manager, new Scene(manager, screen.back, font), screen);
+  compositor = new Compositor(manager, new Scene(manager, screen.back, readFont()), screen);
   compositor!.apps = apps;
 
   const windows = new Server(WINDOW_PATH);

@@ -320,9 +320,12 @@ export function register(test: TestFunction): void {
       const mono = grid.atlas;
       const padding = Math.max(2, Math.trunc(mono.size / 4)), rowHeight = mono.lineHeight + 4;
       const listLeft = monitorX + 2 * padding + padding, listTop = monitorY + rowHeight + 2 * padding;
+      // Every row the 420-pixel window shows; ids up to 64 (init's warm spares of the keyboard and display
+      // drivers, servers/init/supervisor.ts, take ids and rows of their own).
+      const shownRows = Math.floor((420 - (listTop - monitorY)) / rowHeight);
       const rowOf = (identity: string) => {
-        for (let row = 0; row < 16; row++) {
-          for (let id = 1; id < 32; id++) {
+        for (let row = 0; row < shownRows; row++) {
+          for (let id = 1; id < 64; id++) {
             const prefix = `${String(id).padStart(4)}  ${identity}`;
             if (textMismatches(withMonitor, mono, prefix, listLeft, listTop + row * rowHeight + 2, 0x1c2025, 0xffffff).length === 0) return row;
           }

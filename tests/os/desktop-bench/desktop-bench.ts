@@ -206,7 +206,7 @@ export function _start(): void {
   frameAddress = (heap.alloc(<usize>frameBytes + <usize>PAGE_SIZE) + <usize>PAGE_SIZE - 1) & ~(<usize>PAGE_SIZE - 1);
 
   // Each restart begins with the system settled, its warm spares started again (servers/init keeps one of each
-  // of the three, started in the background 200 ms after it was taken), as restarts seconds apart find it.
+  // driver, started in the background 200 ms after it was taken), as restarts seconds apart find it.
   for (let run = 0; run < RESTARTS; run++) {
     restart("keyboard", keyboardAnswers);
     threadSleep(SETTLE_NANOSECONDS);
