@@ -7,6 +7,8 @@
 //   growMemory(memory, pages) memory.grow of the kernel's own memory and of
 //                             every component's
 //   fatalTrap(kind, pc)       main trapped: report and halt
+//   growStack(limit, bytes)   a thread's stack grows (sched/threads.ts), for
+//                             the link's trap path
 //
 // The boot sequence, each step reported on COM1 with a timestamp: measure
 // the TSC; load the GDT (with a TSS and IST stacks) and the IDT; account
@@ -59,7 +61,7 @@ import { Thread } from "./object/thread";
 import { PRIORITY_COUNT, PRIORITY_LOWEST } from "./sched/priority";
 import { SLICE_TICKS, preemptIfWanted, schedulerTick, startScheduler, yieldCurrent } from "./sched/scheduler";
 import { allocateKernelShadowSlots, initKernelShadowStack, kernelShadowSlotCount } from "./sched/kernel-shadow-stack";
-import { freeThreadStack } from "./sched/threads";
+import { freeThreadStack, growStack as growThreadStack } from "./sched/threads";
 import { systemCalls } from "./component/system-calls";
 import { defineSystemCalls } from "./generated/dispatch";
 
@@ -352,6 +354,10 @@ export function interrupt(frame: i64): i32 {
 export function growMemory(memoryObject: i64, pages: i32): i32 {
   if (memoryObject == link(LINK_MEMORY_OBJECT)) return growHeap(pages);
   return growComponentMemory(memoryObject, pages);
+}
+
+export function growStack(limit: i64, bytes: i64): i64 {
+  return <i64>growThreadStack(<u64>limit, <u64>bytes);
 }
 
 export function fatalTrap(kind: i32, pc: i64): void {

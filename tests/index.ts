@@ -51,6 +51,7 @@ import * as shellFiles from "./desktop/shell-files.test";
 import * as desktopApps from "./desktop/apps.test";
 import * as desktopPointer from "./desktop/pointer.test";
 import * as compilerTier2 from "./compiler/tier2.test";
+import * as installerWindow from "./install/installer-window.test";
 
 const files = [
   { name: "harness", register: harness.register },
@@ -103,6 +104,7 @@ const files = [
   { name: "compiler-tier2", register: compilerTier2.register },
   { name: "storage-mount", register: storageMount.register },
   { name: "install", register: install.register },
+  { name: "installer-window", register: installerWindow.register },
 ];
 
 await runTestsAndExit(files, process.argv[2]);

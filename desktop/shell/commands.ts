@@ -12,10 +12,10 @@ import {
 import { spawnGranted } from "../../ipc/client/spawn";
 import { NamedConnection } from "../../ipc/client/index";
 import {
-  INSTALL_ERROR_BAD_PATH, INSTALL_ERROR_BOOT_DISK, INSTALL_ERROR_HAS_TABLE, INSTALL_ERROR_NO_DISK, INSTALL_ERROR_NO_SOURCE, INSTALL_ERROR_TOO_SMALL,
-  INSTALL_PATH, INSTALL_START, INSTALL_START_REPLY_SIZE, INSTALL_START_REQUEST_SIZE, InstallStartReply, InstallStartRequest,
+  INSTALL_ERROR_HAS_TABLE, INSTALL_PATH, INSTALL_START, INSTALL_START_REPLY_SIZE, INSTALL_START_REQUEST_SIZE, InstallStartReply, InstallStartRequest,
 } from "../../servers/install/generated/protocols/install";
 import { InitClient } from "../system/init-client";
+import { installError } from "../lib/install";
 import { faultName, fixed, kindName, pad, seconds, stateName } from "../system/names";
 import { ComponentRecord, listComponents, readFile, readSystemInfo, systemError } from "../system/system";
 import { CAT_MAXIMUM, FileCommands } from "./files";
@@ -330,21 +330,12 @@ export class Commands {
       const answer = changetype<InstallStartReply>(reply);
       out.line("install: installing on " + disk + " (" + (answer.sectors / 2048).toString() + " MiB, home " + (answer.homeSectors / 2048).toString()
         + " MiB); the console tells its progress and `install: done`");
-    } else out.line("install: " + disk + ": " + installError(status));
+    } else out.line("install: " + disk + ": " + installError(status) + (status == INSTALL_ERROR_HAS_TABLE ? " (install DISK force writes over it)" : ""));
     heap.free(request);
     heap.free(reply);
   }
 }
 
-function installError(status: i32): string {
-  if (status == INSTALL_ERROR_BOOT_DISK) return "the boot disk, which the system is copied from";
-  if (status == INSTALL_ERROR_TOO_SMALL) return "too small for the system and a home volume of 4 MiB";
-  if (status == INSTALL_ERROR_HAS_TABLE) return "holds a partition table already (install DISK force writes over it)";
-  if (status == INSTALL_ERROR_NO_DISK) return "no such disk";
-  if (status == INSTALL_ERROR_NO_SOURCE) return "the boot disk holds no system to copy";
-  if (status == INSTALL_ERROR_BAD_PATH) return "not a disk (/dev/diskN)";
-  return errorName(status);
-}
 
 function endedHow(id: u32): string {
   const status = changetype<ComponentStatus>(heap.alloc(COMPONENT_STATUS_SIZE));

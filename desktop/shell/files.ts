@@ -19,6 +19,7 @@ import {
 } from "../../sdk/lib/files";
 import { readFile, systemError } from "../system/system";
 import { fixed, pad } from "../system/names";
+import { civilFromDays } from "../../sdk/lib/calendar";
 import { BOOT, Namespace } from "./namespace";
 import { Output } from "./output";
 import { Session } from "./session";
@@ -386,16 +387,8 @@ export function timeText(nanoseconds: i64): string {
   if (nanoseconds < CALENDAR_TIMES) return pad("boot+" + fixed(<u64>(nanoseconds / 1_000_000), 3) + "s", 16, false);
   const seconds = nanoseconds / 1_000_000_000;
   const days = seconds / 86400, inDay = seconds % 86400;
-  // Days since 1970-01-01 to a civil date (the proleptic Gregorian calendar, in 400-year eras).
-  const z = days + 719468;
-  const era = z / 146097, dayOfEra = z - era * 146097;
-  const yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
-  const dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-  const monthIndex = (5 * dayOfYear + 2) / 153;
-  const day = dayOfYear - (153 * monthIndex + 2) / 5 + 1;
-  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  return year.toString() + "-" + two(month) + "-" + two(day) + " " + two(inDay / 3600) + ":" + two(inDay % 3600 / 60);
+  const date = civilFromDays(days);
+  return date[0].toString() + "-" + two(date[1]) + "-" + two(date[2]) + " " + two(inDay / 3600) + ":" + two(inDay % 3600 / 60);
 }
 
 function two(value: i64): string { return value < 10 ? "0" + value.toString() : value.toString(); }

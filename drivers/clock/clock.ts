@@ -12,7 +12,7 @@ import "../../sdk/lib/abort";
 import { clockNow, portRead, portWrite } from "../../ipc/generated/system";
 import { Server } from "../../ipc/client/index";
 import { log } from "../../sdk/lib/log";
-import { daysFromCivil } from "./calendar";
+import { daysFromCivil } from "../../sdk/lib/calendar";
 import { CLOCK_ERROR_UNREADABLE, CLOCK_PATH, ClockTimeReply } from "./generated/protocols/clock";
 import { ClockHandlers, serveClock } from "./generated/servers/clock";
 

@@ -9,7 +9,7 @@ import { componentExit, errorName, msgSend, nameOpen, threadSleep, ERROR_INVALID
 import { expect } from "../../sdk/lib/test";
 import { log } from "../../sdk/lib/log";
 import { CLOCK_PATH, CLOCK_TIME, CLOCK_TIME_REPLY_SIZE, CLOCK_TIME_REQUEST_SIZE, ClockTimeReply } from "./generated/protocols/clock";
-import { daysFromCivil } from "./calendar";
+import { daysFromCivil } from "../../sdk/lib/calendar";
 
 function time(connection: i32, reply: ClockTimeReply, length: u32 = CLOCK_TIME_REQUEST_SIZE, operation: u32 = CLOCK_TIME): i32 {
   const request = heap.alloc(16);

@@ -20,7 +20,7 @@
 //   3. send: the sender moves the queue's head once the compositor said
 //      the events before it were applied.
 
-import { InputQueue } from "../lib/input/index";
+import { Checkpoints, InputQueue } from "../lib/input/index";
 
 export const STATE_NAME = "keyboard";
 
@@ -121,9 +121,11 @@ export const STATE_SIZE: u32 = (QUEUE + InputQueue.bytes(QUEUE_CAPACITY) + 4095)
 /** The state object mapped at `base` (STATE_SIZE bytes). */
 export class KeyboardState {
   readonly queue: InputQueue;
+  private readonly checkpoints: Checkpoints;
 
   constructor(readonly base: usize) {
     this.queue = new InputQueue(base + QUEUE, QUEUE_CAPACITY);
+    this.checkpoints = new Checkpoints(base + CURRENT, base + CHECKPOINTS, CHECKPOINT_SIZE);
   }
 
   get taken(): u32 { return load<u32>(this.base, TAKEN); }
@@ -154,16 +156,12 @@ export class KeyboardState {
     return recovered;
   }
 
-  get committed(): Checkpoint { return changetype<Checkpoint>(this.base + CHECKPOINTS + <usize>(load<u32>(this.base, CURRENT) & 1) * CHECKPOINT_SIZE); }
-  get working(): Checkpoint { return changetype<Checkpoint>(this.base + CHECKPOINTS + <usize>((load<u32>(this.base, CURRENT) ^ 1) & 1) * CHECKPOINT_SIZE); }
+  get committed(): Checkpoint { return changetype<Checkpoint>(this.checkpoints.committed); }
+  get working(): Checkpoint { return changetype<Checkpoint>(this.checkpoints.working); }
 
   /** Starts a change: the working copy becomes a copy of the committed one. */
-  begin(): Checkpoint {
-    const working = this.working;
-    memory.copy(changetype<usize>(working), changetype<usize>(this.committed), CHECKPOINT_SIZE);
-    return working;
-  }
+  begin(): Checkpoint { return changetype<Checkpoint>(this.checkpoints.begin()); }
 
   /** Makes the working copy the committed one: one store. */
-  commit(): void { store<u32>(this.base, load<u32>(this.base, CURRENT) ^ 1, CURRENT); }
+  commit(): void { this.checkpoints.commit(); }
 }

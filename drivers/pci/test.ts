@@ -5,7 +5,10 @@
 // not name, is ACCESS_DENIED for every request; a function that does not
 // exist is NO_DEVICE; bus mastering is refused to a client without `dma`;
 // a driver that had it on (tests/os/bus-master) leaves it off when it
-// ends, turned off by the kernel; and the server answers on.
+// ends, turned off by the kernel; one whose identity keeps its DMA memory
+// (tests/os/bus-master-kept) leaves it on, until an instance makes memory
+// no state name keeps or deletes the kept memory; and the server answers
+// on.
 
 import "../../sdk/lib/abort";
 import {
@@ -21,18 +24,38 @@ import { mapFresh } from "../lib/device/map";
 const COMMAND: usize = 4;
 const BUS_MASTER: u16 = 1 << 2;
 
+/** Has init start `name` and waits for its end, which must be an exit without a trap. */
+function runToItsEnd(name: string): void {
+  expect(initStart(name) > 0, "init starts " + name);
+  for (let waited = 0; ; waited++) {
+    expect(initStatus(name) == 0, "init's status of " + name);
+    if (initStatusReply.component == 0) break;
+    expect(waited < 500, name + " ends within 5 s");
+    threadSleep(10_000_000);
+  }
+  expect(initStatusReply.trap == 0, name + " saw what it expected and exited (trap " + initStatusReply.trap.toString() + ")");
+}
+
 /** tests/os/bus-master turns bus mastering on for the VGA and ends: afterwards it is off (`page`: the VGA's configuration page, mapped). */
 function busMasterEndsWithItsDriver(page: usize): void {
   expect(connectInit() > 0, "connects to init");
-  expect(initStart("bus-master") > 0, "init starts the bus-master driver");
-  for (let waited = 0; ; waited++) {
-    expect(initStatus("bus-master") == 0, "init's status of bus-master");
-    if (initStatusReply.component == 0) break;
-    expect(waited < 500, "bus-master ends within 5 s");
-    threadSleep(10_000_000);
-  }
-  expect(initStatusReply.trap == 0, "bus-master saw bus mastering on and exited (trap " + initStatusReply.trap.toString() + ")");
+  runToItsEnd("bus-master");
   expect((load<u16>(page + COMMAND) & BUS_MASTER) == 0, "bus mastering is off once its driver ended");
+}
+
+/** tests/os/bus-master-kept, started four times (its steps): bus mastering on, off, on, off after each end. */
+function busMasterKeptForItsIdentity(page: usize): void {
+  const after: bool[] = [true, false, true, false];
+  const why: string[] = [
+    "stays on after a driver whose only DMA memory is kept for its identity",
+    "is off after an instance that made DMA memory no state name keeps",
+    "stays on again after an instance that claimed it with only kept memory",
+    "is off once the identity deleted its kept memory",
+  ];
+  for (let step = 0; step < after.length; step++) {
+    runToItsEnd("bus-master-kept");
+    expect(((load<u16>(page + COMMAND) & BUS_MASTER) != 0) == after[step], "bus mastering " + why[step]);
+  }
 }
 
 export function _start(): void {
@@ -49,6 +72,7 @@ export function _start(): void {
   handleClose(config);
   expect(vga.enable(PCI_ENABLE_BUS_MASTER) == ERROR_ACCESS_DENIED, "bus mastering is refused without `dma` in the rights");
   busMasterEndsWithItsDriver(page);
+  busMasterKeptForItsIdentity(page);
   const framebuffer = vga.bar(0);
   expect(framebuffer > 0 && vga.barBytes >= (4 << 20), "pci.bar 0 grants the framebuffer (" + vga.barBytes.toString() + " bytes)");
   handleClose(framebuffer);

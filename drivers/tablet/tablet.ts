@@ -3,18 +3,24 @@
 // (type, code, value) into buffers of its event queue; the driver turns
 // them into input protocol events — absolute position scaled to
 // 0..INPUT_POINTER_MAXIMUM, buttons, wheel — and hands them to the
-// compositor through the input client library (drivers/lib/input), whose
-// queue lives in the state object "tablet": a new instance resets the
-// device and numbers its own events from 1 under its own instance id, and
-// first re-sends what its predecessor queued and the compositor did not
-// apply (a click made while the driver was killed is not lost). It never
-// waits for the compositor: the device's buffers are drained on every
-// interrupt, and what the compositor could not take yet is tried again
-// every RETRY_NANOSECONDS (lib/input merges motion and drops it first).
+// compositor through the input client library (drivers/lib/input).
+//
+// No restart loses or doubles an event (README.md): the queue's rings and
+// buffers live in a DMA state object the device goes on filling while no
+// instance runs (the kernel leaves bus mastering on for it), and a new
+// instance adopts the queue where its predecessor's last commit left it
+// (state.ts) instead of resetting the device; it resets only when the
+// device no longer runs that queue (first start, a reset by anyone else).
+// Events queued and not yet applied by the compositor are re-sent under
+// their old numbers; a new instance numbers its own from 1 under its own
+// instance id. It never waits for the compositor: the device's buffers are
+// drained on every interrupt, and what the compositor could not take yet
+// is tried again every RETRY_NANOSECONDS (lib/input merges motion and
+// drops it first).
 
 import "../../sdk/lib/abort";
 import {
-  channelCreate, connectionCreate, interruptUnmask, memoryMap, msgReceive, stateOpen, timerCreate, timerSet, errorName, Pulse, PULSE_SIZE, MAP_WRITABLE,
+  channelCreate, connectionCreate, interruptUnmask, memoryMap, msgReceive, stateDma, stateOpen, timerCreate, timerSet, errorName, Pulse, PULSE_SIZE, MAP_WRITABLE,
   RECEIVE_ID_PULSE, PCI_ENABLE_BUS_MASTER, INPUT_POINTER, INPUT_BUTTON, INPUT_WHEEL, INPUT_PRESSED, INPUT_RELEASED,
   INPUT_BUTTON_LEFT, INPUT_BUTTON_RIGHT, INPUT_BUTTON_MIDDLE, INPUT_POINTER_MAXIMUM,
 } from "../../ipc/generated/index";
@@ -23,6 +29,7 @@ import { PciDevice } from "../lib/device/pci";
 import { VirtioDevice } from "../lib/virtio/transport";
 import { Virtqueue } from "../lib/virtio/virtqueue";
 import { InputClient } from "../lib/input/index";
+import { QUEUE_CAPACITY, QUEUE_STATE_NAME, STATE_NAME, STATE_SIZE, TabletState } from "./state";
 
 const VENDOR: u32 = 0x1af4;
 const DEVICE: u32 = 0x1052;
@@ -30,11 +37,6 @@ const EVENT_QUEUE: u32 = 0;
 const QUEUE_SIZE: u32 = 64;
 /** virtio_input_event: le16 type, le16 code, le32 value. */
 const EVENT_BYTES: u32 = 8;
-
-/** Events queued for the compositor, at most; the queue and its cursor fill STATE_SIZE. */
-const QUEUE_CAPACITY: u32 = 256;
-const STATE_NAME = "tablet";
-const STATE_SIZE: u32 = (InputClient.bytes(QUEUE_CAPACITY) + 4095) & ~4095;
 
 const PULSE_INTERRUPT: i32 = 1;
 const PULSE_RETRY: i32 = 2;
@@ -62,6 +64,8 @@ const CONFIG_UNION: usize = 8;
 const CFG_ABS_INFO: u8 = 0x12;
 
 let input: InputClient | null = null;
+let state: TabletState | null = null;
+/** The report under way, as the working checkpoint holds it while a batch is consumed. */
 let x: u32 = 0, y: u32 = 0;
 let moved = false;
 /** The device's largest coordinate on each axis (its absinfo), for scaling. */
@@ -107,32 +111,65 @@ function translate(type: u32, code: u32, value: u32): void {
   }
 }
 
-/** Takes every buffer the device filled, translates it and offers it again. */
+/**
+ * Consumes every buffer the device filled since the last commit into the
+ * working checkpoint, commits, and only then offers the buffers again.
+ */
 function drain(queue: Virtqueue): void {
-  let offered = false;
-  for (let id = queue.next(); id >= 0; id = queue.next()) {
-    const event = queue.buffer(id);
+  const tablet = state!;
+  const used = queue.usedIndex;
+  let taken = tablet.committed.taken;
+  if (used == taken) return;
+  const working = tablet.begin();
+  input!.cursor = working.cursor;
+  x = working.x; y = working.y; moved = working.moved;
+  for (; taken != used; taken++) {
+    const event = queue.filled(taken);
     translate(<u32>load<u16>(event), <u32>load<u16>(event + 2), load<u32>(event + 4));
-    queue.offer(id);
-    offered = true;
   }
-  if (offered) queue.notify();
+  working.events += <u32>(<u16>(used - working.taken));
+  working.taken = taken;
+  working.x = x; working.y = y; working.moved = moved;
+  tablet.commit();
+  queue.release(taken);
+}
+
+/** Maps the state object: the driver's state, or null (told on the console). */
+function openState(): TabletState | null {
+  const object = stateOpen(STATE_NAME, STATE_SIZE);
+  if (object < 0) { log("state.open " + STATE_NAME + ": " + errorName(object)); return null; }
+  const base = (heap.alloc(STATE_SIZE + 4096) + 4095) & ~(<usize>4095);
+  const mapped = memoryMap(object, <u32>base, STATE_SIZE, MAP_WRITABLE);
+  if (mapped < 0) { log("memory.map of the state object: " + errorName(mapped)); return null; }
+  return new TabletState(base);
 }
 
 export function _start(): void {
-  const object = stateOpen(STATE_NAME, STATE_SIZE);
-  if (object < 0) { log("state.open " + STATE_NAME + ": " + errorName(object)); return; }
-  const base = (heap.alloc(STATE_SIZE + 4096) + 4095) & ~(<usize>4095);
-  const mapped = memoryMap(object, <u32>base, STATE_SIZE, MAP_WRITABLE);
-  if (mapped < 0) { log("memory.map of the state object: " + errorName(mapped)); return; }
-  input = new InputClient(base, QUEUE_CAPACITY);
+  state = openState();
+  if (state == null) return;
+  const tablet = state!;
   const pci = new PciDevice(VENDOR, DEVICE);
   const device = new VirtioDevice(pci);
   if (!device.open()) { log("cannot open the device: " + device.problem); return; }
-  if (device.negotiate(0) == 0) { log("cannot negotiate: " + device.problem); return; }
   const size = min<u32>(QUEUE_SIZE, device.queueSize(EVENT_QUEUE));
+  const rings = stateDma(QUEUE_STATE_NAME, Virtqueue.bytes(QUEUE_SIZE, EVENT_BYTES));
+  if (rings < 0) { log("state.dma " + QUEUE_STATE_NAME + ": " + errorName(rings)); return; }
   const queue = new Virtqueue(EVENT_QUEUE, size, EVENT_BYTES);
-  if (size == 0 || !queue.open(device)) { log("cannot set up the event queue: " + queue.problem); return; }
+  if (size == 0 || !queue.place(rings)) { log("cannot set up the event queue: " + queue.problem); return; }
+  // The new instance's cursor (its id, sequence 1) and the queue's consumption are committed together.
+  const working = tablet.begin();
+  input = new InputClient(tablet.client, QUEUE_CAPACITY, working.cursor);
+  const adopted = queue.adopt(device, working.taken);
+  if (!adopted) {
+    const why = queue.problem;
+    if (device.negotiate(0) == 0) { log("cannot negotiate: " + device.problem); return; }
+    queue.open(device);
+    working.taken = 0;
+    working.moved = false;
+    if (tablet.starts > 0) log("the device's queue was not adopted (" + why + "): device reset");
+  }
+  tablet.started(adopted);
+  tablet.commit();
   maximumX = axisMaximum(device, ABS_X);
   maximumY = axisMaximum(device, ABS_Y);
   const enabled = pci.enable(PCI_ENABLE_BUS_MASTER);
@@ -142,12 +179,20 @@ export function _start(): void {
   const interrupt = connection > 0 ? pci.interrupt(connection, PULSE_INTERRUPT) : connection;
   if (interrupt < 0) { log("cannot attach the interrupt: error " + interrupt.toString()); return; }
   const retry = timerCreate(connection, PULSE_RETRY, 0);
-  device.ready();
+  if (!adopted) device.ready();
   queue.notify();
-  log("ready: event queue of " + size.toString() + ", line " + pci.interruptLine.toString());
+  log((adopted ? "ready: adopted the event queue at used index " + tablet.committed.taken.toString() : "ready: event queue of " + size.toString())
+    + ", line " + pci.interruptLine.toString() + " (" + tablet.starts.toString() + " starts, " + tablet.adoptions.toString() + " adoptions, "
+    + tablet.committed.events.toString() + " device events)");
+  // What the device wrote while no instance ran, and what the last one took and did not hand on.
+  drain(queue);
   const pulse = changetype<Pulse>(heap.alloc(PULSE_SIZE));
   let retrying = false;
   while (true) {
+    if (!input!.trySend() && !retrying && retry > 0) {
+      timerSet(retry, RETRY_NANOSECONDS, 0);
+      retrying = true;
+    }
     if (msgReceive(channel, changetype<usize>(pulse), PULSE_SIZE, 0) != RECEIVE_ID_PULSE) continue;
     if (pulse.code == PULSE_INTERRUPT) {
       device.takeInterrupt();
@@ -155,10 +200,6 @@ export function _start(): void {
       interruptUnmask(interrupt);
     } else if (pulse.code == PULSE_RETRY) {
       retrying = false;
-    }
-    if (!input!.trySend() && !retrying && retry > 0) {
-      timerSet(retry, RETRY_NANOSECONDS, 0);
-      retrying = true;
     }
   }
 }

@@ -36,6 +36,7 @@
 //   }
 
 import { INPUT_ERROR_SEQUENCE_GAP } from "../generated/protocols/input";
+import { Checkpoints } from "./checkpoints";
 
 /** How many driver instances the ledger tells apart. */
 export const LEDGER_INSTANCES: u32 = 64;
@@ -57,11 +58,11 @@ const LEDGER_COPIES: u32 = 8;
  * object) it knows no instance.
  */
 export class InputLedger {
-  private readonly copySize: u32;
+  private readonly copies: Checkpoints;
 
   /** The ledger over `bytes(extraBytes)` bytes at `base`, with `extraBytes` of the server's own kept with it. */
   constructor(readonly base: usize, readonly extraBytes: u32) {
-    this.copySize = (COPY_EXTRA + extraBytes + 7) & ~7;
+    this.copies = new Checkpoints(base, base + LEDGER_COPIES, (COPY_EXTRA + extraBytes + 7) & ~7);
   }
 
   /** The bytes a ledger with `extraBytes` of the server's own needs. */
@@ -69,14 +70,11 @@ export class InputLedger {
     return LEDGER_COPIES + 2 * ((COPY_EXTRA + extraBytes + 7) & ~7);
   }
 
-  private copy(which: u32): usize { return this.base + LEDGER_COPIES + <usize>(which & 1) * this.copySize; }
-  private get committedCopy(): usize { return this.copy(load<u32>(this.base)); }
-  private get workingCopy(): usize { return this.copy(load<u32>(this.base) ^ 1); }
+  private get committedCopy(): usize { return this.copies.committed; }
+  private get workingCopy(): usize { return this.copies.working; }
 
   /** Starts a change: the working copy becomes the committed one's copy. */
-  begin(): void {
-    memory.copy(this.workingCopy, this.committedCopy, this.copySize);
-  }
+  begin(): void { this.copies.begin(); }
 
   /** The working copy's extra bytes: the server's own state, committed with the numbers. */
   get extra(): usize { return this.workingCopy + COPY_EXTRA; }
@@ -139,7 +137,5 @@ export class InputLedger {
   }
 
   /** Makes the working copy the committed one: one store. */
-  commit(): void {
-    store<u32>(this.base, load<u32>(this.base) ^ 1);
-  }
+  commit(): void { this.copies.commit(); }
 }

@@ -114,3 +114,5 @@
 @external("delos", "system_list") export declare function delos_system_list(what: u32, buffer: u32, bufferLength: u32): i32;
 // @ts-ignore: decorator
 @external("delos", "msg_bus_master") export declare function delos_msg_bus_master(receiveId: u32, config: u64): i32;
+// @ts-ignore: decorator
+@external("delos", "state_dma") export declare function delos_state_dma(name: u32, nameLength: u32, size: u32): i32;

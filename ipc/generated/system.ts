@@ -16,6 +16,7 @@ import {
   delos_clock_cycles, delos_component_spawn, delos_component_kill, delos_component_status,
   delos_component_self, delos_component_exit, delos_payload_read, delos_log_write,
   delos_system_info, delos_system_components, delos_system_list, delos_msg_bus_master,
+  delos_state_dma,
 } from "./imports";
 
 /** A handle: a number in the component's handle table (0 is never one). */
@@ -626,7 +627,7 @@ export function payloadRead(path: string, offset: u32, buffer: usize, bufferLeng
 }
 
 /**
- * Turns bus mastering on for the sender of a received message, on the PCI function whose configuration page (ECAM) is at `config`, and records the sender as its driver: when that component ends, the kernel turns bus mastering off again before any of its memory goes back, unless another running component claimed the same function. How a bus server lets a driver's device do DMA without leaving it writing into freed memory after the driver's end. The sender's rights must hold `dma`.
+ * Turns bus mastering on for the sender of a received message, on the PCI function whose configuration page (ECAM) is at `config`, and records the sender as its driver: when that component ends, the kernel turns bus mastering off again before any of its memory goes back, unless another running component claimed the same function or the driver's memory is kept for its identity (state.dma, docs/kernel.md). How a bus server lets a driver's device do DMA without leaving it writing into freed memory after the driver's end. The sender's rights must hold `dma`.
  * @param receiveId What msg.receive returned for the message.
  * @param config The physical address of the function's configuration page: a multiple of PAGE_SIZE.
  * @returns 0.
@@ -634,4 +635,15 @@ export function payloadRead(path: string, offset: u32, buffer: usize, bufferLeng
 // @ts-ignore: decorator
 @inline export function msgBusMaster(receiveId: u32, config: u64): i32 {
   return delos_msg_bus_master(receiveId, config);
+}
+
+/**
+ * Opens the caller's DMA state object of this name, creating it zeroed when it does not exist: physically contiguous pages, as memory.dma makes, held for the caller's identity as state.open's are, so that a device may go on writing into them between two instances of its driver. While one is held, the end of an instance that made no other DMA memory leaves its device's bus mastering on (msg.bus_master); state.delete turns it off before the pages can be freed. A name state.open made is INVALID_ARGUMENT.
+ * @param name The state object's name (the caller's rights name it in their `state` list).
+ * @param size Bytes when it is created (rounded up to pages; at most DMA_MAXIMUM); ignored when it exists.
+ * @returns A memory object handle, with MAP, WRITE, DUPLICATE and TRANSFER; memory.physical tells where it lies.
+ */
+export function stateDma(name: string, size: u32): i32 {
+  const nameBytes = String.UTF8.encode(name);
+  return delos_state_dma(<u32>changetype<usize>(nameBytes), <u32>nameBytes.byteLength, size);
 }

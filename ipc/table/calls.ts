@@ -523,7 +523,7 @@ export const calls: SystemCall[] = [
 
   // Devices.
   {
-    name: "msg.bus_master", doc: "Turns bus mastering on for the sender of a received message, on the PCI function whose configuration page (ECAM) is at `config`, and records the sender as its driver: when that component ends, the kernel turns bus mastering off again before any of its memory goes back, unless another running component claimed the same function. How a bus server lets a driver's device do DMA without leaving it writing into freed memory after the driver's end. The sender's rights must hold `dma`.",
+    name: "msg.bus_master", doc: "Turns bus mastering on for the sender of a received message, on the PCI function whose configuration page (ECAM) is at `config`, and records the sender as its driver: when that component ends, the kernel turns bus mastering off again before any of its memory goes back, unless another running component claimed the same function or the driver's memory is kept for its identity (state.dma, docs/kernel.md). How a bus server lets a driver's device do DMA without leaving it writing into freed memory after the driver's end. The sender's rights must hold `dma`.",
     arguments: [
       receiveId,
       { name: "config", kind: "value", type: "u64", doc: "The physical address of the function's configuration page: a multiple of PAGE_SIZE." },
@@ -531,5 +531,15 @@ export const calls: SystemCall[] = [
     result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT", "ACCESS_DENIED", "NO_SENDER", "QUOTA_EXCEEDED"],
     capability: { kind: "mmio", argument: "config", doc: "The caller's rights hold the page in one of their `mmio` ranges." },
     kernel: "msgBusMaster",
+  },
+  {
+    name: "state.dma", doc: "Opens the caller's DMA state object of this name, creating it zeroed when it does not exist: physically contiguous pages, as memory.dma makes, held for the caller's identity as state.open's are, so that a device may go on writing into them between two instances of its driver. While one is held, the end of an instance that made no other DMA memory leaves its device's bus mastering on (msg.bus_master); state.delete turns it off before the pages can be freed. A name state.open made is INVALID_ARGUMENT.",
+    arguments: [
+      { name: "name", kind: "string", maximum: 63, doc: "The state object's name (the caller's rights name it in their `state` list)." },
+      { name: "size", kind: "value", type: "u32", doc: "Bytes when it is created (rounded up to pages; at most DMA_MAXIMUM); ignored when it exists." },
+    ],
+    result: { type: "i32", doc: "A memory object handle, with MAP, WRITE, DUPLICATE and TRANSFER; memory.physical tells where it lies." }, errors: ["INVALID_ARGUMENT", "ACCESS_DENIED", "TOO_LARGE", "NO_MEMORY", "QUOTA_EXCEEDED"],
+    capability: { kind: "state", argument: "name", doc: "The caller's rights name it in their `state` list, and hold `dma` (else ACCESS_DENIED)." },
+    kernel: "stateDma",
   },
 ];

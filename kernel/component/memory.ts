@@ -9,18 +9,20 @@
 // memory, which no component can write: the pointer is trusted. The stub
 // saves the interrupt flag and restores it on every way out (a trap
 // included); a grow asked for with less than the system calls' stack
-// reserve left fails (-1) before it changes anything.
+// reserve left grows the thread's stack, or when it cannot, fails (-1)
+// before it changes anything.
 
 import { MEMORY_BASE, MEMORY_LENGTH, MEMORY_MAX_PAGES, MEMORY_RESERVED, PAGE_SIZE } from "../../sdk/compiler/src/abi";
 import { cli } from "../arch/x86_64/cpu";
-import { hasReserve } from "../sched/entry";
+import { SYSTEM_CALL_RESERVE, hasReserve } from "../sched/entry";
+import { reserveStack } from "../sched/threads";
 import { load64, store64 } from "../arch/x86_64/native";
 import { PageAccess, mapRegionPages } from "./region";
 
 /** Grows the memory whose object is at absolute `object` by `deltaPages`: the old size in wasm pages, or -1. */
 export function growComponentMemory(object: i64, deltaPages: i32): i32 {
   cli();
-  if (!hasReserve()) return -1;
+  if (!hasReserve() && !reserveStack(SYSTEM_CALL_RESERVE)) return -1;
   return grow(object, deltaPages);
 }
 

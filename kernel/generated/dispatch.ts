@@ -14,7 +14,7 @@ import { iovecsInside, readString } from "../object/message";
 import { Thread } from "../object/thread";
 import { Timer } from "../object/timer";
 import { FAST_PATH_DECLINED, enterKernel, leaveKernel } from "../sched/entry";
-import { channelCreate, clockCycles, clockNow, componentExit, componentKill, componentSelf, componentSpawn, componentStatus, connectionCreate, firmwareTable, handleClose, handleDuplicate, handleInfo, interruptAttach, interruptUnmask, logWrite, memoryCreate, memoryDevice, memoryDma, memoryMap, memoryPhysical, memoryUnmap, msgBusMaster, msgCheckDevice, msgGrant, msgRead, msgReceive, msgReceiveFast, msgReceivev, msgReply, msgReplyFast, msgReplyReceive, msgReplyReceiveFast, msgReplyv, msgSend, msgSendFast, msgSendv, nameOpen, nameRegister, nameUnregister, payloadRead, portRead, portTake, portWrite, pulseSend, stateDelete, stateOpen, systemComponents, systemInfo, systemList, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadTimeout, threadYield, threadYieldFast, timerCreate, timerSet } from "../syscall/table";
+import { channelCreate, clockCycles, clockNow, componentExit, componentKill, componentSelf, componentSpawn, componentStatus, connectionCreate, firmwareTable, handleClose, handleDuplicate, handleInfo, interruptAttach, interruptUnmask, logWrite, memoryCreate, memoryDevice, memoryDma, memoryMap, memoryPhysical, memoryUnmap, msgBusMaster, msgCheckDevice, msgGrant, msgRead, msgReceive, msgReceiveFast, msgReceivev, msgReply, msgReplyFast, msgReplyReceive, msgReplyReceiveFast, msgReplyv, msgSend, msgSendFast, msgSendv, nameOpen, nameRegister, nameUnregister, payloadRead, portRead, portTake, portWrite, pulseSend, stateDelete, stateDma, stateOpen, systemComponents, systemInfo, systemList, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadTimeout, threadYield, threadYieldFast, timerCreate, timerSet } from "../syscall/table";
 
 // The numbers the checks use, by their names in the table.
 const CAPABILITY_DMA = abi.CAPABILITY_DMA;
@@ -1052,7 +1052,7 @@ export function delos_system_list(what: u32, buffer: u32, bufferLength: u32): i3
   return systemList(caller, what, callerBase + <u64>buffer, bufferLength);
 }
 
-/** msg.bus_master: Turns bus mastering on for the sender of a received message, on the PCI function whose configuration page (ECAM) is at `config`, and records the sender as its driver: when that component ends, the kernel turns bus mastering off again before any of its memory goes back, unless another running component claimed the same function. How a bus server lets a driver's device do DMA without leaving it writing into freed memory after the driver's end. The sender's rights must hold `dma`. */
+/** msg.bus_master: Turns bus mastering on for the sender of a received message, on the PCI function whose configuration page (ECAM) is at `config`, and records the sender as its driver: when that component ends, the kernel turns bus mastering off again before any of its memory goes back, unless another running component claimed the same function or the driver's memory is kept for its identity (state.dma, docs/kernel.md). How a bus server lets a driver's device do DMA without leaving it writing into freed memory after the driver's end. The sender's rights must hold `dma`. */
 export function delos_msg_bus_master(receiveId: u32, config: u64): i32 {
   const caller = enterKernel();
   const result = check_msg_bus_master(caller, receiveId, config);
@@ -1067,8 +1067,29 @@ export function delos_msg_bus_master(receiveId: u32, config: u64): i32 {
   return msgBusMaster(caller, receiveId, config);
 }
 
+/** state.dma: Opens the caller's DMA state object of this name, creating it zeroed when it does not exist: physically contiguous pages, as memory.dma makes, held for the caller's identity as state.open's are, so that a device may go on writing into them between two instances of its driver. While one is held, the end of an instance that made no other DMA memory leaves its device's bus mastering on (msg.bus_master); state.delete turns it off before the pages can be freed. A name state.open made is INVALID_ARGUMENT. */
+export function delos_state_dma(name: u32, nameLength: u32, size: u32): i32 {
+  const caller = enterKernel();
+  const result = check_state_dma(caller, name, nameLength, size);
+  leaveKernel();
+  return result;
+}
+
+// @ts-ignore: decorator
+@inline function check_state_dma(caller: Thread, name: u32, nameLength: u32, size: u32): i32 {
+  const callerComponent = caller.component!;
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
+  if (nameLength == 0 || nameLength > 63) return ERROR_INVALID_ARGUMENT;
+  if (<u64>name + <u64>nameLength > callerLength) return ERROR_BAD_ADDRESS;
+  const nameText = readString(callerBase + <u64>name, nameLength);
+  if (nameText == null) return ERROR_INVALID_ARGUMENT;
+  if (!allows(callerComponent, CAPABILITY_STATE, nameText)) return ERROR_ACCESS_DENIED;
+  return stateDma(caller, nameText, size);
+}
+
 /** How many system calls there are. */
-export const SYSTEM_CALL_COUNT: i32 = 56;
+export const SYSTEM_CALL_COUNT: i32 = 57;
 
 /** Defines every system call for the loader: import name, wasm types (`i` i32, `I` i64), dispatch function, capability kind. */
 export function defineSystemCalls(): void {
@@ -1128,4 +1149,5 @@ export function defineSystemCalls(): void {
   defineSystemCall("system_components", "ii", "i", delos_system_components.index, "system");
   defineSystemCall("system_list", "iii", "i", delos_system_list.index, "system");
   defineSystemCall("msg_bus_master", "iI", "i", delos_msg_bus_master.index, "mmio");
+  defineSystemCall("state_dma", "iii", "i", delos_state_dma.index, "state");
 }

@@ -4,9 +4,10 @@
 // (state-object.ts) are named memory objects the kernel keeps. Two kinds
 // serve drivers: device objects (memory.device) are windows onto device
 // memory — a BAR, an ECAM page — whose pages are the device's, mapped
-// uncached, never allocated, zeroed or freed; DMA objects (memory.dma) are
-// physically contiguous frames whose physical address their holder may ask
-// (memory.physical), so that a device can be pointed at them.
+// uncached, never allocated, zeroed or freed; DMA objects (memory.dma, and
+// state.dma for the ones a state name keeps) are physically contiguous
+// frames whose physical address their holder may ask (memory.physical), so
+// that a device can be pointed at them.
 //
 // Invariants:
 //  - an object owns its frames until its last reference goes: references
@@ -25,7 +26,10 @@
 //    frames go back, also after that component ended (a state object
 //    outlives it); a device object has no frames of RAM and charges nothing;
 //  - a device object covers only pages its maker's mmio rights hold and
-//    the firmware's memory map does not give to RAM or the firmware.
+//    the firmware's memory map does not give to RAM or the firmware;
+//  - every DMA object whose frames were not yet freed is in `dmaObjects`,
+//    and `kept` tells whether a state name holds it (state.dma): what the
+//    bus-master rule asks when a driver ends (bus-master.ts).
 
 import { Component } from "../component/component";
 import { LIMIT_OBJECTS } from "../component/manifest";
@@ -57,6 +61,8 @@ export enum MemoryKind {
 export class MemoryObject extends KernelObject {
   /** Mappings and state names holding it (handles are counted in handleCount). */
   references: i32 = 0;
+  /** A DMA object a state name holds (state.dma): its frames outlive the instance that made it. */
+  kept: bool = false;
   private released: bool = false;
 
   /**
@@ -70,6 +76,9 @@ export class MemoryObject extends KernelObject {
     this.ownerLink = changetype<usize>(owner);
     if (kind != MemoryKind.Device) owner.objectPages += <i64>frames.length;
   }
+
+  /** The component charged with its pages (the one that made it; it may have ended). */
+  get owner(): Component { return changetype<Component>(this.ownerLink); }
 
   get pages(): i32 { return this.frames.length; }
   get bytes(): u64 { return <u64>this.frames.length * PAGE; }
@@ -86,6 +95,7 @@ export class MemoryObject extends KernelObject {
     if (this.released || this.references > 0 || this.handleCount > 0) return;
     this.released = true;
     if (this.kind == MemoryKind.Device) return;
+    if (this.kind == MemoryKind.Dma) forgetDma(this);
     for (let i = 0; i < this.frames.length; i++) freeFrame(unchecked(this.frames[i]));
     changetype<Component>(this.ownerLink).objectPages -= <i64>this.frames.length;
   }
@@ -155,14 +165,25 @@ export function memoryDevice(caller: Thread, base: u64, length: u32): i32 {
   return handle;
 }
 
-/** memory.dma */
-export function memoryDma(caller: Thread, size: u32): i32 {
+/** The DMA objects whose frames were not yet freed: few (a driver makes a handful), so a list and a scan. */
+const dmaObjects = new Array<MemoryObject>();
+
+function forgetDma(object: MemoryObject): void {
+  const at = dmaObjects.indexOf(object);
+  if (at >= 0) dmaObjects.splice(at, 1);
+}
+
+/** Why `owner` cannot make a DMA object of `size` bytes, or 0. */
+export function dmaSizeProblem(size: u32, owner: Component): i32 {
   if (size > abi.DMA_MAXIMUM) return abi.ERROR_TOO_LARGE;
-  const problem = sizeProblem(<u64>size, caller.component!);
-  if (problem != 0) return problem;
+  return sizeProblem(<u64>size, owner);
+}
+
+/** A DMA object of `size` bytes (checked by dmaSizeProblem): zeroed, physically contiguous frames charged to `owner`; null when no run of frames is free. */
+export function createDmaObject(size: u32, owner: Component): MemoryObject | null {
   const pages = (<u64>size + PAGE - 1) / PAGE;
   const first = allocateContiguous(pages);
-  if (first == 0) return abi.ERROR_NO_MEMORY;
+  if (first == 0) return null;
   const frames = new StaticArray<u64>(<i32>pages);
   for (let i = 0; i < <i32>pages; i++) {
     const frame = first + <u64>i * PAGE;
@@ -170,7 +191,39 @@ export function memoryDma(caller: Thread, size: u32): i32 {
     for (let at: i64 = 0; at < <i64>PAGE; at += 8) store64(address + at, 0);
     unchecked(frames[i] = frame);
   }
-  const object = new MemoryObject(frames, caller.component!, MemoryKind.Dma);
+  const object = new MemoryObject(frames, owner, MemoryKind.Dma);
+  dmaObjects.push(object);
+  return object;
+}
+
+/**
+ * Whether a DMA object made by `component` is not held by a state name:
+ * its frames go back to the allocator once its handles and mappings let
+ * go, which the component's end may do.
+ */
+export function holdsDmaNotKept(component: Component): bool {
+  for (let i = 0; i < dmaObjects.length; i++) {
+    const object = unchecked(dmaObjects[i]);
+    if (!object.kept && object.owner === component) return true;
+  }
+  return false;
+}
+
+/** Whether a state name of `identity` holds a DMA object (state.dma), whose frames outlive its instances. */
+export function identityKeepsDma(identity: string): bool {
+  for (let i = 0; i < dmaObjects.length; i++) {
+    const object = unchecked(dmaObjects[i]);
+    if (object.kept && object.owner.identity == identity) return true;
+  }
+  return false;
+}
+
+/** memory.dma */
+export function memoryDma(caller: Thread, size: u32): i32 {
+  const problem = dmaSizeProblem(size, caller.component!);
+  if (problem != 0) return problem;
+  const object = createDmaObject(size, caller.component!);
+  if (object == null) return abi.ERROR_NO_MEMORY;
   const handle = handlesOf(caller.component!).add(object, abi.MEMORY_RIGHTS);
   if (handle < 0) object.lastHandleClosed();
   return handle;

@@ -14,11 +14,18 @@
 //    dispatch checks the `state` capability), and only under its own
 //    identity: two servers' states never mix, whatever their manifests say;
 //  - the pages are zeroed once, at creation; a re-attach sees what the last
-//    instance left.
+//    instance left;
+//  - a DMA state object (state.dma) is a DMA object marked `kept` while its
+//    name holds it: a device may go on writing into it between two
+//    instances of its driver (bus-master.ts); state.delete unmarks it and
+//    first turns off the bus mastering its identity kept, so that its
+//    frames never go back while a device may still write into them.
 
 import { Thread } from "./thread";
 import { handlesOf } from "./handle";
-import { MemoryObject, createMemoryObject, sizeProblem } from "./memory-object";
+import { MemoryKind, MemoryObject, createDmaObject, createMemoryObject, dmaSizeProblem, sizeProblem } from "./memory-object";
+import { releaseKeptBusMasters } from "./bus-master";
+import { CAPABILITY_DMA, allows } from "../component/policy";
 import * as abi from "../generated/abi";
 
 class StateObject {
@@ -55,12 +62,42 @@ export function stateOpen(caller: Thread, name: string, size: u32): i32 {
   return handlesOf(component).add(object, abi.MEMORY_RIGHTS);
 }
 
+/** state.dma */
+export function stateDma(caller: Thread, name: string, size: u32): i32 {
+  const component = caller.component!;
+  if (!allows(component, CAPABILITY_DMA, "")) return abi.ERROR_ACCESS_DENIED;
+  const owner = component.identity;
+  const at = find(owner, name);
+  let object: MemoryObject;
+  if (at >= 0) {
+    object = states[at].object;
+    // A name state.open made is not memory a device may be pointed at.
+    if (object.kind != MemoryKind.Dma) return abi.ERROR_INVALID_ARGUMENT;
+  } else {
+    const problem = dmaSizeProblem(size, component);
+    if (problem != 0) return problem;
+    const created = createDmaObject(size, component);
+    if (created == null) return abi.ERROR_NO_MEMORY;
+    object = created;
+    object.references++;
+    object.kept = true;
+    states.push(new StateObject(owner, name, object));
+  }
+  return handlesOf(component).add(object, abi.MEMORY_RIGHTS);
+}
+
 /** state.delete */
 export function stateDelete(caller: Thread, name: string): i32 {
-  const at = find(caller.component!.identity, name);
+  const identity = caller.component!.identity;
+  const at = find(identity, name);
   if (at < 0) return abi.ERROR_NOT_FOUND;
   const state = states[at];
   states.splice(at, 1);
+  if (state.object.kept) {
+    // Its frames may go back from here on: no device its identity's ended instances left running may write into them.
+    state.object.kept = false;
+    releaseKeptBusMasters(identity);
+  }
   state.object.unreference();
   return 0;
 }

@@ -104,6 +104,8 @@ export class Thread {
   /** The stack: the guard page's address, the usable bytes above it (0: the boot stack). */
   stackRegion: u64 = 0;
   stackSize: u64 = 0;
+  /** The stack limit of its wasm code outside interrupt handlers; the stack is mapped from STACK_HEADROOM below it up (sched/threads.ts). */
+  stackLimit: u64 = 0;
   /** The slot its kernel shadow-stack frames are kept in while it does not run (sched/kernel-shadow-stack.ts). */
   shadowSlot: i32 = -1;
   kernelShadowSlotCount: i32 = 0;

@@ -8,7 +8,8 @@
 //   caller; pointers it passes are checked against that component's
 //   memory). Kernel code runs on the caller's stack, under the stack limit
 //   of the caller's thread block: so a call made with less than
-//   SYSTEM_CALL_RESERVE bytes left above the limit is refused before it
+//   SYSTEM_CALL_RESERVE bytes left above the limit grows the caller's
+//   stack (sched/threads.ts), or when it cannot, is refused before it
 //   changes anything, by a `call stack exhausted` trap of the caller. A
 //   component cannot choose where kernel code stops: whatever depth it
 //   calls from, the kernel has its reserve.
@@ -26,6 +27,7 @@ import { load64, threadBlock, trap } from "../arch/x86_64/native";
 import { Thread } from "../object/thread";
 import { afterSwitch, currentThread, preemptIfWanted, rescheduleIsWanted } from "./scheduler";
 import { acquireComponentLock } from "./lock";
+import { reserveStack } from "./threads";
 
 /**
  * The stack every system call may use below its dispatch function's frame.
@@ -46,7 +48,7 @@ export const FAST_PATH_DECLINED: i64 = i64.MIN_VALUE;
 // @ts-ignore: decorator
 @inline export function enterKernel(): Thread {
   cli();
-  if (!hasReserve()) trap(TrapKind.StackExhausted);
+  if (!hasReserve() && !reserveStack(SYSTEM_CALL_RESERVE)) trap(TrapKind.StackExhausted);
   return currentThread();
 }
 

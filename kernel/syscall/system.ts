@@ -16,6 +16,7 @@ import { registeredPaths } from "../object/pathname";
 import { allThreads, idleTicks } from "../sched/scheduler";
 import { tickCount } from "../timer";
 import { clockNow } from "./threads";
+import { mappedStackBytes } from "../sched/threads";
 import { allocatedFrameCount, freeFrameCount } from "../memory/frames";
 import { heapLength } from "../memory/heap";
 import { cachedCodeBytes } from "../component/cache";
@@ -33,7 +34,7 @@ export function systemInfo(caller: Thread, to: u64): i32 {
   const all = allThreads();
   for (let i = 0; i < all.length; i++) {
     if (all[i].isAlive) threads++;
-    if (all[i].stackRegion != 0) stacks += all[i].stackSize;
+    stacks += mappedStackBytes(all[i]);
   }
   store<i64>(info + <usize>abi.SYSTEM_INFO_UPTIME, clockNow(caller));
   store<u64>(info + <usize>abi.SYSTEM_INFO_TICKS, tickCount());

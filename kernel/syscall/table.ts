@@ -97,3 +97,4 @@
 /* system.list                  */ export { systemList }          from "./system";
 
 /* msg.bus_master               */ export { msgBusMaster }        from "../object/channel";
+/* state.dma                    */ export { stateDma }            from "../object/state-object";

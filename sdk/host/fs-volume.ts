@@ -134,6 +134,8 @@ export interface CheckResult {
   /** What the mount passed over: a superblock or newer commit that does not check (a commit cut short leaves one). */
   notes: string[];
   generation: bigint; files: bigint; directories: bigint; nodes: bigint; dataBlocks: bigint; usedBlocks: bigint; blockCount: bigint;
+  /** Reply records of the stateless service: one per client that changed the volume lately, at most 256 (sdk/lib/fs/service.ts). */
+  replyRecords: bigint;
 }
 
 /** A file handle of the stateless service: (volume, inode, generation). */
@@ -311,10 +313,10 @@ export class FsVolume {
   fsck(): CheckResult {
     const problems = this.string(this.exports.fsck());
     const notes = this.string(this.exports.fsckNotes());
-    const f = new BigUint64Array(this.exports.memory.buffer, this.exports.checkFiguresAddress(), 7);
+    const f = new BigUint64Array(this.exports.memory.buffer, this.exports.checkFiguresAddress(), 8);
     const lines = (text: string) => text.length > 0 ? text.split("\n") : [];
     return { problems: lines(problems), notes: lines(notes), generation: f[0]!, files: f[1]!, directories: f[2]!, nodes: f[3]!,
-      dataBlocks: f[4]!, usedBlocks: f[5]!, blockCount: f[6]! };
+      dataBlocks: f[4]!, usedBlocks: f[5]!, blockCount: f[6]!, replyRecords: f[7]! };
   }
 
   // The stateless service.

@@ -55,6 +55,14 @@ export class DiskDevice extends BlockDevice {
 
   blockCount(): u64 { return this.blocks; }
 
+  /** Closes the connection and frees the buffers: for a device asked about once (the installer's listing); unusable after. */
+  close(): void {
+    this.disk.close();
+    heap.free(this.request);
+    heap.free(this.reply);
+    this.blocks = 0;
+  }
+
   read(block: u64, into: usize): bool {
     if (block >= this.blocks) return false;
     return this.readSectors(this.firstSector + block * SECTORS_PER_BLOCK, <u32>SECTORS_PER_BLOCK, into, block);
@@ -110,6 +118,9 @@ export class DiskSectors extends SectorSource {
   }
 
   totalSectors(): i64 { return <i64>this.whole.diskSectors; }
+
+  /** Closes the disk's connection and frees its buffers; unusable after. */
+  close(): void { this.whole.close(); }
 
   read(lba: i64, count: i32): Uint8Array | null {
     const bytes = new Uint8Array(count * SECTOR);

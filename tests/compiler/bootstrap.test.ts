@@ -17,16 +17,16 @@ import type { TestFunction } from "../harness";
 
 const TIMEOUT_MS = 300_000;
 
-interface Job { name: string; command: Command; flags: number; inputs: string[]; }
+export interface Job { name: string; command: Command; flags: number; inputs: string[]; }
 
 /** What the native compiler writes for a job, or its failure. */
-function runNative(executable: string, job: Job, output: string): { status: number | null; stderr: string } {
+export function runNative(executable: string, job: Job, output: string): { status: number | null; stderr: string } {
   const args = [String(job.command), "--flags", String(job.flags), ...job.inputs, "-o", output];
   const run = spawnSync(executable, args, { encoding: "utf8", timeout: TIMEOUT_MS });
   return { status: run.status, stderr: `${run.stderr ?? ""}${run.signal ? ` (killed by ${run.signal})` : ""}`.trim() };
 }
 
-function firstDifference(a: Uint8Array, b: Uint8Array): string {
+export function firstDifference(a: Uint8Array, b: Uint8Array): string {
   const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) if (a[i] !== b[i]) return `first difference at byte ${i} of ${a.length} (V8) / ${b.length} (native)`;
   return `lengths ${a.length} (V8) / ${b.length} (native)`;

@@ -124,6 +124,10 @@ function bulkCalls(): Call[] {
     c("copy", 65436, 0, 100), c("sum", 65400, 136), c("copy", 65437, 0, 100), c("sum", 65400, 136),
     c("copy", 0, 65437, 100), c("copy", 0xffffffff, 0, 2), c("copy", 0, 0xffffffff, 2), c("copy", 65536, 0, 0), c("copy", 65537, 0, 0),
     c("copy", 5, 5, 50), c("sum", 0, 300),
+    // Forward copies at the edges of the 16-byte loop and of the `rep` path, overlapping and not.
+    c("pattern"), c("copy", 0, 1, 15), c("copy", 40, 57, 16), c("copy", 100, 103, 17), c("sum", 0, 300),
+    c("pattern"), c("copy", 0, 9, 255), c("sum", 0, 300), c("copy", 1, 3, 256), c("sum", 0, 300),
+    c("pattern"), c("copy", 300, 0, 257), c("sum", 0, 600), c("copy", 2, 18, 250), c("sum", 0, 300),
     // Fill: value truncated to a byte, edges, traps that write nothing.
     c("fill", 3, 0x1ff, 10), c("sum", 0, 20), c("fill", 65530, 7, 6), c("sum", 65520, 16), c("fill", 65530, 9, 7), c("sum", 65520, 16),
     c("fill", 65536, 1, 0), c("fill", 65537, 1, 0),

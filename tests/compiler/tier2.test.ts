@@ -6,6 +6,7 @@
 // verifier must reject broken IR.
 
 import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import type { TestFunction } from "../harness";
 import { Command, runCompiler, tier2Totals } from "../../sdk/host/compiler";
 import { benchPrograms } from "../bench/programs";
@@ -14,13 +15,19 @@ import { generateModule } from "../fuzz/generate";
 import { FUZZ_TEST_SEED } from "../fuzz/fuzz.test";
 import { addStateHash } from "../fuzz/instrument";
 import { agree } from "../fuzz/compare";
-import { planModule } from "../fuzz/run";
+import { planModule, runFuzz } from "../fuzz/run";
 import { runScriptNatively } from "../spec/native-backend";
 import { describeOutcome, type Script } from "../spec/script";
-import { differential, i32, i64, f64, wat } from "./codegen";
+import { COMPILE_TIER2, LINK_EXPLICIT_BOUNDS, linkLinux, temporaryDirectory, writeExecutable } from "../../sdk/host/linux";
+import { buildDir } from "../../sdk/host/paths";
+import { ScriptBuilder } from "../../sdk/host/script";
+import { type Job, firstDifference, runNative } from "./bootstrap.test";
+import { differential, i32, i64, f32, f64, wat } from "./codegen";
 
 /** Fuzzer modules compiled by both tiers and compared. */
 const FUZZ_MODULES = 12;
+/** Fuzzer modules compiled by tier 2 and compared with V8 (`delos fuzz N --tier 2` runs a longer batch). */
+const FUZZ_V8_MODULES = 12;
 
 /** Runs `body` with DELOS_TIER=2, the way `--tier 2` selects the optimizing tier; returns what it returned and the tier's counts meanwhile. */
 function underTier2<T>(body: () => T): { value: T; compiled: number; fellBack: number } {
@@ -119,7 +126,84 @@ const kernels = `(module
     (if (local.get 0) (then unreachable))
     (i32.const 1)))`;
 
+const lowerings = `(module
+  (memory 1)
+  (global $sp (mut i32) (i32.const 1024))
+  ;; Small callees, inlined by the lowering: a shadow-stack push and pop, a load and a division (their traps stay).
+  (func $get (param $p i32) (param $d i32) (result i32)
+    (global.set $sp (i32.sub (global.get $sp) (i32.const 4)))
+    (i32.store (global.get $sp) (local.get $p))
+    (global.set $sp (i32.add (global.get $sp) (i32.const 4)))
+    (i32.div_s (i32.load (local.get $p)) (local.get $d)))
+  (func $pick (param $x i32) (result i32)
+    (if (local.get $x) (then (return (i32.const 10))))
+    (i32.const 20))
+  (func (export "inlined") (param $p i32) (param $d i32) (result i32)
+    (i32.store (local.get $p) (i32.const 1000))
+    (i32.add (i32.add (call $get (local.get $p) (local.get $d)) (call $pick (local.get $d)))
+      (i32.add (call $get (local.get $p) (i32.const 7)) (global.get $sp))))
+  (func (export "trunc_i32_s") (param f64) (result i32) (i32.trunc_f64_s (local.get 0)))
+  (func (export "trunc_i32_u") (param f32) (result i32) (i32.trunc_f32_u (local.get 0)))
+  (func (export "trunc_i64_s") (param f32) (result i64) (i64.trunc_f32_s (local.get 0)))
+  (func (export "trunc_i64_u") (param f64) (result i64) (i64.trunc_f64_u (local.get 0)))
+  (func (export "saturate") (param f64) (result i64)
+    (i64.add (i64.trunc_sat_f64_u (local.get 0)) (i64.extend_i32_s (i32.trunc_sat_f64_s (local.get 0)))))
+  (func (export "convert_u") (param i64) (result f64)
+    (f64.add (f64.convert_i64_u (local.get 0)) (f64.promote_f32 (f32.convert_i64_u (local.get 0)))))
+  (func (export "min") (param f64 f64) (result f64) (f64.min (local.get 0) (local.get 1)))
+  (func (export "max") (param f32 f32) (result f32) (f32.max (local.get 0) (local.get 1)))
+  (func (export "copysign") (param f64 f64) (result f64) (f64.copysign (local.get 0) (local.get 1)))
+  (func (export "arith") (param f64) (result f64)
+    (f64.sub (f64.mul (f64.add (local.get 0) (f64.const 0.5)) (f64.const -2.25)) (f64.neg (f64.abs (local.get 0))))))`;
+
 export function register(test: TestFunction): void {
+  test("tier 2: inlined callees, conversions, min/max/copysign agree with V8 without falling back", (t) => {
+    const wasm = wat(lowerings);
+    const { value: problems, compiled, fellBack } = underTier2(() => differential(wasm, [
+      { name: "inlined", args: [i32(64), i32(3)] },
+      { name: "inlined", args: [i32(64), i32(0)] },
+      { name: "inlined", args: [i32(65535), i32(1)] },
+      { name: "trunc_i32_s", args: [f64(-2147483648.9)] },
+      { name: "trunc_i32_s", args: [f64(-2147483649)] },
+      { name: "trunc_i32_s", args: [f64(2147483647.5)] },
+      { name: "trunc_i32_s", args: [f64(NaN)] },
+      { name: "trunc_i32_u", args: [f32(4294967040)] },
+      { name: "trunc_i32_u", args: [f32(-0.75)] },
+      { name: "trunc_i32_u", args: [f32(-1)] },
+      { name: "trunc_i64_s", args: [f32(-9223372036854775808)] },
+      { name: "trunc_i64_s", args: [f32(9223372036854775808)] },
+      { name: "trunc_i64_u", args: [f64(18446744073709549568)] },
+      { name: "trunc_i64_u", args: [f64(9223372036854775808)] },
+      { name: "trunc_i64_u", args: [f64(18446744073709551616)] },
+      { name: "trunc_i64_u", args: [f64(NaN)] },
+      { name: "saturate", args: [f64(1e300)] },
+      { name: "saturate", args: [f64(-1e300)] },
+      { name: "saturate", args: [f64(NaN)] },
+      { name: "saturate", args: [f64(12345.75)] },
+      { name: "convert_u", args: [i64(-1n)] },
+      { name: "convert_u", args: [i64(-(1n << 62n) + 1n)] },
+      { name: "convert_u", args: [i64(0x20000000000001n)] },
+      { name: "min", args: [f64(0), f64(-0)] },
+      { name: "min", args: [f64(-1), f64(NaN)] },
+      { name: "min", args: [f64(3), f64(-4)] },
+      { name: "max", args: [f32(-0), f32(0)] },
+      { name: "max", args: [f32(2), f32(1)] },
+      { name: "copysign", args: [f64(2.5), f64(-0)] },
+      { name: "copysign", args: [f64(-7), f64(1)] },
+      { name: "arith", args: [f64(-3.25)] },
+    ]));
+    t.eq(problems, [], "native tier 2 agrees with V8");
+    t.eq(fellBack, 0, "no function fell back to the baseline");
+    t.ok(compiled >= 2 * 13, `${compiled} functions compiled by tier 2 (two bounds modes)`);
+    const text = new TextDecoder().decode(runCompiler(Command.Ir, [wasm], 4 | 8));
+    const caller = text.slice(text.indexOf("function 2 "), text.indexOf("function 3 "));
+    t.ok(caller.length > 0 && !/ call /.test(caller), `the small callees are inlined:\n${caller}`);
+    for (const program of benchPrograms) {
+      const summary = new TextDecoder().decode(runCompiler(Command.Ir, [new Uint8Array(readFileSync(buildProgram(program.name)))], 1 | 4 | 8));
+      t.ok(!/no IR/.test(summary), `${program.name}: every function inlined into, optimized and verified`);
+    }
+  }, { timeout: 120_000 });
+
   test("tier 2: functions that swap phis, spill, call and branch agree with V8 in both bounds modes", (t) => {
     const wasm = wat(kernels);
     const { value: problems, compiled, fellBack } = underTier2(() => differential(wasm, [
@@ -190,6 +274,13 @@ export function register(test: TestFunction): void {
     t.ok(compared >= FUZZ_MODULES / 2, `${compared} modules compared`);
   }, { timeout: 600_000 });
 
+  test(`tier 2: ${FUZZ_V8_MODULES} fuzz modules agree in V8 and natively by tier 2`, async (t) => {
+    const lines: string[] = [];
+    const tally = await runFuzz({ count: FUZZ_V8_MODULES, seed: FUZZ_TEST_SEED + 2, tier: 2, log: (line) => lines.push(line) });
+    t.ok(tally.exportsCompared > 0, `${tally.exportsCompared} exports compared`);
+    t.eq(tally.disagreements, 0, `disagreements (build/fuzz/failures/ holds each module)\n${lines.join("\n")}`);
+  }, { timeout: 900_000 });
+
   test("redundancy elimination: a global is read once until a call, pure operations once, and the IR still verifies", (t) => {
     const text = new TextDecoder().decode(runCompiler(Command.Ir, [wat(`(module
       (global $sp (mut i32) (i32.const 64))
@@ -223,4 +314,35 @@ export function register(test: TestFunction): void {
       t.ok(lines.some((line) => line.includes(kind) && line.includes("rejected: ")), `${kind}: rejected`);
     }
   });
+
+  test("tier 2 bootstrap: the compiler built by tier 2 writes byte-identical output to its V8 build", (t) => {
+    const cli = join(buildDir, "compiler-cli.wasm");
+    const directory = temporaryDirectory("delos-bootstrap-tier2-");
+    try {
+      const executable = join(directory.path, "compiler");
+      const start = new ScriptBuilder().instantiate(0, 0).start(0).bytes();
+      const { compiled, fellBack } = underTier2(() => writeExecutable(executable, linkLinux([new Uint8Array(readFileSync(cli))], start, { tier: 2 })));
+      t.ok(compiled > fellBack, `the compiler: ${compiled} functions by tier 2, ${fellBack} by the baseline`);
+      const jobs: Job[] = [
+        { name: "its own wasm by tier 2", command: Command.Compile, flags: COMPILE_TIER2, inputs: [cli] },
+        { name: "its own wasm by tier 2, explicit bounds", command: Command.Compile, flags: COMPILE_TIER2 | LINK_EXPLICIT_BOUNDS, inputs: [cli] },
+        { name: "its own wasm by the baseline", command: Command.Compile, flags: 0, inputs: [cli] },
+        ...["nbody", "maps"].map((name) => ({ name: `${name} by tier 2`, command: Command.Compile, flags: COMPILE_TIER2, inputs: [buildProgram(name)] })),
+      ];
+      for (const job of jobs) {
+        const output = join(directory.path, `${basename(job.inputs[0])}.${job.flags}.out`);
+        const expected = runCompiler(job.command, job.inputs.map((path) => new Uint8Array(readFileSync(path))), job.flags);
+        const native = runNative(executable, job, output);
+        if (native.status !== 0) {
+          t.fail(`${job.name}: the native compiler exited with ${native.status}: ${native.stderr}`);
+          continue;
+        }
+        const actual = new Uint8Array(readFileSync(output));
+        const same = Buffer.compare(actual, expected) === 0;
+        t.ok(same, `${job.name}: ${same ? `${actual.length} identical bytes` : firstDifference(expected, actual)}`);
+      }
+    } finally {
+      directory.remove();
+    }
+  }, { timeout: 1_200_000 });
 }

@@ -34,7 +34,7 @@ import {
 const BOOT_SECONDS = 150;
 const VOLUME_BYTES = 16 << 20;
 /** The launcher's items: the payload's window apps in its order. */
-const APPS = ["Editor", "File-manager", "Monitor", "Swatch", "Terminal"];
+const APPS = ["Editor", "File-manager", "Installer", "Monitor", "Swatch", "Terminal"];
 // desktop/apps/editor and desktop/apps/file-manager: their windows' sizes.
 const EDITOR_WIDTH = 640, EDITOR_HEIGHT = 440, MANAGER_WIDTH = 720, MANAGER_HEIGHT = 420;
 // desktop/toolkit/theme.ts

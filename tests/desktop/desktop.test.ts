@@ -298,7 +298,7 @@ export function register(test: TestFunction): void {
       // The launcher's menu: the payload's window apps, by their manifests' names; its item starts the monitor.
       await machine.pointer(launcher.x + 20, launcher.y + 10, { left: true });
       await machine.pointer(launcher.x + 20, launcher.y + 10, { left: false });
-      const apps = ["Editor", "File-manager", "Monitor", "Swatch", "Terminal"];
+      const apps = ["Editor", "File-manager", "Installer", "Monitor", "Swatch", "Terminal"];
       const menuHeight = apps.length * MENU_ITEM_HEIGHT + 4, menuTop = barTop - menuHeight;
       const menu = await until("the launcher's menu", 30, async () => {
         const picture = await machine.screendump();

@@ -277,6 +277,47 @@ export function register(test: TestFunction): void {
     t.eq(outcomes.recorded + outcomes.fresh, measure.events, `done afresh ${outcomes.fresh} times, replayed ${outcomes.recorded}`);
   });
 
+  test("reply records are bounded: past 256 clients the least recently written goes, and a re-sent request is still never applied twice", (t) => {
+    const device = formatted(BLOCKS);
+    let volume = mounted(device);
+    const root = volume.rootHandle();
+    const LIMIT = 256n, CLIENTS = 700;
+    // A long-lived client first, that keeps changing the volume while short-lived ones come and go.
+    let steadySequence = 1n;
+    t.eq(volume.serviceCreate(1n, steadySequence, root, "steady-0").status, FsStatus.OK, "the long-lived client's first create");
+    let most = 0n;
+    for (let i = 0; i < CLIENTS; i++) {
+      const client = 1000n + BigInt(i);
+      const name = `c${i}`;
+      t.eq(volume.serviceCreate(client, 1n, root, name).status, FsStatus.OK, `client ${client}: create`);
+      t.eq(volume.serviceRemove(client, 2n, root, name).status, FsStatus.OK, `client ${client}: remove`);
+      if (i % 50 === 49) {
+        steadySequence++;
+        t.eq(volume.serviceRename(1n, steadySequence, root, `steady-${steadySequence - 2n}`, root, `steady-${steadySequence - 1n}`).status, FsStatus.OK, "the long-lived client's rename");
+        const check = volume.fsck();
+        t.eq(check.problems, [], `fsck clean after ${i + 1} clients`);
+        if (check.replyRecords > most) most = check.replyRecords;
+      }
+    }
+    t.eq(most, LIMIT, `the record count reached the bound and stayed there (${CLIENTS + 1} clients)`);
+    volume = mounted(device);
+    // The long-lived client's newest request, re-sent after a crash, still finds its record: it wrote it lately.
+    const resent = volume.serviceRename(1n, steadySequence, root, `steady-${steadySequence - 2n}`, root, `steady-${steadySequence - 1n}`);
+    t.eq([resent.status, resent.replayed], [FsStatus.OK, true], "the long-lived client's re-sent rename is replayed");
+    // The newest short-lived client's too.
+    const last = 1000n + BigInt(CLIENTS - 1);
+    t.eq([volume.serviceRemove(last, 2n, root, `c${CLIENTS - 1}`).status, volume.serviceRemove(last, 2n, root, `c${CLIENTS - 1}`).replayed],
+      [FsStatus.OK, true], "the newest client's re-sent remove is replayed");
+    // The first short-lived client's record went: its remove, re-sent, is done again and meets the file gone, not a second file removed.
+    const dropped = volume.serviceRemove(1000n, 2n, root, "c0");
+    t.eq([dropped.status, dropped.replayed], [FsStatus.NOT_FOUND, false], "a dropped client's re-sent remove finds nothing to remove");
+    const again = volume.serviceCreate(1001n, 1n, root, "steady-" + (steadySequence - 1n).toString());
+    t.eq(again.status, FsStatus.EXISTS, "a dropped client's create of an existing name is refused by the create's own check");
+    t.eq(volume.list("/").map((e) => e.name).sort(), ["steady-" + (steadySequence - 1n).toString()], "only the long-lived client's file is left, once");
+    const check = volume.fsck();
+    t.eq([check.problems, check.replyRecords <= LIMIT], [[], true], `fsck clean, ${check.replyRecords} reply records`);
+  });
+
   test("the library compiles with Delos's own compiler, as the file server will", (t) => {
     const component = compileComponent(readFileSync(join(buildDir, "fs.wasm")), { bounds: "guard", privileged: false });
     t.ok(component.length > 0, `a component of ${component.length} bytes`);

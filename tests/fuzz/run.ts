@@ -35,6 +35,8 @@ export interface FuzzOptions {
    * proves the fuzzer's own plumbing without the native path.
    */
   backend?: "native" | "v8";
+  /** Compiler tier of the native side (default: defaultTier(), so DELOS_TIER=2 fuzzes the optimizing tier). */
+  tier?: 1 | 2;
   /** Run only module number `only` of the seed's batch (to reproduce one failure). */
   only?: number;
   /** Keep NaNs in the modules (generate.ts); by default they are de-NaN-ed. */
@@ -111,7 +113,7 @@ async function fuzzOne(seed: number, index: number, bounds: "guard" | "explicit"
   if (typeof plan === "string") return { compared: 0, disagreement: null, skipped: `${name}: ${plan}`, lines: [] };
 
   const runNative = async (script: Script) => backend === "v8" ? runScriptInV8(script)
-    : await runScriptNatively(script, bounds, { componentNames: [SUPPORT_MODULE, name], timeoutMs: 60_000 });
+    : await runScriptNatively(script, bounds, { componentNames: [SUPPORT_MODULE, name], timeoutMs: 60_000, tier: options.tier });
   const reference = runScriptInV8(plan.script);
   const native = await runNative(plan.script);
   const differences: string[] = [];

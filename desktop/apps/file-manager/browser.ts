@@ -9,6 +9,7 @@
 // volume holds, also after another program changed it.
 
 import { FILES_TYPE_DIRECTORY } from "../../../ipc/generated/index";
+import { civilFromDays } from "../../../sdk/lib/calendar";
 import { FileRef, FilesClient, filesStatusName } from "../../../sdk/lib/files";
 import { HOME_FOLDER, joinPath, splitPath } from "../../lib/home";
 
@@ -151,23 +152,6 @@ export function formatTime(nanoseconds: i64): string {
 
 function pad2(value: i64): string { return value < 10 ? "0" + value.toString() : value.toString(); }
 
-/**
- * The proleptic Gregorian date of a day count from 1970-01-01: [year,
- * month 1..12, day 1..31]. Counted in 400-year eras of 146097 days from
- * 0000-03-01, so that the leap day is the era-year's last.
- */
-export function civilFromDays(days: i64): i64[] {
-  const shifted = days + 719468;
-  const era = (shifted >= 0 ? shifted : shifted - 146096) / 146097;
-  const dayOfEra = shifted - era * 146097;
-  const yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
-  const dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-  const monthFromMarch = (5 * dayOfYear + 2) / 153;
-  const day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1;
-  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  return [year, month, day];
-}
 
 /** The kind column's word. */
 export function kindName(entry: Entry): string { return entry.isFolder ? "folder" : "file"; }

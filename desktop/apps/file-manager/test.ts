@@ -19,7 +19,8 @@ import { KEY_ENTER, KEY_ESCAPE, KEY_TAB, Key } from "../../toolkit/keys";
 import { Root } from "../../toolkit/root";
 import { Theme } from "../../toolkit/theme";
 import { filesServer } from "../../lib/home";
-import { Browser, civilFromDays, formatSize, formatTime } from "./browser";
+import { civilFromDays } from "../../../sdk/lib/calendar";
+import { Browser, formatSize, formatTime } from "./browser";
 import { FileManagerView, FileOpener } from "./view";
 
 const FOLDER = "manager-test";

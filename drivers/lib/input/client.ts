@@ -29,7 +29,10 @@
 // wholly or not at all. A driver whose events follow from device state
 // it must keep with them (the keyboard: a byte read, the modifiers it
 // changed) keeps the queue's end in its own commit instead and uses
-// InputQueue and InputSender directly (drivers/keyboard/state.ts).
+// InputQueue and InputSender directly (drivers/keyboard/state.ts); or it
+// keeps the cursor's CURSOR_BYTES in each copy of its own checkpoint and
+// moves `cursor` to the copy it works on (drivers/tablet/state.ts), so
+// that the events it pushes are committed with the rest of the copy.
 
 import { componentSelf, INPUT_KEY, INPUT_POINTER } from "../../../ipc/generated/index";
 import { log } from "../../../sdk/lib/log";
@@ -41,6 +44,8 @@ import { InputSender } from "./sender";
 const CLIENT_CURSOR: u32 = 0;
 const CLIENT_INSTANCE: u32 = 8;
 const CLIENT_QUEUE: u32 = 16;
+/** The bytes of the cursor (the cursor's word and the instance) where a driver keeps it in its own checkpoint. */
+export const CURSOR_BYTES: u32 = CLIENT_QUEUE;
 /** The entries motion leaves free for buttons, wheel steps and keys, out of every 4 of the capacity. */
 const MOTION_RESERVE_QUARTERS: u32 = 1;
 
@@ -53,6 +58,8 @@ export class InputClient {
   /** Positions merged into one not yet sent. */
   merged: u32 = 0;
   private readonly motionRoom: u32;
+  /** Where the cursor lives: at `base`, or in the checkpoint copy its driver works on. */
+  cursor: usize;
 
   /** The bytes a client of `capacity` queued events needs. */
   static bytes(capacity: u32): u32 { return CLIENT_QUEUE + InputQueue.bytes(capacity); }
@@ -60,27 +67,29 @@ export class InputClient {
   /**
    * A client over `InputClient.bytes(capacity)` bytes at `base`, zeroed
    * when new (or left by an earlier instance, whose events it sends
-   * first). This instance numbers its own events from 1.
+   * first). This instance numbers its own events from 1. The cursor is
+   * at `base`, or at `cursor` (CURSOR_BYTES of a driver's checkpoint).
    */
-  constructor(readonly base: usize, capacity: u32) {
+  constructor(readonly base: usize, capacity: u32, cursor: usize = 0) {
     this.queue = new InputQueue(base + CLIENT_QUEUE, capacity);
     this.sender = new InputSender();
     this.instance = <u32>componentSelf();
     this.motionRoom = capacity * MOTION_RESERVE_QUARTERS / 4 + 1;
-    if (load<u32>(base, CLIENT_INSTANCE) != this.instance) {
+    this.cursor = cursor != 0 ? cursor : base;
+    if (load<u32>(this.cursor, CLIENT_INSTANCE) != this.instance) {
       // Sequence 1 of this instance; the earlier instance's events stay queued under its numbers.
-      store<u64>(base, <u64>this.tail | (<u64>1 << 32), CLIENT_CURSOR);
-      store<u32>(base, this.instance, CLIENT_INSTANCE);
+      store<u64>(this.cursor, <u64>this.tail | (<u64>1 << 32), CLIENT_CURSOR);
+      store<u32>(this.cursor, this.instance, CLIENT_INSTANCE);
     }
     // Nothing this instance queued was sent yet; its predecessors' events are never merged into.
     this.sender.sent = this.tail;
   }
 
-  /** The queue's committed end. */
-  get tail(): u32 { return <u32>load<u64>(this.base, CLIENT_CURSOR); }
+  /** The queue's end as the cursor says (committed, when it is the committed copy's). */
+  get tail(): u32 { return <u32>load<u64>(this.cursor, CLIENT_CURSOR); }
 
   /** The sequence number the next event of this instance gets. */
-  get nextSequence(): u32 { return <u32>(load<u64>(this.base, CLIENT_CURSOR) >> 32); }
+  get nextSequence(): u32 { return <u32>(load<u64>(this.cursor, CLIENT_CURSOR) >> 32); }
 
   /**
    * Queues an event, merging a position into an unsent one and dropping
@@ -110,7 +119,7 @@ export class InputClient {
     }
     const sequence = this.nextSequence;
     queue.write(tail, this.instance, sequence, kind, code, value, text);
-    store<u64>(this.base, <u64>(tail + 1) | (<u64>(sequence + 1) << 32), CLIENT_CURSOR);
+    store<u64>(this.cursor, <u64>(tail + 1) | (<u64>(sequence + 1) << 32), CLIENT_CURSOR);
     return true;
   }
 

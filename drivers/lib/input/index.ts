@@ -4,4 +4,5 @@
 
 export { InputQueue, INPUT_ENTRY_SIZE } from "./queue";
 export { InputSender } from "./sender";
-export { InputClient } from "./client";
+export { InputClient, CURSOR_BYTES } from "./client";
+export { Checkpoints } from "../../../ipc/client/checkpoints";

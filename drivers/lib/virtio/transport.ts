@@ -7,9 +7,12 @@
 // virtqueues (virtqueue.ts) in DMA memory, and takes its interrupt as
 // pulses (INTx through the bus server; reading the ISR byte lowers it).
 //
-// A restarted driver starts from a reset: the device forgets the old
-// instance's queues, and nothing of them is needed, since drivers keep
-// their clients' state with the clients.
+// A restarted driver starts from a reset (the device forgets the old
+// instance's queues), unless it kept them in DMA memory that outlives its
+// instances (state.dma): then `runsQueue` tells whether the device still
+// runs a queue there, and the driver adopts it (virtqueue.ts) without
+// stopping the device. The disk driver resets: its requests are
+// self-contained and its clients re-send what was not answered.
 
 import { Handle, handleClose } from "../../../ipc/generated/index";
 import { PciDevice } from "../device/pci";
@@ -48,6 +51,7 @@ export const ACKNOWLEDGE: u8 = 1;
 export const DRIVER: u8 = 2;
 export const DRIVER_OK: u8 = 4;
 export const FEATURES_OK: u8 = 8;
+export const NEEDS_RESET: u8 = 64;
 export const FAILED: u8 = 128;
 
 /** Feature bit 32: the device follows virtio 1.x (no legacy layout). */
@@ -153,7 +157,38 @@ export class VirtioDevice {
     store<u64>(common + QUEUE_DRIVER, driverArea);
     store<u64>(common + QUEUE_DEVICE, deviceArea);
     store<u16>(common + QUEUE_ENABLE, 1);
-    return this.notify + <usize>load<u16>(common + QUEUE_NOTIFY_OFF) * <usize>this.notifyMultiplier;
+    return this.queueNotifyAddress(index);
+  }
+
+  /** Where the driver tells the device about queue `index`. */
+  queueNotifyAddress(index: u32): usize {
+    store<u16>(this.common + QUEUE_SELECT, <u16>index);
+    return this.notify + <usize>load<u16>(this.common + QUEUE_NOTIFY_OFF) * <usize>this.notifyMultiplier;
+  }
+
+  /**
+   * Whether the device runs (DRIVER_OK, not failed or needing a reset) with
+   * queue `index` enabled at `size` entries on these areas: what a
+   * previous instance set up and left running, which the next one adopts
+   * instead of resetting. False with `problem` saying what differs.
+   */
+  runsQueue(index: u32, size: u32, descriptors: u64, driverArea: u64, deviceArea: u64): bool {
+    const status = this.status;
+    if ((status & (DRIVER_OK | FEATURES_OK)) != (DRIVER_OK | FEATURES_OK) || (status & (NEEDS_RESET | FAILED)) != 0) {
+      this.problem = "device status " + status.toString(16);
+      return false;
+    }
+    const common = this.common;
+    store<u16>(common + QUEUE_SELECT, <u16>index);
+    if (load<u16>(common + QUEUE_ENABLE) != 1 || <u32>load<u16>(common + QUEUE_SIZE) != size) {
+      this.problem = "queue " + index.toString() + " not enabled with " + size.toString() + " entries";
+      return false;
+    }
+    if (load<u64>(common + QUEUE_DESC) != descriptors || load<u64>(common + QUEUE_DRIVER) != driverArea || load<u64>(common + QUEUE_DEVICE) != deviceArea) {
+      this.problem = "queue " + index.toString() + " lies elsewhere";
+      return false;
+    }
+    return true;
   }
 
   /** The device may run: DRIVER_OK. */

@@ -85,6 +85,12 @@ export const IST_STACK_HEADROOM: i32 = 8 << 10;
  * that arrives near the limit can still be handled.
  */
 export const INTERRUPT_ROOM: i32 = 32 << 10;
+/**
+ * Growing a thread's stack (kernel/sched/threads.ts growStack) runs this
+ * far below the limit it was asked to move: inside the room the trap path
+ * keeps below every limit, mapped even under an interrupt handler's.
+ */
+export const STACK_GROW_ROOM: i32 = 4 << 10;
 export const VECTOR_STUB_SIZE: i32 = 16;
 export const VECTOR_COUNT: i32 = 256;
 

@@ -71,6 +71,41 @@ export function mapPage(virtual: u64, physical: u64, flags: u64): bool {
   return true;
 }
 
+/**
+ * An absent page's entry that keeps its page table: not present (an access
+ * faults), yet not zero, so that unmapping a neighbour never finds the
+ * table empty and gives it back (bit 9 is the software's).
+ */
+const PINNED: u64 = 1 << 9;
+
+/**
+ * Keeps the page table that maps `virtual` (an unmapped 4 KiB page) for as
+ * long as the pin stays: pages mapped later anywhere in that table's 2 MiB
+ * need no new table. False when out of frames.
+ */
+export function pinTable(virtual: u64): bool {
+  let table = root;
+  for (let level = 3; level > 0; level--) {
+    table = nextTable(phys(table) + index(virtual, level));
+    if (table == 0) return false;
+  }
+  const at = phys(table) + index(virtual, 0);
+  if (load64(at) == 0) store64(at, <i64>PINNED);
+  return true;
+}
+
+/** Takes back pinTable's pin of `virtual`'s table (the table goes when unmapping finds it empty). */
+export function unpinTable(virtual: u64): void {
+  let table = root;
+  for (let level = 3; level > 0; level--) {
+    const entry = <u64>load64(phys(table) + index(virtual, level));
+    if ((entry & PRESENT) == 0 || (entry & HUGE) != 0) return;
+    table = entry & ADDRESS_MASK;
+  }
+  const at = phys(table) + index(virtual, 0);
+  if (<u64>load64(at) == PINNED) store64(at, 0);
+}
+
 /** Maps one 2 MiB page (both addresses 2 MiB aligned). */
 export function mapLargePage(virtual: u64, physical: u64, flags: u64): bool {
   let table = root;

@@ -149,7 +149,7 @@ function run(sub: string, args: string[]): number {
         for (const note of check.notes) process.stdout.write(`note: ${note}\n`);
         for (const problem of check.problems) process.stdout.write(`problem: ${problem}\n`);
         process.stdout.write(`${image}: generation ${check.generation}, ${check.files} files, ${check.directories} directories, `
-          + `${check.nodes} tree nodes, ${check.dataBlocks} data blocks, ${check.usedBlocks} of ${check.blockCount} blocks used: `
+          + `${check.nodes} tree nodes, ${check.dataBlocks} data blocks, ${check.replyRecords} reply records, ${check.usedBlocks} of ${check.blockCount} blocks used: `
           + `${check.problems.length === 0 ? "clean" : `${check.problems.length} problems`}\n`);
         return check.problems.length === 0 ? 0 : EXIT_FAILED;
       }, choice);

@@ -38,7 +38,21 @@ export const TYPE_DIRECTORY: u32 = 2;
 
 export const INODE_SIZE: i32 = 64;
 export const EXTENT_SIZE: i32 = 12;
-export const REPLY_SIZE: i32 = 28;
+/**
+ * A reply record: the last sequence u64, its status i32, the handle it
+ * answered with (inode u64, generation u64) and the commit that last wrote
+ * it u64, by which the oldest records are dropped past MAX_REPLY_RECORDS
+ * (service.ts). A record of REPLY_SIZE_UNDATED bytes, without the commit,
+ * is one written before records were dated: it reads as written by commit 0.
+ */
+export const REPLY_SIZE: i32 = 36;
+export const REPLY_SIZE_UNDATED: i32 = 28;
+/**
+ * The reply records a volume keeps at most: one per client that changed
+ * it lately. Past this count the least recently written goes (service.ts
+ * says why exactly-once holds).
+ */
+export const MAX_REPLY_RECORDS: i32 = 256;
 export const MAX_NAME: i32 = 255;
 
 /** Writes the header of block `block` at `at` and seals it: the CRC-32C of everything after the checksum. */

@@ -9,7 +9,7 @@
 import { BLOCK_SIZE, BlockDevice, readFailure } from "./device";
 import { crc32c } from "./crc32c";
 import {
-  Entry, HEADER_SIZE, Inode, KEY_SIZE, KIND_ENTRY, KIND_EXTENT, KIND_INODE, KIND_REPLY, Key, MAGIC_NODE, REPLY_OBJECT, REPLY_SIZE,
+  Entry, HEADER_SIZE, Inode, KEY_SIZE, KIND_ENTRY, KIND_EXTENT, KIND_INODE, KIND_REPLY, Key, MAGIC_NODE, REPLY_OBJECT, REPLY_SIZE, REPLY_SIZE_UNDATED,
   ROOT_INODE, TYPE_DIRECTORY, TYPE_FILE, checkHeader, decodeEntries, extentBlock, extentCrc, firstDataBlock, headerGeneration, nameHash,
   readKey,
 } from "./format";
@@ -27,6 +27,8 @@ export class CheckReport {
   dataBlocks: u64 = 0;
   usedBlocks: u64 = 0;
   blockCount: u64 = 0;
+  /** Reply records (service.ts): at most MAX_REPLY_RECORDS once a change was made since they were dated. */
+  replyRecords: u64 = 0;
 }
 
 const MAX_PROBLEMS = 100;
@@ -132,7 +134,8 @@ class Checker {
       this.extents.push(key);
       this.extentValues.push(value);
     } else if (key.kind == KIND_REPLY) {
-      if (key.object != REPLY_OBJECT || value.length != REPLY_SIZE) this.problem("malformed reply record " + key.toString());
+      if (key.object != REPLY_OBJECT || (value.length != REPLY_SIZE && value.length != REPLY_SIZE_UNDATED)) this.problem("malformed reply record " + key.toString());
+      this.report.replyRecords++;
     } else {
       this.problem("item of unknown kind " + key.toString());
     }

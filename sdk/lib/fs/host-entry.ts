@@ -150,7 +150,7 @@ export function list(directory: u64): string {
 export function lastListStatus(): i32 { return listStatus; }
 
 /** Checks the device's volume: "" when sound, else one problem a line. Figures in `checkFigures`. */
-const checkFigures = new StaticArray<u64>(7);
+const checkFigures = new StaticArray<u64>(8);
 let checkNotes = "";
 export function fsck(): string {
   const report: CheckReport = check(active);
@@ -162,6 +162,7 @@ export function fsck(): string {
   checkFigures[4] = report.dataBlocks;
   checkFigures[5] = report.usedBlocks;
   checkFigures[6] = report.blockCount;
+  checkFigures[7] = report.replyRecords;
   return report.problems.join("\n");
 }
 export function checkFiguresAddress(): usize { return changetype<usize>(checkFigures); }

@@ -16,13 +16,23 @@
 //   request outstanding at a time, so one record per client suffices. A
 //   duplicate-request cache in memory would die with the server; this one is
 //   on disk, exactly as durable as the change it answers for.
+// - The records are bounded: each is dated with the commit that last wrote
+//   it, and a client's first record drops the oldest past MAX_REPLY_RECORDS,
+//   in the same commit. Exactly-once still holds: a client re-sends only its
+//   newest request, and only until it has the reply, so a record matters
+//   until its client's next request or its end; to lose it, MAX_REPLY_RECORDS
+//   other clients must make changes in between (apps that take a new id at
+//   each start are what the bound is for). Should a re-sent request find no
+//   record even so, it is done again, and a change that was applied already
+//   meets the operation's own checks (a create finds EXISTS, a remove
+//   NOT_FOUND, a rename its source gone): it is never applied twice.
 // - Writes are unstable unless asked to be stable: an unstable write is
 //   visible at once and durable at the next commit of any kind, together with
 //   everything before it. `verifier` changes with each instance of the
 //   server, so a client that sees it change after a commit knows to re-send
 //   its unstable writes (they may have died with the previous instance).
 
-import { Inode, KIND_REPLY, Key, REPLY_OBJECT, REPLY_SIZE, ROOT_INODE, TYPE_DIRECTORY, TYPE_FILE } from "./format";
+import { Inode, KIND_REPLY, Key, MAX_REPLY_RECORDS, REPLY_OBJECT, REPLY_SIZE, REPLY_SIZE_UNDATED, ROOT_INODE, TYPE_DIRECTORY, TYPE_FILE } from "./format";
 import { DirectoryPage, Volume } from "./volume";
 import * as status from "./errors";
 
@@ -146,7 +156,7 @@ export class FileService {
   private earlier(client: u64, sequence: u64): Reply | null {
     const recorded = this.volume.tree.find(new Key(REPLY_OBJECT, KIND_REPLY, client));
     if (this.volume.tree.failure != null) { this.volume.message = this.volume.tree.failure!; return new Reply(status.CORRUPT, null, false); }
-    if (recorded == null || recorded.length != REPLY_SIZE) return null;
+    if (recorded == null || (recorded.length != REPLY_SIZE && recorded.length != REPLY_SIZE_UNDATED)) return null;
     const at = changetype<usize>(recorded);
     const last = load<u64>(at);
     if (sequence == last) {
@@ -180,8 +190,43 @@ export class FileService {
       store<u64>(at + 12, handle.inode);
       store<u64>(at + 20, handle.generation);
     }
-    this.volume.record(new Key(REPLY_OBJECT, KIND_REPLY, client), record);
+    store<u64>(at + 28, this.volume.generation);
+    const key = new Key(REPLY_OBJECT, KIND_REPLY, client);
+    if (this.volume.tree.find(key) == null && !this.dropOldest(MAX_REPLY_RECORDS - 1)) return new Reply(status.CORRUPT, null, false);
+    this.volume.record(key, record);
     const committed = this.volume.commit();
     return committed != status.OK ? new Reply(committed, null, false) : reply;
+  }
+
+  /**
+   * Drops the least recently written reply records (an undated one first)
+   * until at most `keep` remain, in the open transaction: false (the tree's
+   * failure in the volume's message) when the records could not be read.
+   */
+  private dropOldest(keep: i32): bool {
+    const tree = this.volume.tree;
+    const clients = new Array<u64>();
+    const written = new Array<u64>();
+    let from = new Key(REPLY_OBJECT, KIND_REPLY, 0);
+    while (true) {
+      const item = tree.seek(from);
+      if (tree.failure != null) { this.volume.message = tree.failure!; return false; }
+      if (item == null || item.key.object != REPLY_OBJECT || item.key.kind != KIND_REPLY) break;
+      clients.push(item.key.offset);
+      written.push(item.value.length == REPLY_SIZE ? load<u64>(changetype<usize>(item.value) + 28) : 0);
+      if (item.key.offset == u64.MAX_VALUE) break;
+      from = new Key(REPLY_OBJECT, KIND_REPLY, item.key.offset + 1);
+    }
+    const dropped = new StaticArray<bool>(clients.length);
+    for (let excess = clients.length - keep; excess > 0; excess--) {
+      // Once past the bound, one record goes per new client: a scan for the oldest is enough.
+      let oldest = -1;
+      for (let i = 0; i < clients.length; i++) {
+        if (!dropped[i] && (oldest < 0 || written[i] < written[oldest])) oldest = i;
+      }
+      dropped[oldest] = true;
+      tree.remove(new Key(REPLY_OBJECT, KIND_REPLY, clients[oldest]));
+    }
+    return true;
   }
 }

@@ -305,10 +305,41 @@ function sse(): void {
   }
 }
 
+/**
+ * A frame slot as the code generators keep one: a base register and a
+ * displacement, both fields of an object.
+ */
+class FieldSlot {
+  base: i32 = 0;
+  disp: i32 = 0;
+}
+
+/**
+ * Operands whose base and displacement are read straight from an object's
+ * fields: asc -O3 used to turn the zero extension of such a displacement
+ * into a sign-extending load, which spread a negative displacement over the
+ * base register's bits (docs/compiler.md).
+ */
+function fieldOperands(): void {
+  const slots: FieldSlot[] = [];
+  for (let b = 0; b < 16; b++) {
+    const slot = new FieldSlot();
+    slot.base = b;
+    slot.disp = -8 * (b + 1);
+    slots.push(slot);
+  }
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i];
+    begin(); asm.load(8, Reg.RAX, mem(<Reg>slot.base, slot.disp)); done("mov rax," + memText(8, slot.base, -1, 1, slot.disp));
+    begin(); asm.store(4, mem(<Reg>slot.base, slot.disp), Reg.RCX); done("mov " + memText(4, slot.base, -1, 1, slot.disp) + ",ecx");
+  }
+}
+
 moves();
 arithmetic();
 control();
 sse();
+fieldOperands();
 const finished = asm.finish();
 const code = asm.toBytes();
 const listingBytes = String.UTF8.encode(listing.join("\n"));

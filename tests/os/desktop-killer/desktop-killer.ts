@@ -31,6 +31,7 @@ import { NamedConnection } from "../../../ipc/client/named-connection";
 import { spawnGranted } from "../../../ipc/client/spawn";
 import { clockRect } from "../../../desktop/compositor/theme";
 import { line } from "../lib/log";
+import { Random } from "../fuzz/random";
 import { connectInit, initRestart, initStatus, initStatusReply } from "../runner/init-client";
 import { KILLER_PATH, PULSE_LINE } from "../key-echo/key-echo";
 
@@ -50,16 +51,9 @@ const reply = heap.alloc(WINDOW_LIST_REPLY_WINDOWS + 32 * WINDOW_INFO_SIZE);
 const frameBytes: u32 = <u32>(WIDTH * HEIGHT * 4);
 const frameAddress = (heap.alloc(<usize>frameBytes + <usize>PAGE_SIZE) + <usize>PAGE_SIZE - 1) & ~(<usize>PAGE_SIZE - 1);
 const windows = new NamedConnection(WINDOW_PATH);
-let random: u64 = 0;
+const random = new Random(0);
 let channel: i32 = 0;
 let linesDone: i64 = 0;
-
-function nextRandom(): u64 {
-  random ^= random << 13;
-  random ^= random >> 7;
-  random ^= random << 17;
-  return random;
-}
 
 /** True when the keyboard driver answers and knows the keyboard's LEDs (it is in step with the keyboard). */
 function keyboardReady(): bool {
@@ -161,7 +155,7 @@ function running(id: u32): bool {
 }
 
 export function _start(): void {
-  random = <u64>clockCycles() | 1;
+  random.state = <u64>clockCycles();
   const server = new Server(KILLER_PATH);
   if (!server.isServing || connectInit() < 0) { line("cannot serve " + KILLER_PATH + " or reach init"); return; }
   channel = server.channel;
@@ -176,12 +170,12 @@ export function _start(): void {
 
   let keyboardKills: u32 = 0, compositorKills: u32 = 0;
   line("phase 1");
-  while (awaitLines(KILL_MINIMUM + <i64>(nextRandom() % KILL_SPREAD) * 1_000_000) < 1) if (kill("keyboard") > 0) keyboardKills++;
+  while (awaitLines(KILL_MINIMUM + <i64>(random.next() % KILL_SPREAD) * 1_000_000) < 1) if (kill("keyboard") > 0) keyboardKills++;
   line("phase 1 ended: " + keyboardKills.toString() + " keyboard kills");
 
   line("phase 2");
   let turn: u32 = 0;
-  while (awaitLines(KILL_MINIMUM + <i64>(nextRandom() % KILL_SPREAD) * 1_000_000) < 2) {
+  while (awaitLines(KILL_MINIMUM + <i64>(random.next() % KILL_SPREAD) * 1_000_000) < 2) {
     if (turn++ % 2 == 0) { if (kill("compositor") > 0) compositorKills++; } else if (kill("keyboard") > 0) keyboardKills++;
   }
   line("phase 2 ended: " + keyboardKills.toString() + " keyboard kills, " + compositorKills.toString() + " compositor kills");

@@ -24,6 +24,7 @@ import {
   delos_thread_set_priority, delos_thread_sleep, delos_thread_timeout, delos_thread_yield, delos_timer_create,
   delos_timer_set, delos_memory_device, delos_memory_dma, delos_memory_physical, delos_firmware_table, delos_msg_check_device,
   delos_system_info, delos_system_components, delos_system_list, delos_msg_bus_master,
+  delos_state_dma,
 } from "../../../ipc/generated/imports";
 import { PAGE_SIZE } from "../../../ipc/generated/index";
 import { pageAligned } from "../lib/pages";
@@ -49,6 +50,7 @@ export const CALL_SYSTEM_INFO = 52;
 export const CALL_SYSTEM_COMPONENTS = 53;
 export const CALL_SYSTEM_LIST = 54;
 export const CALL_MSG_BUS_MASTER = 55;
+export const CALL_STATE_DMA = 56;
 /** What a failed memory.grow counts as: no error code of the kernel's, so the OTHER slot. */
 export const GROW_FAILED: i64 = -1000;
 
@@ -57,6 +59,7 @@ const WEIGHTS: u8[] = [
   6, 4, 6, 4, 4, 3, 2, 3, 8, 6, 5, 4, 5, 4, 4, 4, 6, 4, 5, 4, 2, 1, 3, 3, 2, 2, 2, 2, 1,
   0, 2, 2, 1, 3, 1, 2, 1, 1, 1, 2, 3, 1, 0, 0, 1, 4, 2, 2, 2, 2, 1, 2,
   1, 1, 1,
+  1,
   1,
 ];
 
@@ -568,6 +571,16 @@ export class Fuzz {
         // The worker's mmio grant is RAM (every claim refused before any device is touched); the rest are other pages, unaligned or wrapped.
         const configs: u64[] = [0x100000, 0x100800, 0xb0000000, 0xb0008000, 0xfee00000, 0, 0xfffffffffffff000];
         result = delos_msg_bus_master(this.receiveId(random), random.oneIn(4) ? <u64>random.next() : configs[random.below(<u32>configs.length)]);
+        break;
+      }
+      case CALL_STATE_DMA: {
+        // Names state.open made too (INVALID_ARGUMENT), sizes past DMA_MAXIMUM; kept memory lives as long as the worker's identity.
+        this.string(random);
+        const sizes: u32[] = [0, 1, PAGE_SIZE, 0x10000, 4 << 20, (4 << 20) + 1, 0xffffffff];
+        let size = random.oneIn(2) ? random.below(3 * PAGE_SIZE) : sizes[random.below(<u32>sizes.length)];
+        if ((this.attacks & ATTACK_QUOTA) == 0 && size > 0x10000) size = PAGE_SIZE;
+        result = delos_state_dma(this.address, this.length, size);
+        this.remember(<i32>result);
         break;
       }
       default: call = CALL_THREAD_YIELD; result = delos_thread_yield();

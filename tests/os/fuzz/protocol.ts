@@ -37,8 +37,9 @@ export const CALL_NAMES: string[] = [
   "component.self", "component.exit", "log.write", "memory.grow", "msg.reply_receive", "port.take", "memory.device", "memory.dma",
   "memory.physical", "firmware.table", "msg.check_device", "system.info", "system.components", "system.list",
   "msg.bus_master",
+  "state.dma",
 ];
-export const CALL_COUNT: i32 = 56;
+export const CALL_COUNT: i32 = 57;
 
 /** Outcome slots: 0 success, 1..16 the kernel's error codes (ERROR_* negated), 17 any other negative result. */
 export const OUTCOME_SLOTS: i32 = 18;

@@ -16,6 +16,7 @@ import {
 } from "../../../ipc/generated/index";
 import { Server } from "../../../ipc/client/index";
 import { line } from "../lib/log";
+import { Random } from "../fuzz/random";
 import { connectInit, initRestart, initStatus, initStatusReply } from "../runner/init-client";
 import { KILLER_PATH, PULSE_LINE } from "../input-receiver/input-receiver";
 
@@ -27,16 +28,9 @@ const LEDS_UNKNOWN: u32 = 0xff;
 const pulse = changetype<Pulse>(heap.alloc(PULSE_SIZE));
 const request = heap.alloc(16);
 const reply = changetype<KeyboardStatusReply>(heap.alloc(64));
-let random: u64 = 0;
+const random = new Random(0);
 let channel: i32 = 0;
 let linesDone: i64 = 0;
-
-function nextRandom(): u64 {
-  random ^= random << 13;
-  random ^= random >> 7;
-  random ^= random << 17;
-  return random;
-}
 
 /** The driver's status: true when it answered. */
 function keyboardStatus(): bool {
@@ -68,7 +62,7 @@ function kill(name: string, kills: u32): u32 {
 }
 
 export function _start(): void {
-  random = <u64>clockCycles() | 1;
+  random.state = <u64>clockCycles();
   const server = new Server(KILLER_PATH);
   if (!server.isServing || connectInit() < 0) { line("cannot serve " + KILLER_PATH + " or reach init"); return; }
   channel = server.channel;
@@ -80,11 +74,11 @@ export function _start(): void {
 
   let keyboardKills: u32 = 0, receiverKills: u32 = 0;
   line("phase 1");
-  while (awaitLines(KILL_MINIMUM + <i64>(nextRandom() % KILL_SPREAD) * 1_000_000) < 1) keyboardKills = kill("keyboard", keyboardKills);
+  while (awaitLines(KILL_MINIMUM + <i64>(random.next() % KILL_SPREAD) * 1_000_000) < 1) keyboardKills = kill("keyboard", keyboardKills);
   line("phase 1 ended: " + keyboardKills.toString() + " keyboard kills");
   line("phase 2");
   let turn: u32 = 0;
-  while (awaitLines(KILL_MINIMUM + <i64>(nextRandom() % KILL_SPREAD) * 1_000_000) < 2) {
+  while (awaitLines(KILL_MINIMUM + <i64>(random.next() % KILL_SPREAD) * 1_000_000) < 2) {
     if (turn++ % 2 == 0) receiverKills = kill("input-receiver", receiverKills);
     else keyboardKills = kill("keyboard", keyboardKills);
   }

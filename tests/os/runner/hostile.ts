@@ -12,7 +12,8 @@
 //  - hostile-overflow: a thread calls a function whose frame is larger
 //    than its whole stack, while a victim sleeps deep in recursion with
 //    data on its own stack; the attacker alone ends, with `call stack
-//    exhausted`, and the victim finds every value where it left it.
+//    exhausted`, and the victim finds every value where it left it. Its
+//    stacks grew as it went: all 26 together map under half their size.
 //  - hostile-stack: system calls and memory.grow with the caller's stack
 //    nearly used up. A grow is refused (-1) with interrupts left on: the
 //    app spins without system calls and the runner still wakes to find it
@@ -20,8 +21,8 @@
 //    behalf, and the echo server it was sending to answers on.
 
 import {
-  clockNow, componentKill, componentStatus, msgSend, nameOpen, handleClose, threadSleep, COMPONENT_STATE_EXITED, COMPONENT_STATE_FAULTED,
-  COMPONENT_STATE_RUNNING, TEST_ECHO_PATH, TEST_ECHO_SQUARE, TEST_ECHO_SQUARE_REQUEST_SIZE, TEST_ECHO_SQUARE_REPLY_SIZE,
+  clockNow, componentKill, componentStatus, msgSend, nameOpen, handleClose, systemInfo, threadSleep, COMPONENT_STATE_EXITED, COMPONENT_STATE_FAULTED,
+  COMPONENT_STATE_RUNNING, SYSTEM_INFO_SIZE, SystemInfo, TEST_ECHO_PATH, TEST_ECHO_SQUARE, TEST_ECHO_SQUARE_REQUEST_SIZE, TEST_ECHO_SQUARE_REPLY_SIZE,
 } from "../../../ipc/generated/index";
 import { Check, describeStatus } from "./check";
 import { initStart } from "./init-client";
@@ -33,6 +34,15 @@ const STACK_EXHAUSTED: u32 = 9;
 /** tests/os/hostile/huge-frame.mjs's VARIANTS. */
 const OVERFLOW_VARIANTS: i32 = 8;
 const buffer = heap.alloc(64);
+/** tests/os/victim: its threads (the main one, FILLERS, the deep one) and a component thread's stack. */
+const VICTIM_THREADS: u64 = 26;
+const COMPONENT_STACK: u64 = 256 << 10;
+const info = changetype<SystemInfo>(heap.alloc(SYSTEM_INFO_SIZE));
+
+/** system.info's stackBytes: what every thread's stack has mapped now. */
+function stackBytes(): u64 {
+  return systemInfo(changetype<usize>(info)) < 0 ? 0 : info.stackBytes;
+}
 
 /** The echo server answers square(value) right. */
 function echoAnswers(check: Check, value: u32, what: string): bool {
@@ -93,10 +103,16 @@ export function hostileStack(check: Check): void {
 
 export function hostileOverflow(check: Check): void {
   if (!check.succeeded(initStart("echo"), "init.start echo")) return;
+  const stacksBefore = stackBytes();
   const victim = spawnComponent("victim");
   if (!check.succeeded(victim, "component.spawn test/victim.wasm")) return;
   // The victim is deep in its recursion, asleep, before the attack.
   if (!check.ok(awaitPulse(PULSE_VICTIM_READY, <u32>victim) >= 0, "the victim ended before it was ready")) return;
+  // Stacks are mapped as they grow (docs/kernel.md, "Stacks mapped on demand"): the deep thread's has
+  // grown past its 100 KB, the sleeping ones' have not, so all of them map well under half their size.
+  const victimStacks = stackBytes() - stacksBefore;
+  if (!check.ok(victimStacks >= 100_000 && victimStacks < VICTIM_THREADS * COMPONENT_STACK / 2,
+    "the victim's " + VICTIM_THREADS.toString() + " stacks map " + victimStacks.toString() + " bytes (at least its deep thread's 100 KB, under half of " + (VICTIM_THREADS * COMPONENT_STACK).toString() + ")")) return;
   // Eight attackers, one after another, each with another frame size (its priority picks it): their stacks
   // take the same place, right above the victim's deep thread's, and the frames cover 128 bytes there.
   for (let variant = 0; variant < OVERFLOW_VARIANTS; variant++) {
@@ -114,5 +130,5 @@ export function hostileOverflow(check: Check): void {
   takeEndPulse(<u32>victim);
   timerTicks(check, "after hostile-overflow");
   echoAnswers(check, 14, "after hostile-overflow");
-  check.summary = "eight attackers calling functions with frames of about 288 KB, 16 bytes apart (a stack: 256 KiB), each ended alone with call stack exhausted; a victim asleep 100 KB deep on the stack made just before the attacker's found it intact; the echo server answered on, the timer ticks";
+  check.summary = "eight attackers calling functions with frames of about 288 KB, 16 bytes apart (a stack: 256 KiB), each ended alone with call stack exhausted; a victim asleep 100 KB deep on the stack made just before the attacker's (grown as it went; its 26 stacks mapped " + (victimStacks >> 10).toString() + " KiB) found it intact; the echo server answered on, the timer ticks";
 }

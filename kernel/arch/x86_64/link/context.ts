@@ -43,6 +43,8 @@ export class KernelLink {
   readonly invokeReturn: Label;
   readonly trap: Label;
   readonly memoryGrow: Label;
+  /** Grows the running thread's stack (services.ts emitGrowStack). */
+  readonly growStack: Label;
   readonly threadStart: Label;
   /** The start of the checked copy's exception range: the fast paths' checked stores (fast-path.ts), then the copy. */
   readonly checkedStart: Label;
@@ -60,6 +62,8 @@ export class KernelLink {
   interrupt: i32 = -1;
   growMemory: i32 = -1;
   fatalTrap: i32 = -1;
+  /** The kernel's growStack(limit, bytes) -> new limit or 0 (sched/threads.ts), -1 when it has none. */
+  growStackFunction: i32 = -1;
   initialize: i32 = -1;
   /** The kernel's end of a native fast path's call the slow way (sched/entry.ts). */
   fastPathResume: i32 = -1;
@@ -73,6 +77,7 @@ export class KernelLink {
     this.invokeReturn = p.label();
     this.trap = p.label();
     this.memoryGrow = p.label();
+    this.growStack = p.label();
     this.threadStart = p.label();
     this.checkedStart = p.label();
     this.copyChecked = p.label();

@@ -20,7 +20,8 @@
 //
 // The link checks what it relies on and names what is wrong otherwise:
 // the component is privileged and imports only intrinsics, exports main,
-// interrupt, growMemory and fatalTrap with their types, has one memory of
+// interrupt, growMemory and fatalTrap with their types (and growStack,
+// when it grows thread stacks), has one memory of
 // its own and segments with constant offsets that fit.
 
 import { INTRINSICS_MODULE, PAGE_SIZE, X86_MODULE } from "../../../../sdk/compiler/src/abi";
@@ -34,7 +35,7 @@ import { KernelLink } from "./context";
 import { layoutData } from "./data";
 import { emitEntry } from "./entry";
 import { FastPaths } from "./fast-path";
-import { beginCheckedRange, emitCopyChecked, emitInvoke, emitMemoryGrow, emitThreadStart, emitTrap } from "./services";
+import { beginCheckedRange, emitCopyChecked, emitGrowStack, emitInvoke, emitMemoryGrow, emitThreadStart, emitTrap } from "./services";
 import { emitVectors } from "./vectors";
 
 /** Why the link failed, or "". */
@@ -151,6 +152,7 @@ export function linkKernel(c: StubContext, componentBytes: Uint8Array, wasm: Uin
   k.interrupt = exportedFunction(component!, "interrupt", "I", "i", true);
   k.growMemory = exportedFunction(component!, "growMemory", "Ii", "i", true);
   k.fatalTrap = exportedFunction(component!, "fatalTrap", "iI", "", true);
+  k.growStackFunction = exportedFunction(component!, "growStack", "II", "I", false);
   k.initialize = exportedFunction(component!, "_initialize", "", "", false);
   k.fastPathResume = exportedFunction(component!, "fastPathResume", "", "", false);
   if (problem.length > 0) return failure(problem);
@@ -169,6 +171,7 @@ export function linkKernel(c: StubContext, componentBytes: Uint8Array, wasm: Uin
   emitInvoke(k);
   emitTrap(k);
   emitMemoryGrow(k);
+  emitGrowStack(k);
   emitThreadStart(k);
   // The native fast paths, for a kernel that exports what they are built from (fastPathResume and the layout);
   // their stores into component memory lie in the checked copy's exception range, before the copy.

@@ -11,27 +11,121 @@
 // to, are in sdk/compiler/src/link/invoke.ts, shared with the other host.
 
 import {
-  THREAD_TRAP_KIND, THREAD_TRAP_PC, THREAD_TRAP_RSP,
+  THREAD_STACK_LIMIT, THREAD_TRAP_KIND, THREAD_TRAP_PC, THREAD_TRAP_RSP, TrapKind,
 } from "../../../../sdk/compiler/src/abi";
-import { Cond, Reg, Shift, fsAbsolute, mem, memLabel } from "../../../../sdk/compiler/src/x64/assembler";
+import { Cond, Reg, Shift, fsAbsolute, mem, memLabel, memScaled } from "../../../../sdk/compiler/src/x64/assembler";
+import { STACK_GROW_ROOM } from "../link-info";
 import { KernelLink } from "./context";
 import { emitInvokeTrampoline } from "../../../../sdk/compiler/src/link/invoke";
 
-/** invoke(code, vmctx, slots, count) -> trap kind (0 when the call returned). */
+/** What the entry trampoline pushes besides the slots (its frame), and a little more. */
+const INVOKE_FRAME: i32 = 96;
+
+/**
+ * invoke(code, vmctx, slots, count) -> trap kind (0 when the call returned).
+ * The shared trampoline refuses slots that would reach below the stack
+ * limit; in front of it, a stack not all mapped grows first (growStack),
+ * so that a call into wasm near the limit is refused only when the stack
+ * is mapped to its bottom, as before stacks grew.
+ */
 export function emitInvoke(k: KernelLink): void {
-  emitInvokeTrampoline(k.c.p.asm, k.invoke, k.invokeReturn);
+  const a = k.c.p.asm;
+  const trampoline = a.newLabel();
+  a.align(16);
+  a.bind(k.invoke);
+  a.mov(4, Reg.RCX, Reg.RCX); // count is an i32: clear the upper half
+  a.lea(8, Reg.RAX, memScaled(Reg.RCX, 8, INVOKE_FRAME));
+  a.mov(8, Reg.R8, Reg.RSP);
+  a.sub(8, Reg.R8, Reg.RAX);
+  a.cmpLoad(8, Reg.R8, fsAbsolute(THREAD_STACK_LIMIT));
+  a.jcc(Cond.AE, trampoline);
+  a.push(Reg.RDI);
+  a.push(Reg.RSI);
+  a.push(Reg.RDX);
+  a.push(Reg.RCX);
+  a.load(8, Reg.RDI, fsAbsolute(THREAD_STACK_LIMIT));
+  a.sub(8, Reg.RDI, Reg.R8);
+  a.subImm(8, Reg.RSP, 8);
+  a.call(k.growStack);
+  a.addImm(8, Reg.RSP, 8);
+  a.pop(Reg.RCX);
+  a.pop(Reg.RDX);
+  a.pop(Reg.RSI);
+  a.pop(Reg.RDI);
+  emitInvokeTrampoline(a, trampoline, k.invokeReturn);
 }
+
+/**
+ * The first ten bytes of every function (docs/compiler-abi.md, "Stack
+ * exhaustion"): `push rbp; mov rbp, rsp; push r14` (as a little-endian
+ * qword with the first two bytes of `lea r11, [rsp - FRAME]`), then the
+ * rest of the lea's opcode and operand bytes, where the check begins.
+ */
+const PROLOGUE_HEAD: i64 = 0x8d4c5641e5894855;
+const PROLOGUE_LEA_TAIL: i32 = 0x249c;
+const PROLOGUE_CHECK_START: i32 = 6;
+/** The stack-check thunk's first instruction, `mov edi, StackExhausted`: its opcode. */
+const MOV_EDI: i32 = 0xbf;
+const CALL_REL32: i32 = 0xe8;
 
 /**
  * trap(kind, pc): records both in the thread block and returns `kind` from
  * the innermost invoke. With none to return to, reports on COM1 and halts.
+ *
+ * Except when a prologue's stack check failed on a thread whose stack is
+ * not all mapped yet: then growStack maps more and moves the limit down,
+ * and the prologue runs again from its check. The trap path knows such a
+ * trap by its pc, the return address of a `call` (E8 rel32) to a thunk
+ * that begins `mov edi, StackExhausted`, right before a function whose
+ * first bytes are the prologue's. There `rbp` is the function's frame,
+ * `rsp` was `rbp - 8` (after `push r14`), `r11` is the lowest address of
+ * its frame, and nothing but `rbp`, `rsp`, `r14`, `r15` and the arguments
+ * in memory is live: the thunk's and the growing's use of the scratch
+ * registers loses nothing.
  */
 export function emitTrap(k: KernelLink): void {
   const c = k.c;
   const a = c.p.asm;
-  const outside = a.newLabel();
+  const outside = a.newLabel(), record = a.newLabel(), notGrown = a.newLabel();
   a.align(16);
   a.bind(k.trap);
+  a.cmpImm(4, Reg.RDI, TrapKind.StackExhausted);
+  a.jcc(Cond.NE, record);
+  a.loadZeroExtend(1, Reg.RAX, mem(Reg.RSI, -5));
+  a.cmpImm(4, Reg.RAX, CALL_REL32);
+  a.jcc(Cond.NE, record);
+  // The function: the first 16-byte boundary at or after the stub's end.
+  a.lea(8, Reg.RAX, mem(Reg.RSI, 15));
+  a.andImm(8, Reg.RAX, -16);
+  a.movImm(8, Reg.RCX, PROLOGUE_HEAD);
+  a.cmpLoad(8, Reg.RCX, mem(Reg.RAX));
+  a.jcc(Cond.NE, record);
+  a.loadZeroExtend(2, Reg.RCX, mem(Reg.RAX, 8));
+  a.cmpImm(4, Reg.RCX, PROLOGUE_LEA_TAIL);
+  a.jcc(Cond.NE, record);
+  a.loadSignExtend(8, 4, Reg.RCX, mem(Reg.RSI, -4));
+  a.add(8, Reg.RCX, Reg.RSI);
+  a.loadZeroExtend(1, Reg.RDX, mem(Reg.RCX));
+  a.cmpImm(4, Reg.RDX, MOV_EDI);
+  a.jcc(Cond.NE, record);
+  a.cmpMemImm(4, mem(Reg.RCX, 1), TrapKind.StackExhausted);
+  a.jcc(Cond.NE, record);
+  // growStack(bytes the limit must go down: limit - r11).
+  a.mov(8, Reg.RBX, Reg.RSI);
+  a.lea(8, Reg.R12, mem(Reg.RAX, PROLOGUE_CHECK_START));
+  a.load(8, Reg.RDI, fsAbsolute(THREAD_STACK_LIMIT));
+  a.sub(8, Reg.RDI, Reg.R11);
+  a.subImm(8, Reg.RSP, 8);
+  a.call(k.growStack);
+  a.test(4, Reg.RAX, Reg.RAX);
+  a.jcc(Cond.E, notGrown);
+  a.lea(8, Reg.RSP, mem(Reg.RBP, -8));
+  a.jmpReg(Reg.R12);
+  a.bind(notGrown);
+  a.movImm(4, Reg.RDI, TrapKind.StackExhausted);
+  a.mov(8, Reg.RSI, Reg.RBX);
+
+  a.bind(record);
   a.store(8, fsAbsolute(THREAD_TRAP_KIND), Reg.RDI);
   a.store(8, fsAbsolute(THREAD_TRAP_PC), Reg.RSI);
   a.load(8, Reg.RAX, fsAbsolute(THREAD_TRAP_RSP));
@@ -53,6 +147,68 @@ export function emitTrap(k: KernelLink): void {
 }
 
 /**
+ * Calls the kernel's wasm function `funcIndex` through invoke with two
+ * slots at rsp (16 bytes the caller reserved), `first` and `second`:
+ * eax is the trap kind (0: it returned), its result is in the first slot.
+ */
+function invokeKernel(k: KernelLink, funcIndex: i32, first: Reg, second: Reg): void {
+  const a = k.c.p.asm;
+  a.store(8, mem(Reg.RSP), first);
+  a.store(8, mem(Reg.RSP, 8), second);
+  a.lea(8, Reg.RDI, memLabel(k.functionLabel(<u32>funcIndex)));
+  a.lea(8, Reg.RSI, memLabel(k.vmctx));
+  a.mov(8, Reg.RDX, Reg.RSP);
+  a.movImm(4, Reg.RCX, 2);
+  a.call(k.invoke);
+}
+
+/**
+ * growStack(bytes) -> 1 when the running thread's stack limit moved down by
+ * at least `bytes` (its stack grown), 0 when not: the kernel's
+ * growStack(limit, bytes) (sched/threads.ts) maps the pages and says where
+ * the limit goes. It runs with interrupts off and STACK_GROW_ROOM below
+ * the limit; a trap in it counts as 0. Preserves rbx, rbp and r12-r15.
+ */
+export function emitGrowStack(k: KernelLink): void {
+  const a = k.c.p.asm;
+  const failed = a.newLabel(), done = a.newLabel();
+  a.align(16);
+  a.bind(k.growStack);
+  if (k.growStackFunction < 0) {
+    // A kernel without growStack: no stack grows, the trap path traps as it did.
+    a.xor(4, Reg.RAX, Reg.RAX);
+    a.ret();
+    return;
+  }
+  a.pushf();
+  a.cli();
+  a.push(Reg.RBX);
+  a.push(Reg.R12);
+  a.load(8, Reg.RBX, fsAbsolute(THREAD_STACK_LIMIT));
+  a.lea(8, Reg.RAX, mem(Reg.RBX, -STACK_GROW_ROOM));
+  a.store(8, fsAbsolute(THREAD_STACK_LIMIT), Reg.RAX);
+  a.subImm(8, Reg.RSP, 16);
+  invokeKernel(k, k.growStackFunction, Reg.RBX, Reg.RDI);
+  a.load(8, Reg.R12, mem(Reg.RSP));
+  a.addImm(8, Reg.RSP, 16);
+  a.test(4, Reg.RAX, Reg.RAX);
+  a.jcc(Cond.NE, failed);
+  a.test(8, Reg.R12, Reg.R12);
+  a.jcc(Cond.E, failed);
+  a.store(8, fsAbsolute(THREAD_STACK_LIMIT), Reg.R12);
+  a.movImm(4, Reg.RAX, 1);
+  a.jmp(done);
+  a.bind(failed);
+  a.store(8, fsAbsolute(THREAD_STACK_LIMIT), Reg.RBX);
+  a.xor(4, Reg.RAX, Reg.RAX);
+  a.bind(done);
+  a.pop(Reg.R12);
+  a.pop(Reg.RBX);
+  a.popf();
+  a.ret();
+}
+
+/**
  * memoryGrow(memoryObject, deltaPages) -> old pages or -1: the kernel's
  * growMemory(memoryObject, deltaPages) maps the pages (kernel/memory/heap.ts
  * for the kernel's own memory, kernel/component/memory.ts for a
@@ -67,13 +223,7 @@ export function emitMemoryGrow(k: KernelLink): void {
   a.bind(k.memoryGrow);
   a.pushf();
   a.subImm(8, Reg.RSP, 16);
-  a.store(8, mem(Reg.RSP), Reg.RDI);
-  a.store(8, mem(Reg.RSP, 8), Reg.RSI);
-  a.lea(8, Reg.RDI, memLabel(k.functionLabel(<u32>k.growMemory)));
-  a.lea(8, Reg.RSI, memLabel(k.vmctx));
-  a.mov(8, Reg.RDX, Reg.RSP);
-  a.movImm(4, Reg.RCX, 2);
-  a.call(k.invoke);
+  invokeKernel(k, k.growMemory, Reg.RDI, Reg.RSI);
   a.test(4, Reg.RAX, Reg.RAX);
   a.jcc(Cond.NE, failed);
   a.loadSignExtend(8, 4, Reg.RAX, mem(Reg.RSP));

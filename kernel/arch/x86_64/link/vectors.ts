@@ -11,7 +11,8 @@
 //     (a vector on an IST stack gets that stack's block, so the wasm stack
 //     check compares with the right limit), remembering the old base;
 //  3. otherwise lowers the interrupted thread's stack limit by
-//     INTERRUPT_ROOM while the handler runs on the same stack;
+//     INTERRUPT_ROOM while the handler runs on the same stack (and raises
+//     it by as much after: the handler may have grown the stack);
 //  4. saves the SSE state (wasm code uses xmm registers freely);
 //  5. calls interrupt(frame); a trap in the handler itself is reported
 //     natively and the machine halts;
@@ -21,7 +22,7 @@
 //     interrupted thread to its innermost protected call.
 
 import { THREAD_STACK_LIMIT, THREAD_TRAP_RSP } from "../../../../sdk/compiler/src/abi";
-import { Cond, Reg, Shift, fsAbsolute, mem, memIndex, memLabel } from "../../../../sdk/compiler/src/x64/assembler";
+import { Alu, Cond, Reg, Shift, fsAbsolute, mem, memIndex, memLabel } from "../../../../sdk/compiler/src/x64/assembler";
 import {
   FRAME_RDI, FRAME_RIP, FRAME_RSI, FRAME_RSP, FRAME_VECTOR, INTERRUPT_ROOM, VECTOR_COUNT, VECTOR_STUB_SIZE,
   vectorHasErrorCode,
@@ -74,13 +75,17 @@ export function emitVectors(k: KernelLink): void {
   a.push(Reg.R12);
   a.mov(8, Reg.R12, Reg.RSP);
 
-  a.load(8, Reg.R13, fsAbsolute(THREAD_STACK_LIMIT));
+  // r13: how far the limit went down, given back by adding rather than by
+  // storing the old value, so that a stack grown by the handler
+  // (sched/threads.ts growStack) keeps its lower limit.
+  a.xor(4, Reg.R13, Reg.R13);
   a.test(8, Reg.RBX, Reg.RBX);
   a.jcc(Cond.NE, keepLimit);
-  a.cmpImm(8, Reg.R13, INTERRUPT_ROOM);
+  a.load(8, Reg.RAX, fsAbsolute(THREAD_STACK_LIMIT));
+  a.cmpImm(8, Reg.RAX, INTERRUPT_ROOM);
   a.jcc(Cond.B, keepLimit);
-  a.lea(8, Reg.RAX, mem(Reg.R13, -INTERRUPT_ROOM));
-  a.store(8, fsAbsolute(THREAD_STACK_LIMIT), Reg.RAX);
+  a.movImm(4, Reg.R13, INTERRUPT_ROOM);
+  a.aluStore(Alu.SUB, 8, fsAbsolute(THREAD_STACK_LIMIT), Reg.R13);
   a.bind(keepLimit);
 
   a.subImm(8, Reg.RSP, SSE_AREA);
@@ -99,7 +104,7 @@ export function emitVectors(k: KernelLink): void {
   a.addImm(8, Reg.RSP, 16);
   a.fxrstor(mem(Reg.RSP));
   a.addImm(8, Reg.RSP, SSE_AREA);
-  a.store(8, fsAbsolute(THREAD_STACK_LIMIT), Reg.R13);
+  a.aluStore(Alu.ADD, 8, fsAbsolute(THREAD_STACK_LIMIT), Reg.R13);
   a.test(8, Reg.RBX, Reg.RBX);
   a.jcc(Cond.E, noRestore);
   a.load(8, Reg.RAX, mem(Reg.R12));

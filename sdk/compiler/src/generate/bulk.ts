@@ -1,9 +1,10 @@
 // Bulk memory and table operations: memory.copy/fill/init, data.drop,
 // table.init/copy, elem.drop. Each checks all of its bounds before writing
-// anything (so a trapping operation writes nothing), then copies with
-// `rep movsq`/`rep stosq` and the last 0-7 bytes with `rep movsb`/`rep
-// stosb`. A copy to a higher address that overlaps its source runs
-// backwards, which gives memmove semantics.
+// anything (so a trapping operation writes nothing), then copies: a short
+// copy in 16-byte blocks and bytes, a long one and a fill with `rep
+// movsq`/`rep stosq` and the last 0-7 bytes with `rep movsb`/`rep stosb`.
+// A copy to a higher address that overlaps its source runs backwards,
+// which gives memmove semantics.
 //
 // The operands go to fixed registers (rdi = destination, rsi = source,
 // rcx = count), so every register entry is spilled first, as for a call.
@@ -11,7 +12,7 @@
 // segments are arrays of 16-byte items in the code (see emitElementItems),
 // from which table.init builds the 24-byte table elements.
 
-import { Alu, Cond, Label, Reg, Shift, mem, memIndex, memLabel } from "../x64/assembler";
+import { Alu, Assembler, Cond, Label, Reg, Shift, mem, memIndex, memLabel } from "../x64/assembler";
 import { ConstKind, SegmentMode } from "../module";
 import { PrefixedOp } from "../opcodes";
 import {
@@ -52,20 +53,22 @@ function checkRange(g: Generator, start: Reg, limit: Reg, kind: TrapKind): void 
   g.trapIf(Cond.A, kind);
 }
 
+/** Shortest forward copy done with `rep movs`; shorter ones take a 16-byte loop. */
+const REP_COPY_MINIMUM: i32 = 256;
+
 /**
  * Copies rcx bytes from [rsi] to [rdi], correctly when the ranges overlap.
- * Forward copies move quadwords, then the last 0-7 bytes (a forward copy
- * is right for any overlap with the destination below the source: every
- * quadword is read before the write that reaches it). A destination that
+ * Forward copies move 16-byte blocks then bytes, or from REP_COPY_MINIMUM
+ * bytes on quadwords then the last 0-7 bytes with `rep` (a forward copy is
+ * right for any overlap with the destination below the source: every block
+ * is read before the write that reaches it). A destination that
  * starts inside the source is copied from the end down, 16 bytes at a
  * time (each block is read before the write that overlaps it), then bytes.
  */
 function memmove(g: Generator): void {
   const asm = g.asm;
   const forward = asm.newLabel();
-  const blocks = asm.newLabel();
-  const bytes = asm.newLabel();
-  const byteLoop = asm.newLabel();
+  const large = asm.newLabel();
   const done = asm.newLabel();
   asm.cmp(8, Reg.RDI, Reg.RSI);
   asm.jccShort(Cond.BE, forward);
@@ -74,36 +77,75 @@ function memmove(g: Generator): void {
   asm.jccShort(Cond.AE, forward);
   asm.add(8, Reg.RSI, Reg.RCX);
   asm.add(8, Reg.RDI, Reg.RCX);
+  copyLoops(asm, true, done);
+  // Forward: short copies (AssemblyScript's string concatenations, array
+  // growth) in the loops too, since each `rep` costs tens of cycles to
+  // start; long ones with `rep movsq`/`rep movsb`.
+  asm.bind(forward);
+  asm.cmpImm(8, Reg.RCX, REP_COPY_MINIMUM);
+  asm.jcc(Cond.AE, large);
+  copyLoops(asm, false, done);
+  asm.bind(large);
+  asm.copyUpward();
+  asm.bind(done);
+}
+
+/** Moves rsi and rdi by `bytes`, down when `backward`. */
+function advance(asm: Assembler, backward: bool, bytes: i32): void {
+  if (backward) {
+    asm.subImm(8, Reg.RSI, bytes);
+    asm.subImm(8, Reg.RDI, bytes);
+  } else {
+    asm.addImm(8, Reg.RSI, bytes);
+    asm.addImm(8, Reg.RDI, bytes);
+  }
+}
+
+/**
+ * Copies rcx bytes, 16 at a time then one at a time, upwards from [rsi] to
+ * [rdi], or downwards when `backward` (rsi and rdi then point past the
+ * ends); then jumps to `done`. Uses rax and SCRATCH_XMM.
+ */
+function copyLoops(asm: Assembler, backward: bool, done: Label): void {
+  const blocks = asm.newLabel();
+  const bytes = asm.newLabel();
+  const byteLoop = asm.newLabel();
   asm.cmpImm(8, Reg.RCX, 16);
   asm.jccShort(Cond.B, bytes);
   asm.alignWithNops(32); // the loop's speed must not depend on where the copy lands
   asm.bind(blocks);
-  asm.subImm(8, Reg.RSI, 16);
-  asm.subImm(8, Reg.RDI, 16);
+  if (backward) advance(asm, true, 16);
   asm.loadUnaligned(SCRATCH_XMM, mem(Reg.RSI, 0));
   asm.storeUnaligned(mem(Reg.RDI, 0), SCRATCH_XMM);
+  if (!backward) advance(asm, false, 16);
   asm.subImm(8, Reg.RCX, 16);
   asm.cmpImm(8, Reg.RCX, 16);
   asm.jccShort(Cond.AE, blocks);
   asm.bind(bytes);
   asm.test(8, Reg.RCX, Reg.RCX);
-  asm.jccShort(Cond.E, done);
+  asm.jcc(Cond.E, done);
   asm.bind(byteLoop);
-  asm.subImm(8, Reg.RSI, 1);
-  asm.subImm(8, Reg.RDI, 1);
+  if (backward) advance(asm, true, 1);
   asm.loadZeroExtend(1, Reg.RAX, mem(Reg.RSI, 0));
   asm.store(1, mem(Reg.RDI, 0), Reg.RAX);
+  if (!backward) advance(asm, false, 1);
   asm.subImm(8, Reg.RCX, 1);
   asm.jccShort(Cond.NE, byteLoop);
-  asm.jmpShort(done);
-  asm.bind(forward);
-  asm.copyUpward();
-  asm.bind(done);
+  asm.jmp(done);
 }
 
 function memoryCopy(g: Generator): void {
-  const asm = g.asm;
   operandsToRegisters(g, Reg.RSI);
+  emitMemoryCopyFromRegisters(g);
+}
+
+/**
+ * memory.copy of rcx bytes from rsi to rdi (both offsets in linear memory):
+ * the bounds checks, then the copy. Clobbers rax, rcx, rdx, rsi, rdi, r11
+ * and xmm15; the optimizing tier emits it too.
+ */
+export function emitMemoryCopyFromRegisters(g: Generator): void {
+  const asm = g.asm;
   loadMemoryLength(g, SCRATCH);
   checkRange(g, Reg.RSI, SCRATCH, TrapKind.MemoryOutOfBounds);
   checkRange(g, Reg.RDI, SCRATCH, TrapKind.MemoryOutOfBounds);
@@ -137,19 +179,33 @@ function smallFill(g: Generator): bool {
   asm.cmp(8, scratch, SCRATCH);
   g.trapIf(Cond.A, TrapKind.MemoryOutOfBounds);
   asm.movImm(8, scratch, pattern);
-  let at: u32 = 0;
-  for (; at + 8 <= length; at += 8) asm.store(8, memIndex(MEMORY_BASE, destination, 1, <i32>at), scratch);
-  for (let size: u32 = 4; size >= 1; size >>= 1) {
-    if (at + size <= length) { asm.store(<i32>size, memIndex(MEMORY_BASE, destination, 1, <i32>at), scratch); at += size; }
-  }
+  emitFillStores(asm, destination, length, scratch);
   g.release(scratch, false);
   g.release(destination, false);
   return true;
 }
 
+/** Writes the 8-byte pattern in `pattern` over `length` bytes at `destination` in linear memory: quadwords, then a 4/2/1-byte tail. */
+export function emitFillStores(asm: Assembler, destination: Reg, length: u32, pattern: Reg): void {
+  let at: u32 = 0;
+  for (; at + 8 <= length; at += 8) asm.store(8, memIndex(MEMORY_BASE, destination, 1, <i32>at), pattern);
+  for (let size: u32 = 4; size >= 1; size >>= 1) {
+    if (at + size <= length) { asm.store(<i32>size, memIndex(MEMORY_BASE, destination, 1, <i32>at), pattern); at += size; }
+  }
+}
+
 function memoryFill(g: Generator): void {
-  const asm = g.asm;
   operandsToRegisters(g, Reg.RAX);
+  emitMemoryFillFromRegisters(g);
+}
+
+/**
+ * memory.fill of rcx bytes at rdi (an offset in linear memory) with the
+ * byte in al: the bounds check, then the stores. Clobbers rax, rcx, rdx,
+ * rdi and r11; the optimizing tier emits it too.
+ */
+export function emitMemoryFillFromRegisters(g: Generator): void {
+  const asm = g.asm;
   loadMemoryLength(g, SCRATCH);
   checkRange(g, Reg.RDI, SCRATCH, TrapKind.MemoryOutOfBounds);
   asm.add(8, Reg.RDI, MEMORY_BASE);

@@ -12,7 +12,7 @@
 // value keeping the low bit (round to odd), converts and doubles: this
 // rounds correctly to both f32 and f64.
 
-import { Cond, Packed, Reg, Scalar, Shift, memLabel } from "../x64/assembler";
+import { Assembler, Cond, Packed, Reg, Scalar, Shift, memLabel } from "../x64/assembler";
 import { ValType } from "../module";
 import { Op, PrefixedOp } from "../opcodes";
 import { TrapKind } from "../abi";
@@ -51,40 +51,56 @@ function poolMem(g: Generator, bits: u64): i64 {
 
 /** i32/i64.trunc(_sat)_f32/f64_s. */
 function truncateSigned(g: Generator, intType: i32, floatSize: i32, saturate: bool): void {
-  const asm = g.asm;
-  const intSize = intType == ValType.I64 ? 8 : 4;
   const input = g.popToReg();
   const result = g.allocGpr();
+  emitTruncateSigned(g, intType == ValType.I64 ? 8 : 4, floatSize, saturate, input, result);
+  g.release(input, true);
+  g.pushReg(intType, result);
+}
+
+/** The inline part of a signed truncation from `input` into `result` (the optimizing tier emits it too). */
+export function emitTruncateSigned(g: Generator, intSize: i32, floatSize: i32, saturate: bool, input: i32, result: i32): void {
+  const asm = g.asm;
   asm.truncateToInt(intSize, floatSize, result, input);
   // Only INT_MIN can mean failure: result - 1 overflows exactly then.
   asm.cmpImm(intSize, result, 1);
   const path = g.slowPath(saturate ? Slow.SAT_SIGNED : Slow.TRUNC_SIGNED, input, result, floatSize, intSize);
   asm.jcc(Cond.O, path.label);
   asm.bind(path.resume);
-  g.release(input, true);
-  g.pushReg(intType, result);
 }
 
 /** i32.trunc(_sat)_f32/f64_u: a 64-bit signed truncation, valid when it fits in 32 bits. */
 function truncateU32(g: Generator, floatSize: i32, saturate: bool): void {
-  const asm = g.asm;
   const input = g.popToReg();
   const result = g.allocGpr();
+  emitTruncateU32(g, floatSize, saturate, input, result);
+  g.release(input, true);
+  g.pushReg(ValType.I32, result);
+}
+
+/** The inline part of an i32 unsigned truncation; uses r11. */
+export function emitTruncateU32(g: Generator, floatSize: i32, saturate: bool, input: i32, result: i32): void {
+  const asm = g.asm;
   asm.truncateToInt(8, floatSize, result, input);
   asm.mov(8, SCRATCH, result);
   asm.shiftImm(Shift.SHR, 8, SCRATCH, 32);
   const path = g.slowPath(saturate ? Slow.SAT_U32 : Slow.TRUNC_UNSIGNED, input, result, floatSize, 4);
   asm.jcc(Cond.NE, path.label);
   asm.bind(path.resume);
-  g.release(input, true);
-  g.pushReg(ValType.I32, result);
 }
 
 /** i64.trunc(_sat)_f32/f64_u. */
 function truncateU64(g: Generator, floatSize: i32, saturate: bool): void {
-  const asm = g.asm;
   const input = g.popToReg();
   const result = g.allocGpr();
+  emitTruncateU64(g, floatSize, saturate, input, result);
+  g.release(input, true);
+  g.pushReg(ValType.I64, result);
+}
+
+/** The inline part of an i64 unsigned truncation. */
+export function emitTruncateU64(g: Generator, floatSize: i32, saturate: bool, input: i32, result: i32): void {
+  const asm = g.asm;
   const high = g.slowPath(saturate ? Slow.SAT_U64_HIGH : Slow.TRUNC_U64_HIGH, input, result, floatSize, 8);
   asm.ucomisLoad(floatSize, input, poolMem(g, floatSize == 8 ? F64_TWO_63 : F32_TWO_63));
   asm.jcc(Cond.AE, high.label);
@@ -95,8 +111,6 @@ function truncateU64(g: Generator, floatSize: i32, saturate: bool): void {
   low.resume = high.resume;
   asm.jcc(Cond.S, low.label);
   asm.bind(high.resume);
-  g.release(input, true);
-  g.pushReg(ValType.I64, result);
 }
 
 /** Emits one slow path (called after the function's body, with the recorded registers). */
@@ -213,6 +227,13 @@ function convertFromInt(g: Generator, floatType: i32, intType: i32, signed: bool
   }
   const value = g.popToReg();
   const result = g.allocXmm();
+  emitConvertU64(asm, floatSize, result, value);
+  g.release(value, false);
+  g.pushReg(floatType, result);
+}
+
+/** result = the unsigned i64 in `value` as a float; clobbers `value` and r11 (the optimizing tier emits it too). */
+export function emitConvertU64(asm: Assembler, floatSize: i32, result: i32, value: i32): void {
   asm.packed(Packed.XOR, 4, result, result);
   // An unsigned i64 with its top bit set: halve it (keeping the low bit for the rounding), convert, double.
   const big = asm.newLabel();
@@ -229,8 +250,6 @@ function convertFromInt(g: Generator, floatType: i32, intType: i32, signed: bool
   asm.convertFromInt(floatSize, 8, result, SCRATCH);
   asm.scalar(Scalar.ADD, floatSize, result, result);
   asm.bind(done);
-  g.release(value, false);
-  g.pushReg(floatType, result);
 }
 
 /** Reinterprets the bits of the top entry as `toType`, without touching memory-held values twice. */

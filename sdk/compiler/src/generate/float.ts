@@ -14,7 +14,7 @@
 //  - ceil/floor/trunc/nearest are roundss/roundsd (SSE4.1) with the precision
 //    exception suppressed; "nearest" is the default round-half-to-even.
 
-import { Cond, Packed, Rounding, Scalar, memLabel } from "../x64/assembler";
+import { Assembler, Cond, Packed, Rounding, Scalar, memLabel } from "../x64/assembler";
 import { ValType } from "../module";
 import { Op } from "../opcodes";
 import { COND_FLOAT_EQ, COND_FLOAT_NE, Generator } from "./generator";
@@ -51,9 +51,15 @@ function binary(g: Generator, op: Scalar, type: i32): void {
 
 function minMax(g: Generator, type: i32, isMin: bool): void {
   const size = type == ValType.F64 ? 8 : 4;
-  const asm = g.asm;
   const right = g.popToReg();
   const left = g.popToReg();
+  emitMinMax(g.asm, isMin, size, left, right);
+  g.release(right, true);
+  g.pushReg(type, left);
+}
+
+/** left = min or max of left and right as wasm defines them (see above); the optimizing tier emits it too. */
+export function emitMinMax(asm: Assembler, isMin: bool, size: i32, left: i32, right: i32): void {
   const nan = asm.newLabel();
   const unequal = asm.newLabel();
   const done = asm.newLabel();
@@ -69,8 +75,6 @@ function minMax(g: Generator, type: i32, isMin: bool): void {
   asm.bind(nan);
   asm.scalar(Scalar.ADD, size, left, right);
   asm.bind(done);
-  g.release(right, true);
-  g.pushReg(type, left);
 }
 
 function mask(g: Generator, type: i32, op: Packed, bits64: u64, bits32: u64): void {

@@ -12,8 +12,11 @@ import { buildFailure, buildFunction } from "./build";
 import { printFunction } from "./print";
 import { verifyFunction } from "./verify";
 import { eliminateRedundancy } from "./redundancy";
+import { inlineCalls } from "./inline";
+import { hoistInvariants } from "./licm";
 import { CORRUPTIONS, corrupt, corruptionName } from "./corrupt";
 import { Module } from "../module";
+import { IrFunction } from "./ir";
 
 /** One line per corruption that applies to defined function `bodyIndex`, each on a fresh build of it. */
 function corruptions(module: Module, bodyIndex: i32): string {
@@ -35,8 +38,14 @@ export const IR_SUMMARY: i32 = 1;
  * or "ACCEPTED" when the verifier let it pass.
  */
 export const IR_CORRUPT: i32 = 2;
-/** Bit 2: runs the tier's passes (redundancy.ts) before verifying and printing. */
+/** Bit 2: runs the tier's passes (licm.ts, redundancy.ts) before verifying and printing. */
 export const IR_OPTIMIZE: i32 = 4;
+/** Bit 3: inlines the small direct callees first (inline.ts), as the lowering does. */
+export const IR_INLINE: i32 = 8;
+
+function acceptEvery(callee: IrFunction): bool {
+  return true;
+}
 
 export function irCommand(flags: i32): i32 {
   if (inputs.length != 1) {
@@ -56,7 +65,11 @@ export function irCommand(flags: i32): i32 {
       text += corruptions(module, i);
       continue;
     }
-    if (flags & IR_OPTIMIZE) eliminateRedundancy(func);
+    if (flags & IR_INLINE) inlineCalls(func, module, acceptEvery);
+    if (flags & IR_OPTIMIZE) {
+      hoistInvariants(func);
+      eliminateRedundancy(func);
+    }
     const error = verifyFunction(func, module);
     if (error.length > 0) {
       setMessage("IR verification failed: " + error);

@@ -13,13 +13,36 @@
 // spans one must survive it in memory (every register is scratch across a
 // wasm call, docs/compiler-abi.md).
 
-import { Op } from "../opcodes";
+import { Op, PREFIXED, PrefixedOp } from "../opcodes";
 import { Dominators } from "./dominators";
-import { IrFunction, IrOp, NO_TYPE } from "./ir";
+import { Inst, IrFunction, IrOp, NO_TYPE } from "./ir";
 
 /** Whether `op` calls out of the function: every allocatable register is clobbered across it. */
 export function isCall(op: u32): bool {
   return op == Op.Call || op == Op.CallIndirect || op == Op.MemoryGrow;
+}
+
+/** Longest memory.fill of constant value and length that the lowering writes as plain stores. */
+export const SMALL_FILL: u32 = 64;
+
+/** Whether `inst` is a memory.fill of constant value and a constant length of at most SMALL_FILL bytes. */
+export function isSmallFill(func: IrFunction, inst: Inst): bool {
+  if (inst.op != (PREFIXED | PrefixedOp.MemoryFill)) return false;
+  const value = func.insts[inst.args[1]];
+  const length = func.insts[inst.args[2]];
+  return value.op == Op.I32Const && length.op == Op.I32Const && <u32>length.imm <= SMALL_FILL;
+}
+
+/**
+ * Whether instruction `value` clobbers the allocatable registers as a call
+ * does: calls, and memory.copy and memory.fill other than small fills,
+ * which take their operands in fixed registers (generate/bulk.ts).
+ */
+export function clobbersRegisters(func: IrFunction, value: i32): bool {
+  const inst = func.insts[value];
+  if (isCall(inst.op)) return true;
+  if (inst.op == (PREFIXED | PrefixedOp.MemoryCopy)) return true;
+  return inst.op == (PREFIXED | PrefixedOp.MemoryFill) && !isSmallFill(func, inst);
 }
 
 export class Intervals {
@@ -35,11 +58,14 @@ export class Intervals {
   end: i32[];
   /** Positions of the calls, ascending. */
   calls: i32[] = [];
+  dominators: Dominators;
 
   constructor(func: IrFunction) {
     const blocks = func.blocks;
     const count = func.insts.length;
-    this.order = new Dominators(func).rpo;
+    const dominators = new Dominators(func);
+    this.dominators = dominators;
+    this.order = dominators.rpo;
     this.position = new Array<i32>(count).fill(-1);
     this.blockStart = new Array<i32>(blocks.length).fill(0);
     this.blockEnd = new Array<i32>(blocks.length).fill(0);
@@ -52,7 +78,7 @@ export class Intervals {
       this.blockStart[block] = at;
       for (let k = 0; k < insts.length; k++) {
         this.position[insts[k]] = at;
-        if (isCall(func.insts[insts[k]].op)) this.calls.push(at);
+        if (clobbersRegisters(func, insts[k])) this.calls.push(at);
         at++;
       }
       this.blockEnd[block] = at - 1;

@@ -18,17 +18,23 @@
 // baseline: `lowerable` checks the whole function before anything is
 // emitted, and `tier2Failure` says why.
 
-import { Alu, Cond, Label, Packed, Reg, Rounding, Scalar, Shift, mem, memIndex, memLabel, memOffset } from "../x64/assembler";
-import { Op } from "../opcodes";
+import { Alu, Cond, Label, Mem, Packed, Reg, Rounding, Scalar, Shift, mem, memIndex, memLabel } from "../x64/assembler";
+import { Op, PREFIXED, PrefixedOp } from "../opcodes";
 import { ValType } from "../module";
 import { BoundsMode } from "../compiled";
 import { MAX_FRAME_SIZE, MEMORY_LENGTH, RT_MEMORY_GROW, TrapKind, VMCTX_MEMORY, VMCTX_RUNTIME } from "../abi";
 import { COND_FLOAT_EQ, COND_FLOAT_NE, Generator, invertCondition } from "../generate/generator";
 import { Intrinsic, emitCallInstruction } from "../generate/call";
+import { emitConvertU64, emitSlowPath, emitTruncateSigned, emitTruncateU32, emitTruncateU64 } from "../generate/convert";
+import { emitMinMax } from "../generate/float";
 import { isLoad, isStore, IrFunction, IrOp, Inst, NO_TYPE } from "./ir";
 import { buildFunction, buildFailure } from "./build";
 import { eliminateRedundancy } from "./redundancy";
-import { Intervals, edgeIndex } from "./intervals";
+import { inlineCalls } from "./inline";
+import { hoistInvariants } from "./licm";
+import { Intervals, edgeIndex, isSmallFill } from "./intervals";
+import { emitFillStores, emitMemoryCopyFromRegisters, emitMemoryFillFromRegisters } from "../generate/bulk";
+import { loadMemoryLength } from "../generate/memory";
 import { Allocation, allocateRegisters, isConstant, isFloatType } from "./regalloc";
 import { LocKind, Move, emitMove, emitParallelMoves, storeMove } from "./moves";
 
@@ -40,6 +46,12 @@ const XMM_SCRATCH: i32 = 15;
 const XMM_SCRATCH2: i32 = 14;
 const INT32_MAX: u64 = 0x7fffffff;
 const FRAME_PLACEHOLDER: i32 = 0x7fffffff;
+const LOOP_ALIGNMENT: i32 = 32;
+/** Masks of the float sign bit and of everything else, by operand size. */
+const F32_SIGN: u64 = 0x80000000;
+const F32_ABS: u64 = 0x7fffffff;
+const F64_SIGN: u64 = 0x8000000000000000;
+const F64_ABS: u64 = 0x7fffffffffffffff;
 
 /** Why the last lowerFunction fell back to the baseline. */
 export let tier2Failure: string = "";
@@ -57,18 +69,9 @@ function lowerable(g: Generator, inst: Inst): bool {
   const op = inst.op;
   if (op >= <u32>IrOp.Param && op <= <u32>IrOp.Trap) return true;
   if (isLoad(op) || isStore(op)) return true;
-  if (op >= <u32>Op.I32Const && op <= <u32>Op.I64Extend32S) {
-    switch (op) {
-      case Op.F32Min: case Op.F32Max: case Op.F32Copysign:
-      case Op.F64Min: case Op.F64Max: case Op.F64Copysign:
-      case Op.I32TruncF32S: case Op.I32TruncF32U: case Op.I32TruncF64S: case Op.I32TruncF64U:
-      case Op.I64TruncF32S: case Op.I64TruncF32U: case Op.I64TruncF64S: case Op.I64TruncF64U:
-      case Op.F32ConvertI64U: case Op.F64ConvertI64U:
-        tier2Failure = "no lowering for " + op.toString(16) + " yet";
-        return false;
-    }
-    return true;
-  }
+  if (op >= <u32>Op.I32Const && op <= <u32>Op.I64Extend32S) return true;
+  if (op >= (PREFIXED | PrefixedOp.I32TruncSatF32S) && op <= (PREFIXED | PrefixedOp.I64TruncSatF64U)) return true;
+  if (op == (PREFIXED | PrefixedOp.MemoryCopy) || op == (PREFIXED | PrefixedOp.MemoryFill)) return true;
   switch (op) {
     case Op.Select: case Op.GlobalGet: case Op.GlobalSet: case Op.MemorySize: case Op.MemoryGrow:
       return true;
@@ -83,6 +86,25 @@ function lowerable(g: Generator, inst: Inst): bool {
   }
   tier2Failure = "no lowering for operation 0x" + op.toString(16) + " yet";
   return false;
+}
+
+/** The generator calleeLowerable checks against (a function reference cannot capture it). */
+let inliningGenerator: Generator | null = null;
+
+/** Whether the tier lowers every operation of `callee`, so inlining it keeps its caller lowerable. */
+function calleeLowerable(callee: IrFunction): bool {
+  const g = inliningGenerator!;
+  const saved = tier2Failure;
+  for (let b = 0; b < callee.blocks.length; b++) {
+    const insts = callee.blocks[b].insts;
+    for (let k = 0; k < insts.length; k++) {
+      if (!lowerable(g, callee.insts[insts[k]])) {
+        tier2Failure = saved;
+        return false;
+      }
+    }
+  }
+  return true;
 }
 
 /**
@@ -100,6 +122,9 @@ export function lowerFunction(g: Generator, bodyIndex: i32): bool {
     const insts = func.blocks[b].insts;
     for (let k = 0; k < insts.length; k++) if (!lowerable(g, func.insts[insts[k]])) return false;
   }
+  inliningGenerator = g;
+  inlineCalls(func, g.module, calleeLowerable);
+  hoistInvariants(func);
   eliminateRedundancy(func);
   const intervals = new Intervals(func);
   const allocation = allocateRegisters(func, intervals);
@@ -156,6 +181,7 @@ class Lowering {
     g.funcIndex = funcIndex;
     g.wasmOffset = body.offset;
     for (let b = 0; b < this.func.blocks.length; b++) this.blockLabels.push(asm.newLabel());
+    g.slowPaths.length = 0;
 
     const stackTrap = g.emitStackTrap();
     asm.align(16);
@@ -173,10 +199,19 @@ class Lowering {
     for (let i = 0; i < order.length; i++) {
       const block = order[i];
       const next = i + 1 < order.length ? order[i + 1] : -1;
+      // A loop header on a 32-byte boundary, as the baseline places its loops
+      // (generate/control.ts): a loop's speed must not depend on where
+      // unrelated code put it within the decoder's fetch blocks.
+      if (this.func.blocks[block].loopHeader) asm.alignWithNops(LOOP_ALIGNMENT);
       asm.bind(this.blockLabels[block]);
       this.emitBlock(block, next);
     }
     this.emitStubs();
+    for (let i = 0; i < g.slowPaths.length; i++) {
+      const path = g.slowPaths[i];
+      g.wasmOffset = path.wasmOffset;
+      emitSlowPath(g, path);
+    }
     g.emitTrapStubs();
 
     const size = 8 * (this.alloc.slotCount + this.callSlots);
@@ -210,8 +245,21 @@ class Lowering {
   xmm(value: i32, scratch: i32): i32 {
     const reg = this.alloc.reg[value];
     if (reg >= 0) return reg;
+    const inst = this.func.insts[value];
+    if (isConstant(inst.op) && inst.imm != 0) {
+      // Read from the constant pool: one load, where an immediate takes a movabs and a movq.
+      this.g.asm.loadFloat(sizeOfType(inst.type), scratch, this.floatMemory(value));
+      return scratch;
+    }
     this.moveTo(value, LocKind.XMM, scratch);
     return scratch;
+  }
+
+  /** The memory operand of a float `value` that has no register: its constant pool cell, or its frame slot. */
+  floatMemory(value: i32): Mem {
+    const inst = this.func.insts[value];
+    if (isConstant(inst.op)) return memLabel(this.g.pool.constant(this.g.asm, inst.imm));
+    return mem(Reg.RBP, this.alloc.slot[value]);
   }
 
   /** Copies `value` into a register of the given kind. */
@@ -386,6 +434,12 @@ class Lowering {
       }
       case Op.MemoryGrow: this.emitMemoryGrow(value, inst); return;
       case Op.Call: this.emitCall(value, inst); return;
+      case PREFIXED | PrefixedOp.MemoryCopy: this.emitBulk(value, inst, Reg.RSI); return;
+      case PREFIXED | PrefixedOp.MemoryFill: {
+        if (isSmallFill(this.func, inst)) this.emitSmallFill(inst);
+        else this.emitBulk(value, inst, Reg.RAX);
+        return;
+      }
     }
     if (isLoad(op)) { this.emitLoad(value, inst); return; }
     if (isStore(op)) { this.emitStore(inst); return; }
@@ -427,6 +481,10 @@ class Lowering {
         this.emitDivision(value, inst);
         return;
     }
+    if (isTruncation(op)) {
+      this.emitTruncation(value, inst);
+      return;
+    }
     const a = inst.args[0];
     const type = this.type(a);
     const src = isFloatType(type) ? -1 : <i32>this.gpr(a, SCRATCH2);
@@ -448,6 +506,10 @@ class Lowering {
         this.define(value, x);
         return;
       }
+      case Op.F32ConvertI64U: case Op.F64ConvertI64U: {
+        this.emitConvertU64(value, size, <Reg>src);
+        return;
+      }
       default: {
         // int -> float conversions (isIntToFloat).
         const x = this.target(value);
@@ -462,6 +524,43 @@ class Lowering {
       }
     }
     this.define(value, d);
+  }
+
+  /** An unsigned i64 to float, from a copy in rcx (the conversion clobbers its input). */
+  emitConvertU64(value: i32, floatSize: i32, src: Reg): void {
+    const x = this.target(value);
+    if (src != SCRATCH2) this.g.asm.mov(8, SCRATCH2, src);
+    emitConvertU64(this.g.asm, floatSize, x, SCRATCH2);
+    this.define(value, x);
+  }
+
+  /**
+   * Float to integer truncations, trapping and saturating: cvtts*2si gives
+   * INT_MIN of its width for NaN and out-of-range inputs, so the inline path
+   * only checks for that and the baseline's slow paths (generate/convert.ts,
+   * emitted after the blocks) sort the cases out. Those use r11 and xmm15,
+   * so the input is never there and the result is in rcx when its value has
+   * no register.
+   */
+  emitTruncation(value: i32, inst: Inst): void {
+    const g = this.g;
+    const op = inst.op;
+    const saturate = op >= PREFIXED;
+    // 0-3: i32 from f32_s, f32_u, f64_s, f64_u; 4-7: the same to i64 (the
+    // trapping i64 ones follow the two i64.extend_i32 opcodes).
+    let kind: u32;
+    if (saturate) kind = op - (PREFIXED | PrefixedOp.I32TruncSatF32S);
+    else if (op >= <u32>Op.I64TruncF32S) kind = 4 + op - <u32>Op.I64TruncF32S;
+    else kind = op - <u32>Op.I32TruncF32S;
+    const intSize = kind < 4 ? 4 : 8;
+    const floatSize = (kind & 2) != 0 ? 8 : 4;
+    const unsigned = (kind & 1) != 0;
+    const input = this.xmm(inst.args[0], XMM_SCRATCH2);
+    const result = this.alloc.reg[value] >= 0 ? <Reg>this.alloc.reg[value] : SCRATCH2;
+    if (!unsigned) emitTruncateSigned(g, intSize, floatSize, saturate, input, result);
+    else if (intSize == 4) emitTruncateU32(g, floatSize, saturate, input, result);
+    else emitTruncateU64(g, floatSize, saturate, input, result);
+    this.define(value, result);
   }
 
   /** d = a op b for a two-operand ALU operation (`op` -1: imul). */
@@ -520,10 +619,8 @@ class Lowering {
       this.divisionSlot = this.alloc.newSlot();
       this.alloc.newSlot();
     }
-    // Built as in moves.ts: mem() of a displacement read from a field came
-    // out of asc -O3 sign-extended over the base.
-    const savedRax = memOffset(mem(Reg.RBP, 0), this.divisionSlot);
-    const savedRdx = memOffset(mem(Reg.RBP, 0), this.divisionSlot - 8);
+    const savedRax = mem(Reg.RBP, this.divisionSlot);
+    const savedRdx = mem(Reg.RBP, this.divisionSlot - 8);
     this.moveTo(inst.args[1], LocKind.GPR, SCRATCH2);
     asm.store(8, savedRax, Reg.RAX);
     asm.store(8, savedRdx, Reg.RDX);
@@ -711,20 +808,36 @@ class Lowering {
       case Op.F32Mul: case Op.F64Mul: scalarOp = Scalar.MUL; commutative = true; break;
       case Op.F32Div: case Op.F64Div: scalarOp = Scalar.DIV; break;
     }
-    if (scalarOp >= 0) {
+    const minMax = op == Op.F32Min || op == Op.F64Min || op == Op.F32Max || op == Op.F64Max;
+    if (scalarOp >= 0 || minMax) {
       let a = inst.args[0];
       let b = inst.args[1];
       const alloc = this.alloc;
-      if (commutative && alloc.reg[b] == d && alloc.reg[a] != d) { const t = a; a = b; b = t; }
-      let y: i32;
+      if ((commutative || minMax) && alloc.reg[b] == d && alloc.reg[a] != d) { const t = a; a = b; b = t; }
+      // The second operand: a register other than d, or (for arithmetic) memory read by the instruction.
+      let y: i32 = -1;
       if (alloc.reg[b] == d && alloc.reg[a] != d) {
         asm.movaps(XMM_SCRATCH2, d);
         y = XMM_SCRATCH2;
-      } else {
+      } else if (alloc.reg[b] >= 0) {
+        y = alloc.reg[b];
+      } else if (minMax) {
         y = this.xmm(b, XMM_SCRATCH2);
       }
       if (alloc.reg[a] != d) this.moveTo(a, LocKind.XMM, d);
-      asm.scalar(<Scalar>scalarOp, size, d, y);
+      if (minMax) emitMinMax(asm, op == Op.F32Min || op == Op.F64Min, size, d, y);
+      else if (y >= 0) asm.scalar(<Scalar>scalarOp, size, d, y);
+      else asm.scalarLoad(<Scalar>scalarOp, size, d, this.floatMemory(b));
+      this.define(value, d);
+      return;
+    }
+    if (op == Op.F32Copysign || op == Op.F64Copysign) {
+      // The sign of b first (b may be in d), then a's magnitude in d.
+      this.moveTo(inst.args[1], LocKind.XMM, XMM_SCRATCH2);
+      if (this.alloc.reg[inst.args[0]] != d) this.moveTo(inst.args[0], LocKind.XMM, d);
+      asm.packedLoad(Packed.AND, 4, XMM_SCRATCH2, memLabel(this.g.pool.constant(asm, size == 8 ? F64_SIGN : F32_SIGN)));
+      asm.packedLoad(Packed.AND, 4, d, memLabel(this.g.pool.constant(asm, size == 8 ? F64_ABS : F32_ABS)));
+      asm.packed(Packed.OR, 4, d, XMM_SCRATCH2);
       this.define(value, d);
       return;
     }
@@ -737,11 +850,9 @@ class Lowering {
       case Op.F32Nearest: case Op.F64Nearest: asm.round(size, d, this.xmm(a, XMM_SCRATCH2), Rounding.NEAREST); break;
       case Op.F32Neg: case Op.F64Neg: case Op.F32Abs: case Op.F64Abs: {
         const neg = op == Op.F32Neg || op == Op.F64Neg;
-        const sign: u64 = size == 8 ? 0x8000000000000000 : 0x80000000;
+        const mask: u64 = neg ? (size == 8 ? F64_SIGN : F32_SIGN) : (size == 8 ? F64_ABS : F32_ABS);
         if (this.alloc.reg[a] != d) this.moveTo(a, LocKind.XMM, d);
-        asm.movImm(8, SCRATCH, <i64>(neg ? sign : (size == 8 ? ~sign : <u64>0x7fffffff)));
-        asm.movToXmm(8, XMM_SCRATCH2, SCRATCH);
-        asm.packed(neg ? Packed.XOR : Packed.AND, size, d, XMM_SCRATCH2);
+        asm.packedLoad(neg ? Packed.XOR : Packed.AND, 4, d, memLabel(this.g.pool.constant(asm, mask)));
         break;
       }
       case Op.F32DemoteF64: asm.convertFloat(8, d, this.xmm(a, XMM_SCRATCH2)); break;
@@ -873,6 +984,47 @@ class Lowering {
     this.reloadAfterCall(value);
   }
 
+  /**
+   * memory.copy (`second` rsi: the source) and memory.fill (`second` rax:
+   * the byte) through the baseline's code, which takes its operands in
+   * rdi, `second` and rcx and clobbers registers as a call does (the
+   * intervals treat it as one). The operands go through the outgoing
+   * argument area: a parallel copy straight into those registers could
+   * need rcx, one of them, for a cycle.
+   */
+  emitBulk(value: i32, inst: Inst, second: Reg): void {
+    const asm = this.g.asm;
+    if (this.callSlots < 3) this.callSlots = 3;
+    this.storeArguments(inst, 3);
+    // i32 operands: 4-byte loads zero-extend them.
+    asm.load(4, Reg.RDI, mem(Reg.RSP, 0));
+    asm.load(4, second, mem(Reg.RSP, 8));
+    asm.load(4, Reg.RCX, mem(Reg.RSP, 16));
+    if (second == Reg.RSI) emitMemoryCopyFromRegisters(this.g);
+    else emitMemoryFillFromRegisters(this.g);
+    this.reloadAfterCall(value);
+  }
+
+  /**
+   * A memory.fill of constant byte and length (isSmallFill: AssemblyScript
+   * clears each shadow-stack frame so): the bounds check, then eight-byte
+   * stores and a 4/2/1-byte tail, with no register clobbered but r11.
+   */
+  emitSmallFill(inst: Inst): void {
+    const g = this.g;
+    const asm = g.asm;
+    const length = <u32>this.func.insts[inst.args[2]].imm;
+    const pattern = <i64>(<u64>(<u8>this.func.insts[inst.args[1]].imm) * 0x0101010101010101);
+    const destination = this.gpr(inst.args[0], SCRATCH2);
+    // destination <= memory length - length, compared signed in 64 bits.
+    loadMemoryLength(g, SCRATCH);
+    if (length > 0) asm.subImm(8, SCRATCH, <i32>length);
+    asm.cmp(8, destination, SCRATCH);
+    g.trapIf(Cond.G, TrapKind.MemoryOutOfBounds);
+    asm.movImm(8, SCRATCH, pattern);
+    emitFillStores(asm, destination, length, SCRATCH);
+  }
+
   // ---- variables -----------------------------------------------------------------
 
   /** The operand of a global's cell: its vmctx slot, or for an imported one the cell the slot points to (through rcx). */
@@ -913,15 +1065,7 @@ class Lowering {
     const results = type.results.length;
     const slots = params > results ? params : results;
     if (slots > this.callSlots) this.callSlots = slots;
-    const moves: Move[] = [];
-    for (let i = 0; i < params; i++) {
-      const move = this.source(inst.args[i]);
-      move.dstKind = LocKind.MEM;
-      move.dstBase = <i32>Reg.RSP;
-      move.dst = 8 * i;
-      moves.push(move);
-    }
-    emitParallelMoves(asm, moves);
+    this.storeArguments(inst, params);
     emitCallInstruction(g, callee);
     if (results == 1 && this.uses[value] > 0) {
       const d = this.target(value);
@@ -931,6 +1075,19 @@ class Lowering {
       this.define(value, d);
     }
     this.reloadAfterCall(value);
+  }
+
+  /** Copies the first `count` operands of `inst` to the outgoing argument slots at rsp, as one parallel copy. */
+  storeArguments(inst: Inst, count: i32): void {
+    const moves: Move[] = [];
+    for (let i = 0; i < count; i++) {
+      const move = this.source(inst.args[i]);
+      move.dstKind = LocKind.MEM;
+      move.dstBase = <i32>Reg.RSP;
+      move.dst = 8 * i;
+      moves.push(move);
+    }
+    emitParallelMoves(this.g.asm, moves);
   }
 
   /** Reloads the values that live across the call `call` into their registers. */
@@ -1019,6 +1176,18 @@ class Lowering {
 
 function isComparison(op: u32): bool {
   return op >= <u32>Op.I32Eqz && op <= <u32>Op.F64Ge;
+}
+
+/** The float-to-integer truncations: the trapping ones and the saturating (0xFC 0-7) ones. */
+function isTruncation(op: u32): bool {
+  if (op >= (PREFIXED | PrefixedOp.I32TruncSatF32S) && op <= (PREFIXED | PrefixedOp.I64TruncSatF64U)) return true;
+  if (op == (PREFIXED | PrefixedOp.MemoryCopy) || op == (PREFIXED | PrefixedOp.MemoryFill)) return true;
+  switch (op) {
+    case Op.I32TruncF32S: case Op.I32TruncF32U: case Op.I32TruncF64S: case Op.I32TruncF64U:
+    case Op.I64TruncF32S: case Op.I64TruncF32U: case Op.I64TruncF64S: case Op.I64TruncF64U:
+      return true;
+  }
+  return false;
 }
 
 function isIntToFloat(op: u32): bool {

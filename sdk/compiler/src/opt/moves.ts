@@ -6,7 +6,7 @@
 // register, xmm15 for an SSE register, xmm14 (eight bytes of bits) for a
 // frame slot. A copy between two frame slots goes through r11.
 
-import { Assembler, Mem, Packed, Reg, mem, memOffset } from "../x64/assembler";
+import { Assembler, Mem, Packed, Reg, mem } from "../x64/assembler";
 
 export const enum LocKind {
   GPR = 0,
@@ -44,13 +44,9 @@ const GPR_TEMP: Reg = Reg.RCX;
 const XMM_TEMP: i32 = 15;
 const MEM_TEMP: i32 = 14;
 
-/**
- * The frame slot a move reads. Built as a displacement added to [base]:
- * mem(base, disp) with both read from the move's fields came out of asc
- * -O3 with the displacement sign-extended over the base.
- */
+/** The frame slot a move reads. */
 function sourceMem(move: Move): Mem {
-  return memOffset(mem(<Reg>move.srcBase, 0), move.src);
+  return mem(<Reg>move.srcBase, move.src);
 }
 
 /** Emits one copy. */
@@ -78,7 +74,7 @@ export function emitMove(asm: Assembler, move: Move): void {
       }
       return;
     }
-    default: storeMove(asm, move, memOffset(mem(<Reg>move.dstBase, 0), dst));
+    default: storeMove(asm, move, mem(<Reg>move.dstBase, dst));
   }
 }
 

@@ -2,9 +2,14 @@
 // Allocation", 1999) over the intervals of intervals.ts.
 //
 // Intervals are visited by start; one that finds no free register of its
-// class takes the register of the active interval that ends last when that
-// one ends after it (which is then spilled), or is spilled itself. A
-// spilled value lives in a frame slot for its whole life.
+// class competes with the active intervals of that class, and the cheapest
+// to spill among them loses its register (or the new one gets none). The
+// cost of spilling a value is its spill weight: each use and the
+// definition count 8^d for a loop depth d (loops.ts, capped at 4 levels),
+// since each becomes a load or a store run once per iteration, divided by
+// the interval's length, since a long interval holds its register away
+// from everything it spans. A spilled value lives in a frame slot for its
+// whole life.
 //
 // Calls: every allocatable register is scratch across a wasm call, so a
 // value whose interval spans a call keeps its register but also gets a
@@ -22,6 +27,7 @@ import { Op } from "../opcodes";
 import { Reg } from "../x64/assembler";
 import { IrFunction, IrOp, NO_TYPE } from "./ir";
 import { Intervals } from "./intervals";
+import { loopDepths } from "./loops";
 
 /** The general registers the allocator hands out; rcx and r11 stay scratch for the lowering, r14/r15/rbp/rsp are the ABI's. */
 export const GPRS: Reg[] = [Reg.RAX, Reg.RDX, Reg.RBX, Reg.RSI, Reg.RDI, Reg.R8, Reg.R9, Reg.R10, Reg.R12, Reg.R13];
@@ -69,6 +75,7 @@ export function allocateRegisters(func: IrFunction, intervals: Intervals): Alloc
   }
   const start = intervals.start;
   const end = intervals.end;
+  const weight = spillWeights(func, intervals);
   sortKeys = start;
   values.sort(byStart);
   // Free registers per class, as stacks of indices into the class's registers.
@@ -104,13 +111,17 @@ export function allocateRegisters(func: IrFunction, intervals: Intervals): Alloc
       result.reg[value] = free.pop();
       insertByEnd(active, value, end);
     } else {
-      // The active interval of this class that ends last.
+      // The active interval of this class cheapest to spill, if cheaper than this one.
       let victim = -1;
-      for (let k = active.length - 1; k >= 0; k--) {
-        if (isFloatType(func.insts[active[k]].type) == float) { victim = k; break; }
+      let cheapest = weight[value];
+      for (let k = 0; k < active.length; k++) {
+        const other = active[k];
+        if (isFloatType(func.insts[other].type) != float || weight[other] >= cheapest) continue;
+        victim = k;
+        cheapest = weight[other];
       }
-      const other = victim >= 0 ? active[victim] : -1;
-      if (other >= 0 && end[other] > end[value]) {
+      if (victim >= 0) {
+        const other = active[victim];
         result.reg[value] = result.reg[other];
         result.reg[other] = -1;
         if (result.slot[other] == 0) result.slot[other] = result.newSlot();
@@ -124,6 +135,41 @@ export function allocateRegisters(func: IrFunction, intervals: Intervals): Alloc
     if (result.reg[value] >= 0 && result.slot[value] == 0 && intervals.crossesCall(value)) result.slot[value] = result.newSlot();
   }
   return result;
+}
+
+/** Deepest loop nesting that still raises a use's weight. */
+const MAX_WEIGHTED_DEPTH: i32 = 4;
+
+/** Per value: its spill weight, the memory accesses spilling it would cost per position of its interval. */
+function spillWeights(func: IrFunction, intervals: Intervals): f64[] {
+  const count = func.insts.length;
+  const depth = loopDepths(func, intervals.dominators);
+  const frequency = new Array<f64>(MAX_WEIGHTED_DEPTH + 1);
+  for (let d = 0; d <= MAX_WEIGHTED_DEPTH; d++) frequency[d] = Math.pow(8, d);
+  const uses = new Array<f64>(count).fill(0);
+  for (let b = 0; b < func.blocks.length; b++) {
+    if (depth[b] < 0) continue;
+    const at = frequency[min(depth[b], MAX_WEIGHTED_DEPTH)];
+    const insts = func.blocks[b].insts;
+    for (let k = 0; k < insts.length; k++) {
+      const inst = func.insts[insts[k]];
+      // A parameter is already in its slot: spilling it stores nothing.
+      if (inst.op != IrOp.Param) uses[insts[k]] += at;
+      const args = inst.args;
+      if (inst.op == IrOp.Phi) {
+        // A phi's operand is read at the end of its predecessor.
+        const preds = func.blocks[b].preds;
+        for (let a = 0; a < args.length; a++) uses[args[a]] += frequency[min(max(depth[preds[a]], 0), MAX_WEIGHTED_DEPTH)];
+      } else {
+        for (let a = 0; a < args.length; a++) uses[args[a]] += at;
+      }
+    }
+  }
+  const weight = new Array<f64>(count).fill(0);
+  for (let v = 0; v < count; v++) {
+    if (intervals.start[v] >= 0) weight[v] = uses[v] / <f64>(intervals.end[v] - intervals.start[v] + 1);
+  }
+  return weight;
 }
 
 /** The interval starts the comparator reads (AssemblyScript closures cannot capture). */

@@ -16,8 +16,19 @@ const SCALE_SHIFT: i64 = 48;
 const RIP_FLAG: i64 = <i64>1 << 52;
 const FS_FLAG: i64 = <i64>1 << 53;
 
+/**
+ * The displacement's 32 bits, zero-extended. Written as a mask, not as
+ * `<i64><u32>disp`: when `disp` is read straight from a field, asc -O3 turns
+ * that extension into a sign-extending load (docs/compiler.md), and a
+ * negative displacement then fills the base, index and flag bits with ones.
+ */
+// @ts-ignore: decorator
+@inline function dispBits(disp: i32): i64 {
+  return <i64>disp & 0xffffffff;
+}
+
 function pack(base: Reg, index: Reg, scaleLog2: i32, disp: i32): Mem {
-  return (<i64><u32>disp)
+  return dispBits(disp)
     | (<i64>base << BASE_SHIFT)
     | (<i64>index << INDEX_SHIFT)
     | (<i64>scaleLog2 << SCALE_SHIFT);
@@ -80,5 +91,5 @@ export function fsAbsolute(disp: i32): Mem {
 
 /** The same operand moved by `delta` bytes. */
 export function memOffset(operand: Mem, delta: i32): Mem {
-  return (operand & ~(<i64>0xffffffff)) | <i64><u32>(memDisp(operand) + delta);
+  return (operand & ~(<i64>0xffffffff)) | dispBits(memDisp(operand) + delta);
 }

@@ -17,8 +17,10 @@ export const INSTALL_ERROR_NO_DISK: i32 = -259;
 export const INSTALL_ERROR_NO_SOURCE: i32 = -260;
 /** The disk's path is not /dev/diskN. */
 export const INSTALL_ERROR_BAD_PATH: i32 = -261;
+/** An installation runs already (status tells how far it is). */
+export const INSTALL_ERROR_BUSY: i32 = -262;
 
-/** Operation start: Checks the disk and, when it may be written, answers with the layout and then installs, telling its progress and `install: done` on the console (COM1). Requests sent meanwhile wait for the end of the installation. Sent again, it installs again from the start: the GPT is written last, so an installation cut short leaves no table and is done again without `force`. */
+/** Operation start: Checks the disk and, when it may be written, answers with the layout and then installs, telling its progress and `install: done` on the console (COM1), and to `status`. While an installation runs, another start is refused (BUSY). Sent again after one ended, it installs again from the start: the GPT is written last, so an installation cut short leaves no table and is done again without `force`. */
 export const INSTALL_START: u32 = 1;
 export const INSTALL_START_REQUEST_SIZE: u32 = 8;
 export const INSTALL_START_REQUEST_OPERATION: u32 = 0;
@@ -50,4 +52,80 @@ export const INSTALL_START_REPLY_HOME_SECTORS: u32 = 8;
   /** Sectors of the home partition: what the disk has beyond the system's partitions. */
   get homeSectors(): u64 { return load<u64>(changetype<usize>(this), 8); }
   set homeSectors(value: u64) { store<u64>(changetype<usize>(this), value, 8); }
+}
+
+/** Operation disk: Tells about disk N of the block driver (/dev/diskN), for a window that lists the disks to install on: its size and whether it may be chosen. */
+export const INSTALL_DISK: u32 = 2;
+export const INSTALL_DISK_REQUEST_SIZE: u32 = 8;
+export const INSTALL_DISK_REQUEST_OPERATION: u32 = 0;
+export const INSTALL_DISK_REQUEST_INDEX: u32 = 4;
+/** The request of install disk. A view: `changetype<InstallDiskRequest>(pointer)`. */
+// @ts-ignore: decorator
+@unmanaged export class InstallDiskRequest {
+  /** The message's operation number. */
+  get operation(): u32 { return load<u32>(changetype<usize>(this), 0); }
+  set operation(value: u32) { store<u32>(changetype<usize>(this), value, 0); }
+  /** N, from 0; the disks are numbered without gaps, so the first NO_DISK ends a listing. */
+  get index(): u32 { return load<u32>(changetype<usize>(this), 4); }
+  set index(value: u32) { store<u32>(changetype<usize>(this), value, 4); }
+}
+
+export const INSTALL_DISK_REPLY_SIZE: u32 = 16;
+export const INSTALL_DISK_REPLY_SECTORS: u32 = 0;
+export const INSTALL_DISK_REPLY_FLAGS: u32 = 8;
+/** The reply of install disk. A view: `changetype<InstallDiskReply>(pointer)`. */
+// @ts-ignore: decorator
+@unmanaged export class InstallDiskReply {
+  /** The disk's 512-byte sectors. */
+  get sectors(): u64 { return load<u64>(changetype<usize>(this), 0); }
+  set sectors(value: u64) { store<u64>(changetype<usize>(this), value, 0); }
+  /** DISK_BOOT (1): the boot disk, never installed on; DISK_TABLE (2): it holds a GPT (or a damaged one), so installing needs force; DISK_SMALL (4): too small (sdk/lib/install-states.ts). */
+  get flags(): u32 { return load<u32>(changetype<usize>(this), 8); }
+  set flags(value: u32) { store<u32>(changetype<usize>(this), value, 8); }
+}
+
+/** Operation status: How the installation started last by this instance of the installer goes: answered between its steps, which copy a few hundred KiB each. A restarted installer knows of none (IDLE). */
+export const INSTALL_STATUS: u32 = 3;
+export const INSTALL_STATUS_REQUEST_SIZE: u32 = 4;
+export const INSTALL_STATUS_REQUEST_OPERATION: u32 = 0;
+/** The request of install status. A view: `changetype<InstallStatusRequest>(pointer)`. */
+// @ts-ignore: decorator
+@unmanaged export class InstallStatusRequest {
+  /** The message's operation number. */
+  get operation(): u32 { return load<u32>(changetype<usize>(this), 0); }
+  set operation(value: u32) { store<u32>(changetype<usize>(this), value, 0); }
+}
+
+export const INSTALL_STATUS_REPLY_SIZE: u32 = 40;
+export const INSTALL_STATUS_REPLY_STATE: u32 = 0;
+export const INSTALL_STATUS_REPLY_STEP: u32 = 4;
+export const INSTALL_STATUS_REPLY_STEPS: u32 = 8;
+export const INSTALL_STATUS_REPLY_DONE: u32 = 16;
+export const INSTALL_STATUS_REPLY_TOTAL: u32 = 24;
+export const INSTALL_STATUS_REPLY_LENGTH: u32 = 32;
+/** Where the variable message starts (the fixed part's size). */
+export const INSTALL_STATUS_REPLY_MESSAGE: u32 = 40;
+/** The reply of install status. A view: `changetype<InstallStatusReply>(pointer)`. */
+// @ts-ignore: decorator
+@unmanaged export class InstallStatusReply {
+  /** IDLE (0: none started), RUNNING (1), DONE (2) or FAILED (3) (sdk/lib/install-states.ts). */
+  get state(): u32 { return load<u32>(changetype<usize>(this), 0); }
+  set state(value: u32) { store<u32>(changetype<usize>(this), value, 0); }
+  /** The step under way (or the last one), from 1: the ESP, the boot payload, the system volume, its hash tree, the home volume, the partition table. */
+  get step(): u32 { return load<u32>(changetype<usize>(this), 4); }
+  set step(value: u32) { store<u32>(changetype<usize>(this), value, 4); }
+  /** How many steps an installation has. */
+  get steps(): u32 { return load<u32>(changetype<usize>(this), 8); }
+  set steps(value: u32) { store<u32>(changetype<usize>(this), value, 8); }
+  /** Bytes written so far. */
+  get done(): u64 { return load<u64>(changetype<usize>(this), 16); }
+  set done(value: u64) { store<u64>(changetype<usize>(this), value, 16); }
+  /** Bytes the installation writes in all. */
+  get total(): u64 { return load<u64>(changetype<usize>(this), 24); }
+  set total(value: u64) { store<u64>(changetype<usize>(this), value, 24); }
+  /** The length of `message` in bytes. */
+  get length(): u32 { return load<u32>(changetype<usize>(this), 32); }
+  set length(value: u32) { store<u32>(changetype<usize>(this), value, 32); }
+  /** The disk and the step under way, or, when it failed, what went wrong, UTF-8. (its address; its length is the message's length less 40) */
+  get message(): usize { return changetype<usize>(this) + 40; }
 }

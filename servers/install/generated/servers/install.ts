@@ -6,14 +6,16 @@ import { Handle } from "../../../../ipc/generated/system";
 import { ERROR_INVALID_ARGUMENT, ERROR_TOO_LARGE } from "../../../../ipc/generated/abi";
 import {
   INSTALL_START, INSTALL_START_REQUEST_SIZE, INSTALL_START_REPLY_SIZE, INSTALL_START_REQUEST_DISK,
-  InstallStartRequest, InstallStartReply,
+  InstallStartRequest, InstallStartReply, INSTALL_DISK, INSTALL_DISK_REQUEST_SIZE,
+  INSTALL_DISK_REPLY_SIZE, InstallDiskRequest, InstallDiskReply, INSTALL_STATUS,
+  INSTALL_STATUS_REQUEST_SIZE, INSTALL_STATUS_REPLY_SIZE, InstallStatusReply,
 } from "../protocols/install";
 
 /** The smallest receive buffer of a server of install: the fixed part of every request and reply, and a pulse. */
-export const INSTALL_SERVER_BUFFER_MINIMUM: u32 = 16;
+export const INSTALL_SERVER_BUFFER_MINIMUM: u32 = 40;
 
 /** Each request of install as three numbers: its operation, the size of its fixed part, 1 when a variable-length field follows (else 0). What a test of malformed requests sends. */
-export const INSTALL_REQUESTS: StaticArray<u32> = [1, 8, 1];
+export const INSTALL_REQUESTS: StaticArray<u32> = [1, 8, 1, 2, 8, 0, 3, 4, 0];
 
 /**
  * The handlers of a server of install: one method per request,
@@ -24,7 +26,7 @@ export const INSTALL_REQUESTS: StaticArray<u32> = [1, 8, 1];
  */
 export abstract class InstallHandlers extends Handlers {
   /**
-   * start (operation 1): Checks the disk and, when it may be written, answers with the layout and then installs, telling its progress and `install: done` on the console (COM1). Requests sent meanwhile wait for the end of the installation. Sent again, it installs again from the start: the GPT is written last, so an installation cut short leaves no table and is done again without `force`.
+   * start (operation 1): Checks the disk and, when it may be written, answers with the layout and then installs, telling its progress and `install: done` on the console (COM1), and to `status`. While an installation runs, another start is refused (BUSY). Sent again after one ended, it installs again from the start: the GPT is written last, so an installation cut short leaves no table and is done again without `force`.
    * @param force 1: install over a disk that already holds a GPT; 0: refuse it (HAS_TABLE).
    * @param disk The disk's path (`/dev/disk1`), UTF-8. (its address in the request)
    * @param diskLength Its length in bytes.
@@ -32,6 +34,21 @@ export abstract class InstallHandlers extends Handlers {
    * @returns 0, or a negative error status (the reply then carries no fields).
    */
   abstract start(force: u32, disk: usize, diskLength: u32, reply: InstallStartReply): i32;
+
+  /**
+   * disk (operation 2): Tells about disk N of the block driver (/dev/diskN), for a window that lists the disks to install on: its size and whether it may be chosen.
+   * @param index N, from 0; the disks are numbered without gaps, so the first NO_DISK ends a listing.
+   * @param reply The reply's fields, over the request's buffer.
+   * @returns 0, or a negative error status (the reply then carries no fields).
+   */
+  abstract disk(index: u32, reply: InstallDiskReply): i32;
+
+  /**
+   * status (operation 3): How the installation started last by this instance of the installer goes: answered between its steps, which copy a few hundred KiB each. A restarted installer knows of none (IDLE).
+   * @param reply The reply's fields, over the request's buffer.
+   * @returns The length of what it wrote at `reply.message` (at most the receive buffer's room past 40 bytes), or a negative error status.
+   */
+  abstract status(reply: InstallStatusReply): i32;
 }
 
 /** Decodes a install request for H's handlers: the reply's length, or the error status of a malformed one. */
@@ -47,6 +64,17 @@ export abstract class InstallHandlers extends Handlers {
         const request = changetype<InstallStartRequest>(buffer);
         const result = handlers.start(request.force, buffer + INSTALL_START_REQUEST_DISK, length - INSTALL_START_REQUEST_SIZE, changetype<InstallStartReply>(buffer));
         return result < 0 ? result : <i32>INSTALL_START_REPLY_SIZE;
+      }
+      case INSTALL_DISK: {
+        if (length != INSTALL_DISK_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
+        const request = changetype<InstallDiskRequest>(buffer);
+        const result = handlers.disk(request.index, changetype<InstallDiskReply>(buffer));
+        return result < 0 ? result : <i32>INSTALL_DISK_REPLY_SIZE;
+      }
+      case INSTALL_STATUS: {
+        if (length != INSTALL_STATUS_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
+        const result = handlers.status(changetype<InstallStatusReply>(buffer));
+        return result < 0 ? result : <i32>(INSTALL_STATUS_REPLY_SIZE + <u32>result);
       }
     }
     return ERROR_INVALID_ARGUMENT;

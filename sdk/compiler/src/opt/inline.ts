@@ -1,0 +1,163 @@
+// Inlining of small direct callees into a function's SSA form: the call's
+// block is split at the call, the callee's IR (built from its own body) is
+// copied in with its parameters replaced by the call's operands, and each
+// of its returns jumps to the continuation, where a phi merges the result.
+//
+// What a call did stays done: the callee's shadow-stack pointer updates
+// and stores are ordinary global and memory operations, copied as they
+// are; its traps keep their kind and the byte offset of their wasm
+// instruction (the pc map names the caller's function with the callee's
+// offset). What goes is the callee's frame and its stack check, so deep
+// recursion through an inlined callee uses less native stack; a callee
+// that calls itself is never inlined into itself, and inlined bodies are
+// not inlined into again, so recursion still reaches the stack limit.
+//
+// Only small callees are taken (INLINE_MAX_VALUES), with at most one
+// result and at least one return, and only while the caller stays below
+// INLINE_MAX_CALLER, so code grows little: the win is on tiny accessors
+// such as AssemblyScript's `Array#__get`, whose call costs more than its
+// body and hides the shadow-stack pointer from redundancy elimination.
+
+import { Module } from "../module";
+import { Op } from "../opcodes";
+import { buildFunction } from "./build";
+import { Inst, IrFunction, IrOp, NO_TYPE } from "./ir";
+
+/** Largest callee inlined, in IR values. */
+export const INLINE_MAX_VALUES: i32 = 40;
+/** Largest callee body in bytes worth building to measure: a cheap filter before the IR is built. */
+export const INLINE_MAX_BYTES: u32 = 160;
+/** No inlining into a caller that has grown past this many values. */
+export const INLINE_MAX_CALLER: i32 = 3000;
+
+/**
+ * Inlines the small direct callees of `func` that `accept` takes (the
+ * lowering passes a check that it can lower every operation); returns how
+ * many calls it replaced.
+ */
+export function inlineCalls(func: IrFunction, module: Module, accept: (callee: IrFunction) => bool): i32 {
+  let inlined = 0;
+  // Blocks copied from callees are not searched again.
+  const copied: bool[] = new Array<bool>(func.blocks.length).fill(false);
+  for (let b = 0; b < func.blocks.length; b++) {
+    if (b < copied.length && copied[b]) continue;
+    const insts = func.blocks[b].insts;
+    for (let k = 0; k < insts.length; k++) {
+      if (func.insts.length > INLINE_MAX_CALLER) return inlined;
+      const call = insts[k];
+      const inst = func.insts[call];
+      if (inst.op != <u32>Op.Call) continue;
+      const index = <u32>inst.imm;
+      if (index < module.numImportedFuncs || index == func.funcIndex) continue;
+      if (module.funcType(index).results.length > 1) continue;
+      const body = module.bodies[<i32>(index - module.numImportedFuncs)];
+      if (body.codeEnd - body.codeStart > INLINE_MAX_BYTES) continue;
+      const callee = buildFunction(module, <i32>(index - module.numImportedFuncs));
+      if (callee == null || callee.insts.length > INLINE_MAX_VALUES || !hasReturn(callee) || !accept(callee)) continue;
+      const firstCopied = func.blocks.length;
+      spliceCall(func, b, k, callee);
+      while (copied.length < func.blocks.length) copied.push(copied.length >= firstCopied && copied.length < func.blocks.length - 1);
+      inlined++;
+      // The rest of this block moved to the continuation, the last block added.
+      break;
+    }
+  }
+  return inlined;
+}
+
+function hasReturn(callee: IrFunction): bool {
+  for (let b = 0; b < callee.blocks.length; b++) {
+    const last = callee.last(b);
+    if (last >= 0 && callee.insts[last].op == IrOp.Return) return true;
+  }
+  return false;
+}
+
+/**
+ * Replaces the call at `func.blocks[block].insts[at]` by a copy of
+ * `callee`: the callee's blocks are appended, then the continuation block
+ * holding what followed the call.
+ */
+function spliceCall(func: IrFunction, block: i32, at: i32, callee: IrFunction): void {
+  const insts = func.blocks[block].insts;
+  const call = insts[at];
+  const callInst = func.insts[call];
+  // The callee's values: parameters become the call's operands, the rest new instructions.
+  const map = new Array<i32>(callee.insts.length).fill(-1);
+  const blockMap = new Array<i32>(callee.blocks.length);
+  for (let b = 0; b < callee.blocks.length; b++) blockMap[b] = func.newBlock();
+  const continuation = func.newBlock();
+  for (let b = 0; b < callee.blocks.length; b++) {
+    const from = callee.blocks[b].insts;
+    for (let k = 0; k < from.length; k++) {
+      const value = from[k];
+      const inst = callee.insts[value];
+      if (inst.op == IrOp.Param) { map[value] = callInst.args[<i32>inst.imm]; continue; }
+      map[value] = func.add(blockMap[b], inst.op, inst.type);
+    }
+  }
+  // Operands, targets and predecessors through the maps; returns become jumps to the continuation.
+  const results: i32[] = [];
+  for (let b = 0; b < callee.blocks.length; b++) {
+    const to = blockMap[b];
+    const source = callee.blocks[b];
+    const target = func.blocks[to];
+    target.loopHeader = source.loopHeader;
+    for (let k = 0; k < source.preds.length; k++) target.preds.push(blockMap[source.preds[k]]);
+    for (let k = 0; k < source.insts.length; k++) {
+      const value = source.insts[k];
+      if (map[value] < 0 || callee.insts[value].op == IrOp.Param) continue;
+      copyInst(callee.insts[value], func.insts[map[value]], map, blockMap);
+      const copy = func.insts[map[value]];
+      if (copy.op == IrOp.Return) {
+        if (copy.args.length > 0) results.push(copy.args[0]);
+        copy.op = IrOp.Jump;
+        copy.args = [];
+        copy.targets = [continuation];
+        func.blocks[continuation].preds.push(to);
+      }
+    }
+  }
+  // The continuation takes what followed the call, and the call's successors' edges.
+  const rest = insts.slice(at + 1);
+  insts.length = at;
+  const jump = func.add(block, IrOp.Jump, NO_TYPE);
+  func.insts[jump].targets = [blockMap[0]];
+  func.blocks[blockMap[0]].preds.push(block);
+  const after = func.blocks[continuation];
+  for (let k = 0; k < rest.length; k++) {
+    func.insts[rest[k]].block = continuation;
+    after.insts.push(rest[k]);
+  }
+  const targets = func.insts[rest[rest.length - 1]].targets;
+  for (let t = 0; t < targets.length; t++) {
+    const preds = func.blocks[targets[t]].preds;
+    for (let p = 0; p < preds.length; p++) if (preds[p] == block) preds[p] = continuation;
+  }
+  callInst.block = -1;
+  // The call's value: the one result, or the phi of the results of several returns.
+  if (callInst.type == NO_TYPE) return;
+  let result = results[0];
+  if (results.length > 1) {
+    result = func.add(-1, IrOp.Phi, callInst.type);
+    func.insts[result].block = continuation;
+    func.insts[result].args = results;
+    after.insts.unshift(result);
+  }
+  for (let i = 0; i < func.insts.length; i++) {
+    const args = func.insts[i].args;
+    for (let a = 0; a < args.length; a++) if (args[a] == call) args[a] = result;
+  }
+}
+
+function copyInst(from: Inst, to: Inst, map: i32[], blockMap: i32[]): void {
+  to.imm = from.imm;
+  to.imm2 = from.imm2;
+  to.offset = from.offset;
+  const args: i32[] = [];
+  for (let a = 0; a < from.args.length; a++) args.push(map[from.args[a]]);
+  to.args = args;
+  const targets: i32[] = [];
+  for (let t = 0; t < from.targets.length; t++) targets.push(blockMap[from.targets[t]]);
+  to.targets = targets;
+}
