@@ -11,6 +11,7 @@ import {
 } from "../../ipc/generated/index";
 import { InitHandlers } from "../../ipc/generated/servers/init";
 import { REPLY_LATER } from "../../ipc/client/serve";
+import { log } from "../../sdk/lib/log";
 import { Entry, findByComponent, findByName } from "./list";
 import {
   awaitHandOver, componentEnded, endInstance, promoteSpare, retireSpare, scheduleSpares, standingBy, startEntry, startSpares,
@@ -38,15 +39,18 @@ export class InitRequests extends InitHandlers {
     if (entry == null) return INIT_ERROR_UNKNOWN_COMPONENT;
     entry.wanted = false;
     retireSpare(entry, "its component was stopped");
-    if (entry.running != 0) endInstance(entry, entry.running, "stopped on request");
+    if (entry.running != 0) log(entry.name + ": " + endInstance(entry, entry.running, "stopped on request"));
     return 0;
   }
 
   restart(component: u32, reply: InitRestartReply): i32 {
     const entry = findByComponent(component);
     if (entry != null) {
-      endInstance(entry, component, "restart requested");
-      if (!promoteSpare(entry) && startEntry(entry) < 0) return INIT_ERROR_START_FAILED;
+      const ended = endInstance(entry, component, "restart requested");
+      if (!promoteSpare(entry, ended)) {
+        log(entry.name + ": " + ended);
+        if (startEntry(entry) < 0) return INIT_ERROR_START_FAILED;
+      }
       reply.component = entry.running;
     } else {
       // Already gone: say which instance runs now, if the request's component was one of ours.
@@ -108,8 +112,8 @@ function replaceEntry(entry: Entry, component: u32, path: string, reply: InitRep
     return INIT_ERROR_START_FAILED;
   }
   const handedOver = awaitHandOver(component, <u32>started);
-  endInstance(entry, component, "retired: replaced by component " + started.toString() + " from " + path
-    + (handedOver ? "" : ", which did not take its names over"));
+  log(entry.name + ": " + endInstance(entry, component, "retired: replaced by component " + started.toString() + " from " + path
+    + (handedOver ? "" : ", which did not take its names over")));
   reply.component = <u32>started;
   scheduleSpares();
   return 0;

@@ -109,10 +109,14 @@ export function retireSpare(entry: Entry, why: string): void {
 
 /**
  * Makes `entry`'s spare its running instance, if it has one waiting: it
- * gets the answer to its standby request and takes over. False when there
- * is none (or it is gone), and the entry must be started afresh.
+ * gets the answer to its standby request and takes over. `ended` tells how
+ * the instance before it ended: one line says both, written once the
+ * spare was answered, so that the line costs the take-over nothing (the
+ * spare, of a higher priority than init's, runs first). False when there
+ * is none (or it is gone), and the entry must be started afresh; nothing
+ * is written then.
  */
-export function promoteSpare(entry: Entry): bool {
+export function promoteSpare(entry: Entry, ended: string): bool {
   const spare = entry.spare, request = entry.spareRequest;
   if (spare == 0 || request == 0) return false;
   entry.spare = 0;
@@ -122,7 +126,7 @@ export function promoteSpare(entry: Entry): bool {
   entry.wanted = true;
   entry.starts++;
   entry.spareFailures = 0;
-  log(entry.name + ": spare component " + spare.toString() + " took over (start " + entry.starts.toString() + ")");
+  log(entry.name + ": " + ended + "; spare component " + spare.toString() + " took over (start " + entry.starts.toString() + ")");
   scheduleSpares();
   return true;
 }
@@ -169,14 +173,17 @@ export function startEntry(entry: Entry): i32 {
   return id;
 }
 
-/** Ends instance `component` of `entry` on purpose; its end pulse will be ignored. */
-export function endInstance(entry: Entry, component: u32, why: string): void {
+/**
+ * Ends instance `component` of `entry` on purpose; its end pulse will be
+ * ignored. What happened, for the log: `component N ended (why)`.
+ */
+export function endInstance(entry: Entry, component: u32, why: string): string {
   if (entry.running == component) entry.running = 0;
   const result = componentKill(component);
   entry.lastTrap = 0;
   entry.lastFunction = 0;
   entry.lastOffset = 0;
-  log(entry.name + ": component " + component.toString() + " ended (" + why + ")" + (result < 0 ? ": " + errorName(result) : ""));
+  return "component " + component.toString() + " ended (" + why + ")" + (result < 0 ? ": " + errorName(result) : "");
 }
 
 /**
@@ -242,6 +249,8 @@ export function componentEnded(id: u32): void {
     log(entry.name + ": component " + id.toString() + " " + how + "; it ended " + RESTART_LIMIT.toString() + " times within a second: given up");
     return;
   }
-  log(entry.name + ": component " + id.toString() + " " + how + "; restarting");
-  if (!promoteSpare(entry)) startEntry(entry);
+  const ended = "component " + id.toString() + " " + how;
+  if (promoteSpare(entry, ended)) return;
+  log(entry.name + ": " + ended + "; restarting");
+  startEntry(entry);
 }
