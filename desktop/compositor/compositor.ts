@@ -7,7 +7,9 @@
 // surface is kept only while the client's declarations name the same one.
 // So a new instance — after a crash, a kill or a replacement — opens the
 // same state object, and the clients' re-sent declarations put every window
-// back where it was, with its contents.
+// back where it was, with its contents. The back buffer is a state object
+// too (screen.ts): a new instance adopts the picture its predecessor left
+// whole and composes only what changes.
 //
 // A declaration with nothing to tell its window is held (REPLY_LATER) until
 // the window has events or its wait runs out; a timer pulse every
@@ -43,7 +45,7 @@ import { log } from "../../sdk/lib/log";
 import { Rect } from "../lib/surface";
 import { Font } from "../lib/text";
 import { LauncherApp, appOf, payloadApps } from "./launcher";
-import { WindowManager } from "./manager";
+import { LauncherEntry, WindowManager } from "./manager";
 import { Scene } from "./scene";
 import { Screen, mapObject, unmapObject } from "./screen";
 import { STATE_SIZE, STATE_SLOTS, State } from "./state";
@@ -76,11 +78,15 @@ class Compositor {
   readonly info: HandleInfo = changetype<HandleInfo>(heap.alloc(HANDLE_INFO_SIZE));
   /** Messages until the injected fault (0: none armed). */
   faultAfter: u32 = 0;
-  /** The payload's window apps, which the launcher menu lists. */
+  /** The payload's window apps, which the launcher menu lists (readLauncher: read when the menu first needs them). */
   apps: LauncherApp[] = [];
   /** The whole screen was composed once; the ready moment was told. */
   composedAll: bool = false;
   ready: bool = false;
+  /** Messages being handled that may change what the screen shows (the screen's marks, screen.ts). */
+  changes: i32 = 0;
+  /** When the windows an adopted picture shows but no client declared again are composed away (0: not due). */
+  undeclaredDue: i64 = 0;
   /** The taskbar's clock counts on from it; until the clock driver answers, it shows the time since boot. */
   readonly wall: WallClock = new WallClock();
 
@@ -164,6 +170,7 @@ class Compositor {
     if (this.manager.damage.area >= <i64>this.manager.width * <i64>this.manager.height) this.composedAll = true;
     const composed = this.scene.compose();
     this.screen.present(composed);
+    if (this.changes == 0) this.screen.composed();
     if (!this.ready && this.isReady()) {
       this.ready = true;
       log("desktop: ready (instance " + componentSelf().toString() + ", frame " + this.scene.frames.toString() + ")");
@@ -190,8 +197,15 @@ class Compositor {
     return windows > 0;
   }
 
-  /** After a message that may have changed something: settles, then counts it (counted). */
+  /** Before a message that may change what the screen shows: the picture is not whole until `handled`. */
+  begin(): void {
+    this.changes++;
+    this.screen.changing();
+  }
+
+  /** After a message that may have changed something (`begin` before it): settles, then counts it (counted). */
   handled(): void {
+    this.changes--;
     this.settle();
     this.counted();
   }
@@ -207,7 +221,12 @@ class Compositor {
   }
 
   tick(): void {
+    this.begin();
     const now = clockNow();
+    if (this.undeclaredDue != 0 && now >= this.undeclaredDue) {
+      this.undeclaredDue = 0;
+      this.manager.damageUndeclared();
+    }
     const wall = this.wall;
     if (wall.seconds >= 0) {
       const seconds = (wall.seconds + (now - wall.uptime) / 1_000_000_000) % 86400;
@@ -217,6 +236,7 @@ class Compositor {
       const minutes = seconds / 60;
       this.manager.setClock("up " + (minutes / 60).toString() + ":" + two(minutes % 60) + ":" + two(seconds % 60));
     }
+    this.changes--;
     this.settle();
   }
 }
@@ -241,6 +261,7 @@ class WindowServer extends WindowHandlers {
       if (surface != 0) handleClose(surface);
       return ERROR_INVALID_ARGUMENT;
     }
+    c.begin();
     const text = String.UTF8.decodeUnsafe(title, min(titleLength, WINDOW_TITLE_MAXIMUM));
     let slot = m.state.find(client, window);
     if (slot < 0) slot = m.state.freeSlot();
@@ -270,6 +291,7 @@ class WindowServer extends WindowHandlers {
 
   close(window: u32): i32 {
     const c = compositor!;
+    c.begin();
     const slot = c.manager.state.find(this.info.component, window);
     if (slot >= 0) {
       c.answer(slot, true);
@@ -345,6 +367,7 @@ class InputServer extends InputHandlers {
   events(instance: u32, first: u32, events: usize, eventsLength: u32, reply: InputEventsReply): i32 {
     const c = compositor!;
     if (eventsLength == 0 || eventsLength % 16 != 0) return ERROR_INVALID_ARGUMENT;
+    c.begin();
     const applied = c.manager.inputBatch(instance, first, events, eventsLength / 16);
     if (applied < 0) { c.handled(); return applied; }
     reply.applied = <u32>applied;
@@ -413,6 +436,15 @@ function wallClockThread(_: i32): void {
   }
 }
 
+/** The launcher menu's entries, read when the menu is first opened or drawn: the payload's window apps. */
+function readLauncher(): LauncherEntry[] {
+  const apps = payloadApps();
+  compositor!.apps = apps;
+  const entries = new Array<LauncherEntry>(apps.length);
+  for (let i = 0; i < apps.length; i++) entries[i] = apps[i].entry;
+  return entries;
+}
+
 /** The atlas the title bars and the taskbar are written with, read from the payload; null (no text) if it is missing. */
 function readFont(): Font | null {
   const size = payloadRead(FONT_PATH, 0, 0, 0);
@@ -429,12 +461,17 @@ export function _start(): void {
   if (stateHandle < 0) { log("state.open windows: error " + stateHandle.toString()); return; }
   const stateAddress = mapObject(stateHandle, STATE_SIZE, MAP_WRITABLE);
   if (stateAddress == 0) { log("cannot map the state object"); return; }
-  const manager = new WindowManager(new State(stateAddress), SCREEN_WIDTH, SCREEN_HEIGHT);
-  const apps = payloadApps();
-  for (let i = 0; i < apps.length; i++) manager.launcher.push(apps[i].entry);
+  // A new instance adopts the picture its predecessor left whole (screen.ts): nothing is composed again but what
+  // changes from here on, and the windows whose clients do not declare them again within a tick.
   const screen = new Screen(SCREEN_WIDTH, SCREEN_HEIGHT);
+  const manager = new WindowManager(new State(stateAddress), SCREEN_WIDTH, SCREEN_HEIGHT, screen.adopted);
+  manager.launcherLoader = readLauncher;
   compositor = new Compositor(manager, new Scene(manager, screen.back, readFont()), screen);
-  compositor!.apps = apps;
+  if (screen.adopted && manager.damage.isEmpty) {
+    compositor!.composedAll = true;
+    compositor!.undeclaredDue = clockNow() + TICK_NANOSECONDS;
+    log("adopted the picture of the last instance");
+  }
 
   const windows = new Server(WINDOW_PATH);
   const input = new Server(INPUT_PATH);

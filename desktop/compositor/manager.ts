@@ -63,19 +63,53 @@ export class WindowManager {
   readonly damage: Damage;
   /** Payload files the launcher menu asked to start, for the compositor to spawn. */
   readonly launches: string[] = [];
-  launcher: LauncherEntry[] = [];
+  /**
+   * Reads the launcher menu's entries when they are first needed (the
+   * compositor's reads the payload's app manifests), so that a new
+   * instance serves before it reads them; null once read, or with none.
+   */
+  launcherLoader: (() => LauncherEntry[]) | null = null;
+  private entries: LauncherEntry[] = [];
+
+  /** The launcher menu's entries. */
+  get launcher(): LauncherEntry[] {
+    const loader = this.launcherLoader;
+    if (loader != null) {
+      this.launcherLoader = null;
+      this.entries = loader();
+    }
+    return this.entries;
+  }
   clock: string = "";
 
-  /** Over `state`; a state of another screen size, or none yet, is started afresh. */
-  constructor(readonly state: State, width: i32, height: i32) {
+  /**
+   * Over `state`; a state of another screen size, or none yet, is started
+   * afresh. The whole screen is damaged, unless `composed`: the target
+   * already shows this state (a predecessor's picture, screen.ts) and the
+   * state is kept.
+   */
+  constructor(readonly state: State, width: i32, height: i32, composed: bool = false) {
     this.damage = new Damage(new Rect(0, 0, width, height));
     for (let slot = 0; slot < STATE_SLOTS; slot++) this.views[slot] = new WindowView();
+    let kept = true;
     if (!state.isValid || state.screenWidth != width || state.screenHeight != height) {
       state.begin();
       state.reset(width, height);
       state.commit();
+      kept = false;
     }
-    this.damage.addAll();
+    if (!composed || !kept) this.damage.addAll();
+  }
+
+  /**
+   * Damages the windows whose clients did not declare them to this
+   * instance: an adopted picture (screen.ts) still shows them, a picture
+   * composed now would not.
+   */
+  damageUndeclared(): void {
+    for (let slot = 0; slot < STATE_SLOTS; slot++) {
+      if (this.state.isUsed(slot) && this.views[slot].pixels == 0) this.damage.add(this.outer(slot));
+    }
   }
 
   get width(): i32 { return this.state.screenWidth; }

@@ -1,11 +1,22 @@
 // The screen the compositor shows its frames on: a back buffer it composes
-// into (a memory object of its own, so that window.frame can hand it out),
-// and the framebuffer the display driver scans out, when there is one. The
-// display protocol's client fills `attach` with the driver's framebuffer
-// memory object and mode; until then the frames stay in the back buffer.
-// Only the rectangles composed are copied to the framebuffer.
+// into (a memory object, so that window.frame can hand it out), and the
+// framebuffer the display driver scans out, when there is one. The display
+// protocol's client fills `attach` with the driver's framebuffer memory
+// object and mode; until then the frames stay in the back buffer. Only the
+// rectangles composed are copied to the framebuffer.
+//
+// The back buffer is the state object "screen", so it outlives an instance:
+// a new instance adopts the picture its predecessor composed instead of
+// composing the whole screen again. The page after the pixels says whether
+// the picture can be adopted: its size, and whether it was whole — every
+// change the state object holds composed into it — when the last instance
+// ended. An instance marks it unfinished (`changing`) before it handles
+// anything that may change what the screen shows, and finished once what
+// changed is composed and copied to the framebuffer (`composed`); an
+// instance that ended in between leaves it unfinished, and the next one
+// composes the whole screen.
 
-import { Handle, handleClose, memoryCreate, memoryMap, memoryUnmap } from "../../ipc/generated/system";
+import { Handle, handleClose, memoryCreate, memoryMap, memoryUnmap, stateOpen } from "../../ipc/generated/system";
 import { MAP_WRITABLE, PAGE_SIZE } from "../../ipc/generated/abi";
 import { Rect, Surface } from "../lib/surface";
 
@@ -29,26 +40,79 @@ export function unmapObject(address: usize, bytes: u32): void {
 /** Each mapping's address to the heap block it lies in. */
 const regions = new Map<usize, usize>();
 
+/** The back buffer's state object, and the marks in the page after its pixels. */
+export const SCREEN_STATE = "screen";
+const SCREEN_MAGIC: u32 = 0x4e524353; // "SCRN"
+const MARK_MAGIC: usize = 0;
+const MARK_WIDTH: usize = 4;
+const MARK_HEIGHT: usize = 8;
+/** 1: the pixels show every change the state holds, composed and shown; 0: a change is under way. */
+const MARK_WHOLE: usize = 12;
+/** 1: and the framebuffer shows them (the instance that composed them was attached to the display). */
+const MARK_SHOWN: usize = 16;
+
 export class Screen {
   /** The back buffer's memory object (0 when it could not be made). */
   readonly memory: Handle;
   readonly back: Surface;
+  /** The back buffer holds the whole picture a predecessor composed: nothing needs composing again. */
+  readonly adopted: bool;
+  /** The marks' page (0: the back buffer is not kept, as when the state object could not be had). */
+  private readonly marks: usize;
   private framebuffer: Surface | null = null;
   private framebufferMemory: Handle = 0;
   private framebufferBytes: u32 = 0;
 
   constructor(readonly width: i32, readonly height: i32) {
     const bytes = <u32>width * <u32>height * 4;
-    const memory = memoryCreate(bytes);
-    const address = memory > 0 ? mapObject(memory, bytes, MAP_WRITABLE) : 0;
+    const kept = stateOpen(SCREEN_STATE, bytes + PAGE_SIZE);
+    let memory = kept;
+    let address = kept > 0 ? mapObject(kept, bytes + PAGE_SIZE, MAP_WRITABLE) : 0;
+    let marks: usize = 0;
+    let adopted = false;
+    if (address != 0) {
+      marks = address + <usize>bytes;
+      adopted = load<u32>(marks, MARK_MAGIC) == SCREEN_MAGIC && load<u32>(marks, MARK_WIDTH) == <u32>width
+        && load<u32>(marks, MARK_HEIGHT) == <u32>height && load<u32>(marks, MARK_WHOLE) == 1;
+      if (!adopted) {
+        store<u32>(marks, 0, MARK_WHOLE);
+        store<u32>(marks, SCREEN_MAGIC, MARK_MAGIC);
+        store<u32>(marks, <u32>width, MARK_WIDTH);
+        store<u32>(marks, <u32>height, MARK_HEIGHT);
+      }
+    } else {
+      // Without its state object the screen works as well, but a new instance composes it whole.
+      if (kept > 0) handleClose(kept);
+      memory = memoryCreate(bytes);
+      address = memory > 0 ? mapObject(memory, bytes, MAP_WRITABLE) : 0;
+    }
+    this.marks = marks;
+    this.adopted = adopted;
     this.memory = address != 0 ? memory : 0;
     this.back = address != 0 ? new Surface(address, width, height, width * 4) : Surface.allocate(width, height);
   }
 
+  /** A change the screen may show is under way: a successor must not adopt the picture until `composed`. */
+  changing(): void {
+    if (this.marks != 0) store<u32>(this.marks, 0, MARK_WHOLE);
+  }
+
+  /** Every change so far is composed and shown: a successor may adopt the picture. */
+  composed(): void {
+    if (this.marks == 0) return;
+    store<u32>(this.marks, this.framebuffer != null ? 1 : 0, MARK_SHOWN);
+    store<u32>(this.marks, 1, MARK_WHOLE);
+  }
+
+  /** The adopted picture is on the display's framebuffer as well (its predecessor showed it there). */
+  get adoptedShown(): bool { return this.adopted && load<u32>(this.marks, MARK_SHOWN) == 1; }
+
   /**
    * Shows frames on the display driver's framebuffer from now on: `memory`
    * mapped writable, `width` × `height` pixels `stride` bytes apart (it must
-   * be the back buffer's size). False when it cannot be mapped.
+   * be the back buffer's size). The whole back buffer is copied to it,
+   * unless it shows the adopted picture already (adoptedShown). False when
+   * it cannot be mapped.
    */
   attach(memory: Handle, width: i32, height: i32, stride: i32): bool {
     if (width != this.width || height != this.height || stride < width * 4) return false;
@@ -59,7 +123,7 @@ export class Screen {
     this.framebuffer = new Surface(address, width, height, stride);
     this.framebufferMemory = memory;
     this.framebufferBytes = bytes;
-    this.present([this.back.bounds]);
+    if (!this.adoptedShown) this.present([this.back.bounds]);
     return true;
   }
 

@@ -8,6 +8,12 @@
 // ticks over the ticks that passed (both sampled at the clock tick), its
 // messages over the time that passed. A component first seen in this
 // sample has none yet (-1).
+//
+// init keeps warm spares of some components (servers/init/supervisor.ts):
+// a second loaded instance of the same identity, waiting to take over.
+// A spare is shown on its component's row (its count and memory), not as
+// a row of its own: which instance of an identity runs, init says
+// (init.status), the others are its spares.
 
 import { InitClient } from "../system/init-client";
 import { faultName, kindName, stateName } from "../system/names";
@@ -62,7 +68,44 @@ export class Sampler {
     this.previousUptime = info.uptime;
     this.previousIdle = info.idleTicks;
     this.error = 0;
-    return rows;
+    return this.foldSpares(rows);
+  }
+
+  /** The rows with every spare folded into its running instance's row. */
+  private foldSpares(rows: MonitorRow[]): MonitorRow[] {
+    // The indices of the rows of each identity init supervises, where there are several.
+    const byName = new Map<string, i32[]>();
+    let several = false;
+    for (let i = 0; i < rows.length; i++) {
+      const name = rows[i].initName;
+      if (name.length == 0) continue;
+      if (byName.has(name)) { byName.get(name).push(i); several = true; }
+      else byName.set(name, [i]);
+    }
+    if (!several) return rows;
+    const spare = new Array<bool>(rows.length);
+    const names = byName.keys();
+    for (let n = 0; n < names.length; n++) {
+      const indices = byName.get(names[n]);
+      if (indices.length < 2) continue;
+      // init names the running instance; without its answer every instance keeps its row.
+      const status = this.init.status(names[n]);
+      if (status == null) continue;
+      let running = -1;
+      for (let k = 0; k < indices.length; k++) if (rows[indices[k]].id == status.component) running = indices[k];
+      if (running < 0) continue;
+      const row = rows[running];
+      for (let k = 0; k < indices.length; k++) {
+        const other = indices[k];
+        if (other == running) continue;
+        spare[other] = true;
+        row.spares++;
+        row.spareKiB += rows[other].memoryKiB;
+      }
+    }
+    const shown = new Array<MonitorRow>();
+    for (let i = 0; i < rows.length; i++) if (!spare[i]) shown.push(rows[i]);
+    return shown;
   }
 
   /** Ends the row's instance and starts a new one: the new instance's id, or an error (`error` too). */

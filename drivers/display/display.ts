@@ -9,11 +9,11 @@
 
 import "../../sdk/lib/abort";
 import {
-  Handle, msgGrant, RIGHT_DUPLICATE, RIGHT_MAP, RIGHT_TRANSFER, RIGHT_WRITE, DISPLAY_PATH, DISPLAY_ERROR_NO_MODE,
+  Handle, channelCreate, msgGrant, RIGHT_DUPLICATE, RIGHT_MAP, RIGHT_TRANSFER, RIGHT_WRITE, DISPLAY_PATH, DISPLAY_ERROR_NO_MODE,
   DisplayModeReply, DisplayModesReply, DisplaySetModeReply,
 } from "../../ipc/generated/index";
 import { DisplayHandlers, serveDisplay } from "../../ipc/generated/servers/display";
-import { Server } from "../../ipc/client/index";
+import { Server, awaitTakeOver } from "../../ipc/client/index";
 import { log } from "../../sdk/lib/log";
 import { PciDevice } from "../lib/device/pci";
 import { mapFresh } from "../lib/device/map";
@@ -74,6 +74,12 @@ export function _start(): void {
   const framebufferBytes = device.barBytes;
   const mapped = mapFresh(registers, registerBytes);
   if (mapped == 0) { log("cannot map the registers"); return; }
+  // Its channel is made before it stands by, its name registered after.
+  const channel = channelCreate(0);
+  if (channel < 0) { log("channel.create: error " + channel.toString()); return; }
+  // As init's warm spare, this waits here, with the device's memory at hand, until the running instance has
+  // ended: the mode it adopts is the one its predecessor left.
+  awaitTakeOver();
   const dispi = new Dispi(mapped);
   if (!dispi.present) { log("no DISPI interface (id 0x" + dispi.read(0).toString(16) + ")"); return; }
   if (dispi.usable) {
@@ -82,7 +88,7 @@ export function _start(): void {
     dispi.setMode(MODES[2 * DEFAULT_MODE], MODES[2 * DEFAULT_MODE + 1]);
     log("set mode " + dispi.width.toString() + "x" + dispi.height.toString());
   }
-  const server = new Server(DISPLAY_PATH);
+  const server = new Server(DISPLAY_PATH, channel);
   if (!server.isServing) { log("cannot serve " + DISPLAY_PATH + ": error " + server.error.toString()); return; }
   log("serving " + DISPLAY_PATH);
   serveDisplay(new Display(dispi, framebuffer, framebufferBytes), server.channel, BUFFER_SIZE);

@@ -20,7 +20,7 @@ import {
   KEYBOARD_PATH, KeyboardStatusReply,
 } from "../../ipc/generated/index";
 import { KeyboardHandlers, serveKeyboard } from "../../ipc/generated/servers/keyboard";
-import { Server } from "../../ipc/client/index";
+import { Server, awaitTakeOver } from "../../ipc/client/index";
 import { InputSender } from "../lib/input/index";
 import { log } from "../../sdk/lib/log";
 import { configure, drop, status, take, STATUS_AUXILIARY, STATUS_OUTPUT_FULL } from "./i8042";
@@ -151,10 +151,16 @@ class Keyboard extends KeyboardHandlers {
   }
 }
 
-/** The sender thread: hands committed events to the compositor, oldest first, for ever. */
+/**
+ * The sender thread: hands committed events to the compositor, oldest
+ * first, for ever. It is made before the instance may touch the state
+ * (a warm spare makes it before it stands by), so it waits for the
+ * reader's first EVENTS pulse, sent once the state is mapped.
+ */
 function sendEvents(_argument: i32): void {
   const sender = new InputSender();
   const pulse = changetype<Pulse>(heap.alloc(PULSE_SIZE));
+  do msgReceive(senderChannel, changetype<usize>(pulse), PULSE_SIZE, 0); while (changetype<usize>(state) == 0);
   while (true) {
     const tail = state.committed.tail;
     if (state.queue.head == tail) {
@@ -170,6 +176,19 @@ function sendEvents(_argument: i32): void {
 
 export function _start(): void {
   instance = <u32>componentSelf();
+  // What needs neither the state, the name nor the controller is made first: a warm spare makes it before it
+  // stands by, so that its take-over does not.
+  const channel = channelCreate(0);
+  readerConnection = channel > 0 ? connectionCreate(channel) : channel;
+  senderChannel = channelCreate(0);
+  senderConnection = senderChannel > 0 ? connectionCreate(senderChannel) : senderChannel;
+  repeatTimer = readerConnection > 0 ? timerCreate(readerConnection, PULSE_REPEAT, 0) : readerConnection;
+  if (readerConnection < 0 || senderConnection < 0 || repeatTimer < 0) { log("cannot make the driver's channels and timer"); return; }
+  const sender = threadCreate(sendEvents.index, 0, SENDER_PRIORITY);
+  if (sender < 0) { log("thread.create of the sender: " + errorName(sender)); return; }
+  // As init's warm spare, this waits here until the running instance has ended: nothing of the state or the
+  // controller is touched before.
+  awaitTakeOver();
   const object = stateOpen(STATE_NAME, STATE_SIZE);
   if (object < 0) { log("state.open " + STATE_NAME + ": " + errorName(object)); return; }
   const base = (heap.alloc(STATE_SIZE + 4096) + 4095) & ~(<usize>4095);
@@ -180,13 +199,8 @@ export function _start(): void {
   state.started();
   const recovered = state.recover();
 
-  const server = new Server(KEYBOARD_PATH);
+  const server = new Server(KEYBOARD_PATH, channel);
   if (!server.isServing) { log("cannot serve " + KEYBOARD_PATH + ": " + errorName(server.error)); return; }
-  readerConnection = connectionCreate(server.channel);
-  senderChannel = channelCreate(0);
-  senderConnection = senderChannel > 0 ? connectionCreate(senderChannel) : senderChannel;
-  repeatTimer = readerConnection > 0 ? timerCreate(readerConnection, PULSE_REPEAT, 0) : readerConnection;
-  if (readerConnection < 0 || senderConnection < 0 || repeatTimer < 0) { log("cannot make the driver's channels and timer"); return; }
 
   // This instance numbers its events from 1; its predecessors' stay queued under their numbers.
   const checkpoint = state.begin();
@@ -198,11 +212,15 @@ export function _start(): void {
 
   interrupt = interruptAttach(LINE, readerConnection, PULSE_INTERRUPT);
   if (interrupt < 0) { log("interrupt.attach " + LINE.toString() + ": " + errorName(interrupt)); return; }
-  const sender = threadCreate(sendEvents.index, 0, SENDER_PRIORITY);
-  if (sender < 0) { log("thread.create of the sender: " + errorName(sender)); return; }
-  log("component " + instance.toString() + " (start " + state.starts.toString() + "): " + state.taken.toString()
-    + " bytes taken, " + state.committed.decoded.toString() + " decoded, " + (state.committed.tail - state.queue.head).toString()
-    + " events to send" + (recovered > 0 ? ", " + recovered.toString() + " taken byte recovered" : ""));
+  // The sender may touch the state from now on.
+  pulseSend(senderConnection, PULSE_EVENTS, 0);
+  // What a restart carried over, when it carried something: init's line tells each start, and every line
+  // on COM1 is time the new instance does not serve.
+  const pending = state.committed.tail - state.queue.head;
+  if (pending > 0 || recovered > 0) {
+    log("component " + instance.toString() + " (start " + state.starts.toString() + "): " + pending.toString() + " events to send"
+      + (recovered > 0 ? ", " + recovered.toString() + " taken byte recovered" : ""));
+  }
   // What the controller held before the line was attached raised no pulse of ours.
   service();
   serveKeyboard(new Keyboard(), server.channel, BUFFER_SIZE);

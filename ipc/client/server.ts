@@ -21,9 +21,13 @@ export class Server {
   channel: Handle = 0;
   error: i32 = 0;
 
-  /** Creates a channel and registers it under `path`. */
-  constructor(readonly path: string) {
-    const channel = channelCreate(0);
+  /**
+   * Registers `made`, a channel made beforehand (a warm spare makes it
+   * before it stands by, ipc/client/standby.ts), or else a new channel,
+   * under `path`.
+   */
+  constructor(readonly path: string, made: Handle = 0) {
+    const channel = made > 0 ? made : channelCreate(0);
     if (channel < 0) {
       this.error = channel;
     } else {

@@ -1,19 +1,20 @@
 // init, the supervisor: the first component the kernel starts. It starts
 // the components of its list (list.ts: the image's) that start at boot, serves the init
 // protocol on `/init` (requests.ts), and restarts a component at once when
-// the kernel's pulse says it ended (supervisor.ts). Single-threaded: pulses
+// the kernel's pulse says it ended (supervisor.ts), from a warm spare when
+// it keeps one. Single-threaded: pulses
 // and requests arrive on one channel and are handled one at a time; the
 // kernel delivers pulses first, so an end is handled before the next
 // request sees the entry.
 
 import "../../sdk/lib/abort";
 import {
-  channelCreate, connectionCreate, nameRegister, errorName, INIT_PATH,
+  channelCreate, connectionCreate, nameRegister, timerCreate, errorName, INIT_PATH,
 } from "../../ipc/generated/index";
 import { serveInit } from "../../ipc/generated/servers/init";
 import { list, loadList, StartAt } from "./list";
-import { setEndNotices, startEntry } from "./supervisor";
-import { InitRequests } from "./requests";
+import { setEndNotices, setSpareTimer, startEntry } from "./supervisor";
+import { InitRequests, PULSE_SPARES } from "./requests";
 import { log } from "../../sdk/lib/log";
 
 const BUFFER_SIZE: u32 = 512;
@@ -25,6 +26,10 @@ export function _start(): void {
   const notices = connectionCreate(channel);
   if (notices < 0) { log("connection.create failed: " + errorName(notices)); return; }
   setEndNotices(notices);
+  // Warm spares are started by this timer's pulse, in the background (supervisor.ts).
+  const spares = timerCreate(notices, PULSE_SPARES, 0);
+  if (spares < 0) log("timer.create for the spares failed: " + errorName(spares) + "; no spares are kept");
+  else setSpareTimer(spares);
   const registered = nameRegister(INIT_PATH, channel, 0);
   if (registered < 0) log("could not register " + INIT_PATH + ": " + errorName(registered));
   log("supervising " + list.length.toString() + " components; serving " + INIT_PATH);

@@ -44,6 +44,14 @@ export class Entry {
   lastTrap: u32 = 0;
   lastFunction: u32 = 0;
   lastOffset: u32 = 0;
+  /** The warm spare (supervisor.ts, "Warm spares"): its component id, 0 when none runs. */
+  spare: u32 = 0;
+  /** The receive id of the spare's standby request, answered when the spare takes over; 0 until it asked. */
+  spareRequest: i32 = 0;
+  /** Set once an instance asked for standby: init keeps a spare of the entry from then on. */
+  keepsSpare: bool = false;
+  /** Spares that ended before taking over, in a row: past SPARE_FAILURE_LIMIT no spare is kept. */
+  spareFailures: i32 = 0;
   /** Restarts within the current window (supervisor.ts: a component that keeps dying is given up). */
   recentRestarts: i32 = 0;
   windowStart: i64 = 0;
@@ -83,5 +91,11 @@ export function findByName(name: string): Entry | null {
 export function findByComponent(component: u32): Entry | null {
   if (component == 0) return null;
   for (let i = 0; i < list.length; i++) if (list[i].running == component) return list[i];
+  return null;
+}
+
+export function findBySpare(component: u32): Entry | null {
+  if (component == 0) return null;
+  for (let i = 0; i < list.length; i++) if (list[i].spare == component) return list[i];
   return null;
 }

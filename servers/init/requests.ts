@@ -10,8 +10,15 @@ import {
   InitRestartReply, InitReplaceReply, InitStatusReply,
 } from "../../ipc/generated/index";
 import { InitHandlers } from "../../ipc/generated/servers/init";
+import { REPLY_LATER } from "../../ipc/client/serve";
+import { log } from "../../sdk/lib/log";
 import { Entry, findByComponent, findByName } from "./list";
-import { awaitHandOver, componentEnded, endInstance, startEntry } from "./supervisor";
+import {
+  awaitHandOver, componentEnded, endInstance, promoteSpare, retireSpare, scheduleSpares, standingBy, startEntry, startSpares,
+} from "./supervisor";
+
+/** The pulse code of init's spare timer (supervisor.ts, "Warm spares"). */
+export const PULSE_SPARES: i32 = 1;
 
 /** A name or path of a request, as text. */
 function text(bytes: usize, length: u32): string {
@@ -31,15 +38,19 @@ export class InitRequests extends InitHandlers {
     const entry = findByName(text(name, nameLength));
     if (entry == null) return INIT_ERROR_UNKNOWN_COMPONENT;
     entry.wanted = false;
-    if (entry.running != 0) endInstance(entry, entry.running, "stopped on request");
+    retireSpare(entry, "its component was stopped");
+    if (entry.running != 0) log(entry.name + ": " + endInstance(entry, entry.running, "stopped on request"));
     return 0;
   }
 
   restart(component: u32, reply: InitRestartReply): i32 {
     const entry = findByComponent(component);
     if (entry != null) {
-      endInstance(entry, component, "restart requested");
-      if (startEntry(entry) < 0) return INIT_ERROR_START_FAILED;
+      const ended = endInstance(entry, component, "restart requested");
+      if (!promoteSpare(entry, ended)) {
+        log(entry.name + ": " + ended);
+        if (startEntry(entry) < 0) return INIT_ERROR_START_FAILED;
+      }
       reply.component = entry.running;
     } else {
       // Already gone: say which instance runs now, if the request's component was one of ours.
@@ -76,14 +87,22 @@ export class InitRequests extends InitHandlers {
     return 0;
   }
 
-  /** The kernel's end notices of the components init started. */
+  /** The running instance gets the answer at once; a spare gets it when it takes over (supervisor.ts). */
+  standby(): i32 {
+    return standingBy(this.info.component, this.receiveId) ? REPLY_LATER : 0;
+  }
+
+  /** The kernel's end notices of the components init started, and the spare timer. */
   pulse(pulse: Pulse): void {
     if (pulse.code == PULSE_CODE_COMPONENT_ENDED) componentEnded(<u32>pulse.value);
+    else if (pulse.code == PULSE_SPARES) startSpares();
   }
 }
 
 function replaceEntry(entry: Entry, component: u32, path: string, reply: InitReplaceReply): i32 {
   const previousPath = entry.path;
+  // The spare runs the old version: the next one is started from the new path.
+  retireSpare(entry, "its component is being replaced");
   entry.path = path;
   // startEntry sets `running` to the new instance, so the old one's end is not a restart.
   const started = startEntry(entry);
@@ -93,8 +112,9 @@ function replaceEntry(entry: Entry, component: u32, path: string, reply: InitRep
     return INIT_ERROR_START_FAILED;
   }
   const handedOver = awaitHandOver(component, <u32>started);
-  endInstance(entry, component, "retired: replaced by component " + started.toString() + " from " + path
-    + (handedOver ? "" : ", which did not take its names over"));
+  log(entry.name + ": " + endInstance(entry, component, "retired: replaced by component " + started.toString() + " from " + path
+    + (handedOver ? "" : ", which did not take its names over")));
   reply.component = <u32>started;
+  scheduleSpares();
   return 0;
 }

@@ -20,13 +20,31 @@
 // client library's Server does), and init retires the old one only once
 // component.status says it holds no names — so name.open always finds
 // one of the two instances.
+//
+// Warm spares. An instance that sends init.standby once it is loaded and
+// has done what it can do without its predecessor's state (instantiation,
+// the runtime's start, reading its files) marks its entry as one that
+// keeps a spare. SPARE_DELAY later, in the background, init starts another
+// instance with the same grant — the spare — whose standby request it
+// keeps unanswered: the spare waits in the kernel, in msg.send, holding
+// no names, no state object and no device. When the running instance
+// ends (a fault, a kill, init.restart), init answers the spare instead of
+// loading a new instance: the spare opens the state object, registers the
+// names (the old instance's went with its end, so no take-over is
+// needed, and the kernel's rule that only the supervisor's own instances
+// may take a name over is untouched) and serves. A restart then costs the
+// spare's take-over, not a load and a start; a new spare follows
+// SPARE_DELAY later, so that its load takes no time from the restart. A
+// spare that is not ready when it is needed (just started, or not yet
+// replaced after the last restart) is left waiting for the next end and
+// the entry restarts the ordinary way.
 
 import { spawnGranted } from "../../ipc/client/spawn";
 import {
-  clockNow, componentKill, componentStatus, threadSleep, ComponentStatus, COMPONENT_STATUS_SIZE,
+  clockNow, componentKill, componentStatus, msgReply, threadSleep, timerSet, ComponentStatus, COMPONENT_STATUS_SIZE,
   COMPONENT_STATE_EXITED, COMPONENT_STATE_FAULTED, COMPONENT_STATE_KILLED, COMPONENT_STATE_RUNNING, errorName,
 } from "../../ipc/generated/index";
-import { Entry, Policy, findByComponent } from "./list";
+import { Entry, Policy, findByComponent, findBySpare, list } from "./list";
 import { trapMessage } from "../../sdk/compiler/src/traps";
 import { log } from "../../sdk/lib/log";
 
@@ -36,12 +54,109 @@ const RESTART_WINDOW: i64 = 1_000_000_000;
 const HAND_OVER_LIMIT: i64 = 5_000_000_000;
 const HAND_OVER_POLL: i64 = 1_000_000;
 
+/** How long after a spare is wanted init starts it: after the boot's first frame, and after a restart's first answers. */
+const SPARE_DELAY: i64 = 200_000_000;
+/** Spares of an entry that end before taking over, in a row, after which the entry keeps none. */
+const SPARE_FAILURE_LIMIT: i32 = 3;
+
 /** The connection the kernel sends end pulses through (init's own channel). */
 let endNotices: i32 = 0;
+/** The timer whose pulse starts the spares that are wanted, and whether it is armed. */
+let spareTimer: i32 = 0;
+let sparesDue = false;
 const status = heap.alloc(COMPONENT_STATUS_SIZE);
 
 export function setEndNotices(connection: i32): void {
   endNotices = connection;
+}
+
+export function setSpareTimer(timer: i32): void {
+  spareTimer = timer;
+}
+
+/** Arms the spare timer, unless it is armed: the spares wanted are started SPARE_DELAY from now. */
+export function scheduleSpares(): void {
+  if (sparesDue || spareTimer <= 0) return;
+  sparesDue = timerSet(spareTimer, SPARE_DELAY, 0) >= 0;
+}
+
+/** The spare timer's pulse: starts a spare of every entry that keeps one, runs, and has none. */
+export function startSpares(): void {
+  sparesDue = false;
+  for (let i = 0; i < list.length; i++) {
+    const entry = list[i];
+    if (!entry.keepsSpare || !entry.wanted || entry.running == 0 || entry.spare != 0) continue;
+    const id = spawnGranted(entry.path, endNotices, entry.grantText);
+    if (id < 0) {
+      log(entry.name + ": could not start a spare from " + entry.path + ": " + errorName(id));
+      continue;
+    }
+    entry.spare = <u32>id;
+    entry.spareRequest = 0;
+    log(entry.name + ": spare started from " + entry.path + " as component " + id.toString());
+  }
+}
+
+/** Ends `entry`'s spare, if it has one (stopped, or replaced by a new version): its end pulse will be ignored. */
+export function retireSpare(entry: Entry, why: string): void {
+  const spare = entry.spare;
+  if (spare == 0) return;
+  entry.spare = 0;
+  entry.spareRequest = 0;
+  const result = componentKill(spare);
+  log(entry.name + ": spare component " + spare.toString() + " ended (" + why + ")" + (result < 0 ? ": " + errorName(result) : ""));
+}
+
+/**
+ * Makes `entry`'s spare its running instance, if it has one waiting: it
+ * gets the answer to its standby request and takes over. `ended` tells how
+ * the instance before it ended: one line says both, written once the
+ * spare was answered, so that the line costs the take-over nothing (the
+ * spare, of a higher priority than init's, runs first). False when there
+ * is none (or it is gone), and the entry must be started afresh; nothing
+ * is written then.
+ */
+export function promoteSpare(entry: Entry, ended: string): bool {
+  const spare = entry.spare, request = entry.spareRequest;
+  if (spare == 0 || request == 0) return false;
+  entry.spare = 0;
+  entry.spareRequest = 0;
+  if (msgReply(<u32>request, 0, 0, 0) < 0) return false;
+  entry.running = spare;
+  entry.wanted = true;
+  entry.starts++;
+  entry.spareFailures = 0;
+  log(entry.name + ": " + ended + "; spare component " + spare.toString() + " took over (start " + entry.starts.toString() + ")");
+  scheduleSpares();
+  return true;
+}
+
+/** The standby request of component `sender`: whether init keeps it waiting (it is a spare); else the entry it runs keeps a spare from now on. */
+export function standingBy(sender: u32, receiveId: i32): bool {
+  const spareOf = findBySpare(sender);
+  if (spareOf != null) {
+    spareOf.spareRequest = receiveId;
+    return true;
+  }
+  const entry = findByComponent(sender);
+  if (entry != null && entry.policy == Policy.Restart && entry.spareFailures < SPARE_FAILURE_LIMIT) {
+    entry.keepsSpare = true;
+    scheduleSpares();
+  }
+  return false;
+}
+
+/** A spare ended before it took over: forget it, and start another later unless they keep ending. */
+function spareEnded(entry: Entry, id: u32): void {
+  entry.spare = 0;
+  entry.spareRequest = 0;
+  log(entry.name + ": spare component " + id.toString() + " " + describeEnd(null, id));
+  if (++entry.spareFailures >= SPARE_FAILURE_LIMIT) {
+    entry.keepsSpare = false;
+    log(entry.name + ": " + SPARE_FAILURE_LIMIT.toString() + " spares ended before taking over: no spare is kept");
+    return;
+  }
+  scheduleSpares();
 }
 
 /** Loads and starts `entry` from its path with its grant: its new component id, or an error (negative). */
@@ -58,14 +173,17 @@ export function startEntry(entry: Entry): i32 {
   return id;
 }
 
-/** Ends instance `component` of `entry` on purpose; its end pulse will be ignored. */
-export function endInstance(entry: Entry, component: u32, why: string): void {
+/**
+ * Ends instance `component` of `entry` on purpose; its end pulse will be
+ * ignored. What happened, for the log: `component N ended (why)`.
+ */
+export function endInstance(entry: Entry, component: u32, why: string): string {
   if (entry.running == component) entry.running = 0;
   const result = componentKill(component);
   entry.lastTrap = 0;
   entry.lastFunction = 0;
   entry.lastOffset = 0;
-  log(entry.name + ": component " + component.toString() + " ended (" + why + ")" + (result < 0 ? ": " + errorName(result) : ""));
+  return "component " + component.toString() + " ended (" + why + ")" + (result < 0 ? ": " + errorName(result) : "");
 }
 
 /**
@@ -83,18 +201,22 @@ export function awaitHandOver(old: u32, successor: u32): bool {
   }
 }
 
-/** How component `id` ended, as a phrase for the log; records a fault in `entry`. */
-function describeEnd(entry: Entry, id: u32): string {
+/** How component `id` ended, as a phrase for the log; records a fault in `entry` (none for a spare, which never served). */
+function describeEnd(entry: Entry | null, id: u32): string {
   const state = componentStatus(id, status);
   if (state < 0) return "ended (status: " + errorName(state) + ")";
   const view = changetype<ComponentStatus>(status);
-  entry.lastTrap = 0;
-  entry.lastFunction = 0;
-  entry.lastOffset = 0;
+  if (entry != null) {
+    entry.lastTrap = 0;
+    entry.lastFunction = 0;
+    entry.lastOffset = 0;
+  }
   if (state == COMPONENT_STATE_FAULTED) {
-    entry.lastTrap = view.trap;
-    entry.lastFunction = view.functionIndex;
-    entry.lastOffset = view.wasmOffset;
+    if (entry != null) {
+      entry.lastTrap = view.trap;
+      entry.lastFunction = view.functionIndex;
+      entry.lastOffset = view.wasmOffset;
+    }
     return "faulted: " + trapMessage(view.trap) + " in wasm function " + view.functionIndex.toString()
       + " at wasm offset 0x" + view.wasmOffset.toString(16);
   }
@@ -106,7 +228,11 @@ function describeEnd(entry: Entry, id: u32): string {
 /** The kernel's pulse: component `id` ended. Restarts it at once when its entry wants it. */
 export function componentEnded(id: u32): void {
   const entry = findByComponent(id);
-  if (entry == null) return;
+  if (entry == null) {
+    const spareOf = findBySpare(id);
+    if (spareOf != null) spareEnded(spareOf, id);
+    return;
+  }
   entry.running = 0;
   const how = describeEnd(entry, id);
   if (entry.policy == Policy.Once || !entry.wanted) {
@@ -123,6 +249,8 @@ export function componentEnded(id: u32): void {
     log(entry.name + ": component " + id.toString() + " " + how + "; it ended " + RESTART_LIMIT.toString() + " times within a second: given up");
     return;
   }
-  log(entry.name + ": component " + id.toString() + " " + how + "; restarting");
+  const ended = "component " + id.toString() + " " + how;
+  if (promoteSpare(entry, ended)) return;
+  log(entry.name + ": " + ended + "; restarting");
   startEntry(entry);
 }

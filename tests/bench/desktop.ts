@@ -44,6 +44,9 @@ async function boot(image: string, options: Partial<MachineOptions>): Promise<Bo
   } finally {
     await machine.quit();
   }
+  // DELOS_BENCH_SERIAL=DIR keeps each boot's COM1 there, to read what a restart did line by line.
+  const keep = process.env.DELOS_BENCH_SERIAL;
+  if (keep) writeFileSync(join(keep, `desktop-bench-${options.extraArgs ? "counted" : "timed"}.txt`), machine.serial);
   for (const match of machine.serial.matchAll(FIGURE)) {
     const list = figures.get(match[1]!) ?? [];
     list.push({ ns: Number(match[2]), cycles: Number(match[3]) });
@@ -60,10 +63,15 @@ async function boot(image: string, options: Partial<MachineOptions>): Promise<Bo
 
 /**
  * Where each restart's time goes, from the timestamps of COM1's lines
- * between the bench's `restart-NAME begins` and its figure: init's kill
- * (init logs the end), the load (the kernel's `load:` line, when it is
- * done), init's report of the start, and the new instance's first answer
- * (the figure line). Milliseconds since the line before.
+ * between the bench's `restart-NAME begins` and its figure: with init's
+ * warm spare ready (servers/init/supervisor.ts), the kill (the kernel's
+ * line), the spare's own first line if it writes one before its first
+ * answer, and init's one line for the end and the take-over, which it
+ * writes once the spare, of a higher priority, has set itself up; without
+ * one, init's kill (its end line), the load (the kernel's `load:` line,
+ * when it is done), init's report of the start and the new instance's own
+ * first line; then the new instance's first answer (the figure line).
+ * Time since the line before.
  */
 function restartBreakdown(serial: string): Map<string, Array<Map<string, number>>> {
   const result = new Map<string, Array<Map<string, number>>>();
@@ -73,18 +81,32 @@ function restartBreakdown(serial: string): Map<string, Array<Map<string, number>
     const begin = /desktop-bench: restart-(\S+) begins/.exec(lines[i]!);
     if (!begin) continue;
     const name = begin[1]!;
-    const marks: Array<[string, RegExp]> = [
+    const answer = new RegExp(`desktop-bench: restart-${name} \\d`);
+    const answered = lines.findIndex((text, at) => at > i && answer.test(text));
+    const spare = answered > i && lines.slice(i, answered).some((text) => / spare component \d+ took over/.test(text));
+    // The new instance's own first line on COM1 (the kernel names the component), when it writes one before
+    // its first answer: what it did before it is its set-up.
+    const own: [string, RegExp] = ["the new instance's first line", new RegExp(`kernel: (?:\\S+/)?${name}: `)];
+    const marks: Array<[string, RegExp]> = spare ? [
+      ["kill (the kernel's line)", /kernel: component \d+ \(\S+\) killed/],
+      own,
+      ["init's line: the end and the spare's take-over", / spare component \d+ took over/],
+      ["first answer (figure line)", answer],
+    ] : [
       ["kill (init's end line)", /ended \(/],
       ["load (kernel's load line)", /kernel: load: /],
       ["init's start line", /started from /],
-      ["first answer (figure line)", new RegExp(`desktop-bench: restart-${name} \\d`)],
+      own,
+      ["first answer (figure line)", answer],
     ];
     const steps = new Map<string, number>();
     let last = stamp(lines[i]!);
     let at = i + 1;
     for (const [step, pattern] of marks) {
-      while (at < lines.length && !pattern.test(lines[at]!)) at++;
-      if (at >= lines.length) break;
+      let found = at;
+      while (found < lines.length && (answered < 0 || found <= answered) && !pattern.test(lines[found]!)) found++;
+      if (found >= lines.length || (answered >= 0 && found > answered)) continue;
+      at = found;
       const time = stamp(lines[at]!);
       steps.set(step, time - last);
       last = time;
@@ -176,9 +198,21 @@ export async function benchDesktop(log: (line: string) => void): Promise<void> {
       const rest = memory - heapFrames - kernel.stacks - kernel.code;
       log(`bench: desktop:     the kernel's heap ${(kernel.heap / (1 << 20)).toFixed(1)} MiB (${(heapFrames / (1 << 20)).toFixed(1)} MiB of it on frames; the first 1 MiB is the image's), thread stacks ${(kernel.stacks / (1 << 20)).toFixed(1)} MiB, compiled code ${(kernel.code / (1 << 20)).toFixed(1)} MiB; the rest, ${(rest / (1 << 20)).toFixed(1)} MiB, is components' memories, the objects they made, page tables and thread blocks (the figures per component count a whole linear memory, the ranges where it maps objects included, so they overlap the objects)`);
     }
-    for (const [name, runs] of timed.restarts) {
-      const steps = [...(runs[0]?.keys() ?? [])];
-      log(`bench: desktop:   restart of ${name}, medians of its steps (COM1 timestamps, each line's own output included): ${steps.map((step) => `${step} ${median(runs.map((run) => run.get(step) ?? NaN)).toFixed(2)} ms`).join(", ")}`);
+    // The same steps from both boots: in the instruction-counting one, COM1's timestamps count virtual time, one
+    // nanosecond an instruction, so a millisecond of its stamps is a million instructions.
+    for (const [run, unit, scale, digits] of [[timed, "ms", 1, 2], [counted, "k instructions", 1000, 0]] as const) {
+      for (const [name, allRuns] of run.restarts) {
+        // Restarts that found a spare ready and those that loaded anew are reported apart.
+        const kinds = new Map<string, Array<Map<string, number>>>();
+        for (const one of allRuns) {
+          const key = [...one.keys()].join("|");
+          kinds.set(key, [...(kinds.get(key) ?? []), one]);
+        }
+        for (const runs of kinds.values()) {
+          const steps = [...(runs[0]?.keys() ?? [])];
+          log(`bench: desktop:   restart of ${name}, medians of its steps over ${runs.length} of ${allRuns.length} runs (COM1 timestamps of the ${run === timed ? "timed" : "instruction-counting"} boot, each line's own output included): ${steps.map((step) => `${step} ${(median(runs.map((one) => one.get(step) ?? NaN)) * scale).toFixed(digits)} ${unit}`).join(", ")}`);
+        }
+      }
     }
   } finally {
     rmSync(directory, { recursive: true, force: true });

@@ -320,18 +320,40 @@ export function register(test: TestFunction): void {
       const mono = grid.atlas;
       const padding = Math.max(2, Math.trunc(mono.size / 4)), rowHeight = mono.lineHeight + 4;
       const listLeft = monitorX + 2 * padding + padding, listTop = monitorY + rowHeight + 2 * padding;
-      const rowOf = (identity: string) => {
-        for (let row = 0; row < 16; row++) {
-          for (let id = 1; id < 32; id++) {
-            const prefix = `${String(id).padStart(4)}  ${identity}`;
-            if (textMismatches(withMonitor, mono, prefix, listLeft, listTop + row * rowHeight + 2, 0x1c2025, 0xffffff).length === 0) return row;
+      // The rows the list shows without scrolling (view.ts's layout: the header above, the buttons and the
+      // status line below), each a component; init's warm spares (servers/init/supervisor.ts) show
+      // in their component's row, in the SPARE column, not as rows of their own.
+      const gap = 2 * padding;
+      const listHeight = (420 - (rowHeight + 6) - rowHeight - 2 * gap) - (rowHeight + gap) - gap;
+      const shownRows = Math.floor(listHeight / rowHeight);
+      const rowsOf = (identity: string) => {
+        const found: number[] = [];
+        for (let row = 0; row < shownRows; row++) {
+          for (let id = 1; id < 64; id++) {
+            // The name and the blanks after it but the last (the next column's first glyph may reach into it).
+            const prefix = `${String(id).padStart(4)}  ${identity.padEnd(23)}`;
+            if (textMismatches(withMonitor, mono, prefix, listLeft, listTop + row * rowHeight + 2, 0x1c2025, 0xffffff).length === 0) found.push(row);
           }
         }
-        return -1;
+        return found;
       };
-      for (const identity of ["init/compositor", "init/shell", "init/terminal", "init/clock", "init/compositor/monitor"]) {
-        t.ok(rowOf(identity) >= 0, `the monitor lists ${identity}, every pixel of its id and name`);
+      const rowOf = (identity: string) => rowsOf(identity)[0] ?? -1;
+      for (const identity of ["init/compositor", "init/shell", "init/terminal", "init/clock", "init/compositor/monitor", "init/keyboard", "init/display"]) {
+        t.eq(rowsOf(identity).length, 1, `the monitor lists ${identity} in one row it shows, every pixel of its id and name`);
       }
+      // The SPARE column (desktop/monitor/row.ts: characters 57 to 63) has ink in the drivers' rows, which keep
+      // a spare, and none in the compositor's, which keeps none.
+      const advance = findGlyph(mono, 0x4d).advance;
+      const spareInk = (row: number) => {
+        let ink = 0;
+        const top = listTop + row * rowHeight + 2;
+        for (let x = listLeft + ((57 * advance) >> 6) + 1; x < listLeft + ((64 * advance) >> 6) - 1; x++) {
+          for (let y = top; y < top + mono.lineHeight; y++) if (pixelAt(withMonitor, x, y) !== 0xffffff) ink++;
+        }
+        return ink;
+      };
+      t.ok(spareInk(rowOf("init/keyboard")) > 0 && spareInk(rowOf("init/display")) > 0, "the keyboard and display drivers' rows show their spares");
+      t.eq(spareInk(rowOf("init/compositor")), 0, "the compositor's row shows no spare");
       t.eq(decorationMismatches(withMonitor, sans, FIRST_X, FIRST_Y, width, height, "Terminal", false).filter((m) => !m.startsWith("bottom")), [],
         "the terminal below it, unfocused, where the monitor does not cover it");
       t.eq(textMismatches(withMonitor, sans, "System monitor", entry.x + (ENTRY_WIDTH + ENTRY_GAP) + 6, textTop(entry), TASKBAR_TEXT, TASKBAR_ENTRY_FOCUSED).slice(0, 3), [], "the monitor's entry in the window list, focused");

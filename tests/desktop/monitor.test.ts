@@ -15,6 +15,7 @@ interface MonitorProgram extends Program {
   openFont(data: number, length: number): number;
   newWindow(width: number, height: number): number;
   addRow(id: number, identity: number, kind: number, memoryKiB: number, cpuPermille: number, messages: number, restarts: number, fault: number): void;
+  addSpares(count: number, kib: number): void;
   update(): void;
   key(code: number, text: number): void;
   click(x: number, y: number): void;
@@ -55,8 +56,8 @@ export function register(test: TestFunction): void {
     show(rows);
     t.eq(p.rowCount(), 3, "three rows");
     const text = (i: number) => readString(p, p.rowText(i));
-    t.eq(text(0), "   1  init                    supervisor running      256    1.2      40    0  ", "columns of a row");
-    t.eq(text(1), "   5  init/echo               server     running      128      -       -    2  unreachable", "no rate yet; restarts and the last fault");
+    t.eq(text(0), "   1  init                    supervisor running      256           1.2      40    0  ", "columns of a row");
+    t.eq(text(1), "   5  init/echo               server     running      128             -       -    2  unreachable", "no rate yet; restarts and the last fault");
     p.paint();
     t.eq(p.paint(), 0, "nothing changed, nothing painted");
 
@@ -70,6 +71,23 @@ export function register(test: TestFunction): void {
     t.eq(p.selectedId(), 9, "the selection stays on the shell");
     show([[5, "init/echo", "server", 128, 3, 17, 2, ""], [9, "init/shell", "server", 1088, 0, 0, 0, ""], [12, "init/clipboard", "server", 320, -1, -1, 0, ""]]);
     t.eq([p.rowCount(), p.selectedId()], [3, 9], "init gone, a component added: the selection follows the shell to its new place");
+
+    // init's warm spares (servers/init/supervisor.ts) show on their component's row: their memory, and their count when several.
+    p.paint();
+    p.addRow(5, s("init/echo"), s("server"), 128, 3, 17, 2, s(""));
+    p.addRow(9, s("init/shell"), s("server"), 1088, 0, 0, 0, s(""));
+    p.addSpares(1, 448);
+    p.addRow(12, s("init/clipboard"), s("server"), 320, -1, -1, 0, s(""));
+    p.update();
+    t.eq([p.rowCount(), text(1)], [3, "   9  init/shell              server     running     1088    448    0.0       0    0  "], "a spare in the shell's row, not a row of its own");
+    t.eq(p.paint(), 1, "only the shell's row is repainted");
+    p.addRow(5, s("init/echo"), s("server"), 128, 3, 17, 2, s(""));
+    p.addRow(9, s("init/shell"), s("server"), 1088, 0, 0, 0, s(""));
+    p.addSpares(2, 896);
+    p.addRow(12, s("init/clipboard"), s("server"), 320, -1, -1, 0, s(""));
+    p.update();
+    t.eq(text(1), "   9  init/shell              server     running     1088  2x896    0.0       0    0  ", "two spares: their count and memory");
+    t.eq(p.selectedId(), 9, "the selection stays on the shell");
 
     const at = (which: number) => { const v = p.centreOf(which); return [v & 0xffff, v >>> 16] as const; };
     p.click(...at(0));

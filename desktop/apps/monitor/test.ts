@@ -4,7 +4,8 @@
 // some, CPU shares that add up; the actions restart, replace and kill a
 // component of init's list (the clipboard server) and the next samples
 // show it (a new id, one more restart, gone), and refuse a component init
-// does not supervise.
+// does not supervise. Each component of init's list has one row, its warm
+// spares, if any, in it.
 
 import "../../../sdk/lib/abort";
 import { componentExit, componentSelf, threadSleep } from "../../../ipc/generated/index";
@@ -49,6 +50,12 @@ export function _start(): void {
   }
   expect(sampler.idlePermille >= 0 && total <= 1000 + second.length, "CPU shares and idle add up to at most the whole: " + total.toString() + "‰");
   log("monitor-test: " + rowText(me));
+  // init's warm spares share their component's identity: they show in its row, each identity of init's list in one.
+  for (let i = 0; i < second.length; i++) {
+    if (second[i].initName.length == 0) continue;
+    for (let j = i + 1; j < second.length; j++) expect(second[j].identity != second[i].identity, "one row of " + second[i].identity);
+    if (second[i].spares > 0) log("monitor-test: " + rowText(second[i]));
+  }
 
   const actions = new InitActions(sampler);
   const clipboard = find(second, "init/clipboard")!;

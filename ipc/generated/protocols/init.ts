@@ -155,3 +155,21 @@ export const INIT_STATUS_REPLY_WASM_OFFSET: u32 = 16;
   get wasmOffset(): u32 { return load<u32>(changetype<usize>(this), 16); }
   set wasmOffset(value: u32) { store<u32>(changetype<usize>(this), value, 16); }
 }
+
+/** Operation standby: Sent by an instance of a component of the list when it is ready to take its state over and serve. The running instance gets the reply at once, and from then on init keeps a warm spare of the component: another instance, started in the background, whose standby request init answers only when the running instance ends, so that a restart costs the spare's take-over rather than a load and a start. A component init did not start gets the reply at once. */
+export const INIT_STANDBY: u32 = 6;
+export const INIT_STANDBY_REQUEST_SIZE: u32 = 4;
+export const INIT_STANDBY_REQUEST_OPERATION: u32 = 0;
+/** The request of init standby. A view: `changetype<InitStandbyRequest>(pointer)`. */
+// @ts-ignore: decorator
+@unmanaged export class InitStandbyRequest {
+  /** The message's operation number. */
+  get operation(): u32 { return load<u32>(changetype<usize>(this), 0); }
+  set operation(value: u32) { store<u32>(changetype<usize>(this), value, 0); }
+}
+
+export const INIT_STANDBY_REPLY_SIZE: u32 = 0;
+/** The reply of init standby. A view: `changetype<InitStandbyReply>(pointer)`. */
+// @ts-ignore: decorator
+@unmanaged export class InitStandbyReply {
+}

@@ -10,14 +10,15 @@ import {
   INIT_RESTART_REQUEST_SIZE, INIT_RESTART_REPLY_SIZE, InitRestartRequest, InitRestartReply,
   INIT_REPLACE, INIT_REPLACE_REQUEST_SIZE, INIT_REPLACE_REPLY_SIZE, INIT_REPLACE_REQUEST_PATH,
   InitReplaceRequest, InitReplaceReply, INIT_STATUS, INIT_STATUS_REQUEST_SIZE, INIT_STATUS_REPLY_SIZE,
-  INIT_STATUS_REQUEST_NAME, InitStatusReply,
+  INIT_STATUS_REQUEST_NAME, InitStatusReply, INIT_STANDBY, INIT_STANDBY_REQUEST_SIZE,
+  INIT_STANDBY_REPLY_SIZE,
 } from "../protocols/init";
 
 /** The smallest receive buffer of a server of init: the fixed part of every request and reply, and a pulse. */
 export const INIT_SERVER_BUFFER_MINIMUM: u32 = 20;
 
 /** Each request of init as three numbers: its operation, the size of its fixed part, 1 when a variable-length field follows (else 0). What a test of malformed requests sends. */
-export const INIT_REQUESTS: StaticArray<u32> = [1, 8, 1, 2, 8, 1, 3, 8, 0, 4, 8, 1, 5, 8, 1];
+export const INIT_REQUESTS: StaticArray<u32> = [1, 8, 1, 2, 8, 1, 3, 8, 0, 4, 8, 1, 5, 8, 1, 6, 4, 0];
 
 /**
  * The handlers of a server of init: one method per request,
@@ -70,6 +71,12 @@ export abstract class InitHandlers extends Handlers {
    * @returns 0, or a negative error status (the reply then carries no fields).
    */
   abstract status(name: usize, nameLength: u32, reply: InitStatusReply): i32;
+
+  /**
+   * standby (operation 6): Sent by an instance of a component of the list when it is ready to take its state over and serve. The running instance gets the reply at once, and from then on init keeps a warm spare of the component: another instance, started in the background, whose standby request init answers only when the running instance ends, so that a restart costs the spare's take-over rather than a load and a start. A component init did not start gets the reply at once.
+   * @returns 0, or a negative error status (the reply then carries no fields).
+   */
+  abstract standby(): i32;
 }
 
 /** Decodes a init request for H's handlers: the reply's length, or the error status of a malformed one. */
@@ -112,6 +119,11 @@ export abstract class InitHandlers extends Handlers {
         }
         const result = handlers.status(buffer + INIT_STATUS_REQUEST_NAME, length - INIT_STATUS_REQUEST_SIZE, changetype<InitStatusReply>(buffer));
         return result < 0 ? result : <i32>INIT_STATUS_REPLY_SIZE;
+      }
+      case INIT_STANDBY: {
+        if (length != INIT_STANDBY_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
+        const result = handlers.standby();
+        return result < 0 ? result : <i32>INIT_STANDBY_REPLY_SIZE;
       }
     }
     return ERROR_INVALID_ARGUMENT;

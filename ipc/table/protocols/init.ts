@@ -51,6 +51,12 @@ export const initProtocols: Protocol[] = [
           { name: "wasmOffset", type: "u32", doc: "The wasm byte offset of that trap." },
         ],
       },
+      {
+        name: "standby", operation: 6, idempotent: true,
+        doc: "Sent by an instance of a component of the list when it is ready to take its state over and serve. The running instance gets the reply at once, and from then on init keeps a warm spare of the component: another instance, started in the background, whose standby request init answers only when the running instance ends, so that a restart costs the spare's take-over rather than a load and a start. A component init did not start gets the reply at once.",
+        request: [],
+        reply: [],
+      },
     ],
     errors: [
       { name: "UNKNOWN_COMPONENT", code: 256, doc: "No component of init's list has this name." },

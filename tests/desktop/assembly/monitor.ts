@@ -51,6 +51,12 @@ export function addRow(id: u32, identity: string, kind: string, memoryKiB: u32, 
   row.lastFault = fault;
   sample.push(row);
 }
+/** Gives the last row added `count` warm spares holding `kib` KiB in all. */
+export function addSpares(count: u32, kib: u32): void {
+  const row = sample[sample.length - 1];
+  row.spares = count;
+  row.spareKiB = kib;
+}
 /** Shows the sample and starts the next one. */
 export function update(): void { view!.update(sample); sample = []; }
 

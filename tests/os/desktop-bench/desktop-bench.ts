@@ -8,7 +8,9 @@
 //   restart-NAME      init told to kill the keyboard driver, the
 //                     compositor or the display driver, to the first
 //                     request a new instance answered (one line per run;
-//                     the compositor answers window.list before it draws);
+//                     the compositor answers window.list before it draws;
+//                     with init's warm spare ready, the new instance is
+//                     the spare taking over);
 //   restart-compositor-frame
 //                     the same kill of the compositor to the new
 //                     instance's first composed frame (window.frame);
@@ -52,6 +54,8 @@ const DRAG_STEPS: i32 = 60;
 const WIDTH: i32 = 1024;
 const HEIGHT: i32 = 768;
 const POLL_NANOSECONDS: i64 = 100_000;
+/** The pause after each restart: long enough for init to start its spare again (servers/init/supervisor.ts). */
+const SETTLE_NANOSECONDS: i64 = 1_000_000_000;
 const SETTLE_LIMIT: i64 = 30_000_000_000;
 
 const request = heap.alloc(INPUT_EVENTS_REQUEST_EVENTS + INPUT_EVENT_SIZE);
@@ -201,11 +205,15 @@ export function _start(): void {
   }
   frameAddress = (heap.alloc(<usize>frameBytes + <usize>PAGE_SIZE) + <usize>PAGE_SIZE - 1) & ~(<usize>PAGE_SIZE - 1);
 
+  // Each restart begins with the system settled, its warm spares started again (servers/init keeps one of each
+  // driver, started in the background 200 ms after it was taken), as restarts seconds apart find it.
   for (let run = 0; run < RESTARTS; run++) {
     restart("keyboard", keyboardAnswers);
+    threadSleep(SETTLE_NANOSECONDS);
     restart("compositor", compositorAnswers, frameAnswers);
+    threadSleep(SETTLE_NANOSECONDS);
     restart("display", displayAnswers);
-    threadSleep(200_000_000);
+    threadSleep(SETTLE_NANOSECONDS);
   }
   settledWindow(2, <u32>echo);
 
