@@ -178,7 +178,7 @@ export function compileFunction(g: Generator, bodyIndex: i32): bool {
   g.resetStack(localTypes, type.params.length);
   g.reader.pos = body.codeStart;
   g.reader.end = body.codeEnd;
-  chooseRegisterLocals(g, body);
+  chooseRegisterLocals(g, g.validator);
   g.reachable = true;
   g.deadDepth = 0;
   g.controlDepth = 0;

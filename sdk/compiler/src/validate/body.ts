@@ -10,6 +10,13 @@
 // it reaches, which the generator can use to size its own. The validator is
 // itself the cursor over the body (it extends Reader), so the hot loop reads
 // the position and the bytes through one object.
+//
+// The baseline compiler validates each body just before compiling it, and
+// the walk that validates also counts what its register choice needs
+// (generate/locals.ts), so that no second pass reads the body for it: each
+// local's uses weighted by the loops around them, whether it is assigned and
+// whether its first access is a set at the top level, each global's reads,
+// and the weight of the calls (see Usage below).
 
 import { Module, FuncType, FunctionBody, ValType, valTypeName } from "../module";
 import { Op, PrefixedOp, PREFIXED, opcodeName } from "../opcodes";
@@ -41,6 +48,20 @@ const FRAME_HEIGHT = 2;      // operand stack height at entry, parameters exclud
 const FRAME_UNREACHABLE = 3; // 1 once the rest of the frame is unreachable
 const FRAME_SIZE = 4;
 
+// The usage record of a local, LOCAL_RECORD bytes: weight (u32), assigned (u8), first access (u8).
+export const LOCAL_RECORD: i32 = 8;
+export const RECORD_ASSIGNED: usize = 4;
+export const RECORD_FIRST: usize = 5;
+/** First accesses: not yet, a local.set or local.tee outside any block, anything else. */
+export const UNSEEN: u8 = 0;
+export const SET_FIRST: u8 = 1;
+export const READ_FIRST: u8 = 2;
+
+// @ts-ignore: decorator
+@inline function loopWeight(loopDepth: i32): u32 {
+  return 1 << (3 * <u32>min(loopDepth, 3));
+}
+
 export class BodyValidator extends Reader {
   module: Module;
   types: FuncType[];
@@ -59,6 +80,22 @@ export class BodyValidator extends Reader {
   opOffset: u32 = 0;
   hasMemory: bool;
   hasTable: bool;
+
+  // Usage of the body being validated (see the file's comment). `usage`
+  // holds a record per local, one spare record (the generator gives it to a
+  // cached global), then a u32 weight per global.
+  usageBuffer: StaticArray<u8> = new StaticArray<u8>(1024);
+  usage: usize = 0;
+  globalWeights: usize = 0;
+  /** What a use weighs at the current loop depth: 8 per loop, up to three. */
+  useWeight: u32 = 1;
+  loopDepth: i32 = 0;
+  /** The uses' weight of every call and call_indirect. */
+  callWeight: u32 = 0;
+  /** Per imported function, 1 when its calls need fixed registers (the x86 intrinsics); set by the generator. */
+  fixedCallees: StaticArray<u8> = new StaticArray<u8>(0);
+  /** The body calls one of fixedCallees. */
+  callsFixed: bool = false;
 
   constructor(module: Module) {
     super(module.bytes, 0, 0);
@@ -175,6 +212,7 @@ export class BodyValidator extends Reader {
     this.unreachable = false;
     this.frameCount = count + 1;
     if (count >= this.maxFrameCount) this.maxFrameCount = count + 1;
+    if (kind == Op.Loop) this.useWeight = loopWeight(++this.loopDepth);
   }
 
   /** The frame `depth` labels out (0 = innermost), as an index into `frames`; -1 if there is none. */
@@ -231,6 +269,7 @@ export class BodyValidator extends Reader {
     this.frameCount = 0;
     this.maxFrameCount = 0;
     this.opOffset = this.pos;
+    this.resetUsage();
     this.pushFrame(Op.Block, <i32>body.typeIndex);
     const done = this.run();
     body.maxStackDepth = <u32>this.maxValueCount;
@@ -246,6 +285,30 @@ export class BodyValidator extends Reader {
     for (let i = 0; i < params.length; i++) unchecked(this.locals[i] = unchecked(params[i]));
     memory.copy(changetype<usize>(this.locals) + params.length, declared.dataStart, declared.length);
     this.localCount = <u32>count;
+  }
+
+  /** Clears the usage records for the body whose locals setLocals has just set. */
+  resetUsage(): void {
+    const recordBytes = LOCAL_RECORD * (<i32>this.localCount + 1);
+    const bytes = recordBytes + 4 * this.module.globals.length;
+    if (bytes > this.usageBuffer.length) this.usageBuffer = new StaticArray<u8>(max(bytes, this.usageBuffer.length * 2));
+    this.usage = changetype<usize>(this.usageBuffer);
+    this.globalWeights = this.usage + <usize>recordBytes;
+    memory.fill(this.usage, 0, <usize>bytes);
+    this.useWeight = 1;
+    this.loopDepth = 0;
+    this.callWeight = 0;
+    this.callsFixed = false;
+  }
+
+  /** Counts a use of local `index`: a set or tee when `assigns`. */
+  @inline countLocal(index: u32, assigns: bool): void {
+    const record = this.usage + (<usize>index << 3);
+    store<u32>(record, load<u32>(record) + this.useWeight);
+    if (assigns) store<u8>(record, 1, RECORD_ASSIGNED);
+    if (load<u8>(record, RECORD_FIRST) == UNSEEN) {
+      store<u8>(record, assigns && this.frameCount == 1 ? SET_FIRST : READ_FIRST, RECORD_FIRST);
+    }
   }
 
   /** The instruction loop: returns true after the body's final end. */
@@ -267,6 +330,7 @@ export class BodyValidator extends Reader {
           const index = this.u32();
           if (index >= this.localCount) { this.unknownLocal(index); break; }
           this.push(unchecked(this.locals[index]));
+          this.countLocal(index, false);
           break;
         }
         case OpClass.NUMERIC: this.numeric(unchecked(NUMERIC_SIGNATURES[op - FIRST_NUMERIC])); break;
@@ -275,6 +339,7 @@ export class BodyValidator extends Reader {
           const index = this.u32();
           if (index >= this.localCount) { this.unknownLocal(index); break; }
           this.pop(unchecked(this.locals[index]));
+          this.countLocal(index, true);
           break;
         }
         case OpClass.LOCAL_TEE: {
@@ -283,6 +348,7 @@ export class BodyValidator extends Reader {
           const type = unchecked(this.locals[index]);
           this.pop(type);
           this.push(type);
+          this.countLocal(index, true);
           break;
         }
         case OpClass.I32_CONST: this.i32(); this.push(I32); break;
@@ -322,6 +388,8 @@ export class BodyValidator extends Reader {
           const index = this.u32();
           if (index >= <u32>this.module.funcTypes.length) { this.reject("unknown function " + index.toString()); break; }
           this.call(unchecked(this.types[unchecked(this.module.funcTypes[index])]));
+          this.callWeight += this.useWeight;
+          if (index < <u32>this.fixedCallees.length && unchecked(this.fixedCallees[index])) this.callsFixed = true;
           break;
         }
         case OpClass.CALL_INDIRECT: {
@@ -331,6 +399,7 @@ export class BodyValidator extends Reader {
           if (typeIndex >= <u32>this.types.length) { this.reject("unknown type " + typeIndex.toString()); break; }
           this.pop(I32);
           this.call(unchecked(this.types[typeIndex]));
+          this.callWeight += this.useWeight;
           break;
         }
         case OpClass.DROP: this.popAny(); break;
@@ -339,6 +408,9 @@ export class BodyValidator extends Reader {
           const index = this.u32();
           if (index >= <u32>this.module.globals.length) { this.reject("unknown global " + index.toString()); break; }
           this.push(unchecked(this.module.globals[index]).type.valType);
+          // Reads only: a write costs the same either way (it goes through to the cell).
+          const weight = this.globalWeights + (<usize>index << 2);
+          store<u32>(weight, load<u32>(weight) + this.useWeight);
           break;
         }
         case OpClass.GLOBAL_SET: {
@@ -458,6 +530,7 @@ export class BodyValidator extends Reader {
       return;
     }
     this.valueCount = this.height;
+    if (unchecked(this.frames[frame + FRAME_KIND]) == Op.Loop) this.useWeight = loopWeight(--this.loopDepth);
     const count = --this.frameCount;
     if (count > 0) {
       const outer = frame - FRAME_SIZE;
