@@ -16,15 +16,15 @@
 // integer global competes for a register too, as a local of its own
 // (ValueStack.cacheGlobal), never assigned since its writes go through.
 //
-// Declared locals whose first access is a `local.set` or `local.tee`
-// outside any block are never zeroed: straight-line code at the top of the
-// body runs before anything could read them, so their zero is never seen
-// (locals never accessed at all are skipped too).
+// Declared locals that cannot be read before they are set are never zeroed:
+// those whose first access is a `local.set` or `local.tee` and whose reads
+// all come while the block holding that set is still open (the validator
+// tells which; validate/body.ts), and those never accessed at all.
 
 import { Reg, Xmm, mem } from "../x64/assembler";
 import { Generator } from "./generator";
 import { VMCTX, isFloat } from "./stack";
-import { BodyValidator, READ_FIRST, RECORD_ASSIGNED, RECORD_FIRST } from "../validate/body";
+import { BodyValidator, LOCAL_RECORD_SHIFT, READ_FIRST, RECORD_ASSIGNED, RECORD_FIRST } from "../validate/body";
 
 const GPR_HOMES: StaticArray<i32> = [Reg.RBX, Reg.R12, Reg.R13, Reg.R8, Reg.R9, Reg.R10];
 const XMM_HOMES: StaticArray<i32> = [Xmm.XMM8, Xmm.XMM9, Xmm.XMM10, Xmm.XMM11, Xmm.XMM12, Xmm.XMM13, Xmm.XMM6, Xmm.XMM7];
@@ -44,7 +44,7 @@ export function chooseRegisterLocals(g: Generator, validator: BodyValidator): vo
   }
   const records = validator.usage;
   for (let i = 0; i < localCount; i++) {
-    unchecked(zero[i] = i >= g.paramCount && load<u8>(records + (<usize>i << 3), RECORD_FIRST) == READ_FIRST);
+    unchecked(zero[i] = i >= g.paramCount && load<u8>(records + (<usize>i << LOCAL_RECORD_SHIFT), RECORD_FIRST) == READ_FIRST);
   }
   if (localCount == 0 && g.module.globals.length == 0) return;
   let count = localCount;
@@ -54,7 +54,7 @@ export function chooseRegisterLocals(g: Generator, validator: BodyValidator): vo
     // never assigned (its writes go through to its cell; see cacheGlobal).
     // Its record is the spare one after the locals'.
     const index = g.cacheGlobal(<u32>global, g.module.globals[global].type.valType, mem(VMCTX, g.layout.global(<u32>global)));
-    store<u32>(records + (<usize>index << 3), load<u32>(validator.globalWeights + (<usize>global << 2)));
+    store<u32>(records + (<usize>index << LOCAL_RECORD_SHIFT), load<u32>(validator.globalWeights + (<usize>global << 2)));
     zero.push(false);
     count++;
   }
@@ -85,7 +85,7 @@ function pick(g: Generator, records: usize, localCount: i32, callWeight: u32, fl
     let bestWeight: u32 = 0;
     for (let index = 0; index < localCount; index++) {
       if (isFloat(unchecked(g.localTypes[index])) != float || g.localReg(index) >= 0) continue;
-      const record = records + (<usize>index << 3);
+      const record = records + (<usize>index << LOCAL_RECORD_SHIFT);
       const weight = load<u32>(record);
       const isAssigned = load<u8>(record, RECORD_ASSIGNED) != 0;
       // Worth a register when used more than its stores and reloads around calls cost.
@@ -93,6 +93,6 @@ function pick(g: Generator, records: usize, localCount: i32, callWeight: u32, fl
       if (weight > cost && weight > bestWeight) { best = index; bestWeight = weight; }
     }
     if (best < 0) return;
-    g.pinLocal(best, unchecked(homes[slot]), load<u8>(records + (<usize>best << 3), RECORD_ASSIGNED) != 0);
+    g.pinLocal(best, unchecked(homes[slot]), load<u8>(records + (<usize>best << LOCAL_RECORD_SHIFT), RECORD_ASSIGNED) != 0);
   }
 }

@@ -14,9 +14,17 @@
 // The baseline compiler validates each body just before compiling it, and
 // the walk that validates also counts what its register choice needs
 // (generate/locals.ts), so that no second pass reads the body for it: each
-// local's uses weighted by the loops around them, whether it is assigned and
-// whether its first access is a set at the top level, each global's reads,
-// and the weight of the calls (see Usage below).
+// local's uses weighted by the loops around them, whether it is assigned,
+// each global's reads and the weight of the calls; and which declared locals
+// may be read before they are set, which the prologue must zero.
+//
+// A local needs no zero when its first access is a set and every read comes
+// while the frame (block, loop, if or else arm) that holds the set directly
+// is still open: the instructions of a frame run in order from its start
+// (branches only leave a frame or go back to the start of a loop), so every
+// path to such a read passes through the set. Each frame gets a serial
+// number, so that a frame closed and another opened at the same depth (or an
+// if's else arm) is told apart.
 
 import { Module, FuncType, FunctionBody, ValType, valTypeName } from "../module";
 import { Op, PrefixedOp, PREFIXED, opcodeName } from "../opcodes";
@@ -46,13 +54,18 @@ const FRAME_KIND = 0;        // Op.Block, Op.Loop, Op.If or Op.Else (the functio
 const FRAME_TYPE = 1;        // block type
 const FRAME_HEIGHT = 2;      // operand stack height at entry, parameters excluded
 const FRAME_UNREACHABLE = 3; // 1 once the rest of the frame is unreachable
-const FRAME_SIZE = 4;
+const FRAME_SERIAL = 4;      // which frame this is (an else arm gets a new one)
+const FRAME_SIZE = 5;
 
-// The usage record of a local, LOCAL_RECORD bytes: weight (u32), assigned (u8), first access (u8).
-export const LOCAL_RECORD: i32 = 8;
+// The usage record of a local, 1 << LOCAL_RECORD_SHIFT bytes: weight (u32),
+// assigned (u8), first access (u8), and for a local set first, the depth
+// (i32) and serial (u32) of the frame that holds that set.
+export const LOCAL_RECORD_SHIFT: i32 = 4;
 export const RECORD_ASSIGNED: usize = 4;
 export const RECORD_FIRST: usize = 5;
-/** First accesses: not yet, a local.set or local.tee outside any block, anything else. */
+const RECORD_DEPTH: usize = 8;
+const RECORD_SERIAL: usize = 12;
+/** First accesses: none yet; a set, and every read so far inside its frame; a read that may come first. */
 export const UNSEEN: u8 = 0;
 export const SET_FIRST: u8 = 1;
 export const READ_FIRST: u8 = 2;
@@ -74,6 +87,9 @@ export class BodyValidator extends Reader {
   /** Copies of the innermost frame's FRAME_HEIGHT and FRAME_UNREACHABLE, which every pop reads. */
   height: i32 = 0;
   unreachable: bool = false;
+  /** The innermost frame's FRAME_SERIAL, and the last serial given. */
+  serial: i32 = 0;
+  lastSerial: i32 = 0;
   locals: StaticArray<u8> = new StaticArray<u8>(256);
   localCount: u32 = 0;
   /** Where the instruction being validated starts. */
@@ -208,6 +224,9 @@ export class BodyValidator extends Reader {
     unchecked(this.frames[frame + FRAME_TYPE] = blockType);
     unchecked(this.frames[frame + FRAME_HEIGHT] = this.valueCount);
     unchecked(this.frames[frame + FRAME_UNREACHABLE] = 0);
+    const serial = ++this.lastSerial;
+    unchecked(this.frames[frame + FRAME_SERIAL] = serial);
+    this.serial = serial;
     this.height = this.valueCount;
     this.unreachable = false;
     this.frameCount = count + 1;
@@ -289,7 +308,7 @@ export class BodyValidator extends Reader {
 
   /** Clears the usage records for the body whose locals setLocals has just set. */
   resetUsage(): void {
-    const recordBytes = LOCAL_RECORD * (<i32>this.localCount + 1);
+    const recordBytes = (<i32>this.localCount + 1) << LOCAL_RECORD_SHIFT;
     const bytes = recordBytes + 4 * this.module.globals.length;
     if (bytes > this.usageBuffer.length) this.usageBuffer = new StaticArray<u8>(max(bytes, this.usageBuffer.length * 2));
     this.usage = changetype<usize>(this.usageBuffer);
@@ -303,12 +322,26 @@ export class BodyValidator extends Reader {
 
   /** Counts a use of local `index`: a set or tee when `assigns`. */
   @inline countLocal(index: u32, assigns: bool): void {
-    const record = this.usage + (<usize>index << 3);
+    const record = this.usage + (<usize>index << LOCAL_RECORD_SHIFT);
     store<u32>(record, load<u32>(record) + this.useWeight);
-    if (assigns) store<u8>(record, 1, RECORD_ASSIGNED);
-    if (load<u8>(record, RECORD_FIRST) == UNSEEN) {
-      store<u8>(record, assigns && this.frameCount == 1 ? SET_FIRST : READ_FIRST, RECORD_FIRST);
+    const first = load<u8>(record, RECORD_FIRST);
+    if (assigns) {
+      store<u8>(record, 1, RECORD_ASSIGNED);
+      if (first == UNSEEN) {
+        store<u8>(record, SET_FIRST, RECORD_FIRST);
+        store<i32>(record, this.frameCount - 1, RECORD_DEPTH);
+        store<i32>(record, this.serial, RECORD_SERIAL);
+      }
+    } else if (first != READ_FIRST) {
+      if (first == UNSEEN || !this.frameOpen(load<i32>(record, RECORD_DEPTH), load<i32>(record, RECORD_SERIAL))) {
+        store<u8>(record, READ_FIRST, RECORD_FIRST);
+      }
     }
+  }
+
+  /** Whether the frame at `depth` (0 = the function's) is still the one numbered `serial`. */
+  @inline frameOpen(depth: i32, serial: i32): bool {
+    return depth < this.frameCount && unchecked(this.frames[depth * FRAME_SIZE + FRAME_SERIAL]) == serial;
   }
 
   /** The instruction loop: returns true after the body's final end. */
@@ -515,6 +548,10 @@ export class BodyValidator extends Reader {
     const blockType = unchecked(this.frames[frame + FRAME_TYPE]);
     unchecked(this.frames[frame + FRAME_KIND] = Op.Else);
     unchecked(this.frames[frame + FRAME_UNREACHABLE] = 0);
+    // The else arm is a frame of its own: a set in the then arm covers nothing in it.
+    const serial = ++this.lastSerial;
+    unchecked(this.frames[frame + FRAME_SERIAL] = serial);
+    this.serial = serial;
     this.unreachable = false;
     this.valueCount = this.height;
     const count = this.paramCount(blockType);
@@ -536,6 +573,7 @@ export class BodyValidator extends Reader {
       const outer = frame - FRAME_SIZE;
       this.height = unchecked(this.frames[outer + FRAME_HEIGHT]);
       this.unreachable = unchecked(this.frames[outer + FRAME_UNREACHABLE]) != 0;
+      this.serial = unchecked(this.frames[outer + FRAME_SERIAL]);
     }
     const results = this.resultCount(blockType);
     for (let i = 0; i < results; i++) this.push(this.result(blockType, i));
