@@ -283,12 +283,45 @@ const ZEROED_LOCALS = `(module
     (i64.add (i64.add (local.get $maybe64) (local.get $sum))
       (i64.add (i64.extend_i32_u (local.get $top))
         (i64.add (i64.reinterpret_f64 (local.get $never)) (i64.extend_i32_u (i32.reinterpret_f32 (local.get $neverf)))))))
+  ;; A set covers the reads inside its own block only: not those in the
+  ;; other arm of its if, nor those after its block ends.
+  (func (export "arms") (param $c i32) (result i32)
+    (local $a i32) (local $b i32) (local $i i32) (local $acc i32) (local $d i32)
+    (loop $l
+      (if (i32.and (local.get $i) (i32.const 1))
+        (then (local.set $a (i32.const 3)))
+        (else (local.set $acc (i32.add (local.get $acc) (local.get $a)))))
+      (block
+        (br_if 0 (local.get $c))
+        (local.set $b (i32.const 100))
+        (local.set $d (i32.const 1000))
+        (block (local.set $acc (i32.add (local.get $acc) (local.get $d))))
+        (local.set $acc (i32.add (local.get $acc) (local.get $b))))
+      (local.set $acc (i32.add (local.get $acc) (local.get $b)))
+      (drop (call $clobber))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 4))))
+    (i32.add (local.get $acc) (local.get $d)))
+  ;; Leaves non-zero values in the stack memory the next call's frame takes.
+  (func (export "scribble") (param $x i32) (result i32)
+    (local i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)
+    (local.set 1 (local.get $x)) (local.set 2 (local.get $x)) (local.set 3 (local.get $x)) (local.set 4 (local.get $x))
+    (local.set 5 (local.get $x)) (local.set 6 (local.get $x)) (local.set 7 (local.get $x)) (local.set 8 (local.get $x))
+    (local.set 9 (local.get $x)) (local.set 10 (local.get $x)) (local.set 11 (local.get $x)) (local.set 12 (local.get $x))
+    (local.set 13 (local.get $x)) (local.set 14 (local.get $x)) (local.set 15 (local.get $x)) (local.set 16 (local.get $x))
+    (drop (call $clobber))
+    (i32.add (i32.add (i32.add (local.get 1) (local.get 2)) (i32.add (local.get 3) (local.get 4)))
+      (i32.add (i32.add (i32.add (local.get 5) (local.get 6)) (i32.add (local.get 7) (local.get 8)))
+        (i32.add (i32.add (i32.add (local.get 9) (local.get 10)) (i32.add (local.get 11) (local.get 12)))
+          (i32.add (i32.add (local.get 13) (local.get 14)) (i32.add (local.get 15) (local.get 16)))))))
 )`;
 
 export function register(test: TestFunction): void {
   test("declared locals read as zero until set", (t) => {
     const wasm = wat(ZEROED_LOCALS);
     t.eq(differential(wasm, [0, 1, 2].map((n) => ({ name: "zero", args: [i32(n)] }))), []);
+    const arms = [0, 1, 0, 1].flatMap((c) => [{ name: "scribble", args: [i32(0x5a5a5a5a)] }, { name: "arms", args: [i32(c)] }]);
+    t.eq(differential(wasm, arms), []);
   }, { timeout: TIMEOUT });
   test("locals kept in registers survive calls, memory.grow and bulk operations", (t) => {
     const wasm = wat(REGISTER_LOCALS);

@@ -99,12 +99,21 @@ export class Reader {
 
   private i32Slow(): i32 {
     const start = this.pos;
-    // Two bytes (up to 14 bits) are most of the rest.
+    // Two bytes (up to 14 bits) are most of the rest, then three (addresses
+    // of a module's static data).
     if (this.end - start >= 2) {
       const value = <i32>load<u16>(this.base + start);
+      const low = (value & 0x7f) | ((value >> 1) & 0x3f80);
       if ((value & 0x8080) == 0x80) {
         this.pos = start + 2;
-        return (((value & 0x7f) | ((value >> 1) & 0x3f80)) << 18) >> 18;
+        return (low << 18) >> 18;
+      }
+      if (this.end - start >= 3 && (value & 0x8080) == 0x8080) {
+        const third = <i32>load<u8>(this.base + start + 2);
+        if (third < 0x80) {
+          this.pos = start + 3;
+          return ((low | (third << 14)) << 11) >> 11;
+        }
       }
     }
     return <i32>this.signedSlow(28, 0x78);

@@ -16,9 +16,15 @@ import { formatError } from "./validate/errors";
 /** Largest memory, in 64 KiB pages: 4 GiB. */
 export const MAX_MEMORY_PAGES: u32 = 65536;
 
-export function validateModule(module: Module): bool {
+/**
+ * Validates `module`; false with the message set. With `bodies` false the
+ * function bodies are left out: the baseline compiler validates each one
+ * just before compiling it (validateBody), in the same order, so the first
+ * error is the same.
+ */
+export function validateModule(module: Module, bodies: bool = true): bool {
   const validator = new ModuleValidator(module);
-  if (validator.validate()) return true;
+  if (validator.validate() && (!bodies || validator.bodies())) return true;
   const context = validator.contextIndex >= 0 ? validator.context + " " + validator.contextIndex.toString() : validator.context;
   setMessage(formatError(validator.errorOffset, context, validator.errorText));
   return false;
@@ -44,7 +50,7 @@ class ModuleValidator {
 
   validate(): bool {
     return this.imports() && this.functions() && this.tablesAndMemories() && this.globals() &&
-      this.exports() && this.start() && this.elems() && this.datas() && this.bodies();
+      this.exports() && this.start() && this.elems() && this.datas();
   }
 
   imports(): bool {
@@ -202,4 +208,12 @@ class ModuleValidator {
     }
     return true;
   }
+}
+
+/** Validates body `bodyIndex` with `validator`; false with the message set as validateModule sets it. */
+export function validateBody(validator: BodyValidator, module: Module, bodyIndex: i32): bool {
+  if (validator.validate(module.bodies[bodyIndex])) return true;
+  const context = "function " + (<i64>bodyIndex + module.numImportedFuncs).toString();
+  setMessage(formatError(validator.errorOffset, context, validator.errorText));
+  return false;
 }

@@ -178,7 +178,7 @@ export function compileFunction(g: Generator, bodyIndex: i32): bool {
   g.resetStack(localTypes, type.params.length);
   g.reader.pos = body.codeStart;
   g.reader.end = body.codeEnd;
-  chooseRegisterLocals(g, body);
+  chooseRegisterLocals(g, g.validator);
   g.reachable = true;
   g.deadDepth = 0;
   g.controlDepth = 0;
@@ -195,14 +195,16 @@ export function compileFunction(g: Generator, bodyIndex: i32): bool {
   outer.base = 0;
 
   const reader = g.reader;
+  const bytes = module.bytes.dataStart;
   while (g.controlDepth > 0) {
-    if (reader.atEnd()) {
+    const pos = reader.pos;
+    if (pos >= reader.end) {
       g.fail("function " + funcIndex.toString() + ": body ends inside a block");
       return false;
     }
-    g.wasmOffset = reader.pos;
-    const op = <u32>load<u8>(g.module.bytes.dataStart + <usize>reader.pos);
-    reader.pos++;
+    g.wasmOffset = pos;
+    const op = <u32>load<u8>(bytes + <usize>pos);
+    reader.pos = pos + 1;
     if (!g.reachable) {
       if (op == Op.End) {
         if (g.deadDepth > 0) { g.deadDepth--; continue; }

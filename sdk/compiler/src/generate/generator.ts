@@ -20,6 +20,7 @@ import { Module, FuncType, ValType } from "../module";
 import { CompileOptions, PcMap } from "../compiled";
 import { VmctxLayout, TrapKind, VMCTX_MEMORY_BASE, THREAD_STACK_LIMIT } from "../abi";
 import { Reader } from "../reader";
+import { BodyValidator } from "../validate/body";
 import { readLeb } from "./immediates";
 import { Kind, OperandKind, ValueStack, SCRATCH, isFloat, sizeOf } from "./stack";
 
@@ -114,6 +115,8 @@ export class Generator extends ValueStack {
   localTypesBuffer: u8[] = [];
   private scratchBuffer: usize = 0;
   private scratchSize: i32 = 0;
+  /** Validates each body just before it is compiled, counting its locals' uses on the way (locals.ts). */
+  validator: BodyValidator;
   /** Which locals the prologue must zero (declared ones that may be read before being set). */
   zeroLocals: bool[] = [];
 
@@ -131,6 +134,7 @@ export class Generator extends ValueStack {
     this.options = options;
     this.layout = layout;
     this.reader = new Reader(module.bytes, 0, 0);
+    this.validator = new BodyValidator(module);
   }
 
   // ---- traps and the pc map ------------------------------------------------

@@ -25,6 +25,8 @@ import { Intrinsic, intrinsicByName } from "./call";
 import { VMCTX } from "./stack";
 import { x86Intrinsic } from "./x86";
 import { lowerFunction } from "../opt/lower";
+import { validateBody } from "../validate";
+import { FIRST_X86_INTRINSIC } from "./locals";
 
 /**
  * The shared trap thunks: `call thunk[kind]` at a trap site arrives here with
@@ -66,10 +68,23 @@ function findIntrinsics(g: Generator): bool {
     }
     g.intrinsics.push(intrinsic);
   }
+  // Calls of the x86 intrinsics keep the caller's locals out of registers (locals.ts).
+  let fixed = false;
+  for (let i = 0; i < g.intrinsics.length; i++) fixed = fixed || g.intrinsics[i] >= FIRST_X86_INTRINSIC;
+  if (fixed) {
+    const callees = new StaticArray<u8>(g.intrinsics.length);
+    for (let i = 0; i < g.intrinsics.length; i++) callees[i] = <u8>(g.intrinsics[i] >= FIRST_X86_INTRINSIC);
+    g.validator.fixedCallees = callees;
+  }
   return true;
 }
 
-/** Compiles a decoded, validated module; null (with the message set) when it cannot. */
+/**
+ * Compiles a decoded module whose module-level rules are validated
+ * (validateModule); each function body is validated here, just before it is
+ * compiled. Null (with the message set) when the module is invalid or cannot
+ * be compiled.
+ */
 export function compileCode(module: Module, options: CompileOptions): CompiledCode | null {
   const layout = vmctxLayout(module);
   const asm = new Assembler();
@@ -94,11 +109,14 @@ export function compileCode(module: Module, options: CompileOptions): CompiledCo
   emitTrapThunks(g);
   const result = new CompiledCode(module, options, layout);
   for (let i = 0; i < module.bodies.length; i++) {
+    if (!validateBody(g.validator, module, i)) return null;
     if (options.tier == 2 && lowerFunction(g, i)) {
       result.tier2Functions++;
     } else {
       if (options.tier == 2) result.tier2Fallbacks++;
       if (!compileFunction(g, i)) {
+        // An invalid body further on is the error to report, as when all were validated first.
+        for (let k = i + 1; k < module.bodies.length; k++) if (!validateBody(g.validator, module, k)) return null;
         setMessage(g.failure);
         return null;
       }

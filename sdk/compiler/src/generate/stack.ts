@@ -338,7 +338,7 @@ export class ValueStack {
       }
     }
     const reg = this.spillDeepest(false);
-    this.gprOwner[reg] = HELD;
+    unchecked(this.gprOwner[reg] = HELD);
     return reg;
   }
 
@@ -351,7 +351,7 @@ export class ValueStack {
       }
     }
     const reg = this.spillDeepest(true);
-    this.xmmOwner[reg] = HELD;
+    unchecked(this.xmmOwner[reg] = HELD);
     return reg;
   }
 
@@ -388,15 +388,15 @@ export class ValueStack {
    * register (or is spilled); the caller must not already hold it.
    */
   takeGpr(reg: Reg): void {
-    const owner = this.gprOwner[reg];
-    if (owner == FREE) { this.gprOwner[reg] = HELD; return; }
+    const owner = unchecked(this.gprOwner[reg]);
+    if (owner == FREE) { unchecked(this.gprOwner[reg] = HELD); return; }
     if (owner >= 0) {
-      this.gprOwner[reg] = HELD; // keep the allocator away from it
+      unchecked(this.gprOwner[reg] = HELD); // keep the allocator away from it
       if (this.hasFreeReg(false)) {
         const other = this.allocGpr();
         this.asm.mov(8, other, reg);
         this.setValue(owner, other);
-        this.gprOwner[other] = owner;
+        unchecked(this.gprOwner[other] = owner);
       } else {
         this.store(this.slotMem(owner), this.typeAt(owner), reg);
         this.setKind(owner, Kind.STACK);
@@ -420,7 +420,7 @@ export class ValueStack {
   }
 
   isHeld(reg: i32, float: bool): bool {
-    return (float ? this.xmmOwner[reg] : this.gprOwner[reg]) == HELD;
+    return (float ? unchecked(this.xmmOwner[reg]) : unchecked(this.gprOwner[reg])) == HELD;
   }
 
   // ---- moves (never touch the flags) ------------------------------------
@@ -546,8 +546,8 @@ export class ValueStack {
         this.localRefs--;
         this.setKind(position, Kind.REG);
         this.setValue(position, reg);
-        if (isFloat(type)) this.xmmOwner[reg] = position;
-        else this.gprOwner[reg] = position;
+        if (isFloat(type)) unchecked(this.xmmOwner[reg] = position);
+        else unchecked(this.gprOwner[reg] = position);
       } else {
         this.spillEntry(position);
       }
@@ -576,8 +576,8 @@ export class ValueStack {
     const type = this.typeAt(position);
     if (kind == Kind.REG) {
       const reg = <i32>this.valueAt(position);
-      if (isFloat(type)) this.xmmOwner[reg] = HELD;
-      else this.gprOwner[reg] = HELD;
+      if (isFloat(type)) unchecked(this.xmmOwner[reg] = HELD);
+      else unchecked(this.gprOwner[reg] = HELD);
       this.depth = position;
       return reg;
     }
@@ -593,7 +593,7 @@ export class ValueStack {
   popToGpr(target: Reg): void {
     const position = this.depth - 1;
     if (this.kindAt(position) == Kind.REG && <i32>this.valueAt(position) == target) {
-      this.gprOwner[target] = HELD;
+      unchecked(this.gprOwner[target] = HELD);
       this.depth = position;
       return;
     }
@@ -621,8 +621,8 @@ export class ValueStack {
     } else if (kind == Kind.REG) {
       this.operandKind = OperandKind.REG;
       this.operandReg = <i32>this.valueAt(position);
-      if (isFloat(this.operandType)) this.xmmOwner[this.operandReg] = HELD;
-      else this.gprOwner[this.operandReg] = HELD;
+      if (isFloat(this.operandType)) unchecked(this.xmmOwner[this.operandReg] = HELD);
+      else unchecked(this.gprOwner[this.operandReg] = HELD);
     } else if (kind == Kind.LOCAL) {
       const index = <i32>this.valueAt(position);
       if (this.localReg(index) >= 0) {
@@ -666,8 +666,8 @@ export class ValueStack {
   private claimRegister(position: i32): void {
     if (this.kindAt(position) != Kind.REG) return;
     const reg = <i32>this.valueAt(position);
-    if (isFloat(this.typeAt(position))) this.xmmOwner[reg] = position;
-    else this.gprOwner[reg] = position;
+    if (isFloat(this.typeAt(position))) unchecked(this.xmmOwner[reg] = position);
+    else unchecked(this.gprOwner[reg] = position);
   }
 
   /**

@@ -35,18 +35,15 @@ function fail(name: string): i32 {
   return STATUS_INVALID;
 }
 
-/** Decodes and validates, or null with the message set (unprefixed). */
-function checkedModule(bytes: Uint8Array): Module | null {
+/**
+ * Decodes, validates and compiles one module; null with the message set
+ * (unprefixed). The function bodies are validated by compileCode, each just
+ * before it is compiled.
+ */
+export function compileModule(bytes: Uint8Array, options: CompileOptions): CompiledCode | null {
   const module = decodeModule(bytes);
   if (module == null) return null;
-  if (!validateModule(module!)) return null;
-  return module;
-}
-
-/** Decodes, validates and compiles one module; null with the message set (unprefixed). */
-export function compileModule(bytes: Uint8Array, options: CompileOptions): CompiledCode | null {
-  const module = checkedModule(bytes);
-  if (module == null) return null;
+  if (!validateModule(module!, false)) return null;
   if (!options.privileged) {
     for (let i = 0; i < module!.imports.length; i++) {
       const from = module!.imports[i].module;

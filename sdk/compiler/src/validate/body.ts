@@ -10,6 +10,21 @@
 // it reaches, which the generator can use to size its own. The validator is
 // itself the cursor over the body (it extends Reader), so the hot loop reads
 // the position and the bytes through one object.
+//
+// The baseline compiler validates each body just before compiling it, and
+// the walk that validates also counts what its register choice needs
+// (generate/locals.ts), so that no second pass reads the body for it: each
+// local's uses weighted by the loops around them, whether it is assigned,
+// each global's reads and the weight of the calls; and which declared locals
+// may be read before they are set, which the prologue must zero.
+//
+// A local needs no zero when its first access is a set and every read comes
+// while the frame (block, loop, if or else arm) that holds the set directly
+// is still open: the instructions of a frame run in order from its start
+// (branches only leave a frame or go back to the start of a loop), so every
+// path to such a read passes through the set. Each frame gets a serial
+// number, so that a frame closed and another opened at the same depth (or an
+// if's else arm) is told apart.
 
 import { Module, FuncType, FunctionBody, ValType, valTypeName } from "../module";
 import { Op, PrefixedOp, PREFIXED, opcodeName } from "../opcodes";
@@ -39,7 +54,26 @@ const FRAME_KIND = 0;        // Op.Block, Op.Loop, Op.If or Op.Else (the functio
 const FRAME_TYPE = 1;        // block type
 const FRAME_HEIGHT = 2;      // operand stack height at entry, parameters excluded
 const FRAME_UNREACHABLE = 3; // 1 once the rest of the frame is unreachable
-const FRAME_SIZE = 4;
+const FRAME_SERIAL = 4;      // which frame this is (an else arm gets a new one)
+const FRAME_SIZE = 5;
+
+// The usage record of a local, 1 << LOCAL_RECORD_SHIFT bytes: weight (u32),
+// assigned (u8), first access (u8), and for a local set first, the depth
+// (i32) and serial (u32) of the frame that holds that set.
+export const LOCAL_RECORD_SHIFT: i32 = 4;
+export const RECORD_ASSIGNED: usize = 4;
+export const RECORD_FIRST: usize = 5;
+const RECORD_DEPTH: usize = 8;
+const RECORD_SERIAL: usize = 12;
+/** First accesses: none yet; a set, and every read so far inside its frame; a read that may come first. */
+export const UNSEEN: u8 = 0;
+export const SET_FIRST: u8 = 1;
+export const READ_FIRST: u8 = 2;
+
+// @ts-ignore: decorator
+@inline function loopWeight(loopDepth: i32): u32 {
+  return 1 << (3 * <u32>min(loopDepth, 3));
+}
 
 export class BodyValidator extends Reader {
   module: Module;
@@ -53,12 +87,31 @@ export class BodyValidator extends Reader {
   /** Copies of the innermost frame's FRAME_HEIGHT and FRAME_UNREACHABLE, which every pop reads. */
   height: i32 = 0;
   unreachable: bool = false;
+  /** The innermost frame's FRAME_SERIAL, and the last serial given. */
+  serial: i32 = 0;
+  lastSerial: i32 = 0;
   locals: StaticArray<u8> = new StaticArray<u8>(256);
   localCount: u32 = 0;
   /** Where the instruction being validated starts. */
   opOffset: u32 = 0;
   hasMemory: bool;
   hasTable: bool;
+
+  // Usage of the body being validated (see the file's comment). `usage`
+  // holds a record per local, one spare record (the generator gives it to a
+  // cached global), then a u32 weight per global.
+  usageBuffer: StaticArray<u8> = new StaticArray<u8>(1024);
+  usage: usize = 0;
+  globalWeights: usize = 0;
+  /** What a use weighs at the current loop depth: 8 per loop, up to three. */
+  useWeight: u32 = 1;
+  loopDepth: i32 = 0;
+  /** The uses' weight of every call and call_indirect. */
+  callWeight: u32 = 0;
+  /** Per imported function, 1 when its calls need fixed registers (the x86 intrinsics); set by the generator. */
+  fixedCallees: StaticArray<u8> = new StaticArray<u8>(0);
+  /** The body calls one of fixedCallees. */
+  callsFixed: bool = false;
 
   constructor(module: Module) {
     super(module.bytes, 0, 0);
@@ -171,10 +224,14 @@ export class BodyValidator extends Reader {
     unchecked(this.frames[frame + FRAME_TYPE] = blockType);
     unchecked(this.frames[frame + FRAME_HEIGHT] = this.valueCount);
     unchecked(this.frames[frame + FRAME_UNREACHABLE] = 0);
+    const serial = ++this.lastSerial;
+    unchecked(this.frames[frame + FRAME_SERIAL] = serial);
+    this.serial = serial;
     this.height = this.valueCount;
     this.unreachable = false;
     this.frameCount = count + 1;
     if (count >= this.maxFrameCount) this.maxFrameCount = count + 1;
+    if (kind == Op.Loop) this.useWeight = loopWeight(++this.loopDepth);
   }
 
   /** The frame `depth` labels out (0 = innermost), as an index into `frames`; -1 if there is none. */
@@ -231,6 +288,7 @@ export class BodyValidator extends Reader {
     this.frameCount = 0;
     this.maxFrameCount = 0;
     this.opOffset = this.pos;
+    this.resetUsage();
     this.pushFrame(Op.Block, <i32>body.typeIndex);
     const done = this.run();
     body.maxStackDepth = <u32>this.maxValueCount;
@@ -246,6 +304,44 @@ export class BodyValidator extends Reader {
     for (let i = 0; i < params.length; i++) unchecked(this.locals[i] = unchecked(params[i]));
     memory.copy(changetype<usize>(this.locals) + params.length, declared.dataStart, declared.length);
     this.localCount = <u32>count;
+  }
+
+  /** Clears the usage records for the body whose locals setLocals has just set. */
+  resetUsage(): void {
+    const recordBytes = (<i32>this.localCount + 1) << LOCAL_RECORD_SHIFT;
+    const bytes = recordBytes + 4 * this.module.globals.length;
+    if (bytes > this.usageBuffer.length) this.usageBuffer = new StaticArray<u8>(max(bytes, this.usageBuffer.length * 2));
+    this.usage = changetype<usize>(this.usageBuffer);
+    this.globalWeights = this.usage + <usize>recordBytes;
+    memory.fill(this.usage, 0, <usize>bytes);
+    this.useWeight = 1;
+    this.loopDepth = 0;
+    this.callWeight = 0;
+    this.callsFixed = false;
+  }
+
+  /** Counts a use of local `index`: a set or tee when `assigns`. */
+  @inline countLocal(index: u32, assigns: bool): void {
+    const record = this.usage + (<usize>index << LOCAL_RECORD_SHIFT);
+    store<u32>(record, load<u32>(record) + this.useWeight);
+    const first = load<u8>(record, RECORD_FIRST);
+    if (assigns) {
+      store<u8>(record, 1, RECORD_ASSIGNED);
+      if (first == UNSEEN) {
+        store<u8>(record, SET_FIRST, RECORD_FIRST);
+        store<i32>(record, this.frameCount - 1, RECORD_DEPTH);
+        store<i32>(record, this.serial, RECORD_SERIAL);
+      }
+    } else if (first != READ_FIRST) {
+      if (first == UNSEEN || !this.frameOpen(load<i32>(record, RECORD_DEPTH), load<i32>(record, RECORD_SERIAL))) {
+        store<u8>(record, READ_FIRST, RECORD_FIRST);
+      }
+    }
+  }
+
+  /** Whether the frame at `depth` (0 = the function's) is still the one numbered `serial`. */
+  @inline frameOpen(depth: i32, serial: i32): bool {
+    return depth < this.frameCount && unchecked(this.frames[depth * FRAME_SIZE + FRAME_SERIAL]) == serial;
   }
 
   /** The instruction loop: returns true after the body's final end. */
@@ -267,6 +363,7 @@ export class BodyValidator extends Reader {
           const index = this.u32();
           if (index >= this.localCount) { this.unknownLocal(index); break; }
           this.push(unchecked(this.locals[index]));
+          this.countLocal(index, false);
           break;
         }
         case OpClass.NUMERIC: this.numeric(unchecked(NUMERIC_SIGNATURES[op - FIRST_NUMERIC])); break;
@@ -275,6 +372,7 @@ export class BodyValidator extends Reader {
           const index = this.u32();
           if (index >= this.localCount) { this.unknownLocal(index); break; }
           this.pop(unchecked(this.locals[index]));
+          this.countLocal(index, true);
           break;
         }
         case OpClass.LOCAL_TEE: {
@@ -283,6 +381,7 @@ export class BodyValidator extends Reader {
           const type = unchecked(this.locals[index]);
           this.pop(type);
           this.push(type);
+          this.countLocal(index, true);
           break;
         }
         case OpClass.I32_CONST: this.i32(); this.push(I32); break;
@@ -322,6 +421,8 @@ export class BodyValidator extends Reader {
           const index = this.u32();
           if (index >= <u32>this.module.funcTypes.length) { this.reject("unknown function " + index.toString()); break; }
           this.call(unchecked(this.types[unchecked(this.module.funcTypes[index])]));
+          this.callWeight += this.useWeight;
+          if (index < <u32>this.fixedCallees.length && unchecked(this.fixedCallees[index])) this.callsFixed = true;
           break;
         }
         case OpClass.CALL_INDIRECT: {
@@ -331,6 +432,7 @@ export class BodyValidator extends Reader {
           if (typeIndex >= <u32>this.types.length) { this.reject("unknown type " + typeIndex.toString()); break; }
           this.pop(I32);
           this.call(unchecked(this.types[typeIndex]));
+          this.callWeight += this.useWeight;
           break;
         }
         case OpClass.DROP: this.popAny(); break;
@@ -339,6 +441,9 @@ export class BodyValidator extends Reader {
           const index = this.u32();
           if (index >= <u32>this.module.globals.length) { this.reject("unknown global " + index.toString()); break; }
           this.push(unchecked(this.module.globals[index]).type.valType);
+          // Reads only: a write costs the same either way (it goes through to the cell).
+          const weight = this.globalWeights + (<usize>index << 2);
+          store<u32>(weight, load<u32>(weight) + this.useWeight);
           break;
         }
         case OpClass.GLOBAL_SET: {
@@ -443,6 +548,10 @@ export class BodyValidator extends Reader {
     const blockType = unchecked(this.frames[frame + FRAME_TYPE]);
     unchecked(this.frames[frame + FRAME_KIND] = Op.Else);
     unchecked(this.frames[frame + FRAME_UNREACHABLE] = 0);
+    // The else arm is a frame of its own: a set in the then arm covers nothing in it.
+    const serial = ++this.lastSerial;
+    unchecked(this.frames[frame + FRAME_SERIAL] = serial);
+    this.serial = serial;
     this.unreachable = false;
     this.valueCount = this.height;
     const count = this.paramCount(blockType);
@@ -458,11 +567,13 @@ export class BodyValidator extends Reader {
       return;
     }
     this.valueCount = this.height;
+    if (unchecked(this.frames[frame + FRAME_KIND]) == Op.Loop) this.useWeight = loopWeight(--this.loopDepth);
     const count = --this.frameCount;
     if (count > 0) {
       const outer = frame - FRAME_SIZE;
       this.height = unchecked(this.frames[outer + FRAME_HEIGHT]);
       this.unreachable = unchecked(this.frames[outer + FRAME_UNREACHABLE]) != 0;
+      this.serial = unchecked(this.frames[outer + FRAME_SERIAL]);
     }
     const results = this.resultCount(blockType);
     for (let i = 0; i < results; i++) this.push(this.result(blockType, i));

@@ -77,10 +77,14 @@ export class CodeBuffer {
     this.length += count;
   }
 
-  read8(at: i32): i32 { return <i32>load<u8>(this.data.dataStart + <usize>at); }
-  read32(at: i32): i32 { return load<i32>(this.data.dataStart + <usize>at); }
-  patch8(at: i32, value: i32): void { store<u8>(this.data.dataStart + <usize>at, <u8>value); }
-  patch32(at: i32, value: i32): void { store<i32>(this.data.dataStart + <usize>at, value); }
+  // @ts-ignore: decorator
+  @inline read8(at: i32): i32 { return <i32>load<u8>(this.data.dataStart + <usize>at); }
+  // @ts-ignore: decorator
+  @inline read32(at: i32): i32 { return load<i32>(this.data.dataStart + <usize>at); }
+  // @ts-ignore: decorator
+  @inline patch8(at: i32, value: i32): void { store<u8>(this.data.dataStart + <usize>at, <u8>value); }
+  // @ts-ignore: decorator
+  @inline patch32(at: i32, value: i32): void { store<i32>(this.data.dataStart + <usize>at, value); }
 
   /** Drops everything after `length` (used to retract a tentatively emitted sequence). */
   truncate(length: i32): void { this.length = length; }

@@ -20,7 +20,7 @@
 
 import { CodeBuffer } from "./buffer";
 import { Reg } from "./registers";
-import { Mem, memBase, memDisp, memIndexReg, memIsFs, memIsRip, memScaleLog2 } from "./memory";
+import { HIGH_FS, HIGH_INDEX_SHIFT, HIGH_RIP, HIGH_SCALE_SHIFT, Mem, memDisp, memHigh } from "./memory";
 
 export type Label = i32;
 
@@ -121,7 +121,7 @@ export class Encoder {
     }
   }
 
-  isBound(label: Label): bool { return this.labels[label] >= 0; }
+  isBound(label: Label): bool { return unchecked(this.labels[label]) >= 0; }
 
   /** A rel32 field here for `label`, counted from `trailing` bytes after its end. */
   private relative32(label: Label, trailing: i32): void {
@@ -137,7 +137,7 @@ export class Encoder {
     buffer.u32((previous << 3) | trailing);
     unchecked(this.labels[label] = -(at + 2));
   }
-  labelOffset(label: Label): i32 { return this.labels[label]; }
+  labelOffset(label: Label): i32 { return unchecked(this.labels[label]); }
 
   // ---- raw bytes -------------------------------------------------------
 
@@ -193,11 +193,17 @@ export class Encoder {
     const buffer = this.buffer;
     buffer.reserve(16);
     let p = buffer.cursor();
-    if (memIsFs(operand)) { store<u8>(p, 0x64); p++; }
-    if (flags & Enc.OPSIZE) { store<u8>(p, 0x66); p++; }
-    if (mandatory) { store<u8>(p, <u8>mandatory); p++; }
-    const base = <i32>memBase(operand);
-    const index = <i32>memIndexReg(operand);
+    // The operand's fields come from its upper half as an i32: one
+    // extraction instead of one 64-bit mask per field.
+    const high = memHigh(operand);
+    // Prefixes are rare: one test skips all three.
+    if ((high & HIGH_FS) | (flags & Enc.OPSIZE) | mandatory) {
+      if (high & HIGH_FS) { store<u8>(p, 0x64); p++; }
+      if (flags & Enc.OPSIZE) { store<u8>(p, 0x66); p++; }
+      if (mandatory) { store<u8>(p, <u8>mandatory); p++; }
+    }
+    const base = high & 31;
+    const index = (high >> HIGH_INDEX_SHIFT) & 31;
     const rex = ((flags & Enc.W) << 3) | ((reg & 8) >> 1) | ((index & 8) >> 2) | ((base & 8) >> 3);
     if (rex) { store<u8>(p, <u8>(0x40 | rex)); p++; }
     else if (flags & Enc.BYTE_REG) {
@@ -206,8 +212,9 @@ export class Encoder {
     p = writeOpcode(p, opcode);
     const regField = (reg & 7) << 3;
     const disp = memDisp(operand);
+    const scale = ((high >> HIGH_SCALE_SHIFT) & 3) << 6;
     if (base == Reg.NONE) {
-      if (memIsRip(operand)) {
+      if (high & HIGH_RIP) {
         store<u8>(p, <u8>(regField | 5));
         buffer.commit(p + 1);
         this.relative32(disp, trailing);
@@ -215,7 +222,7 @@ export class Encoder {
       }
       // mod 00, rm 100, SIB base 101: [index*scale + disp32] or [disp32].
       store<u8>(p, <u8>(regField | 4));
-      store<u8>(p + 1, <u8>((memScaleLog2(operand) << 6) | sibIndex(index) | 5));
+      store<u8>(p + 1, <u8>(scale | sibIndex(index) | 5));
       store<i32>(p + 2, disp);
       buffer.commit(p + 6);
       return;
@@ -230,7 +237,7 @@ export class Encoder {
       p++;
     } else {
       // rm 100: a SIB byte follows (always for an rsp or r12 base).
-      store<u16>(p, <u16>((mod | regField | 4) | (((memScaleLog2(operand) << 6) | sibIndex(index) | low) << 8)));
+      store<u16>(p, <u16>((mod | regField | 4) | ((scale | sibIndex(index) | low) << 8)));
       p += 2;
     }
     if (mod == 0x40) { store<u8>(p, <u8>disp); p++; }
@@ -273,7 +280,7 @@ export class Encoder {
 
   /** The displacement of a short jump to a bound label whose instruction is `length` bytes, or 0x7fffffff when it does not reach. */
   protected shortDistance(label: Label, length: i32): i32 {
-    const target = this.labels[label];
+    const target = unchecked(this.labels[label]);
     if (target < 0) return 0x7fffffff;
     const distance = target - (this.buffer.length + length);
     return distance >= -128 && distance <= 127 ? distance : 0x7fffffff;
@@ -296,15 +303,15 @@ export class Encoder {
       }
     }
     for (let i = 0, n = this.fixupAt.length; i < n; i++) {
-      const target = this.labels[this.fixupLabel[i]];
+      const target = unchecked(this.labels[unchecked(this.fixupLabel[i])]);
       if (target < 0) {
         this.error = "assembler: label " + this.fixupLabel[i].toString() + " used but never bound";
         return false;
       }
-      const at = this.fixupAt[i];
-      const kind = this.fixupKind[i];
+      const at = unchecked(this.fixupAt[i]);
+      const kind = unchecked(this.fixupKind[i]);
       if (kind == Fixup.REL8) {
-        const distance = target - this.fixupFrom[i];
+        const distance = target - unchecked(this.fixupFrom[i]);
         if (distance < -128 || distance > 127) {
           this.error = "assembler: short jump at " + at.toString() + " does not reach its label";
           return false;

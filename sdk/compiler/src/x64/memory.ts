@@ -76,6 +76,15 @@ export function fsAbsolute(disp: i32): Mem {
   return withFs(memAbsolute(disp));
 }
 
+// The upper half of an operand as one i32 (what the encoder reads its
+// fields from, with 32-bit operations): base in bits 0-4, index 8-12, log2
+// of the scale 16-17, the rip-relative flag and the fs flag.
+export const HIGH_INDEX_SHIFT: i32 = <i32>(INDEX_SHIFT - BASE_SHIFT);
+export const HIGH_SCALE_SHIFT: i32 = <i32>(SCALE_SHIFT - BASE_SHIFT);
+export const HIGH_RIP: i32 = <i32>(RIP_FLAG >> BASE_SHIFT);
+export const HIGH_FS: i32 = <i32>(FS_FLAG >> BASE_SHIFT);
+// @ts-ignore: decorator
+@inline export function memHigh(operand: Mem): i32 { return <i32>(operand >> BASE_SHIFT); }
 // @ts-ignore: decorator
 @inline export function memDisp(operand: Mem): i32 { return <i32>operand; }
 // @ts-ignore: decorator
