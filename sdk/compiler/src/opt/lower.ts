@@ -24,7 +24,7 @@ import { ValType } from "../module";
 import { BoundsMode } from "../compiled";
 import { MAX_FRAME_SIZE, MEMORY_LENGTH, RT_MEMORY_GROW, TrapKind, VMCTX_MEMORY, VMCTX_RUNTIME } from "../abi";
 import { COND_FLOAT_EQ, COND_FLOAT_NE, Generator, invertCondition } from "../generate/generator";
-import { Intrinsic, emitCallInstruction } from "../generate/call";
+import { Intrinsic, emitCallIndirectInstruction, emitCallInstruction } from "../generate/call";
 import { emitConvertU64, emitSlowPath, emitTruncateSigned, emitTruncateU32, emitTruncateU64 } from "../generate/convert";
 import { emitMinMax } from "../generate/float";
 import { isLoad, isStore, IrFunction, IrOp, Inst, NO_TYPE } from "./ir";
@@ -79,6 +79,13 @@ function lowerable(g: Generator, inst: Inst): bool {
       const callee = <u32>inst.imm;
       if (g.module.numImportedFuncs > callee && g.intrinsics[<i32>callee] != Intrinsic.NONE) {
         tier2Failure = "calls an intrinsic";
+        return false;
+      }
+      return true;
+    }
+    case Op.CallIndirect: {
+      if (inst.imm2 != 0) {
+        tier2Failure = "call_indirect through a table other than 0";
         return false;
       }
       return true;
@@ -153,6 +160,18 @@ class Lowering {
   stubBlocks: i32[] = [];
   stubEdges: i32[] = [];
   stubLabels: Label[] = [];
+  /** The block being emitted. */
+  block: i32 = 0;
+  /**
+   * The bounds checks emitted so far (explicit-bounds mode), by address
+   * value (-1: constant addresses): indexes into checkBlocks/checkEnds,
+   * the block of each check and the end (offset + size) it proved.
+   */
+  checks: Map<i32, i32[]> = new Map<i32, i32[]>();
+  checkBlocks: i32[] = [];
+  checkEnds: u64[] = [];
+  /** Bounds checks left out because a dominating one covers them. */
+  checksElided: i32 = 0;
 
   constructor(g: Generator, func: IrFunction, intervals: Intervals, alloc: Allocation, bodyIndex: i32) {
     this.g = g;
@@ -316,6 +335,7 @@ class Lowering {
 
   emitBlock(block: i32, next: i32): void {
     const func = this.func;
+    this.block = block;
     const insts = func.blocks[block].insts;
     this.fused = -1;
     const last = insts[insts.length - 1];
@@ -433,7 +453,7 @@ class Lowering {
         return;
       }
       case Op.MemoryGrow: this.emitMemoryGrow(value, inst); return;
-      case Op.Call: this.emitCall(value, inst); return;
+      case Op.Call: case Op.CallIndirect: this.emitCall(value, inst); return;
       case PREFIXED | PrefixedOp.MemoryCopy: this.emitBulk(value, inst, Reg.RSI); return;
       case PREFIXED | PrefixedOp.MemoryFill: {
         if (isSmallFill(this.func, inst)) this.emitSmallFill(inst);
@@ -875,7 +895,7 @@ class Lowering {
     const inst = this.func.insts[address];
     if (isConstant(inst.op)) {
       const effective = <u64><u32>inst.imm + <u64>offset;
-      if (explicit) {
+      if (explicit && !this.checked(-1, effective + <u64>size)) {
         const end = effective + <u64>size;
         asm.load(8, SCRATCH, mem(VMCTX, VMCTX_MEMORY));
         asm.load(8, SCRATCH, mem(SCRATCH, MEMORY_LENGTH));
@@ -888,7 +908,7 @@ class Lowering {
       return memIndex(MEMORY_BASE, SCRATCH2, 1, 0);
     }
     const index = this.gpr(address, SCRATCH2);
-    if (explicit) {
+    if (explicit && !this.checked(address, <u64>offset + <u64>size)) {
       // index <= length - (offset + size), compared signed in 64 bits.
       asm.load(8, SCRATCH, mem(VMCTX, VMCTX_MEMORY));
       asm.load(8, SCRATCH, mem(SCRATCH, MEMORY_LENGTH));
@@ -906,6 +926,34 @@ class Lowering {
     asm.movImm(8, SCRATCH, <i64><u64>offset);
     asm.add(8, SCRATCH2, SCRATCH);
     return memIndex(MEMORY_BASE, SCRATCH2, 1, 0);
+  }
+
+  /**
+   * Whether an access of the bytes below `end` past address value `address`
+   * (-1: past 0, for constant addresses) needs no bounds check because a
+   * check in a dominating position already proved as much: memory only
+   * grows, so what was in bounds stays so. Records the check otherwise.
+   */
+  checked(address: i32, end: u64): bool {
+    const dominators = this.intervals.dominators;
+    let list: i32[];
+    if (this.checks.has(address)) {
+      list = this.checks.get(address);
+      for (let i = 0; i < list.length; i++) {
+        const check = list[i];
+        if (this.checkEnds[check] >= end && dominators.dominates(this.checkBlocks[check], this.block)) {
+          this.checksElided++;
+          return true;
+        }
+      }
+    } else {
+      list = [];
+      this.checks.set(address, list);
+    }
+    list.push(this.checkBlocks.length);
+    this.checkBlocks.push(this.block);
+    this.checkEnds.push(end);
+    return false;
   }
 
   beforeAccess(): void {
@@ -1059,14 +1107,21 @@ class Lowering {
     const g = this.g;
     const asm = g.asm;
     const module = g.module;
-    const callee = <u32>inst.imm;
-    const type = module.funcType(callee);
+    const indirect = inst.op == Op.CallIndirect;
+    const type = indirect ? module.types[<i32>inst.imm] : module.funcType(<u32>inst.imm);
     const params = type.params.length;
     const results = type.results.length;
     const slots = params > results ? params : results;
     if (slots > this.callSlots) this.callSlots = slots;
     this.storeArguments(inst, params);
-    emitCallInstruction(g, callee);
+    if (indirect) {
+      // The element index, the last operand, zero-extended in rcx: the
+      // checks clobber it and r11, both scratch here.
+      this.moveTo(inst.args[params], LocKind.GPR, SCRATCH2);
+      emitCallIndirectInstruction(g, <u32>inst.imm, SCRATCH2);
+    } else {
+      emitCallInstruction(g, <u32>inst.imm);
+    }
     if (results == 1 && this.uses[value] > 0) {
       const d = this.target(value);
       const size = sizeOfType(inst.type);
