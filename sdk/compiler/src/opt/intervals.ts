@@ -35,13 +35,17 @@ export function isSmallFill(func: IrFunction, inst: Inst): bool {
 
 /**
  * Whether instruction `value` clobbers the allocatable registers as a call
- * does: calls, and memory.copy and memory.fill other than small fills,
- * which take their operands in fixed registers (generate/bulk.ts).
+ * does: calls, and the bulk operations other than small fills and the
+ * drops, which take their operands in fixed registers (generate/bulk.ts).
  */
 export function clobbersRegisters(func: IrFunction, value: i32): bool {
   const inst = func.insts[value];
   if (isCall(inst.op)) return true;
-  if (inst.op == (PREFIXED | PrefixedOp.MemoryCopy)) return true;
+  switch (inst.op) {
+    case PREFIXED | PrefixedOp.MemoryCopy: case PREFIXED | PrefixedOp.MemoryInit:
+    case PREFIXED | PrefixedOp.TableCopy: case PREFIXED | PrefixedOp.TableInit:
+      return true;
+  }
   return inst.op == (PREFIXED | PrefixedOp.MemoryFill) && !isSmallFill(func, inst);
 }
 

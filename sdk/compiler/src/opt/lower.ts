@@ -33,7 +33,10 @@ import { eliminateRedundancy } from "./redundancy";
 import { inlineCalls } from "./inline";
 import { hoistInvariants } from "./licm";
 import { Intervals, edgeIndex, isSmallFill } from "./intervals";
-import { emitFillStores, emitMemoryCopyFromRegisters, emitMemoryFillFromRegisters } from "../generate/bulk";
+import {
+  emitDrop, emitFillStores, emitMemoryCopyFromRegisters, emitMemoryFillFromRegisters, emitMemoryInitFromRegisters,
+  emitTableCopyFromRegisters, emitTableInitFromRegisters,
+} from "../generate/bulk";
 import { loadMemoryLength } from "../generate/memory";
 import { Allocation, allocateRegisters, isConstant, isFloatType } from "./regalloc";
 import { LocKind, Move, emitMove, emitParallelMoves, storeMove } from "./moves";
@@ -71,7 +74,7 @@ function lowerable(g: Generator, inst: Inst): bool {
   if (isLoad(op) || isStore(op)) return true;
   if (op >= <u32>Op.I32Const && op <= <u32>Op.I64Extend32S) return true;
   if (op >= (PREFIXED | PrefixedOp.I32TruncSatF32S) && op <= (PREFIXED | PrefixedOp.I64TruncSatF64U)) return true;
-  if (op == (PREFIXED | PrefixedOp.MemoryCopy) || op == (PREFIXED | PrefixedOp.MemoryFill)) return true;
+  if (op >= (PREFIXED | PrefixedOp.MemoryInit) && op <= (PREFIXED | PrefixedOp.TableCopy)) return true;
   switch (op) {
     case Op.Select: case Op.GlobalGet: case Op.GlobalSet: case Op.MemorySize: case Op.MemoryGrow:
       return true;
@@ -454,12 +457,17 @@ class Lowering {
       }
       case Op.MemoryGrow: this.emitMemoryGrow(value, inst); return;
       case Op.Call: case Op.CallIndirect: this.emitCall(value, inst); return;
-      case PREFIXED | PrefixedOp.MemoryCopy: this.emitBulk(value, inst, Reg.RSI); return;
       case PREFIXED | PrefixedOp.MemoryFill: {
         if (isSmallFill(this.func, inst)) this.emitSmallFill(inst);
         else this.emitBulk(value, inst, Reg.RAX);
         return;
       }
+      case PREFIXED | PrefixedOp.MemoryCopy: case PREFIXED | PrefixedOp.MemoryInit:
+      case PREFIXED | PrefixedOp.TableCopy: case PREFIXED | PrefixedOp.TableInit:
+        this.emitBulk(value, inst, Reg.RSI);
+        return;
+      case PREFIXED | PrefixedOp.DataDrop: emitDrop(this.g, this.g.layout.dataSegment(<u32>inst.imm)); return;
+      case PREFIXED | PrefixedOp.ElemDrop: emitDrop(this.g, this.g.layout.elemSegment(<u32>inst.imm)); return;
     }
     if (isLoad(op)) { this.emitLoad(value, inst); return; }
     if (isStore(op)) { this.emitStore(inst); return; }
@@ -1033,8 +1041,9 @@ class Lowering {
   }
 
   /**
-   * memory.copy (`second` rsi: the source) and memory.fill (`second` rax:
-   * the byte) through the baseline's code, which takes its operands in
+   * memory.copy, memory.init, table.copy and table.init (`second` rsi: the
+   * source) and memory.fill (`second` rax: the byte) through the baseline's
+   * code, which takes its operands in
    * rdi, `second` and rcx and clobbers registers as a call does (the
    * intervals treat it as one). The operands go through the outgoing
    * argument area: a parallel copy straight into those registers could
@@ -1048,8 +1057,14 @@ class Lowering {
     asm.load(4, Reg.RDI, mem(Reg.RSP, 0));
     asm.load(4, second, mem(Reg.RSP, 8));
     asm.load(4, Reg.RCX, mem(Reg.RSP, 16));
-    if (second == Reg.RSI) emitMemoryCopyFromRegisters(this.g);
-    else emitMemoryFillFromRegisters(this.g);
+    const segment = <u32>inst.imm;
+    switch (inst.op) {
+      case PREFIXED | PrefixedOp.MemoryCopy: emitMemoryCopyFromRegisters(this.g); break;
+      case PREFIXED | PrefixedOp.MemoryFill: emitMemoryFillFromRegisters(this.g); break;
+      case PREFIXED | PrefixedOp.MemoryInit: emitMemoryInitFromRegisters(this.g, segment); break;
+      case PREFIXED | PrefixedOp.TableCopy: emitTableCopyFromRegisters(this.g); break;
+      case PREFIXED | PrefixedOp.TableInit: emitTableInitFromRegisters(this.g, segment); break;
+    }
     this.reloadAfterCall(value);
   }
 
@@ -1236,7 +1251,7 @@ function isComparison(op: u32): bool {
 /** The float-to-integer truncations: the trapping ones and the saturating (0xFC 0-7) ones. */
 function isTruncation(op: u32): bool {
   if (op >= (PREFIXED | PrefixedOp.I32TruncSatF32S) && op <= (PREFIXED | PrefixedOp.I64TruncSatF64U)) return true;
-  if (op == (PREFIXED | PrefixedOp.MemoryCopy) || op == (PREFIXED | PrefixedOp.MemoryFill)) return true;
+  if (op >= (PREFIXED | PrefixedOp.MemoryInit) && op <= (PREFIXED | PrefixedOp.TableCopy)) return true;
   switch (op) {
     case Op.I32TruncF32S: case Op.I32TruncF32U: case Op.I32TruncF64S: case Op.I32TruncF64U:
     case Op.I64TruncF32S: case Op.I64TruncF32U: case Op.I64TruncF64S: case Op.I64TruncF64U:
