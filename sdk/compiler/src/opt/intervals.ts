@@ -3,8 +3,9 @@
 //
 // The blocks are laid out in reverse postorder (the order the code is
 // emitted in) and every instruction gets a position in that order. Liveness
-// is the usual backward dataflow over blocks, with phis handled on their
-// edges: a phi's operand is live at the end of its predecessor, the phi
+// comes from walking back from each use to the definition (the SSA form of
+// the backward dataflow over blocks), with phis handled on their edges: a
+// phi's operand is live at the end of its predecessor, the phi
 // itself from the start of its block. Each value gets one interval, from
 // the first position where it is live to the last (no holes): coarser than
 // interval lists with holes, but a value live around a loop stays live over
@@ -95,91 +96,85 @@ export class Intervals {
     if (to > this.end[value]) this.end[value] = to;
   }
 
-  /** Live-in sets by iteration to a fixed point, then the intervals from them. */
+  /**
+   * Liveness by walking back from each use to the definition (SSA: the
+   * definition dominates every use): a value is live into every block on
+   * the way and out of each predecessor the walk goes through, and its
+   * interval grows to cover those block boundaries. This is what the
+   * dataflow equations give, at a cost proportional to where values are
+   * live rather than to blocks times values per iteration to a fixed
+   * point. A phi's operand is used at the end of its edge's predecessor.
+   */
   private computeLiveness(func: IrFunction): void {
     const blocks = func.blocks;
-    const words = (func.insts.length + 31) >>> 5;
-    const liveIn: StaticArray<u32>[] = [];
-    for (let b = 0; b < blocks.length; b++) liveIn.push(new StaticArray<u32>(words));
-    const live = new StaticArray<u32>(words);
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (let i = this.order.length - 1; i >= 0; i--) {
-        const block = this.order[i];
-        this.liveOut(func, block, liveIn, live);
-        const insts = blocks[block].insts;
-        for (let k = insts.length - 1; k >= 0; k--) {
-          const inst = func.insts[insts[k]];
-          clearBit(live, insts[k]);
-          if (inst.op == IrOp.Phi) continue;
-          for (let a = 0; a < inst.args.length; a++) setBit(live, inst.args[a]);
-        }
-        const into = liveIn[block];
-        for (let w = 0; w < words; w++) {
-          if (into[w] != live[w]) { into[w] = live[w]; changed = true; }
-        }
-      }
-    }
-    // Intervals: the blocks a value is live out of and into, then its definition and uses.
+    const count = func.insts.length;
+    const defBlock = new Array<i32>(count).fill(-1);
     for (let i = 0; i < this.order.length; i++) {
       const block = this.order[i];
-      const first = this.blockStart[block];
-      const last = this.blockEnd[block];
-      this.liveOut(func, block, liveIn, live);
-      for (let w = 0; w < words; w++) {
-        let bits = live[w];
-        while (bits != 0) {
-          const value = (w << 5) + <i32>ctz(bits);
-          bits &= bits - 1;
-          this.extend(value, last, last);
-        }
-        bits = liveIn[block][w];
-        while (bits != 0) {
-          const value = (w << 5) + <i32>ctz(bits);
-          bits &= bits - 1;
-          this.extend(value, first, first);
-        }
-      }
+      const insts = blocks[block].insts;
+      for (let k = 0; k < insts.length; k++) defBlock[insts[k]] = block;
+    }
+    // The definitions and uses themselves; each use in another block than
+    // its operand's definition is a block the operand is live into.
+    const seedValues: i32[] = [];
+    const seedBlocks: i32[] = [];
+    for (let i = 0; i < this.order.length; i++) {
+      const block = this.order[i];
       const insts = blocks[block].insts;
       for (let k = 0; k < insts.length; k++) {
         const value = insts[k];
         const inst = func.insts[value];
         const at = this.position[value];
         if (inst.type != NO_TYPE) this.extend(value, at, at);
-        if (inst.op == IrOp.Phi) continue;
-        for (let a = 0; a < inst.args.length; a++) this.extend(inst.args[a], at, at);
+        const args = inst.args;
+        if (inst.op == IrOp.Phi) {
+          const preds = blocks[block].preds;
+          for (let e = 0; e < args.length; e++) {
+            const pred = preds[e];
+            const operand = args[e];
+            if (!this.dominators.reachable(pred) || defBlock[operand] < 0) continue;
+            this.extend(operand, this.blockEnd[pred], this.blockEnd[pred]);
+            if (pred != defBlock[operand]) { seedValues.push(operand); seedBlocks.push(pred); }
+          }
+          continue;
+        }
+        for (let a = 0; a < args.length; a++) {
+          const operand = args[a];
+          this.extend(operand, at, at);
+          if (defBlock[operand] >= 0 && defBlock[operand] != block) { seedValues.push(operand); seedBlocks.push(block); }
+        }
       }
     }
-  }
-
-  /** The values live at the end of `block` into `out`: the successors' live-in minus their phis, plus the phis' operands of these edges. */
-  private liveOut(func: IrFunction, block: i32, liveIn: StaticArray<u32>[], out: StaticArray<u32>): void {
-    for (let w = 0; w < out.length; w++) out[w] = 0;
-    const last = func.insts[func.last(block)];
-    const targets = last.targets;
-    for (let t = 0; t < targets.length; t++) {
-      const succ = targets[t];
-      const into = liveIn[succ];
-      for (let w = 0; w < out.length; w++) out[w] |= into[w];
-    }
-    for (let t = 0; t < targets.length; t++) {
-      const succ = targets[t];
-      const insts = func.blocks[succ].insts;
-      for (let k = 0; k < insts.length; k++) {
-        const phi = func.insts[insts[k]];
-        if (phi.op != IrOp.Phi) break;
-        clearBit(out, insts[k]);
-      }
-    }
-    for (let t = 0; t < targets.length; t++) {
-      const succ = targets[t];
-      const edge = edgeIndex(func, block, t);
-      const insts = func.blocks[succ].insts;
-      for (let k = 0; k < insts.length; k++) {
-        const phi = func.insts[insts[k]];
-        if (phi.op != IrOp.Phi) break;
-        setBit(out, phi.args[edge]);
+    // The seeds grouped by value (a counting sort), so that each value's
+    // walks share one set of blocks already reached.
+    const first = new Array<i32>(count + 1).fill(0);
+    for (let i = 0; i < seedValues.length; i++) first[seedValues[i] + 1]++;
+    for (let v = 0; v < count; v++) first[v + 1] += first[v];
+    const next = first.slice(0, count);
+    const sorted = new Array<i32>(seedBlocks.length);
+    for (let i = 0; i < seedValues.length; i++) sorted[next[seedValues[i]]++] = seedBlocks[i];
+    const reached = new Array<i32>(blocks.length).fill(-1);
+    const work: i32[] = [];
+    for (let value = 0; value < count; value++) {
+      const home = defBlock[value];
+      for (let i = first[value]; i < first[value + 1]; i++) {
+        const seed = sorted[i];
+        if (reached[seed] == value) continue;
+        reached[seed] = value;
+        work.push(seed);
+        while (work.length > 0) {
+          const block = work.pop();
+          this.extend(value, this.blockStart[block], this.blockStart[block]);
+          const preds = blocks[block].preds;
+          for (let p = 0; p < preds.length; p++) {
+            const pred = preds[p];
+            if (!this.dominators.reachable(pred)) continue;
+            this.extend(value, this.blockEnd[pred], this.blockEnd[pred]);
+            if (pred == home || reached[pred] == value) continue;
+            reached[pred] = value;
+            work.push(pred);
+          }
+        }
       }
     }
   }
@@ -218,14 +213,4 @@ export function edgeIndex(func: IrFunction, block: i32, t: i32): i32 {
     occurrence--;
   }
   return -1;
-}
-
-// @ts-ignore: decorator
-@inline function setBit(bits: StaticArray<u32>, index: i32): void {
-  unchecked(bits[index >>> 5] |= 1 << (index & 31));
-}
-
-// @ts-ignore: decorator
-@inline function clearBit(bits: StaticArray<u32>, index: i32): void {
-  unchecked(bits[index >>> 5] &= ~(1 << (index & 31)));
 }
