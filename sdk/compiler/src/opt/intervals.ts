@@ -1,8 +1,8 @@
 // Live intervals of a function's SSA values, for the linear-scan register
 // allocator (regalloc.ts).
 //
-// The blocks are laid out in reverse postorder (the order the code is
-// emitted in) and every instruction gets a position in that order. Liveness
+// The blocks are laid out in a reverse postorder that keeps loop bodies
+// together (loopOrder in loops.ts, the order the code is emitted in) and every instruction gets a position in that order. Liveness
 // comes from walking back from each use to the definition (the SSA form of
 // the backward dataflow over blocks), with phis handled on their edges: a
 // phi's operand is live at the end of its predecessor, the phi
@@ -17,6 +17,7 @@
 import { Op, PREFIXED, PrefixedOp } from "../opcodes";
 import { Dominators } from "./dominators";
 import { Inst, IrFunction, IrOp, NO_TYPE } from "./ir";
+import { loopOrder } from "./loops";
 
 /** Whether `op` calls out of the function: every allocatable register is clobbered across it. */
 export function isCall(op: u32): bool {
@@ -70,7 +71,7 @@ export class Intervals {
     const count = func.insts.length;
     const dominators = new Dominators(func);
     this.dominators = dominators;
-    this.order = dominators.rpo;
+    this.order = loopOrder(func, dominators);
     this.position = new Array<i32>(count).fill(-1);
     this.blockStart = new Array<i32>(blocks.length).fill(0);
     this.blockEnd = new Array<i32>(blocks.length).fill(0);

@@ -599,6 +599,10 @@ class Lowering {
     let a = inst.args[0];
     let b = inst.args[1];
     const alloc = this.alloc;
+    if (this.emitAddAsLea(op, size, d, a, b) || (commutative && this.emitAddAsLea(op, size, d, b, a))) {
+      this.define(value, d);
+      return;
+    }
     if (commutative && (alloc.reg[b] == <i32>d || this.isImmediate(a, size)) && alloc.reg[a] != <i32>d) {
       const t = a; a = b; b = t;
     }
@@ -627,6 +631,32 @@ class Lowering {
       else asm.aluLoad(<Alu>op, size, d, from);
     }
     this.define(value, d);
+  }
+
+  /**
+   * d = a + b or a - constant b as one lea when a is in a register other
+   * than d and b in a register other than d or a constant displacement:
+   * no copy of a into d first. False, with nothing emitted, otherwise.
+   */
+  emitAddAsLea(op: i32, size: i32, d: Reg, a: i32, b: i32): bool {
+    if (op != Alu.ADD && op != Alu.SUB) return false;
+    const alloc = this.alloc;
+    const aReg = alloc.reg[a];
+    if (aReg < 0 || aReg == <i32>d) return false;
+    if (this.isImmediate(b, size)) {
+      let imm = <i32>this.func.insts[b].imm;
+      if (op == Alu.SUB) {
+        // The negated displacement must fit as well.
+        if (imm == i32.MIN_VALUE) return false;
+        imm = -imm;
+      }
+      this.g.asm.lea(size, d, mem(<Reg>aReg, imm));
+      return true;
+    }
+    const bReg = alloc.reg[b];
+    if (op != Alu.ADD || bReg < 0 || bReg == <i32>d) return false;
+    this.g.asm.lea(size, d, memIndex(<Reg>aReg, <Reg>bReg, 1, 0));
+    return true;
   }
 
   /**

@@ -180,7 +180,13 @@ export function eliminateRedundancy(func: IrFunction): i32 {
     openMarks.push(added.length);
     const preds = func.blocks[block].preds;
     // Globals and memory flow down single-predecessor chains; at a merge they may differ by path.
-    const known = preds.length == 1 && atEnd[preds[0]] != null ? atEnd[preds[0]]!.copy() : new Known();
+    // A predecessor with this block as its only successor hands its state over uncopied.
+    let known: Known;
+    if (preds.length == 1 && atEnd[preds[0]] != null) {
+      known = func.insts[func.last(preds[0])].targets.length == 1 ? atEnd[preds[0]]! : atEnd[preds[0]]!.copy();
+    } else {
+      known = new Known();
+    }
     const insts = func.blocks[block].insts;
     for (let k = 0; k < insts.length; k++) {
       const value = insts[k];
