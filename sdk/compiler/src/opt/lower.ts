@@ -159,6 +159,8 @@ class Lowering {
   divisionSlot: i32 = 0;
   /** The comparison whose flags the block's branch tests, -1 when none. */
   fused: i32 = -1;
+  /** When `fused` is an i32.eqz of a comparison: that comparison, whose flags the branch tests inverted; else -1. */
+  fusedInner: i32 = -1;
   /** Edges whose copies are made in a stub: the block, the edge's index among its targets, the stub's label. */
   stubBlocks: i32[] = [];
   stubEdges: i32[] = [];
@@ -341,11 +343,20 @@ class Lowering {
     this.block = block;
     const insts = func.blocks[block].insts;
     this.fused = -1;
+    this.fusedInner = -1;
     const last = insts[insts.length - 1];
     const terminator = func.insts[last];
     if (terminator.op == IrOp.Branch && insts.length >= 2) {
       const condition = terminator.args[0];
-      if (insts[insts.length - 2] == condition && this.uses[condition] == 1 && isComparison(func.insts[condition].op)) this.fused = condition;
+      if (insts[insts.length - 2] == condition && this.uses[condition] == 1 && isComparison(func.insts[condition].op)) {
+        this.fused = condition;
+        // `if (!(a > b))` as AssemblyScript writes a loop's exit test: the
+        // inner comparison's flags, tested inverted (which for floats is
+        // also right on NaN: not-above is below-or-equal-or-unordered).
+        const inner = func.insts[condition].args[0];
+        if (func.insts[condition].op == Op.I32Eqz && insts.length >= 3 && insts[insts.length - 3] == inner &&
+            this.uses[inner] == 1 && isComparison(func.insts[inner].op)) this.fusedInner = inner;
+      }
     }
     for (let k = 0; k < insts.length; k++) {
       const value = insts[k];
@@ -354,7 +365,7 @@ class Lowering {
         if (this.alloc.reg[value] >= 0) this.define(value, this.alloc.reg[value]);
         continue;
       }
-      if (value == this.fused) continue;
+      if (value == this.fused || value == this.fusedInner) continue;
       this.g.wasmOffset = inst.offset;
       this.emitInst(value, inst, block, next);
     }
@@ -760,8 +771,9 @@ class Lowering {
       const first = swapped ? b : a;
       const second = swapped ? a : b;
       const x = this.xmm(first, XMM_SCRATCH);
-      const y = this.xmm(second, XMM_SCRATCH2);
-      asm.ucomis(size, x, y);
+      // The second operand from memory (its slot or the constant pool) when it has no register.
+      if (this.alloc.reg[second] < 0 && !(isConstant(this.func.insts[second].op) && this.func.insts[second].imm == 0)) asm.ucomisLoad(size, x, this.floatMemory(second));
+      else asm.ucomis(size, x, this.xmm(second, XMM_SCRATCH2));
       switch (relation) {
         case 0: return COND_FLOAT_EQ;
         case 1: return COND_FLOAT_NE;
@@ -1212,7 +1224,9 @@ class Lowering {
     const asm = g.asm;
     const condition = inst.args[0];
     let cond: i32;
-    if (this.fused == condition) {
+    if (this.fused == condition && this.fusedInner >= 0) {
+      cond = invertCondition(this.emitCompare(this.func.insts[this.fusedInner]));
+    } else if (this.fused == condition) {
       cond = this.emitCompare(this.func.insts[condition]);
     } else if (this.alloc.reg[condition] < 0 && isConstant(this.func.insts[condition].op)) {
       this.takeEdge(block, <u32>this.func.insts[condition].imm != 0 ? 0 : 1, next);
