@@ -64,6 +64,8 @@ export class Intervals {
   end: i32[];
   /** Positions of the calls, ascending. */
   calls: i32[] = [];
+  /** Per block: the values live at its end (an interval may span more than where its value is live). */
+  liveOut: i32[][] = [];
   dominators: Dominators;
 
   constructor(func: IrFunction) {
@@ -109,6 +111,7 @@ export class Intervals {
   private computeLiveness(func: IrFunction): void {
     const blocks = func.blocks;
     const count = func.insts.length;
+    for (let b = 0; b < blocks.length; b++) this.liveOut.push([]);
     const defBlock = new Array<i32>(count).fill(-1);
     for (let i = 0; i < this.order.length; i++) {
       const block = this.order[i];
@@ -134,7 +137,7 @@ export class Intervals {
             const pred = preds[e];
             const operand = args[e];
             if (!this.dominators.reachable(pred) || defBlock[operand] < 0) continue;
-            this.extend(operand, this.blockEnd[pred], this.blockEnd[pred]);
+            this.liveOutOf(operand, pred);
             if (pred != defBlock[operand]) { seedValues.push(operand); seedBlocks.push(pred); }
           }
           continue;
@@ -170,7 +173,7 @@ export class Intervals {
           for (let p = 0; p < preds.length; p++) {
             const pred = preds[p];
             if (!this.dominators.reachable(pred)) continue;
-            this.extend(value, this.blockEnd[pred], this.blockEnd[pred]);
+            this.liveOutOf(value, pred);
             if (pred == home || reached[pred] == value) continue;
             reached[pred] = value;
             work.push(pred);
@@ -178,6 +181,14 @@ export class Intervals {
         }
       }
     }
+  }
+
+  /** Records `value` live at the end of `block`, once. */
+  private liveOutOf(value: i32, block: i32): void {
+    this.extend(value, this.blockEnd[block], this.blockEnd[block]);
+    const out = this.liveOut[block];
+    // A value's walks run one after the other: a repeat is the last entry.
+    if (out.length == 0 || out[out.length - 1] != value) out.push(value);
   }
 
   /** Whether a call lies strictly inside the interval of `value`. */

@@ -177,6 +177,16 @@ class Lowering {
   checkEnds: u64[] = [];
   /** Bounds checks left out because a dominating one covers them. */
   checksElided: i32 = 0;
+  /**
+   * Per value, for the block being emitted: the block when the value is
+   * live out of it (outBlock), the block when used in it and the index of
+   * its last use there (useBlock, lastUse); `index` is the instruction
+   * being emitted. A value reloaded after a call must be one of those.
+   */
+  outBlock: i32[];
+  useBlock: i32[];
+  lastUse: i32[];
+  index: i32 = 0;
 
   constructor(g: Generator, func: IrFunction, intervals: Intervals, alloc: Allocation, bodyIndex: i32) {
     this.g = g;
@@ -185,6 +195,9 @@ class Lowering {
     this.alloc = alloc;
     this.bodyIndex = bodyIndex;
     this.uses = new Array<i32>(func.insts.length).fill(0);
+    this.outBlock = new Array<i32>(func.insts.length).fill(-1);
+    this.useBlock = new Array<i32>(func.insts.length).fill(-1);
+    this.lastUse = new Array<i32>(func.insts.length).fill(0);
     for (let b = 0; b < func.blocks.length; b++) {
       const insts = func.blocks[b].insts;
       for (let k = 0; k < insts.length; k++) {
@@ -270,11 +283,6 @@ class Lowering {
     const reg = this.alloc.reg[value];
     if (reg >= 0) return reg;
     const inst = this.func.insts[value];
-    if (isConstant(inst.op) && inst.imm != 0) {
-      // Read from the constant pool: one load, where an immediate takes a movabs and a movq.
-      this.g.asm.loadFloat(sizeOfType(inst.type), scratch, this.floatMemory(value));
-      return scratch;
-    }
     this.moveTo(value, LocKind.XMM, scratch);
     return scratch;
   }
@@ -288,6 +296,12 @@ class Lowering {
 
   /** Copies `value` into a register of the given kind. */
   moveTo(value: i32, kind: LocKind, reg: i32): void {
+    const inst = this.func.insts[value];
+    if (kind == LocKind.XMM && isConstant(inst.op) && isFloatType(inst.type) && inst.imm != 0) {
+      // From the constant pool: one load, where an immediate takes a movabs and a movq.
+      this.g.asm.loadFloat(sizeOfType(inst.type), reg, this.floatMemory(value));
+      return;
+    }
     const move = this.source(value);
     move.dstKind = kind;
     move.dst = reg;
@@ -358,9 +372,20 @@ class Lowering {
             this.uses[inner] == 1 && isComparison(func.insts[inner].op)) this.fusedInner = inner;
       }
     }
+    const out = this.intervals.liveOut[block];
+    for (let i = 0; i < out.length; i++) this.outBlock[out[i]] = block;
+    for (let k = 0; k < insts.length; k++) {
+      const inst = func.insts[insts[k]];
+      if (inst.op == IrOp.Phi) continue;
+      for (let a = 0; a < inst.args.length; a++) {
+        this.useBlock[inst.args[a]] = block;
+        this.lastUse[inst.args[a]] = k;
+      }
+    }
     for (let k = 0; k < insts.length; k++) {
       const value = insts[k];
       const inst = func.insts[value];
+      this.index = k;
       if (inst.op == IrOp.Phi) {
         if (this.alloc.reg[value] >= 0) this.define(value, this.alloc.reg[value]);
         continue;
@@ -1202,14 +1227,21 @@ class Lowering {
     emitParallelMoves(this.g.asm, moves);
   }
 
-  /** Reloads the values that live across the call `call` into their registers. */
+  /**
+   * Reloads the values that live across the call `call` into their
+   * registers: those whose interval spans it and which are read after it,
+   * later in the block or after it (an interval also spans code where its
+   * value is dead, such as the other arm of a branch).
+   */
   reloadAfterCall(call: i32): void {
     const at = this.intervals.position[call];
     const start = this.intervals.start;
     const end = this.intervals.end;
+    const block = this.block;
     for (let i = 0; i < this.split.length; i++) {
       const value = this.split[i];
       if (start[value] >= at || end[value] <= at) continue;
+      if (this.outBlock[value] != block && (this.useBlock[value] != block || this.lastUse[value] <= this.index)) continue;
       const type = this.type(value);
       const from = mem(Reg.RBP, this.alloc.slot[value]);
       if (isFloatType(type)) this.g.asm.loadFloat(sizeOfType(type), this.alloc.reg[value], from);
