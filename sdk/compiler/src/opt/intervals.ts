@@ -132,6 +132,11 @@ export class Intervals {
         if (inst.type != NO_TYPE) this.extend(value, at, at);
         const args = inst.args;
         if (inst.op == IrOp.Phi) {
+          // The phis of a block take their values at once, on the edge: each
+          // is live over all of them, even a dead one, so that no two share
+          // a register (a dead phi's interval once ended before the next
+          // phi's began, and both got the same register).
+          this.extend(value, this.blockStart[block], this.blockStart[block] + countPhis(func, block) - 1);
           const preds = blocks[block].preds;
           for (let e = 0; e < args.length; e++) {
             const pred = preds[e];
@@ -206,6 +211,14 @@ export class Intervals {
     }
     return low < calls.length && calls[low] < end;
   }
+}
+
+/** How many phis `block` starts with. */
+function countPhis(func: IrFunction, block: i32): i32 {
+  const insts = func.blocks[block].insts;
+  let count = 0;
+  while (count < insts.length && func.insts[insts[count]].op == IrOp.Phi) count++;
+  return count;
 }
 
 /**
