@@ -64,6 +64,8 @@ export class Intervals {
   end: i32[];
   /** Positions of the calls, ascending. */
   calls: i32[] = [];
+  /** The block of each of those calls. */
+  callBlocks: i32[] = [];
   /** Per block: the values live at its end (an interval may span more than where its value is live). */
   liveOut: i32[][] = [];
   dominators: Dominators;
@@ -86,7 +88,10 @@ export class Intervals {
       this.blockStart[block] = at;
       for (let k = 0; k < insts.length; k++) {
         this.position[insts[k]] = at;
-        if (clobbersRegisters(func, insts[k])) this.calls.push(at);
+        if (clobbersRegisters(func, insts[k])) {
+          this.calls.push(at);
+          this.callBlocks.push(block);
+        }
         at++;
       }
       this.blockEnd[block] = at - 1;
@@ -198,18 +203,21 @@ export class Intervals {
 
   /** Whether a call lies strictly inside the interval of `value`. */
   crossesCall(value: i32): bool {
-    const start = this.start[value];
-    const end = this.end[value];
+    const low = this.firstCallAfter(this.start[value]);
+    return low < this.calls.length && this.calls[low] < this.end[value];
+  }
+
+  /** The index in `calls` of the first call after `position`. */
+  firstCallAfter(position: i32): i32 {
     const calls = this.calls;
-    // Binary search for the first call after start.
     let low = 0;
     let high = calls.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (calls[middle] <= start) low = middle + 1;
+      if (calls[middle] <= position) low = middle + 1;
       else high = middle;
     }
-    return low < calls.length && calls[low] < end;
+    return low;
   }
 }
 

@@ -39,6 +39,7 @@ import {
 } from "../generate/bulk";
 import { loadMemoryLength } from "../generate/memory";
 import { Allocation, allocateRegisters, isConstant, isFloatType } from "./regalloc";
+import { loopDepths } from "./loops";
 import { LocKind, Move, emitMove, emitParallelMoves, storeMove } from "./moves";
 
 const SCRATCH: Reg = Reg.R11;
@@ -153,6 +154,14 @@ class Lowering {
   uses: i32[];
   /** Values that live in a register and have a slot: reloaded after the calls they span. */
   split: i32[] = [];
+  /**
+   * Per value: whether its slot is written before each call it lives
+   * across rather than once where it is defined: for a value defined in a
+   * deeper loop than every call its interval spans (a loop counter live
+   * across a call after the loop), where a store at the definition would
+   * run on every iteration.
+   */
+  storeAtCalls: bool[] = [];
   /** Largest argument/result area of a call, in slots. */
   callSlots: i32 = 0;
   /** The first of the two frame slots that save rax and rdx around a division, 0 until one needs them. */
@@ -205,6 +214,20 @@ class Lowering {
         const args = func.insts[value].args;
         for (let a = 0; a < args.length; a++) this.uses[args[a]]++;
         if (alloc.reg[value] >= 0 && alloc.slot[value] != 0) this.split.push(value);
+      }
+    }
+    this.storeAtCalls = new Array<bool>(func.insts.length).fill(false);
+    if (this.split.length > 0) {
+      const depth = loopDepths(func, intervals.dominators);
+      for (let i = 0; i < this.split.length; i++) {
+        const value = this.split[i];
+        const inst = func.insts[value];
+        if (inst.op == IrOp.Param || inst.block < 0) continue;
+        let deepestCall = -1;
+        for (let c = intervals.firstCallAfter(intervals.start[value]); c < intervals.calls.length && intervals.calls[c] < intervals.end[value]; c++) {
+          deepestCall = max(deepestCall, depth[intervals.callBlocks[c]]);
+        }
+        this.storeAtCalls[value] = depth[inst.block] > deepestCall;
       }
     }
   }
@@ -337,7 +360,7 @@ class Lowering {
   /** After `value` was computed in `reg`: writes it to its slot when it has one (spilled, or split around calls). */
   define(value: i32, reg: i32): void {
     const slot = this.alloc.slot[value];
-    if (slot == 0) return;
+    if (slot == 0 || this.storeAtCalls[value]) return;
     const type = this.type(value);
     if (isFloatType(type)) this.g.asm.storeFloat(sizeOfType(type), mem(Reg.RBP, slot), reg);
     else this.g.asm.store(sizeOfType(type), mem(Reg.RBP, slot), <Reg>reg);
@@ -1095,6 +1118,7 @@ class Lowering {
 
   emitMemoryGrow(value: i32, inst: Inst): void {
     const asm = this.g.asm;
+    this.saveBeforeCall(value);
     this.moveTo(inst.args[0], LocKind.GPR, Reg.RSI);
     asm.load(8, Reg.RDI, mem(VMCTX, VMCTX_MEMORY));
     asm.load(8, Reg.RAX, mem(VMCTX, VMCTX_RUNTIME));
@@ -1118,6 +1142,7 @@ class Lowering {
    */
   emitBulk(value: i32, inst: Inst, second: Reg): void {
     const asm = this.g.asm;
+    this.saveBeforeCall(value);
     if (this.callSlots < 3) this.callSlots = 3;
     this.storeArguments(inst, 3);
     // i32 operands: 4-byte loads zero-extend them.
@@ -1195,6 +1220,7 @@ class Lowering {
     const results = type.results.length;
     const slots = params > results ? params : results;
     if (slots > this.callSlots) this.callSlots = slots;
+    this.saveBeforeCall(value);
     this.storeArguments(inst, params);
     if (indirect) {
       // The element index, the last operand, zero-extended in rcx: the
@@ -1228,20 +1254,34 @@ class Lowering {
   }
 
   /**
-   * Reloads the values that live across the call `call` into their
-   * registers: those whose interval spans it and which are read after it,
-   * later in the block or after it (an interval also spans code where its
-   * value is dead, such as the other arm of a branch).
+   * Whether `value` (split around calls) lives across the call `call`: its
+   * interval spans the call and it is read after it, later in the block or
+   * after it (an interval also spans code where its value is dead, such as
+   * the other arm of a branch).
    */
-  reloadAfterCall(call: i32): void {
+  livesAcross(value: i32, call: i32): bool {
     const at = this.intervals.position[call];
-    const start = this.intervals.start;
-    const end = this.intervals.end;
-    const block = this.block;
+    if (this.intervals.start[value] >= at || this.intervals.end[value] <= at) return false;
+    return this.outBlock[value] == this.block || (this.useBlock[value] == this.block && this.lastUse[value] > this.index);
+  }
+
+  /** Before the call `call`, while every register still holds its value: the slots of the storeAtCalls values living across it. */
+  saveBeforeCall(call: i32): void {
     for (let i = 0; i < this.split.length; i++) {
       const value = this.split[i];
-      if (start[value] >= at || end[value] <= at) continue;
-      if (this.outBlock[value] != block && (this.useBlock[value] != block || this.lastUse[value] <= this.index)) continue;
+      if (!this.storeAtCalls[value] || !this.livesAcross(value, call)) continue;
+      const type = this.type(value);
+      const to = mem(Reg.RBP, this.alloc.slot[value]);
+      if (isFloatType(type)) this.g.asm.storeFloat(sizeOfType(type), to, this.alloc.reg[value]);
+      else this.g.asm.store(sizeOfType(type), to, <Reg>this.alloc.reg[value]);
+    }
+  }
+
+  /** Reloads the values that live across the call `call` into their registers. */
+  reloadAfterCall(call: i32): void {
+    for (let i = 0; i < this.split.length; i++) {
+      const value = this.split[i];
+      if (!this.livesAcross(value, call)) continue;
       const type = this.type(value);
       const from = mem(Reg.RBP, this.alloc.slot[value]);
       if (isFloatType(type)) this.g.asm.loadFloat(sizeOfType(type), this.alloc.reg[value], from);
