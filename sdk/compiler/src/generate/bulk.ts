@@ -226,10 +226,19 @@ function segmentLength(g: Generator, length: u32, droppedSlot: i32): void {
 }
 
 function memoryInit(g: Generator, segment: u32): void {
+  operandsToRegisters(g, Reg.RSI);
+  emitMemoryInitFromRegisters(g, segment);
+}
+
+/**
+ * memory.init of data segment `segment`: rcx bytes from offset rsi of the
+ * segment to rdi in linear memory. Clobbers rax, rcx, rdx, rsi, rdi and
+ * r11; the optimizing tier emits it too.
+ */
+export function emitMemoryInitFromRegisters(g: Generator, segment: u32): void {
   const asm = g.asm;
   const data = g.module.datas[<i32>segment];
   const passive = data.mode == SegmentMode.Passive;
-  operandsToRegisters(g, Reg.RSI);
   segmentLength(g, passive ? data.dataLength : 0, g.layout.dataSegment(segment));
   checkRange(g, Reg.RSI, Reg.RAX, TrapKind.MemoryOutOfBounds);
   loadMemoryLength(g, SCRATCH);
@@ -242,13 +251,23 @@ function memoryInit(g: Generator, segment: u32): void {
   asm.repMovsb();
 }
 
-function drop(g: Generator, slot: i32): void {
+/** data.drop and elem.drop: sets the segment's dropped flag at vmctx slot `slot`. */
+export function emitDrop(g: Generator, slot: i32): void {
   g.asm.storeImm(8, mem(VMCTX, slot), 1);
 }
 
 function tableCopy(g: Generator): void {
-  const asm = g.asm;
   operandsToRegisters(g, Reg.RSI);
+  emitTableCopyFromRegisters(g);
+}
+
+/**
+ * table.copy of rcx elements from index rsi to index rdi of table 0.
+ * Clobbers rax, rcx, rdx, rsi, rdi, r11 and xmm15; the optimizing tier
+ * emits it too.
+ */
+export function emitTableCopyFromRegisters(g: Generator): void {
+  const asm = g.asm;
   asm.load(8, SCRATCH, mem(VMCTX, VMCTX_TABLE));
   asm.load(8, Reg.RAX, mem(SCRATCH, TABLE_LENGTH));
   checkRange(g, Reg.RSI, Reg.RAX, TrapKind.TableOutOfBounds);
@@ -263,10 +282,19 @@ function tableCopy(g: Generator): void {
 }
 
 function tableInit(g: Generator, segment: u32): void {
+  operandsToRegisters(g, Reg.RSI);
+  emitTableInitFromRegisters(g, segment);
+}
+
+/**
+ * table.init of element segment `segment`: rcx items from index rsi of the
+ * segment to index rdi of table 0. Clobbers rax, rcx, rdx, rsi, rdi, r8
+ * and r11; the optimizing tier emits it too.
+ */
+export function emitTableInitFromRegisters(g: Generator, segment: u32): void {
   const asm = g.asm;
   const elem = g.module.elems[<i32>segment];
   const passive = elem.mode == SegmentMode.Passive;
-  operandsToRegisters(g, Reg.RSI);
   segmentLength(g, passive ? <u32>elem.items.length : 0, g.layout.elemSegment(segment));
   checkRange(g, Reg.RSI, Reg.RAX, TrapKind.TableOutOfBounds);
   asm.load(8, SCRATCH, mem(VMCTX, VMCTX_TABLE));
@@ -365,11 +393,11 @@ export function emitBulk(g: Generator, sub: u32): bool {
   const reader = g.reader;
   switch (sub) {
     case PrefixedOp.MemoryInit: { const segment = reader.u32(); reader.u8(); memoryInit(g, segment); break; }
-    case PrefixedOp.DataDrop: drop(g, g.layout.dataSegment(reader.u32())); return true;
+    case PrefixedOp.DataDrop: emitDrop(g, g.layout.dataSegment(reader.u32())); return true;
     case PrefixedOp.MemoryCopy: reader.u8(); reader.u8(); memoryCopy(g); break;
     case PrefixedOp.MemoryFill: reader.u8(); if (smallFill(g)) return true; memoryFill(g); break;
     case PrefixedOp.TableInit: { const segment = reader.u32(); reader.u32(); tableInit(g, segment); break; }
-    case PrefixedOp.ElemDrop: drop(g, g.layout.elemSegment(reader.u32())); return true;
+    case PrefixedOp.ElemDrop: emitDrop(g, g.layout.elemSegment(reader.u32())); return true;
     case PrefixedOp.TableCopy: reader.u32(); reader.u32(); tableCopy(g); break;
     default: return false;
   }

@@ -115,10 +115,21 @@ export function emitCallInstruction(g: Generator, funcIndex: u32): void {
  * without switching r14/r15 and restoring them after.
  */
 export function emitCallIndirect(g: Generator, typeIndex: u32): void {
-  const asm = g.asm;
   const type = g.module.types[<i32>typeIndex];
   const index = g.popToReg();
   passArguments(g, type);
+  emitCallIndirectInstruction(g, typeIndex, index);
+  g.release(index, false);
+  takeResults(g, type);
+}
+
+/**
+ * The checks and the call of a call_indirect, with the arguments in place
+ * and the element index (zero-extended) in `index`, which it clobbers, as
+ * it clobbers r11; shared by both tiers.
+ */
+export function emitCallIndirectInstruction(g: Generator, typeIndex: u32, index: Reg): void {
+  const asm = g.asm;
   const element = SCRATCH;
   asm.load(8, element, mem(VMCTX, VMCTX_TABLE));
   asm.cmpLoad(8, index, mem(element, TABLE_LENGTH));
@@ -145,8 +156,6 @@ export function emitCallIndirect(g: Generator, typeIndex: u32): void {
   asm.callMem(mem(element, ELEMENT_CODE));
   g.restoreInstance();
   asm.bind(called);
-  g.release(index, false);
-  takeResults(g, type);
 }
 
 /** Argument registers of the Linux syscall instruction: number, then a1..a6. */

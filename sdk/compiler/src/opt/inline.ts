@@ -36,6 +36,50 @@ export const INLINE_MAX_CALLER: i32 = 3000;
  * many calls it replaced.
  */
 export function inlineCalls(func: IrFunction, module: Module, accept: (callee: IrFunction) => bool): i32 {
+  if (calleesOf != module) {
+    calleesOf = module;
+    callees.clear();
+  }
+  // Each inlined call's value -> the value that replaces it, applied to every operand once at the end.
+  const forward = new Map<i32, i32>();
+  const inlined = inlineInto(func, module, accept, forward);
+  if (forward.size == 0) return inlined;
+  for (let i = 0; i < func.insts.length; i++) {
+    const args = func.insts[i].args;
+    for (let a = 0; a < args.length; a++) args[a] = forwarded(forward, args[a]);
+  }
+  return inlined;
+}
+
+/** The module whose callees `callees` holds. */
+let calleesOf: Module | null = null;
+/**
+ * Per defined function of calleesOf: its IR when it may be inlined, null
+ * when not. Built once per module, not once per call site; splicing only
+ * reads it.
+ */
+const callees = new Map<i32, IrFunction | null>();
+
+/** The IR of body `body` when it may be inlined (small, one result at most, a return, accepted), else null. */
+function inlinable(module: Module, body: i32, accept: (callee: IrFunction) => bool): IrFunction | null {
+  if (callees.has(body)) return callees.get(body);
+  let callee: IrFunction | null = null;
+  const code = module.bodies[body];
+  if (code.codeEnd - code.codeStart <= INLINE_MAX_BYTES) {
+    callee = buildFunction(module, body);
+    if (callee != null && (callee.insts.length > INLINE_MAX_VALUES || !hasReturn(callee) || !accept(callee))) callee = null;
+  }
+  callees.set(body, callee);
+  return callee;
+}
+
+/** What replaces `value` after the inlining so far. */
+function forwarded(forward: Map<i32, i32>, value: i32): i32 {
+  while (forward.has(value)) value = forward.get(value);
+  return value;
+}
+
+function inlineInto(func: IrFunction, module: Module, accept: (callee: IrFunction) => bool, forward: Map<i32, i32>): i32 {
   let inlined = 0;
   // Blocks copied from callees are not searched again.
   const copied: bool[] = new Array<bool>(func.blocks.length).fill(false);
@@ -50,12 +94,10 @@ export function inlineCalls(func: IrFunction, module: Module, accept: (callee: I
       const index = <u32>inst.imm;
       if (index < module.numImportedFuncs || index == func.funcIndex) continue;
       if (module.funcType(index).results.length > 1) continue;
-      const body = module.bodies[<i32>(index - module.numImportedFuncs)];
-      if (body.codeEnd - body.codeStart > INLINE_MAX_BYTES) continue;
-      const callee = buildFunction(module, <i32>(index - module.numImportedFuncs));
-      if (callee == null || callee.insts.length > INLINE_MAX_VALUES || !hasReturn(callee) || !accept(callee)) continue;
+      const callee = inlinable(module, <i32>(index - module.numImportedFuncs), accept);
+      if (callee == null) continue;
       const firstCopied = func.blocks.length;
-      spliceCall(func, b, k, callee);
+      spliceCall(func, b, k, callee, forward);
       while (copied.length < func.blocks.length) copied.push(copied.length >= firstCopied && copied.length < func.blocks.length - 1);
       inlined++;
       // The rest of this block moved to the continuation, the last block added.
@@ -78,7 +120,7 @@ function hasReturn(callee: IrFunction): bool {
  * `callee`: the callee's blocks are appended, then the continuation block
  * holding what followed the call.
  */
-function spliceCall(func: IrFunction, block: i32, at: i32, callee: IrFunction): void {
+function spliceCall(func: IrFunction, block: i32, at: i32, callee: IrFunction, forward: Map<i32, i32>): void {
   const insts = func.blocks[block].insts;
   const call = insts[at];
   const callInst = func.insts[call];
@@ -92,7 +134,7 @@ function spliceCall(func: IrFunction, block: i32, at: i32, callee: IrFunction): 
     for (let k = 0; k < from.length; k++) {
       const value = from[k];
       const inst = callee.insts[value];
-      if (inst.op == IrOp.Param) { map[value] = callInst.args[<i32>inst.imm]; continue; }
+      if (inst.op == IrOp.Param) { map[value] = forwarded(forward, callInst.args[<i32>inst.imm]); continue; }
       map[value] = func.add(blockMap[b], inst.op, inst.type);
     }
   }
@@ -144,10 +186,7 @@ function spliceCall(func: IrFunction, block: i32, at: i32, callee: IrFunction): 
     func.insts[result].args = results;
     after.insts.unshift(result);
   }
-  for (let i = 0; i < func.insts.length; i++) {
-    const args = func.insts[i].args;
-    for (let a = 0; a < args.length; a++) if (args[a] == call) args[a] = result;
-  }
+  forward.set(call, result);
 }
 
 function copyInst(from: Inst, to: Inst, map: i32[], blockMap: i32[]): void {

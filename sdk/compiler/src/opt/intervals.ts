@@ -1,10 +1,11 @@
 // Live intervals of a function's SSA values, for the linear-scan register
 // allocator (regalloc.ts).
 //
-// The blocks are laid out in reverse postorder (the order the code is
-// emitted in) and every instruction gets a position in that order. Liveness
-// is the usual backward dataflow over blocks, with phis handled on their
-// edges: a phi's operand is live at the end of its predecessor, the phi
+// The blocks are laid out in a reverse postorder that keeps loop bodies
+// together (loopOrder in loops.ts, the order the code is emitted in) and every instruction gets a position in that order. Liveness
+// comes from walking back from each use to the definition (the SSA form of
+// the backward dataflow over blocks), with phis handled on their edges: a
+// phi's operand is live at the end of its predecessor, the phi
 // itself from the start of its block. Each value gets one interval, from
 // the first position where it is live to the last (no holes): coarser than
 // interval lists with holes, but a value live around a loop stays live over
@@ -16,6 +17,7 @@
 import { Op, PREFIXED, PrefixedOp } from "../opcodes";
 import { Dominators } from "./dominators";
 import { Inst, IrFunction, IrOp, NO_TYPE } from "./ir";
+import { loopOrder } from "./loops";
 
 /** Whether `op` calls out of the function: every allocatable register is clobbered across it. */
 export function isCall(op: u32): bool {
@@ -35,13 +37,17 @@ export function isSmallFill(func: IrFunction, inst: Inst): bool {
 
 /**
  * Whether instruction `value` clobbers the allocatable registers as a call
- * does: calls, and memory.copy and memory.fill other than small fills,
- * which take their operands in fixed registers (generate/bulk.ts).
+ * does: calls, and the bulk operations other than small fills and the
+ * drops, which take their operands in fixed registers (generate/bulk.ts).
  */
 export function clobbersRegisters(func: IrFunction, value: i32): bool {
   const inst = func.insts[value];
   if (isCall(inst.op)) return true;
-  if (inst.op == (PREFIXED | PrefixedOp.MemoryCopy)) return true;
+  switch (inst.op) {
+    case PREFIXED | PrefixedOp.MemoryCopy: case PREFIXED | PrefixedOp.MemoryInit:
+    case PREFIXED | PrefixedOp.TableCopy: case PREFIXED | PrefixedOp.TableInit:
+      return true;
+  }
   return inst.op == (PREFIXED | PrefixedOp.MemoryFill) && !isSmallFill(func, inst);
 }
 
@@ -58,6 +64,10 @@ export class Intervals {
   end: i32[];
   /** Positions of the calls, ascending. */
   calls: i32[] = [];
+  /** The block of each of those calls. */
+  callBlocks: i32[] = [];
+  /** Per block: the values live at its end (an interval may span more than where its value is live). */
+  liveOut: i32[][] = [];
   dominators: Dominators;
 
   constructor(func: IrFunction) {
@@ -65,7 +75,7 @@ export class Intervals {
     const count = func.insts.length;
     const dominators = new Dominators(func);
     this.dominators = dominators;
-    this.order = dominators.rpo;
+    this.order = loopOrder(func, dominators);
     this.position = new Array<i32>(count).fill(-1);
     this.blockStart = new Array<i32>(blocks.length).fill(0);
     this.blockEnd = new Array<i32>(blocks.length).fill(0);
@@ -78,7 +88,10 @@ export class Intervals {
       this.blockStart[block] = at;
       for (let k = 0; k < insts.length; k++) {
         this.position[insts[k]] = at;
-        if (clobbersRegisters(func, insts[k])) this.calls.push(at);
+        if (clobbersRegisters(func, insts[k])) {
+          this.calls.push(at);
+          this.callBlocks.push(block);
+        }
         at++;
       }
       this.blockEnd[block] = at - 1;
@@ -91,110 +104,129 @@ export class Intervals {
     if (to > this.end[value]) this.end[value] = to;
   }
 
-  /** Live-in sets by iteration to a fixed point, then the intervals from them. */
+  /**
+   * Liveness by walking back from each use to the definition (SSA: the
+   * definition dominates every use): a value is live into every block on
+   * the way and out of each predecessor the walk goes through, and its
+   * interval grows to cover those block boundaries. This is what the
+   * dataflow equations give, at a cost proportional to where values are
+   * live rather than to blocks times values per iteration to a fixed
+   * point. A phi's operand is used at the end of its edge's predecessor.
+   */
   private computeLiveness(func: IrFunction): void {
     const blocks = func.blocks;
-    const words = (func.insts.length + 31) >>> 5;
-    const liveIn: StaticArray<u32>[] = [];
-    for (let b = 0; b < blocks.length; b++) liveIn.push(new StaticArray<u32>(words));
-    const live = new StaticArray<u32>(words);
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (let i = this.order.length - 1; i >= 0; i--) {
-        const block = this.order[i];
-        this.liveOut(func, block, liveIn, live);
-        const insts = blocks[block].insts;
-        for (let k = insts.length - 1; k >= 0; k--) {
-          const inst = func.insts[insts[k]];
-          clearBit(live, insts[k]);
-          if (inst.op == IrOp.Phi) continue;
-          for (let a = 0; a < inst.args.length; a++) setBit(live, inst.args[a]);
-        }
-        const into = liveIn[block];
-        for (let w = 0; w < words; w++) {
-          if (into[w] != live[w]) { into[w] = live[w]; changed = true; }
-        }
-      }
-    }
-    // Intervals: the blocks a value is live out of and into, then its definition and uses.
+    const count = func.insts.length;
+    for (let b = 0; b < blocks.length; b++) this.liveOut.push([]);
+    const defBlock = new Array<i32>(count).fill(-1);
     for (let i = 0; i < this.order.length; i++) {
       const block = this.order[i];
-      const first = this.blockStart[block];
-      const last = this.blockEnd[block];
-      this.liveOut(func, block, liveIn, live);
-      for (let w = 0; w < words; w++) {
-        let bits = live[w];
-        while (bits != 0) {
-          const value = (w << 5) + <i32>ctz(bits);
-          bits &= bits - 1;
-          this.extend(value, last, last);
-        }
-        bits = liveIn[block][w];
-        while (bits != 0) {
-          const value = (w << 5) + <i32>ctz(bits);
-          bits &= bits - 1;
-          this.extend(value, first, first);
-        }
-      }
+      const insts = blocks[block].insts;
+      for (let k = 0; k < insts.length; k++) defBlock[insts[k]] = block;
+    }
+    // The definitions and uses themselves; each use in another block than
+    // its operand's definition is a block the operand is live into.
+    const seedValues: i32[] = [];
+    const seedBlocks: i32[] = [];
+    for (let i = 0; i < this.order.length; i++) {
+      const block = this.order[i];
       const insts = blocks[block].insts;
       for (let k = 0; k < insts.length; k++) {
         const value = insts[k];
         const inst = func.insts[value];
         const at = this.position[value];
         if (inst.type != NO_TYPE) this.extend(value, at, at);
-        if (inst.op == IrOp.Phi) continue;
-        for (let a = 0; a < inst.args.length; a++) this.extend(inst.args[a], at, at);
+        const args = inst.args;
+        if (inst.op == IrOp.Phi) {
+          // The phis of a block take their values at once, on the edge: each
+          // is live over all of them, even a dead one, so that no two share
+          // a register (a dead phi's interval once ended before the next
+          // phi's began, and both got the same register).
+          this.extend(value, this.blockStart[block], this.blockStart[block] + countPhis(func, block) - 1);
+          const preds = blocks[block].preds;
+          for (let e = 0; e < args.length; e++) {
+            const pred = preds[e];
+            const operand = args[e];
+            if (!this.dominators.reachable(pred) || defBlock[operand] < 0) continue;
+            this.liveOutOf(operand, pred);
+            if (pred != defBlock[operand]) { seedValues.push(operand); seedBlocks.push(pred); }
+          }
+          continue;
+        }
+        for (let a = 0; a < args.length; a++) {
+          const operand = args[a];
+          this.extend(operand, at, at);
+          if (defBlock[operand] >= 0 && defBlock[operand] != block) { seedValues.push(operand); seedBlocks.push(block); }
+        }
+      }
+    }
+    // The seeds grouped by value (a counting sort), so that each value's
+    // walks share one set of blocks already reached.
+    const first = new Array<i32>(count + 1).fill(0);
+    for (let i = 0; i < seedValues.length; i++) first[seedValues[i] + 1]++;
+    for (let v = 0; v < count; v++) first[v + 1] += first[v];
+    const next = first.slice(0, count);
+    const sorted = new Array<i32>(seedBlocks.length);
+    for (let i = 0; i < seedValues.length; i++) sorted[next[seedValues[i]]++] = seedBlocks[i];
+    const reached = new Array<i32>(blocks.length).fill(-1);
+    const work: i32[] = [];
+    for (let value = 0; value < count; value++) {
+      const home = defBlock[value];
+      for (let i = first[value]; i < first[value + 1]; i++) {
+        const seed = sorted[i];
+        if (reached[seed] == value) continue;
+        reached[seed] = value;
+        work.push(seed);
+        while (work.length > 0) {
+          const block = work.pop();
+          this.extend(value, this.blockStart[block], this.blockStart[block]);
+          const preds = blocks[block].preds;
+          for (let p = 0; p < preds.length; p++) {
+            const pred = preds[p];
+            if (!this.dominators.reachable(pred)) continue;
+            this.liveOutOf(value, pred);
+            if (pred == home || reached[pred] == value) continue;
+            reached[pred] = value;
+            work.push(pred);
+          }
+        }
       }
     }
   }
 
-  /** The values live at the end of `block` into `out`: the successors' live-in minus their phis, plus the phis' operands of these edges. */
-  private liveOut(func: IrFunction, block: i32, liveIn: StaticArray<u32>[], out: StaticArray<u32>): void {
-    for (let w = 0; w < out.length; w++) out[w] = 0;
-    const last = func.insts[func.last(block)];
-    const targets = last.targets;
-    for (let t = 0; t < targets.length; t++) {
-      const succ = targets[t];
-      const into = liveIn[succ];
-      for (let w = 0; w < out.length; w++) out[w] |= into[w];
-    }
-    for (let t = 0; t < targets.length; t++) {
-      const succ = targets[t];
-      const insts = func.blocks[succ].insts;
-      for (let k = 0; k < insts.length; k++) {
-        const phi = func.insts[insts[k]];
-        if (phi.op != IrOp.Phi) break;
-        clearBit(out, insts[k]);
-      }
-    }
-    for (let t = 0; t < targets.length; t++) {
-      const succ = targets[t];
-      const edge = edgeIndex(func, block, t);
-      const insts = func.blocks[succ].insts;
-      for (let k = 0; k < insts.length; k++) {
-        const phi = func.insts[insts[k]];
-        if (phi.op != IrOp.Phi) break;
-        setBit(out, phi.args[edge]);
-      }
-    }
+  /** Records `value` live at the end of `block`, once. */
+  private liveOutOf(value: i32, block: i32): void {
+    this.extend(value, this.blockEnd[block], this.blockEnd[block]);
+    const out = this.liveOut[block];
+    // A value's walks run one after the other: a repeat is the last entry.
+    if (out.length == 0 || out[out.length - 1] != value) out.push(value);
   }
 
   /** Whether a call lies strictly inside the interval of `value`. */
   crossesCall(value: i32): bool {
-    const start = this.start[value];
-    const end = this.end[value];
+    const low = this.firstCallAfter(this.start[value]);
+    return low < this.calls.length && this.calls[low] < this.end[value];
+  }
+
+  /** The index in `calls` of the first call after `position`. */
+  firstCallAfter(position: i32): i32 {
     const calls = this.calls;
-    // Binary search for the first call after start.
     let low = 0;
     let high = calls.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (calls[middle] <= start) low = middle + 1;
+      if (calls[middle] <= position) low = middle + 1;
       else high = middle;
     }
-    return low < calls.length && calls[low] < end;
+    return low;
   }
+}
+
+/** How many phis `block` starts with. */
+function countPhis(func: IrFunction, block: i32): i32 {
+  const insts = func.blocks[block].insts;
+  let count = 0;
+  while (count < insts.length && func.insts[insts[count]].op == IrOp.Phi) count++;
+  return count;
 }
 
 /**
@@ -214,14 +246,4 @@ export function edgeIndex(func: IrFunction, block: i32, t: i32): i32 {
     occurrence--;
   }
   return -1;
-}
-
-// @ts-ignore: decorator
-@inline function setBit(bits: StaticArray<u32>, index: i32): void {
-  unchecked(bits[index >>> 5] |= 1 << (index & 31));
-}
-
-// @ts-ignore: decorator
-@inline function clearBit(bits: StaticArray<u32>, index: i32): void {
-  unchecked(bits[index >>> 5] &= ~(1 << (index & 31)));
 }

@@ -24,7 +24,7 @@ import { ValType } from "../module";
 import { BoundsMode } from "../compiled";
 import { MAX_FRAME_SIZE, MEMORY_LENGTH, RT_MEMORY_GROW, TrapKind, VMCTX_MEMORY, VMCTX_RUNTIME } from "../abi";
 import { COND_FLOAT_EQ, COND_FLOAT_NE, Generator, invertCondition } from "../generate/generator";
-import { Intrinsic, emitCallInstruction } from "../generate/call";
+import { Intrinsic, emitCallIndirectInstruction, emitCallInstruction } from "../generate/call";
 import { emitConvertU64, emitSlowPath, emitTruncateSigned, emitTruncateU32, emitTruncateU64 } from "../generate/convert";
 import { emitMinMax } from "../generate/float";
 import { isLoad, isStore, IrFunction, IrOp, Inst, NO_TYPE } from "./ir";
@@ -33,9 +33,13 @@ import { eliminateRedundancy } from "./redundancy";
 import { inlineCalls } from "./inline";
 import { hoistInvariants } from "./licm";
 import { Intervals, edgeIndex, isSmallFill } from "./intervals";
-import { emitFillStores, emitMemoryCopyFromRegisters, emitMemoryFillFromRegisters } from "../generate/bulk";
+import {
+  emitDrop, emitFillStores, emitMemoryCopyFromRegisters, emitMemoryFillFromRegisters, emitMemoryInitFromRegisters,
+  emitTableCopyFromRegisters, emitTableInitFromRegisters,
+} from "../generate/bulk";
 import { loadMemoryLength } from "../generate/memory";
 import { Allocation, allocateRegisters, isConstant, isFloatType } from "./regalloc";
+import { loopDepths } from "./loops";
 import { LocKind, Move, emitMove, emitParallelMoves, storeMove } from "./moves";
 
 const SCRATCH: Reg = Reg.R11;
@@ -71,7 +75,7 @@ function lowerable(g: Generator, inst: Inst): bool {
   if (isLoad(op) || isStore(op)) return true;
   if (op >= <u32>Op.I32Const && op <= <u32>Op.I64Extend32S) return true;
   if (op >= (PREFIXED | PrefixedOp.I32TruncSatF32S) && op <= (PREFIXED | PrefixedOp.I64TruncSatF64U)) return true;
-  if (op == (PREFIXED | PrefixedOp.MemoryCopy) || op == (PREFIXED | PrefixedOp.MemoryFill)) return true;
+  if (op >= (PREFIXED | PrefixedOp.MemoryInit) && op <= (PREFIXED | PrefixedOp.TableCopy)) return true;
   switch (op) {
     case Op.Select: case Op.GlobalGet: case Op.GlobalSet: case Op.MemorySize: case Op.MemoryGrow:
       return true;
@@ -79,6 +83,13 @@ function lowerable(g: Generator, inst: Inst): bool {
       const callee = <u32>inst.imm;
       if (g.module.numImportedFuncs > callee && g.intrinsics[<i32>callee] != Intrinsic.NONE) {
         tier2Failure = "calls an intrinsic";
+        return false;
+      }
+      return true;
+    }
+    case Op.CallIndirect: {
+      if (inst.imm2 != 0) {
+        tier2Failure = "call_indirect through a table other than 0";
         return false;
       }
       return true;
@@ -143,16 +154,48 @@ class Lowering {
   uses: i32[];
   /** Values that live in a register and have a slot: reloaded after the calls they span. */
   split: i32[] = [];
+  /**
+   * Per value: whether its slot is written before each call it lives
+   * across rather than once where it is defined: for a value defined in a
+   * deeper loop than every call its interval spans (a loop counter live
+   * across a call after the loop), where a store at the definition would
+   * run on every iteration.
+   */
+  storeAtCalls: bool[] = [];
   /** Largest argument/result area of a call, in slots. */
   callSlots: i32 = 0;
   /** The first of the two frame slots that save rax and rdx around a division, 0 until one needs them. */
   divisionSlot: i32 = 0;
   /** The comparison whose flags the block's branch tests, -1 when none. */
   fused: i32 = -1;
+  /** When `fused` is an i32.eqz of a comparison: that comparison, whose flags the branch tests inverted; else -1. */
+  fusedInner: i32 = -1;
   /** Edges whose copies are made in a stub: the block, the edge's index among its targets, the stub's label. */
   stubBlocks: i32[] = [];
   stubEdges: i32[] = [];
   stubLabels: Label[] = [];
+  /** The block being emitted. */
+  block: i32 = 0;
+  /**
+   * The bounds checks emitted so far (explicit-bounds mode), by address
+   * value (-1: constant addresses): indexes into checkBlocks/checkEnds,
+   * the block of each check and the end (offset + size) it proved.
+   */
+  checks: Map<i32, i32[]> = new Map<i32, i32[]>();
+  checkBlocks: i32[] = [];
+  checkEnds: u64[] = [];
+  /** Bounds checks left out because a dominating one covers them. */
+  checksElided: i32 = 0;
+  /**
+   * Per value, for the block being emitted: the block when the value is
+   * live out of it (outBlock), the block when used in it and the index of
+   * its last use there (useBlock, lastUse); `index` is the instruction
+   * being emitted. A value reloaded after a call must be one of those.
+   */
+  outBlock: i32[];
+  useBlock: i32[];
+  lastUse: i32[];
+  index: i32 = 0;
 
   constructor(g: Generator, func: IrFunction, intervals: Intervals, alloc: Allocation, bodyIndex: i32) {
     this.g = g;
@@ -161,6 +204,9 @@ class Lowering {
     this.alloc = alloc;
     this.bodyIndex = bodyIndex;
     this.uses = new Array<i32>(func.insts.length).fill(0);
+    this.outBlock = new Array<i32>(func.insts.length).fill(-1);
+    this.useBlock = new Array<i32>(func.insts.length).fill(-1);
+    this.lastUse = new Array<i32>(func.insts.length).fill(0);
     for (let b = 0; b < func.blocks.length; b++) {
       const insts = func.blocks[b].insts;
       for (let k = 0; k < insts.length; k++) {
@@ -168,6 +214,20 @@ class Lowering {
         const args = func.insts[value].args;
         for (let a = 0; a < args.length; a++) this.uses[args[a]]++;
         if (alloc.reg[value] >= 0 && alloc.slot[value] != 0) this.split.push(value);
+      }
+    }
+    this.storeAtCalls = new Array<bool>(func.insts.length).fill(false);
+    if (this.split.length > 0) {
+      const depth = loopDepths(func, intervals.dominators);
+      for (let i = 0; i < this.split.length; i++) {
+        const value = this.split[i];
+        const inst = func.insts[value];
+        if (inst.op == IrOp.Param || inst.block < 0) continue;
+        let deepestCall = -1;
+        for (let c = intervals.firstCallAfter(intervals.start[value]); c < intervals.calls.length && intervals.calls[c] < intervals.end[value]; c++) {
+          deepestCall = max(deepestCall, depth[intervals.callBlocks[c]]);
+        }
+        this.storeAtCalls[value] = depth[inst.block] > deepestCall;
       }
     }
   }
@@ -246,11 +306,6 @@ class Lowering {
     const reg = this.alloc.reg[value];
     if (reg >= 0) return reg;
     const inst = this.func.insts[value];
-    if (isConstant(inst.op) && inst.imm != 0) {
-      // Read from the constant pool: one load, where an immediate takes a movabs and a movq.
-      this.g.asm.loadFloat(sizeOfType(inst.type), scratch, this.floatMemory(value));
-      return scratch;
-    }
     this.moveTo(value, LocKind.XMM, scratch);
     return scratch;
   }
@@ -264,6 +319,12 @@ class Lowering {
 
   /** Copies `value` into a register of the given kind. */
   moveTo(value: i32, kind: LocKind, reg: i32): void {
+    const inst = this.func.insts[value];
+    if (kind == LocKind.XMM && isConstant(inst.op) && isFloatType(inst.type) && inst.imm != 0) {
+      // From the constant pool: one load, where an immediate takes a movabs and a movq.
+      this.g.asm.loadFloat(sizeOfType(inst.type), reg, this.floatMemory(value));
+      return;
+    }
     const move = this.source(value);
     move.dstKind = kind;
     move.dst = reg;
@@ -299,7 +360,7 @@ class Lowering {
   /** After `value` was computed in `reg`: writes it to its slot when it has one (spilled, or split around calls). */
   define(value: i32, reg: i32): void {
     const slot = this.alloc.slot[value];
-    if (slot == 0) return;
+    if (slot == 0 || this.storeAtCalls[value]) return;
     const type = this.type(value);
     if (isFloatType(type)) this.g.asm.storeFloat(sizeOfType(type), mem(Reg.RBP, slot), reg);
     else this.g.asm.store(sizeOfType(type), mem(Reg.RBP, slot), <Reg>reg);
@@ -316,22 +377,43 @@ class Lowering {
 
   emitBlock(block: i32, next: i32): void {
     const func = this.func;
+    this.block = block;
     const insts = func.blocks[block].insts;
     this.fused = -1;
+    this.fusedInner = -1;
     const last = insts[insts.length - 1];
     const terminator = func.insts[last];
     if (terminator.op == IrOp.Branch && insts.length >= 2) {
       const condition = terminator.args[0];
-      if (insts[insts.length - 2] == condition && this.uses[condition] == 1 && isComparison(func.insts[condition].op)) this.fused = condition;
+      if (insts[insts.length - 2] == condition && this.uses[condition] == 1 && isComparison(func.insts[condition].op)) {
+        this.fused = condition;
+        // `if (!(a > b))` as AssemblyScript writes a loop's exit test: the
+        // inner comparison's flags, tested inverted (which for floats is
+        // also right on NaN: not-above is below-or-equal-or-unordered).
+        const inner = func.insts[condition].args[0];
+        if (func.insts[condition].op == Op.I32Eqz && insts.length >= 3 && insts[insts.length - 3] == inner &&
+            this.uses[inner] == 1 && isComparison(func.insts[inner].op)) this.fusedInner = inner;
+      }
+    }
+    const out = this.intervals.liveOut[block];
+    for (let i = 0; i < out.length; i++) this.outBlock[out[i]] = block;
+    for (let k = 0; k < insts.length; k++) {
+      const inst = func.insts[insts[k]];
+      if (inst.op == IrOp.Phi) continue;
+      for (let a = 0; a < inst.args.length; a++) {
+        this.useBlock[inst.args[a]] = block;
+        this.lastUse[inst.args[a]] = k;
+      }
     }
     for (let k = 0; k < insts.length; k++) {
       const value = insts[k];
       const inst = func.insts[value];
+      this.index = k;
       if (inst.op == IrOp.Phi) {
         if (this.alloc.reg[value] >= 0) this.define(value, this.alloc.reg[value]);
         continue;
       }
-      if (value == this.fused) continue;
+      if (value == this.fused || value == this.fusedInner) continue;
       this.g.wasmOffset = inst.offset;
       this.emitInst(value, inst, block, next);
     }
@@ -433,13 +515,18 @@ class Lowering {
         return;
       }
       case Op.MemoryGrow: this.emitMemoryGrow(value, inst); return;
-      case Op.Call: this.emitCall(value, inst); return;
-      case PREFIXED | PrefixedOp.MemoryCopy: this.emitBulk(value, inst, Reg.RSI); return;
+      case Op.Call: case Op.CallIndirect: this.emitCall(value, inst); return;
       case PREFIXED | PrefixedOp.MemoryFill: {
         if (isSmallFill(this.func, inst)) this.emitSmallFill(inst);
         else this.emitBulk(value, inst, Reg.RAX);
         return;
       }
+      case PREFIXED | PrefixedOp.MemoryCopy: case PREFIXED | PrefixedOp.MemoryInit:
+      case PREFIXED | PrefixedOp.TableCopy: case PREFIXED | PrefixedOp.TableInit:
+        this.emitBulk(value, inst, Reg.RSI);
+        return;
+      case PREFIXED | PrefixedOp.DataDrop: emitDrop(this.g, this.g.layout.dataSegment(<u32>inst.imm)); return;
+      case PREFIXED | PrefixedOp.ElemDrop: emitDrop(this.g, this.g.layout.elemSegment(<u32>inst.imm)); return;
     }
     if (isLoad(op)) { this.emitLoad(value, inst); return; }
     if (isStore(op)) { this.emitStore(inst); return; }
@@ -571,6 +658,10 @@ class Lowering {
     let a = inst.args[0];
     let b = inst.args[1];
     const alloc = this.alloc;
+    if (this.emitAddAsLea(op, size, d, a, b) || (commutative && this.emitAddAsLea(op, size, d, b, a))) {
+      this.define(value, d);
+      return;
+    }
     if (commutative && (alloc.reg[b] == <i32>d || this.isImmediate(a, size)) && alloc.reg[a] != <i32>d) {
       const t = a; a = b; b = t;
     }
@@ -599,6 +690,32 @@ class Lowering {
       else asm.aluLoad(<Alu>op, size, d, from);
     }
     this.define(value, d);
+  }
+
+  /**
+   * d = a + b or a - constant b as one lea when a is in a register other
+   * than d and b in a register other than d or a constant displacement:
+   * no copy of a into d first. False, with nothing emitted, otherwise.
+   */
+  emitAddAsLea(op: i32, size: i32, d: Reg, a: i32, b: i32): bool {
+    if (op != Alu.ADD && op != Alu.SUB) return false;
+    const alloc = this.alloc;
+    const aReg = alloc.reg[a];
+    if (aReg < 0 || aReg == <i32>d) return false;
+    if (this.isImmediate(b, size)) {
+      let imm = <i32>this.func.insts[b].imm;
+      if (op == Alu.SUB) {
+        // The negated displacement must fit as well.
+        if (imm == i32.MIN_VALUE) return false;
+        imm = -imm;
+      }
+      this.g.asm.lea(size, d, mem(<Reg>aReg, imm));
+      return true;
+    }
+    const bReg = alloc.reg[b];
+    if (op != Alu.ADD || bReg < 0 || bReg == <i32>d) return false;
+    this.g.asm.lea(size, d, memIndex(<Reg>aReg, <Reg>bReg, 1, 0));
+    return true;
   }
 
   /**
@@ -702,8 +819,9 @@ class Lowering {
       const first = swapped ? b : a;
       const second = swapped ? a : b;
       const x = this.xmm(first, XMM_SCRATCH);
-      const y = this.xmm(second, XMM_SCRATCH2);
-      asm.ucomis(size, x, y);
+      // The second operand from memory (its slot or the constant pool) when it has no register.
+      if (this.alloc.reg[second] < 0 && !(isConstant(this.func.insts[second].op) && this.func.insts[second].imm == 0)) asm.ucomisLoad(size, x, this.floatMemory(second));
+      else asm.ucomis(size, x, this.xmm(second, XMM_SCRATCH2));
       switch (relation) {
         case 0: return COND_FLOAT_EQ;
         case 1: return COND_FLOAT_NE;
@@ -875,7 +993,7 @@ class Lowering {
     const inst = this.func.insts[address];
     if (isConstant(inst.op)) {
       const effective = <u64><u32>inst.imm + <u64>offset;
-      if (explicit) {
+      if (explicit && !this.checked(-1, effective + <u64>size)) {
         const end = effective + <u64>size;
         asm.load(8, SCRATCH, mem(VMCTX, VMCTX_MEMORY));
         asm.load(8, SCRATCH, mem(SCRATCH, MEMORY_LENGTH));
@@ -888,7 +1006,7 @@ class Lowering {
       return memIndex(MEMORY_BASE, SCRATCH2, 1, 0);
     }
     const index = this.gpr(address, SCRATCH2);
-    if (explicit) {
+    if (explicit && !this.checked(address, <u64>offset + <u64>size)) {
       // index <= length - (offset + size), compared signed in 64 bits.
       asm.load(8, SCRATCH, mem(VMCTX, VMCTX_MEMORY));
       asm.load(8, SCRATCH, mem(SCRATCH, MEMORY_LENGTH));
@@ -906,6 +1024,34 @@ class Lowering {
     asm.movImm(8, SCRATCH, <i64><u64>offset);
     asm.add(8, SCRATCH2, SCRATCH);
     return memIndex(MEMORY_BASE, SCRATCH2, 1, 0);
+  }
+
+  /**
+   * Whether an access of the bytes below `end` past address value `address`
+   * (-1: past 0, for constant addresses) needs no bounds check because a
+   * check in a dominating position already proved as much: memory only
+   * grows, so what was in bounds stays so. Records the check otherwise.
+   */
+  checked(address: i32, end: u64): bool {
+    const dominators = this.intervals.dominators;
+    let list: i32[];
+    if (this.checks.has(address)) {
+      list = this.checks.get(address);
+      for (let i = 0; i < list.length; i++) {
+        const check = list[i];
+        if (this.checkEnds[check] >= end && dominators.dominates(this.checkBlocks[check], this.block)) {
+          this.checksElided++;
+          return true;
+        }
+      }
+    } else {
+      list = [];
+      this.checks.set(address, list);
+    }
+    list.push(this.checkBlocks.length);
+    this.checkBlocks.push(this.block);
+    this.checkEnds.push(end);
+    return false;
   }
 
   beforeAccess(): void {
@@ -972,6 +1118,7 @@ class Lowering {
 
   emitMemoryGrow(value: i32, inst: Inst): void {
     const asm = this.g.asm;
+    this.saveBeforeCall(value);
     this.moveTo(inst.args[0], LocKind.GPR, Reg.RSI);
     asm.load(8, Reg.RDI, mem(VMCTX, VMCTX_MEMORY));
     asm.load(8, Reg.RAX, mem(VMCTX, VMCTX_RUNTIME));
@@ -985,8 +1132,9 @@ class Lowering {
   }
 
   /**
-   * memory.copy (`second` rsi: the source) and memory.fill (`second` rax:
-   * the byte) through the baseline's code, which takes its operands in
+   * memory.copy, memory.init, table.copy and table.init (`second` rsi: the
+   * source) and memory.fill (`second` rax: the byte) through the baseline's
+   * code, which takes its operands in
    * rdi, `second` and rcx and clobbers registers as a call does (the
    * intervals treat it as one). The operands go through the outgoing
    * argument area: a parallel copy straight into those registers could
@@ -994,14 +1142,21 @@ class Lowering {
    */
   emitBulk(value: i32, inst: Inst, second: Reg): void {
     const asm = this.g.asm;
+    this.saveBeforeCall(value);
     if (this.callSlots < 3) this.callSlots = 3;
     this.storeArguments(inst, 3);
     // i32 operands: 4-byte loads zero-extend them.
     asm.load(4, Reg.RDI, mem(Reg.RSP, 0));
     asm.load(4, second, mem(Reg.RSP, 8));
     asm.load(4, Reg.RCX, mem(Reg.RSP, 16));
-    if (second == Reg.RSI) emitMemoryCopyFromRegisters(this.g);
-    else emitMemoryFillFromRegisters(this.g);
+    const segment = <u32>inst.imm;
+    switch (inst.op) {
+      case PREFIXED | PrefixedOp.MemoryCopy: emitMemoryCopyFromRegisters(this.g); break;
+      case PREFIXED | PrefixedOp.MemoryFill: emitMemoryFillFromRegisters(this.g); break;
+      case PREFIXED | PrefixedOp.MemoryInit: emitMemoryInitFromRegisters(this.g, segment); break;
+      case PREFIXED | PrefixedOp.TableCopy: emitTableCopyFromRegisters(this.g); break;
+      case PREFIXED | PrefixedOp.TableInit: emitTableInitFromRegisters(this.g, segment); break;
+    }
     this.reloadAfterCall(value);
   }
 
@@ -1059,14 +1214,22 @@ class Lowering {
     const g = this.g;
     const asm = g.asm;
     const module = g.module;
-    const callee = <u32>inst.imm;
-    const type = module.funcType(callee);
+    const indirect = inst.op == Op.CallIndirect;
+    const type = indirect ? module.types[<i32>inst.imm] : module.funcType(<u32>inst.imm);
     const params = type.params.length;
     const results = type.results.length;
     const slots = params > results ? params : results;
     if (slots > this.callSlots) this.callSlots = slots;
+    this.saveBeforeCall(value);
     this.storeArguments(inst, params);
-    emitCallInstruction(g, callee);
+    if (indirect) {
+      // The element index, the last operand, zero-extended in rcx: the
+      // checks clobber it and r11, both scratch here.
+      this.moveTo(inst.args[params], LocKind.GPR, SCRATCH2);
+      emitCallIndirectInstruction(g, <u32>inst.imm, SCRATCH2);
+    } else {
+      emitCallInstruction(g, <u32>inst.imm);
+    }
     if (results == 1 && this.uses[value] > 0) {
       const d = this.target(value);
       const size = sizeOfType(inst.type);
@@ -1090,14 +1253,35 @@ class Lowering {
     emitParallelMoves(this.g.asm, moves);
   }
 
-  /** Reloads the values that live across the call `call` into their registers. */
-  reloadAfterCall(call: i32): void {
+  /**
+   * Whether `value` (split around calls) lives across the call `call`: its
+   * interval spans the call and it is read after it, later in the block or
+   * after it (an interval also spans code where its value is dead, such as
+   * the other arm of a branch).
+   */
+  livesAcross(value: i32, call: i32): bool {
     const at = this.intervals.position[call];
-    const start = this.intervals.start;
-    const end = this.intervals.end;
+    if (this.intervals.start[value] >= at || this.intervals.end[value] <= at) return false;
+    return this.outBlock[value] == this.block || (this.useBlock[value] == this.block && this.lastUse[value] > this.index);
+  }
+
+  /** Before the call `call`, while every register still holds its value: the slots of the storeAtCalls values living across it. */
+  saveBeforeCall(call: i32): void {
     for (let i = 0; i < this.split.length; i++) {
       const value = this.split[i];
-      if (start[value] >= at || end[value] <= at) continue;
+      if (!this.storeAtCalls[value] || !this.livesAcross(value, call)) continue;
+      const type = this.type(value);
+      const to = mem(Reg.RBP, this.alloc.slot[value]);
+      if (isFloatType(type)) this.g.asm.storeFloat(sizeOfType(type), to, this.alloc.reg[value]);
+      else this.g.asm.store(sizeOfType(type), to, <Reg>this.alloc.reg[value]);
+    }
+  }
+
+  /** Reloads the values that live across the call `call` into their registers. */
+  reloadAfterCall(call: i32): void {
+    for (let i = 0; i < this.split.length; i++) {
+      const value = this.split[i];
+      if (!this.livesAcross(value, call)) continue;
       const type = this.type(value);
       const from = mem(Reg.RBP, this.alloc.slot[value]);
       if (isFloatType(type)) this.g.asm.loadFloat(sizeOfType(type), this.alloc.reg[value], from);
@@ -1112,7 +1296,9 @@ class Lowering {
     const asm = g.asm;
     const condition = inst.args[0];
     let cond: i32;
-    if (this.fused == condition) {
+    if (this.fused == condition && this.fusedInner >= 0) {
+      cond = invertCondition(this.emitCompare(this.func.insts[this.fusedInner]));
+    } else if (this.fused == condition) {
       cond = this.emitCompare(this.func.insts[condition]);
     } else if (this.alloc.reg[condition] < 0 && isConstant(this.func.insts[condition].op)) {
       this.takeEdge(block, <u32>this.func.insts[condition].imm != 0 ? 0 : 1, next);
@@ -1181,7 +1367,7 @@ function isComparison(op: u32): bool {
 /** The float-to-integer truncations: the trapping ones and the saturating (0xFC 0-7) ones. */
 function isTruncation(op: u32): bool {
   if (op >= (PREFIXED | PrefixedOp.I32TruncSatF32S) && op <= (PREFIXED | PrefixedOp.I64TruncSatF64U)) return true;
-  if (op == (PREFIXED | PrefixedOp.MemoryCopy) || op == (PREFIXED | PrefixedOp.MemoryFill)) return true;
+  if (op >= (PREFIXED | PrefixedOp.MemoryInit) && op <= (PREFIXED | PrefixedOp.TableCopy)) return true;
   switch (op) {
     case Op.I32TruncF32S: case Op.I32TruncF32U: case Op.I32TruncF64S: case Op.I32TruncF64U:
     case Op.I64TruncF32S: case Op.I64TruncF32U: case Op.I64TruncF64S: case Op.I64TruncF64U:

@@ -29,9 +29,8 @@ import { Dominators } from "./dominators";
 import { IrFunction, IrOp, isLoad, isPure, isStore } from "./ir";
 import { isCall } from "./intervals";
 
-/** What one point of a block chain knows: pure expressions, global values and linear memory contents. */
+/** What one point of a block chain knows: global values and linear memory contents. */
 class Known {
-  expressions: Map<string, i32> = new Map<string, i32>();
   globals: Map<u32, i32> = new Map<u32, i32>();
   /** Memory known to hold a value: the load operation that reads it, its address value and static offset, and the value. */
   loadOps: u32[] = [];
@@ -84,14 +83,8 @@ class Known {
     this.loaded.length = 0;
   }
 
-  copyExpressions(from: Known): void {
-    const keys = from.expressions.keys();
-    for (let i = 0; i < keys.length; i++) this.expressions.set(keys[i], from.expressions.get(keys[i]));
-  }
-
   copy(): Known {
     const known = new Known();
-    known.copyExpressions(this);
     const globals = this.globals.keys();
     for (let i = 0; i < globals.length; i++) known.globals.set(globals[i], this.globals.get(globals[i]));
     for (let i = 0; i < this.loadOps.length; i++) known.addLoad(this.loadOps[i], this.addresses[i], this.offsets[i], this.loaded[i]);
@@ -128,27 +121,71 @@ function expressionKey(func: IrFunction, value: i32): string {
   return key;
 }
 
+/**
+ * The reachable blocks in a preorder of the dominator tree, children in
+ * reverse postorder: every block after its immediate dominator, and a
+ * block's subtree contiguous right after it.
+ */
+function dominatorTreeOrder(func: IrFunction, dominators: Dominators): i32[] {
+  const rpo = dominators.rpo;
+  const count = func.blocks.length;
+  // Children lists as linked lists, built backwards so each keeps reverse postorder.
+  const firstChild = new Array<i32>(count).fill(-1);
+  const nextSibling = new Array<i32>(count).fill(-1);
+  for (let o = rpo.length - 1; o > 0; o--) {
+    const block = rpo[o];
+    const parent = dominators.idom[block];
+    nextSibling[block] = firstChild[parent];
+    firstChild[parent] = block;
+  }
+  const order: i32[] = [];
+  const stack: i32[] = [rpo[0]];
+  while (stack.length > 0) {
+    const block = stack.pop();
+    order.push(block);
+    // Pushed last to first, so the first child is visited first.
+    const children: i32[] = [];
+    for (let child = firstChild[block]; child >= 0; child = nextSibling[child]) children.push(child);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return order;
+}
+
 /** Removes redundant pure operations and global reads from `func`; returns how many. */
 export function eliminateRedundancy(func: IrFunction): i32 {
   const count = func.insts.length;
   const replacement = new Array<i32>(count);
   for (let i = 0; i < count; i++) replacement[i] = i;
   const dominators = new Dominators(func);
-  const order = dominators.rpo;
+  const order = dominatorTreeOrder(func, dominators);
   const atEnd = new Array<Known | null>(func.blocks.length).fill(null);
+  // The pure expressions known in the dominator-tree ancestors of the block
+  // being visited, as one table: `added` logs the keys each block put in,
+  // and leaving a block's subtree takes them out again, where copying the
+  // table into every block cost time quadratic in the function's size.
+  const expressions = new Map<string, i32>();
+  const added: string[] = [];
+  const openBlocks: i32[] = [];
+  const openMarks: i32[] = [];
   let removed = 0;
   for (let o = 0; o < order.length; o++) {
     const block = order[o];
+    const idom = o == 0 ? -1 : dominators.idom[block];
+    while (openBlocks.length > 0 && openBlocks[openBlocks.length - 1] != idom) {
+      openBlocks.pop();
+      const mark = openMarks.pop();
+      while (added.length > mark) expressions.delete(added.pop());
+    }
+    openBlocks.push(block);
+    openMarks.push(added.length);
     const preds = func.blocks[block].preds;
+    // Globals and memory flow down single-predecessor chains; at a merge they may differ by path.
+    // A predecessor with this block as its only successor hands its state over uncopied.
     let known: Known;
     if (preds.length == 1 && atEnd[preds[0]] != null) {
-      known = atEnd[preds[0]]!.copy();
+      known = func.insts[func.last(preds[0])].targets.length == 1 ? atEnd[preds[0]]! : atEnd[preds[0]]!.copy();
     } else {
-      // A merge: the pure expressions of its immediate dominator still hold
-      // (their values dominate it), the globals may differ by path.
       known = new Known();
-      const idom = dominators.idom[block];
-      if (o > 0 && idom >= 0 && atEnd[idom] != null) known.copyExpressions(atEnd[idom]!);
     }
     const insts = func.blocks[block].insts;
     for (let k = 0; k < insts.length; k++) {
@@ -159,11 +196,12 @@ export function eliminateRedundancy(func: IrFunction): i32 {
       if (inst.op == IrOp.Phi) continue;
       if (isPure(inst.op)) {
         const key = expressionKey(func, value);
-        if (known.expressions.has(key)) {
-          replacement[value] = known.expressions.get(key);
+        if (expressions.has(key)) {
+          replacement[value] = expressions.get(key);
           removed++;
         } else {
-          known.expressions.set(key, value);
+          expressions.set(key, value);
+          added.push(key);
         }
       } else if (inst.op == Op.GlobalGet) {
         const global = <u32>inst.imm;

@@ -18,6 +18,9 @@
 // into its register after each call it is live across. A parameter's slot
 // is where the caller passed it, so it is never stored.
 //
+// A value that flows into a phi takes the phi's register when that one is
+// free where the value is defined, which removes the copy on that edge.
+//
 // Constants get no register: each use takes the immediate, or materialises
 // it in a scratch register (lower.ts), which costs less than holding a
 // register over a long range.
@@ -76,6 +79,7 @@ export function allocateRegisters(func: IrFunction, intervals: Intervals): Alloc
   const start = intervals.start;
   const end = intervals.end;
   const weight = spillWeights(func, intervals);
+  const hint = phiHints(func);
   sortKeys = start;
   values.sort(byStart);
   // Free registers per class, as stacks of indices into the class's registers.
@@ -108,7 +112,17 @@ export function allocateRegisters(func: IrFunction, intervals: Intervals): Alloc
     const float = isFloatType(func.insts[value].type);
     const free = float ? freeXmm : freeGpr;
     if (free.length > 0) {
-      result.reg[value] = free.pop();
+      // The register of the phi this value flows into, when it is free
+      // here: the copy on that edge disappears (a loop's next value
+      // lands where the loop reads it).
+      const hinted = hint[value] >= 0 ? result.reg[hint[value]] : -1;
+      const at = hinted >= 0 ? free.indexOf(hinted) : -1;
+      if (at >= 0) {
+        free.splice(at, 1);
+        result.reg[value] = hinted;
+      } else {
+        result.reg[value] = free.pop();
+      }
       insertByEnd(active, value, end);
     } else {
       // The active interval of this class cheapest to spill, if cheaper than this one.
@@ -135,6 +149,20 @@ export function allocateRegisters(func: IrFunction, intervals: Intervals): Alloc
     if (result.reg[value] >= 0 && result.slot[value] == 0 && intervals.crossesCall(value)) result.slot[value] = result.newSlot();
   }
   return result;
+}
+
+/** Per value: a phi it is an operand of (the last one found), -1 when none. */
+function phiHints(func: IrFunction): i32[] {
+  const hint = new Array<i32>(func.insts.length).fill(-1);
+  for (let b = 0; b < func.blocks.length; b++) {
+    const insts = func.blocks[b].insts;
+    for (let k = 0; k < insts.length; k++) {
+      const inst = func.insts[insts[k]];
+      if (inst.op != IrOp.Phi) break;
+      for (let a = 0; a < inst.args.length; a++) hint[inst.args[a]] = insts[k];
+    }
+  }
+  return hint;
 }
 
 /** Deepest loop nesting that still raises a use's weight. */
