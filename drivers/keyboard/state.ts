@@ -20,7 +20,8 @@
 //   3. send: the sender moves the queue's head once the compositor said
 //      the events before it were applied.
 
-import { Checkpoints, InputQueue } from "../lib/input/index";
+import { InputQueue } from "../lib/input/index";
+import { Checkpoints } from "../../ipc/client/index";
 
 export const STATE_NAME = "keyboard";
 

@@ -21,7 +21,8 @@
 // device again (Virtqueue.release), so a buffer back in the device's hands
 // was always committed first.
 
-import { CURSOR_BYTES, Checkpoints, InputClient } from "../lib/input/index";
+import { CURSOR_BYTES, InputClient } from "../lib/input/index";
+import { Checkpoints } from "../../ipc/client/index";
 
 export const STATE_NAME = "tablet";
 /** The DMA state object of the event queue's rings and buffers. */

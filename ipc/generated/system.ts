@@ -202,7 +202,7 @@ export function nameOpen(path: string, timeout: i64): i32 {
  * @param replyLength The reply's length: the first bytes of `buffer`, at most `bufferLength`.
  * @param channel The channel to receive on next. Needs RECEIVE.
  * @param buffer The reply on the way in, room for the next message on the way out.
- * @returns Its low 32 bits, read as an i32, what msg.reply_receive returns: the next message's receive id, RECEIVE_ID_PULSE, or the reply's or the receive's error. For a message, the 31 bits from REPLY_WAIT_LENGTH_SHIFT on its length as sent (more than the buffer took when it was cut), and bit 63 set when a handle came with it (msg.info tells its number). For a pulse or an error the high bits carry nothing.
+ * @returns Its low 32 bits, read as an i32, what msg.reply_receive returns: the next message's receive id, RECEIVE_ID_PULSE, or the reply's or the receive's error. For a message, the 31 bits from REPLY_WAIT_LENGTH_SHIFT on its length as sent (more than the buffer took when it was cut; a length of 2^31 or more reads as 2^31 - 1), and bit 63 set when a handle came with it (msg.info tells its number). For a pulse or an error the high bits carry nothing.
  */
 // @ts-ignore: decorator
 @inline export function msgReplyWait(receiveId: u32, status: i32, replyLength: u32, channel: Handle, buffer: usize, bufferLength: u32): i64 {

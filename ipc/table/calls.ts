@@ -175,7 +175,7 @@ export const calls: SystemCall[] = [
       { name: "channel", kind: "handle", object: "channel", rights: ["RECEIVE"], doc: "The channel to receive on next." },
       { name: "buffer", kind: "buffer", access: "write", doc: "The reply on the way in, room for the next message on the way out." },
     ],
-    result: { type: "i64", doc: "Its low 32 bits, read as an i32, what msg.reply_receive returns: the next message's receive id, RECEIVE_ID_PULSE, or the reply's or the receive's error. For a message, the 31 bits from REPLY_WAIT_LENGTH_SHIFT on its length as sent (more than the buffer took when it was cut), and bit 63 set when a handle came with it (msg.info tells its number). For a pulse or an error the high bits carry nothing." },
+    result: { type: "i64", doc: "Its low 32 bits, read as an i32, what msg.reply_receive returns: the next message's receive id, RECEIVE_ID_PULSE, or the reply's or the receive's error. For a message, the 31 bits from REPLY_WAIT_LENGTH_SHIFT on its length as sent (more than the buffer took when it was cut; a length of 2^31 or more reads as 2^31 - 1), and bit 63 set when a handle came with it (msg.info tells its number). For a pulse or an error the high bits carry nothing." },
     errors: ["NO_SENDER", "INVALID_ARGUMENT", "TIMED_OUT"], blocks: true,
     kernel: "msgReplyWait",
   },

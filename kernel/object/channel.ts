@@ -562,11 +562,9 @@ export function msgReplyReceive(caller: Thread, receiveId: u32, status: i32, rep
 export function msgReplyWait(caller: Thread, receiveId: u32, status: i32, replyLength: u32, channel: Channel, buffer: u64,
   bufferLength: u32): i64 {
   if (replyLength > bufferLength) return <i64><u32>abi.ERROR_INVALID_ARGUMENT;
-  if (receiveId != 0) {
-    const replied = msgReply(caller, receiveId, status, buffer, replyLength);
-    if (replied < 0) return <i64><u32>replied;
-  }
-  const received = msgReceive(caller, channel, buffer, bufferLength, 0);
+  const received = receiveId != 0
+    ? msgReplyReceive(caller, receiveId, status, buffer, replyLength, channel, buffer, bufferLength, 0)
+    : msgReceive(caller, channel, buffer, bufferLength, 0);
   return received > 0 ? caller.ipcResult : <i64><u32>received;
 }
 

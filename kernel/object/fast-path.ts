@@ -188,7 +188,7 @@ import * as abi from "../generated/abi";
   const base = memoryBaseOf(component);
   const length = memoryLengthOf(component);
   if (<u64>send + <u64>sendLength > length || <u64>reply + <u64>replyLength > length) return FAST_PATH_DECLINED;
-  // msg.reply_wait's result holds 31 bits of length: a longer message goes the general way, which says so.
+  // msg.reply_wait's result holds 31 bits of length: a longer message goes the general way, which reports the most they hold.
   if (sendLength > 0x7fffffff) return FAST_PATH_DECLINED;
   const channel = field(field(entry, ENTRY_OBJECT), CONNECTION_CHANNEL);
   if (!load<bool>(channel + CHANNEL_IS_OPEN)) return FAST_PATH_DECLINED;

@@ -97,7 +97,7 @@ export class MemoryObject extends KernelObject {
     if (this.kind == MemoryKind.Device) return;
     if (this.kind == MemoryKind.Dma) forgetDma(this);
     for (let i = 0; i < this.frames.length; i++) freeFrame(unchecked(this.frames[i]));
-    changetype<Component>(this.ownerLink).objectPages -= <i64>this.frames.length;
+    this.owner.objectPages -= <i64>this.frames.length;
   }
 }
 

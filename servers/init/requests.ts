@@ -14,7 +14,7 @@ import { REPLY_LATER } from "../../ipc/client/serve";
 import { log } from "../../sdk/lib/log";
 import { Entry, findByComponent, findByName } from "./list";
 import {
-  awaitHandOver, componentEnded, endInstance, promoteSpare, retireSpare, scheduleSpares, standingBy, startEntry, startSpares,
+  awaitHandOver, componentEnded, endInstance, promoteSpare, retireSpare, standingBy, startEntry, startSpares,
 } from "./supervisor";
 
 /** The pulse code of init's spare timer (supervisor.ts, "Warm spares"). */
@@ -95,14 +95,17 @@ export class InitRequests extends InitHandlers {
   /** The kernel's end notices of the components init started, and the spare timer. */
   pulse(pulse: Pulse): void {
     if (pulse.code == PULSE_CODE_COMPONENT_ENDED) componentEnded(<u32>pulse.value);
-    else if (pulse.code == PULSE_SPARES) startSpares();
+    // The spare timer's pulse comes from the kernel (component 0), not from another holder of /init.
+    else if (pulse.code == PULSE_SPARES && pulse.component == 0) startSpares();
   }
 }
 
 function replaceEntry(entry: Entry, component: u32, path: string, reply: InitReplaceReply): i32 {
   const previousPath = entry.path;
-  // The spare runs the old version: the next one is started from the new path.
+  // The spare runs the old version. The new one keeps a spare only once it stands by itself (standingBy).
   retireSpare(entry, "its component is being replaced");
+  entry.keepsSpare = false;
+  entry.spareFailures = 0;
   entry.path = path;
   // startEntry sets `running` to the new instance, so the old one's end is not a restart.
   const started = startEntry(entry);
@@ -115,6 +118,5 @@ function replaceEntry(entry: Entry, component: u32, path: string, reply: InitRep
   log(entry.name + ": " + endInstance(entry, component, "retired: replaced by component " + started.toString() + " from " + path
     + (handedOver ? "" : ", which did not take its names over")));
   reply.component = <u32>started;
-  scheduleSpares();
   return 0;
 }

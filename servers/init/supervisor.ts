@@ -111,8 +111,8 @@ export function retireSpare(entry: Entry, why: string): void {
  * Makes `entry`'s spare its running instance, if it has one waiting: it
  * gets the answer to its standby request and takes over. `ended` tells how
  * the instance before it ended: one line says both, written once the
- * spare was answered, so that the line costs the take-over nothing (the
- * spare, of a higher priority than init's, runs first). False when there
+ * spare was answered, so that the line costs the take-over nothing (a
+ * spare of a higher priority than init's runs first). False when there
  * is none (or it is gone), and the entry must be started afresh; nothing
  * is written then.
  */
@@ -121,7 +121,10 @@ export function promoteSpare(entry: Entry, ended: string): bool {
   if (spare == 0 || request == 0) return false;
   entry.spare = 0;
   entry.spareRequest = 0;
-  if (msgReply(<u32>request, 0, 0, 0) < 0) return false;
+  if (msgReply(<u32>request, 0, 0, 0) < 0) {
+    componentKill(spare);
+    return false;
+  }
   entry.running = spare;
   entry.wanted = true;
   entry.starts++;
@@ -246,6 +249,7 @@ export function componentEnded(id: u32): void {
   }
   if (++entry.recentRestarts > RESTART_LIMIT) {
     entry.wanted = false;
+    retireSpare(entry, "given up");
     log(entry.name + ": component " + id.toString() + " " + how + "; it ended " + RESTART_LIMIT.toString() + " times within a second: given up");
     return;
   }

@@ -21,6 +21,8 @@ import { ListView } from "../../toolkit/list";
 import { Painter } from "../../toolkit/painter";
 import { Root } from "../../toolkit/root";
 import { Listener, Widget } from "../../toolkit/widget";
+import { installError } from "../../lib/install";
+import { INSTALL_ERROR_TOO_SMALL } from "../../../servers/install/generated/protocols/install";
 import { DISK_BOOT, DISK_SMALL, DISK_TABLE, STATE_DONE, STATE_FAILED, STATE_IDLE, STATE_RUNNING } from "../../../sdk/lib/install-states";
 
 const MIB_SECTORS: u64 = 2048;
@@ -191,7 +193,7 @@ export class InstallerView {
     if (this.running) { this.status.text = "An installation runs: wait for its end."; return false; }
     if (disk == null) { this.status.text = "Choose a disk first."; return false; }
     if (disk.isBoot) { this.status.text = disk.path + " is the boot disk: the system is copied from it. Choose another."; return false; }
-    if (disk.isSmall) { this.status.text = disk.path + " is too small for the system and a home volume of 4 MiB."; return false; }
+    if (disk.isSmall) { this.status.text = disk.path + " is " + installError(INSTALL_ERROR_TOO_SMALL) + "."; return false; }
     this.target = disk;
     this.confirm = this.ask("Install Delos on " + disk.path + " (" + disk.mebibytes.toString() + " MiB)?", ["Install", "Cancel"]);
     return true;
@@ -223,15 +225,14 @@ export class InstallerView {
     this.install(disk, true);
   }
 
-  /** Sends install.start (`force` only after the erase question): false when the installer refused. */
-  install(disk: Disk, force: bool): bool {
+  /** Sends install.start (`force` only after the erase question); the installer's refusal goes to the status line. */
+  install(disk: Disk, force: bool): void {
     const started = this.service.start(disk.path, force);
-    if (started < 0) { this.status.text = "Cannot install on " + disk.path + ": " + this.service.problem + "."; return false; }
+    if (started < 0) { this.status.text = "Cannot install on " + disk.path + ": " + this.service.problem + "."; return; }
     this.running = true;
     this.bar.set(0, 1);
     this.status.text = "Installing on " + disk.path + "...";
     this.poll();
-    return true;
   }
 
   /** Asks the installer how far it is and shows it; at the end, the result. */

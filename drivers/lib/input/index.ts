@@ -5,4 +5,3 @@
 export { InputQueue, INPUT_ENTRY_SIZE } from "./queue";
 export { InputSender } from "./sender";
 export { InputClient, CURSOR_BYTES } from "./client";
-export { Checkpoints } from "../../../ipc/client/checkpoints";

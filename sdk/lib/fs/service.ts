@@ -148,6 +148,9 @@ export class FileService {
     return new Reply(status.OK, new FileHandle(directory.volume, <u64>made, this.volume.generation), false);
   }
 
+  /** Whether the client of the request being served had a reply record when earlier() looked (record() adds one if not). */
+  private clientRecorded: bool = false;
+
   /**
    * The reply to (client, sequence) if the request was already done: the
    * recorded reply for the recorded sequence, OLD_REQUEST for an earlier one;
@@ -156,6 +159,7 @@ export class FileService {
   private earlier(client: u64, sequence: u64): Reply | null {
     const recorded = this.volume.tree.find(new Key(REPLY_OBJECT, KIND_REPLY, client));
     if (this.volume.tree.failure != null) { this.volume.message = this.volume.tree.failure!; return new Reply(status.CORRUPT, null, false); }
+    this.clientRecorded = recorded != null;
     if (recorded == null || (recorded.length != REPLY_SIZE && recorded.length != REPLY_SIZE_UNDATED)) return null;
     const at = changetype<usize>(recorded);
     const last = load<u64>(at);
@@ -173,7 +177,7 @@ export class FileService {
 
   /**
    * Records `reply` as the answer to (client, sequence) and commits it with
-   * the change it answers for. A failure that leaves the transaction
+   * the change it answers for; earlier() for the same request came first. A failure that leaves the transaction
    * unusable (CORRUPT, IO, NO_SPACE) is not recorded: the request did
    * nothing and may be sent again; nor is READ_ONLY, since nothing can be
    * recorded on a read-only volume.
@@ -192,7 +196,7 @@ export class FileService {
     }
     store<u64>(at + 28, this.volume.generation);
     const key = new Key(REPLY_OBJECT, KIND_REPLY, client);
-    if (this.volume.tree.find(key) == null && !this.dropOldest(MAX_REPLY_RECORDS - 1)) return new Reply(status.CORRUPT, null, false);
+    if (!this.clientRecorded && !this.dropOldest(MAX_REPLY_RECORDS - 1)) return new Reply(status.CORRUPT, null, false);
     this.volume.record(key, record);
     const committed = this.volume.commit();
     return committed != status.OK ? new Reply(committed, null, false) : reply;

@@ -798,7 +798,7 @@ export class FastPaths {
     const REPLY = wait ? 4 : 2, REPLY_LENGTH = wait ? 2 : 3, CHANNEL = wait ? 3 : 4, BUFFER = wait ? 4 : 5, BUFFER_LENGTH = wait ? 5 : 6;
     const a = this.a;
     const declined = a.newLabel();
-    const noReady = a.newLabel(), noInfo = a.newLabel(), notLast = a.newLabel(), notLent = a.newLabel();
+    const noReady = a.newLabel(), notLast = a.newLabel(), notLent = a.newLabel();
     this.begin(index);
     // Registers: rbx the caller, r12 its component, r13 its objects and then the channel, r9/r8 its memory's
     // base and length, r10 its replyPending, r11 the client, r8 then the client's index in replyPending.
@@ -811,8 +811,8 @@ export class FastPaths {
       a.load(4, Reg.RAX, argument(REPLY_LENGTH));
       a.cmpLoad(4, Reg.RAX, argument(BUFFER_LENGTH));
       a.jcc(Cond.A, declined);
-      a.bind(noInfo);
     } else {
+      const noInfo = a.newLabel();
       this.checkRange(declined, REPLY, REPLY_LENGTH);
       this.checkRange(declined, BUFFER, BUFFER_LENGTH);
       a.load(4, Reg.RAX, argument(7));

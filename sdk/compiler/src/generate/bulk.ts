@@ -154,8 +154,8 @@ export function emitMemoryCopyFromRegisters(g: Generator): void {
   memmove(g);
 }
 
-/** Longest memory.fill of constant value and length written as plain stores. */
-const SMALL_FILL: u32 = 64;
+/** Longest memory.fill of constant value and length written as plain stores (tier 2 too: opt/intervals.ts). */
+export const SMALL_FILL: u32 = 64;
 
 /**
  * memory.fill with a constant value and a constant length of at most

@@ -20,10 +20,11 @@ import { Op } from "../opcodes";
 import { COND_FLOAT_EQ, COND_FLOAT_NE, Generator } from "./generator";
 import { OperandKind } from "./stack";
 
-const F32_SIGN: u64 = 0x80000000;
-const F32_ABS: u64 = 0x7fffffff;
-const F64_SIGN: u64 = 0x8000000000000000;
-const F64_ABS: u64 = 0x7fffffffffffffff;
+/** Masks of the float sign bit and of everything else, by operand size (tier 2's lowering uses them too). */
+export const F32_SIGN: u64 = 0x80000000;
+export const F32_ABS: u64 = 0x7fffffff;
+export const F64_SIGN: u64 = 0x8000000000000000;
+export const F64_ABS: u64 = 0x7fffffffffffffff;
 
 /** Pops a float operand as a register (HELD) or memory; a constant becomes a pool cell. */
 function popFloatOperand(g: Generator): void {

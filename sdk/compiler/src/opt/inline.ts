@@ -20,6 +20,7 @@
 
 import { Module } from "../module";
 import { Op } from "../opcodes";
+import { BodyValidator } from "../validate/body";
 import { buildFunction } from "./build";
 import { Inst, IrFunction, IrOp, NO_TYPE } from "./ir";
 
@@ -39,6 +40,7 @@ export function inlineCalls(func: IrFunction, module: Module, accept: (callee: I
   if (calleesOf != module) {
     calleesOf = module;
     callees.clear();
+    calleeValidator = new BodyValidator(module);
   }
   // Each inlined call's value -> the value that replaces it, applied to every operand once at the end.
   const forward = new Map<i32, i32>();
@@ -59,13 +61,20 @@ let calleesOf: Module | null = null;
  * reads it.
  */
 const callees = new Map<i32, IrFunction | null>();
+/**
+ * Validates a callee before its IR is built: bodies are validated one by
+ * one just before each is compiled (generate/index.ts), so a callee further
+ * on has not been yet, and an invalid one must stay a call (the module is
+ * refused when its turn comes) rather than reach buildFunction.
+ */
+let calleeValidator: BodyValidator | null = null;
 
 /** The IR of body `body` when it may be inlined (small, one result at most, a return, accepted), else null. */
 function inlinable(module: Module, body: i32, accept: (callee: IrFunction) => bool): IrFunction | null {
   if (callees.has(body)) return callees.get(body);
   let callee: IrFunction | null = null;
   const code = module.bodies[body];
-  if (code.codeEnd - code.codeStart <= INLINE_MAX_BYTES) {
+  if (code.codeEnd - code.codeStart <= INLINE_MAX_BYTES && calleeValidator!.validate(code)) {
     callee = buildFunction(module, body);
     if (callee != null && (callee.insts.length > INLINE_MAX_VALUES || !hasReturn(callee) || !accept(callee))) callee = null;
   }

@@ -16,6 +16,7 @@
 
 import { Op, PREFIXED, PrefixedOp } from "../opcodes";
 import { Dominators } from "./dominators";
+import { SMALL_FILL } from "../generate/bulk";
 import { Inst, IrFunction, IrOp, NO_TYPE } from "./ir";
 import { loopOrder } from "./loops";
 
@@ -24,8 +25,6 @@ export function isCall(op: u32): bool {
   return op == Op.Call || op == Op.CallIndirect || op == Op.MemoryGrow;
 }
 
-/** Longest memory.fill of constant value and length that the lowering writes as plain stores. */
-export const SMALL_FILL: u32 = 64;
 
 /** Whether `inst` is a memory.fill of constant value and a constant length of at most SMALL_FILL bytes. */
 export function isSmallFill(func: IrFunction, inst: Inst): bool {

@@ -26,7 +26,7 @@ import { MAX_FRAME_SIZE, MEMORY_LENGTH, RT_MEMORY_GROW, TrapKind, VMCTX_MEMORY, 
 import { COND_FLOAT_EQ, COND_FLOAT_NE, Generator, invertCondition } from "../generate/generator";
 import { Intrinsic, emitCallIndirectInstruction, emitCallInstruction } from "../generate/call";
 import { emitConvertU64, emitSlowPath, emitTruncateSigned, emitTruncateU32, emitTruncateU64 } from "../generate/convert";
-import { emitMinMax } from "../generate/float";
+import { F32_ABS, F32_SIGN, F64_ABS, F64_SIGN, emitMinMax } from "../generate/float";
 import { isLoad, isStore, IrFunction, IrOp, Inst, NO_TYPE } from "./ir";
 import { buildFunction, buildFailure } from "./build";
 import { eliminateRedundancy } from "./redundancy";
@@ -51,11 +51,6 @@ const XMM_SCRATCH2: i32 = 14;
 const INT32_MAX: u64 = 0x7fffffff;
 const FRAME_PLACEHOLDER: i32 = 0x7fffffff;
 const LOOP_ALIGNMENT: i32 = 32;
-/** Masks of the float sign bit and of everything else, by operand size. */
-const F32_SIGN: u64 = 0x80000000;
-const F32_ABS: u64 = 0x7fffffff;
-const F64_SIGN: u64 = 0x8000000000000000;
-const F64_ABS: u64 = 0x7fffffffffffffff;
 
 /** Why the last lowerFunction fell back to the baseline. */
 export let tier2Failure: string = "";
@@ -184,8 +179,6 @@ class Lowering {
   checks: Map<i32, i32[]> = new Map<i32, i32[]>();
   checkBlocks: i32[] = [];
   checkEnds: u64[] = [];
-  /** Bounds checks left out because a dominating one covers them. */
-  checksElided: i32 = 0;
   /**
    * Per value, for the block being emitted: the block when the value is
    * live out of it (outBlock), the block when used in it and the index of
@@ -305,7 +298,6 @@ class Lowering {
   xmm(value: i32, scratch: i32): i32 {
     const reg = this.alloc.reg[value];
     if (reg >= 0) return reg;
-    const inst = this.func.insts[value];
     this.moveTo(value, LocKind.XMM, scratch);
     return scratch;
   }
@@ -1040,7 +1032,6 @@ class Lowering {
       for (let i = 0; i < list.length; i++) {
         const check = list[i];
         if (this.checkEnds[check] >= end && dominators.dominates(this.checkBlocks[check], this.block)) {
-          this.checksElided++;
           return true;
         }
       }
@@ -1367,7 +1358,6 @@ function isComparison(op: u32): bool {
 /** The float-to-integer truncations: the trapping ones and the saturating (0xFC 0-7) ones. */
 function isTruncation(op: u32): bool {
   if (op >= (PREFIXED | PrefixedOp.I32TruncSatF32S) && op <= (PREFIXED | PrefixedOp.I64TruncSatF64U)) return true;
-  if (op >= (PREFIXED | PrefixedOp.MemoryInit) && op <= (PREFIXED | PrefixedOp.TableCopy)) return true;
   switch (op) {
     case Op.I32TruncF32S: case Op.I32TruncF32U: case Op.I32TruncF64S: case Op.I32TruncF64U:
     case Op.I64TruncF32S: case Op.I64TruncF32U: case Op.I64TruncF64S: case Op.I64TruncF64U:

@@ -87,16 +87,6 @@ export const HIGH_FS: i32 = <i32>(FS_FLAG >> BASE_SHIFT);
 @inline export function memHigh(operand: Mem): i32 { return <i32>(operand >> BASE_SHIFT); }
 // @ts-ignore: decorator
 @inline export function memDisp(operand: Mem): i32 { return <i32>operand; }
-// @ts-ignore: decorator
-@inline export function memBase(operand: Mem): Reg { return <Reg>(<i32>(operand >> BASE_SHIFT) & 31); }
-// @ts-ignore: decorator
-@inline export function memIndexReg(operand: Mem): Reg { return <Reg>(<i32>(operand >> INDEX_SHIFT) & 31); }
-// @ts-ignore: decorator
-@inline export function memScaleLog2(operand: Mem): i32 { return <i32>(operand >> SCALE_SHIFT) & 3; }
-// @ts-ignore: decorator
-@inline export function memIsRip(operand: Mem): bool { return (operand & RIP_FLAG) != 0; }
-// @ts-ignore: decorator
-@inline export function memIsFs(operand: Mem): bool { return (operand & FS_FLAG) != 0; }
 
 /** The same operand moved by `delta` bytes. */
 export function memOffset(operand: Mem, delta: i32): Mem {
