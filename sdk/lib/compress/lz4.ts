@@ -15,9 +15,10 @@
 //
 // The last sequence holds only literals; as the format asks, the last 5
 // bytes are always literals and no match starts within the last 12 bytes.
-// The encoder is greedy with a hash table of 4-byte prefixes and a short
-// chain per bucket (a few candidates, the longest match wins); it is not
-// byte-compatible with lz4's own, but any LZ4 decoder reads its output.
+// The encoder finds matches with a hash table of 4-byte prefixes and a
+// chain per bucket, and chooses among them with an optimal parse
+// (lz4Compress); its output is not byte-compatible with lz4's own, but any
+// LZ4 decoder reads it.
 //
 // Both directions work on raw addresses so that the kernel can expand
 // straight from its copy into the final buffer.
@@ -27,8 +28,10 @@ const LAST_LITERALS: i32 = 5;
 const MATCH_LIMIT: i32 = 12;
 const MAX_OFFSET: i32 = 65535;
 const HASH_BITS: i32 = 15;
-/** Earlier positions kept per hash bucket: more finds longer matches, slower. */
-const CHAIN_DEPTH: i32 = 16;
+/** Earlier positions tried per hash bucket: more finds longer matches, slower. */
+const CHAIN_DEPTH: i32 = 32;
+/** Match lengths past the minimum the parse prices one by one; a longer match is priced only whole. */
+const SHORT_LENGTHS: i32 = 32;
 
 /** The most bytes compressing `length` bytes can take (incompressible input grows a little). */
 export function lz4Bound(length: i32): i32 {
@@ -47,21 +50,39 @@ function putLength(out: usize, rest: i32): usize {
   return out;
 }
 
+/** The bytes a length's continuation takes past its nibble: none below 15. */
+// @ts-ignore: decorator
+@inline function lengthBytes(value: i32): i32 {
+  return value < 15 ? 0 : 1 + (value - 15) / 255;
+}
+
 /**
  * Compresses `length` bytes at `source` into `target`, which must hold
  * lz4Bound(length) bytes: the compressed length.
+ *
+ * The parse is optimal for the longest match found at each position: a
+ * first pass finds, through the hash chains, the longest earlier match at
+ * every position; a second pass, from the end backwards, prices each
+ * position as the cheapest of a literal there (one byte) and a match of any
+ * length up to the one found (a token, the offset and its length's
+ * continuation bytes), so a short match that would hide a longer one just
+ * after it is not taken. The image writer compresses once per image and
+ * the kernel expands at every boot, so compressing slowly for fewer bytes
+ * is the right trade.
  */
 export function lz4Compress(source: usize, length: i32, target: usize): i32 {
   let out = target;
   let anchor = 0;
   if (length > MATCH_LIMIT) {
+    const matchEnd = length - MATCH_LIMIT;
+    const limit = length - LAST_LITERALS;
+    // Longest match at each position: its length (0 for none) and its distance back.
+    const longest = new StaticArray<i32>(matchEnd);
+    const distance = new StaticArray<u16>(matchEnd);
     // head[h]: the latest position + 1 with hash h; previous[p & mask]: the one before p in its chain.
     const head = new StaticArray<i32>(1 << HASH_BITS);
     const previous = new StaticArray<i32>(65536);
-    const matchEnd = length - MATCH_LIMIT;
-    const limit = length - LAST_LITERALS;
-    let at = 0;
-    while (at < matchEnd) {
+    for (let at = 0; at < matchEnd; at++) {
       const value = load<u32>(source + <usize>at);
       const h = hash4(value);
       let candidate = unchecked(head[h]) - 1;
@@ -73,12 +94,47 @@ export function lz4Compress(source: usize, length: i32, target: usize): i32 {
           let matched = MIN_MATCH;
           while (at + matched < limit && load<u8>(source + <usize>(candidate + matched)) == load<u8>(source + <usize>(at + matched))) matched++;
           if (matched > bestLength) { bestLength = matched; bestStart = candidate; }
+          if (at + matched >= limit) break;
         }
         const next = unchecked(previous[candidate & 0xffff]);
         if (next >= candidate) break;
         candidate = next;
       }
-      if (bestLength < MIN_MATCH) { at++; continue; }
+      if (bestLength >= MIN_MATCH) {
+        unchecked(longest[at] = bestLength);
+        unchecked(distance[at] = <u16>(at - bestStart));
+      }
+    }
+    // cost[p]: the fewest bytes for everything from p on (its literal run's
+    // continuation bytes aside); taken[p]: the match length chosen at p, 0 for a literal.
+    const cost = new StaticArray<i32>(length + 1);
+    const taken = new StaticArray<i32>(matchEnd);
+    for (let at = length - 1; at >= 0; at--) {
+      let best = unchecked(cost[at + 1]) + 1;
+      let bestTaken = 0;
+      if (at < matchEnd) {
+        const found = unchecked(longest[at]);
+        if (found >= MIN_MATCH) {
+          // Every length up to SHORT_LENGTHS past the minimum, and the longest:
+          // a long run's every length would make the pass quadratic.
+          const top = min(found, MIN_MATCH + SHORT_LENGTHS);
+          for (let matched = MIN_MATCH; matched <= top; matched++) {
+            const price = 3 + lengthBytes(matched - MIN_MATCH) + unchecked(cost[at + matched]);
+            if (price < best) { best = price; bestTaken = matched; }
+          }
+          if (found > top) {
+            const price = 3 + lengthBytes(found - MIN_MATCH) + unchecked(cost[at + found]);
+            if (price < best) { best = price; bestTaken = found; }
+          }
+        }
+        unchecked(taken[at] = bestTaken);
+      }
+      unchecked(cost[at] = best);
+    }
+    let at = 0;
+    while (at < matchEnd) {
+      const matched = unchecked(taken[at]);
+      if (matched == 0) { at++; continue; }
       // Emit the literals since the anchor and this match.
       const literals = at - anchor;
       const token = out++;
@@ -86,20 +142,13 @@ export function lz4Compress(source: usize, length: i32, target: usize): i32 {
       if (literals >= 15) out = putLength(out, literals - 15);
       memory.copy(out, source + <usize>anchor, <usize>literals);
       out += <usize>literals;
-      store<u16>(out, <u16>(at - bestStart));
+      store<u16>(out, unchecked(distance[at]));
       out += 2;
-      const extra = bestLength - MIN_MATCH;
+      const extra = matched - MIN_MATCH;
       tokenValue |= extra >= 15 ? 15 : extra;
       if (extra >= 15) out = putLength(out, extra - 15);
       store<u8>(token, <u8>tokenValue);
-      // Positions inside the match enter the table too, so later matches can reach them.
-      const end = at + bestLength;
-      for (let p = at + 1; p < end && p < matchEnd; p++) {
-        const hp = hash4(load<u32>(source + <usize>p));
-        unchecked(previous[p & 0xffff] = unchecked(head[hp]) - 1);
-        unchecked(head[hp] = p + 1);
-      }
-      at = end;
+      at += matched;
       anchor = at;
     }
   }
