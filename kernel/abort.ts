@@ -4,7 +4,6 @@
 // the console and the machine halts; nothing is allocated on the way.
 
 import * as console from "./console";
-import { haltForever } from "./arch/x86_64/cpu";
 
 export function kernelAbort(message: string | null, file: string | null, line: u32, column: u32): void {
   console.begin();
@@ -18,5 +17,5 @@ export function kernelAbort(message: string | null, file: string | null, line: u
   console.decimal(<u64>column);
   console.end();
   console.line("halted");
-  haltForever();
+  console.halt();
 }

@@ -22,7 +22,7 @@
 
 import "./abort";
 import * as console from "./console";
-import { cli, haltForever, readRsp, waitForInterrupt } from "./arch/x86_64/cpu";
+import { cli, haltForever, pause, readRsp, sti, waitForInterrupt } from "./arch/x86_64/cpu";
 import { reportCpu } from "./arch/x86_64/cpu-info";
 import { activate, createRoot, hasNoExecute, tableFrameCount } from "./arch/x86_64/paging";
 import { DIRECT_MAP_BASE, directMapSize, mapDirectMap, mapImage } from "./arch/x86_64/address-space";
@@ -79,12 +79,17 @@ export const BANNER = "Delos 0.1 kernel (x86-64; AssemblyScript compiled by the 
 const HEAP_TEST_BLOCKS: i32 = 2;
 const HEAP_TEST_BLOCK_SIZE: i32 = 640 << 10;
 
+/** Console bytes the idle loop writes between two chances for an interrupt. */
+const IDLE_DRAIN: i32 = 64;
+/** Console bytes each clock tick writes, so that the log moves on a machine never idle. */
+const TICK_DRAIN: i32 = 128;
+
 function fail(what: string): void {
   console.begin();
   console.text(what);
   console.text("; halted");
   console.end();
-  haltForever();
+  console.halt();
 }
 
 function printBadHandoff(): void {
@@ -285,6 +290,14 @@ function idle(): void {
   while (true) {
     // Anything made ready outside an interrupt (at boot, by a fault key) runs first.
     yieldCurrent();
+    // The console's waiting lines go out in turns; between two, an
+    // interrupt may come in and whatever it readied runs before the next.
+    while (console.drain(IDLE_DRAIN)) {
+      sti();
+      pause();
+      cli();
+      yieldCurrent();
+    }
     waitForInterrupt();
     cli();
     if (faults) {
@@ -296,6 +309,7 @@ function idle(): void {
 
 /** The clock tick, after its end of interrupt: the count, the scheduler's timeouts and slice, a switch if one is wanted. */
 function timerInterrupt(): void {
+  console.drain(TICK_DRAIN);
   tick();
   schedulerTick();
   preemptIfWanted();
@@ -369,5 +383,5 @@ export function fatalTrap(kind: i32, pc: i64): void {
   printLocation(<u64>pc);
   console.end();
   console.line("halted");
-  haltForever();
+  console.halt();
 }

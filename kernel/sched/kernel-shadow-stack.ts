@@ -32,7 +32,6 @@
 // files.
 
 import * as console from "../console";
-import { haltForever } from "../arch/x86_64/cpu";
 import { Thread } from "../object/thread";
 
 /** Bytes of one slot; a thread may take several. */
@@ -111,7 +110,7 @@ function overflow(threadId: u32, used: usize): void {
   console.decimal(<u64>used);
   console.text(" bytes of kernel frames, more than its slots hold; halted");
   console.end();
-  haltForever();
+  console.halt();
 }
 
 // The two halves of a switch are inlined into the switching function and

@@ -24,7 +24,7 @@
 import { GUARD_RESERVATION, MEMORY_BASE, TrapKind } from "../../../sdk/compiler/src/abi";
 import * as console from "../../console";
 import { isKernelCode, printLocation } from "../../debug/locations";
-import { haltForever, readCr2, readCr3 } from "./cpu";
+import { readCr2, readCr3 } from "./cpu";
 import { link } from "./handoff";
 import {
   FRAME_CS, FRAME_ERROR_CODE, FRAME_R10, FRAME_R11, FRAME_R12, FRAME_R13, FRAME_R14, FRAME_R15, FRAME_R8, FRAME_R9,
@@ -169,7 +169,7 @@ export function handleException(frame: i64, vector: i32): i32 {
   if (fixUpCheckedCopy(frame, vector)) return 0;
   if (++depth > 2) {
     console.line("exception while reporting an exception; halted");
-    haltForever();
+    console.halt();
   }
   report(frame, vector);
   let action: i32 = -1;
@@ -203,7 +203,7 @@ export function handleException(frame: i64, vector: i32): i32 {
   depth--;
   if (action < 0) {
     console.line("halted");
-    haltForever();
+    console.halt();
   }
   return action;
 }
