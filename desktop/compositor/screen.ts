@@ -59,6 +59,13 @@ export class Screen {
   readonly adopted: bool;
   /** The marks' page (0: the back buffer is not kept, as when the state object could not be had). */
   private readonly marks: usize;
+  /**
+   * The display's framebuffer still shows the back buffer whole: the
+   * predecessor showed its picture there, and nothing composed since missed
+   * it. Cleared by any compose before attach (present), so that attach,
+   * which reads it, copies the whole picture unless it is really there.
+   */
+  private framebufferCurrent: bool;
   private framebuffer: Surface | null = null;
   private framebufferMemory: Handle = 0;
   private framebufferBytes: u32 = 0;
@@ -88,6 +95,7 @@ export class Screen {
     }
     this.marks = marks;
     this.adopted = adopted;
+    this.framebufferCurrent = adopted && load<u32>(marks, MARK_SHOWN) == 1;
     this.memory = address != 0 ? memory : 0;
     this.back = address != 0 ? new Surface(address, width, height, width * 4) : Surface.allocate(width, height);
   }
@@ -104,15 +112,12 @@ export class Screen {
     store<u32>(this.marks, 1, MARK_WHOLE);
   }
 
-  /** The adopted picture is on the display's framebuffer as well (its predecessor showed it there). */
-  get adoptedShown(): bool { return this.adopted && load<u32>(this.marks, MARK_SHOWN) == 1; }
-
   /**
    * Shows frames on the display driver's framebuffer from now on: `memory`
    * mapped writable, `width` × `height` pixels `stride` bytes apart (it must
    * be the back buffer's size). The whole back buffer is copied to it,
-   * unless it shows the adopted picture already (adoptedShown). False when
-   * it cannot be mapped.
+   * unless it shows the adopted picture already (framebufferCurrent). False
+   * when it cannot be mapped.
    */
   attach(memory: Handle, width: i32, height: i32, stride: i32): bool {
     if (width != this.width || height != this.height || stride < width * 4) return false;
@@ -123,7 +128,9 @@ export class Screen {
     this.framebuffer = new Surface(address, width, height, stride);
     this.framebufferMemory = memory;
     this.framebufferBytes = bytes;
-    if (!this.adoptedShown) this.present([this.back.bounds]);
+    // Read after the framebuffer is set: a compose on another thread either
+    // cleared the flag before it looked for the framebuffer, or found it.
+    if (!this.framebufferCurrent) this.present([this.back.bounds]);
     return true;
   }
 
@@ -141,6 +148,8 @@ export class Screen {
 
   /** Copies the composed rectangles to the framebuffer, if there is one. */
   present(rects: Rect[]): void {
+    // Cleared before the framebuffer is looked at (attach's order is the reverse).
+    if (rects.length > 0) this.framebufferCurrent = false;
     const framebuffer = this.framebuffer;
     if (framebuffer == null) return;
     for (let i = 0; i < rects.length; i++) framebuffer.copyFrom(this.back, rects[i], rects[i].x, rects[i].y);

@@ -13,8 +13,8 @@ import {
 } from "../../ipc/generated/index";
 import { serveInit } from "../../ipc/generated/servers/init";
 import { list, loadList, StartAt } from "./list";
-import { setEndNotices, setSpareTimer, startEntry } from "./supervisor";
-import { InitRequests, PULSE_SPARES } from "./requests";
+import { setEndNotices, setHandOverTimer, setSpareTimer, startEntry } from "./supervisor";
+import { InitRequests, PULSE_HAND_OVERS, PULSE_SPARES } from "./requests";
 import { log } from "../../sdk/lib/log";
 
 const BUFFER_SIZE: u32 = 512;
@@ -30,6 +30,10 @@ export function _start(): void {
   const spares = timerCreate(notices, PULSE_SPARES, 0);
   if (spares < 0) log("timer.create for the spares failed: " + errorName(spares) + "; no spares are kept");
   else setSpareTimer(spares);
+  // A replacement's old instance is retired on this timer's pulse once its names moved (supervisor.ts).
+  const handOvers = timerCreate(notices, PULSE_HAND_OVERS, 0);
+  if (handOvers < 0) log("timer.create for the hand-overs failed: " + errorName(handOvers) + "; a replacement waits for none");
+  else setHandOverTimer(handOvers);
   const registered = nameRegister(INIT_PATH, channel, 0);
   if (registered < 0) log("could not register " + INIT_PATH + ": " + errorName(registered));
   log("supervising " + list.length.toString() + " components; serving " + INIT_PATH);

@@ -52,6 +52,13 @@ export class Entry {
   keepsSpare: bool = false;
   /** Spares that ended before taking over, in a row: past SPARE_FAILURE_LIMIT no spare is kept. */
   spareFailures: i32 = 0;
+  /** A replacement's hand-over (supervisor.ts, handOver): the old instance to retire once its names moved, 0 when none waits. */
+  retiring: u32 = 0;
+  /** The new instance, the path it was started from, the replace request to answer (0: none) and until when to wait. */
+  successor: u32 = 0;
+  successorPath: string = "";
+  replaceRequest: i32 = 0;
+  handOverDeadline: i64 = 0;
   /** Restarts within the current window (supervisor.ts: a component that keeps dying is given up). */
   recentRestarts: i32 = 0;
   windowStart: i64 = 0;

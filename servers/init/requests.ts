@@ -14,11 +14,14 @@ import { REPLY_LATER } from "../../ipc/client/serve";
 import { log } from "../../sdk/lib/log";
 import { Entry, findByComponent, findByName } from "./list";
 import {
-  awaitHandOver, componentEnded, endInstance, promoteSpare, retireSpare, standingBy, startEntry, startSpares,
+  checkHandOvers, componentEnded, endInstance, finishHandOver, handOver, promoteSpare, retireSpare, standingBy, startEntry,
+  startSpares,
 } from "./supervisor";
 
 /** The pulse code of init's spare timer (supervisor.ts, "Warm spares"). */
 export const PULSE_SPARES: i32 = 1;
+/** The pulse code of init's hand-over timer (supervisor.ts, handOver). */
+export const PULSE_HAND_OVERS: i32 = 2;
 
 /** A name or path of a request, as text. */
 function text(bytes: usize, length: u32): string {
@@ -38,6 +41,7 @@ export class InitRequests extends InitHandlers {
     const entry = findByName(text(name, nameLength));
     if (entry == null) return INIT_ERROR_UNKNOWN_COMPONENT;
     entry.wanted = false;
+    finishHandOver(entry);
     retireSpare(entry, "its component was stopped");
     if (entry.running != 0) log(entry.name + ": " + endInstance(entry, entry.running, "stopped on request"));
     return 0;
@@ -65,7 +69,8 @@ export class InitRequests extends InitHandlers {
    * (NAME_TAKE_OVER, in ipc/client's Server), and only then is the old one
    * retired, so that name.open never finds a name missing. Clients whose
    * sends were pending at the old one get DEAD_SERVER and re-send to the new
-   * one.
+   * one. The answer waits for the hand-over (supervisor.ts, handOver), but
+   * init serves other requests meanwhile.
    */
   replace(component: u32, path: usize, pathLength: u32, reply: InitReplaceReply): i32 {
     const entry = findByComponent(component);
@@ -73,7 +78,7 @@ export class InitRequests extends InitHandlers {
       reply.component = 0;
       return 0;
     }
-    return replaceEntry(entry, component, text(path, pathLength), reply);
+    return replaceEntry(entry, component, text(path, pathLength), reply, this.receiveId);
   }
 
   status(name: usize, nameLength: u32, reply: InitStatusReply): i32 {
@@ -97,10 +102,13 @@ export class InitRequests extends InitHandlers {
     if (pulse.code == PULSE_CODE_COMPONENT_ENDED) componentEnded(<u32>pulse.value);
     // The spare timer's pulse comes from the kernel (component 0), not from another holder of /init.
     else if (pulse.code == PULSE_SPARES && pulse.component == 0) startSpares();
+    else if (pulse.code == PULSE_HAND_OVERS && pulse.component == 0) checkHandOvers();
   }
 }
 
-function replaceEntry(entry: Entry, component: u32, path: string, reply: InitReplaceReply): i32 {
+function replaceEntry(entry: Entry, component: u32, path: string, reply: InitReplaceReply, receiveId: i32): i32 {
+  // A replacement still handing over is settled first: its old instance goes now.
+  finishHandOver(entry);
   const previousPath = entry.path;
   // The spare runs the old version. The new one keeps a spare only once it stands by itself (standingBy).
   retireSpare(entry, "its component is being replaced");
@@ -114,9 +122,7 @@ function replaceEntry(entry: Entry, component: u32, path: string, reply: InitRep
     entry.running = component;
     return INIT_ERROR_START_FAILED;
   }
-  const handedOver = awaitHandOver(component, <u32>started);
-  log(entry.name + ": " + endInstance(entry, component, "retired: replaced by component " + started.toString() + " from " + path
-    + (handedOver ? "" : ", which did not take its names over")));
+  if (!handOver(entry, component, <u32>started, path, receiveId)) return REPLY_LATER;
   reply.component = <u32>started;
   return 0;
 }

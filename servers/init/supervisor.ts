@@ -19,7 +19,9 @@
 // instance takes them over (name.register with NAME_TAKE_OVER, which the
 // client library's Server does), and init retires the old one only once
 // component.status says it holds no names — so name.open always finds
-// one of the two instances.
+// one of the two instances. init answers the replace request then, and
+// goes on serving in between (handOver), since the new instance may ask
+// it something first (init.standby).
 //
 // Warm spares. An instance that sends init.standby once it is loaded and
 // has done what it can do without its predecessor's state (instantiation,
@@ -41,7 +43,7 @@
 
 import { spawnGranted } from "../../ipc/client/spawn";
 import {
-  clockNow, componentKill, componentStatus, msgReply, threadSleep, timerSet, ComponentStatus, COMPONENT_STATUS_SIZE,
+  clockNow, componentKill, componentStatus, msgReply, timerSet, ComponentStatus, COMPONENT_STATUS_SIZE,
   COMPONENT_STATE_EXITED, COMPONENT_STATE_FAULTED, COMPONENT_STATE_KILLED, COMPONENT_STATE_RUNNING, errorName,
 } from "../../ipc/generated/index";
 import { Entry, Policy, findByComponent, findBySpare, list } from "./list";
@@ -50,7 +52,9 @@ import { log } from "../../sdk/lib/log";
 
 const RESTART_LIMIT: i32 = 20;
 const RESTART_WINDOW: i64 = 1_000_000_000;
-/** How long a replacement waits for the new instance to take the names over, and how often it looks. */
+/** A deferred replace's answer: the running instance's id (InitReplaceReply). */
+const replyBytes = memory.data(4);
+/** How long a replacement waits for the new instance to take the names over, and how often init looks. */
 const HAND_OVER_LIMIT: i64 = 5_000_000_000;
 const HAND_OVER_POLL: i64 = 1_000_000;
 
@@ -189,18 +193,88 @@ export function endInstance(entry: Entry, component: u32, why: string): string {
   return "component " + component.toString() + " ended (" + why + ")" + (result < 0 ? ": " + errorName(result) : "");
 }
 
+/** The timer whose pulse looks at the replacements waiting for their names to move, and whether it is armed. */
+let handOverTimer: i32 = 0;
+let handOversDue = false;
+
+/** The timer init made for the hand-overs (init.ts); its pulse calls checkHandOvers. */
+export function setHandOverTimer(timer: i32): void {
+  handOverTimer = timer;
+}
+
 /**
- * Waits until instance `old` holds no names — `successor` took them over —
- * or `successor` is no longer running, or HAND_OVER_LIMIT passed: whether
- * the names moved (or there were none).
+ * Where a replacement's hand-over stands: 1 when instance `old` holds no
+ * names (`successor` took them over, or there were none) or has ended, -1
+ * when `successor` is no longer running or the deadline passed, 0 while it
+ * goes on.
  */
-export function awaitHandOver(old: u32, successor: u32): bool {
+function handOverState(old: u32, successor: u32, deadline: i64): i32 {
   const view = changetype<ComponentStatus>(status);
-  const deadline = clockNow() + HAND_OVER_LIMIT;
-  while (true) {
-    if (componentStatus(old, status) != COMPONENT_STATE_RUNNING || view.names == 0) return true;
-    if (componentStatus(successor, status) != COMPONENT_STATE_RUNNING || clockNow() > deadline) return false;
-    threadSleep(HAND_OVER_POLL);
+  if (componentStatus(old, status) != COMPONENT_STATE_RUNNING || view.names == 0) return 1;
+  if (componentStatus(successor, status) != COMPONENT_STATE_RUNNING || clockNow() > deadline) return -1;
+  return 0;
+}
+
+/**
+ * Retires instance `old` of `entry` once `successor`, started from `path`,
+ * holds its names, and then answers the replace request `request` (0:
+ * none to answer). True when that is done at once (the old instance held
+ * no names): the caller answers the request itself. Otherwise init does
+ * not wait: it goes on serving, so that the successor's own requests
+ * (init.standby) are answered, and looks again every HAND_OVER_POLL on its
+ * timer, for HAND_OVER_LIMIT at most.
+ */
+export function handOver(entry: Entry, old: u32, successor: u32, path: string, request: i32): bool {
+  entry.retiring = old;
+  entry.successor = successor;
+  entry.successorPath = path;
+  entry.replaceRequest = 0;
+  entry.handOverDeadline = clockNow() + HAND_OVER_LIMIT;
+  // Without its timer init could not look again: the old instance goes at once.
+  if (handOverTimer <= 0 || handOverState(old, successor, entry.handOverDeadline) != 0) {
+    finishHandOver(entry);
+    return true;
+  }
+  entry.replaceRequest = request;
+  armHandOverTimer();
+  return false;
+}
+
+function armHandOverTimer(): void {
+  if (handOversDue || handOverTimer <= 0) return;
+  handOversDue = timerSet(handOverTimer, HAND_OVER_POLL, 0) >= 0;
+}
+
+/** The hand-over timer's pulse: retires the instances whose names have moved or whose time is up. */
+export function checkHandOvers(): void {
+  handOversDue = false;
+  let waiting = false;
+  for (let i = 0; i < list.length; i++) {
+    const entry = list[i];
+    if (entry.retiring == 0) continue;
+    if (handOverState(entry.retiring, entry.successor, entry.handOverDeadline) != 0) finishHandOver(entry);
+    else waiting = true;
+  }
+  if (waiting) armHandOverTimer();
+}
+
+/**
+ * Ends `entry`'s hand-over now, whether the names moved or not: the old
+ * instance is retired and the replace request answered with the instance
+ * running now.
+ */
+export function finishHandOver(entry: Entry): void {
+  const old = entry.retiring;
+  if (old == 0) return;
+  const moved = handOverState(old, entry.successor, entry.handOverDeadline) > 0;
+  entry.retiring = 0;
+  log(entry.name + ": " + endInstance(entry, old, "retired: replaced by component " + entry.successor.toString() + " from "
+    + entry.successorPath + (moved ? "" : ", which did not take its names over")));
+  const request = entry.replaceRequest;
+  entry.replaceRequest = 0;
+  if (request != 0) {
+    store<u32>(replyBytes, entry.running);
+    msgReply(<u32>request, 0, replyBytes, 4);
   }
 }
 

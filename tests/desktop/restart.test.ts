@@ -95,6 +95,14 @@ export function register(test: TestFunction): void {
         const match = find(pattern)!;
         console.log(`restart: after killing ${victim}: ${match[2]}: ${match[3]}`);
         t.eq(match[2], "same", `after killing the ${victim}: the same windows in the same places, stacking and focus, the same frame, no app restarted (${match[3]})`);
+        if (victim === "compositor") {
+          // Killed with the desktop idle, its picture was whole: the new instance must take it over, not compose it again.
+          const text = machine.serial;
+          const killedAt = text.lastIndexOf(`kill compositor: component `, text.indexOf(match[0]));
+          const between = killedAt >= 0 ? text.slice(killedAt, text.indexOf(match[0])) : "";
+          t.ok(new RegExp(`-> ${match[1]}\r?\n[^]*compositor: adopted the picture of the last instance`).test(between),
+            `the compositor's new instance ${match[1]} adopted the picture its predecessor left whole`);
+        }
         const after = await machine.screendump();
         const changed = differences(before, after);
         t.eq(changed, 0, `after killing the ${victim}: the screen shows what it showed before (${changed} pixels differ)`);

@@ -5,7 +5,9 @@
 // which takes the name over (NAME_TAKE_OVER), and retires the old one only
 // then; the stream must see every request answered, once and in order, by
 // three instances in turn: the original, the version 2 init reported, and
-// the last one.
+// the last one. Version 2 stands by first (init.standby), as the drivers
+// with warm spares do: init must answer it while the replace request
+// waits for the names to move, well before its 5 s hand-over limit.
 //
 // The name is never missing: the stream re-resolves it without waiting
 // (TIMEOUT_NONE), so a moment without it would fail a request with
@@ -13,7 +15,7 @@
 // without waiting and must reach the new instance.
 
 import {
-  handleClose, msgSend, nameOpen, threadExit, threadSleep, TEST_ECHO_ECHO, TEST_ECHO_ECHO_REQUEST_SIZE, TEST_ECHO_PATH,
+  clockNow, handleClose, msgSend, nameOpen, threadExit, threadSleep, TEST_ECHO_ECHO, TEST_ECHO_ECHO_REQUEST_SIZE, TEST_ECHO_PATH,
   TestEchoEchoReply, TestEchoEchoRequest, TIMEOUT_NONE,
 } from "../../../ipc/generated/index";
 import { Check } from "./check";
@@ -22,9 +24,13 @@ import { markDisturbanceDone, streamWhile } from "./stream";
 
 const VERSIONS: StaticArray<string> = ["test/echo-v2.wasm", "test/echo.wasm"];
 const BEFORE_REPLACING: i64 = 20_000_000;
+/** init's HAND_OVER_LIMIT (servers/init/supervisor.ts): a replace that takes this long gave up waiting. */
+const HAND_OVER_LIMIT: i64 = 5_000_000_000;
 
 const replaced = new Array<u32>();
 const replacements = new Array<i32>();
+/** How long each replace request took to be answered, in nanoseconds. */
+const durations = new Array<i64>();
 /** Who answered through name.open(TIMEOUT_NONE) right after each replacement: an instance, or the error. */
 const openedRight = new Array<i64>();
 
@@ -45,7 +51,9 @@ function replacer(_argument: i32): void {
     if (initStatus("echo") < 0) break;
     const old = initStatusReply.component;
     replaced.push(old);
+    const asked = clockNow();
     replacements.push(initReplace(old, VERSIONS[i]));
+    durations.push(clockNow() - asked);
     openedRight.push(whoServes());
   }
   markDisturbanceDone();
@@ -57,12 +65,14 @@ export function replace(check: Check): void {
   if (!check.succeeded(original, "init.start echo")) return;
   replaced.length = 0;
   replacements.length = 0;
+  durations.length = 0;
   openedRight.length = 0;
   const result = streamWhile(check, <u32>replacer.index, 0, TIMEOUT_NONE);
   if (check.failed) return;
   check.equal(replacements.length, VERSIONS.length, "replacements");
   for (let i = 0; i < replacements.length; i++) {
     if (!check.ok(replacements[i] > 0 && <u32>replacements[i] != replaced[i], "init replaced instance " + replaced[i].toString() + " by " + replacements[i].toString() + " (" + VERSIONS[i] + ")")) return;
+    check.ok(durations[i] < HAND_OVER_LIMIT, "replacement " + i.toString() + " answered in " + (durations[i] / 1_000_000).toString() + " ms, before init's hand-over limit");
     if (!check.succeeded(openedRight[i], "name.open " + TEST_ECHO_PATH + " without waiting, and a request, right after replacement " + i.toString())) return;
     check.equal(openedRight[i], replacements[i], "the instance reached by name.open right after replacement " + i.toString());
   }
