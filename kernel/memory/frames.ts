@@ -15,7 +15,7 @@
 //! loader memory once the payload has been read.
 
 import { phys } from "./physical";
-import { load64, store64 } from "../arch/x86_64/native";
+import { copy, load64, store64 } from "../arch/x86_64/native";
 
 export const FRAME_SIZE: u64 = 4096;
 const MAX_RANGES: i32 = 256;
@@ -80,12 +80,26 @@ export function allocateContiguous(count: u64): u64 {
   return 0;
 }
 
+/**
+ * A frame of zeros the allocator keeps for good, which allocateZeroedFrame
+ * copies: one `rep movsq` of 512 quadwords instead of a loop of 512 stores,
+ * a quarter of the instructions for every page a component's memory, a
+ * stack or a page table gets. Nothing else maps or writes it.
+ */
+let zeroFrame: u64 = 0;
+
 /** A free frame filled with zeros, or 0. */
 export function allocateZeroedFrame(): u64 {
+  if (zeroFrame == 0) {
+    const zeros = allocateFrame();
+    if (zeros == 0) return 0;
+    const address = phys(zeros);
+    for (let at: i64 = 0; at < <i64>FRAME_SIZE; at += 8) store64(address + at, 0);
+    zeroFrame = zeros;
+  }
   const frame = allocateFrame();
   if (frame == 0) return 0;
-  const address = phys(frame);
-  for (let at: i64 = 0; at < <i64>FRAME_SIZE; at += 8) store64(address + at, 0);
+  copy(phys(frame), phys(zeroFrame), <i64>FRAME_SIZE);
   return frame;
 }
 
