@@ -15,8 +15,11 @@
 //           controller) and the LEDs, or the LEDs alone after a lock key.
 //   IDLE    nothing awaited; a lock that changes starts a LED script.
 // A write of the exchange made by an instance that is killed before its
-// commit is repeated or not by the next instance's own SYNC, which is why
-// every instance begins there.
+// commit is repeated or not by the next instance's own SYNC. An instance
+// begins there unless its predecessor's committed checkpoint stood IDLE
+// with every byte it wrote answered: each byte is counted in the state
+// object before it is written, and IDLE records the count (inStep), so
+// a count that moved since says a byte may be on its way.
 
 import {
   INPUT_ALT, INPUT_CAPS_LOCK, INPUT_CONTROL, INPUT_KEY, INPUT_META, INPUT_NUM_LOCK, INPUT_PRESSED, INPUT_RELEASED,
@@ -104,10 +107,28 @@ function repeats(usage: u32): bool {
 
 // ---- the command exchange ---------------------------------------------------
 
+/** The state object's count of bytes written to the keyboard (KeyboardState.writtenAddress); 0 until set. */
+let writtenAt: usize = 0;
+
+/** Counts the bytes written to the keyboard at `address` from now on. */
+export function countWritesAt(address: usize): void {
+  writtenAt = address;
+}
+
+function written(): u32 {
+  return writtenAt != 0 ? load<u32>(writtenAt) : 0;
+}
+
+/** Writes `byte` to the keyboard, counted first: a kill between the two leaves the count ahead, which is safe. */
+function write(byte: u32): void {
+  if (writtenAt != 0) store<u32>(writtenAt, written() + 1);
+  writeKeyboard(byte);
+}
+
 /** Writes the script's byte `at`. */
 function writeScriptByte(checkpoint: Checkpoint, at: u32): void {
   checkpoint.scriptAt = at;
-  writeKeyboard((checkpoint.script >> (at * 8)) & 0xff);
+  write((checkpoint.script >> (at * 8)) & 0xff);
 }
 
 function startScript(checkpoint: Checkpoint, script: u32, length: u32): void {
@@ -125,14 +146,18 @@ function updateLeds(checkpoint: Checkpoint): void {
 }
 
 /**
- * Begins an instance's exchange with the keyboard: SYNC, whatever the
- * last instance left. The LEDs are set again once in step, since a killed
- * instance may have left them half-set.
+ * Begins an instance's exchange with the keyboard. When the last
+ * instance's committed exchange stood idle and no byte was written since,
+ * the keyboard is in step and its LEDs are what the checkpoint says:
+ * nothing to do. Otherwise SYNC, and the LEDs are set again once in step,
+ * since a killed instance may have left them half-set.
  */
 export function beginCommands(checkpoint: Checkpoint): void {
+  if (checkpoint.commandPhase == COMMANDS_IDLE && checkpoint.inStep != 0 && checkpoint.inStep - 1 == written()) return;
+  checkpoint.inStep = 0;
   checkpoint.commandPhase = COMMANDS_SYNC;
   checkpoint.leds = 0xff;
-  writeKeyboard(KEYBOARD_ECHO);
+  write(KEYBOARD_ECHO);
 }
 
 /** A reply of the keyboard: true when `byte` was one (it is no scancode). */
@@ -145,7 +170,7 @@ function reply(checkpoint: Checkpoint, byte: u32): bool {
       startScript(checkpoint, KEYBOARD_SCANCODE_SET | (SCANCODE_SET_2 << 8) | (KEYBOARD_SET_LEDS << 16) | (checkpoint.locks << 24), 4);
     } else {
       // The echo was taken as a half-written command's argument, or must be sent again.
-      writeKeyboard(KEYBOARD_ECHO);
+      write(KEYBOARD_ECHO);
     }
   } else if (phase == COMMANDS_SCRIPT) {
     if (byte == KEYBOARD_RESEND) {
@@ -162,6 +187,8 @@ function reply(checkpoint: Checkpoint, byte: u32): bool {
       } else {
         checkpoint.commandPhase = COMMANDS_IDLE;
         updateLeds(checkpoint);
+        // Every byte written is answered: a successor may start from here.
+        if (checkpoint.commandPhase == COMMANDS_IDLE) checkpoint.inStep = written() + 1;
       }
     }
     // An echo here answers an extra echo of SYNC: nothing to do.

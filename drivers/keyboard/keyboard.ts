@@ -24,7 +24,7 @@ import { Server, awaitTakeOver } from "../../ipc/client/index";
 import { InputSender } from "../lib/input/index";
 import { log } from "../../sdk/lib/log";
 import { configure, drop, status, take, STATUS_AUXILIARY, STATUS_OUTPUT_FULL } from "./i8042";
-import { beginCommands, decode, repeat, Events, EVENTS_PER_BYTE } from "./decoder";
+import { beginCommands, countWritesAt, decode, repeat, Events, EVENTS_PER_BYTE } from "./decoder";
 import { KeyboardState, RING_SLOTS, STATE_NAME, STATE_SIZE } from "./state";
 
 /** The keyboard's ISA interrupt line. */
@@ -197,6 +197,7 @@ export function _start(): void {
   state = new KeyboardState(base);
   events = new Events(state.queue, instance);
   state.started();
+  countWritesAt(state.writtenAddress);
   const recovered = state.recover();
 
   const server = new Server(KEYBOARD_PATH, channel);

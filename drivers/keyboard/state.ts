@@ -5,6 +5,7 @@
 //   0      taken     u32  bytes taken from the data port and counted
 //   4      current   u32  which checkpoint copy is committed (0 or 1)
 //   8      starts    u32  instances started on this object
+//   12     written   u32  bytes written to the keyboard, counted before each write
 //   16     checkpoint copies 0 and 1, CHECKPOINT_SIZE each
 //   RING   RING_SLOTS portTaken records {value, tag}: byte n in slot n % RING_SLOTS, tag n + 1
 //   QUEUE  the InputQueue of numbered events (drivers/lib/input)
@@ -28,6 +29,7 @@ export const STATE_NAME = "keyboard";
 const TAKEN: u32 = 0;
 const CURRENT: u32 = 4;
 const STARTS: u32 = 8;
+const WRITTEN: u32 = 12;
 const CHECKPOINTS: u32 = 16;
 
 /** Bytes taken and not yet decoded at most: the ring's slots. */
@@ -52,8 +54,9 @@ const LEDS: u32 = 48;
 const LED_COMMANDS: u32 = 52;
 const NUMBERED: u32 = 56;
 const REPEATS: u32 = 60;
+const IN_STEP: u32 = 64;
 /** A bit per usage: the keys held down. */
-const DOWN: u32 = 64;
+const DOWN: u32 = 68;
 export const CHECKPOINT_SIZE: u32 = DOWN + 32;
 
 const RING: u32 = CHECKPOINTS + 2 * CHECKPOINT_SIZE;
@@ -107,6 +110,15 @@ export const STATE_SIZE: u32 = (QUEUE + InputQueue.bytes(QUEUE_CAPACITY) + 4095)
   set numbered(value: u32) { store<u32>(changetype<usize>(this), value, NUMBERED); }
   get repeats(): u32 { return load<u32>(changetype<usize>(this), REPEATS); }
   set repeats(value: u32) { store<u32>(changetype<usize>(this), value, REPEATS); }
+  /**
+   * 0, or 1 + the count of bytes written to the keyboard (KeyboardState's
+   * `written`) when its every reply had come and the exchange stood idle:
+   * a successor that finds the count unchanged knows that no byte of its
+   * predecessor is still on its way, and need not bring the keyboard into
+   * step again (decoder.ts, beginCommands).
+   */
+  get inStep(): u32 { return load<u32>(changetype<usize>(this), IN_STEP); }
+  set inStep(value: u32) { store<u32>(changetype<usize>(this), value, IN_STEP); }
 
   isDown(usage: u32): bool {
     return (load<u8>(changetype<usize>(this) + DOWN + (usage >> 3)) >> (usage & 7) & 1) != 0;
@@ -131,6 +143,8 @@ export class KeyboardState {
 
   get taken(): u32 { return load<u32>(this.base, TAKEN); }
   get starts(): u32 { return load<u32>(this.base, STARTS); }
+  /** Where the count of bytes written to the keyboard lives (decoder.ts counts each before it writes it). */
+  get writtenAddress(): usize { return this.base + WRITTEN; }
 
   /** Counts this instance's start. */
   started(): void { store<u32>(this.base, this.starts + 1, STARTS); }
