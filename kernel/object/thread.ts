@@ -132,26 +132,25 @@ export class Thread {
   ipcObject: Object | null = null;
   ipcValues: StaticArray<i64> = new StaticArray<i64>(8);
   ipcResult: i64 = 0;
-  /** Clients it received and has not answered (Reply-blocked, in its component's replyPending with `servedBy` = its id). */
+  /** Clients it received and has not answered (Reply-blocked, with `servedBy` = its id). */
   serving: i32 = 0;
   /** The priority of the first sender waiting on `lastChannel`, NO_PRIORITY when none (object/inheritance.ts). */
   sendersBoost: i32 = NO_PRIORITY;
   /** The channel it last received on, whose `lastReceiver` it is (a Channel; null: none). */
   lastChannel: Object | null = null;
-  /** While Reply-blocked: the receive id its message was given (unique per message, not per thread) and the thread that received it. */
+  /**
+   * The receive id of its last message (object/receive-id.ts: its slot
+   * and a generation); while Reply-blocked, that message's, with the
+   * component that received it (`pendingIn`, a component id) and the
+   * thread that did (`servedBy`).
+   */
   receiveId: u32 = 0;
+  pendingIn: u32 = 0;
   servedBy: u32 = 0;
+  /** Component threads: its slot in receive-id.ts's table, 0 for none. */
+  receiveSlot: i32 = 0;
   /** While Reply-blocked: the number of the handle its message gave the server (0: none), for msg.info. */
   deliveredHandle: u32 = 0;
-  /**
-   * A server thread's reply capability: where in its component's
-   * replyPending the client it received last was stored. Receive ids are
-   * unique among a component's pending messages, so while the entry there
-   * still has the id a reply gives, it is that message's client, found in
-   * O(1); anything else (the list reordered since, an older id) falls back
-   * to the search.
-   */
-  replyAt: i32 = -1;
   /** thread.timeout: the states (TIMEOUT_*) and nanoseconds its next message call takes; 0 states: none armed. */
   timeoutStates: u32 = 0;
   timeoutNanos: i64 = 0;

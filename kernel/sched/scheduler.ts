@@ -31,6 +31,7 @@ import { WaitQueue } from "./wait-queue";
 import { Timeout, arm, disarm, fireExpired, nanosToCycles } from "./timeouts";
 import { freeKernelShadowSlots, restoreShadowFrames, saveShadowFrames, shadowDepth, slotAddress, slotCapacity } from "./kernel-shadow-stack";
 import { acquireComponentLock, releaseComponentLock } from "./lock";
+import { releaseReceiveSlot } from "../object/receive-id";
 import { now } from "../time";
 
 /** Ticks of a time slice (20 ms at 100 Hz). */
@@ -156,6 +157,7 @@ export function afterSwitch(): void {
 /** Gives back a dead thread's stack and shadow slots and forgets it. */
 function releaseThread(thread: Thread): void {
   freeKernelShadowSlots(thread);
+  releaseReceiveSlot(thread);
   freeStack(thread);
   for (let i = 0; i < threads.length; i++) {
     if (threads[i] !== thread) continue;

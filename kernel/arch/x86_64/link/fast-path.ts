@@ -50,7 +50,7 @@
 import { MEMORY_BASE, MEMORY_LENGTH, THREAD_SELF, THREAD_STACK_LIMIT } from "../../../../sdk/compiler/src/abi";
 import { ExternKind, ConstKind } from "../../../../sdk/compiler/src/module";
 import { CONTEXT_FS_BASE, CONTEXT_RBP, CONTEXT_RIP, CONTEXT_RSP } from "../../../../sdk/compiler/src/generate/x86";
-import { Alu, Cond, Label, Mem, Reg, Shift, fsAbsolute, mem, memIndex, memLabel, memScaled } from "../../../../sdk/compiler/src/x64/assembler";
+import { Alu, Cond, Label, Mem, Reg, Shift, fsAbsolute, mem, memIndex, memLabel } from "../../../../sdk/compiler/src/x64/assembler";
 import { SystemAssembler } from "../../../../sdk/compiler/src/x64/system";
 import { FAST_PATH_FALLBACK, FAST_PATH_RECORD_SIZE } from "../link-info";
 import { KernelLink } from "./context";
@@ -134,7 +134,7 @@ export class FastPaths {
   private readonly THREAD_WAKE_REASON: i32; private readonly THREAD_TIMEOUT: i32; private readonly THREAD_SLICE_LEFT: i32;
   private readonly THREAD_SHADOW_BYTES: i32; private readonly THREAD_IPC_VALUES: i32; private readonly THREAD_IPC_RESULT: i32;
   private readonly THREAD_SERVING: i32; private readonly THREAD_SENDERS_BOOST: i32; private readonly THREAD_RECEIVE_ID: i32;
-  private readonly THREAD_SERVED_BY: i32; private readonly THREAD_REPLY_AT: i32; private readonly THREAD_TIMEOUT_STATES: i32;
+  private readonly THREAD_SERVED_BY: i32; private readonly THREAD_PENDING_IN: i32; private readonly THREAD_TIMEOUT_STATES: i32;
   private readonly THREAD_DELIVERED_HANDLE: i32; private readonly REPLY_WAIT_LENGTH_SHIFT: i32;
   private readonly TABLE_SEND_HANDLE: i32; private readonly TABLE_SEND_OBJECT: i32;
   private readonly TABLE_RECEIVE_HANDLE: i32; private readonly TABLE_RECEIVE_OBJECT: i32;
@@ -143,12 +143,12 @@ export class FastPaths {
   private readonly COMPONENT_ID: i32; private readonly COMPONENT_MEMORY_OBJECT: i32; private readonly COMPONENT_LOCK_OWNER: i32;
   private readonly COMPONENT_LOCK_WAITERS: i32; private readonly COMPONENT_SHADOW_RUNNER: i32; private readonly COMPONENT_IPC: i32;
   private readonly COMPONENT_MESSAGES: i32;
-  private readonly OBJECTS_HANDLES: i32; private readonly OBJECTS_REPLY_PENDING: i32; private readonly TABLE_SLOTS: i32;
+  private readonly OBJECTS_HANDLES: i32; private readonly RECEIVE_SLOTS: i32; private readonly RECEIVE_ID_MASK: i32; private readonly TABLE_SLOTS: i32;
   private readonly TABLE_MASK: i32; private readonly ENTRY_OBJECT: i32; private readonly ENTRY_RIGHTS: i32;
   private readonly ENTRY_NUMBER: i32; private readonly OBJECT_TYPE: i32; private readonly CONNECTION_CHANNEL: i32;
   private readonly CHANNEL_SENDERS: i32; private readonly CHANNEL_RECEIVERS: i32; private readonly CHANNEL_PULSES: i32;
   private readonly CHANNEL_LAST_RECEIVER: i32; private readonly CHANNEL_IS_OPEN: i32; private readonly PULSES_COUNT: i32;
-  private readonly ARRAY_DATA: i32; private readonly ARRAY_BYTES: i32; private readonly ARRAY_LENGTH: i32;
+  private readonly ARRAY_DATA: i32;
   private readonly STATE_READY: i32; private readonly STATE_RUNNING: i32; private readonly STATE_BLOCKED: i32;
   private readonly BLOCK_NONE: i32; private readonly BLOCK_REPLY: i32; private readonly BLOCK_RECEIVE: i32;
   private readonly WAKE_NONE: i32; private readonly WAKE_WOKEN: i32; private readonly NO_PRIORITY: i32;
@@ -179,7 +179,7 @@ export class FastPaths {
     this.THREAD_IPC_VALUES = s.constant("THREAD_IPC_VALUES"); this.THREAD_IPC_RESULT = s.constant("THREAD_IPC_RESULT");
     this.THREAD_SERVING = s.constant("THREAD_SERVING"); this.THREAD_SENDERS_BOOST = s.constant("THREAD_SENDERS_BOOST");
     this.THREAD_RECEIVE_ID = s.constant("THREAD_RECEIVE_ID"); this.THREAD_SERVED_BY = s.constant("THREAD_SERVED_BY");
-    this.THREAD_REPLY_AT = s.constant("THREAD_REPLY_AT");
+    this.THREAD_PENDING_IN = s.constant("THREAD_PENDING_IN");
     this.THREAD_DELIVERED_HANDLE = s.constant("THREAD_DELIVERED_HANDLE");
     this.REPLY_WAIT_LENGTH_SHIFT = s.constant("REPLY_WAIT_LENGTH_SHIFT");
     this.TABLE_SEND_HANDLE = s.constant("TABLE_SEND_HANDLE"); this.TABLE_SEND_OBJECT = s.constant("TABLE_SEND_OBJECT");
@@ -192,7 +192,8 @@ export class FastPaths {
     this.COMPONENT_LOCK_OWNER = s.constant("COMPONENT_LOCK_OWNER"); this.COMPONENT_LOCK_WAITERS = s.constant("COMPONENT_LOCK_WAITERS");
     this.COMPONENT_SHADOW_RUNNER = s.constant("COMPONENT_SHADOW_RUNNER"); this.COMPONENT_IPC = s.constant("COMPONENT_IPC");
     this.COMPONENT_MESSAGES = s.constant("COMPONENT_MESSAGES");
-    this.OBJECTS_HANDLES = s.constant("OBJECTS_HANDLES"); this.OBJECTS_REPLY_PENDING = s.constant("OBJECTS_REPLY_PENDING");
+    this.OBJECTS_HANDLES = s.constant("OBJECTS_HANDLES");
+    this.RECEIVE_SLOTS = s.constant("RECEIVE_SLOTS"); this.RECEIVE_ID_MASK = s.constant("RECEIVE_ID_MASK");
     this.TABLE_SLOTS = s.constant("TABLE_SLOTS"); this.TABLE_MASK = s.constant("TABLE_MASK");
     this.ENTRY_OBJECT = s.constant("ENTRY_OBJECT"); this.ENTRY_RIGHTS = s.constant("ENTRY_RIGHTS");
     this.ENTRY_NUMBER = s.constant("ENTRY_NUMBER"); this.OBJECT_TYPE = s.constant("OBJECT_TYPE");
@@ -200,7 +201,7 @@ export class FastPaths {
     this.CHANNEL_RECEIVERS = s.constant("CHANNEL_RECEIVERS"); this.CHANNEL_PULSES = s.constant("CHANNEL_PULSES");
     this.CHANNEL_LAST_RECEIVER = s.constant("CHANNEL_LAST_RECEIVER"); this.CHANNEL_IS_OPEN = s.constant("CHANNEL_IS_OPEN");
     this.PULSES_COUNT = s.constant("PULSES_COUNT");
-    this.ARRAY_DATA = s.constant("ARRAY_DATA"); this.ARRAY_BYTES = s.constant("ARRAY_BYTES"); this.ARRAY_LENGTH = s.constant("ARRAY_LENGTH");
+    this.ARRAY_DATA = s.constant("ARRAY_DATA");
     this.STATE_READY = s.constant("STATE_READY"); this.STATE_RUNNING = s.constant("STATE_RUNNING");
     this.STATE_BLOCKED = s.constant("STATE_BLOCKED"); this.BLOCK_NONE = s.constant("BLOCK_NONE");
     this.BLOCK_REPLY = s.constant("BLOCK_REPLY"); this.BLOCK_RECEIVE = s.constant("BLOCK_RECEIVE");
@@ -493,19 +494,17 @@ export class FastPaths {
     a.store(8, field(Reg.RDX, lengthSlot * 8), Reg.RAX);
   }
 
-  /** Takes the next receive id (takeFreshReceiveId, the ids not come round: checked before) into ecx. Clobbers rax. */
+  /**
+   * The caller's (rbx) next receive id into ecx and its field: its thread
+   * slot, the generation after its last (object/receive-id.ts,
+   * nextReceiveId).
+   */
   private takeReceiveId(): void {
     const a = this.a;
-    const counted = a.newLabel();
-    a.load(4, Reg.RAX, this.s.cell("nextReceiveId"));
-    a.lea(4, Reg.RCX, mem(Reg.RAX, 1));
-    a.cmpImm(4, Reg.RAX, 0x7fffffff);
-    a.jcc(Cond.NE, counted);
-    a.movImm(4, Reg.RCX, 1);
-    a.storeImm(4, this.s.cell("receiveIdsWrapped"), 1);
-    a.bind(counted);
-    a.store(4, this.s.cell("nextReceiveId"), Reg.RCX);
-    a.mov(4, Reg.RCX, Reg.RAX);
+    a.load(4, Reg.RCX, field(Reg.RBX, this.THREAD_RECEIVE_ID));
+    a.addImm(4, Reg.RCX, this.RECEIVE_SLOTS);
+    a.andImm(4, Reg.RCX, this.RECEIVE_ID_MASK);
+    a.store(4, field(Reg.RBX, this.THREAD_RECEIVE_ID), Reg.RCX);
   }
 
   /** popFrontAddress of the thread in `thread`, the head of the list in `list`. Clobbers rax. */
@@ -656,10 +655,9 @@ export class FastPaths {
   /**
    * msgSendFast's case (object/fast-path.ts): a thread waits in msg.receive
    * on the connection's channel with one buffer and no timer, keeping no
-   * frames; its component can list one more pending client without growing
-   * the list, and the receive ids have not come round; the caller has no
-   * timeout armed and its lock lets go; no thread readier than the receiver
-   * at the priority the caller lends it. The message and the receiveInfo
+   * frames, a thread of a component; the caller has no timeout armed and
+   * its lock lets go; no thread readier than the receiver at the priority
+   * the caller lends it. The message and the receiveInfo
    * are copied, the caller blocks for the reply and the receiver runs.
    */
   private emitSend(index: i32): void {
@@ -667,7 +665,7 @@ export class FastPaths {
     const declined = a.newLabel(), noReady = a.newLabel(), noInfo = a.newLabel();
     this.begin(index);
     // Registers: rbx the caller, r12 its component, r13 its objects, r9/r8 its memory's base and length,
-    // r11 the receiver, r13 then the server's replyPending, r10 the lent priority, r8 then the server's priority.
+    // r11 the receiver, r13 then its component's id, r10 the lent priority, r8 then the server's priority.
     this.enterMessage(declined, Reg.R13);
     this.checkRange(declined, 1, 2);
     // msg.reply_wait's result holds 31 bits of length (ecx: the send's, from checkRange).
@@ -690,19 +688,11 @@ export class FastPaths {
     a.jcc(Cond.NE, declined);
     this.checkNoTimer(declined, Reg.R11);
     this.checkNoFrames(declined, Reg.R11);
+    // r13: the receiver's component's id, where the caller's message will be pending.
     a.load(4, Reg.RAX, field(Reg.R11, this.THREAD_COMPONENT));
     a.test(4, Reg.RAX, Reg.RAX);
     a.jcc(Cond.E, declined);
-    a.load(4, Reg.RAX, field(Reg.RAX, this.COMPONENT_IPC));
-    a.test(4, Reg.RAX, Reg.RAX);
-    a.jcc(Cond.E, declined);
-    a.load(4, Reg.R13, field(Reg.RAX, this.OBJECTS_REPLY_PENDING));
-    a.load(4, Reg.RAX, field(Reg.R13, this.ARRAY_LENGTH));
-    a.lea(4, Reg.RAX, memScaled(Reg.RAX, 4, 4));
-    a.cmpLoad(4, Reg.RAX, field(Reg.R13, this.ARRAY_BYTES));
-    a.jcc(Cond.A, declined);
-    a.cmpMemImm(4, this.s.cell("receiveIdsWrapped"), 0);
-    a.jcc(Cond.NE, declined);
+    a.load(4, Reg.R13, field(Reg.RAX, this.COMPONENT_ID));
     // The priority lent: the caller's or what the receiver has lent already, the higher; the receiver's with it.
     a.load(4, Reg.R10, field(Reg.R11, this.THREAD_LENT));
     a.load(4, Reg.RAX, field(Reg.RBX, this.THREAD_PRIORITY));
@@ -747,19 +737,12 @@ export class FastPaths {
     this.keepBuffer(this.VALUE_REPLY_ADDRESS, 3, this.VALUE_REPLY_SIZE, 4);
     a.storeImm(8, field(Reg.RDX, this.VALUE_FLAGS * 8), 0);
     a.storeImm(8, field(Reg.RBX, this.THREAD_IPC_RESULT), this.ERROR_DEAD_SERVER);
-    // Its receive id, its server, its place in the server's replyPending.
+    // Its receive id, the component it is pending in, its server.
     this.takeReceiveId();
-    a.store(4, field(Reg.RBX, this.THREAD_RECEIVE_ID), Reg.RCX);
+    a.store(4, field(Reg.RBX, this.THREAD_PENDING_IN), Reg.R13);
     a.load(4, Reg.RAX, field(Reg.R11, this.THREAD_ID));
     a.store(4, field(Reg.RBX, this.THREAD_SERVED_BY), Reg.RAX);
     a.storeImm(4, field(Reg.RBX, this.THREAD_DELIVERED_HANDLE), 0);
-    a.load(4, Reg.RAX, field(Reg.R13, this.ARRAY_LENGTH));
-    a.load(4, Reg.RDX, field(Reg.R13, this.ARRAY_DATA));
-    a.add(8, Reg.RDX, Reg.R15);
-    a.store(4, memIndex(Reg.RDX, Reg.RAX, 4), Reg.RBX);
-    a.store(4, field(Reg.R11, this.THREAD_REPLY_AT), Reg.RAX);
-    a.addImm(4, Reg.RAX, 1);
-    a.store(4, field(Reg.R13, this.ARRAY_LENGTH), Reg.RAX);
     // The receiver serves it at the priority lent, with the receive id as its result.
     a.aluStoreImm(Alu.ADD, 4, field(Reg.R11, this.THREAD_SERVING), 1);
     a.store(4, field(Reg.R11, this.THREAD_LENT), Reg.R10);
@@ -782,10 +765,10 @@ export class FastPaths {
   // ---- msg.reply_receive(receiveId, status, reply, replyLength, channel, buffer, bufferLength, info)
 
   /**
-   * msgReplyReceiveFast's case: the reply's (the client at the place in
-   * replyPending the caller's reply capability names, under the receive id
-   * given, found without a search; still reply-blocked, received by the
-   * caller, which serves no one else, one reply buffer, no timer) and the receive's (the channel open, received
+   * msgReplyReceiveFast's case: the reply's (the client in the receive
+   * id's thread slot, holding that id, found by one load; still
+   * reply-blocked, received by the caller, which serves no one else, one
+   * reply buffer, no timer) and the receive's (the channel open, received
    * on last by the caller, nothing waiting, nobody else receiving), and the
    * client runs next: no thread of its priority or higher is ready, and it
    * keeps no frames. makeReady and takeBestReady would put the client into
@@ -798,10 +781,10 @@ export class FastPaths {
     const REPLY = wait ? 4 : 2, REPLY_LENGTH = wait ? 2 : 3, CHANNEL = wait ? 3 : 4, BUFFER = wait ? 4 : 5, BUFFER_LENGTH = wait ? 5 : 6;
     const a = this.a;
     const declined = a.newLabel();
-    const noReady = a.newLabel(), notLast = a.newLabel(), notLent = a.newLabel();
+    const noReady = a.newLabel(), notLent = a.newLabel();
     this.begin(index);
     // Registers: rbx the caller, r12 its component, r13 its objects and then the channel, r9/r8 its memory's
-    // base and length, r10 its replyPending, r11 the client, r8 then the client's index in replyPending.
+    // base and length, r11 the client.
     a.cmpMemImm(4, argument(1), this.ERROR_DEAD_SERVER);
     a.jcc(Cond.E, declined);
     this.enterMessage(declined, Reg.R13);
@@ -823,15 +806,15 @@ export class FastPaths {
       a.jcc(Cond.A, declined);
       a.bind(noInfo);
     }
-    // replyIndex: the entry of replyPending the caller's reply capability names holds this receive id (ids are unique there).
-    a.load(4, Reg.R10, field(Reg.R13, this.OBJECTS_REPLY_PENDING));
-    a.load(4, Reg.R8, field(Reg.RBX, this.THREAD_REPLY_AT));
-    a.cmpLoad(4, Reg.R8, field(Reg.R10, this.ARRAY_LENGTH));
-    a.jcc(Cond.AE, declined);
-    a.load(4, Reg.RSI, field(Reg.R10, this.ARRAY_DATA));
-    a.add(8, Reg.RSI, Reg.R15);
-    a.load(4, Reg.R11, memIndex(Reg.RSI, Reg.R8, 4));
+    // replyClient: the thread in the receive id's slot holds this id (object/receive-id.ts).
     a.load(4, Reg.RDX, argument(0));
+    a.mov(4, Reg.RAX, Reg.RDX);
+    a.andImm(4, Reg.RAX, this.RECEIVE_SLOTS - 1);
+    a.load(4, Reg.RSI, this.s.cell("receiveSlots"));
+    a.add(8, Reg.RSI, Reg.R15);
+    a.load(4, Reg.R11, memIndex(Reg.RSI, Reg.RAX, 4));
+    a.test(4, Reg.R11, Reg.R11);
+    a.jcc(Cond.E, declined);
     a.cmpLoad(4, Reg.RDX, field(Reg.R11, this.THREAD_RECEIVE_ID));
     a.jcc(Cond.NE, declined);
     a.cmpMemImm(4, field(Reg.R11, this.THREAD_STATE), this.STATE_BLOCKED);
@@ -885,17 +868,7 @@ export class FastPaths {
     a.add(8, Reg.RSI, Reg.R9);
     this.copyChecked(declined);
     // POINT OF NO RETURN
-    // completeReply: the client out of replyPending (the last one takes its place), woken with the status.
-    a.load(4, Reg.RAX, field(Reg.R10, this.ARRAY_LENGTH));
-    a.subImm(4, Reg.RAX, 1);
-    a.cmp(4, Reg.R8, Reg.RAX);
-    a.jcc(Cond.E, notLast);
-    a.load(4, Reg.RSI, field(Reg.R10, this.ARRAY_DATA));
-    a.add(8, Reg.RSI, Reg.R15);
-    a.load(4, Reg.RCX, memIndex(Reg.RSI, Reg.RAX, 4));
-    a.store(4, memIndex(Reg.RSI, Reg.R8, 4), Reg.RCX);
-    a.bind(notLast);
-    a.store(4, field(Reg.R10, this.ARRAY_LENGTH), Reg.RAX);
+    // completeReply: the client woken with the status (so no longer pending).
     a.loadSignExtend(8, 4, Reg.RAX, argument(1));
     a.store(8, field(Reg.R11, this.THREAD_IPC_RESULT), Reg.RAX);
     a.storeImm(4, field(Reg.R11, this.THREAD_WAKE_REASON), this.WAKE_WOKEN);
