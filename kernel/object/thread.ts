@@ -14,7 +14,8 @@
 //    servers;
 //  - a thread of a component runs wasm code only while it holds its
 //    component's lock (sched/lock.ts); it lets go when it blocks in the
-//    kernel and takes it again before it returns to wasm;
+//    kernel (a native message block keeps it until another thread wants
+//    it) and takes it again before it returns to wasm;
 //  - a Dead thread never runs again; its stack and shadow-stack slot are
 //    given back by the next thread to run (a thread cannot free the stack
 //    it stands on).

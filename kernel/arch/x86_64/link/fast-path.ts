@@ -36,11 +36,15 @@
 //    through wrmsr), as switch_context does. Every switch is made by kernel
 //    code, which runs with the kernel's r14 and r15, so the resume finds
 //    them as they were.
+//  - The component lock kept across the block (sched/lock.ts): a message
+//    path blocks without letting go when nobody waits for the lock and the
+//    caller has no boost; a thread that wants the lock meanwhile takes it
+//    from the blocked holder.
 //  - The resume: the thread that ended before it freed, the component lock
 //    taken back, a wanted switch made — inline when nothing is to do (no
-//    dead thread pending, the lock free and last held by this thread, no
-//    switch wanted), else through the kernel's fastPathResume — then the
-//    result into the caller's slot, `sti`, `ret`.
+//    dead thread pending, the lock still held by this thread, or free and
+//    last held by it, no switch wanted), else through the kernel's
+//    fastPathResume — then the result into the caller's slot, `sti`, `ret`.
 //
 // Every access to component memory is a call of the checked copy
 // (RT_COPY_CHECKED, services.ts) or of writeReceiveInfo, whose stores lie
@@ -420,7 +424,11 @@ export class FastPaths {
     this.a.jcc(Cond.NE, declined);
   }
 
-  /** Declines unless releaseComponentLock's fast case holds for the caller (rbx) and its component (r12): lockLetsGo. Clobbers rax. */
+  /**
+   * Declines unless the caller (rbx) may block keeping its component's (r12)
+   * lock (sched/lock.ts): it holds it with no boost and nobody waits, or
+   * it does not hold it. Clobbers rax.
+   */
   private checkLockLetsGo(declined: Label): void {
     const a = this.a;
     const free = a.newLabel();
@@ -433,16 +441,6 @@ export class FastPaths {
     a.cmpMemImm(4, field(Reg.RAX, this.LIST_HEAD), 0);
     a.jcc(Cond.NE, declined);
     a.bind(free);
-  }
-
-  /** releaseComponentLock once checkLockLetsGo held: the caller (rbx) lets go of its component's (r12) lock if it holds it. */
-  private releaseLock(): void {
-    const a = this.a;
-    const done = a.newLabel();
-    a.cmpLoad(4, Reg.RBX, field(Reg.R12, this.COMPONENT_LOCK_OWNER));
-    a.jcc(Cond.NE, done);
-    a.storeImm(4, field(Reg.R12, this.COMPONENT_LOCK_OWNER), 0);
-    a.bind(done);
   }
 
   /** `dst` = the priority the thread in `thread` runs at with `lent` lent (Thread.computePriority). */
@@ -581,22 +579,18 @@ export class FastPaths {
    */
   private finish(fromIpc: bool, wide: bool = false): void {
     const a = this.a;
-    const slow = a.newLabel(), owned = a.newLabel(), held = a.newLabel(), done = a.newLabel();
+    const slow = a.newLabel(), held = a.newLabel(), done = a.newLabel();
     a.load(4, Reg.RBX, this.s.cell("current"));
     a.cmpMemImm(4, this.s.cell("deadPending"), 0);
     a.jcc(Cond.NE, slow);
     a.load(4, Reg.R12, field(Reg.RBX, this.THREAD_COMPONENT));
-    // The common case first: a message path let go of the lock before it blocked, a yield kept it.
+    // The common case first: the thread kept its lock across the block (a blocked owner's lock is taken
+    // from it by a thread that wants it: then it is another's, or free with another's frames in place).
     a.load(4, Reg.RAX, field(Reg.R12, this.COMPONENT_LOCK_OWNER));
-    if (fromIpc) {
-      a.test(4, Reg.RAX, Reg.RAX);
-      a.jcc(Cond.NE, owned);
-    } else {
-      a.cmp(4, Reg.RAX, Reg.RBX);
-      a.jcc(Cond.E, held);
-      a.test(4, Reg.RAX, Reg.RAX);
-      a.jcc(Cond.NE, slow);
-    }
+    a.cmp(4, Reg.RAX, Reg.RBX);
+    a.jcc(Cond.E, held);
+    a.test(4, Reg.RAX, Reg.RAX);
+    a.jcc(Cond.NE, slow);
     a.cmpLoad(4, Reg.RBX, field(Reg.R12, this.COMPONENT_SHADOW_RUNNER));
     a.jcc(Cond.NE, slow);
     a.store(4, field(Reg.R12, this.COMPONENT_LOCK_OWNER), Reg.RBX);
@@ -614,12 +608,6 @@ export class FastPaths {
     }
     a.sti();
     a.ret();
-    // The lock held: by this thread still (nothing to take), else by another (the slow way waits for it).
-    if (fromIpc) {
-      a.bind(owned);
-      a.cmp(4, Reg.RAX, Reg.RBX);
-      a.jcc(Cond.E, held);
-    }
     // The kernel's AssemblyScript, entered as a wasm function of no parameters (rsp 16-byte aligned at the call).
     a.bind(slow);
     a.subImm(8, Reg.RSP, 8);
@@ -756,7 +744,6 @@ export class FastPaths {
     a.storeImm(4, field(Reg.RBX, this.THREAD_STATE), this.STATE_BLOCKED);
     a.storeImm(4, field(Reg.RBX, this.THREAD_BLOCK_REASON), this.BLOCK_REPLY);
     a.storeImm(4, field(Reg.RBX, this.THREAD_WAKE_REASON), this.WAKE_NONE);
-    this.releaseLock();
     a.storeImm(4, field(Reg.R11, this.THREAD_WAKE_REASON), this.WAKE_WOKEN);
     a.storeImm(4, field(Reg.R11, this.THREAD_BLOCK_REASON), this.BLOCK_NONE);
     this.switchAndFinish(index, declined, Reg.R11);
@@ -898,7 +885,6 @@ export class FastPaths {
       a.store(8, field(Reg.RDX, this.VALUE_INFO * 8), Reg.RAX);
     }
     a.storeImm(8, field(Reg.RBX, this.THREAD_IPC_RESULT), this.ERROR_BAD_HANDLE);
-    this.releaseLock();
     a.storeImm(4, field(Reg.RBX, this.THREAD_STATE), this.STATE_BLOCKED);
     a.storeImm(4, field(Reg.RBX, this.THREAD_BLOCK_REASON), this.BLOCK_RECEIVE);
     a.storeImm(4, field(Reg.RBX, this.THREAD_WAKE_REASON), this.WAKE_NONE);
