@@ -47,7 +47,7 @@
 // changes along chains and every error take the general path.
 
 import { RECEIVE_ID_MASK, RECEIVE_SLOTS, receiveSlots } from "./receive-id";
-import { BlockReason, NO_PRIORITY, ThreadState, WakeReason } from "./thread";
+import { BlockReason, FastBlock, NO_PRIORITY, ThreadState, WakeReason } from "./thread";
 import { FLAG_REPLY_VECTOR, FLAG_SEND_VECTOR, VALUE_FLAGS, VALUE_INFO, VALUE_REPLY_ADDRESS, VALUE_REPLY_SIZE, VALUE_SEND_ADDRESS,
   VALUE_SEND_SIZE, storeReceiveInfo } from "./message";
 import {
@@ -57,7 +57,7 @@ import {
   PULSES_COUNT, TABLE_MASK, TABLE_SLOTS,
 } from "./layout";
 import {
-  LIST_HEAD, THREAD_BLOCK_REASON, THREAD_COMPONENT, THREAD_ID, THREAD_IPC_RESULT, THREAD_IPC_VALUES,
+  LIST_HEAD, THREAD_BLOCK_REASON, THREAD_COMPONENT, THREAD_FAST_BLOCK, THREAD_ID, THREAD_IPC_RESULT, THREAD_IPC_VALUES,
   THREAD_LENT, THREAD_LOCK_BOOST, THREAD_OWN_PRIORITY, THREAD_PENDING_IN, THREAD_PRIORITY, THREAD_RECEIVE_ID, THREAD_SENDERS_BOOST,
   THREAD_SERVED_BY, THREAD_SERVING, THREAD_DELIVERED_HANDLE, THREAD_STATE, THREAD_TIMEOUT, THREAD_TIMEOUT_STATES, THREAD_WAIT_QUEUE, THREAD_WAKE_REASON,
   TIMEOUT_DEADLINE, WAIT_QUEUE_THREADS,
@@ -233,6 +233,7 @@ import * as abi from "../generated/abi";
   store<i32>(caller + THREAD_STATE, ThreadState.Blocked);
   store<i32>(caller + THREAD_BLOCK_REASON, BlockReason.Reply);
   store<i32>(caller + THREAD_WAKE_REASON, WakeReason.None);
+  store<i32>(caller + THREAD_FAST_BLOCK, FastBlock.Reply);
   releaseLock(caller, component);
   store<i32>(receiver + THREAD_WAKE_REASON, WakeReason.Woken);
   store<i32>(receiver + THREAD_BLOCK_REASON, BlockReason.None);
@@ -271,6 +272,7 @@ import * as abi from "../generated/abi";
   store<i32>(caller + THREAD_STATE, ThreadState.Blocked);
   store<i32>(caller + THREAD_BLOCK_REASON, BlockReason.Receive);
   store<i32>(caller + THREAD_WAKE_REASON, WakeReason.None);
+  store<i32>(caller + THREAD_FAST_BLOCK, FastBlock.Receive);
   const receivers = field(object, CHANNEL_RECEIVERS);
   pushBackAddress(field(receivers, WAIT_QUEUE_THREADS), caller);
   store<usize>(caller + THREAD_WAIT_QUEUE, receivers);

@@ -58,6 +58,21 @@ export const enum BlockReason {
   Other = 8,
 }
 
+/**
+ * What a fast path's block promises (Thread.fastBlock): set by the message
+ * fast paths' blocks (the link's native ones, object/fast-path.ts), 0 after
+ * any other. While the thread is Blocked with it set, the block is that
+ * fast path's: a single buffer (no iovec, flags 0), no timer armed, for
+ * Reply not in a wait queue; so the next fast path need not check those.
+ */
+export const enum FastBlock {
+  None = 0,
+  /** Blocked for the reply of a msg.send. */
+  Reply = 1,
+  /** Blocked in the receive of a msg.reply_receive, msg.reply_wait or msg.receive. */
+  Receive = 2,
+}
+
 /** What ended a block: `block` returns it. */
 export const enum WakeReason {
   None = 0,
@@ -95,6 +110,13 @@ export class Thread {
   waitQueue: WaitQueue | null = null;
   blockReason: BlockReason = BlockReason.None;
   wakeReason: WakeReason = WakeReason.None;
+  /**
+   * How its last block began (FastBlock): meaningful only while Blocked.
+   * blockReason too is meaningful only while Blocked, and wakeReason only
+   * to the thread itself right after its block (blockRaw's result): the
+   * fast paths leave both as they were where nothing reads them.
+   */
+  fastBlock: FastBlock = FastBlock.None;
   /** TSC deadline of the block, 0 for none. */
   deadline: u64 = 0;
   /** Its timeout while blocked with one (sched/scheduler.ts). */

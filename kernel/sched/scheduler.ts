@@ -20,7 +20,7 @@
 // run, once nothing stands on it.
 
 import { switchContext } from "../arch/x86_64/cpu";
-import { BlockReason, Thread, ThreadState, WakeReason } from "../object/thread";
+import { BlockReason, FastBlock, Thread, ThreadState, WakeReason } from "../object/thread";
 import { NO_PRIORITY, PRIORITY_COUNT, PRIORITY_LOWEST } from "./priority";
 import { ThreadList, popFrontAddress, pushBackAddress } from "./thread-list";
 import {
@@ -315,6 +315,7 @@ export function wake(thread: Thread, reason: WakeReason): bool {
   thread.state = ThreadState.Blocked;
   thread.blockReason = reason;
   thread.wakeReason = WakeReason.None;
+  thread.fastBlock = FastBlock.None;
 }
 
 /** Ends a block, once the thread is out of its wait queue: its timeout disarmed, why it woke noted; the caller makes it run. */

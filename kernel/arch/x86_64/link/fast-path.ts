@@ -135,7 +135,7 @@ export class FastPaths {
   private readonly THREAD_STATE: i32; private readonly THREAD_OWN_PRIORITY: i32; private readonly THREAD_PRIORITY: i32;
   private readonly THREAD_LENT: i32; private readonly THREAD_LOCK_BOOST: i32; private readonly THREAD_NEXT_LINK: i32;
   private readonly THREAD_PREVIOUS_LINK: i32; private readonly THREAD_WAIT_QUEUE: i32; private readonly THREAD_BLOCK_REASON: i32;
-  private readonly THREAD_WAKE_REASON: i32; private readonly THREAD_TIMEOUT: i32; private readonly THREAD_SLICE_LEFT: i32;
+  private readonly THREAD_WAKE_REASON: i32; private readonly THREAD_SLICE_LEFT: i32;
   private readonly THREAD_SHADOW_BYTES: i32; private readonly THREAD_IPC_VALUES: i32; private readonly THREAD_IPC_RESULT: i32;
   private readonly THREAD_SERVING: i32; private readonly THREAD_SENDERS_BOOST: i32; private readonly THREAD_RECEIVE_ID: i32;
   private readonly THREAD_SERVED_BY: i32; private readonly THREAD_PENDING_IN: i32; private readonly THREAD_TIMEOUT_STATES: i32;
@@ -143,7 +143,7 @@ export class FastPaths {
   private readonly TABLE_SEND_HANDLE: i32; private readonly TABLE_SEND_OBJECT: i32;
   private readonly TABLE_RECEIVE_HANDLE: i32; private readonly TABLE_RECEIVE_OBJECT: i32;
   private readonly WAIT_QUEUE_THREADS: i32; private readonly LIST_HEAD: i32; private readonly LIST_TAIL: i32;
-  private readonly LIST_COUNT: i32; private readonly TIMEOUT_DEADLINE: i32;
+  private readonly LIST_COUNT: i32;
   private readonly COMPONENT_ID: i32; private readonly COMPONENT_MEMORY_OBJECT: i32; private readonly COMPONENT_LOCK_OWNER: i32;
   private readonly COMPONENT_LOCK_WAITERS: i32; private readonly COMPONENT_SHADOW_RUNNER: i32; private readonly COMPONENT_IPC: i32;
   private readonly COMPONENT_MESSAGES: i32;
@@ -154,12 +154,12 @@ export class FastPaths {
   private readonly CHANNEL_LAST_RECEIVER: i32; private readonly CHANNEL_IS_OPEN: i32; private readonly PULSES_COUNT: i32;
   private readonly ARRAY_DATA: i32;
   private readonly STATE_READY: i32; private readonly STATE_RUNNING: i32; private readonly STATE_BLOCKED: i32;
-  private readonly BLOCK_NONE: i32; private readonly BLOCK_REPLY: i32; private readonly BLOCK_RECEIVE: i32;
-  private readonly WAKE_NONE: i32; private readonly WAKE_WOKEN: i32; private readonly NO_PRIORITY: i32;
+  private readonly BLOCK_REPLY: i32; private readonly BLOCK_RECEIVE: i32;
+  private readonly WAKE_WOKEN: i32; private readonly NO_PRIORITY: i32;
+  private readonly THREAD_FAST_BLOCK: i32; private readonly FAST_BLOCK_REPLY: i32; private readonly FAST_BLOCK_RECEIVE: i32;
   private readonly SLICE_TICKS: i32; private readonly SYSTEM_CALL_RESERVE: i32;
   private readonly VALUE_SEND_ADDRESS: i32; private readonly VALUE_SEND_SIZE: i32; private readonly VALUE_REPLY_ADDRESS: i32;
   private readonly VALUE_REPLY_SIZE: i32; private readonly VALUE_FLAGS: i32; private readonly VALUE_INFO: i32;
-  private readonly FLAG_SEND_VECTOR: i32; private readonly FLAG_REPLY_VECTOR: i32;
   private readonly ERROR_BAD_HANDLE: i32; private readonly ERROR_DEAD_SERVER: i32;
   private readonly OBJECT_TYPE_CHANNEL: i32; private readonly OBJECT_TYPE_CONNECTION: i32;
   private readonly RIGHT_SEND: i32; private readonly RIGHT_RECEIVE: i32;
@@ -178,7 +178,7 @@ export class FastPaths {
     this.THREAD_LENT = s.constant("THREAD_LENT"); this.THREAD_LOCK_BOOST = s.constant("THREAD_LOCK_BOOST");
     this.THREAD_NEXT_LINK = s.constant("THREAD_NEXT_LINK"); this.THREAD_PREVIOUS_LINK = s.constant("THREAD_PREVIOUS_LINK");
     this.THREAD_WAIT_QUEUE = s.constant("THREAD_WAIT_QUEUE"); this.THREAD_BLOCK_REASON = s.constant("THREAD_BLOCK_REASON");
-    this.THREAD_WAKE_REASON = s.constant("THREAD_WAKE_REASON"); this.THREAD_TIMEOUT = s.constant("THREAD_TIMEOUT");
+    this.THREAD_WAKE_REASON = s.constant("THREAD_WAKE_REASON");
     this.THREAD_SLICE_LEFT = s.constant("THREAD_SLICE_LEFT"); this.THREAD_SHADOW_BYTES = s.constant("THREAD_SHADOW_BYTES");
     this.THREAD_IPC_VALUES = s.constant("THREAD_IPC_VALUES"); this.THREAD_IPC_RESULT = s.constant("THREAD_IPC_RESULT");
     this.THREAD_SERVING = s.constant("THREAD_SERVING"); this.THREAD_SENDERS_BOOST = s.constant("THREAD_SENDERS_BOOST");
@@ -191,7 +191,6 @@ export class FastPaths {
     this.THREAD_TIMEOUT_STATES = s.constant("THREAD_TIMEOUT_STATES");
     this.WAIT_QUEUE_THREADS = s.constant("WAIT_QUEUE_THREADS"); this.LIST_HEAD = s.constant("LIST_HEAD");
     this.LIST_TAIL = s.constant("LIST_TAIL"); this.LIST_COUNT = s.constant("LIST_COUNT");
-    this.TIMEOUT_DEADLINE = s.constant("TIMEOUT_DEADLINE");
     this.COMPONENT_ID = s.constant("COMPONENT_ID"); this.COMPONENT_MEMORY_OBJECT = s.constant("COMPONENT_MEMORY_OBJECT");
     this.COMPONENT_LOCK_OWNER = s.constant("COMPONENT_LOCK_OWNER"); this.COMPONENT_LOCK_WAITERS = s.constant("COMPONENT_LOCK_WAITERS");
     this.COMPONENT_SHADOW_RUNNER = s.constant("COMPONENT_SHADOW_RUNNER"); this.COMPONENT_IPC = s.constant("COMPONENT_IPC");
@@ -207,15 +206,16 @@ export class FastPaths {
     this.PULSES_COUNT = s.constant("PULSES_COUNT");
     this.ARRAY_DATA = s.constant("ARRAY_DATA");
     this.STATE_READY = s.constant("STATE_READY"); this.STATE_RUNNING = s.constant("STATE_RUNNING");
-    this.STATE_BLOCKED = s.constant("STATE_BLOCKED"); this.BLOCK_NONE = s.constant("BLOCK_NONE");
+    this.STATE_BLOCKED = s.constant("STATE_BLOCKED");
     this.BLOCK_REPLY = s.constant("BLOCK_REPLY"); this.BLOCK_RECEIVE = s.constant("BLOCK_RECEIVE");
-    this.WAKE_NONE = s.constant("WAKE_NONE"); this.WAKE_WOKEN = s.constant("WAKE_WOKEN");
+    this.WAKE_WOKEN = s.constant("WAKE_WOKEN");
+    this.THREAD_FAST_BLOCK = s.constant("THREAD_FAST_BLOCK");
+    this.FAST_BLOCK_REPLY = s.constant("FAST_BLOCK_REPLY"); this.FAST_BLOCK_RECEIVE = s.constant("FAST_BLOCK_RECEIVE");
     this.NO_PRIORITY = s.constant("NO_PRIORITY"); this.SLICE_TICKS = s.constant("SLICE_TICKS");
     this.SYSTEM_CALL_RESERVE = s.constant("SYSTEM_CALL_RESERVE");
     this.VALUE_SEND_ADDRESS = s.constant("VALUE_SEND_ADDRESS"); this.VALUE_SEND_SIZE = s.constant("VALUE_SEND_SIZE");
     this.VALUE_REPLY_ADDRESS = s.constant("VALUE_REPLY_ADDRESS"); this.VALUE_REPLY_SIZE = s.constant("VALUE_REPLY_SIZE");
     this.VALUE_FLAGS = s.constant("VALUE_FLAGS"); this.VALUE_INFO = s.constant("VALUE_INFO");
-    this.FLAG_SEND_VECTOR = s.constant("FLAG_SEND_VECTOR"); this.FLAG_REPLY_VECTOR = s.constant("FLAG_REPLY_VECTOR");
     this.ERROR_BAD_HANDLE = s.constant("ERROR_BAD_HANDLE"); this.ERROR_DEAD_SERVER = s.constant("ERROR_DEAD_SERVER");
     this.OBJECT_TYPE_CHANNEL = s.constant("OBJECT_TYPE_CHANNEL"); this.OBJECT_TYPE_CONNECTION = s.constant("OBJECT_TYPE_CONNECTION");
     this.RIGHT_SEND = s.constant("RIGHT_SEND"); this.RIGHT_RECEIVE = s.constant("RIGHT_RECEIVE");
@@ -404,18 +404,6 @@ export class FastPaths {
       a.jmp(m.back);
     }
     this.misses.length = 0;
-  }
-
-  /** Declines when a timeout of the thread in `thread` is armed (endBlock would have one to disarm). Clobbers rax. */
-  private checkNoTimer(declined: Label, thread: Reg): void {
-    const a = this.a;
-    const none = a.newLabel();
-    a.load(4, Reg.RAX, field(thread, this.THREAD_TIMEOUT));
-    a.test(4, Reg.RAX, Reg.RAX);
-    a.jcc(Cond.E, none);
-    a.cmpMemImm(8, field(Reg.RAX, this.TIMEOUT_DEADLINE), 0);
-    a.jcc(Cond.NE, declined);
-    a.bind(none);
   }
 
   /** Declines when the thread in `thread` keeps kernel frames in its slots (the switch to it would have to move them). */
@@ -670,12 +658,12 @@ export class FastPaths {
     a.load(4, Reg.R11, field(Reg.RAX, this.LIST_HEAD));
     a.test(4, Reg.R11, Reg.R11);
     a.jcc(Cond.E, declined);
+    // Its block a fast path's receive (it is blocked, being in the receivers): one buffer, no timer.
+    a.cmpMemImm(4, field(Reg.R11, this.THREAD_FAST_BLOCK), this.FAST_BLOCK_RECEIVE);
+    a.jcc(Cond.NE, declined);
+    this.checkNoFrames(declined, Reg.R11);
     // rdi: the receiver's ipcValues, kept until the copy's set-up (nothing in between uses rdi).
     a.load(4, Reg.RDI, field(Reg.R11, this.THREAD_IPC_VALUES));
-    a.testMemImm(4, field(Reg.RDI, this.VALUE_FLAGS * 8), this.FLAG_SEND_VECTOR);
-    a.jcc(Cond.NE, declined);
-    this.checkNoTimer(declined, Reg.R11);
-    this.checkNoFrames(declined, Reg.R11);
     // r13: the receiver's component's id, where the caller's message will be pending.
     a.load(4, Reg.RAX, field(Reg.R11, this.THREAD_COMPONENT));
     a.test(4, Reg.RAX, Reg.RAX);
@@ -740,12 +728,12 @@ export class FastPaths {
     a.shiftImm(Shift.SHL, 8, Reg.RAX, this.REPLY_WAIT_LENGTH_SHIFT);
     a.or(8, Reg.RAX, Reg.RCX);
     a.store(8, field(Reg.R11, this.THREAD_IPC_RESULT), Reg.RAX);
-    // blockAndSwitchTo(Reply, receiver), its cases checked above.
+    // blockAndSwitchTo(Reply, receiver), its cases checked above: the caller's block a fast one (its wake
+    // reason is read by no one: it resumes below), the receiver's wake reason for its block's caller, if general.
     a.storeImm(4, field(Reg.RBX, this.THREAD_STATE), this.STATE_BLOCKED);
     a.storeImm(4, field(Reg.RBX, this.THREAD_BLOCK_REASON), this.BLOCK_REPLY);
-    a.storeImm(4, field(Reg.RBX, this.THREAD_WAKE_REASON), this.WAKE_NONE);
+    a.storeImm(4, field(Reg.RBX, this.THREAD_FAST_BLOCK), this.FAST_BLOCK_REPLY);
     a.storeImm(4, field(Reg.R11, this.THREAD_WAKE_REASON), this.WAKE_WOKEN);
-    a.storeImm(4, field(Reg.R11, this.THREAD_BLOCK_REASON), this.BLOCK_NONE);
     this.switchAndFinish(index, declined, Reg.R11);
   }
 
@@ -804,22 +792,18 @@ export class FastPaths {
     a.jcc(Cond.E, declined);
     a.cmpLoad(4, Reg.RDX, field(Reg.R11, this.THREAD_RECEIVE_ID));
     a.jcc(Cond.NE, declined);
+    // Blocked in a fast path's send: Reply, one reply buffer, no timer, in no queue.
     a.cmpMemImm(4, field(Reg.R11, this.THREAD_STATE), this.STATE_BLOCKED);
     a.jcc(Cond.NE, declined);
-    a.cmpMemImm(4, field(Reg.R11, this.THREAD_BLOCK_REASON), this.BLOCK_REPLY);
+    a.cmpMemImm(4, field(Reg.R11, this.THREAD_FAST_BLOCK), this.FAST_BLOCK_REPLY);
     a.jcc(Cond.NE, declined);
     a.load(4, Reg.RAX, field(Reg.RBX, this.THREAD_ID));
     a.cmpLoad(4, Reg.RAX, field(Reg.R11, this.THREAD_SERVED_BY));
     a.jcc(Cond.NE, declined);
     a.cmpMemImm(4, field(Reg.RBX, this.THREAD_SERVING), 1);
     a.jcc(Cond.NE, declined);
-    a.cmpMemImm(4, field(Reg.R11, this.THREAD_WAIT_QUEUE), 0);
-    a.jcc(Cond.NE, declined);
-    this.checkNoTimer(declined, Reg.R11);
     // rdi: the client's ipcValues, kept until the copy's set-up (nothing in between uses rdi).
     a.load(4, Reg.RDI, field(Reg.R11, this.THREAD_IPC_VALUES));
-    a.testMemImm(4, field(Reg.RDI, this.VALUE_FLAGS * 8), this.FLAG_REPLY_VECTOR);
-    a.jcc(Cond.NE, declined);
     // receiveChannel: the channel open, received on last by the caller, no pulse, no sender, no other receiver.
     a.load(4, Reg.RCX, argument(CHANNEL));
     this.lookupRemembered(declined, Reg.R13, this.OBJECT_TYPE_CHANNEL, this.RIGHT_RECEIVE, Reg.R13, false);
@@ -859,7 +843,6 @@ export class FastPaths {
     a.loadSignExtend(8, 4, Reg.RAX, argument(1));
     a.store(8, field(Reg.R11, this.THREAD_IPC_RESULT), Reg.RAX);
     a.storeImm(4, field(Reg.R11, this.THREAD_WAKE_REASON), this.WAKE_WOKEN);
-    a.storeImm(4, field(Reg.R11, this.THREAD_BLOCK_REASON), this.BLOCK_NONE);
     // returnPriority: it served this client only (a reschedule it would ask for, the switch below clears).
     a.storeImm(4, field(Reg.RBX, this.THREAD_SERVING), 0);
     a.cmpMemImm(4, field(Reg.RBX, this.THREAD_LENT), this.NO_PRIORITY);
@@ -887,7 +870,7 @@ export class FastPaths {
     a.storeImm(8, field(Reg.RBX, this.THREAD_IPC_RESULT), this.ERROR_BAD_HANDLE);
     a.storeImm(4, field(Reg.RBX, this.THREAD_STATE), this.STATE_BLOCKED);
     a.storeImm(4, field(Reg.RBX, this.THREAD_BLOCK_REASON), this.BLOCK_RECEIVE);
-    a.storeImm(4, field(Reg.RBX, this.THREAD_WAKE_REASON), this.WAKE_NONE);
+    a.storeImm(4, field(Reg.RBX, this.THREAD_FAST_BLOCK), this.FAST_BLOCK_RECEIVE);
     a.load(4, Reg.RCX, field(Reg.R13, this.CHANNEL_RECEIVERS));
     a.load(4, Reg.RDX, field(Reg.RCX, this.WAIT_QUEUE_THREADS));
     this.pushBack(Reg.RDX, Reg.RBX);
