@@ -309,8 +309,9 @@ export class FastPaths {
 
   /**
    * The message calls' entry: enter, then no thread.timeout armed and the
-   * component's message-passing objects in `objects`; r9 the base of the
-   * component's memory and r8 its length.
+   * component's message-passing objects in `objects` (made with the
+   * component, component/run.ts: never null for a thread of a component);
+   * r9 the base of the component's memory and r8 its length.
    */
   private enterMessage(declined: Label, objects: Reg): void {
     const a = this.a;
@@ -318,8 +319,6 @@ export class FastPaths {
     a.cmpMemImm(4, field(Reg.RBX, this.THREAD_TIMEOUT_STATES), 0);
     a.jcc(Cond.NE, declined);
     a.load(4, objects, field(Reg.R12, this.COMPONENT_IPC));
-    a.test(4, objects, objects);
-    a.jcc(Cond.E, declined);
     a.load(8, Reg.RSI, field(Reg.R12, this.COMPONENT_MEMORY_OBJECT));
     a.test(8, Reg.RSI, Reg.RSI);
     a.jcc(Cond.E, declined);
