@@ -1,8 +1,8 @@
 // Receive ids: a received message's id names its client. The low
 // RECEIVE_SLOT_BITS bits are the client thread's slot in `receiveSlots`,
-// the bits above them (up to bit 30) a generation that steps on every
-// message the thread in that slot sends. A reply, read or grant finds its
-// client by one indexed load and compares the id the client holds:
+// the bits above them (up to bit 30) a generation that steps each time a
+// message of the slot's thread is received. A reply, read or grant finds
+// its client by one indexed load and compares the id the client holds:
 //
 //   id = generation << RECEIVE_SLOT_BITS | slot      (31 bits, never 0)
 //
