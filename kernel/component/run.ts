@@ -20,6 +20,7 @@ import { instantiate } from "../../sdk/loader/instance";
 import { Linker } from "../../sdk/loader/linker";
 import { load64, store64, threadBlock } from "../arch/x86_64/native";
 import { Thread } from "../object/thread";
+import { objectsOf } from "../object/handle";
 import { acquireComponentLock } from "../sched/lock";
 import { currentThread, makeReady } from "../sched/scheduler";
 import { createComponentThread } from "../sched/threads";
@@ -86,6 +87,9 @@ export function startComponent(linker: Linker, compiled: CompiledComponent, righ
   component.compiled = compiled;
   component.instance = instance;
   component.endNotice = endNotice;
+  // Its message-passing objects now rather than at their first use, so that every system call of its threads
+  // finds them (the link's native message paths rely on it).
+  objectsOf(component);
   const memory = instance!.memory;
   if (memory != null) {
     component.memoryObject = memory.address;

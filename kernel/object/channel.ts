@@ -7,19 +7,19 @@
 //   client                        channel                      server
 //   msg.send ── a receiver waits? ── yes: copy into its buffer ─▶ wakes with the receive id
 //      │                            no: wait in `senders` ◀──── msg.receive takes the first, copies
-//      ▼ (reply-blocked, in the receiving component's replyPending)
+//      ▼ (reply-blocked, pending in the receiving component)
 //   wakes with the status ◀──────────── copy the reply ◀──────── msg.reply(receive id, status)
 //
 // Invariants:
 //  - a thread waiting in `senders` is blocked with BlockReason.Send and
 //    its buffers in ipcValues; one that was received is blocked with
-//    BlockReason.Reply and listed in the receiving component's
-//    replyPending (handle.ts), under a receive id unique to the message (a
-//    client that timed out and sent again is a new message: a late reply
-//    to the old one finds NO_SENDER), with the thread that received it
-//    (`servedBy`, whose `serving` counts it); it leaves the list at its
-//    reply, its timeout or its end; any thread of the receiving component
-//    may reply;
+//    BlockReason.Reply, pending in the receiving component (`pendingIn`)
+//    under a receive id that names its thread slot and the message's
+//    generation (receive-id.ts: a client that timed out and sent again is
+//    a new message, and a late reply to the old one finds NO_SENDER), with
+//    the thread that received it (`servedBy`, whose `serving` counts it);
+//    it stops pending at its reply, its timeout or its end; any thread of
+//    the receiving component may reply;
 //  - a thread waiting in `receivers` is blocked with BlockReason.Receive,
 //    its buffers in ipcValues; `senders` and `receivers` are never both
 //    non-empty, and pulses wait only while `receivers` is empty;
@@ -40,16 +40,17 @@
 //    receive only (message-timeout.ts); without one the calls below never
 //    read more than `timeoutStates`.
 
-import { Component, allComponents } from "../component/component";
+import { Component } from "../component/component";
+import { allThreads } from "../sched/scheduler";
 import { WaitQueue } from "../sched/wait-queue";
 import { BlockReason, NO_PRIORITY, Thread, ThreadState, WakeReason, block, blockAndSwitchTo, lendPriority, returnPriority, wake } from "./thread";
-import { HandleEntry, KernelObject, handlesOf, objectsOf } from "./handle";
+import { HandleEntry, KernelObject, handlesOf } from "./handle";
 import { lastFaultWasWrite } from "../component/copy";
 import { allows, allowsRange, CAPABILITY_DEVICE, CAPABILITY_DMA } from "../component/policy";
 import { overlapsMemory } from "../arch/x86_64/memory";
 import { claimBusMaster } from "./bus-master";
 import { Connection } from "./connection";
-import { removeUnordered, storedAt } from "./array";
+import { nextReceiveId, pendingClientOf } from "./receive-id";
 import { PulseQueue } from "./pulse";
 import { dropNames } from "./pathname";
 import { becomeLastReceiver, boostLastReceiver, passOn, recountClients, releaseClient, serverOf, settleSenders } from "./inheritance";
@@ -155,49 +156,6 @@ function takeTransfer(channel: Channel, client: Thread): Transfer | null {
   return null;
 }
 
-/** The receive id of the next message received: positive, and not met again for 2^31 - 1 messages. */
-/** The next receive id (exported, with receiveIdsWrapped, for the link's native fast path: object/layout.ts). */
-export let nextReceiveId: u32 = 1;
-/** Set once the ids came round: from then on a new id is checked against the ones still pending. */
-export let receiveIdsWrapped = false;
-
-/**
- * A receive id for a message `server` receives: unique among the messages
- * its component holds (the only place a reply looks it up), also after the
- * 31-bit count came round.
- */
-// @ts-ignore: decorator
-@inline function takeReceiveId(server: Component): u32 {
-  let id = nextReceiveId;
-  if (receiveIdsWrapped) id = freeReceiveId(server, id);
-  nextReceiveId = id < 0x7fffffff ? id + 1 : 1;
-  if (id == 0x7fffffff) receiveIdsWrapped = true;
-  return id;
-}
-
-/** Whether takeFreshReceiveId may be used: the ids have not come round yet (the fast path's case, object/fast-path.ts). */
-// @ts-ignore: decorator
-@inline export function receiveIdsFresh(): bool { return !receiveIdsWrapped; }
-
-/** takeReceiveId while receiveIdsFresh(): no pending id can be met. */
-// @ts-ignore: decorator
-@inline export function takeFreshReceiveId(): u32 {
-  const id = nextReceiveId;
-  nextReceiveId = id < 0x7fffffff ? id + 1 : 1;
-  if (id == 0x7fffffff) receiveIdsWrapped = true;
-  return id;
-}
-
-function freeReceiveId(server: Component, id: u32): u32 {
-  const pending = objectsOf(server).replyPending;
-  for (let i = 0; i < pending.length; i++) {
-    if (storedAt(pending, i).receiveId != id) continue;
-    id = id < 0x7fffffff ? id + 1 : 1;
-    i = -1;
-  }
-  return id;
-}
-
 // What deliver found. A page fault in a side's memory (component/copy.ts)
 // is the fault of the component that owns it: that side's call fails with
 // BAD_ADDRESS and the other side waits on as if nothing had happened.
@@ -244,13 +202,11 @@ function deliver(client: Thread, server: Thread, channel: Channel): i32 {
       if (handle > 0) received |= RECEIVED_HANDLE;
     }
   }
-  const receiveId = takeReceiveId(serverComponent);
+  const receiveId = nextReceiveId(client);
   client.receiveId = receiveId;
+  client.pendingIn = serverComponent.id;
   client.servedBy = server.id;
   client.blockReason = BlockReason.Reply;
-  const pending = objectsOf(serverComponent).replyPending;
-  pending.push(client);
-  server.replyAt = pending.length - 1;
   server.serving++;
   if (client.priority > server.lent) lendPriority(server, client.priority);
   server.ipcResult = <i64>(received | receiveId);
@@ -456,71 +412,32 @@ export function msgReceivev(caller: Thread, channel: Channel, buffers: u64, buff
   return receive(caller, channel, buffers, <u64>buffersCount, true, info);
 }
 
-/**
- * Where in `pending` (the caller's component's replyPending) the client
- * waiting for the reply under `receiveId` is, or -1; a client found there
- * that stopped waiting is dropped. The caller's reply capability (its
- * replyAt) finds the client it received last in O(1); other ids are
- * searched for.
- */
-function pendingIndex(caller: Thread, pending: Thread[], receiveId: u32): i32 {
-  const count = pending.length;
-  let at = caller.replyAt;
-  if (<u32>at >= <u32>count || storedAt(pending, at).receiveId != receiveId) {
-    at = 0;
-    while (at < count && storedAt(pending, at).receiveId != receiveId) at++;
-    if (at == count) return -1;
-  }
-  const client = storedAt(pending, at);
-  if (client.state == ThreadState.Blocked && client.blockReason == BlockReason.Reply) return at;
-  removeUnordered(pending, at);
-  return -1;
-}
-
 /** The client waiting for the caller's component's reply under `receiveId`, or null. */
-function pendingClient(caller: Thread, receiveId: u32): Thread | null {
-  const pending = objectsOf(caller.component!).replyPending;
-  const at = pendingIndex(caller, pending, receiveId);
-  return at < 0 ? null : storedAt(pending, at);
+// @ts-ignore: decorator
+@inline function pendingClient(caller: Thread, receiveId: u32): Thread | null {
+  return pendingClientOf(caller.component!.id, receiveId);
 }
 
 /**
- * Takes a Reply-blocked client that leaves without a reply (its timeout
- * passed) out of its server's component's replyPending: the server thread
- * when its priority changed, else null.
+ * A Reply-blocked client leaves without a reply (its timeout passed; the
+ * caller wakes it, so it stops pending): the server thread that received
+ * it when its priority changed, else null.
  */
 export function withdrawClient(client: Thread): Thread | null {
   const server = serverOf(client);
-  if (server != null) {
-    dropPending(server.component!, client);
-    return releaseClient(server);
-  }
-  // The thread that received it is gone; its component may still answer.
-  const components = allComponents();
-  for (let i = 0; i < components.length; i++) if (components[i].isRunning) dropPending(components[i], client);
-  return null;
-}
-
-function dropPending(component: Component, client: Thread): void {
-  if (component.ipc == null) return;
-  const pending = objectsOf(component).replyPending;
-  const at = pending.indexOf(client);
-  if (at >= 0) removeUnordered(pending, at);
+  return server != null ? releaseClient(server) : null;
 }
 
 function reply(caller: Thread, receiveId: u32, status: i32, address: u64, size: u64, vector: bool): i32 {
   if (status == abi.ERROR_DEAD_SERVER) return abi.ERROR_INVALID_ARGUMENT;
-  const pending = objectsOf(caller.component!).replyPending;
-  const at = pendingIndex(caller, pending, receiveId);
-  if (at < 0) return abi.ERROR_NO_SENDER;
-  const client = storedAt(pending, at);
+  const client = pendingClient(caller, receiveId);
+  if (client == null) return abi.ERROR_NO_SENDER;
   const values = client.ipcValues;
   const copied = transfer(caller.component!, address, size, vector, client.component!, <u64>unchecked(values[VALUE_REPLY_ADDRESS]),
     <u64>unchecked(values[VALUE_REPLY_SIZE]), (unchecked(values[VALUE_FLAGS]) & FLAG_REPLY_VECTOR) != 0, 0);
   // Reading the server's own buffers faulted: refused, the client still waits. Writing the client's: its send fails.
   if (copied < 0 && !lastFaultWasWrite()) return abi.ERROR_BAD_ADDRESS;
   // POINT OF NO RETURN
-  removeUnordered(pending, at);
   finish(client, copied < 0 ? abi.ERROR_BAD_ADDRESS : status, WakeReason.Woken);
   // The common case without a scan or a chain: the caller received it and served no one else.
   if (client.servedBy != caller.id) {
@@ -622,10 +539,10 @@ export function msgBusMaster(caller: Thread, receiveId: u32, config: u64): i32 {
  * threads' handles in flight are dropped.
  */
 export function failPendingReplies(component: Component): void {
-  const pending = objectsOf(component).replyPending;
-  while (pending.length > 0) {
-    const client = pending.pop();
-    if (client.state == ThreadState.Blocked && client.blockReason == BlockReason.Reply) {
+  const threads = allThreads();
+  for (let i = 0; i < threads.length; i++) {
+    const client = threads[i];
+    if (client.pendingIn == component.id && client.state == ThreadState.Blocked && client.blockReason == BlockReason.Reply) {
       finish(client, abi.ERROR_DEAD_SERVER, WakeReason.Cancelled);
     }
   }

@@ -23,9 +23,8 @@
 // the channel's fields) for as long as it is stored here.
 //
 // The cases:
-//  - msg.send: a thread waits in msg.receive on the connection's channel
-//    with one buffer, and its component can hold one more pending client
-//    without growing the list; the caller has no timeout armed, holds its
+//  - msg.send: a thread of a component waits in msg.receive on the
+//    connection's channel with one buffer; the caller has no timeout armed, holds its
 //    component lock with no boost and no waiter; no thread readier than the
 //    receiver at the priority the caller lends it. The message and the
 //    receiveInfo are copied (checked copies: a fault declines, and the
@@ -47,19 +46,19 @@
 // msg.reply, msg.reply_receive); iovecs, handles in flight, timeouts, pulses, priority
 // changes along chains and every error take the general path.
 
-import { receiveIdsFresh, takeFreshReceiveId } from "./channel";
-import { BlockReason, NO_PRIORITY, ThreadState, WakeReason } from "./thread";
+import { RECEIVE_ID_MASK, RECEIVE_SLOTS, receiveSlots } from "./receive-id";
+import { BlockReason, FastBlock, NO_PRIORITY, ThreadState, WakeReason } from "./thread";
 import { FLAG_REPLY_VECTOR, FLAG_SEND_VECTOR, VALUE_FLAGS, VALUE_INFO, VALUE_REPLY_ADDRESS, VALUE_REPLY_SIZE, VALUE_SEND_ADDRESS,
   VALUE_SEND_SIZE, storeReceiveInfo } from "./message";
 import {
-  ARRAY_BYTES, ARRAY_DATA, ARRAY_LENGTH, CHANNEL_IS_OPEN, CHANNEL_LAST_RECEIVER, CHANNEL_PULSES, CHANNEL_RECEIVERS, CHANNEL_SENDERS,
+  ARRAY_DATA, CHANNEL_IS_OPEN, CHANNEL_LAST_RECEIVER, CHANNEL_PULSES, CHANNEL_RECEIVERS, CHANNEL_SENDERS,
   COMPONENT_ID, COMPONENT_IPC, COMPONENT_LOCK_OWNER, COMPONENT_LOCK_WAITERS, COMPONENT_MEMORY_OBJECT, COMPONENT_MESSAGES, COMPONENT_SHADOW_RUNNER,
-  CONNECTION_CHANNEL, ENTRY_NUMBER, ENTRY_OBJECT, ENTRY_RIGHTS, OBJECTS_HANDLES, OBJECTS_REPLY_PENDING, OBJECT_TYPE,
+  CONNECTION_CHANNEL, ENTRY_NUMBER, ENTRY_OBJECT, ENTRY_RIGHTS, OBJECTS_HANDLES, OBJECT_TYPE,
   PULSES_COUNT, TABLE_MASK, TABLE_SLOTS,
 } from "./layout";
 import {
-  LIST_HEAD, THREAD_BLOCK_REASON, THREAD_COMPONENT, THREAD_ID, THREAD_IPC_RESULT, THREAD_IPC_VALUES,
-  THREAD_LENT, THREAD_LOCK_BOOST, THREAD_OWN_PRIORITY, THREAD_PRIORITY, THREAD_RECEIVE_ID, THREAD_REPLY_AT, THREAD_SENDERS_BOOST,
+  LIST_HEAD, THREAD_BLOCK_REASON, THREAD_COMPONENT, THREAD_FAST_BLOCK, THREAD_ID, THREAD_IPC_RESULT, THREAD_IPC_VALUES,
+  THREAD_LENT, THREAD_LOCK_BOOST, THREAD_OWN_PRIORITY, THREAD_PENDING_IN, THREAD_PRIORITY, THREAD_RECEIVE_ID, THREAD_SENDERS_BOOST,
   THREAD_SERVED_BY, THREAD_SERVING, THREAD_DELIVERED_HANDLE, THREAD_STATE, THREAD_TIMEOUT, THREAD_TIMEOUT_STATES, THREAD_WAIT_QUEUE, THREAD_WAKE_REASON,
   TIMEOUT_DEADLINE, WAIT_QUEUE_THREADS,
 } from "../sched/layout";
@@ -198,11 +197,6 @@ import * as abi from "../generated/abi";
   if ((ipcValue(receiver, VALUE_FLAGS) & FLAG_SEND_VECTOR) != 0 || !noTimerArmed(receiver)) return FAST_PATH_DECLINED;
   const serverComponent = field(receiver, THREAD_COMPONENT);
   if (serverComponent == 0) return FAST_PATH_DECLINED;
-  const serverObjects = objectsOf(serverComponent);
-  if (serverObjects == 0) return FAST_PATH_DECLINED;
-  const pending = field(serverObjects, OBJECTS_REPLY_PENDING);
-  const pendingCount = load<i32>(pending + ARRAY_LENGTH);
-  if (<u32>(pendingCount + 1) << alignof<usize>() > load<u32>(pending + ARRAY_BYTES) || !receiveIdsFresh()) return FAST_PATH_DECLINED;
   const clientPriority = load<i32>(caller + THREAD_PRIORITY);
   const lent = clientPriority > load<i32>(receiver + THREAD_LENT) ? clientPriority : load<i32>(receiver + THREAD_LENT);
   const serverPriority = priorityWith(receiver, lent);
@@ -225,13 +219,12 @@ import * as abi from "../generated/abi";
   setIpcValue(caller, VALUE_REPLY_SIZE, <i64>replyLength);
   setIpcValue(caller, VALUE_FLAGS, 0);
   store<i64>(caller + THREAD_IPC_RESULT, abi.ERROR_DEAD_SERVER);
-  const receiveId = takeFreshReceiveId();
+  // Its receive id: its slot, the next generation (receive-id.ts nextReceiveId).
+  const receiveId = (load<u32>(caller + THREAD_RECEIVE_ID) + <u32>RECEIVE_SLOTS) & RECEIVE_ID_MASK;
   store<u32>(caller + THREAD_RECEIVE_ID, receiveId);
+  store<u32>(caller + THREAD_PENDING_IN, load<u32>(serverComponent + COMPONENT_ID));
   store<u32>(caller + THREAD_SERVED_BY, load<u32>(receiver + THREAD_ID));
   store<u32>(caller + THREAD_DELIVERED_HANDLE, 0);
-  store<usize>(elementAt(field(pending, ARRAY_DATA), pendingCount), caller);
-  store<i32>(pending + ARRAY_LENGTH, pendingCount + 1);
-  store<i32>(receiver + THREAD_REPLY_AT, pendingCount);
   store<i32>(receiver + THREAD_SERVING, load<i32>(receiver + THREAD_SERVING) + 1);
   store<i32>(receiver + THREAD_LENT, lent);
   store<i32>(receiver + THREAD_PRIORITY, serverPriority);
@@ -240,6 +233,7 @@ import * as abi from "../generated/abi";
   store<i32>(caller + THREAD_STATE, ThreadState.Blocked);
   store<i32>(caller + THREAD_BLOCK_REASON, BlockReason.Reply);
   store<i32>(caller + THREAD_WAKE_REASON, WakeReason.None);
+  store<i32>(caller + THREAD_FAST_BLOCK, FastBlock.Reply);
   releaseLock(caller, component);
   store<i32>(receiver + THREAD_WAKE_REASON, WakeReason.Woken);
   store<i32>(receiver + THREAD_BLOCK_REASON, BlockReason.None);
@@ -278,6 +272,7 @@ import * as abi from "../generated/abi";
   store<i32>(caller + THREAD_STATE, ThreadState.Blocked);
   store<i32>(caller + THREAD_BLOCK_REASON, BlockReason.Receive);
   store<i32>(caller + THREAD_WAKE_REASON, WakeReason.None);
+  store<i32>(caller + THREAD_FAST_BLOCK, FastBlock.Receive);
   const receivers = field(object, CHANNEL_RECEIVERS);
   pushBackAddress(field(receivers, WAIT_QUEUE_THREADS), caller);
   store<usize>(caller + THREAD_WAIT_QUEUE, receivers);
@@ -302,23 +297,20 @@ import * as abi from "../generated/abi";
 }
 
 /**
- * Where in `pending` (the caller's component's replyPending) the client of
- * msg.reply(receiveId) is in the fast case, or -1: the entry the caller's
- * reply capability names holds this id (no search; ids are unique among
- * the pending), still reply-blocked, received by the caller, which serves no one
- * else; one reply buffer.
+ * The client of msg.reply(receiveId) in the fast case, or 0: the thread in
+ * the id's slot (receive-id.ts) holds this id, still reply-blocked,
+ * received by the caller (so pending in the caller's component), which
+ * serves no one else; one reply buffer.
  */
 // @ts-ignore: decorator
-@inline function replyIndex(caller: usize, pending: usize, receiveId: u32): i32 {
-  const at = load<i32>(caller + THREAD_REPLY_AT);
-  if (<u32>at >= <u32>load<i32>(pending + ARRAY_LENGTH)) return -1;
-  const client = load<usize>(elementAt(field(pending, ARRAY_DATA), at));
-  if (load<u32>(client + THREAD_RECEIVE_ID) != receiveId) return -1;
-  if (load<i32>(client + THREAD_STATE) != ThreadState.Blocked || load<i32>(client + THREAD_BLOCK_REASON) != BlockReason.Reply) return -1;
-  if (load<u32>(client + THREAD_SERVED_BY) != load<u32>(caller + THREAD_ID) || load<i32>(caller + THREAD_SERVING) != 1) return -1;
-  if (field(client, THREAD_WAIT_QUEUE) != 0 || !noTimerArmed(client)) return -1;
-  if ((ipcValue(client, VALUE_FLAGS) & FLAG_REPLY_VECTOR) != 0) return -1;
-  return at;
+@inline function replyClient(caller: usize, receiveId: u32): usize {
+  const client = <usize>load<u32>(changetype<usize>(receiveSlots) + (<usize>(receiveId & <u32>(RECEIVE_SLOTS - 1)) << 2));
+  if (client == 0 || load<u32>(client + THREAD_RECEIVE_ID) != receiveId) return 0;
+  if (load<i32>(client + THREAD_STATE) != ThreadState.Blocked || load<i32>(client + THREAD_BLOCK_REASON) != BlockReason.Reply) return 0;
+  if (load<u32>(client + THREAD_SERVED_BY) != load<u32>(caller + THREAD_ID) || load<i32>(caller + THREAD_SERVING) != 1) return 0;
+  if (field(client, THREAD_WAIT_QUEUE) != 0 || !noTimerArmed(client)) return 0;
+  if ((ipcValue(client, VALUE_FLAGS) & FLAG_REPLY_VECTOR) != 0) return 0;
+  return client;
 }
 
 /** Copies the reply (`length` bytes at absolute `source`) into the client's reply buffer, cut to it: false when a fault stopped it. */
@@ -328,14 +320,9 @@ import * as abi from "../generated/abi";
   return copyUser(<u64>ipcValue(client, VALUE_REPLY_ADDRESS), source, <u64>length < room ? <u64>length : room);
 }
 
-/** The reply's changes: the client out of `pending` and ready with `status`, the caller's lent priority ended. */
+/** The reply's changes: the client ready with `status` (so no longer pending), the caller's lent priority ended. */
 // @ts-ignore: decorator
-@inline function completeReply(caller: usize, pending: usize, at: i32, status: i32): void {
-  const data = field(pending, ARRAY_DATA);
-  const count = load<i32>(pending + ARRAY_LENGTH);
-  const client = load<usize>(elementAt(data, at));
-  if (at != count - 1) store<usize>(elementAt(data, at), load<usize>(elementAt(data, count - 1)));
-  store<i32>(pending + ARRAY_LENGTH, count - 1);
+@inline function completeReply(caller: usize, client: usize, status: i32): void {
   store<i64>(client + THREAD_IPC_RESULT, status);
   store<i32>(client + THREAD_WAKE_REASON, WakeReason.Woken);
   store<i32>(client + THREAD_BLOCK_REASON, BlockReason.None);
@@ -363,13 +350,11 @@ import * as abi from "../generated/abi";
   const objects = objectsOf(component);
   if (objects == 0) return FAST_PATH_DECLINED;
   if (<u64>buffer + <u64>bufferLength > memoryLengthOf(component)) return FAST_PATH_DECLINED;
-  const pending = field(objects, OBJECTS_REPLY_PENDING);
-  const at = replyIndex(caller, pending, receiveId);
-  if (at < 0) return FAST_PATH_DECLINED;
-  const client = load<usize>(elementAt(field(pending, ARRAY_DATA), at));
+  const client = replyClient(caller, receiveId);
+  if (client == 0) return FAST_PATH_DECLINED;
   if (!copyReply(client, memoryBaseOf(component) + <u64>buffer, bufferLength)) return FAST_PATH_DECLINED;
   // POINT OF NO RETURN
-  completeReply(caller, pending, at, status);
+  completeReply(caller, client, status);
   return done(0);
 }
 
@@ -392,15 +377,14 @@ import * as abi from "../generated/abi";
   const length = memoryLengthOf(component);
   if (<u64>reply + <u64>replyLength > length || <u64>buffer + <u64>bufferLength > length
     || (info != 0 && <u64>info + abi.RECEIVE_INFO_SIZE > length)) return FAST_PATH_DECLINED;
-  const pending = field(objects, OBJECTS_REPLY_PENDING);
-  const at = replyIndex(caller, pending, receiveId);
-  if (at < 0) return FAST_PATH_DECLINED;
+  const client = replyClient(caller, receiveId);
+  if (client == 0) return FAST_PATH_DECLINED;
   const object = receiveChannel(caller, objects, channel);
   if (object == 0 || !lockLetsGo(caller, component)) return FAST_PATH_DECLINED;
   const base = memoryBaseOf(component);
-  if (!copyReply(load<usize>(elementAt(field(pending, ARRAY_DATA), at)), base + <u64>reply, replyLength)) return FAST_PATH_DECLINED;
+  if (!copyReply(client, base + <u64>reply, replyLength)) return FAST_PATH_DECLINED;
   // POINT OF NO RETURN
-  completeReply(caller, pending, at, status);
+  completeReply(caller, client, status);
   beginReceive(caller, component, object, base, buffer, bufferLength, info);
   switchToAddress(takeBestReadyAddress());
   acquireLock(caller, component);

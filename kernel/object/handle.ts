@@ -169,8 +169,6 @@ export class HandleTable {
 /** What a component holds for message passing. */
 export class ComponentObjects {
   readonly handles: HandleTable = new HandleTable();
-  /** Clients whose messages this component received and has not replied to yet (their ids are the receive ids). */
-  readonly replyPending: Thread[] = [];
 }
 
 /** The message-passing state of `component`, made on first use. */

@@ -13,7 +13,7 @@
 // What a thread inherits (object/thread.ts, computePriority):
 //  - `lent`: the highest priority of the Reply-blocked clients whose
 //    messages it received and has not replied to (`serving` counts them:
-//    its component's replyPending entries with `servedBy` its id); with no
+//    the Reply-blocked threads with `servedBy` its id); with no
 //    client it runs at its own priority (a client of lower priority than
 //    the server's own makes it run lower, as in QNX);
 //  - `sendersBoost`: the priority of the first sender waiting on the
@@ -29,8 +29,8 @@
 //    queued, received, timed out, ended or failed) and whenever the
 //    priority of such a client or sender changes. The common case costs no
 //    scan: a server's first client sets `lent`, its last reply clears it;
-//    only a server holding several clients rescans its component's
-//    replyPending when one leaves;
+//    only a server holding several clients rescans the threads when one
+//    leaves;
 //  - a change is passed on from a thread that is blocked with BlockReason
 //    Send (to its channel's last receiver), Reply (to the server thread
 //    that received it) or Lock (to the lock's owner), at most CHAIN_LIMIT
@@ -40,12 +40,10 @@
 //    breaks; its threads keep the highest priority that reached them until
 //    then, and fall back once it is broken.
 
-import { Component, allComponents } from "../component/component";
+import { Component } from "../component/component";
 import { allThreads } from "../sched/scheduler";
 import { BlockReason, NO_PRIORITY, Thread, ThreadState, applyPriority, threadById } from "./thread";
 import { Channel, SenderQueue } from "./channel";
-import { objectsOf } from "./handle";
-import { removeUnordered } from "./array";
 
 /** Hops a priority change travels at most. */
 export const CHAIN_LIMIT: i32 = 16;
@@ -55,30 +53,23 @@ export function serverOf(client: Thread): Thread | null {
   return threadById(client.servedBy);
 }
 
-/** One of `server`'s clients left its replyPending (answered, timed out): `server` when its priority changed, else null. */
+/** One of `server`'s clients stopped pending (answered, timed out): `server` when its priority changed, else null. */
 export function releaseClient(server: Thread): Thread | null {
   if (--server.serving > 0) return recountClients(server);
   server.serving = 0;
   return setLent(server, NO_PRIORITY);
 }
 
-/** Recounts `server`'s clients from its component's replyPending, dropping dead ones: `server` when its priority changed, else null. */
+/** Recounts `server`'s clients (the Reply-blocked threads it received): `server` when its priority changed, else null. */
 export function recountClients(server: Thread): Thread | null {
-  const component = server.component;
   let count = 0;
   let lent = NO_PRIORITY;
-  if (component != null && component.ipc != null) {
-    const pending = objectsOf(component).replyPending;
-    for (let i = pending.length - 1; i >= 0; i--) {
-      const client = pending[i];
-      if (!client.isAlive) {
-        removeUnordered(pending, i);
-        continue;
-      }
-      if (client.servedBy != server.id || client.state != ThreadState.Blocked || client.blockReason != BlockReason.Reply) continue;
-      count++;
-      if (client.priority > lent) lent = client.priority;
-    }
+  const threads = allThreads();
+  for (let i = 0; i < threads.length; i++) {
+    const client = threads[i];
+    if (client.servedBy != server.id || client.state != ThreadState.Blocked || client.blockReason != BlockReason.Reply) continue;
+    count++;
+    if (client.priority > lent) lent = client.priority;
   }
   server.serving = count;
   return setLent(server, lent);
@@ -174,8 +165,8 @@ export function passOn(thread: Thread | null): void {
 /**
  * A component ended: its threads left every queue they waited in (as
  * senders, lock waiters) and, dead, wait for no reply, so what the
- * survivors inherit is recomputed — their clients recounted (dropping the
- * dead ones), their waiting senders looked at again — and passed on.
+ * survivors inherit is recomputed — their clients recounted (the dead ones
+ * no longer count), their waiting senders looked at again — and passed on.
  */
 export function settleAfterEnd(component: Component): void {
   const threads = allThreads();
@@ -185,15 +176,5 @@ export function settleAfterEnd(component: Component): void {
     if (thread.serving > 0) passOn(recountClients(thread));
     const channel = thread.lastChannel;
     if (channel != null) passOn(settleSenders(changetype<Channel>(channel)));
-  }
-  // Servers whose receiving thread is gone keep no count: drop their dead clients here.
-  const components = allComponents();
-  for (let i = 0; i < components.length; i++) {
-    const other = components[i];
-    if (!other.isRunning || other.ipc == null) continue;
-    const pending = objectsOf(other).replyPending;
-    for (let k = pending.length - 1; k >= 0; k--) {
-      if (!pending[k].isAlive) removeUnordered(pending, k);
-    }
   }
 }

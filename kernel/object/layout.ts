@@ -19,7 +19,6 @@ export const COMPONENT_IPC = offsetof<Component>("ipc");
 export const COMPONENT_MESSAGES = offsetof<Component>("messages");
 
 export const OBJECTS_HANDLES = offsetof<ComponentObjects>("handles");
-export const OBJECTS_REPLY_PENDING = offsetof<ComponentObjects>("replyPending");
 export const TABLE_SLOTS = offsetof<HandleTable>("slots");
 export const TABLE_MASK = offsetof<HandleTable>("mask");
 export const TABLE_SEND_HANDLE = offsetof<HandleTable>("sendHandle");
@@ -39,10 +38,8 @@ export const CHANNEL_LAST_RECEIVER = offsetof<Channel>("lastReceiver");
 export const CHANNEL_IS_OPEN = offsetof<Channel>("isOpen");
 export const PULSES_COUNT = offsetof<PulseQueue>("count");
 
-/** An Array's storage (its elements' address), its bytes and its length. */
+/** An Array's storage (its elements' address). */
 export const ARRAY_DATA = offsetof<Array<usize>>("dataStart");
-export const ARRAY_BYTES = offsetof<Array<usize>>("byteLength");
-export const ARRAY_LENGTH = offsetof<Array<usize>>("length_");
 
 // The values the native fast path uses: a thread's ipcValues slots and flags, the ABI's numbers.
 export { FLAG_REPLY_VECTOR, FLAG_SEND_VECTOR, VALUE_FLAGS, VALUE_INFO, VALUE_REPLY_ADDRESS, VALUE_REPLY_SIZE, VALUE_SEND_ADDRESS, VALUE_SEND_SIZE } from "./message";
@@ -52,5 +49,5 @@ export {
   REPLY_WAIT_LENGTH_SHIFT,
 } from "../generated/abi";
 
-// The receive ids' globals (channel.ts).
-export { nextReceiveId, receiveIdsWrapped } from "./channel";
+// The receive ids' table of thread slots and how an id is cut (receive-id.ts).
+export { RECEIVE_ID_MASK, RECEIVE_SLOTS, receiveSlots } from "./receive-id";

@@ -29,8 +29,8 @@
 //    message call; `callStates` != 0 only while that call is blocked with
 //    its timeout, and `messageTimeout` is armed only then;
 //  - the thread leaves cleanly when its timer fires: out of the channel's
-//    senders with its transferred handle dropped, or out of the server's
-//    replyPending (the server's msg.reply, msg.read and msg.grant for it get
+//    senders with its transferred handle dropped, or no longer pending in
+//    the server (the server's msg.reply, msg.read and msg.grant for it get
 //    NO_SENDER); what it lent the channel's last receiver or its server is
 //    taken back, along the chain, before anything else runs.
 

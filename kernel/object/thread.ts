@@ -14,7 +14,8 @@
 //    servers;
 //  - a thread of a component runs wasm code only while it holds its
 //    component's lock (sched/lock.ts); it lets go when it blocks in the
-//    kernel and takes it again before it returns to wasm;
+//    kernel (a native message block keeps it until another thread wants
+//    it) and takes it again before it returns to wasm;
 //  - a Dead thread never runs again; its stack and shadow-stack slot are
 //    given back by the next thread to run (a thread cannot free the stack
 //    it stands on).
@@ -57,6 +58,21 @@ export const enum BlockReason {
   Other = 8,
 }
 
+/**
+ * What a fast path's block promises (Thread.fastBlock): set by the message
+ * fast paths' blocks (the link's native ones, object/fast-path.ts), 0 after
+ * any other. While the thread is Blocked with it set, the block is that
+ * fast path's: a single buffer (no iovec, flags 0), no timer armed, for
+ * Reply not in a wait queue; so the next fast path need not check those.
+ */
+export const enum FastBlock {
+  None = 0,
+  /** Blocked for the reply of a msg.send. */
+  Reply = 1,
+  /** Blocked in the receive of a msg.reply_receive, msg.reply_wait or msg.receive. */
+  Receive = 2,
+}
+
 /** What ended a block: `block` returns it. */
 export const enum WakeReason {
   None = 0,
@@ -94,6 +110,13 @@ export class Thread {
   waitQueue: WaitQueue | null = null;
   blockReason: BlockReason = BlockReason.None;
   wakeReason: WakeReason = WakeReason.None;
+  /**
+   * How its last block began (FastBlock): meaningful only while Blocked.
+   * blockReason too is meaningful only while Blocked, and wakeReason only
+   * to the thread itself right after its block (blockRaw's result): the
+   * fast paths leave both as they were where nothing reads them.
+   */
+  fastBlock: FastBlock = FastBlock.None;
   /** TSC deadline of the block, 0 for none. */
   deadline: u64 = 0;
   /** Its timeout while blocked with one (sched/scheduler.ts). */
@@ -132,26 +155,25 @@ export class Thread {
   ipcObject: Object | null = null;
   ipcValues: StaticArray<i64> = new StaticArray<i64>(8);
   ipcResult: i64 = 0;
-  /** Clients it received and has not answered (Reply-blocked, in its component's replyPending with `servedBy` = its id). */
+  /** Clients it received and has not answered (Reply-blocked, with `servedBy` = its id). */
   serving: i32 = 0;
   /** The priority of the first sender waiting on `lastChannel`, NO_PRIORITY when none (object/inheritance.ts). */
   sendersBoost: i32 = NO_PRIORITY;
   /** The channel it last received on, whose `lastReceiver` it is (a Channel; null: none). */
   lastChannel: Object | null = null;
-  /** While Reply-blocked: the receive id its message was given (unique per message, not per thread) and the thread that received it. */
+  /**
+   * The receive id of its last message (object/receive-id.ts: its slot
+   * and a generation); while Reply-blocked, that message's, with the
+   * component that received it (`pendingIn`, a component id) and the
+   * thread that did (`servedBy`).
+   */
   receiveId: u32 = 0;
+  pendingIn: u32 = 0;
   servedBy: u32 = 0;
+  /** Component threads: its slot in receive-id.ts's table, 0 for none. */
+  receiveSlot: i32 = 0;
   /** While Reply-blocked: the number of the handle its message gave the server (0: none), for msg.info. */
   deliveredHandle: u32 = 0;
-  /**
-   * A server thread's reply capability: where in its component's
-   * replyPending the client it received last was stored. Receive ids are
-   * unique among a component's pending messages, so while the entry there
-   * still has the id a reply gives, it is that message's client, found in
-   * O(1); anything else (the list reordered since, an older id) falls back
-   * to the search.
-   */
-  replyAt: i32 = -1;
   /** thread.timeout: the states (TIMEOUT_*) and nanoseconds its next message call takes; 0 states: none armed. */
   timeoutStates: u32 = 0;
   timeoutNanos: i64 = 0;

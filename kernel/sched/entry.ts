@@ -19,7 +19,8 @@
 //   in its wasm code; then `sti` and back to wasm.
 //
 // A call that blocks lets go of the component lock while it waits and
-// takes it back before it returns (sched/scheduler.ts block).
+// takes it back before it returns (sched/scheduler.ts block); the link's
+// native message paths keep it, for another thread to take (sched/lock.ts).
 
 import { TrapKind, THREAD_STACK_LIMIT } from "../../sdk/compiler/src/abi";
 import { cli, readRsp, sti } from "../arch/x86_64/cpu";

@@ -15,7 +15,7 @@
 // (arch/x86_64/link/fast-path.ts) reads them at link time and writes them
 // into its instructions, so that it follows the same layout.
 
-import { BlockReason, Thread, ThreadState, WakeReason } from "../object/thread";
+import { BlockReason, FastBlock, Thread, ThreadState, WakeReason } from "../object/thread";
 import { WaitQueue } from "./wait-queue";
 import { ThreadList } from "./thread-list";
 import { Timeout } from "./timeouts";
@@ -33,6 +33,7 @@ export const THREAD_PREVIOUS_LINK = offsetof<Thread>("previousLink");
 export const THREAD_WAIT_QUEUE = offsetof<Thread>("waitQueue");
 export const THREAD_BLOCK_REASON = offsetof<Thread>("blockReason");
 export const THREAD_WAKE_REASON = offsetof<Thread>("wakeReason");
+export const THREAD_FAST_BLOCK = offsetof<Thread>("fastBlock");
 export const THREAD_TIMEOUT = offsetof<Thread>("timeout");
 export const THREAD_SLICE_LEFT = offsetof<Thread>("sliceLeft");
 export const THREAD_SHADOW_SLOT = offsetof<Thread>("shadowSlot");
@@ -45,7 +46,7 @@ export const THREAD_SERVING = offsetof<Thread>("serving");
 export const THREAD_SENDERS_BOOST = offsetof<Thread>("sendersBoost");
 export const THREAD_RECEIVE_ID = offsetof<Thread>("receiveId");
 export const THREAD_SERVED_BY = offsetof<Thread>("servedBy");
-export const THREAD_REPLY_AT = offsetof<Thread>("replyAt");
+export const THREAD_PENDING_IN = offsetof<Thread>("pendingIn");
 export const THREAD_DELIVERED_HANDLE = offsetof<Thread>("deliveredHandle");
 export const THREAD_TIMEOUT_STATES = offsetof<Thread>("timeoutStates");
 export const WAIT_QUEUE_THREADS = offsetof<WaitQueue>("threads");
@@ -63,6 +64,8 @@ export const BLOCK_REPLY: i32 = BlockReason.Reply;
 export const BLOCK_RECEIVE: i32 = BlockReason.Receive;
 export const WAKE_NONE: i32 = WakeReason.None;
 export const WAKE_WOKEN: i32 = WakeReason.Woken;
+export const FAST_BLOCK_REPLY: i32 = FastBlock.Reply;
+export const FAST_BLOCK_RECEIVE: i32 = FastBlock.Receive;
 export { NO_PRIORITY } from "./priority";
 export { SYSTEM_CALL_RESERVE } from "./entry";
 

@@ -12,8 +12,17 @@
 // The lock is also where a component's threads trade places on its
 // AssemblyScript shadow stack: a thread that takes it gets its own frames
 // back below the running area's top (component/component-shadow-stack.ts).
+//
+// Kept across a block: the link's native message paths block without
+// letting go (when no thread waits for the lock and its holder has no
+// boost), so that the common round trip neither releases nor takes it.
+// A blocked thread runs no wasm code, so its lock is free for the taking:
+// a thread that wants it from a Blocked owner takes it at once (the
+// shadow-stack frames move as they would after a release), and the owner
+// takes it back, waiting if need be, before it returns to wasm. So a
+// thread waits for the lock only while its owner is ready or running.
 
-import { BlockReason, Thread, WakeReason } from "../object/thread";
+import { BlockReason, Thread, ThreadState, WakeReason } from "../object/thread";
 import { Component } from "../component/component";
 import { NO_PRIORITY } from "./priority";
 import { applyPriority, blockRaw, wake } from "./scheduler";
@@ -33,10 +42,22 @@ import { switchShadowFrames } from "../component/component-shadow-stack";
   }
 }
 
-/** The lock's slow path: another thread holds it, or held it last and its shadow-stack frames must move. */
+/**
+ * The lock's slow path: another thread holds it (a blocked one only kept
+ * it: taken from it), or held it last and its shadow-stack frames must
+ * move.
+ */
 function waitForComponentLock(thread: Thread, component: Component): void {
   while (true) {
-    const owner = component.lockOwner;
+    let owner = component.lockOwner;
+    if (owner != null && owner !== thread && owner.state == ThreadState.Blocked) {
+      // A native block keeps the lock only without a boost; one given since has nobody left to be for.
+      if (owner.lockBoost != NO_PRIORITY) {
+        owner.lockBoost = NO_PRIORITY;
+        applyPriority(owner);
+      }
+      owner = null;
+    }
     if (owner == null) component.lockOwner = thread;
     if (owner == null || owner === thread) {
       switchShadowFrames(component, thread);

@@ -20,7 +20,7 @@
 // run, once nothing stands on it.
 
 import { switchContext } from "../arch/x86_64/cpu";
-import { BlockReason, Thread, ThreadState, WakeReason } from "../object/thread";
+import { BlockReason, FastBlock, Thread, ThreadState, WakeReason } from "../object/thread";
 import { NO_PRIORITY, PRIORITY_COUNT, PRIORITY_LOWEST } from "./priority";
 import { ThreadList, popFrontAddress, pushBackAddress } from "./thread-list";
 import {
@@ -31,6 +31,7 @@ import { WaitQueue } from "./wait-queue";
 import { Timeout, arm, disarm, fireExpired, nanosToCycles } from "./timeouts";
 import { freeKernelShadowSlots, restoreShadowFrames, saveShadowFrames, shadowDepth, slotAddress, slotCapacity } from "./kernel-shadow-stack";
 import { acquireComponentLock, releaseComponentLock } from "./lock";
+import { releaseReceiveSlot } from "../object/receive-id";
 import { now } from "../time";
 
 /** Ticks of a time slice (20 ms at 100 Hz). */
@@ -156,6 +157,7 @@ export function afterSwitch(): void {
 /** Gives back a dead thread's stack and shadow slots and forgets it. */
 function releaseThread(thread: Thread): void {
   freeKernelShadowSlots(thread);
+  releaseReceiveSlot(thread);
   freeStack(thread);
   for (let i = 0; i < threads.length; i++) {
     if (threads[i] !== thread) continue;
@@ -313,6 +315,7 @@ export function wake(thread: Thread, reason: WakeReason): bool {
   thread.state = ThreadState.Blocked;
   thread.blockReason = reason;
   thread.wakeReason = WakeReason.None;
+  thread.fastBlock = FastBlock.None;
 }
 
 /** Ends a block, once the thread is out of its wait queue: its timeout disarmed, why it woke noted; the caller makes it run. */

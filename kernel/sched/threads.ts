@@ -36,6 +36,7 @@ import { PageAccess, mapRegionPages, releaseRegion, reserveRegion } from "../com
 import { Thread } from "../object/thread";
 import { addThread, afterSwitch, current, currentThread, exitCurrent, makeReady } from "./scheduler";
 import { allocateKernelShadowSlots, freeKernelShadowSlots } from "./kernel-shadow-stack";
+import { releaseReceiveSlot, takeReceiveSlot } from "../object/receive-id";
 
 /** Usable stack of a kernel thread (the loader runs the compiler on it). */
 export const KERNEL_STACK_SIZE: u64 = 1 << 20;
@@ -80,7 +81,12 @@ export function mappedStackBytes(thread: Thread): u64 {
 function createThread(component: Component | null, priority: i32, stackSize: u64, shadowSlots: i32,
   entry: (argument: i64) => void, argument: i64): Thread | null {
   const thread = new Thread(component, priority);
-  if (!allocateKernelShadowSlots(thread, shadowSlots)) return null;
+  // A component thread's slot names its messages (object/receive-id.ts); with none free it cannot be made.
+  if (component != null && !takeReceiveSlot(thread)) return null;
+  if (!allocateKernelShadowSlots(thread, shadowSlots)) {
+    releaseReceiveSlot(thread);
+    return null;
+  }
   const guard = <u64>STACK_GUARD_SIZE;
   const region = reserveRegion(guard + stackSize);
   const bottom = region + guard;
@@ -94,6 +100,7 @@ function createThread(component: Component | null, priority: i32, stackSize: u64
       releaseRegion(region);
     }
     freeKernelShadowSlots(thread);
+    releaseReceiveSlot(thread);
     return null;
   }
   thread.stackRegion = region;
@@ -118,7 +125,8 @@ export function createKernelThread(entry: (argument: i64) => void, argument: i64
 /**
  * A thread of `component` (not yet ready: the caller sets what wasm it
  * runs, then makes it ready); `entry` is the kernel function that runs it
- * (component/run.ts). Null when out of memory.
+ * (component/run.ts). Null when out of memory or out of thread slots
+ * (object/receive-id.ts).
  */
 export function createComponentThread(component: Component, priority: i32, entry: (argument: i64) => void): Thread | null {
   return createThread(component, priority, COMPONENT_STACK_SIZE, COMPONENT_SHADOW_SLOTS, entry, 0);

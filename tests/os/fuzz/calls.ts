@@ -5,9 +5,10 @@
 // the worker's scratch arena, in a read-only mapping, at and past the end
 // of its memory, near 2^32 and with pointer + length past 2^32; lengths of
 // 0, past the end and huge; receive ids around the ones it saw (other
-// components' messages), counts and sizes far above the maxima, negative
-// and huge timeouts, priorities outside 0..31. Every result is counted by
-// call and by outcome.
+// components' messages, and stale ones of the same client thread),
+// counts and sizes far above the maxima, negative and huge timeouts,
+// priorities outside 0..31. Every result is counted by call and by
+// outcome.
 //
 // Calls that can block get a thread.timeout first, nearly always, so that
 // a worker keeps issuing calls; the rare one without blocks until whatever
@@ -244,7 +245,10 @@ export class Fuzz {
 
   receiveId(random: Random): u32 {
     const kind = random.below(10);
-    if (kind < 6) return this.lastReceiveId + random.below(33) - 16;
+    // Around the last one seen: other threads' slots, or the same slot's other generations (the kernel's ids
+    // keep the client's thread slot in their low 12 bits, kernel/object/receive-id.ts).
+    if (kind < 4) return this.lastReceiveId + random.below(33) - 16;
+    if (kind < 6) return this.lastReceiveId + (random.below(33) - 16) * 4096;
     if (kind == 6) return random.below(3);
     if (kind == 7) return 0x80000000 + random.below(2);
     if (kind == 8) return 0xffffffff;

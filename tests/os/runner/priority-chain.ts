@@ -8,7 +8,9 @@
 //      6), receives once on a private channel X (so that it is X's last
 //      receiver), then sends the relay a `forward` of `hold`: the relay
 //      sends the priority server `hold`, which keeps the message and tells
-//      the runner. Now T waits for the relay, the relay for the priority
+//      the runner its receive id (a live id of another component's
+//      message: the runner's msg.reply and msg.read of it get NO_SENDER).
+//      Now T waits for the relay, the relay for the priority
 //      server, all at 6. The spinner starts; the runner (20) pulses the
 //      priority server to let the message go — it is ready, at 6, below
 //      the spinner — and sends a message to X. Nobody receives on X: the
@@ -24,11 +26,11 @@
 //      comes while the spinner runs.
 
 import {
-  channelCreate, componentKill, componentStatus, connectionCreate, handleClose, msgReceive, msgReply, msgSend,
+  channelCreate, componentKill, componentStatus, connectionCreate, handleClose, msgRead, msgReceive, msgReply, msgSend,
   nameOpen, pulseSend, threadCreate, threadExit, threadSetPriority, threadTimeout, COMPONENT_STATE_KILLED,
   COMPONENT_STATE_RUNNING, PRIORITY_DEFAULT, TEST_PRIORITY_HOLD, TEST_PRIORITY_PATH, TEST_PRIORITY_PROBE,
   TEST_RELAY_FORWARD, TEST_RELAY_FORWARD_REPLY_SIZE, TEST_RELAY_FORWARD_REQUEST_SIZE, TEST_RELAY_PATH,
-  TestRelayForwardReply, TestRelayForwardRequest, TIMEOUT_RECEIVE, TIMEOUT_REPLY, TIMEOUT_SEND,
+  TestRelayForwardReply, TestRelayForwardRequest, TIMEOUT_RECEIVE, TIMEOUT_REPLY, TIMEOUT_SEND, ERROR_NO_SENDER,
 } from "../../../ipc/generated/index";
 import { Check } from "./check";
 import { initStart } from "./init-client";
@@ -84,7 +86,12 @@ function standingChain(check: Check, priorityServer: i32): void {
   pulseSend(toX, 1, 0);
   if (!check.succeeded(threadCreate(<u32>middle.index, 0, MIDDLE_PRIORITY), "thread.create of T")) return;
   // T, the relay and the priority server run while the runner waits; the priority server then holds the message.
-  if (!check.ok(awaitPulse(PULSE_HOLDING, 0) > 0, "the priority server's holding pulse")) return;
+  const heldId = awaitPulse(PULSE_HOLDING, 0);
+  if (!check.ok(heldId > 0, "the priority server's holding pulse")) return;
+  // Its value is the held message's receive id: a live id of a message another component holds, which names
+  // the relay's thread. This component did not receive it, so it can neither answer nor read it.
+  check.refused(msgReply(<u32>heldId, 0, 0, 0), ERROR_NO_SENDER, "msg.reply to the message the priority server holds (its live receive id)");
+  check.refused(msgRead(<u32>heldId, 0, 0, 0), ERROR_NO_SENDER, "msg.read of it");
   threadSetPriority(HEAD_PRIORITY);
   spinner = spawnComponent("spinner");
   if (!check.succeeded(spinner, "component.spawn test/spinner.wasm")) return;

@@ -36,11 +36,15 @@
 //    through wrmsr), as switch_context does. Every switch is made by kernel
 //    code, which runs with the kernel's r14 and r15, so the resume finds
 //    them as they were.
+//  - The component lock kept across the block (sched/lock.ts): a message
+//    path blocks without letting go when nobody waits for the lock and the
+//    caller has no boost; a thread that wants the lock meanwhile takes it
+//    from the blocked holder.
 //  - The resume: the thread that ended before it freed, the component lock
 //    taken back, a wanted switch made — inline when nothing is to do (no
-//    dead thread pending, the lock free and last held by this thread, no
-//    switch wanted), else through the kernel's fastPathResume — then the
-//    result into the caller's slot, `sti`, `ret`.
+//    dead thread pending, the lock still held by this thread, or free and
+//    last held by it, no switch wanted), else through the kernel's
+//    fastPathResume — then the result into the caller's slot, `sti`, `ret`.
 //
 // Every access to component memory is a call of the checked copy
 // (RT_COPY_CHECKED, services.ts) or of writeReceiveInfo, whose stores lie
@@ -50,7 +54,7 @@
 import { MEMORY_BASE, MEMORY_LENGTH, THREAD_SELF, THREAD_STACK_LIMIT } from "../../../../sdk/compiler/src/abi";
 import { ExternKind, ConstKind } from "../../../../sdk/compiler/src/module";
 import { CONTEXT_FS_BASE, CONTEXT_RBP, CONTEXT_RIP, CONTEXT_RSP } from "../../../../sdk/compiler/src/generate/x86";
-import { Alu, Cond, Label, Mem, Reg, Shift, fsAbsolute, mem, memIndex, memLabel, memScaled } from "../../../../sdk/compiler/src/x64/assembler";
+import { Alu, Cond, Label, Mem, Reg, Shift, fsAbsolute, mem, memIndex, memLabel } from "../../../../sdk/compiler/src/x64/assembler";
 import { SystemAssembler } from "../../../../sdk/compiler/src/x64/system";
 import { FAST_PATH_FALLBACK, FAST_PATH_RECORD_SIZE } from "../link-info";
 import { KernelLink } from "./context";
@@ -131,31 +135,31 @@ export class FastPaths {
   private readonly THREAD_STATE: i32; private readonly THREAD_OWN_PRIORITY: i32; private readonly THREAD_PRIORITY: i32;
   private readonly THREAD_LENT: i32; private readonly THREAD_LOCK_BOOST: i32; private readonly THREAD_NEXT_LINK: i32;
   private readonly THREAD_PREVIOUS_LINK: i32; private readonly THREAD_WAIT_QUEUE: i32; private readonly THREAD_BLOCK_REASON: i32;
-  private readonly THREAD_WAKE_REASON: i32; private readonly THREAD_TIMEOUT: i32; private readonly THREAD_SLICE_LEFT: i32;
+  private readonly THREAD_WAKE_REASON: i32; private readonly THREAD_SLICE_LEFT: i32;
   private readonly THREAD_SHADOW_BYTES: i32; private readonly THREAD_IPC_VALUES: i32; private readonly THREAD_IPC_RESULT: i32;
   private readonly THREAD_SERVING: i32; private readonly THREAD_SENDERS_BOOST: i32; private readonly THREAD_RECEIVE_ID: i32;
-  private readonly THREAD_SERVED_BY: i32; private readonly THREAD_REPLY_AT: i32; private readonly THREAD_TIMEOUT_STATES: i32;
+  private readonly THREAD_SERVED_BY: i32; private readonly THREAD_PENDING_IN: i32; private readonly THREAD_TIMEOUT_STATES: i32;
   private readonly THREAD_DELIVERED_HANDLE: i32; private readonly REPLY_WAIT_LENGTH_SHIFT: i32;
   private readonly TABLE_SEND_HANDLE: i32; private readonly TABLE_SEND_OBJECT: i32;
   private readonly TABLE_RECEIVE_HANDLE: i32; private readonly TABLE_RECEIVE_OBJECT: i32;
   private readonly WAIT_QUEUE_THREADS: i32; private readonly LIST_HEAD: i32; private readonly LIST_TAIL: i32;
-  private readonly LIST_COUNT: i32; private readonly TIMEOUT_DEADLINE: i32;
+  private readonly LIST_COUNT: i32;
   private readonly COMPONENT_ID: i32; private readonly COMPONENT_MEMORY_OBJECT: i32; private readonly COMPONENT_LOCK_OWNER: i32;
   private readonly COMPONENT_LOCK_WAITERS: i32; private readonly COMPONENT_SHADOW_RUNNER: i32; private readonly COMPONENT_IPC: i32;
   private readonly COMPONENT_MESSAGES: i32;
-  private readonly OBJECTS_HANDLES: i32; private readonly OBJECTS_REPLY_PENDING: i32; private readonly TABLE_SLOTS: i32;
+  private readonly OBJECTS_HANDLES: i32; private readonly RECEIVE_SLOTS: i32; private readonly RECEIVE_ID_MASK: i32; private readonly TABLE_SLOTS: i32;
   private readonly TABLE_MASK: i32; private readonly ENTRY_OBJECT: i32; private readonly ENTRY_RIGHTS: i32;
   private readonly ENTRY_NUMBER: i32; private readonly OBJECT_TYPE: i32; private readonly CONNECTION_CHANNEL: i32;
   private readonly CHANNEL_SENDERS: i32; private readonly CHANNEL_RECEIVERS: i32; private readonly CHANNEL_PULSES: i32;
   private readonly CHANNEL_LAST_RECEIVER: i32; private readonly CHANNEL_IS_OPEN: i32; private readonly PULSES_COUNT: i32;
-  private readonly ARRAY_DATA: i32; private readonly ARRAY_BYTES: i32; private readonly ARRAY_LENGTH: i32;
+  private readonly ARRAY_DATA: i32;
   private readonly STATE_READY: i32; private readonly STATE_RUNNING: i32; private readonly STATE_BLOCKED: i32;
-  private readonly BLOCK_NONE: i32; private readonly BLOCK_REPLY: i32; private readonly BLOCK_RECEIVE: i32;
-  private readonly WAKE_NONE: i32; private readonly WAKE_WOKEN: i32; private readonly NO_PRIORITY: i32;
+  private readonly BLOCK_REPLY: i32; private readonly BLOCK_RECEIVE: i32;
+  private readonly WAKE_WOKEN: i32; private readonly NO_PRIORITY: i32;
+  private readonly THREAD_FAST_BLOCK: i32; private readonly FAST_BLOCK_REPLY: i32; private readonly FAST_BLOCK_RECEIVE: i32;
   private readonly SLICE_TICKS: i32; private readonly SYSTEM_CALL_RESERVE: i32;
   private readonly VALUE_SEND_ADDRESS: i32; private readonly VALUE_SEND_SIZE: i32; private readonly VALUE_REPLY_ADDRESS: i32;
   private readonly VALUE_REPLY_SIZE: i32; private readonly VALUE_FLAGS: i32; private readonly VALUE_INFO: i32;
-  private readonly FLAG_SEND_VECTOR: i32; private readonly FLAG_REPLY_VECTOR: i32;
   private readonly ERROR_BAD_HANDLE: i32; private readonly ERROR_DEAD_SERVER: i32;
   private readonly OBJECT_TYPE_CHANNEL: i32; private readonly OBJECT_TYPE_CONNECTION: i32;
   private readonly RIGHT_SEND: i32; private readonly RIGHT_RECEIVE: i32;
@@ -174,12 +178,12 @@ export class FastPaths {
     this.THREAD_LENT = s.constant("THREAD_LENT"); this.THREAD_LOCK_BOOST = s.constant("THREAD_LOCK_BOOST");
     this.THREAD_NEXT_LINK = s.constant("THREAD_NEXT_LINK"); this.THREAD_PREVIOUS_LINK = s.constant("THREAD_PREVIOUS_LINK");
     this.THREAD_WAIT_QUEUE = s.constant("THREAD_WAIT_QUEUE"); this.THREAD_BLOCK_REASON = s.constant("THREAD_BLOCK_REASON");
-    this.THREAD_WAKE_REASON = s.constant("THREAD_WAKE_REASON"); this.THREAD_TIMEOUT = s.constant("THREAD_TIMEOUT");
+    this.THREAD_WAKE_REASON = s.constant("THREAD_WAKE_REASON");
     this.THREAD_SLICE_LEFT = s.constant("THREAD_SLICE_LEFT"); this.THREAD_SHADOW_BYTES = s.constant("THREAD_SHADOW_BYTES");
     this.THREAD_IPC_VALUES = s.constant("THREAD_IPC_VALUES"); this.THREAD_IPC_RESULT = s.constant("THREAD_IPC_RESULT");
     this.THREAD_SERVING = s.constant("THREAD_SERVING"); this.THREAD_SENDERS_BOOST = s.constant("THREAD_SENDERS_BOOST");
     this.THREAD_RECEIVE_ID = s.constant("THREAD_RECEIVE_ID"); this.THREAD_SERVED_BY = s.constant("THREAD_SERVED_BY");
-    this.THREAD_REPLY_AT = s.constant("THREAD_REPLY_AT");
+    this.THREAD_PENDING_IN = s.constant("THREAD_PENDING_IN");
     this.THREAD_DELIVERED_HANDLE = s.constant("THREAD_DELIVERED_HANDLE");
     this.REPLY_WAIT_LENGTH_SHIFT = s.constant("REPLY_WAIT_LENGTH_SHIFT");
     this.TABLE_SEND_HANDLE = s.constant("TABLE_SEND_HANDLE"); this.TABLE_SEND_OBJECT = s.constant("TABLE_SEND_OBJECT");
@@ -187,12 +191,12 @@ export class FastPaths {
     this.THREAD_TIMEOUT_STATES = s.constant("THREAD_TIMEOUT_STATES");
     this.WAIT_QUEUE_THREADS = s.constant("WAIT_QUEUE_THREADS"); this.LIST_HEAD = s.constant("LIST_HEAD");
     this.LIST_TAIL = s.constant("LIST_TAIL"); this.LIST_COUNT = s.constant("LIST_COUNT");
-    this.TIMEOUT_DEADLINE = s.constant("TIMEOUT_DEADLINE");
     this.COMPONENT_ID = s.constant("COMPONENT_ID"); this.COMPONENT_MEMORY_OBJECT = s.constant("COMPONENT_MEMORY_OBJECT");
     this.COMPONENT_LOCK_OWNER = s.constant("COMPONENT_LOCK_OWNER"); this.COMPONENT_LOCK_WAITERS = s.constant("COMPONENT_LOCK_WAITERS");
     this.COMPONENT_SHADOW_RUNNER = s.constant("COMPONENT_SHADOW_RUNNER"); this.COMPONENT_IPC = s.constant("COMPONENT_IPC");
     this.COMPONENT_MESSAGES = s.constant("COMPONENT_MESSAGES");
-    this.OBJECTS_HANDLES = s.constant("OBJECTS_HANDLES"); this.OBJECTS_REPLY_PENDING = s.constant("OBJECTS_REPLY_PENDING");
+    this.OBJECTS_HANDLES = s.constant("OBJECTS_HANDLES");
+    this.RECEIVE_SLOTS = s.constant("RECEIVE_SLOTS"); this.RECEIVE_ID_MASK = s.constant("RECEIVE_ID_MASK");
     this.TABLE_SLOTS = s.constant("TABLE_SLOTS"); this.TABLE_MASK = s.constant("TABLE_MASK");
     this.ENTRY_OBJECT = s.constant("ENTRY_OBJECT"); this.ENTRY_RIGHTS = s.constant("ENTRY_RIGHTS");
     this.ENTRY_NUMBER = s.constant("ENTRY_NUMBER"); this.OBJECT_TYPE = s.constant("OBJECT_TYPE");
@@ -200,17 +204,18 @@ export class FastPaths {
     this.CHANNEL_RECEIVERS = s.constant("CHANNEL_RECEIVERS"); this.CHANNEL_PULSES = s.constant("CHANNEL_PULSES");
     this.CHANNEL_LAST_RECEIVER = s.constant("CHANNEL_LAST_RECEIVER"); this.CHANNEL_IS_OPEN = s.constant("CHANNEL_IS_OPEN");
     this.PULSES_COUNT = s.constant("PULSES_COUNT");
-    this.ARRAY_DATA = s.constant("ARRAY_DATA"); this.ARRAY_BYTES = s.constant("ARRAY_BYTES"); this.ARRAY_LENGTH = s.constant("ARRAY_LENGTH");
+    this.ARRAY_DATA = s.constant("ARRAY_DATA");
     this.STATE_READY = s.constant("STATE_READY"); this.STATE_RUNNING = s.constant("STATE_RUNNING");
-    this.STATE_BLOCKED = s.constant("STATE_BLOCKED"); this.BLOCK_NONE = s.constant("BLOCK_NONE");
+    this.STATE_BLOCKED = s.constant("STATE_BLOCKED");
     this.BLOCK_REPLY = s.constant("BLOCK_REPLY"); this.BLOCK_RECEIVE = s.constant("BLOCK_RECEIVE");
-    this.WAKE_NONE = s.constant("WAKE_NONE"); this.WAKE_WOKEN = s.constant("WAKE_WOKEN");
+    this.WAKE_WOKEN = s.constant("WAKE_WOKEN");
+    this.THREAD_FAST_BLOCK = s.constant("THREAD_FAST_BLOCK");
+    this.FAST_BLOCK_REPLY = s.constant("FAST_BLOCK_REPLY"); this.FAST_BLOCK_RECEIVE = s.constant("FAST_BLOCK_RECEIVE");
     this.NO_PRIORITY = s.constant("NO_PRIORITY"); this.SLICE_TICKS = s.constant("SLICE_TICKS");
     this.SYSTEM_CALL_RESERVE = s.constant("SYSTEM_CALL_RESERVE");
     this.VALUE_SEND_ADDRESS = s.constant("VALUE_SEND_ADDRESS"); this.VALUE_SEND_SIZE = s.constant("VALUE_SEND_SIZE");
     this.VALUE_REPLY_ADDRESS = s.constant("VALUE_REPLY_ADDRESS"); this.VALUE_REPLY_SIZE = s.constant("VALUE_REPLY_SIZE");
     this.VALUE_FLAGS = s.constant("VALUE_FLAGS"); this.VALUE_INFO = s.constant("VALUE_INFO");
-    this.FLAG_SEND_VECTOR = s.constant("FLAG_SEND_VECTOR"); this.FLAG_REPLY_VECTOR = s.constant("FLAG_REPLY_VECTOR");
     this.ERROR_BAD_HANDLE = s.constant("ERROR_BAD_HANDLE"); this.ERROR_DEAD_SERVER = s.constant("ERROR_DEAD_SERVER");
     this.OBJECT_TYPE_CHANNEL = s.constant("OBJECT_TYPE_CHANNEL"); this.OBJECT_TYPE_CONNECTION = s.constant("OBJECT_TYPE_CONNECTION");
     this.RIGHT_SEND = s.constant("RIGHT_SEND"); this.RIGHT_RECEIVE = s.constant("RIGHT_RECEIVE");
@@ -304,8 +309,9 @@ export class FastPaths {
 
   /**
    * The message calls' entry: enter, then no thread.timeout armed and the
-   * component's message-passing objects in `objects`; r9 the base of the
-   * component's memory and r8 its length.
+   * component's message-passing objects in `objects` (made with the
+   * component, component/run.ts: never null for a thread of a component);
+   * r9 the base of the component's memory and r8 its length.
    */
   private enterMessage(declined: Label, objects: Reg): void {
     const a = this.a;
@@ -313,8 +319,6 @@ export class FastPaths {
     a.cmpMemImm(4, field(Reg.RBX, this.THREAD_TIMEOUT_STATES), 0);
     a.jcc(Cond.NE, declined);
     a.load(4, objects, field(Reg.R12, this.COMPONENT_IPC));
-    a.test(4, objects, objects);
-    a.jcc(Cond.E, declined);
     a.load(8, Reg.RSI, field(Reg.R12, this.COMPONENT_MEMORY_OBJECT));
     a.test(8, Reg.RSI, Reg.RSI);
     a.jcc(Cond.E, declined);
@@ -401,25 +405,17 @@ export class FastPaths {
     this.misses.length = 0;
   }
 
-  /** Declines when a timeout of the thread in `thread` is armed (endBlock would have one to disarm). Clobbers rax. */
-  private checkNoTimer(declined: Label, thread: Reg): void {
-    const a = this.a;
-    const none = a.newLabel();
-    a.load(4, Reg.RAX, field(thread, this.THREAD_TIMEOUT));
-    a.test(4, Reg.RAX, Reg.RAX);
-    a.jcc(Cond.E, none);
-    a.cmpMemImm(8, field(Reg.RAX, this.TIMEOUT_DEADLINE), 0);
-    a.jcc(Cond.NE, declined);
-    a.bind(none);
-  }
-
   /** Declines when the thread in `thread` keeps kernel frames in its slots (the switch to it would have to move them). */
   private checkNoFrames(declined: Label, thread: Reg): void {
     this.a.cmpMemImm(4, field(thread, this.THREAD_SHADOW_BYTES), 0);
     this.a.jcc(Cond.NE, declined);
   }
 
-  /** Declines unless releaseComponentLock's fast case holds for the caller (rbx) and its component (r12): lockLetsGo. Clobbers rax. */
+  /**
+   * Declines unless the caller (rbx) may block keeping its component's (r12)
+   * lock (sched/lock.ts): it holds it with no boost and nobody waits, or
+   * it does not hold it. Clobbers rax.
+   */
   private checkLockLetsGo(declined: Label): void {
     const a = this.a;
     const free = a.newLabel();
@@ -432,16 +428,6 @@ export class FastPaths {
     a.cmpMemImm(4, field(Reg.RAX, this.LIST_HEAD), 0);
     a.jcc(Cond.NE, declined);
     a.bind(free);
-  }
-
-  /** releaseComponentLock once checkLockLetsGo held: the caller (rbx) lets go of its component's (r12) lock if it holds it. */
-  private releaseLock(): void {
-    const a = this.a;
-    const done = a.newLabel();
-    a.cmpLoad(4, Reg.RBX, field(Reg.R12, this.COMPONENT_LOCK_OWNER));
-    a.jcc(Cond.NE, done);
-    a.storeImm(4, field(Reg.R12, this.COMPONENT_LOCK_OWNER), 0);
-    a.bind(done);
   }
 
   /** `dst` = the priority the thread in `thread` runs at with `lent` lent (Thread.computePriority). */
@@ -493,19 +479,17 @@ export class FastPaths {
     a.store(8, field(Reg.RDX, lengthSlot * 8), Reg.RAX);
   }
 
-  /** Takes the next receive id (takeFreshReceiveId, the ids not come round: checked before) into ecx. Clobbers rax. */
+  /**
+   * The caller's (rbx) next receive id into ecx and its field: its thread
+   * slot, the generation after its last (object/receive-id.ts,
+   * nextReceiveId).
+   */
   private takeReceiveId(): void {
     const a = this.a;
-    const counted = a.newLabel();
-    a.load(4, Reg.RAX, this.s.cell("nextReceiveId"));
-    a.lea(4, Reg.RCX, mem(Reg.RAX, 1));
-    a.cmpImm(4, Reg.RAX, 0x7fffffff);
-    a.jcc(Cond.NE, counted);
-    a.movImm(4, Reg.RCX, 1);
-    a.storeImm(4, this.s.cell("receiveIdsWrapped"), 1);
-    a.bind(counted);
-    a.store(4, this.s.cell("nextReceiveId"), Reg.RCX);
-    a.mov(4, Reg.RCX, Reg.RAX);
+    a.load(4, Reg.RCX, field(Reg.RBX, this.THREAD_RECEIVE_ID));
+    a.addImm(4, Reg.RCX, this.RECEIVE_SLOTS);
+    a.andImm(4, Reg.RCX, this.RECEIVE_ID_MASK);
+    a.store(4, field(Reg.RBX, this.THREAD_RECEIVE_ID), Reg.RCX);
   }
 
   /** popFrontAddress of the thread in `thread`, the head of the list in `list`. Clobbers rax. */
@@ -582,22 +566,18 @@ export class FastPaths {
    */
   private finish(fromIpc: bool, wide: bool = false): void {
     const a = this.a;
-    const slow = a.newLabel(), owned = a.newLabel(), held = a.newLabel(), done = a.newLabel();
+    const slow = a.newLabel(), held = a.newLabel(), done = a.newLabel();
     a.load(4, Reg.RBX, this.s.cell("current"));
     a.cmpMemImm(4, this.s.cell("deadPending"), 0);
     a.jcc(Cond.NE, slow);
     a.load(4, Reg.R12, field(Reg.RBX, this.THREAD_COMPONENT));
-    // The common case first: a message path let go of the lock before it blocked, a yield kept it.
+    // The common case first: the thread kept its lock across the block (a blocked owner's lock is taken
+    // from it by a thread that wants it: then it is another's, or free with another's frames in place).
     a.load(4, Reg.RAX, field(Reg.R12, this.COMPONENT_LOCK_OWNER));
-    if (fromIpc) {
-      a.test(4, Reg.RAX, Reg.RAX);
-      a.jcc(Cond.NE, owned);
-    } else {
-      a.cmp(4, Reg.RAX, Reg.RBX);
-      a.jcc(Cond.E, held);
-      a.test(4, Reg.RAX, Reg.RAX);
-      a.jcc(Cond.NE, slow);
-    }
+    a.cmp(4, Reg.RAX, Reg.RBX);
+    a.jcc(Cond.E, held);
+    a.test(4, Reg.RAX, Reg.RAX);
+    a.jcc(Cond.NE, slow);
     a.cmpLoad(4, Reg.RBX, field(Reg.R12, this.COMPONENT_SHADOW_RUNNER));
     a.jcc(Cond.NE, slow);
     a.store(4, field(Reg.R12, this.COMPONENT_LOCK_OWNER), Reg.RBX);
@@ -615,12 +595,6 @@ export class FastPaths {
     }
     a.sti();
     a.ret();
-    // The lock held: by this thread still (nothing to take), else by another (the slow way waits for it).
-    if (fromIpc) {
-      a.bind(owned);
-      a.cmp(4, Reg.RAX, Reg.RBX);
-      a.jcc(Cond.E, held);
-    }
     // The kernel's AssemblyScript, entered as a wasm function of no parameters (rsp 16-byte aligned at the call).
     a.bind(slow);
     a.subImm(8, Reg.RSP, 8);
@@ -656,10 +630,9 @@ export class FastPaths {
   /**
    * msgSendFast's case (object/fast-path.ts): a thread waits in msg.receive
    * on the connection's channel with one buffer and no timer, keeping no
-   * frames; its component can list one more pending client without growing
-   * the list, and the receive ids have not come round; the caller has no
-   * timeout armed and its lock lets go; no thread readier than the receiver
-   * at the priority the caller lends it. The message and the receiveInfo
+   * frames, a thread of a component; the caller has no timeout armed and
+   * its lock lets go; no thread readier than the receiver at the priority
+   * the caller lends it. The message and the receiveInfo
    * are copied, the caller blocks for the reply and the receiver runs.
    */
   private emitSend(index: i32): void {
@@ -667,7 +640,7 @@ export class FastPaths {
     const declined = a.newLabel(), noReady = a.newLabel(), noInfo = a.newLabel();
     this.begin(index);
     // Registers: rbx the caller, r12 its component, r13 its objects, r9/r8 its memory's base and length,
-    // r11 the receiver, r13 then the server's replyPending, r10 the lent priority, r8 then the server's priority.
+    // r11 the receiver, r13 then its component's id, r10 the lent priority, r8 then the server's priority.
     this.enterMessage(declined, Reg.R13);
     this.checkRange(declined, 1, 2);
     // msg.reply_wait's result holds 31 bits of length (ecx: the send's, from checkRange).
@@ -684,25 +657,17 @@ export class FastPaths {
     a.load(4, Reg.R11, field(Reg.RAX, this.LIST_HEAD));
     a.test(4, Reg.R11, Reg.R11);
     a.jcc(Cond.E, declined);
+    // Its block a fast path's receive (it is blocked, being in the receivers): one buffer, no timer.
+    a.cmpMemImm(4, field(Reg.R11, this.THREAD_FAST_BLOCK), this.FAST_BLOCK_RECEIVE);
+    a.jcc(Cond.NE, declined);
+    this.checkNoFrames(declined, Reg.R11);
     // rdi: the receiver's ipcValues, kept until the copy's set-up (nothing in between uses rdi).
     a.load(4, Reg.RDI, field(Reg.R11, this.THREAD_IPC_VALUES));
-    a.testMemImm(4, field(Reg.RDI, this.VALUE_FLAGS * 8), this.FLAG_SEND_VECTOR);
-    a.jcc(Cond.NE, declined);
-    this.checkNoTimer(declined, Reg.R11);
-    this.checkNoFrames(declined, Reg.R11);
+    // r13: the receiver's component's id, where the caller's message will be pending.
     a.load(4, Reg.RAX, field(Reg.R11, this.THREAD_COMPONENT));
     a.test(4, Reg.RAX, Reg.RAX);
     a.jcc(Cond.E, declined);
-    a.load(4, Reg.RAX, field(Reg.RAX, this.COMPONENT_IPC));
-    a.test(4, Reg.RAX, Reg.RAX);
-    a.jcc(Cond.E, declined);
-    a.load(4, Reg.R13, field(Reg.RAX, this.OBJECTS_REPLY_PENDING));
-    a.load(4, Reg.RAX, field(Reg.R13, this.ARRAY_LENGTH));
-    a.lea(4, Reg.RAX, memScaled(Reg.RAX, 4, 4));
-    a.cmpLoad(4, Reg.RAX, field(Reg.R13, this.ARRAY_BYTES));
-    a.jcc(Cond.A, declined);
-    a.cmpMemImm(4, this.s.cell("receiveIdsWrapped"), 0);
-    a.jcc(Cond.NE, declined);
+    a.load(4, Reg.R13, field(Reg.RAX, this.COMPONENT_ID));
     // The priority lent: the caller's or what the receiver has lent already, the higher; the receiver's with it.
     a.load(4, Reg.R10, field(Reg.R11, this.THREAD_LENT));
     a.load(4, Reg.RAX, field(Reg.RBX, this.THREAD_PRIORITY));
@@ -747,19 +712,12 @@ export class FastPaths {
     this.keepBuffer(this.VALUE_REPLY_ADDRESS, 3, this.VALUE_REPLY_SIZE, 4);
     a.storeImm(8, field(Reg.RDX, this.VALUE_FLAGS * 8), 0);
     a.storeImm(8, field(Reg.RBX, this.THREAD_IPC_RESULT), this.ERROR_DEAD_SERVER);
-    // Its receive id, its server, its place in the server's replyPending.
+    // Its receive id, the component it is pending in, its server.
     this.takeReceiveId();
-    a.store(4, field(Reg.RBX, this.THREAD_RECEIVE_ID), Reg.RCX);
+    a.store(4, field(Reg.RBX, this.THREAD_PENDING_IN), Reg.R13);
     a.load(4, Reg.RAX, field(Reg.R11, this.THREAD_ID));
     a.store(4, field(Reg.RBX, this.THREAD_SERVED_BY), Reg.RAX);
     a.storeImm(4, field(Reg.RBX, this.THREAD_DELIVERED_HANDLE), 0);
-    a.load(4, Reg.RAX, field(Reg.R13, this.ARRAY_LENGTH));
-    a.load(4, Reg.RDX, field(Reg.R13, this.ARRAY_DATA));
-    a.add(8, Reg.RDX, Reg.R15);
-    a.store(4, memIndex(Reg.RDX, Reg.RAX, 4), Reg.RBX);
-    a.store(4, field(Reg.R11, this.THREAD_REPLY_AT), Reg.RAX);
-    a.addImm(4, Reg.RAX, 1);
-    a.store(4, field(Reg.R13, this.ARRAY_LENGTH), Reg.RAX);
     // The receiver serves it at the priority lent, with the receive id as its result.
     a.aluStoreImm(Alu.ADD, 4, field(Reg.R11, this.THREAD_SERVING), 1);
     a.store(4, field(Reg.R11, this.THREAD_LENT), Reg.R10);
@@ -769,23 +727,22 @@ export class FastPaths {
     a.shiftImm(Shift.SHL, 8, Reg.RAX, this.REPLY_WAIT_LENGTH_SHIFT);
     a.or(8, Reg.RAX, Reg.RCX);
     a.store(8, field(Reg.R11, this.THREAD_IPC_RESULT), Reg.RAX);
-    // blockAndSwitchTo(Reply, receiver), its cases checked above.
+    // blockAndSwitchTo(Reply, receiver), its cases checked above: the caller's block a fast one (its wake
+    // reason is read by no one: it resumes below), the receiver's wake reason for its block's caller, if general.
     a.storeImm(4, field(Reg.RBX, this.THREAD_STATE), this.STATE_BLOCKED);
     a.storeImm(4, field(Reg.RBX, this.THREAD_BLOCK_REASON), this.BLOCK_REPLY);
-    a.storeImm(4, field(Reg.RBX, this.THREAD_WAKE_REASON), this.WAKE_NONE);
-    this.releaseLock();
+    a.storeImm(4, field(Reg.RBX, this.THREAD_FAST_BLOCK), this.FAST_BLOCK_REPLY);
     a.storeImm(4, field(Reg.R11, this.THREAD_WAKE_REASON), this.WAKE_WOKEN);
-    a.storeImm(4, field(Reg.R11, this.THREAD_BLOCK_REASON), this.BLOCK_NONE);
     this.switchAndFinish(index, declined, Reg.R11);
   }
 
   // ---- msg.reply_receive(receiveId, status, reply, replyLength, channel, buffer, bufferLength, info)
 
   /**
-   * msgReplyReceiveFast's case: the reply's (the client at the place in
-   * replyPending the caller's reply capability names, under the receive id
-   * given, found without a search; still reply-blocked, received by the
-   * caller, which serves no one else, one reply buffer, no timer) and the receive's (the channel open, received
+   * msgReplyReceiveFast's case: the reply's (the client in the receive
+   * id's thread slot, holding that id, found by one load; still
+   * reply-blocked, received by the caller, which serves no one else, one
+   * reply buffer, no timer) and the receive's (the channel open, received
    * on last by the caller, nothing waiting, nobody else receiving), and the
    * client runs next: no thread of its priority or higher is ready, and it
    * keeps no frames. makeReady and takeBestReady would put the client into
@@ -798,10 +755,10 @@ export class FastPaths {
     const REPLY = wait ? 4 : 2, REPLY_LENGTH = wait ? 2 : 3, CHANNEL = wait ? 3 : 4, BUFFER = wait ? 4 : 5, BUFFER_LENGTH = wait ? 5 : 6;
     const a = this.a;
     const declined = a.newLabel();
-    const noReady = a.newLabel(), notLast = a.newLabel(), notLent = a.newLabel();
+    const noReady = a.newLabel(), notLent = a.newLabel();
     this.begin(index);
     // Registers: rbx the caller, r12 its component, r13 its objects and then the channel, r9/r8 its memory's
-    // base and length, r10 its replyPending, r11 the client, r8 then the client's index in replyPending.
+    // base and length, r11 the client.
     a.cmpMemImm(4, argument(1), this.ERROR_DEAD_SERVER);
     a.jcc(Cond.E, declined);
     this.enterMessage(declined, Reg.R13);
@@ -823,33 +780,29 @@ export class FastPaths {
       a.jcc(Cond.A, declined);
       a.bind(noInfo);
     }
-    // replyIndex: the entry of replyPending the caller's reply capability names holds this receive id (ids are unique there).
-    a.load(4, Reg.R10, field(Reg.R13, this.OBJECTS_REPLY_PENDING));
-    a.load(4, Reg.R8, field(Reg.RBX, this.THREAD_REPLY_AT));
-    a.cmpLoad(4, Reg.R8, field(Reg.R10, this.ARRAY_LENGTH));
-    a.jcc(Cond.AE, declined);
-    a.load(4, Reg.RSI, field(Reg.R10, this.ARRAY_DATA));
-    a.add(8, Reg.RSI, Reg.R15);
-    a.load(4, Reg.R11, memIndex(Reg.RSI, Reg.R8, 4));
+    // replyClient: the thread in the receive id's slot holds this id (object/receive-id.ts).
     a.load(4, Reg.RDX, argument(0));
+    a.mov(4, Reg.RAX, Reg.RDX);
+    a.andImm(4, Reg.RAX, this.RECEIVE_SLOTS - 1);
+    a.load(4, Reg.RSI, this.s.cell("receiveSlots"));
+    a.add(8, Reg.RSI, Reg.R15);
+    a.load(4, Reg.R11, memIndex(Reg.RSI, Reg.RAX, 4));
+    a.test(4, Reg.R11, Reg.R11);
+    a.jcc(Cond.E, declined);
     a.cmpLoad(4, Reg.RDX, field(Reg.R11, this.THREAD_RECEIVE_ID));
     a.jcc(Cond.NE, declined);
+    // Blocked in a fast path's send: Reply, one reply buffer, no timer, in no queue.
     a.cmpMemImm(4, field(Reg.R11, this.THREAD_STATE), this.STATE_BLOCKED);
     a.jcc(Cond.NE, declined);
-    a.cmpMemImm(4, field(Reg.R11, this.THREAD_BLOCK_REASON), this.BLOCK_REPLY);
+    a.cmpMemImm(4, field(Reg.R11, this.THREAD_FAST_BLOCK), this.FAST_BLOCK_REPLY);
     a.jcc(Cond.NE, declined);
     a.load(4, Reg.RAX, field(Reg.RBX, this.THREAD_ID));
     a.cmpLoad(4, Reg.RAX, field(Reg.R11, this.THREAD_SERVED_BY));
     a.jcc(Cond.NE, declined);
     a.cmpMemImm(4, field(Reg.RBX, this.THREAD_SERVING), 1);
     a.jcc(Cond.NE, declined);
-    a.cmpMemImm(4, field(Reg.R11, this.THREAD_WAIT_QUEUE), 0);
-    a.jcc(Cond.NE, declined);
-    this.checkNoTimer(declined, Reg.R11);
     // rdi: the client's ipcValues, kept until the copy's set-up (nothing in between uses rdi).
     a.load(4, Reg.RDI, field(Reg.R11, this.THREAD_IPC_VALUES));
-    a.testMemImm(4, field(Reg.RDI, this.VALUE_FLAGS * 8), this.FLAG_REPLY_VECTOR);
-    a.jcc(Cond.NE, declined);
     // receiveChannel: the channel open, received on last by the caller, no pulse, no sender, no other receiver.
     a.load(4, Reg.RCX, argument(CHANNEL));
     this.lookupRemembered(declined, Reg.R13, this.OBJECT_TYPE_CHANNEL, this.RIGHT_RECEIVE, Reg.R13, false);
@@ -885,21 +838,10 @@ export class FastPaths {
     a.add(8, Reg.RSI, Reg.R9);
     this.copyChecked(declined);
     // POINT OF NO RETURN
-    // completeReply: the client out of replyPending (the last one takes its place), woken with the status.
-    a.load(4, Reg.RAX, field(Reg.R10, this.ARRAY_LENGTH));
-    a.subImm(4, Reg.RAX, 1);
-    a.cmp(4, Reg.R8, Reg.RAX);
-    a.jcc(Cond.E, notLast);
-    a.load(4, Reg.RSI, field(Reg.R10, this.ARRAY_DATA));
-    a.add(8, Reg.RSI, Reg.R15);
-    a.load(4, Reg.RCX, memIndex(Reg.RSI, Reg.RAX, 4));
-    a.store(4, memIndex(Reg.RSI, Reg.R8, 4), Reg.RCX);
-    a.bind(notLast);
-    a.store(4, field(Reg.R10, this.ARRAY_LENGTH), Reg.RAX);
+    // completeReply: the client woken with the status (so no longer pending).
     a.loadSignExtend(8, 4, Reg.RAX, argument(1));
     a.store(8, field(Reg.R11, this.THREAD_IPC_RESULT), Reg.RAX);
     a.storeImm(4, field(Reg.R11, this.THREAD_WAKE_REASON), this.WAKE_WOKEN);
-    a.storeImm(4, field(Reg.R11, this.THREAD_BLOCK_REASON), this.BLOCK_NONE);
     // returnPriority: it served this client only (a reschedule it would ask for, the switch below clears).
     a.storeImm(4, field(Reg.RBX, this.THREAD_SERVING), 0);
     a.cmpMemImm(4, field(Reg.RBX, this.THREAD_LENT), this.NO_PRIORITY);
@@ -925,10 +867,9 @@ export class FastPaths {
       a.store(8, field(Reg.RDX, this.VALUE_INFO * 8), Reg.RAX);
     }
     a.storeImm(8, field(Reg.RBX, this.THREAD_IPC_RESULT), this.ERROR_BAD_HANDLE);
-    this.releaseLock();
     a.storeImm(4, field(Reg.RBX, this.THREAD_STATE), this.STATE_BLOCKED);
     a.storeImm(4, field(Reg.RBX, this.THREAD_BLOCK_REASON), this.BLOCK_RECEIVE);
-    a.storeImm(4, field(Reg.RBX, this.THREAD_WAKE_REASON), this.WAKE_NONE);
+    a.storeImm(4, field(Reg.RBX, this.THREAD_FAST_BLOCK), this.FAST_BLOCK_RECEIVE);
     a.load(4, Reg.RCX, field(Reg.R13, this.CHANNEL_RECEIVERS));
     a.load(4, Reg.RDX, field(Reg.RCX, this.WAIT_QUEUE_THREADS));
     this.pushBack(Reg.RDX, Reg.RBX);
