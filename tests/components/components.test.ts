@@ -68,7 +68,7 @@ export function register(test: TestFunction): void {
     t.ok(names.includes("init") && names.includes("runner") && names.includes("echo-v2") && names.includes("fuzz-worker"), `found ${names.length}: ${names.join(" ")}`);
     const echo = components.find((component) => component.name === "echo")!;
     t.eq(echo.payload, "test/echo.wasm", "a tests/os component lies under test/ in the payload");
-    t.eq(echo.grant, "kind server\nserve /test/echo", "its grant: the manifest's kernel lines without the name");
+    t.eq(echo.grant, "kind server\nserve /test/echo\nopen /init", "its grant: the manifest's kernel lines without the name");
     t.ok(!echo.manifest.includes("@"), "the embedded manifest carries no @ line");
     const test = recipeComponents(readRecipe("test"));
     t.eq(test.boot, ["runner", "pci"], "the test image starts the runner and, for the drivers' tests, the PCI bus server at boot");
