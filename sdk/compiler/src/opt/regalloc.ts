@@ -15,8 +15,8 @@
 // (and memory.grow, the bulk operations), every other register is scratch
 // across them, and nothing survives a call of an import or a call_indirect
 // (docs/compiler-abi.md). A value whose interval spans a call takes a
-// callee-saved register when one is free, and one that does not takes the
-// others first (a callee-saved register costs its function a save and a
+// callee-saved register when one is free (but a parameter, whose slot is
+// there already), and one that does not takes the others first (a callee-saved register costs its function a save and a
 // restore). A value whose register does not survive a call it spans keeps
 // that register but also gets a slot. Its interval is split around each call: the value is stored to the
 // slot once, where it is defined (SSA values never change), and reloaded
@@ -123,7 +123,9 @@ export function allocateRegisters(func: IrFunction, intervals: Intervals): Alloc
       // lands where the loop reads it).
       const hinted = hint[value] >= 0 ? result.reg[hint[value]] : -1;
       let at = hinted >= 0 ? free.indexOf(hinted) : -1;
-      if (at < 0 && !float) at = preferred(free, intervals.crossesCall(value));
+      // A parameter has its slot already (the caller's): a reload after a
+      // call costs it less than a callee-saved register's save and restore.
+      if (at < 0 && !float) at = preferred(free, intervals.crossesCall(value) && func.insts[value].op != IrOp.Param);
       if (at >= 0) {
         result.reg[value] = free[at];
         free.splice(at, 1);
