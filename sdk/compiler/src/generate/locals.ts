@@ -36,8 +36,14 @@ import { BodyValidator, LOCAL_RECORD_SHIFT, READ_FIRST, RECORD_ASSIGNED, RECORD_
 
 const CALLEE_HOMES: StaticArray<i32> = [Reg.RBX, Reg.R12, Reg.R13];
 const CALLER_HOMES: StaticArray<i32> = [Reg.R8, Reg.R9, Reg.R10];
-/** What a callee-saved register costs a function that uses it: its save and its restore. */
-const SAVE_COST: u32 = 2;
+/**
+ * What a callee-saved register costs a function that uses it, weighted
+ * like a use: its save and its restore, twice over, since they run on
+ * every path through the function, where the reloads around calls run
+ * only on the paths that call (a recursive function's base case returns
+ * before its calls).
+ */
+const SAVE_COST: u32 = 4;
 const XMM_HOMES: StaticArray<i32> = [Xmm.XMM8, Xmm.XMM9, Xmm.XMM10, Xmm.XMM11, Xmm.XMM12, Xmm.XMM13, Xmm.XMM6, Xmm.XMM7];
 /** A local used less than this (weighted) is not worth a register: its load at entry costs as much. */
 const MINIMUM_WEIGHT: u32 = 3;

@@ -9,8 +9,8 @@
 // registers, then the outgoing argument area at rsp. The prologue saves
 // the callee-saved registers (rbx, r12, r13: docs/compiler-abi.md) the
 // allocation uses, or all three when the function calls an import or
-// makes a call_indirect (which clobber them), and every return restores
-// them. Values live in the registers the allocator chose; a spilled value
+// makes a call_indirect (which clobber them) that can return, and every
+// return restores them. Values live in the registers the allocator chose; a spilled value
 // is read from its slot into a scratch register (r11 or rcx, xmm14 or
 // xmm15) where it is used, and a result without a register goes through
 // one to its slot. Phis take their values by parallel copies on each edge
@@ -304,8 +304,10 @@ class Lowering {
     for (let b = 0; b < func.blocks.length && saved != 7; b++) {
       const insts = func.blocks[b].insts;
       for (let k = 0; k < insts.length; k++) {
-        const inst = func.insts[insts[k]];
-        if (inst.op == Op.CallIndirect || (inst.op == Op.Call && <u32>inst.imm < module.numImportedFuncs)) saved = 7;
+        // A call followed by a trap (asc's abort before a throw) never
+        // comes back to this function's caller: it needs nothing saved.
+        const noReturn = k + 1 < insts.length && func.insts[insts[k + 1]].op == IrOp.Trap;
+        if (!noReturn && clobbersCalleeSaved(func.insts[insts[k]], module.numImportedFuncs)) saved = 7;
       }
     }
     this.savedRegisters = saved;

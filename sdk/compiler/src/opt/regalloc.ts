@@ -14,11 +14,12 @@
 // Calls: rbx, r12 and r13 survive the calls of the module's own functions
 // (and memory.grow, the bulk operations), every other register is scratch
 // across them, and nothing survives a call of an import or a call_indirect
-// (docs/compiler-abi.md). A value whose interval spans a call takes a
-// callee-saved register when one is free (but a parameter, whose slot is
-// there already), and one that does not takes the others first (a callee-saved register costs its function a save and a
-// restore). A value whose register does not survive a call it spans keeps
-// that register but also gets a slot. Its interval is split around each call: the value is stored to the
+// (docs/compiler-abi.md). A callee-saved register costs its function a
+// save and a restore on every path, so a value takes one (when one is
+// free) only if its interval spans two calls or more, weighted by their
+// loops, and is not a parameter (whose slot is there already); the others
+// take the other registers first. A value whose register does not survive
+// a call it spans keeps that register but also gets a slot. Its interval is split around each call: the value is stored to the
 // slot once, where it is defined (SSA values never change), and reloaded
 // into its register after each call it is live across. A parameter's slot
 // is where the caller passed it, so it is never stored.
@@ -85,6 +86,7 @@ export function allocateRegisters(func: IrFunction, intervals: Intervals): Alloc
   const start = intervals.start;
   const end = intervals.end;
   const weight = spillWeights(func, intervals);
+  const depth = loopDepths(func, intervals.dominators);
   const hint = phiHints(func);
   sortKeys = start;
   values.sort(byStart);
@@ -123,9 +125,11 @@ export function allocateRegisters(func: IrFunction, intervals: Intervals): Alloc
       // lands where the loop reads it).
       const hinted = hint[value] >= 0 ? result.reg[hint[value]] : -1;
       let at = hinted >= 0 ? free.indexOf(hinted) : -1;
-      // A parameter has its slot already (the caller's): a reload after a
-      // call costs it less than a callee-saved register's save and restore.
-      if (at < 0 && !float) at = preferred(free, intervals.crossesCall(value) && func.insts[value].op != IrOp.Param);
+      // A callee-saved register costs the function a save and a restore on
+      // every path, a slot a store and a reload after each call crossed:
+      // worth it from two calls crossed (weighted by their loops) on. A
+      // parameter has its slot already (the caller's), so it stays out.
+      if (at < 0 && !float) at = preferred(free, func.insts[value].op != IrOp.Param && callsAcross(intervals, value, depth) >= 2);
       if (at >= 0) {
         result.reg[value] = free[at];
         free.splice(at, 1);
@@ -161,6 +165,16 @@ export function allocateRegisters(func: IrFunction, intervals: Intervals): Alloc
     }
   }
   return result;
+}
+
+/** How many calls the interval of `value` spans, each weighted 8 per loop around it. */
+function callsAcross(intervals: Intervals, value: i32, depth: i32[]): f64 {
+  let sum: f64 = 0;
+  const calls = intervals.calls;
+  for (let c = intervals.firstCallAfter(intervals.start[value]); c < calls.length && calls[c] < intervals.end[value]; c++) {
+    sum += Math.pow(8, <f64>min(max(depth[intervals.callBlocks[c]], 0), MAX_WEIGHTED_DEPTH));
+  }
+  return sum;
 }
 
 /** Whether register `reg` (an xmm number when `float`) survives the calls of the module's own functions. */
