@@ -107,7 +107,7 @@ const SHAPES: Shape[] = [
         (i32.store offset=4 (global.get $sp) (local.get 0))
         (i32.store offset=8 (global.get $sp) (local.get 0))
         (i32.store offset=12 (global.get $sp) (local.get 0))))`,
-    present: [/^mov DWORD PTR \[r15\+r\w+\*1\+0xc\],e\w+$/],
+    present: [/^mov DWORD PTR \[r15\+r\w+\*1\+0xc\],(e\w+|r\d+d)$/],
     absent: [],
     count: [/DWORD PTR \[r14\+0x30\]/, 1],
   },
@@ -140,8 +140,32 @@ const SHAPES: Shape[] = [
           (local.set 1 (i32.add (local.get 1) (i32.const 1)))
           (br_if 0 (i32.lt_u (local.get 1) (local.get 0))))
         (local.get 2)))`,
-    present: [/^cvtsi2sd xmm\d+,ebx$/, /^jb 0x[0-9a-f]*[02468ace]0$/, /^nop /],
-    absent: [/^mov rax,rbx$/],
+    // (A function without calls keeps its locals in r8-r10 first: docs/compiler-abi.md.)
+    present: [/^cvtsi2sd xmm\d+,(ebx|r\d+d)$/, /^jb 0x[0-9a-f]*[02468ace]0$/, /^nop /],
+    absent: [/^mov rax,(rbx|r\d+)$/],
+  },
+  {
+    // A loop whose counter, sum and bound live in registers, with a call of
+    // the module's own function in it.
+    //   before: every register scratch across the call: the assigned locals
+    //           stored to their slots before it (mov DWORD PTR [rbp-0x18],ebx)
+    //           and all three reloaded after it (mov ebx,DWORD PTR [rbp-0x18])
+    //   after:  rbx, r12, r13 callee-saved: saved once in the prologue
+    //           (mov QWORD PTR [rbp-0x10],rbx) and restored before ret; nothing
+    //           stored or reloaded around the call
+    what: "register locals in rbx, r12 and r13 stay there across a call of the module's own function",
+    source: `(module
+      (func $g (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+      (func (export "f") (param i32) (result i32) (local i32 i32)
+        (loop $again
+          (local.set 2 (i32.add (local.get 2) (call $g (local.get 1))))
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (br_if $again (i32.lt_u (local.get 1) (local.get 0))))
+        (local.get 2)))`,
+    present: [/^mov QWORD PTR \[rbp-0x10\],rbx$/, /^mov rbx,QWORD PTR \[rbp-0x10\]$/, /^mov QWORD PTR \[rbp-0x20\],r13$/, /^mov r13,QWORD PTR \[rbp-0x20\]$/],
+    absent: [/^mov DWORD PTR \[rbp-0x[0-9a-f]+\],(ebx|r12d|r13d)$/],
+    // The parameter's one load in the prologue; no reload after the call.
+    count: [/^mov (ebx|r12d|r13d),DWORD PTR \[rbp/, 1],
   },
 ];
 

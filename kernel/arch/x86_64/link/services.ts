@@ -79,9 +79,10 @@ const CALL_REL32: i32 = 0xe8;
  * that begins `mov edi, StackExhausted`, right before a function whose
  * first bytes are the prologue's. There `rbp` is the function's frame,
  * `rsp` was `rbp - 8` (after `push r14`), `r11` is the lowest address of
- * its frame, and nothing but `rbp`, `rsp`, `r14`, `r15` and the arguments
+ * its frame, and nothing but `rbp`, `rsp`, `r14`, `r15`, the caller's
+ * `rbx`, `r12` and `r13` (callee-saved, not saved yet) and the arguments
  * in memory is live: the thunk's and the growing's use of the scratch
- * registers loses nothing.
+ * registers loses nothing, and rbx and r12 are kept around it.
  */
 export function emitTrap(k: KernelLink): void {
   const c = k.c;
@@ -110,7 +111,11 @@ export function emitTrap(k: KernelLink): void {
   a.jcc(Cond.NE, record);
   a.cmpMemImm(4, mem(Reg.RCX, 1), TrapKind.StackExhausted);
   a.jcc(Cond.NE, record);
-  // growStack(bytes the limit must go down: limit - r11).
+  // growStack(bytes the limit must go down: limit - r11). rbx and r12
+  // hold the caller's values (callee-saved: docs/compiler-abi.md) until
+  // the prologue saves them, so they are kept on the stack meanwhile.
+  a.push(Reg.RBX);
+  a.push(Reg.R12);
   a.mov(8, Reg.RBX, Reg.RSI);
   a.lea(8, Reg.R12, mem(Reg.RAX, PROLOGUE_CHECK_START));
   a.load(8, Reg.RDI, fsAbsolute(THREAD_STACK_LIMIT));
@@ -119,8 +124,12 @@ export function emitTrap(k: KernelLink): void {
   a.call(k.growStack);
   a.test(4, Reg.RAX, Reg.RAX);
   a.jcc(Cond.E, notGrown);
+  // r11 is free: the prologue computes it again from its check on.
+  a.mov(8, Reg.R11, Reg.R12);
+  a.load(8, Reg.R12, mem(Reg.RSP, 8));
+  a.load(8, Reg.RBX, mem(Reg.RSP, 16));
   a.lea(8, Reg.RSP, mem(Reg.RBP, -8));
-  a.jmpReg(Reg.R12);
+  a.jmpReg(Reg.R11);
   a.bind(notGrown);
   a.movImm(4, Reg.RDI, TrapKind.StackExhausted);
   a.mov(8, Reg.RSI, Reg.RBX);

@@ -9,7 +9,8 @@
 // lowest address, before rsp moves (lea r11, [rsp - FRAME]; cmp r11,
 // fs:[limit]; jb trap; sub rsp, FRAME), so a frame too large for the stack
 // never writes below the limit (the trap stub sits just before the function,
-// in reach of a short jump); zeroing of the declared locals that may be
+// in reach of a short jump); the saving of the callee-saved registers the
+// function writes (stack.ts, locals.ts); zeroing of the declared locals that may be
 // read before being set; loading of the parameters kept in registers. FRAME
 // is patched at the end, once the deepest value stack and the largest call
 // are known; it keeps rsp 16-byte aligned (rbp is, after the pushes of the
@@ -27,7 +28,7 @@ import { emitBulk } from "./bulk";
 import { emitCall, emitCallIndirect } from "./call";
 import { emitGlobalGet, emitGlobalSet, emitLocalGet, emitLocalSet } from "./variables";
 import { ValType } from "../module";
-import { SCRATCH, VMCTX, isFloat } from "./stack";
+import { CALLEE_SAVED, FRAME_TOP, SCRATCH, VMCTX, isFloat } from "./stack";
 import { MAX_FRAME_SIZE } from "../abi";
 import { skipImmediates } from "./immediates";
 import { chooseRegisterLocals } from "./locals";
@@ -60,6 +61,12 @@ function prologue(g: Generator, stackTrap: Label): void {
   g.emitStackCheck(SCRATCH, stackTrap);
   asm.aluImm(Alu.SUB, 8, Reg.RSP, FRAME_PLACEHOLDER);
   framePatch.reserve = asm.offset - 4;
+  let saved = g.savedInPrologue;
+  while (saved) {
+    const k = ctz(saved);
+    saved &= saved - 1;
+    asm.store(8, mem(Reg.RBP, FRAME_TOP - 8 * k), unchecked(CALLEE_SAVED[k]));
+  }
   // Declared locals start at zero: those that may be read before being set.
   // A register local's slot is zeroed only when it is never assigned (its
   // reload after a call then reads the slot); an assigned one starts dirty,
@@ -71,7 +78,7 @@ function prologue(g: Generator, stackTrap: Label): void {
     if (unchecked(g.zeroLocals[index]) && (g.localReg(index) < 0 || !unchecked(g.assignedLocals[index]))) count++;
   }
   if (count > INLINE_ZEROING) {
-    asm.lea(8, Reg.RDI, mem(Reg.RBP, -16 - 8 * (locals - 1)));
+    asm.lea(8, Reg.RDI, mem(Reg.RBP, g.frameTop - 8 * (locals - 1)));
     asm.movImm(4, Reg.RCX, locals);
     asm.xor(4, Reg.RAX, Reg.RAX);
     asm.repStosq();
@@ -80,7 +87,7 @@ function prologue(g: Generator, stackTrap: Label): void {
     for (let k = 0; k < locals; k++) {
       const index = g.paramCount + k;
       if (unchecked(g.zeroLocals[index]) && (g.localReg(index) < 0 || !unchecked(g.assignedLocals[index]))) {
-        asm.store(8, mem(Reg.RBP, -16 - 8 * k), Reg.RAX);
+        asm.store(8, mem(Reg.RBP, g.frameTop - 8 * k), Reg.RAX);
       }
     }
   }
@@ -100,9 +107,9 @@ function prologue(g: Generator, stackTrap: Label): void {
   }
 }
 
-/** The frame below the saved vmctx: locals, stack slots and the call area, rounded so rsp stays aligned. */
+/** The frame below the saved vmctx: the save area, locals, stack slots and the call area, rounded so rsp stays aligned. */
 function frameSize(g: Generator): i32 {
-  const size = 8 * (g.declaredLocals + g.maxDepth + g.callSlots);
+  const size = FRAME_TOP - g.frameTop + 8 * (g.declaredLocals + g.maxDepth + g.callSlots);
   return (size & 15) == 8 ? size : size + 8;
 }
 

@@ -38,7 +38,8 @@ const ITEM_SIZE: i32 = 16;
  */
 function operandsToRegisters(g: Generator, second: Reg): void {
   g.spillAll();
-  g.saveRegisterLocals();
+  // The operations use rax, rcx, rdx, rsi, rdi, r8 and r11: the callee-saved registers survive.
+  g.saveRegisterLocals(true);
   const first = g.depth - 3;
   g.copyToReg(first, Reg.RDI);
   g.copyToReg(first + 1, second);
@@ -401,6 +402,6 @@ export function emitBulk(g: Generator, sub: u32): bool {
     case PrefixedOp.TableCopy: reader.u32(); reader.u32(); tableCopy(g); break;
     default: return false;
   }
-  g.restoreRegisterLocals();
+  g.restoreRegisterLocals(true);
   return true;
 }

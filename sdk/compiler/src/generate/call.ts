@@ -1,11 +1,15 @@
 // call and call_indirect, and the privileged intrinsics of delos:native,
 // which expand inline instead of calling.
 //
-// A call spills the register entries below its arguments (every register is
-// scratch across calls), writes argument i to [rsp + 8i] and pops the
-// arguments; after it, result j is read from [rsp + 8j]. Locals and latent
-// local references survive: the callee cannot reach this frame. An import
-// or an indirect call switches r14/r15 to the callee's instance and back.
+// A call spills the register entries below its arguments, writes argument i
+// to [rsp + 8i] and pops the arguments; after it, result j is read from
+// [rsp + 8j]. Locals and latent local references survive: the callee cannot
+// reach this frame. A call of the module's own function keeps rbx, r12 and
+// r13 (the callee saves what it writes: docs/compiler-abi.md), so register
+// locals there stay; an import or an indirect call clobbers every register,
+// and the callee-saved ones this function did not save in its prologue go
+// to the save area around it (stack.ts). An import or an indirect call
+// switches r14/r15 to the callee's instance and back.
 
 import { Alu, Cond, Reg, Shift, fsAbsolute, mem, memIndex, memLabel } from "../x64/assembler";
 import { FuncType, ValType } from "../module";
@@ -52,8 +56,11 @@ export function intrinsicByName(name: string): Intrinsic {
   return Intrinsic.NONE;
 }
 
-/** Moves the arguments of a call of `type` to the outgoing slots and pops them. */
-function passArguments(g: Generator, type: FuncType): void {
+/**
+ * Moves the arguments of a call of `type` to the outgoing slots and pops
+ * them; `calleeSavedKept` for a callee that keeps the callee-saved registers.
+ */
+function passArguments(g: Generator, type: FuncType, calleeSavedKept: bool): void {
   const params = type.params.length;
   const results = type.results.length;
   g.needCallSlots(params > results ? params : results);
@@ -63,12 +70,14 @@ function passArguments(g: Generator, type: FuncType): void {
   g.spillRegisters(first);
   for (let i = 0; i < params; i++) g.copyToMem(first + i, mem(Reg.RSP, 8 * i));
   g.truncate(first);
-  g.saveRegisterLocals();
+  g.saveRegisterLocals(calleeSavedKept);
+  if (!calleeSavedKept) g.saveAroundCall();
 }
 
 /** Reloads the register locals and pushes the results a call left at [rsp + 8j]. */
-function takeResults(g: Generator, type: FuncType): void {
-  g.restoreRegisterLocals();
+function takeResults(g: Generator, type: FuncType, calleeSavedKept: bool): void {
+  if (!calleeSavedKept) g.reloadAroundCall();
+  g.restoreRegisterLocals(calleeSavedKept);
   const results = type.results;
   for (let j = 0; j < results.length; j++) {
     const resultType = <i32>results[j];
@@ -85,9 +94,10 @@ export function emitCall(g: Generator, funcIndex: u32): void {
     return;
   }
   const type = module.funcType(funcIndex);
-  passArguments(g, type);
+  const own = funcIndex >= module.numImportedFuncs;
+  passArguments(g, type, own);
   emitCallInstruction(g, funcIndex);
-  takeResults(g, type);
+  takeResults(g, type, own);
 }
 
 /**
@@ -117,10 +127,10 @@ export function emitCallInstruction(g: Generator, funcIndex: u32): void {
 export function emitCallIndirect(g: Generator, typeIndex: u32): void {
   const type = g.module.types[<i32>typeIndex];
   const index = g.popToReg();
-  passArguments(g, type);
+  passArguments(g, type, false);
   emitCallIndirectInstruction(g, typeIndex, index);
   g.release(index, false);
-  takeResults(g, type);
+  takeResults(g, type, false);
 }
 
 /**

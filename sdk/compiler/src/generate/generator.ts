@@ -22,7 +22,7 @@ import { VmctxLayout, TrapKind, VMCTX_MEMORY_BASE, THREAD_STACK_LIMIT } from "..
 import { Reader } from "../reader";
 import { BodyValidator } from "../validate/body";
 import { readLeb } from "./immediates";
-import { Kind, OperandKind, ValueStack, SCRATCH, isFloat, sizeOf } from "./stack";
+import { CALLEE_SAVED, FRAME_TOP, Kind, OperandKind, ValueStack, SCRATCH, isFloat, sizeOf } from "./stack";
 
 export const enum ControlKind {
   FUNCTION = 0,
@@ -380,7 +380,7 @@ export class Generator extends ValueStack {
     for (let k = 0; k < types.length; k++) this.pushStack(types[k]);
   }
 
-  /** Writes the function's results to the caller's slots and returns. Changes no entry. */
+  /** Writes the function's results to the caller's slots, restores the callee-saved registers it saved and returns. Changes no entry. */
   emitReturn(): void {
     const asm = this.asm;
     const results = this.funcType.results;
@@ -407,6 +407,12 @@ export class Generator extends ValueStack {
       } else {
         this.copyToMem(position, target);
       }
+    }
+    let saved = this.savedInPrologue;
+    while (saved) {
+      const k = ctz(saved);
+      saved &= saved - 1;
+      asm.load(8, unchecked(CALLEE_SAVED[k]), mem(Reg.RBP, FRAME_TOP - 8 * k));
     }
     asm.leave();
     asm.ret();

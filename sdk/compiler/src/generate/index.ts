@@ -27,6 +27,7 @@ import { x86Intrinsic } from "./x86";
 import { lowerFunction } from "../opt/lower";
 import { validateBody } from "../validate";
 import { FIRST_X86_INTRINSIC } from "./locals";
+import { CALLEE_CLOBBERS, CALLEE_FIXED, CALLEE_INLINE } from "../validate/body";
 
 /**
  * The shared trap thunks: `call thunk[kind]` at a trap site arrives here with
@@ -68,13 +69,17 @@ function findIntrinsics(g: Generator): bool {
     }
     g.intrinsics.push(intrinsic);
   }
-  // Calls of the x86 intrinsics keep the caller's locals out of registers (locals.ts).
-  let fixed = false;
-  for (let i = 0; i < g.intrinsics.length; i++) fixed = fixed || g.intrinsics[i] >= FIRST_X86_INTRINSIC;
-  if (fixed) {
-    const callees = new StaticArray<u8>(g.intrinsics.length);
-    for (let i = 0; i < g.intrinsics.length; i++) callees[i] = <u8>(g.intrinsics[i] >= FIRST_X86_INTRINSIC);
-    g.validator.fixedCallees = callees;
+  // Calls of the x86 intrinsics keep the caller's locals out of registers
+  // (locals.ts); other intrinsics keep the callee-saved registers.
+  let any = false;
+  for (let i = 0; i < g.intrinsics.length; i++) any = any || g.intrinsics[i] != Intrinsic.NONE;
+  if (any) {
+    const kinds = new StaticArray<u8>(g.intrinsics.length);
+    for (let i = 0; i < g.intrinsics.length; i++) {
+      const intrinsic = g.intrinsics[i];
+      kinds[i] = intrinsic >= FIRST_X86_INTRINSIC ? CALLEE_FIXED : intrinsic != Intrinsic.NONE ? CALLEE_INLINE : CALLEE_CLOBBERS;
+    }
+    g.validator.importKinds = kinds;
   }
   return true;
 }

@@ -219,11 +219,12 @@ function emitMemoryGrow(g: Generator): void {
   const asm = g.asm;
   g.spillRegisters(g.depth - 1);
   g.popToGpr(Reg.RSI);
-  g.saveRegisterLocals();
+  // A System V service: rbx, r12 and r13 survive it.
+  g.saveRegisterLocals(true);
   asm.load(8, Reg.RDI, mem(VMCTX, VMCTX_MEMORY));
   asm.load(8, Reg.RAX, mem(VMCTX, VMCTX_RUNTIME));
   asm.callMem(mem(Reg.RAX, RT_MEMORY_GROW));
-  g.restoreRegisterLocals();
+  g.restoreRegisterLocals(true);
   g.release(Reg.RSI, false);
   g.takeGpr(Reg.RAX);
   asm.mov(4, Reg.RAX, Reg.RAX);

@@ -16,12 +16,23 @@
 //
 // The most used locals of a function live in registers for its whole body
 // (locals.ts chooses them; those registers are RESERVED): a LOCAL entry of
-// such a local reads the register, a `local.set` writes it. Every register
-// is scratch across calls, so around anything that clobbers registers those
-// locals go through their frame slots, lazily: before, only the ones
-// assigned since their slot was last written ("dirty") are stored; after,
-// each is reloaded when first read ("stale"), or at the next control-flow
-// boundary, where every path must have them in their registers.
+// such a local reads the register, a `local.set` writes it. rbx, r12 and
+// r13 are callee-saved for calls of the module's own functions
+// (docs/compiler-abi.md): a local kept in one of them stays there across
+// such a call. Every other register is scratch across calls, and all are
+// across a call of an import or a call_indirect, so around anything that
+// clobbers a local's register it goes through its frame slot, lazily:
+// before, only the ones assigned since their slot was last written
+// ("dirty") are stored; after, each is reloaded when first read ("stale"),
+// or at the next control-flow boundary, where every path must have them in
+// their registers.
+//
+// A function writes a callee-saved register only after saving its entry
+// value in the save area, in the prologue, and restores it before
+// returning: the ones its locals live in (a function that expands x86
+// intrinsics saves all three, and its value stack uses them). The others
+// stay RESERVED, untouched; a call that clobbers them stores them to the
+// save area before and reloads them after.
 //
 // Invariants the rest of the generator relies on:
 //  - an i32 in a GPR has its upper 32 bits zero (every i32 is produced by a
@@ -35,7 +46,9 @@
 //   [rbp + 8]        return address
 //   [rbp]            caller's rbp
 //   [rbp - 8]        vmctx (r14) at entry
-//   [rbp - 16 - 8k]  declared local k
+//   [rbp - 16 - 8k]  the save area of CALLEE_SAVED[k], when the function
+//                    saves any (frameTop says where the locals start)
+//   [frameTop - 8k]  declared local k
 //   below            canonical slots of the value stack, then the outgoing
 //                    argument area at [rsp + 8i]
 
@@ -62,11 +75,19 @@ export const SCRATCH: Reg = Reg.R11;
 export const SCRATCH_XMM: Xmm = Xmm.XMM15;
 export const VMCTX: Reg = Reg.R14;
 export const MEMORY_BASE: Reg = Reg.R15;
+/** The registers a function preserves for its caller (docs/compiler-abi.md); CALLEE_SAVED[k] is saved at [rbp - 16 - 8k]. */
+export const CALLEE_SAVED: StaticArray<i32> = [Reg.RBX, Reg.R12, Reg.R13];
+/** The bytes of the save area of CALLEE_SAVED, in a frame that has one. */
+export const SAVE_AREA_SIZE: i32 = 24;
+/** Where the locals start below rbp in a frame without a save area: below the saved vmctx. */
+export const FRAME_TOP: i32 = -16;
 
 const ENTRY_SIZE: i32 = 16;
 const FREE: i32 = -1;
 const HELD: i32 = -2;
 const RESERVED: i32 = -3;
+/** The owner of a register the value stack never uses (the ABI's, a register local's, an unsaved callee-saved one). */
+export const RESERVED_OWNER: i32 = RESERVED;
 
 /** GPRs in the order the allocator hands them out: rcx and rdx (shifts, division) last. */
 const GPR_ORDER: StaticArray<i32> = [
@@ -75,6 +96,8 @@ const GPR_ORDER: StaticArray<i32> = [
 
 // @ts-ignore: decorator
 @inline export function isFloat(type: i32): bool { return type == ValType.F32 || type == ValType.F64; }
+// @ts-ignore: decorator
+@inline export function isCalleeSaved(reg: i32): bool { return reg == Reg.RBX || reg == Reg.R12 || reg == Reg.R13; }
 // @ts-ignore: decorator
 @inline export function sizeOf(type: i32): i32 { return type == ValType.I64 || type == ValType.F64 ? 8 : 4; }
 
@@ -115,6 +138,14 @@ export class ValueStack {
   staleLocals: i32 = 0;
   /** Register locals the function ever assigns. */
   assignedMask: i32 = 0;
+  /** Register locals (not a cached global) that live in a callee-saved register: a call of the module's own functions keeps them. */
+  calleeSavedLocals: i32 = 0;
+  /** Bit k: the prologue saves CALLEE_SAVED[k] and every return restores it. */
+  savedInPrologue: i32 = 0;
+  /** Bit k: CALLEE_SAVED[k] is saved before and reloaded after each call that clobbers it. */
+  savedAroundCalls: i32 = 0;
+  /** rbp-relative address of the first declared local: FRAME_TOP, lowered by the save area when there is one. */
+  frameTop: i32 = FRAME_TOP;
   /**
    * The local that stands for a global kept in a register (see
    * cacheGlobal), or -1; its "slot" is the global's cell in the vmctx.
@@ -167,6 +198,10 @@ export class ValueStack {
     this.dirtyLocals = 0;
     this.staleLocals = 0;
     this.assignedMask = 0;
+    this.calleeSavedLocals = 0;
+    this.savedInPrologue = 0;
+    this.savedAroundCalls = 0;
+    this.frameTop = FRAME_TOP;
     this.globalLocal = -1;
   }
 
@@ -197,6 +232,7 @@ export class ValueStack {
     this.assignedLocals[index] = assigned;
     this.localBits[index] = this.registerLocals.length;
     if (assigned) this.assignedMask |= 1 << this.registerLocals.length;
+    if (index != this.globalLocal && !isFloat(this.localTypes[index]) && isCalleeSaved(reg)) this.calleeSavedLocals |= 1 << this.registerLocals.length;
     this.registerLocals.push(index);
     if (isFloat(this.localTypes[index])) this.xmmOwner[reg] = RESERVED;
     else this.gprOwner[reg] = RESERVED;
@@ -205,21 +241,55 @@ export class ValueStack {
   // @ts-ignore: decorator
   @inline localReg(index: i32): i32 { return unchecked(this.localRegs[index]); }
 
-  /** Stores the dirty register locals to their slots (before registers are clobbered). */
-  saveRegisterLocals(): void {
+  /**
+   * Stores the dirty register locals to their slots (before registers are
+   * clobbered); with `calleeSavedKept`, for a call that keeps the
+   * callee-saved registers, only those in the other registers.
+   */
+  saveRegisterLocals(calleeSavedKept: bool = false): void {
     let dirty = this.dirtyLocals;
+    if (calleeSavedKept) {
+      dirty &= ~this.calleeSavedLocals;
+      this.dirtyLocals &= this.calleeSavedLocals;
+    } else {
+      this.dirtyLocals = 0;
+    }
     while (dirty) {
       const k = ctz(dirty);
       dirty &= dirty - 1;
       const index = unchecked(this.registerLocals[k]);
       this.store(this.localMem(index), unchecked(this.localTypes[index]), this.localReg(index));
     }
-    this.dirtyLocals = 0;
   }
 
-  /** After registers were clobbered: every register local is in its slot only, until read. */
-  restoreRegisterLocals(): void {
-    this.staleLocals = (1 << this.registerLocals.length) - 1;
+  /**
+   * After registers were clobbered: every register local is in its slot
+   * only, until read; with `calleeSavedKept`, those in the callee-saved
+   * registers keep theirs.
+   */
+  restoreRegisterLocals(calleeSavedKept: bool = false): void {
+    const all = (1 << this.registerLocals.length) - 1;
+    this.staleLocals |= calleeSavedKept ? all & ~this.calleeSavedLocals : all;
+  }
+
+  /** Before a call that clobbers every register: the callee-saved ones this function does not save in its prologue go to the save area. */
+  saveAroundCall(): void {
+    let saved = this.savedAroundCalls;
+    while (saved) {
+      const k = ctz(saved);
+      saved &= saved - 1;
+      this.asm.store(8, mem(Reg.RBP, FRAME_TOP - 8 * k), unchecked(CALLEE_SAVED[k]));
+    }
+  }
+
+  /** After such a call: they come back from the save area. */
+  reloadAroundCall(): void {
+    let saved = this.savedAroundCalls;
+    while (saved) {
+      const k = ctz(saved);
+      saved &= saved - 1;
+      this.asm.load(8, unchecked(CALLEE_SAVED[k]), mem(Reg.RBP, FRAME_TOP - 8 * k));
+    }
   }
 
   /** Before reading register local `index`: reloads it if a clobber left it stale. */
@@ -267,11 +337,11 @@ export class ValueStack {
   localMem(index: i32): Mem {
     if (index < this.paramCount) return mem(Reg.RBP, 16 + 8 * index);
     if (index == this.globalLocal) return this.globalCell;
-    return mem(Reg.RBP, -16 - 8 * (index - this.paramCount));
+    return mem(Reg.RBP, this.frameTop - 8 * (index - this.paramCount));
   }
 
   slotMem(position: i32): Mem {
-    return mem(Reg.RBP, -16 - 8 * this.declaredLocals - 8 * position);
+    return mem(Reg.RBP, this.frameTop - 8 * this.declaredLocals - 8 * position);
   }
 
   // @ts-ignore: decorator

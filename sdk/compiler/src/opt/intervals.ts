@@ -11,8 +11,10 @@
 // interval lists with holes, but a value live around a loop stays live over
 // the whole loop either way, and one range per value keeps the allocator
 // simple. The positions of the calls are kept too: a value whose interval
-// spans one must survive it in memory (every register is scratch across a
-// wasm call, docs/compiler-abi.md).
+// spans one must survive it in memory or in a callee-saved register (rbx,
+// r12, r13 survive a call of the module's own functions, memory.grow and
+// the bulk operations; nothing survives a call of an import or a
+// call_indirect, whose positions are kept apart: docs/compiler-abi.md).
 
 import { Op, PREFIXED, PrefixedOp } from "../opcodes";
 import { Dominators } from "./dominators";
@@ -50,6 +52,11 @@ export function clobbersRegisters(func: IrFunction, value: i32): bool {
   return inst.op == (PREFIXED | PrefixedOp.MemoryFill) && !isSmallFill(func, inst);
 }
 
+/** Whether `inst` clobbers the callee-saved registers too: a call of an import (below `importedFuncs`) or a call_indirect. */
+export function clobbersCalleeSaved(inst: Inst, importedFuncs: u32): bool {
+  return inst.op == Op.CallIndirect || (inst.op == Op.Call && <u32>inst.imm < importedFuncs);
+}
+
 export class Intervals {
   /** The blocks in emission order. */
   order: i32[];
@@ -65,11 +72,14 @@ export class Intervals {
   calls: i32[] = [];
   /** The block of each of those calls. */
   callBlocks: i32[] = [];
+  /** Positions of the calls that clobber the callee-saved registers too, ascending. */
+  clobbers: i32[] = [];
   /** Per block: the values live at its end (an interval may span more than where its value is live). */
   liveOut: i32[][] = [];
   dominators: Dominators;
 
-  constructor(func: IrFunction) {
+  /** `importedFuncs`: the module's imported functions, whose calls clobber every register. */
+  constructor(func: IrFunction, importedFuncs: u32) {
     const blocks = func.blocks;
     const count = func.insts.length;
     const dominators = new Dominators(func);
@@ -90,6 +100,7 @@ export class Intervals {
         if (clobbersRegisters(func, insts[k])) {
           this.calls.push(at);
           this.callBlocks.push(block);
+          if (clobbersCalleeSaved(func.insts[insts[k]], importedFuncs)) this.clobbers.push(at);
         }
         at++;
       }
@@ -206,18 +217,28 @@ export class Intervals {
     return low < this.calls.length && this.calls[low] < this.end[value];
   }
 
+  /** Whether the interval of `value` spans a call that clobbers the callee-saved registers too. */
+  crossesClobber(value: i32): bool {
+    const low = firstAfter(this.clobbers, this.start[value]);
+    return low < this.clobbers.length && this.clobbers[low] < this.end[value];
+  }
+
   /** The index in `calls` of the first call after `position`. */
   firstCallAfter(position: i32): i32 {
-    const calls = this.calls;
-    let low = 0;
-    let high = calls.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (calls[middle] <= position) low = middle + 1;
-      else high = middle;
-    }
-    return low;
+    return firstAfter(this.calls, position);
   }
+}
+
+/** The index in the ascending `positions` of the first one after `position`. */
+function firstAfter(positions: i32[], position: i32): i32 {
+  let low = 0;
+  let high = positions.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (positions[middle] <= position) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** How many phis `block` starts with. */

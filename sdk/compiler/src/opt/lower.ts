@@ -5,8 +5,12 @@
 // other through the same `call rel32`.
 //
 // Frame: [rbp - 8] the saved vmctx, below it the spill slots of the
-// register allocator (regalloc.ts), then the outgoing argument area at
-// rsp. Values live in the registers the allocator chose; a spilled value
+// register allocator (regalloc.ts) and the save slots of the callee-saved
+// registers, then the outgoing argument area at rsp. The prologue saves
+// the callee-saved registers (rbx, r12, r13: docs/compiler-abi.md) the
+// allocation uses, or all three when the function calls an import or
+// makes a call_indirect (which clobber them) that can return, and every
+// return restores them. Values live in the registers the allocator chose; a spilled value
 // is read from its slot into a scratch register (r11 or rcx, xmm14 or
 // xmm15) where it is used, and a result without a register goes through
 // one to its slot. Phis take their values by parallel copies on each edge
@@ -32,13 +36,14 @@ import { buildFunction, buildFailure } from "./build";
 import { eliminateRedundancy } from "./redundancy";
 import { inlineCalls } from "./inline";
 import { hoistInvariants } from "./licm";
-import { Intervals, edgeIndex, isSmallFill } from "./intervals";
+import { Intervals, clobbersCalleeSaved, edgeIndex, isSmallFill } from "./intervals";
 import {
   emitDrop, emitFillStores, emitMemoryCopyFromRegisters, emitMemoryFillFromRegisters, emitMemoryInitFromRegisters,
   emitTableCopyFromRegisters, emitTableInitFromRegisters,
 } from "../generate/bulk";
 import { loadMemoryLength } from "../generate/memory";
-import { Allocation, allocateRegisters, isConstant, isFloatType } from "./regalloc";
+import { CALLEE_SAVED, isCalleeSaved } from "../generate/stack";
+import { Allocation, allocateRegisters, isConstant, isFloatType, keepsAcrossCalls } from "./regalloc";
 import { loopDepths } from "./loops";
 import { LocKind, Move, emitMove, emitParallelMoves, storeMove } from "./moves";
 
@@ -132,7 +137,7 @@ export function lowerFunction(g: Generator, bodyIndex: i32): bool {
   inlineCalls(func, g.module, calleeLowerable);
   hoistInvariants(func);
   eliminateRedundancy(func);
-  const intervals = new Intervals(func);
+  const intervals = new Intervals(func, g.module.numImportedFuncs);
   const allocation = allocateRegisters(func, intervals);
   const lowering = new Lowering(g, func, intervals, allocation, bodyIndex);
   return lowering.emit();
@@ -159,6 +164,9 @@ class Lowering {
   storeAtCalls: bool[] = [];
   /** Largest argument/result area of a call, in slots. */
   callSlots: i32 = 0;
+  /** Bit k: the prologue saved CALLEE_SAVED[k], at saveSlots[k]. */
+  savedRegisters: i32 = 0;
+  saveSlots: StaticArray<i32> = new StaticArray<i32>(3);
   /** The first of the two frame slots that save rax and rdx around a division, 0 until one needs them. */
   divisionSlot: i32 = 0;
   /** The comparison whose flags the block's branch tests, -1 when none. */
@@ -247,6 +255,7 @@ class Lowering {
     g.emitStackCheck(SCRATCH, stackTrap);
     asm.aluImm(Alu.SUB, 8, Reg.RSP, FRAME_PLACEHOLDER);
     const reservePatch = asm.offset - 4;
+    this.saveCalleeSaved();
 
     const order = this.intervals.order;
     for (let i = 0; i < order.length; i++) {
@@ -277,6 +286,37 @@ class Lowering {
     asm.buffer.patch32(bottomPatch, -frame);
     asm.buffer.patch32(reservePatch, frame);
     return true;
+  }
+
+  /** Chooses the callee-saved registers to save, gives each a slot and saves it. */
+  saveCalleeSaved(): void {
+    const func = this.func;
+    const alloc = this.alloc;
+    const module = this.g.module;
+    let saved = 0;
+    for (let v = 0; v < func.insts.length; v++) {
+      const inst = func.insts[v];
+      const reg = alloc.reg[v];
+      if (reg >= 0 && !isFloatType(inst.type) && isCalleeSaved(reg)) {
+        for (let k = 0; k < CALLEE_SAVED.length; k++) if (CALLEE_SAVED[k] == reg) saved |= 1 << k;
+      }
+    }
+    for (let b = 0; b < func.blocks.length && saved != 7; b++) {
+      const insts = func.blocks[b].insts;
+      for (let k = 0; k < insts.length; k++) {
+        // A call followed by a trap (asc's abort before a throw) never
+        // comes back to this function's caller: it needs nothing saved.
+        const noReturn = k + 1 < insts.length && func.insts[insts[k + 1]].op == IrOp.Trap;
+        if (!noReturn && clobbersCalleeSaved(func.insts[insts[k]], module.numImportedFuncs)) saved = 7;
+      }
+    }
+    this.savedRegisters = saved;
+    for (let k = 0; k < CALLEE_SAVED.length; k++) {
+      if ((saved & (1 << k)) == 0) continue;
+      const slot = alloc.newSlot();
+      this.saveSlots[k] = slot;
+      this.g.asm.store(8, mem(Reg.RBP, slot), <Reg>CALLEE_SAVED[k]);
+    }
   }
 
   // ---- locations -------------------------------------------------------------
@@ -1256,11 +1296,17 @@ class Lowering {
     return this.outBlock[value] == this.block || (this.useBlock[value] == this.block && this.lastUse[value] > this.index);
   }
 
+  /** Whether `value` (split around calls) must go through its slot around the call `call`: its register does not survive that call. */
+  lostAt(value: i32, call: i32): bool {
+    const type = this.type(value);
+    return !keepsAcrossCalls(this.alloc.reg[value], isFloatType(type)) || clobbersCalleeSaved(this.func.insts[call], this.g.module.numImportedFuncs);
+  }
+
   /** Before the call `call`, while every register still holds its value: the slots of the storeAtCalls values living across it. */
   saveBeforeCall(call: i32): void {
     for (let i = 0; i < this.split.length; i++) {
       const value = this.split[i];
-      if (!this.storeAtCalls[value] || !this.livesAcross(value, call)) continue;
+      if (!this.storeAtCalls[value] || !this.livesAcross(value, call) || !this.lostAt(value, call)) continue;
       const type = this.type(value);
       const to = mem(Reg.RBP, this.alloc.slot[value]);
       if (isFloatType(type)) this.g.asm.storeFloat(sizeOfType(type), to, this.alloc.reg[value]);
@@ -1272,7 +1318,7 @@ class Lowering {
   reloadAfterCall(call: i32): void {
     for (let i = 0; i < this.split.length; i++) {
       const value = this.split[i];
-      if (!this.livesAcross(value, call)) continue;
+      if (!this.livesAcross(value, call) || !this.lostAt(value, call)) continue;
       const type = this.type(value);
       const from = mem(Reg.RBP, this.alloc.slot[value]);
       if (isFloatType(type)) this.g.asm.loadFloat(sizeOfType(type), this.alloc.reg[value], from);
@@ -1346,6 +1392,9 @@ class Lowering {
       moves.push(move);
     }
     emitParallelMoves(asm, moves);
+    for (let k = 0; k < CALLEE_SAVED.length; k++) {
+      if ((this.savedRegisters & (1 << k)) != 0) asm.load(8, <Reg>CALLEE_SAVED[k], mem(Reg.RBP, this.saveSlots[k]));
+    }
     asm.leave();
     asm.ret();
   }

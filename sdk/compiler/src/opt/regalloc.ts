@@ -11,9 +11,15 @@
 // from everything it spans. A spilled value lives in a frame slot for its
 // whole life.
 //
-// Calls: every allocatable register is scratch across a wasm call, so a
-// value whose interval spans a call keeps its register but also gets a
-// slot. Its interval is split around each call: the value is stored to the
+// Calls: rbx, r12 and r13 survive the calls of the module's own functions
+// (and memory.grow, the bulk operations), every other register is scratch
+// across them, and nothing survives a call of an import or a call_indirect
+// (docs/compiler-abi.md). A callee-saved register costs its function a
+// save and a restore on every path, so a value takes one (when one is
+// free) only if its interval spans two calls or more, weighted by their
+// loops, and is not a parameter (whose slot is there already); the others
+// take the other registers first. A value whose register does not survive
+// a call it spans keeps that register but also gets a slot. Its interval is split around each call: the value is stored to the
 // slot once, where it is defined (SSA values never change), and reloaded
 // into its register after each call it is live across. A parameter's slot
 // is where the caller passed it, so it is never stored.
@@ -31,6 +37,7 @@ import { Reg } from "../x64/assembler";
 import { IrFunction, IrOp, NO_TYPE } from "./ir";
 import { Intervals } from "./intervals";
 import { loopDepths } from "./loops";
+import { isCalleeSaved } from "../generate/stack";
 
 /** The general registers the allocator hands out; rcx and r11 stay scratch for the lowering, r14/r15/rbp/rsp are the ABI's. */
 export const GPRS: Reg[] = [Reg.RAX, Reg.RDX, Reg.RBX, Reg.RSI, Reg.RDI, Reg.R8, Reg.R9, Reg.R10, Reg.R12, Reg.R13];
@@ -79,6 +86,7 @@ export function allocateRegisters(func: IrFunction, intervals: Intervals): Alloc
   const start = intervals.start;
   const end = intervals.end;
   const weight = spillWeights(func, intervals);
+  const depth = loopDepths(func, intervals.dominators);
   const hint = phiHints(func);
   sortKeys = start;
   values.sort(byStart);
@@ -116,10 +124,15 @@ export function allocateRegisters(func: IrFunction, intervals: Intervals): Alloc
       // here: the copy on that edge disappears (a loop's next value
       // lands where the loop reads it).
       const hinted = hint[value] >= 0 ? result.reg[hint[value]] : -1;
-      const at = hinted >= 0 ? free.indexOf(hinted) : -1;
+      let at = hinted >= 0 ? free.indexOf(hinted) : -1;
+      // A callee-saved register costs the function a save and a restore on
+      // every path, a slot a store and a reload after each call crossed:
+      // worth it from two calls crossed (weighted by their loops) on. A
+      // parameter has its slot already (the caller's), so it stays out.
+      if (at < 0 && !float) at = preferred(free, func.insts[value].op != IrOp.Param && callsAcross(intervals, value, depth) >= 2);
       if (at >= 0) {
+        result.reg[value] = free[at];
         free.splice(at, 1);
-        result.reg[value] = hinted;
       } else {
         result.reg[value] = free.pop();
       }
@@ -146,9 +159,37 @@ export function allocateRegisters(func: IrFunction, intervals: Intervals): Alloc
       }
     }
     // Split around calls: a slot to reload from after each.
-    if (result.reg[value] >= 0 && result.slot[value] == 0 && intervals.crossesCall(value)) result.slot[value] = result.newSlot();
+    const reg = result.reg[value];
+    if (reg >= 0 && result.slot[value] == 0 && (keepsAcrossCalls(reg, float) ? intervals.crossesClobber(value) : intervals.crossesCall(value))) {
+      result.slot[value] = result.newSlot();
+    }
   }
   return result;
+}
+
+/** How many calls the interval of `value` spans, each weighted 8 per loop around it. */
+function callsAcross(intervals: Intervals, value: i32, depth: i32[]): f64 {
+  let sum: f64 = 0;
+  const calls = intervals.calls;
+  for (let c = intervals.firstCallAfter(intervals.start[value]); c < calls.length && calls[c] < intervals.end[value]; c++) {
+    sum += Math.pow(8, <f64>min(max(depth[intervals.callBlocks[c]], 0), MAX_WEIGHTED_DEPTH));
+  }
+  return sum;
+}
+
+/** Whether register `reg` (an xmm number when `float`) survives the calls of the module's own functions. */
+export function keepsAcrossCalls(reg: i32, float: bool): bool {
+  return !float && isCalleeSaved(reg);
+}
+
+/**
+ * The index in `free` (general registers, the next to hand out last) of
+ * the last callee-saved register when `acrossCalls`, of the last other one
+ * when not; -1 when there is none of that kind.
+ */
+function preferred(free: i32[], acrossCalls: bool): i32 {
+  for (let k = free.length - 1; k >= 0; k--) if (isCalleeSaved(free[k]) == acrossCalls) return k;
+  return -1;
 }
 
 /** Per value: a phi it is an operand of (the last one found), -1 when none. */

@@ -39,6 +39,14 @@ import {
 export const MAX_CONTROL_DEPTH: i32 = 100000;
 export const MAX_BR_TABLE_TARGETS: u32 = 65520;
 
+// How a call of an imported function treats registers (BodyValidator.importKinds).
+/** An ordinary import: every register, the callee-saved ones included, is clobbered. */
+export const CALLEE_CLOBBERS: u8 = 0;
+/** A delos:native intrinsic, expanded inline or calling a System V service: rbx, r12 and r13 survive. */
+export const CALLEE_INLINE: u8 = 1;
+/** An x86 intrinsic with fixed registers of its own (switch_context clobbers everything). */
+export const CALLEE_FIXED: u8 = 2;
+
 const I32: u8 = <u8>ValType.I32;
 const I64: u8 = <u8>ValType.I64;
 const F32: u8 = <u8>ValType.F32;
@@ -108,9 +116,19 @@ export class BodyValidator extends Reader {
   loopDepth: i32 = 0;
   /** The uses' weight of every call and call_indirect. */
   callWeight: u32 = 0;
-  /** Per imported function, 1 when its calls need fixed registers (the x86 intrinsics); set by the generator. */
-  fixedCallees: StaticArray<u8> = new StaticArray<u8>(0);
-  /** The body calls one of fixedCallees. */
+  /**
+   * The uses' weight of the calls that clobber every register, the
+   * callee-saved ones included (an ordinary import, call_indirect; see
+   * docs/compiler-abi.md): 0 when the body makes none.
+   */
+  clobberWeight: u32 = 0;
+  /**
+   * Per imported function, how its calls treat registers (CALLEE_CLOBBERS,
+   * CALLEE_INLINE, CALLEE_FIXED); set by the generator when the module has
+   * intrinsics. An import past its end is an ordinary one.
+   */
+  importKinds: StaticArray<u8> = new StaticArray<u8>(0);
+  /** The body calls an import of kind CALLEE_FIXED. */
   callsFixed: bool = false;
 
   constructor(module: Module) {
@@ -317,6 +335,7 @@ export class BodyValidator extends Reader {
     this.useWeight = 1;
     this.loopDepth = 0;
     this.callWeight = 0;
+    this.clobberWeight = 0;
     this.callsFixed = false;
   }
 
@@ -421,8 +440,16 @@ export class BodyValidator extends Reader {
           const index = this.u32();
           if (index >= <u32>this.module.funcTypes.length) { this.reject("unknown function " + index.toString()); break; }
           this.call(unchecked(this.types[unchecked(this.module.funcTypes[index])]));
-          this.callWeight += this.useWeight;
-          if (index < <u32>this.fixedCallees.length && unchecked(this.fixedCallees[index])) this.callsFixed = true;
+          // A call followed by `unreachable` (asc's `abort` before a throw)
+          // does not come back to the code after it: nothing is reloaded
+          // after it, so it does not weigh against keeping locals in registers.
+          const returns = this.pos >= this.end || this.peek() != <u32>Op.Unreachable;
+          if (returns) this.callWeight += this.useWeight;
+          if (index < this.module.numImportedFuncs) {
+            const kind = index < <u32>this.importKinds.length ? unchecked(this.importKinds[index]) : CALLEE_CLOBBERS;
+            if (kind == CALLEE_FIXED) this.callsFixed = true;
+            else if (kind == CALLEE_CLOBBERS && returns) this.clobberWeight += this.useWeight;
+          }
           break;
         }
         case OpClass.CALL_INDIRECT: {
@@ -433,6 +460,7 @@ export class BodyValidator extends Reader {
           this.pop(I32);
           this.call(unchecked(this.types[typeIndex]));
           this.callWeight += this.useWeight;
+          this.clobberWeight += this.useWeight;
           break;
         }
         case OpClass.DROP: this.popAny(); break;
