@@ -24,6 +24,7 @@ import "./abort";
 import * as console from "./console";
 import { cli, haltForever, pause, readRsp, sti, waitForInterrupt } from "./arch/x86_64/cpu";
 import { reportCpu } from "./arch/x86_64/cpu-info";
+import { useFsBaseInstructions } from "./arch/x86_64/fs-base";
 import { activate, createRoot, hasNoExecute, tableFrameCount } from "./arch/x86_64/paging";
 import { DIRECT_MAP_BASE, directMapSize, mapDirectMap, mapImage } from "./arch/x86_64/address-space";
 import { addBootServicesMemory, addConventionalMemory, reportFrames, reportMemoryMap } from "./arch/x86_64/memory";
@@ -345,6 +346,9 @@ export function main(bootInfo: i64, linkInfo: i64): void {
   reportCpu();
   setUpDescriptorTables();
   setUpMemory();
+  console.line(useFsBaseInstructions()
+    ? "switch: the native switches write the fs base with wrfsbase (FSGSBASE on)"
+    : "switch: the native switches write the fs base with wrmsr (no FSGSBASE, or no native switches)");
   testHeap();
   drawBootScreen();
   showStage(STAGE_DESCRIPTOR_TABLES);

@@ -56,6 +56,14 @@ export const LINK_COPY_CHECKED_END: i32 = 208;
 export const LINK_COPY_CHECKED_FIXUP: i32 = 216;
 /** The native fast paths (link/fast-path.ts): FAST_PATH_COUNT records of FAST_PATH_RECORD_SIZE bytes, in FAST_PATH_NAMES' order. */
 export const LINK_FAST_PATHS: i32 = 224;
+/**
+ * The native switch's fs-base writes (link/fast-path.ts): the address of a
+ * table of FS_BASE_SITE_COUNT u64 code addresses (0: none), and the 8 bytes
+ * the kernel writes at each when the CPU has FSGSBASE (`wrfsbase rax` and
+ * the switch's closing jump; fs-base.ts).
+ */
+export const LINK_FS_BASE_SITES: i32 = 232;
+export const LINK_FS_BASE_PATCH: i32 = 240;
 export const LINK_INFO_SIZE: i32 = 256;
 
 /**
@@ -71,6 +79,8 @@ export const FAST_PATH_ENTRY: i32 = 0;
 export const FAST_PATH_FALLBACK: i32 = 8;
 export const FAST_PATH_END: i32 = 16;
 export const FAST_PATH_RECORD_SIZE: i32 = 24;
+/** How many native switches the fast paths hold: one in each (FAST_PATH_NAMES). */
+export const FS_BASE_SITE_COUNT: i32 = 4;
 
 export const STACK_GUARD_SIZE: i32 = 4096;
 export const MAIN_STACK_SIZE: i32 = 256 << 10;

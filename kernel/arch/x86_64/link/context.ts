@@ -7,7 +7,7 @@
 import { Label } from "../../../../sdk/compiler/src/x64/assembler";
 import { CompiledComponent } from "../../../../sdk/loader/component";
 import { StubContext } from "../boot/context";
-import { FAST_PATH_COUNT } from "../link-info";
+import { FAST_PATH_COUNT, FS_BASE_SITE_COUNT } from "../link-info";
 
 export class KernelLink {
   readonly c: StubContext;
@@ -56,6 +56,8 @@ export class KernelLink {
   /** Each native fast path's entry and end (fast-path.ts), in FAST_PATH_NAMES' order. */
   readonly fastPathEntries: Label[] = [];
   readonly fastPathEnds: Label[] = [];
+  /** Each native switch's fs-base write (fast-path.ts switchTo), which the kernel may rewrite (LINK_FS_BASE_SITES). */
+  readonly fsBaseSites: Label[] = [];
 
   // The exports the stubs call (function indices), -1 when absent.
   main: i32 = -1;
@@ -89,6 +91,7 @@ export class KernelLink {
       this.fastPathEntries.push(p.label());
       this.fastPathEnds.push(p.label());
     }
+    for (let i = 0; i < FS_BASE_SITE_COUNT; i++) this.fsBaseSites.push(p.label());
   }
 
   /** The entry of a defined function (by function index). */

@@ -15,7 +15,8 @@ import {
 import { ConstKind, SegmentMode } from "../../../../sdk/compiler/src/module";
 import { CompiledComponent } from "../../../../sdk/loader/component";
 import {
-  FAST_PATH_COUNT, FAST_PATH_END, FAST_PATH_ENTRY, FAST_PATH_RECORD_SIZE, LINK_FAST_PATHS,
+  FAST_PATH_COUNT, FAST_PATH_END, FAST_PATH_ENTRY, FAST_PATH_RECORD_SIZE, FS_BASE_SITE_COUNT, LINK_FAST_PATHS,
+  LINK_FS_BASE_PATCH, LINK_FS_BASE_SITES,
   IST_COUNT, IST_STACK_HEADROOM, IST_STACK_SIZE, LINK_CODE, LINK_CODE_SIZE, LINK_FIRST_FUNCTION, LINK_FUNCTIONS,
   LINK_FUNCTION_COUNT, LINK_INFO_MAGIC, LINK_INFO_SIZE, LINK_INFO_VERSION, LINK_IST_COUNT, LINK_IST_STACKS,
   LINK_IST_STACK_SIZE, LINK_IST_THREAD_BLOCKS, LINK_MAGIC, LINK_MAIN_STACK, LINK_MAIN_STACK_SIZE,
@@ -25,6 +26,7 @@ import {
 } from "../link-info";
 import { KernelLink } from "./context";
 import { DataImage } from "./data-image";
+import { fsBasePatch } from "./fast-path";
 import { functionTable, nameTables, pcMapTable } from "./tables";
 
 /** The kernel's type ids: 1 + the index of the first structurally equal type (compared only within the kernel). */
@@ -63,6 +65,7 @@ export function layoutData(k: KernelLink, wasm: Uint8Array | null): void {
   const mainThreadBlock = block.reserve(THREAD_BLOCK_SIZE, 64);
   const istThreadBlocks = block.reserve(IST_COUNT * THREAD_BLOCK_SIZE, 64);
   const fastPaths = block.reserve(FAST_PATH_COUNT * FAST_PATH_RECORD_SIZE, 8);
+  const fsBaseSites = block.reserve(FS_BASE_SITE_COUNT * 8, 8);
   const blockLabel = block.label;
   k.linkInfo = p.labelAt(blockLabel, linkInfo);
   k.services = p.labelAt(blockLabel, services);
@@ -107,6 +110,12 @@ export function layoutData(k: KernelLink, wasm: Uint8Array | null): void {
   for (let i = 0; i < FAST_PATH_COUNT && k.fastPathResume >= 0; i++) {
     block.address(fastPaths + i * FAST_PATH_RECORD_SIZE + FAST_PATH_ENTRY, k.fastPathEntries[i]);
     block.address(fastPaths + i * FAST_PATH_RECORD_SIZE + FAST_PATH_END, k.fastPathEnds[i]);
+  }
+  // Their switches' fs-base writes, which the kernel rewrites to wrfsbase when the CPU has it (fs-base.ts).
+  if (k.fastPathResume >= 0) {
+    block.address(linkInfo + LINK_FS_BASE_SITES, blockLabel, fsBaseSites);
+    block.put64(linkInfo + LINK_FS_BASE_PATCH, fsBasePatch());
+    for (let i = 0; i < FS_BASE_SITE_COUNT; i++) block.address(fsBaseSites + i * 8, k.fsBaseSites[i]);
   }
 
   // Runtime services.

@@ -33,9 +33,10 @@
 //    threads").
 //  - The switch itself: the running thread's rsp, rbp, resume address and
 //    fs base into its context block, the next one's loaded (its fs base
-//    through wrmsr), as switch_context does. Every switch is made by kernel
-//    code, which runs with the kernel's r14 and r15, so the resume finds
-//    them as they were.
+//    through wrmsr, or wrfsbase where the kernel rewrote the write: below),
+//    as switch_context does. Every switch is made by kernel code, which
+//    runs with the kernel's r14 and r15, so the resume finds them as they
+//    were.
 //  - The component lock kept across the block (sched/lock.ts): a message
 //    path blocks without letting go when nobody waits for the lock and the
 //    caller has no boost; a thread that wants the lock meanwhile takes it
@@ -56,7 +57,7 @@ import { ExternKind, ConstKind } from "../../../../sdk/compiler/src/module";
 import { CONTEXT_FS_BASE, CONTEXT_RBP, CONTEXT_RIP, CONTEXT_RSP } from "../../../../sdk/compiler/src/generate/x86";
 import { Alu, Cond, Label, Mem, Reg, Shift, fsAbsolute, mem, memIndex, memLabel } from "../../../../sdk/compiler/src/x64/assembler";
 import { SystemAssembler } from "../../../../sdk/compiler/src/x64/system";
-import { FAST_PATH_FALLBACK, FAST_PATH_RECORD_SIZE } from "../link-info";
+import { FAST_PATH_FALLBACK, FAST_PATH_RECORD_SIZE, FS_BASE_SITE_COUNT } from "../link-info";
 import { KernelLink } from "./context";
 
 /** The i32 slot of argument `i` at the native code's entry (above the return address). */
@@ -120,6 +121,23 @@ class Miss {
   ) {}
 }
 
+/**
+ * The 8 bytes the kernel writes over each switch's fs-base write when the
+ * CPU has FSGSBASE (fs-base.ts): `wrfsbase rax` (F3 REX.W 0F AE /2) and a
+ * copy of the switch's closing `jmp [rsi + CONTEXT_RIP]` (FF /4, disp8),
+ * so that the switch ends there. The wrmsr sequence it replaces (rdx and
+ * ecx set, wrmsr, 14 bytes) is longer, and what is left of it after the
+ * jump is never reached.
+ */
+export function fsBasePatch(): u64 {
+  const bytes: u8[] = [0xf3, 0x48, 0x0f, 0xae, 0xd0, 0xff, 0x66, <u8>CONTEXT_RIP];
+  let value: u64 = 0;
+  for (let i = 7; i >= 0; i--) value = (value << 8) | <u64>bytes[i];
+  return value;
+}
+/** The bytes of fsBasePatch. */
+const FS_BASE_PATCH_SIZE: i32 = 8;
+
 /** Emits the native fast paths; false with `error` when the kernel does not export what they need. */
 export class FastPaths {
   error: string = "";
@@ -127,6 +145,8 @@ export class FastPaths {
   private readonly s: KernelSymbols;
   /** writeReceiveInfo: msg.send's receiveInfo stored straight into the receiver's memory, inside the checked range. */
   private readonly writeReceiveInfo: Label;
+  /** The switches emitted so far (their fs-base writes: KernelLink.fsBaseSites). */
+  private switches: i32 = 0;
   /** lookupRemembered's misses in the path being emitted. */
   private readonly misses: Miss[] = [];
 
@@ -234,6 +254,11 @@ export class FastPaths {
     this.emitYield(2);
     this.emitReplyReceive(3, true);
     if (this.s.error.length > 0) { this.error = this.s.error; return false; }
+    if (this.switches != FS_BASE_SITE_COUNT) {
+      this.error = "the native fast paths hold " + this.switches.toString() + " switches, not FS_BASE_SITE_COUNT ("
+        + FS_BASE_SITE_COUNT.toString() + ")";
+      return false;
+    }
     return true;
   }
 
@@ -548,13 +573,20 @@ export class FastPaths {
     a.store(8, mem(Reg.RAX, CONTEXT_RBP), Reg.RBP);
     a.load(8, Reg.RCX, fsAbsolute(THREAD_SELF));
     a.store(8, mem(Reg.RAX, CONTEXT_FS_BASE), Reg.RCX);
-    // The next one's.
+    // The next one's, its fs base last: the write and the jump are what the kernel rewrites to
+    // `wrfsbase rax; jmp [rsi + CONTEXT_RIP]` when the CPU has FSGSBASE (fsBasePatch), 3 instructions fewer.
     a.load(8, Reg.RSI, field(next, this.THREAD_CONTEXT_BLOCK));
-    a.load(8, Reg.RAX, mem(Reg.RSI, CONTEXT_FS_BASE));
-    a.writeFsBase();
     a.load(8, Reg.RSP, mem(Reg.RSI, CONTEXT_RSP));
     a.load(8, Reg.RBP, mem(Reg.RSI, CONTEXT_RBP));
+    a.load(8, Reg.RAX, mem(Reg.RSI, CONTEXT_FS_BASE));
+    const start = a.buffer.length;
+    if (this.switches < FS_BASE_SITE_COUNT) a.bind(this.k.fsBaseSites[this.switches]);
+    this.switches++;
+    a.writeFsBase();
     a.jmpMem(mem(Reg.RSI, CONTEXT_RIP));
+    if ((a.buffer.length - start < FS_BASE_PATCH_SIZE || CONTEXT_RIP < 0 || CONTEXT_RIP > 127) && this.s.error.length == 0) {
+      this.s.error = "the native switch's fs-base write and jump do not leave room for wrfsbase's (native fast path)";
+    }
   }
 
   /**
