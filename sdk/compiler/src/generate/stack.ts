@@ -359,7 +359,8 @@ export class ValueStack {
 
   // ---- pushing ----------------------------------------------------------
 
-  private push(kind: i32, type: i32, value: i64): void {
+  // @ts-ignore: decorator
+  @inline private push(kind: i32, type: i32, value: i64): void {
     const position = this.depth;
     if (position == this.capacity) this.growEntries();
     const at = this.entries + (<usize>position << 4);
@@ -378,15 +379,18 @@ export class ValueStack {
     this.capacity = capacity;
   }
 
-  pushConst(type: i32, bits: i64): void { this.push(Kind.CONST, type, bits); }
+  // @ts-ignore: decorator
+  @inline pushConst(type: i32, bits: i64): void { this.push(Kind.CONST, type, bits); }
 
-  pushLocal(index: i32): void {
+  // @ts-ignore: decorator
+  @inline pushLocal(index: i32): void {
     this.push(Kind.LOCAL, unchecked(this.localTypes[index]), index);
     this.localRefs++;
   }
 
   /** Pushes a HELD register as a new entry, which then owns it. */
-  pushReg(type: i32, reg: i32): void {
+  // @ts-ignore: decorator
+  @inline pushReg(type: i32, reg: i32): void {
     const position = this.depth;
     this.push(Kind.REG, type, reg);
     if (isFloat(type)) unchecked(this.xmmOwner[reg] = position);
@@ -477,9 +481,10 @@ export class ValueStack {
   }
 
   /** Gives a HELD register back. */
-  release(reg: i32, float: bool): void {
-    if (float) this.xmmOwner[reg] = FREE;
-    else this.gprOwner[reg] = FREE;
+  // @ts-ignore: decorator
+  @inline release(reg: i32, float: bool): void {
+    if (float) unchecked(this.xmmOwner[reg] = FREE);
+    else unchecked(this.gprOwner[reg] = FREE);
   }
 
   releaseFor(type: i32, reg: i32): void { this.release(reg, isFloat(type)); }
@@ -496,13 +501,15 @@ export class ValueStack {
   // ---- moves (never touch the flags) ------------------------------------
 
   /** `mov`/`movss`/`movsd` of a value of `type` from memory into a register. */
-  load(type: i32, reg: i32, m: Mem): void {
+  // @ts-ignore: decorator
+  @inline load(type: i32, reg: i32, m: Mem): void {
     if (isFloat(type)) this.asm.loadFloat(sizeOf(type), reg, m);
     else this.asm.load(sizeOf(type), reg, m);
   }
 
   /** A value of `type` from a register into memory. */
-  store(m: Mem, type: i32, reg: i32): void {
+  // @ts-ignore: decorator
+  @inline store(m: Mem, type: i32, reg: i32): void {
     if (isFloat(type)) this.asm.storeFloat(sizeOf(type), m, reg);
     else this.asm.store(sizeOf(type), m, reg);
   }
@@ -627,7 +634,8 @@ export class ValueStack {
   // ---- popping ------------------------------------------------------------
 
   /** Removes the top entry, freeing its register. */
-  drop(): void {
+  // @ts-ignore: decorator
+  @inline drop(): void {
     const position = --this.depth;
     const kind = this.kindAt(position);
     if (kind == Kind.REG) this.release(<i32>this.valueAt(position), isFloat(this.typeAt(position)));

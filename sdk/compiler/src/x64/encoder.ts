@@ -141,7 +141,8 @@ export class Encoder {
 
   // ---- raw bytes -------------------------------------------------------
 
-  byte(value: i32): void { this.buffer.byte(value); }
+  // @ts-ignore: decorator
+  @inline byte(value: i32): void { this.buffer.byte(value); }
   u16(value: i32): void { this.buffer.u16(value); }
   u32(value: i32): void { this.buffer.u32(value); }
   u64(value: i64): void { this.buffer.u64(value); }
@@ -259,7 +260,8 @@ export class Encoder {
   }
 
   /** An immediate of 1, 2 or 4 bytes. */
-  protected immediate(size: i32, value: i32): void {
+  // @ts-ignore: decorator
+  @inline protected immediate(size: i32, value: i32): void {
     if (size == 1) this.buffer.byte(value);
     else if (size == 2) this.buffer.u16(value);
     else this.buffer.u32(value);

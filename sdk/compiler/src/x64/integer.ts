@@ -63,17 +63,20 @@ export class IntegerAssembler extends Encoder {
   }
 
   /** `mov dst, [m]`. */
-  load(size: i32, dst: Reg, m: Mem): void {
+  // @ts-ignore: decorator
+  @inline load(size: i32, dst: Reg, m: Mem): void {
     this.emitRM(0, sizeFlags(size), size == 1 ? 0x8a : 0x8b, dst, m, 0);
   }
 
   /** `mov [m], src`. */
-  store(size: i32, m: Mem, src: Reg): void {
+  // @ts-ignore: decorator
+  @inline store(size: i32, m: Mem, src: Reg): void {
     this.emitRM(0, sizeFlags(size), size == 1 ? 0x88 : 0x89, src, m, 0);
   }
 
   /** `mov [m], imm` (sign-extended to 64 bits for size 8). */
-  storeImm(size: i32, m: Mem, value: i32): void {
+  // @ts-ignore: decorator
+  @inline storeImm(size: i32, m: Mem, value: i32): void {
     const immSize = size == 8 ? 4 : size;
     this.emitRM(0, sizeFlags(size), size == 1 ? 0xc6 : 0xc7, 0, m, immSize);
     this.immediate(immSize, value);
