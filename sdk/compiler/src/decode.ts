@@ -17,6 +17,7 @@ import { Op } from "./opcodes";
 import { Reader } from "./reader";
 import { formatError } from "./validate/errors";
 import { setMessage } from "./io";
+import { setAt } from "./lists";
 
 // Resource limits: larger inputs are rejected, so that hostile input can
 // neither exhaust memory nor time (most are V8's).
@@ -496,7 +497,7 @@ class Decoder {
     for (let g: u32 = 0; g < groups; g++) {
       const count = <i32>r.u32();
       const type = <u8>r.u8();
-      for (let k = 0; k < count; k++) unchecked(locals[at + k] = type);
+      for (let k = 0; k < count; k++) setAt(locals, at + k, type);
       at += count;
     }
     r.pos = end;

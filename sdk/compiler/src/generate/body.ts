@@ -33,6 +33,7 @@ import { MAX_FRAME_SIZE } from "../abi";
 import { skipImmediates } from "./immediates";
 import { chooseRegisterLocals } from "./locals";
 import { OPCODE_CLASSES, OpClass } from "../validate/signatures";
+import { setAt } from "../lists";
 
 /** Locals up to this many are zeroed with one store each; more with rep stosq. */
 const INLINE_ZEROING = 16;
@@ -177,8 +178,8 @@ export function compileFunction(g: Generator, bodyIndex: i32): bool {
   const type = module.types[<i32>body.typeIndex];
   const localTypes = g.localTypesBuffer;
   localTypes.length = type.params.length + body.locals.length;
-  for (let i = 0; i < type.params.length; i++) unchecked(localTypes[i] = type.params[i]);
-  for (let i = 0; i < body.locals.length; i++) unchecked(localTypes[type.params.length + i] = body.locals[i]);
+  for (let i = 0; i < type.params.length; i++) setAt(localTypes, i, unchecked(type.params[i]));
+  for (let i = 0; i < body.locals.length; i++) setAt(localTypes, type.params.length + i, unchecked(body.locals[i]));
 
   g.funcIndex = funcIndex;
   g.funcType = type;

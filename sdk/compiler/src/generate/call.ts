@@ -93,7 +93,8 @@ export function emitCall(g: Generator, funcIndex: u32): void {
     emitIntrinsic(g, g.intrinsics[<i32>funcIndex]);
     return;
   }
-  const type = module.funcType(funcIndex);
+  // The validator has checked the index.
+  const type = unchecked(module.types[unchecked(module.funcTypes[funcIndex])]);
   const own = funcIndex >= module.numImportedFuncs;
   passArguments(g, type, own);
   emitCallInstruction(g, funcIndex);
@@ -114,7 +115,7 @@ export function emitCallInstruction(g: Generator, funcIndex: u32): void {
     asm.callReg(SCRATCH);
     g.restoreInstance();
   } else {
-    asm.call(g.funcLabels[<i32>funcIndex]);
+    asm.call(unchecked(g.funcLabels[<i32>funcIndex]));
   }
 }
 

@@ -8,6 +8,7 @@ import { FuncType, ValType } from "../module";
 import { TrapKind } from "../abi";
 import { COND_FLOAT_EQ, COND_FLOAT_NE, Control, ControlKind, Generator, invertCondition } from "./generator";
 import { Kind, OperandKind, SCRATCH, isFloat, sizeOf } from "./stack";
+import { setAt } from "../lists";
 
 const EMPTY_TYPE = new FuncType();
 const I32_RESULT = singleResult(<u8>ValType.I32);
@@ -184,7 +185,7 @@ export function emitBrTable(g: Generator): void {
   const reader = g.reader;
   const count = reader.u32();
   const depths = new Array<u32>(<i32>count + 1);
-  for (let i: u32 = 0; i <= count; i++) unchecked(depths[i] = reader.u32());
+  for (let i: u32 = 0; i <= count; i++) setAt(depths, <i32>i, reader.u32());
   const index = g.popToReg();
   g.syncRegisterLocals();
 
@@ -192,7 +193,7 @@ export function emitBrTable(g: Generator): void {
   // needed, else a trampoline that makes them.
   const labels = new Array<Label>(g.controlDepth);
   const trampolines = new Array<bool>(g.controlDepth);
-  for (let i = 0; i < g.controlDepth; i++) unchecked(labels[i] = -1);
+  for (let i = 0; i < g.controlDepth; i++) setAt(labels, i, -1);
   for (let i = 0; i <= <i32>count; i++) {
     const depth = <i32>unchecked(depths[i]);
     if (labels[depth] >= 0) continue;

@@ -301,7 +301,7 @@ export class Generator extends ValueStack {
 
   pushControl(kind: ControlKind, type: FuncType): Control {
     if (this.controlDepth == this.controls.length) this.controls.push(new Control());
-    const control = this.controls[this.controlDepth++];
+    const control = unchecked(this.controls[this.controlDepth++]);
     control.kind = kind;
     control.type = type;
     control.base = this.depth - type.params.length;

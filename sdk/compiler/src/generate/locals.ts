@@ -33,6 +33,7 @@ import { Reg, Xmm, mem } from "../x64/assembler";
 import { Generator } from "./generator";
 import { CALLEE_SAVED, FRAME_TOP, RESERVED_OWNER, SAVE_AREA_SIZE, VMCTX, isFloat } from "./stack";
 import { BodyValidator, LOCAL_RECORD_SHIFT, READ_FIRST, RECORD_ASSIGNED, RECORD_FIRST } from "../validate/body";
+import { setAt } from "../lists";
 
 const CALLEE_HOMES: StaticArray<i32> = [Reg.RBX, Reg.R12, Reg.R13];
 const CALLER_HOMES: StaticArray<i32> = [Reg.R8, Reg.R9, Reg.R10];
@@ -56,13 +57,13 @@ export function chooseRegisterLocals(g: Generator, validator: BodyValidator): vo
   const zero = g.zeroLocals;
   zero.length = localCount;
   if (validator.callsFixed) {
-    for (let i = 0; i < localCount; i++) unchecked(zero[i] = i >= g.paramCount);
+    for (let i = 0; i < localCount; i++) setAt(zero, i, i >= g.paramCount);
     setSaveArea(g, validator, true);
     return;
   }
   const records = validator.usage;
   for (let i = 0; i < localCount; i++) {
-    unchecked(zero[i] = i >= g.paramCount && load<u8>(records + (<usize>i << LOCAL_RECORD_SHIFT), RECORD_FIRST) == READ_FIRST);
+    setAt(zero, i, i >= g.paramCount && load<u8>(records + (<usize>i << LOCAL_RECORD_SHIFT), RECORD_FIRST) == READ_FIRST);
   }
   if (localCount == 0 && g.module.globals.length == 0) {
     setSaveArea(g, validator, false);

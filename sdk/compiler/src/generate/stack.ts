@@ -55,6 +55,7 @@
 import { Assembler, Mem, Packed, Reg, Xmm, mem, memLabel } from "../x64/assembler";
 import { ConstantPool } from "./constants";
 import { ValType } from "../module";
+import { setAt } from "../lists";
 
 export const enum Kind {
   CONST = 0,
@@ -191,9 +192,9 @@ export class ValueStack {
     this.assignedLocals.length = localTypes.length;
     this.localBits.length = localTypes.length;
     for (let i = 0; i < localTypes.length; i++) {
-      unchecked(this.localRegs[i] = -1);
-      unchecked(this.assignedLocals[i] = false);
-      unchecked(this.localBits[i] = -1);
+      setAt(this.localRegs, i, -1);
+      setAt(this.assignedLocals, i, false);
+      setAt(this.localBits, i, -1);
     }
     this.dirtyLocals = 0;
     this.staleLocals = 0;

@@ -19,6 +19,7 @@
 // not reach.
 
 import { CodeBuffer } from "./buffer";
+import { IntList } from "../lists";
 import { Reg } from "./registers";
 import { HIGH_FS, HIGH_INDEX_SHIFT, HIGH_RIP, HIGH_SCALE_SHIFT, Mem, memDisp, memHigh } from "./memory";
 
@@ -36,6 +37,9 @@ export const enum Enc {
   /** The ModRM.rm register operand is a byte register. */
   BYTE_RM = 8,
 }
+
+/** Entries per fixup in Encoder.fixups. */
+const FIXUP_SIZE = 4;
 
 const enum Fixup {
   /** 8-bit displacement counted from `from`. */
@@ -80,11 +84,9 @@ export class Encoder {
    * Offset of each label once bound; while unbound, -1 without references,
    * or -(site + 2) for the last rel32 site of its chain.
    */
-  private labels: i32[] = [];
-  private fixupAt: i32[] = [];
-  private fixupLabel: i32[] = [];
-  private fixupKind: i32[] = [];
-  private fixupFrom: i32[] = [];
+  private labels: IntList = new IntList(256);
+  /** The rel8 and jump-table references, FIXUP_SIZE entries each: site, label, kind, from. */
+  private fixups: IntList = new IntList(256);
   /** Why finish() failed, when it did. */
   error: string = "";
 
@@ -108,8 +110,8 @@ export class Encoder {
 
   /** Binds `label` to an arbitrary offset already emitted (e.g. a function start). */
   bindAt(label: Label, offset: i32): void {
-    const state = unchecked(this.labels[label]);
-    unchecked(this.labels[label] = offset);
+    const state = this.labels.get(label);
+    this.labels.set(label, offset);
     if (state >= -1) return;
     // Patch the chain of rel32 sites waiting for this label.
     const buffer = this.buffer;
@@ -121,13 +123,13 @@ export class Encoder {
     }
   }
 
-  isBound(label: Label): bool { return unchecked(this.labels[label]) >= 0; }
+  isBound(label: Label): bool { return this.labels.get(label) >= 0; }
 
   /** A rel32 field here for `label`, counted from `trailing` bytes after its end. */
   private relative32(label: Label, trailing: i32): void {
     const buffer = this.buffer;
     const at = buffer.length;
-    const state = unchecked(this.labels[label]);
+    const state = this.labels.get(label);
     if (state >= 0) {
       buffer.u32(state - (at + 4 + trailing));
       return;
@@ -135,9 +137,9 @@ export class Encoder {
     // Join the chain: the field holds the previous site (+1, 0 ending the chain) and `trailing`.
     const previous = state == -1 ? 0 : -state - 1;
     buffer.u32((previous << 3) | trailing);
-    unchecked(this.labels[label] = -(at + 2));
+    this.labels.set(label, -(at + 2));
   }
-  labelOffset(label: Label): i32 { return unchecked(this.labels[label]); }
+  labelOffset(label: Label): i32 { return this.labels.get(label); }
 
   // ---- raw bytes -------------------------------------------------------
 
@@ -282,45 +284,49 @@ export class Encoder {
 
   /** The displacement of a short jump to a bound label whose instruction is `length` bytes, or 0x7fffffff when it does not reach. */
   protected shortDistance(label: Label, length: i32): i32 {
-    const target = unchecked(this.labels[label]);
+    const target = this.labels.get(label);
     if (target < 0) return 0x7fffffff;
     const distance = target - (this.buffer.length + length);
     return distance >= -128 && distance <= 127 ? distance : 0x7fffffff;
   }
 
   private addFixup(at: i32, label: Label, kind: i32, from: i32): void {
-    this.fixupAt.push(at);
-    this.fixupLabel.push(label);
-    this.fixupKind.push(kind);
-    this.fixupFrom.push(from);
+    const fixups = this.fixups;
+    fixups.push(at);
+    fixups.push(label);
+    fixups.push(kind);
+    fixups.push(from);
   }
 
   /** Patches every label reference; false (with `error` set) when one cannot be resolved. */
   finish(): bool {
     const buffer = this.buffer;
-    for (let label = 0, n = this.labels.length; label < n; label++) {
-      if (unchecked(this.labels[label]) < -1) {
+    const labels = this.labels;
+    for (let label = 0, n = labels.length; label < n; label++) {
+      if (labels.get(label) < -1) {
         this.error = "assembler: label " + label.toString() + " used but never bound";
         return false;
       }
     }
-    for (let i = 0, n = this.fixupAt.length; i < n; i++) {
-      const target = unchecked(this.labels[unchecked(this.fixupLabel[i])]);
+    const fixups = this.fixups;
+    for (let i = 0, n = fixups.length; i < n; i += FIXUP_SIZE) {
+      const label = fixups.get(i + 1);
+      const target = labels.get(label);
       if (target < 0) {
-        this.error = "assembler: label " + this.fixupLabel[i].toString() + " used but never bound";
+        this.error = "assembler: label " + label.toString() + " used but never bound";
         return false;
       }
-      const at = unchecked(this.fixupAt[i]);
-      const kind = unchecked(this.fixupKind[i]);
+      const at = fixups.get(i);
+      const kind = fixups.get(i + 2);
       if (kind == Fixup.REL8) {
-        const distance = target - unchecked(this.fixupFrom[i]);
+        const distance = target - fixups.get(i + 3);
         if (distance < -128 || distance > 127) {
           this.error = "assembler: short jump at " + at.toString() + " does not reach its label";
           return false;
         }
         buffer.patch8(at, distance);
       } else {
-        const base = this.labels[this.fixupFrom[i]];
+        const base = labels.get(fixups.get(i + 3));
         if (base < 0) {
           this.error = "assembler: jump table base label never bound";
           return false;
@@ -328,10 +334,7 @@ export class Encoder {
         buffer.patch32(at, target - base);
       }
     }
-    this.fixupAt.length = 0;
-    this.fixupLabel.length = 0;
-    this.fixupKind.length = 0;
-    this.fixupFrom.length = 0;
+    fixups.length = 0;
     return true;
   }
 
