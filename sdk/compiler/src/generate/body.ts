@@ -123,9 +123,11 @@ function skipDead(g: Generator, op: u32): void {
 /**
  * Compiles one instruction in reachable code; false when it is not supported.
  * Dispatched on the validator's opcode classes: a dense switch is one jump
- * table, where one over the sparse opcodes is a chain of compares.
+ * table, where one over the sparse opcodes is a chain of compares. Inlined
+ * into the body loop, its one caller: a call per wasm instruction costs.
  */
-function compileInstruction(g: Generator, op: u32): bool {
+// @ts-ignore: decorator
+@inline function compileInstruction(g: Generator, op: u32): bool {
   const reader = g.reader;
   switch (<i32>unchecked(OPCODE_CLASSES[op])) {
     case OpClass.LOCAL_GET: emitLocalGet(g, <i32>reader.u32()); return true;

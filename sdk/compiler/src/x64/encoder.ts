@@ -72,12 +72,6 @@ export function sizeFlags(size: i32): i32 {
   return (flags & Enc.BYTE_RM) != 0 && <u32>(rm - 4) < 4;
 }
 
-/** The SIB index field: the register's low bits, or 100 (no index) for Reg.NONE. */
-// @ts-ignore: decorator
-@inline function sibIndex(index: i32): i32 {
-  return ((index & 7) | ((index >> 2) & 4)) << 3;
-}
-
 export class Encoder {
   buffer: CodeBuffer;
   /**
@@ -98,7 +92,8 @@ export class Encoder {
   // @ts-ignore: decorator
   @inline get offset(): i32 { return this.buffer.length; }
 
-  newLabel(): Label {
+  // @ts-ignore: decorator
+  @inline newLabel(): Label {
     const label = this.labels.length;
     this.labels.push(-1);
     return label;
@@ -205,9 +200,10 @@ export class Encoder {
       if (flags & Enc.OPSIZE) { store<u8>(p, 0x66); p++; }
       if (mandatory) { store<u8>(p, <u8>mandatory); p++; }
     }
-    const base = high & 31;
-    const index = (high >> HIGH_INDEX_SHIFT) & 31;
-    const rex = ((flags & Enc.W) << 3) | ((reg & 8) >> 1) | ((index & 8) >> 2) | ((base & 8) >> 3);
+    // REX.X and REX.B are bit 3 of the index (bit 11 of `high`) and of the
+    // base (bit 3); Reg.NONE (16) has bit 3 clear. The fields are read in
+    // place, with no extraction: this runs for every memory operand.
+    const rex = ((flags & Enc.W) << 3) | ((reg & 8) >> 1) | ((high >> (HIGH_INDEX_SHIFT + 2)) & 2) | ((high >> 3) & 1);
     if (rex) { store<u8>(p, <u8>(0x40 | rex)); p++; }
     else if (flags & Enc.BYTE_REG) {
       if (<u32>(reg - 4) < 4) { store<u8>(p, 0x40); p++; }
@@ -215,8 +211,11 @@ export class Encoder {
     p = writeOpcode(p, opcode);
     const regField = (reg & 7) << 3;
     const disp = memDisp(operand);
-    const scale = ((high >> HIGH_SCALE_SHIFT) & 3) << 6;
-    if (base == Reg.NONE) {
+    // The SIB byte's scale and index fields: the index's low bits, and 100
+    // (no index) when its bit 4 says Reg.NONE.
+    const scaleIndex = ((high >> (HIGH_SCALE_SHIFT - 6)) & 0xc0) | ((high >> (HIGH_INDEX_SHIFT - 3)) & 0x38) | ((high >> (HIGH_INDEX_SHIFT + 4 - 5)) & 0x20);
+    if (high & Reg.NONE) {
+      // No base.
       if (high & HIGH_RIP) {
         store<u8>(p, <u8>(regField | 5));
         buffer.commit(p + 1);
@@ -225,22 +224,22 @@ export class Encoder {
       }
       // mod 00, rm 100, SIB base 101: [index*scale + disp32] or [disp32].
       store<u8>(p, <u8>(regField | 4));
-      store<u8>(p + 1, <u8>(scale | sibIndex(index) | 5));
+      store<u8>(p + 1, <u8>(scaleIndex | 5));
       store<i32>(p + 2, disp);
       buffer.commit(p + 6);
       return;
     }
-    const low = base & 7;
+    const low = high & 7;
     // mod 00 (no displacement) unless the base is rbp/r13, mod 01 for disp8, else mod 10.
     let mod = 0x80;
     if (disp == 0) { if (low != 5) mod = 0; else mod = 0x40; }
     else if (<u32>(disp + 128) < 256) mod = 0x40;
-    if (index == Reg.NONE && low != 4) {
+    if ((high & (Reg.NONE << HIGH_INDEX_SHIFT)) != 0 && low != 4) {
       store<u8>(p, <u8>(mod | regField | low));
       p++;
     } else {
       // rm 100: a SIB byte follows (always for an rsp or r12 base).
-      store<u16>(p, <u16>((mod | regField | 4) | ((scale | sibIndex(index) | low) << 8)));
+      store<u16>(p, <u16>((mod | regField | 4) | ((scaleIndex | low) << 8)));
       p += 2;
     }
     if (mod == 0x40) { store<u8>(p, <u8>disp); p++; }
