@@ -135,9 +135,11 @@ function skipDead(g: Generator, op: u32): void {
     case OpClass.MEMORY: case OpClass.MEMORY_SIZE: case OpClass.MEMORY_GROW: return emitMemory(g, op);
     case OpClass.NUMERIC: {
       // The numeric opcodes come in ranges: one or two tests pick the family.
-      if (op <= <u32>Op.I64GeU || (op >= <u32>Op.I32Clz && op <= <u32>Op.I64Rotr)) return emitInteger(g, op);
-      if (op <= <u32>Op.F64Copysign) return emitFloat(g, op);
-      if (op <= <u32>Op.F64ReinterpretI64) return emitConversion(g, op);
+      // (One call of emitInteger, which is inlined.)
+      if (op > <u32>Op.I64GeU && (op < <u32>Op.I32Clz || op > <u32>Op.I64Rotr)) {
+        if (op <= <u32>Op.F64Copysign) return emitFloat(g, op);
+        if (op <= <u32>Op.F64ReinterpretI64) return emitConversion(g, op);
+      }
       return emitInteger(g, op);
     }
     case OpClass.CALL: emitCall(g, reader.u32()); return true;

@@ -60,7 +60,8 @@ export function intrinsicByName(name: string): Intrinsic {
  * Moves the arguments of a call of `type` to the outgoing slots and pops
  * them; `calleeSavedKept` for a callee that keeps the callee-saved registers.
  */
-function passArguments(g: Generator, type: FuncType, calleeSavedKept: bool): void {
+// @ts-ignore: decorator
+@inline function passArguments(g: Generator, type: FuncType, calleeSavedKept: bool): void {
   const params = type.params.length;
   const results = type.results.length;
   g.needCallSlots(params > results ? params : results);
@@ -75,7 +76,8 @@ function passArguments(g: Generator, type: FuncType, calleeSavedKept: bool): voi
 }
 
 /** Reloads the register locals and pushes the results a call left at [rsp + 8j]. */
-function takeResults(g: Generator, type: FuncType, calleeSavedKept: bool): void {
+// @ts-ignore: decorator
+@inline function takeResults(g: Generator, type: FuncType, calleeSavedKept: bool): void {
   if (!calleeSavedKept) g.reloadAroundCall();
   g.restoreRegisterLocals(calleeSavedKept);
   const results = type.results;
@@ -87,7 +89,8 @@ function takeResults(g: Generator, type: FuncType, calleeSavedKept: bool): void 
   }
 }
 
-export function emitCall(g: Generator, funcIndex: u32): void {
+// @ts-ignore: decorator
+@inline export function emitCall(g: Generator, funcIndex: u32): void {
   const module = g.module;
   if (funcIndex < module.numImportedFuncs && g.intrinsics[<i32>funcIndex] != Intrinsic.NONE) {
     emitIntrinsic(g, g.intrinsics[<i32>funcIndex]);

@@ -171,11 +171,13 @@ export class Generator extends ValueStack {
   }
 
   /** Records that the next instruction may fault (a memory access in guard mode). */
-  recordFault(): void {
+  // @ts-ignore: decorator
+  @inline recordFault(): void {
     this.addPc(this.asm.offset, this.wasmOffset);
   }
 
-  private addPc(nativeOffset: i32, wasmOffset: u32): void {
+  // @ts-ignore: decorator
+  @inline private addPc(nativeOffset: i32, wasmOffset: u32): void {
     this.pcMap.add(<u32>nativeOffset, this.funcIndex, wasmOffset);
   }
 
@@ -317,7 +319,8 @@ export class Generator extends ValueStack {
   }
 
   /** The register a block's single result arrives in, or -1 when the label's values go to slots. */
-  resultRegister(target: Control): i32 {
+  // @ts-ignore: decorator
+  @inline resultRegister(target: Control): i32 {
     if (target.kind == ControlKind.LOOP || target.kind == ControlKind.FUNCTION) return -1;
     const type = target.type;
     if (type.params.length != 0 || type.results.length != 1) return -1;

@@ -320,7 +320,8 @@ function extend(g: Generator, type: i32, fromSize: i32): void {
 }
 
 /** Compiles an integer instruction; false when `op` is not one. */
-export function emitInteger(g: Generator, op: u32): bool {
+// @ts-ignore: decorator
+@inline export function emitInteger(g: Generator, op: u32): bool {
   const I32 = ValType.I32;
   const I64 = ValType.I64;
   switch (op) {

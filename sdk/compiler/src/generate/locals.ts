@@ -162,19 +162,28 @@ function isAssigned(records: usize, index: i32): bool {
   return load<u8>(records + (<usize>index << LOCAL_RECORD_SHIFT), RECORD_ASSIGNED) != 0;
 }
 
+/** The weight a local must exceed to be worth the cheaper of the free homes. */
+function cheaperHome(assigned: bool, callerFree: bool, calleeFree: bool, callWeight: u32, clobberWeight: u32): u64 {
+  const viaCaller = callerFree ? homeCost(false, assigned, callWeight, clobberWeight) : U64.MAX_VALUE;
+  const viaCallee = calleeFree ? homeCost(true, assigned, callWeight, clobberWeight) : U64.MAX_VALUE;
+  return max(<u64>(MINIMUM_WEIGHT - 1), min(viaCaller, viaCallee));
+}
+
 /** The heaviest local of the class, not yet in a register, used more than its cheaper free home costs; -1 when none is. */
 function heaviest(g: Generator, records: usize, localCount: i32, float: bool, callerFree: bool, calleeFree: bool, callWeight: u32, clobberWeight: u32): i32 {
   let best = -1;
   let bestWeight: u32 = 0;
   if (!callerFree && !calleeFree) return best;
+  // The threshold depends only on whether the local is assigned: computed
+  // once for each case, not per local (this runs once per home given).
+  const readCost = cheaperHome(false, callerFree, calleeFree, callWeight, clobberWeight);
+  const assignedCost = cheaperHome(true, callerFree, calleeFree, callWeight, clobberWeight);
+  const localTypes = g.localTypes;
   for (let index = 0; index < localCount; index++) {
-    if (isFloat(unchecked(g.localTypes[index])) != float || g.localReg(index) >= 0) continue;
+    if (isFloat(unchecked(localTypes[index])) != float || g.localReg(index) >= 0) continue;
     const record = records + (<usize>index << LOCAL_RECORD_SHIFT);
     const weight = load<u32>(record);
-    const assigned = load<u8>(record, RECORD_ASSIGNED) != 0;
-    const viaCaller = callerFree ? homeCost(false, assigned, callWeight, clobberWeight) : U64.MAX_VALUE;
-    const viaCallee = calleeFree ? homeCost(true, assigned, callWeight, clobberWeight) : U64.MAX_VALUE;
-    const cost = max(<u64>(MINIMUM_WEIGHT - 1), min(viaCaller, viaCallee));
+    const cost = load<u8>(record, RECORD_ASSIGNED) != 0 ? assignedCost : readCost;
     if (<u64>weight > cost && weight > bestWeight) { best = index; bestWeight = weight; }
   }
   return best;

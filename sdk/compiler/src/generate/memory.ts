@@ -46,7 +46,8 @@ class Address {
 const address = new Address();
 
 /** Pops an i32 index and forms the operand of an access of `size` bytes at index + offset, checking bounds in explicit mode. */
-function popAddress(g: Generator, offset: u32, size: i32): Address {
+// @ts-ignore: decorator
+@inline function popAddress(g: Generator, offset: u32, size: i32): Address {
   const asm = g.asm;
   const explicit = g.options.bounds == BoundsMode.Explicit;
   const position = g.depth - 1;
@@ -104,11 +105,13 @@ function popAddress(g: Generator, offset: u32, size: i32): Address {
 }
 
 /** Marks the access about to be emitted as a possible fault (guard mode). */
-function beforeAccess(g: Generator): void {
+// @ts-ignore: decorator
+@inline function beforeAccess(g: Generator): void {
   if (g.options.bounds == BoundsMode.Guard) g.recordFault();
 }
 
-function emitLoad(g: Generator, op: u32, offset: u32): void {
+// @ts-ignore: decorator
+@inline function emitLoad(g: Generator, op: u32, offset: u32): void {
   const asm = g.asm;
   let type: i32 = ValType.I32;
   let size = 4;
@@ -157,7 +160,8 @@ function emitLoad(g: Generator, op: u32, offset: u32): void {
   g.pushReg(type, result);
 }
 
-function emitStore(g: Generator, op: u32, offset: u32): void {
+// @ts-ignore: decorator
+@inline function emitStore(g: Generator, op: u32, offset: u32): void {
   const asm = g.asm;
   let size = 4;
   switch (op) {
@@ -232,7 +236,8 @@ function emitMemoryGrow(g: Generator): void {
 }
 
 /** Compiles a memory instruction; false when `op` is not one. */
-export function emitMemory(g: Generator, op: u32): bool {
+// @ts-ignore: decorator
+@inline export function emitMemory(g: Generator, op: u32): bool {
   if (op >= <u32>Op.I32Load && op <= <u32>Op.I64Load32U) {
     g.reader.u32();
     emitLoad(g, op, g.reader.u32());
