@@ -72,6 +72,16 @@ export function sizeFlags(size: i32): i32 {
   return (flags & Enc.BYTE_RM) != 0 && <u32>(rm - 4) < 4;
 }
 
+/**
+ * The SIB byte's scale and index fields from the upper half of an operand
+ * (memHigh): the index's low bits in place, and 100 (no index) when its
+ * bit 4 says Reg.NONE.
+ */
+// @ts-ignore: decorator
+@inline function sibScaleIndex(high: i32): i32 {
+  return ((high >> (HIGH_SCALE_SHIFT - 6)) & 0xc0) | ((high >> (HIGH_INDEX_SHIFT - 3)) & 0x38) | ((high >> (HIGH_INDEX_SHIFT + 4 - 5)) & 0x20);
+}
+
 export class Encoder {
   buffer: CodeBuffer;
   /**
@@ -211,9 +221,6 @@ export class Encoder {
     p = writeOpcode(p, opcode);
     const regField = (reg & 7) << 3;
     const disp = memDisp(operand);
-    // The SIB byte's scale and index fields: the index's low bits, and 100
-    // (no index) when its bit 4 says Reg.NONE.
-    const scaleIndex = ((high >> (HIGH_SCALE_SHIFT - 6)) & 0xc0) | ((high >> (HIGH_INDEX_SHIFT - 3)) & 0x38) | ((high >> (HIGH_INDEX_SHIFT + 4 - 5)) & 0x20);
     if (high & Reg.NONE) {
       // No base.
       if (high & HIGH_RIP) {
@@ -224,7 +231,7 @@ export class Encoder {
       }
       // mod 00, rm 100, SIB base 101: [index*scale + disp32] or [disp32].
       store<u8>(p, <u8>(regField | 4));
-      store<u8>(p + 1, <u8>(scaleIndex | 5));
+      store<u8>(p + 1, <u8>(sibScaleIndex(high) | 5));
       store<i32>(p + 2, disp);
       buffer.commit(p + 6);
       return;
@@ -239,7 +246,7 @@ export class Encoder {
       p++;
     } else {
       // rm 100: a SIB byte follows (always for an rsp or r12 base).
-      store<u16>(p, <u16>((mod | regField | 4) | ((scaleIndex | low) << 8)));
+      store<u16>(p, <u16>((mod | regField | 4) | ((sibScaleIndex(high) | low) << 8)));
       p += 2;
     }
     if (mod == 0x40) { store<u8>(p, <u8>disp); p++; }
