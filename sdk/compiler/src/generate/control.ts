@@ -23,7 +23,8 @@ function singleResult(type: u8): FuncType {
 }
 
 /** Reads a block type: empty, one value type, or a type index (multi-value). */
-function blockType(g: Generator): FuncType {
+// @ts-ignore: decorator
+@inline function blockType(g: Generator): FuncType {
   const value = g.reader.s33();
   if (value >= 0) return g.module.types[<i32>value];
   switch (<i32>(value & 0x7f)) {

@@ -301,7 +301,8 @@ export class Generator extends ValueStack {
 
   // ---- control frames ----------------------------------------------------------
 
-  pushControl(kind: ControlKind, type: FuncType): Control {
+  // @ts-ignore: decorator
+  @inline pushControl(kind: ControlKind, type: FuncType): Control {
     if (this.controlDepth == this.controls.length) this.controls.push(new Control());
     const control = unchecked(this.controls[this.controlDepth++]);
     control.kind = kind;
@@ -372,7 +373,8 @@ export class Generator extends ValueStack {
   }
 
   /** The stack at a label reached in the canonical state: the entries below its base and the values it carries. */
-  labelState(target: Control): void {
+  // @ts-ignore: decorator
+  @inline labelState(target: Control): void {
     const types = target.branchTypes();
     this.truncate(target.base);
     const register = this.resultRegister(target);
@@ -427,7 +429,8 @@ export class Generator extends ValueStack {
    * local (the instruction being compiled can write its result there
    * directly); otherwise -1.
    */
-  resultLocal(float: bool): i32 {
+  // @ts-ignore: decorator
+  @inline resultLocal(float: bool): i32 {
     if (this.registerLocals.length == 0) return -1;
     const p = this.module.bytes.dataStart + <usize>this.reader.pos;
     const op = load<u8>(p);

@@ -532,7 +532,8 @@ export class ValueStack {
   }
 
   /** A constant into memory (8-byte slots; i32/f32 write their low four bytes). */
-  storeConst(m: Mem, type: i32, bits: i64): void {
+  // @ts-ignore: decorator
+  @inline storeConst(m: Mem, type: i32, bits: i64): void {
     const asm = this.asm;
     if (sizeOf(type) == 4) { asm.storeImm(4, m, <i32>bits); return; }
     if (bits >= -2147483648 && bits <= 2147483647) { asm.storeImm(8, m, <i32>bits); return; }
@@ -563,7 +564,8 @@ export class ValueStack {
   }
 
   /** Copies the value of the entry at `position` into memory without changing the entry. */
-  copyToMem(position: i32, m: Mem): void {
+  // @ts-ignore: decorator
+  @inline copyToMem(position: i32, m: Mem): void {
     const type = this.typeAt(position);
     const kind = this.kindAt(position);
     if (kind == Kind.CONST) { this.storeConst(m, type, this.valueAt(position)); return; }

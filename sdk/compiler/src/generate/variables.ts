@@ -14,7 +14,8 @@ export function emitLocalGet(g: Generator, index: i32): void {
   g.pushLocal(index);
 }
 
-export function emitLocalSet(g: Generator, index: i32, tee: bool): void {
+// @ts-ignore: decorator
+@inline export function emitLocalSet(g: Generator, index: i32, tee: bool): void {
   const position = g.depth - 1;
   const kind = g.kindAt(position);
   if (kind == Kind.LOCAL && <i32>g.valueAt(position) == index) {
