@@ -67,7 +67,8 @@ export class PcMap {
   }
 
   /** Appends an entry. */
-  add(nativeOffset: u32, funcIndex: u32, wasmOffset: u32): void {
+  // @ts-ignore: decorator
+  @inline add(nativeOffset: u32, funcIndex: u32, wasmOffset: u32): void {
     const at = this.count;
     if (3 * at + 3 > this.data.length) this.reserve(at + 1);
     const slot = changetype<usize>(this.data) + <usize>(12 * at);

@@ -82,7 +82,7 @@ export function intrinsicByName(name: string): Intrinsic {
   g.restoreRegisterLocals(calleeSavedKept);
   const results = type.results;
   for (let j = 0; j < results.length; j++) {
-    const resultType = <i32>results[j];
+    const resultType = <i32>unchecked(results[j]);
     const reg = g.allocFor(resultType);
     g.load(resultType, reg, mem(Reg.RSP, 8 * j));
     g.pushReg(resultType, reg);

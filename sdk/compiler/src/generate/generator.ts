@@ -325,7 +325,7 @@ export class Generator extends ValueStack {
     if (target.kind == ControlKind.LOOP || target.kind == ControlKind.FUNCTION) return -1;
     const type = target.type;
     if (type.params.length != 0 || type.results.length != 1) return -1;
-    return isFloat(type.results[0]) ? RESULT_XMM : RESULT_GPR;
+    return isFloat(unchecked(type.results[0])) ? RESULT_XMM : RESULT_GPR;
   }
 
   /** True when branching to `target` needs no moves: every carried value is where the label wants it. */
@@ -379,7 +379,7 @@ export class Generator extends ValueStack {
     this.truncate(target.base);
     const register = this.resultRegister(target);
     if (register >= 0) {
-      this.pushReg(types[0], register);
+      this.pushReg(unchecked(types[0]), register);
       return;
     }
     for (let k = 0; k < types.length; k++) this.pushStack(types[k]);

@@ -199,7 +199,7 @@ export function writeComponent(code: CompiledCode): Uint8Array {
   out.beginSection(Section.Functions);
   out.u32(<u32>code.functions.length);
   for (let i = 0; i < code.functions.length; i++) {
-    const compiled = code.functions[i];
+    const compiled = unchecked(code.functions[i]);
     out.u32(module.funcTypes[compiled.funcIndex]);
     out.u32(compiled.codeOffset);
     out.u32(compiled.codeSize);

@@ -131,7 +131,8 @@ export class Encoder {
   isBound(label: Label): bool { return this.labels.get(label) >= 0; }
 
   /** A rel32 field here for `label`, counted from `trailing` bytes after its end. */
-  private relative32(label: Label, trailing: i32): void {
+  // @ts-ignore: decorator
+  @inline private relative32(label: Label, trailing: i32): void {
     const buffer = this.buffer;
     const at = buffer.length;
     const state = this.labels.get(label);
@@ -278,7 +279,8 @@ export class Encoder {
   // ---- labels and fixups -----------------------------------------------
 
   /** A rel32 field at the current position, counted from its own end. */
-  protected rel32(label: Label): void {
+  // @ts-ignore: decorator
+  @inline protected rel32(label: Label): void {
     this.relative32(label, 0);
   }
 
