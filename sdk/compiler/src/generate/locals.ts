@@ -70,7 +70,7 @@ export function chooseRegisterLocals(g: Generator, validator: BodyValidator): vo
     return;
   }
   let count = localCount;
-  const global = heaviestGlobal(g, validator.globalWeights);
+  const global = validator.heaviestGlobal;
   if (global >= 0) {
     // The global competes for a register like a local read that often and
     // never assigned (its writes go through to its cell; see cacheGlobal).
@@ -104,19 +104,6 @@ function setSaveArea(g: Generator, validator: BodyValidator, all: bool): void {
   g.savedInPrologue = prologue;
   g.savedAroundCalls = validator.clobberWeight != 0 ? ~prologue & ((1 << CALLEE_SAVED.length) - 1) : 0;
   if (g.savedInPrologue != 0 || g.savedAroundCalls != 0) g.frameTop = FRAME_TOP - SAVE_AREA_SIZE;
-}
-
-/** The defined integer global used most (weighted) by the function, or -1 when none is used. */
-function heaviestGlobal(g: Generator, weights: usize): i32 {
-  const globals = g.module.globals;
-  let best = -1;
-  let bestWeight: u32 = 0;
-  for (let index = <i32>g.module.numImportedGlobals; index < globals.length; index++) {
-    const weight = load<u32>(weights + (<usize>index << 2));
-    const type = unchecked(globals[index]).type.valType;
-    if (weight > bestWeight && !isFloat(type)) { best = index; bestWeight = weight; }
-  }
-  return best;
 }
 
 /** Gives the xmm homes to the heaviest float locals worth one, heaviest first. */

@@ -111,6 +111,13 @@ export class BodyValidator extends Reader {
   usageBuffer: StaticArray<u8> = new StaticArray<u8>(1024);
   usage: usize = 0;
   globalWeights: usize = 0;
+  /**
+   * The defined integer global read most (weighted), the lowest index among
+   * equals, or -1 when the body reads none; kept as the reads are counted,
+   * so that the register choice does not scan every global per body.
+   */
+  heaviestGlobal: i32 = -1;
+  heaviestGlobalWeight: u32 = 0;
   /** What a use weighs at the current loop depth: 8 per loop, up to three. */
   useWeight: u32 = 1;
   loopDepth: i32 = 0;
@@ -337,6 +344,8 @@ export class BodyValidator extends Reader {
     this.callWeight = 0;
     this.clobberWeight = 0;
     this.callsFixed = false;
+    this.heaviestGlobal = -1;
+    this.heaviestGlobalWeight = 0;
   }
 
   /** Counts a use of local `index`: a set or tee when `assigns`. */
@@ -468,10 +477,18 @@ export class BodyValidator extends Reader {
         case OpClass.GLOBAL_GET: {
           const index = this.u32();
           if (index >= <u32>this.module.globals.length) { this.reject("unknown global " + index.toString()); break; }
-          this.push(unchecked(this.module.globals[index]).type.valType);
+          const valType = unchecked(this.module.globals[index]).type.valType;
+          this.push(valType);
           // Reads only: a write costs the same either way (it goes through to the cell).
-          const weight = this.globalWeights + (<usize>index << 2);
-          store<u32>(weight, load<u32>(weight) + this.useWeight);
+          const cell = this.globalWeights + (<usize>index << 2);
+          const weight = load<u32>(cell) + this.useWeight;
+          store<u32>(cell, weight);
+          // Weights only grow, so the heaviest so far, the lower index first among equals, is the heaviest at the end.
+          if ((weight > this.heaviestGlobalWeight || (weight == this.heaviestGlobalWeight && <i32>index < this.heaviestGlobal))
+            && index >= this.module.numImportedGlobals && valType != F32 && valType != F64) {
+            this.heaviestGlobal = <i32>index;
+            this.heaviestGlobalWeight = weight;
+          }
           break;
         }
         case OpClass.GLOBAL_SET: {
