@@ -348,7 +348,8 @@ export class Generator extends ValueStack {
    * Moves the values a branch to `target` carries into the canonical slots of
    * the target's positions. Changes no entry: the code may run on one path only.
    */
-  moveToLabel(target: Control): void {
+  // @ts-ignore: decorator
+  @inline moveToLabel(target: Control): void {
     const register = this.resultRegister(target);
     if (register >= 0) {
       this.copyToReg(this.depth - 1, register);

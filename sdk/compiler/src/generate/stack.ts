@@ -247,7 +247,8 @@ export class ValueStack {
    * clobbered); with `calleeSavedKept`, for a call that keeps the
    * callee-saved registers, only those in the other registers.
    */
-  saveRegisterLocals(calleeSavedKept: bool = false): void {
+  // @ts-ignore: decorator
+  @inline saveRegisterLocals(calleeSavedKept: bool = false): void {
     let dirty = this.dirtyLocals;
     if (calleeSavedKept) {
       dirty &= ~this.calleeSavedLocals;
@@ -608,7 +609,8 @@ export class ValueStack {
   }
 
   /** Spills the register entries below `limit` (before a call, which clobbers every register). */
-  spillRegisters(limit: i32): void {
+  // @ts-ignore: decorator
+  @inline spillRegisters(limit: i32): void {
     for (let position = 0; position < limit; position++) {
       if (this.kindAt(position) == Kind.REG) this.spillEntry(position);
     }

@@ -236,7 +236,8 @@ export class BodyValidator extends Reader {
 
   // --- control frames ---
 
-  pushFrame(kind: u32, blockType: i32): void {
+  // @ts-ignore: decorator
+  @inline pushFrame(kind: u32, blockType: i32): void {
     const count = this.frameCount;
     if (count >= MAX_CONTROL_DEPTH) { this.reject("control nesting too deep (limit " + MAX_CONTROL_DEPTH.toString() + ")"); return; }
     if ((count + 1) * FRAME_SIZE > this.frames.length) {
@@ -293,7 +294,8 @@ export class BodyValidator extends Reader {
   }
 
   /** At else or end: the frame's results must be exactly what is left on its stack. */
-  popFrameResults(frame: i32): void {
+  // @ts-ignore: decorator
+  @inline popFrameResults(frame: i32): void {
     const blockType = unchecked(this.frames[frame + FRAME_TYPE]);
     for (let i = this.resultCount(blockType) - 1; i >= 0; i--) this.pop(this.result(blockType, i));
     const extra = this.valueCount - unchecked(this.frames[frame + FRAME_HEIGHT]);
@@ -576,7 +578,8 @@ export class BodyValidator extends Reader {
     this.push(first == UNKNOWN ? second : first);
   }
 
-  blockStart(op: u32): void {
+  // @ts-ignore: decorator
+  @inline blockStart(op: u32): void {
     const blockType = this.readBlockType();
     if (this.failed) return;
     if (op == Op.If) this.pop(I32);
@@ -603,7 +606,8 @@ export class BodyValidator extends Reader {
     for (let i = 0; i < count; i++) this.push(this.param(blockType, i));
   }
 
-  blockEnd(): void {
+  // @ts-ignore: decorator
+  @inline blockEnd(): void {
     const frame = (this.frameCount - 1) * FRAME_SIZE;
     this.popFrameResults(frame);
     const blockType = unchecked(this.frames[frame + FRAME_TYPE]);
