@@ -692,7 +692,8 @@ export class ValueStack {
   }
 
   /** Pops the top entry for reading only: an immediate, a register (HELD; release it after) or memory. */
-  popOperand(): void {
+  // @ts-ignore: decorator
+  @inline popOperand(): void {
     const position = this.depth - 1;
     const kind = this.kindAt(position);
     this.operandType = this.typeAt(position);
