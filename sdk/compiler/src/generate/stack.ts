@@ -317,7 +317,13 @@ export class ValueStack {
   }
 
   /** At a control-flow boundary: every register local back in its register. */
-  syncRegisterLocals(): void {
+  // @ts-ignore: decorator
+  @inline syncRegisterLocals(): void {
+    // Mostly none is stale: that case costs a test, not a call.
+    if (this.staleLocals != 0) this.reloadStaleLocals();
+  }
+
+  private reloadStaleLocals(): void {
     let stale = this.staleLocals;
     while (stale) {
       const k = ctz(stale);
