@@ -17,6 +17,15 @@ export const benchPrograms: BenchProgram[] = [
   { name: "ackermann", kind: "calls", n: 400 },
   { name: "strings", kind: "strings", n: 100_000 },
   { name: "maps", kind: "maps", n: 1_000_000 },
+  { name: "particles", kind: "float", n: 4000 },
+  { name: "shapes", kind: "calls", n: 6000 },
+  { name: "callbacks", kind: "calls", n: 2_500_000 },
+  { name: "crc", kind: "integer", n: 3000 },
+  { name: "divide", kind: "integer", n: 6_000_000 },
+  { name: "parse", kind: "strings", n: 15_000 },
+  { name: "blur", kind: "memory", n: 40 },
+  { name: "trees", kind: "allocation", n: 2000 },
+  { name: "queue", kind: "memory", n: 100_000 },
 ];
 
 /** Timed calls per program, after one untimed warm-up call. */

@@ -145,6 +145,21 @@ function constantDivisionModule(type: "i32" | "i64", divisors: string[]): string
   return `(module ${text})`;
 }
 
+/** The constant-division module of `type` and its calls: every operation by every divisor, on every dividend, alone and held. */
+export function constantDivisionCase(type: "i32" | "i64"): { wasm: Uint8Array; calls: Call[]; divisors: string[] } {
+  const divisors = type === "i32" ? DIVISORS_32 : DIVISORS_64;
+  const calls: Call[] = [];
+  for (const op of ["div_s", "div_u", "rem_s", "rem_u"]) {
+    divisors.forEach((_d, k) => {
+      for (const x of dividends(type)) {
+        calls.push({ name: `${op}/${k}`, args: [x] });
+        calls.push({ name: `${op}/${k}/held`, args: [x] });
+      }
+    });
+  }
+  return { wasm: wat(constantDivisionModule(type, divisors)), calls, divisors };
+}
+
 /** Conditions fused into br_if/if/select: i32.and as `test`, and an i32.eqz in between inverting them. */
 const FUSED = `(module
   (func (export "and-br_if") (param i32 i32) (result i32)
@@ -203,17 +218,7 @@ export function register(test: TestFunction): void {
   }
   for (const type of ["i32", "i64"] as const) {
     test(`${type} division and remainder by constants (shifts, magic multipliers) agree with V8, INT_MIN / -1 trapping`, (t) => {
-      const divisors = type === "i32" ? DIVISORS_32 : DIVISORS_64;
-      const wasm = wat(constantDivisionModule(type, divisors));
-      const calls: Call[] = [];
-      for (const op of ["div_s", "div_u", "rem_s", "rem_u"]) {
-        divisors.forEach((_d, k) => {
-          for (const x of dividends(type)) {
-            calls.push({ name: `${op}/${k}`, args: [x] });
-            calls.push({ name: `${op}/${k}/held`, args: [x] });
-          }
-        });
-      }
+      const { wasm, calls } = constantDivisionCase(type);
       t.eq(differential(wasm, calls).slice(0, 20), [], `${calls.length} calls`);
     }, { timeout: TIMEOUT });
   }

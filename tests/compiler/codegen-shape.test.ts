@@ -16,7 +16,12 @@ import { wat } from "./codegen";
 
 /** The instructions of a module's code blob, as objdump prints them (operands with single spaces). */
 function instructions(source: string): string[] {
-  const code = componentCode(compileComponent(wat(source)));
+  return compiledInstructions(wat(source));
+}
+
+/** The instructions `module` compiles to by `tier`, as objdump prints them (operands with single spaces). */
+export function compiledInstructions(module: Uint8Array, tier: 1 | 2 = 1): string[] {
+  const code = componentCode(compileComponent(module, { tier }));
   const directory = mkdtempSync(join(tmpdir(), "delos-shape-"));
   try {
     writeFileSync(join(directory, "code.bin"), code);

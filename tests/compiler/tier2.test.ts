@@ -23,6 +23,8 @@ import { buildDir } from "../../sdk/host/paths";
 import { ScriptBuilder } from "../../sdk/host/script";
 import { type Job, firstDifference, runNative } from "./bootstrap.test";
 import { differential, i32, i64, f32, f64, wat } from "./codegen";
+import { constantDivisionCase } from "./codegen-integer.test";
+import { compiledInstructions } from "./codegen-shape.test";
 
 /** Fuzzer modules compiled by both tiers and compared. */
 const FUZZ_MODULES = 12;
@@ -229,6 +231,18 @@ export function register(test: TestFunction): void {
     t.eq(fellBack, 0, "no function fell back to the baseline");
     t.ok(compiled >= 2 * 9, `${compiled} functions compiled by tier 2 (two bounds modes)`);
   }, { timeout: 120_000 });
+
+  for (const type of ["i32", "i64"] as const) {
+    test(`tier 2: ${type} division and remainder by constants (shifts, magic multipliers, rax and rdx held across) agree with V8 without falling back`, (t) => {
+      const { wasm, calls, divisors } = constantDivisionCase(type);
+      const { value: problems, compiled, fellBack } = underTier2(() => differential(wasm, calls));
+      t.eq(problems.slice(0, 20), [], `${calls.length} calls`);
+      t.eq(fellBack, 0, "no function fell back to the baseline");
+      t.ok(compiled >= 2 * 8 * divisors.length, `${compiled} functions compiled by tier 2 (two bounds modes)`);
+      const divides = compiledInstructions(wasm, 2).filter((text) => /^i?div /.test(text));
+      t.eq(divides, [], "no divide instruction in tier 2's code");
+    }, { timeout: 300_000 });
+  }
 
   test("tier 2: inlined callees, conversions, min/max/copysign agree with V8 without falling back", (t) => {
     const wasm = wat(lowerings);

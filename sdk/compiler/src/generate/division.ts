@@ -11,8 +11,13 @@
 // Registers: i32 uses 64-bit products in ordinary registers (the 32-bit
 // dividend times a 33-bit multiplier at most, which fits); i64 needs the
 // high half of a 128-bit product, so `mul`/`imul` with rdx:rax.
+//
+// The sequences work on registers they are given (`emit*`), so that both
+// tiers use them: the baseline takes the registers from its value stack
+// (divideByConstant), the optimizing tier from its allocation and scratch
+// registers (opt/lower.ts). Each also uses SCRATCH.
 
-import { Cond, Reg, Shift } from "../x64/assembler";
+import { Assembler, Cond, Reg, Shift } from "../x64/assembler";
 import { ValType } from "../module";
 import { TrapKind } from "../abi";
 import { Generator } from "./generator";
@@ -22,6 +27,8 @@ import { SCRATCH } from "./stack";
 let magicMultiplier: u64 = 0;
 let magicShift: i32 = 0;
 let magicAdd: bool = false;
+/** Where the last emitMagic64 left its quotient (rdx, or rax after the add step). */
+let quotientRegister64: Reg = Reg.RDX;
 
 // @ts-ignore: decorator
 @inline function widthMask(bits: i32): u64 { return bits == 64 ? <u64>-1 : 0xffffffff; }
@@ -102,31 +109,24 @@ function magicUnsigned(d: u64, bits: i32): void {
 }
 
 /** `reg = reg * d` (low half) for a constant, through the scratch register when it does not fit an imm32. */
-function multiplyByConstant(g: Generator, size: i32, reg: Reg, d: i64): void {
+function multiplyByConstant(asm: Assembler, size: i32, reg: Reg, d: i64): void {
   if (size == 4 || (d >= -2147483648 && d <= 2147483647)) {
-    g.asm.imulImm(size, reg, reg, <i32>d);
+    asm.imulImm(size, reg, reg, <i32>d);
   } else {
-    g.asm.movImm(8, SCRATCH, d);
-    g.asm.imul(8, reg, SCRATCH);
+    asm.movImm(8, SCRATCH, d);
+    asm.imul(8, reg, SCRATCH);
   }
 }
 
-/** `x -= q * d`: the remainder from the quotient, left in x; q is released. */
-function remainderFromQuotient(g: Generator, type: i32, x: Reg, q: Reg, d: i64): void {
-  const size = type == ValType.I64 ? 8 : 4;
-  multiplyByConstant(g, size, q, d);
-  g.asm.sub(size, x, q);
-  g.release(q, false);
-  g.pushReg(type, x);
+/** `x -= q * d`: the remainder from the quotient, left in x. */
+function remainderFromQuotient(asm: Assembler, size: i32, x: Reg, q: Reg, d: i64): void {
+  multiplyByConstant(asm, size, q, d);
+  asm.sub(size, x, q);
 }
 
-/** x / 2^k or x rem 2^k, signed: a bias of 2^k - 1 for negative x makes the shift round toward zero. */
-function signedPowerOfTwo(g: Generator, type: i32, k: i32, negative: bool, remainder: bool): void {
-  const size = type == ValType.I64 ? 8 : 4;
+/** x / 2^k or x rem 2^k, signed: a bias of 2^k - 1 for negative x makes the shift round toward zero. The result: in t (quotient) or x (remainder). */
+function emitSignedPowerOfTwo(asm: Assembler, size: i32, k: i32, negative: bool, remainder: bool, x: Reg, t: Reg): Reg {
   const bits = size * 8;
-  const asm = g.asm;
-  const x = g.popToReg();
-  const t = g.allocGpr();
   asm.mov(size, t, x);
   if (k > 1) asm.shiftImm(Shift.SAR, size, t, bits - 1);
   asm.shiftImm(Shift.SHR, size, t, bits - k);
@@ -140,21 +140,15 @@ function signedPowerOfTwo(g: Generator, type: i32, k: i32, negative: bool, remai
       asm.shiftImm(Shift.SHL, size, t, k);
     }
     asm.sub(size, x, t);
-    g.release(t, false);
-    g.pushReg(type, x);
-    return;
+    return x;
   }
   asm.shiftImm(Shift.SAR, size, t, k);
   if (negative) asm.neg(size, t);
-  g.release(x, false);
-  g.pushReg(type, t);
+  return t;
 }
 
-/** x / 2^k or x rem 2^k, unsigned. */
-function unsignedPowerOfTwo(g: Generator, type: i32, k: i32, remainder: bool): void {
-  const size = type == ValType.I64 ? 8 : 4;
-  const asm = g.asm;
-  const x = g.popToReg();
+/** x / 2^k or x rem 2^k, unsigned, in x. */
+function emitUnsignedPowerOfTwo(asm: Assembler, size: i32, k: i32, remainder: bool, x: Reg): Reg {
   if (!remainder) {
     asm.shiftImm(Shift.SHR, size, x, k);
   } else if (k < 31) {
@@ -164,36 +158,26 @@ function unsignedPowerOfTwo(g: Generator, type: i32, k: i32, remainder: bool): v
     asm.shiftImm(Shift.SHL, size, x, size * 8 - k);
     asm.shiftImm(Shift.SHR, size, x, size * 8 - k);
   }
-  g.pushReg(type, x);
+  return x;
 }
 
-/** Unsigned division by a divisor with its top bit set: the quotient is 0 or 1. */
-function unsignedLarge(g: Generator, type: i32, d: i64, remainder: bool): void {
-  const size = type == ValType.I64 ? 8 : 4;
-  const asm = g.asm;
-  const x = g.popToReg();
-  const t = g.allocGpr();
+/** Unsigned division by a divisor with its top bit set: the quotient is 0 or 1 (in t), the remainder x or x - d (in x). */
+function emitUnsignedLarge(asm: Assembler, size: i32, d: i64, remainder: bool, x: Reg, t: Reg): Reg {
   asm.movImm(size, SCRATCH, size == 4 ? <i64><u32>d : d);
   if (remainder) {
     asm.mov(size, t, x);
     asm.sub(size, t, SCRATCH);
     asm.cmov(Cond.AE, size, x, t); // no borrow: x >= d, the remainder is x - d
-    g.release(t, false);
-    g.pushReg(type, x);
-    return;
+    return x;
   }
   asm.xor(4, t, t);
   asm.cmp(size, x, SCRATCH);
   asm.setcc(Cond.AE, t);
-  g.release(x, false);
-  g.pushReg(type, t);
+  return t;
 }
 
-/** i32 by a magic multiplier: a 64-bit product of the 32-bit dividend, its high half taken by a shift. */
-function magic32(g: Generator, signed: bool, d: i64, remainder: bool): void {
-  const asm = g.asm;
-  const x = g.popToReg();
-  const q = g.allocGpr();
+/** i32 by a magic multiplier: a 64-bit product of the 32-bit dividend, its high half taken by a shift. The quotient in q, the remainder in x. */
+function emitMagic32(asm: Assembler, signed: bool, d: i64, remainder: bool, x: Reg, q: Reg): Reg {
   if (signed) {
     magicSigned(d, 32);
     const m = <i32><u32>magicMultiplier;
@@ -222,20 +206,17 @@ function magic32(g: Generator, signed: bool, d: i64, remainder: bool): void {
       if (magicShift > 1) asm.shiftImm(Shift.SHR, 4, q, magicShift - 1);
     }
   }
-  if (remainder) {
-    remainderFromQuotient(g, ValType.I32, x, q, d);
-    return;
-  }
-  g.release(x, false);
-  g.pushReg(ValType.I32, q);
+  if (!remainder) return q;
+  remainderFromQuotient(asm, 4, x, q, d);
+  return x;
 }
 
-/** i64 by a magic multiplier: the high half of the 128-bit product from rdx. */
-function magic64(g: Generator, signed: bool, d: i64, remainder: bool): void {
-  const asm = g.asm;
-  g.takeGpr(Reg.RDX);
-  g.takeGpr(Reg.RAX);
-  const x = g.popToReg();
+/**
+ * i64 by a magic multiplier: the high half of the 128-bit product from
+ * rdx. Uses rax and rdx, which x must not be; the quotient in rdx or rax,
+ * the remainder in x.
+ */
+function emitMagic64(asm: Assembler, signed: bool, d: i64, remainder: bool, x: Reg): Reg {
   let q: Reg = Reg.RDX;
   if (signed) {
     magicSigned(d, 64);
@@ -263,57 +244,104 @@ function magic64(g: Generator, signed: bool, d: i64, remainder: bool): void {
       q = Reg.RAX;
     }
   }
-  g.release(q == Reg.RAX ? Reg.RDX : Reg.RAX, false);
-  if (remainder) {
-    remainderFromQuotient(g, ValType.I64, x, q, d);
-    return;
+  quotientRegister64 = q;
+  if (!remainder) return q;
+  remainderFromQuotient(asm, 8, x, q, d);
+  return x;
+}
+
+/** How a nonzero constant divisor is divided by (constantDivision). */
+export const enum ConstantDivision {
+  /** x rem 1 or x rem -1: 0 for every x (INT_MIN rem -1 included). */
+  Zero,
+  /** x / 1: x. */
+  Same,
+  /** x / -1: -x, which overflows for INT_MIN only. */
+  Negate,
+  SignedPowerOfTwo,
+  UnsignedPowerOfTwo,
+  /** Unsigned, the divisor's top bit set. */
+  UnsignedLarge,
+  /** A multiply by a magic number; for i64 it uses rax and rdx. */
+  Magic,
+}
+
+/** Which sequence divides by the nonzero constant `d` (sign-extended from i32 for i32 operations). */
+export function constantDivision(size: i32, signed: bool, remainder: bool, d: i64): ConstantDivision {
+  const bits = size * 8;
+  if (d == 1 || (signed && d == -1)) return remainder ? ConstantDivision.Zero : d == 1 ? ConstantDivision.Same : ConstantDivision.Negate;
+  if (signed) {
+    const magnitude: u64 = (d < 0 ? <u64>-d : <u64>d) & widthMask(bits);
+    return (magnitude & (magnitude - 1)) == 0 ? ConstantDivision.SignedPowerOfTwo : ConstantDivision.Magic;
   }
-  g.release(x, false);
-  g.pushReg(ValType.I64, q);
+  const unsignedD: u64 = size == 4 ? <u64><u32>d : <u64>d;
+  if ((unsignedD & (unsignedD - 1)) == 0) return ConstantDivision.UnsignedPowerOfTwo;
+  return (unsignedD >> (bits - 1)) != 0 ? ConstantDivision.UnsignedLarge : ConstantDivision.Magic;
+}
+
+/**
+ * Divides the dividend in x by the nonzero constant `d` as `kind`
+ * (constantDivision) says, with t a free register (neither may be SCRATCH;
+ * for an i64 Magic neither may be rax or rdx, which it uses). Returns the
+ * register holding the result: x, t, rax or rdx. Zero and Same emit
+ * nothing and return x: the caller knows the result.
+ */
+export function emitDivisionByConstant(
+  g: Generator, kind: ConstantDivision, size: i32, signed: bool, remainder: bool, d: i64, x: Reg, t: Reg,
+): Reg {
+  const asm = g.asm;
+  switch (kind) {
+    case ConstantDivision.Negate:
+      // neg sets OF exactly for INT_MIN.
+      asm.neg(size, x);
+      g.trapIf(Cond.O, TrapKind.IntegerOverflow);
+      return x;
+    case ConstantDivision.SignedPowerOfTwo: {
+      const magnitude: u64 = (d < 0 ? <u64>-d : <u64>d) & widthMask(size * 8);
+      return emitSignedPowerOfTwo(asm, size, <i32>ctz(magnitude), d < 0, remainder, x, t);
+    }
+    case ConstantDivision.UnsignedPowerOfTwo:
+      return emitUnsignedPowerOfTwo(asm, size, <i32>ctz(size == 4 ? <u64><u32>d : <u64>d), remainder, x);
+    case ConstantDivision.UnsignedLarge:
+      return emitUnsignedLarge(asm, size, d, remainder, x, t);
+    case ConstantDivision.Magic:
+      return size == 4 ? emitMagic32(asm, signed, d, remainder, x, t) : emitMagic64(asm, signed, d, remainder, x);
+  }
+  return x;
 }
 
 /**
  * div_s, div_u, rem_s, rem_u with the divisor `d` a nonzero constant,
- * already popped (its value, sign-extended from i32 for i32 operations).
+ * already popped (its value, sign-extended from i32 for i32 operations):
+ * the dividend from the value stack into a register, the sequence, the
+ * result pushed.
  */
 export function divideByConstant(g: Generator, type: i32, signed: bool, remainder: bool, d: i64): void {
   const size = type == ValType.I64 ? 8 : 4;
-  const bits = size * 8;
-  const asm = g.asm;
-  if (d == 1 || (signed && d == -1)) {
-    if (remainder) {
-      // x rem 1 and x rem -1 are 0 for every x (INT_MIN rem -1 included).
-      g.drop();
-      g.pushConst(type, 0);
-    } else if (d == -1) {
-      // x / -1 is -x, which overflows for INT_MIN only: neg sets OF exactly then.
-      const x = g.popToReg();
-      asm.neg(size, x);
-      g.trapIf(Cond.O, TrapKind.IntegerOverflow);
-      g.pushReg(type, x);
-    }
-    // x / 1 is x: the entry stays as it is.
+  const kind = constantDivision(size, signed, remainder, d);
+  if (kind == ConstantDivision.Zero) {
+    g.drop();
+    g.pushConst(type, 0);
     return;
   }
-  const unsignedD: u64 = size == 4 ? <u64><u32>d : <u64>d;
-  if (signed) {
-    const magnitude: u64 = (d < 0 ? <u64>-d : <u64>d) & widthMask(bits);
-    if ((magnitude & (magnitude - 1)) == 0) {
-      signedPowerOfTwo(g, type, <i32>ctz(magnitude), d < 0, remainder);
-    } else if (size == 4) {
-      magic32(g, true, d, remainder);
-    } else {
-      magic64(g, true, d, remainder);
-    }
-    return;
+  // x / 1 is x: the entry stays as it is.
+  if (kind == ConstantDivision.Same) return;
+  if (kind == ConstantDivision.Magic && size == 8) {
+    g.takeGpr(Reg.RDX);
+    g.takeGpr(Reg.RAX);
   }
-  if ((unsignedD & (unsignedD - 1)) == 0) {
-    unsignedPowerOfTwo(g, type, <i32>ctz(unsignedD), remainder);
-  } else if ((unsignedD >> (bits - 1)) != 0) {
-    unsignedLarge(g, type, d, remainder);
-  } else if (size == 4) {
-    magic32(g, false, d, remainder);
-  } else {
-    magic64(g, false, d, remainder);
+  const x = g.popToReg();
+  const usesT = kind == ConstantDivision.SignedPowerOfTwo || kind == ConstantDivision.UnsignedLarge || (kind == ConstantDivision.Magic && size == 4);
+  const t = usesT ? g.allocGpr() : x;
+  const result = emitDivisionByConstant(g, kind, size, signed, remainder, d, x, t);
+  if (kind == ConstantDivision.Magic && size == 8) {
+    // The quotient's register or the other of rax/rdx, and (for a remainder) the quotient's too.
+    // The remainder is in x; the quotient went to rdx unless the add step left it in rax (then rdx holds nothing).
+    const quotient = remainder ? quotientRegister64 : result;
+    g.release(quotient == Reg.RAX ? Reg.RDX : Reg.RAX, false);
+    if (remainder) g.release(quotient, false);
   }
+  if (usesT && result != t) g.release(t, false);
+  if (result != x) g.release(x, false);
+  g.pushReg(type, result);
 }

@@ -19,7 +19,7 @@
 // body and hides the shadow-stack pointer from redundancy elimination.
 
 import { Module } from "../module";
-import { Op } from "../opcodes";
+import { Op, PREFIXED, PrefixedOp } from "../opcodes";
 import { BodyValidator } from "../validate/body";
 import { buildFunction } from "./build";
 import { Inst, IrFunction, IrOp, NO_TYPE } from "./ir";
@@ -76,7 +76,7 @@ function inlinable(module: Module, body: i32, accept: (callee: IrFunction) => bo
   const code = module.bodies[body];
   if (code.codeEnd - code.codeStart <= INLINE_MAX_BYTES && calleeValidator!.validate(code)) {
     callee = buildFunction(module, body);
-    if (callee != null && (callee.insts.length > INLINE_MAX_VALUES || !hasReturn(callee) || !accept(callee))) callee = null;
+    if (callee != null && (callee.insts.length > INLINE_MAX_VALUES || !hasReturn(callee) || hasBulkOperation(callee) || !accept(callee))) callee = null;
   }
   callees.set(body, callee);
   return callee;
@@ -114,6 +114,24 @@ function inlineInto(func: IrFunction, module: Module, accept: (callee: IrFunctio
     }
   }
   return inlined;
+}
+
+/**
+ * A bulk memory or table operation: its inline sequence (bounds checks and
+ * copy loops, a few hundred bytes) outweighs the call it would save, and
+ * copied into every caller it multiplied the code tier 2 writes (a string
+ * concatenation's two copies in each caller of `String#concat`).
+ */
+function hasBulkOperation(callee: IrFunction): bool {
+  for (let i = 0; i < callee.insts.length; i++) {
+    switch (callee.insts[i].op) {
+      case PREFIXED | PrefixedOp.MemoryInit: case PREFIXED | PrefixedOp.MemoryCopy:
+      case PREFIXED | PrefixedOp.MemoryFill: case PREFIXED | PrefixedOp.TableInit:
+      case PREFIXED | PrefixedOp.TableCopy:
+        return true;
+    }
+  }
+  return false;
 }
 
 function hasReturn(callee: IrFunction): bool {

@@ -42,6 +42,7 @@ import {
   emitTableCopyFromRegisters, emitTableInitFromRegisters,
 } from "../generate/bulk";
 import { loadMemoryLength } from "../generate/memory";
+import { ConstantDivision, constantDivision, emitDivisionByConstant } from "../generate/division";
 import { CALLEE_SAVED, isCalleeSaved } from "../generate/stack";
 import { Allocation, allocateRegisters, isConstant, isFloatType, keepsAcrossCalls } from "./regalloc";
 import { loopDepths } from "./loops";
@@ -770,6 +771,11 @@ class Lowering {
     }
     const savedRax = mem(Reg.RBP, this.divisionSlot);
     const savedRdx = mem(Reg.RBP, this.divisionSlot - 8);
+    const divisor = this.func.insts[inst.args[1]];
+    if (isConstant(divisor.op) && divisor.imm != 0) {
+      this.emitDivisionByConstant(value, inst, size == 4 ? <i64><i32>divisor.imm : <i64>divisor.imm, signed, remainder, savedRax, savedRdx);
+      return;
+    }
     this.moveTo(inst.args[1], LocKind.GPR, SCRATCH2);
     asm.store(8, savedRax, Reg.RAX);
     asm.store(8, savedRdx, Reg.RDX);
@@ -808,6 +814,42 @@ class Lowering {
     const d = <Reg>this.target(value);
     if (d != SCRATCH) asm.mov(8, d, SCRATCH);
     this.define(value, d);
+  }
+
+  /**
+   * Division and remainder by a nonzero constant: the sequences the
+   * baseline emits (generate/division.ts: shifts, a magic multiply), on
+   * the dividend copied to rcx with rax as the second register (and rdx
+   * for an i64 multiply), both kept in the division slots around it.
+   */
+  emitDivisionByConstant(value: i32, inst: Inst, d: i64, signed: bool, remainder: bool, savedRax: Mem, savedRdx: Mem): void {
+    const g = this.g;
+    const asm = g.asm;
+    const size = sizeOfType(inst.type);
+    const target = <Reg>this.target(value);
+    const kind = constantDivision(size, signed, remainder, d);
+    if (kind == ConstantDivision.Zero) {
+      asm.xor(4, target, target);
+      this.define(value, target);
+      return;
+    }
+    this.moveTo(inst.args[0], LocKind.GPR, SCRATCH2);
+    // The i32 unsigned multiply takes all 64 bits of the dividend's register: its upper half cleared.
+    if (kind == ConstantDivision.Magic && size == 4 && !signed) asm.mov(4, SCRATCH2, SCRATCH2);
+    const usesRax = kind == ConstantDivision.SignedPowerOfTwo || kind == ConstantDivision.UnsignedLarge || kind == ConstantDivision.Magic;
+    const usesRdx = kind == ConstantDivision.Magic && size == 8;
+    if (usesRax) asm.store(8, savedRax, Reg.RAX);
+    if (usesRdx) asm.store(8, savedRdx, Reg.RDX);
+    const result = emitDivisionByConstant(g, kind, size, signed, remainder, d, SCRATCH2, Reg.RAX);
+    if (usesRax || usesRdx) {
+      asm.mov(8, SCRATCH, result);
+      if (usesRax) asm.load(8, Reg.RAX, savedRax);
+      if (usesRdx) asm.load(8, Reg.RDX, savedRdx);
+      if (target != SCRATCH) asm.mov(8, target, SCRATCH);
+    } else if (target != result) {
+      asm.mov(8, target, result);
+    }
+    this.define(value, target);
   }
 
   emitShift(op: Shift, value: i32, inst: Inst): void {
