@@ -48,7 +48,7 @@ import {
 } from "../../ipc/generated/index";
 import { Entry, Policy, findByComponent, findBySpare, list } from "./list";
 import { trapMessage } from "../../sdk/compiler/src/traps";
-import { log } from "../../sdk/lib/log";
+import { log } from "./lines";
 
 const RESTART_LIMIT: i32 = 20;
 const RESTART_WINDOW: i64 = 1_000_000_000;
