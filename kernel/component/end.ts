@@ -45,6 +45,7 @@ import { disarmEnded } from "../object/message-timeout";
 import { dropComponentNames } from "../object/pathname";
 import { tellSupervisor } from "../object/pulse";
 import { Thread, ThreadState } from "../object/thread";
+import { storedAt } from "../object/array";
 import { currentThread, exitCurrent, killThread } from "../sched/scheduler";
 import { inStackGuard } from "../sched/threads";
 import { allocatedFrameCount } from "../memory/frames";
@@ -141,8 +142,8 @@ export function endComponent(component: Component, state: ComponentState): void 
 function sealIfUnused(compiled: CompiledComponent | null): void {
   if (compiled == null) return;
   const components = allComponents();
-  for (let i = 0; i < components.length; i++) {
-    const other = components[i];
+  for (let i = 0, count = components.length; i < count; i++) {
+    const other = storedAt(components, i);
     if (other.compiled === compiled && (other.state == ComponentState.Running || other.state == ComponentState.Loading)) return;
   }
   sealCode(compiled);

@@ -44,6 +44,7 @@ import { Component } from "../component/component";
 import { allThreads } from "../sched/scheduler";
 import { BlockReason, NO_PRIORITY, Thread, ThreadState, applyPriority, threadById } from "./thread";
 import { Channel, SenderQueue } from "./channel";
+import { storedAt } from "./array";
 
 /** Hops a priority change travels at most. */
 export const CHAIN_LIMIT: i32 = 16;
@@ -65,8 +66,8 @@ export function recountClients(server: Thread): Thread | null {
   let count = 0;
   let lent = NO_PRIORITY;
   const threads = allThreads();
-  for (let i = 0; i < threads.length; i++) {
-    const client = threads[i];
+  for (let i = 0, count = threads.length; i < count; i++) {
+    const client = storedAt(threads, i);
     if (client.servedBy != server.id || client.state != ThreadState.Blocked || client.blockReason != BlockReason.Reply) continue;
     count++;
     if (client.priority > lent) lent = client.priority;
@@ -193,8 +194,8 @@ export function settleAfterEnd(component: Component, servers: Array<Thread>): vo
     if (server.isAlive && server.serving > 0) passOn(recountClients(server));
   }
   const threads = allThreads();
-  for (let i = 0; i < threads.length; i++) {
-    const thread = threads[i];
+  for (let i = 0, count = threads.length; i < count; i++) {
+    const thread = storedAt(threads, i);
     if (!thread.isAlive) continue;
     const channel = thread.lastChannel;
     if (channel != null) passOn(settleSenders(changetype<Channel>(channel)));
