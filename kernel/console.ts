@@ -28,7 +28,8 @@ const ring = memory.data(<i32>RING_SIZE);
 let made: u32 = 0;
 let written: u32 = 0;
 
-function keep(byte: i32): void {
+// @ts-ignore: decorator
+@inline function keep(byte: i32): void {
   if (made - written == RING_SIZE) {
     serialWrite(<i32>load<u8>(ring + <usize>(written & (RING_SIZE - 1))));
     written++;
@@ -37,7 +38,8 @@ function keep(byte: i32): void {
   made++;
 }
 
-function put(character: i32): void {
+// @ts-ignore: decorator
+@inline function put(character: i32): void {
   if (character == 10) keep(13);
   keep(character);
 }

@@ -54,7 +54,8 @@ import { announceTestFaults, runTestFault, testFaultsEnabled } from "./test/faul
 import { growComponentMemory } from "./component/memory";
 import { hasPayloadFile } from "./component/payload";
 import { requestLoad, startLoader } from "./component/loader";
-import { classifyComponentException } from "./component/end";
+import { classifyComponentException, reportEnds } from "./component/end";
+import { releaseWaitingRegion } from "./component/region";
 import { printComponentLocation } from "./component/locate";
 import { isComponentCode } from "./component/platform";
 import { lineInterrupt } from "./object/interrupt";
@@ -291,6 +292,16 @@ function idle(): void {
   while (true) {
     // Anything made ready outside an interrupt (at boot, by a fault key) runs first.
     yieldCurrent();
+    // The memory of what ended goes back now, a region per turn (component/region.ts), and the end
+    // lines of the components whose memory went back are written.
+    while (releaseWaitingRegion()) {
+      reportEnds();
+      sti();
+      pause();
+      cli();
+      yieldCurrent();
+    }
+    reportEnds();
     // The console's waiting lines go out in turns; between two, an
     // interrupt may come in and whatever it readied runs before the next.
     while (console.drain(IDLE_DRAIN)) {

@@ -207,7 +207,12 @@ export function _start(): void {
   const checkpoint = state.begin();
   checkpoint.instance = instance;
   checkpoint.nextSequence = 1;
-  if (!configure()) log("the controller takes no bytes");
+  // The controller keeps its configuration: only the first instance writes it (or one whose predecessors
+  // never committed that they did).
+  if (checkpoint.configured == 0) {
+    if (configure()) checkpoint.configured = 1;
+    else log("the controller takes no bytes");
+  }
   beginCommands(checkpoint);
   commit();
 

@@ -55,8 +55,9 @@ const LED_COMMANDS: u32 = 52;
 const NUMBERED: u32 = 56;
 const REPEATS: u32 = 60;
 const IN_STEP: u32 = 64;
+const CONFIGURED: u32 = 68;
 /** A bit per usage: the keys held down. */
-const DOWN: u32 = 68;
+const DOWN: u32 = 72;
 export const CHECKPOINT_SIZE: u32 = DOWN + 32;
 
 const RING: u32 = CHECKPOINTS + 2 * CHECKPOINT_SIZE;
@@ -119,6 +120,14 @@ export const STATE_SIZE: u32 = (QUEUE + InputQueue.bytes(QUEUE_CAPACITY) + 4095)
    */
   get inStep(): u32 { return load<u32>(changetype<usize>(this), IN_STEP); }
   set inStep(value: u32) { store<u32>(changetype<usize>(this), value, IN_STEP); }
+  /**
+   * 1 once an instance wrote the controller's configuration (i8042.ts,
+   * configure): the controller keeps it, so a successor need not write it
+   * again. Committed with the instance's first checkpoint, so an instance
+   * killed before it leaves 0 and its successor writes it.
+   */
+  get configured(): u32 { return load<u32>(changetype<usize>(this), CONFIGURED); }
+  set configured(value: u32) { store<u32>(changetype<usize>(this), value, CONFIGURED); }
 
   isDown(usage: u32): bool {
     return (load<u8>(changetype<usize>(this) + DOWN + (usage >> 3)) >> (usage & 7) & 1) != 0;

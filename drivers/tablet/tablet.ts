@@ -16,15 +16,20 @@
 // instance id. It never waits for the compositor: the device's buffers are
 // drained on every interrupt, and what the compositor could not take yet
 // is tried again every RETRY_NANOSECONDS (lib/input merges motion and
-// drops it first).
+// drops it first). It serves its status on /dev/tablet (protocol.ts), and
+// init keeps a warm spare of it, which has mapped the device's registers
+// before it stands by.
 
 import "../../sdk/lib/abort";
 import {
-  channelCreate, connectionCreate, interruptUnmask, memoryMap, msgReceive, stateDma, stateOpen, timerCreate, timerSet, errorName, Pulse, PULSE_SIZE, MAP_WRITABLE,
-  RECEIVE_ID_PULSE, PCI_ENABLE_BUS_MASTER, INPUT_POINTER, INPUT_BUTTON, INPUT_WHEEL, INPUT_PRESSED, INPUT_RELEASED,
+  channelCreate, componentSelf, connectionCreate, interruptUnmask, memoryMap, stateDma, stateOpen, timerCreate, timerSet, errorName, Pulse, MAP_WRITABLE,
+  PCI_ENABLE_BUS_MASTER, INPUT_POINTER, INPUT_BUTTON, INPUT_WHEEL, INPUT_PRESSED, INPUT_RELEASED,
   INPUT_BUTTON_LEFT, INPUT_BUTTON_RIGHT, INPUT_BUTTON_MIDDLE, INPUT_POINTER_MAXIMUM,
 } from "../../ipc/generated/index";
+import { Server, awaitTakeOver } from "../../ipc/client/index";
 import { log } from "../../sdk/lib/log";
+import { TABLET_PATH, TabletStatusReply } from "./generated/protocols/tablet";
+import { TabletHandlers, serveTablet } from "./generated/servers/tablet";
 import { PciDevice } from "../lib/device/pci";
 import { VirtioDevice } from "../lib/virtio/transport";
 import { Virtqueue } from "../lib/virtio/virtqueue";
@@ -42,6 +47,7 @@ const PULSE_INTERRUPT: i32 = 1;
 const PULSE_RETRY: i32 = 2;
 /** How often events that found no compositor are tried again. */
 const RETRY_NANOSECONDS: i64 = 100_000_000;
+const BUFFER_SIZE: u32 = 64;
 
 // evdev types and codes.
 const EV_SYN: u32 = 0;
@@ -144,62 +150,102 @@ function openState(): TabletState | null {
   return new TabletState(base);
 }
 
+/** What the running instance serves and drives, once it took over. */
+let queue: Virtqueue | null = null;
+let device: VirtioDevice | null = null;
+let interrupt: i32 = 0;
+let retry: i32 = 0;
+let retrying = false;
+let instance: u32 = 0;
+
+/** Hands the committed events on; what the compositor could not take is tried again on the retry timer. */
+function send(): void {
+  if (!input!.trySend() && !retrying && retry > 0) {
+    timerSet(retry, RETRY_NANOSECONDS, 0);
+    retrying = true;
+  }
+}
+
+class Tablet extends TabletHandlers {
+  status(reply: TabletStatusReply): i32 {
+    const tablet = state!;
+    reply.instance = instance;
+    reply.starts = tablet.starts;
+    reply.adoptions = tablet.adoptions;
+    reply.events = tablet.committed.events;
+    return 0;
+  }
+
+  pulse(pulse: Pulse): void {
+    if (pulse.code == PULSE_INTERRUPT) {
+      device!.takeInterrupt();
+      drain(queue!);
+      interruptUnmask(interrupt);
+    } else if (pulse.code == PULSE_RETRY) {
+      retrying = false;
+    }
+    send();
+  }
+}
+
 export function _start(): void {
+  instance = <u32>componentSelf();
+  // What needs neither the state, the name nor the device's registers written is done first: a warm spare
+  // does it before it stands by (the device's configuration and registers mapped, its channel and timer
+  // made), so that its take-over does not.
+  const pci = new PciDevice(VENDOR, DEVICE);
+  const virtio = new VirtioDevice(pci);
+  if (!virtio.open()) { log("cannot open the device: " + virtio.problem); return; }
+  device = virtio;
+  const channel = channelCreate(0);
+  const connection = channel > 0 ? connectionCreate(channel) : channel;
+  retry = connection > 0 ? timerCreate(connection, PULSE_RETRY, 0) : connection;
+  if (connection < 0) { log("cannot make the driver's channel: error " + connection.toString()); return; }
+  // As init's warm spare, this waits here until the running instance has ended: the queue it adopts is the
+  // one its predecessor left.
+  awaitTakeOver();
   state = openState();
   if (state == null) return;
   const tablet = state!;
-  const pci = new PciDevice(VENDOR, DEVICE);
-  const device = new VirtioDevice(pci);
-  if (!device.open()) { log("cannot open the device: " + device.problem); return; }
-  const size = min<u32>(QUEUE_SIZE, device.queueSize(EVENT_QUEUE));
+  const size = min<u32>(QUEUE_SIZE, virtio.queueSize(EVENT_QUEUE));
   const rings = stateDma(QUEUE_STATE_NAME, Virtqueue.bytes(QUEUE_SIZE, EVENT_BYTES));
   if (rings < 0) { log("state.dma " + QUEUE_STATE_NAME + ": " + errorName(rings)); return; }
-  const queue = new Virtqueue(EVENT_QUEUE, size, EVENT_BYTES);
-  if (size == 0 || !queue.place(rings)) { log("cannot set up the event queue: " + queue.problem); return; }
+  const events = new Virtqueue(EVENT_QUEUE, size, EVENT_BYTES);
+  if (size == 0 || !events.place(rings)) { log("cannot set up the event queue: " + events.problem); return; }
+  queue = events;
   // The new instance's cursor (its id, sequence 1) and the queue's consumption are committed together.
   const working = tablet.begin();
   input = new InputClient(tablet.client, QUEUE_CAPACITY, working.cursor);
-  const adopted = queue.adopt(device, working.taken);
+  const adopted = events.adopt(virtio, working.taken);
   if (!adopted) {
-    const why = queue.problem;
-    if (device.negotiate(0) == 0) { log("cannot negotiate: " + device.problem); return; }
-    queue.open(device);
+    const why = events.problem;
+    if (virtio.negotiate(0) == 0) { log("cannot negotiate: " + virtio.problem); return; }
+    events.open(virtio);
     working.taken = 0;
     working.moved = false;
     if (tablet.starts > 0) log("the device's queue was not adopted (" + why + "): device reset");
   }
   tablet.started(adopted);
   tablet.commit();
-  maximumX = axisMaximum(device, ABS_X);
-  maximumY = axisMaximum(device, ABS_Y);
+  maximumX = axisMaximum(virtio, ABS_X);
+  maximumY = axisMaximum(virtio, ABS_Y);
   const enabled = pci.enable(PCI_ENABLE_BUS_MASTER);
   if (enabled < 0) { log("pci.enable: error " + enabled.toString()); return; }
-  const channel = channelCreate(0);
-  const connection = channel > 0 ? connectionCreate(channel) : channel;
-  const interrupt = connection > 0 ? pci.interrupt(connection, PULSE_INTERRUPT) : connection;
+  interrupt = pci.interrupt(connection, PULSE_INTERRUPT);
   if (interrupt < 0) { log("cannot attach the interrupt: error " + interrupt.toString()); return; }
-  const retry = timerCreate(connection, PULSE_RETRY, 0);
-  if (!adopted) device.ready();
-  queue.notify();
-  log((adopted ? "ready: adopted the event queue at used index " + tablet.committed.taken.toString() : "ready: event queue of " + size.toString())
-    + ", line " + pci.interruptLine.toString() + " (" + tablet.starts.toString() + " starts, " + tablet.adoptions.toString() + " adoptions, "
-    + tablet.committed.events.toString() + " device events)");
-  // What the device wrote while no instance ran, and what the last one took and did not hand on.
-  drain(queue);
-  const pulse = changetype<Pulse>(heap.alloc(PULSE_SIZE));
-  let retrying = false;
-  while (true) {
-    if (!input!.trySend() && !retrying && retry > 0) {
-      timerSet(retry, RETRY_NANOSECONDS, 0);
-      retrying = true;
-    }
-    if (msgReceive(channel, changetype<usize>(pulse), PULSE_SIZE, 0) != RECEIVE_ID_PULSE) continue;
-    if (pulse.code == PULSE_INTERRUPT) {
-      device.takeInterrupt();
-      drain(queue);
-      interruptUnmask(interrupt);
-    } else if (pulse.code == PULSE_RETRY) {
-      retrying = false;
-    }
+  if (!adopted) virtio.ready();
+  events.notify();
+  const server = new Server(TABLET_PATH, channel);
+  if (!server.isServing) { log("cannot serve " + TABLET_PATH + ": error " + server.error.toString()); return; }
+  // The first start and a reset are told; a restart that adopted the queue is told by init's line, and every
+  // line on COM1 is time the new instance does not serve.
+  if (!adopted || tablet.starts == 1) {
+    log((adopted ? "ready: adopted the event queue at used index " + tablet.committed.taken.toString() : "ready: event queue of " + size.toString())
+      + ", line " + pci.interruptLine.toString() + " (" + tablet.starts.toString() + " starts, " + tablet.adoptions.toString() + " adoptions, "
+      + tablet.committed.events.toString() + " device events)");
   }
+  // What the device wrote while no instance ran, and what the last one took and did not hand on.
+  drain(events);
+  send();
+  serveTablet(new Tablet(), server.channel, BUFFER_SIZE);
 }

@@ -13,9 +13,14 @@
 //   2. endComponent takes it apart, in the order written there: its other
 //      threads, its objects (mappings, names, replies owed, handles,
 //      message timers, lent priorities, the end pulse to its supervisor),
-//      its memory and code (every frame and page-table page goes back; its
-//      table and vmctx are garbage for the kernel's collector);
+//      its memory and code (its table and vmctx are garbage for the
+//      kernel's collector; every frame and page-table page of its memory
+//      and its threads' stacks goes back in the background, region.ts);
 //   3. the faulting thread ends too.
+//
+// The line that says how it ended and how many frames are in use once its
+// memory went back is written then (reportEnds, from the idle loop), not at
+// the end: a restart's new instance serves first.
 //
 // Its code stays mapped for the code cache, but no longer executable once no
 // live component runs it (platform.ts, sealCode).
@@ -30,20 +35,25 @@ import { Component, ComponentFault, ComponentState, allComponents } from "./comp
 import { kernelLinker } from "./loader";
 import { isComponentCode, sealCode } from "./platform";
 import { CompiledComponent } from "../../sdk/loader/component";
-import { releaseRegion } from "./region";
+import { regionWaits, releaseRegionLater } from "./region";
 import { failPendingReplies } from "../object/channel";
 import { handlesOf } from "../object/handle";
-import { settleAfterEnd } from "../object/inheritance";
+import { serversOfClients, settleAfterEnd } from "../object/inheritance";
 import { unmapAll } from "../object/memory-object";
 import { releaseBusMasters } from "../object/bus-master";
 import { disarmEnded } from "../object/message-timeout";
 import { dropComponentNames } from "../object/pathname";
 import { tellSupervisor } from "../object/pulse";
 import { Thread, ThreadState } from "../object/thread";
+import { storedAt } from "../object/array";
 import { currentThread, exitCurrent, killThread } from "../sched/scheduler";
 import { inStackGuard } from "../sched/threads";
 import { allocatedFrameCount } from "../memory/frames";
 import { dropShadowSlot } from "./component-shadow-stack";
+
+// Ended components whose end line waits for their memory to go back (reportEnds), and their memory's base.
+const endsToReport = new Array<Component>();
+const endedMemories = new Array<u64>();
 
 // What the exception handler saw, for the trap it turned the exception into.
 let exceptionVector: i32 = -1;
@@ -88,8 +98,9 @@ export function describe(component: Component, what: string): void {
  *     that survive (inheritance.ts);
  *  8. its supervisor is told by the end pulse, once all of the above
  *     holds (pulse.ts);
- *  9. its memory region goes back, and its code stops being executable
- *     once no live component runs it.
+ *  9. its memory region goes back, in the background (region.ts,
+ *     releaseRegionLater: nothing runs or reads there any more), and its
+ *     code stops being executable once no live component runs it.
  *
  * Steps 2 to 5 concern the message-passing state it has only once it made
  * or was given an object (`Component.ipc`).
@@ -98,6 +109,8 @@ export function endComponent(component: Component, state: ComponentState): void 
   if (component.state != ComponentState.Running && component.state != ComponentState.Loading) return;
   component.state = state;
   const running = currentThread();
+  // The servers its threads wait for lose those clients: they are recounted below (settleAfterEnd).
+  const servers = serversOfClients(component);
   for (let i = 0; i < component.threads.length; i++) {
     const thread = component.threads[i];
     if (thread !== running && thread.state != ThreadState.Dead) killThread(thread);
@@ -113,10 +126,12 @@ export function endComponent(component: Component, state: ComponentState): void 
     handlesOf(component).closeAll();
   }
   disarmEnded(component);
-  settleAfterEnd(component);
+  settleAfterEnd(component, servers);
   tellSupervisor(component);
   const memory = component.memoryObject != 0 ? component.memoryBase : 0;
-  if (memory != 0) releaseRegion(memory);
+  if (memory != 0) releaseRegionLater(memory);
+  endsToReport.push(component);
+  endedMemories.push(memory);
   component.memoryObject = 0;
   component.instance = null;
   component.threads.length = 0;
@@ -127,8 +142,8 @@ export function endComponent(component: Component, state: ComponentState): void 
 function sealIfUnused(compiled: CompiledComponent | null): void {
   if (compiled == null) return;
   const components = allComponents();
-  for (let i = 0; i < components.length; i++) {
-    const other = components[i];
+  for (let i = 0, count = components.length; i < count; i++) {
+    const other = storedAt(components, i);
     if (other.compiled === compiled && (other.state == ComponentState.Running || other.state == ComponentState.Loading)) return;
   }
   sealCode(compiled);
@@ -169,15 +184,38 @@ export function componentTrapped(thread: Thread, kind: i32, pc: u64): void {
   console.text(")");
   console.end();
   endComponent(component, ComponentState.Faulted);
-  reportReclaimed(component);
   exitCurrent();
 }
 
-function reportReclaimed(component: Component): void {
-  describe(component, "ended: threads, handles and memory reclaimed; ");
-  console.decimal(allocatedFrameCount());
-  console.text(" frames in use");
-  console.end();
+/**
+ * Writes the end line of each ended component whose memory went back
+ * (region.ts): how it ended, and the frames in use now. The idle loop
+ * calls it after each region it gives back.
+ */
+export function reportEnds(): void {
+  let kept = 0;
+  for (let i = 0; i < endsToReport.length; i++) {
+    const component = endsToReport[i];
+    const memory = endedMemories[i];
+    if (memory != 0 && regionWaits(memory)) {
+      endsToReport[kept] = component;
+      endedMemories[kept++] = memory;
+      continue;
+    }
+    const state = component.state;
+    if (state == ComponentState.Faulted) describe(component, "ended: threads, handles and memory reclaimed; ");
+    else if (state == ComponentState.Killed) describe(component, "killed; threads, handles and memory reclaimed; ");
+    else {
+      describe(component, "exited with status ");
+      console.signed(<i64>component.exitStatus);
+      console.text("; ");
+    }
+    console.decimal(allocatedFrameCount());
+    console.text(" frames in use");
+    console.end();
+  }
+  endsToReport.length = kept;
+  endedMemories.length = kept;
 }
 
 /**
@@ -196,10 +234,6 @@ export function threadEnded(thread: Thread): void {
   }
   if (others > 0) return;
   endComponent(component, ComponentState.Exited);
-  describe(component, "exited; ");
-  console.decimal(allocatedFrameCount());
-  console.text(" frames in use");
-  console.end();
 }
 
 /** component.exit: the calling component ends with `status`. Never returns. */
@@ -207,9 +241,6 @@ export function exitComponent(thread: Thread, status: i32): void {
   const component = thread.component!;
   component.exitStatus = status;
   endComponent(component, ComponentState.Exited);
-  describe(component, "exited with status ");
-  console.signed(<i64>status);
-  console.end();
   exitCurrent();
 }
 
@@ -217,8 +248,6 @@ export function exitComponent(thread: Thread, status: i32): void {
 export function killComponent(component: Component): void {
   const running = currentThread();
   endComponent(component, ComponentState.Killed);
-  describe(component, "killed");
-  console.end();
   if (running.component === component) exitCurrent();
 }
 

@@ -12,6 +12,19 @@
 // going back to the allocator. Releasing a region unmaps all of it, which
 // also gives back the page-table pages that mapped it. Only kernel code
 // runs here (interrupts off), so none of this needs a lock.
+//
+// The regions of what ended (a component's memory, a dead thread's stack)
+// are released later, not at the end (releaseRegionLater): unmapping a
+// linear memory walks its page tables and frees every frame, most of the
+// kernel's work in a component's end, and nothing of it is needed for a
+// restart, whose new instance (a warm spare) should serve first. A region
+// waiting to go back stays reserved, so its addresses are not handed out
+// again, and its frames count as in use; nothing runs or reads there any
+// more (the component's threads and mappings are gone). The waiting
+// regions go back, oldest first: in the idle loop, one per turn
+// (releaseWaitingRegion, kernel/main.ts); all of them before any region is
+// reserved, so that addresses are handed out as if each had gone back at
+// its end; and all of them when mapping runs out of frames.
 
 import { NO_EXECUTE, SMALL_PAGE, WRITABLE, mapPage, setPageFlags, translate, unmapRange } from "../arch/x86_64/paging";
 import { allocateZeroedFrame, freeFrame } from "../memory/frames";
@@ -44,6 +57,9 @@ const freeSlots = new Array<u64>();
 const regionBases = new Array<u64>();
 const regionSizes = new Array<u64>();
 let mappedPages: u64 = 0;
+// Regions waiting to go back (releaseRegionLater), oldest first.
+const waitingBases = new Array<u64>();
+let waitingFirst: i32 = 0;
 
 function roundUp(bytes: u64): u64 { return (bytes + SMALL_PAGE - 1) & ~(SMALL_PAGE - 1); }
 
@@ -52,6 +68,7 @@ export function regionPages(): u64 { return mappedPages; }
 
 /** Reserves `bytes` of inaccessible address space; 0 when none is left. */
 export function reserveRegion(bytes: u64): u64 {
+  releaseWaitingRegions();
   if (bytes == 0) bytes = SMALL_PAGE;
   const size = roundUp(bytes);
   let base: u64 = 0;
@@ -113,6 +130,38 @@ export function releaseRegion(base: u64): void {
   freeEnds.push(end);
 }
 
+/**
+ * Releases the region at `base` later, in the background (the file's
+ * header): what ended holds nothing there any more. Until then it stays
+ * reserved and mapped.
+ */
+export function releaseRegionLater(base: u64): void {
+  waitingBases.push(base);
+}
+
+/** True while the region at `base` waits to go back. */
+export function regionWaits(base: u64): bool {
+  for (let i = waitingFirst; i < waitingBases.length; i++) if (waitingBases[i] == base) return true;
+  return false;
+}
+
+/** Releases the oldest region waiting to go back: false when none waits. */
+export function releaseWaitingRegion(): bool {
+  if (waitingFirst >= waitingBases.length) return false;
+  const base = waitingBases[waitingFirst++];
+  if (waitingFirst == waitingBases.length) {
+    waitingBases.length = 0;
+    waitingFirst = 0;
+  }
+  releaseRegion(base);
+  return true;
+}
+
+/** Releases every region waiting to go back. */
+export function releaseWaitingRegions(): void {
+  while (releaseWaitingRegion()) {}
+}
+
 function flagsFor(access: PageAccess): u64 {
   if (access == PageAccess.ReadWrite) return WRITABLE | NO_EXECUTE;
   return access == PageAccess.ReadOnly ? NO_EXECUTE : 0;
@@ -124,11 +173,22 @@ export function mapRegionPages(address: u64, bytes: u64, access: PageAccess): bo
   const end = address + roundUp(bytes);
   for (let page = address; page < end; page += SMALL_PAGE) {
     if (translate(page) >= 0) { setPageFlags(page, flags); continue; }
-    const frame = allocateZeroedFrame();
-    if (frame == 0) return false;
-    if (!mapPage(page, frame, flags)) { freeFrame(frame); return false; }
+    if (!mapFreshPage(page, flags)) {
+      // Out of frames: what waits to go back goes now, and the page is tried once more.
+      if (waitingFirst >= waitingBases.length) return false;
+      releaseWaitingRegions();
+      if (!mapFreshPage(page, flags)) return false;
+    }
     mappedPages++;
   }
+  return true;
+}
+
+/** Maps a fresh zeroed frame at `page`: false when out of frames (for the frame or a page table). */
+function mapFreshPage(page: u64, flags: u64): bool {
+  const frame = allocateZeroedFrame();
+  if (frame == 0) return false;
+  if (!mapPage(page, frame, flags)) { freeFrame(frame); return false; }
   return true;
 }
 

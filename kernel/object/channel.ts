@@ -48,6 +48,7 @@ import { HandleEntry, KernelObject, handlesOf } from "./handle";
 import { lastFaultWasWrite } from "../component/copy";
 import { allows, allowsRange, CAPABILITY_DEVICE, CAPABILITY_DMA } from "../component/policy";
 import { overlapsMemory } from "../arch/x86_64/memory";
+import { storedAt } from "./array";
 import { claimBusMaster } from "./bus-master";
 import { Connection } from "./connection";
 import { nextReceiveId, pendingClientOf } from "./receive-id";
@@ -540,16 +541,16 @@ export function msgBusMaster(caller: Thread, receiveId: u32, config: u64): i32 {
  */
 export function failPendingReplies(component: Component): void {
   const threads = allThreads();
-  for (let i = 0; i < threads.length; i++) {
-    const client = threads[i];
+  for (let i = 0, count = threads.length; i < count; i++) {
+    const client = storedAt(threads, i);
     if (client.pendingIn == component.id && client.state == ThreadState.Blocked && client.blockReason == BlockReason.Reply) {
       finish(client, abi.ERROR_DEAD_SERVER, WakeReason.Cancelled);
     }
   }
-  for (let i = 0; i < openChannels.length; i++) {
-    const transfers = openChannels[i].transfers;
+  for (let i = 0, count = openChannels.length; i < count; i++) {
+    const transfers = storedAt(openChannels, i).transfers;
     for (let k = transfers.length - 1; k >= 0; k--) {
-      if (transfers[k].client.component !== component) continue;
+      if (storedAt(transfers, k).client.component !== component) continue;
       const pendingTransfer = transfers[k];
       transfers.splice(k, 1);
       dropTransfer(pendingTransfer);

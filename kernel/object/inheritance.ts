@@ -44,6 +44,7 @@ import { Component } from "../component/component";
 import { allThreads } from "../sched/scheduler";
 import { BlockReason, NO_PRIORITY, Thread, ThreadState, applyPriority, threadById } from "./thread";
 import { Channel, SenderQueue } from "./channel";
+import { storedAt } from "./array";
 
 /** Hops a priority change travels at most. */
 export const CHAIN_LIMIT: i32 = 16;
@@ -65,8 +66,8 @@ export function recountClients(server: Thread): Thread | null {
   let count = 0;
   let lent = NO_PRIORITY;
   const threads = allThreads();
-  for (let i = 0; i < threads.length; i++) {
-    const client = threads[i];
+  for (let i = 0, count = threads.length; i < count; i++) {
+    const client = storedAt(threads, i);
     if (client.servedBy != server.id || client.state != ThreadState.Blocked || client.blockReason != BlockReason.Reply) continue;
     count++;
     if (client.priority > lent) lent = client.priority;
@@ -163,17 +164,39 @@ export function passOn(thread: Thread | null): void {
 }
 
 /**
- * A component ended: its threads left every queue they waited in (as
- * senders, lock waiters) and, dead, wait for no reply, so what the
- * survivors inherit is recomputed — their clients recounted (the dead ones
- * no longer count), their waiting senders looked at again — and passed on.
+ * The server threads that `component`'s threads wait for replies from, to
+ * be recounted once they ended (settleAfterEnd): taken before its threads
+ * end, while they are still Reply-blocked.
  */
-export function settleAfterEnd(component: Component): void {
-  const threads = allThreads();
+export function serversOfClients(component: Component): Array<Thread> {
+  const servers = new Array<Thread>();
+  const threads = component.threads;
   for (let i = 0; i < threads.length; i++) {
     const thread = threads[i];
+    if (thread.state != ThreadState.Blocked || thread.blockReason != BlockReason.Reply) continue;
+    const server = serverOf(thread);
+    if (server != null && !servers.includes(server)) servers.push(server);
+  }
+  return servers;
+}
+
+/**
+ * A component ended: its threads left every queue they waited in (as
+ * senders, lock waiters) and, dead, wait for no reply, so what the
+ * survivors inherit is recomputed — the clients of `servers` (the
+ * servers its threads waited for, serversOfClients) recounted, as the
+ * dead ones no longer count; no other server lost a client — and every
+ * survivor's waiting senders looked at again, and passed on.
+ */
+export function settleAfterEnd(component: Component, servers: Array<Thread>): void {
+  for (let i = 0; i < servers.length; i++) {
+    const server = servers[i];
+    if (server.isAlive && server.serving > 0) passOn(recountClients(server));
+  }
+  const threads = allThreads();
+  for (let i = 0, count = threads.length; i < count; i++) {
+    const thread = storedAt(threads, i);
     if (!thread.isAlive) continue;
-    if (thread.serving > 0) passOn(recountClients(thread));
     const channel = thread.lastChannel;
     if (channel != null) passOn(settleSenders(changetype<Channel>(channel)));
   }

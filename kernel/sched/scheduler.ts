@@ -32,6 +32,7 @@ import { Timeout, arm, disarm, fireExpired, nanosToCycles } from "./timeouts";
 import { freeKernelShadowSlots, restoreShadowFrames, saveShadowFrames, shadowDepth, slotAddress, slotCapacity } from "./kernel-shadow-stack";
 import { acquireComponentLock, releaseComponentLock } from "./lock";
 import { releaseReceiveSlot } from "../object/receive-id";
+import { storedAt } from "../object/array";
 import { now } from "../time";
 
 /** Ticks of a time slice (20 ms at 100 Hz). */
@@ -159,8 +160,8 @@ function releaseThread(thread: Thread): void {
   freeKernelShadowSlots(thread);
   releaseReceiveSlot(thread);
   freeStack(thread);
-  for (let i = 0; i < threads.length; i++) {
-    if (threads[i] !== thread) continue;
+  for (let i = 0, count = threads.length; i < count; i++) {
+    if (storedAt(threads, i) !== thread) continue;
     threads.splice(i, 1);
     break;
   }

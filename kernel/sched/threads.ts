@@ -32,7 +32,7 @@ import { INTERRUPT_ROOM, STACK_GROW_ROOM, STACK_GUARD_SIZE } from "../arch/x86_6
 import { load64, store64, threadBlock } from "../arch/x86_64/native";
 import { SMALL_PAGE, pinTable, unpinTable } from "../arch/x86_64/paging";
 import { Component } from "../component/component";
-import { PageAccess, mapRegionPages, releaseRegion, reserveRegion } from "../component/region";
+import { PageAccess, mapRegionPages, releaseRegion, releaseRegionLater, reserveRegion } from "../component/region";
 import { Thread } from "../object/thread";
 import { addThread, afterSwitch, current, currentThread, exitCurrent, makeReady } from "./scheduler";
 import { allocateKernelShadowSlots, freeKernelShadowSlots } from "./kernel-shadow-stack";
@@ -64,11 +64,16 @@ function threadStart(argument: i64): void {
   exitCurrent();
 }
 
-/** Gives back the stack of a dead thread (the scheduler calls it once nothing stands on it). */
+/**
+ * Gives back the stack of a dead thread (the scheduler calls it once
+ * nothing stands on it): in the background, like the memory of an ended
+ * component (component/region.ts, releaseRegionLater), so that a
+ * component's end does not wait for its threads' stacks to be unmapped.
+ */
 export function freeThreadStack(thread: Thread): void {
   if (thread.stackRegion == 0) return;
   unpinTable(thread.stackRegion);
-  releaseRegion(thread.stackRegion);
+  releaseRegionLater(thread.stackRegion);
   thread.stackRegion = 0;
 }
 

@@ -5,7 +5,7 @@
 // it keeps one. Single-threaded: pulses
 // and requests arrive on one channel and are handled one at a time; the
 // kernel delivers pulses first, so an end is handled before the next
-// request sees the entry.
+// request sees the entry. A second thread writes its lines (lines.ts).
 
 import "../../sdk/lib/abort";
 import {
@@ -15,12 +15,14 @@ import { serveInit } from "../../ipc/generated/servers/init";
 import { list, loadList, StartAt } from "./list";
 import { setEndNotices, setHandOverTimer, setSpareTimer, startEntry } from "./supervisor";
 import { InitRequests, PULSE_HAND_OVERS, PULSE_SPARES } from "./requests";
-import { log } from "../../sdk/lib/log";
+import { log, startLineWriter } from "./lines";
 
 const BUFFER_SIZE: u32 = 512;
 
 export function _start(): void {
   loadList();
+  // Its lines are written by a thread of their own, below every component (lines.ts).
+  startLineWriter();
   const channel = channelCreate(0);
   if (channel < 0) { log("channel.create failed: " + errorName(channel)); return; }
   const notices = connectionCreate(channel);

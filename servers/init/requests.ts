@@ -11,7 +11,7 @@ import {
 } from "../../ipc/generated/index";
 import { InitHandlers } from "../../ipc/generated/servers/init";
 import { REPLY_LATER } from "../../ipc/client/serve";
-import { log } from "../../sdk/lib/log";
+import { log } from "./lines";
 import { Entry, findByComponent, findByName } from "./list";
 import {
   checkHandOvers, componentEnded, endInstance, finishHandOver, handOver, promoteSpare, retireSpare, standingBy, startEntry,

@@ -123,8 +123,19 @@ function peBytes(pe: Uint8Array, rva: number, size: number): Uint8Array {
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
+/** Waits until COM1's output matches `pattern`, looking every 10 ms; throws after `timeoutMs`. */
+async function serialMatches(machine: Machine, pattern: RegExp, timeoutMs: number): Promise<void> {
+  for (const until = Date.now() + timeoutMs; !pattern.test(machine.serial); await sleep(10)) {
+    if (Date.now() > until || !machine.isRunning) throw new Error(`trace: COM1 never matched ${pattern}`);
+  }
+}
+
+/** TRACE_RESTART=NAME: the desktop bench image's second restart of NAME, traced (restartTrace). */
+const restartName = process.env.TRACE_RESTART;
+
 async function main(): Promise<void> {
   const reuse = process.env.TRACE_FROM;
+  const recipeName = restartName ? "desktop-bench" : "test";
   const directory = reuse ?? mkdtempSync(join(tmpdir(), "delos-trace-"));
   const log = join(directory, "exec.log");
   let serial = "";
@@ -132,18 +143,31 @@ async function main(): Promise<void> {
     serial = readFileSync(join(directory, "serial.txt"), "utf8");
   } else {
     const image = join(directory, "test.img");
-    const built = buildRecipe(readRecipe("test"));
+    const built = buildRecipe(readRecipe(recipeName));
     writeFileSync(image, built.image);
     writeFileSync(join(directory, "BOOTX64.EFI"), built.bootStub);
     const traceMs = Number(process.env.TRACE_MS ?? 400);
     console.log(`trace: booting the test image under TCG, one instruction per block, execution log in ${log}`);
     const machine = await Machine.start({ image, accel: "tcg", timeoutSeconds: 1800, extraArgs: ["-icount", "shift=0", "-singlestep", "-D", log] });
     try {
-      // The round trips start right after this line and take well under a second even single-stepped: log from now.
-      await machine.waitFor("osbench: clock-overhead", 1_500_000);
-      await machine.monitor("log exec,nochain");
-      await sleep(traceMs);
-      await machine.monitor("log none");
+      if (restartName) {
+        // The bench settles 1 s after each restart: the log goes on in the pause before the second round's
+        // restart of NAME and off once its figure is out.
+        // The bench's order in each round (tests/os/desktop-bench): keyboard, compositor, display, tablet.
+        const order = ["keyboard", "compositor", "display", "tablet"];
+        const before = order[(order.indexOf(restartName) + order.length - 1) % order.length];
+        await serialMatches(machine, new RegExp(`desktop-bench: restart-${before} \\d+ \\d+`), 1_500_000);
+        await machine.monitor("log exec,nochain");
+        const figure = new RegExp(`desktop-bench: restart-${restartName} \\d+ \\d+[\\s\\S]*desktop-bench: restart-${restartName} \\d+ \\d+`);
+        await serialMatches(machine, figure, 600_000);
+        await machine.monitor("log none");
+      } else {
+        // The round trips start right after this line and take well under a second even single-stepped: log from now.
+        await machine.waitFor("osbench: clock-overhead", 1_500_000);
+        await machine.monitor("log exec,nochain");
+        await sleep(traceMs);
+        await machine.monitor("log none");
+      }
       serial = machine.serial;
     } finally {
       await machine.quit();
@@ -156,8 +180,8 @@ async function main(): Promise<void> {
   const kernel = buildKernel();
   const ranges: CodeRange[] = [range("kernel", BigInt(kernelAt[1]!), kernel.wasm, kernel.component)];
   // The test image's components by payload file, each with the wasm the build wrote for it.
-  const built = new Map(componentEntries(readRecipe("test")).map((entry) => [entry.name, entry.wasm!]));
-  for (const match of serial.matchAll(/load: ((?:test|system)\/([a-z0-9-]+)\.wasm): component \d+ \([^)]*\) running, .* code at (0x[0-9a-f]+)/g)) {
+  const built = new Map(componentEntries(readRecipe(recipeName)).map((entry) => [entry.name, entry.wasm!]));
+  for (const match of serial.matchAll(/load: ((?:[a-z]+\/)+([a-z0-9-]+)\.wasm): component \d+ \([^)]*\) running, .* code at (0x[0-9a-f]+)/g)) {
     const source = built.get(match[1]!);
     if (!source || ranges.some((r) => r.owner === match[2])) continue;
     const wasm = new Uint8Array(readFileSync(join(repoRoot, source)));
@@ -181,6 +205,11 @@ async function main(): Promise<void> {
   // A round trip is counted at each entry into the kernel's msg.send: its native fast path when the link has one.
   const sendEntry = entryOf(ranges, "kernel native", "fast path msg_send") ?? entryOf(ranges, "kernel", "delos_msg_send");
   let trips = 0;
+  // A restart is counted from the bench's init.restart request to its figure line, once.
+  const restartFrom = restartName ? entryOf(ranges, "desktop-bench", "desktop-bench/restart") : null;
+  const restartTo = restartName ? entryOf(ranges, "desktop-bench", "desktop-bench/figure") : null;
+  if (restartName && (restartFrom === null || restartTo === null)) throw new Error("trace: the desktop bench's initRestart or figure is not in its code");
+  let restartState = 0;
   // TRACE_SEQUENCE: the functions of the second round trip in the order they ran.
   const sequence: Array<{ where: string; count: number }> = [];
   const lines = createInterface({ input: createReadStream(log) });
@@ -188,13 +217,18 @@ async function main(): Promise<void> {
     const match = /^Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+\/([0-9a-f]+)\//.exec(line);
     if (!match) continue;
     const pc = BigInt("0x" + match[1]);
+    if (restartName) {
+      if (restartState === 0 && pc === restartFrom) { restartState = 1; trips = 1; }
+      else if (restartState === 1 && pc === restartTo) restartState = 2;
+      if (restartState !== 1) continue;
+    }
     let where = cache.get(pc);
     if (where === undefined) { where = locate(ranges, pc); cache.set(pc, where); }
     counts.set(where, (counts.get(where) ?? 0) + 1);
     pcCounts.set(pc, (pcCounts.get(pc) ?? 0) + 1);
     total++;
-    if (pc === sendEntry) trips++;
-    if (process.env.TRACE_SEQUENCE && trips === 2) {
+    if (pc === sendEntry && !restartName) trips++;
+    if (process.env.TRACE_SEQUENCE && (trips === 2 || restartState === 1)) {
       const lastRun = sequence[sequence.length - 1];
       if (lastRun && lastRun.where === where) lastRun.count++; else sequence.push({ where, count: 1 });
     }

@@ -58,14 +58,34 @@ export function addBootServicesMemory(): void { addRegionsOfType(BOOT_SERVICES_C
  * what the map does not list (PCI apertures, the framebuffer).
  */
 export function overlapsMemory(start: u64, end: u64): bool {
+  if (memoryStarts.length == 0) collectMemory();
+  for (let i = 0; i < memoryStarts.length; i++) {
+    if (start < unchecked(memoryEnds[i]) && unchecked(memoryStarts[i]) < end) return true;
+  }
+  return false;
+}
+
+// The map's memory for overlapsMemory, its regions joined where one ends where the next begins: the map
+// does not change after boot, and a driver's start asks (msg.bus_master, memory.device) about ranges the
+// map's hundred-odd regions would be read for each time.
+const memoryStarts = new Array<u64>();
+const memoryEnds = new Array<u64>();
+
+function collectMemory(): void {
   for (let i = 0; i < regionCount(); i++) {
     const type = regionType(i);
     if (type == RESERVED || type == UNUSABLE || type == MMIO || type == MMIO_PORT_SPACE) continue;
     const regionBegin = regionStart(i);
     const regionEnd = regionBegin + regionPages(i) * PAGE_SIZE;
-    if (start < regionEnd && regionBegin < end) return true;
+    const last = memoryEnds.length - 1;
+    if (last >= 0 && memoryEnds[last] == regionBegin) memoryEnds[last] = regionEnd;
+    else {
+      memoryStarts.push(regionBegin);
+      memoryEnds.push(regionEnd);
+    }
   }
-  return false;
+  // A map without memory still gets an empty range, so that it is not read again.
+  if (memoryStarts.length == 0) { memoryStarts.push(0); memoryEnds.push(0); }
 }
 
 /** Prints the account of the memory map. */

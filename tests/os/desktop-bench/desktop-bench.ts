@@ -6,8 +6,10 @@
 //                     first answer to window.frame, which it gives only
 //                     with the whole screen composed;
 //   restart-NAME      init told to kill the keyboard driver, the
-//                     compositor or the display driver, to the first
-//                     request a new instance answered (one line per run;
+//                     compositor, the display driver or the pointer
+//                     driver (tablet, which answers its status on
+//                     /dev/tablet), to the first request a new instance
+//                     answered (one line per run;
 //                     the compositor answers window.list before it draws;
 //                     with init's warm spare ready, the new instance is
 //                     the spare taking over);
@@ -42,6 +44,7 @@ import {
 } from "../../../ipc/generated/protocols/window";
 import { INPUT_EVENTS, INPUT_EVENTS_REQUEST_EVENTS, INPUT_PATH } from "../../../ipc/generated/protocols/input";
 import { DISPLAY_MODE, DISPLAY_MODE_REPLY_SIZE, DISPLAY_MODE_REQUEST_SIZE, DISPLAY_PATH, DisplayModeReply } from "../../../ipc/generated/protocols/display";
+import { TABLET_PATH, TABLET_STATUS, TABLET_STATUS_REPLY_SIZE, TABLET_STATUS_REQUEST_SIZE } from "../../../drivers/tablet/generated/protocols/tablet";
 import { NamedConnection } from "../../../ipc/client/named-connection";
 import { spawnGranted } from "../../../ipc/client/spawn";
 import { pixelToPointer } from "../../../desktop/compositor/manager";
@@ -67,6 +70,7 @@ const windows = new NamedConnection(WINDOW_PATH);
 const input = new NamedConnection(INPUT_PATH);
 const keyboard = new NamedConnection(KEYBOARD_PATH);
 const display = new NamedConnection(DISPLAY_PATH);
+const tablet = new NamedConnection(TABLET_PATH);
 let sequence: u32 = 0;
 
 function figure(name: string, nanoseconds: i64, cycles: u64): void {
@@ -176,6 +180,11 @@ function displayAnswers(): bool {
   return result >= 0;
 }
 
+function tabletAnswers(): bool {
+  store<u32>(request, TABLET_STATUS);
+  return tablet.send(request, TABLET_STATUS_REQUEST_SIZE, reply, TABLET_STATUS_REPLY_SIZE) >= 0;
+}
+
 export function _start(): void {
   // The first frame: the compositor answers window.frame only with it composed.
   while (!frameAnswers()) threadSleep(POLL_NANOSECONDS);
@@ -213,6 +222,8 @@ export function _start(): void {
     restart("compositor", compositorAnswers, frameAnswers);
     threadSleep(SETTLE_NANOSECONDS);
     restart("display", displayAnswers);
+    threadSleep(SETTLE_NANOSECONDS);
+    restart("tablet", tabletAnswers);
     threadSleep(SETTLE_NANOSECONDS);
   }
   settledWindow(2, <u32>echo);
