@@ -296,20 +296,12 @@ function idle(): void {
     // lines of the components whose memory went back are written.
     while (releaseWaitingRegion()) {
       reportEnds();
-      sti();
-      pause();
-      cli();
-      yieldCurrent();
+      betweenTurns();
     }
     reportEnds();
     // The console's waiting lines go out in turns; between two, an
     // interrupt may come in and whatever it readied runs before the next.
-    while (console.drain(IDLE_DRAIN)) {
-      sti();
-      pause();
-      cli();
-      yieldCurrent();
-    }
+    while (console.drain(IDLE_DRAIN)) betweenTurns();
     waitForInterrupt();
     cli();
     if (faults) {
@@ -317,6 +309,14 @@ function idle(): void {
       if (key >= 0) runTestFault(key);
     }
   }
+}
+
+/** Between two turns of the idle loop's background work: an interrupt may come in, and whatever it readied runs. */
+function betweenTurns(): void {
+  sti();
+  pause();
+  cli();
+  yieldCurrent();
 }
 
 /** The clock tick, after its end of interrupt: the count, the scheduler's timeouts and slice, a switch if one is wanted. */
