@@ -6,7 +6,7 @@
 
 import { basename } from "node:path";
 import { buildProgram } from "./build-programs";
-import { benchPrograms, REPEAT } from "./programs";
+import { benchPrograms, REPEAT, ROUNDS } from "./programs";
 import { runBenchmark } from "./suite";
 import { corpus, measureThroughput } from "./throughput";
 import { benchBoot } from "../boot/bench";
@@ -17,11 +17,12 @@ import { wasmtimeReady } from "./wasmtime";
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const figure = (value: number | string) => typeof value === "number" ? value.toFixed(1).padStart(9) : "        —";
-// `npm run bench -- compiler`: the programs and compile throughput, no boot.
+// `npm run bench -- compiler`: the programs and compile throughput, no boot;
+// `npm run bench -- NAME...`: the programs whose names contain one of the NAMEs.
 const compilerOnly = process.argv[2] === "compiler";
-const filter = compilerOnly ? undefined : process.argv[2];
+const filters = compilerOnly ? [] : process.argv.slice(2);
 
-log(`bench: each program: one warm-up call, then ${REPEAT} timed calls; ms per call; native is linux-x64 in guard-region mode`);
+log(`bench: each program: one warm-up call, then ${ROUNDS} timed rounds of ${REPEAT} calls; ms per call in the best round; native is linux-x64 in guard-region mode`);
 const wasmtime = wasmtimeReady(log);
 const withWasmtime = wasmtime === true;
 log(withWasmtime
@@ -41,7 +42,7 @@ const quotient = (a: number | string | undefined, b: number | string | undefined
   return (a / b).toFixed(2).padStart(width);
 };
 for (const program of benchPrograms) {
-  if (filter && !program.name.includes(filter)) continue;
+  if (filters.length && !filters.some((name) => program.name.includes(name))) continue;
   const result = await runBenchmark(program, withWasmtime);
   const agree = !result.mismatch;
   const ratio = quotient(result.nativeMs, result.v8Ms, 9, ratios, agree);
@@ -74,7 +75,7 @@ if (tier2CraneliftRatios.length) {
 }
 for (const problem of problems) log(`bench: ✗ ${problem}`);
 
-if (!filter) {
+if (!filters.length) {
   const paths = corpus(benchPrograms.map((program) => { try { return buildProgram(program.name); } catch { return ""; } }).filter(Boolean));
   log(`bench: compile corpus: ${paths.map((path) => basename(path)).join(", ")}`);
   const throughput = measureThroughput(paths);
@@ -102,7 +103,7 @@ if (!filter) {
 }
 
 if (compilerOnly) process.exit(0);
-if (!filter || filter === "boot") await benchBoot(log);
-if (!filter || filter === "kernel") await benchKernel(log);
-if (!filter || filter === "fs") await benchFs(log);
-if (!filter || filter === "desktop") await benchDesktop(log);
+if (!filters.length || filters.includes("boot")) await benchBoot(log);
+if (!filters.length || filters.includes("kernel")) await benchKernel(log);
+if (!filters.length || filters.includes("fs")) await benchFs(log);
+if (!filters.length || filters.includes("desktop")) await benchDesktop(log);

@@ -244,6 +244,36 @@ export function register(test: TestFunction): void {
     }, { timeout: 300_000 });
   }
 
+  test("tier 2: x / c and x % c share one quotient, and a loop of divisions keeps its values out of rax and rdx", (t) => {
+    // The digits of a number, signed i32 and unsigned i64: each iteration takes x % 10 and x / 10.
+    const wasm = wat(`(module
+      (func (export "digits32") (param i32) (result i32) (local i32)
+        (block (loop
+          (br_if 1 (i32.eqz (local.get 0)))
+          (local.set 1 (i32.add (i32.mul (local.get 1) (i32.const 31)) (i32.rem_s (local.get 0) (i32.const 10))))
+          (local.set 0 (i32.div_s (local.get 0) (i32.const 10)))
+          (br 0)))
+        (local.get 1))
+      (func (export "digits64") (param i64) (result i64) (local i64)
+        (block (loop
+          (br_if 1 (i64.eqz (local.get 0)))
+          (local.set 1 (i64.add (i64.mul (local.get 1) (i64.const 7)) (i64.rem_u (local.get 0) (i64.const 1000))))
+          (local.set 0 (i64.div_u (local.get 0) (i64.const 1000)))
+          (br 0)))
+        (local.get 1)))`);
+    const calls = [];
+    for (const x of [0, 7, -7, 10, -10, 123456789, -123456789, 2147483647, -2147483648]) calls.push({ name: "digits32", args: [i32(x)] });
+    for (const x of [0n, 999n, 1000n, 18446744073709551615n, 9223372036854775808n, 1234567890123456789n]) calls.push({ name: "digits64", args: [i64(x)] });
+    const { value: problems, fellBack } = underTier2(() => differential(wasm, calls));
+    t.eq(problems, [], `${calls.length} calls agree with V8`);
+    t.eq(fellBack, 0, "no function fell back to the baseline");
+    const code = compiledInstructions(wasm, 2);
+    t.eq(code.filter((text) => /,0x66666667$/.test(text)).length, 1, "the i32 quotient by 10 is computed once");
+    t.eq(code.filter((text) => /^movabs /.test(text)).length, 1, "the i64 quotient by 1000 is computed once (its one 64-bit magic constant)");
+    const saved = code.filter((text) => /^mov QWORD PTR \[rbp-0x[0-9a-f]+\],r[ad]x$/.test(text));
+    t.eq(saved, [], "nothing saves rax or rdx to the frame around the divisions");
+  }, { timeout: 120_000 });
+
   test("tier 2: inlined callees, conversions, min/max/copysign agree with V8 without falling back", (t) => {
     const wasm = wat(lowerings);
     const { value: problems, compiled, fellBack } = underTier2(() => differential(wasm, [

@@ -14,6 +14,7 @@ import { verifyFunction } from "./verify";
 import { eliminateRedundancy } from "./redundancy";
 import { inlineCalls } from "./inline";
 import { hoistInvariants } from "./licm";
+import { splitRemainders } from "./remainders";
 import { CORRUPTIONS, corrupt, corruptionName } from "./corrupt";
 import { Module } from "../module";
 import { IrFunction } from "./ir";
@@ -67,6 +68,7 @@ export function irCommand(flags: i32): i32 {
     }
     if (flags & IR_INLINE) inlineCalls(func, module, acceptEvery);
     if (flags & IR_OPTIMIZE) {
+      splitRemainders(func);
       hoistInvariants(func);
       eliminateRedundancy(func);
     }

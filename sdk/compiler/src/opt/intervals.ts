@@ -52,6 +52,19 @@ export function clobbersRegisters(func: IrFunction, value: i32): bool {
   return inst.op == (PREFIXED | PrefixedOp.MemoryFill) && !isSmallFill(func, inst);
 }
 
+/**
+ * Whether `inst` is an integer division or remainder: its lowering takes
+ * rax (and rdx) for itself, saving a value held there around it.
+ */
+export function isDivision(op: u32): bool {
+  switch (op) {
+    case Op.I32DivS: case Op.I32DivU: case Op.I32RemS: case Op.I32RemU:
+    case Op.I64DivS: case Op.I64DivU: case Op.I64RemS: case Op.I64RemU:
+      return true;
+  }
+  return false;
+}
+
 /** Whether `inst` clobbers the callee-saved registers too: a call of an import (below `importedFuncs`) or a call_indirect. */
 export function clobbersCalleeSaved(inst: Inst, importedFuncs: u32): bool {
   return inst.op == Op.CallIndirect || (inst.op == Op.Call && <u32>inst.imm < importedFuncs);
@@ -74,6 +87,8 @@ export class Intervals {
   callBlocks: i32[] = [];
   /** Positions of the calls that clobber the callee-saved registers too, ascending. */
   clobbers: i32[] = [];
+  /** Positions of the integer divisions and remainders (isDivision), ascending. */
+  divisions: i32[] = [];
   /** Per block: the values live at its end (an interval may span more than where its value is live). */
   liveOut: i32[][] = [];
   dominators: Dominators;
@@ -102,6 +117,7 @@ export class Intervals {
           this.callBlocks.push(block);
           if (clobbersCalleeSaved(func.insts[insts[k]], importedFuncs)) this.clobbers.push(at);
         }
+        if (isDivision(func.insts[insts[k]].op)) this.divisions.push(at);
         at++;
       }
       this.blockEnd[block] = at - 1;
@@ -221,6 +237,17 @@ export class Intervals {
   crossesClobber(value: i32): bool {
     const low = firstAfter(this.clobbers, this.start[value]);
     return low < this.clobbers.length && this.clobbers[low] < this.end[value];
+  }
+
+  /** Whether a division lies strictly inside the interval of `value` (one at its end only reads it). */
+  crossesDivision(value: i32): bool {
+    const low = firstAfter(this.divisions, this.start[value]);
+    return low < this.divisions.length && this.divisions[low] < this.end[value];
+  }
+
+  /** The index in `divisions` of the division at `position`. */
+  divisionAt(position: i32): i32 {
+    return firstAfter(this.divisions, position) - 1;
   }
 
   /** The index in `calls` of the first call after `position`. */

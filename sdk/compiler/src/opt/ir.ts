@@ -140,6 +140,26 @@ export function canTrap(op: u32): bool {
 }
 
 /**
+ * Whether instruction `inst` of `func` is pure: isPure of its operation,
+ * or an integer division or remainder by a constant that cannot trap
+ * (not 0, and not -1 for a signed division, which overflows on the most
+ * negative dividend), which may then be merged and moved like any other.
+ */
+export function isPureInst(func: IrFunction, inst: Inst): bool {
+  if (isPure(inst.op)) return true;
+  switch (inst.op) {
+    case Op.I32DivS: case Op.I32DivU: case Op.I32RemS: case Op.I32RemU:
+    case Op.I64DivS: case Op.I64DivU: case Op.I64RemS: case Op.I64RemU: {
+      const divisor = func.insts[inst.args[1]];
+      if (divisor.op != Op.I32Const && divisor.op != Op.I64Const) return false;
+      const d: i64 = divisor.op == Op.I32Const ? <i64><i32>divisor.imm : <i64>divisor.imm;
+      return d != 0 && !(d == -1 && (inst.op == Op.I32DivS || inst.op == Op.I64DivS));
+    }
+  }
+  return false;
+}
+
+/**
  * Whether an operation is pure: no effect, no trap, its value depends on
  * its operands and immediates only (so equal ones may be merged and moved).
  */

@@ -11,7 +11,7 @@
 
 import { Op } from "../opcodes";
 import { Dominators } from "./dominators";
-import { IrFunction, IrOp, isPure } from "./ir";
+import { IrFunction, IrOp, isPureInst } from "./ir";
 import { isCall } from "./intervals";
 
 /** Moves the loop invariants of `func` to their loops' preheaders; returns how many moved. */
@@ -85,7 +85,7 @@ function hoistFromLoop(func: IrFunction, rpo: i32[], inBody: bool[], preheader: 
       const inst = func.insts[value];
       let invariant = false;
       if (inst.op == Op.GlobalGet) invariant = !calls && !written.has(<u32>inst.imm);
-      else if (inst.op != IrOp.Phi && isPure(inst.op)) {
+      else if (inst.op != IrOp.Phi && isPureInst(func, inst)) {
         invariant = true;
         // Operands in the loop (moved ones now live in the preheader) keep it there.
         for (let a = 0; a < inst.args.length; a++) {

@@ -36,6 +36,7 @@ import { buildFunction, buildFailure } from "./build";
 import { eliminateRedundancy } from "./redundancy";
 import { inlineCalls } from "./inline";
 import { hoistInvariants } from "./licm";
+import { splitRemainders } from "./remainders";
 import { Intervals, clobbersCalleeSaved, edgeIndex, isSmallFill } from "./intervals";
 import {
   emitDrop, emitFillStores, emitMemoryCopyFromRegisters, emitMemoryFillFromRegisters, emitMemoryInitFromRegisters,
@@ -136,6 +137,7 @@ export function lowerFunction(g: Generator, bodyIndex: i32): bool {
   }
   inliningGenerator = g;
   inlineCalls(func, g.module, calleeLowerable);
+  splitRemainders(func);
   hoistInvariants(func);
   eliminateRedundancy(func);
   const intervals = new Intervals(func, g.module.numImportedFuncs);
@@ -170,6 +172,11 @@ class Lowering {
   saveSlots: StaticArray<i32> = new StaticArray<i32>(3);
   /** The first of the two frame slots that save rax and rdx around a division, 0 until one needs them. */
   divisionSlot: i32 = 0;
+  /**
+   * Per division (Intervals.divisions): bit 0 when a value in rax lives
+   * across it, bit 1 for rdx; only those are saved around it.
+   */
+  divisionSaves: u8[] = [];
   /** The comparison whose flags the block's branch tests, -1 when none. */
   fused: i32 = -1;
   /** When `fused` is an i32.eqz of a comparison: that comparison, whose flags the branch tests inverted; else -1. */
@@ -216,6 +223,17 @@ class Lowering {
         const args = func.insts[value].args;
         for (let a = 0; a < args.length; a++) this.uses[args[a]]++;
         if (alloc.reg[value] >= 0 && alloc.slot[value] != 0) this.split.push(value);
+      }
+    }
+    this.divisionSaves = new Array<u8>(intervals.divisions.length).fill(0);
+    if (intervals.divisions.length > 0) {
+      for (let value = 0; value < func.insts.length; value++) {
+        const reg = alloc.reg[value];
+        if ((reg != <i32>Reg.RAX && reg != <i32>Reg.RDX) || isFloatType(func.insts[value].type) || intervals.start[value] < 0) continue;
+        const bit: u8 = reg == <i32>Reg.RAX ? 1 : 2;
+        for (let d = intervals.divisionAt(intervals.start[value]) + 1; d < intervals.divisions.length && intervals.divisions[d] < intervals.end[value]; d++) {
+          this.divisionSaves[d] |= bit;
+        }
       }
     }
     this.storeAtCalls = new Array<bool>(func.insts.length).fill(false);
@@ -698,6 +716,12 @@ class Lowering {
     if (commutative && (alloc.reg[b] == <i32>d || this.isImmediate(a, size)) && alloc.reg[a] != <i32>d) {
       const t = a; a = b; b = t;
     }
+    // A product by an immediate of a value in another register: imul's three-operand form, no copy first.
+    if (op < 0 && alloc.reg[a] >= 0 && alloc.reg[a] != <i32>d && this.isImmediate(b, size)) {
+      asm.imulImm(size, d, <Reg>alloc.reg[a], <i32>this.func.insts[b].imm);
+      this.define(value, d);
+      return;
+    }
     let bReg: i32 = -1;
     if (alloc.reg[b] == <i32>d && alloc.reg[a] != <i32>d) {
       asm.mov(8, SCRATCH2, d);
@@ -765,7 +789,8 @@ class Lowering {
     const size = sizeOfType(inst.type);
     const signed = op == Op.I32DivS || op == Op.I64DivS || op == Op.I32RemS || op == Op.I64RemS;
     const remainder = op == Op.I32RemS || op == Op.I64RemS || op == Op.I32RemU || op == Op.I64RemU;
-    if (this.divisionSlot == 0) {
+    const saves = this.divisionSaves[this.intervals.divisionAt(this.intervals.position[value])];
+    if (saves != 0 && this.divisionSlot == 0) {
       this.divisionSlot = this.alloc.newSlot();
       this.alloc.newSlot();
     }
@@ -773,12 +798,12 @@ class Lowering {
     const savedRdx = mem(Reg.RBP, this.divisionSlot - 8);
     const divisor = this.func.insts[inst.args[1]];
     if (isConstant(divisor.op) && divisor.imm != 0) {
-      this.emitDivisionByConstant(value, inst, size == 4 ? <i64><i32>divisor.imm : <i64>divisor.imm, signed, remainder, savedRax, savedRdx);
+      this.emitDivisionByConstant(value, inst, size == 4 ? <i64><i32>divisor.imm : <i64>divisor.imm, signed, remainder, saves, savedRax, savedRdx);
       return;
     }
     this.moveTo(inst.args[1], LocKind.GPR, SCRATCH2);
-    asm.store(8, savedRax, Reg.RAX);
-    asm.store(8, savedRdx, Reg.RDX);
+    if (saves & 1) asm.store(8, savedRax, Reg.RAX);
+    if (saves & 2) asm.store(8, savedRdx, Reg.RDX);
     this.moveTo(inst.args[0], LocKind.GPR, Reg.RAX);
     asm.test(size, SCRATCH2, SCRATCH2);
     g.trapIf(Cond.E, TrapKind.DivideByZero);
@@ -808,12 +833,22 @@ class Lowering {
       asm.div(size, SCRATCH2);
     }
     asm.bind(done);
-    asm.mov(8, SCRATCH, remainder ? Reg.RDX : Reg.RAX);
-    asm.load(8, Reg.RAX, savedRax);
-    asm.load(8, Reg.RDX, savedRdx);
-    const d = <Reg>this.target(value);
-    if (d != SCRATCH) asm.mov(8, d, SCRATCH);
-    this.define(value, d);
+    this.finishDivision(value, remainder ? Reg.RDX : Reg.RAX, saves, savedRax, savedRdx);
+  }
+
+  /** The result of a division, in `result`, to its value's register, with rax and rdx loaded back where `saves` says. */
+  finishDivision(value: i32, result: Reg, saves: u8, savedRax: Mem, savedRdx: Mem): void {
+    const asm = this.g.asm;
+    const target = <Reg>this.target(value);
+    if (saves != 0) {
+      asm.mov(8, SCRATCH, result);
+      if (saves & 1) asm.load(8, Reg.RAX, savedRax);
+      if (saves & 2) asm.load(8, Reg.RDX, savedRdx);
+      if (target != SCRATCH) asm.mov(8, target, SCRATCH);
+    } else if (target != result) {
+      asm.mov(8, target, result);
+    }
+    this.define(value, target);
   }
 
   /**
@@ -822,13 +857,13 @@ class Lowering {
    * the dividend copied to rcx with rax as the second register (and rdx
    * for an i64 multiply), both kept in the division slots around it.
    */
-  emitDivisionByConstant(value: i32, inst: Inst, d: i64, signed: bool, remainder: bool, savedRax: Mem, savedRdx: Mem): void {
+  emitDivisionByConstant(value: i32, inst: Inst, d: i64, signed: bool, remainder: bool, saves: u8, savedRax: Mem, savedRdx: Mem): void {
     const g = this.g;
     const asm = g.asm;
     const size = sizeOfType(inst.type);
-    const target = <Reg>this.target(value);
     const kind = constantDivision(size, signed, remainder, d);
     if (kind == ConstantDivision.Zero) {
+      const target = <Reg>this.target(value);
       asm.xor(4, target, target);
       this.define(value, target);
       return;
@@ -838,18 +873,10 @@ class Lowering {
     if (kind == ConstantDivision.Magic && size == 4 && !signed) asm.mov(4, SCRATCH2, SCRATCH2);
     const usesRax = kind == ConstantDivision.SignedPowerOfTwo || kind == ConstantDivision.UnsignedLarge || kind == ConstantDivision.Magic;
     const usesRdx = kind == ConstantDivision.Magic && size == 8;
-    if (usesRax) asm.store(8, savedRax, Reg.RAX);
-    if (usesRdx) asm.store(8, savedRdx, Reg.RDX);
-    const result = emitDivisionByConstant(g, kind, size, signed, remainder, d, SCRATCH2, Reg.RAX);
-    if (usesRax || usesRdx) {
-      asm.mov(8, SCRATCH, result);
-      if (usesRax) asm.load(8, Reg.RAX, savedRax);
-      if (usesRdx) asm.load(8, Reg.RDX, savedRdx);
-      if (target != SCRATCH) asm.mov(8, target, SCRATCH);
-    } else if (target != result) {
-      asm.mov(8, target, result);
-    }
-    this.define(value, target);
+    const kept: u8 = (usesRax ? saves & 1 : 0) | (usesRdx ? saves & 2 : 0);
+    if (kept & 1) asm.store(8, savedRax, Reg.RAX);
+    if (kept & 2) asm.store(8, savedRdx, Reg.RDX);
+    this.finishDivision(value, emitDivisionByConstant(g, kind, size, signed, remainder, d, SCRATCH2, Reg.RAX), kept, savedRax, savedRdx);
   }
 
   emitShift(op: Shift, value: i32, inst: Inst): void {

@@ -26,7 +26,7 @@
 
 import { Op, PREFIXED } from "../opcodes";
 import { Dominators } from "./dominators";
-import { IrFunction, IrOp, isLoad, isPure, isStore } from "./ir";
+import { IrFunction, IrOp, isLoad, isPureInst, isStore } from "./ir";
 import { isCall } from "./intervals";
 
 /** What one point of a block chain knows: global values and linear memory contents. */
@@ -194,7 +194,7 @@ export function eliminateRedundancy(func: IrFunction): i32 {
       const args = inst.args;
       for (let a = 0; a < args.length; a++) args[a] = replacement[args[a]];
       if (inst.op == IrOp.Phi) continue;
-      if (isPure(inst.op)) {
+      if (isPureInst(func, inst)) {
         const key = expressionKey(func, value);
         if (expressions.has(key)) {
           replacement[value] = expressions.get(key);

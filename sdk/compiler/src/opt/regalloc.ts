@@ -27,6 +27,11 @@
 // A value that flows into a phi takes the phi's register when that one is
 // free where the value is defined, which removes the copy on that edge.
 //
+// Divisions: the lowering takes rax and rdx for (i)div and the magic
+// multiplies, saving a value held there to the frame and loading it back
+// after. A value whose interval spans a division takes another register
+// when one is free, so a loop of divisions keeps its state out of their way.
+//
 // Constants get no register: each use takes the immediate, or materialises
 // it in a scratch register (lower.ts), which costs less than holding a
 // register over a long range.
@@ -130,6 +135,7 @@ export function allocateRegisters(func: IrFunction, intervals: Intervals): Alloc
       // worth it from two calls crossed (weighted by their loops) on. A
       // parameter has its slot already (the caller's), so it stays out.
       if (at < 0 && !float) at = preferred(free, func.insts[value].op != IrOp.Param && callsAcross(intervals, value, depth) >= 2);
+      if (!float && intervals.crossesDivision(value)) at = outOfDivisions(free, at);
       if (at >= 0) {
         result.reg[value] = free[at];
         free.splice(at, 1);
@@ -190,6 +196,25 @@ export function keepsAcrossCalls(reg: i32, float: bool): bool {
 function preferred(free: i32[], acrossCalls: bool): i32 {
   for (let k = free.length - 1; k >= 0; k--) if (isCalleeSaved(free[k]) == acrossCalls) return k;
   return -1;
+}
+
+/**
+ * For a value that spans a division: `at` (an index in `free`, -1 for the
+ * next one handed out) unless that is rax or rdx, else the last free
+ * register that is neither, preferring one as callee-saved as the choice;
+ * `at` when every free register is one of the two.
+ */
+function outOfDivisions(free: i32[], at: i32): i32 {
+  const chosen = at >= 0 ? at : free.length - 1;
+  const reg = free[chosen];
+  if (reg != <i32>Reg.RAX && reg != <i32>Reg.RDX) return at;
+  let other = -1;
+  for (let k = free.length - 1; k >= 0; k--) {
+    if (free[k] == <i32>Reg.RAX || free[k] == <i32>Reg.RDX) continue;
+    if (isCalleeSaved(free[k]) == isCalleeSaved(reg)) return k;
+    if (other < 0) other = k;
+  }
+  return other >= 0 ? other : at;
 }
 
 /** Per value: a phi it is an operand of (the last one found), -1 when none. */
