@@ -133,6 +133,29 @@ const SHAPES: Shape[] = [
     count: [/^call QWORD PTR \[r11\+0x8\]$/, 2],
   },
   {
+    // A loop of call_indirects with its counter and sum in callee-saved registers.
+    //   before: the call clobbered every register: the locals stored to the save area before each call
+    //           (mov QWORD PTR [rbp-0x10],rbx) and reloaded after it
+    //   after:  a callee of this instance keeps rbx, r12 and r13 (compiled code); the path to another
+    //           instance's callee (possibly native) keeps them in three outgoing slots above the arguments:
+    //           mov QWORD PTR [rsp+0x8],rbx; ... call QWORD PTR [r11+0x8]; ... mov rbx,QWORD PTR [rsp+0x8]
+    what: "register locals stay in rbx, r12 and r13 across call_indirect; another instance's callee is called with them kept aside",
+    source: `(module
+      (type $t (func (param i32) (result i32)))
+      (table 1 funcref)
+      (func (export "f") (param i32) (result i32) (local i32 i32)
+        (loop $again
+          (local.set 2 (i32.add (local.get 2) (call_indirect (type $t) (local.get 1) (i32.const 0))))
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (br_if $again (i32.lt_u (local.get 1) (local.get 0))))
+        (local.get 2)))`,
+    present: [/^mov QWORD PTR \[rsp\+0x8\],rbx$/, /^mov QWORD PTR \[rsp\+0x10\],r12$/, /^mov QWORD PTR \[rsp\+0x18\],r13$/,
+      /^mov rbx,QWORD PTR \[rsp\+0x8\]$/, /^mov r12,QWORD PTR \[rsp\+0x10\]$/, /^mov r13,QWORD PTR \[rsp\+0x18\]$/],
+    absent: [/^mov DWORD PTR \[rbp-0x[0-9a-f]+\],(ebx|r12d|r13d)$/],
+    // The prologue's saves of the entry values, and no other store of the three to the frame around the calls.
+    count: [/^mov QWORD PTR \[rbp-0x[0-9a-f]+\],(rbx|r12|r13)$/, 3],
+  },
+  {
     // A counted loop converting its i32 counter, a register local, to f64.
     //   before: ea: mov rax,rbx; xorps xmm0,xmm0; cvtsi2sd xmm0,eax; addsd xmm8,xmm0; add ebx,0x1; cmp ebx,r12d; jb 0xea
     //   after:  ea: nop DWORD PTR [rax+rax*1+0x0]; nop DWORD PTR [rax+rax*1+0x0]; nop WORD PTR [rax+rax*1+0x0]

@@ -6,10 +6,11 @@
 // [rsp + 8j]. Locals and latent local references survive: the callee cannot
 // reach this frame. A call of the module's own function keeps rbx, r12 and
 // r13 (the callee saves what it writes: docs/compiler-abi.md), so register
-// locals there stay; an import or an indirect call clobbers every register,
+// locals there stay, and so does a call_indirect, which keeps them itself
+// around a callee of another instance; an import clobbers every register,
 // and the callee-saved ones this function did not save in its prologue go
-// to the save area around it (stack.ts). An import or an indirect call
-// switches r14/r15 to the callee's instance and back.
+// to the save area around it (stack.ts). An import or an indirect call of
+// another instance switches r14/r15 to the callee's instance and back.
 
 import { Alu, Cond, Reg, Shift, fsAbsolute, mem, memIndex, memLabel } from "../x64/assembler";
 import { FuncType, ValType } from "../module";
@@ -18,7 +19,7 @@ import {
   THREAD_SELF, TrapKind, VMCTX_MEMORY_BASE, VMCTX_RUNTIME, VMCTX_TABLE,
 } from "../abi";
 import { Generator } from "./generator";
-import { SCRATCH, VMCTX, MEMORY_BASE } from "./stack";
+import { CALLEE_SAVED, SCRATCH, VMCTX, MEMORY_BASE } from "./stack";
 import { emitX86Intrinsic } from "./x86";
 
 /** The intrinsics of delos:native, numbered from 1 (0: an ordinary import). */
@@ -58,13 +59,14 @@ export function intrinsicByName(name: string): Intrinsic {
 
 /**
  * Moves the arguments of a call of `type` to the outgoing slots and pops
- * them; `calleeSavedKept` for a callee that keeps the callee-saved registers.
+ * them; `calleeSavedKept` for a callee that keeps the callee-saved
+ * registers; `extraSlots` more outgoing slots reserved above them.
  */
 // @ts-ignore: decorator
-@inline function passArguments(g: Generator, type: FuncType, calleeSavedKept: bool): void {
+@inline function passArguments(g: Generator, type: FuncType, calleeSavedKept: bool, extraSlots: i32 = 0): void {
   const params = type.params.length;
   const results = type.results.length;
-  g.needCallSlots(params > results ? params : results);
+  g.needCallSlots((params > results ? params : results) + extraSlots);
   // The callee may change a global: latent reads of the cached one take their value now.
   if (g.globalLocal >= 0) g.materializeLocal(g.globalLocal);
   const first = g.depth - params;
@@ -131,18 +133,25 @@ export function emitCallInstruction(g: Generator, funcIndex: u32): void {
 export function emitCallIndirect(g: Generator, typeIndex: u32): void {
   const type = g.module.types[<i32>typeIndex];
   const index = g.popToReg();
-  passArguments(g, type, false);
-  emitCallIndirectInstruction(g, typeIndex, index);
+  const slots = max(type.params.length, type.results.length);
+  passArguments(g, type, true, INDIRECT_SAVE_SLOTS);
+  emitCallIndirectInstruction(g, typeIndex, index, 8 * slots);
   g.release(index, false);
-  takeResults(g, type, false);
+  takeResults(g, type, true);
 }
 
 /**
  * The checks and the call of a call_indirect, with the arguments in place
  * and the element index (zero-extended) in `index`, which it clobbers, as
- * it clobbers r11; shared by both tiers.
+ * it clobbers r11; shared by both tiers. A callee of another instance may
+ * be native code that does not keep rbx, r12 and r13 (the kernel's message
+ * fast path, a host function), so that path keeps them itself, in the
+ * three outgoing slots at [rsp + saveAt] that the caller reserves above
+ * the arguments; a callee of this instance is compiled code, which keeps
+ * them. So a call_indirect keeps the callee-saved registers, as a direct
+ * call does (docs/compiler-abi.md).
  */
-export function emitCallIndirectInstruction(g: Generator, typeIndex: u32, index: Reg): void {
+export function emitCallIndirectInstruction(g: Generator, typeIndex: u32, index: Reg, saveAt: i32): void {
   const asm = g.asm;
   const element = SCRATCH;
   asm.load(8, element, mem(VMCTX, VMCTX_TABLE));
@@ -165,12 +174,17 @@ export function emitCallIndirectInstruction(g: Generator, typeIndex: u32, index:
   asm.callMem(mem(element, ELEMENT_CODE));
   asm.jmpShort(called);
   asm.bind(otherInstance);
+  for (let k = 0; k < CALLEE_SAVED.length; k++) asm.store(8, mem(Reg.RSP, saveAt + 8 * k), <Reg>CALLEE_SAVED[k]);
   asm.mov(8, VMCTX, index);
   asm.load(8, MEMORY_BASE, mem(VMCTX, VMCTX_MEMORY_BASE));
   asm.callMem(mem(element, ELEMENT_CODE));
   g.restoreInstance();
+  for (let k = 0; k < CALLEE_SAVED.length; k++) asm.load(8, <Reg>CALLEE_SAVED[k], mem(Reg.RSP, saveAt + 8 * k));
   asm.bind(called);
 }
+
+/** Outgoing slots a call_indirect reserves above its arguments and results: the callee-saved registers around a call of another instance. */
+export const INDIRECT_SAVE_SLOTS: i32 = 3;
 
 /** Argument registers of the Linux syscall instruction: number, then a1..a6. */
 const SYSCALL_REGISTERS: StaticArray<i32> = [Reg.RAX, Reg.RDI, Reg.RSI, Reg.RDX, Reg.R10, Reg.R8, Reg.R9];

@@ -14,7 +14,7 @@
 //
 // rbx, r12 and r13 are callee-saved for the module's own calls
 // (docs/compiler-abi.md): a local there costs a store and a reload only
-// around the calls that clobber everything (imports, call_indirect), where
+// around the calls that clobber everything (imports), where
 // one in r8-r10 or an xmm register pays around every call, but a function
 // pays a save and a restore for each it uses: each local takes the kind
 // that costs it less (homeCost). The prologue saves those that locals take; the value stack never uses the others (they are RESERVED),

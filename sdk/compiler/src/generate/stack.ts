@@ -17,10 +17,10 @@
 // The most used locals of a function live in registers for its whole body
 // (locals.ts chooses them; those registers are RESERVED): a LOCAL entry of
 // such a local reads the register, a `local.set` writes it. rbx, r12 and
-// r13 are callee-saved for calls of the module's own functions
-// (docs/compiler-abi.md): a local kept in one of them stays there across
-// such a call. Every other register is scratch across calls, and all are
-// across a call of an import or a call_indirect, so around anything that
+// r13 are callee-saved for calls of the module's own functions and for
+// call_indirect (docs/compiler-abi.md): a local kept in one of them stays
+// there across such a call. Every other register is scratch across calls,
+// and all are across a call of an import, so around anything that
 // clobbers a local's register it goes through its frame slot, lazily:
 // before, only the ones assigned since their slot was last written
 // ("dirty") are stored; after, each is reloaded when first read ("stale"),

@@ -65,9 +65,13 @@ export function isDivision(op: u32): bool {
   return false;
 }
 
-/** Whether `inst` clobbers the callee-saved registers too: a call of an import (below `importedFuncs`) or a call_indirect. */
+/**
+ * Whether `inst` clobbers the callee-saved registers too: a call of an
+ * import (below `importedFuncs`). A call_indirect keeps them
+ * (generate/call.ts emitCallIndirectInstruction).
+ */
 export function clobbersCalleeSaved(inst: Inst, importedFuncs: u32): bool {
-  return inst.op == Op.CallIndirect || (inst.op == Op.Call && <u32>inst.imm < importedFuncs);
+  return inst.op == Op.Call && <u32>inst.imm < importedFuncs;
 }
 
 export class Intervals {

@@ -28,7 +28,7 @@ import { ValType } from "../module";
 import { BoundsMode } from "../compiled";
 import { MAX_FRAME_SIZE, MEMORY_LENGTH, RT_MEMORY_GROW, TrapKind, VMCTX_MEMORY, VMCTX_RUNTIME } from "../abi";
 import { COND_FLOAT_EQ, COND_FLOAT_NE, Generator, invertCondition } from "../generate/generator";
-import { Intrinsic, emitCallIndirectInstruction, emitCallInstruction } from "../generate/call";
+import { INDIRECT_SAVE_SLOTS, Intrinsic, emitCallIndirectInstruction, emitCallInstruction } from "../generate/call";
 import { emitConvertU64, emitSlowPath, emitTruncateSigned, emitTruncateU32, emitTruncateU64 } from "../generate/convert";
 import { F32_ABS, F32_SIGN, F64_ABS, F64_SIGN, emitMinMax } from "../generate/float";
 import { isLoad, isStore, IrFunction, IrOp, Inst, NO_TYPE } from "./ir";
@@ -1319,14 +1319,15 @@ class Lowering {
     const params = type.params.length;
     const results = type.results.length;
     const slots = params > results ? params : results;
-    if (slots > this.callSlots) this.callSlots = slots;
+    const reserved = indirect ? slots + INDIRECT_SAVE_SLOTS : slots;
+    if (reserved > this.callSlots) this.callSlots = reserved;
     this.saveBeforeCall(value);
     this.storeArguments(inst, params);
     if (indirect) {
       // The element index, the last operand, zero-extended in rcx: the
       // checks clobber it and r11, both scratch here.
       this.moveTo(inst.args[params], LocKind.GPR, SCRATCH2);
-      emitCallIndirectInstruction(g, <u32>inst.imm, SCRATCH2);
+      emitCallIndirectInstruction(g, <u32>inst.imm, SCRATCH2, 8 * slots);
     } else {
       emitCallInstruction(g, <u32>inst.imm);
     }

@@ -125,7 +125,7 @@ export class BodyValidator extends Reader {
   callWeight: u32 = 0;
   /**
    * The uses' weight of the calls that clobber every register, the
-   * callee-saved ones included (an ordinary import, call_indirect; see
+   * callee-saved ones included (an ordinary import; see
    * docs/compiler-abi.md): 0 when the body makes none.
    */
   clobberWeight: u32 = 0;
@@ -470,8 +470,8 @@ export class BodyValidator extends Reader {
           if (typeIndex >= <u32>this.types.length) { this.reject("unknown type " + typeIndex.toString()); break; }
           this.pop(I32);
           this.call(unchecked(this.types[typeIndex]));
+          // It keeps the callee-saved registers as a direct call does (generate/call.ts).
           this.callWeight += this.useWeight;
-          this.clobberWeight += this.useWeight;
           break;
         }
         case OpClass.DROP: this.popAny(); break;
