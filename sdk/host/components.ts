@@ -25,6 +25,10 @@
 //                           wasm after asc
 //   @precompile no          left for the kernel to compile at run time (default: the
 //                           image carries its native code)
+//   @tier 1                 the image carries the baseline's code for it, not the
+//                           optimizing tier's (the default, 2): for a test whose
+//                           point is the baseline's frame (hostile-overflow's huge
+//                           frames, which the optimizing tier makes small)
 //   @image                  built once per image that carries it, with the image's
 //                           component table (init and the test runner)
 //   @test LINE              a line of the grant its in-OS test gets; the test is the
@@ -95,6 +99,8 @@ export interface Component {
   /** The declaration of the folder's own protocols (`@protocol`), relative to the repository root, or null. */
   protocol: string | null;
   precompile: boolean;
+  /** The tier of the native code the image carries (`@tier`). */
+  tier: 1 | 2;
   perImage: boolean;
   /** Where it lies in an image's payload (test/echo.wasm, system/init.wasm). */
   payload: string;
@@ -122,7 +128,7 @@ export function readComponent(folder: string, root: string = repoRoot): Componen
   const testLines: string[] = [];
   const component: Component = {
     name, folder, entry: `${folder}/${name}.ts`, identity: "", kind: "", manifest: "", grant: "", parent: "init", order: 100,
-    restart: true, runtime: "stub", ascFlags: [], rewrite: null, protocol: null, precompile: true, perImage: false,
+    restart: true, runtime: "stub", ascFlags: [], rewrite: null, protocol: null, precompile: true, tier: 2, perImage: false,
     payload: `${payloadArea(folder + "/")}/${name}.wasm`, output: "", test: null,
   };
   const seen = new Set<string>();
@@ -190,6 +196,12 @@ export function readComponent(folder: string, root: string = repoRoot): Componen
         const value = one();
         if (value !== "yes" && value !== "no") throw new ComponentError(`${where(line)}: @precompile is yes or no`);
         component.precompile = value === "yes";
+        break;
+      }
+      case "@tier": {
+        const value = one();
+        if (value !== "1" && value !== "2") throw new ComponentError(`${where(line)}: @tier is 1 (the baseline) or 2 (the optimizing tier)`);
+        component.tier = value === "1" ? 1 : 2;
         break;
       }
       case "@image":

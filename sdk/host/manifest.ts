@@ -49,7 +49,14 @@ export function readManifest(wasm: Uint8Array): string | null {
   return null;
 }
 
-/** `wasm` with its `delos.manifest` section (if any) replaced by one holding `manifest`. */
+/**
+ * `wasm` as an image carries it: its `delos.manifest` section (if any)
+ * replaced by one holding `manifest`, and its `name` section left out.
+ * Function names are for the host's tools (traces, profiles), which read
+ * the build's own copy; nothing on Delos reads a component's (a fault
+ * report names the component and the function index: docs/kernel.md), and
+ * they were a tenth of the payload's wasm.
+ */
 export function withManifest(wasm: Uint8Array, manifest: string): Uint8Array {
   if (wasm.length < 8 || wasm[0] !== 0 || wasm[1] !== 0x61 || wasm[2] !== 0x73 || wasm[3] !== 0x6d) throw new Error("not a wasm module");
   const kept: Uint8Array[] = [wasm.subarray(0, 8)];
@@ -62,7 +69,8 @@ export function withManifest(wasm: Uint8Array, manifest: string): Uint8Array {
     let drop = false;
     if (id === 0) {
       const [nameLength, nameStart] = readUleb(wasm, start);
-      drop = new TextDecoder().decode(wasm.subarray(nameStart, nameStart + nameLength)) === MANIFEST_SECTION;
+      const name = new TextDecoder().decode(wasm.subarray(nameStart, nameStart + nameLength));
+      drop = name === MANIFEST_SECTION || name === "name";
     }
     if (!drop) kept.push(wasm.subarray(sectionStart, end));
     at = end;

@@ -54,6 +54,7 @@ import { buildBootStub } from "./boot-stub";
 import { encodeGlyphAtlas, rasteriseGlyphAtlas } from "./glyph-atlas";
 import { buildKernel } from "./kernel";
 import { compileComponent } from "./linux";
+import { installedCode } from "./installed-code";
 import { prebuiltPath, withManifest } from "./manifest";
 import { ComponentError, discoverComponents, imageOutput, selectComponents, type ImageComponents, type RecipeComponents } from "./components";
 import { VERITY_PAYLOAD_NAME } from "./fs-volume";
@@ -77,6 +78,8 @@ export interface RecipeEntry {
   manifestText?: string;
   /** Also put native code compiled now into the payload's code cache (cache/HASH.delos). */
   precompile?: boolean;
+  /** The tier of the precompiled code: 2 (the optimizing tier, the default) or 1 (the baseline; a component's `@tier 1`). */
+  tier?: 1 | 2;
   /** A glyph atlas rasterised now from a TrueType font at a size in pixels (docs/glyph-atlas.md). */
   atlas?: { font: string; size: number };
 }
@@ -201,7 +204,8 @@ function componentFiles(recipe: Recipe, entry: RecipeEntry, area: "esp" | "paylo
     throw new RecipeError(`${recipe.path}: ${entry.name}: ${entry.component ?? entry.wasm} does not exist (run node sdk/build/build.mjs)`);
   }
   const wasm = new Uint8Array(readFileSync(source));
-  if (typeof entry.component === "string") return [{ area, path: entry.name, data: compileComponent(wasm) }];
+  // The compiler's own code stays the baseline's (docs/compiler.md, "Installed code").
+  if (typeof entry.component === "string") return [{ area, path: entry.name, data: compileComponent(wasm, { tier: 1 }) }];
   let module: Uint8Array = wasm;
   if (typeof entry.manifestText === "string") module = withManifest(wasm, entry.manifestText);
   else if (typeof entry.manifest === "string") {
@@ -210,7 +214,7 @@ function componentFiles(recipe: Recipe, entry: RecipeEntry, area: "esp" | "paylo
     module = withManifest(wasm, readFileSync(manifest, "utf8"));
   }
   const files: ImageFile[] = [{ area, path: entry.name, data: module }];
-  if (entry.precompile) files.push({ area, path: prebuiltPath(module), data: compileComponent(module) });
+  if (entry.precompile) files.push({ area, path: prebuiltPath(module), data: entry.tier === 1 ? compileComponent(module, { tier: 1 }) : installedCode(module) });
   return files;
 }
 
@@ -230,7 +234,7 @@ export function componentEntries(recipe: Recipe): RecipeEntry[] {
   const entries: RecipeEntry[] = [];
   for (const component of recipeComponents(recipe).components) {
     entries.push({ name: component.payload, wasm: component.perImage ? imageOutput(component, recipe.name) : component.output,
-      manifestText: component.manifest, precompile: component.precompile });
+      manifestText: component.manifest, precompile: component.precompile, tier: component.tier });
     const test = component.test;
     if (test && recipe.components?.tests) entries.push({ name: test.payload, wasm: test.output, manifestText: test.manifest, precompile: true });
   }

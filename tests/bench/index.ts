@@ -6,7 +6,7 @@
 
 import { basename } from "node:path";
 import { buildProgram } from "./build-programs";
-import { benchPrograms, REPEAT, ROUNDS } from "./programs";
+import { benchPrograms, PASSES, REPEAT, ROUNDS } from "./programs";
 import { runBenchmark } from "./suite";
 import { corpus, measureThroughput } from "./throughput";
 import { benchBoot } from "../boot/bench";
@@ -22,7 +22,7 @@ const figure = (value: number | string) => typeof value === "number" ? value.toF
 const compilerOnly = process.argv[2] === "compiler";
 const filters = compilerOnly ? [] : process.argv.slice(2);
 
-log(`bench: each program: one warm-up call, then ${ROUNDS} timed rounds of ${REPEAT} calls; ms per call in the best round; native is linux-x64 in guard-region mode`);
+log(`bench: each program: one warm-up call, then ${ROUNDS} timed rounds of ${REPEAT} calls, in ${PASSES} passes over the engines; ms per call in the best round; native is linux-x64 in guard-region mode`);
 const wasmtime = wasmtimeReady(log);
 const withWasmtime = wasmtime === true;
 log(withWasmtime
@@ -68,10 +68,10 @@ if (ratios.length) {
   log("bench: geometric mean native/V8 — (no program ran on both sides)");
 }
 if (craneliftRatios.length) {
-  log(`bench: geometric mean native/Cranelift ${geomean(craneliftRatios).toFixed(2)} over ${craneliftRatios.length} programs, highest ${Math.max(...craneliftRatios).toFixed(2)} (goal ≤ 1.0, none above 1.5)`);
+  log(`bench: geometric mean native/Cranelift ${geomean(craneliftRatios).toFixed(2)} over ${craneliftRatios.length} programs, highest ${Math.max(...craneliftRatios).toFixed(2)} (the baseline)`);
 }
 if (tier2CraneliftRatios.length) {
-  log(`bench: geometric mean tier2/Cranelift ${geomean(tier2CraneliftRatios).toFixed(2)} over ${tier2CraneliftRatios.length} programs, highest ${Math.max(...tier2CraneliftRatios).toFixed(2)}`);
+  log(`bench: geometric mean tier2/Cranelift ${geomean(tier2CraneliftRatios).toFixed(2)} over ${tier2CraneliftRatios.length} programs, highest ${Math.max(...tier2CraneliftRatios).toFixed(2)} (the tier images install; goal ≤ 1.0, none above 1.5)`);
 }
 for (const problem of problems) log(`bench: ✗ ${problem}`);
 

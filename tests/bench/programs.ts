@@ -35,4 +35,11 @@ export const REPEAT = 2;
  * per call. The best of several rounds rather than their mean keeps a
  * round that another process on a shared machine slowed out of the ratio.
  */
-export const ROUNDS = 5;
+export const ROUNDS = 3;
+/**
+ * Passes over the engines (native, tier 2, V8, Cranelift, one after the
+ * other), each engine's best round kept over all of them: a machine that
+ * slows for seconds at a time (a shared host measured ±20% between two
+ * runs of one executable) slows one pass of each engine, not all of one.
+ */
+export const PASSES = 3;

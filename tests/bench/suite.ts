@@ -2,8 +2,8 @@
 // by the runtime's `time_ns` over rounds of `REPEAT` calls; once compiled by
 // the baseline, once by the optimizing tier) and in this process's V8
 // (the same script, timed with process.hrtime), after one warm-up call on
-// each side; the figure is the best round's (programs.ts, ROUNDS). Checks
-// that every side returns the same checksum.
+// each side; the figure is the best round's over PASSES passes over the
+// engines (programs.ts). Checks that every side returns the same checksum.
 
 import { readFileSync } from "node:fs";
 import { formatSpec } from "../../sdk/host/script";
@@ -12,7 +12,7 @@ import { runScriptNatively } from "../spec/native-backend";
 import { describeOutcome, Outcome, Script } from "../spec/script";
 import { runScriptInV8 } from "../spec/v8-backend";
 import { buildProgram } from "./build-programs";
-import { BenchProgram, REPEAT, ROUNDS } from "./programs";
+import { BenchProgram, PASSES, REPEAT, ROUNDS } from "./programs";
 import { runInWasmtime } from "./wasmtime";
 
 export interface BenchResult {
@@ -40,6 +40,20 @@ const assemblyScriptHost = {
     seed() { return 0x5eed; },
   },
 };
+
+/**
+ * The outcomes of one more pass, merged into the ones kept: each timed
+ * round's best time so far (the first pass's outcomes as they are).
+ */
+function keepBest(kept: Outcome[], pass: Outcome[]): Outcome[] {
+  if (kept.length === 0) return pass;
+  return pass.map((outcome, i) => {
+    const before = kept[i];
+    if (!before || before.kind !== outcome.kind || (outcome.kind !== "values" && outcome.kind !== "ok")) return outcome;
+    const earlier = (before as { timeNs?: bigint }).timeNs, now = outcome.timeNs;
+    return earlier !== undefined && now !== undefined && earlier < now ? { ...outcome, timeNs: earlier } : outcome;
+  });
+}
 
 /** The best timed round's ms per call (the outcomes after the warm-up), or what went wrong. */
 function timing(outcomes: Outcome[]): number | string {
@@ -76,9 +90,25 @@ export async function runBenchmark(program: BenchProgram, withWasmtime = false):
       ...Array.from({ length: ROUNDS }, () => ({ op: "invoke" as const, instance: 0, name: "run", args: [n], repeat: REPEAT })),
     ],
   };
-  const v8 = runScriptInV8(script, assemblyScriptHost);
-  const native = await runScriptNatively(script, "guard", { componentNames: [program.name], timeoutMs: 600_000, tier: 1 });
-  const optimized = await runScriptNatively(script, "guard", { componentNames: [program.name], timeoutMs: 600_000, tier: 2 });
+  // PASSES passes over the engines, each one's best round kept: a slow
+  // stretch of a shared machine then falls on one pass of every engine
+  // rather than on all rounds of one.
+  let v8: Outcome[] = [], native: Outcome[] = [], optimized: Outcome[] = [];
+  let craneliftBest: number | string | undefined;
+  let craneliftSum: string | undefined;
+  for (let pass = 0; pass < PASSES; pass++) {
+    v8 = keepBest(v8, runScriptInV8(script, assemblyScriptHost));
+    native = keepBest(native, await runScriptNatively(script, "guard", { componentNames: [program.name], timeoutMs: 600_000, tier: 1 }));
+    optimized = keepBest(optimized, await runScriptNatively(script, "guard", { componentNames: [program.name], timeoutMs: 600_000, tier: 2 }));
+    if (withWasmtime) {
+      const cranelift = runInWasmtime(path, program.n, REPEAT, ROUNDS);
+      if (typeof cranelift === "string") craneliftBest = cranelift;
+      else if (typeof craneliftBest !== "string") {
+        craneliftBest = craneliftBest === undefined ? cranelift.ms : Math.min(craneliftBest, cranelift.ms);
+        craneliftSum = cranelift.checksum;
+      }
+    }
+  }
   const { compiled, fellBack } = tier2Stats;
   const v8Sum = checksumOf(v8[2]), nativeSum = checksumOf(native[2]), tier2Sum = checksumOf(optimized[2]);
   const result: BenchResult = {
@@ -91,10 +121,9 @@ export async function runBenchmark(program: BenchProgram, withWasmtime = false):
     result.mismatch = `checksums differ: tier 2 ${tier2Sum}, V8 ${v8Sum}`;
   }
   if (withWasmtime) {
-    const cranelift = runInWasmtime(path, program.n, REPEAT, ROUNDS);
-    result.craneliftMs = typeof cranelift === "string" ? cranelift : cranelift.ms;
-    if (typeof cranelift !== "string" && v8Sum !== null && cranelift.checksum !== v8Sum) {
-      result.mismatch = `checksums differ: Wasmtime ${cranelift.checksum}, V8 ${v8Sum}`;
+    result.craneliftMs = craneliftBest;
+    if (craneliftSum !== undefined && v8Sum !== null && craneliftSum !== v8Sum) {
+      result.mismatch = `checksums differ: Wasmtime ${craneliftSum}, V8 ${v8Sum}`;
     }
   }
   return result;

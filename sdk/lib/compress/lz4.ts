@@ -29,7 +29,7 @@ const MATCH_LIMIT: i32 = 12;
 const MAX_OFFSET: i32 = 65535;
 const HASH_BITS: i32 = 15;
 /** Earlier positions tried per hash bucket: more finds longer matches, slower. */
-const CHAIN_DEPTH: i32 = 32;
+const CHAIN_DEPTH: i32 = 4096;
 /** Match lengths past the minimum the parse prices one by one; a longer match is priced only whole. */
 const SHORT_LENGTHS: i32 = 32;
 
