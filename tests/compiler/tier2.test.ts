@@ -140,10 +140,15 @@ const lowerings = `(module
   (func $pick (param $x i32) (result i32)
     (if (local.get $x) (then (return (i32.const 10))))
     (i32.const 20))
-  (func (export "inlined") (param $p i32) (param $d i32) (result i32)
+  ;; The calls in a loop (one iteration): $get is past INLINE_ANYWHERE_VALUES, inlined only there.
+  (func (export "inlined") (param $p i32) (param $d i32) (result i32) (local $r i32) (local $n i32)
     (i32.store (local.get $p) (i32.const 1000))
-    (i32.add (i32.add (call $get (local.get $p) (local.get $d)) (call $pick (local.get $d)))
-      (i32.add (call $get (local.get $p) (i32.const 7)) (global.get $sp))))
+    (loop $again
+      (local.set $r (i32.add (local.get $r)
+        (i32.add (i32.add (call $get (local.get $p) (local.get $d)) (call $pick (local.get $d)))
+          (i32.add (call $get (local.get $p) (i32.const 7)) (global.get $sp)))))
+      (br_if $again (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (i32.const 1))))
+    (local.get $r))
   (func (export "trunc_i32_s") (param f64) (result i32) (i32.trunc_f64_s (local.get 0)))
   (func (export "trunc_i32_u") (param f32) (result i32) (i32.trunc_f32_u (local.get 0)))
   (func (export "trunc_i64_s") (param f32) (result i64) (i64.trunc_f32_s (local.get 0)))
@@ -156,7 +161,10 @@ const lowerings = `(module
   (func (export "max") (param f32 f32) (result f32) (f32.max (local.get 0) (local.get 1)))
   (func (export "copysign") (param f64 f64) (result f64) (f64.copysign (local.get 0) (local.get 1)))
   (func (export "arith") (param f64) (result f64)
-    (f64.sub (f64.mul (f64.add (local.get 0) (f64.const 0.5)) (f64.const -2.25)) (f64.neg (f64.abs (local.get 0))))))`;
+    (f64.sub (f64.mul (f64.add (local.get 0) (f64.const 0.5)) (f64.const -2.25)) (f64.neg (f64.abs (local.get 0)))))
+  ;; Outside every loop $get stays a call; $pick (a few values) is inlined anywhere.
+  (func (export "once") (param $p i32) (param $d i32) (result i32)
+    (i32.add (call $get (local.get $p) (local.get $d)) (call $pick (local.get $d)))))`;
 
 const indirections = `(module
   (memory 1)
@@ -244,6 +252,27 @@ export function register(test: TestFunction): void {
     }, { timeout: 300_000 });
   }
 
+  test("tier 2: a leaf function with a small frame has no stack check; a function that calls keeps its own", (t) => {
+    const wasm = wat(`(module
+      (memory 1)
+      (func $leaf (param i32) (result i32) (i32.add (i32.mul (local.get 0) (i32.const 3)) (i32.const 1)))
+      (func $countdown (export "countdown") (param i32) (result i32)
+        (if (result i32) (local.get 0)
+          (then (i32.add (call $leaf (i32.const 1)) (call $countdown (i32.sub (local.get 0) (i32.const 1)))))
+          (else (i32.const 0))))
+      (func (export "trapping") (param i32) (result i32) (i32.div_s (i32.const 7) (i32.load (local.get 0)))))`);
+    const { value: problems, fellBack } = underTier2(() => differential(wasm, [
+      { name: "countdown", args: [i32(5)] },
+      { name: "trapping", args: [i32(0)] },
+      { name: "trapping", args: [i32(65536)] },
+    ]));
+    t.eq(problems, [], "agrees with V8, the traps of the leaf included");
+    t.eq(fellBack, 0, "no function fell back to the baseline");
+    const checks = compiledInstructions(wasm, 2).filter((text) => /^cmp r11,QWORD PTR fs:0x0$/.test(text));
+    // $leaf and "trapping" are leaves with small frames; "countdown" calls itself (never inlined into itself).
+    t.eq(checks.length, 1, "one stack check: countdown's");
+  }, { timeout: 120_000 });
+
   test("tier 2: x / c and x % c share one quotient, and a loop of divisions keeps its values out of rax and rdx", (t) => {
     // The digits of a number, signed i32 and unsigned i64: each iteration takes x % 10 and x / 10.
     const wasm = wat(`(module
@@ -308,6 +337,7 @@ export function register(test: TestFunction): void {
       { name: "copysign", args: [f64(2.5), f64(-0)] },
       { name: "copysign", args: [f64(-7), f64(1)] },
       { name: "arith", args: [f64(-3.25)] },
+      { name: "once", args: [i32(64), i32(3)] },
     ]));
     t.eq(problems, [], "native tier 2 agrees with V8");
     t.eq(fellBack, 0, "no function fell back to the baseline");
@@ -315,6 +345,9 @@ export function register(test: TestFunction): void {
     const text = new TextDecoder().decode(runCompiler(Command.Ir, [wasm], 4 | 8));
     const caller = text.slice(text.indexOf("function 2 "), text.indexOf("function 3 "));
     t.ok(caller.length > 0 && !/ call /.test(caller), `the small callees are inlined:\n${caller}`);
+    const once = text.slice(text.indexOf("function 13 "));
+    t.eq((once.match(/ call 0 /g) ?? []).length, 1, `outside a loop the larger callee stays a call, the smaller is inlined:\n${once}`);
+    t.ok(!/ call 1 /.test(once), "no call of $pick");
     for (const program of benchPrograms) {
       const summary = new TextDecoder().decode(runCompiler(Command.Ir, [new Uint8Array(readFileSync(buildProgram(program.name)))], 1 | 4 | 8));
       t.ok(!/no IR/.test(summary), `${program.name}: every function inlined into, optimized and verified`);

@@ -17,6 +17,14 @@ export const THREAD_BLOCK_SIZE: i32 = 64;
 export const MAX_FRAME_SIZE: i32 = 16 << 20;
 /** Generated code and the runtime services never write more than this many bytes below THREAD_STACK_LIMIT. */
 export const STACK_LIMIT_OVERRUN: i32 = 256;
+/**
+ * The largest frame of a leaf function (one that calls nothing) that the
+ * optimizing tier gives no stack check: entered with rsp at or above the
+ * limit, it writes its return address, rbp and r14 (24 bytes), its frame
+ * and, if it traps, the trap stub's call and the thunk's push (48): 200
+ * bytes below the limit at most, within STACK_LIMIT_OVERRUN.
+ */
+export const UNCHECKED_LEAF_FRAME: i32 = 128;
 
 // vmctx header.
 export const VMCTX_MEMORY_BASE: i32 = 0;

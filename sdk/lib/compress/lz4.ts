@@ -30,6 +30,14 @@ const MAX_OFFSET: i32 = 65535;
 const HASH_BITS: i32 = 15;
 /** Earlier positions tried per hash bucket: more finds longer matches, slower. */
 const CHAIN_DEPTH: i32 = 4096;
+/**
+ * A match at least this long carries over to the next position (one
+ * shorter, the same distance) without a search. In repetitive input every
+ * position's longest match runs to the end of the repetition, and finding
+ * it afresh at each position made compressing a file with a short period
+ * quadratic (900 KB took minutes).
+ */
+const CARRIED_MATCH: i32 = 64;
 /** Match lengths past the minimum the parse prices one by one; a longer match is priced only whole. */
 const SHORT_LENGTHS: i32 = 32;
 
@@ -62,7 +70,7 @@ function putLength(out: usize, rest: i32): usize {
  *
  * The parse is optimal for the longest match found at each position: a
  * first pass finds, through the hash chains, the longest earlier match at
- * every position; a second pass, from the end backwards, prices each
+ * every position (inside a long match, the one it carries over: above); a second pass, from the end backwards, prices each
  * position as the cheapest of a literal there (one byte) and a match of any
  * length up to the one found (a token, the offset and its length's
  * continuation bytes), so a short match that would hide a longer one just
@@ -88,6 +96,11 @@ export function lz4Compress(source: usize, length: i32, target: usize): i32 {
       let candidate = unchecked(head[h]) - 1;
       unchecked(previous[at & 0xffff] = candidate);
       unchecked(head[h] = at + 1);
+      if (at > 0 && unchecked(longest[at - 1]) > CARRIED_MATCH) {
+        unchecked(longest[at] = unchecked(longest[at - 1]) - 1);
+        unchecked(distance[at] = unchecked(distance[at - 1]));
+        continue;
+      }
       let bestLength = 0, bestStart = 0;
       for (let depth = 0; depth < CHAIN_DEPTH && candidate >= 0 && at - candidate <= MAX_OFFSET; depth++) {
         if (load<u32>(source + <usize>candidate) == value) {

@@ -26,7 +26,7 @@ import { Alu, Cond, Label, Mem, Packed, Reg, Rounding, Scalar, Shift, mem, memIn
 import { Op, PREFIXED, PrefixedOp } from "../opcodes";
 import { ValType } from "../module";
 import { BoundsMode } from "../compiled";
-import { MAX_FRAME_SIZE, MEMORY_LENGTH, RT_MEMORY_GROW, TrapKind, VMCTX_MEMORY, VMCTX_RUNTIME } from "../abi";
+import { MAX_FRAME_SIZE, MEMORY_LENGTH, RT_MEMORY_GROW, TrapKind, UNCHECKED_LEAF_FRAME, VMCTX_MEMORY, VMCTX_RUNTIME } from "../abi";
 import { COND_FLOAT_EQ, COND_FLOAT_NE, Generator, invertCondition } from "../generate/generator";
 import { INDIRECT_SAVE_SLOTS, Intrinsic, emitCallIndirectInstruction, emitCallInstruction } from "../generate/call";
 import { emitConvertU64, emitSlowPath, emitTruncateSigned, emitTruncateU32, emitTruncateU64 } from "../generate/convert";
@@ -263,15 +263,25 @@ class Lowering {
     for (let b = 0; b < this.func.blocks.length; b++) this.blockLabels.push(asm.newLabel());
     g.slowPaths.length = 0;
 
-    const stackTrap = g.emitStackTrap();
+    // A leaf (no call of any kind, no memory.grow, no bulk operation that
+    // calls out) whose frame cannot pass UNCHECKED_LEAF_FRAME needs no stack
+    // check: what it writes below its caller's rsp stays within the limit's
+    // overrun (docs/compiler-abi.md, "Stack exhaustion"). Its frame is known
+    // only after the body; the bound counts the slots the lowering may still
+    // add (the three callee-saved registers' and the two of a division).
+    const unchecked = this.intervals.calls.length == 0 && 8 * (this.alloc.slotCount + 5) + 8 <= UNCHECKED_LEAF_FRAME;
+    const stackTrap: Label = unchecked ? -1 : g.emitStackTrap();
     asm.align(16);
     asm.bind(g.funcLabels[<i32>funcIndex]);
     asm.push(Reg.RBP);
     asm.mov(8, Reg.RBP, Reg.RSP);
     asm.push(VMCTX);
-    asm.lea(8, SCRATCH, mem(Reg.RSP, -FRAME_PLACEHOLDER));
-    const bottomPatch = asm.offset - 4;
-    g.emitStackCheck(SCRATCH, stackTrap);
+    let bottomPatch = -1;
+    if (stackTrap >= 0) {
+      asm.lea(8, SCRATCH, mem(Reg.RSP, -FRAME_PLACEHOLDER));
+      bottomPatch = asm.offset - 4;
+      g.emitStackCheck(SCRATCH, stackTrap);
+    }
     asm.aluImm(Alu.SUB, 8, Reg.RSP, FRAME_PLACEHOLDER);
     const reservePatch = asm.offset - 4;
     this.saveCalleeSaved();
@@ -302,7 +312,7 @@ class Lowering {
       tier2Failure = "frame too large";
       return false;
     }
-    asm.buffer.patch32(bottomPatch, -frame);
+    if (bottomPatch >= 0) asm.buffer.patch32(bottomPatch, -frame);
     asm.buffer.patch32(reservePatch, frame);
     return true;
   }
