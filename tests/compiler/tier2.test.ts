@@ -22,7 +22,7 @@ import { COMPILE_TIER2, LINK_EXPLICIT_BOUNDS, linkLinux, temporaryDirectory, wri
 import { buildDir } from "../../sdk/host/paths";
 import { ScriptBuilder } from "../../sdk/host/script";
 import { type Job, firstDifference, runNative } from "./bootstrap.test";
-import { differential, i32, i64, f32, f64, wat } from "./codegen";
+import { type Call, differential, i32, i64, f32, f64, wat } from "./codegen";
 import { constantDivisionCase } from "./codegen-integer.test";
 import { compiledInstructions } from "./codegen-shape.test";
 
@@ -290,7 +290,7 @@ export function register(test: TestFunction): void {
           (local.set 0 (i64.div_u (local.get 0) (i64.const 1000)))
           (br 0)))
         (local.get 1)))`);
-    const calls = [];
+    const calls: Call[] = [];
     for (const x of [0, 7, -7, 10, -10, 123456789, -123456789, 2147483647, -2147483648]) calls.push({ name: "digits32", args: [i32(x)] });
     for (const x of [0n, 999n, 1000n, 18446744073709551615n, 9223372036854775808n, 1234567890123456789n]) calls.push({ name: "digits64", args: [i64(x)] });
     const { value: problems, fellBack } = underTier2(() => differential(wasm, calls));
