@@ -214,7 +214,7 @@ function componentFiles(recipe: Recipe, entry: RecipeEntry, area: "esp" | "paylo
     module = withManifest(wasm, readFileSync(manifest, "utf8"));
   }
   const files: ImageFile[] = [{ area, path: entry.name, data: module }];
-  if (entry.precompile) files.push({ area, path: prebuiltPath(module), data: entry.tier === 1 ? compileComponent(module, { tier: 1 }) : installedCode(module) });
+  if (entry.precompile) files.push({ area, path: prebuiltPath(module), data: installedCode(module, entry.tier ?? 2) });
   return files;
 }
 

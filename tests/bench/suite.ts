@@ -41,24 +41,10 @@ const assemblyScriptHost = {
   },
 };
 
-/**
- * The outcomes of one more pass, merged into the ones kept: each timed
- * round's best time so far (the first pass's outcomes as they are).
- */
-function keepBest(kept: Outcome[], pass: Outcome[]): Outcome[] {
-  if (kept.length === 0) return pass;
-  return pass.map((outcome, i) => {
-    const before = kept[i];
-    if (!before || before.kind !== outcome.kind || (outcome.kind !== "values" && outcome.kind !== "ok")) return outcome;
-    const earlier = (before as { timeNs?: bigint }).timeNs, now = outcome.timeNs;
-    return earlier !== undefined && now !== undefined && earlier < now ? { ...outcome, timeNs: earlier } : outcome;
-  });
-}
-
-/** The best timed round's ms per call (the outcomes after the warm-up), or what went wrong. */
-function timing(outcomes: Outcome[]): number | string {
+/** The best timed round's ms per call over every pass (each pass's outcomes after the warm-up), or what went wrong. */
+function timing(passes: Outcome[][]): number | string {
   let best = Infinity;
-  for (const outcome of outcomes.slice(2)) {
+  for (const outcome of passes.flatMap((outcomes) => outcomes.slice(2))) {
     if (outcome.kind !== "values" && outcome.kind !== "ok") return describeOutcome(outcome);
     if (outcome.timeNs === undefined) return "no time_ns in the output";
     best = Math.min(best, Number(outcome.timeNs) / 1e6 / REPEAT);
@@ -93,13 +79,13 @@ export async function runBenchmark(program: BenchProgram, withWasmtime = false):
   // PASSES passes over the engines, each one's best round kept: a slow
   // stretch of a shared machine then falls on one pass of every engine
   // rather than on all rounds of one.
-  let v8: Outcome[] = [], native: Outcome[] = [], optimized: Outcome[] = [];
+  const v8: Outcome[][] = [], native: Outcome[][] = [], optimized: Outcome[][] = [];
   let craneliftBest: number | string | undefined;
   let craneliftSum: string | undefined;
   for (let pass = 0; pass < PASSES; pass++) {
-    v8 = keepBest(v8, runScriptInV8(script, assemblyScriptHost));
-    native = keepBest(native, await runScriptNatively(script, "guard", { componentNames: [program.name], timeoutMs: 600_000, tier: 1 }));
-    optimized = keepBest(optimized, await runScriptNatively(script, "guard", { componentNames: [program.name], timeoutMs: 600_000, tier: 2 }));
+    v8.push(runScriptInV8(script, assemblyScriptHost));
+    native.push(await runScriptNatively(script, "guard", { componentNames: [program.name], timeoutMs: 600_000, tier: 1 }));
+    optimized.push(await runScriptNatively(script, "guard", { componentNames: [program.name], timeoutMs: 600_000, tier: 2 }));
     if (withWasmtime) {
       const cranelift = runInWasmtime(path, program.n, REPEAT, ROUNDS);
       if (typeof cranelift === "string") craneliftBest = cranelift;
@@ -110,7 +96,7 @@ export async function runBenchmark(program: BenchProgram, withWasmtime = false):
     }
   }
   const { compiled, fellBack } = tier2Stats;
-  const v8Sum = checksumOf(v8[2]), nativeSum = checksumOf(native[2]), tier2Sum = checksumOf(optimized[2]);
+  const v8Sum = checksumOf(v8[0][2]), nativeSum = checksumOf(native[0][2]), tier2Sum = checksumOf(optimized[0][2]);
   const result: BenchResult = {
     program, nativeMs: timing(native), tier2Ms: timing(optimized), tier2Functions: compiled, tier2Fallbacks: fellBack,
     v8Ms: timing(v8), checksum: v8Sum ?? nativeSum ?? "",

@@ -70,9 +70,10 @@ function putLength(out: usize, rest: i32): usize {
  *
  * The parse is optimal for the longest match found at each position: a
  * first pass finds, through the hash chains, the longest earlier match at
- * every position (inside a long match, the one it carries over: above); a second pass, from the end backwards, prices each
- * position as the cheapest of a literal there (one byte) and a match of any
- * length up to the one found (a token, the offset and its length's
+ * every position (inside a long match, the one it carries over: above); a
+ * second pass, from the end backwards, prices each position as the
+ * cheapest of a literal there (one byte) and a match of any length up to
+ * the one found (a token, the offset and its length's
  * continuation bytes), so a short match that would hide a longer one just
  * after it is not taken. The image writer compresses once per image and
  * the kernel expands at every boot, so compressing slowly for fewer bytes

@@ -19,7 +19,7 @@
 import { Op, PREFIXED, PrefixedOp } from "../opcodes";
 import { Dominators } from "./dominators";
 import { SMALL_FILL } from "../generate/bulk";
-import { Inst, IrFunction, IrOp, NO_TYPE } from "./ir";
+import { Inst, IrFunction, IrOp, NO_TYPE, isDivision } from "./ir";
 import { loopOrder } from "./loops";
 
 /** Whether `op` calls out of the function: every allocatable register is clobbered across it. */
@@ -53,19 +53,6 @@ export function clobbersRegisters(func: IrFunction, value: i32): bool {
 }
 
 /**
- * Whether `inst` is an integer division or remainder: its lowering takes
- * rax (and rdx) for itself, saving a value held there around it.
- */
-export function isDivision(op: u32): bool {
-  switch (op) {
-    case Op.I32DivS: case Op.I32DivU: case Op.I32RemS: case Op.I32RemU:
-    case Op.I64DivS: case Op.I64DivU: case Op.I64RemS: case Op.I64RemU:
-      return true;
-  }
-  return false;
-}
-
-/**
  * Whether `inst` clobbers the callee-saved registers too: a call of an
  * import (below `importedFuncs`). A call_indirect keeps them
  * (generate/call.ts emitCallIndirectInstruction).
@@ -91,7 +78,7 @@ export class Intervals {
   callBlocks: i32[] = [];
   /** Positions of the calls that clobber the callee-saved registers too, ascending. */
   clobbers: i32[] = [];
-  /** Positions of the integer divisions and remainders (isDivision), ascending. */
+  /** Positions of the integer divisions and remainders (ir.ts isDivision), whose lowering takes rax and rdx, ascending. */
   divisions: i32[] = [];
   /** Per block: the values live at its end (an interval may span more than where its value is live). */
   liveOut: i32[][] = [];

@@ -147,14 +147,19 @@ export function canTrap(op: u32): bool {
  */
 export function isPureInst(func: IrFunction, inst: Inst): bool {
   if (isPure(inst.op)) return true;
-  switch (inst.op) {
+  if (!isDivision(inst.op)) return false;
+  const divisor = func.insts[inst.args[1]];
+  if (divisor.op != Op.I32Const && divisor.op != Op.I64Const) return false;
+  const d: i64 = divisor.op == Op.I32Const ? <i64><i32>divisor.imm : <i64>divisor.imm;
+  return d != 0 && !(d == -1 && (inst.op == Op.I32DivS || inst.op == Op.I64DivS));
+}
+
+/** Whether an operation is an integer division or remainder (both widths, both signs). */
+export function isDivision(op: u32): bool {
+  switch (op) {
     case Op.I32DivS: case Op.I32DivU: case Op.I32RemS: case Op.I32RemU:
-    case Op.I64DivS: case Op.I64DivU: case Op.I64RemS: case Op.I64RemU: {
-      const divisor = func.insts[inst.args[1]];
-      if (divisor.op != Op.I32Const && divisor.op != Op.I64Const) return false;
-      const d: i64 = divisor.op == Op.I32Const ? <i64><i32>divisor.imm : <i64>divisor.imm;
-      return d != 0 && !(d == -1 && (inst.op == Op.I32DivS || inst.op == Op.I64DivS));
-    }
+    case Op.I64DivS: case Op.I64DivU: case Op.I64RemS: case Op.I64RemU:
+      return true;
   }
   return false;
 }

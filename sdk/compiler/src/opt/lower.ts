@@ -865,7 +865,8 @@ class Lowering {
    * Division and remainder by a nonzero constant: the sequences the
    * baseline emits (generate/division.ts: shifts, a magic multiply), on
    * the dividend copied to rcx with rax as the second register (and rdx
-   * for an i64 multiply), both kept in the division slots around it.
+   * for an i64 multiply), each kept in its division slot around it when a
+   * value lives across it there (divisionSaves).
    */
   emitDivisionByConstant(value: i32, inst: Inst, d: i64, signed: bool, remainder: bool, saves: u8, savedRax: Mem, savedRdx: Mem): void {
     const g = this.g;
