@@ -15,10 +15,6 @@ import { runTool } from "../boot/tools";
 import { wat } from "./codegen";
 
 /** The instructions of a module's code blob, as objdump prints them (operands with single spaces). */
-function instructions(source: string): string[] {
-  return compiledInstructions(wat(source));
-}
-
 /** The instructions `module` compiles to by `tier`, as objdump prints them (operands with single spaces). */
 export function compiledInstructions(module: Uint8Array, tier: 1 | 2 = 1): string[] {
   const code = componentCode(compileComponent(module, { tier }));
@@ -43,6 +39,8 @@ interface Shape {
   absent: RegExp[];
   /** Optional: how many instructions match a pattern. */
   count?: [RegExp, number];
+  /** The tier that compiles it (the baseline when absent). */
+  tier?: 1 | 2;
 }
 
 const SHAPES: Shape[] = [
@@ -50,13 +48,15 @@ const SHAPES: Shape[] = [
     // An i32 argument copied from its frame slot to the outgoing slot.
     //   before: mov r11,QWORD PTR [rbp+0x10]; mov QWORD PTR [rsp],r11
     //           (an 8-byte load of a 4-byte store: the store cannot forward, the load waits for it to retire)
-    //   after:  mov r11d,DWORD PTR [rbp+0x10]; mov DWORD PTR [rsp],r11d
+    //   after:  mov r11d,DWORD PTR [rbp+0x10]; mov DWORD PTR [rsp+0x20],r11d
+    // (The fifth i32 argument of a direct call: the first four go in registers.)
     what: "an i32 copied memory to memory with four bytes",
     source: `(module
-      (func $g (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
-      (func (export "f") (param i32) (result i32) (call $g (local.get 0))))`,
-    present: [/^mov r11d,DWORD PTR \[rbp\+0x10\]$/, /^mov DWORD PTR \[rsp\],r11d$/],
-    absent: [/^mov r11,QWORD PTR \[rbp/, /^mov QWORD PTR \[rsp\],r11$/],
+      (func $g (param i32 i32 i32 i32 i32) (result i32) (i32.add (local.get 0) (local.get 4)))
+      (func (export "f") (param i32) (result i32)
+        (call $g (i32.const 1) (i32.const 2) (i32.const 3) (i32.const 4) (local.get 0))))`,
+    present: [/^mov r11d,DWORD PTR \[rbp\+0x10\]$/, /^mov DWORD PTR \[rsp\+0x20\],r11d$/],
+    absent: [/^mov r11,QWORD PTR \[rbp/, /^mov QWORD PTR \[rsp\+0x20\],r11$/],
   },
   {
     // i32.div_s by 7.
@@ -192,15 +192,37 @@ const SHAPES: Shape[] = [
         (local.get 2)))`,
     present: [/^mov QWORD PTR \[rbp-0x10\],rbx$/, /^mov rbx,QWORD PTR \[rbp-0x10\]$/, /^mov QWORD PTR \[rbp-0x20\],r13$/, /^mov r13,QWORD PTR \[rbp-0x20\]$/],
     absent: [/^mov DWORD PTR \[rbp-0x[0-9a-f]+\],(ebx|r12d|r13d)$/],
-    // The parameter's one load in the prologue; no reload after the call.
-    count: [/^mov (ebx|r12d|r13d),DWORD PTR \[rbp/, 1],
+    // The parameter comes in rdi (the slot entry loads it): one move to its register in the prologue, no reload after the call.
+    count: [/^mov (rbx|r12|r13),rdi$/, 1],
   },
 ];
+
+// The register convention of direct calls (generate/convention.ts): three
+// arguments rotated through rdi, rsi and rdx (a cycle), the result in eax,
+// no outgoing slot written or read; the exported function's slot entry
+// loads its parameters from the caller's slots. The same in both tiers
+// ($sub3 has more values than tier 2 inlines outside a loop).
+const ROTATE = `(module
+  (func $sub3 (param i32 i32 i32) (result i32)
+    (i32.or (i32.and (i32.sub (i32.mul (local.get 0) (i32.const 100)) (i32.add (i32.mul (local.get 1) (i32.const 10))
+      (i32.xor (local.get 2) (i32.rotl (local.get 0) (local.get 1))))) (i32.const 0xfffff)) (i32.shl (local.get 2) (i32.const 3))))
+  (func (export "rotate") (param i32 i32 i32) (result i32)
+    (i32.add (call $sub3 (local.get 1) (local.get 2) (local.get 0))
+             (call $sub3 (local.get 2) (local.get 0) (local.get 1)))))`;
+for (const tier of [1, 2] as const) {
+  SHAPES.push({
+    what: `tier ${tier}: a direct call's arguments in rdi, rsi and rdx and its result in eax; the exported function's slot entry`,
+    source: ROTATE,
+    tier,
+    present: [/^mov edi,DWORD PTR \[rsp\+0x8\]$/, /^mov esi,DWORD PTR \[rsp\+0x10\]$/, /^mov edx,DWORD PTR \[rsp\+0x18\]$/, /^call /],
+    absent: [/^mov (BYTE|WORD|DWORD|QWORD) PTR \[rsp(\+0x[0-9a-f]+)?\],/, /^mov \w+,(DWORD|QWORD) PTR \[rsp\]$/],
+  });
+}
 
 export function register(test: TestFunction): void {
   for (const shape of SHAPES) {
     test(`generated code: ${shape.what} (objdump)`, (t) => {
-      const listing = instructions(shape.source);
+      const listing = compiledInstructions(wat(shape.source), shape.tier ?? 1);
       for (const pattern of shape.present) t.ok(listing.some((text) => pattern.test(text)), `emits ${pattern}`);
       for (const pattern of shape.absent) t.eq(listing.filter((text) => pattern.test(text)), [], `no ${pattern}`);
       if (shape.count) {

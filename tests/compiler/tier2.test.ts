@@ -354,6 +354,50 @@ export function register(test: TestFunction): void {
     }
   }, { timeout: 120_000 });
 
+  test("the register convention: parameters of both classes past the registers, rotated arguments, several results and exported callees agree with V8 in both tiers", (t) => {
+    // $mix takes six of each class interleaved: the fifth and sixth of each
+    // go in slots, the first four of each in rdi-rcx and xmm0-xmm3. It is
+    // exported too (its slot entry) and called directly; $sub3's arguments
+    // rotate through the parameter registers; $pair returns two results,
+    // both in slots; $fsum recurses with float parameters.
+    const wasm = wat(`(module
+      (func $mix (export "mix") (param i32 f64 i64 f32 i32 f64 i64 f32 i32 f64 i32 f64) (result f64)
+        (f64.add (f64.add (f64.add (f64.convert_i32_s (local.get 0)) (f64.mul (local.get 1) (f64.const 3)))
+                          (f64.add (f64.convert_i64_s (local.get 2)) (f64.promote_f32 (local.get 3))))
+          (f64.add (f64.add (f64.mul (f64.convert_i32_s (local.get 4)) (f64.const 5)) (f64.mul (local.get 5) (f64.const 7)))
+            (f64.add (f64.add (f64.mul (f64.convert_i64_s (local.get 6)) (f64.const 11)) (f64.promote_f32 (local.get 7)))
+              (f64.add (f64.add (f64.mul (f64.convert_i32_s (local.get 8)) (f64.const 13)) (local.get 9))
+                (f64.add (f64.mul (f64.convert_i32_s (local.get 10)) (f64.const 17)) (f64.mul (local.get 11) (f64.const 19))))))))
+      (func (export "callmix") (param i32 f64) (result f64)
+        (call $mix (local.get 0) (local.get 1) (i64.const 7) (f32.const 2.5) (i32.const 3) (f64.const -1)
+          (i64.const 9) (f32.const 0.25) (i32.add (local.get 0) (i32.const 1)) (f64.const 4) (local.get 0) (local.get 1)))
+      (func $sub3 (param i32 i32 i32) (result i32)
+        (i32.or (i32.and (i32.sub (i32.mul (local.get 0) (i32.const 100)) (i32.add (i32.mul (local.get 1) (i32.const 10))
+      (i32.xor (local.get 2) (i32.rotl (local.get 0) (local.get 1))))) (i32.const 0xfffff)) (i32.shl (local.get 2) (i32.const 3))))
+      (func (export "rotate") (param i32 i32 i32) (result i32)
+        (i32.add (call $sub3 (local.get 1) (local.get 2) (local.get 0))
+                 (call $sub3 (local.get 2) (local.get 0) (local.get 1))))
+      (func $pair (param i32 i64) (result i64 i32) (local.get 1) (local.get 0))
+      (func (export "pairs") (param i32 i64) (result i64)
+        local.get 0 local.get 1 call $pair i64.extend_i32_u i64.sub)
+      (func $fsum (param f32 f64 i32) (result f64)
+        (if (result f64) (i32.eqz (local.get 2)) (then (local.get 1))
+          (else (call $fsum (local.get 0) (f64.add (local.get 1) (f64.promote_f32 (local.get 0))) (i32.sub (local.get 2) (i32.const 1))))))
+      (func (export "fsum") (param f32 i32) (result f64) (call $fsum (local.get 0) (f64.const 0.5) (local.get 1))))`);
+    const calls: Call[] = [
+      { name: "mix", args: [i32(1), f64(2), i64(3n), f32(4), i32(5), f64(6), i64(7n), f32(8), i32(9), f64(10), i32(11), f64(12)] },
+      { name: "callmix", args: [i32(-4), f64(0.75)] },
+      { name: "rotate", args: [i32(1), i32(2), i32(3)] },
+      { name: "pairs", args: [i32(5), i64(-9n)] },
+      { name: "fsum", args: [f32(1.5), i32(20)] },
+    ];
+    t.eq(differential(wasm, calls), [], "the baseline agrees with V8");
+    const { value: problems, compiled, fellBack } = underTier2(() => differential(wasm, calls));
+    t.eq(problems, [], "tier 2 agrees with V8");
+    t.eq(fellBack, 0, "no function fell back to the baseline");
+    t.ok(compiled > 0, `${compiled} functions compiled by tier 2`);
+  }, { timeout: 120_000 });
+
   test("tier 2: functions that swap phis, spill, call and branch agree with V8 in both bounds modes", (t) => {
     const wasm = wat(kernels);
     const { value: problems, compiled, fellBack } = underTier2(() => differential(wasm, [

@@ -39,6 +39,8 @@ export function valTypeName(t: u8): string {
 export class FuncType {
   params: u8[] = [];
   results: u8[] = [];
+  /** The register of each parameter in a direct call, -1 for a slot: generate/convention.ts fills it on first use. */
+  paramRegisters: StaticArray<i8> | null = null;
 
   equals(other: FuncType): bool {
     if (this.params.length != other.params.length) return false;

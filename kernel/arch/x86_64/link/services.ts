@@ -64,8 +64,12 @@ export function emitInvoke(k: KernelLink): void {
 const PROLOGUE_HEAD: i64 = 0x8d4c5641e5894855;
 const PROLOGUE_LEA_TAIL: i32 = 0x249c;
 const PROLOGUE_CHECK_START: i32 = 6;
-/** The stack-check thunk's first instruction, `mov edi, StackExhausted`: its opcode. */
-const MOV_EDI: i32 = 0xbf;
+/**
+ * The stack-check thunk's first four bytes: `push rdi; push rsi` (57 56),
+ * then the opcode of `mov edi, StackExhausted` (BF) and the immediate's
+ * low byte, checked apart with the rest of it.
+ */
+const STACK_THUNK_HEAD: i32 = 0x09bf5657;
 const CALL_REL32: i32 = 0xe8;
 
 /**
@@ -76,13 +80,15 @@ const CALL_REL32: i32 = 0xe8;
  * not all mapped yet: then growStack maps more and moves the limit down,
  * and the prologue runs again from its check. The trap path knows such a
  * trap by its pc, the return address of a `call` (E8 rel32) to a thunk
- * that begins `mov edi, StackExhausted`, right before a function whose
- * first bytes are the prologue's. There `rbp` is the function's frame,
- * `rsp` was `rbp - 8` (after `push r14`), `r11` is the lowest address of
- * its frame, and nothing but `rbp`, `rsp`, `r14`, `r15`, the caller's
- * `rbx`, `r12` and `r13` (callee-saved, not saved yet) and the arguments
- * in memory is live: the thunk's and the growing's use of the scratch
- * registers loses nothing, and rbx and r12 are kept around it.
+ * that begins `push rdi; push rsi; mov edi, StackExhausted`, right before
+ * a function whose first bytes are the prologue's. There `rbp` is the
+ * function's frame, `rsp` was `rbp - 8` (after `push r14`), `r11` is the
+ * lowest address of its frame, and nothing but `rbp`, `rsp`, `r14`,
+ * `r15`, the caller's `rbx`, `r12` and `r13` (callee-saved, not saved
+ * yet), the arguments in memory and the register parameters (rdi, rsi,
+ * rdx, rcx, xmm0-xmm3: docs/compiler-abi.md; the thunk keeps rdi and rsi
+ * at [rbp - 24] and [rbp - 32]) is live: those are kept around the
+ * growing and put back before the check runs again.
  */
 export function emitTrap(k: KernelLink): void {
   const c = k.c;
@@ -90,6 +96,8 @@ export function emitTrap(k: KernelLink): void {
   const outside = a.newLabel(), record = a.newLabel(), notGrown = a.newLabel();
   a.align(16);
   a.bind(k.trap);
+  // Only rax, r8-r10 and the thunk's rdi and rsi are free here: rdx, rcx
+  // and xmm0-xmm3 may hold the function's register parameters.
   a.cmpImm(4, Reg.RDI, TrapKind.StackExhausted);
   a.jcc(Cond.NE, record);
   a.loadZeroExtend(1, Reg.RAX, mem(Reg.RSI, -5));
@@ -98,36 +106,45 @@ export function emitTrap(k: KernelLink): void {
   // The function: the first 16-byte boundary at or after the stub's end.
   a.lea(8, Reg.RAX, mem(Reg.RSI, 15));
   a.andImm(8, Reg.RAX, -16);
-  a.movImm(8, Reg.RCX, PROLOGUE_HEAD);
-  a.cmpLoad(8, Reg.RCX, mem(Reg.RAX));
+  a.movImm(8, Reg.R8, PROLOGUE_HEAD);
+  a.cmpLoad(8, Reg.R8, mem(Reg.RAX));
   a.jcc(Cond.NE, record);
-  a.loadZeroExtend(2, Reg.RCX, mem(Reg.RAX, 8));
-  a.cmpImm(4, Reg.RCX, PROLOGUE_LEA_TAIL);
+  a.loadZeroExtend(2, Reg.R8, mem(Reg.RAX, 8));
+  a.cmpImm(4, Reg.R8, PROLOGUE_LEA_TAIL);
   a.jcc(Cond.NE, record);
-  a.loadSignExtend(8, 4, Reg.RCX, mem(Reg.RSI, -4));
-  a.add(8, Reg.RCX, Reg.RSI);
-  a.loadZeroExtend(1, Reg.RDX, mem(Reg.RCX));
-  a.cmpImm(4, Reg.RDX, MOV_EDI);
+  a.loadSignExtend(8, 4, Reg.R8, mem(Reg.RSI, -4));
+  a.add(8, Reg.R8, Reg.RSI);
+  a.cmpMemImm(4, mem(Reg.R8), STACK_THUNK_HEAD);
   a.jcc(Cond.NE, record);
-  a.cmpMemImm(4, mem(Reg.RCX, 1), TrapKind.StackExhausted);
+  a.cmpMemImm(4, mem(Reg.R8, 3), TrapKind.StackExhausted);
   a.jcc(Cond.NE, record);
   // growStack(bytes the limit must go down: limit - r11). rbx and r12
   // hold the caller's values (callee-saved: docs/compiler-abi.md) until
-  // the prologue saves them, so they are kept on the stack meanwhile.
+  // the prologue saves them, and rdx, rcx and xmm0-xmm3 register
+  // parameters (rdi and rsi are in the thunk's slots below the return
+  // address), so they are kept on the stack meanwhile.
   a.push(Reg.RBX);
   a.push(Reg.R12);
+  a.push(Reg.RDX);
+  a.push(Reg.RCX);
+  a.subImm(8, Reg.RSP, 40);
+  for (let x = 0; x < 4; x++) a.storeFloat(8, mem(Reg.RSP, 8 * x), x);
   a.mov(8, Reg.RBX, Reg.RSI);
   a.lea(8, Reg.R12, mem(Reg.RAX, PROLOGUE_CHECK_START));
   a.load(8, Reg.RDI, fsAbsolute(THREAD_STACK_LIMIT));
   a.sub(8, Reg.RDI, Reg.R11);
-  a.subImm(8, Reg.RSP, 8);
   a.call(k.growStack);
   a.test(4, Reg.RAX, Reg.RAX);
   a.jcc(Cond.E, notGrown);
+  for (let x = 0; x < 4; x++) a.loadFloat(8, x, mem(Reg.RSP, 8 * x));
+  a.load(8, Reg.RCX, mem(Reg.RSP, 40));
+  a.load(8, Reg.RDX, mem(Reg.RSP, 48));
+  a.load(8, Reg.RDI, mem(Reg.RBP, -24));
+  a.load(8, Reg.RSI, mem(Reg.RBP, -32));
   // r11 is free: the prologue computes it again from its check on.
   a.mov(8, Reg.R11, Reg.R12);
-  a.load(8, Reg.R12, mem(Reg.RSP, 8));
-  a.load(8, Reg.RBX, mem(Reg.RSP, 16));
+  a.load(8, Reg.R12, mem(Reg.RSP, 56));
+  a.load(8, Reg.RBX, mem(Reg.RSP, 64));
   a.lea(8, Reg.RSP, mem(Reg.RBP, -8));
   a.jmpReg(Reg.R11);
   a.bind(notGrown);

@@ -34,6 +34,7 @@ import { skipImmediates } from "./immediates";
 import { chooseRegisterLocals } from "./locals";
 import { OPCODE_CLASSES, OpClass } from "../validate/signatures";
 import { setAt } from "../lists";
+import { paramRegister } from "./convention";
 
 /** Locals up to this many are zeroed with one store each; more with rep stosq. */
 const INLINE_ZEROING = 16;
@@ -68,6 +69,22 @@ function prologue(g: Generator, stackTrap: Label): void {
     saved &= saved - 1;
     asm.store(8, mem(Reg.RBP, FRAME_TOP - 8 * k), unchecked(CALLEE_SAVED[k]));
   }
+  // The parameters that came in registers (convention.ts) go to their
+  // homes before anything below uses rax, rcx or rdi: a register local's
+  // register (dirty, or with its slot written too when the local is never
+  // assigned, whose reloads read the slot), else the slot.
+  const type = g.funcType;
+  for (let i = 0; i < g.paramCount; i++) {
+    const reg = paramRegister(type, i);
+    if (reg < 0) continue;
+    const localType = <i32>unchecked(g.localTypes[i]);
+    const home = g.localReg(i);
+    if (home < 0 || !unchecked(g.assignedLocals[i])) g.store(g.localMem(i), localType, reg);
+    if (home < 0) continue;
+    if (isFloat(localType)) asm.movaps(home, reg);
+    else asm.mov(8, home, reg);
+    g.writeLocal(i);
+  }
   // Declared locals start at zero: those that may be read before being set.
   // A register local's slot is zeroed only when it is never assigned (its
   // reload after a call then reads the slot); an assigned one starts dirty,
@@ -98,7 +115,9 @@ function prologue(g: Generator, stackTrap: Label): void {
     const index = g.registerLocals[k];
     const type = <i32>g.localTypes[index];
     const reg = g.localReg(index);
-    if (index < g.paramCount || index == g.globalLocal) g.load(type, reg, g.localMem(index));
+    if (index < g.paramCount) {
+      if (paramRegister(g.funcType, index) < 0) g.load(type, reg, g.localMem(index));
+    } else if (index == g.globalLocal) g.load(type, reg, g.localMem(index));
     else if (!unchecked(g.zeroLocals[index])) continue;
     else {
       if (isFloat(type)) asm.packed(Packed.XOR, 4, reg, reg);
@@ -199,9 +218,7 @@ export function compileFunction(g: Generator, bodyIndex: i32): bool {
   g.slowPaths.length = 0;
   g.wasmOffset = body.offset;
 
-  const stackTrap = g.emitStackTrap();
-  asm.align(16);
-  asm.bind(g.funcLabels[<i32>funcIndex]);
+  const stackTrap = g.beginFunction(funcIndex, type, true);
   prologue(g, stackTrap);
   const outer = g.pushControl(ControlKind.FUNCTION, type);
   outer.base = 0;

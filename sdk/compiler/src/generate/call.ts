@@ -3,7 +3,9 @@
 //
 // A call spills the register entries below its arguments, writes argument i
 // to [rsp + 8i] and pops the arguments; after it, result j is read from
-// [rsp + 8j]. Locals and latent local references survive: the callee cannot
+// [rsp + 8j]. A direct call of the module's own function passes its first
+// parameters in registers and takes a single result in rax or xmm0
+// (convention.ts). Locals and latent local references survive: the callee cannot
 // reach this frame. A call of the module's own function keeps rbx, r12 and
 // r13 (the callee saves what it writes: docs/compiler-abi.md), so register
 // locals there stay, and so does a call_indirect, which keeps them itself
@@ -19,7 +21,8 @@ import {
   THREAD_SELF, TrapKind, VMCTX_MEMORY_BASE, VMCTX_RUNTIME, VMCTX_TABLE,
 } from "../abi";
 import { Generator } from "./generator";
-import { CALLEE_SAVED, SCRATCH, VMCTX, MEMORY_BASE } from "./stack";
+import { CALLEE_SAVED, Kind, SCRATCH, SCRATCH_XMM, VMCTX, MEMORY_BASE, isFloat } from "./stack";
+import { paramRegister, returnRegister, returnsInRegister } from "./convention";
 import { emitX86Intrinsic } from "./x86";
 
 /** The intrinsics of delos:native, numbered from 1 (0: an ordinary import). */
@@ -100,10 +103,97 @@ export function intrinsicByName(name: string): Intrinsic {
   }
   // The validator has checked the index.
   const type = unchecked(module.types[unchecked(module.funcTypes[funcIndex])]);
-  const own = funcIndex >= module.numImportedFuncs;
-  passArguments(g, type, own);
+  if (funcIndex < module.numImportedFuncs) {
+    passArguments(g, type, false);
+    emitCallInstruction(g, funcIndex);
+    takeResults(g, type, false);
+    return;
+  }
+  passDirectArguments(g, type);
   emitCallInstruction(g, funcIndex);
-  takeResults(g, type, own);
+  if (returnsInRegister(type)) {
+    g.restoreRegisterLocals(true);
+    // Every register is free after the call: the result's is the entry's.
+    g.pushReg(<i32>unchecked(type.results[0]), returnRegister(type));
+  } else {
+    takeResults(g, type, true);
+  }
+}
+
+// The register arguments of a direct call not yet in place: the source
+// register, the parameter's register and its class, for the parallel move.
+const moveSources = new StaticArray<i32>(8);
+const moveTargets = new StaticArray<i32>(8);
+const moveFloats = new StaticArray<bool>(8);
+// The register arguments that are not in registers (constants, locals, slots), loaded last.
+const restParams = new StaticArray<i32>(8);
+
+/**
+ * The arguments of a direct call of the module's own function (the register
+ * convention, convention.ts): those past the registers to their slots,
+ * then the ones in value-stack registers moved to their parameters'
+ * registers as one parallel move (a cycle through r11 or xmm15), then the
+ * rest (constants, locals, slots) loaded, which read no argument register.
+ */
+function passDirectArguments(g: Generator, type: FuncType): void {
+  const params = type.params.length;
+  const results = type.results.length;
+  g.needCallSlots(params > results ? params : results);
+  if (g.globalLocal >= 0) g.materializeLocal(g.globalLocal);
+  const first = g.depth - params;
+  g.spillRegisters(first);
+  // One pass: slots written, moves collected, the rest left for last.
+  let count = 0;
+  let rest = 0;
+  for (let i = 0; i < params; i++) {
+    const reg = paramRegister(type, i);
+    const position = first + i;
+    if (reg < 0) { g.copyToMem(position, mem(Reg.RSP, 8 * i)); continue; }
+    if (g.kindAt(position) != Kind.REG) { unchecked(restParams[rest++] = i); continue; }
+    const from = <i32>g.valueAt(position);
+    if (from == reg) continue;
+    unchecked(moveSources[count] = from);
+    unchecked(moveTargets[count] = reg);
+    unchecked(moveFloats[count] = isFloat(g.typeAt(position)));
+    count++;
+  }
+  const asm = g.asm;
+  while (count > 0) {
+    let progress = false;
+    for (let k = 0; k < count; k++) {
+      const target = unchecked(moveTargets[k]);
+      const float = unchecked(moveFloats[k]);
+      let read = false;
+      for (let j = 0; j < count; j++) {
+        if (j != k && unchecked(moveFloats[j]) == float && unchecked(moveSources[j]) == target) { read = true; break; }
+      }
+      if (read) continue;
+      if (float) asm.movaps(target, unchecked(moveSources[k]));
+      else asm.mov(8, <Reg>target, <Reg>unchecked(moveSources[k]));
+      count--;
+      unchecked(moveSources[k] = unchecked(moveSources[count]));
+      unchecked(moveTargets[k] = unchecked(moveTargets[count]));
+      unchecked(moveFloats[k] = unchecked(moveFloats[count]));
+      k--;
+      progress = true;
+    }
+    if (progress) continue;
+    // A cycle: the first move's target goes to the scratch register, which its readers read instead.
+    const target = unchecked(moveTargets[0]);
+    const float = unchecked(moveFloats[0]);
+    const scratch = float ? <i32>SCRATCH_XMM : <i32>SCRATCH;
+    if (float) asm.movaps(scratch, target);
+    else asm.mov(8, <Reg>scratch, <Reg>target);
+    for (let j = 0; j < count; j++) {
+      if (unchecked(moveFloats[j]) == float && unchecked(moveSources[j]) == target) unchecked(moveSources[j] = scratch);
+    }
+  }
+  for (let k = 0; k < rest; k++) {
+    const i = unchecked(restParams[k]);
+    g.copyToReg(first + i, paramRegister(type, i));
+  }
+  g.truncate(first);
+  g.saveRegisterLocals(true);
 }
 
 /**
@@ -120,7 +210,7 @@ export function emitCallInstruction(g: Generator, funcIndex: u32): void {
     asm.callReg(SCRATCH);
     g.restoreInstance();
   } else {
-    asm.call(unchecked(g.funcLabels[<i32>funcIndex]));
+    asm.call(unchecked(g.bodyLabels[<i32>funcIndex]));
   }
 }
 

@@ -23,6 +23,7 @@ import { Reader } from "../reader";
 import { BodyValidator } from "../validate/body";
 import { readLeb } from "./immediates";
 import { CALLEE_SAVED, FRAME_TOP, Kind, OperandKind, ValueStack, SCRATCH, isFloat, sizeOf } from "./stack";
+import { paramRegister, returnRegister, returnsInRegister } from "./convention";
 
 export const enum ControlKind {
   FUNCTION = 0,
@@ -82,8 +83,12 @@ export class Generator extends ValueStack {
   options: CompileOptions;
   layout: VmctxLayout;
   pcMap: PcMap = new PcMap();
-  /** Entry label of every function in the index space (imports have unbound ones, never used). */
+  /** Entry label of every function in the index space, its code offset: the slot entry when it has one (convention.ts). Imports have unbound ones, never used. */
   funcLabels: Label[] = [];
+  /** Where a direct call enters each function: its body, after any slot entry (the same label as funcLabels without one). */
+  bodyLabels: Label[] = [];
+  /** Per function index, 1 when it can be reached by the slot convention (convention.ts slotCallable). */
+  slotCallable: StaticArray<u8> = new StaticArray<u8>(0);
   /** The shared `call trapThunk[kind]` targets. */
   thunkLabels: Label[] = [];
   /** For each imported function: its privileged intrinsic (0 when it is an ordinary import). */
@@ -206,6 +211,32 @@ export class Generator extends ValueStack {
     this.asm.call(this.thunkLabels[TrapKind.StackExhausted]);
     this.addPc(this.asm.offset, this.wasmOffset);
     return label;
+  }
+
+  /**
+   * The code in front of a function's body: its slot entry when it has one
+   * (convention.ts: the register parameters loaded from their slots, then
+   * the body), the stub of its stack check when `checked`, and the body's
+   * label, aligned. Returns the stub (-1 without).
+   */
+  beginFunction(funcIndex: u32, type: FuncType, checked: bool): Label {
+    const asm = this.asm;
+    const entry = unchecked(this.funcLabels[<i32>funcIndex]);
+    const body = unchecked(this.bodyLabels[<i32>funcIndex]);
+    if (entry != body) {
+      asm.align(16);
+      asm.bind(entry);
+      const params = type.params;
+      for (let i = 0; i < params.length; i++) {
+        const reg = paramRegister(type, i);
+        if (reg >= 0) this.load(<i32>unchecked(params[i]), reg, mem(Reg.RSP, 8 + 8 * i));
+      }
+      asm.jmp(body);
+    }
+    const trap: Label = checked ? this.emitStackTrap() : -1;
+    asm.align(16);
+    asm.bind(body);
+    return trap;
   }
 
   /** The stack check of every prologue: jumps to `trap` when the frame's lowest address, in `bottom`, lies below the thread's limit. */
@@ -392,6 +423,16 @@ export class Generator extends ValueStack {
     const results = this.funcType.results;
     const count = results.length;
     const source = this.depth - count;
+    if (returnsInRegister(this.funcType)) {
+      // In rax or xmm0 (convention.ts), and in slot 0 too for a caller by the slot convention.
+      const reg = returnRegister(this.funcType);
+      this.copyToReg(source, reg);
+      if (unchecked(this.slotCallable[<i32>this.funcIndex])) this.store(mem(Reg.RBP, 16), unchecked(results[0]), reg);
+      this.restoreCalleeSaved();
+      asm.leave();
+      asm.ret();
+      return;
+    }
     // A result that is a parameter's latent value must be read before the
     // result slots (which are the parameter slots) are written: copy it to
     // its own canonical slot first, which nothing else uses while it is latent.
@@ -414,14 +455,19 @@ export class Generator extends ValueStack {
         this.copyToMem(position, target);
       }
     }
+    this.restoreCalleeSaved();
+    asm.leave();
+    asm.ret();
+  }
+
+  /** Loads the callee-saved registers the prologue saved. */
+  private restoreCalleeSaved(): void {
     let saved = this.savedInPrologue;
     while (saved) {
       const k = ctz(saved);
       saved &= saved - 1;
-      asm.load(8, unchecked(CALLEE_SAVED[k]), mem(Reg.RBP, FRAME_TOP - 8 * k));
+      this.asm.load(8, unchecked(CALLEE_SAVED[k]), mem(Reg.RBP, FRAME_TOP - 8 * k));
     }
-    asm.leave();
-    asm.ret();
   }
 
   /**

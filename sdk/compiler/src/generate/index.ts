@@ -13,6 +13,7 @@
 // call.ts (with delos:native intrinsics) and x86.ts (the kernel's x86
 // intrinsics).
 
+import { slotCallable } from "./convention";
 import { Assembler, Alu, Reg, mem } from "../x64/assembler";
 import { ExternKind, Module, SegmentMode } from "../module";
 import { CompiledCode, CompiledFunction, CompileOptions } from "../compiled";
@@ -41,8 +42,19 @@ function emitTrapThunks(g: Generator): void {
     const label = asm.newLabel();
     g.thunkLabels.push(label);
     asm.bind(label);
-    asm.movImm(4, Reg.RDI, kind);
-    asm.pop(Reg.RSI);
+    if (kind == TrapKind.StackExhausted) {
+      // From a prologue's failed check, where rdi and rsi may hold register
+      // parameters (convention.ts): kept below the return address, at
+      // [rbp - 24] and [rbp - 32], for a kernel that grows the stack and
+      // runs the check again (docs/kernel.md, "Stacks").
+      asm.push(Reg.RDI);
+      asm.push(Reg.RSI);
+      asm.movImm(4, Reg.RDI, kind);
+      asm.load(8, Reg.RSI, mem(Reg.RSP, 16));
+    } else {
+      asm.movImm(4, Reg.RDI, kind);
+      asm.pop(Reg.RSI);
+    }
     asm.load(8, Reg.RAX, mem(VMCTX, VMCTX_RUNTIME));
     asm.aluImm(Alu.AND, 8, Reg.RSP, -16);
     asm.push(Reg.RSI);
@@ -102,7 +114,14 @@ export function compileCode(module: Module, options: CompileOptions): CompiledCo
   g.pcMap.reserve(bodyBytes >> 3);
   if (!findIntrinsics(g)) return null;
   const functionCount = module.funcTypes.length;
-  for (let i = 0; i < functionCount; i++) g.funcLabels.push(asm.newLabel());
+  g.slotCallable = slotCallable(module);
+  for (let i = 0; i < functionCount; i++) {
+    const label = asm.newLabel();
+    g.funcLabels.push(label);
+    // A slot entry in front of the body: convention.ts.
+    const entered = <u32>i >= module.numImportedFuncs && unchecked(g.slotCallable[i]) != 0 && module.funcType(<u32>i).params.length > 0;
+    g.bodyLabels.push(entered ? asm.newLabel() : label);
+  }
   for (let i = 0; i < module.datas.length; i++) {
     const data = module.datas[i];
     g.dataLabels.push(data.mode == SegmentMode.Passive ? g.pool.blob(asm, data.dataStart, data.dataLength) : -1);

@@ -24,7 +24,7 @@
 
 import { Alu, Cond, Label, Mem, Packed, Reg, Rounding, Scalar, Shift, mem, memIndex, memLabel } from "../x64/assembler";
 import { Op, PREFIXED, PrefixedOp } from "../opcodes";
-import { ValType } from "../module";
+import { FuncType, ValType } from "../module";
 import { BoundsMode } from "../compiled";
 import { MAX_FRAME_SIZE, MEMORY_LENGTH, RT_MEMORY_GROW, TrapKind, UNCHECKED_LEAF_FRAME, VMCTX_MEMORY, VMCTX_RUNTIME } from "../abi";
 import { COND_FLOAT_EQ, COND_FLOAT_NE, Generator, invertCondition } from "../generate/generator";
@@ -48,6 +48,7 @@ import { CALLEE_SAVED, isCalleeSaved } from "../generate/stack";
 import { Allocation, allocateRegisters, isConstant, isFloatType, keepsAcrossCalls } from "./regalloc";
 import { loopDepths } from "./loops";
 import { LocKind, Move, emitMove, emitParallelMoves, storeMove } from "./moves";
+import { paramRegister, returnRegister, returnsInRegister } from "../generate/convention";
 
 const SCRATCH: Reg = Reg.R11;
 const SCRATCH2: Reg = Reg.RCX;
@@ -270,9 +271,9 @@ class Lowering {
     // only after the body; the bound counts the slots the lowering may still
     // add (the three callee-saved registers' and the two of a division).
     const unchecked = this.intervals.calls.length == 0 && 8 * (this.alloc.slotCount + 5) + 8 <= UNCHECKED_LEAF_FRAME;
-    const stackTrap: Label = unchecked ? -1 : g.emitStackTrap();
-    asm.align(16);
-    asm.bind(g.funcLabels[<i32>funcIndex]);
+    const type = module.funcType(funcIndex);
+    g.funcType = type;
+    const stackTrap: Label = g.beginFunction(funcIndex, type, !unchecked);
     asm.push(Reg.RBP);
     asm.mov(8, Reg.RBP, Reg.RSP);
     asm.push(VMCTX);
@@ -285,6 +286,7 @@ class Lowering {
     asm.aluImm(Alu.SUB, 8, Reg.RSP, FRAME_PLACEHOLDER);
     const reservePatch = asm.offset - 4;
     this.saveCalleeSaved();
+    this.placeRegisterParams(type);
 
     const order = this.intervals.order;
     for (let i = 0; i < order.length; i++) {
@@ -315,6 +317,41 @@ class Lowering {
     if (bottomPatch >= 0) asm.buffer.patch32(bottomPatch, -frame);
     asm.buffer.patch32(reservePatch, frame);
     return true;
+  }
+
+  /**
+   * The parameters that came in registers (convention.ts): to the
+   * registers the allocation gave them, as one parallel move, and to their
+   * slots, which are their homes, when those are read (a spilled one, or
+   * one whose register a call it spans clobbers: reloadAfterCall). Their
+   * Param instructions then emit nothing.
+   */
+  placeRegisterParams(type: FuncType): void {
+    const func = this.func;
+    const asm = this.g.asm;
+    const moves: Move[] = [];
+    for (let v = 0; v < func.insts.length; v++) {
+      const inst = func.insts[v];
+      if (inst.op != IrOp.Param || this.uses[v] == 0) continue;
+      const from = paramRegister(type, <i32>inst.imm);
+      if (from < 0) continue;
+      const reg = this.alloc.reg[v];
+      const float = isFloatType(inst.type);
+      const size = sizeOfType(inst.type);
+      const intervals = this.intervals;
+      if (reg < 0 || (intervals.crossesCall(v) && (!keepsAcrossCalls(reg, float) || intervals.crossesClobber(v)))) {
+        if (float) asm.storeFloat(size, mem(Reg.RBP, this.alloc.slot[v]), from);
+        else asm.store(size, mem(Reg.RBP, this.alloc.slot[v]), <Reg>from);
+      }
+      if (reg < 0) continue;
+      const move = new Move();
+      move.srcKind = move.dstKind = float ? LocKind.XMM : LocKind.GPR;
+      move.src = from;
+      move.dst = reg;
+      move.size = size;
+      moves.push(move);
+    }
+    emitParallelMoves(asm, moves, true);
   }
 
   /** Chooses the callee-saved registers to save, gives each a slot and saves it. */
@@ -543,8 +580,9 @@ class Lowering {
     switch (op) {
       case IrOp.Param: {
         // A parameter's slot is its home (the reload after a call reads it there): load it once.
+        // One that came in a register is in place already (placeRegisterParams).
         const reg = this.alloc.reg[value];
-        if (reg < 0) return;
+        if (reg < 0 || paramRegister(this.g.funcType, <i32>inst.imm) >= 0) return;
         const from = mem(Reg.RBP, this.alloc.slot[value]);
         if (isFloatType(inst.type)) asm.loadFloat(sizeOfType(inst.type), reg, from);
         else asm.load(sizeOfType(inst.type), <Reg>reg, from);
@@ -1255,7 +1293,7 @@ class Lowering {
     const asm = this.g.asm;
     this.saveBeforeCall(value);
     if (this.callSlots < 3) this.callSlots = 3;
-    this.storeArguments(inst, 3);
+    this.storeArguments(inst, 3, null);
     // i32 operands: 4-byte loads zero-extend them.
     asm.load(4, Reg.RDI, mem(Reg.RSP, 0));
     asm.load(4, second, mem(Reg.RSP, 8));
@@ -1333,7 +1371,9 @@ class Lowering {
     const reserved = indirect ? slots + INDIRECT_SAVE_SLOTS : slots;
     if (reserved > this.callSlots) this.callSlots = reserved;
     this.saveBeforeCall(value);
-    this.storeArguments(inst, params);
+    // A direct call of the module's own function: the register convention (convention.ts).
+    const direct = !indirect && <u32>inst.imm >= module.numImportedFuncs;
+    this.storeArguments(inst, params, direct ? type : null);
     if (indirect) {
       // The element index, the last operand, zero-extended in rcx: the
       // checks clobber it and r11, both scratch here.
@@ -1345,24 +1385,39 @@ class Lowering {
     if (results == 1 && this.uses[value] > 0) {
       const d = this.target(value);
       const size = sizeOfType(inst.type);
-      if (isFloatType(inst.type)) asm.loadFloat(size, d, mem(Reg.RSP, 0));
+      if (direct) {
+        const from = returnRegister(type);
+        if (isFloatType(inst.type)) { if (d != from) asm.movaps(d, from); }
+        else if (d != from) asm.mov(8, <Reg>d, <Reg>from);
+      } else if (isFloatType(inst.type)) asm.loadFloat(size, d, mem(Reg.RSP, 0));
       else asm.load(size, <Reg>d, mem(Reg.RSP, 0));
       this.define(value, d);
     }
     this.reloadAfterCall(value);
   }
 
-  /** Copies the first `count` operands of `inst` to the outgoing argument slots at rsp, as one parallel copy. */
-  storeArguments(inst: Inst, count: i32): void {
+  /**
+   * Copies the first `count` operands of `inst` to the outgoing argument
+   * slots at rsp, or, for a direct call (`direct`, the callee's type), the
+   * first ones of each class to the parameter registers (convention.ts),
+   * as one parallel copy.
+   */
+  storeArguments(inst: Inst, count: i32, direct: FuncType | null): void {
     const moves: Move[] = [];
     for (let i = 0; i < count; i++) {
       const move = this.source(inst.args[i]);
-      move.dstKind = LocKind.MEM;
-      move.dstBase = <i32>Reg.RSP;
-      move.dst = 8 * i;
+      const reg = direct != null ? paramRegister(direct, i) : -1;
+      if (reg >= 0) {
+        move.dstKind = isFloatType(this.type(inst.args[i])) ? LocKind.XMM : LocKind.GPR;
+        move.dst = reg;
+      } else {
+        move.dstKind = LocKind.MEM;
+        move.dstBase = <i32>Reg.RSP;
+        move.dst = 8 * i;
+      }
       moves.push(move);
     }
-    emitParallelMoves(this.g.asm, moves);
+    emitParallelMoves(this.g.asm, moves, direct != null);
   }
 
   /**
@@ -1463,9 +1518,27 @@ class Lowering {
   }
 
   emitReturn(inst: Inst): void {
-    const asm = this.g.asm;
+    const g = this.g;
+    const asm = g.asm;
     const moves: Move[] = [];
-    for (let j = 0; j < inst.args.length; j++) {
+    if (returnsInRegister(g.funcType)) {
+      // In rax or xmm0 (convention.ts), and in slot 0 too for a caller by the slot convention.
+      const move = this.source(inst.args[0]);
+      const float = isFloatType(this.type(inst.args[0]));
+      const reg = returnRegister(g.funcType);
+      move.dstKind = float ? LocKind.XMM : LocKind.GPR;
+      move.dst = reg;
+      if (float && move.srcKind == LocKind.CONST && move.bits != 0) {
+        asm.loadFloat(move.size, reg, this.floatMemory(inst.args[0]));
+      } else {
+        emitMove(asm, move);
+      }
+      if (unchecked(g.slotCallable[<i32>g.funcIndex])) {
+        if (float) asm.storeFloat(move.size, mem(Reg.RBP, 16), reg);
+        else asm.store(move.size, mem(Reg.RBP, 16), <Reg>reg);
+      }
+    }
+    for (let j = 0; j < inst.args.length && !returnsInRegister(g.funcType); j++) {
       const move = this.source(inst.args[j]);
       move.dstKind = LocKind.MEM;
       move.dstBase = <i32>Reg.RBP;

@@ -3,7 +3,7 @@
 // a call. All sources are read as if at once, so the copies are ordered so
 // that no location is written while a pending copy still reads it, and a
 // cycle (phis that swap) goes through a temporary: rcx for a general
-// register, xmm15 for an SSE register, xmm14 (eight bytes of bits) for a
+// register (another free one around a direct call, whose parameters use rcx), xmm15 for an SSE register, xmm14 (eight bytes of bits) for a
 // frame slot. A copy between two frame slots goes through r11.
 
 import { Assembler, Mem, Packed, Reg, mem } from "../x64/assembler";
@@ -94,8 +94,37 @@ export function storeMove(asm: Assembler, move: Move, to: Mem): void {
   }
 }
 
-/** Emits `moves` as one parallel copy (the list is consumed). */
-export function emitParallelMoves(asm: Assembler, moves: Move[]): void {
+/** General registers a cycle may borrow when rcx is taken (freeTemporary). */
+const FREE_TEMPS: StaticArray<i32> = [Reg.RAX, Reg.R10, Reg.R9, Reg.R8, Reg.R11];
+
+/** A register of FREE_TEMPS that none of the copies reads or writes (done or pending), and that no copy needs for itself (r11). */
+function freeTemporary(moves: Move[]): Reg {
+  let scratchUsed = false;
+  for (let k = 0; k < moves.length; k++) {
+    const move = moves[k];
+    if (move.dstKind == LocKind.MEM || (move.dstKind == LocKind.XMM && move.srcKind == LocKind.CONST)) scratchUsed = true;
+  }
+  for (let i = 0; i < FREE_TEMPS.length; i++) {
+    const reg = FREE_TEMPS[i];
+    if (reg == <i32>MOVE_SCRATCH && scratchUsed) continue;
+    let taken = false;
+    for (let k = 0; k < moves.length; k++) {
+      const move = moves[k];
+      if (move.readsFrom(LocKind.GPR, reg, 0) || (move.dstKind == LocKind.GPR && move.dst == reg)) { taken = true; break; }
+    }
+    if (!taken) return <Reg>reg;
+  }
+  abort("moves: no free register for a cycle");
+  return Reg.RAX;
+}
+
+/**
+ * Emits `moves` as one parallel copy (the list is consumed). A cycle of
+ * general registers goes through rcx, or, with `rcxTaken` (the copies
+ * into and out of the parameter registers of a direct call, where rcx is
+ * one: convention.ts), through a caller-saved register none of them uses.
+ */
+export function emitParallelMoves(asm: Assembler, moves: Move[], rcxTaken: bool = false): void {
   let pending: Move[] = [];
   for (let i = 0; i < moves.length; i++) if (!moves[i].isNoop()) pending.push(moves[i]);
   while (pending.length > 0) {
@@ -117,7 +146,7 @@ export function emitParallelMoves(asm: Assembler, moves: Move[]): void {
     save.src = blocked.dst;
     save.srcBase = blocked.dstBase;
     save.size = 8;
-    if (blocked.dstKind == LocKind.GPR) { save.dstKind = LocKind.GPR; save.dst = <i32>GPR_TEMP; }
+    if (blocked.dstKind == LocKind.GPR) { save.dstKind = LocKind.GPR; save.dst = rcxTaken ? <i32>freeTemporary(moves) : <i32>GPR_TEMP; }
     else if (blocked.dstKind == LocKind.XMM) { save.dstKind = LocKind.XMM; save.dst = XMM_TEMP; }
     else { save.dstKind = LocKind.XMM; save.dst = MEM_TEMP; }
     emitMove(asm, save);
