@@ -142,7 +142,7 @@ export function lowerFunction(g: Generator, bodyIndex: i32): bool {
   hoistInvariants(func);
   eliminateRedundancy(func);
   const intervals = new Intervals(func, g.module.numImportedFuncs);
-  const allocation = allocateRegisters(func, intervals);
+  const allocation = allocateRegisters(func, intervals, g.module.funcType(func.funcIndex));
   const lowering = new Lowering(g, func, intervals, allocation, bodyIndex);
   return lowering.emit();
 }

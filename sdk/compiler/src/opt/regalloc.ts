@@ -36,13 +36,14 @@
 // it in a scratch register (lower.ts), which costs less than holding a
 // register over a long range.
 
-import { ValType } from "../module";
+import { FuncType, ValType } from "../module";
 import { Op } from "../opcodes";
 import { Reg } from "../x64/assembler";
 import { IrFunction, IrOp, NO_TYPE } from "./ir";
 import { Intervals } from "./intervals";
 import { loopDepths } from "./loops";
 import { isCalleeSaved } from "../generate/stack";
+import { paramRegister } from "../generate/convention";
 
 /** The general registers the allocator hands out; rcx and r11 stay scratch for the lowering, r14/r15/rbp/rsp are the ABI's. */
 export const GPRS: Reg[] = [Reg.RAX, Reg.RDX, Reg.RBX, Reg.RSI, Reg.RDI, Reg.R8, Reg.R9, Reg.R10, Reg.R12, Reg.R13];
@@ -77,7 +78,7 @@ export class Allocation {
   }
 }
 
-export function allocateRegisters(func: IrFunction, intervals: Intervals): Allocation {
+export function allocateRegisters(func: IrFunction, intervals: Intervals, type: FuncType): Allocation {
   const count = func.insts.length;
   const result = new Allocation(count);
   // The values to allocate, by interval start.
@@ -133,8 +134,14 @@ export function allocateRegisters(func: IrFunction, intervals: Intervals): Alloc
       // A callee-saved register costs the function a save and a restore on
       // every path, a slot a store and a reload after each call crossed:
       // worth it from two calls crossed (weighted by their loops) on. A
-      // parameter has its slot already (the caller's), so it stays out.
-      if (at < 0 && !float) at = preferred(free, func.insts[value].op != IrOp.Param && callsAcross(intervals, value, depth) >= 2);
+      // parameter passed in its slot has it already (the caller's), so it
+      // stays out; one passed in a register (convention.ts) keeps that
+      // register when it is free and no callee-saved one is wanted.
+      const inst = func.insts[value];
+      const arrival = inst.op == IrOp.Param ? paramRegister(type, <i32>inst.imm) : -1;
+      const acrossCalls = !float && (inst.op != IrOp.Param || arrival >= 0) && callsAcross(intervals, value, depth) >= 2;
+      if (at < 0 && arrival >= 0 && !acrossCalls) at = free.indexOf(arrival);
+      if (at < 0 && !float) at = preferred(free, acrossCalls);
       if (!float && intervals.crossesDivision(value)) at = outOfDivisions(free, at);
       if (at >= 0) {
         result.reg[value] = free[at];
