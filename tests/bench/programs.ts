@@ -26,6 +26,8 @@ export const benchPrograms: BenchProgram[] = [
   { name: "blur", kind: "memory", n: 40 },
   { name: "trees", kind: "allocation", n: 2000 },
   { name: "queue", kind: "memory", n: 100_000 },
+  { name: "lexer", kind: "strings", n: 200 },
+  { name: "lz77", kind: "memory", n: 10 },
 ];
 
 /** Calls per timed round, after one untimed warm-up call. */
