@@ -288,14 +288,15 @@ class Lowering {
     this.saveCalleeSaved();
     this.placeRegisterParams(type);
 
-    const order = this.intervals.order;
+    const aligned = new Array<bool>(this.func.blocks.length).fill(false);
+    const order = emissionOrder(this.func, this.intervals.order, aligned);
     for (let i = 0; i < order.length; i++) {
       const block = order[i];
       const next = i + 1 < order.length ? order[i + 1] : -1;
-      // A loop header on a 32-byte boundary, as the baseline places its loops
+      // A loop's top on a 32-byte boundary, as the baseline places its loops
       // (generate/control.ts): a loop's speed must not depend on where
       // unrelated code put it within the decoder's fetch blocks.
-      if (this.func.blocks[block].loopHeader) asm.alignWithNops(LOOP_ALIGNMENT);
+      if (aligned[block]) asm.alignWithNops(LOOP_ALIGNMENT);
       asm.bind(this.blockLabels[block]);
       this.emitBlock(block, next);
     }
@@ -1485,6 +1486,9 @@ class Lowering {
     const targets = inst.targets;
     if (targets[0] == next && !this.hasPhis(targets[0])) {
       g.jumpIf(invertCondition(cond), this.edgeLabel(block, 1));
+    } else if (targets[1] == next) {
+      g.jumpIf(cond, this.edgeLabel(block, 0));
+      this.takeEdge(block, 1, next);
     } else if (!this.hasPhis(targets[1])) {
       g.jumpIf(invertCondition(cond), this.blockLabels[targets[1]]);
       this.takeEdge(block, 0, next);
@@ -1552,6 +1556,57 @@ class Lowering {
     asm.leave();
     asm.ret();
   }
+}
+
+/**
+ * The order the blocks are emitted in: the allocation's (`order`) with each
+ * loop that can be rotated laid out body first and header last, so that an
+ * iteration ends in the header's conditional branch back to the body
+ * rather than in a jump to the header and its branch (loop rotation; the
+ * loop is entered by a jump to its header). A loop is rotated when its
+ * header, not the function's entry, ends in a branch to the block after it
+ * and to a block outside the loop's span, and exactly one predecessor laid
+ * out after it, which jumps to it unconditionally, closes the loop.
+ * Layout only: the allocation holds whatever the order, and every edge
+ * makes its own copies and jump. `aligned` gets the blocks that start a
+ * loop's code: the header, or a rotated loop's first body block.
+ */
+function emissionOrder(func: IrFunction, order: i32[], aligned: bool[]): i32[] {
+  const result = order.slice();
+  for (let b = 0; b < func.blocks.length; b++) aligned[b] = func.blocks[b].loopHeader;
+  for (let k = 1; k < order.length; k++) {
+    const header = order[k];
+    if (!func.blocks[header].loopHeader) continue;
+    const at = result.indexOf(header);
+    if (at + 1 >= result.length) continue;
+    const branch = func.insts[func.last(header)];
+    if (branch.op != IrOp.Branch) continue;
+    const body = result[at + 1];
+    const targets = branch.targets;
+    if ((targets[0] == body) == (targets[1] == body)) continue;
+    const exit = targets[0] == body ? targets[1] : targets[0];
+    let latch = -1;
+    let latchAt = -1;
+    let closers = 0;
+    const preds = func.blocks[header].preds;
+    for (let p = 0; p < preds.length; p++) {
+      const where = result.indexOf(preds[p]);
+      if (where <= at) continue;
+      closers++;
+      latch = preds[p];
+      latchAt = where;
+    }
+    if (closers != 1) continue;
+    const jump = func.insts[func.last(latch)];
+    if (jump.op != IrOp.Jump || jump.targets[0] != header) continue;
+    const exitAt = result.indexOf(exit);
+    if (exitAt > at && exitAt <= latchAt) continue;
+    for (let m = at; m < latchAt; m++) result[m] = result[m + 1];
+    result[latchAt] = header;
+    aligned[header] = false;
+    aligned[body] = true;
+  }
+  return result;
 }
 
 function isComparison(op: u32): bool {
