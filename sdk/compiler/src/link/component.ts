@@ -296,9 +296,21 @@ export function writeComponent(code: CompiledCode): Uint8Array {
     const nativeOffset = pcMap.nativeOffset(i);
     const funcIndex = pcMap.funcIndex(i);
     const wasmOffset = pcMap.wasmOffset(i);
-    at = writeUleb(at, nativeOffset - native);
-    at = writeSleb(at, <i64>funcIndex - <i64>func);
-    at = writeSleb(at, <i64>wasmOffset - <i64>wasm);
+    const nativeDelta = nativeOffset - native;
+    const wasmDelta = wasmOffset - wasm;
+    // Most entries (more than nine in ten) are one byte each: a site a
+    // little after the last one, in the same function, near it in the wasm.
+    // The two's complement difference is the true one when it is this small.
+    if (nativeDelta < 0x80 && funcIndex == func && wasmDelta + 64 < 128) {
+      store<u8>(at, <u8>nativeDelta);
+      store<u8>(at, 0, 1);
+      store<u8>(at, <u8>(wasmDelta & 0x7f), 2);
+      at += 3;
+    } else {
+      at = writeUleb(at, nativeDelta);
+      at = writeSleb(at, <i64>funcIndex - <i64>func);
+      at = writeSleb(at, <i64>wasmOffset - <i64>wasm);
+    }
     native = nativeOffset;
     func = funcIndex;
     wasm = wasmOffset;

@@ -533,7 +533,31 @@ export class BodyValidator extends Reader {
     if (this.u8() != 0 && !this.failed) this.failAt(offset, "zero flag expected");
   }
 
+  /**
+   * A numeric instruction. The operands are the top one or two bytes of the
+   * stack, in push order, so that one compare checks both operands of a
+   * binary instruction (bits 8-23 of the signature, first then second),
+   * and the result replaces them in place; underflow and mismatches take
+   * the general path.
+   */
+  // @ts-ignore: decorator
   @inline numeric(signature: u32): void {
+    const count = this.valueCount;
+    const top = changetype<usize>(this.values) + <usize>count;
+    if (signatureArity(signature) == 2) {
+      if (count - 2 >= this.height && <u32>load<u16>(top - 2) == ((signature >> 8) & 0xffff)) {
+        store<u8>(top - 2, <u8>(signature >> 24));
+        this.valueCount = count - 1;
+        return;
+      }
+    } else if (count > this.height && <u32>load<u8>(top - 1) == ((signature >> 8) & 0xff)) {
+      store<u8>(top - 1, <u8>(signature >> 24));
+      return;
+    }
+    this.numericSlow(signature);
+  }
+
+  numericSlow(signature: u32): void {
     if (signatureArity(signature) == 2) this.pop(signatureSecond(signature));
     this.pop(signatureFirst(signature));
     this.push(signatureResult(signature));
@@ -551,10 +575,22 @@ export class BodyValidator extends Reader {
       return;
     }
     const type = unchecked(MEMORY_TYPES[index]);
+    // As for numeric instructions: the address (and the stored value) are
+    // checked in place, the general path takes underflow and mismatches.
+    const count = this.valueCount;
+    const top = changetype<usize>(this.values) + <usize>count;
     if (op >= FIRST_STORE) {
+      if (count - 2 >= this.height && <u32>load<u16>(top - 2) == (<u32>I32 | (<u32>type << 8))) {
+        this.valueCount = count - 2;
+        return;
+      }
       this.pop(type);
       this.pop(I32);
     } else {
+      if (count > this.height && load<u8>(top - 1) == I32) {
+        store<u8>(top - 1, type);
+        return;
+      }
       this.pop(I32);
       this.push(type);
     }
