@@ -21,7 +21,7 @@
 import { CodeBuffer } from "./buffer";
 import { IntList } from "../lists";
 import { Reg } from "./registers";
-import { HIGH_FS, HIGH_INDEX_SHIFT, HIGH_RIP, HIGH_SCALE_SHIFT, Mem, memDisp, memHigh } from "./memory";
+import { HIGH_FS, HIGH_INDEX_SHIFT, HIGH_REX_SHIFT, HIGH_RIP, HIGH_SCALE_SHIFT, HIGH_SIB_SHIFT, Mem, memDisp, memHigh } from "./memory";
 
 export type Label = i32;
 
@@ -197,8 +197,47 @@ export class Encoder {
    * ModRM, SIB and displacement follow the rules in the header comment.
    * Reg.NONE (16) has bit 3 clear, so an absent base or index adds nothing
    * to REX, and bit 4 of the index stands for "no index" (100) in the SIB.
+   *
+   * The common case (a base register, no prefix, room in the buffer) takes
+   * the short path below, which makes no call: its values stay in
+   * caller-saved registers with nothing to save. The rest goes through
+   * emitRMGeneral, its one call.
    */
   protected emitRM(mandatory: i32, flags: i32, opcode: i32, reg: i32, operand: Mem, trailing: i32): void {
+    const buffer = this.buffer;
+    const high = memHigh(operand);
+    if (((high & (HIGH_FS | Reg.NONE)) | (flags & Enc.OPSIZE) | mandatory) != 0 || !buffer.hasRoom(16)) {
+      this.emitRMGeneral(mandatory, flags, opcode, reg, operand, trailing);
+      return;
+    }
+    let p = buffer.cursor();
+    const rex = ((flags & Enc.W) << 3) | ((reg & 8) >> 1) | ((high >> HIGH_REX_SHIFT) & 3);
+    if (rex) { store<u8>(p, <u8>(0x40 | rex)); p++; }
+    else if (flags & Enc.BYTE_REG) {
+      if (<u32>(reg - 4) < 4) { store<u8>(p, 0x40); p++; }
+    }
+    p = writeOpcode(p, opcode);
+    const disp = memDisp(operand);
+    const low = high & 7;
+    // mod 00 (no displacement) unless the base is rbp/r13, mod 01 for disp8, else mod 10.
+    let mod = 0x80;
+    if (disp == 0) { if (low != 5) mod = 0; else mod = 0x40; }
+    else if (<u32>(disp + 128) < 256) mod = 0x40;
+    if ((high & (Reg.NONE << HIGH_INDEX_SHIFT)) != 0 && low != 4) {
+      store<u8>(p, <u8>(mod | ((reg & 7) << 3) | low));
+      p++;
+    } else {
+      // rm 100: a SIB byte follows (always for an rsp or r12 base).
+      store<u16>(p, <u16>((mod | ((reg & 7) << 3) | 4) | (((high >> HIGH_SIB_SHIFT) & 0xff) << 8)));
+      p += 2;
+    }
+    if (mod == 0x40) { store<u8>(p, <u8>disp); p++; }
+    else if (mod == 0x80) { store<i32>(p, disp); p += 4; }
+    buffer.commit(p);
+  }
+
+  /** emitRM for every operand and prefix, growing the buffer when needed. */
+  private emitRMGeneral(mandatory: i32, flags: i32, opcode: i32, reg: i32, operand: Mem, trailing: i32): void {
     const buffer = this.buffer;
     buffer.reserve(16);
     let p = buffer.cursor();
