@@ -119,6 +119,23 @@ export class Reader {
     return <i32>this.signedSlow(28, 0x78);
   }
 
+  /**
+   * Moves past a signed LEB128 of at most 32 bits, as i32() would, without
+   * working out its value. Any form of one to four bytes is valid (28 bits
+   * at most); the first byte without a continuation bit ends it.
+   */
+  @inline skipI32(): void {
+    const pos = this.pos;
+    if (this.end - pos >= 4) {
+      const ends = ~load<u32>(this.base + pos) & 0x80808080;
+      if (ends != 0) {
+        this.pos = pos + (ctz(ends) >> 3) + 1;
+        return;
+      }
+    }
+    this.i32();
+  }
+
   /** Signed LEB128 of at most 64 bits: at most 10 bytes, the 10th being 0x00 or 0x7F. */
   @inline i64(): i64 {
     const pos = this.pos;

@@ -414,7 +414,7 @@ export class BodyValidator extends Reader {
           this.countLocal(index, true);
           break;
         }
-        case OpClass.I32_CONST: this.i32(); this.push(I32); break;
+        case OpClass.I32_CONST: this.skipI32(); this.push(I32); break;
         case OpClass.I64_CONST: this.i64(); this.push(I64); break;
         case OpClass.F32_CONST: this.fixed32(); this.push(F32); break;
         case OpClass.F64_CONST: this.fixed64(); this.push(F64); break;
@@ -598,7 +598,18 @@ export class BodyValidator extends Reader {
 
   @inline call(type: FuncType): void {
     const params = type.params;
-    for (let i = params.length - 1; i >= 0; i--) this.pop(unchecked(params[i]));
+    const count = this.valueCount;
+    const arity = params.length;
+    // The arguments are the top `arity` bytes of the stack, in parameter
+    // order: compared in place; underflow and mismatches take the pops.
+    let matched = 0;
+    if (count - arity >= this.height) {
+      const top = changetype<usize>(this.values) + <usize>(count - arity);
+      const expected = params.dataStart;
+      while (matched < arity && load<u8>(top + <usize>matched) == load<u8>(expected + <usize>matched)) matched++;
+    }
+    if (matched == arity) this.valueCount = count - arity;
+    else for (let i = arity - 1; i >= 0; i--) this.pop(unchecked(params[i]));
     const results = type.results;
     for (let i = 0; i < results.length; i++) this.push(unchecked(results[i]));
   }
@@ -616,6 +627,18 @@ export class BodyValidator extends Reader {
 
   // @ts-ignore: decorator
   @inline blockStart(op: u32): void {
+    // Nearly every block type is one byte: 0x40 (none) or a value type,
+    // kept as the byte less 0x80 (EMPTY_BLOCK for 0x40).
+    const pos = this.pos;
+    if (pos < this.end) {
+      const byte = <u32>load<u8>(this.base + pos);
+      if (byte == 0x40 || (byte >= <u32>ValType.F64 && byte <= <u32>ValType.I32)) {
+        this.pos = pos + 1;
+        if (op == Op.If) this.pop(I32);
+        this.pushFrame(op, <i32>byte - 0x80);
+        return;
+      }
+    }
     const blockType = this.readBlockType();
     if (this.failed) return;
     if (op == Op.If) this.pop(I32);
@@ -645,6 +668,31 @@ export class BodyValidator extends Reader {
   // @ts-ignore: decorator
   @inline blockEnd(): void {
     const frame = (this.frameCount - 1) * FRAME_SIZE;
+    const kind = unchecked(this.frames[frame + FRAME_KIND]);
+    const type = unchecked(this.frames[frame + FRAME_TYPE]);
+    // A block type of one byte whose results are exactly what is left on
+    // the frame's stack (and not an if without else that yields a value):
+    // the values stay where they are, as the frame's results.
+    if (type < 0) {
+      const count = this.valueCount;
+      const height = this.height;
+      if (type == EMPTY_BLOCK ? count == height
+        : count == height + 1 && kind != Op.If && <i32>unchecked(this.values[height]) == type + 0x80) {
+        if (kind == Op.Loop) this.useWeight = loopWeight(--this.loopDepth);
+        const left = --this.frameCount;
+        if (left > 0) {
+          const outer = frame - FRAME_SIZE;
+          this.height = unchecked(this.frames[outer + FRAME_HEIGHT]);
+          this.unreachable = unchecked(this.frames[outer + FRAME_UNREACHABLE]) != 0;
+          this.serial = unchecked(this.frames[outer + FRAME_SERIAL]);
+        }
+        return;
+      }
+    }
+    this.blockEndSlow(frame);
+  }
+
+  blockEndSlow(frame: i32): void {
     this.popFrameResults(frame);
     const blockType = unchecked(this.frames[frame + FRAME_TYPE]);
     if (unchecked(this.frames[frame + FRAME_KIND]) == Op.If && !this.sameParamsAndResults(blockType)) {
