@@ -415,7 +415,7 @@ export class BodyValidator extends Reader {
           break;
         }
         case OpClass.I32_CONST: this.skipI32(); this.push(I32); break;
-        case OpClass.I64_CONST: this.i64(); this.push(I64); break;
+        case OpClass.I64_CONST: this.skipI64(); this.push(I64); break;
         case OpClass.F32_CONST: this.fixed32(); this.push(F32); break;
         case OpClass.F64_CONST: this.fixed64(); this.push(F64); break;
         case OpClass.BLOCK: this.blockStart(op); break;

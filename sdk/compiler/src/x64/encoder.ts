@@ -21,7 +21,7 @@
 import { CodeBuffer } from "./buffer";
 import { IntList } from "../lists";
 import { Reg } from "./registers";
-import { HIGH_FS, HIGH_INDEX_SHIFT, HIGH_REX_SHIFT, HIGH_RIP, HIGH_SCALE_SHIFT, HIGH_SIB_SHIFT, Mem, memDisp, memHigh } from "./memory";
+import { HIGH_FS, HIGH_INDEX_SHIFT, HIGH_REX_SHIFT, HIGH_RIP, HIGH_SCALE_SHIFT, HIGH_SIB_FLAG, HIGH_SIB_SHIFT, Mem, memDisp, memHigh } from "./memory";
 
 export type Label = i32;
 
@@ -80,6 +80,32 @@ export function sizeFlags(size: i32): i32 {
 // @ts-ignore: decorator
 @inline function sibScaleIndex(high: i32): i32 {
   return ((high >> (HIGH_SCALE_SHIFT - 6)) & 0xc0) | ((high >> (HIGH_INDEX_SHIFT - 3)) & 0x38) | ((high >> (HIGH_INDEX_SHIFT + 4 - 5)) & 0x20);
+}
+
+/**
+ * ModRM, SIB and displacement of an operand with a base register and no
+ * prefix (the short paths of emitRM and emitMem), written at `p`; returns
+ * the address after them. mod 00 (no displacement) unless the base is
+ * rbp/r13, mod 01 for a disp8, else mod 10; the SIB byte comes from the
+ * operand (pack).
+ */
+// @ts-ignore: decorator
+@inline function writeBasedOperand(p: usize, reg: i32, high: i32, disp: i32): usize {
+  const low = high & 7;
+  let mod = 0x80;
+  if (disp == 0) { if (low != 5) mod = 0; else mod = 0x40; }
+  else if (<u32>(disp + 128) < 256) mod = 0x40;
+  if (high & HIGH_SIB_FLAG) {
+    // rm 100: a SIB byte follows (always for an rsp or r12 base).
+    store<u16>(p, <u16>((mod | ((reg & 7) << 3) | 4) | (((high >> HIGH_SIB_SHIFT) & 0xff) << 8)));
+    p += 2;
+  } else {
+    store<u8>(p, <u8>(mod | ((reg & 7) << 3) | low));
+    p++;
+  }
+  if (mod == 0x40) { store<u8>(p, <u8>disp); p++; }
+  else if (mod == 0x80) { store<i32>(p, disp); p += 4; }
+  return p;
 }
 
 export class Encoder {
@@ -146,6 +172,41 @@ export class Encoder {
     this.labels.set(label, -(at + 2));
   }
   labelOffset(label: Label): i32 { return this.labels.get(label); }
+
+  /**
+   * A jump or call to `label`, written with one reserve: `shortOpcode` and
+   * a rel8 when it is not -1 and the label is bound within reach, else
+   * `longOpcode` (`longLength` bytes, the first in the low byte) and a
+   * rel32 as relative32 writes it.
+   */
+  // @ts-ignore: decorator
+  @inline protected branch(shortOpcode: i32, longOpcode: i32, longLength: i32, label: Label): void {
+    const buffer = this.buffer;
+    buffer.reserve(8);
+    let p = buffer.cursor();
+    const at = buffer.length;
+    const state = this.labels.get(label);
+    if (shortOpcode >= 0 && state >= 0) {
+      const distance = state - (at + 2);
+      if (distance >= -128 && distance <= 127) {
+        store<u16>(p, <u16>(shortOpcode | (distance << 8)));
+        buffer.commit(p + 2);
+        return;
+      }
+    }
+    if (longLength == 2) store<u16>(p, <u16>longOpcode);
+    else store<u8>(p, <u8>longOpcode);
+    p += <usize>longLength;
+    const site = at + longLength;
+    if (state >= 0) {
+      store<i32>(p, state - (site + 4));
+    } else {
+      // Join the chain, as relative32 does.
+      store<i32>(p, (state == -1 ? 0 : -state - 1) << 3);
+      this.labels.set(label, -(site + 2));
+    }
+    buffer.commit(p + 4);
+  }
 
   // ---- raw bytes -------------------------------------------------------
 
@@ -217,23 +278,30 @@ export class Encoder {
       if (<u32>(reg - 4) < 4) { store<u8>(p, 0x40); p++; }
     }
     p = writeOpcode(p, opcode);
-    const disp = memDisp(operand);
-    const low = high & 7;
-    // mod 00 (no displacement) unless the base is rbp/r13, mod 01 for disp8, else mod 10.
-    let mod = 0x80;
-    if (disp == 0) { if (low != 5) mod = 0; else mod = 0x40; }
-    else if (<u32>(disp + 128) < 256) mod = 0x40;
-    if ((high & (Reg.NONE << HIGH_INDEX_SHIFT)) != 0 && low != 4) {
-      store<u8>(p, <u8>(mod | ((reg & 7) << 3) | low));
-      p++;
-    } else {
-      // rm 100: a SIB byte follows (always for an rsp or r12 base).
-      store<u16>(p, <u16>((mod | ((reg & 7) << 3) | 4) | (((high >> HIGH_SIB_SHIFT) & 0xff) << 8)));
-      p += 2;
+    buffer.commit(writeBasedOperand(p, reg, high, memDisp(operand)));
+  }
+
+  /**
+   * emitRM for a one-byte opcode with no mandatory prefix and no immediate
+   * after the operand (moves, lea, the ALU's memory forms): `code` is the
+   * opcode with the Enc flags above it (bits 8 up). Fewer arguments than
+   * emitRM, and the same short path.
+   */
+  protected emitMem(code: i32, reg: i32, operand: Mem): void {
+    const buffer = this.buffer;
+    const high = memHigh(operand);
+    if (((high & (HIGH_FS | Reg.NONE)) | (code & (Enc.OPSIZE << 8))) != 0 || !buffer.hasRoom(16)) {
+      this.emitRMGeneral(0, code >> 8, code & 0xff, reg, operand, 0);
+      return;
     }
-    if (mod == 0x40) { store<u8>(p, <u8>disp); p++; }
-    else if (mod == 0x80) { store<i32>(p, disp); p += 4; }
-    buffer.commit(p);
+    let p = buffer.cursor();
+    const rex = ((code >> 5) & 8) | ((reg & 8) >> 1) | ((high >> HIGH_REX_SHIFT) & 3);
+    if (rex) { store<u8>(p, <u8>(0x40 | rex)); p++; }
+    else if (code & (Enc.BYTE_REG << 8)) {
+      if (<u32>(reg - 4) < 4) { store<u8>(p, 0x40); p++; }
+    }
+    store<u8>(p, <u8>code);
+    buffer.commit(writeBasedOperand(p + 1, reg, high, memDisp(operand)));
   }
 
   /** emitRM for every operand and prefix, growing the buffer when needed. */
@@ -317,24 +385,10 @@ export class Encoder {
 
   // ---- labels and fixups -----------------------------------------------
 
-  /** A rel32 field at the current position, counted from its own end. */
-  // @ts-ignore: decorator
-  @inline protected rel32(label: Label): void {
-    this.relative32(label, 0);
-  }
-
   protected rel8(label: Label): void {
     const at = this.buffer.length;
     this.buffer.byte(0);
     this.addFixup(at, label, Fixup.REL8, at + 1);
-  }
-
-  /** The displacement of a short jump to a bound label whose instruction is `length` bytes, or 0x7fffffff when it does not reach. */
-  protected shortDistance(label: Label, length: i32): i32 {
-    const target = this.labels.get(label);
-    if (target < 0) return 0x7fffffff;
-    const distance = target - (this.buffer.length + length);
-    return distance >= -128 && distance <= 127 ? distance : 0x7fffffff;
   }
 
   private addFixup(at: i32, label: Label, kind: i32, from: i32): void {

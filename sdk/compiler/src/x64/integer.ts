@@ -65,13 +65,13 @@ export class IntegerAssembler extends Encoder {
   /** `mov dst, [m]`. */
   // @ts-ignore: decorator
   @inline load(size: i32, dst: Reg, m: Mem): void {
-    this.emitRM(0, sizeFlags(size), size == 1 ? 0x8a : 0x8b, dst, m, 0);
+    this.emitMem((sizeFlags(size) << 8) | (size == 1 ? 0x8a : 0x8b), dst, m);
   }
 
   /** `mov [m], src`. */
   // @ts-ignore: decorator
   @inline store(size: i32, m: Mem, src: Reg): void {
-    this.emitRM(0, sizeFlags(size), size == 1 ? 0x88 : 0x89, src, m, 0);
+    this.emitMem((sizeFlags(size) << 8) | (size == 1 ? 0x88 : 0x89), src, m);
   }
 
   /** `mov [m], imm` (sign-extended to 64 bits for size 8). */
@@ -105,12 +105,12 @@ export class IntegerAssembler extends Encoder {
   /** `movsx`/`movsxd dst, [m]`. */
   loadSignExtend(dstSize: i32, srcSize: i32, dst: Reg, m: Mem): void {
     const flags = dstSize == 8 ? Enc.W : Enc.NONE;
-    if (srcSize == 4) this.emitRM(0, Enc.W, 0x63, dst, m, 0);
+    if (srcSize == 4) this.emitMem((Enc.W << 8) | 0x63, dst, m);
     else this.emitRM(0, flags, srcSize == 1 ? 0x0fbe : 0x0fbf, dst, m, 0);
   }
 
   lea(size: i32, dst: Reg, m: Mem): void {
-    this.emitRM(0, sizeFlags(size) & ~Enc.BYTE_REG, 0x8d, dst, m, 0);
+    this.emitMem(((sizeFlags(size) & ~Enc.BYTE_REG) << 8) | 0x8d, dst, m);
   }
 
   xchg(size: i32, a: Reg, b: Reg): void {
@@ -134,12 +134,12 @@ export class IntegerAssembler extends Encoder {
 
   /** `op dst, [m]`. */
   aluLoad(op: Alu, size: i32, dst: Reg, m: Mem): void {
-    this.emitRM(0, sizeFlags(size), (op << 3) | (size == 1 ? 2 : 3), dst, m, 0);
+    this.emitMem((sizeFlags(size) << 8) | (op << 3) | (size == 1 ? 2 : 3), dst, m);
   }
 
   /** `op [m], src`. */
   aluStore(op: Alu, size: i32, m: Mem, src: Reg): void {
-    this.emitRM(0, sizeFlags(size), (op << 3) | (size == 1 ? 0 : 1), src, m, 0);
+    this.emitMem((sizeFlags(size) << 8) | (op << 3) | (size == 1 ? 0 : 1), src, m);
   }
 
   /** `op [m], imm`. */
@@ -178,7 +178,7 @@ export class IntegerAssembler extends Encoder {
 
   /** `test [m], a`. */
   testMem(size: i32, m: Mem, a: Reg): void {
-    this.emitRM(0, sizeFlags(size), size == 1 ? 0x84 : 0x85, a, m, 0);
+    this.emitMem((sizeFlags(size) << 8) | (size == 1 ? 0x84 : 0x85), a, m);
   }
 
   /** `test a, imm`. */
@@ -289,19 +289,12 @@ export class IntegerAssembler extends Encoder {
 
   /** `jmp label`: rel8 when the label is bound and near, else rel32. */
   jmp(label: Label): void {
-    const distance = this.shortDistance(label, 2);
-    if (distance != 0x7fffffff) { this.byte(0xeb); this.byte(distance); return; }
-    this.byte(0xe9);
-    this.rel32(label);
+    this.branch(0xeb, 0xe9, 1, label);
   }
 
   /** `jcc label`: rel8 when the label is bound and near, else rel32. */
   jcc(cond: Cond, label: Label): void {
-    const distance = this.shortDistance(label, 2);
-    if (distance != 0x7fffffff) { this.byte(0x70 + cond); this.byte(distance); return; }
-    this.byte(0x0f);
-    this.byte(0x80 + cond);
-    this.rel32(label);
+    this.branch(0x70 + cond, 0x0f | ((0x80 + cond) << 8), 2, label);
   }
 
   /** `jmp label` with rel8 always: the caller promises the label is within 127 bytes. */
@@ -312,18 +305,17 @@ export class IntegerAssembler extends Encoder {
   /** `jmp reg`. */
   jmpReg(reg: Reg): void { this.emitRR(0, Enc.NONE, 0xff, 4, reg); }
   /** `jmp [m]`. */
-  jmpMem(m: Mem): void { this.emitRM(0, Enc.NONE, 0xff, 4, m, 0); }
+  jmpMem(m: Mem): void { this.emitMem(0xff, 4, m); }
 
   /** `call rel32`. */
   call(label: Label): void {
-    this.byte(0xe8);
-    this.rel32(label);
+    this.branch(-1, 0xe8, 1, label);
   }
 
   /** `call reg`. */
   callReg(reg: Reg): void { this.emitRR(0, Enc.NONE, 0xff, 2, reg); }
   /** `call [m]`. */
-  callMem(m: Mem): void { this.emitRM(0, Enc.NONE, 0xff, 2, m, 0); }
+  callMem(m: Mem): void { this.emitMem(0xff, 2, m); }
 
   ret(): void { this.byte(0xc3); }
   /** `leave`: rsp = rbp, pop rbp. */
@@ -342,7 +334,7 @@ export class IntegerAssembler extends Encoder {
   }
 
   /** `push qword [m]`. */
-  pushMem(m: Mem): void { this.emitRM(0, Enc.NONE, 0xff, 6, m, 0); }
+  pushMem(m: Mem): void { this.emitMem(0xff, 6, m); }
 
   // ---- string and system instructions ----------------------------------
 

@@ -6,9 +6,11 @@
 // 40-44 index (Reg.NONE when absent), 48-49 log2 of the scale, bit 52
 // rip-relative, bit 53 fs segment override. Derived from those for the
 // encoder's common case (a base register): bits 37-38 REX.B and REX.X
-// (bit 3 of the base and of the index), bits 54-61 the SIB byte with the
-// base's low bits (100 in its index field when there is no index). Every
-// field is a function of the others, so equal operands stay equal.
+// (bit 3 of the base and of the index), bit 45 set when the operand needs
+// a SIB byte (an index, or an rsp or r12 base), bits 54-61 that SIB byte
+// with the base's low bits (100 in its index field when there is no
+// index). Every field is a function of the others, so equal operands stay
+// equal.
 
 import { Reg } from "./registers";
 
@@ -36,11 +38,12 @@ const FS_FLAG: i64 = <i64>1 << 53;
   // Reg.NONE (16) has bit 3 clear (no REX bit) and bit 4 set (the SIB's 100).
   const rex = ((<i32>index & 8) >> 2) | ((<i32>base & 8) >> 3);
   const sib = (scaleLog2 << 6) | (((<i32>index & 7) | ((<i32>index >> 2) & 4)) << 3) | (<i32>base & 7);
+  const needsSib = (((<i32>index >> 4) ^ 1) | <i32>((<i32>base & 7) == 4)) << HIGH_SIB_FLAG_SHIFT;
   return dispBits(disp)
     | (<i64>base << BASE_SHIFT)
     | (<i64>index << INDEX_SHIFT)
     | (<i64>scaleLog2 << SCALE_SHIFT)
-    | (<i64>(rex | (sib << (HIGH_SIB_SHIFT - HIGH_REX_SHIFT))) << (BASE_SHIFT + HIGH_REX_SHIFT));
+    | (<i64>((rex << HIGH_REX_SHIFT) | needsSib | (sib << HIGH_SIB_SHIFT)) << BASE_SHIFT);
 }
 
 // @ts-ignore: decorator
@@ -99,6 +102,9 @@ export const HIGH_FS: i32 = <i32>(FS_FLAG >> BASE_SHIFT);
 export const HIGH_REX_SHIFT: i32 = 5;
 /** The SIB byte (for an operand with a base) at this bit of the upper half. */
 export const HIGH_SIB_SHIFT: i32 = 22;
+/** Set in the upper half when an operand with a base needs that SIB byte. */
+export const HIGH_SIB_FLAG_SHIFT: i32 = 13;
+export const HIGH_SIB_FLAG: i32 = 1 << HIGH_SIB_FLAG_SHIFT;
 // @ts-ignore: decorator
 @inline export function memHigh(operand: Mem): i32 { return <i32>(operand >> BASE_SHIFT); }
 // @ts-ignore: decorator
