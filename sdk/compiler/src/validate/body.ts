@@ -5,11 +5,9 @@
 // The stacks are flat typed arrays reused from body to body, grown by
 // doubling, so the inner loop allocates nothing; only an error builds a
 // string. Type 0 on the operand stack is the spec's "unknown" type: what pops
-// produce below the height of a frame whose code is unreachable.
-// As a by-product each body records the deepest operand and control stacks
-// it reaches, which the generator can use to size its own. The validator is
-// itself the cursor over the body (it extends Reader), so the hot loop reads
-// the position and the bytes through one object.
+// produce below the height of a frame whose code is unreachable. The
+// validator is itself the cursor over the body (it extends Reader), so the
+// hot loop reads the position and the bytes through one object.
 //
 // The baseline compiler validates each body just before compiling it, and
 // the walk that validates also counts what its register choice needs
@@ -87,11 +85,11 @@ export class BodyValidator extends Reader {
   module: Module;
   types: FuncType[];
   values: StaticArray<u8> = new StaticArray<u8>(1024);
+  /** values.length, kept apart so that a push compares with a field. */
+  valueCapacity: i32 = 1024;
   valueCount: i32 = 0;
-  maxValueCount: i32 = 0;
   frames: StaticArray<i32> = new StaticArray<i32>(64 * FRAME_SIZE);
   frameCount: i32 = 0;
-  maxFrameCount: i32 = 0;
   /** Copies of the innermost frame's FRAME_HEIGHT and FRAME_UNREACHABLE, which every pop reads. */
   height: i32 = 0;
   unreachable: bool = false;
@@ -170,16 +168,16 @@ export class BodyValidator extends Reader {
 
   @inline push(type: u8): void {
     const count = this.valueCount;
-    if (count == this.values.length) this.growValues();
+    if (count == this.valueCapacity) this.growValues();
     unchecked(this.values[count] = type);
     this.valueCount = count + 1;
-    if (count >= this.maxValueCount) this.maxValueCount = count + 1;
   }
 
   growValues(): void {
     const grown = new StaticArray<u8>(this.values.length * 2);
     memory.copy(changetype<usize>(grown), changetype<usize>(this.values), this.values.length);
     this.values = grown;
+    this.valueCapacity = grown.length;
   }
 
   /** Pops a value that must have type `expected`; returns the type found (UNKNOWN below an unreachable frame). */
@@ -256,7 +254,6 @@ export class BodyValidator extends Reader {
     this.height = this.valueCount;
     this.unreachable = false;
     this.frameCount = count + 1;
-    if (count >= this.maxFrameCount) this.maxFrameCount = count + 1;
     if (kind == Op.Loop) this.useWeight = loopWeight(++this.loopDepth);
   }
 
@@ -311,16 +308,11 @@ export class BodyValidator extends Reader {
     this.end = body.codeEnd;
     this.setLocals(body);
     this.valueCount = 0;
-    this.maxValueCount = 0;
     this.frameCount = 0;
-    this.maxFrameCount = 0;
     this.opOffset = this.pos;
     this.resetUsage();
     this.pushFrame(Op.Block, <i32>body.typeIndex);
-    const done = this.run();
-    body.maxStackDepth = <u32>this.maxValueCount;
-    body.maxControlDepth = <u32>this.maxFrameCount;
-    return done && !this.failed;
+    return this.run() && !this.failed;
   }
 
   setLocals(body: FunctionBody): void {

@@ -115,6 +115,8 @@ export class Encoder {
    * or -(site + 2) for the last rel32 site of its chain.
    */
   private labels: IntList = new IntList(256);
+  /** How many labels have rel32 sites waiting (a chain) and are not bound yet: finish() looks for one only when some are. */
+  private pendingChains: i32 = 0;
   /** The rel8 and jump-table references, FIXUP_SIZE entries each: site, label, kind, from. */
   private fixups: IntList = new IntList(256);
   /** Why finish() failed, when it did. */
@@ -144,6 +146,7 @@ export class Encoder {
     const state = this.labels.get(label);
     this.labels.set(label, offset);
     if (state >= -1) return;
+    this.pendingChains--;
     // Patch the chain of rel32 sites waiting for this label.
     const buffer = this.buffer;
     let at = -state - 2;
@@ -167,6 +170,7 @@ export class Encoder {
       return;
     }
     // Join the chain: the field holds the previous site (+1, 0 ending the chain) and `trailing`.
+    if (state == -1) this.pendingChains++;
     const previous = state == -1 ? 0 : -state - 1;
     buffer.u32((previous << 3) | trailing);
     this.labels.set(label, -(at + 2));
@@ -202,6 +206,7 @@ export class Encoder {
       store<i32>(p, state - (site + 4));
     } else {
       // Join the chain, as relative32 does.
+      if (state == -1) this.pendingChains++;
       store<i32>(p, (state == -1 ? 0 : -state - 1) << 3);
       this.labels.set(label, -(site + 2));
     }
@@ -250,6 +255,26 @@ export class Encoder {
     p = writeOpcode(p, opcode);
     store<u8>(p, <u8>(0xc0 | ((reg & 7) << 3) | (rm & 7)));
     buffer.commit(p + 1);
+  }
+
+  /**
+   * emitRR for a one-byte opcode with no mandatory prefix: `code` is the
+   * opcode with the Enc flags above it (bits 8 up). Without a 16-bit size
+   * or a byte register, the REX byte, opcode and ModRM are written here
+   * with fewer arguments than emitRR takes; otherwise emitRR writes them.
+   */
+  protected emitRegs(code: i32, reg: i32, rm: i32): void {
+    if (code & ((Enc.OPSIZE | Enc.BYTE_REG | Enc.BYTE_RM) << 8)) {
+      this.emitRR(0, code >> 8, code & 0xff, reg, rm);
+      return;
+    }
+    const buffer = this.buffer;
+    buffer.reserve(16);
+    let p = buffer.cursor();
+    const rex = ((code >> 5) & 8) | ((reg & 8) >> 1) | ((rm & 8) >> 3);
+    if (rex) { store<u8>(p, <u8>(0x40 | rex)); p++; }
+    store<u16>(p, <u16>((code & 0xff) | ((0xc0 | ((reg & 7) << 3) | (rm & 7)) << 8)));
+    buffer.commit(p + 2);
   }
 
   /**
@@ -403,7 +428,9 @@ export class Encoder {
   finish(): bool {
     const buffer = this.buffer;
     const labels = this.labels;
-    for (let label = 0, n = labels.length; label < n; label++) {
+    // A label used but never bound leaves a chain pending: the scan for
+    // the first one, which the message names, runs only then.
+    for (let label = 0, n = this.pendingChains != 0 ? labels.length : 0; label < n; label++) {
       if (labels.get(label) < -1) {
         this.error = "assembler: label " + label.toString() + " used but never bound";
         return false;

@@ -37,7 +37,7 @@ export class IntegerAssembler extends Encoder {
 
   /** `mov dst, src`. */
   mov(size: i32, dst: Reg, src: Reg): void {
-    this.emitRR(0, sizeFlags(size), size == 1 ? 0x88 : 0x89, src, dst);
+    this.emitRegs((sizeFlags(size) << 8) | (size == 1 ? 0x88 : 0x89), src, dst);
   }
 
   /** `mov dst, imm`, using the shortest encoding that gives the same register value. */
@@ -47,7 +47,7 @@ export class IntegerAssembler extends Encoder {
         this.emitPlusReg(Enc.NONE, 0xb8, dst);
         this.buffer.u32(<i32>value);
       } else if (fitsI32(value)) {
-        this.emitRR(0, Enc.W, 0xc7, 0, dst);
+        this.emitRegs((Enc.W << 8) | 0xc7, 0, dst);
         this.buffer.u32(<i32>value);
       } else {
         this.emitPlusReg(Enc.W, 0xb8, dst);
@@ -98,7 +98,7 @@ export class IntegerAssembler extends Encoder {
   /** `movsx`/`movsxd dst, src`: dstSize 4 or 8, srcSize 1, 2 or 4. */
   signExtend(dstSize: i32, srcSize: i32, dst: Reg, src: Reg): void {
     const flags = dstSize == 8 ? Enc.W : Enc.NONE;
-    if (srcSize == 4) this.emitRR(0, Enc.W, 0x63, dst, src);
+    if (srcSize == 4) this.emitRegs((Enc.W << 8) | 0x63, dst, src);
     else this.emitRR(0, flags | (srcSize == 1 ? Enc.BYTE_RM : 0), srcSize == 1 ? 0x0fbe : 0x0fbf, dst, src);
   }
 
@@ -114,21 +114,21 @@ export class IntegerAssembler extends Encoder {
   }
 
   xchg(size: i32, a: Reg, b: Reg): void {
-    this.emitRR(0, sizeFlags(size), size == 1 ? 0x86 : 0x87, a, b);
+    this.emitRegs((sizeFlags(size) << 8) | (size == 1 ? 0x86 : 0x87), a, b);
   }
 
   // ---- ALU -------------------------------------------------------------
 
   /** `op dst, src` for the eight classic ALU operations. */
   alu(op: Alu, size: i32, dst: Reg, src: Reg): void {
-    this.emitRR(0, sizeFlags(size), (op << 3) | (size == 1 ? 0 : 1), src, dst);
+    this.emitRegs((sizeFlags(size) << 8) | (op << 3) | (size == 1 ? 0 : 1), src, dst);
   }
 
   /** `op dst, imm` (imm8 sign-extended when it fits, else imm32 sign-extended). */
   aluImm(op: Alu, size: i32, dst: Reg, value: i32): void {
     const immSize = aluImmediateSize(size, value);
     const opcode = size == 1 ? 0x80 : immSize == 1 ? 0x83 : 0x81;
-    this.emitRR(0, sizeFlags(size) & ~Enc.BYTE_REG, opcode, op, dst);
+    this.emitRegs(((sizeFlags(size) & ~Enc.BYTE_REG) << 8) | opcode, op, dst);
     this.immediate(immSize, value);
   }
 
@@ -173,7 +173,7 @@ export class IntegerAssembler extends Encoder {
 
   /** `test a, b`. */
   test(size: i32, a: Reg, b: Reg): void {
-    this.emitRR(0, sizeFlags(size), size == 1 ? 0x84 : 0x85, b, a);
+    this.emitRegs((sizeFlags(size) << 8) | (size == 1 ? 0x84 : 0x85), b, a);
   }
 
   /** `test [m], a`. */
@@ -184,7 +184,7 @@ export class IntegerAssembler extends Encoder {
   /** `test a, imm`. */
   testImm(size: i32, a: Reg, value: i32): void {
     const immSize = size == 8 ? 4 : size;
-    this.emitRR(0, sizeFlags(size) & ~Enc.BYTE_REG, size == 1 ? 0xf6 : 0xf7, 0, a);
+    this.emitRegs(((sizeFlags(size) & ~Enc.BYTE_REG) << 8) | (size == 1 ? 0xf6 : 0xf7), 0, a);
     this.immediate(immSize, value);
   }
 
@@ -205,7 +205,7 @@ export class IntegerAssembler extends Encoder {
   /** `imul dst, src, imm`. */
   imulImm(size: i32, dst: Reg, src: Reg, value: i32): void {
     const short = fitsI8(value);
-    this.emitRR(0, sizeFlags(size), short ? 0x6b : 0x69, dst, src);
+    this.emitRegs((sizeFlags(size) << 8) | (short ? 0x6b : 0x69), dst, src);
     this.immediate(short ? 1 : size == 2 ? 2 : 4, value);
   }
 
@@ -215,7 +215,7 @@ export class IntegerAssembler extends Encoder {
   }
 
   private unary(op: Unary, size: i32, reg: Reg): void {
-    this.emitRR(0, sizeFlags(size) & ~Enc.BYTE_REG, size == 1 ? 0xf6 : 0xf7, op, reg);
+    this.emitRegs(((sizeFlags(size) & ~Enc.BYTE_REG) << 8) | (size == 1 ? 0xf6 : 0xf7), op, reg);
   }
 
   neg(size: i32, reg: Reg): void { this.unary(Unary.NEG, size, reg); }
@@ -238,7 +238,7 @@ export class IntegerAssembler extends Encoder {
 
   /** `op reg, cl`. */
   shift(op: Shift, size: i32, reg: Reg): void {
-    this.emitRR(0, sizeFlags(size) & ~Enc.BYTE_REG, size == 1 ? 0xd2 : 0xd3, op, reg);
+    this.emitRegs(((sizeFlags(size) & ~Enc.BYTE_REG) << 8) | (size == 1 ? 0xd2 : 0xd3), op, reg);
   }
 
   /** `op reg, imm8`. The hardware masks the count to 5 or 6 bits; so does this method. */
@@ -246,9 +246,9 @@ export class IntegerAssembler extends Encoder {
     count &= size == 8 ? 63 : 31;
     const flags = sizeFlags(size) & ~Enc.BYTE_REG;
     if (count == 1) {
-      this.emitRR(0, flags, size == 1 ? 0xd0 : 0xd1, op, reg);
+      this.emitRegs((flags << 8) | (size == 1 ? 0xd0 : 0xd1), op, reg);
     } else {
-      this.emitRR(0, flags, size == 1 ? 0xc0 : 0xc1, op, reg);
+      this.emitRegs((flags << 8) | (size == 1 ? 0xc0 : 0xc1), op, reg);
       this.byte(count);
     }
   }
@@ -303,7 +303,7 @@ export class IntegerAssembler extends Encoder {
   jccShort(cond: Cond, label: Label): void { this.byte(0x70 + cond); this.rel8(label); }
 
   /** `jmp reg`. */
-  jmpReg(reg: Reg): void { this.emitRR(0, Enc.NONE, 0xff, 4, reg); }
+  jmpReg(reg: Reg): void { this.emitRegs(0xff, 4, reg); }
   /** `jmp [m]`. */
   jmpMem(m: Mem): void { this.emitMem(0xff, 4, m); }
 
@@ -313,7 +313,7 @@ export class IntegerAssembler extends Encoder {
   }
 
   /** `call reg`. */
-  callReg(reg: Reg): void { this.emitRR(0, Enc.NONE, 0xff, 2, reg); }
+  callReg(reg: Reg): void { this.emitRegs(0xff, 2, reg); }
   /** `call [m]`. */
   callMem(m: Mem): void { this.emitMem(0xff, 2, m); }
 
