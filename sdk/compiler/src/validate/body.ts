@@ -401,8 +401,12 @@ export class BodyValidator extends Reader {
           const index = this.u32();
           if (index >= this.localCount) { this.unknownLocal(index); break; }
           const type = unchecked(this.locals[index]);
-          this.pop(type);
-          this.push(type);
+          // The value stays: when the top has the local's type, nothing moves.
+          const count = this.valueCount;
+          if (count <= this.height || unchecked(this.values[count - 1]) != type) {
+            this.pop(type);
+            this.push(type);
+          }
           this.countLocal(index, true);
           break;
         }

@@ -36,12 +36,24 @@ export class IntegerAssembler extends Encoder {
   // ---- moves -----------------------------------------------------------
 
   /** `mov dst, src`. */
-  mov(size: i32, dst: Reg, src: Reg): void {
+  // @ts-ignore: decorator
+  @inline mov(size: i32, dst: Reg, src: Reg): void {
     this.emitRegs((sizeFlags(size) << 8) | (size == 1 ? 0x88 : 0x89), src, dst);
   }
 
   /** `mov dst, imm`, using the shortest encoding that gives the same register value. */
   movImm(size: i32, dst: Reg, value: i64): void {
+    if (size == 4 || (size == 8 && <u64>value <= 0xffffffff)) {
+      // `mov r32, imm32` (B8+r), which zero-extends: written here with one reserve.
+      const buffer = this.buffer;
+      buffer.reserve(8);
+      let p = buffer.cursor();
+      if (<i32>dst & 8) { store<u8>(p, 0x41); p++; }
+      store<u8>(p, <u8>(0xb8 + (<i32>dst & 7)));
+      store<u32>(p, <u32>value, 1);
+      buffer.commit(p + 5);
+      return;
+    }
     if (size == 8) {
       if (value >= 0 && value <= 0xffffffff) {
         this.emitPlusReg(Enc.NONE, 0xb8, dst);
@@ -120,12 +132,33 @@ export class IntegerAssembler extends Encoder {
   // ---- ALU -------------------------------------------------------------
 
   /** `op dst, src` for the eight classic ALU operations. */
-  alu(op: Alu, size: i32, dst: Reg, src: Reg): void {
+  // @ts-ignore: decorator
+  @inline alu(op: Alu, size: i32, dst: Reg, src: Reg): void {
     this.emitRegs((sizeFlags(size) << 8) | (op << 3) | (size == 1 ? 0 : 1), src, dst);
   }
 
   /** `op dst, imm` (imm8 sign-extended when it fits, else imm32 sign-extended). */
   aluImm(op: Alu, size: i32, dst: Reg, value: i32): void {
+    if (size >= 4) {
+      // 32 and 64 bits, the common case: REX, opcode, ModRM and the
+      // immediate written here with one reserve.
+      const buffer = this.buffer;
+      buffer.reserve(8);
+      let p = buffer.cursor();
+      const rex = (size & 8) | ((<i32>dst & 8) >> 3);
+      if (rex) { store<u8>(p, <u8>(0x40 | rex)); p++; }
+      const modrm = 0xc0 | ((<i32>op & 7) << 3) | (<i32>dst & 7);
+      if (<u32>(value + 128) < 256) {
+        store<u16>(p, <u16>(0x83 | (modrm << 8)));
+        store<u8>(p, <u8>value, 2);
+        buffer.commit(p + 3);
+      } else {
+        store<u16>(p, <u16>(0x81 | (modrm << 8)));
+        store<i32>(p, value, 2);
+        buffer.commit(p + 6);
+      }
+      return;
+    }
     const immSize = aluImmediateSize(size, value);
     const opcode = size == 1 ? 0x80 : immSize == 1 ? 0x83 : 0x81;
     this.emitRegs(((sizeFlags(size) & ~Enc.BYTE_REG) << 8) | opcode, op, dst);
@@ -172,7 +205,8 @@ export class IntegerAssembler extends Encoder {
   cmpMemImm(size: i32, m: Mem, value: i32): void { this.aluStoreImm(Alu.CMP, size, m, value); }
 
   /** `test a, b`. */
-  test(size: i32, a: Reg, b: Reg): void {
+  // @ts-ignore: decorator
+  @inline test(size: i32, a: Reg, b: Reg): void {
     this.emitRegs((sizeFlags(size) << 8) | (size == 1 ? 0x84 : 0x85), b, a);
   }
 
@@ -244,6 +278,24 @@ export class IntegerAssembler extends Encoder {
   /** `op reg, imm8`. The hardware masks the count to 5 or 6 bits; so does this method. */
   shiftImm(op: Shift, size: i32, reg: Reg, count: i32): void {
     count &= size == 8 ? 63 : 31;
+    if (size >= 4) {
+      // 32 and 64 bits: REX, opcode, ModRM and the count written here with one reserve.
+      const buffer = this.buffer;
+      buffer.reserve(8);
+      let p = buffer.cursor();
+      const rex = (size & 8) | ((<i32>reg & 8) >> 3);
+      if (rex) { store<u8>(p, <u8>(0x40 | rex)); p++; }
+      const modrm = 0xc0 | ((<i32>op & 7) << 3) | (<i32>reg & 7);
+      if (count == 1) {
+        store<u16>(p, <u16>(0xd1 | (modrm << 8)));
+        buffer.commit(p + 2);
+      } else {
+        store<u16>(p, <u16>(0xc1 | (modrm << 8)));
+        store<u8>(p, <u8>count, 2);
+        buffer.commit(p + 3);
+      }
+      return;
+    }
     const flags = sizeFlags(size) & ~Enc.BYTE_REG;
     if (count == 1) {
       this.emitRegs((flags << 8) | (size == 1 ? 0xd0 : 0xd1), op, reg);
