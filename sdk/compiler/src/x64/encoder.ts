@@ -307,16 +307,17 @@ export class Encoder {
   }
 
   /**
-   * emitRM for a one-byte opcode with no mandatory prefix and no immediate
-   * after the operand (moves, lea, the ALU's memory forms): `code` is the
-   * opcode with the Enc flags above it (bits 8 up). Fewer arguments than
-   * emitRM, and the same short path.
+   * emitRM for a one-byte opcode with no mandatory prefix (moves, lea, the
+   * ALU's memory forms): `code` is the opcode, the Enc flags in bits 8-15
+   * and, in bits 16 up, the size of the immediate the caller writes after
+   * the operand (emitRM's `trailing`). Fewer arguments than emitRM, and
+   * the same short path.
    */
   protected emitMem(code: i32, reg: i32, operand: Mem): void {
     const buffer = this.buffer;
     const high = memHigh(operand);
     if (((high & (HIGH_FS | Reg.NONE)) | (code & (Enc.OPSIZE << 8))) != 0 || !buffer.hasRoom(16)) {
-      this.emitRMGeneral(0, code >> 8, code & 0xff, reg, operand, 0);
+      this.emitRMGeneral(0, (code >> 8) & 0xff, code & 0xff, reg, operand, code >> 16);
       return;
     }
     let p = buffer.cursor();

@@ -90,7 +90,7 @@ export class IntegerAssembler extends Encoder {
   // @ts-ignore: decorator
   @inline storeImm(size: i32, m: Mem, value: i32): void {
     const immSize = size == 8 ? 4 : size;
-    this.emitRM(0, sizeFlags(size), size == 1 ? 0xc6 : 0xc7, 0, m, immSize);
+    this.emitMem((immSize << 16) | (sizeFlags(size) << 8) | (size == 1 ? 0xc6 : 0xc7), 0, m);
     this.immediate(immSize, value);
   }
 
@@ -121,7 +121,8 @@ export class IntegerAssembler extends Encoder {
     else this.emitRM(0, flags, srcSize == 1 ? 0x0fbe : 0x0fbf, dst, m, 0);
   }
 
-  lea(size: i32, dst: Reg, m: Mem): void {
+  // @ts-ignore: decorator
+  @inline lea(size: i32, dst: Reg, m: Mem): void {
     this.emitMem(((sizeFlags(size) & ~Enc.BYTE_REG) << 8) | 0x8d, dst, m);
   }
 
@@ -166,12 +167,14 @@ export class IntegerAssembler extends Encoder {
   }
 
   /** `op dst, [m]`. */
-  aluLoad(op: Alu, size: i32, dst: Reg, m: Mem): void {
+  // @ts-ignore: decorator
+  @inline aluLoad(op: Alu, size: i32, dst: Reg, m: Mem): void {
     this.emitMem((sizeFlags(size) << 8) | (op << 3) | (size == 1 ? 2 : 3), dst, m);
   }
 
   /** `op [m], src`. */
-  aluStore(op: Alu, size: i32, m: Mem, src: Reg): void {
+  // @ts-ignore: decorator
+  @inline aluStore(op: Alu, size: i32, m: Mem, src: Reg): void {
     this.emitMem((sizeFlags(size) << 8) | (op << 3) | (size == 1 ? 0 : 1), src, m);
   }
 
@@ -179,7 +182,7 @@ export class IntegerAssembler extends Encoder {
   aluStoreImm(op: Alu, size: i32, m: Mem, value: i32): void {
     const immSize = aluImmediateSize(size, value);
     const opcode = size == 1 ? 0x80 : immSize == 1 ? 0x83 : 0x81;
-    this.emitRM(0, sizeFlags(size) & ~Enc.BYTE_REG, opcode, op, m, immSize);
+    this.emitMem((immSize << 16) | ((sizeFlags(size) & ~Enc.BYTE_REG) << 8) | opcode, op, m);
     this.immediate(immSize, value);
   }
 
@@ -211,7 +214,8 @@ export class IntegerAssembler extends Encoder {
   }
 
   /** `test [m], a`. */
-  testMem(size: i32, m: Mem, a: Reg): void {
+  // @ts-ignore: decorator
+  @inline testMem(size: i32, m: Mem, a: Reg): void {
     this.emitMem((sizeFlags(size) << 8) | (size == 1 ? 0x84 : 0x85), a, m);
   }
 
@@ -225,7 +229,7 @@ export class IntegerAssembler extends Encoder {
   /** `test [m], imm`. */
   testMemImm(size: i32, m: Mem, value: i32): void {
     const immSize = size == 8 ? 4 : size;
-    this.emitRM(0, sizeFlags(size) & ~Enc.BYTE_REG, size == 1 ? 0xf6 : 0xf7, 0, m, immSize);
+    this.emitMem((immSize << 16) | ((sizeFlags(size) & ~Enc.BYTE_REG) << 8) | (size == 1 ? 0xf6 : 0xf7), 0, m);
     this.immediate(immSize, value);
   }
 
