@@ -123,8 +123,8 @@ function estimatedSize(code: CompiledCode): i32 {
   let size = 1024 + code.code.length + code.pcMap.length * PC_MAP_ENTRY_MAX;
   size += (module.types.length + module.imports.length + module.exports.length) * 32;
   size += code.functions.length * 12 + (module.globals.length + module.datas.length + module.elems.length) * 32;
-  for (let i = 0; i < module.elems.length; i++) size += module.elems[i].items.length * 9;
-  for (let i = 0; i < module.datas.length; i++) size += <i32>module.datas[i].dataLength;
+  for (let i = 0, n = module.elems.length; i < n; i++) size += unchecked(module.elems[i]).items.length * 9;
+  for (let i = 0, n = module.datas.length; i < n; i++) size += <i32>unchecked(module.datas[i]).dataLength;
   return size;
 }
 
@@ -264,8 +264,8 @@ export function writeComponent(code: CompiledCode): Uint8Array {
 
   out.beginSection(Section.Data);
   out.u32(<u32>module.datas.length);
-  for (let i = 0; i < module.datas.length; i++) {
-    const segment = module.datas[i];
+  for (let i = 0, n = module.datas.length; i < n; i++) {
+    const segment = unchecked(module.datas[i]);
     out.u8(<u32>segment.mode);
     out.u32(segment.memoryIndex);
     writeConstExpr(out, segment.offsetExpr);

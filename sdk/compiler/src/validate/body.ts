@@ -514,6 +514,8 @@ export class BodyValidator extends Reader {
         case OpClass.REFERENCE:
           this.reject("illegal opcode 0x" + op.toString(16) + " (" + opcodeName(op) + "): reference types are not enabled");
           break;
+        // ILLEGAL among the cases, so that the jump table starts at 0.
+        case OpClass.ILLEGAL:
         default:
           this.reject("illegal opcode 0x" + op.toString(16));
       }
