@@ -87,6 +87,10 @@ export class PcMap {
   // @ts-ignore: decorator
   @inline wasmOffset(index: i32): u32 { return unchecked(this.data[3 * index + 2]); }
 
+  /** Address of entry 0: entries are three u32 each (native offset, function index, wasm offset), `length` of them. */
+  // @ts-ignore: decorator
+  @inline entries(): usize { return changetype<usize>(this.data); }
+
   /** Entry `index` as an object (a copy). */
   @operator("[]") at(index: i32): PcMapEntry {
     if (<u32>index >= <u32>this.count) throw new RangeError("pc map index out of range");

@@ -24,6 +24,11 @@ export function addInput(length: i32): Uint8Array {
   return buffer;
 }
 
+/** Adds bytes the caller has already read as the next input (not copied). */
+export function addInputBytes(bytes: Uint8Array): void {
+  inputs.push(bytes);
+}
+
 export function setOutput(bytes: Uint8Array): void { output = bytes; }
 export function getOutput(): Uint8Array { return output; }
 

@@ -7,7 +7,7 @@
 // handed to the driver exactly as the Node host hands them, so both produce
 // the same bytes.
 
-import { addInput, getMessage, getOutput } from "./io";
+import { addInputBytes, getMessage, getOutput } from "./io";
 import { runCommand } from "./driver";
 import { commandLine, exit, printError, readFile, writeFile } from "./wasi";
 
@@ -31,7 +31,7 @@ function main(): u32 {
   for (let i = 0; i < paths.length; i++) {
     const bytes = readFile(paths[i]);
     if (bytes == null) return 2;
-    addInput(bytes!.length).set(bytes!);
+    addInputBytes(bytes!);
   }
   const status = runCommand(command, flags);
   if (status != 0) {

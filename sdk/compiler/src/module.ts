@@ -165,10 +165,6 @@ export class FunctionBody {
   codeEnd: u32 = 0;
   /** Byte offset of the whole body entry (its size field) in the binary. */
   offset: u32 = 0;
-  /** Set by the validator: the deepest the operand stack gets (values, all blocks together). */
-  maxStackDepth: u32 = 0;
-  /** Set by the validator: the deepest nesting of control frames, the function's own included. */
-  maxControlDepth: u32 = 0;
 }
 
 export class CustomSection {

@@ -119,6 +119,37 @@ export class Reader {
     return <i32>this.signedSlow(28, 0x78);
   }
 
+  /**
+   * Moves past a signed LEB128 of at most 32 bits, as i32() would, without
+   * working out its value. Any form of one to four bytes is valid (28 bits
+   * at most); the first byte without a continuation bit ends it.
+   */
+  @inline skipI32(): void {
+    const pos = this.pos;
+    if (this.end - pos >= 4) {
+      const ends = ~load<u32>(this.base + pos) & 0x80808080;
+      if (ends != 0) {
+        this.pos = pos + (ctz(ends) >> 3) + 1;
+        return;
+      }
+    }
+    this.i32();
+  }
+
+  /** Moves past a signed LEB128 of at most 64 bits, as i64() would, without working out its value. */
+  @inline skipI64(): void {
+    const pos = this.pos;
+    if (this.end - pos >= 8) {
+      // Forms of up to eight bytes are valid whatever their bits (56 at most).
+      const ends = ~load<u64>(this.base + pos) & 0x8080808080808080;
+      if (ends != 0) {
+        this.pos = pos + <u32>(ctz(ends) >> 3) + 1;
+        return;
+      }
+    }
+    this.i64();
+  }
+
   /** Signed LEB128 of at most 64 bits: at most 10 bytes, the 10th being 0x00 or 0x7F. */
   @inline i64(): i64 {
     const pos = this.pos;
@@ -150,6 +181,27 @@ export class Reader {
    */
   private signedSlow(lastShift: u64, highMask: u64): i64 {
     const start = this.pos;
+    // A form that ends within the next eight bytes, before its last
+    // possible byte (where the rules on the unused bits apply), is decoded
+    // from one word: its 7-bit groups are packed together in three steps
+    // and the value is sign-extended from its top bit.
+    if (this.end - start >= 8) {
+      const word = load<u64>(this.base + start);
+      const ends = ~word & 0x8080808080808080;
+      if (ends != 0) {
+        const length = (ctz(ends) >> 3) + 1;
+        if (7 * length <= lastShift) {
+          let x = word & 0x7f7f7f7f7f7f7f7f;
+          if (length < 8) x &= (<u64>1 << (length << 3)) - 1;
+          x = (x & 0x007f007f007f007f) | ((x & 0x7f007f007f007f00) >> 1);
+          x = (x & 0x00003fff00003fff) | ((x & 0x3fff00003fff0000) >> 2);
+          x = (x & 0x000000000fffffff) | ((x & 0x0fffffff00000000) >> 4);
+          const unused = 64 - 7 * length;
+          this.pos = start + <u32>length;
+          return (<i64>(x << unused)) >> unused;
+        }
+      }
+    }
     let result: u64 = 0;
     for (let shift: u64 = 0; ; shift += 7) {
       if (this.pos >= this.end) { this.failAt(this.pos, "unexpected end"); return 0; }

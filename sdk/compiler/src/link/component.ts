@@ -123,8 +123,8 @@ function estimatedSize(code: CompiledCode): i32 {
   let size = 1024 + code.code.length + code.pcMap.length * PC_MAP_ENTRY_MAX;
   size += (module.types.length + module.imports.length + module.exports.length) * 32;
   size += code.functions.length * 12 + (module.globals.length + module.datas.length + module.elems.length) * 32;
-  for (let i = 0; i < module.elems.length; i++) size += module.elems[i].items.length * 9;
-  for (let i = 0; i < module.datas.length; i++) size += <i32>module.datas[i].dataLength;
+  for (let i = 0, n = module.elems.length; i < n; i++) size += unchecked(module.elems[i]).items.length * 9;
+  for (let i = 0, n = module.datas.length; i < n; i++) size += <i32>unchecked(module.datas[i]).dataLength;
   return size;
 }
 
@@ -152,16 +152,20 @@ function writeGlobalType(out: ComponentWriter, global: GlobalType): void {
 }
 
 function writeConstExpr(out: ComponentWriter, expr: ConstExpr): void {
-  out.u8(<u32>expr.kind);
+  let value: u64 = 0;
   switch (expr.kind) {
     case ConstKind.I32:
-    case ConstKind.F32: out.u64(expr.bits & 0xffffffff); break;
+    case ConstKind.F32: value = expr.bits & 0xffffffff; break;
     case ConstKind.I64:
-    case ConstKind.F64: out.u64(expr.bits); break;
+    case ConstKind.F64: value = expr.bits; break;
     case ConstKind.GlobalGet:
-    case ConstKind.RefFunc: out.u64(<u64>expr.index); break;
-    default: out.u64(0);
+    case ConstKind.RefFunc: value = <u64>expr.index; break;
   }
+  out.reserve(9);
+  const at = out.cursor();
+  store<u8>(at, <u8>expr.kind);
+  store<u64>(at, value, 1);
+  out.commit(at + 9);
 }
 
 /** The component bytes of `code` (its module, options, code blob and maps). */
@@ -252,15 +256,16 @@ export function writeComponent(code: CompiledCode): Uint8Array {
     out.u32(segment.tableIndex);
     writeConstExpr(out, segment.offsetExpr);
     out.u8(segment.elemType);
-    out.u32(<u32>segment.items.length);
-    for (let j = 0; j < segment.items.length; j++) writeConstExpr(out, segment.items[j]);
+    const items = segment.items;
+    out.u32(<u32>items.length);
+    for (let j = 0, n = items.length; j < n; j++) writeConstExpr(out, unchecked(items[j]));
   }
   out.endSection();
 
   out.beginSection(Section.Data);
   out.u32(<u32>module.datas.length);
-  for (let i = 0; i < module.datas.length; i++) {
-    const segment = module.datas[i];
+  for (let i = 0, n = module.datas.length; i < n; i++) {
+    const segment = unchecked(module.datas[i]);
     out.u8(<u32>segment.mode);
     out.u32(segment.memoryIndex);
     writeConstExpr(out, segment.offsetExpr);
@@ -292,13 +297,28 @@ export function writeComponent(code: CompiledCode): Uint8Array {
   let native: u32 = 0;
   let func: u32 = 0;
   let wasm: u32 = 0;
-  for (let i = 0; i < count; i++) {
-    const nativeOffset = pcMap.nativeOffset(i);
-    const funcIndex = pcMap.funcIndex(i);
-    const wasmOffset = pcMap.wasmOffset(i);
-    at = writeUleb(at, nativeOffset - native);
-    at = writeSleb(at, <i64>funcIndex - <i64>func);
-    at = writeSleb(at, <i64>wasmOffset - <i64>wasm);
+  let entry = pcMap.entries();
+  const entriesEnd = entry + <usize>(12 * count);
+  for (; entry < entriesEnd; entry += 12) {
+    const nativeOffset = load<u32>(entry);
+    const funcIndex = load<u32>(entry, 4);
+    const wasmOffset = load<u32>(entry, 8);
+    const nativeDelta = nativeOffset - native;
+    const wasmDelta = wasmOffset - wasm;
+    // Most entries (more than nine in ten) are one byte each: a site a
+    // little after the last one, in the same function, near it in the wasm.
+    // The two's complement difference is the true one when it is this small
+    // (two offsets into one binary in memory differ by far less than 2^32).
+    if ((nativeDelta | (wasmDelta + 64)) < 0x80 && funcIndex == func) {
+      store<u8>(at, <u8>nativeDelta);
+      store<u8>(at, 0, 1);
+      store<u8>(at, <u8>(wasmDelta & 0x7f), 2);
+      at += 3;
+    } else {
+      at = writeUleb(at, nativeDelta);
+      at = writeSleb(at, <i64>funcIndex - <i64>func);
+      at = writeSleb(at, <i64>wasmOffset - <i64>wasm);
+    }
     native = nativeOffset;
     func = funcIndex;
     wasm = wasmOffset;

@@ -5,11 +5,9 @@
 // The stacks are flat typed arrays reused from body to body, grown by
 // doubling, so the inner loop allocates nothing; only an error builds a
 // string. Type 0 on the operand stack is the spec's "unknown" type: what pops
-// produce below the height of a frame whose code is unreachable.
-// As a by-product each body records the deepest operand and control stacks
-// it reaches, which the generator can use to size its own. The validator is
-// itself the cursor over the body (it extends Reader), so the hot loop reads
-// the position and the bytes through one object.
+// produce below the height of a frame whose code is unreachable. The
+// validator is itself the cursor over the body (it extends Reader), so the
+// hot loop reads the position and the bytes through one object.
 //
 // The baseline compiler validates each body just before compiling it, and
 // the walk that validates also counts what its register choice needs
@@ -87,11 +85,11 @@ export class BodyValidator extends Reader {
   module: Module;
   types: FuncType[];
   values: StaticArray<u8> = new StaticArray<u8>(1024);
+  /** values.length, kept apart so that a push compares with a field. */
+  valueCapacity: i32 = 1024;
   valueCount: i32 = 0;
-  maxValueCount: i32 = 0;
   frames: StaticArray<i32> = new StaticArray<i32>(64 * FRAME_SIZE);
   frameCount: i32 = 0;
-  maxFrameCount: i32 = 0;
   /** Copies of the innermost frame's FRAME_HEIGHT and FRAME_UNREACHABLE, which every pop reads. */
   height: i32 = 0;
   unreachable: bool = false;
@@ -170,16 +168,16 @@ export class BodyValidator extends Reader {
 
   @inline push(type: u8): void {
     const count = this.valueCount;
-    if (count == this.values.length) this.growValues();
+    if (count == this.valueCapacity) this.growValues();
     unchecked(this.values[count] = type);
     this.valueCount = count + 1;
-    if (count >= this.maxValueCount) this.maxValueCount = count + 1;
   }
 
   growValues(): void {
     const grown = new StaticArray<u8>(this.values.length * 2);
     memory.copy(changetype<usize>(grown), changetype<usize>(this.values), this.values.length);
     this.values = grown;
+    this.valueCapacity = grown.length;
   }
 
   /** Pops a value that must have type `expected`; returns the type found (UNKNOWN below an unreachable frame). */
@@ -256,7 +254,6 @@ export class BodyValidator extends Reader {
     this.height = this.valueCount;
     this.unreachable = false;
     this.frameCount = count + 1;
-    if (count >= this.maxFrameCount) this.maxFrameCount = count + 1;
     if (kind == Op.Loop) this.useWeight = loopWeight(++this.loopDepth);
   }
 
@@ -311,16 +308,11 @@ export class BodyValidator extends Reader {
     this.end = body.codeEnd;
     this.setLocals(body);
     this.valueCount = 0;
-    this.maxValueCount = 0;
     this.frameCount = 0;
-    this.maxFrameCount = 0;
     this.opOffset = this.pos;
     this.resetUsage();
     this.pushFrame(Op.Block, <i32>body.typeIndex);
-    const done = this.run();
-    body.maxStackDepth = <u32>this.maxValueCount;
-    body.maxControlDepth = <u32>this.maxFrameCount;
-    return done && !this.failed;
+    return this.run() && !this.failed;
   }
 
   setLocals(body: FunctionBody): void {
@@ -409,13 +401,17 @@ export class BodyValidator extends Reader {
           const index = this.u32();
           if (index >= this.localCount) { this.unknownLocal(index); break; }
           const type = unchecked(this.locals[index]);
-          this.pop(type);
-          this.push(type);
+          // The value stays: when the top has the local's type, nothing moves.
+          const count = this.valueCount;
+          if (count <= this.height || unchecked(this.values[count - 1]) != type) {
+            this.pop(type);
+            this.push(type);
+          }
           this.countLocal(index, true);
           break;
         }
-        case OpClass.I32_CONST: this.i32(); this.push(I32); break;
-        case OpClass.I64_CONST: this.i64(); this.push(I64); break;
+        case OpClass.I32_CONST: this.skipI32(); this.push(I32); break;
+        case OpClass.I64_CONST: this.skipI64(); this.push(I64); break;
         case OpClass.F32_CONST: this.fixed32(); this.push(F32); break;
         case OpClass.F64_CONST: this.fixed64(); this.push(F64); break;
         case OpClass.BLOCK: this.blockStart(op); break;
@@ -518,6 +514,8 @@ export class BodyValidator extends Reader {
         case OpClass.REFERENCE:
           this.reject("illegal opcode 0x" + op.toString(16) + " (" + opcodeName(op) + "): reference types are not enabled");
           break;
+        // ILLEGAL among the cases, so that the jump table starts at 0.
+        case OpClass.ILLEGAL:
         default:
           this.reject("illegal opcode 0x" + op.toString(16));
       }
@@ -533,7 +531,31 @@ export class BodyValidator extends Reader {
     if (this.u8() != 0 && !this.failed) this.failAt(offset, "zero flag expected");
   }
 
+  /**
+   * A numeric instruction. The operands are the top one or two bytes of the
+   * stack, in push order, so that one compare checks both operands of a
+   * binary instruction (bits 8-23 of the signature, first then second),
+   * and the result replaces them in place; underflow and mismatches take
+   * the general path.
+   */
+  // @ts-ignore: decorator
   @inline numeric(signature: u32): void {
+    const count = this.valueCount;
+    const top = changetype<usize>(this.values) + <usize>count;
+    if (signatureArity(signature) == 2) {
+      if (count - 2 >= this.height && <u32>load<u16>(top - 2) == ((signature >> 8) & 0xffff)) {
+        store<u8>(top - 2, <u8>(signature >> 24));
+        this.valueCount = count - 1;
+        return;
+      }
+    } else if (count > this.height && <u32>load<u8>(top - 1) == ((signature >> 8) & 0xff)) {
+      store<u8>(top - 1, <u8>(signature >> 24));
+      return;
+    }
+    this.numericSlow(signature);
+  }
+
+  numericSlow(signature: u32): void {
     if (signatureArity(signature) == 2) this.pop(signatureSecond(signature));
     this.pop(signatureFirst(signature));
     this.push(signatureResult(signature));
@@ -551,10 +573,22 @@ export class BodyValidator extends Reader {
       return;
     }
     const type = unchecked(MEMORY_TYPES[index]);
+    // As for numeric instructions: the address (and the stored value) are
+    // checked in place, the general path takes underflow and mismatches.
+    const count = this.valueCount;
+    const top = changetype<usize>(this.values) + <usize>count;
     if (op >= FIRST_STORE) {
+      if (count - 2 >= this.height && <u32>load<u16>(top - 2) == (<u32>I32 | (<u32>type << 8))) {
+        this.valueCount = count - 2;
+        return;
+      }
       this.pop(type);
       this.pop(I32);
     } else {
+      if (count > this.height && load<u8>(top - 1) == I32) {
+        store<u8>(top - 1, type);
+        return;
+      }
       this.pop(I32);
       this.push(type);
     }
@@ -562,7 +596,18 @@ export class BodyValidator extends Reader {
 
   @inline call(type: FuncType): void {
     const params = type.params;
-    for (let i = params.length - 1; i >= 0; i--) this.pop(unchecked(params[i]));
+    const count = this.valueCount;
+    const arity = params.length;
+    // The arguments are the top `arity` bytes of the stack, in parameter
+    // order: compared in place; underflow and mismatches take the pops.
+    let matched = 0;
+    if (count - arity >= this.height) {
+      const top = changetype<usize>(this.values) + <usize>(count - arity);
+      const expected = params.dataStart;
+      while (matched < arity && load<u8>(top + <usize>matched) == load<u8>(expected + <usize>matched)) matched++;
+    }
+    if (matched == arity) this.valueCount = count - arity;
+    else for (let i = arity - 1; i >= 0; i--) this.pop(unchecked(params[i]));
     const results = type.results;
     for (let i = 0; i < results.length; i++) this.push(unchecked(results[i]));
   }
@@ -580,6 +625,18 @@ export class BodyValidator extends Reader {
 
   // @ts-ignore: decorator
   @inline blockStart(op: u32): void {
+    // Nearly every block type is one byte: 0x40 (none) or a value type,
+    // kept as the byte less 0x80 (EMPTY_BLOCK for 0x40).
+    const pos = this.pos;
+    if (pos < this.end) {
+      const byte = <u32>load<u8>(this.base + pos);
+      if (byte == 0x40 || (byte >= <u32>ValType.F64 && byte <= <u32>ValType.I32)) {
+        this.pos = pos + 1;
+        if (op == Op.If) this.pop(I32);
+        this.pushFrame(op, <i32>byte - 0x80);
+        return;
+      }
+    }
     const blockType = this.readBlockType();
     if (this.failed) return;
     if (op == Op.If) this.pop(I32);
@@ -609,6 +666,31 @@ export class BodyValidator extends Reader {
   // @ts-ignore: decorator
   @inline blockEnd(): void {
     const frame = (this.frameCount - 1) * FRAME_SIZE;
+    const kind = unchecked(this.frames[frame + FRAME_KIND]);
+    const type = unchecked(this.frames[frame + FRAME_TYPE]);
+    // A block type of one byte whose results are exactly what is left on
+    // the frame's stack (and not an if without else that yields a value):
+    // the values stay where they are, as the frame's results.
+    if (type < 0) {
+      const count = this.valueCount;
+      const height = this.height;
+      if (type == EMPTY_BLOCK ? count == height
+        : count == height + 1 && kind != Op.If && <i32>unchecked(this.values[height]) == type + 0x80) {
+        if (kind == Op.Loop) this.useWeight = loopWeight(--this.loopDepth);
+        const left = --this.frameCount;
+        if (left > 0) {
+          const outer = frame - FRAME_SIZE;
+          this.height = unchecked(this.frames[outer + FRAME_HEIGHT]);
+          this.unreachable = unchecked(this.frames[outer + FRAME_UNREACHABLE]) != 0;
+          this.serial = unchecked(this.frames[outer + FRAME_SERIAL]);
+        }
+        return;
+      }
+    }
+    this.blockEndSlow(frame);
+  }
+
+  blockEndSlow(frame: i32): void {
     this.popFrameResults(frame);
     const blockType = unchecked(this.frames[frame + FRAME_TYPE]);
     if (unchecked(this.frames[frame + FRAME_KIND]) == Op.If && !this.sameParamsAndResults(blockType)) {

@@ -33,6 +33,10 @@ export class CodeBuffer {
   // @ts-ignore: decorator
   @inline commit(cursor: usize): void { this.end = cursor; }
 
+  /** Whether `count` more bytes fit without growing. */
+  // @ts-ignore: decorator
+  @inline hasRoom(count: i32): bool { return this.end + <usize>count <= this.limit; }
+
   /** Makes room for `count` more bytes. */
   // @ts-ignore: decorator
   @inline reserve(count: i32): void {

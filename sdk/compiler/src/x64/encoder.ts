@@ -21,7 +21,7 @@
 import { CodeBuffer } from "./buffer";
 import { IntList } from "../lists";
 import { Reg } from "./registers";
-import { HIGH_FS, HIGH_INDEX_SHIFT, HIGH_RIP, HIGH_SCALE_SHIFT, Mem, memDisp, memHigh } from "./memory";
+import { HIGH_FS, HIGH_INDEX_SHIFT, HIGH_REX_SHIFT, HIGH_RIP, HIGH_SCALE_SHIFT, HIGH_SIB_FLAG, HIGH_SIB_SHIFT, Mem, memDisp, memHigh } from "./memory";
 
 export type Label = i32;
 
@@ -82,6 +82,32 @@ export function sizeFlags(size: i32): i32 {
   return ((high >> (HIGH_SCALE_SHIFT - 6)) & 0xc0) | ((high >> (HIGH_INDEX_SHIFT - 3)) & 0x38) | ((high >> (HIGH_INDEX_SHIFT + 4 - 5)) & 0x20);
 }
 
+/**
+ * ModRM, SIB and displacement of an operand with a base register and no
+ * prefix (the short paths of emitRM and emitMem), written at `p`; returns
+ * the address after them. mod 00 (no displacement) unless the base is
+ * rbp/r13, mod 01 for a disp8, else mod 10; the SIB byte comes from the
+ * operand (pack).
+ */
+// @ts-ignore: decorator
+@inline function writeBasedOperand(p: usize, reg: i32, high: i32, disp: i32): usize {
+  const low = high & 7;
+  let mod = 0x80;
+  if (disp == 0) { if (low != 5) mod = 0; else mod = 0x40; }
+  else if (<u32>(disp + 128) < 256) mod = 0x40;
+  if (high & HIGH_SIB_FLAG) {
+    // rm 100: a SIB byte follows (always for an rsp or r12 base).
+    store<u16>(p, <u16>((mod | ((reg & 7) << 3) | 4) | (((high >> HIGH_SIB_SHIFT) & 0xff) << 8)));
+    p += 2;
+  } else {
+    store<u8>(p, <u8>(mod | ((reg & 7) << 3) | low));
+    p++;
+  }
+  if (mod == 0x40) { store<u8>(p, <u8>disp); p++; }
+  else if (mod == 0x80) { store<i32>(p, disp); p += 4; }
+  return p;
+}
+
 export class Encoder {
   buffer: CodeBuffer;
   /**
@@ -89,6 +115,8 @@ export class Encoder {
    * or -(site + 2) for the last rel32 site of its chain.
    */
   private labels: IntList = new IntList(256);
+  /** How many labels have rel32 sites waiting (a chain) and are not bound yet: finish() looks for one only when some are. */
+  private pendingChains: i32 = 0;
   /** The rel8 and jump-table references, FIXUP_SIZE entries each: site, label, kind, from. */
   private fixups: IntList = new IntList(256);
   /** Why finish() failed, when it did. */
@@ -118,6 +146,7 @@ export class Encoder {
     const state = this.labels.get(label);
     this.labels.set(label, offset);
     if (state >= -1) return;
+    this.pendingChains--;
     // Patch the chain of rel32 sites waiting for this label.
     const buffer = this.buffer;
     let at = -state - 2;
@@ -141,11 +170,48 @@ export class Encoder {
       return;
     }
     // Join the chain: the field holds the previous site (+1, 0 ending the chain) and `trailing`.
+    if (state == -1) this.pendingChains++;
     const previous = state == -1 ? 0 : -state - 1;
     buffer.u32((previous << 3) | trailing);
     this.labels.set(label, -(at + 2));
   }
   labelOffset(label: Label): i32 { return this.labels.get(label); }
+
+  /**
+   * A jump or call to `label`, written with one reserve: `shortOpcode` and
+   * a rel8 when it is not -1 and the label is bound within reach, else
+   * `longOpcode` (`longLength` bytes, the first in the low byte) and a
+   * rel32 as relative32 writes it.
+   */
+  // @ts-ignore: decorator
+  @inline protected branch(shortOpcode: i32, longOpcode: i32, longLength: i32, label: Label): void {
+    const buffer = this.buffer;
+    buffer.reserve(8);
+    let p = buffer.cursor();
+    const at = buffer.length;
+    const state = this.labels.get(label);
+    if (shortOpcode >= 0 && state >= 0) {
+      const distance = state - (at + 2);
+      if (distance >= -128 && distance <= 127) {
+        store<u16>(p, <u16>(shortOpcode | (distance << 8)));
+        buffer.commit(p + 2);
+        return;
+      }
+    }
+    if (longLength == 2) store<u16>(p, <u16>longOpcode);
+    else store<u8>(p, <u8>longOpcode);
+    p += <usize>longLength;
+    const site = at + longLength;
+    if (state >= 0) {
+      store<i32>(p, state - (site + 4));
+    } else {
+      // Join the chain, as relative32 does.
+      if (state == -1) this.pendingChains++;
+      store<i32>(p, (state == -1 ? 0 : -state - 1) << 3);
+      this.labels.set(label, -(site + 2));
+    }
+    buffer.commit(p + 4);
+  }
 
   // ---- raw bytes -------------------------------------------------------
 
@@ -192,13 +258,80 @@ export class Encoder {
   }
 
   /**
+   * emitRR for a one-byte opcode with no mandatory prefix: `code` is the
+   * opcode with the Enc flags above it (bits 8 up). Without a 16-bit size
+   * or a byte register, the REX byte, opcode and ModRM are written here
+   * with fewer arguments than emitRR takes; otherwise emitRR writes them.
+   */
+  protected emitRegs(code: i32, reg: i32, rm: i32): void {
+    if (code & ((Enc.OPSIZE | Enc.BYTE_REG | Enc.BYTE_RM) << 8)) {
+      this.emitRR(0, code >> 8, code & 0xff, reg, rm);
+      return;
+    }
+    const buffer = this.buffer;
+    buffer.reserve(16);
+    let p = buffer.cursor();
+    const rex = ((code >> 5) & 8) | ((reg & 8) >> 1) | ((rm & 8) >> 3);
+    if (rex) { store<u8>(p, <u8>(0x40 | rex)); p++; }
+    store<u16>(p, <u16>((code & 0xff) | ((0xc0 | ((reg & 7) << 3) | (rm & 7)) << 8)));
+    buffer.commit(p + 2);
+  }
+
+  /**
    * An instruction with a memory operand. `trailing` is the number of
    * immediate bytes the caller writes after it (for rip-relative operands).
    * ModRM, SIB and displacement follow the rules in the header comment.
    * Reg.NONE (16) has bit 3 clear, so an absent base or index adds nothing
    * to REX, and bit 4 of the index stands for "no index" (100) in the SIB.
+   *
+   * The common case (a base register, no prefix, room in the buffer) takes
+   * the short path below, which makes no call: its values stay in
+   * caller-saved registers with nothing to save. The rest goes through
+   * emitRMGeneral, its one call.
    */
   protected emitRM(mandatory: i32, flags: i32, opcode: i32, reg: i32, operand: Mem, trailing: i32): void {
+    const buffer = this.buffer;
+    const high = memHigh(operand);
+    if (((high & (HIGH_FS | Reg.NONE)) | (flags & Enc.OPSIZE) | mandatory) != 0 || !buffer.hasRoom(16)) {
+      this.emitRMGeneral(mandatory, flags, opcode, reg, operand, trailing);
+      return;
+    }
+    let p = buffer.cursor();
+    const rex = ((flags & Enc.W) << 3) | ((reg & 8) >> 1) | ((high >> HIGH_REX_SHIFT) & 3);
+    if (rex) { store<u8>(p, <u8>(0x40 | rex)); p++; }
+    else if (flags & Enc.BYTE_REG) {
+      if (<u32>(reg - 4) < 4) { store<u8>(p, 0x40); p++; }
+    }
+    p = writeOpcode(p, opcode);
+    buffer.commit(writeBasedOperand(p, reg, high, memDisp(operand)));
+  }
+
+  /**
+   * emitRM for a one-byte opcode with no mandatory prefix (moves, lea, the
+   * ALU's memory forms): `code` is the opcode, the Enc flags in bits 8-15
+   * and, in bits 16 up, the size of the immediate the caller writes after
+   * the operand (emitRM's `trailing`). Fewer arguments than emitRM, and
+   * the same short path.
+   */
+  protected emitMem(code: i32, reg: i32, operand: Mem): void {
+    const buffer = this.buffer;
+    const high = memHigh(operand);
+    if (((high & (HIGH_FS | Reg.NONE)) | (code & (Enc.OPSIZE << 8))) != 0 || !buffer.hasRoom(16)) {
+      this.emitRMGeneral(0, (code >> 8) & 0xff, code & 0xff, reg, operand, code >> 16);
+      return;
+    }
+    let p = buffer.cursor();
+    const rex = ((code >> 5) & 8) | ((reg & 8) >> 1) | ((high >> HIGH_REX_SHIFT) & 3);
+    if (rex) { store<u8>(p, <u8>(0x40 | rex)); p++; }
+    else if (code & (Enc.BYTE_REG << 8)) {
+      if (<u32>(reg - 4) < 4) { store<u8>(p, 0x40); p++; }
+    }
+    store<u8>(p, <u8>code);
+    buffer.commit(writeBasedOperand(p + 1, reg, high, memDisp(operand)));
+  }
+
+  /** emitRM for every operand and prefix, growing the buffer when needed. */
+  private emitRMGeneral(mandatory: i32, flags: i32, opcode: i32, reg: i32, operand: Mem, trailing: i32): void {
     const buffer = this.buffer;
     buffer.reserve(16);
     let p = buffer.cursor();
@@ -278,24 +411,10 @@ export class Encoder {
 
   // ---- labels and fixups -----------------------------------------------
 
-  /** A rel32 field at the current position, counted from its own end. */
-  // @ts-ignore: decorator
-  @inline protected rel32(label: Label): void {
-    this.relative32(label, 0);
-  }
-
   protected rel8(label: Label): void {
     const at = this.buffer.length;
     this.buffer.byte(0);
     this.addFixup(at, label, Fixup.REL8, at + 1);
-  }
-
-  /** The displacement of a short jump to a bound label whose instruction is `length` bytes, or 0x7fffffff when it does not reach. */
-  protected shortDistance(label: Label, length: i32): i32 {
-    const target = this.labels.get(label);
-    if (target < 0) return 0x7fffffff;
-    const distance = target - (this.buffer.length + length);
-    return distance >= -128 && distance <= 127 ? distance : 0x7fffffff;
   }
 
   private addFixup(at: i32, label: Label, kind: i32, from: i32): void {
@@ -310,7 +429,9 @@ export class Encoder {
   finish(): bool {
     const buffer = this.buffer;
     const labels = this.labels;
-    for (let label = 0, n = labels.length; label < n; label++) {
+    // A label used but never bound leaves a chain pending: the scan for
+    // the first one, which the message names, runs only then.
+    for (let label = 0, n = this.pendingChains != 0 ? labels.length : 0; label < n; label++) {
       if (labels.get(label) < -1) {
         this.error = "assembler: label " + label.toString() + " used but never bound";
         return false;

@@ -36,18 +36,30 @@ export class IntegerAssembler extends Encoder {
   // ---- moves -----------------------------------------------------------
 
   /** `mov dst, src`. */
-  mov(size: i32, dst: Reg, src: Reg): void {
-    this.emitRR(0, sizeFlags(size), size == 1 ? 0x88 : 0x89, src, dst);
+  // @ts-ignore: decorator
+  @inline mov(size: i32, dst: Reg, src: Reg): void {
+    this.emitRegs((sizeFlags(size) << 8) | (size == 1 ? 0x88 : 0x89), src, dst);
   }
 
   /** `mov dst, imm`, using the shortest encoding that gives the same register value. */
   movImm(size: i32, dst: Reg, value: i64): void {
+    if (size == 4 || (size == 8 && <u64>value <= 0xffffffff)) {
+      // `mov r32, imm32` (B8+r), which zero-extends: written here with one reserve.
+      const buffer = this.buffer;
+      buffer.reserve(8);
+      let p = buffer.cursor();
+      if (<i32>dst & 8) { store<u8>(p, 0x41); p++; }
+      store<u8>(p, <u8>(0xb8 + (<i32>dst & 7)));
+      store<u32>(p, <u32>value, 1);
+      buffer.commit(p + 5);
+      return;
+    }
     if (size == 8) {
       if (value >= 0 && value <= 0xffffffff) {
         this.emitPlusReg(Enc.NONE, 0xb8, dst);
         this.buffer.u32(<i32>value);
       } else if (fitsI32(value)) {
-        this.emitRR(0, Enc.W, 0xc7, 0, dst);
+        this.emitRegs((Enc.W << 8) | 0xc7, 0, dst);
         this.buffer.u32(<i32>value);
       } else {
         this.emitPlusReg(Enc.W, 0xb8, dst);
@@ -65,20 +77,20 @@ export class IntegerAssembler extends Encoder {
   /** `mov dst, [m]`. */
   // @ts-ignore: decorator
   @inline load(size: i32, dst: Reg, m: Mem): void {
-    this.emitRM(0, sizeFlags(size), size == 1 ? 0x8a : 0x8b, dst, m, 0);
+    this.emitMem((sizeFlags(size) << 8) | (size == 1 ? 0x8a : 0x8b), dst, m);
   }
 
   /** `mov [m], src`. */
   // @ts-ignore: decorator
   @inline store(size: i32, m: Mem, src: Reg): void {
-    this.emitRM(0, sizeFlags(size), size == 1 ? 0x88 : 0x89, src, m, 0);
+    this.emitMem((sizeFlags(size) << 8) | (size == 1 ? 0x88 : 0x89), src, m);
   }
 
   /** `mov [m], imm` (sign-extended to 64 bits for size 8). */
   // @ts-ignore: decorator
   @inline storeImm(size: i32, m: Mem, value: i32): void {
     const immSize = size == 8 ? 4 : size;
-    this.emitRM(0, sizeFlags(size), size == 1 ? 0xc6 : 0xc7, 0, m, immSize);
+    this.emitMem((immSize << 16) | (sizeFlags(size) << 8) | (size == 1 ? 0xc6 : 0xc7), 0, m);
     this.immediate(immSize, value);
   }
 
@@ -98,55 +110,79 @@ export class IntegerAssembler extends Encoder {
   /** `movsx`/`movsxd dst, src`: dstSize 4 or 8, srcSize 1, 2 or 4. */
   signExtend(dstSize: i32, srcSize: i32, dst: Reg, src: Reg): void {
     const flags = dstSize == 8 ? Enc.W : Enc.NONE;
-    if (srcSize == 4) this.emitRR(0, Enc.W, 0x63, dst, src);
+    if (srcSize == 4) this.emitRegs((Enc.W << 8) | 0x63, dst, src);
     else this.emitRR(0, flags | (srcSize == 1 ? Enc.BYTE_RM : 0), srcSize == 1 ? 0x0fbe : 0x0fbf, dst, src);
   }
 
   /** `movsx`/`movsxd dst, [m]`. */
   loadSignExtend(dstSize: i32, srcSize: i32, dst: Reg, m: Mem): void {
     const flags = dstSize == 8 ? Enc.W : Enc.NONE;
-    if (srcSize == 4) this.emitRM(0, Enc.W, 0x63, dst, m, 0);
+    if (srcSize == 4) this.emitMem((Enc.W << 8) | 0x63, dst, m);
     else this.emitRM(0, flags, srcSize == 1 ? 0x0fbe : 0x0fbf, dst, m, 0);
   }
 
-  lea(size: i32, dst: Reg, m: Mem): void {
-    this.emitRM(0, sizeFlags(size) & ~Enc.BYTE_REG, 0x8d, dst, m, 0);
+  // @ts-ignore: decorator
+  @inline lea(size: i32, dst: Reg, m: Mem): void {
+    this.emitMem(((sizeFlags(size) & ~Enc.BYTE_REG) << 8) | 0x8d, dst, m);
   }
 
   xchg(size: i32, a: Reg, b: Reg): void {
-    this.emitRR(0, sizeFlags(size), size == 1 ? 0x86 : 0x87, a, b);
+    this.emitRegs((sizeFlags(size) << 8) | (size == 1 ? 0x86 : 0x87), a, b);
   }
 
   // ---- ALU -------------------------------------------------------------
 
   /** `op dst, src` for the eight classic ALU operations. */
-  alu(op: Alu, size: i32, dst: Reg, src: Reg): void {
-    this.emitRR(0, sizeFlags(size), (op << 3) | (size == 1 ? 0 : 1), src, dst);
+  // @ts-ignore: decorator
+  @inline alu(op: Alu, size: i32, dst: Reg, src: Reg): void {
+    this.emitRegs((sizeFlags(size) << 8) | (op << 3) | (size == 1 ? 0 : 1), src, dst);
   }
 
   /** `op dst, imm` (imm8 sign-extended when it fits, else imm32 sign-extended). */
   aluImm(op: Alu, size: i32, dst: Reg, value: i32): void {
+    if (size >= 4) {
+      // 32 and 64 bits, the common case: REX, opcode, ModRM and the
+      // immediate written here with one reserve.
+      const buffer = this.buffer;
+      buffer.reserve(8);
+      let p = buffer.cursor();
+      const rex = (size & 8) | ((<i32>dst & 8) >> 3);
+      if (rex) { store<u8>(p, <u8>(0x40 | rex)); p++; }
+      const modrm = 0xc0 | ((<i32>op & 7) << 3) | (<i32>dst & 7);
+      if (<u32>(value + 128) < 256) {
+        store<u16>(p, <u16>(0x83 | (modrm << 8)));
+        store<u8>(p, <u8>value, 2);
+        buffer.commit(p + 3);
+      } else {
+        store<u16>(p, <u16>(0x81 | (modrm << 8)));
+        store<i32>(p, value, 2);
+        buffer.commit(p + 6);
+      }
+      return;
+    }
     const immSize = aluImmediateSize(size, value);
     const opcode = size == 1 ? 0x80 : immSize == 1 ? 0x83 : 0x81;
-    this.emitRR(0, sizeFlags(size) & ~Enc.BYTE_REG, opcode, op, dst);
+    this.emitRegs(((sizeFlags(size) & ~Enc.BYTE_REG) << 8) | opcode, op, dst);
     this.immediate(immSize, value);
   }
 
   /** `op dst, [m]`. */
-  aluLoad(op: Alu, size: i32, dst: Reg, m: Mem): void {
-    this.emitRM(0, sizeFlags(size), (op << 3) | (size == 1 ? 2 : 3), dst, m, 0);
+  // @ts-ignore: decorator
+  @inline aluLoad(op: Alu, size: i32, dst: Reg, m: Mem): void {
+    this.emitMem((sizeFlags(size) << 8) | (op << 3) | (size == 1 ? 2 : 3), dst, m);
   }
 
   /** `op [m], src`. */
-  aluStore(op: Alu, size: i32, m: Mem, src: Reg): void {
-    this.emitRM(0, sizeFlags(size), (op << 3) | (size == 1 ? 0 : 1), src, m, 0);
+  // @ts-ignore: decorator
+  @inline aluStore(op: Alu, size: i32, m: Mem, src: Reg): void {
+    this.emitMem((sizeFlags(size) << 8) | (op << 3) | (size == 1 ? 0 : 1), src, m);
   }
 
   /** `op [m], imm`. */
   aluStoreImm(op: Alu, size: i32, m: Mem, value: i32): void {
     const immSize = aluImmediateSize(size, value);
     const opcode = size == 1 ? 0x80 : immSize == 1 ? 0x83 : 0x81;
-    this.emitRM(0, sizeFlags(size) & ~Enc.BYTE_REG, opcode, op, m, immSize);
+    this.emitMem((immSize << 16) | ((sizeFlags(size) & ~Enc.BYTE_REG) << 8) | opcode, op, m);
     this.immediate(immSize, value);
   }
 
@@ -172,26 +208,28 @@ export class IntegerAssembler extends Encoder {
   cmpMemImm(size: i32, m: Mem, value: i32): void { this.aluStoreImm(Alu.CMP, size, m, value); }
 
   /** `test a, b`. */
-  test(size: i32, a: Reg, b: Reg): void {
-    this.emitRR(0, sizeFlags(size), size == 1 ? 0x84 : 0x85, b, a);
+  // @ts-ignore: decorator
+  @inline test(size: i32, a: Reg, b: Reg): void {
+    this.emitRegs((sizeFlags(size) << 8) | (size == 1 ? 0x84 : 0x85), b, a);
   }
 
   /** `test [m], a`. */
-  testMem(size: i32, m: Mem, a: Reg): void {
-    this.emitRM(0, sizeFlags(size), size == 1 ? 0x84 : 0x85, a, m, 0);
+  // @ts-ignore: decorator
+  @inline testMem(size: i32, m: Mem, a: Reg): void {
+    this.emitMem((sizeFlags(size) << 8) | (size == 1 ? 0x84 : 0x85), a, m);
   }
 
   /** `test a, imm`. */
   testImm(size: i32, a: Reg, value: i32): void {
     const immSize = size == 8 ? 4 : size;
-    this.emitRR(0, sizeFlags(size) & ~Enc.BYTE_REG, size == 1 ? 0xf6 : 0xf7, 0, a);
+    this.emitRegs(((sizeFlags(size) & ~Enc.BYTE_REG) << 8) | (size == 1 ? 0xf6 : 0xf7), 0, a);
     this.immediate(immSize, value);
   }
 
   /** `test [m], imm`. */
   testMemImm(size: i32, m: Mem, value: i32): void {
     const immSize = size == 8 ? 4 : size;
-    this.emitRM(0, sizeFlags(size) & ~Enc.BYTE_REG, size == 1 ? 0xf6 : 0xf7, 0, m, immSize);
+    this.emitMem((immSize << 16) | ((sizeFlags(size) & ~Enc.BYTE_REG) << 8) | (size == 1 ? 0xf6 : 0xf7), 0, m);
     this.immediate(immSize, value);
   }
 
@@ -205,7 +243,7 @@ export class IntegerAssembler extends Encoder {
   /** `imul dst, src, imm`. */
   imulImm(size: i32, dst: Reg, src: Reg, value: i32): void {
     const short = fitsI8(value);
-    this.emitRR(0, sizeFlags(size), short ? 0x6b : 0x69, dst, src);
+    this.emitRegs((sizeFlags(size) << 8) | (short ? 0x6b : 0x69), dst, src);
     this.immediate(short ? 1 : size == 2 ? 2 : 4, value);
   }
 
@@ -215,7 +253,7 @@ export class IntegerAssembler extends Encoder {
   }
 
   private unary(op: Unary, size: i32, reg: Reg): void {
-    this.emitRR(0, sizeFlags(size) & ~Enc.BYTE_REG, size == 1 ? 0xf6 : 0xf7, op, reg);
+    this.emitRegs(((sizeFlags(size) & ~Enc.BYTE_REG) << 8) | (size == 1 ? 0xf6 : 0xf7), op, reg);
   }
 
   neg(size: i32, reg: Reg): void { this.unary(Unary.NEG, size, reg); }
@@ -238,17 +276,35 @@ export class IntegerAssembler extends Encoder {
 
   /** `op reg, cl`. */
   shift(op: Shift, size: i32, reg: Reg): void {
-    this.emitRR(0, sizeFlags(size) & ~Enc.BYTE_REG, size == 1 ? 0xd2 : 0xd3, op, reg);
+    this.emitRegs(((sizeFlags(size) & ~Enc.BYTE_REG) << 8) | (size == 1 ? 0xd2 : 0xd3), op, reg);
   }
 
   /** `op reg, imm8`. The hardware masks the count to 5 or 6 bits; so does this method. */
   shiftImm(op: Shift, size: i32, reg: Reg, count: i32): void {
     count &= size == 8 ? 63 : 31;
+    if (size >= 4) {
+      // 32 and 64 bits: REX, opcode, ModRM and the count written here with one reserve.
+      const buffer = this.buffer;
+      buffer.reserve(8);
+      let p = buffer.cursor();
+      const rex = (size & 8) | ((<i32>reg & 8) >> 3);
+      if (rex) { store<u8>(p, <u8>(0x40 | rex)); p++; }
+      const modrm = 0xc0 | ((<i32>op & 7) << 3) | (<i32>reg & 7);
+      if (count == 1) {
+        store<u16>(p, <u16>(0xd1 | (modrm << 8)));
+        buffer.commit(p + 2);
+      } else {
+        store<u16>(p, <u16>(0xc1 | (modrm << 8)));
+        store<u8>(p, <u8>count, 2);
+        buffer.commit(p + 3);
+      }
+      return;
+    }
     const flags = sizeFlags(size) & ~Enc.BYTE_REG;
     if (count == 1) {
-      this.emitRR(0, flags, size == 1 ? 0xd0 : 0xd1, op, reg);
+      this.emitRegs((flags << 8) | (size == 1 ? 0xd0 : 0xd1), op, reg);
     } else {
-      this.emitRR(0, flags, size == 1 ? 0xc0 : 0xc1, op, reg);
+      this.emitRegs((flags << 8) | (size == 1 ? 0xc0 : 0xc1), op, reg);
       this.byte(count);
     }
   }
@@ -289,19 +345,12 @@ export class IntegerAssembler extends Encoder {
 
   /** `jmp label`: rel8 when the label is bound and near, else rel32. */
   jmp(label: Label): void {
-    const distance = this.shortDistance(label, 2);
-    if (distance != 0x7fffffff) { this.byte(0xeb); this.byte(distance); return; }
-    this.byte(0xe9);
-    this.rel32(label);
+    this.branch(0xeb, 0xe9, 1, label);
   }
 
   /** `jcc label`: rel8 when the label is bound and near, else rel32. */
   jcc(cond: Cond, label: Label): void {
-    const distance = this.shortDistance(label, 2);
-    if (distance != 0x7fffffff) { this.byte(0x70 + cond); this.byte(distance); return; }
-    this.byte(0x0f);
-    this.byte(0x80 + cond);
-    this.rel32(label);
+    this.branch(0x70 + cond, 0x0f | ((0x80 + cond) << 8), 2, label);
   }
 
   /** `jmp label` with rel8 always: the caller promises the label is within 127 bytes. */
@@ -310,20 +359,19 @@ export class IntegerAssembler extends Encoder {
   jccShort(cond: Cond, label: Label): void { this.byte(0x70 + cond); this.rel8(label); }
 
   /** `jmp reg`. */
-  jmpReg(reg: Reg): void { this.emitRR(0, Enc.NONE, 0xff, 4, reg); }
+  jmpReg(reg: Reg): void { this.emitRegs(0xff, 4, reg); }
   /** `jmp [m]`. */
-  jmpMem(m: Mem): void { this.emitRM(0, Enc.NONE, 0xff, 4, m, 0); }
+  jmpMem(m: Mem): void { this.emitMem(0xff, 4, m); }
 
   /** `call rel32`. */
   call(label: Label): void {
-    this.byte(0xe8);
-    this.rel32(label);
+    this.branch(-1, 0xe8, 1, label);
   }
 
   /** `call reg`. */
-  callReg(reg: Reg): void { this.emitRR(0, Enc.NONE, 0xff, 2, reg); }
+  callReg(reg: Reg): void { this.emitRegs(0xff, 2, reg); }
   /** `call [m]`. */
-  callMem(m: Mem): void { this.emitRM(0, Enc.NONE, 0xff, 2, m, 0); }
+  callMem(m: Mem): void { this.emitMem(0xff, 2, m); }
 
   ret(): void { this.byte(0xc3); }
   /** `leave`: rsp = rbp, pop rbp. */
@@ -342,7 +390,7 @@ export class IntegerAssembler extends Encoder {
   }
 
   /** `push qword [m]`. */
-  pushMem(m: Mem): void { this.emitRM(0, Enc.NONE, 0xff, 6, m, 0); }
+  pushMem(m: Mem): void { this.emitMem(0xff, 6, m); }
 
   // ---- string and system instructions ----------------------------------
 
