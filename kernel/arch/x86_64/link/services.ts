@@ -15,6 +15,7 @@ import {
 } from "../../../../sdk/compiler/src/abi";
 import { Cond, Reg, Shift, fsAbsolute, mem, memLabel, memScaled } from "../../../../sdk/compiler/src/x64/assembler";
 import { STACK_GROW_ROOM } from "../link-info";
+import { FLOAT_PARAM_REGISTERS, INT_PARAM_REGISTERS } from "../../../../sdk/compiler/src/generate/convention";
 import { KernelLink } from "./context";
 import { emitInvokeTrampoline } from "../../../../sdk/compiler/src/link/invoke";
 
@@ -120,15 +121,22 @@ export function emitTrap(k: KernelLink): void {
   a.jcc(Cond.NE, record);
   // growStack(bytes the limit must go down: limit - r11). rbx and r12
   // hold the caller's values (callee-saved: docs/compiler-abi.md) until
-  // the prologue saves them, and rdx, rcx and xmm0-xmm3 register
-  // parameters (rdi and rsi are in the thunk's slots below the return
-  // address), so they are kept on the stack meanwhile.
+  // the prologue saves them, and the parameter registers of a direct call
+  // (generate/convention.ts) the function's parameters, rdi and rsi in
+  // the thunk's slots below the return address, so the others are kept on
+  // the stack meanwhile.
   a.push(Reg.RBX);
   a.push(Reg.R12);
-  a.push(Reg.RDX);
-  a.push(Reg.RCX);
-  a.subImm(8, Reg.RSP, 40);
-  for (let x = 0; x < 4; x++) a.storeFloat(8, mem(Reg.RSP, 8 * x), x);
+  const kept: Reg[] = [];
+  for (let i = 0; i < INT_PARAM_REGISTERS.length; i++) {
+    const reg = <Reg>INT_PARAM_REGISTERS[i];
+    if (reg != Reg.RDI && reg != Reg.RSI) { a.push(reg); kept.push(reg); }
+  }
+  // The float ones below, rsp 16-byte aligned at the call (8 mod 16 here at entry).
+  const floats = FLOAT_PARAM_REGISTERS.length;
+  const area = 8 * floats + (((2 + kept.length + floats) & 1) == 0 ? 8 : 0);
+  a.subImm(8, Reg.RSP, area);
+  for (let x = 0; x < floats; x++) a.storeFloat(8, mem(Reg.RSP, 8 * x), FLOAT_PARAM_REGISTERS[x]);
   a.mov(8, Reg.RBX, Reg.RSI);
   a.lea(8, Reg.R12, mem(Reg.RAX, PROLOGUE_CHECK_START));
   a.load(8, Reg.RDI, fsAbsolute(THREAD_STACK_LIMIT));
@@ -136,15 +144,14 @@ export function emitTrap(k: KernelLink): void {
   a.call(k.growStack);
   a.test(4, Reg.RAX, Reg.RAX);
   a.jcc(Cond.E, notGrown);
-  for (let x = 0; x < 4; x++) a.loadFloat(8, x, mem(Reg.RSP, 8 * x));
-  a.load(8, Reg.RCX, mem(Reg.RSP, 40));
-  a.load(8, Reg.RDX, mem(Reg.RSP, 48));
+  for (let x = 0; x < floats; x++) a.loadFloat(8, FLOAT_PARAM_REGISTERS[x], mem(Reg.RSP, 8 * x));
+  for (let k = 0; k < kept.length; k++) a.load(8, kept[k], mem(Reg.RSP, area + 8 * (kept.length - 1 - k)));
   a.load(8, Reg.RDI, mem(Reg.RBP, -24));
   a.load(8, Reg.RSI, mem(Reg.RBP, -32));
   // r11 is free: the prologue computes it again from its check on.
   a.mov(8, Reg.R11, Reg.R12);
-  a.load(8, Reg.R12, mem(Reg.RSP, 56));
-  a.load(8, Reg.RBX, mem(Reg.RSP, 64));
+  a.load(8, Reg.R12, mem(Reg.RSP, area + 8 * kept.length));
+  a.load(8, Reg.RBX, mem(Reg.RSP, area + 8 * kept.length + 8));
   a.lea(8, Reg.RSP, mem(Reg.RBP, -8));
   a.jmpReg(Reg.R11);
   a.bind(notGrown);

@@ -134,6 +134,9 @@ const restParams = new StaticArray<i32>(8);
  * then the ones in value-stack registers moved to their parameters'
  * registers as one parallel move (a cycle through r11 or xmm15), then the
  * rest (constants, locals, slots) loaded, which read no argument register.
+ * The move is the baseline's own over the value stack's registers, in
+ * fixed arrays: opt/moves.ts's builds a Move object per copy, and this
+ * runs at every call site the baseline compiles.
  */
 function passDirectArguments(g: Generator, type: FuncType): void {
   const params = type.params.length;

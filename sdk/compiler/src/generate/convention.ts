@@ -23,15 +23,13 @@
 // moves out of them never meet a local's value.
 
 import { Reg, Xmm } from "../x64/assembler";
-import { FuncType, Module, ValType } from "../module";
+import { FuncType, Module } from "../module";
+import { isFloat } from "./stack";
 
 /** The registers of the first four integer parameters of a direct call. */
 export const INT_PARAM_REGISTERS: StaticArray<i32> = [Reg.RDI, Reg.RSI, Reg.RDX, Reg.RCX];
 /** The registers of the first four float parameters of a direct call. */
 export const FLOAT_PARAM_REGISTERS: StaticArray<i32> = [Xmm.XMM0, Xmm.XMM1, Xmm.XMM2, Xmm.XMM3];
-
-// @ts-ignore: decorator
-@inline function isFloatType(type: i32): bool { return type == ValType.F32 || type == ValType.F64; }
 
 /** The register parameter `i` of `type` comes in on a direct call, or -1: its slot. */
 // @ts-ignore: decorator
@@ -48,7 +46,7 @@ function assignParamRegisters(type: FuncType): StaticArray<i8> {
   let ints = 0;
   let floats = 0;
   for (let i = 0; i < params.length; i++) {
-    if (isFloatType(<i32>unchecked(params[i]))) {
+    if (isFloat(<i32>unchecked(params[i]))) {
       registers[i] = floats < 4 ? <i8>unchecked(FLOAT_PARAM_REGISTERS[floats]) : -1;
       floats++;
     } else {
@@ -66,7 +64,7 @@ function assignParamRegisters(type: FuncType): StaticArray<i8> {
 
 /** The register of the one result of `type`: xmm0 for a float, rax otherwise. */
 export function returnRegister(type: FuncType): i32 {
-  return isFloatType(<i32>unchecked(type.results[0])) ? <i32>Xmm.XMM0 : <i32>Reg.RAX;
+  return isFloat(<i32>unchecked(type.results[0])) ? <i32>Xmm.XMM0 : <i32>Reg.RAX;
 }
 
 /**

@@ -240,31 +240,22 @@ class Lowering {
     this.storeAtCalls = new Array<bool>(func.insts.length).fill(false);
     if (this.split.length > 0) {
       const depth = loopDepths(func, intervals.dominators);
+      const type = g.module.funcType(func.funcIndex);
       for (let i = 0; i < this.split.length; i++) {
         const value = this.split[i];
         const inst = func.insts[value];
-        if (inst.op == IrOp.Param || inst.block < 0) continue;
+        // A parameter that came in its slot has it there already.
+        const param = inst.op == IrOp.Param;
+        if ((param && paramRegister(type, <i32>inst.imm) < 0) || inst.block < 0) continue;
         let deepestCall = -1;
         for (let c = intervals.firstCallAfter(intervals.start[value]); c < intervals.calls.length && intervals.calls[c] < intervals.end[value]; c++) {
           deepestCall = max(deepestCall, depth[intervals.callBlocks[c]]);
         }
-        this.storeAtCalls[value] = depth[inst.block] > deepestCall;
+        // One that came in a register has nothing in its slot: it is stored
+        // before each call it lives across when those are outside every
+        // loop, else once at entry (placeRegisterParams).
+        this.storeAtCalls[value] = param ? deepestCall <= 0 : depth[inst.block] > deepestCall;
       }
-    }
-    // A parameter that came in a register has nothing in its slot: it is
-    // stored before each call it lives across when those calls are
-    // outside every loop, else once at entry (placeRegisterParams).
-    const type = g.module.funcType(func.funcIndex);
-    let depths: i32[] | null = null;
-    for (let v = 0; v < func.insts.length; v++) {
-      const inst = func.insts[v];
-      if (inst.op != IrOp.Param || alloc.reg[v] < 0 || paramRegister(type, <i32>inst.imm) < 0 || !intervals.crossesCall(v)) continue;
-      if (depths == null) depths = loopDepths(func, intervals.dominators);
-      let deepestCall = 0;
-      for (let c = intervals.firstCallAfter(intervals.start[v]); c < intervals.calls.length && intervals.calls[c] < intervals.end[v]; c++) {
-        deepestCall = max(deepestCall, depths![intervals.callBlocks[c]]);
-      }
-      this.storeAtCalls[v] = deepestCall == 0;
     }
   }
 
@@ -1541,32 +1532,28 @@ class Lowering {
   emitReturn(inst: Inst): void {
     const g = this.g;
     const asm = g.asm;
-    const moves: Move[] = [];
     if (returnsInRegister(g.funcType)) {
       // In rax or xmm0 (convention.ts), and in slot 0 too for a caller by the slot convention.
-      const move = this.source(inst.args[0]);
-      const float = isFloatType(this.type(inst.args[0]));
+      const result = inst.args[0];
+      const float = isFloatType(this.type(result));
+      const size = sizeOfType(this.type(result));
       const reg = returnRegister(g.funcType);
-      move.dstKind = float ? LocKind.XMM : LocKind.GPR;
-      move.dst = reg;
-      if (float && move.srcKind == LocKind.CONST && move.bits != 0) {
-        asm.loadFloat(move.size, reg, this.floatMemory(inst.args[0]));
-      } else {
-        emitMove(asm, move);
-      }
+      this.moveTo(result, float ? LocKind.XMM : LocKind.GPR, reg);
       if (unchecked(g.slotCallable[<i32>g.funcIndex])) {
-        if (float) asm.storeFloat(move.size, mem(Reg.RBP, 16), reg);
-        else asm.store(move.size, mem(Reg.RBP, 16), <Reg>reg);
+        if (float) asm.storeFloat(size, mem(Reg.RBP, 16), reg);
+        else asm.store(size, mem(Reg.RBP, 16), <Reg>reg);
       }
+    } else {
+      const moves: Move[] = [];
+      for (let j = 0; j < inst.args.length; j++) {
+        const move = this.source(inst.args[j]);
+        move.dstKind = LocKind.MEM;
+        move.dstBase = <i32>Reg.RBP;
+        move.dst = 16 + 8 * j;
+        moves.push(move);
+      }
+      emitParallelMoves(asm, moves);
     }
-    for (let j = 0; j < inst.args.length && !returnsInRegister(g.funcType); j++) {
-      const move = this.source(inst.args[j]);
-      move.dstKind = LocKind.MEM;
-      move.dstBase = <i32>Reg.RBP;
-      move.dst = 16 + 8 * j;
-      moves.push(move);
-    }
-    emitParallelMoves(asm, moves);
     for (let k = 0; k < CALLEE_SAVED.length; k++) {
       if ((this.savedRegisters & (1 << k)) != 0) asm.load(8, <Reg>CALLEE_SAVED[k], mem(Reg.RBP, this.saveSlots[k]));
     }

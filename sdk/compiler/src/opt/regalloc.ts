@@ -134,11 +134,11 @@ export function allocateRegisters(func: IrFunction, intervals: Intervals, type: 
       // A callee-saved register costs the function a save and a restore on
       // every path, a slot a store and a reload after each call crossed:
       // worth it from two calls crossed (weighted by their loops) on. A
-      // parameter stays out: its slot is the caller's, written once at
-      // entry when it came in a register (a recursive function's base case
-      // would pay the save and restore for nothing: ackermann's tier 2 took
-      // 40 ms instead of 27). One passed in a register (convention.ts) keeps
-      // that register when it is free.
+      // parameter stays out: its slot is the caller's, written only where a
+      // call needs it when it came in a register (lower.ts storeAtCalls),
+      // while a save and restore would run on every path, a recursive
+      // function's base case included. One passed in a register
+      // (convention.ts) keeps that register when it is free.
       const inst = func.insts[value];
       const arrival = inst.op == IrOp.Param ? paramRegister(type, <i32>inst.imm) : -1;
       const acrossCalls = !float && inst.op != IrOp.Param && callsAcross(intervals, value, depth) >= 2;

@@ -676,18 +676,23 @@ export class BodyValidator extends Reader {
       const height = this.height;
       if (type == EMPTY_BLOCK ? count == height
         : count == height + 1 && kind != Op.If && <i32>unchecked(this.values[height]) == type + 0x80) {
-        if (kind == Op.Loop) this.useWeight = loopWeight(--this.loopDepth);
-        const left = --this.frameCount;
-        if (left > 0) {
-          const outer = frame - FRAME_SIZE;
-          this.height = unchecked(this.frames[outer + FRAME_HEIGHT]);
-          this.unreachable = unchecked(this.frames[outer + FRAME_UNREACHABLE]) != 0;
-          this.serial = unchecked(this.frames[outer + FRAME_SERIAL]);
-        }
+        this.popFrame(frame, kind);
         return;
       }
     }
     this.blockEndSlow(frame);
+  }
+
+  /** Drops the innermost frame (at `frame`, of `kind`): the loop weight and the outer frame's height, reachability and serial back in force. */
+  // @ts-ignore: decorator
+  @inline private popFrame(frame: i32, kind: i32): void {
+    if (kind == Op.Loop) this.useWeight = loopWeight(--this.loopDepth);
+    if (--this.frameCount > 0) {
+      const outer = frame - FRAME_SIZE;
+      this.height = unchecked(this.frames[outer + FRAME_HEIGHT]);
+      this.unreachable = unchecked(this.frames[outer + FRAME_UNREACHABLE]) != 0;
+      this.serial = unchecked(this.frames[outer + FRAME_SERIAL]);
+    }
   }
 
   blockEndSlow(frame: i32): void {
@@ -698,14 +703,7 @@ export class BodyValidator extends Reader {
       return;
     }
     this.valueCount = this.height;
-    if (unchecked(this.frames[frame + FRAME_KIND]) == Op.Loop) this.useWeight = loopWeight(--this.loopDepth);
-    const count = --this.frameCount;
-    if (count > 0) {
-      const outer = frame - FRAME_SIZE;
-      this.height = unchecked(this.frames[outer + FRAME_HEIGHT]);
-      this.unreachable = unchecked(this.frames[outer + FRAME_UNREACHABLE]) != 0;
-      this.serial = unchecked(this.frames[outer + FRAME_SERIAL]);
-    }
+    this.popFrame(frame, unchecked(this.frames[frame + FRAME_KIND]));
     const results = this.resultCount(blockType);
     for (let i = 0; i < results; i++) this.push(this.result(blockType, i));
   }

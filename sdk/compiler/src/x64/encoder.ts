@@ -83,6 +83,22 @@ export function sizeFlags(size: i32): i32 {
 }
 
 /**
+ * The REX byte of an operand with a base register (W from `flags`, R from
+ * `reg`, X and B from the operand: pack), or a bare REX when a byte
+ * register (Enc.BYTE_REG) is spl, bpl, sil or dil; written at `p`, which
+ * it returns advanced past it (the short paths of emitRM and emitMem).
+ */
+// @ts-ignore: decorator
+@inline function writeBasedRex(p: usize, flags: i32, reg: i32, high: i32): usize {
+  const rex = ((flags & Enc.W) << 3) | ((reg & 8) >> 1) | ((high >> HIGH_REX_SHIFT) & 3);
+  if (rex) { store<u8>(p, <u8>(0x40 | rex)); p++; }
+  else if (flags & Enc.BYTE_REG) {
+    if (<u32>(reg - 4) < 4) { store<u8>(p, 0x40); p++; }
+  }
+  return p;
+}
+
+/**
  * ModRM, SIB and displacement of an operand with a base register and no
  * prefix (the short paths of emitRM and emitMem), written at `p`; returns
  * the address after them. mod 00 (no displacement) unless the base is
@@ -296,13 +312,7 @@ export class Encoder {
       this.emitRMGeneral(mandatory, flags, opcode, reg, operand, trailing);
       return;
     }
-    let p = buffer.cursor();
-    const rex = ((flags & Enc.W) << 3) | ((reg & 8) >> 1) | ((high >> HIGH_REX_SHIFT) & 3);
-    if (rex) { store<u8>(p, <u8>(0x40 | rex)); p++; }
-    else if (flags & Enc.BYTE_REG) {
-      if (<u32>(reg - 4) < 4) { store<u8>(p, 0x40); p++; }
-    }
-    p = writeOpcode(p, opcode);
+    const p = writeOpcode(writeBasedRex(buffer.cursor(), flags, reg, high), opcode);
     buffer.commit(writeBasedOperand(p, reg, high, memDisp(operand)));
   }
 
@@ -320,12 +330,7 @@ export class Encoder {
       this.emitRMGeneral(0, (code >> 8) & 0xff, code & 0xff, reg, operand, code >> 16);
       return;
     }
-    let p = buffer.cursor();
-    const rex = ((code >> 5) & 8) | ((reg & 8) >> 1) | ((high >> HIGH_REX_SHIFT) & 3);
-    if (rex) { store<u8>(p, <u8>(0x40 | rex)); p++; }
-    else if (code & (Enc.BYTE_REG << 8)) {
-      if (<u32>(reg - 4) < 4) { store<u8>(p, 0x40); p++; }
-    }
+    const p = writeBasedRex(buffer.cursor(), code >> 8, reg, high); // the flags: only W and BYTE_REG are read
     store<u8>(p, <u8>code);
     buffer.commit(writeBasedOperand(p + 1, reg, high, memDisp(operand)));
   }

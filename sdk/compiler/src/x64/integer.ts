@@ -138,25 +138,36 @@ export class IntegerAssembler extends Encoder {
     this.emitRegs((sizeFlags(size) << 8) | (op << 3) | (size == 1 ? 0 : 1), src, dst);
   }
 
+  /**
+   * The REX byte (W for size 8, B for `reg`), one-byte `opcode` and ModRM
+   * (`extension` in its reg field, `reg` its register operand) of a 32- or
+   * 64-bit instruction of an opcode group, written at the cursor with room
+   * reserved for an immediate of up to four bytes after them; returns
+   * where that goes. The caller commits.
+   */
+  // @ts-ignore: decorator
+  @inline private groupRegister(size: i32, opcode: i32, extension: i32, reg: Reg): usize {
+    const buffer = this.buffer;
+    buffer.reserve(8);
+    let p = buffer.cursor();
+    const rex = (size & 8) | ((<i32>reg & 8) >> 3);
+    if (rex) { store<u8>(p, <u8>(0x40 | rex)); p++; }
+    store<u16>(p, <u16>(opcode | ((0xc0 | ((extension & 7) << 3) | (<i32>reg & 7)) << 8)));
+    return p + 2;
+  }
+
   /** `op dst, imm` (imm8 sign-extended when it fits, else imm32 sign-extended). */
   aluImm(op: Alu, size: i32, dst: Reg, value: i32): void {
     if (size >= 4) {
-      // 32 and 64 bits, the common case: REX, opcode, ModRM and the
-      // immediate written here with one reserve.
-      const buffer = this.buffer;
-      buffer.reserve(8);
-      let p = buffer.cursor();
-      const rex = (size & 8) | ((<i32>dst & 8) >> 3);
-      if (rex) { store<u8>(p, <u8>(0x40 | rex)); p++; }
-      const modrm = 0xc0 | ((<i32>op & 7) << 3) | (<i32>dst & 7);
+      // 32 and 64 bits, the common case, with one reserve.
       if (<u32>(value + 128) < 256) {
-        store<u16>(p, <u16>(0x83 | (modrm << 8)));
-        store<u8>(p, <u8>value, 2);
-        buffer.commit(p + 3);
+        const p = this.groupRegister(size, 0x83, op, dst);
+        store<u8>(p, <u8>value);
+        this.buffer.commit(p + 1);
       } else {
-        store<u16>(p, <u16>(0x81 | (modrm << 8)));
-        store<i32>(p, value, 2);
-        buffer.commit(p + 6);
+        const p = this.groupRegister(size, 0x81, op, dst);
+        store<i32>(p, value);
+        this.buffer.commit(p + 4);
       }
       return;
     }
@@ -283,20 +294,13 @@ export class IntegerAssembler extends Encoder {
   shiftImm(op: Shift, size: i32, reg: Reg, count: i32): void {
     count &= size == 8 ? 63 : 31;
     if (size >= 4) {
-      // 32 and 64 bits: REX, opcode, ModRM and the count written here with one reserve.
-      const buffer = this.buffer;
-      buffer.reserve(8);
-      let p = buffer.cursor();
-      const rex = (size & 8) | ((<i32>reg & 8) >> 3);
-      if (rex) { store<u8>(p, <u8>(0x40 | rex)); p++; }
-      const modrm = 0xc0 | ((<i32>op & 7) << 3) | (<i32>reg & 7);
+      // 32 and 64 bits, with one reserve.
       if (count == 1) {
-        store<u16>(p, <u16>(0xd1 | (modrm << 8)));
-        buffer.commit(p + 2);
+        this.buffer.commit(this.groupRegister(size, 0xd1, op, reg));
       } else {
-        store<u16>(p, <u16>(0xc1 | (modrm << 8)));
-        store<u8>(p, <u8>count, 2);
-        buffer.commit(p + 3);
+        const p = this.groupRegister(size, 0xc1, op, reg);
+        store<u8>(p, <u8>count);
+        this.buffer.commit(p + 1);
       }
       return;
     }
