@@ -273,6 +273,55 @@ export function register(test: TestFunction): void {
     t.eq(checks.length, 1, "one stack check: countdown's");
   }, { timeout: 120_000 });
 
+  test("tier 2: a select on a comparison picks by its flags (cmp, cmov), and a loop's back edge that copies nothing jumps straight to its header", (t) => {
+    // Each select's condition is a comparison used only by it, the cases a fused select must keep: signed,
+    // unsigned, eqz, 64-bit, the operand already in the result's register, and a constant operand.
+    const wasm = wat(`(module
+      (func (export "clamp") (param i32 i32) (result i32) (select (local.get 0) (local.get 1) (i32.lt_s (local.get 0) (local.get 1))))
+      (func (export "below") (param i32 i32) (result i32) (select (i32.const -5) (i32.const -15) (i32.lt_u (local.get 0) (local.get 1))))
+      (func (export "zero") (param i64 i64) (result i64) (select (local.get 1) (i64.const 42) (i64.eqz (local.get 0))))
+      (func (export "wide") (param i64 i64) (result i64) (select (local.get 1) (local.get 0) (i64.gt_u (local.get 0) (local.get 1))))
+      (func (export "sum") (param i32) (result i32) (local i32)
+        (block (loop
+          (br_if 1 (i32.eqz (local.get 0)))
+          (local.set 1 (i32.add (local.get 1) (select (local.get 0) (i32.const 3) (i32.ge_s (local.get 0) (i32.const 10)))))
+          (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+          (br 0)))
+        (local.get 1))
+      (func (export "skip") (param i32) (result i32) (local i32)
+        (loop $l
+          (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+          (br_if $l (i32.gt_s (i32.and (local.get 0) (i32.const 7)) (i32.const 5)))
+          (local.set 1 (i32.add (local.get 1) (local.get 0)))
+          (br_if $l (i32.gt_s (local.get 0) (i32.const 0))))
+        (local.get 1)))`);
+    const calls: Call[] = [];
+    const values = [0, 1, -1, 7, 10, -2147483648, 2147483647];
+    for (const x of values) for (const y of values) {
+      calls.push({ name: "clamp", args: [i32(x), i32(y)] });
+      calls.push({ name: "below", args: [i32(x), i32(y)] });
+    }
+    for (const x of [0n, 1n, 18446744073709551615n, 9223372036854775808n]) for (const y of [0n, 5n, 18446744073709551615n]) {
+      calls.push({ name: "zero", args: [i64(x), i64(y)] });
+      calls.push({ name: "wide", args: [i64(x), i64(y)] });
+    }
+    for (const n of [0, 1, 9, 10, 25, 1000]) {
+      calls.push({ name: "sum", args: [i32(n)] });
+      calls.push({ name: "skip", args: [i32(n)] });
+    }
+    const { value: problems, fellBack } = underTier2(() => differential(wasm, calls));
+    t.eq(problems, [], `${calls.length} calls agree with V8`);
+    t.eq(fellBack, 0, "no function fell back to the baseline");
+    const code = compiledInstructions(wasm, 2);
+    t.eq(code.filter((text) => /^set/.test(text)), [], "no comparison makes a 0 or 1 for a select to test");
+    t.ok(code.filter((text) => /^cmov/.test(text)).length >= 5, "each select is a cmov");
+    // Direct jumps: each exported function's slot entry to its body (six), and the jump into sum's rotated
+    // loop at its header. skip's two conditional back edges copy nothing (its phis stay in their registers),
+    // so each branch goes to the loop itself, not to a stub that jumps there.
+    const jumps = code.filter((text) => /^jmp 0x/.test(text));
+    t.eq(jumps.length, 7, `seven direct jumps: ${jumps.join("; ")}`);
+  }, { timeout: 120_000 });
+
   test("tier 2: x / c and x % c share one quotient, and a loop of divisions keeps its values out of rax and rdx", (t) => {
     // The digits of a number, signed i32 and unsigned i64: each iteration takes x % 10 and x / 10.
     const wasm = wat(`(module

@@ -455,12 +455,15 @@ export class FastPaths {
     a.bind(free);
   }
 
-  /** `dst` = the priority the thread in `thread` runs at with `lent` lent (Thread.computePriority). */
+  /**
+   * `dst` = the priority the thread in `thread` runs at (Thread.computePriority)
+   * with `lent` lent, a priority (never NO_PRIORITY), or, when `lent` is
+   * NONE, with nothing lent: its own priority with its boosts.
+   */
   private priorityWith(dst: Reg, thread: Reg, lent: Reg): void {
     const a = this.a;
-    a.mov(4, dst, lent);
-    a.cmpImm(4, lent, this.NO_PRIORITY);
-    a.cmovLoad(Cond.E, 4, dst, field(thread, this.THREAD_OWN_PRIORITY));
+    if (lent == Reg.NONE) a.load(4, dst, field(thread, this.THREAD_OWN_PRIORITY));
+    else a.mov(4, dst, lent);
     a.cmpLoad(4, dst, field(thread, this.THREAD_SENDERS_BOOST));
     a.cmovLoad(Cond.L, 4, dst, field(thread, this.THREAD_SENDERS_BOOST));
     a.cmpLoad(4, dst, field(thread, this.THREAD_LOCK_BOOST));
@@ -701,6 +704,7 @@ export class FastPaths {
     a.jcc(Cond.E, declined);
     a.load(4, Reg.R13, field(Reg.RAX, this.COMPONENT_ID));
     // The priority lent: the caller's or what the receiver has lent already, the higher; the receiver's with it.
+    // A running thread's priority is never NO_PRIORITY (at least its own, 0 or more), so neither is the lent one.
     a.load(4, Reg.R10, field(Reg.R11, this.THREAD_LENT));
     a.load(4, Reg.RAX, field(Reg.RBX, this.THREAD_PRIORITY));
     a.cmp(4, Reg.RAX, Reg.R10);
@@ -878,9 +882,8 @@ export class FastPaths {
     a.storeImm(4, field(Reg.RBX, this.THREAD_SERVING), 0);
     a.cmpMemImm(4, field(Reg.RBX, this.THREAD_LENT), this.NO_PRIORITY);
     a.jcc(Cond.E, notLent);
-    a.movImm(4, Reg.RCX, this.NO_PRIORITY);
-    a.store(4, field(Reg.RBX, this.THREAD_LENT), Reg.RCX);
-    this.priorityWith(Reg.RAX, Reg.RBX, Reg.RCX);
+    a.storeImm(4, field(Reg.RBX, this.THREAD_LENT), this.NO_PRIORITY);
+    this.priorityWith(Reg.RAX, Reg.RBX, Reg.NONE);
     a.store(4, field(Reg.RBX, this.THREAD_PRIORITY), Reg.RAX);
     a.bind(notLent);
     // beginReceive: the caller's buffers, blocked in the channel's receivers (empty: checked), its lock let go.

@@ -182,6 +182,8 @@ class Lowering {
   fused: i32 = -1;
   /** When `fused` is an i32.eqz of a comparison: that comparison, whose flags the branch tests inverted; else -1. */
   fusedInner: i32 = -1;
+  /** An integer comparison left for the select right after it, which sets the flags with it and picks by them: else -1. */
+  selectFused: i32 = -1;
   /** Edges whose copies are made in a stub: the block, the edge's index among its targets, the stub's label. */
   stubBlocks: i32[] = [];
   stubEdges: i32[] = [];
@@ -435,7 +437,7 @@ class Lowering {
     const move = this.source(value);
     move.dstKind = kind;
     move.dst = reg;
-    emitMove(this.g.asm, move);
+    if (!move.isNoop()) emitMove(this.g.asm, move);
   }
 
   /** A move whose source is where `value` lives. */
@@ -488,6 +490,7 @@ class Lowering {
     const insts = func.blocks[block].insts;
     this.fused = -1;
     this.fusedInner = -1;
+    this.selectFused = -1;
     const last = insts[insts.length - 1];
     const terminator = func.insts[last];
     if (terminator.op == IrOp.Branch && insts.length >= 2) {
@@ -521,6 +524,10 @@ class Lowering {
         continue;
       }
       if (value == this.fused || value == this.fusedInner) continue;
+      if (this.fusesIntoSelect(value, inst, k + 1 < insts.length ? insts[k + 1] : -1)) {
+        this.selectFused = value;
+        continue;
+      }
       this.g.wasmOffset = inst.offset;
       this.emitInst(value, inst, block, next);
     }
@@ -555,6 +562,19 @@ class Lowering {
     return insts.length > 0 && this.func.insts[insts[0]].op == IrOp.Phi;
   }
 
+  /**
+   * Whether edge `t` of `block` copies anything: its target has phis and
+   * one of them is not already where the edge's value is (a loop's
+   * back edge often has only such phis), so that a branch along an edge
+   * that copies nothing goes straight to its target.
+   */
+  edgeCopies(block: i32, t: i32): bool {
+    if (!this.hasPhis(this.func.insts[this.func.last(block)].targets[t])) return false;
+    const moves = this.edgeMoves(block, t);
+    for (let i = 0; i < moves.length; i++) if (!moves[i].isNoop()) return true;
+    return false;
+  }
+
   /** Makes the edge's copies and jumps to its target (unless it is `next`). */
   takeEdge(block: i32, t: i32, next: i32): void {
     const succ = this.func.insts[this.func.last(block)].targets[t];
@@ -565,7 +585,7 @@ class Lowering {
   /** The label a jump along edge `t` goes to: the target, or a stub that makes the edge's copies first (emitted after the blocks). */
   edgeLabel(block: i32, t: i32): Label {
     const succ = this.func.insts[this.func.last(block)].targets[t];
-    if (!this.hasPhis(succ)) return this.blockLabels[succ];
+    if (!this.edgeCopies(block, t)) return this.blockLabels[succ];
     const label = this.g.asm.newLabel();
     this.stubBlocks.push(block);
     this.stubEdges.push(t);
@@ -1009,6 +1029,19 @@ class Lowering {
     return Cond.AE;
   }
 
+  /**
+   * Whether comparison `value` is the condition of the integer select
+   * `next` (the next instruction) and of nothing else, so that the select
+   * compares and picks by the flags (cmp, cmov) instead of the comparison
+   * making a 0 or 1 for it to test. Only integer comparisons: a float
+   * equality's condition takes two flags, which one cmov cannot test.
+   */
+  fusesIntoSelect(value: i32, inst: Inst, next: i32): bool {
+    if (next < 0 || this.uses[value] != 1 || !isComparison(inst.op) || inst.op >= <u32>Op.F32Eq) return false;
+    const select = this.func.insts[next];
+    return select.op == Op.Select && select.args[2] == value && select.args[0] != value && select.args[1] != value && !isFloatType(select.type);
+  }
+
   emitSelect(value: i32, inst: Inst): void {
     const asm = this.g.asm;
     const a = inst.args[0];
@@ -1047,11 +1080,18 @@ class Lowering {
     // d starts as one operand; a cmov brings the other when the condition says so.
     let keep = b;
     let other = a;
-    let cond = Cond.NE;
-    if (alloc.reg[a] == <i32>d) { keep = a; other = b; cond = Cond.E; }
-    // The condition first: d may hold it (its last use is here). The moves
-    // below keep the flags (mov and movImm, never xor).
-    this.testCondition(c);
+    // The condition first: d may hold it (its last use is here), or one of
+    // its comparison's operands. The moves below keep the flags (mov and
+    // movImm, never xor).
+    let holds: i32 = Cond.NE;
+    if (c == this.selectFused) {
+      holds = this.emitCompare(this.func.insts[c]);
+      this.selectFused = -1;
+    } else {
+      this.testCondition(c);
+    }
+    let cond = holds;
+    if (alloc.reg[a] == <i32>d) { keep = a; other = b; cond = invertCondition(holds); }
     let otherReg: i32 = alloc.reg[other];
     if (otherReg == <i32>d) { asm.mov(8, SCRATCH2, d); otherReg = SCRATCH2; }
     else if (otherReg < 0 && isConstant(this.func.insts[other].op)) { asm.movImm(size, SCRATCH2, <i64>this.func.insts[other].imm); otherReg = SCRATCH2; }
@@ -1492,12 +1532,12 @@ class Lowering {
     // Fall through to the next block when an edge goes there without copies;
     // an edge with copies makes them inline when the other edge can be the jump.
     const targets = inst.targets;
-    if (targets[0] == next && !this.hasPhis(targets[0])) {
+    if (targets[0] == next && !this.edgeCopies(block, 0)) {
       g.jumpIf(invertCondition(cond), this.edgeLabel(block, 1));
     } else if (targets[1] == next) {
       g.jumpIf(cond, this.edgeLabel(block, 0));
       this.takeEdge(block, 1, next);
-    } else if (!this.hasPhis(targets[1])) {
+    } else if (!this.edgeCopies(block, 1)) {
       g.jumpIf(invertCondition(cond), this.blockLabels[targets[1]]);
       this.takeEdge(block, 0, next);
     } else {
