@@ -273,7 +273,7 @@ export function register(test: TestFunction): void {
     t.eq(checks.length, 1, "one stack check: countdown's");
   }, { timeout: 120_000 });
 
-  test("tier 2: a select on a comparison picks by its flags (cmp, cmov), and a loop's back edge that copies nothing jumps straight to its header", (t) => {
+  test("tier 2: a select on a comparison picks by its flags (cmp, cmov), a loop's back edge that copies nothing jumps straight to its header, the high half of an i64 needs no zero-extension", (t) => {
     // Each select's condition is a comparison used only by it, the cases a fused select must keep: signed,
     // unsigned, eqz, 64-bit, the operand already in the result's register, and a constant operand.
     const wasm = wat(`(module
@@ -294,7 +294,9 @@ export function register(test: TestFunction): void {
           (br_if $l (i32.gt_s (i32.and (local.get 0) (i32.const 7)) (i32.const 5)))
           (local.set 1 (i32.add (local.get 1) (local.get 0)))
           (br_if $l (i32.gt_s (local.get 0) (i32.const 0))))
-        (local.get 1)))`);
+        (local.get 1))
+      (func (export "high") (param i64) (result i32) (i32.and (i32.wrap_i64 (i64.shr_u (local.get 0) (i64.const 32))) (i32.const 0x7fffffff)))
+      (func (export "higher") (param i64) (result i32) (i32.wrap_i64 (i64.shr_u (local.get 0) (i64.const 40)))))`);
     const calls: Call[] = [];
     const values = [0, 1, -1, 7, 10, -2147483648, 2147483647];
     for (const x of values) for (const y of values) {
@@ -309,17 +311,23 @@ export function register(test: TestFunction): void {
       calls.push({ name: "sum", args: [i32(n)] });
       calls.push({ name: "skip", args: [i32(n)] });
     }
+    for (const x of [0n, 0xffffffffn, 0x80000000_00000001n, 18446744073709551615n, 0x12345678_9abcdef0n]) {
+      calls.push({ name: "high", args: [i64(x)] });
+      calls.push({ name: "higher", args: [i64(x)] });
+    }
     const { value: problems, fellBack } = underTier2(() => differential(wasm, calls));
     t.eq(problems, [], `${calls.length} calls agree with V8`);
     t.eq(fellBack, 0, "no function fell back to the baseline");
     const code = compiledInstructions(wasm, 2);
     t.eq(code.filter((text) => /^set/.test(text)), [], "no comparison makes a 0 or 1 for a select to test");
     t.ok(code.filter((text) => /^cmov/.test(text)).length >= 5, "each select is a cmov");
-    // Direct jumps: each exported function's slot entry to its body (six), and the jump into sum's rotated
+    // Direct jumps: each exported function's slot entry to its body (eight), and the jump into sum's rotated
     // loop at its header. skip's two conditional back edges copy nothing (its phis stay in their registers),
     // so each branch goes to the loop itself, not to a stub that jumps there.
     const jumps = code.filter((text) => /^jmp 0x/.test(text));
-    t.eq(jumps.length, 7, `seven direct jumps: ${jumps.join("; ")}`);
+    t.eq(jumps.length, 9, `nine direct jumps: ${jumps.join("; ")}`);
+    // A register moved onto its own low half: the zero-extension a shift right by 32 or more already made.
+    t.eq(code.filter((text) => /^mov (e\w+|r\d+d),\1$/.test(text)), [], "no 32-bit move of a register onto itself");
   }, { timeout: 120_000 });
 
   test("tier 2: x / c and x % c share one quotient, and a loop of divisions keeps its values out of rax and rdx", (t) => {

@@ -707,7 +707,11 @@ class Lowering {
       case Op.I32Clz: case Op.I64Clz: asm.lzcnt(size, d, <Reg>src); break;
       case Op.I32Ctz: case Op.I64Ctz: asm.tzcnt(size, d, <Reg>src); break;
       case Op.I32Popcnt: case Op.I64Popcnt: asm.popcnt(size, d, <Reg>src); break;
-      case Op.I32WrapI64: case Op.I64ExtendI32U: asm.mov(4, d, <Reg>src); break;
+      case Op.I32WrapI64:
+        // The high half of a 64-bit shift right by 32 or more is zero already: in place, nothing to clear.
+        if (<i32>d != src || !this.isHighHalfZero(a)) asm.mov(4, d, <Reg>src);
+        break;
+      case Op.I64ExtendI32U: asm.mov(4, d, <Reg>src); break;
       case Op.I64ExtendI32S: case Op.I64Extend32S: asm.signExtend(8, 4, d, <Reg>src); break;
       case Op.I32Extend8S: asm.signExtend(4, 1, d, <Reg>src); break;
       case Op.I32Extend16S: asm.signExtend(4, 2, d, <Reg>src); break;
@@ -1027,6 +1031,14 @@ class Lowering {
       case 8: return Cond.GE;
     }
     return Cond.AE;
+  }
+
+  /** Whether the i64 `value` is a logical shift right by a constant 32 to 63, whose high 32 bits are zero. */
+  isHighHalfZero(value: i32): bool {
+    const inst = this.func.insts[value];
+    if (inst.op != Op.I64ShrU) return false;
+    const amount = this.func.insts[inst.args[1]];
+    return amount.op == Op.I64Const && (<u32>amount.imm & 63) >= 32;
   }
 
   /**
