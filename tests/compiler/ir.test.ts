@@ -73,6 +73,33 @@ export function register(test: TestFunction): void {
     t.ok(/^\s+trap @\d+$/m.test(dead), "unreachable traps");
   });
 
+  test("IR: a select that a branch carries out of its block moves onto that edge with its comparison; one on a loop's back edge stays", (t) => {
+    // Flag 4: the IR after the optimizing passes (IR_OPTIMIZE, sdk/compiler/src/opt/command.ts).
+    const optimized = (bytes: Uint8Array) => functions(new TextDecoder().decode(runCompiler(Command.Ir, [bytes], 4)));
+    const [early, latch] = optimized(wat(`(module
+      (func (param i32 i32) (result i32)
+        (block $out (result i32)
+          (drop (br_if $out (select (i32.const -5) (i32.const -15) (i32.lt_u (local.get 0) (i32.const 8)))
+            (i32.gt_u (local.get 1) (i32.const 100))))
+          (i32.add (local.get 0) (local.get 1))))
+      (func (param i32) (result i32) (local i32)
+        (loop $top
+          (local.set 1 (select (local.get 1) (i32.const 7) (i32.lt_s (local.get 0) (local.get 1))))
+          (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+          (br_if $top (local.get 0)))
+        (local.get 0)))`));
+    // The block that holds the select: the comparison, the select, and a jump to where the branch went.
+    const blocks = early.split(/^(?=block\d+)/m).filter((part) => part.startsWith("block"));
+    const holder = blocks.find((block) => / = select /.test(block)) ?? "";
+    t.eq(lines(holder, /^  /).map((line) => line.trim().replace(/v\d+/g, "v").replace(/block\d+/g, "block")),
+      ["v:i32 = i32.lt_u v v", "v:i32 = select v v v", "jump -> block"], `the select and its comparison on the edge:\n${early}`);
+    t.ok(/^block\d+ \(preds block0\)$/m.test(holder), `the edge's block has the branch's block as its one predecessor:\n${early}`);
+    t.eq(lines(blocks[0] ?? "", /select|lt_u/), [], `the entry block no longer computes them:\n${early}`);
+    // A loop's latch keeps its select: onto the back edge it would cost the loop a jump an iteration.
+    const header = latch.split(/^(?=block\d+)/m).find((block) => / loop$/m.test(block)) ?? "";
+    t.eq(lines(header, / = select /).length, 1, `the loop's select stays in the loop's block:\n${latch}`);
+  });
+
   test("IR: every function of the benchmark programs builds and verifies", (t) => {
     for (const program of benchPrograms) {
       const summary = ir(new Uint8Array(readFileSync(buildProgram(program.name))), true);

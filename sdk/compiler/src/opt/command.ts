@@ -14,6 +14,7 @@ import { verifyFunction } from "./verify";
 import { eliminateRedundancy } from "./redundancy";
 import { inlineCalls } from "./inline";
 import { hoistInvariants } from "./licm";
+import { sinkIntoEdges } from "./sink";
 import { splitRemainders } from "./remainders";
 import { CORRUPTIONS, corrupt, corruptionName } from "./corrupt";
 import { Module } from "../module";
@@ -71,6 +72,7 @@ export function irCommand(flags: i32): i32 {
       splitRemainders(func);
       hoistInvariants(func);
       eliminateRedundancy(func);
+      sinkIntoEdges(func);
     }
     const error = verifyFunction(func, module);
     if (error.length > 0) {

@@ -36,6 +36,7 @@ import { buildFunction, buildFailure } from "./build";
 import { eliminateRedundancy } from "./redundancy";
 import { inlineCalls } from "./inline";
 import { hoistInvariants } from "./licm";
+import { sinkIntoEdges } from "./sink";
 import { splitRemainders } from "./remainders";
 import { Intervals, clobbersCalleeSaved, edgeIndex, isSmallFill } from "./intervals";
 import {
@@ -141,6 +142,7 @@ export function lowerFunction(g: Generator, bodyIndex: i32): bool {
   splitRemainders(func);
   hoistInvariants(func);
   eliminateRedundancy(func);
+  sinkIntoEdges(func);
   const intervals = new Intervals(func, g.module.numImportedFuncs);
   const allocation = allocateRegisters(func, intervals, g.module.funcType(func.funcIndex));
   const lowering = new Lowering(g, func, intervals, allocation, bodyIndex);
