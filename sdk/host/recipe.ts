@@ -206,16 +206,19 @@ function componentFiles(recipe: Recipe, entry: RecipeEntry, area: "esp" | "paylo
   const wasm = new Uint8Array(readFileSync(source));
   // The compiler's own code stays the baseline's (docs/compiler.md, "Installed code").
   if (typeof entry.component === "string") return [{ area, path: entry.name, data: compileComponent(wasm, { tier: 1 }) }];
-  let module: Uint8Array = wasm;
-  if (typeof entry.manifestText === "string") module = withManifest(wasm, entry.manifestText);
-  else if (typeof entry.manifest === "string") {
-    const manifest = resolveSource(entry.manifest);
-    if (!existsSync(manifest)) throw new RecipeError(`${recipe.path}: ${entry.name}: manifest ${entry.manifest} does not exist`);
-    module = withManifest(wasm, readFileSync(manifest, "utf8"));
-  }
+  const module = entryModule(recipe, entry, wasm);
   const files: ImageFile[] = [{ area, path: entry.name, data: module }];
   if (entry.precompile) files.push({ area, path: prebuiltPath(module), data: installedCode(module, entry.tier ?? 2) });
   return files;
+}
+
+/** The module an image carries for a wasm entry: its wasm with the entry's manifest (text or file) embedded, if it has one. */
+export function entryModule(recipe: Recipe, entry: RecipeEntry, wasm: Uint8Array): Uint8Array {
+  if (typeof entry.manifestText === "string") return withManifest(wasm, entry.manifestText);
+  if (typeof entry.manifest !== "string") return wasm;
+  const manifest = resolveSource(entry.manifest);
+  if (!existsSync(manifest)) throw new RecipeError(`${recipe.path}: ${entry.name}: manifest ${entry.manifest} does not exist`);
+  return withManifest(wasm, readFileSync(manifest, "utf8"));
 }
 
 /** The components the recipe names (none without "components"), resolved against the component folders. */

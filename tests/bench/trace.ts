@@ -19,11 +19,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { spawnSync } from "node:child_process";
-import { buildRecipe, componentEntries, readRecipe } from "../../sdk/host/recipe";
+import { buildRecipe, componentEntries, entryModule, readRecipe } from "../../sdk/host/recipe";
 import { buildKernel } from "../../sdk/host/kernel";
 import { compileComponent } from "../../sdk/host/linux";
 import { installedCode } from "../../sdk/host/installed-code";
-import { withManifest } from "../../sdk/host/manifest";
 import { buildDir, repoRoot } from "../../sdk/host/paths";
 import { Machine } from "../../sdk/qemu/index";
 import { kernelFunctions } from "../boot/kernel-wasm";
@@ -183,12 +182,13 @@ async function main(): Promise<void> {
   const ranges: CodeRange[] = [range("kernel", BigInt(kernelAt[1]!), kernel.wasm, kernel.component)];
   // The image's components by payload file, each with the code the image runs: what it installs (the
   // optimizing tier's, or the baseline's for `@tier 1`), or the baseline's that Delos compiles at load.
-  const built = new Map(componentEntries(readRecipe(recipeName)).map((entry) => [entry.name, entry]));
+  const recipe = readRecipe(recipeName);
+  const built = new Map(componentEntries(recipe).map((entry) => [entry.name, entry]));
   for (const match of serial.matchAll(/load: ((?:[a-z]+\/)+([a-z0-9-]+)\.wasm): component \d+ \([^)]*\) running, .* code at (0x[0-9a-f]+)/g)) {
     const entry = built.get(match[1]!);
     if (!entry?.wasm || ranges.some((r) => r.owner === match[2])) continue;
     const wasm = new Uint8Array(readFileSync(join(repoRoot, entry.wasm)));
-    const module = typeof entry.manifestText === "string" ? withManifest(wasm, entry.manifestText) : wasm;
+    const module = entryModule(recipe, entry, wasm);
     const code = entry.precompile ? installedCode(module, entry.tier ?? 2) : compileComponent(module, { tier: 1 });
     ranges.push(range(match[2]!, BigInt(match[3]!), wasm, code));
   }

@@ -109,6 +109,12 @@ export class IrFunction {
   }
 }
 
+/** Whether `block` starts with a phi (an edge into it has copies to make). */
+export function hasPhis(func: IrFunction, block: i32): bool {
+  const insts = func.blocks[block].insts;
+  return insts.length > 0 && func.insts[insts[0]].op == IrOp.Phi;
+}
+
 export function isTerminator(op: u32): bool {
   return op >= <u32>IrOp.Jump && op <= <u32>IrOp.Trap;
 }

@@ -31,7 +31,7 @@ import { COND_FLOAT_EQ, COND_FLOAT_NE, Generator, invertCondition } from "../gen
 import { INDIRECT_SAVE_SLOTS, Intrinsic, emitCallIndirectInstruction, emitCallInstruction } from "../generate/call";
 import { emitConvertU64, emitSlowPath, emitTruncateSigned, emitTruncateU32, emitTruncateU64 } from "../generate/convert";
 import { F32_ABS, F32_SIGN, F64_ABS, F64_SIGN, emitMinMax } from "../generate/float";
-import { isLoad, isStore, IrFunction, IrOp, Inst, NO_TYPE } from "./ir";
+import { hasPhis, isLoad, isStore, IrFunction, IrOp, Inst, NO_TYPE } from "./ir";
 import { buildFunction, buildFailure } from "./build";
 import { eliminateRedundancy } from "./redundancy";
 import { inlineCalls } from "./inline";
@@ -560,8 +560,7 @@ class Lowering {
   }
 
   hasPhis(block: i32): bool {
-    const insts = this.func.blocks[block].insts;
-    return insts.length > 0 && this.func.insts[insts[0]].op == IrOp.Phi;
+    return hasPhis(this.func, block);
   }
 
   /**

@@ -17,9 +17,9 @@
 // on fewer paths changes nothing else; constants are left where they are,
 // costing nothing until a use.
 
-import { IrFunction, IrOp, NO_TYPE, isPureInst } from "./ir";
+import { IrFunction, IrOp, NO_TYPE, hasPhis, isPureInst } from "./ir";
 import { edgeIndex } from "./intervals";
-import { Op } from "../opcodes";
+import { isConstant } from "./regalloc";
 
 /** Moves the values used only along one edge of a branch onto that edge; returns how many moved. */
 export function sinkIntoEdges(func: IrFunction): i32 {
@@ -46,7 +46,7 @@ export function sinkIntoEdges(func: IrFunction): i32 {
     for (let t = 0; t < terminator.targets.length; t++) {
       const target = terminator.targets[t];
       // Not onto a back edge: a loop's latch would take a jump more each iteration to run what it ran anyway.
-      if (func.blocks[target].loopHeader || !appearsOnce(terminator.targets, target) || !startsWithPhi(func, target)) continue;
+      if (func.blocks[target].loopHeader || !appearsOnce(terminator.targets, target) || !hasPhis(func, target)) continue;
       const edge = edgeIndex(func, b, t);
       if (edge < 0) continue;
       // The edge's phi operands defined in this block.
@@ -107,7 +107,7 @@ export function sinkIntoEdges(func: IrFunction): i32 {
 /** Whether `value` may move onto an edge: pure, no phi, and not a constant (which costs nothing where it is). */
 function movable(func: IrFunction, value: i32): bool {
   const inst = func.insts[value];
-  if (inst.op == IrOp.Phi || inst.op == Op.I32Const || inst.op == Op.I64Const || inst.op == Op.F32Const || inst.op == Op.F64Const) return false;
+  if (inst.op == IrOp.Phi || isConstant(inst.op)) return false;
   return isPureInst(func, inst);
 }
 
@@ -115,9 +115,4 @@ function appearsOnce(targets: i32[], target: i32): bool {
   let seen = 0;
   for (let k = 0; k < targets.length; k++) if (targets[k] == target) seen++;
   return seen == 1;
-}
-
-function startsWithPhi(func: IrFunction, block: i32): bool {
-  const insts = func.blocks[block].insts;
-  return insts.length > 0 && func.insts[insts[0]].op == IrOp.Phi;
 }
