@@ -33,7 +33,8 @@ import { disableLegacyPic } from "./arch/x86_64/pic";
 import { setUpInterruptLines } from "./arch/x86_64/interrupt-lines";
 import { loadGdt } from "./arch/x86_64/gdt";
 import { loadIdt } from "./arch/x86_64/idt";
-import { handleInterrupt, setInterruptHandlers } from "./arch/x86_64/interrupts";
+import { handleInterrupt, setInterruptHandlers, setResumeTrap } from "./arch/x86_64/interrupts";
+import { visitEndedTrap } from "./object/direct";
 import { setComponentExceptions } from "./arch/x86_64/exceptions";
 import { boot, link, takeHandoff } from "./arch/x86_64/handoff";
 import { measureTscHz } from "./arch/x86_64/pit";
@@ -335,6 +336,7 @@ function timerInterrupt(): void {
  */
 function connectLayers(): void {
   setInterruptHandlers(timerInterrupt, lineInterrupt, preemptIfWanted);
+  setResumeTrap(visitEndedTrap);
   setComponentExceptions(isComponentCode, classifyComponentException);
   setComponentLocator(printComponentLocation);
 }

@@ -15,7 +15,7 @@
 // first time a handler reads it while serving a request, so the servers
 // that never look at their sender pay nothing for it.
 
-import { Handle, handleClose, msgInfo, msgReplyWait } from "../generated/system";
+import { Handle, handleClose, msgInfo, msgReplyWait, msgServeDirect } from "../generated/system";
 import {
   ERROR_INVALID_ARGUMENT, ERROR_TIMED_OUT, Pulse, ReceiveInfo, RECEIVE_ID_PULSE, RECEIVE_INFO_SIZE, PULSE_SIZE, REPLY_WAIT_LENGTH_SHIFT,
 } from "../generated/abi";
@@ -67,8 +67,15 @@ export abstract class Handlers {
  * of a failed receive (other than TIMED_OUT); a failed reply, whose client
  * is gone, is not one: the loop receives the next message.
  */
-export function serveRequests<D, H extends Handlers>(dispatch: D, handlers: H, channel: Handle, capacity: u32, smallest: u32): i32 {
+export function serveRequests<D, H extends Handlers>(dispatch: D, handlers: H, channel: Handle, capacity: u32, smallest: u32,
+  direct: bool = false): i32 {
   if (capacity < smallest || capacity < PULSE_SIZE) return ERROR_INVALID_ARGUMENT;
+  if (direct) {
+    const server = new DirectServerOf<D, H>(dispatch, handlers, capacity);
+    directServer = server;
+    const status = msgServeDirect(channel, serveDirectCall.index, server.buffer, capacity);
+    if (status < 0) return status;
+  }
   const buffer = heap.alloc(capacity);
   let received = msgReplyWait(0, 0, 0, channel, buffer, capacity);
   while (true) {
@@ -100,4 +107,40 @@ export function serveRequests<D, H extends Handlers>(dispatch: D, handlers: H, c
 function closeUntaken(handlers: Handlers): void {
   const transferred = <i32>handlers.info.handle;
   if (transferred != 0) handleClose(transferred);
+}
+
+/**
+ * A component's direct server (msg.serve_direct): the kernel calls
+ * serveDirectCall on a client's thread with the request in `buffer`; the
+ * dispatch leaves the reply there and returns its length, an error status
+ * or REPLY_LATER (the kernel then sends the request on to the loop above,
+ * where the handler may keep it). A handler called this way has no receive
+ * id (0) and must make no system call: one ends the component.
+ */
+abstract class DirectServer {
+  abstract call(length: u32): i32;
+}
+
+// @ts-ignore: decorator
+@final class DirectServerOf<D, H extends Handlers> extends DirectServer {
+  readonly buffer: usize;
+  constructor(readonly dispatch: D, readonly handlers: H, readonly capacity: u32) {
+    super();
+    this.buffer = heap.alloc(capacity);
+  }
+
+  call(length: u32): i32 {
+    const handlers = this.handlers;
+    handlers.receiveId = 0;
+    return this.dispatch.dispatch(handlers, this.buffer, length, this.capacity);
+  }
+}
+
+/** The component's one direct server, set before msg.serve_direct names serveDirectCall. */
+let directServer: DirectServer | null = null;
+
+/** The handler msg.serve_direct registers: `(length, sender) -> reply length or status`. */
+function serveDirectCall(length: i32, sender: i32): i32 {
+  const server = directServer;
+  return server == null ? ERROR_INVALID_ARGUMENT : server.call(<u32>length);
 }

@@ -35,6 +35,8 @@
 // @ts-ignore: decorator
 @external("delos", "msg_reply_wait") export declare function delos_msg_reply_wait(receiveId: u32, status: i32, replyLength: u32, channel: i32, buffer: u32, bufferLength: u32): i64;
 // @ts-ignore: decorator
+@external("delos", "msg_serve_direct") export declare function delos_msg_serve_direct(channel: i32, handler: u32, buffer: u32, bufferLength: u32): i32;
+// @ts-ignore: decorator
 @external("delos", "msg_info") export declare function delos_msg_info(receiveId: u32, info: u32): i32;
 // @ts-ignore: decorator
 @external("delos", "msg_read") export declare function delos_msg_read(receiveId: u32, offset: u32, buffer: u32, bufferLength: u32): i32;

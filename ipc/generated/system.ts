@@ -6,17 +6,17 @@ import {
   delos_connection_create, delos_name_register, delos_name_unregister, delos_name_open,
   delos_msg_send, delos_msg_sendv, delos_msg_receive, delos_msg_receivev,
   delos_msg_reply, delos_msg_replyv, delos_msg_reply_receive, delos_msg_reply_wait,
-  delos_msg_info, delos_msg_read, delos_msg_grant, delos_msg_check_device,
-  delos_pulse_send, delos_memory_create, delos_memory_map, delos_memory_unmap,
-  delos_memory_device, delos_memory_dma, delos_memory_physical, delos_state_open,
-  delos_state_delete, delos_timer_create, delos_timer_set, delos_interrupt_attach,
-  delos_interrupt_unmask, delos_firmware_table, delos_port_read, delos_port_write,
-  delos_port_take, delos_thread_create, delos_thread_exit, delos_thread_sleep,
-  delos_thread_yield, delos_thread_self, delos_thread_timeout, delos_thread_priority,
-  delos_thread_set_priority, delos_clock_now, delos_clock_cycles, delos_component_spawn,
-  delos_component_kill, delos_component_status, delos_component_self, delos_component_exit,
-  delos_payload_read, delos_log_write, delos_system_info, delos_system_components,
-  delos_system_list, delos_msg_bus_master, delos_state_dma,
+  delos_msg_serve_direct, delos_msg_info, delos_msg_read, delos_msg_grant,
+  delos_msg_check_device, delos_pulse_send, delos_memory_create, delos_memory_map,
+  delos_memory_unmap, delos_memory_device, delos_memory_dma, delos_memory_physical,
+  delos_state_open, delos_state_delete, delos_timer_create, delos_timer_set,
+  delos_interrupt_attach, delos_interrupt_unmask, delos_firmware_table, delos_port_read,
+  delos_port_write, delos_port_take, delos_thread_create, delos_thread_exit,
+  delos_thread_sleep, delos_thread_yield, delos_thread_self, delos_thread_timeout,
+  delos_thread_priority, delos_thread_set_priority, delos_clock_now, delos_clock_cycles,
+  delos_component_spawn, delos_component_kill, delos_component_status, delos_component_self,
+  delos_component_exit, delos_payload_read, delos_log_write, delos_system_info,
+  delos_system_components, delos_system_list, delos_msg_bus_master, delos_state_dma,
 } from "./imports";
 
 /** A handle: a number in the component's handle table (0 is never one). */
@@ -207,6 +207,18 @@ export function nameOpen(path: string, timeout: i64): i32 {
 // @ts-ignore: decorator
 @inline export function msgReplyWait(receiveId: u32, status: i32, replyLength: u32, channel: Handle, buffer: usize, bufferLength: u32): i64 {
   return delos_msg_reply_wait(receiveId, status, replyLength, channel, <u32>buffer, bufferLength);
+}
+
+/**
+ * Serves the calls on `channel` on their senders' threads (a direct call, as LRPC does): a msg.send on a connection to it copies the message into `buffer` and, on the sender's thread but as the caller's component (its identity, memory and lock), runs `handler(length, sender)`, which leaves the reply at the start of `buffer`. Its result ≥ 0 is the reply's length (msg.send returns 0 and gets those bytes, cut to its room); a negative error is the status msg.send returns; REPLY_LATER (or DEAD_SERVER) sends the request on to the channel's receivers as an ordinary message instead. A handler makes no system call: one is a fault of its component. A trap in it ends its component, and the sender's msg.send returns DEAD_SERVER. Only a message with no handle, no timeout and at most `buffer`'s length, sent while no other direct call runs in the component and no other thread of it holds its lock, is called directly; every other goes to the receivers. A handler of -1 (0xffffffff) stops direct calls on the channel. docs/ipc.md, "Direct calls".
+ * @param channel The channel whose calls it serves. Needs RECEIVE.
+ * @param handler Index in the caller's table of a function `(i32, i32) -> i32` of its own (an AssemblyScript function reference's `.index`): called with the message's length and the sender's component id. -1 stops direct calls.
+ * @param buffer Where each message is copied and the handler leaves its reply: at least 16 bytes.
+ * @returns 0.
+ */
+// @ts-ignore: decorator
+@inline export function msgServeDirect(channel: Handle, handler: u32, buffer: usize, bufferLength: u32): i32 {
+  return delos_msg_serve_direct(channel, handler, <u32>buffer, bufferLength);
 }
 
 /**

@@ -180,6 +180,16 @@ export const calls: SystemCall[] = [
     kernel: "msgReplyWait",
   },
   {
+    name: "msg.serve_direct", doc: "Serves the calls on `channel` on their senders' threads (a direct call, as LRPC does): a msg.send on a connection to it copies the message into `buffer` and, on the sender's thread but as the caller's component (its identity, memory and lock), runs `handler(length, sender)`, which leaves the reply at the start of `buffer`. Its result ≥ 0 is the reply's length (msg.send returns 0 and gets those bytes, cut to its room); a negative error is the status msg.send returns; REPLY_LATER (or DEAD_SERVER) sends the request on to the channel's receivers as an ordinary message instead. A handler makes no system call: one is a fault of its component. A trap in it ends its component, and the sender's msg.send returns DEAD_SERVER. Only a message with no handle, no timeout and at most `buffer`'s length, sent while no other direct call runs in the component and no other thread of it holds its lock, is called directly; every other goes to the receivers. A handler of -1 (0xffffffff) stops direct calls on the channel. docs/ipc.md, \"Direct calls\".",
+    arguments: [
+      { name: "channel", kind: "handle", object: "channel", rights: ["RECEIVE"], doc: "The channel whose calls it serves." },
+      { name: "handler", kind: "value", type: "u32", doc: "Index in the caller's table of a function `(i32, i32) -> i32` of its own (an AssemblyScript function reference's `.index`): called with the message's length and the sender's component id. -1 stops direct calls." },
+      { name: "buffer", kind: "buffer", access: "write", doc: "Where each message is copied and the handler leaves its reply: at least 16 bytes." },
+    ],
+    result: { type: "i32", doc: "0." }, errors: ["INVALID_ARGUMENT"],
+    kernel: "msgServeDirect",
+  },
+  {
     name: "msg.info", doc: "Writes the receiveInfo of a received message that waits for its reply: what msg.receive writes when it is given a record (the sender, its priority now, the lengths, the handle that came with it).",
     arguments: [
       receiveId,

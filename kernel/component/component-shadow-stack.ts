@@ -275,3 +275,30 @@ export function switchShadowFrames(component: Component, thread: Thread): void {
   thread.wasmShadowBytes = 0;
   component.shadowRunner = thread;
 }
+
+/**
+ * A direct call's handler is about to run in `component` on a thread of
+ * another (object/direct.ts): the runner's frames go into its slot and the
+ * running area is left empty, with no runner, so that the next holder of
+ * the lock gets its own frames back. False, with nothing moved, when they
+ * cannot be set aside (more than a slot's bytes, a runner without a slot,
+ * or the component's memory not writable there).
+ */
+export function emptyRunningArea(component: Component): bool {
+  const stack = component.shadowStack;
+  if (stack == null) {
+    component.shadowRunner = null;
+    return true;
+  }
+  const runner = component.shadowRunner;
+  const runTop = <u64>stack.layout.runTop;
+  const used = <i64>runTop - <i64>stack.pointer;
+  if (runner != null && runner.isAlive && used != 0) {
+    if (used < 0 || used > <i64>SLOT_SIZE || runner.wasmShadowSlot < 0) return false;
+    if (!copyUser(stack.slotAddress(runner.wasmShadowSlot), stack.memoryBase + runTop - <u64>used, <u64>used)) return false;
+    runner.wasmShadowBytes = <u32>used;
+  }
+  stack.pointer = <u32>runTop;
+  component.shadowRunner = null;
+  return true;
+}

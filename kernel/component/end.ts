@@ -113,7 +113,8 @@ export function endComponent(component: Component, state: ComponentState): void 
   const servers = serversOfClients(component);
   for (let i = 0; i < component.threads.length; i++) {
     const thread = component.threads[i];
-    if (thread !== running && thread.state != ThreadState.Dead) killThread(thread);
+    // A thread running another component's direct handler ends once the handler returned (object/direct.ts).
+    if (thread !== running && thread.state != ThreadState.Dead && thread.visitHome == null) killThread(thread);
   }
   component.lockOwner = null;
   component.shadowStack = null;
@@ -151,7 +152,17 @@ function sealIfUnused(compiled: CompiledComponent | null): void {
 
 /** A thread of a component trapped with `kind` at native `pc`: the component faulted. Never returns. */
 export function componentTrapped(thread: Thread, kind: i32, pc: u64): void {
-  const component = thread.component!;
+  componentFaulted(thread.component!, thread, kind, pc);
+  exitCurrent();
+}
+
+/**
+ * `component` faulted: `thread` trapped with `kind` at native `pc` in its
+ * code (or in kernel code on its behalf). Records and reports the fault and
+ * ends the component; the thread goes on (a direct call's client thread,
+ * object/direct.ts) or ends next (componentTrapped).
+ */
+export function componentFaulted(component: Component, thread: Thread, kind: i32, pc: u64): void {
   const fault = new ComponentFault();
   fault.trapKind = kind;
   fault.pc = pc;
@@ -184,7 +195,6 @@ export function componentTrapped(thread: Thread, kind: i32, pc: u64): void {
   console.text(")");
   console.end();
   endComponent(component, ComponentState.Faulted);
-  exitCurrent();
 }
 
 /**

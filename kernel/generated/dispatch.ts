@@ -14,7 +14,7 @@ import { iovecsInside, readString } from "../object/message";
 import { Thread } from "../object/thread";
 import { Timer } from "../object/timer";
 import { FAST_PATH_DECLINED, enterKernel, leaveKernel } from "../sched/entry";
-import { channelCreate, clockCycles, clockNow, componentExit, componentKill, componentSelf, componentSpawn, componentStatus, connectionCreate, firmwareTable, handleClose, handleDuplicate, handleInfo, interruptAttach, interruptUnmask, logWrite, memoryCreate, memoryDevice, memoryDma, memoryMap, memoryPhysical, memoryUnmap, msgBusMaster, msgCheckDevice, msgGrant, msgInfo, msgRead, msgReceive, msgReceiveFast, msgReceivev, msgReply, msgReplyFast, msgReplyReceive, msgReplyReceiveFast, msgReplyWait, msgReplyv, msgSend, msgSendFast, msgSendv, nameOpen, nameRegister, nameUnregister, payloadRead, portRead, portTake, portWrite, pulseSend, stateDelete, stateDma, stateOpen, systemComponents, systemInfo, systemList, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadTimeout, threadYield, threadYieldFast, timerCreate, timerSet } from "../syscall/table";
+import { channelCreate, clockCycles, clockNow, componentExit, componentKill, componentSelf, componentSpawn, componentStatus, connectionCreate, firmwareTable, handleClose, handleDuplicate, handleInfo, interruptAttach, interruptUnmask, logWrite, memoryCreate, memoryDevice, memoryDma, memoryMap, memoryPhysical, memoryUnmap, msgBusMaster, msgCheckDevice, msgGrant, msgInfo, msgRead, msgReceive, msgReceiveFast, msgReceivev, msgReply, msgReplyFast, msgReplyReceive, msgReplyReceiveFast, msgReplyWait, msgReplyv, msgSend, msgSendFast, msgSendv, msgServeDirect, nameOpen, nameRegister, nameUnregister, payloadRead, portRead, portTake, portWrite, pulseSend, stateDelete, stateDma, stateOpen, systemComponents, systemInfo, systemList, threadCreate, threadExit, threadPriority, threadSelf, threadSetPriority, threadSleep, threadTimeout, threadYield, threadYieldFast, timerCreate, timerSet } from "../syscall/table";
 
 // The numbers the checks use, by their names in the table.
 const CAPABILITY_DMA = abi.CAPABILITY_DMA;
@@ -398,6 +398,26 @@ export function delos_msg_reply_wait(receiveId: u32, status: i32, replyLength: u
   if (channelEntry == null) return <i64>handles.error;
   if (<u64>buffer + <u64>bufferLength > callerLength) return <i64>ERROR_BAD_ADDRESS;
   return msgReplyWait(caller, receiveId, status, replyLength, changetype<Channel>(channelEntry.object), callerBase + <u64>buffer, bufferLength);
+}
+
+/** msg.serve_direct: Serves the calls on `channel` on their senders' threads (a direct call, as LRPC does): a msg.send on a connection to it copies the message into `buffer` and, on the sender's thread but as the caller's component (its identity, memory and lock), runs `handler(length, sender)`, which leaves the reply at the start of `buffer`. Its result ≥ 0 is the reply's length (msg.send returns 0 and gets those bytes, cut to its room); a negative error is the status msg.send returns; REPLY_LATER (or DEAD_SERVER) sends the request on to the channel's receivers as an ordinary message instead. A handler makes no system call: one is a fault of its component. A trap in it ends its component, and the sender's msg.send returns DEAD_SERVER. Only a message with no handle, no timeout and at most `buffer`'s length, sent while no other direct call runs in the component and no other thread of it holds its lock, is called directly; every other goes to the receivers. A handler of -1 (0xffffffff) stops direct calls on the channel. docs/ipc.md, "Direct calls". */
+export function delos_msg_serve_direct(channel: i32, handler: u32, buffer: u32, bufferLength: u32): i32 {
+  const caller = enterKernel();
+  const result = check_msg_serve_direct(caller, channel, handler, buffer, bufferLength);
+  leaveKernel();
+  return result;
+}
+
+// @ts-ignore: decorator
+@inline function check_msg_serve_direct(caller: Thread, channel: i32, handler: u32, buffer: u32, bufferLength: u32): i32 {
+  const callerComponent = caller.component!;
+  const handles = handlesOf(callerComponent);
+  const callerBase = callerComponent.memoryBase;
+  const callerLength = callerComponent.memoryLength;
+  const channelEntry = handles.lookup(channel, OBJECT_TYPE_CHANNEL, RIGHT_RECEIVE);
+  if (channelEntry == null) return handles.error;
+  if (<u64>buffer + <u64>bufferLength > callerLength) return ERROR_BAD_ADDRESS;
+  return msgServeDirect(caller, changetype<Channel>(channelEntry.object), handler, callerBase + <u64>buffer, bufferLength);
 }
 
 /** msg.info: Writes the receiveInfo of a received message that waits for its reply: what msg.receive writes when it is given a record (the sender, its priority now, the lengths, the handle that came with it). */
@@ -1126,7 +1146,7 @@ export function delos_state_dma(name: u32, nameLength: u32, size: u32): i32 {
 }
 
 /** How many system calls there are. */
-export const SYSTEM_CALL_COUNT: i32 = 59;
+export const SYSTEM_CALL_COUNT: i32 = 60;
 
 /** Defines every system call for the loader: import name, wasm types (`i` i32, `I` i64), dispatch function, capability kind. */
 export function defineSystemCalls(): void {
@@ -1146,6 +1166,7 @@ export function defineSystemCalls(): void {
   defineSystemCall("msg_replyv", "iiii", "i", delos_msg_replyv.index, "");
   defineSystemCall("msg_reply_receive", "iiiiiiii", "i", delos_msg_reply_receive.index, "");
   defineSystemCall("msg_reply_wait", "iiiiii", "I", delos_msg_reply_wait.index, "");
+  defineSystemCall("msg_serve_direct", "iiii", "i", delos_msg_serve_direct.index, "");
   defineSystemCall("msg_info", "ii", "i", delos_msg_info.index, "");
   defineSystemCall("msg_read", "iiii", "i", delos_msg_read.index, "");
   defineSystemCall("msg_grant", "iii", "i", delos_msg_grant.index, "");

@@ -51,6 +51,7 @@ import { overlapsMemory } from "../arch/x86_64/memory";
 import { storedAt } from "./array";
 import { claimBusMaster } from "./bus-master";
 import { Connection } from "./connection";
+import { DIRECT_DECLINED, DirectServer, directCall } from "./direct";
 import { nextReceiveId, pendingClientOf } from "./receive-id";
 import { PulseQueue } from "./pulse";
 import { dropNames } from "./pathname";
@@ -82,6 +83,8 @@ export class Channel extends KernelObject {
   /** The thread that received on it last (its `lastChannel` is this one): the one a waiting sender lends its priority to. */
   lastReceiver: Thread | null = null;
   isOpen: bool = true;
+  /** Whose handler serves its calls on their senders' threads (msg.serve_direct, direct.ts); null: none. */
+  direct: DirectServer | null = null;
 
   constructor(readonly creator: Component) {
     super(abi.OBJECT_TYPE_CHANNEL);
@@ -110,6 +113,7 @@ export function channelCreate(caller: Thread, flags: u32): i32 {
 export function closeChannel(channel: Channel): void {
   if (!channel.isOpen) return;
   channel.isOpen = false;
+  channel.direct = null;
   const at = openChannels.indexOf(channel);
   if (at >= 0) openChannels.splice(at, 1);
   dropNames(channel);
@@ -315,6 +319,11 @@ function holdTransfer(caller: Thread, channel: Channel, handle: HandleEntry): vo
 
 /** msg.send */
 export function msgSend(caller: Thread, connection: Connection, send_: u64, sendLength: u32, reply: u64, replyLength: u32): i32 {
+  const direct = connection.channel.direct;
+  if (direct != null) {
+    const result = directCall(caller, direct, send_, <u64>sendLength, reply, <u64>replyLength);
+    if (result != DIRECT_DECLINED) return <i32>result;
+  }
   caller.component!.messages++;
   return send(caller, connection.channel, send_, <u64>sendLength, reply, <u64>replyLength, 0, null);
 }

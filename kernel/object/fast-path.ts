@@ -51,7 +51,7 @@ import { BlockReason, FastBlock, NO_PRIORITY, ThreadState, WakeReason } from "./
 import { FLAG_REPLY_VECTOR, FLAG_SEND_VECTOR, VALUE_FLAGS, VALUE_INFO, VALUE_REPLY_ADDRESS, VALUE_REPLY_SIZE, VALUE_SEND_ADDRESS,
   VALUE_SEND_SIZE, storeReceiveInfo } from "./message";
 import {
-  ARRAY_DATA, CHANNEL_IS_OPEN, CHANNEL_LAST_RECEIVER, CHANNEL_PULSES, CHANNEL_RECEIVERS, CHANNEL_SENDERS,
+  ARRAY_DATA, CHANNEL_DIRECT, CHANNEL_IS_OPEN, CHANNEL_LAST_RECEIVER, CHANNEL_PULSES, CHANNEL_RECEIVERS, CHANNEL_SENDERS,
   COMPONENT_ID, COMPONENT_IPC, COMPONENT_LOCK_OWNER, COMPONENT_LOCK_WAITERS, COMPONENT_MEMORY_OBJECT, COMPONENT_MESSAGES, COMPONENT_SHADOW_RUNNER,
   CONNECTION_CHANNEL, ENTRY_NUMBER, ENTRY_OBJECT, ENTRY_RIGHTS, OBJECTS_HANDLES, OBJECT_TYPE,
   PULSES_COUNT, TABLE_MASK, TABLE_SLOTS,
@@ -59,7 +59,7 @@ import {
 import {
   LIST_HEAD, THREAD_BLOCK_REASON, THREAD_COMPONENT, THREAD_FAST_BLOCK, THREAD_ID, THREAD_IPC_RESULT, THREAD_IPC_VALUES,
   THREAD_LENT, THREAD_LOCK_BOOST, THREAD_OWN_PRIORITY, THREAD_PENDING_IN, THREAD_PRIORITY, THREAD_RECEIVE_ID, THREAD_SENDERS_BOOST,
-  THREAD_SERVED_BY, THREAD_SERVING, THREAD_DELIVERED_HANDLE, THREAD_STATE, THREAD_TIMEOUT, THREAD_TIMEOUT_STATES, THREAD_WAIT_QUEUE, THREAD_WAKE_REASON,
+  THREAD_SERVED_BY, THREAD_SERVING, THREAD_DELIVERED_HANDLE, THREAD_STATE, THREAD_TIMEOUT, THREAD_TIMEOUT_STATES, THREAD_VISIT_HOME, THREAD_WAIT_QUEUE, THREAD_WAKE_REASON,
   TIMEOUT_DEADLINE, WAIT_QUEUE_THREADS,
 } from "../sched/layout";
 import { copyUser } from "../component/copy";
@@ -124,7 +124,8 @@ import * as abi from "../generated/abi";
   cli();
   if (!hasReserve()) return 0;
   const caller = currentAddress();
-  if (load<u32>(caller + THREAD_TIMEOUT_STATES) != 0) return 0;
+  // A thread in a direct handler is refused by enterKernel (direct.ts).
+  if (load<u32>(caller + THREAD_TIMEOUT_STATES) != 0 || field(caller, THREAD_VISIT_HOME) != 0) return 0;
   const component = field(caller, THREAD_COMPONENT);
   if (component == 0 || objectsOf(component) == 0) return 0;
   return caller;
@@ -190,7 +191,8 @@ import * as abi from "../generated/abi";
   // msg.reply_wait's result holds 31 bits of length: a longer message goes the general way, which reports the most they hold.
   if (sendLength > 0x7fffffff) return FAST_PATH_DECLINED;
   const channel = field(field(entry, ENTRY_OBJECT), CONNECTION_CHANNEL);
-  if (!load<bool>(channel + CHANNEL_IS_OPEN)) return FAST_PATH_DECLINED;
+  // A channel with a direct server is served on the caller's thread (direct.ts), by the general path.
+  if (!load<bool>(channel + CHANNEL_IS_OPEN) || load<usize>(channel + CHANNEL_DIRECT) != 0) return FAST_PATH_DECLINED;
   const waiting = field(field(channel, CHANNEL_RECEIVERS), WAIT_QUEUE_THREADS);
   const receiver = load<usize>(waiting + LIST_HEAD);
   if (receiver == 0) return FAST_PATH_DECLINED;
@@ -345,6 +347,7 @@ import * as abi from "../generated/abi";
   cli();
   if (!hasReserve() || status == abi.ERROR_DEAD_SERVER) return FAST_PATH_DECLINED;
   const caller = currentAddress();
+  if (field(caller, THREAD_VISIT_HOME) != 0) return FAST_PATH_DECLINED;
   const component = field(caller, THREAD_COMPONENT);
   if (component == 0) return FAST_PATH_DECLINED;
   const objects = objectsOf(component);
@@ -369,7 +372,7 @@ import * as abi from "../generated/abi";
   cli();
   if (!hasReserve() || status == abi.ERROR_DEAD_SERVER) return FAST_PATH_DECLINED;
   const caller = currentAddress();
-  if (load<u32>(caller + THREAD_TIMEOUT_STATES) != 0) return FAST_PATH_DECLINED;
+  if (load<u32>(caller + THREAD_TIMEOUT_STATES) != 0 || field(caller, THREAD_VISIT_HOME) != 0) return FAST_PATH_DECLINED;
   const component = field(caller, THREAD_COMPONENT);
   if (component == 0) return FAST_PATH_DECLINED;
   const objects = objectsOf(component);

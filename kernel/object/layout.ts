@@ -36,6 +36,7 @@ export const CHANNEL_RECEIVERS = offsetof<Channel>("receivers");
 export const CHANNEL_PULSES = offsetof<Channel>("pulses");
 export const CHANNEL_LAST_RECEIVER = offsetof<Channel>("lastReceiver");
 export const CHANNEL_IS_OPEN = offsetof<Channel>("isOpen");
+export const CHANNEL_DIRECT = offsetof<Channel>("direct");
 export const PULSES_COUNT = offsetof<PulseQueue>("count");
 
 /** An Array's storage (its elements' address). */

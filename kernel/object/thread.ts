@@ -88,8 +88,10 @@ let nextThreadId: u32 = 1;
 
 export class Thread {
   readonly id: u32;
-  /** Null for kernel threads. */
+  /** Null for kernel threads. While it runs a direct handler, the handler's component (visitHome is its own). */
   component: Component | null;
+  /** While it runs another component's direct handler (object/direct.ts): its own component; null otherwise. */
+  visitHome: Component | null = null;
   readonly context: Context = new Context();
   /**
    * The absolute address of its context block, fixed for the thread's life

@@ -13,6 +13,8 @@
 //   changes anything, by a `call stack exhausted` trap of the caller. A
 //   component cannot choose where kernel code stops: whatever depth it
 //   calls from, the kernel has its reserve.
+// - A thread running a direct handler (object/direct.ts) makes no system
+//   call: enterKernel refuses it, as a trap of the handler's component.
 // - leaveKernel: when the call made a thread of higher priority ready (a
 //   reply to a client, a pulse to a server), switch to it now: the caller
 //   waits in the ready queue holding its component lock, as if preempted
@@ -29,6 +31,7 @@ import { Thread } from "../object/thread";
 import { afterSwitch, currentThread, preemptIfWanted, rescheduleIsWanted } from "./scheduler";
 import { acquireComponentLock } from "./lock";
 import { reserveStack } from "./threads";
+import { refuseVisitor } from "../object/direct";
 
 /**
  * The stack every system call may use below its dispatch function's frame.
@@ -50,7 +53,9 @@ export const FAST_PATH_DECLINED: i64 = i64.MIN_VALUE;
 @inline export function enterKernel(): Thread {
   cli();
   if (!hasReserve() && !reserveStack(SYSTEM_CALL_RESERVE)) trap(TrapKind.StackExhausted);
-  return currentThread();
+  const thread = currentThread();
+  if (thread.visitHome != null) refuseVisitor(thread);
+  return thread;
 }
 
 /** True when the running thread has SYSTEM_CALL_RESERVE bytes of stack above its limit. */

@@ -34,6 +34,7 @@ export const THREAD_WAIT_QUEUE = offsetof<Thread>("waitQueue");
 export const THREAD_BLOCK_REASON = offsetof<Thread>("blockReason");
 export const THREAD_WAKE_REASON = offsetof<Thread>("wakeReason");
 export const THREAD_FAST_BLOCK = offsetof<Thread>("fastBlock");
+export const THREAD_VISIT_HOME = offsetof<Thread>("visitHome");
 export const THREAD_TIMEOUT = offsetof<Thread>("timeout");
 export const THREAD_SLICE_LEFT = offsetof<Thread>("sliceLeft");
 export const THREAD_SHADOW_SLOT = offsetof<Thread>("shadowSlot");

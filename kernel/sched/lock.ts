@@ -20,7 +20,9 @@
 // a thread that wants it from a Blocked owner takes it at once (the
 // shadow-stack frames move as they would after a release), and the owner
 // takes it back, waiting if need be, before it returns to wasm. So a
-// thread waits for the lock only while its owner is ready or running.
+// thread waits for the lock only while its owner is ready or running. A
+// holder running another component's direct handler (object/direct.ts)
+// gives it up the same way.
 
 import { BlockReason, Thread, ThreadState, WakeReason } from "../object/thread";
 import { Component } from "../component/component";
@@ -50,7 +52,10 @@ import { switchShadowFrames } from "../component/component-shadow-stack";
 function waitForComponentLock(thread: Thread, component: Component): void {
   while (true) {
     let owner = component.lockOwner;
-    if (owner != null && owner !== thread && owner.state == ThreadState.Blocked) {
+    // A holder running another component's direct handler runs none of this one's code either.
+    if (owner != null && owner !== thread && owner.component !== component) {
+      owner = null;
+    } else if (owner != null && owner !== thread && owner.state == ThreadState.Blocked) {
       // A native block keeps the lock only without a boost; one given since has nobody left to be for.
       if (owner.lockBoost != NO_PRIORITY) {
         owner.lockBoost = NO_PRIORITY;

@@ -142,6 +142,11 @@ export function inStackGuard(thread: Thread, address: u64): bool {
   return thread.stackRegion != 0 && address >= thread.stackRegion && address < thread.stackLimit - STACK_HEADROOM;
 }
 
+/** The lowest limit `thread`'s stack can grow down to (0 for a stack that does not grow). */
+export function stackFloor(thread: Thread): u64 {
+  return thread.stackRegion == 0 ? 0 : thread.stackRegion + <u64>STACK_GUARD_SIZE + STACK_HEADROOM;
+}
+
 /** Set while growStack runs: a stack check failing inside it traps rather than growing again. */
 let growing: bool = false;
 
@@ -162,7 +167,7 @@ export function growStack(limit: u64, need: u64): u64 {
   const softLimit = thread.stackLimit;
   const offset = softLimit - limit;
   if (offset != 0 && offset != <u64>INTERRUPT_ROOM) return 0;
-  const hardLimit = region + <u64>STACK_GUARD_SIZE + STACK_HEADROOM;
+  const hardLimit = stackFloor(thread);
   if (need > softLimit - hardLimit) return 0;
   const wanted = softLimit - need;
   const newLimit = wanted >= hardLimit + GROW_STEP ? max((wanted - GROW_STEP) & ~(SMALL_PAGE - 1), hardLimit) : hardLimit;

@@ -42,6 +42,7 @@
 /* msg.reply_receive, fast path */ export { msgReplyReceiveFast } from "../object/fast-path";
 /* msg.reply_receive            */ export { msgReplyReceive }     from "../object/channel";
 /* msg.reply_wait               */ export { msgReplyWait }        from "../object/channel";
+/* msg.serve_direct             */ export { msgServeDirect }      from "../object/direct";
 /* msg.info                     */ export { msgInfo }             from "../object/channel";
 /* msg.read                     */ export { msgRead }             from "../object/channel";
 /* msg.grant                    */ export { msgGrant }            from "../object/channel";

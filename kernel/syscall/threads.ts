@@ -6,7 +6,7 @@
 import * as abi from "../generated/abi";
 import { Thread, isPriority } from "../object/thread";
 import { currentAddress, exitCurrent, highestReadyPriority, setOwnPriority, sleepCurrent, yieldCurrent, yieldToReadyAddress } from "../sched/scheduler";
-import { THREAD_COMPONENT, THREAD_PRIORITY } from "../sched/layout";
+import { THREAD_COMPONENT, THREAD_PRIORITY, THREAD_VISIT_HOME } from "../sched/layout";
 import { FAST_PATH_DECLINED, hasReserve, leaveKernel } from "../sched/entry";
 import { cli } from "../arch/x86_64/cpu";
 import { cyclesToNanos } from "../sched/timeouts";
@@ -44,7 +44,8 @@ export function threadSleep(caller: Thread, duration: i64): i32 {
   cli();
   if (!hasReserve()) return FAST_PATH_DECLINED;
   const caller = currentAddress();
-  if (load<usize>(caller + THREAD_COMPONENT) == 0) return FAST_PATH_DECLINED;
+  // Kernel threads, and a thread in a direct handler (enterKernel refuses it, object/direct.ts).
+  if (load<usize>(caller + THREAD_COMPONENT) == 0 || load<usize>(caller + THREAD_VISIT_HOME) != 0) return FAST_PATH_DECLINED;
   // POINT OF NO RETURN
   if (highestReadyPriority() >= load<i32>(caller + THREAD_PRIORITY)) yieldToReadyAddress(caller);
   leaveKernel();

@@ -54,8 +54,10 @@ export abstract class TestRelayHandlers extends Handlers {
  * of `capacity` bytes, at least TEST_RELAY_SERVER_BUFFER_MINIMUM. A request
  * of the wrong size or operation gets INVALID_ARGUMENT, one longer than the
  * buffer (only a variable-length field makes it so) TOO_LARGE, and the
- * server goes on. Returns only when receiving fails: the error.
+ * server goes on. Returns only when receiving fails: the error. With
+ * `direct`, the handlers also serve calls on their senders' threads
+ * (msg.serve_direct; they must then make no system call).
  */
-export function serveTestRelay<H extends TestRelayHandlers>(handlers: H, channel: Handle, capacity: u32): i32 {
-  return serveRequests(new TestRelayDispatch<H>(), handlers, channel, capacity, TEST_RELAY_SERVER_BUFFER_MINIMUM);
+export function serveTestRelay<H extends TestRelayHandlers>(handlers: H, channel: Handle, capacity: u32, direct: bool = false): i32 {
+  return serveRequests(new TestRelayDispatch<H>(), handlers, channel, capacity, TEST_RELAY_SERVER_BUFFER_MINIMUM, direct);
 }

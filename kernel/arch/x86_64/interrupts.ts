@@ -15,7 +15,7 @@
 import { endOfInterrupt, SPURIOUS_VECTOR, TIMER_VECTOR } from "./apic";
 import { handleException } from "./exceptions";
 import { LINE_VECTOR_BASE, LINE_VECTOR_LIMIT } from "./interrupt-lines";
-import { FRAME_VECTOR } from "./link-info";
+import { FRAME_RIP, FRAME_VECTOR } from "./link-info";
 import { load64 } from "./native";
 import { PIC_VECTOR_BASE } from "./pic";
 
@@ -27,6 +27,8 @@ function countUnexpectedLine(line: i32): void { unexpected++; }
 let timerHandler: () => void = countUnexpected;
 let lineHandler: (line: i32) => void = countUnexpectedLine;
 let resumeHandler: () => void = countUnexpected;
+function noTrap(rip: u64): i32 { return 0; }
+let resumeTrap: (rip: u64) => i32 = noTrap;
 
 /**
  * What the kernel does at an interrupt: `timer` at each tick, after its
@@ -41,6 +43,15 @@ export function setInterruptHandlers(timer: () => void, line: (line: i32) => voi
   resumeHandler = resume;
 }
 
+/**
+ * What the interrupted thread does when it resumes at `rip` after a timer or
+ * device interrupt: 0 to go on, or a trap kind to unwind with instead (a
+ * direct handler whose component ended meanwhile, object/direct.ts).
+ */
+export function setResumeTrap(check: (rip: u64) => i32): void {
+  resumeTrap = check;
+}
+
 export function unexpectedInterrupts(): u64 { return unexpected; }
 
 export function handleInterrupt(frame: i64): i32 {
@@ -48,7 +59,7 @@ export function handleInterrupt(frame: i64): i32 {
   if (vector == TIMER_VECTOR) {
     endOfInterrupt();
     timerHandler();
-    return 0;
+    return resumeTrap(<u64>load64(frame + FRAME_RIP));
   }
   if (vector < 32) return handleException(frame, vector);
   if (vector >= LINE_VECTOR_BASE && vector < LINE_VECTOR_LIMIT) {
@@ -56,7 +67,7 @@ export function handleInterrupt(frame: i64): i32 {
     lineHandler(vector - LINE_VECTOR_BASE);
     endOfInterrupt();
     resumeHandler();
-    return 0;
+    return resumeTrap(<u64>load64(frame + FRAME_RIP));
   }
   if (vector == SPURIOUS_VECTOR) return 0;
   unexpected++;

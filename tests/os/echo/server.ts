@@ -18,17 +18,38 @@
 import { componentSelf, TEST_ECHO_PATH, TestEchoEchoReply, TestEchoSquareReply } from "../../../ipc/generated/index";
 import { serveTestEcho, TestEchoHandlers } from "../../../ipc/generated/servers/test-echo";
 import { Server } from "../../../ipc/client/index";
+import { REPLY_LATER } from "../../../ipc/client/serve";
 import { line } from "../lib/log";
 
 /** Room for the largest request the tests send (the 4 KiB benchmark) and more. */
 const BUFFER_SIZE: u32 = 64 << 10;
 
+/**
+ * The sequence numbers the direct version (echo-direct) treats as orders
+ * from the direct-calls test (tests/os/runner/direct.ts) when a request
+ * comes as a direct call: each tries what a broken handler could.
+ */
+export const DIRECT_TRAP: u32 = 0xd1ec0001;
+export const DIRECT_SYSTEM_CALL: u32 = 0xd1ec0002;
+export const DIRECT_SPIN: u32 = 0xd1ec0003;
+export const DIRECT_LATER: u32 = 0xd1ec0004;
+/** The bit of an echo reply's instance set when the request came as a direct call. */
+export const DIRECT_BIT: u32 = 0x80000000;
+
 class Echo extends TestEchoHandlers {
-  constructor(readonly instance: u32) { super(); }
+  constructor(readonly instance: u32, readonly direct: bool) { super(); }
 
   echo(sequence: u32, data: usize, dataLength: u32, reply: TestEchoEchoReply): i32 {
+    // A direct call has no receive id (ipc/client/serve.ts).
+    const direct = this.direct && this.receiveId == 0;
+    if (direct) {
+      if (sequence == DIRECT_TRAP) unreachable();
+      if (sequence == DIRECT_SYSTEM_CALL) componentSelf();
+      if (sequence == DIRECT_SPIN) while (load<u32>(data) != 0x5a5a5a5a) store<u32>(data + 4, load<u32>(data + 4) + 1);
+      if (sequence == DIRECT_LATER) return REPLY_LATER;
+    }
     reply.sequence = sequence;
-    reply.instance = this.instance;
+    reply.instance = this.instance | (direct ? DIRECT_BIT : 0);
     // reply.data is where the request's data arrived.
     return <i32>dataLength;
   }
@@ -39,11 +60,12 @@ class Echo extends TestEchoHandlers {
   }
 }
 
-export function serve(version: u32): void {
+/** Serves test.echo as version `version`; `direct`: its handlers also serve calls on the clients' threads (msg.serve_direct). */
+export function serve(version: u32, direct: bool = false): void {
   const server = new Server(TEST_ECHO_PATH);
   if (!server.isServing) return;
   const instance = <u32>componentSelf();
   line("serving " + TEST_ECHO_PATH + ": version " + version.toString() + ", component " + instance.toString());
-  const failed = serveTestEcho(new Echo(instance), server.channel, BUFFER_SIZE);
+  const failed = serveTestEcho(new Echo(instance, direct), server.channel, BUFFER_SIZE, direct);
   line("receiving on " + TEST_ECHO_PATH + " failed: " + failed.toString());
 }

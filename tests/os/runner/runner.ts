@@ -30,6 +30,7 @@ import { interrupts } from "./interrupts";
 import { componentThreads } from "./threads";
 import { hostileComponent } from "./authority";
 import { hostileMemory, hostileOverflow, hostileStack } from "./hostile";
+import { directCalls } from "./direct";
 import { handleNumbers } from "./counters";
 import { malformedRequests } from "./malformed-requests";
 import { runBenchmarks } from "./bench";
@@ -68,6 +69,7 @@ const TESTS: Test[] = [
   new Test("hostile-overflow", hostileOverflow),
   new Test("hostile-memory", hostileMemory),
   new Test("hostile-stack", hostileStack),
+  new Test("direct-calls", directCalls),
   new Test("handle-numbers", handleNumbers),
   new Test("malformed-requests", malformedRequests),
 ];

@@ -51,8 +51,10 @@ export abstract class TabletHandlers extends Handlers {
  * of `capacity` bytes, at least TABLET_SERVER_BUFFER_MINIMUM. A request
  * of the wrong size or operation gets INVALID_ARGUMENT, one longer than the
  * buffer (only a variable-length field makes it so) TOO_LARGE, and the
- * server goes on. Returns only when receiving fails: the error.
+ * server goes on. Returns only when receiving fails: the error. With
+ * `direct`, the handlers also serve calls on their senders' threads
+ * (msg.serve_direct; they must then make no system call).
  */
-export function serveTablet<H extends TabletHandlers>(handlers: H, channel: Handle, capacity: u32): i32 {
-  return serveRequests(new TabletDispatch<H>(), handlers, channel, capacity, TABLET_SERVER_BUFFER_MINIMUM);
+export function serveTablet<H extends TabletHandlers>(handlers: H, channel: Handle, capacity: u32, direct: bool = false): i32 {
+  return serveRequests(new TabletDispatch<H>(), handlers, channel, capacity, TABLET_SERVER_BUFFER_MINIMUM, direct);
 }

@@ -172,6 +172,7 @@ export class FastPaths {
   private readonly ENTRY_NUMBER: i32; private readonly OBJECT_TYPE: i32; private readonly CONNECTION_CHANNEL: i32;
   private readonly CHANNEL_SENDERS: i32; private readonly CHANNEL_RECEIVERS: i32; private readonly CHANNEL_PULSES: i32;
   private readonly CHANNEL_LAST_RECEIVER: i32; private readonly CHANNEL_IS_OPEN: i32; private readonly PULSES_COUNT: i32;
+  private readonly CHANNEL_DIRECT: i32; private readonly THREAD_VISIT_HOME: i32;
   private readonly ARRAY_DATA: i32;
   private readonly STATE_READY: i32; private readonly STATE_RUNNING: i32; private readonly STATE_BLOCKED: i32;
   private readonly BLOCK_REPLY: i32; private readonly BLOCK_RECEIVE: i32;
@@ -223,6 +224,7 @@ export class FastPaths {
     this.CONNECTION_CHANNEL = s.constant("CONNECTION_CHANNEL"); this.CHANNEL_SENDERS = s.constant("CHANNEL_SENDERS");
     this.CHANNEL_RECEIVERS = s.constant("CHANNEL_RECEIVERS"); this.CHANNEL_PULSES = s.constant("CHANNEL_PULSES");
     this.CHANNEL_LAST_RECEIVER = s.constant("CHANNEL_LAST_RECEIVER"); this.CHANNEL_IS_OPEN = s.constant("CHANNEL_IS_OPEN");
+    this.CHANNEL_DIRECT = s.constant("CHANNEL_DIRECT"); this.THREAD_VISIT_HOME = s.constant("THREAD_VISIT_HOME");
     this.PULSES_COUNT = s.constant("PULSES_COUNT");
     this.ARRAY_DATA = s.constant("ARRAY_DATA");
     this.STATE_READY = s.constant("STATE_READY"); this.STATE_RUNNING = s.constant("STATE_RUNNING");
@@ -327,6 +329,9 @@ export class FastPaths {
     a.cmpLoad(4, Reg.RAX, this.s.cell("runTop"));
     a.jcc(Cond.NE, declined);
     a.load(4, Reg.RBX, this.s.cell("current"));
+    // A thread in a direct handler makes no system call: the dispatch refuses it (object/direct.ts).
+    a.cmpMemImm(4, field(Reg.RBX, this.THREAD_VISIT_HOME), 0);
+    a.jcc(Cond.NE, declined);
     a.load(4, component, field(Reg.RBX, this.THREAD_COMPONENT));
     a.test(4, component, component);
     a.jcc(Cond.E, declined);
@@ -687,6 +692,9 @@ export class FastPaths {
     a.load(4, Reg.RAX, field(Reg.RAX, this.CONNECTION_CHANNEL));
     a.cmpMemImm(1, field(Reg.RAX, this.CHANNEL_IS_OPEN), 0);
     a.jcc(Cond.E, declined);
+    // A channel with a direct server: its calls run on the caller's thread (object/direct.ts).
+    a.cmpMemImm(4, field(Reg.RAX, this.CHANNEL_DIRECT), 0);
+    a.jcc(Cond.NE, declined);
     a.load(4, Reg.RAX, field(Reg.RAX, this.CHANNEL_RECEIVERS));
     a.load(4, Reg.RAX, field(Reg.RAX, this.WAIT_QUEUE_THREADS));
     a.load(4, Reg.R11, field(Reg.RAX, this.LIST_HEAD));

@@ -1,0 +1,221 @@
+// Direct calls (msg.serve_direct): a server's handler run on its client's
+// thread, as LRPC and migrating-thread kernels do, so that a send, its
+// receive and its reply cost no thread switch.
+//
+// A server registers, for a channel it receives on, a handler `(length,
+// sender) -> i32` of its own table and a buffer of its own memory. A
+// msg.send on a connection to that channel then, when the case is simple
+// (below), copies the message into the buffer and calls the handler on
+// the sender's thread: for the call's length the thread is a thread of the
+// server (`Thread.component` is the server, `Thread.visitHome` its own
+// component), holds the server's component lock and runs the server's code
+// on its own machine stack, below its frames, at its own priority. The
+// handler's return is the reply: ≥ 0 its length at the buffer's start,
+// negative the status msg.send returns, REPLY_LATER or DEAD_SERVER the
+// request going on to the channel's receivers as an ordinary message (the
+// client's buffer still holds it).
+//
+// What keeps it safe:
+//  - Authority: only a holder of the channel's RECEIVE right registers, a
+//    function of its own instance (the element's vmctx is the caller's) of
+//    type (i32, i32) -> i32; the buffer lies in its memory.
+//  - The handler makes no system call: enterKernel and the native fast
+//    paths refuse a visiting thread, and the refusal is a trap of the
+//    server (a handler that logs, sends or blocks would make a client's
+//    thread a server thread that blocks; the threaded path serves that).
+//    So a visiting thread never blocks: it runs, or is ready (preempted).
+//  - A trap in the handler unwinds to the call (callWasm's invoke); the
+//    server ends as faulted, the client's msg.send returns DEAD_SERVER, its
+//    thread goes on in its own component.
+//  - The server ending while a client's thread is preempted in its
+//    handler (killed, or its own thread faulted): the interrupt that
+//    resumes the thread turns into a trap of the handler when the thread
+//    would resume in component code (visitEndedTrap), so no instruction of
+//    a dead server runs for it; it lands at the call as above. (A thread
+//    preempted between the call's `sti` and the handler's first
+//    instruction enters the handler once with the dead instance's memory,
+//    which is not given back while any thread that may touch it is ready:
+//    regions go back from the idle loop; the next interrupt unwinds it.)
+//  - The client ending while its thread visits: the thread is not ended
+//    in the middle of the server's handler (which would leave the server's
+//    heap half changed); it finishes the handler, then ends.
+//  - The server's lock: taken only when free or kept by a blocked thread,
+//    as any thread takes it (sched/lock.ts); the runner's shadow-stack
+//    frames go into its slot, so the handler starts with the running area
+//    empty, and leaves it empty. The client's lock stays with the thread
+//    but may be taken by another thread of the client meanwhile, as from a
+//    blocked holder; the thread takes it back before it returns.
+//  - A stack reserve: the call is direct only with DIRECT_STACK bytes
+//    above the thread's stack limit, so that no client chooses how deep
+//    the server's handler may go; with less, the threaded path serves it.
+
+import { ELEMENT_CODE, ELEMENT_SIZE, ELEMENT_TYPE_ID, ELEMENT_VMCTX, THREAD_TRAP_PC } from "../../sdk/compiler/src/abi";
+import { TrapKind } from "../../sdk/compiler/src/traps";
+import { FuncType, ValType } from "../../sdk/compiler/src/module";
+import { readRsp } from "../arch/x86_64/cpu";
+import { load64, threadBlock, trap } from "../arch/x86_64/native";
+import * as console from "../console";
+import { Component } from "../component/component";
+import { copyUser } from "../component/copy";
+import { emptyRunningArea } from "../component/component-shadow-stack";
+import { componentFaulted, describe } from "../component/end";
+import { callWasm, isComponentCode } from "../component/platform";
+import { acquireComponentLock, releaseComponentLock } from "../sched/lock";
+import { NO_PRIORITY } from "../sched/priority";
+import { applyPriority, currentThread, exitCurrent } from "../sched/scheduler";
+import { stackFloor } from "../sched/threads";
+import * as abi from "../generated/abi";
+import { Thread, ThreadState } from "./thread";
+import { Channel } from "./channel";
+
+/** The stack a direct call leaves the handler at least, down to the thread's stack guard; a thread with less is served by the server's threads. */
+export const DIRECT_STACK: u64 = 64 << 10;
+/** The smallest buffer of a direct server. */
+export const DIRECT_BUFFER_MINIMUM: u32 = 16;
+/** msg.serve_direct's handler that stops direct calls. */
+const NO_HANDLER: u32 = 0xffffffff;
+/** What directCall returns when the call is not direct after all: outside every i32. */
+export const DIRECT_DECLINED: i64 = i64.MIN_VALUE;
+/** The handler's result that hands the request to the channel's receivers (the client library's REPLY_LATER). */
+const HANDLER_REPLY_LATER: i32 = i32.MIN_VALUE;
+
+/** A channel's direct server: whose handler, where it lies, its buffer. */
+export class DirectServer {
+  /** Busy while a call runs in it. */
+  busy: bool = false;
+  constructor(
+    readonly server: Component,
+    /** The handler's code and the server instance's vmctx (absolute). */
+    readonly code: u64, readonly vmctx: u64,
+    /** The buffer, absolute, and its length. */
+    readonly buffer: u64, readonly capacity: u32,
+  ) {}
+}
+
+let handlerTypeCache: FuncType | null = null;
+
+/** The type `(i32, i32) -> i32` of direct handlers. */
+function handlerType(): FuncType {
+  if (handlerTypeCache == null) {
+    const type = new FuncType();
+    type.params = [<u8>ValType.I32, <u8>ValType.I32];
+    type.results = [<u8>ValType.I32];
+    handlerTypeCache = type;
+  }
+  return handlerTypeCache!;
+}
+
+/** msg.serve_direct: `handler` (a table index of the caller's, or NO_HANDLER) serves `channel`'s calls directly into `buffer`. */
+export function msgServeDirect(caller: Thread, channel: Channel, handler: u32, buffer: u64, bufferLength: u32): i32 {
+  if (!channel.isOpen) return abi.ERROR_BAD_HANDLE;
+  if (handler == NO_HANDLER) {
+    channel.direct = null;
+    return 0;
+  }
+  const component = caller.component!;
+  if (bufferLength < DIRECT_BUFFER_MINIMUM) return abi.ERROR_INVALID_ARGUMENT;
+  const instance = component.instance;
+  if (instance == null || instance.table == null) return abi.ERROR_INVALID_ARGUMENT;
+  const table = instance.table!;
+  if (handler >= table.length) return abi.ERROR_INVALID_ARGUMENT;
+  const element = table.elements + <usize>handler * <usize>ELEMENT_SIZE;
+  const code = load<u64>(element + ELEMENT_CODE);
+  const vmctx = load<u64>(element + ELEMENT_VMCTX);
+  // A function of its own instance: an imported one (a system call's) is refused too.
+  if (code == 0 || vmctx != instance.vmctxAddress) return abi.ERROR_INVALID_ARGUMENT;
+  if (load<u64>(element + ELEMENT_TYPE_ID) != instance.linker.signatures.id(handlerType())) return abi.ERROR_INVALID_ARGUMENT;
+  channel.direct = new DirectServer(component, code, vmctx, buffer, bufferLength);
+  return 0;
+}
+
+/**
+ * msg.send's direct case: DIRECT_DECLINED when the call is not simple
+ * enough (nothing changed then), else msg.send's result. `send` and
+ * `reply` are absolute and inside the caller's memory.
+ */
+export function directCall(caller: Thread, direct: DirectServer, send: u64, sendLength: u64, reply: u64, replyLength: u64): i64 {
+  const server = direct.server;
+  const home = caller.component!;
+  if (!server.isRunning || server === home || direct.busy || caller.visitHome != null) return DIRECT_DECLINED;
+  // A timed call keeps its timeout on the threaded path.
+  if (caller.timeoutStates != 0 || sendLength > <u64>direct.capacity) return DIRECT_DECLINED;
+  // The stack grows on demand: what counts is how far it can grow, down to its guard (sched/threads.ts).
+  if (caller.stackRegion == 0 || <u64>readRsp() < stackFloor(caller) + DIRECT_STACK) return DIRECT_DECLINED;
+  const owner = server.lockOwner;
+  if (owner != null && owner.state != ThreadState.Blocked) return DIRECT_DECLINED;
+  if (!copyUser(direct.buffer, send, sendLength)) return DIRECT_DECLINED;
+  // POINT OF NO RETURN
+  home.messages++;
+  // The server's lock, from a blocked holder as sched/lock.ts takes it, and its running area emptied.
+  if (owner != null && owner.lockBoost != NO_PRIORITY) {
+    owner.lockBoost = NO_PRIORITY;
+    applyPriority(owner);
+  }
+  server.lockOwner = caller;
+  direct.busy = true;
+  caller.visitHome = home;
+  caller.component = server;
+  let result: i64;
+  if (!emptyRunningArea(server)) {
+    result = handlerFaulted(caller, server, TrapKind.StackExhausted, 0);
+  } else {
+    const slots = new StaticArray<u64>(2);
+    unchecked(slots[0] = sendLength);
+    unchecked(slots[1] = <u64>home.id);
+    const kind = callWasm(direct.code, direct.vmctx, changetype<usize>(slots), 2);
+    if (!server.isRunning) result = abi.ERROR_DEAD_SERVER;
+    else if (kind != 0) result = handlerFaulted(caller, server, kind, <u64>load64(threadBlock() + THREAD_TRAP_PC));
+    else result = <i64><i32><u32>unchecked(slots[0]);
+  }
+  // The handler leaves the running area empty; whatever it left there is not a thread's.
+  const stack = server.shadowStack;
+  if (stack != null) stack.pointer = stack.layout.runTop;
+  releaseComponentLock(caller);
+  caller.component = home;
+  caller.visitHome = null;
+  direct.busy = false;
+  // A client that ended meanwhile: its thread ends now, the handler done.
+  if (!home.isRunning) exitCurrent();
+  acquireComponentLock(caller);
+  if (result == <i64>HANDLER_REPLY_LATER || result == <i64>abi.ERROR_DEAD_SERVER && server.isRunning) return DIRECT_DECLINED;
+  if (result < 0) return result;
+  // The reply, cut to the buffer and to the client's room.
+  let length = <u64>result;
+  if (length > <u64>direct.capacity) length = <u64>direct.capacity;
+  if (length > replyLength) length = replyLength;
+  if (!copyUser(reply, direct.buffer, length)) return abi.ERROR_BAD_ADDRESS;
+  return 0;
+}
+
+/** A trap of kind `kind` in the handler (or of the call on its behalf): the server ends as faulted; DEAD_SERVER for the client. */
+function handlerFaulted(caller: Thread, server: Component, kind: i32, pc: u64): i64 {
+  componentFaulted(server, caller, kind, pc);
+  return abi.ERROR_DEAD_SERVER;
+}
+
+/**
+ * A system call from a thread running a direct handler: refused before it
+ * changes anything, as a trap of the handler's component (the call ends it,
+ * directCall). Never returns.
+ */
+export function refuseVisitor(thread: Thread): void {
+  describe(thread.component!, "made a system call in a direct handler (thread ");
+  console.decimal(<u64>thread.id);
+  console.text("): handlers make none");
+  console.end();
+  trap(TrapKind.Unreachable);
+}
+
+/**
+ * At the end of an interrupt, before the thread it interrupted resumes at
+ * `rip`: a trap kind when that thread runs a direct handler whose component
+ * ended meanwhile and would resume in component code (so that no more of a
+ * dead server's code runs for it), else 0.
+ */
+export function visitEndedTrap(rip: u64): i32 {
+  const thread = currentThread();
+  if (thread.visitHome == null) return 0;
+  const server = thread.component;
+  if (server == null || server.isRunning || !isComponentCode(rip)) return 0;
+  return TrapKind.Unreachable;
+}

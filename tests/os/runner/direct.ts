@@ -1,0 +1,141 @@
+// Direct calls (msg.serve_direct, docs/ipc.md "Direct calls"): init swaps
+// the echo server for its direct version (tests/os/echo-direct), whose
+// handlers run on the runner's thread, and the test checks what a client
+// and the rest of the machine see when the handler behaves and when it
+// does not:
+//
+//  - a request is answered directly (the reply's instance carries
+//    DIRECT_BIT), and one whose handler returns REPLY_LATER goes on to the
+//    server's own thread, which answers it;
+//  - a handler that makes a system call, or traps, ends its server alone:
+//    the runner's msg.send returns DEAD_SERVER, init restarts the server,
+//    the next request is answered directly by the new instance;
+//  - a handler that spins forever on a thread of the runner: the runner's
+//    other thread runs meanwhile (it takes the runner's lock from the
+//    visiting thread), the timer ticks, init restarts the server, and the
+//    spinning thread's msg.send returns DEAD_SERVER;
+//  - msg.serve_direct's own checks, on a channel of the runner: a handler
+//    out of the table or of the wrong type, a short buffer, a buffer out of
+//    memory, a handle of the wrong type or none.
+// The echo server's first version comes back at the end.
+
+import {
+  channelCreate, clockNow, connectionCreate, handleClose, msgSend, msgServeDirect, nameOpen, threadCreate, threadExit, threadSleep,
+  ERROR_BAD_ADDRESS, ERROR_BAD_HANDLE, ERROR_DEAD_SERVER, ERROR_INVALID_ARGUMENT, ERROR_WRONG_TYPE, PRIORITY_DEFAULT,
+  TEST_ECHO_ECHO, TEST_ECHO_ECHO_REQUEST_SIZE, TEST_ECHO_PATH, TestEchoEchoReply, TestEchoEchoRequest,
+} from "../../../ipc/generated/index";
+import { Check } from "./check";
+import { initReplace, initRestart, initStart, initStatus, initStatusReply } from "./init-client";
+import { DIRECT_BIT, DIRECT_LATER, DIRECT_SPIN, DIRECT_SYSTEM_CALL, DIRECT_TRAP } from "../echo/server";
+
+const REQUEST_DATA: u32 = 8;
+const OPEN_TIMEOUT: i64 = 5_000_000_000;
+/** What spinningSend leaves while its msg.send has not returned. */
+const PENDING: i32 = 1;
+
+let spinResult: i32 = PENDING;
+
+/** Sends test.echo's echo with `sequence` and 8 bytes of data: the status; `answer` the reply's sequence and instance. */
+function ask(sequence: u32, answer: StaticArray<u32>): i32 {
+  const connection = nameOpen(TEST_ECHO_PATH, OPEN_TIMEOUT);
+  if (connection < 0) return connection;
+  const message = heap.alloc(TEST_ECHO_ECHO_REQUEST_SIZE + REQUEST_DATA);
+  changetype<TestEchoEchoRequest>(message).operation = TEST_ECHO_ECHO;
+  changetype<TestEchoEchoRequest>(message).sequence = sequence;
+  store<u64>(message + TEST_ECHO_ECHO_REQUEST_SIZE, 0x0102030405060708);
+  const status = msgSend(connection, message, TEST_ECHO_ECHO_REQUEST_SIZE + REQUEST_DATA, message, TEST_ECHO_ECHO_REQUEST_SIZE + REQUEST_DATA);
+  handleClose(connection);
+  unchecked(answer[0] = changetype<TestEchoEchoReply>(message).sequence);
+  unchecked(answer[1] = changetype<TestEchoEchoReply>(message).instance);
+  unchecked(answer[2] = <u32>load<u64>(message + TEST_ECHO_ECHO_REQUEST_SIZE));
+  heap.free(message);
+  return status;
+}
+
+/** The instance of the echo server init runs now, or 0. */
+function echoComponent(): u32 {
+  return initStatus("echo") < 0 ? 0 : initStatusReply.component;
+}
+
+/** A thread of the runner: sends the order to spin forever, and records what msg.send returned. */
+function spinningSend(_argument: i32): void {
+  const answer = new StaticArray<u32>(3);
+  spinResult = ask(DIRECT_SPIN, answer);
+  threadExit();
+}
+
+/** A handler of the right type for msg.serve_direct's checks; never called. */
+function unusedHandler(length: i32, sender: i32): i32 { return length + sender; }
+
+/** msg.serve_direct's checks on a channel of the runner's own. */
+function registrationChecks(check: Check): bool {
+  const channel = channelCreate(0);
+  if (!check.succeeded(channel, "channel.create")) return false;
+  const connection = connectionCreate(channel);
+  if (!check.succeeded(connection, "connection.create")) return false;
+  const buffer = heap.alloc(64);
+  const good = unusedHandler.index;
+  const ok = check.refused(msgServeDirect(channel, 0x7ffffff0, buffer, 64), ERROR_INVALID_ARGUMENT, "a handler out of the table")
+    && check.refused(msgServeDirect(channel, spinningSend.index, buffer, 64), ERROR_INVALID_ARGUMENT, "a handler of type (i32) -> ()")
+    && check.refused(msgServeDirect(channel, good, buffer, 8), ERROR_INVALID_ARGUMENT, "a buffer of 8 bytes")
+    && check.refused(msgServeDirect(channel, good, 0xfffffff0, 64), ERROR_BAD_ADDRESS, "a buffer past the memory's end")
+    && check.refused(msgServeDirect(connection, good, buffer, 64), ERROR_WRONG_TYPE, "a connection for the channel")
+    && check.refused(msgServeDirect(0x7fff0000, good, buffer, 64), ERROR_BAD_HANDLE, "a handle that is not open")
+    && check.equal(msgServeDirect(channel, good, buffer, 64), 0, "a handler of the runner's own, (i32, i32) -> i32")
+    && check.equal(msgServeDirect(channel, 0xffffffff, 0, 0), 0, "stopping direct calls");
+  handleClose(connection);
+  handleClose(channel);
+  return ok;
+}
+
+/** An order that breaks the handler: DEAD_SERVER, then init's new instance answers directly. */
+function brokenHandler(check: Check, order: u32, what: string): bool {
+  const answer = new StaticArray<u32>(3);
+  const before = echoComponent();
+  if (!check.equal(ask(order, answer), ERROR_DEAD_SERVER, "msg.send to a handler that " + what)) return false;
+  const status = ask(10, answer);
+  if (!check.succeeded(status, "the echo server after a handler that " + what)) return false;
+  return check.ok((answer[1] & DIRECT_BIT) != 0 && (answer[1] & ~DIRECT_BIT) != before,
+    "after a handler that " + what + ", a new instance answers directly (instance " + (answer[1] & ~DIRECT_BIT).toString() + ", before " + before.toString() + ")");
+}
+
+export function directCalls(check: Check): void {
+  if (!check.succeeded(initStart("echo"), "init.start echo")) return;
+  const answer = new StaticArray<u32>(3);
+  const first = echoComponent();
+  if (!check.ok(first != 0, "init.status echo")) return;
+  if (!check.succeeded(initReplace(first, "test/echo-direct.wasm"), "init.replace echo by test/echo-direct.wasm")) return;
+
+  // Served directly, and handed on to the server's thread.
+  if (!check.succeeded(ask(7, answer), "an echo request to the direct server")) return;
+  if (!check.ok(answer[0] == 7 && answer[2] == 0x05060708, "the direct reply's sequence and data")) return;
+  if (!check.ok((answer[1] & DIRECT_BIT) != 0, "the request was served by a direct call")) return;
+  if (!check.succeeded(ask(DIRECT_LATER, answer), "a request whose handler returns REPLY_LATER")) return;
+  if (!check.ok(answer[0] == DIRECT_LATER && (answer[1] & DIRECT_BIT) == 0, "REPLY_LATER: answered by the server's own thread")) return;
+
+  if (!registrationChecks(check)) return;
+
+  // Handlers that break: the server alone ends.
+  if (!brokenHandler(check, DIRECT_SYSTEM_CALL, "makes a system call")) return;
+  if (!brokenHandler(check, DIRECT_TRAP, "traps")) return;
+
+  // A handler that never returns, on a thread of ours.
+  spinResult = PENDING;
+  const spinner = threadCreate(spinningSend.index, 0, PRIORITY_DEFAULT);
+  if (!check.succeeded(spinner, "thread.create")) return;
+  const before = clockNow();
+  threadSleep(50_000_000);
+  if (!check.ok(clockNow() - before >= 50_000_000, "the clock while a handler spins")) return;
+  if (!check.equal(spinResult, PENDING, "the spinning handler's msg.send before the restart")) return;
+  const spinning = echoComponent();
+  if (!check.succeeded(initRestart(spinning), "init.restart of the server whose handler spins")) return;
+  for (let i = 0; i < 100 && spinResult == PENDING; i++) threadSleep(10_000_000);
+  if (!check.equal(spinResult, ERROR_DEAD_SERVER, "the spinning handler's msg.send after the restart")) return;
+  if (!check.succeeded(ask(11, answer), "the echo server after the restart")) return;
+  if (!check.ok((answer[1] & DIRECT_BIT) != 0 && (answer[1] & ~DIRECT_BIT) != spinning, "after the restart, a new instance answers directly")) return;
+
+  if (!check.succeeded(initReplace(echoComponent(), "test/echo.wasm"), "init.replace echo by test/echo.wasm")) return;
+  if (!check.succeeded(ask(12, answer), "the echo server's first version")) return;
+  check.ok((answer[1] & DIRECT_BIT) == 0, "the first version serves on its thread");
+  check.summary = "requests answered on the runner's thread, REPLY_LATER handed to the server's; msg.serve_direct refused a handler out of the table or of another type, a short buffer, one out of memory, a wrong or closed handle; a handler's system call and its trap each ended the server alone (DEAD_SERVER, a new instance answered directly); a handler spinning on a runner thread let the runner's other thread and the timer run, and its msg.send returned DEAD_SERVER when init restarted the server";
+}
