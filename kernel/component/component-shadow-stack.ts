@@ -257,11 +257,10 @@ export function switchShadowFrames(component: Component, thread: Thread): void {
   if (runner != null && runner.isAlive && runner.wasmShadowSlot >= 0) {
     const used = <i64>runTop - <i64>stack.pointer;
     if (used < 0 || used > <i64>SLOT_SIZE) { framesTooDeep(component, runner, thread, used); return; }
-    if (!copyUser(stack.slotAddress(runner.wasmShadowSlot), stack.memoryBase + runTop - <u64>used, <u64>used)) {
+    if (!setAsideFrames(stack, runner, used)) {
       framesUnreachable(component, thread);
       return;
     }
-    runner.wasmShadowBytes = <u32>used;
   }
   const bytes = <u64>thread.wasmShadowBytes;
   if (bytes > 0) {
@@ -274,6 +273,14 @@ export function switchShadowFrames(component: Component, thread: Thread): void {
   stack.pointer = <u32>(runTop - bytes);
   thread.wasmShadowBytes = 0;
   component.shadowRunner = thread;
+}
+
+/** The runner's `used` bytes of frames below runTop go into its slot; false when the copy faulted. */
+function setAsideFrames(stack: ComponentShadowStack, runner: Thread, used: i64): bool {
+  const from = stack.memoryBase + <u64>stack.layout.runTop - <u64>used;
+  if (!copyUser(stack.slotAddress(runner.wasmShadowSlot), from, <u64>used)) return false;
+  runner.wasmShadowBytes = <u32>used;
+  return true;
 }
 
 /**
@@ -291,14 +298,11 @@ export function emptyRunningArea(component: Component): bool {
     return true;
   }
   const runner = component.shadowRunner;
-  const runTop = <u64>stack.layout.runTop;
-  const used = <i64>runTop - <i64>stack.pointer;
+  const used = <i64>stack.layout.runTop - <i64>stack.pointer;
   if (runner != null && runner.isAlive && used != 0) {
-    if (used < 0 || used > <i64>SLOT_SIZE || runner.wasmShadowSlot < 0) return false;
-    if (!copyUser(stack.slotAddress(runner.wasmShadowSlot), stack.memoryBase + runTop - <u64>used, <u64>used)) return false;
-    runner.wasmShadowBytes = <u32>used;
+    if (used < 0 || used > <i64>SLOT_SIZE || runner.wasmShadowSlot < 0 || !setAsideFrames(stack, runner, used)) return false;
   }
-  stack.pointer = <u32>runTop;
+  stack.pointer = stack.layout.runTop;
   component.shadowRunner = null;
   return true;
 }

@@ -99,7 +99,9 @@ export function describe(component: Component, what: string): void {
  *  8. its supervisor is told by the end pulse, once all of the above
  *     holds (pulse.ts);
  *  9. its memory region goes back, in the background (region.ts,
- *     releaseRegionLater: nothing runs or reads there any more), and its
+ *     releaseRegionLater: nothing runs or reads there any more; when a
+ *     thread of another component is in its direct handler, once that call
+ *     is over, releaseVisitedMemory), and its
  *     code stops being executable once no live component runs it.
  *
  * Steps 2 to 5 concern the message-passing state it has only once it made
@@ -109,6 +111,9 @@ export function endComponent(component: Component, state: ComponentState): void 
   if (component.state != ComponentState.Running && component.state != ComponentState.Loading) return;
   component.state = state;
   const running = currentThread();
+  // A thread of another component in its direct handler may still touch its memory (object/direct.ts).
+  const owner = component.lockOwner;
+  const visited = owner != null && owner.visitHome != null;
   // The servers its threads wait for lose those clients: they are recounted below (settleAfterEnd).
   const servers = serversOfClients(component);
   for (let i = 0; i < component.threads.length; i++) {
@@ -130,7 +135,8 @@ export function endComponent(component: Component, state: ComponentState): void 
   settleAfterEnd(component, servers);
   tellSupervisor(component);
   const memory = component.memoryObject != 0 ? component.memoryBase : 0;
-  if (memory != 0) releaseRegionLater(memory);
+  component.memoryHeldByVisit = memory != 0 && visited;
+  if (memory != 0 && !visited) releaseRegionLater(memory);
   endsToReport.push(component);
   endedMemories.push(memory);
   component.memoryObject = 0;
@@ -207,7 +213,7 @@ export function reportEnds(): void {
   for (let i = 0; i < endsToReport.length; i++) {
     const component = endsToReport[i];
     const memory = endedMemories[i];
-    if (memory != 0 && regionWaits(memory)) {
+    if (memory != 0 && (regionWaits(memory) || component.memoryHeldByVisit)) {
       endsToReport[kept] = component;
       endedMemories[kept++] = memory;
       continue;
@@ -244,6 +250,17 @@ export function threadEnded(thread: Thread): void {
   }
   if (others > 0) return;
   endComponent(component, ComponentState.Exited);
+}
+
+/**
+ * The direct call that visited `component` when it ended is over: its
+ * memory, at `memory`, goes back now (endComponent held it, since the
+ * visiting thread could still enter the handler once, object/direct.ts).
+ */
+export function releaseVisitedMemory(component: Component, memory: u64): void {
+  if (!component.memoryHeldByVisit) return;
+  component.memoryHeldByVisit = false;
+  releaseRegionLater(memory);
 }
 
 /** component.exit: the calling component ends with `status`. Never returns. */

@@ -319,12 +319,12 @@ function holdTransfer(caller: Thread, channel: Channel, handle: HandleEntry): vo
 
 /** msg.send */
 export function msgSend(caller: Thread, connection: Connection, send_: u64, sendLength: u32, reply: u64, replyLength: u32): i32 {
+  caller.component!.messages++;
   const direct = connection.channel.direct;
   if (direct != null) {
     const result = directCall(caller, direct, send_, <u64>sendLength, reply, <u64>replyLength);
     if (result != DIRECT_DECLINED) return <i32>result;
   }
-  caller.component!.messages++;
   return send(caller, connection.channel, send_, <u64>sendLength, reply, <u64>replyLength, 0, null);
 }
 

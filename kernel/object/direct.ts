@@ -30,39 +30,44 @@
 //  - The server ending while a client's thread is preempted in its
 //    handler (killed, or its own thread faulted): the interrupt that
 //    resumes the thread turns into a trap of the handler when the thread
-//    would resume in component code (visitEndedTrap), so no instruction of
-//    a dead server runs for it; it lands at the call as above. (A thread
-//    preempted between the call's `sti` and the handler's first
-//    instruction enters the handler once with the dead instance's memory,
-//    which is not given back while any thread that may touch it is ready:
-//    regions go back from the idle loop; the next interrupt unwinds it.)
+//    would resume in component code (visitEndedTrap), so no more of a dead
+//    server's code runs for it; it lands at the call as above. A thread
+//    preempted between callWasm's `sti` and the handler's first
+//    instruction still enters the handler once: so the dead server's
+//    memory goes back only once the call is over (endComponent holds it,
+//    releaseVisitedMemory), and its vmctx lives as long as the
+//    DirectServer holds its instance; the handler then touches nothing but
+//    what was the server's, and the next interrupt unwinds it.
 //  - The client ending while its thread visits: the thread is not ended
 //    in the middle of the server's handler (which would leave the server's
 //    heap half changed); it finishes the handler, then ends.
 //  - The server's lock: taken only when free or kept by a blocked thread,
-//    as any thread takes it (sched/lock.ts); the runner's shadow-stack
+//    as any thread takes it (sched/lock.ts). A thread in a handler never
+//    blocks, so while it holds the lock no other direct call enters the
+//    component. The runner's shadow-stack
 //    frames go into its slot, so the handler starts with the running area
 //    empty, and leaves it empty. The client's lock stays with the thread
 //    but may be taken by another thread of the client meanwhile, as from a
 //    blocked holder; the thread takes it back before it returns.
-//  - A stack reserve: the call is direct only with DIRECT_STACK bytes
-//    above the thread's stack limit, so that no client chooses how deep
-//    the server's handler may go; with less, the threaded path serves it.
+//  - A stack reserve: the call is direct only when the thread's stack can
+//    still grow by DIRECT_STACK bytes above its guard, so that no client
+//    chooses how deep the server's handler may go; with less, the threaded
+//    path serves it.
 
 import { ELEMENT_CODE, ELEMENT_SIZE, ELEMENT_TYPE_ID, ELEMENT_VMCTX, THREAD_TRAP_PC } from "../../sdk/compiler/src/abi";
 import { TrapKind } from "../../sdk/compiler/src/traps";
 import { FuncType, ValType } from "../../sdk/compiler/src/module";
+import { Instance } from "../../sdk/loader/instance";
 import { readRsp } from "../arch/x86_64/cpu";
 import { load64, threadBlock, trap } from "../arch/x86_64/native";
 import * as console from "../console";
 import { Component } from "../component/component";
 import { copyUser } from "../component/copy";
 import { emptyRunningArea } from "../component/component-shadow-stack";
-import { componentFaulted, describe } from "../component/end";
+import { componentFaulted, describe, releaseVisitedMemory } from "../component/end";
 import { callWasm, isComponentCode } from "../component/platform";
-import { acquireComponentLock, releaseComponentLock } from "../sched/lock";
-import { NO_PRIORITY } from "../sched/priority";
-import { applyPriority, currentThread, exitCurrent } from "../sched/scheduler";
+import { acquireComponentLock, dropLockBoost, releaseComponentLock } from "../sched/lock";
+import { currentThread, exitCurrent } from "../sched/scheduler";
 import { stackFloor } from "../sched/threads";
 import * as abi from "../generated/abi";
 import { Thread, ThreadState } from "./thread";
@@ -81,12 +86,12 @@ const HANDLER_REPLY_LATER: i32 = i32.MIN_VALUE;
 
 /** A channel's direct server: whose handler, where it lies, its buffer. */
 export class DirectServer {
-  /** Busy while a call runs in it. */
-  busy: bool = false;
   constructor(
     readonly server: Component,
-    /** The handler's code and the server instance's vmctx (absolute). */
-    readonly code: u64, readonly vmctx: u64,
+    /** The server's instance: its vmctx stays alive while a call may still enter the handler. */
+    readonly instance: Instance,
+    /** The handler's code (absolute). */
+    readonly code: u64,
     /** The buffer, absolute, and its length. */
     readonly buffer: u64, readonly capacity: u32,
   ) {}
@@ -124,7 +129,7 @@ export function msgServeDirect(caller: Thread, channel: Channel, handler: u32, b
   // A function of its own instance: an imported one (a system call's) is refused too.
   if (code == 0 || vmctx != instance.vmctxAddress) return abi.ERROR_INVALID_ARGUMENT;
   if (load<u64>(element + ELEMENT_TYPE_ID) != instance.linker.signatures.id(handlerType())) return abi.ERROR_INVALID_ARGUMENT;
-  channel.direct = new DirectServer(component, code, vmctx, buffer, bufferLength);
+  channel.direct = new DirectServer(component, instance, code, buffer, bufferLength);
   return 0;
 }
 
@@ -136,7 +141,7 @@ export function msgServeDirect(caller: Thread, channel: Channel, handler: u32, b
 export function directCall(caller: Thread, direct: DirectServer, send: u64, sendLength: u64, reply: u64, replyLength: u64): i64 {
   const server = direct.server;
   const home = caller.component!;
-  if (!server.isRunning || server === home || direct.busy || caller.visitHome != null) return DIRECT_DECLINED;
+  if (!server.isRunning || server === home || caller.visitHome != null) return DIRECT_DECLINED;
   // A timed call keeps its timeout on the threaded path.
   if (caller.timeoutStates != 0 || sendLength > <u64>direct.capacity) return DIRECT_DECLINED;
   // The stack grows on demand: what counts is how far it can grow, down to its guard (sched/threads.ts).
@@ -145,14 +150,10 @@ export function directCall(caller: Thread, direct: DirectServer, send: u64, send
   if (owner != null && owner.state != ThreadState.Blocked) return DIRECT_DECLINED;
   if (!copyUser(direct.buffer, send, sendLength)) return DIRECT_DECLINED;
   // POINT OF NO RETURN
-  home.messages++;
   // The server's lock, from a blocked holder as sched/lock.ts takes it, and its running area emptied.
-  if (owner != null && owner.lockBoost != NO_PRIORITY) {
-    owner.lockBoost = NO_PRIORITY;
-    applyPriority(owner);
-  }
+  if (owner != null) dropLockBoost(owner);
   server.lockOwner = caller;
-  direct.busy = true;
+  const serverMemory = server.memoryBase;
   caller.visitHome = home;
   caller.component = server;
   let result: i64;
@@ -162,7 +163,7 @@ export function directCall(caller: Thread, direct: DirectServer, send: u64, send
     const slots = new StaticArray<u64>(2);
     unchecked(slots[0] = sendLength);
     unchecked(slots[1] = <u64>home.id);
-    const kind = callWasm(direct.code, direct.vmctx, changetype<usize>(slots), 2);
+    const kind = callWasm(direct.code, direct.instance.vmctxAddress, changetype<usize>(slots), 2);
     if (!server.isRunning) result = abi.ERROR_DEAD_SERVER;
     else if (kind != 0) result = handlerFaulted(caller, server, kind, <u64>load64(threadBlock() + THREAD_TRAP_PC));
     else result = <i64><i32><u32>unchecked(slots[0]);
@@ -173,7 +174,7 @@ export function directCall(caller: Thread, direct: DirectServer, send: u64, send
   releaseComponentLock(caller);
   caller.component = home;
   caller.visitHome = null;
-  direct.busy = false;
+  releaseVisitedMemory(server, serverMemory);
   // A client that ended meanwhile: its thread ends now, the handler done.
   if (!home.isRunning) exitCurrent();
   acquireComponentLock(caller);

@@ -59,15 +59,14 @@ import {
 import {
   LIST_HEAD, THREAD_BLOCK_REASON, THREAD_COMPONENT, THREAD_FAST_BLOCK, THREAD_ID, THREAD_IPC_RESULT, THREAD_IPC_VALUES,
   THREAD_LENT, THREAD_LOCK_BOOST, THREAD_OWN_PRIORITY, THREAD_PENDING_IN, THREAD_PRIORITY, THREAD_RECEIVE_ID, THREAD_SENDERS_BOOST,
-  THREAD_SERVED_BY, THREAD_SERVING, THREAD_DELIVERED_HANDLE, THREAD_STATE, THREAD_TIMEOUT, THREAD_TIMEOUT_STATES, THREAD_VISIT_HOME, THREAD_WAIT_QUEUE, THREAD_WAKE_REASON,
+  THREAD_SERVED_BY, THREAD_SERVING, THREAD_DELIVERED_HANDLE, THREAD_STATE, THREAD_TIMEOUT, THREAD_TIMEOUT_STATES, THREAD_WAIT_QUEUE, THREAD_WAKE_REASON,
   TIMEOUT_DEADLINE, WAIT_QUEUE_THREADS,
 } from "../sched/layout";
 import { copyUser } from "../component/copy";
 import { popFrontAddress, pushBackAddress } from "../sched/thread-list";
-import { currentAddress, highestReadyPriority, makeReadyAddress, setRescheduleWanted, switchToAddress, takeBestReadyAddress } from "../sched/scheduler";
+import { highestReadyPriority, makeReadyAddress, setRescheduleWanted, switchToAddress, takeBestReadyAddress } from "../sched/scheduler";
 import { waitForComponentLockAt } from "../sched/lock";
-import { FAST_PATH_DECLINED, hasReserve, leaveKernel } from "../sched/entry";
-import { cli } from "../arch/x86_64/cpu";
+import { FAST_PATH_DECLINED, enterFastPath, leaveKernel } from "../sched/entry";
 import { load64 } from "../arch/x86_64/native";
 import { MEMORY_BASE, MEMORY_LENGTH } from "../../sdk/compiler/src/abi";
 import * as abi from "../generated/abi";
@@ -121,11 +120,8 @@ import * as abi from "../generated/abi";
  */
 // @ts-ignore: decorator
 @inline function messageCaller(): usize {
-  cli();
-  if (!hasReserve()) return 0;
-  const caller = currentAddress();
-  // A thread in a direct handler is refused by enterKernel (direct.ts).
-  if (load<u32>(caller + THREAD_TIMEOUT_STATES) != 0 || field(caller, THREAD_VISIT_HOME) != 0) return 0;
+  const caller = enterFastPath();
+  if (caller == 0 || load<u32>(caller + THREAD_TIMEOUT_STATES) != 0) return 0;
   const component = field(caller, THREAD_COMPONENT);
   if (component == 0 || objectsOf(component) == 0) return 0;
   return caller;
@@ -344,10 +340,8 @@ import * as abi from "../generated/abi";
 /** msg.reply's fast case (above): 0, or FAST_PATH_DECLINED. */
 // @ts-ignore: decorator
 @inline export function msgReplyFast(receiveId: u32, status: i32, buffer: u32, bufferLength: u32): i64 {
-  cli();
-  if (!hasReserve() || status == abi.ERROR_DEAD_SERVER) return FAST_PATH_DECLINED;
-  const caller = currentAddress();
-  if (field(caller, THREAD_VISIT_HOME) != 0) return FAST_PATH_DECLINED;
+  const caller = enterFastPath();
+  if (caller == 0 || status == abi.ERROR_DEAD_SERVER) return FAST_PATH_DECLINED;
   const component = field(caller, THREAD_COMPONENT);
   if (component == 0) return FAST_PATH_DECLINED;
   const objects = objectsOf(component);
@@ -369,10 +363,8 @@ import * as abi from "../generated/abi";
 // @ts-ignore: decorator
 @inline export function msgReplyReceiveFast(receiveId: u32, status: i32, reply: u32, replyLength: u32, channel: i32, buffer: u32,
   bufferLength: u32, info: u32): i64 {
-  cli();
-  if (!hasReserve() || status == abi.ERROR_DEAD_SERVER) return FAST_PATH_DECLINED;
-  const caller = currentAddress();
-  if (load<u32>(caller + THREAD_TIMEOUT_STATES) != 0 || field(caller, THREAD_VISIT_HOME) != 0) return FAST_PATH_DECLINED;
+  const caller = enterFastPath();
+  if (caller == 0 || status == abi.ERROR_DEAD_SERVER || load<u32>(caller + THREAD_TIMEOUT_STATES) != 0) return FAST_PATH_DECLINED;
   const component = field(caller, THREAD_COMPONENT);
   if (component == 0) return FAST_PATH_DECLINED;
   const objects = objectsOf(component);

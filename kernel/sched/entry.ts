@@ -28,7 +28,8 @@ import { TrapKind, THREAD_STACK_LIMIT } from "../../sdk/compiler/src/abi";
 import { cli, readRsp, sti } from "../arch/x86_64/cpu";
 import { load64, threadBlock, trap } from "../arch/x86_64/native";
 import { Thread } from "../object/thread";
-import { afterSwitch, currentThread, preemptIfWanted, rescheduleIsWanted } from "./scheduler";
+import { afterSwitch, currentAddress, currentThread, preemptIfWanted, rescheduleIsWanted } from "./scheduler";
+import { THREAD_VISIT_HOME } from "./layout";
 import { acquireComponentLock } from "./lock";
 import { reserveStack } from "./threads";
 import { refuseVisitor } from "../object/direct";
@@ -56,6 +57,20 @@ export const FAST_PATH_DECLINED: i64 = i64.MIN_VALUE;
   const thread = currentThread();
   if (thread.visitHome != null) refuseVisitor(thread);
   return thread;
+}
+
+/**
+ * A fast path's entry (object/fast-path.ts, syscall/threads.ts): `cli`,
+ * then the calling thread's address, or 0 when the call must take the
+ * general path: its stack lacks the reserve, or it runs a direct handler
+ * (enterKernel refuses it, object/direct.ts).
+ */
+// @ts-ignore: decorator
+@inline export function enterFastPath(): usize {
+  cli();
+  if (!hasReserve()) return 0;
+  const caller = currentAddress();
+  return load<usize>(caller + THREAD_VISIT_HOME) != 0 ? 0 : caller;
 }
 
 /** True when the running thread has SYSTEM_CALL_RESERVE bytes of stack above its limit. */

@@ -57,10 +57,7 @@ function waitForComponentLock(thread: Thread, component: Component): void {
       owner = null;
     } else if (owner != null && owner !== thread && owner.state == ThreadState.Blocked) {
       // A native block keeps the lock only without a boost; one given since has nobody left to be for.
-      if (owner.lockBoost != NO_PRIORITY) {
-        owner.lockBoost = NO_PRIORITY;
-        applyPriority(owner);
-      }
+      dropLockBoost(owner);
       owner = null;
     }
     if (owner == null) component.lockOwner = thread;
@@ -92,11 +89,15 @@ export function waitForComponentLockAt(thread: usize): void {
   else handOverComponentLock(thread, component);
 }
 
+/** `thread` no longer holds a lock others wait for: the priority they lent it through the lock ends. */
+export function dropLockBoost(thread: Thread): void {
+  if (thread.lockBoost == NO_PRIORITY) return;
+  thread.lockBoost = NO_PRIORITY;
+  applyPriority(thread);
+}
+
 function handOverComponentLock(thread: Thread, component: Component): void {
-  if (thread.lockBoost != NO_PRIORITY) {
-    thread.lockBoost = NO_PRIORITY;
-    applyPriority(thread);
-  }
+  dropLockBoost(thread);
   const next = component.lockWaiters.takeFirst();
   component.lockOwner = next;
   if (next == null) return;

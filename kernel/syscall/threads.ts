@@ -5,10 +5,9 @@
 
 import * as abi from "../generated/abi";
 import { Thread, isPriority } from "../object/thread";
-import { currentAddress, exitCurrent, highestReadyPriority, setOwnPriority, sleepCurrent, yieldCurrent, yieldToReadyAddress } from "../sched/scheduler";
-import { THREAD_COMPONENT, THREAD_PRIORITY, THREAD_VISIT_HOME } from "../sched/layout";
-import { FAST_PATH_DECLINED, hasReserve, leaveKernel } from "../sched/entry";
-import { cli } from "../arch/x86_64/cpu";
+import { exitCurrent, highestReadyPriority, setOwnPriority, sleepCurrent, yieldCurrent, yieldToReadyAddress } from "../sched/scheduler";
+import { THREAD_COMPONENT, THREAD_PRIORITY } from "../sched/layout";
+import { FAST_PATH_DECLINED, enterFastPath, leaveKernel } from "../sched/entry";
 import { cyclesToNanos } from "../sched/timeouts";
 import { createThreadOf } from "../component/run";
 import { LIMIT_CEILING } from "../component/manifest";
@@ -41,11 +40,8 @@ export function threadSleep(caller: Thread, duration: i64): i32 {
  */
 // @ts-ignore: decorator
 @inline export function threadYieldFast(): i64 {
-  cli();
-  if (!hasReserve()) return FAST_PATH_DECLINED;
-  const caller = currentAddress();
-  // Kernel threads, and a thread in a direct handler (enterKernel refuses it, object/direct.ts).
-  if (load<usize>(caller + THREAD_COMPONENT) == 0 || load<usize>(caller + THREAD_VISIT_HOME) != 0) return FAST_PATH_DECLINED;
+  const caller = enterFastPath();
+  if (caller == 0 || load<usize>(caller + THREAD_COMPONENT) == 0) return FAST_PATH_DECLINED;
   // POINT OF NO RETURN
   if (highestReadyPriority() >= load<i32>(caller + THREAD_PRIORITY)) yieldToReadyAddress(caller);
   leaveKernel();
