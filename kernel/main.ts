@@ -71,10 +71,11 @@ import { defineSystemCalls } from "./generated/dispatch";
 // What the kernel link's native fast path (arch/x86_64/link/fast-path.ts)
 // reads at link time: field offsets, values and the cells of the globals it
 // shares with the scheduler (sched/layout.ts, object/layout.ts), and the
-// function it calls to finish a resume the slow way.
+// functions it calls to finish a resume or a direct call the slow way.
 export * from "./sched/layout";
 export * from "./object/layout";
 export { fastPathResume } from "./sched/entry";
+export { directSendEnd } from "./object/direct";
 
 export const BANNER = "Delos 0.1 kernel (x86-64; AssemblyScript compiled by the Delos compiler)";
 // The heap check allocates just more than the initial memory (1 MiB): the heap never gives frames back, so

@@ -72,8 +72,16 @@ export function serveRequests<D, H extends Handlers>(dispatch: D, handlers: H, c
   if (capacity < smallest || capacity < PULSE_SIZE) return ERROR_INVALID_ARGUMENT;
   if (direct) {
     const server = new DirectServerOf<D, H>(dispatch, handlers, capacity);
-    directServer = server;
-    const status = msgServeDirect(channel, serveDirectCall.index, server.buffer, capacity);
+    directServer = changetype<usize>(server);
+    directServerKept = server;
+    // One handler per protocol and handler class, so that the dispatch and the handler are called directly, as in the loop.
+    const handler = (length: i32, sender: i32): i32 => {
+      const server = changetype<DirectServerOf<D, H>>(directServer);
+      const handlers = server.handlers;
+      handlers.receiveId = 0;
+      return server.dispatch.dispatch(handlers, server.buffer, <u32>length, server.capacity);
+    };
+    const status = msgServeDirect(channel, handler.index, server.buffer, capacity);
     if (status < 0) return status;
   }
   const buffer = heap.alloc(capacity);
@@ -110,37 +118,23 @@ function closeUntaken(handlers: Handlers): void {
 }
 
 /**
- * A component's direct server (msg.serve_direct): the kernel calls
- * serveDirectCall on a client's thread with the request in `buffer`; the
- * dispatch leaves the reply there and returns its length, an error status
- * or REPLY_LATER (the kernel then sends the request on to the loop above,
- * where the handler may keep it). A handler called this way has no receive
- * id (0) and must make no system call: one ends the component.
+ * A component's direct server (msg.serve_direct): the kernel calls the
+ * handler serveRequests registers on a client's thread with the request
+ * in `buffer`; the dispatch leaves the reply there and returns its
+ * length, an error status or REPLY_LATER (the kernel then sends the
+ * request on to the loop above, where the handler may keep it). A
+ * handler called this way has no receive id (0) and must make no system
+ * call: one ends the component.
  */
-abstract class DirectServer {
-  abstract call(length: u32): i32;
-}
-
 // @ts-ignore: decorator
-@final class DirectServerOf<D, H extends Handlers> extends DirectServer {
+@final class DirectServerOf<D, H extends Handlers> {
   readonly buffer: usize;
   constructor(readonly dispatch: D, readonly handlers: H, readonly capacity: u32) {
-    super();
     this.buffer = heap.alloc(capacity);
   }
-
-  call(length: u32): i32 {
-    const handlers = this.handlers;
-    handlers.receiveId = 0;
-    return this.dispatch.dispatch(handlers, this.buffer, length, this.capacity);
-  }
 }
 
-/** The component's one direct server, set before msg.serve_direct names serveDirectCall. */
-let directServer: DirectServer | null = null;
-
-/** The handler msg.serve_direct registers: `(length, sender) -> reply length or status`. */
-function serveDirectCall(length: i32, sender: i32): i32 {
-  const server = directServer;
-  return server == null ? ERROR_INVALID_ARGUMENT : server.call(<u32>length);
-}
+/** The component's one direct server (a DirectServerOf of the handler serveRequests registers), 0 before it. */
+let directServer: usize = 0;
+/** The same, as a reference: what keeps it alive under a collecting runtime. */
+let directServerKept: Object | null = null;

@@ -78,8 +78,8 @@ export class Component {
   cpuTicks: u64 = 0;
   /** Messages it sent (msg.send and msg.sendv, fast path or not). */
   messages: u64 = 0;
-  /** It ended while a thread of another component ran its direct handler: its memory goes back once that call is over (end.ts). */
-  memoryHeldByVisit: bool = false;
+  /** It ended while a thread of another component ran its direct handler: its memory, held until that call is over (end.ts); 0: none. */
+  memoryHeldByVisit: u64 = 0;
   /** component.exit's status. */
   exitStatus: i32 = 0;
   fault: ComponentFault | null = null;

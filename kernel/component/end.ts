@@ -135,7 +135,7 @@ export function endComponent(component: Component, state: ComponentState): void 
   settleAfterEnd(component, servers);
   tellSupervisor(component);
   const memory = component.memoryObject != 0 ? component.memoryBase : 0;
-  component.memoryHeldByVisit = memory != 0 && visited;
+  component.memoryHeldByVisit = visited ? memory : 0;
   if (memory != 0 && !visited) releaseRegionLater(memory);
   endsToReport.push(component);
   endedMemories.push(memory);
@@ -213,7 +213,7 @@ export function reportEnds(): void {
   for (let i = 0; i < endsToReport.length; i++) {
     const component = endsToReport[i];
     const memory = endedMemories[i];
-    if (memory != 0 && (regionWaits(memory) || component.memoryHeldByVisit)) {
+    if (memory != 0 && (regionWaits(memory) || component.memoryHeldByVisit != 0)) {
       endsToReport[kept] = component;
       endedMemories[kept++] = memory;
       continue;
@@ -254,12 +254,13 @@ export function threadEnded(thread: Thread): void {
 
 /**
  * The direct call that visited `component` when it ended is over: its
- * memory, at `memory`, goes back now (endComponent held it, since the
- * visiting thread could still enter the handler once, object/direct.ts).
+ * memory goes back now (endComponent held it, since the visiting thread
+ * could still enter the handler once, object/direct.ts).
  */
-export function releaseVisitedMemory(component: Component, memory: u64): void {
-  if (!component.memoryHeldByVisit) return;
-  component.memoryHeldByVisit = false;
+export function releaseVisitedMemory(component: Component): void {
+  const memory = component.memoryHeldByVisit;
+  if (memory == 0) return;
+  component.memoryHeldByVisit = 0;
   releaseRegionLater(memory);
 }
 

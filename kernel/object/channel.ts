@@ -328,6 +328,19 @@ export function msgSend(caller: Thread, connection: Connection, send_: u64, send
   return send(caller, connection.channel, send_, <u64>sendLength, reply, <u64>replyLength, 0, null);
 }
 
+/**
+ * msg.send of a message counted already, on the server's threads: what a
+ * native direct call (object/direct.ts, directSendEnd) hands on. The
+ * connection is looked up again, since the handler ran with the caller's
+ * handles free to change.
+ */
+export function sendOnThreads(caller: Thread, connection: i32, send_: u64, sendLength: u32, reply: u64, replyLength: u32): i32 {
+  const handles = handlesOf(caller.component!);
+  const entry = handles.lookup(connection, abi.OBJECT_TYPE_CONNECTION, abi.RIGHT_SEND);
+  if (entry == null) return handles.error;
+  return send(caller, changetype<Connection>(entry.object).channel, send_, <u64>sendLength, reply, <u64>replyLength, 0, null);
+}
+
 /** msg.sendv */
 export function msgSendv(caller: Thread, connection: Connection, send_: u64, sendCount: u32, reply: u64, replyCount: u32,
   handle: HandleEntry | null): i32 {

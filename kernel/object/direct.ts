@@ -41,6 +41,8 @@
 //  - The client ending while its thread visits: the thread is not ended
 //    in the middle of the server's handler (which would leave the server's
 //    heap half changed); it finishes the handler, then ends.
+//  - The client's lock: handed to a thread of the client that waits for
+//    it when the call begins, as a block would.
 //  - The server's lock: taken only when free or kept by a blocked thread,
 //    as any thread takes it (sched/lock.ts). A thread in a handler never
 //    blocks, so while it holds the lock no other direct call enters the
@@ -67,14 +69,20 @@ import { emptyRunningArea } from "../component/component-shadow-stack";
 import { componentFaulted, describe, releaseVisitedMemory } from "../component/end";
 import { callWasm, isComponentCode } from "../component/platform";
 import { acquireComponentLock, dropLockBoost, releaseComponentLock } from "../sched/lock";
-import { currentThread, exitCurrent } from "../sched/scheduler";
-import { stackFloor } from "../sched/threads";
+import { currentThread, exitCurrent, preemptIfWanted, rescheduleIsWanted } from "../sched/scheduler";
+import { STACK_FLOOR_OFFSET, stackFloor } from "../sched/threads";
 import * as abi from "../generated/abi";
 import { Thread, ThreadState } from "./thread";
-import { Channel } from "./channel";
+import { Channel, sendOnThreads } from "./channel";
 
 /** The stack a direct call leaves the handler at least, down to the thread's stack guard; a thread with less is served by the server's threads. */
 export const DIRECT_STACK: u64 = 64 << 10;
+/**
+ * A thread's stack floor (sched/threads.ts, stackFloor) lies this far above
+ * its stack region: the link's native direct call compares with the
+ * region plus this and DIRECT_STACK.
+ */
+export const DIRECT_STACK_FLOOR: u64 = STACK_FLOOR_OFFSET + DIRECT_STACK;
 /** The smallest buffer of a direct server. */
 export const DIRECT_BUFFER_MINIMUM: u32 = 16;
 /** msg.serve_direct's handler that stops direct calls. */
@@ -94,7 +102,11 @@ export class DirectServer {
     readonly code: u64,
     /** The buffer, absolute, and its length. */
     readonly buffer: u64, readonly capacity: u32,
-  ) {}
+  ) {
+    this.vmctx = instance.vmctxAddress;
+  }
+  /** The instance's vmctx, for the link's native direct call. */
+  readonly vmctx: u64;
 }
 
 let handlerTypeCache: FuncType | null = null;
@@ -150,42 +162,87 @@ export function directCall(caller: Thread, direct: DirectServer, send: u64, send
   if (owner != null && owner.state != ThreadState.Blocked) return DIRECT_DECLINED;
   if (!copyUser(direct.buffer, send, sendLength)) return DIRECT_DECLINED;
   // POINT OF NO RETURN
+  // The caller's own lock to a thread of its component that waits for it: a direct call is the caller's wait
+  // for its server, as a block is, where a thread lets go of its lock (a client that only ever calls directly
+  // would otherwise keep it from its other threads for good).
+  if (!home.lockWaiters.isEmpty) releaseComponentLock(caller);
   // The server's lock, from a blocked holder as sched/lock.ts takes it, and its running area emptied.
   if (owner != null) dropLockBoost(owner);
   server.lockOwner = caller;
-  const serverMemory = server.memoryBase;
   caller.visitHome = home;
   caller.component = server;
-  let result: i64;
-  if (!emptyRunningArea(server)) {
-    result = handlerFaulted(caller, server, TrapKind.StackExhausted, 0);
-  } else {
+  let kind: i32 = TrapKind.StackExhausted;
+  let pc: u64 = 0;
+  let handlerResult: i32 = 0;
+  if (emptyRunningArea(server)) {
     const slots = new StaticArray<u64>(2);
     unchecked(slots[0] = sendLength);
     unchecked(slots[1] = <u64>home.id);
-    const kind = callWasm(direct.code, direct.instance.vmctxAddress, changetype<usize>(slots), 2);
-    if (!server.isRunning) result = abi.ERROR_DEAD_SERVER;
-    else if (kind != 0) result = handlerFaulted(caller, server, kind, <u64>load64(threadBlock() + THREAD_TRAP_PC));
-    else result = <i64><i32><u32>unchecked(slots[0]);
+    kind = callWasm(direct.code, direct.vmctx, changetype<usize>(slots), 2);
+    if (kind != 0) pc = <u64>load64(threadBlock() + THREAD_TRAP_PC);
+    else handlerResult = <i32><u32>unchecked(slots[0]);
   }
+  const result = endVisit(caller, kind, pc, handlerResult);
+  if (result < 0) return result;
+  return replyFrom(direct.buffer, direct.capacity, result, reply, replyLength);
+}
+
+/**
+ * The end of a direct call of `caller`, still the server's thread: its
+ * handler returned `handlerResult` (kind 0) or trapped with `kind` at
+ * `pc`. The thread goes home, without the server's lock, with its own
+ * back (it ends here if its component ended meanwhile). The handler's
+ * reply length (≥ 0, the reply still in the server's buffer), a status,
+ * or DIRECT_DECLINED when the request goes on to the server's threads.
+ */
+function endVisit(caller: Thread, kind: i32, pc: u64, handlerResult: i32): i64 {
+  const server = caller.component!;
+  const home = caller.visitHome!;
+  let result: i64;
+  if (!server.isRunning) result = abi.ERROR_DEAD_SERVER;
+  else if (kind != 0) result = handlerFaulted(caller, server, kind, pc);
+  else result = <i64>handlerResult;
   // The handler leaves the running area empty; whatever it left there is not a thread's.
   const stack = server.shadowStack;
   if (stack != null) stack.pointer = stack.layout.runTop;
   releaseComponentLock(caller);
   caller.component = home;
   caller.visitHome = null;
-  releaseVisitedMemory(server, serverMemory);
+  releaseVisitedMemory(server);
   // A client that ended meanwhile: its thread ends now, the handler done.
   if (!home.isRunning) exitCurrent();
   acquireComponentLock(caller);
   if (result == <i64>HANDLER_REPLY_LATER || result == <i64>abi.ERROR_DEAD_SERVER && server.isRunning) return DIRECT_DECLINED;
-  if (result < 0) return result;
-  // The reply, cut to the buffer and to the client's room.
-  let length = <u64>result;
-  if (length > <u64>direct.capacity) length = <u64>direct.capacity;
-  if (length > replyLength) length = replyLength;
-  if (!copyUser(reply, direct.buffer, length)) return abi.ERROR_BAD_ADDRESS;
-  return 0;
+  return result;
+}
+
+/** The reply of `length` bytes at the server's `buffer` (of `capacity`), cut to both buffers, into the client's `reply`: 0 or BAD_ADDRESS. */
+function replyFrom(buffer: u64, capacity: u32, length: i64, reply: u64, replyLength: u64): i64 {
+  let bytes = <u64>length;
+  if (bytes > <u64>capacity) bytes = <u64>capacity;
+  if (bytes > replyLength) bytes = replyLength;
+  return copyUser(reply, buffer, bytes) ? 0 : abi.ERROR_BAD_ADDRESS;
+}
+
+/**
+ * The end of a msg.send that the link's native fast path called directly
+ * (arch/x86_64/link/fast-path.ts), when its own quick case does not hold
+ * after the handler: a trap (`kind`, the pc in the thread block), the
+ * server or the client ended, the lock wanted meanwhile, a status or
+ * REPLY_LATER. `buffer` and `capacity` are the server's buffer's (read
+ * before the call), the others msg.send's arguments; the message was
+ * counted. msg.send's result, after the switch a higher priority wants.
+ */
+export function directSendEnd(kind: i32, handlerResult: i32, buffer: u64, capacity: u32, connection: i32, send: u32,
+  sendLength: u32, reply: u32, replyLength: u32): i32 {
+  const caller = currentThread();
+  const pc = kind != 0 ? <u64>load64(threadBlock() + THREAD_TRAP_PC) : 0;
+  let result = endVisit(caller, kind, pc, handlerResult);
+  const base = caller.component!.memoryBase;
+  if (result >= 0) result = replyFrom(buffer, capacity, result, base + <u64>reply, <u64>replyLength);
+  else if (result == DIRECT_DECLINED) result = sendOnThreads(caller, connection, base + <u64>send, sendLength, base + <u64>reply, replyLength);
+  if (rescheduleIsWanted()) preemptIfWanted();
+  return <i32>result;
 }
 
 /** A trap of kind `kind` in the handler (or of the call on its behalf): the server ends as faulted; DEAD_SERVER for the client. */

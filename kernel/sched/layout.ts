@@ -50,6 +50,7 @@ export const THREAD_SERVED_BY = offsetof<Thread>("servedBy");
 export const THREAD_PENDING_IN = offsetof<Thread>("pendingIn");
 export const THREAD_DELIVERED_HANDLE = offsetof<Thread>("deliveredHandle");
 export const THREAD_TIMEOUT_STATES = offsetof<Thread>("timeoutStates");
+export const THREAD_STACK_REGION = offsetof<Thread>("stackRegion");
 export const WAIT_QUEUE_THREADS = offsetof<WaitQueue>("threads");
 export const LIST_HEAD = offsetof<ThreadList>("head");
 export const LIST_TAIL = offsetof<ThreadList>("tail");

@@ -128,7 +128,10 @@ export function makeReady(thread: Thread): void {
 function runThread(next: Thread): void {
   const previous = changetype<Thread>(current);
   next.state = ThreadState.Running;
-  next.sliceLeft = SLICE_TICKS;
+  // A thread preempted before its slice was over runs out the rest of it; only a slice used up is renewed here.
+  // Renewing every slice would let a thread that a higher priority interrupts more often than a slice lasts keep
+  // the processor from the others of its own priority for good (a client calling a direct server never blocks).
+  if (next.sliceLeft <= 0) next.sliceLeft = SLICE_TICKS;
   if (next === previous) return;
   const from = previous.context.blockAddress();
   const to = next.context.blockAddress();
@@ -193,8 +196,11 @@ export function preemptIfWanted(): void {
     return;
   }
   if (best > thread.priority) {
+    // Back to the front of its queue with what is left of its slice; with none left, behind the others of its
+    // priority, whose turn it is (a thread that a higher priority interrupts when its slice ends would otherwise
+    // never give them one).
     thread.state = ThreadState.Ready;
-    enqueue(thread, true);
+    enqueue(thread, thread.sliceLeft > 0);
     switchAway();
   } else if (best == thread.priority && thread.sliceLeft <= 0) {
     thread.state = ThreadState.Ready;

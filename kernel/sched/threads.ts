@@ -144,8 +144,11 @@ export function inStackGuard(thread: Thread, address: u64): bool {
 
 /** The lowest limit `thread`'s stack can grow down to (0 for a stack that does not grow). */
 export function stackFloor(thread: Thread): u64 {
-  return thread.stackRegion == 0 ? 0 : thread.stackRegion + <u64>STACK_GUARD_SIZE + STACK_HEADROOM;
+  return thread.stackRegion == 0 ? 0 : thread.stackRegion + STACK_FLOOR_OFFSET;
 }
+
+/** Where a thread's stack floor lies above its stack region (its guard page's address). */
+export const STACK_FLOOR_OFFSET: u64 = <u64>STACK_GUARD_SIZE + STACK_HEADROOM;
 
 /** Set while growStack runs: a stack check failing inside it traps rather than growing again. */
 let growing: bool = false;

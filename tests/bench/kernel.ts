@@ -19,8 +19,10 @@ import { parseReport, type OsBenchResult } from "../kernel/report";
 
 /** The in-OS benchmarks and what each measures (tests/os/README.md). */
 const FIGURES: Array<{ name: string; what: string }> = [
-  { name: "roundtrip-16", what: "send/receive/reply round trip, 16 bytes each way" },
-  { name: "roundtrip-4096", what: "send/receive/reply round trip, 4 KiB each way" },
+  { name: "roundtrip-16", what: "send/receive/reply round trip, 16 bytes each way, a direct call (the server's handler on the client's thread)" },
+  { name: "roundtrip-4096", what: "send/receive/reply round trip, 4 KiB each way, a direct call" },
+  { name: "roundtrip-16-threaded", what: "send/receive/reply round trip, 16 bytes each way, between two threads" },
+  { name: "roundtrip-4096-threaded", what: "send/receive/reply round trip, 4 KiB each way, between two threads" },
   { name: "thread-switch", what: "thread switch (a yield between two components)" },
   { name: "load-cold", what: "component load, wasm → running (compiled on Delos)" },
   { name: "load-warm", what: "component load, wasm → running (native code cached)" },

@@ -114,8 +114,11 @@ export function register(test: TestFunction): void {
     t.ok(link(`(module (memory 1))`).includes("kernel link: the kernel exports no function main"), "missing entry points refused");
     t.ok(link(`(module ${exports.replace('(func $m (param i64 i64))', '(func $m (param i32))')})`).includes("kernel link: the kernel's main has type [i32] -> [], not [i64 i64] -> []"), "wrong entry type refused");
     t.ok(link(`(module ${exports.replace("(memory 1)", "")})`).includes("kernel link: the kernel must define exactly one memory"), "a kernel without memory refused");
-    // The native fast paths come with fastPathResume, and then need every offset and global they are built from.
-    const resume = `(func $r) (export "fastPathResume" (func $r))`;
+    // The native fast paths come with fastPathResume, and then need directSendEnd and every offset and global they
+    // are built from.
+    const resumeOnly = `(func $r) (export "fastPathResume" (func $r))`;
+    t.ok(link(`(module ${exports} ${resumeOnly})`).includes("kernel link: the kernel exports no function directSendEnd"), "native fast paths without directSendEnd refused");
+    const resume = `${resumeOnly} (func $d (param i32 i32 i64 i32 i32 i32 i32 i32 i32) (result i32) (i32.const 0)) (export "directSendEnd" (func $d))`;
     t.ok(link(`(module ${exports} ${resume})`).includes("kernel link: the kernel exports no global THREAD_ID (native fast path)"), "native fast paths without the kernel's layout refused");
     t.ok(link(`(module ${exports} ${resume} (global $t (mut i32) (i32.const 0)) (export "THREAD_ID" (global $t)))`)
       .includes("kernel link: the kernel's THREAD_ID is not an integer constant (native fast path)"), "a mutable offset refused");

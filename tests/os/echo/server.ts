@@ -33,6 +33,7 @@ export const DIRECT_TRAP: u32 = 0xd1ec0001;
 export const DIRECT_SYSTEM_CALL: u32 = 0xd1ec0002;
 export const DIRECT_SPIN: u32 = 0xd1ec0003;
 export const DIRECT_LATER: u32 = 0xd1ec0004;
+const DIRECT_ORDERS: u32 = 4;
 /** The bit of an echo reply's instance set when the request came as a direct call. */
 export const DIRECT_BIT: u32 = 0x80000000;
 
@@ -76,11 +77,16 @@ export const DIRECT_BIT: u32 = 0x80000000;
 
   echo(sequence: u32, data: usize, dataLength: u32, reply: TestEchoEchoReply): i32 {
     if (this.receiveId != 0) return answerEcho(this.instance, sequence, dataLength, reply);
+    if (sequence - DIRECT_TRAP < DIRECT_ORDERS) return this.obey(sequence, data);
+    return answerEcho(this.instance | DIRECT_BIT, sequence, dataLength, reply);
+  }
+
+  /** A direct call's order: a trap, a system call, a loop until the client's thread is unwound, or REPLY_LATER. */
+  obey(sequence: u32, data: usize): i32 {
     if (sequence == DIRECT_TRAP) unreachable();
     if (sequence == DIRECT_SYSTEM_CALL) componentSelf();
     if (sequence == DIRECT_SPIN) while (load<u32>(data) != 0x5a5a5a5a) store<u32>(data + 4, load<u32>(data + 4) + 1);
-    if (sequence == DIRECT_LATER) return REPLY_LATER;
-    return answerEcho(this.instance | DIRECT_BIT, sequence, dataLength, reply);
+    return REPLY_LATER;
   }
 
   square(value: u32, reply: TestEchoSquareReply): i32 {

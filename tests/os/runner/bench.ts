@@ -6,8 +6,11 @@
 // same lines then give instructions executed.
 //
 //  - roundtrip-16, roundtrip-4096: msg.send of a 16-byte / 4 KiB echo
-//    request with a reply of the same size, received and replied to by the
-//    echo server (tests/os/echo) — the whole round trip;
+//    request with a reply of the same size, answered by the echo server's
+//    direct version (tests/os/echo-direct) on the client's thread — the
+//    whole round trip (docs/ipc.md, "Direct calls");
+//  - roundtrip-16-threaded, roundtrip-4096-threaded: the same, received
+//    and replied to by a thread of the echo server (tests/os/echo);
 //  - thread-switch: half a yield round between the runner and the yielder
 //    (tests/os/yielder), both alone at priority 25;
 //  - load-cold, load-warm: component.spawn of tests/os/hello to the first
@@ -19,7 +22,9 @@ import {
   TEST_ECHO_PATH, TEST_ECHO_ECHO,
 } from "../../../ipc/generated/index";
 import { line } from "../lib/log";
-import { initStart } from "./init-client";
+import { initReplace, initStart } from "./init-client";
+import { echoComponent } from "./direct";
+import { DIRECT_BIT } from "../echo/server";
 import { awaitEnd, awaitPulse, spawn, takeEndPulse } from "./supervision";
 import { spawnComponent } from "./grants";
 import { PULSE_HELLO } from "../lib/runner-path";
@@ -62,7 +67,8 @@ function measureClock(): void {
   report("clock-overhead", samples);
 }
 
-function roundTrips(name: string, echo: i32, bytes: u32, count: i32): void {
+/** `count` round trips of `bytes` each way with the echo server on `echo`; `direct`: each must be a direct call. */
+function roundTrips(name: string, echo: i32, bytes: u32, count: i32, direct: bool): void {
   const request = heap.alloc(bytes), reply = heap.alloc(bytes);
   memory.fill(request, 0x5a, bytes);
   store<u32>(request, TEST_ECHO_ECHO);
@@ -73,6 +79,10 @@ function roundTrips(name: string, echo: i32, bytes: u32, count: i32): void {
     const status = msgSend(echo, request, bytes, reply, bytes);
     const end = clockCycles();
     if (status < 0 || load<u32>(reply) != <u32>i) { line("osbench: " + name + " failed at round trip " + i.toString() + ": " + status.toString()); return; }
+    if (((load<u32>(reply, 4) & DIRECT_BIT) != 0) != direct) {
+      line("osbench: " + name + " failed at round trip " + i.toString() + ": " + (direct ? "not served directly" : "served directly"));
+      return;
+    }
     if (i >= WARM_UP) samples.push(end - start - clockOverhead);
   }
   report(name, samples);
@@ -123,17 +133,27 @@ function loads(): void {
 }
 
 export function runBenchmarks(): void {
-  measureClock();
   if (initStart("echo") < 0) { line("osbench: the echo server did not start"); return; }
+  // The direct version first: `npm run trace` traces the round trips right after the clock-overhead line.
+  if (initReplace(echoComponent(), "test/echo-direct.wasm") < 0) { line("osbench: init.replace echo by test/echo-direct.wasm failed"); return; }
+  measureClock();
+  if (!echoRoundTrips("", true)) return;
+  if (initReplace(echoComponent(), "test/echo.wasm") < 0) { line("osbench: init.replace echo by test/echo.wasm failed"); return; }
+  if (!echoRoundTrips("-threaded", false)) return;
+  threadSwitches();
+  loads();
+}
+
+/** The round trips with the echo server init runs now, their figures' names ending in `suffix`. */
+function echoRoundTrips(suffix: string, direct: bool): bool {
   const echo = nameOpen(TEST_ECHO_PATH, 5_000_000_000);
-  if (echo < 0) { line("osbench: name.open " + TEST_ECHO_PATH + " failed"); return; }
+  if (echo < 0) { line("osbench: name.open " + TEST_ECHO_PATH + " failed"); return false; }
   // The kernel writes COM1 lines out when the machine is idle (docs/kernel.md, "The console"): this pause lets
   // the lines above reach COM1 before the round trips begin, since `npm run trace` starts QEMU's execution log
   // at the clock-overhead line and expects the round trips right after it.
   threadSleep(CONSOLE_SETTLE_NANOSECONDS);
-  roundTrips("roundtrip-16", echo, 16, ROUND_TRIPS);
-  roundTrips("roundtrip-4096", echo, 4096, LARGE_ROUND_TRIPS);
+  roundTrips("roundtrip-16" + suffix, echo, 16, ROUND_TRIPS, direct);
+  roundTrips("roundtrip-4096" + suffix, echo, 4096, LARGE_ROUND_TRIPS, direct);
   handleClose(echo);
-  threadSwitches();
-  loads();
+  return true;
 }

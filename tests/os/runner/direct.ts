@@ -53,7 +53,7 @@ function ask(sequence: u32, answer: StaticArray<u32>): i32 {
 }
 
 /** The instance of the echo server init runs now, or 0. */
-function echoComponent(): u32 {
+export function echoComponent(): u32 {
   return initStatus("echo") < 0 ? 0 : initStatusReply.component;
 }
 

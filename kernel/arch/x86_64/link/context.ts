@@ -69,6 +69,8 @@ export class KernelLink {
   initialize: i32 = -1;
   /** The kernel's end of a native fast path's call the slow way (sched/entry.ts). */
   fastPathResume: i32 = -1;
+  /** The kernel's end of a native direct call the slow way (object/direct.ts). */
+  directSendEnd: i32 = -1;
 
   constructor(c: StubContext, component: CompiledComponent, entry: Label) {
     this.c = c;

@@ -52,7 +52,7 @@
 // in the same exception range; a fault there declines, and the general
 // path repeats the copy and fails the side whose memory it was.
 
-import { MEMORY_BASE, MEMORY_LENGTH, THREAD_SELF, THREAD_STACK_LIMIT } from "../../../../sdk/compiler/src/abi";
+import { MEMORY_BASE, MEMORY_LENGTH, THREAD_SELF, THREAD_STACK_LIMIT, THREAD_TRAP_RSP, VMCTX_MEMORY_BASE } from "../../../../sdk/compiler/src/abi";
 import { ExternKind, ConstKind } from "../../../../sdk/compiler/src/module";
 import { CONTEXT_FS_BASE, CONTEXT_RBP, CONTEXT_RIP, CONTEXT_RSP } from "../../../../sdk/compiler/src/generate/x86";
 import { Alu, Cond, Label, Mem, Reg, Shift, fsAbsolute, mem, memIndex, memLabel } from "../../../../sdk/compiler/src/x64/assembler";
@@ -62,6 +62,10 @@ import { KernelLink } from "./context";
 
 /** The i32 slot of argument `i` at the native code's entry (above the return address). */
 function argument(i: i32): Mem { return mem(Reg.RSP, 8 + 8 * i); }
+/** The direct handler's argument slots (two), with room that keeps rsp 16-byte aligned at its call (emitDirect). */
+const DIRECT_ARGUMENTS: i32 = 24;
+/** directSendEnd's nine argument slots, with the room that aligns rsp at its call (emitDirect). */
+const END_ARGUMENTS: i32 = 72;
 /** The result slot: the caller reads its first slot after the call. */
 const RESULT: Mem = mem(Reg.RSP, 8);
 
@@ -172,7 +176,11 @@ export class FastPaths {
   private readonly ENTRY_NUMBER: i32; private readonly OBJECT_TYPE: i32; private readonly CONNECTION_CHANNEL: i32;
   private readonly CHANNEL_SENDERS: i32; private readonly CHANNEL_RECEIVERS: i32; private readonly CHANNEL_PULSES: i32;
   private readonly CHANNEL_LAST_RECEIVER: i32; private readonly CHANNEL_IS_OPEN: i32; private readonly PULSES_COUNT: i32;
-  private readonly CHANNEL_DIRECT: i32; private readonly THREAD_VISIT_HOME: i32;
+  private readonly CHANNEL_DIRECT: i32; private readonly THREAD_VISIT_HOME: i32; private readonly THREAD_STACK_REGION: i32;
+  private readonly COMPONENT_STATE: i32; private readonly COMPONENT_RUNNING: i32;
+  private readonly DIRECT_SERVER: i32; private readonly DIRECT_CODE: i32; private readonly DIRECT_VMCTX: i32;
+  private readonly DIRECT_BUFFER: i32; private readonly DIRECT_CAPACITY: i32; private readonly DIRECT_STACK_FLOOR: i32;
+  private readonly ERROR_BAD_ADDRESS: i32;
   private readonly ARRAY_DATA: i32;
   private readonly STATE_READY: i32; private readonly STATE_RUNNING: i32; private readonly STATE_BLOCKED: i32;
   private readonly BLOCK_REPLY: i32; private readonly BLOCK_RECEIVE: i32;
@@ -225,6 +233,12 @@ export class FastPaths {
     this.CHANNEL_RECEIVERS = s.constant("CHANNEL_RECEIVERS"); this.CHANNEL_PULSES = s.constant("CHANNEL_PULSES");
     this.CHANNEL_LAST_RECEIVER = s.constant("CHANNEL_LAST_RECEIVER"); this.CHANNEL_IS_OPEN = s.constant("CHANNEL_IS_OPEN");
     this.CHANNEL_DIRECT = s.constant("CHANNEL_DIRECT"); this.THREAD_VISIT_HOME = s.constant("THREAD_VISIT_HOME");
+    this.THREAD_STACK_REGION = s.constant("THREAD_STACK_REGION");
+    this.COMPONENT_STATE = s.constant("COMPONENT_STATE"); this.COMPONENT_RUNNING = s.constant("COMPONENT_RUNNING");
+    this.DIRECT_SERVER = s.constant("DIRECT_SERVER"); this.DIRECT_CODE = s.constant("DIRECT_CODE");
+    this.DIRECT_VMCTX = s.constant("DIRECT_VMCTX"); this.DIRECT_BUFFER = s.constant("DIRECT_BUFFER");
+    this.DIRECT_CAPACITY = s.constant("DIRECT_CAPACITY"); this.DIRECT_STACK_FLOOR = s.constant("DIRECT_STACK_FLOOR");
+    this.ERROR_BAD_ADDRESS = s.constant("ERROR_BAD_ADDRESS");
     this.PULSES_COUNT = s.constant("PULSES_COUNT");
     this.ARRAY_DATA = s.constant("ARRAY_DATA");
     this.STATE_READY = s.constant("STATE_READY"); this.STATE_RUNNING = s.constant("STATE_RUNNING");
@@ -435,6 +449,15 @@ export class FastPaths {
     this.misses.length = 0;
   }
 
+  /** Jumps to `busy` unless the wait queue at field `queue` of the object in `owner` is empty. Clobbers `scratch`. */
+  private checkQueueEmpty(busy: Label, owner: Reg, queue: i32, scratch: Reg): void {
+    const a = this.a;
+    a.load(4, scratch, field(owner, queue));
+    a.load(4, scratch, field(scratch, this.WAIT_QUEUE_THREADS));
+    a.cmpMemImm(4, field(scratch, this.LIST_HEAD), 0);
+    a.jcc(Cond.NE, busy);
+  }
+
   /** Declines when the thread in `thread` keeps kernel frames in its slots (the switch to it would have to move them). */
   private checkNoFrames(declined: Label, thread: Reg): void {
     this.a.cmpMemImm(4, field(thread, this.THREAD_SHADOW_BYTES), 0);
@@ -453,10 +476,7 @@ export class FastPaths {
     a.jcc(Cond.NE, free);
     a.cmpMemImm(4, field(Reg.RBX, this.THREAD_LOCK_BOOST), this.NO_PRIORITY);
     a.jcc(Cond.NE, declined);
-    a.load(4, Reg.RAX, field(Reg.R12, this.COMPONENT_LOCK_WAITERS));
-    a.load(4, Reg.RAX, field(Reg.RAX, this.WAIT_QUEUE_THREADS));
-    a.cmpMemImm(4, field(Reg.RAX, this.LIST_HEAD), 0);
-    a.jcc(Cond.NE, declined);
+    this.checkQueueEmpty(declined, Reg.R12, this.COMPONENT_LOCK_WAITERS, Reg.RAX);
     a.bind(free);
   }
 
@@ -678,23 +698,25 @@ export class FastPaths {
   private emitSend(index: i32): void {
     const a = this.a;
     const declined = a.newLabel(), noReady = a.newLabel(), noInfo = a.newLabel();
+    const direct = a.newLabel(), resume = a.newLabel();
     this.begin(index);
     // Registers: rbx the caller, r12 its component, r13 its objects, r9/r8 its memory's base and length,
     // r11 the receiver, r13 then its component's id, r10 the lent priority, r8 then the server's priority.
     this.enterMessage(declined, Reg.R13);
     this.checkRange(declined, 1, 2);
-    // msg.reply_wait's result holds 31 bits of length (ecx: the send's, from checkRange).
-    a.test(4, Reg.RCX, Reg.RCX);
-    a.jcc(Cond.S, declined);
     this.checkRange(declined, 3, 4);
     a.load(4, Reg.RCX, argument(0));
     this.lookupRemembered(declined, Reg.R13, this.OBJECT_TYPE_CONNECTION, this.RIGHT_SEND, Reg.RAX, true);
     a.load(4, Reg.RAX, field(Reg.RAX, this.CONNECTION_CHANNEL));
     a.cmpMemImm(1, field(Reg.RAX, this.CHANNEL_IS_OPEN), 0);
     a.jcc(Cond.E, declined);
-    // A channel with a direct server: its calls run on the caller's thread (object/direct.ts).
-    a.cmpMemImm(4, field(Reg.RAX, this.CHANNEL_DIRECT), 0);
-    a.jcc(Cond.NE, declined);
+    // A channel with a direct server: its calls run on the caller's thread (emitDirect).
+    a.load(4, Reg.R13, field(Reg.RAX, this.CHANNEL_DIRECT));
+    a.test(4, Reg.R13, Reg.R13);
+    a.jcc(Cond.NE, direct);
+    // msg.reply_wait's result holds 31 bits of the message's length.
+    a.cmpMemImm(4, argument(2), 0);
+    a.jcc(Cond.L, declined);
     a.load(4, Reg.RAX, field(Reg.RAX, this.CHANNEL_RECEIVERS));
     a.load(4, Reg.RAX, field(Reg.RAX, this.WAIT_QUEUE_THREADS));
     a.load(4, Reg.R11, field(Reg.RAX, this.LIST_HEAD));
@@ -777,7 +799,173 @@ export class FastPaths {
     a.storeImm(4, field(Reg.RBX, this.THREAD_BLOCK_REASON), this.BLOCK_REPLY);
     a.storeImm(4, field(Reg.RBX, this.THREAD_FAST_BLOCK), this.FAST_BLOCK_REPLY);
     a.storeImm(4, field(Reg.R11, this.THREAD_WAKE_REASON), this.WAKE_WOKEN);
-    this.switchAndFinish(index, declined, Reg.R11);
+    this.switchTo(Reg.R11, resume);
+    a.bind(resume);
+    this.finish(true);
+    a.bind(direct);
+    this.emitDirect(declined);
+    this.end(index, declined);
+  }
+
+  /**
+   * directCall's case (object/direct.ts), entered from emitSend with r13
+   * the channel's DirectServer: the server is another component, running,
+   * its lock free and no thread's shadow-stack frames in its running area;
+   * nobody waits for the caller's lock; the message fits the server's
+   * buffer; the caller's stack can grow by DIRECT_STACK. The message is copied into the server's buffer, the
+   * thread takes the server's identity and lock and calls the handler
+   * `(length, sender) -> i32` in a frame laid out as invoke's
+   * (sdk/compiler/src/link/invoke.ts), so that a trap in the handler, or
+   * the end of the server while the thread is preempted there (the
+   * interrupt's resume trap, object/direct.ts), returns through
+   * invokeReturn to `trapped` here. `sti; call`: an interrupt comes at the
+   * handler's first instruction at the earliest, where the resume trap
+   * sees it. After the handler, its quick case — a reply (≥ 0), the server
+   * still running with nobody waiting for its lock, the caller's component
+   * still running with its lock still the thread's, no switch wanted —
+   * lets go of the server's lock, goes home and copies the reply out.
+   * Every other end, and a trap, is the kernel's directSendEnd.
+   */
+  private emitDirect(declined: Label): void {
+    const a = this.a;
+    const trapped = a.newLabel(), slow = a.newLabel(), callEnd = a.newLabel(), badReply = a.newLabel();
+    // Registers: rbx the caller, r12 its component, r13 the DirectServer, r11 the server, r9 the caller's memory base.
+    // The server's lock free: so the server is not the caller's component, whose lock a thread running its code holds
+    // (sched/lock.ts).
+    a.load(4, Reg.R11, field(Reg.R13, this.DIRECT_SERVER));
+    a.cmpMemImm(4, field(Reg.R11, this.COMPONENT_LOCK_OWNER), 0);
+    a.jcc(Cond.NE, declined);
+    a.cmpMemImm(4, field(Reg.R11, this.COMPONENT_STATE), this.COMPONENT_RUNNING);
+    a.jcc(Cond.NE, declined);
+    a.cmpMemImm(4, field(Reg.R11, this.COMPONENT_SHADOW_RUNNER), 0);
+    a.jcc(Cond.NE, declined);
+    // Nobody waits for the caller's own lock (directCall hands it over).
+    this.checkQueueEmpty(declined, Reg.R12, this.COMPONENT_LOCK_WAITERS, Reg.RAX);
+    a.load(4, Reg.RDX, argument(2));
+    a.cmpLoad(4, Reg.RDX, field(Reg.R13, this.DIRECT_CAPACITY));
+    a.jcc(Cond.A, declined);
+    // The stack grows on demand: what counts is how far it can, down to its floor (sched/threads.ts, stackFloor; a
+    // component's thread always has a stack region).
+    a.mov(8, Reg.RAX, Reg.RSP);
+    a.aluLoad(Alu.SUB, 8, Reg.RAX, field(Reg.RBX, this.THREAD_STACK_REGION));
+    a.cmpImm(8, Reg.RAX, this.DIRECT_STACK_FLOOR);
+    a.jcc(Cond.B, declined);
+    // The message into the server's buffer.
+    a.load(8, Reg.RDI, field(Reg.R13, this.DIRECT_BUFFER));
+    a.load(4, Reg.RSI, argument(1));
+    a.add(8, Reg.RSI, Reg.R9);
+    this.copyChecked(declined);
+    // POINT OF NO RETURN
+    // The message counted; the thread the server's, holding its lock.
+    a.aluStoreImm(Alu.ADD, 8, field(Reg.R12, this.COMPONENT_MESSAGES), 1);
+    a.store(4, field(Reg.R11, this.COMPONENT_LOCK_OWNER), Reg.RBX);
+    a.store(4, field(Reg.RBX, this.THREAD_VISIT_HOME), Reg.R12);
+    a.store(4, field(Reg.RBX, this.THREAD_COMPONENT), Reg.R11);
+    // invoke's frame: the return address (trapped), rbp, rbx, r12, r13, r14 and r15 (not needed: trapped sets
+    // what it uses again), the previous THREAD_TRAP_RSP, the slots and the count (not needed), where
+    // THREAD_TRAP_RSP points; then the handler's argument slots, rsp 16-byte aligned at the call.
+    const frame = 8 + 8 + 40 + 8 + 16 + DIRECT_ARGUMENTS;
+    a.lea(8, Reg.RAX, memLabel(trapped));
+    a.push(Reg.RAX);
+    a.push(Reg.RBP);
+    a.subImm(8, Reg.RSP, 40);
+    a.pushMem(fsAbsolute(THREAD_TRAP_RSP));
+    a.subImm(8, Reg.RSP, 16 + DIRECT_ARGUMENTS);
+    a.lea(8, Reg.RAX, mem(Reg.RSP, DIRECT_ARGUMENTS));
+    a.store(8, fsAbsolute(THREAD_TRAP_RSP), Reg.RAX);
+    // The handler's arguments: the message's length, the sender's component id.
+    a.load(4, Reg.RAX, mem(Reg.RSP, frame + 8 + 8 * 2));
+    a.store(8, mem(Reg.RSP, 0), Reg.RAX);
+    a.load(4, Reg.RAX, field(Reg.R12, this.COMPONENT_ID));
+    a.store(8, mem(Reg.RSP, 8), Reg.RAX);
+    // Kept across the call (the handler keeps rbx, r12 and r13: docs/compiler-abi.md): the thread, the buffer, its capacity.
+    a.load(8, Reg.R14, field(Reg.R13, this.DIRECT_VMCTX));
+    a.load(8, Reg.RAX, field(Reg.R13, this.DIRECT_CODE));
+    a.load(8, Reg.R12, field(Reg.R13, this.DIRECT_BUFFER));
+    a.load(4, Reg.R13, field(Reg.R13, this.DIRECT_CAPACITY));
+    a.load(8, Reg.R15, mem(Reg.R14, VMCTX_MEMORY_BASE));
+    a.sti();
+    a.callReg(Reg.RAX);
+    a.cli();
+    // The frame undone (rbp the handler kept), the kernel's vmctx and memory base back.
+    a.load(8, Reg.RCX, mem(Reg.RSP, DIRECT_ARGUMENTS + 16));
+    a.store(8, fsAbsolute(THREAD_TRAP_RSP), Reg.RCX);
+    a.addImm(8, Reg.RSP, frame);
+    a.lea(8, Reg.R14, memLabel(this.k.vmctx));
+    a.load(8, Reg.R15, mem(Reg.R14, VMCTX_MEMORY_BASE));
+    // The quick case: a reply; the server's lock still the thread's (so the server runs: its end takes the lock) and
+    // nobody waits for it (so no boost); the caller's component's lock still the thread's (so it runs too, and
+    // the thread need not take its lock back); no switch wanted.
+    a.test(4, Reg.RAX, Reg.RAX);
+    a.jcc(Cond.S, slow);
+    a.load(4, Reg.R11, field(Reg.RBX, this.THREAD_COMPONENT));
+    a.cmpLoad(4, Reg.RBX, field(Reg.R11, this.COMPONENT_LOCK_OWNER));
+    a.jcc(Cond.NE, slow);
+    this.checkQueueEmpty(slow, Reg.R11, this.COMPONENT_LOCK_WAITERS, Reg.RCX);
+    a.cmpMemImm(4, field(Reg.RBX, this.THREAD_LOCK_BOOST), this.NO_PRIORITY);
+    a.jcc(Cond.NE, slow);
+    a.load(4, Reg.R10, field(Reg.RBX, this.THREAD_VISIT_HOME));
+    a.cmpLoad(4, Reg.RBX, field(Reg.R10, this.COMPONENT_LOCK_OWNER));
+    a.jcc(Cond.NE, slow);
+    a.cmpMemImm(4, this.s.cell("rescheduleWanted"), 0);
+    a.jcc(Cond.NE, slow);
+    // The server's lock let go, the thread home.
+    a.storeImm(4, field(Reg.R11, this.COMPONENT_LOCK_OWNER), 0);
+    a.store(4, field(Reg.RBX, this.THREAD_COMPONENT), Reg.R10);
+    a.storeImm(4, field(Reg.RBX, this.THREAD_VISIT_HOME), 0);
+    // The reply, cut to the server's buffer and to the caller's reply buffer.
+    a.mov(4, Reg.RDX, Reg.RAX);
+    a.cmp(4, Reg.RDX, Reg.R13);
+    a.cmov(Cond.A, 4, Reg.RDX, Reg.R13);
+    a.cmpLoad(4, Reg.RDX, argument(4));
+    a.cmovLoad(Cond.A, 4, Reg.RDX, argument(4));
+    a.mov(8, Reg.RSI, Reg.R12);
+    a.load(8, Reg.RDI, field(Reg.R10, this.COMPONENT_MEMORY_OBJECT));
+    a.load(8, Reg.RDI, mem(Reg.RDI, MEMORY_BASE));
+    a.load(4, Reg.RAX, argument(3));
+    a.add(8, Reg.RDI, Reg.RAX);
+    a.call(this.k.copyChecked);
+    a.test(8, Reg.RAX, Reg.RAX);
+    a.jcc(Cond.NE, badReply);
+    a.storeImm(4, RESULT, 0);
+    a.sti();
+    a.ret();
+    a.bind(badReply);
+    a.storeImm(4, RESULT, this.ERROR_BAD_ADDRESS);
+    a.sti();
+    a.ret();
+
+    // Not the quick case: eax the handler's result, no trap.
+    a.bind(slow);
+    a.mov(4, Reg.RCX, Reg.RAX);
+    a.xor(4, Reg.RAX, Reg.RAX);
+    a.jmp(callEnd);
+    // A trap: invokeReturn's `ret` with eax the trap kind; rbp is the caller's, the other registers are not.
+    // The kernel's shadow stack as at the entry, empty: a system call the handler made left frames there when
+    // refused (object/direct.ts, refuseVisitor).
+    a.bind(trapped);
+    a.cli();
+    a.lea(8, Reg.R14, memLabel(this.k.vmctx));
+    a.load(8, Reg.R15, mem(Reg.R14, VMCTX_MEMORY_BASE));
+    a.load(4, Reg.RCX, this.s.cell("runTop"));
+    a.store(4, this.s.cell("__stack_pointer"), Reg.RCX);
+    // directSendEnd(kind, result, buffer, capacity, connection, send, sendLength, reply, replyLength) -> msg.send's
+    // result, a wasm function: its arguments in slots at rsp, 16-byte aligned at the call.
+    a.bind(callEnd);
+    a.subImm(8, Reg.RSP, END_ARGUMENTS);
+    a.store(8, mem(Reg.RSP, 0), Reg.RAX);
+    a.store(8, mem(Reg.RSP, 8), Reg.RCX);
+    a.store(8, mem(Reg.RSP, 16), Reg.R12);
+    a.store(8, mem(Reg.RSP, 24), Reg.R13);
+    for (let i = 0; i < 5; i++) {
+      a.load(4, Reg.RAX, mem(Reg.RSP, END_ARGUMENTS + 8 + 8 * i));
+      a.store(8, mem(Reg.RSP, 32 + 8 * i), Reg.RAX);
+    }
+    a.call(this.k.functionLabel(<u32>this.k.directSendEnd));
+    a.addImm(8, Reg.RSP, END_ARGUMENTS);
+    a.store(4, RESULT, Reg.RAX);
+    a.sti();
+    a.ret();
   }
 
   // ---- msg.reply_receive(receiveId, status, reply, replyLength, channel, buffer, bufferLength, info)
@@ -857,14 +1045,8 @@ export class FastPaths {
     a.load(4, Reg.RAX, field(Reg.R13, this.CHANNEL_PULSES));
     a.cmpMemImm(4, field(Reg.RAX, this.PULSES_COUNT), 0);
     a.jcc(Cond.NE, declined);
-    a.load(4, Reg.RAX, field(Reg.R13, this.CHANNEL_SENDERS));
-    a.load(4, Reg.RAX, field(Reg.RAX, this.WAIT_QUEUE_THREADS));
-    a.cmpMemImm(4, field(Reg.RAX, this.LIST_HEAD), 0);
-    a.jcc(Cond.NE, declined);
-    a.load(4, Reg.RAX, field(Reg.R13, this.CHANNEL_RECEIVERS));
-    a.load(4, Reg.RAX, field(Reg.RAX, this.WAIT_QUEUE_THREADS));
-    a.cmpMemImm(4, field(Reg.RAX, this.LIST_HEAD), 0);
-    a.jcc(Cond.NE, declined);
+    this.checkQueueEmpty(declined, Reg.R13, this.CHANNEL_SENDERS, Reg.RAX);
+    this.checkQueueEmpty(declined, Reg.R13, this.CHANNEL_RECEIVERS, Reg.RAX);
     this.checkLockLetsGo(declined);
     // The client runs next.
     this.highestReady(Reg.RAX, noReady);

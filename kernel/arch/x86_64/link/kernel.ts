@@ -155,6 +155,7 @@ export function linkKernel(c: StubContext, componentBytes: Uint8Array, wasm: Uin
   k.growStackFunction = exportedFunction(component!, "growStack", "II", "I", false);
   k.initialize = exportedFunction(component!, "_initialize", "", "", false);
   k.fastPathResume = exportedFunction(component!, "fastPathResume", "", "", false);
+  if (k.fastPathResume >= 0) k.directSendEnd = exportedFunction(component!, "directSendEnd", "iiIiiiiii", "i", true);
   if (problem.length > 0) return failure(problem);
 
   const p = c.p;
