@@ -182,26 +182,30 @@ export function directCall(caller: Thread, direct: DirectServer, send: u64, send
     if (kind != 0) pc = <u64>load64(threadBlock() + THREAD_TRAP_PC);
     else handlerResult = <i32><u32>unchecked(slots[0]);
   }
-  const result = endVisit(caller, kind, pc, handlerResult);
-  if (result < 0) return result;
-  return replyFrom(direct.buffer, direct.capacity, result, reply, replyLength);
+  return endVisit(caller, kind, pc, handlerResult, direct.buffer, direct.capacity, reply, replyLength);
 }
 
 /**
  * The end of a direct call of `caller`, still the server's thread: its
  * handler returned `handlerResult` (kind 0) or trapped with `kind` at
- * `pc`. The thread goes home, without the server's lock, with its own
- * back (it ends here if its component ended meanwhile). The handler's
- * reply length (≥ 0, the reply still in the server's buffer), a status,
- * or DIRECT_DECLINED when the request goes on to the server's threads.
+ * `pc`. A reply goes from the server's `buffer` (of `capacity`) into the
+ * client's `reply` (absolute) first, while the server's lock keeps every
+ * other call out of that buffer: once the thread lets go of it, and
+ * perhaps waits for its own component's lock, another thread's direct
+ * call may fill the buffer before this one runs again. Then the thread
+ * goes home, without the server's lock, with its own back (it ends here
+ * if its component ended meanwhile). msg.send's result, or
+ * DIRECT_DECLINED when the request goes on to the server's threads.
  */
-function endVisit(caller: Thread, kind: i32, pc: u64, handlerResult: i32): i64 {
+function endVisit(caller: Thread, kind: i32, pc: u64, handlerResult: i32, buffer: u64, capacity: u32, reply: u64,
+  replyLength: u64): i64 {
   const server = caller.component!;
   const home = caller.visitHome!;
   let result: i64;
   if (!server.isRunning) result = abi.ERROR_DEAD_SERVER;
   else if (kind != 0) result = handlerFaulted(caller, server, kind, pc);
   else result = <i64>handlerResult;
+  if (result >= 0 && home.isRunning) result = replyFrom(buffer, capacity, result, reply, replyLength);
   // The handler leaves the running area empty; whatever it left there is not a thread's.
   const stack = server.shadowStack;
   if (stack != null) stack.pointer = stack.layout.runTop;
@@ -237,10 +241,9 @@ export function directSendEnd(kind: i32, handlerResult: i32, buffer: u64, capaci
   sendLength: u32, reply: u32, replyLength: u32): i32 {
   const caller = currentThread();
   const pc = kind != 0 ? <u64>load64(threadBlock() + THREAD_TRAP_PC) : 0;
-  let result = endVisit(caller, kind, pc, handlerResult);
-  const base = caller.component!.memoryBase;
-  if (result >= 0) result = replyFrom(buffer, capacity, result, base + <u64>reply, <u64>replyLength);
-  else if (result == DIRECT_DECLINED) result = sendOnThreads(caller, connection, base + <u64>send, sendLength, base + <u64>reply, replyLength);
+  const base = caller.visitHome!.memoryBase;
+  let result = endVisit(caller, kind, pc, handlerResult, buffer, capacity, base + <u64>reply, <u64>replyLength);
+  if (result == DIRECT_DECLINED) result = sendOnThreads(caller, connection, base + <u64>send, sendLength, base + <u64>reply, replyLength);
   if (rescheduleIsWanted()) preemptIfWanted();
   return <i32>result;
 }

@@ -7,6 +7,8 @@
 //  - a request is answered directly (the reply's instance carries
 //    DIRECT_BIT), and one whose handler returns REPLY_LATER goes on to the
 //    server's own thread, which answers it;
+//  - two threads of the runner calling at once, the second preempting the
+//    first and waiting for the runner's lock: each gets its own replies;
 //  - a handler that makes a system call, or traps, ends its server alone:
 //    the runner's msg.send returns DEAD_SERVER, init restarts the server,
 //    the next request is answered directly by the new instance;
@@ -64,6 +66,83 @@ function spinningSend(_argument: i32): void {
   threadExit();
 }
 
+/** How many requests interleavedSender sends, a millisecond apart. */
+const INTERLEAVED: i32 = 40;
+/** A bound on the first thread's stream, should the second never be done. */
+const STREAM_LIMIT: u32 = 2_000_000;
+/** What interleavedSender saw go wrong first: a status, or the number of the request whose reply was not its own; 0: nothing. */
+let interleavedFailure: i32 = 0;
+let interleavedDone: bool = false;
+/** The first thread's requests in interleavedCalls, and how many of each thread's were direct calls. */
+let interleavedSent: u32 = 0;
+let interleavedDirect: i32 = 0;
+let streamDirect: u32 = 0;
+
+/**
+ * A second thread of the runner, above the first one's priority: every
+ * millisecond a request of its own, whose reply must be its own.
+ * It preempts the first thread wherever that is, and it often has to wait
+ * for the runner's lock, which the first thread hands it at its next call:
+ * then its own call runs while the first thread waits for the lock back,
+ * between its handler's end and its msg.send's return.
+ */
+function interleavedSender(_argument: i32): void {
+  const answer = new StaticArray<u32>(3);
+  for (let i = 0; i < INTERLEAVED && interleavedFailure == 0; i++) {
+    threadSleep(1_000_000);
+    const sequence = 0x40000000 + <u32>i;
+    const status = ask(sequence, answer);
+    if (status < 0) interleavedFailure = status;
+    else if (answer[0] != sequence) interleavedFailure = i + 1;
+    else if ((answer[1] & DIRECT_BIT) != 0) interleavedDirect++;
+  }
+  interleavedDone = true;
+  threadExit();
+}
+
+/**
+ * Direct calls from two threads of the runner at once, into the one
+ * buffer the server's handler has: each thread must get its own reply
+ * (the first one's is copied out while the server's lock still keeps the
+ * second one's call out of the buffer).
+ */
+function interleavedCalls(check: Check): bool {
+  interleavedFailure = 0;
+  interleavedDone = false;
+  interleavedDirect = 0;
+  streamDirect = 0;
+  const connection = nameOpen(TEST_ECHO_PATH, OPEN_TIMEOUT);
+  if (!check.succeeded(connection, "name.open " + TEST_ECHO_PATH)) return false;
+  if (!check.succeeded(threadCreate(interleavedSender.index, 0, PRIORITY_DEFAULT + 5), "thread.create")) return false;
+  const size = TEST_ECHO_ECHO_REQUEST_SIZE + REQUEST_DATA;
+  const request = heap.alloc(size), reply = heap.alloc(size);
+  let sent: u32 = 0;
+  let right = true;
+  while (!interleavedDone && sent < STREAM_LIMIT && right) {
+    changetype<TestEchoEchoRequest>(request).operation = TEST_ECHO_ECHO;
+    changetype<TestEchoEchoRequest>(request).sequence = sent;
+    store<u64>(request + TEST_ECHO_ECHO_REQUEST_SIZE, <u64>sent * 0x9e3779b97f4a7c15);
+    memory.fill(reply, 0, size);
+    const status = msgSend(connection, request, size, reply, size);
+    const answer = changetype<TestEchoEchoReply>(reply);
+    // The messages are built only on failure: the stream is long, and the runner's heap never frees.
+    if (status < 0) right = check.succeeded(status, "the first thread's request " + sent.toString());
+    else if (answer.sequence != sent || load<u64>(reply + TEST_ECHO_ECHO_REQUEST_SIZE) != <u64>sent * 0x9e3779b97f4a7c15) {
+      right = check.ok(false, "the reply to the first thread's request " + sent.toString() + " is its own (sequence " + answer.sequence.toString() + ")");
+    }
+    if ((answer.instance & DIRECT_BIT) != 0) streamDirect++;
+    sent++;
+  }
+  handleClose(connection);
+  for (let i = 0; i < 500 && !interleavedDone; i++) threadSleep(10_000_000);
+  if (!right) return false;
+  if (!check.ok(interleavedDone, "the second thread's " + INTERLEAVED.toString() + " requests done")) return false;
+  interleavedSent = sent;
+  // Most are direct; a call finding the server's lock with the other thread, or the server's own thread serving, is not.
+  return check.equal(interleavedFailure, 0, "the second thread's replies, each its own (0: all)")
+    && check.ok(streamDirect > sent / 2, "most of the first thread's requests direct calls (" + streamDirect.toString() + " of " + sent.toString() + ")");
+}
+
 /** A handler of the right type for msg.serve_direct's checks; never called. */
 function unusedHandler(length: i32, sender: i32): i32 { return length + sender; }
 
@@ -113,6 +192,7 @@ export function directCalls(check: Check): void {
   if (!check.succeeded(ask(DIRECT_LATER, answer), "a request whose handler returns REPLY_LATER")) return;
   if (!check.ok(answer[0] == DIRECT_LATER && (answer[1] & DIRECT_BIT) == 0, "REPLY_LATER: answered by the server's own thread")) return;
 
+  if (!interleavedCalls(check)) return;
   if (!registrationChecks(check)) return;
 
   // Handlers that break: the server alone ends.
@@ -137,5 +217,7 @@ export function directCalls(check: Check): void {
   if (!check.succeeded(initReplace(echoComponent(), "test/echo.wasm"), "init.replace echo by test/echo.wasm")) return;
   if (!check.succeeded(ask(12, answer), "the echo server's first version")) return;
   check.ok((answer[1] & DIRECT_BIT) == 0, "the first version serves on its thread");
-  check.summary = "requests answered on the runner's thread, REPLY_LATER handed to the server's; msg.serve_direct refused a handler out of the table or of another type, a short buffer, one out of memory, a wrong or closed handle; a handler's system call and its trap each ended the server alone (DEAD_SERVER, a new instance answered directly); a handler spinning on a runner thread let the runner's other thread and the timer run, and its msg.send returned DEAD_SERVER when init restarted the server";
+  check.summary = "requests answered on the runner's thread, REPLY_LATER handed to the server's; two threads of the runner calling at once each got its own replies ("
+    + interleavedSent.toString() + " requests, " + streamDirect.toString() + " direct, and " + INTERLEAVED.toString() + ", "
+    + interleavedDirect.toString() + " direct); msg.serve_direct refused a handler out of the table or of another type, a short buffer, one out of memory, a wrong or closed handle; a handler's system call and its trap each ended the server alone (DEAD_SERVER, a new instance answered directly); a handler spinning on a runner thread let the runner's other thread and the timer run, and its msg.send returned DEAD_SERVER when init restarted the server";
 }
