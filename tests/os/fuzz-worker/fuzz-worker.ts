@@ -226,6 +226,18 @@ function fuzzThread(argument: u32): void {
   }
 }
 
+/**
+ * The worker's direct handler (msg.serve_direct): called on other threads'
+ * sends to its channel, with no system call. Its answers vary with the
+ * request: a reply of up to 255 bytes, an error status, REPLY_LATER (the
+ * request then goes on to the worker's receives).
+ */
+function fuzzDirectHandler(length: i32, sender: i32): i32 {
+  if ((length & 7) == 3) return i32.MIN_VALUE;
+  if ((sender & 3) == 0) return -((length & 15) + 1);
+  return (length * 31 + sender) & 0xff;
+}
+
 function setUp(): void {
   fuzz.self = <u32>delos_component_self();
   if (!openSupervisor()) delos_component_exit(101);
@@ -233,6 +245,7 @@ function setUp(): void {
   fuzz.random = new Random(seed);
   fuzz.seedThreads = mix(seed, 0x1000);
   fuzz.threadEntry = <u32>fuzzThread.index;
+  fuzz.directHandler = <u32>fuzzDirectHandler.index;
   fuzz.remember(supervisor);
   fuzz.ownChannel = delos_channel_create(0);
   fuzz.remember(fuzz.ownChannel);

@@ -26,7 +26,7 @@ import {
   delos_timer_set, delos_memory_device, delos_memory_dma, delos_memory_physical, delos_firmware_table, delos_msg_check_device,
   delos_system_info, delos_system_components, delos_system_list, delos_msg_bus_master,
   delos_state_dma,
-  delos_msg_reply_wait, delos_msg_info,
+  delos_msg_reply_wait, delos_msg_info, delos_msg_serve_direct,
 } from "../../../ipc/generated/imports";
 import { PAGE_SIZE } from "../../../ipc/generated/index";
 import { pageAligned } from "../lib/pages";
@@ -55,6 +55,7 @@ export const CALL_MSG_BUS_MASTER = 55;
 export const CALL_STATE_DMA = 56;
 export const CALL_MSG_REPLY_WAIT = 57;
 export const CALL_MSG_INFO = 58;
+export const CALL_MSG_SERVE_DIRECT = 59;
 /** What a failed memory.grow counts as: no error code of the kernel's, so the OTHER slot. */
 export const GROW_FAILED: i64 = -1000;
 
@@ -66,6 +67,7 @@ const WEIGHTS: u8[] = [
   1,
   1,
   4, 2,
+  2,
 ];
 
 const ARENA_BYTES: u32 = 16 * PAGE_SIZE;
@@ -83,6 +85,8 @@ export class Fuzz {
   self: u32 = 0;
   victimComponent: u32 = 0;
   threadEntry: u32 = 0;
+  /** The worker's direct handler (a table index of type (i32, i32) -> i32). */
+  directHandler: u32 = 0;
   ownChannel: i32 = 0;
   readOnlyObject: i32 = 0;
   lastReceiveId: u32 = 1;
@@ -605,6 +609,15 @@ export class Fuzz {
       case CALL_MSG_INFO: {
         this.buffer(random, true, 24);
         result = delos_msg_info(this.receiveId(random), this.address);
+        break;
+      }
+      case CALL_MSG_SERVE_DIRECT: {
+        // The worker's own handler, a stop, a function of another type or any index; buffers good and bad, on its
+        // channel or any handle.
+        this.buffer(random, true, 256);
+        const kind = random.below(5);
+        const handler = kind == 0 ? 0xffffffff : kind == 1 ? this.threadEntry : kind == 2 ? random.u32() : this.directHandler;
+        result = delos_msg_serve_direct(random.oneIn(2) ? this.ownChannel : this.handle(random), handler, this.address, this.length);
         break;
       }
       default: call = CALL_THREAD_YIELD; result = delos_thread_yield();

@@ -39,8 +39,9 @@ export const CALL_NAMES: string[] = [
   "msg.bus_master",
   "state.dma",
   "msg.reply_wait", "msg.info",
+  "msg.serve_direct",
 ];
-export const CALL_COUNT: i32 = 59;
+export const CALL_COUNT: i32 = 60;
 
 /** Outcome slots: 0 success, 1..16 the kernel's error codes (ERROR_* negated), 17 any other negative result. */
 export const OUTCOME_SLOTS: i32 = 18;
