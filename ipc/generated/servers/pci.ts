@@ -83,7 +83,9 @@ export abstract class PciHandlers extends Handlers {
 /** Decodes a pci request for H's handlers: the reply's length, or the error status of a malformed one. */
 // @ts-ignore: decorator
 @final class PciDispatch<H extends PciHandlers> {
-  dispatch(handlers: H, buffer: usize, length: u32, capacity: u32): i32 {
+  // Inline in the serve loop and in the direct handler (ipc/client/serve.ts): a call fewer on every request.
+  // @ts-ignore: decorator
+  @inline dispatch(handlers: H, buffer: usize, length: u32, capacity: u32): i32 {
     if (length < 4) return ERROR_INVALID_ARGUMENT;
     switch (load<u32>(buffer)) {
       case PCI_FIND: {

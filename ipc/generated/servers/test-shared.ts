@@ -47,7 +47,9 @@ export abstract class TestSharedHandlers extends Handlers {
 /** Decodes a test.shared request for H's handlers: the reply's length, or the error status of a malformed one. */
 // @ts-ignore: decorator
 @final class TestSharedDispatch<H extends TestSharedHandlers> {
-  dispatch(handlers: H, buffer: usize, length: u32, capacity: u32): i32 {
+  // Inline in the serve loop and in the direct handler (ipc/client/serve.ts): a call fewer on every request.
+  // @ts-ignore: decorator
+  @inline dispatch(handlers: H, buffer: usize, length: u32, capacity: u32): i32 {
     if (length < 4) return ERROR_INVALID_ARGUMENT;
     switch (load<u32>(buffer)) {
       case TEST_SHARED_FILL: {

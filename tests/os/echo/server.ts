@@ -75,7 +75,9 @@ export const DIRECT_BIT: u32 = 0x80000000;
 @final class DirectEcho extends TestEchoHandlers {
   constructor(readonly instance: u32) { super(); }
 
-  echo(sequence: u32, data: usize, dataLength: u32, reply: TestEchoEchoReply): i32 {
+  // Inline in the dispatch, as Echo's is: the benchmarks time this version's direct calls.
+  // @ts-ignore: decorator
+  @inline echo(sequence: u32, data: usize, dataLength: u32, reply: TestEchoEchoReply): i32 {
     if (this.receiveId != 0) return answerEcho(this.instance, sequence, dataLength, reply);
     if (sequence - DIRECT_TRAP < DIRECT_ORDERS) return this.obey(sequence, data);
     return answerEcho(this.instance | DIRECT_BIT, sequence, dataLength, reply);

@@ -822,8 +822,8 @@ export class FastPaths {
    * handler's first instruction at the earliest, where the resume trap
    * sees it. After the handler, its quick case — a reply (≥ 0), the server
    * still running with nobody waiting for its lock, the caller's component
-   * still running with its lock still the thread's, no switch wanted —
-   * lets go of the server's lock, goes home and copies the reply out.
+   * still running with its lock still the thread's — lets go of the
+   * server's lock, goes home and copies the reply out.
    * Every other end, and a trap, is the kernel's directSendEnd.
    */
   private emitDirect(declined: Label): void {
@@ -891,11 +891,14 @@ export class FastPaths {
     a.load(8, Reg.RCX, mem(Reg.RSP, DIRECT_ARGUMENTS + 16));
     a.store(8, fsAbsolute(THREAD_TRAP_RSP), Reg.RCX);
     a.addImm(8, Reg.RSP, frame);
-    a.lea(8, Reg.R14, memLabel(this.k.vmctx));
-    a.load(8, Reg.R15, mem(Reg.R14, VMCTX_MEMORY_BASE));
+    // The kernel's memory base back (the fields below are read through it); its vmctx only where kernel code runs
+    // (callEnd): the caller reloads its own after a system call.
+    a.lea(8, Reg.R15, memLabel(this.k.vmctx));
+    a.load(8, Reg.R15, mem(Reg.R15, VMCTX_MEMORY_BASE));
     // The quick case: a reply; the server's lock still the thread's (so the server runs: its end takes the lock) and
     // nobody waits for it (so no boost); the caller's component's lock still the thread's (so it runs too, and
-    // the thread need not take its lock back); no switch wanted.
+    // the thread need not take its lock back). No switch can be wanted: every interrupt that came during the
+    // handler ended with preemptIfWanted, and nothing since ran but this.
     a.test(4, Reg.RAX, Reg.RAX);
     a.jcc(Cond.S, slow);
     a.load(4, Reg.R11, field(Reg.RBX, this.THREAD_COMPONENT));
@@ -906,8 +909,6 @@ export class FastPaths {
     a.jcc(Cond.NE, slow);
     a.load(4, Reg.R10, field(Reg.RBX, this.THREAD_VISIT_HOME));
     a.cmpLoad(4, Reg.RBX, field(Reg.R10, this.COMPONENT_LOCK_OWNER));
-    a.jcc(Cond.NE, slow);
-    a.cmpMemImm(4, this.s.cell("rescheduleWanted"), 0);
     a.jcc(Cond.NE, slow);
     // The server's lock let go, the thread home.
     a.storeImm(4, field(Reg.R11, this.COMPONENT_LOCK_OWNER), 0);
@@ -939,6 +940,7 @@ export class FastPaths {
     a.bind(slow);
     a.mov(4, Reg.RCX, Reg.RAX);
     a.xor(4, Reg.RAX, Reg.RAX);
+    a.lea(8, Reg.R14, memLabel(this.k.vmctx));
     a.jmp(callEnd);
     // A trap: invokeReturn's `ret` with eax the trap kind; rbp is the caller's, the other registers are not.
     // The kernel's shadow stack as at the entry, empty: a system call the handler made left frames there when

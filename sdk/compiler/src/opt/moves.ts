@@ -3,8 +3,10 @@
 // a call. All sources are read as if at once, so the copies are ordered so
 // that no location is written while a pending copy still reads it, and a
 // cycle (phis that swap) goes through a temporary: rcx for a general
-// register (another free one around a direct call, whose parameters use rcx), xmm15 for an SSE register, xmm14 (eight bytes of bits) for a
-// frame slot. A copy between two frame slots goes through r11.
+// register (around a direct call, whose parameters use rcx, another free
+// one, or xmm15 when none is), xmm15 for an SSE register, xmm14 (eight
+// bytes of bits) for a frame slot. A copy between two frame slots goes
+// through r11.
 
 import { Assembler, Mem, Packed, Reg, mem } from "../x64/assembler";
 
@@ -97,8 +99,12 @@ export function storeMove(asm: Assembler, move: Move, to: Mem): void {
 /** General registers a cycle may borrow when rcx is taken (freeTemporary). */
 const FREE_TEMPS: StaticArray<i32> = [Reg.RAX, Reg.R10, Reg.R9, Reg.R8, Reg.R11];
 
-/** A register of FREE_TEMPS that none of the copies reads or writes (done or pending), and that no copy needs for itself (r11). */
-function freeTemporary(moves: Move[]): Reg {
+/**
+ * A register of FREE_TEMPS that no copy writes (done or pending: a done
+ * copy's destination holds its value already) and no pending copy reads,
+ * and that no copy needs for itself (r11); -1 when there is none.
+ */
+function freeTemporary(moves: Move[], pending: Move[]): i32 {
   let scratchUsed = false;
   for (let k = 0; k < moves.length; k++) {
     const move = moves[k];
@@ -108,14 +114,11 @@ function freeTemporary(moves: Move[]): Reg {
     const reg = FREE_TEMPS[i];
     if (reg == <i32>MOVE_SCRATCH && scratchUsed) continue;
     let taken = false;
-    for (let k = 0; k < moves.length; k++) {
-      const move = moves[k];
-      if (move.readsFrom(LocKind.GPR, reg, 0) || (move.dstKind == LocKind.GPR && move.dst == reg)) { taken = true; break; }
-    }
-    if (!taken) return <Reg>reg;
+    for (let k = 0; k < moves.length && !taken; k++) taken = moves[k].dstKind == LocKind.GPR && moves[k].dst == reg;
+    for (let k = 0; k < pending.length && !taken; k++) taken = pending[k].readsFrom(LocKind.GPR, reg, 0);
+    if (!taken) return reg;
   }
-  abort("moves: no free register for a cycle");
-  return Reg.RAX;
+  return -1;
 }
 
 /**
@@ -146,8 +149,10 @@ export function emitParallelMoves(asm: Assembler, moves: Move[], rcxTaken: bool 
     save.src = blocked.dst;
     save.srcBase = blocked.dstBase;
     save.size = 8;
-    if (blocked.dstKind == LocKind.GPR) { save.dstKind = LocKind.GPR; save.dst = rcxTaken ? <i32>freeTemporary(moves) : <i32>GPR_TEMP; }
-    else if (blocked.dstKind == LocKind.XMM) { save.dstKind = LocKind.XMM; save.dst = XMM_TEMP; }
+    const temporary = blocked.dstKind != LocKind.GPR ? -1 : rcxTaken ? freeTemporary(moves, pending) : <i32>GPR_TEMP;
+    if (temporary >= 0) { save.dstKind = LocKind.GPR; save.dst = temporary; }
+    // A general register's value through xmm15 when every general register a cycle may borrow is in use.
+    else if (blocked.dstKind != LocKind.MEM) { save.dstKind = LocKind.XMM; save.dst = XMM_TEMP; }
     else { save.dstKind = LocKind.XMM; save.dst = MEM_TEMP; }
     emitMove(asm, save);
     for (let i = 0; i < pending.length; i++) {
