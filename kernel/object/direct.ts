@@ -15,6 +15,14 @@
 // request going on to the channel's receivers as an ordinary message (the
 // client's buffer still holds it).
 //
+// The common case is the link's native code (arch/x86_64/link/fast-path.ts,
+// emitDirect), in front of directCall as the threaded paths' are in front
+// of theirs: it takes a free lock only, calls the handler with `sti; call`
+// (no handler instruction before an interrupt can see the visit), and ends
+// in directSendEnd below whenever its quick return does not hold. Both
+// copy the reply out before they let go of the server's lock: the buffer is
+// one for every call.
+//
 // What keeps it safe:
 //  - Authority: only a holder of the channel's RECEIVE right registers, a
 //    function of its own instance (the element's vmctx is the caller's) of
