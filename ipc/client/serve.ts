@@ -72,8 +72,7 @@ export function serveRequests<D, H extends Handlers>(dispatch: D, handlers: H, c
   if (capacity < smallest || capacity < PULSE_SIZE) return ERROR_INVALID_ARGUMENT;
   if (direct) {
     const server = new DirectServerOf<D, H>(dispatch, handlers, capacity);
-    directServer = changetype<usize>(server);
-    directServerKept = server;
+    directServer = server;
     // One handler per protocol and handler class, so that the dispatch and the handler are called directly, as in the loop.
     const handler = (length: i32, sender: i32): i32 => {
       const server = changetype<DirectServerOf<D, H>>(directServer);
@@ -134,7 +133,5 @@ function closeUntaken(handlers: Handlers): void {
   }
 }
 
-/** The component's one direct server (a DirectServerOf of the handler serveRequests registers), 0 before it. */
-let directServer: usize = 0;
-/** The same, as a reference: what keeps it alive under a collecting runtime. */
-let directServerKept: Object | null = null;
+/** The component's one direct server (a DirectServerOf of the handler serveRequests registers), null before it. */
+let directServer: Object | null = null;

@@ -664,13 +664,12 @@ export class FastPaths {
     a.jmp(done);
   }
 
-  /** The end of a message path: the switch to `next`, the resume, the decline. */
-  private switchAndFinish(index: i32, declined: Label, next: Reg, wide: bool = false): void {
+  /** The end of a message path's case: the switch to `next` and the resume. */
+  private switchAndFinish(next: Reg, wide: bool = false): void {
     const resume = this.a.newLabel();
     this.switchTo(next, resume);
     this.a.bind(resume);
     this.finish(true, wide);
-    this.end(index, declined);
   }
 
   private begin(index: i32): void {
@@ -698,7 +697,7 @@ export class FastPaths {
   private emitSend(index: i32): void {
     const a = this.a;
     const declined = a.newLabel(), noReady = a.newLabel(), noInfo = a.newLabel();
-    const direct = a.newLabel(), resume = a.newLabel();
+    const direct = a.newLabel();
     this.begin(index);
     // Registers: rbx the caller, r12 its component, r13 its objects, r9/r8 its memory's base and length,
     // r11 the receiver, r13 then its component's id, r10 the lent priority, r8 then the server's priority.
@@ -799,9 +798,7 @@ export class FastPaths {
     a.storeImm(4, field(Reg.RBX, this.THREAD_BLOCK_REASON), this.BLOCK_REPLY);
     a.storeImm(4, field(Reg.RBX, this.THREAD_FAST_BLOCK), this.FAST_BLOCK_REPLY);
     a.storeImm(4, field(Reg.R11, this.THREAD_WAKE_REASON), this.WAKE_WOKEN);
-    this.switchTo(Reg.R11, resume);
-    a.bind(resume);
-    this.finish(true);
+    this.switchAndFinish(Reg.R11);
     a.bind(direct);
     this.emitDirect(declined);
     this.end(index, declined);
@@ -1101,7 +1098,8 @@ export class FastPaths {
     a.load(4, Reg.RDX, field(Reg.RCX, this.WAIT_QUEUE_THREADS));
     this.pushBack(Reg.RDX, Reg.RBX);
     a.store(4, field(Reg.RBX, this.THREAD_WAIT_QUEUE), Reg.RCX);
-    this.switchAndFinish(index, declined, Reg.R11, wait);
+    this.switchAndFinish(Reg.R11, wait);
+    this.end(index, declined);
   }
 
   // ---- thread.yield() ----------------------------------------------------
