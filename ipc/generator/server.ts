@@ -94,10 +94,10 @@ function dispatchCase(protocol: Protocol, message: Message): string[] {
   const replyView = `${pascal(`${protocol.name}.${message.name}`)}Reply`;
   const lines = [`      case ${constant}: {`];
   if (request.tail) {
-    // One unsigned comparison for both bounds on the way to the handler; which one failed only after.
-    lines.push(`        if (length - ${constant}_REQUEST_SIZE > capacity - ${constant}_REQUEST_SIZE) {`);
-    lines.push(`          return length < ${constant}_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;`);
-    lines.push(`        }`);
+    // Two comparisons, each with its own error: the capacity is at least every fixed part (serveRequests' smallest),
+    // so a request past its fixed part is too large exactly when it is longer than the buffer.
+    lines.push(`        if (length < ${constant}_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;`);
+    lines.push(`        if (length > capacity) return ERROR_TOO_LARGE;`);
   } else {
     lines.push(`        if (length != ${constant}_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;`);
   }

@@ -101,6 +101,14 @@ export class Component {
    * threads, and the component's end clears it (end.ts).
    */
   private lockOwnerLink: usize = 0;
+  /**
+   * Not 0 whenever a thread may wait in lockWaiters (set before one waits,
+   * cleared when the lock is let go or handed over with none left; a waiter
+   * that leaves otherwise, killed, may leave it set until then). Right after
+   * lockOwnerLink: the link's native message paths compare both with the
+   * holder in one 8-byte compare (arch/x86_64/link/fast-path.ts).
+   */
+  lockWaited: u32 = 0;
   readonly lockWaiters: WaitQueue = new WaitQueue();
   /** Its threads' AssemblyScript shadow-stack frames (null: it has no shadow stack; component-shadow-stack.ts). */
   shadowStack: ComponentShadowStack | null = null;

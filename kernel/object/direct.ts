@@ -69,7 +69,7 @@ import { TrapKind } from "../../sdk/compiler/src/traps";
 import { FuncType, ValType } from "../../sdk/compiler/src/module";
 import { Instance } from "../../sdk/loader/instance";
 import { readRsp } from "../arch/x86_64/cpu";
-import { load64, threadBlock, trap } from "../arch/x86_64/native";
+import { load32, load64, load8, threadBlock, trap } from "../arch/x86_64/native";
 import * as console from "../console";
 import { Component } from "../component/component";
 import { copyUser } from "../component/copy";
@@ -78,7 +78,8 @@ import { componentFaulted, describe, releaseVisitedMemory } from "../component/e
 import { callWasm, isComponentCode } from "../component/platform";
 import { acquireComponentLock, dropLockBoost, releaseComponentLock } from "../sched/lock";
 import { currentThread, exitCurrent, preemptIfWanted, rescheduleIsWanted } from "../sched/scheduler";
-import { STACK_FLOOR_OFFSET, stackFloor } from "../sched/threads";
+import { STACK_FLOOR_OFFSET, reserveStack, stackFloor } from "../sched/threads";
+import { SYSTEM_CALL_RESERVE, hasReserve } from "../sched/entry";
 import * as abi from "../generated/abi";
 import { Thread, ThreadState } from "./thread";
 import { Channel, sendOnThreads } from "./channel";
@@ -106,15 +107,39 @@ export class DirectServer {
     readonly server: Component,
     /** The server's instance: its vmctx stays alive while a call may still enter the handler. */
     readonly instance: Instance,
-    /** The handler's code (absolute). */
+    /** The handler's code (absolute): its slot entry. */
     readonly code: u64,
     /** The buffer, absolute, and its length. */
     readonly buffer: u64, readonly capacity: u32,
   ) {
     this.vmctx = instance.vmctxAddress;
+    this.body = handlerBody(code);
   }
   /** The instance's vmctx, for the link's native direct call. */
   readonly vmctx: u64;
+  /** The handler's body (absolute), where the native direct call enters it with its arguments in registers; 0: unknown. */
+  readonly body: u64;
+}
+
+/** A slot entry's loads of a handler's two i32 parameters (`mov edi, [rsp + 8]; mov esi, [rsp + 16]`), as a little-endian u64. */
+const HANDLER_SLOT_LOADS: u64 = 0x1024_748b_0824_7c8b;
+const JMP_REL32: i32 = 0xe9;
+/** The slot entry's length: the two loads and the jump. */
+const HANDLER_SLOT_ENTRY_SIZE: u64 = 13;
+
+/**
+ * Where the body of a handler whose slot entry is at `code` begins: the
+ * compiler gives a function reached through a table a slot entry that
+ * loads its register parameters from their slots and jumps to its body
+ * (docs/compiler-abi.md, "Calling convention between wasm functions"),
+ * and the link's native direct call enters the body with the length and
+ * the sender already in rdi and rsi. 0 when the entry is not exactly
+ * those loads and a `jmp rel32`: the native call then declines, and
+ * directCall calls the entry with slots.
+ */
+function handlerBody(code: u64): u64 {
+  if (<u64>load64(<i64>code) != HANDLER_SLOT_LOADS || (load8(<i64>code + 8) & 0xff) != JMP_REL32) return 0;
+  return code + HANDLER_SLOT_ENTRY_SIZE + <u64><i64>load32(<i64>code + 9);
 }
 
 let handlerTypeCache: FuncType | null = null;
@@ -149,7 +174,14 @@ export function msgServeDirect(caller: Thread, channel: Channel, handler: u32, b
   // A function of its own instance: an imported one (a system call's) is refused too.
   if (code == 0 || vmctx != instance.vmctxAddress) return abi.ERROR_INVALID_ARGUMENT;
   if (load<u64>(element + ELEMENT_TYPE_ID) != instance.linker.signatures.id(handlerType())) return abi.ERROR_INVALID_ARGUMENT;
-  channel.direct = new DirectServer(component, instance, code, buffer, bufferLength);
+  const direct = new DirectServer(component, instance, code, buffer, bufferLength);
+  // Code this kernel's compiler made always has the entry (the code cache keeps only its output).
+  if (direct.body == 0) {
+    describe(component, "registered a direct handler whose code has no slot entry the kernel knows");
+    console.end();
+    return abi.ERROR_INVALID_ARGUMENT;
+  }
+  channel.direct = direct;
   return 0;
 }
 
@@ -249,6 +281,8 @@ export function directSendEnd(kind: i32, handlerResult: i32, buffer: u64, capaci
   sendLength: u32, reply: u32, replyLength: u32): i32 {
   const caller = currentThread();
   const pc = kind != 0 ? <u64>load64(threadBlock() + THREAD_TRAP_PC) : 0;
+  // The native call checked the stack's floor, not the reserve kernel code wants: the floor leaves room for it.
+  if (!hasReserve()) reserveStack(SYSTEM_CALL_RESERVE);
   const base = caller.visitHome!.memoryBase;
   let result = endVisit(caller, kind, pc, handlerResult, buffer, capacity, base + <u64>reply, <u64>replyLength);
   if (result == DIRECT_DECLINED) result = sendOnThreads(caller, connection, base + <u64>send, sendLength, base + <u64>reply, replyLength);

@@ -92,6 +92,12 @@ export class Thread {
   component: Component | null;
   /** While it runs another component's direct handler (object/direct.ts): its own component; null otherwise. */
   visitHome: Component | null = null;
+  /**
+   * thread.timeout: the states (TIMEOUT_*) and nanoseconds (timeoutNanos) its
+   * next message call takes; 0 states: none armed. Right after visitHome:
+   * the link's native msg.send tests both with one 8-byte compare.
+   */
+  timeoutStates: u32 = 0;
   readonly context: Context = new Context();
   /**
    * The absolute address of its context block, fixed for the thread's life
@@ -176,8 +182,6 @@ export class Thread {
   receiveSlot: i32 = 0;
   /** While Reply-blocked: the number of the handle its message gave the server (0: none), for msg.info. */
   deliveredHandle: u32 = 0;
-  /** thread.timeout: the states (TIMEOUT_*) and nanoseconds its next message call takes; 0 states: none armed. */
-  timeoutStates: u32 = 0;
   timeoutNanos: i64 = 0;
   /** The running message call's timeout (object/message-timeout.ts): its states while blocked, its TSC deadline, its timer. */
   callStates: u32 = 0;

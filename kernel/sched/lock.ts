@@ -69,6 +69,7 @@ function waitForComponentLock(thread: Thread, component: Component): void {
       owner.lockBoost = thread.priority;
       applyPriority(owner);
     }
+    component.lockWaited = 1;
     blockRaw(BlockReason.Lock, -1, component.lockWaiters);
     // releaseComponentLock handed the lock over; loop to check (a kill may also have moved things).
   }
@@ -85,8 +86,12 @@ export function waitForComponentLockAt(thread: usize): void {
 @inline export function releaseComponentLock(thread: Thread): void {
   const component = thread.component;
   if (component == null || component.lockOwner !== thread) return;
-  if (thread.lockBoost == NO_PRIORITY && component.lockWaiters.isEmpty) component.lockOwner = null;
-  else handOverComponentLock(thread, component);
+  if (thread.lockBoost == NO_PRIORITY && component.lockWaiters.isEmpty) {
+    component.lockOwner = null;
+    component.lockWaited = 0;
+  } else {
+    handOverComponentLock(thread, component);
+  }
 }
 
 /** `thread` no longer holds a lock others wait for: the priority they lent it through the lock ends. */
@@ -100,6 +105,7 @@ function handOverComponentLock(thread: Thread, component: Component): void {
   dropLockBoost(thread);
   const next = component.lockWaiters.takeFirst();
   component.lockOwner = next;
+  if (component.lockWaiters.isEmpty) component.lockWaited = 0;
   if (next == null) return;
   // The next holder inherits the boost of those still waiting behind it.
   const behind = component.lockWaiters.first;

@@ -169,7 +169,8 @@ export function register(test: TestFunction): void {
     const echo = files.get("ipc/generated/servers/test-echo.ts")!;
     t.ok(echo.includes("export abstract class TestEchoHandlers extends Handlers {"), "a handler class per protocol");
     t.ok(echo.includes("abstract echo(sequence: u32, data: usize, dataLength: u32, reply: TestEchoEchoReply): i32;"), "a tail as address and length, the reply's view last");
-    t.ok(echo.includes("if (length - TEST_ECHO_ECHO_REQUEST_SIZE > capacity - TEST_ECHO_ECHO_REQUEST_SIZE) {"), "a request with a tail: bounded below by its fixed part and above by the buffer");
+    t.ok(echo.includes("if (length < TEST_ECHO_ECHO_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;")
+      && echo.includes("if (length > capacity) return ERROR_TOO_LARGE;"), "a request with a tail: bounded below by its fixed part and above by the buffer");
     t.ok(echo.includes("if (length != TEST_ECHO_SQUARE_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;"), "a request without a tail: exactly its size");
     t.ok(echo.includes("return result < 0 ? result : <i32>(TEST_ECHO_ECHO_REPLY_SIZE + <u32>result);"), "the reply's length: the fixed part and the tail the handler wrote");
     t.ok(echo.includes("export const TEST_ECHO_REQUESTS: StaticArray<u32> = [1, 8, 1, 2, 8, 0];"), "the requests with their sizes, for tests");

@@ -50,9 +50,8 @@ export abstract class ClipboardHandlers extends Handlers {
     if (length < 4) return ERROR_INVALID_ARGUMENT;
     switch (load<u32>(buffer)) {
       case CLIPBOARD_WRITE: {
-        if (length - CLIPBOARD_WRITE_REQUEST_SIZE > capacity - CLIPBOARD_WRITE_REQUEST_SIZE) {
-          return length < CLIPBOARD_WRITE_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
-        }
+        if (length < CLIPBOARD_WRITE_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
+        if (length > capacity) return ERROR_TOO_LARGE;
         const result = handlers.write(buffer + CLIPBOARD_WRITE_REQUEST_TEXT, length - CLIPBOARD_WRITE_REQUEST_SIZE, changetype<ClipboardWriteReply>(buffer));
         return result < 0 ? result : <i32>CLIPBOARD_WRITE_REPLY_SIZE;
       }

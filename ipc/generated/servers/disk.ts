@@ -77,9 +77,8 @@ export abstract class DiskHandlers extends Handlers {
         return result < 0 ? result : <i32>(DISK_READ_REPLY_SIZE + <u32>result);
       }
       case DISK_WRITE: {
-        if (length - DISK_WRITE_REQUEST_SIZE > capacity - DISK_WRITE_REQUEST_SIZE) {
-          return length < DISK_WRITE_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
-        }
+        if (length < DISK_WRITE_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
+        if (length > capacity) return ERROR_TOO_LARGE;
         const request = changetype<DiskWriteRequest>(buffer);
         const result = handlers.write(request.sector, buffer + DISK_WRITE_REQUEST_DATA, length - DISK_WRITE_REQUEST_SIZE);
         return result < 0 ? result : <i32>DISK_WRITE_REPLY_SIZE;

@@ -206,9 +206,8 @@ export abstract class FilesHandlers extends Handlers {
         return result < 0 ? result : <i32>FILES_ROOT_REPLY_SIZE;
       }
       case FILES_LOOKUP: {
-        if (length - FILES_LOOKUP_REQUEST_SIZE > capacity - FILES_LOOKUP_REQUEST_SIZE) {
-          return length < FILES_LOOKUP_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
-        }
+        if (length < FILES_LOOKUP_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
+        if (length > capacity) return ERROR_TOO_LARGE;
         const request = changetype<FilesLookupRequest>(buffer);
         const result = handlers.lookup(request.volume, request.inode, request.generation, buffer + FILES_LOOKUP_REQUEST_NAME, length - FILES_LOOKUP_REQUEST_SIZE, changetype<FilesLookupReply>(buffer));
         return result < 0 ? result : <i32>FILES_LOOKUP_REPLY_SIZE;
@@ -226,9 +225,8 @@ export abstract class FilesHandlers extends Handlers {
         return result < 0 ? result : <i32>(FILES_READ_REPLY_SIZE + <u32>result);
       }
       case FILES_WRITE: {
-        if (length - FILES_WRITE_REQUEST_SIZE > capacity - FILES_WRITE_REQUEST_SIZE) {
-          return length < FILES_WRITE_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
-        }
+        if (length < FILES_WRITE_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
+        if (length > capacity) return ERROR_TOO_LARGE;
         const request = changetype<FilesWriteRequest>(buffer);
         const result = handlers.write(request.volume, request.inode, request.generation, request.offset, request.stable, buffer + FILES_WRITE_REQUEST_DATA, length - FILES_WRITE_REQUEST_SIZE, changetype<FilesWriteReply>(buffer));
         return result < 0 ? result : <i32>FILES_WRITE_REPLY_SIZE;
@@ -239,33 +237,29 @@ export abstract class FilesHandlers extends Handlers {
         return result < 0 ? result : <i32>FILES_COMMIT_REPLY_SIZE;
       }
       case FILES_CREATE: {
-        if (length - FILES_CREATE_REQUEST_SIZE > capacity - FILES_CREATE_REQUEST_SIZE) {
-          return length < FILES_CREATE_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
-        }
+        if (length < FILES_CREATE_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
+        if (length > capacity) return ERROR_TOO_LARGE;
         const request = changetype<FilesCreateRequest>(buffer);
         const result = handlers.create(request.client, request.sequence, request.volume, request.inode, request.generation, request.mode, buffer + FILES_CREATE_REQUEST_NAME, length - FILES_CREATE_REQUEST_SIZE, changetype<FilesCreateReply>(buffer));
         return result < 0 ? result : <i32>FILES_CREATE_REPLY_SIZE;
       }
       case FILES_MKDIR: {
-        if (length - FILES_MKDIR_REQUEST_SIZE > capacity - FILES_MKDIR_REQUEST_SIZE) {
-          return length < FILES_MKDIR_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
-        }
+        if (length < FILES_MKDIR_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
+        if (length > capacity) return ERROR_TOO_LARGE;
         const request = changetype<FilesMkdirRequest>(buffer);
         const result = handlers.mkdir(request.client, request.sequence, request.volume, request.inode, request.generation, request.mode, buffer + FILES_MKDIR_REQUEST_NAME, length - FILES_MKDIR_REQUEST_SIZE, changetype<FilesMkdirReply>(buffer));
         return result < 0 ? result : <i32>FILES_MKDIR_REPLY_SIZE;
       }
       case FILES_REMOVE: {
-        if (length - FILES_REMOVE_REQUEST_SIZE > capacity - FILES_REMOVE_REQUEST_SIZE) {
-          return length < FILES_REMOVE_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
-        }
+        if (length < FILES_REMOVE_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
+        if (length > capacity) return ERROR_TOO_LARGE;
         const request = changetype<FilesRemoveRequest>(buffer);
         const result = handlers.remove(request.client, request.sequence, request.volume, request.inode, request.generation, buffer + FILES_REMOVE_REQUEST_NAME, length - FILES_REMOVE_REQUEST_SIZE, changetype<FilesRemoveReply>(buffer));
         return result < 0 ? result : <i32>FILES_REMOVE_REPLY_SIZE;
       }
       case FILES_RENAME: {
-        if (length - FILES_RENAME_REQUEST_SIZE > capacity - FILES_RENAME_REQUEST_SIZE) {
-          return length < FILES_RENAME_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
-        }
+        if (length < FILES_RENAME_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
+        if (length > capacity) return ERROR_TOO_LARGE;
         const request = changetype<FilesRenameRequest>(buffer);
         const result = handlers.rename(request.client, request.sequence, request.fromVolume, request.fromInode, request.fromGeneration, request.toVolume, request.toInode, request.toGeneration, request.fromLength, buffer + FILES_RENAME_REQUEST_NAMES, length - FILES_RENAME_REQUEST_SIZE, changetype<FilesRenameReply>(buffer));
         return result < 0 ? result : <i32>FILES_RENAME_REPLY_SIZE;

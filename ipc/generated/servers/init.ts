@@ -88,16 +88,14 @@ export abstract class InitHandlers extends Handlers {
     if (length < 4) return ERROR_INVALID_ARGUMENT;
     switch (load<u32>(buffer)) {
       case INIT_START: {
-        if (length - INIT_START_REQUEST_SIZE > capacity - INIT_START_REQUEST_SIZE) {
-          return length < INIT_START_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
-        }
+        if (length < INIT_START_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
+        if (length > capacity) return ERROR_TOO_LARGE;
         const result = handlers.start(buffer + INIT_START_REQUEST_NAME, length - INIT_START_REQUEST_SIZE, changetype<InitStartReply>(buffer));
         return result < 0 ? result : <i32>INIT_START_REPLY_SIZE;
       }
       case INIT_STOP: {
-        if (length - INIT_STOP_REQUEST_SIZE > capacity - INIT_STOP_REQUEST_SIZE) {
-          return length < INIT_STOP_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
-        }
+        if (length < INIT_STOP_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
+        if (length > capacity) return ERROR_TOO_LARGE;
         const result = handlers.stop(buffer + INIT_STOP_REQUEST_NAME, length - INIT_STOP_REQUEST_SIZE);
         return result < 0 ? result : <i32>INIT_STOP_REPLY_SIZE;
       }
@@ -108,17 +106,15 @@ export abstract class InitHandlers extends Handlers {
         return result < 0 ? result : <i32>INIT_RESTART_REPLY_SIZE;
       }
       case INIT_REPLACE: {
-        if (length - INIT_REPLACE_REQUEST_SIZE > capacity - INIT_REPLACE_REQUEST_SIZE) {
-          return length < INIT_REPLACE_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
-        }
+        if (length < INIT_REPLACE_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
+        if (length > capacity) return ERROR_TOO_LARGE;
         const request = changetype<InitReplaceRequest>(buffer);
         const result = handlers.replace(request.component, buffer + INIT_REPLACE_REQUEST_PATH, length - INIT_REPLACE_REQUEST_SIZE, changetype<InitReplaceReply>(buffer));
         return result < 0 ? result : <i32>INIT_REPLACE_REPLY_SIZE;
       }
       case INIT_STATUS: {
-        if (length - INIT_STATUS_REQUEST_SIZE > capacity - INIT_STATUS_REQUEST_SIZE) {
-          return length < INIT_STATUS_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
-        }
+        if (length < INIT_STATUS_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
+        if (length > capacity) return ERROR_TOO_LARGE;
         const result = handlers.status(buffer + INIT_STATUS_REQUEST_NAME, length - INIT_STATUS_REQUEST_SIZE, changetype<InitStatusReply>(buffer));
         return result < 0 ? result : <i32>INIT_STATUS_REPLY_SIZE;
       }

@@ -44,9 +44,8 @@ export abstract class InputHandlers extends Handlers {
     if (length < 4) return ERROR_INVALID_ARGUMENT;
     switch (load<u32>(buffer)) {
       case INPUT_EVENTS: {
-        if (length - INPUT_EVENTS_REQUEST_SIZE > capacity - INPUT_EVENTS_REQUEST_SIZE) {
-          return length < INPUT_EVENTS_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
-        }
+        if (length < INPUT_EVENTS_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
+        if (length > capacity) return ERROR_TOO_LARGE;
         const request = changetype<InputEventsRequest>(buffer);
         const result = handlers.events(request.instance, request.first, buffer + INPUT_EVENTS_REQUEST_EVENTS, length - INPUT_EVENTS_REQUEST_SIZE, changetype<InputEventsReply>(buffer));
         return result < 0 ? result : <i32>INPUT_EVENTS_REPLY_SIZE;

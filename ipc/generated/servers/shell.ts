@@ -43,9 +43,8 @@ export abstract class ShellHandlers extends Handlers {
     if (length < 4) return ERROR_INVALID_ARGUMENT;
     switch (load<u32>(buffer)) {
       case SHELL_INPUT: {
-        if (length - SHELL_INPUT_REQUEST_SIZE > capacity - SHELL_INPUT_REQUEST_SIZE) {
-          return length < SHELL_INPUT_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
-        }
+        if (length < SHELL_INPUT_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
+        if (length > capacity) return ERROR_TOO_LARGE;
         const request = changetype<ShellInputRequest>(buffer);
         const result = handlers.input(request.session, buffer + SHELL_INPUT_REQUEST_INPUT, length - SHELL_INPUT_REQUEST_SIZE, changetype<ShellInputReply>(buffer));
         return result < 0 ? result : <i32>(SHELL_INPUT_REPLY_SIZE + <u32>result);

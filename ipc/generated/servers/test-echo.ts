@@ -52,9 +52,8 @@ export abstract class TestEchoHandlers extends Handlers {
     if (length < 4) return ERROR_INVALID_ARGUMENT;
     switch (load<u32>(buffer)) {
       case TEST_ECHO_ECHO: {
-        if (length - TEST_ECHO_ECHO_REQUEST_SIZE > capacity - TEST_ECHO_ECHO_REQUEST_SIZE) {
-          return length < TEST_ECHO_ECHO_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
-        }
+        if (length < TEST_ECHO_ECHO_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
+        if (length > capacity) return ERROR_TOO_LARGE;
         const request = changetype<TestEchoEchoRequest>(buffer);
         const result = handlers.echo(request.sequence, buffer + TEST_ECHO_ECHO_REQUEST_DATA, length - TEST_ECHO_ECHO_REQUEST_SIZE, changetype<TestEchoEchoReply>(buffer));
         return result < 0 ? result : <i32>(TEST_ECHO_ECHO_REPLY_SIZE + <u32>result);

@@ -86,9 +86,8 @@ export abstract class WindowHandlers extends Handlers {
     if (length < 4) return ERROR_INVALID_ARGUMENT;
     switch (load<u32>(buffer)) {
       case WINDOW_SHOW: {
-        if (length - WINDOW_SHOW_REQUEST_SIZE > capacity - WINDOW_SHOW_REQUEST_SIZE) {
-          return length < WINDOW_SHOW_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
-        }
+        if (length < WINDOW_SHOW_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
+        if (length > capacity) return ERROR_TOO_LARGE;
         const request = changetype<WindowShowRequest>(buffer);
         const surface = <Handle>handlers.info.handle;
         handlers.info.handle = 0;

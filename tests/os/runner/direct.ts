@@ -4,9 +4,10 @@
 // and the rest of the machine see when the handler behaves and when it
 // does not:
 //
-//  - a request is answered directly (the reply's instance carries
-//    DIRECT_BIT), and one whose handler returns REPLY_LATER goes on to the
-//    server's own thread, which answers it;
+//  - a request is answered directly (an echo reply's instance carries
+//    DIRECT_BIT, a square reply DIRECT_SQUARE_BIT), and one whose handler
+//    returns REPLY_LATER goes on to the server's own thread, which answers
+//    it; the orders to a broken handler ride on square requests;
 //  - two threads of the runner calling at once, the second preempting the
 //    first and waiting for the runner's lock: each gets its own replies;
 //  - a handler that makes a system call, or traps, ends its server alone:
@@ -24,11 +25,12 @@
 import {
   channelCreate, clockNow, connectionCreate, handleClose, msgSend, msgServeDirect, nameOpen, threadCreate, threadExit, threadSleep,
   ERROR_BAD_ADDRESS, ERROR_BAD_HANDLE, ERROR_DEAD_SERVER, ERROR_INVALID_ARGUMENT, ERROR_WRONG_TYPE, PRIORITY_DEFAULT,
-  TEST_ECHO_ECHO, TEST_ECHO_ECHO_REQUEST_SIZE, TEST_ECHO_PATH, TestEchoEchoReply, TestEchoEchoRequest,
+  TEST_ECHO_ECHO, TEST_ECHO_ECHO_REQUEST_SIZE, TEST_ECHO_PATH, TEST_ECHO_SQUARE, TEST_ECHO_SQUARE_REPLY_SIZE,
+  TEST_ECHO_SQUARE_REQUEST_SIZE, TestEchoEchoReply, TestEchoEchoRequest, TestEchoSquareReply, TestEchoSquareRequest,
 } from "../../../ipc/generated/index";
 import { Check } from "./check";
 import { initReplace, initRestart, initStart, initStatus, initStatusReply } from "./init-client";
-import { DIRECT_BIT, DIRECT_LATER, DIRECT_SPIN, DIRECT_SYSTEM_CALL, DIRECT_TRAP } from "../echo/server";
+import { DIRECT_BIT, DIRECT_LATER, DIRECT_SPIN, DIRECT_SQUARE_BIT, DIRECT_SYSTEM_CALL, DIRECT_TRAP } from "../echo/server";
 
 const REQUEST_DATA: u32 = 8;
 const OPEN_TIMEOUT: i64 = 5_000_000_000;
@@ -54,6 +56,20 @@ function ask(sequence: u32, answer: StaticArray<u32>): i32 {
   return status;
 }
 
+/** Sends test.echo's square of `order` (an order to the direct version's handler, tests/os/echo/server.ts): the status; `answer` the square. */
+function give(order: u32, answer: StaticArray<u64>): i32 {
+  const connection = nameOpen(TEST_ECHO_PATH, OPEN_TIMEOUT);
+  if (connection < 0) return connection;
+  const message = heap.alloc(TEST_ECHO_SQUARE_REQUEST_SIZE);
+  changetype<TestEchoSquareRequest>(message).operation = TEST_ECHO_SQUARE;
+  changetype<TestEchoSquareRequest>(message).value = order;
+  const status = msgSend(connection, message, TEST_ECHO_SQUARE_REQUEST_SIZE, message, TEST_ECHO_SQUARE_REPLY_SIZE);
+  handleClose(connection);
+  unchecked(answer[0] = changetype<TestEchoSquareReply>(message).square);
+  heap.free(message);
+  return status;
+}
+
 /** The instance of the echo server init runs now, or 0. */
 export function echoComponent(): u32 {
   return initStatus("echo") < 0 ? 0 : initStatusReply.component;
@@ -61,8 +77,7 @@ export function echoComponent(): u32 {
 
 /** A thread of the runner: sends the order to spin forever, and records what msg.send returned. */
 function spinningSend(_argument: i32): void {
-  const answer = new StaticArray<u32>(3);
-  spinResult = ask(DIRECT_SPIN, answer);
+  spinResult = give(DIRECT_SPIN, new StaticArray<u64>(1));
   threadExit();
 }
 
@@ -171,7 +186,7 @@ function registrationChecks(check: Check): bool {
 function brokenHandler(check: Check, order: u32, what: string): bool {
   const answer = new StaticArray<u32>(3);
   const before = echoComponent();
-  if (!check.equal(ask(order, answer), ERROR_DEAD_SERVER, "msg.send to a handler that " + what)) return false;
+  if (!check.equal(give(order, new StaticArray<u64>(1)), ERROR_DEAD_SERVER, "msg.send to a handler that " + what)) return false;
   const status = ask(10, answer);
   if (!check.succeeded(status, "the echo server after a handler that " + what)) return false;
   return check.ok((answer[1] & DIRECT_BIT) != 0 && (answer[1] & ~DIRECT_BIT) != before,
@@ -189,8 +204,11 @@ export function directCalls(check: Check): void {
   if (!check.succeeded(ask(7, answer), "an echo request to the direct server")) return;
   if (!check.ok(answer[0] == 7 && answer[2] == 0x05060708, "the direct reply's sequence and data")) return;
   if (!check.ok((answer[1] & DIRECT_BIT) != 0, "the request was served by a direct call")) return;
-  if (!check.succeeded(ask(DIRECT_LATER, answer), "a request whose handler returns REPLY_LATER")) return;
-  if (!check.ok(answer[0] == DIRECT_LATER && (answer[1] & DIRECT_BIT) == 0, "REPLY_LATER: answered by the server's own thread")) return;
+  const square = new StaticArray<u64>(1);
+  if (!check.succeeded(give(9, square), "a square request to the direct server")) return;
+  if (!check.ok(square[0] == (81 | DIRECT_SQUARE_BIT), "the square served by a direct call")) return;
+  if (!check.succeeded(give(DIRECT_LATER, square), "a request whose handler returns REPLY_LATER")) return;
+  if (!check.ok(square[0] == <u64>DIRECT_LATER * <u64>DIRECT_LATER, "REPLY_LATER: answered by the server's own thread")) return;
 
   if (!interleavedCalls(check)) return;
   if (!registrationChecks(check)) return;

@@ -21,7 +21,8 @@
 // relative to r15, and its globals in their vmctx cells, both resolved
 // here at link time from the kernel component's exports.
 //
-// What every path needs besides its own case:
+// What every path that switches needs besides its own case (msg.send's
+// direct case switches nothing and needs neither of the two stack tests):
 //  - `cli` first; the resumed thread turns interrupts on again right before
 //    it returns to its wasm code (`sti; ret`), and a decline leaves that to
 //    the dispatch function.
@@ -151,6 +152,8 @@ export class FastPaths {
   private readonly writeReceiveInfo: Label;
   /** The switches emitted so far (their fs-base writes: KernelLink.fsBaseSites). */
   private switches: i32 = 0;
+  /** `[rip + this]`: the kernel's memory base, in its vmctx. */
+  private readonly kernelMemoryBase: Label;
   /** lookupRemembered's misses in the path being emitted. */
   private readonly misses: Miss[] = [];
 
@@ -169,7 +172,7 @@ export class FastPaths {
   private readonly WAIT_QUEUE_THREADS: i32; private readonly LIST_HEAD: i32; private readonly LIST_TAIL: i32;
   private readonly LIST_COUNT: i32;
   private readonly COMPONENT_ID: i32; private readonly COMPONENT_MEMORY_OBJECT: i32; private readonly COMPONENT_LOCK_OWNER: i32;
-  private readonly COMPONENT_LOCK_WAITERS: i32; private readonly COMPONENT_SHADOW_RUNNER: i32; private readonly COMPONENT_IPC: i32;
+  private readonly COMPONENT_SHADOW_RUNNER: i32; private readonly COMPONENT_IPC: i32;
   private readonly COMPONENT_MESSAGES: i32;
   private readonly OBJECTS_HANDLES: i32; private readonly RECEIVE_SLOTS: i32; private readonly RECEIVE_ID_MASK: i32; private readonly TABLE_SLOTS: i32;
   private readonly TABLE_MASK: i32; private readonly ENTRY_OBJECT: i32; private readonly ENTRY_RIGHTS: i32;
@@ -178,7 +181,7 @@ export class FastPaths {
   private readonly CHANNEL_LAST_RECEIVER: i32; private readonly CHANNEL_IS_OPEN: i32; private readonly PULSES_COUNT: i32;
   private readonly CHANNEL_DIRECT: i32; private readonly THREAD_VISIT_HOME: i32; private readonly THREAD_STACK_REGION: i32;
   private readonly COMPONENT_STATE: i32; private readonly COMPONENT_RUNNING: i32;
-  private readonly DIRECT_SERVER: i32; private readonly DIRECT_CODE: i32; private readonly DIRECT_VMCTX: i32;
+  private readonly DIRECT_SERVER: i32; private readonly DIRECT_BODY: i32; private readonly DIRECT_VMCTX: i32;
   private readonly DIRECT_BUFFER: i32; private readonly DIRECT_CAPACITY: i32; private readonly DIRECT_STACK_FLOOR: i32;
   private readonly ERROR_BAD_ADDRESS: i32;
   private readonly ARRAY_DATA: i32;
@@ -221,7 +224,7 @@ export class FastPaths {
     this.WAIT_QUEUE_THREADS = s.constant("WAIT_QUEUE_THREADS"); this.LIST_HEAD = s.constant("LIST_HEAD");
     this.LIST_TAIL = s.constant("LIST_TAIL"); this.LIST_COUNT = s.constant("LIST_COUNT");
     this.COMPONENT_ID = s.constant("COMPONENT_ID"); this.COMPONENT_MEMORY_OBJECT = s.constant("COMPONENT_MEMORY_OBJECT");
-    this.COMPONENT_LOCK_OWNER = s.constant("COMPONENT_LOCK_OWNER"); this.COMPONENT_LOCK_WAITERS = s.constant("COMPONENT_LOCK_WAITERS");
+    this.COMPONENT_LOCK_OWNER = s.constant("COMPONENT_LOCK_OWNER");
     this.COMPONENT_SHADOW_RUNNER = s.constant("COMPONENT_SHADOW_RUNNER"); this.COMPONENT_IPC = s.constant("COMPONENT_IPC");
     this.COMPONENT_MESSAGES = s.constant("COMPONENT_MESSAGES");
     this.OBJECTS_HANDLES = s.constant("OBJECTS_HANDLES");
@@ -235,10 +238,18 @@ export class FastPaths {
     this.CHANNEL_DIRECT = s.constant("CHANNEL_DIRECT"); this.THREAD_VISIT_HOME = s.constant("THREAD_VISIT_HOME");
     this.THREAD_STACK_REGION = s.constant("THREAD_STACK_REGION");
     this.COMPONENT_STATE = s.constant("COMPONENT_STATE"); this.COMPONENT_RUNNING = s.constant("COMPONENT_RUNNING");
-    this.DIRECT_SERVER = s.constant("DIRECT_SERVER"); this.DIRECT_CODE = s.constant("DIRECT_CODE");
+    this.DIRECT_SERVER = s.constant("DIRECT_SERVER"); this.DIRECT_BODY = s.constant("DIRECT_BODY");
     this.DIRECT_VMCTX = s.constant("DIRECT_VMCTX"); this.DIRECT_BUFFER = s.constant("DIRECT_BUFFER");
     this.DIRECT_CAPACITY = s.constant("DIRECT_CAPACITY"); this.DIRECT_STACK_FLOOR = s.constant("DIRECT_STACK_FLOOR");
     this.ERROR_BAD_ADDRESS = s.constant("ERROR_BAD_ADDRESS");
+    this.kernelMemoryBase = k.c.p.labelAt(k.vmctx, VMCTX_MEMORY_BASE);
+    // The pairs of fields the paths test with one 8-byte compare.
+    if (s.constant("COMPONENT_LOCK_WAITED") != this.COMPONENT_LOCK_OWNER + 4 && s.error.length == 0) {
+      s.error = "the kernel's Component.lockWaited does not follow lockOwnerLink (native fast path)";
+    }
+    if (this.THREAD_TIMEOUT_STATES != this.THREAD_VISIT_HOME + 4 && s.error.length == 0) {
+      s.error = "the kernel's Thread.timeoutStates does not follow visitHome (native fast path)";
+    }
     this.PULSES_COUNT = s.constant("PULSES_COUNT");
     this.ARRAY_DATA = s.constant("ARRAY_DATA");
     this.STATE_READY = s.constant("STATE_READY"); this.STATE_RUNNING = s.constant("STATE_RUNNING");
@@ -328,23 +339,20 @@ export class FastPaths {
   }
 
   /**
-   * The entry every path shares: `cli`, the stack reserve, the running
-   * area empty; rbx the calling thread, and (when `component` is not NONE)
-   * that register its component, which must exist. Jumps to `declined`
-   * otherwise.
+   * The entry every path shares: `cli`; rbx the calling thread, not in a
+   * direct handler (and with `message`, no thread.timeout armed either:
+   * the two fields side by side, one compare); when `component` is not
+   * NONE, that register its component, which must exist. With `stack`,
+   * checkKernelStack too (msg.send leaves it for after its direct case).
+   * Jumps to `declined` otherwise.
    */
-  private enter(declined: Label, component: Reg): void {
+  private enter(declined: Label, component: Reg, message: bool, stack: bool): void {
     const a = this.a;
     a.cli();
-    a.lea(8, Reg.RAX, mem(Reg.RSP, -this.SYSTEM_CALL_RESERVE));
-    a.cmpLoad(8, Reg.RAX, fsAbsolute(THREAD_STACK_LIMIT));
-    a.jcc(Cond.B, declined);
-    a.load(4, Reg.RAX, this.s.cell("__stack_pointer"));
-    a.cmpLoad(4, Reg.RAX, this.s.cell("runTop"));
-    a.jcc(Cond.NE, declined);
+    if (stack) this.checkKernelStack(declined, Reg.RAX);
     a.load(4, Reg.RBX, this.s.cell("current"));
     // A thread in a direct handler makes no system call: the dispatch refuses it (object/direct.ts).
-    a.cmpMemImm(4, field(Reg.RBX, this.THREAD_VISIT_HOME), 0);
+    a.cmpMemImm(message ? 8 : 4, field(Reg.RBX, this.THREAD_VISIT_HOME), 0);
     a.jcc(Cond.NE, declined);
     a.load(4, component, field(Reg.RBX, this.THREAD_COMPONENT));
     a.test(4, component, component);
@@ -352,16 +360,30 @@ export class FastPaths {
   }
 
   /**
-   * The message calls' entry: enter, then no thread.timeout armed and the
-   * component's message-passing objects in `objects` (made with the
-   * component, component/run.ts: never null for a thread of a component);
-   * r9 the base of the component's memory and r8 its length.
+   * SYSTEM_CALL_RESERVE bytes above the stack limit, as enterKernel wants
+   * (a resume may call the kernel's AssemblyScript), and the kernel's
+   * shadow stack's running area empty (the switch moves no frames).
+   * Clobbers `scratch`.
    */
-  private enterMessage(declined: Label, objects: Reg): void {
+  private checkKernelStack(declined: Label, scratch: Reg): void {
     const a = this.a;
-    this.enter(declined, Reg.R12);
-    a.cmpMemImm(4, field(Reg.RBX, this.THREAD_TIMEOUT_STATES), 0);
+    a.lea(8, scratch, mem(Reg.RSP, -this.SYSTEM_CALL_RESERVE));
+    a.cmpLoad(8, scratch, fsAbsolute(THREAD_STACK_LIMIT));
+    a.jcc(Cond.B, declined);
+    a.load(4, scratch, this.s.cell("__stack_pointer"));
+    a.cmpLoad(4, scratch, this.s.cell("runTop"));
     a.jcc(Cond.NE, declined);
+  }
+
+  /**
+   * The message calls' entry: enter, then the component's message-passing
+   * objects in `objects` (made with the component, component/run.ts: never
+   * null for a thread of a component); r9 the base of the component's
+   * memory and r8 its length.
+   */
+  private enterMessage(declined: Label, objects: Reg, stack: bool): void {
+    const a = this.a;
+    this.enter(declined, Reg.R12, true, stack);
     a.load(4, objects, field(Reg.R12, this.COMPONENT_IPC));
     a.load(8, Reg.RSI, field(Reg.R12, this.COMPONENT_MEMORY_OBJECT));
     a.test(8, Reg.RSI, Reg.RSI);
@@ -467,16 +489,20 @@ export class FastPaths {
   /**
    * Declines unless the caller (rbx) may block keeping its component's (r12)
    * lock (sched/lock.ts): it holds it with no boost and nobody waits, or
-   * it does not hold it. Clobbers rax.
+   * it does not hold it. Nobody waits when lockWaited, beside the owner,
+   * is 0: the common case, held with nobody waiting, is one compare.
    */
   private checkLockLetsGo(declined: Label): void {
     const a = this.a;
-    const free = a.newLabel();
+    const free = a.newLabel(), quiet = a.newLabel();
+    a.cmpLoad(8, Reg.RBX, field(Reg.R12, this.COMPONENT_LOCK_OWNER));
+    a.jcc(Cond.E, quiet);
     a.cmpLoad(4, Reg.RBX, field(Reg.R12, this.COMPONENT_LOCK_OWNER));
-    a.jcc(Cond.NE, free);
+    a.jcc(Cond.E, declined);
+    a.jmp(free);
+    a.bind(quiet);
     a.cmpMemImm(4, field(Reg.RBX, this.THREAD_LOCK_BOOST), this.NO_PRIORITY);
     a.jcc(Cond.NE, declined);
-    this.checkQueueEmpty(declined, Reg.R12, this.COMPONENT_LOCK_WAITERS, Reg.RAX);
     a.bind(free);
   }
 
@@ -701,18 +727,20 @@ export class FastPaths {
     this.begin(index);
     // Registers: rbx the caller, r12 its component, r13 its objects, r9/r8 its memory's base and length,
     // r11 the receiver, r13 then its component's id, r10 the lent priority, r8 then the server's priority.
-    this.enterMessage(declined, Reg.R13);
+    this.enterMessage(declined, Reg.R13, false);
     this.checkRange(declined, 1, 2);
     this.checkRange(declined, 3, 4);
     a.load(4, Reg.RCX, argument(0));
     this.lookupRemembered(declined, Reg.R13, this.OBJECT_TYPE_CONNECTION, this.RIGHT_SEND, Reg.RAX, true);
     a.load(4, Reg.RAX, field(Reg.RAX, this.CONNECTION_CHANNEL));
-    a.cmpMemImm(1, field(Reg.RAX, this.CHANNEL_IS_OPEN), 0);
-    a.jcc(Cond.E, declined);
-    // A channel with a direct server: its calls run on the caller's thread (emitDirect).
+    // A channel with a direct server: its calls run on the caller's thread (emitDirect). Only an open channel has
+    // one (closeChannel drops it), and the direct call checks the stack its own way.
     a.load(4, Reg.R13, field(Reg.RAX, this.CHANNEL_DIRECT));
     a.test(4, Reg.R13, Reg.R13);
     a.jcc(Cond.NE, direct);
+    a.cmpMemImm(1, field(Reg.RAX, this.CHANNEL_IS_OPEN), 0);
+    a.jcc(Cond.E, declined);
+    this.checkKernelStack(declined, Reg.RDX);
     // msg.reply_wait's result holds 31 bits of the message's length.
     a.cmpMemImm(4, argument(2), 0);
     a.jcc(Cond.L, declined);
@@ -827,27 +855,31 @@ export class FastPaths {
     const a = this.a;
     const trapped = a.newLabel(), slow = a.newLabel(), callEnd = a.newLabel(), badReply = a.newLabel();
     // Registers: rbx the caller, r12 its component, r13 the DirectServer, r11 the server, r9 the caller's memory base.
-    // The server's lock free: so the server is not the caller's component, whose lock a thread running its code holds
-    // (sched/lock.ts).
+    // The server's lock free with nobody waiting for it (its owner and lockWaited side by side, both 0): so the
+    // server is not the caller's component, whose lock a thread running its code holds (sched/lock.ts).
     a.load(4, Reg.R11, field(Reg.R13, this.DIRECT_SERVER));
-    a.cmpMemImm(4, field(Reg.R11, this.COMPONENT_LOCK_OWNER), 0);
+    a.cmpMemImm(8, field(Reg.R11, this.COMPONENT_LOCK_OWNER), 0);
     a.jcc(Cond.NE, declined);
     a.cmpMemImm(4, field(Reg.R11, this.COMPONENT_STATE), this.COMPONENT_RUNNING);
     a.jcc(Cond.NE, declined);
     a.cmpMemImm(4, field(Reg.R11, this.COMPONENT_SHADOW_RUNNER), 0);
     a.jcc(Cond.NE, declined);
-    // Nobody waits for the caller's own lock (directCall hands it over).
-    this.checkQueueEmpty(declined, Reg.R12, this.COMPONENT_LOCK_WAITERS, Reg.RAX);
+    // The caller's lock its own with nobody waiting for it (directCall hands it over): owner and lockWaited in
+    // one compare with rbx (a 32-bit address, zero-extended).
+    a.cmpLoad(8, Reg.RBX, field(Reg.R12, this.COMPONENT_LOCK_OWNER));
+    a.jcc(Cond.NE, declined);
     a.load(4, Reg.RDX, argument(2));
     a.cmpLoad(4, Reg.RDX, field(Reg.R13, this.DIRECT_CAPACITY));
     a.jcc(Cond.A, declined);
     // The stack grows on demand: what counts is how far it can, down to its floor (sched/threads.ts, stackFloor; a
-    // component's thread always has a stack region).
+    // component's thread always has a stack region). The kernel's stack reserve is not checked here: what the
+    // path pushes lies within the headroom mapped below every limit, and directSendEnd makes sure of the
+    // reserve itself, which the floor leaves room for.
     a.mov(8, Reg.RAX, Reg.RSP);
     a.aluLoad(Alu.SUB, 8, Reg.RAX, field(Reg.RBX, this.THREAD_STACK_REGION));
     a.cmpImm(8, Reg.RAX, this.DIRECT_STACK_FLOOR);
     a.jcc(Cond.B, declined);
-    // The message into the server's buffer.
+    // The message into the server's buffer (the copy keeps its length in rdx).
     a.load(8, Reg.RDI, field(Reg.R13, this.DIRECT_BUFFER));
     a.load(4, Reg.RSI, argument(1));
     a.add(8, Reg.RSI, Reg.R9);
@@ -858,26 +890,27 @@ export class FastPaths {
     a.store(4, field(Reg.R11, this.COMPONENT_LOCK_OWNER), Reg.RBX);
     a.store(4, field(Reg.RBX, this.THREAD_VISIT_HOME), Reg.R12);
     a.store(4, field(Reg.RBX, this.THREAD_COMPONENT), Reg.R11);
-    // invoke's frame: the return address (trapped), rbp, rbx, r12, r13, r14 and r15 (not needed: trapped sets
-    // what it uses again), the previous THREAD_TRAP_RSP, the slots and the count (not needed), where
-    // THREAD_TRAP_RSP points; then the handler's argument slots, rsp 16-byte aligned at the call.
+    // invoke's frame: the return address (trapped), rbp, rbx, r12, r13 and r14 (not needed: trapped sets what it
+    // uses again), in r15's place the kernel's shadow-stack pointer (a trap lands with it in r15), the previous
+    // THREAD_TRAP_RSP, the slots and the count (not needed), where THREAD_TRAP_RSP points; then the handler's
+    // argument slots, rsp 16-byte aligned at the call.
     const frame = 8 + 8 + 40 + 8 + 16 + DIRECT_ARGUMENTS;
     a.lea(8, Reg.RAX, memLabel(trapped));
     a.push(Reg.RAX);
     a.push(Reg.RBP);
-    a.subImm(8, Reg.RSP, 40);
+    a.subImm(8, Reg.RSP, 32);
+    a.pushMem(this.s.cell("__stack_pointer"));
     a.pushMem(fsAbsolute(THREAD_TRAP_RSP));
     a.subImm(8, Reg.RSP, 16 + DIRECT_ARGUMENTS);
     a.lea(8, Reg.RAX, mem(Reg.RSP, DIRECT_ARGUMENTS));
     a.store(8, fsAbsolute(THREAD_TRAP_RSP), Reg.RAX);
-    // The handler's arguments: the message's length, the sender's component id.
-    a.load(4, Reg.RAX, mem(Reg.RSP, frame + 8 + 8 * 2));
-    a.store(8, mem(Reg.RSP, 0), Reg.RAX);
-    a.load(4, Reg.RAX, field(Reg.R12, this.COMPONENT_ID));
-    a.store(8, mem(Reg.RSP, 8), Reg.RAX);
+    // The handler entered at its body (DirectServer.body) with its arguments in registers, as a direct call of
+    // its own module would (docs/compiler-abi.md): the message's length, the sender's component id.
+    a.mov(4, Reg.RDI, Reg.RDX);
+    a.load(4, Reg.RSI, field(Reg.R12, this.COMPONENT_ID));
     // Kept across the call (the handler keeps rbx, r12 and r13: docs/compiler-abi.md): the thread, the buffer, its capacity.
     a.load(8, Reg.R14, field(Reg.R13, this.DIRECT_VMCTX));
-    a.load(8, Reg.RAX, field(Reg.R13, this.DIRECT_CODE));
+    a.load(8, Reg.RAX, field(Reg.R13, this.DIRECT_BODY));
     a.load(8, Reg.R12, field(Reg.R13, this.DIRECT_BUFFER));
     a.load(4, Reg.R13, field(Reg.R13, this.DIRECT_CAPACITY));
     a.load(8, Reg.R15, mem(Reg.R14, VMCTX_MEMORY_BASE));
@@ -890,22 +923,21 @@ export class FastPaths {
     a.addImm(8, Reg.RSP, frame);
     // The kernel's memory base back (the fields below are read through it); its vmctx only where kernel code runs
     // (callEnd): the caller reloads its own after a system call.
-    a.lea(8, Reg.R15, memLabel(this.k.vmctx));
-    a.load(8, Reg.R15, mem(Reg.R15, VMCTX_MEMORY_BASE));
+    a.load(8, Reg.R15, memLabel(this.kernelMemoryBase));
     // The quick case: a reply; the server's lock still the thread's (so the server runs: its end takes the lock) and
     // nobody waits for it (so no boost); the caller's component's lock still the thread's (so it runs too, and
-    // the thread need not take its lock back). No switch can be wanted: every interrupt that came during the
-    // handler ended with preemptIfWanted, and nothing since ran but this.
+    // the thread need not take its lock back), with nobody waiting for it either. Each lock word in one compare
+    // with rbx, which the handler kept. No switch can be wanted: every interrupt that came during the handler
+    // ended with preemptIfWanted, and nothing since ran but this.
     a.test(4, Reg.RAX, Reg.RAX);
     a.jcc(Cond.S, slow);
     a.load(4, Reg.R11, field(Reg.RBX, this.THREAD_COMPONENT));
-    a.cmpLoad(4, Reg.RBX, field(Reg.R11, this.COMPONENT_LOCK_OWNER));
+    a.cmpLoad(8, Reg.RBX, field(Reg.R11, this.COMPONENT_LOCK_OWNER));
     a.jcc(Cond.NE, slow);
-    this.checkQueueEmpty(slow, Reg.R11, this.COMPONENT_LOCK_WAITERS, Reg.RCX);
     a.cmpMemImm(4, field(Reg.RBX, this.THREAD_LOCK_BOOST), this.NO_PRIORITY);
     a.jcc(Cond.NE, slow);
     a.load(4, Reg.R10, field(Reg.RBX, this.THREAD_VISIT_HOME));
-    a.cmpLoad(4, Reg.RBX, field(Reg.R10, this.COMPONENT_LOCK_OWNER));
+    a.cmpLoad(8, Reg.RBX, field(Reg.R10, this.COMPONENT_LOCK_OWNER));
     a.jcc(Cond.NE, slow);
     // The server's lock let go, the thread home.
     a.storeImm(4, field(Reg.R11, this.COMPONENT_LOCK_OWNER), 0);
@@ -939,15 +971,14 @@ export class FastPaths {
     a.xor(4, Reg.RAX, Reg.RAX);
     a.lea(8, Reg.R14, memLabel(this.k.vmctx));
     a.jmp(callEnd);
-    // A trap: invokeReturn's `ret` with eax the trap kind; rbp is the caller's, the other registers are not.
-    // The kernel's shadow stack as at the entry, empty: a system call the handler made left frames there when
-    // refused (object/direct.ts, refuseVisitor).
+    // A trap: invokeReturn's `ret` with eax the trap kind; rbp is the caller's, r15 the kernel's shadow-stack
+    // pointer at the entry, the other registers are not. That pointer back: a system call the handler made left
+    // frames below it when refused (object/direct.ts, refuseVisitor).
     a.bind(trapped);
     a.cli();
+    a.store(4, this.s.cell("__stack_pointer"), Reg.R15);
     a.lea(8, Reg.R14, memLabel(this.k.vmctx));
-    a.load(8, Reg.R15, mem(Reg.R14, VMCTX_MEMORY_BASE));
-    a.load(4, Reg.RCX, this.s.cell("runTop"));
-    a.store(4, this.s.cell("__stack_pointer"), Reg.RCX);
+    a.load(8, Reg.R15, memLabel(this.kernelMemoryBase));
     // directSendEnd(kind, result, buffer, capacity, connection, send, sendLength, reply, replyLength) -> msg.send's
     // result, a wasm function: its arguments in slots at rsp, 16-byte aligned at the call.
     a.bind(callEnd);
@@ -992,7 +1023,7 @@ export class FastPaths {
     // base and length, r11 the client.
     a.cmpMemImm(4, argument(1), this.ERROR_DEAD_SERVER);
     a.jcc(Cond.E, declined);
-    this.enterMessage(declined, Reg.R13);
+    this.enterMessage(declined, Reg.R13, true);
     if (wait) {
       // The reply is the buffer's first replyLength bytes.
       this.checkRange(declined, BUFFER, BUFFER_LENGTH);
@@ -1116,7 +1147,7 @@ export class FastPaths {
     this.begin(index);
     // Registers: rbx the caller, r12 its component, rcx the best ready priority, rdx the caller's,
     // rsi the ready queues, r10 the best queue, r11 the thread that runs next.
-    this.enter(declined, Reg.R12);
+    this.enter(declined, Reg.R12, false, true);
     this.highestReady(Reg.RCX, stay);
     a.load(4, Reg.RDX, field(Reg.RBX, this.THREAD_PRIORITY));
     a.cmp(4, Reg.RCX, Reg.RDX);

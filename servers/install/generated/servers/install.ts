@@ -60,9 +60,8 @@ export abstract class InstallHandlers extends Handlers {
     if (length < 4) return ERROR_INVALID_ARGUMENT;
     switch (load<u32>(buffer)) {
       case INSTALL_START: {
-        if (length - INSTALL_START_REQUEST_SIZE > capacity - INSTALL_START_REQUEST_SIZE) {
-          return length < INSTALL_START_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
-        }
+        if (length < INSTALL_START_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
+        if (length > capacity) return ERROR_TOO_LARGE;
         const request = changetype<InstallStartRequest>(buffer);
         const result = handlers.start(request.force, buffer + INSTALL_START_REQUEST_DISK, length - INSTALL_START_REQUEST_SIZE, changetype<InstallStartReply>(buffer));
         return result < 0 ? result : <i32>INSTALL_START_REPLY_SIZE;

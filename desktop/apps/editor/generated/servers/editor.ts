@@ -40,9 +40,8 @@ export abstract class EditorHandlers extends Handlers {
     if (length < 4) return ERROR_INVALID_ARGUMENT;
     switch (load<u32>(buffer)) {
       case EDITOR_OPEN: {
-        if (length - EDITOR_OPEN_REQUEST_SIZE > capacity - EDITOR_OPEN_REQUEST_SIZE) {
-          return length < EDITOR_OPEN_REQUEST_SIZE ? ERROR_INVALID_ARGUMENT : ERROR_TOO_LARGE;
-        }
+        if (length < EDITOR_OPEN_REQUEST_SIZE) return ERROR_INVALID_ARGUMENT;
+        if (length > capacity) return ERROR_TOO_LARGE;
         const result = handlers.open(buffer + EDITOR_OPEN_REQUEST_PATH, length - EDITOR_OPEN_REQUEST_SIZE);
         return result < 0 ? result : <i32>EDITOR_OPEN_REPLY_SIZE;
       }
