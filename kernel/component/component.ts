@@ -74,6 +74,16 @@ export class Component {
   /** 4 KiB pages of the memory objects it made that still hold their frames (memory-object.ts), against its `objects` limit. */
   objectPages: i64 = 0;
   state: ComponentState = ComponentState.Loading;
+  /**
+   * The thread whose shadow-stack frames lie in the running area, by
+   * address as lockOwner, so that the lock's fast path compares it without
+   * a managed local; cleared when that thread ends (threadEnded). Without
+   * a shadow stack, the thread that last took the lock: the fast path is
+   * one comparison either way. Right after `state`: the link's native
+   * direct call tests both (running, nobody's frames) with one 8-byte
+   * compare (arch/x86_64/link/fast-path.ts).
+   */
+  shadowRunnerLink: usize = 0;
   /** Clock ticks that found one of its threads running (sched/scheduler.ts): its CPU time, sampled. */
   cpuTicks: u64 = 0;
   /** Messages it sent (msg.send and msg.sendv, fast path or not). */
@@ -112,14 +122,6 @@ export class Component {
   readonly lockWaiters: WaitQueue = new WaitQueue();
   /** Its threads' AssemblyScript shadow-stack frames (null: it has no shadow stack; component-shadow-stack.ts). */
   shadowStack: ComponentShadowStack | null = null;
-  /**
-   * The thread whose shadow-stack frames lie in the running area, by
-   * address as lockOwner, so that the lock's fast path compares it without
-   * a managed local; cleared when that thread ends (threadEnded). Without
-   * a shadow stack, the thread that last took the lock: the fast path is
-   * one comparison either way.
-   */
-  shadowRunnerLink: usize = 0;
 
   /**
    * For the message-passing objects: the component's handle table and
@@ -128,6 +130,11 @@ export class Component {
    */
   ipc: Object | null = null;
   endNotice: Object | null = null;
+  /**
+   * The address of its handle table (in `ipc`), set with it: the link's
+   * native message paths reach the table in one load (object/handle.ts).
+   */
+  handleTableLink: usize = 0;
 
   constructor(rights: Manifest, identity: string, supervisor: Component | null) {
     this.id = nextComponentId++;

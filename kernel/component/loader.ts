@@ -19,7 +19,12 @@
 //
 // Loads run on the loader thread, one at a time: compiling takes long and
 // runs with interrupts on. component.spawn queues a job and waits for it;
-// main queues the first component (init) at boot. Any failure is reported
+// main queues the first component (init) at boot. The loader runs at the
+// highest priority of the threads waiting for its jobs when that is above
+// its own, lent as a server serves at its client's: otherwise any busy
+// component between its priority and a spawner's would keep a spawner of
+// high priority waiting as long as it likes (the in-OS test time-slices
+// spawns two spinners above the loader's own priority, from above theirs). Any failure is reported
 // on the console as `load: PATH: REASON` and given to the requester as an
 // error code.
 
@@ -29,8 +34,8 @@ import { instantiate } from "../../sdk/loader/instance";
 import { Linker } from "../../sdk/loader/linker";
 import * as console from "../console";
 import { BlockReason, Thread, WakeReason } from "../object/thread";
-import { PRIORITY_DEFAULT } from "../sched/priority";
-import { blockRaw, block, wake } from "../sched/scheduler";
+import { NO_PRIORITY, PRIORITY_DEFAULT } from "../sched/priority";
+import { applyPriority, blockRaw, block, wake } from "../sched/scheduler";
 import { createKernelThread } from "../sched/threads";
 import { WaitQueue } from "../sched/wait-queue";
 import { bindSystemCalls, checkImports } from "./system-calls";
@@ -252,6 +257,7 @@ function loaderMain(argument: i64): void {
       continue;
     }
     const job = jobs.shift();
+    runningJob = job;
     const started = now();
     runJob(job);
     job.cycles = now() - started;
@@ -259,13 +265,46 @@ function loaderMain(argument: i64): void {
     loadCount++;
     reportLoad(job);
     while (!job.waiters.isEmpty) wake(job.waiters.first!, WakeReason.Woken);
+    runningJob = null;
+    lendLoaderPriority(NO_PRIORITY);
   }
+}
+
+/** The job the loader thread runs now, null between jobs. */
+let runningJob: LoadJob | null = null;
+
+/** The higher of `highest` and the priority of the first thread waiting for `job`. */
+function waitingPriority(job: LoadJob, highest: i32): i32 {
+  const first = job.waiters.first;
+  return first != null && first.priority > highest ? first.priority : highest;
+}
+
+/**
+ * Lends the loader thread the highest priority of the threads waiting for
+ * its jobs, `also` among them (a spawner about to wait), when it is above
+ * the loader's own; takes the lent priority back when none is.
+ */
+function lendLoaderPriority(also: i32): void {
+  const loader = loaderThread;
+  if (loader == null) return;
+  let highest = also;
+  const running = runningJob;
+  if (running != null) highest = waitingPriority(running, highest);
+  for (let i = 0; i < jobs.length; i++) highest = waitingPriority(unchecked(jobs[i]), highest);
+  loader.lent = highest > loader.ownPriority ? highest : NO_PRIORITY;
+  applyPriority(loader);
 }
 
 /** Starts the loader thread (once, at boot). */
 export function startLoader(): bool {
   loaderThread = createKernelThread(loaderMain, 0, PRIORITY_DEFAULT);
   return loaderThread != null;
+}
+
+/** The loader thread's priority now (NO_PRIORITY before it starts). */
+function loaderPriority(): i32 {
+  const loader = loaderThread;
+  return loader != null ? loader.priority : NO_PRIORITY;
 }
 
 /** Queues a load of `path` with `grant`; the loader thread does it. */
@@ -284,6 +323,7 @@ export function requestLoad(path: string, grant: string, supervisor: Component |
  */
 export function spawnComponent(path: string, grant: string, endNotice: Object | null, caller: Thread): i32 {
   const job = requestLoad(path, grant, caller.component, endNotice);
+  if (caller.priority > loaderPriority()) lendLoaderPriority(caller.priority);
   while (!job.done) block(BlockReason.Load, -1, job.waiters);
   if (job.component == null) return -job.errorCode;
   return <i32>job.component!.id;

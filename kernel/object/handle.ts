@@ -182,6 +182,7 @@ function createObjects(component: Component): ComponentObjects {
   const objects = new ComponentObjects();
   objects.handles.limit = <i32>min<i64>(component.limit(LIMIT_HANDLES), HANDLE_LIMIT);
   component.ipc = objects;
+  component.handleTableLink = changetype<usize>(objects.handles);
   return objects;
 }
 

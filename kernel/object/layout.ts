@@ -19,6 +19,7 @@ export const COMPONENT_LOCK_WAITERS = offsetof<Component>("lockWaiters");
 export const COMPONENT_LOCK_WAITED = offsetof<Component>("lockWaited");
 export const COMPONENT_SHADOW_RUNNER = offsetof<Component>("shadowRunnerLink");
 export const COMPONENT_IPC = offsetof<Component>("ipc");
+export const COMPONENT_HANDLES = offsetof<Component>("handleTableLink");
 export const COMPONENT_MESSAGES = offsetof<Component>("messages");
 export const COMPONENT_STATE = offsetof<Component>("state");
 export const COMPONENT_RUNNING: i32 = ComponentState.Running;

@@ -29,3 +29,5 @@ export const PULSE_HOSTILE: i32 = 8;
 export const PULSE_FLOOD: i32 = 9;
 /** The victim of hostile-overflow: its deep thread is at the bottom of its recursion. */
 export const PULSE_VICTIM_READY: i32 = 10;
+/** tests/os/direct-client is about to call the echo server's direct handler. */
+export const PULSE_CALLING: i32 = 11;

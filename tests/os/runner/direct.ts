@@ -17,18 +17,25 @@
 //    other thread runs meanwhile (it takes the runner's lock from the
 //    visiting thread), the timer ticks, init restarts the server, and the
 //    spinning thread's msg.send returns DEAD_SERVER;
+//  - a client (tests/os/direct-client) killed while its thread spins in a
+//    handler: KILLED at once, while the handler runs on (the server's CPU
+//    time grows) until init restarts the server; the next instance answers
+//    directly;
 //  - msg.serve_direct's own checks, on a channel of the runner: a handler
 //    out of the table or of the wrong type, a short buffer, a buffer out of
 //    memory, a handle of the wrong type or none.
 // The echo server's first version comes back at the end.
 
 import {
-  channelCreate, clockNow, connectionCreate, handleClose, msgSend, msgServeDirect, nameOpen, threadCreate, threadExit, threadSleep,
-  ERROR_BAD_ADDRESS, ERROR_BAD_HANDLE, ERROR_DEAD_SERVER, ERROR_INVALID_ARGUMENT, ERROR_WRONG_TYPE, PRIORITY_DEFAULT,
+  channelCreate, clockNow, componentKill, connectionCreate, handleClose, msgSend, msgServeDirect, nameOpen, threadCreate,
+  threadExit, threadSleep, COMPONENT_STATE_KILLED, ERROR_BAD_ADDRESS, ERROR_BAD_HANDLE, ERROR_DEAD_SERVER, ERROR_INVALID_ARGUMENT, ERROR_WRONG_TYPE, PRIORITY_DEFAULT,
   TEST_ECHO_ECHO, TEST_ECHO_ECHO_REQUEST_SIZE, TEST_ECHO_PATH, TEST_ECHO_SQUARE, TEST_ECHO_SQUARE_REPLY_SIZE,
   TEST_ECHO_SQUARE_REQUEST_SIZE, TestEchoEchoReply, TestEchoEchoRequest, TestEchoSquareReply, TestEchoSquareRequest,
 } from "../../../ipc/generated/index";
 import { Check } from "./check";
+import { spawnComponent } from "./grants";
+import { awaitEnd, awaitPulse, cpuTicks, takeEndPulse } from "./supervision";
+import { PULSE_CALLING } from "../lib/runner-path";
 import { initReplace, initRestart, initStart, initStatus, initStatusReply } from "./init-client";
 import { DIRECT_BIT, DIRECT_LATER, DIRECT_SPIN, DIRECT_SQUARE_BIT, DIRECT_SYSTEM_CALL, DIRECT_TRAP } from "../echo/server";
 
@@ -193,6 +200,35 @@ function brokenHandler(check: Check, order: u32, what: string): bool {
     "after a handler that " + what + ", a new instance answers directly (instance " + (answer[1] & ~DIRECT_BIT).toString() + ", before " + before.toString() + ")");
 }
 
+/**
+ * A client (tests/os/direct-client) killed while its thread is in a
+ * handler that spins: the client is KILLED at once, while its thread goes
+ * on in the handler (leaving it in the middle would leave the server's heap
+ * half changed): the server's CPU time still grows, with its own thread
+ * blocked. The thread ends once the handler is over, here when init
+ * restarts the server.
+ */
+function killedClient(check: Check): bool {
+  const client = spawnComponent("direct-client");
+  if (!check.succeeded(client, "component.spawn of direct-client")) return false;
+  if (!check.ok(awaitPulse(PULSE_CALLING, <u32>client) >= 0, "direct-client about to call the handler")) return false;
+  // Its call reaches the handler and spins there.
+  threadSleep(50_000_000);
+  const spinning = echoComponent();
+  if (!check.succeeded(componentKill(<u32>client), "component.kill of the client whose thread is in the handler")) return false;
+  if (!check.equal(awaitEnd(<u32>client, 0), COMPONENT_STATE_KILLED, "the killed client's state, at once")) return false;
+  const before = cpuTicks(spinning);
+  threadSleep(100_000_000);
+  const ticks = cpuTicks(spinning) - before;
+  if (!check.ok(before >= 0 && ticks > 0, "the server's CPU ticks over 100 ms after the client's kill, its handler still running on the client's thread: "
+    + ticks.toString())) return false;
+  if (!check.succeeded(initRestart(spinning), "init.restart of the server whose handler the killed client's thread spins in")) return false;
+  takeEndPulse(<u32>client);
+  const answer = new StaticArray<u32>(3);
+  if (!check.succeeded(ask(13, answer), "the echo server after the killed client's call")) return false;
+  return check.ok((answer[1] & DIRECT_BIT) != 0 && (answer[1] & ~DIRECT_BIT) != spinning, "after that restart, a new instance answers directly");
+}
+
 export function directCalls(check: Check): void {
   if (!check.succeeded(initStart("echo"), "init.start echo")) return;
   const answer = new StaticArray<u32>(3);
@@ -232,10 +268,12 @@ export function directCalls(check: Check): void {
   if (!check.succeeded(ask(11, answer), "the echo server after the restart")) return;
   if (!check.ok((answer[1] & DIRECT_BIT) != 0 && (answer[1] & ~DIRECT_BIT) != spinning, "after the restart, a new instance answers directly")) return;
 
+  if (!killedClient(check)) return;
+
   if (!check.succeeded(initReplace(echoComponent(), "test/echo.wasm"), "init.replace echo by test/echo.wasm")) return;
   if (!check.succeeded(ask(12, answer), "the echo server's first version")) return;
   check.ok((answer[1] & DIRECT_BIT) == 0, "the first version serves on its thread");
   check.summary = "requests answered on the runner's thread, REPLY_LATER handed to the server's; two threads of the runner calling at once each got its own replies ("
     + interleavedSent.toString() + " requests, " + streamDirect.toString() + " direct, and " + INTERLEAVED.toString() + ", "
-    + interleavedDirect.toString() + " direct); msg.serve_direct refused a handler out of the table or of another type, a short buffer, one out of memory, a wrong or closed handle; a handler's system call and its trap each ended the server alone (DEAD_SERVER, a new instance answered directly); a handler spinning on a runner thread let the runner's other thread and the timer run, and its msg.send returned DEAD_SERVER when init restarted the server";
+    + interleavedDirect.toString() + " direct); msg.serve_direct refused a handler out of the table or of another type, a short buffer, one out of memory, a wrong or closed handle; a handler's system call and its trap each ended the server alone (DEAD_SERVER, a new instance answered directly); a handler spinning on a runner thread let the runner's other thread and the timer run, and its msg.send returned DEAD_SERVER when init restarted the server; a client killed while its thread spun in a handler was KILLED at once while the handler ran on (the server's CPU time grew) until init restarted the server";
 }

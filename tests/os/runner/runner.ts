@@ -31,6 +31,7 @@ import { componentThreads } from "./threads";
 import { hostileComponent } from "./authority";
 import { hostileMemory, hostileOverflow, hostileStack } from "./hostile";
 import { directCalls } from "./direct";
+import { timeSlices } from "./time-slices";
 import { handleNumbers } from "./counters";
 import { malformedRequests } from "./malformed-requests";
 import { runBenchmarks } from "./bench";
@@ -64,6 +65,7 @@ const TESTS: Test[] = [
   new Test("name-take-over", nameTakeOver),
   new Test("replace", replace),
   new Test("interrupts", interrupts),
+  new Test("time-slices", timeSlices),
   new Test("component-threads", componentThreads),
   new Test("authority", hostileComponent),
   new Test("hostile-overflow", hostileOverflow),

@@ -9,8 +9,8 @@
 // queue in order). Pulses received on the way are remembered.
 
 import {
-  clockNow, componentStatus, connectionCreate, msgReceive, pulseSend, threadSleep,
-  ComponentStatus, COMPONENT_STATUS_SIZE, COMPONENT_STATE_RUNNING, PULSE_CODE_COMPONENT_ENDED, PULSE_SIZE, Pulse,
+  clockNow, componentStatus, connectionCreate, msgReceive, pulseSend, systemComponents, threadSleep,
+  ComponentInfo, ComponentStatus, COMPONENT_INFO_SIZE, COMPONENT_STATUS_SIZE, COMPONENT_STATE_RUNNING, PULSE_CODE_COMPONENT_ENDED, PULSE_SIZE, Pulse,
   RECEIVE_ID_PULSE, ERROR_TIMED_OUT, TIMEOUT_NONE, TIMEOUT_RECEIVE, threadTimeout,
 } from "../../../ipc/generated/index";
 import { Server, spawnGranted } from "../../../ipc/client/index";
@@ -131,4 +131,20 @@ export function awaitEnd(component: u32, timeout: i64): i32 {
     if (clockNow() > deadline) return ERROR_TIMED_OUT;
     threadSleep(1_000_000);
   }
+}
+
+/** The most components cpuTicks asks system.components for. */
+const LISTED: i32 = 64;
+
+/** The CPU ticks of running component `id` (system.components), or -1 when it is not listed. */
+export function cpuTicks(id: u32): i64 {
+  const records = heap.alloc(<usize>LISTED * COMPONENT_INFO_SIZE);
+  const count = min<i32>(systemComponents(records, <u32>LISTED * COMPONENT_INFO_SIZE), LISTED);
+  let ticks: i64 = -1;
+  for (let i = 0; i < count; i++) {
+    const record = changetype<ComponentInfo>(records + <usize>i * COMPONENT_INFO_SIZE);
+    if (record.id == id) ticks = <i64>record.cpuTicks;
+  }
+  heap.free(records);
+  return ticks;
 }

@@ -63,8 +63,8 @@ import { KernelLink } from "./context";
 
 /** The i32 slot of argument `i` at the native code's entry (above the return address). */
 function argument(i: i32): Mem { return mem(Reg.RSP, 8 + 8 * i); }
-/** The direct handler's argument slots (two), with room that keeps rsp 16-byte aligned at its call (emitDirect). */
-const DIRECT_ARGUMENTS: i32 = 24;
+/** What emitDirect puts below msg.send's return address: 8 bytes for alignment and invoke's frame (80). */
+const DIRECT_FRAME: i32 = 8 + 80;
 /** directSendEnd's nine argument slots, with the room that aligns rsp at its call (emitDirect). */
 const END_ARGUMENTS: i32 = 72;
 /** The result slot: the caller reads its first slot after the call. */
@@ -121,7 +121,7 @@ class KernelSymbols {
 /** A lookupRemembered miss, emitted out of line at the end of its path. */
 class Miss {
   constructor(
-    readonly label: Label, readonly back: Label, readonly objects: Reg, readonly type: i32, readonly right: i32,
+    readonly label: Label, readonly back: Label, readonly table: Reg, readonly type: i32, readonly right: i32,
     readonly object: Reg, readonly handleField: i32, readonly objectField: i32,
   ) {}
 }
@@ -174,7 +174,7 @@ export class FastPaths {
   private readonly COMPONENT_ID: i32; private readonly COMPONENT_MEMORY_OBJECT: i32; private readonly COMPONENT_LOCK_OWNER: i32;
   private readonly COMPONENT_SHADOW_RUNNER: i32; private readonly COMPONENT_IPC: i32;
   private readonly COMPONENT_MESSAGES: i32;
-  private readonly OBJECTS_HANDLES: i32; private readonly RECEIVE_SLOTS: i32; private readonly RECEIVE_ID_MASK: i32; private readonly TABLE_SLOTS: i32;
+  private readonly COMPONENT_HANDLES: i32; private readonly RECEIVE_SLOTS: i32; private readonly RECEIVE_ID_MASK: i32; private readonly TABLE_SLOTS: i32;
   private readonly TABLE_MASK: i32; private readonly ENTRY_OBJECT: i32; private readonly ENTRY_RIGHTS: i32;
   private readonly ENTRY_NUMBER: i32; private readonly OBJECT_TYPE: i32; private readonly CONNECTION_CHANNEL: i32;
   private readonly CHANNEL_SENDERS: i32; private readonly CHANNEL_RECEIVERS: i32; private readonly CHANNEL_PULSES: i32;
@@ -227,7 +227,7 @@ export class FastPaths {
     this.COMPONENT_LOCK_OWNER = s.constant("COMPONENT_LOCK_OWNER");
     this.COMPONENT_SHADOW_RUNNER = s.constant("COMPONENT_SHADOW_RUNNER"); this.COMPONENT_IPC = s.constant("COMPONENT_IPC");
     this.COMPONENT_MESSAGES = s.constant("COMPONENT_MESSAGES");
-    this.OBJECTS_HANDLES = s.constant("OBJECTS_HANDLES");
+    this.COMPONENT_HANDLES = s.constant("COMPONENT_HANDLES");
     this.RECEIVE_SLOTS = s.constant("RECEIVE_SLOTS"); this.RECEIVE_ID_MASK = s.constant("RECEIVE_ID_MASK");
     this.TABLE_SLOTS = s.constant("TABLE_SLOTS"); this.TABLE_MASK = s.constant("TABLE_MASK");
     this.ENTRY_OBJECT = s.constant("ENTRY_OBJECT"); this.ENTRY_RIGHTS = s.constant("ENTRY_RIGHTS");
@@ -246,6 +246,9 @@ export class FastPaths {
     // The pairs of fields the paths test with one 8-byte compare.
     if (s.constant("COMPONENT_LOCK_WAITED") != this.COMPONENT_LOCK_OWNER + 4 && s.error.length == 0) {
       s.error = "the kernel's Component.lockWaited does not follow lockOwnerLink (native fast path)";
+    }
+    if (this.COMPONENT_SHADOW_RUNNER != this.COMPONENT_STATE + 4 && s.error.length == 0) {
+      s.error = "the kernel's Component.shadowRunnerLink does not follow state (native fast path)";
     }
     if (this.THREAD_TIMEOUT_STATES != this.THREAD_VISIT_HOME + 4 && s.error.length == 0) {
       s.error = "the kernel's Thread.timeoutStates does not follow visitHome (native fast path)";
@@ -376,15 +379,15 @@ export class FastPaths {
   }
 
   /**
-   * The message calls' entry: enter, then the component's message-passing
-   * objects in `objects` (made with the component, component/run.ts: never
-   * null for a thread of a component); r9 the base of the component's
-   * memory and r8 its length.
+   * The message calls' entry: enter, then the component's handle table in
+   * `table` (made with the component, component/run.ts: never null for a
+   * thread of a component); r9 the base of the component's memory and r8
+   * its length.
    */
-  private enterMessage(declined: Label, objects: Reg, stack: bool): void {
+  private enterMessage(declined: Label, table: Reg, stack: bool): void {
     const a = this.a;
     this.enter(declined, Reg.R12, true, stack);
-    a.load(4, objects, field(Reg.R12, this.COMPONENT_IPC));
+    a.load(4, table, field(Reg.R12, this.COMPONENT_HANDLES));
     a.load(8, Reg.RSI, field(Reg.R12, this.COMPONENT_MEMORY_OBJECT));
     a.test(8, Reg.RSI, Reg.RSI);
     a.jcc(Cond.E, declined);
@@ -403,18 +406,17 @@ export class FastPaths {
   }
 
   /**
-   * HandleTable.lookup of the handle in ecx in the table of `objects`:
+   * HandleTable.lookup of the handle in ecx in the handle table in `table`:
    * `object` the object of an open entry with that number, `type` and
    * `right`; declines otherwise. Clobbers rax and rdx. No test of ecx > 0
    * of its own: an entry's number is never 0 or negative (object/handle.ts),
    * so the comparison with it refuses such a handle.
    */
-  private lookup(declined: Label, objects: Reg, type: i32, right: i32, object: Reg): void {
+  private lookup(declined: Label, table: Reg, type: i32, right: i32, object: Reg): void {
     const a = this.a;
-    a.load(4, Reg.RAX, field(objects, this.OBJECTS_HANDLES));
-    a.load(4, Reg.RDX, field(Reg.RAX, this.TABLE_MASK));
+    a.load(4, Reg.RDX, field(table, this.TABLE_MASK));
     a.and(4, Reg.RDX, Reg.RCX);
-    a.load(4, Reg.RAX, field(Reg.RAX, this.TABLE_SLOTS));
+    a.load(4, Reg.RAX, field(table, this.TABLE_SLOTS));
     a.load(4, Reg.RAX, field(Reg.RAX, this.ARRAY_DATA));
     a.add(8, Reg.RAX, Reg.R15);
     a.load(4, Reg.RAX, memIndex(Reg.RAX, Reg.RDX, 4));
@@ -443,17 +445,16 @@ export class FastPaths {
    * runs out of line (emitted by end()) and remembers what it found.
    * Clobbers rax, rdx and, on a miss, rsi.
    */
-  private lookupRemembered(declined: Label, objects: Reg, type: i32, right: i32, object: Reg, send: bool): void {
+  private lookupRemembered(declined: Label, table: Reg, type: i32, right: i32, object: Reg, send: bool): void {
     const a = this.a;
     const miss = a.newLabel(), back = a.newLabel();
     const handleField = send ? this.TABLE_SEND_HANDLE : this.TABLE_RECEIVE_HANDLE;
     const objectField = send ? this.TABLE_SEND_OBJECT : this.TABLE_RECEIVE_OBJECT;
-    a.load(4, Reg.RAX, field(objects, this.OBJECTS_HANDLES));
-    a.cmpLoad(8, Reg.RCX, field(Reg.RAX, handleField));
+    a.cmpLoad(8, Reg.RCX, field(table, handleField));
     a.jcc(Cond.NE, miss);
-    a.load(4, object, field(Reg.RAX, objectField));
+    a.load(4, object, field(table, objectField));
     a.bind(back);
-    this.misses.push(new Miss(miss, back, objects, type, right, object, handleField, objectField));
+    this.misses.push(new Miss(miss, back, table, type, right, object, handleField, objectField));
   }
 
   /** The misses of lookupRemembered in the path being emitted, out of line: each jumps back or declines. */
@@ -462,8 +463,9 @@ export class FastPaths {
     for (let i = 0; i < this.misses.length; i++) {
       const m = this.misses[i];
       a.bind(m.label);
-      a.load(4, Reg.RSI, field(m.objects, this.OBJECTS_HANDLES));
-      this.lookup(declined, m.objects, m.type, m.right, m.object);
+      // The table in rsi, which the lookup keeps: `object` may be the table's register.
+      a.mov(4, Reg.RSI, m.table);
+      this.lookup(declined, Reg.RSI, m.type, m.right, m.object);
       a.store(8, field(Reg.RSI, m.handleField), Reg.RCX);
       a.store(4, field(Reg.RSI, m.objectField), m.object);
       a.jmp(m.back);
@@ -860,9 +862,8 @@ export class FastPaths {
     a.load(4, Reg.R11, field(Reg.R13, this.DIRECT_SERVER));
     a.cmpMemImm(8, field(Reg.R11, this.COMPONENT_LOCK_OWNER), 0);
     a.jcc(Cond.NE, declined);
-    a.cmpMemImm(4, field(Reg.R11, this.COMPONENT_STATE), this.COMPONENT_RUNNING);
-    a.jcc(Cond.NE, declined);
-    a.cmpMemImm(4, field(Reg.R11, this.COMPONENT_SHADOW_RUNNER), 0);
+    // Running, with no thread's frames in its running area: its state and shadowRunnerLink side by side.
+    a.cmpMemImm(8, field(Reg.R11, this.COMPONENT_STATE), this.COMPONENT_RUNNING);
     a.jcc(Cond.NE, declined);
     // The caller's lock its own with nobody waiting for it (directCall hands it over): owner and lockWaited in
     // one compare with rbx (a 32-bit address, zero-extended).
@@ -890,20 +891,19 @@ export class FastPaths {
     a.store(4, field(Reg.R11, this.COMPONENT_LOCK_OWNER), Reg.RBX);
     a.store(4, field(Reg.RBX, this.THREAD_VISIT_HOME), Reg.R12);
     a.store(4, field(Reg.RBX, this.THREAD_COMPONENT), Reg.R11);
-    // invoke's frame: the return address (trapped), rbp, rbx, r12, r13 and r14 (not needed: trapped sets what it
-    // uses again), in r15's place the kernel's shadow-stack pointer (a trap lands with it in r15), the previous
-    // THREAD_TRAP_RSP, the slots and the count (not needed), where THREAD_TRAP_RSP points; then the handler's
-    // argument slots, rsp 16-byte aligned at the call.
-    const frame = 8 + 8 + 40 + 8 + 16 + DIRECT_ARGUMENTS;
+    // invoke's frame, 8 bytes below the return address so that rsp is 16-byte aligned at the call: the return
+    // address (trapped), rbp, rbx, r12, r13 and r14 (not needed: trapped sets what it uses again), in r15's place
+    // the kernel's shadow-stack pointer (a trap lands with it in r15), the previous THREAD_TRAP_RSP, the slots and
+    // the count, where THREAD_TRAP_RSP points and the call is made. The handler's two argument slots lie over
+    // the last two, which invokeReturn skips.
     a.lea(8, Reg.RAX, memLabel(trapped));
-    a.push(Reg.RAX);
-    a.push(Reg.RBP);
-    a.subImm(8, Reg.RSP, 32);
+    a.store(8, mem(Reg.RSP, -16), Reg.RAX);
+    a.store(8, mem(Reg.RSP, -24), Reg.RBP);
+    a.subImm(8, Reg.RSP, DIRECT_FRAME - 32);
     a.pushMem(this.s.cell("__stack_pointer"));
     a.pushMem(fsAbsolute(THREAD_TRAP_RSP));
-    a.subImm(8, Reg.RSP, 16 + DIRECT_ARGUMENTS);
-    a.lea(8, Reg.RAX, mem(Reg.RSP, DIRECT_ARGUMENTS));
-    a.store(8, fsAbsolute(THREAD_TRAP_RSP), Reg.RAX);
+    a.subImm(8, Reg.RSP, 16);
+    a.store(8, fsAbsolute(THREAD_TRAP_RSP), Reg.RSP);
     // The handler entered at its body (DirectServer.body) with its arguments in registers, as a direct call of
     // its own module would (docs/compiler-abi.md): the message's length, the sender's component id.
     a.mov(4, Reg.RDI, Reg.RDX);
@@ -918,9 +918,9 @@ export class FastPaths {
     a.callReg(Reg.RAX);
     a.cli();
     // The frame undone (rbp the handler kept), the kernel's vmctx and memory base back.
-    a.load(8, Reg.RCX, mem(Reg.RSP, DIRECT_ARGUMENTS + 16));
+    a.load(8, Reg.RCX, mem(Reg.RSP, 16));
     a.store(8, fsAbsolute(THREAD_TRAP_RSP), Reg.RCX);
-    a.addImm(8, Reg.RSP, frame);
+    a.addImm(8, Reg.RSP, DIRECT_FRAME);
     // The kernel's memory base back (the fields below are read through it); its vmctx only where kernel code runs
     // (callEnd): the caller reloads its own after a system call.
     a.load(8, Reg.R15, memLabel(this.kernelMemoryBase));
@@ -976,6 +976,8 @@ export class FastPaths {
     // frames below it when refused (object/direct.ts, refuseVisitor).
     a.bind(trapped);
     a.cli();
+    // invokeReturn's `ret` took the return address 8 bytes below msg.send's.
+    a.addImm(8, Reg.RSP, 8);
     a.store(4, this.s.cell("__stack_pointer"), Reg.R15);
     a.lea(8, Reg.R14, memLabel(this.k.vmctx));
     a.load(8, Reg.R15, memLabel(this.kernelMemoryBase));
