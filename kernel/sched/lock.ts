@@ -23,6 +23,13 @@
 // thread waits for the lock only while its owner is ready or running. A
 // holder running another component's direct handler (object/direct.ts)
 // gives it up the same way.
+//
+// `lockWaited`, beside the owner, is not 0 whenever a thread may wait for
+// the lock: set before a thread waits, cleared when the lock is let go or
+// handed over with nobody left waiting (a waiter that leaves otherwise, a
+// killed one, may leave it set until then, which costs only a fast path's
+// decline). The link's native paths test "held by this thread, nobody
+// waiting" as one 8-byte compare of the two.
 
 import { BlockReason, Thread, ThreadState, WakeReason } from "../object/thread";
 import { Component } from "../component/component";
