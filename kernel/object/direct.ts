@@ -78,20 +78,12 @@ import { componentFaulted, describe, releaseVisitedMemory } from "../component/e
 import { callWasm, isComponentCode } from "../component/platform";
 import { acquireComponentLock, dropLockBoost, releaseComponentLock } from "../sched/lock";
 import { currentThread, exitCurrent, preemptIfWanted, rescheduleIsWanted } from "../sched/scheduler";
-import { STACK_FLOOR_OFFSET, reserveStack, stackFloor } from "../sched/threads";
+import { DIRECT_STACK, reserveStack, stackFloor } from "../sched/threads";
 import { SYSTEM_CALL_RESERVE, hasReserve } from "../sched/entry";
 import * as abi from "../generated/abi";
 import { Thread, ThreadState } from "./thread";
 import { Channel, sendOnThreads } from "./channel";
 
-/** The stack a direct call leaves the handler at least, down to the thread's stack guard; a thread with less is served by the server's threads. */
-export const DIRECT_STACK: u64 = 64 << 10;
-/**
- * A thread's stack floor (sched/threads.ts, stackFloor) lies this far above
- * its stack region: the link's native direct call compares with the
- * region plus this and DIRECT_STACK.
- */
-export const DIRECT_STACK_FLOOR: u64 = STACK_FLOOR_OFFSET + DIRECT_STACK;
 /** The smallest buffer of a direct server. */
 export const DIRECT_BUFFER_MINIMUM: u32 = 16;
 /** msg.serve_direct's handler that stops direct calls. */

@@ -63,7 +63,7 @@ export {
 } from "../generated/abi";
 
 // Direct calls: how far below the stack pointer a thread's stack floor may lie at most for a direct call.
-export { DIRECT_STACK_FLOOR } from "./direct";
+export { DIRECT_CALL_FRAME } from "../sched/threads";
 
 // The receive ids' table of thread slots and how an id is cut (receive-id.ts).
 export { RECEIVE_ID_MASK, RECEIVE_SLOTS, receiveSlots } from "./receive-id";

@@ -137,6 +137,14 @@ export class Thread {
   stackSize: u64 = 0;
   /** The stack limit of its wasm code outside interrupt handlers; the stack is mapped from STACK_HEADROOM below it up (sched/threads.ts). */
   stackLimit: u64 = 0;
+  /**
+   * The least rsp at which msg.send may call a direct handler on this
+   * thread (sched/threads.ts, setStackLimit): the handler's stack can still
+   * grow DIRECT_STACK, and the call's frame lies above the limit. Kept with
+   * the limit, so that the link's native direct call compares rsp with it
+   * once; no stack (a kernel thread): none.
+   */
+  directCallLowest: u64 = u64.MAX_VALUE;
   /** The slot its kernel shadow-stack frames are kept in while it does not run (sched/kernel-shadow-stack.ts). */
   shadowSlot: i32 = -1;
   kernelShadowSlotCount: i32 = 0;

@@ -110,7 +110,7 @@ function createThread(component: Component | null, priority: i32, stackSize: u64
   }
   thread.stackRegion = region;
   thread.stackSize = stackSize;
-  thread.stackLimit = limit;
+  setStackLimit(thread, limit);
   thread.kernelEntry = entry;
   thread.kernelArgument = argument;
   prepareContext(thread.context, <i64>bottom, <i64>top, threadStart, 0);
@@ -150,6 +150,27 @@ export function stackFloor(thread: Thread): u64 {
 /** Where a thread's stack floor lies above its stack region (its guard page's address). */
 export const STACK_FLOOR_OFFSET: u64 = <u64>STACK_GUARD_SIZE + STACK_HEADROOM;
 
+/**
+ * The stack a direct call (object/direct.ts) leaves the handler at least,
+ * down to the thread's stack floor; a thread with less is served by the
+ * server's threads, so that no client chooses how deep a server's handler
+ * may go.
+ */
+export const DIRECT_STACK: u64 = 64 << 10;
+/**
+ * What the link's native direct call puts below msg.send's return address
+ * before it calls the handler (arch/x86_64/link/fast-path.ts, which checks
+ * it against its own frame): rsp there must lie at or above the limit, as
+ * at any call of compiled code (docs/compiler-abi.md, "Stack exhaustion").
+ */
+export const DIRECT_CALL_FRAME: u64 = 88;
+
+/** Sets `thread`'s stack limit, and with it the least rsp a direct call may start from (Thread.directCallLowest). */
+function setStackLimit(thread: Thread, limit: u64): void {
+  thread.stackLimit = limit;
+  thread.directCallLowest = max(stackFloor(thread) + DIRECT_STACK, limit + DIRECT_CALL_FRAME);
+}
+
 /** Set while growStack runs: a stack check failing inside it traps rather than growing again. */
 let growing: bool = false;
 
@@ -178,7 +199,7 @@ export function growStack(limit: u64, need: u64): u64 {
   const mapped = mapRegionPages(newLimit - STACK_HEADROOM, softLimit - newLimit, PageAccess.ReadWrite);
   growing = false;
   if (!mapped) return 0;
-  thread.stackLimit = newLimit;
+  setStackLimit(thread, newLimit);
   return newLimit - offset;
 }
 

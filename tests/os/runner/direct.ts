@@ -17,6 +17,9 @@
 //    other thread runs meanwhile (it takes the runner's lock from the
 //    visiting thread), the timer ticks, init restarts the server, and the
 //    spinning thread's msg.send returns DEAD_SERVER;
+//  - requests from ever deeper in the runner's stack: once less than
+//    DIRECT_STACK is left above the stack's floor, the server's thread
+//    answers them;
 //  - a client (tests/os/direct-client) killed while its thread spins in a
 //    handler: KILLED at once, while the handler runs on (the server's CPU
 //    time grows) until init restarts the server; the next instance answers
@@ -200,6 +203,44 @@ function brokenHandler(check: Check, order: u32, what: string): bool {
     "after a handler that " + what + ", a new instance answers directly (instance " + (answer[1] & ~DIRECT_BIT).toString() + ", before " + before.toString() + ")");
 }
 
+/** How deep deepCall recurses at most, and how many frames apart it asks. */
+const DEEPEST: i32 = 40_000;
+const ASK_EVERY: i32 = 64;
+
+/**
+ * Recurses, asking the echo server every ASK_EVERY frames, until a reply
+ * comes from the server's own thread: the depth then, -1 when a request
+ * failed, -2 when every one down to DEEPEST was direct.
+ */
+function deepCall(depth: i32, answer: StaticArray<u32>): i32 {
+  if (depth % ASK_EVERY == 0) {
+    if (ask(<u32>depth, answer) < 0 || answer[0] != <u32>depth) return -1;
+    if ((answer[1] & DIRECT_BIT) == 0) return depth;
+  }
+  if (depth >= DEEPEST) return -2;
+  // Not a tail call: the frame stays while the deeper ones run.
+  return deepCall(depth + 1, answer) + 0 * depth;
+}
+
+/**
+ * A client deep in its stack: once less than DIRECT_STACK is left above
+ * its stack's floor, its calls are served by the server's thread (a
+ * client does not choose how deep a handler may go), answered all the
+ * same; the direct ones before that came from ever deeper.
+ */
+function deepStack(check: Check): bool {
+  const answer = new StaticArray<u32>(3);
+  const depth = deepCall(ASK_EVERY, answer);
+  if (!check.ok(depth > ASK_EVERY, "requests from deep in the runner's stack: the first served by the server's thread came at depth "
+    + depth.toString() + " (-1: a request failed, -2: none)")) return false;
+  deepDepth = depth;
+  // Back up the stack, direct again.
+  return check.succeeded(ask(14, answer), "a request after the deep ones") && check.ok((answer[1] & DIRECT_BIT) != 0, "the next request from the top of the stack is direct");
+}
+
+/** The depth at which deepStack's requests stopped being direct. */
+let deepDepth: i32 = 0;
+
 /**
  * A client (tests/os/direct-client) killed while its thread is in a
  * handler that spins: the client is KILLED at once, while its thread goes
@@ -268,6 +309,7 @@ export function directCalls(check: Check): void {
   if (!check.succeeded(ask(11, answer), "the echo server after the restart")) return;
   if (!check.ok((answer[1] & DIRECT_BIT) != 0 && (answer[1] & ~DIRECT_BIT) != spinning, "after the restart, a new instance answers directly")) return;
 
+  if (!deepStack(check)) return;
   if (!killedClient(check)) return;
 
   if (!check.succeeded(initReplace(echoComponent(), "test/echo.wasm"), "init.replace echo by test/echo.wasm")) return;
@@ -275,5 +317,5 @@ export function directCalls(check: Check): void {
   check.ok((answer[1] & DIRECT_BIT) == 0, "the first version serves on its thread");
   check.summary = "requests answered on the runner's thread, REPLY_LATER handed to the server's; two threads of the runner calling at once each got its own replies ("
     + interleavedSent.toString() + " requests, " + streamDirect.toString() + " direct, and " + INTERLEAVED.toString() + ", "
-    + interleavedDirect.toString() + " direct); msg.serve_direct refused a handler out of the table or of another type, a short buffer, one out of memory, a wrong or closed handle; a handler's system call and its trap each ended the server alone (DEAD_SERVER, a new instance answered directly); a handler spinning on a runner thread let the runner's other thread and the timer run, and its msg.send returned DEAD_SERVER when init restarted the server; a client killed while its thread spun in a handler was KILLED at once while the handler ran on (the server's CPU time grew) until init restarted the server";
+    + interleavedDirect.toString() + " direct); msg.serve_direct refused a handler out of the table or of another type, a short buffer, one out of memory, a wrong or closed handle; a handler's system call and its trap each ended the server alone (DEAD_SERVER, a new instance answered directly); a handler spinning on a runner thread let the runner's other thread and the timer run, and its msg.send returned DEAD_SERVER when init restarted the server; a client killed while its thread spun in a handler was KILLED at once while the handler ran on (the server's CPU time grew) until init restarted the server; requests from deep in the runner's stack went to the server's thread from depth " + deepDepth.toString();
 }

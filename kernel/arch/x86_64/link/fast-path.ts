@@ -179,10 +179,10 @@ export class FastPaths {
   private readonly ENTRY_NUMBER: i32; private readonly OBJECT_TYPE: i32; private readonly CONNECTION_CHANNEL: i32;
   private readonly CHANNEL_SENDERS: i32; private readonly CHANNEL_RECEIVERS: i32; private readonly CHANNEL_PULSES: i32;
   private readonly CHANNEL_LAST_RECEIVER: i32; private readonly CHANNEL_IS_OPEN: i32; private readonly PULSES_COUNT: i32;
-  private readonly CHANNEL_DIRECT: i32; private readonly THREAD_VISIT_HOME: i32; private readonly THREAD_STACK_REGION: i32;
+  private readonly CHANNEL_DIRECT: i32; private readonly THREAD_VISIT_HOME: i32; private readonly THREAD_DIRECT_CALL_LOWEST: i32;
   private readonly COMPONENT_STATE: i32; private readonly COMPONENT_RUNNING: i32;
   private readonly DIRECT_SERVER: i32; private readonly DIRECT_BODY: i32; private readonly DIRECT_VMCTX: i32;
-  private readonly DIRECT_BUFFER: i32; private readonly DIRECT_CAPACITY: i32; private readonly DIRECT_STACK_FLOOR: i32;
+  private readonly DIRECT_BUFFER: i32; private readonly DIRECT_CAPACITY: i32;
   private readonly ERROR_BAD_ADDRESS: i32;
   private readonly ARRAY_DATA: i32;
   private readonly STATE_READY: i32; private readonly STATE_RUNNING: i32; private readonly STATE_BLOCKED: i32;
@@ -236,11 +236,14 @@ export class FastPaths {
     this.CHANNEL_RECEIVERS = s.constant("CHANNEL_RECEIVERS"); this.CHANNEL_PULSES = s.constant("CHANNEL_PULSES");
     this.CHANNEL_LAST_RECEIVER = s.constant("CHANNEL_LAST_RECEIVER"); this.CHANNEL_IS_OPEN = s.constant("CHANNEL_IS_OPEN");
     this.CHANNEL_DIRECT = s.constant("CHANNEL_DIRECT"); this.THREAD_VISIT_HOME = s.constant("THREAD_VISIT_HOME");
-    this.THREAD_STACK_REGION = s.constant("THREAD_STACK_REGION");
+    this.THREAD_DIRECT_CALL_LOWEST = s.constant("THREAD_DIRECT_CALL_LOWEST");
     this.COMPONENT_STATE = s.constant("COMPONENT_STATE"); this.COMPONENT_RUNNING = s.constant("COMPONENT_RUNNING");
     this.DIRECT_SERVER = s.constant("DIRECT_SERVER"); this.DIRECT_BODY = s.constant("DIRECT_BODY");
     this.DIRECT_VMCTX = s.constant("DIRECT_VMCTX"); this.DIRECT_BUFFER = s.constant("DIRECT_BUFFER");
-    this.DIRECT_CAPACITY = s.constant("DIRECT_CAPACITY"); this.DIRECT_STACK_FLOOR = s.constant("DIRECT_STACK_FLOOR");
+    this.DIRECT_CAPACITY = s.constant("DIRECT_CAPACITY");
+    if (s.constant("DIRECT_CALL_FRAME") != DIRECT_FRAME && s.error.length == 0) {
+      s.error = "the kernel's DIRECT_CALL_FRAME is not the native direct call's frame (" + DIRECT_FRAME.toString() + " bytes)";
+    }
     this.ERROR_BAD_ADDRESS = s.constant("ERROR_BAD_ADDRESS");
     this.kernelMemoryBase = k.c.p.labelAt(k.vmctx, VMCTX_MEMORY_BASE);
     // The pairs of fields the paths test with one 8-byte compare.
@@ -839,7 +842,8 @@ export class FastPaths {
    * the channel's DirectServer: the server is another component, running,
    * its lock free and no thread's shadow-stack frames in its running area;
    * nobody waits for the caller's lock; the message fits the server's
-   * buffer; the caller's stack can grow by DIRECT_STACK. The message is copied into the server's buffer, the
+   * buffer; the caller's stack can grow by DIRECT_STACK and the call is made above its limit. The message is
+   * copied into the server's buffer, the
    * thread takes the server's identity and lock and calls the handler
    * `(length, sender) -> i32` in a frame laid out as invoke's
    * (sdk/compiler/src/link/invoke.ts), so that a trap in the handler, or
@@ -872,13 +876,12 @@ export class FastPaths {
     a.load(4, Reg.RDX, argument(2));
     a.cmpLoad(4, Reg.RDX, field(Reg.R13, this.DIRECT_CAPACITY));
     a.jcc(Cond.A, declined);
-    // The stack grows on demand: what counts is how far it can, down to its floor (sched/threads.ts, stackFloor; a
-    // component's thread always has a stack region). The kernel's stack reserve is not checked here: what the
-    // path pushes lies within the headroom mapped below every limit, and directSendEnd makes sure of the
-    // reserve itself, which the floor leaves room for.
-    a.mov(8, Reg.RAX, Reg.RSP);
-    a.aluLoad(Alu.SUB, 8, Reg.RAX, field(Reg.RBX, this.THREAD_STACK_REGION));
-    a.cmpImm(8, Reg.RAX, this.DIRECT_STACK_FLOOR);
+    // The stack: the handler's can grow DIRECT_STACK down to its floor (the stack grows on demand: what counts is how
+    // far it can), and the call below, this path's frame under it, is made at or above the limit, as any call of
+    // compiled code is (docs/compiler-abi.md, "Stack exhaustion"). Both in one compare, with the least rsp the
+    // kernel keeps with the limit (sched/threads.ts, setStackLimit). The kernel's system-call reserve is not
+    // checked here: directSendEnd makes sure of it itself, which the floor leaves room for.
+    a.cmpLoad(8, Reg.RSP, field(Reg.RBX, this.THREAD_DIRECT_CALL_LOWEST));
     a.jcc(Cond.B, declined);
     // The message into the server's buffer (the copy keeps its length in rdx).
     a.load(8, Reg.RDI, field(Reg.R13, this.DIRECT_BUFFER));
