@@ -24,9 +24,9 @@
 // its own, lent as a server serves at its client's: otherwise any busy
 // component between its priority and a spawner's would keep a spawner of
 // high priority waiting as long as it likes (the in-OS test time-slices
-// spawns two spinners above the loader's own priority, from above theirs). Any failure is reported
-// on the console as `load: PATH: REASON` and given to the requester as an
-// error code.
+// spawns two spinners above the loader's own priority, from above theirs).
+// Any failure is reported on the console as `load: PATH: REASON` and
+// given to the requester as an error code.
 
 import { CompiledComponent, readComponent } from "../../sdk/loader/component";
 import { loaderError } from "../../sdk/loader/error";

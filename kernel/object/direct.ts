@@ -109,7 +109,7 @@ export class DirectServer {
   }
   /** The instance's vmctx, for the link's native direct call. */
   readonly vmctx: u64;
-  /** The handler's body (absolute), where the native direct call enters it with its arguments in registers; 0: unknown. */
+  /** The handler's body (absolute), where the native direct call enters it with its arguments in registers (0: none found, never registered). */
   readonly body: u64;
 }
 
@@ -126,8 +126,8 @@ const HANDLER_SLOT_ENTRY_SIZE: u64 = 13;
  * (docs/compiler-abi.md, "Calling convention between wasm functions"),
  * and the link's native direct call enters the body with the length and
  * the sender already in rdi and rsi. 0 when the entry is not exactly
- * those loads and a `jmp rel32`: the native call then declines, and
- * directCall calls the entry with slots.
+ * those loads and a `jmp rel32`: msg.serve_direct then refuses the
+ * handler (code this kernel's compiler made always has that entry).
  */
 function handlerBody(code: u64): u64 {
   if (<u64>load64(<i64>code) != HANDLER_SLOT_LOADS || (load8(<i64>code + 8) & 0xff) != JMP_REL32) return 0;
@@ -167,7 +167,6 @@ export function msgServeDirect(caller: Thread, channel: Channel, handler: u32, b
   if (code == 0 || vmctx != instance.vmctxAddress) return abi.ERROR_INVALID_ARGUMENT;
   if (load<u64>(element + ELEMENT_TYPE_ID) != instance.linker.signatures.id(handlerType())) return abi.ERROR_INVALID_ARGUMENT;
   const direct = new DirectServer(component, instance, code, buffer, bufferLength);
-  // Code this kernel's compiler made always has the entry (the code cache keeps only its output).
   if (direct.body == 0) {
     describe(component, "registered a direct handler whose code has no slot entry the kernel knows");
     console.end();

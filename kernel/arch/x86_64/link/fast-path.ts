@@ -172,7 +172,7 @@ export class FastPaths {
   private readonly WAIT_QUEUE_THREADS: i32; private readonly LIST_HEAD: i32; private readonly LIST_TAIL: i32;
   private readonly LIST_COUNT: i32;
   private readonly COMPONENT_ID: i32; private readonly COMPONENT_MEMORY_OBJECT: i32; private readonly COMPONENT_LOCK_OWNER: i32;
-  private readonly COMPONENT_SHADOW_RUNNER: i32; private readonly COMPONENT_IPC: i32;
+  private readonly COMPONENT_SHADOW_RUNNER: i32;
   private readonly COMPONENT_MESSAGES: i32;
   private readonly COMPONENT_HANDLES: i32; private readonly RECEIVE_SLOTS: i32; private readonly RECEIVE_ID_MASK: i32; private readonly TABLE_SLOTS: i32;
   private readonly TABLE_MASK: i32; private readonly ENTRY_OBJECT: i32; private readonly ENTRY_RIGHTS: i32;
@@ -225,7 +225,7 @@ export class FastPaths {
     this.LIST_TAIL = s.constant("LIST_TAIL"); this.LIST_COUNT = s.constant("LIST_COUNT");
     this.COMPONENT_ID = s.constant("COMPONENT_ID"); this.COMPONENT_MEMORY_OBJECT = s.constant("COMPONENT_MEMORY_OBJECT");
     this.COMPONENT_LOCK_OWNER = s.constant("COMPONENT_LOCK_OWNER");
-    this.COMPONENT_SHADOW_RUNNER = s.constant("COMPONENT_SHADOW_RUNNER"); this.COMPONENT_IPC = s.constant("COMPONENT_IPC");
+    this.COMPONENT_SHADOW_RUNNER = s.constant("COMPONENT_SHADOW_RUNNER");
     this.COMPONENT_MESSAGES = s.constant("COMPONENT_MESSAGES");
     this.COMPONENT_HANDLES = s.constant("COMPONENT_HANDLES");
     this.RECEIVE_SLOTS = s.constant("RECEIVE_SLOTS"); this.RECEIVE_ID_MASK = s.constant("RECEIVE_ID_MASK");
