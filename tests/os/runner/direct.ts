@@ -218,8 +218,8 @@ function deepCall(depth: i32, answer: StaticArray<u32>): i32 {
     if ((answer[1] & DIRECT_BIT) == 0) return depth;
   }
   if (depth >= DEEPEST) return -2;
-  // Not a tail call: the frame stays while the deeper ones run.
-  return deepCall(depth + 1, answer) + 0 * depth;
+  // Each call keeps its frame while the deeper ones run (wasm without its tail-call extension reuses none).
+  return deepCall(depth + 1, answer);
 }
 
 /**
