@@ -898,7 +898,8 @@ export class FastPaths {
     // address (trapped), rbp, rbx, r12, r13 and r14 (not needed: trapped sets what it uses again), in r15's place
     // the kernel's shadow-stack pointer (a trap lands with it in r15), the previous THREAD_TRAP_RSP, the slots and
     // the count, where THREAD_TRAP_RSP points and the call is made. The handler's two argument slots lie over
-    // the last two, which invokeReturn skips.
+    // the last two, which invokeReturn skips. The first two are stored below rsp before it moves: with interrupts
+    // off, and NMIs and faults on stacks of their own (idt.ts), nothing else writes there meanwhile.
     a.lea(8, Reg.RAX, memLabel(trapped));
     a.store(8, mem(Reg.RSP, -16), Reg.RAX);
     a.store(8, mem(Reg.RSP, -24), Reg.RBP);
