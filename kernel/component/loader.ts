@@ -301,12 +301,6 @@ export function startLoader(): bool {
   return loaderThread != null;
 }
 
-/** The loader thread's priority now (NO_PRIORITY before it starts). */
-function loaderPriority(): i32 {
-  const loader = loaderThread;
-  return loader != null ? loader.priority : NO_PRIORITY;
-}
-
 /** Queues a load of `path` with `grant`; the loader thread does it. */
 export function requestLoad(path: string, grant: string, supervisor: Component | null, endNotice: Object | null): LoadJob {
   const job = new LoadJob(path, grant, supervisor, endNotice);
@@ -323,7 +317,7 @@ export function requestLoad(path: string, grant: string, supervisor: Component |
  */
 export function spawnComponent(path: string, grant: string, endNotice: Object | null, caller: Thread): i32 {
   const job = requestLoad(path, grant, caller.component, endNotice);
-  if (caller.priority > loaderPriority()) lendLoaderPriority(caller.priority);
+  lendLoaderPriority(caller.priority);
   while (!job.done) block(BlockReason.Load, -1, job.waiters);
   if (job.component == null) return -job.errorCode;
   return <i32>job.component!.id;

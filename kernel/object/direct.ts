@@ -60,9 +60,10 @@
 //    but may be taken by another thread of the client meanwhile, as from a
 //    blocked holder; the thread takes it back before it returns.
 //  - A stack reserve: the call is direct only when the thread's stack can
-//    still grow by DIRECT_STACK bytes above its guard, so that no client
+//    still grow by DIRECT_STACK bytes above its floor, so that no client
 //    chooses how deep the server's handler may go; with less, the threaded
-//    path serves it.
+//    path serves it. Both paths test rsp against Thread.directCallLowest,
+//    kept with the stack limit (sched/threads.ts).
 
 import { ELEMENT_CODE, ELEMENT_SIZE, ELEMENT_TYPE_ID, ELEMENT_VMCTX, THREAD_TRAP_PC } from "../../sdk/compiler/src/abi";
 import { TrapKind } from "../../sdk/compiler/src/traps";
@@ -78,7 +79,7 @@ import { componentFaulted, describe, releaseVisitedMemory } from "../component/e
 import { callWasm, isComponentCode } from "../component/platform";
 import { acquireComponentLock, dropLockBoost, releaseComponentLock } from "../sched/lock";
 import { currentThread, exitCurrent, preemptIfWanted, rescheduleIsWanted } from "../sched/scheduler";
-import { DIRECT_STACK, reserveStack, stackFloor } from "../sched/threads";
+import { reserveStack } from "../sched/threads";
 import { SYSTEM_CALL_RESERVE, hasReserve } from "../sched/entry";
 import * as abi from "../generated/abi";
 import { Thread, ThreadState } from "./thread";
@@ -188,7 +189,7 @@ export function directCall(caller: Thread, direct: DirectServer, send: u64, send
   // A timed call keeps its timeout on the threaded path.
   if (caller.timeoutStates != 0 || sendLength > <u64>direct.capacity) return DIRECT_DECLINED;
   // The stack grows on demand: what counts is how far it can grow, down to its guard (sched/threads.ts).
-  if (caller.stackRegion == 0 || <u64>readRsp() < stackFloor(caller) + DIRECT_STACK) return DIRECT_DECLINED;
+  if (<u64>readRsp() < caller.directCallLowest) return DIRECT_DECLINED;
   const owner = server.lockOwner;
   if (owner != null && owner.state != ThreadState.Blocked) return DIRECT_DECLINED;
   if (!copyUser(direct.buffer, send, sendLength)) return DIRECT_DECLINED;

@@ -49,16 +49,22 @@ const PENDING: i32 = 1;
 
 let spinResult: i32 = PENDING;
 
-/** Sends test.echo's echo with `sequence` and 8 bytes of data: the status; `answer` the reply's sequence and instance. */
-function ask(sequence: u32, answer: StaticArray<u32>): i32 {
+/** msg.send of the `length` bytes at `message` to test.echo on a connection of its own, the reply (`replyLength`) over them: the status. */
+function sendToEcho(message: usize, length: u32, replyLength: u32): i32 {
   const connection = nameOpen(TEST_ECHO_PATH, OPEN_TIMEOUT);
   if (connection < 0) return connection;
+  const status = msgSend(connection, message, length, message, replyLength);
+  handleClose(connection);
+  return status;
+}
+
+/** Sends test.echo's echo with `sequence` and 8 bytes of data: the status; `answer` the reply's sequence and instance. */
+function ask(sequence: u32, answer: StaticArray<u32>): i32 {
   const message = heap.alloc(TEST_ECHO_ECHO_REQUEST_SIZE + REQUEST_DATA);
   changetype<TestEchoEchoRequest>(message).operation = TEST_ECHO_ECHO;
   changetype<TestEchoEchoRequest>(message).sequence = sequence;
   store<u64>(message + TEST_ECHO_ECHO_REQUEST_SIZE, 0x0102030405060708);
-  const status = msgSend(connection, message, TEST_ECHO_ECHO_REQUEST_SIZE + REQUEST_DATA, message, TEST_ECHO_ECHO_REQUEST_SIZE + REQUEST_DATA);
-  handleClose(connection);
+  const status = sendToEcho(message, TEST_ECHO_ECHO_REQUEST_SIZE + REQUEST_DATA, TEST_ECHO_ECHO_REQUEST_SIZE + REQUEST_DATA);
   unchecked(answer[0] = changetype<TestEchoEchoReply>(message).sequence);
   unchecked(answer[1] = changetype<TestEchoEchoReply>(message).instance);
   unchecked(answer[2] = <u32>load<u64>(message + TEST_ECHO_ECHO_REQUEST_SIZE));
@@ -68,13 +74,10 @@ function ask(sequence: u32, answer: StaticArray<u32>): i32 {
 
 /** Sends test.echo's square of `order` (an order to the direct version's handler, tests/os/echo/server.ts): the status; `answer` the square. */
 function give(order: u32, answer: StaticArray<u64>): i32 {
-  const connection = nameOpen(TEST_ECHO_PATH, OPEN_TIMEOUT);
-  if (connection < 0) return connection;
   const message = heap.alloc(TEST_ECHO_SQUARE_REQUEST_SIZE);
   changetype<TestEchoSquareRequest>(message).operation = TEST_ECHO_SQUARE;
   changetype<TestEchoSquareRequest>(message).value = order;
-  const status = msgSend(connection, message, TEST_ECHO_SQUARE_REQUEST_SIZE, message, TEST_ECHO_SQUARE_REPLY_SIZE);
-  handleClose(connection);
+  const status = sendToEcho(message, TEST_ECHO_SQUARE_REQUEST_SIZE, TEST_ECHO_SQUARE_REPLY_SIZE);
   unchecked(answer[0] = changetype<TestEchoSquareReply>(message).square);
   heap.free(message);
   return status;

@@ -26,15 +26,15 @@
 //      comes while the spinner runs.
 
 import {
-  channelCreate, componentKill, componentStatus, connectionCreate, handleClose, msgRead, msgReceive, msgReply, msgSend,
-  nameOpen, pulseSend, threadCreate, threadExit, threadSetPriority, threadTimeout, COMPONENT_STATE_KILLED,
+  channelCreate, componentStatus, connectionCreate, handleClose, msgRead, msgReceive, msgReply, msgSend,
+  nameOpen, pulseSend, threadCreate, threadExit, threadSetPriority, threadTimeout,
   COMPONENT_STATE_RUNNING, PRIORITY_DEFAULT, TEST_PRIORITY_HOLD, TEST_PRIORITY_PATH, TEST_PRIORITY_PROBE,
   TEST_RELAY_FORWARD, TEST_RELAY_FORWARD_REPLY_SIZE, TEST_RELAY_FORWARD_REQUEST_SIZE, TEST_RELAY_PATH,
   TestRelayForwardReply, TestRelayForwardRequest, TIMEOUT_RECEIVE, TIMEOUT_REPLY, TIMEOUT_SEND, ERROR_NO_SENDER,
 } from "../../../ipc/generated/index";
 import { Check } from "./check";
 import { initStart } from "./init-client";
-import { awaitEnd, awaitPulse, spawn, status, takeEndPulse } from "./supervision";
+import { awaitPulse, killSpinner, spawn, status } from "./supervision";
 import { spawnComponent } from "./grants";
 import { PULSE_HOLDING, PULSE_RELEASE, PULSE_SPINNING } from "../lib/runner-path";
 
@@ -131,9 +131,7 @@ export function priorityChain(check: Check): void {
   standingChain(check, priorityServer);
   if (!check.failed && spinner > 0) chainAtOnce(check);
   if (spinner > 0) {
-    check.succeeded(componentKill(<u32>spinner), "component.kill of the spinner");
-    check.equal(awaitEnd(<u32>spinner, 5_000_000_000), COMPONENT_STATE_KILLED, "the spinner's end state");
-    check.ok(takeEndPulse(<u32>spinner), "no end pulse for the killed spinner");
+    killSpinner(check, <u32>spinner);
   }
   threadSetPriority(PRIORITY_DEFAULT);
   handleClose(x);

@@ -15,13 +15,13 @@
 // spinning) must report the prober's priority each time.
 
 import {
-  componentKill, componentStatus, handleClose, msgSend, nameOpen, threadSetPriority, COMPONENT_STATE_RUNNING,
-  COMPONENT_STATE_KILLED, PRIORITY_DEFAULT, TEST_PRIORITY_PATH, TEST_PRIORITY_PROBE,
+  componentStatus, handleClose, msgSend, nameOpen, threadSetPriority, COMPONENT_STATE_RUNNING,
+  PRIORITY_DEFAULT, TEST_PRIORITY_PATH, TEST_PRIORITY_PROBE,
   TEST_PRIORITY_PROBE_REPLY_SIZE,
 } from "../../../ipc/generated/index";
 import { Check } from "./check";
 import { initStart } from "./init-client";
-import { awaitEnd, awaitPulse, spawn, status, takeEndPulse } from "./supervision";
+import { awaitPulse, killSpinner, spawn, status } from "./supervision";
 import { spawnComponent } from "./grants";
 import { PULSE_SPINNING } from "../lib/runner-path";
 
@@ -64,9 +64,7 @@ export function priorityInheritance(check: Check): void {
     check.equal(spinnerState, COMPONENT_STATE_RUNNING, "the spinner's state when the reply came (it must still be spinning)");
     check.equal(seen, CLIENT_PRIORITY, "the server's priority while serving a client of priority 20 with the spinner (12) ready");
   }
-  check.succeeded(componentKill(<u32>spinner), "component.kill of the spinner");
-  check.equal(awaitEnd(<u32>spinner, 5_000_000_000), COMPONENT_STATE_KILLED, "the spinner's end state");
-  check.ok(takeEndPulse(<u32>spinner), "no end pulse for the killed spinner");
+  killSpinner(check, <u32>spinner);
   threadSetPriority(PRIORITY_DEFAULT);
   handleClose(connection);
   check.summary = "a server of priority " + SERVER_PRIORITY.toString() + " served a client of priority " + CLIENT_PRIORITY.toString()

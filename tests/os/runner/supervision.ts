@@ -9,12 +9,13 @@
 // queue in order). Pulses received on the way are remembered.
 
 import {
-  clockNow, componentStatus, connectionCreate, msgReceive, pulseSend, systemComponents, threadSleep,
-  ComponentInfo, ComponentStatus, COMPONENT_INFO_SIZE, COMPONENT_STATUS_SIZE, COMPONENT_STATE_RUNNING, PULSE_CODE_COMPONENT_ENDED, PULSE_SIZE, Pulse,
+  clockNow, componentKill, componentStatus, connectionCreate, msgReceive, pulseSend, systemComponents, threadSleep,
+  ComponentInfo, ComponentStatus, COMPONENT_INFO_SIZE, COMPONENT_STATUS_SIZE, COMPONENT_STATE_KILLED, COMPONENT_STATE_RUNNING, PULSE_CODE_COMPONENT_ENDED, PULSE_SIZE, Pulse,
   RECEIVE_ID_PULSE, ERROR_TIMED_OUT, TIMEOUT_NONE, TIMEOUT_RECEIVE, threadTimeout,
 } from "../../../ipc/generated/index";
 import { Server, spawnGranted } from "../../../ipc/client/index";
 import { RUNNER_PATH, PULSE_MARKER } from "../lib/runner-path";
+import { Check } from "./check";
 
 let channel: i32 = 0;
 let self: i32 = 0;
@@ -147,4 +148,11 @@ export function cpuTicks(id: u32): i64 {
   }
   heap.free(records);
   return ticks;
+}
+
+/** Kills `spinner` (tests/os/spinner, spawned by the runner) and checks that it ends KILLED and that its end pulse came. */
+export function killSpinner(check: Check, spinner: u32): void {
+  check.succeeded(componentKill(spinner), "component.kill of the spinner");
+  check.equal(awaitEnd(spinner, 5_000_000_000), COMPONENT_STATE_KILLED, "the spinner's end state");
+  check.ok(takeEndPulse(spinner), "no end pulse for the killed spinner");
 }

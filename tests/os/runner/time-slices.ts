@@ -9,9 +9,9 @@
 // waking began would keep the processor, and the other would get none of it.
 // Each spinner's CPU ticks (system.components) over a second of waking tell.
 
-import { componentKill, threadSetPriority, threadSleep, COMPONENT_STATE_KILLED, PRIORITY_DEFAULT, TICK_HZ } from "../../../ipc/generated/index";
+import { threadSetPriority, threadSleep, PRIORITY_DEFAULT, TICK_HZ } from "../../../ipc/generated/index";
 import { Check } from "./check";
-import { awaitEnd, awaitPulse, cpuTicks, takeEndPulse } from "./supervision";
+import { awaitPulse, cpuTicks, killSpinner } from "./supervision";
 import { spawnComponent } from "./grants";
 import { PULSE_SPINNING } from "../lib/runner-path";
 
@@ -20,13 +20,6 @@ const WAKER_PRIORITY: i32 = 20;
 /** How many times the runner wakes: one a tick, a second in all. */
 const WAKES: i32 = <i32>TICK_HZ;
 const TICK_NANOSECONDS: i64 = 1_000_000_000 / <i64>TICK_HZ;
-function stop(check: Check, spinner: i32): void {
-  if (spinner < 0) return;
-  check.succeeded(componentKill(<u32>spinner), "component.kill of a spinner");
-  check.equal(awaitEnd(<u32>spinner, 5_000_000_000), COMPONENT_STATE_KILLED, "a spinner's end state");
-  takeEndPulse(<u32>spinner);
-}
-
 export function timeSlices(check: Check): void {
   // Above the spinners before they start: they never block.
   threadSetPriority(WAKER_PRIORITY);
@@ -45,7 +38,7 @@ export function timeSlices(check: Check): void {
       check.summary = "two spinners at 12 under a thread at 20 waking every tick: " + shares + " CPU ticks";
     }
   }
-  stop(check, first);
-  stop(check, second);
+  if (first >= 0) killSpinner(check, <u32>first);
+  if (second >= 0) killSpinner(check, <u32>second);
   threadSetPriority(PRIORITY_DEFAULT);
 }
